@@ -1,0 +1,213 @@
+"""The register store interface.
+
+Every backend (the embedded GeoPackage, later PostGIS) implements this, and
+the same tests run against each. Spatial results come back as GeoDataFrames in
+the register's working CRS; non-spatial ones as plain dicts / DataFrames.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pyproj
+import shapely
+
+from ..model import BatchInfo, BatchResult, Owner
+
+Progress = Callable[[float, str], None]
+"""progress(fraction 0..1, message); a store calls it during long work."""
+
+
+class RegisterStore(abc.ABC):
+    """One asset register: assets with provenance, owners, works, notices, settings."""
+
+    location: str  # file path or URL
+    read_only: bool = False
+
+    # -- lifecycle -----------------------------------------------------------------
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @property
+    @abc.abstractmethod
+    def crs(self) -> pyproj.CRS:
+        """The working CRS every geometry in the register is stored in."""
+
+    @property
+    @abc.abstractmethod
+    def schema_version(self) -> int: ...
+
+    @abc.abstractmethod
+    def applied_migrations(self) -> list[tuple[int, str, str]]:
+        """(version, name, applied_at) of every migration applied, oldest first."""
+
+    @contextmanager
+    @abc.abstractmethod
+    def atomic(self) -> Iterator[Any]:
+        """A transaction on the register's own connection: all or nothing."""
+
+    # -- settings and owners -------------------------------------------------------
+    @abc.abstractmethod
+    def get_setting(self, key: str, default: str | None = None) -> str | None: ...
+
+    @abc.abstractmethod
+    def set_setting(self, key: str, value: str) -> None: ...
+
+    @abc.abstractmethod
+    def upsert_owner(self, owner: Owner) -> None: ...
+
+    @abc.abstractmethod
+    def owners(self) -> list[Owner]: ...
+
+    def owner(self, code: str) -> Owner | None:
+        return next((o for o in self.owners() if o.code == code), None)
+
+    # -- writing assets --------------------------------------------------------------
+    @abc.abstractmethod
+    def write_batch(
+        self,
+        assets: gpd.GeoDataFrame,
+        batch: BatchInfo,
+        *,
+        rejects: pd.DataFrame | None = None,
+        delivery: str | None = None,
+        progress: Progress | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> BatchResult:
+        """Write one import batch atomically with its provenance and rejects.
+
+        ``assets`` is a canonical frame (see ``model.validate_assets``) in any CRS
+        (reprojected to the working CRS if needed). ``rejects`` has columns
+        ``reason`` (text), ``row`` (source row number) and ``attrs`` (JSON).
+        ``delivery`` scopes a re-delivery: live assets of that scope whose
+        asset_id is absent from ``assets`` are retired, changed ones get a new
+        version (the old one retired, never deleted) and unchanged ones stay.
+        Without ``delivery`` an asset_id that is already live is replaced the
+        same way, and nothing else is retired. Either the whole batch lands or
+        nothing does (an exception, a cancel or a killed process leave the
+        register as it was).
+        """
+
+    @abc.abstractmethod
+    def set_owner_coverage(self, owner: str, area: shapely.Geometry) -> None:
+        """Set the area an owner's data covers (in the working CRS)."""
+
+    @abc.abstractmethod
+    def owner_coverage(self) -> gpd.GeoDataFrame:
+        """owner, geometry (working CRS) for every owner with coverage."""
+
+    # -- reading assets --------------------------------------------------------------
+    @abc.abstractmethod
+    def query_bbox(
+        self, bounds: tuple[float, float, float, float], *, columns: list[str] | None = None
+    ) -> gpd.GeoDataFrame:
+        """Live assets whose geometry intersects the box (working CRS)."""
+
+    @abc.abstractmethod
+    def query_dwithin(
+        self, geometry: shapely.Geometry, distance: float, *, columns: list[str] | None = None
+    ) -> gpd.GeoDataFrame:
+        """Live assets within ``distance`` metres of ``geometry``, with a ``distance_m`` column."""
+
+    @abc.abstractmethod
+    def read_assets(
+        self,
+        *,
+        columns: list[str] | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+    ) -> gpd.GeoDataFrame:
+        """All live assets (optionally within a bbox) in one bulk read."""
+
+    @abc.abstractmethod
+    def get_asset(self, asset_id: str, *, history: bool = False) -> dict | list[dict]:
+        """One asset's canonical fields, parsed ``attrs`` and batch provenance.
+
+        With ``history=True``, every version (retired ones too), oldest first.
+        Raises NotFoundError.
+        """
+
+    @abc.abstractmethod
+    def asset_count(self) -> int:
+        """Number of live assets."""
+
+    @abc.abstractmethod
+    def extent(self) -> tuple[float, float, float, float] | None:
+        """Bounds of the live assets, or None when the register is empty."""
+
+    @abc.abstractmethod
+    def clearance_bounds(self) -> dict[str, float]:
+        """Maxima over live assets used to bound a conflict search without missing any:
+        ``diameter_mm``, ``h_accuracy_m``, ``crs_accuracy_m`` (0 where all null),
+        and ``any_null_accuracy`` (1.0 if some asset has no h_accuracy_m)."""
+
+    @abc.abstractmethod
+    def stats(self) -> dict:
+        """Counts by owner / utility / status, extent, and data age per owner."""
+
+    # -- batches and rejects ----------------------------------------------------------
+    @abc.abstractmethod
+    def batches(self) -> pd.DataFrame:
+        """Every import batch with its provenance and counts, newest last."""
+
+    @abc.abstractmethod
+    def find_batch(self, sha256: str, layer: str | None) -> dict | None:
+        """The committed batch that imported this exact file+layer, if any."""
+
+    @abc.abstractmethod
+    def rejects(self, batch_id: int | None = None) -> pd.DataFrame: ...
+
+    # -- audit ------------------------------------------------------------------------
+    @abc.abstractmethod
+    def audit(self, action: str, detail: dict | None = None) -> None: ...
+
+    @abc.abstractmethod
+    def audit_log(self) -> pd.DataFrame: ...
+
+    # -- planned works (DESIGN §4 `works`) -------------------------------------------
+    @abc.abstractmethod
+    def add_works(self, works: gpd.GeoDataFrame) -> int:
+        """Insert or replace planned works by ``reference``; returns rows written.
+
+        Columns: reference (required), description, promoter, usrn, street, depth_m,
+        method, start_date, end_date (ISO dates), status, source, attrs (JSON), geometry.
+        """
+
+    @abc.abstractmethod
+    def works(self, *, bbox: tuple[float, float, float, float] | None = None) -> gpd.GeoDataFrame:
+        """Planned works (all, or those whose footprint intersects bbox)."""
+
+    # -- notices (DESIGN §6) ------------------------------------------------------------
+    @abc.abstractmethod
+    def next_notice_sequence(self, prefix: str, year: int) -> int:
+        """Reserve the next sequence number for prefix+year; unique across processes."""
+
+    @abc.abstractmethod
+    def record_notice(self, notice: dict) -> int:
+        """Insert a row in ``notices`` (columns as in the schema); returns notice_id."""
+
+    @abc.abstractmethod
+    def update_notice(self, reference: str, version: int, **fields) -> None: ...
+
+    @abc.abstractmethod
+    def notices(self, reference: str | None = None) -> pd.DataFrame: ...
+
+    @abc.abstractmethod
+    def record_response(
+        self, reference: str, owner: str, status: str, note: str | None = None,
+        recorded_by: str | None = None,
+    ) -> None: ...
+
+    @abc.abstractmethod
+    def responses(self, reference: str | None = None) -> pd.DataFrame:
+        """Every recorded owner response (latest per owner last)."""
