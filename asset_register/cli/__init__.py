@@ -1,0 +1,1 @@
+"""The `asset-register` command line: a thin layer over the library."""

@@ -1,0 +1,65 @@
+"""Entry point of `asset-register`.
+
+Commands are discovered from the ``asset_register.cli`` entry-point group, so the
+importers package can add `import` without the core importing it (the layer rule
+ui → importers → asset_register). Each entry point names a function
+``register(subparsers)`` that adds one or more sub-commands whose parsers set
+``func=callable(args) -> int``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from importlib.metadata import entry_points
+
+from .. import __version__
+from ..errors import AssetRegisterError
+
+# Used when package metadata is unavailable (e.g. running from a source tree
+# without `pip install -e`); order is the order of `--help`.
+FALLBACK_PROVIDERS = [
+    "asset_register.cli.register_cmds:register",
+]
+
+
+def _providers() -> list[str]:
+    found = [f"{ep.value}" for ep in entry_points(group="asset_register.cli")]
+    return found or FALLBACK_PROVIDERS
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="asset-register",
+        description="Underground asset register: import owners' layers, check digs, issue notices.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for spec in sorted(set(_providers()), key=lambda s: (s not in FALLBACK_PROVIDERS, s)):
+        module, _, func = spec.partition(":")
+        getattr(importlib.import_module(module), func)(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except AssetRegisterError as exc:
+        if args.debug:
+            raise
+        print(f"asset-register: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("asset-register: interrupted; the register is unchanged", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
