@@ -232,11 +232,14 @@ def validate_assets(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         out = out.rename_geometry("geometry")
     for name, dtype in ASSET_COLUMNS.items():
         if name not in out.columns:
-            out[name] = DEFAULTS.get(name, pd.NA)
+            out[name] = pd.Series(DEFAULTS.get(name), index=out.index, dtype=object)
         if name in DEFAULTS:
             out[name] = out[name].fillna(DEFAULTS[name])
         try:
-            out[name] = out[name].astype(dtype)
+            if dtype == "float64":
+                out[name] = pd.to_numeric(out[name], errors="raise").astype(dtype)
+            else:
+                out[name] = out[name].astype(dtype)
         except (TypeError, ValueError) as exc:
             raise ValidationError(f"column {name!r} cannot be read as {dtype}: {exc}") from None
     for name, enum in ENUM_COLUMNS.items():
@@ -244,13 +247,11 @@ def validate_assets(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if out["asset_id"].duplicated().any():
         dup = out.loc[out["asset_id"].duplicated(), "asset_id"].iloc[0]
         raise ValidationError(f"asset_id {dup!r} appears twice in one batch: ids must be unique")
-    geoms = out.geometry.array
     if out.geometry.isna().any() or out.geometry.is_empty.any():
         raise ValidationError("some assets have no geometry: send them to rejects instead")
     for col in ("depth_m", "diameter_mm", "h_accuracy_m", "v_accuracy_m"):
         if (out[col] < 0).any():
             raise ValidationError(f"{col} must not be negative (found {out[col].min()})")
-    del geoms
     return out[list(ASSET_COLUMNS) + ["geometry"]]
 
 

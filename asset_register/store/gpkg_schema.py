@@ -39,7 +39,7 @@ FEATURE_TABLES = {
 }
 
 ATTRIBUTE_TABLES = {
-    "owners": """code TEXT PRIMARY KEY, name TEXT NOT NULL, phone TEXT, emergency_phone TEXT,
+    "owners": """id INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, phone TEXT, emergency_phone TEXT,
         email TEXT, created_at TEXT NOT NULL""",
     "import_batches": """batch_id INTEGER PRIMARY KEY AUTOINCREMENT, state TEXT NOT NULL,
         source_file TEXT, layer TEXT, sha256 TEXT, source_crs TEXT, transformation TEXT,
@@ -55,14 +55,14 @@ ATTRIBUTE_TABLES = {
         footprint_wkt TEXT, promoter TEXT, description TEXT, usrn TEXT, start_date TEXT,
         end_date TEXT, rules_version TEXT, folder TEXT, files TEXT, content_hash TEXT,
         detail TEXT, UNIQUE (reference, version)""",
-    "notice_sequences": """prefix TEXT NOT NULL, year INTEGER NOT NULL, last INTEGER NOT NULL,
-        PRIMARY KEY (prefix, year)""",
+    "notice_sequences": """id INTEGER PRIMARY KEY AUTOINCREMENT, prefix TEXT NOT NULL,
+        year INTEGER NOT NULL, last INTEGER NOT NULL, UNIQUE (prefix, year)""",
     "notice_responses": """response_id INTEGER PRIMARY KEY AUTOINCREMENT,
         reference TEXT NOT NULL, owner TEXT NOT NULL, status TEXT NOT NULL, note TEXT,
         recorded_at TEXT NOT NULL, recorded_by TEXT""",
     "audit_log": """id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, user TEXT,
         action TEXT NOT NULL, detail TEXT""",
-    "settings": "key TEXT PRIMARY KEY, value TEXT",
+    "settings": "id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, value TEXT",
     "layer_styles": """id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256),
         f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256),
         styleName TEXT(30), styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN,
@@ -146,8 +146,15 @@ def _srs_row(crs: pyproj.CRS) -> tuple:
     return (crs.name, code, auth[0], code, crs.to_wkt("WKT1_GDAL"), crs.name)
 
 
+def _script(con: sqlite3.Connection, sql: str) -> None:
+    """Run ';'-separated statements inside the current transaction (executescript would commit)."""
+    for stmt in sql.split(";\n"):
+        if stmt.strip():
+            con.execute(stmt)
+
+
 def _migration_1(con: sqlite3.Connection, crs: pyproj.CRS) -> None:
-    con.executescript(GPKG_BASE_SQL.replace("BEGIN", "").replace("COMMIT", ""))
+    _script(con, GPKG_BASE_SQL)
     srs = _srs_row(crs)
     con.execute("INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES (?,?,?,?,?,?)", srs)
     srs_id = srs[1]
@@ -173,7 +180,8 @@ def _migration_1(con: sqlite3.Connection, crs: pyproj.CRS) -> None:
             "VALUES (?, 'attributes', ?, ?)",
             (name, name, f"asset register: {name}"),
         )
-    con.executescript(
+    _script(
+        con,
         """
         CREATE UNIQUE INDEX assets_asset_version ON assets (asset_id, version);
         CREATE INDEX assets_live ON assets (asset_id) WHERE retired_at IS NULL;

@@ -1,0 +1,398 @@
+"""The embedded register: one GeoPackage file (OGC standard, SQLite, WAL).
+
+Assets live in the ``assets`` feature table with the GeoPackage R*Tree, so QGIS,
+ArcGIS and GDAL open the register directly. Every write goes through
+``atomic()``; schema changes go through the named migrations in gpkg_schema.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pyproj
+import shapely
+
+from ..errors import NotFoundError, RegisterLockedError, RegisterReadOnlyError, ValidationError
+from ..model import ASSET_COLUMNS, DEFAULT_CRS, STORE_COLUMNS, Owner
+from . import gpkg_geom, gpkg_open, gpkg_write
+from .base import RegisterStore
+from .gpkg_schema import ASSETS, GEOM, migrate
+from .gpkg_works_notices import WorksNoticesMixin
+from .qgis_style import assets_style_qml
+
+LIVE = "retired_at IS NULL"
+ALL_ASSET_COLUMNS = list(ASSET_COLUMNS) + list(STORE_COLUMNS)
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (service accounts, containers)
+        return "unknown"
+
+
+class GeoPackageStore(WorksNoticesMixin, RegisterStore):
+    """A register in one GeoPackage file. Use ``open_register`` / ``create_register``."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False, _create_crs=None):
+        self.path = Path(path)
+        self.location = str(self.path)
+        self.read_only = read_only
+        self._lock = threading.RLock()
+        self._depth = 0
+        if _create_crs is not None:
+            gpkg_open.check_new(self.path)
+            self._con = gpkg_open.connect(self.path, read_only=False, create=True)
+            gpkg_geom.register_functions(self._con)
+            self._create(pyproj.CRS.from_user_input(_create_crs))
+        else:
+            version = gpkg_open.inspect_file(self.path)
+            if not read_only:
+                gpkg_open.check_writable(self.path)
+            self._con = gpkg_open.connect(self.path, read_only=read_only)
+            gpkg_geom.register_functions(self._con)
+            if not read_only and version < self._latest_version():
+                with self.atomic():
+                    migrate(self._con, self.crs)
+        row = self._con.execute(
+            "SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = ?", (ASSETS,)
+        ).fetchone()
+        self.srs_id = int(row[0])
+        self._crs_cache: pyproj.CRS | None = None
+
+    @staticmethod
+    def _latest_version() -> int:
+        from .gpkg_schema import SCHEMA_VERSION
+
+        return SCHEMA_VERSION
+
+    def _create(self, crs: pyproj.CRS) -> None:
+        if not crs.is_projected:
+            raise ValidationError(
+                f"working CRS {crs.to_string()!r} is not projected: distances must be in metres "
+                "(use e.g. EPSG:27700 for Great Britain)"
+            )
+        con = self._con
+        try:
+            with self.atomic():
+                migrate(con, crs)
+                con.executemany(
+                    "INSERT INTO settings (key, value) VALUES (?, ?)",
+                    [gpkg_open.REGISTER_MARKER, ("working_crs", crs.to_string()),
+                     ("created_at", gpkg_write.now_iso()), ("authority_code", "AR"),
+                     ("authority_name", "")],
+                )
+                con.execute(
+                    "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
+                    "f_geometry_column, styleName, styleQML, useAsDefault, description, owner) "
+                    "VALUES ('', '', ?, ?, ?, ?, 1, ?, ?)",
+                    (ASSETS, GEOM, "utility colours (NJUG)", assets_style_qml(),
+                     "Assets coloured by utility (NJUG colour code)", "asset-register"),
+                )
+                self.audit("create_register", {"crs": crs.to_string()})
+        except BaseException:
+            con.close()
+            self.path.unlink(missing_ok=True)
+            for suffix in ("-wal", "-shm"):
+                Path(str(self.path) + suffix).unlink(missing_ok=True)
+            raise
+
+    # -- lifecycle -----------------------------------------------------------------
+    def close(self) -> None:
+        con, self._con = getattr(self, "_con", None), None
+        if con is not None:
+            if not self.read_only:
+                try:  # fold the WAL back so plain readers of the file see everything
+                    con.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error:
+                    pass
+            con.close()
+
+    @property
+    def crs(self) -> pyproj.CRS:
+        if self._crs_cache is None:
+            self._crs_cache = pyproj.CRS.from_user_input(self.get_setting("working_crs", DEFAULT_CRS))
+        return self._crs_cache
+
+    @property
+    def schema_version(self) -> int:
+        return self._con.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0]
+
+    def applied_migrations(self) -> list[tuple[int, str, str]]:
+        return list(self._con.execute("SELECT version, name, applied_at FROM schema_migrations"))
+
+    @contextmanager
+    def atomic(self):
+        """BEGIN IMMEDIATE … COMMIT, nesting as savepoints; rollback on any exception."""
+        if self.read_only:
+            raise RegisterReadOnlyError(
+                f"register {self.location!r} is open read-only: reopen it writable to change it"
+            )
+        with self._lock:
+            con = self._con
+            if self._depth == 0:
+                try:
+                    con.execute("BEGIN IMMEDIATE")
+                except sqlite3.OperationalError as exc:
+                    raise RegisterLockedError(
+                        f"register {self.location!r} is busy ({exc}): another program is "
+                        "writing to it; try again when it has finished"
+                    ) from None
+            else:
+                con.execute(f"SAVEPOINT sp{self._depth}")
+            self._depth += 1
+            try:
+                yield con
+            except BaseException:
+                self._depth -= 1
+                con.execute("ROLLBACK" if self._depth == 0 else f"ROLLBACK TO sp{self._depth}")
+                raise
+            else:
+                self._depth -= 1
+                con.execute("COMMIT" if self._depth == 0 else f"RELEASE sp{self._depth}")
+
+    def _query(self, sql: str, params=()) -> pd.DataFrame:
+        with self._lock:
+            return pd.read_sql_query(sql, self._con, params=params)
+
+    # -- settings and owners -------------------------------------------------------
+    def get_setting(self, key, default=None):
+        row = self._con.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return default if row is None else row[0]
+
+    def set_setting(self, key, value):
+        if key == gpkg_open.REGISTER_MARKER[0]:
+            raise ValidationError(f"setting {key!r} is managed by the application")
+        if key == "working_crs":
+            raise ValidationError("the working CRS of an existing register cannot be changed: "
+                                  "create a new register with --crs and import into it")
+        with self.atomic() as con:
+            con.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                        (key, str(value)))
+
+    def upsert_owner(self, owner: Owner) -> None:
+        with self.atomic() as con:
+            con.execute(
+                """INSERT INTO owners (code, name, phone, emergency_phone, email, created_at)
+                   VALUES (?,?,?,?,?,?) ON CONFLICT(code) DO UPDATE SET
+                   name=excluded.name, phone=COALESCE(excluded.phone, phone),
+                   emergency_phone=COALESCE(excluded.emergency_phone, emergency_phone),
+                   email=COALESCE(excluded.email, email)""",
+                (owner.code, owner.name, owner.phone, owner.emergency_phone, owner.email,
+                 gpkg_write.now_iso()),
+            )
+
+    def owners(self) -> list[Owner]:
+        rows = self._con.execute(
+            "SELECT code, name, phone, emergency_phone, email FROM owners ORDER BY code"
+        ).fetchall()
+        return [Owner(*r) for r in rows]
+
+    # -- writing -------------------------------------------------------------------
+    def write_batch(self, assets, batch, *, rejects=None, delivery=None, progress=None,
+                    cancel=None):
+        return gpkg_write.write_batch(self, assets, batch, rejects=rejects, delivery=delivery,
+                                      progress=progress, cancel=cancel)
+
+    def _after_assets_changed(self) -> None:
+        """Refresh gpkg_contents extent and the clearance bounds (inside the batch transaction)."""
+        con = self._con
+        ext = con.execute(
+            f"SELECT MIN(minx), MIN(miny), MAX(maxx), MAX(maxy) FROM rtree_{ASSETS}_{GEOM}"
+        ).fetchone()
+        con.execute(
+            "UPDATE gpkg_contents SET min_x=?, min_y=?, max_x=?, max_y=?, "
+            "last_change=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name=?",
+            (*ext, ASSETS),
+        )
+        b = con.execute(
+            f"SELECT COALESCE(MAX(diameter_mm),0), COALESCE(MAX(h_accuracy_m),0), "
+            f"COALESCE(MAX(crs_accuracy_m),0), MAX(h_accuracy_m IS NULL) FROM assets WHERE {LIVE}"
+        ).fetchone()
+        bounds = {"diameter_mm": b[0], "h_accuracy_m": b[1], "crs_accuracy_m": b[2],
+                  "any_null_accuracy": float(b[3] or 0)}
+        con.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('clearance_bounds', ?)",
+                    (json.dumps(bounds),))
+
+    def set_owner_coverage(self, owner, area):
+        if area is None or shapely.is_empty(area):
+            raise ValidationError(f"coverage for owner {owner!r} is empty")
+        multi = shapely.multipolygons(shapely.get_parts(area)) if area.geom_type == "Polygon" \
+            else area
+        if multi.geom_type != "MultiPolygon":
+            raise ValidationError(f"coverage for owner {owner!r} must be a polygon, got {multi.geom_type}")
+        blob = gpkg_geom.encode(np.array([multi]), self.srs_id)[0]
+        with self.atomic() as con:
+            con.execute(
+                "INSERT INTO owner_coverage (geom, owner, updated_at) VALUES (?,?,?) "
+                "ON CONFLICT(owner) DO UPDATE SET geom=excluded.geom, updated_at=excluded.updated_at",
+                (blob, owner, gpkg_write.now_iso()),
+            )
+
+    def owner_coverage(self) -> gpd.GeoDataFrame:
+        rows = self._con.execute("SELECT owner, updated_at, geom FROM owner_coverage").fetchall()
+        return gpd.GeoDataFrame(
+            {"owner": [r[0] for r in rows], "updated_at": [r[1] for r in rows]},
+            geometry=gpkg_geom.decode([r[2] for r in rows]), crs=self.crs,
+        )
+
+    # -- reading assets --------------------------------------------------------------
+    def _frame(self, sql: str, params, columns: list[str]) -> gpd.GeoDataFrame:
+        with self._lock:
+            rows = self._con.execute(sql, params).fetchall()
+        if rows:
+            cols = list(zip(*rows))
+            geoms = gpkg_geom.decode(cols[0])
+            data = {c: np.array(v, dtype=object) for c, v in zip(columns, cols[1:])}
+        else:
+            geoms = np.array([], dtype=object)
+            data = {c: np.array([], dtype=object) for c in columns}
+        frame = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geoms, crs=self.crs), crs=self.crs)
+        for c in columns:
+            dtype = ASSET_COLUMNS.get(c) or STORE_COLUMNS.get(c)
+            if dtype and c != "restricted":
+                frame[c] = frame[c].astype(dtype if dtype != "int64" else "Int64")
+            elif c == "restricted":
+                frame[c] = frame[c].astype(bool)
+        return frame
+
+    def _columns(self, columns):
+        cols = ALL_ASSET_COLUMNS if columns is None else [c for c in columns if c != "geometry"]
+        unknown = set(cols) - set(ALL_ASSET_COLUMNS) - {"fid"}
+        if unknown:
+            raise ValidationError(f"unknown asset columns {sorted(unknown)}")
+        return cols
+
+    def query_bbox(self, bounds, *, columns=None):
+        cols = self._columns(columns)
+        minx, miny, maxx, maxy = bounds
+        sql = (
+            f"SELECT {GEOM}, {', '.join(cols) or 'fid'} FROM assets WHERE fid IN "
+            f"(SELECT id FROM rtree_{ASSETS}_{GEOM} WHERE maxx >= ? AND minx <= ? AND "
+            f"maxy >= ? AND miny <= ?) AND {LIVE}"
+        )
+        frame = self._frame(sql, (minx, maxx, miny, maxy), cols or ["fid"])
+        if len(frame):
+            box = shapely.box(minx, miny, maxx, maxy)
+            frame = frame[shapely.intersects(frame.geometry.array, box)]
+        return frame
+
+    def query_dwithin(self, geometry, distance, *, columns=None):
+        if distance < 0:
+            raise ValidationError(f"search distance {distance} is negative: give metres ≥ 0")
+        minx, miny, maxx, maxy = shapely.bounds(geometry)
+        d = float(distance)
+        cols = self._columns(columns)
+        sql = (
+            f"SELECT {GEOM}, {', '.join(cols) or 'fid'} FROM assets WHERE fid IN "
+            f"(SELECT id FROM rtree_{ASSETS}_{GEOM} WHERE maxx >= ? AND minx <= ? AND "
+            f"maxy >= ? AND miny <= ?) AND {LIVE}"
+        )
+        frame = self._frame(sql, (minx - d, maxx + d, miny - d, maxy + d), cols or ["fid"])
+        dist = shapely.distance(frame.geometry.array, geometry) if len(frame) else np.array([])
+        frame["distance_m"] = dist
+        return frame[dist <= d]
+
+    def read_assets(self, *, columns=None, bbox=None):
+        cols = self._columns(columns)
+        frame = pyogrio.read_dataframe(
+            self.path, layer=ASSETS, columns=cols, where=LIVE, bbox=bbox, use_arrow=True,
+            fid_as_index=False,
+        )
+        if frame.geometry.name != "geometry":
+            frame = frame.rename_geometry("geometry")
+        return frame.set_crs(self.crs, allow_override=True)
+
+    def get_asset(self, asset_id, *, history=False):
+        where = "a.asset_id = ?" + ("" if history else f" AND a.{LIVE}")
+        cols = ", ".join(f"a.{c}" for c in ALL_ASSET_COLUMNS)
+        sql = (
+            f"SELECT a.{GEOM}, {cols}, b.source_file, b.layer, b.sha256, b.source_crs, "
+            "b.transformation, b.transformation_accuracy_m, b.profile, b.finished_at "
+            "FROM assets a LEFT JOIN import_batches b ON a.batch_id = b.batch_id "
+            f"WHERE {where} ORDER BY a.version"
+        )
+        rows = self._con.execute(sql, (asset_id,)).fetchall()
+        if not rows:
+            raise NotFoundError(f"no {'' if history else 'live '}asset {asset_id!r} in the register")
+        names = ALL_ASSET_COLUMNS + ["source_file", "source_layer", "source_sha256", "source_crs",
+                                     "transformation", "transformation_accuracy_m", "profile",
+                                     "imported_at"]
+        out = []
+        for row in rows:
+            rec = dict(zip(names, row[1:]))
+            rec["geometry"] = gpkg_geom.decode([row[0]])[0]
+            rec["attrs"] = json.loads(rec["attrs"] or "{}")
+            rec["restricted"] = bool(rec["restricted"])
+            out.append(rec)
+        return out if history else out[-1]
+
+    def asset_count(self) -> int:
+        return self._con.execute(f"SELECT COUNT(*) FROM assets WHERE {LIVE}").fetchone()[0]
+
+    def extent(self):
+        row = self._con.execute(
+            "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?", (ASSETS,)
+        ).fetchone()
+        return None if row is None or row[0] is None else tuple(float(v) for v in row)
+
+    def clearance_bounds(self) -> dict[str, float]:
+        raw = self.get_setting("clearance_bounds")
+        if raw is None:
+            return {"diameter_mm": 0.0, "h_accuracy_m": 0.0, "crs_accuracy_m": 0.0,
+                    "any_null_accuracy": 0.0}
+        return {k: float(v) for k, v in json.loads(raw).items()}
+
+    def stats(self) -> dict:
+        def counts(col):
+            return dict(self._con.execute(
+                f"SELECT {col}, COUNT(*) FROM assets WHERE {LIVE} GROUP BY {col} ORDER BY {col}"))
+        age = {o: {"latest_delivery": d, "batches": n} for o, d, n in self._con.execute(
+            "SELECT owner, MAX(finished_at), COUNT(*) FROM import_batches "
+            "WHERE state='committed' AND owner IS NOT NULL GROUP BY owner ORDER BY owner")}
+        return {
+            "assets": self.asset_count(),
+            "retired_versions": self._con.execute(
+                "SELECT COUNT(*) FROM assets WHERE retired_at IS NOT NULL").fetchone()[0],
+            "by_owner": counts("owner"), "by_utility": counts("utility"),
+            "by_status": counts("status"), "extent": self.extent(),
+            "crs": self.crs.to_string(), "data_age": age,
+            "owners": len(self.owners()), "schema_version": self.schema_version,
+            "batches": self._con.execute("SELECT COUNT(*) FROM import_batches").fetchone()[0],
+            "rejects": self._con.execute("SELECT COUNT(*) FROM rejects").fetchone()[0],
+        }
+
+    # -- batches, rejects, audit ------------------------------------------------------
+    def batches(self) -> pd.DataFrame:
+        return self._query("SELECT * FROM import_batches ORDER BY batch_id")
+
+    def find_batch(self, sha256, layer):
+        df = self._query(
+            "SELECT * FROM import_batches WHERE sha256 = ? AND layer IS ? AND state='committed' "
+            "ORDER BY batch_id DESC LIMIT 1", (sha256, layer))
+        return None if df.empty else df.iloc[0].to_dict()
+
+    def rejects(self, batch_id=None):
+        if batch_id is None:
+            return self._query("SELECT * FROM rejects ORDER BY reject_id")
+        return self._query("SELECT * FROM rejects WHERE batch_id = ? ORDER BY reject_id",
+                           (batch_id,))
+
+    def audit(self, action, detail=None):
+        with self.atomic() as con:
+            con.execute(
+                "INSERT INTO audit_log (at, user, action, detail) VALUES (?,?,?,?)",
+                (gpkg_write.now_iso(), _user(), action, json.dumps(detail or {}, default=str)),
+            )
+
+    def audit_log(self):
+        return self._query("SELECT * FROM audit_log ORDER BY id")

@@ -1,0 +1,141 @@
+"""Opening and creating GeoPackage registers safely.
+
+Everything that decides whether a file *is* a register happens on a read-only
+connection, so a file that is not ours (or is newer, read-only or locked) is
+never modified — not even its journal mode.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from ..errors import (
+    NotARegisterError,
+    RegisterExistsError,
+    RegisterLockedError,
+    RegisterNotFoundError,
+    RegisterReadOnlyError,
+    SchemaVersionError,
+)
+from .gpkg_schema import APPLICATION_ID, SCHEMA_VERSION
+
+REGISTER_MARKER = ("register_format", "asset-register")
+BUSY_TIMEOUT_MS = 5000
+
+
+def inspect_file(path: Path) -> int:
+    """Check ``path`` is an asset register this version can open; returns its schema version."""
+    if not path.exists():
+        raise RegisterNotFoundError(
+            f"no register at {str(path)!r}: check the path, or create one with "
+            f"'asset-register init {path}'"
+        )
+    if path.is_dir():
+        raise NotARegisterError(f"{str(path)!r} is a folder, not a register file (.gpkg)")
+    with open(path, "rb") as fh:
+        head = fh.read(100)
+    if not head.startswith(b"SQLite format 3\x00"):
+        raise NotARegisterError(
+            f"{str(path)!r} is not a GeoPackage (not an SQLite database): open a register "
+            "file (.gpkg) made by 'asset-register init', or import this file with "
+            "'asset-register import'"
+        )
+    app_id = int.from_bytes(head[68:72], "big")
+    if app_id != APPLICATION_ID:
+        raise NotARegisterError(
+            f"{str(path)!r} is an SQLite database but not a GeoPackage: open a register made "
+            "by 'asset-register init'"
+        )
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            marker = None
+            if {"settings", "schema_migrations"} <= tables:
+                marker = con.execute(
+                    "SELECT value FROM settings WHERE key = ?", (REGISTER_MARKER[0],)
+                ).fetchone()
+            if not marker or marker[0] != REGISTER_MARKER[1]:
+                raise NotARegisterError(
+                    f"{str(path)!r} is a GeoPackage but not an asset register: import its "
+                    f"layers into a register with 'asset-register import REGISTER {path}'"
+                )
+            version = con.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] or 0
+        finally:
+            con.close()
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc):
+            raise RegisterLockedError(
+                f"{str(path)!r} is locked by another program: close it there and try again"
+            ) from None
+        raise NotARegisterError(f"{str(path)!r} cannot be read as a register: {exc}") from None
+    except sqlite3.DatabaseError as exc:
+        raise NotARegisterError(f"{str(path)!r} is damaged or not a register: {exc}") from None
+    if version > SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"{str(path)!r} has schema version {version}, newer than this application's "
+            f"{SCHEMA_VERSION}: update the application to open it"
+        )
+    return version
+
+
+def check_writable(path: Path) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise RegisterReadOnlyError(
+            f"register {str(path)!r} is read-only: make the file writable, or open it "
+            "read-only (--read-only) to check digs without changing it"
+        )
+    if not os.access(folder, os.W_OK):
+        raise RegisterReadOnlyError(
+            f"the folder {str(folder)!r} is not writable (the register needs to write its "
+            "journal beside the file): copy the register somewhere writable"
+        )
+
+
+def check_new(path: Path) -> None:
+    if path.exists():
+        raise RegisterExistsError(
+            f"{str(path)!r} already exists: choose a new file name or open the existing register"
+        )
+    if not path.parent.exists():
+        raise RegisterNotFoundError(f"folder {str(path.parent)!r} does not exist: create it first")
+    check_writable(path)
+
+
+def connect(path: Path, *, read_only: bool, create: bool = False) -> sqlite3.Connection:
+    """A connection in autocommit mode (we manage transactions), WAL unless read-only.
+
+    With ``create``, the GeoPackage application_id and user_version are written into the
+    file header before WAL is switched on, so other readers see them at once.
+    """
+    if read_only:
+        con = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+            check_same_thread=False,
+        )
+    else:
+        con = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if create:
+        con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        con.execute("PRAGMA user_version = 10300")
+    if not read_only:
+        try:
+            mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            con.close()
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise RegisterLockedError(
+                    f"{str(path)!r} is locked by another program: close it there and try again"
+                ) from None
+            raise RegisterReadOnlyError(f"{str(path)!r} cannot be opened for writing: {exc}") from None
+        if mode.lower() != "wal":
+            con.close()
+            raise RegisterReadOnlyError(f"{str(path)!r} cannot switch to WAL mode (got {mode})")
+        con.execute("PRAGMA synchronous = NORMAL")
+    con.execute("PRAGMA foreign_keys = OFF")
+    con.execute("PRAGMA cache_size = -65536")
+    return con
