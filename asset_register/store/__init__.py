@@ -10,7 +10,11 @@ __all__ = ["RegisterStore", "open_register", "create_register"]
 
 
 def open_register(location: str | Path, *, read_only: bool = False) -> RegisterStore:
-    """Open an existing register (a .gpkg path)."""
+    """Open an existing register (a .gpkg path or a postgresql:// URL)."""
+    if _is_url(location):
+        from .postgis import PostgisStore
+
+        return PostgisStore(str(location), read_only=read_only)
     from .gpkg import GeoPackageStore
 
     return GeoPackageStore(location, read_only=read_only)
@@ -18,6 +22,16 @@ def open_register(location: str | Path, *, read_only: bool = False) -> RegisterS
 
 def create_register(location: str | Path, *, crs: str = "EPSG:27700") -> RegisterStore:
     """Create a new, empty register in the given working CRS."""
+    if _is_url(location):
+        from .postgis import PostgisStore
+
+        return PostgisStore(str(location), _create_crs=crs)
     from .gpkg import GeoPackageStore
 
     return GeoPackageStore(location, _create_crs=crs)
+
+
+def _is_url(location) -> bool:
+    """postgresql:// (or postgres://) URLs name a PostGIS register (see docs/postgis.md)."""
+    return isinstance(location, str) and location.lower().startswith(
+        ("postgresql://", "postgres://"))

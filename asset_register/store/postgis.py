@@ -1,0 +1,385 @@
+"""The shared register: PostgreSQL + PostGIS, same behaviour as the GeoPackage store.
+
+One register lives in one schema of a PostGIS database (``?schema=`` in the URL).
+Each store holds one autocommit connection; every write is an explicit
+transaction (``atomic``), so other sessions see a batch whole or not at all.
+What a connected role may do is decided by the server's grants (see
+``postgis_roles``): a planner's write to assets fails with PermissionDeniedError.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from contextlib import contextmanager
+
+import geopandas as gpd
+import pandas as pd
+import pyproj
+import shapely
+from psycopg import sql
+
+from ..errors import (
+    NotARegisterError,
+    NotFoundError,
+    PermissionDeniedError,
+    RegisterExistsError,
+    RegisterNotFoundError,
+    RegisterReadOnlyError,
+    SchemaVersionError,
+    ValidationError,
+)
+from ..model import DEFAULT_CRS, Owner
+from . import postgis_connect as pgc
+from .base import RegisterStore
+from .postgis_errors import translated
+from .postgis_frames import ALL_ASSET_COLUMNS, column_list, copy_out_frame, rows_frame
+from .postgis_records import RecordsMixin, now_iso
+from .postgis_schema import REGISTER_MARKER, SCHEMA_VERSION, applied_versions, migrate
+
+LIVE = sql.SQL("retired_at IS NULL")
+EMPTY_BOUNDS = {"diameter_mm": 0.0, "h_accuracy_m": 0.0, "crs_accuracy_m": 0.0,
+                "any_null_accuracy": 0.0}
+
+
+class PostgisStore(RecordsMixin, RegisterStore):
+    """A register in a PostGIS schema. Use ``open_register`` / ``create_register`` with a URL."""
+
+    def __init__(self, url: str, *, read_only: bool = False, _create_crs=None):
+        self.location = url
+        self.url = pgc.parse_url(url)
+        self.schema = self.url.schema
+        self.read_only = read_only
+        self._lock = threading.RLock()
+        self._crs_cache: pyproj.CRS | None = None
+        self._conn = pgc.connect(self.url)
+        try:
+            with translated(self):
+                if _create_crs is not None:
+                    postgis = pgc.ensure_postgis(self._conn, self.url)
+                    self._set_search_path(postgis)
+                    self._create(pyproj.CRS.from_user_input(_create_crs))
+                else:
+                    postgis = pgc.postgis_schema_of(self._conn, self.url)
+                    self._set_search_path(postgis)
+                    self._open()
+                if read_only:
+                    self._conn.execute("SET default_transaction_read_only = on")
+                self.srid = int(self.crs.to_epsg())
+        except BaseException:
+            self._conn.close()
+            raise
+
+    @property
+    def display(self) -> str:
+        """The URL with its password masked, for titles, messages and logs."""
+        return self.url.display
+
+    def _set_search_path(self, postgis_schema: str) -> None:
+        self._conn.execute(sql.SQL("SET search_path TO {}, {}").format(
+            sql.Identifier(self.schema), sql.Identifier(postgis_schema)))
+
+    def _where(self) -> str:
+        return f"schema {self.schema!r} of {self.url.display}"
+
+    def _open(self) -> None:
+        with self._conn.cursor() as cur:
+            versions = applied_versions(cur, self.schema)
+            marker = None
+            if versions:
+                cur.execute("SELECT to_regclass('settings') IS NOT NULL")
+                if cur.fetchone()[0]:
+                    cur.execute("SELECT value FROM settings WHERE key = %s", (REGISTER_MARKER[0],))
+                    marker = cur.fetchone()
+        if not versions:
+            raise RegisterNotFoundError(
+                f"no asset register in {self._where()}: create one with "
+                f"'asset-register init \"{self.url.display}\"', or check ?schema= in the URL")
+        if not marker or marker[0] != REGISTER_MARKER[1]:
+            raise NotARegisterError(f"{self._where()} holds tables that are not an asset register")
+        version = max(versions)
+        if version > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"the register in {self._where()} has schema version {version}, newer than this "
+                f"application's {SCHEMA_VERSION}: update the application to open it")
+        if version < SCHEMA_VERSION:
+            if self.read_only:
+                raise SchemaVersionError(
+                    f"the register in {self._where()} needs an upgrade (schema {version} → "
+                    f"{SCHEMA_VERSION}): open it once writable as its owner")
+            try:
+                with self._conn.transaction(), self._conn.cursor() as cur:
+                    migrate(cur, self.schema, None)
+            except PermissionDeniedError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - reported with the fix
+                if "permission denied" in str(exc) or "must be owner" in str(exc):
+                    raise SchemaVersionError(
+                        f"the register in {self._where()} needs an upgrade (schema {version} → "
+                        f"{SCHEMA_VERSION}) that only its owner may apply: ask the register's "
+                        "administrator to open it once with this version") from None
+                raise
+
+    def _create(self, crs: pyproj.CRS) -> None:
+        if not crs.is_projected:
+            raise ValidationError(
+                f"working CRS {crs.to_string()!r} is not projected: distances must be in metres "
+                "(use e.g. EPSG:27700 for Great Britain)")
+        srid = crs.to_epsg()
+        if srid is None:
+            raise ValidationError(
+                f"working CRS {crs.to_string()!r} has no EPSG code: a PostGIS register needs one "
+                "(e.g. EPSG:27700)")
+        with self._conn.cursor() as cur:
+            if applied_versions(cur, self.schema):
+                raise RegisterExistsError(
+                    f"{self._where()} already holds an asset register: open it, or choose "
+                    "another schema with ?schema=NAME")
+            cur.execute("SELECT 1 FROM spatial_ref_sys WHERE srid = %s", (srid,))
+            if cur.fetchone() is None:
+                raise ValidationError(f"EPSG:{srid} is not in the server's spatial_ref_sys table")
+        with self._conn.transaction(), self._conn.cursor() as cur:
+            migrate(cur, self.schema, srid)
+            cur.executemany("INSERT INTO settings VALUES (%s, %s)", [
+                REGISTER_MARKER, ("working_crs", crs.to_string()), ("created_at", now_iso()),
+                ("authority_code", "AR"), ("authority_name", "")])
+            self.audit("create_register", {"crs": crs.to_string()})
+
+    # -- lifecycle -----------------------------------------------------------------
+    def close(self) -> None:
+        conn, self._conn = getattr(self, "_conn", None), None
+        if conn is not None:
+            conn.close()
+
+    @property
+    def crs(self) -> pyproj.CRS:
+        if self._crs_cache is None:
+            self._crs_cache = pyproj.CRS.from_user_input(self.get_setting("working_crs", DEFAULT_CRS))
+        return self._crs_cache
+
+    @property
+    def schema_version(self) -> int:
+        return self._one("SELECT MAX(version) FROM schema_migrations")
+
+    def applied_migrations(self) -> list[tuple[int, str, str]]:
+        with self._lock, translated(self):
+            return [tuple(r) for r in self._conn.execute(
+                "SELECT version, name, applied_at FROM schema_migrations ORDER BY version")]
+
+    @contextmanager
+    def atomic(self):
+        """One transaction (savepoints when nested); rollback on any exception."""
+        if self.read_only:
+            raise RegisterReadOnlyError(
+                f"register {self.url.display!r} is open read-only: reopen it writable to change it")
+        with self._lock, translated(self), self._conn.transaction():
+            yield self._conn
+
+    def _one(self, query, params=()):
+        with self._lock, translated(self):
+            row = self._conn.execute(query, params).fetchone()
+        return None if row is None else row[0]
+
+    def _query(self, query, params=()) -> pd.DataFrame:
+        with self._lock, translated(self), self._conn.cursor() as cur:
+            cur.execute(query, params)
+            names = [d.name for d in cur.description]
+            return pd.DataFrame.from_records(cur.fetchall(), columns=names)
+
+    def can_write(self, table: str = "assets") -> bool:
+        """Whether the connected role may add rows to ``table`` (editors: assets)."""
+        return bool(self._one("SELECT has_table_privilege(%s, 'INSERT')",
+                              (f'"{self.schema}".{table}',)))
+
+    def require_editor(self, what: str) -> None:
+        if self.read_only:
+            raise RegisterReadOnlyError(
+                f"register {self.url.display!r} is open read-only: reopen it writable to {what}")
+        if not self.can_write("assets"):
+            raise PermissionDeniedError(
+                f"user {self._one('SELECT current_user')!r} may not {what} in {self._where()}: "
+                "it is a read-only (planner) login; connect as an editor, or ask the register's "
+                "administrator to grant the editor role ('asset-register roles')")
+
+    # -- settings and owners -------------------------------------------------------
+    def get_setting(self, key, default=None):
+        with self._lock, translated(self):
+            row = self._conn.execute("SELECT value FROM settings WHERE key = %s", (key,)).fetchone()
+        return default if row is None else row[0]
+
+    def set_setting(self, key, value):
+        if key == REGISTER_MARKER[0]:
+            raise ValidationError(f"setting {key!r} is managed by the application")
+        if key == "working_crs":
+            raise ValidationError("the working CRS of an existing register cannot be changed")
+        with self.atomic() as conn:
+            conn.execute("INSERT INTO settings VALUES (%s, %s) ON CONFLICT (key) DO UPDATE "
+                         "SET value = excluded.value", (key, str(value)))
+
+    def upsert_owner(self, owner: Owner) -> None:
+        with self.atomic() as conn:
+            conn.execute(
+                """INSERT INTO owners AS o VALUES (%s,%s,%s,%s,%s,%s) ON CONFLICT (code) DO UPDATE
+                   SET name = excluded.name, phone = COALESCE(excluded.phone, o.phone),
+                   emergency_phone = COALESCE(excluded.emergency_phone, o.emergency_phone),
+                   email = COALESCE(excluded.email, o.email)""",
+                (owner.code, owner.name, owner.phone, owner.emergency_phone, owner.email,
+                 now_iso()))
+
+    def owners(self) -> list[Owner]:
+        with self._lock, translated(self):
+            rows = self._conn.execute(
+                "SELECT code, name, phone, emergency_phone, email FROM owners ORDER BY code"
+            ).fetchall()
+        return [Owner(*r) for r in rows]
+
+    # -- writing -------------------------------------------------------------------
+    def write_batch(self, assets, batch, *, rejects=None, delivery=None, progress=None,
+                    cancel=None):
+        from .postgis_write import write_batch
+
+        return write_batch(self, assets, batch, rejects=rejects, delivery=delivery,
+                           progress=progress, cancel=cancel)
+
+    def _after_assets_changed(self) -> None:
+        """Cache extent and clearance bounds in settings (inside the batch transaction)."""
+        row = self._conn.execute(
+            "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e), d, h, c, n FROM ("
+            "SELECT ST_Extent(geom) AS e, COALESCE(MAX(diameter_mm), 0) AS d, "
+            "COALESCE(MAX(h_accuracy_m), 0) AS h, COALESCE(MAX(crs_accuracy_m), 0) AS c, "
+            "COALESCE(bool_or(h_accuracy_m IS NULL), false) AS n FROM assets "
+            "WHERE retired_at IS NULL) s").fetchone()
+        extent = None if row[0] is None else [float(v) for v in row[:4]]
+        bounds = {"diameter_mm": float(row[4]), "h_accuracy_m": float(row[5]),
+                  "crs_accuracy_m": float(row[6]), "any_null_accuracy": float(bool(row[7]))}
+        self._conn.cursor().executemany(
+            "INSERT INTO settings VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = "
+            "excluded.value",
+            [("clearance_bounds", json.dumps(bounds)), ("asset_extent", json.dumps(extent))])
+
+    def set_owner_coverage(self, owner, area):
+        if area is None or shapely.is_empty(area):
+            raise ValidationError(f"coverage for owner {owner!r} is empty")
+        multi = shapely.multipolygons(shapely.get_parts(area)) if area.geom_type == "Polygon" \
+            else area
+        if multi.geom_type != "MultiPolygon":
+            raise ValidationError(
+                f"coverage for owner {owner!r} must be a polygon, got {multi.geom_type}")
+        with self.atomic() as conn:
+            conn.execute(
+                "INSERT INTO owner_coverage (geom, owner, updated_at) VALUES "
+                "(ST_GeomFromWKB(%s, %s), %s, %s) ON CONFLICT (owner) DO UPDATE SET "
+                "geom = excluded.geom, updated_at = excluded.updated_at",
+                (shapely.to_wkb(shapely.force_2d(multi)), self.srid, owner, now_iso()))
+
+    def owner_coverage(self) -> gpd.GeoDataFrame:
+        with self._lock, translated(self):
+            rows = self._conn.execute(
+                "SELECT ST_AsBinary(geom), owner, updated_at FROM owner_coverage ORDER BY fid"
+            ).fetchall()
+        return rows_frame(rows, ["owner", "updated_at"], self.crs)
+
+    # -- reading assets --------------------------------------------------------------
+    def _columns(self, columns) -> list[str]:
+        cols = ALL_ASSET_COLUMNS if columns is None else [c for c in columns if c != "geometry"]
+        unknown = set(cols) - set(ALL_ASSET_COLUMNS) - {"fid"}
+        if unknown:
+            raise ValidationError(f"unknown asset columns {sorted(unknown)}")
+        return list(cols) or ["fid"]
+
+    def _bulk(self, where: sql.Composable, params, columns) -> gpd.GeoDataFrame:
+        cols = self._columns(columns)
+        query = sql.SQL("SELECT encode(ST_AsBinary(geom), 'hex') AS geom_hex, {} FROM assets "
+                        "WHERE {} AND {}").format(column_list(cols), LIVE, where)
+        with self._lock, translated(self):
+            return copy_out_frame(self._conn, query, params, cols, self.crs)
+
+    def query_bbox(self, bounds, *, columns=None):
+        minx, miny, maxx, maxy = (float(v) for v in bounds)
+        where = sql.SQL("geom && ST_MakeEnvelope(%s, %s, %s, %s, %s) AND "
+                        "ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, %s))")
+        env = (minx, miny, maxx, maxy, self.srid)
+        return self._bulk(where, env + env, columns)
+
+    def query_dwithin(self, geometry, distance, *, columns=None):
+        if distance < 0:
+            raise ValidationError(f"search distance {distance} is negative: give metres ≥ 0")
+        cols = self._columns(columns)
+        wkb = shapely.to_wkb(geometry)
+        query = sql.SQL(
+            "WITH g AS (SELECT ST_GeomFromWKB(%s, %s) AS g) "
+            "SELECT ST_AsBinary(a.geom), {}, ST_Distance(a.geom, g.g) AS distance_m "
+            "FROM assets a, g WHERE a.retired_at IS NULL AND ST_DWithin(a.geom, g.g, %s)"
+        ).format(column_list(cols, "a"))
+        with self._lock, translated(self):
+            rows = self._conn.execute(query, (wkb, self.srid, float(distance))).fetchall()
+        frame = rows_frame(rows, cols + ["distance_m"], self.crs)
+        frame["distance_m"] = frame["distance_m"].astype("float64")
+        return frame
+
+    def read_assets(self, *, columns=None, bbox=None):
+        if bbox is None:
+            return self._bulk(sql.SQL("true"), (), columns)
+        minx, miny, maxx, maxy = (float(v) for v in bbox)
+        return self._bulk(sql.SQL("geom && ST_MakeEnvelope(%s, %s, %s, %s, %s)"),
+                          (minx, miny, maxx, maxy, self.srid), columns)
+
+    def get_asset(self, asset_id, *, history=False):
+        query = sql.SQL(
+            "SELECT ST_AsBinary(a.geom), {}, b.source_file, b.layer, b.sha256, b.source_crs, "
+            "b.transformation, b.transformation_accuracy_m, b.profile, b.finished_at "
+            "FROM assets a LEFT JOIN import_batches b ON a.batch_id = b.batch_id "
+            "WHERE a.asset_id = %s {} ORDER BY a.version"
+        ).format(column_list(ALL_ASSET_COLUMNS, "a"),
+                 sql.SQL("") if history else sql.SQL("AND a.retired_at IS NULL"))
+        with self._lock, translated(self):
+            rows = self._conn.execute(query, (asset_id,)).fetchall()
+        if not rows:
+            raise NotFoundError(f"no {'' if history else 'live '}asset {asset_id!r} in the register")
+        names = ALL_ASSET_COLUMNS + ["source_file", "source_layer", "source_sha256", "source_crs",
+                                     "transformation", "transformation_accuracy_m", "profile",
+                                     "imported_at"]
+        out = []
+        for row in rows:
+            rec = dict(zip(names, row[1:]))
+            rec["geometry"] = shapely.from_wkb(bytes(row[0]))
+            rec["attrs"] = json.loads(rec["attrs"] or "{}")
+            rec["restricted"] = bool(rec["restricted"])
+            out.append(rec)
+        return out if history else out[-1]
+
+    def asset_count(self) -> int:
+        return int(self._one("SELECT COUNT(*) FROM assets WHERE retired_at IS NULL"))
+
+    def extent(self):
+        raw = self.get_setting("asset_extent")
+        value = json.loads(raw) if raw else None
+        return None if not value else tuple(float(v) for v in value)
+
+    def clearance_bounds(self) -> dict[str, float]:
+        raw = self.get_setting("clearance_bounds")
+        if raw is None:
+            return dict(EMPTY_BOUNDS)
+        return {k: float(v) for k, v in json.loads(raw).items()}
+
+    def stats(self) -> dict:
+        def counts(col):
+            with self._lock, translated(self):
+                return dict(self._conn.execute(sql.SQL(
+                    "SELECT {0}, COUNT(*) FROM assets WHERE retired_at IS NULL GROUP BY {0} "
+                    "ORDER BY {0}").format(sql.Identifier(col))).fetchall())
+        with self._lock, translated(self):
+            age = {o: {"latest_delivery": d, "batches": n} for o, d, n in self._conn.execute(
+                "SELECT owner, MAX(finished_at), COUNT(*) FROM import_batches "
+                "WHERE state='committed' AND owner IS NOT NULL GROUP BY owner ORDER BY owner")}
+        return {
+            "assets": self.asset_count(),
+            "retired_versions": int(self._one(
+                "SELECT COUNT(*) FROM assets WHERE retired_at IS NOT NULL")),
+            "by_owner": counts("owner"), "by_utility": counts("utility"),
+            "by_status": counts("status"), "extent": self.extent(),
+            "crs": self.crs.to_string(), "data_age": age,
+            "owners": len(self.owners()), "schema_version": self.schema_version,
+            "batches": int(self._one("SELECT COUNT(*) FROM import_batches")),
+            "rejects": int(self._one("SELECT COUNT(*) FROM rejects")),
+        }
