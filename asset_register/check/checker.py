@@ -1,0 +1,277 @@
+"""The dig check: ``Checker(store, rules).check(site)`` and ``check_many(sites)``.
+
+A single check reads its candidates from the register's R*Tree on disk (no bulk load, so
+the first check after opening is fast); ``check_many`` loads every live asset once into an
+in-memory STRtree and checks all footprints with bulk queries. Both search within the
+largest effective clearance any asset can have (bounded by ``store.clearance_bounds()``),
+then keep the assets whose exact 2D distance to the footprint is within their own effective
+clearance — so no asset can be missed by the index. Register facts (extent, bounds, owners,
+coverage, works) are cached and re-read whenever another connection has committed to the
+register (SQLite ``data_version``); for other backends they are re-read on every check.
+
+Thread use: a Checker serves one thread at a time (the UI keeps one per worker thread).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ..errors import FootprintError, ValidationError
+from .clearance import (
+    SEVERITY_RANK, TOLERANCE_M, assess, base_clearance, classify, record_uncertainty,
+    search_reach, site_extra,
+)
+from .coordination import WorksTable
+from .footprint import check_extent
+from .index import BOX_MARGIN_M, DiskSource, MemoryIndex, StoreSource
+from .owners import OwnerDirectory
+from .result import CONFLICT_COLUMNS, CheckResult, DigSite
+from .rules import METHODS, Rules, default_rules
+
+
+@dataclass
+class _Context:
+    """What the check needs to know about the register, cached between checks."""
+
+    crs: object
+    extent: tuple | None
+    bounds: dict
+    owners: OwnerDirectory
+    works: WorksTable
+
+
+def validate_sites(sites: Sequence[DigSite]) -> np.ndarray:
+    """The footprints of ``sites`` as an array, refusing anything that cannot be checked."""
+    fps = np.array([s.footprint for s in sites], dtype=object)
+    for i, s in enumerate(sites):
+        label = s.reference or f"footprint {i + 1}"
+        if s.method not in METHODS:
+            raise ValidationError(f"{label}: method {s.method!r} is not one of {list(METHODS)}")
+        if s.start and s.end and s.start > s.end:
+            raise ValidationError(f"{label}: start {s.start} is after end {s.end}")
+        if s.depth_m is not None and not s.depth_m >= 0:
+            raise ValidationError(f"{label}: depth {s.depth_m} must be a positive number of metres")
+    missing = shapely.is_missing(fps)
+    bad = missing | shapely.is_empty(fps) | ~np.isin(shapely.get_type_id(fps), (3, 6))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise FootprintError(
+            f"{sites[i].reference or f'footprint {i + 1}'} must be a non-empty polygon in the "
+            f"working CRS, not {'nothing' if missing[i] else shapely.get_type_id(fps[i])!r}: "
+            "build it with asset_register.check.footprint.build"
+        )
+    invalid = ~shapely.is_valid(fps)
+    if invalid.any():
+        i = int(np.flatnonzero(invalid)[0])
+        raise FootprintError(
+            f"{sites[i].reference or f'footprint {i + 1}'} is not a valid polygon "
+            f"({shapely.is_valid_reason(fps[i])}): redraw it or repair it with make_valid"
+        )
+    return fps
+
+
+class Checker:
+    """Checks dig sites against one register with one set of rules."""
+
+    def __init__(self, store, rules: Rules | None = None, *, disk: bool = True):
+        self.store = store
+        self.rules = rules or default_rules()
+        self._disk = DiskSource.for_store(store) if disk else None
+        self._source = self._disk or StoreSource(store)
+        self._ctx: _Context | None = None
+        self._ctx_version = None
+        self._memory: MemoryIndex | None = None
+        self._memory_version = None
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def close(self) -> None:
+        self._source.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def refresh(self) -> None:
+        """Forget everything cached (call after changing the register through another path)."""
+        self._ctx = self._memory = None
+
+    def _version(self):
+        return self._disk.data_version() if self._disk is not None else None
+
+    def context(self) -> _Context:
+        v = self._version()
+        if self._ctx is None or v is None or v != self._ctx_version:
+            store = self.store
+            utilities = None
+            if self.rules.expected_utilities:
+                if self._disk is not None:
+                    rows = self._disk.con.execute(
+                        "SELECT DISTINCT owner, utility FROM assets WHERE retired_at IS NULL")
+                else:
+                    rows = store.read_assets(columns=["owner", "utility"])[["owner", "utility"]]
+                    rows = rows.drop_duplicates().itertuples(index=False)
+                utilities = {}
+                for owner, utility in rows:
+                    utilities.setdefault(owner, set()).add(utility)
+            self._ctx = _Context(
+                crs=store.crs, extent=store.extent(), bounds=store.clearance_bounds(),
+                owners=OwnerDirectory(store.owners(), store.owner_coverage(), utilities),
+                works=WorksTable(store.works()),
+            )
+            self._ctx_version = v
+        return self._ctx
+
+    def memory_index(self) -> MemoryIndex:
+        """Every live asset in an STRtree (built on first use, rebuilt after changes)."""
+        v = self._version()
+        if self._memory is None or v is None or v != self._memory_version:
+            self._memory = MemoryIndex.from_store(self.store, self.rules)
+            self._memory_version = v
+        return self._memory
+
+    # -- checking ----------------------------------------------------------------------
+    def check(self, site: DigSite) -> CheckResult:
+        """Every asset in conflict with one dig site, owners to contact, works to coordinate."""
+        t0 = time.perf_counter()
+        fps = validate_sites([site])
+        ctx = self.context()
+        extra = np.array([site_extra(self.rules, site.method, site.position_accuracy_m)])
+        v = self._version()
+        if self._memory is not None and v is not None and v == self._memory_version:
+            mem = self._memory
+            fi, ai = mem.pairs(fps, mem.max_base + extra)
+            frame, geoms = mem.frame.iloc[ai], mem.geoms[ai]
+            classes, base = mem.classes[ai], mem.base[ai]
+        else:
+            reach = search_reach(self.rules, ctx.bounds, float(extra[0])) + BOX_MARGIN_M
+            x0, y0, x1, y1 = shapely.bounds(fps[0])
+            frame, geoms = self._source.candidates((x0 - reach, y0 - reach, x1 + reach, y1 + reach))
+            fi = np.zeros(len(frame), dtype=np.int64)
+            classes = classify(frame, self.rules)
+            base = base_clearance(frame, self.rules, classes)
+        flat = self._evaluate([site], fps, extra, fi, frame, geoms, classes, base)
+        batch = self._assemble([site], fps, flat, ctx, t0)
+        return batch[0]
+
+    def check_many(self, sites: Sequence[DigSite]) -> CheckBatch:
+        """Check a programme of sites with bulk STRtree queries; results per site."""
+        t0 = time.perf_counter()
+        sites = list(sites)
+        fps = validate_sites(sites)
+        ctx = self.context()
+        mem = self.memory_index()
+        extra = np.array([site_extra(self.rules, s.method, s.position_accuracy_m) for s in sites])
+        fi, ai = mem.pairs(fps, mem.max_base + extra)
+        flat = self._evaluate(sites, fps, extra, fi, mem.frame.iloc[ai], mem.geoms[ai],
+                              mem.classes[ai], mem.base[ai])
+        return self._assemble(sites, fps, flat, ctx, t0)
+
+    def _evaluate(self, sites, fps, extra, fi, frame, geoms, classes, base) -> pd.DataFrame:
+        """Exact distances and the conflict table (flat, with a ``site`` column)."""
+        fi = np.asarray(fi, dtype=np.int64)
+        dist = shapely.distance(geoms, fps[fi]) if len(fi) else np.empty(0)
+        clearance = base + extra[fi]
+        hit = dist <= clearance + TOLERANCE_M
+        frame = frame.iloc[np.flatnonzero(hit)].reset_index(drop=True)
+        fi, dist, clearance, classes = fi[hit], dist[hit], clearance[hit], classes[hit]
+        depths = np.array([np.nan if s.depth_m is None else s.depth_m for s in sites])[fi]
+        verdict = assess(frame, dist, clearance, classes, self.rules, dig_depth_m=depths)
+        out = pd.concat([frame, verdict], axis=1)
+        out["site"] = fi
+        out["distance_m"] = dist
+        out["clearance_m"] = clearance
+        out["uncertainty_m"] = record_uncertainty(frame, self.rules)
+        out["geometry"] = np.asarray(geoms, dtype=object)[hit] if len(hit) else []
+        out["rank"] = out["severity"].map(SEVERITY_RANK)
+        out = out.sort_values(["site", "rank", "distance_m", "asset_id"], kind="stable")
+        return out[["site", *CONFLICT_COLUMNS, "geometry"]].reset_index(drop=True)
+
+    def _assemble(self, sites, fps, flat, ctx: _Context, t0: float) -> CheckBatch:
+        rules = self.rules
+        labels = [s.reference or f"footprint {i + 1}" for i, s in enumerate(sites)]
+        warnings = check_extent(fps, ctx.extent, rules.max_outside_m, labels)
+        near = max(c.clearance_m for c in rules.classes)
+        b = shapely.bounds(fps)
+        areas = shapely.box(b[:, 0] - near, b[:, 1] - near, b[:, 2] + near, b[:, 3] + near)
+        coverage = ctx.owners.coverage_pairs(areas)
+        starts = np.array([np.datetime64(s.start, "ns") if s.start else np.datetime64("NaT", "ns")
+                           for s in sites])
+        ends = np.array([np.datetime64(s.end, "ns") if s.end else np.datetime64("NaT", "ns")
+                         for s in sites])
+        works = ctx.works.match(fps, starts, ends, [s.usrn for s in sites], rules.coordination_m,
+                                rules.ignore_works_status)
+        return CheckBatch(self, sites, flat, coverage, works, warnings, ctx,
+                          time.perf_counter() - t0)
+
+
+class CheckBatch(Sequence):
+    """Results of ``check_many``: flat tables for all sites, a CheckResult per site on demand."""
+
+    def __init__(self, checker: Checker, sites, flat, coverage, works, warnings, ctx, seconds):
+        self.checker, self.sites, self.flat = checker, sites, flat
+        self.coverage, self.works, self.warnings = coverage, works, warnings
+        self.ctx, self.seconds = ctx, seconds
+        n = len(sites)
+        self._conf_at = np.searchsorted(flat["site"].to_numpy(), np.arange(n + 1))
+        self._cov_at = np.searchsorted(coverage["site"].to_numpy(), np.arange(n + 1))
+        self._works_at = np.searchsorted(works["site"].to_numpy(), np.arange(n + 1))
+        self._cache: dict[int, CheckResult] = {}
+
+    def __len__(self) -> int:
+        return len(self.sites)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if i not in self._cache:
+            self._cache[i] = self._result(i)
+        return self._cache[i]
+
+    @property
+    def conflicts(self) -> gpd.GeoDataFrame:
+        """Every conflict of every site, with the site's index in ``site``."""
+        return gpd.GeoDataFrame(self.flat, geometry="geometry", crs=self.ctx.crs)
+
+    def summary(self) -> pd.DataFrame:
+        """Per site: reference, conflicts and counts by severity."""
+        counts = pd.crosstab(self.flat["site"], self.flat["severity"]).reindex(
+            index=range(len(self)), columns=["strike", "danger", "caution"], fill_value=0)
+        counts.insert(0, "conflicts", counts.sum(axis=1))
+        counts.insert(0, "reference", [s.reference for s in self.sites])
+        return counts
+
+    def _result(self, i: int) -> CheckResult:
+        site, rules, ctx = self.sites[i], self.checker.rules, self.ctx
+        a, b = self._conf_at[i], self._conf_at[i + 1]
+        conflicts = gpd.GeoDataFrame(
+            self.flat.iloc[a:b].drop(columns="site").reset_index(drop=True),
+            geometry="geometry", crs=ctx.crs,
+        )
+        cov = self.coverage.iloc[self._cov_at[i]:self._cov_at[i + 1]]
+        affected, no_conflict, no_data, owner_warnings = ctx.owners.lists(
+            conflicts, cov, rules.expected_utilities)
+        works = ctx.works.rows(self.works.iloc[self._works_at[i]:self._works_at[i + 1]], ctx.crs)
+        advice = [rules.method_advice[site.method]] if site.method in rules.method_advice else []
+        return CheckResult(
+            site=site, conflicts=conflicts, owners_affected=affected,
+            owners_no_conflict=no_conflict, owners_no_data=no_data, works_overlapping=works,
+            rules_version=rules.version,
+            warnings=[*site.notes, *self.warnings[i], *owner_warnings],
+            seconds=self.seconds if len(self) == 1 else self.seconds / max(len(self), 1),
+            advice=advice, crs=ctx.crs.to_string(),
+        )
+
+    def to_dict(self) -> dict:
+        return {"rules_version": self.checker.rules.version, "sites": len(self),
+                "seconds": round(self.seconds, 6), "results": [r.to_dict() for r in self]}

@@ -1,0 +1,159 @@
+"""Effective clearance, severity and precaution for candidate assets, vectorised with numpy.
+
+effective clearance = class safety clearance + record uncertainty (h_accuracy_m, else the
+rules' figure for its PAS 128 quality level, else the unknown-accuracy default) + accuracy of
+the CRS transformation used at import + half the diameter/width (DESIGN §5), plus any extra
+the rules give the excavation method and the accuracy of the footprint's own transformation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .rules import NULL, Rules
+
+# Columns of the asset frame the check needs (besides geometry).
+CHECK_COLUMNS = [
+    "asset_id", "owner", "utility", "asset_class", "status", "depth_m", "diameter_mm",
+    "pressure", "voltage", "material", "h_accuracy_m", "v_accuracy_m", "quality_level",
+    "crs_accuracy_m",
+]
+NUMERIC = ("depth_m", "diameter_mm", "h_accuracy_m", "v_accuracy_m", "crs_accuracy_m")
+ABANDONED_STATUS = ("abandoned", "disused")
+# Distances within this of the clearance count as inside it (floating-point round-off of
+# coordinates given to the millimetre must never turn a boundary case into a miss).
+TOLERANCE_M = 1e-6
+SEVERITY_RANK = {"strike": 0, "danger": 1, "caution": 2}
+
+
+def normalise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Give a candidate frame every CHECK_COLUMNS column with a usable dtype."""
+    out = frame
+    for col in CHECK_COLUMNS:
+        if col not in out.columns:
+            out = out.assign(**{col: np.nan if col in NUMERIC else None})
+    for col in NUMERIC:
+        if out[col].dtype != np.float64:
+            out = out.assign(**{col: pd.to_numeric(out[col], errors="coerce").astype("float64")})
+    return out
+
+
+def classify(frame: pd.DataFrame, rules: Rules) -> np.ndarray:
+    """Index into ``rules.classes`` of the first class matching each asset (vectorised)."""
+    n = len(frame)
+    out = np.full(n, -1, dtype=np.int64)
+    for i, cls in enumerate(rules.classes):
+        mask = out < 0
+        for key, values in cls.match.items():
+            col = frame[key] if key in frame.columns else pd.Series([None] * n, index=frame.index)
+            hit = col.isin([v for v in values if v != NULL]).to_numpy(dtype=bool, na_value=False)
+            if NULL in values:
+                hit |= col.isna().to_numpy()
+            mask &= hit
+        out[mask] = i
+    # The rules guarantee a catch-all last class; keep this as a hard safety net.
+    out[out < 0] = len(rules.classes) - 1
+    return out
+
+
+def record_uncertainty(frame: pd.DataFrame, rules: Rules) -> np.ndarray:
+    """h_accuracy_m, else the rules' figure for the quality level, else the unknown default."""
+    unc = frame["h_accuracy_m"].to_numpy(dtype=np.float64, na_value=np.nan)
+    missing = np.isnan(unc)
+    if missing.any():
+        by_ql = frame["quality_level"].map(rules.quality_level_m)
+        by_ql = pd.to_numeric(by_ql, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+        fill = np.where(np.isnan(by_ql), rules.unknown_uncertainty_m, by_ql)
+        unc = np.where(missing, fill, unc)
+    return unc
+
+
+def base_clearance(frame: pd.DataFrame, rules: Rules, classes: np.ndarray) -> np.ndarray:
+    """Effective clearance of each asset before method and footprint-accuracy extras."""
+    table = rules.classes
+    clear = np.array([c.clearance_m for c in table])[classes]
+    add_unc = np.array([c.add_uncertainty for c in table])[classes]
+    add_half = np.array([c.add_half_width for c in table])[classes]
+    crs = frame["crs_accuracy_m"].to_numpy(dtype=np.float64, na_value=np.nan)
+    crs = np.where(np.isnan(crs), rules.crs_unknown_m, crs)
+    half = frame["diameter_mm"].to_numpy(dtype=np.float64, na_value=np.nan) / 2000.0
+    half = np.where(np.isnan(half), 0.0, half)
+    unc = record_uncertainty(frame, rules)
+    return clear + np.where(add_unc, unc + crs, 0.0) + np.where(add_half, half, 0.0)
+
+
+def site_extra(rules: Rules, method: str, position_accuracy_m: float = 0.0) -> float:
+    """Clearance added to every asset for one dig: method extra + footprint accuracy."""
+    return rules.method_extra_m.get(method, 0.0) + max(position_accuracy_m, 0.0)
+
+
+def search_reach(rules: Rules, bounds: dict, extra: float = 0.0) -> float:
+    """The largest effective clearance any asset in the register can have.
+
+    Built from the store's maxima (``clearance_bounds``) so that a candidate search within
+    this reach cannot miss an asset; uncertainty always includes the rules' largest default
+    because some records have no stated accuracy.
+    """
+    unc = max(float(bounds.get("h_accuracy_m") or 0.0), rules.max_uncertainty_m())
+    crs = max(float(bounds.get("crs_accuracy_m") or 0.0), rules.crs_unknown_m)
+    half = float(bounds.get("diameter_mm") or 0.0) / 2000.0
+    reach = max(
+        c.clearance_m + (unc + crs if c.add_uncertainty else 0.0) + (half if c.add_half_width else 0.0)
+        for c in rules.classes
+    )
+    return reach + extra
+
+
+def assess(
+    frame: pd.DataFrame,
+    distance: np.ndarray,
+    clearance: np.ndarray,
+    classes: np.ndarray,
+    rules: Rules,
+    *,
+    dig_depth_m=None,
+) -> pd.DataFrame:
+    """Severity, precaution and depth note for assets in conflict (dig depth: scalar or per row)."""
+    table = rules.classes
+    high = np.array([c.high_risk for c in table])[classes]
+    zone = frame["asset_class"].to_numpy(dtype=object) == "precaution_zone"
+    strike = (distance <= 0.0) & ~zone
+    severity = np.where(strike, "strike", np.where(high, "danger", "caution")).astype(object)
+    status = frame["status"].astype(object).to_numpy()
+    abandoned = np.isin(status, ABANDONED_STATUS)
+    precaution = np.array([c.precaution for c in table], dtype=object)[classes]
+    precaution = np.where(
+        abandoned,
+        precaution + " Recorded as " + status.astype(str) + ": treat as live until the owner confirms it is dead.",
+        precaution,
+    )
+    depth_note = np.full(len(frame), None, dtype=object)
+    dig = np.broadcast_to(
+        np.asarray(np.nan if dig_depth_m is None else dig_depth_m, dtype=np.float64), (len(frame),)
+    )
+    if len(frame) and not np.isnan(dig).all():
+        depth = frame["depth_m"].to_numpy(dtype=np.float64, na_value=np.nan)
+        vacc = frame["v_accuracy_m"].to_numpy(dtype=np.float64, na_value=np.nan)
+        top = depth - np.where(np.isnan(vacc), 0.0, vacc) - rules.depth_margin_m
+        deeper = ~np.isnan(depth) & ~np.isnan(dig) & (top > dig)
+        if deeper.any():
+            fmt = np.vectorize("{:.2f}".format, otypes=[object])
+            note = (
+                "recorded depth " + fmt(depth) + " m is below the planned " + fmt(dig)
+                + " m dig; recorded depths are unreliable, so the conflict stands"
+            )
+            depth_note = np.where(deeper, note, None)
+            if rules.depth_lowers_severity:
+                severity = np.where(deeper & (severity == "danger"), "caution", severity)
+    return pd.DataFrame(
+        {
+            "severity": severity,
+            "precaution": precaution,
+            "depth_note": depth_note,
+            "abandoned": abandoned,
+            "risk_class": np.array([c.name for c in table], dtype=object)[classes],
+            "contact_owner": np.array([c.contact_owner for c in table])[classes],
+        },
+        index=frame.index,
+    )

@@ -1,0 +1,156 @@
+"""Works coordination: other planned works that overlap a dig in space and time.
+
+The street-works duty to coordinate ("dig once"): a planned work overlaps a site when its
+footprint is within the coordination distance of the site or it is on the same USRN, and its
+dates overlap the site's. Missing dates never exclude a work (they cannot prove there is no
+overlap). Also reads planned works from GeoJSON / any vector file / CSV with a WKT column for
+``asset-register works import``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ..errors import ValidationError
+
+WORKS_COLUMNS = ["reference", "description", "promoter", "usrn", "street", "depth_m", "method",
+                 "start_date", "end_date", "status", "source", "attrs"]
+
+
+def _dates(values) -> np.ndarray:
+    return pd.to_datetime(pd.Series(values, dtype=object), errors="coerce").to_numpy("datetime64[ns]")
+
+
+class WorksTable:
+    """Planned works with parsed dates and an STRtree, for many sites at once."""
+
+    def __init__(self, works: gpd.GeoDataFrame | None):
+        if works is None or len(works) == 0:
+            self.frame = None
+            return
+        self.frame = works.reset_index(drop=True)
+        self.geoms = self.frame.geometry.to_numpy()
+        self.tree = shapely.STRtree(self.geoms)
+        self.start = _dates(self.frame.get("start_date"))
+        self.end = _dates(self.frame.get("end_date"))
+        usrn = self.frame["usrn"] if "usrn" in self.frame else pd.Series([None] * len(self.frame))
+        self.usrn = usrn.astype(object).where(usrn.notna(), None).map(
+            lambda v: None if v is None or str(v).strip() == "" else str(v).strip()
+        ).to_numpy(dtype=object)
+        status = self.frame["status"] if "status" in self.frame else pd.Series([None] * len(self.frame))
+        self.status = status.astype(object).to_numpy()
+
+    def match(self, footprints, starts, ends, usrns, distance_m: float,
+              ignore_status=()) -> pd.DataFrame:
+        """site, work (row index), distance_m, reason for every overlapping work."""
+        empty = pd.DataFrame({"site": [], "work": [], "distance_m": [], "reason": []})
+        if self.frame is None or len(footprints) == 0:
+            return empty
+        site, work = self.tree.query(footprints, predicate="dwithin", distance=distance_m)
+        usrns = np.asarray(usrns, dtype=object)
+        known = {u for u in usrns if u}
+        if known:
+            on_street = np.flatnonzero(np.isin(self.usrn, list(known)))
+            lookup = pd.Series(np.arange(len(usrns)))[pd.Series(usrns).notna().to_numpy()]
+            by_usrn = pd.DataFrame({"usrn": usrns[lookup.to_numpy()], "site": lookup.to_numpy()})
+            extra = pd.DataFrame({"usrn": self.usrn[on_street], "work": on_street}).merge(by_usrn)
+            site = np.concatenate([site, extra["site"].to_numpy()])
+            work = np.concatenate([work, extra["work"].to_numpy()])
+        pairs = pd.DataFrame({"site": site, "work": work}).drop_duplicates()
+        if pairs.empty:
+            return empty
+        s, w = pairs["site"].to_numpy(), pairs["work"].to_numpy()
+        st = np.asarray(starts, dtype="datetime64[ns]")[s]
+        en = np.asarray(ends, dtype="datetime64[ns]")[s]
+        ws, we = self.start[w], self.end[w]
+        time_ok = (np.isnat(ws) | np.isnat(en) | (ws <= en)) & (np.isnat(we) | np.isnat(st) | (we >= st))
+        keep = time_ok & ~np.isin(self.status[w].astype(str), list(ignore_status))
+        s, w = s[keep], w[keep]
+        dist = shapely.distance(self.geoms[w], np.asarray(footprints, dtype=object)[s])
+        same = (self.usrn[w] != None) & (self.usrn[w] == usrns[s])  # noqa: E711
+        reason = np.where(same, "same USRN", "within " + f"{distance_m:g}" + " m")
+        undated = np.isnat(ws) | np.isnat(we) | np.isnat(st) | np.isnat(en)
+        reason = np.where(undated, reason + "; dates not all known, overlap assumed", reason)
+        return pd.DataFrame({"site": s, "work": w, "distance_m": dist, "reason": reason}).sort_values(
+            ["site", "distance_m"], kind="stable")
+
+    def rows(self, pairs: pd.DataFrame, crs) -> gpd.GeoDataFrame:
+        """The works of ``pairs`` (one site) as a frame with distance_m and reason."""
+        if self.frame is None:
+            return gpd.GeoDataFrame({c: [] for c in WORKS_COLUMNS + ["distance_m", "reason"]},
+                                    geometry=gpd.GeoSeries([], crs=crs), crs=crs)
+        out = self.frame.iloc[pairs["work"].to_numpy()].copy()
+        out["distance_m"] = pairs["distance_m"].to_numpy()
+        out["reason"] = pairs["reason"].to_numpy()
+        return out.reset_index(drop=True)
+
+
+def read_works_file(path: str | Path, crs=None, *, working_crs, layer: str | None = None,
+                    wkt_column: str | None = None) -> gpd.GeoDataFrame:
+    """Planned works from GeoJSON / any vector file / CSV (with a WKT column), in the working CRS.
+
+    Needs a ``reference`` column; recognised columns are WORKS_COLUMNS, every other
+    column is kept in ``attrs`` (JSON).
+    """
+    from ..model import attrs_json
+    from .footprint import parse_crs, read_vector, resolve_crs
+
+    p = Path(path)
+    if p.suffix.lower() in (".csv", ".txt"):
+        table = pd.read_csv(p, dtype=str, keep_default_na=False, na_values=[""])
+        col = wkt_column or next((c for c in table.columns if c.lower() in ("wkt", "geometry", "geom")), None)
+        if col is None:
+            raise ValidationError(
+                f"works file {str(p)!r} has no geometry column: add a 'wkt' column with the "
+                f"footprint in WKT (columns found: {list(table.columns)})"
+            )
+        try:
+            geoms = shapely.from_wkt(table[col].to_numpy(dtype=object))
+        except shapely.errors.GEOSException as exc:
+            raise ValidationError(f"works file {str(p)!r}: column {col!r} is not WKT: {exc}") from None
+        the_crs, _ = resolve_crs(crs, None, parse_crs(working_crs), f"works file {p.name}")
+        frame = gpd.GeoDataFrame(table.drop(columns=[col]), geometry=geoms, crs=the_crs)
+    else:
+        frame = read_vector(p, layer)
+        if frame.crs is None:
+            if crs is None:
+                raise ValidationError(f"works file {str(p)!r} has no CRS: give it (--crs EPSG:n)")
+            frame = frame.set_crs(parse_crs(crs))
+    cols = {c.lower(): c for c in frame.columns}
+    if "reference" not in cols:
+        raise ValidationError(
+            f"works file {str(p)!r} has no 'reference' column: every planned work needs a "
+            f"unique reference (columns found: {[c for c in frame.columns if c != frame.geometry.name]})"
+        )
+    frame = frame.rename(columns={v: k for k, v in cols.items() if k in WORKS_COLUMNS})
+    if frame["reference"].isna().any() or frame["reference"].duplicated().any():
+        raise ValidationError(f"works file {str(p)!r}: every row needs a unique reference")
+    if frame.geometry.isna().any() or frame.geometry.is_empty.any():
+        bad = frame.loc[frame.geometry.isna() | frame.geometry.is_empty, "reference"].iloc[0]
+        raise ValidationError(f"planned work {bad!r} has no geometry: give its footprint")
+    frame = frame.to_crs(working_crs)
+    other = [c for c in frame.columns if c not in WORKS_COLUMNS and c != frame.geometry.name]
+    out = gpd.GeoDataFrame(
+        {c: frame[c].astype(object).where(frame[c].notna(), None) if c in frame else None
+         for c in WORKS_COLUMNS if c != "attrs"},
+        geometry=frame.geometry.to_numpy(), crs=frame.crs,
+    )
+    for c in ("start_date", "end_date"):
+        parsed = pd.to_datetime(out[c], errors="coerce")
+        bad = out[c].notna() & parsed.isna()
+        if bad.any():
+            raise ValidationError(
+                f"planned work {out.loc[bad, 'reference'].iloc[0]!r}: {c} {out.loc[bad, c].iloc[0]!r} "
+                "is not a date: use YYYY-MM-DD"
+            )
+        out[c] = parsed.dt.strftime("%Y-%m-%d").where(parsed.notna(), None)
+    out["depth_m"] = pd.to_numeric(out["depth_m"], errors="coerce")
+    out["status"] = out["status"].fillna("planned")
+    out["source"] = out["source"].fillna(p.name)
+    out["attrs"] = attrs_json(pd.DataFrame(frame[other])).to_numpy()
+    return out

@@ -1,0 +1,280 @@
+"""Dig footprints: polygons, trenches (centre line + width) and points with a radius.
+
+Footprints come from WKT (optionally EWKT ``SRID=n;``), a GeoJSON file or any vector file
+pyogrio reads, in any CRS, and end as polygons in the register's working CRS. Bad input is
+refused with a message saying what to do — an empty or self-intersecting shape, a negative
+width, coordinates that are clearly in another CRS, a site far from the register's data —
+because a wrong footprint would silently report "no conflicts". Everything works on arrays
+so a programme of thousands of footprints is built in bulk.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyproj
+import shapely
+
+from ..errors import CRSError, FootprintError
+
+QUAD_SEGS = 32  # segments per quarter circle for point + radius footprints
+# Circumscribe the circle (polygon edges touch it from outside) so the polygon contains
+# the whole disc: a conservative footprint, at most 0.03 % larger in radius.
+CIRCUMSCRIBE = 1.0 / math.cos(math.pi / (4 * QUAD_SEGS))
+_EWKT = re.compile(r"^\s*SRID=(\d+);(.*)$", re.S | re.I)
+
+
+@dataclass
+class Footprints:
+    """Footprint polygons in the working CRS plus what the planner should know about them."""
+
+    geometries: np.ndarray  # shapely polygons / multipolygons
+    position_accuracy_m: float = 0.0  # accuracy of the CRS transformation applied
+    notes: list[list[str]] = field(default_factory=list)  # per footprint
+
+
+def parse_crs(value) -> pyproj.CRS:
+    try:
+        return pyproj.CRS.from_user_input(value)
+    except pyproj.exceptions.CRSError:
+        raise CRSError(f"CRS {value!r} is not known: give it as EPSG:n (e.g. EPSG:27700)") from None
+
+
+def read_wkt(text: str) -> tuple[shapely.Geometry, pyproj.CRS | None]:
+    """Parse WKT or EWKT; returns the geometry and the CRS the EWKT states (or None)."""
+    crs = None
+    m = _EWKT.match(text)
+    if m:
+        crs, text = parse_crs(f"EPSG:{m.group(1)}"), m.group(2)
+    try:
+        geom = shapely.from_wkt(text)
+    except shapely.errors.GEOSException as exc:
+        raise FootprintError(f"footprint WKT {text[:60]!r} cannot be read: {exc}") from None
+    return geom, crs
+
+
+def read_vector(path: str | Path, layer: str | None = None):
+    """Every feature of a vector file (pyogrio) as a GeoDataFrame with the file's CRS."""
+    import pyogrio
+
+    p = Path(path)
+    if not p.exists():
+        raise FootprintError(f"footprint file {str(p)!r} does not exist")
+    try:
+        frame = pyogrio.read_dataframe(p, layer=layer)
+    except Exception as exc:  # pyogrio raises several DataSource/Field errors
+        raise FootprintError(f"footprint file {str(p)!r} cannot be read: {exc}") from None
+    if len(frame) == 0 or frame.geometry.isna().all():
+        raise FootprintError(f"footprint file {str(p)!r} has no features with a geometry")
+    return frame
+
+
+def resolve_crs(stated, found, working: pyproj.CRS, what: str) -> tuple[pyproj.CRS, list[str]]:
+    """The CRS of a footprint: the file's / EWKT's, else the stated one, else the working CRS."""
+    stated = parse_crs(stated) if stated is not None else None
+    found = parse_crs(found) if found is not None else None
+    if stated is not None and found is not None and not stated.equals(found):
+        raise CRSError(
+            f"{what} says its CRS is {found.to_string()} but {stated.to_string()} was given: "
+            "remove the stated CRS or fix the file"
+        )
+    crs = found or stated
+    if crs is None:
+        return working, [f"no CRS given for {what}: taken as the register's {working.to_string()}"]
+    return crs, []
+
+
+def _looks_geographic(bounds) -> bool:
+    x0, y0, x1, y1 = bounds
+    return -180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90
+
+
+def check_coordinates(geoms: np.ndarray, crs: pyproj.CRS, working: pyproj.CRS, extent) -> None:
+    """Refuse coordinates that cannot be in ``crs`` (degrees out of range, lon/lat in metres)."""
+    bounds = shapely.total_bounds(geoms)
+    if crs.is_geographic and not _looks_geographic(bounds):
+        raise CRSError(
+            f"footprint coordinates {tuple(round(b, 1) for b in bounds)} are not degrees, but "
+            f"the CRS is {crs.to_string()} (geographic): give the footprint's real CRS, "
+            f"e.g. --crs {working.to_string()}"
+        )
+    if not crs.is_geographic and _looks_geographic(bounds) and extent is not None:
+        far = not _looks_geographic(extent)
+        if far:
+            raise CRSError(
+                f"footprint coordinates {tuple(round(b, 5) for b in bounds)} look like "
+                f"longitude/latitude, not {crs.to_string()} metres: give --crs EPSG:4326"
+            )
+
+
+def to_working(
+    geoms: np.ndarray, crs: pyproj.CRS, working: pyproj.CRS, unknown_accuracy_m: float
+) -> tuple[np.ndarray, float, list[str]]:
+    """Transform geometries to the working CRS; returns them, the accuracy (m) and notes."""
+    if crs.equals(working):
+        return shapely.force_2d(geoms), 0.0, []
+    step = 1e-4 if crs.is_geographic else 10.0  # densify (~10 m) so edges follow the projection
+    dense = shapely.segmentize(shapely.force_2d(geoms), step)
+    tr = pyproj.Transformer.from_crs(crs, working, always_xy=True)
+
+    def fn(xy):
+        x, y = tr.transform(xy[:, 0], xy[:, 1], errcheck=False)
+        return np.column_stack([x, y])
+
+    out = shapely.transform(dense, fn)
+    if not np.isfinite(shapely.get_coordinates(out)).all():
+        raise CRSError(
+            f"footprint cannot be transformed from {crs.to_string()} to {working.to_string()}: "
+            "it lies outside the area where that CRS is defined — check the CRS"
+        )
+    acc = tr.accuracy
+    notes = [f"footprint transformed from {crs.to_string()} with '{tr.description}'"]
+    if acc is None or acc < 0:
+        acc = unknown_accuracy_m
+        notes.append(
+            f"the accuracy of that transformation is unknown: {acc} m added to every clearance"
+        )
+    else:
+        notes.append(f"its accuracy ({acc} m) is added to every clearance")
+    return out, float(acc), notes
+
+
+def _flatten(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Single-part geometries and the index of the input each came from."""
+    parts, idx = shapely.get_parts(geoms, return_index=True)
+    while True:
+        multi = shapely.get_type_id(parts) >= 4
+        if not multi.any():
+            return parts, idx
+        sub, sidx = shapely.get_parts(parts[multi], return_index=True)
+        parts = np.concatenate([parts[~multi], sub])
+        idx = np.concatenate([idx[~multi], idx[multi][sidx]])
+
+
+def _per_row(value, n: int, name: str) -> np.ndarray:
+    arr = np.broadcast_to(np.asarray(np.nan if value is None else value, dtype=np.float64), (n,))
+    bad = np.flatnonzero(arr < 0)
+    if bad.size:
+        raise FootprintError(
+            f"{name} {arr[bad[0]]} (footprint {bad[0] + 1}) is negative: give a positive {name} in metres"
+        )
+    return arr
+
+
+def build(
+    geoms,
+    *,
+    crs=None,
+    working_crs,
+    width=None,
+    radius=None,
+    make_valid: bool = False,
+    extent=None,
+    unknown_accuracy_m: float = 1.0,
+    labels: list[str] | None = None,
+    crs_notes: list[str] | None = None,
+) -> Footprints:
+    """Turn raw footprint geometries (any CRS) into polygons in the working CRS.
+
+    Lines become trenches (``width`` metres wide, flat ends, mitred bends), points become
+    circles of ``radius`` metres (circumscribed), polygons stay. ``width`` / ``radius`` are
+    a number or one value per geometry. Self-intersecting polygons are refused unless
+    ``make_valid`` is set, in which case the repair is noted.
+    """
+    geoms = np.asarray(geoms, dtype=object).reshape(-1)
+    n = len(geoms)
+    labels = labels or [f"footprint {i + 1}" for i in range(n)]
+    working = parse_crs(working_crs)
+    crs = working if crs is None else parse_crs(crs)
+    notes: list[list[str]] = [list(crs_notes or []) for _ in range(n)]
+    empty = shapely.is_missing(geoms) | shapely.is_empty(np.where(shapely.is_missing(geoms), None, geoms))
+    if empty.any():
+        raise FootprintError(f"{labels[int(np.flatnonzero(empty)[0])]} is empty: draw or give a shape")
+    widths, radii = _per_row(width, n, "width"), _per_row(radius, n, "radius")
+    check_coordinates(geoms, crs, working, extent)
+    parts, idx = _flatten(geoms)
+    kind = shapely.get_type_id(parts)  # 0 point, 1 line, 2 ring, 3 polygon
+    polys = kind == 3
+    bad = polys & ~shapely.is_valid(parts)
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        reason = shapely.is_valid_reason(parts[k])
+        if not make_valid:
+            raise FootprintError(
+                f"{labels[idx[k]]} is not a valid polygon ({reason}): redraw it, or ask for it "
+                "to be repaired with make_valid (--make-valid) and check the repaired shape"
+            )
+        for k in np.flatnonzero(bad):
+            before = shapely.area(parts[k])
+            fixed = shapely.make_valid(parts[k])
+            fixed = shapely.union_all([p for p in shapely.get_parts(fixed) if shapely.get_type_id(p) in (3, 6)])
+            notes[idx[k]].append(
+                f"footprint repaired with make_valid ({shapely.is_valid_reason(parts[k])}); "
+                f"area {before:.2f} -> {shapely.area(fixed):.2f} m² (in source units)"
+            )
+            parts[k] = fixed
+    for label, mask, arr in (("width", kind == 1, widths), ("radius", kind == 0, radii)):
+        used = np.zeros(n, dtype=bool)
+        used[idx[mask]] = True
+        need = used & ~(arr > 0)
+        if need.any():
+            i = int(np.flatnonzero(need)[0])
+            what = "a trench centre line needs a width" if label == "width" else "a point needs a radius"
+            raise FootprintError(f"{labels[i]}: {what} greater than 0 m (--{label} M)")
+        extra = ~used & (arr > 0)
+        if extra.any():
+            i = int(np.flatnonzero(extra)[0])
+            shape = "line" if label == "width" else "point"
+            raise FootprintError(f"{labels[i]}: a {label} was given but the footprint has no {shape}")
+    parts, accuracy, tnotes = to_working(parts, crs, working, unknown_accuracy_m)
+    for lst in notes:
+        lst.extend(tnotes)
+    lines, points = kind == 1, kind == 0
+    if lines.any():
+        parts[lines] = shapely.buffer(
+            parts[lines], widths[idx[lines]] / 2.0, cap_style="flat", join_style="mitre", mitre_limit=5.0
+        )
+    if points.any():
+        parts[points] = shapely.buffer(parts[points], radii[idx[points]] * CIRCUMSCRIBE, quad_segs=QUAD_SEGS)
+    out = np.empty(n, dtype=object)
+    single = np.bincount(idx, minlength=n) == 1
+    first = np.full(n, -1)
+    first[idx[::-1]] = np.arange(len(idx))[::-1]
+    out[single] = parts[first[single]]
+    for i in np.flatnonzero(~single):
+        out[i] = shapely.union_all(parts[idx == i])
+    invalid = ~shapely.is_valid(out) | shapely.is_empty(out) | (shapely.area(out) <= 0)
+    if invalid.any():
+        i = int(np.flatnonzero(invalid)[0])
+        raise FootprintError(
+            f"{labels[i]} has no area in {working.to_string()} after transformation "
+            f"({shapely.is_valid_reason(out[i])}): check its coordinates and CRS"
+        )
+    return Footprints(out, accuracy, notes)
+
+
+def check_extent(footprints: np.ndarray, extent, max_outside_m: float, labels=None) -> list[list[str]]:
+    """Warnings (or an error when far) for footprints outside the register's data extent."""
+    n = len(footprints)
+    labels = labels or [f"footprint {i + 1}" for i in range(n)]
+    if extent is None:
+        return [["the register has no assets: no conflicts can be found anywhere"]] * n
+    box = shapely.box(*extent)
+    dist = shapely.distance(footprints, box)
+    far = dist > max_outside_m
+    if far.any():
+        i = int(np.flatnonzero(far)[0])
+        raise FootprintError(
+            f"{labels[i]} is {dist[i] / 1000:.1f} km from the register's data (extent "
+            f"{tuple(round(v) for v in extent)}): it is probably in the wrong CRS — give the "
+            "footprint's CRS (--crs) or check the coordinates"
+        )
+    return [
+        [f"the site is {d:.0f} m outside the register's data extent: no records here does not "
+         "mean no assets"] if d > 0 else []
+        for d in dist
+    ]

@@ -1,0 +1,118 @@
+"""Where conflict candidates come from: the register's R*Tree on disk, or an in-memory STRtree.
+
+``DiskSource`` answers a single check straight from the GeoPackage R*Tree
+(``rtree_assets_geom``) over its own read-only SQLite connection, so the first check after
+opening a register needs no bulk load. ``StoreSource`` asks any ``RegisterStore`` for the
+same box (the fallback for other backends). ``MemoryIndex`` holds every live asset with its
+class and base clearance precomputed and a shapely STRtree, for batches of footprints.
+Each source returns the assets whose bounding box meets a query box; exact distances are
+the checker's job.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from ..store.gpkg_geom import decode as decode_blobs
+from ..store.gpkg_schema import ASSETS, GEOM
+from .clearance import CHECK_COLUMNS, base_clearance, classify, normalise
+from .rules import Rules
+
+# The SQLite R*Tree stores 32-bit floats, rounded outwards; this extra margin (m) on every
+# query box keeps a candidate search conservative whatever the rounding.
+BOX_MARGIN_M = 0.5
+
+class DiskSource:
+    """Candidates from a GeoPackage register's R*Tree, read over a read-only connection."""
+
+    def __init__(self, path: str | Path):
+        uri = Path(path).resolve().as_uri() + "?mode=ro"
+        self.con = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        names = {r[0] for r in self.con.execute("SELECT name FROM sqlite_master")}
+        rtree = f"rtree_{ASSETS}_{GEOM}"
+        if ASSETS not in names or rtree not in names:
+            self.con.close()
+            raise ValueError(f"{path} has no {ASSETS} table with an R*Tree")
+        cols = {r[1] for r in self.con.execute(f"PRAGMA table_info({ASSETS})")}
+        self.columns = [c for c in CHECK_COLUMNS if c in cols]
+        select = ", ".join(f"a.{c}" for c in self.columns)
+        self.sql = (
+            f"SELECT {select}, a.{GEOM} FROM {rtree} r JOIN {ASSETS} a ON a.fid = r.id "
+            "WHERE r.maxx >= ? AND r.minx <= ? AND r.maxy >= ? AND r.miny <= ? "
+            "AND a.retired_at IS NULL"
+        )
+
+    @classmethod
+    def for_store(cls, store) -> DiskSource | None:
+        """A disk source when ``store`` is a GeoPackage file with the register schema."""
+        loc = getattr(store, "location", None)
+        if not loc or not str(loc).lower().endswith(".gpkg") or not Path(loc).is_file():
+            return None
+        try:
+            return cls(loc)
+        except (sqlite3.Error, ValueError):
+            return None
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits to the register (PRAGMA data_version)."""
+        return self.con.execute("PRAGMA data_version").fetchone()[0]
+
+    def candidates(self, bounds) -> tuple[pd.DataFrame, np.ndarray]:
+        x0, y0, x1, y1 = bounds
+        rows = self.con.execute(self.sql, (x0, x1, y0, y1)).fetchall()
+        if not rows:
+            return normalise(pd.DataFrame(columns=self.columns)), np.empty(0, dtype=object)
+        cols = list(zip(*rows, strict=True))
+        frame = pd.DataFrame({c: cols[i] for i, c in enumerate(self.columns)})
+        return normalise(frame), decode_blobs(cols[-1])
+
+    def close(self) -> None:
+        self.con.close()
+
+
+class StoreSource:
+    """Candidates through the store interface (any backend)."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def data_version(self) -> None:
+        return None  # unknown: the checker re-reads what it caches on every check
+
+    def candidates(self, bounds) -> tuple[pd.DataFrame, np.ndarray]:
+        frame = self.store.query_bbox(tuple(bounds), columns=CHECK_COLUMNS)
+        geoms = frame.geometry.to_numpy()
+        return normalise(pd.DataFrame(frame.drop(columns=frame.geometry.name))), geoms
+
+    def close(self) -> None:
+        pass
+
+
+class MemoryIndex:
+    """Every live asset in memory with an STRtree, its class and base clearance precomputed."""
+
+    def __init__(self, frame: pd.DataFrame, geoms: np.ndarray, rules: Rules):
+        self.frame = normalise(frame.reset_index(drop=True))
+        self.geoms = geoms
+        self.tree = shapely.STRtree(geoms)
+        self.classes = classify(self.frame, rules)
+        self.base = base_clearance(self.frame, rules, self.classes)
+        self.max_base = float(self.base.max()) if len(self.base) else 0.0
+
+    @classmethod
+    def from_store(cls, store, rules: Rules) -> MemoryIndex:
+        frame = store.read_assets(columns=CHECK_COLUMNS)
+        geoms = frame.geometry.to_numpy()
+        return cls(pd.DataFrame(frame.drop(columns=frame.geometry.name)), geoms, rules)
+
+    def pairs(self, footprints: np.ndarray, reach: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(footprint index, asset index) of every asset whose box is within ``reach`` of one."""
+        b = shapely.bounds(footprints)
+        r = reach + BOX_MARGIN_M
+        boxes = shapely.box(b[:, 0] - r, b[:, 1] - r, b[:, 2] + r, b[:, 3] + r)
+        return self.tree.query(boxes)

@@ -1,0 +1,254 @@
+"""Dig-check rules: the authority's versioned TOML file (DESIGN §5), loaded and validated.
+
+The rules say how far each kind of asset must be kept from a dig (risk classes), what
+precaution applies, how much positional uncertainty to assume for records without a stated
+accuracy, and how far to look for other works to coordinate with. Every key is checked:
+an unknown or mistyped key is an error naming it and listing the valid ones, because a
+silently ignored safety setting is worse than a refused file. See docs/rules.md.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from ..errors import RulesError
+from ..model import AssetClass, Pressure, QualityLevel, Status, Utility, Voltage
+
+NULL = "null"  # a match value that fits a missing field (e.g. electricity of unknown voltage)
+METHODS = ("hand", "mechanical", "trenchless")
+MATCH_FIELDS = {
+    "utility": Utility, "asset_class": AssetClass, "status": Status,
+    "pressure": Pressure, "voltage": Voltage, "owner": None,
+}
+_TOP = {"version", "description", "classes", "uncertainty", "methods", "depth",
+        "coordination", "owners", "footprint"}
+_CLASS = {"name", "label", "match", "clearance_m", "add_uncertainty", "add_half_width",
+          "high_risk", "contact_owner", "precaution"}
+_UNCERTAINTY = {"unknown_m", "crs_unknown_m", "quality_level"}
+_METHOD = {"extra_clearance_m", "advice"}
+_DEPTH = {"lower_severity", "margin_m"}
+_COORD = {"distance_m", "ignore_status"}
+_OWNERS = {"expected_utilities"}
+_FOOTPRINT = {"max_outside_m"}
+
+
+@dataclass(frozen=True)
+class RiskClass:
+    """One risk class: which assets it matches and the clearance / precaution for them."""
+
+    name: str
+    label: str
+    match: dict[str, tuple[str, ...]]
+    clearance_m: float
+    precaution: str
+    high_risk: bool = False
+    contact_owner: bool = False
+    add_uncertainty: bool = True
+    add_half_width: bool = True
+
+
+@dataclass(frozen=True)
+class Rules:
+    version: str
+    classes: tuple[RiskClass, ...]
+    description: str = ""
+    unknown_uncertainty_m: float = 1.0
+    crs_unknown_m: float = 0.0
+    quality_level_m: dict[str, float] = field(default_factory=dict)
+    method_extra_m: dict[str, float] = field(default_factory=dict)
+    method_advice: dict[str, str] = field(default_factory=dict)
+    depth_lowers_severity: bool = False
+    depth_margin_m: float = 0.3
+    coordination_m: float = 50.0
+    ignore_works_status: tuple[str, ...] = ("cancelled", "completed")
+    expected_utilities: tuple[str, ...] = ()
+    max_outside_m: float = 10000.0
+    source: str = "<default>"
+
+    def max_uncertainty_m(self) -> float:
+        """The largest uncertainty a record without h_accuracy_m can be given."""
+        return max([self.unknown_uncertainty_m, *self.quality_level_m.values()])
+
+    def class_by_name(self, name: str) -> RiskClass:
+        return next(c for c in self.classes if c.name == name)
+
+
+def _where(src: str, path: str) -> str:
+    return f"rules file {src}: {path}"
+
+
+def _check_keys(table: dict, valid: set[str], src: str, path: str) -> None:
+    if not isinstance(table, dict):
+        raise RulesError(f"{_where(src, path)} must be a table, not {type(table).__name__}")
+    unknown = sorted(set(table) - valid)
+    if unknown:
+        raise RulesError(
+            f"{_where(src, path)}: unknown key {unknown[0]!r}; valid keys are {sorted(valid)}"
+        )
+
+
+def _number(value, src: str, path: str, *, minimum: float = 0.0) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise RulesError(f"{_where(src, path)} must be a number of metres, not {value!r}")
+    if value != value or value < minimum or value == float("inf"):
+        raise RulesError(f"{_where(src, path)} = {value!r} must be a finite number >= {minimum}")
+    return float(value)
+
+
+def _flag(value, src: str, path: str) -> bool:
+    if not isinstance(value, bool):
+        raise RulesError(f"{_where(src, path)} must be true or false, not {value!r}")
+    return value
+
+
+def _text(value, src: str, path: str, *, required: bool = True) -> str:
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise RulesError(f"{_where(src, path)} must be a non-empty text, not {value!r}")
+    return value
+
+
+def _match(table, src: str, path: str) -> dict[str, tuple[str, ...]]:
+    _check_keys(table, set(MATCH_FIELDS), src, path)
+    out = {}
+    for key, values in table.items():
+        if isinstance(values, str):
+            values = [values]
+        if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+            raise RulesError(f"{_where(src, f'{path}.{key}')} must be a non-empty list of texts")
+        enum = MATCH_FIELDS[key]
+        if enum is not None:
+            allowed = {e.value for e in enum} | {NULL}
+            bad = [v for v in values if v not in allowed]
+            if bad:
+                raise RulesError(
+                    f"{_where(src, f'{path}.{key}')}: {bad[0]!r} is not one of {sorted(allowed)}"
+                )
+        out[key] = tuple(values)
+    return out
+
+
+def _classes(items, src: str) -> tuple[RiskClass, ...]:
+    if not isinstance(items, list) or not items:
+        raise RulesError(f"{_where(src, 'classes')} must be a non-empty list of [[classes]] tables")
+    classes: list[RiskClass] = []
+    for i, item in enumerate(items):
+        p = f"classes[{i}]"
+        _check_keys(item, _CLASS, src, p)
+        for key in ("name", "clearance_m", "precaution"):
+            if key not in item:
+                raise RulesError(f"{_where(src, p)} has no {key!r}: every class needs one")
+        name = _text(item["name"], src, f"{p}.name")
+        if any(c.name == name for c in classes):
+            raise RulesError(f"{_where(src, p)}: class name {name!r} is used twice")
+        if classes and not classes[-1].match:
+            raise RulesError(
+                f"{_where(src, p)}: class {name!r} can never match because class "
+                f"{classes[-1].name!r} before it matches every asset; move the catch-all last"
+            )
+        classes.append(RiskClass(
+            name=name,
+            label=_text(item.get("label", name), src, f"{p}.label"),
+            match=_match(item.get("match", {}), src, f"{p}.match"),
+            clearance_m=_number(item["clearance_m"], src, f"{p}.clearance_m"),
+            precaution=_text(item["precaution"], src, f"{p}.precaution"),
+            high_risk=_flag(item.get("high_risk", False), src, f"{p}.high_risk"),
+            contact_owner=_flag(item.get("contact_owner", False), src, f"{p}.contact_owner"),
+            add_uncertainty=_flag(item.get("add_uncertainty", True), src, f"{p}.add_uncertainty"),
+            add_half_width=_flag(item.get("add_half_width", True), src, f"{p}.add_half_width"),
+        ))
+    if classes[-1].match:
+        raise RulesError(
+            f"{_where(src, 'classes')}: the last class ({classes[-1].name!r}) must have an empty "
+            "match so that every asset gets a clearance; add a catch-all class such as "
+            "'buried_service' with match = {} at the end"
+        )
+    return tuple(classes)
+
+
+def parse_rules(data: dict, source: str = "<rules>") -> Rules:
+    """Validate a parsed TOML document and build Rules (raises RulesError)."""
+    src = source
+    _check_keys(data, _TOP, src, "top level")
+    for key in ("version", "classes"):
+        if key not in data:
+            raise RulesError(f"{_where(src, 'top level')} has no {key!r}: it is required")
+    version = data["version"]
+    if isinstance(version, int | float) and not isinstance(version, bool):
+        version = str(version)
+    version = _text(version, src, "version")
+    unc = data.get("uncertainty", {})
+    _check_keys(unc, _UNCERTAINTY, src, "uncertainty")
+    ql = unc.get("quality_level", {})
+    _check_keys(ql, {q.value for q in QualityLevel}, src, "uncertainty.quality_level")
+    methods = data.get("methods", {})
+    _check_keys(methods, set(METHODS), src, "methods")
+    for m, table in methods.items():
+        _check_keys(table, _METHOD, src, f"methods.{m}")
+    depth = data.get("depth", {})
+    _check_keys(depth, _DEPTH, src, "depth")
+    coord = data.get("coordination", {})
+    _check_keys(coord, _COORD, src, "coordination")
+    ignore = coord.get("ignore_status", ["cancelled", "completed"])
+    if not isinstance(ignore, list) or not all(isinstance(s, str) for s in ignore):
+        raise RulesError(f"{_where(src, 'coordination.ignore_status')} must be a list of texts")
+    owners = data.get("owners", {})
+    _check_keys(owners, _OWNERS, src, "owners")
+    expected = owners.get("expected_utilities", [])
+    valid_utils = {u.value for u in Utility}
+    if not isinstance(expected, list) or any(u not in valid_utils for u in expected):
+        raise RulesError(
+            f"{_where(src, 'owners.expected_utilities')} = {expected!r}: each must be one of "
+            f"{sorted(valid_utils)}"
+        )
+    fp = data.get("footprint", {})
+    _check_keys(fp, _FOOTPRINT, src, "footprint")
+    return Rules(
+        version=version,
+        description=_text(data.get("description", ""), src, "description", required=False),
+        classes=_classes(data["classes"], src),
+        unknown_uncertainty_m=_number(unc.get("unknown_m", 1.0), src, "uncertainty.unknown_m"),
+        crs_unknown_m=_number(unc.get("crs_unknown_m", 0.0), src, "uncertainty.crs_unknown_m"),
+        quality_level_m={
+            q: _number(v, src, f"uncertainty.quality_level.{q}") for q, v in ql.items()
+        },
+        method_extra_m={
+            m: _number(t.get("extra_clearance_m", 0.0), src, f"methods.{m}.extra_clearance_m")
+            for m, t in methods.items()
+        },
+        method_advice={
+            m: _text(t["advice"], src, f"methods.{m}.advice")
+            for m, t in methods.items() if "advice" in t
+        },
+        depth_lowers_severity=_flag(depth.get("lower_severity", False), src, "depth.lower_severity"),
+        depth_margin_m=_number(depth.get("margin_m", 0.3), src, "depth.margin_m"),
+        coordination_m=_number(coord.get("distance_m", 50.0), src, "coordination.distance_m"),
+        ignore_works_status=tuple(ignore),
+        expected_utilities=tuple(expected),
+        max_outside_m=_number(fp.get("max_outside_m", 10000.0), src, "footprint.max_outside_m"),
+        source=source,
+    )
+
+
+def load_rules(path: str | Path | None = None) -> Rules:
+    """The rules in ``path`` (TOML), or the shipped defaults when ``path`` is None."""
+    if path is None:
+        text = resources.files(__package__).joinpath("default_rules.toml").read_text("utf-8")
+        source = "<default rules>"
+    else:
+        p = Path(path)
+        if not p.is_file():
+            raise RulesError(f"rules file {str(p)!r} does not exist: give the path of a TOML file")
+        text = p.read_text("utf-8")
+        source = str(p)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(f"rules file {source} is not valid TOML: {exc}") from None
+    return parse_rules(data, source)
+
+
+def default_rules() -> Rules:
+    return load_rules(None)

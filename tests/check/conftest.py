@@ -1,0 +1,44 @@
+"""Fixtures for dig-check tests: registers built in tmp_path from hand-placed assets."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+
+from asset_register.model import BatchInfo, Owner, validate_assets
+
+X0, Y0 = 530000.0, 180000.0  # a street in London, British National Grid
+
+
+def asset(asset_id, geom, **fields) -> dict:
+    """One canonical asset row; defaults give a 0.5 m clearance + 0 uncertainty."""
+    row = {
+        "asset_id": asset_id, "owner": fields.pop("owner", "WAT"),
+        "utility": fields.pop("utility", "water"), "asset_class": fields.pop("asset_class", "pipe"),
+        "status": fields.pop("status", "in_service"), "h_accuracy_m": fields.pop("h_accuracy_m", 0.0),
+        "geometry": geom,
+    }
+    row.update(fields)
+    return row
+
+
+def write(store, rows: list[dict], *, crs_accuracy_m=None, owner=None) -> None:
+    frame = validate_assets(gpd.GeoDataFrame(rows, geometry="geometry", crs=store.crs))
+    store.write_batch(frame, BatchInfo(source_file="test", transformation_accuracy_m=crs_accuracy_m,
+                                       owner=owner))
+
+
+@pytest.fixture
+def register(gpkg_store_factory):
+    """make(rows, owners=(...), crs_accuracy_m=None) -> an open GeoPackage register."""
+
+    def make(rows, owners=("WAT",), crs_accuracy_m=None):
+        store = gpkg_store_factory()
+        for code in owners:
+            store.upsert_owner(Owner(code, f"{code} Utilities", phone="0100", emergency_phone="0999",
+                                     email=f"{code.lower()}@example.org"))
+        if rows:
+            write(store, rows, crs_accuracy_m=crs_accuracy_m)
+        return store
+
+    return make
