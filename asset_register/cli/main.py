@@ -21,6 +21,8 @@ from ..errors import AssetRegisterError
 # without `pip install -e`); order is the order of `--help`.
 FALLBACK_PROVIDERS = [
     "asset_register.cli.register_cmds:register",
+    "asset_register.cli.check_cmd:register",
+    "asset_register.cli.works_cmd:register",
 ]
 
 

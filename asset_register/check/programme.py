@@ -1,0 +1,122 @@
+"""Dig sites from the command line or from a programme-of-works file, built in bulk.
+
+A programme file is any vector file pyogrio reads (GeoJSON, GeoPackage, Shapefile...) or a
+CSV with a ``wkt`` column; each feature is one dig site. Recognised properties (all
+optional): reference, description, depth_m, method, start, end (or start_date/end_date),
+usrn, width_m (trench centre lines), radius_m (points).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from ..errors import FootprintError, ValidationError
+from . import footprint
+from .result import DigSite
+
+_ALIASES = {"start_date": "start", "end_date": "end", "width": "width_m", "radius": "radius_m",
+            "depth": "depth_m"}
+
+
+def parse_date(value, what: str) -> date | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise ValidationError(f"{what} {value!r} is not a date: use YYYY-MM-DD") from None
+
+
+def single_site(store, *, wkt=None, path=None, crs=None, width=None, radius=None, depth=None,
+                method="mechanical", start=None, end=None, description="", usrn=None,
+                reference=None, make_valid=False, rules=None) -> DigSite:
+    """One dig site from WKT or a footprint file (all its features form one footprint)."""
+    working = store.crs
+    extent = store.extent()
+    unknown = rules.unknown_uncertainty_m if rules is not None else 1.0
+    if (wkt is None) == (path is None):
+        raise FootprintError("give the footprint either as WKT or as a file, not both or neither")
+    if wkt is not None:
+        geom, found = footprint.read_wkt(wkt)
+        geoms, what = np.array([geom], dtype=object), "the WKT footprint"
+    else:
+        frame = footprint.read_vector(path)
+        found, what = frame.crs, f"footprint file {Path(path).name}"
+        geoms = frame.geometry.dropna().to_numpy()
+    the_crs, notes = footprint.resolve_crs(crs, found, working, what)
+    built = footprint.build(
+        geoms, crs=the_crs, working_crs=working, width=width, radius=radius,
+        make_valid=make_valid, extent=extent, unknown_accuracy_m=unknown, crs_notes=notes,
+    )
+    notes = list(dict.fromkeys(n for lst in built.notes for n in lst))
+    geom = built.geometries[0]
+    if len(built.geometries) > 1:
+        geom = shapely.union_all(built.geometries)
+        notes.append(f"{len(built.geometries)} features combined into one footprint")
+    return DigSite(
+        footprint=geom, depth_m=depth, method=method, start=parse_date(start, "start"),
+        end=parse_date(end, "end"), description=description, usrn=usrn, reference=reference,
+        position_accuracy_m=built.position_accuracy_m, notes=tuple(notes),
+    )
+
+
+def _column(frame: pd.DataFrame, name: str):
+    return frame[name] if name in frame.columns else pd.Series([None] * len(frame), index=frame.index)
+
+
+def programme_sites(store, path, *, crs=None, method="mechanical", make_valid=False,
+                    rules=None) -> list[DigSite]:
+    """Every dig site of a programme-of-works file, footprints built in one bulk pass."""
+    import geopandas as gpd
+
+    p = Path(path)
+    working = store.crs
+    if p.suffix.lower() == ".csv":
+        table = pd.read_csv(p, dtype=str, keep_default_na=False, na_values=[""])
+        col = next((c for c in table.columns if c.lower() in ("wkt", "geometry", "geom")), None)
+        if col is None:
+            raise FootprintError(f"programme {p.name} has no 'wkt' column with the footprints")
+        frame = gpd.GeoDataFrame(table.drop(columns=[col]),
+                                 geometry=shapely.from_wkt(table[col].to_numpy(dtype=object)))
+        found = None
+    else:
+        frame = footprint.read_vector(p)
+        found = frame.crs
+    frame = frame.rename(columns={c: _ALIASES.get(c.lower(), c.lower()) for c in frame.columns
+                                  if c != frame.geometry.name})
+    if frame.geometry.isna().any():
+        raise FootprintError(f"programme {p.name}: row {int(np.flatnonzero(frame.geometry.isna())[0]) + 1} has no geometry")
+    the_crs, crs_notes = footprint.resolve_crs(crs, found, working, f"programme {p.name}")
+    refs = _column(frame, "reference")
+    labels = [str(r) if r is not None and r == r else f"{p.name} row {i + 1}"
+              for i, r in enumerate(refs.tolist())]
+    num = {c: pd.to_numeric(_column(frame, c), errors="coerce").to_numpy(dtype=float)
+           for c in ("width_m", "radius_m", "depth_m")}
+    built = footprint.build(
+        frame.geometry.to_numpy(), crs=the_crs, working_crs=working, width=num["width_m"],
+        radius=num["radius_m"], make_valid=make_valid, extent=store.extent(),
+        unknown_accuracy_m=rules.unknown_uncertainty_m if rules is not None else 1.0,
+        labels=labels, crs_notes=crs_notes,
+    )
+    methods = _column(frame, "method").fillna(method).astype(str).str.strip().str.lower()
+    text = {c: _column(frame, c).astype(object).where(_column(frame, c).notna(), None).tolist()
+            for c in ("description", "usrn", "start", "end")}
+    return [
+        DigSite(
+            footprint=built.geometries[i],
+            depth_m=None if np.isnan(num["depth_m"][i]) else float(num["depth_m"][i]),
+            method=methods.iloc[i], start=parse_date(text["start"][i], f"{labels[i]}: start"),
+            end=parse_date(text["end"][i], f"{labels[i]}: end"),
+            description=text["description"][i] or "", usrn=None if text["usrn"][i] is None
+            else str(text["usrn"][i]), reference=labels[i],
+            position_accuracy_m=built.position_accuracy_m, notes=tuple(built.notes[i]),
+        )
+        for i in range(len(frame))
+    ]

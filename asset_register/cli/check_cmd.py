@@ -1,0 +1,147 @@
+"""`asset-register check`: the dig check from the command line (one site or a programme)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+
+from ..check import Checker, load_rules
+from ..check.programme import programme_sites, single_site
+from ..check.rules import METHODS
+from ..store import open_register
+
+
+def _fmt(v, digits=2) -> str:
+    if v is None or v != v:
+        return "-"
+    return f"{v:.{digits}f}" if isinstance(v, float) else str(v)
+
+
+def _table(rows: list[list[str]], header: list[str]) -> list[str]:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    return [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+
+
+def _contact(o: dict) -> str:
+    parts = [o.get("name") or "(no contact details in register)"]
+    parts += [f"{k.replace('_', ' ')} {o[k]}" for k in ("phone", "emergency_phone", "email") if o.get(k)]
+    return ", ".join(parts)
+
+
+def render(result, register: str) -> str:
+    """The human-readable report of one CheckResult."""
+    site, s = result.site, result.summary()
+    out = [
+        f"Dig check of {register}   rules {result.rules_version}   "
+        f"distances 2D in {result.crs}",
+        f"site       {site.reference or '(unnamed)'}  {site.description}".rstrip(),
+        f"footprint  {site.footprint.geom_type}, area {site.footprint.area:.1f} m², method "
+        f"{site.method}, depth {_fmt(site.depth_m)} m, dates {site.start or '?'} to {site.end or '?'}",
+        "",
+        f"CONFLICTS: {s['conflicts']}  (strike {s['strike']}, danger {s['danger']}, "
+        f"caution {s['caution']})",
+    ]
+    c = result.conflicts
+    if len(c):
+        rows = [[r.severity.upper(), r.asset_id, r.owner, r.utility, r.asset_class,
+                 r.status + (" !" if r.abandoned else ""), f"{r.distance_m:.3f}",
+                 f"{r.clearance_m:.3f}", _fmt(r.uncertainty_m), _fmt(r.depth_m), r.risk_class]
+                for r in c.itertuples()]
+        out += _table(rows, ["severity", "asset", "owner", "utility", "class", "status",
+                             "dist m", "clear m", "unc m", "depth m", "rule"])
+        out += ["", "Precautions:"]
+        for cls, text in dict(zip(c["risk_class"], c["precaution"].str.split(" Recorded as").str[0])).items():
+            out += textwrap.wrap(f"{cls}: {text}", 100, initial_indent="  ", subsequent_indent="    ")
+        if c["abandoned"].any():
+            out.append("  ! abandoned/disused: treat as live until the owner confirms it is dead")
+        for r in c[c["depth_note"].notna()].itertuples():
+            out.append(f"  depth: {r.asset_id}: {r.depth_note}")
+    out += ["", "Owners affected (contact them):"]
+    out += [f"  {o['owner']:<10} {o['conflicts']} conflict(s), worst {o['worst_severity']}"
+            f"{', CONTACT REQUIRED' if o['contact_required'] else ''} — {_contact(o)}"
+            for o in result.owners_affected] or ["  none"]
+    out += ["Owners with data here and no assets affected:"]
+    out += [f"  {o['owner']:<10} {_contact(o)}" for o in result.owners_no_conflict] or ["  none"]
+    out += ["Owners with NO DATA coverage here (absence of records is not absence of assets):"]
+    out += [f"  {o['owner'] or o.get('utility'):<10} {o['reason']}" for o in result.owners_no_data] \
+        or ["  none"]
+    out += ["Planned works to coordinate with:"]
+    w = result.works_overlapping
+    if w is not None and len(w):
+        out += [f"  {r.reference:<14} {r.promoter or '-':<10} {r.start_date or '?'} to "
+                f"{r.end_date or '?'}  {r.distance_m:.1f} m  ({r.reason})  {r.description or ''}"
+                for r in w.itertuples()]
+    else:
+        out.append("  none")
+    for a in result.advice:
+        out.append(f"Advice: {a}")
+    for warning in result.warnings:
+        out.append(f"WARNING: {warning}")
+    return "\n".join(out)
+
+
+def _check(args) -> int:
+    rules = load_rules(args.rules)
+    with open_register(args.register, read_only=True) as store, Checker(store, rules) as checker:
+        if args.programme:
+            sites = programme_sites(store, args.programme, crs=args.crs, method=args.method,
+                                    make_valid=args.make_valid, rules=rules)
+            batch = checker.check_many(sites)
+            if args.json:
+                json.dump(batch.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
+                print()
+                return 0
+            summary = batch.summary()
+            rows = [[str(r.reference), str(r.conflicts), str(r.strike), str(r.danger), str(r.caution),
+                     ", ".join(o["owner"] for o in batch[i].owners_affected) or "-",
+                     str(len(batch[i].works_overlapping)), str(len(batch[i].warnings))]
+                    for i, r in enumerate(summary.itertuples())]
+            print(f"Programme check of {store.location}: {len(batch)} sites, rules "
+                  f"{rules.version}, {batch.seconds:.2f} s")
+            print("\n".join(_table(rows, ["site", "conflicts", "strike", "danger", "caution",
+                                          "owners affected", "works", "warnings"])))
+            print("Run with --json for every conflict, owner and warning per site.")
+            return 0
+        site = single_site(
+            store, wkt=args.wkt, path=args.footprint, crs=args.crs, width=args.width,
+            radius=args.radius, depth=args.depth, method=args.method, start=args.start,
+            end=args.end, description=args.description or "", usrn=args.usrn,
+            reference=args.reference, make_valid=args.make_valid, rules=rules,
+        )
+        result = checker.check(site)
+    print(result.to_json(indent=1) if args.json else render(result, args.register))
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "check", help="dig check: conflicts, owners to contact, works to coordinate",
+        description="Check a proposed dig against the register: every asset within its "
+        "effective clearance (safety clearance + record uncertainty + CRS accuracy + half "
+        "width), affected owners, owners with no data, overlapping planned works.",
+    )
+    p.add_argument("register", help="register file (.gpkg) or postgresql:// URL")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--wkt", help="footprint as WKT or EWKT (SRID=4326;POLYGON(...))")
+    src.add_argument("--footprint", metavar="FILE", help="footprint file (GeoJSON or any vector file)")
+    src.add_argument("--programme", metavar="FILE",
+                     help="programme of works: one dig site per feature (batch check)")
+    p.add_argument("--crs", help="CRS of the footprint when the input does not state it "
+                   "(default: the register's working CRS)")
+    size = p.add_mutually_exclusive_group()
+    size.add_argument("--width", type=float, metavar="M", help="trench width for a centre line")
+    size.add_argument("--radius", type=float, metavar="M", help="radius for a point")
+    p.add_argument("--depth", type=float, metavar="M", help="planned depth (advisory only)")
+    p.add_argument("--method", choices=METHODS, default="mechanical")
+    p.add_argument("--start", metavar="DATE", help="planned start, YYYY-MM-DD")
+    p.add_argument("--end", metavar="DATE", help="planned end, YYYY-MM-DD")
+    p.add_argument("--description", help="description of the work")
+    p.add_argument("--usrn", help="USRN of the street (coordination with works on it)")
+    p.add_argument("--reference", help="your reference for the dig")
+    p.add_argument("--rules", metavar="FILE", help="rules file (TOML); default: shipped rules")
+    p.add_argument("--make-valid", action="store_true",
+                   help="repair a self-intersecting footprint with make_valid (check the result)")
+    p.add_argument("--json", action="store_true", help="JSON output (documented in the README)")
+    p.set_defaults(func=_check)
