@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 from psycopg import errors as pg_errors
+from psycopg.conninfo import conninfo_to_dict
 
 from ..errors import ConnectionError_, NotARegisterError, RegisterNotFoundError
 from .postgis_schema import DEFAULT_SCHEMA
@@ -66,6 +67,11 @@ def parse_url(url: str) -> RegisterURL:
     if not database:
         raise ConnectionError_(f"{_mask(url)!r} names no database: write it as {URL_HELP}")
     conninfo = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(rest), ""))
+    try:
+        conninfo_to_dict(conninfo)
+    except psycopg.ProgrammingError as exc:
+        raise ConnectionError_(f"{_mask(url)!r} is not a valid PostgreSQL URL ({_first(exc)}): "
+                               f"write it as {URL_HELP}") from None
     return RegisterURL(conninfo=conninfo, schema=schema, display=_mask(url),
                        host=parts.hostname or "localhost", port=port, database=database,
                        user=parts.username or "(default user)")
@@ -87,6 +93,9 @@ def connect(url: RegisterURL) -> psycopg.Connection:
     except psycopg.OperationalError as exc:
         text = str(exc)
         low = text.lower()
+        if "invalid" in low and ("value" in low or "parameter" in low or "option" in low):
+            raise ConnectionError_(f"{url.display!r} is not a valid PostgreSQL URL "
+                                   f"({_first(exc)}): write it as {URL_HELP}") from None
         if "password authentication failed" in low or "no password supplied" in low \
                 or "authentication failed" in low:
             raise ConnectionError_(

@@ -1,0 +1,94 @@
+"""Bad URLs, unreachable servers, wrong passwords, missing PostGIS: errors that say what to do."""
+
+from __future__ import annotations
+
+import pytest
+
+from asset_register.errors import (
+    ConnectionError_,
+    NotARegisterError,
+    RegisterExistsError,
+    RegisterNotFoundError,
+    RegisterReadOnlyError,
+    SchemaVersionError,
+)
+from asset_register.model import BatchInfo
+from asset_register.store import create_register, open_register
+from asset_register.store.postgis_roles import create_login
+from tests.conftest import synthetic_assets
+from tests.pg_server import free_port
+
+pytestmark = pytest.mark.postgis
+
+
+@pytest.mark.parametrize("url, match", [
+    ("postgresql://host:notaport/db", "not a valid PostgreSQL URL"),
+    ("postgresql://localhost:5432/", "names no database"),
+    ("postgresql://localhost/db?schema=Bad-Name", "schema 'Bad-Name'"),
+    ("postgresql://localhost/db?sslmode=sometimes", "not a valid PostgreSQL URL"),
+])
+def test_malformed_urls(url, match):
+    with pytest.raises(ConnectionError_, match=match):
+        open_register(url)
+
+
+def test_server_down_says_check_the_server():
+    url = f"postgresql://someone:pw@127.0.0.1:{free_port()}/registers"
+    with pytest.raises(ConnectionError_, match="check that the server is running") as info:
+        open_register(url)
+    assert "pw" not in str(info.value)
+
+
+def test_wrong_password_names_the_user_not_the_password(pg_server, pg_store):
+    url = pg_server.url(password="not-the-password", schema=pg_store.schema)
+    with pytest.raises(ConnectionError_, match="refused the credentials of user 'ar_admin'") as e:
+        open_register(url)
+    assert "not-the-password" not in str(e.value)
+
+
+def test_unknown_database(pg_server):
+    with pytest.raises(RegisterNotFoundError, match="database 'nothere' does not exist"):
+        open_register(pg_server.url(db="nothere"))
+
+
+def test_no_register_in_schema(pg_server):
+    with pytest.raises(RegisterNotFoundError, match="asset-register init"):
+        open_register(pg_server.url(schema="empty_schema"))
+
+
+def test_missing_postgis_extension(pg_server, pg_store):
+    pg_server.psql("DROP DATABASE IF EXISTS plain")
+    pg_server.psql("CREATE DATABASE plain")
+    with pytest.raises(NotARegisterError, match="CREATE EXTENSION postgis"):
+        open_register(pg_server.url(db="plain"))
+    # A login that may not create extensions gets the same advice when creating.
+    create_login(pg_store, "no_ext_user", "editor", password="pw")
+    pg_server.psql("GRANT CREATE ON DATABASE plain TO no_ext_user")
+    with pytest.raises(NotARegisterError, match="CREATE EXTENSION postgis"):
+        create_register(pg_server.url(db="plain", user="no_ext_user", password="pw"))
+
+
+def test_creating_twice_is_refused(pg_store):
+    with pytest.raises(RegisterExistsError, match="already holds an asset register"):
+        create_register(pg_store.location)
+
+
+def test_read_only_store_refuses_writes(pg_store):
+    with open_register(pg_store.location, read_only=True) as ro:
+        assert ro.asset_count() == 0
+        with pytest.raises(RegisterReadOnlyError):
+            ro.write_batch(synthetic_assets(3), BatchInfo("x.gpkg"))
+        with pytest.raises(RegisterReadOnlyError):
+            ro.set_setting("authority_name", "x")
+
+
+def test_newer_schema_is_refused(pg_store, pg_server):
+    pg_server.psql(f"INSERT INTO {pg_store.schema}.schema_migrations VALUES (99, 'future', 'x')",
+                   db="registers")
+    with pytest.raises(SchemaVersionError, match="update the application"):
+        open_register(pg_store.location)
+
+
+def test_migrations_are_recorded(pg_store):
+    assert pg_store.schema_version == 1
+    assert [m[:2] for m in pg_store.applied_migrations()] == [(1, "create_register")]
