@@ -23,6 +23,7 @@ FALLBACK_PROVIDERS = [
     "asset_register.cli.register_cmds:register",
     "asset_register.cli.check_cmd:register",
     "asset_register.cli.works_cmd:register",
+    "asset_register.cli.notice_cmds:register",
 ]
 
 

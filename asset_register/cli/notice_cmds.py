@@ -1,0 +1,207 @@
+"""`notice`, `respond`, `notices`, `notice-settings`: coordinated work notices from the CLI."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from ..check import Checker, load_rules
+from ..check.programme import single_site
+from ..check.rules import METHODS
+from ..errors import NoticeError
+from ..notices import RESPONSE_STATUSES, notice_overview, record_response, write_notice_pack
+from ..notices import reference as ref
+from ..notices.streetmanager import DEFAULTS as SM_DEFAULTS
+from ..store import open_register
+
+SM_CHOICES = {
+    "activity_type": ["highway_improvement_works", "highway_repair_and_maintenance_works",
+                      "utility_asset_works", "utility_repair_and_maintenance_works",
+                      "diversionary_works", "disconnection_or_alteration_of_supply",
+                      "permanent_reinstatement", "remedial_works", "section_58", "section_50",
+                      "core_sampling", "statutory_infrastructure_works",
+                      "works_for_rail_purposes", "works_for_road_purposes",
+                      "new_service_connection", "optional_permit_no_fee"],
+    "traffic_management_type": ["road_closure", "contra_flow", "lane_closure",
+                                "multi_way_signals", "two_way_signals", "convoy_workings",
+                                "stop_go_boards", "priority_working", "give_and_take",
+                                "some_carriageway_incursion", "no_carriageway_incursion"],
+    "location_types": ["footway", "carriageway", "verge", "cycleway", "footpath",
+                       "parking_place", "bus_stop_or_stand", "cycle_hire_docking_station",
+                       "taxi_rank"],
+    "application_type": ["permit", "notice"],
+    "work_type": ["planned", "immediate"],
+}
+
+
+def _notice(args) -> int:
+    rules = load_rules(args.rules)
+    with open_register(args.register) as store:
+        promoter = args.promoter or store.get_setting("promoter_name")
+        if not promoter:
+            raise NoticeError("no promoter given: name the organisation proposing the works "
+                              "with --promoter NAME (or set 'promoter_name' with "
+                              "asset-register notice-settings)")
+        site = single_site(
+            store, wkt=args.wkt, path=args.footprint, crs=args.crs, width=args.width,
+            radius=args.radius, depth=args.depth, method=args.method, start=args.start,
+            end=args.end, description=args.description or "", usrn=args.usrn,
+            make_valid=args.make_valid, rules=rules)
+        with Checker(store, rules) as checker:
+            result = checker.check(site)
+        sm = {"activity_type": args.activity_type,
+              "traffic_management_type": args.traffic_management,
+              "location_types": sorted(set(args.location_type)) if args.location_type else None,
+              "application_type": args.application_type, "work_type": args.work_type}
+
+        def progress(fraction, message):
+            if args.verbose:
+                print(f"  {fraction:4.0%}  {message}", file=sys.stderr)
+
+        pack = write_notice_pack(
+            store, result, args.out, promoter=promoter, promoter_contact=args.promoter_contact,
+            promoter_phone=args.promoter_phone, promoter_email=args.promoter_email,
+            promoter_swa_code=args.promoter_swa, issue=not args.draft, reissue=args.reissue,
+            street_manager=sm, scheme=args.scheme, progress=progress)
+    s = result.summary()
+    print(f"notice {pack.reference} v{pack.version} {pack.status}, valid until "
+          f"{pack.valid_until:%a %d %b %Y}")
+    print(f"conflicts {s['conflicts']} (strike {s['strike']}, danger {s['danger']}, "
+          f"caution {s['caution']}); owners affected "
+          f"{', '.join(pack.owner_files) or 'none'}")
+    print(f"pack      {pack.folder}")
+    for name, digest in pack.files.items():
+        print(f"  {name:<32} sha256 {digest[:16]}…")
+    for w in pack.warnings:
+        print(f"WARNING: {w}")
+    return 0
+
+
+def _respond(args) -> int:
+    with open_register(args.register) as store:
+        record_response(store, args.reference, args.owner, args.status, args.note, args.by)
+        overview = notice_overview(store)
+    row = overview[overview["reference"] == args.reference.strip().upper()].iloc[0]
+    left = ", ".join(row["outstanding"]) or "none"
+    print(f"recorded {args.owner} {args.status} on {row['reference']}; outstanding: {left}")
+    return 0
+
+
+def _notices(args) -> int:
+    with open_register(args.register, read_only=True) as store:
+        frame = notice_overview(store)
+    if args.outstanding:
+        frame = frame[frame["outstanding"].map(len) > 0]
+    if args.json:
+        print(frame.to_json(orient="records", indent=1))
+        return 0
+    if not len(frame):
+        print("no notices" + (" with outstanding responses" if args.outstanding else ""))
+        return 0
+    header = f"{'reference':<16} {'v':>2} {'status':<10} {'valid until':<12} {'conf':>4} " \
+             f"{'answered':>8}  outstanding"
+    print(header)
+    print("-" * len(header))
+    for r in frame.itertuples(index=False):
+        valid = (r.valid_until or "-") + ("*" if r.expired else "")
+        print(f"{r.reference:<16} {r.version:>2} {r.status:<10} {valid:<12} "
+              f"{r.conflicts if r.conflicts is not None else '-':>4} "
+              f"{r.answered:>3}/{r.owners:<4}  {', '.join(r.outstanding) or '-'}")
+    if frame["expired"].any():
+        print("* validity expired: re-issue before work starts")
+    return 0
+
+
+_SETTINGS = {"authority_name": ref.AUTHORITY_NAME, "prefix": ref.NOTICE_PREFIX,
+             "validity_days": ref.VALIDITY_DAYS, "authority_swa": ref.AUTHORITY_SWA_CODE,
+             "promoter_swa": ref.PROMOTER_SWA_CODE, "promoter_name": "promoter_name",
+             "colour_scheme": ref.COLOUR_SCHEME}
+
+
+def _settings(args) -> int:
+    changes = {key: getattr(args, name) for name, key in _SETTINGS.items()
+               if getattr(args, name) is not None}
+    with open_register(args.register, read_only=not changes) as store:
+        if ref.NOTICE_PREFIX in changes:
+            changes[ref.NOTICE_PREFIX] = ref.normalise_prefix(changes[ref.NOTICE_PREFIX])
+        for key, value in changes.items():
+            store.set_setting(key, str(value))
+        current = ref.read_settings(store)
+        values = {key: store.get_setting(key) for key in _SETTINGS.values()}
+    print(json.dumps({"settings": values, "reference_prefix": current.prefix,
+                      "validity_working_days": current.validity_days,
+                      "warnings": current.warnings}, indent=1))
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "notice", help="check a dig and write its coordinated notice pack",
+        description="Check a proposed dig and write its notice pack into OUT/<reference>: "
+        "summary.pdf, one PDF per affected owner, conflicts.geojson (WGS 84), "
+        "conflicts-bng.geojson, conflicts.csv, street-manager-work.json, manifest.json. "
+        "The notice is recorded in the register with the files' SHA-256.")
+    p.add_argument("register", help="register file (.gpkg) or postgresql:// URL")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--wkt", help="footprint as WKT or EWKT (SRID=4326;POLYGON(...))")
+    src.add_argument("--footprint", metavar="FILE", help="footprint file (any vector file)")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder the pack is written in")
+    p.add_argument("--crs", help="CRS of the footprint when the input does not state it")
+    size = p.add_mutually_exclusive_group()
+    size.add_argument("--width", type=float, metavar="M", help="trench width for a centre line")
+    size.add_argument("--radius", type=float, metavar="M", help="radius for a point")
+    p.add_argument("--depth", type=float, metavar="M", help="planned depth (advisory)")
+    p.add_argument("--method", choices=METHODS, default="mechanical")
+    p.add_argument("--start", metavar="DATE", help="proposed start, YYYY-MM-DD")
+    p.add_argument("--end", metavar="DATE", help="proposed end, YYYY-MM-DD")
+    p.add_argument("--description", help="description of the works")
+    p.add_argument("--usrn", help="USRN of the street")
+    p.add_argument("--promoter", metavar="NAME", help="organisation proposing the works")
+    p.add_argument("--promoter-contact", metavar="NAME", help="contact person")
+    p.add_argument("--promoter-phone", metavar="TEL")
+    p.add_argument("--promoter-email", metavar="EMAIL")
+    p.add_argument("--promoter-swa", metavar="CODE", help="promoter's Street Manager SWA code")
+    p.add_argument("--rules", metavar="FILE", help="rules file (TOML); default: shipped rules")
+    p.add_argument("--make-valid", action="store_true", help="repair a self-intersecting footprint")
+    p.add_argument("--draft", action="store_true", help="write a watermarked draft, not issued")
+    p.add_argument("--reissue", metavar="REFERENCE", help="issue a new version of this notice")
+    p.add_argument("--scheme", choices=["njug", "apwa"], help="utility colour code of the map")
+    for key, flag in (("activity_type", "--activity-type"),
+                      ("traffic_management_type", "--traffic-management"),
+                      ("application_type", "--application-type"), ("work_type", "--work-type")):
+        p.add_argument(flag, choices=SM_CHOICES[key], metavar="KIND",
+                       dest=key if key != "traffic_management_type" else "traffic_management",
+                       help=f"Street Manager {key}: one of {', '.join(SM_CHOICES[key])} "
+                       f"(default {SM_DEFAULTS[key]})")
+    p.add_argument("--location-type", action="append", choices=SM_CHOICES["location_types"],
+                   metavar="KIND", help="Street Manager location type, repeat for several: "
+                   f"{', '.join(SM_CHOICES['location_types'])} (default carriageway)")
+    p.add_argument("-v", "--verbose", action="store_true", help="show progress")
+    p.set_defaults(func=_notice)
+
+    r = sub.add_parser("respond", help="record an owner's response to a notice",
+                       description="Record an owner's response (positive-response tracking).")
+    r.add_argument("register")
+    r.add_argument("reference", help="notice reference, e.g. LBX-2026-00042")
+    r.add_argument("owner", help="owner code")
+    r.add_argument("status", choices=sorted(RESPONSE_STATUSES))
+    r.add_argument("--note", help="free text, e.g. the owner's own reference")
+    r.add_argument("--by", help="who recorded the response")
+    r.set_defaults(func=_respond)
+
+    n = sub.add_parser("notices", help="list notices and outstanding owner responses")
+    n.add_argument("register")
+    n.add_argument("--outstanding", action="store_true", help="only notices awaiting responses")
+    n.add_argument("--json", action="store_true")
+    n.set_defaults(func=_notices)
+
+    s = sub.add_parser("notice-settings", help="show or set the authority's notice settings")
+    s.add_argument("register")
+    s.add_argument("--authority-name", help="street authority named on every notice")
+    s.add_argument("--prefix", help="reference prefix (letters/digits, up to 8), e.g. LBX")
+    s.add_argument("--validity-days", type=int, help="validity in working days (default 20)")
+    s.add_argument("--authority-swa", help="highway authority Street Manager SWA code")
+    s.add_argument("--promoter-swa", help="default promoter Street Manager SWA code")
+    s.add_argument("--promoter-name", help="default promoter name")
+    s.add_argument("--colour-scheme", choices=["njug", "apwa"])
+    s.set_defaults(func=_settings)

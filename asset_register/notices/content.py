@@ -1,0 +1,180 @@
+"""What a notice says: one structure assembled from a CheckResult and the register.
+
+The PDFs, GeoJSON, CSV and Street Manager record are all rendered from a
+``NoticeContent``, so they cannot disagree about a number, an owner or a date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ..check.result import CONFLICT_COLUMNS, SEVERITIES, CheckResult, DigSite
+from ..osgrid import grid_reference
+
+RESPONSE_STATUSES = {
+    "no_assets_affected": "No assets affected",
+    "affected": "Affected — precautions required",
+    "affected_plans_sent": "Affected — plans sent",
+    "no_response": "No response",
+}
+AWAITING = "Awaiting response"
+
+
+@dataclass
+class Promoter:
+    """The organisation proposing the works (who the notice is from)."""
+
+    name: str
+    contact: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    swa_code: str | None = None
+
+
+@dataclass
+class NoticeContent:
+    reference: str
+    version: int
+    status: str
+    issued_at: datetime
+    valid_until: date
+    authority: str
+    promoter: Promoter
+    site: DigSite
+    centre: tuple[float, float]
+    grid_ref: str
+    conflicts: gpd.GeoDataFrame  # CONFLICT_COLUMNS + number, owner_name, colour, geometry
+    owners_affected: list[dict]  # + assets, response, response_label
+    owners_no_conflict: list[dict]
+    owners_no_data: list[dict]
+    works: gpd.GeoDataFrame | None
+    rules_version: str
+    currency: pd.DataFrame  # owner, name, latest_delivery, age_days
+    warnings: list[str] = field(default_factory=list)
+    advice: list[str] = field(default_factory=list)  # method advice from the rules
+    scheme: str = "njug"
+    crs: str = "EPSG:27700"
+
+    @property
+    def severity_counts(self) -> dict[str, int]:
+        counts = self.conflicts["severity"].value_counts()
+        return {s: int(counts.get(s, 0)) for s in SEVERITIES}
+
+    def for_owner(self, code: str) -> NoticeContent:
+        """The same notice restricted to one owner's assets (the owner's own notice)."""
+        mask = (self.conflicts["owner"].astype(object) == code).to_numpy()
+        out = NoticeContent(**{**self.__dict__})
+        out.conflicts = self.conflicts[mask]
+        out.owners_affected = [o for o in self.owners_affected if o["code"] == code]
+        return out
+
+
+def data_currency(batches: pd.DataFrame, owners: list[dict], today: date) -> pd.DataFrame:
+    """Date of each owner's latest committed delivery and its age in days (NaN: never)."""
+    cols = ["owner", "name", "latest_delivery", "age_days"]
+    codes = list(dict.fromkeys(o["code"] for o in owners if o["code"]))
+    names = {o["code"]: o.get("name") or o["code"] for o in owners}
+    latest = pd.Series(dtype=object)
+    if batches is not None and len(batches) and "owner" in batches.columns:
+        b = batches
+        if "state" in b.columns:
+            b = b[b["state"].astype(object) == "committed"]
+        when = b.get("finished_at", b.get("started_at"))
+        if when is not None and len(b):
+            stamp = pd.to_datetime(when, utc=True, errors="coerce")
+            latest = stamp.groupby(b["owner"].astype(object)).max()
+    rows = []
+    for code in codes:
+        ts = latest.get(code)
+        if ts is None or pd.isna(ts):
+            rows.append((code, names[code], None, np.nan))
+        else:
+            d = ts.date()
+            rows.append((code, names[code], d, float((today - d).days)))
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _owner_dicts(raw: list[dict], names: dict[str, str]) -> list[dict]:
+    out = []
+    for o in raw or []:
+        o = dict(o)
+        o["code"] = str(o.get("code") or o.get("owner") or "")
+        if not o["code"] and o.get("utility"):  # an expected utility nobody has data for
+            o["name"] = f"Any {str(o['utility']).replace('_', ' ')} owner"
+        o["name"] = o.get("name") or names.get(o["code"]) or o["code"] or "Unknown owner"
+        out.append(o)
+    return out
+
+
+def assemble(
+    result: CheckResult,
+    *,
+    reference: str,
+    version: int,
+    status: str,
+    issued_at: datetime,
+    valid_until: date,
+    authority: str,
+    promoter: Promoter,
+    responses: pd.DataFrame | None,
+    batches: pd.DataFrame | None,
+    owner_names: dict[str, str],
+    scheme: str,
+    crs: str,
+    warnings: list[str],
+) -> NoticeContent:
+    """Number the conflicts, attach owner names, responses and data currency."""
+    from ..colours import colours_for
+
+    conflicts = result.conflicts
+    if conflicts is None:
+        conflicts = gpd.GeoDataFrame(
+            {c: pd.Series(dtype=object) for c in CONFLICT_COLUMNS}, geometry=[], crs=crs
+        )
+    conflicts = conflicts.reset_index(drop=True).copy()
+    for col in CONFLICT_COLUMNS:
+        if col not in conflicts.columns:
+            conflicts[col] = pd.NA
+    conflicts.insert(0, "number", np.arange(1, len(conflicts) + 1))
+    names = dict(owner_names)
+    affected = _owner_dicts(result.owners_affected, names)
+    names.update({o["code"]: o["name"] for o in affected})
+    conflicts["owner_name"] = conflicts["owner"].astype(object).map(names).fillna(conflicts["owner"])
+    conflicts["colour"] = colours_for(conflicts, scheme) if len(conflicts) else pd.Series(dtype=object)
+    counts = conflicts["owner"].astype(object).value_counts()
+    latest = {}
+    if responses is not None and len(responses):
+        for row in responses.itertuples(index=False):  # ordered oldest → newest
+            latest[str(row.owner)] = str(row.status)
+    for o in affected:
+        o["assets"] = int(counts.get(o["code"], 0))
+    no_conflict = _owner_dicts(result.owners_no_conflict, names)
+    for o in affected + no_conflict:
+        o["response"] = latest.get(o["code"])
+        o["response_label"] = RESPONSE_STATUSES.get(o["response"], AWAITING)
+    no_data = _owner_dicts(result.owners_no_data, names)
+    fp = result.site.footprint
+    centre_pt = shapely.point_on_surface(fp) if not fp.is_empty else shapely.Point(0, 0)
+    centre = (float(centre_pt.x), float(centre_pt.y))
+    try:
+        grid = grid_reference(*centre)
+    except Exception:  # outside the grid (register not in BNG): say so, do not fail
+        grid = "outside the OS National Grid"
+    all_owners = affected + no_conflict + no_data
+    currency = data_currency(batches, all_owners, issued_at.date())
+    return NoticeContent(
+        reference=reference, version=version, status=status, issued_at=issued_at,
+        valid_until=valid_until, authority=authority, promoter=promoter, site=result.site,
+        centre=centre, grid_ref=grid, conflicts=conflicts, owners_affected=affected,
+        owners_no_conflict=no_conflict, owners_no_data=no_data,
+        works=result.works_overlapping, rules_version=result.rules_version or "not stated",
+        currency=currency, warnings=list(result.warnings) + list(warnings),
+        advice=list(getattr(result, "advice", []) or []), scheme=scheme,
+        crs=crs,
+    )

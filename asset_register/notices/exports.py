@@ -1,0 +1,102 @@
+"""Machine-readable parts of a notice pack: GeoJSON and CSV.
+
+``conflicts.geojson`` follows RFC 7946: WGS 84 longitude/latitude (EPSG:4326),
+7 decimals (~1 cm), no ``crs`` member. Because surveyors and GIS systems in
+Great Britain work in British National Grid, ``conflicts-bng.geojson`` carries
+the same features in EPSG:27700 (the register's CRS, millimetre precision) with
+the legacy named-CRS member GDAL and QGIS read. Both hold the footprint
+(``role: "footprint"``) and one feature per conflict (``role: "conflict"``)
+with every conflict column. ``conflicts.csv`` has one row per conflict with the
+geometry as WKT in the register's CRS.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ..check.result import CONFLICT_COLUMNS
+from .content import NoticeContent
+
+CSV_COLUMNS = ["reference", "number", *CONFLICT_COLUMNS, "owner_name", "wkt"]
+PROPERTY_COLUMNS = ["number", *CONFLICT_COLUMNS, "owner_name"]
+
+
+def _plain(value):
+    """JSON-safe scalar: NA/NaN → None, numpy scalars → Python."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    return value
+
+
+def _footprint_properties(c: NoticeContent) -> dict:
+    s = c.site
+    return {
+        "role": "footprint", "reference": c.reference, "version": c.version,
+        "description": s.description or None, "promoter": c.promoter.name,
+        "depth_m": s.depth_m, "method": s.method,
+        "start": s.start.isoformat() if s.start else None,
+        "end": s.end.isoformat() if s.end else None, "usrn": s.usrn,
+        "grid_reference": c.grid_ref, "valid_until": c.valid_until.isoformat(),
+        "rules_version": c.rules_version,
+    }
+
+
+def _features(c: NoticeContent, geoms: np.ndarray, precision: int) -> list[dict]:
+    """Footprint + conflicts as GeoJSON features; ``geoms[0]`` is the footprint."""
+    rounded = shapely.transform(geoms, lambda xy: np.round(xy, precision))
+    texts = shapely.to_geojson(rounded)
+    props = c.conflicts[PROPERTY_COLUMNS].astype(object).to_dict("records")
+    features = [{"type": "Feature", "properties": _footprint_properties(c),
+                 "geometry": json.loads(texts[0])}]
+    for text, p in zip(texts[1:], props, strict=True):
+        clean = {k: _plain(v) for k, v in p.items()}
+        features.append({"type": "Feature",
+                         "properties": {"role": "conflict", "reference": c.reference, **clean},
+                         "geometry": json.loads(text)})
+    return features
+
+
+def write_geojson(c: NoticeContent, folder: Path) -> list[Path]:
+    """Write ``conflicts.geojson`` (EPSG:4326) and ``conflicts-bng.geojson`` (register CRS)."""
+    geoms = np.concatenate([[c.site.footprint], c.conflicts.geometry.to_numpy()])
+    native = gpd.GeoSeries(geoms, crs=c.crs)
+    wgs84 = native.to_crs(4326).to_numpy()
+    out_wgs = folder / "conflicts.geojson"
+    out_wgs.write_text(json.dumps(
+        {"type": "FeatureCollection", "name": f"{c.reference} conflicts",
+         "features": _features(c, wgs84, 7)}, ensure_ascii=False))
+    out_bng = folder / "conflicts-bng.geojson"
+    epsg = native.crs.to_epsg()
+    crs_name = f"urn:ogc:def:crs:EPSG::{epsg}" if epsg else native.crs.to_string()
+    out_bng.write_text(json.dumps(
+        {"type": "FeatureCollection", "name": f"{c.reference} conflicts",
+         "crs": {"type": "name", "properties": {"name": crs_name}},
+         "features": _features(c, geoms, 3)}, ensure_ascii=False))
+    return [out_wgs, out_bng]
+
+
+def conflicts_table(c: NoticeContent) -> pd.DataFrame:
+    """The CSV's rows: reference, number, the conflict columns, owner name, WKT."""
+    frame = pd.DataFrame(c.conflicts[PROPERTY_COLUMNS].copy())
+    frame.insert(0, "reference", c.reference)
+    frame["wkt"] = shapely.to_wkt(c.conflicts.geometry.to_numpy(), rounding_precision=3,
+                                  trim=True) if len(frame) else pd.Series(dtype=object)
+    return frame[CSV_COLUMNS]
+
+
+def write_csv(c: NoticeContent, folder: Path) -> Path:
+    """``conflicts.csv``: UTF-8 with BOM so spreadsheet programs open accents correctly."""
+    path = folder / "conflicts.csv"
+    conflicts_table(c).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    return path

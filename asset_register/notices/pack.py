@@ -1,0 +1,223 @@
+"""Write one coordinated notice pack for a checked dig, and record it in the register.
+
+``write_notice_pack`` is what the CLI and the desktop dialog call. It checks the
+inputs, reserves a reference, records the notice (draft), builds every file in
+a temporary folder next to the target, renames the folder into place, then
+records the files' SHA-256 hashes and marks the notice issued. A failure leaves
+no pack folder and the notice recorded as ``failed`` (its reference is never
+reused).
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import shapely
+
+from ..check.result import CheckResult
+from ..errors import NoticeError, NotFoundError
+from .content import Promoter, assemble
+from .exports import write_csv, write_geojson
+from .files import atomic_folder, check_writable, safe_name, sha256_file, unique_names
+from .pdfdoc import render_pdf
+from .reference import new_reference, parse_reference, read_settings
+from .streetmanager import USRN_MAX, USRN_MIN, build_request
+from .workdays import add_working_days
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class NoticePack:
+    """What was written: the reference, the folder and every file with its SHA-256."""
+
+    reference: str
+    version: int
+    status: str
+    folder: Path
+    files: dict[str, str]  # file name -> sha256
+    owner_files: dict[str, str]  # owner code -> file name of that owner's notice
+    valid_until: date
+    content_hash: str  # SHA-256 over the sorted "name sha256" lines of the content files
+    warnings: list[str] = field(default_factory=list)
+    detail: dict = field(default_factory=dict)  # what the register records about the pack
+
+    @property
+    def paths(self) -> list[Path]:
+        return [self.folder / name for name in self.files]
+
+
+def _check_inputs(result: CheckResult, promoter: str) -> None:
+    site = result.site
+    if not (promoter or "").strip():
+        raise NoticeError("no promoter given: name the organisation proposing the works "
+                          "(--promoter)")
+    if site.footprint is None or shapely.is_empty(site.footprint):
+        raise NoticeError("the dig footprint is empty: draw or load a footprint first")
+    if site.start and site.end and site.end < site.start:
+        raise NoticeError(f"the proposed end date {site.end.isoformat()} is before the start "
+                          f"date {site.start.isoformat()}: swap or correct them")
+    if site.usrn is not None and str(site.usrn).strip():
+        text = str(site.usrn).strip()
+        if not text.isdigit() or not USRN_MIN <= int(text) <= USRN_MAX:
+            raise NoticeError(f"USRN {site.usrn!r} is not a whole number between {USRN_MIN} and "
+                              f"{USRN_MAX}: give the street's Unique Street Reference Number")
+
+
+def _version_for(store, reissue: str | None) -> tuple[str | None, int]:
+    if not reissue:
+        return None, 1
+    parse_reference(reissue)
+    reference = reissue.strip().upper()
+    existing = store.notices(reference)
+    if existing is None or not len(existing):
+        raise NotFoundError(f"notice {reference!r} is not in the register: check the reference "
+                            "(asset-register notices REGISTER lists them)")
+    return reference, int(existing["version"].max()) + 1
+
+
+def write_notice_pack(
+    store,
+    result: CheckResult,
+    out_dir: str | Path,
+    *,
+    promoter: str,
+    promoter_contact: str | None = None,
+    promoter_phone: str | None = None,
+    promoter_email: str | None = None,
+    promoter_swa_code: str | None = None,
+    issued_by: str | None = None,
+    issue: bool = True,
+    reissue: str | None = None,
+    street_manager: dict | None = None,
+    scheme: str | None = None,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+) -> NoticePack:
+    """Write the pack for ``result`` into ``out_dir/<reference>`` and record it.
+
+    ``issue=False`` writes a draft (watermarked, status ``draft``). ``reissue`` names
+    an existing reference: the pack becomes its next version (folder
+    ``<reference>-v<n>``) and earlier versions are marked ``superseded``.
+    ``street_manager`` overrides Street Manager fields such as ``activity_type``,
+    ``traffic_management_type``, ``location_types``, ``application_type``.
+    """
+    report = progress or (lambda f, m: None)
+    report(0.0, "checking the notice details")
+    _check_inputs(result, promoter)
+    settings = read_settings(store)
+    folder = check_writable(Path(out_dir))
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    who = issued_by or _user()
+    reference, version = _version_for(store, reissue)
+    if reference is None:
+        reference = new_reference(store, settings.prefix, now.date())
+    valid_until = add_working_days(now.date(), settings.validity_days)
+    status = "issued" if issue else "draft"
+    site = result.site
+    base = {
+        "reference": reference, "version": version, "status": "draft",
+        "created_at": now.isoformat(timespec="seconds"), "created_by": who,
+        "valid_until": valid_until.isoformat(), "footprint_wkt": shapely.to_wkt(site.footprint),
+        "promoter": promoter, "description": site.description or None,
+        "usrn": str(site.usrn) if site.usrn else None,
+        "start_date": site.start.isoformat() if site.start else None,
+        "end_date": site.end.isoformat() if site.end else None,
+        "rules_version": result.rules_version or None,
+    }
+    store.record_notice(base)
+    target = folder / (safe_name(reference) + (f"-v{version}" if version > 1 else ""))
+    try:
+        pack = _build(store, result, target, reference=reference, version=version, status=status,
+                      now=now, valid_until=valid_until, settings=settings,
+                      promoter=Promoter(promoter.strip(), promoter_contact, promoter_phone,
+                                        promoter_email,
+                                        promoter_swa_code or settings.promoter_swa_code),
+                      street_manager=street_manager, scheme=scheme or settings.colour_scheme,
+                      report=report)
+    except BaseException as exc:
+        store.update_notice(reference, version, status="failed",
+                            detail=json.dumps({"error": str(exc) or type(exc).__name__}))
+        raise
+    store.update_notice(
+        reference, version, status=status, folder=str(target), files=json.dumps(pack.files),
+        content_hash=pack.content_hash,
+        issued_at=now.isoformat(timespec="seconds") if issue else None,
+        detail=json.dumps(pack.detail, default=str),
+    )
+    if version > 1 and issue:
+        earlier = store.notices(reference)
+        for v in earlier.loc[(earlier["version"] < version) & (earlier["status"] == "issued"),
+                             "version"]:
+            store.update_notice(reference, int(v), status="superseded")
+    store.audit("notice_issued" if issue else "notice_drafted",
+                {"reference": reference, "version": version, "folder": str(target),
+                 "content_hash": pack.content_hash, "by": who})
+    report(1.0, f"notice {reference} written")
+    return pack
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (service account, container)
+        return "unknown"
+
+
+def _build(store, result, target, *, reference, version, status, now, valid_until, settings,
+           promoter, street_manager, scheme, report) -> NoticePack:
+    owners = {o.code: o.name for o in store.owners()}
+    responses = store.responses(reference) if version > 1 else None
+    content = assemble(
+        result, reference=reference, version=version, status=status, issued_at=now,
+        valid_until=valid_until, authority=settings.name, promoter=promoter,
+        responses=responses, batches=store.batches(), owner_names=owners, scheme=scheme,
+        crs=str(store.crs.to_string()), warnings=settings.warnings,
+    )
+    record = build_request(content, swa_code=settings.swa_code, options=street_manager)
+    content.warnings += record.warnings()
+    owner_names = unique_names([f"notice-{safe_name(o['code'], fallback='owner')}.pdf"
+                                for o in content.owners_affected])
+    steps = 5 + len(owner_names)
+    with atomic_folder(target) as tmp:
+        report(0.1, "writing the summary PDF")
+        render_pdf(content, tmp / "summary.pdf")
+        owner_files = {}
+        for i, (o, name) in enumerate(zip(content.owners_affected, owner_names, strict=True)):
+            report(0.1 + 0.8 * (i + 1) / steps, f"writing the notice to {o['name']}")
+            render_pdf(content.for_owner(o["code"]), tmp / name, recipient=o)
+            owner_files[o["code"]] = name
+        report(0.1 + 0.8 * (steps - 3) / steps, "writing GeoJSON and CSV")
+        write_geojson(content, tmp)
+        write_csv(content, tmp)
+        (tmp / "street-manager-work.json").write_text(
+            json.dumps(record.request, indent=2, ensure_ascii=False), encoding="utf-8")
+        files = {p.name: sha256_file(p) for p in sorted(tmp.iterdir())}
+        content_hash = hashlib.sha256(
+            "\n".join(f"{k} {v}" for k, v in sorted(files.items())).encode()).hexdigest()
+        detail = {
+            "conflicts": len(content.conflicts), "severity": content.severity_counts,
+            "asset_ids": content.conflicts["asset_id"].astype(str).tolist(),
+            "owners_affected": [o["code"] for o in content.owners_affected],
+            "owners_no_conflict": [o["code"] for o in content.owners_no_conflict],
+            "owners_no_data": [o["code"] for o in content.owners_no_data if o["code"]],
+            "owner_files": owner_files, "grid_reference": content.grid_ref,
+            "warnings": content.warnings,
+            "street_manager": {"defaulted": record.defaulted, "missing": record.missing},
+        }
+        manifest = {"reference": reference, "version": version, "status": status,
+                    "issued_at": now.isoformat(timespec="seconds"),
+                    "valid_until": valid_until.isoformat(), "authority": settings.name,
+                    "promoter": promoter.name, "rules_version": content.rules_version,
+                    "crs": content.crs, "files": files, "content_hash": content_hash, **detail}
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False,
+                                                      default=str), encoding="utf-8")
+        files["manifest.json"] = sha256_file(tmp / "manifest.json")
+    return NoticePack(reference, version, status, target, files, owner_files, valid_until,
+                      content_hash, content.warnings, detail)

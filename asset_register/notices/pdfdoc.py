@@ -1,0 +1,341 @@
+"""The notice PDFs: the coordinated summary and each affected owner's own notice.
+
+Both are one story rendered from a NoticeContent: title block and key facts,
+the site map with its legend, the conflict table (header row repeated across
+page breaks, severity coloured), owners with contacts and response status,
+owners with no data here, planned works to coordinate with, data currency,
+rules version and warnings.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from reportlab.lib.colors import HexColor
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    BaseDocTemplate, CondPageBreak, Frame, KeepTogether, PageTemplate, Paragraph, Spacer,
+    Table, TableStyle,
+)
+
+from ..colours import EXCAVATION, legend
+from .content import AWAITING, RESPONSE_STATUSES, NoticeContent
+from .pdfmap import MapLegend, SiteMap
+from .pdfstyle import (
+    BAND, FRAME_W, INK, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PAGE_H, PAGE_W, RULE,
+    SEVERITY_COLOURS, SEVERITY_TINTS, PageFurniture, pdf_text, styles,
+)
+
+S = styles()
+CONFLICT_WIDTHS = [15, 84, 68, 52, 38, 42, 50, 40]
+
+
+def _d(value: date | None) -> str:
+    return value.strftime("%a %d %b %Y") if value else "not given"
+
+
+def _num(value, fmt: str = "{:.2f}") -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return "—"
+    return fmt.format(float(value))
+
+
+def P(text, style: str = "base") -> Paragraph:
+    return Paragraph(text, S[style])
+
+
+def _section(title: str) -> list:
+    return [CondPageBreak(30 * mm), P(pdf_text(title), "h2")]
+
+
+def _grid_table(rows, widths, *, header=True, extra=()) -> Table:
+    t = Table(rows, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
+    style = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+    ]
+    if header:
+        style += [("BACKGROUND", (0, 0), (-1, 0), INK), ("LINEBELOW", (0, 0), (-1, 0), 0.6, INK)]
+    t.setStyle(TableStyle(style + list(extra)))
+    return t
+
+
+def _title_block(c: NoticeContent, recipient: dict | None) -> list:
+    status = "DRAFT" if c.status == "draft" else c.status.upper()
+    kicker = "COORDINATED WORK NOTICE" + (" — OWNER COPY" if recipient else " — SUMMARY")
+    left = [P(kicker, "kicker"), P(pdf_text(c.reference), "h1")]
+    if recipient:
+        left.append(P(f"To: <b>{pdf_text(recipient['name'])}</b> ({pdf_text(recipient['code'])})",
+                      "summary"))
+    left.append(P(f"From: <b>{pdf_text(c.promoter.name)}</b> · street authority "
+                  f"{pdf_text(c.authority)}", "small"))
+    right = Table(
+        [[P(f"<b>{status}</b> · version {c.version}", "small")],
+         [P("Valid until", "label")],
+         [P(f"<b>{_d(c.valid_until)}</b>", "summary")],
+         [P(f"issued {c.issued_at:%d %b %Y %H:%M} UTC", "label")]],
+        colWidths=[48 * mm])
+    right.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), BAND),
+                               ("BOX", (0, 0), (-1, -1), 0.6, RULE),
+                               ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]))
+    t = Table([[left, right]], colWidths=[FRAME_W - 50 * mm, 50 * mm])
+    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, 0), 0),
+                           ("RIGHTPADDING", (-1, 0), (-1, 0), 0)]))
+    return [t, Spacer(1, 3 * mm)]
+
+
+def _facts(c: NoticeContent) -> Table:
+    s = c.site
+    depth = f"{s.depth_m:.2f} m" if s.depth_m is not None else "not given"
+    pairs = [
+        ("Proposed start", _d(s.start), "Proposed end", _d(s.end)),
+        ("Location (OS grid)", f"{c.grid_ref}", "E / N (BNG)",
+         f"{c.centre[0]:.0f} / {c.centre[1]:.0f}"),
+        ("USRN", s.usrn or "not given", "Depth · method", f"{depth} · {s.method}"),
+        ("Promoter contact", " · ".join(x for x in (c.promoter.contact, c.promoter.phone,
+                                                      c.promoter.email) if x) or "not given",
+         "Footprint area", f"{s.footprint.area:.1f} m²" if s.footprint.area else "—"),
+    ]
+    rows = [[P(pdf_text(a), "label"), P(pdf_text(b), "value"), P(pdf_text(x), "label"),
+             P(pdf_text(y), "value")] for a, b, x, y in pairs]
+    rows.append([P("Description of works", "label"), P(pdf_text(s.description, "not given"),
+                                                       "base"), "", ""])
+    w = FRAME_W
+    t = Table(rows, colWidths=[0.16 * w, 0.34 * w, 0.16 * w, 0.34 * w], hAlign="LEFT")
+    t.setStyle(TableStyle([
+        ("SPAN", (1, len(rows) - 1), (3, len(rows) - 1)),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+    ]))
+    return t
+
+
+def _summary_line(c: NoticeContent, recipient: dict | None) -> Paragraph:
+    n = len(c.conflicts)
+    if n == 0:
+        who = "of yours are" if recipient else "are"
+        return P(f"<b>No recorded assets {who} affected</b> by these works within the clearance "
+                 "rules. This is not proof that no assets are present: see owners with no data "
+                 "below and locate before digging.", "summary")
+    counts = c.severity_counts
+    chips = " ".join(
+        f"<font color='{SEVERITY_COLOURS[k]}'><b>■</b></font> {v} {k}" for k, v in counts.items()
+        if v)
+    owners = len(c.owners_affected)
+    whose = "of your assets" if recipient else f"assets from {owners} owner{'s' * (owners != 1)}"
+    return P(f"<b>{n} recorded {whose} within clearance</b> of the proposed works: {chips}.",
+             "summary")
+
+
+def _legend(c: NoticeContent) -> MapLegend:
+    present = set(c.conflicts["colour"].astype(str)) if len(c.conflicts) else set()
+    items, seen = [], set()
+    for label, col in legend(c.scheme):
+        if col in present and col not in seen:
+            seen.add(col)
+            items.append(("line", col, label))
+    items.append(("area", EXCAVATION.get(c.scheme, "#c2006e") if c.scheme != "apwa" else "#1d2733",
+                  "dig footprint"))
+    items.append(("zone", "#7a8793", "clearance zone"))
+    if c.works is not None and len(c.works):
+        items.append(("works", "#5b6b7c", "other planned works"))
+    return MapLegend(items, FRAME_W)
+
+
+def _accuracy(row) -> str:
+    parts = []
+    if row.h_accuracy_m is not None and not pd.isna(row.h_accuracy_m):
+        parts.append(f"±{float(row.h_accuracy_m):.2f} m")
+    if row.quality_level is not None and not pd.isna(row.quality_level):
+        parts.append(f"QL {row.quality_level}")
+    return " ".join(parts) or "unknown"
+
+
+def _conflict_table(c: NoticeContent) -> Table:
+    head = ["#", "Asset", "Owner", "Utility", "Distance (m)", "Clearance (m)", "Accuracy",
+            "Severity / precaution"]
+    rows = [[P(h, "head") for h in head]]
+    extra = []
+    frame = c.conflicts
+    for i, r in enumerate(frame.itertuples(index=False), start=1):
+        sev = str(r.severity)
+        dist = float(r.distance_m) if not pd.isna(r.distance_m) else np.nan
+        dist_text = "inside" if dist == 0 else _num(dist)
+        util = str(r.utility).replace("_", " ")
+        detail = [x for x in (
+            None if pd.isna(r.voltage) else str(r.voltage),
+            None if pd.isna(r.pressure) else str(r.pressure),
+            None if pd.isna(r.diameter_mm) else f"{float(r.diameter_mm):.0f} mm",
+            None if pd.isna(r.material) else str(r.material)) if x]
+        asset = f"<b>{pdf_text(r.asset_id)}</b><br/><font color='#5f6b78'>" \
+                f"{pdf_text(r.asset_class)}" + (" · ABANDONED" if bool(r.abandoned) else "") \
+                + (f" · {pdf_text(', '.join(detail))}" if detail else "") + "</font>"
+        depth = "" if pd.isna(r.depth_note) else f"<br/><i>{pdf_text(r.depth_note)}</i>"
+        precaution = "" if pd.isna(r.precaution) else str(r.precaution)
+        contact = getattr(r, "contact_owner", False)
+        if contact is True or (contact is not None and not pd.isna(contact) and bool(contact)):
+            if "contact" not in precaution.lower():
+                depth = " <b>Contact the owner before work.</b>" + depth
+        rows.append([
+            P(str(r.number), "cell"), P(asset, "cell"),
+            P(f"{pdf_text(r.owner_name)}<br/><font color='#5f6b78'>{pdf_text(r.owner)}</font>",
+              "cell"),
+            P(f"<font color='{r.colour}'>■</font> {pdf_text(util)}", "cell"),
+            P(dist_text, "cell"), P(_num(r.clearance_m), "cell"), P(_accuracy(r), "cell"),
+            P(f"<font color='{SEVERITY_COLOURS.get(sev, '#333333')}'><b>{pdf_text(sev.upper())}"
+              f"</b></font> — {pdf_text(precaution, '')}{depth}", "cell"),
+        ])
+        extra.append(("BACKGROUND", (7, i), (7, i), HexColor(SEVERITY_TINTS.get(sev, "#ffffff"))))
+        extra.append(("LINEBEFORE", (0, i), (0, i), 2.5,
+                      HexColor(SEVERITY_COLOURS.get(sev, "#999999"))))
+    widths = CONFLICT_WIDTHS[:-1] + [FRAME_W - sum(CONFLICT_WIDTHS[:-1])]
+    return _grid_table(rows, widths, extra=extra)
+
+
+def _contacts(o: dict) -> str:
+    bits = []
+    if o.get("phone"):
+        bits.append(f"tel {pdf_text(o['phone'])}")
+    if o.get("emergency_phone"):
+        bits.append(f"<b>emergency {pdf_text(o['emergency_phone'])}</b>")
+    if o.get("email"):
+        bits.append(pdf_text(o["email"]))
+    return "<br/>".join(bits) or "no contact details held"
+
+
+def _owner_table(owners: list[dict], *, assets: bool, response: bool, note: str = "") -> Table:
+    head = ["Owner", "Contacts"] + (["Assets"] if assets else []) + \
+           (["Response"] if response else []) + (["Note"] if note else [])
+    rows = [[P(h, "head") for h in head]]
+    for o in owners:
+        code = f"<br/><font color='#5f6b78'>{pdf_text(o['code'])}</font>" if o["code"] else ""
+        row = [P(f"<b>{pdf_text(o['name'])}</b>{code}", "cell"), P(_contacts(o), "cell")]
+        if assets:
+            row.append(P(str(o.get("assets", 0)), "cell"))
+        if response:
+            label = o.get("response_label", AWAITING)
+            colour = "#2e7d32" if o.get("response") == "no_assets_affected" else (
+                "#5f6b78" if label == AWAITING else "#1d2733")
+            row.append(P(f"<font color='{colour}'>{pdf_text(label)}</font>", "cell"))
+        if note:
+            row.append(P(pdf_text(f"{o['reason']}: contact the owner before digging"
+                                  if o.get("reason") else note), "cell"))
+        rows.append(row)
+    w = FRAME_W
+    widths = {(True, True, False): [0.32, 0.38, 0.08, 0.22], (False, True, False): [0.34, 0.4, 0.26],
+              (False, False, True): [0.32, 0.36, 0.32]}[(assets, response, bool(note))]
+    return _grid_table(rows, [x * w for x in widths])
+
+
+def _works_table(works) -> Table:
+    head = ["Works", "Promoter", "Dates", "Description", "Status"]
+    rows = [[P(h, "head") for h in head]]
+    for r in works.itertuples(index=False):
+        get = lambda k: getattr(r, k, None)  # noqa: E731
+        rows.append([P(f"<b>{pdf_text(get('reference'))}</b>", "cell"),
+                     P(pdf_text(get("promoter")), "cell"),
+                     P(f"{pdf_text(get('start_date'))} – {pdf_text(get('end_date'))}", "cell"),
+                     P(pdf_text(get("description")), "cell"), P(pdf_text(get("status")), "cell")])
+    w = FRAME_W
+    return _grid_table(rows, [x * w for x in (0.16, 0.18, 0.2, 0.34, 0.12)])
+
+
+def _currency_table(cur: pd.DataFrame) -> Table:
+    rows = [[P(h, "head") for h in ("Owner", "Latest delivery", "Age")]]
+    extra = []
+    for i, r in enumerate(cur.itertuples(index=False), start=1):
+        if r.latest_delivery is None:
+            latest, age = "no delivery recorded", "—"
+        else:
+            latest, age = r.latest_delivery.strftime("%d %b %Y"), f"{int(r.age_days)} days"
+            if r.age_days > 365:
+                extra.append(("TEXTCOLOR", (2, i), (2, i), HexColor("#e65100")))
+                age += " (over a year old)"
+        rows.append([P(f"{pdf_text(r.name)} ({pdf_text(r.owner)})", "cell"), P(latest, "cell"),
+                     P(age, "cell")])
+    w = FRAME_W
+    return _grid_table(rows, [0.5 * w, 0.25 * w, 0.25 * w], extra=extra)
+
+
+def _story(c: NoticeContent, recipient: dict | None) -> list:
+    story = _title_block(c, recipient)
+    story += [_facts(c), Spacer(1, 3 * mm), _summary_line(c, recipient), Spacer(1, 2.5 * mm)]
+    story += [KeepTogether([SiteMap(c, FRAME_W, 112 * mm), Spacer(1, 1.5 * mm), _legend(c)])]
+    story += _section("Conflicting assets" if not recipient else "Your assets affected")
+    if len(c.conflicts):
+        story += [_conflict_table(c), Spacer(1, 1 * mm),
+                  P("Distance: shortest horizontal distance from the dig footprint to the "
+                    "recorded asset. Clearance: safety clearance plus record and transformation "
+                    "uncertainty plus half the asset's width. Depths are advisory only.", "note")]
+    else:
+        story.append(P("No recorded assets affected.", "summary"))
+    if recipient is None:
+        story += _section("Affected owners and responses")
+        story.append(_owner_table(c.owners_affected, assets=True, response=True)
+                     if c.owners_affected else P("None.", "base"))
+        if c.owners_no_conflict:
+            story += _section("Owners with data here but no assets affected")
+            story.append(_owner_table(c.owners_no_conflict, assets=False, response=True))
+        story += _section("Owners with no data at this site")
+        story.append(_owner_table(c.owners_no_data, assets=False, response=False,
+                                  note="No records held here: contact before digging")
+                     if c.owners_no_data else P("None: every known owner has data here.", "base"))
+    else:
+        story += _section("Your response")
+        codes = ", ".join(f"<b>{k}</b> ({pdf_text(v)})" for k, v in RESPONSE_STATUSES.items()
+                          if k != "no_response")
+        story.append(P(f"Please respond to {pdf_text(c.promoter.name)} quoting "
+                       f"<b>{pdf_text(c.reference)}</b> by <b>{_d(c.valid_until)}</b> with one "
+                       f"of: {codes}. Current status: "
+                       f"<b>{pdf_text(recipient.get('response_label', AWAITING))}</b>.", "base"))
+    story += _section("Planned works to coordinate with")
+    if c.works is not None and len(c.works):
+        story.append(_works_table(c.works))
+    else:
+        story.append(P("No other planned works overlap this site in space and time.", "base"))
+    story += _section("Data currency")
+    cur = c.currency if recipient is None else c.currency[c.currency["owner"] == recipient["code"]]
+    story.append(_currency_table(cur) if len(cur) else P("No owner data recorded.", "base"))
+    story += _section("Basis of this notice")
+    notes = [f"Conflict rules version <b>{pdf_text(c.rules_version)}</b>; register CRS "
+             f"{pdf_text(c.crs)}; validity {pdf_text(c.reference)} until {_d(c.valid_until)} "
+             "(working days, England &amp; Wales bank holidays excluded).",
+             "Records show where assets were recorded, not necessarily where they are. Absence "
+             "of records is not absence of assets. Locate and mark services before breaking "
+             "ground and follow HSE HSG47; treat abandoned assets as live."]
+    notes += [pdf_text(a) for a in c.advice]
+    notes += [pdf_text(n) for n in c.site.notes]
+    notes += [pdf_text(w) for w in c.warnings]
+    story += [P(("• " if i >= 2 else "") + n, "note") for i, n in enumerate(notes)]
+    return story
+
+
+def render_pdf(c: NoticeContent, path: Path, recipient: dict | None = None) -> Path:
+    """Write the summary (``recipient=None``) or one owner's notice to ``path``."""
+    title = "Coordinated work notice" if recipient is None else \
+        f"Notice to {recipient['name']}"
+    furniture = PageFurniture(authority=c.authority, title=title, reference=c.reference,
+                              version=c.version, rules_version=c.rules_version,
+                              issued=f"{c.issued_at:%d %b %Y}", draft=c.status == "draft")
+    doc = BaseDocTemplate(
+        str(path), pagesize=(PAGE_W, PAGE_H), leftMargin=MARGIN_X, rightMargin=MARGIN_X,
+        topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=f"{c.reference} — {title}",
+        author=c.promoter.name, subject=f"Coordinated work notice {c.reference}",
+        creator="asset-register", invariant=1,
+    )
+    frame = Frame(MARGIN_X, MARGIN_BOTTOM, FRAME_W, PAGE_H - MARGIN_TOP - MARGIN_BOTTOM,
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate(id="notice", frames=[frame])])
+    doc.build(_story(c, recipient), canvasmaker=furniture.canvasmaker())
+    return path
+

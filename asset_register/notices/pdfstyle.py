@@ -1,0 +1,166 @@
+"""Page furniture and text styles shared by the summary and per-owner notice PDFs.
+
+A4 portrait, header (authority, notice reference) and footer (reference,
+version, rules, "page x of y") on every page, a DRAFT watermark on drafts.
+Text uses the PDF base fonts (no font files to ship): characters they cannot
+show are transliterated or replaced, never allowed to break the document.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from xml.sax.saxutils import escape
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas as rl_canvas
+
+PAGE_W, PAGE_H = A4
+MARGIN_X = 16 * mm
+MARGIN_TOP = 24 * mm
+MARGIN_BOTTOM = 18 * mm
+FRAME_W = PAGE_W - 2 * MARGIN_X
+
+INK = HexColor("#1d2733")
+MUTED = HexColor("#5f6b78")
+ACCENT = HexColor("#0b4f71")
+RULE = HexColor("#c9d1da")
+BAND = HexColor("#eef2f5")
+SEVERITY_COLOURS = {"strike": "#c62828", "danger": "#e65100", "caution": "#f9a825"}
+SEVERITY_TINTS = {"strike": "#fbe3e3", "danger": "#fde9d9", "caution": "#fdf5d3"}
+
+
+def pdf_text(value, empty: str = "—") -> str:
+    """Plain text safe for a Paragraph: escaped markup, only characters the base fonts have."""
+    if value is None or (isinstance(value, float) and value != value):
+        return empty
+    try:
+        import pandas as pd
+
+        if value is pd.NA:
+            return empty
+    except ImportError:  # pragma: no cover
+        pass
+    text = str(value)
+    if not text.strip():
+        return empty
+    try:
+        text.encode("cp1252")
+    except UnicodeEncodeError:
+        out = []
+        for ch in text:
+            try:
+                ch.encode("cp1252")
+                out.append(ch)
+            except UnicodeEncodeError:
+                base = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
+                out.append(base or "?")
+        text = "".join(out)
+    text = "".join(ch if ch.isprintable() or ch == "\n" else " " for ch in text)
+    return escape(text).replace("\n", "<br/>")
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("base", fontName="Helvetica", fontSize=8.5, leading=11, textColor=INK,
+                          alignment=TA_LEFT)
+    return {
+        "base": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=7.2, leading=9),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=6.9, leading=8.4),
+        "cellb": ParagraphStyle("cellb", parent=base, fontName="Helvetica-Bold", fontSize=6.9,
+                                leading=8.4),
+        "head": ParagraphStyle("head", parent=base, fontName="Helvetica-Bold", fontSize=6.9,
+                               leading=8.4, textColor=HexColor("#ffffff")),
+        "label": ParagraphStyle("label", parent=base, fontSize=6.8, leading=8.5,
+                                textColor=MUTED),
+        "value": ParagraphStyle("value", parent=base, fontName="Helvetica-Bold", fontSize=8.5,
+                                leading=10.5),
+        "h1": ParagraphStyle("h1", parent=base, fontName="Helvetica-Bold", fontSize=19,
+                             leading=23, textColor=INK),
+        "kicker": ParagraphStyle("kicker", parent=base, fontName="Helvetica-Bold", fontSize=8,
+                                 leading=10, textColor=ACCENT),
+        "h2": ParagraphStyle("h2", parent=base, fontName="Helvetica-Bold", fontSize=11,
+                             leading=14, textColor=ACCENT, spaceBefore=10, spaceAfter=4),
+        "summary": ParagraphStyle("summary", parent=base, fontSize=9.5, leading=13),
+        "note": ParagraphStyle("note", parent=base, fontSize=7.4, leading=9.6, textColor=MUTED),
+    }
+
+
+class PageFurniture:
+    """Draws the header, footer and watermark; the page total is filled in at save."""
+
+    def __init__(self, *, authority: str, title: str, reference: str, version: int,
+                 rules_version: str, issued: str, draft: bool):
+        self.authority = authority
+        self.title = title
+        self.reference = reference
+        self.version = version
+        self.rules = rules_version
+        self.issued = issued
+        self.draft = draft
+
+    def canvasmaker(self):
+        furniture = self
+
+        class NumberedCanvas(rl_canvas.Canvas):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self._pages = []
+
+            def showPage(self):
+                self._pages.append(dict(self.__dict__))
+                self._startPage()
+
+            def save(self):
+                total = len(self._pages)
+                for state in self._pages:
+                    self.__dict__.update(state)
+                    furniture.draw(self, self._pageNumber, total)
+                    super().showPage()
+                super().save()
+
+        return NumberedCanvas
+
+    def draw(self, canv, page: int, total: int) -> None:
+        canv.saveState()
+        if self.draft:
+            canv.setFillColor(HexColor("#e7eaee"))
+            canv.setFont("Helvetica-Bold", 96)
+            canv.translate(PAGE_W / 2, PAGE_H / 2)
+            canv.rotate(40)
+            canv.drawCentredString(0, -30, "DRAFT")
+            canv.rotate(-40)
+            canv.translate(-PAGE_W / 2, -PAGE_H / 2)
+        top = PAGE_H - 13 * mm
+        canv.setFillColor(ACCENT)
+        canv.rect(MARGIN_X, top + 2.2 * mm, 3.2 * mm, 3.2 * mm, stroke=0, fill=1)
+        canv.setFillColor(INK)
+        canv.setFont("Helvetica-Bold", 8.5)
+        canv.drawString(MARGIN_X + 5 * mm, top + 2.8 * mm, _plain(self.authority))
+        canv.setFont("Helvetica", 8)
+        canv.setFillColor(MUTED)
+        canv.drawRightString(PAGE_W - MARGIN_X, top + 2.8 * mm,
+                             f"{_plain(self.title)}  ·  {self.reference}  v{self.version}")
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.6)
+        canv.line(MARGIN_X, top, PAGE_W - MARGIN_X, top)
+        bottom = 11 * mm
+        canv.line(MARGIN_X, bottom + 4 * mm, PAGE_W - MARGIN_X, bottom + 4 * mm)
+        canv.setFont("Helvetica", 7)
+        canv.drawString(MARGIN_X, bottom,
+                        f"{self.reference} v{self.version}  ·  issued {self.issued}  ·  "
+                        f"rules {_plain(self.rules)}")
+        canv.setFont("Helvetica-Bold", 7)
+        canv.setFillColor(INK)
+        canv.drawRightString(PAGE_W - MARGIN_X, bottom, f"Page {page} of {total}")
+        canv.restoreState()
+
+
+def _plain(text: str) -> str:
+    """Text for canvas.drawString (no markup): base-font characters only."""
+    from html import unescape
+
+    return unescape(pdf_text(text, "")).replace("<br/>", " ")
