@@ -1,0 +1,233 @@
+"""The import job: one owner's delivery into the register, layer by layer, each atomically.
+
+``ImportJob`` is what the CLI and the desktop app run (the app from a worker
+thread): give it a progress callback ``progress(fraction, message)`` and either a
+``cancel`` callable polled between steps or call ``job.cancel()`` from another
+thread. Each layer is one batch in one transaction — owner row, assets (versioned
+re-delivery: unchanged stay, changed get a new version, missing are retired),
+rejects, and the owner's coverage — so a failure, a cancel or a killed process
+leaves the register exactly as it was.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from asset_register.errors import CancelledError, ImportError_
+from asset_register.model import BatchInfo, Owner
+from asset_register.store.base import RegisterStore
+
+from .automap import propose_profile
+from .coverage import coverage_of, merged
+from .prepare import PreparedLayer, prepare_layer
+from .profiles import Profile, load_profile
+from .sources import Source, open_source
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class LayerReport:
+    """What importing one layer did (printed by the CLI, shown by the app)."""
+
+    source: str
+    layer: str
+    delivery: str
+    status: str  # imported | already imported | dry run | empty
+    rows_read: int = 0
+    imported: int = 0
+    repaired: int = 0
+    rejected: int = 0
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    batch_id: int | None = None
+    source_crs: str | None = None
+    transformation: str | None = None
+    accuracy_m: float | None = None
+    profile: str | None = None
+    rejects_by_reason: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _as_profile(profile: Profile | str | Path | None) -> Profile | None:
+    if profile is None or isinstance(profile, Profile):
+        return profile
+    return load_profile(profile)
+
+
+def choose_layers(source: Source, layers: list[str] | None, all_layers: bool) -> list[str]:
+    """The layers to import: the named ones, all, or the only one; else ImportError_."""
+    names = source.layer_names()
+    if not names:
+        raise ImportError_(f"{source.path} holds no layers: nothing to import")
+    if layers:
+        unknown = [n for n in layers if n not in names]
+        if unknown:
+            raise ImportError_(f"{source.path} has no layer {unknown[0]!r}; its layers are {names}")
+        return list(layers)
+    if all_layers or len(names) == 1:
+        return names
+    raise ImportError_(
+        f"{source.path} holds {len(names)} layers ({', '.join(names)}): choose with --layer NAME "
+        "(repeatable) or import them all with --all-layers"
+    )
+
+
+class ImportJob:
+    """Import one source (some or all of its layers) for one owner. ``run()`` returns reports."""
+
+    def __init__(
+        self,
+        store: RegisterStore,
+        path: str | Path,
+        *,
+        owner: str,
+        owner_name: str | None = None,
+        layers: list[str] | None = None,
+        all_layers: bool = False,
+        profile: Profile | str | Path | None = None,
+        utility: str | None = None,
+        assume_crs: str | None = None,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ):
+        self.store = store
+        self.path = Path(path)
+        self.owner = Owner(owner, owner_name or owner).code  # validates the code
+        self.owner_name = owner_name
+        self.layers = layers
+        self.all_layers = all_layers
+        self.profile = _as_profile(profile)
+        self.utility = utility
+        self.assume_crs = assume_crs
+        self.dry_run = dry_run
+        self._progress = progress or (lambda f, m: None)
+        self._cancel_cb = cancel
+        self._cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        """Ask the job to stop at its next step; the layer in progress is rolled back."""
+        self._cancelled.set()
+
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set() or bool(self._cancel_cb and self._cancel_cb())
+
+    def run(self) -> list[LayerReport]:
+        source = open_source(self.path)
+        names = choose_layers(source, self.layers, self.all_layers)
+        sha = source.sha256()
+        reports = []
+        for i, layer in enumerate(names):
+            def progress(f, m, i=i):
+                self._progress((i + f) / len(names), f"{layer}: {m}")
+            reports.append(self._run_layer(source, layer, sha, progress))
+        self._progress(1.0, "done")
+        return reports
+
+    def _profile_for(self, source: Source, layer: str) -> Profile:
+        if self.profile is not None:
+            return self.profile
+        return propose_profile(source.path, [layer], utility=self.utility)
+
+    def _run_layer(self, source: Source, layer: str, sha: str, progress: Progress) -> LayerReport:
+        t0 = time.perf_counter()
+        delivery = f"{self.owner}:{layer}"
+        base = LayerReport(source=str(self.path), layer=layer, delivery=delivery, status="")
+        done = self.store.find_batch(sha, layer)
+        if done is not None and not self.dry_run:
+            base.status = "already imported"
+            base.batch_id = int(done["batch_id"])
+            base.warnings.append(
+                f"this exact file and layer were imported as batch {int(done['batch_id'])}; "
+                "nothing changed")
+            return base
+        if source.layer_info(layer).features == 0:
+            base.status = "empty"
+            base.warnings.append(f"layer {layer!r} has no features: nothing imported (an empty "
+                                 "delivery never retires the owner's assets)")
+            return base
+        profile = self._profile_for(source, layer)
+        prepared = prepare_layer(
+            source, layer, profile, owner=self.owner, working_crs=self.store.crs,
+            utility=self.utility, assume_crs=self.assume_crs, reference=self.store.extent(),
+            progress=lambda f, m: progress(0.5 * f, m), cancelled=self.cancelled,
+        )
+        report = self._report(base, prepared, profile)
+        if not len(prepared.assets) and not self.dry_run:
+            report.status = "empty"
+            report.warnings.append("no row could be imported: see the rejects; nothing written")
+            return report
+        if self.dry_run:
+            report.status = "dry run"
+            report.imported = len(prepared.assets)
+        else:
+            self._write(prepared, report, sha, profile, progress)
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def _report(self, base: LayerReport, p: PreparedLayer, profile: Profile) -> LayerReport:
+        base.rows_read = p.rows_read
+        base.repaired = p.repaired
+        base.rejected = len(p.rejects)
+        base.source_crs = p.source_crs
+        base.transformation = p.plan.description
+        base.accuracy_m = p.plan.accuracy_m
+        base.profile = profile.path or profile.name
+        base.rejects_by_reason = p.reject_summary
+        base.warnings += p.warnings
+        base.timings = dict(p.timings)
+        return base
+
+    def _write(self, p: PreparedLayer, report: LayerReport, sha: str, profile: Profile,
+               progress: Progress) -> None:
+        store = self.store
+        info = BatchInfo(
+            source_file=str(self.path.resolve()), layer=p.layer, sha256=sha,
+            source_crs=p.source_crs, transformation=p.plan.description,
+            transformation_accuracy_m=p.plan.accuracy_m, profile=profile.path or profile.name,
+            owner=self.owner, rows_read=p.rows_read, rows_repaired=p.repaired,
+            notes={"warnings": p.warnings, "timings": p.timings},
+        )
+        t = time.perf_counter()
+        with store.atomic():
+            existing = store.owner(self.owner)
+            if existing is None or (self.owner_name and existing.name != self.owner_name):
+                store.upsert_owner(Owner(self.owner, self.owner_name or self.owner))
+            result = store.write_batch(
+                p.assets, info, rejects=p.rejects, delivery=report.delivery,
+                progress=lambda f, m: progress(0.5 + 0.45 * f, m), cancel=self.cancelled,
+            )
+            if self.cancelled():
+                raise CancelledError("import cancelled: the register is unchanged")
+            progress(0.96, "updating the owner's coverage")
+            cov = store.owner_coverage()
+            old = cov.loc[cov["owner"] == self.owner, cov.geometry.name]
+            area = merged(old.iloc[0] if len(old) else None,
+                          coverage_of(np.asarray(p.assets.geometry.array)))
+            if area is not None:
+                store.set_owner_coverage(self.owner, area)
+        report.timings["write"] = time.perf_counter() - t
+        report.status = "imported"
+        report.batch_id = result.batch_id
+        report.imported = len(p.assets)  # rows accepted; the diff says what changed
+        report.added, report.changed = result.added, result.changed
+        report.unchanged, report.retired = result.unchanged, result.retired
+
+
+def import_file(store: RegisterStore, path, **kwargs) -> list[LayerReport]:
+    """Convenience: ``ImportJob(store, path, **kwargs).run()``."""
+    return ImportJob(store, path, **kwargs).run()

@@ -1,0 +1,276 @@
+"""Applying a mapping profile: source attributes → the canonical asset frame, in bulk.
+
+Value maps, enum recognition and date parsing run once per *distinct* value (Arrow
+dictionary encoding), then spread to every row with one ``take`` — so a million rows
+with a handful of materials cost a handful of Python calls. Numbers are converted
+with pandas/numpy. Rows that cannot be mapped (no utility or asset class, duplicate
+ids) become rejects with their reason; optional values that cannot be mapped become
+null (status ``unknown``) and are counted in the warnings, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from asset_register.errors import ProfileError
+from asset_register.model import ASSET_COLUMNS, ENUM_COLUMNS, Pressure, Voltage
+
+from .attrs import attrs_json
+from .profiles import (
+    LENGTH_TO_M, NUMERIC, PRESSURE_TO_BAR, REQUIRED_ENUMS, VOLTAGE_TO_V, FieldRule, Profile,
+)
+
+TRUE_WORDS = {"1", "true", "t", "yes", "y"}
+_SEP = re.compile(r"[\s\-/]+")
+
+
+def norm(value) -> str:
+    """How source values are compared with value-map keys: trimmed, case-folded."""
+    return str(value).strip().casefold()
+
+
+def _enum_key(value) -> str:
+    return _SEP.sub("_", norm(value))
+
+
+@dataclass
+class Mapped:
+    """The canonical frame of one layer plus what could not be mapped."""
+
+    assets: gpd.GeoDataFrame
+    reject_pos: np.ndarray  # positions (into the cleaned rows) rejected while mapping
+    reject_reasons: np.ndarray
+    warnings: list[str] = field(default_factory=list)
+
+
+def _per_unique(arr: pa.ChunkedArray | pa.Array, fn) -> tuple[np.ndarray, np.ndarray]:
+    """Apply fn(value) -> (result, problem) to each distinct value; spread to rows."""
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.cast(arr.type.value_type)
+    enc = pc.dictionary_encode(arr)
+    uniques = enc.dictionary.to_pylist() + [None]
+    results, problems = zip(*(fn(v) for v in uniques), strict=True)
+    idx = enc.indices.fill_null(len(uniques) - 1).to_numpy(zero_copy_only=False)
+    res = np.empty(len(results), dtype=object)
+    res[:] = list(results)
+    return res[idx], np.asarray(problems, dtype=object)[idx]
+
+
+def _pressure_tier(bar: float) -> str:
+    if bar <= 0.075:
+        return Pressure.LP.value
+    if bar <= 2.0:
+        return Pressure.MP.value
+    if bar <= 7.0:
+        return Pressure.IP.value
+    return Pressure.HP.value
+
+
+def _voltage_band(volts: float) -> str:
+    if volts <= 1000:
+        return Voltage.LV.value
+    if volts < 33000:
+        return Voltage.HV.value
+    return Voltage.EHV.value
+
+
+def _to_float(v) -> float | None:
+    if v is None or isinstance(v, bool):
+        return None
+    if isinstance(v, int | float):
+        return float(v) if np.isfinite(v) else None
+    try:
+        f = float(str(v).strip().replace(",", ""))
+    except ValueError:
+        return None
+    return f if np.isfinite(f) else None
+
+
+def _value_fn(target: str, rule: FieldRule):
+    """fn(value) -> (canonical value or None, problem text or None) for one field."""
+    vmap = {norm(k): v for k, v in rule.values.items()}
+    enum = ENUM_COLUMNS.get(target)
+    enum_keys = {_enum_key(e.value): e.value for e in enum} if enum else {}
+    default = rule.default
+
+    def fn(v):
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return default, None
+        key = norm(v)
+        if key in vmap:
+            out = vmap[key]
+            return (None if out == "" else out), None
+        if target in NUMERIC:
+            f = _to_float(v)
+            if f is None:
+                return None, f"not a number: {v!r}"
+            f *= LENGTH_TO_M[rule.unit or ("mm" if target == "diameter_mm" else "m")] * (
+                1000.0 if target == "diameter_mm" else 1.0)
+            if f < 0:
+                return None, f"negative value {v!r}"
+            return f, None
+        if target == "pressure" and rule.unit:
+            f = _to_float(v)
+            if f is not None and f >= 0:
+                return _pressure_tier(f * PRESSURE_TO_BAR[rule.unit]), None
+        if target == "voltage" and rule.unit:
+            f = _to_float(v)
+            if f is not None and f >= 0:
+                return _voltage_band(f * VOLTAGE_TO_V[rule.unit]), None
+        if enum is not None:
+            ek = _enum_key(v)
+            if ek in enum_keys:
+                return enum_keys[ek], None
+            return None, f"{v!r} is not in the value map"
+        if target == "captured_on":
+            return _date(v, rule.date_format)
+        if target == "restricted":
+            return norm(v) in TRUE_WORDS, None
+        if rule.values and rule.unmatched in ("null", "reject"):
+            return None, f"{v!r} is not in the value map"
+        text = str(v).strip()
+        return text, (f"{v!r} is not in the value map (kept as given)" if rule.values else None)
+
+    return fn
+
+
+def _date(v, fmt: str | None):
+    text = str(int(v)) if isinstance(v, int | float) and not isinstance(v, bool) else str(v).strip()
+    try:
+        if fmt:
+            ts = pd.to_datetime(text, format=fmt)
+        elif re.fullmatch(r"\d{8}", text):
+            ts = pd.to_datetime(text, format="%Y%m%d")
+        else:
+            ts = pd.to_datetime(text, dayfirst=not re.match(r"\d{4}-", text))
+    except (ValueError, TypeError, OverflowError):
+        return None, f"not a date: {v!r}"
+    if pd.isna(ts):
+        return None, f"not a date: {v!r}"
+    return ts.date().isoformat(), None
+
+
+def _summarise(field_name: str, rule: FieldRule, problems: np.ndarray, action: str) -> str | None:
+    mask = pd.notna(problems)
+    if not mask.any():
+        return None
+    counts = Counter(problems[mask].tolist()).most_common(3)
+    examples = "; ".join(f"{p} ×{c}" for p, c in counts)
+    return f"{field_name} (from {rule.source!r}): {int(mask.sum())} rows {action} — {examples}"
+
+
+def _generated_ids(owner: str, layer: str, geoms: np.ndarray, attrs: pd.Series) -> np.ndarray:
+    """Stable ids for rows without one: a hash of the geometry and every attribute."""
+    import shapely
+
+    wkb = shapely.to_wkb(geoms, output_dimension=3)
+    h1 = pd.util.hash_array(np.asarray(wkb, dtype=object))
+    h2 = pd.util.hash_array(attrs.to_numpy(dtype=object))
+    h = (h1 ^ (h2 * np.uint64(0x9E3779B97F4A7C15))).astype(np.uint64)
+    return np.char.add(f"{owner}:{layer}/", np.char.mod("%016x", h)).astype(object)
+
+
+def map_layer(
+    table: pa.Table,
+    src: np.ndarray,
+    suffix: np.ndarray,
+    geometry: np.ndarray,
+    crs,
+    profile: Profile,
+    *,
+    owner: str,
+    layer: str,
+    utility: str | None = None,
+) -> Mapped:
+    """Map the cleaned rows of one layer (``src`` = their source rows) to canonical assets."""
+    prof = profile.for_layer(layer)
+    n = len(src)
+    missing = sorted({r.source for r in prof.fields.values()} - set(table.column_names))
+    if missing:
+        raise ProfileError(
+            f"profile {prof.name!r} maps fields {missing} that layer {layer!r} does not have; "
+            f"its fields are {table.column_names}"
+        )
+    idx = pa.array(np.asarray(src, dtype=np.int64))
+    data: dict[str, object] = {}
+    reject = np.full(n, None, dtype=object)
+    warnings: list[str] = []
+    constants = dict(prof.constants)
+    if utility:
+        constants["utility"] = utility
+        prof.fields.pop("utility", None)
+    for name, rule in prof.fields.items():
+        if name == "asset_id":
+            continue
+        values, problems = _per_unique(table.column(rule.source).take(idx), _value_fn(name, rule))
+        bad = pd.notna(problems)
+        fallback = constants.get(name)
+        if fallback is not None:
+            values = np.where(pd.isna(values), fallback, values)
+        required = name in REQUIRED_ENUMS
+        if bad.any() and (rule.unmatched == "reject" or (required and fallback is None)):
+            rows = bad & pd.isna(values)
+            reject[rows & pd.isna(reject)] = [f"{name}: {p}" for p in problems[rows & pd.isna(reject)]]
+            msg = _summarise(name, rule, np.where(rows, problems, None), "rejected")
+        else:
+            msg = _summarise(name, rule, problems, "set to unknown" if name in ENUM_COLUMNS or
+                             name in NUMERIC or name == "captured_on" else "noted")
+        if msg:
+            warnings.append(msg)
+        data[name] = values
+    for name, value in constants.items():
+        if name not in data and name != "owner":
+            data[name] = np.full(n, value, dtype=object)
+    for name in REQUIRED_ENUMS:
+        if name not in data:
+            raise ProfileError(
+                f"profile {prof.name!r} gives no {name} for layer {layer!r}: add a constant "
+                f"([constants] {name} = \"…\") or a field rule, or pass --{name.replace('_', '-')}"
+            )
+        none = pd.isna(data[name]) & pd.isna(reject)
+        reject[none] = f"no {name}: the source value is empty and the profile has no default"
+    attrs = attrs_json(table, src)
+    if "asset_id" in prof.fields:
+        rule = prof.fields["asset_id"]
+        raw = table.column(rule.source).take(idx).cast(pa.string())
+        ids = raw.to_numpy(zero_copy_only=False)
+        empty = pd.isna(ids) | (pd.Series(ids, dtype=object).astype(str).str.strip() == "").to_numpy()
+        prefix = f"{owner}:{layer}/" if prof.id_scope == "layer" else f"{owner}:"
+        ids = np.where(empty, None, np.char.add(prefix, ids.astype(str)).astype(object))
+        if empty.any():
+            gen = _generated_ids(owner, layer, geometry[empty], attrs[empty])
+            ids[empty] = gen
+            warnings.append(f"asset_id (from {rule.source!r}): {int(empty.sum())} rows had no id; "
+                            "ids generated from their content")
+    else:
+        ids = _generated_ids(owner, layer, geometry, attrs)
+    ids = np.char.add(ids.astype(str), suffix.astype(str)).astype(object)
+    ok = pd.isna(reject)
+    dup = pd.Series(ids).where(ok).duplicated(keep="first").to_numpy() & ok
+    if dup.any():
+        first = pd.Series(np.arange(n)).where(ok).groupby(ids).transform("min").to_numpy()
+        reject[dup] = [f"duplicate asset id {i!r} (also on source row {int(src[int(f)]) + 1})"
+                       for i, f in zip(ids[dup], first[dup], strict=True)]
+        warnings.append(f"asset_id: {int(dup.sum())} rows repeat an id already used in this "
+                        "delivery; the first is imported, the others rejected")
+    ok = pd.isna(reject)
+    frame = {"asset_id": ids[ok], "owner": np.full(int(ok.sum()), owner, dtype=object)}
+    for name, dtype in ASSET_COLUMNS.items():
+        if name in ("asset_id", "owner", "attrs"):
+            continue
+        if name in data:
+            col = pd.Series(data[name][ok])
+            frame[name] = col.astype(dtype) if dtype != "bool" else col.fillna(False).astype(bool)
+    frame["attrs"] = attrs.to_numpy()[ok]
+    assets = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry[ok], crs=crs), crs=crs)
+    pos = np.flatnonzero(~ok)
+    return Mapped(assets=assets, reject_pos=pos, reject_reasons=reject[pos], warnings=warnings)

@@ -1,0 +1,175 @@
+"""Bulk reading of one layer as Arrow: attributes stay an Arrow table, geometries a shapely array.
+
+pyogrio's Arrow stream hands over GDAL's WKB untouched — fast (1M lines in well under
+a second), but curves (CircularString, CompoundCurve, CurvePolygon, MultiSurface…)
+and M values come through as they are. Shapely cannot parse curves, so the rows
+holding them are found from their WKB header in bulk and read again through
+GDAL's own feature path, which linearises them. M is dropped later, in
+``geometry.clean``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyogrio
+import shapely
+from pyogrio.errors import CRSError as GDALCRSError, DataLayerError, DataSourceError, FieldError, GeometryError
+
+from asset_register.errors import ImportError_
+
+from .sources import Source
+
+# ISO WKB base types GEOS cannot parse (curves, surfaces, TIN…)
+NONLINEAR_TYPES = np.array([8, 9, 10, 11, 12, 13, 14, 15, 16, 17])
+
+
+@dataclass
+class RawLayer:
+    """One layer as read: attributes (Arrow), geometries (shapely), source CRS and counts."""
+
+    layer: str
+    table: pa.Table  # attribute columns only, one row per feature
+    geometry: np.ndarray  # shapely geometries (None for null)
+    crs: str | None
+    geometry_type: str | None
+    rows_read: int
+    linearised: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _wkb_types(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """ISO base geometry type (0 for null) of each WKB value, read from the header in bulk."""
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    if pa.types.is_large_binary(arr.type):
+        offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)
+    else:
+        offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)
+    offsets = offsets[arr.offset : arr.offset + len(arr) + 1].astype(np.int64)
+    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8) if arr.buffers()[2] else np.zeros(0, np.uint8)
+    starts = offsets[:-1]
+    ok = (offsets[1:] - starts) >= 5
+    if arr.null_count:
+        ok &= arr.is_valid().to_numpy(zero_copy_only=False)
+    out = np.zeros(len(arr), dtype=np.int64)
+    s = starts[ok]
+    b = [data[s + k].astype(np.uint32) for k in range(1, 5)]
+    little = data[s] == 1
+    code = np.where(
+        little, b[0] | b[1] << 8 | b[2] << 16 | b[3] << 24, b[3] | b[2] << 8 | b[1] << 16 | b[0] << 24
+    )
+    code = code & 0x0FFFFFFF  # EWKB Z/M/SRID flags
+    out[ok] = code % 1000
+    return out
+
+
+def _parse_wkb(source: Source, layer: str, wkb: pa.ChunkedArray, fids: np.ndarray) -> tuple[np.ndarray, int]:
+    """WKB → shapely, linearising curve rows through GDAL's feature path."""
+    values = wkb.to_numpy(zero_copy_only=False) if wkb.null_count == 0 else np.asarray(
+        wkb.to_pylist(), dtype=object
+    )
+    try:
+        return shapely.from_wkb(values), 0
+    except (shapely.errors.GEOSException, NotImplementedError):
+        pass
+    curved = np.isin(_wkb_types(wkb), NONLINEAR_TYPES)
+    geoms = np.empty(len(values), dtype=object)
+    rest = ~curved
+    try:
+        geoms[rest] = shapely.from_wkb(values[rest])
+    except (shapely.errors.GEOSException, NotImplementedError):
+        # e.g. a GeometryCollection holding a curve: find the rows one by one (rare path)
+        idx = np.flatnonzero(rest)
+        for i in idx:
+            try:
+                geoms[i] = shapely.from_wkb(values[i])
+            except (shapely.errors.GEOSException, NotImplementedError):
+                curved[i] = True
+    idx = np.flatnonzero(curved)
+    if len(idx):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            lin = pyogrio.read_dataframe(
+                source.gdal_path, layer=layer, fids=fids[idx], use_arrow=False,
+                read_geometry=True, columns=[], fid_as_index=True, **source.open_options,
+            )
+        by_fid = dict(zip(lin.index.to_numpy(), lin.geometry.array, strict=True))
+        geoms[idx] = [by_fid.get(f) for f in fids[idx]]
+    return geoms, int(len(idx))
+
+
+def _fix_text(table: pa.Table) -> tuple[pa.Table, list[str]]:
+    """Re-decode string columns that are not valid UTF-8 as Windows-1252 (rare path)."""
+    recoded = []
+    for i, name in enumerate(table.column_names):
+        col = table.column(i)
+        if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+            continue
+        try:
+            col.validate(full=True)
+            continue
+        except pa.ArrowInvalid:
+            pass
+        btype = pa.large_binary() if pa.types.is_large_string(col.type) else pa.binary()
+        raw = [c.view(btype) for c in col.chunks]
+        text = [None if b is None else b.decode("cp1252", errors="replace")
+                for chunk in raw for b in chunk.to_pylist()]
+        table = table.set_column(i, name, pa.array(text, type=pa.string()))
+        recoded.append(name)
+    return table, recoded
+
+
+def read_layer(
+    source: Source,
+    layer: str,
+    *,
+    max_features: int | None = None,
+    columns: list[str] | None = None,
+) -> RawLayer:
+    """Read one layer in bulk (Arrow); raise ImportError_ for unreadable or corrupt data."""
+    kwargs = dict(source.open_options)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "Measured (M) geometry types…"
+            meta, table = pyogrio.read_arrow(
+                source.gdal_path, layer=layer, max_features=max_features, columns=columns,
+                return_fids=True, **kwargs,
+            )
+    except (DataLayerError, DataSourceError, FieldError, GeometryError, GDALCRSError) as exc:
+        raise ImportError_(
+            f"layer {layer!r} of {source.path} cannot be read: {str(exc).splitlines()[0]}"
+        ) from None
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise ImportError_(
+            f"layer {layer!r} of {source.path} has attributes that are not valid text "
+            f"({str(exc).splitlines()[0]}): ask for a UTF-8 export or add a .cpg file naming "
+            "its encoding"
+        ) from None
+    geom_name = meta.get("geometry_name") or "wkb_geometry"
+    if geom_name not in table.column_names:
+        cands = [n for n in table.column_names if n in ("wkb_geometry", "geometry", "geom")]
+        if not cands:
+            raise ImportError_(f"layer {layer!r} of {source.path} has no geometry column")
+        geom_name = cands[0]
+    fid_name = meta.get("fid_column") if meta.get("fid_column") in table.column_names else None
+    fid_name = fid_name or ("OGC_FID" if "OGC_FID" in table.column_names else None)
+    fids = (table.column(fid_name).to_numpy() if fid_name
+            else np.arange(len(table), dtype=np.int64))
+    geoms, linearised = _parse_wkb(source, layer, table.column(geom_name), fids)
+    drop = [geom_name] + (["OGC_FID"] if "OGC_FID" in table.column_names else [])
+    attrs, recoded = _fix_text(table.drop_columns(drop))
+    warns = []
+    if recoded:
+        warns.append(
+            f"columns {', '.join(recoded)} held text that is not UTF-8; read as Windows-1252"
+        )
+    if linearised:
+        warns.append(f"{linearised} curved geometries linearised")
+    return RawLayer(
+        layer=layer, table=attrs, geometry=np.asarray(geoms, dtype=object),
+        crs=meta.get("crs"), geometry_type=meta.get("geometry_type"),
+        rows_read=len(table), linearised=linearised, warnings=warns,
+    )

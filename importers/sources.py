@@ -1,0 +1,271 @@
+"""Opening an owner's delivery: find the GDAL path, driver and open options, list layers.
+
+A *source* is whatever the user points at: a file (GeoPackage, GeoJSON, GML, KML,
+DXF, FlatGeobuf, CSV, MapInfo TAB, a Shapefile's ``.shp``), a ``.zip`` holding
+shapefiles or another format, or a File Geodatabase folder (``*.gdb``). This
+module turns it into what pyogrio needs, refusing what cannot be read with a
+message that says why — before anything touches the register.
+
+GML is always opened with ``WRITE_GFS=NO`` and listed layer by layer through
+``read_info`` (``pyogrio.list_layers`` cannot take open options and would let
+GDAL write a ``.gfs`` file next to the user's data).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import re
+import warnings as warnings_module
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import pyogrio
+from pyogrio.errors import DataLayerError, DataSourceError
+
+from asset_register.errors import ImportError_
+
+# extension -> GDAL driver expected for it (used to explain wrong extensions)
+EXTENSION_DRIVERS = {
+    ".gpkg": "GPKG",
+    ".shp": "ESRI Shapefile",
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".gml": "GML",
+    ".xml": "GML",
+    ".dxf": "DXF",
+    ".csv": "CSV",
+    ".kml": "LIBKML",
+    ".fgb": "FlatGeobuf",
+    ".tab": "MapInfo File",
+    ".mif": "MapInfo File",
+    ".gdb": "OpenFileGDB",
+    ".sqlite": "SQLite",
+}
+KML_DRIVERS = {"KML", "LIBKML"}
+
+# Column names GDAL's CSV driver should treat as geometry (case-insensitive).
+WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "shape", "wkt_geom", "geometry_wkt")
+X_NAMES = ("x", "easting", "eastings", "east", "lon", "long", "longitude", "x_coord", "xcoord")
+Y_NAMES = ("y", "northing", "northings", "north", "lat", "latitude", "y_coord", "ycoord")
+Z_NAMES = ("z", "elevation", "height", "level", "z_coord")
+
+MAX_ZIP_RATIO = 200  # a member that inflates more than this is treated as a zip bomb
+MAX_ZIP_BYTES = 20 * 1024**3
+
+
+@dataclass
+class LayerInfo:
+    """What ``inspect`` reports about one layer."""
+
+    name: str
+    geometry_type: str | None
+    features: int
+    fields: list[str]
+    crs: str | None
+    bounds: tuple[float, float, float, float] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Source:
+    """A delivery opened for reading: the GDAL path plus the open options it needs."""
+
+    path: Path
+    gdal_path: str
+    driver: str
+    open_options: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)  # files hashed for sha256
+
+    @property
+    def is_gml(self) -> bool:
+        return self.driver == "GML"
+
+    def layer_names(self) -> list[str]:
+        """Names of every layer, in the source's order."""
+        with warnings_module.catch_warnings():
+            warnings_module.simplefilter("ignore", UserWarning)  # "Measured (M) … converted"
+            return self._layer_names()
+
+    def _layer_names(self) -> list[str]:
+        if self.is_gml:
+            names, i = [], 0
+            while True:
+                try:
+                    info = pyogrio.read_info(self.gdal_path, layer=i, **self.open_options)
+                except DataLayerError:
+                    return names
+                names.append(info["layer_name"])
+                i += 1
+        return [str(n) for n in pyogrio.list_layers(self.gdal_path)[:, 0]]
+
+    def layer_info(self, layer: str) -> LayerInfo:
+        try:
+            with warnings_module.catch_warnings():
+                warnings_module.simplefilter("ignore", UserWarning)
+                info = pyogrio.read_info(
+                    self.gdal_path, layer=layer, force_feature_count=True, **self.open_options
+                )
+        except (DataLayerError, DataSourceError) as exc:
+            raise ImportError_(f"layer {layer!r} of {self.path} cannot be read: {exc}") from None
+        bounds = info.get("total_bounds")
+        return LayerInfo(
+            name=layer,
+            geometry_type=info.get("geometry_type"),
+            features=int(info.get("features") or 0),
+            fields=[str(f) for f in info["fields"]],
+            crs=info.get("crs"),
+            bounds=tuple(float(b) for b in bounds) if bounds is not None else None,
+        )
+
+    def sha256(self) -> str:
+        """Content hash of every file of the source (a shapefile's sidecars, a .gdb folder)."""
+        h = hashlib.sha256()
+        for f in sorted(self.files):
+            h.update(f.name.encode() + b"\0")
+            with open(f, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+        return h.hexdigest()
+
+
+def _check_zip(path: Path) -> list[str]:
+    """Member names of a zip, refusing ones that escape its folder or inflate absurdly."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportError_(f"{path} is not a readable zip file ({exc}): re-export it") from None
+    total = 0
+    for info in infos:
+        name = info.filename
+        parts = PurePosixPath(name.replace("\\", "/")).parts
+        if name.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:", name):
+            raise ImportError_(
+                f"{path} holds the path {name!r}, which escapes the zip's folder: refusing to "
+                "read it; ask the owner for a clean export"
+            )
+        total += info.file_size
+        if info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO:
+            raise ImportError_(
+                f"{path}: member {name!r} inflates {info.file_size // info.compress_size}× "
+                "(a zip bomb?); refusing to read it"
+            )
+    if total > MAX_ZIP_BYTES:
+        raise ImportError_(f"{path} inflates to {total / 1e9:.1f} GB: unzip it and import the files")
+    return [i.filename for i in infos if not i.is_dir()]
+
+
+def _zip_target(path: Path) -> str:
+    members = _check_zip(path)
+    lower = [m.lower() for m in members]
+    base = f"/vsizip/{path}"
+    if any(m.endswith(".shp") for m in lower):
+        return base  # a folder of one or many shapefiles: GDAL lists each as a layer
+    gdbs = sorted({m[: m.lower().index(".gdb/") + 4] for m in members if ".gdb/" in m.lower()})
+    if len(gdbs) == 1:
+        return f"{base}/{gdbs[0]}"
+    readable = [m for m in members if Path(m).suffix.lower() in EXTENSION_DRIVERS]
+    if len(readable) == 1:
+        return f"{base}/{readable[0]}"
+    if not readable:
+        raise ImportError_(
+            f"{path} holds no file in a format the register reads ({', '.join(members[:5])}"
+            f"{'…' if len(members) > 5 else ''}): zip shapefiles, a GeoPackage or a .gdb folder"
+        )
+    raise ImportError_(
+        f"{path} holds several data files ({', '.join(readable[:5])}): unzip it and import "
+        "them one by one"
+    )
+
+
+def _csv_options(path: Path) -> tuple[dict[str, str], list[str]]:
+    """Open options telling GDAL's CSV driver which columns hold the geometry."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
+    except OSError as exc:
+        raise ImportError_(f"{path} cannot be read: {exc}") from None
+    text = head.decode("utf-8", errors="replace")
+    try:
+        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t|")
+        delim = dialect.delimiter
+    except csv.Error:
+        delim = ","
+    header = next(csv.reader(io.StringIO(text), delimiter=delim), [])
+    cols = {c.strip().lower().lstrip("\ufeff"): c.strip().lstrip("\ufeff") for c in header}
+    opts = {"KEEP_GEOM_COLUMNS": "NO", "AUTODETECT_TYPE": "NO"}
+    if delim != ",":
+        opts["SEPARATOR"] = {";": "SEMICOLON", "\t": "TAB", "|": "PIPE"}[delim]
+    wkt = [cols[n] for n in WKT_NAMES if n in cols]
+    xs = [cols[n] for n in X_NAMES if n in cols]
+    ys = [cols[n] for n in Y_NAMES if n in cols]
+    if wkt:
+        opts["GEOM_POSSIBLE_NAMES"] = wkt[0]
+        return opts, []
+    if xs and ys:
+        opts["X_POSSIBLE_NAMES"] = xs[0]
+        opts["Y_POSSIBLE_NAMES"] = ys[0]
+        zs = [cols[n] for n in Z_NAMES if n in cols]
+        if zs:
+            opts["Z_POSSIBLE_NAMES"] = zs[0]
+        return opts, []
+    raise ImportError_(
+        f"{path} has no geometry column: name a WKT column one of {', '.join(WKT_NAMES[:4])} "
+        f"or give X/Y columns (x/y, easting/northing, lon/lat); found {', '.join(header[:8])}"
+    )
+
+
+def _files_of(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.is_file())
+    if path.suffix.lower() in (".shp", ".tab", ".mif"):
+        return sorted(p for p in path.parent.glob(path.stem + ".*") if p.is_file())
+    return [path]
+
+
+def open_source(path: str | os.PathLike) -> Source:
+    """Resolve a user's path to a readable Source, or raise ImportError_ saying why not."""
+    p = Path(path)
+    if not p.exists():
+        raise ImportError_(f"{p} does not exist: check the path")
+    if p.is_file() and p.stat().st_size == 0:
+        raise ImportError_(f"{p} is empty (0 bytes): the delivery is incomplete, ask for it again")
+    ext = p.suffix.lower()
+    opts: dict[str, str] = {}
+    warnings: list[str] = []
+    if p.is_dir() and ext != ".gdb":
+        gdal_path = str(p)  # a folder of shapefiles
+    elif ext == ".zip":
+        gdal_path = _zip_target(p)
+    else:
+        gdal_path = str(p)
+    if ext == ".csv" or gdal_path.lower().endswith(".csv"):
+        if ext == ".zip":
+            raise ImportError_(f"{p}: unzip CSV deliveries before importing them")
+        opts, warnings = _csv_options(p)
+    probe = opts or {"WRITE_GFS": "NO"}  # GML must never write a .gfs, even while probing
+    try:
+        with warnings_module.catch_warnings():
+            warnings_module.simplefilter("ignore", RuntimeWarning)  # option unknown to driver
+            warnings_module.simplefilter("ignore", UserWarning)
+            driver = pyogrio.read_info(gdal_path, layer=0, **probe)["driver"]
+    except (DataSourceError, DataLayerError) as exc:
+        expected = EXTENSION_DRIVERS.get(ext)
+        hint = f" (its extension says {expected})" if expected else ""
+        raise ImportError_(
+            f"{p} cannot be read as vector data{hint}: {str(exc).splitlines()[0]} — the file "
+            "may be truncated, corrupt or of another format; ask the owner to re-export it"
+        ) from None
+    if driver == "GML":
+        opts = {"WRITE_GFS": "NO"}
+    expected = EXTENSION_DRIVERS.get(ext)
+    if expected and driver != expected and not (expected in KML_DRIVERS and driver in KML_DRIVERS):
+        if not (expected == "ESRI Shapefile" and driver == "ESRI Shapefile"):
+            warnings.append(f"{p.name} has a {ext} extension but holds {driver} data; read as {driver}")
+    return Source(path=p, gdal_path=gdal_path, driver=driver, open_options=opts,
+                  warnings=warnings, files=_files_of(p))
