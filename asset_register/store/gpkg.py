@@ -49,11 +49,18 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
         self.read_only = read_only
         self._lock = threading.RLock()
         self._depth = 0
+        self._crs_cache: pyproj.CRS | None = None
         if _create_crs is not None:
+            _create_crs = pyproj.CRS.from_user_input(_create_crs)
+            if not _create_crs.is_projected:
+                raise ValidationError(
+                    f"working CRS {_create_crs.to_string()!r} is not projected: distances must "
+                    "be in metres (use e.g. EPSG:27700 for Great Britain)"
+                )
             gpkg_open.check_new(self.path)
             self._con = gpkg_open.connect(self.path, read_only=False, create=True)
             gpkg_geom.register_functions(self._con)
-            self._create(pyproj.CRS.from_user_input(_create_crs))
+            self._create(_create_crs)
         else:
             version = gpkg_open.inspect_file(self.path)
             if not read_only:
@@ -67,7 +74,6 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
             "SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = ?", (ASSETS,)
         ).fetchone()
         self.srs_id = int(row[0])
-        self._crs_cache: pyproj.CRS | None = None
 
     @staticmethod
     def _latest_version() -> int:
@@ -76,11 +82,6 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
         return SCHEMA_VERSION
 
     def _create(self, crs: pyproj.CRS) -> None:
-        if not crs.is_projected:
-            raise ValidationError(
-                f"working CRS {crs.to_string()!r} is not projected: distances must be in metres "
-                "(use e.g. EPSG:27700 for Great Britain)"
-            )
         con = self._con
         try:
             with self.atomic():
@@ -232,11 +233,9 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
             raise ValidationError(f"coverage for owner {owner!r} must be a polygon, got {multi.geom_type}")
         blob = gpkg_geom.encode(np.array([multi]), self.srs_id)[0]
         with self.atomic() as con:
-            con.execute(
-                "INSERT INTO owner_coverage (geom, owner, updated_at) VALUES (?,?,?) "
-                "ON CONFLICT(owner) DO UPDATE SET geom=excluded.geom, updated_at=excluded.updated_at",
-                (blob, owner, gpkg_write.now_iso()),
-            )
+            con.execute("DELETE FROM owner_coverage WHERE owner = ?", (owner,))
+            con.execute("INSERT INTO owner_coverage (geom, owner, updated_at) VALUES (?,?,?)",
+                        (blob, owner, gpkg_write.now_iso()))
 
     def owner_coverage(self) -> gpd.GeoDataFrame:
         rows = self._con.execute("SELECT owner, updated_at, geom FROM owner_coverage").fetchall()

@@ -30,16 +30,18 @@ class WorksNoticesMixin:
             raise ValidationError("every planned work needs a footprint geometry")
         frame = works.to_crs(self.crs) if works.crs is not None else works.set_crs(self.crs)
         frame = frame.reindex(columns=WORKS_COLUMNS + [frame.geometry.name])
-        frame["status"] = frame["status"].fillna("planned")
-        frame["attrs"] = frame["attrs"].fillna("{}")
+        frame["status"] = frame["status"].astype(object).fillna("planned")
+        frame["attrs"] = frame["attrs"].astype(object).fillna("{}")
         blobs = gpkg_geom.encode(frame.geometry.array, self.srs_id)
         values = frame[WORKS_COLUMNS].astype(object).where(frame[WORKS_COLUMNS].notna(), None)
         cols = ", ".join(WORKS_COLUMNS)
-        updates = ", ".join(f"{c}=excluded.{c}" for c in WORKS_COLUMNS[1:])
         with self.atomic() as con:
+            # delete + insert rather than an upsert: the GeoPackage R*Tree triggers'
+            # INSERT OR REPLACE does not mix with ON CONFLICT DO UPDATE.
+            con.executemany("DELETE FROM works WHERE reference = ?",
+                            ((r,) for r in frame["reference"]))
             con.executemany(
-                f"INSERT INTO works (geom, {cols}) VALUES (?{', ?' * len(WORKS_COLUMNS)}) "
-                f"ON CONFLICT(reference) DO UPDATE SET geom=excluded.geom, {updates}",
+                f"INSERT INTO works (geom, {cols}) VALUES (?{', ?' * len(WORKS_COLUMNS)})",
                 (
                     (b, *row)
                     for b, row in zip(blobs, values.itertuples(index=False, name=None))

@@ -107,9 +107,10 @@ def empty_frame(columns: list[str], crs) -> gpd.GeoDataFrame:
     return canonical_dtypes(frame, columns)
 
 
-def csv_chunks(frame: pd.DataFrame, rows: int = COPY_CHUNK_ROWS):
+def csv_chunks(frame: pd.DataFrame, rows: int | None = None):
     """Yield (rows_done, CSV bytes) for ``frame`` (plain columns only) in chunks."""
     n = len(frame)
+    rows = rows or COPY_CHUNK_ROWS
     for start in range(0, n, rows):
         part = frame.iloc[start:start + rows]
         table = pa.Table.from_pandas(part, preserve_index=False)

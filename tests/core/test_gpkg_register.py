@@ -1,0 +1,259 @@
+"""GeoPackage-specific behaviour: validity, safe opening, WAL concurrency, crash safety."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pyogrio
+import pytest
+import shapely
+
+from asset_register.errors import (
+    NotARegisterError,
+    RegisterExistsError,
+    RegisterLockedError,
+    RegisterNotFoundError,
+    RegisterReadOnlyError,
+    SchemaVersionError,
+)
+from asset_register.model import BatchInfo
+from asset_register.store import create_register, open_register
+from asset_register.store import gpkg_schema
+from tests.conftest import ROOT, synthetic_assets
+
+BATCH = BatchInfo(source_file="x.gpkg", owner="WSX")
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def validator() -> Path:
+    try:
+        import osgeo_utils.samples as samples
+    except ImportError:
+        pytest.skip("gdal-utils is not installed (pip install --no-deps gdal-utils)")
+    return Path(samples.__path__[0]) / "validate_gpkg.py"
+
+
+def test_new_and_loaded_registers_pass_the_geopackage_validator(tmp_path):
+    path = tmp_path / "r.gpkg"
+    with create_register(path) as store:
+        store.write_batch(synthetic_assets(30000), BATCH)  # bulk-built R*Tree
+        store.write_batch(synthetic_assets(100, seed=3), BATCH)
+    out = subprocess.run([sys.executable, str(validator()), str(path)], capture_output=True,
+                         text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT rtreecheck('rtree_assets_geom')").fetchone() == ("ok",)
+    assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    style = con.execute("SELECT styleQML FROM layer_styles WHERE f_table_name='assets'").fetchone()
+    assert "categorizedSymbol" in style[0] and 'attr="utility"' in style[0]
+
+
+def test_gdal_reads_the_register(tmp_path):
+    path = tmp_path / "r.gpkg"
+    with create_register(path) as store:
+        store.write_batch(synthetic_assets(500), BATCH)
+    layers = dict(pyogrio.list_layers(path))
+    assert {"assets", "works", "owner_coverage"} <= set(layers)
+    frame = pyogrio.read_dataframe(path, layer="assets", bbox=(530000, 180000, 530300, 180300))
+    full = synthetic_assets(500)
+    expect = shapely.intersects(full.geometry.array, shapely.box(530000, 180000, 530300, 180300))
+    assert set(frame["asset_id"]) == set(full["asset_id"][expect])
+
+
+def test_reopen_keeps_everything(tmp_path):
+    path = tmp_path / "r.gpkg"
+    with create_register(path, crs="EPSG:3857") as store:
+        store.set_setting("authority_code", "WSX")
+        store.write_batch(synthetic_assets(50).to_crs(3857), BATCH)
+    with open_register(path) as store:
+        assert store.crs.to_epsg() == 3857
+        assert store.asset_count() == 50 and store.get_setting("authority_code") == "WSX"
+        assert [m[1] for m in store.applied_migrations()] == ["create_register"]
+
+
+def test_migrations_are_applied_in_order_and_recorded(tmp_path, monkeypatch):
+    path = tmp_path / "r.gpkg"
+    create_register(path).close()
+
+    def add_column(con, crs):
+        con.execute("ALTER TABLE owners ADD COLUMN website TEXT")
+
+    monkeypatch.setattr(gpkg_schema, "MIGRATIONS", [*gpkg_schema.MIGRATIONS,
+                                                    (2, "owner_website", add_column)])
+    monkeypatch.setattr(gpkg_schema, "SCHEMA_VERSION", 2)
+    from asset_register.store import gpkg_open
+
+    monkeypatch.setattr(gpkg_open, "SCHEMA_VERSION", 2)
+    with open_register(path) as store:
+        assert [(v, n) for v, n, _ in store.applied_migrations()] == [
+            (1, "create_register"), (2, "owner_website")]
+        cols = [r[1] for r in store._con.execute("PRAGMA table_info(owners)")]
+        assert "website" in cols
+
+
+def test_opening_things_that_are_not_registers_changes_nothing(tmp_path):
+    text = tmp_path / "notes.txt"
+    text.write_text("hello")
+    with pytest.raises(NotARegisterError, match="not a GeoPackage"):
+        open_register(text)
+    other = tmp_path / "someone_elses.gpkg"
+    gpd.GeoDataFrame({"a": [1]}, geometry=[shapely.Point(1, 2)], crs=27700).to_file(other)
+    before = sha(other)
+    with pytest.raises(NotARegisterError, match="not an asset register"):
+        open_register(other)
+    assert sha(other) == before
+    assert not Path(str(other) + "-wal").exists()
+    with pytest.raises(RegisterNotFoundError):
+        open_register(tmp_path / "missing.gpkg")
+    with pytest.raises(RegisterExistsError):
+        create_register(other)
+    assert sha(other) == before
+
+
+def test_newer_schema_is_refused_untouched(tmp_path):
+    path = tmp_path / "r.gpkg"
+    create_register(path).close()
+    con = sqlite3.connect(path)
+    con.execute("INSERT INTO schema_migrations VALUES (99, 'future', '2030-01-01')")
+    con.commit()
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    before = sha(path)
+    with pytest.raises(SchemaVersionError, match="99"):
+        open_register(path)
+    assert sha(path) == before
+
+
+def test_read_only_file_is_refused_for_writing(tmp_path, monkeypatch):
+    path = tmp_path / "r.gpkg"
+    create_register(path).close()
+    path.chmod(0o444)
+    if os.geteuid() == 0:  # root ignores permissions: make the permission check see them
+        real = os.access
+        monkeypatch.setattr(os, "access", lambda p, mode: False if mode == os.W_OK and
+                            Path(p) == path else real(p, mode))
+    before = sha(path)
+    with pytest.raises(RegisterReadOnlyError, match="read-only"):
+        open_register(path)
+    assert sha(path) == before
+
+
+def test_read_only_mode_never_writes(tmp_path):
+    path = tmp_path / "r.gpkg"
+    with create_register(path) as s:
+        s.write_batch(synthetic_assets(20), BATCH)
+    with open_register(path, read_only=True) as store:
+        assert store.asset_count() == 20
+        with pytest.raises(RegisterReadOnlyError):
+            store.set_setting("authority_code", "X")
+
+
+def test_locked_register_gives_a_clear_error(tmp_path):
+    path = tmp_path / "r.gpkg"
+    create_register(path).close()
+    locker = sqlite3.connect(path, isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")
+    try:
+        with open_register(path) as store:
+            store._con.execute("PRAGMA busy_timeout = 100")
+            with pytest.raises(RegisterLockedError, match="another program"):
+                store.set_setting("authority_code", "X")
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys, time
+    sys.path.insert(0, {root!r})
+    from tests.conftest import synthetic_assets
+    from asset_register.model import BatchInfo
+    from asset_register.store import open_register
+    store = open_register({path!r})
+    seen = []
+    def progress(f, m):
+        if f > 0.3 and not seen:
+            seen.append(f)
+            print("MIDWAY", flush=True)
+            time.sleep({sleep})
+    store.write_batch(synthetic_assets(60000, seed=8), BatchInfo("big.gpkg"), progress=progress)
+    print("DONE", flush=True)
+    """
+)
+
+
+def _start_writer(path: Path, sleep: float) -> subprocess.Popen:
+    code = WRITER.format(root=str(ROOT), path=str(path), sleep=sleep)
+    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+
+
+def test_reader_queries_while_another_process_writes(tmp_path):
+    path = tmp_path / "r.gpkg"
+    with create_register(path) as s:
+        s.write_batch(synthetic_assets(100), BATCH)
+    proc = _start_writer(path, sleep=3)
+    try:
+        assert proc.stdout.readline().strip() == "MIDWAY"
+        with open_register(path, read_only=True) as reader:
+            got = reader.query_dwithin(shapely.Point(530500, 180500), 200.0)
+            assert reader.asset_count() == 100  # the half-written batch is invisible
+            assert len(got) > 0
+            assert proc.poll() is None  # answered while the writer was still mid-batch
+        assert proc.stdout.readline().strip() == "DONE"
+    finally:
+        proc.wait(timeout=60)
+    with open_register(path) as s:
+        assert s.asset_count() == 60100
+
+
+def test_killed_import_leaves_register_as_it_was(tmp_path):
+    path = tmp_path / "r.gpkg"
+    with create_register(path) as s:
+        s.write_batch(synthetic_assets(100), BATCH)
+    proc = _start_writer(path, sleep=30)
+    assert proc.stdout.readline().strip() == "MIDWAY"
+    proc.kill()
+    proc.wait()
+    with open_register(path) as s:
+        assert s.asset_count() == 100
+        assert len(s.batches()) == 1
+        assert s._con.execute("SELECT rtreecheck('rtree_assets_geom')").fetchone() == ("ok",)
+        got = s.query_bbox((530000, 180000, 531000, 181000), columns=["asset_id"])
+        assert len(got) == 100
+
+
+def test_bulk_rtree_matches_brute_force(tmp_path):
+    from asset_register.store.gpkg_rtree import bulk_load
+
+    con = sqlite3.connect(":memory:", isolation_level=None)
+    con.execute("CREATE VIRTUAL TABLE r USING rtree(id, minx, maxx, miny, maxy)")
+    rng = np.random.default_rng(3)
+    for n in (0, 1, 51, 52, 2602, 30000):
+        x, y = rng.uniform(0, 1e4, n), rng.uniform(0, 1e4, n)
+        w = rng.uniform(0, 20, n)
+        boxes = np.stack([x, x + w, y, y + w], 1)
+        ids = rng.permutation(10 * n + 1)[:n] + 1
+        con.execute("BEGIN")
+        bulk_load(con, "r", ids, boxes)
+        con.execute("COMMIT")
+        assert con.execute("SELECT rtreecheck('r')").fetchone() == ("ok",)
+        assert con.execute("SELECT COUNT(*) FROM r").fetchone()[0] == n
+        q = (2000.0, 3000.0, 4000.0, 4500.0)
+        got = {r[0] for r in con.execute(
+            "SELECT id FROM r WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?", q)}
+        hit = (boxes[:, 1] >= q[0]) & (boxes[:, 0] <= q[1]) & (boxes[:, 3] >= q[2]) & (
+            boxes[:, 2] <= q[3]) if n else np.array([], bool)
+        assert got == set(ids[hit].tolist())
