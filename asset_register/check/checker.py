@@ -134,7 +134,7 @@ class Checker:
         """Every live asset in an STRtree (built on first use, rebuilt after changes)."""
         v = self._version()
         if self._memory is None or v is None or v != self._memory_version:
-            self._memory = MemoryIndex.from_store(self.store, self.rules)
+            self._memory = MemoryIndex.from_store(self.store, self.rules, self._disk)
             self._memory_version = v
         return self._memory
 

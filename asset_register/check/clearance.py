@@ -49,7 +49,7 @@ def classify(frame: pd.DataFrame, rules: Rules) -> np.ndarray:
             col = frame[key] if key in frame.columns else pd.Series([None] * n, index=frame.index)
             hit = col.isin([v for v in values if v != NULL]).to_numpy(dtype=bool, na_value=False)
             if NULL in values:
-                hit |= col.isna().to_numpy()
+                hit = hit | col.isna().to_numpy()
             mask &= hit
         out[mask] = i
     # The rules guarantee a catch-all last class; keep this as a hard safety net.

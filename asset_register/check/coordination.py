@@ -70,11 +70,11 @@ class WorksTable:
         ws, we = self.start[w], self.end[w]
         time_ok = (np.isnat(ws) | np.isnat(en) | (ws <= en)) & (np.isnat(we) | np.isnat(st) | (we >= st))
         keep = time_ok & ~np.isin(self.status[w].astype(str), list(ignore_status))
+        undated = (np.isnat(ws) | np.isnat(we) | np.isnat(st) | np.isnat(en))[keep]
         s, w = s[keep], w[keep]
         dist = shapely.distance(self.geoms[w], np.asarray(footprints, dtype=object)[s])
         same = (self.usrn[w] != None) & (self.usrn[w] == usrns[s])  # noqa: E711
         reason = np.where(same, "same USRN", "within " + f"{distance_m:g}" + " m")
-        undated = np.isnat(ws) | np.isnat(we) | np.isnat(st) | np.isnat(en)
         reason = np.where(undated, reason + "; dates not all known, overlap assumed", reason)
         return pd.DataFrame({"site": s, "work": w, "distance_m": dist, "reason": reason}).sort_values(
             ["site", "distance_m"], kind="stable")

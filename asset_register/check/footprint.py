@@ -98,7 +98,7 @@ def check_coordinates(geoms: np.ndarray, crs: pyproj.CRS, working: pyproj.CRS, e
     bounds = shapely.total_bounds(geoms)
     if crs.is_geographic and not _looks_geographic(bounds):
         raise CRSError(
-            f"footprint coordinates {tuple(round(b, 1) for b in bounds)} are not degrees, but "
+            f"footprint coordinates {tuple(round(float(b), 1) for b in bounds)} are not degrees, but "
             f"the CRS is {crs.to_string()} (geographic): give the footprint's real CRS, "
             f"e.g. --crs {working.to_string()}"
         )
@@ -106,7 +106,7 @@ def check_coordinates(geoms: np.ndarray, crs: pyproj.CRS, working: pyproj.CRS, e
         far = not _looks_geographic(extent)
         if far:
             raise CRSError(
-                f"footprint coordinates {tuple(round(b, 5) for b in bounds)} look like "
+                f"footprint coordinates {tuple(round(float(b), 5) for b in bounds)} look like "
                 f"longitude/latitude, not {crs.to_string()} metres: give --crs EPSG:4326"
             )
 
@@ -270,7 +270,7 @@ def check_extent(footprints: np.ndarray, extent, max_outside_m: float, labels=No
         i = int(np.flatnonzero(far)[0])
         raise FootprintError(
             f"{labels[i]} is {dist[i] / 1000:.1f} km from the register's data (extent "
-            f"{tuple(round(v) for v in extent)}): it is probably in the wrong CRS — give the "
+            f"{tuple(round(float(v)) for v in extent)}): it is probably in the wrong CRS — give the "
             "footprint's CRS (--crs) or check the coordinates"
         )
     return [

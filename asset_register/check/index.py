@@ -71,6 +71,21 @@ class DiskSource:
         frame = pd.DataFrame({c: cols[i] for i, c in enumerate(self.columns)})
         return normalise(frame), decode_blobs(cols[-1])
 
+    def read_all(self) -> tuple[pd.DataFrame, np.ndarray]:
+        """Every live asset (CHECK_COLUMNS + geometry) over this same connection.
+
+        Used for the in-memory index instead of ``store.read_assets``: GDAL readers of a
+        GeoPackage may not see transactions still in its WAL, and a stale index could miss
+        a newly imported asset; SQLite's own reader always sees every committed batch.
+        """
+        rows = self.con.execute(self.sql.split(" FROM ")[0].replace("a.", "") + f" FROM {ASSETS} "
+                                "WHERE retired_at IS NULL").fetchall()
+        if not rows:
+            return normalise(pd.DataFrame(columns=self.columns)), np.empty(0, dtype=object)
+        cols = list(zip(*rows, strict=True))
+        frame = pd.DataFrame({c: cols[i] for i, c in enumerate(self.columns)})
+        return normalise(frame), decode_blobs(cols[-1])
+
     def close(self) -> None:
         self.con.close()
 
@@ -105,7 +120,9 @@ class MemoryIndex:
         self.max_base = float(self.base.max()) if len(self.base) else 0.0
 
     @classmethod
-    def from_store(cls, store, rules: Rules) -> MemoryIndex:
+    def from_store(cls, store, rules: Rules, disk: DiskSource | None = None) -> MemoryIndex:
+        if disk is not None:
+            return cls(*disk.read_all(), rules)
         frame = store.read_assets(columns=CHECK_COLUMNS)
         geoms = frame.geometry.to_numpy()
         return cls(pd.DataFrame(frame.drop(columns=frame.geometry.name)), geoms, rules)
