@@ -154,7 +154,16 @@ def test_reader_polling_during_an_import_sees_before_or_after_only(pg_store):
     assert seen and set(seen) <= {500, 20500}
 
 
-def test_server_ending_the_session_mid_import_leaves_no_partial_batch(pg_server, pg_store):
+@pytest.fixture
+def small_copy_chunks(monkeypatch):
+    """COPY in chunks of 2,000 rows so a modest batch spans many chunks."""
+    from asset_register.store import postgis_frames
+
+    monkeypatch.setattr(postgis_frames, "COPY_CHUNK_ROWS", 2000)
+
+
+def test_server_ending_the_session_mid_import_leaves_no_partial_batch(pg_server, pg_store,
+                                                                       small_copy_chunks):
     pg_store.write_batch(synthetic_assets(300, seed=8), _batch("WSX"))
     before = _snapshot(pg_store)
     victim = open_register(pg_store.location)
@@ -166,7 +175,7 @@ def test_server_ending_the_session_mid_import_leaves_no_partial_batch(pg_server,
             fired.append(message)
             with psycopg.connect(pg_server.url(), autocommit=True) as admin:
                 admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
-    big = synthetic_assets(250000, owner="UKPN", seed=9)
+    big = synthetic_assets(20000, owner="UKPN", seed=9)
     with pytest.raises(ConnectionError_, match="nothing was changed|not saved"):
         victim.write_batch(big, _batch("UKPN"), progress=progress)
     victim.close()
@@ -178,10 +187,12 @@ CHILD = """
 import sys, time
 from asset_register.model import BatchInfo
 from asset_register.store import open_register
+from asset_register.store import postgis_frames
 from tests.conftest import synthetic_assets
+postgis_frames.COPY_CHUNK_ROWS = 2000
 url, marker = sys.argv[1], sys.argv[2]
 store = open_register(url)
-frame = synthetic_assets(250000, owner="UKPN", seed=10)
+frame = synthetic_assets(20000, owner="UKPN", seed=10)
 def progress(fraction, message):
     if message.startswith("sent"):
         with open(marker, "w") as fh:
