@@ -189,6 +189,8 @@ def propose_for_table(table: pa.Table, layer: str) -> tuple[LayerRule, list[str]
         by_key.setdefault(_key(col), col)
     for target, names in FIELD_NAMES.items():
         col = next((by_key[n] for n in names if n in by_key and by_key[n] not in taken), None)
+        if col is None and target == "asset_id":  # e.g. SVC_ID, PIPEREF_ID
+            col = next((c for k, c in by_key.items() if k.endswith("id") and len(k) <= 12), None)
         if col is None:
             continue
         if target == "asset_id":

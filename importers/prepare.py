@@ -46,10 +46,11 @@ class PreparedLayer:
 
     @property
     def reject_summary(self) -> dict[str, int]:
-        """Reject count per reason (reasons cut at the first ':' detail)."""
+        """Reject count per kind of reason (quoted values and bracketed details left out)."""
         if not len(self.rejects):
             return {}
-        short = self.rejects["reason"].astype(str).str.replace(r" \(.*$", "", regex=True)
+        short = (self.rejects["reason"].astype(str).str.replace(r" \(.*$", "", regex=True)
+                 .str.replace(r"'[^']*'", "'…'", regex=True))
         return short.value_counts().to_dict()
 
 
@@ -115,10 +116,10 @@ def prepare_layer(
     timings["crs"] = time.perf_counter() - t
 
     bad = failed | outside
-    area = working_crs.area_of_use.name.rstrip(".") if working_crs.area_of_use else "its area"
     crs_reasons = np.where(
         failed, f"coordinates could not be transformed from {src_crs.to_string()}",
-        f"coordinates outside the register's area of use ({area}): absurd or misplaced",
+        f"coordinates outside the area of use of the register's CRS ({working_crs.to_string()}): "
+        "absurd or misplaced",
     )[bad]
     keep = ~bad
     t = time.perf_counter()

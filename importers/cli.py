@@ -1,0 +1,214 @@
+"""CLI commands of the importers: ``import``, ``inspect``, ``profile``, ``rejects``, ``sample``.
+
+Registered through the ``asset_register.cli`` entry point (``importers.cli:register``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from asset_register.errors import ImportError_
+from asset_register.store import open_register
+
+from .api import inspect
+from .automap import propose_profile
+from .job import ImportJob, LayerReport
+from .profiles import bundled_profiles, dumps_profile, load_profile
+from .sample import build_sample
+
+
+class Bar:
+    """A one-line progress bar on stderr when it is a terminal (silent otherwise)."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled and sys.stderr.isatty()
+        self.last = ""
+
+    def __call__(self, fraction: float, message: str) -> None:
+        if not self.enabled:
+            return
+        width = 28
+        done = int(round(max(0.0, min(1.0, fraction)) * width))
+        line = f"\r[{'#' * done}{'.' * (width - done)}] {fraction * 100:5.1f}% {message[:60]:<60}"
+        if line != self.last:
+            sys.stderr.write(line)
+            sys.stderr.flush()
+            self.last = line
+
+    def close(self) -> None:
+        if self.enabled and self.last:
+            sys.stderr.write("\r" + " " * len(self.last) + "\r")
+            sys.stderr.flush()
+
+
+def format_report(r: LayerReport) -> str:
+    """Human-readable summary of one layer's import."""
+    head = f"{Path(r.source).name} · {r.layer} → {r.status}"
+    if r.batch_id is not None:
+        head += f" (batch {r.batch_id}, delivery {r.delivery})"
+    lines = [head]
+    if r.status in ("imported", "dry run"):
+        lines.append(f"  read {r.rows_read:,}  imported {r.imported:,}  repaired {r.repaired:,}  "
+                     f"rejected {r.rejected:,}")
+    if r.status == "imported":
+        lines.append(f"  diff: {r.added:,} added, {r.changed:,} changed, {r.unchanged:,} unchanged, "
+                     f"{r.retired:,} retired")
+    if r.transformation:
+        lines.append(f"  CRS: {r.source_crs} → register via {r.transformation} "
+                     f"(accuracy ±{r.accuracy_m:g} m, carried into the conflict clearance)")
+    if r.rejects_by_reason:
+        lines.append("  rejects: " + "; ".join(f"{why} ×{n}" for why, n in r.rejects_by_reason.items()))
+    lines += [f"  note: {w}" for w in r.warnings]
+    return "\n".join(lines)
+
+
+def _import(args) -> int:
+    if args.profile and args.auto:
+        raise ImportError_("give either --profile FILE or --auto, not both")
+    bar = Bar(not args.json)
+    reports: list[LayerReport] = []
+    try:
+        with open_register(args.register) as store:
+            for path in args.paths:
+                job = ImportJob(
+                    store, path, owner=args.owner, owner_name=args.owner_name,
+                    layers=args.layer, all_layers=args.all_layers, profile=args.profile,
+                    utility=args.utility, assume_crs=args.assume_crs, dry_run=args.dry_run,
+                    progress=bar,
+                )
+                reports += job.run()
+    finally:
+        bar.close()
+    if args.json:
+        print(json.dumps([r.to_dict() for r in reports], indent=1, default=str))
+    else:
+        if not args.profile:
+            print("profile: proposed by the auto-mapper (check it with `asset-register profile "
+                  "propose FILE`; pass --profile to use a confirmed one)")
+        print("\n".join(format_report(r) for r in reports))
+    return 0
+
+
+def _inspect(args) -> int:
+    info = inspect(args.file)
+    if args.json:
+        print(json.dumps({"path": info.path, "driver": info.driver, "warnings": info.warnings,
+                          "layers": [vars(layer) for layer in info.layers]}, indent=1, default=str))
+        return 0
+    print(f"{info.path}: {info.driver}, {len(info.layers)} layer(s)")
+    for w in info.warnings:
+        print(f"  note: {w}")
+    for layer in info.layers:
+        print(f"  {layer.name}: {layer.features:,} × {layer.geometry_type}, CRS {layer.crs or 'none'}")
+        print(f"    fields: {', '.join(layer.fields)}")
+        for w in layer.warnings:
+            print(f"    warning: {w}")
+    return 0
+
+
+def _propose(args) -> int:
+    profile = propose_profile(args.file, args.layer, utility=args.utility)
+    sys.stdout.write(dumps_profile(profile))
+    return 0
+
+
+def _check_profile(args) -> int:
+    p = load_profile(args.file)
+    print(f"{p.path}: valid profile {p.name!r} ({len(p.fields)} field rules, "
+          f"{len(p.layers)} layer rules)")
+    return 0
+
+
+def _list_profiles(args) -> int:
+    print("\n".join(bundled_profiles()))
+    return 0
+
+
+def _rejects(args) -> int:
+    with open_register(args.register, read_only=True) as store:
+        rej = store.rejects(args.batch)
+        batches = store.batches()
+    if args.json:
+        rows = rej.astype(object).where(rej.notna(), None).to_dict("records")
+        print(json.dumps(rows, indent=1, default=str, ensure_ascii=False))
+        return 0
+    if rej.empty:
+        print("no rejected rows" + (f" in batch {args.batch}" if args.batch else ""))
+        return 0
+    info = batches.set_index("batch_id")
+    for batch_id, group in rej.groupby("batch_id", sort=True):
+        b = info.loc[batch_id] if batch_id in info.index else None
+        src = f"{Path(str(b['source_file'])).name} · {b['layer']}" if b is not None else "?"
+        print(f"batch {batch_id} ({src}): {len(group)} rejected")
+        for r in group.itertuples():
+            print(f"  row {r.row}: {r.reason}")
+            if args.verbose:
+                print(f"    attrs: {r.attrs}")
+    return 0
+
+
+def _sample(args) -> int:
+    bar = Bar(True)
+    try:
+        reports, n_works = build_sample(args.register, progress=bar)
+    finally:
+        bar.close()
+    if not args.quiet:
+        print("\n".join(format_report(r) for r in reports))
+    total = sum(r.imported for r in reports)
+    rejected = sum(r.rejected for r in reports)
+    print(f"sample register {args.register}: {total:,} assets from {len(reports)} layers of "
+          f"8 owners, {rejected} rows rejected (see `asset-register rejects {args.register}`), "
+          f"{n_works} planned works")
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("import", help="import owners' files (any common GIS format) into a register",
+                       description="Import one or more files of one owner. Each layer is one "
+                       "atomic batch; re-importing a layer versions it (added/changed/retired).")
+    p.add_argument("register", help="register file (.gpkg) or postgresql:// URL")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="file, .zip or .gdb folder")
+    p.add_argument("--layer", action="append", help="layer to import (repeatable)")
+    p.add_argument("--all-layers", action="store_true", help="import every layer of the source")
+    p.add_argument("--owner", required=True, help="owner code, e.g. SGD")
+    p.add_argument("--owner-name", help="owner's name (creates or renames the owner)")
+    p.add_argument("--utility", help="utility of every asset (overrides the profile)")
+    p.add_argument("--profile", help="mapping profile (TOML file or bundled name)")
+    p.add_argument("--auto", action="store_true", help="let the auto-mapper propose the profile")
+    p.add_argument("--assume-crs", help="CRS of a source without one (or to correct a wrong one)")
+    p.add_argument("--dry-run", action="store_true", help="check and map, but write nothing")
+    p.add_argument("--json", action="store_true", help="JSON report")
+    p.set_defaults(func=_import)
+
+    p = sub.add_parser("inspect", help="layers, fields, counts and CRS of a file")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_inspect)
+
+    p = sub.add_parser("profile", help="mapping profiles: propose, check, list bundled")
+    psub = p.add_subparsers(dest="profile_command", metavar="ACTION", required=True)
+    q = psub.add_parser("propose", help="print a draft profile for a file (TOML)")
+    q.add_argument("file")
+    q.add_argument("--layer", action="append", help="layer(s) to cover (default: all)")
+    q.add_argument("--utility", help="utility of the owner's assets")
+    q.set_defaults(func=_propose)
+    q = psub.add_parser("check", help="validate a profile file")
+    q.add_argument("file")
+    q.set_defaults(func=_check_profile)
+    q = psub.add_parser("list", help="list the bundled profiles")
+    q.set_defaults(func=_list_profiles)
+
+    p = sub.add_parser("rejects", help="rows not imported, with their reasons")
+    p.add_argument("register")
+    p.add_argument("--batch", type=int, help="only this import batch")
+    p.add_argument("--verbose", "-v", action="store_true", help="show original attributes")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_rejects)
+
+    p = sub.add_parser("sample", help="build a register from the bundled sample town")
+    p.add_argument("register", help="register file to create (.gpkg)")
+    p.add_argument("--quiet", "-q", action="store_true", help="only the summary line")
+    p.set_defaults(func=_sample)
