@@ -32,8 +32,11 @@ def write(store, rows: list[dict], *, crs_accuracy_m=None, owner=None) -> None:
 def register(gpkg_store_factory):
     """make(rows, owners=(...), crs_accuracy_m=None) -> an open GeoPackage register."""
 
+    made = []
+
     def make(rows, owners=("WAT",), crs_accuracy_m=None):
-        store = gpkg_store_factory()
+        made.append(1)
+        store = gpkg_store_factory(f"register{len(made)}.gpkg")
         for code in owners:
             store.upsert_owner(Owner(code, f"{code} Utilities", phone="0100", emergency_phone="0999",
                                      email=f"{code.lower()}@example.org"))

@@ -1,0 +1,164 @@
+"""Owner lists, works coordination, batch programme files and the check / works CLI."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import geopandas as gpd
+import shapely
+
+from asset_register.check import Checker, DigSite
+from asset_register.cli.main import main
+from asset_register.model import Owner
+
+from .conftest import X0, Y0, asset
+
+BOX = shapely.box(X0, Y0, X0 + 10, Y0 + 10)
+AROUND = shapely.box(X0 - 500, Y0 - 500, X0 + 500, Y0 + 500)
+
+
+def _store(register):
+    store = register([
+        asset("WAT:1", shapely.LineString([(X0 + 10.2, Y0 - 20), (X0 + 10.2, Y0 + 30)])),
+        asset("GAS:1", shapely.Point(X0 + 5, Y0 + 5), owner="GAS", utility="gas", pressure="IP"),
+        asset("BT:1", shapely.Point(X0 + 300, Y0 + 300), owner="BT", utility="telecoms"),
+    ], owners=("WAT", "GAS", "BT", "ELE", "SEW"))
+    store.set_owner_coverage("WAT", AROUND)
+    store.set_owner_coverage("BT", AROUND)  # covers the site, no conflict: positive response
+    store.set_owner_coverage("ELE", shapely.box(X0 + 5, Y0 - 500, X0 + 500, Y0 + 500))  # partial
+    store.set_owner_coverage("SEW", shapely.box(X0 + 2000, Y0, X0 + 3000, Y0 + 1000))  # elsewhere
+    works = gpd.GeoDataFrame({
+        "reference": ["NEAR", "FAR", "SAME-USRN", "LATER", "CANCELLED", "UNDATED"],
+        "usrn": [None, None, "8400123", None, None, None],
+        "start_date": ["2026-03-01", "2026-03-01", "2026-03-05", "2026-06-01", "2026-03-01", None],
+        "end_date": ["2026-03-10", "2026-03-10", "2026-03-06", "2026-06-10", "2026-03-10", None],
+        "status": ["planned", "planned", "planned", "planned", "cancelled", "planned"],
+        "promoter": ["BT", "BT", "WAT", "GAS", "ELE", "SEW"],
+    }, geometry=[shapely.box(X0 + 40, Y0, X0 + 45, Y0 + 5), shapely.box(X0 + 70, Y0, X0 + 75, Y0 + 5),
+                 shapely.box(X0 + 900, Y0, X0 + 905, Y0 + 5), shapely.box(X0, Y0 + 20, X0 + 5, Y0 + 25),
+                 shapely.box(X0, Y0 + 20, X0 + 5, Y0 + 25), shapely.box(X0, Y0 - 30, X0 + 5, Y0 - 25)],
+        crs="EPSG:27700")
+    store.add_works(works)
+    return store
+
+
+SITE = DigSite(BOX, start=date(2026, 3, 2), end=date(2026, 3, 8), usrn="8400123")
+
+
+def test_owner_lists(register):
+    r = Checker(_store(register)).check(SITE)
+    affected = {o["owner"]: o for o in r.owners_affected}
+    assert set(affected) == {"WAT", "GAS"}
+    assert affected["GAS"]["contact_required"] and affected["GAS"]["worst_severity"] == "strike"
+    assert affected["WAT"]["phone"] == "0100" and affected["WAT"]["coverage"] == "full"
+    assert [o["owner"] for o in r.owners_no_conflict] == ["BT"]
+    assert r.owners_no_conflict[0]["response"] == "no assets affected"
+    no_data = {o["owner"]: o["reason"] for o in r.owners_no_data}
+    assert set(no_data) == {"ELE", "SEW"}
+    assert "only part" in no_data["ELE"] and "does not cover" in no_data["SEW"]
+
+
+def test_expected_utilities_without_data_are_listed(register):
+    from asset_register.check.rules import default_rules
+    import dataclasses
+
+    rules = dataclasses.replace(default_rules(), expected_utilities=("water", "gas", "electricity"))
+    r = Checker(_store(register), rules).check(SITE)
+    missing = [o["utility"] for o in r.owners_no_data if o["owner"] is None]
+    assert missing == ["electricity"]
+
+
+def test_works_overlapping_in_space_and_time(register):
+    store = _store(register)
+    r = Checker(store).check(SITE)
+    w = r.works_overlapping.set_index("reference")
+    assert set(w.index) == {"NEAR", "SAME-USRN", "UNDATED"}
+    assert w.loc["SAME-USRN", "reason"] == "same USRN"
+    assert w.loc["NEAR", "distance_m"] == 30.0
+    assert "dates not all known" in w.loc["UNDATED", "reason"]
+    undated = Checker(store).check(DigSite(BOX))
+    assert set(undated.works_overlapping["reference"]) == {"NEAR", "LATER", "UNDATED"}
+
+
+def test_batch_results_match_single_checks(register):
+    store = _store(register)
+    checker = Checker(store)
+    sites = [SITE, DigSite(shapely.box(X0 + 295, Y0 + 295, X0 + 296, Y0 + 296)),
+             DigSite(shapely.box(X0 + 100, Y0 + 100, X0 + 101, Y0 + 101))]
+    batch = checker.check_many(sites)
+    for i, site in enumerate(sites):
+        single = checker.check(site)
+        assert single.to_dict()["conflicts"] == batch[i].to_dict()["conflicts"]
+        assert single.owners_no_data == batch[i].owners_no_data
+        assert list(single.works_overlapping["reference"]) == list(batch[i].works_overlapping["reference"])
+    assert list(batch.summary()["conflicts"]) == [2, 0, 0]
+
+
+def test_cli_check_json_and_table(register, tmp_path, capsys):
+    store = _store(register)
+    path = store.location
+    store.close()
+    wkt = f"LINESTRING({X0} {Y0 + 5}, {X0 + 10} {Y0 + 5})"
+    assert main(["check", path, "--wkt", wkt, "--width", "1", "--start", "2026-03-02",
+                 "--end", "2026-03-08", "--usrn", "8400123", "--depth", "1.2", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    for key in ("conflicts", "owners_affected", "owners_no_conflict", "owners_no_data",
+                "works_overlapping", "rules_version"):
+        assert key in doc
+    c = {x["asset_id"]: x for x in doc["conflicts"]}
+    assert set(c) == {"WAT:1", "GAS:1"}
+    assert c["GAS:1"]["severity"] == "strike" and c["GAS:1"]["clearance_m"] == 3.0
+    for field in ("owner", "utility", "asset_class", "status", "distance_m", "clearance_m", "precaution"):
+        assert field in c["WAT:1"]
+    assert c["WAT:1"]["distance_m"] == 0.2
+    assert doc["rules_version"] == "default-2026.1"
+    assert {w["reference"] for w in doc["works_overlapping"]} == {"NEAR", "SAME-USRN", "UNDATED"}
+    assert main(["check", path, "--wkt", wkt, "--width", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "STRIKE" in out and "GAS:1" in out and "NO DATA" in out
+
+
+def test_cli_errors_are_one_line_and_non_zero(register, tmp_path, capsys):
+    store = _store(register)
+    path = store.location
+    store.close()
+    assert main(["check", path, "--wkt", "POINT(-1.5 52.1)", "--radius", "3"]) != 0
+    assert "longitude/latitude" in capsys.readouterr().err
+    assert main(["check", path, "--wkt", f"POINT({X0} {Y0})", "--radius", "-3"]) != 0
+    assert "negative" in capsys.readouterr().err
+    rules = tmp_path / "r.toml"
+    rules.write_text('version="x"\nclearance=1\n')
+    assert main(["check", path, "--wkt", f"POINT({X0} {Y0})", "--radius", "3", "--rules", str(rules)]) != 0
+    assert "unknown key 'clearance'" in capsys.readouterr().err
+
+
+def test_cli_programme_and_works_import(register, tmp_path, capsys):
+    store = register([asset("WAT:1", shapely.LineString([(X0 + 10.2, Y0 - 20), (X0 + 10.2, Y0 + 30)]))])
+    store.upsert_owner(Owner("WAT", "Water"))
+    path = store.location
+    store.close()
+    works = tmp_path / "works.csv"
+    works.write_text("reference,promoter,start_date,end_date,wkt,permit\n"
+                     f"P1,BT,2026-01-01,2026-01-09,\"POINT({X0 + 20} {Y0})\",PX-1\n")
+    assert main(["works", "import", path, str(works)]) == 0
+    assert main(["works", "list", path, "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out.split("\n", 1)[1])
+    assert listed[0]["reference"] == "P1" and json.loads(listed[0]["attrs"]) == {"permit": "PX-1"}
+    prog = tmp_path / "programme.geojson"
+    gpd.GeoDataFrame(
+        {"reference": ["A", "B", "C"], "width_m": [1.0, None, None], "radius_m": [None, None, 2.0],
+         "method": ["hand", "mechanical", "trenchless"], "start": ["2026-01-02", None, None]},
+        geometry=[shapely.LineString([(X0, Y0 + 5), (X0 + 10, Y0 + 5)]),
+                  shapely.box(X0 + 500, Y0, X0 + 501, Y0 + 1), shapely.Point(X0 + 11, Y0)],
+        crs="EPSG:27700").to_crs("EPSG:4326").to_file(prog)
+    assert main(["check", path, "--programme", str(prog), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    res = {r["site"]["reference"]: r for r in doc["results"]}
+    assert [c["asset_id"] for c in res["A"]["conflicts"]] == ["WAT:1"]
+    assert res["B"]["conflicts"] == []
+    assert [c["asset_id"] for c in res["C"]["conflicts"]] == ["WAT:1"]
+    assert res["A"]["site"]["method"] == "hand" and res["A"]["site"]["position_accuracy_m"] > 0
+    assert [w["reference"] for w in res["A"]["works_overlapping"]] == ["P1"]
+    assert main(["check", path, "--programme", str(prog)]) == 0
+    assert "3 sites" in capsys.readouterr().out
