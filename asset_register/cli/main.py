@@ -24,6 +24,7 @@ FALLBACK_PROVIDERS = [
     "asset_register.cli.check_cmd:register",
     "asset_register.cli.works_cmd:register",
     "asset_register.cli.notice_cmds:register",
+    "asset_register.cli.postgis_cmds:register",
 ]
 
 

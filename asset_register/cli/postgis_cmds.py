@@ -1,0 +1,124 @@
+"""`roles`, `extract`, `sync`: shared PostGIS registers and offline extracts for field work."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import ConnectionError_, RulesError, ValidationError
+
+
+def _roles(args) -> int:
+    from ..store import open_register
+    from ..store.postgis_connect import is_url
+    from ..store.postgis_roles import create_login, grant_register_roles, list_logins
+
+    if not is_url(args.register):
+        raise ConnectionError_(
+            f"{args.register!r} is not a PostgreSQL URL: roles exist only on a shared PostGIS "
+            "register (postgresql://USER@HOST/DATABASE?schema=NAME); a GeoPackage is protected "
+            "by its file permissions")
+    password = args.password
+    if args.password_env:
+        password = os.environ.get(args.password_env)
+        if not password:
+            raise ValidationError(f"environment variable {args.password_env} is empty or unset")
+    with open_register(args.register) as store:
+        names = grant_register_roles(store)
+        print(f"groups {names.planner} (read-only: check, notices) and {names.editor} "
+              f"(imports) are set up on schema {store.schema}")
+        for kind, logins in (("planner", args.create_planner), ("editor", args.create_editor)):
+            for name in logins or []:
+                pw = create_login(store, name, kind, password)
+                shown = "" if pw is None else (" (password as given)" if password else
+                                               f" with password {pw}")
+                print(f"{kind} login {name}{shown}")
+        if args.list or not (args.create_planner or args.create_editor):
+            rows = list_logins(store)
+            print("\n".join(f"  {login:<24} {kind}" for login, kind in rows) or "  (no logins yet)")
+    return 0
+
+
+def _rules_text(path: str | None) -> str | None:
+    from ..check.rules import load_rules
+
+    if path is None:
+        return None
+    load_rules(path)  # refuse a bad rules file before writing anything
+    try:
+        return Path(path).read_text("utf-8")
+    except OSError as exc:
+        raise RulesError(f"rules file {path!r} cannot be read: {exc}") from None
+
+
+def _extract(args) -> int:
+    from ..extract import make_extract, read_area
+    from ..store import open_register
+
+    with open_register(args.source, read_only=True) as src:
+        crs = src.crs
+    area = read_area(args.area, crs, args.buffer)
+    rules = _rules_text(args.rules)
+    s = make_extract(args.source, area, args.out, days=args.days, rules_toml=rules)
+    print(f"extract {s.path}: {s.assets:,} assets from {s.batches} batches, {s.owners} owners, "
+          f"{s.works} planned works; area {s.area.area / 1e6:.3f} km²")
+    print(f"notices issued offline use the prefix {s.notice_prefix}; expires {s.expires} — "
+          f"bring notices back with: asset-register sync {s.path} REGISTER")
+    return 0
+
+
+def _sync(args) -> int:
+    from ..extract import sync_extract
+
+    s = sync_extract(args.extract, args.target, allow_other_target=args.allow_other_target)
+    print(f"synced {args.extract} into the register: {s.notices_added} notices added, "
+          f"{s.notices_updated} updated, {s.notices_already} already there; "
+          f"{s.responses_added} responses, {s.audit_added} audit entries")
+    for ref in s.references:
+        print(f"  {ref}")
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "roles", help="create planner (read-only) and editor logins on a PostGIS register",
+        description="Set up the planner and editor groups of a PostGIS register and create "
+                    "logins in them. Needs a login with the CREATEROLE privilege.")
+    p.add_argument("register", help="postgresql://USER@HOST[:PORT]/DATABASE[?schema=NAME]")
+    p.add_argument("--create-planner", action="append", metavar="NAME",
+                   help="create (or move) login NAME as a read-only planner; repeatable")
+    p.add_argument("--create-editor", action="append", metavar="NAME",
+                   help="create (or move) login NAME as an editor who may import; repeatable")
+    p.add_argument("--password", help="password for the logins created (default: a random one, "
+                                      "printed once)")
+    p.add_argument("--password-env", metavar="VAR",
+                   help="read the password from environment variable VAR instead")
+    p.add_argument("--list", action="store_true", help="list the register's logins")
+    p.set_defaults(func=_roles)
+
+    p = sub.add_parser(
+        "extract", help="write an offline GeoPackage extract of an area for field work",
+        description="Copy the live assets in an area (whole, with provenance), owners, owner "
+                    "coverage, planned works, settings and rules into a new GeoPackage register "
+                    "that expires after --days.")
+    p.add_argument("source", help="register to extract from: a .gpkg file or postgresql:// URL")
+    p.add_argument("--area", required=True,
+                   help="area as WKT in the register's CRS, or a vector file (any CRS)")
+    p.add_argument("--buffer", type=float, default=0.0, metavar="M",
+                   help="widen the area by M metres (default 0)")
+    p.add_argument("--out", required=True, help="new GeoPackage file to write, e.g. site.gpkg")
+    p.add_argument("--days", type=int, default=28,
+                   help="days until the extract expires and the app warns (default 28)")
+    p.add_argument("--rules", help="rules file (TOML) to carry; default: the source's, else "
+                                   "the shipped defaults")
+    p.set_defaults(func=_extract)
+
+    p = sub.add_parser(
+        "sync", help="bring notices issued offline in an extract back into the register",
+        description="Copy notices, owners' responses and offline audit entries from an extract "
+                    "into the register it came from, once; references never collide.")
+    p.add_argument("extract", help="the extract (.gpkg) used offline")
+    p.add_argument("target", help="the register it came from: .gpkg file or postgresql:// URL")
+    p.add_argument("--allow-other-target", action="store_true",
+                   help="sync even though TARGET is not the register the extract was made from")
+    p.set_defaults(func=_sync)

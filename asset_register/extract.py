@@ -1,0 +1,396 @@
+"""Offline extracts for field work, and bringing their notices back (``sync``).
+
+An extract is an ordinary GeoPackage register holding the live assets that
+intersect an area (plus an optional buffer), whole — geometries are never cut,
+so a dig near the edge still sees an asset that crosses it. It carries the
+provenance of those assets (their import batches, with the source's delivery
+dates, so data currency reads the same), every owner, owner coverage clipped
+to the area, planned works in the area, the source's settings, the rules the
+check should use (setting ``rules_toml``) and an expiry date (setting
+``extract_expires``); ``expiry_warning`` says when it is out of date.
+
+Notice references never collide: the extract issues references with its own
+prefix — the source prefix cut to five characters plus a three-character tag
+chosen at random and unused by earlier extracts of the same source (recorded in
+the source's audit log) — e.g. ``LBX`` → ``LBXK7Q-2026-00001``. ``sync`` copies
+the extract's notices, owners' responses and offline audit entries into the
+target register in one transaction; running it twice copies nothing twice,
+and a reference already in the target with different content stops the sync.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from importlib import resources
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+
+from .errors import (
+    FootprintError,
+    NotARegisterError,
+    PermissionDeniedError,
+    RegisterReadOnlyError,
+    ValidationError,
+)
+from .model import ASSET_COLUMNS, BatchInfo, empty_assets
+from .store import create_register, open_register
+
+DEFAULT_DAYS = 28
+TAG_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I/O/0/1: read aloud over the phone
+# Settings that describe one register and are not copied into an extract.
+_OWN_SETTINGS = {"register_format", "working_crs", "created_at", "clearance_bounds",
+                 "asset_extent", "notice_prefix"}
+_BATCH_FIELDS = ("source_file", "layer", "sha256", "source_crs", "transformation",
+                 "transformation_accuracy_m", "profile", "owner", "rows_read", "rows_repaired")
+# Audit entries written while making the extract; everything after them happened offline.
+_EXTRACT_ACTIONS = {"create_register", "import_batch", "add_works", "create_extract"}
+
+
+@dataclass
+class ExtractSummary:
+    path: str
+    assets: int
+    batches: int
+    owners: int
+    works: int
+    notice_prefix: str
+    expires: str
+    area: shapely.Geometry = field(repr=False)
+
+
+@dataclass
+class SyncSummary:
+    notices_added: int = 0
+    notices_updated: int = 0
+    notices_already: int = 0
+    responses_added: int = 0
+    audit_added: int = 0
+    references: list[str] = field(default_factory=list)
+
+
+# -- the area ----------------------------------------------------------------------------
+def read_area(text: str, crs, buffer_m: float = 0.0) -> shapely.Geometry:
+    """A polygonal area from WKT (in the register's CRS) or a vector file (any CRS)."""
+    if buffer_m < 0:
+        raise FootprintError(f"buffer {buffer_m} m is negative: give metres ≥ 0")
+    path = Path(text)
+    if path.exists():
+        try:
+            frame = pyogrio.read_dataframe(path)
+        except Exception as exc:  # noqa: BLE001 - GDAL errors vary by driver
+            raise FootprintError(f"area file {text!r} cannot be read: {exc}") from None
+        if frame.crs is None:
+            raise FootprintError(f"area file {text!r} has no CRS: save it with one")
+        geom = shapely.union_all(frame.to_crs(crs).geometry.array)
+    else:
+        try:
+            geom = shapely.from_wkt(text)
+        except shapely.errors.GEOSException:
+            raise FootprintError(
+                f"area {text[:60]!r} is neither an existing file nor WKT: give a polygon, e.g. "
+                "'POLYGON ((530000 180000, 531000 180000, 531000 181000, 530000 180000))'") \
+                from None
+    geom = shapely.make_valid(geom)
+    polys = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
+    if not polys or shapely.union_all(polys).is_empty:
+        raise FootprintError(f"area {text[:60]!r} has no polygon: an extract needs an area")
+    area = shapely.union_all(polys)
+    return area.buffer(buffer_m) if buffer_m else area
+
+
+def _polygonal(geom) -> shapely.Geometry | None:
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon" and not p.is_empty]
+    return shapely.multipolygons(parts) if parts else None
+
+
+# -- making an extract -------------------------------------------------------------------
+def _open_source(source: str):
+    """The source opened writable when we may (to record the extract), else read-only."""
+    try:
+        return open_register(source), True
+    except (RegisterReadOnlyError, PermissionDeniedError):
+        return open_register(source, read_only=True), False
+
+
+def _used_prefixes(src) -> set[str]:
+    log = src.audit_log()
+    used = set()
+    for detail in log.loc[log["action"] == "extract", "detail"]:
+        try:
+            used.add(json.loads(detail).get("notice_prefix"))
+        except (TypeError, ValueError):
+            continue
+    return used
+
+
+def extract_prefix(base: str, used: set[str]) -> str:
+    from .notices.reference import normalise_prefix
+
+    stem = normalise_prefix(base)[:5]
+    for _ in range(1000):
+        prefix = stem + "".join(secrets.choice(TAG_ALPHABET) for _ in range(3))
+        if prefix not in used and prefix != normalise_prefix(base):
+            return prefix
+    raise ValidationError(f"no unused extract prefix left for {base!r}: change notice_prefix")
+
+
+def make_extract(source: str, area: shapely.Geometry, out: str | Path, *, days: int = DEFAULT_DAYS,
+                 rules_toml: str | None = None, today: date | None = None) -> ExtractSummary:
+    """Write the GeoPackage extract of ``source`` for ``area`` (working CRS) to ``out``.
+
+    ``rules_toml`` is the rules text to carry; by default the source's own (setting
+    ``rules_toml``) or else the shipped defaults.
+    """
+    from .notices.reference import read_settings
+
+    if days < 1:
+        raise ValidationError(f"an extract must be valid for at least one day (got {days})")
+    today = today or datetime.now(UTC).date()
+    out = Path(out)
+    src, writable = _open_source(source)
+    with src:
+        crs = src.crs
+        dst = create_register(out, crs=crs.to_string())
+        try:
+            with dst:
+                summary = _fill(src, dst, area, days, today, rules_toml, read_settings(src).prefix)
+            if writable:
+                src.audit("extract", {"out": str(out), "notice_prefix": summary.notice_prefix,
+                                      "assets": summary.assets, "expires": summary.expires,
+                                      "area_wkt": shapely.to_wkt(area, rounding_precision=2)})
+        except BaseException:
+            for p in (out, Path(f"{out}-wal"), Path(f"{out}-shm")):
+                p.unlink(missing_ok=True)
+            raise
+    summary.path = str(out)
+    return summary
+
+
+def _fill(src, dst, area, days, today, rules_toml, base_prefix) -> ExtractSummary:
+    settings = src._query("SELECT key, value FROM settings")
+    for key, value in settings.itertuples(index=False, name=None):
+        if key not in _OWN_SETTINGS and value is not None:
+            dst.set_setting(key, value)
+    for owner in src.owners():
+        dst.upsert_owner(owner)
+    # query_bbox, not read_assets: on a GeoPackage it reads through the store's own
+    # connection (a second SQLite library in the process must not touch a WAL file).
+    live = src.query_bbox(tuple(area.bounds))
+    live = live[shapely.intersects(live.geometry.array, area)] if len(live) else live
+    batches = src.batches()
+    batches = batches[batches["state"] == "committed"]
+    written = 0
+    for b in batches.to_dict("records"):
+        part = live[live["batch_id"] == b["batch_id"]]
+        for delivery, chunk in _by_delivery(part, b.get("delivery")):
+            fields = {k: _clean(b.get(k)) for k in _BATCH_FIELDS if k in b}
+            for k in ("rows_read", "rows_repaired"):
+                fields[k] = int(fields.get(k) or 0)
+            info = BatchInfo(**fields, notes={"source_batch_id": int(b["batch_id"]),
+                                    "source_notes": _clean(b.get("notes"))})
+            res = dst.write_batch(chunk[list(ASSET_COLUMNS) + ["geometry"]], info,
+                                  delivery=delivery)
+            written += res.added
+            _keep_provenance(dst, res.batch_id, b, chunk)
+    cover = src.owner_coverage()
+    for owner, geom in zip(cover["owner"], cover.geometry.array):
+        clipped = _polygonal(shapely.intersection(geom, area))
+        if clipped is not None:
+            dst.set_owner_coverage(owner, clipped)
+    works = src.works(bbox=tuple(area.bounds))
+    works = works[shapely.intersects(works.geometry.array, area)] if len(works) else works
+    if len(works):
+        dst.add_works(works)
+    prefix = extract_prefix(base_prefix, _used_prefixes(src))
+    expires = (today + timedelta(days=days)).isoformat()
+    own = {
+        "notice_prefix": prefix, "extract_id": uuid.uuid4().hex, "extract_expires": expires,
+        "extract_created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "extract_source": getattr(src, "display", src.location),
+        "extract_source_created_at": src.get_setting("created_at") or "",
+        "extract_base_prefix": base_prefix,
+        "extract_area_wkt": shapely.to_wkt(area, rounding_precision=3),
+    }
+    if rules_toml is None and src.get_setting("rules_toml") is None:
+        rules_toml = default_rules_text()
+    if rules_toml is not None:
+        own["rules_toml"] = rules_toml
+    for key, value in own.items():
+        dst.set_setting(key, value)
+    dst.audit("create_extract", {k: v for k, v in own.items() if k != "extract_area_wkt"}
+              | {"assets": written})
+    return ExtractSummary(path="", assets=written, batches=len(batches), owners=len(src.owners()),
+                          works=len(works), notice_prefix=prefix, expires=expires, area=area)
+
+
+def default_rules_text() -> str:
+    """The shipped default rules (TOML), carried when the source names no rules of its own."""
+    return resources.files("asset_register.check").joinpath("default_rules.toml").read_text("utf-8")
+
+
+def _by_delivery(part: gpd.GeoDataFrame, batch_delivery):
+    if len(part) == 0:
+        yield batch_delivery, empty_assets(part.crs)
+        return
+    keys = part["delivery"].astype(object).where(part["delivery"].notna(), None)
+    for key in pd.unique(keys):
+        yield key, part[keys.isna()] if key is None else part[keys == key]
+
+
+def _clean(v):
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return None
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def _keep_provenance(dst, batch_id: int, src_batch: dict, chunk: gpd.GeoDataFrame) -> None:
+    """Give the extract's copies the source's delivery dates and asset versions."""
+    with dst.atomic() as con:
+        con.execute(
+            "UPDATE import_batches SET started_at = ?, finished_at = ? WHERE batch_id = ?",
+            (src_batch["started_at"], _clean(src_batch.get("finished_at")), batch_id))
+        if len(chunk):
+            con.executemany(
+                "UPDATE assets SET version = ?, valid_from = ? WHERE batch_id = ? AND asset_id = ?",
+                zip(chunk["version"].astype(int).tolist(), chunk["valid_from"].tolist(),
+                    [batch_id] * len(chunk), chunk["asset_id"].tolist()))
+
+
+def expiry_warning(store, today: date | None = None) -> str | None:
+    """A warning when ``store`` is an offline extract past (or near) its expiry date."""
+    expires = store.get_setting("extract_expires")
+    if not expires:
+        return None
+    today = today or datetime.now(UTC).date()
+    try:
+        end = date.fromisoformat(expires)
+    except ValueError:
+        return f"this offline extract has an unreadable expiry date {expires!r}: make a new one"
+    source = store.get_setting("extract_source") or "the shared register"
+    if today > end:
+        return (f"this offline extract expired on {end.isoformat()}: owners' records may have "
+                f"changed since; make a new extract from {source} before relying on a check")
+    if (end - today).days <= 3:
+        return f"this offline extract expires on {end.isoformat()}: sync it and make a new one soon"
+    return None
+
+
+# -- sync --------------------------------------------------------------------------------
+def sync_extract(extract: str | Path, target: str, *, allow_other_target: bool = False
+                 ) -> SyncSummary:
+    """Bring the notices, responses and offline audit entries of ``extract`` into ``target``."""
+    with open_register(str(extract), read_only=True) as ex:
+        extract_id = ex.get_setting("extract_id")
+        if not extract_id:
+            raise NotARegisterError(
+                f"{str(extract)!r} is a register but not an offline extract: sync copies back "
+                "from files made by 'asset-register extract'")
+        origin = ex.get_setting("extract_source_created_at") or ""
+        source_name = ex.get_setting("extract_source") or "unknown source"
+        prefix = ex.get_setting("notice_prefix") or ""
+        notices, responses, log = ex.notices(), ex.responses(), ex.audit_log()
+    summary = SyncSummary()
+    with open_register(target) as tgt:
+        created = tgt.get_setting("created_at") or ""
+        if origin and created != origin and not allow_other_target:
+            raise ValidationError(
+                f"{getattr(tgt, 'display', tgt.location)!r} is not the register this extract was "
+                f"made from ({source_name}): sync into that register, or pass "
+                "--allow-other-target if it was moved")
+        with tgt.atomic():
+            _sync_notices(tgt, notices, prefix, summary)
+            _sync_responses(tgt, responses, summary)
+            _sync_audit(tgt, log, extract_id, summary)
+            tgt.audit("sync_extract", {"extract_id": extract_id, "file": str(extract),
+                                       "notices_added": summary.notices_added,
+                                       "notices_updated": summary.notices_updated,
+                                       "responses_added": summary.responses_added})
+    return summary
+
+
+def _records(frame: pd.DataFrame, columns) -> list[dict]:
+    cols = [c for c in columns if c in frame.columns]
+    clean = frame[cols].astype(object).where(frame[cols].notna(), None)
+    return [{k: _clean(v) for k, v in r.items()} for r in clean.to_dict("records")]
+
+
+def _sync_notices(tgt, notices: pd.DataFrame, prefix: str, summary: SyncSummary) -> None:
+    from .store.gpkg_works_notices import NOTICE_COLUMNS
+
+    for rec in _records(notices, NOTICE_COLUMNS):
+        rec["version"] = int(rec.get("version") or 1)
+        have = tgt.notices(rec["reference"])
+        have = have[have["version"] == rec["version"]]
+        if have.empty:
+            tgt.record_notice(rec)
+            summary.notices_added += 1
+            summary.references.append(rec["reference"])
+            continue
+        current = _records(have, NOTICE_COLUMNS)[0]
+        changed = {k: v for k, v in rec.items() if current.get(k) != v}
+        if not changed:
+            summary.notices_already += 1
+        elif prefix and rec["reference"].startswith(prefix + "-"):
+            tgt.update_notice(rec["reference"], rec["version"], **changed)  # updated offline
+            summary.notices_updated += 1
+        else:
+            raise ValidationError(
+                f"notice {rec['reference']!r} version {rec['version']} is already in the target "
+                f"with different content ({', '.join(sorted(changed))}): it was not issued from "
+                "this extract; nothing was synced — re-issue it offline as a new notice")
+
+
+def _response_key(r: dict) -> tuple:
+    return (r.get("reference"), r.get("owner"), r.get("status"), r.get("recorded_at"))
+
+
+def _sync_responses(tgt, responses: pd.DataFrame, summary: SyncSummary) -> None:
+    cols = ["reference", "owner", "status", "note", "recorded_at", "recorded_by"]
+    have = {_response_key(r) for r in _records(tgt.responses(), cols)}
+    new = [r for r in _records(responses, cols) if _response_key(r) not in have]
+    _insert_rows(tgt, "notice_responses", cols, new)
+    summary.responses_added += len(new)
+
+
+def _sync_audit(tgt, log: pd.DataFrame, extract_id: str, summary: SyncSummary) -> None:
+    offline = _records(log[~log["action"].isin(_EXTRACT_ACTIONS)], ["at", "user", "action",
+                                                                     "detail"])
+    have = tgt.audit_log()
+    seen = set(have["detail"].dropna()) if len(have) else set()
+    rows = []
+    for r in offline:
+        detail = json.loads(r["detail"] or "{}")
+        detail["offline_extract"] = extract_id
+        r["detail"] = json.dumps(detail, default=str)
+        if r["detail"] not in seen:
+            rows.append(r)
+    _insert_rows(tgt, "audit_log", ["at", "user", "action", "detail"], rows)
+    summary.audit_added += len(rows)
+
+
+def _insert_rows(store, table: str, cols: list[str], rows: list[dict]) -> None:
+    """Insert rows keeping their original timestamps (inside the caller's transaction)."""
+    if not rows:
+        return
+    from .store.postgis import PostgisStore
+
+    postgres = isinstance(store, PostgisStore)
+    mark = "%s" if postgres else "?"
+    names = ", ".join(f'"{c}"' for c in cols)
+    query = f"INSERT INTO {table} ({names}) VALUES ({', '.join([mark] * len(cols))})"
+    values = [tuple(r.get(c) for c in cols) for r in rows]
+    with store.atomic() as con:
+        if postgres:
+            with con.cursor() as cur:
+                cur.executemany(query, values)
+        else:
+            con.executemany(query, values)
