@@ -20,6 +20,7 @@ import pandas as pd
 import pyogrio
 import pyproj
 import shapely
+from geopandas.array import GeometryArray
 
 from ..errors import NotFoundError, RegisterLockedError, RegisterReadOnlyError, ValidationError
 from ..model import ASSET_COLUMNS, DEFAULT_CRS, STORE_COLUMNS, Owner
@@ -245,45 +246,56 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
         )
 
     # -- reading assets --------------------------------------------------------------
-    def _frame(self, sql: str, params, columns: list[str]) -> gpd.GeoDataFrame:
+    def _frame(self, sql: str, params, columns: list[str], keep=None,
+               extra: dict | None = None) -> gpd.GeoDataFrame:
+        """Rows of ``sql`` (geometry blob first) as a GeoDataFrame, built column-wise.
+
+        ``keep(geoms) -> (mask, extra columns)`` filters before the frame is built:
+        pandas construction, not SQLite, dominates small query latency.
+        """
         with self._lock:
             rows = self._con.execute(sql, params).fetchall()
-        if rows:
-            cols = list(zip(*rows))
-            geoms = gpkg_geom.decode(cols[0])
-            data = {c: np.array(v, dtype=object) for c, v in zip(columns, cols[1:])}
-        else:
-            geoms = np.array([], dtype=object)
-            data = {c: np.array([], dtype=object) for c in columns}
-        frame = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geoms, crs=self.crs), crs=self.crs)
-        for c in columns:
-            dtype = ASSET_COLUMNS.get(c) or STORE_COLUMNS.get(c)
-            if dtype and c != "restricted":
-                frame[c] = frame[c].astype(dtype if dtype != "int64" else "Int64")
-            elif c == "restricted":
-                frame[c] = frame[c].astype(bool)
-        return frame
+        cols = list(zip(*rows)) if rows else [()] * (len(columns) + 1)
+        geoms = gpkg_geom.decode(cols[0]) if rows else np.array([], dtype=object)
+        mask, extra = (None, {}) if keep is None else keep(geoms)
+        data = {}
+        for name, values in zip(columns, cols[1:]):
+            dtype = ASSET_COLUMNS.get(name) or STORE_COLUMNS.get(name)
+            if dtype == "float64":
+                arr = np.array(values, dtype=float)
+            elif dtype == "bool":
+                arr = np.array(values, dtype=bool)
+            else:
+                arr = np.array(values, dtype=object)
+            data[name] = arr if mask is None else arr[mask]
+        for name, values in extra.items():
+            data[name] = values if mask is None else values[mask]
+        if mask is not None:
+            geoms = geoms[mask]
+        df = pd.DataFrame(data)
+        df["geometry"] = GeometryArray(geoms, crs=self.crs)
+        return gpd.GeoDataFrame(df, geometry="geometry")
 
     def _columns(self, columns):
         cols = ALL_ASSET_COLUMNS if columns is None else [c for c in columns if c != "geometry"]
         unknown = set(cols) - set(ALL_ASSET_COLUMNS) - {"fid"}
         if unknown:
             raise ValidationError(f"unknown asset columns {sorted(unknown)}")
-        return cols
+        return cols or ["fid"]
+
+    def _rtree_sql(self, cols) -> str:
+        return (
+            f"SELECT {GEOM}, {', '.join(cols)} FROM assets WHERE fid IN "
+            f"(SELECT id FROM rtree_{ASSETS}_{GEOM} WHERE maxx >= ? AND minx <= ? AND "
+            f"maxy >= ? AND miny <= ?) AND {LIVE}"
+        )
 
     def query_bbox(self, bounds, *, columns=None):
         cols = self._columns(columns)
         minx, miny, maxx, maxy = bounds
-        sql = (
-            f"SELECT {GEOM}, {', '.join(cols) or 'fid'} FROM assets WHERE fid IN "
-            f"(SELECT id FROM rtree_{ASSETS}_{GEOM} WHERE maxx >= ? AND minx <= ? AND "
-            f"maxy >= ? AND miny <= ?) AND {LIVE}"
-        )
-        frame = self._frame(sql, (minx, maxx, miny, maxy), cols or ["fid"])
-        if len(frame):
-            box = shapely.box(minx, miny, maxx, maxy)
-            frame = frame[shapely.intersects(frame.geometry.array, box)]
-        return frame
+        box = shapely.box(minx, miny, maxx, maxy)
+        return self._frame(self._rtree_sql(cols), (minx, maxx, miny, maxy), cols,
+                           keep=lambda g: (shapely.intersects(g, box), {}))
 
     def query_dwithin(self, geometry, distance, *, columns=None):
         if distance < 0:
@@ -291,20 +303,18 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
         minx, miny, maxx, maxy = shapely.bounds(geometry)
         d = float(distance)
         cols = self._columns(columns)
-        sql = (
-            f"SELECT {GEOM}, {', '.join(cols) or 'fid'} FROM assets WHERE fid IN "
-            f"(SELECT id FROM rtree_{ASSETS}_{GEOM} WHERE maxx >= ? AND minx <= ? AND "
-            f"maxy >= ? AND miny <= ?) AND {LIVE}"
-        )
-        frame = self._frame(sql, (minx - d, maxx + d, miny - d, maxy + d), cols or ["fid"])
-        dist = shapely.distance(frame.geometry.array, geometry) if len(frame) else np.array([])
-        frame["distance_m"] = dist
-        return frame[dist <= d]
+
+        def keep(geoms):
+            dist = shapely.distance(geoms, geometry)
+            return dist <= d, {"distance_m": dist}
+
+        return self._frame(self._rtree_sql(cols), (minx - d, maxx + d, miny - d, maxy + d),
+                           cols, keep=keep)
 
     def read_assets(self, *, columns=None, bbox=None):
         cols = self._columns(columns)
         frame = pyogrio.read_dataframe(
-            self.path, layer=ASSETS, columns=cols, where=LIVE, bbox=bbox, use_arrow=True,
+            self.path, layer=ASSETS, columns=[c for c in cols if c != "fid"], where=LIVE, bbox=bbox, use_arrow=True,
             fid_as_index=False,
         )
         if frame.geometry.name != "geometry":

@@ -19,12 +19,10 @@ import shapely
 
 from ..errors import CancelledError, ValidationError
 from ..model import ASSET_COLUMNS, BatchInfo, BatchResult, validate_assets
-from . import gpkg_geom, gpkg_rtree
-from .gpkg_schema import ASSETS, GEOM, rtree_trigger_sql
+from . import gpkg_bulk, gpkg_geom
+from .gpkg_schema import GEOM
 
-RTREE = f"rtree_{ASSETS}_{GEOM}"
-BULK_INDEX_ROWS = 20_000  # above this, rebuild the R*Tree in bulk instead of per-row triggers
-CHUNK = 50_000
+BULK_INDEX_ROWS = 20_000  # from this many rows, stage through GDAL and pack the R*Tree in bulk
 HASHED = [c for c in ASSET_COLUMNS if c not in ("asset_id",)]
 
 INSERT_COLUMNS = [GEOM, *ASSET_COLUMNS, "version", "valid_from", "batch_id", "delivery",
@@ -38,9 +36,8 @@ def now_iso() -> str:
 def content_hash(frame: gpd.GeoDataFrame) -> np.ndarray:
     """A 64-bit hash per row of every canonical field and the exact geometry (hex strings)."""
     wkb = shapely.to_wkb(frame.geometry.array, flavor="iso", include_srid=False, output_dimension=3)
-    parts = frame[HASHED].astype(object).where(frame[HASHED].notna(), None).astype(str)
-    parts["__geom"] = pd.Series(wkb, index=frame.index).map(bytes.hex)
-    h = pd.util.hash_pandas_object(parts, index=False).to_numpy()
+    h = pd.util.hash_pandas_object(frame[HASHED], index=False).to_numpy()
+    h = h * np.uint64(0x100000001B3) ^ pd.util.hash_array(wkb)
     return np.char.mod("%016x", h)
 
 
@@ -83,8 +80,23 @@ def write_batch(
     report(0.05, "hashing assets")
     hashes = content_hash(frame) if len(frame) else np.array([], dtype=str)
     ids = frame["asset_id"].to_numpy(dtype=object)
-    con = store._con
     stamp = now_iso()
+    table = _table(frame, hashes, stamp, delivery, batch.transformation_accuracy_m)
+    stage = None
+    if len(frame) >= BULK_INDEX_ROWS and store._depth == 0:  # ATTACH needs no open transaction
+        check_cancel()
+        stage = gpkg_bulk.Stage(store, table, frame.geometry.array, report)
+    try:
+        return _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, stamp,
+                      t0, report, check_cancel)
+    finally:
+        if stage is not None:
+            stage.close()
+
+
+def _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, stamp, t0, report,
+           check_cancel) -> BatchResult:
+    con = store._con
     with store.atomic():
         cur = con.execute(
             """INSERT INTO import_batches (state, source_file, layer, sha256, source_crs,
@@ -122,9 +134,14 @@ def write_batch(
         _retire(con, missing["fid"].to_numpy(), stamp)
         version = np.where(is_new, 1, merged["version"].fillna(0).to_numpy() + 1).astype(np.int64)
         write = is_new | changed
-        report(0.15, "writing assets")
-        n_written = _insert(store, frame.loc[write], version[write], hashes[write], batch_id,
-                            delivery, batch.transformation_accuracy_m, stamp, report, check_cancel)
+        report(0.3, "writing assets")
+        check_cancel()
+        if stage is not None:
+            n_written = stage.insert(write, version, batch_id, report, check_cancel)
+        else:
+            rows = table.loc[write].assign(version=version[write])
+            n_written = _insert_rows(store, rows, frame.geometry.array[write], batch_id)
+        check_cancel()
         n_rejects = _write_rejects(con, batch_id, rejects)
         result = BatchResult(
             batch_id=batch_id, added=int(is_new.sum()), changed=int(changed.sum()),
@@ -147,48 +164,30 @@ def write_batch(
     return result
 
 
-def _insert(store, frame, version, hashes, batch_id, delivery, crs_acc, stamp, report,
-            check_cancel) -> int:
-    con = store._con
-    n = len(frame)
-    if n == 0:
+def _table(frame, hashes, stamp, delivery, crs_acc) -> pd.DataFrame:
+    """The stored columns of every row of the batch (geometry and batch_id aside)."""
+    table = pd.DataFrame({c: frame[c] for c in ASSET_COLUMNS}, index=frame.index)
+    table["version"] = np.int64(1)
+    table["valid_from"] = stamp
+    table["delivery"] = pd.Series(delivery, index=frame.index, dtype="string")
+    table["crs_accuracy_m"] = np.nan if crs_acc is None else float(crs_acc)
+    table["content_hash"] = hashes
+    table["restricted"] = table["restricted"].astype(np.int64)
+    return table
+
+
+def _insert_rows(store, table, geoms, batch_id) -> int:
+    """Per-row insert for small batches (the R*Tree triggers keep the index)."""
+    if len(table) == 0:
         return 0
-    bulk = n >= BULK_INDEX_ROWS
-    if bulk:
-        for name in ("insert", "update1", "update2", "update3", "update4", "delete"):
-            con.execute(f"DROP TRIGGER IF EXISTS {RTREE}_{name}")
-    cols = {c: frame[c].astype(object).where(frame[c].notna(), None).to_numpy() for c in ASSET_COLUMNS}
-    cols["restricted"] = frame["restricted"].astype(int).to_numpy()
-    placeholders = ",".join("?" * len(INSERT_COLUMNS))
-    sql = f"INSERT INTO assets ({','.join(INSERT_COLUMNS)}) VALUES ({placeholders})"
-    geoms = frame.geometry.array
-    srs_id = store.srs_id
-    for start in range(0, n, CHUNK):
-        check_cancel()
-        stop = min(n, start + CHUNK)
-        blobs = gpkg_geom.encode(geoms[start:stop], srs_id)
-        rows = zip(
-            blobs, *(cols[c][start:stop].tolist() for c in ASSET_COLUMNS),
-            version[start:stop].tolist(), [stamp] * (stop - start), [batch_id] * (stop - start),
-            [delivery] * (stop - start), [crs_acc] * (stop - start), hashes[start:stop].tolist(),
-        )
-        con.executemany(sql, rows)
-        report(0.15 + 0.7 * stop / n, f"wrote {stop:,} of {n:,} assets")
-    if bulk:
-        check_cancel()
-        report(0.88, "building the spatial index")
-        old = np.array(con.execute(f"SELECT id, minx, maxx, miny, maxy FROM {RTREE}").fetchall(),
-                       dtype=np.float64).reshape(-1, 5)
-        b = shapely.bounds(geoms)
-        new_ids = np.array(
-            con.execute("SELECT fid FROM assets WHERE batch_id = ? ORDER BY fid", (batch_id,))
-            .fetchall(), dtype=np.int64).reshape(-1)
-        all_ids = np.concatenate([old[:, 0].astype(np.int64), new_ids])
-        all_boxes = np.concatenate([old[:, 1:], b[:, [0, 2, 1, 3]]])
-        gpkg_rtree.bulk_load(con, RTREE, all_ids, all_boxes)
-        for stmt in rtree_trigger_sql(ASSETS):
-            con.execute(stmt)
-    return n
+    blobs = gpkg_geom.encode(geoms, store.srs_id)
+    cols = [c for c in INSERT_COLUMNS if c not in (GEOM, "batch_id")]
+    values = table[cols].astype(object).where(table[cols].notna(), None)
+    sql = (f"INSERT INTO assets ({GEOM}, {','.join(cols)}, batch_id) "
+           f"VALUES ({','.join('?' * (len(cols) + 2))})")
+    store._con.executemany(sql, ((b, *row, batch_id) for b, row in
+                                 zip(blobs, values.itertuples(index=False, name=None))))
+    return len(table)
 
 
 def _write_rejects(con, batch_id: int, rejects: pd.DataFrame | None) -> int:
