@@ -24,7 +24,7 @@ from geopandas.array import GeometryArray
 
 from ..errors import NotFoundError, RegisterLockedError, RegisterReadOnlyError, ValidationError
 from ..model import ASSET_COLUMNS, DEFAULT_CRS, STORE_COLUMNS, Owner
-from . import gpkg_geom, gpkg_open, gpkg_write
+from . import gpkg_bulk, gpkg_geom, gpkg_open, gpkg_write
 from .base import RegisterStore
 from .gpkg_schema import ASSETS, GEOM, migrate
 from .gpkg_works_notices import WorksNoticesMixin
@@ -68,6 +68,8 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
                 gpkg_open.check_writable(self.path)
             self._con = gpkg_open.connect(self.path, read_only=read_only)
             gpkg_geom.register_functions(self._con)
+            if not read_only:
+                gpkg_bulk.clean_stale(self.path)
             if not read_only and version < self._latest_version():
                 with self.atomic():
                     migrate(self._con, self.crs)
