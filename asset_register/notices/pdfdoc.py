@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     BaseDocTemplate, CondPageBreak, Frame, KeepTogether, PageTemplate, Paragraph, Spacer,
@@ -24,9 +23,10 @@ from reportlab.platypus import (
 from ..colours import EXCAVATION, legend
 from .content import AWAITING, RESPONSE_STATUSES, NoticeContent
 from .pdfmap import MapLegend, SiteMap
+from .pdftable import Cell, GridTable, Run
 from .pdfstyle import (
-    BAND, FRAME_W, INK, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PAGE_H, PAGE_W, RULE,
-    SEVERITY_COLOURS, SEVERITY_TINTS, PageFurniture, pdf_text, styles,
+    BAND, FRAME_W, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PAGE_H, PAGE_W, RULE,
+    SEVERITY_COLOURS, SEVERITY_TINTS, PageFurniture, pdf_text, plain_text, styles,
 )
 
 S = styles()
@@ -49,22 +49,6 @@ def P(text, style: str = "base") -> Paragraph:
 
 def _section(title: str) -> list:
     return [CondPageBreak(30 * mm), P(pdf_text(title), "h2")]
-
-
-def _grid_table(rows, widths, *, header=True, extra=()) -> Table:
-    t = Table(rows, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
-    style = [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
-    ]
-    if header:
-        style += [("BACKGROUND", (0, 0), (-1, 0), INK), ("LINEBELOW", (0, 0), (-1, 0), 0.6, INK)]
-    t.setStyle(TableStyle(style + list(extra)))
-    return t
 
 
 def _title_block(c: NoticeContent, recipient: dict | None) -> list:
@@ -161,110 +145,112 @@ def _accuracy(row) -> str:
     return " ".join(parts) or "unknown"
 
 
-def _conflict_table(c: NoticeContent) -> Table:
+GREY = "#5f6b78"
+
+
+def _is_true(value) -> bool:
+    return value is not None and not (isinstance(value, float) and np.isnan(value)) \
+        and value is not pd.NA and bool(value)
+
+
+def _conflict_table(c: NoticeContent) -> GridTable:
     head = ["#", "Asset", "Owner", "Utility", "Distance (m)", "Clearance (m)", "Accuracy",
             "Severity / precaution"]
-    rows = [[P(h, "head") for h in head]]
-    extra = []
-    frame = c.conflicts
-    for i, r in enumerate(frame.itertuples(index=False), start=1):
+    rows, bars = [], []
+    for r in c.conflicts.itertuples(index=False):
         sev = str(r.severity)
         dist = float(r.distance_m) if not pd.isna(r.distance_m) else np.nan
-        dist_text = "inside" if dist == 0 else _num(dist)
-        util = str(r.utility).replace("_", " ")
         detail = [x for x in (
             None if pd.isna(r.voltage) else str(r.voltage),
             None if pd.isna(r.pressure) else str(r.pressure),
             None if pd.isna(r.diameter_mm) else f"{float(r.diameter_mm):.0f} mm",
             None if pd.isna(r.material) else str(r.material)) if x]
-        asset = f"<b>{pdf_text(r.asset_id)}</b><br/><font color='#5f6b78'>" \
-                f"{pdf_text(r.asset_class)}" + (" · ABANDONED" if bool(r.abandoned) else "") \
-                + (f" · {pdf_text(', '.join(detail))}" if detail else "") + "</font>"
-        depth = "" if pd.isna(r.depth_note) else f"<br/><i>{pdf_text(r.depth_note)}</i>"
+        kind = " · ".join([str(r.asset_class)] + (["ABANDONED"] if _is_true(r.abandoned) else [])
+                          + ([", ".join(detail)] if detail else []))
         precaution = "" if pd.isna(r.precaution) else str(r.precaution)
-        contact = getattr(r, "contact_owner", False)
-        if contact is True or (contact is not None and not pd.isna(contact) and bool(contact)):
-            if "contact" not in precaution.lower():
-                depth = " <b>Contact the owner before work.</b>" + depth
+        sev_runs = [Run(sev.upper(), True, SEVERITY_COLOURS.get(sev, "#333333")), Run(precaution)]
+        if _is_true(getattr(r, "contact_owner", None)) and "contact" not in precaution.lower():
+            sev_runs.append(Run("Contact the owner before work.", True))
+        if not pd.isna(r.depth_note):
+            sev_runs.append(Run(str(r.depth_note), italic=True, colour=GREY))
         rows.append([
-            P(str(r.number), "cell"), P(asset, "cell"),
-            P(f"{pdf_text(r.owner_name)}<br/><font color='#5f6b78'>{pdf_text(r.owner)}</font>",
-              "cell"),
-            P(f"<font color='{r.colour}'>■</font> {pdf_text(util)}", "cell"),
-            P(dist_text, "cell"), P(_num(r.clearance_m), "cell"), P(_accuracy(r), "cell"),
-            P(f"<font color='{SEVERITY_COLOURS.get(sev, '#333333')}'><b>{pdf_text(sev.upper())}"
-              f"</b></font> — {pdf_text(precaution, '')}{depth}", "cell"),
+            Cell([Run(str(r.number))]),
+            Cell([Run(str(r.asset_id), True), Run(kind, colour=GREY)]),
+            Cell([Run(str(r.owner_name)), Run(str(r.owner), colour=GREY)]),
+            Cell([Run(str(r.utility).replace("_", " "))], swatch=str(r.colour)),
+            Cell([Run("inside" if dist == 0 else _num(dist))]),
+            Cell([Run(_num(r.clearance_m))]),
+            Cell([Run(_accuracy(r))]),
+            Cell(sev_runs, background=SEVERITY_TINTS.get(sev)),
         ])
-        extra.append(("BACKGROUND", (7, i), (7, i), HexColor(SEVERITY_TINTS.get(sev, "#ffffff"))))
-        extra.append(("LINEBEFORE", (0, i), (0, i), 2.5,
-                      HexColor(SEVERITY_COLOURS.get(sev, "#999999"))))
+        bars.append(SEVERITY_COLOURS.get(sev, "#999999"))
     widths = CONFLICT_WIDTHS[:-1] + [FRAME_W - sum(CONFLICT_WIDTHS[:-1])]
-    return _grid_table(rows, widths, extra=extra)
+    return GridTable(head, widths, rows, bars=bars)
 
 
-def _contacts(o: dict) -> str:
-    bits = []
+def _contacts(o: dict) -> list[Run]:
+    runs = []
     if o.get("phone"):
-        bits.append(f"tel {pdf_text(o['phone'])}")
+        runs.append(Run(f"tel {o['phone']}"))
     if o.get("emergency_phone"):
-        bits.append(f"<b>emergency {pdf_text(o['emergency_phone'])}</b>")
+        runs.append(Run(f"emergency {o['emergency_phone']}", True))
     if o.get("email"):
-        bits.append(pdf_text(o["email"]))
-    return "<br/>".join(bits) or "no contact details held"
+        runs.append(Run(str(o["email"])))
+    return runs or [Run("no contact details held", colour=GREY)]
 
 
-def _owner_table(owners: list[dict], *, assets: bool, response: bool, note: str = "") -> Table:
+def _owner_table(owners: list[dict], *, assets: bool, response: bool, note: str = ""
+                 ) -> GridTable:
     head = ["Owner", "Contacts"] + (["Assets"] if assets else []) + \
            (["Response"] if response else []) + (["Note"] if note else [])
-    rows = [[P(h, "head") for h in head]]
+    rows = []
     for o in owners:
-        code = f"<br/><font color='#5f6b78'>{pdf_text(o['code'])}</font>" if o["code"] else ""
-        row = [P(f"<b>{pdf_text(o['name'])}</b>{code}", "cell"), P(_contacts(o), "cell")]
+        name = [Run(str(o["name"]), True)] + ([Run(o["code"], colour=GREY)] if o["code"] else [])
+        row = [Cell(name), Cell(_contacts(o))]
         if assets:
-            row.append(P(str(o.get("assets", 0)), "cell"))
+            row.append(Cell([Run(str(o.get("assets", 0)))]))
         if response:
             label = o.get("response_label", AWAITING)
             colour = "#2e7d32" if o.get("response") == "no_assets_affected" else (
-                "#5f6b78" if label == AWAITING else "#1d2733")
-            row.append(P(f"<font color='{colour}'>{pdf_text(label)}</font>", "cell"))
+                GREY if label == AWAITING else "#1d2733")
+            row.append(Cell([Run(label, label != AWAITING, colour)]))
         if note:
-            row.append(P(pdf_text(f"{o['reason']}: contact the owner before digging"
-                                  if o.get("reason") else note), "cell"))
+            text = f"{o['reason']}: contact the owner before digging" if o.get("reason") else note
+            row.append(Cell([Run(text)]))
         rows.append(row)
     w = FRAME_W
     widths = {(True, True, False): [0.32, 0.38, 0.08, 0.22], (False, True, False): [0.34, 0.4, 0.26],
               (False, False, True): [0.32, 0.36, 0.32]}[(assets, response, bool(note))]
-    return _grid_table(rows, [x * w for x in widths])
+    return GridTable(head, [x * w for x in widths], rows)
 
 
-def _works_table(works) -> Table:
+def _works_table(works) -> GridTable:
     head = ["Works", "Promoter", "Dates", "Description", "Status"]
-    rows = [[P(h, "head") for h in head]]
+    rows = []
     for r in works.itertuples(index=False):
         get = lambda k: getattr(r, k, None)  # noqa: E731
-        rows.append([P(f"<b>{pdf_text(get('reference'))}</b>", "cell"),
-                     P(pdf_text(get("promoter")), "cell"),
-                     P(f"{pdf_text(get('start_date'))} – {pdf_text(get('end_date'))}", "cell"),
-                     P(pdf_text(get("description")), "cell"), P(pdf_text(get("status")), "cell")])
+        rows.append([Cell([Run(plain_text(get("reference")), True)]),
+                     Cell([Run(plain_text(get("promoter")))]),
+                     Cell([Run(f"{plain_text(get('start_date'))} – {plain_text(get('end_date'))}")]),
+                     Cell([Run(plain_text(get("description")))]),
+                     Cell([Run(plain_text(get("status")))])])
     w = FRAME_W
-    return _grid_table(rows, [x * w for x in (0.16, 0.18, 0.2, 0.34, 0.12)])
+    return GridTable(head, [x * w for x in (0.16, 0.18, 0.2, 0.34, 0.12)], rows)
 
 
-def _currency_table(cur: pd.DataFrame) -> Table:
-    rows = [[P(h, "head") for h in ("Owner", "Latest delivery", "Age")]]
-    extra = []
-    for i, r in enumerate(cur.itertuples(index=False), start=1):
+def _currency_table(cur: pd.DataFrame) -> GridTable:
+    rows = []
+    for r in cur.itertuples(index=False):
         if r.latest_delivery is None:
-            latest, age = "no delivery recorded", "—"
+            latest, age = Run("no delivery recorded", colour=GREY), Run("—")
         else:
-            latest, age = r.latest_delivery.strftime("%d %b %Y"), f"{int(r.age_days)} days"
-            if r.age_days > 365:
-                extra.append(("TEXTCOLOR", (2, i), (2, i), HexColor("#e65100")))
-                age += " (over a year old)"
-        rows.append([P(f"{pdf_text(r.name)} ({pdf_text(r.owner)})", "cell"), P(latest, "cell"),
-                     P(age, "cell")])
+            old = r.age_days > 365
+            latest = Run(r.latest_delivery.strftime("%d %b %Y"))
+            age = Run(f"{int(r.age_days)} days" + (" (over a year old)" if old else ""), old,
+                      "#e65100" if old else "#1d2733")
+        rows.append([Cell([Run(f"{r.name} ({r.owner})")]), Cell([latest]), Cell([age])])
     w = FRAME_W
-    return _grid_table(rows, [0.5 * w, 0.25 * w, 0.25 * w], extra=extra)
+    return GridTable(["Owner", "Latest delivery", "Age"], [0.5 * w, 0.25 * w, 0.25 * w], rows)
 
 
 def _story(c: NoticeContent, recipient: dict | None) -> list:

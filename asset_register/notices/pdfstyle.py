@@ -33,8 +33,8 @@ SEVERITY_COLOURS = {"strike": "#c62828", "danger": "#e65100", "caution": "#f9a82
 SEVERITY_TINTS = {"strike": "#fbe3e3", "danger": "#fde9d9", "caution": "#fdf5d3"}
 
 
-def pdf_text(value, empty: str = "—") -> str:
-    """Plain text safe for a Paragraph: escaped markup, only characters the base fonts have."""
+def plain_text(value, empty: str = "—") -> str:
+    """Text the PDF base fonts can show: accents kept (cp1252), others transliterated or '?'."""
     if value is None or (isinstance(value, float) and value != value):
         return empty
     try:
@@ -59,8 +59,12 @@ def pdf_text(value, empty: str = "—") -> str:
                 base = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
                 out.append(base or "?")
         text = "".join(out)
-    text = "".join(ch if ch.isprintable() or ch == "\n" else " " for ch in text)
-    return escape(text).replace("\n", "<br/>")
+    return "".join(ch if ch.isprintable() or ch == "\n" else " " for ch in text)
+
+
+def pdf_text(value, empty: str = "—") -> str:
+    """``plain_text`` escaped for Paragraph markup."""
+    return escape(plain_text(value, empty)).replace("\n", "<br/>")
 
 
 def styles() -> dict[str, ParagraphStyle]:
@@ -160,7 +164,5 @@ class PageFurniture:
 
 
 def _plain(text: str) -> str:
-    """Text for canvas.drawString (no markup): base-font characters only."""
-    from html import unescape
-
-    return unescape(pdf_text(text, "")).replace("<br/>", " ")
+    """Text for canvas.drawString (no markup) on one line."""
+    return plain_text(text, "").replace("\n", " ")

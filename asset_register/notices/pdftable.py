@@ -1,0 +1,165 @@
+"""A fast, page-splitting table flowable for notice PDFs.
+
+reportlab's ``Table`` of ``Paragraph`` cells parses markup and measures every
+cell several times; a 200-conflict notice took seconds. Here each cell is a few
+plain text runs (each starting a new line, with its own font and colour),
+wrapped once with the font metrics, drawn with ``drawString``. The header row
+is repeated on every page the table continues on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib.colors import HexColor
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable
+
+from .pdfstyle import INK, RULE, plain_text
+
+PAD_X, PAD_Y = 3.0, 2.4
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run of text in a cell: starts a new line, wraps within the column."""
+
+    text: str
+    bold: bool = False
+    colour: str = "#1d2733"
+    italic: bool = False
+
+    @property
+    def font(self) -> str:
+        if self.bold:
+            return "Helvetica-BoldOblique" if self.italic else "Helvetica-Bold"
+        return "Helvetica-Oblique" if self.italic else "Helvetica"
+
+
+@dataclass
+class Cell:
+    runs: list[Run]
+    swatch: str | None = None  # a small colour square before the first line
+    background: str | None = None
+
+
+def wrap_text(text: str, font: str, size: float, width: float) -> list[str]:
+    """Greedy word wrap; words wider than the column are broken between characters."""
+    lines: list[str] = []
+    for para in text.split("\n"):
+        words, line = para.split(" "), ""
+        for word in words:
+            trial = f"{line} {word}" if line else word
+            if stringWidth(trial, font, size) <= width:
+                line = trial
+                continue
+            if line:
+                lines.append(line)
+            while stringWidth(word, font, size) > width and len(word) > 1:
+                cut = len(word)
+                while cut > 1 and stringWidth(word[:cut], font, size) > width:
+                    cut -= 1
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        lines.append(line)
+    return lines
+
+
+class GridTable(Flowable):
+    """Rows of ``Cell`` under a dark header; splits across pages repeating the header."""
+
+    def __init__(self, headers: list[str], widths: list[float], rows: list[list[Cell]], *,
+                 size: float = 6.9, bars: list[str | None] | None = None, _layout=None):
+        super().__init__()
+        self.headers, self.widths, self.rows = headers, widths, rows
+        self.size, self.leading = size, size * 1.22
+        self.bars = bars or [None] * len(rows)
+        self.width = sum(widths)
+        self._layout = _layout  # (header lines, [row lines], [row heights]) once computed
+
+    # -- layout ---------------------------------------------------------------------
+    def _cell_lines(self, cell: Cell, width: float) -> list[tuple[str, Run]]:
+        inner = width - 2 * PAD_X - (7 if cell.swatch else 0)
+        out = []
+        for run in cell.runs:
+            text = plain_text(run.text)
+            out += [(line, run) for line in wrap_text(text, run.font, self.size, inner)]
+        return out
+
+    def _compute(self):
+        if self._layout is None:
+            head = [wrap_text(plain_text(h), "Helvetica-Bold", self.size, w - 2 * PAD_X)
+                    for h, w in zip(self.headers, self.widths, strict=True)]
+            lines = [[self._cell_lines(c, w) for c, w in zip(row, self.widths, strict=True)]
+                     for row in self.rows]
+            heights = [max(1, *(len(c) for c in row)) * self.leading + 2 * PAD_Y
+                       for row in lines]
+            head_h = max(len(h) for h in head) * self.leading + 2 * PAD_Y
+            self._layout = (head, head_h, lines, heights)
+        return self._layout
+
+    def wrap(self, aw, ah):
+        _, head_h, _, heights = self._compute()
+        self.height = head_h + sum(heights)
+        return self.width, self.height
+
+    def split(self, aw, ah):
+        head, head_h, lines, heights = self._compute()
+        used, k = head_h, 0
+        while k < len(heights) and used + heights[k] <= ah:
+            used += heights[k]
+            k += 1
+        if k == 0 or k == len(heights):
+            return [] if k == 0 else [self]
+        parts = []
+        for sl in (slice(0, k), slice(k, None)):
+            part = GridTable(self.headers, self.widths, self.rows[sl], size=self.size,
+                             bars=self.bars[sl], _layout=(head, head_h, lines[sl], heights[sl]))
+            parts.append(part)
+        return parts
+
+    # -- drawing ----------------------------------------------------------------------
+    def draw(self):
+        canv = self.canv
+        head, head_h, lines, heights = self._compute()
+        y = self.height
+        canv.setFillColor(INK)
+        canv.rect(0, y - head_h, self.width, head_h, stroke=0, fill=1)
+        canv.setFillColor(HexColor("#ffffff"))
+        canv.setFont("Helvetica-Bold", self.size)
+        x = 0.0
+        for text_lines, w in zip(head, self.widths, strict=True):
+            for i, line in enumerate(text_lines):
+                canv.drawString(x + PAD_X, y - PAD_Y - self.size - i * self.leading, line)
+            x += w
+        y -= head_h
+        canv.setLineWidth(0.3)
+        for row, row_lines, h, bar in zip(self.rows, lines, heights, self.bars, strict=True):
+            x = 0.0
+            for cell, w in zip(row, self.widths, strict=True):
+                if cell.background:
+                    canv.setFillColor(HexColor(cell.background))
+                    canv.rect(x, y - h, w, h, stroke=0, fill=1)
+                x += w
+            if bar:
+                canv.setFillColor(HexColor(bar))
+                canv.rect(0, y - h, 2.4, h, stroke=0, fill=1)
+            x = 0.0
+            for cell, cell_lines, w in zip(row, row_lines, self.widths, strict=True):
+                tx = x + PAD_X
+                if cell.swatch:
+                    canv.setFillColor(HexColor(cell.swatch))
+                    canv.rect(tx, y - PAD_Y - self.size + 0.4, 5, 5, stroke=0, fill=1)
+                    tx += 7
+                font = None
+                for i, (text, run) in enumerate(cell_lines):
+                    if font != (run.font, run.colour):
+                        canv.setFont(run.font, self.size)
+                        canv.setFillColor(HexColor(run.colour))
+                        font = (run.font, run.colour)
+                    canv.drawString(tx, y - PAD_Y - self.size - i * self.leading + 0.8, text)
+                x += w
+            y -= h
+            canv.setStrokeColor(RULE)
+            canv.line(0, y, self.width, y)
