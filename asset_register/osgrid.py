@@ -34,7 +34,7 @@ def grid_letters(easting: float, northing: float) -> str:
     e100, n100 = int(easting // 100_000), int(northing // 100_000)
     # 500 km square: columns/rows counted from the letter grid's top-left.
     col500 = e100 // 5 + _FALSE_E500
-    row500 = 4 - (n100 // 5 + _FALSE_N500) + 0
+    row500 = 4 - (n100 // 5 + _FALSE_N500)
     first = _letter(col500, row500)
     second = _letter(e100 % 5, 4 - n100 % 5)
     return first + second
@@ -59,7 +59,7 @@ def grid_reference(easting: float, northing: float, digits: int = 10) -> str:
 def parse_grid_reference(ref: str) -> tuple[float, float]:
     """The south-west corner (easting, northing) of the square a grid reference names."""
     text = "".join(ref.split()).upper()
-    if len(text) < 2 or len(text) % 2 or not text[2:].isdigit() or len(text) > 12:
+    if len(text) < 2 or len(text) % 2 or (text[2:] and not text[2:].isdigit()) or len(text) > 12:
         raise ValidationError(
             f"grid reference {ref!r} is not like 'TQ 30123 80456' (two letters, then an even "
             "number of digits, up to 10)"

@@ -26,7 +26,7 @@ def _issue_many(path: str, n: int, queue) -> None:
 
 def test_references_are_unique_when_processes_issue_at_once(register):
     register.close()  # let the workers have the file to themselves
-    ctx = mp.get_context("spawn")
+    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     queue = ctx.Queue()
     workers = [ctx.Process(target=_issue_many, args=(str(register.path), 15, queue))
                for _ in range(4)]
