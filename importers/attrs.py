@@ -84,7 +84,8 @@ def attrs_json(table: pa.Table, rows: np.ndarray | None = None) -> pd.Series:
         table = table.take(pa.array(np.asarray(rows, dtype=np.int64)))
     n = table.num_rows
     if table.num_columns == 0:
-        return pd.Series(np.full(n, "{}", dtype=object), dtype="string")
+        return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(
+            [pa.repeat(pa.scalar("{}", pa.string()), n)], type=pa.string())))
     pieces: list = []
     literal = ""  # text between two columns' values, quotes of bare strings folded in
     for i, name in enumerate(table.column_names):
@@ -96,4 +97,4 @@ def attrs_json(table: pa.Table, rows: np.ndarray | None = None) -> pd.Series:
         literal = '"' if bare else ""
     pieces.append(literal + "}")
     joined = pc.binary_join_element_wise(*pieces, "")
-    return pd.Series(joined.to_pandas(), dtype="string")
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([joined], type=pa.string())))

@@ -51,8 +51,41 @@ class Mapped:
     warnings: list[str] = field(default_factory=list)
 
 
-def _per_unique(arr: pa.ChunkedArray | pa.Array, fn) -> tuple[np.ndarray, np.ndarray]:
-    """Apply fn(value) -> (result, problem) to each distinct value; spread to rows."""
+@dataclass
+class Spread:
+    """Per-distinct-value results and, per row, which distinct value it holds."""
+
+    results: list
+    problems: list
+    index: np.ndarray
+
+    def problem_rows(self) -> np.ndarray:
+        """Problem text per row (None where fine)."""
+        return np.asarray(self.problems, dtype=object)[self.index]
+
+    def any_problem(self) -> bool:
+        return any(p is not None for p in self.problems)
+
+    def column(self, dtype: str) -> pd.Series:
+        """The mapped values as one canonical column (Arrow strings, floats or bools)."""
+        if dtype == "string":
+            arr = pa.array([None if v is None else str(v) for v in self.results], pa.string())
+            return _strings(arr.take(pa.array(self.index)))
+        if dtype == "bool":
+            return pd.Series(np.array([bool(v) for v in self.results], dtype=bool)[self.index])
+        vals = np.array([np.nan if v is None else float(v) for v in self.results], dtype=float)
+        return pd.Series(vals[self.index])
+
+
+def _strings(arr: pa.Array | pa.ChunkedArray) -> pd.Series:
+    """An Arrow string array as a pandas 'string' Series, without going through Python objects."""
+    if isinstance(arr, pa.Array):
+        arr = pa.chunked_array([arr], type=pa.string())
+    return pd.Series(pd.arrays.ArrowStringArray(arr))
+
+
+def _per_unique(arr: pa.ChunkedArray | pa.Array, fn) -> Spread:
+    """Apply fn(value) -> (result, problem) once per distinct value."""
     arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
     if pa.types.is_dictionary(arr.type):
         arr = arr.cast(arr.type.value_type)
@@ -60,9 +93,7 @@ def _per_unique(arr: pa.ChunkedArray | pa.Array, fn) -> tuple[np.ndarray, np.nda
     uniques = enc.dictionary.to_pylist() + [None]
     results, problems = zip(*(fn(v) for v in uniques), strict=True)
     idx = enc.indices.fill_null(len(uniques) - 1).to_numpy(zero_copy_only=False)
-    res = np.empty(len(results), dtype=object)
-    res[:] = list(results)
-    return res[idx], np.asarray(problems, dtype=object)[idx]
+    return Spread(list(results), list(problems), idx)
 
 
 def _pressure_tier(bar: float) -> str:
@@ -179,6 +210,27 @@ def _generated_ids(owner: str, layer: str, geoms: np.ndarray, attrs: pd.Series) 
     return np.char.add(f"{owner}:{layer}/", np.char.mod("%016x", h)).astype(object)
 
 
+def _ids(table, idx, prof, owner, layer, geometry, attrs, warnings) -> pa.Array:
+    """asset_id per row: ``<owner>:<source id>`` (or ``<owner>:<layer>/<id>``), else generated."""
+    if "asset_id" not in prof.fields:
+        return pa.array(_generated_ids(owner, layer, geometry, attrs), pa.string())
+    rule = prof.fields["asset_id"]
+    raw = table.column(rule.source).take(idx).cast(pa.string()).combine_chunks()
+    raw = pc.utf8_trim_whitespace(raw)
+    prefix = f"{owner}:{layer}/" if prof.id_scope == "layer" else f"{owner}:"
+    ids = pc.binary_join_element_wise(prefix, raw, "")
+    empty = pc.or_kleene(pc.is_null(raw), pc.equal(raw, "")).fill_null(True)
+    empty_np = empty.to_numpy(zero_copy_only=False)
+    if empty_np.any():
+        gen = _generated_ids(owner, layer, geometry[empty_np], attrs[empty_np])
+        filled = ids.to_numpy(zero_copy_only=False).astype(object)
+        filled[empty_np] = gen
+        ids = pa.array(filled, pa.string())
+        warnings.append(f"asset_id (from {rule.source!r}): {int(empty_np.sum())} rows had no id; "
+                        "ids generated from their content")
+    return ids
+
+
 def map_layer(
     table: pa.Table,
     src: np.ndarray,
@@ -201,76 +253,78 @@ def map_layer(
             f"its fields are {table.column_names}"
         )
     idx = pa.array(np.asarray(src, dtype=np.int64))
-    data: dict[str, object] = {}
+    data: dict[str, pd.Series] = {}
     reject = np.full(n, None, dtype=object)
     warnings: list[str] = []
     constants = dict(prof.constants)
+    fields = dict(prof.fields)
     if utility:
         constants["utility"] = utility
-        prof.fields.pop("utility", None)
-    for name, rule in prof.fields.items():
+        fields.pop("utility", None)
+    for name, rule in fields.items():
         if name == "asset_id":
             continue
-        values, problems = _per_unique(table.column(rule.source).take(idx), _value_fn(name, rule))
-        bad = pd.notna(problems)
+        spread = _per_unique(table.column(rule.source).take(idx), _value_fn(name, rule))
         fallback = constants.get(name)
         if fallback is not None:
-            values = np.where(pd.isna(values), fallback, values)
+            spread.results = [fallback if v is None else v for v in spread.results]
+        data[name] = spread.column(ASSET_COLUMNS[name])
+        if not spread.any_problem():
+            continue
+        problems = spread.problem_rows()
+        unresolved = pd.notna(problems) & data[name].isna().to_numpy()
         required = name in REQUIRED_ENUMS
-        if bad.any() and (rule.unmatched == "reject" or (required and fallback is None)):
-            rows = bad & pd.isna(values)
-            reject[rows & pd.isna(reject)] = [f"{name}: {p}" for p in problems[rows & pd.isna(reject)]]
-            msg = _summarise(name, rule, np.where(rows, problems, None), "rejected")
+        if rule.unmatched == "reject" or (required and unresolved.any()):
+            rows = unresolved & pd.isna(reject)
+            reject[rows] = [f"{name}: {p}" for p in problems[rows]]
+            msg = _summarise(name, rule, np.where(unresolved, problems, None), "rejected")
         else:
-            msg = _summarise(name, rule, problems, "set to unknown" if name in ENUM_COLUMNS or
-                             name in NUMERIC or name == "captured_on" else "noted")
+            msg = _summarise(name, rule, problems, "noted" if name == "material" or
+                             name not in ENUM_COLUMNS and name not in NUMERIC and
+                             name != "captured_on" else "set to unknown")
         if msg:
             warnings.append(msg)
-        data[name] = values
     for name, value in constants.items():
         if name not in data and name != "owner":
-            data[name] = np.full(n, value, dtype=object)
+            col = pd.Series(np.full(n, value)) if ASSET_COLUMNS[name] != "string" else \
+                _strings(pa.repeat(pa.scalar(str(value), pa.string()), n))
+            data[name] = col
     for name in REQUIRED_ENUMS:
         if name not in data:
             raise ProfileError(
                 f"profile {prof.name!r} gives no {name} for layer {layer!r}: add a constant "
                 f"([constants] {name} = \"…\") or a field rule, or pass --{name.replace('_', '-')}"
             )
-        none = pd.isna(data[name]) & pd.isna(reject)
+        none = data[name].isna().to_numpy() & pd.isna(reject)
         reject[none] = f"no {name}: the source value is empty and the profile has no default"
     attrs = attrs_json(table, src)
-    if "asset_id" in prof.fields:
-        rule = prof.fields["asset_id"]
-        raw = table.column(rule.source).take(idx).cast(pa.string())
-        ids = raw.to_numpy(zero_copy_only=False)
-        empty = pd.isna(ids) | (pd.Series(ids, dtype=object).astype(str).str.strip() == "").to_numpy()
-        prefix = f"{owner}:{layer}/" if prof.id_scope == "layer" else f"{owner}:"
-        ids = np.where(empty, None, np.char.add(prefix, ids.astype(str)).astype(object))
-        if empty.any():
-            gen = _generated_ids(owner, layer, geometry[empty], attrs[empty])
-            ids[empty] = gen
-            warnings.append(f"asset_id (from {rule.source!r}): {int(empty.sum())} rows had no id; "
-                            "ids generated from their content")
-    else:
-        ids = _generated_ids(owner, layer, geometry, attrs)
-    ids = np.char.add(ids.astype(str), suffix.astype(str)).astype(object)
+    ids = _ids(table, idx, prof, owner, layer, geometry, attrs, warnings)
+    if (suffix != "").any():
+        ids = pc.binary_join_element_wise(ids, pa.array(suffix.astype(str), pa.string()), "")
+    id_series = _strings(ids)
     ok = pd.isna(reject)
-    dup = pd.Series(ids).where(ok).duplicated(keep="first").to_numpy() & ok
+    dup = id_series.where(ok).duplicated(keep="first").to_numpy() & ok
     if dup.any():
-        first = pd.Series(np.arange(n)).where(ok).groupby(ids).transform("min").to_numpy()
+        first = pd.Series(np.arange(n)).groupby(id_series.to_numpy(dtype=object)).transform("min")
+        first = first.to_numpy()
+        names = id_series.to_numpy(dtype=object)
         reject[dup] = [f"duplicate asset id {i!r} (also on source row {int(src[int(f)]) + 1})"
-                       for i, f in zip(ids[dup], first[dup], strict=True)]
+                       for i, f in zip(names[dup], first[dup], strict=True)]
         warnings.append(f"asset_id: {int(dup.sum())} rows repeat an id already used in this "
                         "delivery; the first is imported, the others rejected")
     ok = pd.isna(reject)
-    frame = {"asset_id": ids[ok], "owner": np.full(int(ok.sum()), owner, dtype=object)}
-    for name, dtype in ASSET_COLUMNS.items():
-        if name in ("asset_id", "owner", "attrs"):
-            continue
+    everything = bool(ok.all())
+
+    def kept(series: pd.Series) -> pd.Series:
+        return series if everything else series[ok].reset_index(drop=True)
+
+    frame = {"asset_id": kept(id_series),
+             "owner": _strings(pa.repeat(pa.scalar(owner, pa.string()), int(ok.sum())))}
+    for name in ASSET_COLUMNS:
         if name in data:
-            col = pd.Series(data[name][ok])
-            frame[name] = col.astype(dtype) if dtype != "bool" else col.fillna(False).astype(bool)
-    frame["attrs"] = attrs.to_numpy()[ok]
-    assets = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry[ok], crs=crs), crs=crs)
+            frame[name] = kept(data[name])
+    frame["attrs"] = kept(attrs)
+    geoms = geometry if everything else geometry[ok]
+    assets = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=crs), crs=crs)
     pos = np.flatnonzero(~ok)
     return Mapped(assets=assets, reject_pos=pos, reject_reasons=reject[pos], warnings=warnings)

@@ -164,8 +164,14 @@ def _zip_target(path: Path) -> str:
     members = _check_zip(path)
     lower = [m.lower() for m in members]
     base = f"/vsizip/{path}"
-    if any(m.endswith(".shp") for m in lower):
-        return base  # a folder of one or many shapefiles: GDAL lists each as a layer
+    shp_dirs = sorted({str(PurePosixPath(m).parent) for m in members if m.lower().endswith(".shp")})
+    if len(shp_dirs) == 1:  # one folder of one or many shapefiles: GDAL lists each as a layer
+        return base if shp_dirs[0] == "." else f"{base}/{shp_dirs[0]}"
+    if len(shp_dirs) > 1:
+        raise ImportError_(
+            f"{path} holds shapefiles in several folders ({', '.join(shp_dirs[:4])}): unzip it "
+            "and import each folder"
+        )
     gdbs = sorted({m[: m.lower().index(".gdb/") + 4] for m in members if ".gdb/" in m.lower()})
     if len(gdbs) == 1:
         return f"{base}/{gdbs[0]}"

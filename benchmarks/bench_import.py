@@ -1,0 +1,126 @@
+"""Import benchmark: 1,000,000 line features in a GeoPackage in EPSG:4326 → a new register.
+
+Prints the full import (read, reproject to EPSG:27700, validate, map, write, index)
+in seconds and features/s with each stage's share, and in the same run GDAL's own
+``ogr2ogr -t_srs EPSG:27700`` copy of the same file as the peer.
+Targets: ≤ 20 s and ≤ 2× ogr2ogr.
+
+    .venv/bin/python benchmarks/bench_import.py [--n 1000000]
+
+The source file is cached in benchmarks/out/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pyogrio
+import shapely
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from asset_register.store import create_register  # noqa: E402
+from importers import ImportJob  # noqa: E402
+from importers.profiles import FieldRule, Profile  # noqa: E402
+
+OUT = ROOT / "benchmarks" / "out"
+
+
+def make_source(n: int) -> Path:
+    """n three-vertex lines around London in lon/lat, with owner-style attributes (cached)."""
+    path = OUT / f"import_lines_{n}.gpkg"
+    if path.exists():
+        return path
+    OUT.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(42)
+    x0 = rng.uniform(-0.5, 0.3, n)
+    y0 = rng.uniform(51.3, 51.7, n)
+    steps = rng.normal(0, 0.0004, size=(n, 2, 2))
+    xs = np.column_stack([x0, x0 + steps[:, 0, 0], x0 + steps[:, 0, 0] + steps[:, 1, 0]])
+    ys = np.column_stack([y0, y0 + steps[:, 0, 1], y0 + steps[:, 0, 1] + steps[:, 1, 1]])
+    lines = shapely.linestrings(np.stack([xs, ys], axis=2))
+    frame = gpd.GeoDataFrame({
+        "ASSET_REF": np.char.mod("WM%08d", np.arange(n)),
+        "MATERIAL": rng.choice(["DI", "PVC", "CI", "MDPE", "AC"], n),
+        "DIAMETER": rng.choice([80, 100, 150, 225, 300], n).astype(np.int32),
+        "DEPTH": rng.uniform(0.6, 1.5, n).round(2),
+        "STATUS": rng.choice(["Live", "Abandoned"], n, p=[0.95, 0.05]),
+        "INSTALLED": rng.choice(["1965-04-01", "1990-11-20", "2012-06-30"], n),
+    }, geometry=lines, crs="EPSG:4326")
+    tmp = path.with_suffix(".tmp.gpkg")
+    pyogrio.write_dataframe(frame, tmp, layer="mains", driver="GPKG", use_arrow=True)
+    tmp.rename(path)
+    return path
+
+
+PROFILE = Profile(
+    name="benchmark water mains",
+    constants={"utility": "water", "asset_class": "pipe", "depth_source": "recorded"},
+    fields={
+        "asset_id": FieldRule(source="ASSET_REF"),
+        "material": FieldRule(source="MATERIAL", values={"MDPE": "PE", "AC": "asbestos cement"}),
+        "diameter_mm": FieldRule(source="DIAMETER", unit="mm"),
+        "depth_m": FieldRule(source="DEPTH"),
+        "status": FieldRule(source="STATUS", values={"Live": "in_service", "Abandoned": "abandoned"}),
+        "captured_on": FieldRule(source="INSTALLED"),
+    },
+)
+
+
+def run_import(src: Path, n: int) -> float:
+    reg = OUT / "bench_import_register.gpkg"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(reg) + suffix).unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    with create_register(reg) as store:
+        (report,) = ImportJob(store, src, owner="BENCH", profile=PROFILE).run()
+        assert report.imported == n, report
+    seconds = time.perf_counter() - t0
+    stages = ", ".join(f"{k} {v:.2f} s" for k, v in report.timings.items())
+    print(f"full import: {seconds:.2f} s, {n / seconds:,.0f} features/s ({stages})")
+    print(f"  transformation: {report.transformation} (±{report.accuracy_m:g} m)")
+    return seconds
+
+
+def run_ogr2ogr(src: Path, n: int) -> float | None:
+    exe = shutil.which("ogr2ogr")
+    if exe is None:
+        print("ogr2ogr: not installed (apt-get install gdal-bin) — peer not measured")
+        return None
+    dst = OUT / "bench_ogr2ogr.gpkg"
+    dst.unlink(missing_ok=True)
+    version = subprocess.run([exe, "--version"], capture_output=True, text=True).stdout.strip()
+    t0 = time.perf_counter()
+    subprocess.run([exe, "-f", "GPKG", "-t_srs", "EPSG:27700", str(dst), str(src)], check=True)
+    seconds = time.perf_counter() - t0
+    print(f"ogr2ogr -t_srs EPSG:27700 ({version}): {seconds:.2f} s, {n / seconds:,.0f} features/s")
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--no-peer", action="store_true", help="skip ogr2ogr")
+    args = parser.parse_args()
+    t = time.perf_counter()
+    src = make_source(args.n)
+    print(f"source: {src.name} ({args.n:,} lines, EPSG:4326, {src.stat().st_size / 1e6:.0f} MB; "
+          f"ready in {time.perf_counter() - t:.1f} s)")
+    ours = run_import(src, args.n)
+    peer = None if args.no_peer else run_ogr2ogr(src, args.n)
+    verdict = f"target ≤ 20 s: {'met' if ours <= 20 else 'NOT met'}"
+    if peer:
+        verdict += f"; ratio to ogr2ogr {ours / peer:.2f}× (target ≤ 2×: {'met' if ours <= 2 * peer else 'NOT met'})"
+    print(verdict)
+
+
+if __name__ == "__main__":
+    main()

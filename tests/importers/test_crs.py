@@ -1,0 +1,136 @@
+"""CRS handling: missing CRS, each classic mistake explained, transformations and their accuracy."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pyogrio
+import pytest
+import shapely
+
+from asset_register.errors import CRSError
+from importers import ImportJob
+from importers.crs import check_coordinates, parse_crs, plan_transform, reproject
+
+from .conftest import canonical_lines, gas_profile
+
+BNG = parse_crs("EPSG:27700")
+TOWN = (530000.0, 180000.0, 531600.0, 181200.0)
+
+
+def _write(frame, path, crs):
+    frame = frame.set_crs(crs, allow_override=True) if crs else frame.set_crs(None, allow_override=True)
+    pyogrio.write_dataframe(frame, path, driver="GPKG", layer="mains")
+    return path
+
+
+def _import(register, path, **kw):
+    return ImportJob(register, path, owner="GAS", profile=gas_profile(), **kw).run()[0]
+
+
+def test_a_layer_without_crs_is_refused_unless_stated(tmp_path, register):
+    path = _write(canonical_lines(), tmp_path / "nocrs.gpkg", None)
+    with pytest.raises(CRSError, match="no coordinate reference system.*--assume-crs"):
+        _import(register, path)
+    assert register.asset_count() == 0
+    report = _import(register, path, assume_crs="EPSG:27700")
+    assert report.imported == 12 and any("no CRS" in w for w in report.warnings)
+
+
+def test_lonlat_labelled_as_projected_is_explained(tmp_path, register):
+    lonlat = canonical_lines().to_crs("EPSG:4326")
+    path = _write(lonlat, tmp_path / "degrees_as_bng.gpkg", "EPSG:27700")
+    with pytest.raises(CRSError, match="look like longitude/latitude degrees.*EPSG:4326"):
+        _import(register, path)
+    assert register.asset_count() == 0
+    # the user states the right CRS: imported where it belongs
+    report = _import(register, path, assume_crs="EPSG:4326")
+    got = register.read_assets().sort_values("asset_id")
+    d = shapely.hausdorff_distance(got.geometry.array, canonical_lines().geometry.array)
+    assert report.imported == 12 and d.max() < 0.05
+
+
+def test_swapped_lat_lon_is_explained(tmp_path, register):
+    lonlat = canonical_lines().to_crs("EPSG:4326")
+    swapped = lonlat.set_geometry(shapely.transform(lonlat.geometry.array, lambda c: c[:, ::-1]))
+    path = _write(swapped, tmp_path / "latlon.gpkg", "EPSG:4326")
+    with pytest.raises(CRSError, match="axes swapped.*latitude before longitude"):
+        _import(register, path)
+
+
+def test_swapped_eastings_northings_are_caught_against_the_registers_data(tmp_path, register):
+    _import(register, _write(canonical_lines(), tmp_path / "ok.gpkg", "EPSG:27700"))
+    lines = canonical_lines()
+    swapped = lines.set_geometry(shapely.transform(lines.geometry.array, lambda c: c[:, ::-1]))
+    swapped["PIPE_ID"] = "S" + swapped["PIPE_ID"]
+    with pytest.raises(CRSError, match="axes swapped"):
+        _import(register, _write(swapped, tmp_path / "swapped.gpkg", "EPSG:27700"))
+    assert register.asset_count() == 12
+
+
+def test_wrong_national_grid_names_the_grid_that_fits(tmp_path, register):
+    path = _write(canonical_lines(), tmp_path / "bng_as_itm.gpkg", "EPSG:2157")  # Irish grid label
+    with pytest.raises(CRSError, match=r"They fit EPSG:27700 \(OSGB36 / British National Grid\).*wrong grid"):
+        _import(register, path)
+
+
+def test_projected_coordinates_labelled_as_wgs84_are_explained():
+    xy = np.array([[530500.0, 180500.0], [531000.0, 181000.0]])
+    with pytest.raises(CRSError, match="EPSG:27700"):
+        check_coordinates(parse_crs("EPSG:4326"), xy, BNG)
+
+
+def test_far_from_the_register_only_warns_when_nothing_explains_it():
+    xy = np.array([[430500.0, 380500.0], [431000.0, 381000.0]])  # valid BNG, 200 km away
+    warns = check_coordinates(BNG, xy, BNG, TOWN)
+    assert len(warns) == 1 and "km from the register's other data" in warns[0]
+
+
+def test_wgs84_to_bng_carries_the_accuracy_of_the_operation_used():
+    plan = plan_transform(parse_crs("EPSG:4326"), BNG, (-0.2, 51.4, 0.0, 51.6))
+    assert "OSGB36 to WGS 84" in plan.description
+    assert plan.accuracy_m > 0
+    if plan.accuracy_m == 2.0:  # OSTN15 grid not installed: the Helmert fallback, and it says so
+        assert any("OSTN15" in n and "not installed" in n for n in plan.notes)
+
+
+def test_etrs89_utm_goes_through_wgs84_rather_than_a_ballpark_shift():
+    plan = plan_transform(parse_crs("EPSG:25830"), BNG, (-0.2, 51.4, 0.0, 51.6))
+    assert "ballpark" not in plan.description.lower()
+    assert plan.accuracy_m < 10
+
+
+def test_ballpark_only_is_recorded_with_a_conservative_accuracy():
+    plan = plan_transform(parse_crs("EPSG:4230"), BNG)  # ED50: no direct real transformation here
+    if "ballpark" in plan.description.lower():
+        assert plan.accuracy_m >= 100
+
+
+def test_same_crs_is_no_transformation():
+    plan = plan_transform(BNG, parse_crs("EPSG:27700"))
+    assert plan.is_noop and plan.accuracy_m == 0.0
+
+
+def test_known_point_lands_where_ordnance_survey_puts_it(tmp_path, register):
+    # Ordnance Survey's worked projection example ("A guide to coordinate systems in Great
+    # Britain", Caister water tower): OSGB36 52°39'27.2531"N 1°43'04.5177"E is National
+    # Grid E 651409.903, N 313177.270. A pure projection: exact to the millimetre.
+    lat = 52 + 39 / 60 + 27.2531 / 3600
+    lon = 1 + 43 / 60 + 4.5177 / 3600
+    pt = gpd.GeoDataFrame({"PIPE_ID": ["T1"], "DIAM_IN": [1], "MATERIAL": ["PE"], "PRESSURE": ["LP"],
+                           "COVER_FT": [1.0]}, geometry=[shapely.Point(lon, lat)], crs="EPSG:4277")
+    pyogrio.write_dataframe(pt, tmp_path / "tower.gpkg", driver="GPKG")
+    report = _import(register, tmp_path / "tower.gpkg")
+    got = register.read_assets().geometry.iloc[0]
+    assert np.hypot(got.x - 651409.903, got.y - 313177.270) < 0.002
+    assert report.accuracy_m == 0.0  # a conversion, no datum change
+
+
+def test_reprojection_keeps_z_and_flags_untransformable_rows():
+    plan = plan_transform(parse_crs("EPSG:4326"), BNG)
+    geoms = np.array([shapely.Point(-0.1, 51.5, 12.5), shapely.LineString([(-0.1, 51.5), (-0.09, 51.51)]),
+                      shapely.Point(-0.1, 95.0)], dtype=object)
+    out, failed = reproject(geoms, plan)
+    assert shapely.has_z(out[0]) and out[0].z == 12.5
+    assert not shapely.has_z(out[1])
+    assert list(failed) == [False, False, True]

@@ -1,0 +1,153 @@
+"""One canonical source written in every format owners deliver, imported, compared with the source."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pyogrio
+import pytest
+import shapely
+
+from importers import ImportJob, inspect
+from importers.sources import open_source
+
+from .conftest import N_LINES, canonical_lines, gas_profile
+
+
+def _shp(frame, d: Path) -> Path:
+    pyogrio.write_dataframe(frame, d / "mains.shp", driver="ESRI Shapefile")
+    return d / "mains.shp"
+
+
+def _zip(frame, d: Path) -> Path:
+    folder = d / "shp"
+    folder.mkdir()
+    _shp(frame, folder)
+    with zipfile.ZipFile(d / "mains.zip", "w") as zf:
+        for f in sorted(folder.iterdir()):
+            zf.write(f, f"export/{f.name}")
+    return d / "mains.zip"
+
+
+def _csv_wkt(frame, d: Path) -> Path:
+    p = d / "mains.csv"
+    with open(p, "w", newline="") as fh:
+        w = csv.writer(fh)
+        cols = [c for c in frame.columns if c != "geometry"]
+        w.writerow(cols + ["WKT"])
+        for row, g in zip(frame[cols].itertuples(index=False), frame.geometry, strict=True):
+            w.writerow(list(row) + [g.wkt])
+    return p
+
+
+def _csv_xy(frame, d: Path) -> Path:
+    p = d / "chambers.csv"
+    start = shapely.get_coordinates(frame.geometry.array)[::3]  # first vertex of each line
+    with open(p, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["PIPE_ID", "DIAM_IN", "MATERIAL", "PRESSURE", "COVER_FT", "Easting", "Northing"])
+        for row, (x, y) in zip(frame.drop(columns="geometry").itertuples(index=False), start, strict=True):
+            w.writerow(list(row) + [repr(float(x)), repr(float(y))])
+    return p
+
+
+def _dxf(frame, d: Path) -> Path:
+    """CAD drawings carry geometry and a CAD layer name, nothing else."""
+    cad = frame[["geometry"]].assign(Layer="GAS-MAIN").set_crs(None, allow_override=True)
+    pyogrio.write_dataframe(cad, d / "mains.dxf", driver="DXF")
+    return d / "mains.dxf"
+
+
+def _gdal(driver: str, name: str, crs: str | None = "EPSG:27700", **kw):
+    def write(frame, d: Path) -> Path:
+        f = frame if crs is None else frame.to_crs(crs)
+        if crs is None:
+            f = f.set_crs(None, allow_override=True)
+        pyogrio.write_dataframe(f, d / name, driver=driver, **kw)
+        return d / name
+    return write
+
+
+# format -> (writer, CRS stated by the user or None, position tolerance in metres, ids kept)
+FORMATS = {
+    "gpkg": (_gdal("GPKG", "mains.gpkg", layer="mains"), None, 1e-6, True),
+    "shp": (_shp, None, 1e-6, True),
+    "zipped-shp": (_zip, None, 1e-6, True),
+    "geojson-wgs84": (_gdal("GeoJSON", "mains.geojson", "EPSG:4326"), None, 0.02, True),
+    "gml": (_gdal("GML", "mains.gml", layer="mains"), None, 1e-6, True),
+    "dxf": (_dxf, "EPSG:27700", 1e-6, False),
+    "csv-wkt": (_csv_wkt, "EPSG:27700", 1e-6, True),
+    "csv-xy": (_csv_xy, "EPSG:27700", 1e-6, True),
+    "kml-wgs84": (_gdal("KML", "mains.kml", "EPSG:4326"), None, 0.02, True),
+    "flatgeobuf": (_gdal("FlatGeobuf", "mains.fgb", layer="mains"), None, 1e-6, True),
+    "filegdb": (_gdal("OpenFileGDB", "mains.gdb", layer="mains"), None, 1e-6, True),
+    # MapInfo stores integer coordinates within the layer bounds: ~1 cm steps for BNG by default
+    "mapinfo-tab": (_gdal("MapInfo File", "mains.tab", layer="mains"), None, 0.02, True),
+}
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_every_format_imports_the_same_assets(fmt, tmp_path, register):
+    writer, assume, tol, ids_kept = FORMATS[fmt]
+    src = canonical_lines()
+    if fmt == "kml-wgs84":  # KML keeps a Name, not arbitrary ids: put the id there
+        src = src.rename(columns={"PIPE_ID": "Name"})
+    path = writer(src, tmp_path)
+    profile = gas_profile()
+    if fmt == "kml-wgs84":
+        profile.fields["asset_id"].source = "Name"
+    if fmt == "dxf":  # CAD keeps geometry and layer only
+        profile.fields = {}
+    (report,) = ImportJob(register, path, owner="GAS", profile=profile, assume_crs=assume).run()
+    assert report.status == "imported", report
+    assert report.rejected == 0 and report.imported == N_LINES
+    got = register.read_assets()
+    assert len(got) == N_LINES
+    expected = src.to_crs("EPSG:27700")
+    if fmt == "csv-xy":
+        pts = shapely.get_coordinates(expected.geometry.array)[::3]
+        expected = expected.set_geometry(shapely.points(pts))
+    if ids_kept:
+        key = "Name" if fmt == "kml-wgs84" else "PIPE_ID"
+        got = got.set_index(got["asset_id"].str.removeprefix("GAS:")).loc[expected[key]]
+        dist = shapely.hausdorff_distance(got.geometry.array, expected.geometry.array)
+        assert dist.max() <= tol, (fmt, dist.max())
+        if fmt not in ("kml-wgs84", "dxf"):
+            np.testing.assert_allclose(got["diameter_mm"], expected["DIAM_IN"] * 25.4)
+            np.testing.assert_allclose(got["depth_m"], expected["COVER_FT"] * 0.3048, rtol=1e-9)
+            assert list(got["material"]) == ["PE", "CI", "steel", "PE", "XX", "CI"] * 2
+            assert list(got["pressure"]) == list(expected["PRESSURE"])
+    else:  # no ids: every source line is matched by exactly one imported line
+        d = shapely.hausdorff_distance(np.asarray(got.geometry.array)[:, None],
+                                       np.asarray(expected.geometry.array)[None, :])
+        assert (d.min(axis=0) <= tol).all() and (d.min(axis=1) <= tol).all()
+    if fmt == "geojson-wgs84":
+        assert report.accuracy_m == pytest.approx(2.0)
+        assert set(register.read_assets(columns=["crs_accuracy_m"])["crs_accuracy_m"]) == {2.0}
+
+
+def test_gml_leaves_no_sidecar_next_to_the_users_file(tmp_path, register):
+    path = _gdal("GML", "mains.gml", layer="mains")(canonical_lines(), tmp_path)
+    (tmp_path / "mains.xsd").unlink()  # without a schema GDAL would normally write mains.gfs
+    before = sorted(p.name for p in tmp_path.iterdir())
+    info = inspect(path)
+    assert [layer.name for layer in info.layers] == ["mains"]
+    ImportJob(register, path, owner="GAS", profile=gas_profile()).run()
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_zip_with_many_shapefiles_lists_every_layer(tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    frame = canonical_lines()
+    pyogrio.write_dataframe(frame, folder / "mains.shp")
+    pyogrio.write_dataframe(frame.iloc[:3], folder / "services.shp")
+    archive = shutil.make_archive(str(tmp_path / "delivery"), "zip", folder)
+    src = open_source(archive)
+    assert sorted(src.layer_names()) == ["mains", "services"]
+    counts = {layer.name: layer.features for layer in inspect(archive).layers}
+    assert counts == {"mains": N_LINES, "services": 3}
