@@ -120,7 +120,6 @@ def csv_chunks(frame: pd.DataFrame, rows: int | None = None):
         yield min(n, start + rows), out.getvalue()
 
 
-def ewkb_hex(geoms, srid: int) -> np.ndarray:
-    """Hex EWKB (with SRID, Z kept) for an array of geometries: PostGIS parses it on COPY."""
-    with_srid = shapely.set_srid(np.asarray(geoms), srid)
-    return shapely.to_wkb(with_srid, hex=True, include_srid=True, output_dimension=3)
+def wkb_hex(geoms) -> np.ndarray:
+    """Hex WKB (Z kept) for an array of geometries: PostGIS parses it on COPY (SRID set in SQL)."""
+    return shapely.to_wkb(np.asarray(geoms), hex=True, output_dimension=3)

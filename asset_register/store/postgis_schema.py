@@ -35,7 +35,8 @@ def _migration_1(cur, srid: int) -> None:
         f"""
         CREATE TABLE assets (
           fid bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, {geom},
-          asset_id text NOT NULL, version integer NOT NULL DEFAULT 1, owner text NOT NULL,
+          asset_id text COLLATE "C" NOT NULL, version integer NOT NULL DEFAULT 1,
+          owner text NOT NULL,
           utility text NOT NULL, asset_class text NOT NULL, status text NOT NULL DEFAULT 'unknown',
           depth_m double precision, depth_source text, diameter_mm double precision,
           pressure text, voltage text, material text, h_accuracy_m double precision,
@@ -86,8 +87,6 @@ def _migration_1(cur, srid: int) -> None:
         CREATE UNIQUE INDEX assets_asset_version ON assets (asset_id, version);
         CREATE UNIQUE INDEX assets_live ON assets (asset_id) WHERE retired_at IS NULL;
         CREATE INDEX assets_delivery ON assets (delivery) WHERE retired_at IS NULL;
-        CREATE INDEX assets_batch ON assets (batch_id);
-        CREATE INDEX assets_owner ON assets (owner);
         CREATE INDEX import_batches_sha ON import_batches (sha256, layer);
         CREATE INDEX rejects_batch ON rejects (batch_id);
         CREATE INDEX notice_responses_ref ON notice_responses (reference, owner);

@@ -27,18 +27,22 @@ import shapely
 
 from ..errors import CancelledError, ValidationError
 from ..model import ASSET_COLUMNS, BatchInfo, BatchResult, validate_assets
-from .gpkg_write import content_hash, now_iso
-from .postgis_frames import csv_chunks, ewkb_hex
+from .gpkg_write import now_iso
+from .postgis_frames import csv_chunks, wkb_hex
 from .postgis_schema import lock_key
 
 _PG_TYPES = {"string": "text", "float64": "double precision", "bool": "boolean"}
-STAGE_COLUMNS = ["geom", *ASSET_COLUMNS, "content_hash"]
+STAGE_COLUMNS = ["geom", *ASSET_COLUMNS]
 _STAGE_DDL = ", ".join(
-    ["geom geometry"] + [f'"{c}" {_PG_TYPES[t]}' for c, t in ASSET_COLUMNS.items()]
-    + ["content_hash text"])
+    ["geom geometry"] + [f'"{c}" {_PG_TYPES[t]}' + (' COLLATE "C"' if c == "asset_id" else "")
+                         for c, t in ASSET_COLUMNS.items()])
 _COLS = ", ".join(f'"{c}"' for c in ASSET_COLUMNS)
 _S_COLS = ", ".join(f's."{c}"' for c in ASSET_COLUMNS)
-
+# Content hash of a staged row: every canonical field but the id, and the exact geometry
+# (hex EWKB in the row's text form). Computed by the server, so only what changes is hashed.
+_HASHED = [c for c in ASSET_COLUMNS if c != "asset_id"]
+HASH_SQL = "md5(ROW({}, s.geom)::text)".format(", ".join(f's."{c}"' for c in _HASHED))
+BULK_ROWS = 20_000  # a first load this large rebuilds the indexes once instead of per row
 
 def _prepared(assets: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:
     frame = validate_assets(assets)
@@ -72,11 +76,10 @@ def write_batch(
     frame = _prepared(assets, store.crs)
     if rejects is not None and len(rejects) and "reason" not in rejects.columns:
         raise ValidationError("rejects need a 'reason' column saying why each row was not imported")
-    report(0.05, "hashing assets")
-    stage = pd.DataFrame({"geom": ewkb_hex(frame.geometry.array, store.srid)}, index=frame.index)
+    report(0.05, "encoding assets")
+    stage = pd.DataFrame({"geom": wkb_hex(frame.geometry.array)}, index=frame.index)
     for c in ASSET_COLUMNS:
         stage[c] = frame[c]
-    stage["content_hash"] = content_hash(frame) if len(frame) else pd.Series([], dtype=object)
     stamp = now_iso()
     keys = sorted({lock_key(store.schema, f"owner:{o}") for o in frame["owner"].unique()}
                   | ({lock_key(store.schema, f"delivery:{delivery}")} if delivery else set()))
@@ -128,12 +131,16 @@ def write_batch(
 
 def _version(cur, srid: int, batch_id: int, delivery, stamp: str, crs_acc) -> dict[str, int]:
     """Retire changed/withdrawn live versions and insert new ones; returns the counts."""
-    cur.execute("ANALYZE ar_stage")
+    cur.execute("ANALYZE ar_stage (asset_id)")
+    cur.execute("SELECT COUNT(*) FROM ar_stage")
+    staged = cur.fetchone()[0]
+    if staged >= BULK_ROWS and _first_load_by_owner(cur):
+        return _first_load(cur, srid, batch_id, delivery, stamp, crs_acc, staged)
     cur.execute(
         "CREATE TEMP TABLE ar_prev ON COMMIT DROP AS "
         "WITH r AS (UPDATE assets a SET retired_at = %s FROM ar_stage s "
         "WHERE a.asset_id = s.asset_id AND a.retired_at IS NULL "
-        "AND a.content_hash IS DISTINCT FROM s.content_hash RETURNING a.asset_id, a.version) "
+        f"AND a.content_hash IS DISTINCT FROM {HASH_SQL} RETURNING a.asset_id, a.version) "
         "SELECT * FROM r", (stamp,))
     changed = cur.rowcount
     cur.execute("SELECT COUNT(*) FROM ar_stage s JOIN assets a ON a.asset_id = s.asset_id "
@@ -152,7 +159,7 @@ def _version(cur, srid: int, batch_id: int, delivery, stamp: str, crs_acc) -> di
         SELECT ST_SetSRID(s.geom, %s), {_S_COLS},
             COALESCE(p.version, (SELECT MAX(x.version) FROM assets x
                                  WHERE x.asset_id = s.asset_id), 0) + 1,
-            %s, %s, %s, %s, s.content_hash
+            %s, %s, %s, %s, {HASH_SQL}
         FROM ar_stage s LEFT JOIN ar_prev p ON p.asset_id = s.asset_id
         WHERE NOT EXISTS (SELECT 1 FROM assets a WHERE a.asset_id = s.asset_id
                           AND a.retired_at IS NULL)""",
@@ -160,6 +167,37 @@ def _version(cur, srid: int, batch_id: int, delivery, stamp: str, crs_acc) -> di
     written = cur.rowcount
     return {"added": written - changed, "changed": changed, "unchanged": int(unchanged),
             "retired": retired}
+
+
+def _first_load_by_owner(cur) -> bool:
+    """True when ``assets`` is empty and ours to re-index (the register owner's first load)."""
+    cur.execute("SELECT NOT EXISTS (SELECT 1 FROM assets) AND pg_has_role(tableowner, 'USAGE') "
+                "FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'assets'")
+    row = cur.fetchone()
+    return bool(row and row[0])
+
+
+def _first_load(cur, srid, batch_id, delivery, stamp, crs_acc, staged) -> dict[str, int]:
+    """Fill an empty assets table with the indexes dropped and rebuilt once (sorted builds).
+
+    Holds an exclusive lock on ``assets`` until commit: readers of an empty register wait
+    for the first load instead of seeing it half built. Every id is new: version 1.
+    """
+    cur.execute("LOCK TABLE assets IN ACCESS EXCLUSIVE MODE")
+    cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                "AND tablename = 'assets' AND indexname <> 'assets_pkey'")
+    indexes = cur.fetchall()
+    for name, _ in indexes:
+        cur.execute(f'DROP INDEX "{name}"')
+    cur.execute(
+        f"""INSERT INTO assets (geom, {_COLS}, version, valid_from, batch_id, delivery,
+            crs_accuracy_m, content_hash)
+        SELECT ST_SetSRID(s.geom, %s), {_S_COLS}, 1, %s, %s, %s, %s, {HASH_SQL}
+        FROM ar_stage s""", (srid, stamp, batch_id, delivery, crs_acc))
+    for _, definition in indexes:
+        cur.execute(definition)
+    cur.execute("ANALYZE assets")
+    return {"added": staged, "changed": 0, "unchanged": 0, "retired": 0}
 
 
 def _write_rejects(cur, batch_id: int, rejects: pd.DataFrame | None) -> int:
