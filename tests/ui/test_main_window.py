@@ -1,0 +1,150 @@
+"""The main window on the sample town: loading, drawing a dig with the mouse, live conflicts,
+identify, search, undo and the conflict table driving the map."""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+from PySide6.QtCore import QPoint, Qt
+
+from asset_register.store import open_register
+
+# A 12 × 8 m dig over the crossing of Queen's Avenue and High Street in the sample town.
+DIG = [(530540.0, 180346.0), (530552.0, 180346.0), (530552.0, 180354.0), (530540.0, 180354.0)]
+
+
+def _screen(window, x, y) -> QPoint:
+    sx, sy = window.canvas.view.state.to_screen(x, y)
+    return QPoint(int(round(float(sx))), int(round(float(sy))))
+
+
+def _draw_polygon(qtbot, window, vertices):
+    window.set_tool("dig_polygon")
+    canvas = window.canvas
+    for x, y in vertices:
+        qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=_screen(window, x, y))
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    assert window.wait_until_idle(30)
+
+
+def _table_ids(window) -> list[str]:
+    model = window.conflicts_dock.model
+    return [str(model.row(i)["asset_id"]) for i in range(model.rowCount())]
+
+
+def test_register_loads_all_live_assets(window, sample_register):
+    layer = window.canvas.layers.register_layer()
+    with open_register(sample_register, read_only=True) as store:
+        assert layer.data.n_features == store.asset_count()
+    assert window.canvas.cached_image(layer.id) is not None
+
+
+def test_draw_a_dig_with_the_mouse_shows_its_conflicts(qtbot, window, sample_register):
+    window.canvas.view.centre_on(530546, 180350, resolution=0.05)
+    assert window.wait_until_idle(30)
+    _draw_polygon(qtbot, window, DIG)
+    state = window.dig.state
+    assert state.kind == "polygon" and len(state.vertices) == 4
+    # the clicks land within a pixel (0.05 m) of the intended corners
+    assert np.allclose(state.vertices, DIG, atol=0.06)
+    ids = _table_ids(window)
+    severities = [str(window.conflicts_dock.model.row(i)["severity"]) for i in range(len(ids))]
+    # independent answer: every live asset that crosses the dig polygon is a strike,
+    # every one within the minimum 0.5 m clearance is listed
+    poly = shapely.Polygon(state.vertices)
+    with open_register(sample_register, read_only=True) as store:
+        assets = store.read_assets(columns=["asset_id"])
+    dist = shapely.distance(assets.geometry.array, poly)
+    crossing = set(assets.loc[dist == 0, "asset_id"])
+    near = set(assets.loc[dist <= 0.5, "asset_id"])
+    assert crossing, "the dig should cross the street's services"
+    assert near <= set(ids)
+    assert all(sev == "strike" for i, sev in zip(ids, severities) if i in crossing)
+    assert {i for i, sev in zip(ids, severities) if sev == "strike"} == crossing
+    # the severity order: strikes first
+    order = {"strike": 0, "danger": 1, "caution": 2}
+    assert [order[s] for s in severities] == sorted(order[s] for s in severities)
+
+
+def test_undo_redo_and_vertex_drag_recheck(qtbot, window):
+    window.canvas.view.centre_on(530546, 180350, resolution=0.05)
+    assert window.wait_until_idle(30)
+    _draw_polygon(qtbot, window, DIG)
+    first = len(_table_ids(window))
+    # drag the north-east corner 30 m north-east: far more services in reach
+    window.set_tool("dig_edit")
+    canvas = window.canvas
+    start = _screen(window, *DIG[2])
+    window.canvas.view.centre_on(530546, 180350, resolution=0.2)
+    assert window.wait_until_idle(30)
+    start = _screen(window, *window.dig.state.vertices[2])
+    end = _screen(window, DIG[2][0] + 30, DIG[2][1] + 30)
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(canvas, pos=end)
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=end)
+    assert window.wait_until_idle(30)
+    moved = window.dig.state.vertices[2]
+    assert abs(moved[0] - (DIG[2][0] + 30)) < 0.3 and abs(moved[1] - (DIG[2][1] + 30)) < 0.3
+    assert len(_table_ids(window)) > first
+    window.act["undo"].trigger()
+    assert window.wait_until_idle(30)
+    assert np.allclose(window.dig.state.vertices[2], DIG[2], atol=0.06)
+    assert len(_table_ids(window)) == first
+    window.act["redo"].trigger()
+    assert window.wait_until_idle(30)
+    assert len(_table_ids(window)) > first
+
+
+def test_selecting_a_conflict_highlights_and_zooms(qtbot, window):
+    window.canvas.view.centre_on(530546, 180350, resolution=0.05)
+    _draw_polygon(qtbot, window, DIG)
+    window.canvas.view.centre_on(531000, 180900, resolution=2.0)  # look elsewhere
+    window.conflicts_dock.select_row(0)
+    row = window.conflicts_dock.model.row(0)
+    assert window.dig_overlay.selected_conflict is not None
+    x0, y0, x1, y1 = window.canvas.view.state.extent
+    cx, cy = shapely.centroid(window.dig.polygon).coords[0]
+    assert x0 < cx < x1 and y0 < cy < y1  # the dig and the asset are in view again
+    assert row["asset_id"]
+
+
+def test_identify_shows_canonical_fields_attributes_and_source(qtbot, window, sample_register):
+    with open_register(sample_register, read_only=True) as store:
+        assets = store.read_assets(columns=["asset_id", "asset_class"])
+    target = assets[assets["asset_class"] == "valve"].iloc[0]
+    x, y = target.geometry.x, target.geometry.y
+    window.canvas.view.centre_on(x, y, resolution=0.05)
+    assert window.wait_until_idle(30)
+    window.set_tool("identify")
+    qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=_screen(window, x, y))
+    found = [a["asset_id"] for a in window.identify_dock.assets]
+    assert target["asset_id"] in found
+    tree = window.identify_dock.tree
+    top = tree.topLevelItem(found.index(target["asset_id"]))
+    groups = [top.child(i).text(0) for i in range(top.childCount())]
+    assert groups == ["Asset", "Accuracy", "Source batch", "Original attributes"]
+    source = {top.child(2).child(i).text(0): top.child(2).child(i).text(1)
+              for i in range(top.child(2).childCount())}
+    assert source["source_file"].endswith(("gpkg", "geojson", "zip", "csv", "gml", "dxf", "kml", "fgb"))
+    assert window.selection.geometries
+
+
+def test_search_street_gridref_and_asset(window):
+    hit = window.run_search("Queen's Avenue")
+    assert hit is not None and hit.kind == "street"
+    hit = window.run_search("TQ 305 803")
+    assert hit.kind == "grid reference"
+    x0, y0, x1, y1 = window.canvas.view.state.extent
+    assert x0 < 530550 < x1 and y0 < 180350 < y1
+    assert window.run_search("no such place anywhere") is None
+
+
+def test_hiding_a_utility_rerenders_without_it(window):
+    layer = window.canvas.layers.register_layer()
+    window.canvas.layers.set_utility_visible(layer, "gas", False)
+    assert window.wait_until_idle(30)
+    assert layer.hidden_utilities == {"gas"}
+    image = window.canvas.cached_image(layer.id)[1]
+    gas = (0xF2, 0xC3, 0x00)
+    arr = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.width(), 4)
+    assert not ((arr[..., 2] == gas[0]) & (arr[..., 1] == gas[1]) & (arr[..., 0] == gas[2])).any()

@@ -1,0 +1,1 @@
+"""The map canvas widget and its interactive tools."""

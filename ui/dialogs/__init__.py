@@ -1,0 +1,1 @@
+"""Dialogs: import wizard, notice pack, settings, footprint coordinates."""

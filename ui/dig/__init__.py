@@ -1,0 +1,1 @@
+"""Dig footprints on the map: drawing and editing tools, undo, the live conflict check."""

@@ -1,0 +1,80 @@
+"""Run the dig check off the GUI thread, latest request wins.
+
+One worker thread owns its own register connection and ``Checker`` (the
+checker caches the register's owners, works and asset index between checks), so
+a footprint edit re-checks in milliseconds without touching the GUI thread.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+
+from PySide6.QtCore import QObject, Signal
+
+from asset_register.check import Checker, load_rules
+
+
+class CheckService(QObject):
+    finished = Signal(int, object)  # request token, CheckResult
+    failed = Signal(int, object, str)
+
+    def __init__(self, session, rules_path: str | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.rules_path = rules_path or None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dig-check")
+        self._local = threading.local()
+        self._token = 0
+        self._lock = threading.Lock()
+
+    def set_rules(self, rules_path: str | None) -> None:
+        self.rules_path = rules_path or None
+        self._executor.submit(self._drop_checker)
+
+    def refresh(self) -> None:
+        """Forget cached register data (after an import)."""
+        self._executor.submit(self._drop_checker)
+
+    def _drop_checker(self) -> None:
+        checker = getattr(self._local, "checker", None)
+        if checker is not None:
+            checker.close()
+            self._local.store.close()
+        self._local.checker = None
+
+    def _checker(self) -> Checker:
+        checker = getattr(self._local, "checker", None)
+        if checker is None:
+            self._local.store = self.session.open_worker_store(read_only=True)
+            checker = Checker(self._local.store, load_rules(self.rules_path))
+            self._local.checker = checker
+        return checker
+
+    def rules(self):
+        return self._executor.submit(lambda: self._checker().rules).result()
+
+    def request(self, site) -> int:
+        with self._lock:
+            self._token += 1
+            token = self._token
+        self._executor.submit(self._run, token, site)
+        return token
+
+    def _run(self, token: int, site) -> None:
+        if token != self._token:  # a newer footprint is already queued
+            return
+        try:
+            result = self._checker().check(site)
+        except BaseException as exc:
+            self.failed.emit(token, exc, traceback.format_exc())
+            return
+        self.finished.emit(token, result)
+
+    def latest_token(self) -> int:
+        return self._token
+
+    def shutdown(self) -> None:
+        self._executor.submit(self._drop_checker)
+        self._executor.shutdown(wait=True)

@@ -1,0 +1,1 @@
+"""Dock panels around the map: layers, conflicts, identify results, planned works, notices."""

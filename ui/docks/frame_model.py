@@ -1,0 +1,79 @@
+"""A read-only Qt table model over a pandas DataFrame (conflicts, works, notices, rejects)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QColor
+
+
+def format_value(value) -> str:
+    if value is None or value is pd.NA:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return f"{value:.2f}" if abs(value) < 1000 else f"{value:,.0f}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+class FrameModel(QAbstractTableModel):
+    def __init__(self, frame: pd.DataFrame | None = None, columns: list[tuple[str, str]] | None = None,
+                 colour_column: str | None = None, colours: dict | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self.columns = columns  # (column, header) pairs; None = every non-geometry column
+        self.colour_column = colour_column
+        self.colours = colours or {}
+        self.frame = pd.DataFrame()
+        self.set_frame(frame)
+
+    def set_frame(self, frame: pd.DataFrame | None) -> None:
+        self.beginResetModel()
+        self.frame = pd.DataFrame() if frame is None else frame.reset_index(drop=True)
+        if self.columns is None:
+            self._cols = [(c, c) for c in self.frame.columns if c != "geometry"]
+        else:
+            self._cols = [(c, h) for c, h in self.columns if c in self.frame.columns]
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.frame)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._cols)
+
+    def column_names(self) -> list[str]:
+        return [c for c, _ in self._cols]
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        col = self._cols[index.column()][0]
+        value = self.frame.iat[index.row(), self.frame.columns.get_loc(col)]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return format_value(value)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return format_value(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, (int, float)):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole and self.colour_column and col == self.colour_column:
+            c = self.colours.get(str(value))
+            return QColor(c) if c else None
+        if role == Qt.ItemDataRole.ForegroundRole and self.colour_column and col == self.colour_column:
+            c = self.colours.get(str(value))
+            return QColor("#ffffff") if c and QColor(c).lightness() < 150 else None
+        return None
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self._cols[section][1]
+        return str(section + 1)
+
+    def row(self, i: int) -> pd.Series:
+        return self.frame.iloc[i]

@@ -1,0 +1,454 @@
+"""The main window: map canvas in the centre; layers, identify, conflicts, planned works and
+notices docks; menus and toolbars with shortcuts; status bar with coordinates, OS grid
+reference and scale. Window state is remembered between sessions."""
+
+from __future__ import annotations
+
+import shapely
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QLabel, QLineEdit,
+                               QMainWindow, QMessageBox, QProgressBar, QToolBar)
+
+from asset_register import osgrid
+from asset_register.errors import AssetRegisterError
+
+from .canvas.canvas import MapCanvas
+from .canvas.tools import IdentifyTool, MeasureTool, PanTool, ZoomBoxTool
+from .dig.overlay import DigOverlay, SelectionOverlay, WorksOverlay
+from .dig.tools import DigTool
+from .docks.conflicts_dock import ConflictsDock
+from .docks.identify_dock import IdentifyDock
+from .docks.layers_dock import LayersDock
+from .docks.works_dock import NoticesDock, WorksDock
+from .icons import icon
+from .settings import AppSettings
+from .window_register import RegisterMixin
+
+SCALES = [500, 1000, 1250, 2500, 5000, 10000, 25000, 50000, 100000]
+VECTOR_SUFFIXES = (".gpkg", ".shp", ".geojson", ".json", ".fgb", ".gml", ".kml", ".dxf", ".csv",
+                   ".zip", ".gdb", ".tab", ".mif")
+
+
+class MainWindow(RegisterMixin, QMainWindow):
+    registerLoaded = Signal()
+
+    def __init__(self, app_settings: AppSettings | None = None) -> None:
+        super().__init__()
+        self.app_settings = app_settings or AppSettings()
+        self.session = None
+        self.dig = None
+        self.check_service = None
+        self.loading = False
+        self.references: dict = {}
+        self._works = None
+        self.scheme = self.app_settings.scheme
+        self.setWindowTitle("Underground Asset Register")
+        self.setAcceptDrops(True)
+        self.canvas = MapCanvas()
+        self.setCentralWidget(self.canvas)
+        self.selection = SelectionOverlay()
+        self.works_overlay = WorksOverlay()
+        self.canvas.overlays += [self.works_overlay, self.selection]
+        self.dig_overlay = None
+        self._build_docks()
+        self._build_tools()
+        self._build_actions()
+        self._build_status()
+        self.set_tool("pan")
+        geometry = self.app_settings.get("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1500, 950)
+        state = self.app_settings.get("window/state")
+        if state is not None:
+            self.restoreState(state)
+
+    # -- construction -----------------------------------------------------------------------
+    def _build_docks(self) -> None:
+        self.layers_dock = LayersDock(self.canvas.layers, self)
+        self.layers_dock.addReferenceRequested.connect(self.choose_reference)
+        self.layers_dock.zoomToLayer.connect(lambda layer: self.canvas.zoom_to(layer.bounds))
+        self.identify_dock = IdentifyDock(self)
+        self.conflicts_dock = ConflictsDock(self)
+        self.conflicts_dock.conflictSelected.connect(self._conflict_selected)
+        self.works_dock = WorksDock(self)
+        self.works_dock.workSelected.connect(self.zoom_to_work)
+        self.notices_dock = NoticesDock(self)
+        self.notices_dock.newNoticeRequested.connect(self.new_notice)
+        self.notices_dock.openFolderRequested.connect(self.open_folder)
+        L, R, B = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
+                   Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.addDockWidget(L, self.layers_dock)
+        self.addDockWidget(R, self.identify_dock)
+        self.addDockWidget(B, self.conflicts_dock)
+        self.addDockWidget(B, self.works_dock)
+        self.addDockWidget(B, self.notices_dock)
+        self.tabifyDockWidget(self.conflicts_dock, self.works_dock)
+        self.tabifyDockWidget(self.works_dock, self.notices_dock)
+        self.conflicts_dock.raise_()
+        self.resizeDocks([self.layers_dock, self.identify_dock], [250, 320], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.conflicts_dock], [260], Qt.Orientation.Vertical)
+
+    def _build_tools(self) -> None:
+        self.tools = {"pan": PanTool(self.canvas), "zoom": ZoomBoxTool(self.canvas),
+                      "identify": IdentifyTool(self.canvas), "measure": MeasureTool(self.canvas)}
+        self.tools["identify"].identifyRequested.connect(self.identify_at)
+        self.tools["measure"].measured.connect(lambda m: self.status(f"Distance: {m:.2f} m"))
+
+    def _action(self, text, slot, shortcut=None, icon_name=None, checkable=False, tip=None) -> QAction:
+        a = QAction(text, self)
+        if icon_name:
+            a.setIcon(icon(icon_name))
+        if shortcut:
+            a.setShortcut(QKeySequence(shortcut))
+        a.setCheckable(checkable)
+        a.setToolTip(f"{tip or text.replace('&', '').rstrip('…')}" + (f" ({shortcut})" if shortcut else ""))
+        a.triggered.connect(slot)
+        return a
+
+    def _build_actions(self) -> None:
+        A = self._action
+        self.act = {}
+        act = self.act
+        act["open"] = A("&Open register…", self.choose_register, QKeySequence.StandardKey.Open, "open")
+        act["sample"] = A("Open the &sample town", self.open_sample)
+        act["import"] = A("&Import data…", self.import_data, "Ctrl+I", "import", tip="Import owners' data")
+        act["reference"] = A("Add &reference layer…", self.choose_reference, "Ctrl+Shift+R", "layer")
+        act["notice"] = A("&Notice pack…", self.new_notice, "Ctrl+N", "notice", tip="Export a notice pack for the dig")
+        act["settings"] = A("&Settings…", self.show_settings, "Ctrl+,", "settings")
+        act["quit"] = A("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        act["zoom_full"] = A("Zoom to &full extent", self.canvas.zoom_full, "Ctrl+Shift+F", "zoom_full")
+        act["zoom_in"] = A("Zoom &in", lambda: self.canvas.view.zoom(2.0), QKeySequence.StandardKey.ZoomIn, "zoom_in")
+        act["zoom_out"] = A("Zoom &out", lambda: self.canvas.view.zoom(0.5), QKeySequence.StandardKey.ZoomOut, "zoom_out")
+        act["zoom_layer"] = A("Zoom to &layer", self._zoom_layer)
+        act["zoom_sel"] = A("Zoom to &selection", self.zoom_to_selection, "Ctrl+J")
+        act["zoom_dig"] = A("Zoom to &dig", self.zoom_to_dig, "Ctrl+Shift+D")
+        group = QActionGroup(self)
+        tool_actions = [("pan", "&Pan", "P", "pan"), ("zoom", "&Zoom box", "Z", "zoom_box"),
+                        ("identify", "&Identify", "I", "identify"), ("measure", "&Measure", "M", "measure"),
+                        ("dig_polygon", "Dig &polygon", "Ctrl+1", "polygon"),
+                        ("dig_trench", "Dig &trench", "Ctrl+2", "trench"),
+                        ("dig_point", "Dig point + &radius", "Ctrl+3", "point"),
+                        ("dig_edit", "&Edit dig vertices", "Ctrl+E", "edit")]
+        for key, text, sc, ic in tool_actions:
+            a = A(text, lambda checked=False, k=key: self.set_tool(k), sc, ic, checkable=True)
+            group.addAction(a)
+            act["tool_" + key] = a
+        act["coords"] = A("Enter &coordinates…", self.enter_coordinates, "Ctrl+K", "coords")
+        act["load_fp"] = A("&Load footprint from file…", self.load_footprint, "Ctrl+L", "open")
+        act["clear"] = A("&Clear footprint", lambda: self.dig and self.dig.clear(), "Ctrl+Backspace", "clear")
+        act["undo"] = A("&Undo", lambda: self.dig and self.dig.undo_stack.undo(), QKeySequence.StandardKey.Undo, "undo")
+        act["redo"] = A("&Redo", lambda: self.dig and self.dig.undo_stack.redo(), QKeySequence.StandardKey.Redo, "redo")
+        act["about"] = A("&About", self.about)
+        act["search"] = A("&Search", lambda: (self.search_box.setFocus(), self.search_box.selectAll()),
+                          QKeySequence.StandardKey.Find)
+        menus = self.menuBar()
+        for title, keys in (("&File", ["open", "sample", None, "import", "reference", None, "notice", None,
+                                       "settings", None, "quit"]),
+                            ("&View", ["zoom_full", "zoom_layer", "zoom_sel", "zoom_dig", "zoom_in", "zoom_out"]),
+                            ("&Tools", ["tool_pan", "tool_zoom", "tool_identify", "tool_measure", "search"]),
+                            ("&Dig", ["tool_dig_polygon", "tool_dig_trench", "tool_dig_point", "tool_dig_edit",
+                                      None, "coords", "load_fp", "clear", None, "undo", "redo", None, "notice"]),
+                            ("&Help", ["about"])):
+            m = menus.addMenu(title)
+            for k in keys:
+                m.addSeparator() if k is None else m.addAction(act[k])
+            if title == "&View":
+                m.addSeparator()
+                for dock in (self.layers_dock, self.identify_dock, self.conflicts_dock, self.works_dock,
+                             self.notices_dock):
+                    m.addAction(dock.toggleViewAction())
+        nav = QToolBar("Navigation")
+        nav.setObjectName("NavigationToolbar")
+        for k in ("open", "import", None, "tool_pan", "tool_zoom", "zoom_in", "zoom_out", "zoom_full", None,
+                  "tool_identify", "tool_measure"):
+            nav.addSeparator() if k is None else nav.addAction(act[k])
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText("Search: street, asset id, TQ 305 806, 530500 180600")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMinimumWidth(300)
+        self.search_box.returnPressed.connect(self.run_search)
+        nav.addSeparator()
+        nav.addWidget(self.search_box)
+        self.addToolBar(nav)
+        digbar = QToolBar("Dig")
+        digbar.setObjectName("DigToolbar")
+        digbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for k in ("tool_dig_polygon", "tool_dig_trench", "tool_dig_point", "tool_dig_edit"):
+            digbar.addAction(act[k])
+        digbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        for k in ("coords", "load_fp", "clear", "undo", "redo"):
+            digbar.addAction(act[k])
+        digbar.addSeparator()
+        self.width_spin = self._spin(digbar, "Width", 0.6, 0.1, 20, "Trench width (m)")
+        self.radius_spin = self._spin(digbar, "Radius", 1.0, 0.1, 100, "Radius of a point dig (m)")
+        self.depth_spin = self._spin(digbar, "Depth", 1.0, 0.0, 20, "Planned depth (m)")
+        self.method_box = QComboBox()
+        self.method_box.addItems(["mechanical", "hand", "trenchless"])
+        self.method_box.setToolTip("Excavation method")
+        self.method_box.currentTextChanged.connect(lambda _: self._dig_params_changed())
+        digbar.addWidget(self.method_box)
+        digbar.addSeparator()
+        digbar.addAction(act["notice"])
+        self.addToolBar(digbar)
+
+    def _spin(self, bar, label, value, lo, hi, tip) -> QDoubleSpinBox:
+        bar.addWidget(QLabel(f" {label} "))
+        s = QDoubleSpinBox()
+        s.setRange(lo, hi)
+        s.setDecimals(2)
+        s.setSingleStep(0.1)
+        s.setValue(value)
+        s.setSuffix(" m")
+        s.setToolTip(tip)
+        s.setKeyboardTracking(False)
+        s.valueChanged.connect(lambda _: self._dig_params_changed())
+        bar.addWidget(s)
+        return s
+
+    def _build_status(self) -> None:
+        sb = self.statusBar()
+        self.message = QLabel("")
+        self.coord_label = QLabel("E — N —")
+        self.grid_label = QLabel("")
+        self.crs_label = QLabel("")
+        self.render_label = QLabel("")
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(160)
+        self.progress.setRange(0, 100)
+        self.progress.hide()
+        self.scale_box = QComboBox()
+        self.scale_box.setEditable(True)
+        self.scale_box.addItems([f"1:{s:,}" for s in SCALES])
+        self.scale_box.setMinimumWidth(110)
+        self.scale_box.lineEdit().returnPressed.connect(self._scale_entered)
+        self.scale_box.activated.connect(lambda _: self._scale_entered())
+        sb.addWidget(self.message, 1)
+        for w in (self.progress, self.render_label, self.coord_label, self.grid_label, QLabel("Scale"),
+                  self.scale_box, self.crs_label):
+            sb.addPermanentWidget(w)
+        self.canvas.cursorMoved.connect(self._cursor_moved)
+        self.canvas.viewChanged.connect(self._view_changed)
+        self.canvas.rendered.connect(lambda _id, lod, s: self.render_label.setText(f"{lod} {s * 1000:.0f} ms"))
+
+    # -- status ------------------------------------------------------------------------------
+    def status(self, text: str) -> None:
+        self.message.setText(text)
+
+    def _progress(self, fraction: float, message: str) -> None:
+        self.progress.setVisible(fraction < 1.0)
+        self.progress.setValue(int(fraction * 100))
+        self.status(message)
+
+    def _cursor_moved(self, x: float, y: float) -> None:
+        self.coord_label.setText(f"E {x:,.1f}  N {y:,.1f}")
+        if self.session is not None and self.session.crs.to_epsg() == 27700:
+            try:
+                self.grid_label.setText(osgrid.grid_reference(x, y, 10))
+            except AssetRegisterError:
+                self.grid_label.setText("outside the National Grid")
+
+    def _view_changed(self, state) -> None:
+        if not self.scale_box.lineEdit().hasFocus():
+            self.scale_box.setEditText(f"1:{state.scale:,.0f}")
+
+    def _scale_entered(self) -> None:
+        text = self.scale_box.currentText().replace(",", "").replace(" ", "")
+        try:
+            self.canvas.view.set_scale(float(text.split(":")[-1]))
+        except ValueError:
+            self.status(f"Scale {text!r} is not like 1:2500")
+
+    # -- tools ------------------------------------------------------------------------------------
+    def set_tool(self, key: str) -> None:
+        if key.startswith("dig"):
+            if self.dig is None:
+                self.status("Open a register before drawing a dig")
+                return
+            tool = self.dig_tool
+            if key == "dig_edit":
+                tool.edit()
+            else:
+                tool.start(key.split("_", 1)[1])
+            self.canvas.set_tool(tool)
+        else:
+            self.canvas.set_tool(self.tools[key])
+        a = self.act.get("tool_" + key) if hasattr(self, "act") else None
+        if a is not None:
+            a.setChecked(True)
+
+    def _connect_dig(self) -> None:
+        self.dig_tool = DigTool(self.canvas, self.dig)
+        self.dig_overlay = DigOverlay(self.dig, lambda: self.scheme)
+        self.canvas.overlays.append(self.dig_overlay)
+        self.dig.resultChanged.connect(self._dig_result)
+        self.dig.checkingChanged.connect(self.conflicts_dock.set_checking)
+        self.dig.footprintChanged.connect(lambda _: self.canvas.update())
+        self._dig_params_changed()
+
+    def _dig_params_changed(self) -> None:
+        if self.dig is None:
+            return
+        from dataclasses import replace
+
+        s = self.dig.state
+        new = replace(s, width_m=self.width_spin.value(), radius_m=self.radius_spin.value(),
+                      depth_m=self.depth_spin.value() or None, method=self.method_box.currentText())
+        if new != s:
+            if s.is_empty:
+                self.dig.footprint.state = new  # defaults for the next drawing, not an edit
+            else:
+                self.dig.apply(new, "Change dig parameters")
+
+    def _dig_result(self, result) -> None:
+        self.dig_overlay.selected_conflict = None
+        if result is None and self.dig.error:
+            self.conflicts_dock.show_error(self.dig.error)
+        else:
+            self.conflicts_dock.set_result(result)
+        if result is not None:
+            self.conflicts_dock.raise_()
+            n = len(result.conflicts)
+            self.status(f"Dig checked: {n} conflicting asset{'s' if n != 1 else ''} "
+                        f"({result.seconds * 1000:.0f} ms)")
+        self.canvas.update()
+
+    def _conflict_selected(self, row) -> None:
+        if self.dig_overlay is None:
+            return
+        geom = None if row is None else row.get("geometry")
+        self.dig_overlay.selected_conflict = geom
+        if geom is not None:
+            box = shapely.bounds(shapely.union_all([geom, self.dig.polygon])) if self.dig.polygon is not None \
+                else shapely.bounds(geom)
+            self.canvas.zoom_to(tuple(box), margin=0.25)
+        self.canvas.update()
+
+    def zoom_to_dig(self) -> None:
+        if self.dig is not None and self.dig.polygon is not None:
+            self.canvas.zoom_to(self.dig.polygon.bounds, margin=0.6)
+
+    def _zoom_layer(self) -> None:
+        layer = self.layers_dock.selected_layer() or self.canvas.layers.register_layer()
+        if layer is not None:
+            self.canvas.zoom_to(layer.bounds)
+
+    def set_scheme(self, scheme: str) -> None:
+        self.scheme = scheme
+        self.canvas.set_scheme(scheme)
+        self.layers_dock.set_scheme(scheme)
+
+    # -- dialogs (imported lazily: they pull in the importers and notices) -------------------------
+    def choose_register(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open register", "", "Asset register (*.gpkg)")
+        if path:
+            self.open_register(path)
+
+    def open_sample(self) -> None:
+        from .app import open_sample
+
+        open_sample(self)
+
+    def import_data(self, files=None) -> None:
+        from .dialogs.import_wizard import ImportWizard
+
+        if self.session is None:
+            self.status("Open or create a register first (File ▸ Open register)")
+            return
+        wizard = ImportWizard(self.session, files or [], self)
+        wizard.imported.connect(self._after_import)
+        wizard.open()
+        self.wizard = wizard
+
+    def _after_import(self) -> None:
+        self.open_register(self.session.location, [tuple(lay.source.split("|")) for lay in self.canvas.layers
+                                                   if lay.kind == "reference"])
+
+    def new_notice(self) -> None:
+        from .dialogs.notice_dialog import NoticeDialog
+
+        if self.dig is None or self.dig.result is None:
+            QMessageBox.information(self, "Notice pack", "Draw a dig footprint first: the notice "
+                                    "pack is built from its conflict check.")
+            return
+        dialog = NoticeDialog(self.session, self.dig, self)
+        dialog.exported.connect(lambda _: self.refresh_notices())
+        dialog.open()
+        self.notice_dialog = dialog
+
+    def show_settings(self) -> None:
+        from .dialogs.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.app_settings, self.session.store if self.session else None, self)
+        if dialog.exec():
+            values = dialog.values()
+            self.set_scheme(values["colour_scheme"])
+            if self.check_service is not None:
+                self.check_service.set_rules(values["rules_file"] or None)
+                if self.dig is not None:
+                    self.dig.recheck()
+
+    def enter_coordinates(self) -> None:
+        from .dialogs.coords_dialog import CoordinatesDialog
+
+        if self.dig is None:
+            return
+        dialog = CoordinatesDialog(self.dig.state, self)
+        if dialog.exec():
+            self.dig.set_geometry(dialog.geometry(), "Enter coordinates", width_m=self.width_spin.value(),
+                                  radius_m=self.radius_spin.value())
+            self.zoom_to_dig()
+
+    def load_footprint(self) -> None:
+        from .dialogs.coords_dialog import read_footprint_file
+
+        if self.dig is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Load footprint", "",
+                                              "Vector files (*.geojson *.json *.gpkg *.shp *.kml *.gml *.fgb);;All files (*)")
+        if path:
+            self.dig.set_geometry(read_footprint_file(path, self.session.crs), "Load footprint")
+            self.zoom_to_dig()
+
+    def about(self) -> None:
+        QMessageBox.about(self, "Underground Asset Register",
+                          "<b>Underground Asset Register</b><br>One offline map of every owner's buried "
+                          "assets; dig checks with uncertainty-aware clearances; coordinated notices.")
+
+    # -- drag and drop, closing --------------------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        files = [f for f in files if f.lower().endswith(VECTOR_SUFFIXES)]
+        if files:
+            self.import_data(files)
+
+    def closeEvent(self, event) -> None:
+        self.app_settings.set("window/geometry", self.saveGeometry())
+        self.app_settings.set("window/state", self.saveState())
+        self.canvas.shutdown()
+        self.close_register()
+        super().closeEvent(event)
+
+    def wait_until_idle(self, timeout_s: float = 30.0) -> bool:
+        """Process events until the register is loaded, renders are done and the check ran."""
+        import time as _t
+
+        from PySide6.QtWidgets import QApplication
+
+        end = _t.monotonic() + timeout_s
+        while _t.monotonic() < end:
+            QApplication.processEvents()
+            busy = self.loading or not self.canvas.is_idle() or (self.dig is not None and self.dig.checking)
+            busy = busy or any(lay.data is None for lay in self.canvas.layers)
+            if not busy:
+                QApplication.processEvents()
+                return True
+            _t.sleep(0.01)
+        return False
+

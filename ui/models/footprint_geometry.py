@@ -1,0 +1,18 @@
+"""Turn a drawn footprint into the dig polygon through the check's own footprint builder.
+
+The dig check owns the rules for trenches (centre-line + width, flat ends) and
+points (+ radius, circumscribed); the UI only adapts its drawing state to them.
+"""
+
+from __future__ import annotations
+
+from asset_register.check import footprint
+
+
+def footprint_polygon(state, working_crs: str = "EPSG:27700"):
+    outline = state.outline()
+    width = state.width_m if state.kind == "trench" else None
+    radius = state.radius_m if state.kind == "point" else None
+    built = footprint.build([outline], working_crs=working_crs, width=width, radius=radius,
+                            labels=[f"the drawn {state.kind}"])
+    return built.geometries[0]

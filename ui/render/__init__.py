@@ -1,0 +1,1 @@
+"""Map rendering: packed numpy geometry, level-of-detail rasteriser, Qt painters, render jobs."""

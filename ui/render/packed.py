@@ -1,0 +1,131 @@
+"""Geometry packed into flat numpy arrays for fast drawing (no Qt here).
+
+A GeoDataFrame of a million assets becomes a handful of arrays: every vertex of
+every linear part (lines and polygon rings) in one ``coords`` array with part
+offsets, point features in ``points``, and per-feature codes for styling. The
+canvas then filters, transforms and draws whole arrays at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import shapely
+
+STYLE_COLUMNS = ("utility", "asset_class", "status", "diameter_mm", "material", "voltage", "pressure")
+
+
+@dataclass
+class PackedGeometry:
+    coords: np.ndarray  # (V, 2) float64 vertices of all linear parts
+    part_offsets: np.ndarray  # (P+1,) int64 start of each part in coords
+    part_feature: np.ndarray  # (P,) int64 feature index of each part
+    part_closed: np.ndarray  # (P,) bool: polygon ring (fill it) vs line
+    part_bounds: np.ndarray  # (P, 4) minx, miny, maxx, maxy
+    points: np.ndarray  # (Q, 2) point vertices
+    point_feature: np.ndarray  # (Q,) feature index of each point
+    n_features: int
+    codes: dict[str, np.ndarray] = field(default_factory=dict)  # column -> int16 codes
+    categories: dict[str, list[str]] = field(default_factory=dict)  # column -> labels
+    numbers: dict[str, np.ndarray] = field(default_factory=dict)  # column -> float32
+    labels: np.ndarray | None = None  # optional per-feature label text (object)
+
+    @property
+    def total_bounds(self):
+        boxes = []
+        if len(self.part_bounds):
+            b = self.part_bounds
+            boxes.append((b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()))
+        if len(self.points):
+            p = self.points
+            boxes.append((p[:, 0].min(), p[:, 1].min(), p[:, 0].max(), p[:, 1].max()))
+        if not boxes:
+            return None
+        a = np.array(boxes)
+        return (float(a[:, 0].min()), float(a[:, 1].min()), float(a[:, 2].max()), float(a[:, 3].max()))
+
+    def code_of(self, column: str, value: str) -> int:
+        cats = self.categories.get(column, [])
+        return cats.index(value) if value in cats else -1
+
+    def visible_parts(self, extent) -> np.ndarray:
+        """Indices of parts whose bounds meet the extent (one vectorised pass)."""
+        minx, miny, maxx, maxy = extent
+        b = self.part_bounds
+        mask = (b[:, 0] <= maxx) & (b[:, 2] >= minx) & (b[:, 1] <= maxy) & (b[:, 3] >= miny)
+        return np.flatnonzero(mask)
+
+    def visible_points(self, extent) -> np.ndarray:
+        minx, miny, maxx, maxy = extent
+        p = self.points
+        mask = (p[:, 0] >= minx) & (p[:, 0] <= maxx) & (p[:, 1] >= miny) & (p[:, 1] <= maxy)
+        return np.flatnonzero(mask)
+
+
+def pack_geometries(geoms, frame: pd.DataFrame | None = None, label_column: str | None = None
+                    ) -> PackedGeometry:
+    """Pack shapely geometries (array-like) and optional style columns of ``frame``."""
+    geoms = np.asarray(geoms, dtype=object)
+    n = len(geoms)
+    parts, part_idx = shapely.get_parts(geoms, return_index=True)
+    types = shapely.get_type_id(parts)
+    is_point = types == 0
+    is_poly = types == 3
+    is_line = (types == 1) | (types == 2)
+
+    pts = parts[is_point]
+    points = shapely.get_coordinates(pts) if len(pts) else np.empty((0, 2))
+    point_feature = part_idx[is_point].astype(np.int64)
+
+    polys = parts[is_poly]
+    rings, ring_idx = shapely.get_rings(polys, return_index=True)
+    linear = np.concatenate([parts[is_line], rings])
+    linear_feature = np.concatenate([part_idx[is_line], part_idx[is_poly][ring_idx]]).astype(np.int64)
+    closed = np.concatenate([np.zeros(is_line.sum(), bool), np.ones(len(rings), bool)])
+    coords, vert_part = shapely.get_coordinates(linear, return_index=True)
+    counts = np.bincount(vert_part, minlength=len(linear))
+    offsets = np.zeros(len(linear) + 1, np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    bounds = shapely.bounds(linear) if len(linear) else np.empty((0, 4))
+
+    packed = PackedGeometry(
+        coords=np.ascontiguousarray(coords, dtype=np.float64),
+        part_offsets=offsets,
+        part_feature=linear_feature,
+        part_closed=closed,
+        part_bounds=bounds,
+        points=np.ascontiguousarray(points, dtype=np.float64),
+        point_feature=point_feature,
+        n_features=n,
+    )
+    if frame is not None:
+        for col in STYLE_COLUMNS:
+            if col not in frame.columns:
+                continue
+            series = frame[col]
+            if col == "diameter_mm":
+                packed.numbers[col] = series.to_numpy(dtype="float32", na_value=np.nan)
+            else:
+                cat = pd.Categorical(series.astype("object").where(series.notna(), None))
+                packed.codes[col] = cat.codes.astype(np.int16)
+                packed.categories[col] = [str(c) for c in cat.categories]
+        if label_column and label_column in frame.columns:
+            packed.labels = frame[label_column].astype("object").to_numpy()
+    return packed
+
+
+def part_vertex_index(offsets: np.ndarray, parts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Vertex indices of the chosen parts in order, and a bool 'starts a part' per vertex."""
+    starts = offsets[parts]
+    counts = offsets[parts + 1] - starts
+    total = int(counts.sum())
+    if total == 0:
+        return np.empty(0, np.int64), np.empty(0, bool)
+    first = np.zeros(len(parts) + 1, np.int64)
+    np.cumsum(counts, out=first[1:])
+    idx = np.arange(total, dtype=np.int64) - np.repeat(first[:-1] - starts, counts)
+    is_start = np.zeros(total, bool)
+    is_start[first[:-1][counts > 0]] = True
+    return idx, is_start

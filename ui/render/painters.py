@@ -1,0 +1,366 @@
+"""Paint one layer into a QImage from packed numpy geometry (runs in render worker threads).
+
+Two levels of detail: when a view holds more vertices than ``RASTER_VERTICES``
+every segment is rasterised in numpy (``raster.py``) — at full extent most
+assets are a pixel or two long and QPainter would spend its time on sub-pixel
+work; otherwise each style group becomes one QPainterPath built from a packed
+buffer (``qpath.py``) and is stroked once.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen
+
+from ..models.view import ViewState
+from . import raster, styles
+from .packed import PackedGeometry, part_vertex_index
+from .qpath import array_to_path
+
+RASTER_VERTICES = 150_000
+LABEL_RESOLUTION = 0.25  # m/px: label assets at about 1:900 and closer
+STREET_LABEL_RESOLUTION = 1.2
+
+
+class RenderCancelled(Exception):
+    """The view changed while this job ran; its image is no longer wanted."""
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    view: ViewState
+    scheme: str = "njug"
+    hidden: frozenset = field(default_factory=frozenset)
+    labels: bool = True
+
+
+def _check(cancel) -> None:
+    if cancel is not None and cancel():
+        raise RenderCancelled()
+
+
+def new_image(view: ViewState) -> QImage:
+    img = QImage(view.width, view.height, QImage.Format.Format_ARGB32_Premultiplied)
+    img.fill(0)
+    return img
+
+
+def _feature_mask(packed: PackedGeometry, hidden) -> np.ndarray | None:
+    if not hidden or "utility" not in packed.codes:
+        return None
+    cats = packed.categories["utility"]
+    hidden_codes = [cats.index(u) for u in hidden if u in cats]
+    return ~np.isin(packed.codes["utility"], hidden_codes)
+
+
+def _visible(packed, settings):
+    ext = settings.view.extent
+    pad = settings.view.resolution * 12  # symbols and wide pens reach past their geometry
+    ext = (ext[0] - pad, ext[1] - pad, ext[2] + pad, ext[3] + pad)
+    parts = packed.visible_parts(ext)
+    pts = packed.visible_points(ext)
+    mask = _feature_mask(packed, settings.hidden)
+    if mask is not None:
+        parts = parts[mask[packed.part_feature[parts]]]
+        pts = pts[mask[packed.point_feature[pts]]]
+    return parts, pts
+
+
+def _screen_vertices(packed, parts, view):
+    idx, starts = part_vertex_index(packed.part_offsets, parts)
+    sx, sy = view.to_screen(packed.coords[idx, 0], packed.coords[idx, 1])
+    return sx, sy, starts
+
+
+def _raster_register(image, packed, parts, pts, style, settings, palette, cancel):
+    view = settings.view
+    w, h = view.width, view.height
+    sx, sy, starts = _screen_vertices(packed, parts, view)
+    _check(cancel)
+    counts = packed.part_offsets[parts + 1] - packed.part_offsets[parts]
+    vcls = np.repeat(style[packed.part_feature[parts]], counts)
+    seg = ~starts[1:]
+    pix, cls = raster.segment_samples(sx[:-1][seg], sy[:-1][seg], sx[1:][seg], sy[1:][seg],
+                                      vcls[1:][seg], w, h)
+    _check(cancel)
+    if len(pts):
+        px, py = view.to_screen(packed.points[pts, 0], packed.points[pts, 1])
+        ppix, pcls = raster.point_samples(px, py, style[packed.point_feature[pts]], w, h)
+        pix, cls = np.concatenate([pix, ppix]), np.concatenate([cls, pcls])
+    arr = raster.paint_classes(pix, cls.astype(np.int64), palette.argb, w, h)
+    _check(cancel)
+    tmp = QImage(arr.data, w, h, 4 * w, QImage.Format.Format_ARGB32_Premultiplied)
+    p = QPainter(image)
+    p.drawImage(0, 0, tmp)
+    p.end()
+
+
+DETAILED_PARTS = 500  # up to this many visible lines are stroked wide, one polyline each
+
+
+def _pen(colour, width, style=Qt.PenStyle.SolidLine):
+    return QPen(colour, width, style, Qt.PenCapStyle.FlatCap, Qt.PenJoinStyle.BevelJoin)
+
+
+def _stroke(painter, path, pen, detailed: bool) -> None:
+    """Stroke a multi-part path. Antialiased wide pens on one path of many overlapping
+    sub-paths are slow in Qt's raster engine, so detailed views stroke each sub-path."""
+    painter.setPen(pen)
+    if detailed and pen.widthF() > 1.0:
+        for poly in path.toSubpathPolygons():
+            painter.drawPolyline(poly)
+    else:
+        painter.drawPath(path)
+
+
+def _symbol_path(px, py, template, size):
+    k = len(template)
+    x = (px[:, None] + template[None, :, 0] * size).ravel()
+    y = (py[:, None] + template[None, :, 1] * size).ravel()
+    starts = np.zeros(len(px) * k, bool)
+    starts[::k] = True
+    return array_to_path(x, y, starts)
+
+
+def _vector_register(painter, packed, parts, pts, style, settings, palette, cancel):
+    view = settings.view
+    res = view.resolution
+    detailed = len(parts) <= DETAILED_PARTS
+    width = 2.0 if detailed else 1.0
+    feat = packed.part_feature[parts]
+    status_cats = packed.categories.get("status", [])
+    dash_lut = np.array([list(styles.DASHES).index(s) + 1 if s in styles.DASHES else 0
+                         for s in status_cats] + [0], np.int16)
+    dash = dash_lut[packed.codes["status"][feat]] if "status" in packed.codes else np.zeros(len(feat), np.int16)
+    closed = packed.part_closed[parts]
+    key = (style[feat].astype(np.int64) * 8 + dash) * 2 + closed
+    heavy = {styles.STYLE_KEYS.index(styles.HV_KEY), styles.STYLE_KEYS.index("hazardous_pipeline")}
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    for k in np.unique(key):
+        _check(cancel)
+        sel = parts[key == k]
+        s_idx, d_idx, is_closed = int(k // 16), int(k // 2 % 8), bool(k % 2)
+        sx, sy, starts = _screen_vertices(packed, sel, view)
+        path = array_to_path(sx, sy, starts)
+        colour = palette.qcolors[s_idx]
+        pen_style = list(styles.DASHES.values())[d_idx - 1] if d_idx else Qt.PenStyle.SolidLine
+        if is_closed:  # precaution zones and other area assets
+            fill = QColor(colour)
+            fill.setAlpha(45)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setBrush(QBrush(fill, Qt.BrushStyle.BDiagPattern if res < 1 else Qt.BrushStyle.SolidPattern))
+            painter.setPen(_pen(colour, 1.0, Qt.PenStyle.DashLine))
+            painter.drawPath(path)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            continue
+        w = width + (1.0 if s_idx in heavy else 0.0)
+        casing = palette.casing[s_idx]
+        if casing is not None and res < 3:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, detailed)
+            _stroke(painter, path, _pen(casing, w + 1.6), detailed)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, detailed or w <= 1.0)
+        _stroke(painter, path, _pen(colour, w, pen_style), detailed)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    if len(pts):
+        _symbols(painter, packed, pts, style, view, palette, cancel)
+
+
+def _symbols(painter, packed, pts, style, view, palette, cancel):
+    res = view.resolution
+    size = 5.0 if res < 0.3 else 3.5 if res < 1.5 else 2.0
+    px, py = view.to_screen(packed.points[pts, 0], packed.points[pts, 1])
+    feat = packed.point_feature[pts]
+    cls_cats = packed.categories.get("asset_class", [])
+    cls_codes = packed.codes["asset_class"][feat] if "asset_class" in packed.codes else np.full(len(feat), -1)
+    pstyle = style[feat]
+    for ci in np.unique(cls_codes):
+        name = cls_cats[ci] if ci >= 0 else "other"
+        template = styles.SYMBOLS.get(name, styles.DEFAULT_SYMBOL)
+        filled = name in styles.FILLED_SYMBOLS or size < 3
+        for s_idx in np.unique(pstyle[cls_codes == ci]):
+            _check(cancel)
+            m = (cls_codes == ci) & (pstyle == s_idx)
+            path = _symbol_path(px[m], py[m], template, size)
+            colour = palette.qcolors[int(s_idx)]
+            painter.setBrush(colour if filled else QColor("#ffffff"))
+            painter.setPen(QPen(colour if not filled else colour.darker(140), 1.0))
+            painter.drawPath(path)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+
+
+def asset_label_text(packed: PackedGeometry, features: np.ndarray) -> list[str]:
+    """Short labels ('150mm PE', 'HV', 'MP 250mm') for the given features."""
+    def col(name):
+        if name not in packed.codes:
+            return [None] * len(features)
+        cats = packed.categories[name]
+        return [cats[c] if c >= 0 else None for c in packed.codes[name][features]]
+
+    dia = packed.numbers.get("diameter_mm")
+    dias = dia[features] if dia is not None else np.full(len(features), np.nan)
+    out = []
+    for d, m, v, p in zip(dias, col("material"), col("voltage"), col("pressure")):
+        bits = [x for x in (v, p) if x]
+        if d == d and d > 0:
+            bits.append(f"{int(round(float(d)))}mm")
+        if m:
+            bits.append(m)
+        out.append(" ".join(bits))
+    return out
+
+
+def clip_segments(x0, y0, x1, y1, width: float, height: float, margin: float = 0.0):
+    """Liang–Barsky clipping of segments to the screen, vectorised: (t0, t1) per segment
+    (t0 > t1 when the segment misses the screen)."""
+    dx, dy = x1 - x0, y1 - y0
+    t0 = np.zeros(len(x0))
+    t1 = np.ones(len(x0))
+    lo, hi = margin, (width - margin, height - margin)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for p, q in ((-dx, x0 - lo), (dx, hi[0] - x0), (-dy, y0 - lo), (dy, hi[1] - y0)):
+            r = q / p
+            parallel_out = (p == 0) & (q < 0)
+            t0 = np.where(p < 0, np.maximum(t0, r), t0)
+            t1 = np.where(p > 0, np.minimum(t1, r), t1)
+            t1 = np.where(parallel_out, -1.0, t1)
+    return t0, t1
+
+
+def _line_label_anchors(packed, parts, view, min_px: float):
+    """Midpoint and angle of each part's longest on-screen stretch, for parts long enough."""
+    counts = packed.part_offsets[parts + 1] - packed.part_offsets[parts]
+    idx, starts = part_vertex_index(packed.part_offsets, parts)
+    sx, sy = view.to_screen(packed.coords[idx, 0], packed.coords[idx, 1])
+    if len(sx) < 2:
+        return np.empty(0, np.int64), np.empty(0), np.empty(0), np.empty(0)
+    ax, ay, bx, by = sx[:-1], sy[:-1], sx[1:], sy[1:]
+    t0, t1 = clip_segments(ax, ay, bx, by, view.width, view.height, margin=20)
+    full = np.hypot(bx - ax, by - ay)
+    seglen = np.where(t1 > t0, (t1 - t0) * full, -1.0)
+    seglen[starts[1:]] = -1.0  # no segment across parts
+    part_of = np.repeat(np.arange(len(parts)), counts)[:-1]
+    order = np.lexsort((seglen, part_of))
+    last = np.flatnonzero(np.r_[part_of[order][1:] != part_of[order][:-1], True])
+    best = order[last]
+    best = best[seglen[best] >= min_px]
+    tm = (t0[best] + t1[best]) / 2
+    mx = ax[best] + tm * (bx[best] - ax[best])
+    my = ay[best] + tm * (by[best] - ay[best])
+    ang = np.degrees(np.arctan2(by[best] - ay[best], bx[best] - ax[best]))
+    ang = np.where(ang > 90, ang - 180, np.where(ang < -90, ang + 180, ang))
+    return part_of[best], mx, my, ang
+
+
+def _declutter(mx, my, cell_w=140, cell_h=36):
+    cells = (np.floor(mx / cell_w).astype(np.int64) * 100_003 + np.floor(my / cell_h).astype(np.int64))
+    _, first = np.unique(cells, return_index=True)
+    return np.sort(first)
+
+
+def _draw_labels(painter, texts, mx, my, ang, colour=styles.LABEL_COLOUR, size=8, halo=True):
+    font = QFont()
+    font.setPointSizeF(size)
+    painter.setFont(font)
+    fm = painter.fontMetrics()
+    for text, x, y, a in zip(texts, mx, my, ang):
+        if not text:
+            continue
+        painter.save()
+        painter.translate(float(x), float(y))
+        painter.rotate(float(a))
+        w = fm.horizontalAdvance(text)
+        rect = QRectF(-w / 2 - 2, -fm.height() - 1, w + 4, fm.height())
+        if halo:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(255, 255, 255, 200))
+            painter.drawRoundedRect(rect, 2, 2)
+        painter.setPen(colour)
+        painter.drawText(QPointF(-w / 2, -fm.descent() - 1), text)
+        painter.restore()
+
+
+def render_register(image: QImage, packed: PackedGeometry, settings: RenderSettings,
+                    palette: styles.Palette, cancel=None) -> str:
+    """Paint the register layer; returns the level of detail used ('raster' or 'vector')."""
+    style = packed.codes["style"]
+    parts, pts = _visible(packed, settings)
+    nverts = int((packed.part_offsets[parts + 1] - packed.part_offsets[parts]).sum())
+    _check(cancel)
+    if nverts + len(pts) > RASTER_VERTICES:
+        _raster_register(image, packed, parts, pts, style, settings, palette, cancel)
+        return "raster"
+    painter = QPainter(image)
+    try:
+        _vector_register(painter, packed, parts, pts, style, settings, palette, cancel)
+        view = settings.view
+        if settings.labels and view.resolution <= LABEL_RESOLUTION and len(parts):
+            lines = parts[~packed.part_closed[parts]]
+            which, mx, my, ang = _line_label_anchors(packed, lines, view, 70)
+            feats = packed.part_feature[lines[which]]
+            texts = np.array(asset_label_text(packed, feats), dtype=object)
+            has = np.flatnonzero(texts != "")
+            keep = has[_declutter(mx[has], my[has])][:400]
+            _draw_labels(painter, texts[keep], mx[keep], my[keep], ang[keep])
+    finally:
+        painter.end()
+    return "vector"
+
+
+def render_reference(image: QImage, packed: PackedGeometry, settings: RenderSettings,
+                     cancel=None) -> str:
+    """Paint a backdrop layer: areas as buildings, lines as streets, points as dots."""
+    view = settings.view
+    res = view.resolution
+    parts, pts = _visible(packed, settings)
+    nverts = int((packed.part_offsets[parts + 1] - packed.part_offsets[parts]).sum())
+    painter = QPainter(image)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, nverts < RASTER_VERTICES)
+        closed = packed.part_closed[parts]
+        if closed.any():
+            sx, sy, starts = _screen_vertices(packed, parts[closed], view)
+            path = array_to_path(sx, sy, starts)
+            painter.setBrush(styles.BUILDING_FILL)
+            painter.setPen(QPen(styles.BUILDING_EDGE, 0.8) if res < 2 else Qt.PenStyle.NoPen)
+            painter.drawPath(path)
+        _check(cancel)
+        lines = parts[~closed]
+        if len(lines):
+            sx, sy, starts = _screen_vertices(packed, lines, view)
+            path = array_to_path(sx, sy, starts)
+            road = min(max(9.0 / res, 2.0), 60.0)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            cap, join = Qt.PenCapStyle.FlatCap, Qt.PenJoinStyle.RoundJoin
+            painter.setPen(QPen(styles.STREET_CASING, road + 2, Qt.PenStyle.SolidLine, cap, join))
+            painter.drawPath(path)
+            painter.setPen(QPen(styles.STREET_FILL, road, Qt.PenStyle.SolidLine, cap, join))
+            painter.drawPath(path)
+            if settings.labels and packed.labels is not None and res <= STREET_LABEL_RESOLUTION:
+                which, mx, my, ang = _line_label_anchors(packed, lines, view, 90)
+                texts = [str(packed.labels[f]) if packed.labels[f] is not None else ""
+                         for f in packed.part_feature[lines[which]]]
+                _draw_labels(painter, texts, mx, my + 0 * ang, ang, QColor("#5a5548"),
+                             size=9, halo=False)
+        if len(pts):
+            px, py = view.to_screen(packed.points[pts, 0], packed.points[pts, 1])
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor("#8a857a"))
+            painter.drawPath(_symbol_path(px, py, styles.DEFAULT_SYMBOL, 2.5))
+    finally:
+        painter.end()
+    return "raster" if nverts > RASTER_VERTICES else "vector"
+
+
+def scale_bar_length(resolution: float, max_px: float = 160) -> tuple[float, float]:
+    """A round length in metres (1, 2, 5 × 10^n) not longer than ``max_px``; (metres, px)."""
+    target = resolution * max_px
+    exp = math.floor(math.log10(target))
+    for m in (5, 2, 1):
+        metres = m * 10 ** exp
+        if metres <= target:
+            return metres, metres / resolution
+    return 10 ** exp, 10 ** exp / resolution

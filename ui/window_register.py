@@ -1,0 +1,200 @@
+"""What the main window does with an open register: load its layers, identify, search,
+planned works and notices. A mixin of ``MainWindow`` kept apart to keep files small."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import shapely
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+from asset_register.errors import AssetRegisterError, NotFoundError
+
+from .dig.check_service import CheckService
+from .dig.controller import DigController
+from .models.layers import REFERENCE, REGISTER, Layer
+from .models.search import search
+from .render.loading import load_reference, load_register, reference_layers
+from .session import Session
+from .settings import RULES_FILE
+from .workers import submit
+
+
+class RegisterMixin:
+    # -- opening ----------------------------------------------------------------------
+    def open_register(self, location, references: list[tuple[str, str]] | None = None) -> None:
+        """Open a register (path or URL) and load its layers in the background."""
+        self.close_register()
+        t0 = time.perf_counter()
+        self.session = Session(location)
+        store = self.session.store
+        self.setWindowTitle(f"{self.session.name} — Underground Asset Register")
+        self.app_settings.add_recent(str(location))
+        scheme = store.get_setting("colour_scheme") or self.app_settings.scheme
+        self.set_scheme(scheme)
+        self.check_service = CheckService(self.session, store.get_setting(RULES_FILE) or None, self)
+        self.dig = DigController(self.check_service, store.crs.to_string(), self)
+        self._connect_dig()
+        self.crs_label.setText(store.crs.to_string())
+        self.layer = Layer(f"Register: {self.session.name}", REGISTER, source=self.session.location)
+        for path, layer in references or []:
+            self.add_reference(path, layer)
+        self.canvas.layers.add(self.layer)
+        extent = store.extent()
+        if extent is not None:
+            self.canvas.zoom_to(extent)
+        self.refresh_works()
+        self.refresh_notices()
+        self._load_started = t0
+        self.loading = True
+        session = self.session
+
+        def work(task):
+            with session.open_worker_store() as s:
+                return load_register(s, task.progress)
+
+        def done(packed):
+            if self.session is not session:
+                return
+            self.canvas.layers.update(self.layer, data=packed)
+            self.loading = False
+            self.status(f"{packed.n_features:,} assets loaded in {time.perf_counter() - t0:.2f} s")
+            self.registerLoaded.emit()
+
+        submit(work, on_done=done, on_progress=self._progress, name="Opening the register")
+
+    def close_register(self) -> None:
+        if getattr(self, "session", None) is None:
+            return
+        self.canvas.layers.clear()
+        if self.dig is not None:
+            self.canvas.overlays.remove(self.dig_overlay)
+            self.dig = None
+        self.check_service.shutdown()
+        self.session.close()
+        self.session = None
+        self.conflicts_dock.set_result(None)
+
+    def add_reference(self, path: str, layer: str | None = None) -> None:
+        """Add a vector file layer as a backdrop (loaded in the background)."""
+        if layer is None:
+            names = reference_layers(path)
+            if len(names) > 1:
+                layer, ok = QInputDialog.getItem(self, "Reference layer", f"Layer of {Path(path).name}",
+                                                 names, 0, False)
+                if not ok:
+                    return
+            else:
+                layer = names[0]
+        ref = Layer(f"{layer}", REFERENCE, source=f"{path}|{layer}")
+        index = sum(1 for lay in self.canvas.layers if lay.kind == REFERENCE)
+        self.canvas.layers.add(ref, index)
+        crs = self.session.crs if self.session else self.app_settings.working_crs
+
+        def work(task):
+            return load_reference(path, layer, crs)
+
+        def done(packed):
+            if ref in list(self.canvas.layers):
+                self.canvas.layers.update(ref, data=packed)
+                self.references[ref.name] = packed
+
+        submit(work, on_done=done, name=f"Adding {Path(path).name}")
+
+    def choose_reference(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Add a reference layer", "",
+            "Vector files (*.gpkg *.shp *.geojson *.json *.fgb *.gml *.kml *.dxf *.gdb *.zip);;All files (*)")
+        if path:
+            self.add_reference(path)
+
+    # -- identify ----------------------------------------------------------------------
+    def identify_at(self, x: float, y: float, tolerance: float) -> list[dict]:
+        if self.session is None:
+            return []
+        store = self.session.store
+        box = (x - tolerance, y - tolerance, x + tolerance, y + tolerance)
+        found = store.query_bbox(box, columns=["asset_id"])
+        if not len(found):
+            self.identify_dock.show_assets([])
+            self.selection.geometries = []
+            self.canvas.update()
+            return []
+        d = shapely.distance(found.geometry.array, shapely.Point(x, y))
+        order = np.argsort(d)
+        ids = [found["asset_id"].iloc[i] for i in order if d[i] <= tolerance][:8]
+        assets = [store.get_asset(a) for a in ids]
+        self.identify_dock.show_assets(assets)
+        self.selection.geometries = [a["geometry"] for a in assets]
+        self.canvas.update()
+        self.status(f"{len(assets)} asset(s) at {x:.1f}, {y:.1f}")
+        return assets
+
+    def zoom_to_selection(self) -> None:
+        geoms = self.selection.geometries
+        if geoms:
+            self.canvas.zoom_to(shapely.total_bounds(geoms), margin=0.5)
+
+    # -- search ---------------------------------------------------------------------------
+    def _find_asset(self, text: str):
+        try:
+            return shapely.bounds(self.session.store.get_asset(text)["geometry"]).tolist()
+        except (NotFoundError, AssetRegisterError):
+            return None
+
+    def run_search(self, text: str | None = None):
+        text = self.search_box.text() if text is None else text
+        if self.session is None or not text.strip():
+            return None
+        streets = []
+        for packed in self.references.values():
+            if packed.labels is None:
+                continue
+            names = packed.labels
+            for name in sorted({str(n) for n in names if n}):
+                feats = np.flatnonzero(names == name)
+                parts = np.isin(packed.part_feature, feats)
+                b = packed.part_bounds[parts]
+                if len(b):
+                    streets.append((name, (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())))
+        works = []
+        if self._works is not None and len(self._works):
+            works = list(zip(self._works["reference"].astype(str), shapely.bounds(self._works.geometry.array).tolist()))
+        hits = search(text, bng=self.session.crs.to_epsg() == 27700, find_asset=self._find_asset,
+                      streets=streets, works=works)
+        if not hits:
+            self.status(f"Nothing found for {text!r}: try coordinates (530500 180600), a grid "
+                        "reference (TQ 305 806), an asset id or a street name")
+            return None
+        hit = hits[0]
+        self.canvas.zoom_to(hit.bounds, margin=0.1)
+        self.selection.marker = hit.point
+        if hit.kind == "asset":
+            self.selection.geometries = [self.session.store.get_asset(hit.key)["geometry"]]
+            self.identify_dock.show_assets([self.session.store.get_asset(hit.key)])
+        self.canvas.update()
+        more = f" ({len(hits) - 1} more)" if len(hits) > 1 else ""
+        self.status(f"{hit.kind}: {hit.label}{more}")
+        return hit
+
+    # -- works and notices -----------------------------------------------------------------
+    def refresh_works(self) -> None:
+        self._works = self.session.store.works() if self.session else None
+        self.works_overlay.works = self._works
+        self.works_dock.set_works(self._works)
+        self.canvas.update()
+
+    def refresh_notices(self) -> None:
+        self.notices_dock.set_notices(self.session.store.notices() if self.session else None)
+
+    def zoom_to_work(self, row) -> None:
+        geom = row.get("geometry")
+        if geom is not None:
+            self.canvas.zoom_to(geom.bounds, margin=0.6)
+
+    def open_folder(self, folder: str) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
