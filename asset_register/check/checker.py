@@ -26,13 +26,14 @@ import shapely
 from ..errors import FootprintError, ValidationError
 from .clearance import (
     SEVERITY_RANK, TOLERANCE_M, assess, base_clearance, classify, record_uncertainty,
-    search_reach, site_extra,
+    search_reach, site_extra, take,
 )
 from .coordination import WorksTable
 from .footprint import check_extent
+from .frames import fast_frame
 from .index import BOX_MARGIN_M, DiskSource, MemoryIndex, StoreSource
 from .owners import OwnerDirectory
-from .result import CONFLICT_COLUMNS, CheckResult, DigSite
+from .result import CONFLICT_COLUMNS, CheckResult, DigSite, records, result_dict
 from .rules import METHODS, Rules, default_rules
 
 
@@ -149,18 +150,17 @@ class Checker:
         if self._memory is not None and v is not None and v == self._memory_version:
             mem = self._memory
             fi, ai = mem.pairs(fps, mem.max_base + extra)
-            frame, geoms = mem.frame.iloc[ai], mem.geoms[ai]
+            cols, geoms = take(mem.cols, ai), mem.geoms[ai]
             classes, base = mem.classes[ai], mem.base[ai]
         else:
             reach = search_reach(self.rules, ctx.bounds, float(extra[0])) + BOX_MARGIN_M
             x0, y0, x1, y1 = shapely.bounds(fps[0])
-            frame, geoms = self._source.candidates((x0 - reach, y0 - reach, x1 + reach, y1 + reach))
-            fi = np.zeros(len(frame), dtype=np.int64)
-            classes = classify(frame, self.rules)
-            base = base_clearance(frame, self.rules, classes)
-        flat = self._evaluate([site], fps, extra, fi, frame, geoms, classes, base)
-        batch = self._assemble([site], fps, flat, ctx, t0)
-        return batch[0]
+            cols, geoms = self._source.candidates((x0 - reach, y0 - reach, x1 + reach, y1 + reach))
+            fi = np.zeros(len(geoms), dtype=np.int64)
+            classes = classify(cols, self.rules)
+            base = base_clearance(cols, self.rules, classes)
+        flat = self._evaluate([site], fps, extra, fi, cols, geoms, classes, base)
+        return self._assemble([site], fps, flat, ctx, t0)[0]
 
     def check_many(self, sites: Sequence[DigSite]) -> CheckBatch:
         """Check a programme of sites with bulk STRtree queries; results per site."""
@@ -171,29 +171,27 @@ class Checker:
         mem = self.memory_index()
         extra = np.array([site_extra(self.rules, s.method, s.position_accuracy_m) for s in sites])
         fi, ai = mem.pairs(fps, mem.max_base + extra)
-        flat = self._evaluate(sites, fps, extra, fi, mem.frame.iloc[ai], mem.geoms[ai],
+        flat = self._evaluate(sites, fps, extra, fi, take(mem.cols, ai), mem.geoms[ai],
                               mem.classes[ai], mem.base[ai])
         return self._assemble(sites, fps, flat, ctx, t0)
 
-    def _evaluate(self, sites, fps, extra, fi, frame, geoms, classes, base) -> pd.DataFrame:
-        """Exact distances and the conflict table (flat, with a ``site`` column)."""
+    def _evaluate(self, sites, fps, extra, fi, cols, geoms, classes, base) -> dict[str, np.ndarray]:
+        """Exact 2D distances and the conflict table of all sites (arrays, sorted by site)."""
         fi = np.asarray(fi, dtype=np.int64)
         dist = shapely.distance(geoms, fps[fi]) if len(fi) else np.empty(0)
         clearance = base + extra[fi]
-        hit = dist <= clearance + TOLERANCE_M
-        frame = frame.iloc[np.flatnonzero(hit)].reset_index(drop=True)
+        hit = np.flatnonzero(dist <= clearance + TOLERANCE_M)
+        cols = take(cols, hit)
         fi, dist, clearance, classes = fi[hit], dist[hit], clearance[hit], classes[hit]
         depths = np.array([np.nan if s.depth_m is None else s.depth_m for s in sites])[fi]
-        verdict = assess(frame, dist, clearance, classes, self.rules, dig_depth_m=depths)
-        out = pd.concat([frame, verdict], axis=1)
-        out["site"] = fi
-        out["distance_m"] = dist
-        out["clearance_m"] = clearance
-        out["uncertainty_m"] = record_uncertainty(frame, self.rules)
-        out["geometry"] = np.asarray(geoms, dtype=object)[hit] if len(hit) else []
-        out["rank"] = out["severity"].map(SEVERITY_RANK)
-        out = out.sort_values(["site", "rank", "distance_m", "asset_id"], kind="stable")
-        return out[["site", *CONFLICT_COLUMNS, "geometry"]].reset_index(drop=True)
+        out = dict(cols)
+        out.update(assess(cols, dist, clearance, classes, self.rules, dig_depth_m=depths))
+        out.update(site=fi, distance_m=dist, clearance_m=clearance,
+                   uncertainty_m=record_uncertainty(cols, self.rules),
+                   geometry=np.asarray(geoms, dtype=object)[hit])
+        rank = np.array([SEVERITY_RANK[v] for v in out["severity"].tolist()], dtype=np.int64)
+        order = np.lexsort((out["asset_id"].astype(str), dist, rank, fi))
+        return {k: out[k][order] for k in ("site", *CONFLICT_COLUMNS, "geometry")}
 
     def _assemble(self, sites, fps, flat, ctx: _Context, t0: float) -> CheckBatch:
         rules = self.rules
@@ -203,27 +201,30 @@ class Checker:
         b = shapely.bounds(fps)
         areas = shapely.box(b[:, 0] - near, b[:, 1] - near, b[:, 2] + near, b[:, 3] + near)
         coverage = ctx.owners.coverage_pairs(areas)
-        starts = np.array([np.datetime64(s.start, "ns") if s.start else np.datetime64("NaT", "ns")
-                           for s in sites])
-        ends = np.array([np.datetime64(s.end, "ns") if s.end else np.datetime64("NaT", "ns")
-                         for s in sites])
+        nat = np.datetime64("NaT", "ns")
+        starts = np.array([np.datetime64(s.start, "ns") if s.start else nat for s in sites])
+        ends = np.array([np.datetime64(s.end, "ns") if s.end else nat for s in sites])
         works = ctx.works.match(fps, starts, ends, [s.usrn for s in sites], rules.coordination_m,
                                 rules.ignore_works_status)
         return CheckBatch(self, sites, flat, coverage, works, warnings, ctx,
                           time.perf_counter() - t0)
 
 
+def conflicts_frame(data: dict[str, np.ndarray], crs) -> gpd.GeoDataFrame:
+    return fast_frame(data, crs)
+
+
 class CheckBatch(Sequence):
-    """Results of ``check_many``: flat tables for all sites, a CheckResult per site on demand."""
+    """Results of ``check_many``: flat arrays for all sites, a CheckResult per site on demand."""
 
     def __init__(self, checker: Checker, sites, flat, coverage, works, warnings, ctx, seconds):
         self.checker, self.sites, self.flat = checker, sites, flat
         self.coverage, self.works, self.warnings = coverage, works, warnings
         self.ctx, self.seconds = ctx, seconds
-        n = len(sites)
-        self._conf_at = np.searchsorted(flat["site"].to_numpy(), np.arange(n + 1))
-        self._cov_at = np.searchsorted(coverage["site"].to_numpy(), np.arange(n + 1))
-        self._works_at = np.searchsorted(works["site"].to_numpy(), np.arange(n + 1))
+        at = np.arange(len(sites) + 1)
+        self._conf_at = np.searchsorted(flat["site"], at)
+        self._cov_at = np.searchsorted(coverage["site"], at)
+        self._works_at = np.searchsorted(works["site"], at)
         self._cache: dict[int, CheckResult] = {}
 
     def __len__(self) -> int:
@@ -234,6 +235,8 @@ class CheckBatch(Sequence):
             return [self[j] for j in range(*i.indices(len(self)))]
         if i < 0:
             i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
         if i not in self._cache:
             self._cache[i] = self._result(i)
         return self._cache[i]
@@ -241,27 +244,33 @@ class CheckBatch(Sequence):
     @property
     def conflicts(self) -> gpd.GeoDataFrame:
         """Every conflict of every site, with the site's index in ``site``."""
-        return gpd.GeoDataFrame(self.flat, geometry="geometry", crs=self.ctx.crs)
+        return conflicts_frame(self.flat, self.ctx.crs)
 
     def summary(self) -> pd.DataFrame:
         """Per site: reference, conflicts and counts by severity."""
-        counts = pd.crosstab(self.flat["site"], self.flat["severity"]).reindex(
-            index=range(len(self)), columns=["strike", "danger", "caution"], fill_value=0)
-        counts.insert(0, "conflicts", counts.sum(axis=1))
-        counts.insert(0, "reference", [s.reference for s in self.sites])
-        return counts
+        n = len(self)
+        out = pd.DataFrame({"reference": [s.reference for s in self.sites]})
+        out["conflicts"] = np.bincount(self.flat["site"], minlength=n)
+        for sev in ("strike", "danger", "caution"):
+            out[sev] = np.bincount(self.flat["site"][self.flat["severity"] == sev], minlength=n)
+        return out
+
+    def _owners(self, i: int):
+        a, b = self._conf_at[i], self._conf_at[i + 1]
+        c0, c1 = self._cov_at[i], self._cov_at[i + 1]
+        return self.ctx.owners.lists(
+            self.flat["owner"][a:b], self.flat["severity"][a:b], self.flat["contact_owner"][a:b],
+            self.coverage["owner"][c0:c1], self.coverage["coverage"][c0:c1],
+            self.checker.rules.expected_utilities)
 
     def _result(self, i: int) -> CheckResult:
         site, rules, ctx = self.sites[i], self.checker.rules, self.ctx
         a, b = self._conf_at[i], self._conf_at[i + 1]
-        conflicts = gpd.GeoDataFrame(
-            self.flat.iloc[a:b].drop(columns="site").reset_index(drop=True),
-            geometry="geometry", crs=ctx.crs,
-        )
-        cov = self.coverage.iloc[self._cov_at[i]:self._cov_at[i + 1]]
-        affected, no_conflict, no_data, owner_warnings = ctx.owners.lists(
-            conflicts, cov, rules.expected_utilities)
-        works = ctx.works.rows(self.works.iloc[self._works_at[i]:self._works_at[i + 1]], ctx.crs)
+        conflicts = conflicts_frame({k: v[a:b] for k, v in self.flat.items() if k != "site"}, ctx.crs)
+        affected, no_conflict, no_data, owner_warnings = self._owners(i)
+        w0, w1 = self._works_at[i], self._works_at[i + 1]
+        works = ctx.works.rows(self.works["work"][w0:w1], self.works["distance_m"][w0:w1],
+                               self.works["reason"][w0:w1], ctx.crs)
         advice = [rules.method_advice[site.method]] if site.method in rules.method_advice else []
         return CheckResult(
             site=site, conflicts=conflicts, owners_affected=affected,
@@ -272,6 +281,35 @@ class CheckBatch(Sequence):
             advice=advice, crs=ctx.crs.to_string(),
         )
 
+    def _light(self, i: int) -> CheckResult:
+        """A CheckResult without frames (owners, warnings, advice) for JSON output."""
+        site, rules = self.sites[i], self.checker.rules
+        affected, no_conflict, no_data, owner_warnings = self._owners(i)
+        return CheckResult(
+            site=site, conflicts=None, owners_affected=affected, owners_no_conflict=no_conflict,
+            owners_no_data=no_data, rules_version=rules.version,
+            warnings=[*site.notes, *self.warnings[i], *owner_warnings],
+            seconds=self.seconds / max(len(self), 1),
+            advice=[rules.method_advice[site.method]] if site.method in rules.method_advice else [],
+            crs=self.ctx.crs.to_string(),
+        )
+
     def to_dict(self) -> dict:
+        """Every site's result in the documented JSON layout, built straight from the flat
+        arrays (no per-site frames), so a programme of thousands of sites prints quickly."""
+        conflicts = records({k: v for k, v in self.flat.items() if k not in ("site", "geometry")})
+        works_table = self.ctx.works
+        works = []
+        if works_table.frame is not None and len(self.works["work"]):
+            w = self.works["work"]
+            cols = {c: v[w] for c, v in works_table.columns.items()}
+            cols.update(distance_m=self.works["distance_m"], reason=self.works["reason"],
+                        footprint_wkt=shapely.to_wkt(works_table.geoms[w], rounding_precision=3))
+            works = records(cols)
+        results = []
+        for i in range(len(self)):
+            a, b = self._conf_at[i], self._conf_at[i + 1]
+            w0, w1 = self._works_at[i], self._works_at[i + 1]
+            results.append(result_dict(self._light(i), conflicts[a:b], works[w0:w1]))
         return {"rules_version": self.checker.rules.version, "sites": len(self),
-                "seconds": round(self.seconds, 6), "results": [r.to_dict() for r in self]}
+                "seconds": round(self.seconds, 6), "results": results}

@@ -27,29 +27,53 @@ TOLERANCE_M = 1e-6
 SEVERITY_RANK = {"strike": 0, "danger": 1, "caution": 2}
 
 
-def normalise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Give a candidate frame every CHECK_COLUMNS column with a usable dtype."""
-    out = frame
+def _lookup(values: np.ndarray, table: dict, default=np.nan) -> np.ndarray:
+    """Map each value through ``table`` (vectorised enough: candidate sets are small and the
+    one bulk call per index build uses pandas)."""
+    if len(values) > 2000:
+        return pd.Series(values, dtype=object).map(table).fillna(default).to_numpy(dtype=np.float64)
+    return np.array([table.get(v, default) for v in values.tolist()], dtype=np.float64)
+
+
+def normalise(frame) -> dict[str, np.ndarray]:
+    """Candidate columns as numpy arrays (floats with NaN for nulls, objects with None).
+
+    The check works on plain arrays rather than pandas frames: a frame costs milliseconds
+    to build and a live check after each footprint edit must take a few milliseconds in all.
+    """
+    n = len(frame[next(iter(frame))]) if len(frame) and not isinstance(frame, pd.DataFrame) else len(frame)
+    out = {}
     for col in CHECK_COLUMNS:
-        if col not in out.columns:
-            out = out.assign(**{col: np.nan if col in NUMERIC else None})
-    for col in NUMERIC:
-        if out[col].dtype != np.float64:
-            out = out.assign(**{col: pd.to_numeric(out[col], errors="coerce").astype("float64")})
+        if col not in frame:
+            out[col] = np.full(n, np.nan) if col in NUMERIC else np.full(n, None, dtype=object)
+            continue
+        values = frame[col]
+        if col in NUMERIC:
+            if isinstance(values, pd.Series):
+                values = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+            out[col] = np.asarray(values, dtype=np.float64)
+        else:
+            if isinstance(values, pd.Series):
+                values = values.astype(object).where(values.notna(), None).to_numpy(dtype=object)
+            out[col] = np.asarray(values, dtype=object)
     return out
 
 
-def classify(frame: pd.DataFrame, rules: Rules) -> np.ndarray:
+def take(cols: dict[str, np.ndarray], idx) -> dict[str, np.ndarray]:
+    return {k: v[idx] for k, v in cols.items()}
+
+
+def classify(cols, rules: Rules) -> np.ndarray:
     """Index into ``rules.classes`` of the first class matching each asset (vectorised)."""
-    n = len(frame)
+    n = len(cols) if isinstance(cols, pd.DataFrame) else len(next(iter(cols.values())))
     out = np.full(n, -1, dtype=np.int64)
     for i, cls in enumerate(rules.classes):
         mask = out < 0
         for key, values in cls.match.items():
-            col = frame[key] if key in frame.columns else pd.Series([None] * n, index=frame.index)
-            hit = col.isin([v for v in values if v != NULL]).to_numpy(dtype=bool, na_value=False)
+            col = np.asarray(cols[key], dtype=object) if key in cols else np.full(n, None, dtype=object)
+            hit = np.isin(col, [v for v in values if v != NULL])
             if NULL in values:
-                hit = hit | col.isna().to_numpy()
+                hit = hit | pd.isna(col)
             mask &= hit
         out[mask] = i
     # The rules guarantee a catch-all last class; keep this as a hard safety net.
@@ -57,29 +81,28 @@ def classify(frame: pd.DataFrame, rules: Rules) -> np.ndarray:
     return out
 
 
-def record_uncertainty(frame: pd.DataFrame, rules: Rules) -> np.ndarray:
+def record_uncertainty(cols, rules: Rules) -> np.ndarray:
     """h_accuracy_m, else the rules' figure for the quality level, else the unknown default."""
-    unc = frame["h_accuracy_m"].to_numpy(dtype=np.float64, na_value=np.nan)
+    unc = np.asarray(cols["h_accuracy_m"], dtype=np.float64)
     missing = np.isnan(unc)
     if missing.any():
-        by_ql = frame["quality_level"].map(rules.quality_level_m)
-        by_ql = pd.to_numeric(by_ql, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+        by_ql = _lookup(np.asarray(cols["quality_level"], dtype=object), rules.quality_level_m)
         fill = np.where(np.isnan(by_ql), rules.unknown_uncertainty_m, by_ql)
         unc = np.where(missing, fill, unc)
     return unc
 
 
-def base_clearance(frame: pd.DataFrame, rules: Rules, classes: np.ndarray) -> np.ndarray:
+def base_clearance(cols, rules: Rules, classes: np.ndarray) -> np.ndarray:
     """Effective clearance of each asset before method and footprint-accuracy extras."""
     table = rules.classes
     clear = np.array([c.clearance_m for c in table])[classes]
     add_unc = np.array([c.add_uncertainty for c in table])[classes]
     add_half = np.array([c.add_half_width for c in table])[classes]
-    crs = frame["crs_accuracy_m"].to_numpy(dtype=np.float64, na_value=np.nan)
+    crs = np.asarray(cols["crs_accuracy_m"], dtype=np.float64)
     crs = np.where(np.isnan(crs), rules.crs_unknown_m, crs)
-    half = frame["diameter_mm"].to_numpy(dtype=np.float64, na_value=np.nan) / 2000.0
+    half = np.asarray(cols["diameter_mm"], dtype=np.float64) / 2000.0
     half = np.where(np.isnan(half), 0.0, half)
-    unc = record_uncertainty(frame, rules)
+    unc = record_uncertainty(cols, rules)
     return clear + np.where(add_unc, unc + crs, 0.0) + np.where(add_half, half, 0.0)
 
 
@@ -106,35 +129,38 @@ def search_reach(rules: Rules, bounds: dict, extra: float = 0.0) -> float:
 
 
 def assess(
-    frame: pd.DataFrame,
+    cols: dict[str, np.ndarray],
     distance: np.ndarray,
     clearance: np.ndarray,
     classes: np.ndarray,
     rules: Rules,
     *,
     dig_depth_m=None,
-) -> pd.DataFrame:
+) -> dict[str, np.ndarray]:
     """Severity, precaution and depth note for assets in conflict (dig depth: scalar or per row)."""
     table = rules.classes
     high = np.array([c.high_risk for c in table])[classes]
-    zone = frame["asset_class"].to_numpy(dtype=object) == "precaution_zone"
+    n = len(distance)
+    zone = cols["asset_class"] == "precaution_zone"
     strike = (distance <= 0.0) & ~zone
     severity = np.where(strike, "strike", np.where(high, "danger", "caution")).astype(object)
-    status = frame["status"].astype(object).to_numpy()
+    status = cols["status"]
     abandoned = np.isin(status, ABANDONED_STATUS)
     precaution = np.array([c.precaution for c in table], dtype=object)[classes]
-    precaution = np.where(
-        abandoned,
-        precaution + " Recorded as " + status.astype(str) + ": treat as live until the owner confirms it is dead.",
-        precaution,
-    )
-    depth_note = np.full(len(frame), None, dtype=object)
+    if abandoned.any():
+        precaution = np.where(
+            abandoned,
+            precaution + " Recorded as " + status.astype(str)
+            + ": treat as live until the owner confirms it is dead.",
+            precaution,
+        )
+    depth_note = np.full(n, None, dtype=object)
     dig = np.broadcast_to(
-        np.asarray(np.nan if dig_depth_m is None else dig_depth_m, dtype=np.float64), (len(frame),)
+        np.asarray(np.nan if dig_depth_m is None else dig_depth_m, dtype=np.float64), (n,)
     )
-    if len(frame) and not np.isnan(dig).all():
-        depth = frame["depth_m"].to_numpy(dtype=np.float64, na_value=np.nan)
-        vacc = frame["v_accuracy_m"].to_numpy(dtype=np.float64, na_value=np.nan)
+    if n and not np.isnan(dig).all():
+        depth = cols["depth_m"]
+        vacc = cols["v_accuracy_m"]
         top = depth - np.where(np.isnan(vacc), 0.0, vacc) - rules.depth_margin_m
         deeper = ~np.isnan(depth) & ~np.isnan(dig) & (top > dig)
         if deeper.any():
@@ -146,14 +172,11 @@ def assess(
             depth_note = np.where(deeper, note, None)
             if rules.depth_lowers_severity:
                 severity = np.where(deeper & (severity == "danger"), "caution", severity)
-    return pd.DataFrame(
-        {
-            "severity": severity,
-            "precaution": precaution,
-            "depth_note": depth_note,
-            "abandoned": abandoned,
-            "risk_class": np.array([c.name for c in table], dtype=object)[classes],
-            "contact_owner": np.array([c.contact_owner for c in table])[classes],
-        },
-        index=frame.index,
-    )
+    return {
+        "severity": severity,
+        "precaution": precaution,
+        "depth_note": depth_note,
+        "abandoned": abandoned,
+        "risk_class": np.array([c.name for c in table], dtype=object)[classes],
+        "contact_owner": np.array([c.contact_owner for c in table])[classes],
+    }

@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from ..errors import ValidationError
+from .frames import fast_frame
 
 WORKS_COLUMNS = ["reference", "description", "promoter", "usrn", "street", "depth_m", "method",
                  "start_date", "end_date", "status", "source", "attrs"]
@@ -44,27 +45,32 @@ class WorksTable:
         ).to_numpy(dtype=object)
         status = self.frame["status"] if "status" in self.frame else pd.Series([None] * len(self.frame))
         self.status = status.astype(object).to_numpy()
+        self.columns = {c: self.frame[c].astype(object).where(self.frame[c].notna(), None).to_numpy()
+                        for c in self.frame.columns if c != self.frame.geometry.name}
 
     def match(self, footprints, starts, ends, usrns, distance_m: float,
-              ignore_status=()) -> pd.DataFrame:
-        """site, work (row index), distance_m, reason for every overlapping work."""
-        empty = pd.DataFrame({"site": [], "work": [], "distance_m": [], "reason": []})
+              ignore_status=()) -> dict[str, np.ndarray]:
+        """site, work (row index), distance_m, reason for every overlapping work, by site."""
+        empty = {"site": np.empty(0, dtype=np.int64), "work": np.empty(0, dtype=np.int64),
+                 "distance_m": np.empty(0), "reason": np.empty(0, dtype=object)}
         if self.frame is None or len(footprints) == 0:
             return empty
+        footprints = np.asarray(footprints, dtype=object)
         site, work = self.tree.query(footprints, predicate="dwithin", distance=distance_m)
-        usrns = np.asarray(usrns, dtype=object)
-        known = {u for u in usrns if u}
+        usrns = np.array([None if u is None or str(u).strip() == "" else str(u).strip()
+                          for u in usrns], dtype=object)
+        known = {u for u in usrns.tolist() if u}
         if known:
             on_street = np.flatnonzero(np.isin(self.usrn, list(known)))
-            lookup = pd.Series(np.arange(len(usrns)))[pd.Series(usrns).notna().to_numpy()]
-            by_usrn = pd.DataFrame({"usrn": usrns[lookup.to_numpy()], "site": lookup.to_numpy()})
-            extra = pd.DataFrame({"usrn": self.usrn[on_street], "work": on_street}).merge(by_usrn)
-            site = np.concatenate([site, extra["site"].to_numpy()])
-            work = np.concatenate([work, extra["work"].to_numpy()])
-        pairs = pd.DataFrame({"site": site, "work": work}).drop_duplicates()
-        if pairs.empty:
+            with_usrn = np.flatnonzero(usrns != None)  # noqa: E711
+            match = self.usrn[on_street][:, None] == usrns[with_usrn][None, :]
+            w_i, s_i = np.nonzero(match)
+            site = np.concatenate([site, with_usrn[s_i]])
+            work = np.concatenate([work, on_street[w_i]])
+        if len(site) == 0:
             return empty
-        s, w = pairs["site"].to_numpy(), pairs["work"].to_numpy()
+        key = np.unique(site.astype(np.int64) * (len(self.geoms) + 1) + work)
+        s, w = key // (len(self.geoms) + 1), key % (len(self.geoms) + 1)
         st = np.asarray(starts, dtype="datetime64[ns]")[s]
         en = np.asarray(ends, dtype="datetime64[ns]")[s]
         ws, we = self.start[w], self.end[w]
@@ -72,22 +78,23 @@ class WorksTable:
         keep = time_ok & ~np.isin(self.status[w].astype(str), list(ignore_status))
         undated = (np.isnat(ws) | np.isnat(we) | np.isnat(st) | np.isnat(en))[keep]
         s, w = s[keep], w[keep]
-        dist = shapely.distance(self.geoms[w], np.asarray(footprints, dtype=object)[s])
+        dist = shapely.distance(self.geoms[w], footprints[s])
         same = (self.usrn[w] != None) & (self.usrn[w] == usrns[s])  # noqa: E711
-        reason = np.where(same, "same USRN", "within " + f"{distance_m:g}" + " m")
+        reason = np.where(same, "same USRN", f"within {distance_m:g} m").astype(object)
         reason = np.where(undated, reason + "; dates not all known, overlap assumed", reason)
-        return pd.DataFrame({"site": s, "work": w, "distance_m": dist, "reason": reason}).sort_values(
-            ["site", "distance_m"], kind="stable")
+        order = np.lexsort((dist, s))
+        return {"site": s[order], "work": w[order], "distance_m": dist[order],
+                "reason": reason[order]}
 
-    def rows(self, pairs: pd.DataFrame, crs) -> gpd.GeoDataFrame:
-        """The works of ``pairs`` (one site) as a frame with distance_m and reason."""
+    def rows(self, work: np.ndarray, distance: np.ndarray, reason: np.ndarray, crs) -> gpd.GeoDataFrame:
+        """The given works (one site) as a frame with distance_m and reason."""
         if self.frame is None:
-            return gpd.GeoDataFrame({c: [] for c in WORKS_COLUMNS + ["distance_m", "reason"]},
-                                    geometry=gpd.GeoSeries([], crs=crs), crs=crs)
-        out = self.frame.iloc[pairs["work"].to_numpy()].copy()
-        out["distance_m"] = pairs["distance_m"].to_numpy()
-        out["reason"] = pairs["reason"].to_numpy()
-        return out.reset_index(drop=True)
+            data = {c: np.empty(len(work), dtype=object) for c in WORKS_COLUMNS}
+            return fast_frame({**data, "distance_m": distance, "reason": reason,
+                               "geometry": np.empty(0, dtype=object)}, crs)
+        data = {c: v[work] for c, v in self.columns.items()}
+        return fast_frame({**data, "distance_m": distance, "reason": reason,
+                           "geometry": self.geoms[work]}, crs)
 
 
 def read_works_file(path: str | Path, crs=None, *, working_crs, layer: str | None = None,

@@ -15,7 +15,6 @@ import sqlite3
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import shapely
 
 from ..store.gpkg_geom import decode as decode_blobs
@@ -62,29 +61,25 @@ class DiskSource:
         """Changes whenever another connection commits to the register (PRAGMA data_version)."""
         return self.con.execute("PRAGMA data_version").fetchone()[0]
 
-    def candidates(self, bounds) -> tuple[pd.DataFrame, np.ndarray]:
-        x0, y0, x1, y1 = bounds
-        rows = self.con.execute(self.sql, (x0, x1, y0, y1)).fetchall()
+    def _arrays(self, rows) -> tuple[dict[str, np.ndarray], np.ndarray]:
         if not rows:
-            return normalise(pd.DataFrame(columns=self.columns)), np.empty(0, dtype=object)
+            return normalise({}), np.empty(0, dtype=object)
         cols = list(zip(*rows, strict=True))
-        frame = pd.DataFrame({c: cols[i] for i, c in enumerate(self.columns)})
-        return normalise(frame), decode_blobs(cols[-1])
+        return normalise(dict(zip(self.columns, cols[:-1], strict=True))), decode_blobs(cols[-1])
 
-    def read_all(self) -> tuple[pd.DataFrame, np.ndarray]:
+    def candidates(self, bounds) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        x0, y0, x1, y1 = bounds
+        return self._arrays(self.con.execute(self.sql, (x0, x1, y0, y1)).fetchall())
+
+    def read_all(self) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """Every live asset (CHECK_COLUMNS + geometry) over this same connection.
 
         Used for the in-memory index instead of ``store.read_assets``: GDAL readers of a
         GeoPackage may not see transactions still in its WAL, and a stale index could miss
         a newly imported asset; SQLite's own reader always sees every committed batch.
         """
-        rows = self.con.execute(self.sql.split(" FROM ")[0].replace("a.", "") + f" FROM {ASSETS} "
-                                "WHERE retired_at IS NULL").fetchall()
-        if not rows:
-            return normalise(pd.DataFrame(columns=self.columns)), np.empty(0, dtype=object)
-        cols = list(zip(*rows, strict=True))
-        frame = pd.DataFrame({c: cols[i] for i, c in enumerate(self.columns)})
-        return normalise(frame), decode_blobs(cols[-1])
+        sql = self.sql.split(" FROM ")[0].replace("a.", "")
+        return self._arrays(self.con.execute(f"{sql} FROM {ASSETS} WHERE retired_at IS NULL").fetchall())
 
     def close(self) -> None:
         self.con.close()
@@ -99,10 +94,9 @@ class StoreSource:
     def data_version(self) -> None:
         return None  # unknown: the checker re-reads what it caches on every check
 
-    def candidates(self, bounds) -> tuple[pd.DataFrame, np.ndarray]:
+    def candidates(self, bounds) -> tuple[dict[str, np.ndarray], np.ndarray]:
         frame = self.store.query_bbox(tuple(bounds), columns=CHECK_COLUMNS)
-        geoms = frame.geometry.to_numpy()
-        return normalise(pd.DataFrame(frame.drop(columns=frame.geometry.name))), geoms
+        return normalise(frame), frame.geometry.to_numpy()
 
     def close(self) -> None:
         pass
@@ -111,12 +105,12 @@ class StoreSource:
 class MemoryIndex:
     """Every live asset in memory with an STRtree, its class and base clearance precomputed."""
 
-    def __init__(self, frame: pd.DataFrame, geoms: np.ndarray, rules: Rules):
-        self.frame = normalise(frame.reset_index(drop=True))
+    def __init__(self, cols: dict[str, np.ndarray], geoms: np.ndarray, rules: Rules):
+        self.cols = cols
         self.geoms = geoms
         self.tree = shapely.STRtree(geoms)
-        self.classes = classify(self.frame, rules)
-        self.base = base_clearance(self.frame, rules, self.classes)
+        self.classes = classify(cols, rules)
+        self.base = base_clearance(cols, rules, self.classes)
         self.max_base = float(self.base.max()) if len(self.base) else 0.0
 
     @classmethod
@@ -124,8 +118,7 @@ class MemoryIndex:
         if disk is not None:
             return cls(*disk.read_all(), rules)
         frame = store.read_assets(columns=CHECK_COLUMNS)
-        geoms = frame.geometry.to_numpy()
-        return cls(pd.DataFrame(frame.drop(columns=frame.geometry.name)), geoms, rules)
+        return cls(normalise(frame), frame.geometry.to_numpy(), rules)
 
     def pairs(self, footprints: np.ndarray, reach: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(footprint index, asset index) of every asset whose box is within ``reach`` of one."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import asdict
 
 import numpy as np
-import pandas as pd
 import shapely
 
 from .clearance import SEVERITY_RANK
@@ -32,20 +31,22 @@ class OwnerDirectory:
             self.cov_owner = np.empty(0, dtype=object)
             self.cov_geom = np.empty(0, dtype=object)
             self.cov_tree = None
-        codes = set(self.contacts) | set(self.cov_owner.tolist())
+        self.known = set(self.cov_owner.tolist())
+        codes = set(self.contacts) | self.known
         self.codes = sorted(codes)
         self.owner_utilities = owner_utilities
 
-    def coverage_pairs(self, areas: np.ndarray) -> pd.DataFrame:
-        """site, owner, coverage ('full' | 'partial') for every coverage meeting a site area."""
+    def coverage_pairs(self, areas: np.ndarray) -> dict[str, np.ndarray]:
+        """site, owner, coverage ('full' | 'partial') for every coverage meeting a site area,
+        sorted by site (one coverage row per owner)."""
         if self.cov_tree is None or len(areas) == 0:
-            return pd.DataFrame({"site": [], "owner": [], "coverage": []})
+            return {"site": np.empty(0, dtype=np.int64), "owner": np.empty(0, dtype=object),
+                    "coverage": np.empty(0, dtype=object)}
         site, j = self.cov_tree.query(areas, predicate="intersects")
         full = shapely.covers(self.cov_geom[j], areas[site])
-        return pd.DataFrame({
-            "site": site, "owner": self.cov_owner[j],
-            "coverage": np.where(full, "full", "partial"),
-        }).sort_values(["site", "coverage"]).drop_duplicates(["site", "owner"])
+        order = np.argsort(site, kind="stable")
+        return {"site": site[order], "owner": self.cov_owner[j][order],
+                "coverage": np.where(full, "full", "partial").astype(object)[order]}
 
     def contact(self, code: str) -> dict:
         found = self.contacts.get(code)
@@ -56,34 +57,39 @@ class OwnerDirectory:
         out.update({k: v for k, v in found.items() if k != "code"})
         return out
 
-    def lists(self, conflicts: pd.DataFrame, coverage: pd.DataFrame, expected: tuple[str, ...]):
+    def lists(self, owner: np.ndarray, severity: np.ndarray, contact: np.ndarray,
+              cov_owner: np.ndarray, cov_kind: np.ndarray, expected: tuple[str, ...]):
         """(owners_affected, owners_no_conflict, owners_no_data, warnings) for one site.
 
-        ``conflicts`` has owner, severity, contact_owner; ``coverage`` has owner, coverage.
+        ``owner``/``severity``/``contact`` describe its conflicts; ``cov_*`` the coverage
+        areas meeting it. An owner with several coverage rows counts as covered if any is full.
         """
-        cov = dict(zip(coverage["owner"], coverage["coverage"], strict=True))
+        cov: dict[str, str] = {}
+        for code, kind in zip(cov_owner.tolist(), cov_kind.tolist(), strict=True):
+            if cov.get(code) != "full":
+                cov[code] = kind
         affected, no_conflict, no_data, warnings = [], [], [], []
-        if len(conflicts):
-            g = conflicts.assign(rank=conflicts["severity"].map(SEVERITY_RANK))
-            g = g.groupby("owner", sort=True).agg(
-                conflicts=("severity", "size"), rank=("rank", "min"),
-                contact_required=("contact_owner", "any"),
-            )
-            worst = {v: k for k, v in SEVERITY_RANK.items()}
-            for code, row in g.iterrows():
-                entry = self.contact(code)
-                if entry["name"] is None:
-                    warnings.append(
-                        f"owner {code!r} has assets here but no contact details in the register: "
-                        "add the owner before issuing notices"
-                    )
-                entry.update(conflicts=int(row["conflicts"]), worst_severity=worst[int(row["rank"])],
-                             contact_required=bool(row["contact_required"]),
-                             coverage=cov.get(code, "unrecorded"))
-                affected.append(entry)
-        hit = {e["owner"] for e in affected}
+        worst = {v: k for k, v in SEVERITY_RANK.items()}
+        stats: dict[str, list] = {}
+        for code, sev, need in zip(owner.tolist(), severity.tolist(), contact.tolist(), strict=True):
+            s = stats.setdefault(code, [0, 9, False])
+            s[0] += 1
+            s[1] = min(s[1], SEVERITY_RANK[sev])
+            s[2] = s[2] or bool(need)
+        for code in sorted(stats):
+            entry = self.contact(code)
+            if entry["name"] is None:
+                warnings.append(
+                    f"owner {code!r} has assets here but no contact details in the register: "
+                    "add the owner before issuing notices"
+                )
+            n, rank, need = stats[code]
+            entry.update(conflicts=n, worst_severity=worst[rank], contact_required=need,
+                         coverage=cov.get(code, "unrecorded"))
+            affected.append(entry)
+        known = self.known
         for code in self.codes:
-            if code in hit:
+            if code in stats:
                 continue
             c = cov.get(code)
             entry = self.contact(code)
@@ -91,15 +97,16 @@ class OwnerDirectory:
                 entry["response"] = "no assets affected"
                 no_conflict.append(entry)
                 continue
-            entry["reason"] = {
-                "partial": "its data covers only part of the site: assets may be unrecorded",
-                None: "its data does not cover the site" if code in set(self.cov_owner.tolist())
-                else "no coverage area recorded for its data",
-            }[c]
+            if c == "partial":
+                entry["reason"] = "its data covers only part of the site: assets may be unrecorded"
+            elif code in known:
+                entry["reason"] = "its data does not cover the site"
+            else:
+                entry["reason"] = "no coverage area recorded for its data"
             no_data.append(entry)
         if expected and self.owner_utilities is not None:
             present = set()
-            for code in hit | {e["owner"] for e in no_conflict}:
+            for code in set(stats) | {e["owner"] for e in no_conflict}:
                 present |= self.owner_utilities.get(code, set())
             for utility in expected:
                 if utility not in present:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 
 # Columns of CheckResult.conflicts, in display order (plus geometry).
@@ -58,49 +59,69 @@ class CheckResult:
     crs: str = ""  # the working CRS distances are measured in (2D)
 
     def summary(self) -> dict:
-        counts = self.conflicts["severity"].value_counts() if len(self.conflicts) else {}
-        return {"conflicts": int(len(self.conflicts)),
-                **{s: int(counts.get(s, 0)) for s in SEVERITIES}}
+        return summary_of(self.conflicts["severity"].to_numpy(dtype=object))
 
     def to_dict(self) -> dict:
         """Plain-JSON form (documented in the README under "asset-register check")."""
-        site = self.site
-        conflicts = self.conflicts.drop(columns=self.conflicts.geometry.name)
-        works = [] if self.works_overlapping is None else _records(
-            self.works_overlapping.drop(columns=self.works_overlapping.geometry.name)
-            .assign(footprint_wkt=shapely.to_wkt(self.works_overlapping.geometry.array, rounding_precision=3))
-        )
-        return {
-            "site": {
-                "reference": site.reference, "description": site.description,
-                "footprint_wkt": shapely.to_wkt(site.footprint, rounding_precision=3),
-                "depth_m": site.depth_m, "method": site.method,
-                "start": site.start.isoformat() if site.start else None,
-                "end": site.end.isoformat() if site.end else None,
-                "usrn": site.usrn, "position_accuracy_m": site.position_accuracy_m,
-            },
-            "crs": self.crs,
-            "rules_version": self.rules_version,
-            "summary": self.summary(),
-            "conflicts": _records(conflicts),
-            "owners_affected": self.owners_affected,
-            "owners_no_conflict": self.owners_no_conflict,
-            "owners_no_data": self.owners_no_data,
-            "works_overlapping": works,
-            "warnings": self.warnings,
-            "advice": self.advice,
-            "seconds": round(self.seconds, 6),
-        }
+        geom = self.conflicts.geometry.name
+        conflicts = {c: self.conflicts[c].to_numpy(dtype=object) for c in self.conflicts.columns
+                     if c != geom}
+        works = {}
+        if self.works_overlapping is not None:
+            w = self.works_overlapping
+            works = {c: w[c].to_numpy(dtype=object) for c in w.columns if c != w.geometry.name}
+            works["footprint_wkt"] = shapely.to_wkt(w.geometry.array, rounding_precision=3)
+        return result_dict(self, records(conflicts), records(works))
 
     def to_json(self, **kwargs) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
 
 
-def _records(frame) -> list[dict]:
-    """Rows as JSON-ready dicts: NaN/NA -> None, numpy scalars -> Python, metres to the mm."""
-    out = frame.astype(object).where(frame.notna(), None)
-    for col in ("distance_m", "clearance_m", "uncertainty_m"):
-        if col in out.columns:
-            out[col] = [None if v is None else round(float(v), 3) for v in out[col]]
-    return [{k: (v.item() if hasattr(v, "item") else v) for k, v in rec.items()}
-            for rec in out.to_dict("records")]
+def summary_of(severity) -> dict:
+    severity = list(severity)
+    return {"conflicts": len(severity), **{s: severity.count(s) for s in SEVERITIES}}
+
+
+def result_dict(r: CheckResult, conflicts: list[dict], works: list[dict]) -> dict:
+    """The documented JSON layout of one result, from its parts already as records."""
+    site = r.site
+    return {
+        "site": {
+            "reference": site.reference, "description": site.description,
+            "footprint_wkt": shapely.to_wkt(site.footprint, rounding_precision=3),
+            "depth_m": site.depth_m, "method": site.method,
+            "start": site.start.isoformat() if site.start else None,
+            "end": site.end.isoformat() if site.end else None,
+            "usrn": site.usrn, "position_accuracy_m": site.position_accuracy_m,
+        },
+        "crs": r.crs,
+        "rules_version": r.rules_version,
+        "summary": summary_of(c["severity"] for c in conflicts),
+        "conflicts": conflicts,
+        "owners_affected": r.owners_affected,
+        "owners_no_conflict": r.owners_no_conflict,
+        "owners_no_data": r.owners_no_data,
+        "works_overlapping": works,
+        "warnings": r.warnings,
+        "advice": r.advice,
+        "seconds": round(r.seconds, 6),
+    }
+
+
+_METRES = ("distance_m", "clearance_m", "uncertainty_m")
+
+
+def records(columns: dict) -> list[dict]:
+    """Column arrays as JSON-ready row dicts: NaN/NA -> None, numpy scalars -> Python,
+    distances rounded to the millimetre."""
+    if not columns:
+        return []
+    names, values = list(columns), []
+    for name in names:
+        col = [None if v is None or (isinstance(v, float) and v != v) or v is pd.NA or v is pd.NaT
+               else (v.item() if hasattr(v, "item") else v)
+               for v in (columns[name].tolist() if hasattr(columns[name], "tolist") else columns[name])]
+        if name in _METRES:
+            col = [None if v is None else round(float(v), 3) for v in col]
+        values.append(col)
+    return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]

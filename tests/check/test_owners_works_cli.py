@@ -93,6 +93,12 @@ def test_batch_results_match_single_checks(register):
         assert single.owners_no_data == batch[i].owners_no_data
         assert list(single.works_overlapping["reference"]) == list(batch[i].works_overlapping["reference"])
     assert list(batch.summary()["conflicts"]) == [2, 0, 0]
+    # The batch JSON (built from flat arrays) equals each per-site result's JSON.
+    doc = batch.to_dict()
+    for i in range(len(sites)):
+        one, many = batch[i].to_dict(), doc["results"][i]
+        one.pop("seconds"), many.pop("seconds")
+        assert one == many
 
 
 def test_cli_check_json_and_table(register, tmp_path, capsys):
