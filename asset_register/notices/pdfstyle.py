@@ -59,6 +59,8 @@ def plain_text(value, empty: str = "—") -> str:
                 base = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
                 out.append(base or "?")
         text = "".join(out)
+    if text.isprintable():
+        return text
     return "".join(ch if ch.isprintable() or ch == "\n" else " " for ch in text)
 
 

@@ -10,6 +10,7 @@ is repeated on every page the table continues on.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -43,27 +44,41 @@ class Cell:
     background: str | None = None
 
 
-def wrap_text(text: str, font: str, size: float, width: float) -> list[str]:
-    """Greedy word wrap; words wider than the column are broken between characters."""
+@lru_cache(maxsize=8192)
+def wrap_text(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
+    """Greedy word wrap; words wider than the column are broken between characters.
+
+    Each word is measured once (widths add up: the base fonts have no kerning), and
+    whole results are cached: precautions and owner names repeat down a table.
+    """
+    if "\n" not in text and stringWidth(text, font, size) <= width:
+        return (text,)
+    space = stringWidth(" ", font, size)
     lines: list[str] = []
     for para in text.split("\n"):
-        words, line = para.split(" "), ""
-        for word in words:
-            trial = f"{line} {word}" if line else word
-            if stringWidth(trial, font, size) <= width:
-                line = trial
+        line, used = "", 0.0
+        for word in para.split(" "):
+            w = stringWidth(word, font, size)
+            if line and used + space + w <= width:
+                line, used = f"{line} {word}", used + space + w
                 continue
             if line:
                 lines.append(line)
-            while stringWidth(word, font, size) > width and len(word) > 1:
-                cut = len(word)
+            while w > width and len(word) > 1:
+                cut = len(word) - 1
                 while cut > 1 and stringWidth(word[:cut], font, size) > width:
                     cut -= 1
                 lines.append(word[:cut])
                 word = word[cut:]
-            line = word
+                w = stringWidth(word, font, size)
+            line, used = word, w
         lines.append(line)
-    return lines
+    return tuple(lines)
+
+
+@lru_cache(maxsize=256)
+def _colour(hex_colour: str):
+    return HexColor(hex_colour)
 
 
 class GridTable(Flowable):
@@ -135,31 +150,38 @@ class GridTable(Flowable):
             x += w
         y -= head_h
         canv.setLineWidth(0.3)
+        texts: list[tuple[float, float, str, Run]] = []
         for row, row_lines, h, bar in zip(self.rows, lines, heights, self.bars, strict=True):
             x = 0.0
             for cell, w in zip(row, self.widths, strict=True):
                 if cell.background:
-                    canv.setFillColor(HexColor(cell.background))
+                    canv.setFillColor(_colour(cell.background))
                     canv.rect(x, y - h, w, h, stroke=0, fill=1)
                 x += w
             if bar:
-                canv.setFillColor(HexColor(bar))
+                canv.setFillColor(_colour(bar))
                 canv.rect(0, y - h, 2.4, h, stroke=0, fill=1)
             x = 0.0
             for cell, cell_lines, w in zip(row, row_lines, self.widths, strict=True):
                 tx = x + PAD_X
                 if cell.swatch:
-                    canv.setFillColor(HexColor(cell.swatch))
+                    canv.setFillColor(_colour(cell.swatch))
                     canv.rect(tx, y - PAD_Y - self.size + 0.4, 5, 5, stroke=0, fill=1)
                     tx += 7
-                font = None
                 for i, (text, run) in enumerate(cell_lines):
-                    if font != (run.font, run.colour):
-                        canv.setFont(run.font, self.size)
-                        canv.setFillColor(HexColor(run.colour))
-                        font = (run.font, run.colour)
-                    canv.drawString(tx, y - PAD_Y - self.size - i * self.leading + 0.8, text)
+                    texts.append((tx, y - PAD_Y - self.size - i * self.leading + 0.8, text, run))
                 x += w
             y -= h
             canv.setStrokeColor(RULE)
             canv.line(0, y, self.width, y)
+        # all cell text in one text object: far fewer PDF operators than drawString per line
+        tob = canv.beginText()
+        state = None
+        for tx, ty, text, run in texts:
+            if state != (run.font, run.colour):
+                tob.setFont(run.font, self.size)
+                tob.setFillColor(_colour(run.colour))
+                state = (run.font, run.colour)
+            tob.setTextOrigin(tx, ty)
+            tob.textOut(text)
+        canv.drawText(tob)
