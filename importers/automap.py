@@ -29,7 +29,7 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
                  "objectid", "gid", "uid", "fid"),
     "utility": ("utility", "utilitytype", "network", "networktype", "service", "utilitynetwork"),
     "asset_class": ("assetclass", "class", "type", "assettype", "featuretype", "featurecode",
-                    "objecttype", "category", "layer"),
+                    "objecttype", "category"),
     "status": ("status", "state", "opstatus", "operationalstatus", "lifecycle", "lifecyclestatus",
                "condition"),
     "diameter_mm": ("diameter", "diam", "nominaldiam", "nominaldiameter", "dn", "dia", "size",
@@ -197,17 +197,12 @@ def propose_for_table(table: pa.Table, layer: str) -> tuple[LayerRule, list[str]
             arr = table.column(col)
             if arr.null_count == len(arr) or len(pc.unique(arr.drop_null())) < len(arr) * 0.5:
                 continue  # not an identifier
-        is_cad_layer = _key(col) == "layer"
         spec = FieldRule(source=col, unit=_unit_from_name(target, col))
-        if target in VALUE_SYNONYMS or target == "material" or is_cad_layer:
+        if target in VALUE_SYNONYMS:
             values = _distinct(table, col)
             if len(values) > MAX_DISTINCT:
                 if target != "material":
                     continue  # too many distinct values to be a coded field
-            elif is_cad_layer:
-                spec.values = _cad_values(target, values) if target in CAD_WORDS else {}
-                if not spec.values:
-                    continue
             else:
                 numeric = all(isinstance(v, int | float) for v in values)
                 if not (numeric and spec.unit):
@@ -217,13 +212,17 @@ def propose_for_table(table: pa.Table, layer: str) -> tuple[LayerRule, list[str]
                         notes.append(f"{layer}: {target} values not recognised (map them by "
                                      f"hand): {shown}{' …' if len(unplaced) > 12 else ''}")
         rule.fields[target] = spec
-        if not is_cad_layer:
-            taken.add(col)
-    if "Layer" in table.column_names and "voltage" not in rule.fields:
+        taken.add(col)
+    if "Layer" in table.column_names:  # a CAD drawing: layer names carry the meaning
         values = _distinct(table, "Layer")
-        vmap = _cad_values("voltage", values)
-        if vmap:
-            rule.fields["voltage"] = FieldRule(source="Layer", values=vmap)
+        for target in ("utility", "asset_class", "voltage"):
+            vmap = _cad_values(target, values) if target not in rule.fields else {}
+            if vmap:
+                rule.fields[target] = FieldRule(source="Layer", values=vmap)
+                unplaced = [v for v in values if str(v) not in vmap]
+                if unplaced and target != "voltage":
+                    notes.append(f"{layer}: CAD layers not recognised for {target} (rows on them "
+                                 f"will be rejected): {', '.join(map(repr, unplaced[:12]))}")
     for target in ("diameter_mm", "depth_m"):
         if target in rule.fields and rule.fields[target].unit is None:
             notes.append(f"{layer}: {target} from {rule.fields[target].source!r} assumed in "

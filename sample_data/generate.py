@@ -29,6 +29,7 @@ import csv
 import shutil
 import sys
 import tempfile
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -143,8 +144,10 @@ def _write_deliveries(rng, town, out: Path) -> None:
     tele = networks.telecoms(rng, town)
     _csv(tele["telecoms_ducts"], out / "telecoms_ducts_ofl.csv", xy=False)
     _csv(tele["telecoms_chambers"], out / "telecoms_chambers_ofl.csv", xy=True)
-    pyogrio.write_dataframe(networks.council(rng, town).set_crs(None, allow_override=True),
-                            out / "lighting_signals_rbc.dxf", driver="DXF")
+    with warnings.catch_warnings():  # CAD drawings carry no CRS: that is the point of this one
+        warnings.simplefilter("ignore", UserWarning)
+        pyogrio.write_dataframe(networks.council(rng, town).set_crs(None, allow_override=True),
+                                out / "lighting_signals_rbc.dxf", driver="DXF")
     pyogrio.write_dataframe(_round(_via_wgs84(networks.district_heating(rng, town), "EPSG:25830"), 3),
                             out / "heat_rhn.fgb", driver="FlatGeobuf", layer="heat_pipes")
     pyogrio.write_dataframe(_round(_via_wgs84(networks.pipeline(rng, town), "EPSG:4326"), 8),

@@ -1,0 +1,108 @@
+"""Bad deliveries: each gets a clear error (or rejects with reasons) and the register stays as it was."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pyogrio
+import pytest
+
+from asset_register.errors import ImportError_
+from importers import ImportJob, inspect
+from importers.sources import open_source
+
+from .conftest import canonical_lines, gas_profile
+
+
+def _run(register, path, **kw):
+    return ImportJob(register, path, owner="GAS", profile=gas_profile(), **kw).run()
+
+
+def _state(register):
+    return register.asset_count(), len(register.batches())
+
+
+def test_missing_and_zero_byte_files(tmp_path, register):
+    with pytest.raises(ImportError_, match="does not exist"):
+        _run(register, tmp_path / "nope.gpkg")
+    (tmp_path / "empty.geojson").write_bytes(b"")
+    with pytest.raises(ImportError_, match="empty \\(0 bytes\\)"):
+        _run(register, tmp_path / "empty.geojson")
+    assert _state(register) == (0, 0)
+
+
+@pytest.mark.parametrize("name, driver", [("mains.geojson", "GeoJSON"), ("mains.gpkg", "GPKG"),
+                                          ("mains.fgb", "FlatGeobuf")])
+def test_truncated_files_are_refused(tmp_path, register, name, driver):
+    path = tmp_path / name
+    pyogrio.write_dataframe(canonical_lines(), path, driver=driver)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+    with pytest.raises(ImportError_, match="cannot be read|truncated|corrupt"):
+        _run(register, path)
+    assert _state(register) == (0, 0)
+
+
+def test_not_a_gis_file(tmp_path, register):
+    path = tmp_path / "mains.shp"
+    path.write_text("this is a spreadsheet export, not a shapefile\n")
+    with pytest.raises(ImportError_, match="extension says ESRI Shapefile"):
+        _run(register, path)
+
+
+def test_wrong_extension_is_read_by_content_with_a_note(tmp_path, register):
+    pyogrio.write_dataframe(canonical_lines(), tmp_path / "x.geojson", driver="GeoJSON")
+    (tmp_path / "x.geojson").rename(tmp_path / "mains.gml")
+    (report,) = _run(register, tmp_path / "mains.gml")
+    assert report.imported == 12
+    assert any("holds GeoJSON data" in w for w in report.warnings)
+
+
+def test_empty_layer_imports_nothing_and_retires_nothing(tmp_path, register):
+    _run(register, _gpkg(tmp_path / "full.gpkg", canonical_lines()))
+    before = _state(register)
+    (report,) = _run(register, _gpkg(tmp_path / "empty.gpkg", canonical_lines().iloc[:0]))
+    assert report.status == "empty"
+    assert _state(register) == before
+
+
+def _gpkg(path, frame):
+    pyogrio.write_dataframe(frame, path, driver="GPKG", layer="mains")
+    return path
+
+
+def test_zip_with_escaping_paths_is_refused(tmp_path, register):
+    path = tmp_path / "evil.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("../../etc/mains.shp", b"x")
+    with pytest.raises(ImportError_, match="escapes the zip's folder"):
+        _run(register, path)
+
+
+def test_zip_bomb_is_refused(tmp_path):
+    path = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("mains.shp", b"\0" * 50_000_000)
+    with pytest.raises(ImportError_, match="zip bomb"):
+        open_source(path)
+
+
+def test_multi_layer_source_needs_a_choice(tmp_path, register):
+    path = tmp_path / "two.gpkg"
+    pyogrio.write_dataframe(canonical_lines(), path, layer="mains")
+    pyogrio.write_dataframe(canonical_lines(), path, layer="services")
+    with pytest.raises(ImportError_, match="holds 2 layers.*--all-layers"):
+        _run(register, path)
+    with pytest.raises(ImportError_, match="no layer 'valves'"):
+        _run(register, path, layers=["valves"])
+    assert [layer.name for layer in inspect(path).layers] == ["mains", "services"]
+
+
+def test_absurd_coordinates_are_rejected_rows_not_a_failed_import(tmp_path, register):
+    frame = canonical_lines()
+    frame.loc[4, "geometry"] = frame.geometry.iloc[4].__class__([(5.3e6, 1.8e6), (5.3e6 + 10, 1.8e6)])
+    frame.loc[7, "geometry"] = frame.geometry.iloc[7].__class__([(1e300, 1e300), (1e300, 2e300)])
+    (report,) = _run(register, _gpkg(tmp_path / "absurd.gpkg", frame))
+    assert report.imported == 10 and report.rejected == 2
+    reasons = set(register.rejects(report.batch_id)["reason"])
+    assert all("outside the area of use" in r for r in reasons)

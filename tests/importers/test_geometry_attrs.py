@@ -1,0 +1,133 @@
+"""Geometry repair rules, curve linearisation, and the vectorised attribute JSON."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+
+import numpy as np
+import pyarrow as pa
+import pytest
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from importers.attrs import attrs_json
+from importers.geometry import clean
+from importers.readers import read_layer
+from importers.sources import open_source
+
+
+def _g(wkt):
+    return None if wkt is None else shapely.from_wkt(wkt)
+
+
+def test_null_empty_and_nan_geometries_are_rejected_with_reasons():
+    geoms = np.array([_g("POINT (1 2)"), None, _g("LINESTRING EMPTY"), shapely.Point(np.nan, 1)])
+    c = clean(geoms)
+    assert list(c.src) == [0]
+    assert dict(zip(c.reject_rows, c.reject_reasons, strict=True)) == {
+        1: "no geometry (null)", 2: "empty geometry",
+        3: "coordinates are not finite numbers (NaN or infinity)",
+    }
+
+
+def test_invalid_polygon_is_repaired_and_counted():
+    bowtie = _g("POLYGON ((0 0, 2 2, 2 0, 0 2, 0 0))")
+    c = clean(np.array([bowtie, _g("POLYGON ((0 0, 1 0, 1 1, 0 0))")]))
+    assert c.repaired == 1
+    fixed = c.geometry[0]
+    assert fixed.is_valid and fixed.geom_type == "MultiPolygon"
+    assert fixed.area == pytest.approx(2.0)  # two triangles of area 1 each
+
+
+def test_polygon_that_collapses_is_rejected_not_dropped():
+    c = clean(np.array([_g("POLYGON ((0 0, 1 1, 2 2, 0 0))")]))
+    assert len(c.geometry) == 0 and "collapses" in c.reject_reasons[0]
+
+
+def test_m_is_dropped_and_z_kept():
+    c = clean(np.array([_g("LINESTRING ZM (0 0 5 100, 1 1 6 200)"), _g("POINT M (1 2 7)")]))
+    assert c.m_dropped == 2
+    assert c.geometry[0].wkt == "LINESTRING Z (0 0 5, 1 1 6)"
+    assert c.geometry[1].wkt == "POINT (1 2)"
+    assert not shapely.has_m(c.geometry).any()
+
+
+def test_collections_are_split_by_type_with_id_suffixes():
+    gc = _g("GEOMETRYCOLLECTION (POINT (1 1), LINESTRING (0 0, 1 1), POINT (2 2), "
+            "POLYGON ((0 0, 1 0, 1 1, 0 0)))")
+    only_lines = _g("GEOMETRYCOLLECTION (LINESTRING (0 0, 1 1))")
+    c = clean(np.array([gc, only_lines]))
+    got = {(int(s), x): g.wkt for s, x, g in zip(c.src, c.suffix, c.geometry, strict=True)}
+    assert got == {
+        (0, "/points"): "MULTIPOINT ((1 1), (2 2))",
+        (0, "/lines"): "LINESTRING (0 0, 1 1)",
+        (0, "/areas"): "POLYGON ((0 0, 1 0, 1 1, 0 0))",
+        (1, ""): "LINESTRING (0 0, 1 1)",
+    }
+    assert c.split == 2
+
+
+def test_curves_are_linearised_on_the_arc(tmp_path):
+    p = tmp_path / "curves.csv"
+    p.write_text('id,WKT\n1,"CIRCULARSTRING (0 0, 1 1, 2 0)"\n'
+                 '2,"CURVEPOLYGON (CIRCULARSTRING (0 0, 1 1, 2 0, 1 -1, 0 0))"\n3,"POINT (5 5)"\n')
+    raw = read_layer(open_source(p), "curves")
+    assert raw.linearised == 2
+    arc, disc, pt = raw.geometry
+    xy = shapely.get_coordinates(arc)
+    assert len(xy) > 10
+    np.testing.assert_allclose(np.hypot(xy[:, 0] - 1, xy[:, 1]), 1.0, atol=1e-9)  # on the circle
+    assert disc.area == pytest.approx(math.pi, rel=0.01)
+    assert pt.wkt == "POINT (5 5)"
+
+
+def test_non_utf8_text_is_read_as_windows_1252(tmp_path):
+    p = tmp_path / "latin.csv"
+    p.write_bytes("id,street,WKT\n1,Caf\xe9 Row,\"POINT (1 2)\"\n".encode("latin-1"))
+    raw = read_layer(open_source(p), "latin")
+    assert raw.table.column("street").to_pylist() == ["Café Row"]
+    assert any("not UTF-8" in w for w in raw.warnings)
+
+
+def _reference(row: dict) -> dict:
+    out = {}
+    for k, v in row.items():
+        if isinstance(v, float) and not math.isfinite(v):
+            v = None
+        elif isinstance(v, datetime.date | datetime.datetime):
+            v = str(v)
+        out[k] = v
+    return out
+
+
+def test_attrs_json_matches_json_dumps_for_awkward_values():
+    table = pa.table({
+        "text": ['say "hi"\\', None, "tab\there\nnew", "ctl\x01", "ünï©ødé ✓"],
+        "int": [1, None, -3, 2**40, 0],
+        "float": [1.5, float("nan"), float("inf"), None, -0.25],
+        "flag": [True, False, None, True, False],
+        "day": [datetime.date(2020, 1, 2), None, datetime.date(1999, 12, 31), None, None],
+        "list": [[1], None, [], [2, 3], [4]],
+    })
+    out = attrs_json(table)
+    for text, row in zip(out, table.to_pylist(), strict=True):
+        assert json.loads(text) == _reference(row)
+
+
+def test_attrs_json_takes_rows_in_the_order_given():
+    table = pa.table({"a": ["x", "y", "z"]})
+    assert list(attrs_json(table, np.array([2, 0]))) == ['{"a":"z"}', '{"a":"x"}']
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.none(), st.text()), st.one_of(st.none(), st.integers(-2**53, 2**53)),
+                          st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True))),
+                min_size=1, max_size=30))
+def test_attrs_json_round_trips_any_text_and_numbers(rows):
+    table = pa.table({"t": [r[0] for r in rows], "i": pa.array([r[1] for r in rows], pa.int64()),
+                      "f": pa.array([r[2] for r in rows], pa.float64())})
+    for text, row in zip(attrs_json(table), table.to_pylist(), strict=True):
+        assert json.loads(text) == _reference(row)

@@ -1,0 +1,182 @@
+"""Import batches in a real register: versioned re-delivery, identical files, rejects, atomicity."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+
+from asset_register.errors import CancelledError
+from asset_register.store import open_register
+from importers import ImportJob
+
+from .conftest import canonical_lines, gas_profile
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _write(frame, path):
+    pyogrio.write_dataframe(frame, path, driver="GPKG", layer="mains")
+    return path
+
+
+def _run(register, path, **kw):
+    return ImportJob(register, path, owner="GAS", profile=gas_profile(), **kw).run()[0]
+
+
+def _state(register):
+    return (register.asset_count(), len(register.batches()), len(register.rejects()),
+            len(register.owner_coverage()))
+
+
+def test_redelivery_versions_assets_and_reports_the_diff(tmp_path, register):
+    v1 = canonical_lines()
+    r1 = _run(register, _write(v1, tmp_path / "v1.gpkg"))
+    assert (r1.added, r1.changed, r1.unchanged, r1.retired) == (12, 0, 0, 0)
+    v2 = v1[~v1["PIPE_ID"].isin(["P010", "P011"])].copy()
+    v2.loc[v2["PIPE_ID"].isin(["P001", "P002"]), "DIAM_IN"] = 99
+    extra = v1.iloc[:3].copy()
+    extra["PIPE_ID"] = ["P100", "P101", "P102"]
+    extra = extra.set_geometry(extra.geometry.translate(5, 5))
+    v2 = pd.concat([v2, extra], ignore_index=True)
+    r2 = _run(register, _write(v2, tmp_path / "v2.gpkg"))
+    assert (r2.added, r2.changed, r2.unchanged, r2.retired) == (3, 2, 8, 2)
+    assert register.asset_count() == 13
+    history = register.get_asset("GAS:P001", history=True)
+    assert [h["version"] for h in history] == [1, 2]
+    assert history[0]["retired_at"] is not None and history[1]["retired_at"] is None
+    assert history[1]["diameter_mm"] == pytest.approx(99 * 25.4)
+    gone = register.get_asset("GAS:P010", history=True)  # retired, never deleted
+    assert len(gone) == 1 and gone[0]["retired_at"] is not None
+
+
+def test_identical_file_is_detected_and_changes_nothing(tmp_path, register):
+    path = _write(canonical_lines(), tmp_path / "mains.gpkg")
+    _run(register, path)
+    before = _state(register)
+    again = _run(register, path)
+    assert again.status == "already imported" and "nothing changed" in again.warnings[0]
+    assert _state(register) == before
+
+
+def test_rejects_are_kept_with_reason_row_and_original_attributes(tmp_path, register):
+    frame = canonical_lines()
+    frame.loc[2, "geometry"] = None
+    frame.loc[5, "PIPE_ID"] = "P004"  # duplicate of row 5 (1-based) → row 6 rejected
+    report = _run(register, _write(frame, tmp_path / "bad.gpkg"))
+    assert report.imported == 10 and report.rejected == 2
+    rej = register.rejects(report.batch_id).sort_values("row")
+    assert list(rej["row"]) == [3, 6]
+    assert rej["reason"].iloc[0] == "no geometry (null)"
+    assert rej["reason"].iloc[1].startswith("duplicate asset id 'GAS:P004' (also on source row 5)")
+    attrs = json.loads(rej["attrs"].iloc[1])
+    assert attrs["PIPE_ID"] == "P004" and attrs["MATERIAL"] == frame.loc[5, "MATERIAL"]
+    assert shapely.from_wkt(rej["geometry_wkt"].iloc[1]).equals(frame.geometry.iloc[5])
+    batch = register.batches().set_index("batch_id").loc[report.batch_id]
+    assert batch["rows_read"] == 12 and batch["rows_rejected"] == 2
+
+
+def test_owner_coverage_covers_every_asset_and_grows(tmp_path, register):
+    _run(register, _write(canonical_lines(), tmp_path / "a.gpkg"))
+    far = canonical_lines()
+    far["PIPE_ID"] = "F" + far["PIPE_ID"]
+    far = far.set_geometry(far.geometry.translate(3000, 0))
+    ImportJob(register, _write(far, tmp_path / "b.gpkg"), owner="GAS", profile=gas_profile()).run()
+    cov = register.owner_coverage()
+    area = cov.loc[cov["owner"] == "GAS"].geometry.iloc[0]
+    assets = register.read_assets()
+    assert shapely.covers(area, assets.geometry.array).all()
+    assert area.area < 3 * 1600 * 1200 * 4  # a neighbourhood, not the whole country
+
+
+def test_an_exception_mid_import_leaves_the_register_as_it_was(tmp_path, register, monkeypatch):
+    _run(register, _write(canonical_lines(), tmp_path / "v1.gpkg"))
+    before = _state(register)
+    assets_before = register.read_assets().sort_values("asset_id").reset_index(drop=True)
+
+    def boom(*a, **k):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(register, "set_owner_coverage", boom)  # runs after the assets are written
+    v2 = canonical_lines().iloc[:6]
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        _run(register, _write(v2, tmp_path / "v2.gpkg"))
+    assert _state(register) == before
+    after = register.read_assets().sort_values("asset_id").reset_index(drop=True)
+    assert after["content_hash"].tolist() == assets_before["content_hash"].tolist()
+
+
+def test_cancel_rolls_back(tmp_path, register):
+    _run(register, _write(canonical_lines(), tmp_path / "v1.gpkg"))
+    before = _state(register)
+    job = ImportJob(register, _write(canonical_lines().iloc[:5], tmp_path / "v2.gpkg"), owner="GAS",
+                    profile=gas_profile())
+    job._progress = lambda f, m: job.cancel() if f >= 0.6 else None
+    with pytest.raises(CancelledError, match="unchanged"):
+        job.run()
+    assert _state(register) == before
+
+
+KILL_SCRIPT = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[4])
+from asset_register.store import open_register
+from importers import ImportJob
+from tests.importers.conftest import gas_profile
+
+def progress(fraction, message):
+    if "coverage" in message:  # the assets are written, the transaction is still open
+        Path(sys.argv[3]).write_text("inside")
+        time.sleep(120)
+
+with open_register(sys.argv[1]) as store:
+    ImportJob(store, sys.argv[2], owner="GAS", profile=gas_profile(), progress=progress).run()
+"""
+
+
+def test_a_killed_import_leaves_the_register_as_it_was(tmp_path, register):
+    _run(register, _write(canonical_lines(), tmp_path / "v1.gpkg"))
+    before = _state(register)
+    location = register.location
+    register.close()
+    v2 = canonical_lines().iloc[:4]
+    path = _write(v2, tmp_path / "v2.gpkg")
+    marker = tmp_path / "marker"
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, location, str(path), str(marker),
+                             str(ROOT)], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            assert proc.poll() is None, "the import process ended before it was killed"
+            assert time.monotonic() < deadline, "the import never reached its write"
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    with open_register(location) as store:
+        assert _state(store) == before
+        assert store.read_assets()["retired_at"].isna().all()
+    con = sqlite3.connect(location)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert con.execute("SELECT COUNT(*) FROM import_batches WHERE state != 'committed'").fetchone()[0] == 0
+    con.close()
+
+
+def test_dry_run_writes_nothing(tmp_path, register):
+    (report,) = ImportJob(register, _write(canonical_lines(), tmp_path / "a.gpkg"), owner="GAS",
+                          profile=gas_profile(), dry_run=True).run()
+    assert report.status == "dry run" and report.imported == 12
+    assert _state(register) == (0, 0, 0, 0)
