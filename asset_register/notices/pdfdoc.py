@@ -138,8 +138,11 @@ def _legend(c: NoticeContent) -> MapLegend:
 
 def _accuracy(row) -> str:
     parts = []
+    assumed = getattr(row, "uncertainty_m", None)
     if row.h_accuracy_m is not None and not pd.isna(row.h_accuracy_m):
         parts.append(f"±{float(row.h_accuracy_m):.2f} m")
+    elif assumed is not None and not pd.isna(assumed):
+        parts.append(f"±{float(assumed):.2f} m assumed")
     if row.quality_level is not None and not pd.isna(row.quality_level):
         parts.append(f"QL {row.quality_level}")
     return " ".join(parts) or "unknown"
@@ -215,7 +218,9 @@ def _owner_table(owners: list[dict], *, assets: bool, response: bool, note: str 
                 GREY if label == AWAITING else "#1d2733")
             row.append(Cell([Run(label, label != AWAITING, colour)]))
         if note:
-            text = f"{o['reason']}: contact the owner before digging" if o.get("reason") else note
+            reason = str(o.get("reason") or "")
+            text = f"{reason[:1].upper()}{reason[1:]}: contact the owner before digging" \
+                if reason else note
             row.append(Cell([Run(text)]))
         rows.append(row)
     w = FRAME_W
@@ -225,17 +230,20 @@ def _owner_table(owners: list[dict], *, assets: bool, response: bool, note: str 
 
 
 def _works_table(works) -> GridTable:
-    head = ["Works", "Promoter", "Dates", "Description", "Status"]
+    head = ["Works", "Promoter", "Dates", "Description", "Why coordinate"]
     rows = []
     for r in works.itertuples(index=False):
         get = lambda k: getattr(r, k, None)  # noqa: E731
-        rows.append([Cell([Run(plain_text(get("reference")), True)]),
+        why = [Run(plain_text(get("reason"), "overlaps in space and time"))]
+        if get("distance_m") is not None and not pd.isna(get("distance_m")):
+            why.append(Run(f"{float(get('distance_m')):.1f} m away", colour=GREY))
+        rows.append([Cell([Run(plain_text(get("reference")), True),
+                           Run(plain_text(get("status"), ""), colour=GREY)]),
                      Cell([Run(plain_text(get("promoter")))]),
                      Cell([Run(f"{plain_text(get('start_date'))} – {plain_text(get('end_date'))}")]),
-                     Cell([Run(plain_text(get("description")))]),
-                     Cell([Run(plain_text(get("status")))])])
+                     Cell([Run(plain_text(get("description")))]), Cell(why)])
     w = FRAME_W
-    return GridTable(head, [x * w for x in (0.16, 0.18, 0.2, 0.34, 0.12)], rows)
+    return GridTable(head, [x * w for x in (0.16, 0.16, 0.2, 0.26, 0.22)], rows)
 
 
 def _currency_table(cur: pd.DataFrame) -> GridTable:
