@@ -38,6 +38,7 @@ from .postgis_records import RecordsMixin, now_iso
 from .postgis_schema import REGISTER_MARKER, SCHEMA_VERSION, applied_versions, migrate
 
 LIVE = sql.SQL("retired_at IS NULL")
+SMALL_RESULT = 2000  # up to this many rows a plain fetch beats COPY's fixed cost
 EMPTY_BOUNDS = {"diameter_mm": 0.0, "h_accuracy_m": 0.0, "crs_accuracy_m": 0.0,
                 "any_null_accuracy": 0.0}
 
@@ -287,11 +288,20 @@ class PostgisStore(RecordsMixin, RegisterStore):
             raise ValidationError(f"unknown asset columns {sorted(unknown)}")
         return list(cols) or ["fid"]
 
-    def _bulk(self, where: sql.Composable, params, columns) -> gpd.GeoDataFrame:
+    def _bulk(self, where: sql.Composable, params, columns, *, small_first: bool = False
+              ) -> gpd.GeoDataFrame:
+        """Live assets matching ``where``: a plain fetch when few (dig-sized boxes), else COPY."""
         cols = self._columns(columns)
-        query = sql.SQL("SELECT encode(ST_AsBinary(geom), 'hex') AS geom_hex, {} FROM assets "
-                        "WHERE {} AND {}").format(column_list(cols), LIVE, where)
         with self._lock, translated(self):
+            if small_first:
+                query = sql.SQL("SELECT ST_AsBinary(geom), {} FROM assets WHERE {} AND {} "
+                                "LIMIT {}").format(column_list(cols), LIVE, where,
+                                                   sql.Literal(SMALL_RESULT + 1))
+                rows = self._conn.execute(query, params).fetchall()
+                if len(rows) <= SMALL_RESULT:
+                    return rows_frame(rows, cols, self.crs)
+            query = sql.SQL("SELECT encode(ST_AsBinary(geom), 'hex') AS geom_hex, {} FROM assets "
+                            "WHERE {} AND {}").format(column_list(cols), LIVE, where)
             return copy_out_frame(self._conn, query, params, cols, self.crs)
 
     def query_bbox(self, bounds, *, columns=None):
@@ -299,7 +309,7 @@ class PostgisStore(RecordsMixin, RegisterStore):
         where = sql.SQL("geom && ST_MakeEnvelope(%s, %s, %s, %s, %s) AND "
                         "ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, %s))")
         env = (minx, miny, maxx, maxy, self.srid)
-        return self._bulk(where, env + env, columns)
+        return self._bulk(where, env + env, columns, small_first=True)
 
     def query_dwithin(self, geometry, distance, *, columns=None):
         if distance < 0:
@@ -313,9 +323,7 @@ class PostgisStore(RecordsMixin, RegisterStore):
         ).format(column_list(cols, "a"))
         with self._lock, translated(self):
             rows = self._conn.execute(query, (wkb, self.srid, float(distance))).fetchall()
-        frame = rows_frame(rows, cols + ["distance_m"], self.crs)
-        frame["distance_m"] = frame["distance_m"].astype("float64")
-        return frame
+        return rows_frame(rows, cols + ["distance_m"], self.crs)
 
     def read_assets(self, *, columns=None, bbox=None):
         if bbox is None:

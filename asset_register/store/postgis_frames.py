@@ -33,20 +33,29 @@ def dtype_of(column: str) -> str | None:
     return ASSET_COLUMNS.get(column) or STORE_COLUMNS.get(column)
 
 
-def canonical_dtypes(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Give asset columns the canonical pandas dtypes (nullable Int64 for store integers)."""
-    for c in columns:
-        dtype = dtype_of(c)
-        if dtype is None:
-            continue
-        if c == "restricted":
-            frame[c] = frame[c].fillna(False).astype(bool)
-        elif dtype == "int64":
-            frame[c] = pd.array(frame[c], dtype="Int64") if len(frame) else \
-                pd.Series([], dtype="Int64")
-        else:
-            frame[c] = frame[c].astype(dtype)
-    return frame
+def _array(column: str, values):
+    """One column in its canonical dtype, built in one step (no per-column astype on a frame)."""
+    dtype = dtype_of(column)
+    if dtype == "string":
+        return pd.array(values, dtype="string")
+    if dtype == "float64" or (dtype is None and column.endswith("_m")):
+        return np.asarray(pd.to_numeric(np.asarray(values, dtype=object), errors="coerce")
+                          if len(values) and not isinstance(values, np.ndarray) else values,
+                          dtype=np.float64)
+    if dtype == "int64":
+        return pd.array(values, dtype="Int64")
+    if dtype == "bool":
+        return np.array([bool(v) for v in values], dtype=bool) if len(values) and \
+            not isinstance(values, np.ndarray) else np.asarray(values, dtype=bool)
+    return np.asarray(values, dtype=object)
+
+
+def make_frame(data: dict, geoms, columns: list[str], crs) -> gpd.GeoDataFrame:
+    """A GeoDataFrame with canonical dtypes; the CRS travels with the geometry array."""
+    arrays = {c: _array(c, data[c]) for c in columns}
+    arrays["geometry"] = gpd.array.from_shapely(np.asarray(geoms, dtype=object), crs=crs)
+    # Naming the existing geometry column is the cheap path (no CRS re-checks).
+    return gpd.GeoDataFrame(pd.DataFrame(arrays, copy=False), geometry="geometry")
 
 
 def column_list(columns: list[str], table_alias: str | None = None) -> sql.Composable:
@@ -70,17 +79,24 @@ def copy_out_frame(conn, query: sql.Composable, params, columns: list[str], crs)
     buf.seek(0)
     table = pacsv.read_csv(
         buf,
+        read_options=pacsv.ReadOptions(use_threads=buf.getbuffer().nbytes > 1 << 20),
         convert_options=pacsv.ConvertOptions(
             column_types=types, strings_can_be_null=True, quoted_strings_can_be_null=False,
             true_values=["t"], false_values=["f"], null_values=[""]),
     )
     if table.num_rows == 0:
         return empty_frame(columns, crs)
-    wkb = table.column("geom_hex").to_numpy(zero_copy_only=False)
-    geoms = shapely.from_wkb(wkb)
-    data = {c: table.column(c).to_pandas() for c in columns}
-    frame = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geoms, crs=crs), crs=crs)
-    return canonical_dtypes(frame, columns)
+    geoms = shapely.from_wkb(table.column("geom_hex").to_numpy(zero_copy_only=False))
+    data = {}
+    for c in columns:
+        col = table.column(c)
+        if pa.types.is_floating(col.type):
+            data[c] = col.to_numpy(zero_copy_only=False).astype(np.float64)
+        elif pa.types.is_boolean(col.type):
+            data[c] = col.fill_null(False).to_numpy(zero_copy_only=False)
+        else:
+            data[c] = col.to_numpy(zero_copy_only=False)
+    return make_frame(data, geoms, columns, crs)
 
 
 def rows_frame(rows: list[tuple], columns: list[str], crs) -> gpd.GeoDataFrame:
@@ -88,23 +104,21 @@ def rows_frame(rows: list[tuple], columns: list[str], crs) -> gpd.GeoDataFrame:
     if not rows:
         return empty_frame(columns, crs)
     cols = list(zip(*rows))
-    geoms = shapely.from_wkb(np.array([bytes(b) if b is not None else None for b in cols[0]],
+    geoms = shapely.from_wkb(np.array([None if b is None else bytes(b) for b in cols[0]],
                                       dtype=object))
-    data = {c: np.array(v, dtype=object) for c, v in zip(columns, cols[1:])}
-    frame = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geoms, crs=crs), crs=crs)
-    for c in columns:
-        if dtype_of(c) is None and c.endswith("_m"):
-            frame[c] = frame[c].astype("float64")
-    return canonical_dtypes(frame, columns)
+    data = {c: list(v) for c, v in zip(columns, cols[1:])}
+    return make_frame(data, geoms, columns, crs)
+
+
+_EMPTY: dict[tuple, gpd.GeoDataFrame] = {}
 
 
 def empty_frame(columns: list[str], crs) -> gpd.GeoDataFrame:
-    data = {c: pd.Series([], dtype=object) for c in columns}
-    frame = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs=crs), crs=crs)
-    for c in columns:
-        if dtype_of(c) is None and c.endswith("_m"):
-            frame[c] = frame[c].astype("float64")
-    return canonical_dtypes(frame, columns)
+    """A zero-row frame with the right columns and dtypes (built once per shape, then copied)."""
+    key = (tuple(columns), crs.to_string() if crs is not None else None)
+    if key not in _EMPTY:
+        _EMPTY[key] = make_frame({c: [] for c in columns}, [], columns, crs)
+    return _EMPTY[key].copy()
 
 
 def csv_chunks(frame: pd.DataFrame, rows: int | None = None):

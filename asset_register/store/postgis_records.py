@@ -107,9 +107,7 @@ class RecordsMixin:
             params = (*(float(v) for v in bbox), self.srid)
         with self._lock, translated(self):
             rows = self._conn.execute(query, params).fetchall()
-        frame = rows_frame(rows, WORKS_COLUMNS, self.crs)
-        frame["depth_m"] = pd.to_numeric(frame["depth_m"]).astype("float64")
-        return frame
+        return rows_frame(rows, WORKS_COLUMNS, self.crs)
 
     # -- notices ------------------------------------------------------------------------
     def next_notice_sequence(self, prefix: str, year: int) -> int:
