@@ -24,7 +24,7 @@ from geopandas.array import GeometryArray
 
 from ..errors import NotFoundError, RegisterLockedError, RegisterReadOnlyError, ValidationError
 from ..model import ASSET_COLUMNS, DEFAULT_CRS, STORE_COLUMNS, Owner
-from . import gpkg_bulk, gpkg_geom, gpkg_open, gpkg_write
+from . import gpkg_bulk, gpkg_geom, gpkg_open, gpkg_rtree, gpkg_write
 from .base import RegisterStore
 from .gpkg_schema import ASSETS, GEOM, migrate
 from .gpkg_works_notices import WorksNoticesMixin
@@ -207,23 +207,33 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
         return gpkg_write.write_batch(self, assets, batch, rejects=rejects, delivery=delivery,
                                       progress=progress, cancel=cancel)
 
-    def _after_assets_changed(self) -> None:
-        """Refresh gpkg_contents extent and the clearance bounds (inside the batch transaction)."""
+    def _after_assets_changed(self, written=None) -> None:
+        """Refresh the layer extent and the clearance bounds inside the batch transaction.
+
+        The extent comes from the R*Tree root node; the clearance bounds only ever grow
+        (maxima of the old bounds and the rows just written), so a conflict search that
+        uses them as its radius can never miss an asset — without rescanning the table.
+        """
         con = self._con
-        ext = con.execute(
-            f"SELECT MIN(minx), MIN(miny), MAX(maxx), MAX(maxy) FROM rtree_{ASSETS}_{GEOM}"
-        ).fetchone()
+        root = con.execute(
+            f"SELECT data FROM rtree_{ASSETS}_{GEOM}_node WHERE nodeno = 1").fetchone()
+        ext = gpkg_rtree.root_extent(root[0]) if root else None
         con.execute(
             "UPDATE gpkg_contents SET min_x=?, min_y=?, max_x=?, max_y=?, "
             "last_change=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name=?",
-            (*ext, ASSETS),
+            (*(ext or (None,) * 4), ASSETS),
         )
-        b = con.execute(
-            f"SELECT COALESCE(MAX(diameter_mm),0), COALESCE(MAX(h_accuracy_m),0), "
-            f"COALESCE(MAX(crs_accuracy_m),0), MAX(h_accuracy_m IS NULL) FROM assets WHERE {LIVE}"
-        ).fetchone()
-        bounds = {"diameter_mm": b[0], "h_accuracy_m": b[1], "crs_accuracy_m": b[2],
-                  "any_null_accuracy": float(b[3] or 0)}
+        bounds = self.clearance_bounds()
+        if written is not None and len(written):
+            for key in ("diameter_mm", "h_accuracy_m"):
+                col = written[key].to_numpy(dtype=float)
+                if np.isfinite(col).any():
+                    bounds[key] = max(bounds[key], float(np.nanmax(col)))
+            if written["h_accuracy_m"].isna().any():
+                bounds["any_null_accuracy"] = 1.0
+            crs_acc = written.attrs.get("crs_accuracy_m")
+            if crs_acc is not None and np.isfinite(crs_acc):
+                bounds["crs_accuracy_m"] = max(bounds["crs_accuracy_m"], float(crs_acc))
         con.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('clearance_bounds', ?)",
                     (json.dumps(bounds),))
 

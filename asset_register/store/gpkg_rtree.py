@@ -133,3 +133,14 @@ def bulk_load(con: sqlite3.Connection, rtree: str, ids: np.ndarray, boxes: np.nd
             parent_rows.extend(zip(cids.tolist(), parent_of_child.tolist()))
     con.executemany(f'INSERT INTO "{rtree}_node" VALUES (?, ?)', node_rows)
     con.executemany(f'INSERT INTO "{rtree}_parent" VALUES (?, ?)', parent_rows)
+
+
+def root_extent(root_blob: bytes) -> tuple[float, float, float, float] | None:
+    """(minx, miny, maxx, maxy) of everything in the tree, from its root node alone."""
+    count = int.from_bytes(root_blob[2:4], "big")
+    if count == 0:
+        return None
+    cells = np.frombuffer(root_blob, dtype=CELL, count=count, offset=4)
+    box = cells["box"].astype(np.float64)
+    return (float(box[:, 0].min()), float(box[:, 2].min()), float(box[:, 1].max()),
+            float(box[:, 3].max()))

@@ -184,10 +184,7 @@ def _migration_1(con: sqlite3.Connection, crs: pyproj.CRS) -> None:
         con,
         """
         CREATE UNIQUE INDEX assets_asset_version ON assets (asset_id, version);
-        CREATE INDEX assets_live ON assets (asset_id) WHERE retired_at IS NULL;
         CREATE INDEX assets_delivery ON assets (delivery, retired_at);
-        CREATE INDEX assets_batch ON assets (batch_id);
-        CREATE INDEX assets_owner ON assets (owner);
         CREATE INDEX import_batches_sha ON import_batches (sha256, layer);
         CREATE INDEX rejects_batch ON rejects (batch_id);
         CREATE INDEX notice_responses_ref ON notice_responses (reference, owner);

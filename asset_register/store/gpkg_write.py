@@ -33,12 +33,16 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+_HEX = np.array([f"{i:02x}" for i in range(256)], dtype="U2")
+
+
 def content_hash(frame: gpd.GeoDataFrame) -> np.ndarray:
     """A 64-bit hash per row of every canonical field and the exact geometry (hex strings)."""
     wkb = shapely.to_wkb(frame.geometry.array, flavor="iso", include_srid=False, output_dimension=3)
     h = pd.util.hash_pandas_object(frame[HASHED], index=False).to_numpy()
     h = h * np.uint64(0x100000001B3) ^ pd.util.hash_array(wkb)
-    return np.char.mod("%016x", h)
+    octets = h.astype(">u8").view(np.uint8).reshape(-1, 8)
+    return np.ascontiguousarray(_HEX[octets]).view("U16").ravel()
 
 
 def _prepared(assets: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:
@@ -155,7 +159,9 @@ def _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, st
             (n_written, n_rejects, result.added, result.changed, result.unchanged,
              result.retired, now_iso(), result.seconds, batch_id),
         )
-        store._after_assets_changed()
+        written = frame.loc[write, ["diameter_mm", "h_accuracy_m"]]
+        written.attrs["crs_accuracy_m"] = batch.transformation_accuracy_m
+        store._after_assets_changed(written)
         store.audit("import_batch", {"batch_id": batch_id, "source_file": batch.source_file,
                                      "layer": batch.layer, "added": result.added,
                                      "changed": result.changed, "retired": result.retired,
