@@ -42,6 +42,7 @@ class _Context:
     """What the check needs to know about the register, cached between checks."""
 
     crs: object
+    crs_name: str
     extent: tuple | None
     bounds: dict
     owners: OwnerDirectory
@@ -124,7 +125,7 @@ class Checker:
                 for owner, utility in rows:
                     utilities.setdefault(owner, set()).add(utility)
             self._ctx = _Context(
-                crs=store.crs, extent=store.extent(), bounds=store.clearance_bounds(),
+                crs=store.crs, crs_name=store.crs.to_string(), extent=store.extent(), bounds=store.clearance_bounds(),
                 owners=OwnerDirectory(store.owners(), store.owner_coverage(), utilities),
                 works=WorksTable(store.works()),
             )
@@ -278,7 +279,7 @@ class CheckBatch(Sequence):
             rules_version=rules.version,
             warnings=[*site.notes, *self.warnings[i], *owner_warnings],
             seconds=self.seconds if len(self) == 1 else self.seconds / max(len(self), 1),
-            advice=advice, crs=ctx.crs.to_string(),
+            advice=advice, crs=ctx.crs_name,
         )
 
     def _light(self, i: int) -> CheckResult:
@@ -291,7 +292,7 @@ class CheckBatch(Sequence):
             warnings=[*site.notes, *self.warnings[i], *owner_warnings],
             seconds=self.seconds / max(len(self), 1),
             advice=[rules.method_advice[site.method]] if site.method in rules.method_advice else [],
-            crs=self.ctx.crs.to_string(),
+            crs=self.ctx.crs_name,
         )
 
     def to_dict(self) -> dict:

@@ -15,10 +15,22 @@ from geopandas.array import from_shapely
 
 
 def fast_frame(data: dict[str, np.ndarray], crs, geometry: str = "geometry") -> gpd.GeoDataFrame:
-    """A GeoDataFrame of the given equal-length columns; ``data[geometry]`` holds shapely objects."""
-    cols = {k: v for k, v in data.items() if k != geometry}
-    cols[geometry] = from_shapely(np.asarray(data[geometry], dtype=object), crs=crs)
-    df = pd.DataFrame(cols, copy=False)
+    """A GeoDataFrame of the given equal-length columns; ``data[geometry]`` holds shapely objects.
+
+    Columns keep their numpy dtype (text stays ``object``). Uses pandas' internal
+    ``DataFrame._from_arrays`` when present (no per-column re-inference), else the public
+    constructor.
+    """
+    names = [k for k in data if k != geometry]
+    arrays = [np.asarray(data[k]) for k in names]
+    arrays.append(from_shapely(np.asarray(data[geometry], dtype=object), crs=crs))
+    n = len(arrays[-1])
+    columns = pd.Index([*names, geometry])
+    build = getattr(pd.DataFrame, "_from_arrays", None)
+    if build is not None:
+        df = build(arrays, columns=columns, index=pd.RangeIndex(n), verify_integrity=False)
+    else:  # pragma: no cover - other pandas versions
+        df = pd.DataFrame(dict(zip(columns, arrays, strict=True)), copy=False)
     df.__class__ = gpd.GeoDataFrame
     df._geometry_column_name = geometry
     return df

@@ -31,6 +31,7 @@ class DiskSource:
 
     def __init__(self, path: str | Path):
         uri = Path(path).resolve().as_uri() + "?mode=ro"
+        self.path = str(Path(path).resolve())
         self.con = sqlite3.connect(uri, uri=True, check_same_thread=False)
         names = {r[0] for r in self.con.execute("SELECT name FROM sqlite_master")}
         rtree = f"rtree_{ASSETS}_{GEOM}"
@@ -72,14 +73,44 @@ class DiskSource:
         return self._arrays(self.con.execute(self.sql, (x0, x1, y0, y1)).fetchall())
 
     def read_all(self) -> tuple[dict[str, np.ndarray], np.ndarray]:
-        """Every live asset (CHECK_COLUMNS + geometry) over this same connection.
+        """Every live asset (CHECK_COLUMNS + geometry), for the in-memory index.
 
-        Used for the in-memory index instead of ``store.read_assets``: GDAL readers of a
-        GeoPackage may not see transactions still in its WAL, and a stale index could miss
-        a newly imported asset; SQLite's own reader always sees every committed batch.
+        Read in bulk with pyogrio (GDAL, Arrow), then verified against this connection: GDAL
+        readers of a GeoPackage may not see transactions still in its write-ahead log, and a
+        stale index could miss a newly imported asset. The live set is checked by count, sum,
+        maximum and a sum of squares of its fids (rows are never rewritten, only retired and
+        added, so a stale read changes these); on any mismatch the assets are read over
+        SQLite itself, which always sees every committed batch.
         """
+        try:
+            fast = self._read_arrow()
+        except Exception:  # any GDAL problem: fall back to the SQLite reader below
+            fast = None
+        if fast is not None:
+            return fast
         sql = self.sql.split(" FROM ")[0].replace("a.", "")
         return self._arrays(self.con.execute(f"{sql} FROM {ASSETS} WHERE retired_at IS NULL").fetchall())
+
+    def _read_arrow(self):
+        import pyogrio
+
+        meta, table = pyogrio.read_arrow(
+            self.path, layer=ASSETS, columns=self.columns, where="retired_at IS NULL",
+            return_fids=True,
+        )
+        fids = table[meta["fid_column"] or "fid"].to_numpy().astype(np.int64)
+        m = fids % 1000003
+        mine = (len(fids), int(fids.sum()), int(fids.max()) if len(fids) else None,
+                int(((m * m) % 2147483647).sum()))
+        theirs = self.con.execute(
+            "SELECT COUNT(*), SUM(fid), MAX(fid), SUM(((fid % 1000003) * (fid % 1000003)) % 2147483647) "
+            f"FROM {ASSETS} WHERE retired_at IS NULL"
+        ).fetchone()
+        if mine[0] != theirs[0] or (mine[0] and mine != tuple(theirs)):
+            return None
+        cols = {c: table[c].to_numpy(zero_copy_only=False) for c in self.columns}
+        geoms = shapely.from_wkb(table[meta["geometry_name"]].to_numpy(zero_copy_only=False))
+        return normalise(cols), geoms
 
     def close(self) -> None:
         self.con.close()

@@ -220,3 +220,20 @@ def test_rules_version_and_method_extra_in_result(register):
     assert ids(Checker(store, rules).check(SITE)) == set()
     r = Checker(store, rules).check(DigSite(BOX, method="trenchless"))
     assert ids(r) == {"WAT:1"} and r.rules_version == "auth-7" and r.advice == ["bore carefully"]
+
+
+def test_memory_index_read_is_never_stale(register):
+    from asset_register.check.index import DiskSource
+
+    store = register([asset("WAT:1", east(0.2)), asset("WAT:2", east(5.0))])
+    disk = DiskSource(store.location)
+    ids_of = lambda: set(disk.read_all()[0]["asset_id"].tolist())  # noqa: E731
+    assert disk._read_arrow() is None or set(disk._read_arrow()[0]["asset_id"]) == {"WAT:1", "WAT:2"}
+    assert ids_of() == {"WAT:1", "WAT:2"}
+    # A new batch still in the write-ahead log, and a re-delivery replacing WAT:2.
+    write(store, [asset("WAT:3", east(0.3)), asset("WAT:2", east(6.0))])
+    cols, geoms = disk.read_all()
+    assert set(cols["asset_id"].tolist()) == {"WAT:1", "WAT:2", "WAT:3"}
+    moved = geoms[cols["asset_id"] == "WAT:2"][0]
+    assert moved.equals(east(6.0))
+    disk.close()
