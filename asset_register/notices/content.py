@@ -12,6 +12,7 @@ from datetime import date, datetime
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 
 from ..check.result import CONFLICT_COLUMNS, SEVERITIES, CheckResult, DigSite
@@ -24,6 +25,7 @@ RESPONSE_STATUSES = {
     "no_response": "No response",
 }
 AWAITING = "Awaiting response"
+BNG_EPSG = 27700
 
 
 @dataclass
@@ -73,6 +75,15 @@ class NoticeContent:
         out.conflicts = self.conflicts[mask]
         out.owners_affected = [o for o in self.owners_affected if o["code"] == code]
         return out
+
+
+def to_bng(geom: shapely.Geometry, crs: str) -> shapely.Geometry:
+    """``geom`` from the register's CRS into British National Grid (EPSG:27700)."""
+    src = pyproj.CRS.from_user_input(crs)
+    if src.to_epsg() == BNG_EPSG:
+        return geom
+    tr = pyproj.Transformer.from_crs(src, BNG_EPSG, always_xy=True)
+    return shapely.transform(geom, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
 
 
 def data_currency(batches: pd.DataFrame, owners: list[dict], today: date) -> pd.DataFrame:
@@ -162,9 +173,10 @@ def assemble(
     fp = result.site.footprint
     centre_pt = shapely.point_on_surface(fp) if not fp.is_empty else shapely.Point(0, 0)
     centre = (float(centre_pt.x), float(centre_pt.y))
+    bng = to_bng(centre_pt, crs)
     try:
-        grid = grid_reference(*centre)
-    except Exception:  # outside the grid (register not in BNG): say so, do not fail
+        grid = grid_reference(bng.x, bng.y)
+    except Exception:  # outside the grid (a register elsewhere): say so, do not fail
         grid = "outside the OS National Grid"
     all_owners = affected + no_conflict + no_data
     currency = data_currency(batches, all_owners, issued_at.date())

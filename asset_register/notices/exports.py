@@ -3,11 +3,11 @@
 ``conflicts.geojson`` follows RFC 7946: WGS 84 longitude/latitude (EPSG:4326),
 7 decimals (~1 cm), no ``crs`` member. Because surveyors and GIS systems in
 Great Britain work in British National Grid, ``conflicts-bng.geojson`` carries
-the same features in EPSG:27700 (the register's CRS, millimetre precision) with
-the legacy named-CRS member GDAL and QGIS read. Both hold the footprint
-(``role: "footprint"``) and one feature per conflict (``role: "conflict"``)
-with every conflict column. ``conflicts.csv`` has one row per conflict with the
-geometry as WKT in the register's CRS.
+the same features in EPSG:27700 (millimetre precision, transformed if the
+register is kept in another CRS) with the legacy named-CRS member GDAL and QGIS
+read. Both hold the footprint (``role: "footprint"``) and one feature per
+conflict (``role: "conflict"``) with every conflict column. ``conflicts.csv``
+has one row per conflict with the geometry as WKT in the register's CRS.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def _footprint_properties(c: NoticeContent) -> dict:
 
 def _features(c: NoticeContent, geoms: np.ndarray, precision: int) -> list[dict]:
     """Footprint + conflicts as GeoJSON features; ``geoms[0]`` is the footprint."""
-    rounded = shapely.transform(geoms, lambda xy: np.round(xy, precision))
+    rounded = shapely.transform(geoms, lambda c: np.round(c, precision), include_z=None)
     texts = shapely.to_geojson(rounded)
     props = c.conflicts[PROPERTY_COLUMNS].astype(object).to_dict("records")
     features = [{"type": "Feature", "properties": _footprint_properties(c),
@@ -68,7 +68,7 @@ def _features(c: NoticeContent, geoms: np.ndarray, precision: int) -> list[dict]
 
 
 def write_geojson(c: NoticeContent, folder: Path) -> list[Path]:
-    """Write ``conflicts.geojson`` (EPSG:4326) and ``conflicts-bng.geojson`` (register CRS)."""
+    """Write ``conflicts.geojson`` (EPSG:4326) and ``conflicts-bng.geojson`` (EPSG:27700)."""
     geoms = np.concatenate([[c.site.footprint], c.conflicts.geometry.to_numpy()])
     native = gpd.GeoSeries(geoms, crs=c.crs)
     wgs84 = native.to_crs(4326).to_numpy()
@@ -77,12 +77,11 @@ def write_geojson(c: NoticeContent, folder: Path) -> list[Path]:
         {"type": "FeatureCollection", "name": f"{c.reference} conflicts",
          "features": _features(c, wgs84, 7)}, ensure_ascii=False))
     out_bng = folder / "conflicts-bng.geojson"
-    epsg = native.crs.to_epsg()
-    crs_name = f"urn:ogc:def:crs:EPSG::{epsg}" if epsg else native.crs.to_string()
+    bng = geoms if native.crs.to_epsg() == 27700 else native.to_crs(27700).to_numpy()
     out_bng.write_text(json.dumps(
         {"type": "FeatureCollection", "name": f"{c.reference} conflicts",
-         "crs": {"type": "name", "properties": {"name": crs_name}},
-         "features": _features(c, geoms, 3)}, ensure_ascii=False))
+         "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::27700"}},
+         "features": _features(c, bng, 3)}, ensure_ascii=False))
     return [out_wgs, out_bng]
 
 

@@ -81,7 +81,8 @@ def _facts(c: NoticeContent) -> Table:
     depth = f"{s.depth_m:.2f} m" if s.depth_m is not None else "not given"
     pairs = [
         ("Proposed start", _d(s.start), "Proposed end", _d(s.end)),
-        ("Location (OS grid)", f"{c.grid_ref}", "E / N (BNG)",
+        ("Location (OS grid)", f"{c.grid_ref}",
+         "E / N (BNG)" if c.crs == "EPSG:27700" else f"X / Y ({c.crs})",
          f"{c.centre[0]:.0f} / {c.centre[1]:.0f}"),
         ("USRN", s.usrn or "not given", "Depth · method", f"{depth} · {s.method}"),
         ("Promoter contact", " · ".join(x for x in (c.promoter.contact, c.promoter.phone,

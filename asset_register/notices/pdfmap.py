@@ -293,7 +293,8 @@ class SiteMap(Flowable):
 
     def _grid_ref(self, canv):
         text = f"Site: {self.c.grid_ref}"
-        sub = f"E {self.c.centre[0]:.0f}  N {self.c.centre[1]:.0f}  (British National Grid)"
+        crs = "British National Grid" if self.c.crs == "EPSG:27700" else self.c.crs
+        sub = f"E {self.c.centre[0]:.0f}  N {self.c.centre[1]:.0f}  ({crs})"
         w = max(canv.stringWidth(text, "Helvetica-Bold", 8), canv.stringWidth(sub, "Helvetica", 6))
         canv.setFillColor(Color(1, 1, 1, alpha=0.9))
         canv.setStrokeColor(GRID)

@@ -17,7 +17,7 @@ from datetime import date
 
 import shapely
 
-from .content import NoticeContent
+from .content import NoticeContent, to_bng
 
 USRN_MIN, USRN_MAX = 1_000_001, 99_999_999
 
@@ -61,9 +61,9 @@ def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def works_coordinates(footprint: shapely.Geometry) -> dict:
-    """A point, line string or polygon (Street Manager accepts no multi-geometries)."""
-    geom = shapely.force_2d(footprint)
+def works_coordinates(footprint: shapely.Geometry, crs: str = "EPSG:27700") -> dict:
+    """A point, line string or polygon in BNG (Street Manager accepts no multi-geometries)."""
+    geom = to_bng(shapely.force_2d(footprint), crs)
     if geom.geom_type.startswith("Multi") or geom.geom_type == "GeometryCollection":
         geom = geom.convex_hull
     geom = shapely.set_precision(geom, 0.01)
@@ -85,7 +85,7 @@ def build_request(c: NoticeContent, *, swa_code: str | None, options: dict | Non
         req["highway_authority_swa_code"] = _clip(swa_code, 4)
     else:
         rec.missing.append("highway_authority_swa_code")
-    req["works_coordinates"] = works_coordinates(c.site.footprint)
+    req["works_coordinates"] = works_coordinates(c.site.footprint, c.crs)
     if c.site.usrn and str(c.site.usrn).isdigit():
         req["usrn"] = int(c.site.usrn)
     else:
@@ -121,8 +121,9 @@ def build_request(c: NoticeContent, *, swa_code: str | None, options: dict | Non
     elif req["work_type"] == "immediate":
         req["immediate_risk"] = bool(options.get("immediate_risk", False))
     req["collaborative_working"] = False
+    e, n = shapely.get_coordinates(to_bng(shapely.Point(c.centre), c.crs))[0]
     req["works_location_description"] = _clip(
-        f"OS grid reference {c.grid_ref} (E {c.centre[0]:.0f}, N {c.centre[1]:.0f})", 500)
+        f"OS grid reference {c.grid_ref} (E {e:.0f}, N {n:.0f})", 500)
     n = len(c.conflicts)
     owners = ", ".join(o["name"] for o in c.owners_affected)
     info = (f"Coordinated work notice {c.reference} v{c.version}: "

@@ -103,3 +103,27 @@ def test_multipart_footprint_becomes_its_convex_hull(register, result, tmp_path,
     assert req["works_coordinates"]["type"] == "Polygon"
     assert shapely.geometry.shape(req["works_coordinates"]).covers(two.buffer(-0.01))
     assert not list(_validator(schema).iter_errors(req))
+
+
+def test_register_in_another_crs_still_gives_bng(gpkg_store_factory, tmp_path,
+                                                 work_create_request):
+    """A register kept in UTM 30N: Street Manager coordinates and the grid reference are BNG."""
+    _, schema = work_create_request
+    import geopandas as gpd
+
+    from .analytic import conflict_rows, make_result
+
+    store = gpkg_store_factory("utm.gpkg", crs="EPSG:32630")
+    utm = gpd.GeoSeries([FOOTPRINT], crs=27700).to_crs(32630).iloc[0]
+    rows = conflict_rows().to_crs(32630)
+    result = make_result(rows, footprint=utm)
+    pack = write_notice_pack(store, result, tmp_path / "out", promoter="Acme",
+                             promoter_phone="1", now=NOW)
+    req = json.loads((pack.folder / "street-manager-work.json").read_text())
+    back = shapely.geometry.shape(req["works_coordinates"])
+    assert shapely.hausdorff_distance(back, FOOTPRINT) < 0.05
+    assert pack.detail["grid_reference"].startswith("TQ 301")
+    assert list(_validator(schema, only_filled=req).iter_errors(req)) == []
+    bng = gpd.read_file(pack.folder / "conflicts-bng.geojson")
+    assert bng.crs.to_epsg() == 27700
+    assert shapely.hausdorff_distance(bng.geometry.iloc[0], FOOTPRINT) < 0.05
