@@ -125,7 +125,8 @@ class Checker:
                 for owner, utility in rows:
                     utilities.setdefault(owner, set()).add(utility)
             self._ctx = _Context(
-                crs=store.crs, crs_name=store.crs.to_string(), extent=store.extent(), bounds=store.clearance_bounds(),
+                crs=store.crs, crs_name=store.crs.to_string(), extent=store.extent(),
+                bounds=store.clearance_bounds(),
                 owners=OwnerDirectory(store.owners(), store.owner_coverage(), utilities),
                 works=WorksTable(store.works()),
             )
@@ -157,6 +158,10 @@ class Checker:
             reach = search_reach(self.rules, ctx.bounds, float(extra[0])) + BOX_MARGIN_M
             x0, y0, x1, y1 = shapely.bounds(fps[0])
             cols, geoms = self._source.candidates((x0 - reach, y0 - reach, x1 + reach, y1 + reach))
+            if v is not None and (self._version() != v or self._ctx_version != v):
+                # A batch committed while we read: its assets may reach further than the
+                # bounds we searched with. Check again with fresh bounds.
+                return self.check(site)
             fi = np.zeros(len(geoms), dtype=np.int64)
             classes = classify(cols, self.rules)
             base = base_clearance(cols, self.rules, classes)

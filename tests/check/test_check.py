@@ -237,3 +237,18 @@ def test_memory_index_read_is_never_stale(register):
     moved = geoms[cols["asset_id"] == "WAT:2"][0]
     assert moved.equals(east(6.0))
     disk.close()
+
+
+def test_memory_index_drops_retired_versions(register):
+    from asset_register.check.index import DiskSource
+
+    store = register([asset("WAT:1", east(0.2)), asset("WAT:2", east(5.0))])
+    write(store, [asset("WAT:2", east(0.4))])  # new version of WAT:2; the old one is retired
+    store.close()  # folds the write-ahead log back, so the Arrow reader is used
+    disk = DiskSource(store.location)
+    fast = disk._read_arrow()
+    assert fast is not None
+    cols, geoms = fast
+    assert sorted(cols["asset_id"].tolist()) == ["WAT:1", "WAT:2"]
+    assert geoms[cols["asset_id"] == "WAT:2"][0].equals(east(0.4))
+    disk.close()
