@@ -25,13 +25,13 @@ MAX_DISTINCT = 300
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
     # most specific first: a GeoPackage's plain "id"/"fid" is often just the row number
     "asset_id": ("assetid", "featureid", "assetref", "uniqueid", "guid", "uuid", "pipeid",
-                 "cableid", "mainid", "ductid", "sewerid", "gmlid", "reference", "ref", "id",
+                 "cableid", "mainid", "ductid", "sewerid", "localid", "gmlid", "reference", "ref", "id",
                  "objectid", "gid", "uid", "fid"),
     "utility": ("utility", "utilitytype", "network", "networktype", "service", "utilitynetwork"),
     "asset_class": ("assetclass", "class", "type", "assettype", "featuretype", "featurecode",
                     "objecttype", "category"),
     "status": ("status", "state", "opstatus", "operationalstatus", "lifecycle", "lifecyclestatus",
-               "condition"),
+               "condition", "currentstatushref", "currentstatus", "conditionoffacility"),
     "diameter_mm": ("diameter", "diam", "nominaldiam", "nominaldiameter", "dn", "dia", "size",
                     "pipesize", "bore", "width", "diametermm", "diamin", "diameterin", "diammm",
                     "nomdiam", "nomdia", "absdiameter"),
@@ -41,7 +41,7 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "pressure": ("pressure", "press", "pressuretier", "pres", "oppressure", "pressureclass",
                  "pressurebar", "pressuremb", "pressurembar"),
     "voltage": ("voltage", "volt", "volts", "kv", "voltagekv", "voltagev", "operatingvoltage",
-                "voltagelevel"),
+                "voltagelevel", "nominalvoltage"),
     "h_accuracy_m": ("accuracy", "haccuracy", "posaccuracy", "positionalaccuracy", "xyaccuracy",
                      "accuracym", "horizontalaccuracy"),
     "v_accuracy_m": ("vaccuracy", "zaccuracy", "depthaccuracy", "verticalaccuracy"),
@@ -72,6 +72,8 @@ VALUE_SYNONYMS: dict[str, dict[str, str]] = {
         "underconstruction": "under_construction", "construction": "under_construction",
         "disused": "disused", "redundant": "disused", "idle": "disused", "decommissioned": "disused",
         "abandoned": "abandoned", "aband": "abandoned", "dead": "abandoned", "unknown": "unknown",
+        # INSPIRE ConditionOfFacilityValue code list
+        "functional": "in_service", "projected": "proposed",
     },
     "pressure": {
         "lp": "LP", "low": "LP", "lowpressure": "LP", "mp": "MP", "medium": "MP",
@@ -123,7 +125,10 @@ def _key(name: str) -> str:
 
 
 def _vkey(value) -> str:
-    return re.sub(r"[\s\-_]", "", str(value).strip().lower())
+    text = str(value).strip().lower()
+    if "/" in text:  # code-list URI: the code is its last segment
+        text = text.rstrip("/").rsplit("/", 1)[-1]
+    return re.sub(r"[\s\-_]", "", text)
 
 
 def _unit_from_name(target: str, name: str) -> str | None:
@@ -204,7 +209,9 @@ def propose_for_table(table: pa.Table, layer: str) -> tuple[LayerRule, list[str]
                 if target != "material":
                     continue  # too many distinct values to be a coded field
             else:
-                numeric = all(isinstance(v, int | float) for v in values)
+                numeric = bool(values) and all(isinstance(v, int | float) for v in values)
+                if numeric and target == "voltage" and spec.unit is None:
+                    spec.unit = "v" if max(values) > 1000 else "kv"
                 if not (numeric and spec.unit):
                     spec.values, unplaced = _value_map(target, values)
                     if unplaced:

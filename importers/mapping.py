@@ -137,6 +137,8 @@ def _value_fn(target: str, rule: FieldRule):
         if v is None or (isinstance(v, str) and not v.strip()):
             return default, None
         key = norm(v)
+        if key not in vmap and "/" in key:  # a code-list URI: its last segment is the code
+            key = key.rstrip("/").rsplit("/", 1)[-1]
         if key in vmap:
             out = vmap[key]
             return (None if out == "" else out), None
@@ -158,7 +160,7 @@ def _value_fn(target: str, rule: FieldRule):
             if f is not None and f >= 0:
                 return _voltage_band(f * VOLTAGE_TO_V[rule.unit]), None
         if enum is not None:
-            ek = _enum_key(v)
+            ek = _enum_key(key)
             if ek in enum_keys:
                 return enum_keys[ek], None
             return None, f"{v!r} is not in the value map"

@@ -268,7 +268,8 @@ def open_source(path: str | os.PathLike) -> Source:
             "may be truncated, corrupt or of another format; ask the owner to re-export it"
         ) from None
     if driver == "GML":
-        opts = {"WRITE_GFS": "NO"}
+        # xlink:href code-list values (INSPIRE currentStatus…) become fields too
+        opts = {"WRITE_GFS": "NO", "GML_ATTRIBUTES_TO_OGR_FIELDS": "YES"}
     expected = EXTENSION_DRIVERS.get(ext)
     if expected and driver != expected and not (expected in KML_DRIVERS and driver in KML_DRIVERS):
         if not (expected == "ESRI Shapefile" and driver == "ESRI Shapefile"):

@@ -12,7 +12,7 @@ import pyogrio
 import pytest
 import shapely
 
-from importers import ImportJob, inspect
+from importers import ImportJob, inspect, propose_profile
 from importers.sources import open_source
 
 from .conftest import N_LINES, canonical_lines, gas_profile
@@ -151,3 +151,22 @@ def test_zip_with_many_shapefiles_lists_every_layer(tmp_path):
     assert sorted(src.layer_names()) == ["mains", "services"]
     counts = {layer.name: layer.features for layer in inspect(archive).layers}
     assert counts == {"mains": N_LINES, "services": 3}
+
+
+def test_inspire_utility_network_gml(tmp_path, register):
+    """INSPIRE US ElectricityCable features (nested ids, code-list hrefs, voltages with uom)."""
+    path = tmp_path / "cables.gml"
+    shutil.copyfile(Path(__file__).with_name("data") / "inspire_electricity_cables.gml", path)
+    profile = propose_profile(path, utility="electricity")
+    fields = profile.fields
+    assert fields["asset_id"].source == "localId"
+    assert fields["status"].source == "currentStatus_href"
+    assert fields["voltage"].source == "operatingVoltage" and fields["voltage"].unit == "v"
+    (report,) = ImportJob(register, path, owner="MPN", profile=profile).run()
+    assert report.imported == 2 and report.source_crs == "EPSG:27700"
+    got = register.read_assets().set_index("asset_id")
+    assert got.loc["MPN:HV-0001", "voltage"] == "HV" and got.loc["MPN:LV-0002", "voltage"] == "LV"
+    assert got.loc["MPN:HV-0001", "status"] == "in_service"
+    assert got.loc["MPN:LV-0002", "status"] == "disused"
+    assert got.loc["MPN:LV-0002", "asset_class"] == "cable"
+    assert not any(p.suffix == ".gfs" for p in tmp_path.iterdir())
