@@ -44,6 +44,9 @@ def record_response(store, reference: str, owner: str, status: str, note: str | 
     if status not in RESPONSE_STATUSES:
         raise NoticeError(f"response {status!r} is not one of {sorted(RESPONSE_STATUSES)}")
     notice = _latest(store, reference)
+    if notice["status"] != "issued":
+        raise NoticeError(f"notice {reference} v{notice['version']} is {notice['status']}, not "
+                          "issued: owners answer issued notices (re-issue it with --reissue)")
     detail = json.loads(notice.get("detail") or "{}")
     known = set(notified_owners(notice)) | set(detail.get("owners_no_data", []))
     if owner not in known:
@@ -77,7 +80,8 @@ def notice_overview(store, today: date | None = None) -> pd.DataFrame:
         notice = pd.Series(n._asdict())
         owners = notified_owners(notice)
         answers = latest_responses(store, n.reference)
-        outstanding = [o for o in owners if answers.get(o) not in ANSWERED]
+        outstanding = [o for o in owners if answers.get(o) not in ANSWERED] \
+            if n.status == "issued" else []
         detail = json.loads(n.detail or "{}")
         valid = date.fromisoformat(n.valid_until) if n.valid_until else None
         out.append((n.reference, int(n.version), n.status, n.issued_at, n.valid_until,

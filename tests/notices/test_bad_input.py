@@ -125,3 +125,14 @@ def test_an_existing_pack_is_never_overwritten(tmp_path):
         with atomic_folder(target):
             pass
     assert (target / "summary.pdf").read_text() == "earlier pack"
+
+
+def test_expected_utility_with_no_owner_is_listed(register, tmp_path):
+    result = make_result()
+    result.owners_no_data.append({"owner": None, "utility": "district_heating",
+                                  "reason": "no owner in the register has district_heating "
+                                            "data covering this site"})
+    pack = write_notice_pack(register, result, tmp_path, promoter="Acme", now=NOW)
+    text = text_of(pack.folder / "summary.pdf")
+    assert "Anydistrictheatingowner" in text and "Noownerintheregisterhasdistrict_heating" in text
+    assert pack.detail["owners_no_data"] == ["VM"]

@@ -51,6 +51,9 @@ def test_reference_format():
 def test_draft_then_reissue_supersedes(register, result, tmp_path):
     draft = write_notice_pack(register, result, tmp_path, promoter="Acme", issue=False, now=NOW)
     assert draft.status == "draft"
+    assert notice_overview(register).iloc[0]["outstanding"] == []  # a draft asks nobody
+    with pytest.raises(NoticeError, match="draft"):
+        record_response(register, draft.reference, "TW", "affected")
     page = PdfReader(draft.folder / "summary.pdf").pages[0].extract_text()
     assert "DRAFT" in page
     v2 = write_notice_pack(register, result, tmp_path, promoter="Acme", reissue=draft.reference,
