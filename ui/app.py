@@ -45,6 +45,7 @@ def build_sample_register(path: Path, progress=None) -> Path:
     """Build the sample register next to ``path`` and move it into place (never half-built)."""
     from importers.sample import build_sample
 
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.stem + ".building.gpkg")
     for p in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
         p.unlink(missing_ok=True)
@@ -169,6 +170,7 @@ def _screenshot(app, window, args) -> int:
         target.resize(1000, 720)
         for _ in range(args.wizard_page):
             window.wait_until_idle(30)
+            target.wait_until_ready(120)
             target.next()
         target.wait_until_ready(120)
     window.wait_until_idle(60)

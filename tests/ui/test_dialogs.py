@@ -1,0 +1,173 @@
+"""Dialogs end to end on the sample town: the import wizard on a sample delivery, a notice pack
+exported from the dialog, settings persisted, and the one error dialog path."""
+
+from __future__ import annotations
+
+import json
+
+import pyogrio
+import pytest
+import shapely
+
+from asset_register.store import create_register, open_register
+from importers.sample import town_dir
+
+DIG = "POLYGON ((530540 180346, 530552 180346, 530552 180354, 530540 180354, 530540 180346))"
+
+
+def test_import_wizard_imports_a_sample_delivery(qtbot, tmp_path):
+    from ui.dialogs.import_wizard import ImportWizard
+    from ui.session import Session
+
+    path = tmp_path / "empty.gpkg"
+    create_register(path).close()
+    session = Session(path)
+    delivery = town_dir() / "water_rvw.gpkg"
+    wizard = ImportWizard(session, [str(delivery)])
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert wizard.wait_until_ready(60)
+    layers = wizard.selected_layers()[str(delivery)]
+    assert set(layers) == {name for name, _ in pyogrio.list_layers(delivery)}
+    wizard.next()  # owner page: guessed from the file name
+    assert wizard.owner == "RVW" and wizard.utility == "water"
+    wizard.owner_page.owner_name.setText("River Valley Water")
+    wizard.next()  # mapping page: the auto-mapper's proposal and a preview
+    assert wizard.wait_until_ready(60)
+    page = wizard.mapping_page
+    assert page.preview_model.rowCount() > 0
+    # the owner's fitting codes are not known to the auto-mapper: map them as a user would
+    page.which.setCurrentIndex(page.which.findText("water_rvw.gpkg › water_fittings"))
+    assert wizard.wait_until_ready(60)
+    assert "would be rejected" in page.info.text()
+    from importers.profiles import MAPPABLE
+
+    values = page.table.cellWidget(MAPPABLE.index("asset_class"), 4)
+    values.setText("SV=valve; FH=hydrant")
+    values.editingFinished.emit()
+    qtbot.wait(500)
+    assert wizard.wait_until_ready(60)
+    assert page.preview_model.rowCount() > 0
+    assert set(page.preview_model.frame["asset_class"]) <= {"valve", "hydrant"}
+    wizard.next()  # import runs in a worker and moves on to the result by itself
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.finish_page, timeout=60_000)
+    reports = wizard.reports
+    read = {name: pyogrio.read_info(delivery, layer=name)["features"] for name in layers}
+    for r in reports:
+        assert r.status == "imported"
+        assert r.rows_read == read[r.layer]
+        assert r.imported + r.rejected == r.rows_read  # nothing silently lost
+    with open_register(path, read_only=True) as store:
+        assert store.asset_count() == sum(r.imported for r in reports)
+        assert store.owner("RVW").name == "River Valley Water"
+        assert set(store.read_assets(columns=["utility"])["utility"]) == {"water"}
+    assert wizard.finish_page.model.rowCount() == len(reports)
+    session.close()
+
+
+def test_import_wizard_reports_an_unreadable_file(qtbot, tmp_path):
+    from ui.dialogs.import_wizard import ImportWizard
+    from ui.errors import shown
+    from ui.session import Session
+
+    path = tmp_path / "empty.gpkg"
+    create_register(path).close()
+    bad = tmp_path / "broken.geojson"
+    bad.write_text("{ this is not json")
+    session = Session(path)
+    wizard = ImportWizard(session, [str(bad)])
+    qtbot.addWidget(wizard)
+    before = len(shown)
+    assert wizard.wait_until_ready(30)
+    assert not wizard.source_page.isComplete()
+    assert len(shown) == before  # shown in the page, not as a crash
+    item = wizard.source_page.tree.topLevelItem(0)
+    assert item.text(4)  # the reason is shown next to the file
+    session.close()
+
+
+def test_notice_pack_exported_from_the_dialog(qtbot, window, tmp_path):
+    from ui.dialogs.notice_dialog import NoticeDialog
+
+    window.dig.set_geometry(shapely.from_wkt(DIG))
+    assert window.wait_until_idle(30)
+    result = window.dig.result
+    assert result is not None and len(result.conflicts)
+    dialog = NoticeDialog(window.session, window.dig, window)
+    qtbot.addWidget(dialog)
+    dialog.promoter.setText("River Valley Water")
+    dialog.description.setPlainText("Renew a water service at the High Street crossing")
+    dialog.usrn.setText("20700102")
+    dialog.folder.setText(str(tmp_path / "packs"))
+    assert "River Valley Water" in dialog.preview.toPlainText()
+    dialog.export()
+    assert dialog.wait_until_done(120)
+    pack = dialog.pack
+    assert pack is not None, dialog.message.text()
+    assert pack.folder.is_dir() and all(p.exists() for p in pack.paths)
+    assert dialog.open_button.isEnabled()
+    geojson = next(p for p in pack.paths if p.suffix == ".geojson")
+    data = json.loads(geojson.read_text())
+    ids = {f["properties"].get("asset_id") for f in data["features"]}
+    assert set(result.conflicts["asset_id"]) <= ids
+    with open_register(window.session.location, read_only=True) as store:
+        notices = store.notices(pack.reference)
+    assert len(notices) == 1 and notices.iloc[0]["usrn"] == "20700102"
+    affected = {o["owner"] for o in result.owners_affected}
+    assert affected <= set(pack.owner_files)
+
+
+def test_notice_dialog_refuses_a_missing_promoter(qtbot, window, tmp_path):
+    from ui.dialogs.notice_dialog import NoticeDialog
+    from ui.errors import shown
+
+    window.dig.set_geometry(shapely.from_wkt(DIG))
+    assert window.wait_until_idle(30)
+    dialog = NoticeDialog(window.session, window.dig, window)
+    qtbot.addWidget(dialog)
+    dialog.promoter.setText("")
+    dialog.folder.setText(str(tmp_path / "packs"))
+    before = len(shown)
+    dialog.export()
+    assert dialog.pack is None and dialog.task is None
+    assert "promoter" in shown[before]
+
+
+def test_settings_persist_in_register_and_user_settings(qtbot, window):
+    from ui.dialogs.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(window.app_settings, window.session.store, window)
+    qtbot.addWidget(dialog)
+    dialog.authority.setText("Riverton Borough Council")
+    dialog.code.setText("rbc")
+    dialog.scheme.setCurrentIndex(dialog.scheme.findData("apwa"))
+    dialog.accept()
+    store = window.session.store
+    assert store.get_setting("authority_name") == "Riverton Borough Council"
+    assert store.get_setting("authority_code") == "RBC"
+    assert window.app_settings.scheme == "apwa"
+    bad = SettingsDialog(window.app_settings, store, window)
+    qtbot.addWidget(bad)
+    bad.crs.setText("EPSG:not-a-code")
+    with pytest.raises(Exception, match="not known"):
+        bad.validate()
+
+
+def test_uncaught_exceptions_reach_the_error_dialog():
+    import sys
+
+    from asset_register.errors import FootprintError
+    from ui.errors import install_excepthook, shown, user_message
+
+    old = sys.excepthook
+    install_excepthook()
+    try:
+        before = len(shown)
+        try:
+            raise FootprintError("the dig polygon crosses itself")
+        except FootprintError:
+            sys.excepthook(*sys.exc_info())
+        assert shown[before] == "the dig polygon crosses itself"
+        assert "unexpected" in user_message(KeyError("x"))
+    finally:
+        sys.excepthook = old

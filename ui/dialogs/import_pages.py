@@ -1,0 +1,464 @@
+"""Pages of the import wizard (see ``import_wizard``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QProgressBar, QPushButton, QSplitter, QTableView, QTreeWidget,
+                               QTreeWidgetItem, QVBoxLayout, QWizardPage)
+
+from asset_register.errors import AssetRegisterError, CancelledError
+from asset_register.model import Owner, Utility
+
+from ..docks.frame_model import FrameModel
+from .mapping_table import MappingTable
+
+FILTER = ("Owner deliveries (*.gpkg *.shp *.geojson *.json *.fgb *.gml *.kml *.dxf *.csv *.zip *.gdb "
+          "*.tab *.mif);;All files (*)")
+
+
+def _table(model) -> QTableView:
+    t = QTableView()
+    t.setModel(model)
+    t.setAlternatingRowColors(True)
+    t.verticalHeader().setDefaultSectionSize(22)
+    t.horizontalHeader().setStretchLastSection(True)
+    return t
+
+
+class SourcePage(QWizardPage):
+    def __init__(self, wizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle("Files and layers")
+        self.setSubTitle("Choose or drop the owner's files, then the layers to import. The CRS of "
+                         "each layer is detected and its coordinates checked.")
+        lay = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        add = QPushButton("Add files…")
+        add.clicked.connect(self._choose)
+        remove = QPushButton("Remove file")
+        remove.clicked.connect(self._remove)
+        bar.addWidget(add)
+        bar.addWidget(remove)
+        bar.addStretch()
+        lay.addLayout(bar)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["File / layer", "Geometry", "Features", "CRS", "Warnings"])
+        self.tree.setColumnWidth(0, 260)
+        self.tree.itemChanged.connect(lambda *_: self.completeChanged.emit())
+        lay.addWidget(self.tree)
+        form = QFormLayout()
+        self.crs = QLineEdit()
+        self.crs.setPlaceholderText("only for layers without a CRS, e.g. EPSG:27700")
+        form.addRow("Assume CRS", self.crs)
+        lay.addLayout(form)
+        self.files: list[str] = []
+
+    def assume_crs(self) -> str | None:
+        return self.crs.text().strip() or None
+
+    def _choose(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Owner's files", "", FILTER)
+        self.add_files(files)
+
+    def _remove(self) -> None:
+        item = self.tree.currentItem()
+        while item is not None and item.parent() is not None:
+            item = item.parent()
+        if item is not None:
+            path = item.data(0, Qt.ItemDataRole.UserRole)
+            self.files.remove(path)
+            self.w.infos.pop(path, None)
+            self.w.profiles.pop(path, None)
+            self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(item))
+            self.completeChanged.emit()
+
+    def add_files(self, files) -> None:
+        from importers.api import inspect
+
+        crs = self.w.session.crs
+        for path in files:
+            path = str(path)
+            if path in self.files:
+                continue
+            self.files.append(path)
+            item = QTreeWidgetItem(self.tree, [Path(path).name, "", "", "", "reading…"])
+            item.setData(0, Qt.ItemDataRole.UserRole, path)
+
+            def done(info, item=item, path=path):
+                self.w.infos[path] = info
+                self._fill(item, info)
+
+            def failed(exc, tb, item=item, path=path):
+                item.setText(4, str(exc))
+                item.setForeground(4, Qt.GlobalColor.red)
+                self.files.remove(path)
+
+            self.w.run(lambda task, p=path: inspect(p, crs), done, f"Reading {Path(path).name}",
+                       on_error=failed)
+
+    def _fill(self, item, info) -> None:
+        self.tree.blockSignals(True)
+        item.setText(1, info.driver)
+        item.setText(4, "; ".join(info.warnings))
+        only = len(info.layers) == 1
+        for layer in info.layers:
+            child = QTreeWidgetItem(item, [layer.name, layer.geometry_type or "", f"{layer.features:,}",
+                                           layer.crs or "none — set 'Assume CRS'", "; ".join(layer.warnings)])
+            child.setFlags(child.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            child.setCheckState(0, Qt.CheckState.Checked if (only or layer.features) else Qt.CheckState.Unchecked)
+            if layer.warnings:
+                child.setForeground(4, Qt.GlobalColor.darkRed)
+                child.setToolTip(4, "\n".join(layer.warnings))
+        item.setExpanded(True)
+        self.tree.blockSignals(False)
+        for c in range(1, 4):
+            self.tree.resizeColumnToContents(c)
+        self.completeChanged.emit()
+
+    def selected_layers(self) -> dict[str, list[str]]:
+        out = {}
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            path = item.data(0, Qt.ItemDataRole.UserRole)
+            names = [item.child(j).text(0) for j in range(item.childCount())
+                     if item.child(j).checkState(0) == Qt.CheckState.Checked]
+            if names and path in self.w.infos:
+                out[path] = names
+        return out
+
+    def isComplete(self) -> bool:
+        return not self.w.busy and bool(self.selected_layers())
+
+
+class OwnerPage(QWizardPage):
+    def __init__(self, wizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle("Owner and utility")
+        self.setSubTitle("Whose assets are these? Asset ids become '<owner code>:<source id>'.")
+        form = QFormLayout(self)
+        self.owner = QComboBox()
+        self.owner.setEditable(True)
+        self.owner_name = QLineEdit()
+        self.util = QComboBox()
+        self.util.addItem("(from the data / profile)", None)
+        for u in Utility:
+            self.util.addItem(u.value.replace("_", " "), u.value)
+        form.addRow("Owner code", self.owner)
+        form.addRow("Owner name", self.owner_name)
+        form.addRow("Utility", self.util)
+        self.owner.currentTextChanged.connect(self._owner_changed)
+        self.util.currentIndexChanged.connect(lambda _: self.w.profiles.clear())
+        self._owners: dict[str, Owner] = {}
+
+    def initializePage(self) -> None:
+        self._owners = {o.code: o for o in self.w.session.store.owners()}
+        current = self.owner.currentText()
+        self.owner.clear()
+        self.owner.addItems(sorted(self._owners))
+        guess = current
+        if not guess:
+            stems = [Path(p).stem.split("_")[-1].upper() for p in self.w.selected_layers()]
+            guess = next((s for s in stems if s in self._owners), stems[0] if stems else "")
+        self.owner.setCurrentText(guess)
+        if self.util.currentIndex() == 0:  # a utility named in the file name, e.g. water_rvw.gpkg
+            words = {w for p in self.w.selected_layers() for w in Path(p).stem.lower().split("_")}
+            found = [u.value for u in Utility if u.value in words]
+            if len(found) == 1:
+                self.util.setCurrentIndex(self.util.findData(found[0]))
+
+    def _owner_changed(self, code: str) -> None:
+        known = self._owners.get(code.strip())
+        if known is not None:
+            self.owner_name.setText(known.name)
+
+    def code(self) -> str:
+        return self.owner.currentText().strip()
+
+    def name(self) -> str:
+        return self.owner_name.text().strip()
+
+    def utility(self) -> str | None:
+        return self.util.currentData()
+
+    def validatePage(self) -> bool:
+        try:
+            Owner(self.code(), self.name() or self.code())
+        except AssetRegisterError as exc:
+            from ..errors import show_exception
+
+            show_exception(exc, title="Owner", parent=self)
+            return False
+        return True
+
+
+class MappingPage(QWizardPage):
+    def __init__(self, wizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle("Mapping")
+        self.setSubTitle("The auto-mapper's proposal: check each canonical field, edit where needed "
+                         "and look at the mapped sample rows before importing.")
+        lay = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.which = QComboBox()
+        self.which.currentIndexChanged.connect(self._show_layer)
+        bar.addWidget(QLabel("Layer"))
+        bar.addWidget(self.which, 1)
+        save = QPushButton("Save profile…")
+        save.clicked.connect(self._save)
+        bar.addWidget(save)
+        lay.addLayout(bar)
+        split = QSplitter(Qt.Orientation.Vertical)
+        self.table = MappingTable()
+        self.table.edited.connect(self._schedule_preview)
+        split.addWidget(self.table)
+        self.preview_model = FrameModel()
+        self.preview = _table(self.preview_model)
+        split.addWidget(self.preview)
+        split.setSizes([330, 200])
+        lay.addWidget(split, 1)
+        self.info = QLabel("")
+        self.info.setWordWrap(True)
+        lay.addWidget(self.info)
+        self._timer = QTimer(self, singleShot=True, interval=350)
+        self._timer.timeout.connect(self.run_preview)
+        self._pending = False
+
+    def preview_pending(self) -> bool:
+        return self._pending or self._timer.isActive()
+
+    def initializePage(self) -> None:
+        from importers.automap import propose_profile
+
+        self.which.blockSignals(True)
+        self.which.clear()
+        for path, layers in self.w.selected_layers().items():
+            for layer in layers:
+                self.which.addItem(f"{Path(path).name} › {layer}", (path, layer))
+        self.which.blockSignals(False)
+        todo = {p: ls for p, ls in self.w.selected_layers().items() if p not in self.w.profiles}
+        utility = self.w.utility
+        if not todo:
+            self._show_layer()
+            return
+        self.info.setText("Proposing a mapping…")
+
+        def work(task):
+            return {p: propose_profile(p, ls, utility=utility) for p, ls in todo.items()}
+
+        def done(profiles):
+            self.w.profiles.update(profiles)
+            self._show_layer()
+
+        self.w.run(work, done, "Proposing a mapping")
+
+    def _current(self):
+        return self.which.currentData()
+
+    def _fields(self, path, layer) -> list[str]:
+        info = self.w.infos[path]
+        return next((lay.fields for lay in info.layers if lay.name == layer), [])
+
+    def _show_layer(self) -> None:
+        cur = self._current()
+        if cur is None or cur[0] not in self.w.profiles:
+            return
+        path, layer = cur
+        self.table.load(self.w.profiles[path], layer, self._fields(path, layer))
+        self.run_preview()
+
+    def _schedule_preview(self) -> None:
+        self._timer.start()
+
+    def run_preview(self) -> None:
+        from importers.api import preview
+
+        cur = self._current()
+        if cur is None or cur[0] not in self.w.profiles:
+            return
+        path, layer = cur
+        profile = self.w.profiles[path]
+        owner, utility, crs, assume = self.w.owner or "PREVIEW", self.w.utility, self.w.session.crs, self.w.assume_crs
+        self._pending = True
+
+        def work(task):
+            return preview(path, layer, profile, n=25, owner=owner, utility=utility,
+                           assume_crs=assume, working_crs=crs)
+
+        def done(pv):
+            self._pending = False
+            frame = pd.DataFrame(pv.assets.drop(columns="geometry"))
+            frame = frame.loc[:, frame.notna().any() | frame.columns.isin(["asset_id", "utility", "asset_class"])]
+            frame.insert(min(4, frame.shape[1]), "shape", pv.assets.geometry.geom_type.to_numpy())
+            self.preview_model.set_frame(frame)
+            self.preview.resizeColumnsToContents()
+            notes = list(profile.notes[:4]) + list(pv.warnings[:4])
+            text = (f"<b>{len(pv.assets)}</b> of the first 25 rows map cleanly, <b>{len(pv.rejects)}</b> "
+                    f"would be rejected · CRS: {pv.transformation} (accuracy {pv.accuracy_m:g} m)")
+            if len(pv.rejects):
+                reasons = pv.rejects["reason"].value_counts().head(3)
+                text += "<br>Rejects: " + "; ".join(f"{r} ({n})" for r, n in reasons.items())
+            if notes:
+                text += "<br><span style='color:#8a6d00'>" + "<br>".join(f"⚠ {n}" for n in notes) + "</span>"
+            self.info.setText(text)
+            self.completeChanged.emit()
+
+        def failed(exc, tb):
+            self._pending = False
+            self.preview_model.set_frame(None)
+            self.info.setText(f"<span style='color:#b00020'><b>This mapping cannot be used yet:</b> {exc}</span>")
+            self.completeChanged.emit()
+
+        self.w.run(work, done, "Preview", on_error=failed)
+
+    def _save(self) -> None:
+        from importers.profiles import save_profile
+
+        cur = self._current()
+        if cur is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save mapping profile", f"{Path(cur[0]).stem}.toml",
+                                              "Profiles (*.toml)")
+        if path:
+            save_profile(self.w.profiles[cur[0]], path)
+
+    def isComplete(self) -> bool:
+        return not self.w.busy and all(p in self.w.profiles for p in self.w.selected_layers())
+
+
+class ImportPage(QWizardPage):
+    def __init__(self, wizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle("Importing")
+        self.setSubTitle("Each layer is written in one transaction: a cancel or a failure leaves the "
+                         "register as it was.")
+        lay = QVBoxLayout(self)
+        self.message = QLabel("")
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.cancel_button = QPushButton("Cancel import")
+        self.cancel_button.clicked.connect(self.cancel)
+        lay.addWidget(self.message)
+        lay.addWidget(self.bar)
+        lay.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignLeft)
+        lay.addStretch()
+        self.task = None
+        self.jobs: list = []
+        self.finished = False
+
+    def initializePage(self) -> None:
+        from importers.job import ImportJob
+
+        self.finished = False
+        self.w.reports = []
+        self.cancel_button.setEnabled(True)
+        self.setCommitPage(True)
+        w = self.w
+        plan = [(p, ls, w.profiles[p]) for p, ls in w.selected_layers().items()]
+        owner, name, utility, assume = w.owner, w.owner_name, w.utility, w.assume_crs
+        session = w.session
+
+        def work(task):
+            reports = []
+            with session.open_worker_store(read_only=False) as store:
+                for i, (path, layers, profile) in enumerate(plan):
+                    def progress(f, m, i=i, path=path):
+                        task.progress((i + f) / len(plan), f"{Path(path).name}: {m}")
+                    job = ImportJob(store, path, owner=owner, owner_name=name, layers=layers,
+                                    profile=profile, utility=utility, assume_crs=assume,
+                                    progress=progress, cancel=task.cancelled)
+                    reports += job.run()
+            return reports
+
+        self.task = w.run(work, self._done, "Import", on_error=self._failed, on_progress=self._progress)
+
+    def _progress(self, f: float, message: str) -> None:
+        self.bar.setValue(int(f * 1000))
+        self.message.setText(message)
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            self.message.setText("Cancelling… the layer being written is rolled back")
+
+    def _done(self, reports) -> None:
+        self.finished = True
+        self.w.reports = reports
+        self.bar.setValue(1000)
+        self.cancel_button.setEnabled(False)
+        n = sum(r.imported for r in reports)
+        self.message.setText(f"Done: {n:,} assets imported from {len(reports)} layer(s).")
+        self.completeChanged.emit()
+        self.w.next()
+
+    def _failed(self, exc, tb) -> None:
+        self.finished = True
+        self.cancel_button.setEnabled(False)
+        self.completeChanged.emit()
+        if isinstance(exc, CancelledError):
+            self.message.setText("Import cancelled: the register is unchanged.")
+            return
+        self.message.setText(f"<span style='color:#b00020'>Import failed: {exc}</span>")
+        from ..errors import show_exception
+
+        show_exception(exc, tb, title="Import failed", parent=self.w)
+
+    def isComplete(self) -> bool:
+        return self.finished and bool(self.w.reports)
+
+
+REPORT_VIEW = [("layer", "Layer"), ("status", "Status"), ("rows_read", "Read"), ("imported", "Imported"),
+               ("repaired", "Repaired"), ("rejected", "Rejected"), ("added", "Added"), ("changed", "Changed"),
+               ("retired", "Retired"), ("source_crs", "Source CRS"), ("accuracy_m", "CRS accuracy m"),
+               ("seconds", "Seconds"), ("warnings", "Warnings")]
+
+
+class FinishPage(QWizardPage):
+    def __init__(self, wizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle("Result")
+        self.setSubTitle("What each layer did. Select a layer to browse its rejected rows: nothing is "
+                         "silently lost.")
+        lay = QVBoxLayout(self)
+        self.model = FrameModel(columns=REPORT_VIEW)
+        self.table = _table(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.clicked.connect(lambda idx: self.show_rejects(idx.row()))
+        lay.addWidget(self.table)
+        self.rejects_label = QLabel("")
+        lay.addWidget(self.rejects_label)
+        self.rejects_model = FrameModel(columns=[("row", "Row"), ("reason", "Reason"), ("attrs", "Original attributes")])
+        self.rejects = _table(self.rejects_model)
+        lay.addWidget(self.rejects)
+
+    def initializePage(self) -> None:
+        rows = []
+        for r in self.w.reports:
+            d = r.to_dict()
+            d["warnings"] = "; ".join(d["warnings"])
+            rows.append(d)
+        self.model.set_frame(pd.DataFrame(rows))
+        self.table.resizeColumnsToContents()
+        if rows:
+            self.show_rejects(0)
+
+    def show_rejects(self, i: int) -> None:
+        if not 0 <= i < len(self.w.reports):
+            return
+        report = self.w.reports[i]
+        frame = None
+        if report.batch_id is not None and report.rejected:
+            frame = self.w.session.store.rejects(report.batch_id)
+        self.rejects_model.set_frame(frame)
+        self.rejects.resizeColumnsToContents()
+        summary = "; ".join(f"{k}: {v}" for k, v in report.rejects_by_reason.items())
+        self.rejects_label.setText(f"<b>{report.layer}</b>: {report.rejected} rejected row(s)"
+                                   + (f" — {summary}" if summary else ""))

@@ -1,0 +1,132 @@
+"""The import wizard: files (chosen or dropped) → layers and CRS checks → owner and utility →
+mapping profile (auto-mapper proposal, editing, preview of mapped sample rows) → import with
+progress and cancel → summary with browsable rejects. Every slow step runs in a worker."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QWizard
+
+from ..workers import submit
+from .import_pages import FinishPage, ImportPage, MappingPage, OwnerPage, SourcePage
+
+
+class ImportWizard(QWizard):
+    imported = Signal()
+
+    def __init__(self, session, files=(), parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import owners' data")
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
+        self.setAcceptDrops(True)
+        self.session = session
+        self.infos: dict[str, object] = {}
+        self.profiles: dict[str, object] = {}
+        self.reports: list = []
+        self._busy = 0
+        self.source_page = SourcePage(self)
+        self.owner_page = OwnerPage(self)
+        self.mapping_page = MappingPage(self)
+        self.import_page = ImportPage(self)
+        self.finish_page = FinishPage(self)
+        for page in (self.source_page, self.owner_page, self.mapping_page, self.import_page,
+                     self.finish_page):
+            self.addPage(page)
+        self.resize(1000, 700)
+        if files:
+            QTimer.singleShot(0, lambda: self.source_page.add_files([str(f) for f in files]))
+
+    # -- shared state ---------------------------------------------------------------------
+    def selected_layers(self) -> dict[str, list[str]]:
+        return self.source_page.selected_layers()
+
+    @property
+    def owner(self) -> str:
+        return self.owner_page.code()
+
+    @property
+    def owner_name(self) -> str | None:
+        return self.owner_page.name() or None
+
+    @property
+    def utility(self) -> str | None:
+        return self.owner_page.utility()
+
+    @property
+    def assume_crs(self) -> str | None:
+        return self.source_page.assume_crs()
+
+    # -- background work -------------------------------------------------------------------
+    def run(self, fn, on_done, name: str, on_error=None, on_progress=None):
+        """Run ``fn(task)`` in a worker; the wizard counts it as busy until it ends."""
+        self._busy += 1
+
+        def done(result):
+            self._busy -= 1
+            on_done(result)
+            self._refresh_buttons()
+
+        def failed(exc, tb):
+            self._busy -= 1
+            self._refresh_buttons()
+            if on_error is not None:
+                on_error(exc, tb)
+            else:
+                from ..errors import show_exception
+
+                show_exception(exc, tb, title=name, parent=self)
+
+        self._refresh_buttons()
+        return submit(fn, on_done=done, on_error=failed, on_progress=on_progress, name=name)
+
+    @property
+    def busy(self) -> bool:
+        return self._busy > 0
+
+    def _refresh_buttons(self) -> None:
+        page = self.currentPage()
+        if page is not None:
+            page.completeChanged.emit()
+
+    def wait_until_ready(self, timeout_s: float = 60.0) -> bool:
+        end = time.monotonic() + timeout_s
+        while time.monotonic() < end:
+            QApplication.processEvents()
+            files_pending = len(self.source_page.files) > len(self.infos)
+            if not self.busy and not files_pending and not self.mapping_page.preview_pending():
+                QApplication.processEvents()
+                return True
+            time.sleep(0.01)
+        return False
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if files and self.currentPage() is self.source_page:
+            self.source_page.add_files(files)
+
+    def accept(self) -> None:
+        if any(r.status == "imported" for r in self.reports):
+            self.imported.emit()
+        super().accept()
+
+    def reject(self) -> None:
+        if self.import_page.task is not None and not self.import_page.finished:
+            self.import_page.cancel()
+            return
+        super().reject()
+
+
+def file_label(path: str) -> str:
+    return Path(path).name
+
+
+__all__ = ["ImportWizard", "file_label", "Qt"]
