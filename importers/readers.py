@@ -10,6 +10,7 @@ GDAL's own feature path, which linearises them. M is dropped later, in
 
 from __future__ import annotations
 
+import os
 import warnings
 from dataclasses import dataclass, field
 
@@ -122,6 +123,26 @@ def _fix_text(table: pa.Table) -> tuple[pa.Table, list[str]]:
     return table, recoded
 
 
+def free_memory_bytes() -> int | None:
+    """Physical memory available now (None where the platform does not say)."""
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_size(source: Source) -> None:
+    """Refuse, before reading, a source too large for the memory this machine has free."""
+    size = sum(f.stat().st_size for f in source.files if f.exists())
+    free = free_memory_bytes()
+    if free is not None and size > free / 2:
+        raise ImportError_(
+            f"{source.path} is {size / 1e9:.1f} GB, more than half the memory free on this "
+            f"machine ({free / 1e9:.1f} GB): split the delivery (by area or layer) or import it "
+            "on a machine with more memory"
+        )
+
+
 def read_layer(
     source: Source,
     layer: str,
@@ -130,6 +151,8 @@ def read_layer(
     columns: list[str] | None = None,
 ) -> RawLayer:
     """Read one layer in bulk (Arrow); raise ImportError_ for unreadable or corrupt data."""
+    if max_features is None:
+        check_size(source)
     kwargs = dict(source.open_options)
     try:
         with warnings.catch_warnings():

@@ -106,3 +106,13 @@ def test_absurd_coordinates_are_rejected_rows_not_a_failed_import(tmp_path, regi
     assert report.imported == 10 and report.rejected == 2
     reasons = set(register.rejects(report.batch_id)["reason"])
     assert all("outside the area of use" in r for r in reasons)
+
+
+def test_a_delivery_too_large_for_free_memory_is_refused(tmp_path, register, monkeypatch):
+    import importers.readers as readers
+
+    path = _gpkg(tmp_path / "big.gpkg", canonical_lines())
+    monkeypatch.setattr(readers, "free_memory_bytes", lambda: path.stat().st_size)
+    with pytest.raises(ImportError_, match="more than half the memory free"):
+        _run(register, path)
+    assert _state(register) == (0, 0)

@@ -138,3 +138,22 @@ def test_cli_sample_builds_the_register(tmp_path, capsys):
     assert main(["sample", str(reg), "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "from 13 layers of 8 owners, 7 rows rejected" in out
+
+
+def test_api_for_the_desktop_app(sample_town, register):
+    from importers import detect_crs, inspect, preview
+
+    info = inspect(sample_town / "water_rvw.gpkg")
+    assert [(layer.name, layer.features) for layer in info.layers] == [
+        ("water_mains", 60), ("water_services", 560), ("water_fittings", 81)]
+    assert "DIAMETER" in info.layers[0].fields and info.layers[0].crs == "EPSG:27700"
+    crs, warns = detect_crs(sample_town / "telecoms_ducts_ofl.csv")
+    assert crs is None and "--assume-crs" in warns[0]
+    p = preview(sample_town / "gas_sgd.zip", "gas_mains", "sample_sgd", n=5, owner="SGD")
+    assert len(p.assets) == 5 and p.assets["asset_id"].str.startswith("SGD:G").all()
+    assert p.accuracy_m == 0.0
+    fractions = []
+    ImportJob(register, sample_town / "heat_rhn.fgb", owner="RHN", profile="sample_rhn",
+              progress=lambda f, m: fractions.append(f)).run()
+    assert register.asset_count() == 12
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
