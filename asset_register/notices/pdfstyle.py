@@ -149,7 +149,8 @@ class PageFurniture:
         canv.setFont("Helvetica", 8)
         canv.setFillColor(MUTED)
         canv.drawRightString(PAGE_W - MARGIN_X, top + 2.8 * mm,
-                             f"{_plain(self.title)}  ·  {self.reference}  v{self.version}")
+                             f"{_short(_plain(self.title), 48)}  ·  {self.reference}  "
+                             f"v{self.version}")
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.6)
         canv.line(MARGIN_X, top, PAGE_W - MARGIN_X, top)
@@ -168,3 +169,7 @@ class PageFurniture:
 def _plain(text: str) -> str:
     """Text for canvas.drawString (no markup) on one line."""
     return plain_text(text, "").replace("\n", " ")
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"

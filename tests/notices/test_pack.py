@@ -34,13 +34,26 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-@pytest.fixture
-def pack(register, result, tmp_path) -> NoticePack:
-    return write_notice_pack(register, result, tmp_path / "out", promoter="Acme Utilities Ltd",
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    """One pack (and its register) shared by the read-only tests of this module."""
+    from .conftest import build_register
+
+    tmp = tmp_path_factory.mktemp("pack")
+    store = build_register(tmp / "register.gpkg")
+    pack = write_notice_pack(store, make_result(), tmp / "out", promoter="Acme Utilities Ltd",
                              promoter_phone="01234 567890", now=NOW)
+    yield store, pack, tmp
+    store.close()
 
 
-def test_pack_files_and_reference(pack, tmp_path):
+@pytest.fixture
+def pack(written) -> NoticePack:
+    return written[1]
+
+
+def test_pack_files_and_reference(pack, written):
+    tmp_path = written[2]
     assert re.fullmatch(r"EXB-2026-\d{5}", pack.reference)
     assert pack.folder == (tmp_path / "out" / pack.reference).resolve()
     names = {p.name for p in pack.folder.iterdir()}
@@ -118,7 +131,8 @@ def test_csv_round_trip(pack, result):
     assert rows[4]["owner_name"] == "O'Neil & Sons <Fibre> Ltd — Société"
 
 
-def test_notice_recorded_issued_with_hashes(pack, register):
+def test_notice_recorded_issued_with_hashes(pack, written):
+    register = written[0]
     rows = register.notices(pack.reference)
     assert len(rows) == 1
     row = rows.iloc[0]
