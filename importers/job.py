@@ -11,6 +11,7 @@ leaves the register exactly as it was.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Callable
@@ -26,7 +27,7 @@ from asset_register.store.base import RegisterStore
 from .automap import propose_profile
 from .coverage import coverage_of, merged
 from .prepare import PreparedLayer, prepare_layer
-from .profiles import Profile, load_profile
+from .profiles import Profile, dumps_profile, load_profile
 from .sources import Source, open_source
 
 Progress = Callable[[float, str], None]
@@ -147,20 +148,23 @@ class ImportJob:
         t0 = time.perf_counter()
         delivery = f"{self.owner}:{layer}"
         base = LayerReport(source=str(self.path), layer=layer, delivery=delivery, status="")
-        done = self.store.find_batch(sha, layer)
-        if done is not None and not self.dry_run:
-            base.status = "already imported"
-            base.batch_id = int(done["batch_id"])
-            base.warnings.append(
-                f"this exact file and layer were imported as batch {int(done['batch_id'])}; "
-                "nothing changed")
-            return base
         if source.layer_info(layer).features == 0:
             base.status = "empty"
             base.warnings.append(f"layer {layer!r} has no features: nothing imported (an empty "
                                  "delivery never retires the owner's assets)")
             return base
         profile = self._profile_for(source, layer)
+        profile_id = self._profile_id(profile)
+        done = self.store.find_batch(sha, layer)
+        if (done is not None and not self.dry_run and done.get("owner") == self.owner
+                and done.get("profile") == profile_id):
+            base.status = "already imported"
+            base.batch_id = int(done["batch_id"])
+            base.profile = profile_id
+            base.warnings.append(
+                f"this exact file and layer were imported as batch {int(done['batch_id'])} with "
+                "the same profile; nothing changed")
+            return base
         prepared = prepare_layer(
             source, layer, profile, owner=self.owner, working_crs=self.store.crs,
             utility=self.utility, assume_crs=self.assume_crs, reference=self.store.extent(),
@@ -179,6 +183,13 @@ class ImportJob:
         report.seconds = time.perf_counter() - t0
         return report
 
+    def _profile_id(self, profile: Profile) -> str:
+        """Profile name plus a hash of its rules and the options that change the mapping:
+        the same file imported with a corrected profile is a real re-import."""
+        rules = dumps_profile(profile) + f"|{self.utility}|{self.assume_crs}"
+        digest = hashlib.sha256(rules.encode()).hexdigest()[:12]
+        return f"{profile.path or profile.name} #{digest}"
+
     def _report(self, base: LayerReport, p: PreparedLayer, profile: Profile) -> LayerReport:
         base.rows_read = p.rows_read
         base.repaired = p.repaired
@@ -186,7 +197,7 @@ class ImportJob:
         base.source_crs = p.source_crs
         base.transformation = p.plan.description
         base.accuracy_m = p.plan.accuracy_m
-        base.profile = profile.path or profile.name
+        base.profile = self._profile_id(profile)
         base.rejects_by_reason = p.reject_summary
         base.warnings += p.warnings
         base.timings = dict(p.timings)
@@ -198,7 +209,7 @@ class ImportJob:
         info = BatchInfo(
             source_file=str(self.path.resolve()), layer=p.layer, sha256=sha,
             source_crs=p.source_crs, transformation=p.plan.description,
-            transformation_accuracy_m=p.plan.accuracy_m, profile=profile.path or profile.name,
+            transformation_accuracy_m=p.plan.accuracy_m, profile=self._profile_id(profile),
             owner=self.owner, rows_read=p.rows_read, rows_repaired=p.repaired,
             notes={"warnings": p.warnings, "timings": p.timings},
         )

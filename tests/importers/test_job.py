@@ -180,3 +180,14 @@ def test_dry_run_writes_nothing(tmp_path, register):
                           profile=gas_profile(), dry_run=True).run()
     assert report.status == "dry run" and report.imported == 12
     assert _state(register) == (0, 0, 0, 0)
+
+
+def test_same_file_with_a_corrected_profile_is_a_real_reimport(tmp_path, register):
+    path = _write(canonical_lines(), tmp_path / "mains.gpkg")
+    _run(register, path)
+    fixed = gas_profile()
+    fixed.fields["material"].values["XX"] = "PE"  # the officer maps the unknown material
+    (again,) = ImportJob(register, path, owner="GAS", profile=fixed).run()
+    assert again.status == "imported" and (again.changed, again.unchanged) == (2, 10)
+    other_owner = ImportJob(register, path, owner="GAS2", profile=fixed).run()[0]
+    assert other_owner.status == "imported" and other_owner.added == 12
