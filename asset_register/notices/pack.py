@@ -21,7 +21,7 @@ from pathlib import Path
 import shapely
 
 from ..check.result import CheckResult
-from ..errors import NoticeError, NotFoundError
+from ..errors import CancelledError, NoticeError, NotFoundError
 from .content import Promoter, assemble
 from .exports import write_csv, write_geojson
 from .files import atomic_folder, check_writable, safe_name, sha256_file, unique_names
@@ -99,6 +99,7 @@ def write_notice_pack(
     scheme: str | None = None,
     now: datetime | None = None,
     progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
 ) -> NoticePack:
     """Write the pack for ``result`` into ``out_dir/<reference>`` and record it.
 
@@ -107,8 +108,15 @@ def write_notice_pack(
     ``<reference>-v<n>``) and earlier versions are marked ``superseded``.
     ``street_manager`` overrides Street Manager fields such as ``activity_type``,
     ``traffic_management_type``, ``location_types``, ``application_type``.
+    ``progress(fraction, message)`` is called between steps; ``cancel()`` returning
+    True stops the work (CancelledError, no pack folder, the notice marked cancelled).
     """
-    report = progress or (lambda f, m: None)
+    def report(fraction: float, message: str) -> None:
+        if cancel is not None and cancel():
+            raise CancelledError("notice pack cancelled: no pack was written")
+        if progress is not None:
+            progress(fraction, message)
+
     report(0.0, "checking the notice details")
     _check_inputs(result, promoter)
     settings = read_settings(store)
@@ -142,8 +150,12 @@ def write_notice_pack(
                       street_manager=street_manager, scheme=scheme or settings.colour_scheme,
                       report=report)
     except BaseException as exc:
-        store.update_notice(reference, version, status="failed",
-                            detail=json.dumps({"error": str(exc) or type(exc).__name__}))
+        state = "cancelled" if isinstance(exc, CancelledError) else "failed"
+        try:  # record why the reference has no pack; never mask the original error
+            store.update_notice(reference, version, status=state,
+                                detail=json.dumps({"error": str(exc) or type(exc).__name__}))
+        except Exception:  # noqa: BLE001 — the original error is the one to report
+            pass
         raise
     store.update_notice(
         reference, version, status=status, folder=str(target), files=json.dumps(pack.files),

@@ -136,3 +136,19 @@ def test_expected_utility_with_no_owner_is_listed(register, tmp_path):
     text = text_of(pack.folder / "summary.pdf")
     assert "Anydistrictheatingowner" in text and "Noownerintheregisterhasdistrict_heating" in text
     assert pack.detail["owners_no_data"] == ["VM"]
+
+
+def test_cancel_leaves_no_pack(register, result, tmp_path):
+    from asset_register.errors import CancelledError
+
+    calls = []
+
+    def cancel():
+        calls.append(1)
+        return len(calls) > 3  # cancel while the owner notices are being written
+
+    with pytest.raises(CancelledError):
+        write_notice_pack(register, result, tmp_path / "out", promoter="Acme", now=NOW,
+                          cancel=cancel)
+    assert list((tmp_path / "out").iterdir()) == []
+    assert register.notices().iloc[-1]["status"] == "cancelled"
