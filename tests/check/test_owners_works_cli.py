@@ -168,3 +168,41 @@ def test_cli_programme_and_works_import(register, tmp_path, capsys):
     assert [w["reference"] for w in res["A"]["works_overlapping"]] == ["P1"]
     assert main(["check", path, "--programme", str(prog)]) == 0
     assert "3 sites" in capsys.readouterr().out
+
+
+def test_cli_footprint_file_in_wgs84_and_works_from_geojson(register, tmp_path, capsys):
+    store = register([asset("WAT:1", shapely.LineString([(X0 + 10.2, Y0 - 20), (X0 + 10.2, Y0 + 30)])),
+                      asset("WAT:far", shapely.LineString([(X0 + 40, Y0 - 20), (X0 + 40, Y0 + 30)]))])
+    path = store.location
+    store.close()
+    fp = tmp_path / "dig.geojson"
+    gpd.GeoDataFrame(geometry=[BOX], crs="EPSG:27700").to_crs("EPSG:4326").to_file(fp)
+    works = tmp_path / "works.geojson"
+    gpd.GeoDataFrame({"reference": ["G1"], "start_date": ["2026-05-01"], "end_date": ["2026-05-02"]},
+                     geometry=[shapely.box(X0 + 20, Y0, X0 + 22, Y0 + 2)],
+                     crs="EPSG:27700").to_crs("EPSG:4326").to_file(works)
+    assert main(["works", "import", path, str(works)]) == 0
+    capsys.readouterr()
+    assert main(["check", path, "--footprint", str(fp), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [c["asset_id"] for c in doc["conflicts"]] == ["WAT:1"]
+    acc = doc["site"]["position_accuracy_m"]
+    assert acc > 0 and doc["conflicts"][0]["clearance_m"] == round(0.5 + acc, 3)
+    assert [w["reference"] for w in doc["works_overlapping"]] == ["G1"]
+    assert abs(doc["works_overlapping"][0]["distance_m"] - 10.0) < 0.01  # stored in BNG
+    # A stated CRS that contradicts the file is refused.
+    assert main(["check", path, "--footprint", str(fp), "--crs", "EPSG:27700"]) != 0
+    assert "remove the stated CRS" in capsys.readouterr().err
+
+
+def test_works_import_refuses_bad_files(register, tmp_path, capsys):
+    store = register([asset("WAT:1", shapely.Point(X0, Y0), asset_class="valve")])
+    path = store.location
+    store.close()
+    bad = tmp_path / "w.csv"
+    bad.write_text("reference,wkt,start_date\nA,POINT(530000 180000),next week\n")
+    assert main(["works", "import", path, str(bad)]) != 0
+    assert "next week" in capsys.readouterr().err
+    bad.write_text("name,wkt\nA,POINT(530000 180000)\n")
+    assert main(["works", "import", path, str(bad)]) != 0
+    assert "'reference'" in capsys.readouterr().err

@@ -137,3 +137,51 @@ def test_check_equals_brute_force(world, specs):
             pos = {a: k for k, a in enumerate(ids)}
             idx = [pos[a] for a in c["asset_id"]]
             assert np.allclose(c["clearance_m"].to_numpy(), clear[idx])
+
+
+asset_fields = st.fixed_dictionaries({
+    "utility": st.sampled_from(["electricity", "gas", "water", "telecoms", "hazardous_pipeline",
+                                "sewer", "district_heating"]),
+    "voltage": st.sampled_from(["LV", "HV", "EHV", None]),
+    "pressure": st.sampled_from(["LP", "MP", "IP", "HP", None]),
+    "asset_class": st.sampled_from(["pipe", "cable", "duct", "precaution_zone"]),
+    "h_accuracy_m": st.one_of(st.none(), st.floats(0, 3).map(lambda v: round(v, 3))),
+    "quality_level": st.sampled_from(["D", "C", "B4", "B3", "B2", "B1", "A", None]),
+    "diameter_mm": st.one_of(st.none(), st.integers(10, 2000).map(float)),
+    "status": st.sampled_from(["in_service", "abandoned", "disused", "unknown"]),
+    "offset": st.sampled_from([-0.001, 0.0, 0.001]),
+})
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(asset_fields, min_size=1, max_size=12), st.sampled_from([None, 0.4]))
+def test_assets_at_their_clearance_plus_minus_one_millimetre(tmp_path_factory, specs, crs_acc):
+    """Random asset fields; each asset placed at exactly its expected clearance + {-1, 0, +1} mm."""
+    import geopandas as gpd
+
+    store = create_register(tmp_path_factory.mktemp("edge") / "r.gpkg")
+    rows, expected = [], set()
+    for i, f in enumerate(specs):
+        f = dict(f)
+        offset = f.pop("offset")
+        if f["utility"] != "electricity":
+            f["voltage"] = None
+        if f["utility"] != "gas":
+            f["pressure"] = None
+        row = {"asset_id": f"E:{i}", "owner": "E", **f}
+        clear = expected_clearance(row, crs_acc or 0.0)
+        x = X0 + 10 + clear + offset
+        if f["asset_class"] == "precaution_zone":
+            geom = shapely.box(x, Y0 + 2 + i, x + 5, Y0 + 2.5 + i)  # zones: on intersection
+        else:
+            geom = shapely.LineString([(x, Y0 - 5 - i), (x, Y0 + 15 + i)])
+        rows.append({**row, "geometry": geom})
+        if offset <= 0:
+            expected.add(row["asset_id"])
+    frame = validate_assets(gpd.GeoDataFrame(rows, geometry="geometry", crs=store.crs))
+    store.write_batch(frame, BatchInfo(source_file="edge", transformation_accuracy_m=crs_acc))
+    site = DigSite(shapely.box(X0, Y0, X0 + 10, Y0 + 10))
+    with Checker(store) as checker:
+        assert set(checker.check(site).conflicts["asset_id"]) == expected
+        assert set(checker.check_many([site])[0].conflicts["asset_id"]) == expected
+    store.close()
