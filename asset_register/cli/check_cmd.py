@@ -20,7 +20,7 @@ def _fmt(v, digits=2) -> str:
 
 def _table(rows: list[list[str]], header: list[str]) -> list[str]:
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
-    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()  # noqa: E731
     return [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)]
 
 
@@ -52,7 +52,8 @@ def render(result, register: str) -> str:
         out += _table(rows, ["severity", "asset", "owner", "utility", "class", "status",
                              "dist m", "clear m", "unc m", "depth m", "rule"])
         out += ["", "Precautions:"]
-        for cls, text in dict(zip(c["risk_class"], c["precaution"].str.split(" Recorded as").str[0])).items():
+        general = c["precaution"].str.split(" Recorded as").str[0]
+        for cls, text in dict(zip(c["risk_class"], general, strict=True)).items():
             out += textwrap.wrap(f"{cls}: {text}", 100, initial_indent="  ", subsequent_indent="    ")
         if c["abandoned"].any():
             out.append("  ! abandoned/disused: treat as live until the owner confirms it is dead")

@@ -14,7 +14,7 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from asset_register.check import Checker, DigSite, default_rules
+from asset_register.check import Checker, DigSite
 from asset_register.check.footprint import build
 from asset_register.model import BatchInfo, validate_assets
 from asset_register.store import create_register
