@@ -76,15 +76,13 @@ def build_request(c: NoticeContent, *, swa_code: str | None, options: dict | Non
     options = {k: v for k, v in (options or {}).items() if v is not None}
     rec = StreetManagerRecord({})
     req = rec.request
-    promoter_code = c.promoter.swa_code
-    if promoter_code:
-        req["promoter_swa_code"] = _clip(promoter_code, 4)
-    else:
-        rec.missing.append("promoter_swa_code")
-    if swa_code:
-        req["highway_authority_swa_code"] = _clip(swa_code, 4)
-    else:
-        rec.missing.append("highway_authority_swa_code")
+    for key, code in (("promoter_swa_code", c.promoter.swa_code),
+                      ("highway_authority_swa_code", swa_code)):
+        code = (code or "").strip()
+        if code and len(code) <= 4:
+            req[key] = code
+        else:  # a longer value is not an SWA code: leave it out rather than cut it
+            rec.missing.append(key if not code else f"{key} ({code!r} is longer than 4)")
     req["works_coordinates"] = works_coordinates(c.site.footprint, c.crs)
     if c.site.usrn and str(c.site.usrn).isdigit():
         req["usrn"] = int(c.site.usrn)
