@@ -182,7 +182,9 @@ def read_layer(
     fids = (table.column(fid_name).to_numpy() if fid_name
             else np.arange(len(table), dtype=np.int64))
     geoms, linearised = _parse_wkb(source, layer, table.column(geom_name), fids)
-    drop = [geom_name] + (["OGC_FID"] if "OGC_FID" in table.column_names else [])
+    # The FID is the file's storage row number, not an owner's attribute: exports renumber
+    # it, so keeping it would make every re-delivery look changed.
+    drop = [geom_name] + ([fid_name] if fid_name else [])
     attrs, recoded = _fix_text(table.drop_columns(drop))
     warns = []
     if recoded:

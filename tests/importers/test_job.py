@@ -191,3 +191,25 @@ def test_same_file_with_a_corrected_profile_is_a_real_reimport(tmp_path, registe
     assert again.status == "imported" and (again.changed, again.unchanged) == (2, 10)
     other_owner = ImportJob(register, path, owner="GAS2", profile=fixed).run()[0]
     assert other_owner.status == "imported" and other_owner.added == 12
+
+
+@pytest.mark.postgis
+def test_the_same_import_job_writes_a_postgis_register(tmp_path, pg_store):
+    v1 = canonical_lines()
+    first = _run(pg_store, _write(v1, tmp_path / "v1.gpkg"))
+    assert (first.added, first.rejected) == (12, 0)
+    v2 = v1.iloc[2:].copy()
+    v2.loc[v2["PIPE_ID"] == "P003", "DIAM_IN"] = 30
+    second = _run(pg_store, _write(v2, tmp_path / "v2.gpkg"))
+    assert (second.added, second.changed, second.unchanged, second.retired) == (0, 1, 9, 2)
+    assert pg_store.asset_count() == 10
+    assert "GAS" in set(pg_store.owner_coverage()["owner"])
+    assert _run(pg_store, tmp_path / "v2.gpkg").status == "already imported"
+
+
+def test_renumbered_rows_are_not_changes(tmp_path, register):
+    """Owners' exports renumber FIDs: dropping the first rows must not version the rest."""
+    v1 = canonical_lines()
+    _run(register, _write(v1, tmp_path / "v1.gpkg"))
+    r = _run(register, _write(v1.iloc[3:], tmp_path / "v2.gpkg"))
+    assert (r.added, r.changed, r.unchanged, r.retired) == (0, 0, 9, 3)
