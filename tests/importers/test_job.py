@@ -213,3 +213,45 @@ def test_renumbered_rows_are_not_changes(tmp_path, register):
     _run(register, _write(v1, tmp_path / "v1.gpkg"))
     r = _run(register, _write(v1.iloc[3:], tmp_path / "v2.gpkg"))
     assert (r.added, r.changed, r.unchanged, r.retired) == (0, 0, 9, 3)
+
+
+CTRL_C_SCRIPT = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[4])
+import importers.job as job
+from asset_register.cli.main import main
+
+real = job.merged
+def slow_merge(*args):  # runs inside the import's transaction, after the assets are written
+    Path(sys.argv[3]).write_text("inside")
+    time.sleep(120)
+    return real(*args)
+job.merged = slow_merge
+sys.exit(main(["import", sys.argv[1], sys.argv[2], "--owner", "GAS", "--auto", "--utility", "gas"]))
+"""
+
+
+def test_ctrl_c_mid_import_leaves_the_register_as_it_was(tmp_path, register):
+    _run(register, _write(canonical_lines(), tmp_path / "v1.gpkg"))
+    before = _state(register)
+    location = register.location
+    register.close()
+    path = _write(canonical_lines().iloc[:4], tmp_path / "v2.gpkg")
+    marker = tmp_path / "marker"
+    proc = subprocess.Popen([sys.executable, "-c", CTRL_C_SCRIPT, location, str(path), str(marker),
+                             str(ROOT)], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            assert proc.poll() is None, proc.stderr.read()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130 and "interrupted; the register is unchanged" in err
+    with open_register(location) as store:
+        assert _state(store) == before
