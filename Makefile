@@ -9,7 +9,8 @@ SAMPLE := sample_data/town.gpkg
 
 run: setup sample
 	$(BIN)/asset-register info $(SAMPLE)
-	$(BIN)/asset-register check $(SAMPLE) --wkt "POINT (530560 180420)" --radius 15 --depth 1.2
+	$(BIN)/asset-register check $(SAMPLE) --crs EPSG:27700 --depth 1.2 \
+	    --wkt "LINESTRING (531130 180930, 531165 180930)" --width 1.0
 	$(BIN)/asset-register-gui $(SAMPLE)
 
 test: setup

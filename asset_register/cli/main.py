@@ -60,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"asset-register: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("asset-register: interrupted; the register is unchanged", file=sys.stderr)
         return 130
