@@ -60,6 +60,7 @@ class NoticeContent:
     currency: pd.DataFrame  # owner, name, latest_delivery, age_days
     warnings: list[str] = field(default_factory=list)
     advice: list[str] = field(default_factory=list)  # method advice from the rules
+    context: gpd.GeoDataFrame | None = None  # other recorded assets near the site (map only)
     scheme: str = "njug"
     crs: str = "EPSG:27700"
 
@@ -74,6 +75,7 @@ class NoticeContent:
         out = NoticeContent(**{**self.__dict__})
         out.conflicts = self.conflicts[mask]
         out.owners_affected = [o for o in self.owners_affected if o["code"] == code]
+        out.context = None  # an owner's copy shows that owner's assets only
         return out
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import numpy as np
 import shapely
 
 from ..check.result import CheckResult
@@ -182,6 +183,30 @@ def _user() -> str:
         return "unknown"
 
 
+CONTEXT_MARGIN_M = 30.0
+
+
+def _context_assets(store, content):
+    """Recorded assets around the site that are not in conflict, for the summary map.
+
+    Restricted (sensitive) assets are left out of this context; a restricted asset in
+    conflict is of course still shown and listed.
+    """
+    reach = float(np.nanmax(content.conflicts["clearance_m"].to_numpy(dtype=float,
+                                                                     na_value=np.nan),
+                            initial=0.0)) if len(content.conflicts) else 0.0
+    x0, y0, x1, y1 = content.site.footprint.bounds
+    pad = reach + CONTEXT_MARGIN_M
+    try:
+        near = store.query_bbox((x0 - pad, y0 - pad, x1 + pad, y1 + pad),
+                                columns=["asset_id", "utility", "restricted"])
+    except Exception:  # noqa: BLE001 — context is a courtesy: the notice must not fail for it
+        return None
+    keep = ~near["asset_id"].isin(content.conflicts["asset_id"]) & \
+        ~near["restricted"].fillna(False).astype(bool)
+    return near[keep.to_numpy()]
+
+
 def _build(store, result, target, *, reference, version, status, now, valid_until, settings,
            promoter, street_manager, scheme, report) -> NoticePack:
     owners = {o.code: o.name for o in store.owners()}
@@ -192,6 +217,7 @@ def _build(store, result, target, *, reference, version, status, now, valid_unti
         responses=responses, batches=store.batches(), owner_names=owners, scheme=scheme,
         crs=str(store.crs.to_string()), warnings=settings.warnings,
     )
+    content.context = _context_assets(store, content)
     record = build_request(content, swa_code=settings.swa_code, options=street_manager)
     content.warnings += record.warnings()
     owner_names = unique_names([f"notice-{safe_name(o['code'], fallback='owner')}.pdf"

@@ -21,6 +21,7 @@ from ..colours import EXCAVATION, casing_for
 INK = HexColor("#1d2733")
 GRID = HexColor("#c9d1da")
 WORKS = HexColor("#5b6b7c")
+CONTEXT = HexColor("#b4bcc4")  # other recorded assets, no conflict
 MIN_SPAN_M = 24.0
 LABEL_IDS_UP_TO = 15  # above this many conflicts, labels show numbers only
 
@@ -141,6 +142,25 @@ class SiteMap(Flowable):
                 canv.setFillColor(WORKS)
                 canv.drawCentredString(p[0], p[1], f"works {refs[i]}")
                 canv.setFillColor(Color(0.36, 0.42, 0.49, alpha=0.12))
+        canv.restoreState()
+
+    def _context(self, canv):
+        ctx = self.c.context
+        if ctx is None or not len(ctx):
+            return
+        geoms = self._clip(ctx.geometry.to_numpy())
+        canv.saveState()
+        canv.setStrokeColor(CONTEXT)
+        canv.setFillColor(CONTEXT)
+        canv.setLineWidth(0.6)
+        for g in geoms:
+            if g is None or g.is_empty:
+                continue
+            if g.geom_type.endswith("Point"):
+                for x, y in self._xy(shapely.get_coordinates(g)):
+                    canv.circle(x, y, 1.2, stroke=0, fill=1)
+            else:
+                canv.drawPath(self._path(canv, g), stroke=1, fill=0)
         canv.restoreState()
 
     def _zones(self, canv, geoms, colours, clearances):
@@ -314,6 +334,7 @@ class SiteMap(Flowable):
         canv.setFillColor(HexColor("#fbfbf8"))
         canv.rect(0, 0, self.width, self.height, stroke=0, fill=1)
         self._grid(canv)
+        self._context(canv)
         self._works(canv)
         conf = self.c.conflicts
         geoms = self._clip(conf.geometry.to_numpy())
