@@ -299,6 +299,9 @@ def map_layer(
             )
         none = data[name].isna().to_numpy() & pd.isna(reject)
         reject[none] = f"no {name}: the source value is empty and the profile has no default"
+    if "depth_source" in data:  # a depth source only where there is a depth
+        no_depth = data["depth_m"].isna() if "depth_m" in data else pd.Series(True, index=range(n))
+        data["depth_source"] = data["depth_source"].where(~no_depth.to_numpy(), None)
     attrs = attrs_json(table, src)
     ids = _ids(table, idx, prof, owner, layer, geometry, attrs, warnings)
     if (suffix != "").any():

@@ -141,3 +141,12 @@ def test_auto_mapper_reads_cad_layer_names(sample_town):
     assert prof.fields["utility"].values["SL-COLUMN"] == "street_lighting"
     assert prof.fields["asset_class"].values["TS-DUCT"] == "duct"
     assert any("no CRS" in n for n in prof.notes)
+
+
+def test_depth_source_only_where_there_is_a_depth():
+    prof = Profile(constants={"utility": "water", "asset_class": "pipe", "depth_source": "recorded"},
+                   fields={"depth_m": FieldRule(source="D")})
+    got = _map({"D": [1.2, None]}, prof).assets["depth_source"]
+    assert got.iloc[0] == "recorded" and got.isna().iloc[1]
+    no_depth = Profile(constants={"utility": "water", "asset_class": "pipe", "depth_source": "recorded"})
+    assert _map({"X": [1]}, no_depth).assets["depth_source"].isna().all()
