@@ -47,12 +47,17 @@ class PostgisStore(RecordsMixin, RegisterStore):
     """A register in a PostGIS schema. Use ``open_register`` / ``create_register`` with a URL."""
 
     def __init__(self, url: str, *, read_only: bool = False, _create_crs=None):
-        self.location = url
         self.url = pgc.parse_url(url)
+        self.location = self.url.display  # shown to people: any password masked
+        self.url_text = url  # as given, to reopen the register in this process
         self.schema = self.url.schema
         self.read_only = read_only
         self._lock = threading.RLock()
         self._crs_cache: pyproj.CRS | None = None
+        self._cache: dict = {}
+        self._cache_version = None
+        self._depth = 0  # nesting of atomic()
+        self._dirty = False  # data written in the current transaction
         self._conn = pgc.connect(self.url)
         try:
             with translated(self):
@@ -173,8 +178,41 @@ class PostgisStore(RecordsMixin, RegisterStore):
         if self.read_only:
             raise RegisterReadOnlyError(
                 f"register {self.url.display!r} is open read-only: reopen it writable to change it")
-        with self._lock, translated(self), self._conn.transaction():
-            yield self._conn
+        with self._lock, translated(self):
+            outer = self._depth == 0
+            self._depth += 1
+            try:
+                with self._conn.transaction():
+                    yield self._conn
+                    if outer and self._dirty:
+                        self._conn.execute(
+                            "UPDATE register_state SET data_version = data_version + 1")
+            finally:
+                self._depth -= 1
+                if outer:
+                    self._dirty = False
+
+    # -- change tracking ---------------------------------------------------------------
+    def data_version(self) -> int:
+        """A counter every committed data write (assets, owners, coverage, works, settings)
+        raises: equal values mean nothing a check reads has changed."""
+        return int(self._one("SELECT data_version FROM register_state"))
+
+    def _bump(self, conn) -> None:
+        """Mark the transaction as changing data: ``atomic`` raises the data version last,
+        just before commit, so its row lock is held only for the commit itself."""
+        self._dirty = True
+
+    def _cached(self, name: str, load):
+        """``load()`` once per data version: owners, coverage, works and bounds are read on
+        every dig check, and re-reading them costs more than the check itself."""
+        version = self.data_version()
+        if version != self._cache_version:
+            self._cache, self._cache_version = {}, version
+        if name not in self._cache:
+            self._cache[name] = load()
+        value = self._cache[name]
+        return value.copy() if hasattr(value, "copy") else value
 
     def _one(self, query, params=()):
         with self._lock, translated(self):
@@ -216,6 +254,7 @@ class PostgisStore(RecordsMixin, RegisterStore):
         with self.atomic() as conn:
             conn.execute("INSERT INTO settings VALUES (%s, %s) ON CONFLICT (key) DO UPDATE "
                          "SET value = excluded.value", (key, str(value)))
+            self._bump(conn)
 
     def upsert_owner(self, owner: Owner) -> None:
         with self.atomic() as conn:
@@ -226,13 +265,16 @@ class PostgisStore(RecordsMixin, RegisterStore):
                    email = COALESCE(excluded.email, o.email)""",
                 (owner.code, owner.name, owner.phone, owner.emergency_phone, owner.email,
                  now_iso()))
+            self._bump(conn)
 
     def owners(self) -> list[Owner]:
-        with self._lock, translated(self):
-            rows = self._conn.execute(
-                "SELECT code, name, phone, emergency_phone, email FROM owners ORDER BY code"
-            ).fetchall()
-        return [Owner(*r) for r in rows]
+        def load():
+            with self._lock, translated(self):
+                rows = self._conn.execute(
+                    "SELECT code, name, phone, emergency_phone, email FROM owners ORDER BY code"
+                ).fetchall()
+            return [Owner(*r) for r in rows]
+        return self._cached("owners", load)
 
     # -- writing -------------------------------------------------------------------
     def write_batch(self, assets, batch, *, rejects=None, delivery=None, progress=None,
@@ -272,13 +314,16 @@ class PostgisStore(RecordsMixin, RegisterStore):
                 "(ST_GeomFromWKB(%s, %s), %s, %s) ON CONFLICT (owner) DO UPDATE SET "
                 "geom = excluded.geom, updated_at = excluded.updated_at",
                 (shapely.to_wkb(shapely.force_2d(multi)), self.srid, owner, now_iso()))
+            self._bump(conn)
 
     def owner_coverage(self) -> gpd.GeoDataFrame:
-        with self._lock, translated(self):
-            rows = self._conn.execute(
-                "SELECT ST_AsBinary(geom), owner, updated_at FROM owner_coverage ORDER BY fid"
-            ).fetchall()
-        return rows_frame(rows, ["owner", "updated_at"], self.crs)
+        def load():
+            with self._lock, translated(self):
+                rows = self._conn.execute(
+                    "SELECT ST_AsBinary(geom), owner, updated_at FROM owner_coverage ORDER BY fid"
+                ).fetchall()
+            return rows_frame(rows, ["owner", "updated_at"], self.crs)
+        return self._cached("owner_coverage", load)
 
     # -- reading assets --------------------------------------------------------------
     def _columns(self, columns) -> list[str]:
@@ -360,15 +405,19 @@ class PostgisStore(RecordsMixin, RegisterStore):
         return int(self._one("SELECT COUNT(*) FROM assets WHERE retired_at IS NULL"))
 
     def extent(self):
-        raw = self.get_setting("asset_extent")
-        value = json.loads(raw) if raw else None
-        return None if not value else tuple(float(v) for v in value)
+        def load():
+            raw = self.get_setting("asset_extent")
+            value = json.loads(raw) if raw else None
+            return None if not value else tuple(float(v) for v in value)
+        return self._cached("extent", load)
 
     def clearance_bounds(self) -> dict[str, float]:
-        raw = self.get_setting("clearance_bounds")
-        if raw is None:
-            return dict(EMPTY_BOUNDS)
-        return {k: float(v) for k, v in json.loads(raw).items()}
+        def load():
+            raw = self.get_setting("clearance_bounds")
+            if raw is None:
+                return dict(EMPTY_BOUNDS)
+            return {k: float(v) for k, v in json.loads(raw).items()}
+        return self._cached("clearance_bounds", load)
 
     def stats(self) -> dict:
         def counts(col):

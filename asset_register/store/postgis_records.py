@@ -94,9 +94,15 @@ class RecordsMixin:
         with self.atomic() as conn, conn.cursor() as cur:
             cur.executemany(query, rows)
             self.audit("add_works", {"count": len(frame)})
+            self._bump(conn)
         return len(frame)
 
     def works(self, *, bbox=None) -> gpd.GeoDataFrame:
+        if bbox is None:
+            return self._cached("works", self._read_works)
+        return self._read_works(bbox)
+
+    def _read_works(self, bbox=None) -> gpd.GeoDataFrame:
         cols = sql.SQL(", ").join(map(sql.Identifier, WORKS_COLUMNS))
         if bbox is None:
             query = sql.SQL("SELECT ST_AsBinary(geom), {} FROM works ORDER BY reference").format(cols)

@@ -52,30 +52,41 @@ def _denied(store, what: str) -> PermissionDeniedError:
         "the database administrator)")
 
 
+def apply_grants(cur, schema: str, database: str) -> bool:
+    """(Re)apply the planner/editor grants on every table; False when the groups do not exist.
+
+    Runs as the register's owner: from ``roles`` and after every migration, so tables that a
+    migration adds get the same rules.
+    """
+    names = group_roles(schema)
+    if not (_role_exists(cur, names.planner) and _role_exists(cur, names.editor)):
+        return False
+    s = sql.Identifier(schema)
+    planner, editor = sql.Identifier(names.planner), sql.Identifier(names.editor)
+    cur.execute(sql.SQL("GRANT {} TO {}").format(planner, editor))
+    cur.execute(sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}").format(
+        sql.Identifier(database), planner))
+    cur.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(s, planner))
+    cur.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(s, planner))
+    for table in PLANNER_WRITABLE:
+        privs = "INSERT" if table in PLANNER_INSERT_ONLY else "INSERT, UPDATE"
+        cur.execute(sql.SQL("GRANT {} ON {} TO {}").format(
+            sql.SQL(privs), sql.Identifier(schema, table), planner))
+    for table in EDITOR_WRITABLE:
+        cur.execute(sql.SQL("GRANT INSERT, UPDATE ON {} TO {}").format(
+            sql.Identifier(schema, table), editor))
+    return True
+
+
 def grant_register_roles(store) -> RoleNames:
     """Create (if needed) the planner and editor group roles and (re)apply their grants."""
     names = group_roles(store.schema)
-    s = sql.Identifier(store.schema)
-    planner, editor = sql.Identifier(names.planner), sql.Identifier(names.editor)
-    db = sql.Identifier(store.url.database)
     try:
         with store.atomic() as conn, conn.cursor() as cur:
             for name in (names.planner, names.editor):
                 if not _role_exists(cur, name):
                     cur.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(name)))
-            cur.execute(sql.SQL("GRANT {} TO {}").format(planner, editor))
-            cur.execute(sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}").format(db, planner))
-            cur.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(s, planner))
-            cur.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(s, planner))
-            cur.execute(sql.SQL("ALTER DEFAULT PRIVILEGES IN SCHEMA {} GRANT SELECT ON TABLES TO {}")
-                        .format(s, planner))
-            for table in PLANNER_WRITABLE:
-                privs = "INSERT" if table in PLANNER_INSERT_ONLY else "INSERT, UPDATE"
-                cur.execute(sql.SQL("GRANT {} ON {} TO {}").format(
-                    sql.SQL(privs), sql.Identifier(store.schema, table), planner))
-            for table in EDITOR_WRITABLE:
-                cur.execute(sql.SQL("GRANT INSERT, UPDATE ON {} TO {}").format(
-                    sql.Identifier(store.schema, table), editor))
+            apply_grants(cur, store.schema, store.url.database)
             store.audit("grant_register_roles", {"planner": names.planner,
                                                  "editor": names.editor})
     except PermissionDeniedError:

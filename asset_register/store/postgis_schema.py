@@ -26,7 +26,7 @@ REGISTER_MARKER = ("register_format", "asset-register")
 # owners' responses and the audit log. Everything else is the editors'.
 PLANNER_WRITABLE = ("notices", "notice_sequences", "notice_responses", "audit_log")
 EDITOR_WRITABLE = ("assets", "import_batches", "rejects", "owners", "owner_coverage", "works",
-                   "settings")
+                   "settings", "register_state")
 
 
 def _migration_1(cur, srid: int) -> None:
@@ -94,8 +94,16 @@ def _migration_1(cur, srid: int) -> None:
     )
 
 
+def _migration_2(cur, srid: int) -> None:
+    """A change counter every data write bumps last, so readers can cache what they read."""
+    cur.execute("CREATE TABLE register_state (id integer PRIMARY KEY CHECK (id = 1), "
+                "data_version bigint NOT NULL)")
+    cur.execute("INSERT INTO register_state VALUES (1, 0)")
+
+
 MIGRATIONS: list[tuple[int, str, object]] = [
     (1, "create_register", _migration_1),
+    (2, "register_state", _migration_2),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -134,16 +142,20 @@ def migrate(cur, schema: str, srid: int | None) -> list[int]:
     for version, name, fn in MIGRATIONS:
         if version in done:
             continue
-        if version == 1:
-            if srid is None:
+        if srid is None:
+            if version == 1:
                 raise ValueError("a new register needs its SRID")
-            fn(cur, srid)
-        else:
             cur.execute("SELECT value FROM settings WHERE key = 'working_crs'")
-            fn(cur, pyproj.CRS.from_user_input(cur.fetchone()[0]).to_epsg())
+            srid = pyproj.CRS.from_user_input(cur.fetchone()[0]).to_epsg()
+        fn(cur, srid)
         cur.execute(
             "INSERT INTO schema_migrations VALUES (%s, %s, %s)",
             (version, name, datetime.now(UTC).isoformat(timespec="seconds")),
         )
         applied.append(version)
+    if applied:
+        from .postgis_roles import apply_grants
+
+        cur.execute("SELECT current_database()")
+        apply_grants(cur, schema, cur.fetchone()[0])
     return applied

@@ -125,7 +125,8 @@ def write_batch(
                                      "changed": result.changed, "retired": result.retired,
                                      "rejected": n_rejects})
         check_cancel()
-        report(1.0, "committed")
+        store._bump(conn)
+    report(1.0, "committed")
     return result
 
 

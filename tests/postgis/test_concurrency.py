@@ -58,7 +58,7 @@ def test_two_editors_import_different_owners_at_the_same_time(pg_store):
             if message.startswith("sent") and not seen:
                 seen.append(fraction)
                 both_copying.wait()  # both transactions are open and mid-COPY here
-        with open_register(pg_store.location) as store:
+        with open_register(pg_store.url_text) as store:
             return store.write_batch(frame, _batch(owner), delivery=f"{owner}:assets",
                                      progress=progress)
 
@@ -79,7 +79,7 @@ def test_same_owner_imports_queue_and_keep_one_live_version(pg_store):
     second["diameter_mm"] = second["diameter_mm"] + 1
 
     def editor(frame):
-        with open_register(pg_store.location) as store:
+        with open_register(pg_store.url_text) as store:
             return store.write_batch(frame, _batch("WSX"), delivery="WSX:mains")
 
     threads = [_run(editor, f) for f in (first, second)]
@@ -113,13 +113,13 @@ def test_planner_never_sees_a_half_written_batch(pg_store):
             release.wait(60)
 
     def editor():
-        with open_register(pg_store.location) as store:
+        with open_register(pg_store.url_text) as store:
             return store.write_batch(redelivery, _batch("WSX"), delivery="WSX:mains",
                                      progress=progress)
     t, out = _run(editor)
     try:
         assert ready.wait(60)
-        with open_register(pg_store.location, read_only=True) as planner:
+        with open_register(pg_store.url_text, read_only=True) as planner:
             assert _snapshot(planner) == before
             hits = set(planner.query_dwithin(footprint, 10, columns=["asset_id", "status"])
                        .itertuples(index=False, name=None))
@@ -131,7 +131,7 @@ def test_planner_never_sees_a_half_written_batch(pg_store):
     assert "error" not in out, out
     r = out["result"]
     assert (r.added, r.changed, r.retired) == (200, 1000, 500)
-    with open_register(pg_store.location, read_only=True) as planner:
+    with open_register(pg_store.url_text, read_only=True) as planner:
         assert planner.asset_count() == 1200
         assert set(planner.read_assets(columns=["status"])["status"]) == {"disused", "in_service",
                                                                            "abandoned"}
@@ -143,7 +143,7 @@ def test_reader_polling_during_an_import_sees_before_or_after_only(pg_store):
     seen, stop = [], threading.Event()
 
     def reader():
-        with open_register(pg_store.location, read_only=True) as planner:
+        with open_register(pg_store.url_text, read_only=True) as planner:
             while not stop.is_set():
                 seen.append(planner.asset_count())
     t, _ = _run(reader)
@@ -166,7 +166,7 @@ def test_server_ending_the_session_mid_import_leaves_no_partial_batch(pg_server,
                                                                        small_copy_chunks):
     pg_store.write_batch(synthetic_assets(300, seed=8), _batch("WSX"))
     before = _snapshot(pg_store)
-    victim = open_register(pg_store.location)
+    victim = open_register(pg_store.url_text)
     pid = victim._conn.info.backend_pid
     fired = []
 
@@ -206,7 +206,7 @@ def test_killed_client_mid_copy_leaves_no_partial_batch(pg_store, tmp_path):
     pg_store.write_batch(synthetic_assets(300, seed=11), _batch("WSX"))
     before = _snapshot(pg_store)
     marker = tmp_path / "copying"
-    child = subprocess.Popen([sys.executable, "-c", CHILD, pg_store.location, str(marker)],
+    child = subprocess.Popen([sys.executable, "-c", CHILD, pg_store.url_text, str(marker)],
                              cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     try:
         deadline = time.monotonic() + 120

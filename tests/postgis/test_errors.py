@@ -70,11 +70,11 @@ def test_missing_postgis_extension(pg_server, pg_store):
 
 def test_creating_twice_is_refused(pg_store):
     with pytest.raises(RegisterExistsError, match="already holds an asset register"):
-        create_register(pg_store.location)
+        create_register(pg_store.url_text)
 
 
 def test_read_only_store_refuses_writes(pg_store):
-    with open_register(pg_store.location, read_only=True) as ro:
+    with open_register(pg_store.url_text, read_only=True) as ro:
         assert ro.asset_count() == 0
         with pytest.raises(RegisterReadOnlyError):
             ro.write_batch(synthetic_assets(3), BatchInfo("x.gpkg"))
@@ -86,9 +86,26 @@ def test_newer_schema_is_refused(pg_store, pg_server):
     pg_server.psql(f"INSERT INTO {pg_store.schema}.schema_migrations VALUES (99, 'future', 'x')",
                    db="registers")
     with pytest.raises(SchemaVersionError, match="update the application"):
-        open_register(pg_store.location)
+        open_register(pg_store.url_text)
 
 
 def test_migrations_are_recorded(pg_store):
-    assert pg_store.schema_version == 1
-    assert [m[:2] for m in pg_store.applied_migrations()] == [(1, "create_register")]
+    assert pg_store.schema_version == 2
+    assert [m[:2] for m in pg_store.applied_migrations()] == [(1, "create_register"),
+                                                              (2, "register_state")]
+
+
+def test_an_older_register_is_upgraded_by_its_owner_only(pg_server, pg_store):
+    create_login(pg_store, "old_reader", "planner", password="pw")
+    pg_store.write_batch(synthetic_assets(5), BatchInfo("x.gpkg"))
+    s = pg_store.schema
+    pg_server.psql(f"DROP TABLE {s}.register_state; DELETE FROM {s}.schema_migrations "
+                   "WHERE version = 2", db="registers")  # as the register was at version 1
+    planner_url = pg_server.url(user="old_reader", password="pw", schema=s)
+    with pytest.raises(SchemaVersionError, match="only its owner may apply"):
+        open_register(planner_url)
+    with open_register(pg_store.url_text) as owner:
+        assert owner.schema_version == 2 and owner.asset_count() == 5
+        assert owner.data_version() == 0
+    with open_register(planner_url) as planner:  # grants were re-applied to the new table
+        assert planner.schema_version == 2 and planner.data_version() == 0

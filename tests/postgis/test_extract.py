@@ -21,6 +21,11 @@ BUFFER = 10.0
 DIG = "POLYGON ((530390 180390, 530410 180390, 530410 180394, 530390 180394, 530390 180390))"
 
 
+def _loc(store) -> str:
+    """Where to reopen a register (a PostGIS store shows its URL with the password masked)."""
+    return getattr(store, "url_text", store.location)
+
+
 def _batch(owner, name, sha):
     return BatchInfo(source_file=name, layer="assets", sha256=sha, source_crs="EPSG:27700",
                      transformation="none", transformation_accuracy_m=0.0, owner=owner,
@@ -57,7 +62,7 @@ def source(request, tmp_path):
 
 def _extract(source, tmp_path, **kw):
     area = read_area(shapely.to_wkt(AREA), source.crs, BUFFER)
-    return make_extract(source.location, area, tmp_path / "field.gpkg", **kw)
+    return make_extract(_loc(source), area, tmp_path / "field.gpkg", **kw)
 
 
 def test_extract_holds_exactly_the_assets_in_the_area_with_provenance(source, tmp_path):
@@ -117,7 +122,7 @@ def _notice(register, out):
 
 def test_offline_notices_come_back_without_duplicate_references(source, tmp_path, capsys):
     s = _extract(source, tmp_path)
-    online = _notice(source.location, tmp_path / "online")
+    online = _notice(_loc(source), tmp_path / "online")
     offline = _notice(s.path, tmp_path / "offline")
     offline += _notice(s.path, tmp_path / "offline2")
     assert len(online) == 1 and len(offline) == 2
@@ -126,7 +131,7 @@ def test_offline_notices_come_back_without_duplicate_references(source, tmp_path
         detail = json.loads(ex.notices(offline[0])["detail"].iloc[0])
         owner = (detail.get("owners_affected") or detail.get("owners_no_conflict"))[0]
     assert main(["respond", s.path, offline[0], owner, "affected", "--note", "plans sent"]) == 0
-    assert main(["sync", s.path, source.location]) == 0
+    assert main(["sync", s.path, _loc(source)]) == 0
     notices = source.notices()
     assert sorted(notices["reference"]) == sorted(online + offline)
     assert not notices.duplicated(["reference", "version"]).any()
@@ -139,12 +144,12 @@ def test_offline_notices_come_back_without_duplicate_references(source, tmp_path
     assert offline_entries
     # Syncing again copies nothing twice.
     before = (len(source.notices()), len(source.responses()), len(source.audit_log()))
-    again = sync_extract(s.path, source.location)
+    again = sync_extract(s.path, _loc(source))
     assert (again.notices_added, again.responses_added, again.audit_added) == (0, 0, 0)
     assert again.notices_already == 2
     assert (len(source.notices()), len(source.responses())) == before[:2]
     # The source keeps numbering its own references after the sync.
-    more = _notice(source.location, tmp_path / "online2")
+    more = _notice(_loc(source), tmp_path / "online2")
     assert more[0] not in offline and more[0] != online[0]
 
 
@@ -156,7 +161,7 @@ def test_a_reference_clash_stops_the_whole_sync(source, tmp_path):
         ex.record_notice({"reference": "LBX-2026-00001", "status": "issued", "promoter": "A"})
     source.record_notice({"reference": "LBX-2026-00001", "status": "issued", "promoter": "B"})
     with pytest.raises(ValidationError, match="LBX-2026-00001.*nothing was synced"):
-        sync_extract(s.path, source.location)
+        sync_extract(s.path, _loc(source))
     assert list(source.notices()["reference"]) == ["LBX-2026-00001"]
 
 
@@ -164,10 +169,10 @@ def test_sync_refuses_other_registers_and_non_extracts(source, tmp_path, gpkg_st
     s = _extract(source, tmp_path)
     other = gpkg_store_factory("other.gpkg")
     with pytest.raises(ValidationError, match="not the register this extract was made from"):
-        sync_extract(s.path, other.location)
-    assert sync_extract(s.path, other.location, allow_other_target=True).notices_added == 0
+        sync_extract(s.path, _loc(other))
+    assert sync_extract(s.path, _loc(other), allow_other_target=True).notices_added == 0
     with pytest.raises(NotARegisterError, match="not an offline extract"):
-        sync_extract(other.location, source.location)
+        sync_extract(_loc(other), _loc(source))
 
 
 def test_area_from_a_file_in_another_crs(tmp_path, gpkg_store_factory):
@@ -188,7 +193,7 @@ def test_extract_cli_from_a_shared_register(pg_store, tmp_path, capsys):
     pg_store.upsert_owner(Owner("WSX", "Wessex Water"))
     pg_store.write_batch(synthetic_assets(300), _batch("WSX", "w.gpkg", "d" * 64))
     out = tmp_path / "site.gpkg"
-    assert main(["extract", pg_store.location, "--area", shapely.to_wkt(AREA), "--buffer", "5",
+    assert main(["extract", pg_store.url_text, "--area", shapely.to_wkt(AREA), "--buffer", "5",
                  "--out", str(out), "--days", "7"]) == 0
     text = capsys.readouterr().out
     assert "expires" in text and "asset-register sync" in text
@@ -196,5 +201,5 @@ def test_extract_cli_from_a_shared_register(pg_store, tmp_path, capsys):
         assert ex.get_setting("extract_expires") == (
             datetime.now(UTC).date() + timedelta(days=7)).isoformat()
         assert ex.get_setting("rules_toml") == default_rules_text()
-    assert main(["extract", pg_store.location, "--area", shapely.to_wkt(AREA),
+    assert main(["extract", pg_store.url_text, "--area", shapely.to_wkt(AREA),
                  "--out", str(out)]) != 0  # never overwrites a file

@@ -99,8 +99,29 @@ def test_registered_in_geometry_columns_for_gis_clients(pg_store, pg_server):
 
 
 def test_store_works_through_a_url_with_libpq_options(pg_server, pg_store):
-    url = pg_store.location + "&connect_timeout=5&application_name=field"
+    url = pg_store.url_text + "&connect_timeout=5&application_name=field"
     with open_register(url, read_only=True) as store:
         assert store.asset_count() == 0
         hits = store.query_dwithin(shapely.Point(0, 0), 1.0)
         assert len(hits) == 0 and "distance_m" in hits.columns
+
+
+def test_readers_cache_until_any_session_changes_the_data(pg_store):
+    from asset_register.model import Owner
+
+    reader = open_register(pg_store.url_text, read_only=True)
+    try:
+        v0 = reader.data_version()
+        assert reader.owners() == [] and len(reader.owner_coverage()) == 0
+        pg_store.upsert_owner(Owner("WSX", "Wessex Water"))  # another session writes
+        assert reader.data_version() > v0
+        assert [o.code for o in reader.owners()] == ["WSX"]
+        pg_store.set_owner_coverage("WSX", shapely.box(0, 0, 10, 10))
+        assert list(reader.owner_coverage()["owner"]) == ["WSX"]
+        pg_store.write_batch(synthetic_assets(20, seed=7), BATCH)
+        assert reader.clearance_bounds()["diameter_mm"] > 0 and reader.extent() is not None
+        frame = reader.owner_coverage()
+        frame.loc[0, "owner"] = "changed by the caller"
+        assert list(reader.owner_coverage()["owner"]) == ["WSX"]  # callers get copies
+    finally:
+        reader.close()
