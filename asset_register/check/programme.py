@@ -34,7 +34,7 @@ def parse_date(value, what: str) -> date | None:
         raise ValidationError(f"{what} {value!r} is not a date: use YYYY-MM-DD") from None
 
 
-def single_site(store, *, wkt=None, path=None, crs=None, width=None, radius=None, depth=None,
+def single_site(store, *, wkt=None, path=None, layer=None, crs=None, width=None, radius=None, depth=None,
                 method="mechanical", start=None, end=None, description="", usrn=None,
                 reference=None, make_valid=False, rules=None) -> DigSite:
     """One dig site from WKT or a footprint file (all its features form one footprint)."""
@@ -47,7 +47,7 @@ def single_site(store, *, wkt=None, path=None, crs=None, width=None, radius=None
         geom, found = footprint.read_wkt(wkt)
         geoms, what = np.array([geom], dtype=object), "the WKT footprint"
     else:
-        frame = footprint.read_vector(path)
+        frame = footprint.read_vector(path, layer)
         found, what = frame.crs, f"footprint file {Path(path).name}"
         geoms = frame.geometry.dropna().to_numpy()
     the_crs, notes = footprint.resolve_crs(crs, found, working, what)
@@ -71,7 +71,7 @@ def _column(frame: pd.DataFrame, name: str):
     return frame[name] if name in frame.columns else pd.Series([None] * len(frame), index=frame.index)
 
 
-def programme_sites(store, path, *, crs=None, method="mechanical", make_valid=False,
+def programme_sites(store, path, *, layer=None, crs=None, method="mechanical", make_valid=False,
                     rules=None) -> list[DigSite]:
     """Every dig site of a programme-of-works file, footprints built in one bulk pass."""
     import geopandas as gpd
@@ -87,7 +87,7 @@ def programme_sites(store, path, *, crs=None, method="mechanical", make_valid=Fa
                                  geometry=shapely.from_wkt(table[col].to_numpy(dtype=object)))
         found = None
     else:
-        frame = footprint.read_vector(p)
+        frame = footprint.read_vector(p, layer)
         found = frame.crs
     frame = frame.rename(columns={c: _ALIASES.get(c.lower(), c.lower()) for c in frame.columns
                                   if c != frame.geometry.name})

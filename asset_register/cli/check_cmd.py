@@ -87,12 +87,14 @@ def _check(args) -> int:
     rules = load_rules(args.rules)
     with open_register(args.register, read_only=True) as store, Checker(store, rules) as checker:
         if args.programme:
-            sites = programme_sites(store, args.programme, crs=args.crs, method=args.method,
-                                    make_valid=args.make_valid, rules=rules)
+            sites = programme_sites(store, args.programme, layer=args.layer, crs=args.crs,
+                                    method=args.method, make_valid=args.make_valid, rules=rules)
             batch = checker.check_many(sites)
             if args.json:
-                json.dump(batch.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
-                print()
+                # Compact: json.dumps without indent uses the C encoder (a programme's JSON
+                # can be tens of megabytes).
+                sys.stdout.write(json.dumps(batch.to_dict(), ensure_ascii=False))
+                sys.stdout.write("\n")
                 return 0
             summary = batch.summary()
             rows = [[str(r.reference), str(r.conflicts), str(r.strike), str(r.danger), str(r.caution),
@@ -106,7 +108,7 @@ def _check(args) -> int:
             print("Run with --json for every conflict, owner and warning per site.")
             return 0
         site = single_site(
-            store, wkt=args.wkt, path=args.footprint, crs=args.crs, width=args.width,
+            store, wkt=args.wkt, path=args.footprint, layer=args.layer, crs=args.crs, width=args.width,
             radius=args.radius, depth=args.depth, method=args.method, start=args.start,
             end=args.end, description=args.description or "", usrn=args.usrn,
             reference=args.reference, make_valid=args.make_valid, rules=rules,
@@ -129,6 +131,7 @@ def register(sub) -> None:
     src.add_argument("--footprint", metavar="FILE", help="footprint file (GeoJSON or any vector file)")
     src.add_argument("--programme", metavar="FILE",
                      help="programme of works: one dig site per feature (batch check)")
+    p.add_argument("--layer", help="layer of a multi-layer footprint or programme file")
     p.add_argument("--crs", help="CRS of the footprint when the input does not state it "
                    "(default: the register's working CRS)")
     size = p.add_mutually_exclusive_group()
