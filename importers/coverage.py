@@ -58,6 +58,7 @@ def coverage_of(geoms: np.ndarray, cell: float = CELL_M) -> shapely.Geometry | N
     boxes = shapely.box(x0, y0, (ox + last) * cell, y0 + cell)
     area = shapely.coverage_union_all(boxes)
     polys = geoms[np.isin(shapely.get_type_id(geoms), (3, 6))]
+    polys = polys[shapely.area(polys) > cell * cell]  # smaller ones are covered by their vertices' cells
     if len(polys):
         area = shapely.union(area, shapely.union_all(shapely.buffer(polys, cell)))
     return area

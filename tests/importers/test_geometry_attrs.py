@@ -131,3 +131,22 @@ def test_attrs_json_round_trips_any_text_and_numbers(rows):
                       "f": pa.array([r[2] for r in rows], pa.float64())})
     for text, row in zip(attrs_json(table), table.to_pylist(), strict=True):
         assert json.loads(text) == _reference(row)
+
+
+def test_coverage_covers_lines_points_and_polygons_of_any_shape():
+    from importers.coverage import coverage_of, merged
+
+    geoms = np.array([
+        shapely.LineString([(0, 0), (2000, 1500)]),        # long diagonal line
+        shapely.Point(5000, 5000),
+        shapely.box(3000, 0, 3002, 1000),                   # long, thin, small area
+        shapely.box(6000, 6000, 7000, 7000),                # large: interior cells too
+    ], dtype=object)
+    area = coverage_of(geoms)
+    assert shapely.covers(area, geoms).all()
+    # a margin of at least one cell less half the densification step (50 - 12.5 m) everywhere,
+    # and not the whole bounding box
+    assert shapely.covers(area, shapely.buffer(geoms, 37.5)).all()
+    assert area.area < 0.25 * shapely.box(0, 0, 7000, 7000).area
+    both = merged(area, coverage_of(np.array([shapely.Point(-9000, 0)], dtype=object)))
+    assert both.geom_type == "MultiPolygon" and both.covers(shapely.Point(-9000, 0))
