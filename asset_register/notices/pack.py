@@ -113,7 +113,7 @@ def write_notice_pack(
     True stops the work (CancelledError, no pack folder, the notice marked cancelled).
     """
     def report(fraction: float, message: str) -> None:
-        if cancel is not None and cancel():
+        if fraction < 1.0 and cancel is not None and cancel():
             raise CancelledError("notice pack cancelled: no pack was written")
         if progress is not None:
             progress(fraction, message)
@@ -140,7 +140,7 @@ def write_notice_pack(
         "end_date": site.end.isoformat() if site.end else None,
         "rules_version": result.rules_version or None,
     }
-    store.record_notice(base)
+    version = _record_draft(store, base, retries=5 if reissue else 0)
     target = folder / (safe_name(reference) + (f"-v{version}" if version > 1 else ""))
     try:
         pack = _build(store, result, target, reference=reference, version=version, status=status,
@@ -174,6 +174,20 @@ def write_notice_pack(
                  "content_hash": pack.content_hash, "by": who})
     report(1.0, f"notice {reference} written")
     return pack
+
+
+def _record_draft(store, row: dict, retries: int) -> int:
+    """Record the notice as a draft; a re-issue racing another takes the next version."""
+    for _ in range(retries + 1):
+        try:
+            store.record_notice(row)
+            return row["version"]
+        except Exception as exc:  # sqlite3 / psycopg unique violations differ in type
+            if not retries or "unique" not in str(exc).lower():
+                raise
+            row = {**row, "version": row["version"] + 1}
+    raise NoticeError(f"notice {row['reference']} is being re-issued elsewhere at the same "
+                      "time: try again")
 
 
 def _user() -> str:

@@ -96,3 +96,24 @@ def test_responses_and_outstanding(register, result, tmp_path):
     responses = register.responses(pack.reference)
     assert json.loads(register.notices(pack.reference).iloc[-1]["detail"])["conflicts"] == 5
     assert list(responses["owner"]) == ["BT", "TW", "SGN"]
+
+
+def test_reissue_racing_another_takes_the_next_version(register, result, tmp_path):
+    first = write_notice_pack(register, result, tmp_path, promoter="Acme", now=NOW)
+    # another desktop recorded version 2 after this one looked up the versions
+    register.record_notice({"reference": first.reference, "version": 2, "status": "draft",
+                            "created_at": NOW.isoformat()})
+    original = register.notices
+    calls = []
+
+    def stale(reference=None):  # the first lookup does not see version 2 yet
+        rows = original(reference)
+        if reference and not calls:
+            calls.append(1)
+            return rows[rows["version"] < 2]
+        return rows
+
+    register.notices = stale
+    pack = write_notice_pack(register, result, tmp_path, promoter="Acme",
+                             reissue=first.reference, now=NOW)
+    assert pack.version == 3 and pack.folder.name.endswith("-v3")
