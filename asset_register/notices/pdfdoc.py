@@ -131,7 +131,8 @@ def _legend(c: NoticeContent) -> MapLegend:
             items.append(("line", col, label))
     items.append(("area", EXCAVATION.get(c.scheme, "#c2006e") if c.scheme != "apwa" else "#1d2733",
                   "dig footprint"))
-    items.append(("zone", "#7a8793", "clearance zone"))
+    if len(c.conflicts):
+        items.append(("zone", "#7a8793", "clearance zone"))
     if c.context is not None and len(c.context):
         items.append(("line", "#b4bcc4", "other recorded assets"))
     if c.works is not None and len(c.works):
