@@ -28,6 +28,8 @@ from pyproj.transformer import Transformer, TransformerGroup
 
 from asset_register.errors import CRSError
 
+from .parallel import chunk_map
+
 # Carried when pyproj reports no accuracy for a real datum change (conservative).
 UNKNOWN_ACCURACY_M = 5.0
 # Carried when only a "ballpark" datum shift exists (errors of ~100 m are typical).
@@ -294,16 +296,9 @@ def _apply(plan: TransformPlan, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarra
     return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
 
 
-def reproject(geoms: np.ndarray, plan: TransformPlan) -> tuple[np.ndarray, np.ndarray]:
-    """Reproject XY of every geometry in bulk; Z values are kept as they are.
-
-    Returns (geometries, failed) where ``failed`` marks rows with coordinates the
-    transformation could not handle (infinite or NaN results).
-    """
+def _reproject_chunk(geoms: np.ndarray, plan: TransformPlan) -> np.ndarray:
+    """Reproject one chunk; rows whose coordinates cannot be transformed come back as None."""
     out = np.array(geoms, dtype=object, copy=True)
-    failed = np.zeros(len(out), dtype=bool)
-    if plan.is_noop or len(out) == 0:
-        return out, failed
     present = ~shapely.is_missing(out)
     has_z = shapely.has_z(out) & present
     for mask, include_z in ((present & ~has_z, False), (has_z, True)):
@@ -315,9 +310,26 @@ def reproject(geoms: np.ndarray, plan: TransformPlan) -> tuple[np.ndarray, np.nd
         bad = ~(np.isfinite(x) & np.isfinite(y))
         coords[:, 0], coords[:, 1] = x, y
         if bad.any():
-            coords[bad, :2] = 0.0  # placeholder; these rows are rejected
-            failed[np.flatnonzero(mask)[np.unique(index[bad])]] = True
-        out[mask] = shapely.set_coordinates(sub.copy(), coords)
+            coords[bad, :2] = 0.0  # placeholder; these rows are marked and rejected
+        new = shapely.set_coordinates(sub.copy(), coords)
+        if bad.any():
+            new[np.unique(index[bad])] = None
+        out[mask] = new
+    return out
+
+
+def reproject(geoms: np.ndarray, plan: TransformPlan) -> tuple[np.ndarray, np.ndarray]:
+    """Reproject XY of every geometry in bulk (threaded chunks); Z values are kept as they are.
+
+    Returns (geometries, failed) where ``failed`` marks rows with coordinates the
+    transformation could not handle (infinite or NaN results).
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    if plan.is_noop or len(geoms) == 0:
+        return geoms.copy(), np.zeros(len(geoms), dtype=bool)
+    out = chunk_map(lambda chunk: _reproject_chunk(chunk, plan), geoms)
+    failed = shapely.is_missing(out) & ~shapely.is_missing(geoms)
+    out[failed] = geoms[failed]  # keep the source geometry for the reject record
     return out, failed
 
 

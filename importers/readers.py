@@ -22,6 +22,7 @@ from pyogrio.errors import CRSError as GDALCRSError, DataLayerError, DataSourceE
 
 from asset_register.errors import ImportError_
 
+from .parallel import chunk_map
 from .sources import Source
 
 # ISO WKB base types GEOS cannot parse (curves, surfaces, TIN…)
@@ -73,7 +74,7 @@ def _parse_wkb(source: Source, layer: str, wkb: pa.ChunkedArray, fids: np.ndarra
         wkb.to_pylist(), dtype=object
     )
     try:
-        return shapely.from_wkb(values), 0
+        return chunk_map(shapely.from_wkb, values), 0
     except (shapely.errors.GEOSException, NotImplementedError):
         pass
     curved = np.isin(_wkb_types(wkb), NONLINEAR_TYPES)

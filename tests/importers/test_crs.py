@@ -134,3 +134,22 @@ def test_reprojection_keeps_z_and_flags_untransformable_rows():
     assert shapely.has_z(out[0]) and out[0].z == 12.5
     assert not shapely.has_z(out[1])
     assert list(failed) == [False, False, True]
+
+
+def test_threaded_reprojection_equals_one_call(monkeypatch):
+    import importers.parallel as parallel
+
+    rng = np.random.default_rng(3)
+    n = 5000
+    x, y = rng.uniform(-0.5, 0.3, n), rng.uniform(51.3, 51.7, n)
+    geoms = np.asarray(shapely.linestrings(np.stack([np.column_stack([x, x + 1e-4]),
+                                                     np.column_stack([y, y + 1e-4])], axis=2)))
+    geoms[7] = shapely.Point(0.0, 95.0)  # untransformable
+    plan = plan_transform(parse_crs("EPSG:4326"), BNG)
+    monkeypatch.setattr(parallel, "MIN_ROWS", 10**9)
+    one, failed_one = reproject(geoms, plan)
+    monkeypatch.setattr(parallel, "MIN_ROWS", 10)
+    monkeypatch.setattr(parallel, "workers", lambda: 3)
+    many, failed_many = reproject(geoms, plan)
+    assert list(failed_one) == list(failed_many) and failed_one.sum() == 1
+    assert shapely.equals_exact(one, many, tolerance=0).all()
