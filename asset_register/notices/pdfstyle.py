@@ -133,7 +133,8 @@ class PageFurniture:
     def draw(self, canv, page: int, total: int) -> None:
         canv.saveState()
         if self.draft:
-            canv.setFillColor(HexColor("#e7eaee"))
+            # drawn over the finished page, so translucent: the content stays readable
+            canv.setFillColor(HexColor("#8a96a3"), alpha=0.22)
             canv.setFont("Helvetica-Bold", 96)
             canv.translate(PAGE_W / 2, PAGE_H / 2)
             canv.rotate(40)
