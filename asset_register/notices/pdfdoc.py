@@ -311,9 +311,8 @@ def _story(c: NoticeContent, recipient: dict | None) -> list:
              "Records show where assets were recorded, not necessarily where they are. Absence "
              "of records is not absence of assets. Locate and mark services before breaking "
              "ground and follow HSE HSG47; treat abandoned assets as live."]
-    notes += [pdf_text(a) for a in c.advice]
-    notes += [pdf_text(n) for n in c.site.notes]
-    notes += [pdf_text(w) for w in c.warnings]
+    extra = dict.fromkeys([*c.advice, *c.site.notes, *c.warnings])  # the check repeats notes
+    notes += [pdf_text(n) for n in extra]
     story += [P(("• " if i >= 2 else "") + n, "note") for i, n in enumerate(notes)]
     return story
 
