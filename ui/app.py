@@ -160,6 +160,9 @@ def _screenshot(app, window, args) -> int:
         window.zoom_to_dig()
         window.set_tool("dig_edit")
         window.wait_until_idle(60)
+        if window.dig.polygon is not None:
+            c = window.dig.polygon.centroid
+            window._cursor_moved(c.x, c.y)
         if args.select_conflict is not None:
             window.conflicts_dock.select_row(args.select_conflict)
             window.wait_until_idle(30)

@@ -320,10 +320,18 @@ class MainWindow(RegisterMixin, QMainWindow):
             return
         geom = None if row is None else row.get("geometry")
         self.dig_overlay.selected_conflict = geom
+        if row is not None and self.session is not None:
+            try:
+                self.identify_dock.show_assets([self.session.store.get_asset(str(row["asset_id"]))])
+            except AssetRegisterError:
+                pass
         if geom is not None:
-            box = shapely.bounds(shapely.union_all([geom, self.dig.polygon])) if self.dig.polygon is not None \
-                else shapely.bounds(geom)
-            self.canvas.zoom_to(tuple(box), margin=0.25)
+            if self.dig.polygon is not None:  # the dig and the asset where it conflicts
+                reach = max(8.0, 2.0 * float(row.get("clearance_m") or 0.0))
+                box = shapely.bounds(self.dig.polygon.buffer(reach))
+            else:
+                box = shapely.bounds(geom)
+            self.canvas.zoom_to(tuple(box), margin=0.1)
         self.canvas.update()
 
     def zoom_to_dig(self) -> None:

@@ -18,7 +18,7 @@ from .dig.check_service import CheckService
 from .dig.controller import DigController
 from .models.layers import REFERENCE, REGISTER, Layer
 from .models.search import search
-from .render.loading import load_reference, load_register, reference_layers
+from .render.loading import load_labels, load_reference, load_register, reference_layers
 from .session import Session
 from .settings import RULES_FILE
 from .workers import submit
@@ -64,6 +64,19 @@ class RegisterMixin:
             self.loading = False
             self.status(f"{packed.n_features:,} assets loaded in {time.perf_counter() - t0:.2f} s")
             self.registerLoaded.emit()
+            if "material" not in packed.codes:
+                self.loading = True
+
+                def labels(task):
+                    with session.open_worker_store() as s:
+                        return load_labels(s, packed)
+
+                def labelled(ok):
+                    self.loading = False
+                    if self.session is session and ok:
+                        self.canvas.refresh_layer(self.layer)
+
+                submit(labels, on_done=labelled, name="Reading asset labels")
 
         submit(work, on_done=done, on_progress=self._progress, name="Opening the register")
 

@@ -354,7 +354,7 @@ class ImportPage(QWizardPage):
         self.finished = False
 
     def initializePage(self) -> None:
-        from importers.job import ImportJob
+        from ..import_process import run_import
 
         self.finished = False
         self.w.reports = []
@@ -366,16 +366,8 @@ class ImportPage(QWizardPage):
         session = w.session
 
         def work(task):
-            reports = []
-            with session.open_worker_store(read_only=False) as store:
-                for i, (path, layers, profile) in enumerate(plan):
-                    def progress(f, m, i=i, path=path):
-                        task.progress((i + f) / len(plan), f"{Path(path).name}: {m}")
-                    job = ImportJob(store, path, owner=owner, owner_name=name, layers=layers,
-                                    profile=profile, utility=utility, assume_crs=assume,
-                                    progress=progress, cancel=task.cancelled)
-                    reports += job.run()
-            return reports
+            return run_import(task, session.location, plan, owner=owner, owner_name=name,
+                              utility=utility, assume_crs=assume)
 
         self.task = w.run(work, self._done, "Import", on_error=self._failed, on_progress=self._progress)
 
@@ -399,6 +391,10 @@ class ImportPage(QWizardPage):
         self.w.next()
 
     def _failed(self, exc, tb) -> None:
+        from ..import_process import ChildError
+
+        if isinstance(exc, ChildError):
+            exc, tb = exc.exc, exc.tb
         self.finished = True
         self.cancel_button.setEnabled(False)
         self.completeChanged.emit()

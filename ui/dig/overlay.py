@@ -26,14 +26,15 @@ class DigOverlay:
         excavation = QColor(colours.EXCAVATION.get(self.scheme(), "#c2006e"))
         if excavation.lightness() > 230:
             excavation = QColor("#404040")
-        for value, zone in reversed(c.zones):
+        for k, (value, zone) in enumerate(reversed(c.zones)):
             p.setPen(QPen(QColor("#7a4f9a"), 1.2, Qt.PenStyle.DashLine))
             p.setBrush(QColor(122, 79, 154, 18))
             path = geoms_to_path([zone], view)
             p.drawPath(path)
-            box = path.boundingRect()
-            self._tag(p, QPointF(box.right() + 4, box.top() + 12), f"{value:g} m clearance",
-                      QColor("#7a4f9a"))
+            if k == 0:
+                box = path.boundingRect()
+                self._tag(p, QPointF(box.right() + 4, box.top() + 12),
+                          "clearance " + " / ".join(f"{v:g}" for v, _ in c.zones) + " m", QColor("#7a4f9a"))
         for sev, geoms in c.conflict_parts:
             colour = QColor(styles.SEVERITY_COLOURS[sev])
             colour.setAlpha(140)
@@ -63,6 +64,37 @@ class DigOverlay:
         for x, y in state.vertices:
             sx, sy = view.to_screen(x, y)
             p.drawRect(QRectF(float(sx) - 4, float(sy) - 4, 8, 8))
+        if c.result is not None:
+            self.paint_legend(p, excavation)
+
+    def paint_legend(self, p, excavation: QColor) -> None:
+        """A small key in the map's top-left corner while a checked dig is shown."""
+        rows = [("footprint", excavation, "fill"), ("clearance zone", QColor("#7a4f9a"), "dash")]
+        rows += [(sev, styles.SEVERITY_COLOURS[sev], "halo") for sev in ("strike", "danger", "caution")]
+        font = QFont()
+        font.setPointSizeF(8)
+        p.setFont(font)
+        x, y = 10.0, 10.0
+        p.setPen(QPen(QColor("#b0b0b0"), 1))
+        p.setBrush(QColor(255, 255, 255, 225))
+        p.drawRoundedRect(QRectF(x, y, 122, 18 * len(rows) + 10), 3, 3)
+        for i, (label, colour, kind) in enumerate(rows):
+            cy = y + 14 + 18 * i
+            if kind == "fill":
+                fill = QColor(colour)
+                fill.setAlpha(70)
+                p.setBrush(fill)
+                p.setPen(QPen(colour, 1.5))
+                p.drawRect(QRectF(x + 8, cy - 5, 22, 10))
+            else:
+                c = QColor(colour)
+                if kind == "halo":
+                    c.setAlpha(160)
+                p.setPen(QPen(c, 6 if kind == "halo" else 1.5,
+                              Qt.PenStyle.SolidLine if kind == "halo" else Qt.PenStyle.DashLine))
+                p.drawLine(QPointF(x + 8, cy), QPointF(x + 30, cy))
+            p.setPen(QColor("#202020"))
+            p.drawText(QPointF(x + 38, cy + 4), label)
 
     @staticmethod
     def _tag(p, at: QPointF, text: str, colour: QColor) -> None:

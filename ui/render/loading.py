@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pyogrio
 import pyproj
 
@@ -12,18 +13,72 @@ from asset_register.errors import AssetRegisterError, CRSError
 
 from .packed import STYLE_COLUMNS, PackedGeometry, pack_geometries
 from .styles import feature_style_keys
+from .wkb import pack_wkb
 
 LABEL_FIELDS = ("name", "street", "street_name", "road_name", "streetname", "label")
 
 
+DRAW_COLUMNS = ["utility", "asset_class", "status", "voltage"]  # what the first frame needs
+LABEL_COLUMNS = ["diameter_mm", "material", "pressure"]  # read after it, for street labels
+
+
+def _read_arrow(store, columns=DRAW_COLUMNS, geometry: bool = True):
+    """(WKB column, style columns) of the live assets straight from a GeoPackage register as
+    Arrow, or None for other stores (they go through ``read_assets``)."""
+    try:
+        from asset_register.store.gpkg import LIVE, GeoPackageStore
+        from asset_register.store.gpkg_schema import ASSETS
+    except ImportError:
+        return None
+    if not isinstance(store, GeoPackageStore):
+        return None
+    meta, table = pyogrio.read_arrow(str(store.path), layer=ASSETS, columns=list(columns),
+                                     where=LIVE, read_geometry=geometry)
+    return (table.column(meta["geometry_name"] or "wkb_geometry") if geometry else None), table
+
+
+def _arrow_styles(packed: PackedGeometry, table) -> None:
+    import pyarrow.compute as pc
+
+    for col in STYLE_COLUMNS:
+        if col not in table.column_names:
+            continue
+        values = table.column(col).combine_chunks()
+        if col == "diameter_mm":
+            packed.numbers[col] = values.to_numpy(zero_copy_only=False).astype("float32")
+            continue
+        enc = pc.dictionary_encode(values)
+        packed.codes[col] = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int16)
+        packed.categories[col] = [str(c) for c in enc.dictionary.to_pylist()]
+
+
+def load_labels(store, packed: PackedGeometry) -> bool:
+    """Add the label fields (diameter, material, pressure) to a register layer loaded with
+    only its drawing fields; False if the rows no longer match (the register changed)."""
+    arrow = _read_arrow(store, LABEL_COLUMNS, geometry=False)
+    if arrow is None or arrow[1].num_rows != packed.n_features:
+        return False
+    _arrow_styles(packed, arrow[1])
+    return True
+
+
 def load_register(store, progress=None) -> PackedGeometry:
-    """Every live asset's geometry and style fields, packed (one bulk read)."""
+    """Every live asset's geometry and drawing fields, packed (one bulk read). From a
+    GeoPackage register the label fields come later (``load_labels``)."""
     report = progress or (lambda f, m: None)
     report(0.1, "reading assets")
-    frame = store.read_assets(columns=list(STYLE_COLUMNS))
-    report(0.6, f"preparing {len(frame):,} assets for drawing")
-    packed = pack_geometries(frame.geometry.array, frame)
+    arrow = _read_arrow(store)
+    if arrow is not None:
+        wkb, table = arrow
+        report(0.5, f"preparing {table.num_rows:,} assets for drawing")
+        packed = pack_wkb(wkb)
+        _arrow_styles(packed, table)
+    else:
+        frame = store.read_assets(columns=list(STYLE_COLUMNS))
+        report(0.5, f"preparing {len(frame):,} assets for drawing")
+        packed = pack_geometries(frame.geometry.array, frame)
     packed.codes["style"] = feature_style_keys(packed)
+    packed.index_segments(packed.codes["style"])
     report(1.0, "assets ready")
     return packed
 

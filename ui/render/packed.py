@@ -31,6 +31,28 @@ class PackedGeometry:
     categories: dict[str, list[str]] = field(default_factory=dict)  # column -> labels
     numbers: dict[str, np.ndarray] = field(default_factory=dict)  # column -> float32
     labels: np.ndarray | None = None  # optional per-feature label text (object)
+    segments: np.ndarray | None = None  # (4, S) float32 x0, y0, x1, y1 relative to ``origin``
+    segment_style: np.ndarray | None = None  # (S,) int16 style of each segment's feature
+    point_xy: np.ndarray | None = None  # (2, Q) float32 points relative to ``origin``
+    point_style: np.ndarray | None = None
+    origin: tuple[float, float] = (0.0, 0.0)
+
+    def index_segments(self, style: np.ndarray) -> None:
+        """Every segment as float32 offsets from an origin, with its style: the overview
+        rasteriser then transforms and samples flat arrays without gathering anything."""
+        counts = np.diff(self.part_offsets)
+        start = np.zeros(len(self.coords), bool)
+        start[self.part_offsets[:-1][counts > 0]] = True
+        b = self.total_bounds or (0.0, 0.0, 0.0, 0.0)
+        self.origin = (float(b[0]), float(b[1]))
+        rel = (self.coords - np.array(self.origin)).astype(np.float32)
+        seg = np.flatnonzero(~start[1:])
+        self.segments = np.ascontiguousarray(
+            np.stack([rel[seg, 0], rel[seg, 1], rel[seg + 1, 0], rel[seg + 1, 1]]))
+        vstyle = np.repeat(style[self.part_feature], counts).astype(np.int16)
+        self.segment_style = vstyle[seg + 1]
+        self.point_xy = np.ascontiguousarray((self.points - np.array(self.origin)).astype(np.float32).T)
+        self.point_style = style[self.point_feature].astype(np.int16)
 
     @property
     def total_bounds(self):

@@ -79,19 +79,39 @@ def _screen_vertices(packed, parts, view):
 def _raster_register(image, packed, parts, pts, style, settings, palette, cancel):
     view = settings.view
     w, h = view.width, view.height
-    sx, sy, starts = _screen_vertices(packed, parts, view)
-    _check(cancel)
-    counts = packed.part_offsets[parts + 1] - packed.part_offsets[parts]
-    vcls = np.repeat(style[packed.part_feature[parts]], counts)
-    seg = ~starts[1:]
-    pix, cls = raster.segment_samples(sx[:-1][seg], sy[:-1][seg], sx[1:][seg], sy[1:][seg],
-                                      vcls[1:][seg], w, h)
-    _check(cancel)
-    if len(pts):
+    n_parts = len(packed.part_offsets) - 1
+    if packed.segments is not None and len(parts) > 0.5 * n_parts:
+        # most of the register is in view: transform every segment (float32, flat arrays);
+        # off-screen samples are clipped in the rasteriser
+        ox, oy = packed.origin
+        k = np.float32(1.0 / view.resolution)
+        ax = np.float32(w / 2 - (view.cx - ox) / view.resolution)
+        ay = np.float32(h / 2 + (view.cy - oy) / view.resolution)
+        x0, y0, x1, y1 = packed.segments
+        scls = packed.segment_style
+        pxy, pcls_all = packed.point_xy, packed.point_style
+        mask = _feature_mask(packed, settings.hidden)
+        if mask is not None:
+            hidden_styles = np.flatnonzero(np.bincount(style[~mask], minlength=len(palette.argb)))
+            keep = ~np.isin(scls, hidden_styles)
+            x0, y0, x1, y1, scls = x0[keep], y0[keep], x1[keep], y1[keep], scls[keep]
+            pkeep = ~np.isin(pcls_all, hidden_styles)
+            pxy, pcls_all = pxy[:, pkeep], pcls_all[pkeep]
+        pix, cls = raster.segment_samples(x0 * k + ax, ay - y0 * k, x1 * k + ax, ay - y1 * k, scls, w, h)
+        _check(cancel)
+        ppix, pcls = raster.point_samples(pxy[0] * k + ax, ay - pxy[1] * k, pcls_all, w, h)
+    else:
+        sx, sy, starts = _screen_vertices(packed, parts, view)
+        counts = packed.part_offsets[parts + 1] - packed.part_offsets[parts]
+        vcls = np.repeat(style[packed.part_feature[parts]], counts)
+        seg = ~starts[1:]
+        pix, cls = raster.segment_samples(sx[:-1][seg], sy[:-1][seg], sx[1:][seg], sy[1:][seg],
+                                          vcls[1:][seg], w, h)
+        _check(cancel)
         px, py = view.to_screen(packed.points[pts, 0], packed.points[pts, 1])
         ppix, pcls = raster.point_samples(px, py, style[packed.point_feature[pts]], w, h)
-        pix, cls = np.concatenate([pix, ppix]), np.concatenate([cls, pcls])
-    arr = raster.paint_classes(pix, cls.astype(np.int64), palette.argb, w, h)
+    pix, cls = np.concatenate([pix, ppix]), np.concatenate([cls, pcls])
+    arr = raster.paint_classes(pix, cls, palette.argb, w, h)
     _check(cancel)
     tmp = QImage(arr.data, w, h, 4 * w, QImage.Format.Format_ARGB32_Premultiplied)
     p = QPainter(image)

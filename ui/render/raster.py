@@ -14,34 +14,46 @@ import numpy as np
 MAX_SAMPLES_PER_SEGMENT = 4096
 
 
+def _pixels(xs, ys, width: int, height: int):
+    ok = (xs >= 0) & (xs < width) & (ys >= 0) & (ys < height)
+    ix = xs[ok].astype(np.int32)  # truncation == floor for on-screen (non-negative) values
+    iy = ys[ok].astype(np.int32)
+    return iy * np.int32(width) + ix, ok
+
+
 def segment_samples(x0, y0, x1, y1, cls, width: int, height: int, max_total: int = 40_000_000):
-    """Pixel indices (row-major) and class of one sample per pixel along every segment."""
+    """Pixel indices (row-major) and class of one sample per pixel along every segment.
+
+    Segments at most one pixel long (most of them in a dense overview) are sampled at their
+    two ends without any expansion; only longer ones are expanded one sample per pixel.
+    """
     dx = x1 - x0
     dy = y1 - y0
-    steps = np.ceil(np.maximum(np.abs(dx), np.abs(dy))).astype(np.int64)
-    np.clip(steps, 0, MAX_SAMPLES_PER_SEGMENT, out=steps)
-    n = steps + 1
-    total = int(n.sum())
-    if total > max_total:  # extremely dense: keep end points only
-        n = np.ones_like(n)
-        steps = np.zeros_like(steps)
-        total = len(n)
-    first = np.cumsum(n) - n
-    k = np.arange(total, dtype=np.float64) - np.repeat(first, n)
-    denom = np.repeat(np.maximum(steps, 1), n)
-    t = k / denom
-    xs = np.repeat(x0, n) + t * np.repeat(dx, n)
-    ys = np.repeat(y0, n) + t * np.repeat(dy, n)
-    ix = np.floor(xs).astype(np.int64)
-    iy = np.floor(ys).astype(np.int64)
-    ok = (ix >= 0) & (ix < width) & (iy >= 0) & (iy < height)
-    return (iy[ok] * width + ix[ok]), np.repeat(cls, n)[ok]
+    steps = np.ceil(np.maximum(np.abs(dx), np.abs(dy)))
+    short = steps <= 1.0
+    xs = [x0, x1[short]]
+    ys = [y0, y1[short]]
+    cs = [cls, cls[short]]
+    long = np.flatnonzero(~short)
+    if len(long):
+        n = np.minimum(steps[long], MAX_SAMPLES_PER_SEGMENT).astype(np.int64)  # samples after the start
+        if int(n.sum()) > max_total:  # extremely dense: keep end points only
+            n = np.ones_like(n)
+        total = int(n.sum())
+        seg = np.repeat(long, n)
+        first = np.cumsum(n) - n
+        t = ((np.arange(1, total + 1) - np.repeat(first, n)) / np.repeat(n, n)).astype(x0.dtype)
+        xs.append(x0[seg] + t * dx[seg])
+        ys.append(y0[seg] + t * dy[seg])
+        cs.append(cls[seg])
+    pix, ok = _pixels(np.concatenate(xs), np.concatenate(ys), width, height)
+    return pix, np.concatenate(cs)[ok]
 
 
 def point_samples(x, y, cls, width: int, height: int, size: int = 2):
     """Pixel indices of a size×size block at each point."""
-    ix = np.floor(x).astype(np.int64)
-    iy = np.floor(y).astype(np.int64)
+    ix = np.floor(x).astype(np.int32)
+    iy = np.floor(y).astype(np.int32)
     pix, cl = [], []
     for oy in range(size):
         for ox in range(size):
@@ -56,17 +68,23 @@ def paint_classes(pix: np.ndarray, cls: np.ndarray, colours: np.ndarray, width: 
                   height: int, order=None, out: np.ndarray | None = None) -> np.ndarray:
     """Paint pixels into a (H, W) uint32 ARGB array; class k uses ``colours[k]`` (uint32).
 
-    Classes are painted in ``order`` (later ones on top), like a painter would.
+    Where classes overlap the highest one wins — classes are numbered in drawing order,
+    like a painter drawing the most important last (one ``np.maximum.at`` pass).
     """
-    img = np.zeros(width * height, np.uint32) if out is None else out.reshape(-1)
-    if order is None:
-        order = np.arange(len(colours))
-    if len(pix) == 0:
-        return img.reshape(height, width)
-    counts = np.bincount(cls, minlength=len(colours))
-    for k in order:
-        if counts[k]:
-            img[pix[cls == k]] = colours[k]
+    if order is not None:  # renumber so that the class drawn last has the highest rank
+        rank = np.empty(len(colours), np.int64)
+        rank[np.asarray(order)] = np.arange(len(order))
+        cls = rank[cls]
+        colours = np.asarray(colours)[np.asarray(order)]
+    top = np.full(width * height, -1, np.int16)
+    if len(pix):
+        np.maximum.at(top, pix, cls.astype(np.int16))
+    lut = np.concatenate([[np.uint32(0)], np.asarray(colours, np.uint32)])
+    img = lut[top + 1]
+    if out is not None:
+        covered = top >= 0
+        out.reshape(-1)[covered] = img[covered]
+        return out.reshape(height, width)
     return img.reshape(height, width)
 
 

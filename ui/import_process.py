@@ -1,0 +1,75 @@
+"""Run an import in a child process, so no long C call of GDAL, SQLite or shapely inside the
+import can hold the GUI process's interpreter lock (the map keeps panning, the progress bar
+keeps moving). Progress, the result and any error come back through a queue; cancel is an
+event the job polls. The job itself is atomic per layer, so a cancelled or killed child
+leaves the register as it was.
+
+No Qt here: the child imports only the importers and the core.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue as queue_module
+import traceback
+
+
+def _child(messages, cancel, register: str, plan: list, options: dict) -> None:
+    try:
+        from asset_register.store import open_register
+        from importers.job import ImportJob
+
+        reports = []
+        with open_register(register) as store:
+            for i, (path, layers, profile) in enumerate(plan):
+                def progress(f, m, i=i, path=path):
+                    messages.put(("progress", (i + f) / len(plan), f"{path.rsplit('/', 1)[-1]}: {m}"))
+                job = ImportJob(store, path, layers=layers, profile=profile, progress=progress,
+                                cancel=cancel.is_set, **options)
+                reports += job.run()
+        messages.put(("done", reports))
+    except BaseException as exc:  # sent to the parent's error dialog
+        try:
+            messages.put(("error", exc, traceback.format_exc()))
+        except Exception:
+            messages.put(("error", RuntimeError(str(exc)), traceback.format_exc()))
+
+
+class ChildError(Exception):
+    def __init__(self, exc: BaseException, tb: str) -> None:
+        super().__init__(str(exc))
+        self.exc, self.tb = exc, tb
+
+
+def run_import(task, register: str, plan: list, **options):
+    """Import ``plan`` [(path, layers, profile)] into ``register`` in a child process.
+
+    ``task`` is a ``ui.workers.Task`` (progress / cancelled); returns the LayerReports or
+    raises the child's exception.
+    """
+    ctx = mp.get_context("spawn")
+    messages = ctx.Queue()
+    cancel = ctx.Event()
+    proc = ctx.Process(target=_child, args=(messages, cancel, str(register), plan, options), daemon=True)
+    proc.start()
+    try:
+        while True:
+            if task.cancelled():
+                cancel.set()
+            try:
+                msg = messages.get(timeout=0.1)
+            except queue_module.Empty:
+                if not proc.is_alive():
+                    raise RuntimeError(f"the import process stopped unexpectedly (exit code {proc.exitcode}); "
+                                       "the register is unchanged") from None
+                continue
+            if msg[0] == "progress":
+                task.progress(msg[1], msg[2])
+            elif msg[0] == "done":
+                return msg[1]
+            else:
+                raise ChildError(msg[1], msg[2])
+    finally:
+        proc.join(timeout=30)
+        if proc.is_alive():
+            proc.kill()
