@@ -8,8 +8,9 @@ import sys
 from ..check import Checker, load_rules
 from ..check.programme import single_site
 from ..check.rules import METHODS
-from ..errors import NoticeError
+from ..errors import NoticeError, NotFoundError
 from ..notices import RESPONSE_STATUSES, notice_overview, record_response, write_notice_pack
+from ..notices.lifecycle import notified_owners
 from ..notices import reference as ref
 from ..notices.streetmanager import DEFAULTS as SM_DEFAULTS
 from ..store import open_register
@@ -87,7 +88,39 @@ def _respond(args) -> int:
     return 0
 
 
+def _notice_detail(store, reference: str, as_json: bool) -> int:
+    """Every version of one notice and each notified owner's latest answer."""
+    reference = reference.strip().upper()
+    versions = store.notices(reference)
+    if versions is None or not len(versions):
+        raise NotFoundError(f"notice {reference!r} is not in the register")
+    latest = versions.sort_values("version").iloc[-1]
+    answers = store.responses(reference)
+    last = {} if answers is None or not len(answers) else \
+        answers.groupby("owner").tail(1).set_index("owner").to_dict("index")
+    owners = notified_owners(latest)
+    rows = [{"owner": o, "status": last.get(o, {}).get("status", "awaiting"),
+             "note": last.get(o, {}).get("note"), "recorded_at": last.get(o, {}).get("recorded_at")}
+            for o in owners]
+    if as_json:
+        print(json.dumps({"reference": reference, "versions": versions[
+            ["version", "status", "created_at", "created_by", "issued_at", "valid_until",
+             "folder", "content_hash"]].to_dict("records"), "responses": rows}, indent=1,
+            default=str))
+        return 0
+    for v in versions.itertuples(index=False):
+        print(f"{reference} v{v.version}  {v.status:<10} created {v.created_at} by "
+              f"{v.created_by or '?'}  valid until {v.valid_until}  {v.folder or ''}")
+    for r in rows:
+        note = f"  ({r['note']})" if r["note"] else ""
+        print(f"  {r['owner']:<10} {r['status']:<22} {r['recorded_at'] or ''}{note}")
+    return 0
+
+
 def _notices(args) -> int:
+    if args.reference:
+        with open_register(args.register, read_only=True) as store:
+            return _notice_detail(store, args.reference, args.json)
     with open_register(args.register, read_only=True) as store:
         frame = notice_overview(store)
     if args.outstanding:
@@ -192,6 +225,7 @@ def register(sub) -> None:
     n = sub.add_parser("notices", help="list notices and outstanding owner responses")
     n.add_argument("register")
     n.add_argument("--outstanding", action="store_true", help="only notices awaiting responses")
+    n.add_argument("--reference", help="one notice: its versions and every owner's answer")
     n.add_argument("--json", action="store_true")
     n.set_defaults(func=_notices)
 

@@ -83,6 +83,14 @@ def test_notice_respond_notices(checked_register, tmp_path, capsys):
     assert rows[0]["reference"] == reference and rows[0]["outstanding"] == ["SGN", "UKPN"]
     assert main(["notices", checked_register]) == 0
     assert reference in capsys.readouterr().out
+    assert main(["notices", checked_register, "--reference", reference.lower()]) == 0
+    detail = capsys.readouterr().out
+    assert "affected_plans_sent" in detail and "plans sent 2/12" in detail
+    assert re.search(r"UKPN\s+awaiting", detail)
+    assert main(["notices", checked_register, "--reference", reference, "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["versions"][0]["status"] == "issued"
+    assert {r["owner"]: r["status"] for r in shown["responses"]}["TW"] == "affected_plans_sent"
 
 
 def test_cli_errors_are_one_line(checked_register, tmp_path, capsys):
