@@ -3,10 +3,12 @@
 ``ImportJob`` is what the CLI and the desktop app run (the app from a worker
 thread): give it a progress callback ``progress(fraction, message)`` and either a
 ``cancel`` callable polled between steps or call ``job.cancel()`` from another
-thread. Each layer is one batch in one transaction — owner row, assets (versioned
-re-delivery: unchanged stay, changed get a new version, missing are retired),
-rejects, and the owner's coverage — so a failure, a cancel or a killed process
-leaves the register exactly as it was.
+thread. Each layer is one batch written by ``store.write_batch`` in one transaction —
+assets (versioned re-delivery: unchanged stay, changed get a new version, missing are
+retired), rejects and provenance — so a failure, a cancel, Ctrl-C or a killed process
+during it leaves the register exactly as it was. The owner's coverage follows in a
+second short transaction (see ``ImportJob._write`` for why and what an interruption
+between the two means).
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
-from asset_register.errors import CancelledError, ImportError_
+from asset_register.errors import ImportError_
 from asset_register.model import BatchInfo, Owner
 from asset_register.store.base import RegisterStore
 
@@ -183,6 +186,19 @@ class ImportJob:
         report.seconds = time.perf_counter() - t0
         return report
 
+    def _coverage(self, new_geoms: np.ndarray, batch_id: int):
+        """The owner's coverage after this batch: the old one grown by the new assets, or
+        rebuilt from all the owner's live assets when an earlier update was missed."""
+        store = self.store
+        cov = store.owner_coverage()
+        mine = cov[cov["owner"] == self.owner]
+        old = mine.geometry.iloc[0] if len(mine) else None
+        updated = mine["updated_at"].iloc[0] if len(mine) and "updated_at" in mine else None
+        if _coverage_stale(store, self.owner, updated, batch_id):
+            live = store.read_assets(columns=["owner"])
+            return merged(None, coverage_of(np.asarray(live.geometry.array[live["owner"] == self.owner])))
+        return merged(old, coverage_of(new_geoms))
+
     def _profile_id(self, profile: Profile) -> str:
         """Profile name plus a hash of its rules and the options that change the mapping:
         the same file imported with a corrected profile is a real re-import."""
@@ -214,22 +230,25 @@ class ImportJob:
             notes={"warnings": p.warnings, "timings": p.timings},
         )
         t = time.perf_counter()
+        existing = store.owner(self.owner)
+        if existing is None:  # a new owner's row first: harmless even if the batch then fails
+            store.upsert_owner(Owner(self.owner, self.owner_name or self.owner))
+        # The batch is one transaction of its own, so the store can take its bulk path
+        # (a GeoPackage stages big batches through GDAL, which needs no enclosing transaction).
+        result = store.write_batch(
+            p.assets, info, rejects=p.rejects, delivery=report.delivery,
+            progress=lambda f, m: progress(0.5 + 0.45 * f, m), cancel=self.cancelled,
+        )
+        report.timings["store"] = time.perf_counter() - t
+        progress(0.96, "updating the owner's coverage")
+        # Then coverage (and a renamed owner) in a second, short transaction. Interrupted
+        # between the two, the batch is complete and the coverage lags behind it: the
+        # conservative direction (a planner is told the owner may have unrecorded assets),
+        # and the owner's next import detects the lag and rebuilds the coverage.
         with store.atomic():
-            existing = store.owner(self.owner)
-            if existing is None or (self.owner_name and existing.name != self.owner_name):
-                store.upsert_owner(Owner(self.owner, self.owner_name or self.owner))
-            result = store.write_batch(
-                p.assets, info, rejects=p.rejects, delivery=report.delivery,
-                progress=lambda f, m: progress(0.5 + 0.45 * f, m), cancel=self.cancelled,
-            )
-            if self.cancelled():
-                raise CancelledError("import cancelled: the register is unchanged")
-            report.timings["store"] = time.perf_counter() - t
-            progress(0.96, "updating the owner's coverage")
-            cov = store.owner_coverage()
-            old = cov.loc[cov["owner"] == self.owner, cov.geometry.name]
-            area = merged(old.iloc[0] if len(old) else None,
-                          coverage_of(np.asarray(p.assets.geometry.array)))
+            if existing is not None and self.owner_name and existing.name != self.owner_name:
+                store.upsert_owner(Owner(self.owner, self.owner_name))
+            area = self._coverage(np.asarray(p.assets.geometry.array), result.batch_id)
             if area is not None:
                 store.set_owner_coverage(self.owner, area)
         report.timings["coverage"] = time.perf_counter() - t - report.timings["store"]
@@ -238,6 +257,17 @@ class ImportJob:
         report.imported = len(p.assets)  # rows accepted; the diff says what changed
         report.added, report.changed = result.added, result.changed
         report.unchanged, report.retired = result.unchanged, result.retired
+
+
+def _coverage_stale(store: RegisterStore, owner: str, updated_at, batch_id: int) -> bool:
+    """True when an earlier committed batch of the owner finished after its coverage was set."""
+    b = store.batches()
+    b = b[(b["owner"] == owner) & (b["state"] == "committed") & (b["batch_id"] != batch_id)]
+    if updated_at is None:
+        return len(b) > 0
+    finished = pd.to_datetime(b["finished_at"], utc=True, errors="coerce")
+    stamp = pd.to_datetime(pd.Series([updated_at]), utc=True, errors="coerce").iloc[0]
+    return bool(pd.notna(stamp) and (finished > stamp).any())
 
 
 def import_file(store: RegisterStore, path, **kwargs) -> list[LayerReport]:

@@ -103,17 +103,43 @@ def test_an_exception_mid_import_leaves_the_register_as_it_was(tmp_path, registe
     _run(register, _write(canonical_lines(), tmp_path / "v1.gpkg"))
     before = _state(register)
     assets_before = register.read_assets().sort_values("asset_id").reset_index(drop=True)
+    real_audit = register.audit
 
-    def boom(*a, **k):
-        raise RuntimeError("disk on fire")
+    def boom(action, detail=None):
+        if action == "import_batch":  # the store's last step inside the batch transaction
+            raise RuntimeError("disk on fire")
+        return real_audit(action, detail)
 
-    monkeypatch.setattr(register, "set_owner_coverage", boom)  # runs after the assets are written
+    monkeypatch.setattr(register, "audit", boom)
     v2 = canonical_lines().iloc[:6]
     with pytest.raises(RuntimeError, match="disk on fire"):
         _run(register, _write(v2, tmp_path / "v2.gpkg"))
     assert _state(register) == before
     after = register.read_assets().sort_values("asset_id").reset_index(drop=True)
     assert after["content_hash"].tolist() == assets_before["content_hash"].tolist()
+
+
+def test_a_missed_coverage_update_is_rebuilt_by_the_next_import(tmp_path, register, monkeypatch):
+    _run(register, _write(canonical_lines(), tmp_path / "v1.gpkg"))
+    far = canonical_lines()
+    far["PIPE_ID"] = "F" + far["PIPE_ID"]
+    far = far.set_geometry(far.geometry.translate(5000, 0))
+    real = register.set_owner_coverage
+    monkeypatch.setattr(register, "set_owner_coverage",
+                        lambda *a: (_ for _ in ()).throw(RuntimeError("interrupted")))
+    path = tmp_path / "far.gpkg"
+    pyogrio.write_dataframe(far, path, driver="GPKG", layer="far")
+    with pytest.raises(RuntimeError, match="interrupted"):
+        _run(register, path)
+    assert register.asset_count() == 24  # the batch itself is complete
+    cov = register.owner_coverage().geometry.iloc[0]
+    assert not shapely.covers(cov, register.read_assets().geometry.array).all()  # lagging
+    monkeypatch.setattr(register, "set_owner_coverage", real)
+    third = canonical_lines().iloc[:1].assign(PIPE_ID="T1")
+    pyogrio.write_dataframe(third, tmp_path / "third.gpkg", driver="GPKG", layer="third")
+    _run(register, tmp_path / "third.gpkg")
+    cov = register.owner_coverage().geometry.iloc[0]
+    assert shapely.covers(cov, register.read_assets().geometry.array).all()
 
 
 def test_cancel_rolls_back(tmp_path, register):
@@ -135,13 +161,15 @@ from asset_register.store import open_register
 from importers import ImportJob
 from tests.importers.conftest import gas_profile
 
-def progress(fraction, message):
-    if "coverage" in message:  # the assets are written, the transaction is still open
-        Path(sys.argv[3]).write_text("inside")
-        time.sleep(120)
-
 with open_register(sys.argv[1]) as store:
-    ImportJob(store, sys.argv[2], owner="GAS", profile=gas_profile(), progress=progress).run()
+    real = store.audit
+    def audit(action, detail=None):
+        if action == "import_batch":  # inside the batch transaction: every row is written
+            Path(sys.argv[3]).write_text("inside")
+            time.sleep(120)
+        return real(action, detail)
+    store.audit = audit
+    ImportJob(store, sys.argv[2], owner="GAS", profile=gas_profile()).run()
 """
 
 
@@ -219,15 +247,16 @@ CTRL_C_SCRIPT = """
 import sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[4])
-import importers.job as job
+from asset_register.store.gpkg import GeoPackageStore
 from asset_register.cli.main import main
 
-real = job.merged
-def slow_merge(*args):  # runs inside the import's transaction, after the assets are written
-    Path(sys.argv[3]).write_text("inside")
-    time.sleep(120)
-    return real(*args)
-job.merged = slow_merge
+real = GeoPackageStore.audit
+def audit(self, action, detail=None):
+    if action == "import_batch":  # inside the batch transaction: every row is written
+        Path(sys.argv[3]).write_text("inside")
+        time.sleep(120)
+    return real(self, action, detail)
+GeoPackageStore.audit = audit
 sys.exit(main(["import", sys.argv[1], sys.argv[2], "--owner", "GAS", "--auto", "--utility", "gas"]))
 """
 
