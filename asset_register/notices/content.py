@@ -61,6 +61,7 @@ class NoticeContent:
     warnings: list[str] = field(default_factory=list)
     advice: list[str] = field(default_factory=list)  # method advice from the rules
     context: gpd.GeoDataFrame | None = None  # other recorded assets near the site (map only)
+    also_notified: list[dict] = field(default_factory=list)  # owner copy: the other owners
     scheme: str = "njug"
     crs: str = "EPSG:27700"
 
@@ -75,6 +76,8 @@ class NoticeContent:
         out = NoticeContent(**{**self.__dict__})
         out.conflicts = self.conflicts[mask]
         out.owners_affected = [o for o in self.owners_affected if o["code"] == code]
+        out.also_notified = [o for o in self.owners_affected + self.owners_no_conflict
+                             if o["code"] != code]
         out.context = None  # an owner's copy shows that owner's assets only
         return out
 

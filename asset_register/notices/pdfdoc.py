@@ -296,6 +296,11 @@ def _story(c: NoticeContent, recipient: dict | None) -> list:
                        f"<b>{pdf_text(c.reference)}</b> by <b>{_d(c.valid_until)}</b> with one "
                        f"of: {codes}. Current status: "
                        f"<b>{pdf_text(recipient.get('response_label', AWAITING))}</b>.", "base"))
+        if c.also_notified:
+            names = ", ".join(pdf_text(o["name"]) for o in c.also_notified)
+            story.append(Spacer(1, 2 * mm))
+            story.append(P(f"Also notified of these works (coordinate with them): {names}.",
+                           "base"))
     story += _section("Planned works to coordinate with")
     if c.works is not None and len(c.works):
         story.append(_works_table(c.works))

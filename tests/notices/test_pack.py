@@ -93,6 +93,8 @@ def test_owner_pdfs_hold_only_their_own_assets(pack, result):
             assert (squash(asset_id) in text) == (asset_id in mine), (owner, asset_id)
         owner_name = next(o.name for o in OWNERS if o.code == owner)
         assert squash(owner_name) in text
+        others = [o.name for o in OWNERS if o.code not in (owner, "VM")]  # VM: no data here
+        assert all(squash(name) in text for name in others)  # "also notified"
 
 
 def test_geojson_round_trip_wgs84_and_bng(pack, result):
