@@ -232,6 +232,10 @@ def _build(store, result, target, *, reference, version, status, now, valid_unti
         crs=str(store.crs.to_string()), warnings=settings.warnings,
     )
     content.context = _context_assets(store, content)
+    if result.site.start and result.site.start > valid_until:
+        content.warnings.append(
+            f"the works start on {result.site.start:%d %b %Y}, after this notice expires on "
+            f"{valid_until:%d %b %Y}: re-issue it before work starts")
     record = build_request(content, swa_code=settings.swa_code, options=street_manager)
     content.warnings += record.warnings()
     owner_names = unique_names([f"notice-{safe_name(o['code'], fallback='owner')}.pdf"

@@ -117,3 +117,13 @@ def test_reissue_racing_another_takes_the_next_version(register, result, tmp_pat
     pack = write_notice_pack(register, result, tmp_path, promoter="Acme",
                              reissue=first.reference, now=NOW)
     assert pack.version == 3 and pack.folder.name.endswith("-v3")
+
+
+def test_works_starting_after_expiry_are_flagged(register, tmp_path):
+    from .analytic import make_result
+
+    late = make_result(start=date(2027, 3, 1), end=date(2027, 3, 5))
+    pack = write_notice_pack(register, late, tmp_path, promoter="Acme", now=NOW)
+    assert any("after this notice expires" in w for w in pack.warnings)
+    text = re.sub(r"\s", "", PdfReader(pack.folder / "summary.pdf").pages[-1].extract_text())
+    assert "re-issueitbeforeworkstarts" in text
