@@ -1,0 +1,141 @@
+"""Reading assets from a PostGIS register (a mixin of ``PostgisStore``).
+
+Small reads (a dig's candidates, one asset) use a plain fetch; large ones (a map
+viewport, every live asset) stream through COPY into Arrow. Frames come back with
+the canonical columns and dtypes, exactly as the GeoPackage store returns them.
+"""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import shapely
+from psycopg import sql
+
+from ..errors import NotFoundError, ValidationError
+from .postgis_errors import translated
+from .postgis_frames import ALL_ASSET_COLUMNS, column_list, copy_out_frame, rows_frame
+
+LIVE = sql.SQL("retired_at IS NULL")
+SMALL_RESULT = 2000  # up to this many rows a plain fetch beats COPY's fixed cost
+EMPTY_BOUNDS = {"diameter_mm": 0.0, "h_accuracy_m": 0.0, "crs_accuracy_m": 0.0,
+                "any_null_accuracy": 0.0}
+
+
+class ReadMixin:
+    # -- reading assets --------------------------------------------------------------
+    def _columns(self, columns) -> list[str]:
+        cols = ALL_ASSET_COLUMNS if columns is None else [c for c in columns if c != "geometry"]
+        unknown = set(cols) - set(ALL_ASSET_COLUMNS) - {"fid"}
+        if unknown:
+            raise ValidationError(f"unknown asset columns {sorted(unknown)}")
+        return list(cols) or ["fid"]
+
+    def _bulk(self, where: sql.Composable, params, columns, *, small_first: bool = False
+              ) -> gpd.GeoDataFrame:
+        """Live assets matching ``where``: a plain fetch when few (dig-sized boxes), else COPY."""
+        cols = self._columns(columns)
+        with self._lock, translated(self):
+            if small_first:
+                query = sql.SQL("SELECT ST_AsBinary(geom), {} FROM assets WHERE {} AND {} "
+                                "LIMIT {}").format(column_list(cols), LIVE, where,
+                                                   sql.Literal(SMALL_RESULT + 1))
+                rows = self._conn.execute(query, params).fetchall()
+                if len(rows) <= SMALL_RESULT:
+                    return rows_frame(rows, cols, self.crs)
+            query = sql.SQL("SELECT encode(ST_AsBinary(geom), 'hex') AS geom_hex, {} FROM assets "
+                            "WHERE {} AND {}").format(column_list(cols), LIVE, where)
+            return copy_out_frame(self._conn, query, params, cols, self.crs)
+
+    def query_bbox(self, bounds, *, columns=None):
+        minx, miny, maxx, maxy = (float(v) for v in bounds)
+        where = sql.SQL("geom && ST_MakeEnvelope(%s, %s, %s, %s, %s) AND "
+                        "ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, %s))")
+        env = (minx, miny, maxx, maxy, self.srid)
+        return self._bulk(where, env + env, columns, small_first=True)
+
+    def query_dwithin(self, geometry, distance, *, columns=None):
+        if distance < 0:
+            raise ValidationError(f"search distance {distance} is negative: give metres ≥ 0")
+        cols = self._columns(columns)
+        wkb = shapely.to_wkb(geometry)
+        query = sql.SQL(
+            "WITH g AS (SELECT ST_GeomFromWKB(%s, %s) AS g) "
+            "SELECT ST_AsBinary(a.geom), {}, ST_Distance(a.geom, g.g) AS distance_m "
+            "FROM assets a, g WHERE a.retired_at IS NULL AND ST_DWithin(a.geom, g.g, %s)"
+        ).format(column_list(cols, "a"))
+        with self._lock, translated(self):
+            rows = self._conn.execute(query, (wkb, self.srid, float(distance))).fetchall()
+        return rows_frame(rows, cols + ["distance_m"], self.crs)
+
+    def read_assets(self, *, columns=None, bbox=None):
+        if bbox is None:
+            return self._bulk(sql.SQL("true"), (), columns)
+        minx, miny, maxx, maxy = (float(v) for v in bbox)
+        return self._bulk(sql.SQL("geom && ST_MakeEnvelope(%s, %s, %s, %s, %s)"),
+                          (minx, miny, maxx, maxy, self.srid), columns)
+
+    def get_asset(self, asset_id, *, history=False):
+        query = sql.SQL(
+            "SELECT ST_AsBinary(a.geom), {}, b.source_file, b.layer, b.sha256, b.source_crs, "
+            "b.transformation, b.transformation_accuracy_m, b.profile, b.finished_at "
+            "FROM assets a LEFT JOIN import_batches b ON a.batch_id = b.batch_id "
+            "WHERE a.asset_id = %s {} ORDER BY a.version"
+        ).format(column_list(ALL_ASSET_COLUMNS, "a"),
+                 sql.SQL("") if history else sql.SQL("AND a.retired_at IS NULL"))
+        with self._lock, translated(self):
+            rows = self._conn.execute(query, (asset_id,)).fetchall()
+        if not rows:
+            raise NotFoundError(f"no {'' if history else 'live '}asset {asset_id!r} in the register")
+        names = ALL_ASSET_COLUMNS + ["source_file", "source_layer", "source_sha256", "source_crs",
+                                     "transformation", "transformation_accuracy_m", "profile",
+                                     "imported_at"]
+        out = []
+        for row in rows:
+            rec = dict(zip(names, row[1:]))
+            rec["geometry"] = shapely.from_wkb(bytes(row[0]))
+            rec["attrs"] = json.loads(rec["attrs"] or "{}")
+            rec["restricted"] = bool(rec["restricted"])
+            out.append(rec)
+        return out if history else out[-1]
+
+    def asset_count(self) -> int:
+        return int(self._one("SELECT COUNT(*) FROM assets WHERE retired_at IS NULL"))
+
+    def extent(self):
+        def load():
+            raw = self.get_setting("asset_extent")
+            value = json.loads(raw) if raw else None
+            return None if not value else tuple(float(v) for v in value)
+        return self._cached("extent", load)
+
+    def clearance_bounds(self) -> dict[str, float]:
+        def load():
+            raw = self.get_setting("clearance_bounds")
+            if raw is None:
+                return dict(EMPTY_BOUNDS)
+            return {k: float(v) for k, v in json.loads(raw).items()}
+        return self._cached("clearance_bounds", load)
+
+    def stats(self) -> dict:
+        def counts(col):
+            with self._lock, translated(self):
+                return dict(self._conn.execute(sql.SQL(
+                    "SELECT {0}, COUNT(*) FROM assets WHERE retired_at IS NULL GROUP BY {0} "
+                    "ORDER BY {0}").format(sql.Identifier(col))).fetchall())
+        with self._lock, translated(self):
+            age = {o: {"latest_delivery": d, "batches": n} for o, d, n in self._conn.execute(
+                "SELECT owner, MAX(finished_at), COUNT(*) FROM import_batches "
+                "WHERE state='committed' AND owner IS NOT NULL GROUP BY owner ORDER BY owner")}
+        return {
+            "assets": self.asset_count(),
+            "retired_versions": int(self._one(
+                "SELECT COUNT(*) FROM assets WHERE retired_at IS NOT NULL")),
+            "by_owner": counts("owner"), "by_utility": counts("utility"),
+            "by_status": counts("status"), "extent": self.extent(),
+            "crs": self.crs.to_string(), "data_age": age,
+            "owners": len(self.owners()), "schema_version": self.schema_version,
+            "batches": int(self._one("SELECT COUNT(*) FROM import_batches")),
+            "rejects": int(self._one("SELECT COUNT(*) FROM rejects")),
+        }
