@@ -64,7 +64,7 @@ class RegisterMixin:
             self.loading = False
             self.status(f"{packed.n_features:,} assets loaded in {time.perf_counter() - t0:.2f} s")
             self.registerLoaded.emit()
-            if "material" not in packed.codes:
+            if "material" not in packed.codes:  # labels: read once the first frame is up
                 self.loading = True
 
                 def labels(task):
@@ -76,7 +76,12 @@ class RegisterMixin:
                     if self.session is session and ok:
                         self.canvas.refresh_layer(self.layer)
 
-                submit(labels, on_done=labelled, name="Reading asset labels")
+                def first_frame(layer_id, *_):
+                    if layer_id == self.layer.id:
+                        self.canvas.rendered.disconnect(first_frame)
+                        submit(labels, on_done=labelled, name="Reading asset labels")
+
+                self.canvas.rendered.connect(first_frame)
 
         submit(work, on_done=done, on_progress=self._progress, name="Opening the register")
 

@@ -140,3 +140,28 @@ def test_rasteriser_hits_every_pixel_along_a_segment():
     pix, _ = segment_samples(np.array([-5.0]), np.array([0.5]), np.array([2.5]), np.array([0.5]),
                              np.array([0]), 10, 5)
     assert sorted(set(pix.tolist())) == [0, 1, 2]
+
+
+def test_grid_index_finds_exactly_what_a_full_scan_finds():
+    rng = np.random.default_rng(7)
+    starts = rng.uniform(0, 10_000, (60_000, 2))
+    ends = starts + rng.normal(0, 15, (60_000, 2))
+    ends[:50] = starts[:50] + 3_000  # a few long mains, bigger than a grid cell
+    lines = shapely.linestrings(np.stack([starts, ends], axis=1))
+    pts = shapely.points(rng.uniform(0, 10_000, (30_000, 2)))
+    packed = pack_geometries(np.concatenate([lines, pts]))
+    scan_parts = packed.visible_parts((1000, 2000, 1600, 2400))
+    scan_pts = packed.visible_points((1000, 2000, 1600, 2400))
+    packed.build_index(cells=128)
+    assert packed.grid is not None and packed.point_grid is not None
+    for extent in ((1000, 2000, 1600, 2400), (-50, -50, 30, 30), (9990, 9990, 20_000, 20_000),
+                   (0, 0, 10_000, 10_000), (4000.5, 4000.5, 4000.7, 4000.7)):
+        b = packed.part_bounds
+        x0, y0, x1, y1 = extent
+        want = np.flatnonzero((b[:, 0] <= x1) & (b[:, 2] >= x0) & (b[:, 1] <= y1) & (b[:, 3] >= y0))
+        assert np.array_equal(packed.visible_parts(extent), want)
+        p = packed.points
+        want = np.flatnonzero((p[:, 0] >= x0) & (p[:, 0] <= x1) & (p[:, 1] >= y0) & (p[:, 1] <= y1))
+        assert np.array_equal(packed.visible_points(extent), want)
+    assert np.array_equal(packed.visible_parts((1000, 2000, 1600, 2400)), scan_parts)
+    assert np.array_equal(packed.visible_points((1000, 2000, 1600, 2400)), scan_pts)

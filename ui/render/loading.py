@@ -79,6 +79,7 @@ def load_register(store, progress=None) -> PackedGeometry:
         packed = pack_geometries(frame.geometry.array, frame)
     packed.codes["style"] = feature_style_keys(packed)
     packed.index_segments(packed.codes["style"])
+    packed.build_index()
     report(1.0, "assets ready")
     return packed
 
@@ -105,4 +106,6 @@ def load_reference(path: str | Path, layer: str | None, working_crs) -> PackedGe
         frame = frame.to_crs(working)
     lower = {c.lower(): c for c in frame.columns}
     label = next((lower[f] for f in LABEL_FIELDS if f in lower), None)
-    return pack_geometries(frame.geometry.array, frame if label else None, label_column=label)
+    packed = pack_geometries(frame.geometry.array, frame if label else None, label_column=label)
+    packed.build_index()
+    return packed

@@ -72,18 +72,74 @@ class PackedGeometry:
         cats = self.categories.get(column, [])
         return cats.index(value) if value in cats else -1
 
+    grid: GridIndex | None = None
+    point_grid: GridIndex | None = None
+
+    def build_index(self, cells: int = 512) -> None:
+        """Grid indexes over parts and points, so a street view reads a few cells instead of
+        testing every bounding box in the register."""
+        if len(self.part_bounds) > 20_000:
+            self.grid = GridIndex(self.part_bounds, cells)
+        if len(self.points) > 20_000:
+            self.point_grid = GridIndex(np.column_stack([self.points, self.points]), cells)
+
     def visible_parts(self, extent) -> np.ndarray:
-        """Indices of parts whose bounds meet the extent (one vectorised pass)."""
+        """Indices of parts whose bounds meet the extent (grid cells, then exact boxes)."""
         minx, miny, maxx, maxy = extent
-        b = self.part_bounds
+        cand = self.grid.candidates(extent) if self.grid is not None else None
+        b = self.part_bounds if cand is None else self.part_bounds[cand]
         mask = (b[:, 0] <= maxx) & (b[:, 2] >= minx) & (b[:, 1] <= maxy) & (b[:, 3] >= miny)
-        return np.flatnonzero(mask)
+        return np.flatnonzero(mask) if cand is None else np.sort(cand[mask])
 
     def visible_points(self, extent) -> np.ndarray:
         minx, miny, maxx, maxy = extent
-        p = self.points
+        cand = self.point_grid.candidates(extent) if self.point_grid is not None else None
+        p = self.points if cand is None else self.points[cand]
         mask = (p[:, 0] >= minx) & (p[:, 0] <= maxx) & (p[:, 1] >= miny) & (p[:, 1] <= maxy)
-        return np.flatnonzero(mask)
+        return np.flatnonzero(mask) if cand is None else np.sort(cand[mask])
+
+
+class GridIndex:
+    """Boxes bucketed by the grid cell of their lower-left corner (boxes no bigger than a
+    cell); bigger boxes are kept aside and always tested. Candidates for an extent are the
+    cells it covers plus one cell to the lower-left — a superset, filtered exactly after."""
+
+    def __init__(self, bounds: np.ndarray, cells: int) -> None:
+        x0, y0 = bounds[:, 0].min(), bounds[:, 1].min()
+        span = max(bounds[:, 2].max() - x0, bounds[:, 3].max() - y0, 1e-9)
+        extent = np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
+        # cells at least as big as 98 % of the boxes, so few are kept aside as "big"
+        self.size = max(span / cells, float(np.quantile(extent, 0.98)) if len(extent) else 0.0, 1e-9)
+        cells = int(np.ceil(span / self.size))
+        self.x0, self.y0, self.n = x0, y0, cells + 1
+        big = ((bounds[:, 2] - bounds[:, 0]) > self.size) | ((bounds[:, 3] - bounds[:, 1]) > self.size)
+        self.big = np.flatnonzero(big)
+        small = np.flatnonzero(~big)
+        cx = ((bounds[small, 0] - x0) / self.size).astype(np.int64)
+        cy = ((bounds[small, 1] - y0) / self.size).astype(np.int64)
+        key = cy * self.n + cx
+        order = np.argsort(key, kind="stable")
+        self.items = small[order]
+        self.starts = np.searchsorted(key[order], np.arange(self.n * self.n + 1))
+
+    def candidates(self, extent) -> np.ndarray | None:
+        minx, miny, maxx, maxy = extent
+        cx0 = max(int((minx - self.x0) / self.size) - 1, 0)
+        cy0 = max(int((miny - self.y0) / self.size) - 1, 0)
+        cx1 = min(int((maxx - self.x0) / self.size), self.n - 1)
+        cy1 = min(int((maxy - self.y0) / self.size), self.n - 1)
+        if cx1 < cx0 or cy1 < cy0:
+            return self.big
+        if (cx1 - cx0 + 1) * (cy1 - cy0 + 1) > 0.25 * self.n * self.n:
+            return None  # most of the grid: a plain scan is cheaper
+        rows = np.arange(cy0, cy1 + 1)
+        lo = self.starts[rows * self.n + cx0]
+        hi = self.starts[rows * self.n + cx1 + 1]
+        counts = hi - lo
+        total = int(counts.sum())
+        first = np.cumsum(counts) - counts
+        idx = np.arange(total) - np.repeat(first - lo, counts)
+        return np.concatenate([self.items[idx], self.big])
 
 
 def pack_geometries(geoms, frame: pd.DataFrame | None = None, label_column: str | None = None

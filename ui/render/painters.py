@@ -197,6 +197,7 @@ def _symbols(painter, packed, pts, style, view, palette, cancel):
     cls_cats = packed.categories.get("asset_class", [])
     cls_codes = packed.codes["asset_class"][feat] if "asset_class" in packed.codes else np.full(len(feat), -1)
     pstyle = style[feat]
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, res < 0.3)
     for ci in np.unique(cls_codes):
         name = cls_cats[ci] if ci >= 0 else "other"
         template = styles.SYMBOLS.get(name, styles.DEFAULT_SYMBOL)
