@@ -176,12 +176,14 @@ class GridTable(Flowable):
             canv.line(0, y, self.width, y)
         # all cell text in one text object: far fewer PDF operators than drawString per line
         tob = canv.beginText()
-        state = None
+        font = colour = None
         for tx, ty, text, run in texts:
-            if state != (run.font, run.colour):
+            if font != run.font:
                 tob.setFont(run.font, self.size)
+                font = run.font
+            if colour != run.colour:
                 tob.setFillColor(_colour(run.colour))
-                state = (run.font, run.colour)
+                colour = run.colour
             tob.setTextOrigin(tx, ty)
             tob.textOut(text)
         canv.drawText(tob)
