@@ -124,9 +124,12 @@ class Checker:
                 utilities = {}
                 for owner, utility in rows:
                     utilities.setdefault(owner, set()).add(utility)
+            bounds = store.clearance_bounds()
+            if self._disk is not None and self._disk.recorded_bounds_missing():
+                bounds = self._disk.computed_bounds()
             self._ctx = _Context(
                 crs=store.crs, crs_name=store.crs.to_string(), extent=store.extent(),
-                bounds=store.clearance_bounds(),
+                bounds=bounds,
                 owners=OwnerDirectory(store.owners(), store.owner_coverage(), utilities),
                 works=WorksTable(store.works()),
             )

@@ -58,6 +58,27 @@ class DiskSource:
         except (sqlite3.Error, ValueError):
             return None
 
+    def recorded_bounds_missing(self) -> bool:
+        """True when the register has live assets but no recorded clearance bounds (e.g.
+        written by an older version); the check then computes them itself."""
+        try:
+            recorded = self.con.execute(
+                "SELECT 1 FROM settings WHERE key = 'clearance_bounds'").fetchone()
+        except sqlite3.Error:
+            recorded = None
+        if recorded is not None:
+            return False
+        return self.con.execute(
+            f"SELECT 1 FROM {ASSETS} WHERE retired_at IS NULL LIMIT 1").fetchone() is not None
+
+    def computed_bounds(self) -> dict[str, float]:
+        """The clearance bounds computed from the live assets (a full scan)."""
+        d, h, c = self.con.execute(
+            f"SELECT MAX(diameter_mm), MAX(h_accuracy_m), MAX(crs_accuracy_m) FROM {ASSETS} "
+            "WHERE retired_at IS NULL").fetchone()
+        return {"diameter_mm": float(d or 0), "h_accuracy_m": float(h or 0),
+                "crs_accuracy_m": float(c or 0), "any_null_accuracy": 1.0}
+
     def data_version(self) -> int:
         """Changes whenever another connection commits to the register (PRAGMA data_version)."""
         return self.con.execute("PRAGMA data_version").fetchone()[0]

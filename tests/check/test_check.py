@@ -252,3 +252,13 @@ def test_memory_index_drops_retired_versions(register):
     assert sorted(cols["asset_id"].tolist()) == ["WAT:1", "WAT:2"]
     assert geoms[cols["asset_id"] == "WAT:2"][0].equals(east(0.4))
     disk.close()
+
+
+def test_missing_recorded_bounds_are_computed(register):
+    """A register without recorded clearance bounds (older writer) still finds wide assets."""
+    # clearance 0.5 + 6.0 half width; without bounds the search reaches only 3.0 + 1.0 (+0.5)
+    store = register([asset("WAT:wide", east(6.4), diameter_mm=12000.0)])
+    with store.atomic() as con:
+        con.execute("DELETE FROM settings WHERE key = 'clearance_bounds'")
+    assert store.clearance_bounds()["diameter_mm"] == 0.0
+    assert ids(Checker(store).check(SITE)) == {"WAT:wide"}

@@ -172,7 +172,8 @@ def test_assets_at_their_clearance_plus_minus_one_millimetre(tmp_path_factory, s
         clear = expected_clearance(row, crs_acc or 0.0)
         x = X0 + 10 + clear + offset
         if f["asset_class"] == "precaution_zone":
-            geom = shapely.box(x, Y0 + 2 + i, x + 5, Y0 + 2.5 + i)  # zones: on intersection
+            y = Y0 + 1 + 0.5 * (i % 16)  # within the footprint's y-range
+            geom = shapely.box(x, y, x + 5, y + 0.4)  # zones: conflict on intersection
         else:
             geom = shapely.LineString([(x, Y0 - 5 - i), (x, Y0 + 15 + i)])
         rows.append({**row, "geometry": geom})
