@@ -44,3 +44,17 @@ def test_the_rule_check_catches_an_offence(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text("from ui.app import main\nimport PySide6.QtCore\n")
     assert {"ui.app", "PySide6.QtCore"} <= imported_modules(bad)
+
+
+def test_import_linter_contracts_are_kept():
+    """The same rule as import-linter contracts in pyproject.toml (napari's way)."""
+    import shutil
+    import subprocess
+    import sys
+
+    exe = shutil.which("lint-imports") or str(Path(sys.executable).parent / "lint-imports")
+    if not Path(exe).exists():
+        pytest.skip("import-linter is not installed (pip install -e '.[test]')")
+    out = subprocess.run([exe], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "2 kept, 0 broken" in out.stdout
