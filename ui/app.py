@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
             open_sample(window)
         elif args.register:
             refs = [tuple(r.rsplit(":", 1)) if ":" in Path(r).name else (r, None) for r in args.reference]
-            window.open_register(args.register, [r for r in refs if r[1]])
+            window.open_register(args.register, [r for r in refs if r[1]] if refs else None)
             for path, layer in refs:
                 if not layer:
                     window.add_reference(path)

@@ -69,6 +69,7 @@ class MainWindow(RegisterMixin, QMainWindow):
     def _build_docks(self) -> None:
         self.layers_dock = LayersDock(self.canvas.layers, self)
         self.layers_dock.addReferenceRequested.connect(self.choose_reference)
+        self.layers_dock.layersEdited.connect(self.remember_references)
         self.layers_dock.zoomToLayer.connect(lambda layer: self.canvas.zoom_to(layer.bounds))
         self.identify_dock = IdentifyDock(self)
         self.conflicts_dock = ConflictsDock(self)
@@ -371,8 +372,9 @@ class MainWindow(RegisterMixin, QMainWindow):
         self.wizard = wizard
 
     def _after_import(self) -> None:
-        self.open_register(self.session.location, [tuple(lay.source.split("|")) for lay in self.canvas.layers
-                                                   if lay.kind == "reference"])
+        if self.check_service is not None:
+            self.check_service.refresh()
+        self.open_register(self.session.location)
 
     def new_notice(self) -> None:
         from .dialogs.notice_dialog import NoticeDialog

@@ -3,6 +3,7 @@ planned works and notices. A mixin of ``MainWindow`` kept apart to keep files sm
 
 from __future__ import annotations
 
+import hashlib
 import time
 from pathlib import Path
 
@@ -26,12 +27,40 @@ from .workers import submit
 
 class RegisterMixin:
     # -- opening ----------------------------------------------------------------------
+    def _references_key(self) -> str:
+        return "references/" + hashlib.sha1(self.session.location.encode()).hexdigest()[:16]
+
+    def remember_references(self) -> None:
+        if self.session is not None:
+            self.app_settings.set(self._references_key(),
+                                  [lay.source for lay in self.canvas.layers if lay.kind == REFERENCE])
+
+    def _default_references(self) -> list[tuple[str, str]]:
+        """The backdrops last used with this register; the sample town's streets and
+        buildings for a register built from the bundled sample."""
+        saved = self.app_settings.get(self._references_key())
+        if saved is not None:
+            saved = [saved] if isinstance(saved, str) else list(saved)
+            return [tuple(s.split("|", 1)) for s in saved if "|" in s and Path(s.split("|", 1)[0]).exists()]
+        from importers.sample import town_dir
+
+        from .app import sample_references
+
+        try:
+            files = self.session.store.batches()["source_file"].astype(str)
+        except Exception:  # an empty or foreign register: no default backdrop
+            return []
+        town = str(town_dir().resolve())
+        return sample_references() if len(files) and files.str.startswith(town).any() else []
+
     def open_register(self, location, references: list[tuple[str, str]] | None = None) -> None:
         """Open a register (path or URL) and load its layers in the background."""
         self.close_register()
         t0 = time.perf_counter()
         self.session = Session(location)
         store = self.session.store
+        if references is None:
+            references = self._default_references()
         self.setWindowTitle(f"{self.session.name} — Underground Asset Register")
         self.app_settings.add_recent(str(location))
         scheme = store.get_setting("colour_scheme") or self.app_settings.scheme
@@ -121,7 +150,15 @@ class RegisterMixin:
                 self.canvas.layers.update(ref, data=packed)
                 self.references[ref.name] = packed
 
-        submit(work, on_done=done, name=f"Adding {Path(path).name}")
+        def failed(exc, tb):
+            if ref in list(self.canvas.layers):
+                self.canvas.layers.remove(ref)
+            from .errors import show_exception
+
+            show_exception(exc, tb, title=f"{Path(path).name} cannot be shown")
+
+        submit(work, on_done=done, on_error=failed, name=f"Adding {Path(path).name}")
+        self.remember_references()
 
     def choose_reference(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

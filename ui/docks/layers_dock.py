@@ -40,6 +40,7 @@ def swatch(colour: str, line: bool = True) -> QIcon:
 
 class LayersDock(QDockWidget):
     addReferenceRequested = Signal()
+    layersEdited = Signal()
     zoomToLayer = Signal(object)
 
     def __init__(self, layers: LayerList, parent=None) -> None:
@@ -131,6 +132,7 @@ class LayersDock(QDockWidget):
         layer = self.selected_layer()
         if layer is not None and layer.kind != REGISTER:
             self.layers.remove(layer)
+            self.layersEdited.emit()
 
     def _move(self, delta: int) -> None:
         layer = self.selected_layer()
