@@ -107,7 +107,7 @@ class PgServer:
         data = self.folder / "data"
         self._run("initdb", "-D", str(data), "-U", ADMIN, "--pwfile", str(pwfile),
                   "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8",
-                  "--no-instructions")
+                  "--no-instructions", *([] if self.fsync else ["--no-sync"]))
         pwfile.unlink()
         conf = {
             "listen_addresses": "'127.0.0.1'",

@@ -25,11 +25,19 @@ def _indexes(store):
         "'assets'", (store.schema,)).itertuples(index=False, name=None))
 
 
-def test_first_bulk_load_rebuilds_every_index(pg_store):
+@pytest.fixture
+def small_bulk(monkeypatch):
+    """Take the first-load path from 2,000 rows, so the tests stay small."""
+    from asset_register.store import postgis_write
+
+    monkeypatch.setattr(postgis_write, "BULK_ROWS", 2000)
+
+
+def test_first_bulk_load_rebuilds_every_index(pg_store, small_bulk):
     before = _indexes(pg_store)
     assert any("gist" in d for _, d in before)
-    res = pg_store.write_batch(synthetic_assets(25000, seed=1), BATCH)
-    assert res.added == 25000
+    res = pg_store.write_batch(synthetic_assets(3000, seed=1), BATCH)
+    assert res.added == 3000
     assert _indexes(pg_store) == before
     plan = "\n".join(r[0] for r in pg_store._conn.execute(
         "EXPLAIN SELECT fid FROM assets WHERE ST_DWithin(geom, "
@@ -37,18 +45,18 @@ def test_first_bulk_load_rebuilds_every_index(pg_store):
     assert "assets_geom" in plan  # statistics gathered, GiST index chosen
 
 
-def test_interrupted_bulk_load_keeps_the_indexes(pg_store):
+def test_interrupted_bulk_load_keeps_the_indexes(pg_store, small_bulk):
     before = _indexes(pg_store)
 
     def progress(fraction, message):
         if message == "updating register bounds":  # indexes rebuilt, not yet committed
             raise KeyboardInterrupt
     with pytest.raises(KeyboardInterrupt):
-        pg_store.write_batch(synthetic_assets(25000, seed=2), BATCH, progress=progress)
+        pg_store.write_batch(synthetic_assets(3000, seed=2), BATCH, progress=progress)
     assert _indexes(pg_store) == before
     assert pg_store.asset_count() == 0 and len(pg_store.batches()) == 0
     with pytest.raises(CancelledError):
-        pg_store.write_batch(synthetic_assets(25000, seed=2), BATCH, cancel=lambda: True)
+        pg_store.write_batch(synthetic_assets(3000, seed=2), BATCH, cancel=lambda: True)
     assert _indexes(pg_store) == before
 
 
