@@ -26,6 +26,21 @@ from .rules import Rules
 # query box keeps a candidate search conservative whatever the rounding.
 BOX_MARGIN_M = 0.5
 
+def _column(chunked) -> np.ndarray:
+    """An Arrow column as numpy; text through a dictionary so that equal values share one
+    Python string (a million rows of a dozen distinct utilities cost a dozen strings)."""
+    import pyarrow as pa
+
+    if not (pa.types.is_string(chunked.type) or pa.types.is_large_string(chunked.type)):
+        return chunked.to_numpy(zero_copy_only=False)
+    encoded = chunked.combine_chunks().dictionary_encode()
+    if len(encoded.dictionary) > len(encoded) // 2:  # mostly unique (asset_id): plain
+        return chunked.to_numpy(zero_copy_only=False)
+    values = np.array([*encoded.dictionary.to_pylist(), None], dtype=object)
+    codes = encoded.indices.fill_null(len(values) - 1).to_numpy(zero_copy_only=False)
+    return values[codes]
+
+
 class DiskSource:
     """Candidates from a GeoPackage register's R*Tree, read over a read-only connection."""
 
@@ -131,7 +146,7 @@ class DiskSource:
         ).fetchone()
         if mine[0] != theirs[0] or (mine[0] and mine != tuple(theirs)):
             return None
-        cols = {c: table[c].to_numpy(zero_copy_only=False)[live] for c in self.columns}
+        cols = {c: _column(table[c])[live] for c in self.columns}
         geoms = shapely.from_wkb(table[meta["geometry_name"]].to_numpy(zero_copy_only=False)[live])
         return normalise(cols), geoms
 
