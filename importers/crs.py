@@ -238,6 +238,11 @@ class TransformPlan:
     accuracy_m: float = 0.0
     notes: list[str] = field(default_factory=list)
 
+    def __post_init__(self):
+        # Transformers from a TransformerGroup are not thread-safe; ones built from their
+        # pipeline definition are (pyproj makes one per thread), and compute the same.
+        self.steps = [Transformer.from_pipeline(t.definition) for t in self.steps]
+
     @property
     def is_noop(self) -> bool:
         return not self.steps
