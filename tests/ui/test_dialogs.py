@@ -171,3 +171,47 @@ def test_uncaught_exceptions_reach_the_error_dialog():
         assert "unexpected" in user_message(KeyError("x"))
     finally:
         sys.excepthook = old
+
+
+def test_cancelling_an_import_leaves_the_register_unchanged(qtbot, tmp_path):
+    from ui.dialogs.import_wizard import ImportWizard
+    from ui.session import Session
+
+    path = tmp_path / "empty.gpkg"
+    create_register(path).close()
+    session = Session(path)
+    wizard = ImportWizard(session, [str(town_dir() / "water_rvw.gpkg")])
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert wizard.wait_until_ready(60)
+    wizard.next()
+    wizard.next()
+    assert wizard.wait_until_ready(60)
+    wizard.next()  # starts the import in its own process…
+    wizard.import_page.cancel()  # …and the user cancels at once
+    qtbot.waitUntil(lambda: wizard.import_page.finished, timeout=60_000)
+    assert "cancelled" in wizard.import_page.message.text()
+    assert wizard.currentPage() is wizard.import_page and not wizard.import_page.isComplete()
+    with open_register(path, read_only=True) as store:
+        assert store.asset_count() == 0
+    session.close()
+
+
+def test_footprint_from_a_file_in_another_crs(window, tmp_path):
+    import geopandas as gpd
+
+    from ui.dialogs.coords_dialog import parse_coordinates, read_footprint_file
+
+    poly = shapely.from_wkt(DIG)
+    wgs84 = gpd.GeoSeries([poly], crs="EPSG:27700").to_crs("EPSG:4326")
+    path = tmp_path / "dig.geojson"
+    gpd.GeoDataFrame(geometry=wgs84).to_file(path)
+    geom = read_footprint_file(str(path), window.session.crs)
+    assert geom.symmetric_difference(poly).area < 0.5  # back in BNG within the transform's accuracy
+    window.dig.set_geometry(geom, "Load footprint")
+    assert window.wait_until_idle(30)
+    assert window.dig.result is not None and len(window.dig.result.conflicts)
+    assert parse_coordinates("530540 180346\n530552, 180346\n\n530552;180354") == [
+        (530540.0, 180346.0), (530552.0, 180346.0), (530552.0, 180354.0)]
+    with pytest.raises(Exception, match="line 2"):
+        parse_coordinates("530540 180346\nnot a coordinate")
