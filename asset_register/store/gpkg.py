@@ -162,7 +162,12 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
                 raise
             else:
                 self._depth -= 1
-                con.execute("COMMIT" if self._depth == 0 else f"RELEASE sp{self._depth}")
+                if self._depth:
+                    con.execute(f"RELEASE sp{self._depth}")
+                else:
+                    con.execute("COMMIT")
+                    # GDAL readers (pyogrio, QGIS) of the file may not see the WAL: fold it in.
+                    con.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def _query(self, sql: str, params=()) -> pd.DataFrame:
         with self._lock:

@@ -257,3 +257,12 @@ def test_bulk_rtree_matches_brute_force(tmp_path):
         hit = (boxes[:, 1] >= q[0]) & (boxes[:, 0] <= q[1]) & (boxes[:, 3] >= q[2]) & (
             boxes[:, 2] <= q[3]) if n else np.array([], bool)
         assert got == set(ids[hit].tolist())
+
+
+def test_bulk_reads_see_every_committed_batch(tmp_path):
+    """read_assets goes through GDAL, which must not miss batches still in the WAL."""
+    with create_register(tmp_path / "r.gpkg") as store:
+        frame = synthetic_assets(10)
+        for stop in (1, 2, 5, 10):
+            store.write_batch(frame.iloc[stop - 1 if stop == 1 else 0:stop], BATCH)
+            assert len(store.read_assets()) == store.asset_count() == stop
