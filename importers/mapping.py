@@ -308,7 +308,10 @@ def map_layer(
         ids = pc.binary_join_element_wise(ids, pa.array(suffix.astype(str), pa.string()), "")
     id_series = _strings(ids)
     ok = pd.isna(reject)
-    dup = id_series.where(ok).duplicated(keep="first").to_numpy() & ok
+    if pc.count_distinct(ids).as_py() == n:  # the usual case, decided by one hash pass
+        dup = np.zeros(n, dtype=bool)
+    else:
+        dup = id_series.where(ok).duplicated(keep="first").to_numpy() & ok
     if dup.any():
         first = pd.Series(np.arange(n)).groupby(id_series.to_numpy(dtype=object)).transform("min")
         first = first.to_numpy()
