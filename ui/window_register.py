@@ -19,6 +19,7 @@ from .dig.check_service import CheckService
 from .dig.controller import DigController
 from .models.layers import REFERENCE, REGISTER, Layer
 from .models.search import search
+from .render import display_cache
 from .render.loading import load_labels, load_reference, load_register, reference_layers
 from .session import Session
 from .settings import RULES_FILE
@@ -82,9 +83,24 @@ class RegisterMixin:
         self.loading = True
         session = self.session
 
+        cache_dir = self.display_cache_dir()
+
         def work(task):
             with session.open_worker_store() as s:
-                return load_register(s, task.progress)
+                key = display_cache.cache_key(s) if cache_dir else None
+                cached = display_cache.load(key, cache_dir, session.location) if cache_dir else None
+                if cached is not None:
+                    task.progress(1.0, "assets ready (from the display cache)")
+                    return cached
+                packed = load_register(s, task.progress)
+                packed.cache_key = key
+                return packed
+
+        def save_cache(packed):
+            key = getattr(packed, "cache_key", None)
+            if cache_dir and key and "material" in packed.codes:
+                submit(lambda task: display_cache.save(packed, key, cache_dir, session.location),
+                       on_done=lambda _: None, on_error=lambda exc, tb: None, name="Display cache")
 
         def done(packed):
             if self.session is not session:
@@ -104,6 +120,7 @@ class RegisterMixin:
                     self.loading = False
                     if self.session is session and ok:
                         self.canvas.refresh_layer(self.layer)
+                        save_cache(packed)
 
                 def first_frame(layer_id, *_):
                     if layer_id == self.layer.id:
@@ -166,6 +183,15 @@ class RegisterMixin:
             "Vector files (*.gpkg *.shp *.geojson *.json *.fgb *.gml *.kml *.dxf *.gdb *.zip);;All files (*)")
         if path:
             self.add_reference(path)
+
+    def display_cache_dir(self):
+        """Folder of the register layer's display cache (None disables it)."""
+        from PySide6.QtCore import QStandardPaths
+
+        if self.app_settings.get("display_cache", "true") in (False, "false"):
+            return None
+        base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
+        return Path(base or Path.home() / ".cache" / "asset-register") / "display"
 
     # -- identify ----------------------------------------------------------------------
     def identify_at(self, x: float, y: float, tolerance: float) -> list[dict]:

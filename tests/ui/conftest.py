@@ -33,6 +33,7 @@ def isolated_settings(tmp_path, monkeypatch):
     """QSettings and the app data folder under tmp_path; error dialogs only logged."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     try:
         from PySide6.QtCore import QSettings
         from PySide6.QtWidgets import QApplication

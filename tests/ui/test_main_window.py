@@ -148,3 +148,31 @@ def test_hiding_a_utility_rerenders_without_it(window):
     gas = (0xF2, 0xC3, 0x00)
     arr = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.width(), 4)
     assert not ((arr[..., 2] == gas[0]) & (arr[..., 1] == gas[1]) & (arr[..., 0] == gas[2])).any()
+
+
+def test_reopening_uses_the_display_cache_until_the_register_changes(qtbot, window, sample_register):
+    from asset_register.store import open_register as open_store
+    from ui.render import display_cache
+
+    first = window.canvas.layers.register_layer().data
+    qtbot.waitUntil(lambda: any(window.display_cache_dir().glob("*.npz")), timeout=30_000)
+    with open_store(sample_register, read_only=True) as store:
+        key = display_cache.cache_key(store)
+    cached = display_cache.load(key, window.display_cache_dir(), str(sample_register))
+    assert cached is not None
+    for name in ("coords", "part_offsets", "part_feature", "points", "point_feature", "segments"):
+        assert np.array_equal(getattr(cached, name), getattr(first, name))
+    assert cached.categories == first.categories
+    for col, codes in first.codes.items():
+        assert np.array_equal(cached.codes[col], codes)
+    ext = (530400, 180300, 530700, 180500)
+    assert np.array_equal(cached.visible_parts(ext), first.visible_parts(ext))
+    # a new import batch changes the key: the stale cache is not used
+    with open_store(sample_register) as store:
+        from importers.job import ImportJob
+        from importers.sample import town_dir
+
+        ImportJob(store, town_dir() / "heat_rhn.fgb", owner="RHX", utility="district_heating").run()
+        assert display_cache.cache_key(store) != key
+        assert display_cache.load(display_cache.cache_key(store), window.display_cache_dir(),
+                                  str(sample_register)) is None

@@ -1,0 +1,97 @@
+"""A cache of the register layer's packed drawing arrays, so reopening a large register shows
+its first frame without re-reading every asset.
+
+Kept in the user's cache folder (never beside the register), one ``.npz`` per register,
+valid only while the register's live assets are the same: the key is the register's
+location, schema version, live asset count and its import batches (every change to live
+assets is a batch). Loading maps the arrays from the page cache; a stale or unreadable
+cache is ignored and rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+from .packed import GridIndex, PackedGeometry
+
+ARRAYS = ("coords", "part_offsets", "part_feature", "part_closed", "part_bounds", "points",
+          "point_feature", "segments", "segment_style", "point_xy", "point_style")
+GRID = ("items", "starts", "big")
+VERSION = 1
+
+
+def cache_key(store) -> str:
+    batches = store.batches()
+    last = batches.iloc[-1].to_dict() if len(batches) else {}
+    parts = [VERSION, str(store.location), store.schema_version, store.asset_count(), len(batches),
+             str(last.get("batch_id")), str(last.get("state")), str(last.get("finished_at"))]
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+
+
+def _file(folder: Path, location: str) -> Path:
+    return Path(folder) / (hashlib.sha1(str(location).encode()).hexdigest()[:20] + ".npz")
+
+
+def save(packed: PackedGeometry, key: str, folder: Path, location: str) -> Path:
+    """Write the cache atomically (temporary file, then rename)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    out: dict[str, np.ndarray] = {a: getattr(packed, a) for a in ARRAYS if getattr(packed, a) is not None}
+    for name, arr in packed.codes.items():
+        out[f"code__{name}"] = arr
+    for name, arr in packed.numbers.items():
+        out[f"number__{name}"] = arr
+    for gname in ("grid", "point_grid"):
+        grid = getattr(packed, gname)
+        if grid is not None:
+            for a in GRID:
+                out[f"{gname}__{a}"] = getattr(grid, a)
+            out[f"{gname}__geom"] = np.array([grid.size, grid.x0, grid.y0, grid.n], np.float64)
+    meta = {"key": key, "n_features": packed.n_features, "categories": packed.categories,
+            "origin": list(packed.origin)}
+    out["meta"] = np.frombuffer(json.dumps(meta).encode(), np.uint8)
+    target = _file(folder, location)
+    tmp = target.with_suffix(".tmp.npz")
+    np.savez(tmp, **out)
+    os.replace(tmp, target)
+    return target
+
+
+def load(key: str, folder: Path, location: str) -> PackedGeometry | None:
+    """The cached arrays if they were written for this exact ``key``, else None."""
+    path = _file(folder, location)
+    if not path.exists():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(bytes(data["meta"]).decode())
+            if meta.get("key") != key:
+                return None
+            arrays = {a: data[a] for a in ARRAYS if a in data.files}
+            packed = PackedGeometry(n_features=int(meta["n_features"]),
+                                    **{a: arrays[a] for a in ARRAYS[:7]})
+            for a in ARRAYS[7:]:
+                setattr(packed, a, arrays.get(a))
+            packed.origin = tuple(meta["origin"])
+            packed.categories = {k: list(v) for k, v in meta["categories"].items()}
+            for name in data.files:
+                if name.startswith("code__"):
+                    packed.codes[name[6:]] = data[name]
+                elif name.startswith("number__"):
+                    packed.numbers[name[8:]] = data[name]
+            for gname in ("grid", "point_grid"):
+                if f"{gname}__geom" in data.files:
+                    grid = GridIndex.__new__(GridIndex)
+                    for a in GRID:
+                        setattr(grid, a, data[f"{gname}__{a}"])
+                    size, x0, y0, n = data[f"{gname}__geom"]
+                    grid.size, grid.x0, grid.y0, grid.n = float(size), float(x0), float(y0), int(n)
+                    setattr(packed, gname, grid)
+            return packed
+    except (OSError, ValueError, KeyError):
+        return None
