@@ -241,7 +241,8 @@ class TransformPlan:
     def __post_init__(self):
         # Transformers from a TransformerGroup are not thread-safe; ones built from their
         # pipeline definition are (pyproj makes one per thread), and compute the same.
-        self.steps = [Transformer.from_pipeline(t.definition) for t in self.steps]
+        self.steps = [t if t.definition.startswith("unavailable")  # lazily chosen: keep it
+                      else Transformer.from_pipeline(t.definition) for t in self.steps]
 
     @property
     def is_noop(self) -> bool:
