@@ -10,17 +10,22 @@ from __future__ import annotations
 import json
 
 import geopandas as gpd
+import numpy as np
 import shapely
 from psycopg import sql
 
 from ..errors import NotFoundError, ValidationError
 from .postgis_errors import translated
-from .postgis_frames import ALL_ASSET_COLUMNS, column_list, copy_out_frame, rows_frame
+from .postgis_frames import ALL_ASSET_COLUMNS, column_list, copy_out_frame, dtype_of, rows_frame
 
 LIVE = sql.SQL("retired_at IS NULL")
 SMALL_RESULT = 2000  # up to this many rows a plain fetch beats COPY's fixed cost
 EMPTY_BOUNDS = {"diameter_mm": 0.0, "h_accuracy_m": 0.0, "crs_accuracy_m": 0.0,
                 "any_null_accuracy": 0.0}
+
+
+def _numeric(column: str) -> bool:
+    return dtype_of(column) in ("float64", "int64")
 
 
 class ReadMixin:
@@ -54,6 +59,31 @@ class ReadMixin:
                         "ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, %s))")
         env = (minx, miny, maxx, maxy, self.srid)
         return self._bulk(where, env + env, columns, small_first=True)
+
+    def candidate_arrays(self, bounds, columns: list[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """Live assets whose geometry intersects ``bounds`` as plain arrays, for a dig check.
+
+        Same rows as ``query_bbox``; numeric columns are float arrays (NaN for null), the
+        others object arrays (None for null): no pandas on the hot path of a live check.
+        """
+        cols = self._columns(columns)
+        minx, miny, maxx, maxy = (float(v) for v in bounds)
+        query = sql.SQL(
+            "SELECT ST_AsBinary(geom), {} FROM assets WHERE retired_at IS NULL AND "
+            "geom && ST_MakeEnvelope(%s, %s, %s, %s, %s) AND "
+            "ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, %s))").format(column_list(cols))
+        env = (minx, miny, maxx, maxy, self.srid)
+        with self._lock, translated(self):
+            rows = self._conn.execute(query, env + env).fetchall()
+        if not rows:
+            return {c: np.empty(0, dtype=np.float64 if _numeric(c) else object) for c in cols}, \
+                np.empty(0, dtype=object)
+        columns_ = list(zip(*rows))
+        geoms = shapely.from_wkb(np.array([bytes(b) for b in columns_[0]], dtype=object))
+        out = {}
+        for c, values in zip(cols, columns_[1:]):
+            out[c] = np.array(values, dtype=np.float64 if _numeric(c) else object)
+        return out, geoms
 
     def query_dwithin(self, geometry, distance, *, columns=None):
         if distance < 0:

@@ -133,3 +133,30 @@ def test_readers_cache_until_any_session_changes_the_data(pg_store):
         assert list(reader.owner_coverage()["owner"]) == ["WSX"]  # callers get copies
     finally:
         reader.close()
+
+
+def test_candidate_arrays_match_query_bbox(pg_store):
+    from asset_register.check.clearance import CHECK_COLUMNS, NUMERIC
+
+    frame = synthetic_assets(400, seed=8)
+    frame.loc[frame.index[:5], "material"] = None
+    pg_store.write_batch(frame, BATCH)
+    box = (530100, 180100, 530600, 180500)
+    cols, geoms = pg_store.candidate_arrays(box, CHECK_COLUMNS)
+    ref = pg_store.query_bbox(box, columns=CHECK_COLUMNS)
+    assert 0 < len(ref) < 400
+    order = {a: i for i, a in enumerate(cols["asset_id"])}
+    idx = [order[a] for a in ref["asset_id"]]
+    assert sorted(order) == sorted(ref["asset_id"])
+    assert shapely.equals_exact(geoms[idx], ref.geometry.array, 0).all()
+    for c in CHECK_COLUMNS:
+        got = cols[c][idx]
+        if c in NUMERIC:
+            assert got.dtype == float
+            assert ((got == ref[c].to_numpy(dtype=float, na_value=float("nan")))
+                    | (pd.isna(got) & ref[c].isna().to_numpy())).all(), c
+        else:
+            want = ref[c].astype(object).where(ref[c].notna(), None).tolist()
+            assert got.tolist() == want, c
+    empty, none = pg_store.candidate_arrays((0, 0, 1, 1), CHECK_COLUMNS)
+    assert len(none) == 0 and all(len(v) == 0 for v in empty.values())
