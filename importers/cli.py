@@ -49,7 +49,7 @@ def format_report(r: LayerReport) -> str:
     if r.batch_id is not None:
         head += f" (batch {r.batch_id}, delivery {r.delivery})"
     lines = [head]
-    if r.status in ("imported", "dry run"):
+    if r.status in ("imported", "dry run", "all rejected"):
         lines.append(f"  read {r.rows_read:,}  imported {r.imported:,}  repaired {r.repaired:,}  "
                      f"rejected {r.rejected:,}")
     if r.status == "imported":

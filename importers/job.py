@@ -43,7 +43,7 @@ class LayerReport:
     source: str
     layer: str
     delivery: str
-    status: str  # imported | already imported | dry run | empty
+    status: str  # imported | already imported | dry run | empty | all rejected
     rows_read: int = 0
     imported: int = 0
     repaired: int = 0
@@ -175,8 +175,17 @@ class ImportJob:
         )
         report = self._report(base, prepared, profile)
         if not len(prepared.assets) and not self.dry_run:
-            report.status = "empty"
-            report.warnings.append("no row could be imported: see the rejects; nothing written")
+            # Keep the rejects (nothing is silently lost) in a batch that cannot retire
+            # anything: no delivery scope, no assets.
+            info = self._batch_info(prepared, sha, profile)
+            result = self.store.write_batch(prepared.assets, info, rejects=prepared.rejects,
+                                            delivery=None, cancel=self.cancelled)
+            report.status = "all rejected"
+            report.batch_id = result.batch_id
+            report.warnings.append(
+                f"no row could be imported: {len(prepared.rejects)} rejects recorded in batch "
+                f"{result.batch_id} (asset-register rejects REGISTER --batch {result.batch_id}); "
+                "the owner's existing assets are untouched")
             return report
         if self.dry_run:
             report.status = "dry run"
@@ -219,16 +228,19 @@ class ImportJob:
         base.timings = dict(p.timings)
         return base
 
-    def _write(self, p: PreparedLayer, report: LayerReport, sha: str, profile: Profile,
-               progress: Progress) -> None:
-        store = self.store
-        info = BatchInfo(
+    def _batch_info(self, p: PreparedLayer, sha: str, profile: Profile) -> BatchInfo:
+        return BatchInfo(
             source_file=str(self.path.resolve()), layer=p.layer, sha256=sha,
             source_crs=p.source_crs, transformation=p.plan.description,
             transformation_accuracy_m=p.plan.accuracy_m, profile=self._profile_id(profile),
             owner=self.owner, rows_read=p.rows_read, rows_repaired=p.repaired,
             notes={"warnings": p.warnings, "timings": p.timings},
         )
+
+    def _write(self, p: PreparedLayer, report: LayerReport, sha: str, profile: Profile,
+               progress: Progress) -> None:
+        store = self.store
+        info = self._batch_info(p, sha, profile)
         t = time.perf_counter()
         existing = store.owner(self.owner)
         if existing is None:  # a new owner's row first: harmless even if the batch then fails

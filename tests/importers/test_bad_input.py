@@ -116,3 +116,15 @@ def test_a_delivery_too_large_for_free_memory_is_refused(tmp_path, register, mon
     with pytest.raises(ImportError_, match="more than half the memory free"):
         _run(register, path)
     assert _state(register) == (0, 0)
+
+
+def test_a_layer_whose_rows_are_all_rejected_keeps_the_rejects_and_retires_nothing(tmp_path, register):
+    _run(register, _gpkg(tmp_path / "good.gpkg", canonical_lines()))
+    before = register.asset_count()
+    bad = canonical_lines()
+    bad["geometry"] = None
+    (report,) = _run(register, _gpkg(tmp_path / "good.gpkg", bad))  # same layer name, all null
+    assert report.status == "all rejected" and report.rejected == 12
+    assert register.asset_count() == before
+    rej = register.rejects(report.batch_id)
+    assert len(rej) == 12 and set(rej["reason"]) == {"no geometry (null)"}
