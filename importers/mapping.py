@@ -295,7 +295,8 @@ def map_layer(
         if name not in data:
             raise ProfileError(
                 f"profile {prof.name!r} gives no {name} for layer {layer!r}: add a constant "
-                f"([constants] {name} = \"…\") or a field rule, or pass --{name.replace('_', '-')}"
+                f"([constants] {name} = \"…\") or a field rule"
+                + (" (or pass --utility)" if name == "utility" else "")
             )
         none = data[name].isna().to_numpy() & pd.isna(reject)
         reject[none] = f"no {name}: the source value is empty and the profile has no default"
