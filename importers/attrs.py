@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import base64
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from . import parallel
 
 _NEEDS_ESCAPE = '[\\\\"\\x00-\\x1f\\x7f]'
 _FEW = 0.05  # below this share of rows needing escapes, escape those rows with json.dumps
@@ -78,14 +81,8 @@ def _column_json(col: pa.Array) -> tuple[pa.Array, bool]:
     return out.fill_null("null"), False
 
 
-def attrs_json(table: pa.Table, rows: np.ndarray | None = None) -> pd.Series:
-    """JSON object text per row of ``table`` (optionally only ``rows``, in that order)."""
-    if rows is not None:
-        table = table.take(pa.array(np.asarray(rows, dtype=np.int64)))
-    n = table.num_rows
-    if table.num_columns == 0:
-        return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(
-            [pa.repeat(pa.scalar("{}", pa.string()), n)], type=pa.string())))
+def _json_rows(table: pa.Table) -> pa.Array:
+    """The JSON text of every row of ``table`` as one Arrow string array."""
     pieces: list = []
     literal = ""  # text between two columns' values, quotes of bare strings folded in
     for i, name in enumerate(table.column_names):
@@ -96,5 +93,26 @@ def attrs_json(table: pa.Table, rows: np.ndarray | None = None) -> pd.Series:
         pieces += [literal + ('"' if bare else ""), values]
         literal = '"' if bare else ""
     pieces.append(literal + "}")
-    joined = pc.binary_join_element_wise(*pieces, "")
-    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([joined], type=pa.string())))
+    return pc.binary_join_element_wise(*pieces, "")
+
+
+def attrs_json(table: pa.Table, rows: np.ndarray | None = None) -> pd.Series:
+    """JSON object text per row of ``table`` (optionally only ``rows``, in that order).
+
+    Large tables are done in row slices on threads (Arrow kernels release the GIL).
+    """
+    if rows is not None:
+        table = table.take(pa.array(np.asarray(rows, dtype=np.int64)))
+    n = table.num_rows
+    if table.num_columns == 0:
+        chunks = [pa.repeat(pa.scalar("{}", pa.string()), n)]
+    else:
+        k = parallel.workers() if n >= parallel.MIN_ROWS else 1
+        bounds = np.linspace(0, n, k + 1).astype(np.int64)
+        slices = [table.slice(a, b - a) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+        if k == 1:
+            chunks = [_json_rows(slices[0])]
+        else:
+            with ThreadPoolExecutor(k) as pool:
+                chunks = list(pool.map(_json_rows, slices))
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.string())))

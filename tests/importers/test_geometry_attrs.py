@@ -150,3 +150,17 @@ def test_coverage_covers_lines_points_and_polygons_of_any_shape():
     assert area.area < 0.25 * shapely.box(0, 0, 7000, 7000).area
     both = merged(area, coverage_of(np.array([shapely.Point(-9000, 0)], dtype=object)))
     assert both.geom_type == "MultiPolygon" and both.covers(shapely.Point(-9000, 0))
+
+
+def test_attrs_json_in_threaded_slices_equals_one_pass(monkeypatch):
+    import importers.parallel as parallel
+
+    rng = np.random.default_rng(5)
+    n = 1001
+    table = pa.table({"s": pa.array([f'v"{i}' if i % 7 else None for i in range(n)]),
+                      "f": rng.random(n), "i": np.arange(n)})
+    one = list(attrs_json(table))
+    monkeypatch.setattr(parallel, "MIN_ROWS", 10)
+    monkeypatch.setattr(parallel, "workers", lambda: 3)
+    many = attrs_json(table, np.arange(n)[::-1])
+    assert list(many) == one[::-1]
