@@ -55,7 +55,9 @@ def format_report(r: LayerReport) -> str:
     if r.status == "imported":
         lines.append(f"  diff: {r.added:,} added, {r.changed:,} changed, {r.unchanged:,} unchanged, "
                      f"{r.retired:,} retired")
-    if r.transformation:
+    if r.transformation and r.transformation.startswith("none"):
+        lines.append(f"  CRS: {r.source_crs}, the register's own: no transformation")
+    elif r.transformation:
         lines.append(f"  CRS: {r.source_crs} → register via {r.transformation} "
                      f"(accuracy ±{r.accuracy_m:g} m, carried into the conflict clearance)")
     if r.rejects_by_reason:
