@@ -225,3 +225,16 @@ def test_killed_client_mid_copy_leaves_no_partial_batch(pg_store, tmp_path):
         time.sleep(0.1)
     assert _snapshot(pg_store) == before
     assert pg_store.write_batch(synthetic_assets(10, seed=12), _batch("WSX")).added == 10
+
+
+def test_notice_numbers_are_unique_across_sessions(pg_store):
+    def issue(n):
+        with open_register(pg_store.url_text) as store:
+            return [store.next_notice_sequence("WSX", 2026) for _ in range(n)]
+    threads = [_run(issue, 25) for _ in range(4)]
+    numbers = []
+    for t, out in threads:
+        t.join(120)
+        assert "error" not in out, out
+        numbers += out["result"]
+    assert sorted(numbers) == list(range(1, 101))
