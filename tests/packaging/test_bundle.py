@@ -1,0 +1,188 @@
+"""Smoke test of the packaged app, run from the bundle alone.
+
+The bundle (``dist/asset-register``) is built by ``packaging/build.sh``, or reused when
+``ASSET_REGISTER_BUNDLE`` names one already built in the same CI run (``.ci/run`` builds
+it once before the test suite). ``ASSET_REGISTER_SKIP_BUNDLE=1`` skips these tests for
+quick local runs; CI never sets it.
+
+Every command runs in a clean environment: no virtual environment or repository on
+PATH, no PYTHONPATH, HOME and the working directory in a temporary folder outside the
+repository. Answers are checked against the development install (pyogrio, geopandas,
+pyproj in this process), which computes them independently of the bundle.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TOWN = ROOT / "sample_data" / "town"
+EXE = "asset-register.exe" if sys.platform == "win32" else "asset-register"
+GUI_EXE = "asset-register-gui.exe" if sys.platform == "win32" else "asset-register-gui"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def bundle() -> Path:
+    """The bundle folder: given by ASSET_REGISTER_BUNDLE, or built now."""
+    if os.environ.get("ASSET_REGISTER_SKIP_BUNDLE") == "1":
+        pytest.skip("ASSET_REGISTER_SKIP_BUNDLE=1: packaged-app smoke test skipped (CI always runs it)")
+    given = os.environ.get("ASSET_REGISTER_BUNDLE")
+    if given:
+        folder = Path(given).resolve()
+        assert (folder / EXE).is_file(), (
+            f"ASSET_REGISTER_BUNDLE={given} has no {EXE}; build it with packaging/build.sh or unset the variable")
+        return folder
+    if sys.platform == "win32":
+        pytest.skip("building the bundle from the test needs packaging/build.sh (bash); set ASSET_REGISTER_BUNDLE")
+    built = subprocess.run([str(ROOT / "packaging" / "build.sh")], cwd=ROOT, env={**os.environ, "NO_ARCHIVE": "1"},
+                           capture_output=True, text=True, timeout=3600)
+    assert built.returncode == 0, f"packaging/build.sh failed:\n{built.stdout[-3000:]}\n{built.stderr[-5000:]}"
+    return ROOT / "dist" / "asset-register"
+
+
+@pytest.fixture(scope="module")
+def outside(tmp_path_factory) -> Path:
+    """A working folder outside the repository (also the HOME of every command)."""
+    folder = tmp_path_factory.mktemp("bundle-run")
+    assert ROOT not in folder.resolve().parents
+    return folder
+
+
+def clean_env(home: Path) -> dict[str, str]:
+    """Only what a user's desktop session would have: no Python, no virtualenv, no repo."""
+    system_path = os.pathsep.join(p for p in ("/usr/local/bin", "/usr/bin", "/bin") if os.path.isdir(p))
+    env = {"HOME": str(home), "PATH": system_path, "LANG": "C.UTF-8", "QT_QPA_PLATFORM": "offscreen",
+           "XDG_RUNTIME_DIR": str(home), "TMPDIR": str(home)}
+    if sys.platform == "win32":
+        env.update({k: os.environ[k] for k in ("SYSTEMROOT", "WINDIR", "USERPROFILE", "APPDATA", "LOCALAPPDATA")
+                    if k in os.environ})
+    return env
+
+
+def run(bundle: Path, outside: Path, *args: str, gui: bool = False, timeout: float = 300) -> str:
+    exe = bundle / (GUI_EXE if gui else EXE)
+    done = subprocess.run([str(exe), *args], cwd=outside, env=clean_env(outside), capture_output=True, text=True,
+                          timeout=timeout)
+    assert done.returncode == 0, (
+        f"{exe.name} {' '.join(args)} exited {done.returncode}\nstdout:\n{done.stdout[-3000:]}\n"
+        f"stderr:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def register(bundle, outside) -> tuple[Path, dict]:
+    """A register holding the fuel pipeline delivery (KML, EPSG:4326), imported by the bundle."""
+    kml = outside / "pipeline_fpl.kml"
+    shutil.copy(TOWN / "pipeline_fpl.kml", kml)
+    reg = outside / "pilot.gpkg"
+    run(bundle, outside, "init", str(reg), "--authority-name", "Wessex Borough Council", "--authority-code", "WSX")
+    out = run(bundle, outside, "import", str(reg), str(kml), "--owner", "FPL", "--owner-name", "Fuel Pipelines Ltd",
+              "--profile", "sample_fpl", "--json")
+    (report,) = json.loads(out)
+    return reg, report
+
+
+@pytest.fixture(scope="module")
+def pipeline_bng():
+    """The pipeline centre line reprojected to EPSG:27700 by the development install."""
+    import pyogrio
+
+    src = pyogrio.read_dataframe(TOWN / "pipeline_fpl.kml")
+    assert src.crs.to_epsg() == 4326
+    lines = src[src.geometry.geom_type == "LineString"].to_crs(27700)
+    assert len(lines) == 1, "the sample pipeline delivery has one centre line"
+    return lines.geometry.iloc[0]
+
+
+def test_version_is_the_package_version(bundle, outside):
+    assert run(bundle, outside, "--version").split() == ["asset-register", version("asset-register")]
+
+
+def test_every_cli_command_is_in_the_bundle(bundle, outside):
+    from asset_register.cli.main import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    expected = set(sub.choices)
+    assert {"import", "check", "notice", "sample"} <= expected
+    listed = run(bundle, outside, "--help")
+    missing = sorted(c for c in expected if f"    {c} " not in listed and f"    {c}\n" not in listed)
+    assert not missing, f"commands missing from the bundled CLI: {missing}\n{listed}"
+
+
+def test_import_reprojects_from_wgs84_inside_the_bundle(register, pipeline_bng):
+    import pyogrio
+
+    reg, report = register
+    assert report["status"] == "imported" and report["source_crs"] == "EPSG:4326"
+    assert report["rejected"] == 0 and report["imported"] == report["rows_read"] == 3
+    assert "British National Grid" in report["transformation"]
+    assets = pyogrio.read_dataframe(reg, layer="assets")
+    pipe = assets.loc[assets.geometry.geom_type == "LineString", "geometry"]
+    assert len(pipe) == 1
+    # Same coordinates (to 5 cm) as PROJ gives outside the bundle: in metres, not degrees.
+    assert pipe.iloc[0].hausdorff_distance(pipeline_bng) < 0.05
+
+
+def test_dig_check_finds_the_pipeline_it_crosses(bundle, outside, register, pipeline_bng):
+    reg, _ = register
+    on_pipe = pipeline_bng.interpolate(0.4, normalized=True)
+    hit = json.loads(run(bundle, outside, "check", str(reg), "--crs", "EPSG:27700", "--wkt", on_pipe.wkt,
+                         "--radius", "1", "--json"))
+    severity = {c["asset_id"]: c["severity"] for c in hit["conflicts"]}
+    assert severity.get("FPL:FPL-001") == "strike", hit["conflicts"]
+    assert [o["owner"] for o in hit["owners_affected"]] == ["FPL"]
+    assert hit["rules_version"].startswith("default-"), "the bundled default rules were not used"
+
+    far = json.loads(run(bundle, outside, "check", str(reg), "--crs", "EPSG:27700", "--wkt",
+                         f"POINT ({on_pipe.x + 2000} {on_pipe.y + 2000})", "--radius", "1", "--json"))
+    assert far["conflicts"] == []
+
+
+def test_notice_pack_is_written(bundle, outside, register, pipeline_bng):
+    from pypdf import PdfReader
+
+    reg, _ = register
+    on_pipe = pipeline_bng.interpolate(0.4, normalized=True)
+    out = outside / "notices"
+    run(bundle, outside, "notice", str(reg), "--crs", "EPSG:27700", "--wkt", on_pipe.wkt, "--radius", "1",
+        "--promoter", "Wessex Water", "--start", "2031-03-03", "--end", "2031-03-05",
+        "--description", "Repair a leaking service pipe", "--out", str(out))
+    (pack,) = [p for p in out.iterdir() if p.is_dir()]
+    assert pack.name.startswith("WSX-"), f"reference {pack.name} does not carry the authority code"
+    manifest = json.loads((pack / "manifest.json").read_text(encoding="utf-8"))
+    for name in ("summary.pdf", "notice-FPL.pdf", "conflicts.geojson", "conflicts.csv", "street-manager-work.json"):
+        assert (pack / name).is_file(), f"{name} missing from {sorted(p.name for p in pack.iterdir())}"
+        assert name in json.dumps(manifest), f"{name} not listed in manifest.json"
+    summary = "".join(page.extract_text() for page in PdfReader(pack / "summary.pdf").pages)
+    assert "FPL-001" in summary and "Wessex Borough Council" in summary
+    geo = json.loads((pack / "conflicts.geojson").read_text(encoding="utf-8"))
+    assert "FPL:FPL-001" in json.dumps(geo)
+
+
+def test_gui_renders_the_sample_town_offscreen(bundle, outside):
+    from PIL import Image
+
+    town = outside / "town.gpkg"
+    run(bundle, outside, "sample", str(town), "--quiet")
+    shot = outside / "town.png"
+    run(bundle, outside, str(town), "--screenshot", str(shot), "--size", "1200x800", gui=True)
+    with Image.open(shot) as img:
+        assert img.size == (1200, 800)
+        rgb = img.convert("RGB")
+        colours = rgb.getcolors(maxcolors=1 << 20)
+        assert colours is not None and len(colours) > 100, "screenshot is blank or nearly uniform"
+        # the map itself is drawn: the centre region holds many colours too (lines over the base map)
+        w, h = rgb.size
+        centre = rgb.crop((w // 3, h // 4, 2 * w // 3, h // 2)).getcolors(maxcolors=1 << 20)
+        assert centre is not None and len(centre) > 20, "the map area is blank"
