@@ -21,7 +21,8 @@ from . import raster, styles
 from .packed import PackedGeometry, part_vertex_index
 from .qpath import array_to_path
 
-RASTER_VERTICES = 150_000
+RASTER_VERTICES = 60_000  # above this many vertices in view, rasterise (chunked numpy)
+CHUNK = 150_000  # segments per rasterising step
 LABEL_RESOLUTION = 0.25  # m/px: label assets at about 1:900 and closer
 STREET_LABEL_RESOLUTION = 1.2
 
@@ -97,22 +98,44 @@ def _raster_register(image, packed, parts, pts, style, settings, palette, cancel
             x0, y0, x1, y1, scls = x0[keep], y0[keep], x1[keep], y1[keep], scls[keep]
             pkeep = ~np.isin(pcls_all, hidden_styles)
             pxy, pcls_all = pxy[:, pkeep], pcls_all[pkeep]
-        pix, cls = raster.segment_samples(x0 * k + ax, ay - y0 * k, x1 * k + ax, ay - y1 * k, scls, w, h)
-        _check(cancel)
-        ppix, pcls = raster.point_samples(pxy[0] * k + ax, ay - pxy[1] * k, pcls_all, w, h)
+        top = np.full(w * h, -1, np.int16)
+        # chunks keep every numpy call short: a worker never holds the interpreter lock
+        # long enough to stall the GUI thread, and a cancel is seen within one chunk
+        for a in range(0, len(scls), CHUNK):
+            b = a + CHUNK
+            pix, cls = raster.segment_samples(x0[a:b] * k + ax, ay - y0[a:b] * k, x1[a:b] * k + ax,
+                                              ay - y1[a:b] * k, scls[a:b], w, h)
+            raster.accumulate(top, pix, cls)
+            _check(cancel)
+        for a in range(0, len(pcls_all), CHUNK):
+            b = a + CHUNK
+            ppix, pcls = raster.point_samples(pxy[0, a:b] * k + ax, ay - pxy[1, a:b] * k,
+                                              pcls_all[a:b], w, h)
+            raster.accumulate(top, ppix, pcls)
+        _blit(image, raster.colourise(top, palette.argb, w, h))
+        return
     else:
-        sx, sy, starts = _screen_vertices(packed, parts, view)
-        counts = packed.part_offsets[parts + 1] - packed.part_offsets[parts]
-        vcls = np.repeat(style[packed.part_feature[parts]], counts)
-        seg = ~starts[1:]
-        pix, cls = raster.segment_samples(sx[:-1][seg], sy[:-1][seg], sx[1:][seg], sy[1:][seg],
-                                          vcls[1:][seg], w, h)
-        _check(cancel)
-        px, py = view.to_screen(packed.points[pts, 0], packed.points[pts, 1])
-        ppix, pcls = raster.point_samples(px, py, style[packed.point_feature[pts]], w, h)
-    pix, cls = np.concatenate([pix, ppix]), np.concatenate([cls, pcls])
-    arr = raster.paint_classes(pix, cls, palette.argb, w, h)
-    _check(cancel)
+        top = np.full(w * h, -1, np.int16)
+        for a in range(0, len(parts), CHUNK // 2):
+            chunk = parts[a:a + CHUNK // 2]
+            sx, sy, starts = _screen_vertices(packed, chunk, view)
+            counts = packed.part_offsets[chunk + 1] - packed.part_offsets[chunk]
+            vcls = np.repeat(style[packed.part_feature[chunk]], counts)
+            seg = ~starts[1:]
+            pix, cls = raster.segment_samples(sx[:-1][seg], sy[:-1][seg], sx[1:][seg], sy[1:][seg],
+                                              vcls[1:][seg], w, h)
+            raster.accumulate(top, pix, cls)
+            _check(cancel)
+        for a in range(0, len(pts), CHUNK):
+            chunk = pts[a:a + CHUNK]
+            px, py = view.to_screen(packed.points[chunk, 0], packed.points[chunk, 1])
+            ppix, pcls = raster.point_samples(px, py, style[packed.point_feature[chunk]], w, h)
+            raster.accumulate(top, ppix, pcls)
+        _blit(image, raster.colourise(top, palette.argb, w, h))
+
+
+def _blit(image: QImage, arr: np.ndarray) -> None:
+    h, w = arr.shape
     tmp = QImage(arr.data, w, h, 4 * w, QImage.Format.Format_ARGB32_Premultiplied)
     p = QPainter(image)
     p.drawImage(0, 0, tmp)

@@ -88,6 +88,17 @@ def paint_classes(pix: np.ndarray, cls: np.ndarray, colours: np.ndarray, width: 
     return img.reshape(height, width)
 
 
+def accumulate(top: np.ndarray, pix: np.ndarray, cls: np.ndarray) -> None:
+    """Merge samples into a per-pixel 'highest class so far' array (int16, -1 = empty)."""
+    if len(pix):
+        np.maximum.at(top, pix, cls.astype(np.int16))
+
+
+def colourise(top: np.ndarray, colours: np.ndarray, width: int, height: int) -> np.ndarray:
+    lut = np.concatenate([[np.uint32(0)], np.asarray(colours, np.uint32)])
+    return lut[top + 1].reshape(height, width)
+
+
 def argb(r: int, g: int, b: int, a: int = 255) -> np.uint32:
     """Premultiplied ARGB32 value for a colour (what QImage.Format_ARGB32_Premultiplied holds)."""
     f = a / 255.0
