@@ -54,23 +54,37 @@ class PostgisStore(ReadMixin, RecordsMixin, RegisterStore):
         self._cache_version = None
         self._depth = 0  # nesting of atomic()
         self._dirty = False  # data written in the current transaction
-        self._conn = pgc.connect(self.url)
+        self._raw = pgc.connect(self.url)
         try:
             with translated(self):
                 if _create_crs is not None:
-                    postgis = pgc.ensure_postgis(self._conn, self.url)
-                    self._set_search_path(postgis)
+                    self._postgis = pgc.ensure_postgis(self._raw, self.url)
+                    self._set_search_path(self._postgis)
                     self._create(pyproj.CRS.from_user_input(_create_crs))
                 else:
-                    postgis = pgc.postgis_schema_of(self._conn, self.url)
-                    self._set_search_path(postgis)
+                    self._postgis = pgc.postgis_schema_of(self._raw, self.url)
+                    self._set_search_path(self._postgis)
                     self._open()
                 if read_only:
-                    self._conn.execute("SET default_transaction_read_only = on")
+                    self._raw.execute("SET default_transaction_read_only = on")
                 self.srid = int(self.crs.to_epsg())
         except BaseException:
-            self._conn.close()
+            self._raw.close()
             raise
+
+    @property
+    def _conn(self):
+        """The session; after the server dropped it (restart, idle timeout, network), the
+        next use outside a transaction opens a new one with the same settings."""
+        conn = self._raw
+        if conn is not None and conn.broken and self._depth == 0:
+            conn.close()
+            self._raw = conn = pgc.connect(self.url)
+            conn.execute(sql.SQL("SET search_path TO {}, {}").format(
+                sql.Identifier(self.schema), sql.Identifier(self._postgis)))
+            if self.read_only:
+                conn.execute("SET default_transaction_read_only = on")
+        return conn
 
     @property
     def display(self) -> str:
@@ -78,7 +92,7 @@ class PostgisStore(ReadMixin, RecordsMixin, RegisterStore):
         return self.url.display
 
     def _set_search_path(self, postgis_schema: str) -> None:
-        self._conn.execute(sql.SQL("SET search_path TO {}, {}").format(
+        self._raw.execute(sql.SQL("SET search_path TO {}, {}").format(
             sql.Identifier(self.schema), sql.Identifier(postgis_schema)))
 
     def _where(self) -> str:
@@ -149,7 +163,7 @@ class PostgisStore(ReadMixin, RecordsMixin, RegisterStore):
 
     # -- lifecycle -----------------------------------------------------------------
     def close(self) -> None:
-        conn, self._conn = getattr(self, "_conn", None), None
+        conn, self._raw = getattr(self, "_raw", None), None
         if conn is not None:
             conn.close()
 
@@ -175,14 +189,14 @@ class PostgisStore(ReadMixin, RecordsMixin, RegisterStore):
             raise RegisterReadOnlyError(
                 f"register {self.url.display!r} is open read-only: reopen it writable to change it")
         with self._lock, translated(self):
+            conn = self._conn  # (reconnects here if the server dropped an idle session)
             outer = self._depth == 0
             self._depth += 1
             try:
-                with self._conn.transaction():
-                    yield self._conn
+                with conn.transaction():
+                    yield conn
                     if outer and self._dirty:
-                        self._conn.execute(
-                            "UPDATE register_state SET data_version = data_version + 1")
+                        conn.execute("UPDATE register_state SET data_version = data_version + 1")
             finally:
                 self._depth -= 1
                 if outer:
@@ -274,11 +288,11 @@ class PostgisStore(ReadMixin, RecordsMixin, RegisterStore):
 
     # -- writing -------------------------------------------------------------------
     def write_batch(self, assets, batch, *, rejects=None, delivery=None, progress=None,
-                    cancel=None):
+                    cancel=None, finalize=None):
         from .postgis_write import write_batch
 
         return write_batch(self, assets, batch, rejects=rejects, delivery=delivery,
-                           progress=progress, cancel=cancel)
+                           progress=progress, cancel=cancel, finalize=finalize)
 
     def _after_assets_changed(self) -> None:
         """Cache extent and clearance bounds in settings (inside the batch transaction)."""

@@ -56,8 +56,8 @@ def translated(store):
     except psycopg.OperationalError as exc:
         raise ConnectionError_(
             f"lost the connection to the register's server ({_first_line(exc)}): the last "
-            "change was not saved; check the server and the network, then reopen the "
-            "register") from None
+            "change was not saved; check the server and the network, then try again (the "
+            "register reconnects by itself)") from None
     except psycopg.InterfaceError as exc:
         raise ConnectionError_(
             f"the connection to the register is closed ({_first_line(exc)}): reopen the "

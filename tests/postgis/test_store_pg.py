@@ -160,3 +160,17 @@ def test_candidate_arrays_match_query_bbox(pg_store):
             assert got.tolist() == want, c
     empty, none = pg_store.candidate_arrays((0, 0, 1, 1), CHECK_COLUMNS)
     assert len(none) == 0 and all(len(v) == 0 for v in empty.values())
+
+
+def test_a_dropped_session_is_reported_then_reopened(pg_store, pg_server):
+    import psycopg
+
+    from asset_register.errors import ConnectionError_
+
+    pg_store.write_batch(synthetic_assets(10, seed=9), BATCH)
+    with psycopg.connect(pg_server.url(), autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pg_store._raw.info.backend_pid,))
+    with pytest.raises(ConnectionError_, match="try again"):
+        pg_store.asset_count()
+    assert pg_store.asset_count() == 10  # a new session, same schema and settings
+    assert pg_store.write_batch(synthetic_assets(5, seed=10), BATCH).added == 5
