@@ -203,3 +203,23 @@ def test_extract_cli_from_a_shared_register(pg_store, tmp_path, capsys):
         assert ex.get_setting("rules_toml") == default_rules_text()
     assert main(["extract", pg_store.url_text, "--area", shapely.to_wkt(AREA),
                  "--out", str(out)]) != 0  # never overwrites a file
+
+
+def test_a_planner_login_extracts_and_syncs(pg_server, pg_store, tmp_path):
+    import uuid
+
+    from asset_register.store.postgis_roles import create_login
+
+    pg_store.upsert_owner(Owner("WSX", "Wessex Water"))
+    pg_store.write_batch(synthetic_assets(300), _batch("WSX", "w.gpkg", "e" * 64))
+    name = f"field_{uuid.uuid4().hex[:6]}"
+    create_login(pg_store, name, "planner", password="pw")
+    planner = pg_server.url(user=name, password="pw", schema=pg_store.schema)
+    s = make_extract(planner, read_area(shapely.to_wkt(AREA), pg_store.crs), tmp_path / "f.gpkg")
+    assert s.assets > 0
+    with open_register(s.path) as ex:
+        ex.record_notice({"reference": f"{s.notice_prefix}-2026-00001", "status": "issued"})
+    assert sync_extract(s.path, planner).notices_added == 1
+    assert list(pg_store.notices()["reference"]) == [f"{s.notice_prefix}-2026-00001"]
+    log = pg_store.audit_log()
+    assert (log["action"] == "extract").any() and (log["action"] == "sync_extract").any()
