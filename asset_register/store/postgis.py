@@ -34,7 +34,7 @@ from .base import RegisterStore
 from .postgis_errors import translated
 from .postgis_frames import rows_frame
 from .postgis_read import ReadMixin
-from .postgis_records import RecordsMixin, now_iso
+from .postgis_records import SERVER_NOW, RecordsMixin, now_iso
 from .postgis_schema import REGISTER_MARKER, SCHEMA_VERSION, applied_versions, migrate
 
 
@@ -269,12 +269,12 @@ class PostgisStore(ReadMixin, RecordsMixin, RegisterStore):
     def upsert_owner(self, owner: Owner) -> None:
         with self.atomic() as conn:
             conn.execute(
-                """INSERT INTO owners AS o VALUES (%s,%s,%s,%s,%s,%s) ON CONFLICT (code) DO UPDATE
+                f"""INSERT INTO owners AS o VALUES (%s,%s,%s,%s,%s,{SERVER_NOW})
+                   ON CONFLICT (code) DO UPDATE
                    SET name = excluded.name, phone = COALESCE(excluded.phone, o.phone),
                    emergency_phone = COALESCE(excluded.emergency_phone, o.emergency_phone),
                    email = COALESCE(excluded.email, o.email)""",
-                (owner.code, owner.name, owner.phone, owner.emergency_phone, owner.email,
-                 now_iso()))
+                (owner.code, owner.name, owner.phone, owner.emergency_phone, owner.email))
             self._bump(conn)
 
     def owners(self) -> list[Owner]:
@@ -321,9 +321,9 @@ class PostgisStore(ReadMixin, RecordsMixin, RegisterStore):
         with self.atomic() as conn:
             conn.execute(
                 "INSERT INTO owner_coverage (geom, owner, updated_at) VALUES "
-                "(ST_GeomFromWKB(%s, %s), %s, %s) ON CONFLICT (owner) DO UPDATE SET "
+                f"(ST_GeomFromWKB(%s, %s), %s, {SERVER_NOW}) ON CONFLICT (owner) DO UPDATE SET "
                 "geom = excluded.geom, updated_at = excluded.updated_at",
-                (shapely.to_wkb(shapely.force_2d(multi)), self.srid, owner, now_iso()))
+                (shapely.to_wkb(shapely.force_2d(multi)), self.srid, owner))
             self._bump(conn)
 
     def owner_coverage(self) -> gpd.GeoDataFrame:

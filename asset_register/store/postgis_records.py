@@ -22,7 +22,12 @@ from .gpkg_write import now_iso
 from .postgis_errors import translated
 from .postgis_frames import rows_frame
 
-__all__ = ["RecordsMixin", "now_iso"]
+__all__ = ["RecordsMixin", "now_iso", "SERVER_NOW"]
+
+# The server's clock in the GeoPackage store's timestamp format: one clock for every desktop
+# sharing the register, so versions and log entries order correctly whatever the PCs' clocks.
+SERVER_NOW = ("to_char(clock_timestamp() AT TIME ZONE 'UTC', "
+              "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"+00:00\"')")
 
 
 def os_user() -> str:
@@ -61,8 +66,8 @@ class RecordsMixin:
         with self.atomic() as conn:
             conn.execute(
                 'INSERT INTO audit_log (at, "user", action, detail) '
-                "VALUES (%s, %s || '@' || session_user, %s, %s)",
-                (now_iso(), os_user(), action, json.dumps(detail or {}, default=str)))
+                f"VALUES ({SERVER_NOW}, %s || '@' || session_user, %s, %s)",
+                (os_user(), action, json.dumps(detail or {}, default=str)))
 
     def audit_log(self):
         return self._query("SELECT * FROM audit_log ORDER BY id")
@@ -169,8 +174,8 @@ class RecordsMixin:
         with self.atomic() as conn:
             conn.execute(
                 "INSERT INTO notice_responses (reference, owner, status, note, recorded_at, "
-                "recorded_by) VALUES (%s, %s, %s, %s, %s, %s)",
-                (reference, owner, status, note, now_iso(), recorded_by))
+                f"recorded_by) VALUES (%s, %s, %s, %s, {SERVER_NOW}, %s)",
+                (reference, owner, status, note, recorded_by))
             self.audit("record_response", {"reference": reference, "owner": owner,
                                            "status": status})
 

@@ -27,7 +27,7 @@ import shapely
 
 from ..errors import CancelledError, ValidationError
 from ..model import ASSET_COLUMNS, BatchInfo, BatchResult, validate_assets
-from .gpkg_write import now_iso
+from .postgis_records import SERVER_NOW
 from .postgis_frames import csv_chunks, wkb_hex
 from .postgis_schema import lock_key
 
@@ -64,6 +64,7 @@ def write_batch(
     delivery: str | None,
     progress: Callable[[float, str], None] | None,
     cancel: Callable[[], bool] | None,
+    finalize: Callable[[BatchResult], None] | None = None,
 ) -> BatchResult:
     t0 = time.perf_counter()
     report = progress or (lambda f, m: None)
@@ -80,12 +81,13 @@ def write_batch(
     stage = pd.DataFrame({"geom": wkb_hex(frame.geometry.array)}, index=frame.index)
     for c in ASSET_COLUMNS:
         stage[c] = frame[c]
-    stamp = now_iso()
     keys = sorted({lock_key(store.schema, f"owner:{o}") for o in frame["owner"].unique()}
                   | ({lock_key(store.schema, f"delivery:{delivery}")} if delivery else set()))
     with store.atomic() as conn, conn.cursor() as cur:
         for key in keys:
             cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
+        cur.execute(f"SELECT {SERVER_NOW}")  # one server time for the whole batch
+        stamp = cur.fetchone()[0]
         cur.execute(
             """INSERT INTO import_batches (state, source_file, layer, sha256, source_crs,
                transformation, transformation_accuracy_m, profile, owner, delivery, rows_read,
@@ -113,17 +115,19 @@ def write_batch(
         result = BatchResult(batch_id=batch_id, rejected=n_rejects, **counts)
         result.seconds = time.perf_counter() - t0
         cur.execute(
-            """UPDATE import_batches SET state = 'committed', rows_imported = %s,
+            f"""UPDATE import_batches SET state = 'committed', rows_imported = %s,
                rows_rejected = %s, added = %s, changed = %s, unchanged = %s, retired = %s,
-               finished_at = %s, seconds = %s WHERE batch_id = %s""",
+               finished_at = {SERVER_NOW}, seconds = %s WHERE batch_id = %s""",
             (result.added + result.changed, n_rejects, result.added, result.changed,
-             result.unchanged, result.retired, now_iso(), result.seconds, batch_id))
+             result.unchanged, result.retired, result.seconds, batch_id))
         report(0.9, "updating register bounds")
         store._after_assets_changed()
         store.audit("import_batch", {"batch_id": batch_id, "source_file": batch.source_file,
                                      "layer": batch.layer, "added": result.added,
                                      "changed": result.changed, "retired": result.retired,
                                      "rejected": n_rejects})
+        if finalize is not None:
+            finalize(result)
         check_cancel()
         store._bump(conn)
     report(1.0, "committed")
