@@ -245,24 +245,25 @@ class ImportJob:
         existing = store.owner(self.owner)
         if existing is None:  # a new owner's row first: harmless even if the batch then fails
             store.upsert_owner(Owner(self.owner, self.owner_name or self.owner))
-        # The batch is one transaction of its own, so the store can take its bulk path
-        # (a GeoPackage stages big batches through GDAL, which needs no enclosing transaction).
-        result = store.write_batch(
-            p.assets, info, rejects=p.rejects, delivery=report.delivery,
-            progress=lambda f, m: progress(0.5 + 0.45 * f, m), cancel=self.cancelled,
-        )
-        report.timings["store"] = time.perf_counter() - t
-        progress(0.96, "updating the owner's coverage")
-        # Then coverage (and a renamed owner) in a second, short transaction. Interrupted
-        # between the two, the batch is complete and the coverage lags behind it: the
-        # conservative direction (a planner is told the owner may have unrecorded assets),
-        # and the owner's next import detects the lag and rebuilds the coverage.
-        with store.atomic():
+        # Coverage (and a renamed owner) change inside the batch's own transaction, through
+        # the store's finalize hook: the batch and its coverage land together or not at all.
+        timings = {}
+
+        def finalize(result):
+            timings["store"] = time.perf_counter() - t
+            progress(0.5 + 0.45 * 0.98, "updating the owner's coverage")
             if existing is not None and self.owner_name and existing.name != self.owner_name:
                 store.upsert_owner(Owner(self.owner, self.owner_name))
             area = self._coverage(np.asarray(p.assets.geometry.array), result.batch_id)
             if area is not None:
                 store.set_owner_coverage(self.owner, area)
+
+        result = store.write_batch(
+            p.assets, info, rejects=p.rejects, delivery=report.delivery,
+            progress=lambda f, m: progress(0.5 + 0.45 * f, m), cancel=self.cancelled,
+            finalize=finalize,
+        )
+        report.timings["store"] = timings.get("store", time.perf_counter() - t)
         report.timings["coverage"] = time.perf_counter() - t - report.timings["store"]
         report.status = "imported"
         report.batch_id = result.batch_id

@@ -84,6 +84,7 @@ class RegisterStore(abc.ABC):
         delivery: str | None = None,
         progress: Progress | None = None,
         cancel: Callable[[], bool] | None = None,
+        finalize: Callable[[BatchResult], None] | None = None,
     ) -> BatchResult:
         """Write one import batch atomically with its provenance and rejects.
 
@@ -94,7 +95,9 @@ class RegisterStore(abc.ABC):
         asset_id is absent from ``assets`` are retired, changed ones get a new
         version (the old one retired, never deleted) and unchanged ones stay.
         Without ``delivery`` an asset_id that is already live is replaced the
-        same way, and nothing else is retired. Either the whole batch lands or
+        same way, and nothing else is retired. ``finalize(result)`` runs inside
+        the batch's transaction just before it commits (e.g. to update the
+        owner's coverage with the batch). Either the whole batch lands or
         nothing does (an exception, a cancel or a killed process leave the
         register as it was).
         """

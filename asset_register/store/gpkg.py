@@ -208,9 +208,9 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
 
     # -- writing -------------------------------------------------------------------
     def write_batch(self, assets, batch, *, rejects=None, delivery=None, progress=None,
-                    cancel=None):
+                    cancel=None, finalize=None):
         return gpkg_write.write_batch(self, assets, batch, rejects=rejects, delivery=delivery,
-                                      progress=progress, cancel=cancel)
+                                      progress=progress, cancel=cancel, finalize=finalize)
 
     def _after_assets_changed(self, written=None) -> None:
         """Refresh the layer extent and the clearance bounds inside the batch transaction.

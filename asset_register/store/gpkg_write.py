@@ -72,6 +72,7 @@ def write_batch(
     delivery: str | None,
     progress: Callable[[float, str], None] | None,
     cancel: Callable[[], bool] | None,
+    finalize: Callable[[BatchResult], None] | None = None,
 ) -> BatchResult:
     t0 = time.perf_counter()
     report = progress or (lambda f, m: None)
@@ -92,14 +93,14 @@ def write_batch(
         stage = gpkg_bulk.Stage(store, table, frame.geometry.array, report)
     try:
         return _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, stamp,
-                      t0, report, check_cancel)
+                      t0, report, check_cancel, finalize)
     finally:
         if stage is not None:
             stage.close()
 
 
 def _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, stamp, t0, report,
-           check_cancel) -> BatchResult:
+           check_cancel, finalize) -> BatchResult:
     con = store._con
     with store.atomic():
         cur = con.execute(
@@ -166,6 +167,10 @@ def _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, st
                                      "layer": batch.layer, "added": result.added,
                                      "changed": result.changed, "retired": result.retired,
                                      "rejected": n_rejects})
+        if finalize is not None:
+            report(0.97, "finishing the batch")
+            finalize(result)
+        check_cancel()
         report(1.0, "committed")
     return result
 

@@ -119,8 +119,9 @@ def test_an_exception_mid_import_leaves_the_register_as_it_was(tmp_path, registe
     assert after["content_hash"].tolist() == assets_before["content_hash"].tolist()
 
 
-def test_a_missed_coverage_update_is_rebuilt_by_the_next_import(tmp_path, register, monkeypatch):
+def test_a_failed_coverage_update_rolls_the_batch_back(tmp_path, register, monkeypatch):
     _run(register, _write(canonical_lines(), tmp_path / "v1.gpkg"))
+    before = _state(register)
     far = canonical_lines()
     far["PIPE_ID"] = "F" + far["PIPE_ID"]
     far = far.set_geometry(far.geometry.translate(5000, 0))
@@ -131,13 +132,10 @@ def test_a_missed_coverage_update_is_rebuilt_by_the_next_import(tmp_path, regist
     pyogrio.write_dataframe(far, path, driver="GPKG", layer="far")
     with pytest.raises(RuntimeError, match="interrupted"):
         _run(register, path)
-    assert register.asset_count() == 24  # the batch itself is complete
-    cov = register.owner_coverage().geometry.iloc[0]
-    assert not shapely.covers(cov, register.read_assets().geometry.array).all()  # lagging
+    assert _state(register) == before  # batch and coverage land together or not at all
     monkeypatch.setattr(register, "set_owner_coverage", real)
-    third = canonical_lines().iloc[:1].assign(PIPE_ID="T1")
-    pyogrio.write_dataframe(third, tmp_path / "third.gpkg", driver="GPKG", layer="third")
-    _run(register, tmp_path / "third.gpkg")
+    _run(register, path)
+    assert register.asset_count() == 24
     cov = register.owner_coverage().geometry.iloc[0]
     assert shapely.covers(cov, register.read_assets().geometry.array).all()
 
