@@ -27,11 +27,13 @@ DATABASE = "registers"
 def find_bindir() -> str | None:
     """The folder holding initdb/pg_ctl, or None when PostgreSQL is not installed."""
     env = os.environ.get("PG_BINDIR")
-    candidates = [env] if env else []
-    candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
-    which = shutil.which("initdb")
-    if which:
-        candidates.append(str(Path(which).parent))
+    if env:  # an explicit choice is the only candidate
+        candidates = [env]
+    else:
+        candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
+        which = shutil.which("initdb")
+        if which:
+            candidates.append(str(Path(which).parent))
     for folder in candidates:
         if folder and Path(folder, "initdb").exists() and Path(folder, "pg_ctl").exists():
             return folder
