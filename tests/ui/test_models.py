@@ -165,3 +165,24 @@ def test_grid_index_finds_exactly_what_a_full_scan_finds():
         assert np.array_equal(packed.visible_points(extent), want)
     assert np.array_equal(packed.visible_parts((1000, 2000, 1600, 2400)), scan_parts)
     assert np.array_equal(packed.visible_points((1000, 2000, 1600, 2400)), scan_pts)
+
+
+def test_reference_slices_keep_polygon_rings_together():
+    from ui.render import painters
+
+    rings = [shapely.Polygon(shapely.box(i * 10, 0, i * 10 + 8, 8).exterior.coords,
+                             [shapely.box(i * 10 + 2, 2, i * 10 + 4, 4).exterior.coords]) for i in range(3000)]
+    packed = pack_geometries(rings)
+    parts = np.arange(len(packed.part_offsets) - 1)
+    old = painters.PATH_VERTICES
+    painters.PATH_VERTICES = 100
+    try:
+        pieces = painters._slices(packed, parts)
+    finally:
+        painters.PATH_VERTICES = old
+    assert len(pieces) > 10
+    assert np.array_equal(np.concatenate(pieces), parts)
+    for piece in pieces:  # no feature is split across two pieces
+        feats = set(packed.part_feature[piece])
+        others = set(np.concatenate([packed.part_feature[p] for p in pieces if p is not piece]))
+        assert not feats & others

@@ -23,6 +23,9 @@ from .qpath import array_to_path
 
 RASTER_VERTICES = 60_000  # above this many vertices in view, rasterise (chunked numpy)
 CHUNK = 150_000  # segments per rasterising step
+# Qt's painter keeps Python's interpreter lock while it draws, so a path is kept small
+# enough to draw in a few milliseconds: the GUI thread never waits long for the lock.
+PATH_VERTICES = 6_000
 LABEL_RESOLUTION = 0.25  # m/px: label assets at about 1:900 and closer
 STREET_LABEL_RESOLUTION = 1.2
 
@@ -183,9 +186,14 @@ def _vector_register(painter, packed, parts, pts, style, settings, palette, canc
     key = (style[feat].astype(np.int64) * 8 + dash) * 2 + closed
     heavy = {styles.STYLE_KEYS.index(styles.HV_KEY), styles.STYLE_KEYS.index("hazardous_pipeline")}
     painter.setBrush(Qt.BrushStyle.NoBrush)
-    for k in np.unique(key):
-        _check(cancel)
+    groups = []
+    for k in np.unique(key):  # each style group in slices of at most PATH_VERTICES vertices
         sel = parts[key == k]
+        counts = packed.part_offsets[sel + 1] - packed.part_offsets[sel]
+        cut = np.searchsorted(np.cumsum(counts), np.arange(PATH_VERTICES, counts.sum(), PATH_VERTICES))
+        groups += [(k, piece) for piece in np.split(sel, cut) if len(piece)]
+    for k, sel in groups:
+        _check(cancel)
         s_idx, d_idx, is_closed = int(k // 16), int(k // 2 % 8), bool(k % 2)
         sx, sy, starts = _screen_vertices(packed, sel, view)
         path = array_to_path(sx, sy, starts)
@@ -226,13 +234,14 @@ def _symbols(painter, packed, pts, style, view, palette, cancel):
         template = styles.SYMBOLS.get(name, styles.DEFAULT_SYMBOL)
         filled = name in styles.FILLED_SYMBOLS or size < 3
         for s_idx in np.unique(pstyle[cls_codes == ci]):
-            _check(cancel)
-            m = (cls_codes == ci) & (pstyle == s_idx)
-            path = _symbol_path(px[m], py[m], template, size)
+            m = np.flatnonzero((cls_codes == ci) & (pstyle == s_idx))
             colour = palette.qcolors[int(s_idx)]
             painter.setBrush(colour if filled else QColor("#ffffff"))
             painter.setPen(QPen(colour if not filled else colour.darker(140), 1.0))
-            painter.drawPath(path)
+            step = max(PATH_VERTICES // len(template), 1)
+            for a in range(0, len(m), step):
+                _check(cancel)
+                painter.drawPath(_symbol_path(px[m[a:a + step]], py[m[a:a + step]], template, size))
     painter.setBrush(Qt.BrushStyle.NoBrush)
 
 
@@ -354,6 +363,21 @@ def render_register(image: QImage, packed: PackedGeometry, settings: RenderSetti
     return "vector"
 
 
+def _slices(packed, parts: np.ndarray) -> list[np.ndarray]:
+    """``parts`` in slices of about PATH_VERTICES vertices, cut only between features (so a
+    polygon's holes stay with its outer ring)."""
+    if not len(parts):
+        return []
+    counts = packed.part_offsets[parts + 1] - packed.part_offsets[parts]
+    feat = packed.part_feature[parts]
+    boundary = np.flatnonzero(np.r_[False, feat[1:] != feat[:-1]])
+    csum = np.cumsum(counts)
+    targets = np.arange(PATH_VERTICES, csum[-1], PATH_VERTICES)
+    cuts = np.unique(boundary[np.minimum(np.searchsorted(csum[boundary - 1], targets), len(boundary) - 1)]) \
+        if len(boundary) else np.empty(0, np.int64)
+    return [piece for piece in np.split(parts, cuts) if len(piece)]
+
+
 def render_reference(image: QImage, packed: PackedGeometry, settings: RenderSettings,
                      cancel=None) -> str:
     """Paint a backdrop layer: areas as buildings, lines as streets, points as dots."""
@@ -365,24 +389,26 @@ def render_reference(image: QImage, packed: PackedGeometry, settings: RenderSett
     try:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, nverts < RASTER_VERTICES)
         closed = packed.part_closed[parts]
-        if closed.any():
-            sx, sy, starts = _screen_vertices(packed, parts[closed], view)
-            path = array_to_path(sx, sy, starts)
-            painter.setBrush(styles.BUILDING_FILL)
-            painter.setPen(QPen(styles.BUILDING_EDGE, 0.8) if res < 2 else Qt.PenStyle.NoPen)
-            painter.drawPath(path)
-        _check(cancel)
+        painter.setBrush(styles.BUILDING_FILL)
+        painter.setPen(QPen(styles.BUILDING_EDGE, 0.8) if res < 2 else Qt.PenStyle.NoPen)
+        for piece in _slices(packed, parts[closed]):
+            _check(cancel)
+            sx, sy, starts = _screen_vertices(packed, piece, view)
+            painter.drawPath(array_to_path(sx, sy, starts))
         lines = parts[~closed]
         if len(lines):
-            sx, sy, starts = _screen_vertices(packed, lines, view)
-            path = array_to_path(sx, sy, starts)
             road = min(max(9.0 / res, 2.0), 60.0)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             cap, join = Qt.PenCapStyle.FlatCap, Qt.PenJoinStyle.RoundJoin
-            painter.setPen(QPen(styles.STREET_CASING, road + 2, Qt.PenStyle.SolidLine, cap, join))
-            painter.drawPath(path)
-            painter.setPen(QPen(styles.STREET_FILL, road, Qt.PenStyle.SolidLine, cap, join))
-            painter.drawPath(path)
+            paths = []
+            for piece in _slices(packed, lines):
+                sx, sy, starts = _screen_vertices(packed, piece, view)
+                paths.append(array_to_path(sx, sy, starts))
+            for colour, width in ((styles.STREET_CASING, road + 2), (styles.STREET_FILL, road)):
+                painter.setPen(QPen(colour, width, Qt.PenStyle.SolidLine, cap, join))
+                for path in paths:
+                    _check(cancel)
+                    painter.drawPath(path)
             if settings.labels and packed.labels is not None and res <= STREET_LABEL_RESOLUTION:
                 which, mx, my, ang = _line_label_anchors(packed, lines, view, 90)
                 texts = [str(packed.labels[f]) if packed.labels[f] is not None else ""
