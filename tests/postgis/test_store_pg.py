@@ -174,3 +174,19 @@ def test_a_dropped_session_is_reported_then_reopened(pg_store, pg_server):
         pg_store.asset_count()
     assert pg_store.asset_count() == 10  # a new session, same schema and settings
     assert pg_store.write_batch(synthetic_assets(5, seed=10), BATCH).added == 5
+
+
+def test_finalize_runs_inside_the_batch_transaction(pg_store):
+    def cover(result):
+        pg_store.set_owner_coverage("WSX", shapely.box(0, 0, 5, 5))
+        assert result.added == 10
+
+    pg_store.write_batch(synthetic_assets(10, seed=11), BATCH, finalize=cover)
+    assert list(pg_store.owner_coverage()["owner"]) == ["WSX"]
+
+    def fail(result):
+        pg_store.set_owner_coverage("UKPN", shapely.box(0, 0, 5, 5))
+        raise RuntimeError("coverage failed")
+    with pytest.raises(RuntimeError):
+        pg_store.write_batch(synthetic_assets(10, seed=12), BATCH, finalize=fail)
+    assert pg_store.asset_count() == 10 and list(pg_store.owner_coverage()["owner"]) == ["WSX"]
