@@ -5,13 +5,13 @@ progress and cancel → summary with browsable rejects. Every slow step runs in 
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWizard
 
 from ..workers import submit
-from .import_pages import FinishPage, ImportPage, MappingPage, OwnerPage, SourcePage
+from .import_pages import MappingPage, OwnerPage, SourcePage
+from .import_run_pages import FinishPage, ImportPage
 
 
 class ImportWizard(QWizard):
@@ -124,9 +124,3 @@ class ImportWizard(QWizard):
             return
         super().reject()
 
-
-def file_label(path: str) -> str:
-    return Path(path).name
-
-
-__all__ = ["ImportWizard", "file_label", "Qt"]

@@ -1,0 +1,87 @@
+"""The main window's dialogs: open a register or the sample, import, notice pack, settings,
+footprint coordinates and files. A mixin of ``MainWindow``; dialogs are imported lazily
+(they pull in the importers and notices)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+
+class DialogsMixin:
+    def choose_register(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open register", "", "Asset register (*.gpkg)")
+        if path:
+            self.open_register(path)
+
+    def open_sample(self) -> None:
+        from .app import open_sample
+
+        open_sample(self)
+
+    def import_data(self, files=None) -> None:
+        from .dialogs.import_wizard import ImportWizard
+
+        if self.session is None:
+            self.status("Open or create a register first (File ▸ Open register)")
+            return
+        wizard = ImportWizard(self.session, files or [], self)
+        wizard.imported.connect(self._after_import)
+        wizard.open()
+        self.wizard = wizard
+
+    def _after_import(self) -> None:
+        if self.check_service is not None:
+            self.check_service.refresh()
+        self.open_register(self.session.location)
+
+    def new_notice(self) -> None:
+        from .dialogs.notice_dialog import NoticeDialog
+
+        if self.dig is None or self.dig.result is None:
+            QMessageBox.information(self, "Notice pack", "Draw a dig footprint first: the notice "
+                                    "pack is built from its conflict check.")
+            return
+        dialog = NoticeDialog(self.session, self.dig, self)
+        dialog.exported.connect(lambda _: self.refresh_notices())
+        dialog.open()
+        self.notice_dialog = dialog
+
+    def show_settings(self) -> None:
+        from .dialogs.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.app_settings, self.session.store if self.session else None, self)
+        if dialog.exec():
+            values = dialog.values()
+            self.set_scheme(values["colour_scheme"])
+            if self.check_service is not None:
+                self.check_service.set_rules(values["rules_file"] or None)
+                if self.dig is not None:
+                    self.dig.recheck()
+
+    def enter_coordinates(self) -> None:
+        from .dialogs.coords_dialog import CoordinatesDialog
+
+        if self.dig is None:
+            return
+        dialog = CoordinatesDialog(self.dig.state, self)
+        if dialog.exec():
+            self.dig.set_geometry(dialog.geometry(), "Enter coordinates", width_m=self.width_spin.value(),
+                                  radius_m=self.radius_spin.value())
+            self.zoom_to_dig()
+
+    def load_footprint(self) -> None:
+        from .dialogs.coords_dialog import read_footprint_file
+
+        if self.dig is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Load footprint", "",
+                                              "Vector files (*.geojson *.json *.gpkg *.shp *.kml *.gml *.fgb);;All files (*)")
+        if path:
+            self.dig.set_geometry(read_footprint_file(path, self.session.crs), "Load footprint")
+            self.zoom_to_dig()
+
+    def about(self) -> None:
+        QMessageBox.about(self, "Underground Asset Register",
+                          "<b>Underground Asset Register</b><br>One offline map of every owner's buried "
+                          "assets; dig checks with uncertainty-aware clearances; coordinated notices.")
+
