@@ -115,10 +115,11 @@ class MainWindow(RegisterMixin, DialogsMixin, QMainWindow):
         self.act = {}
         act = self.act
         act["open"] = A("&Open register…", self.choose_register, QKeySequence.StandardKey.Open, "open")
+        act["new"] = A("&New register…", self.new_register, QKeySequence.StandardKey.New)
         act["sample"] = A("Open the &sample town", self.open_sample)
         act["import"] = A("&Import data…", self.import_data, "Ctrl+I", "import", tip="Import owners' data")
         act["reference"] = A("Add &reference layer…", self.choose_reference, "Ctrl+Shift+R", "layer")
-        act["notice"] = A("&Notice pack…", self.new_notice, "Ctrl+N", "notice", tip="Export a notice pack for the dig")
+        act["notice"] = A("&Notice pack…", self.new_notice, "Ctrl+Shift+N", "notice", tip="Export a notice pack for the dig")
         act["settings"] = A("&Settings…", self.show_settings, "Ctrl+,", "settings")
         act["quit"] = A("&Quit", self.close, QKeySequence.StandardKey.Quit)
         act["zoom_full"] = A("Zoom to &full extent", self.canvas.zoom_full, "Ctrl+Shift+F", "zoom_full")
@@ -147,7 +148,7 @@ class MainWindow(RegisterMixin, DialogsMixin, QMainWindow):
         act["search"] = A("&Search", lambda: (self.search_box.setFocus(), self.search_box.selectAll()),
                           QKeySequence.StandardKey.Find)
         menus = self.menuBar()
-        for title, keys in (("&File", ["open", "sample", None, "import", "reference", None, "notice", None,
+        for title, keys in (("&File", ["new", "open", "sample", None, "import", "reference", None, "notice", None,
                                        "settings", None, "quit"]),
                             ("&View", ["zoom_full", "zoom_layer", "zoom_sel", "zoom_dig", "zoom_in", "zoom_out"]),
                             ("&Tools", ["tool_pan", "tool_zoom", "tool_identify", "tool_measure", "search"]),

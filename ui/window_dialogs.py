@@ -13,6 +13,19 @@ class DialogsMixin:
         if path:
             self.open_register(path)
 
+    def new_register(self) -> None:
+        """Create an empty register in the working CRS of the settings, then open it."""
+        from asset_register.store import create_register
+
+        path, _ = QFileDialog.getSaveFileName(self, "New register", "register.gpkg", "Asset register (*.gpkg)")
+        if not path:
+            return
+        if not path.lower().endswith(".gpkg"):
+            path += ".gpkg"
+        create_register(path, crs=self.app_settings.working_crs).close()
+        self.open_register(path)
+        self.status(f"New register in {self.app_settings.working_crs}: import owners' data (Ctrl+I)")
+
     def open_sample(self) -> None:
         from .app import open_sample
 

@@ -176,3 +176,16 @@ def test_reopening_uses_the_display_cache_until_the_register_changes(qtbot, wind
         assert display_cache.cache_key(store) != key
         assert display_cache.load(display_cache.cache_key(store), window.display_cache_dir(),
                                   str(sample_register)) is None
+
+
+def test_window_state_is_remembered(qtbot, window):
+    from ui.main_window import MainWindow
+
+    window.resize(640, 480)
+    window.works_dock.hide()
+    window.close()
+    again = MainWindow()
+    qtbot.addWidget(again)
+    assert (again.width(), again.height()) == (640, 480)
+    assert again.works_dock.isHidden()
+    again.close()
