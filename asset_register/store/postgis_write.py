@@ -148,6 +148,10 @@ def _version(cur, srid: int, batch_id: int, delivery, stamp: str, crs_acc) -> di
         f"AND a.content_hash IS DISTINCT FROM {HASH_SQL} RETURNING a.asset_id, a.version) "
         "SELECT * FROM r", (stamp,))
     changed = cur.rowcount
+    # Statistics and an index on the retired versions: without them the planner may loop
+    # over ar_prev once per staged row (quadratic on a large re-delivery).
+    cur.execute("CREATE INDEX ON ar_prev (asset_id)")
+    cur.execute("ANALYZE ar_prev")
     cur.execute("SELECT COUNT(*) FROM ar_stage s JOIN assets a ON a.asset_id = s.asset_id "
                 "AND a.retired_at IS NULL")
     unchanged = cur.fetchone()[0]
