@@ -189,3 +189,39 @@ def test_window_state_is_remembered(qtbot, window):
     assert (again.width(), again.height()) == (640, 480)
     assert again.works_dock.isHidden()
     again.close()
+
+
+def test_navigation_and_measure_with_mouse_and_keys(qtbot, window):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    canvas = window.canvas
+    canvas.view.centre_on(530546, 180350, resolution=0.5)
+    state = canvas.view.state
+    # wheel: zooms in about the cursor, the map point under it stays put
+    pos = QPointF(200, 150)
+    under = state.to_map(200, 150)
+    ev = QWheelEvent(pos, canvas.mapToGlobal(pos), QPoint(0, 0), QPoint(0, 120), Qt.MouseButton.NoButton,
+                     Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    canvas.wheelEvent(ev)
+    assert canvas.view.state.resolution < state.resolution
+    assert np.allclose(canvas.view.state.to_map(200, 150), under)
+    # arrow key pans
+    before = canvas.view.state.cx
+    qtbot.keyClick(canvas, Qt.Key.Key_Right)
+    assert canvas.view.state.cx > before
+    # zoom box: the dragged box fills the view
+    window.set_tool("zoom")
+    a, b = _screen(window, 530500, 180400), _screen(window, 530600, 180300)
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(canvas, pos=b)
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=b)
+    x0, y0, x1, y1 = canvas.view.state.extent
+    assert x0 <= 530501 and x1 >= 530599 and y0 <= 180301 and y1 >= 180399
+    assert min(x1 - x0, y1 - y0) < 160  # zoomed in to about the box
+    # measure: two clicks 30 m apart
+    window.set_tool("measure")
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=_screen(window, 530520, 180350))
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=_screen(window, 530550, 180350))
+    tool = window.tools["measure"]
+    assert abs(tool.total(with_hover=False) - 30.0) < 2 * canvas.view.state.resolution
