@@ -17,6 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, Signal
 
+from .qtcompat import emit
+
 _active: set = set()  # keep tasks (and their signal objects) alive until they finish
 
 
@@ -41,15 +43,15 @@ class Task:
         return self._cancel.is_set()
 
     def progress(self, fraction: float, message: str = "") -> None:
-        self.signals.progress.emit(float(fraction), str(message))
+        emit(self.signals.progress, float(fraction), str(message))
 
     def run(self) -> None:
         try:
             result = self.fn(self)
         except BaseException as exc:  # every failure reaches the user through one dialog
-            self.signals.failed.emit(exc, traceback.format_exc())
+            emit(self.signals.failed, exc, traceback.format_exc())
         else:
-            self.signals.finished.emit(result)
+            emit(self.signals.finished, result)
         finally:
             self.done.set()
 

@@ -18,6 +18,7 @@ from ..models.view import MapView, ViewState
 from ..render import styles
 from ..render.jobs import RenderJob, RenderSignals, render_pool
 from ..render.painters import RenderSettings, scale_bar_length
+from ..qtcompat import emit
 
 RENDER_DELAY_MS = 30
 
@@ -81,7 +82,7 @@ class MapCanvas(QWidget):
 
     def _view_changed(self, state: ViewState) -> None:
         self.update()
-        self.viewChanged.emit(state)
+        emit(self.viewChanged, state)
         self._timer.start()
 
     def _settings(self, layer) -> RenderSettings:
@@ -101,7 +102,7 @@ class MapCanvas(QWidget):
                             self._settings(layer), self.palette_)
             self._jobs[layer.id] = job
             self._pool.submit(job.run)
-        self.idleChanged.emit(self.is_idle())
+        emit(self.idleChanged, self.is_idle())
 
     def _job_finished(self, layer_id, generation, settings, image, lod, seconds) -> None:
         if self._generation.get(layer_id) != generation:
@@ -109,9 +110,9 @@ class MapCanvas(QWidget):
         self._jobs.pop(layer_id, None)
         self._cache[layer_id] = (settings.view, image)
         self.update()
-        self.rendered.emit(layer_id, lod, seconds)
+        emit(self.rendered, layer_id, lod, seconds)
         if self.is_idle():
-            self.idleChanged.emit(True)
+            emit(self.idleChanged, True)
 
     def is_idle(self) -> bool:
         return not self._jobs and not self._timer.isActive()
@@ -221,7 +222,7 @@ class MapCanvas(QWidget):
     def mouseMoveEvent(self, event) -> None:
         pos = event.position()
         x, y = self.map_point(pos)
-        self.cursorMoved.emit(x, y)
+        emit(self.cursorMoved, x, y)
         if self._pan_origin is not None:
             d = pos - self._pan_origin
             self._pan_origin = pos

@@ -7,6 +7,7 @@ import math
 
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPen
+from ..qtcompat import emit
 
 IDENTIFY_TOLERANCE_PX = 6
 
@@ -113,7 +114,7 @@ class IdentifyTool(MapTool):
         if event.button() == Qt.MouseButton.LeftButton:
             x, y = self.canvas.map_point(event.position())
             tol = IDENTIFY_TOLERANCE_PX * self.canvas.view.state.resolution
-            self.identifyRequested.emit(x, y, tol)
+            emit(self.identifyRequested, x, y, tol)
 
 
 class MeasureTool(MapTool):
@@ -148,12 +149,12 @@ class MeasureTool(MapTool):
     def move(self, event) -> None:
         self._hover = self.canvas.map_point(event.position())
         if self.points:
-            self.measured.emit(self.total())
+            emit(self.measured, self.total())
             self.canvas.update()
 
     def double_click(self, event) -> None:
         self._finished = True
-        self.measured.emit(self.total(False))
+        emit(self.measured, self.total(False))
         self.canvas.update()
 
     def key(self, event) -> bool:

@@ -15,6 +15,7 @@ from asset_register.model import Owner, Utility
 
 from ..docks.frame_model import FrameModel
 from .mapping_table import MappingTable
+from ..qtcompat import emit
 
 FILTER = ("Owner deliveries (*.gpkg *.shp *.geojson *.json *.fgb *.gml *.kml *.dxf *.csv *.zip *.gdb "
           "*.tab *.mif);;All files (*)")
@@ -49,7 +50,7 @@ class SourcePage(QWizardPage):
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["File / layer", "Geometry", "Features", "CRS", "Warnings"])
         self.tree.setColumnWidth(0, 260)
-        self.tree.itemChanged.connect(lambda *_: self.completeChanged.emit())
+        self.tree.itemChanged.connect(lambda *_: emit(self.completeChanged))
         lay.addWidget(self.tree)
         form = QFormLayout()
         self.crs = QLineEdit()
@@ -75,7 +76,7 @@ class SourcePage(QWizardPage):
             self.w.infos.pop(path, None)
             self.w.profiles.pop(path, None)
             self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(item))
-            self.completeChanged.emit()
+            emit(self.completeChanged)
 
     def add_files(self, files) -> None:
         from importers.api import inspect
@@ -118,7 +119,7 @@ class SourcePage(QWizardPage):
         self.tree.blockSignals(False)
         for c in range(1, 4):
             self.tree.resizeColumnToContents(c)
-        self.completeChanged.emit()
+        emit(self.completeChanged)
 
     def selected_layers(self) -> dict[str, list[str]]:
         out = {}
@@ -307,13 +308,13 @@ class MappingPage(QWizardPage):
             if notes:
                 text += "<br><span style='color:#8a6d00'>" + "<br>".join(f"⚠ {n}" for n in notes) + "</span>"
             self.info.setText(text)
-            self.completeChanged.emit()
+            emit(self.completeChanged)
 
         def failed(exc, tb):
             self._pending = False
             self.preview_model.set_frame(None)
             self.info.setText(f"<span style='color:#b00020'><b>This mapping cannot be used yet:</b> {exc}</span>")
-            self.completeChanged.emit()
+            emit(self.completeChanged)
 
         self.w.run(work, done, "Preview", on_error=failed)
 

@@ -11,6 +11,7 @@ from asset_register.errors import CancelledError
 
 from ..docks.frame_model import FrameModel
 from .import_pages import _table
+from ..qtcompat import emit
 
 
 class ImportPage(QWizardPage):
@@ -68,7 +69,7 @@ class ImportPage(QWizardPage):
         self.cancel_button.setEnabled(False)
         n = sum(r.imported for r in reports)
         self.message.setText(f"Done: {n:,} assets imported from {len(reports)} layer(s).")
-        self.completeChanged.emit()
+        emit(self.completeChanged)
         self.w.next()
 
     def _failed(self, exc, tb) -> None:
@@ -78,7 +79,7 @@ class ImportPage(QWizardPage):
             exc, tb = exc.exc, exc.tb
         self.finished = True
         self.cancel_button.setEnabled(False)
-        self.completeChanged.emit()
+        emit(self.completeChanged)
         if isinstance(exc, CancelledError):
             self.message.setText("Import cancelled: the register is unchanged.")
             return

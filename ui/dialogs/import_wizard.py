@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QWizard
 from ..workers import submit
 from .import_pages import MappingPage, OwnerPage, SourcePage
 from .import_run_pages import FinishPage, ImportPage
+from ..qtcompat import emit
 
 
 class ImportWizard(QWizard):
@@ -91,7 +92,7 @@ class ImportWizard(QWizard):
     def _refresh_buttons(self) -> None:
         page = self.currentPage()
         if page is not None:
-            page.completeChanged.emit()
+            emit(page.completeChanged)
 
     def wait_until_ready(self, timeout_s: float = 60.0) -> bool:
         end = time.monotonic() + timeout_s
@@ -115,7 +116,7 @@ class ImportWizard(QWizard):
 
     def accept(self) -> None:
         if any(r.status == "imported" for r in self.reports):
-            self.imported.emit()
+            emit(self.imported)
         super().accept()
 
     def reject(self) -> None:

@@ -20,6 +20,7 @@ from asset_register.notices import add_working_days
 
 from ..settings import RULES_FILE
 from ..workers import submit
+from ..qtcompat import emit
 
 
 def _qdate(d: QDate) -> date:
@@ -224,7 +225,7 @@ class NoticeDialog(QDialog):
             self.pdf_view.setPixmap(pix)
             self.preview.hide()
             self.pdf_scroll.show()
-        self.exported.emit(pack)
+        emit(self.exported, pack)
 
     def _failed(self, exc, tb) -> None:
         self.task = None

@@ -16,6 +16,7 @@ from asset_register.check import DigSite
 from asset_register.errors import AssetRegisterError
 
 from ..models.footprint import Footprint, FootprintState
+from ..qtcompat import emit
 
 
 class FootprintCommand(QUndoCommand):
@@ -91,24 +92,24 @@ class DigController(QObject):
         self._changed(self.state)
 
     def _changed(self, state: FootprintState) -> None:
-        self.footprintChanged.emit(state)
+        emit(self.footprintChanged, state)
         self.result, self.zones, self.error, self.conflict_parts = None, [], None, []
         self.polygon = None
         if not state.complete:
-            self.resultChanged.emit(None)
+            emit(self.resultChanged, None)
             return
         try:
             self.polygon = state.geometry(self.crs)
         except AssetRegisterError as exc:
             self.error = str(exc)
-            self.resultChanged.emit(None)
+            emit(self.resultChanged, None)
             return
         self._token = self.service.request(self.site())
         self._set_checking(True)
 
     def _set_checking(self, on: bool) -> None:
         self.checking = on
-        self.checkingChanged.emit(on)
+        emit(self.checkingChanged, on)
 
     def _finished(self, token: int, result) -> None:
         if token != self._token:
@@ -117,14 +118,14 @@ class DigController(QObject):
         self.result = result
         self.zones = clearance_zones(self.polygon, result)
         self.conflict_parts = conflict_parts(self.polygon, result)
-        self.resultChanged.emit(result)
+        emit(self.resultChanged, result)
 
     def _failed(self, token: int, exc, tb: str) -> None:
         if token != self._token:
             return
         self._set_checking(False)
         self.error = str(exc)
-        self.resultChanged.emit(None)
+        emit(self.resultChanged, None)
         if not isinstance(exc, AssetRegisterError):
             from ..errors import show_exception
 

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from PySide6.QtCore import QObject, Signal
 
 from .painters import RenderCancelled, RenderSettings, new_image, render_reference, render_register
+from ..qtcompat import emit
 
 
 class RenderSignals(QObject):
@@ -47,7 +48,7 @@ class RenderJob:
                 lod = render_reference(image, self.data, self.settings, self._cancel.is_set)
         except RenderCancelled:
             return
-        self.signals.finished.emit(self.layer_id, self.generation, self.settings, image, lod,
+        emit(self.signals.finished, self.layer_id, self.generation, self.settings, image, lod,
                                    time.perf_counter() - t0)
 
 
