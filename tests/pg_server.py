@@ -99,8 +99,16 @@ class PgServer:
             raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}")
         return proc
 
+    def _base_folder(self) -> str | None:
+        """The temp folder, unless the server's OS user could not reach it (then /tmp)."""
+        base = Path(tempfile.gettempdir()).resolve()
+        if not self._as_postgres:
+            return None
+        reachable = all(os.stat(p).st_mode & 0o001 for p in [base, *base.parents])
+        return None if reachable else "/tmp"
+
     def start(self) -> PgServer:
-        self.folder = Path(tempfile.mkdtemp(prefix="ar-pg-"))
+        self.folder = Path(tempfile.mkdtemp(prefix="ar-pg-", dir=self._base_folder()))
         pwfile = self.folder / "pw"
         pwfile.write_text(ADMIN_PASSWORD + "\n")
         if self._as_postgres:
