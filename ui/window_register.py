@@ -24,7 +24,6 @@ from .render.loading import load_labels, load_reference, load_register, referenc
 from .session import Session
 from .settings import RULES_FILE
 from .workers import submit
-from .qtcompat import emit
 
 
 class RegisterMixin:
@@ -109,7 +108,7 @@ class RegisterMixin:
             self.canvas.layers.update(self.layer, data=packed)
             self.loading = False
             self.status(f"{packed.n_features:,} assets loaded in {time.perf_counter() - t0:.2f} s")
-            emit(self.registerLoaded)
+            self.registerLoaded.emit()
             if "material" not in packed.codes:  # labels: read once the first frame is up
                 self.loading = True
 

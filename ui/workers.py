@@ -17,8 +17,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, Signal
 
-from .qtcompat import emit
-
 _active: set = set()  # keep tasks (and their signal objects) alive until they finish
 
 
@@ -43,15 +41,15 @@ class Task:
         return self._cancel.is_set()
 
     def progress(self, fraction: float, message: str = "") -> None:
-        emit(self.signals.progress, float(fraction), str(message))
+        self.signals.progress.emit(float(fraction), str(message))
 
     def run(self) -> None:
         try:
             result = self.fn(self)
         except BaseException as exc:  # every failure reaches the user through one dialog
-            emit(self.signals.failed, exc, traceback.format_exc())
+            self.signals.failed.emit(exc, traceback.format_exc())
         else:
-            emit(self.signals.finished, result)
+            self.signals.finished.emit(result)
         finally:
             self.done.set()
 

@@ -18,7 +18,6 @@ from ..models.view import MapView, ViewState
 from ..render import styles
 from ..render.jobs import RenderJob, RenderSignals, render_pool
 from ..render.painters import RenderSettings, scale_bar_length
-from ..qtcompat import emit
 
 RENDER_DELAY_MS = 30
 
@@ -82,7 +81,7 @@ class MapCanvas(QWidget):
 
     def _view_changed(self, state: ViewState) -> None:
         self.update()
-        emit(self.viewChanged, state)
+        self.viewChanged.emit(state)
         self._timer.start()
 
     def _settings(self, layer) -> RenderSettings:
@@ -102,7 +101,7 @@ class MapCanvas(QWidget):
                             self._settings(layer), self.palette_)
             self._jobs[layer.id] = job
             self._pool.submit(job.run)
-        emit(self.idleChanged, self.is_idle())
+        self.idleChanged.emit(self.is_idle())
 
     def _job_finished(self, layer_id, generation, settings, image, lod, seconds) -> None:
         if self._generation.get(layer_id) != generation:
@@ -110,9 +109,9 @@ class MapCanvas(QWidget):
         self._jobs.pop(layer_id, None)
         self._cache[layer_id] = (settings.view, image)
         self.update()
-        emit(self.rendered, layer_id, lod, seconds)
+        self.rendered.emit(layer_id, lod, seconds)
         if self.is_idle():
-            emit(self.idleChanged, True)
+            self.idleChanged.emit(True)
 
     def is_idle(self) -> bool:
         return not self._jobs and not self._timer.isActive()
@@ -222,7 +221,7 @@ class MapCanvas(QWidget):
     def mouseMoveEvent(self, event) -> None:
         pos = event.position()
         x, y = self.map_point(pos)
-        emit(self.cursorMoved, x, y)
+        self.cursorMoved.emit(x, y)
         if self._pan_origin is not None:
             d = pos - self._pan_origin
             self._pan_origin = pos

@@ -7,7 +7,6 @@ import math
 
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPen
-from ..qtcompat import emit
 
 IDENTIFY_TOLERANCE_PX = 6
 
@@ -114,7 +113,7 @@ class IdentifyTool(MapTool):
         if event.button() == Qt.MouseButton.LeftButton:
             x, y = self.canvas.map_point(event.position())
             tol = IDENTIFY_TOLERANCE_PX * self.canvas.view.state.resolution
-            emit(self.identifyRequested, x, y, tol)
+            self.identifyRequested.emit(x, y, tol)
 
 
 class MeasureTool(MapTool):
@@ -149,12 +148,12 @@ class MeasureTool(MapTool):
     def move(self, event) -> None:
         self._hover = self.canvas.map_point(event.position())
         if self.points:
-            emit(self.measured, self.total())
+            self.measured.emit(self.total())
             self.canvas.update()
 
     def double_click(self, event) -> None:
         self._finished = True
-        emit(self.measured, self.total(False))
+        self.measured.emit(self.total(False))
         self.canvas.update()
 
     def key(self, event) -> bool:

@@ -15,7 +15,6 @@ from asset_register.model import Owner, Utility
 
 from ..docks.frame_model import FrameModel
 from .mapping_table import MappingTable
-from ..qtcompat import emit
 
 FILTER = ("Owner deliveries (*.gpkg *.shp *.geojson *.json *.fgb *.gml *.kml *.dxf *.csv *.zip *.gdb "
           "*.tab *.mif);;All files (*)")
@@ -50,7 +49,7 @@ class SourcePage(QWizardPage):
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["File / layer", "Geometry", "Features", "CRS", "Warnings"])
         self.tree.setColumnWidth(0, 260)
-        self.tree.itemChanged.connect(lambda *_: emit(self.completeChanged))
+        self.tree.itemChanged.connect(lambda *_: self.completeChanged.emit())
         lay.addWidget(self.tree)
         form = QFormLayout()
         self.crs = QLineEdit()
@@ -76,7 +75,7 @@ class SourcePage(QWizardPage):
             self.w.infos.pop(path, None)
             self.w.profiles.pop(path, None)
             self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(item))
-            emit(self.completeChanged)
+            self.completeChanged.emit()
 
     def add_files(self, files) -> None:
         from importers.api import inspect
@@ -119,7 +118,7 @@ class SourcePage(QWizardPage):
         self.tree.blockSignals(False)
         for c in range(1, 4):
             self.tree.resizeColumnToContents(c)
-        emit(self.completeChanged)
+        self.completeChanged.emit()
 
     def selected_layers(self) -> dict[str, list[str]]:
         out = {}
@@ -308,13 +307,13 @@ class MappingPage(QWizardPage):
             if notes:
                 text += "<br><span style='color:#8a6d00'>" + "<br>".join(f"⚠ {n}" for n in notes) + "</span>"
             self.info.setText(text)
-            emit(self.completeChanged)
+            self.completeChanged.emit()
 
         def failed(exc, tb):
             self._pending = False
             self.preview_model.set_frame(None)
             self.info.setText(f"<span style='color:#b00020'><b>This mapping cannot be used yet:</b> {exc}</span>")
-            emit(self.completeChanged)
+            self.completeChanged.emit()
 
         self.w.run(work, done, "Preview", on_error=failed)
 

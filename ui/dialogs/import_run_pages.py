@@ -11,7 +11,6 @@ from asset_register.errors import CancelledError
 
 from ..docks.frame_model import FrameModel
 from .import_pages import _table
-from ..qtcompat import emit
 
 
 class ImportPage(QWizardPage):
@@ -69,7 +68,7 @@ class ImportPage(QWizardPage):
         self.cancel_button.setEnabled(False)
         n = sum(r.imported for r in reports)
         self.message.setText(f"Done: {n:,} assets imported from {len(reports)} layer(s).")
-        emit(self.completeChanged)
+        self.completeChanged.emit()
         self.w.next()
 
     def _failed(self, exc, tb) -> None:
@@ -79,7 +78,7 @@ class ImportPage(QWizardPage):
             exc, tb = exc.exc, exc.tb
         self.finished = True
         self.cancel_button.setEnabled(False)
-        emit(self.completeChanged)
+        self.completeChanged.emit()
         if isinstance(exc, CancelledError):
             self.message.setText("Import cancelled: the register is unchanged.")
             return

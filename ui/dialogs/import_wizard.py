@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QApplication, QWizard
 from ..workers import submit
 from .import_pages import MappingPage, OwnerPage, SourcePage
 from .import_run_pages import FinishPage, ImportPage
-from ..qtcompat import emit
 
 
 class ImportWizard(QWizard):
@@ -92,7 +91,7 @@ class ImportWizard(QWizard):
     def _refresh_buttons(self) -> None:
         page = self.currentPage()
         if page is not None:
-            emit(page.completeChanged)
+            page.completeChanged.emit()
 
     def wait_until_ready(self, timeout_s: float = 60.0) -> bool:
         end = time.monotonic() + timeout_s
@@ -116,7 +115,7 @@ class ImportWizard(QWizard):
 
     def accept(self) -> None:
         if any(r.status == "imported" for r in self.reports):
-            emit(self.imported)
+            self.imported.emit()
         super().accept()
 
     def reject(self) -> None:

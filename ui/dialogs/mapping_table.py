@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QComboBox, QHeaderView, QLineEdit, QTableWidget, Q
 from asset_register.errors import ProfileError
 from asset_register.model import ENUM_COLUMNS
 from importers.profiles import MAPPABLE, FieldRule, Profile, allowed_units
-from ..qtcompat import emit
 
 NONE = "—"
 
@@ -124,4 +123,4 @@ class MappingTable(QTableWidget):
             constants[target] = const
         else:
             constants.pop(target, None)
-        emit(self.edited)
+        self.edited.emit()

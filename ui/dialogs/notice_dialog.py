@@ -20,7 +20,6 @@ from asset_register.notices import add_working_days
 
 from ..settings import RULES_FILE
 from ..workers import submit
-from ..qtcompat import emit
 
 
 def _qdate(d: QDate) -> date:
@@ -225,7 +224,7 @@ class NoticeDialog(QDialog):
             self.pdf_view.setPixmap(pix)
             self.preview.hide()
             self.pdf_scroll.show()
-        emit(self.exported, pack)
+        self.exported.emit(pack)
 
     def _failed(self, exc, tb) -> None:
         self.task = None

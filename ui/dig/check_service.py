@@ -14,7 +14,6 @@ from concurrent.futures import ThreadPoolExecutor
 from PySide6.QtCore import QObject, Signal
 
 from asset_register.check import Checker, load_rules
-from ..qtcompat import emit
 
 
 class CheckService(QObject):
@@ -69,9 +68,9 @@ class CheckService(QObject):
         try:
             result = self._checker().check(site)
         except BaseException as exc:
-            emit(self.failed, token, exc, traceback.format_exc())
+            self.failed.emit(token, exc, traceback.format_exc())
             return
-        emit(self.finished, token, result)
+        self.finished.emit(token, result)
 
     def latest_token(self) -> int:
         return self._token

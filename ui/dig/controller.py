@@ -16,7 +16,6 @@ from asset_register.check import DigSite
 from asset_register.errors import AssetRegisterError
 
 from ..models.footprint import Footprint, FootprintState
-from ..qtcompat import emit
 
 
 class FootprintCommand(QUndoCommand):
@@ -92,24 +91,24 @@ class DigController(QObject):
         self._changed(self.state)
 
     def _changed(self, state: FootprintState) -> None:
-        emit(self.footprintChanged, state)
+        self.footprintChanged.emit(state)
         self.result, self.zones, self.error, self.conflict_parts = None, [], None, []
         self.polygon = None
         if not state.complete:
-            emit(self.resultChanged, None)
+            self.resultChanged.emit(None)
             return
         try:
             self.polygon = state.geometry(self.crs)
         except AssetRegisterError as exc:
             self.error = str(exc)
-            emit(self.resultChanged, None)
+            self.resultChanged.emit(None)
             return
         self._token = self.service.request(self.site())
         self._set_checking(True)
 
     def _set_checking(self, on: bool) -> None:
         self.checking = on
-        emit(self.checkingChanged, on)
+        self.checkingChanged.emit(on)
 
     def _finished(self, token: int, result) -> None:
         if token != self._token:
@@ -118,14 +117,14 @@ class DigController(QObject):
         self.result = result
         self.zones = clearance_zones(self.polygon, result)
         self.conflict_parts = conflict_parts(self.polygon, result)
-        emit(self.resultChanged, result)
+        self.resultChanged.emit(result)
 
     def _failed(self, token: int, exc, tb: str) -> None:
         if token != self._token:
             return
         self._set_checking(False)
         self.error = str(exc)
-        emit(self.resultChanged, None)
+        self.resultChanged.emit(None)
         if not isinstance(exc, AssetRegisterError):
             from ..errors import show_exception
 

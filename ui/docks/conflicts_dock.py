@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QHeaderView, QLab
 
 from ..render.styles import SEVERITY_COLOURS
 from .frame_model import FrameModel
-from ..qtcompat import emit
 
 CONFLICT_VIEW = [
     ("severity", "Severity"), ("asset_id", "Asset"), ("owner", "Owner"), ("utility", "Utility"),
@@ -110,7 +109,7 @@ class ConflictsDock(QDockWidget):
 
     def _selected(self, *args) -> None:
         rows = self.table.selectionModel().selectedRows()
-        emit(self.conflictSelected, self.model.row(rows[0].row()) if rows else None)
+        self.conflictSelected.emit(self.model.row(rows[0].row()) if rows else None)
 
     def select_row(self, i: int) -> None:
         self.table.selectRow(i)

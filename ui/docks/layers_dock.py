@@ -12,7 +12,6 @@ from asset_register import colours
 
 from ..models.layers import REGISTER, LayerList
 from ..render import styles
-from ..qtcompat import emit, emitter
 
 ROLE_LAYER = Qt.ItemDataRole.UserRole
 ROLE_UTILITY = Qt.ItemDataRole.UserRole + 1
@@ -58,7 +57,7 @@ class LayersDock(QDockWidget):
         self.tree.itemDoubleClicked.connect(self._double_clicked)
         lay.addWidget(self.tree)
         bar = QHBoxLayout()
-        for text, tip, slot in (("Add…", "Add a reference layer (any vector file)", emitter(self.addReferenceRequested)),
+        for text, tip, slot in (("Add…", "Add a reference layer (any vector file)", self.addReferenceRequested.emit),
                                 ("Remove", "Remove the selected reference layer", self._remove),
                                 ("▲", "Move layer up", lambda: self._move(+1)),
                                 ("▼", "Move layer down", lambda: self._move(-1)),
@@ -124,7 +123,7 @@ class LayersDock(QDockWidget):
     def _double_clicked(self, item, column) -> None:
         layer = self._layer_of(item)
         if layer is not None and not item.data(0, ROLE_UTILITY):
-            emit(self.zoomToLayer, layer)
+            self.zoomToLayer.emit(layer)
 
     def selected_layer(self):
         return self._layer_of(self.tree.currentItem())
@@ -133,7 +132,7 @@ class LayersDock(QDockWidget):
         layer = self.selected_layer()
         if layer is not None and layer.kind != REGISTER:
             self.layers.remove(layer)
-            emit(self.layersEdited)
+            self.layersEdited.emit()
 
     def _move(self, delta: int) -> None:
         layer = self.selected_layer()
@@ -143,4 +142,4 @@ class LayersDock(QDockWidget):
     def _zoom(self) -> None:
         layer = self.selected_layer()
         if layer is not None:
-            emit(self.zoomToLayer, layer)
+            self.zoomToLayer.emit(layer)

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QHBoxLayout, QPus
                                QVBoxLayout, QWidget)
 
 from .frame_model import FrameModel
-from ..qtcompat import emit, emitter
 
 WORKS_VIEW = [("reference", "Reference"), ("status", "Status"), ("promoter", "Promoter"),
               ("street", "Street"), ("usrn", "USRN"), ("start_date", "Start"), ("end_date", "End"),
@@ -47,7 +46,7 @@ class WorksDock(QDockWidget):
     def _selected(self, *args) -> None:
         rows = self.table.selectionModel().selectedRows()
         if rows:
-            emit(self.workSelected, self.model.row(rows[0].row()))
+            self.workSelected.emit(self.model.row(rows[0].row()))
 
 
 class NoticesDock(QDockWidget):
@@ -66,7 +65,7 @@ class NoticesDock(QDockWidget):
         lay.addWidget(self.table)
         bar = QHBoxLayout()
         self.new_button = QPushButton("New notice pack…")
-        self.new_button.clicked.connect(emitter(self.newNoticeRequested))
+        self.new_button.clicked.connect(self.newNoticeRequested.emit)
         self.open_button = QPushButton("Open folder")
         self.open_button.clicked.connect(lambda: self._open(self._current()))
         bar.addWidget(self.new_button)
@@ -83,7 +82,7 @@ class NoticesDock(QDockWidget):
         if 0 <= row < self.model.rowCount():
             folder = self.model.row(row).get("folder")
             if folder:
-                emit(self.openFolderRequested, str(folder))
+                self.openFolderRequested.emit(str(folder))
 
     def set_notices(self, notices) -> None:
         self.model.set_frame(notices)

@@ -16,7 +16,6 @@ from concurrent.futures import ThreadPoolExecutor
 from PySide6.QtCore import QObject, Signal
 
 from .painters import RenderCancelled, RenderSettings, new_image, render_reference, render_register
-from ..qtcompat import emit
 
 
 class RenderSignals(QObject):
@@ -48,7 +47,7 @@ class RenderJob:
                 lod = render_reference(image, self.data, self.settings, self._cancel.is_set)
         except RenderCancelled:
             return
-        emit(self.signals.finished, self.layer_id, self.generation, self.settings, image, lod,
+        self.signals.finished.emit(self.layer_id, self.generation, self.settings, image, lod,
                                    time.perf_counter() - t0)
 
 
