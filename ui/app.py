@@ -116,6 +116,12 @@ def _apply_style(app) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    from .runtime_check import problem
+
+    trouble = problem()
+    if trouble:
+        print(f"asset-register-gui: error: {trouble}", file=sys.stderr)
+        return 2
     from PySide6.QtWidgets import QApplication
 
     from .errors import install_excepthook
