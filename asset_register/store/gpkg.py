@@ -17,14 +17,13 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 import pyproj
 import shapely
 from geopandas.array import GeometryArray
 
 from ..errors import NotFoundError, RegisterLockedError, RegisterReadOnlyError, ValidationError
 from ..model import ASSET_COLUMNS, DEFAULT_CRS, STORE_COLUMNS, Owner
-from . import gpkg_bulk, gpkg_geom, gpkg_open, gpkg_rtree, gpkg_write
+from . import gpkg_bulk, gpkg_geom, gpkg_open, gpkg_rtree, gpkg_snapshot, gpkg_write
 from .base import RegisterStore
 from .gpkg_schema import ASSETS, GEOM, migrate
 from .gpkg_works_notices import WorksNoticesMixin
@@ -330,13 +329,26 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
 
     def read_assets(self, *, columns=None, bbox=None):
         cols = self._columns(columns)
-        frame = pyogrio.read_dataframe(
-            self.path, layer=ASSETS, columns=[c for c in cols if c != "fid"], where=LIVE, bbox=bbox, use_arrow=True,
-            fid_as_index=False,
-        )
-        if frame.geometry.name != "geometry":
-            frame = frame.rename_geometry("geometry")
-        return frame.set_crs(self.crs, allow_override=True)
+        if bbox is not None:  # a window: the R*Tree over our own connection
+            return self.query_bbox(bbox, columns=cols)
+        meta, table = self.read_arrow([c for c in cols if c != "fid"])
+        geoms = shapely.from_wkb(table.column(meta["geometry_name"]).to_numpy(zero_copy_only=False))
+        frame = table.drop_columns([meta["geometry_name"]]).to_pandas()
+        for c in frame.columns:
+            if (ASSET_COLUMNS.get(c) or STORE_COLUMNS.get(c)) == "bool":
+                frame[c] = frame[c].astype(bool)
+        return gpd.GeoDataFrame(frame, geometry=GeometryArray(geoms, crs=self.crs))
+
+    def read_arrow(self, columns, *, read_geometry: bool = True, return_fids: bool = False):
+        """(meta, Arrow table) of the live assets, in bulk, from a consistent snapshot.
+
+        For bulk readers (map canvas, in-memory check index): see gpkg_snapshot for why
+        GDAL never reads the live file in this process.
+        """
+        with self._lock:
+            return gpkg_snapshot.read_arrow(
+                self._con, self.path, ASSETS, columns=columns, where=LIVE,
+                read_geometry=read_geometry, return_fids=return_fids)
 
     def get_asset(self, asset_id, *, history=False):
         where = "a.asset_id = ?" + ("" if history else f" AND a.{LIVE}")

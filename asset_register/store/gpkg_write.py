@@ -128,6 +128,12 @@ def _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, st
                 "SELECT a.fid, a.asset_id, a.version, a.content_hash FROM assets a "
                 "JOIN batch_ids b ON a.asset_id = b.asset_id WHERE a.retired_at IS NULL", con)
             live = pd.concat([live, others]).drop_duplicates("fid")
+            # An asset withdrawn earlier and delivered again continues its numbering.
+            latest = dict(con.execute(
+                "SELECT a.asset_id, MAX(a.version) FROM assets a JOIN batch_ids b "
+                "ON a.asset_id = b.asset_id GROUP BY a.asset_id"))
+        else:
+            latest = {}
         check_cancel()
         new = pd.DataFrame({"asset_id": ids, "hash": hashes})
         merged = new.merge(live, on="asset_id", how="left", indicator=True)
@@ -137,7 +143,8 @@ def _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, st
         missing = live[~live["asset_id"].isin(set(ids))]
         _retire(con, merged.loc[changed, "fid"].to_numpy(), stamp)
         _retire(con, missing["fid"].to_numpy(), stamp)
-        version = np.where(is_new, 1, merged["version"].fillna(0).to_numpy() + 1).astype(np.int64)
+        last = merged["asset_id"].map(latest).fillna(0).to_numpy(dtype=np.int64)
+        version = (np.maximum(last, merged["version"].fillna(0).to_numpy()) + 1).astype(np.int64)
         write = is_new | changed
         report(0.3, "writing assets")
         check_cancel()

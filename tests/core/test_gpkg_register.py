@@ -266,3 +266,6 @@ def test_bulk_reads_see_every_committed_batch(tmp_path):
         for stop in (1, 2, 5, 10):
             store.write_batch(frame.iloc[stop - 1 if stop == 1 else 0:stop], BATCH)
             assert len(store.read_assets()) == store.asset_count() == stop
+            # GDAL never touched the live file: its WAL is still ours
+            assert Path(str(store.path) + "-wal").exists()
+            assert Path(str(store.path) + "-shm").exists()

@@ -224,3 +224,14 @@ def test_audit_log_records_writes(store, assets_frame):
     store.write_batch(assets_frame, BATCH)
     log = store.audit_log()
     assert "import_batch" in set(log["action"])
+
+
+def test_a_returning_asset_gets_the_next_version(store, assets_frame):
+    one = assets_frame.iloc[:3]
+    store.write_batch(one, BATCH, delivery="WSX:mains")
+    store.write_batch(one.iloc[:2], BATCH, delivery="WSX:mains")  # the third is withdrawn
+    back = store.write_batch(one, BATCH, delivery="WSX:mains")  # and delivered again
+    assert (back.added, back.unchanged) == (1, 2)
+    hist = store.get_asset(one["asset_id"].iloc[2], history=True)
+    assert [h["version"] for h in hist] == [1, 2]
+    assert hist[0]["retired_at"] is not None and hist[1]["retired_at"] is None
