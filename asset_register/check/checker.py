@@ -24,6 +24,7 @@ import pandas as pd
 import shapely
 
 from ..errors import FootprintError, ValidationError
+from ..extract import expiry_warning
 from .clearance import (
     SEVERITY_RANK, TOLERANCE_M, assess, base_clearance, classify, record_uncertainty,
     search_reach, site_extra, take,
@@ -206,6 +207,9 @@ class Checker:
         rules = self.rules
         labels = [s.reference or f"footprint {i + 1}" for i, s in enumerate(sites)]
         warnings = check_extent(fps, ctx.extent, rules.max_outside_m, labels)
+        expiry = expiry_warning(self.store)
+        if expiry:  # an offline extract past or near its expiry date
+            warnings = [[*w, expiry] for w in warnings]
         near = max(c.clearance_m for c in rules.classes)
         b = shapely.bounds(fps)
         areas = shapely.box(b[:, 0] - near, b[:, 1] - near, b[:, 2] + near, b[:, 3] + near)

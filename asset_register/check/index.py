@@ -111,9 +111,8 @@ class DiskSource:
     def read_all(self) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """Every live asset (CHECK_COLUMNS + geometry), for the in-memory index.
 
-        Read in bulk with pyogrio (GDAL, Arrow), then verified against this connection: GDAL
-        readers of a GeoPackage may not see transactions still in its write-ahead log, and a
-        stale index could miss a newly imported asset. The live set is checked by count, sum,
+        Read in bulk with pyogrio (GDAL, Arrow) from a snapshot, then verified against this
+        connection: a stale index could miss a newly imported asset. The live set is checked by count, sum,
         maximum and a sum of squares of its fids (rows are never rewritten, only retired and
         added, so a stale read changes these); on any mismatch the assets are read over
         SQLite itself, which always sees every committed batch.
@@ -128,12 +127,16 @@ class DiskSource:
         return self._arrays(self.con.execute(f"{sql} FROM {ASSETS} WHERE retired_at IS NULL").fetchall())
 
     def _read_arrow(self):
-        import pyogrio
+        from pathlib import Path
 
-        # No attribute filter: GDAL's Arrow reader is much faster without one; retired
-        # versions are dropped here instead.
-        meta, table = pyogrio.read_arrow(
-            self.path, layer=ASSETS, columns=[*self.columns, "retired_at"], return_fids=True,
+        from ..store.gpkg_snapshot import read_arrow
+
+        # GDAL reads a snapshot, never the live file (see store.gpkg_snapshot). No attribute
+        # filter: GDAL's Arrow reader is much faster without one; retired versions are
+        # dropped here instead.
+        meta, table = read_arrow(
+            self.con, Path(self.path), ASSETS, columns=[*self.columns, "retired_at"],
+            return_fids=True,
         )
         live = table["retired_at"].is_null().to_numpy(zero_copy_only=False)
         fids = table[meta["fid_column"] or "fid"].to_numpy().astype(np.int64)[live]
@@ -160,10 +163,17 @@ class StoreSource:
     def __init__(self, store):
         self.store = store
 
-    def data_version(self) -> None:
-        return None  # unknown: the checker re-reads what it caches on every check
+    def data_version(self) -> int | None:
+        """The store's change counter when it has one; None makes the checker re-read
+        what it caches on every check."""
+        version = getattr(self.store, "data_version", None)
+        return version() if version is not None else None
 
     def candidates(self, bounds) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        arrays = getattr(self.store, "candidate_arrays", None)
+        if arrays is not None:  # plain arrays straight from the store: no frame round trip
+            cols, geoms = arrays(tuple(bounds), CHECK_COLUMNS)
+            return normalise(cols), geoms
         frame = self.store.query_bbox(tuple(bounds), columns=CHECK_COLUMNS)
         return normalise(frame), frame.geometry.to_numpy()
 

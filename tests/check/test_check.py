@@ -262,3 +262,12 @@ def test_missing_recorded_bounds_are_computed(register):
         con.execute("DELETE FROM settings WHERE key = 'clearance_bounds'")
     assert store.clearance_bounds()["diameter_mm"] == 0.0
     assert ids(Checker(store).check(SITE)) == {"WAT:wide"}
+
+
+def test_an_expired_offline_extract_warns_on_every_check(register):
+    store = register([asset("WAT:near", east(0.2))])
+    assert not any("expire" in w for w in Checker(store).check(SITE).warnings)
+    store.set_setting("extract_expires", "2020-01-31")
+    r = Checker(store).check(SITE)
+    assert any("expired on 2020-01-31" in w for w in r.warnings)
+    assert ids(r) == {"WAT:near"}  # the warning never replaces the conflicts
