@@ -186,3 +186,22 @@ def test_gui_renders_the_sample_town_offscreen(bundle, outside):
         w, h = rgb.size
         centre = rgb.crop((w // 3, h // 4, 2 * w // 3, h // 2)).getcolors(maxcolors=1 << 20)
         assert centre is not None and len(centre) > 20, "the map area is blank"
+
+
+def test_gui_import_runs_in_a_child_process_of_the_bundle(bundle, outside):
+    """The import wizard imports in a spawned child process: the bundle must re-enter itself as that child."""
+    import sqlite3
+
+    import pyogrio
+
+    source = outside / "electricity_mpn.geojson"
+    shutil.copy(TOWN / "electricity_mpn.geojson", source)
+    reg = outside / "wizard.gpkg"
+    run(bundle, outside, "init", str(reg))
+    run(bundle, outside, str(reg), "--import-wizard", str(source), "--wizard-page", "4",
+        "--screenshot", str(outside / "wizard.png"), gui=True, timeout=180)
+    with sqlite3.connect(reg) as db:
+        assets = db.execute("SELECT count(*) FROM assets").fetchone()[0]
+        rejects = db.execute("SELECT count(*) FROM rejects").fetchone()[0]
+    assert assets > 0, "the wizard's import child wrote nothing"
+    assert assets + rejects == pyogrio.read_info(source)["features"]
