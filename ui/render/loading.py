@@ -23,17 +23,14 @@ LABEL_COLUMNS = ["diameter_mm", "material", "pressure"]  # read after it, for st
 
 
 def _read_arrow(store, columns=DRAW_COLUMNS, geometry: bool = True):
-    """(WKB column, style columns) of the live assets straight from a GeoPackage register as
-    Arrow, or None for other stores (they go through ``read_assets``)."""
-    try:
-        from asset_register.store.gpkg import LIVE, GeoPackageStore
-        from asset_register.store.gpkg_schema import ASSETS
-    except ImportError:
-        return None
+    """(WKB column, style columns) of the live assets of a GeoPackage register as Arrow, or
+    None for other stores (they go through ``read_assets``)."""
+    from asset_register.store.gpkg import GeoPackageStore
+
     if not isinstance(store, GeoPackageStore):
         return None
-    meta, table = pyogrio.read_arrow(str(store.path), layer=ASSETS, columns=list(columns),
-                                     where=LIVE, read_geometry=geometry)
+    # a snapshot copy, never the live file: GDAL's own SQLite must not touch our WAL
+    meta, table = store.read_arrow(list(columns), read_geometry=geometry)
     return (table.column(meta["geometry_name"] or "wkb_geometry") if geometry else None), table
 
 
