@@ -69,10 +69,11 @@ def clean_env(home: Path) -> dict[str, str]:
     return env
 
 
-def run(bundle: Path, outside: Path, *args: str, gui: bool = False, timeout: float = 300) -> str:
+def run(bundle: Path, outside: Path, *args: str, gui: bool = False, timeout: float = 300,
+        env: dict[str, str] | None = None) -> str:
     exe = bundle / (GUI_EXE if gui else EXE)
-    done = subprocess.run([str(exe), *args], cwd=outside, env=clean_env(outside), capture_output=True, text=True,
-                          timeout=timeout)
+    done = subprocess.run([str(exe), *args], cwd=outside, env={**clean_env(outside), **(env or {})},
+                          capture_output=True, text=True, timeout=timeout)
     assert done.returncode == 0, (
         f"{exe.name} {' '.join(args)} exited {done.returncode}\nstdout:\n{done.stdout[-3000:]}\n"
         f"stderr:\n{done.stderr[-3000:]}")
@@ -132,6 +133,23 @@ def test_import_reprojects_from_wgs84_inside_the_bundle(register, pipeline_bng):
     assert len(pipe) == 1
     # Same coordinates (to 5 cm) as PROJ gives outside the bundle: in metres, not degrees.
     assert pipe.iloc[0].hausdorff_distance(pipeline_bng) < 0.05
+
+
+def test_proj_stays_offline_when_the_environment_enables_its_network(bundle, outside, register):
+    """A PC-wide PROJ_NETWORK=ON (set by some GIS installs) must not make the bundle depend on the CDN.
+
+    With the network on, PROJ prefers the OSTN15 grid transformation and fails when the grid
+    cannot be fetched; the bundle keeps PROJ offline and imports with the transformation it
+    has, exactly as without the variable.
+    """
+    _, offline = register
+    reg = outside / "network-on.gpkg"
+    run(bundle, outside, "init", str(reg))
+    out = run(bundle, outside, "import", str(reg), str(outside / "pipeline_fpl.kml"), "--owner", "FPL",
+              "--profile", "sample_fpl", "--json", env={"PROJ_NETWORK": "ON"})
+    (report,) = json.loads(out)
+    assert report["status"] == "imported"
+    assert (report["transformation"], report["accuracy_m"]) == (offline["transformation"], offline["accuracy_m"])
 
 
 def test_dig_check_finds_the_pipeline_it_crosses(bundle, outside, register, pipeline_bng):
