@@ -225,3 +225,21 @@ def test_navigation_and_measure_with_mouse_and_keys(qtbot, window):
     qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=_screen(window, 530550, 180350))
     tool = window.tools["measure"]
     assert abs(tool.total(with_hover=False) - 30.0) < 2 * canvas.view.state.resolution
+
+
+def test_a_failing_render_is_reported_and_does_not_hang_the_canvas(window, monkeypatch):
+    from ui.render import jobs
+
+    layer = window.canvas.layers.register_layer()
+    before = window.canvas.cached_image(layer.id)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated painter failure")
+
+    monkeypatch.setattr(jobs, "render_register", broken)
+    seen = []
+    window.canvas.rendered.connect(lambda lid, lod, s: seen.append(lod))
+    window.canvas.refresh_layer(layer)
+    assert window.wait_until_idle(10)  # the failed job does not stay pending
+    assert any(lod.startswith("error: simulated") for lod in seen)
+    assert window.canvas.cached_image(layer.id) is before  # the last good image stays

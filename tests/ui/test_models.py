@@ -186,3 +186,12 @@ def test_reference_slices_keep_polygon_rings_together():
         feats = set(packed.part_feature[piece])
         others = set(np.concatenate([packed.part_feature[p] for p in pieces if p is not piece]))
         assert not feats & others
+
+
+def test_view_state_holds_plain_floats():
+    m = MapView(ViewState(width=800, height=600))
+    m.zoom_to(tuple(shapely.bounds(shapely.box(0, 0, 100, 50))))  # numpy float64 bounds
+    s = m.state
+    assert all(type(v) is float for v in (s.cx, s.cy, s.resolution))
+    m.set_state(ViewState(cx=float("nan"), cy=0, resolution=1, width=800, height=600))
+    assert m.state == s  # a non-finite view is ignored

@@ -107,7 +107,8 @@ class MapCanvas(QWidget):
         if self._generation.get(layer_id) != generation:
             return
         self._jobs.pop(layer_id, None)
-        self._cache[layer_id] = (settings.view, image)
+        if image is not None:  # else the render failed: keep showing the last good image
+            self._cache[layer_id] = (settings.view, image)
         self.update()
         self.rendered.emit(layer_id, lod, seconds)
         if self.is_idle():

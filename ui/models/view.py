@@ -75,8 +75,12 @@ class MapView:
         self.changed = Event()
 
     def set_state(self, state: ViewState) -> None:
-        res = min(max(state.resolution, MIN_RESOLUTION), MAX_RESOLUTION)
-        state = replace(state, resolution=res)
+        res = min(max(float(state.resolution), MIN_RESOLUTION), MAX_RESOLUTION)
+        # plain floats: numpy scalars (from shapely bounds) would leak into Qt calls
+        state = replace(state, cx=float(state.cx), cy=float(state.cy), resolution=res,
+                        width=int(state.width), height=int(state.height))
+        if not all(math.isfinite(v) for v in (state.cx, state.cy, state.resolution)):
+            return
         if state != self.state:
             self.state = state
             self.changed.emit(state)

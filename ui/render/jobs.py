@@ -8,6 +8,7 @@ drawn for, so the canvas can show them transformed until the next one lands.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
@@ -16,6 +17,9 @@ from concurrent.futures import ThreadPoolExecutor
 from PySide6.QtCore import QObject, Signal
 
 from .painters import RenderCancelled, RenderSettings, new_image, render_reference, render_register
+
+
+log = logging.getLogger("asset_register.ui")
 
 
 class RenderSignals(QObject):
@@ -46,6 +50,11 @@ class RenderJob:
             else:
                 lod = render_reference(image, self.data, self.settings, self._cancel.is_set)
         except RenderCancelled:
+            return
+        except Exception as exc:  # reported, never left pending (the canvas would wait forever)
+            log.exception("rendering layer %s failed", self.layer_id)
+            self.signals.finished.emit(self.layer_id, self.generation, self.settings, None,
+                                       f"error: {exc}", time.perf_counter() - t0)
             return
         self.signals.finished.emit(self.layer_id, self.generation, self.settings, image, lod,
                                    time.perf_counter() - t0)

@@ -74,10 +74,14 @@ def _line_label_anchors(packed, parts, view, min_px: float):
     return part_of[best], mx, my, ang
 
 
-def _declutter(mx, my, cell_w=140, cell_h=36):
-    cells = (np.floor(mx / cell_w).astype(np.int64) * 100_003 + np.floor(my / cell_h).astype(np.int64))
+def _declutter(mx, my, cell_w=150, cell_h=22, priority=None):
+    """One label per screen cell: the one with the highest ``priority`` (e.g. the longest,
+    most informative text), else the first."""
+    order = np.arange(len(mx)) if priority is None else np.argsort(-np.asarray(priority), kind="stable")
+    cells = (np.floor(mx[order] / cell_w).astype(np.int64) * 100_003
+             + np.floor(my[order] / cell_h).astype(np.int64))
     _, first = np.unique(cells, return_index=True)
-    return np.sort(first)
+    return np.sort(order[first])
 
 
 def _draw_labels(painter, texts, mx, my, ang, colour=styles.LABEL_COLOUR, size=8, halo=True):

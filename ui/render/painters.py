@@ -265,8 +265,14 @@ def render_register(image: QImage, packed: PackedGeometry, settings: RenderSetti
             which, mx, my, ang = _line_label_anchors(packed, lines, view, 70)
             feats = packed.part_feature[lines[which]]
             texts = np.array(asset_label_text(packed, feats), dtype=object)
-            has = np.flatnonzero(texts != "")
-            keep = has[_declutter(mx[has], my[has])][:400]
+            # keep labels that fit on screen whole (about 6.5 px per character at 8 pt)
+            half = np.array([3.3 * len(t) for t in texts]) + 4
+            ca, sa = np.abs(np.cos(np.radians(ang))), np.abs(np.sin(np.radians(ang)))
+            fits = ((mx - half * ca >= 0) & (mx + half * ca <= view.width)
+                    & (my - half * sa - 12 >= 0) & (my + half * sa + 12 <= view.height))
+            has = np.flatnonzero((texts != "") & fits)
+            lengths = [len(t) for t in texts[has]]
+            keep = has[_declutter(mx[has], my[has], priority=lengths)][:400]
             _draw_labels(painter, texts[keep], mx[keep], my[keep], ang[keep])
     finally:
         painter.end()
