@@ -45,12 +45,25 @@ def test_a_missing_register_is_reported_not_fatal(tmp_path):
     assert "nope.gpkg" in shown[before]
 
 
-def test_sample_option_builds_the_sample_once(tmp_path, monkeypatch):
+def test_sample_option_builds_the_sample_once(tmp_path, monkeypatch, sample_register_master):
+    import shutil
+
+    import importers.sample
     from ui import app
 
     target = tmp_path / "data" / "sample-town.gpkg"
     monkeypatch.setattr(app, "sample_path", lambda: target)
+    built = []
+
+    def build(path, progress=None):  # the importers' own build is tested with the importers
+        built.append(path)
+        shutil.copy(sample_register_master, path)
+
+    monkeypatch.setattr(importers.sample, "build_sample", build)
     out = tmp_path / "shot.png"
     assert app.main(["--sample", "--screenshot", str(out), "--size", "900x600"]) == 0
     assert target.exists() and app.sample_is_current(target)
-    assert not list(target.parent.glob("*.building.gpkg"))
+    assert not list(target.parent.glob("*.building.gpkg"))  # built beside it, then moved in
+    assert len(built) == 1 and built[0].name.endswith(".building.gpkg")
+    assert app.main(["--sample", "--screenshot", str(out), "--size", "900x600"]) == 0
+    assert len(built) == 1  # current: not built again
