@@ -19,6 +19,23 @@ def _wants_gui(*names: str) -> bool:
     return any(os.path.splitext(os.path.basename(n))[0].lower().endswith("-gui") for n in names if n)
 
 
+def _application_with_icon():
+    """Create the QApplication (ui.app reuses it) with the bundled icon as every window's icon.
+
+    Windows takes the taskbar icon from the executable; X11/Wayland desktops and the
+    window title bars take it from here.
+    """
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    icon = os.path.join(getattr(sys, "_MEIPASS", os.path.dirname(os.path.abspath(__file__))), "icons",
+                        "asset-register.png")
+    if os.path.exists(icon):
+        app.setWindowIcon(QIcon(icon))
+    return app  # the caller holds it: a dropped reference would delete the application
+
+
 def main() -> int:
     # The GUI runs imports in a child process started with the "spawn" method, which
     # re-executes this executable; freeze_support() turns that run into the child.
@@ -26,9 +43,12 @@ def main() -> int:
 
     multiprocessing.freeze_support()
     if _wants_gui(sys.executable, sys.argv[0] if sys.argv else ""):
+        app = _application_with_icon()
         from ui.app import main as gui_main
 
-        return int(gui_main() or 0)
+        status = int(gui_main() or 0)
+        del app
+        return status
     from asset_register.cli.main import main as cli_main
 
     return int(cli_main() or 0)
