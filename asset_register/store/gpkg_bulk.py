@@ -1,9 +1,9 @@
-"""Bulk path of a batch write: GDAL stages the rows, SQLite copies them in one statement.
+"""Bulk path of a batch write: rows are staged in bulk, SQLite copies them in one statement.
 
-Binding a million rows of 25 values from Python costs ~20 µs a row. Instead GDAL
-(pyogrio, Arrow) writes the batch into a temporary GeoPackage beside the register
-*before* the write transaction starts; the transaction then ATTACHes nothing new —
-the staging file is attached up front — and does ``INSERT … SELECT`` (C speed),
+Binding a million rows of 25 values from Python costs ~20 µs a row. Instead the batch
+is bulk-ingested as Arrow into a temporary SQLite file beside the register *before*
+the write transaction starts (ATTACH is impossible inside one); the transaction then
+does ``INSERT … SELECT`` (C speed),
 drops and rebuilds the secondary indexes, and packs the R*Tree with
 ``gpkg_rtree.bulk_load``. The staging file is deleted afterwards whatever happens;
 it never holds register data that is not also in the batch being written.
@@ -22,7 +22,7 @@ import pyogrio
 import shapely
 from geopandas.array import GeometryArray
 
-from . import gpkg_rtree
+from . import gpkg_geom, gpkg_rtree
 from .gpkg_schema import ASSETS, GEOM, rtree_trigger_sql
 
 RTREE = f"rtree_{ASSETS}_{GEOM}"
@@ -44,9 +44,14 @@ def clean_stale(register: Path) -> None:
 
 
 class Stage:
-    """The batch rows staged by GDAL in a temporary GeoPackage attached as ``staging``."""
+    """The batch rows staged in a temporary SQLite file attached as ``staging``.
 
-    def __init__(self, store, table: pd.DataFrame, geoms, report):
+    The rows go in as one Arrow table through the ADBC SQLite driver's bulk ingest (C,
+    ~4 s per million rows here), with geometries already encoded as GeoPackage blobs;
+    where that driver is missing, GDAL (pyogrio) writes a GeoPackage instead (~2× slower).
+    """
+
+    def __init__(self, store, table: pd.DataFrame, geoms, wkb, report):
         self.store = store
         self.path = store.path.parent / f".{store.path.name}.staging-{uuid.uuid4().hex}.gpkg"
         self.bounds = shapely.bounds(geoms)
@@ -54,20 +59,41 @@ class Stage:
         report(0.1, f"staging {len(table):,} assets")
         frame = table.reset_index(drop=True)
         frame["row_no"] = np.arange(len(frame), dtype=np.int64)
-        gdf = gpd.GeoDataFrame(frame, geometry=GeometryArray(np.asarray(geoms), crs=store.crs))
         try:
-            pyogrio.write_dataframe(
-                gdf, self.path, layer="batch", driver="GPKG", use_arrow=True,
-                geometry_type="Unknown", layer_options={"SPATIAL_INDEX": "NO"},
-            )
+            try:
+                self._ingest_adbc(frame, gpkg_geom.encode(geoms, store.srs_id, wkb))
+                self.srs_id = store.srs_id
+            except ImportError:
+                self._write_gdal(frame, geoms)
             store._con.execute("ATTACH DATABASE ? AS staging", (str(self.path),))
             self.attached = True
-            self.srs_id = int(store._con.execute(
-                "SELECT srs_id FROM staging.gpkg_geometry_columns WHERE table_name='batch'"
-            ).fetchone()[0])
+            if self.srs_id is None:
+                self.srs_id = int(store._con.execute(
+                    "SELECT srs_id FROM staging.gpkg_geometry_columns WHERE table_name='batch'"
+                ).fetchone()[0])
         except BaseException:
             self.close()
             raise
+
+    def _ingest_adbc(self, frame: pd.DataFrame, blobs: list[bytes]) -> None:
+        import adbc_driver_sqlite.dbapi as adbc
+        import pyarrow as pa
+
+        data = pa.Table.from_pandas(frame, preserve_index=False)
+        data = data.append_column(GEOM, pa.array(blobs, type=pa.binary()))
+        with adbc.connect(str(self.path)) as con:
+            with con.cursor() as cur:
+                cur.adbc_ingest("batch", data, mode="create")
+            con.commit()
+
+    def _write_gdal(self, frame: pd.DataFrame, geoms) -> None:
+        gdf = gpd.GeoDataFrame(frame, geometry=GeometryArray(np.asarray(geoms),
+                                                             crs=self.store.crs))
+        pyogrio.write_dataframe(
+            gdf, self.path, layer="batch", driver="GPKG", use_arrow=True,
+            geometry_type="Unknown", layer_options={"SPATIAL_INDEX": "NO"},
+        )
+        self.srs_id = None  # read back from the staged GeoPackage
 
     def insert(self, keep_rows: np.ndarray, version: np.ndarray, batch_id: int, report,
                check_cancel) -> int:
@@ -76,9 +102,11 @@ class Stage:
         cols = [r[1] for r in con.execute("PRAGMA staging.table_info(batch)")]
         copy_cols = [c for c in cols if c not in ("fid", "row_no")]
         changed = np.flatnonzero(keep_rows & (version != 1))
+        skip = np.flatnonzero(~keep_rows)
+        if len(changed) or len(skip):
+            con.execute("CREATE INDEX staging.batch_row_no ON batch (row_no)")
         con.executemany("UPDATE staging.batch SET version = ? WHERE row_no = ?",
                         ((int(version[i]), int(i)) for i in changed))
-        skip = np.flatnonzero(~keep_rows)
         con.executemany("DELETE FROM staging.batch WHERE row_no = ?", ((int(i),) for i in skip))
         check_cancel()
         index_sql = [r[0] for r in con.execute(
@@ -99,7 +127,7 @@ class Stage:
         before = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'assets'").fetchone()
         con.execute(
             f"INSERT INTO assets ({', '.join(names)}, batch_id) SELECT {', '.join(select)}, ? "
-            "FROM staging.batch ORDER BY row_no", (batch_id,))
+            "FROM staging.batch ORDER BY rowid", (batch_id,))  # rowid order is row order
         after = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'assets'").fetchone()[0]
         if after - (before[0] if before else 0) != int(keep_rows.sum()):
             raise RuntimeError("the copied rows did not get consecutive ids; batch rolled back")

@@ -19,8 +19,15 @@ _HEADER = np.dtype(
 _ENV_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 
 
-def encode(geoms: np.ndarray, srs_id: int) -> list[bytes]:
-    """Standard GeoPackage binaries (little endian, XY envelope, ISO WKB) for non-empty geometries."""
+def to_wkb(geoms) -> np.ndarray:
+    """ISO WKB, little endian, Z kept: the body of our GeoPackage blobs (and what we hash)."""
+    return shapely.to_wkb(geoms, flavor="iso", byte_order=1, include_srid=False,
+                          output_dimension=3)
+
+
+def encode(geoms: np.ndarray, srs_id: int, wkb: np.ndarray | None = None) -> list[bytes]:
+    """Standard GeoPackage binaries (little endian, XY envelope, ISO WKB) for non-empty
+    geometries; pass ``wkb`` (from ``to_wkb``) when it is already at hand."""
     geoms = np.asarray(geoms, dtype=object)
     n = len(geoms)
     if n == 0:
@@ -32,7 +39,8 @@ def encode(geoms: np.ndarray, srs_id: int) -> list[bytes]:
     b = shapely.bounds(geoms)
     header["env"] = b[:, [0, 2, 1, 3]]
     raw = header.tobytes()
-    wkb = shapely.to_wkb(geoms, flavor="iso", byte_order=1, include_srid=False)
+    if wkb is None:
+        wkb = to_wkb(geoms)
     size = _HEADER.itemsize
     return [raw[i * size : (i + 1) * size] + w for i, w in enumerate(wkb)]
 

@@ -125,9 +125,10 @@ def bulk_load(con: sqlite3.Connection, rtree: str, ids: np.ndarray, boxes: np.nd
         node_rows.extend(zip(owners.tolist(), blobs))
         parent_of_child = np.repeat(owners, MAX_CELLS)[: len(cids)]
         if li == 0:
+            by_id = np.argsort(cids, kind="stable")  # append to the rowid B-tree in key order
             con.executemany(
                 f'INSERT INTO "{rtree}_rowid" VALUES (?, ?)',
-                zip(cids.tolist(), parent_of_child.tolist()),
+                zip(cids[by_id].tolist(), parent_of_child[by_id].tolist()),
             )
         else:
             parent_rows.extend(zip(cids.tolist(), parent_of_child.tolist()))

@@ -36,9 +36,10 @@ def now_iso() -> str:
 _HEX = np.array([f"{i:02x}" for i in range(256)], dtype="U2")
 
 
-def content_hash(frame: gpd.GeoDataFrame) -> np.ndarray:
+def content_hash(frame: gpd.GeoDataFrame, wkb: np.ndarray | None = None) -> np.ndarray:
     """A 64-bit hash per row of every canonical field and the exact geometry (hex strings)."""
-    wkb = shapely.to_wkb(frame.geometry.array, flavor="iso", include_srid=False, output_dimension=3)
+    if wkb is None:
+        wkb = gpkg_geom.to_wkb(frame.geometry.array)
     h = pd.util.hash_pandas_object(frame[HASHED], index=False).to_numpy()
     h = h * np.uint64(0x100000001B3) ^ pd.util.hash_array(wkb)
     octets = h.astype(">u8").view(np.uint8).reshape(-1, 8)
@@ -83,14 +84,15 @@ def write_batch(
 
     frame = _prepared(assets, store.crs)
     report(0.05, "hashing assets")
-    hashes = content_hash(frame) if len(frame) else np.array([], dtype=str)
+    wkb = gpkg_geom.to_wkb(frame.geometry.array)
+    hashes = content_hash(frame, wkb) if len(frame) else np.array([], dtype=str)
     ids = frame["asset_id"].to_numpy(dtype=object)
     stamp = now_iso()
     table = _table(frame, hashes, stamp, delivery, batch.transformation_accuracy_m)
     stage = None
     if len(frame) >= BULK_INDEX_ROWS and store._depth == 0:  # ATTACH needs no open transaction
         check_cancel()
-        stage = gpkg_bulk.Stage(store, table, frame.geometry.array, report)
+        stage = gpkg_bulk.Stage(store, table, frame.geometry.array, wkb, report)
     try:
         return _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, stamp,
                       t0, report, check_cancel, finalize)

@@ -269,3 +269,30 @@ def test_bulk_reads_see_every_committed_batch(tmp_path):
             # GDAL never touched the live file: its WAL is still ours
             assert Path(str(store.path) + "-wal").exists()
             assert Path(str(store.path) + "-shm").exists()
+
+
+@pytest.mark.parametrize("stager", ["adbc", "gdal"])
+def test_bulk_redelivery_versions_and_keeps_the_index_whole(tmp_path, monkeypatch, stager):
+    from asset_register.store import gpkg_bulk
+
+    if stager == "gdal":  # the fallback when the ADBC driver is not installed
+        def no_adbc(self, frame, blobs):
+            raise ImportError("adbc_driver_sqlite")
+        monkeypatch.setattr(gpkg_bulk.Stage, "_ingest_adbc", no_adbc)
+    frame = synthetic_assets(25000, seed=4)
+    with create_register(tmp_path / "r.gpkg") as store:
+        store.write_batch(frame, BATCH, delivery="WSX:all")
+        again = frame.iloc[100:].copy()
+        again.loc[again.index[:10], "material"] = "steel"
+        res = store.write_batch(again, BATCH, delivery="WSX:all")
+        assert (res.added, res.changed, res.unchanged, res.retired) == (0, 10, 24890, 100)
+        assert store.asset_count() == 24900
+        assert store._con.execute("SELECT rtreecheck('rtree_assets_geom')").fetchone() == ("ok",)
+        n_index = store._con.execute("SELECT COUNT(*) FROM rtree_assets_geom").fetchone()[0]
+        assert n_index == 25010  # every version stays indexed, retired ones too
+        assert store.get_asset(again["asset_id"].iloc[0])["material"] == "steel"
+        assert store.get_asset(again["asset_id"].iloc[0])["version"] == 2
+        box = (530200.0, 180200.0, 530500.0, 180600.0)
+        live = store.read_assets(columns=["asset_id"])
+        expect = set(live["asset_id"][shapely.intersects(live.geometry.array, shapely.box(*box))])
+        assert set(store.query_bbox(box, columns=["asset_id"])["asset_id"]) == expect
