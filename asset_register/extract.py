@@ -220,10 +220,14 @@ def _fill(src, dst, area, days, today, rules_toml, base_prefix) -> ExtractSummar
         "extract_base_prefix": base_prefix,
         "extract_area_wkt": shapely.to_wkt(area, rounding_precision=3),
     }
+    if rules_toml is None and src.get_setting("rules_file"):
+        # the authority's rules file lives on the office machine: carry its text instead
+        rules_toml = Path(src.get_setting("rules_file")).read_text("utf-8")
     if rules_toml is None and src.get_setting("rules_toml") is None:
         rules_toml = default_rules_text()
     if rules_toml is not None:
         own["rules_toml"] = rules_toml
+    own["rules_file"] = ""  # the extract checks with the rules it carries (check.rules_for)
     for key, value in own.items():
         dst.set_setting(key, value)
     dst.audit("create_extract", {k: v for k, v in own.items() if k != "extract_area_wkt"}

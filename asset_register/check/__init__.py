@@ -13,7 +13,7 @@ Simple API for the CLI, the UI and notices::
 
 from .checker import CheckBatch, Checker
 from .result import CONFLICT_COLUMNS, SEVERITIES, CheckResult, DigSite
-from .rules import Rules, default_rules, load_rules
+from .rules import Rules, default_rules, load_rules, rules_for
 
 __all__ = ["Checker", "CheckBatch", "CheckResult", "DigSite", "Rules", "CONFLICT_COLUMNS",
-           "SEVERITIES", "default_rules", "load_rules"]
+           "SEVERITIES", "default_rules", "load_rules", "rules_for"]

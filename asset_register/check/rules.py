@@ -250,5 +250,25 @@ def load_rules(path: str | Path | None = None) -> Rules:
     return parse_rules(data, source)
 
 
+def rules_for(store, path: str | Path | None = None) -> Rules:
+    """The rules a check of ``store`` uses, so the CLI and the desktop app always agree.
+
+    An explicit ``path`` wins; then the rules file the authority set (setting
+    ``rules_file``); then the rules text the register carries (setting ``rules_toml``,
+    e.g. in an offline extract); then the shipped defaults.
+    """
+    path = path or store.get_setting("rules_file") or None
+    if path is not None:
+        return load_rules(path)
+    text = store.get_setting("rules_toml")
+    if text:
+        try:
+            return parse_rules(tomllib.loads(text), f"rules carried by {store.location}")
+        except tomllib.TOMLDecodeError as exc:
+            raise RulesError(f"the rules carried by {store.location} are not valid TOML: {exc}; "
+                             "set a rules file with 'asset-register notice-settings --rules'") from None
+    return load_rules(None)
+
+
 def default_rules() -> Rules:
     return load_rules(None)

@@ -6,7 +6,7 @@ import json
 import sys
 import textwrap
 
-from ..check import Checker, load_rules
+from ..check import Checker, rules_for
 from ..check.programme import programme_sites, single_site
 from ..check.rules import METHODS
 from ..store import open_register
@@ -84,8 +84,8 @@ def render(result, register: str) -> str:
 
 
 def _check(args) -> int:
-    rules = load_rules(args.rules)
-    with open_register(args.register, read_only=True) as store, Checker(store, rules) as checker:
+    with open_register(args.register, read_only=True) as store, \
+            Checker(store, rules := rules_for(store, args.rules)) as checker:
         if args.programme:
             sites = programme_sites(store, args.programme, layer=args.layer, crs=args.crs,
                                     method=args.method, make_valid=args.make_valid, rules=rules)
@@ -144,7 +144,8 @@ def register(sub) -> None:
     p.add_argument("--description", help="description of the work")
     p.add_argument("--usrn", help="USRN of the street (coordination with works on it)")
     p.add_argument("--reference", help="your reference for the dig")
-    p.add_argument("--rules", metavar="FILE", help="rules file (TOML); default: shipped rules")
+    p.add_argument("--rules", metavar="FILE", help="rules file (TOML); default: the register's rules setting, else "
+                   "the shipped rules")
     p.add_argument("--make-valid", action="store_true",
                    help="repair a self-intersecting footprint with make_valid (check the result)")
     p.add_argument("--json", action="store_true", help="JSON output (documented in the README)")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
-from ..check import Checker, load_rules
+from ..check import Checker, load_rules, rules_for
 from ..check.programme import single_site
 from ..check.rules import METHODS
 from ..errors import NoticeError, NotFoundError
@@ -36,8 +37,8 @@ SM_CHOICES = {
 
 
 def _notice(args) -> int:
-    rules = load_rules(args.rules)
     with open_register(args.register) as store:
+        rules = rules_for(store, args.rules)
         promoter = args.promoter or store.get_setting("promoter_name")
         if not promoter:
             raise NoticeError("no promoter given: name the organisation proposing the works "
@@ -148,12 +149,15 @@ def _notices(args) -> int:
 _SETTINGS = {"authority_name": ref.AUTHORITY_NAME, "prefix": ref.NOTICE_PREFIX,
              "validity_days": ref.VALIDITY_DAYS, "authority_swa": ref.AUTHORITY_SWA_CODE,
              "promoter_swa": ref.PROMOTER_SWA_CODE, "promoter_name": "promoter_name",
-             "colour_scheme": ref.COLOUR_SCHEME}
+             "colour_scheme": ref.COLOUR_SCHEME, "rules": "rules_file"}
 
 
 def _settings(args) -> int:
     changes = {key: getattr(args, name) for name, key in _SETTINGS.items()
                if getattr(args, name) is not None}
+    if changes.get("rules_file"):
+        load_rules(changes["rules_file"])  # refuse a bad rules file before storing it
+        changes["rules_file"] = str(Path(changes["rules_file"]).resolve())
     with open_register(args.register, read_only=not changes) as store:
         if ref.NOTICE_PREFIX in changes:
             changes[ref.NOTICE_PREFIX] = ref.normalise_prefix(changes[ref.NOTICE_PREFIX])
@@ -238,4 +242,6 @@ def register(sub) -> None:
     s.add_argument("--promoter-swa", help="default promoter Street Manager SWA code")
     s.add_argument("--promoter-name", help="default promoter name")
     s.add_argument("--colour-scheme", choices=["njug", "apwa"])
+    s.add_argument("--rules", metavar="FILE", help="the authority's rules file (TOML) that every "
+                   "check and notice of this register uses, from the CLI and the desktop app")
     s.set_defaults(func=_settings)

@@ -63,7 +63,8 @@ class Stage:
             try:
                 self._ingest_adbc(frame, gpkg_geom.encode(geoms, store.srs_id, wkb))
                 self.srs_id = store.srs_id
-            except ImportError:
+            except Exception:  # driver missing or unloadable: GDAL does the same, slower
+                self._remove_files()
                 self._write_gdal(frame, geoms)
             store._con.execute("ATTACH DATABASE ? AS staging", (str(self.path),))
             self.attached = True
@@ -155,6 +156,9 @@ class Stage:
                 self.store._con.execute("DETACH DATABASE staging")
             finally:
                 self.attached = False
+        self._remove_files()
+
+    def _remove_files(self) -> None:
         for suffix in ("", "-wal", "-shm", "-journal"):
             try:
                 os.remove(str(self.path) + suffix)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
+
 import pandas as pd
 import pytest
 
@@ -101,3 +103,24 @@ def test_null_match_value_catches_unknown_voltage():
     frame = pd.DataFrame({"utility": ["electricity", "electricity", "electricity"],
                           "voltage": [None, "LV", "HV"]})
     assert [r.classes[i].name for i in classify(frame, r)] == ["elec_unknown", "all", "elec_unknown"]
+
+
+def test_the_register_rules_setting_is_used_by_cli_and_app_alike(tmp_path, gpkg_store_factory):
+    from asset_register.check import rules_for
+    from asset_register.cli.main import main
+
+    store = gpkg_store_factory()
+    assert rules_for(store).version == default_rules().version
+    custom = tmp_path / "authority.toml"
+    text = (files("asset_register.check") / "default_rules.toml").read_text("utf-8")
+    custom.write_text(text.replace('version = "', 'version = "WSX-', 1), "utf-8")
+    store.close()
+    assert main(["notice-settings", store.location, "--rules", str(custom)]) == 0
+    from asset_register.store import open_register
+
+    with open_register(store.location) as s:
+        assert rules_for(s).version.startswith("WSX-")
+        assert rules_for(s, None).version == rules_for(s).version
+        s.set_setting("rules_file", "")
+        s.set_setting("rules_toml", text.replace('version = "', 'version = "CARRIED-', 1))
+        assert rules_for(s).version.startswith("CARRIED-")

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, Signal
 
-from asset_register.check import Checker, load_rules
+from asset_register.check import Checker, rules_for
 
 
 class CheckService(QObject):
@@ -48,7 +48,7 @@ class CheckService(QObject):
         checker = getattr(self._local, "checker", None)
         if checker is None:
             self._local.store = self.session.open_worker_store(read_only=True)
-            checker = Checker(self._local.store, load_rules(self.rules_path))
+            checker = Checker(self._local.store, rules_for(self._local.store, self.rules_path))
             self._local.checker = checker
         return checker
 
