@@ -20,6 +20,7 @@ import pyproj
 import shapely
 
 from ..errors import CRSError, FootprintError
+from ..transform import apply_plan, plan_transform
 
 QUAD_SEGS = 32  # segments per quarter circle for point + radius footprints
 # Circumscribe the circle (polygon edges touch it from outside) so the polygon contains
@@ -119,10 +120,14 @@ def to_working(
         return shapely.force_2d(geoms), 0.0, []
     step = 1e-4 if crs.is_geographic else 10.0  # densify (~10 m) so edges follow the projection
     dense = shapely.segmentize(shapely.force_2d(geoms), step)
-    tr = pyproj.Transformer.from_crs(crs, working, always_xy=True)
+    lonlat = None
+    if crs.is_geographic:
+        b = shapely.total_bounds(dense)
+        lonlat = (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
+    plan = plan_transform(crs, working, lonlat)
 
     def fn(xy):
-        x, y = tr.transform(xy[:, 0], xy[:, 1], errcheck=False)
+        x, y = apply_plan(plan, xy[:, 0], xy[:, 1])
         return np.column_stack([x, y])
 
     out = shapely.transform(dense, fn)
@@ -131,15 +136,9 @@ def to_working(
             f"footprint cannot be transformed from {crs.to_string()} to {working.to_string()}: "
             "it lies outside the area where that CRS is defined — check the CRS"
         )
-    acc = tr.accuracy
-    notes = [f"footprint transformed from {crs.to_string()} with '{tr.description}'"]
-    if acc is None or acc < 0:
-        acc = unknown_accuracy_m
-        notes.append(
-            f"the accuracy of that transformation is unknown: {acc} m added to every clearance"
-        )
-    else:
-        notes.append(f"its accuracy ({acc} m) is added to every clearance")
+    acc = max(float(plan.accuracy_m), 0.0) if plan.accuracy_m is not None else unknown_accuracy_m
+    notes = [f"footprint transformed from {crs.to_string()} with '{plan.description}'",
+             *plan.notes, f"its accuracy ({acc:g} m) is added to every clearance"]
     return out, float(acc), notes
 
 

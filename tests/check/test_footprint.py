@@ -95,6 +95,14 @@ def test_footprint_in_wgs84_is_transformed_and_its_accuracy_kept():
     assert shapely.hausdorff_distance(g, box) < 5e-3  # PROJ round trip: ~1 mm
     assert fp.position_accuracy_m > 0  # pyproj's reported accuracy of the operation used
     assert any("EPSG:4326" in n for n in fp.notes[0])
+    # the same transformation, and accuracy, as an import of a layer in EPSG:4326 carries
+    from asset_register.transform import plan_transform
+
+    b = shapely.bounds(ll)
+    plan = plan_transform(pyproj.CRS("EPSG:4326"), pyproj.CRS(BNG), tuple(b))
+    assert fp.position_accuracy_m == plan.accuracy_m
+    assert not any("unavailable" in n for n in fp.notes[0])
+    assert not any("allpark" in n for n in fp.notes[0])
 
 
 def test_lon_lat_given_as_british_national_grid_is_refused():
