@@ -50,6 +50,7 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
         self._lock = threading.RLock()
         self._depth = 0
         self._crs_cache: pyproj.CRS | None = None
+        self._snapshots: gpkg_snapshot.Snapshots | None = None
         if _create_crs is not None:
             _create_crs = pyproj.CRS.from_user_input(_create_crs)
             if not _create_crs.is_projected:
@@ -111,6 +112,9 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
 
     # -- lifecycle -----------------------------------------------------------------
     def close(self) -> None:
+        if getattr(self, "_snapshots", None) is not None:
+            self._snapshots.discard()
+            self._snapshots = None
         con, self._con = getattr(self, "_con", None), None
         if con is not None:
             if not self.read_only:
@@ -346,9 +350,11 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
         GDAL never reads the live file in this process.
         """
         with self._lock:
-            return gpkg_snapshot.read_arrow(
-                self._con, self.path, ASSETS, columns=columns, where=LIVE,
-                read_geometry=read_geometry, return_fids=return_fids)
+            if self._snapshots is None:
+                self._snapshots = gpkg_snapshot.Snapshots(self._con, self.path)
+            return self._snapshots.read_arrow(ASSETS, columns=columns, where=LIVE,
+                                              read_geometry=read_geometry,
+                                              return_fids=return_fids)
 
     def get_asset(self, asset_id, *, history=False):
         where = "a.asset_id = ?" + ("" if history else f" AND a.{LIVE}")

@@ -20,13 +20,56 @@ from pathlib import Path
 import pyogrio
 
 
+class Snapshots:
+    """The latest snapshot of one register, reused until the register changes.
+
+    A change is any commit: ``PRAGMA data_version`` moves when another connection
+    commits, ``total_changes`` when this one does. The map canvas reads drawing fields
+    and then label fields; both reads share one copy.
+    """
+
+    def __init__(self, con: sqlite3.Connection, register: Path):
+        self.con, self.register = con, register
+        self.path: str | None = None
+        self.stamp: tuple[int, int] | None = None
+
+    def _current(self) -> tuple[int, int]:
+        return (self.con.execute("PRAGMA data_version").fetchone()[0], self.con.total_changes)
+
+    def get(self) -> str:
+        stamp = self._current()
+        if self.path is None or stamp != self.stamp or not os.path.exists(self.path):
+            self.discard()
+            self.path = _copy(self.con, self.register)
+            self.stamp = stamp
+        return self.path
+
+    def read_arrow(self, layer: str, *, columns, where=None, bbox=None,
+                   read_geometry: bool = True, return_fids: bool = False):
+        """``pyogrio.read_arrow`` of ``layer`` from the current snapshot: ``(meta, table)``."""
+        return pyogrio.read_arrow(self.get(), layer=layer, columns=list(columns), where=where,
+                                  bbox=bbox, read_geometry=read_geometry,
+                                  return_fids=return_fids)
+
+    def discard(self) -> None:
+        if self.path is not None:
+            _remove(self.path)
+        self.path = self.stamp = None
+
+
 def read_arrow(con: sqlite3.Connection, register: Path, layer: str, *, columns, where=None,
                bbox=None, read_geometry: bool = True, return_fids: bool = False):
-    """``pyogrio.read_arrow`` of ``layer`` from a consistent snapshot of the register.
+    """One-off ``pyogrio.read_arrow`` of ``layer`` from a fresh snapshot (then deleted)."""
+    snaps = Snapshots(con, register)
+    try:
+        return snaps.read_arrow(layer, columns=columns, where=where, bbox=bbox,
+                                read_geometry=read_geometry, return_fids=return_fids)
+    finally:
+        snaps.discard()
 
-    ``con`` is a connection to the live register (read-only is enough). Returns
-    ``(meta, table)`` like pyogrio. The snapshot is deleted before returning.
-    """
+
+def _copy(con: sqlite3.Connection, register: Path) -> str:
+    """A consistent copy of the register (SQLite online backup) in a temporary file."""
     fd, name = tempfile.mkstemp(prefix=f".{register.stem}.snapshot-", suffix=".gpkg",
                                 dir=_snapshot_dir(register))
     os.close(fd)
@@ -36,15 +79,18 @@ def read_arrow(con: sqlite3.Connection, register: Path, layer: str, *, columns, 
             con.backup(dest)
         finally:
             dest.close()
-        return pyogrio.read_arrow(name, layer=layer, columns=list(columns), where=where,
-                                  bbox=bbox, read_geometry=read_geometry,
-                                  return_fids=return_fids)
-    finally:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            try:
-                os.remove(name + suffix)
-            except FileNotFoundError:
-                pass
+    except BaseException:
+        _remove(name)
+        raise
+    return name
+
+
+def _remove(name: str) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            os.remove(name + suffix)
+        except FileNotFoundError:
+            pass
 
 
 def _snapshot_dir(register: Path) -> str:

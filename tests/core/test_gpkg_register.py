@@ -296,3 +296,18 @@ def test_bulk_redelivery_versions_and_keeps_the_index_whole(tmp_path, monkeypatc
         live = store.read_assets(columns=["asset_id"])
         expect = set(live["asset_id"][shapely.intersects(live.geometry.array, shapely.box(*box))])
         assert set(store.query_bbox(box, columns=["asset_id"])["asset_id"]) == expect
+
+
+def test_bulk_reads_share_a_snapshot_until_the_register_changes(tmp_path):
+    with create_register(tmp_path / "r.gpkg") as store:
+        store.write_batch(synthetic_assets(20), BATCH)
+        _, first = store.read_arrow(["utility"])
+        snap = store._snapshots.path
+        _, labels = store.read_arrow(["diameter_mm"], read_geometry=False)
+        assert store._snapshots.path == snap and first.num_rows == labels.num_rows == 20
+        store.write_batch(synthetic_assets(5, seed=9), BATCH)
+        _, after = store.read_arrow(["utility"])
+        assert after.num_rows == 25 and store._snapshots.path != snap
+        assert not Path(snap).exists()
+        last = store._snapshots.path
+    assert not Path(last).exists()  # closing the register removes its snapshot
