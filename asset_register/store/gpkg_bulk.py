@@ -57,15 +57,13 @@ class Stage:
         self.bounds = shapely.bounds(geoms)
         self.attached = False
         report(0.1, f"staging {len(table):,} assets")
-        frame = table.reset_index(drop=True)
-        frame["row_no"] = np.arange(len(frame), dtype=np.int64)
         try:
             try:
-                self._ingest_adbc(frame, gpkg_geom.encode(geoms, store.srs_id, wkb))
+                self._ingest_adbc(table, geoms, wkb)
                 self.srs_id = store.srs_id
             except Exception:  # driver missing or unloadable: GDAL does the same, slower
                 self._remove_files()
-                self._write_gdal(frame, geoms)
+                self._write_gdal(table, geoms)
             store._con.execute("ATTACH DATABASE ? AS staging", (str(self.path),))
             self.attached = True
             if self.srs_id is None:
@@ -76,18 +74,23 @@ class Stage:
             self.close()
             raise
 
-    def _ingest_adbc(self, frame: pd.DataFrame, blobs: list[bytes]) -> None:
+    def _ingest_adbc(self, table: pd.DataFrame, geoms, wkb) -> None:
         import adbc_driver_sqlite.dbapi as adbc
         import pyarrow as pa
 
-        data = pa.Table.from_pandas(frame, preserve_index=False)
-        data = data.append_column(GEOM, pa.array(blobs, type=pa.binary()))
+        data = pa.Table.from_pandas(table, preserve_index=False)
+        data = data.append_column("row_no", pa.array(np.arange(len(table), dtype=np.int64)))
+        # the list of blobs lives only until Arrow holds them: memory stays one copy deep
+        data = data.append_column(
+            GEOM, pa.array(gpkg_geom.encode(geoms, self.store.srs_id, wkb), type=pa.binary()))
         with adbc.connect(str(self.path)) as con:
             with con.cursor() as cur:
                 cur.adbc_ingest("batch", data, mode="create")
             con.commit()
 
-    def _write_gdal(self, frame: pd.DataFrame, geoms) -> None:
+    def _write_gdal(self, table: pd.DataFrame, geoms) -> None:
+        frame = table.reset_index(drop=True)
+        frame["row_no"] = np.arange(len(frame), dtype=np.int64)
         gdf = gpd.GeoDataFrame(frame, geometry=GeometryArray(np.asarray(geoms),
                                                              crs=self.store.crs))
         pyogrio.write_dataframe(

@@ -93,6 +93,7 @@ def write_batch(
     if len(frame) >= BULK_INDEX_ROWS and store._depth == 0:  # ATTACH needs no open transaction
         check_cancel()
         stage = gpkg_bulk.Stage(store, table, frame.geometry.array, wkb, report)
+        table = wkb = None  # staged: free a million-row copy before the copy into the register
     try:
         return _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, stamp,
                       t0, report, check_cancel, finalize)
