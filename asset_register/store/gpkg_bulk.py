@@ -12,6 +12,7 @@ it never holds register data that is not also in the batch being written.
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from pathlib import Path
 
@@ -44,28 +45,36 @@ def clean_stale(register: Path) -> None:
 
 
 class Stage:
-    """The batch rows staged in a temporary SQLite file attached as ``staging``.
+    """The batch rows staged in temporary SQLite files attached as ``staging`` (+ ``staging_geo``).
 
-    The rows go in as one Arrow table through the ADBC SQLite driver's bulk ingest (C,
-    ~4 s per million rows here), with geometries already encoded as GeoPackage blobs;
-    where that driver is missing, GDAL (pyogrio) writes a GeoPackage instead (~2× slower).
+    With the ADBC SQLite driver the rows go in as Arrow through its bulk ingest (C, and it
+    releases the GIL): the attributes are ingested in a thread while this thread encodes
+    the geometries as GeoPackage blobs and hashes every row, and those go into a second
+    file joined back by rowid. Where that driver is missing or cannot load, GDAL (pyogrio)
+    writes one GeoPackage instead (~2x slower).
     """
 
-    def __init__(self, store, table: pd.DataFrame, geoms, wkb, report):
+    def __init__(self, store, frame, table: pd.DataFrame, hash_rows, report):
         self.store = store
-        self.path = store.path.parent / f".{store.path.name}.staging-{uuid.uuid4().hex}.gpkg"
+        stem = store.path.parent / f".{store.path.name}.staging-{uuid.uuid4().hex}"
+        self.path = Path(f"{stem}.gpkg")
+        self.geo_path: Path | None = None
+        geoms = frame.geometry.array
         self.bounds = shapely.bounds(geoms)
-        self.attached = False
-        report(0.1, f"staging {len(table):,} assets")
+        self.attached = []
+        report(0.05, f"staging {len(table):,} assets")
         try:
             try:
-                self._ingest_adbc(table, geoms, wkb)
+                self._ingest_split(table, geoms, hash_rows, Path(f"{stem}.geo.sqlite"))
                 self.srs_id = store.srs_id
-            except Exception:  # driver missing or unloadable: GDAL does the same, slower
+            except Exception:  # ADBC driver missing or unloadable: GDAL does the same, slower
                 self._remove_files()
-                self._write_gdal(table, geoms)
-            store._con.execute("ATTACH DATABASE ? AS staging", (str(self.path),))
-            self.attached = True
+                self.geo_path = None
+                self.hashes = hash_rows(gpkg_geom.to_wkb(geoms))
+                self._write_gdal(table.assign(content_hash=self.hashes), geoms)
+            self._attach("staging", self.path)
+            if self.geo_path is not None:
+                self._attach("staging_geo", self.geo_path)
             if self.srs_id is None:
                 self.srs_id = int(store._con.execute(
                     "SELECT srs_id FROM staging.gpkg_geometry_columns WHERE table_name='batch'"
@@ -74,19 +83,38 @@ class Stage:
             self.close()
             raise
 
-    def _ingest_adbc(self, table: pd.DataFrame, geoms, wkb) -> None:
-        import adbc_driver_sqlite.dbapi as adbc
+    def _attach(self, name: str, path: Path) -> None:
+        self.store._con.execute(f"ATTACH DATABASE ? AS {name}", (str(path),))
+        self.attached.append(name)
+
+    def _ingest_split(self, table: pd.DataFrame, geoms, hash_rows, geo_path: Path) -> None:
+        import adbc_driver_sqlite.dbapi  # noqa: F401  (ImportError here selects the GDAL path)
         import pyarrow as pa
 
-        data = pa.Table.from_pandas(table, preserve_index=False)
-        data = data.append_column("row_no", pa.array(np.arange(len(table), dtype=np.int64)))
-        # the list of blobs lives only until Arrow holds them: memory stays one copy deep
-        data = data.append_column(
-            GEOM, pa.array(gpkg_geom.encode(geoms, self.store.srs_id, wkb), type=pa.binary()))
-        with adbc.connect(str(self.path)) as con:
-            with con.cursor() as cur:
-                cur.adbc_ingest("batch", data, mode="create")
-            con.commit()
+        attrs = pa.Table.from_pandas(table, preserve_index=False)
+        attrs = attrs.append_column("row_no", pa.array(np.arange(len(table), dtype=np.int64)))
+        failure: list[BaseException] = []
+
+        def ingest_attrs():
+            try:
+                _ingest(self.path, "batch", attrs)
+            except BaseException as exc:  # re-raised in the calling thread
+                failure.append(exc)
+
+        worker = threading.Thread(target=ingest_attrs, name="stage-attributes")
+        worker.start()
+        try:
+            wkb = gpkg_geom.to_wkb(geoms)
+            self.hashes = hash_rows(wkb)
+            blobs = pa.array(gpkg_geom.encode(geoms, self.store.srs_id, wkb), type=pa.binary())
+            del wkb
+            self.geo_path = geo_path
+            _ingest(geo_path, "geo", pa.table({"content_hash": pa.array(self.hashes),
+                                               GEOM: blobs}))
+        finally:
+            worker.join()
+        if failure:
+            raise failure[0]
 
     def _write_gdal(self, table: pd.DataFrame, geoms) -> None:
         frame = table.reset_index(drop=True)
@@ -104,6 +132,10 @@ class Stage:
         """Copy the kept rows (with their versions) into ``assets``; inside the transaction."""
         con = self.store._con
         cols = [r[1] for r in con.execute("PRAGMA staging.table_info(batch)")]
+        source = "staging.batch"
+        if self.geo_path is not None:  # attributes and geometry staged apart, joined by rowid
+            cols += ["content_hash", GEOM]
+            source = "staging.batch b JOIN staging_geo.geo g ON g.rowid = b.rowid"
         copy_cols = [c for c in cols if c not in ("fid", "row_no")]
         changed = np.flatnonzero(keep_rows & (version != 1))
         skip = np.flatnonzero(~keep_rows)
@@ -131,7 +163,8 @@ class Stage:
         before = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'assets'").fetchone()
         con.execute(
             f"INSERT INTO assets ({', '.join(names)}, batch_id) SELECT {', '.join(select)}, ? "
-            "FROM staging.batch ORDER BY rowid", (batch_id,))  # rowid order is row order
+            f"FROM {source} ORDER BY {'b.' if self.geo_path else ''}rowid",  # rowid = row order
+            (batch_id,))
         after = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'assets'").fetchone()[0]
         if after - (before[0] if before else 0) != int(keep_rows.sum()):
             raise RuntimeError("the copied rows did not get consecutive ids; batch rolled back")
@@ -154,16 +187,27 @@ class Stage:
         return len(new_ids)
 
     def close(self) -> None:
-        if self.attached:
-            try:
-                self.store._con.execute("DETACH DATABASE staging")
-            finally:
-                self.attached = False
-        self._remove_files()
+        try:
+            while self.attached:
+                self.store._con.execute(f"DETACH DATABASE {self.attached.pop()}")
+        finally:
+            self._remove_files()
 
     def _remove_files(self) -> None:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            try:
-                os.remove(str(self.path) + suffix)
-            except FileNotFoundError:
-                pass
+        for path in (self.path, self.geo_path):
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                if path is not None:
+                    try:
+                        os.remove(str(path) + suffix)
+                    except FileNotFoundError:
+                        pass
+
+
+def _ingest(path: Path, table_name: str, data) -> None:
+    """Bulk-ingest an Arrow table into a new SQLite file (ADBC, C speed, GIL released)."""
+    import adbc_driver_sqlite.dbapi as adbc
+
+    with adbc.connect(str(path)) as con:
+        with con.cursor() as cur:
+            cur.adbc_ingest(table_name, data, mode="create")
+        con.commit()

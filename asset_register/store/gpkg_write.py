@@ -83,17 +83,18 @@ def write_batch(
             raise CancelledError("import cancelled: the register is unchanged")
 
     frame = _prepared(assets, store.crs)
-    report(0.05, "hashing assets")
-    wkb = gpkg_geom.to_wkb(frame.geometry.array)
-    hashes = content_hash(frame, wkb) if len(frame) else np.array([], dtype=str)
     ids = frame["asset_id"].to_numpy(dtype=object)
     stamp = now_iso()
-    table = _table(frame, hashes, stamp, delivery, batch.transformation_accuracy_m)
     stage = None
     if len(frame) >= BULK_INDEX_ROWS and store._depth == 0:  # ATTACH needs no open transaction
         check_cancel()
-        stage = gpkg_bulk.Stage(store, table, frame.geometry.array, wkb, report)
-        table = wkb = None  # staged: free a million-row copy before the copy into the register
+        table = _table(frame, None, stamp, delivery, batch.transformation_accuracy_m)
+        stage = gpkg_bulk.Stage(store, frame, table, lambda wkb: content_hash(frame, wkb), report)
+        hashes, table = stage.hashes, None  # staged: free the copy before copying it in
+    else:
+        report(0.05, "hashing assets")
+        hashes = content_hash(frame) if len(frame) else np.array([], dtype=str)
+        table = _table(frame, hashes, stamp, delivery, batch.transformation_accuracy_m)
     try:
         return _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, stamp,
                       t0, report, check_cancel, finalize)
@@ -192,7 +193,8 @@ def _table(frame, hashes, stamp, delivery, crs_acc) -> pd.DataFrame:
     table["valid_from"] = stamp
     table["delivery"] = pd.Series(delivery, index=frame.index, dtype="string")
     table["crs_accuracy_m"] = np.nan if crs_acc is None else float(crs_acc)
-    table["content_hash"] = hashes
+    if hashes is not None:
+        table["content_hash"] = hashes
     table["restricted"] = table["restricted"].astype(np.int64)
     return table
 

@@ -276,9 +276,9 @@ def test_bulk_redelivery_versions_and_keeps_the_index_whole(tmp_path, monkeypatc
     from asset_register.store import gpkg_bulk
 
     if stager == "gdal":  # the fallback when the ADBC driver is not installed
-        def no_adbc(self, frame, blobs):
+        def no_adbc(self, *args):
             raise OSError("libadbc_driver_sqlite.so: cannot open shared object file")
-        monkeypatch.setattr(gpkg_bulk.Stage, "_ingest_adbc", no_adbc)
+        monkeypatch.setattr(gpkg_bulk.Stage, "_ingest_split", no_adbc)
     frame = synthetic_assets(25000, seed=4)
     with create_register(tmp_path / "r.gpkg") as store:
         store.write_batch(frame, BATCH, delivery="WSX:all")
