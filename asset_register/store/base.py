@@ -17,7 +17,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from ..model import BatchInfo, BatchResult, Owner
+from ..model import DEFAULT_CRS, BatchInfo, BatchResult, Owner
 
 Progress = Callable[[float, str], None]
 """progress(fraction 0..1, message); a store calls it during long work."""
@@ -39,10 +39,15 @@ class RegisterStore(abc.ABC):
     def __exit__(self, *exc):
         self.close()
 
+    _crs_cache: pyproj.CRS | None = None
+
     @property
-    @abc.abstractmethod
     def crs(self) -> pyproj.CRS:
-        """The working CRS every geometry in the register is stored in."""
+        """The working CRS every geometry in the register is stored in (setting ``working_crs``)."""
+        if self._crs_cache is None:
+            self._crs_cache = pyproj.CRS.from_user_input(
+                self.get_setting("working_crs", DEFAULT_CRS))
+        return self._crs_cache
 
     @property
     @abc.abstractmethod

@@ -22,7 +22,7 @@ import shapely
 from geopandas.array import GeometryArray
 
 from ..errors import NotFoundError, RegisterLockedError, RegisterReadOnlyError, ValidationError
-from ..model import ASSET_COLUMNS, DEFAULT_CRS, STORE_COLUMNS, Owner
+from ..model import ASSET_COLUMNS, STORE_COLUMNS, Owner
 from . import gpkg_bulk, gpkg_geom, gpkg_open, gpkg_rtree, gpkg_snapshot, gpkg_write
 from .base import RegisterStore
 from .gpkg_schema import ASSETS, GEOM, migrate
@@ -123,12 +123,6 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
                 except sqlite3.Error:
                     pass
             con.close()
-
-    @property
-    def crs(self) -> pyproj.CRS:
-        if self._crs_cache is None:
-            self._crs_cache = pyproj.CRS.from_user_input(self.get_setting("working_crs", DEFAULT_CRS))
-        return self._crs_cache
 
     @property
     def schema_version(self) -> int:

@@ -19,19 +19,25 @@ NOTICE_COLUMNS = ["reference", "version", "status", "created_at", "created_by", 
                   "end_date", "rules_version", "folder", "files", "content_hash", "detail"]
 
 
+def prepared_works(works: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:
+    """Planned works checked and shaped for any store: WORKS_COLUMNS + geometry in ``crs``."""
+    if "reference" not in works.columns or works["reference"].isna().any():
+        raise ValidationError("every planned work needs a 'reference'")
+    if works["reference"].duplicated().any():
+        dup = works.loc[works["reference"].duplicated(), "reference"].iloc[0]
+        raise ValidationError(f"planned work reference {dup!r} appears twice")
+    if works.geometry.isna().any() or works.geometry.is_empty.any():
+        raise ValidationError("every planned work needs a footprint geometry")
+    frame = works.to_crs(crs) if works.crs is not None else works.set_crs(crs)
+    frame = frame.reindex(columns=WORKS_COLUMNS + [frame.geometry.name])
+    frame["status"] = frame["status"].astype(object).fillna("planned")
+    frame["attrs"] = frame["attrs"].astype(object).fillna("{}")
+    return frame
+
+
 class WorksNoticesMixin:
     def add_works(self, works: gpd.GeoDataFrame) -> int:
-        if "reference" not in works.columns or works["reference"].isna().any():
-            raise ValidationError("every planned work needs a 'reference'")
-        if works["reference"].duplicated().any():
-            dup = works.loc[works["reference"].duplicated(), "reference"].iloc[0]
-            raise ValidationError(f"planned work reference {dup!r} appears twice")
-        if works.geometry.isna().any() or works.geometry.is_empty.any():
-            raise ValidationError("every planned work needs a footprint geometry")
-        frame = works.to_crs(self.crs) if works.crs is not None else works.set_crs(self.crs)
-        frame = frame.reindex(columns=WORKS_COLUMNS + [frame.geometry.name])
-        frame["status"] = frame["status"].astype(object).fillna("planned")
-        frame["attrs"] = frame["attrs"].astype(object).fillna("{}")
+        frame = prepared_works(works, self.crs)
         blobs = gpkg_geom.encode(frame.geometry.array, self.srs_id)
         values = frame[WORKS_COLUMNS].astype(object).where(frame[WORKS_COLUMNS].notna(), None)
         cols = ", ".join(WORKS_COLUMNS)

@@ -28,7 +28,7 @@ from ..errors import (
     SchemaVersionError,
     ValidationError,
 )
-from ..model import DEFAULT_CRS, Owner
+from ..model import Owner
 from . import postgis_connect as pgc
 from .base import RegisterStore
 from .postgis_errors import translated
@@ -166,12 +166,6 @@ class PostgisStore(ReadMixin, RecordsMixin, RegisterStore):
         conn, self._raw = getattr(self, "_raw", None), None
         if conn is not None:
             conn.close()
-
-    @property
-    def crs(self) -> pyproj.CRS:
-        if self._crs_cache is None:
-            self._crs_cache = pyproj.CRS.from_user_input(self.get_setting("working_crs", DEFAULT_CRS))
-        return self._crs_cache
 
     @property
     def schema_version(self) -> int:

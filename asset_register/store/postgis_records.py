@@ -17,7 +17,7 @@ import shapely
 from psycopg import sql
 
 from ..errors import NotFoundError, ValidationError
-from .gpkg_works_notices import NOTICE_COLUMNS, WORKS_COLUMNS
+from .gpkg_works_notices import NOTICE_COLUMNS, WORKS_COLUMNS, prepared_works
 from .gpkg_write import now_iso
 from .postgis_errors import translated
 from .postgis_frames import rows_frame
@@ -74,17 +74,7 @@ class RecordsMixin:
 
     # -- planned works ----------------------------------------------------------------
     def add_works(self, works: gpd.GeoDataFrame) -> int:
-        if "reference" not in works.columns or works["reference"].isna().any():
-            raise ValidationError("every planned work needs a 'reference'")
-        if works["reference"].duplicated().any():
-            dup = works.loc[works["reference"].duplicated(), "reference"].iloc[0]
-            raise ValidationError(f"planned work reference {dup!r} appears twice")
-        if works.geometry.isna().any() or works.geometry.is_empty.any():
-            raise ValidationError("every planned work needs a footprint geometry")
-        frame = works.to_crs(self.crs) if works.crs is not None else works.set_crs(self.crs)
-        frame = frame.reindex(columns=WORKS_COLUMNS + [frame.geometry.name])
-        frame["status"] = frame["status"].astype(object).fillna("planned")
-        frame["attrs"] = frame["attrs"].astype(object).fillna("{}")
+        frame = prepared_works(works, self.crs)
         wkb = shapely.to_wkb(frame.geometry.array, output_dimension=3)
         values = frame[WORKS_COLUMNS].astype(object).where(frame[WORKS_COLUMNS].notna(), None)
         cols = sql.SQL(", ").join(map(sql.Identifier, WORKS_COLUMNS))
