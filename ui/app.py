@@ -136,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.screenshot:
         w, h = (int(v) for v in args.size.lower().split("x"))
         window.resize(w, h)
+        # unattended: errors go to stderr, never into a modal dialog nobody can close
+        app.setProperty("suppress_error_dialogs", True)
     window.show()
     try:
         if args.sample:
