@@ -8,8 +8,8 @@ import textwrap
 
 from ..check import Checker, rules_for
 from ..check.programme import programme_sites, single_site
-from ..check.rules import METHODS
 from ..store import open_register
+from .site_args import add_site_arguments
 
 
 def _fmt(v, digits=2) -> str:
@@ -126,27 +126,8 @@ def register(sub) -> None:
         "width), affected owners, owners with no data, overlapping planned works.",
     )
     p.add_argument("register", help="register file (.gpkg) or postgresql:// URL")
-    src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("--wkt", help="footprint as WKT or EWKT (SRID=4326;POLYGON(...))")
-    src.add_argument("--footprint", metavar="FILE", help="footprint file (GeoJSON or any vector file)")
-    src.add_argument("--programme", metavar="FILE",
-                     help="programme of works: one dig site per feature (batch check)")
+    add_site_arguments(p, programme=True)
     p.add_argument("--layer", help="layer of a multi-layer footprint or programme file")
-    p.add_argument("--crs", help="CRS of the footprint when the input does not state it "
-                   "(default: the register's working CRS)")
-    size = p.add_mutually_exclusive_group()
-    size.add_argument("--width", type=float, metavar="M", help="trench width for a centre line")
-    size.add_argument("--radius", type=float, metavar="M", help="radius for a point")
-    p.add_argument("--depth", type=float, metavar="M", help="planned depth (advisory only)")
-    p.add_argument("--method", choices=METHODS, default="mechanical")
-    p.add_argument("--start", metavar="DATE", help="planned start, YYYY-MM-DD")
-    p.add_argument("--end", metavar="DATE", help="planned end, YYYY-MM-DD")
-    p.add_argument("--description", help="description of the work")
-    p.add_argument("--usrn", help="USRN of the street (coordination with works on it)")
     p.add_argument("--reference", help="your reference for the dig")
-    p.add_argument("--rules", metavar="FILE", help="rules file (TOML); default: the register's rules setting, else "
-                   "the shipped rules")
-    p.add_argument("--make-valid", action="store_true",
-                   help="repair a self-intersecting footprint with make_valid (check the result)")
     p.add_argument("--json", action="store_true", help="JSON output (documented in the README)")
     p.set_defaults(func=_check)

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from ..check import Checker, load_rules, rules_for
 from ..check.programme import single_site
-from ..check.rules import METHODS
 from ..errors import NoticeError, NotFoundError
 from ..notices import RESPONSE_STATUSES, notice_overview, record_response, write_notice_pack
 from ..notices.lifecycle import notified_owners
 from ..notices import reference as ref
 from ..notices.streetmanager import DEFAULTS as SM_DEFAULTS
 from ..store import open_register
+from .site_args import add_site_arguments
 
 SM_CHOICES = {
     "activity_type": ["highway_improvement_works", "highway_repair_and_maintenance_works",
@@ -179,27 +179,13 @@ def register(sub) -> None:
         "conflicts-bng.geojson, conflicts.csv, street-manager-work.json, manifest.json. "
         "The notice is recorded in the register with the files' SHA-256.")
     p.add_argument("register", help="register file (.gpkg) or postgresql:// URL")
-    src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("--wkt", help="footprint as WKT or EWKT (SRID=4326;POLYGON(...))")
-    src.add_argument("--footprint", metavar="FILE", help="footprint file (any vector file)")
+    add_site_arguments(p)
     p.add_argument("--out", required=True, metavar="DIR", help="folder the pack is written in")
-    p.add_argument("--crs", help="CRS of the footprint when the input does not state it")
-    size = p.add_mutually_exclusive_group()
-    size.add_argument("--width", type=float, metavar="M", help="trench width for a centre line")
-    size.add_argument("--radius", type=float, metavar="M", help="radius for a point")
-    p.add_argument("--depth", type=float, metavar="M", help="planned depth (advisory)")
-    p.add_argument("--method", choices=METHODS, default="mechanical")
-    p.add_argument("--start", metavar="DATE", help="proposed start, YYYY-MM-DD")
-    p.add_argument("--end", metavar="DATE", help="proposed end, YYYY-MM-DD")
-    p.add_argument("--description", help="description of the works")
-    p.add_argument("--usrn", help="USRN of the street")
     p.add_argument("--promoter", metavar="NAME", help="organisation proposing the works")
     p.add_argument("--promoter-contact", metavar="NAME", help="contact person")
     p.add_argument("--promoter-phone", metavar="TEL")
     p.add_argument("--promoter-email", metavar="EMAIL")
     p.add_argument("--promoter-swa", metavar="CODE", help="promoter's Street Manager SWA code")
-    p.add_argument("--rules", metavar="FILE", help="rules file (TOML); default: shipped rules")
-    p.add_argument("--make-valid", action="store_true", help="repair a self-intersecting footprint")
     p.add_argument("--draft", action="store_true", help="write a watermarked draft, not issued")
     p.add_argument("--reissue", metavar="REFERENCE", help="issue a new version of this notice")
     p.add_argument("--scheme", choices=["njug", "apwa"], help="utility colour code of the map")
