@@ -19,6 +19,29 @@ import shapely
 
 from ..model import DEFAULT_CRS, BatchInfo, BatchResult, Owner
 
+# What ``get_asset`` reports of the batch that delivered each version, after the asset columns.
+PROVENANCE_FIELDS = ["source_file", "source_layer", "source_sha256", "source_crs",
+                     "transformation", "transformation_accuracy_m", "profile", "imported_at"]
+
+
+def asset_records(asset_id: str, rows, geoms, columns: list[str], *, history: bool):
+    """``get_asset``'s answer from rows of (geometry, *columns, *PROVENANCE_FIELDS), oldest first."""
+    import json
+
+    from ..errors import NotFoundError
+
+    if not rows:
+        raise NotFoundError(f"no {'' if history else 'live '}asset {asset_id!r} in the register")
+    out = []
+    for row, geom in zip(rows, geoms):
+        rec = dict(zip(columns + PROVENANCE_FIELDS, row[1:]))
+        rec["geometry"] = geom
+        rec["attrs"] = json.loads(rec["attrs"] or "{}")
+        rec["restricted"] = bool(rec["restricted"])
+        out.append(rec)
+    return out if history else out[-1]
+
+
 Progress = Callable[[float, str], None]
 """progress(fraction 0..1, message); a store calls it during long work."""
 

@@ -21,10 +21,10 @@ import pyproj
 import shapely
 from geopandas.array import GeometryArray
 
-from ..errors import NotFoundError, RegisterLockedError, RegisterReadOnlyError, ValidationError
+from ..errors import RegisterLockedError, RegisterReadOnlyError, ValidationError
 from ..model import ASSET_COLUMNS, STORE_COLUMNS, Owner
 from . import gpkg_bulk, gpkg_geom, gpkg_open, gpkg_rtree, gpkg_snapshot, gpkg_write
-from .base import RegisterStore
+from .base import RegisterStore, asset_records
 from .gpkg_schema import ASSETS, GEOM, migrate
 from .gpkg_works_notices import WorksNoticesMixin
 from .qgis_style import assets_style_qml
@@ -360,19 +360,8 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
             f"WHERE {where} ORDER BY a.version"
         )
         rows = self._con.execute(sql, (asset_id,)).fetchall()
-        if not rows:
-            raise NotFoundError(f"no {'' if history else 'live '}asset {asset_id!r} in the register")
-        names = ALL_ASSET_COLUMNS + ["source_file", "source_layer", "source_sha256", "source_crs",
-                                     "transformation", "transformation_accuracy_m", "profile",
-                                     "imported_at"]
-        out = []
-        for row in rows:
-            rec = dict(zip(names, row[1:]))
-            rec["geometry"] = gpkg_geom.decode([row[0]])[0]
-            rec["attrs"] = json.loads(rec["attrs"] or "{}")
-            rec["restricted"] = bool(rec["restricted"])
-            out.append(rec)
-        return out if history else out[-1]
+        geoms = gpkg_geom.decode([r[0] for r in rows]) if rows else []
+        return asset_records(asset_id, rows, geoms, ALL_ASSET_COLUMNS, history=history)
 
     def asset_count(self) -> int:
         return self._con.execute(f"SELECT COUNT(*) FROM assets WHERE {LIVE}").fetchone()[0]

@@ -14,7 +14,8 @@ import numpy as np
 import shapely
 from psycopg import sql
 
-from ..errors import NotFoundError, ValidationError
+from ..errors import ValidationError
+from .base import asset_records
 from .postgis_errors import translated
 from .postgis_frames import ALL_ASSET_COLUMNS, column_list, copy_out_frame, dtype_of, rows_frame
 
@@ -116,19 +117,8 @@ class ReadMixin:
                  sql.SQL("") if history else sql.SQL("AND a.retired_at IS NULL"))
         with self._lock, translated(self):
             rows = self._conn.execute(query, (asset_id,)).fetchall()
-        if not rows:
-            raise NotFoundError(f"no {'' if history else 'live '}asset {asset_id!r} in the register")
-        names = ALL_ASSET_COLUMNS + ["source_file", "source_layer", "source_sha256", "source_crs",
-                                     "transformation", "transformation_accuracy_m", "profile",
-                                     "imported_at"]
-        out = []
-        for row in rows:
-            rec = dict(zip(names, row[1:]))
-            rec["geometry"] = shapely.from_wkb(bytes(row[0]))
-            rec["attrs"] = json.loads(rec["attrs"] or "{}")
-            rec["restricted"] = bool(rec["restricted"])
-            out.append(rec)
-        return out if history else out[-1]
+        geoms = [shapely.from_wkb(bytes(r[0])) for r in rows]
+        return asset_records(asset_id, rows, geoms, ALL_ASSET_COLUMNS, history=history)
 
     def asset_count(self) -> int:
         return int(self._one("SELECT COUNT(*) FROM assets WHERE retired_at IS NULL"))
