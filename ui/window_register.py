@@ -20,7 +20,7 @@ from .dig.controller import DigController
 from .models.layers import REFERENCE, REGISTER, Layer
 from .models.search import search
 from .render import display_cache
-from .render.loading import load_labels, load_reference, load_register, reference_layers
+from .render.loading import complete_register, load_reference, load_register, reference_layers
 from .session import Session
 from .settings import RULES_FILE
 from .workers import submit
@@ -109,12 +109,12 @@ class RegisterMixin:
             self.loading = False
             self.status(f"{packed.n_features:,} assets loaded in {time.perf_counter() - t0:.2f} s")
             self.registerLoaded.emit()
-            if "material" not in packed.codes:  # labels: read once the first frame is up
+            if "material" not in packed.codes:  # labels, grid index: once the first frame is up
                 self.loading = True
 
                 def labels(task):
                     with session.open_worker_store() as s:
-                        return load_labels(s, packed)
+                        return complete_register(s, packed)
 
                 def labelled(ok):
                     self.loading = False

@@ -23,7 +23,7 @@ from geopandas.array import GeometryArray
 
 from ..errors import RegisterLockedError, RegisterReadOnlyError, ValidationError
 from ..model import ASSET_COLUMNS, STORE_COLUMNS, Owner
-from . import gpkg_bulk, gpkg_geom, gpkg_open, gpkg_rtree, gpkg_snapshot, gpkg_write
+from . import gpkg_bulk, gpkg_display, gpkg_geom, gpkg_open, gpkg_rtree, gpkg_snapshot, gpkg_write
 from .base import RegisterStore, asset_records
 from .gpkg_schema import ASSETS, GEOM, migrate
 from .gpkg_works_notices import WorksNoticesMixin
@@ -349,6 +349,18 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
             return self._snapshots.read_arrow(ASSETS, columns=columns, where=LIVE,
                                               read_geometry=read_geometry,
                                               return_fids=return_fids)
+
+    def read_arrow_slices(self, columns, *, slices: int | None = None,
+                          read_geometry: bool = True, each=None):
+        """``read_arrow`` as consecutive fid slices read in parallel threads from the same
+        snapshot: ``(meta, [table or each(meta, table)], in fid order)`` (see gpkg_display)."""
+        with self._lock:
+            if self._snapshots is None:
+                self._snapshots = gpkg_snapshot.Snapshots(self._con, self.path)
+            return gpkg_display.read_arrow_slices(
+                self._snapshots, self._con, ASSETS, columns=columns, where=LIVE,
+                slices=slices or gpkg_display.default_slices(), read_geometry=read_geometry,
+                each=each)
 
     def get_asset(self, asset_id, *, history=False):
         where = "a.asset_id = ?" + ("" if history else f" AND a.{LIVE}")

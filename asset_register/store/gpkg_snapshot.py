@@ -5,7 +5,7 @@ it while this process holds a connection is unsafe: POSIX drops every lock the
 process holds on a file when *any* descriptor of it is closed, and GDAL's SQLite,
 believing itself the last connection, deletes the ``-wal``/``-shm`` files under our
 feet. So bulk readers copy a consistent snapshot with SQLite's online backup API
-(page copy, ~0.6 s per million assets, under our own locking) and let GDAL read
+(page copy, ~0.45 s per million assets, under our own locking) and let GDAL read
 the copy as Arrow (~0.5 s per million), which is still several times faster than
 building Python rows.
 """
@@ -75,7 +75,9 @@ def _copy(con: sqlite3.Connection, register: Path) -> str:
     os.close(fd)
     try:
         dest = sqlite3.connect(name)
-        try:
+        try:  # a throwaway copy: no journal and no fsync (half the copy's time)
+            dest.execute("PRAGMA journal_mode=OFF")
+            dest.execute("PRAGMA synchronous=OFF")
             con.backup(dest)
         finally:
             dest.close()

@@ -11,9 +11,9 @@ import pyproj
 
 from asset_register.errors import AssetRegisterError, CRSError
 
-from .packed import STYLE_COLUMNS, PackedGeometry, pack_geometries
+from .packed import STYLE_COLUMNS, PackedGeometry, concat_packed, pack_geometries
 from .styles import feature_style_keys
-from .wkb import pack_wkb
+from .wkb import add_others, gather_wkb, take_wkb
 
 LABEL_FIELDS = ("name", "street", "street_name", "road_name", "streetname", "label")
 
@@ -22,16 +22,10 @@ DRAW_COLUMNS = ["utility", "asset_class", "status", "voltage"]  # what the first
 LABEL_COLUMNS = ["diameter_mm", "material", "pressure"]  # read after it, for street labels
 
 
-def _read_arrow(store, columns=DRAW_COLUMNS, geometry: bool = True):
-    """(WKB column, style columns) of the live assets of a GeoPackage register as Arrow, or
-    None for other stores (they go through ``read_assets``)."""
+def _gpkg(store) -> bool:
     from asset_register.store.gpkg import GeoPackageStore
 
-    if not isinstance(store, GeoPackageStore):
-        return None
-    # a snapshot copy, never the live file: GDAL's own SQLite must not touch our WAL
-    meta, table = store.read_arrow(list(columns), read_geometry=geometry)
-    return (table.column(meta["geometry_name"] or "wkb_geometry") if geometry else None), table
+    return isinstance(store, GeoPackageStore)
 
 
 def _arrow_styles(packed: PackedGeometry, table) -> None:
@@ -49,34 +43,79 @@ def _arrow_styles(packed: PackedGeometry, table) -> None:
         packed.categories[col] = [str(c) for c in enc.dictionary.to_pylist()]
 
 
+def _pack_slice(meta, table):
+    """One slice of the register, in its reading thread: points and simple lines gathered
+    straight from WKB, styles; other geometries are packed once all slices are in (so the
+    parts come in the same order as from one whole read)."""
+    wkb = table.column(meta["geometry_name"] or "wkb_geometry")
+    packed, other = gather_wkb(wkb)
+    _arrow_styles(packed, table)
+    return packed, other, take_wkb(wkb, other)
+
+
+def _join_slices(slices) -> PackedGeometry:
+    packed = concat_packed([p for p, _, _ in slices])
+    starts = np.cumsum([0] + [p.n_features for p, _, _ in slices[:-1]])
+    other = np.concatenate([o + s for (_, o, _), s in zip(slices, starts)]).astype(np.int64)
+    whole = add_others(packed, other, np.concatenate([w for _, _, w in slices]))
+    whole.codes, whole.categories = packed.codes, packed.categories
+    return whole
+
+
+def _field_slice(meta, table) -> PackedGeometry:
+    """One slice of the label fields (no geometry)."""
+    packed = PackedGeometry(*EMPTY, n_features=table.num_rows)
+    _arrow_styles(packed, table)
+    return packed
+
+
+EMPTY = (np.empty((0, 2)), np.zeros(1, np.int64), np.empty(0, np.int64), np.empty(0, bool),
+         np.empty((0, 4)), np.empty((0, 2)), np.empty(0, np.int64))
+
+
 def load_labels(store, packed: PackedGeometry) -> bool:
     """Add the label fields (diameter, material, pressure) to a register layer loaded with
     only its drawing fields; False if the rows no longer match (the register changed)."""
-    arrow = _read_arrow(store, LABEL_COLUMNS, geometry=False)
-    if arrow is None or arrow[1].num_rows != packed.n_features:
+    if not _gpkg(store):
         return False
-    _arrow_styles(packed, arrow[1])
+    # from the same snapshot copy as the drawing fields while the register is unchanged
+    _, parts = store.read_arrow_slices(LABEL_COLUMNS, read_geometry=False, each=_field_slice)
+    fields = concat_packed(parts)
+    if fields.n_features != packed.n_features:
+        return False
+    packed.codes.update(fields.codes)
+    packed.categories.update(fields.categories)
+    packed.numbers.update(fields.numbers)
     return True
 
 
+def complete_register(store, packed: PackedGeometry) -> bool:
+    """What the first frame did not need, read after it: the grid index for street views
+    and the label fields. False if the labels no longer match the rows."""
+    if packed.grid is None and packed.point_grid is None:
+        packed.build_index()
+    return load_labels(store, packed)
+
+
 def load_register(store, progress=None) -> PackedGeometry:
-    """Every live asset's geometry and drawing fields, packed (one bulk read). From a
-    GeoPackage register the label fields come later (``load_labels``)."""
+    """Every live asset's geometry and drawing fields, packed. A GeoPackage register is read
+    as a few slices at once from one snapshot copy (never the live file: GDAL's own SQLite
+    must not touch our WAL) and packed straight from WKB; its label fields and grid index
+    come after the first frame (``complete_register``)."""
     report = progress or (lambda f, m: None)
     report(0.1, "reading assets")
-    arrow = _read_arrow(store)
-    if arrow is not None:
-        wkb, table = arrow
-        report(0.5, f"preparing {table.num_rows:,} assets for drawing")
-        packed = pack_wkb(wkb)
-        _arrow_styles(packed, table)
+    if _gpkg(store):
+        _, slices = store.read_arrow_slices(DRAW_COLUMNS, each=_pack_slice)
+        report(0.8, f"preparing {sum(p.n_features for p, _, _ in slices):,} assets for drawing")
+        packed = _join_slices(slices)
     else:
         frame = store.read_assets(columns=list(STYLE_COLUMNS))
         report(0.5, f"preparing {len(frame):,} assets for drawing")
         packed = pack_geometries(frame.geometry.array, frame)
     packed.codes["style"] = feature_style_keys(packed)
     packed.index_segments(packed.codes["style"])
-    packed.build_index()
+    if not _gpkg(store):
+        packed.build_index()  # nothing is read after the first frame
     report(1.0, "assets ready")
     return packed
 

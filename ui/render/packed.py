@@ -149,7 +149,7 @@ def pack_geometries(geoms, frame: pd.DataFrame | None = None, label_column: str 
     n = len(geoms)
     parts, part_idx = shapely.get_parts(geoms, return_index=True)
     types = shapely.get_type_id(parts)
-    is_point = types == 0
+    is_point = (types == 0) & ~shapely.is_empty(parts)  # POINT EMPTY has no coordinates
     is_poly = types == 3
     is_line = (types == 1) | (types == 2)
 
@@ -192,6 +192,39 @@ def pack_geometries(geoms, frame: pd.DataFrame | None = None, label_column: str 
         if label_column and label_column in frame.columns:
             packed.labels = frame[label_column].astype("object").to_numpy()
     return packed
+
+
+def concat_packed(parts: list[PackedGeometry]) -> PackedGeometry:
+    """One PackedGeometry of consecutive slices of the same layer (slice k's features follow
+    slice k-1's). Style codes are re-based onto categories in order of first appearance, as
+    if the whole layer had been encoded at once. Index arrays are not carried over."""
+    if len(parts) == 1:
+        return parts[0]
+    feat0 = np.cumsum([0] + [p.n_features for p in parts[:-1]])
+    vert0 = np.cumsum([0] + [len(p.coords) for p in parts[:-1]])
+    out = PackedGeometry(
+        coords=np.concatenate([p.coords for p in parts]),
+        part_offsets=np.concatenate([parts[0].part_offsets[:1]] + [
+            p.part_offsets[1:] + v for p, v in zip(parts, vert0)]),
+        part_feature=np.concatenate([p.part_feature + f for p, f in zip(parts, feat0)]),
+        part_closed=np.concatenate([p.part_closed for p in parts]),
+        part_bounds=np.concatenate([p.part_bounds.reshape(-1, 4) for p in parts]),
+        points=np.concatenate([p.points.reshape(-1, 2) for p in parts]),
+        point_feature=np.concatenate([p.point_feature + f for p, f in zip(parts, feat0)]),
+        n_features=int(sum(p.n_features for p in parts)),
+    )
+    for col in parts[0].codes:
+        where: dict[str, int] = {}
+        codes = []
+        for p in parts:
+            lut = np.array([where.setdefault(c, len(where)) for c in p.categories[col]] + [-1],
+                           np.int16)
+            codes.append(lut[p.codes[col]])  # code -1 (null) picks the trailing -1
+        out.codes[col] = np.concatenate(codes).astype(np.int16)
+        out.categories[col] = list(where)
+    for col in parts[0].numbers:
+        out.numbers[col] = np.concatenate([p.numbers[col] for p in parts])
+    return out
 
 
 def part_vertex_index(offsets: np.ndarray, parts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -36,6 +36,28 @@ def _buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 def pack_wkb(wkb: pa.Array) -> PackedGeometry:
     """PackedGeometry of a WKB column (row i = feature i)."""
+    packed, other = gather_wkb(wkb)
+    return add_others(packed, other, take_wkb(wkb, other))
+
+
+def take_wkb(wkb: pa.Array, rows: np.ndarray) -> np.ndarray:
+    """The WKB values of ``rows`` as an object array of bytes."""
+    if not len(rows):
+        return np.empty(0, object)
+    arr = wkb.combine_chunks() if isinstance(wkb, pa.ChunkedArray) else wkb
+    return arr.take(pa.array(rows)).to_numpy(zero_copy_only=False)
+
+
+def add_others(packed: PackedGeometry, other: np.ndarray, other_wkb: np.ndarray) -> PackedGeometry:
+    """``packed`` plus the features ``other`` (polygons, multi-parts, …) through shapely."""
+    if not len(other):
+        return packed
+    return _merge(packed, pack_geometries(shapely.from_wkb(other_wkb)), other)
+
+
+def gather_wkb(wkb: pa.Array) -> tuple[PackedGeometry, np.ndarray]:
+    """Points and simple lines of a WKB column gathered straight from its bytes, and the
+    indices of the other features (left for ``add_others``)."""
     offsets, data = _buffers(wkb)
     n = len(offsets) - 1
     start = offsets[:-1]
@@ -84,11 +106,7 @@ def pack_wkb(wkb: pa.Array) -> PackedGeometry:
     packed = PackedGeometry(coords=coords, part_offsets=part_offsets, part_feature=li,
                             part_closed=np.zeros(len(li), bool), part_bounds=bounds, points=points,
                             point_feature=point_feature, n_features=n)
-    if len(other):
-        arr = wkb.combine_chunks() if isinstance(wkb, pa.ChunkedArray) else wkb
-        rest = pack_geometries(shapely.from_wkb(arr.take(pa.array(other)).to_numpy(zero_copy_only=False)))
-        packed = _merge(packed, rest, other)
-    return packed
+    return packed, other
 
 
 def _merge(a: PackedGeometry, b: PackedGeometry, b_features: np.ndarray) -> PackedGeometry:
