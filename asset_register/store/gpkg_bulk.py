@@ -62,6 +62,10 @@ class Stage:
         geoms = frame.geometry.array
         self.bounds = shapely.bounds(geoms)
         self.attached = []
+        # Into an empty index the batch's own tree is the whole tree: pack it now, outside
+        # the transaction (checked again inside it).
+        self.packing = None
+        self.pack_now = not store._con.execute(f'SELECT 1 FROM "{RTREE}_rowid" LIMIT 1').fetchone()
         report(0.05, f"staging {len(table):,} assets")
         try:
             try:
@@ -71,7 +75,7 @@ class Stage:
                 self._remove_files()
                 self.geo_path = None
                 self.hashes = hash_rows(gpkg_geom.to_wkb(geoms))
-                self._write_gdal(table.assign(content_hash=self.hashes), geoms)
+                self._write_gdal(table.assign(content_hash=self.hashes.astype("U16")), geoms)
             self._attach("staging", self.path)
             if self.geo_path is not None:
                 self._attach("staging_geo", self.geo_path)
@@ -106,11 +110,24 @@ class Stage:
         try:
             wkb = gpkg_geom.to_wkb(geoms)
             self.hashes = hash_rows(wkb)
-            blobs = pa.array(gpkg_geom.encode(geoms, self.store.srs_id, wkb), type=pa.binary())
+            if self.pack_now:
+                self.packing = gpkg_rtree.Packing(self.bounds[:, [0, 2, 1, 3]])
+            # GeoPackage blob = header || WKB, joined by SQLite while copying (no per-row
+            # Python); the headers are one numpy buffer shared with Arrow, not copied.
+            n = len(wkb)
+            heads = pa.Array.from_buffers(pa.large_binary(), n, [
+                None, pa.py_buffer(np.arange(n + 1, dtype=np.int64) * gpkg_geom.HEADER_SIZE),
+                pa.py_buffer(gpkg_geom.headers(self.bounds, self.store.srs_id))])
+            hashes = pa.Array.from_buffers(pa.string(), n, [  # ASCII: no copy
+                None, pa.py_buffer(np.arange(n + 1, dtype=np.int32) * 16),
+                pa.py_buffer(self.hashes)])
+            geo = {"content_hash": hashes, "head": heads,
+                   "wkb": pa.array(wkb, type=pa.large_binary())}
             del wkb
+            if self.packing is not None:
+                geo["leaf"] = pa.array(self.packing.leaf_of())
             self.geo_path = geo_path
-            _ingest(geo_path, "geo", pa.table({"content_hash": pa.array(self.hashes),
-                                               GEOM: blobs}))
+            _ingest(geo_path, "geo", pa.table(geo))
         finally:
             worker.join()
         if failure:
@@ -127,9 +144,10 @@ class Stage:
         )
         self.srs_id = None  # read back from the staged GeoPackage
 
-    def insert(self, keep_rows: np.ndarray, version: np.ndarray, batch_id: int, report,
-               check_cancel) -> int:
-        """Copy the kept rows (with their versions) into ``assets``; inside the transaction."""
+    def insert(self, keep_rows: np.ndarray, version: np.ndarray, batch_id: int,
+               constants: dict, report, check_cancel) -> int:
+        """Copy the kept rows (with their versions, and the batch's ``constants`` for every
+        row) into ``assets``; inside the transaction."""
         con = self.store._con
         cols = [r[1] for r in con.execute("PRAGMA staging.table_info(batch)")]
         source = "staging.batch"
@@ -153,35 +171,44 @@ class Stage:
         for name in ("insert", "update1", "update2", "update3", "update4", "delete"):
             con.execute(f"DROP TRIGGER IF EXISTS {RTREE}_{name}")
         geom_expr = GEOM
-        if self.srs_id != self.store.srs_id:  # rewrite the srs_id in each blob header
+        if self.geo_path is not None:
+            geom_expr = "CAST(g.head || g.wkb AS BLOB)"
+        elif self.srs_id != self.store.srs_id:  # rewrite the srs_id in each blob header
             geom_expr = (f"CAST(substr({GEOM}, 1, 4) || "
                          f"X'{self.store.srs_id.to_bytes(4, 'little', signed=True).hex()}'"
                          f" || substr({GEOM}, 9) AS BLOB)")
-        names = [GEOM if c == GEOM else c for c in copy_cols]
-        select = [geom_expr if c == GEOM else c for c in copy_cols]
+        names = list(copy_cols) + list(constants) + ["batch_id"]
+        select = [geom_expr if c == GEOM else c for c in copy_cols] + ["?"] * (len(constants) + 1)
         report(0.4, "copying assets into the register")
-        before = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'assets'").fetchone()
+        row = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'assets'").fetchone()
+        before = row[0] if row else 0
         con.execute(
-            f"INSERT INTO assets ({', '.join(names)}, batch_id) SELECT {', '.join(select)}, ? "
+            f"INSERT INTO assets ({', '.join(names)}) SELECT {', '.join(select)} "
             f"FROM {source} ORDER BY {'b.' if self.geo_path else ''}rowid",  # rowid = row order
-            (batch_id,))
+            (*constants.values(), batch_id))
         after = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'assets'").fetchone()[0]
-        if after - (before[0] if before else 0) != int(keep_rows.sum()):
+        if after - before != int(keep_rows.sum()):
             raise RuntimeError("the copied rows did not get consecutive ids; batch rolled back")
         check_cancel()
         report(0.7, "rebuilding indexes")
         for sql in index_sql:
             con.execute(sql)
         report(0.8, "building the spatial index")
-        old = np.array(con.execute(
-            f"SELECT id, minx, maxx, miny, maxy FROM {RTREE}").fetchall(),
-            dtype=np.float64).reshape(-1, 5)
-        b = self.bounds[keep_rows]
         # AUTOINCREMENT gave the copied rows consecutive fids in row order (we hold the lock)
-        last = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'assets'").fetchone()[0]
-        new_ids = np.arange(last - len(b) + 1, last + 1, dtype=np.int64)
-        gpkg_rtree.bulk_load(con, RTREE, np.concatenate([old[:, 0].astype(np.int64), new_ids]),
-                             np.concatenate([old[:, 1:], b[:, [0, 2, 1, 3]]]))
+        new_ids = np.arange(before + 1, after + 1, dtype=np.int64)
+        if (self.packing is not None and self.geo_path is not None and keep_rows.all()
+                and not con.execute(f'SELECT 1 FROM "{RTREE}_rowid" LIMIT 1').fetchone()):
+            # still an empty index and every staged row copied: row k is fid before + 1 + k
+            self.packing.write(con, RTREE, new_ids, rowid_select=(
+                "SELECT rowid + ?, leaf FROM staging_geo.geo ORDER BY rowid", (before,)))
+        else:
+            old = np.array(con.execute(
+                f"SELECT id, minx, maxx, miny, maxy FROM {RTREE}").fetchall(),
+                dtype=np.float64).reshape(-1, 5)
+            b = self.bounds[keep_rows]
+            gpkg_rtree.bulk_load(con, RTREE,
+                                 np.concatenate([old[:, 0].astype(np.int64), new_ids]),
+                                 np.concatenate([old[:, 1:], b[:, [0, 2, 1, 3]]]))
         for stmt in rtree_trigger_sql(ASSETS):
             con.execute(stmt)
         return len(new_ids)

@@ -25,6 +25,20 @@ def to_wkb(geoms) -> np.ndarray:
                           output_dimension=3)
 
 
+HEADER_SIZE = _HEADER.itemsize
+
+
+def headers(bounds: np.ndarray, srs_id: int) -> bytes:
+    """The blob headers (little endian, XY envelope) of geometries with these shapely
+    ``bounds`` (minx, miny, maxx, maxy), concatenated: ``HEADER_SIZE`` bytes each."""
+    header = np.zeros(len(bounds), dtype=_HEADER)
+    header["magic"] = b"GP"
+    header["flags"] = 0b0000_0011  # little endian, envelope [minx, maxx, miny, maxy]
+    header["srs_id"] = srs_id
+    header["env"] = bounds[:, [0, 2, 1, 3]]
+    return header.tobytes()
+
+
 def encode(geoms: np.ndarray, srs_id: int, wkb: np.ndarray | None = None) -> list[bytes]:
     """Standard GeoPackage binaries (little endian, XY envelope, ISO WKB) for non-empty
     geometries; pass ``wkb`` (from ``to_wkb``) when it is already at hand."""
@@ -32,13 +46,7 @@ def encode(geoms: np.ndarray, srs_id: int, wkb: np.ndarray | None = None) -> lis
     n = len(geoms)
     if n == 0:
         return []
-    header = np.zeros(n, dtype=_HEADER)
-    header["magic"] = b"GP"
-    header["flags"] = 0b0000_0011  # little endian, envelope [minx, maxx, miny, maxy]
-    header["srs_id"] = srs_id
-    b = shapely.bounds(geoms)
-    header["env"] = b[:, [0, 2, 1, 3]]
-    raw = header.tobytes()
+    raw = headers(shapely.bounds(geoms), srs_id)
     if wkb is None:
         wkb = to_wkb(geoms)
     size = _HEADER.itemsize

@@ -36,15 +36,19 @@ def float32_outward(boxes: np.ndarray) -> np.ndarray:
 def _str_order(boxes: np.ndarray) -> np.ndarray:
     """Sort-Tile-Recursive order of boxes (minx, maxx, miny, maxy) for nodes of MAX_CELLS."""
     n = len(boxes)
+    if n == 0:
+        return np.arange(0)
     cx = boxes[:, 0] + boxes[:, 1]
     cy = boxes[:, 2] + boxes[:, 3]
     pages = math.ceil(n / MAX_CELLS)
     slabs = max(1, math.ceil(math.sqrt(pages)))
     slab_size = slabs * MAX_CELLS
-    by_x = np.argsort(cx, kind="stable")
+    by_x = np.argsort(cx)
     slab = np.empty(n, dtype=np.int64)
     slab[by_x] = np.arange(n) // slab_size
-    return np.lexsort((cy, slab))
+    # by slab, then by y within it: one sort of a composite key (4x faster than lexsort)
+    low = cy.min()
+    return np.argsort(slab * (cy.max() - low + 1.0) + (cy - low))
 
 
 def _node_boxes(boxes: np.ndarray, count: int) -> np.ndarray:
@@ -81,59 +85,89 @@ def _blobs(ids: np.ndarray, boxes: np.ndarray, depth: int | None) -> list[bytes]
     return [row.tobytes() for row in full]
 
 
+class Packing:
+    """An STR-packed tree over boxes, its cells holding positions 0..n-1 until written.
+
+    Which leaf holds which box depends on the boxes alone, so a batch's tree can be
+    packed before its write transaction; the ids (fids) are filled in when it is written.
+    """
+
+    def __init__(self, boxes: np.ndarray):
+        boxes = float32_outward(np.asarray(boxes, dtype=np.float64))
+        self.size = len(boxes)
+        # Levels bottom-up; each is (child positions or node indexes, child boxes) in STR order.
+        self.levels: list[tuple[np.ndarray, np.ndarray]] = []
+        cur_ids, cur_boxes = np.arange(len(boxes), dtype=np.int64), boxes
+        while True:
+            order = _str_order(cur_boxes)
+            cur_ids, cur_boxes = cur_ids[order], cur_boxes[order]
+            self.levels.append((cur_ids, cur_boxes))
+            if len(cur_ids) <= MAX_CELLS:
+                break
+            n_nodes = math.ceil(len(cur_ids) / MAX_CELLS)
+            cur_boxes = _node_boxes(cur_boxes, len(cur_ids))
+            cur_ids = np.arange(n_nodes, dtype=np.int64)  # placeholders, numbered below
+        # Number nodes: root = 1, then every other node top-down.
+        next_no = 2
+        self.node_numbers: list[np.ndarray] = [None] * len(self.levels)  # type: ignore[list-item]
+        self.node_numbers[-1] = np.array([1], dtype=np.int64)
+        for li in range(len(self.levels) - 2, -1, -1):
+            n_nodes = math.ceil(len(self.levels[li][0]) / MAX_CELLS)
+            self.node_numbers[li] = np.arange(next_no, next_no + n_nodes, dtype=np.int64)
+            next_no += n_nodes
+
+    def leaf_of(self) -> np.ndarray:
+        """The leaf node number that holds each box, by position."""
+        positions = self.levels[0][0]
+        leaf = np.empty(self.size, dtype=np.int64)
+        leaf[positions] = np.repeat(self.node_numbers[0], MAX_CELLS)[: len(positions)]
+        return leaf
+
+    def write(self, con: sqlite3.Connection, rtree: str, ids: np.ndarray,
+              rowid_select: tuple[str, tuple] | None = None) -> None:
+        """Replace the content of ``rtree`` with this tree, position ``i`` holding ``ids[i]``.
+
+        ``rowid_select`` (SQL selecting ``(id, leaf node)`` rows in id order, and its
+        parameters) fills the rowid table in SQLite instead of from Python (~15x faster).
+        """
+        for suffix in ("node", "rowid", "parent"):
+            con.execute(f'DELETE FROM "{rtree}_{suffix}"')
+        if self.size == 0:
+            con.execute(f'INSERT INTO "{rtree}_node" VALUES (1, ?)', (bytes(NODE_SIZE),))
+            return
+        ids = np.asarray(ids, dtype=np.int64)
+        depth = len(self.levels) - 1
+        node_rows: list[tuple[int, bytes]] = []
+        parent_rows: list[tuple[int, int]] = []
+        for li, (cids, cboxes) in enumerate(self.levels):
+            # leaf cells hold ids; the cells of upper levels hold the nodes of the level below
+            cids = ids[cids] if li == 0 else self.node_numbers[li - 1][cids]
+            blobs = _blobs(cids, cboxes, depth if li == len(self.levels) - 1 else None)
+            owners = self.node_numbers[li]
+            node_rows.extend(zip(owners.tolist(), blobs))
+            parent_of_child = np.repeat(owners, MAX_CELLS)[: len(cids)]
+            if li == 0:
+                if rowid_select is not None:
+                    sql, params = rowid_select
+                    con.execute(f'INSERT INTO "{rtree}_rowid" (rowid, nodeno) {sql}', params)
+                else:
+                    by_id = np.argsort(cids, kind="stable")  # append to the B-tree in key order
+                    con.executemany(
+                        f'INSERT INTO "{rtree}_rowid" VALUES (?, ?)',
+                        zip(cids[by_id].tolist(), parent_of_child[by_id].tolist()),
+                    )
+            else:
+                parent_rows.extend(zip(cids.tolist(), parent_of_child.tolist()))
+        con.executemany(f'INSERT INTO "{rtree}_node" VALUES (?, ?)', node_rows)
+        con.executemany(f'INSERT INTO "{rtree}_parent" VALUES (?, ?)', parent_rows)
+
+
 def bulk_load(con: sqlite3.Connection, rtree: str, ids: np.ndarray, boxes: np.ndarray) -> None:
     """Replace the whole content of ``rtree`` with ``ids``/``boxes`` (float64 minx,maxx,miny,maxy).
 
     Runs in the caller's transaction; callers pass every row the tree must hold.
     """
-    for suffix in ("node", "rowid", "parent"):
-        con.execute(f'DELETE FROM "{rtree}_{suffix}"')
-    ids = np.asarray(ids, dtype=np.int64)
-    if len(ids) == 0:
-        con.execute(f'INSERT INTO "{rtree}_node" VALUES (1, ?)', (bytes(NODE_SIZE),))
-        return
-    boxes = float32_outward(np.asarray(boxes, dtype=np.float64))
-    # Build levels bottom-up; each level is (child ids, child boxes) in STR order.
-    levels: list[tuple[np.ndarray, np.ndarray]] = []
-    cur_ids, cur_boxes = ids, boxes
-    while True:
-        order = _str_order(cur_boxes)
-        cur_ids, cur_boxes = cur_ids[order], cur_boxes[order]
-        levels.append((cur_ids, cur_boxes))
-        if len(cur_ids) <= MAX_CELLS:
-            break
-        n_nodes = math.ceil(len(cur_ids) / MAX_CELLS)
-        cur_boxes = _node_boxes(cur_boxes, len(cur_ids))
-        cur_ids = np.arange(n_nodes, dtype=np.int64)  # placeholders, numbered below
-    # Number nodes: root = 1, then every other node top-down.
-    next_no = 2
-    node_numbers: list[np.ndarray] = [None] * len(levels)  # type: ignore[list-item]
-    node_numbers[-1] = np.array([1], dtype=np.int64)
-    for li in range(len(levels) - 2, -1, -1):
-        n_nodes = math.ceil(len(levels[li][0]) / MAX_CELLS)
-        node_numbers[li] = np.arange(next_no, next_no + n_nodes, dtype=np.int64)
-        next_no += n_nodes
-    depth = len(levels) - 1
-    node_rows: list[tuple[int, bytes]] = []
-    parent_rows: list[tuple[int, int]] = []
-    for li, (cids, cboxes) in enumerate(levels):
-        if li > 0:
-            # children of this level are the nodes of level li-1, in the order they were sorted
-            cids = node_numbers[li - 1][cids]
-        blobs = _blobs(cids, cboxes, depth if li == len(levels) - 1 else None)
-        owners = node_numbers[li]
-        node_rows.extend(zip(owners.tolist(), blobs))
-        parent_of_child = np.repeat(owners, MAX_CELLS)[: len(cids)]
-        if li == 0:
-            by_id = np.argsort(cids, kind="stable")  # append to the rowid B-tree in key order
-            con.executemany(
-                f'INSERT INTO "{rtree}_rowid" VALUES (?, ?)',
-                zip(cids[by_id].tolist(), parent_of_child[by_id].tolist()),
-            )
-        else:
-            parent_rows.extend(zip(cids.tolist(), parent_of_child.tolist()))
-    con.executemany(f'INSERT INTO "{rtree}_node" VALUES (?, ?)', node_rows)
-    con.executemany(f'INSERT INTO "{rtree}_parent" VALUES (?, ?)', parent_rows)
+    Packing(boxes).write(con, rtree, ids)
 
 
 def root_extent(root_blob: bytes) -> tuple[float, float, float, float] | None:

@@ -33,14 +33,16 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-_HEX = np.array([f"{i:02x}" for i in range(256)], dtype="U2")
+_HEX = np.array([f"{i:02x}" for i in range(256)], dtype="S2")
 # Columns whose values are nearly all distinct: hashing them directly gives the same hash
 # as pandas' default (factorise first, hash the distinct values) without the factorising.
 _DISTINCT = {"attrs"}
 
 
-def content_hash(frame: gpd.GeoDataFrame, wkb: np.ndarray | None = None) -> np.ndarray:
-    """A 64-bit hash per row of every canonical field and the exact geometry (hex strings).
+def content_hash(frame: gpd.GeoDataFrame, wkb: np.ndarray | None = None, *,
+                 ascii: bool = False) -> np.ndarray:
+    """A 64-bit hash per row of every canonical field and the exact geometry, as 16 hex
+    digits (``str``; ``bytes`` with ``ascii``, which Arrow takes without a copy).
 
     The value is ``pd.util.hash_pandas_object(frame[HASHED], index=False)`` combined with
     the hash of the WKB: it is stored in registers, so it must never change. It is
@@ -60,7 +62,8 @@ def content_hash(frame: gpd.GeoDataFrame, wkb: np.ndarray | None = None) -> np.n
     h += np.uint64(97531)
     h = h * np.uint64(0x100000001B3) ^ pd.util.hash_array(wkb, categorize=False)
     octets = h.astype(">u8").view(np.uint8).reshape(-1, 8)
-    return np.ascontiguousarray(_HEX[octets]).view("U16").ravel()
+    hexed = np.ascontiguousarray(_HEX[octets]).view("S16").ravel()
+    return hexed if ascii else hexed.astype("U16")
 
 
 def _prepared(assets: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:
@@ -105,13 +108,13 @@ def write_batch(
     stage = None
     if len(frame) >= BULK_INDEX_ROWS and store._depth == 0:  # ATTACH needs no open transaction
         check_cancel()
-        table = _table(frame, None, stamp, delivery, batch.transformation_accuracy_m)
-        stage = gpkg_bulk.Stage(store, frame, table, lambda wkb: content_hash(frame, wkb), report)
+        stage = gpkg_bulk.Stage(store, frame, _table(frame, None),
+                                lambda wkb: content_hash(frame, wkb, ascii=True), report)
         hashes, table = stage.hashes, None  # staged: free the copy before copying it in
     else:
         report(0.05, "hashing assets")
         hashes = content_hash(frame) if len(frame) else np.array([], dtype=str)
-        table = _table(frame, hashes, stamp, delivery, batch.transformation_accuracy_m)
+        table = _table(frame, hashes)
     try:
         return _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, stamp,
                       t0, report, check_cancel, finalize)
@@ -163,10 +166,12 @@ def _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, st
         write = is_new | changed
         report(0.3, "writing assets")
         check_cancel()
+        constants = {"valid_from": stamp, "delivery": delivery,
+                     "crs_accuracy_m": batch.transformation_accuracy_m}
         if stage is not None:
-            n_written = stage.insert(write, version, batch_id, report, check_cancel)
+            n_written = stage.insert(write, version, batch_id, constants, report, check_cancel)
         else:
-            rows = table.loc[write].assign(version=version[write])
+            rows = table.loc[write].assign(version=version[write], **constants)
             n_written = _insert_rows(store, rows, frame.geometry.array[write], batch_id)
         check_cancel()
         n_rejects = _write_rejects(con, batch_id, rejects)
@@ -213,7 +218,8 @@ def _compare(ids, hashes, live: pd.DataFrame, latest: dict):
     is_new = pos < 0
     found = pos[~is_new]
     unchanged = np.zeros(n, dtype=bool)
-    unchanged[~is_new] = live["content_hash"].to_numpy(dtype=object)[found] == hashes[~is_new]
+    unchanged[~is_new] = (live["content_hash"].to_numpy(dtype=object)[found]
+                          == hashes[~is_new].astype("U16"))
     changed = ~is_new & ~unchanged
     changed_fids = live["fid"].to_numpy(dtype=np.int64)[pos[changed]]
     prior = np.zeros(n, dtype=np.int64)
@@ -226,13 +232,10 @@ def _compare(ids, hashes, live: pd.DataFrame, latest: dict):
     return is_new, unchanged, changed_fids, prior + 1, pd.concat([live[~held], extra])
 
 
-def _table(frame, hashes, stamp, delivery, crs_acc) -> pd.DataFrame:
-    """The stored columns of every row of the batch (geometry and batch_id aside)."""
+def _table(frame, hashes) -> pd.DataFrame:
+    """The stored columns that vary by row (geometry, and the batch's constants, aside)."""
     table = pd.DataFrame({c: frame[c] for c in ASSET_COLUMNS}, index=frame.index)
     table["version"] = np.int64(1)
-    table["valid_from"] = stamp
-    table["delivery"] = pd.Series(delivery, index=frame.index, dtype="string")
-    table["crs_accuracy_m"] = np.nan if crs_acc is None else float(crs_acc)
     if hashes is not None:
         table["content_hash"] = hashes
     table["restricted"] = table["restricted"].astype(np.int64)

@@ -27,7 +27,7 @@ from asset_register.errors import (
 )
 from asset_register.model import BatchInfo
 from asset_register.store import create_register, open_register
-from asset_register.store import gpkg_schema
+from asset_register.store import gpkg_geom, gpkg_schema
 from tests.conftest import ROOT, synthetic_assets
 
 BATCH = BatchInfo(source_file="x.gpkg", owner="WSX")
@@ -288,6 +288,10 @@ def test_bulk_redelivery_versions_and_keeps_the_index_whole(tmp_path, monkeypatc
         assert (res.added, res.changed, res.unchanged, res.retired) == (0, 10, 24890, 100)
         assert store.asset_count() == 24900
         assert store._con.execute("SELECT rtreecheck('rtree_assets_geom')").fetchone() == ("ok",)
+        kinds = store._con.execute(
+            "SELECT DISTINCT typeof(content_hash), length(content_hash), typeof(geom), "
+            "typeof(valid_from), typeof(delivery) FROM assets").fetchall()
+        assert kinds == [("text", 16, "blob", "text", "text")]
         n_index = store._con.execute("SELECT COUNT(*) FROM rtree_assets_geom").fetchone()[0]
         assert n_index == 25010  # every version stays indexed, retired ones too
         assert store.get_asset(again["asset_id"].iloc[0])["material"] == "steel"
@@ -311,3 +315,49 @@ def test_bulk_reads_share_a_snapshot_until_the_register_changes(tmp_path):
         assert not Path(snap).exists()
         last = store._snapshots.path
     assert not Path(last).exists()  # closing the register removes its snapshot
+
+
+def _rtree_matches_assets(store) -> None:
+    con = store._con
+    assert con.execute("SELECT rtreecheck('rtree_assets_geom')").fetchone() == ("ok",)
+    tree = {r[0]: r[1:] for r in con.execute("SELECT id, minx, maxx, miny, maxy FROM rtree_assets_geom")}
+    rows = con.execute("SELECT fid, geom FROM assets").fetchall()
+    assert sorted(tree) == sorted(r[0] for r in rows)
+    geoms = gpkg_geom.decode([r[1] for r in rows])
+    b = shapely.bounds(geoms)
+    box = np.array([tree[r[0]] for r in rows])
+    # float32 boxes that contain the float64 ones, as SQLite stores them
+    assert (box[:, 0] <= b[:, 0]).all() and (box[:, 1] >= b[:, 2]).all()
+    assert (box[:, 2] <= b[:, 1]).all() and (box[:, 3] >= b[:, 3]).all()
+    assert (box[:, 1] - box[:, 0] - (b[:, 2] - b[:, 0]) <= 0.125).all()  # two float32 steps
+
+
+def test_bulk_load_into_an_empty_register_indexes_every_asset(tmp_path):
+    frame = synthetic_assets(25000, seed=8)
+    with create_register(tmp_path / "r.gpkg") as store:
+        store.write_batch(frame, BATCH)
+        _rtree_matches_assets(store)
+        got = store.query_bbox((530200, 180200, 530300, 180300))
+        want = frame[frame.intersects(shapely.box(530200, 180200, 530300, 180300))]
+        assert sorted(got["asset_id"]) == sorted(want["asset_id"])
+
+
+def test_bulk_load_repacks_when_another_writer_came_first(tmp_path, monkeypatch):
+    """The index packed before the transaction is only used if the index is still empty."""
+    from asset_register.store import gpkg_bulk
+
+    path = tmp_path / "r.gpkg"
+    create_register(path).close()
+    staged = gpkg_bulk.Stage.__init__
+
+    def stage_then_other_writer(self, *args, **kwargs):
+        staged(self, *args, **kwargs)
+        assert self.packing is not None
+        with open_register(path) as other:  # commits between staging and the transaction
+            other.write_batch(synthetic_assets(50, seed=9, owner="UKPN"), BATCH)
+
+    monkeypatch.setattr(gpkg_bulk.Stage, "__init__", stage_then_other_writer)
+    with open_register(path) as store:
+        store.write_batch(synthetic_assets(25000, seed=8), BATCH)
+        assert store.asset_count() == 25050
+        _rtree_matches_assets(store)
