@@ -195,9 +195,10 @@ class ImportJob:
         report.seconds = time.perf_counter() - t0
         return report
 
-    def _coverage(self, new_geoms: np.ndarray, batch_id: int):
-        """The owner's coverage after this batch: the old one grown by the new assets, or
-        rebuilt from all the owner's live assets when an earlier update was missed."""
+    def _coverage(self, new_area: Callable[[], object], batch_id: int):
+        """The owner's coverage after this batch: the old one grown by the new assets'
+        (``new_area()``), or rebuilt from all the owner's live assets when an earlier
+        update was missed."""
         store = self.store
         cov = store.owner_coverage()
         mine = cov[cov["owner"] == self.owner]
@@ -206,7 +207,7 @@ class ImportJob:
         if _coverage_stale(store, self.owner, updated, batch_id):
             live = store.read_assets(columns=["owner"])
             return merged(None, coverage_of(np.asarray(live.geometry.array[live["owner"] == self.owner])))
-        return merged(old, coverage_of(new_geoms))
+        return merged(old, new_area())
 
     def _profile_id(self, profile: Profile) -> str:
         """Profile name plus a hash of its rules and the options that change the mapping:
@@ -248,21 +249,27 @@ class ImportJob:
         # Coverage (and a renamed owner) change inside the batch's own transaction, through
         # the store's finalize hook: the batch and its coverage land together or not at all.
         timings = {}
+        # The new assets' coverage is computed in a thread while the store writes (shapely
+        # releases the GIL; SQLite's copy and index builds leave the other core idle).
+        area_job = _Background(coverage_of, np.asarray(p.assets.geometry.array))
 
         def finalize(result):
             timings["store"] = time.perf_counter() - t
             progress(0.5 + 0.45 * 0.98, "updating the owner's coverage")
             if existing is not None and self.owner_name and existing.name != self.owner_name:
                 store.upsert_owner(Owner(self.owner, self.owner_name))
-            area = self._coverage(np.asarray(p.assets.geometry.array), result.batch_id)
+            area = self._coverage(area_job.result, result.batch_id)
             if area is not None:
                 store.set_owner_coverage(self.owner, area)
 
-        result = store.write_batch(
-            p.assets, info, rejects=p.rejects, delivery=report.delivery,
-            progress=lambda f, m: progress(0.5 + 0.45 * f, m), cancel=self.cancelled,
-            finalize=finalize,
-        )
+        try:
+            result = store.write_batch(
+                p.assets, info, rejects=p.rejects, delivery=report.delivery,
+                progress=lambda f, m: progress(0.5 + 0.45 * f, m), cancel=self.cancelled,
+                finalize=finalize,
+            )
+        finally:
+            area_job.join()
         report.timings["store"] = timings.get("store", time.perf_counter() - t)
         report.timings["coverage"] = time.perf_counter() - t - report.timings["store"]
         report.status = "imported"
@@ -270,6 +277,31 @@ class ImportJob:
         report.imported = len(p.assets)  # rows accepted; the diff says what changed
         report.added, report.changed = result.added, result.changed
         report.unchanged, report.retired = result.unchanged, result.retired
+
+
+class _Background:
+    """``fn(*args)`` run in a daemon thread; ``result()`` waits and returns it or re-raises."""
+
+    def __init__(self, fn, *args):
+        self._value = self._error = None
+        self._thread = threading.Thread(target=self._run, args=(fn, args), daemon=True,
+                                        name="import-background")
+        self._thread.start()
+
+    def _run(self, fn, args):
+        try:
+            self._value = fn(*args)
+        except BaseException as exc:  # handed to the caller of result()
+            self._error = exc
+
+    def join(self):
+        self._thread.join()
+
+    def result(self):
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 def _coverage_stale(store: RegisterStore, owner: str, updated_at, batch_id: int) -> bool:
