@@ -66,35 +66,55 @@ class RegisterMixin:
         self.app_settings.add_recent(str(location))
         scheme = store.get_setting("colour_scheme") or self.app_settings.scheme
         self.set_scheme(scheme)
-        self.check_service = CheckService(self.session, store.get_setting(RULES_FILE) or None, self)
-        self.dig = DigController(self.check_service, store.crs.to_string(), self)
-        self._connect_dig()
-        self.crs_label.setText(store.crs.to_string())
         self.layer = Layer(f"Register: {self.session.name}", REGISTER, source=self.session.location)
-        for path, layer in references or []:
-            self.add_reference(path, layer)
         self.canvas.layers.add(self.layer)
         extent = store.extent()
         if extent is not None:
             self.canvas.zoom_to(extent)
+        self._load_register_layer(t0)  # the assets load while the rest of the window is set up
+        self.check_service = CheckService(self.session, store.get_setting(RULES_FILE) or None, self)
+        self.dig = DigController(self.check_service, store.crs.to_string(), self)
+        self._connect_dig()
+        self.crs_label.setText(store.crs.to_string())
+        for path, layer in references or []:
+            self.add_reference(path, layer)
         self.refresh_works()
         self.refresh_notices()
+
+    def _load_register_layer(self, t0: float) -> None:
+        """Read the register layer in a worker; once its first frame is drawn, add the grid
+        index and label fields (``complete_register``) with the same worker store, so both
+        reads share one snapshot, then write the display cache."""
         self._load_started = t0
         self.loading = True
         session = self.session
-
         cache_dir = self.display_cache_dir()
 
         def work(task):
-            with session.open_worker_store() as s:
-                key = display_cache.cache_key(s) if cache_dir else None
-                cached = display_cache.load(key, cache_dir, session.location) if cache_dir else None
-                if cached is not None:
-                    task.progress(1.0, "assets ready (from the display cache)")
-                    return cached
+            s = session.open_worker_store()
+            try:
+                key = state = None
+                if cache_dir:
+                    state = display_cache.register_state(s)  # before the assets are read
+                    if display_cache.exists(cache_dir, session.location):
+                        key = display_cache.cache_key(s, state)
+                        cached = display_cache.load(key, cache_dir, session.location)
+                        if cached is not None:
+                            s.close()
+                            task.progress(1.0, "assets ready (from the display cache)")
+                            return cached, None
                 packed = load_register(s, task.progress)
-                packed.cache_key = key
-                return packed
+                if cache_dir:
+                    packed.cache_key = display_cache.cache_key(s, state, packed.n_features)
+                return packed, s
+            except BaseException:
+                s.close()
+                raise
+
+        def close_later(reader):
+            if reader is not None:  # its snapshot file is deleted off the GUI thread
+                submit(lambda task: reader.close(), on_done=lambda _: None,
+                       on_error=lambda exc, tb: None, name="Closing a register reader")
 
         def save_cache(packed):
             key = getattr(packed, "cache_key", None)
@@ -102,32 +122,38 @@ class RegisterMixin:
                 submit(lambda task: display_cache.save(packed, key, cache_dir, session.location),
                        on_done=lambda _: None, on_error=lambda exc, tb: None, name="Display cache")
 
-        def done(packed):
+        def done(result):
+            packed, reader = result
             if self.session is not session:
+                close_later(reader)
                 return
             self.canvas.layers.update(self.layer, data=packed)
             self.loading = False
             self.status(f"{packed.n_features:,} assets loaded in {time.perf_counter() - t0:.2f} s")
             self.registerLoaded.emit()
-            if "material" not in packed.codes:  # labels, grid index: once the first frame is up
-                self.loading = True
+            if "material" in packed.codes:
+                close_later(reader)
+                return
+            self.loading = True  # labels, grid index: once the first frame is up
 
-                def labels(task):
-                    with session.open_worker_store() as s:
-                        return complete_register(s, packed)
+            def labels(task):
+                try:
+                    return complete_register(reader, packed)
+                finally:
+                    reader.close()
 
-                def labelled(ok):
-                    self.loading = False
-                    if self.session is session and ok:
-                        self.canvas.refresh_layer(self.layer)
-                        save_cache(packed)
+            def labelled(ok):
+                self.loading = False
+                if self.session is session and ok:
+                    self.canvas.refresh_layer(self.layer)
+                    save_cache(packed)
 
-                def first_frame(layer_id, *_):
-                    if layer_id == self.layer.id:
-                        self.canvas.rendered.disconnect(first_frame)
-                        submit(labels, on_done=labelled, name="Reading asset labels")
+            def first_frame(layer_id, *_):
+                if layer_id == self.layer.id:
+                    self.canvas.rendered.disconnect(first_frame)
+                    submit(labels, on_done=labelled, name="Reading asset labels")
 
-                self.canvas.rendered.connect(first_frame)
+            self.canvas.rendered.connect(first_frame)
 
         submit(work, on_done=done, on_progress=self._progress, name="Opening the register")
 

@@ -131,3 +131,12 @@ def test_labels_do_not_join_rows_of_a_changed_register(register, monkeypatch):
     with open_register(register, read_only=True) as store:
         assert not complete_register(store, packed)
     assert "material" not in packed.codes and packed.n_features == 390
+
+
+@pytest.mark.parametrize("counts", [[2] * 50, [12] * 20, [2, 9] * 10])
+def test_part_bounds_for_equal_and_mixed_vertex_counts(counts):
+    rng = np.random.default_rng(len(counts))
+    geoms = [shapely.LineString(rng.uniform(0, 100, (n, 2))) for n in counts]
+    got = pack_wkb(_wkb(geoms))
+    np.testing.assert_array_equal(got.part_bounds, shapely.bounds(np.array(geoms, dtype=object)))
+    np.testing.assert_array_equal(got.coords, shapely.get_coordinates(np.array(geoms, dtype=object)))

@@ -25,12 +25,27 @@ GRID = ("items", "starts", "big")
 VERSION = 1
 
 
-def cache_key(store) -> str:
+def register_state(store) -> list:
+    """What the key says about the register apart from its live asset count: location,
+    schema version and import batches. Take it before reading the assets, so the state
+    a key names is never newer than the arrays saved under it."""
     batches = store.batches()
     last = batches.iloc[-1].to_dict() if len(batches) else {}
-    parts = [VERSION, str(store.location), store.schema_version, store.asset_count(), len(batches),
-             str(last.get("batch_id")), str(last.get("state")), str(last.get("finished_at"))]
+    return [VERSION, str(store.location), store.schema_version, len(batches),
+            str(last.get("batch_id")), str(last.get("state")), str(last.get("finished_at"))]
+
+
+def cache_key(store, state: list | None = None, count: int | None = None) -> str:
+    """The key of the register's current live assets; ``count`` (the live assets just
+    read) spares counting them again."""
+    state = register_state(store) if state is None else state
+    count = store.asset_count() if count is None else count
+    parts = state[:3] + [int(count)] + state[3:]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+
+
+def exists(folder: Path, location: str) -> bool:
+    return _file(folder, location).exists()
 
 
 def _file(folder: Path, location: str) -> Path:

@@ -24,6 +24,29 @@ def _at(data: np.ndarray, pos: np.ndarray, dtype: str) -> np.ndarray:
     return view[pos]
 
 
+def _xy(data: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """(len(pos), 2) little-endian float64 pairs at byte positions ``pos``, in one gather."""
+    if len(data) < 16:
+        return np.empty((0, 2))
+    view = np.ndarray(shape=(len(data) - 15,), dtype="V16", buffer=data, strides=(1,))
+    return view[pos].view("<f8").reshape(-1, 2)
+
+
+def _part_bounds(coords: np.ndarray, lo: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """minx, miny, maxx, maxy of each part (vertices ``lo[i]`` to ``lo[i] + counts[i]``)."""
+    if not len(lo):
+        return np.empty((0, 4))
+    if counts.min() == counts.max() <= 8:  # e.g. all two-vertex lines: no reduceat
+        parts = coords.reshape(len(lo), int(counts[0]), 2)
+        low, high = parts[:, 0].copy(), parts[:, 0].copy()
+        for j in range(1, int(counts[0])):
+            np.minimum(low, parts[:, j], out=low)
+            np.maximum(high, parts[:, j], out=high)
+        return np.concatenate([low, high], axis=1)
+    return np.concatenate([np.minimum.reduceat(coords, lo, axis=0),
+                           np.maximum.reduceat(coords, lo, axis=0)], axis=1)
+
+
 def _buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
     large = pa.types.is_large_binary(arr.type)
@@ -80,10 +103,9 @@ def gather_wkb(wkb: pa.Array) -> tuple[PackedGeometry, np.ndarray]:
     other = np.flatnonzero(valid & ~is_point & ~is_line)
     # points
     pi = np.flatnonzero(is_point)
-    px = _at(data, start[pi] + 5, "<f8")
-    py = _at(data, start[pi] + 13, "<f8")
-    keep = ~np.isnan(px)  # POINT EMPTY is NaN
-    points = np.column_stack([px[keep], py[keep]])
+    pxy = _xy(data, start[pi] + 5)
+    keep = ~np.isnan(pxy[:, 0])  # POINT EMPTY is NaN
+    points = pxy[keep] if not keep.all() else pxy
     point_feature = pi[keep]
     # lines
     li = np.flatnonzero(is_line)
@@ -92,17 +114,15 @@ def gather_wkb(wkb: pa.Array) -> tuple[PackedGeometry, np.ndarray]:
     stride = dims[li] * 8
     total = int(counts.sum())
     first = np.cumsum(counts) - counts
-    k = np.arange(total, dtype=np.int64) - np.repeat(first, counts)
-    vpos = np.repeat(start[li] + 9, counts) + k * np.repeat(stride, counts)
-    coords = np.column_stack([_at(data, vpos, "<f8"), _at(data, vpos + 8, "<f8")])
+    if len(li) and stride.min() == stride.max():  # all 2D or all 3D: one repeat
+        vpos = np.repeat(start[li] + 9 - first * stride[0], counts) + np.arange(total) * stride[0]
+    else:
+        k = np.arange(total, dtype=np.int64) - np.repeat(first, counts)
+        vpos = np.repeat(start[li] + 9, counts) + k * np.repeat(stride, counts)
+    coords = _xy(data, vpos)
     part_offsets = np.zeros(len(li) + 1, np.int64)
     np.cumsum(counts, out=part_offsets[1:])
-    if len(li):
-        lo = part_offsets[:-1]
-        bounds = np.column_stack([np.minimum.reduceat(coords[:, 0], lo), np.minimum.reduceat(coords[:, 1], lo),
-                                  np.maximum.reduceat(coords[:, 0], lo), np.maximum.reduceat(coords[:, 1], lo)])
-    else:
-        bounds = np.empty((0, 4))
+    bounds = _part_bounds(coords, part_offsets[:-1], counts)
     packed = PackedGeometry(coords=coords, part_offsets=part_offsets, part_feature=li,
                             part_closed=np.zeros(len(li), bool), part_bounds=bounds, points=points,
                             point_feature=point_feature, n_features=n)
