@@ -5,7 +5,7 @@ it while this process holds a connection is unsafe: POSIX drops every lock the
 process holds on a file when *any* descriptor of it is closed, and GDAL's SQLite,
 believing itself the last connection, deletes the ``-wal``/``-shm`` files under our
 feet. So bulk readers copy a consistent snapshot with SQLite's online backup API
-(page copy, ~0.45 s per million assets, under our own locking) and let GDAL read
+(page copy, ~0.35 s per million assets, under our own locking) and let GDAL read
 the copy as Arrow (~0.5 s per million), which is still several times faster than
 building Python rows.
 """
@@ -18,6 +18,9 @@ import tempfile
 from pathlib import Path
 
 import pyogrio
+
+
+MMAP_BYTES = 1 << 34  # SQLite caps it at its compile-time maximum
 
 
 class Snapshots:
@@ -75,11 +78,16 @@ def _copy(con: sqlite3.Connection, register: Path) -> str:
     os.close(fd)
     try:
         dest = sqlite3.connect(name)
-        try:  # a throwaway copy: no journal and no fsync (half the copy's time)
+        # a throwaway copy: no journal and no fsync (half the copy's time); the register's
+        # pages read through a memory map for the copy's duration (a quarter less)
+        mapped = con.execute("PRAGMA mmap_size").fetchone()[0]
+        try:
             dest.execute("PRAGMA journal_mode=OFF")
             dest.execute("PRAGMA synchronous=OFF")
+            con.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
             con.backup(dest)
         finally:
+            con.execute(f"PRAGMA mmap_size={int(mapped)}")
             dest.close()
     except BaseException:
         _remove(name)

@@ -140,3 +140,13 @@ def test_part_bounds_for_equal_and_mixed_vertex_counts(counts):
     got = pack_wkb(_wkb(geoms))
     np.testing.assert_array_equal(got.part_bounds, shapely.bounds(np.array(geoms, dtype=object)))
     np.testing.assert_array_equal(got.coords, shapely.get_coordinates(np.array(geoms, dtype=object)))
+
+
+def test_an_empty_line_does_not_hide_the_layer():
+    """Empty parts have no bounds; the layer's origin comes from the others."""
+    packed = pack_geometries(np.array([shapely.LineString(), shapely.LineString([(5, 6), (7, 9)]),
+                                       shapely.Point(4, 8)], dtype=object))
+    assert packed.total_bounds == (4.0, 6.0, 7.0, 9.0)
+    packed.index_segments(np.zeros(3, np.int16))
+    assert packed.origin == (4.0, 6.0)
+    np.testing.assert_array_equal(packed.segments[:, -1], [1, 0, 3, 3])

@@ -41,16 +41,22 @@ class PackedGeometry:
         """Every segment as float32 offsets from an origin, with its style: the overview
         rasteriser then transforms and samples flat arrays without gathering anything."""
         counts = np.diff(self.part_offsets)
-        start = np.zeros(len(self.coords), bool)
-        start[self.part_offsets[:-1][counts > 0]] = True
         b = self.total_bounds or (0.0, 0.0, 0.0, 0.0)
         self.origin = (float(b[0]), float(b[1]))
-        rel = (self.coords - np.array(self.origin)).astype(np.float32)
-        seg = np.flatnonzero(~start[1:])
-        self.segments = np.ascontiguousarray(
-            np.stack([rel[seg, 0], rel[seg, 1], rel[seg + 1, 0], rel[seg + 1, 1]]))
-        vstyle = np.repeat(style[self.part_feature], counts).astype(np.int16)
-        self.segment_style = vstyle[seg + 1]
+        x = (self.coords[:, 0] - self.origin[0]).astype(np.float32)
+        y = (self.coords[:, 1] - self.origin[1]).astype(np.float32)
+        if len(counts) and counts.min() == counts.max() == 2:  # two-vertex lines: no gather
+            self.segments = np.stack([x[0::2], y[0::2], x[1::2], y[1::2]])
+        else:  # a segment joins vertex i and i + 1 of the same part
+            start = np.zeros(len(self.coords), bool)
+            start[self.part_offsets[:-1][counts > 0]] = True
+            seg = np.flatnonzero(~start[1:])
+            self.segments = np.empty((4, len(seg)), np.float32)
+            for row, (values, shift) in enumerate(((x, 0), (y, 0), (x, 1), (y, 1))):
+                np.take(values, seg + shift, out=self.segments[row])
+        # each part's style once per segment (a part of n vertices has n - 1)
+        self.segment_style = np.repeat(style[self.part_feature].astype(np.int16),
+                                       np.maximum(counts - 1, 0))
         self.point_xy = np.ascontiguousarray((self.points - np.array(self.origin)).astype(np.float32).T)
         self.point_style = style[self.point_feature].astype(np.int16)
 
@@ -59,7 +65,7 @@ class PackedGeometry:
         boxes = []
         if len(self.part_bounds):
             b = self.part_bounds
-            boxes.append((b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()))
+            boxes.append((np.nanmin(b[:, 0]), np.nanmin(b[:, 1]), np.nanmax(b[:, 2]), np.nanmax(b[:, 3])))
         if len(self.points):
             p = self.points
             boxes.append((p[:, 0].min(), p[:, 1].min(), p[:, 0].max(), p[:, 1].max()))
