@@ -19,9 +19,15 @@ from .gpkg_snapshot import Snapshots
 MIN_SLICE_ROWS = 50_000  # below this a second GDAL read costs more than it saves
 
 
-def default_slices() -> int:
-    """One slice per core, at most four."""
+def workers() -> int:
+    """Reading threads: one per core, at most four."""
     return max(1, min(4, os.cpu_count() or 1))
+
+
+def default_slices() -> int:
+    """Two slices per thread: while one slice is being unpacked (holding the interpreter
+    lock) GDAL reads another."""
+    return 2 * workers()
 
 
 def fid_cuts(con: sqlite3.Connection, table: str, slices: int) -> list[int]:
@@ -74,7 +80,6 @@ def read_arrow_slices(snapshots: Snapshots, con: sqlite3.Connection, table: str,
     if len(filters) == 1:
         results = [read(filters[0])]
     else:
-        workers = min(len(filters), default_slices())
-        with ThreadPoolExecutor(workers, thread_name_prefix="gpkg-read") as pool:
+        with ThreadPoolExecutor(min(len(filters), workers()), thread_name_prefix="gpkg-read") as pool:
             results = list(pool.map(read, filters))
     return results[0][0], [result for _, result in results]

@@ -86,7 +86,8 @@ def test_slices_share_the_snapshot_until_the_register_changes(tmp_path, monkeypa
         snap = store._snapshots.path
         _, labels = store.read_arrow_slices(["material"], slices=2, read_geometry=False)
         assert store._snapshots.path == snap
-        store.write_batch(synthetic_assets(4, seed=11, owner="TEL"), BatchInfo(source_file="t.gpkg", owner="TEL"))
+        store.write_batch(synthetic_assets(4, seed=11, owner="TEL"),
+                          BatchInfo(source_file="t.gpkg", owner="TEL"))
         _, after = store.read_arrow_slices(COLUMNS, slices=2)
         assert sum(t.num_rows for t in after) == 29 and store._snapshots.path != snap
         assert not Path(snap).exists()

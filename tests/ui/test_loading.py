@@ -127,7 +127,8 @@ def test_labels_do_not_join_rows_of_a_changed_register(register, monkeypatch):
     with open_register(register, read_only=True) as store:
         packed = load_register(store)
     with open_register(register) as store:
-        store.write_batch(synthetic_assets(3, seed=8, owner="TEL"), BatchInfo(source_file="t.gpkg", owner="TEL"))
+        store.write_batch(synthetic_assets(3, seed=8, owner="TEL"),
+                          BatchInfo(source_file="t.gpkg", owner="TEL"))
     with open_register(register, read_only=True) as store:
         assert not complete_register(store, packed)
     assert "material" not in packed.codes and packed.n_features == 390
