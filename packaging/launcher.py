@@ -6,6 +6,8 @@ on macOS) starts the desktop app, ``asset-register`` (console) runs the CLI. The
 the program was started by decides which, so the two cannot drift apart. On Linux
 ``asset-register-gui`` is a symbolic link to ``asset-register`` (see build.spec), so
 the name in ``argv[0]`` counts as well as the executable's own.
+
+``asset-register --bundle-check`` checks an installation (packaging/bundle_check.py).
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ def main() -> int:
     import multiprocessing
 
     multiprocessing.freeze_support()
+    if sys.argv[1:2] == ["--bundle-check"]:  # installation check, see packaging/bundle_check.py
+        import bundle_check
+
+        return bundle_check.main()
     if _wants_gui(sys.executable, sys.argv[0] if sys.argv else ""):
         app = _application_with_icon()
         from ui.app import main as gui_main

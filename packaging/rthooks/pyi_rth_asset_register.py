@@ -6,10 +6,10 @@ council PC points at a proj.db of another PROJ version), and PROJ must never fet
 transformation grids from the network: the app is used offline and a transformation
 must not silently change with connectivity.
 
-Each geo library in the bundle also finds its own copy first (pyproj its
-``proj_dir``, pyogrio its ``proj_data``/``gdal_data``); the environment variables set
-here cover every other lookup. They point at the pyogrio copy: its proj.db has the
-newest database layout in the bundle, which every bundled PROJ accepts.
+The bundle holds one PROJ database, pyogrio's (``proj_data``): its layout is the newest,
+which every bundled PROJ accepts (build.spec checks it and leaves pyproj's own copy
+out). pyogrio finds it next to its modules; pyproj, with no ``proj_dir`` of its own,
+finds it through the ``PROJ_DATA`` set here, as does every other lookup.
 """
 
 import os

@@ -223,3 +223,28 @@ def test_gui_import_runs_in_a_child_process_of_the_bundle(bundle, outside):
         rejects = db.execute("SELECT count(*) FROM rejects").fetchone()[0]
     assert assets > 0, "the wizard's import child wrote nothing"
     assert assets + rejects == pyogrio.read_info(source)["features"]
+
+
+def test_bundle_check_answers_as_the_development_install(bundle, outside):
+    """What the build trims near (ICU data, the shared PROJ database, Arrow libraries, OpenSSL) still works.
+
+    ``asset-register --bundle-check`` collates Welsh and English words, names time zones,
+    opens single-byte codecs, draws a non-ASCII label, looks CRSs up and transforms
+    through pyproj and GDAL, ingests Arrow data through ADBC and hashes; the development
+    install, with the complete libraries, must give the same answers.
+    """
+    packaged = json.loads(run(bundle, outside, "--bundle-check"))
+    dev = subprocess.run([sys.executable, str(ROOT / "packaging" / "bundle_check.py")], cwd=outside,
+                         env={**os.environ, **{k: v for k, v in clean_env(outside).items() if k != "PATH"}},
+                         capture_output=True, text=True, timeout=300)
+    assert dev.returncode == 0, dev.stderr[-3000:]
+    expected = json.loads(dev.stdout)
+    for part in ("icu", "text", "proj", "arrow", "hashes"):
+        assert packaged[part] == expected[part], f"{part}: bundle {packaged[part]} != development {expected[part]}"
+    # Welsh collation is kept (cy tailors "dd" after "d"), so the two orders differ
+    assert packaged["icu"]["sorted_cy_GB"] != packaged["icu"]["sorted_en_GB"]
+    assert all(packaged["icu"]["codecs"].values())
+    # one PROJ database serves pyproj and GDAL in the bundle
+    assert packaged["where"]["frozen"] is True
+    assert packaged["where"]["pyproj_data"] == packaged["where"]["PROJ_DATA"] == "pyogrio/proj_data"
+    assert [p.relative_to(bundle).as_posix() for p in bundle.rglob("proj.db")] == ["_internal/pyogrio/proj_data/proj.db"]
