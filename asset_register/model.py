@@ -198,7 +198,7 @@ def empty_assets(crs=DEFAULT_CRS) -> gpd.GeoDataFrame:
 def _check_enum(frame: pd.DataFrame, column: str, enum: type[StrEnum]) -> None:
     values = frame[column]
     allowed = {e.value for e in enum}
-    if set(values.dropna().unique()) <= allowed:  # the distinct values only: a handful
+    if {v for v in values.unique() if not pd.isna(v)} <= allowed:  # distinct values: a handful
         return
     bad = values.notna() & ~values.isin(allowed)
     if bad.any():
@@ -233,9 +233,13 @@ def validate_assets(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         out = out.rename_geometry("geometry")
     for name, dtype in ASSET_COLUMNS.items():
         if name not in out.columns:
-            out[name] = pd.Series(DEFAULTS.get(name), index=out.index, dtype=object)
-        if name in DEFAULTS:
+            default = DEFAULTS.get(name)
+            out[name] = pd.Series(default, index=out.index,
+                                  dtype=dtype if default is not None or dtype != "bool" else object)
+        if name in DEFAULTS and out[name].hasnans:
             out[name] = out[name].fillna(DEFAULTS[name])
+        if out[name].dtype == pd.api.types.pandas_dtype(dtype):  # already canonical: no copy
+            continue
         try:
             if dtype == "float64":
                 out[name] = pd.to_numeric(out[name], errors="raise").astype(dtype)
