@@ -13,6 +13,7 @@ building Python rows.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -86,6 +87,8 @@ def _copy(con: sqlite3.Connection, register: Path) -> str:
             dest.execute("PRAGMA synchronous=OFF")
             con.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
             con.backup(dest)
+            # a plain rollback-journal file: GDAL's readers open it without -wal/-shm files
+            dest.execute("PRAGMA journal_mode=DELETE")
         finally:
             con.execute(f"PRAGMA mmap_size={int(mapped)}")
             dest.close()
@@ -103,15 +106,45 @@ def _remove(name: str) -> None:
             pass
 
 
+RAM_DIR = "/dev/shm"  # a RAM-backed folder on Linux
+
+
 def _snapshot_dir(register: Path) -> str:
-    """The system temp folder, or the register's own folder when that has more room."""
+    """Where the copy goes: a RAM-backed folder when it fits well within free memory (a
+    fifth faster, and no disk writeback competes with the copy), else the system temp
+    folder, or the register's own folder when that has more room."""
     tmp = tempfile.gettempdir()
     try:
-        need = register.stat().st_size * 1.2
-        if os.statvfs(tmp).f_bavail * os.statvfs(tmp).f_frsize >= need:
+        size = register.stat().st_size
+        if _fits_in_memory(size):
+            return RAM_DIR
+        if shutil.disk_usage(tmp).free >= size * 1.2:
             return tmp
         if os.access(register.parent, os.W_OK):
             return str(register.parent)
     except OSError:
         pass
     return tmp
+
+
+def _fits_in_memory(size: int) -> bool:
+    """Room for the copy in RAM_DIR, and at least four times its size of available memory
+    (the copy lives in memory until the reads are done)."""
+    try:
+        if not (os.path.isdir(RAM_DIR) and os.access(RAM_DIR, os.W_OK)):
+            return False
+        return shutil.disk_usage(RAM_DIR).free >= size * 1.2 and _available_memory() >= size * 4
+    except OSError:
+        return False
+
+
+def _available_memory() -> int:
+    """MemAvailable from /proc/meminfo in bytes (0 where there is none)."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0

@@ -97,3 +97,23 @@ def test_an_empty_register_reads_as_one_empty_slice(tmp_path):
     with create_register(tmp_path / "r.gpkg") as store:
         meta, tables = store.read_arrow_slices(COLUMNS, slices=4)
         assert len(tables) == 1 and tables[0].num_rows == 0
+
+
+def test_the_snapshot_is_a_plain_file_in_memory_only_when_memory_is_plentiful(tmp_path, monkeypatch):
+    from asset_register.store import gpkg_snapshot
+
+    with _register_with_history(tmp_path) as store:
+        store.read_arrow_slices(COLUMNS, slices=2)
+        snap = Path(store._snapshots.path)
+        # rollback journal, not WAL: GDAL's readers open it without creating -wal/-shm
+        assert snap.read_bytes()[18:20] == b"\x01\x01"
+        assert not Path(str(snap) + "-wal").exists() and not Path(str(snap) + "-shm").exists()
+        size = store.path.stat().st_size
+        monkeypatch.setattr(gpkg_snapshot, "RAM_DIR", str(tmp_path))
+        monkeypatch.setattr(gpkg_snapshot, "_available_memory", lambda: size * 4)
+        assert gpkg_snapshot._snapshot_dir(store.path) == str(tmp_path)
+        monkeypatch.setattr(gpkg_snapshot, "_available_memory", lambda: size * 4 - 1)
+        assert gpkg_snapshot._snapshot_dir(store.path) != str(tmp_path)
+        monkeypatch.setattr(gpkg_snapshot, "RAM_DIR", str(tmp_path / "missing"))
+        monkeypatch.setattr(gpkg_snapshot, "_available_memory", lambda: size * 100)
+        assert gpkg_snapshot._snapshot_dir(store.path) != str(tmp_path / "missing")
