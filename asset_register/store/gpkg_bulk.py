@@ -105,13 +105,22 @@ class Stage:
             except BaseException as exc:  # re-raised in the calling thread
                 failure.append(exc)
 
-        worker = threading.Thread(target=ingest_attrs, name="stage-attributes")
-        worker.start()
+        def pack():
+            try:
+                self.packing = gpkg_rtree.Packing(self.bounds[:, [0, 2, 1, 3]])
+            except BaseException as exc:
+                failure.append(exc)
+
+        # Three strands, mostly outside the GIL: SQLite ingesting the attributes, numpy
+        # packing the index (into an empty one), and this thread encoding and hashing.
+        workers = [threading.Thread(target=ingest_attrs, name="stage-attributes")]
+        if self.pack_now:
+            workers.append(threading.Thread(target=pack, name="stage-index"))
+        for worker in workers:
+            worker.start()
         try:
             wkb = gpkg_geom.to_wkb(geoms)
             self.hashes = hash_rows(wkb)
-            if self.pack_now:
-                self.packing = gpkg_rtree.Packing(self.bounds[:, [0, 2, 1, 3]])
             # GeoPackage blob = header || WKB, joined by SQLite while copying (no per-row
             # Python); the headers are one numpy buffer shared with Arrow, not copied.
             n = len(wkb)
@@ -124,12 +133,15 @@ class Stage:
             geo = {"content_hash": hashes, "head": heads,
                    "wkb": pa.array(wkb, type=pa.large_binary())}
             del wkb
-            if self.packing is not None:
-                geo["leaf"] = pa.array(self.packing.leaf_of())
+            if self.pack_now:
+                workers[1].join()
+                if self.packing is not None:
+                    geo["leaf"] = pa.array(self.packing.leaf_of())
             self.geo_path = geo_path
             _ingest(geo_path, "geo", pa.table(geo))
         finally:
-            worker.join()
+            for worker in workers:
+                worker.join()
         if failure:
             raise failure[0]
 
