@@ -71,8 +71,9 @@ def save(packed: PackedGeometry, key: str, folder: Path, location: str) -> Path:
             "origin": list(packed.origin)}
     out["meta"] = np.frombuffer(json.dumps(meta).encode(), np.uint8)
     target = _file(folder, location)
-    tmp = target.with_suffix(".tmp.npz")
-    np.savez(tmp, **out)
+    tmp = target.with_name(target.name + ".part")  # not *.npz until it is whole
+    with open(tmp, "wb") as f:
+        np.savez(f, **out)
     os.replace(tmp, target)
     return target
 
