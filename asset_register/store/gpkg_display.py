@@ -20,13 +20,13 @@ MIN_SLICE_ROWS = 50_000  # below this a second GDAL read costs more than it save
 
 
 def workers() -> int:
-    """Reading threads: one per core, at most four."""
-    return max(1, min(4, os.cpu_count() or 1))
+    """Reading threads: two per core, at most four (GDAL reads without the interpreter
+    lock, so a second thread per core reads while the first unpacks)."""
+    return max(1, min(4, 2 * (os.cpu_count() or 1)))
 
 
 def default_slices() -> int:
-    """Two slices per thread: while one slice is being unpacked (holding the interpreter
-    lock) GDAL reads another."""
+    """Two slices per thread, so threads that finish early take the remaining slices."""
     return 2 * workers()
 
 
