@@ -151,3 +151,27 @@ def test_an_empty_line_does_not_hide_the_layer():
     packed.index_segments(np.zeros(3, np.int16))
     assert packed.origin == (4.0, 6.0)
     np.testing.assert_array_equal(packed.segments[:, -1], [1, 0, 3, 3])
+
+
+def test_the_window_draws_a_postgis_register(qtbot, pg_url):
+    """Other stores go through read_assets: everything in one read, index built at once."""
+    from PySide6.QtWidgets import QApplication
+
+    from asset_register.store import create_register, open_register
+    from ui.main_window import MainWindow
+
+    frame = synthetic_assets(60, seed=4)
+    with create_register(pg_url, crs="EPSG:27700") as store:
+        store.write_batch(frame, BatchInfo(source_file="x.gpkg", owner="WSX"))
+    QApplication.instance().setProperty("suppress_error_dialogs", True)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(800, 600)
+    w.show()
+    w.open_register(pg_url, [])
+    assert w.wait_until_idle(60)
+    layer = w.canvas.layers.register_layer()
+    with open_register(pg_url, read_only=True) as store:
+        assert layer.data.n_features == store.asset_count() == 60
+    assert "material" in layer.data.codes and w.canvas.cached_image(layer.id) is not None
+    w.close()
