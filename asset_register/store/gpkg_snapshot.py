@@ -16,6 +16,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import weakref
 from pathlib import Path
 
 import pyogrio
@@ -46,6 +47,8 @@ class Snapshots:
             self.discard()
             self.path = _copy(self.con, self.register)
             self.stamp = stamp
+            # removed when this object goes away or the interpreter exits, closed or not
+            self._finalizer = weakref.finalize(self, _remove, self.path)
         return self.path
 
     def read_arrow(self, layer: str, *, columns, where=None, bbox=None,
@@ -57,7 +60,7 @@ class Snapshots:
 
     def discard(self) -> None:
         if self.path is not None:
-            _remove(self.path)
+            self._finalizer()
         self.path = self.stamp = None
 
 
@@ -74,8 +77,10 @@ def read_arrow(con: sqlite3.Connection, register: Path, layer: str, *, columns, 
 
 def _copy(con: sqlite3.Connection, register: Path) -> str:
     """A consistent copy of the register (SQLite online backup) in a temporary file."""
-    fd, name = tempfile.mkstemp(prefix=f".{register.stem}.snapshot-", suffix=".gpkg",
-                                dir=_snapshot_dir(register))
+    folder = _snapshot_dir(register)
+    _sweep(folder)
+    fd, name = tempfile.mkstemp(prefix=f".{register.stem}{MARK}{os.getpid()}-", suffix=".gpkg",
+                                dir=folder)
     os.close(fd)
     try:
         dest = sqlite3.connect(name)
@@ -96,6 +101,37 @@ def _copy(con: sqlite3.Connection, register: Path) -> str:
         _remove(name)
         raise
     return name
+
+
+MARK = ".snapshot-"  # snapshot files are named .<register>.snapshot-<pid>-<random>.gpkg
+
+
+def _sweep(folder: str) -> None:
+    """Remove snapshots left by processes that no longer run (killed before they could
+    clean up: a copy in a RAM-backed folder would hold memory until the next reboot)."""
+    if os.name != "posix":  # no cheap, safe liveness test elsewhere (os.kill(pid, 0) signals)
+        return
+    try:
+        names = [n for n in os.listdir(folder) if MARK in n and n.endswith(".gpkg")]
+    except OSError:
+        return
+    for name in names:
+        try:
+            pid = int(name.rsplit(MARK, 1)[1].split("-", 1)[0])
+        except ValueError:
+            continue
+        if pid != os.getpid() and not _alive(pid):
+            _remove(os.path.join(folder, name))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
 
 
 def _remove(name: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -117,3 +118,32 @@ def test_the_snapshot_is_a_plain_file_in_memory_only_when_memory_is_plentiful(tm
         monkeypatch.setattr(gpkg_snapshot, "RAM_DIR", str(tmp_path / "missing"))
         monkeypatch.setattr(gpkg_snapshot, "_available_memory", lambda: size * 100)
         assert gpkg_snapshot._snapshot_dir(store.path) != str(tmp_path / "missing")
+
+
+def test_snapshots_of_dead_processes_are_swept_and_ours_removed_at_exit(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    from asset_register.store import gpkg_snapshot
+
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead = int(done.stdout)
+    folder = tmp_path / "shm"
+    folder.mkdir()
+    stale = folder / f".r{gpkg_snapshot.MARK}{dead}-abc.gpkg"
+    live = folder / f".r{gpkg_snapshot.MARK}{os.getppid()}-abc.gpkg"
+    other = folder / "notes.gpkg"
+    for f in (stale, live, other):
+        f.write_bytes(b"x")
+    monkeypatch.setattr(gpkg_snapshot, "_snapshot_dir", lambda register: str(folder))
+    with _register_with_history(tmp_path) as store:
+        store.read_arrow_slices(COLUMNS, slices=1)
+        snap = Path(store._snapshots.path)
+        assert snap.parent == folder and f"{gpkg_snapshot.MARK}{os.getpid()}-" in snap.name
+        assert not stale.exists() and live.exists() and other.exists()
+        store._snapshots = None  # dropped without closing: the finalizer removes the file
+        import gc
+
+        gc.collect()
+        assert not snap.exists()
