@@ -20,6 +20,9 @@ LABEL_FIELDS = ("name", "street", "street_name", "road_name", "streetname", "lab
 
 DRAW_COLUMNS = ["utility", "asset_class", "status", "voltage"]  # what the first frame needs
 LABEL_COLUMNS = ["diameter_mm", "material", "pressure"]  # read after it, for street labels
+# the geometry of a PackedGeometry that holds only fields
+EMPTY = (np.empty((0, 2)), np.zeros(1, np.int64), np.empty(0, np.int64), np.empty(0, bool),
+         np.empty((0, 4)), np.empty((0, 2)), np.empty(0, np.int64))
 
 
 def _gpkg(store) -> bool:
@@ -67,10 +70,6 @@ def _field_slice(meta, table) -> PackedGeometry:
     packed = PackedGeometry(*EMPTY, n_features=table.num_rows)
     _arrow_styles(packed, table)
     return packed
-
-
-EMPTY = (np.empty((0, 2)), np.zeros(1, np.int64), np.empty(0, np.int64), np.empty(0, bool),
-         np.empty((0, 4)), np.empty((0, 2)), np.empty(0, np.int64))
 
 
 def load_labels(store, packed: PackedGeometry) -> bool:
