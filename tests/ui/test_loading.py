@@ -175,3 +175,13 @@ def test_the_window_draws_a_postgis_register(qtbot, pg_url):
         assert layer.data.n_features == store.asset_count() == 60
     assert "material" in layer.data.codes and w.canvas.cached_image(layer.id) is not None
     w.close()
+
+
+def test_an_empty_register_loads_and_completes(tmp_path):
+    from asset_register.store import open_register
+
+    create_register(tmp_path / "e.gpkg").close()
+    with open_register(tmp_path / "e.gpkg", read_only=True) as store:
+        packed = load_register(store)
+        assert packed.n_features == 0 and len(packed.coords) == 0 and len(packed.points) == 0
+        assert complete_register(store, packed)
