@@ -30,6 +30,9 @@ RTREE = f"rtree_{ASSETS}_{GEOM}"
 # Rebuilt after a bulk copy: building a B-tree from sorted keys beats a million random inserts.
 SECONDARY_INDEXES = ("assets_asset_version", "assets_delivery")
 STALE_STAGING_SECONDS = 3600
+# Below 1/INCREMENTAL_SHARE of the register's size a batch keeps the indexes and the R*Tree
+# triggers (per-row upkeep); above it they are rebuilt in bulk after the copy.
+INCREMENTAL_SHARE = 10
 
 
 def clean_stale(register: Path) -> None:
@@ -162,26 +165,42 @@ class Stage:
         row) into ``assets``; inside the transaction."""
         con = self.store._con
         cols = [r[1] for r in con.execute("PRAGMA staging.table_info(batch)")]
-        source = "staging.batch"
+        source = "staging.batch b"
         if self.geo_path is not None:  # attributes and geometry staged apart, joined by rowid
             cols += ["content_hash", GEOM]
             source = "staging.batch b JOIN staging_geo.geo g ON g.rowid = b.rowid"
         copy_cols = [c for c in cols if c not in ("fid", "row_no")]
         changed = np.flatnonzero(keep_rows & (version != 1))
+        kept = np.flatnonzero(keep_rows)
         skip = np.flatnonzero(~keep_rows)
-        if len(changed) or len(skip):
+        if len(changed):
             con.execute("CREATE INDEX staging.batch_row_no ON batch (row_no)")
-        con.executemany("UPDATE staging.batch SET version = ? WHERE row_no = ?",
-                        ((int(version[i]), int(i)) for i in changed))
-        con.executemany("DELETE FROM staging.batch WHERE row_no = ?", ((int(i),) for i in skip))
+            con.executemany("UPDATE staging.batch SET version = ? WHERE row_no = ?",
+                            ((int(version[i]), int(i)) for i in changed))
+        where = ""
+        if len(skip):  # name the smaller of the two sets of rows (a re-delivery keeps few)
+            con.execute("CREATE TEMP TABLE IF NOT EXISTS batch_rows (row_no INTEGER PRIMARY KEY)")
+            con.execute("DELETE FROM batch_rows")
+            named = kept if len(kept) <= len(skip) else skip
+            con.executemany("INSERT INTO batch_rows VALUES (?)", ((int(i),) for i in named))
+            # staged rowid = row number + 1 (rows were staged in order into a new table):
+            # naming the kept rows lets SQLite seek them instead of scanning the stage
+            where = (f"WHERE b.rowid {'IN' if named is kept else 'NOT IN'} "
+                     "(SELECT row_no + 1 FROM temp.batch_rows)")
         check_cancel()
+        row = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'assets'").fetchone()
+        before = row[0] if row else 0
+        # A few rows into a large register: SQLite's own index maintenance (and the R*Tree
+        # triggers) cost less than rebuilding the indexes and repacking the whole tree.
+        incremental = len(kept) * INCREMENTAL_SHARE < before
         index_sql = [r[0] for r in con.execute(
             "SELECT sql FROM sqlite_master WHERE type='index' AND name IN (%s)"
             % ",".join("?" * len(SECONDARY_INDEXES)), SECONDARY_INDEXES)]
-        for name in SECONDARY_INDEXES:
-            con.execute(f"DROP INDEX IF EXISTS {name}")
-        for name in ("insert", "update1", "update2", "update3", "update4", "delete"):
-            con.execute(f"DROP TRIGGER IF EXISTS {RTREE}_{name}")
+        if not incremental:
+            for name in SECONDARY_INDEXES:
+                con.execute(f"DROP INDEX IF EXISTS {name}")
+            for name in ("insert", "update1", "update2", "update3", "update4", "delete"):
+                con.execute(f"DROP TRIGGER IF EXISTS {RTREE}_{name}")
         geom_expr = GEOM
         if self.geo_path is not None:
             geom_expr = "CAST(g.head || g.wkb AS BLOB)"
@@ -192,22 +211,22 @@ class Stage:
         names = list(copy_cols) + list(constants) + ["batch_id"]
         select = [geom_expr if c == GEOM else c for c in copy_cols] + ["?"] * (len(constants) + 1)
         report(0.4, "copying assets into the register")
-        row = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'assets'").fetchone()
-        before = row[0] if row else 0
         con.execute(
             f"INSERT INTO assets ({', '.join(names)}) SELECT {', '.join(select)} "
-            f"FROM {source} ORDER BY {'b.' if self.geo_path else ''}rowid",  # rowid = row order
+            f"FROM {source} {where} ORDER BY b.rowid",  # rowid = row order
             (*constants.values(), batch_id))
         after = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'assets'").fetchone()[0]
-        if after - before != int(keep_rows.sum()):
+        if after - before != len(kept):
             raise RuntimeError("the copied rows did not get consecutive ids; batch rolled back")
         check_cancel()
+        # AUTOINCREMENT gave the copied rows consecutive fids in row order (we hold the lock)
+        new_ids = np.arange(before + 1, after + 1, dtype=np.int64)
+        if incremental:
+            return len(new_ids)
         report(0.7, "rebuilding indexes")
         for sql in index_sql:
             con.execute(sql)
         report(0.8, "building the spatial index")
-        # AUTOINCREMENT gave the copied rows consecutive fids in row order (we hold the lock)
-        new_ids = np.arange(before + 1, after + 1, dtype=np.int64)
         if (self.packing is not None and self.geo_path is not None and keep_rows.all()
                 and not con.execute(f'SELECT 1 FROM "{RTREE}_rowid" LIMIT 1').fetchone()):
             # still an empty index and every staged row copied: row k is fid before + 1 + k

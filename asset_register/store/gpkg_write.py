@@ -136,28 +136,36 @@ def _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, st
              batch.rows_read, batch.rows_repaired, stamp, json.dumps(batch.notes, default=str)),
         )
         batch_id = cur.lastrowid
-        # Live versions this batch may replace or retire.
-        if delivery is not None:
-            live = pd.read_sql_query(
-                "SELECT fid, asset_id, version, content_hash FROM assets "
-                "WHERE delivery = ? AND retired_at IS NULL", con, params=(delivery,))
-        else:
-            live = pd.DataFrame(columns=["fid", "asset_id", "version", "content_hash"])
-        if len(frame) and con.execute("SELECT 1 FROM assets LIMIT 1").fetchone():
-            # Same asset ids live elsewhere (other delivery or none) are replaced too.
-            con.execute("CREATE TEMP TABLE IF NOT EXISTS batch_ids (asset_id TEXT PRIMARY KEY)")
-            con.execute("DELETE FROM batch_ids")
-            con.executemany("INSERT OR IGNORE INTO batch_ids VALUES (?)", ((i,) for i in ids))
-            others = pd.read_sql_query(
-                "SELECT a.fid, a.asset_id, a.version, a.content_hash FROM assets a "
-                "JOIN batch_ids b ON a.asset_id = b.asset_id WHERE a.retired_at IS NULL", con)
-            live = pd.concat([live, others]).drop_duplicates("fid")
-            # An asset withdrawn earlier and delivered again continues its numbering.
-            latest = dict(con.execute(
-                "SELECT a.asset_id, MAX(a.version) FROM assets a JOIN batch_ids b "
-                "ON a.asset_id = b.asset_id GROUP BY a.asset_id"))
-        else:
-            latest = {}
+        # Live versions this batch may replace or retire: the delivery's, and the same asset
+        # ids live elsewhere (other delivery or none), which are replaced too.
+        live = pd.DataFrame({"fid": pd.Series(dtype=np.int64), "asset_id": pd.Series(dtype=object),
+                             "version": pd.Series(dtype=np.int64),
+                             "content_hash": pd.Series(dtype=object)})
+        latest = {}
+        if con.execute("SELECT 1 FROM assets LIMIT 1").fetchone():
+            parts, params = [], []
+            if delivery is not None:
+                parts.append("SELECT fid, asset_id, version, content_hash FROM assets "
+                             "WHERE delivery = ? AND retired_at IS NULL")
+                params.append(delivery)
+            if len(frame):
+                con.execute("CREATE TEMP TABLE IF NOT EXISTS batch_ids (asset_id TEXT PRIMARY KEY)")
+                con.execute("DELETE FROM batch_ids")
+                if stage is not None:  # already in SQLite: no round trip through Python
+                    con.execute("INSERT OR IGNORE INTO batch_ids SELECT asset_id FROM staging.batch")
+                else:
+                    con.executemany("INSERT OR IGNORE INTO batch_ids VALUES (?)", ((i,) for i in ids))
+                parts.append("SELECT a.fid, a.asset_id, a.version, a.content_hash FROM batch_ids b "
+                             "JOIN assets a ON a.asset_id = b.asset_id WHERE a.retired_at IS NULL")
+            rows = con.execute(" UNION ".join(parts), params).fetchall() if parts else []
+            if rows:
+                fid, aid, ver, chash = zip(*rows)
+                live = pd.DataFrame({"fid": np.array(fid, dtype=np.int64),
+                                     "asset_id": np.array(aid, dtype=object),
+                                     "version": np.array(ver, dtype=np.int64),
+                                     "content_hash": np.array(chash, dtype=object)})
+            if len(frame):
+                latest = _withdrawn_versions(con, ids, live)
         check_cancel()
         is_new, unchanged, changed_fids, version, missing = _compare(ids, hashes, live, latest)
         changed = ~is_new & ~unchanged
@@ -200,6 +208,26 @@ def _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, st
         check_cancel()
         report(1.0, "committed")
     return result
+
+
+def _withdrawn_versions(con, ids: np.ndarray, live: pd.DataFrame) -> dict:
+    """Latest version of each batch asset id that has no live version but was withdrawn
+    earlier: delivered again, it continues its numbering. (A live version is always its
+    asset's latest, so only ids without one need looking up.)"""
+    held = pd.Series(ids, dtype=object).isin(live["asset_id"].to_numpy(dtype=object))
+    absent = ids[~held.to_numpy()]
+    if len(absent) == 0:
+        return {}
+    if len(absent) * 2 < len(ids):  # a re-delivery: few ids are new
+        con.execute("CREATE TEMP TABLE IF NOT EXISTS absent_ids (asset_id TEXT PRIMARY KEY)")
+        con.execute("DELETE FROM absent_ids")
+        con.executemany("INSERT OR IGNORE INTO absent_ids VALUES (?)", ((i,) for i in absent))
+        table = "absent_ids"
+    else:
+        table = "batch_ids"
+    return dict(con.execute(
+        f"SELECT a.asset_id, MAX(a.version) FROM {table} b JOIN assets a "
+        "ON a.asset_id = b.asset_id GROUP BY a.asset_id"))
 
 
 def _compare(ids, hashes, live: pd.DataFrame, latest: dict):

@@ -271,8 +271,11 @@ def test_bulk_reads_see_every_committed_batch(tmp_path):
             assert Path(str(store.path) + "-shm").exists()
 
 
-@pytest.mark.parametrize("stager", ["adbc", "gdal"])
-def test_bulk_redelivery_versions_and_keeps_the_index_whole(tmp_path, monkeypatch, stager):
+@pytest.mark.parametrize("stager,n_changed", [("adbc", 10), ("gdal", 10), ("adbc", 5000)])
+def test_bulk_redelivery_versions_and_keeps_the_index_whole(tmp_path, monkeypatch, stager,
+                                                            n_changed):
+    """10 changed rows take the incremental path (indexes and R*Tree triggers kept); 5,000
+    take the bulk one (indexes rebuilt, tree repacked). Both must leave the same register."""
     from asset_register.store import gpkg_bulk
 
     if stager == "gdal":  # the fallback when the ADBC driver is not installed
@@ -283,17 +286,29 @@ def test_bulk_redelivery_versions_and_keeps_the_index_whole(tmp_path, monkeypatc
     with create_register(tmp_path / "r.gpkg") as store:
         store.write_batch(frame, BATCH, delivery="WSX:all")
         again = frame.iloc[100:].copy()
-        again.loc[again.index[:10], "material"] = "steel"
+        again.loc[again.index[:n_changed], "material"] = "steel"
+        repacks = []
+        bulk_load = gpkg_bulk.gpkg_rtree.bulk_load
+        monkeypatch.setattr(gpkg_bulk.gpkg_rtree, "bulk_load",
+                            lambda *a: repacks.append(1) or bulk_load(*a))
         res = store.write_batch(again, BATCH, delivery="WSX:all")
-        assert (res.added, res.changed, res.unchanged, res.retired) == (0, 10, 24890, 100)
+        assert len(repacks) == (0 if n_changed * gpkg_bulk.INCREMENTAL_SHARE < 25000 else 1)
+        assert (res.added, res.changed, res.unchanged, res.retired) == (
+            0, n_changed, 24900 - n_changed, 100)
         assert store.asset_count() == 24900
-        assert store._con.execute("SELECT rtreecheck('rtree_assets_geom')").fetchone() == ("ok",)
+        _rtree_matches_assets(store)
+        indexes = {r[0] for r in store._con.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name='assets'")}
+        assert {"assets_asset_version", "assets_delivery", "rtree_assets_geom_insert"} <= indexes
+        assert store._con.execute(  # the planner still finds an asset's versions by index
+            "EXPLAIN QUERY PLAN SELECT * FROM assets WHERE asset_id = 'x' AND version = 1"
+        ).fetchall()[0][-1].startswith("SEARCH assets USING INDEX assets_asset_version")
         kinds = store._con.execute(
             "SELECT DISTINCT typeof(content_hash), length(content_hash), typeof(geom), "
             "typeof(valid_from), typeof(delivery) FROM assets").fetchall()
         assert kinds == [("text", 16, "blob", "text", "text")]
         n_index = store._con.execute("SELECT COUNT(*) FROM rtree_assets_geom").fetchone()[0]
-        assert n_index == 25010  # every version stays indexed, retired ones too
+        assert n_index == 25000 + n_changed  # every version stays indexed, retired ones too
         assert store.get_asset(again["asset_id"].iloc[0])["material"] == "steel"
         assert store.get_asset(again["asset_id"].iloc[0])["version"] == 2
         box = (530200.0, 180200.0, 530500.0, 180600.0)
@@ -361,3 +376,16 @@ def test_bulk_load_repacks_when_another_writer_came_first(tmp_path, monkeypatch)
         store.write_batch(synthetic_assets(25000, seed=8), BATCH)
         assert store.asset_count() == 25050
         _rtree_matches_assets(store)
+
+
+def test_withdrawn_asset_delivered_again_among_new_ones_continues_its_versions(tmp_path):
+    frame = synthetic_assets(6, seed=12)
+    with create_register(tmp_path / "r.gpkg") as store:
+        store.write_batch(frame.iloc[:3], BATCH, delivery="WSX:a")
+        store.write_batch(frame.iloc[:2], BATCH, delivery="WSX:a")  # the third is withdrawn
+        back = store.write_batch(frame.iloc[2:], BATCH, delivery="WSX:b")  # all ids new here
+        assert (back.added, back.changed) == (4, 0)
+        versions = dict(store._con.execute(
+            "SELECT asset_id, version FROM assets WHERE retired_at IS NULL"))
+        assert versions[frame["asset_id"].iloc[2]] == 2
+        assert [versions[i] for i in frame["asset_id"].iloc[3:]] == [1, 1, 1]
