@@ -43,6 +43,9 @@ from .town import SEED, build_town
 
 TOWN_DIR = Path(__file__).with_name("town")
 ZIP_DATE = (2026, 1, 1, 0, 0, 0)
+# The .dbf header records a "last update" date (today's, unless told): pin it so the
+# committed delivery is byte-for-byte what the generator writes on any day.
+DBF_DATE = "2026-01-01"
 
 OWNERS = [
     ("MPN", "Metro Power Networks", "01632 960101", "0800 000 0105", "records@metropower.example", "electricity"),
@@ -136,7 +139,7 @@ def _write_deliveries(rng, town, out: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name, frame in networks.gas(rng, town).items():
             pyogrio.write_dataframe(frame, Path(tmp) / f"{name}.shp", driver="ESRI Shapefile",
-                                    encoding="UTF-8")
+                                    encoding="UTF-8", DBF_DATE_LAST_UPDATE=DBF_DATE)
         _write_zip(Path(tmp), out / "gas_sgd.zip")
     for name, frame in networks.water(rng, town).items():
         pyogrio.write_dataframe(frame, out / "water_rvw.gpkg", layer=name, driver="GPKG")
