@@ -25,7 +25,7 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 from importlib import resources
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import geopandas as gpd
@@ -34,6 +34,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from . import clock
 from .errors import (
     FootprintError,
     NotARegisterError,
@@ -154,7 +155,7 @@ def make_extract(source: str, area: shapely.Geometry, out: str | Path, *, days: 
 
     if days < 1:
         raise ValidationError(f"an extract must be valid for at least one day (got {days})")
-    today = today or datetime.now(UTC).date()
+    today = today or clock.today()
     out = Path(out)
     src, writable = _open_source(source)
     with src:
@@ -214,7 +215,7 @@ def _fill(src, dst, area, days, today, rules_toml, base_prefix) -> ExtractSummar
     expires = (today + timedelta(days=days)).isoformat()
     own = {
         "notice_prefix": prefix, "extract_id": uuid.uuid4().hex, "extract_expires": expires,
-        "extract_created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "extract_created_at": clock.now().isoformat(timespec="seconds"),
         "extract_source": getattr(src, "display", src.location),
         "extract_source_created_at": src.get_setting("created_at") or "",
         "extract_base_prefix": base_prefix,
@@ -274,7 +275,7 @@ def expiry_warning(store, today: date | None = None) -> str | None:
     expires = store.get_setting("extract_expires")
     if not expires:
         return None
-    today = today or datetime.now(UTC).date()
+    today = today or clock.today()
     try:
         end = date.fromisoformat(expires)
     except ValueError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -28,6 +29,19 @@ from tests.postgis.fixtures import (  # noqa: E402,F401
     pg_url,
     postgis_store_factory,
 )
+
+
+# A Monday: 20 working days later is Mon 21 Dec 2026 (no bank holiday in between).
+FIXED_NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch) -> datetime:
+    """The product's clock (asset_register.clock) stopped at FIXED_NOW, whatever today is."""
+    from asset_register import clock
+
+    monkeypatch.setattr(clock, "now", lambda: FIXED_NOW)
+    return FIXED_NOW
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from ..check import Checker, load_rules, rules_for
 from ..check.programme import single_site
 from ..errors import NoticeError, NotFoundError
 from ..notices import RESPONSE_STATUSES, notice_overview, record_response, write_notice_pack
+from ..notices.datefmt import weekday_date
 from ..notices.lifecycle import notified_owners
 from ..notices import reference as ref
 from ..notices.streetmanager import DEFAULTS as SM_DEFAULTS
@@ -67,7 +68,7 @@ def _notice(args) -> int:
             street_manager=sm, scheme=args.scheme, progress=progress)
     s = result.summary()
     print(f"notice {pack.reference} v{pack.version} {pack.status}, valid until "
-          f"{pack.valid_until:%a %d %b %Y}")
+          f"{weekday_date(pack.valid_until)}")
     print(f"conflicts {s['conflicts']} (strike {s['strike']}, danger {s['danger']}, "
           f"caution {s['caution']}); owners affected "
           f"{', '.join(pack.owner_files) or 'none'}")

@@ -13,6 +13,7 @@ from datetime import date
 
 import pandas as pd
 
+from .. import clock
 from ..errors import NoticeError, NotFoundError
 from .content import RESPONSE_STATUSES
 from .reference import parse_reference
@@ -73,7 +74,7 @@ def notice_overview(store, today: date | None = None) -> pd.DataFrame:
             "promoter", "conflicts", "owners", "answered", "outstanding"]
     if rows is None or not len(rows):
         return pd.DataFrame(columns=cols)
-    today = today or date.today()
+    today = today or clock.today()
     latest = rows.sort_values(["reference", "version"]).groupby("reference").tail(1)
     out = []
     for n in latest.itertuples(index=False):

@@ -21,9 +21,11 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from .. import clock
 from ..check.result import CheckResult
 from ..errors import CancelledError, NoticeError, NotFoundError
 from .content import Promoter, assemble
+from .datefmt import day_month_year
 from .exports import write_csv, write_geojson
 from .files import atomic_folder, check_writable, safe_name, sha256_file, unique_names
 from .pdfdoc import render_pdf
@@ -122,7 +124,7 @@ def write_notice_pack(
     _check_inputs(result, promoter)
     settings = read_settings(store)
     folder = check_writable(Path(out_dir))
-    now = (now or datetime.now(UTC)).astimezone(UTC)
+    now = (now or clock.now()).astimezone(UTC)
     who = issued_by or _user()
     reference, version = _version_for(store, reissue)
     if reference is None:
@@ -234,8 +236,8 @@ def _build(store, result, target, *, reference, version, status, now, valid_unti
     content.context = _context_assets(store, content)
     if result.site.start and result.site.start > valid_until:
         content.warnings.append(
-            f"the works start on {result.site.start:%d %b %Y}, after this notice expires on "
-            f"{valid_until:%d %b %Y}: re-issue it before work starts")
+            f"the works start on {day_month_year(result.site.start)}, after this notice expires on "
+            f"{day_month_year(valid_until)}: re-issue it before work starts")
     record = build_request(content, swa_code=settings.swa_code, options=street_manager)
     content.warnings += record.warnings()
     owner_names = unique_names([f"notice-{safe_name(o['code'], fallback='owner')}.pdf"

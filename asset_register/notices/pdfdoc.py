@@ -22,6 +22,7 @@ from reportlab.platypus import (
 
 from ..colours import EXCAVATION, legend
 from .content import AWAITING, RESPONSE_STATUSES, NoticeContent
+from .datefmt import day_month_year, weekday_date
 from .pdfmap import MapLegend, SiteMap
 from .pdftable import Cell, GridTable, Run
 from .pdfstyle import (
@@ -34,7 +35,7 @@ CONFLICT_WIDTHS = [15, 84, 68, 52, 38, 42, 50, 40]
 
 
 def _d(value: date | None) -> str:
-    return value.strftime("%a %d %b %Y") if value else "not given"
+    return weekday_date(value) if value else "not given"
 
 
 def _num(value, fmt: str = "{:.2f}") -> str:
@@ -64,7 +65,7 @@ def _title_block(c: NoticeContent, recipient: dict | None) -> list:
         [[P(f"<b>{status}</b> · version {c.version}", "small")],
          [P("Valid until", "label")],
          [P(f"<b>{_d(c.valid_until)}</b>", "summary")],
-         [P(f"issued {c.issued_at:%d %b %Y %H:%M} UTC", "label")]],
+         [P(f"issued {day_month_year(c.issued_at)} {c.issued_at:%H:%M} UTC", "label")]],
         colWidths=[48 * mm])
     right.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), BAND),
                                ("BOX", (0, 0), (-1, -1), 0.6, RULE),
@@ -257,7 +258,7 @@ def _currency_table(cur: pd.DataFrame) -> GridTable:
             latest, age = Run("no delivery recorded", colour=GREY), Run("—")
         else:
             old = r.age_days > 365
-            latest = Run(r.latest_delivery.strftime("%d %b %Y"))
+            latest = Run(day_month_year(r.latest_delivery))
             age = Run(f"{int(r.age_days)} days" + (" (over a year old)" if old else ""), old,
                       "#e65100" if old else "#1d2733")
         rows.append([Cell([Run(f"{r.name} ({r.owner})")]), Cell([latest]), Cell([age])])
@@ -328,7 +329,7 @@ def render_pdf(c: NoticeContent, path: Path, recipient: dict | None = None) -> P
         f"Notice to {recipient['name']}"
     furniture = PageFurniture(authority=c.authority, title=title, reference=c.reference,
                               version=c.version, rules_version=c.rules_version,
-                              issued=f"{c.issued_at:%d %b %Y}", draft=c.status == "draft")
+                              issued=day_month_year(c.issued_at), draft=c.status == "draft")
     doc = BaseDocTemplate(
         str(path), pagesize=(PAGE_W, PAGE_H), leftMargin=MARGIN_X, rightMargin=MARGIN_X,
         topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=f"{c.reference} — {title}",

@@ -176,3 +176,42 @@ def test_long_conflict_table_breaks_pages_and_keeps_every_asset(register, tmp_pa
     # the table header is repeated on the pages the table continues on
     assert sum("Severity/precaution" in re.sub(r"\s+", "", p.extract_text())
                for p in reader.pages) >= 3
+
+
+@pytest.fixture
+def german_time_names():
+    """LC_TIME set to German, as Qt sets it on a German desktop (restored afterwards)."""
+    import locale
+    import os
+
+    before = locale.setlocale(locale.LC_TIME)
+    for name in ("de_DE.UTF-8", "de_DE.utf8", "de_DE"):
+        try:
+            locale.setlocale(locale.LC_TIME, name)
+            break
+        except locale.Error:
+            continue
+    else:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI=true but no German locale: .ci/run generates de_DE.UTF-8 (localedef)")
+        pytest.skip("no de_DE locale here (`localedef -i de_DE -f UTF-8 de_DE.UTF-8` makes one)")
+    assert date(2026, 12, 21).strftime("%a %b") == "Mo Dez"
+    yield
+    locale.setlocale(locale.LC_TIME, before)
+
+
+def test_dates_are_english_whatever_the_locale(german_time_names, tmp_path):
+    """Notices go to UK utilities: their dates read the same whatever the desktop's language."""
+    from .conftest import build_register
+
+    store = build_register(tmp_path / "register.gpkg")
+    try:
+        late = make_result(start=date(2027, 1, 4), end=date(2027, 1, 8))  # after the validity ends
+        pack = write_notice_pack(store, late, tmp_path / "out", promoter="Acme", now=NOW)
+    finally:
+        store.close()
+    text = pdf_text(pack.folder / "summary.pdf")
+    assert squash("Mon 21 Dec 2026") in text and squash("issued 23 Nov 2026 09:30 UTC") in text
+    assert "Dez" not in text and "Mo21" not in text
+    assert ("the works start on 04 Jan 2027, after this notice expires on 21 Dec 2026: "
+            "re-issue it before work starts") in pack.warnings

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
 import geopandas as gpd
 import pytest
@@ -65,7 +65,7 @@ def _extract(source, tmp_path, **kw):
     return make_extract(_loc(source), area, tmp_path / "field.gpkg", **kw)
 
 
-def test_extract_holds_exactly_the_assets_in_the_area_with_provenance(source, tmp_path):
+def test_extract_holds_exactly_the_assets_in_the_area_with_provenance(source, tmp_path, fixed_clock):
     s = _extract(source, tmp_path)
     live = source.query_bbox((520000, 170000, 550000, 200000))  # every live asset
     assert len(live) == source.asset_count()
@@ -97,8 +97,8 @@ def test_extract_holds_exactly_the_assets_in_the_area_with_provenance(source, tm
         assert ex.get_setting("authority_name") == "Wessex County Council"
         prefix = ex.get_setting("notice_prefix")
         assert prefix.startswith("LBX") and len(prefix) == 6 and prefix == s.notice_prefix
-        expires = (datetime.now(UTC).date() + timedelta(days=28)).isoformat()
-        assert ex.get_setting("extract_expires") == expires
+        assert ex.get_setting("extract_expires") == "2026-12-21"  # 28 days after the fixed clock's day
+        assert ex.get_setting("extract_created_at") == "2026-11-23T09:30:00+00:00"
         assert ex.get_setting("rules_toml") == default_rules_text()
     log = source.audit_log()
     assert json.loads(log[log["action"] == "extract"]["detail"].iloc[-1])["notice_prefix"] == prefix
@@ -189,7 +189,7 @@ def test_area_from_a_file_in_another_crs(tmp_path, gpkg_store_factory):
         read_area(shapely.to_wkt(AREA), store.crs, -1)
 
 
-def test_extract_cli_from_a_shared_register(pg_store, tmp_path, capsys):
+def test_extract_cli_from_a_shared_register(pg_store, tmp_path, capsys, fixed_clock):
     pg_store.upsert_owner(Owner("WSX", "Wessex Water"))
     pg_store.write_batch(synthetic_assets(300), _batch("WSX", "w.gpkg", "d" * 64))
     out = tmp_path / "site.gpkg"
@@ -198,8 +198,7 @@ def test_extract_cli_from_a_shared_register(pg_store, tmp_path, capsys):
     text = capsys.readouterr().out
     assert "expires" in text and "asset-register sync" in text
     with open_register(str(out), read_only=True) as ex:
-        assert ex.get_setting("extract_expires") == (
-            datetime.now(UTC).date() + timedelta(days=7)).isoformat()
+        assert ex.get_setting("extract_expires") == "2026-11-30"  # 7 days after the fixed clock's day
         assert ex.get_setting("rules_toml") == default_rules_text()
     assert main(["extract", pg_store.url_text, "--area", shapely.to_wkt(AREA),
                  "--out", str(out)]) != 0  # never overwrites a file

@@ -4,6 +4,7 @@ exported from the dialog, settings persisted, and the one error dialog path."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pyogrio
 import pytest
@@ -86,7 +87,7 @@ def test_import_wizard_reports_an_unreadable_file(qtbot, tmp_path):
     session.close()
 
 
-def test_notice_pack_exported_from_the_dialog(qtbot, window, tmp_path):
+def test_notice_pack_exported_from_the_dialog(qtbot, window, tmp_path, fixed_clock):
     from ui.dialogs.notice_dialog import NoticeDialog
 
     window.dig.set_geometry(shapely.from_wkt(DIG))
@@ -100,10 +101,13 @@ def test_notice_pack_exported_from_the_dialog(qtbot, window, tmp_path):
     dialog.usrn.setText("20700102")
     dialog.folder.setText(str(tmp_path / "packs"))
     assert "River Valley Water" in dialog.preview.toPlainText()
+    # the preview's validity is the pack's: 20 working days from the (fixed) day of issue
+    assert "about 2026-12-21 (20 working days from issue)" in dialog.preview.toPlainText()
     dialog.export()
     assert dialog.wait_until_done(120)
     pack = dialog.pack
     assert pack is not None, dialog.message.text()
+    assert pack.valid_until == date(2026, 12, 21) and "-2026-" in pack.reference
     assert pack.folder.is_dir() and all(p.exists() for p in pack.paths)
     assert dialog.open_button.isEnabled()
     geojson = next(p for p in pack.paths if p.suffix == ".geojson")

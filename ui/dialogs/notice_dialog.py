@@ -15,8 +15,10 @@ from PySide6.QtWidgets import (QDateEdit, QDialog, QFileDialog, QFormLayout, QHB
                                QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea,
                                QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
+from asset_register import clock
 from asset_register.errors import NoticeError
 from asset_register.notices import add_working_days
+from asset_register.notices.reference import read_settings
 
 from ..settings import RULES_FILE
 from ..workers import submit
@@ -146,7 +148,8 @@ class NoticeDialog(QDialog):
             self.preview.setHtml("<p>No checked dig.</p>")
             return
         conf = result.conflicts
-        valid = add_working_days(date.today(), 20)
+        days = read_settings(self.session.store).validity_days  # as the pack will be dated
+        valid = add_working_days(clock.today(), days)
         rows = "".join(
             f"<tr><td>{html.escape(str(o.get('owner')))}</td><td>{html.escape(str(o.get('name') or ''))}</td>"
             f"<td align=right>{int((conf['owner'] == o.get('owner')).sum())}</td>"
@@ -160,7 +163,7 @@ class NoticeDialog(QDialog):
             f"<b>Dates:</b> {self.start.date().toString('yyyy-MM-dd')} to {self.end.date().toString('yyyy-MM-dd')}"
             f" · <b>USRN:</b> {html.escape(self.usrn.text() or '—')}<br>"
             f"<b>Footprint:</b> {result.site.footprint.area:.1f} m², depth {result.site.depth_m or '—'} m, "
-            f"{result.site.method}<br><b>Valid until</b> about {valid.isoformat()} (20 working days from issue)</p>"
+            f"{result.site.method}<br><b>Valid until</b> about {valid.isoformat()} ({days} working days from issue)</p>"
             f"<p><b>{len(conf)} conflicting assets</b>: {int(sev.get('strike', 0))} strike, "
             f"{int(sev.get('danger', 0))} danger, {int(sev.get('caution', 0))} caution.</p>"
             f"<table border=1 cellspacing=0 cellpadding=3><tr><th>Owner</th><th>Name</th><th>Assets</th>"
