@@ -2,7 +2,7 @@
 # Build the packaged app: dist/asset-register/ (one folder: asset-register-gui and
 # asset-register) and dist/asset-register-<version>-<os>-<arch>.tar.gz for distribution.
 #
-#   packaging/build.sh            # uses .venv/bin/python (or $PYTHON)
+#   packaging/build.sh            # uses .venv/bin/python (or $PYTHON); fails without PyInstaller
 #   NO_ARCHIVE=1 packaging/build.sh   # skip the tar.gz (CI smoke test, local checks)
 #
 # Prints the bundle's unpacked size and the archive's size. Takes a few minutes; the
@@ -11,7 +11,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 PYTHON=${PYTHON:-$ROOT/.venv/bin/python}
-[ -x "$PYTHON" ] || PYTHON=$(command -v python3)
+# Never another Python: the system one has no PyInstaller (nor the app's dependencies).
+if [ ! -x "$PYTHON" ]; then
+  echo "build.sh: error: $PYTHON not found: run \`make setup\` first (it makes .venv with PyInstaller)" >&2
+  exit 1
+fi
+if ! "$PYTHON" -c "import PyInstaller" 2>/dev/null; then
+  echo "build.sh: error: $PYTHON has no PyInstaller: run \`make setup\` (installs the build extra)" >&2
+  exit 1
+fi
 
 # The bundled CLI discovers its commands from the installed package metadata: refresh it
 # when pyproject.toml's version or entry points are newer than what is installed.

@@ -1,9 +1,9 @@
 """Smoke test of the packaged app, run from the bundle alone.
 
-The bundle (``dist/asset-register``) is built by ``packaging/build.sh``, or reused when
-``ASSET_REGISTER_BUNDLE`` names one already built in the same CI run (``.ci/run`` builds
-it once before the test suite). ``ASSET_REGISTER_SKIP_BUNDLE=1`` skips these tests for
-quick local runs; CI never sets it.
+The tests never build the bundle: they run the one ``ASSET_REGISTER_BUNDLE`` names
+(``.ci/run`` builds it with ``NO_ARCHIVE=1 packaging/build.sh`` and sets the variable
+before ``make test``). Without the variable they are skipped with the reason, except under
+``CI=true``, where a missing bundle fails them: CI cannot pass without smoke-testing it.
 
 Every command runs in a clean environment: no virtual environment or repository on
 PATH, no PYTHONPATH, HOME and the working directory in a temporary folder outside the
@@ -31,23 +31,30 @@ GUI_EXE = "asset-register-gui.exe" if sys.platform == "win32" else "asset-regist
 pytestmark = pytest.mark.slow
 
 
+def _given_bundle(environ) -> Path | None:
+    """The bundle folder ASSET_REGISTER_BUNDLE names; None (skip) without it, a failure under CI=true."""
+    given = environ.get("ASSET_REGISTER_BUNDLE")
+    if not given:
+        if environ.get("CI", "").lower() == "true":
+            pytest.fail("CI=true but ASSET_REGISTER_BUNDLE is not set: build the bundle with "
+                        "`NO_ARCHIVE=1 packaging/build.sh` and set ASSET_REGISTER_BUNDLE=dist/asset-register "
+                        "(.ci/run does both)", pytrace=False)
+        return None
+    folder = Path(given).resolve()
+    if not (folder / EXE).is_file():
+        pytest.fail(f"ASSET_REGISTER_BUNDLE={given} has no {EXE}: build it with `NO_ARCHIVE=1 packaging/build.sh` "
+                    "or unset the variable", pytrace=False)
+    return folder
+
+
 @pytest.fixture(scope="module")
 def bundle() -> Path:
-    """The bundle folder: given by ASSET_REGISTER_BUNDLE, or built now."""
-    if os.environ.get("ASSET_REGISTER_SKIP_BUNDLE") == "1":
-        pytest.skip("ASSET_REGISTER_SKIP_BUNDLE=1: packaged-app smoke test skipped (CI always runs it)")
-    given = os.environ.get("ASSET_REGISTER_BUNDLE")
-    if given:
-        folder = Path(given).resolve()
-        assert (folder / EXE).is_file(), (
-            f"ASSET_REGISTER_BUNDLE={given} has no {EXE}; build it with packaging/build.sh or unset the variable")
-        return folder
-    if sys.platform == "win32":
-        pytest.skip("building the bundle from the test needs packaging/build.sh (bash); set ASSET_REGISTER_BUNDLE")
-    built = subprocess.run([str(ROOT / "packaging" / "build.sh")], cwd=ROOT, env={**os.environ, "NO_ARCHIVE": "1"},
-                           capture_output=True, text=True, timeout=3600)
-    assert built.returncode == 0, f"packaging/build.sh failed:\n{built.stdout[-3000:]}\n{built.stderr[-5000:]}"
-    return ROOT / "dist" / "asset-register"
+    """The bundle folder given by ASSET_REGISTER_BUNDLE (built beforehand, never by the tests)."""
+    folder = _given_bundle(os.environ)
+    if folder is None:
+        pytest.skip("packaged-app smoke test: no bundle given; build one with `NO_ARCHIVE=1 packaging/build.sh` "
+                    "and set ASSET_REGISTER_BUNDLE=dist/asset-register (CI=true makes a missing bundle fail)")
+    return folder
 
 
 @pytest.fixture(scope="module")
@@ -248,3 +255,15 @@ def test_bundle_check_answers_as_the_development_install(bundle, outside):
     assert packaged["where"]["frozen"] is True
     assert packaged["where"]["pyproj_data"] == packaged["where"]["PROJ_DATA"] == "pyogrio/proj_data"
     assert [p.relative_to(bundle).as_posix() for p in bundle.rglob("proj.db")] == ["_internal/pyogrio/proj_data/proj.db"]
+
+
+def test_bundle_is_only_taken_from_the_environment_and_ci_cannot_skip_it(tmp_path):
+    """No variable: skip locally, fail under CI=true; a folder without the executable fails."""
+    assert _given_bundle({}) is None
+    assert _given_bundle({"CI": "false"}) is None
+    with pytest.raises(pytest.fail.Exception, match="CI=true but ASSET_REGISTER_BUNDLE is not set"):
+        _given_bundle({"CI": "true"})
+    with pytest.raises(pytest.fail.Exception, match=f"has no {EXE}"):
+        _given_bundle({"ASSET_REGISTER_BUNDLE": str(tmp_path)})
+    (tmp_path / EXE).write_bytes(b"")
+    assert _given_bundle({"ASSET_REGISTER_BUNDLE": str(tmp_path), "CI": "true"}) == tmp_path.resolve()
