@@ -4,16 +4,20 @@ With ``--sample`` the bundled sample town is built once into the user's data
 folder and opened with its streets and buildings as reference layers.
 ``--screenshot FILE`` renders the main window once everything has loaded (and
 the optional ``--footprint`` dig is checked) and exits — for docs and smoke tests.
+It exits non-zero, with a one-line error and no picture, when the register cannot be
+opened, a layer fails to load or draw, or loading does not finish in time.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
 
 SAMPLE_NAME = "sample-town.gpkg"
+SCREENSHOT_LOAD_S = 180  # bound on loading the register and its layers for --screenshot
 
 
 def sample_references() -> list[tuple[str, str]]:
@@ -97,8 +101,13 @@ def parse_args(argv):
 
 
 def _apply_style(app) -> None:
+    """Fusion, the palette and the style sheet, once per application: setting them again
+    re-polishes every widget still alive (main() runs more than once in one process in tests)."""
     from PySide6.QtGui import QColor, QPalette
 
+    if app.property("asset_register_styled"):
+        return
+    app.setProperty("asset_register_styled", True)
     app.setStyle("Fusion")
     pal = app.palette()
     pal.setColor(QPalette.ColorRole.Window, QColor("#eef0f2"))
@@ -124,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from PySide6.QtWidgets import QApplication
 
-    from .errors import install_excepthook
+    from .errors import install_excepthook, shown
     from .main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -136,8 +145,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.screenshot:
         w, h = (int(v) for v in args.size.lower().split("x"))
         window.resize(w, h)
-        # unattended: errors go to stderr, never into a modal dialog nobody can close
+        # unattended: errors are collected and reported in one line, never in a modal dialog
+        # nobody can close, nor as tracebacks on stderr
         app.setProperty("suppress_error_dialogs", True)
+        app.setProperty("collect_errors", True)
+        quiet = logging.NullHandler()
+        logging.getLogger("asset_register.ui").addHandler(quiet)
+    errors_before = len(shown)
     window.show()
     try:
         if args.sample:
@@ -153,14 +167,54 @@ def main(argv: list[str] | None = None) -> int:
 
         show_exception(exc, title="The register could not be opened")
     if args.screenshot:
-        return _screenshot(app, window, args)
+        try:
+            return _screenshot(app, window, args, errors_before)
+        finally:
+            app.setProperty("collect_errors", False)
+            logging.getLogger("asset_register.ui").removeHandler(quiet)
     return app.exec()
 
 
-def _screenshot(app, window, args) -> int:
+def _wait_loaded(window, errors_before: int, timeout_s: float) -> bool:
+    """Wait (bounded) until the window is idle; stop early once an error was reported."""
+    import time
+
+    from .errors import shown
+
+    end = time.monotonic() + timeout_s
+    while time.monotonic() < end:
+        if window.wait_until_idle(min(0.5, max(0.0, end - time.monotonic()))):
+            return True
+        if len(shown) > errors_before:
+            return False
+    return False
+
+
+def _screenshot_problem(window, errors_before: int, loaded: bool, waited_s: float) -> str | None:
+    """Why the screenshot would not show what was asked for, or None."""
+    from .errors import shown
+
+    if len(shown) > errors_before:
+        extra = len(shown) - errors_before - 1
+        return shown[errors_before] + (f" (and {extra} more error{'s' * (extra > 1)})" if extra else "")
+    failed = [f"{lay.name}: {window.canvas.render_errors[lay.id]}" for lay in window.canvas.layers
+              if lay.id in window.canvas.render_errors]
+    if failed:
+        return "layer failed to draw: " + "; ".join(failed)
+    if not loaded:
+        return f"the window was still loading or drawing after {waited_s:.0f} s"
+    return None
+
+
+def _screenshot(app, window, args, errors_before: int = 0) -> int:
     import shapely
 
-    window.wait_until_idle(180)
+    loaded = _wait_loaded(window, errors_before, SCREENSHOT_LOAD_S)
+    problem = _screenshot_problem(window, errors_before, loaded, SCREENSHOT_LOAD_S)
+    if problem is None and (args.register or args.sample) and window.session is None:
+        problem = "no register is open"
+    if problem is not None:
+        return _screenshot_failed(window, problem)
     if args.footprint and window.dig is not None:
         window.dig.set_geometry(shapely.from_wkt(args.footprint), "Footprint", width_m=args.width,
                                 radius_m=args.radius)
@@ -184,11 +238,24 @@ def _screenshot(app, window, args) -> int:
             target.wait_until_ready(120)
             target.next()
         target.wait_until_ready(120)
-    window.wait_until_idle(60)
+    problem = _screenshot_problem(window, errors_before, window.wait_until_idle(60), 60)
+    if problem is not None:
+        return _screenshot_failed(window, problem)
     app.processEvents()
     ok = target.grab().save(args.screenshot)
     window.close()
-    return 0 if ok else 1
+    if not ok:
+        print(f"asset-register-gui: error: could not write the screenshot {args.screenshot}: check the folder "
+              "exists and is writable, and the name ends in .png or .jpg", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _screenshot_failed(window, problem: str) -> int:
+    message = " ".join(problem.split())  # one line, whatever the message held
+    print(f"asset-register-gui: error: no screenshot taken: {message}", file=sys.stderr)
+    window.close()
+    return 1
 
 
 if __name__ == "__main__":

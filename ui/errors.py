@@ -42,6 +42,8 @@ def show_exception(exc: BaseException, tb: str | None = None, *, title: str = "E
     if isinstance(exc, CancelledError):
         return
     app = QApplication.instance()
+    if app is not None and app.property("collect_errors"):
+        return  # unattended (--screenshot): the caller reports what ``shown`` collected
     if app is None or _showing or app.property("suppress_error_dialogs"):
         print(f"{title}: {message}", file=sys.stderr)
         return

@@ -155,7 +155,14 @@ class RegisterMixin:
 
             self.canvas.rendered.connect(first_frame)
 
-        submit(work, on_done=done, on_progress=self._progress, name="Opening the register")
+        def failed(exc, tb):
+            if self.session is session:
+                self.loading = False  # nothing more is coming: the window is not left "loading"
+            from .errors import show_exception
+
+            show_exception(exc, tb, title="The register's assets could not be loaded")
+
+        submit(work, on_done=done, on_error=failed, on_progress=self._progress, name="Opening the register")
 
     def close_register(self) -> None:
         if getattr(self, "session", None) is None:

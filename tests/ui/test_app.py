@@ -3,11 +3,17 @@ main window (with a dig and its conflicts), and bad input never crashes the app.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 from PySide6.QtGui import QImage
 
 from importers.sample import town_dir
 
+ROOT = Path(__file__).resolve().parents[2]
 DIG = "LINESTRING (530440 180340, 530500 180372)"
 
 
@@ -34,15 +40,84 @@ def test_screenshot_of_a_dig_is_not_blank(sample_register, tmp_path):
     assert (np.abs(px.astype(int)[..., ::-1] - strike).sum(axis=-1) < 40).sum() > 50
 
 
-def test_a_missing_register_is_reported_not_fatal(tmp_path):
+def _error_line(err: str) -> str:
+    """The app's own stderr lines (Qt's platform plugin may add notes of its own)."""
+    (line,) = [ln for ln in err.splitlines() if ln.startswith("asset-register-gui:")]
+    assert "Traceback" not in err
+    return line
+
+
+def test_a_missing_register_fails_the_screenshot_not_the_app(tmp_path, capsys):
     from ui.app import main
     from ui.errors import shown
 
     out = tmp_path / "shot.png"
     before = len(shown)
     rc = main([str(tmp_path / "nope.gpkg"), "--screenshot", str(out), "--size", "800x600"])
-    assert rc == 0 and out.exists()
+    assert rc == 1 and not out.exists()
     assert "nope.gpkg" in shown[before]
+    line = _error_line(capsys.readouterr().err)
+    assert line.startswith("asset-register-gui: error: no screenshot taken: no register at") and "nope.gpkg" in line
+
+
+def test_a_file_that_is_not_a_register_fails_the_screenshot(tmp_path, capsys):
+    from ui.app import main
+
+    bogus = tmp_path / "notes.gpkg"
+    bogus.write_text("not a GeoPackage\n")
+    out = tmp_path / "shot.png"
+    assert main([str(bogus), "--screenshot", str(out), "--size", "800x600"]) == 1
+    assert not out.exists()
+    assert "notes.gpkg" in _error_line(capsys.readouterr().err)
+
+
+def test_a_layer_that_fails_to_draw_fails_the_screenshot(sample_register, tmp_path, monkeypatch, capsys):
+    from ui.app import main
+    from ui.render import jobs
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated painter failure")
+
+    monkeypatch.setattr(jobs, "render_register", broken)
+    out = tmp_path / "shot.png"
+    assert main([str(sample_register), "--screenshot", str(out), "--size", "800x600"]) == 1
+    assert not out.exists()
+    line = _error_line(capsys.readouterr().err)
+    assert "failed to draw" in line and "Register: town" in line and "simulated painter failure" in line
+
+
+def test_a_reference_layer_that_fails_to_load_fails_the_screenshot(sample_register, tmp_path, capsys):
+    from ui.app import main
+
+    out = tmp_path / "shot.png"
+    missing = tmp_path / "gone.gpkg"
+    assert main([str(sample_register), "--reference", f"{missing}:streets", "--screenshot", str(out),
+                 "--size", "800x600"]) == 1
+    assert not out.exists()
+    assert "gone.gpkg" in _error_line(capsys.readouterr().err)
+
+
+def _gui(args: list[str], cwd) -> subprocess.CompletedProcess:
+    """The desktop app as a user starts it, in its own process (offscreen)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "ui.app", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_screenshot_process_exits_non_zero_for_a_missing_register(tmp_path):
+    done = _gui(["nosuch.gpkg", "--screenshot", "x.png"], tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert not (tmp_path / "x.png").exists()
+    assert "no register at 'nosuch.gpkg'" in _error_line(done.stderr)
+
+
+def test_screenshot_process_succeeds_for_the_sample_register(sample_register, tmp_path):
+    done = _gui([str(sample_register), "--screenshot", "x.png", "--size", "640x480"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert not [ln for ln in done.stderr.splitlines() if ln.startswith("asset-register-gui:")]
+    px = _pixels(tmp_path / "x.png")
+    assert px.shape[:2] == (480, 640)
+    assert len(np.unique(px.reshape(-1, 3), axis=0)) > 50  # the map was drawn, not a flat window
 
 
 def test_sample_option_builds_the_sample_once(tmp_path, monkeypatch, sample_register_master):

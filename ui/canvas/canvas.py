@@ -43,6 +43,7 @@ class MapCanvas(QWidget):
         self._cache: dict[int, tuple[ViewState, object]] = {}
         self._generation: dict[int, int] = {}
         self._jobs: dict[int, RenderJob] = {}
+        self.render_errors: dict[int, str] = {}  # layer id -> why its latest render failed
         self._signals = RenderSignals()
         self._signals.finished.connect(self._job_finished)
         self._pool = render_pool()
@@ -74,6 +75,7 @@ class MapCanvas(QWidget):
 
     def _layer_removed(self, layer) -> None:
         self._cache.pop(layer.id, None)
+        self.render_errors.pop(layer.id, None)
         job = self._jobs.pop(layer.id, None)
         if job:
             job.cancel()
@@ -109,6 +111,9 @@ class MapCanvas(QWidget):
         self._jobs.pop(layer_id, None)
         if image is not None:  # else the render failed: keep showing the last good image
             self._cache[layer_id] = (settings.view, image)
+            self.render_errors.pop(layer_id, None)
+        else:
+            self.render_errors[layer_id] = lod
         self.update()
         self.rendered.emit(layer_id, lod, seconds)
         if self.is_idle():
