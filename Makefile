@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SAMPLE := sample_data/town.gpkg
 
-.PHONY: run test setup sample clean-sample bundle
+.PHONY: run test lint setup sample clean-sample bundle
 
 run: setup sample
 	$(BIN)/asset-register info $(SAMPLE)
@@ -15,6 +15,9 @@ run: setup sample
 
 test: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
 
 setup: $(BIN)/.installed
 

@@ -87,7 +87,7 @@ def read_area(text: str, crs, buffer_m: float = 0.0) -> shapely.Geometry:
     if path.exists():
         try:
             frame = pyogrio.read_dataframe(path)
-        except Exception as exc:  # noqa: BLE001 - GDAL errors vary by driver
+        except Exception as exc:  # GDAL errors vary by driver
             raise FootprintError(f"area file {text!r} cannot be read: {exc}") from None
         if frame.crs is None:
             raise FootprintError(f"area file {text!r} has no CRS: save it with one")

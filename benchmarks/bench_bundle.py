@@ -38,7 +38,8 @@ def tree_bytes(folder: Path) -> tuple[int, dict[str, int]]:
             size = path.stat().st_size
             total += size
             rel = path.relative_to(folder).parts
-            key = rel[1] if rel[0] == "_internal" and len(rel) > 2 else (rel[0] if rel[0] != "_internal" else "(libraries at top)")
+            key = rel[1] if rel[0] == "_internal" and len(rel) > 2 else (
+                rel[0] if rel[0] != "_internal" else "(libraries at top)")
             parts[key] = parts.get(key, 0) + size
     return total, parts
 

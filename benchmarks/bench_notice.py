@@ -27,11 +27,11 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from asset_register.check import Checker, DigSite, default_rules  # noqa: E402
-from asset_register.model import BatchInfo, Owner  # noqa: E402
-from asset_register.notices import write_notice_pack  # noqa: E402
-from asset_register.notices.pdftable import wrap_text  # noqa: E402
-from asset_register.store import create_register  # noqa: E402
+from asset_register.check import Checker, DigSite, default_rules
+from asset_register.model import BatchInfo, Owner
+from asset_register.notices import write_notice_pack
+from asset_register.notices.pdftable import wrap_text
+from asset_register.store import create_register
 
 X0, Y0 = 530000.0, 180000.0
 OWNERS = [("UKPN", "UK Power Networks", "electricity"), ("SGN", "SGN", "gas"),

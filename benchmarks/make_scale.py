@@ -87,7 +87,7 @@ def make_network(n: int, seed: int = 42) -> gpd.GeoDataFrame:
 
     owner = np.empty(n, dtype=object)
     point_class = np.empty(n, dtype=object)
-    for i, (name, (owners, _, classes)) in enumerate(UTILITIES.items()):
+    for i, (owners, _, classes) in enumerate(UTILITIES.values()):
         m = uidx == i
         owner[m] = _pick(rng, owners, int(m.sum()))
         point_class[m] = _pick(rng, classes, int(m.sum()))
@@ -154,7 +154,7 @@ def make_register(n: int, out: Path, seed: int = 42) -> Path:
         store.write_batch(frame, BatchInfo(source_file=f"synthetic network n={n}",
                                            rows_read=n, transformation_accuracy_m=0.0))
         ext = frame.total_bounds
-        for code, part in frame.groupby("owner"):
+        for code, _part in frame.groupby("owner"):
             area = shapely.box(*ext)
             store.set_owner_coverage(code, area)
     return out

@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import functools
 import warnings
-from dataclasses import dataclass, field
 
 import numpy as np
 import pyproj
 import shapely
-from pyproj.transformer import Transformer, TransformerGroup
+from pyproj.transformer import Transformer
 
 from asset_register.errors import CRSError
 from asset_register.transform import (  # noqa: F401  (re-exported for importers' callers)

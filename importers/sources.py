@@ -162,7 +162,6 @@ def _check_zip(path: Path) -> list[str]:
 
 def _zip_target(path: Path) -> str:
     members = _check_zip(path)
-    lower = [m.lower() for m in members]
     base = f"/vsizip/{path}"
     shp_dirs = sorted({str(PurePosixPath(m).parent) for m in members if m.lower().endswith(".shp")})
     if len(shp_dirs) == 1:  # one folder of one or many shapefiles: GDAL lists each as a layer

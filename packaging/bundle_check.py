@@ -71,8 +71,8 @@ def text() -> dict:
     painter.end()
     inked = sum(1 for y in range(0, 40, 2) for x in range(0, 900, 2) if image.pixelColor(x, y).lightness() < 128)
     metrics = QFontMetrics(font)
-    return {"advance": metrics.horizontalAdvance(LABEL), "all_glyphs": all(metrics.inFont(c) for c in LABEL if c != " "),
-            "inked": inked > 100}
+    return {"advance": metrics.horizontalAdvance(LABEL),
+            "all_glyphs": all(metrics.inFont(c) for c in LABEL if c != " "), "inked": inked > 100}
 
 
 def proj(work: Path) -> dict:

@@ -56,7 +56,8 @@ OWNERS = [
     ("RBC", "Riverside Borough Council", "01632 960606", "01632 960999", "streetworks@riverside.example",
      "street_lighting, traffic_signals"),
     ("RHN", "Riverside Heat Network", "01632 960707", "0800 000 0147", "ops@riversideheat.example", "district_heating"),
-    ("FPL", "Fuel Pipelines Ltd", "01632 960808", "0800 000 0158", "control@fuelpipelines.example", "hazardous_pipeline"),
+    ("FPL", "Fuel Pipelines Ltd", "01632 960808", "0800 000 0158", "control@fuelpipelines.example",
+     "hazardous_pipeline"),
 ]
 
 DELIVERIES = [

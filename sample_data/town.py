@@ -92,7 +92,8 @@ def _buildings(rng, segments: gpd.GeoDataFrame, junctions: np.ndarray) -> gpd.Ge
     return gpd.GeoDataFrame({
         "uprn": np.char.mod("1000%08d", np.arange(len(polys)) + 4211),
         "street": segs["street"].to_numpy(), "usrn": segs["usrn"].to_numpy(),
-        "block": seg_idx.astype(int), "side": side.astype(int), "front_x": front[:, 0].round(2), "front_y": front[:, 1].round(2),
+        "block": seg_idx.astype(int), "side": side.astype(int),
+        "front_x": front[:, 0].round(2), "front_y": front[:, 1].round(2),
     }, geometry=polys, crs=CRS)
 
 

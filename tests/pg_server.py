@@ -131,7 +131,7 @@ class PgServer:
         }
         with open(data / "postgresql.conf", "a") as fh:
             fh.write("".join(f"\n{k} = {v}" for k, v in conf.items()) + "\n")
-        for attempt in range(5):
+        for _attempt in range(5):
             self.port = free_port()
             proc = self._run("pg_ctl", "-D", str(data), "-l", str(self.folder / "server.log"),
                              "-o", f"-p {self.port}", "-w", "-t", "60", "start", check=False)

@@ -119,12 +119,14 @@ class MainWindow(RegisterMixin, DialogsMixin, QMainWindow):
         act["sample"] = A("Open the &sample town", self.open_sample)
         act["import"] = A("&Import data…", self.import_data, "Ctrl+I", "import", tip="Import owners' data")
         act["reference"] = A("Add &reference layer…", self.choose_reference, "Ctrl+Shift+R", "layer")
-        act["notice"] = A("&Notice pack…", self.new_notice, "Ctrl+Shift+N", "notice", tip="Export a notice pack for the dig")
+        act["notice"] = A("&Notice pack…", self.new_notice, "Ctrl+Shift+N", "notice",
+                          tip="Export a notice pack for the dig")
         act["settings"] = A("&Settings…", self.show_settings, "Ctrl+,", "settings")
         act["quit"] = A("&Quit", self.close, QKeySequence.StandardKey.Quit)
         act["zoom_full"] = A("Zoom to &full extent", self.canvas.zoom_full, "Ctrl+Shift+F", "zoom_full")
         act["zoom_in"] = A("Zoom &in", lambda: self.canvas.view.zoom(2.0), QKeySequence.StandardKey.ZoomIn, "zoom_in")
-        act["zoom_out"] = A("Zoom &out", lambda: self.canvas.view.zoom(0.5), QKeySequence.StandardKey.ZoomOut, "zoom_out")
+        act["zoom_out"] = A("Zoom &out", lambda: self.canvas.view.zoom(0.5), QKeySequence.StandardKey.ZoomOut,
+                            "zoom_out")
         act["zoom_layer"] = A("Zoom to &layer", self._zoom_layer)
         act["zoom_sel"] = A("Zoom to &selection", self.zoom_to_selection, "Ctrl+J")
         act["zoom_dig"] = A("Zoom to &dig", self.zoom_to_dig, "Ctrl+Shift+D")

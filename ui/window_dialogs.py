@@ -87,8 +87,8 @@ class DialogsMixin:
 
         if self.dig is None:
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Load footprint", "",
-                                              "Vector files (*.geojson *.json *.gpkg *.shp *.kml *.gml *.fgb);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Load footprint", "", "Vector files (*.geojson *.json *.gpkg *.shp *.kml *.gml *.fgb);;All files (*)")
         if path:
             self.dig.set_geometry(read_footprint_file(path, self.session.crs), "Load footprint")
             self.zoom_to_dig()

@@ -92,7 +92,8 @@ def programme_sites(store, path, *, layer=None, crs=None, method="mechanical", m
     frame = frame.rename(columns={c: _ALIASES.get(c.lower(), c.lower()) for c in frame.columns
                                   if c != frame.geometry.name})
     if frame.geometry.isna().any():
-        raise FootprintError(f"programme {p.name}: row {int(np.flatnonzero(frame.geometry.isna())[0]) + 1} has no geometry")
+        row = int(np.flatnonzero(frame.geometry.isna())[0]) + 1
+        raise FootprintError(f"programme {p.name}: row {row} has no geometry")
     the_crs, crs_notes = footprint.resolve_crs(crs, found, working, f"programme {p.name}")
     refs = _column(frame, "reference")
     labels = [str(r) if r is not None and r == r else f"{p.name} row {i + 1}"

@@ -157,7 +157,7 @@ def write_notice_pack(
         try:  # record why the reference has no pack; never mask the original error
             store.update_notice(reference, version, status=state,
                                 detail=json.dumps({"error": str(exc) or type(exc).__name__}))
-        except Exception:  # noqa: BLE001 — the original error is the one to report
+        except Exception:  # the original error is the one to report
             pass
         raise
     store.update_notice(
@@ -216,7 +216,7 @@ def _context_assets(store, content):
     try:
         near = store.query_bbox((x0 - pad, y0 - pad, x1 + pad, y1 + pad),
                                 columns=["asset_id", "utility", "restricted"])
-    except Exception:  # noqa: BLE001 — context is a courtesy: the notice must not fail for it
+    except Exception:  # context is a courtesy: the notice must not fail for it
         return None
     keep = ~near["asset_id"].isin(content.conflicts["asset_id"]) & \
         ~near["restricted"].fillna(False).astype(bool)

@@ -193,9 +193,9 @@ class Stage:
         # A few rows into a large register: SQLite's own index maintenance (and the R*Tree
         # triggers) cost less than rebuilding the indexes and repacking the whole tree.
         incremental = len(kept) * INCREMENTAL_SHARE < before
+        marks = ",".join("?" * len(SECONDARY_INDEXES))
         index_sql = [r[0] for r in con.execute(
-            "SELECT sql FROM sqlite_master WHERE type='index' AND name IN (%s)"
-            % ",".join("?" * len(SECONDARY_INDEXES)), SECONDARY_INDEXES)]
+            f"SELECT sql FROM sqlite_master WHERE type='index' AND name IN ({marks})", SECONDARY_INDEXES)]
         if not incremental:
             for name in SECONDARY_INDEXES:
                 con.execute(f"DROP INDEX IF EXISTS {name}")

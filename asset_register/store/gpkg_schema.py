@@ -39,8 +39,8 @@ FEATURE_TABLES = {
 }
 
 ATTRIBUTE_TABLES = {
-    "owners": """id INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, phone TEXT, emergency_phone TEXT,
-        email TEXT, created_at TEXT NOT NULL""",
+    "owners": """id INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+        phone TEXT, emergency_phone TEXT, email TEXT, created_at TEXT NOT NULL""",
     "import_batches": """batch_id INTEGER PRIMARY KEY AUTOINCREMENT, state TEXT NOT NULL,
         source_file TEXT, layer TEXT, sha256 TEXT, source_crs TEXT, transformation TEXT,
         transformation_accuracy_m REAL, profile TEXT, owner TEXT, delivery TEXT,
@@ -101,7 +101,7 @@ INSERT INTO gpkg_spatial_ref_sys VALUES
  ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', 'undefined cartesian coordinate reference system'),
  ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', 'undefined geographic coordinate reference system'),
  ('WGS 84 geodetic', 4326, 'EPSG', 4326, 'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]', 'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid');
-"""
+"""  # noqa: E501  (the EPSG:4326 definition the GeoPackage standard prescribes, one SQL literal)
 
 
 def rtree_sql(table: str, column: str = GEOM) -> list[str]:

@@ -128,7 +128,7 @@ class PostgisStore(ReadMixin, RecordsMixin, RegisterStore):
                     migrate(cur, self.schema, None)
             except PermissionDeniedError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - reported with the fix
+            except Exception as exc:  # reported with the fix
                 if "permission denied" in str(exc) or "must be owner" in str(exc):
                     raise SchemaVersionError(
                         f"the register in {self._where()} needs an upgrade (schema {version} → "

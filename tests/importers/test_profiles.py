@@ -38,7 +38,8 @@ def test_toml_round_trip(tmp_path):
         fields={"diameter_mm": FieldRule(source="DIAM IN", unit="in"),
                 "material": FieldRule(source="MAT", values={"MDPE": "PE", "cast iron": "CI", "ü": "x"})},
     )
-    prof.layers = {"serv*": parse_profile({"layers": {"serv*": {"constants": {"status": "in_service"}}}}).layers["serv*"]}
+    services = parse_profile({"layers": {"serv*": {"constants": {"status": "in_service"}}}})
+    prof.layers = {"serv*": services.layers["serv*"]}
     text = dumps_profile(prof)
     back = parse_profile(tomllib.loads(text))
     assert back.name == prof.name and back.description == prof.description

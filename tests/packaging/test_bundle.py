@@ -254,7 +254,8 @@ def test_bundle_check_answers_as_the_development_install(bundle, outside):
     # one PROJ database serves pyproj and GDAL in the bundle
     assert packaged["where"]["frozen"] is True
     assert packaged["where"]["pyproj_data"] == packaged["where"]["PROJ_DATA"] == "pyogrio/proj_data"
-    assert [p.relative_to(bundle).as_posix() for p in bundle.rglob("proj.db")] == ["_internal/pyogrio/proj_data/proj.db"]
+    proj_dbs = [p.relative_to(bundle).as_posix() for p in bundle.rglob("proj.db")]
+    assert proj_dbs == ["_internal/pyogrio/proj_data/proj.db"]
 
 
 def test_bundle_is_only_taken_from_the_environment_and_ci_cannot_skip_it(tmp_path):

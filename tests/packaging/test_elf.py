@@ -33,7 +33,8 @@ def _site_file(package: str, pattern: str) -> Path:
 def _load(path: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Load a library with the real dynamic loader in a child process; print the Arrow libraries mapped."""
     code = ("import ctypes, sys; ctypes.CDLL(sys.argv[1]); "
-            "print(sorted({l.split('/')[-1] for l in open('/proc/self/maps') if 'libarrow' in l or 'libparquet' in l}))")
+            "print(sorted({l.split('/')[-1] for l in open('/proc/self/maps') "
+            "if 'libarrow' in l or 'libparquet' in l}))")
     return subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
                           env={**os.environ, **(env or {})})
 

@@ -112,7 +112,8 @@ class FinishPage(QWizardPage):
         lay.addWidget(self.table)
         self.rejects_label = QLabel("")
         lay.addWidget(self.rejects_label)
-        self.rejects_model = FrameModel(columns=[("row", "Row"), ("reason", "Reason"), ("attrs", "Original attributes")])
+        self.rejects_model = FrameModel(columns=[("row", "Row"), ("reason", "Reason"),
+                                                 ("attrs", "Original attributes")])
         self.rejects = _table(self.rejects_model)
         lay.addWidget(self.rejects)
 

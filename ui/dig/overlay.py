@@ -26,7 +26,7 @@ class DigOverlay:
         excavation = QColor(colours.EXCAVATION.get(self.scheme(), "#c2006e"))
         if excavation.lightness() > 230:
             excavation = QColor("#404040")
-        for k, (value, zone) in enumerate(reversed(c.zones)):
+        for k, (_value, zone) in enumerate(reversed(c.zones)):
             p.setPen(QPen(QColor("#7a4f9a"), 1.2, Qt.PenStyle.DashLine))
             p.setBrush(QColor(122, 79, 154, 18))
             path = geoms_to_path([zone], view)

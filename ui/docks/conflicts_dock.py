@@ -100,7 +100,8 @@ class ConflictsDock(QDockWidget):
         html = (f"<b>{len(conf)} conflicting assets</b> {chips}<br>Owners to contact: <b>{owners}</b>"
                 f" · planned works to coordinate: <b>{works}</b> · checked in {result.seconds * 1000:.0f} ms")
         if nodata:
-            html += f"<br><span style='color:#b00020'>No records here from: {nodata} — absence of records is not absence of assets</span>"
+            html += (f"<br><span style='color:#b00020'>No records here from: {nodata} — "
+                     "absence of records is not absence of assets</span>")
         for w in result.warnings[:3]:
             html += f"<br><span style='color:#8a6d00'>⚠ {w}</span>"
         self.summary.setText(html)

@@ -38,8 +38,8 @@ class IdentifyDock(QDockWidget):
         bold = QFont()
         bold.setBold(True)
         for asset in assets:
-            top = QTreeWidgetItem(self.tree, [str(asset.get("asset_id")),
-                                              f"{asset.get('utility')} {asset.get('asset_class')} · {asset.get('owner')}"])
+            kind = f"{asset.get('utility')} {asset.get('asset_class')} · {asset.get('owner')}"
+            top = QTreeWidgetItem(self.tree, [str(asset.get("asset_id")), kind])
             top.setFont(0, bold)
             for title, keys in (("Asset", CANONICAL), ("Accuracy", ACCURACY), ("Source batch", SOURCE)):
                 group = QTreeWidgetItem(top, [title, ""])
