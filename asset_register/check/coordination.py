@@ -105,25 +105,15 @@ def read_works_file(path: str | Path, crs=None, *, working_crs, layer: str | Non
     column is kept in ``attrs`` (JSON).
     """
     from ..model import attrs_json
-    from .footprint import parse_crs, read_vector, resolve_crs
+    from .footprint import parse_crs, read_vector, read_wkt_csv, resolve_crs
 
     p = Path(path)
     if p.suffix.lower() in (".csv", ".txt"):
-        table = pd.read_csv(p, dtype=str, keep_default_na=False, na_values=[""])
-        col = wkt_column or next((c for c in table.columns if c.lower() in ("wkt", "geometry", "geom")), None)
-        if col is None:
-            raise ValidationError(
-                f"works file {str(p)!r} has no geometry column: add a 'wkt' column with the "
-                f"footprint in WKT (columns found: {list(table.columns)})"
-            )
-        try:
-            geoms = shapely.from_wkt(table[col].to_numpy(dtype=object))
-        except shapely.errors.GEOSException as exc:
-            raise ValidationError(f"works file {str(p)!r}: column {col!r} is not WKT: {exc}") from None
+        table, geoms = read_wkt_csv(p, "works file", wkt_column)
         the_crs, _ = resolve_crs(crs, None, parse_crs(working_crs), f"works file {p.name}")
-        frame = gpd.GeoDataFrame(table.drop(columns=[col]), geometry=geoms, crs=the_crs)
+        frame = gpd.GeoDataFrame(table, geometry=geoms, crs=the_crs)
     else:
-        frame = read_vector(p, layer)
+        frame = read_vector(p, layer, what="works file")
         if frame.crs is None:
             if crs is None:
                 raise ValidationError(f"works file {str(p)!r} has no CRS: give it (--crs EPSG:n)")

@@ -79,15 +79,11 @@ def programme_sites(store, path, *, layer=None, crs=None, method="mechanical", m
     p = Path(path)
     working = store.crs
     if p.suffix.lower() == ".csv":
-        table = pd.read_csv(p, dtype=str, keep_default_na=False, na_values=[""])
-        col = next((c for c in table.columns if c.lower() in ("wkt", "geometry", "geom")), None)
-        if col is None:
-            raise FootprintError(f"programme {p.name} has no 'wkt' column with the footprints")
-        frame = gpd.GeoDataFrame(table.drop(columns=[col]),
-                                 geometry=shapely.from_wkt(table[col].to_numpy(dtype=object)))
+        table, geoms = footprint.read_wkt_csv(p, "programme")
+        frame = gpd.GeoDataFrame(table, geometry=geoms)
         found = None
     else:
-        frame = footprint.read_vector(p, layer)
+        frame = footprint.read_vector(p, layer, what="programme")
         found = frame.crs
     frame = frame.rename(columns={c: _ALIASES.get(c.lower(), c.lower()) for c in frame.columns
                                   if c != frame.geometry.name})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -155,6 +156,13 @@ _SETTINGS = {"authority_name": ref.AUTHORITY_NAME, "prefix": ref.NOTICE_PREFIX,
 def _settings(args) -> int:
     changes = {key: getattr(args, name) for name, key in _SETTINGS.items()
                if getattr(args, name) is not None}
+    days = changes.get(ref.VALIDITY_DAYS)
+    if days is not None and not 1 <= days <= 260:  # refused before anything is stored
+        raise NoticeError(f"--validity-days {days}: give a whole number of working days "
+                          "between 1 and 260")
+    prefix = changes.get(ref.NOTICE_PREFIX)
+    if prefix is not None and not 1 <= len(re.sub(r"[^A-Za-z0-9]", "", prefix)) <= 8:
+        raise NoticeError(f"--prefix {prefix!r}: give 1 to 8 letters or digits, e.g. LBX")
     if changes.get("rules_file"):
         load_rules(changes["rules_file"])  # refuse a bad rules file before storing it
         changes["rules_file"] = str(Path(changes["rules_file"]).resolve())
