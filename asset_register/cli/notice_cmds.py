@@ -10,7 +10,7 @@ from pathlib import Path
 from ..check import Checker, load_rules, rules_for
 from ..check.programme import single_site
 from ..errors import NoticeError, NotFoundError
-from ..notices import RESPONSE_STATUSES, notice_overview, record_response, write_notice_pack
+from ..notices import RESPONSE_STATUSES, notice_overview, record_response
 from ..notices.lifecycle import notified_owners
 from ..notices import reference as ref
 from ..notices.streetmanager import DEFAULTS as SM_DEFAULTS
@@ -38,6 +38,8 @@ SM_CHOICES = {
 
 
 def _notice(args) -> int:
+    from ..notices import write_notice_pack  # reportlab: only when a pack is written
+
     with open_register(args.register) as store:
         rules = rules_for(store, args.rules)
         promoter = args.promoter or store.get_setting("promoter_name")
