@@ -4,6 +4,7 @@ traceback, and the register exactly as it was (settings included)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -117,3 +118,15 @@ def test_sample_generator_refuses_a_folder_that_is_not_a_sample_town(tmp_path):
     with pytest.raises(SystemExit, match="not a sample town folder"):
         generate(tmp_path)
     assert keep.read_text() == "precious"
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs Linux /proc (a folder no file can be created in)")
+@pytest.mark.parametrize("command", ["init", "sample"])
+def test_a_folder_that_refuses_files_is_a_one_line_error(command, capsys):
+    assert main([command, "/proc/register.gpkg"]) == 1
+    _one_line_error(capsys, "'/proc", "register.gpkg")
+
+
+def test_a_profile_that_is_a_folder(reg, tmp_path, capsys):
+    assert main(["profile", "check", str(tmp_path)]) == 1
+    _one_line_error(capsys, "cannot be read", "give a TOML file")
