@@ -146,7 +146,17 @@ def read_works_file(path: str | Path, crs=None, *, working_crs, layer: str | Non
                 "is not a date: use YYYY-MM-DD"
             )
         out[c] = parsed.dt.strftime("%Y-%m-%d").where(parsed.notna(), None)
-    out["depth_m"] = pd.to_numeric(out["depth_m"], errors="coerce")
+    late = out["start_date"].notna() & out["end_date"].notna() & (out["start_date"] > out["end_date"])
+    if late.any():
+        r = out.loc[late].iloc[0]
+        raise ValidationError(f"planned work {r['reference']!r}: start_date {r['start_date']} is after "
+                              f"end_date {r['end_date']}: correct the dates")
+    depth = pd.to_numeric(out["depth_m"], errors="coerce")
+    bad = out["depth_m"].notna() & depth.isna()
+    if bad.any():
+        raise ValidationError(f"planned work {out.loc[bad, 'reference'].iloc[0]!r}: depth_m "
+                              f"{out.loc[bad, 'depth_m'].iloc[0]!r} is not a number of metres")
+    out["depth_m"] = depth
     out["status"] = out["status"].fillna("planned")
     out["source"] = out["source"].fillna(p.name)
     out["attrs"] = attrs_json(pd.DataFrame(frame[other])).to_numpy()

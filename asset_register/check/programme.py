@@ -67,6 +67,17 @@ def single_site(store, *, wkt=None, path=None, layer=None, crs=None, width=None,
     )
 
 
+def _numbers(values: pd.Series, what: str, labels: list[str]) -> np.ndarray:
+    """A numeric column; a value that is given but not a number is refused, never dropped."""
+    out = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    bad = np.flatnonzero(np.isnan(out) & values.notna().to_numpy()
+                         & (values.astype(str).str.strip() != "").to_numpy())
+    if len(bad):
+        raise FootprintError(f"{labels[bad[0]]}: {what} {values.iloc[bad[0]]!r} is not a number "
+                             "of metres")
+    return out
+
+
 def _column(frame: pd.DataFrame, name: str):
     return frame[name] if name in frame.columns else pd.Series([None] * len(frame), index=frame.index)
 
@@ -93,8 +104,7 @@ def programme_sites(store, path, *, layer=None, crs=None, method="mechanical", m
     refs = _column(frame, "reference")
     labels = [str(r) if r is not None and r == r else f"{p.name} row {i + 1}"
               for i, r in enumerate(refs.tolist())]
-    num = {c: pd.to_numeric(_column(frame, c), errors="coerce").to_numpy(dtype=float)
-           for c in ("width_m", "radius_m", "depth_m")}
+    num = {c: _numbers(_column(frame, c), c, labels) for c in ("width_m", "radius_m", "depth_m")}
     built = footprint.build(
         frame.geometry.to_numpy(), crs=the_crs, working_crs=working, width=num["width_m"],
         radius=num["radius_m"], make_valid=make_valid, extent=store.extent(),

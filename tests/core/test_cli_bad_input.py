@@ -130,3 +130,21 @@ def test_a_folder_that_refuses_files_is_a_one_line_error(command, capsys):
 def test_a_profile_that_is_a_folder(reg, tmp_path, capsys):
     assert main(["profile", "check", str(tmp_path)]) == 1
     _one_line_error(capsys, "cannot be read", "give a TOML file")
+
+
+def test_programme_and_works_values_that_are_not_numbers_or_dates_in_order(reg, tmp_path, capsys):
+    before = _state(reg)
+    programme = tmp_path / "programme.csv"
+    programme.write_text('reference,wkt,depth_m,radius_m\nP1,"POINT (530100 180100)",1.0,2\n'
+                         'P2,"POINT (530150 180100)",deep,2\n', encoding="utf-8")
+    assert main(["check", str(reg), "--programme", str(programme)]) == 1
+    _one_line_error(capsys, "P2: depth_m 'deep' is not a number")
+    works = tmp_path / "works.csv"
+    works.write_text('reference,wkt,start_date,end_date\nW1,"POINT (530100 180100)",2026-12-01,'
+                     '2026-11-01\n', encoding="utf-8")
+    assert main(["works", "import", str(reg), str(works), "--crs", "EPSG:27700"]) == 1
+    _one_line_error(capsys, "'W1'", "is after end_date")
+    works.write_text('reference,wkt,depth_m\nW1,"POINT (530100 180100)",1 m\n', encoding="utf-8")
+    assert main(["works", "import", str(reg), str(works), "--crs", "EPSG:27700"]) == 1
+    _one_line_error(capsys, "'W1'", "depth_m '1 m' is not a number")
+    assert _state(reg) == before
