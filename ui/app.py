@@ -114,7 +114,8 @@ def parse_args(argv):
     p.add_argument("--sample", action="store_true", help="open the bundled sample town (built on first use)")
     p.add_argument("--reference", action="append", default=[], metavar="FILE[:LAYER]", type=_reference,
                    help="add a vector file as a reference layer (repeatable)")
-    p.add_argument("--footprint", metavar="WKT", type=_wkt, help="start with this dig footprint (working CRS)")
+    p.add_argument("--footprint", metavar="WKT", type=_wkt,
+                   help="start with this dig footprint (working CRS)")
     p.add_argument("--width", type=float, default=0.6, help="trench width for a line footprint (m)")
     p.add_argument("--radius", type=float, default=1.0, help="radius for a point footprint (m)")
     p.add_argument("--select-conflict", type=int, metavar="ROW", help="select this conflict row")

@@ -49,7 +49,8 @@ def test_works_and_programme_files_that_are_missing_or_not_csv_or_not_wkt(reg, t
     empty = tmp_path / "empty.csv"
     empty.write_text("")
     cases = [
-        (["works", "import", str(reg), str(tmp_path / "planned_works.csv")], ["works file", "does not exist"]),
+        (["works", "import", str(reg), str(tmp_path / "planned_works.csv")],
+         ["works file", "does not exist"]),
         (["works", "import", str(reg), str(tmp_path / "nosuch.geojson")], ["works file", "does not exist"]),
         (["works", "import", str(reg), str(bad_wkt), "--crs", "EPSG:27700"], ["row 2", "not WKT"]),
         (["works", "import", str(reg), str(binary), "--crs", "EPSG:27700"], ["not a readable CSV"]),
@@ -120,7 +121,8 @@ def test_sample_generator_refuses_a_folder_that_is_not_a_sample_town(tmp_path):
     assert keep.read_text() == "precious"
 
 
-@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs Linux /proc (a folder no file can be created in)")
+@pytest.mark.skipif(not Path("/proc/self").exists(),
+                    reason="needs Linux /proc (a folder no file can be created in)")
 @pytest.mark.parametrize("command", ["init", "sample"])
 def test_a_folder_that_refuses_files_is_a_one_line_error(command, capsys):
     assert main([command, "/proc/register.gpkg"]) == 1
