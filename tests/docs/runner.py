@@ -161,3 +161,59 @@ def run_block(block: Block, path: Path, work: Path, env: dict[str, str],
         assert ok, (f"{where}: the output shown at line {block.output.line} is not what the "
                     f"commands print.\n--- shown\n{block.output.text}--- printed\n{proc.stdout}")
     return proc.stdout
+
+
+def update(path: Path, work: Path) -> int:
+    """Run ``path``'s blocks and rewrite each exact output block with what is printed now.
+
+    Blocks marked ``ellipsis`` are left as written (and still checked). Returns the number of
+    output blocks rewritten. For after a change that alters what a documented command prints.
+    """
+    blocks = runnable(parse(path), marked_only=path.name != "README.md")
+    env, counter = scratch_env(make_scratch(work)), [0]
+    new_outputs: list[tuple[Block, str]] = []
+    for block in blocks:
+        shown = block.output
+        if shown is not None and shown.mark != "ellipsis":
+            block.output = None
+            printed = run_block(block, path, work, env, counter)
+            if not matches(shown.text, printed, ellipsis=False):
+                new_outputs.append((shown, printed))
+        else:
+            run_block(block, path, work, env, counter)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for shown, printed in sorted(new_outputs, key=lambda pair: -pair[0].line):
+        body = [ln.rstrip() + "\n" for ln in printed.rstrip("\n").splitlines()]
+        start = shown.line  # the fence is line `shown.line`; its body follows
+        lines[start:start + len(shown.text.splitlines())] = body
+    path.write_text("".join(lines), encoding="utf-8")
+    return len(new_outputs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import tempfile
+
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.docs.runner",
+        description="Run a Markdown file's code blocks as tests/docs does (README.md: every bash "
+        "and python block; other files: blocks marked <!-- docs: run -->).")
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    parser.add_argument("--update", action="store_true",
+                        help="rewrite exact output blocks with what the commands print now")
+    args = parser.parse_args(argv)
+    for path in args.files:
+        with tempfile.TemporaryDirectory() as tmp:
+            work = Path(tmp) / "repo"
+            if args.update:
+                print(f"{path}: {update(path.resolve(), work)} output block(s) rewritten")
+                continue
+            env, counter = scratch_env(make_scratch(work)), [0]
+            for block in runnable(parse(path), marked_only=path.name != "README.md"):
+                run_block(block, path, work, env, counter)
+            print(f"{path}: every block ran and printed what it shows")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

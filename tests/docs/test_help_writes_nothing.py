@@ -20,6 +20,7 @@ SUB_COMMANDS = [
     ["notice-settings"], ["roles"], ["extract"], ["sync"],
 ]
 MODULES = ["sample_data.generate", "sample_data.examples", "asset_register.cli.main", "ui.app",
+           "tests.docs.runner",
            *sorted(f"benchmarks.{p.stem}" for p in (REPO / "benchmarks").glob("*.py")
                    if p.stem != "__init__")]
 # Each program runs as its own process; the sub-commands of asset-register run in-process

@@ -60,3 +60,16 @@ def test_gui_commands_get_a_screenshot_before_their_comment():
     text, shots = with_screenshots("asset-register-gui town.gpkg   # open it\nls\n", [0])
     assert text == "asset-register-gui town.gpkg --screenshot gui-1.png   # open it\nls\n"
     assert shots == ["gui-1.png"]
+
+
+def test_update_rewrites_exact_outputs_and_keeps_ellipsis_ones(tmp_path: Path):
+    from .runner import update
+
+    doc = tmp_path / "d.md"
+    doc.write_text("<!-- docs: run -->\n```bash\necho hello\necho world\n```\n\n```\nbye\n```\n\n"
+                   "<!-- docs: run -->\n```bash\necho 2026\n```\n\n<!-- docs: ellipsis -->\n"
+                   "```\n...\n```\n", encoding="utf-8")
+    assert update(doc, tmp_path / "work") == 1
+    assert doc.read_text(encoding="utf-8") == (
+        "<!-- docs: run -->\n```bash\necho hello\necho world\n```\n\n```\nhello\nworld\n```\n\n"
+        "<!-- docs: run -->\n```bash\necho 2026\n```\n\n<!-- docs: ellipsis -->\n```\n...\n```\n")
