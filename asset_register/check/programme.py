@@ -23,6 +23,19 @@ _ALIASES = {"start_date": "start", "end_date": "end", "width": "width_m", "radiu
             "depth": "depth_m"}
 
 
+def parse_usrn(value, what: str) -> str | None:
+    """A USRN is a whole number; anything else would silently match no planned works."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or not str(value).strip():
+        return None
+    text = str(value).strip()
+    if text.endswith(".0") and text[:-2].isdigit():  # a number column read as float
+        text = text[:-2]
+    if not text.isdigit():
+        raise ValidationError(f"{what} {value!r} is not a whole number: give the street's Unique "
+                              "Street Reference Number, e.g. 20700104")
+    return text
+
+
 def parse_date(value, what: str) -> date | None:
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
         return None
@@ -62,7 +75,8 @@ def single_site(store, *, wkt=None, path=None, layer=None, crs=None, width=None,
         notes.append(f"{len(built.geometries)} features combined into one footprint")
     return DigSite(
         footprint=geom, depth_m=depth, method=method, start=parse_date(start, "start"),
-        end=parse_date(end, "end"), description=description, usrn=usrn, reference=reference,
+        end=parse_date(end, "end"), description=description, usrn=parse_usrn(usrn, "USRN"),
+        reference=reference,
         position_accuracy_m=built.position_accuracy_m, notes=tuple(notes),
     )
 
@@ -120,8 +134,8 @@ def programme_sites(store, path, *, layer=None, crs=None, method="mechanical", m
             depth_m=None if np.isnan(num["depth_m"][i]) else float(num["depth_m"][i]),
             method=methods.iloc[i], start=parse_date(text["start"][i], f"{labels[i]}: start"),
             end=parse_date(text["end"][i], f"{labels[i]}: end"),
-            description=text["description"][i] or "", usrn=None if text["usrn"][i] is None
-            else str(text["usrn"][i]), reference=labels[i],
+            description=text["description"][i] or "",
+            usrn=parse_usrn(text["usrn"][i], f"{labels[i]}: USRN"), reference=labels[i],
             position_accuracy_m=built.position_accuracy_m, notes=tuple(built.notes[i]),
         )
         for i in range(len(frame))

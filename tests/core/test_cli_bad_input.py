@@ -150,3 +150,14 @@ def test_programme_and_works_values_that_are_not_numbers_or_dates_in_order(reg, 
     assert main(["works", "import", str(reg), str(works), "--crs", "EPSG:27700"]) == 1
     _one_line_error(capsys, "'W1'", "depth_m '1 m' is not a number")
     assert _state(reg) == before
+
+
+def test_a_usrn_that_is_not_a_number(reg, tmp_path, capsys):
+    assert main(["check", str(reg), "--wkt", "POINT (530100 180100)", "--radius", "2",
+                 "--usrn", "Station Rd"]) == 1
+    _one_line_error(capsys, "USRN 'Station Rd' is not a whole number")
+    programme = tmp_path / "programme.csv"
+    programme.write_text('reference,wkt,usrn,radius_m\nP1,"POINT (530100 180100)",S1,2\n',
+                         encoding="utf-8")
+    assert main(["check", str(reg), "--programme", str(programme)]) == 1
+    _one_line_error(capsys, "P1: USRN 'S1' is not a whole number")
