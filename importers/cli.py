@@ -9,7 +9,8 @@ import json
 import sys
 from pathlib import Path
 
-from asset_register.errors import ImportError_
+from asset_register.errors import ImportError_, NotFoundError, ValidationError
+from asset_register.model import Utility
 from asset_register.store import open_register
 
 from .api import inspect
@@ -66,9 +67,18 @@ def format_report(r: LayerReport) -> str:
     return "\n".join(lines)
 
 
+def _utility(value: str | None) -> str | None:
+    """``--utility``, refused unless it is one of the data model's utilities."""
+    if value is not None and value not in {u.value for u in Utility}:
+        raise ValidationError(f"--utility {value!r} is not a utility of the data model: give one "
+                              f"of {', '.join(u.value for u in Utility)}")
+    return value
+
+
 def _import(args) -> int:
     if args.profile and args.auto:
         raise ImportError_("give either --profile FILE or --auto, not both")
+    _utility(args.utility)
     bar = Bar(not args.json)
     reports: list[LayerReport] = []
     try:
@@ -111,7 +121,7 @@ def _inspect(args) -> int:
 
 
 def _propose(args) -> int:
-    profile = propose_profile(args.file, args.layer, utility=args.utility)
+    profile = propose_profile(args.file, args.layer, utility=_utility(args.utility))
     sys.stdout.write(dumps_profile(profile))
     return 0
 
@@ -132,6 +142,9 @@ def _rejects(args) -> int:
     with open_register(args.register, read_only=True) as store:
         rej = store.rejects(args.batch)
         batches = store.batches()
+    if args.batch is not None and args.batch not in set(batches["batch_id"].tolist()):
+        raise NotFoundError(f"import batch {args.batch} is not in the register: "
+                            f"'asset-register rejects {args.register}' lists every batch with rejects")
     if args.json:
         rows = rej.astype(object).where(rej.notna(), None).to_dict("records")
         print(json.dumps(rows, indent=1, default=str, ensure_ascii=False))

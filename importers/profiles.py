@@ -186,6 +186,8 @@ def load_profile(path: str | Path) -> Profile:
         raise ProfileError(f"profile {p} does not exist; bundled ones: {bundled_profiles()}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ProfileError(f"profile {p} is not valid TOML: {exc}") from None
+    except OSError as exc:  # a folder, no permission...
+        raise ProfileError(f"profile {p} cannot be read ({exc.strerror}): give a TOML file") from None
     return parse_profile(data, str(p))
 
 

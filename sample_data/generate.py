@@ -25,6 +25,7 @@ which bundled profile).
 
 from __future__ import annotations
 
+import argparse
 import csv
 import shutil
 import sys
@@ -179,6 +180,10 @@ def _write_manifest(out: Path) -> None:
 def generate(out: str | Path = TOWN_DIR, seed: int = SEED) -> Path:
     """Write the whole sample town into ``out`` (replacing what is there); returns ``out``."""
     out = Path(out)
+    if out.is_file() or (out.is_dir() and any(out.iterdir())
+                         and not (out / "deliveries.toml").is_file()):
+        raise SystemExit(f"{out} exists and is not a sample town folder: give a new or empty "
+                         "folder (it is replaced)")
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
@@ -192,7 +197,20 @@ def generate(out: str | Path = TOWN_DIR, seed: int = SEED) -> Path:
     return out
 
 
-if __name__ == "__main__":
-    target = generate(sys.argv[1] if len(sys.argv) > 1 else TOWN_DIR)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m sample_data.generate",
+        description="Write the sample town's deliveries (deterministic: the committed "
+        "sample_data/town/ is exactly what this writes). OUT_DIR is replaced.")
+    parser.add_argument("out_dir", nargs="?", default=str(TOWN_DIR), metavar="OUT_DIR",
+                        help="folder to write (default: sample_data/town)")
+    parser.add_argument("--seed", type=int, default=SEED, help=f"random seed (default {SEED})")
+    args = parser.parse_args(argv)
+    target = generate(args.out_dir, seed=args.seed)
     total = sum(f.stat().st_size for f in target.iterdir())
     print(f"sample town written to {target} ({total / 1e6:.2f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -83,20 +83,50 @@ def open_sample(window, path: Path | None = None) -> None:
            on_progress=window._progress, name="Building the sample town")
 
 
+def _size(text: str) -> str:
+    """``--size WxH``: two positive whole numbers of pixels."""
+    w, _, h = text.lower().partition("x")
+    if not (w.isdigit() and h.isdigit() and int(w) > 0 and int(h) > 0):
+        raise argparse.ArgumentTypeError(f"{text!r} is not WIDTHxHEIGHT in pixels, e.g. 1600x1000")
+    return text
+
+
+def _wkt(text: str) -> str:
+    """``--footprint WKT``: refused at once when it does not parse."""
+    import shapely
+
+    try:
+        shapely.from_wkt(text)
+    except shapely.errors.GEOSException as exc:
+        raise argparse.ArgumentTypeError(f"{text[:60]!r} is not WKT ({exc})") from None
+    return text
+
+
+def _reference(text: str) -> str:
+    """``--reference FILE[:LAYER]``: the file must exist."""
+    path = text.rsplit(":", 1)[0] if ":" in Path(text).name else text
+    if not Path(path).exists():
+        raise argparse.ArgumentTypeError(f"reference file {path!r} does not exist")
+    return text
+
+
 def parse_args(argv):
-    p = argparse.ArgumentParser(prog="asset-register-gui", description="Underground asset register desktop app")
+    from asset_register.cli.main import OneLineParser  # usage errors on one line, like the CLI
+
+    p = OneLineParser(prog="asset-register-gui", description="Underground asset register desktop app")
     p.add_argument("register", nargs="?", help="register to open (.gpkg or postgresql:// URL)")
     p.add_argument("--sample", action="store_true", help="open the bundled sample town (built on first use)")
-    p.add_argument("--reference", action="append", default=[], metavar="FILE[:LAYER]",
+    p.add_argument("--reference", action="append", default=[], metavar="FILE[:LAYER]", type=_reference,
                    help="add a vector file as a reference layer (repeatable)")
-    p.add_argument("--footprint", metavar="WKT", help="start with this dig footprint (working CRS)")
+    p.add_argument("--footprint", metavar="WKT", type=_wkt,
+                   help="start with this dig footprint (working CRS)")
     p.add_argument("--width", type=float, default=0.6, help="trench width for a line footprint (m)")
     p.add_argument("--radius", type=float, default=1.0, help="radius for a point footprint (m)")
     p.add_argument("--select-conflict", type=int, metavar="ROW", help="select this conflict row")
     p.add_argument("--import-wizard", nargs="*", metavar="FILE", help="open the import wizard on these files")
     p.add_argument("--wizard-page", type=int, default=0, help="advance the import wizard this many pages")
     p.add_argument("--screenshot", metavar="FILE", help="save a picture of the window once loaded, then exit")
-    p.add_argument("--size", default="1600x1000", help="window size WxH (default 1600x1000)")
+    p.add_argument("--size", default="1600x1000", type=_size, help="window size WxH (default 1600x1000)")
     return p.parse_args(argv)
 
 

@@ -105,25 +105,15 @@ def read_works_file(path: str | Path, crs=None, *, working_crs, layer: str | Non
     column is kept in ``attrs`` (JSON).
     """
     from ..model import attrs_json
-    from .footprint import parse_crs, read_vector, resolve_crs
+    from .footprint import parse_crs, read_vector, read_wkt_csv, resolve_crs
 
     p = Path(path)
     if p.suffix.lower() in (".csv", ".txt"):
-        table = pd.read_csv(p, dtype=str, keep_default_na=False, na_values=[""])
-        col = wkt_column or next((c for c in table.columns if c.lower() in ("wkt", "geometry", "geom")), None)
-        if col is None:
-            raise ValidationError(
-                f"works file {str(p)!r} has no geometry column: add a 'wkt' column with the "
-                f"footprint in WKT (columns found: {list(table.columns)})"
-            )
-        try:
-            geoms = shapely.from_wkt(table[col].to_numpy(dtype=object))
-        except shapely.errors.GEOSException as exc:
-            raise ValidationError(f"works file {str(p)!r}: column {col!r} is not WKT: {exc}") from None
+        table, geoms = read_wkt_csv(p, "works file", wkt_column)
         the_crs, _ = resolve_crs(crs, None, parse_crs(working_crs), f"works file {p.name}")
-        frame = gpd.GeoDataFrame(table.drop(columns=[col]), geometry=geoms, crs=the_crs)
+        frame = gpd.GeoDataFrame(table, geometry=geoms, crs=the_crs)
     else:
-        frame = read_vector(p, layer)
+        frame = read_vector(p, layer, what="works file")
         if frame.crs is None:
             if crs is None:
                 raise ValidationError(f"works file {str(p)!r} has no CRS: give it (--crs EPSG:n)")
@@ -156,7 +146,17 @@ def read_works_file(path: str | Path, crs=None, *, working_crs, layer: str | Non
                 "is not a date: use YYYY-MM-DD"
             )
         out[c] = parsed.dt.strftime("%Y-%m-%d").where(parsed.notna(), None)
-    out["depth_m"] = pd.to_numeric(out["depth_m"], errors="coerce")
+    late = out["start_date"].notna() & out["end_date"].notna() & (out["start_date"] > out["end_date"])
+    if late.any():
+        r = out.loc[late].iloc[0]
+        raise ValidationError(f"planned work {r['reference']!r}: start_date {r['start_date']} is after "
+                              f"end_date {r['end_date']}: correct the dates")
+    depth = pd.to_numeric(out["depth_m"], errors="coerce")
+    bad = out["depth_m"].notna() & depth.isna()
+    if bad.any():
+        raise ValidationError(f"planned work {out.loc[bad, 'reference'].iloc[0]!r}: depth_m "
+                              f"{out.loc[bad, 'depth_m'].iloc[0]!r} is not a number of metres")
+    out["depth_m"] = depth
     out["status"] = out["status"].fillna("planned")
     out["source"] = out["source"].fillna(p.name)
     out["attrs"] = attrs_json(pd.DataFrame(frame[other])).to_numpy()

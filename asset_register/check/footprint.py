@@ -58,20 +58,54 @@ def read_wkt(text: str) -> tuple[shapely.Geometry, pyproj.CRS | None]:
     return geom, crs
 
 
-def read_vector(path: str | Path, layer: str | None = None):
-    """Every feature of a vector file (pyogrio) as a GeoDataFrame with the file's CRS."""
+def read_vector(path: str | Path, layer: str | None = None, what: str = "footprint file"):
+    """Every feature of a vector file (pyogrio) as a GeoDataFrame with the file's CRS.
+
+    ``what`` names the file in errors ("footprint file", "programme", "works file").
+    """
     import pyogrio
 
     p = Path(path)
     if not p.exists():
-        raise FootprintError(f"footprint file {str(p)!r} does not exist")
+        raise FootprintError(f"{what} {str(p)!r} does not exist: check the path")
     try:
         frame = pyogrio.read_dataframe(p, layer=layer)
     except Exception as exc:  # pyogrio raises several DataSource/Field errors
-        raise FootprintError(f"footprint file {str(p)!r} cannot be read: {exc}") from None
+        raise FootprintError(f"{what} {str(p)!r} cannot be read: {exc}") from None
     if len(frame) == 0 or frame.geometry.isna().all():
-        raise FootprintError(f"footprint file {str(p)!r} has no features with a geometry")
+        raise FootprintError(f"{what} {str(p)!r} has no features with a geometry")
     return frame
+
+
+def read_wkt_csv(path: str | Path, what: str, wkt_column: str | None = None):
+    """A CSV whose ``wkt`` (or ``geometry``/``geom``) column holds WKT: (table, geometries).
+
+    Every problem — no such file, not text, no WKT column, a value that is not WKT — is
+    a FootprintError naming the file and the row.
+    """
+    import pandas as pd
+
+    p = Path(path)
+    if not p.is_file():
+        raise FootprintError(f"{what} {str(p)!r} does not exist: check the path")
+    try:
+        table = pd.read_csv(p, dtype=str, keep_default_na=False, na_values=[""])
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise FootprintError(f"{what} {str(p)!r} is not a readable CSV file: {exc}") from None
+    col = wkt_column or next((c for c in table.columns if c.lower() in ("wkt", "geometry", "geom")),
+                             None)
+    if col is None or col not in table.columns:
+        raise FootprintError(
+            f"{what} {str(p)!r} has no geometry column: add a 'wkt' column with each footprint "
+            f"in WKT (columns found: {list(table.columns)})")
+    values = table[col].to_numpy(dtype=object)
+    geoms = shapely.from_wkt(values, on_invalid="ignore")
+    bad = np.flatnonzero(shapely.is_missing(geoms) & pd.notna(values))
+    if len(bad):
+        raise FootprintError(f"{what} {str(p)!r}: row {int(bad[0]) + 1} of column {col!r} is not "
+                             f"WKT ({str(values[bad[0]])[:60]!r}): write e.g. "
+                             "'POLYGON ((530000 180000, 530010 180000, 530010 180005, 530000 180000))'")
+    return table.drop(columns=[col]), geoms
 
 
 def resolve_crs(stated, found, working: pyproj.CRS, what: str) -> tuple[pyproj.CRS, list[str]]:

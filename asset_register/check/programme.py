@@ -23,6 +23,19 @@ _ALIASES = {"start_date": "start", "end_date": "end", "width": "width_m", "radiu
             "depth": "depth_m"}
 
 
+def parse_usrn(value, what: str) -> str | None:
+    """A USRN is a whole number; anything else would silently match no planned works."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or not str(value).strip():
+        return None
+    text = str(value).strip()
+    if text.endswith(".0") and text[:-2].isdigit():  # a number column read as float
+        text = text[:-2]
+    if not text.isdigit():
+        raise ValidationError(f"{what} {value!r} is not a whole number: give the street's Unique "
+                              "Street Reference Number, e.g. 20700104")
+    return text
+
+
 def parse_date(value, what: str) -> date | None:
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
         return None
@@ -62,9 +75,21 @@ def single_site(store, *, wkt=None, path=None, layer=None, crs=None, width=None,
         notes.append(f"{len(built.geometries)} features combined into one footprint")
     return DigSite(
         footprint=geom, depth_m=depth, method=method, start=parse_date(start, "start"),
-        end=parse_date(end, "end"), description=description, usrn=usrn, reference=reference,
+        end=parse_date(end, "end"), description=description, usrn=parse_usrn(usrn, "USRN"),
+        reference=reference,
         position_accuracy_m=built.position_accuracy_m, notes=tuple(notes),
     )
+
+
+def _numbers(values: pd.Series, what: str, labels: list[str]) -> np.ndarray:
+    """A numeric column; a value that is given but not a number is refused, never dropped."""
+    out = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    bad = np.flatnonzero(np.isnan(out) & values.notna().to_numpy()
+                         & (values.astype(str).str.strip() != "").to_numpy())
+    if len(bad):
+        raise FootprintError(f"{labels[bad[0]]}: {what} {values.iloc[bad[0]]!r} is not a number "
+                             "of metres")
+    return out
 
 
 def _column(frame: pd.DataFrame, name: str):
@@ -79,15 +104,11 @@ def programme_sites(store, path, *, layer=None, crs=None, method="mechanical", m
     p = Path(path)
     working = store.crs
     if p.suffix.lower() == ".csv":
-        table = pd.read_csv(p, dtype=str, keep_default_na=False, na_values=[""])
-        col = next((c for c in table.columns if c.lower() in ("wkt", "geometry", "geom")), None)
-        if col is None:
-            raise FootprintError(f"programme {p.name} has no 'wkt' column with the footprints")
-        frame = gpd.GeoDataFrame(table.drop(columns=[col]),
-                                 geometry=shapely.from_wkt(table[col].to_numpy(dtype=object)))
+        table, geoms = footprint.read_wkt_csv(p, "programme")
+        frame = gpd.GeoDataFrame(table, geometry=geoms)
         found = None
     else:
-        frame = footprint.read_vector(p, layer)
+        frame = footprint.read_vector(p, layer, what="programme")
         found = frame.crs
     frame = frame.rename(columns={c: _ALIASES.get(c.lower(), c.lower()) for c in frame.columns
                                   if c != frame.geometry.name})
@@ -98,8 +119,7 @@ def programme_sites(store, path, *, layer=None, crs=None, method="mechanical", m
     refs = _column(frame, "reference")
     labels = [str(r) if r is not None and r == r else f"{p.name} row {i + 1}"
               for i, r in enumerate(refs.tolist())]
-    num = {c: pd.to_numeric(_column(frame, c), errors="coerce").to_numpy(dtype=float)
-           for c in ("width_m", "radius_m", "depth_m")}
+    num = {c: _numbers(_column(frame, c), c, labels) for c in ("width_m", "radius_m", "depth_m")}
     built = footprint.build(
         frame.geometry.to_numpy(), crs=the_crs, working_crs=working, width=num["width_m"],
         radius=num["radius_m"], make_valid=make_valid, extent=store.extent(),
@@ -115,8 +135,8 @@ def programme_sites(store, path, *, layer=None, crs=None, method="mechanical", m
             depth_m=None if np.isnan(num["depth_m"][i]) else float(num["depth_m"][i]),
             method=methods.iloc[i], start=parse_date(text["start"][i], f"{labels[i]}: start"),
             end=parse_date(text["end"][i], f"{labels[i]}: end"),
-            description=text["description"][i] or "", usrn=None if text["usrn"][i] is None
-            else str(text["usrn"][i]), reference=labels[i],
+            description=text["description"][i] or "",
+            usrn=parse_usrn(text["usrn"][i], f"{labels[i]}: USRN"), reference=labels[i],
             position_accuracy_m=built.position_accuracy_m, notes=tuple(built.notes[i]),
         )
         for i in range(len(frame))

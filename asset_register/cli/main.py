@@ -18,7 +18,7 @@ from .. import __version__
 from ..errors import AssetRegisterError
 
 # Used when package metadata is unavailable (e.g. running from a source tree
-# without `pip install -e`); order is the order of `--help`.
+# without `pip install -e`).
 FALLBACK_PROVIDERS = [
     "asset_register.cli.register_cmds:register",
     "asset_register.cli.check_cmd:register",
@@ -28,20 +28,41 @@ FALLBACK_PROVIDERS = [
 ]
 
 
+# Order of the commands in `--help`: a register's life (create, fill, check, notify, share).
+HELP_ORDER = [
+    "asset_register.cli.register_cmds", "importers.cli", "asset_register.cli.check_cmd",
+    "asset_register.cli.works_cmd", "asset_register.cli.notice_cmds",
+    "asset_register.cli.postgis_cmds",
+]
+
+
+def _rank(spec: str) -> tuple[int, str]:
+    module = spec.partition(":")[0]
+    return (HELP_ORDER.index(module) if module in HELP_ORDER else len(HELP_ORDER), spec)
+
+
 def _providers() -> list[str]:
     found = [f"{ep.value}" for ep in entry_points(group="asset_register.cli")]
     return found or FALLBACK_PROVIDERS
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """A usage error is one line (which argument, what is wrong, where help is), like every
+    other error of the command line; sub-command parsers inherit the class."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="asset-register",
         description="Underground asset register: import owners' layers, check digs, issue notices.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for spec in sorted(set(_providers()), key=lambda s: (s not in FALLBACK_PROVIDERS, s)):
+    for spec in sorted(set(_providers()), key=_rank):
         module, _, func = spec.partition(":")
         getattr(importlib.import_module(module), func)(sub)
     return parser

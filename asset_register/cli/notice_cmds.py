@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
 from ..check import Checker, load_rules, rules_for
 from ..check.programme import single_site
 from ..errors import NoticeError, NotFoundError
-from ..notices import RESPONSE_STATUSES, notice_overview, record_response, write_notice_pack
+from ..notices import RESPONSE_STATUSES, notice_overview, record_response
 from ..notices.datefmt import weekday_date
 from ..notices.lifecycle import notified_owners
 from ..notices import reference as ref
@@ -38,6 +39,8 @@ SM_CHOICES = {
 
 
 def _notice(args) -> int:
+    from ..notices import write_notice_pack  # reportlab: only when a pack is written
+
     with open_register(args.register) as store:
         rules = rules_for(store, args.rules)
         promoter = args.promoter or store.get_setting("promoter_name")
@@ -156,6 +159,13 @@ _SETTINGS = {"authority_name": ref.AUTHORITY_NAME, "prefix": ref.NOTICE_PREFIX,
 def _settings(args) -> int:
     changes = {key: getattr(args, name) for name, key in _SETTINGS.items()
                if getattr(args, name) is not None}
+    days = changes.get(ref.VALIDITY_DAYS)
+    if days is not None and not 1 <= days <= 260:  # refused before anything is stored
+        raise NoticeError(f"--validity-days {days}: give a whole number of working days "
+                          "between 1 and 260")
+    prefix = changes.get(ref.NOTICE_PREFIX)
+    if prefix is not None and not 1 <= len(re.sub(r"[^A-Za-z0-9]", "", prefix)) <= 8:
+        raise NoticeError(f"--prefix {prefix!r}: give 1 to 8 letters or digits, e.g. LBX")
     if changes.get("rules_file"):
         load_rules(changes["rules_file"])  # refuse a bad rules file before storing it
         changes["rules_file"] = str(Path(changes["rules_file"]).resolve())

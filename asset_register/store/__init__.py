@@ -22,6 +22,15 @@ def open_register(location: str | Path, *, read_only: bool = False) -> RegisterS
 
 def create_register(location: str | Path, *, crs: str = "EPSG:27700") -> RegisterStore:
     """Create a new, empty register in the given working CRS."""
+    import pyproj
+
+    from ..errors import CRSError
+
+    try:
+        crs = pyproj.CRS.from_user_input(crs)
+    except pyproj.exceptions.CRSError:
+        raise CRSError(f"working CRS {crs!r} is not known: give it as EPSG:n "
+                       "(e.g. EPSG:27700, British National Grid)") from None
     if _is_url(location):
         from .postgis import PostgisStore
 

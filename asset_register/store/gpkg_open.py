@@ -117,7 +117,11 @@ def connect(path: Path, *, read_only: bool, create: bool = False) -> sqlite3.Con
             check_same_thread=False,
         )
     else:
-        con = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        try:  # a folder that refuses files (which os.access may not tell) fails here
+            con = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        except sqlite3.OperationalError as exc:
+            raise RegisterReadOnlyError(f"cannot open {str(path)!r} for writing ({exc}): "
+                                        "choose a folder you can write to") from None
     con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     if create:
         con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
