@@ -113,6 +113,7 @@ class RegisterStore(abc.ABC):
         progress: Progress | None = None,
         cancel: Callable[[], bool] | None = None,
         finalize: Callable[[BatchResult], None] | None = None,
+        area: shapely.Geometry | None = None,
     ) -> BatchResult:
         """Write one import batch atomically with its provenance and rejects.
 
@@ -123,7 +124,11 @@ class RegisterStore(abc.ABC):
         asset_id is absent from ``assets`` are retired, changed ones get a new
         version (the old one retired, never deleted) and unchanged ones stay.
         Without ``delivery`` an asset_id that is already live is replaced the
-        same way, and nothing else is retired. ``finalize(result)`` runs inside
+        same way, and nothing else is retired. ``area`` (working CRS) narrows what
+        a delivery supersedes: only live assets of the ``delivery`` scope whose
+        geometry intersects it and that are absent from ``assets`` are retired
+        (an area extract such as a KLIC delivery); an empty area retires nothing
+        (an append). ``finalize(result)`` runs inside
         the batch's transaction just before it commits (e.g. to update the
         owner's coverage with the batch). Either the whole batch lands or
         nothing does (an exception, a cancel or a killed process leave the

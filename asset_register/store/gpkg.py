@@ -205,9 +205,10 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
 
     # -- writing -------------------------------------------------------------------
     def write_batch(self, assets, batch, *, rejects=None, delivery=None, progress=None,
-                    cancel=None, finalize=None):
+                    cancel=None, finalize=None, area=None):
         return gpkg_write.write_batch(self, assets, batch, rejects=rejects, delivery=delivery,
-                                      progress=progress, cancel=cancel, finalize=finalize)
+                                      progress=progress, cancel=cancel, finalize=finalize,
+                                      area=area)
 
     def _after_assets_changed(self, written=None) -> None:
         """Refresh the layer extent and the clearance bounds inside the batch transaction.

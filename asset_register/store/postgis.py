@@ -282,11 +282,11 @@ class PostgisStore(ReadMixin, RecordsMixin, RegisterStore):
 
     # -- writing -------------------------------------------------------------------
     def write_batch(self, assets, batch, *, rejects=None, delivery=None, progress=None,
-                    cancel=None, finalize=None):
+                    cancel=None, finalize=None, area=None):
         from .postgis_write import write_batch
 
         return write_batch(self, assets, batch, rejects=rejects, delivery=delivery,
-                           progress=progress, cancel=cancel, finalize=finalize)
+                           progress=progress, cancel=cancel, finalize=finalize, area=area)
 
     def _after_assets_changed(self) -> None:
         """Cache extent and clearance bounds in settings (inside the batch transaction)."""
