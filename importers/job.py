@@ -205,8 +205,8 @@ class ImportJob:
         old = mine.geometry.iloc[0] if len(mine) else None
         updated = mine["updated_at"].iloc[0] if len(mine) and "updated_at" in mine else None
         if _coverage_stale(store, self.owner, updated, batch_id):
-            live = store.read_assets(columns=["owner"])
-            return merged(None, coverage_of(np.asarray(live.geometry.array[live["owner"] == self.owner])))
+            # through the batch's own connection: never a snapshot of its open transaction
+            return merged(None, coverage_of(store.owner_geometries(self.owner)))
         return merged(old, new_area())
 
     def _profile_id(self, profile: Profile) -> str:

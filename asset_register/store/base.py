@@ -165,6 +165,15 @@ class RegisterStore(abc.ABC):
     ) -> gpd.GeoDataFrame:
         """All live assets (optionally within a bbox) in one bulk read."""
 
+    def owner_geometries(self, owner: str):
+        """Geometries (numpy array) of one owner's live assets, read through the register's
+        own connection: inside a batch's transaction they include the batch, and no copy or
+        second connection ever waits on that transaction."""
+        import numpy as np
+
+        live = self.read_assets(columns=["owner"])
+        return np.asarray(live.geometry.array[(live["owner"] == owner).to_numpy()])
+
     @abc.abstractmethod
     def get_asset(self, asset_id: str, *, history: bool = False) -> dict | list[dict]:
         """One asset's canonical fields, parsed ``attrs`` and batch provenance.

@@ -330,6 +330,10 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
         cols = self._columns(columns)
         if bbox is not None:  # a window: the R*Tree over our own connection
             return self.query_bbox(bbox, columns=cols)
+        if self._depth:  # inside our own write transaction: no snapshot can be copied (and
+            # it must see the transaction's rows), so read through the connection itself
+            return self._frame(f"SELECT {GEOM}, {', '.join(cols)} FROM assets WHERE {LIVE}",
+                               (), cols)
         meta, table = self.read_arrow([c for c in cols if c != "fid"])
         geoms = shapely.from_wkb(table.column(meta["geometry_name"]).to_numpy(zero_copy_only=False))
         frame = table.drop_columns([meta["geometry_name"]]).to_pandas()
@@ -337,6 +341,14 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
             if (ASSET_COLUMNS.get(c) or STORE_COLUMNS.get(c)) == "bool":
                 frame[c] = frame[c].astype(bool)
         return gpd.GeoDataFrame(frame, geometry=GeometryArray(geoms, crs=self.crs))
+
+    def owner_geometries(self, owner: str) -> np.ndarray:
+        """Geometries of one owner's live assets, through the register's own connection
+        (inside a batch's transaction they include the batch)."""
+        with self._lock:
+            rows = self._con.execute(
+                f"SELECT {GEOM} FROM assets WHERE owner = ? AND {LIVE}", (owner,)).fetchall()
+        return gpkg_geom.decode([r[0] for r in rows]) if rows else np.array([], dtype=object)
 
     def read_arrow(self, columns, *, read_geometry: bool = True, return_fids: bool = False):
         """(meta, Arrow table) of the live assets, in bulk, from a consistent snapshot.
