@@ -165,6 +165,18 @@ class RegisterStore(abc.ABC):
     ) -> gpd.GeoDataFrame:
         """All live assets (optionally within a bbox) in one bulk read."""
 
+    def owner_asset_count(self, owner: str) -> int:
+        """Number of one owner's live assets."""
+        return int(self.stats()["by_owner"].get(owner, 0))
+
+    def in_transaction(self) -> bool:
+        """True inside ``atomic()``: what is written is not committed yet."""
+        return bool(getattr(self, "_depth", 0))
+
+    def interrupt(self) -> None:
+        """Abort the statement running on the register's connection, from any thread
+        (Ctrl-C, cancel): it fails promptly and its transaction rolls back."""
+
     def owner_geometries(self, owner: str):
         """Geometries (numpy array) of one owner's live assets, read through the register's
         own connection: inside a batch's transaction they include the batch, and no copy or

@@ -155,7 +155,10 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
                 yield con
             except BaseException:
                 self._depth -= 1
-                con.execute("ROLLBACK" if self._depth == 0 else f"ROLLBACK TO sp{self._depth}")
+                if con.in_transaction:  # (an interrupted write may have rolled back already)
+                    con.execute("ROLLBACK" if self._depth == 0 else f"ROLLBACK TO sp{self._depth}")
+                    if self._depth:
+                        con.execute(f"RELEASE sp{self._depth}")
                 raise
             else:
                 self._depth -= 1
@@ -341,6 +344,15 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
             if (ASSET_COLUMNS.get(c) or STORE_COLUMNS.get(c)) == "bool":
                 frame[c] = frame[c].astype(bool)
         return gpd.GeoDataFrame(frame, geometry=GeometryArray(geoms, crs=self.crs))
+
+    def owner_asset_count(self, owner: str) -> int:
+        return self._con.execute(
+            f"SELECT COUNT(*) FROM assets WHERE owner = ? AND {LIVE}", (owner,)).fetchone()[0]
+
+    def interrupt(self) -> None:
+        con = self._con  # sqlite3_interrupt is safe from any thread, lock not taken
+        if con is not None:
+            con.interrupt()
 
     def owner_geometries(self, owner: str) -> np.ndarray:
         """Geometries of one owner's live assets, through the register's own connection

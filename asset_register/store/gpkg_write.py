@@ -211,7 +211,8 @@ def _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, st
             report(0.97, "finishing the batch")
             finalize(result)
         check_cancel()
-        report(1.0, "committed")
+    report(1.0, "written, committed with the rest of the import" if store.in_transaction()
+           else "committed")
     return result
 
 

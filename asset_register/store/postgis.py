@@ -86,6 +86,12 @@ class PostgisStore(ReadMixin, RecordsMixin, RegisterStore):
                 conn.execute("SET default_transaction_read_only = on")
         return conn
 
+    def interrupt(self) -> None:
+        """Cancel the query the session is running (from any thread: Ctrl-C, cancel)."""
+        conn = self._raw
+        if conn is not None and not conn.closed:
+            conn.cancel()
+
     @property
     def display(self) -> str:
         """The URL with its password masked, for titles, messages and logs."""

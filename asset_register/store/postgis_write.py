@@ -42,6 +42,7 @@ _S_COLS = ", ".join(f's."{c}"' for c in ASSET_COLUMNS)
 # (hex EWKB in the row's text form). Computed by the server, so only what changes is hashed.
 _HASHED = [c for c in ASSET_COLUMNS if c != "asset_id"]
 HASH_SQL = "md5(ROW({}, s.geom)::text)".format(", ".join(f's."{c}"' for c in _HASHED))
+LOCK_TIMEOUT_S = 60  # then 'the register is busy' (lock_not_available)
 BULK_ROWS = 20_000  # a first load this large rebuilds the indexes once instead of per row
 
 def _prepared(assets: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:
@@ -85,6 +86,8 @@ def write_batch(
     keys = sorted({lock_key(store.schema, f"owner:{o}") for o in frame["owner"].unique()}
                   | ({lock_key(store.schema, f"delivery:{delivery}")} if delivery else set()))
     with store.atomic() as conn, conn.cursor() as cur:
+        # another session's batch of the same owner is waited for, but not forever
+        cur.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_S}s'")
         for key in keys:
             cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
         cur.execute(f"SELECT {SERVER_NOW}")  # one server time for the whole batch
@@ -131,7 +134,8 @@ def write_batch(
             finalize(result)
         check_cancel()
         store._bump(conn)
-    report(1.0, "committed")
+    report(1.0, "written, committed with the rest of the import" if store.in_transaction()
+           else "committed")
     return result
 
 
