@@ -3,7 +3,7 @@
 Python hears Ctrl-C only between bytecodes of the main thread: a long GDAL read, a
 shapely operation over a million geometries or one long SQLite statement would delay it
 for as long as they run. So the CLI runs the import in a worker thread and waits for it
-in short, interruptible joins. On Ctrl-C it cancels the job (which aborts the statement
+in short sleeps, Ctrl-C only raising a flag. On Ctrl-C it cancels the job (which aborts the statement
 running in the register: ``sqlite3.Connection.interrupt``, a PostgreSQL query cancel)
 and gives the worker ``GRACE_S`` to roll back. A worker still inside a long C call by
 then holds no committed change (the commit is the job's last step and is checked for
@@ -13,11 +13,14 @@ cancellation just before), so the process ends there: an open transaction dies w
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
 
-GRACE_S = 1.5  # Ctrl-C to exit, at most (the issue's bound is 2 s)
+GRACE_S = 1.5  # Ctrl-C to exit, at most (the bound promised is 2 s)
+POLL_S = 0.05
 INTERRUPTED = "asset-register: interrupted; the register is unchanged"
 
 
@@ -27,12 +30,14 @@ def run_interruptible(work: Callable[[], object], cancel: Callable[[], None],
 
     On Ctrl-C: ``cancel()``, then KeyboardInterrupt once the worker has stopped; if it has
     not stopped within GRACE_S, the process exits with 130 at once. ``committed()`` says
-    whether the worker already committed something (then the message says so).
+    whether the worker already committed something (then the message says so). Called
+    from another thread than the main one (where no signal arrives), it just runs work().
     """
+    if threading.current_thread() is not threading.main_thread():
+        return work()
     box: dict[str, object] = {}
-    # An Event, not Thread.join: a join that Ctrl-C interrupted may report the thread
-    # finished when it is not (CPython), and the register would be closed under it.
     finished = threading.Event()
+    heard: list[int] = []
 
     def target():
         try:
@@ -42,17 +47,26 @@ def run_interruptible(work: Callable[[], object], cancel: Callable[[], None],
         finally:
             finished.set()
 
-    threading.Thread(target=target, daemon=True, name="import").start()
+    # Ctrl-C only raises a flag: a KeyboardInterrupt raised inside the waiting primitives
+    # themselves can leave their lock held (and a join may then report a live thread
+    # finished); polling the flag between short sleeps is always safe.
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: heard.append(signum))
     try:
-        while not finished.wait(0.1):
-            pass
-    except KeyboardInterrupt:
-        cancel()
-        if not finished.wait(GRACE_S):
-            _exit_now(committed())
-        if "value" in box and committed():  # it finished before it heard Ctrl-C
-            return box["value"]
-        raise KeyboardInterrupt from None
+        threading.Thread(target=target, daemon=True, name="import").start()
+        while not finished.is_set() and not heard:
+            time.sleep(POLL_S)
+        if heard:
+            cancel()
+            deadline = time.monotonic() + GRACE_S
+            while not finished.is_set() and time.monotonic() < deadline:
+                time.sleep(POLL_S)
+            if not finished.is_set():
+                _exit_now(committed())
+            if "value" in box and committed():  # it finished before it heard Ctrl-C
+                return box["value"]
+            raise KeyboardInterrupt
+    finally:
+        signal.signal(signal.SIGINT, previous)
     if "error" in box:
         raise box["error"]  # type: ignore[misc]
     return box["value"]

@@ -321,7 +321,8 @@ class ImportJob:
             progress(0.5 + 0.45 * 0.98, "updating the owner's coverage")
             if existing is None or (self.owner_name and existing.name != self.owner_name):
                 store.upsert_owner(Owner(self.owner, self.owner_name or self.owner))
-            area = self._coverage(area_job.result, result.batch_id)
+            # an area delivery covers its whole area, assets or not (the owner said so)
+            area = self._coverage(lambda: merged(area_job.result(), self.area), result.batch_id)
             if area is not None:
                 store.set_owner_coverage(self.owner, area)
 

@@ -42,7 +42,6 @@ _S_COLS = ", ".join(f's."{c}"' for c in ASSET_COLUMNS)
 # (hex EWKB in the row's text form). Computed by the server, so only what changes is hashed.
 _HASHED = [c for c in ASSET_COLUMNS if c != "asset_id"]
 HASH_SQL = "md5(ROW({}, s.geom)::text)".format(", ".join(f's."{c}"' for c in _HASHED))
-LOCK_TIMEOUT_S = 60  # then 'the register is busy' (lock_not_available)
 BULK_ROWS = 20_000  # a first load this large rebuilds the indexes once instead of per row
 
 def _prepared(assets: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:
@@ -86,8 +85,8 @@ def write_batch(
     keys = sorted({lock_key(store.schema, f"owner:{o}") for o in frame["owner"].unique()}
                   | ({lock_key(store.schema, f"delivery:{delivery}")} if delivery else set()))
     with store.atomic() as conn, conn.cursor() as cur:
-        # another session's batch of the same owner is waited for, but not forever
-        cur.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_S}s'")
+        # another session's batch of the same owner is waited for, but not forever (the
+        # session's lock_timeout, postgis_connect.LOCK_TIMEOUT_S: then 'register is busy')
         for key in keys:
             cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
         cur.execute(f"SELECT {SERVER_NOW}")  # one server time for the whole batch

@@ -73,3 +73,19 @@ def shapely_concat(a, b):
     import pandas as pd
 
     return pd.concat([a, b], ignore_index=True)
+
+
+def test_committed_is_reported_only_after_the_commit(store):
+    seen = []
+
+    def progress(fraction, message):
+        seen.append((message, store.in_transaction()))
+
+    store.write_batch(_points(1, 530010), _batch(60), delivery=DELIVERY, progress=progress)
+    assert seen[-1] == ("committed", False)
+    assert all(not inside for message, inside in seen if message == "committed")
+    seen.clear()
+    with store.atomic():  # inside a caller's transaction the batch is not committed yet
+        store.write_batch(_points(2, 530510), _batch(60), delivery=DELIVERY, progress=progress)
+    assert "committed" not in [message for message, _ in seen]
+    assert seen[-1] == ("written, committed with the rest of the import", True)

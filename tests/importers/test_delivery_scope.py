@@ -67,6 +67,8 @@ def test_two_areas_of_one_operator_are_both_live(tmp_path, register):
     r = _job(register, b, scope="area", area=AREA_B)[0]
     assert (r.added, r.retired, r.scope) == (8, 0, "area")
     assert _live(register) == _ids("A") + _ids("B")
+    cov = register.owner_coverage().geometry.iloc[0]  # each area is covered, assets or not
+    assert cov.covers(AREA_A) and cov.covers(AREA_B)
     notes = json.loads(register.batches()["notes"].iloc[-1])  # provenance: scope and area
     assert notes["scope"] == "area"
     assert shapely.from_wkt(notes["area_wkt"]).equals(AREA_B)
@@ -241,3 +243,15 @@ def test_the_apps_import_process_passes_the_confirmation_through(tmp_path, regis
     assert task.messages[-1].endswith("committed")
     with open_register(location) as store:
         assert store.asset_count() == 4
+
+
+def test_an_all_layers_import_reports_committed_once_after_its_commit(tmp_path, register):
+    seen = []
+
+    def progress(fraction, message):
+        seen.append((message, register.in_transaction()))
+
+    ImportJob(register, _multi_layer(tmp_path, failing=False), owner="OPR", all_layers=True,
+              profile=gas_profile(), progress=progress).run()
+    committed = [(m, inside) for m, inside in seen if m.endswith(": committed") or m == "committed"]
+    assert committed == [("committed", False)] and seen[-1] == ("committed", False)
