@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import threading
 import uuid
+import weakref
 from pathlib import Path
 
 import geopandas as gpd
@@ -47,6 +48,16 @@ def clean_stale(register: Path) -> None:
             pass
 
 
+OPEN_STAGES: weakref.WeakSet = weakref.WeakSet()
+
+
+def remove_open_staging() -> None:
+    """Remove the staging files of every open stage: for a process about to end at once
+    (Ctrl-C during a long call), whose files would otherwise wait an hour for clean_stale."""
+    for stage in list(OPEN_STAGES):
+        stage._remove_files()
+
+
 class Stage:
     """The batch rows staged in temporary SQLite files attached as ``staging`` (+ ``staging_geo``).
 
@@ -62,6 +73,7 @@ class Stage:
         stem = store.path.parent / f".{store.path.name}.staging-{uuid.uuid4().hex}"
         self.path = Path(f"{stem}.gpkg")
         self.geo_path: Path | None = None
+        OPEN_STAGES.add(self)
         geoms = frame.geometry.array
         self.bounds = shapely.bounds(geoms)
         self.attached = []
@@ -252,6 +264,7 @@ class Stage:
             self._remove_files()
 
     def _remove_files(self) -> None:
+        OPEN_STAGES.discard(self)
         for path in (self.path, self.geo_path):
             for suffix in ("", "-wal", "-shm", "-journal"):
                 if path is not None:
