@@ -37,7 +37,7 @@ from .automap import propose_profile
 from .coverage import coverage_of, merged
 from .prepare import PreparedLayer, prepare_layer
 from .profiles import Profile, dumps_profile, load_profile
-from .scope import area_note, check_retire, check_scope, store_area
+from .scope import RETIRE_MIN, area_note, check_retire, check_scope, store_area
 from .sources import Source, open_source
 
 Progress = Callable[[float, str], None]
@@ -299,7 +299,6 @@ class ImportJob:
         info = self._batch_info(p, sha, profile)
         t = time.perf_counter()
         existing = store.owner(self.owner)
-        live_before = store.owner_asset_count(self.owner)
         timings = {}
         # The new assets' coverage is computed in a thread while the store writes (shapely
         # releases the GIL; SQLite's copy and index builds leave the other core idle).
@@ -310,9 +309,13 @@ class ImportJob:
             # Inside the batch's transaction: the retire check, then the owner (created or
             # renamed) and the coverage land with the batch or not at all.
             timings["store"] = time.perf_counter() - t
-            note = check_retire(result.retired, live_before, owner=self.owner,
-                                where=f"{self.path.name} · {p.layer}",
-                                confirmed=self.confirm_retire or self.dry_run)
+            note = None
+            if result.retired >= RETIRE_MIN:  # only then worth a count: the owner's live
+                # assets before the batch, from those after it (inside its transaction)
+                live_before = store.owner_asset_count(self.owner) + result.retired - result.added
+                note = check_retire(result.retired, live_before, owner=self.owner,
+                                    where=f"{self.path.name} · {p.layer}",
+                                    confirmed=self.confirm_retire or self.dry_run)
             if note:
                 report.warnings.append(note + ("" if not self.dry_run else
                                                ": the import will need --confirm-retire"))
