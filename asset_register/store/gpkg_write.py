@@ -185,7 +185,13 @@ def _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, st
             n_written = stage.insert(write, version, batch_id, constants, report, check_cancel)
         else:
             rows = table.loc[write].assign(version=version[write], **constants)
-            n_written = _insert_rows(store, rows, frame.geometry.array[write], batch_id)
+            geoms = frame.geometry.array[write]
+            if len(rows) >= BULK_INDEX_ROWS:  # (inside an enclosing transaction: no staging)
+                n_written = gpkg_bulk.insert_with_deferred_indexes(
+                    con, lambda: _insert_rows(store, rows, geoms, batch_id),
+                    shapely.bounds(np.asarray(geoms)))
+            else:
+                n_written = _insert_rows(store, rows, geoms, batch_id)
         check_cancel()
         n_rejects = _write_rejects(con, batch_id, rejects)
         result = BatchResult(

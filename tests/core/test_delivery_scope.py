@@ -89,3 +89,20 @@ def test_committed_is_reported_only_after_the_commit(store):
         store.write_batch(_points(2, 530510), _batch(60), delivery=DELIVERY, progress=progress)
     assert "committed" not in [message for message, _ in seen]
     assert seen[-1] == ("written, committed with the rest of the import", True)
+
+
+def test_a_large_batch_inside_an_enclosing_transaction_keeps_the_spatial_index(store):
+    """Several layers of one import share one transaction: a large one among them is
+    written with its indexes rebuilt in bulk, and the register answers as before."""
+    big = synthetic_assets(20_100, seed=3, owner="OPR", size=3000)
+    with store.atomic():
+        store.write_batch(_points(1, 530010), _batch(60), delivery=DELIVERY)
+        store.write_batch(big, _batch(len(big)), delivery="OPR:ducts")
+    late = _points(2, 530510)  # after it, a small batch is indexed row by row again
+    store.write_batch(late, _batch(60), delivery="OPR:late")
+    box = shapely.box(530400, 180400, 531200, 181200)
+    frame = shapely_concat(shapely_concat(_points(1, 530010), big), late)
+    expected = set(frame["asset_id"][shapely.intersects(frame.geometry.array, box)])
+    assert set(store.query_bbox(box.bounds)["asset_id"]) == expected
+    assert store.asset_count() == 60 + 20_100 + 60
+    assert len(store.get_asset(big["asset_id"].iloc[7], history=True)) == 1
