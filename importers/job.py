@@ -175,10 +175,13 @@ class ImportJob:
                     reports.append(self._run_layer(source, layer, sha, progress))
                 except AssetRegisterError as exc:
                     if len(names) > 1 and not self.cancelled():
-                        exc.args = (f"layer {layer!r} of {self.path.name}: {exc}"
-                                    + (f" (none of its {len(names)} layers was imported)"
-                                       if whole else ""),)
+                        named = f"· {layer}:" in str(exc)  # (the retire guard names it)
+                        exc.args = (("" if named else f"layer {layer!r} of {self.path.name}: ")
+                                    + str(exc) + (f" (none of its {len(names)} layers was "
+                                                  "imported)" if whole else ""),)
                     raise
+            if whole and self.cancelled():  # the last moment before the commit
+                raise CancelledError("import cancelled: the register is unchanged")
         if whole and not self.store.in_transaction():
             self.committed += [r.batch_id for r in reports if r.batch_id is not None
                                and r.status in ("imported", "all rejected")]
