@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import threading
 import uuid
+import weakref
 from pathlib import Path
 
 import geopandas as gpd
@@ -47,6 +48,16 @@ def clean_stale(register: Path) -> None:
             pass
 
 
+OPEN_STAGES: weakref.WeakSet = weakref.WeakSet()
+
+
+def remove_open_staging() -> None:
+    """Remove the staging files of every open stage: for a process about to end at once
+    (Ctrl-C during a long call), whose files would otherwise wait an hour for clean_stale."""
+    for stage in list(OPEN_STAGES):
+        stage._remove_files()
+
+
 class Stage:
     """The batch rows staged in temporary SQLite files attached as ``staging`` (+ ``staging_geo``).
 
@@ -62,6 +73,7 @@ class Stage:
         stem = store.path.parent / f".{store.path.name}.staging-{uuid.uuid4().hex}"
         self.path = Path(f"{stem}.gpkg")
         self.geo_path: Path | None = None
+        OPEN_STAGES.add(self)
         geoms = frame.geometry.array
         self.bounds = shapely.bounds(geoms)
         self.attached = []
@@ -252,6 +264,7 @@ class Stage:
             self._remove_files()
 
     def _remove_files(self) -> None:
+        OPEN_STAGES.discard(self)
         for path in (self.path, self.geo_path):
             for suffix in ("", "-wal", "-shm", "-journal"):
                 if path is not None:
@@ -269,3 +282,39 @@ def _ingest(path: Path, table_name: str, data) -> None:
         with con.cursor() as cur:
             cur.adbc_ingest(table_name, data, mode="create")
         con.commit()
+
+
+def insert_with_deferred_indexes(con, insert, bounds: np.ndarray) -> int:
+    """``insert()`` (rows appended to ``assets`` in order, returns their count) inside the
+    caller's transaction, with the secondary indexes and R*Tree triggers dropped and
+    rebuilt in bulk when the rows are many for the register (as ``Stage.insert`` does):
+    for a batch that cannot be staged because a transaction is already open (several
+    layers of one import), ~3x faster than per-row index upkeep. ``bounds`` are the
+    rows' (minx, miny, maxx, maxy)."""
+    row = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'assets'").fetchone()
+    before = row[0] if row else 0
+    if len(bounds) * INCREMENTAL_SHARE < before:
+        return insert()
+    index_sql = [r[0] for r in con.execute(
+        "SELECT sql FROM sqlite_master WHERE type='index' AND name IN (%s)"
+        % ",".join("?" * len(SECONDARY_INDEXES)), SECONDARY_INDEXES)]
+    for name in SECONDARY_INDEXES:
+        con.execute(f"DROP INDEX IF EXISTS {name}")
+    for name in ("insert", "update1", "update2", "update3", "update4", "delete"):
+        con.execute(f"DROP TRIGGER IF EXISTS {RTREE}_{name}")
+    n = insert()
+    after = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'assets'").fetchone()[0]
+    if after - before != n or n != len(bounds):
+        raise RuntimeError("the inserted rows did not get consecutive ids; batch rolled back")
+    for sql in index_sql:
+        con.execute(sql)
+    old = np.array(con.execute(f"SELECT id, minx, maxx, miny, maxy FROM {RTREE}").fetchall(),
+                   dtype=np.float64).reshape(-1, 5)
+    gpkg_rtree.bulk_load(con, RTREE,
+                         np.concatenate([old[:, 0].astype(np.int64),
+                                         np.arange(before + 1, after + 1, dtype=np.int64)]),
+                         np.concatenate([old[:, 1:], bounds[:, [0, 2, 1, 3]]]))
+    for stmt in rtree_trigger_sql(ASSETS):
+        con.execute(stmt)
+    return n
+

@@ -81,6 +81,9 @@ def _mask(url: str) -> str:
     return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
 
 
+LOCK_TIMEOUT_S = 60
+
+
 def connect(url: RegisterURL) -> psycopg.Connection:
     """An autocommit connection (transactions are explicit), or a ConnectionError_ that helps."""
     where = f"{url.host}:{url.port}"
@@ -119,6 +122,9 @@ def connect(url: RegisterURL) -> psycopg.Connection:
             f"cannot reach the PostgreSQL server at {where} ({_first(exc)}): check that the "
             "server is running, that host and port in the URL are right, and that the network "
             "allows the connection") from None
+    # No statement waits forever on another session's lock: 'the register is busy' instead
+    # (write_batch allows its own batches the same bound).
+    conn.execute(f"SET lock_timeout = '{LOCK_TIMEOUT_S}s'")
     return conn
 
 

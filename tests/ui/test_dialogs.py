@@ -177,20 +177,28 @@ def test_uncaught_exceptions_reach_the_error_dialog():
         sys.excepthook = old
 
 
-def test_cancelling_an_import_leaves_the_register_unchanged(qtbot, tmp_path):
+def _wizard_at_import(qtbot, session, delivery):
+    """The import wizard on ``delivery``, its proposals accepted, at the last page before
+    the import."""
     from ui.dialogs.import_wizard import ImportWizard
-    from ui.session import Session
 
-    path = tmp_path / "empty.gpkg"
-    create_register(path).close()
-    session = Session(path)
-    wizard = ImportWizard(session, [str(town_dir() / "water_rvw.gpkg")])
+    wizard = ImportWizard(session, [str(delivery)])
     qtbot.addWidget(wizard)
     wizard.show()
     assert wizard.wait_until_ready(60)
     wizard.next()
     wizard.next()
     assert wizard.wait_until_ready(60)
+    return wizard
+
+
+def test_cancelling_an_import_leaves_the_register_unchanged(qtbot, tmp_path):
+    from ui.session import Session
+
+    path = tmp_path / "empty.gpkg"
+    create_register(path).close()
+    session = Session(path)
+    wizard = _wizard_at_import(qtbot, session, town_dir() / "water_rvw.gpkg")
     wizard.next()  # starts the import in its own process…
     wizard.import_page.cancel()  # …and the user cancels at once
     qtbot.waitUntil(lambda: wizard.import_page.finished, timeout=60_000)
@@ -219,3 +227,38 @@ def test_footprint_from_a_file_in_another_crs(window, tmp_path):
         (530540.0, 180346.0), (530552.0, 180346.0), (530552.0, 180354.0)]
     with pytest.raises(Exception, match="line 2"):
         parse_coordinates("530540 180346\nnot a coordinate")
+
+
+def test_the_import_wizard_asks_before_retiring_most_of_an_owners_assets(qtbot, tmp_path,
+                                                                          monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from importers import ImportJob
+    from ui.session import Session
+
+    path = tmp_path / "register.gpkg"
+    source = town_dir() / "water_rvw.gpkg"
+    with create_register(path) as store:
+        ImportJob(store, source, owner="RVW", all_layers=True, utility="water").run()
+        before = store.asset_count()
+    cut = tmp_path / "water_rvw.gpkg"  # the same owner's layers, most rows gone
+    for name, _ in pyogrio.list_layers(source):
+        pyogrio.write_dataframe(pyogrio.read_dataframe(source, layer=name).iloc[:3], cut,
+                                layer=name)
+    asked = []
+
+    def question(parent, title, text, *args):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    session = Session(path)
+    wizard = _wizard_at_import(qtbot, session, cut)
+    wizard.next()  # refused unconfirmed, asked, run again confirmed
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.finish_page, timeout=120_000)
+    assert len(asked) == 1 and "of owner RVW's" in asked[0] and "live assets" in asked[0]
+    retired = sum(r.retired for r in wizard.reports)
+    with open_register(path, read_only=True) as store:
+        assert retired > 0.1 * before
+        assert store.asset_count() == before - retired + sum(r.added for r in wizard.reports)
+    session.close()
