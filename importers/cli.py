@@ -69,6 +69,8 @@ def format_report(r: LayerReport) -> str:
 def _import(args) -> int:
     if args.profile and args.auto:
         raise ImportError_("give either --profile FILE or --auto, not both")
+    if args.force_crs and not args.assume_crs:
+        raise ImportError_("--force-crs overrides declared CRSs with --assume-crs: give --assume-crs EPSG:n too")
     bar = Bar(not args.json)
     reports: list[LayerReport] = []
     try:
@@ -77,7 +79,8 @@ def _import(args) -> int:
                 job = ImportJob(
                     store, path, owner=args.owner, owner_name=args.owner_name,
                     layers=args.layer, all_layers=args.all_layers, profile=args.profile,
-                    utility=args.utility, assume_crs=args.assume_crs, dry_run=args.dry_run,
+                    utility=args.utility, assume_crs=args.assume_crs, force_crs=args.force_crs,
+                    dry_run=args.dry_run,
                     progress=bar,
                 )
                 reports += job.run()
@@ -94,7 +97,11 @@ def _import(args) -> int:
 
 
 def _inspect(args) -> int:
-    info = inspect(args.file)
+    working = reference = None
+    if args.register:  # judge the file against that register's CRS and data, as an import would
+        with open_register(args.register, read_only=True) as store:
+            working, reference = store.crs, store.extent()
+    info = inspect(args.file, working, reference)
     if args.json:
         print(json.dumps({"path": info.path, "driver": info.driver, "warnings": info.warnings,
                           "layers": [vars(layer) for layer in info.layers]}, indent=1, default=str))
@@ -180,13 +187,16 @@ def register(sub) -> None:
     p.add_argument("--utility", help="utility of every asset (overrides the profile)")
     p.add_argument("--profile", help="mapping profile (TOML file or bundled name)")
     p.add_argument("--auto", action="store_true", help="let the auto-mapper propose the profile")
-    p.add_argument("--assume-crs", help="CRS of a source without one (or to correct a wrong one)")
+    p.add_argument("--assume-crs", help="CRS of layers that declare none (layers with a CRS keep theirs)")
+    p.add_argument("--force-crs", action="store_true",
+                   help="apply --assume-crs to layers that declare a CRS too (the owner confirmed it is wrong)")
     p.add_argument("--dry-run", action="store_true", help="check and map, but write nothing")
     p.add_argument("--json", action="store_true", help="JSON report")
     p.set_defaults(func=_import)
 
     p = sub.add_parser("inspect", help="layers, fields, counts and CRS of a file")
     p.add_argument("file")
+    p.add_argument("--register", help="also check each layer against this register's CRS and data")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_inspect)
 

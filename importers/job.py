@@ -105,6 +105,7 @@ class ImportJob:
         profile: Profile | str | Path | None = None,
         utility: str | None = None,
         assume_crs: str | None = None,
+        force_crs: bool = False,
         dry_run: bool = False,
         progress: Progress | None = None,
         cancel: Callable[[], bool] | None = None,
@@ -118,6 +119,7 @@ class ImportJob:
         self.profile = _as_profile(profile)
         self.utility = utility
         self.assume_crs = assume_crs
+        self.force_crs = force_crs  # --assume-crs overrides declared CRSs too
         self.dry_run = dry_run
         self._progress = progress or (lambda f, m: None)
         self._cancel_cb = cancel
@@ -170,7 +172,8 @@ class ImportJob:
             return base
         prepared = prepare_layer(
             source, layer, profile, owner=self.owner, working_crs=self.store.crs,
-            utility=self.utility, assume_crs=self.assume_crs, reference=self.store.extent(),
+            utility=self.utility, assume_crs=self.assume_crs, force_crs=self.force_crs,
+            reference=self.store.extent(),
             progress=lambda f, m: progress(0.5 * f, m), cancelled=self.cancelled,
         )
         report = self._report(base, prepared, profile)
@@ -212,7 +215,7 @@ class ImportJob:
     def _profile_id(self, profile: Profile) -> str:
         """Profile name plus a hash of its rules and the options that change the mapping:
         the same file imported with a corrected profile is a real re-import."""
-        rules = dumps_profile(profile) + f"|{self.utility}|{self.assume_crs}"
+        rules = dumps_profile(profile) + f"|{self.utility}|{self.assume_crs}" + ("|forced" if self.force_crs else "")
         digest = hashlib.sha256(rules.encode()).hexdigest()[:12]
         return f"{profile.path or profile.name} #{digest}"
 

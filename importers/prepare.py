@@ -76,6 +76,7 @@ def prepare_layer(
     working_crs: pyproj.CRS,
     utility: str | None = None,
     assume_crs: str | None = None,
+    force_crs: bool = False,
     reference: tuple[float, float, float, float] | None = None,
     max_features: int | None = None,
     progress: Callable[[float, str], None] | None = None,
@@ -104,9 +105,11 @@ def prepare_layer(
 
     t = time.perf_counter()
     step(0.45, "checking the coordinate reference system")
-    src_crs, notes = crsmod.resolve_source_crs(raw.crs, assume_crs or profile.assume_crs)
-    warnings += notes
     xy = crsmod.sample_xy(cleaned.geometry)
+    src_crs, notes = crsmod.resolve_source_crs(
+        raw.crs, assume_crs or profile.assume_crs, force=force_crs,
+        xy=xy, working=working_crs, reference=reference)
+    warnings += notes
     warnings += crsmod.check_coordinates(src_crs, xy, working_crs, reference)
     plan = crsmod.plan_transform(src_crs, working_crs, crsmod.lonlat_bounds(src_crs, xy))
     warnings += plan.notes
