@@ -34,6 +34,7 @@ from asset_register.transform import (  # noqa: F401  (re-exported for importers
 from .crs_checks import (  # noqa: F401  (re-exported: the checks live in crs_checks)
     AREA_MARGIN_DEG,
     CANDIDATES,
+    DECLARED_MARGIN_DEG,
     MIN_INSIDE_FRACTION,
     REFERENCE_DISTANCE_M,
     advise_missing,
@@ -153,7 +154,7 @@ def reproject(geoms: np.ndarray, plan: TransformPlan) -> tuple[np.ndarray, np.nd
 
 def outside_area(geoms: np.ndarray, working: pyproj.CRS) -> np.ndarray:
     """Rows whose bounds fall outside the working CRS's area of use (absurd coordinates)."""
-    box = area_box(working)
+    box = area_box(working, DECLARED_MARGIN_DEG)
     b = shapely.bounds(geoms)
     if box is None:
         return ~np.isfinite(b).all(axis=1) & ~shapely.is_missing(geoms)

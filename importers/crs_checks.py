@@ -31,6 +31,10 @@ from asset_register.transform import _label
 # Fraction of a layer that must show a property for the layer to be judged by it.
 MIN_INSIDE_FRACTION = 0.5
 AREA_MARGIN_DEG = 0.05
+# A layer judged against its own declared CRS may run this far past the CRS's nominal area
+# (German EPSG:25832 data west of 6°E, a cross-border network): a wrong grid puts data
+# hundreds of kilometres away, far beyond it.
+DECLARED_MARGIN_DEG = 1.0
 # Data further than this from the register's existing data gets a second look.
 REFERENCE_DISTANCE_M = 50_000.0
 MAX_SUGGESTIONS = 3
@@ -42,7 +46,7 @@ CANDIDATES = (
     "EPSG:27700", "EPSG:29903", "EPSG:2157", "EPSG:28992", "EPSG:31370", "EPSG:3812",
     "EPSG:2154", "EPSG:25829", "EPSG:25830", "EPSG:25831", "EPSG:25832", "EPSG:25833",
     "EPSG:32629", "EPSG:32630", "EPSG:32631", "EPSG:32632", "EPSG:31467", "EPSG:31468",
-    "EPSG:2056", "EPSG:3035", "EPSG:3857",
+    "EPSG:2056", "EPSG:3035",
 )
 # Geographic CRSs for layers in degrees: WGS 84 first (GPS, web exports), then ETRS89.
 GEOGRAPHIC_CANDIDATES = ("EPSG:4326", "EPSG:4258")
@@ -69,12 +73,12 @@ def to_lonlat(crs: pyproj.CRS, xy: np.ndarray) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=256)
-def area_box(crs: pyproj.CRS) -> tuple[float, float, float, float] | None:
-    """The CRS's area of use (with a small margin) transformed to the CRS's own coordinates."""
+def area_box(crs: pyproj.CRS, margin: float = AREA_MARGIN_DEG) -> tuple[float, float, float, float] | None:
+    """The CRS's area of use (with a margin in degrees) transformed to the CRS's own coordinates."""
     area = crs.area_of_use
     if area is None:
         return None
-    m = AREA_MARGIN_DEG
+    m = margin
     w, s, e, n = area.west - m, max(area.south - m, -90.0), area.east + m, min(area.north + m, 90.0)
     if crs.is_geographic:
         return (w, s, e, n)
@@ -87,25 +91,25 @@ def area_box(crs: pyproj.CRS) -> tuple[float, float, float, float] | None:
     return box if np.isfinite(box).all() else None
 
 
-def _inside_lonlat(crs: pyproj.CRS, lonlat: np.ndarray) -> np.ndarray:
+def _inside_lonlat(crs: pyproj.CRS, lonlat: np.ndarray, margin: float = AREA_MARGIN_DEG) -> np.ndarray:
     area = crs.area_of_use
     if area is None:
         return np.isfinite(lonlat).all(axis=1)
-    m = AREA_MARGIN_DEG
+    m = margin
     lon, lat = lonlat[:, 0], lonlat[:, 1]
     with np.errstate(invalid="ignore"):
         return (lon >= area.west - m) & (lon <= area.east + m) & (lat >= area.south - m) & (lat <= area.north + m)
 
 
-def in_area(crs: pyproj.CRS, xy: np.ndarray) -> np.ndarray:
+def in_area(crs: pyproj.CRS, xy: np.ndarray, margin: float = AREA_MARGIN_DEG) -> np.ndarray:
     """Points (in ``crs``) inside the CRS's area of use: checked in its own coordinates (the
     area's bounds transformed to it) and, after the inverse projection, in degrees."""
-    box = area_box(crs)
+    box = area_box(crs, margin)
     ok = np.isfinite(xy).all(axis=1)
     if box is not None:
         with np.errstate(invalid="ignore"):
             ok &= (xy[:, 0] >= box[0]) & (xy[:, 0] <= box[2]) & (xy[:, 1] >= box[1]) & (xy[:, 1] <= box[3])
-    return ok & _inside_lonlat(crs, to_lonlat(crs, xy))
+    return ok & _inside_lonlat(crs, to_lonlat(crs, xy), margin)
 
 
 def _near_reference(crs, xy, working, reference) -> np.ndarray:
@@ -119,14 +123,15 @@ def _near_reference(crs, xy, working, reference) -> np.ndarray:
         return np.hypot(dx, dy) <= REFERENCE_DISTANCE_M
 
 
-def fits(crs: pyproj.CRS, xy: np.ndarray, working: pyproj.CRS | None = None, reference=None) -> float:
+def fits(crs: pyproj.CRS, xy: np.ndarray, working: pyproj.CRS | None = None, reference=None,
+         margin: float = AREA_MARGIN_DEG) -> float:
     """Fraction of points inside the CRS's area of use (and the register's area, and near
     the register's data, when those are given)."""
     if len(xy) == 0:
         return 0.0
-    ok = in_area(crs, xy)
+    ok = in_area(crs, xy, margin)
     if working is not None:
-        ok &= _inside_lonlat(working, to_lonlat(crs, xy))
+        ok &= _inside_lonlat(working, to_lonlat(crs, xy), margin)
         if reference is not None:
             ok &= _near_reference(crs, xy, working, reference)
     return float(ok.mean())
@@ -243,7 +248,7 @@ def check_coordinates(
             f"but the layer says {label}, a geographic CRS in degrees: they look like metres of a "
             f"projected CRS; the whole layer is refused — {advice}"
         )
-    if fits(crs, xy) >= MIN_INSIDE_FRACTION:
+    if fits(crs, xy, margin=DECLARED_MARGIN_DEG) >= MIN_INSIDE_FRACTION:
         return _check_against_register(crs, xy, working, reference)
     head = (f"the coordinates ({_bounds(xy)}) do not fit the layer's CRS {label}: read that way "
             f"they lie {_where(crs, xy)}, outside its area of use ({_area_name(crs)})")
@@ -271,14 +276,15 @@ def _check_against_register(crs, xy, working, reference) -> list[str]:
     """
     if working is None:
         return []
-    inside = fits(crs, xy, working) >= MIN_INSIDE_FRACTION
-    if inside and (reference is None or fits(crs, xy, working, reference) >= MIN_INSIDE_FRACTION):
+    m = DECLARED_MARGIN_DEG
+    inside = fits(crs, xy, working, margin=m) >= MIN_INSIDE_FRACTION
+    if inside and (reference is None or fits(crs, xy, working, reference, m) >= MIN_INSIDE_FRACTION):
         return []
     label = _label(crs)
     far = f"more than {REFERENCE_DISTANCE_M / 1000:.0f} km from the register's data"
     head = (f"the coordinates read as {label} lie {_where(crs, xy)}, "
             + (far if inside else f"outside the register's area ({_label(working)})"))
-    if fits(crs, xy[:, ::-1], working, reference if inside else None) >= MIN_INSIDE_FRACTION:
+    if fits(crs, xy[:, ::-1], working, reference if inside else None, m) >= MIN_INSIDE_FRACTION:
         what = "latitude before longitude" if crs.is_geographic else "northing before easting"
         raise CRSError(
             f"{head}, but with X and Y swapped they fall {'on it' if inside else 'inside it'}: the "
