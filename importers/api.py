@@ -21,7 +21,7 @@ from .geometry import clean
 from .prepare import prepare_layer
 from .profiles import Profile, load_profile
 from .readers import read_layer
-from .sources import LayerInfo, Source, open_source
+from .sources import LayerInfo, Source, open_source, skip_reason
 
 CRS_SAMPLE = 2_000
 
@@ -81,8 +81,8 @@ def inspect(path: str | Path, working_crs: str | pyproj.CRS | None = None,
                 continue
             if info.features == 0:
                 info.warnings.append("empty layer")
-            elif not info.geometry_type:
-                info.warnings.append("attribute-only layer (no geometry): not importable as assets")
+            elif skip_reason(info):
+                info.warnings.append(skip_reason(info))
             else:
                 try:
                     _, info.warnings[len(info.warnings):] = _layer_crs(source, name, working_crs, reference)

@@ -31,7 +31,7 @@ from .automap import propose_profile
 from .coverage import coverage_of, merged
 from .prepare import PreparedLayer, prepare_layer
 from .profiles import Profile, dumps_profile, load_profile
-from .sources import Source, open_source
+from .sources import Source, open_source, skip_reason
 
 Progress = Callable[[float, str], None]
 
@@ -43,7 +43,7 @@ class LayerReport:
     source: str
     layer: str
     delivery: str
-    status: str  # imported | already imported | dry run | empty | all rejected
+    status: str  # imported | already imported | dry run | empty | skipped | all rejected
     rows_read: int = 0
     imported: int = 0
     repaired: int = 0
@@ -153,7 +153,12 @@ class ImportJob:
         t0 = time.perf_counter()
         delivery = f"{self.owner}:{layer}"
         base = LayerReport(source=str(self.path), layer=layer, delivery=delivery, status="")
-        if source.layer_info(layer).features == 0:
+        info = source.layer_info(layer)
+        if skip_reason(info):  # attribute-only (GML, GeoPackage attribute tables): a note, not a stop
+            base.status = "skipped"
+            base.warnings.append(skip_reason(info))
+            return base
+        if info.features == 0:
             base.status = "empty"
             base.warnings.append(f"layer {layer!r} has no features: nothing imported (an empty "
                                  "delivery never retires the owner's assets)")

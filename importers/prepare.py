@@ -100,6 +100,10 @@ def prepare_layer(
     t = time.perf_counter()
     step(0.3, "checking geometries")
     cleaned = clean(raw.geometry)
+    if raw.geometry_reasons is not None:  # rows whose geometry could not be read: say why
+        why = raw.geometry_reasons[cleaned.reject_rows]
+        known = np.not_equal(why, None)
+        cleaned.reject_reasons[known] = why[known]
     warnings += cleaned.notes
     timings["geometry"] = time.perf_counter() - t
 

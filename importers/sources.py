@@ -18,6 +18,7 @@ import hashlib
 import io
 import os
 import re
+import sqlite3
 import warnings as warnings_module
 import zipfile
 from dataclasses import dataclass, field
@@ -226,6 +227,38 @@ def _csv_options(path: Path) -> tuple[dict[str, str], list[str]]:
     )
 
 
+def _why_no_vectors(path: Path) -> str | None:
+    """Why GDAL found no vector data in a readable SQLite/GeoPackage file (None: it is not one)."""
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                return None
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=1)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "gpkg_contents" not in tables:
+                return None
+            kinds = dict(con.execute("SELECT data_type, COUNT(*) FROM gpkg_contents GROUP BY data_type"))
+        finally:
+            con.close()
+    except (OSError, sqlite3.Error):
+        return None
+    if kinds.get("features"):
+        return None  # it has vector tables: GDAL failed for another reason
+    if not kinds:
+        return "is an empty GeoPackage: it holds no vector layers"
+    held = ", ".join(f"{n} {kind} table{'s' if n > 1 else ''}" for kind, n in sorted(kinds.items()))
+    return f"holds no vector layers (a GeoPackage of {held} only)"
+
+
+def skip_reason(info: LayerInfo) -> str | None:
+    """Why a layer cannot give assets (None: it can): the job skips such a layer with this note."""
+    if not info.geometry_type:
+        return (f"layer {info.name!r} is attribute-only (no geometry column): not importable as "
+                "assets; skipped")
+    return None
+
+
 def _files_of(path: Path) -> list[Path]:
     if path.is_dir():
         return sorted(p for p in path.rglob("*") if p.is_file())
@@ -261,6 +294,9 @@ def open_source(path: str | os.PathLike) -> Source:
             warnings_module.simplefilter("ignore", UserWarning)
             driver = pyogrio.read_info(gdal_path, layer=0, **probe)["driver"]
     except (DataSourceError, DataLayerError) as exc:
+        why = _why_no_vectors(p) if p.is_file() else None
+        if why:
+            raise ImportError_(f"{p} {why}: nothing to import; ask the owner for the vector data") from None
         expected = EXTENSION_DRIVERS.get(ext)
         hint = f" (its extension says {expected})" if expected else ""
         raise ImportError_(
