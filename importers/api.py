@@ -20,7 +20,7 @@ from .automap import propose_profile
 from .geometry import clean
 from .prepare import prepare_layer
 from .profiles import Profile, load_profile
-from .readers import read_layer
+from .readers import layer_errors, read_layer
 from .sources import LayerInfo, Source, open_source, skip_reason
 
 CRS_SAMPLE = 2_000
@@ -50,7 +50,8 @@ def detect_crs(path: str | Path, layer: str | None = None,
 
 def _layer_crs(source: Source, layer: str, working_crs, reference) -> tuple[str | None, list[str]]:
     raw = read_layer(source, layer, max_features=CRS_SAMPLE)
-    xy = crsmod.sample_xy(clean(raw.geometry).geometry)
+    with layer_errors(source, layer):
+        xy = crsmod.sample_xy(clean(raw.geometry).geometry)
     working = crsmod.parse_crs(working_crs) if working_crs is not None else None
     if raw.crs is None:
         return None, [f"{layer}: {crsmod.advise_missing(xy, working, reference)}"]

@@ -24,7 +24,7 @@ from .attrs import attrs_json
 from .geometry import clean
 from .mapping import map_layer
 from .profiles import Profile
-from .readers import read_layer
+from .readers import layer_errors, read_layer
 from .sources import Source
 
 REJECT_COLUMNS = ["row", "reason", "attrs", "geometry_wkt"]
@@ -67,7 +67,14 @@ def _rejects(table, rows: np.ndarray, reasons, geoms) -> pd.DataFrame:
     })
 
 
-def prepare_layer(
+def prepare_layer(source: Source, layer: str, profile: Profile, **kwargs) -> PreparedLayer:
+    """Read, check, repair, reproject and map one layer (see module docstring); a library
+    error on an unusual file becomes a one-line ImportError_ naming the layer."""
+    with layer_errors(source, layer):
+        return _prepare_layer(source, layer, profile, **kwargs)
+
+
+def _prepare_layer(
     source: Source,
     layer: str,
     profile: Profile,
@@ -82,7 +89,6 @@ def prepare_layer(
     progress: Callable[[float, str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> PreparedLayer:
-    """Read, check, repair, reproject and map one layer (see module docstring)."""
     report = progress or (lambda f, m: None)
 
     def step(fraction: float, message: str) -> None:

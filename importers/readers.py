@@ -10,17 +10,20 @@ GDAL's own feature path, which linearises them. M is dropped later, in
 
 from __future__ import annotations
 
+import contextlib
 import os
+import struct
 import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
 import pyogrio
+import pyproj
 import shapely
 from pyogrio.errors import CRSError as GDALCRSError, DataLayerError, DataSourceError, FieldError, GeometryError
 
-from asset_register.errors import ImportError_
+from asset_register.errors import AssetRegisterError, ImportError_
 
 from .parallel import chunk_map
 from .sources import Source
@@ -191,6 +194,28 @@ def check_size(source: Source) -> None:
         )
 
 
+# Library errors a legal but unusual file can still raise deep inside GDAL, GEOS, Arrow or
+# PROJ: turned into one line naming the layer (``--debug`` shows the chained traceback).
+LIBRARY_ERRORS = (shapely.errors.GEOSException, pa.ArrowException, pyproj.exceptions.ProjError,
+                  DataLayerError, DataSourceError, FieldError, GeometryError, ValueError, TypeError,
+                  IndexError, KeyError, struct.error)
+
+
+@contextlib.contextmanager
+def layer_errors(source: Source, layer: str):
+    """Re-raise a library error from reading or preparing ``layer`` as a one-line ImportError_."""
+    try:
+        yield
+    except AssetRegisterError:
+        raise
+    except LIBRARY_ERRORS as exc:
+        detail = (str(exc).splitlines() or [""])[0] or type(exc).__name__
+        raise ImportError_(
+            f"layer {layer!r} of {source.path} cannot be imported: {detail} — nothing was written; "
+            "ask the owner for a re-export (or report this file to the register's maintainers)"
+        ) from exc
+
+
 def read_layer(
     source: Source,
     layer: str,
@@ -229,7 +254,8 @@ def read_layer(
     fid_name = fid_name or ("OGC_FID" if "OGC_FID" in table.column_names else None)
     fids = (table.column(fid_name).to_numpy() if fid_name
             else np.arange(len(table), dtype=np.int64))
-    geoms, parsed = _parse_wkb(source, layer, table.column(geom_name), fids)
+    with layer_errors(source, layer):
+        geoms, parsed = _parse_wkb(source, layer, table.column(geom_name), fids)
     linearised = parsed["linearised"]
     # The FID is the file's storage row number, not an owner's attribute: exports renumber
     # it, so keeping it would make every re-delivery look changed.

@@ -13,12 +13,16 @@ GDAL write a ``.gfs`` file next to the user's data).
 
 from __future__ import annotations
 
+import atexit
 import csv
+import glob
 import hashlib
 import io
 import os
 import re
+import shutil
 import sqlite3
+import tempfile
 import warnings as warnings_module
 import zipfile
 from dataclasses import dataclass, field
@@ -227,6 +231,44 @@ def _csv_options(path: Path) -> tuple[dict[str, str], list[str]]:
     )
 
 
+def _gml_with_schema_cache(p: Path, gdal_path: str, opts: dict[str, str]) -> str:
+    """A GML file's path with GDAL's schema (.gfs) cached beside a link to it in a private
+    temporary folder, so that each later open skips the prescan of the whole file.
+
+    pyogrio opens the file afresh for every call (layer list, layer info, each read); without
+    a .gfs each open parses the whole document, so inspecting a 20 MB file of 30 feature
+    types took over a minute. The user's folder is never written to: the link (a symbolic
+    link, else a hard link, else a copy) and the .gfs live in the temporary folder, removed
+    when the process ends. Sources inside a zip keep their path (no cache).
+    """
+    if not p.is_file() or not gdal_path == str(p):
+        return gdal_path
+    tmp = Path(tempfile.mkdtemp(prefix="asset-register-gml-"))
+    atexit.register(shutil.rmtree, tmp, ignore_errors=True)
+    try:
+        for sibling in p.parent.glob(glob.escape(p.stem) + ".*"):  # the .xsd (and a .gfs) too
+            if sibling.is_file():
+                _link(sibling.resolve(), tmp / sibling.name)
+        link = tmp / p.name
+        with warnings_module.catch_warnings():
+            warnings_module.simplefilter("ignore")
+            pyogrio.read_info(str(link), layer=0, **{**opts, "WRITE_GFS": "YES"})
+    except (OSError, DataSourceError, DataLayerError):
+        shutil.rmtree(tmp, ignore_errors=True)
+        return gdal_path
+    return str(link)
+
+
+def _link(src: Path, dst: Path) -> None:
+    for make in (os.symlink, os.link, shutil.copyfile):
+        try:
+            make(src, dst)
+            return
+        except OSError:
+            continue
+    raise OSError(f"cannot link {src} into {dst.parent}")
+
+
 def _why_no_vectors(path: Path) -> str | None:
     """Why GDAL found no vector data in a readable SQLite/GeoPackage file (None: it is not one)."""
     try:
@@ -306,6 +348,7 @@ def open_source(path: str | os.PathLike) -> Source:
     if driver == "GML":
         # xlink:href code-list values (INSPIRE currentStatus…) become fields too
         opts = {"WRITE_GFS": "NO", "GML_ATTRIBUTES_TO_OGR_FIELDS": "YES"}
+        gdal_path = _gml_with_schema_cache(p, gdal_path, opts)
     expected = EXTENSION_DRIVERS.get(ext)
     if expected and driver != expected and not (expected in KML_DRIVERS and driver in KML_DRIVERS):
         if not (expected == "ESRI Shapefile" and driver == "ESRI Shapefile"):

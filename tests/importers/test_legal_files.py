@@ -151,3 +151,59 @@ def test_geopackages_without_vector_layers_get_a_one_line_reason(tmp_path, regis
         message = str(exc.value)
         assert reason in message and "corrupt" not in message and "\n" not in message
     assert register.asset_count() == 0 and register.batches().empty
+
+
+def test_a_row_with_an_unreadable_geometry_blob_is_rejected_or_named(tmp_path, register):
+    import sqlite3
+
+    path = tmp_path / "blob.gpkg"
+    frame = gpd.GeoDataFrame({"ID": ["b1", "b2"]}, geometry=[shapely.Point(X, Y), shapely.Point(X + 1, Y)],
+                             crs="EPSG:27700")
+    pyogrio.write_dataframe(frame, path, layer="pts", layer_options={"SPATIAL_INDEX": "NO"})
+    with sqlite3.connect(path) as con:  # a GeoPackage header followed by WKB of an unknown type
+        con.execute("UPDATE pts SET geom = ? WHERE ID = 'b2'",
+                    (b"GP\x00\x01" + (27700).to_bytes(4, "little") + b"\x01\x63\x00\x00\x00\x00\x00",))
+    (report,) = _import(register, path, id_field="ID")  # GDAL hands the bad blob over as null
+    assert report.imported == 1 and report.rejected == 1
+    assert list(register.read_assets()["asset_id"]) == ["OWN:b1"]
+    assert json.loads(register.rejects()["attrs"].iloc[0]) == {"ID": "b2"}
+
+
+def test_library_errors_become_one_line_naming_the_layer(tmp_path, register, monkeypatch):
+    import importers.mapping as mapping
+
+    path = tmp_path / "ok.gpkg"
+    pyogrio.write_dataframe(gpd.GeoDataFrame({"ID": ["a"]}, geometry=[shapely.Point(X, Y)], crs=27700), path,
+                            layer="pts")
+
+    def broken(*args, **kwargs):
+        raise shapely.errors.GEOSException("IllegalArgumentException: something GEOS did not expect\ndetail")
+
+    monkeypatch.setattr(mapping, "map_layer", broken)
+    monkeypatch.setattr("importers.prepare.map_layer", broken)
+    with pytest.raises(ImportError_) as exc:
+        _import(register, path, id_field="ID")
+    assert str(exc.value).startswith(f"layer 'pts' of {path} cannot be imported: IllegalArgumentException")
+    assert "\n" not in str(exc.value) and register.asset_count() == 0
+
+
+def test_gml_is_parsed_once_and_the_schema_cached_outside_the_users_folder(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    folder = tmp_path / "delivery"
+    folder.mkdir()
+    path = folder / "net.gml"
+    path.write_text(GML_WITH_ATTRIBUTE_LAYER, encoding="utf-8")
+    opened = []
+    for name in ("read_info", "read_arrow"):
+        real = getattr(pyogrio, name)
+        monkeypatch.setattr(pyogrio, name, lambda p, *a, _real=real, **k: opened.append(str(p)) or _real(p, *a, **k))
+    info = inspect(path)
+    assert [layer.name for layer in info.layers] == ["Operator", "Cable"]
+    assert sorted(p.name for p in folder.iterdir()) == ["net.gml"]  # nothing written beside it
+    # only the first probe opens the user's file; every later open uses the cached schema
+    assert opened[0] == str(path) and len(opened) > 4
+    cached = {p for p in opened[1:]}
+    assert len(cached) == 1
+    link = Path(cached.pop())
+    assert link != path and link.name == "net.gml" and link.with_suffix(".gfs").is_file()
