@@ -32,11 +32,15 @@ PER_TYPE = 1_500
 
 
 def make_gml(types: int) -> Path:
+    """A GML document of ``types`` feature types × PER_TYPE lines in RD New (cached)."""
     path = OUT / f"inspect_{types}_types.gml"
-    if path.exists():
-        return path
-    OUT.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(5)
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        path.write_text(_document(types, np.random.default_rng(5)), encoding="utf-8")
+    return path
+
+
+def _document(types: int, rng) -> str:
     parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<gml:FeatureCollection '
              'xmlns:gml="http://www.opengis.net/gml/3.2" xmlns:net="http://example.org/net" gml:id="fc">\n']
     k = 0
@@ -51,8 +55,7 @@ def make_gml(types: int) -> Path:
                 f'{y + 5:.3f} {x + 20:.3f} {y + 3:.3f}</gml:posList></gml:LineString></net:geometry>'
                 f'</net:Type{t}></gml:featureMember>\n')
     parts.append("</gml:FeatureCollection>\n")
-    path.write_text("".join(parts), encoding="utf-8")
-    return path
+    return "".join(parts)
 
 
 def uncached_peer(path: Path) -> float:
