@@ -32,12 +32,16 @@ def use_bundled_grids() -> bool:
     """Put GRID_DIR on pyproj's data path (once) and keep PROJ offline; True if the grids are there."""
     os.environ["PROJ_NETWORK"] = "OFF"
     import pyproj.datadir
+    import pyproj.exceptions
     import pyproj.network
 
     pyproj.network.set_network_enabled(False)
     if not GRID_DIR.is_dir():
         return False
-    current = pyproj.datadir.get_data_dir().split(os.pathsep)
+    try:
+        current = pyproj.datadir.get_data_dir().split(os.pathsep)
+    except pyproj.exceptions.DataDirError:  # no PROJ database at all: pyproj reports it on first use
+        return False
     if not any(_same(p, GRID_DIR) for p in current):
         pyproj.datadir.append_data_dir(str(GRID_DIR))
     return all((GRID_DIR / name).is_file() for name in GRID_FILES)

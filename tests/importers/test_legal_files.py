@@ -207,3 +207,23 @@ def test_gml_is_parsed_once_and_the_schema_cached_outside_the_users_folder(tmp_p
     assert len(cached) == 1
     link = Path(cached.pop())
     assert link != path and link.name == "net.gml" and link.with_suffix(".gfs").is_file()
+
+
+def test_gml_inside_a_zip_is_read_from_one_extracted_copy(tmp_path, register):
+    import zipfile
+
+    path = tmp_path / "Levering_123.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("Levering_123/GI_gebiedsinformatielevering.xml", GML_WITH_ATTRIBUTE_LAYER)
+        zf.writestr("Levering_123/Kaart.pdf", b"%PDF-1.4 not a map")
+    from importers.sources import open_source
+
+    source = open_source(path)
+    assert source.driver == "GML" and not source.gdal_path.startswith("/vsizip/")
+    assert source.gdal_path.endswith("GI_gebiedsinformatielevering.xml")
+    assert source.layer_names() == ["Operator", "Cable"]
+    reports = _import(register, path, owner="NET", id_field="cableId", all_layers=True)
+    assert [(r.layer, r.status) for r in reports] == [("Operator", "skipped"), ("Cable", "imported")]
+    batch = register.batches().iloc[0]
+    assert batch["source_file"] == str(path.resolve())  # provenance names the delivery, not the copy
+    assert sorted(register.read_assets()["asset_id"]) == ["NET:C1", "NET:C2"]
