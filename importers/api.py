@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyproj
 
@@ -48,18 +49,29 @@ def detect_crs(path: str | Path, layer: str | None = None,
     return _layer_crs(source, layer or source.layer_names()[0], working_crs, reference)
 
 
-def _layer_crs(source: Source, layer: str, working_crs, reference) -> tuple[str | None, list[str]]:
-    raw = read_layer(source, layer, max_features=CRS_SAMPLE)
-    with layer_errors(source, layer):
-        xy = crsmod.sample_xy(clean(raw.geometry).geometry)
+def _layer_crs(source: Source, layer: str, working_crs, reference,
+               info: LayerInfo | None = None) -> tuple[str | None, list[str]]:
+    if source.is_gml and info is not None and info.bounds is not None:
+        # GML: GDAL finds a layer's features by parsing the document from its start, so a
+        # sample read per layer costs layers × file size; the schema cache already holds
+        # each layer's extent, and its corners and centre are what the checks need here
+        # (the import itself checks a sample of the features).
+        crs = info.crs
+        minx, miny, maxx, maxy = info.bounds
+        xy = np.array([[minx, miny], [maxx, maxy], [(minx + maxx) / 2, (miny + maxy) / 2]])
+    else:
+        raw = read_layer(source, layer, max_features=CRS_SAMPLE)
+        crs = raw.crs
+        with layer_errors(source, layer):
+            xy = crsmod.sample_xy(clean(raw.geometry).geometry)
     working = crsmod.parse_crs(working_crs) if working_crs is not None else None
-    if raw.crs is None:
+    if crs is None:
         return None, [f"{layer}: {crsmod.advise_missing(xy, working, reference)}"]
     try:
-        warns = crsmod.check_coordinates(crsmod.parse_crs(raw.crs), xy, working, reference)
+        warns = crsmod.check_coordinates(crsmod.parse_crs(crs), xy, working, reference)
     except CRSError as exc:
         warns = [f"{layer}: {exc}"]
-    return raw.crs, warns
+    return crs, warns
 
 
 def inspect(path: str | Path, working_crs: str | pyproj.CRS | None = None,
@@ -86,7 +98,8 @@ def inspect(path: str | Path, working_crs: str | pyproj.CRS | None = None,
                 info.warnings.append(skip_reason(info))
             else:
                 try:
-                    _, info.warnings[len(info.warnings):] = _layer_crs(source, name, working_crs, reference)
+                    _, info.warnings[len(info.warnings):] = _layer_crs(source, name, working_crs, reference,
+                                                                       info)
                 except AssetRegisterError as exc:
                     info.warnings.append(str(exc))
             layers.append(info)
