@@ -147,3 +147,24 @@ def test_assume_crs_applies_only_to_layers_without_one(tmp_path, register):
     assert any("EPSG:27700 (OSGB36 / British National Grid), which is kept" in w for w in report.warnings)
     got = register.read_assets().sort_values("asset_id")
     assert shapely.hausdorff_distance(got.geometry.array, canonical_lines().geometry.array).max() < 1e-6
+
+
+def test_cli_force_crs_needs_assume_crs_and_inspect_checks_against_a_register(tmp_path, capsys):
+    from asset_register.cli.main import main
+
+    reg = tmp_path / "nl.gpkg"
+    assert main(["init", str(reg), "--crs", "EPSG:28992"]) == 0
+    path = _gpkg(rotterdam().to_crs("EPSG:4326"), tmp_path / "deg_as_rd.gpkg", "EPSG:28992")
+    capsys.readouterr()
+    assert main(["import", str(reg), str(path), "--owner", "NET", "--utility", "gas", "--force-crs"]) != 0
+    assert "--force-crs overrides declared CRSs with --assume-crs" in capsys.readouterr().err
+    assert main(["import", str(reg), str(path), "--owner", "NET", "--utility", "gas",
+                 "--assume-crs", "EPSG:4326"]) != 0
+    err = capsys.readouterr().err
+    assert "look like longitude/latitude degrees" in err and "Traceback" not in err
+    assert main(["inspect", str(path), "--register", str(reg)]) == 0
+    assert "look like longitude/latitude degrees" in capsys.readouterr().out
+    assert main(["import", str(reg), str(path), "--owner", "NET", "--utility", "gas",
+                 "--assume-crs", "EPSG:4326", "--force-crs"]) == 0
+    out = capsys.readouterr().out
+    assert "imported 179" in out and "read as EPSG:4326 (WGS 84) as forced" in out
