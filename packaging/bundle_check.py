@@ -146,8 +146,9 @@ def where() -> dict:
         p = Path(path).resolve()
         return p.relative_to(root).as_posix() if root in p.parents else str(p)
 
-    return {"pyproj_data": rel(pyproj.datadir.get_data_dir()), "PROJ_DATA": rel(os.environ.get("PROJ_DATA")),
-            "frozen": bool(getattr(sys, "frozen", False))}
+    data, *grids = pyproj.datadir.get_data_dir().split(os.pathsep)  # the database, then the grids
+    return {"pyproj_data": rel(data), "pyproj_grids": [rel(g) for g in grids],
+            "PROJ_DATA": rel(os.environ.get("PROJ_DATA")), "frozen": bool(getattr(sys, "frozen", False))}
 
 
 def run() -> dict:
