@@ -154,7 +154,11 @@ def _bounds(xy: np.ndarray) -> str:
 
 
 def _area_name(crs: pyproj.CRS) -> str:
-    return crs.area_of_use.name.rstrip(".") if crs.area_of_use else "area of use unknown"
+    """The head of the CRS's area-of-use name ("Netherlands", "United Kingdom (UK)")."""
+    if not crs.area_of_use:
+        return "area of use unknown"
+    head = crs.area_of_use.name.split(" - ")[0].split(";")[0].rstrip(". ")
+    return head if len(head) <= 60 else head[:57].rstrip() + "…"
 
 
 def _area_size(crs: pyproj.CRS) -> float:

@@ -346,7 +346,9 @@ def open_source(path: str | os.PathLike) -> Source:
         if ext == ".zip":
             raise ImportError_(f"{p}: unzip CSV deliveries before importing them")
         opts, warnings = _csv_options(p)
-    probe = opts or {"WRITE_GFS": "NO"}  # GML must never write a .gfs, even while probing
+    # GML must never write a .gfs beside the user's file, even while probing, nor fetch a
+    # schema from the address a file names (the product works offline)
+    probe = opts or {"WRITE_GFS": "NO", "DOWNLOAD_SCHEMA": "NO"}
     try:
         with warnings_module.catch_warnings():
             warnings_module.simplefilter("ignore", RuntimeWarning)  # option unknown to driver
@@ -364,7 +366,7 @@ def open_source(path: str | os.PathLike) -> Source:
         ) from None
     if driver == "GML":
         # xlink:href code-list values (INSPIRE currentStatus…) become fields too
-        opts = {"WRITE_GFS": "NO", "GML_ATTRIBUTES_TO_OGR_FIELDS": "YES"}
+        opts = {"WRITE_GFS": "NO", "GML_ATTRIBUTES_TO_OGR_FIELDS": "YES", "DOWNLOAD_SCHEMA": "NO"}
         gdal_path = _gml_with_schema_cache(p, gdal_path, opts)
     expected = EXTENSION_DRIVERS.get(ext)
     if expected and driver != expected and not (expected in KML_DRIVERS and driver in KML_DRIVERS):

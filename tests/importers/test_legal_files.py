@@ -221,6 +221,8 @@ def test_gml_inside_a_zip_is_read_from_one_extracted_copy(tmp_path, register):
     source = open_source(path)
     assert source.driver == "GML" and not source.gdal_path.startswith("/vsizip/")
     assert source.gdal_path.endswith("GI_gebiedsinformatielevering.xml")
+    # a schemaLocation naming a web address is never fetched
+    assert source.open_options["DOWNLOAD_SCHEMA"] == "NO" and source.open_options["WRITE_GFS"] == "NO"
     assert source.layer_names() == ["Operator", "Cable"]
     reports = _import(register, path, owner="NET", id_field="cableId", all_layers=True)
     assert [(r.layer, r.status) for r in reports] == [("Operator", "skipped"), ("Cable", "imported")]
