@@ -147,7 +147,7 @@ class ImportJob:
     def _profile_for(self, source: Source, layer: str) -> Profile:
         if self.profile is not None:
             return self.profile
-        return propose_profile(source.path, [layer], utility=self.utility)
+        return propose_profile(source, [layer], utility=self.utility)
 
     def _run_layer(self, source: Source, layer: str, sha: str, progress: Progress) -> LayerReport:
         t0 = time.perf_counter()

@@ -13,7 +13,6 @@ GDAL write a ``.gfs`` file next to the user's data).
 
 from __future__ import annotations
 
-import atexit
 import csv
 import glob
 import hashlib
@@ -23,6 +22,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
+import weakref
 import warnings as warnings_module
 import zipfile
 from dataclasses import dataclass, field
@@ -231,22 +231,21 @@ def _csv_options(path: Path) -> tuple[dict[str, str], list[str]]:
     )
 
 
-def _gml_with_schema_cache(p: Path, gdal_path: str, opts: dict[str, str]) -> str:
+def _gml_with_schema_cache(p: Path, gdal_path: str, opts: dict[str, str]) -> tuple[str, Path | None]:
     """A GML file's path with GDAL's schema (.gfs) cached beside a link to it in a private
     temporary folder, so that each later open skips the prescan of the whole file.
 
     pyogrio opens the file afresh for every call (layer list, layer info, each read); without
     a .gfs each open parses the whole document, so inspecting a 16 MB file of 30 feature
     types took 85 s. The user's folder is never written to: the link (a symbolic link, else
-    a hard link, else a copy) and the .gfs live in the temporary folder, removed when the
-    process ends. A GML inside a zip (a KLIC delivery) is extracted there, with the members
+    a hard link, else a copy) and the .gfs live in the temporary folder (returned), removed
+    when the Source is dropped or the process ends. A GML inside a zip (a KLIC delivery) is extracted there, with the members
     sharing its name (its .xsd); the zip's own checks have bounded its size.
     """
     zip_prefix = f"/vsizip/{p}/"
     if not p.is_file() or not (gdal_path == str(p) or gdal_path.startswith(zip_prefix)):
-        return gdal_path
+        return gdal_path, None
     tmp = Path(tempfile.mkdtemp(prefix="asset-register-gml-"))
-    atexit.register(shutil.rmtree, tmp, ignore_errors=True)
     try:
         if gdal_path == str(p):
             for sibling in p.parent.glob(glob.escape(p.stem) + ".*"):  # the .xsd (and a .gfs) too
@@ -260,8 +259,8 @@ def _gml_with_schema_cache(p: Path, gdal_path: str, opts: dict[str, str]) -> str
             pyogrio.read_info(str(link), layer=0, **{**opts, "WRITE_GFS": "YES"})
     except (OSError, zipfile.BadZipFile, DataSourceError, DataLayerError):
         shutil.rmtree(tmp, ignore_errors=True)
-        return gdal_path
-    return str(link)
+        return gdal_path, None
+    return str(link), tmp
 
 
 def _extract_with_siblings(zip_path: Path, member: str, tmp: Path) -> Path:
@@ -364,13 +363,17 @@ def open_source(path: str | os.PathLike) -> Source:
             f"{p} cannot be read as vector data{hint}: {str(exc).splitlines()[0]} — the file "
             "may be truncated, corrupt or of another format; ask the owner to re-export it"
         ) from None
+    cache = None
     if driver == "GML":
         # xlink:href code-list values (INSPIRE currentStatus…) become fields too
         opts = {"WRITE_GFS": "NO", "GML_ATTRIBUTES_TO_OGR_FIELDS": "YES", "DOWNLOAD_SCHEMA": "NO"}
-        gdal_path = _gml_with_schema_cache(p, gdal_path, opts)
+        gdal_path, cache = _gml_with_schema_cache(p, gdal_path, opts)
     expected = EXTENSION_DRIVERS.get(ext)
     if expected and driver != expected and not (expected in KML_DRIVERS and driver in KML_DRIVERS):
         if not (expected == "ESRI Shapefile" and driver == "ESRI Shapefile"):
             warnings.append(f"{p.name} has a {ext} extension but holds {driver} data; read as {driver}")
-    return Source(path=p, gdal_path=gdal_path, driver=driver, open_options=opts,
-                  warnings=warnings, files=_files_of(p))
+    source = Source(path=p, gdal_path=gdal_path, driver=driver, open_options=opts,
+                    warnings=warnings, files=_files_of(p))
+    if cache is not None:  # the cached copy goes with the Source (or at exit)
+        weakref.finalize(source, shutil.rmtree, cache, True)
+    return source

@@ -206,7 +206,18 @@ def test_gml_is_parsed_once_and_the_schema_cached_outside_the_users_folder(tmp_p
     cached = {p for p in opened[1:]}
     assert len(cached) == 1
     link = Path(cached.pop())
-    assert link != path and link.name == "net.gml" and link.with_suffix(".gfs").is_file()
+    assert link != path and link.name == "net.gml"
+    assert not link.parent.exists()  # the cached copy went with the source inspect opened
+    from importers.sources import open_source
+
+    source = open_source(path)
+    cache = Path(source.gdal_path).parent
+    assert (cache / "net.gfs").is_file() and cache != folder
+    del source
+    import gc
+
+    gc.collect()
+    assert not cache.exists()
 
 
 def test_gml_inside_a_zip_is_read_from_one_extracted_copy(tmp_path, register):
