@@ -209,6 +209,11 @@ def advise_missing(xy: np.ndarray, working: pyproj.CRS | None = None, reference=
             return (f"{head}; its coordinates ({_bounds(xy)}) look like longitude/latitude degrees: "
                     f"state it, e.g. --assume-crs {_code(good[0])} ({_names(good)} fit) — check with "
                     "the owner which one they used")
+        if working is not None and suggest(xy, geographic=True):
+            where = _where(_crs("EPSG:4326"), xy)
+            return (f"{head}; its coordinates look like longitude/latitude degrees ({where}), "
+                    f"outside the area the register's CRS {_label(working)} covers ({_area_name(working)}): "
+                    "this register cannot hold them; nothing imported")
     good = suggest(xy, working, reference) if len(xy) else []
     if good:
         return (f"{head}; its coordinates ({_bounds(xy)}) fit {_names(good)}: state it, e.g. "

@@ -239,8 +239,9 @@ def _gml_with_schema_cache(p: Path, gdal_path: str, opts: dict[str, str]) -> tup
     a .gfs each open parses the whole document, so inspecting a 16 MB file of 30 feature
     types took 85 s. The user's folder is never written to: the link (a symbolic link, else
     a hard link, else a copy) and the .gfs live in the temporary folder (returned), removed
-    when the Source is dropped or the process ends. A GML inside a zip (a KLIC delivery) is extracted there, with the members
-    sharing its name (its .xsd); the zip's own checks have bounded its size.
+    when the Source is dropped or the process ends. A GML inside a zip (a KLIC delivery) is
+    extracted there, with the members sharing its name (its .xsd); the zip's own checks
+    have bounded its size.
     """
     zip_prefix = f"/vsizip/{p}/"
     if not p.is_file() or not (gdal_path == str(p) or gdal_path.startswith(zip_prefix)):

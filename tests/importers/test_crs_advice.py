@@ -168,3 +168,11 @@ def test_cli_force_crs_needs_assume_crs_and_inspect_checks_against_a_register(tm
                  "--assume-crs", "EPSG:4326", "--force-crs"]) == 0
     out = capsys.readouterr().out
     assert "imported 179" in out and "read as EPSG:4326 (WGS 84) as forced" in out
+
+
+def test_no_crs_degrees_outside_the_registers_area_say_so(tmp_path, register):
+    path = _gpkg(rotterdam().to_crs("EPSG:4326").set_crs(None, allow_override=True), tmp_path / "deg.gpkg")
+    with pytest.raises(CRSError, match=r"look like longitude/latitude degrees \(around longitude 4\.4.*"
+                                       r"outside the area the register's CRS EPSG:27700"):
+        _import(register, path)
+    assert register.asset_count() == 0
