@@ -177,6 +177,8 @@ def suggest(xy: np.ndarray, working: pyproj.CRS | None = None, reference=None, *
         codes = [_crs(c) for c in GEOGRAPHIC_CANDIDATES]
         if working is not None and working.geodetic_crs is not None:
             codes.append(working.geodetic_crs)
+    elif _degree_fraction(xy) >= MIN_INSIDE_FRACTION:
+        return []  # degree-sized numbers are never plausible metres (see check_coordinates)
     else:
         codes = ([working] if working is not None and not working.is_geographic else []) + \
             [_crs(c) for c in CANDIDATES]

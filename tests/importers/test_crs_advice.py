@@ -176,3 +176,13 @@ def test_no_crs_degrees_outside_the_registers_area_say_so(tmp_path, register):
                                        r"outside the area the register's CRS EPSG:27700"):
         _import(register, path)
     assert register.asset_count() == 0
+
+
+def test_degree_sized_numbers_are_never_suggested_as_metres():
+    # Real lon/lat far from a register's data: the check may warn, but never proposes reading
+    # them as metres of a projected CRS (they would sit at its false origin).
+    merc = parse_crs("EPSG:3857")
+    extent = (-14_000_000.0, 150_000.0, 170_000.0, 8_000_000.0)  # America to Europe, in metres
+    xy = np.array([[20.9, 18.9], [30.0, 10.0], [25.0, 15.0]])  # Africa, in degrees
+    warns = check_coordinates(parse_crs("EPSG:4326"), xy, merc, extent)
+    assert len(warns) == 1 and "more than 50 km from the register's other data" in warns[0]
