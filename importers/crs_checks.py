@@ -306,6 +306,7 @@ def _check_against_register(crs, xy, working, reference) -> list[str]:
         raise CRSError(
             f"{head}; read as {_names(good)} they fall on the register's data: the file's CRS is "
             f"probably wrong — import with --assume-crs {_code(good[0])} --force-crs if the owner confirms"
+            + ("" if inside else "; if it is right, the layer lies outside what this register can hold")
         )
     if not inside:
         raise CRSError(
