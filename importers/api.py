@@ -65,8 +65,9 @@ def _layer_crs(source: Source, layer: str, working_crs, reference,
         with layer_errors(source, layer):
             xy = crsmod.sample_xy(clean(raw.geometry).geometry)
     working = crsmod.parse_crs(working_crs) if working_crs is not None else None
-    if crs is None:
-        return None, [f"{layer}: {crsmod.advise_missing(xy, working, reference)}"]
+    if crs is None or not crsmod.georeferenced(crsmod.parse_crs(crs)):
+        what = "" if crs is None else f"its CRS ({crsmod.parse_crs(crs).name}) is not tied to the earth; "
+        return crs, [f"{layer}: {what}{crsmod.advise_missing(xy, working, reference)}"]
     try:
         warns = crsmod.check_coordinates(crsmod.parse_crs(crs), xy, working, reference)
     except CRSError as exc:

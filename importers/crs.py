@@ -39,6 +39,7 @@ from .crs_checks import (  # noqa: F401  (re-exported: the checks live in crs_ch
     REFERENCE_DISTANCE_M,
     advise_missing,
     area_box,
+    georeferenced,
     check_coordinates,
     to_lonlat as _to_lonlat,
 )
@@ -78,6 +79,10 @@ def resolve_source_crs(
     coordinates ``xy`` (CRSs whose area of use holds them, the register's first).
     """
     notes: list[str] = []
+    if declared and not georeferenced(parse_crs(declared, "the source CRS")):
+        notes.append(f"the source's CRS ({parse_crs(declared).name}) is not tied to the earth: "
+                     "treated as no CRS")
+        declared = None
     if assume and (force or not declared):
         crs = parse_crs(assume, "--assume-crs")
         if declared:
@@ -89,7 +94,7 @@ def resolve_source_crs(
         return crs, notes
     if not declared:
         xy = np.zeros((0, 2)) if xy is None else xy
-        raise CRSError(advise_missing(xy, working, reference))
+        raise CRSError("; ".join(notes + [advise_missing(xy, working, reference)]))
     dcrs = parse_crs(declared, "the source CRS")
     if assume:
         crs = parse_crs(assume, "--assume-crs")

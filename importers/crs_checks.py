@@ -64,6 +64,19 @@ def _transformer(src: pyproj.CRS, dst: pyproj.CRS) -> pyproj.Transformer:
         return pyproj.Transformer.from_crs(src, dst, always_xy=True)
 
 
+@functools.lru_cache(maxsize=128)
+def georeferenced(crs: pyproj.CRS) -> bool:
+    """False for a CRS PROJ cannot relate to the earth (a GeoPackage's "undefined cartesian"
+    or "undefined geographic" SRS, a local engineering grid): such a layer has no usable CRS."""
+    if crs.type_name.startswith("Engineering") or crs.name.lower().startswith("undefined"):
+        return False
+    try:
+        _transformer(crs, _crs("EPSG:4326"))
+    except pyproj.exceptions.ProjError:
+        return False
+    return True
+
+
 def to_lonlat(crs: pyproj.CRS, xy: np.ndarray) -> np.ndarray:
     """Longitude/latitude (WGS 84) of coordinates in ``crs``; NaN/inf where undefined."""
     with warnings.catch_warnings():

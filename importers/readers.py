@@ -230,6 +230,7 @@ def read_layer(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "Measured (M) geometry types…"
+            warnings.simplefilter("ignore", RuntimeWarning)  # "unable to read srs_id": no CRS then
             meta, table = pyogrio.read_arrow(
                 source.gdal_path, layer=layer, max_features=max_features, columns=columns,
                 return_fids=True, **kwargs,

@@ -93,7 +93,9 @@ class Source:
     def layer_names(self) -> list[str]:
         """Names of every layer, in the source's order."""
         with warnings_module.catch_warnings():
-            warnings_module.simplefilter("ignore", UserWarning)  # "Measured (M) … converted"
+            # "Measured (M) … converted"; "unable to read srs_id" (the layer then has no CRS)
+            warnings_module.simplefilter("ignore", UserWarning)
+            warnings_module.simplefilter("ignore", RuntimeWarning)
             return self._layer_names()
 
     def _layer_names(self) -> list[str]:
@@ -112,6 +114,7 @@ class Source:
         try:
             with warnings_module.catch_warnings():
                 warnings_module.simplefilter("ignore", UserWarning)
+                warnings_module.simplefilter("ignore", RuntimeWarning)
                 info = pyogrio.read_info(
                     self.gdal_path, layer=layer, force_feature_count=True, **self.open_options
                 )

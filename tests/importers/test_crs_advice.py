@@ -186,3 +186,24 @@ def test_degree_sized_numbers_are_never_suggested_as_metres():
     xy = np.array([[20.9, 18.9], [30.0, 10.0], [25.0, 15.0]])  # Africa, in degrees
     warns = check_coordinates(parse_crs("EPSG:4326"), xy, merc, extent)
     assert len(warns) == 1 and "more than 50 km from the register's other data" in warns[0]
+
+
+def test_geopackage_undefined_srs_counts_as_no_crs(tmp_path, register):
+    import sqlite3
+
+    path = tmp_path / "undefined.gpkg"
+    for name in ("cartesian", "geographic"):
+        pyogrio.write_dataframe(canonical_lines(), path, layer=name, layer_options={"SPATIAL_INDEX": "NO"})
+    with sqlite3.connect(path) as con:  # GeoPackage srs_id -1 / 0: undefined cartesian / geographic
+        for table, srs in (("cartesian", -1), ("geographic", 0)):
+            con.execute("UPDATE gpkg_geometry_columns SET srs_id = ? WHERE table_name = ?", (srs, table))
+            con.execute("UPDATE gpkg_contents SET srs_id = ? WHERE table_name = ?", (srs, table))
+    for layer in inspect(path).layers:
+        assert "not tied to the earth" in layer.warnings[0] and "--assume-crs EPSG:27700" in layer.warnings[0]
+    with pytest.raises(CRSError, match="not tied to the earth.*no coordinate reference system"):
+        _import(register, path, layers=["cartesian"])
+    assert register.asset_count() == 0
+    report = _import(register, path, layers=["cartesian"], assume_crs="EPSG:27700")  # no --force-crs needed
+    assert report.imported == 12 and report.source_crs == "EPSG:27700"
+    got = register.read_assets().sort_values("asset_id")
+    assert shapely.hausdorff_distance(got.geometry.array, canonical_lines().geometry.array).max() < 1e-6
