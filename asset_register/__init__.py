@@ -9,10 +9,9 @@ except PackageNotFoundError:  # running from a source tree
 
 # The product works offline: PROJ must never try to fetch transformation grids, whatever
 # PROJ_NETWORK says (a grid it cannot download fails the transformation instead of
-# falling back). Transformations use the grids installed locally, with their accuracy.
-try:
-    import pyproj.network as _proj_network
+# falling back). Transformations use the grids shipped in proj_grids/ (OSTN15,
+# RDNAPTRANS) and any installed locally, with their accuracy; this runs before anything
+# in the app builds a transformer.
+from .grids import use_bundled_grids as _use_bundled_grids
 
-    _proj_network.set_network_enabled(False)
-except ImportError:  # pragma: no cover - pyproj is a hard dependency
-    pass
+_use_bundled_grids()

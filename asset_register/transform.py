@@ -66,6 +66,12 @@ def _best(src, dst, area=None) -> tuple[Transformer | None, list[str]]:
     return (tg.transformers[0] if tg.transformers else None), notes
 
 
+def _describe(t: Transformer) -> str:
+    """The operation's name plus the grids it uses (recorded in the batch's provenance)."""
+    grids = [g.short_name for op in (t.operations or ()) for g in op.grids]
+    return f"{t.description} (grid {', '.join(dict.fromkeys(grids))})" if grids else t.description
+
+
 def _is_ballpark(t: Transformer) -> bool:
     return "ballpark" in t.description.lower()
 
@@ -82,7 +88,7 @@ def plan_transform(source: pyproj.CRS, target: pyproj.CRS, lonlat_bounds=None) -
         acc = best.accuracy if best.accuracy >= 0 else UNKNOWN_ACCURACY_M
         if best.accuracy < 0:
             notes.append(f"pyproj reports no accuracy for it; carrying ±{acc:g} m")
-        return TransformPlan(source, target, [best], best.description, float(acc), notes)
+        return TransformPlan(source, target, [best], _describe(best), float(acc), notes)
     # Only a ballpark shift directly: go through WGS 84 when both legs are real transformations.
     wgs = pyproj.CRS("EPSG:4326")
     leg1, n1 = _best(source, wgs, area)
@@ -91,7 +97,7 @@ def plan_transform(source: pyproj.CRS, target: pyproj.CRS, lonlat_bounds=None) -
         acc = sum(t.accuracy if t.accuracy >= 0 else UNKNOWN_ACCURACY_M for t in (leg1, leg2))
         notes += n1 + n2 + ["no direct transformation without a ballpark shift; went through WGS 84"]
         return TransformPlan(source, target, [leg1, leg2],
-                             f"{leg1.description}, then {leg2.description}", float(acc), notes)
+                             f"{_describe(leg1)}, then {_describe(leg2)}", float(acc), notes)
     notes.append(
         f"only a ballpark datum shift is available: positions may be off by ~{BALLPARK_ACCURACY_M:g} m"
     )

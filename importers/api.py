@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyproj
 
@@ -20,8 +21,8 @@ from .automap import propose_profile
 from .geometry import clean
 from .prepare import prepare_layer
 from .profiles import Profile, load_profile
-from .readers import read_layer
-from .sources import LayerInfo, open_source
+from .readers import layer_errors, read_layer
+from .sources import LayerInfo, Source, open_source, skip_reason
 
 CRS_SAMPLE = 2_000
 
@@ -37,34 +38,69 @@ class SourceInfo:
 
 
 def detect_crs(path: str | Path, layer: str | None = None,
-               working_crs: str | pyproj.CRS = DEFAULT_CRS) -> tuple[str | None, list[str]]:
-    """(the layer's CRS or None, warnings about it) — coordinate checks included."""
+               working_crs: str | pyproj.CRS | None = None,
+               reference: tuple[float, float, float, float] | None = None) -> tuple[str | None, list[str]]:
+    """(the layer's CRS or None, warnings about it) — coordinate checks included.
+
+    Judged against the layer's own CRS and its area of use; against a register too when
+    ``working_crs`` (and its extent, ``reference``) are given.
+    """
     source = open_source(path)
-    layer = layer or source.layer_names()[0]
-    raw = read_layer(source, layer, max_features=CRS_SAMPLE)
-    if raw.crs is None:
-        return None, [f"{layer}: no CRS in the source — it must be stated (--assume-crs)"]
-    xy = crsmod.sample_xy(clean(raw.geometry).geometry)
+    return _layer_crs(source, layer or source.layer_names()[0], working_crs, reference)
+
+
+def _layer_crs(source: Source, layer: str, working_crs, reference,
+               info: LayerInfo | None = None) -> tuple[str | None, list[str]]:
+    if source.is_gml and info is not None and info.bounds is not None:
+        # GML: GDAL finds a layer's features by parsing the document from its start, so a
+        # sample read per layer costs layers × file size; the schema cache already holds
+        # each layer's extent, and its corners and centre are what the checks need here
+        # (the import itself checks a sample of the features).
+        crs = info.crs
+        minx, miny, maxx, maxy = info.bounds
+        xy = np.array([[minx, miny], [maxx, maxy], [(minx + maxx) / 2, (miny + maxy) / 2]])
+    else:
+        raw = read_layer(source, layer, max_features=CRS_SAMPLE)
+        crs = raw.crs
+        with layer_errors(source, layer):
+            xy = crsmod.sample_xy(clean(raw.geometry).geometry)
+    working = crsmod.parse_crs(working_crs) if working_crs is not None else None
+    if crs is None or not crsmod.georeferenced(crsmod.parse_crs(crs)):
+        what = "" if crs is None else f"its CRS ({crsmod.parse_crs(crs).name}) is not tied to the earth; "
+        return crs, [f"{layer}: {what}{crsmod.advise_missing(xy, working, reference)}"]
     try:
-        warns = crsmod.check_coordinates(crsmod.parse_crs(raw.crs), xy, crsmod.parse_crs(working_crs))
+        warns = crsmod.check_coordinates(crsmod.parse_crs(crs), xy, working, reference)
     except CRSError as exc:
         warns = [f"{layer}: {exc}"]
-    return raw.crs, warns
+    return crs, warns
 
 
-def inspect(path: str | Path, working_crs: str | pyproj.CRS = DEFAULT_CRS) -> SourceInfo:
-    """Layers, fields, feature counts, CRS and warnings of a source (reads a sample of each)."""
+def inspect(path: str | Path, working_crs: str | pyproj.CRS | None = None,
+            reference: tuple[float, float, float, float] | None = None) -> SourceInfo:
+    """Layers, fields, feature counts, CRS and warnings of a source (reads a sample of each).
+
+    The source is opened once; each layer's CRS is judged on its own (and against the
+    register's working CRS and extent when given, as the import dialog does).
+    """
     source = open_source(path)
     layers = []
     with warnings_module.catch_warnings():
         warnings_module.simplefilter("ignore", UserWarning)
         for name in source.layer_names():
-            info = source.layer_info(name)
+            try:
+                info = source.layer_info(name)
+            except AssetRegisterError as exc:
+                layers.append(LayerInfo(name=name, geometry_type=None, features=0, fields=[], crs=None,
+                                        warnings=[str(exc)]))
+                continue
             if info.features == 0:
                 info.warnings.append("empty layer")
+            elif skip_reason(info):
+                info.warnings.append(skip_reason(info))
             else:
                 try:
-                    _, info.warnings[len(info.warnings):] = detect_crs(path, name, working_crs)
+                    _, info.warnings[len(info.warnings):] = _layer_crs(source, name, working_crs, reference,
+                                                                       info)
                 except AssetRegisterError as exc:
                     info.warnings.append(str(exc))
             layers.append(info)
@@ -92,6 +128,7 @@ def preview(
     owner: str = "PREVIEW",
     utility: str | None = None,
     assume_crs: str | None = None,
+    force_crs: bool = False,
     working_crs: str | pyproj.CRS = DEFAULT_CRS,
 ) -> Preview:
     """Map the first ``n`` features of a layer with a profile (proposed if none) — no writing."""
@@ -102,6 +139,6 @@ def preview(
     elif not isinstance(profile, Profile):
         profile = load_profile(profile)
     p = prepare_layer(source, layer, profile, owner=owner, working_crs=crsmod.parse_crs(working_crs),
-                      utility=utility, assume_crs=assume_crs, max_features=n)
+                      utility=utility, assume_crs=assume_crs, force_crs=force_crs, max_features=n)
     return Preview(assets=p.assets, rejects=p.rejects, transformation=p.plan.description,
                    accuracy_m=p.plan.accuracy_m, warnings=p.warnings)

@@ -101,9 +101,9 @@ def attrs_json(table: pa.Table, rows: np.ndarray | None = None) -> pd.Series:
 
     Large tables are done in row slices on threads (Arrow kernels release the GIL).
     """
-    if rows is not None:
+    n = table.num_rows if rows is None else len(rows)
+    if rows is not None and table.num_columns:  # (a table of no columns takes to no rows)
         table = table.take(pa.array(np.asarray(rows, dtype=np.int64)))
-    n = table.num_rows
     if table.num_columns == 0:
         chunks = [pa.repeat(pa.scalar("{}", pa.string()), n)]
     else:

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from .profiles import FieldRule, LayerRule, Profile
 from .readers import read_layer
-from .sources import open_source
+from .sources import Source, open_source
 
 MAX_DISTINCT = 300
 
@@ -244,7 +244,7 @@ def propose_profile(path, layers: list[str] | None = None, *, utility: str | Non
     With ``utility`` the draft also carries it as a constant and a default asset class
     for layers without a class field (lines → cable/pipe, polygons → precaution zone).
     """
-    source = open_source(path)
+    source = path if isinstance(path, Source) else open_source(path)  # an open Source is reused
     names = layers or source.layer_names()
     profile = Profile(name=f"proposed for {source.path.name}",
                       description="Drafted by the auto-mapper: check every mapping before use.")

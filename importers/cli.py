@@ -86,6 +86,8 @@ def _import(args) -> int:
     if args.area and args.append:
         raise ImportError_("give either --area FILE (an area extract) or --append (additions), "
                            "not both")
+    if args.force_crs and not args.assume_crs:
+        raise ImportError_("--force-crs overrides declared CRSs with --assume-crs: give --assume-crs EPSG:n too")
     bar = Bar(not args.json)
     reports: list[LayerReport] = []
     jobs: list[ImportJob] = []
@@ -103,6 +105,7 @@ def _import(args) -> int:
                             store, path, owner=args.owner, owner_name=args.owner_name,
                             layers=args.layer, all_layers=args.all_layers, profile=args.profile,
                             utility=args.utility, assume_crs=args.assume_crs,
+                            force_crs=args.force_crs,
                             dry_run=args.dry_run, progress=bar, scope=scope, area=area,
                             area_source=str(args.area) if args.area else None,
                             confirm_retire=args.confirm_retire))
@@ -131,7 +134,11 @@ def _import(args) -> int:
 
 
 def _inspect(args) -> int:
-    info = inspect(args.file)
+    working = reference = None
+    if args.register:  # judge the file against that register's CRS and data, as an import would
+        with open_register(args.register, read_only=True) as store:
+            working, reference = store.crs, store.extent()
+    info = inspect(args.file, working, reference)
     if args.json:
         print(json.dumps({"path": info.path, "driver": info.driver, "warnings": info.warnings,
                           "layers": [vars(layer) for layer in info.layers]}, indent=1, default=str))
@@ -222,7 +229,9 @@ def register(sub) -> None:
     p.add_argument("--utility", help="utility of every asset (overrides the profile)")
     p.add_argument("--profile", help="mapping profile (TOML file or bundled name)")
     p.add_argument("--auto", action="store_true", help="let the auto-mapper propose the profile")
-    p.add_argument("--assume-crs", help="CRS of a source without one (or to correct a wrong one)")
+    p.add_argument("--assume-crs", help="CRS of layers that declare none (layers with a CRS keep theirs)")
+    p.add_argument("--force-crs", action="store_true",
+                   help="apply --assume-crs to layers that declare a CRS too (the owner confirmed it is wrong)")
     p.add_argument("--area", metavar="FILE",
                    help="an area delivery: supersede only the owner's assets inside the "
                    "polygons of FILE (any vector file with a CRS); assets elsewhere stay live")
@@ -237,6 +246,7 @@ def register(sub) -> None:
 
     p = sub.add_parser("inspect", help="layers, fields, counts and CRS of a file")
     p.add_argument("file")
+    p.add_argument("--register", help="also check each layer against this register's CRS and data")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_inspect)
 

@@ -1,15 +1,11 @@
 """Coordinate reference systems: resolve, sanity-check, and reproject to the register's CRS.
 
 A record in the wrong place is worse than no record, so a layer whose coordinates do
-not fit its CRS is refused with an explanation of the likely mistake:
-
-* longitude/latitude degrees in a file labelled with a projected CRS (metres),
-* swapped axes (latitude first, or northing first),
-* a wrong national grid (e.g. British National Grid coordinates labelled as Irish
-  Transverse Mercator) — the explanation names the CRSs the coordinates do fit.
-
-The checks use each CRS's area of use (pyproj) and, when the register already holds
-data, its extent. Reprojection is pyproj on coordinate arrays (vectorised), with the
+not fit its CRS is refused whole with an explanation of the likely mistake (degrees
+under a metric label or the reverse, swapped axes, a wrong grid): see ``crs_checks``,
+which judges against the declared CRS's area of use, the register's working CRS and
+its extent. ``--assume-crs`` gives the CRS of layers that have none; a declared CRS is
+only overridden when forced. Reprojection is pyproj on coordinate arrays (vectorised), with the
 operation's name and accuracy recorded; when the best operation needs a grid that is
 not installed, that is recorded and the accuracy of the operation actually used is
 carried (never the better figure of the one that was not).
@@ -18,12 +14,10 @@ carried (never the better figure of the one that was not).
 from __future__ import annotations
 
 import functools
-import warnings
 
 import numpy as np
 import pyproj
 import shapely
-from pyproj.transformer import Transformer
 
 from asset_register.errors import CRSError
 from asset_register.transform import (  # noqa: F401  (re-exported for importers' callers)
@@ -37,21 +31,22 @@ from asset_register.transform import (  # noqa: F401  (re-exported for importers
     plan_transform,
 )
 
+from .crs_checks import (  # noqa: F401  (re-exported: the checks live in crs_checks)
+    AREA_MARGIN_DEG,
+    CANDIDATES,
+    DECLARED_MARGIN_DEG,
+    MIN_INSIDE_FRACTION,
+    REFERENCE_DISTANCE_M,
+    advise_missing,
+    area_box,
+    georeferenced,
+    check_coordinates,
+    to_lonlat as _to_lonlat,
+)
+
 from .parallel import chunk_map
 
-# Fraction of a layer that must fall inside the CRS's area of use to be imported at all.
-MIN_INSIDE_FRACTION = 0.5
-AREA_MARGIN_DEG = 0.05
-# Data further than this from the register's existing data gets a second look.
-REFERENCE_DISTANCE_M = 50_000.0
 SAMPLE_POINTS = 10_000
-
-# CRSs tried when explaining a misfit (what owners' files in and around the UK use).
-CANDIDATES = (
-    "EPSG:27700", "EPSG:4326", "EPSG:4258", "EPSG:4277", "EPSG:3857", "EPSG:25830",
-    "EPSG:25831", "EPSG:32630", "EPSG:32631", "EPSG:2157", "EPSG:29903", "EPSG:28992",
-    "EPSG:2154", "EPSG:31370", "EPSG:3035",
-)
 
 
 def parse_crs(text: str | pyproj.CRS, what: str = "CRS") -> pyproj.CRS:
@@ -67,28 +62,47 @@ def parse_crs(text: str | pyproj.CRS, what: str = "CRS") -> pyproj.CRS:
         raise CRSError(f"{what} {text!r} is not a known CRS: give one like EPSG:27700") from None
 
 
-def resolve_source_crs(declared: str | None, assume: str | None) -> tuple[pyproj.CRS, list[str]]:
-    """The CRS to read a layer in: the source's own, or the one the user states.
+def resolve_source_crs(
+    declared: str | None,
+    assume: str | None,
+    *,
+    force: bool = False,
+    xy: np.ndarray | None = None,
+    working: pyproj.CRS | None = None,
+    reference: tuple[float, float, float, float] | None = None,
+) -> tuple[pyproj.CRS, list[str]]:
+    """The CRS to read a layer in: its declared one, or the one the user states.
 
-    A layer with no CRS is refused unless ``assume`` is given; a stated CRS that
-    differs from a declared one wins, with a note (the user is correcting the file).
+    ``assume`` applies to a layer without a CRS; a layer that declares one keeps it (with
+    a note when ``assume`` differs) unless ``force`` says the user is correcting the file.
+    A layer with no CRS and nothing stated is refused with advice drawn from its
+    coordinates ``xy`` (CRSs whose area of use holds them, the register's first).
     """
     notes: list[str] = []
-    if assume:
+    if declared and not georeferenced(parse_crs(declared, "the source CRS")):
+        notes.append(f"the source's CRS ({parse_crs(declared).name}) is not tied to the earth: "
+                     "treated as no CRS")
+        declared = None
+    if assume and (force or not declared):
         crs = parse_crs(assume, "--assume-crs")
         if declared:
             dcrs = parse_crs(declared, "the source CRS")
             if not dcrs.equals(crs, ignore_axis_order=True):
-                notes.append(f"source declares {_label(dcrs)}; read as {_label(crs)} as stated")
+                notes.append(f"source declares {_label(dcrs)}; read as {_label(crs)} as forced")
         else:
             notes.append(f"source has no CRS; read as {_label(crs)} as stated")
         return crs, notes
     if not declared:
-        raise CRSError(
-            "the layer has no coordinate reference system: state it, e.g. --assume-crs "
-            "EPSG:27700 (British National Grid) — check with the owner which one they used"
-        )
-    return parse_crs(declared, "the source CRS"), notes
+        xy = np.zeros((0, 2)) if xy is None else xy
+        raise CRSError("; ".join(notes + [advise_missing(xy, working, reference)]))
+    dcrs = parse_crs(declared, "the source CRS")
+    if assume:
+        crs = parse_crs(assume, "--assume-crs")
+        if not dcrs.equals(crs, ignore_axis_order=True):
+            notes.append(f"source declares {_label(dcrs)}, which is kept: --assume-crs "
+                         f"{crs.to_string()} applies only to layers without a CRS (add --force-crs "
+                         "to override a declared one)")
+    return dcrs, notes
 
 
 def sample_xy(geoms: np.ndarray) -> np.ndarray:
@@ -101,130 +115,9 @@ def sample_xy(geoms: np.ndarray) -> np.ndarray:
     return xy
 
 
-@functools.lru_cache(maxsize=256)
-def _transformer(src: pyproj.CRS, dst: pyproj.CRS) -> Transformer:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return Transformer.from_crs(src, dst, always_xy=True)
-
-
 @functools.lru_cache(maxsize=64)
 def _cached_crs(text: str) -> pyproj.CRS:
     return pyproj.CRS.from_user_input(text)
-
-
-def _to_lonlat(crs: pyproj.CRS, xy: np.ndarray) -> np.ndarray:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        t = _transformer(crs, _cached_crs("EPSG:4326"))
-        lon, lat = t.transform(xy[:, 0], xy[:, 1], errcheck=False)
-    return np.column_stack([lon, lat])
-
-
-def _inside(crs: pyproj.CRS, lonlat: np.ndarray) -> np.ndarray:
-    area = crs.area_of_use
-    if area is None:
-        return np.isfinite(lonlat).all(axis=1)
-    w, s, e, n = area.bounds
-    m = AREA_MARGIN_DEG
-    lon, lat = lonlat[:, 0], lonlat[:, 1]
-    with np.errstate(invalid="ignore"):
-        return (lon >= w - m) & (lon <= e + m) & (lat >= s - m) & (lat <= n + m)
-
-
-def _fits(crs: pyproj.CRS, xy: np.ndarray, working: pyproj.CRS, reference=None) -> float:
-    """Fraction of points that land inside both the CRS's and the register's area."""
-    if len(xy) == 0:
-        return 0.0
-    ll = _to_lonlat(crs, xy)
-    ok = _inside(crs, ll) & _inside(working, ll)
-    if reference is not None:
-        ok &= _near_reference(crs, xy, working, reference)
-    return float(ok.mean())
-
-
-def _near_reference(crs, xy, working, reference) -> np.ndarray:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        x, y = _transformer(crs, working).transform(xy[:, 0], xy[:, 1], errcheck=False)
-    minx, miny, maxx, maxy = reference
-    dx = np.maximum(np.maximum(minx - x, x - maxx), 0)
-    dy = np.maximum(np.maximum(miny - y, y - maxy), 0)
-    with np.errstate(invalid="ignore"):
-        return np.hypot(dx, dy) <= REFERENCE_DISTANCE_M
-
-
-def _where(crs: pyproj.CRS, xy: np.ndarray) -> str:
-    ll = _to_lonlat(crs, np.median(xy, axis=0, keepdims=True))[0]
-    if not np.isfinite(ll).all():
-        return "at no valid position"
-    return f"around longitude {ll[0]:.3f}, latitude {ll[1]:.3f}"
-
-
-def check_coordinates(
-    crs: pyproj.CRS,
-    xy: np.ndarray,
-    working: pyproj.CRS,
-    reference: tuple[float, float, float, float] | None = None,
-) -> list[str]:
-    """Refuse (CRSError) coordinates that do not fit ``crs``, explaining the likely mistake.
-
-    ``xy`` are sample coordinates in ``crs`` (see ``sample_xy``); ``reference`` the
-    register's extent in the working CRS when it holds data. Returns warnings.
-    """
-    if len(xy) == 0:
-        return []
-    label = _label(crs)
-    degrees = bool((np.abs(xy[:, 0]) <= 180).all() and (np.abs(xy[:, 1]) <= 90).all())
-    if crs.is_projected and degrees and _fits(parse_crs("EPSG:4326"), xy, working) >= MIN_INSIDE_FRACTION:
-        raise CRSError(
-            f"the coordinates (x {xy[:, 0].min():.6g}…{xy[:, 0].max():.6g}, y "
-            f"{xy[:, 1].min():.6g}…{xy[:, 1].max():.6g}) look like longitude/latitude degrees, "
-            f"but the layer says {label}, a projected CRS in metres (they would all lie within "
-            "200 m of its false origin): import with --assume-crs EPSG:4326 (WGS 84) if the "
-            "owner confirms"
-        )
-    if _fits(crs, xy, working) >= MIN_INSIDE_FRACTION:
-        if reference is None or _fits(crs, xy, working, reference) >= MIN_INSIDE_FRACTION:
-            return []
-        swapped = xy[:, ::-1]
-        if _fits(crs, swapped, working, reference) >= MIN_INSIDE_FRACTION:
-            raise CRSError(
-                f"the coordinates read as {label} lie {_where(crs, xy)}, more than "
-                f"{REFERENCE_DISTANCE_M / 1000:.0f} km from the register's data, but with X and Y "
-                "swapped they fall right on it: the file has its axes swapped (northing before "
-                "easting); ask the owner to re-export it with X = easting"
-            )
-        fits = [c for c in CANDIDATES if _fits(parse_crs(c), xy, working, reference) >= MIN_INSIDE_FRACTION]
-        if fits:
-            raise CRSError(
-                f"the coordinates read as {label} lie {_where(crs, xy)}, more than "
-                f"{REFERENCE_DISTANCE_M / 1000:.0f} km from the register's data; read as "
-                f"{' or '.join(_label(parse_crs(c)) for c in fits)} they fall on it: the file's CRS "
-                f"is probably wrong — import with --assume-crs {fits[0]} if the owner confirms"
-            )
-        return [f"the layer lies {_where(crs, xy)}, more than {REFERENCE_DISTANCE_M / 1000:.0f} km "
-                "from the register's other data"]
-    bounds = f"x {xy[:, 0].min():.6g}…{xy[:, 0].max():.6g}, y {xy[:, 1].min():.6g}…{xy[:, 1].max():.6g}"
-    area = crs.area_of_use.name.rstrip(".") if crs.area_of_use else "unknown"
-    head = (f"the coordinates ({bounds}) do not fit the layer's CRS {label}: read that way they lie "
-            f"{_where(crs, xy)}, outside its area of use ({area}) or outside the register's "
-            f"area ({_label(working)})")
-    if _fits(crs, xy[:, ::-1], working) >= MIN_INSIDE_FRACTION:
-        what = "latitude before longitude" if crs.is_geographic else "northing before easting"
-        raise CRSError(
-            f"{head}. With X and Y swapped they fit: the file has its axes swapped ({what}); "
-            "ask the owner to re-export it with X = easting/longitude"
-        )
-    fits = [c for c in CANDIDATES if not parse_crs(c).equals(crs, ignore_axis_order=True)
-            and _fits(parse_crs(c), xy, working) >= MIN_INSIDE_FRACTION]
-    if fits:
-        raise CRSError(
-            f"{head}. They fit {' or '.join(_label(parse_crs(c)) for c in fits)}: the file is "
-            f"probably labelled with the wrong grid — import with --assume-crs {fits[0]} if the "
-            "owner confirms"
-        )
-    raise CRSError(f"{head}, and no common CRS explains them: ask the owner which CRS they used")
 
 
 def _reproject_chunk(geoms: np.ndarray, plan: TransformPlan) -> np.ndarray:
@@ -266,17 +159,11 @@ def reproject(geoms: np.ndarray, plan: TransformPlan) -> tuple[np.ndarray, np.nd
 
 def outside_area(geoms: np.ndarray, working: pyproj.CRS) -> np.ndarray:
     """Rows whose bounds fall outside the working CRS's area of use (absurd coordinates)."""
-    area = working.area_of_use
+    box = area_box(working, DECLARED_MARGIN_DEG)
     b = shapely.bounds(geoms)
-    if area is None:
-        return ~np.isfinite(b).all(axis=1)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        t = _transformer(_cached_crs("EPSG:4326"), working)
-        m = AREA_MARGIN_DEG
-        minx, miny, maxx, maxy = t.transform_bounds(
-            area.west - m, area.south - m, area.east + m, area.north + m
-        )
+    if box is None:
+        return ~np.isfinite(b).all(axis=1) & ~shapely.is_missing(geoms)
+    minx, miny, maxx, maxy = box
     with np.errstate(invalid="ignore"):
         ok = (b[:, 0] >= minx) & (b[:, 2] <= maxx) & (b[:, 1] >= miny) & (b[:, 3] <= maxy)
     return ~ok & ~shapely.is_missing(geoms)

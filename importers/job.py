@@ -38,7 +38,7 @@ from .coverage import coverage_of, merged
 from .prepare import PreparedLayer, prepare_layer
 from .profiles import Profile, dumps_profile, load_profile
 from .scope import RETIRE_MIN, area_note, check_retire, check_scope, store_area
-from .sources import Source, open_source
+from .sources import Source, open_source, skip_reason
 
 Progress = Callable[[float, str], None]
 
@@ -113,6 +113,7 @@ class ImportJob:
         profile: Profile | str | Path | None = None,
         utility: str | None = None,
         assume_crs: str | None = None,
+        force_crs: bool = False,
         dry_run: bool = False,
         progress: Progress | None = None,
         cancel: Callable[[], bool] | None = None,
@@ -130,6 +131,7 @@ class ImportJob:
         self.profile = _as_profile(profile)
         self.utility = utility
         self.assume_crs = assume_crs
+        self.force_crs = force_crs  # --assume-crs overrides declared CRSs too
         self.dry_run = dry_run
         self._progress = progress or (lambda f, m: None)
         self._cancel_cb = cancel
@@ -197,14 +199,19 @@ class ImportJob:
     def _profile_for(self, source: Source, layer: str) -> Profile:
         if self.profile is not None:
             return self.profile
-        return propose_profile(source.path, [layer], utility=self.utility)
+        return propose_profile(source, [layer], utility=self.utility)
 
     def _run_layer(self, source: Source, layer: str, sha: str, progress: Progress) -> LayerReport:
         t0 = time.perf_counter()
         delivery = f"{self.owner}:{layer}"
         base = LayerReport(source=str(self.path), layer=layer, delivery=delivery, status="",
                            scope=self.scope)
-        if source.layer_info(layer).features == 0:
+        info = source.layer_info(layer)
+        if skip_reason(info):  # attribute-only (GML, GeoPackage attribute tables): a note, not a stop
+            base.status = "skipped"
+            base.warnings.append(skip_reason(info))
+            return base
+        if info.features == 0:
             base.status = "empty"
             base.warnings.append(f"layer {layer!r} has no features: nothing imported (an empty "
                                  "delivery never retires the owner's assets)")
@@ -223,7 +230,8 @@ class ImportJob:
             return base
         prepared = prepare_layer(
             source, layer, profile, owner=self.owner, working_crs=self.store.crs,
-            utility=self.utility, assume_crs=self.assume_crs, reference=self.store.extent(),
+            utility=self.utility, assume_crs=self.assume_crs, force_crs=self.force_crs,
+            reference=self.store.extent(),
             progress=lambda f, m: progress(0.5 * f, m), cancelled=self.cancelled,
         )
         report = self._report(base, prepared, profile)
@@ -267,6 +275,8 @@ class ImportJob:
         """Profile name plus a hash of its rules and the options that change the mapping:
         the same file imported with a corrected profile is a real re-import."""
         rules = dumps_profile(profile) + f"|{self.utility}|{self.assume_crs}"
+        if self.force_crs:
+            rules += "|forced"
         if self.scope != "network":  # the same file as another kind of delivery is a re-import
             rules += f"|{self.scope}|{self.area.wkb_hex if self.area is not None else ''}"
         digest = hashlib.sha256(rules.encode()).hexdigest()[:12]
@@ -391,10 +401,11 @@ def _attribute_only(source: Source, names: list[str], job: ImportJob):
         return [], names
     skipped, keep = [], []
     for name in names:
-        if source.layer_info(name).geometry_type is None:
+        reason = skip_reason(source.layer_info(name))
+        if reason:
             r = LayerReport(source=str(job.path), layer=name, delivery=f"{job.owner}:{name}",
                             status="skipped", scope=job.scope)
-            r.warnings.append(f"layer {name!r} has no geometry column: skipped (attributes only)")
+            r.warnings.append(reason)
             skipped.append(r)
         else:
             keep.append(name)

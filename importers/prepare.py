@@ -24,7 +24,7 @@ from .attrs import attrs_json
 from .geometry import clean
 from .mapping import map_layer
 from .profiles import Profile
-from .readers import read_layer
+from .readers import layer_errors, read_layer
 from .sources import Source
 
 REJECT_COLUMNS = ["row", "reason", "attrs", "geometry_wkt"]
@@ -67,7 +67,14 @@ def _rejects(table, rows: np.ndarray, reasons, geoms) -> pd.DataFrame:
     })
 
 
-def prepare_layer(
+def prepare_layer(source: Source, layer: str, profile: Profile, **kwargs) -> PreparedLayer:
+    """Read, check, repair, reproject and map one layer (see module docstring); a library
+    error on an unusual file becomes a one-line ImportError_ naming the layer."""
+    with layer_errors(source, layer):
+        return _prepare_layer(source, layer, profile, **kwargs)
+
+
+def _prepare_layer(
     source: Source,
     layer: str,
     profile: Profile,
@@ -76,12 +83,12 @@ def prepare_layer(
     working_crs: pyproj.CRS,
     utility: str | None = None,
     assume_crs: str | None = None,
+    force_crs: bool = False,
     reference: tuple[float, float, float, float] | None = None,
     max_features: int | None = None,
     progress: Callable[[float, str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> PreparedLayer:
-    """Read, check, repair, reproject and map one layer (see module docstring)."""
     report = progress or (lambda f, m: None)
 
     def step(fraction: float, message: str) -> None:
@@ -99,14 +106,20 @@ def prepare_layer(
     t = time.perf_counter()
     step(0.3, "checking geometries")
     cleaned = clean(raw.geometry)
+    if raw.geometry_reasons is not None:  # rows whose geometry could not be read: say why
+        why = raw.geometry_reasons[cleaned.reject_rows]
+        known = np.not_equal(why, None)
+        cleaned.reject_reasons[known] = why[known]
     warnings += cleaned.notes
     timings["geometry"] = time.perf_counter() - t
 
     t = time.perf_counter()
     step(0.45, "checking the coordinate reference system")
-    src_crs, notes = crsmod.resolve_source_crs(raw.crs, assume_crs or profile.assume_crs)
-    warnings += notes
     xy = crsmod.sample_xy(cleaned.geometry)
+    src_crs, notes = crsmod.resolve_source_crs(
+        raw.crs, assume_crs or profile.assume_crs, force=force_crs,
+        xy=xy, working=working_crs, reference=reference)
+    warnings += notes
     warnings += crsmod.check_coordinates(src_crs, xy, working_crs, reference)
     plan = crsmod.plan_transform(src_crs, working_crs, crsmod.lonlat_bounds(src_crs, xy))
     warnings += plan.notes

@@ -10,20 +10,24 @@ GDAL's own feature path, which linearises them. M is dropped later, in
 
 from __future__ import annotations
 
+import contextlib
 import os
+import struct
 import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
 import pyogrio
+import pyproj
 import shapely
 from pyogrio.errors import CRSError as GDALCRSError, DataLayerError, DataSourceError, FieldError, GeometryError
 
-from asset_register.errors import ImportError_
+from asset_register.errors import AssetRegisterError, ImportError_
 
 from .parallel import chunk_map
 from .sources import Source
+from .surfaces import SURFACE_TYPES, footprints
 
 # ISO WKB base types GEOS cannot parse (curves, surfaces, TIN…)
 NONLINEAR_TYPES = np.array([8, 9, 10, 11, 12, 13, 14, 15, 16, 17])
@@ -41,6 +45,8 @@ class RawLayer:
     rows_read: int
     linearised: int = 0
     warnings: list[str] = field(default_factory=list)
+    # per row: why its geometry could not be read (None where it was read, or is null)
+    geometry_reasons: np.ndarray | None = None
 
 
 def _wkb_types(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
@@ -68,18 +74,23 @@ def _wkb_types(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return out
 
 
-def _parse_wkb(source: Source, layer: str, wkb: pa.ChunkedArray, fids: np.ndarray) -> tuple[np.ndarray, int]:
-    """WKB → shapely, linearising curve rows through GDAL's feature path."""
+def _parse_wkb(source: Source, layer: str, wkb: pa.ChunkedArray, fids: np.ndarray) -> tuple[np.ndarray, dict]:
+    """WKB → shapely: curve rows linearised through GDAL's feature path, 3D surfaces
+    (MultiPatch, TIN) made footprints; returns (geometries, {"linearised": n,
+    "surfaces": n, "reasons": reason per row or None, for rows that could not be read})."""
     values = wkb.to_numpy(zero_copy_only=False) if wkb.null_count == 0 else np.asarray(
         wkb.to_pylist(), dtype=object
     )
+    reasons = np.full(len(values), None, dtype=object)
     try:
-        return chunk_map(shapely.from_wkb, values), 0
+        return chunk_map(shapely.from_wkb, values), {"linearised": 0, "surfaces": 0, "reasons": reasons}
     except (shapely.errors.GEOSException, NotImplementedError):
         pass
-    curved = np.isin(_wkb_types(wkb), NONLINEAR_TYPES)
+    types = _wkb_types(wkb)
+    surface = np.isin(types, list(SURFACE_TYPES))
+    curved = np.isin(types, NONLINEAR_TYPES) & ~surface
     geoms = np.empty(len(values), dtype=object)
-    rest = ~curved
+    rest = ~curved & ~surface
     try:
         geoms[rest] = shapely.from_wkb(values[rest])
     except (shapely.errors.GEOSException, NotImplementedError):
@@ -90,17 +101,56 @@ def _parse_wkb(source: Source, layer: str, wkb: pa.ChunkedArray, fids: np.ndarra
                 geoms[i] = shapely.from_wkb(values[i])
             except (shapely.errors.GEOSException, NotImplementedError):
                 curved[i] = True
+    curved |= _holds_curves(geoms, rest & (types == 7))
+    if surface.any():
+        geoms[surface], reasons[surface] = footprints(values[surface])
     idx = np.flatnonzero(curved)
     if len(idx):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            lin = pyogrio.read_dataframe(
-                source.gdal_path, layer=layer, fids=fids[idx], use_arrow=False,
-                read_geometry=True, columns=[], fid_as_index=True, **source.open_options,
-            )
-        by_fid = dict(zip(lin.index.to_numpy(), lin.geometry.array, strict=True))
-        geoms[idx] = [by_fid.get(f) for f in fids[idx]]
-    return geoms, int(len(idx))
+        geoms[idx], reasons[idx] = _linearised(source, layer, fids[idx])
+    linearised = int(np.equal(reasons[idx], None).sum())
+    return geoms, {"linearised": linearised, "surfaces": int(surface.sum()), "reasons": reasons}
+
+
+def _holds_curves(geoms: np.ndarray, collections: np.ndarray) -> np.ndarray:
+    """Geometry collections that GEOS parsed with a curve inside (it cannot use them)."""
+    out = np.zeros(len(geoms), dtype=bool)
+    idx = np.flatnonzero(collections)
+    try:
+        shapely.get_coordinates(geoms[idx])
+        return out
+    except shapely.errors.GEOSException:
+        pass
+    for i in idx:  # rare path: find the rows one by one
+        try:
+            shapely.get_coordinates(geoms[i])
+        except shapely.errors.GEOSException:
+            out[i] = True
+    return out
+
+
+def _linearised(source: Source, layer: str, fids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows read again through GDAL's feature path, which linearises curves (rare path);
+    a row that still cannot be read comes back as None with its reason."""
+    geoms = np.full(len(fids), None, dtype=object)
+    reasons = np.full(len(fids), None, dtype=object)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        raw = pyogrio.raw.read(
+            source.gdal_path, layer=layer, fids=fids, read_geometry=True, columns=[],
+            return_fids=True, **source.open_options,
+        )
+    by_fid = dict(zip(raw[1], raw[2], strict=True))
+    for i, fid in enumerate(fids):
+        value = by_fid.get(fid)
+        try:
+            geoms[i] = shapely.from_wkb(value) if value is not None else None
+            shapely.get_coordinates(geoms[i])  # GEOS parses some curves it cannot then use
+        except (shapely.errors.GEOSException, NotImplementedError) as exc:
+            geoms[i] = None
+            detail = (str(exc).splitlines() or ["GEOS cannot use it"])[0] or "GEOS cannot use it"
+            reasons[i] = ("a curved geometry that GDAL did not linearise (e.g. inside a geometry "
+                          f"collection; {detail}): ask for it as simple features")
+    return geoms, reasons
 
 
 def _fix_text(table: pa.Table) -> tuple[pa.Table, list[str]]:
@@ -144,6 +194,28 @@ def check_size(source: Source) -> None:
         )
 
 
+# Library errors a legal but unusual file can still raise deep inside GDAL, GEOS, Arrow or
+# PROJ: turned into one line naming the layer (``--debug`` shows the chained traceback).
+LIBRARY_ERRORS = (shapely.errors.GEOSException, pa.ArrowException, pyproj.exceptions.ProjError,
+                  DataLayerError, DataSourceError, FieldError, GeometryError, ValueError, TypeError,
+                  IndexError, KeyError, struct.error)
+
+
+@contextlib.contextmanager
+def layer_errors(source: Source, layer: str):
+    """Re-raise a library error from reading or preparing ``layer`` as a one-line ImportError_."""
+    try:
+        yield
+    except AssetRegisterError:
+        raise
+    except LIBRARY_ERRORS as exc:
+        detail = (str(exc).splitlines() or [""])[0] or type(exc).__name__
+        raise ImportError_(
+            f"layer {layer!r} of {source.path} cannot be imported: {detail} — nothing was written; "
+            "ask the owner for a re-export (or report this file to the register's maintainers)"
+        ) from exc
+
+
 def read_layer(
     source: Source,
     layer: str,
@@ -158,6 +230,7 @@ def read_layer(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "Measured (M) geometry types…"
+            warnings.simplefilter("ignore", RuntimeWarning)  # "unable to read srs_id": no CRS then
             meta, table = pyogrio.read_arrow(
                 source.gdal_path, layer=layer, max_features=max_features, columns=columns,
                 return_fids=True, **kwargs,
@@ -182,7 +255,9 @@ def read_layer(
     fid_name = fid_name or ("OGC_FID" if "OGC_FID" in table.column_names else None)
     fids = (table.column(fid_name).to_numpy() if fid_name
             else np.arange(len(table), dtype=np.int64))
-    geoms, linearised = _parse_wkb(source, layer, table.column(geom_name), fids)
+    with layer_errors(source, layer):
+        geoms, parsed = _parse_wkb(source, layer, table.column(geom_name), fids)
+    linearised = parsed["linearised"]
     # The FID is the file's storage row number, not an owner's attribute: exports renumber
     # it, so keeping it would make every re-delivery look changed.
     drop = [geom_name] + ([fid_name] if fid_name else [])
@@ -194,8 +269,12 @@ def read_layer(
         )
     if linearised:
         warns.append(f"{linearised} curved geometries linearised")
+    if parsed["surfaces"]:
+        warns.append(f"{parsed['surfaces']} 3D surface geometries (MultiPatch/TIN) imported as their "
+                     "2D footprint outline")
     return RawLayer(
         layer=layer, table=attrs, geometry=np.asarray(geoms, dtype=object),
         crs=meta.get("crs"), geometry_type=meta.get("geometry_type"),
         rows_read=len(table), linearised=linearised, warnings=warns,
+        geometry_reasons=parsed["reasons"],
     )

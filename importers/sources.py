@@ -14,10 +14,15 @@ GDAL write a ``.gfs`` file next to the user's data).
 from __future__ import annotations
 
 import csv
+import glob
 import hashlib
 import io
 import os
 import re
+import shutil
+import sqlite3
+import tempfile
+import weakref
 import warnings as warnings_module
 import zipfile
 from dataclasses import dataclass, field
@@ -88,7 +93,9 @@ class Source:
     def layer_names(self) -> list[str]:
         """Names of every layer, in the source's order."""
         with warnings_module.catch_warnings():
-            warnings_module.simplefilter("ignore", UserWarning)  # "Measured (M) … converted"
+            # "Measured (M) … converted"; "unable to read srs_id" (the layer then has no CRS)
+            warnings_module.simplefilter("ignore", UserWarning)
+            warnings_module.simplefilter("ignore", RuntimeWarning)
             return self._layer_names()
 
     def _layer_names(self) -> list[str]:
@@ -107,6 +114,7 @@ class Source:
         try:
             with warnings_module.catch_warnings():
                 warnings_module.simplefilter("ignore", UserWarning)
+                warnings_module.simplefilter("ignore", RuntimeWarning)
                 info = pyogrio.read_info(
                     self.gdal_path, layer=layer, force_feature_count=True, **self.open_options
                 )
@@ -225,6 +233,93 @@ def _csv_options(path: Path) -> tuple[dict[str, str], list[str]]:
     )
 
 
+def _gml_with_schema_cache(p: Path, gdal_path: str, opts: dict[str, str]) -> tuple[str, Path | None]:
+    """A GML file's path with GDAL's schema (.gfs) cached beside a link to it in a private
+    temporary folder, so that each later open skips the prescan of the whole file.
+
+    pyogrio opens the file afresh for every call (layer list, layer info, each read); without
+    a .gfs each open parses the whole document, so inspecting a 16 MB file of 30 feature
+    types took 85 s. The user's folder is never written to: the link (a symbolic link, else
+    a hard link, else a copy) and the .gfs live in the temporary folder (returned), removed
+    when the Source is dropped or the process ends. A GML inside a zip (a KLIC delivery) is
+    extracted there, with the members sharing its name (its .xsd); the zip's own checks
+    have bounded its size.
+    """
+    zip_prefix = f"/vsizip/{p}/"
+    if not p.is_file() or not (gdal_path == str(p) or gdal_path.startswith(zip_prefix)):
+        return gdal_path, None
+    tmp = Path(tempfile.mkdtemp(prefix="asset-register-gml-"))
+    try:
+        if gdal_path == str(p):
+            for sibling in p.parent.glob(glob.escape(p.stem) + ".*"):  # the .xsd (and a .gfs) too
+                if sibling.is_file():
+                    _link(sibling.resolve(), tmp / sibling.name)
+            link = tmp / p.name
+        else:
+            link = _extract_with_siblings(p, gdal_path[len(zip_prefix):], tmp)
+        with warnings_module.catch_warnings():
+            warnings_module.simplefilter("ignore")
+            pyogrio.read_info(str(link), layer=0, **{**opts, "WRITE_GFS": "YES"})
+    except (OSError, zipfile.BadZipFile, DataSourceError, DataLayerError):
+        shutil.rmtree(tmp, ignore_errors=True)
+        return gdal_path, None
+    return str(link), tmp
+
+
+def _extract_with_siblings(zip_path: Path, member: str, tmp: Path) -> Path:
+    """Extract ``member`` of a zip and the members beside it with the same stem into ``tmp``."""
+    folder, stem = PurePosixPath(member).parent, PurePosixPath(member).stem
+    with zipfile.ZipFile(zip_path) as zf:
+        for info in zf.infolist():
+            name = PurePosixPath(info.filename)
+            if not info.is_dir() and name.parent == folder and name.stem == stem:
+                with zf.open(info) as src, open(tmp / name.name, "wb") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+    return tmp / PurePosixPath(member).name
+
+
+def _link(src: Path, dst: Path) -> None:
+    for make in (os.symlink, os.link, shutil.copyfile):
+        try:
+            make(src, dst)
+            return
+        except OSError:
+            continue
+    raise OSError(f"cannot link {src} into {dst.parent}")
+
+
+def _why_no_vectors(path: Path) -> str | None:
+    """Why GDAL found no vector data in a readable SQLite/GeoPackage file (None: it is not one)."""
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                return None
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=1)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "gpkg_contents" not in tables:
+                return None
+            kinds = dict(con.execute("SELECT data_type, COUNT(*) FROM gpkg_contents GROUP BY data_type"))
+        finally:
+            con.close()
+    except (OSError, sqlite3.Error):
+        return None
+    if kinds.get("features"):
+        return None  # it has vector tables: GDAL failed for another reason
+    if not kinds:
+        return "is an empty GeoPackage: it holds no vector layers"
+    held = ", ".join(f"{n} {kind} table{'s' if n > 1 else ''}" for kind, n in sorted(kinds.items()))
+    return f"holds no vector layers (a GeoPackage of {held} only)"
+
+
+def skip_reason(info: LayerInfo) -> str | None:
+    """Why a layer cannot give assets (None: it can): the job skips such a layer with this note."""
+    if not info.geometry_type:
+        return (f"layer {info.name!r} is attribute-only (no geometry column): not importable as "
+                "assets; skipped")
+    return None
+
+
 def _files_of(path: Path) -> list[Path]:
     if path.is_dir():
         return sorted(p for p in path.rglob("*") if p.is_file())
@@ -253,25 +348,35 @@ def open_source(path: str | os.PathLike) -> Source:
         if ext == ".zip":
             raise ImportError_(f"{p}: unzip CSV deliveries before importing them")
         opts, warnings = _csv_options(p)
-    probe = opts or {"WRITE_GFS": "NO"}  # GML must never write a .gfs, even while probing
+    # GML must never write a .gfs beside the user's file, even while probing, nor fetch a
+    # schema from the address a file names (the product works offline)
+    probe = opts or {"WRITE_GFS": "NO", "DOWNLOAD_SCHEMA": "NO"}
     try:
         with warnings_module.catch_warnings():
             warnings_module.simplefilter("ignore", RuntimeWarning)  # option unknown to driver
             warnings_module.simplefilter("ignore", UserWarning)
             driver = pyogrio.read_info(gdal_path, layer=0, **probe)["driver"]
     except (DataSourceError, DataLayerError) as exc:
+        why = _why_no_vectors(p) if p.is_file() else None
+        if why:
+            raise ImportError_(f"{p} {why}: nothing to import; ask the owner for the vector data") from None
         expected = EXTENSION_DRIVERS.get(ext)
         hint = f" (its extension says {expected})" if expected else ""
         raise ImportError_(
             f"{p} cannot be read as vector data{hint}: {str(exc).splitlines()[0]} — the file "
             "may be truncated, corrupt or of another format; ask the owner to re-export it"
         ) from None
+    cache = None
     if driver == "GML":
         # xlink:href code-list values (INSPIRE currentStatus…) become fields too
-        opts = {"WRITE_GFS": "NO", "GML_ATTRIBUTES_TO_OGR_FIELDS": "YES"}
+        opts = {"WRITE_GFS": "NO", "GML_ATTRIBUTES_TO_OGR_FIELDS": "YES", "DOWNLOAD_SCHEMA": "NO"}
+        gdal_path, cache = _gml_with_schema_cache(p, gdal_path, opts)
     expected = EXTENSION_DRIVERS.get(ext)
     if expected and driver != expected and not (expected in KML_DRIVERS and driver in KML_DRIVERS):
         if not (expected == "ESRI Shapefile" and driver == "ESRI Shapefile"):
             warnings.append(f"{p.name} has a {ext} extension but holds {driver} data; read as {driver}")
-    return Source(path=p, gdal_path=gdal_path, driver=driver, open_options=opts,
-                  warnings=warnings, files=_files_of(p))
+    source = Source(path=p, gdal_path=gdal_path, driver=driver, open_options=opts,
+                    warnings=warnings, files=_files_of(p))
+    if cache is not None:  # the cached copy goes with the Source (or at exit)
+        weakref.finalize(source, shutil.rmtree, cache, True)
+    return source

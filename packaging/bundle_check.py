@@ -11,7 +11,8 @@ which has the complete libraries:
   single-byte codecs);
 - ``text``: a non-ASCII label laid out and drawn offscreen (fonts, shaping);
 - ``proj``: CRS lookups and a transformation through pyproj and through GDAL — the
-  bundle has one PROJ database for both;
+  bundle has one PROJ database for both — and the shipped grids (OSTN15, RDNAPTRANS):
+  the accuracy of the transformation pyproj picks offline with them;
 - ``arrow``: pyarrow compute and CSV, and an ADBC ingest into SQLite — the bundle
   leaves out pyarrow's dataset, Parquet, Acero and Substrait libraries;
 - ``hashes``: the digests the register and notice packs record — the bundle has no
@@ -79,7 +80,16 @@ def proj(work: Path) -> dict:
     import pyogrio
     from pyproj import CRS, Transformer
 
+    from asset_register.grids import use_bundled_grids
+    from asset_register.transform import plan_transform
+
     out = {code: CRS.from_epsg(code).name for code in (27700, 7405, 4258, 29903, 2157)}
+    out["grids_complete"] = use_bundled_grids()
+    for name, src, dst, area in (("grid_wgs84_bng", 4326, 27700, (-3.3, 51.4, -3.1, 51.6)),
+                                 ("grid_etrs89_bng", 4258, 27700, (-3.3, 51.4, -3.1, 51.6)),
+                                 ("grid_etrs89_rd", 4258, 28992, (4.4, 51.8, 4.6, 52.0))):
+        plan = plan_transform(CRS.from_epsg(src), CRS.from_epsg(dst), area)
+        out[name] = [plan.accuracy_m, plan.description]
     t = Transformer.from_crs(4326, 27700, always_xy=True)
     out["to_bng"] = [round(v, 3) for v in t.transform(-3.1791, 51.4816)]  # Cardiff
     out["esri_wkt"] = CRS.from_wkt(CRS.from_epsg(27700).to_wkt("WKT1_ESRI")).to_epsg()
@@ -136,8 +146,9 @@ def where() -> dict:
         p = Path(path).resolve()
         return p.relative_to(root).as_posix() if root in p.parents else str(p)
 
-    return {"pyproj_data": rel(pyproj.datadir.get_data_dir()), "PROJ_DATA": rel(os.environ.get("PROJ_DATA")),
-            "frozen": bool(getattr(sys, "frozen", False))}
+    data, *grids = pyproj.datadir.get_data_dir().split(os.pathsep)  # the database, then the grids
+    return {"pyproj_data": rel(data), "pyproj_grids": [rel(g) for g in grids],
+            "PROJ_DATA": rel(os.environ.get("PROJ_DATA")), "frozen": bool(getattr(sys, "frozen", False))}
 
 
 def run() -> dict:

@@ -39,8 +39,14 @@ import numpy as np
 import pyogrio
 import shapely
 
+from asset_register.grids import use_bundled_grids
+
 from . import networks
 from .town import SEED, build_town
+
+# The owners' files are made with the transformations the register itself uses (OSTN15
+# from the grids it ships), so the generated town is the same wherever it is generated.
+use_bundled_grids()
 
 TOWN_DIR = Path(__file__).with_name("town")
 ZIP_DATE = (2026, 1, 1, 0, 0, 0)
@@ -75,7 +81,7 @@ DELIVERIES = [
 
 
 def _via_wgs84(frame: gpd.GeoDataFrame, target: str) -> gpd.GeoDataFrame:
-    """Reproject through WGS 84 (the same legs the importer uses without the OSTN15 grid)."""
+    """Reproject through WGS 84 (OSTN15 each way, as the importer does with the shipped grid)."""
     out = frame.to_crs("EPSG:4326")
     return out if target == "EPSG:4326" else out.to_crs(target)
 

@@ -43,8 +43,12 @@ def test_lonlat_labelled_as_projected_is_explained(tmp_path, register):
     with pytest.raises(CRSError, match="look like longitude/latitude degrees.*EPSG:4326"):
         _import(register, path)
     assert register.asset_count() == 0
-    # the user states the right CRS: imported where it belongs
-    report = _import(register, path, assume_crs="EPSG:4326")
+    # stating the right CRS does not override the declared one unless forced
+    with pytest.raises(CRSError, match="look like longitude/latitude degrees"):
+        _import(register, path, assume_crs="EPSG:4326")
+    assert register.asset_count() == 0
+    # the user forces the right CRS: imported where it belongs
+    report = _import(register, path, assume_crs="EPSG:4326", force_crs=True)
     got = register.read_assets().sort_values("asset_id")
     d = shapely.hausdorff_distance(got.geometry.array, canonical_lines().geometry.array)
     assert report.imported == 12 and d.max() < 0.05

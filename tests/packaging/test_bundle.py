@@ -102,8 +102,13 @@ def register(bundle, outside) -> tuple[Path, dict]:
 
 @pytest.fixture(scope="module")
 def pipeline_bng():
-    """The pipeline centre line reprojected to EPSG:27700 by the development install."""
+    """The pipeline centre line reprojected to EPSG:27700 by the development install, with the
+    PROJ grids the package ships (OSTN15), as the bundle uses them."""
     import pyogrio
+
+    from asset_register.grids import use_bundled_grids
+
+    assert use_bundled_grids()
 
     src = pyogrio.read_dataframe(TOWN / "pipeline_fpl.kml")
     assert src.crs.to_epsg() == 4326
@@ -135,6 +140,8 @@ def test_import_reprojects_from_wgs84_inside_the_bundle(register, pipeline_bng):
     assert report["status"] == "imported" and report["source_crs"] == "EPSG:4326"
     assert report["rejected"] == 0 and report["imported"] == report["rows_read"] == 3
     assert "British National Grid" in report["transformation"]
+    # the bundle carries OSTN15: ±1 m, not the ±2 m Helmert used without the grid
+    assert "uk_os_OSTN15_NTv2_OSGBtoETRS.tif" in report["transformation"] and report["accuracy_m"] == 1.0
     assets = pyogrio.read_dataframe(reg, layer="assets")
     pipe = assets.loc[assets.geometry.geom_type == "LineString", "geometry"]
     assert len(pipe) == 1
@@ -145,9 +152,9 @@ def test_import_reprojects_from_wgs84_inside_the_bundle(register, pipeline_bng):
 def test_proj_stays_offline_when_the_environment_enables_its_network(bundle, outside, register):
     """A PC-wide PROJ_NETWORK=ON (set by some GIS installs) must not make the bundle depend on the CDN.
 
-    With the network on, PROJ prefers the OSTN15 grid transformation and fails when the grid
-    cannot be fetched; the bundle keeps PROJ offline and imports with the transformation it
-    has, exactly as without the variable.
+    With the network on, PROJ would consider grids it could fetch from the CDN; the bundle
+    keeps PROJ offline and imports with the grids it carries (OSTN15), exactly as without
+    the variable.
     """
     _, offline = register
     reg = outside / "network-on.gpkg"
@@ -254,8 +261,12 @@ def test_bundle_check_answers_as_the_development_install(bundle, outside):
     # one PROJ database serves pyproj and GDAL in the bundle
     assert packaged["where"]["frozen"] is True
     assert packaged["where"]["pyproj_data"] == packaged["where"]["PROJ_DATA"] == "pyogrio/proj_data"
-    proj_dbs = [p.relative_to(bundle).as_posix() for p in bundle.rglob("proj.db")]
-    assert proj_dbs == ["_internal/pyogrio/proj_data/proj.db"]
+    # the shipped OSTN15 / RDNAPTRANS grids are on pyproj's path, and used offline
+    assert packaged["where"]["pyproj_grids"] == ["asset_register/proj_grids"]
+    assert packaged["proj"]["grids_complete"] is True
+    assert packaged["proj"]["grid_wgs84_bng"][0] == 1.0 and packaged["proj"]["grid_etrs89_bng"][0] == 0.03
+    assert packaged["proj"]["grid_etrs89_rd"][0] == 0.0 and "rdtrans2018" in packaged["proj"]["grid_etrs89_rd"][1]
+    assert [p.relative_to(bundle).as_posix() for p in bundle.rglob("proj.db")] == ["_internal/pyogrio/proj_data/proj.db"]
 
 
 def test_bundle_is_only_taken_from_the_environment_and_ci_cannot_skip_it(tmp_path):
