@@ -89,9 +89,11 @@ def test_classify_every_risk_class_first_match_wins():
         "status": "in_service", "owner": "X",
     })
     names = [r.classes[i].name for i in classify(frame, r)]
-    assert names == ["hv_electricity", "hv_electricity", "buried_service", "buried_service",
+    # unknown is dangerous: electricity without a voltage and gas without a pressure are
+    # matched as EHV / HP (rules [unknown])
+    assert names == ["hv_electricity", "hv_electricity", "buried_service", "hv_electricity",
                      "buried_service", "gas_mp_plus", "gas_mp_plus", "gas_mp_plus",
-                     "buried_service", "hazardous_pipeline", "buried_service", "precaution_zone"]
+                     "gas_mp_plus", "hazardous_pipeline", "buried_service", "precaution_zone"]
 
 
 def test_null_match_value_catches_unknown_voltage():
