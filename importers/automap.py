@@ -151,7 +151,7 @@ def _note_values(layer: str, target: str, values: list, why: str) -> str:
     return f"{layer}: {target} values {why}: {shown}{' …' if len(values) > 12 else ''}"
 
 
-def _pick_id(layer: str, names: tuple[str, ...], by_key: dict[str, str], taken: set[str],
+def pick_id_column(layer: str, names: tuple[str, ...], by_key: dict[str, str], taken: set[str],
              id_check: IdCheck, notes: list[str]) -> str | None:
     """The first candidate id column that is filled and unique over the whole layer."""
     candidates = [by_key[n] for n in names if n in by_key and by_key[n] not in taken]
@@ -189,7 +189,7 @@ def propose_for_table(table: pa.Table, layer: str, id_check: IdCheck | None = No
     id_check = id_check or (lambda col: id_problem(table.column(col)))
     for target, names in FIELD_NAMES.items():
         if target == "asset_id":
-            col = _pick_id(layer, names, by_key, taken, id_check, notes)
+            col = pick_id_column(layer, names, by_key, taken, id_check, notes)
         else:
             col = next((by_key[n] for n in names if n in by_key and by_key[n] not in taken), None)
         if col is None:

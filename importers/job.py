@@ -29,6 +29,7 @@ from asset_register.store.base import RegisterStore
 
 from .automap import propose_profile
 from .coverage import coverage_of, merged
+from .delivery_checks import check_delivery
 from .prepare import PreparedLayer, prepare_layer
 from .profiles import Profile, dumps_profile, load_profile
 from .sources import Source, open_source
@@ -133,19 +134,24 @@ class ImportJob:
     def run(self) -> list[LayerReport]:
         source = open_source(self.path)
         names = choose_layers(source, self.layers, self.all_layers)
+        # across layers, before anything is written: colliding ids, duplicate layers
+        self._delivery = check_delivery(source, names, self.profile)
         sha = source.sha256()
         reports = []
         for i, layer in enumerate(names):
             def progress(f, m, i=i):
                 self._progress((i + f) / len(names), f"{layer}: {m}")
             reports.append(self._run_layer(source, layer, sha, progress))
+            self._delivery.annotate(reports[-1])
         self._progress(1.0, "done")
         return reports
 
     def _profile_for(self, source: Source, layer: str) -> Profile:
         if self.profile is not None:
             return self.profile
-        return propose_profile(source.path, [layer], utility=self.utility)
+        draft = propose_profile(source.path, [layer], utility=self.utility)
+        delivery = getattr(self, "_delivery", None)
+        return delivery.adjust(draft, layer) if delivery is not None else draft
 
     def _run_layer(self, source: Source, layer: str, sha: str, progress: Progress) -> LayerReport:
         t0 = time.perf_counter()
