@@ -29,11 +29,15 @@ _FIELDS = (
 _DEFAULT_BANDS = {"pressure_bar": DEFAULT_PRESSURE_BAR, "voltage_v": DEFAULT_VOLTAGE_V}
 
 
-def band_of(values: np.ndarray, bands) -> np.ndarray:
-    """The class of each value (``bands``: (class, upper limit inclusive), rising)."""
-    names = np.array([b[0] for b in bands], dtype=object)
+def band_index(values: np.ndarray, bands) -> np.ndarray:
+    """The index into ``bands`` ((class, upper limit inclusive), rising) of each value."""
     limits = np.array([b[1] for b in bands[:-1]], dtype=np.float64)
-    return names[np.searchsorted(limits, values, side="left")]
+    return np.searchsorted(limits, values, side="left")
+
+
+def band_of(values: np.ndarray, bands) -> np.ndarray:
+    """The class of each value."""
+    return np.array([b[0] for b in bands], dtype=object)[band_index(values, bands)]
 
 
 def effective(cols: dict, rules: Rules) -> dict[str, np.ndarray]:
@@ -51,16 +55,21 @@ def effective(cols: dict, rules: Rules) -> dict[str, np.ndarray]:
         has = pd.notna(recorded)
         known = ~np.isnan(value)
         if known.any():
-            rank = {e.value: i for i, e in enumerate(enum)}
-            by_value = band_of(value[known], getattr(rules, bands_attr))
-            by_default = band_of(value[known], _DEFAULT_BANDS[bands_attr])
+            bands = getattr(rules, bands_attr)
+            names = np.array([b[0] for b in bands], dtype=object)
+            by_value = band_index(value[known], bands)  # ranks: bands follow the enum order
+            by_default = names[band_index(value[known], _DEFAULT_BANDS[bands_attr])]
             rec = recorded[known]
+            rec_rank = np.full(len(rec), -1)
+            for i, e in enumerate(enum):  # a handful of classes: one comparison each
+                rec_rank[rec == e.value] = i
             # the owner stated a class apart from the value, and a higher one: keep it
-            stated = pd.notna(rec) & (rec != by_default)
-            higher = stated & (np.array([rank.get(r, -1) for r in rec.tolist()])
-                               > np.array([rank[v] for v in by_value.tolist()]))
-            cls[known] = np.where(higher, rec, by_value)
-            basis[known] = np.where(higher, RECORDED, BY_VALUE)
+            higher = (rec_rank >= 0) & (rec != by_default) & (rec_rank > by_value)
+            cls[known] = names[by_value]
+            basis[known] = BY_VALUE
+            kept = np.flatnonzero(known)[higher]
+            cls[kept] = rec[higher]
+            basis[kept] = RECORDED
         mine = utility == util
         basis[mine & has & ~known] = RECORDED
         missing = mine & ~has & ~known
