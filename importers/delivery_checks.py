@@ -52,11 +52,14 @@ class DeliveryCheck:
     collisions: list[tuple[str, str, int, list[str]]] = field(default_factory=list)
     duplicates: list[tuple[str, str, int]] = field(default_factory=list)  # layer, same as, n
     scoped: set[str] = field(default_factory=set)  # layers whose drafted ids are scoped
+    draft_notes: dict[str, list[str]] = field(default_factory=dict)
 
     def adjust(self, draft: Profile, layer: str) -> Profile:
-        """The auto-mapper's draft for ``layer``, with its ids scoped by layer if they collide."""
+        """The auto-mapper's draft for ``layer``, with its ids scoped by layer if they collide;
+        its notes (ids refused, units assumed…) go into the layer's report."""
         if layer in self.scoped:
             draft.id_scope = "layer"
+        self.draft_notes[layer] = [f"auto-mapper: {n}" for n in draft.notes]
         return draft
 
     def warnings_for(self, layer: str) -> list[str]:
@@ -82,7 +85,7 @@ class DeliveryCheck:
         return out
 
     def annotate(self, report) -> None:
-        report.warnings[:0] = self.warnings_for(report.layer)
+        report.warnings[:0] = self.warnings_for(report.layer) + self.draft_notes.get(report.layer, [])
 
 
 def _read_keys(source: Source, layer: str, id_column: str | None) -> LayerKeys | None:

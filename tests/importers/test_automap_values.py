@@ -90,6 +90,8 @@ def test_a_non_unique_id_column_is_never_proposed_and_no_asset_is_lost(tmp_path,
     assert "generated" in note
     (report,) = ImportJob(rd_register, path, owner="RTM").run()
     assert report.rows_read == n and report.imported == n and report.rejected == 0
+    assert any(w.startswith("auto-mapper: kabelsleuf: not used as asset id: 'id' (478 of 1,020")
+               for w in report.warnings)  # the import summary says why ids were generated
     assert rd_register.asset_count() == n
     got = rd_register.read_assets()
     assert set(got["utility"]) == {"electricity"} and set(got["voltage"]) == {"LV"}
