@@ -138,6 +138,8 @@ def test_dutch_imkl_and_inspire_vocabularies(tmp_path, rd_register):
         ("lokaalID", "thema", "objecttype")
     assert (f["pressure"].source, f["voltage"].source, f["h_accuracy_m"].source) == \
         ("druk", "spanning", "geoNauwkeurigheidXY_href")
+    # the draft as the officer saves and reloads it
+    profile = parse_profile(tomllib.loads(dumps_profile(profile)))
     (report,) = ImportJob(rd_register, path, owner="KL1", profile=profile).run()
     assert report.imported == 8 and report.rejected == 0
     got = imported(rd_register)
