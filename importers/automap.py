@@ -151,14 +151,19 @@ def _note_values(layer: str, target: str, values: list, why: str) -> str:
     return f"{layer}: {target} values {why}: {shown}{' …' if len(values) > 12 else ''}"
 
 
-def pick_id_column(layer: str, names: tuple[str, ...], by_key: dict[str, str], taken: set[str],
-             id_check: IdCheck, notes: list[str]) -> str | None:
-    """The first candidate id column that is filled and unique over the whole layer."""
+def id_candidates(names: tuple[str, ...], by_key: dict[str, str], taken: set[str]) -> list[str]:
+    """Columns that may hold ids (by normalised name ``by_key``), most likely first."""
     candidates = [by_key[n] for n in names if n in by_key and by_key[n] not in taken]
     candidates += [c for k, c in by_key.items()  # e.g. SVC_ID, PIPEREF_ID
                    if k.endswith("id") and len(k) <= 12 and c not in candidates and c not in taken]
+    return candidates
+
+
+def pick_id_column(layer: str, names: tuple[str, ...], by_key: dict[str, str], taken: set[str],
+             id_check: IdCheck, notes: list[str]) -> str | None:
+    """The first candidate id column that is filled and unique over the whole layer."""
     refused = []
-    for col in candidates:
+    for col in id_candidates(names, by_key, taken):
         problem = id_check(col)
         if problem is None:
             chosen = col

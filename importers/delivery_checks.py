@@ -28,7 +28,7 @@ from pyogrio.errors import DataLayerError, DataSourceError, FieldError, Geometry
 
 from asset_register.errors import AssetRegisterError, ImportError_
 
-from .automap import layer_id_check, pick_id_column
+from .automap import id_candidates, id_problem
 from .profiles import Profile
 from .sources import Source
 from .vocabulary import FIELD_NAMES, norm_name
@@ -88,21 +88,25 @@ class DeliveryCheck:
         report.warnings[:0] = self.warnings_for(report.layer) + self.draft_notes.get(report.layer, [])
 
 
-def _read_keys(source: Source, layer: str, id_column: str | None) -> LayerKeys | None:
-    """The layer's ids and geometry digest; None when it cannot be read (its own import
-    then says why)."""
+def _read_keys(source: Source, layer: str, id_columns: list[str], *, pick: bool = False
+               ) -> LayerKeys | None:
+    """The layer's ids and geometry digest, in one read; None when it cannot be read (its
+    import says why). With ``pick`` the ids come from the first of ``id_columns`` filled and
+    unique in every row (the auto-mapper's choice), else from ``id_columns[0]``."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            meta, table = pyogrio.read_arrow(source.gdal_path, layer=layer,
-                                             columns=[id_column] if id_column else [],
+            meta, table = pyogrio.read_arrow(source.gdal_path, layer=layer, columns=id_columns,
                                              read_geometry=True, **source.open_options)
     except (DataLayerError, DataSourceError, FieldError, GeometryError, pa.ArrowInvalid,
             UnicodeDecodeError):
         return None
     ids = None
-    if id_column:
-        text = pc.utf8_trim_whitespace(table.column(id_column).cast(pa.string()))
+    usable = [c for c in id_columns if c in table.column_names]
+    if pick:
+        usable = [c for c in usable if id_problem(table.column(c)) is None][:1]
+    if usable:
+        text = pc.utf8_trim_whitespace(table.column(usable[0]).cast(pa.string()))
         ids = set(pc.unique(pc.drop_null(text)).to_pylist()) - {""}
     geom = meta.get("geometry_name") or "wkb_geometry"
     if geom not in table.column_names:
@@ -116,16 +120,15 @@ def _read_keys(source: Source, layer: str, id_column: str | None) -> LayerKeys |
     return LayerKeys(ids=ids, geometry_digest=digest, features=len(table))
 
 
-def _auto_id_column(source: Source, layer: str) -> str | None:
-    """The id column the auto-mapper would choose (filled and unique over the layer)."""
+def _auto_id_columns(source: Source, layer: str) -> list[str]:
+    """The columns the auto-mapper would consider as ids, most likely first."""
     by_key: dict[str, str] = {}
     try:
         for col in source.layer_info(layer).fields:
             by_key.setdefault(norm_name(col), col)
-        return pick_id_column(layer, FIELD_NAMES["asset_id"], by_key, set(),
-                              layer_id_check(source, layer), [])
-    except (AssetRegisterError, DataLayerError, DataSourceError, FieldError, pa.ArrowInvalid):
-        return None
+    except AssetRegisterError:
+        return []
+    return id_candidates(FIELD_NAMES["asset_id"], by_key, set())
 
 
 def _find(keys: dict[str, LayerKeys], scoped_layers: set[str]) -> DeliveryCheck:
@@ -164,14 +167,14 @@ def check_delivery(source: Source, layers: list[str], profile: Profile | None) -
     keys, scoped = {}, set()
     for name in layers:
         if profile is None:
-            id_column = _auto_id_column(source, name)
+            id_columns = _auto_id_columns(source, name)
         else:
             prof = profile.for_layer(name)
             rule = prof.fields.get("asset_id")
-            id_column = rule.source if rule else None
+            id_columns = [rule.source] if rule else []
             if prof.id_scope == "layer":
                 scoped.add(name)
-        found = _read_keys(source, name, id_column)
+        found = _read_keys(source, name, id_columns, pick=profile is None)
         if found is not None:
             keys[name] = found
     check = _find(keys, scoped)
