@@ -24,7 +24,9 @@ from . import measures
 from .profiles import NUMERIC, FieldRule, LayerRule, Profile
 from .readers import read_layer
 from .sources import open_source
-from .vocabulary import CAD_WORDS, FIELD_NAMES, IMKL_THEMES, THEME_VOLTAGE, VALUE_SYNONYMS
+from .vocabulary import (
+    CAD_WORDS, FEATURE_UTILITY, FIELD_NAMES, IMKL_THEMES, THEME_VOLTAGE, VALUE_SYNONYMS,
+)
 
 MAX_DISTINCT = 300
 
@@ -264,6 +266,9 @@ def _from_layer_name(layer: str) -> dict[str, str]:
     """Utility (and the voltage an IMKL theme settles) from a layer's name, e.g. a shapefile
     per theme ``laagspanning.shp``, ``Gas_HogeDruk``; empty when the name says nothing."""
     key = _key(layer)
+    if key in FEATURE_UTILITY:  # an IMKL / INSPIRE feature type: Elektriciteitskabel…
+        return {"utility": FEATURE_UTILITY[key],
+                "asset_class": VALUE_SYNONYMS["asset_class"][key]}
     for theme in sorted(IMKL_THEMES, key=len, reverse=True):
         if len(theme) >= 5 and theme in key:
             out = {"utility": IMKL_THEMES[theme]}
@@ -301,6 +306,8 @@ def propose_profile(path, layers: list[str] | None = None, *, utility: str | Non
             notes.append(f"{name}: no CRS in the source; set [source] assume_crs once the owner confirms it")
         if "utility" not in rule.fields and not utility:
             named = _from_layer_name(name)
+            if "asset_class" in rule.fields:
+                named.pop("asset_class", None)
             rule.constants.update(named)  # a constant also fills a field's empty values
             if named:
                 notes.append(f"{name}: utility {named['utility']} taken from the layer name"

@@ -92,6 +92,16 @@ IMKL_THEMES = {
 THEME_VOLTAGE = {"laagspanning": "LV", "middenspanning": "HV", "hoogspanning": "EHV",
                  "landelijkhoogspanningsnet": "EHV"}
 
+# IMKL / INSPIRE cable and pipe feature types (GML layer names) -> utility
+FEATURE_UTILITY = {
+    "elektriciteitskabel": "electricity", "electricitycable": "electricity",
+    "telecommunicatiekabel": "telecoms", "telecommunicationscable": "telecoms",
+    "oliegaschemicalienpijpleiding": "gas", "oilgaschemicalspipe": "gas",
+    "waterleiding": "water", "waterpipe": "water", "rioolleiding": "sewer",
+    "sewerpipe": "sewer", "thermischepijpleiding": "district_heating",
+    "thermalpipe": "district_heating",
+}
+
 # normalised value -> canonical value, per canonical field
 VALUE_SYNONYMS: dict[str, dict[str, object]] = {
     "material": {

@@ -278,3 +278,14 @@ def test_profile_unit_source_is_validated():
     with pytest.raises(ProfileError, match="NOPE"):
         map_layer(pa.table({"P": [1.0]}), np.array([0]), np.array([""]),
                   np.array([shapely.Point(0, 0)]), "EPSG:28992", prof, owner="X", layer="l")
+
+
+def test_an_imkl_feature_type_layer_gives_utility_and_class(tmp_path, rd_register):
+    path = write(tmp_path, {"localId": ["EK.1", "EK.2"], "operatingVoltage": [10000.0, 0.0],
+                            "operatingVoltage_uom": ["urn:ogc:def:uom:OGC::V"] * 2},
+                 layer="Elektriciteitskabel")
+    ImportJob(rd_register, path, owner="LIA").run()
+    got = imported(rd_register)
+    assert set(got["utility"]) == {"electricity"} and set(got["asset_class"]) == {"cable"}
+    assert got.loc["LIA:EK.1", "voltage"] == "HV" and got.loc["LIA:EK.1", "voltage_v"] == 10000.0
+    assert pd.isna(got.loc["LIA:EK.2", "voltage"])  # 0 V: not given, unknown (high risk)
