@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 
 from asset_register.check.classes import band_of
 from asset_register.errors import ProfileError
-from asset_register.model import ASSET_COLUMNS, ENUM_COLUMNS, Pressure, Voltage
+from asset_register.model import ASSET_COLUMNS, ENUM_COLUMNS
 
 from . import measures
 from .attrs import attrs_json
