@@ -119,6 +119,10 @@ ASSET_COLUMNS: dict[str, str] = {
     "captured_on": "string",  # ISO date
     "attrs": "string",  # JSON of every original attribute
     "restricted": "bool",
+    # The recorded values behind the classes, when the source gives them with a unit
+    # (schema migration 2 / PostGIS 3): the check classes them with the rules' thresholds.
+    "pressure_bar": "float64",  # gas operating pressure, bar (gauge)
+    "voltage_v": "float64",  # nominal voltage, volts
 }
 
 # Columns the store adds when it writes a batch (never supplied by importers).
@@ -254,7 +258,8 @@ def validate_assets(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         raise ValidationError(f"asset_id {dup!r} appears twice in one batch: ids must be unique")
     if out.geometry.isna().any() or out.geometry.is_empty.any():
         raise ValidationError("some assets have no geometry: send them to rejects instead")
-    for col in ("depth_m", "diameter_mm", "h_accuracy_m", "v_accuracy_m"):
+    for col in ("depth_m", "diameter_mm", "h_accuracy_m", "v_accuracy_m", "pressure_bar",
+                "voltage_v"):
         if (out[col] < 0).any():
             raise ValidationError(f"{col} must not be negative (found {out[col].min()})")
     return out[list(ASSET_COLUMNS) + ["geometry"]]

@@ -1,127 +1,67 @@
 """The auto-mapper: propose a mapping profile from a layer's field names and values.
 
-It recognises the field names owners commonly use (diameter/diam/nominal_diam/DN,
-material, depth/cover, status, voltage, pressure, owner…, and a CAD ``Layer``
-field), guesses units from names (``DIAM_IN`` → inches, ``COVER_FT`` → feet), and
-fills value maps from the distinct values it finds (``MDPE`` → PE, ``Low`` → LP…).
-Values it cannot place are listed in a comment for the user to map by hand: the
-proposal is a draft the user confirms or edits, never applied silently.
+It recognises the register's own field names, the names owners commonly use
+(diameter/diam/nominal_diam/DN, material, depth/cover, status, voltage, pressure…), the
+Dutch / IMKL and INSPIRE ones (``importers/vocabulary.py``) and a CAD ``Layer`` field; takes
+units from names (``DIAM_IN`` → inches) or from a unit column (GML ``uom``); fills value maps
+from the distinct values it finds (``MDPE`` → PE, ``tot30cm`` → 0.3 m, INSPIRE and IMKL
+code-list URIs in either spelling). An id column is proposed only when it is filled and
+unique over the whole layer. Values it cannot place are listed in a comment for the user to
+map by hand: the proposal is a draft the user confirms or edits, never applied silently.
 """
 
 from __future__ import annotations
 
 import re
+import warnings
+from collections.abc import Callable
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyogrio
 
-from .profiles import FieldRule, LayerRule, Profile
+from . import measures
+from .profiles import NUMERIC, FieldRule, LayerRule, Profile
 from .readers import read_layer
 from .sources import Source, open_source
+from .vocabulary import (
+    CAD_WORDS, FEATURE_UTILITY, FIELD_NAMES, IMKL_THEMES, THEME_VOLTAGE, VALUE_SYNONYMS,
+)
 
 MAX_DISTINCT = 300
-
-# canonical field -> normalised source names (lower case, only a-z0-9)
-FIELD_NAMES: dict[str, tuple[str, ...]] = {
-    # most specific first: a GeoPackage's plain "id"/"fid" is often just the row number
-    "asset_id": ("assetid", "featureid", "assetref", "uniqueid", "guid", "uuid", "pipeid",
-                 "cableid", "mainid", "ductid", "sewerid", "localid", "gmlid", "reference", "ref", "id",
-                 "objectid", "gid", "uid", "fid"),
-    "utility": ("utility", "utilitytype", "network", "networktype", "service", "utilitynetwork"),
-    "asset_class": ("assetclass", "class", "type", "assettype", "featuretype", "featurecode",
-                    "objecttype", "category"),
-    "status": ("status", "state", "opstatus", "operationalstatus", "lifecycle", "lifecyclestatus",
-               "condition", "currentstatushref", "currentstatus", "conditionoffacility"),
-    "diameter_mm": ("diameter", "diam", "nominaldiam", "nominaldiameter", "dn", "dia", "size",
-                    "pipesize", "bore", "width", "diametermm", "diamin", "diameterin", "diammm",
-                    "nomdiam", "nomdia", "absdiameter"),
-    "material": ("material", "mat", "pipematerial", "matl", "materialcode", "cabletype"),
-    "depth_m": ("depth", "cover", "depthofcover", "coverdepth", "depthm", "depthft", "coverft",
-                "coverm", "dep", "burialdepth"),
-    "pressure": ("pressure", "press", "pressuretier", "pres", "oppressure", "pressureclass",
-                 "pressurebar", "pressuremb", "pressurembar"),
-    "voltage": ("voltage", "volt", "volts", "kv", "voltagekv", "voltagev", "operatingvoltage",
-                "voltagelevel", "nominalvoltage"),
-    "h_accuracy_m": ("accuracy", "haccuracy", "posaccuracy", "positionalaccuracy", "xyaccuracy",
-                     "accuracym", "horizontalaccuracy"),
-    "v_accuracy_m": ("vaccuracy", "zaccuracy", "depthaccuracy", "verticalaccuracy"),
-    "quality_level": ("qualitylevel", "ql", "pas128", "pas128ql", "surveyquality", "qlevel"),
-    "captured_on": ("capturedon", "captured", "capturedate", "surveydate", "installdate",
-                    "datelaid", "installed", "datedig", "dateconstructed", "dateinstalled",
-                    "date", "laiddate", "installationdate"),
-    "restricted": ("restricted", "sensitive", "secure", "confidential"),
-}
-
-# normalised value -> canonical value, per canonical field
-VALUE_SYNONYMS: dict[str, dict[str, str]] = {
-    "material": {
-        "pe": "PE", "mdpe": "PE", "hdpe": "PE", "pe80": "PE", "pe100": "PE", "polyethylene": "PE",
-        "ci": "CI", "castiron": "CI", "ci_": "CI", "greyiron": "CI", "spun": "CI", "spuniron": "CI",
-        "di": "DI", "ductileiron": "DI", "pvc": "PVC", "upvc": "PVC", "mopvc": "PVC", "pvcu": "PVC",
-        "st": "steel", "steel": "steel", "stl": "steel", "ms": "steel", "mildsteel": "steel",
-        "vc": "clay", "clay": "clay", "vitrifiedclay": "clay", "conc": "concrete",
-        "concrete": "concrete", "rc": "concrete", "cu": "copper", "copper": "copper",
-        "al": "aluminium", "aluminium": "aluminium", "fibre": "fibre", "fiber": "fibre",
-        "fo": "fibre", "opticalfibre": "fibre", "ac": "asbestos cement", "asbestoscement": "asbestos cement",
-        "pb": "lead", "lead": "lead", "brick": "brick", "grp": "GRP", "pilc": "PILC", "xlpe": "XLPE",
-    },
-    "status": {
-        "live": "in_service", "active": "in_service", "inservice": "in_service", "inuse": "in_service",
-        "existing": "in_service", "operational": "in_service", "commissioned": "in_service",
-        "current": "in_service", "proposed": "proposed", "planned": "proposed", "design": "proposed",
-        "underconstruction": "under_construction", "construction": "under_construction",
-        "disused": "disused", "redundant": "disused", "idle": "disused", "decommissioned": "disused",
-        "abandoned": "abandoned", "aband": "abandoned", "dead": "abandoned", "unknown": "unknown",
-        # INSPIRE ConditionOfFacilityValue code list
-        "functional": "in_service", "projected": "proposed",
-    },
-    "pressure": {
-        "lp": "LP", "low": "LP", "lowpressure": "LP", "mp": "MP", "medium": "MP",
-        "mediumpressure": "MP", "ip": "IP", "intermediate": "IP", "intermediatepressure": "IP",
-        "hp": "HP", "high": "HP", "highpressure": "HP", "nhp": "HP", "lts": "HP",
-    },
-    "voltage": {
-        "lv": "LV", "lowvoltage": "LV", "230v": "LV", "400v": "LV", "415v": "LV",
-        "hv": "HV", "highvoltage": "HV", "66kv": "EHV", "11kv": "HV", "6.6kv": "HV",
-        "33kv": "EHV", "132kv": "EHV", "ehv": "EHV", "extrahighvoltage": "EHV", "20kv": "HV",
-    },
-    "quality_level": {q.lower(): q for q in ("D", "C", "B4", "B3", "B2", "B1", "A")}
-    | {f"ql{q.lower()}": q for q in ("D", "C", "B4", "B3", "B2", "B1", "A")},
-    "asset_class": {
-        "cable": "cable", "pipe": "pipe", "main": "pipe", "mains": "pipe", "service": "pipe",
-        "sewer": "pipe", "pipeline": "pipe", "duct": "duct", "conduit": "duct", "chamber": "chamber",
-        "manhole": "chamber", "jointbox": "chamber", "inspectionchamber": "chamber",
-        "cabinet": "cabinet", "pillar": "cabinet", "pole": "pole", "column": "pole",
-        "lightingcolumn": "pole", "valve": "valve", "hydrant": "hydrant", "fitting": "fitting",
-        "zone": "precaution_zone", "precautionzone": "precaution_zone",
-    },
-    "utility": {
-        "electricity": "electricity", "electric": "electricity", "elec": "electricity",
-        "power": "electricity", "gas": "gas", "water": "water", "potable": "water",
-        "sewer": "sewer", "sewerage": "sewer", "wastewater": "sewer", "drainage": "sewer",
-        "telecoms": "telecoms", "telecom": "telecoms", "telecommunications": "telecoms",
-        "fibre": "telecoms", "districtheating": "district_heating", "heat": "district_heating",
-        "streetlighting": "street_lighting", "lighting": "street_lighting",
-        "trafficsignals": "traffic_signals", "signals": "traffic_signals",
-    },
-}
-
-# keywords inside CAD layer names (e.g. "ELEC-HV-CABLE", "SL_COLUMN") -> canonical values
-CAD_WORDS = {
-    "utility": [("elec", "electricity"), ("gas", "gas"), ("water", "water"), ("wat", "water"),
-                ("sew", "sewer"), ("tel", "telecoms"), ("fibre", "telecoms"), ("sl", "street_lighting"),
-                ("light", "street_lighting"), ("ts", "traffic_signals"), ("signal", "traffic_signals"),
-                ("heat", "district_heating"), ("dh", "district_heating")],
-    "asset_class": [("cable", "cable"), ("cab", "cable"), ("duct", "duct"), ("pipe", "pipe"),
-                    ("main", "pipe"), ("column", "pole"), ("col", "pole"), ("pole", "pole"),
-                    ("signal", "pole"), ("head", "pole"), ("chamber", "chamber"), ("ch", "chamber"),
-                    ("valve", "valve"), ("cabinet", "cabinet"), ("zone", "precaution_zone")],
-    "voltage": [("ehv", "EHV"), ("hv", "HV"), ("lv", "LV")],
-}
 
 
 def _key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+IdCheck = Callable[[str], str | None]  # column -> why it cannot be the id (None: it can)
+
+
+def id_problem(values: pa.ChunkedArray | pa.Array) -> str | None:
+    """Why a column cannot identify assets (None when every row has a distinct value)."""
+    n = len(values)
+    text = pc.utf8_trim_whitespace(values.cast(pa.string()))
+    empty = int(pc.sum(pc.or_kleene(pc.is_null(text), pc.equal(text, "")).fill_null(True)
+                       .cast(pa.int64())).as_py() or 0)
+    if empty == n:
+        return "empty in every row"
+    distinct = pc.count_distinct(text, mode="only_valid").as_py()
+    repeated = n - empty - distinct
+    parts = ([f"{repeated:,} of {n:,} values repeat another row's"] if repeated else []) + \
+        ([f"{empty:,} of {n:,} rows are empty"] if empty else [])
+    return "; ".join(parts) or None
+
+
+def layer_id_check(source, layer: str) -> IdCheck:
+    """Checks a candidate id column over the WHOLE layer (one column read through Arrow)."""
+    def check(column: str) -> str | None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            _, table = pyogrio.read_arrow(source.gdal_path, layer=layer, columns=[column],
+                                          read_geometry=False, **source.open_options)
+        return id_problem(table.column(column))
+    return check
 
 
 def _vkey(value) -> str:
@@ -140,12 +80,12 @@ def _unit_from_name(target: str, name: str) -> str | None:
             if n.endswith(suffix):
                 return unit
         return None
-    if target == "pressure":
+    if target in ("pressure", "pressure_bar"):
         for suffix, unit in (("mbar", "mbar"), ("mb", "mbar"), ("bar", "bar"), ("kpa", "kpa"),
                              ("psi", "psi")):
             if n.endswith(suffix):
                 return unit
-    if target == "voltage":
+    if target in ("voltage", "voltage_v"):
         if n.endswith("kv"):
             return "kv"
         if n.endswith("_v") or n.endswith("volts"):
@@ -172,54 +112,128 @@ def _cad_values(target: str, values: list) -> dict[str, str]:
     return out
 
 
-def _value_map(target: str, values: list) -> tuple[dict[str, str], list]:
+def _value_map(target: str, values: list, unit: str | None = None
+               ) -> tuple[dict[str, object], list, list]:
+    """(value map, values not placed, numbers without a unit) for one field's distinct values.
+    Values the import reads as they are — numbers for numeric fields, values with a unit
+    for pressure and voltage — need no map entry (the import keeps their number)."""
     syn = VALUE_SYNONYMS.get(target, {})
-    mapped, unplaced = {}, []
+    mapped, unplaced, no_unit = {}, [], []
     for v in values:
         canon = syn.get(_vkey(v))
         if canon is not None:
             mapped[str(v)] = canon
+        elif target in NUMERIC and _number_like(v):
+            continue
+        elif target in measures.VALUE_FIELD:
+            number, problem = measures.parse(target, v, unit)
+            if number is None and problem is not None and "no unit" in problem:
+                no_unit.append(v)
+            elif number is None and not (problem and "not given" in problem):
+                unplaced.append(v)
         else:
             unplaced.append(v)
-    return mapped, unplaced
+    return mapped, unplaced, no_unit
 
 
-def propose_for_table(table: pa.Table, layer: str) -> tuple[LayerRule, list[str]]:
-    """Field rules for one layer's attribute table, plus notes for the user."""
+def _number_like(v) -> bool:
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return True
+    return measures.parse("length", v, "m")[0] is not None
+
+
+def _unit_column(by_key: dict[str, str], col: str) -> str | None:
+    """The column holding ``col``'s unit: GML's ``<field>_uom`` (or ``_unit``, ``_eenheid``)."""
+    k = _key(col)
+    return next((by_key[k + s] for s in ("uom", "unit", "units", "eenheid") if k + s in by_key), None)
+
+
+def _note_values(layer: str, target: str, values: list, why: str) -> str:
+    shown = ", ".join(repr(str(u)) for u in values[:12])
+    return f"{layer}: {target} values {why}: {shown}{' …' if len(values) > 12 else ''}"
+
+
+def id_candidates(names: tuple[str, ...], by_key: dict[str, str], taken: set[str]) -> list[str]:
+    """Columns that may hold ids (by normalised name ``by_key``), most likely first."""
+    candidates = [by_key[n] for n in names if n in by_key and by_key[n] not in taken]
+    candidates += [c for k, c in by_key.items()  # e.g. SVC_ID, PIPEREF_ID
+                   if k.endswith("id") and len(k) <= 12 and c not in candidates and c not in taken]
+    return candidates
+
+
+def pick_id_column(layer: str, names: tuple[str, ...], by_key: dict[str, str], taken: set[str],
+             id_check: IdCheck, notes: list[str]) -> str | None:
+    """The first candidate id column that is filled and unique over the whole layer."""
+    refused = []
+    for col in id_candidates(names, by_key, taken):
+        problem = id_check(col)
+        if problem is None:
+            chosen = col
+            break
+        refused.append(f"{col!r} ({problem})")
+    else:
+        chosen = None
+    if refused:
+        notes.append(f"{layer}: not used as asset id: {'; '.join(refused)} — an id must be "
+                     "filled and unique in every row, else assets would be rejected as "
+                     "duplicates; " + (f"ids taken from {chosen!r}" if chosen else
+                                       "ids are generated from each row's geometry and attributes"))
+    return chosen
+
+
+def propose_for_table(table: pa.Table, layer: str, id_check: IdCheck | None = None
+                      ) -> tuple[LayerRule, list[str]]:
+    """Field rules for one layer's attribute table, plus notes for the user.
+
+    ``id_check(column)`` says why a column cannot be the id; by default it looks at
+    ``table`` itself (give ``layer_id_check`` when ``table`` is only a sample)."""
     rule = LayerRule()
     notes: list[str] = []
     taken: set[str] = set()
     by_key = {}
     for col in table.column_names:
         by_key.setdefault(_key(col), col)
+    id_check = id_check or (lambda col: id_problem(table.column(col)))
     for target, names in FIELD_NAMES.items():
-        col = next((by_key[n] for n in names if n in by_key and by_key[n] not in taken), None)
-        if col is None and target == "asset_id":  # e.g. SVC_ID, PIPEREF_ID
-            col = next((c for k, c in by_key.items() if k.endswith("id") and len(k) <= 12), None)
+        if target == "asset_id":
+            col = pick_id_column(layer, names, by_key, taken, id_check, notes)
+        else:
+            col = next((by_key[n] for n in names if n in by_key and by_key[n] not in taken), None)
         if col is None:
             continue
-        if target == "asset_id":
-            arr = table.column(col)
-            if arr.null_count == len(arr) or len(pc.unique(arr.drop_null())) < len(arr) * 0.5:
-                continue  # not an identifier
         spec = FieldRule(source=col, unit=_unit_from_name(target, col))
-        if target in VALUE_SYNONYMS:
+        unit_col = _unit_column(by_key, col)
+        if unit_col and target in (*NUMERIC, *measures.VALUE_FIELD, "pressure_bar", "voltage_v"):
+            spec.unit_source = unit_col
+            taken.add(unit_col)
+        if target in VALUE_SYNONYMS or target in measures.VALUE_FIELD:
             values = _distinct(table, col)
             if len(values) > MAX_DISTINCT:
                 if target != "material":
                     continue  # too many distinct values to be a coded field
             else:
-                numeric = bool(values) and all(isinstance(v, int | float) for v in values)
+                numeric = bool(values) and all(isinstance(v, int | float) and not isinstance(v, bool)
+                                               for v in values)
                 if numeric and target == "voltage" and spec.unit is None:
+                    # never a downgrade: volts read as kV only ever raise the class
                     spec.unit = "v" if max(values) > 1000 else "kv"
-                if not (numeric and spec.unit):
-                    spec.values, unplaced = _value_map(target, values)
-                    if unplaced:
-                        shown = ", ".join(repr(str(u)) for u in unplaced[:12])
-                        notes.append(f"{layer}: {target} values not recognised (map them by "
-                                     f"hand): {shown}{' …' if len(unplaced) > 12 else ''}")
+                    notes.append(f"{layer}: voltage from {col!r} has no unit; read as "
+                                 f"{spec.unit.upper()} (from its largest value {max(values)}); "
+                                 "set unit if not")
+                spec.values, unplaced, no_unit = _value_map(target, values, spec.unit)
+                if unit_col:
+                    no_unit = []  # each row's unit is in its unit column
+                if no_unit:
+                    notes.append(_note_values(
+                        layer, target, no_unit, f"from {col!r} have no unit: they stay unknown "
+                        "(high risk in the check) until you set unit in the profile"))
+                if unplaced:
+                    notes.append(_note_values(layer, target, unplaced,
+                                              "not recognised (map them by hand)"))
         rule.fields[target] = spec
         taken.add(col)
+    if "utility" in rule.fields and "voltage" not in rule.fields:
+        _theme_voltage(table, rule)
     if "Layer" in table.column_names:  # a CAD drawing: layer names carry the meaning
         values = _distinct(table, "Layer")
         for target in ("utility", "asset_class", "voltage"):
@@ -231,52 +245,104 @@ def propose_for_table(table: pa.Table, layer: str) -> tuple[LayerRule, list[str]
                     notes.append(f"{layer}: CAD layers not recognised for {target} (rows on them "
                                  f"will be rejected): {', '.join(map(repr, unplaced[:12]))}")
     for target in ("diameter_mm", "depth_m"):
-        if target in rule.fields and rule.fields[target].unit is None:
-            notes.append(f"{layer}: {target} from {rule.fields[target].source!r} assumed in "
+        spec = rule.fields.get(target)
+        if spec is not None and spec.unit is None and spec.unit_source is None:
+            notes.append(f"{layer}: {target} from {spec.source!r} assumed in "
                          f"{'mm' if target == 'diameter_mm' else 'metres'}; set unit if not")
     return rule, notes
 
 
+def _theme_voltage(table: pa.Table, rule: LayerRule) -> None:
+    """Voltage from an IMKL theme column (laagspanning → LV…) when no voltage is given;
+    the other themes leave it unknown."""
+    src = rule.fields["utility"].source
+    values = _distinct(table, src)
+    themes = {str(v): THEME_VOLTAGE.get(_vkey(v), "") for v in values}
+    if any(themes.values()):
+        rule.fields["voltage"] = FieldRule(source=src, values=themes)
+
+
+def _from_layer_name(layer: str) -> dict[str, str]:
+    """Utility (and the voltage an IMKL theme settles) from a layer's name, e.g. a shapefile
+    per theme ``laagspanning.shp``, ``Gas_HogeDruk``; empty when the name says nothing."""
+    key = _key(layer)
+    if key in FEATURE_UTILITY:  # an IMKL / INSPIRE feature type: Elektriciteitskabel…
+        return {"utility": FEATURE_UTILITY[key],
+                "asset_class": VALUE_SYNONYMS["asset_class"][key]}
+    for theme in sorted(IMKL_THEMES, key=len, reverse=True):
+        if len(theme) >= 5 and theme in key:
+            out = {"utility": IMKL_THEMES[theme]}
+            if theme in THEME_VOLTAGE:
+                out["voltage"] = THEME_VOLTAGE[theme]
+            return out
+    words = [w for w in re.split(r"[^a-z0-9]+", layer.lower()) if len(w) >= 3]
+    found = {VALUE_SYNONYMS["utility"][w] for w in words if w in VALUE_SYNONYMS["utility"]}
+    return {"utility": found.pop()} if len(found) == 1 else {}
+
+
 def propose_profile(path, layers: list[str] | None = None, *, utility: str | None = None,
                     sample: int = 50_000) -> Profile:
-    """A draft profile for a source (all layers, or the ones named), from up to ``sample`` rows each.
+    """A draft profile for a source (all layers, or the ones named), from up to ``sample`` rows
+    each (id columns are checked over the whole layer).
 
     With ``utility`` the draft also carries it as a constant and a default asset class
-    for layers without a class field (lines → cable/pipe, polygons → precaution zone).
+    for layers without a class field (lines → cable/pipe, polygons → precaution zone);
+    without it, a layer with no utility field takes it from its name when the name says
+    (``laagspanning``, ``gas_mains``).
     """
     source = path if isinstance(path, Source) else open_source(path)  # an open Source is reused
     names = layers or source.layer_names()
     profile = Profile(name=f"proposed for {source.path.name}",
                       description="Drafted by the auto-mapper: check every mapping before use.")
     notes: list[str] = []
-    rules = {}
+    rules: dict[str, LayerRule] = {}
     seen_ids: dict[str, set] = {}
     for name in names:
         raw = read_layer(source, name, max_features=sample)
-        rules[name], n = propose_for_table(raw.table, name)
+        rule, n = propose_for_table(raw.table, name, layer_id_check(source, name))
+        rules[name] = rule
         notes += n
         if raw.crs is None:
             notes.append(f"{name}: no CRS in the source; set [source] assume_crs once the owner confirms it")
-        if "asset_id" in rules[name].fields:
-            col = raw.table.column(rules[name].fields["asset_id"].source)
+        if "utility" not in rule.fields and not utility:
+            named = _from_layer_name(name)
+            if "asset_class" in rule.fields:
+                named.pop("asset_class", None)
+            rule.constants.update(named)  # a constant also fills a field's empty values
+            if named:
+                notes.append(f"{name}: utility {named['utility']} taken from the layer name"
+                             + (f", voltage {named['voltage']} where none is given"
+                                if "voltage" in named else ""))
+        if "asset_id" in rule.fields:
+            col = raw.table.column(rule.fields["asset_id"].source)
             seen_ids[name] = set(pc.unique(col.drop_null().cast(pa.string())).to_pylist())
     ids = list(seen_ids.values())
     if any(a & b for i, a in enumerate(ids) for b in ids[i + 1:]):
         profile.id_scope = "layer"
         notes.append("the same ids occur in several layers: ids are scoped by layer (id_scope)")
+    families = {name: geometry_family(source, name) for name in names}
+    for name, rule in rules.items():
+        util = utility or rule.constants.get("utility")
+        if "asset_class" in rule.fields or "asset_class" in rule.constants:
+            continue
+        if util:
+            rule.constants["asset_class"] = default_asset_class(util, families[name])
+        elif "utility" in rule.fields and rule.fields["utility"].values:
+            # no class field: the class follows each row's utility and the layer's geometry
+            src = rule.fields["utility"]
+            rule.fields["asset_class"] = FieldRule(source=src.source, values={
+                raw: default_asset_class(str(u), families[name])
+                for raw, u in src.values.items() if u})
+            notes.append(f"{name}: asset class from the geometry ({families[name]}) and "
+                         f"{src.source!r}")
     if len(rules) == 1:
         only = next(iter(rules.values()))
         profile.fields = only.fields
+        profile.constants.update(only.constants)
     else:
         profile.layers = rules
     if utility:
         profile.constants["utility"] = utility
-    families = {name: geometry_family(source, name) for name in names}
-    for name, rule in (rules.items() if len(rules) > 1 else []):
-        if "asset_class" not in rule.fields and utility:
-            rule.constants["asset_class"] = default_asset_class(utility, families[name])
-    if len(rules) == 1 and "asset_class" not in profile.fields and utility:
-        profile.constants["asset_class"] = default_asset_class(utility, families[names[0]])
     profile.notes = notes
     return profile
 

@@ -35,6 +35,7 @@ from asset_register.store.base import RegisterStore
 
 from .automap import propose_profile
 from .coverage import coverage_of, merged
+from .delivery_checks import check_delivery
 from .prepare import PreparedLayer, prepare_layer
 from .profiles import Profile, dumps_profile, load_profile
 from .scope import RETIRE_MIN, area_note, check_retire, check_scope, store_area
@@ -167,6 +168,8 @@ class ImportJob:
         names = choose_layers(source, self.layers, self.all_layers)
         sha = source.sha256()
         reports, names = _attribute_only(source, names, self)
+        # across layers, before anything is written: colliding ids, duplicate layers
+        self._delivery = check_delivery(source, names, self.profile)
         # Several layers: one enclosing transaction, so the command is all or nothing.
         whole = len(names) > 1 and not self.dry_run
         with self.store.atomic() if whole else nullcontext():
@@ -175,6 +178,7 @@ class ImportJob:
                     self._progress((i + f) / len(names), f"{layer}: {m}")
                 try:
                     reports.append(self._run_layer(source, layer, sha, progress))
+                    self._delivery.annotate(reports[-1])
                 except AssetRegisterError as exc:
                     if len(names) > 1 and not self.cancelled():
                         named = f"· {layer}:" in str(exc)  # (the retire guard names it)
@@ -199,7 +203,9 @@ class ImportJob:
     def _profile_for(self, source: Source, layer: str) -> Profile:
         if self.profile is not None:
             return self.profile
-        return propose_profile(source, [layer], utility=self.utility)
+        draft = propose_profile(source, [layer], utility=self.utility)
+        delivery = getattr(self, "_delivery", None)
+        return delivery.adjust(draft, layer) if delivery is not None else draft
 
     def _run_layer(self, source: Source, layer: str, sha: str, progress: Progress) -> LayerReport:
         t0 = time.perf_counter()

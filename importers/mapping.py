@@ -20,15 +20,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from asset_register.check.classes import band_of
 from asset_register.errors import ProfileError
-from asset_register.model import ASSET_COLUMNS, ENUM_COLUMNS, Pressure, Voltage
+from asset_register.model import ASSET_COLUMNS, ENUM_COLUMNS
 
+from . import measures
 from .attrs import attrs_json
-from .profiles import (
-    LENGTH_TO_M, NUMERIC, PRESSURE_TO_BAR, REQUIRED_ENUMS, VOLTAGE_TO_V, FieldRule, Profile,
-)
+from .profiles import LENGTH_TO_M, NUMERIC, REQUIRED_ENUMS, FieldRule, Profile
 
 TRUE_WORDS = {"1", "true", "t", "yes", "y"}
+KIND_OF_VALUE = {v: k for k, v in measures.VALUE_FIELD.items()}  # pressure_bar -> pressure
 _SEP = re.compile(r"[\s\-/]+")
 
 
@@ -96,24 +97,6 @@ def _per_unique(arr: pa.ChunkedArray | pa.Array, fn) -> Spread:
     return Spread(list(results), list(problems), idx)
 
 
-def _pressure_tier(bar: float) -> str:
-    if bar <= 0.075:
-        return Pressure.LP.value
-    if bar <= 2.0:
-        return Pressure.MP.value
-    if bar <= 7.0:
-        return Pressure.IP.value
-    return Pressure.HP.value
-
-
-def _voltage_band(volts: float) -> str:
-    if volts <= 1000:
-        return Voltage.LV.value
-    if volts < 33000:
-        return Voltage.HV.value
-    return Voltage.EHV.value
-
-
 def _to_float(v) -> float | None:
     if v is None or isinstance(v, bool):
         return None
@@ -133,6 +116,8 @@ def _value_fn(target: str, rule: FieldRule):
     enum_keys = {_enum_key(e.value): e.value for e in enum} if enum else {}
     default = rule.default
 
+    unit = rule.unit or {"pressure_bar": "bar", "voltage_v": "v"}.get(target)
+
     def fn(v):
         if v is None or (isinstance(v, str) and not v.strip()):
             return default, None
@@ -142,6 +127,12 @@ def _value_fn(target: str, rule: FieldRule):
         if key in vmap:
             out = vmap[key]
             return (None if out == "" else out), None
+        if target in NUMERIC and rule.unit_source:  # the row's own unit (GML uom)
+            metres, problem = measures.parse("length", v, rule.unit or (
+                "mm" if target == "diameter_mm" else "m"))
+            if metres is None:
+                return None, problem or f"not a number: {v!r}"
+            return metres * (1000.0 if target == "diameter_mm" else 1.0), None
         if target in NUMERIC:
             f = _to_float(v)
             if f is None:
@@ -151,14 +142,15 @@ def _value_fn(target: str, rule: FieldRule):
             if f < 0:
                 return None, f"negative value {v!r}"
             return f, None
-        if target == "pressure" and rule.unit:
-            f = _to_float(v)
-            if f is not None and f >= 0:
-                return _pressure_tier(f * PRESSURE_TO_BAR[rule.unit]), None
-        if target == "voltage" and rule.unit:
-            f = _to_float(v)
-            if f is not None and f >= 0:
-                return _voltage_band(f * VOLTAGE_TO_V[rule.unit]), None
+        if target in measures.VALUE_FIELD:  # "8 bar", 8 with a unit, "10 kV": value + class
+            number, problem = measures.parse(target, v, unit)
+            if number is not None:
+                return (measures.band(target, number), number), None
+            if problem is not None:
+                return None, problem
+        if target in KIND_OF_VALUE:  # pressure_bar / voltage_v mapped directly
+            number, problem = measures.parse(KIND_OF_VALUE[target], v, unit)
+            return number, problem or (None if number is not None else f"not a number: {v!r}")
         if enum is not None:
             ek = _enum_key(key)
             if ek in enum_keys:
@@ -174,6 +166,38 @@ def _value_fn(target: str, rule: FieldRule):
         return text, (f"{v!r} is not in the value map (kept as given)" if rule.values else None)
 
     return fn
+
+
+def _source_values(table: pa.Table, rule: FieldRule, idx: pa.Array) -> pa.Array:
+    """The rule's source column for the rows ``idx``; with ``unit_source``, each value joined
+    to its row's unit ("8" + "bar" → "8 bar"), or alone where the unit is empty."""
+    column = table.column(rule.source).take(idx)
+    if not rule.unit_source:
+        return column
+    text = column.cast(pa.string())
+    unit = pc.utf8_trim_whitespace(table.column(rule.unit_source).take(idx).cast(pa.string()))
+    joined = pc.binary_join_element_wise(text, unit, " ")
+    return pc.if_else(pc.or_kleene(pc.is_null(unit), pc.equal(unit, "")).fill_null(True),
+                      text, joined)
+
+
+def _add_values(data: dict[str, pd.Series], values: dict[str, pd.Series]) -> None:
+    """pressure_bar / voltage_v read along with their class, unless mapped on their own; a
+    class missing where a value is known is the value's default class."""
+    for field_name, series in values.items():
+        data.setdefault(field_name, series)
+    for kind, field_name in measures.VALUE_FIELD.items():
+        if field_name not in data:
+            continue
+        number = data[field_name].to_numpy(dtype=np.float64, na_value=np.nan)
+        cls = data.get(kind)
+        need = ~np.isnan(number) & (np.ones(len(number), bool) if cls is None
+                                    else cls.isna().to_numpy())
+        if need.any():
+            out = np.full(len(number), None, dtype=object) if cls is None \
+                else cls.astype(object).where(cls.notna(), None).to_numpy(dtype=object)
+            out[need] = band_of(number[need], measures.BANDS[kind])
+            data[kind] = _strings(pa.array(out, pa.string()))
 
 
 def _date(v, fmt: str | None):
@@ -248,7 +272,9 @@ def map_layer(
     """Map the cleaned rows of one layer (``src`` = their source rows) to canonical assets."""
     prof = profile.for_layer(layer)
     n = len(src)
-    missing = sorted({r.source for r in prof.fields.values()} - set(table.column_names))
+    missing = sorted(({r.source for r in prof.fields.values()}
+                      | {r.unit_source for r in prof.fields.values() if r.unit_source})
+                     - set(table.column_names))
     if missing:
         raise ProfileError(
             f"profile {prof.name!r} maps fields {missing} that layer {layer!r} does not have; "
@@ -263,10 +289,16 @@ def map_layer(
     if utility:
         constants["utility"] = utility
         fields.pop("utility", None)
+    values: dict[str, pd.Series] = {}  # pressure_bar / voltage_v read with their class
     for name, rule in fields.items():
         if name == "asset_id":
             continue
-        spread = _per_unique(table.column(rule.source).take(idx), _value_fn(name, rule))
+        spread = _per_unique(_source_values(table, rule, idx), _value_fn(name, rule))
+        if name in measures.VALUE_FIELD:  # results are classes, or (class, value) pairs
+            pairs = [r if isinstance(r, tuple) else (r, None) for r in spread.results]
+            spread.results = [p[0] for p in pairs]
+            values[measures.VALUE_FIELD[name]] = Spread(
+                [p[1] for p in pairs], spread.problems, spread.index).column("float64")
         fallback = constants.get(name)
         if fallback is not None:
             spread.results = [fallback if v is None else v for v in spread.results]
@@ -286,6 +318,7 @@ def map_layer(
                              name != "captured_on" else "set to unknown")
         if msg:
             warnings.append(msg)
+    _add_values(data, values)
     for name, value in constants.items():
         if name not in data and name != "owner":
             col = pd.Series(np.full(n, value)) if ASSET_COLUMNS[name] != "string" else \

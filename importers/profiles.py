@@ -33,14 +33,15 @@ LENGTH_TO_M = {
 PRESSURE_TO_BAR = {"bar": 1.0, "mbar": 0.001, "kpa": 0.01, "psi": 0.0689476}
 VOLTAGE_TO_V = {"v": 1.0, "kv": 1000.0}
 UNMATCHED = ("keep", "null", "reject")
+UNIT_SOURCE_FIELDS = ("pressure", "voltage", "pressure_bar", "voltage_v", *NUMERIC)
 
 
 def allowed_units(target: str) -> tuple[str, ...]:
     if target in NUMERIC:
         return tuple(LENGTH_TO_M)
-    if target == "pressure":
+    if target in ("pressure", "pressure_bar"):
         return tuple(PRESSURE_TO_BAR)
-    if target == "voltage":
+    if target in ("voltage", "voltage_v"):
         return tuple(VOLTAGE_TO_V)
     return ()
 
@@ -55,6 +56,7 @@ class FieldRule:
     unmatched: str | None = None  # keep | null | reject; default depends on the field
     default: object | None = None  # used where the source value is null
     date_format: str | None = None
+    unit_source: str | None = None  # a field holding each row's unit (e.g. GML uom)
 
 
 @dataclass
@@ -99,7 +101,7 @@ def _check_constant(ctx: str, key: str, value) -> object:
         allowed = [e.value for e in ENUM_COLUMNS[key]]
         if value not in allowed:
             raise ProfileError(f"{_where(ctx, key)} = {value!r} is not one of {allowed}")
-    if key in NUMERIC and not isinstance(value, int | float):
+    if key in (*NUMERIC, "pressure_bar", "voltage_v") and not isinstance(value, int | float):
         raise ProfileError(f"{_where(ctx, key)} = {value!r} must be a number")
     return value
 
@@ -111,7 +113,8 @@ def _parse_field(ctx: str, key: str, spec) -> FieldRule:
         spec = {"source": spec}
     if not isinstance(spec, dict) or not isinstance(spec.get("source"), str) or not spec["source"]:
         raise ProfileError(f"{_where(ctx, key)} needs source = \"<field name in the file>\"")
-    unknown = set(spec) - {"source", "unit", "values", "unmatched", "default", "date_format"}
+    unknown = set(spec) - {"source", "unit", "values", "unmatched", "default", "date_format",
+                           "unit_source"}
     if unknown:
         raise ProfileError(f"{_where(ctx, key)}: unknown keys {sorted(unknown)}")
     unit = spec.get("unit")
@@ -138,9 +141,13 @@ def _parse_field(ctx: str, key: str, spec) -> FieldRule:
     default = spec.get("default")
     if default is not None:
         _check_constant(_where(ctx, f"{key}.default"), key, default)
+    unit_source = spec.get("unit_source")
+    if unit_source is not None and (key not in UNIT_SOURCE_FIELDS or not isinstance(unit_source, str)):
+        raise ProfileError(f"{_where(ctx, key)}.unit_source: a unit field is read only for "
+                           f"{list(UNIT_SOURCE_FIELDS)}; give the name of the field")
     return FieldRule(source=spec["source"], unit=unit.lower() if unit else None,
                      values={str(k): v for k, v in values.items()}, unmatched=unmatched,
-                     default=default, date_format=spec.get("date_format"))
+                     default=default, date_format=spec.get("date_format"), unit_source=unit_source)
 
 
 def _parse_rules(ctx: str, data: dict) -> tuple[dict, dict]:
@@ -215,7 +222,7 @@ def _field_lines(prefix: str, fields: dict[str, FieldRule]) -> list[str]:
     out = []
     for name, rule in fields.items():
         out += ["", f"[{prefix}fields.{name}]", f"source = {_val(rule.source)}"]
-        for attr in ("unit", "unmatched", "default", "date_format"):
+        for attr in ("unit", "unit_source", "unmatched", "default", "date_format"):
             if getattr(rule, attr) is not None:
                 out.append(f"{attr} = {_val(getattr(rule, attr))}")
         if rule.values:

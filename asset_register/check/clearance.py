@@ -11,15 +11,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import classes as value_classes
 from .rules import NULL, Rules
 
 # Columns of the asset frame the check needs (besides geometry).
 CHECK_COLUMNS = [
     "asset_id", "owner", "utility", "asset_class", "status", "depth_m", "diameter_mm",
     "pressure", "voltage", "material", "h_accuracy_m", "v_accuracy_m", "quality_level",
-    "crs_accuracy_m",
+    "crs_accuracy_m", "pressure_bar", "voltage_v",
 ]
-NUMERIC = ("depth_m", "diameter_mm", "h_accuracy_m", "v_accuracy_m", "crs_accuracy_m")
+NUMERIC = ("depth_m", "diameter_mm", "h_accuracy_m", "v_accuracy_m", "crs_accuracy_m",
+           "pressure_bar", "voltage_v")
 ABANDONED_STATUS = ("abandoned", "disused")
 # Distances within this of the clearance count as inside it (floating-point round-off of
 # coordinates given to the millimetre must never turn a boundary case into a miss).
@@ -67,13 +69,20 @@ def classify(cols, rules: Rules) -> np.ndarray:
     """Index into ``rules.classes`` of the first class matching each asset (vectorised)."""
     n = len(cols) if isinstance(cols, pd.DataFrame) else len(next(iter(cols.values())))
     out = np.full(n, -1, dtype=np.int64)
+    if not n:
+        return out
+    # pressure and voltage as matched: by value, else recorded, else the rules' unknown class
+    eff = value_classes.effective(cols, rules)
     for i, cls in enumerate(rules.classes):
         mask = out < 0
         for key, values in cls.match.items():
-            col = np.asarray(cols[key], dtype=object) if key in cols else np.full(n, None, dtype=object)
+            col = eff[key] if key in eff else (
+                np.asarray(cols[key], dtype=object) if key in cols else np.full(n, None, dtype=object))
             hit = np.isin(col, [v for v in values if v != NULL])
-            if NULL in values:
+            if NULL in values:  # "null" fits a missing value, also one the rules assume
                 hit = hit | pd.isna(col)
+                if key in eff:
+                    hit = hit | (eff["class_basis"] == value_classes.UNKNOWN)
             mask &= hit
         out[mask] = i
     # The rules guarantee a catch-all last class; keep this as a hard safety net.
@@ -147,6 +156,13 @@ def assess(
     status = cols["status"]
     abandoned = np.isin(status, ABANDONED_STATUS)
     precaution = np.array([c.precaution for c in table], dtype=object)[classes]
+    eff = value_classes.effective(cols, rules) if n else {
+        "pressure": cols["pressure"], "voltage": cols["voltage"],
+        "class_basis": np.full(0, None, dtype=object), "class_note": np.full(0, None, dtype=object)}
+    unknown = pd.notna(eff["class_note"])
+    if unknown.any():
+        precaution = np.where(unknown, precaution + " " + np.where(
+            unknown, eff["class_note"], "").astype(object) + ".", precaution)
     if abandoned.any():
         precaution = np.where(
             abandoned,
@@ -179,4 +195,8 @@ def assess(
         "abandoned": abandoned,
         "risk_class": np.array([c.name for c in table], dtype=object)[classes],
         "contact_owner": np.array([c.contact_owner for c in table])[classes],
+        # the classes the check used, and on what basis (value / recorded / unknown)
+        "pressure": np.asarray(eff["pressure"], dtype=object),
+        "voltage": np.asarray(eff["voltage"], dtype=object),
+        "class_basis": eff["class_basis"],
     }

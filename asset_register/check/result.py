@@ -21,6 +21,9 @@ CONFLICT_COLUMNS = [
     "diameter_mm", "material", "pressure", "voltage", "abandoned",
     # added by the check: the rules class applied, the uncertainty used, owner contact needed
     "risk_class", "uncertainty_m", "contact_owner",
+    # the recorded values behind pressure / voltage, and what the class rests on:
+    # "value" (thresholds), "recorded" (the record's class) or "unknown" (rules [unknown])
+    "pressure_bar", "voltage_v", "class_basis",
 ]
 
 SEVERITIES = ("strike", "danger", "caution")  # most severe first

@@ -24,7 +24,7 @@ MATCH_FIELDS = {
     "pressure": Pressure, "voltage": Voltage, "owner": None,
 }
 _TOP = {"version", "description", "classes", "uncertainty", "methods", "depth",
-        "coordination", "owners", "footprint"}
+        "coordination", "owners", "footprint", "unknown", "thresholds"}
 _CLASS = {"name", "label", "match", "clearance_m", "add_uncertainty", "add_half_width",
           "high_risk", "contact_owner", "precaution"}
 _UNCERTAINTY = {"unknown_m", "crs_unknown_m", "quality_level"}
@@ -33,6 +33,12 @@ _DEPTH = {"lower_severity", "margin_m"}
 _COORD = {"distance_m", "ignore_status"}
 _OWNERS = {"expected_utilities"}
 _FOOTPRINT = {"max_outside_m"}
+_UNKNOWN = {"gas_pressure", "electricity_voltage"}
+_THRESHOLDS = {"pressure_bar", "voltage_v"}
+# Defaults: IGEM bands for gas (LP <= 75 mbar < MP <= 2 bar < IP <= 7 bar < HP) and UK
+# distribution practice for electricity (LV <= 1 kV < HV <= 30 kV < EHV: 33, 66, 132 kV...).
+DEFAULT_PRESSURE_BAR = (("LP", 0.075), ("MP", 2.0), ("IP", 7.0), ("HP", float("inf")))
+DEFAULT_VOLTAGE_V = (("LV", 1000.0), ("HV", 30000.0), ("EHV", float("inf")))
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,13 @@ class Rules:
     ignore_works_status: tuple[str, ...] = ("cancelled", "completed")
     expected_utilities: tuple[str, ...] = ()
     max_outside_m: float = 10000.0
+    # Unknown is dangerous: the class gas of unknown pressure / electricity of unknown voltage
+    # is matched as (None: left unknown, so only a "null" match value fits it).
+    unknown_gas_pressure: str | None = "HP"
+    unknown_electricity_voltage: str | None = "EHV"
+    # (class, upper limit inclusive) in rising order; the last class has no upper limit.
+    pressure_bar: tuple[tuple[str, float], ...] = DEFAULT_PRESSURE_BAR
+    voltage_v: tuple[tuple[str, float], ...] = DEFAULT_VOLTAGE_V
     source: str = "<default>"
 
     def max_uncertainty_m(self) -> float:
@@ -168,6 +181,33 @@ def _classes(items, src: str) -> tuple[RiskClass, ...]:
     return tuple(classes)
 
 
+def _unknown_class(value, enum, src: str, path: str) -> str | None:
+    allowed = [e.value for e in enum]
+    if value == NULL:
+        return None
+    if value not in allowed:
+        raise RulesError(f"{_where(src, path)} = {value!r} must be one of {allowed} or \"null\"")
+    return value
+
+
+def _bands(table, enum, default, src: str, path: str) -> tuple[tuple[str, float], ...]:
+    """Upper limits per class ({LP = 0.075, MP = 2.0, IP = 7.0}): every class but the top one,
+    rising; the top class takes every value above the last limit."""
+    if table is None:
+        return default
+    order = [e.value for e in enum]
+    _check_keys(table, set(order[:-1]), src, path)
+    missing = [c for c in order[:-1] if c not in table]
+    if missing:
+        raise RulesError(f"{_where(src, path)} has no limit for {missing[0]!r}: give the upper "
+                         f"limit of each of {order[:-1]} ({order[-1]} is everything above)")
+    limits = [_number(table[c], src, f"{path}.{c}") for c in order[:-1]]
+    if any(b <= a for a, b in zip(limits, limits[1:], strict=False)):
+        raise RulesError(f"{_where(src, path)} = {table!r}: limits must rise from "
+                         f"{order[0]} to {order[-2]}")
+    return (*zip(order[:-1], limits, strict=True), (order[-1], float("inf")))
+
+
 def parse_rules(data: dict, source: str = "<rules>") -> Rules:
     """Validate a parsed TOML document and build Rules (raises RulesError)."""
     src = source
@@ -205,6 +245,10 @@ def parse_rules(data: dict, source: str = "<rules>") -> Rules:
         )
     fp = data.get("footprint", {})
     _check_keys(fp, _FOOTPRINT, src, "footprint")
+    unknown = data.get("unknown", {})
+    _check_keys(unknown, _UNKNOWN, src, "unknown")
+    limits = data.get("thresholds", {})
+    _check_keys(limits, _THRESHOLDS, src, "thresholds")
     return Rules(
         version=version,
         description=_text(data.get("description", ""), src, "description", required=False),
@@ -228,6 +272,14 @@ def parse_rules(data: dict, source: str = "<rules>") -> Rules:
         ignore_works_status=tuple(ignore),
         expected_utilities=tuple(expected),
         max_outside_m=_number(fp.get("max_outside_m", 10000.0), src, "footprint.max_outside_m"),
+        unknown_gas_pressure=_unknown_class(unknown.get("gas_pressure", "HP"), Pressure, src,
+                                            "unknown.gas_pressure"),
+        unknown_electricity_voltage=_unknown_class(
+            unknown.get("electricity_voltage", "EHV"), Voltage, src, "unknown.electricity_voltage"),
+        pressure_bar=_bands(limits.get("pressure_bar"), Pressure, DEFAULT_PRESSURE_BAR, src,
+                            "thresholds.pressure_bar"),
+        voltage_v=_bands(limits.get("voltage_v"), Voltage, DEFAULT_VOLTAGE_V, src,
+                         "thresholds.voltage_v"),
         source=source,
     )
 

@@ -47,14 +47,19 @@ def render(result, register: str) -> str:
     if len(c):
         rows = [[r.severity.upper(), r.asset_id, r.owner, r.utility, r.asset_class,
                  r.status + (" !" if r.abandoned else ""), f"{r.distance_m:.3f}",
-                 f"{r.clearance_m:.3f}", _fmt(r.uncertainty_m), _fmt(r.depth_m), r.risk_class]
+                 f"{r.clearance_m:.3f}", _fmt(r.uncertainty_m), _fmt(r.depth_m),
+                 r.risk_class + (" (class unknown)" if r.class_basis == "unknown" else "")]
                 for r in c.itertuples()]
         out += _table(rows, ["severity", "asset", "owner", "utility", "class", "status",
                              "dist m", "clear m", "unc m", "depth m", "rule"])
         out += ["", "Precautions:"]
-        general = c["precaution"].str.split(" Recorded as").str[0]
+        general = c["precaution"].str.split(" Recorded as").str[0].str.split(" Class unknown:").str[0]
         for cls, text in dict(zip(c["risk_class"], general, strict=True)).items():
             out += textwrap.wrap(f"{cls}: {text}", 100, initial_indent="  ", subsequent_indent="    ")
+        for r in c[c["class_basis"] == "unknown"].itertuples():
+            note = "Class unknown:" + r.precaution.split(" Class unknown:")[1].split(" Recorded as")[0]
+            out += textwrap.wrap(f"{r.asset_id}: {note}", 100, initial_indent="  ? ",
+                                 subsequent_indent="    ")
         if c["abandoned"].any():
             out.append("  ! abandoned/disused: treat as live until the owner confirms it is dead")
         for r in c[c["depth_note"].notna()].itertuples():

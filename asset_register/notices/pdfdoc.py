@@ -168,9 +168,12 @@ def _conflict_table(c: NoticeContent) -> GridTable:
     for r in c.conflicts.itertuples(index=False):
         sev = str(r.severity)
         dist = float(r.distance_m) if not pd.isna(r.distance_m) else np.nan
+        unknown = getattr(r, "class_basis", None) == "unknown"
         detail = [x for x in (
-            None if pd.isna(r.voltage) else str(r.voltage),
-            None if pd.isna(r.pressure) else str(r.pressure),
+            None if pd.isna(r.voltage) else str(r.voltage) + (" (class unknown)" if unknown and
+                                                            r.utility == "electricity" else ""),
+            None if pd.isna(r.pressure) else str(r.pressure) + (" (class unknown)" if unknown and
+                                                              r.utility == "gas" else ""),
             None if pd.isna(r.diameter_mm) else f"{float(r.diameter_mm):.0f} mm",
             None if pd.isna(r.material) else str(r.material)) if x]
         kind = " · ".join([str(r.asset_class)] + (["ABANDONED"] if _is_true(r.abandoned) else [])

@@ -77,6 +77,13 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
             "SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = ?", (ASSETS,)
         ).fetchone()
         self.srs_id = int(row[0])
+        # Columns of a later schema missing from a register opened read-only before its
+        # upgrade: read as nulls (e.g. a dig check of an older register on a read-only share).
+        present = {r[1] for r in self._con.execute(f"PRAGMA table_info({ASSETS})")}
+        self._absent = {c for c in ALL_ASSET_COLUMNS if c not in present}
+
+    def _select(self, cols, alias: str = "") -> str:
+        return ", ".join(f"NULL AS {c}" if c in self._absent else f"{alias}{c}" for c in cols)
 
     @staticmethod
     def _latest_version() -> int:
@@ -303,7 +310,7 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
 
     def _rtree_sql(self, cols) -> str:
         return (
-            f"SELECT {GEOM}, {', '.join(cols)} FROM assets WHERE fid IN "
+            f"SELECT {GEOM}, {self._select(cols)} FROM assets WHERE fid IN "
             f"(SELECT id FROM rtree_{ASSETS}_{GEOM} WHERE maxx >= ? AND minx <= ? AND "
             f"maxy >= ? AND miny <= ?) AND {LIVE}"
         )
@@ -337,9 +344,13 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
             # it must see the transaction's rows), so read through the connection itself
             return self._frame(f"SELECT {GEOM}, {', '.join(cols)} FROM assets WHERE {LIVE}",
                                (), cols)
-        meta, table = self.read_arrow([c for c in cols if c != "fid"])
+        meta, table = self.read_arrow([c for c in cols if c != "fid" and c not in self._absent])
         geoms = shapely.from_wkb(table.column(meta["geometry_name"]).to_numpy(zero_copy_only=False))
         frame = table.drop_columns([meta["geometry_name"]]).to_pandas()
+        for c in cols:
+            if c in self._absent:
+                frame[c] = pd.Series(np.nan if ASSET_COLUMNS.get(c) == "float64" else None,
+                                     index=frame.index)
         for c in frame.columns:
             if (ASSET_COLUMNS.get(c) or STORE_COLUMNS.get(c)) == "bool":
                 frame[c] = frame[c].astype(bool)
@@ -389,7 +400,7 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
 
     def get_asset(self, asset_id, *, history=False):
         where = "a.asset_id = ?" + ("" if history else f" AND a.{LIVE}")
-        cols = ", ".join(f"a.{c}" for c in ALL_ASSET_COLUMNS)
+        cols = self._select(ALL_ASSET_COLUMNS, "a.")
         sql = (
             f"SELECT a.{GEOM}, {cols}, b.source_file, b.layer, b.sha256, b.source_crs, "
             "b.transformation, b.transformation_accuracy_m, b.profile, b.finished_at "

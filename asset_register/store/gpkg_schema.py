@@ -192,8 +192,16 @@ def _migration_1(con: sqlite3.Connection, crs: pyproj.CRS) -> None:
     )
 
 
+def _migration_2(con: sqlite3.Connection, crs: pyproj.CRS) -> None:
+    """The recorded pressure (bar) and voltage (V) behind the classes, for the check's
+    thresholds (DESIGN §5: classes follow values where the record has them)."""
+    con.execute(f"ALTER TABLE {ASSETS} ADD COLUMN pressure_bar REAL")
+    con.execute(f"ALTER TABLE {ASSETS} ADD COLUMN voltage_v REAL")
+
+
 MIGRATIONS: list[tuple[int, str, object]] = [
     (1, "create_register", _migration_1),
+    (2, "pressure_voltage_values", _migration_2),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

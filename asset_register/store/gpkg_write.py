@@ -23,7 +23,13 @@ from . import gpkg_bulk, gpkg_geom
 from .gpkg_schema import GEOM
 
 BULK_INDEX_ROWS = 20_000  # from this many rows, stage through GDAL and pack the R*Tree in bulk
-HASHED = [c for c in ASSET_COLUMNS if c not in ("asset_id",)]
+# The fields of schema 1, in their order: stored hashes depend on it, so it never changes.
+HASHED = ["owner", "utility", "asset_class", "status", "depth_m", "depth_source", "diameter_mm",
+          "pressure", "voltage", "material", "h_accuracy_m", "v_accuracy_m", "quality_level",
+          "captured_on", "attrs", "restricted"]
+# Fields added later: mixed in only where a row has a value, so rows without one keep the
+# hash they had before the field existed (an unchanged re-delivery stays unchanged).
+HASHED_LATER = [c for c in ASSET_COLUMNS if c not in HASHED and c != "asset_id"]
 
 INSERT_COLUMNS = [GEOM, *ASSET_COLUMNS, "version", "valid_from", "batch_id", "delivery",
                   "crs_accuracy_m", "content_hash"]
@@ -60,6 +66,12 @@ def content_hash(frame: gpd.GeoDataFrame, wkb: np.ndarray | None = None, *,
         inverse = len(HASHED) - i
         mult += np.uint64(82520 + inverse + inverse)
     h += np.uint64(97531)
+    for col in HASHED_LATER:
+        values = frame[col]
+        present = values.notna().to_numpy()
+        if present.any():
+            extra = pd.util.hash_array(values.to_numpy(dtype=object)[present], categorize=False)
+            h[present] = (h[present] ^ extra) * np.uint64(1000003)
     h = h * np.uint64(0x100000001B3) ^ pd.util.hash_array(wkb, categorize=False)
     octets = h.astype(">u8").view(np.uint8).reshape(-1, 8)
     hexed = np.ascontiguousarray(_HEX[octets]).view("S16").ravel()

@@ -101,9 +101,16 @@ def _migration_2(cur, srid: int) -> None:
     cur.execute("INSERT INTO register_state VALUES (1, 0)")
 
 
+def _migration_3(cur, srid: int) -> None:
+    """The recorded pressure (bar) and voltage (V) behind the classes (GeoPackage migration 2)."""
+    cur.execute("ALTER TABLE assets ADD COLUMN pressure_bar double precision, "
+                "ADD COLUMN voltage_v double precision")
+
+
 MIGRATIONS: list[tuple[int, str, object]] = [
     (1, "create_register", _migration_1),
     (2, "register_state", _migration_2),
+    (3, "pressure_voltage_values", _migration_3),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

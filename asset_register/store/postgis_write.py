@@ -27,6 +27,8 @@ import shapely
 
 from ..errors import CancelledError, ValidationError
 from ..model import ASSET_COLUMNS, BatchInfo, BatchResult, validate_assets
+from .gpkg_write import HASHED as _HASHED
+from .gpkg_write import HASHED_LATER as _LATER
 from .postgis_records import SERVER_NOW
 from .postgis_frames import csv_chunks, wkb_hex
 from .postgis_schema import lock_key
@@ -40,8 +42,11 @@ _COLS = ", ".join(f'"{c}"' for c in ASSET_COLUMNS)
 _S_COLS = ", ".join(f's."{c}"' for c in ASSET_COLUMNS)
 # Content hash of a staged row: every canonical field but the id, and the exact geometry
 # (hex EWKB in the row's text form). Computed by the server, so only what changes is hashed.
-_HASHED = [c for c in ASSET_COLUMNS if c != "asset_id"]
-HASH_SQL = "md5(ROW({}, s.geom)::text)".format(", ".join(f's."{c}"' for c in _HASHED))
+# The hash covers the fields of schema 1 in their order (stored hashes depend on it); fields
+# added later are appended only where a row has a value, so other rows keep their hash.
+HASH_SQL = "md5(ROW({}, s.geom)::text{})".format(
+    ", ".join(f's."{c}"' for c in _HASHED),
+    "".join(f" || coalesce('|{c}=' || s.\"{c}\"::text, '')" for c in _LATER))
 BULK_ROWS = 20_000  # a first load this large rebuilds the indexes once instead of per row
 
 def _prepared(assets: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:

@@ -48,6 +48,17 @@ CLASSES = [
     ({"utility": "gas", "pressure": "HP"}, 3.0, "danger"),
     ({"utility": "hazardous_pipeline"}, 3.0, "danger"),
     ({"utility": "district_heating"}, 0.5, "caution"),
+    # unknown is dangerous: no voltage / no pressure -> the high-risk class
+    ({"utility": "electricity", "asset_class": "cable"}, 3.0, "danger"),
+    ({"utility": "gas"}, 3.0, "danger"),
+    # classes from recorded values (IGEM bands; LV <= 1 kV < HV <= 30 kV < EHV)
+    ({"utility": "gas", "pressure_bar": 0.03}, 0.5, "caution"),
+    ({"utility": "gas", "pressure_bar": 0.075}, 0.5, "caution"),
+    ({"utility": "gas", "pressure_bar": 0.1}, 3.0, "danger"),
+    ({"utility": "gas", "pressure_bar": 8.0}, 3.0, "danger"),
+    ({"utility": "electricity", "asset_class": "cable", "voltage_v": 230.0}, 0.5, "caution"),
+    ({"utility": "electricity", "asset_class": "cable", "voltage_v": 1000.0}, 0.5, "caution"),
+    ({"utility": "electricity", "asset_class": "cable", "voltage_v": 10000.0}, 3.0, "danger"),
 ]
 
 

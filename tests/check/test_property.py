@@ -23,13 +23,44 @@ X0, Y0, SIZE = 530000.0, 180000.0, 300.0
 QL = {"D": 1.0, "C": 1.0, "B4": 1.0, "B3": 0.5, "B2": 0.25, "B1": 0.15, "A": 0.05}
 
 
+PRESSURES, VOLTAGES = ["LP", "MP", "IP", "HP"], ["LV", "HV", "EHV"]
+
+
+def pressure_class(bar):
+    """IGEM bands by hand (the default rules' thresholds)."""
+    if bar is None:
+        return None
+    if bar <= 0.075:
+        return "LP"
+    if bar <= 2.0:
+        return "MP"
+    return "IP" if bar <= 7.0 else "HP"
+
+
+def voltage_class(volts):
+    if volts is None:
+        return None
+    if volts <= 1000:
+        return "LV"
+    return "HV" if volts <= 30000 else "EHV"
+
+
+def higher(a, b, order):
+    """The higher of two classes (either may be None)."""
+    known = [c for c in (a, b) if c is not None]
+    return max(known, key=order.index) if known else None
+
+
 def expected_clearance(row: dict, crs_acc: float) -> float:
-    """DESIGN §5 by hand, one asset at a time."""
+    """DESIGN §5 by hand, one asset at a time. Unknown is dangerous: gas without a pressure
+    and electricity without a voltage are high risk; a value never lowers the record's class."""
     if row["asset_class"] == "precaution_zone":
         return 0.0
+    pressure = higher(row["pressure"], pressure_class(row.get("pressure_bar")), PRESSURES)
+    voltage = higher(row["voltage"], voltage_class(row.get("voltage_v")), VOLTAGES)
     high = (
-        (row["utility"] == "electricity" and row["voltage"] in ("HV", "EHV"))
-        or (row["utility"] == "gas" and row["pressure"] in ("MP", "IP", "HP"))
+        (row["utility"] == "electricity" and voltage in ("HV", "EHV", None))
+        or (row["utility"] == "gas" and pressure in ("MP", "IP", "HP", None))
         or row["utility"] == "hazardous_pipeline"
     )
     clearance = 3.0 if high else 0.5
@@ -144,6 +175,8 @@ asset_fields = st.fixed_dictionaries({
                                 "sewer", "district_heating"]),
     "voltage": st.sampled_from(["LV", "HV", "EHV", None]),
     "pressure": st.sampled_from(["LP", "MP", "IP", "HP", None]),
+    "pressure_bar": st.sampled_from([None, 0.03, 0.075, 0.0751, 2.0, 2.01, 7.0, 8.0, 70.0]),
+    "voltage_v": st.sampled_from([None, 230.0, 1000.0, 1000.5, 11000.0, 30000.0, 33000.0]),
     "asset_class": st.sampled_from(["pipe", "cable", "duct", "precaution_zone"]),
     "h_accuracy_m": st.one_of(st.none(), st.floats(0, 3).map(lambda v: round(v, 3))),
     "quality_level": st.sampled_from(["D", "C", "B4", "B3", "B2", "B1", "A", None]),

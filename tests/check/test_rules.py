@@ -14,7 +14,7 @@ from asset_register.errors import RulesError
 
 def test_defaults_are_design_section_5():
     r = default_rules()
-    assert r.version == "default-2026.1"
+    assert r.version == "default-2026.2"
     by = {c.name: c for c in r.classes}
     assert by["buried_service"].clearance_m == 0.5 and not by["buried_service"].match
     for name in ("hv_electricity", "gas_mp_plus", "hazardous_pipeline"):
@@ -89,9 +89,11 @@ def test_classify_every_risk_class_first_match_wins():
         "status": "in_service", "owner": "X",
     })
     names = [r.classes[i].name for i in classify(frame, r)]
-    assert names == ["hv_electricity", "hv_electricity", "buried_service", "buried_service",
+    # unknown is dangerous: electricity without a voltage and gas without a pressure are
+    # matched as EHV / HP (rules [unknown])
+    assert names == ["hv_electricity", "hv_electricity", "buried_service", "hv_electricity",
                      "buried_service", "gas_mp_plus", "gas_mp_plus", "gas_mp_plus",
-                     "buried_service", "hazardous_pipeline", "buried_service", "precaution_zone"]
+                     "gas_mp_plus", "hazardous_pipeline", "buried_service", "precaution_zone"]
 
 
 def test_null_match_value_catches_unknown_voltage():

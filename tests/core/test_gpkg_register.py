@@ -79,7 +79,7 @@ def test_reopen_keeps_everything(tmp_path):
     with open_register(path) as store:
         assert store.crs.to_epsg() == 3857
         assert store.asset_count() == 50 and store.get_setting("authority_code") == "WSX"
-        assert [m[1] for m in store.applied_migrations()] == ["create_register"]
+        assert [m[1] for m in store.applied_migrations()] == ["create_register", "pressure_voltage_values"]
 
 
 def test_migrations_are_applied_in_order_and_recorded(tmp_path, monkeypatch):
@@ -90,14 +90,14 @@ def test_migrations_are_applied_in_order_and_recorded(tmp_path, monkeypatch):
         con.execute("ALTER TABLE owners ADD COLUMN website TEXT")
 
     monkeypatch.setattr(gpkg_schema, "MIGRATIONS", [*gpkg_schema.MIGRATIONS,
-                                                    (2, "owner_website", add_column)])
-    monkeypatch.setattr(gpkg_schema, "SCHEMA_VERSION", 2)
+                                                    (3, "owner_website", add_column)])
+    monkeypatch.setattr(gpkg_schema, "SCHEMA_VERSION", 3)
     from asset_register.store import gpkg_open
 
-    monkeypatch.setattr(gpkg_open, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(gpkg_open, "SCHEMA_VERSION", 3)
     with open_register(path) as store:
         assert [(v, n) for v, n, _ in store.applied_migrations()] == [
-            (1, "create_register"), (2, "owner_website")]
+            (1, "create_register"), (2, "pressure_voltage_values"), (3, "owner_website")]
         cols = [r[1] for r in store._con.execute("PRAGMA table_info(owners)")]
         assert "website" in cols
 

@@ -37,11 +37,12 @@ def test_round_trip_of_every_canonical_field(store, assets_frame):
     back = store.read_assets().set_index("asset_id").loc[assets_frame["asset_id"]]
     src = assets_frame.set_index("asset_id")
     for col in ASSET_COLUMNS:
-        if col == "asset_id":
+        if col == "asset_id" or col not in src:  # pressure_bar, voltage_v: their own test
             continue
         a = src[col].astype(object).where(src[col].notna(), None).tolist()
         b = back[col].astype(object).where(back[col].notna(), None).tolist()
-        if col in ("depth_m", "diameter_mm", "h_accuracy_m", "v_accuracy_m"):
+        if col in ("depth_m", "diameter_mm", "h_accuracy_m", "v_accuracy_m", "pressure_bar",
+                   "voltage_v"):
             np.testing.assert_allclose(np.array(a, float), np.array(b, float), err_msg=col)
         elif col == "restricted":
             assert [bool(v) for v in a] == [bool(v) for v in b]
@@ -235,3 +236,22 @@ def test_a_returning_asset_gets_the_next_version(store, assets_frame):
     hist = store.get_asset(one["asset_id"].iloc[2], history=True)
     assert [h["version"] for h in hist] == [1, 2]
     assert hist[0]["retired_at"] is not None and hist[1]["retired_at"] is None
+
+
+def test_pressure_and_voltage_values_round_trip_and_version(store, assets_frame):
+    """The recorded values (schema 2 / PostGIS 3) are stored, and a changed value is a change;
+    rows without values keep the hash they had before the fields existed."""
+    f = assets_frame.iloc[:4].copy()
+    f["pressure_bar"] = [8.0, None, 0.03, None]
+    f["voltage_v"] = [None, 11000.0, None, None]
+    store.write_batch(f, BATCH)
+    back = store.read_assets().set_index("asset_id").loc[f["asset_id"]]
+    assert back["pressure_bar"].tolist()[0] == 8.0 and back["voltage_v"].tolist()[1] == 11000.0
+    assert back["pressure_bar"].isna().tolist() == [False, True, False, True]
+    again = store.write_batch(f, BATCH)
+    assert (again.unchanged, again.changed) == (4, 0)
+    f2 = f.copy()
+    f2["pressure_bar"] = [7.0, None, 0.03, None]  # one value changed
+    res = store.write_batch(f2, BATCH)
+    assert (res.changed, res.unchanged) == (1, 3)
+    assert store.get_asset(f["asset_id"].iloc[0])["pressure_bar"] == 7.0

@@ -65,6 +65,9 @@ def conflict_rows() -> gpd.GeoDataFrame:
     frame["risk_class"] = ["high", "high", "standard", "standard", "standard"]
     frame["uncertainty_m"] = [0.1, 0.4, 1.0, 0.5, 0.1]
     frame["contact_owner"] = [True, True, False, False, False]
+    frame["pressure_bar"] = [np.nan, 1.5, np.nan, np.nan, np.nan]
+    frame["voltage_v"] = [11000.0, np.nan, np.nan, np.nan, np.nan]
+    frame["class_basis"] = ["value", "value", None, None, None]
     frame = frame[CONFLICT_COLUMNS]
     return gpd.GeoDataFrame(frame, geometry=[r[4] for r in rows], crs="EPSG:27700")
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from datetime import UTC, date, datetime
 
 import geopandas as gpd
+import numpy as np
 import pytest
 from pypdf import PdfReader
 
@@ -152,3 +154,16 @@ def test_cancel_leaves_no_pack(register, result, tmp_path):
                           cancel=cancel)
     assert list((tmp_path / "out").iterdir()) == []
     assert register.notices().iloc[-1]["status"] == "cancelled"
+
+
+def test_class_unknown_is_printed_in_the_notice_and_exported(register, tmp_path):
+    """A gas main of unknown pressure is shown as "class unknown" in the PDF table and the
+    CSV carries the basis of its class (DESIGN §5: the planner must know why it is danger)."""
+    conflicts = conflict_rows()
+    conflicts.loc[1, ["pressure", "pressure_bar", "class_basis"]] = ["HP", np.nan, "unknown"]
+    pack = write_notice_pack(register, make_result(conflicts), tmp_path, promoter="Acme", now=NOW)
+    assert "HP(classunknown)" in text_of(pack.folder / "summary.pdf")
+    rows = list(csv.DictReader(
+        (pack.folder / "conflicts.csv").read_text(encoding="utf-8-sig").splitlines()))
+    basis = {r["asset_id"]: r["class_basis"] for r in rows}
+    assert basis["SGN:MP-12"] == "unknown" and basis["UKPN:HV-77"] == "value"

@@ -16,7 +16,8 @@ CONFLICT_VIEW = [
     ("asset_class", "Class"), ("status", "Status"), ("distance_m", "Distance m"),
     ("clearance_m", "Clearance m"), ("uncertainty_m", "± m"), ("h_accuracy_m", "Accuracy m"),
     ("quality_level", "QL"), ("depth_m", "Depth m"), ("diameter_mm", "Ø mm"),
-    ("pressure", "Pressure"), ("voltage", "Voltage"), ("precaution", "Precaution"),
+    ("pressure", "Pressure"), ("voltage", "Voltage"), ("class_basis", "Class from"),
+    ("precaution", "Precaution"),
 ]
 OWNER_VIEW = [("owner", "Owner"), ("status", "Response"), ("name", "Name"), ("phone", "Phone"),
               ("emergency_phone", "Emergency"), ("email", "Email"), ("conflicts", "Conflicts")]

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QDockWidget, QHeaderView, QTreeWidget, QTreeWidget
 from .frame_model import format_value
 
 CANONICAL = ["asset_id", "owner", "utility", "asset_class", "status", "depth_m", "depth_source",
-             "diameter_mm", "pressure", "voltage", "material", "captured_on", "restricted",
-             "version", "valid_from"]
+             "diameter_mm", "pressure", "pressure_bar", "voltage", "voltage_v", "material",
+             "captured_on", "restricted", "version", "valid_from"]
 ACCURACY = ["h_accuracy_m", "v_accuracy_m", "quality_level", "crs_accuracy_m"]
 SOURCE = ["batch_id", "delivery", "source_file", "source_layer", "source_crs", "transformation",
           "transformation_accuracy_m", "profile", "source_sha256", "imported_at"]

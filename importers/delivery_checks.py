@@ -1,0 +1,190 @@
+"""Checks across the layers of one delivery, made before anything is written (issue 13).
+
+* **Ids that collide across layers.** Two layers whose assets would get the same asset id
+  (``<owner>:<id>``) replace each other's rows on import ("43 changed", silently). With the
+  user's own profile the import is refused, naming the layers and the fix (``[source]
+  id_scope = "layer"``); with the auto-mapper's draft the ids are scoped by layer
+  (``<owner>:<layer>/<id>``) and the report says so.
+* **Geometry-identical layers.** Layers holding exactly the same geometries (three copies
+  of one pipe layer) would put every asset in the register several times: each is named in
+  ``inspect``, the dry run and the import summary.
+
+Each layer is read once more for this, as Arrow: the id column and the WKB only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyogrio
+
+from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
+
+from asset_register.errors import AssetRegisterError, ImportError_
+
+from .automap import id_candidates, id_problem
+from .profiles import Profile
+from .sources import Source
+from .vocabulary import FIELD_NAMES, norm_name
+
+MAX_EXAMPLES = 3
+
+
+@dataclass
+class LayerKeys:
+    """What the checks need of one layer: its source ids (if any) and a geometry digest."""
+
+    ids: set[str] | None
+    geometry_digest: str
+    features: int
+
+
+@dataclass
+class DeliveryCheck:
+    """The findings for one delivery, and the auto-mapper's drafts they may have changed."""
+
+    collisions: list[tuple[str, str, int, list[str]]] = field(default_factory=list)
+    duplicates: list[tuple[str, str, int]] = field(default_factory=list)  # layer, same as, n
+    scoped: set[str] = field(default_factory=set)  # layers whose drafted ids are scoped
+    draft_notes: dict[str, list[str]] = field(default_factory=dict)
+
+    def adjust(self, draft: Profile, layer: str) -> Profile:
+        """The auto-mapper's draft for ``layer``, with its ids scoped by layer if they collide;
+        its notes (ids refused, units assumed…) go into the layer's report."""
+        if layer in self.scoped:
+            draft.id_scope = "layer"
+        self.draft_notes[layer] = [f"auto-mapper: {n}" for n in draft.notes]
+        return draft
+
+    def warnings_for(self, layer: str) -> list[str]:
+        out = []
+        for a, b, n, ex in self.collisions:
+            if layer in (a, b) and layer in self.scoped:
+                out.append(f"layers {a!r} and {b!r} share {n:,} source ids (e.g. "
+                           f"{', '.join(map(repr, ex))}): ids are scoped by layer "
+                           f"(<owner>:{layer}/<id>) so that neither replaces the other's assets")
+        for dup, first, n in self.duplicates:
+            if layer in (dup, first):
+                out.append(f"layers {dup!r} and {first!r} hold the same {n:,} geometries: the "
+                           "same assets may be imported twice; import only one of them (--layer)")
+        return out
+
+    def messages(self) -> list[str]:
+        """Every finding once, for ``inspect``."""
+        out = [f"layers {a!r} and {b!r} share {n:,} ids (e.g. {', '.join(map(repr, ex))}): "
+               "imported under one owner they would replace each other's assets; use a profile "
+               "with [source] id_scope = \"layer\"" for a, b, n, ex in self.collisions]
+        out += [f"layers {d!r} and {f!r} hold the same {n:,} geometries: importing both would "
+                "put the same assets in the register twice" for d, f, n in self.duplicates]
+        return out
+
+    def annotate(self, report) -> None:
+        report.warnings[:0] = self.warnings_for(report.layer) + self.draft_notes.get(report.layer, [])
+
+
+def _read_keys(source: Source, layer: str, id_columns: list[str], *, pick: bool = False
+               ) -> LayerKeys | None:
+    """The layer's ids and geometry digest, in one read; None when it cannot be read (its
+    import says why). With ``pick`` the ids come from the first of ``id_columns`` filled and
+    unique in every row (the auto-mapper's choice), else from ``id_columns[0]``."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            meta, table = pyogrio.read_arrow(source.gdal_path, layer=layer, columns=id_columns,
+                                             read_geometry=True, **source.open_options)
+    except (DataLayerError, DataSourceError, FieldError, GeometryError, pa.ArrowInvalid,
+            UnicodeDecodeError):
+        return None
+    ids = None
+    usable = [c for c in id_columns if c in table.column_names]
+    if pick:
+        usable = [c for c in usable if id_problem(table.column(c)) is None][:1]
+    if usable:
+        text = pc.utf8_trim_whitespace(table.column(usable[0]).cast(pa.string()))
+        ids = set(pc.unique(pc.drop_null(text)).to_pylist()) - {""}
+    geom = meta.get("geometry_name") or "wkb_geometry"
+    if geom not in table.column_names:
+        geom = next((c for c in table.column_names if c in ("wkb_geometry", "geometry", "geom")),
+                    geom)
+    digest = ""
+    if geom in table.column_names:
+        wkb = table.column(geom).to_numpy(zero_copy_only=False)
+        hashed = np.sort(pd.util.hash_array(np.asarray(wkb, dtype=object), categorize=False))
+        digest = hashlib.sha256(hashed.tobytes()).hexdigest()
+    return LayerKeys(ids=ids, geometry_digest=digest, features=len(table))
+
+
+def _auto_id_columns(source: Source, layer: str) -> list[str]:
+    """The columns the auto-mapper would consider as ids, most likely first."""
+    by_key: dict[str, str] = {}
+    try:
+        for col in source.layer_info(layer).fields:
+            by_key.setdefault(norm_name(col), col)
+    except AssetRegisterError:
+        return []
+    return id_candidates(FIELD_NAMES["asset_id"], by_key, set())
+
+
+def _find(keys: dict[str, LayerKeys], scoped_layers: set[str]) -> DeliveryCheck:
+    check = DeliveryCheck()
+    names = list(keys)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            ka, kb = keys[a], keys[b]
+            if (ka.ids and kb.ids and a not in scoped_layers and b not in scoped_layers):
+                common = ka.ids & kb.ids
+                if common:
+                    check.collisions.append((a, b, len(common), sorted(common)[:MAX_EXAMPLES]))
+    first_of: dict[str, str] = {}
+    for name in names:
+        k = keys[name]
+        if not k.features or not k.geometry_digest:
+            continue
+        if k.geometry_digest in first_of:
+            check.duplicates.append((name, first_of[k.geometry_digest], k.features))
+        else:
+            first_of[k.geometry_digest] = name
+    return check
+
+
+def inspect_delivery(source: Source, layers: list[str]) -> DeliveryCheck:
+    """Findings for ``inspect`` (no profile: the ids the auto-mapper would take)."""
+    return check_delivery(source, layers, None)
+
+
+def check_delivery(source: Source, layers: list[str], profile: Profile | None) -> DeliveryCheck:
+    """Findings for an import of ``layers`` with ``profile`` (None: the auto-mapper's drafts).
+    Raises ImportError_, before anything is written, when the user's profile would let
+    layers replace each other's assets; drafts get their ids scoped instead (``adjust``)."""
+    if len(layers) < 2:
+        return DeliveryCheck()
+    keys, scoped = {}, set()
+    for name in layers:
+        if profile is None:
+            id_columns = _auto_id_columns(source, name)
+        else:
+            prof = profile.for_layer(name)
+            rule = prof.fields.get("asset_id")
+            id_columns = [rule.source] if rule else []
+            if prof.id_scope == "layer":
+                scoped.add(name)
+        found = _read_keys(source, name, id_columns, pick=profile is None)
+        if found is not None:
+            keys[name] = found
+    check = _find(keys, scoped)
+    if check.collisions and profile is not None:
+        a, b, n, ex = check.collisions[0]
+        raise ImportError_(
+            f"layers {a!r} and {b!r} of {source.path.name} share {n:,} asset ids (e.g. "
+            f"{', '.join(map(repr, ex))}): imported together they would replace each other's "
+            "assets; set [source] id_scope = \"layer\" in the profile (ids become "
+            "<owner>:<layer>/<id>) or import the layers one at a time under different owners")
+    for a, b, _, _ in check.collisions:  # the drafts are ours to change: scope their ids
+        check.scoped.update((a, b))
+    return check

@@ -1,0 +1,291 @@
+"""The auto-mapper and the mapping of pressure / voltage values, asserted on what the register
+holds after an import without a hand-written profile (issue 13: canonical names, unique ids,
+Dutch / IMKL / INSPIRE vocabularies, values with units, unknown is dangerous)."""
+
+from __future__ import annotations
+
+import tomllib
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+import shapely
+
+from asset_register.check import Checker, DigSite
+from asset_register.errors import ProfileError
+from importers import ImportJob, propose_profile
+from importers.mapping import map_layer
+from importers.measures import parse
+from importers.profiles import FieldRule, Profile, dumps_profile, parse_profile
+
+X0, Y0 = 85000.0, 446000.0  # Rotterdam, RD New
+
+
+def lines(n: int, dy: float = 3.0) -> list:
+    return [shapely.LineString([(X0, Y0 + i * dy), (X0 + 30, Y0 + i * dy)]) for i in range(n)]
+
+
+def write(tmp_path, columns: dict, *, name="delivery.gpkg", layer="leidingen", crs="EPSG:28992",
+          geoms=None):
+    n = len(next(iter(columns.values())))
+    frame = gpd.GeoDataFrame(columns, geometry=geoms or lines(n), crs=crs)
+    path = tmp_path / name
+    frame.to_file(path, layer=layer, driver="GPKG")
+    return path
+
+
+@pytest.fixture
+def rd_register(tmp_path):
+    from asset_register.store import create_register
+
+    store = create_register(tmp_path / "register.gpkg", crs="EPSG:28992")
+    yield store
+    store.close()
+
+
+def imported(store) -> pd.DataFrame:
+    return store.read_assets().set_index("asset_id").sort_index()
+
+
+def test_the_registers_own_field_names_map_to_themselves(tmp_path, rd_register):
+    path = write(tmp_path, {
+        "asset_id": ["A1", "A2"], "utility": ["gas", "electricity"],
+        "asset_class": ["pipe", "cable"], "status": ["in_service", "disused"],
+        "material": ["PE", "copper"], "pressure": ["HP", None], "pressure_bar": [8.0, None],
+        "voltage": [None, "HV"], "voltage_v": [None, 10000.0], "depth_m": [1.2, 0.8],
+        "diameter_mm": [406.0, 50.0], "h_accuracy_m": [0.3, 0.5], "v_accuracy_m": [0.2, 0.4],
+        "quality_level": ["B2", "C"], "captured_on": ["2024-05-01", "2023-01-31"],
+    })
+    profile = propose_profile(path)
+    assert {k: v.source for k, v in profile.fields.items()} == {
+        k: k for k in ("asset_id", "utility", "asset_class", "status", "material", "pressure",
+                       "pressure_bar", "voltage", "voltage_v", "depth_m", "diameter_mm",
+                       "h_accuracy_m", "v_accuracy_m", "quality_level", "captured_on")}
+    (report,) = ImportJob(rd_register, path, owner="OWN").run()
+    assert report.imported == 2 and report.rejected == 0
+    got = imported(rd_register)
+    a1, a2 = got.loc["OWN:A1"], got.loc["OWN:A2"]
+    assert (a1.utility, a1.asset_class, a1.status, a1.material) == ("gas", "pipe", "in_service", "PE")
+    assert (a1.pressure, a1.pressure_bar, a1.depth_m, a1.diameter_mm) == ("HP", 8.0, 1.2, 406.0)
+    assert (a1.h_accuracy_m, a1.v_accuracy_m, a1.quality_level) == (0.3, 0.2, "B2")
+    assert a1.captured_on == "2024-05-01"
+    assert (a2.voltage, a2.voltage_v, a2.status, a2.h_accuracy_m) == ("HV", 10000.0, "disused", 0.5)
+
+
+def test_a_non_unique_id_column_is_never_proposed_and_no_asset_is_lost(tmp_path, rd_register):
+    # 1,020 cable trenches; "id" repeats (478 rows share an id with another row), "objectid"
+    # is unique only over the first 100 rows a sample would see
+    n = 1020
+    ids = [f"T{i % 542}" for i in range(n)]
+    objectid = list(range(100)) + [7] * (n - 100)
+    path = write(tmp_path, {"id": ids, "objectid": objectid, "thema": ["laagspanning"] * n},
+                 layer="kabelsleuf", geoms=lines(n, dy=0.5))
+    profile = propose_profile(path, sample=100)
+    assert "asset_id" not in profile.fields
+    note = " ".join(profile.notes)
+    assert "'id' (478 of 1,020 values repeat another row's)" in note
+    assert "'objectid' (920 of 1,020 values repeat another row's)" in note
+    assert "generated" in note
+    (report,) = ImportJob(rd_register, path, owner="RTM").run()
+    assert report.rows_read == n and report.imported == n and report.rejected == 0
+    assert any(w.startswith("auto-mapper: kabelsleuf: not used as asset id: 'id' (478 of 1,020")
+               for w in report.warnings)  # the import summary says why ids were generated
+    assert rd_register.asset_count() == n
+    got = rd_register.read_assets()
+    assert set(got["utility"]) == {"electricity"} and set(got["voltage"]) == {"LV"}
+
+
+def test_a_unique_id_column_is_used(tmp_path, rd_register):
+    path = write(tmp_path, {"id": ["X", "X", "Y"], "leiding_id": ["L1", "L2", "L3"],
+                            "thema": ["water"] * 3})
+    profile = propose_profile(path)
+    assert profile.fields["asset_id"].source == "leiding_id"
+    assert "'id' (1 of 3 values repeat another row's)" in " ".join(profile.notes)
+    ImportJob(rd_register, path, owner="WB", profile=profile).run()
+    assert list(imported(rd_register).index) == ["WB:L1", "WB:L2", "WB:L3"]
+
+
+HTTP = "http://inspire.ec.europa.eu/codelist/ConditionOfFacilityValue/"
+HTTPS = "https://inspire.ec.europa.eu/codelist/ConditionOfFacilityValue/"
+ACC = "http://definities.geostandaarden.nl/imkl2015/id/waarde/NauwkeurigheidXYvalue/"
+ACC_S = "https://definities.geostandaarden.nl/imkl2015/id/waarde/NauwkeurigheidXYvalue/"
+
+
+def test_dutch_imkl_and_inspire_vocabularies(tmp_path, rd_register):
+    path = write(tmp_path, {
+        "lokaalID": [f"KL1.{i}" for i in range(8)],
+        "thema": ["gasHogeDruk", "gasLageDruk", "middenspanning", "laagspanning",
+                  "rioolVrijverval", "datatransport", "warmte", "buisleidingGevaarlijkeInhoud"],
+        "objecttype": ["leiding", "afsluiter", "kabel", "kast", "put", "mantelbuis",
+                       "leiding", "leiding"],
+        "materiaal": ["staal", "nodulair gietijzer", "koper", "PVC", "gres", "glasvezel",
+                      "asbestcement", "beton"],
+        "status": [HTTP + "functional", HTTPS + "disused", HTTPS + "projected", "inGebruik",
+                   "buitenGebruik", "gepland", HTTP + "underConstruction", "onbekend"],
+        "geoNauwkeurigheidXY_href": [ACC + "tot30cm", ACC_S + "tot50cm", ACC + "tot100cm",
+                                     ACC_S + "onbekend", None, ACC + "tot30cm", ACC + "tot50cm",
+                                     ACC + "tot30cm"],
+        "druk": ["8 bar", "30 mbar", None, None, None, None, None, "66 bar"],
+        "spanning": [None, None, "10 kV", "400 V", None, None, None, None],
+        "diepte": [1.5, 0.6, 1.0, 0.7, 2.5, 0.6, 1.0, 1.2],
+        "diameter": [406, 110, None, None, 300, 40, 250, 600],
+    })
+    profile = propose_profile(path)
+    f = profile.fields
+    assert (f["asset_id"].source, f["utility"].source, f["asset_class"].source) == \
+        ("lokaalID", "thema", "objecttype")
+    assert (f["pressure"].source, f["voltage"].source, f["h_accuracy_m"].source) == \
+        ("druk", "spanning", "geoNauwkeurigheidXY_href")
+    # the draft as the officer saves and reloads it
+    profile = parse_profile(tomllib.loads(dumps_profile(profile)))
+    (report,) = ImportJob(rd_register, path, owner="KL1", profile=profile).run()
+    assert report.imported == 8 and report.rejected == 0
+    got = imported(rd_register)
+    col = lambda c: [None if pd.isna(v) else v for v in got[c]]  # noqa: E731
+    assert col("utility") == ["gas", "gas", "electricity", "electricity", "sewer", "telecoms",
+                              "district_heating", "hazardous_pipeline"]
+    assert col("asset_class") == ["pipe", "valve", "cable", "cabinet", "chamber", "duct",
+                                  "pipe", "pipe"]
+    assert col("material") == ["steel", "DI", "copper", "PVC", "clay", "fibre",
+                               "asbestos cement", "concrete"]
+    assert col("status") == ["in_service", "disused", "proposed", "in_service", "disused",
+                             "proposed", "under_construction", "unknown"]
+    assert col("h_accuracy_m") == [0.3, 0.5, 1.0, None, None, 0.3, 0.5, 0.3]
+    assert col("pressure") == ["HP", "LP", None, None, None, None, None, "HP"]
+    assert col("pressure_bar") == [8.0, 0.03, None, None, None, None, None, 66.0]
+    assert col("voltage") == [None, None, "HV", "LV", None, None, None, None]
+    assert col("voltage_v") == [None, None, 10000.0, 400.0, None, None, None, None]
+    assert col("diameter_mm")[0] == 406.0 and col("depth_m")[4] == 2.5
+
+
+def test_values_with_a_unit_column_and_imkl_zero_for_unknown(tmp_path, rd_register):
+    # GDAL reads <pressure uom="urn:ogc:def:uom:OGC::bar">8</pressure> as pressure + pressure_uom
+    path = write(tmp_path, {
+        "gml_id": ["g1", "g2", "g3", "e1", "e2"],
+        "thema": ["gasHogeDruk", "gasHogeDruk", "gasLageDruk", "middenspanning", "laagspanning"],
+        "pressure": [8.0, 0.0, 100.0, None, None],
+        "pressure_uom": ["urn:ogc:def:uom:OGC::bar", "urn:ogc:def:uom:OGC::bar",
+                         "urn:ogc:def:uom:OGC::mbar", None, None],
+        "operatingVoltage": [None, None, None, 10000.0, 0.0],
+        "operatingVoltage_uom": [None, None, None, "urn:ogc:def:uom:OGC::V",
+                                 "urn:ogc:def:uom:OGC::V"],
+        "pipeDiameter": [40.6, 11.0, 16.0, None, None],
+        "pipeDiameter_uom": ["urn:ogc:def:uom:OGC::cm"] * 3 + [None, None],
+    })
+    profile = propose_profile(path)
+    assert profile.fields["pressure"].unit_source == "pressure_uom"
+    assert profile.fields["voltage"].unit_source == "operatingVoltage_uom"
+    assert profile.fields["diameter_mm"].unit_source == "pipeDiameter_uom"
+    assert parse_profile(tomllib.loads(dumps_profile(profile))).fields[
+        "pressure"].unit_source == "pressure_uom"  # round-trips through TOML
+    (report,) = ImportJob(rd_register, path, owner="KL2", profile=profile).run()
+    got = imported(rd_register)
+    assert (got.loc["KL2:g1", "pressure"], got.loc["KL2:g1", "pressure_bar"]) == ("HP", 8.0)
+    assert got.loc["KL2:g1", "diameter_mm"] == pytest.approx(406.0)
+    # 0 bar and 0 V are how IMKL writes "not given": unknown, never LP / LV
+    assert pd.isna(got.loc["KL2:g2", "pressure"]) and pd.isna(got.loc["KL2:g2", "pressure_bar"])
+    assert pd.isna(got.loc["KL2:e2", "voltage"])
+    assert got.loc["KL2:g3", "pressure"] == "MP" and got.loc["KL2:g3", "pressure_bar"] == 0.1
+    assert got.loc["KL2:e1", "voltage"] == "HV"
+    assert any("read as not given" in w for w in report.warnings)
+
+
+def test_a_pressure_without_unit_stays_unknown_and_is_danger(tmp_path, rd_register):
+    path = write(tmp_path, {"leiding_id": ["G1", "G2"], "druk": [8, 0.1],
+                            "thema": ["gasHogeDruk", "gasHogeDruk"]},
+                 geoms=[shapely.LineString([(X0, Y0 + 1.55), (X0 + 30, Y0 + 1.55)]),
+                        shapely.LineString([(X0, Y0 + 40), (X0 + 30, Y0 + 40)])])
+    profile = propose_profile(path)
+    assert "druk' have no unit: they stay unknown" in " ".join(profile.notes)
+    (report,) = ImportJob(rd_register, path, owner="GAS", profile=profile).run()
+    got = imported(rd_register)
+    assert got["pressure"].isna().all() and got["pressure_bar"].isna().all()
+    assert any("no unit" in w for w in report.warnings)
+    trench = DigSite(shapely.box(X0, Y0, X0 + 30, Y0 + 1))
+    with Checker(rd_register) as checker:
+        c = checker.check(trench).conflicts.set_index("asset_id")
+    assert c.loc["GAS:G1", "severity"] == "danger" and c.loc["GAS:G1", "class_basis"] == "unknown"
+    # the owner confirms bar: the same file now gives HP 8 bar and MP 0.1 bar
+    profile.fields["pressure"].unit = "bar"
+    ImportJob(rd_register, path, owner="GAS", profile=profile).run()
+    got = imported(rd_register)
+    assert list(got["pressure"]) == ["HP", "MP"] and list(got["pressure_bar"]) == [8.0, 0.1]
+
+
+def test_the_imkl_8_bar_main_imported_is_danger_at_055_m(tmp_path, rd_register):
+    """End to end: an 8 bar 406 mm gas transport main, accuracy tot30cm, 0.55 m from a
+    trench: DANGER, 3 m + 0.3 m + 0.203 m clearance, owner contact — not CAUTION / 1.5 m."""
+    main = shapely.LineString([(X0 - 20, Y0 + 1.55), (X0 + 50, Y0 + 1.55)])
+    path = write(tmp_path, {
+        "lokaalID": ["GU.1"], "thema": ["gasHogeDruk"], "pressure": [8.0],
+        "pressure_uom": ["urn:ogc:def:uom:OGC::bar"], "pipeDiameter": [406.0],
+        "pipeDiameter_uom": ["urn:ogc:def:uom:OGC::mm"],
+        "geoNauwkeurigheidXY_href": [ACC + "tot30cm"], "materiaal": ["staal"],
+    }, geoms=[main])
+    ImportJob(rd_register, path, owner="GU").run()
+    trench = DigSite(shapely.box(X0, Y0, X0 + 30, Y0 + 1))
+    with Checker(rd_register) as checker:
+        result = checker.check(trench)
+    c = result.conflicts.set_index("asset_id").loc["GU:GU.1"]
+    assert c["severity"] == "danger" and c["distance_m"] == pytest.approx(0.55)
+    assert c["clearance_m"] == pytest.approx(3.0 + 0.3 + 0.203)
+    assert c["pressure"] == "HP" and c["pressure_bar"] == 8.0 and bool(c["contact_owner"])
+    assert result.owners_affected[0]["contact_required"] is True
+
+
+def test_utility_and_voltage_from_the_layer_name_as_a_fallback(tmp_path, rd_register):
+    path = write(tmp_path, {"kabel_id": ["K1", "K2"], "spanning": ["0 V", "230 V"]},
+                 layer="Laagspanning_kabels")
+    profile = propose_profile(path)
+    assert profile.constants["utility"] == "electricity"
+    assert profile.constants["voltage"] == "LV" and profile.constants["asset_class"] == "cable"
+    ImportJob(rd_register, path, owner="STED", profile=profile).run()
+    got = imported(rd_register)
+    # K1's "0 V" is not a voltage: the theme of the layer fills the class, not the value
+    assert list(got["voltage"]) == ["LV", "LV"]
+    assert pd.isna(got.loc["STED:K1", "voltage_v"]) and got.loc["STED:K2", "voltage_v"] == 230.0
+
+
+@pytest.mark.parametrize("text, unit, bar", [
+    ("8 bar", None, 8.0), ("100 mbar", None, 0.1), ("0,1 bar", None, 0.1), ("4-8 bar", None, 8.0),
+    (8, "bar", 8.0), ("8", "mbar", 0.008), ("70 psi", None, 70 * 0.0689476),
+    ("200 kPa", None, 2.0), ("2 urn:ogc:def:uom:OGC::bar", None, 2.0),
+])
+def test_pressure_values_with_units(text, unit, bar):
+    assert parse("pressure", text, unit)[0] == pytest.approx(bar)
+
+
+@pytest.mark.parametrize("text, unit, volts", [
+    ("10 kV", None, 10000.0), ("400 V", None, 400.0), ("11,000 V", None, 11000.0),
+    (11, "kv", 11000.0), ("0.4kV", None, 400.0),
+])
+def test_voltage_values_with_units(text, unit, volts):
+    assert parse("voltage", text, unit)[0] == pytest.approx(volts)
+
+
+@pytest.mark.parametrize("text", ["8", "2 MV", "0 V", "abc"])
+def test_values_that_are_never_guessed(text):
+    assert parse("voltage", text, None)[0] is None
+
+
+def test_profile_unit_source_is_validated():
+    with pytest.raises(ProfileError, match="unit_source"):
+        parse_profile({"fields": {"material": {"source": "M", "unit_source": "U"}}})
+    prof = Profile(constants={"utility": "gas", "asset_class": "pipe"},
+                   fields={"pressure": FieldRule(source="P", unit_source="NOPE")})
+    with pytest.raises(ProfileError, match="NOPE"):
+        map_layer(pa.table({"P": [1.0]}), np.array([0]), np.array([""]),
+                  np.array([shapely.Point(0, 0)]), "EPSG:28992", prof, owner="X", layer="l")
+
+
+def test_an_imkl_feature_type_layer_gives_utility_and_class(tmp_path, rd_register):
+    path = write(tmp_path, {"localId": ["EK.1", "EK.2"], "operatingVoltage": [10000.0, 0.0],
+                            "operatingVoltage_uom": ["urn:ogc:def:uom:OGC::V"] * 2},
+                 layer="Elektriciteitskabel")
+    ImportJob(rd_register, path, owner="LIA").run()
+    got = imported(rd_register)
+    assert set(got["utility"]) == {"electricity"} and set(got["asset_class"]) == {"cable"}
+    assert got.loc["LIA:EK.1", "voltage"] == "HV" and got.loc["LIA:EK.1", "voltage_v"] == 10000.0
+    assert pd.isna(got.loc["LIA:EK.2", "voltage"])  # 0 V: not given, unknown (high risk)
