@@ -53,7 +53,14 @@ def detect_crs(path: str | Path, layer: str | None = None,
 
 
 def inspect(path: str | Path, working_crs: str | pyproj.CRS = DEFAULT_CRS) -> SourceInfo:
-    """Layers, fields, feature counts, CRS and warnings of a source (reads a sample of each)."""
+    """Layers, fields, feature counts, CRS and warnings of a source (reads a sample of each).
+
+    IMKL/KLIC and INSPIRE-UN deliveries are described from one streaming pass by their own
+    reader (GDAL's GML driver would re-read the whole file for every feature type)."""
+    from .imkl import find_delivery, inspect_delivery  # imports this module: import here
+
+    if find_delivery(path) is not None:
+        return inspect_delivery(path)
     source = open_source(path)
     layers = []
     with warnings_module.catch_warnings():

@@ -14,6 +14,7 @@ from asset_register.store import open_register
 
 from .api import inspect
 from .automap import propose_profile
+from .imkl import find_delivery, import_delivery
 from .job import ImportJob, LayerReport
 from .profiles import bundled_profiles, dumps_profile, load_profile
 from .sample import build_sample
@@ -74,6 +75,14 @@ def _import(args) -> int:
     try:
         with open_register(args.register) as store:
             for path in args.paths:
+                if not (args.profile or args.layer) and find_delivery(path) is not None:
+                    reports += import_delivery(  # IMKL/KLIC or INSPIRE-UN: its own reader
+                        store, path, owner=args.owner, owner_name=args.owner_name,
+                        assume_crs=args.assume_crs, dry_run=args.dry_run, progress=bar)
+                    continue
+                if not args.owner:
+                    raise ImportError_("give the owner of the data with --owner CODE (only "
+                                       "IMKL/KLIC deliveries name their network operators)")
                 job = ImportJob(
                     store, path, owner=args.owner, owner_name=args.owner_name,
                     layers=args.layer, all_layers=args.all_layers, profile=args.profile,
@@ -86,7 +95,7 @@ def _import(args) -> int:
     if args.json:
         print(json.dumps([r.to_dict() for r in reports], indent=1, default=str))
     else:
-        if not args.profile:
+        if not args.profile and any(not str(r.profile).startswith("imkl") for r in reports):
             print("profile: proposed by the auto-mapper (check it with `asset-register profile "
                   "propose FILE`; pass --profile to use a confirmed one)")
         print("\n".join(format_report(r) for r in reports))
@@ -175,7 +184,8 @@ def register(sub) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="file, .zip or .gdb folder")
     p.add_argument("--layer", action="append", help="layer to import (repeatable)")
     p.add_argument("--all-layers", action="store_true", help="import every layer of the source")
-    p.add_argument("--owner", required=True, help="owner code, e.g. SGD")
+    p.add_argument("--owner", help="owner code, e.g. SGD (not needed for a KLIC/IMKL delivery, "
+                   "whose network operators are the owners)")
     p.add_argument("--owner-name", help="owner's name (creates or renames the owner)")
     p.add_argument("--utility", help="utility of every asset (overrides the profile)")
     p.add_argument("--profile", help="mapping profile (TOML file or bundled name)")
