@@ -90,7 +90,8 @@ MATERIALS = {
     "gresbuis": "clay", "gres": "clay", "stoneware": "clay", "copper": "copper", "koper": "copper",
     "aluminium": "aluminium", "aluminum": "aluminium", "lead": "lead", "lood": "lead",
     "asbestoscement": "asbestos cement", "asbestcement": "asbestos cement",
-    "fibre": "fibre", "glasvezel": "fibre", "opticalfibre": "fibre", "glassfibre": "fibre",
+    "fibre": "fibre", "glasvezel": "fibre", "opticalfibre": "fibre", "opticalfiber": "fibre",
+    "glassfibre": "fibre",
     "polyester": "GRP", "grp": "GRP", "masonry": "masonry", "metselwerk": "masonry",
 }
 VALVE_WORDS = ("afsluiter", "valve", "klep", "schuif")
