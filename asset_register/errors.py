@@ -80,3 +80,7 @@ class ConnectionError_(AssetRegisterError):
 
 class PermissionDeniedError(AssetRegisterError):
     """The connected role is not allowed to do this (e.g. a planner importing)."""
+
+
+class RetireNotConfirmedError(ImportError_):
+    """An import would retire a large share of an owner's assets and was not confirmed."""

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
+from contextlib import nullcontext
 from pathlib import Path
 
 from asset_register.errors import ImportError_
@@ -15,9 +17,11 @@ from asset_register.store import open_register
 from .api import inspect
 from .automap import propose_profile
 from .imkl import find_delivery, import_delivery
+from .interrupt import run_interruptible
 from .job import ImportJob, LayerReport
 from .profiles import bundled_profiles, dumps_profile, load_profile
 from .sample import build_sample
+from .scope import read_area
 
 
 class Bar:
@@ -53,9 +57,10 @@ def format_report(r: LayerReport) -> str:
     if r.status in ("imported", "dry run", "all rejected"):
         lines.append(f"  read {r.rows_read:,}  imported {r.imported:,}  repaired {r.repaired:,}  "
                      f"rejected {r.rejected:,}")
-    if r.status == "imported":
-        lines.append(f"  diff: {r.added:,} added, {r.changed:,} changed, {r.unchanged:,} unchanged, "
-                     f"{r.retired:,} retired")
+    would = "would be " if r.status == "dry run" else ""
+    lines.append(f"  diff ({r.scope} delivery): {r.added:,} {would}added, {r.changed:,} "
+                 f"{would}changed, {r.unchanged:,} unchanged, {r.retired:,} {would}retired, "
+                 f"{r.rejected:,} rejected")
     if r.transformation and r.transformation.startswith("none"):
         lines.append(f"  CRS: {r.source_crs}, the register's own: no transformation")
     elif r.transformation:
@@ -70,26 +75,55 @@ def format_report(r: LayerReport) -> str:
 def _import(args) -> int:
     if args.profile and args.auto:
         raise ImportError_("give either --profile FILE or --auto, not both")
+    if args.area and args.append:
+        raise ImportError_("give either --area FILE (an area extract) or --append (additions), "
+                           "not both")
     bar = Bar(not args.json)
     reports: list[LayerReport] = []
+    jobs: list[ImportJob] = []
+    done: list[bool] = []  # the enclosing transaction of several files committed
     try:
         with open_register(args.register) as store:
-            for path in args.paths:
-                if not (args.profile or args.layer) and find_delivery(path) is not None:
-                    reports += import_delivery(  # IMKL/KLIC or INSPIRE-UN: its own reader
-                        store, path, owner=args.owner, owner_name=args.owner_name,
-                        assume_crs=args.assume_crs, dry_run=args.dry_run, progress=bar)
-                    continue
-                if not args.owner:
-                    raise ImportError_("give the owner of the data with --owner CODE (only "
-                                       "IMKL/KLIC deliveries name their network operators)")
-                job = ImportJob(
-                    store, path, owner=args.owner, owner_name=args.owner_name,
-                    layers=args.layer, all_layers=args.all_layers, profile=args.profile,
-                    utility=args.utility, assume_crs=args.assume_crs, dry_run=args.dry_run,
-                    progress=bar,
-                )
-                reports += job.run()
+            stop = threading.Event()
+            scope = "area" if args.area else "append" if args.append else "network"
+            area = read_area(args.area, store.crs) if args.area else None
+
+            def work():
+                # several files: one transaction, so the command is all or nothing
+                with store.atomic() if len(args.paths) > 1 and not args.dry_run else nullcontext():
+                    for path in args.paths:
+                        if not (args.profile or args.layer) and find_delivery(path) is not None:
+                            # IMKL/KLIC or INSPIRE-UN: its own reader, one batch per operator
+                            reports.extend(import_delivery(
+                                store, path, owner=args.owner, owner_name=args.owner_name,
+                                assume_crs=args.assume_crs, dry_run=args.dry_run, progress=bar,
+                                scope=None if scope == "network" else scope, area=area,
+                                confirm_retire=args.confirm_retire, cancel=stop.is_set))
+                            continue
+                        if not args.owner:
+                            raise ImportError_("give the owner of the data with --owner CODE "
+                                               "(only IMKL/KLIC deliveries name their operators)")
+                        jobs.append(ImportJob(
+                            store, path, owner=args.owner, owner_name=args.owner_name,
+                            layers=args.layer, all_layers=args.all_layers, profile=args.profile,
+                            utility=args.utility, assume_crs=args.assume_crs,
+                            dry_run=args.dry_run, progress=bar, scope=scope, area=area,
+                            area_source=str(args.area) if args.area else None,
+                            confirm_retire=args.confirm_retire))
+                        reports.extend(jobs[-1].run())
+                if len(args.paths) > 1 and not args.dry_run:
+                    done.append(True)
+                    bar(1.0, "committed")
+
+            def cancel():
+                stop.set()
+                for job in jobs[-1:]:
+                    job.cancel()
+                store.interrupt()
+
+            run_interruptible(work, cancel, committed=lambda: bool(done) or any(
+                j.committed for j in jobs) or (len(args.paths) == 1 and any(
+                    r.status == "imported" for r in reports)))
     finally:
         bar.close()
     if args.json:
@@ -178,8 +212,10 @@ def _sample(args) -> int:
 
 def register(sub) -> None:
     p = sub.add_parser("import", help="import owners' files (any common GIS format) into a register",
-                       description="Import one or more files of one owner. Each layer is one "
-                       "atomic batch; re-importing a layer versions it (added/changed/retired).")
+                       description="Import one or more files of one owner, all or nothing. "
+                       "Each layer is one batch; re-importing a layer versions it (added/changed/retired) "
+                       "within its delivery scope: the whole network (default), --area FILE "
+                       "or --append (see docs/deliveries.md).")
     p.add_argument("register", help="register file (.gpkg) or postgresql:// URL")
     p.add_argument("paths", nargs="+", metavar="PATH", help="file, .zip or .gdb folder")
     p.add_argument("--layer", action="append", help="layer to import (repeatable)")
@@ -191,7 +227,15 @@ def register(sub) -> None:
     p.add_argument("--profile", help="mapping profile (TOML file or bundled name)")
     p.add_argument("--auto", action="store_true", help="let the auto-mapper propose the profile")
     p.add_argument("--assume-crs", help="CRS of a source without one (or to correct a wrong one)")
-    p.add_argument("--dry-run", action="store_true", help="check and map, but write nothing")
+    p.add_argument("--area", metavar="FILE",
+                   help="an area delivery: supersede only the owner's assets inside the "
+                   "polygons of FILE (any vector file with a CRS); assets elsewhere stay live")
+    p.add_argument("--append", action="store_true",
+                   help="additions: retire nothing (an id already live gets a new version)")
+    p.add_argument("--confirm-retire", "--yes", dest="confirm_retire", action="store_true",
+                   help="allow retiring more than 10%% of the owner's live assets (at least 5)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="check, map and count what would change, but write nothing")
     p.add_argument("--json", action="store_true", help="JSON report")
     p.set_defaults(func=_import)
 

@@ -7,15 +7,14 @@ here: owner row (with contacts), the batch, and the owner's coverage grown by th
 batch (and by the delivery's area, which the owner has answered for) inside the
 batch's own transaction — all or nothing.
 
-An *area delivery* passes ``area`` (working CRS): only the owner's live assets of
-that delivery scope inside the area are superseded. Until the store supports it the
-batch is written without a scope (matching ids are versioned, nothing is retired),
-so an area delivery can never wipe the owner's assets elsewhere.
+The delivery scope works as for ``ImportJob`` (importers/scope.py): ``network``
+supersedes the whole delivery scope, ``area`` (with ``area`` in the working CRS) only
+the owner's live assets of that scope intersecting the area, ``append`` nothing; the
+same guard stops a batch that would retire too large a share of the owner's assets.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 
 import geopandas as gpd
@@ -27,14 +26,26 @@ from asset_register.model import BatchInfo, BatchResult, Owner
 from asset_register.store.base import RegisterStore
 
 from .coverage import coverage_of, merged
+from .scope import check_retire, check_scope, store_area
 
 
-def supports_area(store: RegisterStore) -> bool:
-    """True when the store's ``write_batch`` takes ``area=`` (area-scoped supersession)."""
-    try:
-        return "area" in inspect.signature(store.write_batch).parameters
-    except (TypeError, ValueError):
-        return False
+class _DryRun(Exception):
+    """Raised in a dry run's finalize: the batch is rolled back, its counts kept."""
+
+    def __init__(self, result: BatchResult):
+        super().__init__("dry run")
+        self.result = result
+
+
+def _merged_owner(store: RegisterStore, owner: Owner) -> Owner | None:
+    """The owner row to write (None when the register's is already right): the delivery's
+    contacts are the newer word; a delivery without them keeps the register's."""
+    existing = store.owner(owner.code)
+    keep = existing or Owner(owner.code, owner.code)
+    best = Owner(owner.code, owner.name if owner.name != owner.code else keep.name,
+                 owner.phone or keep.phone, owner.emergency_phone or keep.emergency_phone,
+                 owner.email or keep.email)
+    return None if best == existing else best
 
 
 def write_frame(
@@ -45,40 +56,44 @@ def write_frame(
     owner: Owner,
     rejects: pd.DataFrame | None = None,
     delivery: str | None = None,
+    scope: str = "network",
     area: shapely.Geometry | None = None,
+    dry_run: bool = False,
+    confirm_retire: bool = False,
     progress: Callable[[float, str], None] | None = None,
     cancel: Callable[[], bool] | None = None,
 ) -> tuple[BatchResult, list[str]]:
-    """Write one owner's canonical frame; returns the result and notes for the report."""
+    """Write one owner's canonical frame as a batch of ``delivery`` with ``scope``
+    (importers/scope.py); a dry run writes, counts and rolls back. Returns the result
+    and notes for the report; RetireNotConfirmedError when it would retire too much."""
+    check_scope(scope, area)
     notes: list[str] = []
-    existing = store.owner(owner.code)
-    keep = existing or Owner(owner.code, owner.code)
-    # the delivery's contacts are the newer word; a delivery without them keeps the register's
-    best = Owner(owner.code, owner.name if owner.name != owner.code else keep.name,
-                 owner.phone or keep.phone, owner.emergency_phone or keep.emergency_phone,
-                 owner.email or keep.email)
-    if best != existing:
-        store.upsert_owner(best)
-    kwargs: dict = {}
-    if area is not None and delivery is not None:
-        if supports_area(store):
-            kwargs["area"] = area
-        else:
-            delivery = None
-            notes.append("this register cannot yet supersede within an area: assets were added "
-                         "or updated by id and none retired")
+    live_before = store.owner_asset_count(owner.code)
+    new_owner = _merged_owner(store, owner)
 
     def finalize(result: BatchResult) -> None:
+        note = check_retire(result.retired, live_before, owner=owner.code,
+                            where=f"{info.layer}", confirmed=confirm_retire or dry_run)
+        if note:
+            notes.append(note + (": the import will need --confirm-retire" if dry_run else ""))
+        if dry_run:
+            raise _DryRun(result)
+        if new_owner is not None:
+            store.upsert_owner(new_owner)
         cov = store.owner_coverage()
         mine = cov[cov["owner"] == owner.code]
         old = mine.geometry.iloc[0] if len(mine) else None
         new = coverage_of(np.asarray(assets.geometry.array))
-        if area is not None:
+        if scope == "area":  # the owner has answered for the whole area
             new = shapely.union_all([g for g in (new, area) if g is not None])
         cov_area = merged(old, new)
         if cov_area is not None:
             store.set_owner_coverage(owner.code, cov_area)
 
-    result = store.write_batch(assets, info, rejects=rejects, delivery=delivery,
-                               progress=progress, cancel=cancel, finalize=finalize, **kwargs)
+    try:
+        result = store.write_batch(assets, info, rejects=rejects, delivery=delivery,
+                                   progress=progress, cancel=cancel, finalize=finalize,
+                                   area=store_area(scope, area))
+    except _DryRun as dry:
+        result = dry.result
     return result, notes

@@ -1,14 +1,18 @@
-"""The import job: one owner's delivery into the register, layer by layer, each atomically.
+"""The import job: one owner's delivery into the register, all its layers or none.
 
 ``ImportJob`` is what the CLI and the desktop app run (the app from a worker
 thread): give it a progress callback ``progress(fraction, message)`` and either a
 ``cancel`` callable polled between steps or call ``job.cancel()`` from another
 thread. Each layer is one batch written by ``store.write_batch`` in one transaction —
 assets (versioned re-delivery: unchanged stay, changed get a new version, missing are
-retired), rejects and provenance — so a failure, a cancel, Ctrl-C or a killed process
-during it leaves the register exactly as it was. The owner's coverage follows in a
-second short transaction (see ``ImportJob._write`` for why and what an interruption
-between the two means).
+retired), rejects, provenance and the owner's coverage — so a failure, a cancel, Ctrl-C
+or a killed process during it leaves the register exactly as it was. Several layers are
+written in one enclosing transaction: a failure in any layer leaves none of them.
+
+What a delivery supersedes is its ``scope`` (see importers/scope.py): the whole network
+(default), one area, or nothing (append). An import that would retire more than a small
+share of the owner's live assets stops before committing unless ``confirm_retire``.
+A dry run writes every layer and rolls it back: its counts are the real ones.
 """
 
 from __future__ import annotations
@@ -17,20 +21,23 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import shapely
 
-from asset_register.errors import ImportError_
-from asset_register.model import BatchInfo, Owner
+from asset_register.errors import AssetRegisterError, CancelledError, ImportError_
+from asset_register.model import BatchInfo, BatchResult, Owner
 from asset_register.store.base import RegisterStore
 
 from .automap import propose_profile
 from .coverage import coverage_of, merged
 from .prepare import PreparedLayer, prepare_layer
 from .profiles import Profile, dumps_profile, load_profile
+from .scope import area_note, check_retire, check_scope, store_area
 from .sources import Source, open_source
 
 Progress = Callable[[float, str], None]
@@ -43,7 +50,8 @@ class LayerReport:
     source: str
     layer: str
     delivery: str
-    status: str  # imported | already imported | dry run | empty | all rejected
+    status: str  # imported | already imported | dry run | empty | all rejected | skipped
+    scope: str = "network"  # network | area | append (importers/scope.py)
     rows_read: int = 0
     imported: int = 0
     repaired: int = 0
@@ -108,6 +116,10 @@ class ImportJob:
         dry_run: bool = False,
         progress: Progress | None = None,
         cancel: Callable[[], bool] | None = None,
+        scope: str = "network",
+        area: shapely.Geometry | None = None,
+        area_source: str | None = None,
+        confirm_retire: bool = False,
     ):
         self.store = store
         self.path = Path(path)
@@ -122,24 +134,61 @@ class ImportJob:
         self._progress = progress or (lambda f, m: None)
         self._cancel_cb = cancel
         self._cancelled = threading.Event()
+        check_scope(scope, area)
+        self.scope, self.area, self.area_source = scope, area, area_source
+        self.confirm_retire = confirm_retire
+        self.committed: list[int] = []  # batch ids committed so far (what Ctrl-C cannot undo)
 
     def cancel(self) -> None:
-        """Ask the job to stop at its next step; the layer in progress is rolled back."""
+        """Stop the job from any thread: the statement running in the register is aborted
+        and everything the job wrote is rolled back."""
         self._cancelled.set()
+        self.store.interrupt()
 
     def cancelled(self) -> bool:
         return self._cancelled.is_set() or bool(self._cancel_cb and self._cancel_cb())
 
     def run(self) -> list[LayerReport]:
+        watch = _CancelWatch(self) if self._cancel_cb is not None else None
+        try:
+            return self._run()
+        except Exception:
+            if self.cancelled():  # an interrupted statement, a cancelled query: one message
+                raise CancelledError("import cancelled: the register is unchanged") from None
+            raise
+        finally:
+            if watch is not None:
+                watch.stop()
+
+    def _run(self) -> list[LayerReport]:
         source = open_source(self.path)
         names = choose_layers(source, self.layers, self.all_layers)
         sha = source.sha256()
-        reports = []
-        for i, layer in enumerate(names):
-            def progress(f, m, i=i):
-                self._progress((i + f) / len(names), f"{layer}: {m}")
-            reports.append(self._run_layer(source, layer, sha, progress))
-        self._progress(1.0, "done")
+        reports, names = _attribute_only(source, names, self)
+        # Several layers: one enclosing transaction, so the command is all or nothing.
+        whole = len(names) > 1 and not self.dry_run
+        with self.store.atomic() if whole else nullcontext():
+            for i, layer in enumerate(names):
+                def progress(f, m, i=i, layer=layer):
+                    self._progress((i + f) / len(names), f"{layer}: {m}")
+                try:
+                    reports.append(self._run_layer(source, layer, sha, progress))
+                except AssetRegisterError as exc:
+                    if len(names) > 1 and not self.cancelled():
+                        exc.args = (f"layer {layer!r} of {self.path.name}: {exc}"
+                                    + (f" (none of its {len(names)} layers was imported)"
+                                       if whole else ""),)
+                    raise
+        if whole and not self.store.in_transaction():
+            self.committed += [r.batch_id for r in reports if r.batch_id is not None
+                               and r.status in ("imported", "all rejected")]
+        written = any(r.status in ("imported", "all rejected") for r in reports)
+        if self.dry_run:
+            self._progress(1.0, "dry run: nothing written")
+        elif written and not self.store.in_transaction():
+            self._progress(1.0, "committed")
+        else:
+            self._progress(1.0, "done")
         return reports
 
     def _profile_for(self, source: Source, layer: str) -> Profile:
@@ -150,7 +199,8 @@ class ImportJob:
     def _run_layer(self, source: Source, layer: str, sha: str, progress: Progress) -> LayerReport:
         t0 = time.perf_counter()
         delivery = f"{self.owner}:{layer}"
-        base = LayerReport(source=str(self.path), layer=layer, delivery=delivery, status="")
+        base = LayerReport(source=str(self.path), layer=layer, delivery=delivery, status="",
+                           scope=self.scope)
         if source.layer_info(layer).features == 0:
             base.status = "empty"
             base.warnings.append(f"layer {layer!r} has no features: nothing imported (an empty "
@@ -174,7 +224,9 @@ class ImportJob:
             progress=lambda f, m: progress(0.5 * f, m), cancelled=self.cancelled,
         )
         report = self._report(base, prepared, profile)
-        if not len(prepared.assets) and not self.dry_run:
+        if len(prepared.assets) or self.dry_run:
+            self._write(prepared, report, sha, profile, progress)
+        else:
             # Keep the rejects (nothing is silently lost) in a batch that cannot retire
             # anything: no delivery scope, no assets.
             info = self._batch_info(prepared, sha, profile)
@@ -182,18 +234,17 @@ class ImportJob:
                                             delivery=None, cancel=self.cancelled)
             report.status = "all rejected"
             report.batch_id = result.batch_id
+            self._mark(result)
             report.warnings.append(
                 f"no row could be imported: {len(prepared.rejects)} rejects recorded in batch "
                 f"{result.batch_id} (asset-register rejects REGISTER --batch {result.batch_id}); "
                 "the owner's existing assets are untouched")
-            return report
-        if self.dry_run:
-            report.status = "dry run"
-            report.imported = len(prepared.assets)
-        else:
-            self._write(prepared, report, sha, profile, progress)
         report.seconds = time.perf_counter() - t0
         return report
+
+    def _mark(self, result: BatchResult) -> None:
+        if not self.store.in_transaction():
+            self.committed.append(result.batch_id)
 
     def _coverage(self, new_area: Callable[[], object], batch_id: int):
         """The owner's coverage after this batch: the old one grown by the new assets'
@@ -205,14 +256,16 @@ class ImportJob:
         old = mine.geometry.iloc[0] if len(mine) else None
         updated = mine["updated_at"].iloc[0] if len(mine) and "updated_at" in mine else None
         if _coverage_stale(store, self.owner, updated, batch_id):
-            live = store.read_assets(columns=["owner"])
-            return merged(None, coverage_of(np.asarray(live.geometry.array[live["owner"] == self.owner])))
+            # through the batch's own connection: never a snapshot of its open transaction
+            return merged(None, coverage_of(store.owner_geometries(self.owner)))
         return merged(old, new_area())
 
     def _profile_id(self, profile: Profile) -> str:
         """Profile name plus a hash of its rules and the options that change the mapping:
         the same file imported with a corrected profile is a real re-import."""
         rules = dumps_profile(profile) + f"|{self.utility}|{self.assume_crs}"
+        if self.scope != "network":  # the same file as another kind of delivery is a re-import
+            rules += f"|{self.scope}|{self.area.wkb_hex if self.area is not None else ''}"
         digest = hashlib.sha256(rules.encode()).hexdigest()[:12]
         return f"{profile.path or profile.name} #{digest}"
 
@@ -235,48 +288,113 @@ class ImportJob:
             source_crs=p.source_crs, transformation=p.plan.description,
             transformation_accuracy_m=p.plan.accuracy_m, profile=self._profile_id(profile),
             owner=self.owner, rows_read=p.rows_read, rows_repaired=p.repaired,
-            notes={"warnings": p.warnings, "timings": p.timings},
+            notes={"warnings": p.warnings, "timings": p.timings,
+                   **area_note(self.scope, self.area, self.area_source)},
         )
 
     def _write(self, p: PreparedLayer, report: LayerReport, sha: str, profile: Profile,
                progress: Progress) -> None:
+        """Write the layer's batch (a dry run: write it, count, roll it back)."""
         store = self.store
         info = self._batch_info(p, sha, profile)
         t = time.perf_counter()
         existing = store.owner(self.owner)
-        if existing is None:  # a new owner's row first: harmless even if the batch then fails
-            store.upsert_owner(Owner(self.owner, self.owner_name or self.owner))
-        # Coverage (and a renamed owner) change inside the batch's own transaction, through
-        # the store's finalize hook: the batch and its coverage land together or not at all.
+        live_before = store.owner_asset_count(self.owner)
         timings = {}
         # The new assets' coverage is computed in a thread while the store writes (shapely
         # releases the GIL; SQLite's copy and index builds leave the other core idle).
-        area_job = _Background(coverage_of, np.asarray(p.assets.geometry.array))
+        area_job = None if self.dry_run else _Background(
+            coverage_of, np.asarray(p.assets.geometry.array))
 
         def finalize(result):
+            # Inside the batch's transaction: the retire check, then the owner (created or
+            # renamed) and the coverage land with the batch or not at all.
             timings["store"] = time.perf_counter() - t
+            note = check_retire(result.retired, live_before, owner=self.owner,
+                                where=f"{self.path.name} · {p.layer}",
+                                confirmed=self.confirm_retire or self.dry_run)
+            if note:
+                report.warnings.append(note + ("" if not self.dry_run else
+                                               ": the import will need --confirm-retire"))
+            if self.dry_run:
+                raise _DryRun(result)
             progress(0.5 + 0.45 * 0.98, "updating the owner's coverage")
-            if existing is not None and self.owner_name and existing.name != self.owner_name:
-                store.upsert_owner(Owner(self.owner, self.owner_name))
+            if existing is None or (self.owner_name and existing.name != self.owner_name):
+                store.upsert_owner(Owner(self.owner, self.owner_name or self.owner))
             area = self._coverage(area_job.result, result.batch_id)
             if area is not None:
                 store.set_owner_coverage(self.owner, area)
 
+        ok = False
         try:
             result = store.write_batch(
                 p.assets, info, rejects=p.rejects, delivery=report.delivery,
                 progress=lambda f, m: progress(0.5 + 0.45 * f, m), cancel=self.cancelled,
-                finalize=finalize,
+                finalize=finalize, area=store_area(self.scope, self.area),
             )
+            ok = True
+            self._mark(result)
+        except _DryRun as dry:
+            result = dry.result
         finally:
-            area_job.join()
+            if area_job is not None and ok:  # on an error or Ctrl-C, never wait for it
+                area_job.join()
         report.timings["store"] = timings.get("store", time.perf_counter() - t)
         report.timings["coverage"] = time.perf_counter() - t - report.timings["store"]
-        report.status = "imported"
-        report.batch_id = result.batch_id
+        report.status = "dry run" if self.dry_run else "imported"
+        report.batch_id = None if self.dry_run else result.batch_id
         report.imported = len(p.assets)  # rows accepted; the diff says what changed
         report.added, report.changed = result.added, result.changed
         report.unchanged, report.retired = result.unchanged, result.retired
+
+
+class _DryRun(Exception):
+    """Raised in a dry run's finalize: the batch is rolled back, its counts kept."""
+
+    def __init__(self, result: BatchResult):
+        super().__init__("dry run")
+        self.result = result
+
+
+class _CancelWatch:
+    """Polls a cancel callback (the app's cancel button, in another process) every 0.1 s
+    and cancels the job actively, so a long SQLite statement or server query is aborted
+    rather than finished."""
+
+    def __init__(self, job: ImportJob):
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(job,), daemon=True,
+                                        name="import-cancel-watch")
+        self._thread.start()
+
+    def _run(self, job):
+        while not self._stop.wait(0.1):
+            if job._cancel_cb():
+                job.cancel()
+                return
+
+    def stop(self):
+        self._stop.set()
+
+
+def _attribute_only(source: Source, names: list[str], job: ImportJob):
+    """Among several layers, those without geometry are skipped with a note (a GML
+    delivery's feature tables); a single one named on its own is the reader's error."""
+    if len(names) < 2:
+        return [], names
+    skipped, keep = [], []
+    for name in names:
+        if source.layer_info(name).geometry_type is None:
+            r = LayerReport(source=str(job.path), layer=name, delivery=f"{job.owner}:{name}",
+                            status="skipped", scope=job.scope)
+            r.warnings.append(f"layer {name!r} has no geometry column: skipped (attributes only)")
+            skipped.append(r)
+        else:
+            keep.append(name)
+    if not keep:
+        raise ImportError_(f"none of the {len(names)} layers of {job.path.name} has geometries: "
+                           "nothing to import")
+    return skipped, keep
 
 
 class _Background:

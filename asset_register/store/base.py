@@ -113,6 +113,7 @@ class RegisterStore(abc.ABC):
         progress: Progress | None = None,
         cancel: Callable[[], bool] | None = None,
         finalize: Callable[[BatchResult], None] | None = None,
+        area: shapely.Geometry | None = None,
     ) -> BatchResult:
         """Write one import batch atomically with its provenance and rejects.
 
@@ -123,7 +124,11 @@ class RegisterStore(abc.ABC):
         asset_id is absent from ``assets`` are retired, changed ones get a new
         version (the old one retired, never deleted) and unchanged ones stay.
         Without ``delivery`` an asset_id that is already live is replaced the
-        same way, and nothing else is retired. ``finalize(result)`` runs inside
+        same way, and nothing else is retired. ``area`` (working CRS) narrows what
+        a delivery supersedes: only live assets of the ``delivery`` scope whose
+        geometry intersects it and that are absent from ``assets`` are retired
+        (an area extract such as a KLIC delivery); an empty area retires nothing
+        (an append). ``finalize(result)`` runs inside
         the batch's transaction just before it commits (e.g. to update the
         owner's coverage with the batch). Either the whole batch lands or
         nothing does (an exception, a cancel or a killed process leave the
@@ -159,6 +164,27 @@ class RegisterStore(abc.ABC):
         bbox: tuple[float, float, float, float] | None = None,
     ) -> gpd.GeoDataFrame:
         """All live assets (optionally within a bbox) in one bulk read."""
+
+    def owner_asset_count(self, owner: str) -> int:
+        """Number of one owner's live assets."""
+        return int(self.stats()["by_owner"].get(owner, 0))
+
+    def in_transaction(self) -> bool:
+        """True inside ``atomic()``: what is written is not committed yet."""
+        return bool(getattr(self, "_depth", 0))
+
+    def interrupt(self) -> None:
+        """Abort the statement running on the register's connection, from any thread
+        (Ctrl-C, cancel): it fails promptly and its transaction rolls back."""
+
+    def owner_geometries(self, owner: str):
+        """Geometries (numpy array) of one owner's live assets, read through the register's
+        own connection: inside a batch's transaction they include the batch, and no copy or
+        second connection ever waits on that transaction."""
+        import numpy as np
+
+        live = self.read_assets(columns=["owner"])
+        return np.asarray(live.geometry.array[(live["owner"] == owner).to_numpy()])
 
     @abc.abstractmethod
     def get_asset(self, asset_id: str, *, history: bool = False) -> dict | list[dict]:

@@ -155,7 +155,10 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
                 yield con
             except BaseException:
                 self._depth -= 1
-                con.execute("ROLLBACK" if self._depth == 0 else f"ROLLBACK TO sp{self._depth}")
+                if con.in_transaction:  # (an interrupted write may have rolled back already)
+                    con.execute("ROLLBACK" if self._depth == 0 else f"ROLLBACK TO sp{self._depth}")
+                    if self._depth:
+                        con.execute(f"RELEASE sp{self._depth}")
                 raise
             else:
                 self._depth -= 1
@@ -205,9 +208,10 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
 
     # -- writing -------------------------------------------------------------------
     def write_batch(self, assets, batch, *, rejects=None, delivery=None, progress=None,
-                    cancel=None, finalize=None):
+                    cancel=None, finalize=None, area=None):
         return gpkg_write.write_batch(self, assets, batch, rejects=rejects, delivery=delivery,
-                                      progress=progress, cancel=cancel, finalize=finalize)
+                                      progress=progress, cancel=cancel, finalize=finalize,
+                                      area=area)
 
     def _after_assets_changed(self, written=None) -> None:
         """Refresh the layer extent and the clearance bounds inside the batch transaction.
@@ -329,6 +333,10 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
         cols = self._columns(columns)
         if bbox is not None:  # a window: the R*Tree over our own connection
             return self.query_bbox(bbox, columns=cols)
+        if self._depth:  # inside our own write transaction: no snapshot can be copied (and
+            # it must see the transaction's rows), so read through the connection itself
+            return self._frame(f"SELECT {GEOM}, {', '.join(cols)} FROM assets WHERE {LIVE}",
+                               (), cols)
         meta, table = self.read_arrow([c for c in cols if c != "fid"])
         geoms = shapely.from_wkb(table.column(meta["geometry_name"]).to_numpy(zero_copy_only=False))
         frame = table.drop_columns([meta["geometry_name"]]).to_pandas()
@@ -336,6 +344,23 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
             if (ASSET_COLUMNS.get(c) or STORE_COLUMNS.get(c)) == "bool":
                 frame[c] = frame[c].astype(bool)
         return gpd.GeoDataFrame(frame, geometry=GeometryArray(geoms, crs=self.crs))
+
+    def owner_asset_count(self, owner: str) -> int:
+        return self._con.execute(
+            f"SELECT COUNT(*) FROM assets WHERE owner = ? AND {LIVE}", (owner,)).fetchone()[0]
+
+    def interrupt(self) -> None:
+        con = self._con  # sqlite3_interrupt is safe from any thread, lock not taken
+        if con is not None:
+            con.interrupt()
+
+    def owner_geometries(self, owner: str) -> np.ndarray:
+        """Geometries of one owner's live assets, through the register's own connection
+        (inside a batch's transaction they include the batch)."""
+        with self._lock:
+            rows = self._con.execute(
+                f"SELECT {GEOM} FROM assets WHERE owner = ? AND {LIVE}", (owner,)).fetchall()
+        return gpkg_geom.decode([r[0] for r in rows]) if rows else np.array([], dtype=object)
 
     def read_arrow(self, columns, *, read_geometry: bool = True, return_fids: bool = False):
         """(meta, Arrow table) of the live assets, in bulk, from a consistent snapshot.

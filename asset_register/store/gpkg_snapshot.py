@@ -16,10 +16,13 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import time
 import weakref
 from pathlib import Path
 
 import pyogrio
+
+from ..errors import RegisterLockedError
 
 
 MMAP_BYTES = 1 << 34  # SQLite caps it at its compile-time maximum
@@ -91,7 +94,7 @@ def _copy(con: sqlite3.Connection, register: Path) -> str:
             dest.execute("PRAGMA journal_mode=OFF")
             dest.execute("PRAGMA synchronous=OFF")
             con.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
-            con.backup(dest)
+            _backup(con, dest, register)
             # a plain rollback-journal file: GDAL's readers open it without -wal/-shm files
             dest.execute("PRAGMA journal_mode=DELETE")
         finally:
@@ -101,6 +104,29 @@ def _copy(con: sqlite3.Connection, register: Path) -> str:
         _remove(name)
         raise
     return name
+
+
+BUSY_SECONDS = 10.0  # how long a copy waits for a busy source before giving up
+
+
+def _backup(con: sqlite3.Connection, dest: sqlite3.Connection, register: Path) -> None:
+    """``con.backup(dest)`` that never waits on its own transaction and waits at most
+    BUSY_SECONDS for another one (Python's backup retries a busy source forever, with
+    Ctrl-C unheard: a copy of a connection inside its own write transaction hung imports).
+    """
+    if con.in_transaction:  # SQLite's backup answers BUSY for as long as it stays open
+        raise RegisterLockedError(
+            f"register {str(register)!r} is busy: it cannot be copied for reading while its "
+            "own write is in progress; try again when the write has finished")
+    deadline = time.monotonic() + BUSY_SECONDS
+
+    def step(status, remaining, total):  # called after every step, busy ones included
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > deadline:
+            raise RegisterLockedError(
+                f"register {str(register)!r} is busy: another program held it for "
+                f"{BUSY_SECONDS:g} s while it was being copied for reading; try again")
+
+    con.backup(dest, progress=step, sleep=0.05)
 
 
 MARK = ".snapshot-"  # snapshot files are named .<register>.snapshot-<pid>-<random>.gpkg

@@ -94,6 +94,7 @@ def write_batch(
     progress: Callable[[float, str], None] | None,
     cancel: Callable[[], bool] | None,
     finalize: Callable[[BatchResult], None] | None = None,
+    area: shapely.Geometry | None = None,
 ) -> BatchResult:
     t0 = time.perf_counter()
     report = progress or (lambda f, m: None)
@@ -117,14 +118,14 @@ def write_batch(
         table = _table(frame, hashes)
     try:
         return _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, stamp,
-                      t0, report, check_cancel, finalize)
+                      t0, report, check_cancel, finalize, area)
     finally:
         if stage is not None:
             stage.close()
 
 
 def _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, stamp, t0, report,
-           check_cancel, finalize) -> BatchResult:
+           check_cancel, finalize, area=None) -> BatchResult:
     con = store._con
     with store.atomic():
         cur = con.execute(
@@ -145,8 +146,12 @@ def _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, st
         if con.execute("SELECT 1 FROM assets LIMIT 1").fetchone():
             parts, params = [], []
             if delivery is not None:
-                parts.append("SELECT fid, asset_id, version, content_hash FROM assets "
-                             "WHERE delivery = ? AND retired_at IS NULL")
+                sql = ("SELECT fid, asset_id, version, content_hash FROM assets "
+                       "WHERE delivery = ? AND retired_at IS NULL")
+                if area is not None:  # an area extract supersedes only what lies inside
+                    _fill_area_fids(con, delivery, area)
+                    sql += " AND fid IN (SELECT fid FROM area_fids)"
+                parts.append(sql)
                 params.append(delivery)
             if len(frame):
                 con.execute("CREATE TEMP TABLE IF NOT EXISTS batch_ids (asset_id TEXT PRIMARY KEY)")
@@ -206,8 +211,32 @@ def _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, st
             report(0.97, "finishing the batch")
             finalize(result)
         check_cancel()
-        report(1.0, "committed")
+    report(1.0, "written, committed with the rest of the import" if store.in_transaction()
+           else "committed")
     return result
+
+
+def _fill_area_fids(con, delivery: str, area) -> None:
+    """Temp table ``area_fids``: live assets of ``delivery`` whose geometry intersects
+    ``area`` (R*Tree on the area's bounds, then an exact test; empty area: none)."""
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS area_fids (fid INTEGER PRIMARY KEY)")
+    con.execute("DELETE FROM area_fids")
+    if not isinstance(area, shapely.Geometry):
+        raise ValidationError(f"a delivery area must be a geometry, got {type(area).__name__}")
+    if area.is_empty:
+        return
+    area = shapely.make_valid(area) if not area.is_valid else area
+    minx, miny, maxx, maxy = area.bounds
+    rows = con.execute(
+        f"SELECT fid, {GEOM} FROM assets WHERE fid IN (SELECT id FROM rtree_assets_{GEOM} "
+        "WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?) "
+        "AND delivery = ? AND retired_at IS NULL", (minx, maxx, miny, maxy, delivery)).fetchall()
+    if not rows:
+        return
+    fids = np.array([r[0] for r in rows], dtype=np.int64)
+    shapely.prepare(area)
+    inside = shapely.intersects(area, gpkg_geom.decode([r[1] for r in rows]))
+    con.executemany("INSERT INTO area_fids VALUES (?)", ((int(f),) for f in fids[inside]))
 
 
 def _withdrawn_versions(con, ids: np.ndarray, live: pd.DataFrame) -> dict:

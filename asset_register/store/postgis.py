@@ -86,6 +86,12 @@ class PostgisStore(ReadMixin, RecordsMixin, RegisterStore):
                 conn.execute("SET default_transaction_read_only = on")
         return conn
 
+    def interrupt(self) -> None:
+        """Cancel the query the session is running (from any thread: Ctrl-C, cancel)."""
+        conn = self._raw
+        if conn is not None and not conn.closed:
+            conn.cancel()
+
     @property
     def display(self) -> str:
         """The URL with its password masked, for titles, messages and logs."""
@@ -282,11 +288,11 @@ class PostgisStore(ReadMixin, RecordsMixin, RegisterStore):
 
     # -- writing -------------------------------------------------------------------
     def write_batch(self, assets, batch, *, rejects=None, delivery=None, progress=None,
-                    cancel=None, finalize=None):
+                    cancel=None, finalize=None, area=None):
         from .postgis_write import write_batch
 
         return write_batch(self, assets, batch, rejects=rejects, delivery=delivery,
-                           progress=progress, cancel=cancel, finalize=finalize)
+                           progress=progress, cancel=cancel, finalize=finalize, area=area)
 
     def _after_assets_changed(self) -> None:
         """Cache extent and clearance bounds in settings (inside the batch transaction)."""

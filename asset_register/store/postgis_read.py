@@ -107,6 +107,16 @@ class ReadMixin:
         return self._bulk(sql.SQL("geom && ST_MakeEnvelope(%s, %s, %s, %s, %s)"),
                           (minx, miny, maxx, maxy, self.srid), columns)
 
+    def owner_asset_count(self, owner: str) -> int:
+        with self._lock, translated(self):
+            return int(self._conn.execute(
+                sql.SQL("SELECT COUNT(*) FROM assets WHERE owner = %s AND {}").format(LIVE),
+                (owner,)).fetchone()[0])
+
+    def owner_geometries(self, owner: str):
+        """One owner's live geometries, on the session's own connection (its transaction)."""
+        return np.asarray(self._bulk(sql.SQL("owner = %s"), (owner,), ["owner"]).geometry.array)
+
     def get_asset(self, asset_id, *, history=False):
         query = sql.SQL(
             "SELECT ST_AsBinary(a.geom), {}, b.source_file, b.layer, b.sha256, b.source_crs, "

@@ -42,6 +42,7 @@ _S_COLS = ", ".join(f's."{c}"' for c in ASSET_COLUMNS)
 # (hex EWKB in the row's text form). Computed by the server, so only what changes is hashed.
 _HASHED = [c for c in ASSET_COLUMNS if c != "asset_id"]
 HASH_SQL = "md5(ROW({}, s.geom)::text)".format(", ".join(f's."{c}"' for c in _HASHED))
+LOCK_TIMEOUT_S = 60  # then 'the register is busy' (lock_not_available)
 BULK_ROWS = 20_000  # a first load this large rebuilds the indexes once instead of per row
 
 def _prepared(assets: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:
@@ -65,6 +66,7 @@ def write_batch(
     progress: Callable[[float, str], None] | None,
     cancel: Callable[[], bool] | None,
     finalize: Callable[[BatchResult], None] | None = None,
+    area: shapely.Geometry | None = None,
 ) -> BatchResult:
     t0 = time.perf_counter()
     report = progress or (lambda f, m: None)
@@ -84,6 +86,8 @@ def write_batch(
     keys = sorted({lock_key(store.schema, f"owner:{o}") for o in frame["owner"].unique()}
                   | ({lock_key(store.schema, f"delivery:{delivery}")} if delivery else set()))
     with store.atomic() as conn, conn.cursor() as cur:
+        # another session's batch of the same owner is waited for, but not forever
+        cur.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_S}s'")
         for key in keys:
             cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
         cur.execute(f"SELECT {SERVER_NOW}")  # one server time for the whole batch
@@ -109,7 +113,7 @@ def write_batch(
         check_cancel()
         report(0.65, "versioning assets")
         counts = _version(cur, store.srid, batch_id, delivery, stamp,
-                          batch.transformation_accuracy_m)
+                          batch.transformation_accuracy_m, _area_wkb(area))
         check_cancel()
         n_rejects = _write_rejects(cur, batch_id, rejects)
         result = BatchResult(batch_id=batch_id, rejected=n_rejects, **counts)
@@ -130,12 +134,24 @@ def write_batch(
             finalize(result)
         check_cancel()
         store._bump(conn)
-    report(1.0, "committed")
+    report(1.0, "written, committed with the rest of the import" if store.in_transaction()
+           else "committed")
     return result
 
 
-def _version(cur, srid: int, batch_id: int, delivery, stamp: str, crs_acc) -> dict[str, int]:
-    """Retire changed/withdrawn live versions and insert new ones; returns the counts."""
+def _area_wkb(area) -> bytes | None:
+    """The delivery area as WKB for the server (None: the whole delivery scope)."""
+    if area is None:
+        return None
+    if not isinstance(area, shapely.Geometry):
+        raise ValidationError(f"a delivery area must be a geometry, got {type(area).__name__}")
+    return shapely.to_wkb(area if area.is_valid else shapely.make_valid(area))
+
+
+def _version(cur, srid: int, batch_id: int, delivery, stamp: str, crs_acc,
+             area: bytes | None = None) -> dict[str, int]:
+    """Retire changed/withdrawn live versions and insert new ones; returns the counts.
+    With ``area`` (WKB), only withdrawn versions intersecting it are retired."""
     cur.execute("ANALYZE ar_stage (asset_id)")
     cur.execute("SELECT COUNT(*) FROM ar_stage")
     staged = cur.fetchone()[0]
@@ -156,11 +172,15 @@ def _version(cur, srid: int, batch_id: int, delivery, stamp: str, crs_acc) -> di
                 "AND a.retired_at IS NULL")
     unchanged = cur.fetchone()[0]
     retired = 0
-    if delivery is not None:
+    if delivery is not None and not (area is not None and shapely.from_wkb(area).is_empty):
+        inside, params = "", [stamp, delivery]
+        if area is not None:  # an area extract supersedes only what lies inside
+            inside = "AND ST_Intersects(a.geom, ST_GeomFromWKB(%s, %s)) "
+            params += [area, srid]
         cur.execute(
             "UPDATE assets a SET retired_at = %s WHERE a.delivery = %s AND a.retired_at IS NULL "
-            "AND NOT EXISTS (SELECT 1 FROM ar_stage s WHERE s.asset_id = a.asset_id)",
-            (stamp, delivery))
+            f"{inside}AND NOT EXISTS (SELECT 1 FROM ar_stage s WHERE s.asset_id = a.asset_id)",
+            params)
         retired = cur.rowcount
     cur.execute(
         f"""INSERT INTO assets (geom, {_COLS}, version, valid_from, batch_id, delivery,

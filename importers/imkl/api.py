@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 
 import shapely
@@ -24,6 +25,7 @@ from asset_register.store.base import RegisterStore
 from ..api import SourceInfo
 from ..frames_job import write_frame
 from ..job import LayerReport
+from ..scope import area_note
 from ..sources import LayerInfo
 from . import build as buildmod
 from .delivery import parse_file, read_delivery
@@ -46,6 +48,33 @@ def _owner_for(kind: str, owner: str | None, owner_name: str | None) -> Owner | 
     return Owner(owner, owner_name or owner) if owner else None
 
 
+def _scope(d, scope: str | None, area) -> tuple[str, shapely.Geometry | None, str | None]:
+    """The delivery scope and area to write with (see ``import_delivery``)."""
+    if scope is not None:
+        return scope, area, None
+    if d.kind != "imkl":
+        return "network", None, None
+    if d.area is None:
+        return "append", None, ("the delivery has no request polygon, so it cannot say what it "
+                                "supersedes: imported as additions, nothing retired")
+    return "area", d.area, None
+
+
+def _owner_report(d, code: str, path, scope: str, warnings: list[str]) -> LayerReport:
+    part = d.parts[code]
+    imkl = d.kind == "imkl"
+    reasons = part.rejects["reason"].str.replace(r" '.*$| \(.*$", "", regex=True) \
+        if len(part.rejects) else []
+    return LayerReport(
+        source=str(path), layer=f"imkl:{code}" if imkl else "inspire-un",
+        delivery=f"{code}:imkl" if imkl else f"{code}:inspire-un", status="", scope=scope,
+        rows_read=len(part.assets) + len(part.rejects), rejected=len(part.rejects),
+        source_crs=d.source_crs, transformation=d.plan.description,
+        accuracy_m=d.plan.accuracy_m, profile=PROFILE,
+        rejects_by_reason=dict(Counter(reasons)), timings=dict(d.timings),
+        warnings=(list(d.warnings) + warnings) if code == min(d.parts) else [])
+
+
 def import_delivery(
     store: RegisterStore,
     path: str | Path,
@@ -54,10 +83,17 @@ def import_delivery(
     owner_name: str | None = None,
     assume_crs: str | None = None,
     dry_run: bool = False,
+    scope: str | None = None,
+    area: shapely.Geometry | None = None,
+    confirm_retire: bool = False,
     progress: Callable[[float, str], None] | None = None,
     cancel: Callable[[], bool] | None = None,
 ) -> list[LayerReport]:
-    """Import a delivery; one LayerReport per owner (see module docstring)."""
+    """Import a delivery; one LayerReport per owner (see module docstring).
+
+    ``scope``/``area`` override the delivery's own: by default a KLIC delivery is an
+    area delivery over its request polygons (append when it has none) and an INSPIRE-UN
+    file a whole-network delivery. Several owners are one transaction: all or nothing."""
     report = progress or (lambda f, m: None)
     file = _file(path)
     t0 = time.perf_counter()
@@ -66,58 +102,50 @@ def import_delivery(
                       assume_crs=assume_crs, reference_extent=store.extent())
     sha = file.sha256()
     imkl = d.kind == "imkl"
-    area = d.area if imkl else None
+    scope, area, note = _scope(d, scope, area)
     reports, batch_ids = [], []
     codes = sorted(d.parts)
-    for n, code in enumerate(codes):
-        if cancel is not None and cancel():
-            raise CancelledError("import cancelled: the batches reported so far are committed, "
-                                 "the rest untouched")
-        part = d.parts[code]
-        layer = f"imkl:{code}" if imkl else "inspire-un"
-        delivery = f"{code}:imkl" if imkl else f"{code}:inspire-un"
-        r = LayerReport(source=str(path), layer=layer, delivery=delivery, status="",
-                        rows_read=len(part.assets) + len(part.rejects), rejected=len(part.rejects),
-                        source_crs=d.source_crs, transformation=d.plan.description,
-                        accuracy_m=d.plan.accuracy_m, profile=PROFILE,
-                        rejects_by_reason=dict(Counter(part.rejects["reason"].str.replace(
-                            r" '.*$| \(.*$", "", regex=True))) if len(part.rejects) else {},
-                        warnings=list(d.warnings) if n == 0 else [], timings=dict(d.timings))
-        done = store.find_batch(sha, layer)
-        if dry_run:
-            r.status, r.imported = "dry run", len(part.assets)
-        elif done is not None and done.get("owner") == code:
-            r.status, r.batch_id = "already imported", int(done["batch_id"])
-            r.warnings.append(f"this exact delivery was imported as batch {r.batch_id}; "
-                              "nothing changed")
-            batch_ids.append(r.batch_id)
-        else:
-            info = BatchInfo(
-                source_file=str(Path(path).resolve()), layer=layer, sha256=sha,
-                source_crs=d.source_crs, transformation=d.plan.description,
-                transformation_accuracy_m=d.plan.accuracy_m, profile=PROFILE, owner=code,
-                rows_read=r.rows_read,
-                notes={"delivery_reference": d.reference, "kind": d.kind,
-                       "delivery_area_wkt": shapely.to_wkt(area, rounding_precision=3)
-                       if area is not None else None, "warnings": r.warnings},
-            )
-            result, notes = write_frame(
-                store, part.assets, info, owner=part.owner, rejects=part.rejects,
-                delivery=delivery, area=area, cancel=cancel,
-                progress=lambda f, m, n=n: report((n + f) / len(codes), f"{code}: {m}"))
-            r.warnings += notes
-            r.status, r.batch_id, r.imported = "imported", result.batch_id, len(part.assets)
-            r.added, r.changed = result.added, result.changed
-            r.unchanged, r.retired = result.unchanged, result.retired
-            batch_ids.append(result.batch_id)
-        r.seconds = time.perf_counter() - t0
-        reports.append(r)
-    if imkl and not dry_run and d.footprint is not None:
-        ref = d.reference or Path(path).stem
-        record_delivery_area(store, DeliveryArea(
-            reference=ref, footprint=d.footprint, area=d.area, batches=tuple(batch_ids),
-            owners=tuple(codes), source_file=str(Path(path).resolve())))
-        if reports:
+    with store.atomic() if len(codes) > 1 and not dry_run else nullcontext():
+        for n, code in enumerate(codes):
+            if cancel is not None and cancel():
+                raise CancelledError("import cancelled: the register is unchanged")
+            r = _owner_report(d, code, path, scope, [note] if note and n == 0 else [])
+            done = store.find_batch(sha, r.layer)
+            if done is not None and not dry_run and done.get("owner") == code:
+                r.status, r.batch_id = "already imported", int(done["batch_id"])
+                r.warnings.append(f"this exact delivery was imported as batch {r.batch_id}; "
+                                  "nothing changed")
+            else:
+                part = d.parts[code]
+                info = BatchInfo(
+                    source_file=str(Path(path).resolve()), layer=r.layer, sha256=sha,
+                    source_crs=d.source_crs, transformation=d.plan.description,
+                    transformation_accuracy_m=d.plan.accuracy_m, profile=PROFILE, owner=code,
+                    rows_read=r.rows_read,
+                    notes={"delivery_reference": d.reference, "kind": d.kind,
+                           **area_note(scope, area, str(path) if area is not None else None),
+                           "warnings": r.warnings, "timings": d.timings},
+                )
+                result, notes = write_frame(
+                    store, part.assets, info, owner=part.owner, rejects=part.rejects,
+                    delivery=r.delivery, scope=scope, area=area, dry_run=dry_run,
+                    confirm_retire=confirm_retire, cancel=cancel,
+                    progress=lambda f, m, n=n: report((n + f) / len(codes), f"{code}: {m}"))
+                r.warnings += notes
+                r.status = "dry run" if dry_run else "imported"
+                r.batch_id = None if dry_run else result.batch_id
+                r.imported = len(part.assets)
+                r.added, r.changed = result.added, result.changed
+                r.unchanged, r.retired = result.unchanged, result.retired
+            if r.batch_id is not None:
+                batch_ids.append(r.batch_id)
+            r.seconds = time.perf_counter() - t0
+            reports.append(r)
+        if imkl and not dry_run and d.footprint is not None:  # with the batches
+            ref = d.reference or Path(path).stem
+            record_delivery_area(store, DeliveryArea(
+                reference=ref, footprint=d.footprint, area=d.area, batches=tuple(batch_ids),
+                owners=tuple(codes), source_file=str(Path(path).resolve())))
             reports[0].warnings.append(
                 f"dig polygon kept as delivery area {ref!r}: check it with `asset-register "
                 f"check REGISTER --delivery-area {ref}`")

@@ -91,7 +91,9 @@ def test_owner_coverage_covers_every_asset_and_grows(tmp_path, register):
     far = canonical_lines()
     far["PIPE_ID"] = "F" + far["PIPE_ID"]
     far = far.set_geometry(far.geometry.translate(3000, 0))
-    ImportJob(register, _write(far, tmp_path / "b.gpkg"), owner="GAS", profile=gas_profile()).run()
+    ImportJob(register, _write(far, tmp_path / "b.gpkg"), owner="GAS", profile=gas_profile(),
+              scope="append").run()  # more of the same layer: added, nothing retired
+    assert register.asset_count() == 24
     cov = register.owner_coverage()
     area = cov.loc[cov["owner"] == "GAS"].geometry.iloc[0]
     assets = register.read_assets()
