@@ -48,7 +48,6 @@ class Geom:
     kind: str
     parts: list
     srs: str | None = None
-    has_z: bool = False
 
 
 @dataclass
@@ -63,12 +62,22 @@ class Feature:
     geoms: dict = field(default_factory=dict)  # property name -> Geom
 
 
+_LOCAL: dict[str, str] = {}
+_NS: dict[str, str] = {}
+
+
 def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+    name = _LOCAL.get(tag)
+    if name is None:
+        name = _LOCAL[tag] = tag.rsplit("}", 1)[-1]
+    return name
 
 
 def _ns(tag: str) -> str:
-    return tag[1:tag.index("}")] if tag.startswith("{") else ""
+    ns = _NS.get(tag)
+    if ns is None:
+        ns = _NS[tag] = tag[1:tag.index("}")] if tag.startswith("{") else ""
+    return ns
 
 
 def _put(props: dict, key: str, value) -> None:
@@ -82,8 +91,11 @@ def _put(props: dict, key: str, value) -> None:
 
 
 def _numbers(text: str | None, what: str) -> np.ndarray:
+    text = text or ""
     try:
-        return np.array((text or "").replace(",", " ").split(), dtype=float)
+        if "," not in text:
+            return np.array(text.split(), dtype=float)
+        return np.array(text.replace(",", " ").split(), dtype=float)
     except ValueError:
         raise ImportError_(f"a {what} holds coordinates that are not numbers "
                            f"({(text or '')[:40]!r}): the file is damaged") from None
@@ -144,21 +156,23 @@ def read_geometry(g: ET.Element) -> Geom:
     kind = _local(g.tag)
     dim = _dim(g, 2)
     srs = g.get("srsName")
+    if kind == "LineString":
+        return Geom("line", [_points(g, dim)], srs)
+    if kind == "Curve":
+        return Geom("line", [_line(g, dim)], srs)
     if kind in ("Point", "MultiPoint"):
         pts = [_points(p, dim) for p in g.iter() if _local(p.tag) == "Point"]
-        geom = Geom("point", [p[0] for p in pts if len(p)], srs)
-    elif kind in ("Polygon", "Surface", "MultiSurface", "MultiPolygon"):
+        return Geom("point", [p[0] for p in pts if len(p)], srs)
+    if kind in ("Polygon", "Surface", "MultiSurface", "MultiPolygon"):
         polys = [_rings(p, dim) for p in g.iter() if _local(p.tag) in ("Polygon", "PolygonPatch")]
-        geom = Geom("polygon", [r for r in polys if r], srs)
-    else:
-        lines = [e for e in g.iter() if _local(e.tag) in ("LineString", "Curve")]
-        tops = [e for e in lines if not any(e is not o and e in list(o.iter()) for o in lines)] \
-            if len(lines) > 1 else lines
-        geom = Geom("line", [_line(e, dim) for e in tops], srs)
-    geom.has_z = any((p.shape[1] if isinstance(p, np.ndarray) else p[0].shape[1]) == 3
-                     for p in geom.parts) if geom.kind != "point" else any(
-        len(p) == 3 for p in geom.parts)
-    return geom
+        return Geom("polygon", [r for r in polys if r], srs)
+    # MultiCurve / MultiLineString / CompositeCurve / OrientableCurve: each member a part
+    lines, inside = [], set()
+    for e in g.iter():
+        if _local(e.tag) in ("LineString", "Curve") and id(e) not in inside:
+            lines.append(_line(e, dim))
+            inside.update(id(x) for x in e.iter())
+    return Geom("line", lines, srs)
 
 
 def _flatten(el: ET.Element, prefix: str, props: dict, refs: dict) -> None:
@@ -190,33 +204,32 @@ def read_feature(el: ET.Element) -> Feature:
             if href:
                 refs.setdefault(name, []).append(href)
                 _put(props, name, href)
-            continue
-        if child.get(XSI_NIL) in ("true", "1"):
-            if child.get("nilReason"):
-                props[f"{name}_nilReason"] = child.get("nilReason")
-            continue
-        if len(child):
+        elif len(child):
             first = child[0]
-            if _ns(first.tag) in GML_NS and _local(first.tag) in GEOMETRY_TYPES:
+            if _local(first.tag) in GEOMETRY_TYPES and _ns(first.tag) in GML_NS:
                 geoms[name] = read_geometry(first)
             else:
                 _flatten(child, name, props, refs)
-            continue
-        text = (child.text or "").strip()
-        if text:
-            _put(props, name, text)
-            if child.get("uom"):
-                props[f"{name}_uom"] = child.get("uom")
-    gml_id = next((el.get(a) for a in GML_IDS if el.get(a)), "") or ""
+        else:
+            text = child.text
+            if text and (text := text.strip()):
+                _put(props, name, text)
+                uom = child.get("uom")
+                if uom:
+                    props[f"{name}_uom"] = uom
+            elif child.get(XSI_NIL) in ("true", "1") and child.get("nilReason"):
+                props[f"{name}_nilReason"] = child.get("nilReason")
+    gml_id = el.get(GML_IDS[0]) or el.get(GML_IDS[1]) or ""
     return Feature(_local(el.tag), _ns(el.tag), gml_id, props, refs, geoms)
 
 
 def iter_features(stream: IO[bytes], name: str) -> Iterator[Feature]:
-    """Every feature of a GML FeatureCollection, read in chunks (see module docstring)."""
-    parser = ET.XMLPullParser(events=("start", "end"))
-    depth = 0
-    root = None
-    started = False
+    """Every feature of a GML FeatureCollection, read in chunks (see module docstring).
+
+    Only end events are asked for (half the events of start+end): when a member element
+    ends, its features are read and the member is emptied."""
+    parser = ET.XMLPullParser(events=("end",))
+    started = False  # an element has ended: the prolog (where a DTD would be) is behind us
     tail = b""
     try:
         while True:
@@ -226,21 +239,16 @@ def iter_features(stream: IO[bytes], name: str) -> Iterator[Feature]:
                     f"{name} declares a document type (DTD/entities): refusing to read it, since "
                     "IMKL and INSPIRE GML never need one; ask for a plain GML export")
             tail = chunk[-16:]
-            if not chunk:
-                parser.close()
-            else:
+            if chunk:
                 parser.feed(chunk)
-            for event, el in parser.read_events():
-                if event == "start":
-                    depth += 1
-                    if depth == 1:
-                        root, started = el, True
-                    continue
-                if depth == 3 and _local(el.tag) not in MEMBERS:
-                    yield read_feature(el)
-                elif depth == 2 and _local(el.tag) in MEMBERS and root is not None:
-                    root.remove(el)  # done with this member: free it
-                depth -= 1
+            else:
+                parser.close()
+            for _, el in parser.read_events():
+                started = True
+                if _local(el.tag) in MEMBERS:
+                    for feature in el:
+                        yield read_feature(feature)
+                    el.clear()  # done with this member: free its content
             if not chunk:
                 return
     except ET.ParseError as exc:
