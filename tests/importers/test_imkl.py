@@ -9,6 +9,7 @@ and an INSPIRE-UN file with lat/lon-ordered ETRS89 links.
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -266,3 +267,43 @@ def test_dtd_and_broken_files_refused_and_register_unchanged(rd_register, tmp_pa
     with pytest.raises(ImportError_, match="not well-formed|truncated"):
         import_delivery(rd_register, cut)
     assert rd_register.asset_count() == before
+
+
+def _without(text: str, *markers: str) -> str:
+    """The delivery text without the featureMember blocks holding any of ``markers``."""
+    blocks = re.split(r"(?s)(<gml:featureMember>.*?</gml:featureMember>)", text)
+    return "".join(b for b in blocks if not any(m in b for m in markers))
+
+
+def test_operator_with_nothing_left_in_the_area_and_a_missing_link(rd_register, tmp_path):
+    import_delivery(rd_register, AREA_A)
+    text = _without(AREA_A.read_text(encoding="utf-8"), "<imkl:OlieGasChemicalienPijpleiding",
+                    "<imkl:Waterleiding", 'gml:id="nl.imkl-KL1001.ul_TK1"')
+    again = tmp_path / "GI_gebiedsinformatielevering_26G000404_1.xml"
+    again.write_text(text.replace("26G000101", "26G000404"), encoding="utf-8")
+    reports = {r.layer: r for r in import_delivery(rd_register, again)}
+    gas = reports["imkl:KL2002"]
+    assert (gas.imported, gas.retired) == (0, 3)  # it answered: nothing of it here any more
+    el = reports["imkl:KL1001"]
+    assert el.rejected == 1 and el.retired == 1  # the telecom cable lost its geometry
+    rej = rd_register.rejects(el.batch_id)
+    assert rej["reason"].tolist() == [
+        "no geometry: its link(s) nl.imkl-KL1001.ul_TK1 are not in the delivery"]
+    assert json.loads(rej["attrs"].iloc[0])["gml_id"] == "nl.imkl-KL1001.TK1"
+    live = _assets(rd_register)
+    assert set(live["owner"]) == {"KL1001"} and len(live) == 8
+    assert rd_register.owner("KL2002").phone == "088-200 2000"  # still known, still a contact
+
+
+def test_cli_dry_run_and_inspect(tmp_path, capsys):
+    reg = tmp_path / "r.gpkg"
+    create_register(reg, crs="EPSG:28992").close()
+    assert main(["import", str(reg), str(AREA_A), "--dry-run", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [(r["layer"], r["status"], r["imported"], r["scope"]) for r in out] == [
+        ("imkl:KL1001", "dry run", 9, "area"), ("imkl:KL2002", "dry run", 3, "area")]
+    with open_register(reg) as store:
+        assert store.asset_count() == 0 and store.owners() == []
+    assert main(["inspect", str(AREA_A)]) == 0
+    text = capsys.readouterr().out
+    assert "IMKL (KLIC), 7 layer(s)" in text and "Elektriciteitskabel: 5 ×" in text
