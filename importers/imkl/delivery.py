@@ -21,7 +21,7 @@ import pyproj
 import shapely
 
 from asset_register.errors import ImportError_
-from asset_register.model import Owner, empty_assets
+from asset_register.model import ASSET_COLUMNS, Owner, empty_assets
 from asset_register.transform import TransformPlan
 
 from .. import crs as crsmod
@@ -31,8 +31,11 @@ from .join import Joined, join
 from .parse import iter_features
 from .source import DeliveryFile
 
-CANONICAL = ("utility", "asset_class", "status", "depth_m", "depth_source", "diameter_mm",
-             "pressure", "voltage", "material", "h_accuracy_m")
+# canonical fields set from the records (pressure_bar / voltage_v where the model has them)
+CANONICAL = tuple(c for c in ("utility", "asset_class", "status", "depth_m", "depth_source",
+                              "diameter_mm", "pressure", "voltage", "material", "h_accuracy_m",
+                              "pressure_bar", "voltage_v") if c in ASSET_COLUMNS)
+NUMERIC = tuple(c for c in CANONICAL if ASSET_COLUMNS[c] == "float64")
 DEPTH_SNAP_M = 1.0  # a depth point this close to one asset of its network is that asset's
 
 
@@ -148,7 +151,7 @@ def _frames(j: Joined, geoms: np.ndarray, failed: np.ndarray, crs, owner_names: 
         data["attrs"] = [json.dumps(r.attrs, ensure_ascii=False, default=str) for r in recs]
         frame = gpd.GeoDataFrame(pd.DataFrame(data), geometry=gpd.GeoSeries(geoms[keep], crs=crs),
                                  crs=crs)
-        for col in ("depth_m", "diameter_mm", "h_accuracy_m"):
+        for col in NUMERIC:
             frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
         rejects = _rejects(rej, why, [j.records[i].attrs for i in rej], geoms[rej])
         parts[code] = OwnerPart(owner_names.get(code) or Owner(code, code), frame, rejects)

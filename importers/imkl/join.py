@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 
 from asset_register.model import Owner
 
-from ..mapping import _pressure_tier, _voltage_band
 from . import vocab
 from .parse import Feature, Geom
 
@@ -109,8 +108,8 @@ def _geometry_of(f: Feature, links: dict[str, Feature]) -> tuple[list[Geom], lis
 def _values(f: Feature, cls: str, utility: str, theme: tuple | None, net: Feature | None) -> dict:
     p = f.props
     volts, bar = vocab.voltage_v(p), vocab.pressure_bar(p)
-    voltage = _voltage_band(volts) if volts else (theme[1] if theme else None)
-    pressure = _pressure_tier(bar) if bar is not None else (theme[2] if theme else None)
+    voltage = vocab.voltage_class(volts) if volts else (theme[1] if theme else None)
+    pressure = vocab.pressure_class(bar) if bar is not None else (theme[2] if theme else None)
     depth, source = vocab.depth_m(p), "recorded"
     if depth is None and net is not None and cls in ("cable", "pipe", "duct", "other"):
         depth, source = vocab.number(net.props, "standaardDieptelegging"), "standard"
@@ -127,6 +126,8 @@ def _values(f: Feature, cls: str, utility: str, theme: tuple | None, net: Featur
         "diameter_mm": vocab.diameter_mm(p),
         "pressure": pressure if utility == "gas" else None,
         "voltage": voltage if utility == "electricity" else None,
+        "pressure_bar": bar if utility == "gas" else None,
+        "voltage_v": volts if utility == "electricity" else None,
         "material": vocab.material(p),
         "h_accuracy_m": vocab.accuracy_m(p.get("geoNauwkeurigheidXY")),
         "_volts": volts, "_bar": bar,

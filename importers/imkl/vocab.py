@@ -151,6 +151,17 @@ def first_value(props: dict, keys, scale: dict, default_unit: str) -> tuple[floa
     return None, None
 
 
+def pressure_class(bar: float) -> str:
+    """Default gas pressure tier of a value (IGEM: LP ≤ 75 mbar < MP ≤ 2 < IP ≤ 7 bar < HP);
+    the check re-classes recorded values with the rules' own thresholds."""
+    return "LP" if bar <= 0.075 else "MP" if bar <= 2.0 else "IP" if bar <= 7.0 else "HP"
+
+
+def voltage_class(volts: float) -> str:
+    """Default voltage band of a value (LV ≤ 1 kV < HV ≤ 30 kV < EHV)."""
+    return "LV" if volts <= 1000 else "HV" if volts <= 30000 else "EHV"
+
+
 def voltage_v(props: dict) -> float | None:
     return first_value(props, VOLTAGE_KEYS, VOLTAGE_TO_V, "V")[0]
 
