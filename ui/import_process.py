@@ -17,6 +17,7 @@ import traceback
 def _child(messages, cancel, register: str, plan: list, options: dict) -> None:
     try:
         from asset_register.store import open_register
+        from importers.imkl import find_delivery, import_delivery
         from importers.job import ImportJob
 
         reports = []
@@ -24,6 +25,15 @@ def _child(messages, cancel, register: str, plan: list, options: dict) -> None:
             for i, (path, layers, profile) in enumerate(plan):
                 def progress(f, m, i=i, path=path):
                     messages.put(("progress", (i + f) / len(plan), f"{path.rsplit('/', 1)[-1]}: {m}"))
+                found = find_delivery(path) if profile is None else None
+                if found is not None:  # IMKL/KLIC: its operators are the owners (docs/imkl.md)
+                    inspire = found.kind == "inspire"
+                    reports += import_delivery(
+                        store, path, owner=options.get("owner") if inspire else None,
+                        owner_name=options.get("owner_name") if inspire else None,
+                        assume_crs=options.get("assume_crs"), dry_run=options.get("dry_run", False),
+                        progress=progress, cancel=cancel.is_set)
+                    continue
                 job = ImportJob(store, path, layers=layers, profile=profile, progress=progress,
                                 cancel=cancel.is_set, **options)
                 reports += job.run()

@@ -84,10 +84,11 @@ def _owners(beheerders: list[Feature], belangen: dict[str, list[Feature]]) -> di
                 p.setdefault(f"belang.{k}", v)
         name = _first(p, "naam", "organisatie.naam", "bedrijfsnaam", "belang.omschrijving") or code
         phone = _first(p, "telefoon", "organisatie.telefoon", "contact.telefoon",
+                       "contactpersoon.telefoon",
                        "belang.contactNetinformatie.telefoon")
         emergency = _first(p, "contactBeschadiging.telefoon", "belang.contactBeschadiging.telefoon",
                            "contactStoring.telefoon", "belang.contactStoring.telefoon")
-        email = _first(p, "email", "organisatie.email", "contact.email",
+        email = _first(p, "email", "organisatie.email", "contact.email", "contactpersoon.email",
                        "belang.contactNetinformatie.email")
         out[code] = Owner(code, name, phone, emergency, email)
     return out
@@ -152,6 +153,21 @@ def _source_id(f: Feature) -> str | None:
         f.gml_id.removeprefix("nl.imkl-") if f.gml_id else None)
 
 
+def _add_ev_document(attrs: dict, operator: str | None, net: Feature | None,
+                     docs: list[Feature]) -> None:
+    """A precaution zone's requirement document: the operator's EisVoorzorgsmaatregelBijlage
+    for the zone's theme (its code, explanation and the attached file), under
+    ``eisVoorzorgsmaatregelBijlage.*`` in attrs."""
+    theme = vocab.code(net.props.get("thema")) if net is not None else None
+    for d in docs:
+        if _operator_of(d.gml_id) == operator and vocab.code(d.props.get("thema")) == theme:
+            for k in ("eisVoorzorgsmaatregel", "toelichting", "bestandLocatie"):
+                if d.props.get(k):
+                    attrs[f"eisVoorzorgsmaatregelBijlage.{k}"] = d.props[k]
+            attrs.setdefault("eisVoorzorgsmaatregel", d.props.get("eisVoorzorgsmaatregel"))
+            return
+
+
 def join(features: list[Feature], kind: str, owner: str | None = None) -> Joined:
     """Resolve links, networks and operators (see module docstring)."""
     out = Joined(kind=kind)
@@ -159,6 +175,7 @@ def join(features: list[Feature], kind: str, owner: str | None = None) -> Joined
     belangen: dict[str, list[Feature]] = defaultdict(list)
     net_owner: dict[str, str] = {}
     assets: list[Feature] = []
+    ev_docs: list[Feature] = []
     for f in features:
         t = f.type
         out.counts[t] += 1
@@ -174,6 +191,9 @@ def join(features: list[Feature], kind: str, owner: str | None = None) -> Joined
                 belangen[code].append(f)
         elif t == "Belanghebbende":
             pass
+        elif t == "EisVoorzorgsmaatregelBijlage":
+            ev_docs.append(f)
+            out.skipped[t] += 1
         elif t in vocab.ASSET_TYPES or t in vocab.PRECAUTION_TYPES:
             assets.append(f)
         elif t in vocab.REQUEST_POLYGONS:
@@ -222,6 +242,8 @@ def join(features: list[Feature], kind: str, owner: str | None = None) -> Joined
             attrs["voltage_v"] = values["_volts"]
         if values["_bar"] is not None:
             attrs["pressure_bar"] = values["_bar"]
+        if cls == "precaution_zone":
+            _add_ev_document(attrs, who, net, ev_docs)
         sid = _source_id(f)
         reason = None
         if not geoms:

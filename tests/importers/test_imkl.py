@@ -122,6 +122,10 @@ def test_precaution_zone_with_its_contact_and_no_drawing_aids(rd_register):
     assert attrs["contactVoorzorgsmaatregel.telefoon"] == "088-100 4444"
     assert attrs["contactVoorzorgsmaatregel.email"] == "ev@voorbeeldnet.example"
     assert attrs["eisVoorzorgsmaatregel"] == "MS-T-W2"
+    assert attrs["netbeheerderNetAanduiding"] == "MS-T"
+    assert attrs["eisVoorzorgsmaatregelBijlage.bestandLocatie"] == \
+        "bronnen/KL1001/EV_26G000101_middenspanning.pdf"
+    assert attrs["eisVoorzorgsmaatregelBijlage.toelichting"].startswith("Middenspanning: toezicht")
     # annotations, dimension lines, extra geometry, request polygons and links are not assets
     types = {json.loads(t)["featureType"] for t in a["attrs"]}
     assert types == {"Elektriciteitskabel", "Mantelbuis", "Kast", "Telecommunicatiekabel",
@@ -307,3 +311,25 @@ def test_cli_dry_run_and_inspect(tmp_path, capsys):
     assert main(["inspect", str(AREA_A)]) == 0
     text = capsys.readouterr().out
     assert "IMKL (KLIC), 7 layer(s)" in text and "Elektriciteitskabel: 5 ×" in text
+
+
+def test_app_import_process_takes_the_operators_as_owners(tmp_path):
+    """The desktop app's import child: a KLIC delivery ignores the dialog's owner."""
+    import queue
+    import threading
+
+    from ui.import_process import _child
+
+    reg = tmp_path / "r.gpkg"
+    create_register(reg, crs="EPSG:28992").close()
+    messages = queue.Queue()
+    _child(messages, threading.Event(), str(reg), [(str(AREA_A), None, None)],
+           {"owner": "TYPED", "owner_name": "Typed in the dialog"})
+    last = None
+    while not messages.empty():
+        last = messages.get()
+    assert last[0] == "done", last
+    assert [r.layer for r in last[1]] == ["imkl:KL1001", "imkl:KL2002"]
+    with open_register(reg) as store:
+        assert {o.code for o in store.owners()} == {"KL1001", "KL2002"}
+        assert store.asset_count() == 12
