@@ -102,8 +102,8 @@ VOLTAGE_KEYS = ("nominaleSpanning", "nominalVoltage", "operatingVoltage", "bedri
                 "spanning")
 PRESSURE_KEYS = ("maximaleOperationeleDruk", "maximumOperatingPressure", "operationeleDruk",
                  "operatingPressure", "pressure", "druk")
-DIAMETER_KEYS = ("buisDiameter", "pipeDiameter", "diameter", "kabelDiameter", "breedte",
-                 "width")
+DIAMETER_KEYS = ("buisDiameter", "pipeDiameter", "diameter", "kabelDiameter", "ductWidth",
+                 "breedte", "width")
 MATERIAL_KEYS = ("materiaal", "buismateriaalType", "pipeMaterial", "cableMaterial",
                  "kabelMateriaal", "materiaalType", "telecommunicationsCableMaterial")
 DEPTH_KEYS = ("diepte", "diepteTovMaaiveld", "depth")

@@ -193,11 +193,15 @@ def test_klic_zip_imports_with_no_owner_from_the_cli(tmp_path, capsys):
 def test_second_area_of_one_operator_keeps_the_first(rd_register):
     import_delivery(rd_register, AREA_A)
     (b,) = import_delivery(rd_register, AREA_B)
-    assert (b.layer, b.imported, b.retired) == ("imkl:KL1001", 2, 0)
+    assert (b.layer, b.imported, b.retired) == ("imkl:KL1001", 4, 0)
     live = set(_assets(rd_register).index)
     assert {"KL1001:KL1001.EK_LS1", "KL1001:KL1001.EK_MS1", "KL1001:KL1001.EK_OOST1",
             "KL1001:KL1001.EK_OOST2", "KL2002:KL2002.ghd_406"} <= live
-    assert len(live) == 14
+    assert len(live) == 16
+    bed = _assets(rd_register).loc["KL1001:KL1001.KB_OOST"]
+    assert (bed["asset_class"], bed["diameter_mm"], bed["voltage"]) == ("duct", 750.0, "LV")
+    box = _assets(rd_register).loc["KL1001:KL1001.MOF_OOST"]
+    assert (box["asset_class"], box["geometry"].wkt) == ("fitting", "POINT (157100 463050)")
     assert delivery_area(rd_register, "26G000202").footprint.equals(
         shapely.box(157000, 463000, 157200, 463200))
     cov = rd_register.owner_coverage().set_index("owner").geometry
@@ -217,7 +221,7 @@ def test_redelivery_of_an_area_retires_only_what_vanished_there(rd_register, tmp
     assert {"KL1001:KL1001.EK_OOST1", "KL1001:KL1001.EK_OOST2", "KL1001:KL1001.EK_LS1"} <= live
     assert "KL1001:KL1001.EK_LS3" not in live
     assert reports["imkl:KL1001"].retired == 1 and reports["imkl:KL2002"].retired == 0
-    assert len(live) == 13
+    assert len(live) == 15
 
 
 def test_inspire_un_join_needs_an_owner_and_reads_lat_lon(rd_register):
