@@ -42,6 +42,9 @@ def _file(path) -> DeliveryFile:
 
 
 def _owner_for(kind: str, owner: str | None, owner_name: str | None) -> Owner | None:
+    if kind == "imkl" and owner:
+        raise ImportError_("a KLIC/IMKL delivery names its own network operators (Beheerder, "
+                           "bronhoudercode), each an owner: import it without --owner")
     if kind == "inspire" and not owner:
         raise ImportError_("INSPIRE Utility Networks GML names no network operator: give the "
                            "owner with --owner CODE (and --owner-name NAME)")
@@ -99,7 +102,8 @@ def import_delivery(
     t0 = time.perf_counter()
     report(0.0, f"reading {file.name}")
     d = read_delivery(file, store.crs, owner=_owner_for(file.kind, owner, owner_name),
-                      assume_crs=assume_crs, reference_extent=store.extent())
+                      assume_crs=assume_crs, reference_extent=store.extent(),
+                      progress=lambda f, m: report(0.5 * f, m), cancel=cancel)
     sha = file.sha256()
     imkl = d.kind == "imkl"
     scope, area, note = _scope(d, scope, area)
@@ -130,7 +134,8 @@ def import_delivery(
                     store, part.assets, info, owner=part.owner, rejects=part.rejects,
                     delivery=r.delivery, scope=scope, area=area, dry_run=dry_run,
                     confirm_retire=confirm_retire, cancel=cancel,
-                    progress=lambda f, m, n=n: report((n + f) / len(codes), f"{code}: {m}"))
+                    progress=lambda f, m, n=n: report(0.5 + 0.5 * (n + f) / len(codes),
+                                                      f"{code}: {m}"))
                 r.warnings += notes
                 r.status = "dry run" if dry_run else "imported"
                 r.batch_id = None if dry_run else result.batch_id

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -20,7 +21,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from asset_register.errors import ImportError_
+from asset_register.errors import CancelledError, ImportError_
 from asset_register.model import ASSET_COLUMNS, Owner, empty_assets
 from asset_register.transform import TransformPlan
 
@@ -65,13 +66,27 @@ class Delivery:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def parse_file(file: DeliveryFile, owner: str | None = None) -> Joined:
-    """Parse and join (no geometry built yet)."""
+def parse_file(file: DeliveryFile, owner: str | None = None, *,
+               progress: Callable[[float, str], None] | None = None,
+               cancel: Callable[[], bool] | None = None) -> Joined:
+    """Parse and join in one streaming pass (no geometry built yet); ``progress`` gets the
+    share of the file read, ``cancel`` is polled every few thousand features."""
+    size = file.size()
+
+    def features(fh):
+        for n, f in enumerate(iter_features(fh, file.name)):
+            if n % 4096 == 4095:
+                if cancel is not None and cancel():
+                    raise CancelledError("import cancelled: the register is unchanged")
+                if progress is not None and size:
+                    progress(min(fh.tell() / size, 1.0), f"reading {file.name}")
+            yield f
+
     with file.open() as fh:
-        features = list(iter_features(fh, file.name))
-    if not features:
+        joined = join(features(fh), file.kind, owner)
+    if not joined.counts:
         raise ImportError_(f"{file.name} holds no features: nothing to import")
-    return join(features, file.kind, owner)
+    return joined
 
 
 def _apply_depths(j: Joined, geoms: np.ndarray, projected: bool) -> int:
@@ -165,11 +180,13 @@ def read_delivery(
     owner: Owner | None = None,
     assume_crs: str | None = None,
     reference_extent=None,
+    progress: Callable[[float, str], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
 ) -> Delivery:
     """Read, join, build, reproject and split by owner (see module docstring)."""
     timings = {}
     t = time.perf_counter()
-    j = parse_file(file, owner.code if owner else None)
+    j = parse_file(file, owner.code if owner else None, progress=progress, cancel=cancel)
     timings["parse"] = time.perf_counter() - t
     t = time.perf_counter()
     geoms = buildmod.build([r.geoms for r in j.records])

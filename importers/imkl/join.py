@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from asset_register.model import Owner
@@ -168,14 +169,16 @@ def _add_ev_document(attrs: dict, operator: str | None, net: Feature | None,
             return
 
 
-def join(features: list[Feature], kind: str, owner: str | None = None) -> Joined:
-    """Resolve links, networks and operators (see module docstring)."""
+def join(features: Iterable[Feature], kind: str, owner: str | None = None) -> Joined:
+    """Resolve links, networks and operators (see module docstring). ``features`` is read
+    once (a stream): only what the join needs is kept, drawing aids are only counted."""
     out = Joined(kind=kind)
     links, nets, beheerders = {}, {}, []
     belangen: dict[str, list[Feature]] = defaultdict(list)
     net_owner: dict[str, str] = {}
     assets: list[Feature] = []
     ev_docs: list[Feature] = []
+    stakeholders: list[Feature] = []
     for f in features:
         t = f.type
         out.counts[t] += 1
@@ -190,7 +193,7 @@ def join(features: list[Feature], kind: str, owner: str | None = None) -> Joined
             if code:
                 belangen[code].append(f)
         elif t == "Belanghebbende":
-            pass
+            stakeholders.append(f)
         elif t == "EisVoorzorgsmaatregelBijlage":
             ev_docs.append(f)
             out.skipped[t] += 1
@@ -214,14 +217,13 @@ def join(features: list[Feature], kind: str, owner: str | None = None) -> Joined
             out.reference = _first(f.props, "klicMeldnummer") or out.reference
         else:
             out.skipped[t] += 1
-    for f in features:
-        if f.type == "Belanghebbende":
-            boss = next((_strip(h) for h in f.refs.get("netbeheerder", [])), None)
-            code = next((_first(b.props, "bronhoudercode") for b in beheerders
-                         if b.gml_id == boss), None) or _operator_of(f.gml_id)
-            for h in f.refs.get("utiliteitsnet", []):
-                if code:
-                    net_owner[_strip(h)] = code
+    for f in stakeholders:
+        boss = next((_strip(h) for h in f.refs.get("netbeheerder", [])), None)
+        code = next((_first(b.props, "bronhoudercode") for b in beheerders
+                     if b.gml_id == boss), None) or _operator_of(f.gml_id)
+        for h in f.refs.get("utiliteitsnet", []):
+            if code:
+                net_owner[_strip(h)] = code
     if kind == "imkl":
         out.owners = _owners(beheerders, belangen)
     used_links = set()

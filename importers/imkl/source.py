@@ -49,6 +49,13 @@ class DeliveryFile:
             with zipfile.ZipFile(self.path) as zf, zf.open(self.member) as fh:
                 yield fh
 
+    def size(self) -> int:
+        """Bytes of the GML (uncompressed, for a zip member)."""
+        if self.member is None:
+            return self.path.stat().st_size
+        with zipfile.ZipFile(self.path) as zf:
+            return zf.getinfo(self.member).file_size
+
     def sha256(self) -> str:
         h = hashlib.sha256()
         with open(self.path, "rb") as fh:

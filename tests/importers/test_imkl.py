@@ -20,7 +20,7 @@ from asset_register.check import Checker
 from asset_register.check.result import DigSite
 from asset_register.cli.main import main
 from asset_register.deliveries import delivery_area
-from asset_register.errors import ImportError_, NotFoundError
+from asset_register.errors import CancelledError, ImportError_, NotFoundError
 from asset_register.store import create_register, open_register
 from importers import inspect
 from importers.imkl import find_delivery, import_delivery
@@ -47,7 +47,11 @@ def _attrs(frame, asset_id):
 
 
 def test_klic_delivery_one_owner_per_operator_with_contacts(rd_register):
-    reports = import_delivery(rd_register, AREA_A)
+    with pytest.raises(ImportError_, match="without --owner"):  # never lumped under one owner
+        import_delivery(rd_register, AREA_A, owner="LUMP")
+    seen = []
+    reports = import_delivery(rd_register, AREA_A, progress=lambda f, m: seen.append(f))
+    assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen)
     assert [(r.layer, r.status, r.imported, r.rejected) for r in reports] == [
         ("imkl:KL1001", "imported", 9, 0), ("imkl:KL2002", "imported", 3, 0)]
     owners = {o.code: o for o in rd_register.owners()}
@@ -274,6 +278,8 @@ def test_dtd_and_broken_files_refused_and_register_unchanged(rd_register, tmp_pa
     cut.write_text(head[: len(head) // 2], encoding="utf-8")
     with pytest.raises(ImportError_, match="not well-formed|truncated"):
         import_delivery(rd_register, cut)
+    with pytest.raises(CancelledError):
+        import_delivery(rd_register, AREA_B, cancel=lambda: True)
     assert rd_register.asset_count() == before
 
 
