@@ -343,3 +343,23 @@ def test_app_import_process_takes_the_operators_as_owners(tmp_path):
     with open_register(reg) as store:
         assert {o.code for o in store.owners()} == {"KL1001", "KL2002"}
         assert store.asset_count() == 12
+
+
+def test_area_deliveries_on_every_store(store_factory, tmp_path):
+    """Two areas of one operator, then a re-delivery of the first, on GeoPackage and PostGIS."""
+    store = store_factory(crs="EPSG:28992")
+    import_delivery(store, AREA_A)
+    import_delivery(store, AREA_B)
+    text = AREA_A.read_text(encoding="utf-8")
+    cut = text[:text.index("<!-- remove:EK_LS3 -->")] + text[text.index("<!-- end:EK_LS3 -->"):]
+    again = tmp_path / "GI_gebiedsinformatielevering_26G000303_1.xml"
+    again.write_text(cut.replace("26G000101", "26G000303"), encoding="utf-8")
+    import_delivery(store, again)
+    live = store.read_assets().set_index("asset_id")
+    assert "KL1001:KL1001.EK_LS3" not in live.index and len(live) == 15
+    assert live.loc["KL2002:KL2002.ghd_406", "pressure"] == "HP"
+    assert live.loc["KL1001:KL1001.EK_MS1", "voltage"] == "HV"
+    assert store.owner("KL1001").emergency_phone == "0800-100 1999"
+    assert delivery_area(store, "26G000303").footprint.equals(
+        shapely.box(155000, 463000, 155200, 463200))
+    assert delivery_area(store, "26G000202").owners == ("KL1001",)
