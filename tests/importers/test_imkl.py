@@ -213,13 +213,19 @@ def test_second_area_of_one_operator_keeps_the_first(rd_register):
     assert cov["KL1001"].covers(shapely.box(154950, 462950, 155250, 463250))
 
 
-def test_redelivery_of_an_area_retires_only_what_vanished_there(rd_register, tmp_path):
-    import_delivery(rd_register, AREA_A)
-    import_delivery(rd_register, AREA_B)
+def _area_a_without_ls3(tmp_path) -> Path:
+    """Area A delivered again (KLIC 26G000303) with one low-voltage cable gone."""
     text = AREA_A.read_text(encoding="utf-8")
     cut = text[:text.index("<!-- remove:EK_LS3 -->")] + text[text.index("<!-- end:EK_LS3 -->"):]
     again = tmp_path / "GI_gebiedsinformatielevering_26G000303_1.xml"
     again.write_text(cut.replace("26G000101", "26G000303"), encoding="utf-8")
+    return again
+
+
+def test_redelivery_of_an_area_retires_only_what_vanished_there(rd_register, tmp_path):
+    import_delivery(rd_register, AREA_A)
+    import_delivery(rd_register, AREA_B)
+    again = _area_a_without_ls3(tmp_path)
     reports = {r.layer: r for r in import_delivery(rd_register, again)}
     live = set(_assets(rd_register).index)
     assert {"KL1001:KL1001.EK_OOST1", "KL1001:KL1001.EK_OOST2", "KL1001:KL1001.EK_LS1"} <= live
@@ -350,10 +356,7 @@ def test_area_deliveries_on_every_store(store_factory, tmp_path):
     store = store_factory(crs="EPSG:28992")
     import_delivery(store, AREA_A)
     import_delivery(store, AREA_B)
-    text = AREA_A.read_text(encoding="utf-8")
-    cut = text[:text.index("<!-- remove:EK_LS3 -->")] + text[text.index("<!-- end:EK_LS3 -->"):]
-    again = tmp_path / "GI_gebiedsinformatielevering_26G000303_1.xml"
-    again.write_text(cut.replace("26G000101", "26G000303"), encoding="utf-8")
+    again = _area_a_without_ls3(tmp_path)
     import_delivery(store, again)
     live = store.read_assets().set_index("asset_id")
     assert "KL1001:KL1001.EK_LS3" not in live.index and len(live) == 15
