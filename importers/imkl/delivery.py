@@ -28,6 +28,7 @@ from asset_register.transform import TransformPlan
 from .. import crs as crsmod
 from ..prepare import REJECT_COLUMNS
 from . import build as buildmod
+from . import vocab
 from .join import Joined, join
 from .parse import iter_features
 from .source import DeliveryFile
@@ -74,7 +75,7 @@ def parse_file(file: DeliveryFile, owner: str | None = None, *,
     size = file.size()
 
     def features(fh):
-        for n, f in enumerate(iter_features(fh, file.name)):
+        for n, f in enumerate(iter_features(fh, file.name, vocab.NOT_READ)):
             if n % 4096 == 4095:
                 if cancel is not None and cancel():
                     raise CancelledError("import cancelled: the register is unchanged")

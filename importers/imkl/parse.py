@@ -223,11 +223,13 @@ def read_feature(el: ET.Element) -> Feature:
     return Feature(_local(el.tag), _ns(el.tag), gml_id, props, refs, geoms)
 
 
-def iter_features(stream: IO[bytes], name: str) -> Iterator[Feature]:
+def iter_features(stream: IO[bytes], name: str,
+                  skip: frozenset[str] = frozenset()) -> Iterator[Feature]:
     """Every feature of a GML FeatureCollection, read in chunks (see module docstring).
 
     Only end events are asked for (half the events of start+end): when a member element
-    ends, its features are read and the member is emptied."""
+    ends, its features are read and the member is emptied. Features whose type is in
+    ``skip`` come back with their type and id only (drawing aids: most of a delivery)."""
     parser = ET.XMLPullParser(events=("end",))
     started = False  # an element has ended: the prolog (where a DTD would be) is behind us
     tail = b""
@@ -247,7 +249,10 @@ def iter_features(stream: IO[bytes], name: str) -> Iterator[Feature]:
                 started = True
                 if _local(el.tag) in MEMBERS:
                     for feature in el:
-                        yield read_feature(feature)
+                        if _local(feature.tag) in skip:
+                            yield Feature(_local(feature.tag), _ns(feature.tag), "")
+                        else:
+                            yield read_feature(feature)
                     el.clear()  # done with this member: free its content
             if not chunk:
                 return

@@ -53,6 +53,9 @@ REQUEST_POLYGONS = ("Graafpolygoon", "Orientatiepolygoon", "Informatiepolygoon")
 LINK_TYPES = {"UtilityLink", "UtilityLinkSequence", "UtilityLinkSet"}
 NETWORK_TYPES = {"Utiliteitsnet", "UtilityNetwork"}
 DEPTH_TYPES = {"DiepteTovMaaiveld", "DiepteNAP", "Diepte"}
+# drawing aids and attachments: counted, never read (in practice most of a delivery)
+NOT_READ = frozenset({"Annotatie", "Maatvoering", "Label", "ExtraGeometrie", "ExtraDetailinfo",
+                      "EigenTopografie", "Bijlage", "GebiedsinformatieLevering"})
 
 # IMKL thema -> (utility, voltage hint, pressure hint)
 THEMES: dict[str, tuple[str, str | None, str | None]] = {
