@@ -142,10 +142,14 @@ def _utility(f: Feature, net: Feature | None, default: str | None) -> tuple[str,
         theme = vocab.THEMES.get(vocab.code(source.get("thema")) or "")
         if theme:
             return theme[0], theme
+    if default == "gas":  # an oil/gas/chemicals pipe: what it carries decides
+        product = vocab.code(f.props.get("oilGasChemicalsProductType")) or ""
+        if product and not any(w in product for w in vocab.GAS_PRODUCTS):
+            return "hazardous_pipeline", None
     if net is not None:
         u = vocab.NETWORK_UTILITY.get(vocab.code(net.props.get("utilityNetworkType")) or "")
         if u:
-            return (default if u == "other" and default else u), None
+            return (default if u in ("other", "gas") and default else u), None
     return default or "other", None
 
 

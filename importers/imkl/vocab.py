@@ -97,6 +97,7 @@ MATERIALS = {
     "glassfibre": "fibre",
     "polyester": "GRP", "grp": "GRP", "masonry": "masonry", "metselwerk": "masonry",
 }
+GAS_PRODUCTS = ("gas", "methane", "hydrogen", "waterstof")  # else oil, fuel, chemicals: hazardous
 VALVE_WORDS = ("afsluiter", "valve", "klep", "schuif")
 HYDRANT_WORDS = ("brandkraan", "hydrant")
 

@@ -366,3 +366,26 @@ def test_area_deliveries_on_every_store(store_factory, tmp_path):
     assert delivery_area(store, "26G000303").footprint.equals(
         shapely.box(155000, 463000, 155200, 463200))
     assert delivery_area(store, "26G000202").owners == ("KL1001",)
+
+
+def test_vocabularies_of_code_lists_units_and_classes():
+    from importers.imkl import vocab
+    from importers.imkl.join import _utility
+    from importers.imkl.parse import Feature
+
+    assert vocab.code("https://definities.geostandaarden.nl/imkl2015/id/waarde/Thema/water/") == "water"
+    assert vocab.uom("urn:ogc:def:uom:OGC::kV") == "kV" and vocab.uom("mm") == "mm"
+    assert [vocab.accuracy_m(v) for v in ("tot30cm", "x/NauwkeurigheidXYvalue/tot100cm",
+                                          "onbekend", None)] == [0.3, 1.0, None, None]
+    assert vocab.pressure_bar({"druk": "100", "druk_uom": "urn:ogc:def:uom:OGC::mbar"}) == 0.1
+    assert vocab.voltage_v({"nominaleSpanning": "0", "operatingVoltage": "20",
+                            "operatingVoltage_uom": "kV"}) == 20000.0  # IMKL's 0 = not given
+    assert vocab.diameter_mm({"pipeDiameter": "12,5", "pipeDiameter_uom": "cm"}) == 125.0
+    assert [vocab.pressure_class(b) for b in (0.03, 0.1, 4, 8)] == ["LP", "MP", "IP", "HP"]
+    assert [vocab.voltage_class(v) for v in (400, 10_000, 150_000)] == ["LV", "HV", "EHV"]
+    assert vocab.material({"buismateriaalType": "…/PipeMaterialTypeIMKLValue/asbestos-cement"}) \
+        == "asbestos cement"
+    pipe = lambda product: Feature("OilGasChemicalsPipe", "", "p", {  # noqa: E731
+        "oilGasChemicalsProductType": f"http://inspire.ec.europa.eu/codelist/x/{product}"})
+    assert _utility(pipe("naturalGas"), None, "gas")[0] == "gas"
+    assert _utility(pipe("crudeOil"), None, "gas")[0] == "hazardous_pipeline"
