@@ -38,6 +38,7 @@ CANONICAL = tuple(c for c in ("utility", "asset_class", "status", "depth_m", "de
                               "diameter_mm", "pressure", "voltage", "material", "h_accuracy_m",
                               "pressure_bar", "voltage_v") if c in ASSET_COLUMNS)
 NUMERIC = tuple(c for c in CANONICAL if ASSET_COLUMNS[c] == "float64")
+IMKL_CRS = "EPSG:28992"
 DEPTH_SNAP_M = 1.0  # a depth point this close to one asset of its network is that asset's
 
 
@@ -195,10 +196,14 @@ def read_delivery(
     timings["geometry"] = time.perf_counter() - t
     t = time.perf_counter()
     all_geoms = [g for r in j.records for g in r.geoms] + [g for v in j.requests.values() for g in v]
-    src, srs_name = buildmod.source_crs(all_geoms)
-    src, notes = crsmod.resolve_source_crs(src.to_string() if src is not None else None,
-                                            assume_crs)
-    warnings = list(notes) + list(j.notes)
+    src, _ = buildmod.source_crs(all_geoms)
+    notes = []
+    if src is None and assume_crs is None and j.kind == "imkl":  # IMKL prescribes RD New
+        assume_crs = IMKL_CRS
+        notes.append(f"no srsName in the delivery: read as {IMKL_CRS} (RD New), as IMKL prescribes")
+    src, more = crsmod.resolve_source_crs(src.to_string() if src is not None else None,
+                                          assume_crs)
+    warnings = notes + more + list(j.notes)
     present = ~shapely.is_missing(geoms)
     xy = crsmod.sample_xy(geoms[present])
     warnings += crsmod.check_coordinates(src, xy, working_crs, reference_extent)

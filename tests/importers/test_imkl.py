@@ -389,3 +389,14 @@ def test_vocabularies_of_code_lists_units_and_classes():
         "oilGasChemicalsProductType": f"http://inspire.ec.europa.eu/codelist/x/{product}"})
     assert _utility(pipe("naturalGas"), None, "gas")[0] == "gas"
     assert _utility(pipe("crudeOil"), None, "gas")[0] == "hazardous_pipeline"
+
+
+def test_imkl_without_srsname_is_read_as_rd_new(rd_register, tmp_path):
+    text = re.sub(r' srsName="[^"]*"', "", AREA_B.read_text(encoding="utf-8"))
+    bare = tmp_path / "GI_gebiedsinformatielevering_bare.xml"
+    bare.write_text(text, encoding="utf-8")
+    (r,) = import_delivery(rd_register, bare)
+    assert r.source_crs == "EPSG:28992" and r.imported == 4
+    assert any("read as EPSG:28992 (RD New)" in w for w in r.warnings)
+    assert _assets(rd_register).loc["KL1001:KL1001.MOF_OOST", "geometry"].equals(
+        shapely.Point(157100, 463050))
