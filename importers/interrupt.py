@@ -30,22 +30,25 @@ def run_interruptible(work: Callable[[], object], cancel: Callable[[], None],
     whether the worker already committed something (then the message says so).
     """
     box: dict[str, object] = {}
+    # An Event, not Thread.join: a join that Ctrl-C interrupted may report the thread
+    # finished when it is not (CPython), and the register would be closed under it.
+    finished = threading.Event()
 
     def target():
         try:
             box["value"] = work()
         except BaseException as exc:  # handed to the main thread
             box["error"] = exc
+        finally:
+            finished.set()
 
-    worker = threading.Thread(target=target, daemon=True, name="import")
-    worker.start()
+    threading.Thread(target=target, daemon=True, name="import").start()
     try:
-        while worker.is_alive():
-            worker.join(0.1)
+        while not finished.wait(0.1):
+            pass
     except KeyboardInterrupt:
         cancel()
-        worker.join(GRACE_S)
-        if worker.is_alive():
+        if not finished.wait(GRACE_S):
             _exit_now(committed())
         if "value" in box and committed():  # it finished before it heard Ctrl-C
             return box["value"]

@@ -1,8 +1,13 @@
 """Run an import in a child process, so no long C call of GDAL, SQLite or shapely inside the
 import can hold the GUI process's interpreter lock (the map keeps panning, the progress bar
 keeps moving). Progress, the result and any error come back through a queue; cancel is an
-event the job polls. The job itself is atomic per layer, so a cancelled or killed child
-leaves the register as it was.
+event the job watches (it aborts the statement running in the register). The import is
+one transaction for the whole plan, so a cancelled or killed child leaves the register as
+it was: a child that has not stopped ``CANCEL_GRACE_S`` after a cancel is killed.
+
+``confirm_retire=True`` (an option passed to every ``ImportJob``) confirms an import that
+retires a large share of an owner's assets; without it such an import fails with
+``RetireNotConfirmedError`` and writes nothing (the wizard asks, then runs it again).
 
 No Qt here: the child imports only the importers and the core.
 """
@@ -11,7 +16,13 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import queue as queue_module
+import time
 import traceback
+from contextlib import nullcontext
+
+from asset_register.errors import CancelledError
+
+CANCEL_GRACE_S = 2.0
 
 
 def _child(messages, cancel, register: str, plan: list, options: dict) -> None:
@@ -20,8 +31,11 @@ def _child(messages, cancel, register: str, plan: list, options: dict) -> None:
         from importers.imkl import find_delivery, import_delivery
         from importers.job import ImportJob
 
+        from asset_register.errors import CancelledError
+
         reports = []
-        with open_register(register) as store:
+        with open_register(register) as store, \
+                store.atomic() if len(plan) > 1 else nullcontext():  # (one job: atomic itself)
             for i, (path, layers, profile) in enumerate(plan):
                 def progress(f, m, i=i, path=path):
                     messages.put(("progress", (i + f) / len(plan), f"{path.rsplit('/', 1)[-1]}: {m}"))
@@ -37,6 +51,10 @@ def _child(messages, cancel, register: str, plan: list, options: dict) -> None:
                 job = ImportJob(store, path, layers=layers, profile=profile, progress=progress,
                                 cancel=cancel.is_set, **options)
                 reports += job.run()
+            if cancel.is_set():  # the last moment before the commit
+                raise CancelledError("import cancelled: the register is unchanged")
+        if len(plan) > 1:
+            messages.put(("progress", 1.0, "committed"))
         messages.put(("done", reports))
     except BaseException as exc:  # sent to the parent's error dialog
         try:
@@ -62,10 +80,15 @@ def run_import(task, register: str, plan: list, **options):
     cancel = ctx.Event()
     proc = ctx.Process(target=_child, args=(messages, cancel, str(register), plan, options), daemon=True)
     proc.start()
+    cancelled_at = None
     try:
         while True:
-            if task.cancelled():
+            if task.cancelled() and cancelled_at is None:
                 cancel.set()
+                cancelled_at = time.monotonic()
+            if cancelled_at is not None and time.monotonic() - cancelled_at > CANCEL_GRACE_S:
+                proc.kill()  # stuck in one long call: nothing is committed, the kill is safe
+                raise CancelledError("import cancelled: the register is unchanged")
             try:
                 msg = messages.get(timeout=0.1)
             except queue_module.Empty:

@@ -247,40 +247,86 @@ CTRL_C_SCRIPT = """
 import sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[4])
+register, source, marker, stage = sys.argv[1], sys.argv[2], Path(sys.argv[3]), sys.argv[5]
+import importers.job as job
+import importers.prepare as prep
+from asset_register.store import gpkg_write
 from asset_register.store.gpkg import GeoPackageStore
 from asset_register.cli.main import main
 
-real = GeoPackageStore.audit
-def audit(self, action, detail=None):
-    if action == "import_batch":  # inside the batch transaction: every row is written
-        Path(sys.argv[3]).write_text("inside")
-        time.sleep(120)
-    return real(self, action, detail)
-GeoPackageStore.audit = audit
-sys.exit(main(["import", sys.argv[1], sys.argv[2], "--owner", "GAS", "--auto", "--utility", "gas"]))
+
+def stuck(real):
+    # a long call that never looks for Ctrl-C (like one GDAL read or shapely operation)
+    def hooked(*args, **kwargs):
+        marker.write_text(stage)
+        time.sleep(600)
+        return real(*args, **kwargs)
+    return hooked
+
+
+if stage == "read":
+    prep.read_layer = stuck(prep.read_layer)
+elif stage == "geometry":
+    prep.clean = stuck(prep.clean)
+elif stage == "crs":
+    prep.crsmod.reproject = stuck(prep.crsmod.reproject)
+elif stage == "map":
+    prep.map_layer = stuck(prep.map_layer)
+elif stage == "coverage":  # inside the batch's transaction
+    job.merged = stuck(job.merged)
+elif stage == "commit":  # inside the batch's transaction, every row written
+    real = GeoPackageStore.audit
+    def audit(self, action, detail=None):
+        if action == "import_batch":
+            marker.write_text(stage)
+            time.sleep(600)
+        return real(self, action, detail)
+    GeoPackageStore.audit = audit
+elif stage == "store":  # one SQLite statement that only an interrupt ends
+    real_rejects = gpkg_write._write_rejects
+    def write_rejects(con, *args):
+        marker.write_text(stage)
+        con.execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+                    "SELECT count(*) FROM c").fetchone()
+        return real_rejects(con, *args)
+    gpkg_write._write_rejects = write_rejects
+sys.exit(main(["import", register, source, "--owner", "GAS", "--auto", "--utility", "gas",
+                "--confirm-retire"]))
 """
 
 
-def test_ctrl_c_mid_import_leaves_the_register_as_it_was(tmp_path, register):
+@pytest.mark.parametrize("stage", ["read", "geometry", "crs", "map", "store", "coverage",
+                                   "commit"])
+def test_ctrl_c_mid_import_leaves_the_register_as_it_was(tmp_path, register, stage):
+    """Ctrl-C is sent once the import is known to be inside ``stage`` (a marker file, not
+    a clock): the import ends promptly and the register is exactly as it was."""
     _run(register, _write(canonical_lines(), tmp_path / "v1.gpkg"))
     before = _state(register)
+    live = sorted(register.read_assets()["asset_id"])
     location = register.location
     register.close()
-    path = _write(canonical_lines().iloc[:4], tmp_path / "v2.gpkg")
+    changed = canonical_lines().iloc[:4].copy()  # would retire 8 and change 4
+    changed["DIAM_IN"] = 30
+    path = _write(changed, tmp_path / "v2.gpkg")
     marker = tmp_path / "marker"
-    proc = subprocess.Popen([sys.executable, "-c", CTRL_C_SCRIPT, location, str(path), str(marker),
-                             str(ROOT)], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-c", CTRL_C_SCRIPT, location, str(path),
+                             str(marker), str(ROOT), stage],
+                            cwd=ROOT, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300  # a hang guard only: the marker decides
         while not marker.exists():
             assert proc.poll() is None, proc.stderr.read()
             assert time.monotonic() < deadline
             time.sleep(0.05)
+        assert marker.read_text() == stage
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
+        _, err = proc.communicate(timeout=60)  # a hang guard: the bound is ~1.5 s (see docs)
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == 130 and "interrupted; the register is unchanged" in err
+    assert proc.returncode == 130 and "interrupted; the register is unchanged" in err, err
+    assert "Traceback" not in err
     with open_register(location) as store:
         assert _state(store) == before
+        assert sorted(store.read_assets()["asset_id"]) == live
+        assert store.get_asset("GAS:P000")["version"] == 1

@@ -7,7 +7,7 @@ import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QTableView, QVBoxLayout, QWizardPage
 
-from asset_register.errors import CancelledError
+from asset_register.errors import CancelledError, RetireNotConfirmedError
 
 from ..docks.frame_model import FrameModel
 from .import_pages import _table
@@ -18,8 +18,8 @@ class ImportPage(QWizardPage):
         super().__init__()
         self.w = wizard
         self.setTitle("Importing")
-        self.setSubTitle("Each layer is written in one transaction: a cancel or a failure leaves the "
-                         "register as it was.")
+        self.setSubTitle("The import is written in one transaction: a cancel or a failure leaves "
+                         "the register as it was.")
         lay = QVBoxLayout(self)
         self.message = QLabel("")
         self.bar = QProgressBar()
@@ -33,6 +33,7 @@ class ImportPage(QWizardPage):
         self.task = None
         self.jobs: list = []
         self.finished = False
+        self.confirm_retire = False  # set when the user confirms a large retirement
 
     def initializePage(self) -> None:
         from ..import_process import run_import
@@ -45,10 +46,11 @@ class ImportPage(QWizardPage):
         plan = [(p, ls, w.profiles[p]) for p, ls in w.selected_layers().items()]
         owner, name, utility, assume = w.owner, w.owner_name, w.utility, w.assume_crs
         session = w.session
+        confirm, self.confirm_retire = self.confirm_retire, False  # asked again next time
 
         def work(task):
             return run_import(task, session.location, plan, owner=owner, owner_name=name,
-                              utility=utility, assume_crs=assume)
+                              utility=utility, assume_crs=assume, confirm_retire=confirm)
 
         self.task = w.run(work, self._done, "Import", on_error=self._failed, on_progress=self._progress)
 
@@ -82,10 +84,26 @@ class ImportPage(QWizardPage):
         if isinstance(exc, CancelledError):
             self.message.setText("Import cancelled: the register is unchanged.")
             return
+        if isinstance(exc, RetireNotConfirmedError) and self._confirm(str(exc)):
+            self.confirm_retire = True
+            self.initializePage()  # the same import again, confirmed
+            return
         self.message.setText(f"<span style='color:#b00020'>Import failed: {exc}</span>")
         from ..errors import show_exception
 
         show_exception(exc, tb, title="Import failed", parent=self.w)
+
+    def _confirm(self, message: str) -> bool:
+        """Ask before an import retires a large share of an owner's assets."""
+        from PySide6.QtWidgets import QMessageBox
+
+        text = message.split(": nothing was written")[0]
+        answer = QMessageBox.question(
+            self, "Retire assets?", f"{text}.\n\nNothing has been written yet. Retire them? "
+            "Choose No if the file is an extract of one area or holds additions only.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def isComplete(self) -> bool:
         return self.finished and bool(self.w.reports)
