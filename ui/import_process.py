@@ -46,7 +46,8 @@ def _child(messages, cancel, register: str, plan: list, options: dict) -> None:
                         store, path, owner=options.get("owner") if inspire else None,
                         owner_name=options.get("owner_name") if inspire else None,
                         assume_crs=options.get("assume_crs"), dry_run=options.get("dry_run", False),
-                        progress=progress, cancel=cancel.is_set)
+                        confirm_retire=options.get("confirm_retire", False), progress=progress,
+                        cancel=cancel.is_set)
                     continue
                 job = ImportJob(store, path, layers=layers, profile=profile, progress=progress,
                                 cancel=cancel.is_set, **options)
