@@ -138,6 +138,7 @@ def _rejects(rows: list[int], reasons: list[str], attrs: list[dict], geoms) -> p
 
 
 def _frames(j: Joined, geoms: np.ndarray, failed: np.ndarray, crs, owner_names: dict) -> dict:
+    unusable = shapely.is_missing(geoms) | shapely.is_empty(geoms)  # one pass, not per record
     groups: dict[str, list[int]] = {}
     for i, r in enumerate(j.records):
         if r.owner:
@@ -152,7 +153,7 @@ def _frames(j: Joined, geoms: np.ndarray, failed: np.ndarray, crs, owner_names: 
             reason = r.reason or (
                 "coordinates could not be transformed" if failed[i] else
                 "no usable geometry (fewer than two points, or an empty polygon)"
-                if geoms[i] is None or shapely.is_empty(geoms[i]) else
+                if unusable[i] else
                 f"duplicate asset id {aid!r} in this delivery" if aid in seen else None)
             if reason:
                 rej.append(i)
