@@ -108,9 +108,11 @@ def _apply_depths(j: Joined, geoms: np.ndarray, projected: bool) -> int:
         idx = np.flatnonzero(ok)
         tree = shapely.STRtree(geoms[ok])
         pts = shapely.points(np.array([p[3] for p in loose]))
-        hits = tree.query(pts, predicate="dwithin", distance=DEPTH_SNAP_M)
+        hits = tree.query(pts, predicate="dwithin", distance=DEPTH_SNAP_M)  # sorted by point
+        bounds = np.searchsorted(hits[0], np.arange(len(loose) + 1))
         for k in range(len(loose)):
-            cand = [idx[t] for t in hits[1][hits[0] == k] if j.records[idx[t]].network == loose[k][2]]
+            near = hits[1][bounds[k]:bounds[k + 1]]
+            cand = [idx[t] for t in near if j.records[idx[t]].network == loose[k][2]]
             if len(cand) == 1:
                 pending.append((cand[0], loose[k][1]))
     done: set[int] = set()
