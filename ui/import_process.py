@@ -39,8 +39,10 @@ def _child(messages, cancel, register: str, plan: list, options: dict) -> None:
             for i, (path, layers, profile) in enumerate(plan):
                 def progress(f, m, i=i, path=path):
                     messages.put(("progress", (i + f) / len(plan), f"{path.rsplit('/', 1)[-1]}: {m}"))
-                found = find_delivery(path) if profile is None else None
-                if found is not None:  # IMKL/KLIC: its operators are the owners (docs/imkl.md)
+                # IMKL/KLIC and INSPIRE-UN: always their own reader (the wizard's per-layer
+                # profile cannot join links to features); KLIC operators are the owners
+                found = find_delivery(path)
+                if found is not None:
                     inspire = found.kind == "inspire"
                     reports += import_delivery(
                         store, path, owner=options.get("owner") if inspire else None,

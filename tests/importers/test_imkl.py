@@ -334,12 +334,15 @@ def test_app_import_process_takes_the_operators_as_owners(tmp_path):
     import queue
     import threading
 
+    from importers import Profile
     from ui.import_process import _child
 
     reg = tmp_path / "r.gpkg"
     create_register(reg, crs="EPSG:28992").close()
     messages = queue.Queue()
-    _child(messages, threading.Event(), str(reg), [(str(AREA_A), None, None)],
+    wizard_profile = Profile(name="wizard")  # the wizard always sends a profile
+    _child(messages, threading.Event(), str(reg), [(str(AREA_A), ["Elektriciteitskabel"],
+                                                    wizard_profile)],
            {"owner": "TYPED", "owner_name": "Typed in the dialog"})
     last = None
     while not messages.empty():
