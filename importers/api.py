@@ -82,7 +82,13 @@ def inspect(path: str | Path, working_crs: str | pyproj.CRS | None = None,
 
     The source is opened once; each layer's CRS is judged on its own (and against the
     register's working CRS and extent when given, as the import dialog does).
+    IMKL/KLIC and INSPIRE-UN deliveries are described from one streaming pass by their own
+    reader (GDAL's GML driver would re-read the whole file for every feature type).
     """
+    from .imkl import find_delivery, inspect_delivery  # imports this module: import here
+
+    if find_delivery(path) is not None:
+        return inspect_delivery(path)
     source = open_source(path)
     layers = []
     with warnings_module.catch_warnings():

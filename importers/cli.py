@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from asset_register.store import open_register
 
 from .api import inspect
 from .automap import propose_profile
+from .imkl import find_delivery, import_delivery
 from .interrupt import run_interruptible
 from .job import ImportJob, LayerReport
 from .profiles import bundled_profiles, dumps_profile, load_profile
@@ -94,6 +96,7 @@ def _import(args) -> int:
     done: list[bool] = []  # the enclosing transaction of several files committed
     try:
         with open_register(args.register) as store:
+            stop = threading.Event()
             scope = "area" if args.area else "append" if args.append else "network"
             area = read_area(args.area, store.crs) if args.area else None
 
@@ -101,6 +104,17 @@ def _import(args) -> int:
                 # several files: one transaction, so the command is all or nothing
                 with store.atomic() if len(args.paths) > 1 and not args.dry_run else nullcontext():
                     for path in args.paths:
+                        if not (args.profile or args.layer) and find_delivery(path) is not None:
+                            # IMKL/KLIC or INSPIRE-UN: its own reader, one batch per operator
+                            reports.extend(import_delivery(
+                                store, path, owner=args.owner, owner_name=args.owner_name,
+                                assume_crs=args.assume_crs, dry_run=args.dry_run, progress=bar,
+                                scope=None if scope == "network" else scope, area=area,
+                                confirm_retire=args.confirm_retire, cancel=stop.is_set))
+                            continue
+                        if not args.owner:
+                            raise ImportError_("give the owner of the data with --owner CODE "
+                                               "(only IMKL/KLIC deliveries name their operators)")
                         jobs.append(ImportJob(
                             store, path, owner=args.owner, owner_name=args.owner_name,
                             layers=args.layer, all_layers=args.all_layers, profile=args.profile,
@@ -115,18 +129,20 @@ def _import(args) -> int:
                     bar(1.0, "committed")
 
             def cancel():
+                stop.set()
                 for job in jobs[-1:]:
                     job.cancel()
                 store.interrupt()
 
-            run_interruptible(work, cancel,
-                              committed=lambda: bool(done) or any(j.committed for j in jobs))
+            run_interruptible(work, cancel, committed=lambda: bool(done) or any(
+                j.committed for j in jobs) or (len(args.paths) == 1 and any(
+                    r.status == "imported" for r in reports)))
     finally:
         bar.close()
     if args.json:
         print(json.dumps([r.to_dict() for r in reports], indent=1, default=str))
     else:
-        if not args.profile:
+        if not args.profile and any(not str(r.profile).startswith("imkl") for r in reports):
             print("profile: proposed by the auto-mapper (check it with `asset-register profile "
                   "propose FILE`; pass --profile to use a confirmed one)")
         print("\n".join(format_report(r) for r in reports))
@@ -224,7 +240,8 @@ def register(sub) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="file, .zip or .gdb folder")
     p.add_argument("--layer", action="append", help="layer to import (repeatable)")
     p.add_argument("--all-layers", action="store_true", help="import every layer of the source")
-    p.add_argument("--owner", required=True, help="owner code, e.g. SGD")
+    p.add_argument("--owner", help="owner code, e.g. SGD (not needed for a KLIC/IMKL delivery, "
+                   "whose network operators are the owners)")
     p.add_argument("--owner-name", help="owner's name (creates or renames the owner)")
     p.add_argument("--utility", help="utility of every asset (overrides the profile)")
     p.add_argument("--profile", help="mapping profile (TOML file or bundled name)")

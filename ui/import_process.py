@@ -28,6 +28,7 @@ CANCEL_GRACE_S = 2.0
 def _child(messages, cancel, register: str, plan: list, options: dict) -> None:
     try:
         from asset_register.store import open_register
+        from importers.imkl import find_delivery, import_delivery
         from importers.job import ImportJob
 
         from asset_register.errors import CancelledError
@@ -38,6 +39,18 @@ def _child(messages, cancel, register: str, plan: list, options: dict) -> None:
             for i, (path, layers, profile) in enumerate(plan):
                 def progress(f, m, i=i, path=path):
                     messages.put(("progress", (i + f) / len(plan), f"{path.rsplit('/', 1)[-1]}: {m}"))
+                # IMKL/KLIC and INSPIRE-UN: always their own reader (the wizard's per-layer
+                # profile cannot join links to features); KLIC operators are the owners
+                found = find_delivery(path)
+                if found is not None:
+                    inspire = found.kind == "inspire"
+                    reports += import_delivery(
+                        store, path, owner=options.get("owner") if inspire else None,
+                        owner_name=options.get("owner_name") if inspire else None,
+                        assume_crs=options.get("assume_crs"), dry_run=options.get("dry_run", False),
+                        confirm_retire=options.get("confirm_retire", False), progress=progress,
+                        cancel=cancel.is_set)
+                    continue
                 job = ImportJob(store, path, layers=layers, profile=profile, progress=progress,
                                 cancel=cancel.is_set, **options)
                 reports += job.run()

@@ -9,7 +9,7 @@ import textwrap
 from ..check import Checker, rules_for
 from ..check.programme import programme_sites, single_site
 from ..store import open_register
-from .site_args import add_site_arguments
+from .site_args import add_site_arguments, apply_delivery_area
 
 
 def _fmt(v, digits=2) -> str:
@@ -112,6 +112,7 @@ def _check(args) -> int:
                                           "owners affected", "works", "warnings"])))
             print("Run with --json for every conflict, owner and warning per site.")
             return 0
+        apply_delivery_area(store, args)
         site = single_site(
             store, wkt=args.wkt, path=args.footprint, layer=args.layer, crs=args.crs, width=args.width,
             radius=args.radius, depth=args.depth, method=args.method, start=args.start,

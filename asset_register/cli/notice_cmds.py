@@ -16,7 +16,7 @@ from ..notices.lifecycle import notified_owners
 from ..notices import reference as ref
 from ..notices.streetmanager import DEFAULTS as SM_DEFAULTS
 from ..store import open_register
-from .site_args import add_site_arguments
+from .site_args import add_site_arguments, apply_delivery_area
 
 SM_CHOICES = {
     "activity_type": ["highway_improvement_works", "highway_repair_and_maintenance_works",
@@ -48,6 +48,7 @@ def _notice(args) -> int:
             raise NoticeError("no promoter given: name the organisation proposing the works "
                               "with --promoter NAME (or set 'promoter_name' with "
                               "asset-register notice-settings)")
+        apply_delivery_area(store, args)
         site = single_site(
             store, wkt=args.wkt, path=args.footprint, crs=args.crs, width=args.width,
             radius=args.radius, depth=args.depth, method=args.method, start=args.start,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..check.rules import METHODS
+from ..deliveries import delivery_area
 
 
 def add_site_arguments(p, *, programme: bool = False) -> None:
@@ -10,6 +11,8 @@ def add_site_arguments(p, *, programme: bool = False) -> None:
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--wkt", help="footprint as WKT or EWKT (SRID=4326;POLYGON(...))")
     src.add_argument("--footprint", metavar="FILE", help="footprint file (GeoJSON or any vector file)")
+    src.add_argument("--delivery-area", metavar="REF", help="the dig polygon of an imported KLIC/"
+                     "IMKL delivery: its KLIC number or a batch id it wrote (docs/imkl.md)")
     if programme:
         src.add_argument("--programme", metavar="FILE",
                          help="programme of works: one dig site per feature (batch check)")
@@ -28,3 +31,16 @@ def add_site_arguments(p, *, programme: bool = False) -> None:
                    "rules setting, else the shipped rules")
     p.add_argument("--make-valid", action="store_true",
                    help="repair a self-intersecting footprint with make_valid (check the result)")
+
+
+def apply_delivery_area(store, args) -> None:
+    """With ``--delivery-area REF``: the delivery's dig polygon becomes the WKT footprint
+    (it is kept in the register's working CRS) and, unless given, the dig's reference."""
+    ref = getattr(args, "delivery_area", None)
+    if not ref:
+        return
+    area = delivery_area(store, ref)
+    args.wkt = area.footprint.wkt
+    args.crs = store.crs.to_string()
+    if hasattr(args, "reference") and not args.reference:
+        args.reference = f"KLIC {area.reference}"
