@@ -22,6 +22,6 @@ from .profiles import Profile, bundled_profiles, dumps_profile, load_profile, sa
 
 __all__ = [
     "ImportJob", "LayerReport", "Preview", "Profile", "SourceInfo", "bundled_profiles",
-    "detect_crs", "dumps_profile", "find_delivery", "import_delivery", "import_file", "inspect", "load_profile", "preview",
-    "propose_profile", "save_profile",
+    "detect_crs", "dumps_profile", "find_delivery", "import_delivery", "import_file", "inspect",
+    "load_profile", "preview", "propose_profile", "save_profile",
 ]

@@ -18,7 +18,7 @@ from asset_register.model import DEFAULT_CRS
 
 from . import crs as crsmod
 from .automap import propose_profile
-from .delivery_checks import inspect_delivery
+from .delivery_checks import inspect_delivery as layer_findings
 from .geometry import clean
 from .prepare import prepare_layer
 from .profiles import Profile, load_profile
@@ -111,7 +111,7 @@ def inspect(path: str | Path, working_crs: str | pyproj.CRS | None = None,
                 except AssetRegisterError as exc:
                     info.warnings.append(str(exc))
             layers.append(info)
-    found = inspect_delivery(source, [layer.name for layer in layers if layer.features])
+    found = layer_findings(source, [layer.name for layer in layers if layer.features])
     return SourceInfo(path=str(path), driver=source.driver, layers=layers,
                       warnings=list(source.warnings) + found.messages())
 

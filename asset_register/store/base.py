@@ -175,7 +175,9 @@ class RegisterStore(abc.ABC):
 
     def interrupt(self) -> None:
         """Abort the statement running on the register's connection, from any thread
-        (Ctrl-C, cancel): it fails promptly and its transaction rolls back."""
+        (Ctrl-C, cancel): it fails promptly and its transaction rolls back. A store whose
+        statements cannot be aborted from outside has nothing to do here."""
+        return None
 
     def owner_geometries(self, owner: str):
         """Geometries (numpy array) of one owner's live assets, read through the register's

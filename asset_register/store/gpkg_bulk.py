@@ -296,8 +296,8 @@ def insert_with_deferred_indexes(con, insert, bounds: np.ndarray) -> int:
     if len(bounds) * INCREMENTAL_SHARE < before:
         return insert()
     index_sql = [r[0] for r in con.execute(
-        "SELECT sql FROM sqlite_master WHERE type='index' AND name IN (%s)"
-        % ",".join("?" * len(SECONDARY_INDEXES)), SECONDARY_INDEXES)]
+        "SELECT sql FROM sqlite_master WHERE type='index' AND name IN "
+        f"({','.join('?' * len(SECONDARY_INDEXES))})", SECONDARY_INDEXES)]
     for name in SECONDARY_INDEXES:
         con.execute(f"DROP INDEX IF EXISTS {name}")
     for name in ("insert", "update1", "update2", "update3", "update4", "delete"):

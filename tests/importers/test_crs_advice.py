@@ -24,7 +24,8 @@ def rotterdam(n: int = 179, origin=(91000, 436000)) -> gpd.GeoDataFrame:
     """``n`` cable lines in Rotterdam (or near another RD origin), in RD New (metres)."""
     rng = np.random.default_rng(11)
     x0, y0 = origin[0] + rng.uniform(0, 3000, n).round(3), origin[1] + rng.uniform(0, 2500, n).round(3)
-    lines = [shapely.LineString([(x, y), (x + 12.5, y + 4.0), (x + 30.0, y - 2.0)]) for x, y in zip(x0, y0, strict=True)]
+    lines = [shapely.LineString([(x, y), (x + 12.5, y + 4.0), (x + 30.0, y - 2.0)])
+             for x, y in zip(x0, y0, strict=True)]
     return gpd.GeoDataFrame({
         "PIPE_ID": [f"K{i:04d}" for i in range(n)], "DIAM_IN": np.full(n, 4, dtype=np.int32),
         "MATERIAL": ["PE"] * n, "PRESSURE": ["LP"] * n, "COVER_FT": np.full(n, 2.0),

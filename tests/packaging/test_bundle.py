@@ -266,7 +266,8 @@ def test_bundle_check_answers_as_the_development_install(bundle, outside):
     assert packaged["proj"]["grids_complete"] is True
     assert packaged["proj"]["grid_wgs84_bng"][0] == 1.0 and packaged["proj"]["grid_etrs89_bng"][0] == 0.03
     assert packaged["proj"]["grid_etrs89_rd"][0] == 0.0 and "rdtrans2018" in packaged["proj"]["grid_etrs89_rd"][1]
-    assert [p.relative_to(bundle).as_posix() for p in bundle.rglob("proj.db")] == ["_internal/pyogrio/proj_data/proj.db"]
+    proj_dbs = [p.relative_to(bundle).as_posix() for p in bundle.rglob("proj.db")]
+    assert proj_dbs == ["_internal/pyogrio/proj_data/proj.db"]
 
 
 def test_bundle_is_only_taken_from_the_environment_and_ci_cannot_skip_it(tmp_path):
