@@ -90,11 +90,12 @@ def test_a_reference_layer_that_fails_to_load_fails_the_screenshot(sample_regist
     from ui.app import main
 
     out = tmp_path / "shot.png"
-    missing = tmp_path / "gone.gpkg"
-    assert main([str(sample_register), "--reference", f"{missing}:streets", "--screenshot", str(out),
+    broken = tmp_path / "broken.gpkg"  # exists (so the command line takes it), but is no GeoPackage
+    broken.write_bytes(b"not a GeoPackage")
+    assert main([str(sample_register), "--reference", f"{broken}:streets", "--screenshot", str(out),
                  "--size", "800x600"]) == 1
     assert not out.exists()
-    assert "gone.gpkg" in _error_line(capsys.readouterr().err)
+    assert "broken.gpkg" in _error_line(capsys.readouterr().err)
 
 
 def _gui(args: list[str], cwd) -> subprocess.CompletedProcess:
