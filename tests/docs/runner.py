@@ -25,7 +25,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 # Top-level folders and files the README's commands read (they write next to them).
-INPUTS = ["examples", "sample_data", "asset_register", "importers", "ui", "docs", "pyproject.toml"]
+INPUTS = ["examples", "sample_data", "asset_register", "importers", "ui", "docs", "tests", "pyproject.toml"]
 _FENCE = re.compile(r"^```([\w-]*)[ \t]*\n(.*?)^```[ \t]*$", re.S | re.M)
 _MARK = re.compile(r"<!--\s*docs:\s*(skip|ellipsis|run)\b[^>]*-->\s*$")
 BLOCK_TIMEOUT_S = 300
