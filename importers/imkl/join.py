@@ -204,7 +204,9 @@ def join(features: Iterable[Feature], kind: str, owner: str | None = None) -> Jo
         elif t in vocab.ASSET_TYPES or t in vocab.PRECAUTION_TYPES:
             assets.append(f)
         elif t in vocab.REQUEST_POLYGONS:
-            out.requests.setdefault(t, []).extend(g for g in f.geoms.values() if g.parts)
+            # its `geometrie`; `geometrieVoorVisualisatie` is the same area drawn for display
+            shapes = [g for k, g in f.geoms.items() if g.parts and k != "geometrieVoorVisualisatie"]
+            out.requests.setdefault(t, []).extend(shapes)
         elif t in vocab.DEPTH_TYPES:
             d = vocab.number(f.props, "dieptePeil") if t != "DiepteNAP" else None
             if d is None and t == "DiepteNAP":
