@@ -70,20 +70,45 @@ def test_inspect_counts_each_request_polygon_once():
     assert "Informatiepolygoon: 1 polygon(s) — kept as the delivery area, not as assets" in notes
 
 
-NETINFO = """<?xml version="1.0" encoding="UTF-8"?>
-<gml:FeatureCollection
-  xmlns:imkl="http://www.geostandaarden.nl/imkl/2015/wion/1.2"
-  xmlns:us-net-common="http://inspire.ec.europa.eu/schemas/us-net-common/4.0"
-  xmlns:us-net-sw="http://inspire.ec.europa.eu/schemas/us-net-sw/4.0"
-  xmlns:net="http://inspire.ec.europa.eu/schemas/net/4.0"
-  xmlns:base="http://inspire.ec.europa.eu/schemas/base/3.3"
-  xmlns:gml="http://www.opengis.net/gml/3.2"
-  xmlns:xlink="http://www.w3.org/1999/xlink" gml:id="ID_net_KL4004">
-  <gml:featureMember>
-    <imkl:Utiliteitsnet gml:id="nl.imkl-KL4004.net_riool">
-      <imkl:thema xlink:href="http://definities.geostandaarden.nl/imkl2015/id/waarde/Thema/rioolVrijverval"/>
-    </imkl:Utiliteitsnet>
-  </gml:featureMember>
+def _collection(body: str) -> str:
+    """A GML FeatureCollection with the namespaces of KLIC deliveries around ``body``."""
+    ns = {"imkl": "http://www.geostandaarden.nl/imkl/2015/wion/1.2",
+          "net": "http://inspire.ec.europa.eu/schemas/net/4.0",
+          "gml": "http://www.opengis.net/gml/3.2", "xlink": "http://www.w3.org/1999/xlink",
+          **{f"us-net-{k}": f"http://inspire.ec.europa.eu/schemas/us-net-{k}/4.0"
+             for k in ("common", "tc", "th")}}
+    attrs = " ".join(f'xmlns:{k}="{v}"' for k, v in ns.items())
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<gml:FeatureCollection {attrs} gml:id="c">{body}' \
+        "</gml:FeatureCollection>\n"
+
+
+def _network(gml_id: str, thema: str) -> str:
+    return (f'<gml:featureMember><imkl:Utiliteitsnet gml:id="{gml_id}"><imkl:thema xlink:href='
+            f'"http://definities.geostandaarden.nl/imkl2015/id/waarde/Thema/{thema}"/>'
+            "</imkl:Utiliteitsnet></gml:featureMember>")
+
+
+def _link(gml_id: str, srs: str, coords: str) -> str:
+    return (f'<gml:featureMember><us-net-common:UtilityLink gml:id="{gml_id}"><net:centrelineGeometry>'
+            f'<gml:Curve srsName="{srs}" gml:id="g_{gml_id}"><gml:segments><gml:LineStringSegment>'
+            f"<gml:posList>{coords}\n          </gml:posList></gml:LineStringSegment></gml:segments>"
+            "</gml:Curve></net:centrelineGeometry></us-net-common:UtilityLink></gml:featureMember>")
+
+
+def _linked(kind: str, gml_id: str, net: str, link: str, *props: str) -> str:
+    """A cable/pipe feature of network ``net`` whose geometry is UtilityLink ``link``."""
+    return (f'<gml:featureMember><imkl:{kind} gml:id="{gml_id}"><net:inNetwork xlink:href="{net}"/>'
+            f'<net:link xlink:href="{link}"/>{"".join(props)}</imkl:{kind}></gml:featureMember>')
+
+
+CODES = "http://definities.geostandaarden.nl/imkl2015/id/waarde"
+CM, BAR = 'uom="urn:ogc:def:uom:OGC::cm"', 'uom="urn:ogc:def:uom:OGC::bar"'
+
+
+def _netinfo(point_srs: str, x: str, y: str, link_srs: str = "EPSG:28992",
+             link: str = "154879.316 389420.671 154916.379 389412.262") -> str:
+    """A cabinet with its own point and a sewer pipe on a UtilityLink (0 cm, 0 bar given)."""
+    return _collection(_network("nl.imkl-KL4004.net_riool", "rioolVrijverval") + f"""
   <gml:featureMember>
     <imkl:Kast gml:id="nl.imkl-KL4004.kast1">
       <us-net-common:geometry>
@@ -92,27 +117,11 @@ NETINFO = """<?xml version="1.0" encoding="UTF-8"?>
       <imkl:geoNauwkeurigheidXY xlink:href="http://definities.geostandaarden.nl/imkl2015/id/waarde/NauwkeurigheidValue/tot100cm"/>
       <imkl:inNetwork xlink:href="nl.imkl-KL4004.net_riool"/>
     </imkl:Kast>
-  </gml:featureMember>
-  <gml:featureMember>
-    <imkl:Rioolleiding gml:id="nl.imkl-KL4004.rl1">
-      <net:inNetwork xlink:href="nl.imkl-KL4004.net_riool"/>
-      <net:link xlink:href="nl.imkl-KL4004.ul1"/>
-      <us-net-common:pipeDiameter uom="urn:ogc:def:uom:OGC::cm">0</us-net-common:pipeDiameter>
-      <us-net-common:pressure uom="urn:ogc:def:uom:OGC::bar">0</us-net-common:pressure>
-    </imkl:Rioolleiding>
-  </gml:featureMember>
-  <gml:featureMember>
-    <us-net-common:UtilityLink gml:id="nl.imkl-KL4004.ul1">
-      <net:centrelineGeometry>
-        <gml:Curve srsName="EPSG:28992" gml:id="g_ul1"><gml:segments><gml:LineStringSegment>
-          <gml:posList srsDimension="2">154879.316 389420.671 154916.379 389412.262
-          </gml:posList>
-        </gml:LineStringSegment></gml:segments></gml:Curve>
-      </net:centrelineGeometry>
-    </us-net-common:UtilityLink>
-  </gml:featureMember>
-</gml:FeatureCollection>
-"""
+  </gml:featureMember>""" + _linked(
+        "Rioolleiding", "nl.imkl-KL4004.rl1", "nl.imkl-KL4004.net_riool", "nl.imkl-KL4004.ul1",
+        f"<us-net-common:pipeDiameter {CM}>0</us-net-common:pipeDiameter>",
+        f"<us-net-common:pressure {BAR}>0</us-net-common:pressure>")
+        + _link("nl.imkl-KL4004.ul1", link_srs, link))
 
 
 @pytest.mark.parametrize("point_srs", ["http://spatialreference.org/ref/epsg/28992/",
@@ -121,8 +130,7 @@ def test_srsname_spellings_of_one_crs_in_one_delivery(tmp_path, point_srs):
     """KLIC's own netinformatie example names RD New as EPSG:28992 on its links and as a
     spatialreference.org URL on its point features: one CRS, not a mixed file."""
     path = tmp_path / "netinformatie.xml"
-    path.write_text(NETINFO.format(point_srs=point_srs, x="154781.836", y="389399.581"),
-                    encoding="utf-8")
+    path.write_text(_netinfo(point_srs, "154781.836", "389399.581"), encoding="utf-8")
     store = create_register(tmp_path / "nl.gpkg", crs="EPSG:28992")
     try:
         (r,) = import_delivery(store, path)
@@ -141,12 +149,9 @@ def test_srsname_spellings_of_one_crs_in_one_delivery(tmp_path, point_srs):
 def test_gml2_epsg_url_is_read_longitude_first(tmp_path):
     """``…/gml/srs/epsg.xml#4258`` is the GML 2 spelling: x = longitude, unlike the URN."""
     path = tmp_path / "netinformatie.xml"
-    path.write_text(NETINFO.replace('srsName="EPSG:28992"',
-                                    'srsName="http://www.opengis.net/gml/srs/epsg.xml#4258"')
-                    .replace("154879.316 389420.671 154916.379 389412.262",
-                             "5.385463 51.493817 5.385997 51.493741")
-                    .format(point_srs="http://www.opengis.net/gml/srs/epsg.xml#4258",
-                            x="5.384060", y="51.493627"), encoding="utf-8")
+    gml2 = "http://www.opengis.net/gml/srs/epsg.xml#4258"
+    path.write_text(_netinfo(gml2, "5.384060", "51.493627", gml2,
+                             "5.385463 51.493817 5.385997 51.493741"), encoding="utf-8")
     store = create_register(tmp_path / "nl.gpkg", crs="EPSG:28992")
     try:
         (r,) = import_delivery(store, path)
@@ -154,5 +159,45 @@ def test_gml2_epsg_url_is_read_longitude_first(tmp_path):
         kast = store.read_assets().set_index("asset_id").loc["KL4004:KL4004.kast1"]
         # where RD New puts it (within a metre), not thousands of km away with swapped axes
         assert kast.geometry.distance(shapely.Point(154781.836, 389399.581)) < 1.0
+    finally:
+        store.close()
+
+
+BEHEERDERSINFO = _collection(
+    _network("nl.imkl-KL5005.net_data", "datatransport") + _network("nl.imkl-KL5005.net_w", "warmte")
+    + _linked("Telecommunicatiekabel", "nl.imkl-KL5005.tc1", "nl.imkl-KL5005.net_data",
+              "nl.imkl-KL5005.ul_tc1",
+              f'<us-net-tc:telecommunicationsCableMaterialType xlink:href="{CODES}/'
+              'TelecommunicationsCableMaterialTypeIMKLValue/glasvezel"/>',
+              f'<imkl:geoNauwkeurigheidXY xlink:href="{CODES}/NauwkeurigheidXYvalue/tot100cm"/>',
+              f"<imkl:kabelDiameter {CM}>2</imkl:kabelDiameter>")
+    + _linked("ThermischePijpleiding", "nl.imkl-KL5005.th1", "nl.imkl-KL5005.net_w",
+              "nl.imkl-KL5005.ul_th1",
+              f"<us-net-common:pipeDiameter {CM}>14</us-net-common:pipeDiameter>",
+              f"<us-net-common:pressure {BAR}>3.5</us-net-common:pressure>",
+              f'<us-net-th:thermalProductType xlink:href="{CODES}/ThermalProductTypeIMKLValue/waterHT"/>')
+    + _link("nl.imkl-KL5005.ul_tc1", "epsg:28992", "154430.61 389766.544 154469.61 389704.544")
+    + _link("nl.imkl-KL5005.ul_th1", "epsg:28992", "154432.61 389766.544 154471.61 389704.544"))
+
+
+def test_telecom_cable_material_under_its_inspire_name(tmp_path):
+    """KLIC's examples name a telecom cable's material ``telecommunicationsCableMaterialType``
+    (the INSPIRE attribute), not ``…Material``: it was dropped."""
+    path = tmp_path / "beheerdersinformatie.xml"
+    path.write_text(BEHEERDERSINFO, encoding="utf-8")
+    store = create_register(tmp_path / "nl.gpkg", crs="EPSG:28992")
+    try:
+        (r,) = import_delivery(store, path)
+        assert (r.layer, r.imported, r.rejected) == ("imkl:KL5005", 2, 0)
+        a = store.read_assets().set_index("asset_id")
+        cols = ["utility", "asset_class", "material", "diameter_mm", "h_accuracy_m", "pressure"]
+        tc = a.loc["KL5005:KL5005.tc1", cols].tolist()
+        assert tc[:5] == ["telecoms", "cable", "fibre", 20.0, 1.0]
+        th = a.loc["KL5005:KL5005.th1"]
+        assert th[["utility", "asset_class", "diameter_mm"]].tolist() == [
+            "district_heating", "pipe", 140.0]
+        # pressure classes are gas tiers; a heat main's pressure is kept as read
+        assert th[["material", "h_accuracy_m", "pressure"]].isna().all()
+        assert json.loads(th["attrs"])["pressure_bar"] == 3.5
     finally:
         store.close()
