@@ -9,6 +9,7 @@ whose Beheerder names no one.
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ import shapely
 from asset_register.cli.main import main
 from asset_register.deliveries import delivery_area
 from asset_register.errors import CRSError
-from asset_register.store import create_register
+from asset_register.store import create_register, open_register
 from importers import inspect
 from importers.imkl import import_delivery
 
@@ -199,5 +200,46 @@ def test_telecom_cable_material_under_its_inspire_name(tmp_path):
         # pressure classes are gas tiers; a heat main's pressure is kept as read
         assert th[["material", "h_accuracy_m", "pressure"]].isna().all()
         assert json.loads(th["attrs"])["pressure_bar"] == 3.5
+    finally:
+        store.close()
+
+
+LEVERINGSINFORMATIE = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<lev:Leveringsinformatie xmlns:lev="http://www.kadaster.nl/schemas/klic/20080722/leveringsinfo"
+    xmlns:gml="http://www.opengis.net/gml">
+  <lev:Version>2.0</lev:Version>
+  <lev:Aanvraag>
+    <lev:Klicnummer>16O000303</lev:Klicnummer>
+    <lev:Gebiedspolygoon srsName="epsg:28992" srsDimension="2">
+      <gml:exterior><gml:LinearRing>
+        <gml:posList>155500 388888 155500 389900 154000 389900 154000 388888 155500 388888</gml:posList>
+      </gml:LinearRing></gml:exterior>
+    </lev:Gebiedspolygoon>
+  </lev:Aanvraag>
+  <lev:NetbeheerderLeveringen><lev:Netbeheerder><lev:Bronhoudercode>KL3003</lev:Bronhoudercode>
+  </lev:Netbeheerder></lev:NetbeheerderLeveringen>
+</lev:Leveringsinformatie>
+"""
+
+
+def test_delivery_information_file_is_named_as_such(tmp_path, capsys):
+    """KLIC's LI_ file (and a pre-IMKL delivery zip of maps and PDFs) holds no network: a
+    one-line error says what it is, instead of "truncated or corrupt"."""
+    li = tmp_path / "LI_16O000303_1.xml"
+    li.write_text(LEVERINGSINFORMATIE, encoding="utf-8")
+    old = tmp_path / "Levering_16O000303_1.zip"
+    with zipfile.ZipFile(old, "w") as zf:
+        zf.writestr("LI_16O000303_1.xml", LEVERINGSINFORMATIE)
+        zf.writestr("bronnen/GB_16O000303.png", b"\x89PNG\r\n")
+    reg = tmp_path / "nl.gpkg"
+    create_register(reg, crs="EPSG:28992").close()
+    for path, says in ((li, "is KLIC delivery information"), (old, "without IMKL network data")):
+        for argv in (["import", str(reg), str(path)], ["inspect", str(path)]):
+            assert main(argv) != 0
+            err = capsys.readouterr().err.strip()
+            assert says in err and "\n" not in err and "Traceback" not in err
+    store = open_register(reg)
+    try:
+        assert store.owners() == [] and len(store.batches()) == 0 and store.asset_count() == 0
     finally:
         store.close()
