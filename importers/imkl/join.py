@@ -22,7 +22,7 @@ from asset_register.model import Owner
 from . import vocab
 from .parse import Feature, Geom
 
-_OPERATOR_ID = re.compile(r"^nl\.imkl-([A-Za-z0-9]+)[._]")
+_OPERATOR_ID = re.compile(r"^nl\.imkl[-.]([A-Za-z0-9]+)[._]")  # "nl.imkl.KL…" seen too
 
 
 @dataclass
@@ -155,7 +155,7 @@ def _utility(f: Feature, net: Feature | None, default: str | None) -> tuple[str,
 
 def _source_id(f: Feature) -> str | None:
     return _first(f.props, "inspireId.localId", "identificatie.lokaalID") or (
-        f.gml_id.removeprefix("nl.imkl-") if f.gml_id else None)
+        re.sub(r"^nl\.imkl[-.]", "", f.gml_id) if f.gml_id else None)
 
 
 def _add_ev_document(attrs: dict, operator: str | None, net: Feature | None,

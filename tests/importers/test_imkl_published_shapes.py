@@ -243,3 +243,33 @@ def test_delivery_information_file_is_named_as_such(tmp_path, capsys):
         assert store.owners() == [] and len(store.batches()) == 0 and store.asset_count() == 0
     finally:
         store.close()
+
+
+def test_precaution_zone_with_a_dotted_gml_id_and_a_hole(tmp_path):
+    """KLIC's beheerdersinformatie example writes a zone's id as ``nl.imkl.KL4141.aev_…``
+    (a dot, not a dash): its operator is still KL4141 and its id loses the prefix; an EV area
+    drawn with a hole (a bored crossing) keeps the hole."""
+    donut = ('<gml:Polygon srsName="urn:ogc:def:crs:EPSG::28992" gml:id="p1"><gml:exterior>'
+             "<gml:LinearRing><gml:posList>163900 402900 164200 402900 164200 403100 163900 "
+             "403100 163900 402900</gml:posList></gml:LinearRing></gml:exterior><gml:interior>"
+             "<gml:LinearRing><gml:posList>164000 403000 164100 403000 164100 403050 164000 "
+             "403050 164000 403000</gml:posList></gml:LinearRing></gml:interior></gml:Polygon>")
+    zone = ('<gml:featureMember><imkl:AanduidingEisVoorzorgsmaatregel gml:id="nl.imkl.KL6006.aev_1">'
+            "<imkl:contactVoorzorgsmaatregel><imkl:Contact><imkl:naam>EV</imkl:naam>"
+            "<imkl:telefoon>088-183 4444</imkl:telefoon></imkl:Contact></imkl:contactVoorzorgsmaatregel>"
+            '<imkl:inNetwork xlink:href="nl.imkl.KL6006.net_ms"/>'
+            f"<imkl:geometrie>{donut}</imkl:geometrie></imkl:AanduidingEisVoorzorgsmaatregel>"
+            "</gml:featureMember>")
+    path = tmp_path / "ev.xml"
+    path.write_text(_collection(_network("nl.imkl.KL6006.net_ms", "middenspanning") + zone),
+                    encoding="utf-8")
+    store = create_register(tmp_path / "nl.gpkg", crs="EPSG:28992")
+    try:
+        (r,) = import_delivery(store, path)
+        assert (r.layer, r.imported, r.rejected) == ("imkl:KL6006", 1, 0)
+        z = store.read_assets().set_index("asset_id").loc["KL6006:KL6006.aev_1"]
+        assert (z["asset_class"], z["utility"], z["voltage"]) == ("precaution_zone", "electricity", "HV")
+        assert z.geometry.area == 300 * 200 - 100 * 50
+        assert json.loads(z["attrs"])["contactVoorzorgsmaatregel.telefoon"] == "088-183 4444"
+    finally:
+        store.close()
