@@ -95,15 +95,33 @@ def _owners(beheerders: list[Feature], belangen: dict[str, list[Feature]]) -> di
     return out
 
 
-def _geometry_of(f: Feature, links: dict[str, Feature]) -> tuple[list[Geom], list[str]]:
-    """A feature's own geometry, else the geometries of the links it references."""
+def _geometry_of(f: Feature, links: dict[str, Feature], used: set[str]
+                 ) -> tuple[list[Geom], list[str]]:
+    """A feature's own geometry, else the geometries of the links it references: an
+    INSPIRE UtilityLinkSequence (or Set) is followed to the UtilityLinks its directed links
+    name. Every link visited is added to ``used``."""
     own = [g for g in f.geoms.values() if g.parts]
     if own:
         return own[:1], []
-    hrefs = [_strip(h) for h in f.refs.get("link", [])]
-    found = [links[h] for h in hrefs if h in links]
-    geoms = [g for link in found for g in link.geoms.values() if g.parts]
-    missing = [h for h in hrefs if h not in links]
+    geoms: list[Geom] = []
+    missing: list[str] = []
+    seen: set[str] = set()  # this feature's links: a link named twice (or a cycle) once
+    todo = [(_strip(h), 0) for h in f.refs.get("link", [])]
+    while todo:
+        h, depth = todo.pop(0)
+        if h in seen:
+            continue
+        seen.add(h)
+        used.add(h)
+        link = links.get(h)
+        if link is None:
+            missing.append(h)
+            continue
+        drawn = [g for g in link.geoms.values() if g.parts]
+        geoms += drawn
+        if not drawn and depth < 3:
+            todo += [(_strip(r), depth + 1)
+                     for r in link.refs.get("link", []) + link.refs.get("link.link", [])]
     return geoms, missing
 
 
@@ -240,8 +258,7 @@ def join(features: Iterable[Feature], kind: str, owner: str | None = None) -> Jo
         cls, default = ("precaution_zone", None) if f.type in vocab.PRECAUTION_TYPES \
             else vocab.ASSET_TYPES[f.type]
         utility, theme = _utility(f, net, default)
-        geoms, missing = _geometry_of(f, links)
-        used_links.update(_strip(h) for h in f.refs.get("link", []))
+        geoms, missing = _geometry_of(f, links, used_links)
         values = _values(f, cls, utility, theme, net)
         attrs = {"featureType": f.type, "gml_id": f.gml_id, **f.props}
         if theme and "thema" not in attrs:

@@ -273,3 +273,50 @@ def test_precaution_zone_with_a_dotted_gml_id_and_a_hole(tmp_path):
         assert json.loads(z["attrs"])["contactVoorzorgsmaatregel.telefoon"] == "088-183 4444"
     finally:
         store.close()
+
+
+def test_inspire_cables_through_a_utility_link_sequence(tmp_path):
+    """INSPIRE lets a cable name a UtilityLinkSequence whose directed links name the
+    UtilityLinks: the cables were rejected as having no geometry, and the links reported as
+    referenced by nothing. Two cables in one sequence both get both links."""
+    ns = ('xmlns:wfs="http://www.opengis.net/wfs/2.0" xmlns:gml="http://www.opengis.net/gml/3.2" '
+          'xmlns:xlink="http://www.w3.org/1999/xlink" '
+          'xmlns:base="http://inspire.ec.europa.eu/schemas/base/3.3" '
+          'xmlns:net="http://inspire.ec.europa.eu/schemas/net/4.0" '
+          'xmlns:us-net-common="http://inspire.ec.europa.eu/schemas/us-net-common/4.0" '
+          'xmlns:us-net-el="http://inspire.ec.europa.eu/schemas/us-net-el/4.0"')
+
+    def cable(n: int) -> str:
+        return (f'<wfs:member><us-net-el:ElectricityCable gml:id="EL.{n}"><net:inspireId>'
+                f"<base:Identifier><base:localId>EL-{n}</base:localId></base:Identifier>"
+                '</net:inspireId><net:link xlink:href="#SEQ.1"/>'
+                '<us-net-el:nominalVoltage uom="kV">20</us-net-el:nominalVoltage>'
+                "</us-net-el:ElectricityCable></wfs:member>")
+
+    def link(n: int, coords: str) -> str:
+        return (f'<wfs:member><us-net-common:UtilityLink gml:id="UL.{n}"><net:centrelineGeometry>'
+                f'<gml:LineString gml:id="g{n}" srsName="EPSG:28992"><gml:posList>{coords}'
+                "</gml:posList></gml:LineString></net:centrelineGeometry>"
+                "</us-net-common:UtilityLink></wfs:member>")
+
+    directed = "".join(f'<net:link><net:DirectedLink><net:direction>true</net:direction>'
+                       f'<net:link xlink:href="#UL.{n}"/></net:DirectedLink></net:link>'
+                       for n in (1, 2))
+    body = (cable(1) + cable(2)
+            + f'<wfs:member><us-net-common:UtilityLinkSequence gml:id="SEQ.1">{directed}'
+            "</us-net-common:UtilityLinkSequence></wfs:member>"
+            + link(1, "155000 463000 155050 463000") + link(2, "155050 463000 155100 463020"))
+    path = tmp_path / "sequence.gml"
+    path.write_text(f'<?xml version="1.0"?><wfs:FeatureCollection {ns}>{body}</wfs:FeatureCollection>',
+                    encoding="utf-8")
+    store = create_register(tmp_path / "nl.gpkg", crs="EPSG:28992")
+    try:
+        (r,) = import_delivery(store, path, owner="NET")
+        assert (r.imported, r.rejected) == (2, 0)
+        assert not any("referenced by no cable" in w for w in r.warnings)
+        a = store.read_assets().set_index("asset_id")
+        for aid in ("NET:EL-1", "NET:EL-2"):
+            assert a.loc[aid, "voltage"] == "HV"
+            assert round(a.loc[aid, "geometry"].length, 3) == round(50 + (50**2 + 20**2) ** 0.5, 3)
+    finally:
+        store.close()
