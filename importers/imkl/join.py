@@ -54,7 +54,8 @@ class Joined:
 
 
 def _strip(ref: str) -> str:
-    return ref[1:] if ref.startswith("#") else ref
+    """The gml:id an xlink names: ``#id``, or the fragment of a document URL (``file.gml#id``)."""
+    return ref.rsplit("#", 1)[1] if "#" in ref else ref
 
 
 def _first(props: dict, *keys) -> str | None:

@@ -278,7 +278,8 @@ def test_precaution_zone_with_a_dotted_gml_id_and_a_hole(tmp_path):
 def test_inspire_cables_through_a_utility_link_sequence(tmp_path):
     """INSPIRE lets a cable name a UtilityLinkSequence whose directed links name the
     UtilityLinks: the cables were rejected as having no geometry, and the links reported as
-    referenced by nothing. Two cables in one sequence both get both links."""
+    referenced by nothing. Two cables in one sequence both get both links (one names it
+    with the document's URL before the ``#``)."""
     ns = ('xmlns:wfs="http://www.opengis.net/wfs/2.0" xmlns:gml="http://www.opengis.net/gml/3.2" '
           'xmlns:xlink="http://www.w3.org/1999/xlink" '
           'xmlns:base="http://inspire.ec.europa.eu/schemas/base/3.3" '
@@ -289,7 +290,7 @@ def test_inspire_cables_through_a_utility_link_sequence(tmp_path):
     def cable(n: int) -> str:
         return (f'<wfs:member><us-net-el:ElectricityCable gml:id="EL.{n}"><net:inspireId>'
                 f"<base:Identifier><base:localId>EL-{n}</base:localId></base:Identifier>"
-                '</net:inspireId><net:link xlink:href="#SEQ.1"/>'
+                f'</net:inspireId><net:link xlink:href="{("#", "network.gml#")[n - 1]}SEQ.1"/>'
                 '<us-net-el:nominalVoltage uom="kV">20</us-net-el:nominalVoltage>'
                 "</us-net-el:ElectricityCable></wfs:member>")
 
