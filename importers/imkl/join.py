@@ -84,7 +84,9 @@ def _owners(beheerders: list[Feature], belangen: dict[str, list[Feature]]) -> di
         for bel in belangen.get(code, []):
             for k, v in bel.props.items():
                 p.setdefault(f"belang.{k}", v)
-        name = _first(p, "naam", "organisatie.naam", "bedrijfsnaam", "belang.omschrijving") or code
+        # a Belang's omschrijving ("Gas, regio Noord-Oost") describes one interest, not the
+        # operator: without a name the code stands (and the register keeps a name it has)
+        name = _first(p, "naam", "organisatie.naam", "bedrijfsnaam") or code
         phone = _first(p, "telefoon", "organisatie.telefoon", "contact.telefoon",
                        "contactpersoon.telefoon",
                        "belang.contactNetinformatie.telefoon")

@@ -18,6 +18,7 @@ import shapely
 from asset_register.cli.main import main
 from asset_register.deliveries import delivery_area
 from asset_register.errors import CRSError
+from asset_register.model import Owner
 from asset_register.store import create_register, open_register
 from importers import inspect
 from importers.imkl import import_delivery
@@ -50,8 +51,9 @@ def test_delivery_without_assets_covers_its_dig_polygon(tmp_path, capsys):
     reports = import_delivery(store, EMPTY_AREA)
     assert [(r.layer, r.status, r.imported) for r in reports] == [("imkl:KL3003", "imported", 0)]
     owner, = store.owners()
-    assert (owner.code, owner.phone, owner.emergency_phone, owner.email) == (
-        "KL3003", "088-300 3000", "0800-300 3999", "toezicht@kl3003.example")
+    # the Beheerder gives no name: the code, never the Belang's "Gas, regio Oost"
+    assert (owner.code, owner.name, owner.phone, owner.emergency_phone, owner.email) == (
+        "KL3003", "KL3003", "088-300 3000", "0800-300 3999", "toezicht@kl3003.example")
     area = delivery_area(store, "26G000303")
     assert area.footprint.normalize().equals(DIG.normalize())
     # the information polygon, not its display drawing with the dig polygon cut out
@@ -319,5 +321,17 @@ def test_inspire_cables_through_a_utility_link_sequence(tmp_path):
         for aid in ("NET:EL-1", "NET:EL-2"):
             assert a.loc[aid, "voltage"] == "HV"
             assert round(a.loc[aid, "geometry"].length, 3) == round(50 + (50**2 + 20**2) ** 0.5, 3)
+    finally:
+        store.close()
+
+
+def test_operator_named_only_by_its_code_keeps_the_registers_name(tmp_path):
+    store = create_register(tmp_path / "nl.gpkg", crs="EPSG:28992")
+    try:
+        store.upsert_owner(Owner("KL3003", "Oost Gas B.V.", phone="old"))
+        import_delivery(store, EMPTY_AREA)
+        o = store.owner("KL3003")
+        assert (o.name, o.phone, o.emergency_phone) == ("Oost Gas B.V.", "088-300 3000",
+                                                         "0800-300 3999")
     finally:
         store.close()
