@@ -137,7 +137,8 @@ def _values(f: Feature, cls: str, utility: str, theme: tuple | None, net: Featur
     if depth is None and net is not None and cls in ("cable", "pipe", "duct", "other"):
         depth, source = vocab.number(net.props, "standaardDieptelegging"), "standard"
     if cls == "fitting":
-        kind = vocab.code(p.get("appurtenanceType")) or ""
+        kind = vocab.code(p.get("appurtenanceType")) or vocab.code(
+            p.get("specificAppurtenanceType")) or ""  # INSPIRE's for types beyond its list
         cls = ("valve" if any(w in kind for w in vocab.VALVE_WORDS) else
                "hydrant" if any(w in kind for w in vocab.HYDRANT_WORDS) else cls)
     if cls == "other":

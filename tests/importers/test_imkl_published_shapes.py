@@ -335,3 +335,26 @@ def test_operator_named_only_by_its_code_keeps_the_registers_name(tmp_path):
                                                          "0800-300 3999")
     finally:
         store.close()
+
+
+def test_appurtenance_type_from_inspires_specific_type(tmp_path):
+    """An INSPIRE appurtenance whose type is only in ``specificAppurtenanceType`` (the
+    appurtenanceType withheld) is still a valve."""
+    node = ('<gml:featureMember><imkl:Appurtenance gml:id="nl.imkl-KL7007.v1">'
+            '<net:inNetwork xlink:href="nl.imkl-KL7007.net_gas"/><net:geometry>'
+            '<gml:Point srsName="EPSG:28992" gml:id="gv1"><gml:pos>155000 463000</gml:pos></gml:Point>'
+            '</net:geometry><us-net-common:appurtenanceType xsi:nil="true" nilReason="withheld" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>'
+            "<us-net-common:specificAppurtenanceType xlink:href="
+            '"http://example.org/codelist/GasAppurtenanceType/shutOffValve"/>'
+            "</imkl:Appurtenance></gml:featureMember>")
+    path = tmp_path / "valve.xml"
+    path.write_text(_collection(_network("nl.imkl-KL7007.net_gas", "gasLageDruk") + node),
+                    encoding="utf-8")
+    store = create_register(tmp_path / "nl.gpkg", crs="EPSG:28992")
+    try:
+        import_delivery(store, path)
+        v = store.read_assets().set_index("asset_id").loc["KL7007:KL7007.v1"]
+        assert (v["asset_class"], v["utility"], v["pressure"]) == ("valve", "gas", "LP")
+    finally:
+        store.close()
