@@ -108,6 +108,18 @@ CODES = "http://definities.geostandaarden.nl/imkl2015/id/waarde"
 CM, BAR = 'uom="urn:ogc:def:uom:OGC::cm"', 'uom="urn:ogc:def:uom:OGC::bar"'
 
 
+def _imported(tmp_path, body: str, **kw):
+    """Import ``body`` (wrapped in a FeatureCollection) into a new RD New register:
+    (the reports, the live assets by id)."""
+    path = tmp_path / "delivery.xml"
+    path.write_text(_collection(body), encoding="utf-8")
+    store = create_register(tmp_path / "nl.gpkg", crs="EPSG:28992")
+    try:
+        return import_delivery(store, path, **kw), store.read_assets().set_index("asset_id")
+    finally:
+        store.close()
+
+
 def _netinfo(point_srs: str, x: str, y: str, link_srs: str = "EPSG:28992",
              link: str = "154879.316 389420.671 154916.379 389412.262") -> str:
     """A cabinet with its own point and a sewer pipe on a UtilityLink (0 cm, 0 bar given)."""
@@ -262,19 +274,12 @@ def test_precaution_zone_with_a_dotted_gml_id_and_a_hole(tmp_path):
             '<imkl:inNetwork xlink:href="nl.imkl.KL6006.net_ms"/>'
             f"<imkl:geometrie>{donut}</imkl:geometrie></imkl:AanduidingEisVoorzorgsmaatregel>"
             "</gml:featureMember>")
-    path = tmp_path / "ev.xml"
-    path.write_text(_collection(_network("nl.imkl.KL6006.net_ms", "middenspanning") + zone),
-                    encoding="utf-8")
-    store = create_register(tmp_path / "nl.gpkg", crs="EPSG:28992")
-    try:
-        (r,) = import_delivery(store, path)
-        assert (r.layer, r.imported, r.rejected) == ("imkl:KL6006", 1, 0)
-        z = store.read_assets().set_index("asset_id").loc["KL6006:KL6006.aev_1"]
-        assert (z["asset_class"], z["utility"], z["voltage"]) == ("precaution_zone", "electricity", "HV")
-        assert z.geometry.area == 300 * 200 - 100 * 50
-        assert json.loads(z["attrs"])["contactVoorzorgsmaatregel.telefoon"] == "088-183 4444"
-    finally:
-        store.close()
+    (r,), a = _imported(tmp_path, _network("nl.imkl.KL6006.net_ms", "middenspanning") + zone)
+    assert (r.layer, r.imported, r.rejected) == ("imkl:KL6006", 1, 0)
+    z = a.loc["KL6006:KL6006.aev_1"]
+    assert (z["asset_class"], z["utility"], z["voltage"]) == ("precaution_zone", "electricity", "HV")
+    assert z.geometry.area == 300 * 200 - 100 * 50
+    assert json.loads(z["attrs"])["contactVoorzorgsmaatregel.telefoon"] == "088-183 4444"
 
 
 def test_inspire_cables_through_a_utility_link_sequence(tmp_path):
@@ -348,13 +353,6 @@ def test_appurtenance_type_from_inspires_specific_type(tmp_path):
             "<us-net-common:specificAppurtenanceType xlink:href="
             '"http://example.org/codelist/GasAppurtenanceType/shutOffValve"/>'
             "</imkl:Appurtenance></gml:featureMember>")
-    path = tmp_path / "valve.xml"
-    path.write_text(_collection(_network("nl.imkl-KL7007.net_gas", "gasLageDruk") + node),
-                    encoding="utf-8")
-    store = create_register(tmp_path / "nl.gpkg", crs="EPSG:28992")
-    try:
-        import_delivery(store, path)
-        v = store.read_assets().set_index("asset_id").loc["KL7007:KL7007.v1"]
-        assert (v["asset_class"], v["utility"], v["pressure"]) == ("valve", "gas", "LP")
-    finally:
-        store.close()
+    _, a = _imported(tmp_path, _network("nl.imkl-KL7007.net_gas", "gasLageDruk") + node)
+    v = a.loc["KL7007:KL7007.v1"]
+    assert (v["asset_class"], v["utility"], v["pressure"]) == ("valve", "gas", "LP")
