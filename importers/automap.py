@@ -148,6 +148,20 @@ def _unit_column(by_key: dict[str, str], col: str) -> str | None:
     return next((by_key[k + s] for s in ("uom", "unit", "units", "eenheid") if k + s in by_key), None)
 
 
+def _row_unit_column(table: pa.Table, taken: set[str]) -> str | None:
+    """A column whose every value is a length unit (``IN.``/``mm.``): the unit of each
+    row's diameter in records that mix imperial and metric pipe sizes."""
+    units = measures.UNITS["length"]
+    for col in table.column_names:
+        kind = table.schema.field(col).type
+        if col in taken or not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+            continue
+        values = _distinct(table, col)
+        if 0 < len(values) <= 5 and all(measures.unit_key(v) in units for v in values):
+            return col
+    return None
+
+
 def _note_values(layer: str, target: str, values: list, why: str) -> str:
     shown = ", ".join(repr(str(u)) for u in values[:12])
     return f"{layer}: {target} values {why}: {shown}{' …' if len(values) > 12 else ''}"
@@ -203,6 +217,11 @@ def propose_for_table(table: pa.Table, layer: str, id_check: IdCheck | None = No
             continue
         spec = FieldRule(source=col, unit=_unit_from_name(target, col))
         unit_col = _unit_column(by_key, col)
+        if unit_col is None and target == "diameter_mm" and spec.unit is None:
+            unit_col = _row_unit_column(table, taken)
+            if unit_col:
+                notes.append(f"{layer}: diameter_mm from {col!r} in each row's unit from "
+                             f"{unit_col!r}")
         if unit_col and target in (*NUMERIC, *measures.VALUE_FIELD, "pressure_bar", "voltage_v"):
             spec.unit_source = unit_col
             taken.add(unit_col)

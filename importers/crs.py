@@ -14,6 +14,7 @@ carried (never the better figure of the one that was not).
 from __future__ import annotations
 
 import functools
+import re
 
 import numpy as np
 import pyproj
@@ -56,10 +57,25 @@ def parse_crs(text: str | pyproj.CRS, what: str = "CRS") -> pyproj.CRS:
     value = str(text).strip()
     if value.isdigit():
         value = f"EPSG:{value}"
+    elif m := _EPSG_URL.fullmatch(value):  # spellings PROJ does not resolve
+        value = f"EPSG:{m.group(1)}"
     try:
         return _cached_crs(value)
     except pyproj.exceptions.CRSError:
-        raise CRSError(f"{what} {text!r} is not a known CRS: give one like EPSG:27700") from None
+        raise CRSError(f"{what} {text!r} is not a known CRS: give an EPSG code such as "
+                       "EPSG:4326 (WGS 84) or the national grid's") from None
+
+
+# GML 2/3.1 ``http://www.opengis.net/gml/srs/epsg.xml#28992`` and spatialreference.org
+# ``http://spatialreference.org/ref/epsg/28992/`` (both seen in KLIC deliveries); both
+# are read in the traditional x/y (easting/longitude first) order
+_EPSG_URL = re.compile(r"https?://(?:www\.opengis\.net/gml/srs/epsg\.xml#|(?:www\.)?"
+                       r"spatialreference\.org/ref/epsg/)(\d+)/?", re.IGNORECASE)
+
+
+def xy_order_url(srs: str) -> bool:
+    """True for an srsName spelling that fixes x/y axis order whatever the CRS says."""
+    return bool(_EPSG_URL.fullmatch(srs.strip()))
 
 
 def resolve_source_crs(

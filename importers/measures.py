@@ -63,7 +63,7 @@ def unit_key(unit: str) -> str:
     for sep in ("::", ":", "/", "#"):
         if sep in key:
             key = key.rstrip(sep).rsplit(sep, 1)[-1]
-    return key
+    return key.rstrip(".")  # an abbreviation's dot: "IN." is inches
 
 
 def band(kind: str, value: float) -> str:

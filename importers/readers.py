@@ -251,17 +251,23 @@ def read_layer(
         if not cands:
             raise ImportError_(f"layer {layer!r} of {source.path} has no geometry column")
         geom_name = cands[0]
-    fid_name = meta.get("fid_column") if meta.get("fid_column") in table.column_names else None
-    fid_name = fid_name or ("OGC_FID" if "OGC_FID" in table.column_names else None)
-    fids = (table.column(fid_name).to_numpy() if fid_name
+    names = table.column_names
+    fid_name = meta.get("fid_column") if meta.get("fid_column") in names else None
+    fid_name = fid_name or ("OGC_FID" if "OGC_FID" in names else None)
+    # the FID comes first; a GeoJSON "id" property that GDAL also uses as the FID is a
+    # second column of the same name, kept as the owner's attribute
+    fid_at = names.index(fid_name) if fid_name else None
+    fids = (table.column(fid_at).to_numpy() if fid_name
             else np.arange(len(table), dtype=np.int64))
     with layer_errors(source, layer):
-        geoms, parsed = _parse_wkb(source, layer, table.column(geom_name), fids)
+        geoms, parsed = _parse_wkb(source, layer, table.column(names.index(geom_name)), fids)
     linearised = parsed["linearised"]
     # The FID is the file's storage row number, not an owner's attribute: exports renumber
     # it, so keeping it would make every re-delivery look changed.
-    drop = [geom_name] + ([fid_name] if fid_name else [])
-    attrs, recoded = _fix_text(table.drop_columns(drop))
+    drop = sorted([names.index(geom_name)] + ([fid_at] if fid_name else []), reverse=True)
+    for i in drop:
+        table = table.remove_column(i)
+    attrs, recoded = _fix_text(table)
     warns = []
     if recoded:
         warns.append(

@@ -211,8 +211,9 @@ class Checker:
         if expiry:  # an offline extract past or near its expiry date
             warnings = [[*w, expiry] for w in warnings]
         near = max(c.clearance_m for c in rules.classes)
-        b = shapely.bounds(fps)
-        areas = shapely.box(b[:, 0] - near, b[:, 1] - near, b[:, 2] + near, b[:, 3] + near)
+        # everything within the largest clearance of the footprint (a mitred buffer holds
+        # all of it); its bounding box would reach past a delivery area drawn around the site
+        areas = shapely.buffer(fps, near, join_style="mitre")
         coverage = ctx.owners.coverage_pairs(areas)
         nat = np.datetime64("NaT", "ns")
         starts = np.array([np.datetime64(s.start, "ns") if s.start else nat for s in sites])

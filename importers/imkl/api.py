@@ -13,6 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from contextlib import nullcontext
+from dataclasses import replace
 from pathlib import Path
 
 import shapely
@@ -61,6 +62,14 @@ def _scope(d, scope: str | None, area) -> tuple[str, shapely.Geometry | None, st
         return "append", None, ("the delivery has no request polygon, so it cannot say what it "
                                 "supersedes: imported as additions, nothing retired")
     return "area", d.area, None
+
+
+def _known_name(store: RegisterStore, o: Owner) -> Owner:
+    """An operator the delivery names only by its code keeps the name the register has."""
+    if o.name != o.code:
+        return o
+    old = store.owner(o.code)
+    return replace(o, name=old.name) if old is not None and old.name else o
 
 
 def _owner_report(d, code: str, path, scope: str, warnings: list[str]) -> LayerReport:
@@ -131,7 +140,8 @@ def import_delivery(
                            "warnings": r.warnings, "timings": d.timings},
                 )
                 result, notes = write_frame(
-                    store, part.assets, info, owner=part.owner, rejects=part.rejects,
+                    store, part.assets, info, owner=_known_name(store, part.owner),
+                    rejects=part.rejects,
                     delivery=r.delivery, scope=scope, area=area, dry_run=dry_run,
                     confirm_retire=confirm_retire, cancel=cancel,
                     progress=lambda f, m, n=n: report(0.5 + 0.5 * (n + f) / len(codes),

@@ -20,7 +20,8 @@ from .parse import Geom
 
 
 def _lat_first(srs: str | None) -> bool:
-    if not srs or not (srs.startswith("urn:") or srs.startswith("http")):
+    if not srs or not (srs.startswith("urn:") or srs.startswith("http")) \
+            or crsmod.xy_order_url(srs):
         return False
     try:
         crs = crsmod.parse_crs(srs)

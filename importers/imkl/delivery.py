@@ -208,7 +208,10 @@ def read_delivery(
                                           assume_crs)
     warnings = notes + more + list(j.notes)
     present = ~shapely.is_missing(geoms)
-    xy = crsmod.sample_xy(geoms[present])
+    # the request polygons are checked too: a delivery with no assets still places its
+    # area (and the owners' coverage) in the register
+    req_present = np.array([g for g in reqs.values() if g is not None], dtype=object)
+    xy = crsmod.sample_xy(np.concatenate([geoms[present], req_present]))
     warnings += crsmod.check_coordinates(src, xy, working_crs, reference_extent)
     plan = crsmod.plan_transform(src, working_crs, crsmod.lonlat_bounds(src, xy))
     warnings += plan.notes

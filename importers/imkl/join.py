@@ -22,7 +22,7 @@ from asset_register.model import Owner
 from . import vocab
 from .parse import Feature, Geom
 
-_OPERATOR_ID = re.compile(r"^nl\.imkl-([A-Za-z0-9]+)[._]")
+_OPERATOR_ID = re.compile(r"^nl\.imkl[-.]([A-Za-z0-9]+)[._]")  # "nl.imkl.KL…" seen too
 
 
 @dataclass
@@ -54,7 +54,8 @@ class Joined:
 
 
 def _strip(ref: str) -> str:
-    return ref[1:] if ref.startswith("#") else ref
+    """The gml:id an xlink names: ``#id``, or the fragment of a document URL (``file.gml#id``)."""
+    return ref.rsplit("#", 1)[1] if "#" in ref else ref
 
 
 def _first(props: dict, *keys) -> str | None:
@@ -83,7 +84,9 @@ def _owners(beheerders: list[Feature], belangen: dict[str, list[Feature]]) -> di
         for bel in belangen.get(code, []):
             for k, v in bel.props.items():
                 p.setdefault(f"belang.{k}", v)
-        name = _first(p, "naam", "organisatie.naam", "bedrijfsnaam", "belang.omschrijving") or code
+        # a Belang's omschrijving ("Gas, regio Noord-Oost") describes one interest, not the
+        # operator: without a name the code stands (and the register keeps a name it has)
+        name = _first(p, "naam", "organisatie.naam", "bedrijfsnaam") or code
         phone = _first(p, "telefoon", "organisatie.telefoon", "contact.telefoon",
                        "contactpersoon.telefoon",
                        "belang.contactNetinformatie.telefoon")
@@ -95,15 +98,33 @@ def _owners(beheerders: list[Feature], belangen: dict[str, list[Feature]]) -> di
     return out
 
 
-def _geometry_of(f: Feature, links: dict[str, Feature]) -> tuple[list[Geom], list[str]]:
-    """A feature's own geometry, else the geometries of the links it references."""
+def _geometry_of(f: Feature, links: dict[str, Feature], used: set[str]
+                 ) -> tuple[list[Geom], list[str]]:
+    """A feature's own geometry, else the geometries of the links it references: an
+    INSPIRE UtilityLinkSequence (or Set) is followed to the UtilityLinks its directed links
+    name. Every link visited is added to ``used``."""
     own = [g for g in f.geoms.values() if g.parts]
     if own:
         return own[:1], []
-    hrefs = [_strip(h) for h in f.refs.get("link", [])]
-    found = [links[h] for h in hrefs if h in links]
-    geoms = [g for link in found for g in link.geoms.values() if g.parts]
-    missing = [h for h in hrefs if h not in links]
+    geoms: list[Geom] = []
+    missing: list[str] = []
+    seen: set[str] = set()  # this feature's links: a link named twice (or a cycle) once
+    todo = [(_strip(h), 0) for h in f.refs.get("link", [])]
+    while todo:
+        h, depth = todo.pop(0)
+        if h in seen:
+            continue
+        seen.add(h)
+        used.add(h)
+        link = links.get(h)
+        if link is None:
+            missing.append(h)
+            continue
+        drawn = [g for g in link.geoms.values() if g.parts]
+        geoms += drawn
+        if not drawn and depth < 3:
+            todo += [(_strip(r), depth + 1)
+                     for r in link.refs.get("link", []) + link.refs.get("link.link", [])]
     return geoms, missing
 
 
@@ -116,7 +137,8 @@ def _values(f: Feature, cls: str, utility: str, theme: tuple | None, net: Featur
     if depth is None and net is not None and cls in ("cable", "pipe", "duct", "other"):
         depth, source = vocab.number(net.props, "standaardDieptelegging"), "standard"
     if cls == "fitting":
-        kind = vocab.code(p.get("appurtenanceType")) or ""
+        kind = vocab.code(p.get("appurtenanceType")) or vocab.code(
+            p.get("specificAppurtenanceType")) or ""  # INSPIRE's for types beyond its list
         cls = ("valve" if any(w in kind for w in vocab.VALVE_WORDS) else
                "hydrant" if any(w in kind for w in vocab.HYDRANT_WORDS) else cls)
     if cls == "other":
@@ -155,7 +177,7 @@ def _utility(f: Feature, net: Feature | None, default: str | None) -> tuple[str,
 
 def _source_id(f: Feature) -> str | None:
     return _first(f.props, "inspireId.localId", "identificatie.lokaalID") or (
-        f.gml_id.removeprefix("nl.imkl-") if f.gml_id else None)
+        re.sub(r"^nl\.imkl[-.]", "", f.gml_id) if f.gml_id else None)
 
 
 def _add_ev_document(attrs: dict, operator: str | None, net: Feature | None,
@@ -204,7 +226,9 @@ def join(features: Iterable[Feature], kind: str, owner: str | None = None) -> Jo
         elif t in vocab.ASSET_TYPES or t in vocab.PRECAUTION_TYPES:
             assets.append(f)
         elif t in vocab.REQUEST_POLYGONS:
-            out.requests.setdefault(t, []).extend(g for g in f.geoms.values() if g.parts)
+            # its `geometrie`; `geometrieVoorVisualisatie` is the same area drawn for display
+            shapes = [g for k, g in f.geoms.items() if g.parts and k != "geometrieVoorVisualisatie"]
+            out.requests.setdefault(t, []).extend(shapes)
         elif t in vocab.DEPTH_TYPES:
             d = vocab.number(f.props, "dieptePeil") if t != "DiepteNAP" else None
             if d is None and t == "DiepteNAP":
@@ -238,8 +262,7 @@ def join(features: Iterable[Feature], kind: str, owner: str | None = None) -> Jo
         cls, default = ("precaution_zone", None) if f.type in vocab.PRECAUTION_TYPES \
             else vocab.ASSET_TYPES[f.type]
         utility, theme = _utility(f, net, default)
-        geoms, missing = _geometry_of(f, links)
-        used_links.update(_strip(h) for h in f.refs.get("link", []))
+        geoms, missing = _geometry_of(f, links, used_links)
         values = _values(f, cls, utility, theme, net)
         attrs = {"featureType": f.type, "gml_id": f.gml_id, **f.props}
         if theme and "thema" not in attrs:

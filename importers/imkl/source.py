@@ -82,7 +82,12 @@ def find_delivery(path: str | Path) -> DeliveryFile | None:
         return None
     ext = p.suffix.lower()
     if ext in XML_SUFFIXES:
-        kind = sniff(_head(p, None))
+        head = _head(p, None)
+        kind = sniff(head)
+        if not kind and _delivery_information(head):
+            raise ImportError_(f"{p.name} is KLIC delivery information (the request, the operators "
+                               "and the names of the maps), not network data: import the "
+                               "GI_gebiedsinformatielevering file or the Levering zip instead")
         return DeliveryFile(p, None, kind) if kind else None
     if ext != ".zip":
         return None
@@ -102,4 +107,13 @@ def find_delivery(path: str | Path) -> DeliveryFile | None:
     if len(found) > 1:
         raise ImportError_(f"{p} holds several IMKL/INSPIRE files ({', '.join(m for m, _ in found[:4])}):"
                            " unzip it and import them one by one")
+    if any(_delivery_information(_head(p, m)) for m in xml):
+        raise ImportError_(f"{p.name} is a KLIC delivery without IMKL network data (maps and "
+                           "PDFs only, as KLIC sent before IMKL): there is nothing to import; "
+                           "record its operators by hand or ask them for their data")
     return None
+
+
+def _delivery_information(head: bytes) -> bool:
+    """A KLIC ``LI_…`` delivery-information file (its own schema, not IMKL)."""
+    return b"kadaster.nl/schemas/klic" in head and b"Leveringsinformatie" in head

@@ -109,7 +109,8 @@ PRESSURE_KEYS = ("maximaleOperationeleDruk", "maximumOperatingPressure", "operat
 DIAMETER_KEYS = ("buisDiameter", "pipeDiameter", "diameter", "kabelDiameter", "ductWidth",
                  "breedte", "width")
 MATERIAL_KEYS = ("materiaal", "buismateriaalType", "pipeMaterial", "cableMaterial",
-                 "kabelMateriaal", "materiaalType", "telecommunicationsCableMaterial")
+                 "kabelMateriaal", "materiaalType", "telecommunicationsCableMaterialType",
+                 "telecommunicationsCableMaterial")
 DEPTH_KEYS = ("diepte", "diepteTovMaaiveld", "depth")
 
 

@@ -289,3 +289,26 @@ def test_an_imkl_feature_type_layer_gives_utility_and_class(tmp_path, rd_registe
     assert set(got["utility"]) == {"electricity"} and set(got["asset_class"]) == {"cable"}
     assert got.loc["LIA:EK.1", "voltage"] == "HV" and got.loc["LIA:EK.1", "voltage_v"] == 10000.0
     assert pd.isna(got.loc["LIA:EK.2", "voltage"])  # 0 V: not given, unknown (high risk)
+
+
+def test_pipe_sizes_in_each_rows_own_unit(tmp_path):
+    """A UK sewer export gives nominal_diam as 6 or 9 in imperial rows and 150 in metric ones,
+    with the unit in a separate column ("IN." / "mm."): every size lands in millimetres."""
+    from asset_register.store import create_register
+
+    bng = [shapely.LineString([(389600 + 10 * i, 263400), (389600 + 10 * i, 263450)])
+           for i in range(4)]
+    path = write(tmp_path, {
+        "feature_id": ["s1", "s2", "s3", "s4"], "nominal_diam": [6, 9, 150, 225],
+        "imperial_metric": ["IN.", "IN.", "mm.", "mm."], "material": ["VC", "VC", "PVC", "VC"],
+    }, name="sewer.gpkg", layer="foul_sewer", crs="EPSG:27700", geoms=bng)
+    rule = propose_profile(path).fields["diameter_mm"]
+    assert (rule.source, rule.unit_source) == ("nominal_diam", "imperial_metric")
+    store = create_register(tmp_path / "gb.gpkg", crs="EPSG:27700")
+    try:
+        (report,) = ImportJob(store, path, owner="SEW", utility="sewer").run()
+        assert report.imported == 4 and report.rejected == 0
+        got = imported(store)["diameter_mm"].round(1).to_dict()
+        assert got == {"SEW:s1": 152.4, "SEW:s2": 228.6, "SEW:s3": 150.0, "SEW:s4": 225.0}
+    finally:
+        store.close()

@@ -240,3 +240,22 @@ def test_gml_inside_a_zip_is_read_from_one_extracted_copy(tmp_path, register):
     batch = register.batches().iloc[0]
     assert batch["source_file"] == str(path.resolve())  # provenance names the delivery, not the copy
     assert sorted(register.read_assets()["asset_id"]) == ["NET:C1", "NET:C2"]
+
+
+def test_geojson_id_property_that_gdal_also_takes_as_the_fid(tmp_path, register):
+    """GDAL's own test file shape (ids 0, 1, null, 1, null): the "id" property is read as
+    GDAL's FID and again as a field; it used to crash inspect and import with a KeyError."""
+    points = [[-1.5 + i * 1e-4, 52.5] for i in range(5)]
+    ids = [0, 1, None, 1, None]
+    path = tmp_path / "ids.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": i, "seq": n},
+         "geometry": {"type": "Point", "coordinates": p}}
+        for n, (i, p) in enumerate(zip(ids, points, strict=True))]}), encoding="utf-8")
+    layer, = inspect(path).layers
+    assert (layer.features, layer.fields) == (5, ["id", "seq"])
+    (report,) = _import(register, path)  # no id column: 'id' repeats, so ids are generated
+    assert (report.imported, report.rejected) == (5, 0)
+    attrs = [json.loads(a) for a in register.read_assets()["attrs"]]
+    assert sorted((a["seq"], a["id"]) for a in attrs) == [
+        (0, 0), (1, 1), (2, None), (3, 1), (4, None)]
