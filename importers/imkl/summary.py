@@ -64,7 +64,8 @@ def _theme_label(uri) -> str | None:
     known = vocab.THEMES.get(code)
     if known is None:
         return code
-    return f"{code} ({' '.join(v.replace('_', ' ') for v in known if v)})"
+    meaning = " ".join(v.replace("_", " ") for v in known if v)
+    return code if meaning == code else f"{code} ({meaning})"
 
 
 def summarise_delivery(path: str | Path, working_crs, reference_extent=None,

@@ -113,7 +113,9 @@ def test_dig_menu_lists_the_registers_delivery_areas(qtbot, tmp_path):
     window.close()
 
 
-def test_scope_and_crs_override_reach_the_import(qtbot, tmp_path):
+def test_scope_and_crs_override_reach_the_import(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
     from ui.dialogs.import_wizard import ImportWizard
     from ui.session import Session
 
@@ -128,13 +130,18 @@ def test_scope_and_crs_override_reach_the_import(qtbot, tmp_path):
         ImportJob(store, source, owner="RVW", layers=[layer], utility="water").run()
         before = store.read_assets().set_index("asset_id")
     full = pyogrio.read_dataframe(source, layer=layer)
-    cut = tmp_path / "water_rvw.gpkg"  # the owner's layer with half its rows gone
-    pyogrio.write_dataframe(full.iloc[::2], cut, layer=layer)
+    cut = tmp_path / "water_rvw.gpkg"  # the owner's layer with half its rows gone, and its
+    # British National Grid coordinates mislabelled as Web Mercator: only the override fixes it
+    pyogrio.write_dataframe(full.iloc[::2].set_crs("EPSG:3857", allow_override=True), cut,
+                            layer=layer)
     b = before.total_bounds
     area = shapely.box(b[0], b[1], (b[0] + b[2]) / 2, b[3])  # the western half only
     area_file = tmp_path / "area.geojson"
     gpd.GeoDataFrame(geometry=[area], crs=before.crs).to_file(area_file)
 
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a: asked.append(a[2]) or QMessageBox.StandardButton.Yes)
     session = Session(path)
     wizard = ImportWizard(session, [str(cut)])
     qtbot.addWidget(wizard)
@@ -159,10 +166,14 @@ def test_scope_and_crs_override_reach_the_import(qtbot, tmp_path):
     assert wizard.wait_until_ready(60) and wizard.currentPage() is wizard.mapping_page
     wizard.next()  # import
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.finish_page, timeout=120_000)
+    assert len(asked) == 1 and "of owner RVW's" in asked[0]  # a quarter of them: asked first
     opts = wizard.import_page.options
     assert (opts["scope"], opts["force_crs"], opts["area_source"]) == ("area", True, str(area_file))
     with open_register(path, read_only=True) as store:
         after = store.read_assets().set_index("asset_id")
+    kept = after.index.intersection(before.index)  # read as BNG, as forced: where they were
+    assert len(kept) and after.loc[kept].geometry.geom_equals_exact(
+        before.loc[kept].geometry, tolerance=0.01).all()
     gone = before.index.difference(after.index)
     missing = before.loc[before.index.difference("RVW:" + full.iloc[::2].index.astype(str))]
     assert len(gone) and sum(r.retired for r in wizard.reports) == len(gone)
