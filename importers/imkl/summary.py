@@ -68,15 +68,15 @@ def _theme_label(uri) -> str | None:
     return code if meaning == code else f"{code} ({meaning})"
 
 
-def summarise_delivery(path: str | Path, working_crs, reference_extent=None,
-                       cancel=None) -> DeliverySummary:
+def summarise_delivery(path: str | Path, working_crs, reference_extent=None, *,
+                       assume_crs: str | None = None, cancel=None) -> DeliverySummary:
     """Read the KLIC/IMKL delivery at ``path`` and say what importing it would write."""
     file = find_delivery(path)
     if file is None:
         raise ImportError_(f"{Path(path).name} is not an IMKL/KLIC or INSPIRE Utility Networks "
                            "delivery")
     d = read_delivery(file, pyproj.CRS.from_user_input(working_crs),
-                      reference_extent=reference_extent, cancel=cancel)
+                      assume_crs=assume_crs, reference_extent=reference_extent, cancel=cancel)
     themes: dict[str, set[str]] = {}
     for r in d.joined.records:  # the parser's records: already one Python object each
         label = _theme_label(r.attrs.get("thema"))

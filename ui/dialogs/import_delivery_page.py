@@ -45,14 +45,17 @@ class DeliveryPage(QWizardPage):
         lay.addWidget(self.notes)
         self.summaries: dict[str, object] = {}
         self.errors: dict[str, str] = {}
+        self._assume: str | None = None  # the 'Assume CRS' the summaries were read with
 
     def initializePage(self) -> None:
         from importers.imkl.summary import summarise_delivery
 
         paths = self.w.klic_files()
+        crs, extent, assume = self.w.session.crs, self.w.session.store.extent(), self.w.assume_crs
+        if assume != self._assume:  # read again with the new CRS choice
+            self._assume, self.summaries, self.errors = assume, {}, {}
         todo = [p for p in paths if p not in self.summaries and p not in self.errors]
         self._show()
-        crs, extent = self.w.session.crs, self.w.session.store.extent()
         for path in todo:
             def done(summary, path=path):
                 self.summaries[path] = summary
@@ -62,7 +65,8 @@ class DeliveryPage(QWizardPage):
                 self.errors[path] = str(exc)
                 self._show()
 
-            self.w.run(lambda task, p=path: summarise_delivery(p, crs, extent, cancel=task.cancelled),
+            self.w.run(lambda task, p=path: summarise_delivery(p, crs, extent, assume_crs=assume,
+                                                               cancel=task.cancelled),
                        done, f"Reading {Path(path).name}", on_error=failed)
 
     def _show(self) -> None:

@@ -117,6 +117,7 @@ class SourcePage(QWizardPage):
             self.files.append(path)
             item = QTreeWidgetItem(self.tree, [Path(path).name, "", "", "", "reading…"])
             item.setData(0, Qt.ItemDataRole.UserRole, path)
+            item.setToolTip(0, path)
 
             def done(result, item=item, path=path):
                 kind, info = result
