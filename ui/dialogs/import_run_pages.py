@@ -114,8 +114,8 @@ class ImportPage(QWizardPage):
 
 REPORT_VIEW = [("layer", "Layer"), ("status", "Status"), ("rows_read", "Read"), ("imported", "Imported"),
                ("repaired", "Repaired"), ("rejected", "Rejected"), ("added", "Added"), ("changed", "Changed"),
-               ("unchanged", "Unchanged"), ("retired", "Retired"), ("source_crs", "Source CRS"), ("accuracy_m", "CRS accuracy m"),
-               ("seconds", "Seconds"), ("warnings", "Warnings")]
+               ("unchanged", "Unchanged"), ("retired", "Retired"), ("source_crs", "Source CRS"),
+               ("accuracy_m", "CRS accuracy m"), ("seconds", "Seconds"), ("warnings", "Warnings")]
 
 
 class FinishPage(QWizardPage):
