@@ -181,3 +181,49 @@ def test_scope_and_crs_override_reach_the_import(qtbot, tmp_path, monkeypatch):
     assert before.loc[gone].intersects(area).all()
     assert (~missing.intersects(area)).any() and missing.index[~missing.intersects(area)].isin(after.index).all()
     session.close()
+
+
+def test_a_klic_delivery_the_register_cannot_hold_is_refused_on_its_page(qtbot, tmp_path):
+    from ui.dialogs.import_wizard import ImportWizard
+    from ui.session import Session
+
+    path = tmp_path / "uk.gpkg"  # British National Grid: a Dutch delivery does not fit
+    create_register(path).close()
+    session = Session(path)
+    wizard = ImportWizard(session, [str(AREA_A)])
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert wizard.wait_until_ready(60)
+    wizard.next()
+    assert wizard.currentPage() is wizard.delivery_page and wizard.wait_until_ready(60)
+    assert not wizard.delivery_page.isComplete()  # Next stays disabled, with the reason
+    assert "cannot be imported" in wizard.delivery_page.header.text()
+    assert "Netherlands" in wizard.delivery_page.header.text()
+    with open_register(path, read_only=True) as store:
+        assert store.asset_count() == 0 and list(store.owners()) == []
+    session.close()
+
+
+def test_an_inspire_un_file_takes_its_owner_and_no_mapping(qtbot, tmp_path):
+    from ui.dialogs.import_wizard import ImportWizard
+    from ui.session import Session
+
+    path = tmp_path / "nl.gpkg"
+    create_register(path, crs="EPSG:28992").close()
+    session = Session(path)
+    wizard = ImportWizard(session, [str(IMKL / "inspire_un_links.gml")])
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert wizard.wait_until_ready(60)
+    wizard.next()
+    assert wizard.currentPage() is wizard.owner_page
+    wizard.owner_page.owner.setCurrentText("DENET")
+    wizard.owner_page.owner_name.setText("Example grid operator")
+    wizard.next()  # no mapping page: the delivery's own reader joins links and features
+    assert wizard.currentPage() is wizard.import_page
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.finish_page, timeout=120_000)
+    assert [(r.layer, r.status, r.imported) for r in wizard.reports] == [("inspire-un", "imported", 6)]
+    with open_register(path, read_only=True) as store:
+        assert {o.code: o.name for o in store.owners()} == {"DENET": "Example grid operator"}
+        assert store.asset_count() == 6
+    session.close()
