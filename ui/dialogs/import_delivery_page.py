@@ -71,7 +71,7 @@ class DeliveryPage(QWizardPage):
 
     def _show(self) -> None:
         self.tree.clear()
-        head, notes = [], []
+        head, notes, tips = [], [], []
         for path in self.w.klic_files():
             name = escape(Path(path).name)
             if path in self.errors:
@@ -86,20 +86,25 @@ class DeliveryPage(QWizardPage):
             where = (f"dig polygon {dig.area / 10_000:,.2f} ha around "
                      f"({dig.centroid.x:.0f}, {dig.centroid.y:.0f})" if dig is not None
                      else "<span style='color:#8a6d00'>no dig polygon</span>")
-            head.append(f"<b>KLIC {escape(s.reference or '(no number)')}</b> · {name} · "
-                        f"{len(s.operators)} network operator(s), {s.assets:,} assets · {where} · "
-                        f"CRS {escape(s.source_crs or '?')}")
-            self._fill(s)
+            n = len(s.operators)
+            head.append(f"<b>KLIC {escape(s.reference or name)}</b> · {n} network "
+                        f"operator{'s' if n != 1 else ''}, {s.assets:,} assets · {where} · "
+                        f"{escape(s.source_crs or 'CRS unknown')}")
+            tips.append(f"{path}: {Path(path).stat().st_size:,} bytes")
+            self._fill(s, several=len(self.w.klic_files()) > 1)
             notes += [f"⚠ {escape(n)}" for n in s.warnings]
         self.header.setText("<br>".join(head))
+        self.header.setToolTip("\n".join(tips))
         self.notes.setText("<span style='color:#8a6d00'>" + "<br>".join(notes) + "</span>" if notes else "")
         self.tree.expandAll()
         self.tree.resizeColumnToContents(0)
         self.completeChanged.emit()
 
-    def _fill(self, s) -> None:
+    def _fill(self, s, several: bool = False) -> None:
         for o in s.operators:
-            top = QTreeWidgetItem(self.tree, [f"{o.name} ({o.code})", f"{o.assets:,}", _contacts(o)])
+            label = f"{o.name} ({o.code})" + (f" · KLIC {s.reference}" if several and s.reference else "")
+            top = QTreeWidgetItem(self.tree, [label, f"{o.assets:,}", _contacts(o)])
+            top.setToolTip(2, _contacts(o))
             font = top.font(0)
             font.setBold(True)
             top.setFont(0, font)
@@ -114,6 +119,7 @@ class DeliveryPage(QWizardPage):
                 rows.append(("Rejected", f"{o.rejected:,}", "kept with the batch, browsable after the import"))
             for text, n, detail in rows:
                 child = QTreeWidgetItem(top, [text, n, detail])
+                child.setToolTip(2, detail)
                 child.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if text == "Precaution zones":
                     child.setForeground(2, Qt.GlobalColor.darkRed)
