@@ -44,10 +44,15 @@ def _child(messages, cancel, register: str, plan: list, options: dict) -> None:
                 found = find_delivery(path)
                 if found is not None:
                     inspire = found.kind == "inspire"
+                    # a KLIC delivery's scope is its own (its request area); an INSPIRE-UN
+                    # file takes the scope chosen for the owner's files
+                    scope = options.get("scope", "network") if inspire else "network"
                     reports += import_delivery(
                         store, path, owner=options.get("owner") if inspire else None,
                         owner_name=options.get("owner_name") if inspire else None,
                         assume_crs=options.get("assume_crs"), dry_run=options.get("dry_run", False),
+                        scope=None if scope == "network" else scope,
+                        area=options.get("area") if scope == "area" else None,
                         confirm_retire=options.get("confirm_retire", False), progress=progress,
                         cancel=cancel.is_set)
                     continue

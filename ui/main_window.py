@@ -7,7 +7,7 @@ from __future__ import annotations
 import shapely
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QLabel, QLineEdit, QMainWindow,
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QLabel, QLineEdit, QMainWindow, QMenu,
                                QProgressBar, QToolBar)
 
 from asset_register import osgrid
@@ -28,7 +28,7 @@ from .window_register import RegisterMixin
 
 SCALES = [500, 1000, 1250, 2500, 5000, 10000, 25000, 50000, 100000]
 VECTOR_SUFFIXES = (".gpkg", ".shp", ".geojson", ".json", ".fgb", ".gml", ".kml", ".dxf", ".csv",
-                   ".zip", ".gdb", ".tab", ".mif")
+                   ".zip", ".gdb", ".tab", ".mif", ".xml")
 
 
 class MainWindow(RegisterMixin, DialogsMixin, QMainWindow):
@@ -160,6 +160,10 @@ class MainWindow(RegisterMixin, DialogsMixin, QMainWindow):
             m = menus.addMenu(title)
             for k in keys:
                 m.addSeparator() if k is None else m.addAction(act[k])
+            if title == "&Dig":  # the register's KLIC dig polygons, listed when opened
+                self.delivery_menu = QMenu("Check a delivery's dig &area", m)
+                self.delivery_menu.aboutToShow.connect(lambda: self.fill_delivery_menu(self.delivery_menu))
+                m.insertMenu(act["clear"], self.delivery_menu)
             if title == "&View":
                 m.addSeparator()
                 for dock in (self.layers_dock, self.identify_dock, self.conflicts_dock, self.works_dock,

@@ -39,6 +39,7 @@ class DialogsMixin:
             return
         wizard = ImportWizard(self.session, files or [], self)
         wizard.imported.connect(self._after_import)
+        wizard.checkArea.connect(self.check_delivery_area)
         wizard.open()
         self.wizard = wizard
 
@@ -92,6 +93,29 @@ class DialogsMixin:
         if path:
             self.dig.set_geometry(read_footprint_file(path, self.session.crs), "Load footprint")
             self.zoom_to_dig()
+
+    def check_delivery_area(self, reference: str) -> None:
+        """Use a delivery's dig polygon (a KLIC delivery's Graafpolygoon) as the dig and check it."""
+        from asset_register.deliveries import delivery_area
+
+        if self.dig is None or self.session is None:
+            return
+        area = delivery_area(self.session.store, reference)
+        self.dig.set_geometry(area.footprint, f"Delivery area {area.reference}")
+        self.zoom_to_dig()
+        self.status(f"Checking the dig polygon of delivery {area.reference} "
+                    f"({', '.join(area.owners) or 'no operators'})")
+
+    def fill_delivery_menu(self, menu) -> None:
+        """The register's delivery areas, newest first, each checking its dig polygon."""
+        from asset_register.deliveries import delivery_references
+
+        menu.clear()
+        refs = delivery_references(self.session.store) if self.session is not None else []
+        for ref in reversed(refs):
+            menu.addAction(ref, lambda r=ref: self.check_delivery_area(r))
+        if not refs:
+            menu.addAction("(no KLIC delivery imported)").setEnabled(False)
 
     def about(self) -> None:
         QMessageBox.about(self, "Underground Asset Register",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QSplitter, QTableView, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWizardPage)
 
@@ -15,9 +15,12 @@ from asset_register.model import Owner, Utility
 
 from ..docks.frame_model import FrameModel
 from .mapping_table import MappingTable
+from .scope_box import ScopeBox
 
 FILTER = ("Owner deliveries (*.gpkg *.shp *.geojson *.json *.fgb *.gml *.kml *.dxf *.csv *.zip *.gdb "
-          "*.tab *.mif);;All files (*)")
+          "*.tab *.mif *.xml);;All files (*)")
+DELIVERY_NOTE = {"imkl": "KLIC delivery: its network operators are the owners",
+                 "inspire": "INSPIRE Utility Networks: links joined to their features"}
 
 
 def _table(model) -> QTableView:
@@ -52,14 +55,39 @@ class SourcePage(QWizardPage):
         self.tree.itemChanged.connect(lambda *_: self.completeChanged.emit())
         lay.addWidget(self.tree)
         form = QFormLayout()
+        row = QHBoxLayout()
         self.crs = QLineEdit()
-        self.crs.setPlaceholderText("only for layers without a CRS, e.g. EPSG:27700")
-        form.addRow("Assume CRS", self.crs)
+        self.crs.setPlaceholderText("for layers without a CRS, e.g. EPSG:28992")
+        self.crs.textChanged.connect(self._crs_changed)
+        self.force = QCheckBox("Override the declared CRS")
+        self.force.setToolTip("Use the assumed CRS for every layer, even one that declares its own "
+                              "(only when the owner confirms the declared CRS is wrong)")
+        self.force.toggled.connect(self._crs_changed)
+        row.addWidget(self.crs, 1)
+        row.addWidget(self.force)
+        form.addRow("Assume CRS", row)
         lay.addLayout(form)
+        self.problem = QLabel("")
+        self.problem.setWordWrap(True)
+        lay.addWidget(self.problem)
         self.files: list[str] = []
 
     def assume_crs(self) -> str | None:
         return self.crs.text().strip() or None
+
+    def force_crs(self) -> bool:
+        return self.force.isChecked()
+
+    def why_not(self) -> str | None:
+        """Why Next cannot go on with the CRS choices, or None."""
+        if self.force_crs() and not self.assume_crs():
+            return "'Override the declared CRS' needs the CRS to use: fill in 'Assume CRS'"
+        return None
+
+    def _crs_changed(self, *_) -> None:
+        why = self.why_not()
+        self.problem.setText(f"<span style='color:#b00020'>{why}</span>" if why else "")
+        self.completeChanged.emit()
 
     def _choose(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(self, "Owner's files", "", FILTER)
@@ -79,6 +107,7 @@ class SourcePage(QWizardPage):
 
     def add_files(self, files) -> None:
         from importers.api import inspect
+        from importers.imkl import find_delivery
 
         crs = self.w.session.crs
         for path in files:
@@ -88,27 +117,36 @@ class SourcePage(QWizardPage):
             self.files.append(path)
             item = QTreeWidgetItem(self.tree, [Path(path).name, "", "", "", "reading…"])
             item.setData(0, Qt.ItemDataRole.UserRole, path)
+            item.setToolTip(0, path)
 
-            def done(info, item=item, path=path):
+            def done(result, item=item, path=path):
+                kind, info = result
+                self.w.kinds[path] = kind
                 self.w.infos[path] = info
-                self._fill(item, info)
+                self._fill(item, info, kind)
 
             def failed(exc, tb, item=item, path=path):
                 item.setText(4, str(exc))
                 item.setForeground(4, Qt.GlobalColor.red)
                 self.files.remove(path)
 
-            self.w.run(lambda task, p=path: inspect(p, crs), done, f"Reading {Path(path).name}",
-                       on_error=failed)
+            def work(task, p=path):
+                found = find_delivery(p)
+                return (found.kind if found else None), inspect(p, crs)
 
-    def _fill(self, item, info) -> None:
+            self.w.run(work, done, f"Reading {Path(path).name}", on_error=failed)
+
+    def _fill(self, item, info, kind=None) -> None:
         self.tree.blockSignals(True)
         item.setText(1, info.driver)
-        item.setText(4, "; ".join(info.warnings))
+        item.setText(4, DELIVERY_NOTE[kind] if kind else "; ".join(info.warnings))
+        item.setToolTip(4, "\n".join(info.warnings))
         only = len(info.layers) == 1
         for layer in info.layers:
             child = QTreeWidgetItem(item, [layer.name, layer.geometry_type or "", f"{layer.features:,}",
                                            layer.crs or "none — set 'Assume CRS'", "; ".join(layer.warnings)])
+            if kind:  # a delivery is imported whole: its feature types are shown, not chosen
+                continue
             child.setFlags(child.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             child.setCheckState(0, Qt.CheckState.Checked if (only or layer.features) else Qt.CheckState.Unchecked)
             if layer.warnings:
@@ -125,22 +163,24 @@ class SourcePage(QWizardPage):
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
             path = item.data(0, Qt.ItemDataRole.UserRole)
+            whole = self.w.kinds.get(path) is not None  # a delivery: all of it
             names = [item.child(j).text(0) for j in range(item.childCount())
-                     if item.child(j).checkState(0) == Qt.CheckState.Checked]
+                     if whole or item.child(j).checkState(0) == Qt.CheckState.Checked]
             if names and path in self.w.infos:
                 out[path] = names
         return out
 
     def isComplete(self) -> bool:
-        return not self.w.busy and bool(self.selected_layers())
+        return not self.w.busy and bool(self.selected_layers()) and self.why_not() is None
 
 
 class OwnerPage(QWizardPage):
     def __init__(self, wizard) -> None:
         super().__init__()
         self.w = wizard
-        self.setTitle("Owner and utility")
-        self.setSubTitle("Whose assets are these? Asset ids become '<owner code>:<source id>'.")
+        self.setTitle("Owner, utility and delivery scope")
+        self.setSubTitle("Whose assets are these, and what does the delivery replace? Asset ids "
+                         "become '<owner code>:<source id>'.")
         form = QFormLayout(self)
         self.owner = QComboBox()
         self.owner.setEditable(True)
@@ -152,6 +192,9 @@ class OwnerPage(QWizardPage):
         form.addRow("Owner code", self.owner)
         form.addRow("Owner name", self.owner_name)
         form.addRow("Utility", self.util)
+        self.scope_box = ScopeBox(wizard)
+        self.scope_box.changed.connect(self.completeChanged)
+        form.addRow("Delivery scope", self.scope_box)
         self.owner.currentTextChanged.connect(self._owner_changed)
         self.util.currentIndexChanged.connect(lambda _: self.w.profiles.clear())
         self._owners: dict[str, Owner] = {}
@@ -185,6 +228,9 @@ class OwnerPage(QWizardPage):
 
     def utility(self) -> str | None:
         return self.util.currentData()
+
+    def isComplete(self) -> bool:
+        return not self.w.busy and self.scope_box.problem() is None
 
     def validatePage(self) -> bool:
         try:
@@ -238,11 +284,11 @@ class MappingPage(QWizardPage):
 
         self.which.blockSignals(True)
         self.which.clear()
-        for path, layers in self.w.selected_layers().items():
+        for path, layers in self.w.mapped_layers().items():
             for layer in layers:
                 self.which.addItem(f"{Path(path).name} › {layer}", (path, layer))
         self.which.blockSignals(False)
-        todo = {p: ls for p, ls in self.w.selected_layers().items() if p not in self.w.profiles}
+        todo = {p: ls for p, ls in self.w.mapped_layers().items() if p not in self.w.profiles}
         utility = self.w.utility
         if not todo:
             self._show_layer()
@@ -285,11 +331,12 @@ class MappingPage(QWizardPage):
         path, layer = cur
         profile = self.w.profiles[path]
         owner, utility, crs, assume = self.w.owner or "PREVIEW", self.w.utility, self.w.session.crs, self.w.assume_crs
+        force = self.w.force_crs
         self._pending = True
 
         def work(task):
             return preview(path, layer, profile, n=25, owner=owner, utility=utility,
-                           assume_crs=assume, working_crs=crs)
+                           assume_crs=assume, force_crs=force, working_crs=crs)
 
         def done(pv):
             self._pending = False
@@ -329,4 +376,4 @@ class MappingPage(QWizardPage):
             save_profile(self.w.profiles[cur[0]], path)
 
     def isComplete(self) -> bool:
-        return not self.w.busy and all(p in self.w.profiles for p in self.w.selected_layers())
+        return not self.w.busy and all(p in self.w.profiles for p in self.w.mapped_layers())

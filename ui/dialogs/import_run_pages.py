@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QTableView, QVBoxLayout, QWizardPage
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, QTableView, QVBoxLayout,
+                               QWizardPage)
 
 from asset_register.errors import CancelledError, RetireNotConfirmedError
 
@@ -43,14 +44,16 @@ class ImportPage(QWizardPage):
         self.cancel_button.setEnabled(True)
         self.setCommitPage(True)
         w = self.w
-        plan = [(p, ls, w.profiles[p]) for p, ls in w.selected_layers().items()]
-        owner, name, utility, assume = w.owner, w.owner_name, w.utility, w.assume_crs
+        # deliveries (KLIC, INSPIRE-UN) need no profile: the child reads them with their own reader
+        plan = [(p, ls, w.profiles.get(p)) for p, ls in w.selected_layers().items()]
+        options = dict(owner=w.owner, owner_name=w.owner_name, utility=w.utility,
+                       assume_crs=w.assume_crs, force_crs=w.force_crs, **w.scope_options())
+        self.options = options  # what the import was asked to do (shown in tests and errors)
         session = w.session
         confirm, self.confirm_retire = self.confirm_retire, False  # asked again next time
 
         def work(task):
-            return run_import(task, session.location, plan, owner=owner, owner_name=name,
-                              utility=utility, assume_crs=assume, confirm_retire=confirm)
+            return run_import(task, session.location, plan, confirm_retire=confirm, **options)
 
         self.task = w.run(work, self._done, "Import", on_error=self._failed, on_progress=self._progress)
 
@@ -111,8 +114,8 @@ class ImportPage(QWizardPage):
 
 REPORT_VIEW = [("layer", "Layer"), ("status", "Status"), ("rows_read", "Read"), ("imported", "Imported"),
                ("repaired", "Repaired"), ("rejected", "Rejected"), ("added", "Added"), ("changed", "Changed"),
-               ("retired", "Retired"), ("source_crs", "Source CRS"), ("accuracy_m", "CRS accuracy m"),
-               ("seconds", "Seconds"), ("warnings", "Warnings")]
+               ("unchanged", "Unchanged"), ("retired", "Retired"), ("source_crs", "Source CRS"),
+               ("accuracy_m", "CRS accuracy m"), ("seconds", "Seconds"), ("warnings", "Warnings")]
 
 
 class FinishPage(QWizardPage):
@@ -128,6 +131,16 @@ class FinishPage(QWizardPage):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.clicked.connect(lambda idx: self.show_rejects(idx.row()))
         lay.addWidget(self.table)
+        bar = QHBoxLayout()
+        self.area_label = QLabel("")
+        self.check_button = QPushButton("Check the delivery's dig area")
+        self.check_button.setToolTip("Close the wizard and check the delivery's dig polygon "
+                                     "against the register")
+        self.check_button.clicked.connect(self.check_delivery_area)
+        bar.addWidget(self.area_label, 1)
+        bar.addWidget(self.check_button)
+        lay.addLayout(bar)
+        self.areas: list[str] = []
         self.rejects_label = QLabel("")
         lay.addWidget(self.rejects_label)
         self.rejects_model = FrameModel(columns=[("row", "Row"), ("reason", "Reason"),
@@ -145,6 +158,17 @@ class FinishPage(QWizardPage):
         self.table.resizeColumnsToContents()
         if rows:
             self.show_rejects(0)
+        self.areas = imported_areas(self.w.session.store, self.w.reports)
+        self.check_button.setVisible(bool(self.areas))
+        self.area_label.setText(f"Dig polygon kept as delivery area <b>{', '.join(self.areas)}</b>: "
+                                "check it now, or later from Dig ▸ Check a delivery's dig area"
+                                if self.areas else "")
+
+    def check_delivery_area(self) -> None:
+        """Close the wizard; the main window then checks the (last) delivery's dig polygon."""
+        if self.areas:
+            self.w.check_area = self.areas[-1]
+            self.w.accept()
 
     def show_rejects(self, i: int) -> None:
         if not 0 <= i < len(self.w.reports):
@@ -158,3 +182,12 @@ class FinishPage(QWizardPage):
         summary = "; ".join(f"{k}: {v}" for k, v in report.rejects_by_reason.items())
         self.rejects_label.setText(f"<b>{report.layer}</b>: {report.rejected} rejected row(s)"
                                    + (f" — {summary}" if summary else ""))
+
+
+def imported_areas(store, reports) -> list[str]:
+    """References of the delivery areas (KLIC dig polygons) the ``reports``' batches belong to."""
+    from asset_register.deliveries import delivery_area, delivery_references
+
+    batches = {r.batch_id for r in reports if r.batch_id is not None}
+    return [ref for ref in delivery_references(store)
+            if batches & set(delivery_area(store, ref).batches)]

@@ -1,6 +1,8 @@
-"""The import wizard: files (chosen or dropped) → layers and CRS checks → owner and utility →
-mapping profile (auto-mapper proposal, editing, preview of mapped sample rows) → import with
-progress and cancel → summary with browsable rejects. Every slow step runs in a worker."""
+"""The import wizard: files (chosen or dropped) → layers and CRS checks → owner, utility and
+delivery scope → mapping profile (auto-mapper proposal, editing, preview of mapped sample rows)
+→ import with progress and cancel → summary with browsable rejects. A KLIC/IMKL delivery skips
+owner and mapping (it names its operators) for a page showing what it holds; an INSPIRE-UN
+file needs only its owner. Every slow step runs in a worker."""
 
 from __future__ import annotations
 
@@ -10,12 +12,16 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWizard
 
 from ..workers import submit
+from .import_delivery_page import DeliveryPage
 from .import_pages import MappingPage, OwnerPage, SourcePage
 from .import_run_pages import FinishPage, ImportPage
+
+SOURCE, OWNER, MAPPING, DELIVERY, IMPORT, FINISH = range(6)
 
 
 class ImportWizard(QWizard):
     imported = Signal()
+    checkArea = Signal(str)  # after ``imported``: check this delivery area's dig polygon
 
     def __init__(self, session, files=(), parent=None) -> None:
         super().__init__(parent)
@@ -28,15 +34,18 @@ class ImportWizard(QWizard):
         self.infos: dict[str, object] = {}
         self.profiles: dict[str, object] = {}
         self.reports: list = []
+        self.kinds: dict[str, str | None] = {}  # path -> 'imkl' | 'inspire' | None (ordinary)
+        self.check_area: str | None = None
         self._busy = 0
         self.source_page = SourcePage(self)
         self.owner_page = OwnerPage(self)
         self.mapping_page = MappingPage(self)
+        self.delivery_page = DeliveryPage(self)
         self.import_page = ImportPage(self)
         self.finish_page = FinishPage(self)
-        for page in (self.source_page, self.owner_page, self.mapping_page, self.import_page,
-                     self.finish_page):
-            self.addPage(page)
+        for i, page in enumerate((self.source_page, self.owner_page, self.mapping_page,
+                                  self.delivery_page, self.import_page, self.finish_page)):
+            self.setPage(i, page)
         self.resize(1000, 700)
         if files:
             QTimer.singleShot(0, lambda: self.source_page.add_files([str(f) for f in files]))
@@ -44,6 +53,36 @@ class ImportWizard(QWizard):
     # -- shared state ---------------------------------------------------------------------
     def selected_layers(self) -> dict[str, list[str]]:
         return self.source_page.selected_layers()
+
+    def _of_kind(self, *kinds) -> list[str]:
+        return [p for p in self.selected_layers() if self.kinds.get(p) in kinds]
+
+    def klic_files(self) -> list[str]:
+        """Selected KLIC/IMKL deliveries: they name their own operators (no owner, no mapping)."""
+        return self._of_kind("imkl")
+
+    def mapped_layers(self) -> dict[str, list[str]]:
+        """Selected ordinary files: they take an owner and a mapping profile."""
+        return {p: ls for p, ls in self.selected_layers().items() if self.kinds.get(p) is None}
+
+    def nextId(self) -> int:
+        """The pages a choice of files needs: owner for ordinary and INSPIRE-UN files,
+        mapping for ordinary files, the delivery page for KLIC deliveries."""
+        cur = self.currentId()
+        if cur == SOURCE and (self.mapped_layers() or self._of_kind("inspire")):
+            return OWNER
+        if cur in (SOURCE, OWNER) and self.mapped_layers():
+            return MAPPING if cur == OWNER else OWNER
+        if cur in (SOURCE, OWNER, MAPPING):
+            return DELIVERY if self.klic_files() else IMPORT
+        return super().nextId()
+
+    @property
+    def force_crs(self) -> bool:
+        return self.source_page.force_crs()
+
+    def scope_options(self) -> dict:
+        return self.owner_page.scope_box.options()
 
     @property
     def owner(self) -> str:
@@ -98,7 +137,8 @@ class ImportWizard(QWizard):
         while time.monotonic() < end:
             QApplication.processEvents()
             files_pending = len(self.source_page.files) > len(self.infos)
-            if not self.busy and not files_pending and not self.mapping_page.preview_pending():
+            if not self.busy and not files_pending and not self.mapping_page.preview_pending() \
+                    and not (self.currentPage() is self.delivery_page and self.delivery_page.pending()):
                 QApplication.processEvents()
                 return True
             time.sleep(0.01)
@@ -116,6 +156,8 @@ class ImportWizard(QWizard):
     def accept(self) -> None:
         if any(r.status == "imported" for r in self.reports):
             self.imported.emit()
+        if self.check_area:
+            self.checkArea.emit(self.check_area)
         super().accept()
 
     def reject(self) -> None:
