@@ -20,6 +20,7 @@ from asset_register.errors import NoticeError
 from asset_register.notices import add_working_days
 from asset_register.notices.reference import read_settings
 
+from ..docks.conflicts_dock import owner_label
 from ..settings import RULES_FILE
 from ..workers import submit
 
@@ -155,7 +156,7 @@ class NoticeDialog(QDialog):
             f"<td align=right>{int((conf['owner'] == o.get('owner')).sum())}</td>"
             f"<td>{html.escape(str(o.get('phone') or ''))}</td></tr>" for o in result.owners_affected)
         sev = conf["severity"].value_counts() if len(conf) else {}
-        nodata = ", ".join(str(o.get("owner")) for o in result.owners_no_data) or "none"
+        nodata = ", ".join(owner_label(o) for o in result.owners_no_data) or "none"
         self.preview.setHtml(
             f"<h3>Coordinated notice pack (preview)</h3>"
             f"<p><b>Promoter:</b> {html.escape(self.promoter.text() or '— required —')}<br>"

@@ -20,7 +20,18 @@ CONFLICT_VIEW = [
     ("precaution", "Precaution"),
 ]
 OWNER_VIEW = [("owner", "Owner"), ("status", "Response"), ("name", "Name"), ("phone", "Phone"),
-              ("emergency_phone", "Emergency"), ("email", "Email"), ("conflicts", "Conflicts")]
+              ("emergency_phone", "Emergency"), ("email", "Email"), ("conflicts", "Conflicts"),
+              ("reason", "Why no data")]
+
+
+def owner_label(item: dict) -> str:
+    """The owner's code; for an expected utility that no owner covers at the site (the
+    ``expected_utilities`` rule: ``owner`` is None) the utility, so it is never dropped."""
+    code = item.get("code") or item.get("owner")
+    if code:
+        return str(code)
+    utility = item.get("utility")
+    return f"{utility} (no owner)" if utility else "unknown owner"
 
 
 def owner_frame(result) -> pd.DataFrame:
@@ -30,7 +41,7 @@ def owner_frame(result) -> pd.DataFrame:
                           ("NO DATA HERE", result.owners_no_data)):
         for item in items:
             row = {"status": status, **{k: v for k, v in item.items() if not isinstance(v, (list, dict))}}
-            row.setdefault("owner", item.get("code"))
+            row["owner"] = owner_label(item)
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -95,8 +106,8 @@ class ConflictsDock(QDockWidget):
         chips = " ".join(
             f"<span style='background:{SEVERITY_COLOURS[s].name()};color:{'#fff' if s != 'caution' else '#000'};"
             f"padding:2px'>&nbsp;{int(counts.get(s, 0))} {s}&nbsp;</span>" for s in ("strike", "danger", "caution"))
-        owners = ", ".join(o.get("code") or o.get("owner", "?") for o in result.owners_affected) or "none"
-        nodata = ", ".join(o.get("code") or o.get("owner", "?") for o in result.owners_no_data)
+        owners = ", ".join(owner_label(o) for o in result.owners_affected) or "none"
+        nodata = ", ".join(owner_label(o) for o in result.owners_no_data)
         works = 0 if result.works_overlapping is None else len(result.works_overlapping)
         html = (f"<b>{len(conf)} conflicting assets</b> {chips}<br>Owners to contact: <b>{owners}</b>"
                 f" · planned works to coordinate: <b>{works}</b> · checked in {result.seconds * 1000:.0f} ms")
