@@ -295,7 +295,23 @@ class MainWindow(RegisterMixin, DialogsMixin, QMainWindow):
         self.dig.resultChanged.connect(self._dig_result)
         self.dig.checkingChanged.connect(self.conflicts_dock.set_checking)
         self.dig.footprintChanged.connect(lambda _: self.canvas.update())
+        self.dig.footprintChanged.connect(self._show_dig_params)
         self._dig_params_changed()
+
+    def _show_dig_params(self, state) -> None:
+        """The toolbar shows the parameters of the dig being checked (after undo/redo too),
+        without making an edit of its own."""
+        controls = (self.width_spin, self.radius_spin, self.depth_spin, self.method_box)
+        for c in controls:
+            c.blockSignals(True)
+        try:
+            self.width_spin.setValue(state.width_m)
+            self.radius_spin.setValue(state.radius_m)
+            self.depth_spin.setValue(state.depth_m or 0.0)
+            self.method_box.setCurrentText(state.method)
+        finally:
+            for c in controls:
+                c.blockSignals(False)
 
     def _dig_params_changed(self) -> None:
         if self.dig is None:

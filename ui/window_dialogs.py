@@ -46,7 +46,7 @@ class DialogsMixin:
     def _after_import(self) -> None:
         if self.check_service is not None:
             self.check_service.refresh()
-        self.open_register(self.session.location)
+        self.open_register(self.session.location, keep_dig=True)
 
     def new_notice(self) -> None:
         from .dialogs.notice_dialog import NoticeDialog

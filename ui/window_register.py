@@ -54,9 +54,13 @@ class RegisterMixin:
         town = str(town_dir().resolve())
         return sample_references() if len(files) and files.str.startswith(town).any() else []
 
-    def open_register(self, location, references: list[tuple[str, str]] | None = None) -> None:
-        """Open a register (path or URL) and load its layers in the background."""
-        self.close_register()
+    def open_register(self, location, references: list[tuple[str, str]] | None = None,
+                      keep_dig: bool = False) -> None:
+        """Open a register (path or URL) and load its layers in the background. ``keep_dig``
+        (reopening the same register, e.g. after an import): the drawn dig, its parameters and
+        its undo history stay and the dig is checked again against the reopened register."""
+        dig = self.dig if keep_dig else None
+        self.close_register(keep_dig=dig is not None)
         t0 = time.perf_counter()
         self.session = Session(location)
         store = self.session.store
@@ -73,8 +77,14 @@ class RegisterMixin:
             self.canvas.zoom_to(extent)
         self._load_register_layer(t0)  # the assets load while the rest of the window is set up
         self.check_service = CheckService(self.session, store.get_setting(RULES_FILE) or None, self)
-        self.dig = DigController(self.check_service, store.crs.to_string(), self)
-        self._connect_dig()
+        if dig is None:
+            self.dig = DigController(self.check_service, store.crs.to_string(), self)
+            self._connect_dig()
+        else:
+            self.dig = dig
+            dig.use_service(self.check_service, store.crs.to_string())
+            self.canvas.overlays.append(self.dig_overlay)
+            dig.recheck()
         self.crs_label.setText(store.crs.to_string())
         for path, layer in references or []:
             self.add_reference(path, layer)
@@ -164,13 +174,16 @@ class RegisterMixin:
 
         submit(work, on_done=done, on_error=failed, on_progress=self._progress, name="Opening the register")
 
-    def close_register(self) -> None:
+    def close_register(self, keep_dig: bool = False) -> None:
+        """Close the open register; ``keep_dig``: the dig controller (footprint, undo history)
+        is kept for ``open_register(..., keep_dig=True)``."""
         if getattr(self, "session", None) is None:
             return
         self.canvas.layers.clear()
         if self.dig is not None:
             self.canvas.overlays.remove(self.dig_overlay)
-            self.dig = None
+            if not keep_dig:
+                self.dig = None
         self.check_service.shutdown()
         self.session.close()
         self.session = None

@@ -46,3 +46,100 @@ def test_expected_utility_without_records_is_shown_in_the_conflicts_panel(window
     preview = window.notice_dialog.preview.toPlainText()
     window.notice_dialog.close()
     assert "Owners with no records here" in preview and "other (no owner)" in preview
+
+
+TRENCH = [(530540.0, 180350.0), (530552.0, 180350.0)]
+
+
+def _controls(window) -> tuple:
+    return (window.width_spin.value(), window.depth_spin.value(), window.method_box.currentText())
+
+
+def _checked(window) -> tuple:
+    """Width, depth and method of the dig the last check ran on."""
+    result = window.dig.result
+    assert result is not None and not window.dig.checking
+    site = result.site
+    return (window.dig.state.width_m, site.depth_m, site.method)
+
+
+def _trench_with_parameter_edits(window):
+    """A 1.0 m wide, 1.0 m deep mechanical trench, then 2.5 m / 2.0 m / hand set in the toolbar
+    (three edits on the undo stack)."""
+    window.width_spin.setValue(1.0)
+    window.depth_spin.setValue(1.0)
+    window.method_box.setCurrentText("mechanical")
+    window.dig.set_geometry(shapely.LineString(TRENCH), "Enter coordinates", width_m=1.0)
+    assert window.wait_until_idle(30)
+    assert _checked(window) == (1.0, 1.0, "mechanical")
+    window.width_spin.setValue(2.5)
+    window.depth_spin.setValue(2.0)
+    window.method_box.setCurrentText("hand")
+    assert window.wait_until_idle(30)
+    assert _checked(window) == (2.5, 2.0, "hand") == _controls(window)
+
+
+def test_toolbar_shows_the_checked_dig_after_undo_and_redo(window):
+    _trench_with_parameter_edits(window)
+    for _ in range(3):
+        window.act["undo"].trigger()
+    assert window.wait_until_idle(30)
+    assert _checked(window) == (1.0, 1.0, "mechanical")
+    assert _controls(window) == (1.0, 1.0, "mechanical")
+    assert window.dig.undo_stack.index() == 1  # only the drawing is left; showing it made no edit
+    window.act["redo"].trigger()
+    assert window.wait_until_idle(30)
+    assert _checked(window) == (2.5, 1.0, "mechanical") == _controls(window)
+
+
+def _import_telecoms_duct(register, tmp_path) -> str:
+    """A new owner's duct across the trench, imported into the register as the wizard's
+    import process does."""
+    import geopandas as gpd
+
+    from importers.job import ImportJob
+
+    path = tmp_path / "duct.geojson"
+    duct = shapely.LineString([(530546.0, 180340.0), (530546.0, 180360.0)])
+    gpd.GeoDataFrame({"asset_id": ["NTL-D1"], "asset_class": ["duct"]}, geometry=[duct],
+                     crs="EPSG:27700").to_file(path, driver="GeoJSON")
+    with open_register(register) as store:
+        reports = ImportJob(store, path, owner="NTL", owner_name="New Telecoms Ltd",
+                            utility="telecoms").run()
+    assert [r.status for r in reports] == ["imported"] and reports[0].imported == 1
+    return "NTL:NTL-D1"  # asset ids are kept per owner
+
+
+def test_the_dig_survives_the_reload_after_an_import(window, sample_register, tmp_path):
+    _trench_with_parameter_edits(window)
+    dig, before = window.dig, window.dig.state
+    drawn = window.dig.polygon
+    assert window.dig.undo_stack.count() == 4
+    ids_before = set(window.dig.result.conflicts["asset_id"].astype(str))
+    new_id = _import_telecoms_duct(sample_register, tmp_path)
+    assert new_id not in ids_before
+    window._after_import()  # what the import wizard's success triggers
+    assert window.wait_until_idle(60)
+    assert window.dig is dig and window.dig.state == before
+    assert shapely.equals(window.dig.polygon, drawn)
+    assert window.dig_overlay in window.canvas.overlays
+    # checked again, against the reopened register: the imported duct is in conflict
+    ids = set(window.dig.result.conflicts["asset_id"].astype(str))
+    assert ids == ids_before | {new_id}
+    assert _checked(window) == (2.5, 2.0, "hand") == _controls(window)
+    assert new_id in [str(window.conflicts_dock.model.row(i)["asset_id"])
+                      for i in range(window.conflicts_dock.model.rowCount())]
+    # the undo history is intact and undo still re-checks
+    assert window.dig.undo_stack.count() == 4 and window.dig.undo_stack.canUndo()
+    window.act["undo"].trigger()
+    assert window.wait_until_idle(30)
+    assert _checked(window) == (2.5, 2.0, "mechanical") == _controls(window)
+    window.act["undo"].trigger()
+    window.act["undo"].trigger()
+    window.act["undo"].trigger()
+    assert window.wait_until_idle(30)
+    assert window.dig.state.is_empty and window.dig.result is None
+    window.act["redo"].trigger()
+    assert window.wait_until_idle(30)
+    assert window.dig.state.vertices == before.vertices
+    assert _checked(window) == (1.0, 1.0, "mechanical") == _controls(window)

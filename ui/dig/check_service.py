@@ -7,6 +7,7 @@ a footprint edit re-checks in milliseconds without touching the GUI thread.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +20,9 @@ from asset_register.check import Checker, rules_for
 class CheckService(QObject):
     finished = Signal(int, object)  # request token, CheckResult
     failed = Signal(int, object, str)
+    # tokens are unique across services, so a late answer of a register closed by a reload can
+    # never be taken for the answer of the reopened register's service
+    _tokens = itertools.count(1)
 
     def __init__(self, session, rules_path: str | None = None, parent=None) -> None:
         super().__init__(parent)
@@ -57,8 +61,7 @@ class CheckService(QObject):
 
     def request(self, site) -> int:
         with self._lock:
-            self._token += 1
-            token = self._token
+            token = self._token = next(CheckService._tokens)
         self._executor.submit(self._run, token, site)
         return token
 

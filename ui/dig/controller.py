@@ -37,8 +37,6 @@ class DigController(QObject):
 
     def __init__(self, check_service, crs: str, parent=None) -> None:
         super().__init__(parent)
-        self.service = check_service
-        self.crs = crs
         self.footprint = Footprint()
         self.undo_stack = QUndoStack(self)
         self.result = None
@@ -46,9 +44,22 @@ class DigController(QObject):
         self.polygon = None
         self.zones: list[tuple[float, object]] = []
         self.conflict_parts: list[tuple[str, object]] = []
-        self._token = 0
         self.checking = False
         self.footprint.changed.connect(self._changed)
+        self.service = None
+        self.use_service(check_service, crs)
+
+    def use_service(self, check_service, crs: str) -> None:
+        """Check with ``check_service`` from now on (the register was reopened, e.g. after an
+        import): the footprint, its parameters and the undo history are kept; call ``recheck``."""
+        if self.service is not None:
+            for signal, slot in ((self.service.finished, self._finished), (self.service.failed, self._failed)):
+                try:
+                    signal.disconnect(slot)
+                except (RuntimeError, TypeError):  # the old service is already gone
+                    pass
+        self.service, self.crs = check_service, crs
+        self._token = 0  # an answer still coming from the old service is ignored
         check_service.finished.connect(self._finished)
         check_service.failed.connect(self._failed)
 
@@ -94,6 +105,9 @@ class DigController(QObject):
         self.footprintChanged.emit(state)
         self.result, self.zones, self.error, self.conflict_parts = None, [], None, []
         self.polygon = None
+        self._token = 0  # a check still running is for a footprint that is gone
+        if self.checking:
+            self._set_checking(False)
         if not state.complete:
             self.resultChanged.emit(None)
             return
