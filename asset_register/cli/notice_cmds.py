@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from ..errors import NoticeError, NotFoundError
-from ..notices import reference as ref
 from ..notices.datefmt import weekday_date
 from ..notices.vocab import RESPONSE_STATUSES, SM_CHOICES, SM_DEFAULTS
 from .site_args import add_site_arguments, apply_delivery_area
@@ -141,17 +140,21 @@ def _notices(args) -> int:
     return 0
 
 
-_SETTINGS = {"authority_name": ref.AUTHORITY_NAME, "prefix": ref.NOTICE_PREFIX,
-             "validity_days": ref.VALIDITY_DAYS, "authority_swa": ref.AUTHORITY_SWA_CODE,
-             "promoter_swa": ref.PROMOTER_SWA_CODE, "promoter_name": "promoter_name",
-             "colour_scheme": ref.COLOUR_SCHEME, "rules": "rules_file"}
+def _setting_keys(ref) -> dict[str, str]:
+    """Option name -> register setting key of `notice-settings`."""
+    return {"authority_name": ref.AUTHORITY_NAME, "prefix": ref.NOTICE_PREFIX,
+            "validity_days": ref.VALIDITY_DAYS, "authority_swa": ref.AUTHORITY_SWA_CODE,
+            "promoter_swa": ref.PROMOTER_SWA_CODE, "promoter_name": "promoter_name",
+            "colour_scheme": ref.COLOUR_SCHEME, "rules": "rules_file"}
 
 
 def _settings(args) -> int:
     from ..check.rules import load_rules
+    from ..notices import reference as ref
     from ..store import open_register
 
-    changes = {key: getattr(args, name) for name, key in _SETTINGS.items()
+    keys = _setting_keys(ref)
+    changes = {key: getattr(args, name) for name, key in keys.items()
                if getattr(args, name) is not None}
     days = changes.get(ref.VALIDITY_DAYS)
     if days is not None and not 1 <= days <= 260:  # refused before anything is stored
@@ -169,7 +172,7 @@ def _settings(args) -> int:
         for key, value in changes.items():
             store.set_setting(key, str(value))
         current = ref.read_settings(store)
-        values = {key: store.get_setting(key) for key in _SETTINGS.values()}
+        values = {key: store.get_setting(key) for key in keys.values()}
     print(json.dumps({"settings": values, "reference_prefix": current.prefix,
                       "validity_working_days": current.validity_days,
                       "warnings": current.warnings}, indent=1))
