@@ -16,7 +16,7 @@ import pytest
 HEAVY = ("geopandas", "pandas", "shapely", "pyproj", "pyogrio", "pyarrow", "numpy", "reportlab",
          "PySide6", "psycopg", "fiona", "osgeo")
 
-PROBE = """
+PROBE = f"HEAVY = {HEAVY!r}\n" + """
 import contextlib, io, json, sys
 from asset_register.cli.main import main
 out = io.StringIO()
@@ -25,9 +25,9 @@ with contextlib.redirect_stdout(out):
         code = main(sys.argv[1:])
     except SystemExit as exc:
         code = exc.code
-heavy = sorted(m for m in sys.modules if m.split('.')[0] in %r)
+heavy = sorted(m for m in sys.modules if m.split('.')[0] in HEAVY)
 print(json.dumps({"code": code, "out": out.getvalue(), "heavy": heavy}))
-""" % (HEAVY,)
+"""
 
 
 def _run(*argv: str) -> dict:
