@@ -10,8 +10,9 @@ except PackageNotFoundError:  # running from a source tree
 # The product works offline: PROJ must never try to fetch transformation grids, whatever
 # PROJ_NETWORK says (a grid it cannot download fails the transformation instead of
 # falling back). Transformations use the grids shipped in proj_grids/ (OSTN15,
-# RDNAPTRANS) and any installed locally, with their accuracy; this runs before anything
-# in the app builds a transformer.
-from .grids import use_bundled_grids as _use_bundled_grids
+# RDNAPTRANS) and any installed locally, with their accuracy; this is set up as soon as
+# pyproj is imported, before anything in the app can build a transformer, and costs
+# nothing for commands that never load the geo stack (--help, --version).
+from .grids import use_bundled_grids_on_pyproj_import as _use_bundled_grids
 
 _use_bundled_grids()

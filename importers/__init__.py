@@ -14,14 +14,16 @@ Public API (no Qt; the desktop app calls these from worker threads):
   (docs/imkl.md); the dig polygon then from ``asset_register.deliveries.delivery_area``.
 """
 
-from .api import Preview, SourceInfo, detect_crs, inspect, preview
-from .automap import propose_profile
-from .imkl import find_delivery, import_delivery
-from .job import ImportJob, LayerReport, import_file
-from .profiles import Profile, bundled_profiles, dumps_profile, load_profile, save_profile
+from asset_register.lazy import lazy_attributes
 
-__all__ = [
-    "ImportJob", "LayerReport", "Preview", "Profile", "SourceInfo", "bundled_profiles",
-    "detect_crs", "dumps_profile", "find_delivery", "import_delivery", "import_file", "inspect",
-    "load_profile", "preview", "propose_profile", "save_profile",
-]
+# Name -> module, imported on first use, so the command line (importers.cli) defines its
+# arguments without loading the geo stack.
+_WHERE = {
+    "Preview": "api", "SourceInfo": "api", "detect_crs": "api", "inspect": "api", "preview": "api",
+    "propose_profile": "automap", "find_delivery": "imkl", "import_delivery": "imkl",
+    "ImportJob": "job", "LayerReport": "job", "import_file": "job", "Profile": "profiles",
+    "bundled_profiles": "profiles", "dumps_profile": "profiles", "load_profile": "profiles",
+    "save_profile": "profiles",
+}
+__all__ = sorted(_WHERE)
+__getattr__ = lazy_attributes(__name__, _WHERE)

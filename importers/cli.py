@@ -10,19 +10,15 @@ import sys
 import threading
 from contextlib import nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from asset_register.errors import ImportError_, NotFoundError, ValidationError
-from asset_register.model import Utility
-from asset_register.store import open_register
 
-from .api import inspect
-from .automap import propose_profile
-from .imkl import find_delivery, import_delivery
-from .interrupt import run_interruptible
-from .job import ImportJob, LayerReport
-from .profiles import bundled_profiles, dumps_profile, load_profile
-from .sample import build_sample
-from .scope import read_area
+if TYPE_CHECKING:
+    from .job import ImportJob, LayerReport
+
+# The geo stack (store, readers, profiles) is imported inside each command, so `--help`
+# and `--version` start without it (tests/core/test_cli_imports.py).
 
 
 class Bar:
@@ -75,6 +71,8 @@ def format_report(r: LayerReport) -> str:
 
 def _utility(value: str | None) -> str | None:
     """``--utility``, refused unless it is one of the data model's utilities."""
+    from asset_register.model import Utility
+
     if value is not None and value not in {u.value for u in Utility}:
         raise ValidationError(f"--utility {value!r} is not a utility of the data model: give one "
                               f"of {', '.join(u.value for u in Utility)}")
@@ -82,6 +80,13 @@ def _utility(value: str | None) -> str | None:
 
 
 def _import(args) -> int:
+    from asset_register.store import open_register
+
+    from .imkl import find_delivery, import_delivery
+    from .interrupt import run_interruptible
+    from .job import ImportJob
+    from .scope import read_area
+
     if args.profile and args.auto:
         raise ImportError_("give either --profile FILE or --auto, not both")
     _utility(args.utility)
@@ -150,6 +155,10 @@ def _import(args) -> int:
 
 
 def _inspect(args) -> int:
+    from asset_register.store import open_register
+
+    from .api import inspect
+
     working = reference = None
     if args.register:  # judge the file against that register's CRS and data, as an import would
         with open_register(args.register, read_only=True) as store:
@@ -171,12 +180,17 @@ def _inspect(args) -> int:
 
 
 def _propose(args) -> int:
+    from .automap import propose_profile
+    from .profiles import dumps_profile
+
     profile = propose_profile(args.file, args.layer, utility=_utility(args.utility))
     sys.stdout.write(dumps_profile(profile))
     return 0
 
 
 def _check_profile(args) -> int:
+    from .profiles import load_profile
+
     p = load_profile(args.file)
     print(f"{p.path}: valid profile {p.name!r} ({len(p.fields)} field rules, "
           f"{len(p.layers)} layer rules)")
@@ -184,11 +198,15 @@ def _check_profile(args) -> int:
 
 
 def _list_profiles(args) -> int:
+    from .profiles import bundled_profiles
+
     print("\n".join(bundled_profiles()))
     return 0
 
 
 def _rejects(args) -> int:
+    from asset_register.store import open_register
+
     with open_register(args.register, read_only=True) as store:
         rej = store.rejects(args.batch)
         batches = store.batches()
@@ -215,6 +233,8 @@ def _rejects(args) -> int:
 
 
 def _sample(args) -> int:
+    from .sample import build_sample
+
     bar = Bar(True)
     try:
         reports, n_works = build_sample(args.register, progress=bar)

@@ -11,9 +11,16 @@ Simple API for the CLI, the UI and notices::
         batch = checker.check_many(sites)     # CheckBatch: batch[i] is a CheckResult
 """
 
-from .checker import CheckBatch, Checker
-from .result import CONFLICT_COLUMNS, SEVERITIES, CheckResult, DigSite
-from .rules import Rules, default_rules, load_rules, rules_for
 
-__all__ = ["Checker", "CheckBatch", "CheckResult", "DigSite", "Rules", "CONFLICT_COLUMNS",
-           "SEVERITIES", "default_rules", "load_rules", "rules_for"]
+from ..lazy import lazy_attributes
+
+# Name -> module; each is imported on first use, so importing a light sub-module (``methods``)
+# does not load the geo stack (the command line's --help and --version stay fast).
+_WHERE = {
+    "Checker": "checker", "CheckBatch": "checker",
+    "CheckResult": "result", "DigSite": "result", "CONFLICT_COLUMNS": "result", "SEVERITIES": "result",
+    "Rules": "rules", "default_rules": "rules", "load_rules": "rules", "rules_for": "rules",
+}
+__all__ = list(_WHERE)
+
+__getattr__ = lazy_attributes(__name__, _WHERE)

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from ..errors import RulesError
 from ..model import AssetClass, Pressure, QualityLevel, Status, Utility, Voltage
+from .methods import METHODS
 
 NULL = "null"  # a match value that fits a missing field (e.g. electricity of unknown voltage)
-METHODS = ("hand", "mechanical", "trenchless")
 MATCH_FIELDS = {
     "utility": Utility, "asset_class": AssetClass, "status": Status,
     "pressure": Pressure, "voltage": Voltage, "owner": None,

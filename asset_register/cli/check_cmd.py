@@ -6,9 +6,6 @@ import json
 import sys
 import textwrap
 
-from ..check import Checker, rules_for
-from ..check.programme import programme_sites, single_site
-from ..store import open_register
 from .site_args import add_site_arguments, apply_delivery_area
 
 
@@ -89,6 +86,11 @@ def render(result, register: str) -> str:
 
 
 def _check(args) -> int:
+    # The geo stack is imported when the command runs, not for --help (test_cli_imports.py).
+    from ..check import Checker, rules_for
+    from ..check.programme import programme_sites, single_site
+    from ..store import open_register
+
     with open_register(args.register, read_only=True) as store, \
             Checker(store, rules := rules_for(store, args.rules)) as checker:
         if args.programme:

@@ -7,39 +7,20 @@ import re
 import sys
 from pathlib import Path
 
-from ..check import Checker, load_rules, rules_for
-from ..check.programme import single_site
 from ..errors import NoticeError, NotFoundError
-from ..notices import RESPONSE_STATUSES, notice_overview, record_response
 from ..notices.datefmt import weekday_date
-from ..notices.lifecycle import notified_owners
-from ..notices import reference as ref
-from ..notices.streetmanager import DEFAULTS as SM_DEFAULTS
-from ..store import open_register
+from ..notices.vocab import RESPONSE_STATUSES, SM_CHOICES, SM_DEFAULTS
 from .site_args import add_site_arguments, apply_delivery_area
 
-SM_CHOICES = {
-    "activity_type": ["highway_improvement_works", "highway_repair_and_maintenance_works",
-                      "utility_asset_works", "utility_repair_and_maintenance_works",
-                      "diversionary_works", "disconnection_or_alteration_of_supply",
-                      "permanent_reinstatement", "remedial_works", "section_58", "section_50",
-                      "core_sampling", "statutory_infrastructure_works",
-                      "works_for_rail_purposes", "works_for_road_purposes",
-                      "new_service_connection", "optional_permit_no_fee"],
-    "traffic_management_type": ["road_closure", "contra_flow", "lane_closure",
-                                "multi_way_signals", "two_way_signals", "convoy_workings",
-                                "stop_go_boards", "priority_working", "give_and_take",
-                                "some_carriageway_incursion", "no_carriageway_incursion"],
-    "location_types": ["footway", "carriageway", "verge", "cycleway", "footpath",
-                       "parking_place", "bus_stop_or_stand", "cycle_hire_docking_station",
-                       "taxi_rank"],
-    "application_type": ["permit", "notice"],
-    "work_type": ["planned", "immediate"],
-}
+# The geo stack (store, check, notice frames) is imported inside each command, so
+# `--help` and `--version` start without it (tests/core/test_cli_imports.py).
 
 
 def _notice(args) -> int:
-    from ..notices import write_notice_pack  # reportlab: only when a pack is written
+    from ..check import Checker, rules_for
+    from ..check.programme import single_site
+    from ..notices.pack import write_notice_pack  # reportlab: only when a pack is written
+    from ..store import open_register
 
     with open_register(args.register) as store:
         rules = rules_for(store, args.rules)
@@ -85,6 +66,9 @@ def _notice(args) -> int:
 
 
 def _respond(args) -> int:
+    from ..notices.lifecycle import notice_overview, record_response
+    from ..store import open_register
+
     with open_register(args.register) as store:
         record_response(store, args.reference, args.owner, args.status, args.note, args.by)
         overview = notice_overview(store)
@@ -96,6 +80,8 @@ def _respond(args) -> int:
 
 def _notice_detail(store, reference: str, as_json: bool) -> int:
     """Every version of one notice and each notified owner's latest answer."""
+    from ..notices.lifecycle import notified_owners
+
     reference = reference.strip().upper()
     versions = store.notices(reference)
     if versions is None or not len(versions):
@@ -124,6 +110,9 @@ def _notice_detail(store, reference: str, as_json: bool) -> int:
 
 
 def _notices(args) -> int:
+    from ..notices.lifecycle import notice_overview
+    from ..store import open_register
+
     if args.reference:
         with open_register(args.register, read_only=True) as store:
             return _notice_detail(store, args.reference, args.json)
@@ -151,14 +140,21 @@ def _notices(args) -> int:
     return 0
 
 
-_SETTINGS = {"authority_name": ref.AUTHORITY_NAME, "prefix": ref.NOTICE_PREFIX,
-             "validity_days": ref.VALIDITY_DAYS, "authority_swa": ref.AUTHORITY_SWA_CODE,
-             "promoter_swa": ref.PROMOTER_SWA_CODE, "promoter_name": "promoter_name",
-             "colour_scheme": ref.COLOUR_SCHEME, "rules": "rules_file"}
+def _setting_keys(ref) -> dict[str, str]:
+    """Option name -> register setting key of `notice-settings`."""
+    return {"authority_name": ref.AUTHORITY_NAME, "prefix": ref.NOTICE_PREFIX,
+            "validity_days": ref.VALIDITY_DAYS, "authority_swa": ref.AUTHORITY_SWA_CODE,
+            "promoter_swa": ref.PROMOTER_SWA_CODE, "promoter_name": "promoter_name",
+            "colour_scheme": ref.COLOUR_SCHEME, "rules": "rules_file"}
 
 
 def _settings(args) -> int:
-    changes = {key: getattr(args, name) for name, key in _SETTINGS.items()
+    from ..check.rules import load_rules
+    from ..notices import reference as ref
+    from ..store import open_register
+
+    keys = _setting_keys(ref)
+    changes = {key: getattr(args, name) for name, key in keys.items()
                if getattr(args, name) is not None}
     days = changes.get(ref.VALIDITY_DAYS)
     if days is not None and not 1 <= days <= 260:  # refused before anything is stored
@@ -176,7 +172,7 @@ def _settings(args) -> int:
         for key, value in changes.items():
             store.set_setting(key, str(value))
         current = ref.read_settings(store)
-        values = {key: store.get_setting(key) for key in _SETTINGS.values()}
+        values = {key: store.get_setting(key) for key in keys.values()}
     print(json.dumps({"settings": values, "reference_prefix": current.prefix,
                       "validity_working_days": current.validity_days,
                       "warnings": current.warnings}, indent=1))

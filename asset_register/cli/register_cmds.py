@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from ..store import create_register, open_register
-
 
 def _init(args) -> int:
+    from ..store import create_register  # the geo stack: only when the command runs
+
     with create_register(args.register, crs=args.crs) as store:
         if args.authority_name:
             store.set_setting("authority_name", args.authority_name)
@@ -23,6 +23,8 @@ def _fmt_counts(counts: dict) -> str:
 
 
 def _info(args) -> int:
+    from ..store import open_register
+
     with open_register(args.register, read_only=True) as store:
         stats = store.stats()
         stats["location"] = store.location

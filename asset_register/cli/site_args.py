@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from ..check.rules import METHODS
-from ..deliveries import delivery_area
+from ..check.methods import METHODS
 
 
 def add_site_arguments(p, *, programme: bool = False) -> None:
@@ -39,6 +38,8 @@ def apply_delivery_area(store, args) -> None:
     ref = getattr(args, "delivery_area", None)
     if not ref:
         return
+    from ..deliveries import delivery_area  # shapely: only when a command runs
+
     area = delivery_area(store, ref)
     args.wkt = area.footprint.wkt
     args.crs = store.crs.to_string()

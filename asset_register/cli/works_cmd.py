@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from ..check.coordination import read_works_file
-from ..store import open_register
-
 
 def _import(args) -> int:
+    from ..check.coordination import read_works_file  # the geo stack: only when it runs
+    from ..store import open_register
+
     with open_register(args.register) as store:
         works = read_works_file(args.file, args.crs, working_crs=store.crs, layer=args.layer)
         n = store.add_works(works)
@@ -19,6 +19,8 @@ def _import(args) -> int:
 
 
 def _list(args) -> int:
+    from ..store import open_register
+
     with open_register(args.register, read_only=True) as store:
         works = store.works()
     if args.json:

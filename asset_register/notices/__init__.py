@@ -4,21 +4,16 @@ Entry points: ``write_notice_pack`` (CLI ``asset-register notice`` and the deskt
 dialog), ``record_response`` and ``notice_overview``.
 """
 
-from .content import RESPONSE_STATUSES, NoticeContent, Promoter
-from .lifecycle import notice_overview, record_response
-from .workdays import add_working_days, bank_holidays
+from ..lazy import lazy_attributes
 
-__all__ = [
-    "RESPONSE_STATUSES", "NoticeContent", "NoticePack", "Promoter", "add_working_days",
-    "bank_holidays", "notice_overview", "record_response", "write_notice_pack",
-]
+# Name -> module, imported on first use: the command line reads the vocabularies (``vocab``)
+# without the geo stack, and commands and windows that never write a PDF start without
+# reportlab (``pack``).
+_WHERE = {
+    "RESPONSE_STATUSES": "vocab", "NoticeContent": "content", "Promoter": "content",
+    "NoticePack": "pack", "write_notice_pack": "pack", "add_working_days": "workdays",
+    "bank_holidays": "workdays", "notice_overview": "lifecycle", "record_response": "lifecycle",
+}
+__all__ = sorted(_WHERE)
 
-
-def __getattr__(name: str):
-    """The pack writer (and reportlab under it) is imported on first use, so commands and
-    windows that never write a PDF start without it."""
-    if name in ("NoticePack", "write_notice_pack"):
-        from . import pack
-
-        return getattr(pack, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _WHERE)

@@ -17,13 +17,8 @@ import shapely
 
 from ..check.result import CONFLICT_COLUMNS, SEVERITIES, CheckResult, DigSite
 from ..osgrid import grid_reference
+from .vocab import RESPONSE_STATUSES
 
-RESPONSE_STATUSES = {
-    "no_assets_affected": "No assets affected",
-    "affected": "Affected — precautions required",
-    "affected_plans_sent": "Affected — plans sent",
-    "no_response": "No response",
-}
 AWAITING = "Awaiting response"
 BNG_EPSG = 27700
 

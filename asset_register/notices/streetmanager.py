@@ -18,21 +18,12 @@ from datetime import date
 import shapely
 
 from .content import NoticeContent, to_bng
+from .vocab import SM_DEFAULTS
 
 USRN_MIN, USRN_MAX = 1_000_001, 99_999_999
 
-# Promoter decisions with the default used when none is given.
-DEFAULTS = {
-    "activity_type": "utility_repair_and_maintenance_works",
-    "traffic_management_type": "some_carriageway_incursion",
-    "application_type": "permit",
-    "location_types": ["carriageway"],
-    "work_type": "planned",
-    "close_footway": "no",
-    "traffic_management_plan": False,
-    "lane_rental_applicable": False,
-    "environmental_health_notifiable": False,
-}
+# Promoter decisions with the default used when none is given (notices/vocab.py).
+DEFAULTS = SM_DEFAULTS
 
 
 @dataclass

@@ -1,0 +1,93 @@
+"""`asset-register --help`, `--version` and `COMMAND --help` start without the geo stack.
+
+Each runs in a fresh interpreter (this test process has long imported everything), which
+then prints the heavy top-level modules it loaded: the command modules must import them
+only when a command runs (issue 19, CLI start-up). The list is pinned, not timed.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("geopandas", "pandas", "shapely", "pyproj", "pyogrio", "pyarrow", "numpy", "reportlab",
+         "PySide6", "psycopg", "fiona", "osgeo")
+
+PROBE = f"HEAVY = {HEAVY!r}\n" + """
+import contextlib, io, json, sys
+from asset_register.cli.main import main
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    try:
+        code = main(sys.argv[1:])
+    except SystemExit as exc:
+        code = exc.code
+heavy = sorted(m for m in sys.modules if m.split('.')[0] in HEAVY)
+print(json.dumps({"code": code, "out": out.getvalue(), "heavy": heavy}))
+"""
+
+
+def _run(*argv: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True,
+                          timeout=120, check=True)
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("argv", [
+    ["--version"], ["--help"], [],
+    ["check", "--help"], ["import", "--help"], ["notice", "--help"], ["works", "import", "--help"],
+    ["notice-settings", "--help"], ["respond", "--help"], ["init", "--help"], ["sync", "--help"],
+])
+def test_help_and_version_do_not_import_the_geo_stack(argv):
+    run = _run(*argv)
+    assert run["heavy"] == []
+    # ... and still print what they printed before
+    if argv == ["--version"]:
+        assert run["out"].startswith("asset-register ")
+    else:
+        assert "usage: asset-register" in run["out"]
+
+
+def test_help_lists_every_command_and_the_choices_from_the_light_vocabularies():
+    run = _run("--help")
+    for command in ("init", "info", "import", "inspect", "check", "works", "notice", "respond",
+                    "notices", "notice-settings", "roles", "extract", "sync"):
+        assert command in run["out"]
+    notice = _run("notice", "--help")["out"]
+    assert "(default utility_repair_and_maintenance_works)" in notice
+    assert "{hand,mechanical,trenchless}" in notice
+    respond = _run("respond", "--help")["out"]
+    assert "{affected,affected_plans_sent,no_assets_affected,no_response}" in respond
+
+
+def test_a_command_that_runs_loads_the_stack_and_the_grids(tmp_path):
+    """The stack still comes when a command needs it, with the bundled PROJ grids on
+    pyproj's path (set up when pyproj is first imported, not when the package is)."""
+    probe = PROBE.replace("print(json.dumps(", "import pyproj.datadir, pyproj.network\n"
+                          "heavy.append(pyproj.datadir.get_data_dir())\n"
+                          "heavy.append(str(pyproj.network.is_network_enabled()))\n"
+                          "print(json.dumps(")
+    done = subprocess.run([sys.executable, "-c", probe, "init", str(tmp_path / "r.gpkg")],
+                          capture_output=True, text=True, timeout=120, check=True)
+    run = json.loads(done.stdout)
+    assert run["code"] == 0 and "created register" in run["out"]
+    assert "pyproj" in run["heavy"] and "geopandas" in run["heavy"]
+    assert run["heavy"][-2].endswith("proj_grids")
+    assert run["heavy"][-1] == "False"
+
+
+def test_the_vocabularies_are_the_ones_the_notices_and_rules_use():
+    from asset_register.check.methods import METHODS
+    from asset_register.check.rules import METHODS as RULE_METHODS
+    from asset_register.notices.content import RESPONSE_STATUSES
+    from asset_register.notices.streetmanager import DEFAULTS
+    from asset_register.notices.vocab import RESPONSE_STATUSES as CLI_STATUSES
+    from asset_register.notices.vocab import SM_CHOICES, SM_DEFAULTS
+
+    assert RULE_METHODS is METHODS and RESPONSE_STATUSES is CLI_STATUSES and DEFAULTS is SM_DEFAULTS
+    for key in ("activity_type", "traffic_management_type", "application_type", "work_type"):
+        assert SM_DEFAULTS[key] in SM_CHOICES[key]
+    assert set(SM_DEFAULTS["location_types"]) <= set(SM_CHOICES["location_types"])
