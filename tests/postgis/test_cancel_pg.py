@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
+import time
 
+import psycopg
 import pyogrio
 import pytest
 
@@ -31,7 +33,21 @@ def test_cancel_aborts_a_running_server_query_and_rolls_back(tmp_path, pg_store,
     v2["DIAM_IN"] = 40
     pyogrio.write_dataframe(v2, tmp_path / "v2.gpkg", layer="mains")
     job = ImportJob(pg_store, tmp_path / "v2.gpkg", owner="GAS", profile=gas_profile())
-    canceller = threading.Thread(target=lambda: inside.wait(120) and job.cancel(), daemon=True)
+
+    def cancel_once_the_server_sleeps():
+        # A cancel only aborts a query the server is running: wait (bounded) until the
+        # server shows the sleep, so a loaded machine cannot send it a moment too early.
+        if not inside.wait(120):
+            return
+        with psycopg.connect(pg_store.url.conninfo, autocommit=True) as watcher:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not watcher.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(600)' "
+                    "AND state = 'active'").fetchone()[0]:
+                time.sleep(0.05)
+        job.cancel()
+
+    canceller = threading.Thread(target=cancel_once_the_server_sleeps, daemon=True)
     canceller.start()
     with pytest.raises(CancelledError, match="register is unchanged"):
         job.run()
