@@ -15,3 +15,8 @@ except PackageNotFoundError:  # running from a source tree
 from .grids import use_bundled_grids as _use_bundled_grids
 
 _use_bundled_grids()
+
+# GDAL must not fetch what a file names (CRS links, schemas, xlinks): see offline.py
+from .offline import keep_gdal_offline as _keep_gdal_offline
+
+_keep_gdal_offline()
