@@ -13,7 +13,7 @@ from pathlib import Path
 
 from asset_register.errors import ImportError_, NotFoundError, ValidationError
 from asset_register.model import Utility
-from asset_register.store import open_register
+from asset_register.store import display_name, open_register
 
 from .api import inspect
 from .automap import propose_profile
@@ -194,7 +194,7 @@ def _rejects(args) -> int:
         batches = store.batches()
     if args.batch is not None and args.batch not in set(batches["batch_id"].tolist()):
         raise NotFoundError(f"import batch {args.batch} is not in the register: "
-                            f"'asset-register rejects {args.register}' lists every batch with rejects")
+                            f"'asset-register rejects {display_name(args.register)}' lists every batch with rejects")
     if args.json:
         rows = rej.astype(object).where(rej.notna(), None).to_dict("records")
         print(json.dumps(rows, indent=1, default=str, ensure_ascii=False))
@@ -224,8 +224,8 @@ def _sample(args) -> int:
         print("\n".join(format_report(r) for r in reports))
     total = sum(r.imported for r in reports)
     rejected = sum(r.rejected for r in reports)
-    print(f"sample register {args.register}: {total:,} assets from {len(reports)} layers of "
-          f"8 owners, {rejected} rows rejected (see `asset-register rejects {args.register}`), "
+    print(f"sample register {display_name(args.register)}: {total:,} assets from {len(reports)} layers of "
+          f"8 owners, {rejected} rows rejected (see `asset-register rejects {display_name(args.register)}`), "
           f"{n_works} planned works")
     return 0
 

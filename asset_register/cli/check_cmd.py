@@ -8,7 +8,7 @@ import textwrap
 
 from ..check import Checker, rules_for
 from ..check.programme import programme_sites, single_site
-from ..store import open_register
+from ..store import display_name, open_register
 from .site_args import add_site_arguments, apply_delivery_area
 
 
@@ -120,7 +120,7 @@ def _check(args) -> int:
             reference=args.reference, make_valid=args.make_valid, rules=rules,
         )
         result = checker.check(site)
-    print(result.to_json(indent=1) if args.json else render(result, args.register))
+    print(result.to_json(indent=1) if args.json else render(result, display_name(args.register)))
     return 0
 
 
