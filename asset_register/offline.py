@@ -28,7 +28,6 @@ GDAL_OFFLINE = {
     "GDAL_HTTP_MAX_RETRY": "0",        # if anything still fetches: one try, bounded
     "GDAL_HTTP_CONNECTTIMEOUT": "2",
     "GDAL_HTTP_TIMEOUT": "5",
-    "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",  # no directory listing of remote paths
 }
 JSON_SUFFIXES = (".json", ".geojson", ".geojsons", ".geojsonl", ".topojson")
 # http(s)://www.opengis.net/def/crs/EPSG/0/27700 is an identifier GDAL resolves offline
