@@ -2,6 +2,9 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .grids import use_bundled_grids_on_pyproj_import as _use_bundled_grids
+from .offline import keep_gdal_offline as _keep_gdal_offline
+
 try:
     __version__ = version("asset-register")
 except PackageNotFoundError:  # running from a source tree
@@ -13,6 +16,7 @@ except PackageNotFoundError:  # running from a source tree
 # RDNAPTRANS) and any installed locally, with their accuracy; this is set up as soon as
 # pyproj is imported, before anything in the app can build a transformer, and costs
 # nothing for commands that never load the geo stack (--help, --version).
-from .grids import use_bundled_grids_on_pyproj_import as _use_bundled_grids
-
 _use_bundled_grids()
+
+# GDAL must not fetch what a file names (CRS links, schemas, xlinks): see offline.py
+_keep_gdal_offline()

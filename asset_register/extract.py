@@ -44,6 +44,7 @@ from .errors import (
 )
 from .model import ASSET_COLUMNS, BatchInfo, empty_assets
 from .store import create_register, open_register
+from .offline import refuse_crs_links
 
 DEFAULT_DAYS = 28
 TAG_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I/O/0/1: read aloud over the phone
@@ -85,6 +86,7 @@ def read_area(text: str, crs, buffer_m: float = 0.0) -> shapely.Geometry:
         raise FootprintError(f"buffer {buffer_m} m is negative: give metres ≥ 0")
     path = Path(text)
     if path.exists():
+        refuse_crs_links(path, "area file")
         try:
             frame = pyogrio.read_dataframe(path)
         except Exception as exc:  # GDAL errors vary by driver

@@ -205,14 +205,14 @@ def _list_profiles(args) -> int:
 
 
 def _rejects(args) -> int:
-    from asset_register.store import open_register
+    from asset_register.store import display_name, open_register
 
     with open_register(args.register, read_only=True) as store:
         rej = store.rejects(args.batch)
         batches = store.batches()
     if args.batch is not None and args.batch not in set(batches["batch_id"].tolist()):
         raise NotFoundError(f"import batch {args.batch} is not in the register: "
-                            f"'asset-register rejects {args.register}' lists every batch with rejects")
+                            f"'asset-register rejects {display_name(args.register)}' lists every batch with rejects")
     if args.json:
         rows = rej.astype(object).where(rej.notna(), None).to_dict("records")
         print(json.dumps(rows, indent=1, default=str, ensure_ascii=False))
@@ -233,6 +233,8 @@ def _rejects(args) -> int:
 
 
 def _sample(args) -> int:
+    from asset_register.store.credentials import display_name
+
     from .sample import build_sample
 
     bar = Bar(True)
@@ -244,8 +246,8 @@ def _sample(args) -> int:
         print("\n".join(format_report(r) for r in reports))
     total = sum(r.imported for r in reports)
     rejected = sum(r.rejected for r in reports)
-    print(f"sample register {args.register}: {total:,} assets from {len(reports)} layers of "
-          f"8 owners, {rejected} rows rejected (see `asset-register rejects {args.register}`), "
+    print(f"sample register {display_name(args.register)}: {total:,} assets from {len(reports)} layers of "
+          f"8 owners, {rejected} rows rejected (see `asset-register rejects {display_name(args.register)}`), "
           f"{n_works} planned works")
     return 0
 

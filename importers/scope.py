@@ -24,6 +24,7 @@ import pyproj
 import shapely
 
 from asset_register.errors import ImportError_, RetireNotConfirmedError
+from asset_register.offline import refuse_crs_links
 
 SCOPES = ("network", "area", "append")
 RETIRE_SHARE = 0.10  # more than this share of an owner's live assets needs confirmation …
@@ -54,6 +55,7 @@ def read_area(path: str | Path, crs: pyproj.CRS) -> shapely.Geometry:
     if not path.exists():
         raise ImportError_(f"area file {path} does not exist: give a polygon file (GeoJSON, "
                            "GeoPackage, shapefile…) of the delivery's area")
+    refuse_crs_links(path, "area file")
     try:
         frame = pyogrio.read_dataframe(path)
     except Exception as exc:  # GDAL's own errors: unreadable, unsupported

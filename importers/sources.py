@@ -32,6 +32,7 @@ import pyogrio
 from pyogrio.errors import DataLayerError, DataSourceError
 
 from asset_register.errors import ImportError_
+from asset_register.offline import refuse_crs_links
 
 # extension -> GDAL driver expected for it (used to explain wrong extensions)
 EXTENSION_DRIVERS = {
@@ -335,6 +336,7 @@ def open_source(path: str | os.PathLike) -> Source:
         raise ImportError_(f"{p} does not exist: check the path")
     if p.is_file() and p.stat().st_size == 0:
         raise ImportError_(f"{p} is empty (0 bytes): the delivery is incomplete, ask for it again")
+    refuse_crs_links(p)  # before GDAL opens it: GDAL would fetch the address
     ext = p.suffix.lower()
     opts: dict[str, str] = {}
     warnings: list[str] = []

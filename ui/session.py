@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from asset_register.store import open_register
+from asset_register.store.credentials import short_name, without_password
 
 
 class Session:
@@ -23,7 +24,13 @@ class Session:
 
     @property
     def name(self) -> str:
-        return Path(self.location).name if "://" not in self.location else self.location
+        """For titles and layer names: a file name, or the URL with any password masked."""
+        return short_name(self.location)
+
+    @property
+    def saved_location(self) -> str:
+        """What may be saved (recent files, settings keys): the location without a password."""
+        return without_password(self.location)
 
     def open_worker_store(self, read_only: bool = True):
         return open_register(self.location, read_only=read_only or self.read_only)

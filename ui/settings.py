@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 
+from asset_register.store.credentials import without_password
 from asset_register.notices.reference import AUTHORITY_CODE, AUTHORITY_NAME, COLOUR_SCHEME
 
 ORG, APP = "AssetRegister", "Underground Asset Register"
@@ -37,8 +38,11 @@ class AppSettings:
         return [value] if isinstance(value, str) else list(value or [])
 
     def add_recent(self, path: str) -> None:
-        items = [p for p in self.recent_registers() if p != path]
-        self.set("recent_registers", [path, *items][:8])
+        """Remember a register; a URL is saved without its password (this file is plain text),
+        and any entry saved with one by an older version is rewritten without it."""
+        path = without_password(path)
+        items = [p for p in map(without_password, self.recent_registers()) if p != path]
+        self.set("recent_registers", list(dict.fromkeys([path, *items]))[:8])
 
 
 def register_settings(store) -> dict[str, str]:

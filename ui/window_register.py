@@ -29,7 +29,7 @@ from .workers import submit
 class RegisterMixin:
     # -- opening ----------------------------------------------------------------------
     def _references_key(self) -> str:
-        return "references/" + hashlib.sha1(self.session.location.encode()).hexdigest()[:16]
+        return "references/" + hashlib.sha1(self.session.saved_location.encode()).hexdigest()[:16]
 
     def remember_references(self) -> None:
         if self.session is not None:
@@ -67,10 +67,10 @@ class RegisterMixin:
         if references is None:
             references = self._default_references()
         self.setWindowTitle(f"{self.session.name} — Underground Asset Register")
-        self.app_settings.add_recent(str(location))
+        self.app_settings.add_recent(self.session.saved_location)  # never a password
         scheme = store.get_setting("colour_scheme") or self.app_settings.scheme
         self.set_scheme(scheme)
-        self.layer = Layer(f"Register: {self.session.name}", REGISTER, source=self.session.location)
+        self.layer = Layer(f"Register: {self.session.name}", REGISTER, source=self.session.name)
         self.canvas.layers.add(self.layer)
         extent = store.extent()
         if extent is not None:
@@ -106,9 +106,9 @@ class RegisterMixin:
                 key = state = None
                 if cache_dir:
                     state = display_cache.register_state(s)  # before the assets are read
-                    if display_cache.exists(cache_dir, session.location):
+                    if display_cache.exists(cache_dir, session.saved_location):
                         key = display_cache.cache_key(s, state)
-                        cached = display_cache.load(key, cache_dir, session.location)
+                        cached = display_cache.load(key, cache_dir, session.saved_location)
                         if cached is not None:
                             s.close()
                             task.progress(1.0, "assets ready (from the display cache)")
@@ -129,7 +129,7 @@ class RegisterMixin:
         def save_cache(packed):
             key = getattr(packed, "cache_key", None)
             if cache_dir and key and "material" in packed.codes:
-                submit(lambda task: display_cache.save(packed, key, cache_dir, session.location),
+                submit(lambda task: display_cache.save(packed, key, cache_dir, session.saved_location),
                        on_done=lambda _: None, on_error=lambda exc, tb: None, name="Display cache")
 
         def done(result):

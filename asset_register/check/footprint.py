@@ -21,6 +21,7 @@ import shapely
 
 from ..errors import CRSError, FootprintError
 from ..transform import apply_plan, plan_transform
+from ..offline import refuse_crs_links
 
 QUAD_SEGS = 32  # segments per quarter circle for point + radius footprints
 # Circumscribe the circle (polygon edges touch it from outside) so the polygon contains
@@ -68,6 +69,7 @@ def read_vector(path: str | Path, layer: str | None = None, what: str = "footpri
     p = Path(path)
     if not p.exists():
         raise FootprintError(f"{what} {str(p)!r} does not exist: check the path")
+    refuse_crs_links(p, what)
     try:
         frame = pyogrio.read_dataframe(p, layer=layer)
     except Exception as exc:  # pyogrio raises several DataSource/Field errors

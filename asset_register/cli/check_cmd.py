@@ -89,7 +89,7 @@ def _check(args) -> int:
     # The geo stack is imported when the command runs, not for --help (test_cli_imports.py).
     from ..check import Checker, rules_for
     from ..check.programme import programme_sites, single_site
-    from ..store import open_register
+    from ..store import display_name, open_register
 
     with open_register(args.register, read_only=True) as store, \
             Checker(store, rules := rules_for(store, args.rules)) as checker:
@@ -122,7 +122,7 @@ def _check(args) -> int:
             reference=args.reference, make_valid=args.make_valid, rules=rules,
         )
         result = checker.check(site)
-    print(result.to_json(indent=1) if args.json else render(result, args.register))
+    print(result.to_json(indent=1) if args.json else render(result, display_name(args.register)))
     return 0
 
 

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from ..errors import ConnectionError_, RulesError, ValidationError
+from ..store.credentials import display_name
 
 
 def _roles(args) -> int:
@@ -15,7 +16,7 @@ def _roles(args) -> int:
 
     if not is_url(args.register):
         raise ConnectionError_(
-            f"{args.register!r} is not a PostgreSQL URL: roles exist only on a shared PostGIS "
+            f"{display_name(args.register)!r} is not a PostgreSQL URL: roles exist only on a shared PostGIS "
             "register (postgresql://USER@HOST/DATABASE?schema=NAME); a GeoPackage is protected "
             "by its file permissions")
     password = args.password

@@ -7,13 +7,16 @@ the same features in EPSG:27700 (millimetre precision, transformed if the
 register is kept in another CRS) with the legacy named-CRS member GDAL and QGIS
 read. Both hold the footprint (``role: "footprint"``) and one feature per
 conflict (``role: "conflict"``) with every conflict column. ``conflicts.csv``
-has one row per conflict with the geometry as WKT in the register's CRS.
+has one row per conflict with the geometry as WKT in the register's CRS; a text value
+that a spreadsheet would run as a formula (owner data such as ``=HYPERLINK(…)``) is
+written with a leading ``'`` (OWASP's CSV-injection advice), numbers stay numbers.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -94,8 +97,31 @@ def conflicts_table(c: NoticeContent) -> pd.DataFrame:
     return frame[CSV_COLUMNS]
 
 
+# what a spreadsheet reads as a formula (OWASP: = + - @ tab CR), unless it is a plain number
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells cannot run as spreadsheet formulas: a value
+    starting with = + - @ tab or CR gets a leading ' (numbers such as -1.5 are kept)."""
+    out = frame.copy()
+    for name in out.columns:
+        col = out[name]
+        if col.dtype != object and not pd.api.types.is_string_dtype(col):
+            continue  # numeric, boolean, dates: never a formula
+        text = col.astype("string")
+        risky = text.str.startswith(FORMULA_START).fillna(False).to_numpy(bool) & \
+            ~text.str.fullmatch(PLAIN_NUMBER).fillna(False).to_numpy(bool)
+        if risky.any():
+            out[name] = col.astype(object).where(~risky, "'" + text.astype(object))
+    return out
+
+
 def write_csv(c: NoticeContent, folder: Path) -> Path:
-    """``conflicts.csv``: UTF-8 with BOM so spreadsheet programs open accents correctly."""
+    """``conflicts.csv``: UTF-8 with BOM so spreadsheet programs open accents correctly;
+    formula-leading text neutralised (``spreadsheet_safe``)."""
     path = folder / "conflicts.csv"
-    conflicts_table(c).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    spreadsheet_safe(conflicts_table(c)).to_csv(path, index=False, encoding="utf-8-sig",
+                                                lineterminator="\n")
     return path

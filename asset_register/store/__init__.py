@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .base import RegisterStore
+from .credentials import display_name, without_password
 
-__all__ = ["RegisterStore", "open_register", "create_register"]
+__all__ = ["RegisterStore", "open_register", "create_register", "display_name", "without_password"]
 
 
 def open_register(location: str | Path, *, read_only: bool = False) -> RegisterStore:

@@ -18,6 +18,7 @@ from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict
 
 from ..errors import ConnectionError_, NotARegisterError, RegisterNotFoundError
+from .credentials import display_name, encoded, scrub
 from .postgis_schema import DEFAULT_SCHEMA
 
 URL_SCHEMES = ("postgresql", "postgres")
@@ -42,9 +43,18 @@ class RegisterURL:
 
 
 def parse_url(url: str) -> RegisterURL:
-    """Split a register URL into libpq's part and the register schema; raise on nonsense."""
+    """Split a register URL into libpq's part and the register schema; raise on nonsense.
+
+    No message carries the password, however it is written."""
     if not is_url(url):
-        raise ConnectionError_(f"{url!r} is not a PostgreSQL URL: write it as {URL_HELP}")
+        raise ConnectionError_(f"{display_name(url)!r} is not a PostgreSQL URL: write it as {URL_HELP}")
+    try:
+        return _parse_url(encoded(url))
+    except ConnectionError_ as exc:
+        raise ConnectionError_(scrub(str(exc), url)) from None
+
+
+def _parse_url(url: str) -> RegisterURL:
     try:
         parts = urlsplit(url)
         params = parse_qsl(parts.query, keep_blank_values=True)
@@ -77,15 +87,22 @@ def parse_url(url: str) -> RegisterURL:
                        user=parts.username or "(default user)")
 
 
-def _mask(url: str) -> str:
-    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
+_mask = display_name
 
 
 LOCK_TIMEOUT_S = 60
 
 
 def connect(url: RegisterURL) -> psycopg.Connection:
-    """An autocommit connection (transactions are explicit), or a ConnectionError_ that helps."""
+    """An autocommit connection (transactions are explicit), or a ConnectionError_ that helps
+    (never carrying the password, even inside a library's message)."""
+    try:
+        return _connect(url)
+    except (ConnectionError_, RegisterNotFoundError) as exc:
+        raise type(exc)(scrub(str(exc), url.conninfo)) from None
+
+
+def _connect(url: RegisterURL) -> psycopg.Connection:
     where = f"{url.host}:{url.port}"
     try:
         conn = psycopg.connect(url.conninfo, autocommit=True, application_name="asset-register",

@@ -10,6 +10,7 @@ import pyogrio
 import pyproj
 
 from asset_register.errors import AssetRegisterError, CRSError
+from asset_register.offline import refuse_crs_links
 
 from .packed import STYLE_COLUMNS, PackedGeometry, concat_packed, pack_geometries
 from .styles import feature_style_keys
@@ -120,6 +121,7 @@ def load_register(store, progress=None) -> PackedGeometry:
 
 
 def reference_layers(path: str | Path) -> list[str]:
+    refuse_crs_links(path)
     try:
         return [str(name) for name, _ in pyogrio.list_layers(str(path))]
     except Exception as exc:
@@ -128,6 +130,7 @@ def reference_layers(path: str | Path) -> list[str]:
 
 def load_reference(path: str | Path, layer: str | None, working_crs) -> PackedGeometry:
     """A vector file layer reprojected to the working CRS, packed, with a label field if any."""
+    refuse_crs_links(path)
     try:
         frame = pyogrio.read_dataframe(str(path), layer=layer, use_arrow=True)
     except Exception as exc:
