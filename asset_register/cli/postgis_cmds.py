@@ -6,11 +6,11 @@ import os
 from pathlib import Path
 
 from ..errors import ConnectionError_, RulesError, ValidationError
-from ..store.credentials import display_name
 
 
 def _roles(args) -> int:
     from ..store import open_register
+    from ..store.credentials import display_name
     from ..store.postgis_connect import is_url
     from ..store.postgis_roles import create_login, grant_register_roles, list_logins
 
