@@ -41,7 +41,10 @@ def isolated_settings(tmp_path, monkeypatch):
         yield
         return
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "config"))
+    # Qt reads XDG_CONFIG_HOME once per process: every test sets the path itself, for the
+    # format QSettings(org, app) uses (native) and for INI
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "config"))
     app = QApplication.instance()
     if app is not None:
         app.setProperty("suppress_error_dialogs", True)
