@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 import struct
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import geopandas as gpd
@@ -28,6 +30,13 @@ PATCHES = [
 ]
 FOOTPRINT_AREAS = {1: 50.0, 3: 25.0, 4: 75.0}  # by chamber number; chamber 2 is all wall
 
+
+
+@contextmanager
+def _edited(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection to the GeoPackage at ``path``, committed and closed after the edits."""
+    with closing(sqlite3.connect(path)) as con, con:
+        yield con
 
 def _shp_header(shape_type: int, length_words: int, pts: list) -> bytes:
     xs, ys, zs = zip(*pts, strict=True)
@@ -107,8 +116,7 @@ def geometry_typed_gpkg(path: Path) -> Path:
         ("g5", None, False),
         ("g6", tin_z(), False),
     ]
-    con = sqlite3.connect(path)
-    try:
+    with _edited(path) as con:
         con.execute("UPDATE gpkg_geometry_columns SET z = 2 WHERE table_name = 'anything'")
         con.execute("UPDATE gpkg_geometry_columns SET z = 1 WHERE table_name = 'zflagged'")
         con.executemany("INSERT INTO anything (geom, ID) VALUES (?, ?)",
@@ -116,23 +124,16 @@ def geometry_typed_gpkg(path: Path) -> Path:
         con.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, txt TEXT)")
         con.execute("INSERT INTO notes (txt) VALUES ('call before digging')")
         con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier) VALUES ('notes', 'attributes', 'notes')")
-        con.commit()
-    finally:
-        con.close()
     return path
 
 
 def _strip_vectors(path: Path) -> Path:
     frame = gpd.GeoDataFrame({"a": [1]}, geometry=[shapely.Point(X, Y)], crs="EPSG:27700")
     pyogrio.write_dataframe(frame, path, layer="x", layer_options={"SPATIAL_INDEX": "NO"})
-    con = sqlite3.connect(path)
-    try:
+    with _edited(path) as con:
         con.execute("DROP TABLE x")
         con.execute("DELETE FROM gpkg_geometry_columns")
         con.execute("DELETE FROM gpkg_contents")
-        con.commit()
-    finally:
-        con.close()
     return path
 
 
@@ -144,8 +145,7 @@ def empty_gpkg(path: Path) -> Path:
 def raster_gpkg(path: Path) -> Path:
     """A GeoPackage holding one tile (raster) table and no vector table."""
     path = _strip_vectors(Path(path))
-    con = sqlite3.connect(path)
-    try:
+    with _edited(path) as con:
         con.executescript("""
             CREATE TABLE IF NOT EXISTS gpkg_tile_matrix_set (table_name TEXT NOT NULL PRIMARY KEY,
               srs_id INTEGER NOT NULL, min_x DOUBLE NOT NULL, min_y DOUBLE NOT NULL, max_x DOUBLE NOT NULL,
@@ -162,9 +162,6 @@ def raster_gpkg(path: Path) -> Path:
             INSERT INTO gpkg_tile_matrix_set VALUES ('ortho', 27700, 530000, 180000, 530256, 180256);
             INSERT INTO gpkg_tile_matrix VALUES ('ortho', 0, 1, 1, 256, 256, 1.0, 1.0);
         """)
-        con.commit()
-    finally:
-        con.close()
     return path
 
 

@@ -195,9 +195,12 @@ def german_time_names():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("CI=true but no German locale: .ci/run generates de_DE.UTF-8 (localedef)")
         pytest.skip("no de_DE locale here (`localedef -i de_DE -f UTF-8 de_DE.UTF-8` makes one)")
-    assert date(2026, 12, 21).strftime("%a %b") == "Mo Dez"
-    yield
-    locale.setlocale(locale.LC_TIME, before)
+    try:
+        # a fixed Monday in December (no clock read): proves the German names are in force
+        assert date(2026, 12, 21).strftime("%a %b") == "Mo Dez"
+        yield
+    finally:
+        locale.setlocale(locale.LC_TIME, before)
 
 
 def test_dates_are_english_whatever_the_locale(german_time_names, tmp_path):
