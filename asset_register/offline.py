@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import zipfile
 from pathlib import Path
 from typing import IO
 
@@ -83,6 +82,8 @@ def refuse_crs_links(path: str | os.PathLike, what: str = "") -> None:
 
     Runs before GDAL opens the file, so the address is never fetched.
     """
+    import zipfile  # here, not at the package's import, which every CLI start pays
+
     p = Path(path)
     label = f"{what} " if what else ""
     try:
