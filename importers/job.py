@@ -212,11 +212,7 @@ class ImportJob:
         delivery = f"{self.owner}:{layer}"
         base = LayerReport(source=str(self.path), layer=layer, delivery=delivery, status="",
                            scope=self.scope)
-        info = source.layer_info(layer)
-        if skip_reason(info):  # attribute-only (GML, GeoPackage attribute tables): a note, not a stop
-            base.status = "skipped"
-            base.warnings.append(skip_reason(info))
-            return base
+        info = source.layer_info(layer)  # (attribute-only layers never get here: _attribute_only)
         if info.features == 0:
             base.status = "empty"
             base.warnings.append(f"layer {layer!r} has no features: nothing imported (an empty "
@@ -401,10 +397,9 @@ class _CancelWatch:
 
 
 def _attribute_only(source: Source, names: list[str], job: ImportJob):
-    """Among several layers, those without geometry are skipped with a note (a GML
-    delivery's feature tables); a single one named on its own is the reader's error."""
-    if len(names) < 2:
-        return [], names
+    """Layers without geometry (a GML delivery's feature tables, GeoPackage attribute
+    tables) are skipped with a note; an import of several layers none of which has
+    geometries is refused."""
     skipped, keep = [], []
     for name in names:
         reason = skip_reason(source.layer_info(name))
@@ -415,7 +410,7 @@ def _attribute_only(source: Source, names: list[str], job: ImportJob):
             skipped.append(r)
         else:
             keep.append(name)
-    if not keep:
+    if not keep and len(names) > 1:
         raise ImportError_(f"none of the {len(names)} layers of {job.path.name} has geometries: "
                            "nothing to import")
     return skipped, keep
