@@ -1,85 +1,92 @@
 """The main window: map canvas in the centre; layers, identify, conflicts, planned works and
 notices docks; menus and toolbars with shortcuts; status bar with coordinates, OS grid
-reference and scale. Window state is remembered between sessions."""
+reference and scale. Window geometry is remembered between sessions.
+
+The window is composition: its state (register, dig and undo history, layers, loading, works,
+colour scheme) is a Qt-free ``WindowState`` (ui/models/window.py); controllers connect it to
+the widgets — ``RegisterController`` (opening, layers, search), ``DialogsController``,
+``DigCheckController`` (the check service) and the ``DigToolbar``; docks and overlays
+subscribe to the model's events."""
 
 from __future__ import annotations
 
 import shapely
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QLabel, QLineEdit, QMainWindow, QMenu,
-                               QProgressBar, QToolBar)
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QMainWindow, QMenu, QProgressBar, QToolBar
 
 from asset_register import osgrid
 from asset_register.errors import AssetRegisterError
 
 from .canvas.canvas import MapCanvas
 from .canvas.tools import IdentifyTool, MeasureTool, PanTool, ZoomBoxTool
+from .dig.controller import DigCheckController
 from .dig.overlay import DigOverlay, SelectionOverlay, WorksOverlay
+from .dig.toolbar import DigToolbar
 from .dig.tools import DigTool
 from .docks.conflicts_dock import ConflictsDock
 from .docks.identify_dock import IdentifyDock
 from .docks.layers_dock import LayersDock
 from .docks.works_dock import NoticesDock, WorksDock
 from .icons import icon
+from .models.window import WindowState
 from .settings import AppSettings
-from .window_dialogs import DialogsMixin
-from .window_register import RegisterMixin
+from .window_dialogs import DialogsController
+from .window_register import RegisterController
 
 SCALES = [500, 1000, 1250, 2500, 5000, 10000, 25000, 50000, 100000]
 VECTOR_SUFFIXES = (".gpkg", ".shp", ".geojson", ".json", ".fgb", ".gml", ".kml", ".dxf", ".csv",
                    ".zip", ".gdb", ".tab", ".mif", ".xml")
 
 
-class MainWindow(RegisterMixin, DialogsMixin, QMainWindow):
+class MainWindow(QMainWindow):
     registerLoaded = Signal()
 
     def __init__(self, app_settings: AppSettings | None = None) -> None:
         super().__init__()
         self.app_settings = app_settings or AppSettings()
-        self.session = None
-        self.dig = None
-        self.check_service = None
-        self.loading = False
-        self.references: dict = {}
-        self._works = None
-        self.scheme = self.app_settings.scheme
+        self.state = state = WindowState(self.app_settings.scheme)
         self.setWindowTitle("Underground Asset Register")
         self.setAcceptDrops(True)
-        self.canvas = MapCanvas()
+        self.canvas = MapCanvas(state.layers)
         self.setCentralWidget(self.canvas)
         self.selection = SelectionOverlay()
         self.works_overlay = WorksOverlay()
-        self.canvas.overlays += [self.works_overlay, self.selection]
-        self.dig_overlay = None
+        self.dig_overlay = DigOverlay(state.dig, lambda: self.state.scheme)
+        self.canvas.overlays += [self.works_overlay, self.selection, self.dig_overlay]
+        self.dig_tool = DigTool(self.canvas, state.dig)
+        self.checks = DigCheckController(state, self)
+        self.register = RegisterController(self, state)
+        self.dialogs = DialogsController(self, state)
         self._build_docks()
         self._build_tools()
         self._build_actions()
         self._build_status()
+        self._subscribe()
         self.set_tool("pan")
         geometry = self.app_settings.get("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
             self.resize(1500, 950)
-        state = self.app_settings.get("window/state")
-        if state is not None:
-            self.restoreState(state)
+        layout = self.app_settings.get("window/state")
+        if layout is not None:
+            self.restoreState(layout)
 
     # -- construction -----------------------------------------------------------------------
     def _build_docks(self) -> None:
         self.layers_dock = LayersDock(self.canvas.layers, self)
-        self.layers_dock.addReferenceRequested.connect(self.choose_reference)
-        self.layers_dock.layersEdited.connect(self.remember_references)
+        self.layers_dock.addReferenceRequested.connect(self.register.choose_reference)
+        self.layers_dock.layersEdited.connect(self.register.remember_references)
         self.layers_dock.zoomToLayer.connect(lambda layer: self.canvas.zoom_to(layer.bounds))
         self.identify_dock = IdentifyDock(self)
         self.conflicts_dock = ConflictsDock(self)
         self.conflicts_dock.conflictSelected.connect(self._conflict_selected)
         self.works_dock = WorksDock(self)
-        self.works_dock.workSelected.connect(self.zoom_to_work)
+        self.works_dock.workSelected.connect(self.register.zoom_to_work)
         self.notices_dock = NoticesDock(self)
-        self.notices_dock.newNoticeRequested.connect(self.new_notice)
-        self.notices_dock.openFolderRequested.connect(self.open_folder)
+        self.notices_dock.newNoticeRequested.connect(self.dialogs.new_notice)
+        self.notices_dock.openFolderRequested.connect(self.register.open_folder)
         L, R, B = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
                    Qt.DockWidgetArea.BottomDockWidgetArea)
         self.addDockWidget(L, self.layers_dock)
@@ -96,7 +103,7 @@ class MainWindow(RegisterMixin, DialogsMixin, QMainWindow):
     def _build_tools(self) -> None:
         self.tools = {"pan": PanTool(self.canvas), "zoom": ZoomBoxTool(self.canvas),
                       "identify": IdentifyTool(self.canvas), "measure": MeasureTool(self.canvas)}
-        self.tools["identify"].identifyRequested.connect(self.identify_at)
+        self.tools["identify"].identifyRequested.connect(self.register.identify_at)
         self.tools["measure"].measured.connect(lambda m: self.status(f"Distance: {m:.2f} m"))
 
     def _action(self, text, slot, shortcut=None, icon_name=None, checkable=False, tip=None) -> QAction:
@@ -114,21 +121,23 @@ class MainWindow(RegisterMixin, DialogsMixin, QMainWindow):
         A = self._action
         self.act = {}
         act = self.act
-        act["open"] = A("&Open register…", self.choose_register, QKeySequence.StandardKey.Open, "open")
-        act["new"] = A("&New register…", self.new_register, QKeySequence.StandardKey.New)
-        act["sample"] = A("Open the &sample town", self.open_sample)
-        act["import"] = A("&Import data…", self.import_data, "Ctrl+I", "import", tip="Import owners' data")
-        act["reference"] = A("Add &reference layer…", self.choose_reference, "Ctrl+Shift+R", "layer")
-        act["notice"] = A("&Notice pack…", self.new_notice, "Ctrl+Shift+N", "notice",
+        dialogs, dig = self.dialogs, self.state.dig
+        act["open"] = A("&Open register…", dialogs.choose_register, QKeySequence.StandardKey.Open, "open")
+        act["new"] = A("&New register…", dialogs.new_register, QKeySequence.StandardKey.New)
+        act["sample"] = A("Open the &sample town", dialogs.open_sample)
+        act["import"] = A("&Import data…", lambda: dialogs.import_data(), "Ctrl+I", "import",
+                          tip="Import owners' data")
+        act["reference"] = A("Add &reference layer…", self.register.choose_reference, "Ctrl+Shift+R", "layer")
+        act["notice"] = A("&Notice pack…", dialogs.new_notice, "Ctrl+Shift+N", "notice",
                           tip="Export a notice pack for the dig")
-        act["settings"] = A("&Settings…", self.show_settings, "Ctrl+,", "settings")
+        act["settings"] = A("&Settings…", dialogs.show_settings, "Ctrl+,", "settings")
         act["quit"] = A("&Quit", self.close, QKeySequence.StandardKey.Quit)
         act["zoom_full"] = A("Zoom to &full extent", self.canvas.zoom_full, "Ctrl+Shift+F", "zoom_full")
         act["zoom_in"] = A("Zoom &in", lambda: self.canvas.view.zoom(2.0), QKeySequence.StandardKey.ZoomIn, "zoom_in")
         act["zoom_out"] = A("Zoom &out", lambda: self.canvas.view.zoom(0.5), QKeySequence.StandardKey.ZoomOut,
                             "zoom_out")
         act["zoom_layer"] = A("Zoom to &layer", self._zoom_layer)
-        act["zoom_sel"] = A("Zoom to &selection", self.zoom_to_selection, "Ctrl+J")
+        act["zoom_sel"] = A("Zoom to &selection", self.register.zoom_to_selection, "Ctrl+J")
         act["zoom_dig"] = A("Zoom to &dig", self.zoom_to_dig, "Ctrl+Shift+D")
         group = QActionGroup(self)
         tool_actions = [("pan", "&Pan", "P", "pan"), ("zoom", "&Zoom box", "Z", "zoom_box"),
@@ -141,12 +150,12 @@ class MainWindow(RegisterMixin, DialogsMixin, QMainWindow):
             a = A(text, lambda checked=False, k=key: self.set_tool(k), sc, ic, checkable=True)
             group.addAction(a)
             act["tool_" + key] = a
-        act["coords"] = A("Enter &coordinates…", self.enter_coordinates, "Ctrl+K", "coords")
-        act["load_fp"] = A("&Load footprint from file…", self.load_footprint, "Ctrl+L", "open")
-        act["clear"] = A("&Clear footprint", lambda: self.dig and self.dig.clear(), "Ctrl+Backspace", "clear")
-        act["undo"] = A("&Undo", lambda: self.dig and self.dig.undo_stack.undo(), QKeySequence.StandardKey.Undo, "undo")
-        act["redo"] = A("&Redo", lambda: self.dig and self.dig.undo_stack.redo(), QKeySequence.StandardKey.Redo, "redo")
-        act["about"] = A("&About", self.about)
+        act["coords"] = A("Enter &coordinates…", dialogs.enter_coordinates, "Ctrl+K", "coords")
+        act["load_fp"] = A("&Load footprint from file…", dialogs.load_footprint, "Ctrl+L", "open")
+        act["clear"] = A("&Clear footprint", dig.clear, "Ctrl+Backspace", "clear")
+        act["undo"] = A("&Undo", dig.undo, QKeySequence.StandardKey.Undo, "undo")
+        act["redo"] = A("&Redo", dig.redo, QKeySequence.StandardKey.Redo, "redo")
+        act["about"] = A("&About", dialogs.about)
         act["search"] = A("&Search", lambda: (self.search_box.setFocus(), self.search_box.selectAll()),
                           QKeySequence.StandardKey.Find)
         menus = self.menuBar()
@@ -162,7 +171,7 @@ class MainWindow(RegisterMixin, DialogsMixin, QMainWindow):
                 m.addSeparator() if k is None else m.addAction(act[k])
             if title == "&Dig":  # the register's KLIC dig polygons, listed when opened
                 self.delivery_menu = QMenu("Check a delivery's dig &area", m)
-                self.delivery_menu.aboutToShow.connect(lambda: self.fill_delivery_menu(self.delivery_menu))
+                self.delivery_menu.aboutToShow.connect(lambda: dialogs.fill_delivery_menu(self.delivery_menu))
                 m.insertMenu(act["clear"], self.delivery_menu)
             if title == "&View":
                 m.addSeparator()
@@ -178,44 +187,12 @@ class MainWindow(RegisterMixin, DialogsMixin, QMainWindow):
         self.search_box.setPlaceholderText("Search: street, asset id, TQ 305 806, 530500 180600")
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setMinimumWidth(300)
-        self.search_box.returnPressed.connect(self.run_search)
+        self.search_box.returnPressed.connect(lambda: self.register.run_search())
         nav.addSeparator()
         nav.addWidget(self.search_box)
         self.addToolBar(nav)
-        digbar = QToolBar("Dig")
-        digbar.setObjectName("DigToolbar")
-        digbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for k in ("tool_dig_polygon", "tool_dig_trench", "tool_dig_point", "tool_dig_edit"):
-            digbar.addAction(act[k])
-        digbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
-        for k in ("coords", "load_fp", "clear", "undo", "redo"):
-            digbar.addAction(act[k])
-        digbar.addSeparator()
-        self.width_spin = self._spin(digbar, "Width", 0.6, 0.1, 20, "Trench width (m)")
-        self.radius_spin = self._spin(digbar, "Radius", 1.0, 0.1, 100, "Radius of a point dig (m)")
-        self.depth_spin = self._spin(digbar, "Depth", 1.0, 0.0, 20, "Planned depth (m)")
-        self.method_box = QComboBox()
-        self.method_box.addItems(["mechanical", "hand", "trenchless"])
-        self.method_box.setToolTip("Excavation method")
-        self.method_box.currentTextChanged.connect(lambda _: self._dig_params_changed())
-        digbar.addWidget(self.method_box)
-        digbar.addSeparator()
-        digbar.addAction(act["notice"])
-        self.addToolBar(digbar)
-
-    def _spin(self, bar, label, value, lo, hi, tip) -> QDoubleSpinBox:
-        bar.addWidget(QLabel(f" {label} "))
-        s = QDoubleSpinBox()
-        s.setRange(lo, hi)
-        s.setDecimals(2)
-        s.setSingleStep(0.1)
-        s.setValue(value)
-        s.setSuffix(" m")
-        s.setToolTip(tip)
-        s.setKeyboardTracking(False)
-        s.valueChanged.connect(lambda _: self._dig_params_changed())
-        bar.addWidget(s)
-        return s
+        self.dig_bar = DigToolbar(dig, act, self)
+        self.addToolBar(self.dig_bar)
 
     def _build_status(self) -> None:
         sb = self.statusBar()
@@ -242,6 +219,46 @@ class MainWindow(RegisterMixin, DialogsMixin, QMainWindow):
         self.canvas.viewChanged.connect(self._view_changed)
         self.canvas.rendered.connect(lambda _id, lod, s: self.render_label.setText(f"{lod} {s * 1000:.0f} ms"))
 
+    def _subscribe(self) -> None:
+        """The widgets that show the window state follow its events."""
+        state, dig = self.state, self.state.dig
+        state.loading.events.progress.connect(self._progress)
+        state.events.scheme.connect(self._scheme_changed)
+        self._scheme_changed(state.scheme)
+        dig.events.result.connect(self._dig_result)
+        dig.events.checking.connect(self.conflicts_dock.set_checking)
+        dig.events.footprint.connect(lambda _: self.canvas.update())
+        state.session.events.closed.connect(lambda: self.setWindowTitle("Underground Asset Register"))
+
+    # -- what others ask of the window (delegated to its controllers) -----------------------------
+    @property
+    def session(self):
+        """The open register's ``Session`` (None when none is open)."""
+        return self.state.session.session
+
+    @property
+    def dig(self):
+        """The dig model (one for the window's life)."""
+        return self.state.dig
+
+    def open_register(self, location, references: list[tuple[str, str]] | None = None) -> None:
+        self.register.open_register(location, references)
+
+    def close_register(self) -> None:
+        self.register.close_register()
+
+    def add_reference(self, path: str, layer: str | None = None) -> None:
+        self.register.add_reference(path, layer)
+
+    def import_data(self, files=None) -> None:
+        self.dialogs.import_data(files)
+
+    def new_notice(self) -> None:
+        self.dialogs.new_notice()
+
+    def run_search(self, text: str | None = None):
+        return self.register.run_search(text)
+
     # -- status ------------------------------------------------------------------------------
     def status(self, text: str) -> None:
         self.message.setText(text)
@@ -253,7 +270,8 @@ class MainWindow(RegisterMixin, DialogsMixin, QMainWindow):
 
     def _cursor_moved(self, x: float, y: float) -> None:
         self.coord_label.setText(f"E {x:,.1f}  N {y:,.1f}")
-        if self.session is not None and self.session.crs.to_epsg() == 27700:
+        crs = self.state.session.crs
+        if crs is not None and crs.to_epsg() == 27700:
             try:
                 self.grid_label.setText(osgrid.grid_reference(x, y, 10))
             except AssetRegisterError:
@@ -273,7 +291,7 @@ class MainWindow(RegisterMixin, DialogsMixin, QMainWindow):
     # -- tools ------------------------------------------------------------------------------------
     def set_tool(self, key: str) -> None:
         if key.startswith("dig"):
-            if self.dig is None:
+            if not self.state.session.is_open:
                 self.status("Open a register before drawing a dig")
                 return
             tool = self.dig_tool
@@ -288,49 +306,11 @@ class MainWindow(RegisterMixin, DialogsMixin, QMainWindow):
         if a is not None:
             a.setChecked(True)
 
-    def _connect_dig(self) -> None:
-        self.dig_tool = DigTool(self.canvas, self.dig)
-        self.dig_overlay = DigOverlay(self.dig, lambda: self.scheme)
-        self.canvas.overlays.append(self.dig_overlay)
-        self.dig.resultChanged.connect(self._dig_result)
-        self.dig.checkingChanged.connect(self.conflicts_dock.set_checking)
-        self.dig.footprintChanged.connect(lambda _: self.canvas.update())
-        self.dig.footprintChanged.connect(self._show_dig_params)
-        self._dig_params_changed()
-
-    def _show_dig_params(self, state) -> None:
-        """The toolbar shows the parameters of the dig being checked (after undo/redo too),
-        without making an edit of its own."""
-        controls = (self.width_spin, self.radius_spin, self.depth_spin, self.method_box)
-        for c in controls:
-            c.blockSignals(True)
-        try:
-            self.width_spin.setValue(state.width_m)
-            self.radius_spin.setValue(state.radius_m)
-            self.depth_spin.setValue(state.depth_m or 0.0)
-            self.method_box.setCurrentText(state.method)
-        finally:
-            for c in controls:
-                c.blockSignals(False)
-
-    def _dig_params_changed(self) -> None:
-        if self.dig is None:
-            return
-        from dataclasses import replace
-
-        s = self.dig.state
-        new = replace(s, width_m=self.width_spin.value(), radius_m=self.radius_spin.value(),
-                      depth_m=self.depth_spin.value() or None, method=self.method_box.currentText())
-        if new != s:
-            if s.is_empty:
-                self.dig.footprint.state = new  # defaults for the next drawing, not an edit
-            else:
-                self.dig.apply(new, "Change dig parameters")
-
     def _dig_result(self, result) -> None:
+        dig = self.state.dig
         self.dig_overlay.selected_conflict = None
-        if result is None and self.dig.error:
-            self.conflicts_dock.show_error(self.dig.error)
+        if result is None and dig.error:
+            self.conflicts_dock.show_error(dig.error)
         else:
             self.conflicts_dock.set_result(result)
         if result is not None:
@@ -341,35 +321,34 @@ class MainWindow(RegisterMixin, DialogsMixin, QMainWindow):
         self.canvas.update()
 
     def _conflict_selected(self, row) -> None:
-        if self.dig_overlay is None:
-            return
+        dig, session = self.state.dig, self.state.session.session
         geom = None if row is None else row.get("geometry")
         self.dig_overlay.selected_conflict = geom
-        if row is not None and self.session is not None:
+        if row is not None and session is not None:
             try:
-                self.identify_dock.show_assets([self.session.store.get_asset(str(row["asset_id"]))])
+                self.identify_dock.show_assets([session.store.get_asset(str(row["asset_id"]))])
             except AssetRegisterError:
                 pass
         if geom is not None:
-            if self.dig.polygon is not None:  # the dig and the asset where it conflicts
+            if dig.polygon is not None:  # the dig and the asset where it conflicts
                 reach = max(8.0, 2.0 * float(row.get("clearance_m") or 0.0))
-                box = shapely.bounds(self.dig.polygon.buffer(reach))
+                box = shapely.bounds(dig.polygon.buffer(reach))
             else:
                 box = shapely.bounds(geom)
             self.canvas.zoom_to(tuple(box), margin=0.1)
         self.canvas.update()
 
     def zoom_to_dig(self) -> None:
-        if self.dig is not None and self.dig.polygon is not None:
-            self.canvas.zoom_to(self.dig.polygon.bounds, margin=0.6)
+        polygon = self.state.dig.polygon
+        if polygon is not None:
+            self.canvas.zoom_to(polygon.bounds, margin=0.6)
 
     def _zoom_layer(self) -> None:
-        layer = self.layers_dock.selected_layer() or self.canvas.layers.register_layer()
+        layer = self.layers_dock.selected_layer() or self.state.layers.register_layer()
         if layer is not None:
             self.canvas.zoom_to(layer.bounds)
 
-    def set_scheme(self, scheme: str) -> None:
-        self.scheme = scheme
+    def _scheme_changed(self, scheme: str) -> None:
         self.canvas.set_scheme(scheme)
         self.layers_dock.set_scheme(scheme)
 
@@ -400,11 +379,10 @@ class MainWindow(RegisterMixin, DialogsMixin, QMainWindow):
         end = _t.monotonic() + timeout_s
         while _t.monotonic() < end:
             QApplication.processEvents()
-            busy = self.loading or not self.canvas.is_idle() or (self.dig is not None and self.dig.checking)
-            busy = busy or any(lay.data is None for lay in self.canvas.layers)
+            busy = self.state.loading.busy or not self.canvas.is_idle() or self.state.dig.checking
+            busy = busy or any(lay.data is None for lay in self.state.layers)
             if not busy:
                 QApplication.processEvents()
                 return True
             _t.sleep(0.01)
         return False
-

@@ -1,5 +1,6 @@
-"""What the main window does with an open register: load its layers, identify, search,
-planned works and notices. A mixin of ``MainWindow`` kept apart to keep files small."""
+"""The register controller: opens and closes the window's register (``state.session``), loads
+its layer and backdrops into ``state.layers`` in workers, keeps the planned works and notices
+shown, identifies and searches. It holds no window state: that is ``WindowState``'s."""
 
 from __future__ import annotations
 
@@ -15,26 +16,34 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from asset_register.errors import AssetRegisterError, NotFoundError
 
-from .dig.check_service import CheckService
-from .dig.controller import DigController
 from .models.layers import REFERENCE, REGISTER, Layer
 from .models.search import search
 from .render import display_cache
 from .render.loading import complete_register, load_reference, load_register, reference_layers
+from .sample import sample_references
 from .session import Session
-from .settings import RULES_FILE
 from .workers import submit
 
 
-class RegisterMixin:
-    # -- opening ----------------------------------------------------------------------
+class RegisterController:
+    def __init__(self, window, state) -> None:
+        self.window, self.state = window, state
+        self.canvas = window.canvas
+        self.app_settings = window.app_settings
+        state.events.works.connect(self._show_works)
+
+    @property
+    def session(self):
+        return self.state.session.session
+
+    # -- references remembered per register ----------------------------------------------
     def _references_key(self) -> str:
-        return "references/" + hashlib.sha1(self.session.saved_location.encode()).hexdigest()[:16]
+        return "references/" + hashlib.sha1(self.state.session.location.encode()).hexdigest()[:16]
 
     def remember_references(self) -> None:
-        if self.session is not None:
-            self.app_settings.set(self._references_key(),
-                                  [lay.source for lay in self.canvas.layers if lay.kind == REFERENCE])
+        """Save the backdrops for the next opening (after the user added, removed or moved one)."""
+        if self.state.session.is_open:
+            self.app_settings.set(self._references_key(), self.state.reference_sources())
 
     def _default_references(self) -> list[tuple[str, str]]:
         """The backdrops last used with this register; the sample town's streets and
@@ -45,8 +54,6 @@ class RegisterMixin:
             return [tuple(s.split("|", 1)) for s in saved if "|" in s and Path(s.split("|", 1)[0]).exists()]
         from importers.sample import town_dir
 
-        from .app import sample_references
-
         try:
             files = self.session.store.batches()["source_file"].astype(str)
         except Exception:  # an empty or foreign register: no default backdrop
@@ -54,49 +61,38 @@ class RegisterMixin:
         town = str(town_dir().resolve())
         return sample_references() if len(files) and files.str.startswith(town).any() else []
 
-    def open_register(self, location, references: list[tuple[str, str]] | None = None,
-                      keep_dig: bool = False) -> None:
-        """Open a register (path or URL) and load its layers in the background. ``keep_dig``
-        (reopening the same register, e.g. after an import): the drawn dig, its parameters and
-        its undo history stay and the dig is checked again against the reopened register."""
-        dig = self.dig if keep_dig else None
-        self.close_register(keep_dig=dig is not None)
+    # -- opening and closing -------------------------------------------------------------------
+    def open_register(self, location, references: list[tuple[str, str]] | None = None) -> None:
+        """Open a register (path or URL) and load its layers in the background. Reopening the
+        register that is open (after an import, say) keeps the dig and its undo history: the
+        window state checks it again against the reopened register."""
         t0 = time.perf_counter()
-        self.session = Session(location)
-        store = self.session.store
+        session = Session(location)  # a register that cannot be opened leaves the open one open
+        self.state.session.open(session)
+        store = session.store
         if references is None:
             references = self._default_references()
-        self.setWindowTitle(f"{self.session.name} — Underground Asset Register")
-        self.app_settings.add_recent(self.session.saved_location)  # never a password
-        scheme = store.get_setting("colour_scheme") or self.app_settings.scheme
-        self.set_scheme(scheme)
-        self.layer = Layer(f"Register: {self.session.name}", REGISTER, source=self.session.name)
-        self.canvas.layers.add(self.layer)
+        self.window.setWindowTitle(f"{self.state.session.name} — Underground Asset Register")
+        self.app_settings.add_recent(self.state.session.location)  # never a password
+        self.state.set_scheme(store.get_setting("colour_scheme") or self.app_settings.scheme)
+        layer = self.state.layers.add(Layer(f"Register: {self.state.session.name}", REGISTER,
+                                            source=self.state.session.name))
         extent = store.extent()
         if extent is not None:
             self.canvas.zoom_to(extent)
-        self._load_register_layer(t0)  # the assets load while the rest of the window is set up
-        self.check_service = CheckService(self.session, store.get_setting(RULES_FILE) or None, self)
-        if dig is None:
-            self.dig = DigController(self.check_service, store.crs.to_string(), self)
-            self._connect_dig()
-        else:
-            self.dig = dig
-            dig.use_service(self.check_service, store.crs.to_string())
-            self.canvas.overlays.append(self.dig_overlay)
-            dig.recheck()
-        self.crs_label.setText(store.crs.to_string())
-        for path, layer in references or []:
-            self.add_reference(path, layer)
+        self._load_register_layer(layer, t0)
+        self.window.crs_label.setText(store.crs.to_string())
+        for path, name in references or []:
+            self.add_reference(path, name)
         self.refresh_works()
         self.refresh_notices()
 
-    def _load_register_layer(self, t0: float) -> None:
+    def _load_register_layer(self, layer, t0: float) -> None:
         """Read the register layer in a worker; once its first frame is drawn, add the grid
         index and label fields (``complete_register``) with the same worker store, so both
         reads share one snapshot, then write the display cache."""
-        self._load_started = t0
-        self.loading = True
+        loading = self.state.loading
+        task = loading.begin("Opening the register")
         session = self.session
         cache_dir = self.display_cache_dir()
 
@@ -134,17 +130,17 @@ class RegisterMixin:
 
         def done(result):
             packed, reader = result
+            loading.end(task)
             if self.session is not session:
                 close_later(reader)
                 return
-            self.canvas.layers.update(self.layer, data=packed)
-            self.loading = False
-            self.status(f"{packed.n_features:,} assets loaded in {time.perf_counter() - t0:.2f} s")
-            self.registerLoaded.emit()
+            self.state.layers.update(layer, data=packed)
+            self.window.status(f"{packed.n_features:,} assets loaded in {time.perf_counter() - t0:.2f} s")
+            self.window.registerLoaded.emit()
             if "material" in packed.codes:
                 close_later(reader)
                 return
-            self.loading = True  # labels, grid index: once the first frame is up
+            labelling = loading.begin("Reading asset labels")  # once the first frame is up
 
             def labels(task):
                 try:
@@ -153,79 +149,70 @@ class RegisterMixin:
                     reader.close()
 
             def labelled(ok):
-                self.loading = False
+                loading.end(labelling)
                 if self.session is session and ok:
-                    self.canvas.refresh_layer(self.layer)
+                    self.canvas.refresh_layer(layer)
                     save_cache(packed)
 
+            def not_labelled(exc, tb):
+                loading.end(labelling)
+                from .errors import show_exception
+
+                show_exception(exc, tb, title="Reading asset labels")
+
             def first_frame(layer_id, *_):
-                if layer_id == self.layer.id:
+                if layer_id == layer.id:
                     self.canvas.rendered.disconnect(first_frame)
-                    submit(labels, on_done=labelled, name="Reading asset labels")
+                    submit(labels, on_done=labelled, on_error=not_labelled, name="Reading asset labels")
 
             self.canvas.rendered.connect(first_frame)
 
         def failed(exc, tb):
-            if self.session is session:
-                self.loading = False  # nothing more is coming: the window is not left "loading"
+            loading.end(task)  # nothing more is coming: the window is not left "loading"
             from .errors import show_exception
 
             show_exception(exc, tb, title="The register's assets could not be loaded")
 
-        submit(work, on_done=done, on_error=failed, on_progress=self._progress, name="Opening the register")
+        submit(work, on_done=done, on_error=failed, on_progress=loading.report, name="Opening the register")
 
-    def close_register(self, keep_dig: bool = False) -> None:
-        """Close the open register; ``keep_dig``: the dig controller (footprint, undo history)
-        is kept for ``open_register(..., keep_dig=True)``."""
-        if getattr(self, "session", None) is None:
-            return
-        self.canvas.layers.clear()
-        if self.dig is not None:
-            self.canvas.overlays.remove(self.dig_overlay)
-            if not keep_dig:
-                self.dig = None
-        self.check_service.shutdown()
-        self.session.close()
-        self.session = None
-        self.conflicts_dock.set_result(None)
+    def close_register(self) -> None:
+        """Close the open register (its layers, works and check service go with it; the dig
+        stays in the window state for a reopening of the same register)."""
+        self.state.session.close()
 
     def add_reference(self, path: str, layer: str | None = None) -> None:
         """Add a vector file layer as a backdrop (loaded in the background)."""
         if layer is None:
             names = reference_layers(path)
             if len(names) > 1:
-                layer, ok = QInputDialog.getItem(self, "Reference layer", f"Layer of {Path(path).name}",
+                layer, ok = QInputDialog.getItem(self.window, "Reference layer", f"Layer of {Path(path).name}",
                                                  names, 0, False)
                 if not ok:
                     return
             else:
                 layer = names[0]
-        ref = Layer(f"{layer}", REFERENCE, source=f"{path}|{layer}")
-        index = sum(1 for lay in self.canvas.layers if lay.kind == REFERENCE)
-        self.canvas.layers.add(ref, index)
-        crs = self.session.crs if self.session else self.app_settings.working_crs
-
-        def work(task):
-            return load_reference(path, layer, crs)
+        layers = self.state.layers
+        ref = layers.add(Layer(f"{layer}", REFERENCE, source=f"{path}|{layer}"), len(self.state.reference_layers()))
+        crs = self.state.session.crs or self.app_settings.working_crs
 
         def done(packed):
-            if ref in list(self.canvas.layers):
-                self.canvas.layers.update(ref, data=packed)
-                self.references[ref.name] = packed
+            if ref in list(layers):
+                layers.update(ref, data=packed)
 
         def failed(exc, tb):
-            if ref in list(self.canvas.layers):
-                self.canvas.layers.remove(ref)
+            if ref in list(layers):
+                layers.remove(ref)
             from .errors import show_exception
 
             show_exception(exc, tb, title=f"{Path(path).name} cannot be shown")
 
-        submit(work, on_done=done, on_error=failed, name=f"Adding {Path(path).name}")
+        submit(lambda task: load_reference(path, layer, crs), on_done=done, on_error=failed,
+               name=f"Adding {Path(path).name}")
         self.remember_references()
 
     def choose_reference(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Add a reference layer", "",
+            self.window, "Add a reference layer", "",
             "Vector files (*.gpkg *.shp *.geojson *.json *.fgb *.gml *.kml *.dxf *.gdb *.zip);;All files (*)")
         if path:
             self.add_reference(path)
@@ -241,28 +228,29 @@ class RegisterMixin:
 
     # -- identify ----------------------------------------------------------------------
     def identify_at(self, x: float, y: float, tolerance: float) -> list[dict]:
+        w = self.window
         if self.session is None:
             return []
         store = self.session.store
         box = (x - tolerance, y - tolerance, x + tolerance, y + tolerance)
         found = store.query_bbox(box, columns=["asset_id"])
         if not len(found):
-            self.identify_dock.show_assets([])
-            self.selection.geometries = []
+            w.identify_dock.show_assets([])
+            w.selection.geometries = []
             self.canvas.update()
             return []
         d = shapely.distance(found.geometry.array, shapely.Point(x, y))
         order = np.argsort(d)
         ids = [found["asset_id"].iloc[i] for i in order if d[i] <= tolerance][:8]
         assets = [store.get_asset(a) for a in ids]
-        self.identify_dock.show_assets(assets)
-        self.selection.geometries = [a["geometry"] for a in assets]
+        w.identify_dock.show_assets(assets)
+        w.selection.geometries = [a["geometry"] for a in assets]
         self.canvas.update()
-        self.status(f"{len(assets)} asset(s) at {x:.1f}, {y:.1f}")
+        w.status(f"{len(assets)} asset(s) at {x:.1f}, {y:.1f}")
         return assets
 
     def zoom_to_selection(self) -> None:
-        geoms = self.selection.geometries
+        geoms = self.window.selection.geometries
         if geoms:
             self.canvas.zoom_to(shapely.total_bounds(geoms), margin=0.5)
 
@@ -274,12 +262,13 @@ class RegisterMixin:
             return None
 
     def run_search(self, text: str | None = None):
-        text = self.search_box.text() if text is None else text
+        w = self.window
+        text = w.search_box.text() if text is None else text
         if self.session is None or not text.strip():
             return None
         streets = []
-        for packed in self.references.values():
-            if packed.labels is None:
+        for packed in (lay.data for lay in self.state.reference_layers()):
+            if packed is None or packed.labels is None:
                 continue
             names = packed.labels
             for name in sorted({str(n) for n in names if n}):
@@ -289,34 +278,37 @@ class RegisterMixin:
                 if len(b):
                     streets.append((name, (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())))
         works = []
-        if self._works is not None and len(self._works):
-            works = list(zip(self._works["reference"].astype(str), shapely.bounds(self._works.geometry.array).tolist()))
+        frame = self.state.works
+        if frame is not None and len(frame):
+            works = list(zip(frame["reference"].astype(str), shapely.bounds(frame.geometry.array).tolist()))
         hits = search(text, bng=self.session.crs.to_epsg() == 27700, find_asset=self._find_asset,
                       streets=streets, works=works)
         if not hits:
-            self.status(f"Nothing found for {text!r}: try coordinates (530500 180600), a grid "
-                        "reference (TQ 305 806), an asset id or a street name")
+            w.status(f"Nothing found for {text!r}: try coordinates (530500 180600), a grid "
+                     "reference (TQ 305 806), an asset id or a street name")
             return None
         hit = hits[0]
         self.canvas.zoom_to(hit.bounds, margin=0.1)
-        self.selection.marker = hit.point
+        w.selection.marker = hit.point
         if hit.kind == "asset":
-            self.selection.geometries = [self.session.store.get_asset(hit.key)["geometry"]]
-            self.identify_dock.show_assets([self.session.store.get_asset(hit.key)])
+            w.selection.geometries = [self.session.store.get_asset(hit.key)["geometry"]]
+            w.identify_dock.show_assets([self.session.store.get_asset(hit.key)])
         self.canvas.update()
         more = f" ({len(hits) - 1} more)" if len(hits) > 1 else ""
-        self.status(f"{hit.kind}: {hit.label}{more}")
+        w.status(f"{hit.kind}: {hit.label}{more}")
         return hit
 
     # -- works and notices -----------------------------------------------------------------
     def refresh_works(self) -> None:
-        self._works = self.session.store.works() if self.session else None
-        self.works_overlay.works = self._works
-        self.works_dock.set_works(self._works)
+        self.state.set_works(self.session.store.works() if self.session else None)
+
+    def _show_works(self, works) -> None:
+        self.window.works_overlay.works = works
+        self.window.works_dock.set_works(works)
         self.canvas.update()
 
     def refresh_notices(self) -> None:
-        self.notices_dock.set_notices(self.session.store.notices() if self.session else None)
+        self.window.notices_dock.set_notices(self.session.store.notices() if self.session else None)
 
     def zoom_to_work(self, row) -> None:
         geom = row.get("geometry")

@@ -125,10 +125,10 @@ def test_sample_option_builds_the_sample_once(tmp_path, monkeypatch, sample_regi
     import shutil
 
     import importers.sample
-    from ui import app
+    from ui import app, sample
 
     target = tmp_path / "data" / "sample-town.gpkg"
-    monkeypatch.setattr(app, "sample_path", lambda: target)
+    monkeypatch.setattr(sample, "sample_path", lambda: target)
     built = []
 
     def build(path, progress=None):  # the importers' own build is tested with the importers
@@ -138,7 +138,7 @@ def test_sample_option_builds_the_sample_once(tmp_path, monkeypatch, sample_regi
     monkeypatch.setattr(importers.sample, "build_sample", build)
     out = tmp_path / "shot.png"
     assert app.main(["--sample", "--screenshot", str(out), "--size", "900x600"]) == 0
-    assert target.exists() and app.sample_is_current(target)
+    assert target.exists() and sample.sample_is_current(target)
     assert not list(target.parent.glob("*.building.gpkg"))  # built beside it, then moved in
     assert len(built) == 1 and built[0].name.endswith(".building.gpkg")
     assert app.main(["--sample", "--screenshot", str(out), "--size", "900x600"]) == 0

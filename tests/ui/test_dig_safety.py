@@ -27,7 +27,7 @@ def test_expected_utility_without_records_is_shown_in_the_conflicts_panel(window
         present = set(store.read_assets(columns=["utility"])["utility"].astype(str))
     assert "other" not in present and "gas" in present
     # as the Settings dialog does when the authority picks a rules file
-    window.check_service.set_rules(_rules_expecting(tmp_path, ["other", "gas"]))
+    window.checks.set_rules(_rules_expecting(tmp_path, ["other", "gas"]))
     window.dig.set_geometry(shapely.Polygon(DIG), "Enter coordinates")
     assert window.wait_until_idle(30)
     result = window.dig.result
@@ -43,8 +43,8 @@ def test_expected_utility_without_records_is_shown_in_the_conflicts_panel(window
     assert len(listed) == 1
     assert "no owner in the register has other data" in str(listed[0]["reason"])
     window.new_notice()  # the notice preview lists it among the owners with no records too
-    preview = window.notice_dialog.preview.toPlainText()
-    window.notice_dialog.close()
+    preview = window.dialogs.notice_dialog.preview.toPlainText()
+    window.dialogs.notice_dialog.close()
     assert "Owners with no records here" in preview and "other (no owner)" in preview
 
 
@@ -52,7 +52,8 @@ TRENCH = [(530540.0, 180350.0), (530552.0, 180350.0)]
 
 
 def _controls(window) -> tuple:
-    return (window.width_spin.value(), window.depth_spin.value(), window.method_box.currentText())
+    bar = window.dig_bar
+    return (bar.width_spin.value(), bar.depth_spin.value(), bar.method_box.currentText())
 
 
 def _checked(window) -> tuple:
@@ -66,15 +67,15 @@ def _checked(window) -> tuple:
 def _trench_with_parameter_edits(window):
     """A 1.0 m wide, 1.0 m deep mechanical trench, then 2.5 m / 2.0 m / hand set in the toolbar
     (three edits on the undo stack)."""
-    window.width_spin.setValue(1.0)
-    window.depth_spin.setValue(1.0)
-    window.method_box.setCurrentText("mechanical")
+    window.dig_bar.width_spin.setValue(1.0)
+    window.dig_bar.depth_spin.setValue(1.0)
+    window.dig_bar.method_box.setCurrentText("mechanical")
     window.dig.set_geometry(shapely.LineString(TRENCH), "Enter coordinates", width_m=1.0)
     assert window.wait_until_idle(30)
     assert _checked(window) == (1.0, 1.0, "mechanical")
-    window.width_spin.setValue(2.5)
-    window.depth_spin.setValue(2.0)
-    window.method_box.setCurrentText("hand")
+    window.dig_bar.width_spin.setValue(2.5)
+    window.dig_bar.depth_spin.setValue(2.0)
+    window.dig_bar.method_box.setCurrentText("hand")
     assert window.wait_until_idle(30)
     assert _checked(window) == (2.5, 2.0, "hand") == _controls(window)
 
@@ -86,7 +87,7 @@ def test_toolbar_shows_the_checked_dig_after_undo_and_redo(window):
     assert window.wait_until_idle(30)
     assert _checked(window) == (1.0, 1.0, "mechanical")
     assert _controls(window) == (1.0, 1.0, "mechanical")
-    assert window.dig.undo_stack.index() == 1  # only the drawing is left; showing it made no edit
+    assert window.dig.history.index == 1  # only the drawing is left; showing it made no edit
     window.act["redo"].trigger()
     assert window.wait_until_idle(30)
     assert _checked(window) == (2.5, 1.0, "mechanical") == _controls(window)
@@ -114,11 +115,11 @@ def test_the_dig_survives_the_reload_after_an_import(window, sample_register, tm
     _trench_with_parameter_edits(window)
     dig, before = window.dig, window.dig.state
     drawn = window.dig.polygon
-    assert window.dig.undo_stack.count() == 4
+    assert window.dig.history.count == 4
     ids_before = set(window.dig.result.conflicts["asset_id"].astype(str))
     new_id = _import_telecoms_duct(sample_register, tmp_path)
     assert new_id not in ids_before
-    window._after_import()  # what the import wizard's success triggers
+    window.dialogs.after_import()  # what the import wizard's success triggers
     assert window.wait_until_idle(60)
     assert window.dig is dig and window.dig.state == before
     assert shapely.equals(window.dig.polygon, drawn)
@@ -130,7 +131,7 @@ def test_the_dig_survives_the_reload_after_an_import(window, sample_register, tm
     assert new_id in [str(window.conflicts_dock.model.row(i)["asset_id"])
                       for i in range(window.conflicts_dock.model.rowCount())]
     # the undo history is intact and undo still re-checks
-    assert window.dig.undo_stack.count() == 4 and window.dig.undo_stack.canUndo()
+    assert window.dig.history.count == 4 and window.dig.history.can_undo
     window.act["undo"].trigger()
     assert window.wait_until_idle(30)
     assert _checked(window) == (2.5, 2.0, "mechanical") == _controls(window)

@@ -49,7 +49,7 @@ def test_wizard_imports_a_klic_delivery_and_checks_its_dig_area(qtbot, tmp_path)
     create_register(path, crs="EPSG:28992").close()
     window = _rd_window(qtbot, path)
     window.import_data([str(_levering(tmp_path))])
-    wizard = window.wizard
+    wizard = window.dialogs.wizard
     assert wizard.wait_until_ready(60)
     delivery = str(tmp_path / "Levering_26G000101_1.zip")
     assert wizard.klic_files() == [delivery] and wizard.mapped_layers() == {}
@@ -103,7 +103,7 @@ def test_dig_menu_lists_the_registers_delivery_areas(qtbot, tmp_path):
         import_delivery(store, AREA_A)
         import_delivery(store, IMKL / "GI_gebiedsinformatielevering_26G000202_1.xml")
     window = _rd_window(qtbot, path)
-    window.fill_delivery_menu(window.delivery_menu)
+    window.dialogs.fill_delivery_menu(window.delivery_menu)
     entries = [a.text() for a in window.delivery_menu.actions()]
     assert entries == ["26G000202", "26G000101"]  # newest first
     window.delivery_menu.actions()[1].trigger()

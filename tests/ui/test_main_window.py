@@ -155,10 +155,10 @@ def test_reopening_uses_the_display_cache_until_the_register_changes(qtbot, wind
     from ui.render import display_cache
 
     first = window.canvas.layers.register_layer().data
-    qtbot.waitUntil(lambda: any(window.display_cache_dir().glob("*.npz")), timeout=30_000)
+    qtbot.waitUntil(lambda: any(window.register.display_cache_dir().glob("*.npz")), timeout=30_000)
     with open_store(sample_register, read_only=True) as store:
         key = display_cache.cache_key(store)
-    cached = display_cache.load(key, window.display_cache_dir(), str(sample_register))
+    cached = display_cache.load(key, window.register.display_cache_dir(), str(sample_register))
     assert cached is not None
     for name in ("coords", "part_offsets", "part_feature", "points", "point_feature", "segments"):
         assert np.array_equal(getattr(cached, name), getattr(first, name))
@@ -174,7 +174,7 @@ def test_reopening_uses_the_display_cache_until_the_register_changes(qtbot, wind
 
         ImportJob(store, town_dir() / "heat_rhn.fgb", owner="RHX", utility="district_heating").run()
         assert display_cache.cache_key(store) != key
-        assert display_cache.load(display_cache.cache_key(store), window.display_cache_dir(),
+        assert display_cache.load(display_cache.cache_key(store), window.register.display_cache_dir(),
                                   str(sample_register)) is None
 
 

@@ -35,7 +35,7 @@ def test_window_on_a_register_url_never_shows_or_saves_the_password(qtbot, sampl
     assert any("Register: postgresql://editor:***@db.council.local" in s for s in shown)
     assert w.app_settings.recent_registers()[0] == \
         "postgresql://editor@db.council.local:5432/registers?schema=north"
-    w.remember_references()
+    w.register.remember_references()
     w.close()
     w.app_settings.q.sync()
     saved = "\n".join(p.read_text(errors="replace") for p in Path(tmp_path / "config").rglob("*") if p.is_file())

@@ -35,7 +35,7 @@ class MapCanvas(QWidget):
         self.setAcceptDrops(False)
         self.setMinimumSize(200, 150)
         self.view = MapView(ViewState(width=self.width(), height=self.height()))
-        self.layers = layers or LayerList()
+        self.layers = layers if layers is not None else LayerList()  # an empty list is falsy
         self.palette_ = styles.Palette.make("njug")
         self.labels = True
         self.overlays: list = []

@@ -10,6 +10,7 @@ Each finished drawing and each edit is one undo step.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QPen
@@ -17,7 +18,7 @@ from PySide6.QtGui import QColor, QPen
 from asset_register.errors import AssetRegisterError
 
 from ..canvas.tools import MapTool
-from ..models.footprint import MIN_VERTICES, POINT, POLYGON, FootprintState
+from ..models.footprint import MIN_VERTICES, POINT, POLYGON
 
 HANDLE_PX = 8.0
 
@@ -83,8 +84,7 @@ class DigTool(MapTool):
         if len(pts) < MIN_VERTICES[self.kind]:
             return
         s = self.controller.state
-        new = FootprintState(kind=self.kind, vertices=tuple(pts), width_m=s.width_m,
-                             radius_m=s.radius_m, depth_m=s.depth_m, method=s.method)
+        new = replace(s, kind=self.kind, vertices=tuple(pts))  # parameters and dates kept
         self.drawing = []
         self.controller.apply(new, f"Draw {self.kind}")
         self.editing = True

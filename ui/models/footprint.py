@@ -8,12 +8,13 @@ canvas, the dig tools and the check runner watch.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 import shapely
 
 from asset_register.errors import FootprintError
 
-from .events import Event
+from .events import EventEmitter
 
 POLYGON = "polygon"
 TRENCH = "trench"
@@ -30,6 +31,8 @@ class FootprintState:
     radius_m: float = 1.0  # point + radius
     depth_m: float | None = 1.0
     method: str = "mechanical"
+    start: date | None = None  # planned dates of the works (checked against other works)
+    end: date | None = None
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -42,6 +45,10 @@ class FootprintState:
     @property
     def is_empty(self) -> bool:
         return not self.vertices
+
+    def cleared(self) -> FootprintState:
+        """No geometry, the same kind and parameters (for the next drawing)."""
+        return replace(self, vertices=())
 
     def with_vertex(self, xy) -> FootprintState:
         if self.kind == POINT:
@@ -95,7 +102,7 @@ class Footprint:
 
     def __init__(self) -> None:
         self.state = FootprintState()
-        self.changed = Event()
+        self.changed = EventEmitter()
 
     def set_state(self, state: FootprintState) -> None:
         if state != self.state:

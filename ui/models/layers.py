@@ -10,7 +10,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from .events import Event
+from .events import EventEmitter
 
 _ids = itertools.count(1)
 
@@ -40,10 +40,10 @@ class LayerList:
 
     def __init__(self) -> None:
         self._layers: list[Layer] = []
-        self.changed = Event()
-        self.added = Event()
-        self.removed = Event()
-        self.moved = Event()
+        self.changed = EventEmitter()
+        self.added = EventEmitter()
+        self.removed = EventEmitter()
+        self.moved = EventEmitter()
 
     def __iter__(self):
         return iter(list(self._layers))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .events import Event
+from .events import EventEmitter
 
 # OGC standardised rendering pixel: 0.28 mm, so scale = resolution / 0.00028.
 PIXEL_SIZE_M = 0.00028
@@ -72,7 +72,7 @@ class MapView:
 
     def __init__(self, state: ViewState | None = None) -> None:
         self.state = state or ViewState()
-        self.changed = Event()
+        self.changed = EventEmitter()
 
     def set_state(self, state: ViewState) -> None:
         res = min(max(float(state.resolution), MIN_RESOLUTION), MAX_RESOLUTION)
