@@ -63,3 +63,52 @@ def test_import_linter_contracts_are_kept():
     for contract in ("Layers: ui -> importers -> asset_register", "The core and the importers never import Qt",
                      "The window model never imports Qt"):
         assert f"{contract} KEPT" in out.stdout
+
+
+def import_cycles(package: str) -> list[list[str]]:
+    """Groups of modules of ``package`` that import each other in a circle (imports inside
+    functions count: a lazy import is still an arrow), by Tarjan's strongly connected components."""
+    import grimp
+
+    graph = grimp.build_graph(package, cache_dir=None)
+    arrows = {m: sorted(graph.find_modules_directly_imported_by(m)) for m in sorted(graph.modules)}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for other in arrows[module]:
+            if other not in index:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in stack:
+                low[module] = min(low[module], index[other])
+        if low[module] == index[module]:
+            group = []
+            while not group or group[-1] != module:
+                group.append(stack.pop())
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for module in arrows:
+        if module not in index:
+            visit(module)
+    return cycles
+
+
+def test_the_desktop_app_has_no_import_circle():
+    assert import_cycles("ui") == []
+
+
+def test_the_circle_check_finds_a_lazy_circle(tmp_path, monkeypatch):
+    pkg = tmp_path / "circled"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "window.py").write_text("from . import helpers\n")
+    (pkg / "helpers.py").write_text("def f():\n    from .window import X\n")  # lazy, still an arrow
+    (pkg / "alone.py").write_text("from . import helpers\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert import_cycles("circled") == [["circled.helpers", "circled.window"]]

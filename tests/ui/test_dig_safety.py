@@ -119,7 +119,10 @@ def test_the_dig_survives_the_reload_after_an_import(window, sample_register, tm
     ids_before = set(window.dig.result.conflicts["asset_id"].astype(str))
     new_id = _import_telecoms_duct(sample_register, tmp_path)
     assert new_id not in ids_before
-    window.dialogs.after_import()  # what the import wizard's success triggers
+    window.import_data([])
+    wizard = window.dialogs.wizard
+    wizard.imported.emit()  # what the wizard says once its import succeeded: the register reopens
+    wizard.close()
     assert window.wait_until_idle(60)
     assert window.dig is dig and window.dig.state == before
     assert shapely.equals(window.dig.polygon, drawn)
@@ -140,7 +143,65 @@ def test_the_dig_survives_the_reload_after_an_import(window, sample_register, tm
     window.act["undo"].trigger()
     assert window.wait_until_idle(30)
     assert window.dig.state.is_empty and window.dig.result is None
+    assert not window.act["undo"].isEnabled() and window.act["redo"].isEnabled()
     window.act["redo"].trigger()
     assert window.wait_until_idle(30)
     assert window.dig.state.vertices == before.vertices
     assert _checked(window) == (1.0, 1.0, "mechanical") == _controls(window)
+
+
+def test_the_dig_survives_a_change_of_rules(window, tmp_path):
+    _trench_with_parameter_edits(window)
+    dig, before = window.dig, window.dig.state
+    assert "other" not in [o.get("utility") for o in dig.result.owners_no_data]
+    window.checks.set_rules(_rules_expecting(tmp_path, ["other"]))  # what the Settings dialog does
+    assert window.wait_until_idle(30)
+    assert window.dig is dig and dig.state == before and dig.history.count == 4
+    assert "other" in [o.get("utility") for o in dig.result.owners_no_data]  # checked with the new rules
+    assert _checked(window) == (2.5, 2.0, "hand") == _controls(window)
+
+
+def _footprint_line(preview: str) -> str:
+    return next(line for line in preview.splitlines() if "Footprint:" in line)
+
+
+def test_the_notice_preview_after_undo_uses_the_checked_depth_and_method(window):
+    _trench_with_parameter_edits(window)
+    for _ in range(3):
+        window.act["undo"].trigger()
+    assert window.wait_until_idle(30)
+    window.new_notice()
+    dialog = window.dialogs.notice_dialog
+    line = _footprint_line(dialog.preview.toPlainText())
+    dialog.close()
+    assert "depth 1.0 m" in line and "mechanical" in line and "hand" not in line
+    assert dialog.dig.result.site.depth_m == 1.0 == window.dig_bar.depth_spin.value()
+
+
+def test_the_notice_dates_are_the_digs(window):
+    from datetime import date
+
+    from PySide6.QtCore import QDate
+
+    window.dig.set_geometry(shapely.LineString(TRENCH), "Enter coordinates", width_m=1.0)
+    assert window.wait_until_idle(30)
+    steps = window.dig.history.count
+    window.new_notice()
+    dialog = window.dialogs.notice_dialog
+    dialog.start.setDate(QDate(2027, 3, 1))
+    dialog.end.setDate(QDate(2027, 3, 5))
+    assert window.wait_until_idle(30)
+    # one undo step for the two dates; the dig is checked again with them, and the preview follows
+    assert window.dig.history.count == steps + 1 and window.dig.history.undo_text == "Change dates"
+    site = window.dig.result.site
+    assert (site.start, site.end) == (date(2027, 3, 1), date(2027, 3, 5))
+    assert "2027-03-01 to 2027-03-05" in dialog.preview.toPlainText()
+    assert "Footprint:" in dialog.preview.toPlainText()
+    dialog.close()
+    window.new_notice()  # opened again: the dates are the dig's, not today's defaults
+    again = window.dialogs.notice_dialog
+    assert (again.start.date(), again.end.date()) == (QDate(2027, 3, 1), QDate(2027, 3, 5))
+    again.close()
+    window.act["undo"].trigger()
+    assert window.wait_until_idle(30)
+    assert window.dig.state.start is None and window.dig.result.site.start is None

@@ -131,6 +131,7 @@ class NoticeDialog(QDialog):
         for d in (self.start, self.end):
             d.dateChanged.connect(self.update_preview)
         self.resize(1050, 640)
+        self._follow_dig()
         self.update_preview()
 
     def _browse(self) -> None:
@@ -146,7 +147,8 @@ class NoticeDialog(QDialog):
     def update_preview(self) -> None:
         result = self.dig.result
         if result is None:
-            self.preview.setHtml("<p>No checked dig.</p>")
+            why = "Checking the dig…" if self.dig.checking else html.escape(self.dig.error or "No checked dig.")
+            self.preview.setHtml(f"<p>{why}</p>")
             return
         conf = result.conflicts
         days = read_settings(self.session.store).validity_days  # as the pack will be dated
@@ -255,3 +257,28 @@ class NoticeDialog(QDialog):
                 return True
             time.sleep(0.02)
         return False
+
+    def _follow_dig(self) -> None:
+        """The dates are the dig's: shown from it, and an edit here is an edit of the dig (kept
+        with it and in its undo history; other works are checked against them). The preview
+        follows the dig's checks while the dialog is open."""
+        s = self.dig.state
+        if s.start and s.end:
+            for edit, d in ((self.start, s.start), (self.end, s.end)):
+                edit.setDate(QDate(d.year, d.month, d.day))
+        for d in (self.start, self.end):
+            d.dateChanged.connect(self._dates_edited)
+        dig, checked = self.dig, self._dig_checked
+        dig.events.result.connect(checked)
+
+        def stop(*_):
+            dig.events.result.disconnect(checked)
+
+        self.finished.connect(stop)
+        self.destroyed.connect(stop)
+
+    def _dates_edited(self) -> None:
+        self.dig.set_dates(_qdate(self.start.date()), _qdate(self.end.date()))
+
+    def _dig_checked(self, result) -> None:
+        self.update_preview()

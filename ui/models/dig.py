@@ -48,9 +48,9 @@ class DigModel:
         return self.footprint.state
 
     # -- editing (every edit is one undo step) ---------------------------------------------
-    def apply(self, new: FootprintState, text: str) -> None:
+    def apply(self, new: FootprintState, text: str, merge: bool = False) -> None:
         if new != self.state:
-            self.history.push(self.state, new, text)
+            self.history.push(self.state, new, text, merge)
 
     def undo(self) -> None:
         self.history.undo()
@@ -77,13 +77,13 @@ class DigModel:
             self.apply(new, "Change dig parameters")
 
     def set_dates(self, start, end) -> None:
-        """Planned start and end of the works (one undo step; the dig is checked again, as
-        other works overlap it or not by date)."""
+        """Planned start and end of the works (one undo step however many date edits follow
+        each other; the dig is checked again, as other works overlap it or not by date)."""
         new = replace(self.state, start=start, end=end)
         if self.state.is_empty:
             self.footprint.set_state(new)
         else:
-            self.apply(new, "Change dates")
+            self.apply(new, "Change dates", merge=True)
 
     def set_geometry(self, geom, text: str = "Load footprint", width_m=None, radius_m=None) -> None:
         """Use a shapely polygon / line / point (working CRS) as the footprint."""

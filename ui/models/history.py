@@ -55,10 +55,15 @@ class UndoHistory:
     def redo_text(self) -> str:
         return self._edits[self._index].text if self.can_redo else ""
 
-    def push(self, before, after, text: str) -> None:
-        """Record an edit and apply its result; edits that could be redone are dropped."""
+    def push(self, before, after, text: str, merge: bool = False) -> None:
+        """Record an edit and apply its result; edits that could be redone are dropped.
+        ``merge``: when the last edit has the same text, this one extends it (a date typed
+        digit by digit is one undo step)."""
         del self._edits[self._index:]
-        self._edits.append(Edit(text, before, after))
+        if merge and self._edits and self._edits[-1].text == text:
+            self._edits[-1] = Edit(text, self._edits[-1].before, after)
+        else:
+            self._edits.append(Edit(text, before, after))
         if len(self._edits) > self.limit:  # the oldest edits go first
             del self._edits[: len(self._edits) - self.limit]
         self._index = len(self._edits)
