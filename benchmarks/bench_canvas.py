@@ -161,12 +161,12 @@ def main() -> int:
         first = time.perf_counter() - t0
         print(f"open to first frame, {label} ({layer.data.n_features:,} assets): {first:.2f} s   target <= 2 s"
               f"  (window + register open {opened:.2f} s, assets ready {loaded:.2f} s)")
-        pump_until(lambda: not window.loading)
+        pump_until(lambda: not window.state.loading.busy)
         return window, layer, time.perf_counter() - t0
 
     window, layer, ready = open_window("cold")
     print(f"  labels read in the background by {ready:.2f} s")
-    pump_until(lambda: any(window.display_cache_dir().glob("*.npz")), 60)
+    pump_until(lambda: any(window.register.display_cache_dir().glob("*.npz")), 60)
     window.close()
     window, layer, _ = open_window("warm, display cache")
     packed = layer.data

@@ -1,1 +1,2 @@
-"""Dig footprints on the map: drawing and editing tools, undo, the live conflict check."""
+"""Dig footprints on the map, the Qt side of ``ui.models.dig``: drawing and editing tools, the
+dig toolbar, the overlay, and the check service that answers the model's checks."""
