@@ -32,9 +32,10 @@ class DigCheckController(QObject):
         self.dig.use_checker(self.service.request, store.crs.to_string())
 
     def _closing(self, session) -> None:
+        # the window state has already told the dig there is nothing to check against, so an
+        # answer still coming from this service is ignored
         service, self.service = self.service, None
         if service is not None:
-            self.dig.use_checker(None)  # an answer still coming is for a register that is gone
             service.finished.disconnect(self._finished)
             service.failed.disconnect(self._failed)
             service.shutdown()
