@@ -5,7 +5,7 @@ import dialog and by the CLI). Neither touches a register.
 from __future__ import annotations
 
 import warnings as warnings_module
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -20,22 +20,13 @@ from . import crs as crsmod
 from .automap import propose_profile
 from .delivery_checks import inspect_delivery as layer_findings
 from .geometry import clean
+from .imkl import find_delivery, inspect_delivery
 from .prepare import prepare_layer
 from .profiles import Profile, load_profile
 from .readers import layer_errors, read_layer
-from .sources import LayerInfo, Source, open_source, skip_reason
+from .sources import LayerInfo, Source, SourceInfo, open_source, skip_reason
 
 CRS_SAMPLE = 2_000
-
-
-@dataclass
-class SourceInfo:
-    """What a delivery holds: its driver, layers (fields, counts, CRS) and warnings."""
-
-    path: str
-    driver: str
-    layers: list[LayerInfo]
-    warnings: list[str] = field(default_factory=list)
 
 
 def detect_crs(path: str | Path, layer: str | None = None,
@@ -85,8 +76,6 @@ def inspect(path: str | Path, working_crs: str | pyproj.CRS | None = None,
     IMKL/KLIC and INSPIRE-UN deliveries are described from one streaming pass by their own
     reader (GDAL's GML driver would re-read the whole file for every feature type).
     """
-    from .imkl import find_delivery, inspect_delivery  # imports this module: import here
-
     if find_delivery(path) is not None:
         return inspect_delivery(path)
     source = open_source(path)

@@ -77,6 +77,16 @@ class LayerInfo:
 
 
 @dataclass
+class SourceInfo:
+    """What a delivery holds: its driver, layers (fields, counts, CRS) and warnings."""
+
+    path: str
+    driver: str
+    layers: list[LayerInfo]
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Source:
     """A delivery opened for reading: the GDAL path plus the open options it needs."""
 

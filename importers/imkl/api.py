@@ -23,7 +23,7 @@ from asset_register.errors import CancelledError, ImportError_
 from asset_register.model import BatchInfo, Owner
 from asset_register.store.base import RegisterStore
 
-from ..api import SourceInfo
+from ..sources import SourceInfo
 from ..frames_job import write_frame
 from ..job import LayerReport
 from ..scope import area_note

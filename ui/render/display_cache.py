@@ -6,6 +6,11 @@ valid only while the register's live assets are the same: the key is the registe
 location, schema version, live asset count and its import batches (every change to live
 assets is a batch). Loading maps the arrays from the page cache; a stale or unreadable
 cache is ignored and rewritten.
+
+The folder is bounded: after each save, entries of registers whose file is gone and
+half-written files of a process that died are swept, then the least recently used entries
+go until the folder is under its cap (``DEFAULT_CAP_BYTES``; a load marks an entry used).
+The entry just written always stays, so one register larger than the cap still opens fast.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +29,8 @@ ARRAYS = ("coords", "part_offsets", "part_feature", "part_closed", "part_bounds"
           "point_feature", "segments", "segment_style", "point_xy", "point_style")
 GRID = ("items", "starts", "big")
 VERSION = 1
+DEFAULT_CAP_BYTES = 1 << 30  # 1 GiB: about eight 1M-asset registers
+PART_AGE_S = 3600.0  # a ``.part`` file this old belongs to a save that died
 
 
 def register_state(store) -> list:
@@ -52,8 +60,10 @@ def _file(folder: Path, location: str) -> Path:
     return Path(folder) / (hashlib.sha1(str(location).encode()).hexdigest()[:20] + ".npz")
 
 
-def save(packed: PackedGeometry, key: str, folder: Path, location: str) -> Path:
-    """Write the cache atomically (temporary file, then rename)."""
+def save(packed: PackedGeometry, key: str, folder: Path, location: str,
+         cap_bytes: int = DEFAULT_CAP_BYTES) -> Path:
+    """Write the cache atomically (temporary file, then rename), then keep the folder
+    within ``cap_bytes`` (see ``prune``)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     out: dict[str, np.ndarray] = {a: getattr(packed, a) for a in ARRAYS if getattr(packed, a) is not None}
@@ -68,14 +78,72 @@ def save(packed: PackedGeometry, key: str, folder: Path, location: str) -> Path:
                 out[f"{gname}__{a}"] = getattr(grid, a)
             out[f"{gname}__geom"] = np.array([grid.size, grid.x0, grid.y0, grid.n], np.float64)
     meta = {"key": key, "n_features": packed.n_features, "categories": packed.categories,
-            "origin": list(packed.origin)}
+            "origin": list(packed.origin), "location": str(location)}
     out["meta"] = np.frombuffer(json.dumps(meta).encode(), np.uint8)
     target = _file(folder, location)
     tmp = target.with_name(target.name + ".part")  # not *.npz until it is whole
     with open(tmp, "wb") as f:
         np.savez(f, **out)
     os.replace(tmp, target)
+    prune(folder, cap_bytes, keep=target)
     return target
+
+
+def _location_gone(path: Path) -> bool:
+    """True when the entry names a register file that no longer exists (a database
+    address cannot be checked from here: it is never called gone)."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            location = json.loads(bytes(data["meta"]).decode()).get("location")
+    except (OSError, ValueError, KeyError):
+        return True  # unreadable: nothing can use it
+    if not location or "://" in location:
+        return False
+    return not Path(location).exists()
+
+
+def prune(folder: Path, cap_bytes: int = DEFAULT_CAP_BYTES, keep: Path | None = None,
+          now: float | None = None) -> list[Path]:
+    """Sweep stale entries and keep the folder's entries within ``cap_bytes``; returns what
+    was removed. Stale: a register file that is gone, an unreadable entry, or a ``.part``
+    file older than ``PART_AGE_S``. Then least recently used (oldest modification time;
+    ``load`` refreshes it) go first; ``keep`` never goes."""
+    folder = Path(folder)
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+
+    def remove(path: Path) -> None:
+        try:
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            pass  # another process removed or holds it: its next save prunes again
+
+    for part in sorted(folder.glob("*.npz.part")):
+        try:
+            if now - part.stat().st_mtime > PART_AGE_S:
+                remove(part)
+        except OSError:
+            continue
+    entries = []
+    for path in sorted(folder.glob("*.npz")):
+        if path != keep and _location_gone(path):
+            remove(path)
+            continue
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        entries.append((st.st_mtime, path.name, path, st.st_size))
+    total = sum(e[3] for e in entries)
+    for _, _, path, size in sorted(entries):  # least recently used first
+        if total <= cap_bytes:
+            break
+        if path == keep:
+            continue
+        remove(path)
+        total -= size
+    return removed
 
 
 def load(key: str, folder: Path, location: str) -> PackedGeometry | None:
@@ -88,6 +156,10 @@ def load(key: str, folder: Path, location: str) -> PackedGeometry | None:
             meta = json.loads(bytes(data["meta"]).decode())
             if meta.get("key") != key:
                 return None
+            try:
+                os.utime(path)  # used now: the last entry the size cap removes
+            except OSError:
+                pass
             arrays = {a: data[a] for a in ARRAYS if a in data.files}
             packed = PackedGeometry(n_features=int(meta["n_features"]),
                                     **{a: arrays[a] for a in ARRAYS[:7]})
