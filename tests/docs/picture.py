@@ -47,8 +47,10 @@ def structure() -> list[tuple[str, list[list[str]], bool]]:
     out = []
     for layer in top["layers"]:
         inner = next((c for c in contracts if c["type"] == "layers" and c.get("containers") == [layer]), None)
-        if inner is None:
-            rows = [_children(layer)]
+        if inner is None:  # sub-packages only: a new module does not redraw the picture
+            packages = [c + (" (no Qt)" if f"{layer}.{c}" in qt_free else "")
+                        for c in _children(layer) if (REPO / layer / c).is_dir()]
+            rows = [packages + [f"{layer}/*.py"]]
         else:
             rows = []
             named = set()
