@@ -20,6 +20,7 @@ from .dig.tools import DigTool
 from .docks.conflicts_dock import ConflictsDock
 from .docks.identify_dock import IdentifyDock
 from .docks.layers_dock import LayersDock
+from .docks.search_dock import SearchDock
 from .docks.works_dock import NoticesDock, WorksDock
 from .icons import icon
 from .settings import AppSettings
@@ -73,6 +74,7 @@ class MainWindow(RegisterMixin, DialogsMixin, QMainWindow):
         self.layers_dock.layersEdited.connect(self.remember_references)
         self.layers_dock.zoomToLayer.connect(lambda layer: self.canvas.zoom_to(layer.bounds))
         self.identify_dock = IdentifyDock(self)
+        self.search_dock = SearchDock(self)
         self.conflicts_dock = ConflictsDock(self)
         self.conflicts_dock.conflictSelected.connect(self._conflict_selected)
         self.works_dock = WorksDock(self)
@@ -84,6 +86,9 @@ class MainWindow(RegisterMixin, DialogsMixin, QMainWindow):
                    Qt.DockWidgetArea.BottomDockWidgetArea)
         self.addDockWidget(L, self.layers_dock)
         self.addDockWidget(R, self.identify_dock)
+        self.addDockWidget(R, self.search_dock)
+        self.tabifyDockWidget(self.identify_dock, self.search_dock)
+        self.identify_dock.raise_()
         self.addDockWidget(B, self.conflicts_dock)
         self.addDockWidget(B, self.works_dock)
         self.addDockWidget(B, self.notices_dock)
@@ -166,8 +171,8 @@ class MainWindow(RegisterMixin, DialogsMixin, QMainWindow):
                 m.insertMenu(act["clear"], self.delivery_menu)
             if title == "&View":
                 m.addSeparator()
-                for dock in (self.layers_dock, self.identify_dock, self.conflicts_dock, self.works_dock,
-                             self.notices_dock):
+                for dock in (self.layers_dock, self.identify_dock, self.search_dock, self.conflicts_dock,
+                             self.works_dock, self.notices_dock):
                     m.addAction(dock.toggleViewAction())
         nav = QToolBar("Navigation")
         nav.setObjectName("NavigationToolbar")
@@ -175,10 +180,11 @@ class MainWindow(RegisterMixin, DialogsMixin, QMainWindow):
                   "tool_identify", "tool_measure"):
             nav.addSeparator() if k is None else nav.addAction(act[k])
         self.search_box = QLineEdit()
-        self.search_box.setPlaceholderText("Search: street, asset id, TQ 305 806, 530500 180600")
+        self.search_box.setPlaceholderText("Search: street, USRN, asset id, TQ 305 806, 530500 180600")
+        self.search_box.setToolTip("Enter searches; Up/Down walk the results; Esc clears the highlight")
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setMinimumWidth(300)
-        self.search_box.returnPressed.connect(self.run_search)
+        self.search_dock.attach(self.search_box)
         nav.addSeparator()
         nav.addWidget(self.search_box)
         self.addToolBar(nav)

@@ -13,12 +13,10 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
-from asset_register.errors import AssetRegisterError, NotFoundError
 
 from .dig.check_service import CheckService
 from .dig.controller import DigController
 from .models.layers import REFERENCE, REGISTER, Layer
-from .models.search import search
 from .render import display_cache
 from .render.loading import complete_register, load_reference, load_register, reference_layers
 from .session import Session
@@ -267,46 +265,9 @@ class RegisterMixin:
             self.canvas.zoom_to(shapely.total_bounds(geoms), margin=0.5)
 
     # -- search ---------------------------------------------------------------------------
-    def _find_asset(self, text: str):
-        try:
-            return shapely.bounds(self.session.store.get_asset(text)["geometry"]).tolist()
-        except (NotFoundError, AssetRegisterError):
-            return None
-
     def run_search(self, text: str | None = None):
-        text = self.search_box.text() if text is None else text
-        if self.session is None or not text.strip():
-            return None
-        streets = []
-        for packed in self.references.values():
-            if packed.labels is None:
-                continue
-            names = packed.labels
-            for name in sorted({str(n) for n in names if n}):
-                feats = np.flatnonzero(names == name)
-                parts = np.isin(packed.part_feature, feats)
-                b = packed.part_bounds[parts]
-                if len(b):
-                    streets.append((name, (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())))
-        works = []
-        if self._works is not None and len(self._works):
-            works = list(zip(self._works["reference"].astype(str), shapely.bounds(self._works.geometry.array).tolist()))
-        hits = search(text, bng=self.session.crs.to_epsg() == 27700, find_asset=self._find_asset,
-                      streets=streets, works=works)
-        if not hits:
-            self.status(f"Nothing found for {text!r}: try coordinates (530500 180600), a grid "
-                        "reference (TQ 305 806), an asset id or a street name")
-            return None
-        hit = hits[0]
-        self.canvas.zoom_to(hit.bounds, margin=0.1)
-        self.selection.marker = hit.point
-        if hit.kind == "asset":
-            self.selection.geometries = [self.session.store.get_asset(hit.key)["geometry"]]
-            self.identify_dock.show_assets([self.session.store.get_asset(hit.key)])
-        self.canvas.update()
-        more = f" ({len(hits) - 1} more)" if len(hits) > 1 else ""
-        self.status(f"{hit.kind}: {hit.label}{more}")
-        return hit
+        """Search the box's text (or ``text``): hits listed in the search dock, the first shown."""
+        return self.search_dock.run(self.search_box.text() if text is None else text)
 
     # -- works and notices -----------------------------------------------------------------
     def refresh_works(self) -> None:
