@@ -96,7 +96,7 @@ class MainWindow(RegisterMixin, DialogsMixin, QMainWindow):
         self.tabifyDockWidget(self.works_dock, self.notices_dock)
         self.conflicts_dock.raise_()
         self.resizeDocks([self.layers_dock, self.identify_dock], [250, 320], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.conflicts_dock], [260], Qt.Orientation.Vertical)
+        self.resizeDocks([self.conflicts_dock], [340], Qt.Orientation.Vertical)  # 8+ rows of conflicts
 
     def _build_tools(self) -> None:
         self.tools = {"pan": PanTool(self.canvas), "zoom": ZoomBoxTool(self.canvas),

@@ -7,7 +7,6 @@ import hashlib
 import time
 from pathlib import Path
 
-import numpy as np
 import shapely
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from .dig.check_service import CheckService
 from .dig.controller import DigController
+from .models.identify import nearest_first
 from .models.layers import REFERENCE, REGISTER, Layer
 from .render import display_cache
 from .render.loading import complete_register, load_reference, load_register, reference_layers
@@ -242,16 +242,11 @@ class RegisterMixin:
         if self.session is None:
             return []
         store = self.session.store
-        box = (x - tolerance, y - tolerance, x + tolerance, y + tolerance)
-        found = store.query_bbox(box, columns=["asset_id"])
-        if not len(found):
-            self.identify_dock.show_assets([])
-            self.selection.geometries = []
-            self.canvas.update()
-            return []
-        d = shapely.distance(found.geometry.array, shapely.Point(x, y))
-        order = np.argsort(d)
-        ids = [found["asset_id"].iloc[i] for i in order if d[i] <= tolerance][:8]
+        reach = tolerance  # a point's symbol is about as wide as the click tolerance
+        r = tolerance + reach
+        found = store.query_bbox((x - r, y - r, x + r, y + r), columns=["asset_id"])
+        order = nearest_first(found.geometry.array, x, y, tolerance, reach)
+        ids = found["asset_id"].to_numpy(dtype=object)[order].tolist()
         assets = [store.get_asset(a) for a in ids]
         self.identify_dock.show_assets(assets)
         self.selection.geometries = [a["geometry"] for a in assets]
