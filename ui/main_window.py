@@ -77,6 +77,7 @@ class MainWindow(RegisterMixin, DialogsMixin, QMainWindow):
         self.search_dock = SearchDock(self)
         self.conflicts_dock = ConflictsDock(self)
         self.conflicts_dock.conflictSelected.connect(self._conflict_selected)
+        self.conflicts_dock.repairRequested.connect(self._repair_footprint)
         self.works_dock = WorksDock(self)
         self.works_dock.workSelected.connect(self.zoom_to_work)
         self.notices_dock = NoticesDock(self)
@@ -332,6 +333,15 @@ class MainWindow(RegisterMixin, DialogsMixin, QMainWindow):
                 self.dig.footprint.state = new  # defaults for the next drawing, not an edit
             else:
                 self.dig.apply(new, "Change dig parameters")
+
+    def _repair_footprint(self) -> None:
+        """The conflicts dock's 'Repair the dig polygon': a self-intersecting footprint
+        replaced (undoably) by its make_valid repair, then checked."""
+        from .models.footprint_geometry import repaired_outline
+
+        if self.dig is not None and self.session is not None:
+            self.dig.set_geometry(repaired_outline(self.dig.state, self.session.crs.to_string()),
+                                  "Repair footprint")
 
     def _dig_result(self, result) -> None:
         self.dig_overlay.selected_conflict = None

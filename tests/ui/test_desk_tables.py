@@ -117,3 +117,24 @@ def test_export_csv_writes_the_table_and_neutralises_formulas(qtbot, window, tmp
     assert list(back.columns[:3]) == ["#", "Severity", "Asset"]
     assert dock.export_csv(tmp_path / "owners.csv", "owners") == dock.owners_model.rowCount()
     assert dock.export_button.isEnabled()
+
+
+def test_a_self_intersecting_dig_offers_repair_not_a_cli_flag(qtbot, window):
+    window.canvas.view.centre_on(530546, 180350, resolution=0.05)
+    assert window.wait_until_idle(30)
+    bowtie = [(530540.0, 180346.0), (530552.0, 180354.0), (530552.0, 180346.0), (530540.0, 180354.0)]
+    _draw_polygon(qtbot, window, bowtie)
+    dock = window.conflicts_dock
+    text = dock.summary.text()
+    assert "not a valid polygon" in text and "--" not in text and "Repair the dig polygon" in text
+    assert dock.repair_button.isVisibleTo(dock) and not dock.export_button.isEnabled()
+    drawn = shapely.Polygon(window.dig.state.vertices)
+    qtbot.mouseClick(dock.repair_button, Qt.MouseButton.LeftButton)
+    assert window.wait_until_idle(30)
+    assert window.dig.result is not None and window.dig.polygon.is_valid
+    # the repair never shrinks the dig: both triangles of the bow-tie are inside it
+    assert window.dig.polygon.buffer(1e-6).covers(shapely.make_valid(drawn))
+    assert not dock.repair_button.isVisibleTo(dock)
+    window.dig.undo_stack.undo()  # the repair is one undoable step
+    assert window.wait_until_idle(30)
+    assert window.dig.result is None

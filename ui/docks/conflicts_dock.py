@@ -87,6 +87,7 @@ def numbered(conflicts: pd.DataFrame) -> pd.DataFrame:
 
 class ConflictsDock(QDockWidget):
     conflictSelected = Signal(object)  # pandas row (with geometry) or None
+    repairRequested = Signal()  # the footprint is not a valid polygon: repair it (make_valid)
 
     def __init__(self, parent=None) -> None:
         super().__init__("Conflicts", parent)
@@ -102,8 +103,14 @@ class ConflictsDock(QDockWidget):
         self.export_button.setToolTip("Save the table shown (assets or owners) as a CSV file")
         self.export_button.setEnabled(False)
         self.export_button.clicked.connect(self.choose_export)
+        self.repair_button = QPushButton("Repair the dig polygon")
+        self.repair_button.setToolTip("Repair a self-intersecting footprint with make_valid (the "
+                                      "hull of its parts if it falls apart) and check it again")
+        self.repair_button.clicked.connect(self.repairRequested)
+        self.repair_button.hide()
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
+        top.addWidget(self.repair_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
         lay.addLayout(top)
         self.tabs = QTabWidget()
@@ -139,13 +146,20 @@ class ConflictsDock(QDockWidget):
             self.summary.setText("<i>Checking…</i>")
 
     def show_error(self, message: str) -> None:
+        from html import escape
+
+        from ..dialogs.gui_wording import for_gui
+
         self.export_button.setEnabled(False)
+        self.repair_button.setVisible("not a valid polygon" in message)
         self.model.set_frame(None)
         self.owners_model.set_frame(None)
-        self.summary.setText(f"<span style='color:#b00020'><b>Footprint not checked:</b> {message}</span>")
+        self.summary.setText(f"<span style='color:#b00020'><b>Footprint not checked:</b> "
+                             f"{escape(for_gui(message))}</span>")
 
     def set_result(self, result) -> None:
         self.export_button.setEnabled(result is not None)
+        self.repair_button.hide()
         if result is None:
             self.model.set_frame(None)
             self.owners_model.set_frame(None)
