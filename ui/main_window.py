@@ -23,6 +23,7 @@ from .docks.layers_dock import LayersDock
 from .docks.search_dock import SearchDock
 from .docks.works_dock import NoticesDock, WorksDock
 from .icons import icon
+from .render.street_labels import StreetLabels
 from .settings import AppSettings
 from .window_dialogs import DialogsMixin
 from .window_register import RegisterMixin
@@ -51,7 +52,8 @@ class MainWindow(RegisterMixin, DialogsMixin, QMainWindow):
         self.setCentralWidget(self.canvas)
         self.selection = SelectionOverlay()
         self.works_overlay = WorksOverlay()
-        self.canvas.overlays += [self.works_overlay, self.selection]
+        self.street_labels = StreetLabels(self.canvas)  # over the assets, under the dig
+        self.canvas.overlays += [self.street_labels, self.works_overlay, self.selection]
         self.dig_overlay = None
         self._build_docks()
         self._build_tools()
@@ -87,15 +89,14 @@ class MainWindow(RegisterMixin, DialogsMixin, QMainWindow):
                    Qt.DockWidgetArea.BottomDockWidgetArea)
         self.addDockWidget(L, self.layers_dock)
         self.addDockWidget(R, self.identify_dock)
-        self.addDockWidget(R, self.search_dock)
-        self.tabifyDockWidget(self.identify_dock, self.search_dock)
-        self.identify_dock.raise_()
         self.addDockWidget(B, self.conflicts_dock)
         self.addDockWidget(B, self.works_dock)
         self.addDockWidget(B, self.notices_dock)
         self.tabifyDockWidget(self.conflicts_dock, self.works_dock)
         self.tabifyDockWidget(self.works_dock, self.notices_dock)
         self.conflicts_dock.raise_()
+        self.splitDockWidget(self.identify_dock, self.search_dock, Qt.Orientation.Vertical)
+        self.search_dock.hide()  # shown when a search finds more than one place
         self.resizeDocks([self.layers_dock, self.identify_dock], [250, 320], Qt.Orientation.Horizontal)
         self.resizeDocks([self.conflicts_dock], [340], Qt.Orientation.Vertical)  # 8+ rows of conflicts
 

@@ -97,6 +97,8 @@ def test_counts_are_whole_numbers_and_columns_explained(qtbot, window):
     assert tips["number"] and "marker" in tips["number"]
     numbers = [model.data(model.index(i, 0)) for i in range(model.rowCount())]
     assert numbers == [str(i + 1) for i in range(model.rowCount())]
+    icon = model.data(model.index(0, 0), Qt.ItemDataRole.DecorationRole)
+    assert icon is not None and not icon.isNull()  # the map marker's shape beside its number
     assert format_value(np.int64(2)) == "2" and format_value(2.0) == "2.00"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHBoxLayout, QHeaderView,
                                QLabel, QPushButton, QSizePolicy, QTableView, QTabWidget, QVBoxLayout,
                                QWidget)
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHBo
 from asset_register.errors import AssetRegisterError
 from asset_register.notices.exports import spreadsheet_safe
 
+from ..render import severity
 from ..render.styles import SEVERITY_COLOURS
 from .frame_model import FrameModel, whole_counts
 
@@ -78,6 +80,23 @@ def owner_frame(result) -> pd.DataFrame:
     return whole_counts(pd.DataFrame(rows), ["conflicts"])
 
 
+_ICONS: dict = {}
+
+
+def marker_icon(sev) -> QIcon:
+    """The map marker's shape for a severity (octagon, triangle, circle), for the '#' column."""
+    sev = str(sev)
+    if sev not in _ICONS:
+        pix = QPixmap(18, 18)
+        pix.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pix)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        severity.draw_marker(p, sev, 9, 9, "", r=6.5)
+        p.end()
+        _ICONS[sev] = QIcon(pix)
+    return _ICONS[sev]
+
+
 def numbered(conflicts: pd.DataFrame) -> pd.DataFrame:
     """The conflicts with their map numbers (1 = first row = most severe), as the markers."""
     out = conflicts.copy()
@@ -116,7 +135,7 @@ class ConflictsDock(QDockWidget):
         self.tabs = QTabWidget()
         self.model = FrameModel(columns=CONFLICT_VIEW, colour_column="severity",
                                 colours={k: v.name() for k, v in SEVERITY_COLOURS.items()},
-                                tips=CONFLICT_TIPS)
+                                tips=CONFLICT_TIPS, icons={"number": lambda row: marker_icon(row["severity"])})
         self.table = self._table(self.model)
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.owners_model = FrameModel(columns=OWNER_VIEW, tips=OWNER_TIPS)

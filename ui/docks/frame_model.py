@@ -37,10 +37,11 @@ def whole_counts(frame: pd.DataFrame, columns) -> pd.DataFrame:
 class FrameModel(QAbstractTableModel):
     def __init__(self, frame: pd.DataFrame | None = None, columns: list[tuple[str, str]] | None = None,
                  colour_column: str | None = None, colours: dict | None = None,
-                 tips: dict[str, str] | None = None, parent=None) -> None:
+                 tips: dict[str, str] | None = None, icons: dict | None = None, parent=None) -> None:
         super().__init__(parent)
         self.columns = columns  # (column, header) pairs; None = every non-geometry column
         self.tips = tips or {}  # column -> header tooltip (what the column means)
+        self.icons = icons or {}  # column -> f(row Series) -> QIcon shown in its cells
         self.colour_column = colour_column
         self.colours = colours or {}
         self.frame = pd.DataFrame()
@@ -73,6 +74,8 @@ class FrameModel(QAbstractTableModel):
             return format_value(value)
         if role == Qt.ItemDataRole.ToolTipRole:
             return format_value(value)
+        if role == Qt.ItemDataRole.DecorationRole and col in self.icons:
+            return self.icons[col](self.frame.iloc[index.row()])
         if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, numbers.Real) \
                 and not isinstance(value, (bool, np.bool_)):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

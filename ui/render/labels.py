@@ -49,8 +49,9 @@ def clip_segments(x0, y0, x1, y1, width: float, height: float, margin: float = 0
     return t0, t1
 
 
-def _line_label_anchors(packed, parts, view, min_px: float):
-    """Midpoint and angle of each part's longest on-screen stretch, for parts long enough."""
+def _line_label_anchors(packed, parts, view, min_px: float, at: float = 0.5):
+    """Point (``at`` of the way along: 0.5 the midpoint) and angle of each part's longest
+    on-screen stretch, for parts long enough."""
     counts = packed.part_offsets[parts + 1] - packed.part_offsets[parts]
     idx, starts = part_vertex_index(packed.part_offsets, parts)
     sx, sy = view.to_screen(packed.coords[idx, 0], packed.coords[idx, 1])
@@ -66,7 +67,7 @@ def _line_label_anchors(packed, parts, view, min_px: float):
     last = np.flatnonzero(np.r_[part_of[order][1:] != part_of[order][:-1], True])
     best = order[last]
     best = best[seglen[best] >= min_px]
-    tm = (t0[best] + t1[best]) / 2
+    tm = t0[best] + at * (t1[best] - t0[best])
     mx = ax[best] + tm * (bx[best] - ax[best])
     my = ay[best] + tm * (by[best] - ay[best])
     ang = np.degrees(np.arctan2(by[best] - ay[best], bx[best] - ax[best]))

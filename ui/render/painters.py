@@ -19,6 +19,7 @@ from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen
 from ..models.view import ViewState
 from . import raster, styles
 from .packed import PackedGeometry, part_vertex_index
+from .placement import offset_polylines
 from .labels import _declutter, _draw_labels, _line_label_anchors, asset_label_text
 from .qpath import array_to_path
 
@@ -197,15 +198,18 @@ def _vector_register(painter, packed, parts, pts, style, settings, palette, canc
         _check(cancel)
         s_idx, d_idx, is_closed = int(k // 16), int(k // 2 % 8), bool(k % 2)
         sx, sy, starts = _screen_vertices(packed, sel, view)
+        if detailed and not is_closed and res <= styles.SIDE_RESOLUTION and styles.SIDE_OFFSETS[s_idx]:
+            sx, sy = offset_polylines(sx, sy, starts, styles.SIDE_OFFSETS[s_idx])
         path = array_to_path(sx, sy, starts)
         colour = palette.qcolors[s_idx]
         pen_style = list(styles.DASHES.values())[d_idx - 1] if d_idx else Qt.PenStyle.SolidLine
-        if is_closed:  # precaution zones and other area assets
+        if is_closed:  # precaution zones and other area assets: cross-hatched at every
+            # scale with a dash-dot edge, never a tinted area that could be taken for a dig
             fill = QColor(colour)
-            fill.setAlpha(45)
+            fill.setAlpha(150)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            painter.setBrush(QBrush(fill, Qt.BrushStyle.BDiagPattern if res < 1 else Qt.BrushStyle.SolidPattern))
-            painter.setPen(_pen(colour, 1.0, Qt.PenStyle.DashLine))
+            painter.setBrush(QBrush(fill, Qt.BrushStyle.DiagCrossPattern))
+            painter.setPen(_pen(colour, 1.3, Qt.PenStyle.DashDotLine))
             painter.drawPath(path)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             continue
@@ -325,12 +329,7 @@ def render_reference(image: QImage, packed: PackedGeometry, settings: RenderSett
                 for path in paths:
                     _check(cancel)
                     painter.drawPath(path)
-            if settings.labels and packed.labels is not None and res <= STREET_LABEL_RESOLUTION:
-                which, mx, my, ang = _line_label_anchors(packed, lines, view, 90)
-                texts = [str(packed.labels[f]) if packed.labels[f] is not None else ""
-                         for f in packed.part_feature[lines[which]]]
-                _draw_labels(painter, texts, mx, my, ang, QColor("#5a5548"),
-                             size=9, halo=False)
+            # street names are drawn over the assets by the canvas (render/street_labels.py)
         if len(pts):
             px, py = view.to_screen(packed.points[pts, 0], packed.points[pts, 1])
             painter.setPen(Qt.PenStyle.NoPen)
