@@ -159,3 +159,40 @@ def test_precaution_zones_are_hatched_at_every_scale():
         x1, y1 = (int(v) for v in view.to_screen(70, 20))
         inside = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(), img.width(), 4)[y0:y1, x0:x1, 3]
         assert inside.size and 0.05 < (inside > 0).mean() < 0.7  # hatched, never a solid area
+
+
+def test_a_very_dense_full_extent_reads_as_density_until_zoomed_in():
+    from ui.render import raster
+    from ui.render.packed import pack_geometries
+    from ui.render.painters import RenderSettings, new_image, render_register
+    from ui.render.styles import Palette, feature_style_keys
+
+    rng = np.random.default_rng(7)
+    n = 60_000
+    x, y = rng.uniform(0, 4000, n), rng.uniform(0, 3000, n)
+    lines = shapely.linestrings(np.stack([np.column_stack([x, y]), np.column_stack([x + 5, y + 3])], 1))
+    util = np.where(np.arange(n) % 3 == 0, "gas", "water").astype(object)
+    volt = np.full(n, None, dtype=object)
+    util[:200], volt[:200] = "electricity", "HV"
+    frame = gpd.GeoDataFrame({"utility": util, "asset_class": "pipe", "status": "in_service", "voltage": volt},
+                             geometry=lines, crs="EPSG:27700")
+    packed = pack_geometries(frame.geometry.array, frame)
+    packed.codes["style"] = feature_style_keys(packed)
+    packed.index_segments(packed.codes["style"])
+    pal = Palette.make("njug")
+    full = ViewState(cx=2000, cy=1500, resolution=10, width=400, height=300)
+    assert raster.is_dense(n, 400, 300)
+    img = new_image(full)
+    assert render_register(img, packed, RenderSettings(full, labels=False), pal) == "density"
+    gas, water, hv = colours.colour_for("gas"), colours.colour_for("water"), colours.colour_for("electricity", "HV")
+    assert _count(img, gas) == 0 and _count(img, water) == 0 and _count(img, hv) == 0  # no mat of colours
+    arr = np.frombuffer(img.constBits(), np.uint8).reshape(300, 400, 4).astype(int)
+    covered = arr[..., 3] > 0
+    assert covered.mean() > 0.5  # the density covers the register…
+    alpha = arr[..., 3][covered]
+    assert alpha.max() - alpha.min() > 60  # …lighter where sparse, darker where dense
+    assert np.allclose(arr[..., 2][covered] / arr[..., 3][covered], 38 / 255, atol=0.03)  # one neutral hue
+    zoomed = ViewState(cx=2000, cy=1500, resolution=1, width=400, height=300)
+    img = new_image(zoomed)
+    assert render_register(img, packed, RenderSettings(zoomed, labels=False), pal) in ("raster", "vector")
+    assert _count(img, gas) > 50 and _count(img, water) > 50

@@ -104,21 +104,31 @@ def _raster_register(image, packed, parts, pts, style, settings, palette, cancel
             pkeep = ~np.isin(pcls_all, hidden_styles)
             pxy, pcls_all = pxy[:, pkeep], pcls_all[pkeep]
         top = np.full(w * h, -1, np.int16)
+        dense = raster.is_dense(len(scls) + len(pcls_all), w, h)
+        samples = []  # density view: every sample's pixel, counted once at the end
+
+        def add(pix, cls):
+            if dense:  # a density view has no utility colours (they would make one mat)
+                samples.append(pix)
+            else:
+                raster.accumulate(top, pix, cls)
+
         # chunks keep every numpy call short: a worker never holds the interpreter lock
         # long enough to stall the GUI thread, and a cancel is seen within one chunk
         for a in range(0, len(scls), CHUNK):
             b = a + CHUNK
-            pix, cls = raster.segment_samples(x0[a:b] * k + ax, ay - y0[a:b] * k, x1[a:b] * k + ax,
-                                              ay - y1[a:b] * k, scls[a:b], w, h)
-            raster.accumulate(top, pix, cls)
+            add(*raster.segment_samples(x0[a:b] * k + ax, ay - y0[a:b] * k, x1[a:b] * k + ax,
+                                        ay - y1[a:b] * k, scls[a:b], w, h))
             _check(cancel)
         for a in range(0, len(pcls_all), CHUNK):
             b = a + CHUNK
-            ppix, pcls = raster.point_samples(pxy[0, a:b] * k + ax, ay - pxy[1, a:b] * k,
-                                              pcls_all[a:b], w, h)
-            raster.accumulate(top, ppix, pcls)
+            add(*raster.point_samples(pxy[0, a:b] * k + ax, ay - pxy[1, a:b] * k, pcls_all[a:b], w, h))
+        if dense:
+            counts = np.bincount(np.concatenate(samples), minlength=w * h) if samples else np.zeros(w * h, np.int64)
+            _blit(image, raster.density_image(counts, w, h))
+            return "density"
         _blit(image, raster.colourise(top, palette.argb, w, h))
-        return
+        return "raster"
     else:
         top = np.full(w * h, -1, np.int16)
         for a in range(0, len(parts), CHUNK // 2):
@@ -258,8 +268,7 @@ def render_register(image: QImage, packed: PackedGeometry, settings: RenderSetti
     nverts = int((packed.part_offsets[parts + 1] - packed.part_offsets[parts]).sum())
     _check(cancel)
     if nverts + len(pts) > RASTER_VERTICES:
-        _raster_register(image, packed, parts, pts, style, settings, palette, cancel)
-        return "raster"
+        return _raster_register(image, packed, parts, pts, style, settings, palette, cancel) or "raster"
     painter = QPainter(image)
     try:
         _vector_register(painter, packed, parts, pts, style, settings, palette, cancel)
