@@ -196,3 +196,24 @@ def test_a_very_dense_full_extent_reads_as_density_until_zoomed_in():
     img = new_image(zoomed)
     assert render_register(img, packed, RenderSettings(zoomed, labels=False), pal) in ("raster", "vector")
     assert _count(img, gas) > 50 and _count(img, water) > 50
+
+
+def test_asset_labels_never_overlap(window, monkeypatch):
+    from ui.render import painters
+    from ui.render.painters import RenderSettings, new_image, render_register
+    from ui.render.styles import Palette
+
+    packed = window.canvas.layers.register_layer().data
+    view = ViewState(cx=530550, cy=180350, resolution=0.12, width=900, height=600)
+    got = []
+    monkeypatch.setattr(painters, "_draw_labels", lambda p, t, x, y, a, *rest, **kw: got.append((t, x, y, a)))
+    assert render_register(new_image(view), packed, RenderSettings(view), Palette.make()) == "vector"
+    texts, x, y, ang = got[0]
+    assert len(texts) > 8
+    a = np.radians(np.asarray(ang, float))
+    w = np.array([6.5 * len(t) + 8 for t in texts])
+    cx, cy = x + 7 * np.sin(a), y - 7 * np.cos(a)
+    bw = np.abs(np.cos(a)) * w + np.abs(np.sin(a)) * 14
+    bh = np.abs(np.sin(a)) * w + np.abs(np.cos(a)) * 14
+    boxes = np.column_stack([cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2])
+    assert not _overlaps(boxes)

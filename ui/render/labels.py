@@ -1,5 +1,6 @@
 """Labels on the map: short asset labels (size, material, voltage) and street names along
-lines, placed at the middle of each line's longest on-screen stretch, decluttered on a grid."""
+lines, anchored along each line's longest on-screen stretch; the caller places them without
+overlap (placement.py)."""
 
 from __future__ import annotations
 
@@ -73,16 +74,6 @@ def _line_label_anchors(packed, parts, view, min_px: float, at: float = 0.5):
     ang = np.degrees(np.arctan2(by[best] - ay[best], bx[best] - ax[best]))
     ang = np.where(ang > 90, ang - 180, np.where(ang < -90, ang + 180, ang))
     return part_of[best], mx, my, ang
-
-
-def _declutter(mx, my, cell_w=150, cell_h=22, priority=None):
-    """One label per screen cell: the one with the highest ``priority`` (e.g. the longest,
-    most informative text), else the first."""
-    order = np.arange(len(mx)) if priority is None else np.argsort(-np.asarray(priority), kind="stable")
-    cells = (np.floor(mx[order] / cell_w).astype(np.int64) * 100_003
-             + np.floor(my[order] / cell_h).astype(np.int64))
-    _, first = np.unique(cells, return_index=True)
-    return np.sort(order[first])
 
 
 def _draw_labels(painter, texts, mx, my, ang, colour=styles.LABEL_COLOUR, size=8, halo=True):

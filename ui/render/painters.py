@@ -19,8 +19,8 @@ from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen
 from ..models.view import ViewState
 from . import raster, styles
 from .packed import PackedGeometry, part_vertex_index
-from .placement import offset_polylines
-from .labels import _declutter, _draw_labels, _line_label_anchors, asset_label_text
+from .placement import Placer, offset_polylines
+from .labels import _draw_labels, _line_label_anchors, asset_label_text
 from .qpath import array_to_path
 
 RASTER_VERTICES = 60_000  # above this many vertices in view, rasterise (chunked numpy)
@@ -274,22 +274,39 @@ def render_register(image: QImage, packed: PackedGeometry, settings: RenderSetti
         _vector_register(painter, packed, parts, pts, style, settings, palette, cancel)
         view = settings.view
         if settings.labels and view.resolution <= LABEL_RESOLUTION and len(parts):
-            lines = parts[~packed.part_closed[parts]]
-            which, mx, my, ang = _line_label_anchors(packed, lines, view, 70)
-            feats = packed.part_feature[lines[which]]
-            texts = np.array(asset_label_text(packed, feats), dtype=object)
-            # keep labels that fit on screen whole (about 6.5 px per character at 8 pt)
-            half = np.array([3.3 * len(t) for t in texts]) + 4
-            ca, sa = np.abs(np.cos(np.radians(ang))), np.abs(np.sin(np.radians(ang)))
-            fits = ((mx - half * ca >= 0) & (mx + half * ca <= view.width)
-                    & (my - half * sa - 12 >= 0) & (my + half * sa + 12 <= view.height))
-            has = np.flatnonzero((texts != "") & fits)
-            lengths = [len(t) for t in texts[has]]
-            keep = has[_declutter(mx[has], my[has], priority=lengths)][:400]
-            _draw_labels(painter, texts[keep], mx[keep], my[keep], ang[keep])
+            _asset_labels(painter, packed, parts[~packed.part_closed[parts]], view)
     finally:
         painter.end()
     return "vector"
+
+
+def _asset_labels(painter, packed, lines, view) -> None:
+    """Short asset labels along their lines, most informative first, none overlapping
+    another: each may sit at the middle of its line's longest on-screen stretch or a little
+    either side of it (collision-aware placement, placement.py)."""
+    which, mx, my, ang = _line_label_anchors(packed, lines, view, 70)
+    feats = packed.part_feature[lines[which]]
+    texts = np.array(asset_label_text(packed, feats), dtype=object)
+    has = np.flatnonzero(texts != "")
+    cand = [np.column_stack([mx, my])]
+    for at in (0.3, 0.7):
+        _, ax, ay, _ = _line_label_anchors(packed, lines, view, 70, at)
+        cand.append(np.column_stack([ax, ay]))
+    anchors = np.stack(cand)[:, has, :]
+    texts, ang = texts[has], ang[has]
+    order = np.argsort([-len(t) for t in texts], kind="stable")[:600]
+    w = np.array([6.5 * len(t) + 8 for t in texts[order]])  # about 6.5 px per character at 8 pt
+    h = np.full(len(order), 14.0)
+    a = np.radians(ang[order])
+    bw = np.abs(np.cos(a)) * w + np.abs(np.sin(a)) * h
+    bh = np.abs(np.sin(a)) * w + np.abs(np.cos(a)) * h
+    # a label is drawn just above its line: its box centre is half a height off the anchor
+    centres = anchors[:, order, :] + np.stack([h / 2 * np.sin(a), -h / 2 * np.cos(a)], axis=1)[None]
+    placed = Placer(view.width, view.height).place_along(centres, bw, bh)[:400]
+    i = np.array([order[j] for j, _ in placed], np.int64)
+    k = np.array([c for _, c in placed], np.int64)
+    if len(i):
+        _draw_labels(painter, texts[i], anchors[k, i, 0], anchors[k, i, 1], ang[i])
 
 
 def _slices(packed, parts: np.ndarray) -> list[np.ndarray]:
