@@ -217,3 +217,35 @@ def test_asset_labels_never_overlap(window, monkeypatch):
     bh = np.abs(np.sin(a)) * w + np.abs(np.cos(a)) * 14
     boxes = np.column_stack([cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2])
     assert not _overlaps(boxes)
+
+
+def test_the_canvas_says_when_it_shows_a_density_view(qtbot, monkeypatch):
+    from ui.canvas.canvas import MapCanvas
+    from ui.models.layers import REGISTER, Layer
+    from ui.render import raster
+    from ui.render.packed import pack_geometries
+    from ui.render.styles import feature_style_keys
+
+    lines = shapely.linestrings(np.stack([np.column_stack([np.arange(500.0), np.zeros(500)]),
+                                          np.column_stack([np.arange(500.0), np.full(500, 50.0)])], 1))
+    frame = gpd.GeoDataFrame({"utility": ["gas"] * 500}, geometry=lines, crs="EPSG:27700")
+    packed = pack_geometries(frame.geometry.array, frame)
+    packed.codes["style"] = feature_style_keys(packed)
+    packed.index_segments(packed.codes["style"])
+    canvas = MapCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(300, 200)
+    canvas.show()
+    layer = Layer("register", REGISTER)
+    canvas.layers.add(layer)
+    canvas.layers.update(layer, data=packed)
+    canvas.zoom_to(packed.total_bounds)
+    monkeypatch.setattr(raster, "DENSITY_PER_PIXEL", 0.001)  # 500 lines are "dense" here
+    monkeypatch.setattr("ui.render.painters.RASTER_VERTICES", 10)
+    canvas.refresh_layer(layer)
+    qtbot.waitUntil(lambda: canvas.is_idle() and layer.id in canvas.lods, timeout=30_000)
+    assert canvas.lods[layer.id] == "density"
+    captions = []
+    monkeypatch.setattr(MapCanvas, "_paint_caption", lambda self, p, text: captions.append(text))
+    canvas.grab()
+    assert captions and "zoom in" in captions[0]
