@@ -138,3 +138,25 @@ def test_an_unchanged_redelivery_says_so(qtbot, tmp_path):
     with open_register(path, read_only=True) as store:
         assert store.asset_count() == live
     session.close()
+
+
+def test_check_only_counts_what_would_change_and_writes_nothing(qtbot, tmp_path):
+    path, session = _session(tmp_path)
+    source = town_dir() / "water_rvw.gpkg"
+    wizard = _open(qtbot, session, [source])
+    wizard.next()
+    wizard.owner_page.dry_run.setChecked(True)
+    wizard.next()
+    assert wizard.wait_until_ready(60)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.finish_page, timeout=120_000)
+    reports = wizard.reports
+    assert reports and all(r.status == "dry run" for r in reports)
+    added = sum(r.added for r in reports)
+    read = sum(pyogrio.read_info(source, layer=r.layer)["features"] for r in reports)
+    assert added + sum(r.rejected for r in reports) == read
+    text = wizard.finish_page.summary.text()
+    assert "Dry run, nothing written" in text and f"{added:,} added" in text
+    with open_register(path, read_only=True) as store:
+        assert store.asset_count() == 0
+    session.close()

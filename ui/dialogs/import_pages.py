@@ -199,6 +199,10 @@ class OwnerPage(QWizardPage):
         self.scope_box = ScopeBox(wizard)
         self.scope_box.changed.connect(self.completeChanged)
         form.addRow("Delivery scope", self.scope_box)
+        self.dry_run = QCheckBox("Check only: count what the import would change, write nothing")
+        self.dry_run.setToolTip("A dry run: the file is read, mapped and compared with the register; "
+                                "the result shows what would be added, changed, retired or rejected")
+        form.addRow("", self.dry_run)
         self.owner.currentTextChanged.connect(self._owner_changed)
         self.util.currentIndexChanged.connect(lambda _: self.w.profiles.clear())
         self._owners: dict[str, Owner] = {}

@@ -29,6 +29,8 @@ def summary_text(reports) -> str:
         why = sorted({r.status for r in reports})
         return f"No change: {layers} {' / '.join(why)} — the register is as it was."
     figures = ", ".join(f"{totals[k]:,} {k}" for k in DIFF)
+    if all(r.status == "dry run" for r in done):
+        return f"Dry run, nothing written — the import would give: {figures} ({layers})."
     if not (totals["added"] or totals["changed"] or totals["retired"]):
         return f"No change to the register: {figures} ({layers})."
     return f"Done: {figures} ({layers})."
@@ -68,6 +70,8 @@ class ImportPage(QWizardPage):
         plan = [(p, ls, w.profiles.get(p)) for p, ls in w.selected_layers().items()]
         options = dict(owner=w.owner, owner_name=w.owner_name, utility=w.utility,
                        assume_crs=w.assume_crs, force_crs=w.force_crs, **w.scope_options())
+        if w.owner_page.dry_run.isChecked():
+            options["dry_run"] = True
         self.options = options  # what the import was asked to do (shown in tests and errors)
         session = w.session
         confirm, self.confirm_retire = self.confirm_retire, False  # asked again next time
