@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from ui.models.search import AssetIds, Street, normalise, search
+from ui.models.search import AssetIds, Street, normalise, search, usrn_strings
 
 
 def test_normalise_folds_case_accents_punctuation_and_abbreviations():
@@ -28,6 +28,11 @@ def test_street_names_match_loosely_and_by_usrn():
     assert search("20700204", streets=streets)[0].detail == "USRN 20700204"
     assert [h.label for h in search("vic rd", streets=streets)] == ["Victoria Road"]
     assert search("station road", streets=streets) == []
+
+
+def test_usrns_read_as_text_however_the_file_stores_them():
+    got = usrn_strings(np.array([20700101, 20700102.0, " 20700103 ", None, float("nan"), "", "AB12"], dtype=object))
+    assert got.tolist() == ["20700101", "20700102", "20700103", None, None, None, "AB12"]
 
 
 def test_asset_ids_with_or_without_prefix_and_zeros():

@@ -81,9 +81,10 @@ def usrn_strings(values) -> np.ndarray:
     s = pd.Series(np.asarray(values, dtype=object), dtype=object)
     num = pd.to_numeric(s, errors="coerce")
     whole = num.notna() & (num == num.round())
-    text = s.map(lambda u: None if u is None or u != u or str(u).strip() == "" else str(u).strip())
+    text = s.astype("string").str.strip()
+    text = text.where(text != "", None).astype(object)
     text[whole] = num[whole].astype("int64").astype(str)
-    return text.to_numpy(dtype=object)
+    return text.where(text.notna(), None).to_numpy(dtype=object)
 
 
 def street_index(names, usrns, part_feature, part_bounds) -> list[Street]:
