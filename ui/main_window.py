@@ -27,9 +27,11 @@ from .dig.tools import DigTool
 from .docks.conflicts_dock import ConflictsDock
 from .docks.identify_dock import IdentifyDock
 from .docks.layers_dock import LayersDock
+from .docks.search_dock import SearchDock
 from .docks.works_dock import NoticesDock, WorksDock
 from .icons import icon
 from .models.window import WindowState
+from .render.street_labels import StreetLabels
 from .settings import AppSettings
 from .window_dialogs import DialogsController
 from .window_register import RegisterController
@@ -52,8 +54,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.canvas)
         self.selection = SelectionOverlay()
         self.works_overlay = WorksOverlay()
+        self.street_labels = StreetLabels(self.canvas)  # over the assets, under the dig
         self.dig_overlay = DigOverlay(state.dig, lambda: self.state.scheme)
-        self.canvas.overlays += [self.works_overlay, self.selection, self.dig_overlay]
+        self.canvas.overlays += [self.street_labels, self.works_overlay, self.selection, self.dig_overlay]
         self.dig_tool = DigTool(self.canvas, state.dig)
         self.checks = DigCheckController(state, self)
         self.register = RegisterController(self, state)
@@ -80,8 +83,10 @@ class MainWindow(QMainWindow):
         self.layers_dock.layersEdited.connect(self.register.remember_references)
         self.layers_dock.zoomToLayer.connect(lambda layer: self.canvas.zoom_to(layer.bounds))
         self.identify_dock = IdentifyDock(self)
+        self.search_dock = SearchDock(self)
         self.conflicts_dock = ConflictsDock(self)
         self.conflicts_dock.conflictSelected.connect(self._conflict_selected)
+        self.conflicts_dock.repairRequested.connect(self._repair_footprint)
         self.works_dock = WorksDock(self)
         self.works_dock.workSelected.connect(self.register.zoom_to_work)
         self.notices_dock = NoticesDock(self)
@@ -97,8 +102,10 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.conflicts_dock, self.works_dock)
         self.tabifyDockWidget(self.works_dock, self.notices_dock)
         self.conflicts_dock.raise_()
+        self.splitDockWidget(self.identify_dock, self.search_dock, Qt.Orientation.Vertical)
+        self.search_dock.hide()  # shown when a search finds more than one place
         self.resizeDocks([self.layers_dock, self.identify_dock], [250, 320], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.conflicts_dock], [260], Qt.Orientation.Vertical)
+        self.resizeDocks([self.conflicts_dock], [340], Qt.Orientation.Vertical)  # 8+ rows of conflicts
 
     def _build_tools(self) -> None:
         self.tools = {"pan": PanTool(self.canvas), "zoom": ZoomBoxTool(self.canvas),
@@ -175,8 +182,8 @@ class MainWindow(QMainWindow):
                 m.insertMenu(act["clear"], self.delivery_menu)
             if title == "&View":
                 m.addSeparator()
-                for dock in (self.layers_dock, self.identify_dock, self.conflicts_dock, self.works_dock,
-                             self.notices_dock):
+                for dock in (self.layers_dock, self.identify_dock, self.search_dock, self.conflicts_dock,
+                             self.works_dock, self.notices_dock):
                     m.addAction(dock.toggleViewAction())
         nav = QToolBar("Navigation")
         nav.setObjectName("NavigationToolbar")
@@ -184,10 +191,11 @@ class MainWindow(QMainWindow):
                   "tool_identify", "tool_measure"):
             nav.addSeparator() if k is None else nav.addAction(act[k])
         self.search_box = QLineEdit()
-        self.search_box.setPlaceholderText("Search: street, asset id, TQ 305 806, 530500 180600")
+        self.search_box.setPlaceholderText("Search: street, USRN, asset id, TQ 305 806, 530500 180600")
+        self.search_box.setToolTip("Enter searches; Up/Down walk the results; Esc clears the highlight")
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setMinimumWidth(300)
-        self.search_box.returnPressed.connect(lambda: self.register.run_search())
+        self.search_dock.attach(self.search_box)
         nav.addSeparator()
         nav.addWidget(self.search_box)
         self.addToolBar(nav)
@@ -305,6 +313,16 @@ class MainWindow(QMainWindow):
         a = self.act.get("tool_" + key) if hasattr(self, "act") else None
         if a is not None:
             a.setChecked(True)
+
+    def _repair_footprint(self) -> None:
+        """The conflicts dock's 'Repair the dig polygon': a self-intersecting footprint
+        replaced (undoably) by its make_valid repair, then checked."""
+        from .models.footprint_geometry import repaired_outline
+
+        session = self.state.session
+        if session.is_open:
+            self.state.dig.set_geometry(repaired_outline(self.state.dig.state, session.crs.to_string()),
+                                        "Repair footprint")
 
     def _dig_result(self, result) -> None:
         dig = self.state.dig

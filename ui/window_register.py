@@ -8,16 +8,14 @@ import hashlib
 import time
 from pathlib import Path
 
-import numpy as np
 import shapely
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
-from asset_register.errors import AssetRegisterError, NotFoundError
 
+from .models.identify import nearest_first
 from .models.layers import REFERENCE, REGISTER, Layer
-from .models.search import search
 from .render import display_cache
 from .render.loading import complete_register, load_reference, load_register, reference_layers
 from .sample import sample_references
@@ -232,16 +230,11 @@ class RegisterController:
         if self.session is None:
             return []
         store = self.session.store
-        box = (x - tolerance, y - tolerance, x + tolerance, y + tolerance)
-        found = store.query_bbox(box, columns=["asset_id"])
-        if not len(found):
-            w.identify_dock.show_assets([])
-            w.selection.geometries = []
-            self.canvas.update()
-            return []
-        d = shapely.distance(found.geometry.array, shapely.Point(x, y))
-        order = np.argsort(d)
-        ids = [found["asset_id"].iloc[i] for i in order if d[i] <= tolerance][:8]
+        reach = tolerance  # a point's symbol is about as wide as the click tolerance
+        r = tolerance + reach
+        found = store.query_bbox((x - r, y - r, x + r, y + r), columns=["asset_id"])
+        order = nearest_first(found.geometry.array, x, y, tolerance, reach)
+        ids = found["asset_id"].to_numpy(dtype=object)[order].tolist()
         assets = [store.get_asset(a) for a in ids]
         w.identify_dock.show_assets(assets)
         w.selection.geometries = [a["geometry"] for a in assets]
@@ -255,48 +248,10 @@ class RegisterController:
             self.canvas.zoom_to(shapely.total_bounds(geoms), margin=0.5)
 
     # -- search ---------------------------------------------------------------------------
-    def _find_asset(self, text: str):
-        try:
-            return shapely.bounds(self.session.store.get_asset(text)["geometry"]).tolist()
-        except (NotFoundError, AssetRegisterError):
-            return None
-
     def run_search(self, text: str | None = None):
+        """Search the box's text (or ``text``): hits listed in the search dock, the first shown."""
         w = self.window
-        text = w.search_box.text() if text is None else text
-        if self.session is None or not text.strip():
-            return None
-        streets = []
-        for packed in (lay.data for lay in self.state.reference_layers()):
-            if packed is None or packed.labels is None:
-                continue
-            names = packed.labels
-            for name in sorted({str(n) for n in names if n}):
-                feats = np.flatnonzero(names == name)
-                parts = np.isin(packed.part_feature, feats)
-                b = packed.part_bounds[parts]
-                if len(b):
-                    streets.append((name, (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())))
-        works = []
-        frame = self.state.works
-        if frame is not None and len(frame):
-            works = list(zip(frame["reference"].astype(str), shapely.bounds(frame.geometry.array).tolist()))
-        hits = search(text, bng=self.session.crs.to_epsg() == 27700, find_asset=self._find_asset,
-                      streets=streets, works=works)
-        if not hits:
-            w.status(f"Nothing found for {text!r}: try coordinates (530500 180600), a grid "
-                     "reference (TQ 305 806), an asset id or a street name")
-            return None
-        hit = hits[0]
-        self.canvas.zoom_to(hit.bounds, margin=0.1)
-        w.selection.marker = hit.point
-        if hit.kind == "asset":
-            w.selection.geometries = [self.session.store.get_asset(hit.key)["geometry"]]
-            w.identify_dock.show_assets([self.session.store.get_asset(hit.key)])
-        self.canvas.update()
-        more = f" ({len(hits) - 1} more)" if len(hits) > 1 else ""
-        w.status(f"{hit.kind}: {hit.label}{more}")
-        return hit
+        return w.search_dock.run(w.search_box.text() if text is None else text)
 
     # -- works and notices -----------------------------------------------------------------
     def refresh_works(self) -> None:

@@ -44,6 +44,7 @@ class MapCanvas(QWidget):
         self._generation: dict[int, int] = {}
         self._jobs: dict[int, RenderJob] = {}
         self.render_errors: dict[int, str] = {}  # layer id -> why its latest render failed
+        self.lods: dict[int, str] = {}  # layer id -> level of detail of its shown image
         self._signals = RenderSignals()
         self._signals.finished.connect(self._job_finished)
         self._pool = render_pool()
@@ -75,6 +76,7 @@ class MapCanvas(QWidget):
 
     def _layer_removed(self, layer) -> None:
         self._cache.pop(layer.id, None)
+        self.lods.pop(layer.id, None)
         self.render_errors.pop(layer.id, None)
         job = self._jobs.pop(layer.id, None)
         if job:
@@ -111,6 +113,7 @@ class MapCanvas(QWidget):
         self._jobs.pop(layer_id, None)
         if image is not None:  # else the render failed: keep showing the last good image
             self._cache[layer_id] = (settings.view, image)
+            self.lods[layer_id] = lod
             self.render_errors.pop(layer_id, None)
         else:
             self.render_errors[layer_id] = lod
@@ -148,6 +151,8 @@ class MapCanvas(QWidget):
         if self.tool is not None:
             self.tool.paint(p, view)
         self._paint_scale_bar(p, view)
+        if any(self.lods.get(lay.id) == "density" and lay.visible for lay in self.layers):
+            self._paint_caption(p, "Density of assets (darker: more) — zoom in to see each utility")
         p.end()
         self.last_paint_seconds = time.perf_counter() - t0
 
@@ -179,6 +184,19 @@ class MapCanvas(QWidget):
                        QPointF(nx - 7, ny + 20)])
         p.setPen(QColor("#202020"))
         p.drawText(QPointF(nx - 4, ny + 34), "N")
+
+    def _paint_caption(self, p: QPainter, text: str) -> None:
+        """A note in the map's bottom-right corner (e.g. that the view is a density view)."""
+        font = QFont()
+        font.setPointSizeF(8.5)
+        p.setFont(font)
+        w = p.fontMetrics().horizontalAdvance(text) + 14
+        box = QRectF(self.width() - w - 12, self.height() - 34, w, 22)
+        p.setPen(QPen(QColor("#b0b0b0"), 1))
+        p.setBrush(QColor(255, 255, 255, 225))
+        p.drawRoundedRect(box, 3, 3)
+        p.setPen(QColor("#263238"))
+        p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
     # -- geometry ---------------------------------------------------------------------
     def resizeEvent(self, event) -> None:

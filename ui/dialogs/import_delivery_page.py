@@ -11,6 +11,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWizardPage
 
+from .gui_wording import for_gui
+
 
 def _contacts(o) -> str:
     parts = [f"tel. {o.phone}" if o.phone else None,
@@ -62,7 +64,7 @@ class DeliveryPage(QWizardPage):
                 self._show()
 
             def failed(exc, tb, path=path):
-                self.errors[path] = str(exc)
+                self.errors[path] = for_gui(exc)
                 self._show()
 
             self.w.run(lambda task, p=path: summarise_delivery(p, crs, extent, assume_crs=assume,
@@ -92,7 +94,7 @@ class DeliveryPage(QWizardPage):
                         f"{escape(s.source_crs or 'CRS unknown')}")
             tips.append(f"{path}: {Path(path).stat().st_size:,} bytes")
             self._fill(s, several=len(self.w.klic_files()) > 1)
-            notes += [f"⚠ {escape(n)}" for n in s.warnings]
+            notes += [f"⚠ {escape(for_gui(n))}" for n in s.warnings]
         self.header.setText("<br>".join(head))
         self.header.setToolTip("\n".join(tips))
         self.notes.setText("<span style='color:#8a6d00'>" + "<br>".join(notes) + "</span>" if notes else "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +15,7 @@ from asset_register.errors import AssetRegisterError
 from asset_register.model import Owner, Utility
 
 from ..docks.frame_model import FrameModel
+from .gui_wording import for_gui
 from .mapping_table import MappingTable
 from .scope_box import ScopeBox
 
@@ -126,7 +128,7 @@ class SourcePage(QWizardPage):
                 self._fill(item, info, kind)
 
             def failed(exc, tb, item=item, path=path):
-                item.setText(4, str(exc))
+                item.setText(4, for_gui(exc))
                 item.setForeground(4, Qt.GlobalColor.red)
                 self.files.remove(path)
 
@@ -139,19 +141,21 @@ class SourcePage(QWizardPage):
     def _fill(self, item, info, kind=None) -> None:
         self.tree.blockSignals(True)
         item.setText(1, info.driver)
-        item.setText(4, DELIVERY_NOTE[kind] if kind else "; ".join(info.warnings))
-        item.setToolTip(4, "\n".join(info.warnings))
+        warnings = [for_gui(t) for t in info.warnings]
+        item.setText(4, DELIVERY_NOTE[kind] if kind else "; ".join(warnings))
+        item.setToolTip(4, "\n".join(warnings))
         only = len(info.layers) == 1
         for layer in info.layers:
+            layer_warnings = [for_gui(t) for t in layer.warnings]
             child = QTreeWidgetItem(item, [layer.name, layer.geometry_type or "", f"{layer.features:,}",
-                                           layer.crs or "none — set 'Assume CRS'", "; ".join(layer.warnings)])
+                                           layer.crs or "none — set 'Assume CRS'", "; ".join(layer_warnings)])
             if kind:  # a delivery is imported whole: its feature types are shown, not chosen
                 continue
             child.setFlags(child.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             child.setCheckState(0, Qt.CheckState.Checked if (only or layer.features) else Qt.CheckState.Unchecked)
             if layer.warnings:
                 child.setForeground(4, Qt.GlobalColor.darkRed)
-                child.setToolTip(4, "\n".join(layer.warnings))
+                child.setToolTip(4, "\n".join(layer_warnings))
         item.setExpanded(True)
         self.tree.blockSignals(False)
         for c in range(1, 4):
@@ -195,6 +199,10 @@ class OwnerPage(QWizardPage):
         self.scope_box = ScopeBox(wizard)
         self.scope_box.changed.connect(self.completeChanged)
         form.addRow("Delivery scope", self.scope_box)
+        self.dry_run = QCheckBox("Check only: count what the import would change, write nothing")
+        self.dry_run.setToolTip("A dry run: the file is read, mapped and compared with the register; "
+                                "the result shows what would be added, changed, retired or rejected")
+        form.addRow("", self.dry_run)
         self.owner.currentTextChanged.connect(self._owner_changed)
         self.util.currentIndexChanged.connect(lambda _: self.w.profiles.clear())
         self._owners: dict[str, Owner] = {}
@@ -275,6 +283,7 @@ class MappingPage(QWizardPage):
         self._timer = QTimer(self, singleShot=True, interval=350)
         self._timer.timeout.connect(self.run_preview)
         self._pending = False
+        self.errors: dict[tuple[str, str], str] = {}  # (path, layer) -> why its mapping cannot be used
 
     def preview_pending(self) -> bool:
         return self._pending or self._timer.isActive()
@@ -321,6 +330,7 @@ class MappingPage(QWizardPage):
 
     def _schedule_preview(self) -> None:
         self._timer.start()
+        self.completeChanged.emit()
 
     def run_preview(self) -> None:
         from importers.api import preview
@@ -333,6 +343,7 @@ class MappingPage(QWizardPage):
         owner, utility, crs, assume = self.w.owner or "PREVIEW", self.w.utility, self.w.session.crs, self.w.assume_crs
         force = self.w.force_crs
         self._pending = True
+        self.completeChanged.emit()  # Next waits for the preview's verdict
 
         def work(task):
             return preview(path, layer, profile, n=25, owner=owner, utility=utility,
@@ -340,12 +351,13 @@ class MappingPage(QWizardPage):
 
         def done(pv):
             self._pending = False
+            self.errors.pop((path, layer), None)
             frame = pd.DataFrame(pv.assets.drop(columns="geometry"))
             frame = frame.loc[:, frame.notna().any() | frame.columns.isin(["asset_id", "utility", "asset_class"])]
             frame.insert(min(4, frame.shape[1]), "shape", pv.assets.geometry.geom_type.to_numpy())
             self.preview_model.set_frame(frame)
             self.preview.resizeColumnsToContents()
-            notes = list(profile.notes[:4]) + list(pv.warnings[:4])
+            notes = [for_gui(n) for n in list(profile.notes[:4]) + list(pv.warnings[:4])]
             text = (f"<b>{len(pv.assets)}</b> of the first 25 rows map cleanly, <b>{len(pv.rejects)}</b> "
                     f"would be rejected · CRS: {pv.transformation} (accuracy {pv.accuracy_m:g} m)")
             if len(pv.rejects):
@@ -358,8 +370,11 @@ class MappingPage(QWizardPage):
 
         def failed(exc, tb):
             self._pending = False
+            self.errors[(path, layer)] = for_gui(exc)
             self.preview_model.set_frame(None)
-            self.info.setText(f"<span style='color:#b00020'><b>This mapping cannot be used yet:</b> {exc}</span>")
+            self.info.setText(f"<span style='color:#b00020'><b>This mapping cannot be used yet:</b> "
+                              f"{escape(for_gui(exc))}</span><br>Change the mapping above (or the "
+                              "CRS on the first page): Next is enabled once it works.")
             self.completeChanged.emit()
 
         self.w.run(work, done, "Preview", on_error=failed)
@@ -375,5 +390,19 @@ class MappingPage(QWizardPage):
         if path:
             save_profile(self.w.profiles[cur[0]], path)
 
+    def why_not(self) -> str | None:
+        """Why the mappings cannot be imported (a layer whose preview failed), or None."""
+        chosen = {(p, lay) for p, ls in self.w.mapped_layers().items() for lay in ls}
+        bad = sorted(k for k in self.errors if k in chosen)
+        if not bad:
+            return None
+        path, layer = bad[0]
+        return f"{Path(path).name} › {layer}: {self.errors[(path, layer)]}"
+
+    def validatePage(self) -> bool:
+        """Never on to the import with a mapping the preview refused (or one not yet previewed)."""
+        return self.isComplete()
+
     def isComplete(self) -> bool:
-        return not self.w.busy and all(p in self.w.profiles for p in self.w.mapped_layers())
+        return (not self.w.busy and not self.preview_pending()
+                and all(p in self.w.profiles for p in self.w.mapped_layers()) and self.why_not() is None)

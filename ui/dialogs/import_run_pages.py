@@ -11,7 +11,29 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, Q
 from asset_register.errors import CancelledError, RetireNotConfirmedError
 
 from ..docks.frame_model import FrameModel
+from .gui_wording import for_gui
 from .import_pages import _table
+
+DIFF = ("added", "changed", "unchanged", "retired", "rejected")
+
+
+def summary_text(reports) -> str:
+    """What the import did to the register, in the words of a re-delivery: added / changed /
+    unchanged / retired / rejected (an unchanged re-delivery says so, never "N imported")."""
+    if not reports:
+        return "Nothing was imported."
+    totals = {k: sum(getattr(r, k) for r in reports) for k in DIFF}
+    layers = f"{len(reports)} layer{'s' if len(reports) != 1 else ''}"
+    done = [r for r in reports if r.status not in ("already imported", "skipped", "empty")]
+    if not done:
+        why = sorted({r.status for r in reports})
+        return f"No change: {layers} {' / '.join(why)} — the register is as it was."
+    figures = ", ".join(f"{totals[k]:,} {k}" for k in DIFF)
+    if all(r.status == "dry run" for r in done):
+        return f"Dry run, nothing written — the import would give: {figures} ({layers})."
+    if not (totals["added"] or totals["changed"] or totals["retired"]):
+        return f"No change to the register: {figures} ({layers})."
+    return f"Done: {figures} ({layers})."
 
 
 class ImportPage(QWizardPage):
@@ -48,6 +70,8 @@ class ImportPage(QWizardPage):
         plan = [(p, ls, w.profiles.get(p)) for p, ls in w.selected_layers().items()]
         options = dict(owner=w.owner, owner_name=w.owner_name, utility=w.utility,
                        assume_crs=w.assume_crs, force_crs=w.force_crs, **w.scope_options())
+        if w.owner_page.dry_run.isChecked():
+            options["dry_run"] = True
         self.options = options  # what the import was asked to do (shown in tests and errors)
         session = w.session
         confirm, self.confirm_retire = self.confirm_retire, False  # asked again next time
@@ -71,8 +95,7 @@ class ImportPage(QWizardPage):
         self.w.reports = reports
         self.bar.setValue(1000)
         self.cancel_button.setEnabled(False)
-        n = sum(r.imported for r in reports)
-        self.message.setText(f"Done: {n:,} assets imported from {len(reports)} layer(s).")
+        self.message.setText(summary_text(reports))
         self.completeChanged.emit()
         self.w.next()
 
@@ -91,7 +114,7 @@ class ImportPage(QWizardPage):
             self.confirm_retire = True
             self.initializePage()  # the same import again, confirmed
             return
-        self.message.setText(f"<span style='color:#b00020'>Import failed: {exc}</span>")
+        self.message.setText(f"<span style='color:#b00020'>Import failed: {for_gui(exc)}</span>")
         from ..errors import show_exception
 
         show_exception(exc, tb, title="Import failed", parent=self.w)
@@ -112,10 +135,20 @@ class ImportPage(QWizardPage):
         return self.finished and bool(self.w.reports)
 
 
-REPORT_VIEW = [("layer", "Layer"), ("status", "Status"), ("rows_read", "Read"), ("imported", "Imported"),
-               ("repaired", "Repaired"), ("rejected", "Rejected"), ("added", "Added"), ("changed", "Changed"),
-               ("unchanged", "Unchanged"), ("retired", "Retired"), ("source_crs", "Source CRS"),
+REPORT_VIEW = [("layer", "Layer"), ("status", "Status"), ("added", "Added"), ("changed", "Changed"),
+               ("unchanged", "Unchanged"), ("retired", "Retired"), ("rejected", "Rejected"),
+               ("rows_read", "Read"), ("repaired", "Repaired"), ("source_crs", "Source CRS"),
                ("accuracy_m", "CRS accuracy m"), ("seconds", "Seconds"), ("warnings", "Warnings")]
+
+
+REPORT_TIPS = {
+    "added": "New assets: ids the register did not hold live",
+    "changed": "Assets whose content differs from the live version: a new version was written",
+    "unchanged": "Assets identical to the live version: nothing written",
+    "retired": "Live assets of the delivery's scope that the file no longer holds",
+    "rejected": "Rows that could not become assets (browse them below): kept with the batch",
+    "repaired": "Invalid geometries repaired on import (make_valid)",
+}
 
 
 class FinishPage(QWizardPage):
@@ -126,7 +159,10 @@ class FinishPage(QWizardPage):
         self.setSubTitle("What each layer did. Select a layer to browse its rejected rows: nothing is "
                          "silently lost.")
         lay = QVBoxLayout(self)
-        self.model = FrameModel(columns=REPORT_VIEW)
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        lay.addWidget(self.summary)
+        self.model = FrameModel(columns=REPORT_VIEW, tips=REPORT_TIPS)
         self.table = _table(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.clicked.connect(lambda idx: self.show_rejects(idx.row()))
@@ -152,8 +188,9 @@ class FinishPage(QWizardPage):
         rows = []
         for r in self.w.reports:
             d = r.to_dict()
-            d["warnings"] = "; ".join(d["warnings"])
+            d["warnings"] = "; ".join(for_gui(t) for t in d["warnings"])
             rows.append(d)
+        self.summary.setText(f"<b>{summary_text(self.w.reports)}</b>")
         self.model.set_frame(pd.DataFrame(rows))
         self.table.resizeColumnsToContents()
         if rows:

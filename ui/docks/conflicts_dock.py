@@ -3,22 +3,56 @@ owners to contact (affected, no assets affected, no data here)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QHeaderView, QLabel, QTableView,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtGui import QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHBoxLayout, QHeaderView,
+                               QLabel, QPushButton, QSizePolicy, QTableView, QTabWidget, QVBoxLayout,
+                               QWidget)
 
+from asset_register.errors import AssetRegisterError
+from asset_register.notices.exports import spreadsheet_safe
+
+from ..render import severity
 from ..render.styles import SEVERITY_COLOURS
-from .frame_model import FrameModel
+from .frame_model import FrameModel, whole_counts
 
 CONFLICT_VIEW = [
-    ("severity", "Severity"), ("asset_id", "Asset"), ("owner", "Owner"), ("utility", "Utility"),
+    ("number", "#"), ("severity", "Severity"), ("asset_id", "Asset"), ("owner", "Owner"), ("utility", "Utility"),
     ("asset_class", "Class"), ("status", "Status"), ("distance_m", "Distance m"),
-    ("clearance_m", "Clearance m"), ("uncertainty_m", "± m"), ("h_accuracy_m", "Accuracy m"),
+    ("clearance_m", "Clearance m"), ("uncertainty_m", "Uncertainty used ± m"),
+    ("h_accuracy_m", "Recorded accuracy ± m"),
     ("quality_level", "QL"), ("depth_m", "Depth m"), ("diameter_mm", "Ø mm"),
     ("pressure", "Pressure"), ("voltage", "Voltage"), ("class_basis", "Class from"),
     ("precaution", "Precaution"),
 ]
+CONFLICT_TIPS = {
+    "number": "The conflict's number, the same as on its marker on the map (most severe first)",
+    "severity": "strike: the asset crosses the dig · danger: within its clearance · "
+                "caution: within the wider caution distance",
+    "asset_id": "The register's id: owner code, then the owner's own id",
+    "distance_m": "Horizontal distance from the dig footprint to the asset, metres (0 = it crosses the dig)",
+    "clearance_m": "Effective clearance the check applied: the risk class's clearance + uncertainty used "
+                   "+ CRS accuracy + half the diameter + the method's extra, metres",
+    "uncertainty_m": "Uncertainty used ± m: the position uncertainty the check added to the clearance — "
+                     "the Recorded accuracy ± m if the owner gave one, else the figure for the record's "
+                     "quality level (QL), else the rules' default for unknown accuracy",
+    "h_accuracy_m": "Recorded accuracy ± m: the horizontal accuracy the owner recorded for this asset "
+                    "(blank: none recorded, so the uncertainty used comes from QL or the default)",
+    "quality_level": "PAS 128 survey quality level of the record (D least certain … A most)",
+    "depth_m": "Recorded depth, metres (advice only: distances are horizontal)",
+    "diameter_mm": "Diameter, millimetres",
+    "class_basis": "What the risk class rests on: value (recorded pressure / voltage against the "
+                   "rules' thresholds), recorded (the record's class) or unknown (the rules' [unknown] class)",
+    "precaution": "Precaution the rules ask for with this asset",
+}
+OWNER_TIPS = {
+    "status": "affected: has assets in conflict · no assets affected: has data here, none in "
+              "conflict · NO DATA HERE: expected here but no records (absence of records is not "
+              "absence of assets)",
+    "conflicts": "Number of this owner's assets in conflict with the dig",
+}
 OWNER_VIEW = [("owner", "Owner"), ("status", "Response"), ("name", "Name"), ("phone", "Phone"),
               ("emergency_phone", "Emergency"), ("email", "Email"), ("conflicts", "Conflicts"),
               ("reason", "Why no data")]
@@ -43,11 +77,36 @@ def owner_frame(result) -> pd.DataFrame:
             row = {"status": status, **{k: v for k, v in item.items() if not isinstance(v, (list, dict))}}
             row["owner"] = owner_label(item)
             rows.append(row)
-    return pd.DataFrame(rows)
+    return whole_counts(pd.DataFrame(rows), ["conflicts"])
+
+
+_ICONS: dict = {}
+
+
+def marker_icon(sev) -> QIcon:
+    """The map marker's shape for a severity (octagon, triangle, circle), for the '#' column."""
+    sev = str(sev)
+    if sev not in _ICONS:
+        pix = QPixmap(18, 18)
+        pix.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pix)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        severity.draw_marker(p, sev, 9, 9, "", r=6.5)
+        p.end()
+        _ICONS[sev] = QIcon(pix)
+    return _ICONS[sev]
+
+
+def numbered(conflicts: pd.DataFrame) -> pd.DataFrame:
+    """The conflicts with their map numbers (1 = first row = most severe), as the markers."""
+    out = conflicts.copy()
+    out.insert(0, "number", np.arange(1, len(out) + 1, dtype=np.int64))
+    return out
 
 
 class ConflictsDock(QDockWidget):
     conflictSelected = Signal(object)  # pandas row (with geometry) or None
+    repairRequested = Signal()  # the footprint is not a valid polygon: repair it (make_valid)
 
     def __init__(self, parent=None) -> None:
         super().__init__("Conflicts", parent)
@@ -58,17 +117,32 @@ class ConflictsDock(QDockWidget):
         self.summary = QLabel("Draw a dig footprint to check it against the register.")
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
-        lay.addWidget(self.summary)
+        self.summary.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.setToolTip("Save the table shown (assets or owners) as a CSV file")
+        self.export_button.setEnabled(False)
+        self.export_button.clicked.connect(self.choose_export)
+        self.repair_button = QPushButton("Repair the dig polygon")
+        self.repair_button.setToolTip("Repair a self-intersecting footprint with make_valid (the "
+                                      "hull of its parts if it falls apart) and check it again")
+        self.repair_button.clicked.connect(self.repairRequested)
+        self.repair_button.hide()
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.repair_button, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
+        lay.addLayout(top)
         self.tabs = QTabWidget()
         self.model = FrameModel(columns=CONFLICT_VIEW, colour_column="severity",
-                                colours={k: v.name() for k, v in SEVERITY_COLOURS.items()})
+                                colours={k: v.name() for k, v in SEVERITY_COLOURS.items()},
+                                tips=CONFLICT_TIPS, icons={"number": lambda row: marker_icon(row["severity"])})
         self.table = self._table(self.model)
         self.table.selectionModel().selectionChanged.connect(self._selected)
-        self.owners_model = FrameModel(columns=OWNER_VIEW)
+        self.owners_model = FrameModel(columns=OWNER_VIEW, tips=OWNER_TIPS)
         self.owners_table = self._table(self.owners_model)
         self.tabs.addTab(self.table, "Assets")
         self.tabs.addTab(self.owners_table, "Owners")
-        lay.addWidget(self.tabs)
+        lay.addWidget(self.tabs, 1)  # the tables take every pixel the dock is given
         self.setWidget(body)
 
     @staticmethod
@@ -82,6 +156,8 @@ class ConflictsDock(QDockWidget):
         t.verticalHeader().hide()
         t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         t.horizontalHeader().setStretchLastSection(True)
+        t.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        t.setMinimumHeight(60)
         return t
 
     def set_checking(self, on: bool) -> None:
@@ -89,18 +165,27 @@ class ConflictsDock(QDockWidget):
             self.summary.setText("<i>Checking…</i>")
 
     def show_error(self, message: str) -> None:
+        from html import escape
+
+        from ..dialogs.gui_wording import for_gui
+
+        self.export_button.setEnabled(False)
+        self.repair_button.setVisible("not a valid polygon" in message)
         self.model.set_frame(None)
         self.owners_model.set_frame(None)
-        self.summary.setText(f"<span style='color:#b00020'><b>Footprint not checked:</b> {message}</span>")
+        self.summary.setText(f"<span style='color:#b00020'><b>Footprint not checked:</b> "
+                             f"{escape(for_gui(message))}</span>")
 
     def set_result(self, result) -> None:
+        self.export_button.setEnabled(result is not None)
+        self.repair_button.hide()
         if result is None:
             self.model.set_frame(None)
             self.owners_model.set_frame(None)
             self.summary.setText("Draw a dig footprint to check it against the register.")
             return
         conf = result.conflicts
-        self.model.set_frame(conf)
+        self.model.set_frame(numbered(conf))
         self.owners_model.set_frame(owner_frame(result))
         counts = conf["severity"].value_counts() if len(conf) else {}
         chips = " ".join(
@@ -119,6 +204,34 @@ class ConflictsDock(QDockWidget):
         self.summary.setText(html)
         self.table.resizeColumnsToContents()
         self.owners_table.resizeColumnsToContents()
+
+    def export_csv(self, path, which: str = "assets") -> int:
+        """Write the assets (or owners) table to ``path`` as UTF-8 CSV (with BOM, for
+        spreadsheets); text that a spreadsheet would run as a formula is neutralised.
+        Returns the number of rows written."""
+        model = self.model if which == "assets" else self.owners_model
+        frame = spreadsheet_safe(model.shown())
+        try:
+            frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+        except OSError as exc:
+            raise AssetRegisterError(f"the table cannot be written to {path}: {exc.strerror or exc}; "
+                                     "choose another folder") from None
+        return len(frame)
+
+    def choose_export(self) -> None:
+        which = "owners" if self.tabs.currentWidget() is self.owners_table else "assets"
+        path, _ = QFileDialog.getSaveFileName(self, "Export the table as CSV", f"conflicts_{which}.csv",
+                                              "CSV files (*.csv)")
+        if not path:
+            return
+        try:
+            n = self.export_csv(path, which)
+        except AssetRegisterError as exc:
+            self.summary.setText(f"<span style='color:#b00020'>{exc}</span>")
+            return
+        parent = self.parent()
+        if parent is not None and hasattr(parent, "status"):
+            parent.status(f"{n} rows written to {path}")
 
     def _selected(self, *args) -> None:
         rows = self.table.selectionModel().selectedRows()

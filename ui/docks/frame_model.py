@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import numbers
 
+import numpy as np
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
@@ -12,20 +14,34 @@ from PySide6.QtGui import QColor
 def format_value(value) -> str:
     if value is None or value is pd.NA:
         return ""
-    if isinstance(value, float):
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        value = float(value)
         if math.isnan(value):
             return ""
         return f"{value:.2f}" if abs(value) < 1000 else f"{value:,.0f}"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
     return str(value)
+
+
+def whole_counts(frame: pd.DataFrame, columns) -> pd.DataFrame:
+    """``columns`` of ``frame`` as nullable integers (counts read as "2", never "2.00")."""
+    for c in columns:
+        if c in frame.columns:
+            frame[c] = pd.to_numeric(frame[c], errors="coerce").round().astype("Int64")
+    return frame
 
 
 class FrameModel(QAbstractTableModel):
     def __init__(self, frame: pd.DataFrame | None = None, columns: list[tuple[str, str]] | None = None,
-                 colour_column: str | None = None, colours: dict | None = None, parent=None) -> None:
+                 colour_column: str | None = None, colours: dict | None = None,
+                 tips: dict[str, str] | None = None, icons: dict | None = None, parent=None) -> None:
         super().__init__(parent)
         self.columns = columns  # (column, header) pairs; None = every non-geometry column
+        self.tips = tips or {}  # column -> header tooltip (what the column means)
+        self.icons = icons or {}  # column -> f(row Series) -> QIcon shown in its cells
         self.colour_column = colour_column
         self.colours = colours or {}
         self.frame = pd.DataFrame()
@@ -58,7 +74,10 @@ class FrameModel(QAbstractTableModel):
             return format_value(value)
         if role == Qt.ItemDataRole.ToolTipRole:
             return format_value(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, (int, float)):
+        if role == Qt.ItemDataRole.DecorationRole and col in self.icons:
+            return self.icons[col](self.frame.iloc[index.row()])
+        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, numbers.Real) \
+                and not isinstance(value, (bool, np.bool_)):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole and self.colour_column and col == self.colour_column:
             c = self.colours.get(str(value))
@@ -69,6 +88,8 @@ class FrameModel(QAbstractTableModel):
         return None
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal:
+            return self.tips.get(self._cols[section][0])
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
@@ -77,3 +98,7 @@ class FrameModel(QAbstractTableModel):
 
     def row(self, i: int) -> pd.Series:
         return self.frame.iloc[i]
+
+    def shown(self) -> pd.DataFrame:
+        """The shown columns under their headers, in the table's order (for export)."""
+        return pd.DataFrame({h: self.frame[c].to_numpy() for c, h in self._cols})

@@ -16,3 +16,18 @@ def footprint_polygon(state, working_crs: str = "EPSG:27700"):
     built = footprint.build([outline], working_crs=working_crs, width=width, radius=radius,
                             labels=[f"the drawn {state.kind}"])
     return built.geometries[0]
+
+
+def repaired_outline(state, working_crs: str = "EPSG:27700"):
+    """A self-intersecting drawn polygon repaired with make_valid, as one polygon the dig can
+    hold: the repaired shape, or the hull of its parts when it falls apart (never less area
+    than was drawn, so no asset inside the drawing drops out of the check)."""
+    import shapely
+
+    outline = state.outline()
+    built = footprint.build([outline], working_crs=working_crs, make_valid=True,
+                            labels=[f"the drawn {state.kind}"])
+    geom = built.geometries[0]
+    if geom.geom_type != "Polygon":
+        geom = shapely.convex_hull(geom)
+    return geom

@@ -1,5 +1,6 @@
 """Labels on the map: short asset labels (size, material, voltage) and street names along
-lines, placed at the middle of each line's longest on-screen stretch, decluttered on a grid."""
+lines, anchored along each line's longest on-screen stretch; the caller places them without
+overlap (placement.py)."""
 
 from __future__ import annotations
 
@@ -49,8 +50,9 @@ def clip_segments(x0, y0, x1, y1, width: float, height: float, margin: float = 0
     return t0, t1
 
 
-def _line_label_anchors(packed, parts, view, min_px: float):
-    """Midpoint and angle of each part's longest on-screen stretch, for parts long enough."""
+def _line_label_anchors(packed, parts, view, min_px: float, at: float = 0.5):
+    """Point (``at`` of the way along: 0.5 the midpoint) and angle of each part's longest
+    on-screen stretch, for parts long enough."""
     counts = packed.part_offsets[parts + 1] - packed.part_offsets[parts]
     idx, starts = part_vertex_index(packed.part_offsets, parts)
     sx, sy = view.to_screen(packed.coords[idx, 0], packed.coords[idx, 1])
@@ -66,22 +68,12 @@ def _line_label_anchors(packed, parts, view, min_px: float):
     last = np.flatnonzero(np.r_[part_of[order][1:] != part_of[order][:-1], True])
     best = order[last]
     best = best[seglen[best] >= min_px]
-    tm = (t0[best] + t1[best]) / 2
+    tm = t0[best] + at * (t1[best] - t0[best])
     mx = ax[best] + tm * (bx[best] - ax[best])
     my = ay[best] + tm * (by[best] - ay[best])
     ang = np.degrees(np.arctan2(by[best] - ay[best], bx[best] - ax[best]))
     ang = np.where(ang > 90, ang - 180, np.where(ang < -90, ang + 180, ang))
     return part_of[best], mx, my, ang
-
-
-def _declutter(mx, my, cell_w=150, cell_h=22, priority=None):
-    """One label per screen cell: the one with the highest ``priority`` (e.g. the longest,
-    most informative text), else the first."""
-    order = np.arange(len(mx)) if priority is None else np.argsort(-np.asarray(priority), kind="stable")
-    cells = (np.floor(mx[order] / cell_w).astype(np.int64) * 100_003
-             + np.floor(my[order] / cell_h).astype(np.int64))
-    _, first = np.unique(cells, return_index=True)
-    return np.sort(order[first])
 
 
 def _draw_labels(painter, texts, mx, my, ang, colour=styles.LABEL_COLOUR, size=8, halo=True):

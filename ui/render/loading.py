@@ -145,5 +145,7 @@ def load_reference(path: str | Path, layer: str | None, working_crs) -> PackedGe
     lower = {c.lower(): c for c in frame.columns}
     label = next((lower[f] for f in LABEL_FIELDS if f in lower), None)
     packed = pack_geometries(frame.geometry.array, frame if label else None, label_column=label)
+    if "usrn" in lower:  # streets found by their USRN in the search box
+        packed.usrn = frame[lower["usrn"]].to_numpy(dtype=object)
     packed.build_index()
     return packed

@@ -31,6 +31,7 @@ class PackedGeometry:
     categories: dict[str, list[str]] = field(default_factory=dict)  # column -> labels
     numbers: dict[str, np.ndarray] = field(default_factory=dict)  # column -> float32
     labels: np.ndarray | None = None  # optional per-feature label text (object)
+    usrn: np.ndarray | None = None  # optional per-feature street reference (object), for search
     segments: np.ndarray | None = None  # (4, S) float32 x0, y0, x1, y1 relative to ``origin``
     segment_style: np.ndarray | None = None  # (S,) int16 style of each segment's feature
     point_xy: np.ndarray | None = None  # (2, Q) float32 points relative to ``origin``

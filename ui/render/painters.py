@@ -19,7 +19,8 @@ from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen
 from ..models.view import ViewState
 from . import raster, styles
 from .packed import PackedGeometry, part_vertex_index
-from .labels import _declutter, _draw_labels, _line_label_anchors, asset_label_text
+from .placement import Placer, offset_polylines
+from .labels import _draw_labels, _line_label_anchors, asset_label_text
 from .qpath import array_to_path
 
 RASTER_VERTICES = 60_000  # above this many vertices in view, rasterise (chunked numpy)
@@ -103,21 +104,31 @@ def _raster_register(image, packed, parts, pts, style, settings, palette, cancel
             pkeep = ~np.isin(pcls_all, hidden_styles)
             pxy, pcls_all = pxy[:, pkeep], pcls_all[pkeep]
         top = np.full(w * h, -1, np.int16)
+        dense = raster.is_dense(len(scls) + len(pcls_all), w, h)
+        samples = []  # density view: every sample's pixel, counted once at the end
+
+        def add(pix, cls):
+            if dense:  # a density view has no utility colours (they would make one mat)
+                samples.append(pix)
+            else:
+                raster.accumulate(top, pix, cls)
+
         # chunks keep every numpy call short: a worker never holds the interpreter lock
         # long enough to stall the GUI thread, and a cancel is seen within one chunk
         for a in range(0, len(scls), CHUNK):
             b = a + CHUNK
-            pix, cls = raster.segment_samples(x0[a:b] * k + ax, ay - y0[a:b] * k, x1[a:b] * k + ax,
-                                              ay - y1[a:b] * k, scls[a:b], w, h)
-            raster.accumulate(top, pix, cls)
+            add(*raster.segment_samples(x0[a:b] * k + ax, ay - y0[a:b] * k, x1[a:b] * k + ax,
+                                        ay - y1[a:b] * k, scls[a:b], w, h))
             _check(cancel)
         for a in range(0, len(pcls_all), CHUNK):
             b = a + CHUNK
-            ppix, pcls = raster.point_samples(pxy[0, a:b] * k + ax, ay - pxy[1, a:b] * k,
-                                              pcls_all[a:b], w, h)
-            raster.accumulate(top, ppix, pcls)
+            add(*raster.point_samples(pxy[0, a:b] * k + ax, ay - pxy[1, a:b] * k, pcls_all[a:b], w, h))
+        if dense:
+            counts = np.bincount(np.concatenate(samples), minlength=w * h) if samples else np.zeros(w * h, np.int64)
+            _blit(image, raster.density_image(counts, w, h))
+            return "density"
         _blit(image, raster.colourise(top, palette.argb, w, h))
-        return
+        return "raster"
     else:
         top = np.full(w * h, -1, np.int16)
         for a in range(0, len(parts), CHUNK // 2):
@@ -197,15 +208,18 @@ def _vector_register(painter, packed, parts, pts, style, settings, palette, canc
         _check(cancel)
         s_idx, d_idx, is_closed = int(k // 16), int(k // 2 % 8), bool(k % 2)
         sx, sy, starts = _screen_vertices(packed, sel, view)
+        if detailed and not is_closed and res <= styles.SIDE_RESOLUTION and styles.SIDE_OFFSETS[s_idx]:
+            sx, sy = offset_polylines(sx, sy, starts, styles.SIDE_OFFSETS[s_idx])
         path = array_to_path(sx, sy, starts)
         colour = palette.qcolors[s_idx]
         pen_style = list(styles.DASHES.values())[d_idx - 1] if d_idx else Qt.PenStyle.SolidLine
-        if is_closed:  # precaution zones and other area assets
+        if is_closed:  # precaution zones and other area assets: cross-hatched at every
+            # scale with a dash-dot edge, never a tinted area that could be taken for a dig
             fill = QColor(colour)
-            fill.setAlpha(45)
+            fill.setAlpha(150)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            painter.setBrush(QBrush(fill, Qt.BrushStyle.BDiagPattern if res < 1 else Qt.BrushStyle.SolidPattern))
-            painter.setPen(_pen(colour, 1.0, Qt.PenStyle.DashLine))
+            painter.setBrush(QBrush(fill, Qt.BrushStyle.DiagCrossPattern))
+            painter.setPen(_pen(colour, 1.3, Qt.PenStyle.DashDotLine))
             painter.drawPath(path)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             continue
@@ -254,29 +268,45 @@ def render_register(image: QImage, packed: PackedGeometry, settings: RenderSetti
     nverts = int((packed.part_offsets[parts + 1] - packed.part_offsets[parts]).sum())
     _check(cancel)
     if nverts + len(pts) > RASTER_VERTICES:
-        _raster_register(image, packed, parts, pts, style, settings, palette, cancel)
-        return "raster"
+        return _raster_register(image, packed, parts, pts, style, settings, palette, cancel) or "raster"
     painter = QPainter(image)
     try:
         _vector_register(painter, packed, parts, pts, style, settings, palette, cancel)
         view = settings.view
         if settings.labels and view.resolution <= LABEL_RESOLUTION and len(parts):
-            lines = parts[~packed.part_closed[parts]]
-            which, mx, my, ang = _line_label_anchors(packed, lines, view, 70)
-            feats = packed.part_feature[lines[which]]
-            texts = np.array(asset_label_text(packed, feats), dtype=object)
-            # keep labels that fit on screen whole (about 6.5 px per character at 8 pt)
-            half = np.array([3.3 * len(t) for t in texts]) + 4
-            ca, sa = np.abs(np.cos(np.radians(ang))), np.abs(np.sin(np.radians(ang)))
-            fits = ((mx - half * ca >= 0) & (mx + half * ca <= view.width)
-                    & (my - half * sa - 12 >= 0) & (my + half * sa + 12 <= view.height))
-            has = np.flatnonzero((texts != "") & fits)
-            lengths = [len(t) for t in texts[has]]
-            keep = has[_declutter(mx[has], my[has], priority=lengths)][:400]
-            _draw_labels(painter, texts[keep], mx[keep], my[keep], ang[keep])
+            _asset_labels(painter, packed, parts[~packed.part_closed[parts]], view)
     finally:
         painter.end()
     return "vector"
+
+
+def _asset_labels(painter, packed, lines, view) -> None:
+    """Short asset labels along their lines, most informative first, none overlapping
+    another: each may sit at the middle of its line's longest on-screen stretch or a little
+    either side of it (collision-aware placement, placement.py)."""
+    which, mx, my, ang = _line_label_anchors(packed, lines, view, 70)
+    feats = packed.part_feature[lines[which]]
+    texts = np.array(asset_label_text(packed, feats), dtype=object)
+    has = np.flatnonzero(texts != "")
+    cand = [np.column_stack([mx, my])]
+    for at in (0.3, 0.7):
+        _, ax, ay, _ = _line_label_anchors(packed, lines, view, 70, at)
+        cand.append(np.column_stack([ax, ay]))
+    anchors = np.stack(cand)[:, has, :]
+    texts, ang = texts[has], ang[has]
+    order = np.argsort([-len(t) for t in texts], kind="stable")[:600]
+    w = np.array([6.5 * len(t) + 8 for t in texts[order]])  # about 6.5 px per character at 8 pt
+    h = np.full(len(order), 14.0)
+    a = np.radians(ang[order])
+    bw = np.abs(np.cos(a)) * w + np.abs(np.sin(a)) * h
+    bh = np.abs(np.sin(a)) * w + np.abs(np.cos(a)) * h
+    # a label is drawn just above its line: its box centre is half a height off the anchor
+    centres = anchors[:, order, :] + np.stack([h / 2 * np.sin(a), -h / 2 * np.cos(a)], axis=1)[None]
+    placed = Placer(view.width, view.height).place_along(centres, bw, bh)[:400]
+    i = np.array([order[j] for j, _ in placed], np.int64)
+    k = np.array([c for _, c in placed], np.int64)
+    if len(i):
+        _draw_labels(painter, texts[i], anchors[k, i, 0], anchors[k, i, 1], ang[i])
 
 
 def _slices(packed, parts: np.ndarray) -> list[np.ndarray]:
@@ -325,12 +355,7 @@ def render_reference(image: QImage, packed: PackedGeometry, settings: RenderSett
                 for path in paths:
                     _check(cancel)
                     painter.drawPath(path)
-            if settings.labels and packed.labels is not None and res <= STREET_LABEL_RESOLUTION:
-                which, mx, my, ang = _line_label_anchors(packed, lines, view, 90)
-                texts = [str(packed.labels[f]) if packed.labels[f] is not None else ""
-                         for f in packed.part_feature[lines[which]]]
-                _draw_labels(painter, texts, mx, my, ang, QColor("#5a5548"),
-                             size=9, halo=False)
+            # street names are drawn over the assets by the canvas (render/street_labels.py)
         if len(pts):
             px, py = view.to_screen(packed.points[pts, 0], packed.points[pts, 1])
             painter.setPen(Qt.PenStyle.NoPen)

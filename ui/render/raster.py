@@ -103,3 +103,31 @@ def argb(r: int, g: int, b: int, a: int = 255) -> np.uint32:
     """Premultiplied ARGB32 value for a colour (what QImage.Format_ARGB32_Premultiplied holds)."""
     f = a / 255.0
     return np.uint32((a << 24) | (int(r * f) << 16) | (int(g * f) << 8) | int(b * f))
+
+
+# A register too dense to read at this scale is drawn as a density view: how many segments
+# cross each pixel, as a neutral slate ramp (no utility hue: every colour at once reads as one
+# mat); zoomed in until it is no longer dense, the utility colours come back.
+DENSITY_PER_PIXEL = 0.3  # segments + points per screen pixel above which the view is a density view
+DENSITY_RGB = (38, 50, 56)
+
+
+def is_dense(n_items: int, width: int, height: int) -> bool:
+    return n_items > DENSITY_PER_PIXEL * width * height
+
+
+def density_image(counts: np.ndarray, width: int, height: int) -> np.ndarray:
+    """(H, W) premultiplied ARGB32: alpha grows with log(samples per pixel), relative to the
+    99th percentile of the covered pixels, so sparse and dense areas both read (one lookup
+    table over the integer counts, no per-pixel float work)."""
+    covered = counts[counts > 0]
+    if not len(covered):
+        return np.zeros((height, width), np.uint32)
+    k = int(0.99 * (len(covered) - 1))
+    top = max(float(np.partition(covered, k)[k]), 2.0)
+    levels = np.arange(int(covered.max()) + 1)
+    alpha = (40 + 215 * np.clip(np.log1p(levels) / np.log1p(top), 0.0, 1.0)).astype(np.uint32)
+    alpha[0] = 0
+    r, g, b = DENSITY_RGB
+    lut = (alpha << 24) | ((r * alpha // 255) << 16) | ((g * alpha // 255) << 8) | (b * alpha // 255)
+    return lut.astype(np.uint32)[counts].reshape(height, width)

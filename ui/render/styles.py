@@ -23,6 +23,17 @@ DRAW_ORDER = [
 HV_KEY = "electricity_hv"
 STYLE_KEYS = [u.value for u in DRAW_ORDER[:-1]] + [HV_KEY, Utility.HAZARDOUS_PIPELINE.value]
 
+# Coincident services side by side: at street scales each utility's lines are drawn shifted
+# sideways by its slot × SIDE_STEP_PX (screen space only; the check uses true positions), so a
+# gas service laid along an LV cable shows beside it instead of under it. Services that share
+# trenches most often get different slots.
+SIDE_SLOTS = {"electricity": -1, HV_KEY: -1, "gas": 1, "water": 0, "telecoms": -2, "sewer": 2,
+              "district_heating": 2, "street_lighting": -2, "traffic_signals": -2,
+              "hazardous_pipeline": 0, "other": 0}
+SIDE_STEP_PX = 2.0
+SIDE_RESOLUTION = 0.3  # m/px: offsets only this close (about 1:1,000)
+SIDE_OFFSETS = np.array([SIDE_SLOTS.get(k, 0) * SIDE_STEP_PX for k in STYLE_KEYS], float)
+
 DASHES = {"abandoned": Qt.PenStyle.DashLine, "disused": Qt.PenStyle.DashDotLine,
           "proposed": Qt.PenStyle.DotLine, "under_construction": Qt.PenStyle.DotLine}
 

@@ -1,0 +1,208 @@
+"""Search results: every hit of the search box in a list walked with Up/Down from the box,
+Enter (or a click) zooms to one; the hit stays highlighted on the map until Esc, the box's
+clear button or the next search."""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import QDockWidget, QListWidget, QListWidgetItem
+
+from asset_register.errors import AssetRegisterError, NotFoundError
+
+from ..models.search import AssetIds, Hit, Street, search, street_index, usrn_strings
+from ..render.packed import part_vertex_index
+from ..workers import submit
+
+KIND_TAGS = {"asset": "Asset", "street": "Street", "works": "Works", "coordinates": "Point",
+             "grid reference": "Grid ref"}
+
+
+def read_asset_ids(store) -> np.ndarray:
+    """Every live asset id, without geometry when the store can (GeoPackage: Arrow)."""
+    if hasattr(store, "read_arrow"):
+        _, table = store.read_arrow(["asset_id"], read_geometry=False)
+        return table.column("asset_id").to_numpy(zero_copy_only=False)
+    return store.read_assets(columns=["asset_id"])["asset_id"].to_numpy(dtype=object)
+
+
+def street_geometry(packed, street: Street):
+    """The lines of one street of a reference layer (one USRN, else one name)."""
+    labels = np.asarray(packed.labels, dtype=object)
+    feats = labels == street.name
+    if street.usrn is not None and packed.usrn is not None:
+        feats &= usrn_strings(packed.usrn) == street.usrn
+    parts = np.flatnonzero(feats[packed.part_feature])
+    if not len(parts):
+        return None
+    idx, _ = part_vertex_index(packed.part_offsets, parts)
+    which = np.repeat(np.arange(len(parts)), np.diff(packed.part_offsets)[parts])
+    return shapely.multilinestrings(shapely.linestrings(packed.coords[idx], indices=which))
+
+
+class SearchDock(QDockWidget):
+    hitChosen = Signal(object)  # Hit
+
+    def __init__(self, window) -> None:
+        super().__init__("Search results", window)
+        self.setObjectName("SearchDock")
+        self.window = window
+        self.list = QListWidget()
+        self.list.itemActivated.connect(lambda item: self.show_hit(item.data(Qt.ItemDataRole.UserRole)))
+        self.list.itemClicked.connect(lambda item: self.show_hit(item.data(Qt.ItemDataRole.UserRole)))
+        self.setWidget(self.list)
+        self.hits: list[Hit] = []
+        self.current: Hit | None = None
+        self.box = None
+        self._ids: AssetIds | None = None
+        self._ids_session = None
+        self._streets: dict[int, tuple] = {}  # id(packed) -> (packed, [Street])
+        window.registerLoaded.connect(self.index_assets)
+
+    # -- the search box ------------------------------------------------------------------
+    def attach(self, box) -> None:
+        """Drive this list from the window's search box: Enter searches, Up/Down walk the
+        hits, Esc (or clearing the box) removes the highlight."""
+        self.box = box
+        box.returnPressed.connect(lambda: self.run(box.text()))
+        box.textChanged.connect(lambda text: None if text.strip() else self.clear())
+        box.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event) -> bool:
+        if obj is self.box and event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.hits:
+                self.step(1 if key == Qt.Key.Key_Down else -1)
+                return True
+            if key == Qt.Key.Key_Escape:
+                self.box.clear()
+                self.clear()
+                return True
+        return super().eventFilter(obj, event)
+
+    def step(self, delta: int) -> None:
+        """Move to the next / previous hit and zoom to it."""
+        row = min(max(self.list.currentRow() + delta, 0), self.list.count() - 1)
+        self.list.setCurrentRow(row)
+        self.show_hit(self.list.item(row).data(Qt.ItemDataRole.UserRole))
+
+    # -- the register's ids --------------------------------------------------------------
+    def index_assets(self) -> None:
+        """Read every live asset id in the background once the register is loaded."""
+        session = self.window.session
+        if session is None or self._ids_session is session:
+            return
+        self._ids, self._ids_session = None, session
+
+        def work(task):
+            s = session.open_worker_store()
+            try:
+                return AssetIds(read_asset_ids(s))
+            finally:
+                s.close()
+
+        def done(ids):
+            if self._ids_session is session:
+                self._ids = ids
+
+        submit(work, on_done=done, on_error=lambda exc, tb: None, name="Indexing asset ids")
+
+    def _find_assets(self, text: str) -> list[tuple[str, tuple, str]]:
+        store = self.window.session.store
+        if self._ids is not None and self._ids_session is self.window.session:
+            ids = self._ids.find(text)
+        else:  # not indexed yet: the id as typed, or with an owner's prefix
+            ids = [text.strip()] + [f"{o.code}:{text.strip()}" for o in store.owners()]
+        out = []
+        for asset_id in ids:
+            try:
+                a = store.get_asset(asset_id)
+            except (NotFoundError, AssetRegisterError):
+                continue
+            detail = " · ".join(str(a.get(k)) for k in ("owner", "utility", "asset_class") if a.get(k))
+            out.append((asset_id, tuple(shapely.bounds(a["geometry"]).tolist()), detail))
+        return out
+
+    def _street_list(self) -> list[tuple]:
+        """(packed, Street) of every named feature group of the reference layers (cached)."""
+        out = []
+        layers = [lay.data for lay in self.window.state.reference_layers() if lay.data is not None]
+        # street lines before buildings' addresses
+        for packed in sorted(layers, key=lambda p: bool(len(p.part_closed)) and bool(p.part_closed.all())):
+            if packed.labels is None:
+                continue
+            cached = self._streets.get(id(packed))
+            if cached is None or cached[0] is not packed:
+                cached = (packed, street_index(packed.labels, packed.usrn, packed.part_feature,
+                                               packed.part_bounds))
+                self._streets[id(packed)] = cached
+            out += [(packed, s) for s in cached[1]]
+        return out
+
+    # -- searching -----------------------------------------------------------------------
+    def run(self, text: str) -> Hit | None:
+        """Search, list every hit and show the first; None (and a hint) when nothing is found."""
+        w = self.window
+        self.clear()
+        if w.session is None or not (text or "").strip():
+            return None
+        streets = self._street_list()
+        self._street_of = {(s.name, s.bounds): (packed, s) for packed, s in streets}
+        works = []
+        if w._works is not None and len(w._works):
+            works = list(zip(w._works["reference"].astype(str), shapely.bounds(w._works.geometry.array).tolist()))
+        self.hits = search(text, bng=w.session.crs.to_epsg() == 27700, find_assets=self._find_assets,
+                           streets=[s for _, s in streets], works=works)
+        if not self.hits:
+            w.status(f"Nothing found for {text!r}: try coordinates (530500 180600), a grid reference "
+                     "(TQ 305 806), an asset id (with or without its owner's prefix), a street name "
+                     "or a USRN")
+            return None
+        for hit in self.hits:
+            line = f"{KIND_TAGS.get(hit.kind, hit.kind)}: {hit.label}" + (f" — {hit.detail}" if hit.detail else "")
+            item = QListWidgetItem(line)
+            item.setData(Qt.ItemDataRole.UserRole, hit)
+            self.list.addItem(item)
+        if len(self.hits) > 1:
+            self.show()
+            self.raise_()
+        self.list.setCurrentRow(0)
+        self.show_hit(self.hits[0])
+        return self.hits[0]
+
+    def show_hit(self, hit: Hit | None) -> None:
+        """Zoom to a hit and highlight it (replacing any earlier highlight)."""
+        if hit is None:
+            return
+        w = self.window
+        sel = w.selection
+        sel.geometries, sel.marker = [], hit.point
+        if hit.kind == "asset":
+            asset = w.session.store.get_asset(hit.key)
+            sel.geometries = [asset["geometry"]]
+            w.identify_dock.show_assets([asset])
+        elif hit.kind == "street":
+            packed, street = self._street_of.get((hit.label, hit.bounds), (None, None))
+            geom = street_geometry(packed, street) if packed is not None else None
+            sel.geometries = [geom] if geom is not None else []
+        elif hit.kind == "works" and w._works is not None:
+            rows = w._works[w._works["reference"].astype(str) == hit.key]
+            sel.geometries = list(rows.geometry.array)
+        self.current = hit
+        w.canvas.zoom_to(hit.bounds, margin=0.1)
+        w.canvas.update()
+        i = self.hits.index(hit) if hit in self.hits else 0
+        more = (f" ({i + 1} of {len(self.hits)}: Up/Down in the search box for the others, Esc clears)"
+                if len(self.hits) > 1 else " (Esc clears)")
+        w.status(f"{hit.kind}: {hit.label}{more}")
+        self.hitChosen.emit(hit)
+
+    def clear(self) -> None:
+        """Remove the hits and their highlight from the map."""
+        self.hits, self.current = [], None
+        self.list.clear()
+        sel = self.window.selection
+        if sel.geometries or sel.marker is not None:
+            sel.geometries, sel.marker = [], None
+            self.window.canvas.update()
