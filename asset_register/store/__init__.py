@@ -16,7 +16,7 @@ from .reader import AssetReader
 from .records import AUDIT_COLUMNS, NOTICE_COLUMNS, RESPONSE_COLUMNS, WORKS_COLUMNS
 
 __all__ = ["RegisterStore", "AssetReader", "open_register", "create_register", "is_url",
-           "display_name", "without_password", "AUDIT_COLUMNS", "NOTICE_COLUMNS",
+           "display_name", "without_password", "remove_temporary_files", "AUDIT_COLUMNS", "NOTICE_COLUMNS",
            "RESPONSE_COLUMNS", "WORKS_COLUMNS"]
 
 
@@ -49,3 +49,11 @@ def create_register(location: str | Path, *, crs: str = "EPSG:27700") -> Registe
     from .gpkg.store import GeoPackageStore
 
     return GeoPackageStore(location, _create_crs=crs)
+
+
+def remove_temporary_files() -> None:
+    """Delete the staging files of batches this process is writing: for a process about to end
+    at once (Ctrl-C during a long call), whose files would otherwise wait for the next open."""
+    from .gpkg.bulk import remove_open_staging
+
+    remove_open_staging()
