@@ -60,13 +60,14 @@ class RTreeReader(AssetReader):
                 f"WHERE r.maxx >= ? AND r.minx <= ? AND r.maxy >= ? AND r.miny <= ? AND a.{LIVE}")
         return self._sql[key]
 
-    def _arrays(self, cols: list[str], rows) -> Arrays:
+    @staticmethod
+    def _arrays(cols: list[str], rows) -> Arrays:
+        dtypes = [np.float64 if numeric(c) else object for c in cols]
         if not rows:
-            return ({c: np.empty(0, dtype=np.float64 if numeric(c) else object) for c in cols},
+            return ({c: np.empty(0, dtype=t) for c, t in zip(cols, dtypes)},
                     np.empty(0, dtype=object))
         values = list(zip(*rows, strict=True))
-        out = {c: np.array(v, dtype=np.float64 if numeric(c) else object)
-               for c, v in zip(cols, values[:-1], strict=True)}
+        out = {c: np.array(v, dtype=t) for c, t, v in zip(cols, dtypes, values, strict=False)}
         return out, decode_blobs(values[-1])
 
     def data_version(self) -> int:
