@@ -103,8 +103,9 @@ def copyable(table: str, rows: list[dict]) -> tuple[list[str], list[tuple]]:
     return cols, [tuple(r.get(c) for c in cols) for r in rows]
 
 
-class NoticeRecordsMixin:
-    """Notices and owners' responses, one SQL text for both backends.
+class SharedRecordsMixin:
+    """Import batches, rejects, the audit log, notices and owners' responses: one SQL text for
+    both backends.
 
     Statements are written with ``?`` marks; a backend whose driver uses another mark
     overrides ``_sql``. ``_now()`` is the SQL of a write's timestamp with its parameters
@@ -117,6 +118,18 @@ class NoticeRecordsMixin:
 
     def _now(self) -> tuple[str, tuple]:
         return "?", (now_iso(),)
+
+    def batches(self):
+        return self._query("SELECT * FROM import_batches ORDER BY batch_id")
+
+    def rejects(self, batch_id=None):
+        if batch_id is None:
+            return self._query("SELECT * FROM rejects ORDER BY reject_id")
+        return self._query(self._sql("SELECT * FROM rejects WHERE batch_id = ? ORDER BY reject_id"),
+                           (int(batch_id),))
+
+    def audit_log(self):
+        return self._query("SELECT * FROM audit_log ORDER BY id")
 
     def record_notice(self, notice: dict) -> int:
         rec = new_notice(notice)

@@ -33,13 +33,13 @@ from ..base import RegisterStore, asset_records
 from .schema import ASSETS, GEOM, migrate
 from .works_notices import WorksNoticesMixin
 from ..qgis_style import assets_style_qml
-from ..records import NoticeRecordsMixin, coverage_area, now_iso, os_user
+from ..records import SharedRecordsMixin, coverage_area, now_iso, os_user
 
 LIVE = "retired_at IS NULL"
 ALL_ASSET_COLUMNS = list(ASSET_COLUMNS) + list(STORE_COLUMNS)
 
 
-class GeoPackageStore(WorksNoticesMixin, NoticeRecordsMixin, RegisterStore):
+class GeoPackageStore(WorksNoticesMixin, SharedRecordsMixin, RegisterStore):
     """A register in one GeoPackage file. Use ``open_register`` / ``create_register``."""
 
     def __init__(self, path: str | Path, *, read_only: bool = False, _create_crs=None):
@@ -456,20 +456,11 @@ class GeoPackageStore(WorksNoticesMixin, NoticeRecordsMixin, RegisterStore):
         }
 
     # -- batches, rejects, audit ------------------------------------------------------
-    def batches(self) -> pd.DataFrame:
-        return self._query("SELECT * FROM import_batches ORDER BY batch_id")
-
     def find_batch(self, sha256, layer):
         df = self._query(
             "SELECT * FROM import_batches WHERE sha256 = ? AND layer IS ? AND state='committed' "
             "ORDER BY batch_id DESC LIMIT 1", (sha256, layer))
         return None if df.empty else df.iloc[0].to_dict()
-
-    def rejects(self, batch_id=None):
-        if batch_id is None:
-            return self._query("SELECT * FROM rejects ORDER BY reject_id")
-        return self._query("SELECT * FROM rejects WHERE batch_id = ? ORDER BY reject_id",
-                           (batch_id,))
 
     def audit(self, action, detail=None):
         with self.atomic() as con:
@@ -477,6 +468,3 @@ class GeoPackageStore(WorksNoticesMixin, NoticeRecordsMixin, RegisterStore):
                 "INSERT INTO audit_log (at, user, action, detail) VALUES (?,?,?,?)",
                 (now_iso(), os_user(), action, json.dumps(detail or {}, default=str)),
             )
-
-    def audit_log(self):
-        return self._query("SELECT * FROM audit_log ORDER BY id")

@@ -1,5 +1,5 @@
 """Planned works and the notice sequence of a GeoPackage register (a mixin of GeoPackageStore);
-notices and responses themselves are ``records.NoticeRecordsMixin``, shared with PostGIS."""
+notices and responses themselves are ``records.SharedRecordsMixin``, shared with PostGIS."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ class WorksNoticesMixin:
             return con.execute("SELECT last FROM notice_sequences WHERE prefix=? AND year=?",
                                (prefix, int(year))).fetchone()[0]
 
-    # -- hooks of records.NoticeRecordsMixin and copy_records --------------------------
+    # -- hooks of records.SharedRecordsMixin and copy_records --------------------------
     def _insert_id(self, con, table: str, cols: list[str], values, id_col: str) -> int:
         names = ", ".join(f'"{c}"' for c in cols)
         try:

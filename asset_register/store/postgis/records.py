@@ -1,7 +1,7 @@
 """Batches, rejects, audit log, planned works and notices of a PostGIS register.
 
 A mixin of ``PostgisStore``: the PostgreSQL side of what ``records.py`` shapes for both
-backends (notices and responses are ``records.NoticeRecordsMixin`` itself). ``next_notice_sequence`` is one
+backends (notices and responses are ``records.SharedRecordsMixin`` itself). ``next_notice_sequence`` is one
 ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` statement, which PostgreSQL
 serialises on the (prefix, year) row: unique across every session.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 
 import geopandas as gpd
-import pandas as pd
 import shapely
 from psycopg import sql
 
@@ -29,20 +28,11 @@ SERVER_NOW = ("to_char(clock_timestamp() AT TIME ZONE 'UTC', "
 
 class RecordsMixin:
     # -- batches, rejects, audit ------------------------------------------------------
-    def batches(self) -> pd.DataFrame:
-        return self._query("SELECT * FROM import_batches ORDER BY batch_id")
-
     def find_batch(self, sha256, layer):
         df = self._query(
             "SELECT * FROM import_batches WHERE sha256 = %s AND layer IS NOT DISTINCT FROM %s "
             "AND state = 'committed' ORDER BY batch_id DESC LIMIT 1", (sha256, layer))
         return None if df.empty else df.iloc[0].to_dict()
-
-    def rejects(self, batch_id=None):
-        if batch_id is None:
-            return self._query("SELECT * FROM rejects ORDER BY reject_id")
-        return self._query("SELECT * FROM rejects WHERE batch_id = %s ORDER BY reject_id",
-                           (int(batch_id),))
 
     def audit(self, action, detail=None):
         """Append to the audit log: OS user and server login (``user@login``) are both kept."""
@@ -51,9 +41,6 @@ class RecordsMixin:
                 'INSERT INTO audit_log (at, "user", action, detail) '
                 f"VALUES ({SERVER_NOW}, %s || '@' || session_user, %s, %s)",
                 (os_user(), action, json.dumps(detail or {}, default=str)))
-
-    def audit_log(self):
-        return self._query("SELECT * FROM audit_log ORDER BY id")
 
     # -- planned works ----------------------------------------------------------------
     def add_works(self, works: gpd.GeoDataFrame) -> int:
@@ -101,7 +88,7 @@ class RecordsMixin:
                 "ON CONFLICT (prefix, year) DO UPDATE SET last = s.last + 1 RETURNING last",
                 (prefix, int(year))).fetchone()[0]
 
-    # -- hooks of records.NoticeRecordsMixin and copy_records --------------------------
+    # -- hooks of records.SharedRecordsMixin and copy_records --------------------------
     def _sql(self, text: str) -> str:
         return text.replace("?", "%s")
 

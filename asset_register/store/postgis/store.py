@@ -31,7 +31,7 @@ from ...errors import (
 from ...model import Owner
 from . import connect as pgc
 from ..base import RegisterStore
-from ..records import NoticeRecordsMixin, coverage_area, now_iso
+from ..records import SharedRecordsMixin, coverage_area, now_iso
 from .errors import translated
 from .frames import rows_frame
 from .read import ReadMixin
@@ -41,7 +41,7 @@ from .schema import REGISTER_MARKER, SCHEMA_VERSION, applied_versions, migrate
 
 
 
-class PostgisStore(ReadMixin, RecordsMixin, NoticeRecordsMixin, RegisterStore):
+class PostgisStore(ReadMixin, RecordsMixin, SharedRecordsMixin, RegisterStore):
     """A register in a PostGIS schema. Use ``open_register`` / ``create_register`` with a URL."""
 
     def __init__(self, url: str, *, read_only: bool = False, _create_crs=None):
