@@ -39,13 +39,20 @@ def _column(chunked) -> np.ndarray:
 
 
 class RTreeReader(AssetReader):
-    """Candidates from a GeoPackage register's R*Tree, read over a read-only connection."""
+    """Candidates from a GeoPackage register's R*Tree, read over a read-only connection.
+
+    Raises sqlite3.Error when the file cannot be opened again or has no R*Tree (the store
+    then hands out the default reader)."""
 
     def __init__(self, store):
         super().__init__(store)
         self.path = str(Path(store.location).resolve())
         uri = Path(self.path).as_uri() + "?mode=ro"
         self.con = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        names = {r[0] for r in self.con.execute("SELECT name FROM sqlite_master")}
+        if ASSETS not in names or f"rtree_{ASSETS}_{GEOM}" not in names:
+            self.con.close()
+            raise sqlite3.OperationalError(f"{self.path} has no {ASSETS} table with an R*Tree")
         self._present = {r[1] for r in self.con.execute(f"PRAGMA table_info({ASSETS})")}
         self._sql: dict[tuple, tuple[list[str], str]] = {}
 

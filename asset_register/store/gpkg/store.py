@@ -379,7 +379,7 @@ class GeoPackageStore(WorksNoticesMixin, SharedRecordsMixin, RegisterStore):
 
         try:
             return RTreeReader(self)
-        except sqlite3.Error:  # the file cannot be opened a second time: the store's own reads
+        except sqlite3.Error:  # not openable a second time, or no R*Tree: the store's own reads
             return super().reader()
 
     def read_arrow(self, columns, *, read_geometry: bool = True, return_fids: bool = False):
