@@ -11,7 +11,8 @@ import shapely
 
 from asset_register.cli.main import main
 from asset_register.errors import FootprintError, NotARegisterError, ValidationError
-from asset_register.extract import default_rules_text, expiry_warning, make_extract, read_area, sync_extract
+from asset_register.expiry import expiry_warning
+from asset_register.extract import default_rules_text, make_extract, read_area, sync_extract
 from asset_register.model import BatchInfo, Owner
 from asset_register.store import open_register
 from tests.conftest import synthetic_assets
@@ -207,7 +208,7 @@ def test_extract_cli_from_a_shared_register(pg_store, tmp_path, capsys, fixed_cl
 def test_a_planner_login_extracts_and_syncs(pg_server, pg_store, tmp_path):
     import uuid
 
-    from asset_register.store.postgis_roles import create_login
+    from asset_register.store.postgis.roles import create_login
 
     pg_store.upsert_owner(Owner("WSX", "Wessex Water"))
     pg_store.write_batch(synthetic_assets(300), _batch("WSX", "w.gpkg", "e" * 64))

@@ -10,7 +10,7 @@ roll the whole batch back; other sessions never see part of it.
 Two editors may import at once: the batch takes transaction-scoped advisory
 locks on its owners and delivery (sorted, so no deadlock), so batches touching
 the same owner run one after the other and others run side by side.
-Versioning follows ``gpkg_write`` exactly, except that an asset id that comes
+Versioning follows ``gpkg/write.py`` exactly, except that an asset id that comes
 back after being retired gets the next version after its last one.
 """
 
@@ -21,17 +21,17 @@ import time
 from collections.abc import Callable
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 
-from ..errors import CancelledError, ValidationError
-from ..model import ASSET_COLUMNS, BatchInfo, BatchResult, validate_assets
-from .gpkg_write import HASHED as _HASHED
-from .gpkg_write import HASHED_LATER as _LATER
-from .postgis_records import SERVER_NOW
-from .postgis_frames import csv_chunks, wkb_hex
-from .postgis_schema import lock_key
+from ...errors import CancelledError, ValidationError
+from ...model import ASSET_COLUMNS, BatchInfo, BatchResult
+from ..batches import HASHED as _HASHED
+from ..batches import HASHED_LATER as _LATER
+from ..batches import prepared_assets
+from .records import SERVER_NOW
+from .frames import csv_chunks, wkb_hex
+from .schema import lock_key
 
 _PG_TYPES = {"string": "text", "float64": "double precision", "bool": "boolean"}
 STAGE_COLUMNS = ["geom", *ASSET_COLUMNS]
@@ -48,17 +48,6 @@ HASH_SQL = "md5(ROW({}, s.geom)::text{})".format(
     ", ".join(f's."{c}"' for c in _HASHED),
     "".join(f" || coalesce('|{c}=' || s.\"{c}\"::text, '')" for c in _LATER))
 BULK_ROWS = 20_000  # a first load this large rebuilds the indexes once instead of per row
-
-def _prepared(assets: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:
-    frame = validate_assets(assets)
-    if not frame.crs.equals(crs):
-        frame = frame.to_crs(crs)
-        if (~np.isfinite(shapely.bounds(frame.geometry.array))).any():
-            raise ValidationError(
-                "some assets could not be transformed to the register's CRS "
-                f"({crs.to_string()}): check the source CRS")
-    return frame
-
 
 def write_batch(
     store,
@@ -80,7 +69,7 @@ def write_batch(
             raise CancelledError("import cancelled: the register is unchanged")
 
     store.require_editor("import assets")
-    frame = _prepared(assets, store.crs)
+    frame = prepared_assets(assets, store.crs)
     if rejects is not None and len(rejects) and "reason" not in rejects.columns:
         raise ValidationError("rejects need a 'reason' column saying why each row was not imported")
     report(0.05, "encoding assets")
@@ -91,7 +80,7 @@ def write_batch(
                   | ({lock_key(store.schema, f"delivery:{delivery}")} if delivery else set()))
     with store.atomic() as conn, conn.cursor() as cur:
         # another session's batch of the same owner is waited for, but not forever (the
-        # session's lock_timeout, postgis_connect.LOCK_TIMEOUT_S: then 'register is busy')
+        # session's lock_timeout, connect.LOCK_TIMEOUT_S: then 'register is busy')
         for key in keys:
             cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
         cur.execute(f"SELECT {SERVER_NOW}")  # one server time for the whole batch
