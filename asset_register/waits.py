@@ -37,7 +37,8 @@ def listen(callback: Callable[[str], None]) -> Callable[[], None]:
     return lambda: _listeners.remove(callback) if callback in _listeners else None
 
 
-def _announce(message: str) -> None:
+def announce(message: str) -> None:
+    """Tell the listeners a writer has started waiting for another one."""
     for callback in list(_listeners):
         try:
             callback(message)
@@ -67,6 +68,6 @@ def wait_for_writer(attempt: Callable[[], object], busy: Callable[[BaseException
                 "or a notice) is writing to it; try again when it has finished, or set "
                 "ASSET_REGISTER_WRITE_WAIT_S to wait longer") from None
         if not told:
-            _announce(f"waiting for another program to finish writing to {where}… "
+            announce(f"waiting for another program to finish writing to {where}… "
                       f"(up to {bound:g} s)")
             told = True
