@@ -170,6 +170,21 @@ def state_of(location: str) -> State:
                      [(o, s) for o, s in zip(b["owner"], b["state"], strict=True)])
 
 
+def no_data_owners(location: str) -> list[str]:
+    """Owners a dig check inside the killed import's area lists under "no data here"."""
+    from asset_register.check import Checker, rules_for
+    from asset_register.check.programme import single_site
+    from asset_register.store import open_register
+
+    with open_register(location, read_only=True) as store:
+        rules = rules_for(store)
+        site = single_site(store, wkt="POLYGON((532000 182000, 532010 182000, 532010 182004, "
+                           "532000 182004, 532000 182000))", rules=rules)
+        with Checker(store, rules) as checker:
+            result = checker.check(site)
+    return sorted(o["owner"] for o in result.owners_no_data if o["owner"])
+
+
 def staging_debris(location: str) -> list[str]:
     """Staging files beside a GeoPackage register (none for PostGIS)."""
     if "://" in location:
@@ -213,6 +228,8 @@ def judge(location: str, kill: Kill, before: State, added: int) -> tuple[str, li
             problems.append(f"coverage of {OWNER} is in the register")
         if mine:
             problems.append(f"batches of the killed import are in the register: {mine}")
+        if OWNER in no_data_owners(location):
+            problems.append(f"a dig check lists {OWNER} of the killed import as 'no data here'")
         if any(line.endswith("committed") for line in kill.seen):
             problems.append("'committed' was reported but the import is not in the register")
     elif state.live == before.live + added:
