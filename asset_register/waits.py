@@ -15,15 +15,31 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from .errors import CancelledError, RegisterLockedError
 
 DEFAULT_WRITE_WAIT_S = 120.0
 _listeners: list[Callable[[str], None]] = []
+_override: ContextVar[float | None] = ContextVar("write_wait_override", default=None)
+
+
+@contextmanager
+def at_most(seconds: float):
+    """Within the block, writers of this thread wait at most ``seconds`` (0: not at all) —
+    for optional writes such as a listing's clean-up, which must not hold the listing up."""
+    token = _override.set(seconds)
+    try:
+        yield
+    finally:
+        _override.reset(token)
 
 
 def write_wait_s() -> float:
     """How long a writer waits for another one to commit before giving up."""
+    if _override.get() is not None:
+        return _override.get()
     try:
         value = float(os.environ.get("ASSET_REGISTER_WRITE_WAIT_S", DEFAULT_WRITE_WAIT_S))
     except ValueError:

@@ -123,6 +123,7 @@ def _notices(args) -> int:
     from ..notices.lifecycle import notice_overview
     from ..notices.recovery import pending
     from ..store import open_register
+    from ..waits import at_most
 
     if args.reference:
         with open_register(args.register, read_only=True) as store:
@@ -131,9 +132,9 @@ def _notices(args) -> int:
         interrupted = bool(pending(store))
         if not interrupted:
             frame = notice_overview(store)
-    if interrupted:  # roll them back first where the register is writable; else just list
-        try:
-            with open_register(args.register) as store:
+    if interrupted:  # roll them back first where the register is writable and free; else
+        try:         # just list them (a listing never waits for a writer)
+            with at_most(0), open_register(args.register) as store:
                 _roll_back_interrupted(store)
         except AssetRegisterError:
             pass

@@ -117,3 +117,39 @@ def test_a_notice_being_written_is_listed_and_left_alone(register, tmp_path, cap
     listed = {r["reference"]: r for r in json.loads(capsys.readouterr().out)}
     assert listed["EXB-2026-00099"]["conflicts"] is None
     assert listed["EXB-2026-00099"]["outstanding"] == []
+
+
+def test_listing_while_another_program_writes_does_not_wait_and_rolls_back_later(
+        register, tmp_path, capsys):
+    """An interrupted draft (its writer's process has ended) and the register's write lock
+    held by another program: the listing shows the draft as interrupted at once, without
+    waiting; the next listing with the register free rolls it back."""
+    import socket
+    import sqlite3
+
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    mark = {"host": socket.gethostname(), "pid": int(ended.stdout), "started": None,
+            "out_dir": str(tmp_path)}
+    register.record_notice({"reference": "EXB-2026-00042", "version": 1, "status": "draft",
+                            "created_at": "2026-12-01T10:00:00+00:00",
+                            "valid_until": "2026-12-29", "footprint_wkt": "POINT (0 0)",
+                            "promoter": "Acme", "detail": json.dumps({"writing": mark})})
+    (tmp_path / ".EXB-2026-00042.x1.partial").mkdir()
+    path = register.location
+    register.close()
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        assert main(["notices", path]) == 0
+        captured = capsys.readouterr()
+        assert "waiting" not in captured.err and "rolled back" not in captured.err
+        assert captured.out.splitlines()[2].split()[:3] == ["EXB-2026-00042", "1", "interrupted"]
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert main(["notices", path]) == 0
+    captured = capsys.readouterr()
+    assert "notice EXB-2026-00042 v1 was interrupted" in captured.err
+    assert captured.out.splitlines()[2].split()[:3] == ["EXB-2026-00042", "1", "failed"]
+    assert not (tmp_path / ".EXB-2026-00042.x1.partial").exists()
