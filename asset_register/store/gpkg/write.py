@@ -230,7 +230,7 @@ def _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, st
             report(0.97, "finishing the batch")
             finalize(result)
         check_cancel()
-    report(1.0, "written, committed with the rest of the import" if store.in_transaction()
+    report(1.0, "written; to be committed with the rest of the import" if store.in_transaction()
            else "committed")
     return result
 

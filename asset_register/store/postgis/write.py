@@ -144,7 +144,7 @@ def write_batch(
             finalize(result)
         check_cancel()
         store._bump(conn)
-    report(1.0, "written, committed with the rest of the import" if store.in_transaction()
+    report(1.0, "written; to be committed with the rest of the import" if store.in_transaction()
            else "committed")
     return result
 
