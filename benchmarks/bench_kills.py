@@ -75,7 +75,7 @@ def run(store_kind: str, kills: int, n: int, seed: int, work: Path, new_location
         outcomes[outcome] += 1
         if problems:
             failures.append((i, stage, round(delay, 3), problems))
-        swept = f", {mb:.0f} MB staging swept" if mb else ""
+        swept = f", {mb:.1f} MB staging swept" if mb else ""
         print(f"  kill {i + 1:>3}/{kills}: at {stage!r} + {delay:.2f} s -> {outcome}{swept}"
               f"{'  PROBLEMS: ' + '; '.join(problems) if problems else ''}", flush=True)
     clean = kills - len(failures)

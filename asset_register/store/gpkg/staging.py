@@ -1,7 +1,7 @@
 """Staging files beside a GeoPackage register: named, locked, and swept after a dead import.
 
 A bulk batch stages its rows in hidden SQLite files next to the register
-(``.<register>.staging-<id>.*``, see bulk.py): ~50 MB per million assets. Their import
+(``.<register>.staging-<id>.*``, see bulk.py): ~300 bytes an asset. Their import
 deletes them whatever happens to it — except when its process is killed. So every stage
 first takes a lock file ``.<register>.staging-<id>.lock`` (liveness.HeldLock, held until
 the stage is gone), and each writable open of the register and each new stage sweeps the
