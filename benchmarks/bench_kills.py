@@ -79,8 +79,9 @@ def run(store_kind: str, kills: int, n: int, seed: int, work: Path, new_location
         print(f"  kill {i + 1:>3}/{kills}: at {stage!r} + {delay:.2f} s -> {outcome}{swept}"
               f"{'  PROBLEMS: ' + '; '.join(problems) if problems else ''}", flush=True)
     clean = kills - len(failures)
-    print(f"{store_kind}: {clean} of {kills} kills clean ({dict(outcomes)}); "
-          f"{swept_mb:.0f} MB of staging left by killed imports, all swept at the next open")
+    debris = (f"{swept_mb:.0f} MB of staging left by killed imports, all swept at the next open"
+              if store_kind == "gpkg" else "a batch stages in a temporary table: no files")
+    print(f"{store_kind}: {clean} of {kills} kills clean ({dict(outcomes)}); {debris}")
     if sweep_open:
         print(f"  peer: first open after a kill (sweeps) median "
               f"{np.median(sweep_open) * 1000:.0f} ms vs an open with nothing to sweep "
