@@ -53,15 +53,39 @@ def mark_alive(mark: dict | None) -> bool:
         return True
     if pid <= 0:
         return True
+    if not _pid_exists(pid):
+        return False
+    started = mark.get("started")
+    now = _start_time(pid)
+    return not (started and now and started != now)  # the pid now names another process
+
+
+def _pid_exists(pid: int) -> bool:
+    if os.name == "nt":  # (os.kill on Windows would end the process, whatever the signal)
+        return _pid_exists_windows(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except (PermissionError, OSError):
+    except OSError:
         pass  # another user's process: it exists
-    started = mark.get("started")
-    now = _start_time(pid)
-    return not (started and now and started != now)  # the pid now names another process
+    return True
+
+
+def _pid_exists_windows(pid: int) -> bool:
+    import ctypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:
+        return ctypes.get_last_error() == 5  # access denied: it exists
+    try:
+        code = ctypes.c_ulong()
+        if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return True
+        return code.value == 259  # STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)
 
 
 def _parse(text: str) -> dict | None:
