@@ -11,6 +11,7 @@ import pytest
 from asset_register.store import create_register
 from tests import kill_harness as kh
 
+pytestmark = pytest.mark.slow
 N = 25_000  # over the bulk-staging threshold (store/gpkg/write.py BULK_INDEX_ROWS)
 
 # (stage to kill at, seed of the delay within it): the staging files' life, the owner row

@@ -10,6 +10,7 @@ import pytest
 from asset_register.store import create_register
 from tests import kill_harness as kh
 
+pytestmark = [pytest.mark.postgis, pytest.mark.slow]
 N = 25_000
 KILLS = [("sent", 1), ("updating the owner's coverage", 2), ("committed", 3)]
 
