@@ -36,8 +36,8 @@ def test_a_killed_import_leaves_a_valid_register_and_no_debris(tmp_path, source,
     left = kh.staging_debris(location)
     outcome, problems = kh.judge(location, kill, before, N)
     assert problems == [], (stage, delay, kill.seen[-3:])
-    if stage == "committed":
-        assert outcome == "after"  # reported only once the commit returned
+    if stage == "committed":  # reported once the commit returned and the staging was removed
+        assert outcome == "after" and left == []
     elif kill.killed and stage == "staging":
         assert outcome == "before"
         assert left, "the kill left no staging files: the sweep was not exercised"
