@@ -74,6 +74,10 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    from ..waits import listen
+
+    unlisten = listen(lambda message: print(f"asset-register: {message}", file=sys.stderr,
+                                            flush=True))  # a writer waiting for another
     try:
         return int(args.func(args) or 0)
     except AssetRegisterError as exc:
@@ -87,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("asset-register: interrupted; the register is unchanged", file=sys.stderr)
         return 130
+    finally:
+        unlisten()
 
 
 if __name__ == "__main__":

@@ -7,13 +7,21 @@ import re
 import sys
 from pathlib import Path
 
-from ..errors import NoticeError, NotFoundError
+from ..errors import AssetRegisterError, NoticeError, NotFoundError
 from ..notices.datefmt import weekday_date
 from ..notices.vocab import RESPONSE_STATUSES, SM_CHOICES, SM_DEFAULTS
 from .site_args import add_site_arguments, apply_delivery_area
 
 # The geo stack (store, check, notice frames) is imported inside each command, so
 # `--help` and `--version` start without it (tests/core/test_cli_imports.py).
+
+
+def _roll_back_interrupted(store) -> None:
+    """Notice exports killed midway are rolled back at the next command (notices/recovery.py)."""
+    from ..notices.recovery import recover
+
+    for line in recover(store):
+        print(f"note: {line}", file=sys.stderr)
 
 
 def _notice(args) -> int:
@@ -23,6 +31,7 @@ def _notice(args) -> int:
     from ..store import open_register
 
     with open_register(args.register) as store:
+        _roll_back_interrupted(store)
         rules = rules_for(store, args.rules)
         promoter = args.promoter or store.get_setting("promoter_name")
         if not promoter:
@@ -70,6 +79,7 @@ def _respond(args) -> int:
     from ..store import open_register
 
     with open_register(args.register) as store:
+        _roll_back_interrupted(store)
         record_response(store, args.reference, args.owner, args.status, args.note, args.by)
         overview = notice_overview(store)
     row = overview[overview["reference"] == args.reference.strip().upper()].iloc[0]
@@ -111,13 +121,25 @@ def _notice_detail(store, reference: str, as_json: bool) -> int:
 
 def _notices(args) -> int:
     from ..notices.lifecycle import notice_overview
+    from ..notices.recovery import pending
     from ..store import open_register
+    from ..waits import at_most
 
     if args.reference:
         with open_register(args.register, read_only=True) as store:
             return _notice_detail(store, args.reference, args.json)
     with open_register(args.register, read_only=True) as store:
-        frame = notice_overview(store)
+        interrupted = bool(pending(store))
+        if not interrupted:
+            frame = notice_overview(store)
+    if interrupted:  # roll them back first where the register is writable and free; else
+        try:         # just list them (a listing never waits for a writer)
+            with at_most(0), open_register(args.register) as store:
+                _roll_back_interrupted(store)
+        except AssetRegisterError:
+            pass
+        with open_register(args.register, read_only=True) as store:
+            frame = notice_overview(store)
     if args.outstanding:
         frame = frame[frame["outstanding"].map(len) > 0]
     if args.json:
@@ -133,7 +155,7 @@ def _notices(args) -> int:
     for r in frame.itertuples(index=False):
         valid = (r.valid_until or "-") + ("*" if r.expired else "")
         print(f"{r.reference:<16} {r.version:>2} {r.status:<10} {valid:<12} "
-              f"{r.conflicts if r.conflicts is not None else '-':>4} "
+              f"{'-' if r.conflicts is None or r.conflicts != r.conflicts else int(r.conflicts):>4} "
               f"{r.answered:>3}/{r.owners:<4}  {', '.join(r.outstanding) or '-'}")
     if frame["expired"].any():
         print("* validity expired: re-issue before work starts")

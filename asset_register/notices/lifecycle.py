@@ -8,7 +8,6 @@ chase that went unanswered and keeps the owner outstanding.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import pandas as pd
@@ -16,6 +15,7 @@ import pandas as pd
 from .. import clock
 from ..errors import NoticeError, NotFoundError
 from .content import RESPONSE_STATUSES
+from .recovery import detail_of, listed_status
 from .reference import parse_reference
 
 ANSWERED = {"no_assets_affected", "affected", "affected_plans_sent"}
@@ -31,7 +31,7 @@ def _latest(store, reference: str) -> pd.Series:
 
 def notified_owners(notice: pd.Series) -> list[str]:
     """Owners a notice asks to respond: affected ones and those with no conflict."""
-    detail = json.loads(notice.get("detail") or "{}")
+    detail = detail_of(notice.get("detail"))
     return list(dict.fromkeys(detail.get("owners_affected", []) +
                               detail.get("owners_no_conflict", [])))
 
@@ -48,7 +48,7 @@ def record_response(store, reference: str, owner: str, status: str, note: str | 
     if notice["status"] != "issued":
         raise NoticeError(f"notice {reference} v{notice['version']} is {notice['status']}, not "
                           "issued: owners answer issued notices (re-issue it with --reissue)")
-    detail = json.loads(notice.get("detail") or "{}")
+    detail = detail_of(notice.get("detail"))
     known = set(notified_owners(notice)) | set(detail.get("owners_no_data", []))
     if owner not in known:
         raise NotFoundError(
@@ -83,9 +83,14 @@ def notice_overview(store, today: date | None = None) -> pd.DataFrame:
         answers = latest_responses(store, n.reference)
         outstanding = [o for o in owners if answers.get(o) not in ANSWERED] \
             if n.status == "issued" else []
-        detail = json.loads(n.detail or "{}")
-        valid = date.fromisoformat(n.valid_until) if n.valid_until else None
-        out.append((n.reference, int(n.version), n.status, n.issued_at, n.valid_until,
+        detail = detail_of(n.detail)
+        valid = date.fromisoformat(n.valid_until) if isinstance(n.valid_until, str) \
+            and n.valid_until else None
+        out.append((n.reference, int(n.version), listed_status(notice), n.issued_at,
+                    n.valid_until,
                     bool(valid and valid < today), n.promoter, detail.get("conflicts"),
                     len(owners), len(owners) - len(outstanding), outstanding))
-    return pd.DataFrame(out, columns=cols)
+    frame = pd.DataFrame(out, columns=cols)
+    # a notice not yet written has no conflict count: None, not NaN turning the rest to floats
+    frame["conflicts"] = pd.Series([row[7] for row in out], index=frame.index, dtype=object)
+    return frame

@@ -5,7 +5,8 @@ inputs, reserves a reference, records the notice (draft), builds every file in
 a temporary folder next to the target, renames the folder into place, then
 records the files' SHA-256 hashes and marks the notice issued. A failure leaves
 no pack folder and the notice recorded as ``failed`` (its reference is never
-reused).
+reused); a killed process leaves a draft that the next command rolls back the same
+way (recovery.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from .datefmt import day_month_year
 from .exports import write_csv, write_geojson
 from .files import atomic_folder, check_writable, safe_name, sha256_file, unique_names
 from .pdfdoc import render_pdf
+from .recovery import recover, writer_detail
 from .reference import new_reference, parse_reference, read_settings
 from .streetmanager import USRN_MAX, USRN_MIN, build_request
 from .workdays import add_working_days
@@ -122,6 +124,9 @@ def write_notice_pack(
 
     report(0.0, "checking the notice details")
     _check_inputs(result, promoter)
+    for line in recover(store):  # an earlier export killed midway: rolled back first
+        if progress is not None:
+            progress(0.0, line)
     settings = read_settings(store)
     folder = check_writable(Path(out_dir))
     now = (now or clock.now()).astimezone(UTC)
@@ -141,6 +146,7 @@ def write_notice_pack(
         "start_date": site.start.isoformat() if site.start else None,
         "end_date": site.end.isoformat() if site.end else None,
         "rules_version": result.rules_version or None,
+        "detail": writer_detail(folder),  # who writes it: see recovery.py
     }
     version = _record_draft(store, base, retries=5 if reissue else 0)
     target = folder / (safe_name(reference) + (f"-v{version}" if version > 1 else ""))

@@ -88,7 +88,7 @@ def test_committed_is_reported_only_after_the_commit(store):
     with store.atomic():  # inside a caller's transaction the batch is not committed yet
         store.write_batch(_points(2, 530510), _batch(60), delivery=DELIVERY, progress=progress)
     assert "committed" not in [message for message, _ in seen]
-    assert seen[-1] == ("written, committed with the rest of the import", True)
+    assert seen[-1] == ("written; to be committed with the rest of the import", True)
 
 
 def test_a_large_batch_inside_an_enclosing_transaction_keeps_the_spatial_index(store):

@@ -160,14 +160,14 @@ def test_read_only_mode_never_writes(tmp_path):
             store.set_setting("authority_code", "X")
 
 
-def test_locked_register_gives_a_clear_error(tmp_path):
+def test_locked_register_gives_a_clear_error(tmp_path, monkeypatch):
     path = tmp_path / "r.gpkg"
     create_register(path).close()
     locker = sqlite3.connect(path, isolation_level=None)
     locker.execute("BEGIN EXCLUSIVE")
+    monkeypatch.setenv("ASSET_REGISTER_WRITE_WAIT_S", "0")  # (the wait: test_writer_wait.py)
     try:
         with open_register(path) as store:
-            store._con.execute("PRAGMA busy_timeout = 100")
             with pytest.raises(RegisterLockedError, match="another program"):
                 store.set_setting("authority_code", "X")
     finally:

@@ -6,14 +6,14 @@ the write transaction starts (ATTACH is impossible inside one); the transaction 
 does ``INSERT … SELECT`` (C speed),
 drops and rebuilds the secondary indexes, and packs the R*Tree with
 ``rtree.bulk_load``. The staging file is deleted afterwards whatever happens;
-it never holds register data that is not also in the batch being written.
+it never holds register data that is not also in the batch being written. A process
+killed meanwhile leaves it behind under a lock nobody holds any more: the next open or
+import of the register sweeps it (staging.py).
 """
 
 from __future__ import annotations
 
-import os
 import threading
-import uuid
 import weakref
 from pathlib import Path
 
@@ -26,27 +26,20 @@ from geopandas.array import GeometryArray
 
 from . import geom as gpkg_geom
 from . import rtree as gpkg_rtree
+from . import staging
 from .schema import ASSETS, GEOM, rtree_trigger_sql
 
 RTREE = f"rtree_{ASSETS}_{GEOM}"
 # Rebuilt after a bulk copy: building a B-tree from sorted keys beats a million random inserts.
 SECONDARY_INDEXES = ("assets_asset_version", "assets_delivery")
-STALE_STAGING_SECONDS = 3600
 # Below 1/INCREMENTAL_SHARE of the register's size a batch keeps the indexes and the R*Tree
 # triggers (per-row upkeep); above it they are rebuilt in bulk after the copy.
 INCREMENTAL_SHARE = 10
 
 
 def clean_stale(register: Path) -> None:
-    """Remove staging files a killed process left beside the register (older than an hour)."""
-    import time
-
-    for f in register.parent.glob(f".{register.name}.staging-*.gpkg*"):
-        try:
-            if time.time() - f.stat().st_mtime > STALE_STAGING_SECONDS:
-                f.unlink()
-        except OSError:
-            pass
+    """Remove staging files that dead imports left beside the register (staging.sweep)."""
+    staging.sweep(register)
 
 
 OPEN_STAGES: weakref.WeakSet = weakref.WeakSet()
@@ -54,9 +47,10 @@ OPEN_STAGES: weakref.WeakSet = weakref.WeakSet()
 
 def remove_open_staging() -> None:
     """Remove the staging files of every open stage: for a process about to end at once
-    (Ctrl-C during a long call), whose files would otherwise wait an hour for clean_stale."""
+    (Ctrl-C during a long call), whose files would otherwise wait for the next open."""
     for stage in list(OPEN_STAGES):
         stage._remove_files()
+        stage._release()
 
 
 class Stage:
@@ -71,9 +65,11 @@ class Stage:
 
     def __init__(self, store, frame, table: pd.DataFrame, hash_rows, report):
         self.store = store
-        stem = store.path.parent / f".{store.path.name}.staging-{uuid.uuid4().hex}"
+        staging.sweep(store.path)  # stages of imports that were killed
+        stem = staging.new_stem(store.path)
         self.path = Path(f"{stem}.gpkg")
         self.geo_path: Path | None = None
+        self._lock = staging.take_lock(stem)  # before any file: the sweep spares them
         OPEN_STAGES.add(self)
         geoms = frame.geometry.array
         self.bounds = shapely.bounds(geoms)
@@ -262,17 +258,18 @@ class Stage:
             while self.attached:
                 self.store._con.execute(f"DETACH DATABASE {self.attached.pop()}")
         finally:
-            self._remove_files()
+            try:
+                self._remove_files()
+            finally:
+                self._release()
 
     def _remove_files(self) -> None:
+        staging.remove((self.path, self.geo_path))
+
+    def _release(self) -> None:
+        """Let go of the stage's lock (after its files are gone)."""
         OPEN_STAGES.discard(self)
-        for path in (self.path, self.geo_path):
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                if path is not None:
-                    try:
-                        os.remove(str(path) + suffix)
-                    except FileNotFoundError:
-                        pass
+        self._lock.release()
 
 
 def _ingest(path: Path, table_name: str, data) -> None:

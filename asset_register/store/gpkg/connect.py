@@ -19,6 +19,7 @@ from ...errors import (
     RegisterReadOnlyError,
     SchemaVersionError,
 )
+from ...waits import wait_for_writer
 from .schema import APPLICATION_ID, SCHEMA_VERSION
 
 REGISTER_MARKER = ("register_format", "asset-register")
@@ -143,3 +144,25 @@ def connect(path: Path, *, read_only: bool, create: bool = False) -> sqlite3.Con
     con.execute("PRAGMA foreign_keys = OFF")
     con.execute("PRAGMA cache_size = -65536")
     return con
+
+
+BEGIN_POLL_MS = 250  # SQLite's busy wait per attempt while waiting for another writer
+
+
+def _busy(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and (
+        "locked" in str(exc) or "busy" in str(exc))
+
+
+def begin_immediate(con: sqlite3.Connection, where: str, cancelled=lambda: False) -> None:
+    """``BEGIN IMMEDIATE``: the write lock, waited for while another writer holds it
+    (bounded and announced, asset_register/waits.py), then RegisterLockedError."""
+    con.execute(f"PRAGMA busy_timeout = {BEGIN_POLL_MS}")  # short tries: the wait is said early
+    try:
+        wait_for_writer(lambda: con.execute("BEGIN IMMEDIATE"), _busy, repr(where), cancelled)
+    except sqlite3.OperationalError as exc:
+        raise RegisterLockedError(
+            f"register {where!r} cannot be written ({exc}): another program may hold it "
+            "open for writing; try again when it has finished") from None
+    finally:
+        con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

@@ -20,7 +20,7 @@ import pyproj
 import shapely
 from geopandas.array import GeometryArray
 
-from ...errors import RegisterLockedError, RegisterReadOnlyError, ValidationError
+from ...errors import RegisterReadOnlyError, ValidationError
 from ...model import ASSET_COLUMNS, STORE_COLUMNS, Owner
 from . import bulk as gpkg_bulk
 from . import connect as gpkg_connect
@@ -48,6 +48,7 @@ class GeoPackageStore(WorksNoticesMixin, SharedRecordsMixin, RegisterStore):
         self.read_only = read_only
         self._lock = threading.RLock()
         self._depth = 0
+        self._interrupts = 0
         self._crs_cache: pyproj.CRS | None = None
         self._snapshots: gpkg_snapshot.Snapshots | None = None
         if _create_crs is not None:
@@ -146,14 +147,10 @@ class GeoPackageStore(WorksNoticesMixin, SharedRecordsMixin, RegisterStore):
             )
         with self._lock:
             con = self._con
-            if self._depth == 0:
-                try:
-                    con.execute("BEGIN IMMEDIATE")
-                except sqlite3.OperationalError as exc:
-                    raise RegisterLockedError(
-                        f"register {self.location!r} is busy ({exc}): another program is "
-                        "writing to it; try again when it has finished"
-                    ) from None
+            if self._depth == 0:  # another writer committing is waited for, boundedly
+                asked = self._interrupts
+                gpkg_connect.begin_immediate(con, self.location,
+                                             lambda: self._interrupts != asked)
             else:
                 con.execute(f"SAVEPOINT sp{self._depth}")
             self._depth += 1
@@ -359,6 +356,7 @@ class GeoPackageStore(WorksNoticesMixin, SharedRecordsMixin, RegisterStore):
             f"SELECT COUNT(*) FROM assets WHERE owner = ? AND {LIVE}", (owner,)).fetchone()[0]
 
     def interrupt(self) -> None:
+        self._interrupts += 1  # (also ends a wait for another writer: see atomic)
         con = self._con  # sqlite3_interrupt is safe from any thread, lock not taken
         if con is not None:
             con.interrupt()

@@ -107,11 +107,15 @@ def write_batch(
         hashes = content_hash(frame) if len(frame) else np.array([], dtype=str)
         table = _table(frame, hashes)
     try:
-        return _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, stamp,
-                      t0, report, check_cancel, finalize, area)
+        result = _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects,
+                        stamp, t0, report, check_cancel, finalize, area)
     finally:
         if stage is not None:
             stage.close()
+    # after the commit and the staging files' removal: a kill after this line leaves nothing
+    report(1.0, "written; to be committed with the rest of the import" if store.in_transaction()
+           else "committed")
+    return result
 
 
 def _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, stamp, t0, report,
@@ -207,8 +211,6 @@ def _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, st
             report(0.97, "finishing the batch")
             finalize(result)
         check_cancel()
-    report(1.0, "written, committed with the rest of the import" if store.in_transaction()
-           else "committed")
     return result
 
 

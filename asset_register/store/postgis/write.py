@@ -26,11 +26,13 @@ import shapely
 
 from ...errors import CancelledError, ValidationError
 from ...model import ASSET_COLUMNS, BatchInfo, BatchResult
+from ...waits import announce
 from ..batches import HASHED as _HASHED
 from ..batches import HASHED_LATER as _LATER
 from ..batches import prepared_assets
 from .records import SERVER_NOW
 from .frames import csv_chunks, wkb_hex
+from .connect import LOCK_TIMEOUT_S
 from .schema import lock_key
 
 _PG_TYPES = {"string": "text", "float64": "double precision", "bool": "boolean"}
@@ -82,7 +84,11 @@ def write_batch(
         # another session's batch of the same owner is waited for, but not forever (the
         # session's lock_timeout, connect.LOCK_TIMEOUT_S: then 'register is busy')
         for key in keys:
-            cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
+            cur.execute("SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
+            if not cur.fetchone()[0]:  # held by another batch: say so, then wait for it
+                announce(f"waiting for another import of the same owner or delivery to "
+                         f"commit… (up to {LOCK_TIMEOUT_S} s)")
+                cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
         cur.execute(f"SELECT {SERVER_NOW}")  # one server time for the whole batch
         stamp = cur.fetchone()[0]
         cur.execute(
@@ -127,7 +133,7 @@ def write_batch(
             finalize(result)
         check_cancel()
         store._bump(conn)
-    report(1.0, "written, committed with the rest of the import" if store.in_transaction()
+    report(1.0, "written; to be committed with the rest of the import" if store.in_transaction()
            else "committed")
     return result
 

@@ -1,0 +1,44 @@
+"""SIGKILL an import at seeded points (a few here; benchmarks/bench_kills.py runs many):
+the register stays valid, holds exactly the state before or after the import, nothing of
+the killed import (owner, coverage, batch, staging files) survives a rolled-back kill,
+and the next import works. The PostGIS run is tests/postgis/test_kills_pg.py."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from asset_register.store import create_register
+from tests import kill_harness as kh
+
+pytestmark = pytest.mark.slow
+N = 25_000  # over the bulk-staging threshold (store/gpkg/write.py BULK_INDEX_ROWS)
+
+# (stage to kill at, seed of the delay within it): the staging files' life, the owner row
+# and coverage being written inside the batch's transaction, and just after the commit
+KILLS = [("staging", 1), ("copying assets", 2), ("updating the owner's coverage", 3),
+         ("committed", 4)]
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory):
+    return kh.write_source(tmp_path_factory.mktemp("kills") / "mains.gpkg", N)
+
+
+@pytest.mark.parametrize(("stage", "seed"), KILLS)
+def test_a_killed_import_leaves_a_valid_register_and_no_debris(tmp_path, source, stage, seed):
+    location = str(tmp_path / "register.gpkg")
+    with create_register(location) as store:
+        kh.seed_register(store)
+    before = kh.state_of(location)
+    delay = float(np.random.default_rng(seed).uniform(0.0, 0.3))
+    kill = kh.kill_import(location, source, tmp_path, stage, delay)
+    left = kh.staging_debris(location)
+    outcome, problems = kh.judge(location, kill, before, N)
+    assert problems == [], (stage, delay, kill.seen[-3:])
+    if stage == "committed":  # reported once the commit returned and the staging was removed
+        assert outcome == "after" and left == []
+    elif kill.killed and stage == "staging":
+        assert outcome == "before"
+        assert left, "the kill left no staging files: the sweep was not exercised"
+    assert kh.judge_next_import(location, source, tmp_path, before, N) == []
