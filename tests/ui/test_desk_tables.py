@@ -137,6 +137,6 @@ def test_a_self_intersecting_dig_offers_repair_not_a_cli_flag(qtbot, window):
     # the repair never shrinks the dig: both triangles of the bow-tie are inside it
     assert window.dig.polygon.buffer(1e-6).covers(shapely.make_valid(drawn))
     assert not dock.repair_button.isVisibleTo(dock)
-    window.dig.undo_stack.undo()  # the repair is one undoable step
+    window.dig.history.undo()  # the repair is one undoable step
     assert window.wait_until_idle(30)
     assert window.dig.result is None

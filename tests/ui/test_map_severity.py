@@ -72,7 +72,7 @@ def test_severity_marks_are_achromatic_shapes():
 
 @pytest.mark.parametrize("scheme", ["njug", "apwa"])
 def test_conflict_markers_numbered_as_the_table_and_labels_apart(qtbot, window, scheme):
-    window.set_scheme(scheme)
+    window.state.set_scheme(scheme)
     window.canvas.view.centre_on(530566, 180345, resolution=0.05)
     assert window.wait_until_idle(30)
     _draw_polygon(qtbot, window, MIXED)

@@ -150,8 +150,9 @@ class SearchDock(QDockWidget):
         streets = self._street_list()
         self._street_of = {(s.name, s.bounds): (packed, s) for packed, s in streets}
         works = []
-        if w._works is not None and len(w._works):
-            works = list(zip(w._works["reference"].astype(str), shapely.bounds(w._works.geometry.array).tolist()))
+        frame = w.state.works
+        if frame is not None and len(frame):
+            works = list(zip(frame["reference"].astype(str), shapely.bounds(frame.geometry.array).tolist()))
         self.hits = search(text, bng=w.session.crs.to_epsg() == 27700, find_assets=self._find_assets,
                            streets=[s for _, s in streets], works=works)
         if not self.hits:
@@ -186,8 +187,8 @@ class SearchDock(QDockWidget):
             packed, street = self._street_of.get((hit.label, hit.bounds), (None, None))
             geom = street_geometry(packed, street) if packed is not None else None
             sel.geometries = [geom] if geom is not None else []
-        elif hit.kind == "works" and w._works is not None:
-            rows = w._works[w._works["reference"].astype(str) == hit.key]
+        elif hit.kind == "works" and w.state.works is not None:
+            rows = w.state.works[w.state.works["reference"].astype(str) == hit.key]
             sel.geometries = list(rows.geometry.array)
         self.current = hit
         w.canvas.zoom_to(hit.bounds, margin=0.1)
