@@ -65,10 +65,9 @@ class DialogsMixin:
 
         dialog = SettingsDialog(self.app_settings, self.session.store if self.session else None, self)
         if dialog.exec():
-            values = dialog.values()
-            self.set_scheme(values["colour_scheme"])
-            if self.check_service is not None:
-                self.check_service.set_rules(values["rules_file"] or None)
+            self.set_scheme(self.app_settings.scheme)
+            if self.check_service is not None:  # the rules may have changed in the register
+                self.check_service.set_rules(None)
                 if self.dig is not None:
                     self.dig.recheck()
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
+from asset_register import settings as reg
 from asset_register.errors import AssetRegisterError, NotFoundError
 
 from .dig.check_service import CheckService
@@ -22,7 +23,6 @@ from .models.search import search
 from .render import display_cache
 from .render.loading import complete_register, load_reference, load_register, reference_layers
 from .session import Session
-from .settings import RULES_FILE
 from .workers import submit
 
 
@@ -68,7 +68,7 @@ class RegisterMixin:
             references = self._default_references()
         self.setWindowTitle(f"{self.session.name} — Underground Asset Register")
         self.app_settings.add_recent(self.session.saved_location)  # never a password
-        scheme = store.get_setting("colour_scheme") or self.app_settings.scheme
+        scheme = reg.raw(store, "colour_scheme") or self.app_settings.scheme
         self.set_scheme(scheme)
         self.layer = Layer(f"Register: {self.session.name}", REGISTER, source=self.session.name)
         self.canvas.layers.add(self.layer)
@@ -76,7 +76,7 @@ class RegisterMixin:
         if extent is not None:
             self.canvas.zoom_to(extent)
         self._load_register_layer(t0)  # the assets load while the rest of the window is set up
-        self.check_service = CheckService(self.session, store.get_setting(RULES_FILE) or None, self)
+        self.check_service = CheckService(self.session, None, self)  # the register's rules
         if dig is None:
             self.dig = DigController(self.check_service, store.crs.to_string(), self)
             self._connect_dig()
@@ -234,7 +234,7 @@ class RegisterMixin:
         """Folder of the register layer's display cache (None disables it)."""
         from PySide6.QtCore import QStandardPaths
 
-        if self.app_settings.get("display_cache", "true") in (False, "false"):
+        if not self.app_settings.value("display_cache"):
             return None
         base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
         return Path(base or Path.home() / ".cache" / "asset-register") / "display"
