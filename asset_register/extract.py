@@ -341,7 +341,7 @@ def _records(frame: pd.DataFrame, columns) -> list[dict]:
 
 
 def _sync_notices(tgt, notices: pd.DataFrame, prefix: str, summary: SyncSummary) -> None:
-    from .store.gpkg_works_notices import NOTICE_COLUMNS
+    from .store.gpkg.works_notices import NOTICE_COLUMNS
 
     for rec in _records(notices, NOTICE_COLUMNS):
         rec["version"] = int(rec.get("version") or 1)
@@ -398,7 +398,7 @@ def _insert_rows(store, table: str, cols: list[str], rows: list[dict]) -> None:
     """Insert rows keeping their original timestamps (inside the caller's transaction)."""
     if not rows:
         return
-    from .store.postgis import PostgisStore
+    from .store.postgis.store import PostgisStore
 
     postgres = isinstance(store, PostgisStore)
     mark = "%s" if postgres else "?"

@@ -76,7 +76,7 @@ def _exit_now(committed: bool) -> None:
     message = ("asset-register: interrupted after the import was committed" if committed
                else INTERRUPTED)
     try:
-        from asset_register.store.gpkg_bulk import remove_open_staging
+        from asset_register.store.gpkg.bulk import remove_open_staging
 
         remove_open_staging()  # the register itself needs nothing: its transaction dies here
         sys.stdout.flush()

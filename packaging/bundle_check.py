@@ -116,7 +116,7 @@ def arrow(work: Path) -> dict:
 
     table = pacsv.read_csv(io.BytesIO(("id,owner\n1,Dŵr Cymru\n2,FPL\n3,Dŵr Cymru\n").encode()))
     counts = pc.value_counts(table["owner"]).to_pylist()
-    import adbc_driver_sqlite.dbapi as adbc  # as asset_register.store.gpkg_bulk ingests
+    import adbc_driver_sqlite.dbapi as adbc  # as asset_register.store.gpkg.bulk ingests
 
     db = work / "ingest.sqlite"
     with adbc.connect(str(db)) as con:

@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from ..store.gpkg_geom import decode as decode_blobs
-from ..store.gpkg_schema import ASSETS, GEOM
+from ..store.gpkg.geom import decode as decode_blobs
+from ..store.gpkg.schema import ASSETS, GEOM
 from .clearance import CHECK_COLUMNS, base_clearance, classify, normalise
 from .rules import Rules
 
@@ -129,9 +129,9 @@ class DiskSource:
     def _read_arrow(self):
         from pathlib import Path
 
-        from ..store.gpkg_snapshot import read_arrow
+        from ..store.gpkg.snapshot import read_arrow
 
-        # GDAL reads a snapshot, never the live file (see store.gpkg_snapshot). No attribute
+        # GDAL reads a snapshot, never the live file (see store/gpkg/snapshot.py). No attribute
         # filter: GDAL's Arrow reader is much faster without one; retired versions are
         # dropped here instead.
         meta, table = read_arrow(

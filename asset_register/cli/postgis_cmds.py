@@ -11,8 +11,8 @@ from ..errors import ConnectionError_, RulesError, ValidationError
 def _roles(args) -> int:
     from ..store import open_register
     from ..store.credentials import display_name
-    from ..store.postgis_connect import is_url
-    from ..store.postgis_roles import create_login, grant_register_roles, list_logins
+    from ..store.postgis.connect import is_url
+    from ..store.postgis.roles import create_login, grant_register_roles, list_logins
 
     if not is_url(args.register):
         raise ConnectionError_(

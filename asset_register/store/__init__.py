@@ -13,10 +13,10 @@ __all__ = ["RegisterStore", "open_register", "create_register", "display_name", 
 def open_register(location: str | Path, *, read_only: bool = False) -> RegisterStore:
     """Open an existing register (a .gpkg path or a postgresql:// URL)."""
     if _is_url(location):
-        from .postgis import PostgisStore
+        from .postgis.store import PostgisStore
 
         return PostgisStore(str(location), read_only=read_only)
-    from .gpkg import GeoPackageStore
+    from .gpkg.store import GeoPackageStore
 
     return GeoPackageStore(location, read_only=read_only)
 
@@ -33,10 +33,10 @@ def create_register(location: str | Path, *, crs: str = "EPSG:27700") -> Registe
         raise CRSError(f"working CRS {crs!r} is not known: give it as EPSG:n "
                        "(e.g. EPSG:27700, British National Grid)") from None
     if _is_url(location):
-        from .postgis import PostgisStore
+        from .postgis.store import PostgisStore
 
         return PostgisStore(str(location), _create_crs=crs)
-    from .gpkg import GeoPackageStore
+    from .gpkg.store import GeoPackageStore
 
     return GeoPackageStore(location, _create_crs=crs)
 

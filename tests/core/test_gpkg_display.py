@@ -10,7 +10,8 @@ import pyarrow as pa
 import pytest
 
 from asset_register.model import BatchInfo
-from asset_register.store import create_register, gpkg_display
+from asset_register.store import create_register
+from asset_register.store.gpkg import display as gpkg_display
 from tests.conftest import synthetic_assets
 
 BATCH = BatchInfo(source_file="x.gpkg", owner="WSX")
@@ -101,7 +102,7 @@ def test_an_empty_register_reads_as_one_empty_slice(tmp_path):
 
 
 def test_the_snapshot_is_a_plain_file_in_memory_only_when_memory_is_plentiful(tmp_path, monkeypatch):
-    from asset_register.store import gpkg_snapshot
+    from asset_register.store.gpkg import snapshot as gpkg_snapshot
 
     with _register_with_history(tmp_path) as store:
         store.read_arrow_slices(COLUMNS, slices=2)
@@ -124,7 +125,7 @@ def test_snapshots_of_dead_processes_are_swept_and_ours_removed_at_exit(tmp_path
     import subprocess
     import sys
 
-    from asset_register.store import gpkg_snapshot
+    from asset_register.store.gpkg import snapshot as gpkg_snapshot
 
     done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)

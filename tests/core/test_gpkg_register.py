@@ -26,7 +26,8 @@ from asset_register.errors import (
 )
 from asset_register.model import BatchInfo
 from asset_register.store import create_register, open_register
-from asset_register.store import gpkg_geom, gpkg_schema
+from asset_register.store.gpkg import geom as gpkg_geom
+from asset_register.store.gpkg import schema as gpkg_schema
 from tests.conftest import ROOT, synthetic_assets
 
 BATCH = BatchInfo(source_file="x.gpkg", owner="WSX")
@@ -92,9 +93,9 @@ def test_migrations_are_applied_in_order_and_recorded(tmp_path, monkeypatch):
     monkeypatch.setattr(gpkg_schema, "MIGRATIONS", [*gpkg_schema.MIGRATIONS,
                                                     (3, "owner_website", add_column)])
     monkeypatch.setattr(gpkg_schema, "SCHEMA_VERSION", 3)
-    from asset_register.store import gpkg_open
+    from asset_register.store.gpkg import connect as gpkg_connect
 
-    monkeypatch.setattr(gpkg_open, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(gpkg_connect, "SCHEMA_VERSION", 3)
     with open_register(path) as store:
         assert [(v, n) for v, n, _ in store.applied_migrations()] == [
             (1, "create_register"), (2, "pressure_voltage_values"), (3, "owner_website")]
@@ -235,7 +236,7 @@ def test_killed_import_leaves_register_as_it_was(tmp_path):
 
 
 def test_bulk_rtree_matches_brute_force(tmp_path):
-    from asset_register.store.gpkg_rtree import bulk_load
+    from asset_register.store.gpkg.rtree import bulk_load
 
     con = sqlite3.connect(":memory:", isolation_level=None)
     con.execute("CREATE VIRTUAL TABLE r USING rtree(id, minx, maxx, miny, maxy)")
@@ -275,7 +276,7 @@ def test_bulk_redelivery_versions_and_keeps_the_index_whole(tmp_path, monkeypatc
                                                             n_changed):
     """10 changed rows take the incremental path (indexes and R*Tree triggers kept); 5,000
     take the bulk one (indexes rebuilt, tree repacked). Both must leave the same register."""
-    from asset_register.store import gpkg_bulk
+    from asset_register.store.gpkg import bulk as gpkg_bulk
 
     if stager == "gdal":  # the fallback when the ADBC driver is not installed
         def no_adbc(self, *args):
@@ -358,7 +359,7 @@ def test_bulk_load_into_an_empty_register_indexes_every_asset(tmp_path):
 
 def test_bulk_load_repacks_when_another_writer_came_first(tmp_path, monkeypatch):
     """The index packed before the transaction is only used if the index is still empty."""
-    from asset_register.store import gpkg_bulk
+    from asset_register.store.gpkg import bulk as gpkg_bulk
 
     path = tmp_path / "r.gpkg"
     create_register(path).close()

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from asset_register.model import validate_assets
-from asset_register.store import gpkg_geom
-from asset_register.store.gpkg_write import HASHED, content_hash
+from asset_register.store.gpkg import geom as gpkg_geom
+from asset_register.store.gpkg.write import HASHED, content_hash
 from tests.conftest import synthetic_assets
 
 

@@ -250,8 +250,8 @@ sys.path.insert(0, sys.argv[4])
 register, source, marker, stage = sys.argv[1], sys.argv[2], Path(sys.argv[3]), sys.argv[5]
 import importers.job as job
 import importers.prepare as prep
-from asset_register.store import gpkg_write
-from asset_register.store.gpkg import GeoPackageStore
+from asset_register.store.gpkg import write as gpkg_write
+from asset_register.store.gpkg.store import GeoPackageStore
 from asset_register.cli.main import main
 
 

@@ -10,7 +10,7 @@ import pyogrio
 import pytest
 
 from asset_register.errors import CancelledError
-from asset_register.store import postgis_write
+from asset_register.store.postgis import write as postgis_write
 from importers import ImportJob
 from tests.importers.conftest import canonical_lines, gas_profile
 

@@ -157,7 +157,7 @@ def test_reader_polling_during_an_import_sees_before_or_after_only(pg_store):
 @pytest.fixture
 def small_copy_chunks(monkeypatch):
     """COPY in chunks of 2,000 rows so a modest batch spans many chunks."""
-    from asset_register.store import postgis_frames
+    from asset_register.store.postgis import frames as postgis_frames
 
     monkeypatch.setattr(postgis_frames, "COPY_CHUNK_ROWS", 2000)
 
@@ -187,7 +187,7 @@ CHILD = """
 import sys, time
 from asset_register.model import BatchInfo
 from asset_register.store import open_register
-from asset_register.store import postgis_frames
+from asset_register.store.postgis import frames as postgis_frames
 from tests.conftest import synthetic_assets
 postgis_frames.COPY_CHUNK_ROWS = 2000
 url, marker = sys.argv[1], sys.argv[2]

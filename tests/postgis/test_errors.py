@@ -14,7 +14,7 @@ from asset_register.errors import (
 )
 from asset_register.model import BatchInfo
 from asset_register.store import create_register, open_register
-from asset_register.store.postgis_roles import create_login
+from asset_register.store.postgis.roles import create_login
 from tests.conftest import synthetic_assets
 from tests.pg_server import free_port
 

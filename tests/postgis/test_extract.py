@@ -207,7 +207,7 @@ def test_extract_cli_from_a_shared_register(pg_store, tmp_path, capsys, fixed_cl
 def test_a_planner_login_extracts_and_syncs(pg_server, pg_store, tmp_path):
     import uuid
 
-    from asset_register.store.postgis_roles import create_login
+    from asset_register.store.postgis.roles import create_login
 
     pg_store.upsert_owner(Owner("WSX", "Wessex Water"))
     pg_store.write_batch(synthetic_assets(300), _batch("WSX", "w.gpkg", "e" * 64))

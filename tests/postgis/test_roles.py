@@ -11,7 +11,7 @@ import shapely
 from asset_register.errors import PermissionDeniedError
 from asset_register.model import BatchInfo, Owner
 from asset_register.store import open_register
-from asset_register.store.postgis_roles import create_login, list_logins
+from asset_register.store.postgis.roles import create_login, list_logins
 from tests.conftest import synthetic_assets
 
 pytestmark = pytest.mark.postgis

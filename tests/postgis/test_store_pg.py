@@ -28,7 +28,7 @@ def _indexes(store):
 @pytest.fixture
 def small_bulk(monkeypatch):
     """Take the first-load path from 2,000 rows, so the tests stay small."""
-    from asset_register.store import postgis_write
+    from asset_register.store.postgis import write as postgis_write
 
     monkeypatch.setattr(postgis_write, "BULK_ROWS", 2000)
 

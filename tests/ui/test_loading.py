@@ -9,7 +9,8 @@ import pytest
 import shapely
 
 from asset_register.model import BatchInfo
-from asset_register.store import create_register, gpkg_display
+from asset_register.store import create_register
+from asset_register.store.gpkg import display as gpkg_display
 from tests.conftest import synthetic_assets
 from ui.render.loading import complete_register, load_register
 from ui.render.packed import concat_packed, pack_geometries

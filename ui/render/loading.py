@@ -27,7 +27,7 @@ EMPTY = (np.empty((0, 2)), np.zeros(1, np.int64), np.empty(0, np.int64), np.empt
 
 
 def _gpkg(store) -> bool:
-    from asset_register.store.gpkg import GeoPackageStore
+    from asset_register.store.gpkg.store import GeoPackageStore
 
     return isinstance(store, GeoPackageStore)
 

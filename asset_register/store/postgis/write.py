@@ -10,7 +10,7 @@ roll the whole batch back; other sessions never see part of it.
 Two editors may import at once: the batch takes transaction-scoped advisory
 locks on its owners and delivery (sorted, so no deadlock), so batches touching
 the same owner run one after the other and others run side by side.
-Versioning follows ``gpkg_write`` exactly, except that an asset id that comes
+Versioning follows ``gpkg/write.py`` exactly, except that an asset id that comes
 back after being retired gets the next version after its last one.
 """
 
@@ -25,13 +25,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..errors import CancelledError, ValidationError
-from ..model import ASSET_COLUMNS, BatchInfo, BatchResult, validate_assets
-from .gpkg_write import HASHED as _HASHED
-from .gpkg_write import HASHED_LATER as _LATER
-from .postgis_records import SERVER_NOW
-from .postgis_frames import csv_chunks, wkb_hex
-from .postgis_schema import lock_key
+from ...errors import CancelledError, ValidationError
+from ...model import ASSET_COLUMNS, BatchInfo, BatchResult, validate_assets
+from ..gpkg.write import HASHED as _HASHED
+from ..gpkg.write import HASHED_LATER as _LATER
+from .records import SERVER_NOW
+from .frames import csv_chunks, wkb_hex
+from .schema import lock_key
 
 _PG_TYPES = {"string": "text", "float64": "double precision", "bool": "boolean"}
 STAGE_COLUMNS = ["geom", *ASSET_COLUMNS]
@@ -91,7 +91,7 @@ def write_batch(
                   | ({lock_key(store.schema, f"delivery:{delivery}")} if delivery else set()))
     with store.atomic() as conn, conn.cursor() as cur:
         # another session's batch of the same owner is waited for, but not forever (the
-        # session's lock_timeout, postgis_connect.LOCK_TIMEOUT_S: then 'register is busy')
+        # session's lock_timeout, connect.LOCK_TIMEOUT_S: then 'register is busy')
         for key in keys:
             cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
         cur.execute(f"SELECT {SERVER_NOW}")  # one server time for the whole batch

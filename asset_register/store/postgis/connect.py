@@ -17,9 +17,9 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict
 
-from ..errors import ConnectionError_, NotARegisterError, RegisterNotFoundError
-from .credentials import display_name, encoded, scrub
-from .postgis_schema import DEFAULT_SCHEMA
+from ...errors import ConnectionError_, NotARegisterError, RegisterNotFoundError
+from ..credentials import display_name, encoded, scrub
+from .schema import DEFAULT_SCHEMA
 
 URL_SCHEMES = ("postgresql", "postgres")
 _SCHEMA_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")

@@ -5,7 +5,7 @@ is bulk-ingested as Arrow into a temporary SQLite file beside the register *befo
 the write transaction starts (ATTACH is impossible inside one); the transaction then
 does ``INSERT … SELECT`` (C speed),
 drops and rebuilds the secondary indexes, and packs the R*Tree with
-``gpkg_rtree.bulk_load``. The staging file is deleted afterwards whatever happens;
+``rtree.bulk_load``. The staging file is deleted afterwards whatever happens;
 it never holds register data that is not also in the batch being written.
 """
 
@@ -24,8 +24,9 @@ import pyogrio
 import shapely
 from geopandas.array import GeometryArray
 
-from . import gpkg_geom, gpkg_rtree
-from .gpkg_schema import ASSETS, GEOM, rtree_trigger_sql
+from . import geom as gpkg_geom
+from . import rtree as gpkg_rtree
+from .schema import ASSETS, GEOM, rtree_trigger_sql
 
 RTREE = f"rtree_{ASSETS}_{GEOM}"
 # Rebuilt after a bulk copy: building a B-tree from sorted keys beats a million random inserts.

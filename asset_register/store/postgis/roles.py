@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from psycopg import errors as pg_errors
 from psycopg import sql
 
-from ..errors import PermissionDeniedError, ValidationError
-from .postgis_connect import _SCHEMA_RE
-from .postgis_schema import EDITOR_WRITABLE, PLANNER_WRITABLE
+from ...errors import PermissionDeniedError, ValidationError
+from .connect import _SCHEMA_RE
+from .schema import EDITOR_WRITABLE, PLANNER_WRITABLE
 
 PLANNER_INSERT_ONLY = ("notice_responses", "audit_log")
 

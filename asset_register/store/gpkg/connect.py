@@ -11,7 +11,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from ..errors import (
+from ...errors import (
     NotARegisterError,
     RegisterExistsError,
     RegisterLockedError,
@@ -19,7 +19,7 @@ from ..errors import (
     RegisterReadOnlyError,
     SchemaVersionError,
 )
-from .gpkg_schema import APPLICATION_ID, SCHEMA_VERSION
+from .schema import APPLICATION_ID, SCHEMA_VERSION
 
 REGISTER_MARKER = ("register_format", "asset-register")
 BUSY_TIMEOUT_MS = 5000

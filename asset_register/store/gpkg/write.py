@@ -17,10 +17,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..errors import CancelledError, ValidationError
-from ..model import ASSET_COLUMNS, BatchInfo, BatchResult, validate_assets
-from . import gpkg_bulk, gpkg_geom
-from .gpkg_schema import GEOM
+from ...errors import CancelledError, ValidationError
+from ...model import ASSET_COLUMNS, BatchInfo, BatchResult, validate_assets
+from . import bulk as gpkg_bulk
+from . import geom as gpkg_geom
+from .schema import GEOM
 
 BULK_INDEX_ROWS = 20_000  # from this many rows, stage through GDAL and pack the R*Tree in bulk
 # The fields of schema 1, in their order: stored hashes depend on it, so it never changes.

@@ -2,7 +2,7 @@
 
 A register lives in one PostgreSQL schema (default ``asset_register``) of a
 database that has the PostGIS extension. Columns, names and value formats match
-``gpkg_schema`` so both stores return the same frames; geometry columns are
+``gpkg/schema.py`` so both stores return the same frames; geometry columns are
 PostGIS ``geometry`` constrained to the register's SRID (no dimension typmod,
 so 2D and Z geometries both fit) with GiST indexes.
 
@@ -161,7 +161,7 @@ def migrate(cur, schema: str, srid: int | None) -> list[int]:
         )
         applied.append(version)
     if applied:
-        from .postgis_roles import apply_grants
+        from .roles import apply_grants
 
         cur.execute("SELECT current_database()")
         apply_grants(cur, schema, cur.fetchone()[0])

@@ -4,7 +4,7 @@ One register lives in one schema of a PostGIS database (``?schema=`` in the URL)
 Each store holds one autocommit connection; every write is an explicit
 transaction (``atomic``), so other sessions see a batch whole or not at all.
 What a connected role may do is decided by the server's grants (see
-``postgis_roles``): a planner's write to assets fails with PermissionDeniedError.
+``postgis/roles.py``): a planner's write to assets fails with PermissionDeniedError.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pyproj
 import shapely
 from psycopg import sql
 
-from ..errors import (
+from ...errors import (
     NotARegisterError,
     PermissionDeniedError,
     RegisterExistsError,
@@ -28,14 +28,14 @@ from ..errors import (
     SchemaVersionError,
     ValidationError,
 )
-from ..model import Owner
-from . import postgis_connect as pgc
-from .base import RegisterStore
-from .postgis_errors import translated
-from .postgis_frames import rows_frame
-from .postgis_read import ReadMixin
-from .postgis_records import SERVER_NOW, RecordsMixin, now_iso
-from .postgis_schema import REGISTER_MARKER, SCHEMA_VERSION, applied_versions, migrate
+from ...model import Owner
+from . import connect as pgc
+from ..base import RegisterStore
+from .errors import translated
+from .frames import rows_frame
+from .read import ReadMixin
+from .records import SERVER_NOW, RecordsMixin, now_iso
+from .schema import REGISTER_MARKER, SCHEMA_VERSION, applied_versions, migrate
 
 
 
@@ -289,7 +289,7 @@ class PostgisStore(ReadMixin, RecordsMixin, RegisterStore):
     # -- writing -------------------------------------------------------------------
     def write_batch(self, assets, batch, *, rejects=None, delivery=None, progress=None,
                     cancel=None, finalize=None, area=None):
-        from .postgis_write import write_batch
+        from .write import write_batch
 
         return write_batch(self, assets, batch, rejects=rejects, delivery=delivery,
                            progress=progress, cancel=cancel, finalize=finalize, area=area)

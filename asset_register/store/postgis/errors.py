@@ -7,7 +7,7 @@ from contextlib import contextmanager
 import psycopg
 from psycopg import errors as pg
 
-from ..errors import (
+from ...errors import (
     AssetRegisterError,
     ConnectionError_,
     PermissionDeniedError,

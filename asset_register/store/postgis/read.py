@@ -14,10 +14,10 @@ import numpy as np
 import shapely
 from psycopg import sql
 
-from ..errors import ValidationError
-from .base import asset_records
-from .postgis_errors import translated
-from .postgis_frames import ALL_ASSET_COLUMNS, column_list, copy_out_frame, dtype_of, rows_frame
+from ...errors import ValidationError
+from ..base import asset_records
+from .errors import translated
+from .frames import ALL_ASSET_COLUMNS, column_list, copy_out_frame, dtype_of, rows_frame
 
 LIVE = sql.SQL("retired_at IS NULL")
 SMALL_RESULT = 2000  # up to this many rows a plain fetch beats COPY's fixed cost

@@ -19,7 +19,7 @@ import pyarrow.csv as pacsv
 import shapely
 from psycopg import sql
 
-from ..model import ASSET_COLUMNS, STORE_COLUMNS
+from ...model import ASSET_COLUMNS, STORE_COLUMNS
 
 ALL_ASSET_COLUMNS = list(ASSET_COLUMNS) + list(STORE_COLUMNS)
 _ARROW_TYPES = {"string": pa.string(), "float64": pa.float64(), "bool": pa.bool_(),

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyogrio
 
-from ..errors import RegisterLockedError
+from ...errors import RegisterLockedError
 
 
 MMAP_BYTES = 1 << 34  # SQLite caps it at its compile-time maximum

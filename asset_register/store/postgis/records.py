@@ -1,6 +1,6 @@
 """Batches, rejects, audit log, planned works and notices of a PostGIS register.
 
-A mixin of ``PostgisStore`` mirroring ``gpkg_works_notices`` and the batch/audit
+A mixin of ``PostgisStore`` mirroring ``gpkg/works_notices.py`` and the batch/audit
 part of ``GeoPackageStore`` row for row. ``next_notice_sequence`` is one
 ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` statement, which PostgreSQL
 serialises on the (prefix, year) row: unique across every session.
@@ -16,11 +16,11 @@ import pandas as pd
 import shapely
 from psycopg import sql
 
-from ..errors import NotFoundError, ValidationError
-from .gpkg_works_notices import NOTICE_COLUMNS, WORKS_COLUMNS, prepared_works
-from .gpkg_write import now_iso
-from .postgis_errors import translated
-from .postgis_frames import rows_frame
+from ...errors import NotFoundError, ValidationError
+from ..gpkg.works_notices import NOTICE_COLUMNS, WORKS_COLUMNS, prepared_works
+from ..gpkg.write import now_iso
+from .errors import translated
+from .frames import rows_frame
 
 __all__ = ["RecordsMixin", "now_iso", "SERVER_NOW"]
 

@@ -8,9 +8,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..errors import NotFoundError, ValidationError
-from . import gpkg_geom
-from .gpkg_write import now_iso
+from ...errors import NotFoundError, ValidationError
+from . import geom as gpkg_geom
+from .write import now_iso
 
 WORKS_COLUMNS = ["reference", "description", "promoter", "usrn", "street", "depth_m", "method",
                  "start_date", "end_date", "status", "source", "attrs"]

@@ -2,7 +2,7 @@
 
 Assets live in the ``assets`` feature table with the GeoPackage R*Tree, so QGIS,
 ArcGIS and GDAL open the register directly. Every write goes through
-``atomic()``; schema changes go through the named migrations in gpkg_schema.
+``atomic()``; schema changes go through the named migrations in gpkg/schema.py.
 """
 
 from __future__ import annotations
@@ -21,13 +21,19 @@ import pyproj
 import shapely
 from geopandas.array import GeometryArray
 
-from ..errors import RegisterLockedError, RegisterReadOnlyError, ValidationError
-from ..model import ASSET_COLUMNS, STORE_COLUMNS, Owner
-from . import gpkg_bulk, gpkg_display, gpkg_geom, gpkg_open, gpkg_rtree, gpkg_snapshot, gpkg_write
-from .base import RegisterStore, asset_records
-from .gpkg_schema import ASSETS, GEOM, migrate
-from .gpkg_works_notices import WorksNoticesMixin
-from .qgis_style import assets_style_qml
+from ...errors import RegisterLockedError, RegisterReadOnlyError, ValidationError
+from ...model import ASSET_COLUMNS, STORE_COLUMNS, Owner
+from . import bulk as gpkg_bulk
+from . import connect as gpkg_connect
+from . import display as gpkg_display
+from . import geom as gpkg_geom
+from . import rtree as gpkg_rtree
+from . import snapshot as gpkg_snapshot
+from . import write as gpkg_write
+from ..base import RegisterStore, asset_records
+from .schema import ASSETS, GEOM, migrate
+from .works_notices import WorksNoticesMixin
+from ..qgis_style import assets_style_qml
 
 LIVE = "retired_at IS NULL"
 ALL_ASSET_COLUMNS = list(ASSET_COLUMNS) + list(STORE_COLUMNS)
@@ -58,15 +64,15 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
                     f"working CRS {_create_crs.to_string()!r} is not projected: distances must "
                     "be in metres (use e.g. EPSG:27700 for Great Britain)"
                 )
-            gpkg_open.check_new(self.path)
-            self._con = gpkg_open.connect(self.path, read_only=False, create=True)
+            gpkg_connect.check_new(self.path)
+            self._con = gpkg_connect.connect(self.path, read_only=False, create=True)
             gpkg_geom.register_functions(self._con)
             self._create(_create_crs)
         else:
-            version = gpkg_open.inspect_file(self.path)
+            version = gpkg_connect.inspect_file(self.path)
             if not read_only:
-                gpkg_open.check_writable(self.path)
-            self._con = gpkg_open.connect(self.path, read_only=read_only)
+                gpkg_connect.check_writable(self.path)
+            self._con = gpkg_connect.connect(self.path, read_only=read_only)
             gpkg_geom.register_functions(self._con)
             if not read_only:
                 gpkg_bulk.clean_stale(self.path)
@@ -87,7 +93,7 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
 
     @staticmethod
     def _latest_version() -> int:
-        from .gpkg_schema import SCHEMA_VERSION
+        from .schema import SCHEMA_VERSION
 
         return SCHEMA_VERSION
 
@@ -98,7 +104,7 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
                 migrate(con, crs)
                 con.executemany(
                     "INSERT INTO settings (key, value) VALUES (?, ?)",
-                    [gpkg_open.REGISTER_MARKER, ("working_crs", crs.to_string()),
+                    [gpkg_connect.REGISTER_MARKER, ("working_crs", crs.to_string()),
                      ("created_at", gpkg_write.now_iso()), ("authority_code", "AR"),
                      ("authority_name", "")],
                 )
@@ -186,7 +192,7 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
         return default if row is None else row[0]
 
     def set_setting(self, key, value):
-        if key == gpkg_open.REGISTER_MARKER[0]:
+        if key == gpkg_connect.REGISTER_MARKER[0]:
             raise ValidationError(f"setting {key!r} is managed by the application")
         if key == "working_crs":
             raise ValidationError("the working CRS of an existing register cannot be changed: "
@@ -376,7 +382,7 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
     def read_arrow(self, columns, *, read_geometry: bool = True, return_fids: bool = False):
         """(meta, Arrow table) of the live assets, in bulk, from a consistent snapshot.
 
-        For bulk readers (map canvas, in-memory check index): see gpkg_snapshot for why
+        For bulk readers (map canvas, in-memory check index): see gpkg/snapshot.py for why
         GDAL never reads the live file in this process.
         """
         with self._lock:
@@ -389,7 +395,7 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
     def read_arrow_slices(self, columns, *, slices: int | None = None,
                           read_geometry: bool = True, each=None):
         """``read_arrow`` as consecutive fid slices read in parallel threads from the same
-        snapshot: ``(meta, [table or each(meta, table)], in fid order)`` (see gpkg_display)."""
+        snapshot: ``(meta, [table or each(meta, table)], in fid order)`` (see gpkg/display.py)."""
         with self._lock:
             if self._snapshots is None:
                 self._snapshots = gpkg_snapshot.Snapshots(self._con, self.path)

@@ -2,7 +2,7 @@
 once.
 
 The map canvas opens on every live asset. GDAL reads them as Arrow from the register's
-snapshot (never from the live file: see gpkg_snapshot), and releases Python's interpreter
+snapshot (never from the live file: see snapshot.py), and releases Python's interpreter
 lock while it does, so a few consecutive ``fid`` ranges of that one snapshot are read in
 parallel threads: one consistent view, every core at work. The slices come back in ``fid``
 order, so concatenated they are exactly the rows of one ``read_arrow``.
@@ -14,7 +14,7 @@ import os
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 
-from .gpkg_snapshot import Snapshots
+from .snapshot import Snapshots
 
 MIN_SLICE_ROWS = 50_000  # below this a second GDAL read costs more than it saves
 
