@@ -339,7 +339,8 @@ def write_rules(store, path) -> str:
     return describe_rules(store)
 
 
-def rules_from_legacy_path(path: str) -> tuple[dict[str, str], str | None]:
+def rules_from_legacy_path(path: str, when: str = "when the register was upgraded"
+                           ) -> tuple[dict[str, str], str | None]:
     """What an upgrade stores for an old register's ``rules_file`` path: the file's content
     and provenance; or, when the file cannot be read here, the shipped rules and the
     one-line warning every check then repeats (never silently less cautious)."""
@@ -350,10 +351,16 @@ def rules_from_legacy_path(path: str) -> tuple[dict[str, str], str | None]:
         return rules_record(p.read_text("utf-8"), p.name), None
     except (OSError, UnicodeDecodeError) as exc:
         reason = "missing" if isinstance(exc, FileNotFoundError) else "unreadable"
-        warning = (f"the register's rules file {path!r} was {reason} when the register was "
-                   "upgraded: checks use the shipped default rules until the authority's rules "
-                   "are set again ('asset-register settings REGISTER rules FILE')")
+        warning = (f"the register's rules file {path!r} was {reason} {when}: checks use the "
+                   "shipped default rules until the authority's rules are set again "
+                   "('asset-register settings REGISTER rules FILE')")
         return {k: "" for k in RULES_KEYS} | {RULES_WARNING: warning}, warning
+
+
+def upgrade_record(path: str, values: dict[str, str], warning: str | None) -> dict:
+    """The audit entry of the upgrade that stored an old register's rules by content."""
+    return {"rules_file": path, "rules_source": values.get(RULES_SOURCE, ""),
+            "rules_sha256": values.get(RULES_SHA256, ""), "warning": warning}
 
 
 def register_values(store) -> dict[str, str]:

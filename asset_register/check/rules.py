@@ -336,7 +336,7 @@ def rules_for(store, path: str | Path | None = None) -> Rules:
             raise RulesError(f"{where} are not valid TOML: {exc}; set the rules again with "
                              "'asset-register settings REGISTER rules FILE'") from None
     legacy = reg.raw(store, reg.LEGACY_RULES_FILE)
-    values, warning = reg.rules_from_legacy_path(legacy or "")
+    values, warning = reg.rules_from_legacy_path(legacy or "", "on this computer")
     if values.get(reg.RULES_TOML):
         return parse_rules_text(values[reg.RULES_TOML], legacy)
     warning = warning or reg.raw(store, reg.RULES_WARNING) or None

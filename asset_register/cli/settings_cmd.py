@@ -54,7 +54,7 @@ def _settings(args) -> int:
         print(values[args.key])
     else:
         width = max(map(len, values), default=0)
-        print("\n".join(f"{k:<{width}}  {_one_line(v)}" for k, v in values.items()))
+        print("\n".join(f"{k:<{width}}  {_one_line(v)}".rstrip() for k, v in values.items()))
     return 0
 
 
