@@ -140,7 +140,7 @@ class Setting:
                 raise self._refuse(text) from None
         if self.kind == RULES:
             raise SettingError(f"setting '{self.key}' is stored by content: set it with "
-                               "settings.write(store, 'rules', PATH)")
+                               "check.rules.store_rules(store, PATH)")
         return text
 
     def typed(self, stored):
@@ -287,16 +287,14 @@ def text(store, key: str) -> str:
 def write(store, key: str, value, *, by_user: bool = False) -> str:
     """Check ``value`` against the setting's type and store it; returns the stored text.
 
-    ``by_user`` (CLI, dialog) refuses what the product keeps itself. ``rules`` takes the
-    path of a rules file (or '' / 'default') and stores its content with provenance.
+    ``by_user`` (CLI, dialog) refuses what the product keeps itself. ``rules`` is stored
+    by content with provenance: ``check.rules.store_rules`` reads and checks the file.
     """
     s = setting(key)
     if by_user and not s.editable:
         editable = ", ".join(e.key for e in settings_of(REGISTER, editable=True))
         raise SettingError(f"setting '{key}' is kept by the register itself: settings that "
                            f"can be set are {editable}")
-    if s.kind == RULES:
-        return write_rules(store, value)
     stored = s.parse(value)
     store.set_setting(key, stored)
     return stored
@@ -306,37 +304,6 @@ def rules_record(text: str, source: str) -> dict[str, str]:
     """The register settings that hold rules ``text`` read from ``source`` (a file name)."""
     return {RULES_TOML: text, RULES_SOURCE: source,
             RULES_SHA256: hashlib.sha256(text.encode("utf-8")).hexdigest(), RULES_WARNING: ""}
-
-
-def read_rules_file(path) -> dict[str, str]:
-    """The register settings for the rules file ``path`` (checked: a bad file is refused
-    with what is wrong), or those of the shipped defaults for '' / 'default'."""
-    from .check.rules import parse_rules_text
-
-    name = "" if path is None else str(path).strip()
-    if name.lower() in ("", "default"):
-        return {k: "" for k in RULES_KEYS}
-    p = Path(name)
-    try:
-        content = p.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise SettingError(f"setting 'rules': the rules file {name!r} cannot be read "
-                           f"({reason}): give the path of a TOML rules file") from None
-    parse_rules_text(content, str(p))
-    return rules_record(content, p.name)
-
-
-def write_rules(store, path) -> str:
-    """Store the rules of the file ``path`` by content with provenance (or the shipped
-    defaults for '' / 'default'); returns the rules now in force, in words."""
-    values = read_rules_file(path)  # refused before anything is stored
-    with store.atomic():
-        for key, value in values.items():
-            store.set_setting(key, value)
-        if store.get_setting(LEGACY_RULES_FILE):
-            store.set_setting(LEGACY_RULES_FILE, "")
-    return describe_rules(store)
 
 
 def rules_from_legacy_path(path: str, when: str = "when the register was upgraded"

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
-from ..errors import RulesError
+from .. import settings as reg
+from ..errors import RulesError, SettingError
 from ..model import AssetClass, Pressure, QualityLevel, Status, Utility, Voltage
 from .methods import METHODS
 
@@ -318,8 +319,6 @@ def rules_for(store, path: str | Path | None = None) -> Rules:
     opened read-only before its upgrade, the file its old ``rules_file`` path names;
     then the shipped defaults (with the register's ``rules_warning``, if any).
     """
-    from .. import settings as reg
-
     if path:
         return load_rules(path)
     text = reg.raw(store, reg.RULES_TOML)
@@ -342,6 +341,35 @@ def rules_for(store, path: str | Path | None = None) -> Rules:
     warning = warning or reg.raw(store, reg.RULES_WARNING) or None
     rules = load_rules(None)
     return replace(rules, warnings=(warning,)) if warning else rules
+
+
+def read_rules_file(path) -> dict[str, str]:
+    """The register settings for the rules file ``path`` (checked: a bad file is refused
+    with what is wrong), or those of the shipped defaults for '' / 'default'."""
+    name = "" if path is None else str(path).strip()
+    if name.lower() in ("", "default"):
+        return {k: "" for k in reg.RULES_KEYS}
+    p = Path(name)
+    try:
+        content = p.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise SettingError(f"setting 'rules': the rules file {name!r} cannot be read "
+                           f"({reason}): give the path of a TOML rules file") from None
+    parse_rules_text(content, str(p))
+    return reg.rules_record(content, p.name)
+
+
+def store_rules(store, path) -> str:
+    """Store the rules of the file ``path`` by content with provenance (or the shipped
+    defaults for '' / 'default'); returns the rules now in force, in words."""
+    values = read_rules_file(path)  # refused before anything is stored
+    with store.atomic():
+        for key, value in values.items():
+            reg.write(store, key, value)
+        if reg.raw(store, reg.LEGACY_RULES_FILE):
+            reg.write(store, reg.LEGACY_RULES_FILE, "")
+    return reg.describe_rules(store)
 
 
 def default_rules() -> Rules:

@@ -9,6 +9,7 @@ from .. import settings as reg
 from ..errors import NoticeError, NotFoundError
 from ..notices.datefmt import weekday_date
 from ..notices.vocab import RESPONSE_STATUSES, SM_CHOICES, SM_DEFAULTS
+from .settings_cmd import set_by_user
 from .site_args import add_site_arguments, apply_delivery_area
 
 # The geo stack (store, check, notice frames) is imported inside each command, so
@@ -153,11 +154,15 @@ def _settings(args) -> int:
     changes = {key: getattr(args, name) for name, key in _OPTIONS.items()
                if getattr(args, name) is not None}
     for key, value in changes.items():  # every value refused before anything is stored
-        if key != "rules":
+        if key == "rules":
+            from ..check.rules import read_rules_file
+
+            read_rules_file(value)
+        else:
             reg.setting(key).parse(value)
     with open_register(args.register, read_only=not changes) as store:
         for key, value in changes.items():
-            reg.write(store, key, value, by_user=True)
+            set_by_user(store, key, value)
         current = ref.read_settings(store)
         values = {key: reg.raw(store, key) for key in _OPTIONS.values() if key != "rules"}
         values["rules"] = reg.describe_rules(store)

@@ -31,15 +31,32 @@ def _one_line(value: str) -> str:
     return f"({len(lines)} lines)" if len(lines) > 1 else str(value)
 
 
+def set_by_user(store, key: str, value: str) -> None:
+    """Set one setting as a user may: checked by the registry; the rules by content."""
+    if reg.setting(key).kind == reg.RULES:
+        from ..check.rules import store_rules
+
+        store_rules(store, value)
+    else:
+        reg.write(store, key, value, by_user=True)
+
+
 def _settings(args) -> int:
     from ..store import open_register  # the geo stack: only when the command runs
 
-    if args.key is not None:
-        reg.setting(args.key)  # an unknown key is refused before the register is opened
+    if args.key is not None:  # an unknown key or a bad value: refused before opening
+        s = reg.setting(args.key)
+        if args.value is not None and s.editable:
+            if s.kind == reg.RULES:
+                from ..check.rules import read_rules_file
+
+                read_rules_file(args.value)
+            else:
+                s.parse(args.value)
     changing = args.value is not None
     with open_register(args.register, read_only=not changing) as store:
         if changing:
-            reg.write(store, args.key, args.value, by_user=True)
+            set_by_user(store, args.key, args.value)
         values = reg.register_values(store)
         if not args.all:
             shown = {s.key for s in reg.settings_of(reg.REGISTER, editable=True)}

@@ -15,7 +15,7 @@ import pytest
 from asset_register import settings as reg
 from asset_register.check import Checker, rules_for
 from asset_register.check.programme import single_site
-from asset_register.check.rules import default_rules
+from asset_register.check.rules import default_rules, store_rules
 from asset_register.cli.main import main
 from asset_register.model import BatchInfo
 from asset_register.store import open_register
@@ -63,12 +63,12 @@ def test_rules_set_from_a_file_are_stored_by_content_for_every_pc(store, tmp_pat
 
 def test_bad_rules_are_refused_and_the_stored_ones_kept(store, tmp_path, capsys):
     good = _authority_rules(tmp_path)
-    reg.write(store, "rules", str(good))
+    store_rules(store, str(good))
     bad = tmp_path / "bad.toml"
     bad.write_text(DEFAULT_TEXT.replace("[[classes]]", "[[klasses]]", 1), "utf-8")
     before = reg.register_values(store)
     with pytest.raises(Exception, match="bad.toml"):
-        reg.write(store, "rules", str(bad))
+        store_rules(store, str(bad))
     assert reg.register_values(store) == before and rules_for(store).version.startswith("WSX-")
 
 
@@ -130,14 +130,14 @@ def test_an_old_register_whose_rules_file_is_missing_says_so_in_every_check(stor
         assert any(missing in w and "shipped default rules" in w for w in result.warnings)
     authority = _authority_rules(tmp_path)
     with open_register(location) as s:  # setting the rules again ends the warning
-        reg.write(s, "rules", str(authority))
+        store_rules(s, str(authority))
         assert s.get_setting("rules_warning") == ""
         assert rules_for(s).warnings == () and rules_for(s).version.startswith("WSX-")
 
 
 def test_a_copied_register_keeps_its_rules(gpkg_store_factory, tmp_path):
     store = gpkg_store_factory()
-    reg.write(store, "rules", str(_authority_rules(tmp_path)))
+    store_rules(store, str(_authority_rules(tmp_path)))
     store.close()
     other = tmp_path / "elsewhere"
     other.mkdir()
@@ -164,7 +164,7 @@ def test_an_offline_extract_carries_the_stored_rules_with_their_provenance(
 
     store = gpkg_store_factory()
     store.write_batch(synthetic_assets(40), BatchInfo("a.gpkg", owner="WSX"))
-    reg.write(store, "rules", str(_authority_rules(tmp_path)))
+    store_rules(store, str(_authority_rules(tmp_path)))
     source = {k: store.get_setting(k) for k in ("rules_toml", "rules_source", "rules_sha256")}
     store.close()
     area = shapely.box(530000, 180000, 530500, 180500)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from asset_register import settings as reg
+from asset_register.check.rules import read_rules_file, store_rules
 
 
 class _Field:
@@ -131,7 +132,7 @@ class SettingsDialog(QDialog):
                 s = reg.setting(key, scope)
                 if s.kind == reg.RULES:
                     if text:
-                        reg.read_rules_file(text)  # refused with what is wrong
+                        read_rules_file(text)  # refused with what is wrong
                 else:
                     values[key] = s.parse(text)
         return v
@@ -154,7 +155,7 @@ class SettingsDialog(QDialog):
                 for key, text in v[reg.REGISTER].items():
                     if reg.setting(key).kind == reg.RULES:
                         if text:
-                            reg.write(self.store, key, text, by_user=True)
+                            store_rules(self.store, text)
                     elif text != reg.text(self.store, key):
                         reg.write(self.store, key, text, by_user=True)
         super().accept()
