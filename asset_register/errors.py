@@ -42,6 +42,11 @@ class ValidationError(AssetRegisterError):
     """Data does not fit the canonical model (bad enum value, missing field...)."""
 
 
+class DuplicateRecordError(ValidationError):
+    """The register already holds a record with this key (e.g. a notice reference and version
+    another session recorded at the same time)."""
+
+
 class CRSError(AssetRegisterError):
     """A coordinate reference system is missing, unknown or clearly wrong for the data."""
 

@@ -7,7 +7,7 @@ provenance of those assets (their import batches, with the source's delivery
 dates, so data currency reads the same), every owner, owner coverage clipped
 to the area, planned works in the area, the source's settings, the rules the
 check should use (setting ``rules_toml``) and an expiry date (setting
-``extract_expires``); ``expiry_warning`` says when it is out of date.
+``extract_expires``); ``expiry.expiry_warning`` says when it is out of date.
 
 Notice references never collide: the extract issues references with its own
 prefix — the source prefix cut to five characters plus a three-character tag
@@ -44,7 +44,7 @@ from .errors import (
 )
 from . import settings as reg
 from .model import ASSET_COLUMNS, BatchInfo, empty_assets
-from .store import create_register, open_register
+from .store import AUDIT_COLUMNS, NOTICE_COLUMNS, RESPONSE_COLUMNS, create_register, open_register
 from .offline import refuse_crs_links
 
 DEFAULT_DAYS = 28
@@ -183,8 +183,7 @@ def make_extract(source: str, area: shapely.Geometry, out: str | Path, *, days: 
 
 def _fill(src, dst, area, days, today, rules_toml, rules_source, base_prefix
           ) -> ExtractSummary:
-    settings = src._query("SELECT key, value FROM settings")
-    for key, value in settings.itertuples(index=False, name=None):
+    for key, value in src.settings().items():
         if key not in _OWN_SETTINGS and value is not None:
             dst.set_setting(key, value)  # copied as they are, even keys of a newer version
     for owner in src.owners():
@@ -207,7 +206,10 @@ def _fill(src, dst, area, days, today, rules_toml, rules_source, base_prefix
             res = dst.write_batch(chunk[list(ASSET_COLUMNS) + ["geometry"]], info,
                                   delivery=delivery)
             written += res.added
-            _keep_provenance(dst, res.batch_id, b, chunk)
+            versions = zip(chunk["asset_id"].tolist(), chunk["version"].astype(int).tolist(),
+                           chunk["valid_from"].tolist()) if len(chunk) else []
+            dst.restore_provenance(res.batch_id, b["started_at"], _clean(b.get("finished_at")),
+                                   versions)
     cover = src.owner_coverage()
     for owner, geom in zip(cover["owner"], cover.geometry.array):
         clipped = _polygonal(shapely.intersection(geom, area))
@@ -222,7 +224,7 @@ def _fill(src, dst, area, days, today, rules_toml, rules_source, base_prefix
     own = {
         "notice_prefix": prefix, "extract_id": uuid.uuid4().hex, "extract_expires": expires,
         "extract_created_at": clock.now().isoformat(timespec="seconds"),
-        "extract_source": getattr(src, "display", src.location),
+        "extract_source": src.display,
         "extract_source_created_at": reg.raw(src, "created_at") or "",
         "extract_base_prefix": base_prefix,
         "extract_area_wkt": shapely.to_wkt(area, rounding_precision=3),
@@ -269,38 +271,6 @@ def _clean(v):
     return v.item() if isinstance(v, np.generic) else v
 
 
-def _keep_provenance(dst, batch_id: int, src_batch: dict, chunk: gpd.GeoDataFrame) -> None:
-    """Give the extract's copies the source's delivery dates and asset versions."""
-    with dst.atomic() as con:
-        con.execute(
-            "UPDATE import_batches SET started_at = ?, finished_at = ? WHERE batch_id = ?",
-            (src_batch["started_at"], _clean(src_batch.get("finished_at")), batch_id))
-        if len(chunk):
-            con.executemany(
-                "UPDATE assets SET version = ?, valid_from = ? WHERE batch_id = ? AND asset_id = ?",
-                zip(chunk["version"].astype(int).tolist(), chunk["valid_from"].tolist(),
-                    [batch_id] * len(chunk), chunk["asset_id"].tolist()))
-
-
-def expiry_warning(store, today: date | None = None) -> str | None:
-    """A warning when ``store`` is an offline extract past (or near) its expiry date."""
-    expires = reg.raw(store, "extract_expires")
-    if not expires:
-        return None
-    today = today or clock.today()
-    try:
-        end = date.fromisoformat(expires)
-    except ValueError:
-        return f"this offline extract has an unreadable expiry date {expires!r}: make a new one"
-    source = reg.raw(store, "extract_source") or "the shared register"
-    if today > end:
-        return (f"this offline extract expired on {end.isoformat()}: owners' records may have "
-                f"changed since; make a new extract from {source} before relying on a check")
-    if (end - today).days <= 3:
-        return f"this offline extract expires on {end.isoformat()}: sync it and make a new one soon"
-    return None
-
-
 # -- sync --------------------------------------------------------------------------------
 def sync_extract(extract: str | Path, target: str, *, allow_other_target: bool = False
                  ) -> SyncSummary:
@@ -320,7 +290,7 @@ def sync_extract(extract: str | Path, target: str, *, allow_other_target: bool =
         created = reg.raw(tgt, "created_at") or ""
         if origin and created != origin and not allow_other_target:
             raise ValidationError(
-                f"{getattr(tgt, 'display', tgt.location)!r} is not the register this extract was "
+                f"{tgt.display!r} is not the register this extract was "
                 f"made from ({source_name}): sync into that register, or pass "
                 "--allow-other-target if it was moved")
         with tgt.atomic():
@@ -341,8 +311,6 @@ def _records(frame: pd.DataFrame, columns) -> list[dict]:
 
 
 def _sync_notices(tgt, notices: pd.DataFrame, prefix: str, summary: SyncSummary) -> None:
-    from .store.gpkg.works_notices import NOTICE_COLUMNS
-
     for rec in _records(notices, NOTICE_COLUMNS):
         rec["version"] = int(rec.get("version") or 1)
         have = tgt.notices(rec["reference"])
@@ -371,16 +339,14 @@ def _response_key(r: dict) -> tuple:
 
 
 def _sync_responses(tgt, responses: pd.DataFrame, summary: SyncSummary) -> None:
-    cols = ["reference", "owner", "status", "note", "recorded_at", "recorded_by"]
-    have = {_response_key(r) for r in _records(tgt.responses(), cols)}
-    new = [r for r in _records(responses, cols) if _response_key(r) not in have]
-    _insert_rows(tgt, "notice_responses", cols, new)
+    have = {_response_key(r) for r in _records(tgt.responses(), RESPONSE_COLUMNS)}
+    new = [r for r in _records(responses, RESPONSE_COLUMNS) if _response_key(r) not in have]
+    tgt.copy_records("notice_responses", new)
     summary.responses_added += len(new)
 
 
 def _sync_audit(tgt, log: pd.DataFrame, extract_id: str, summary: SyncSummary) -> None:
-    offline = _records(log[~log["action"].isin(_EXTRACT_ACTIONS)], ["at", "user", "action",
-                                                                     "detail"])
+    offline = _records(log[~log["action"].isin(_EXTRACT_ACTIONS)], AUDIT_COLUMNS)
     have = tgt.audit_log()
     seen = set(have["detail"].dropna()) if len(have) else set()
     rows = []
@@ -390,24 +356,5 @@ def _sync_audit(tgt, log: pd.DataFrame, extract_id: str, summary: SyncSummary) -
         r["detail"] = json.dumps(detail, default=str)
         if r["detail"] not in seen:
             rows.append(r)
-    _insert_rows(tgt, "audit_log", ["at", "user", "action", "detail"], rows)
+    tgt.copy_records("audit_log", rows)
     summary.audit_added += len(rows)
-
-
-def _insert_rows(store, table: str, cols: list[str], rows: list[dict]) -> None:
-    """Insert rows keeping their original timestamps (inside the caller's transaction)."""
-    if not rows:
-        return
-    from .store.postgis.store import PostgisStore
-
-    postgres = isinstance(store, PostgisStore)
-    mark = "%s" if postgres else "?"
-    names = ", ".join(f'"{c}"' for c in cols)
-    query = f"INSERT INTO {table} ({names}) VALUES ({', '.join([mark] * len(cols))})"
-    values = [tuple(r.get(c) for c in cols) for r in rows]
-    with store.atomic() as con:
-        if postgres:
-            with con.cursor() as cur:
-                cur.executemany(query, values)
-        else:
-            con.executemany(query, values)

@@ -356,8 +356,4 @@ def describe_rules(store) -> str:
 
 
 def _stored_keys(store) -> list[str]:
-    keys = getattr(store, "setting_keys", None)
-    if keys is not None:
-        return list(keys())
-    frame = store._query("SELECT key FROM settings")
-    return [str(k) for k in frame["key"]]
+    return list(store.settings())

@@ -8,8 +8,8 @@ TCP), then prints for N assets (default 1,000,000, the synthetic network of
   in SQL, GiST maintained, one transaction), with its phases; then a re-delivery of
   the same layer with 10 % of the assets changed;
 * single check over loopback: ``Checker(store).check(site)`` — the full dig check
-  (candidates, clearances, owners, works) — for random 10×4 m footprints; and the same
-  with the check's candidate source reading ``store.candidate_arrays`` (plain arrays);
+  (candidates, clearances, owners, works) — for random 10×4 m footprints, its candidates
+  read through the store's reader as plain arrays (``PostgisStore.candidate_arrays``);
 * the peer, in the same run on the same footprints: the footprint query written
   by hand in SQL, ``ST_DWithin(geom, footprint, 3)`` on the GiST index, rows
   fetched over the same loopback connection; and the store's ``query_dwithin``.
@@ -88,26 +88,6 @@ def main(argv=None) -> int:
             conflicts += len(result.conflicts)
         checker.close()
 
-        # What the check costs when its store-agnostic candidate source reads plain arrays
-        # (store.candidate_arrays) instead of a GeoDataFrame it then converts. Patched here
-        # for this measurement only; proposed as a change to check/index.py StoreSource.
-        from asset_register.check import index as check_index
-
-        original = check_index.StoreSource.candidates
-        check_index.StoreSource.candidates = (
-            lambda self, b: self.store.candidate_arrays(b, check_index.CHECK_COLUMNS))
-        try:
-            fast = Checker(store)
-            fast.check(DigSite(feet[0]))
-            fast_lat = np.empty(len(feet))
-            for i, f in enumerate(feet):
-                t = time.perf_counter()
-                fast.check(DigSite(f))
-                fast_lat[i] = time.perf_counter() - t
-            fast.close()
-        finally:
-            check_index.StoreSource.candidates = original
-
         peer_lat, peer_rows = np.empty(len(feet)), 0
         sql = ("SELECT asset_id, owner, utility, asset_class, ST_AsBinary(geom), "
                "ST_Distance(geom, f) FROM bench.assets, "
@@ -151,8 +131,6 @@ def main(argv=None) -> int:
           f"{redo.unchanged:,} unchanged; GiST and B-trees maintained row by row)")
     print(f"single check, {len(feet):,} digs   {_ms(check_lat)}   target p99 <= 20 ms   "
           f"({conflicts / len(feet):.1f} conflicts per dig)")
-    print(f"  same, arrays fast path      {_ms(fast_lat)}   (store.candidate_arrays; "
-          "proposed StoreSource change)")
     print(f"peer: hand SQL ST_DWithin 3 m {_ms(peer_lat)}   (GiST index used: {uses_gist}; "
           f"{peer_rows / len(feet):.1f} rows per dig)")
     print(f"store.query_dwithin 3 m       {_ms(api_lat)}")

@@ -76,9 +76,9 @@ def _exit_now(committed: bool) -> None:
     message = ("asset-register: interrupted after the import was committed" if committed
                else INTERRUPTED)
     try:
-        from asset_register.store.gpkg.bulk import remove_open_staging
+        from asset_register.store import remove_temporary_files
 
-        remove_open_staging()  # the register itself needs nothing: its transaction dies here
+        remove_temporary_files()  # the register itself needs nothing: its transaction dies here
         sys.stdout.flush()
         sys.stderr.write(message + "\n")
         sys.stderr.flush()

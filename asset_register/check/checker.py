@@ -1,13 +1,13 @@
 """The dig check: ``Checker(store, rules).check(site)`` and ``check_many(sites)``.
 
-A single check reads its candidates from the register's R*Tree on disk (no bulk load, so
-the first check after opening is fast); ``check_many`` loads every live asset once into an
+A single check reads its candidates through the store's reader (on a GeoPackage the R*Tree
+on disk: no bulk load, so the first check after opening is fast); ``check_many`` loads every live asset once into an
 in-memory STRtree and checks all footprints with bulk queries. Both search within the
 largest effective clearance any asset can have (bounded by ``store.clearance_bounds()``),
 then keep the assets whose exact 2D distance to the footprint is within their own effective
 clearance — so no asset can be missed by the index. Register facts (extent, bounds, owners,
-coverage, works) are cached and re-read whenever another connection has committed to the
-register (SQLite ``data_version``); for other backends they are re-read on every check.
+coverage, works) are cached and re-read whenever the reader's ``data_version`` says a write
+was committed; a store without one has them re-read on every check.
 
 Thread use: a Checker serves one thread at a time (the UI keeps one per worker thread).
 """
@@ -24,15 +24,16 @@ import pandas as pd
 import shapely
 
 from ..errors import FootprintError, ValidationError
-from ..extract import expiry_warning
+from ..expiry import expiry_warning
+from ..store import AssetReader
 from .clearance import (
-    SEVERITY_RANK, TOLERANCE_M, assess, base_clearance, classify, record_uncertainty,
-    search_reach, site_extra, take,
+    CHECK_COLUMNS, SEVERITY_RANK, TOLERANCE_M, assess, base_clearance, classify, normalise,
+    record_uncertainty, search_reach, site_extra, take,
 )
 from .coordination import WorksTable
 from .footprint import check_extent
 from .frames import fast_frame
-from .index import BOX_MARGIN_M, DiskSource, MemoryIndex, StoreSource
+from .index import BOX_MARGIN_M, MemoryIndex
 from .owners import OwnerDirectory
 from .result import CONFLICT_COLUMNS, CheckResult, DigSite, records, result_dict
 from .rules import METHODS, Rules, default_rules
@@ -84,10 +85,11 @@ class Checker:
     """Checks dig sites against one register with one set of rules."""
 
     def __init__(self, store, rules: Rules | None = None, *, disk: bool = True):
+        """``disk=False`` reads through the store's generic methods instead of its backend's
+        own reader (the GeoPackage R*Tree)."""
         self.store = store
         self.rules = rules or default_rules()
-        self._disk = DiskSource.for_store(store) if disk else None
-        self._source = self._disk or StoreSource(store)
+        self._reader = store.reader() if disk else AssetReader(store)
         self._ctx: _Context | None = None
         self._ctx_version = None
         self._memory: MemoryIndex | None = None
@@ -95,7 +97,7 @@ class Checker:
 
     # -- lifecycle ---------------------------------------------------------------------
     def close(self) -> None:
-        self._source.close()
+        self._reader.close()
 
     def __enter__(self):
         return self
@@ -108,29 +110,16 @@ class Checker:
         self._ctx = self._memory = None
 
     def _version(self):
-        return self._disk.data_version() if self._disk is not None else None
+        return self._reader.data_version()
 
     def context(self) -> _Context:
         v = self._version()
         if self._ctx is None or v is None or v != self._ctx_version:
             store = self.store
-            utilities = None
-            if self.rules.expected_utilities:
-                if self._disk is not None:
-                    rows = self._disk.con.execute(
-                        "SELECT DISTINCT owner, utility FROM assets WHERE retired_at IS NULL")
-                else:
-                    rows = store.read_assets(columns=["owner", "utility"])[["owner", "utility"]]
-                    rows = rows.drop_duplicates().itertuples(index=False)
-                utilities = {}
-                for owner, utility in rows:
-                    utilities.setdefault(owner, set()).add(utility)
-            bounds = store.clearance_bounds()
-            if self._disk is not None and self._disk.recorded_bounds_missing():
-                bounds = self._disk.computed_bounds()
+            utilities = self._reader.owner_utilities() if self.rules.expected_utilities else None
             self._ctx = _Context(
                 crs=store.crs, crs_name=store.crs.to_string(), extent=store.extent(),
-                bounds=bounds,
+                bounds=self._reader.clearance_bounds(),
                 owners=OwnerDirectory(store.owners(), store.owner_coverage(), utilities),
                 works=WorksTable(store.works()),
             )
@@ -141,7 +130,7 @@ class Checker:
         """Every live asset in an STRtree (built on first use, rebuilt after changes)."""
         v = self._version()
         if self._memory is None or v is None or v != self._memory_version:
-            self._memory = MemoryIndex.from_store(self.store, self.rules, self._disk)
+            self._memory = MemoryIndex.from_reader(self._reader, self.rules)
             self._memory_version = v
         return self._memory
 
@@ -161,7 +150,9 @@ class Checker:
         else:
             reach = search_reach(self.rules, ctx.bounds, float(extra[0])) + BOX_MARGIN_M
             x0, y0, x1, y1 = shapely.bounds(fps[0])
-            cols, geoms = self._source.candidates((x0 - reach, y0 - reach, x1 + reach, y1 + reach))
+            cols, geoms = self._reader.candidate_arrays(
+                (x0 - reach, y0 - reach, x1 + reach, y1 + reach), CHECK_COLUMNS)
+            cols = normalise(cols)
             if v is not None and (self._version() != v or self._ctx_version != v):
                 # A batch committed while we read: its assets may reach further than the
                 # bounds we searched with. Check again with fresh bounds.

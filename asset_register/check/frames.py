@@ -29,8 +29,10 @@ def fast_frame(data: dict[str, np.ndarray], crs, geometry: str = "geometry") -> 
     build = getattr(pd.DataFrame, "_from_arrays", None)
     if build is not None:
         df = build(arrays, columns=columns, index=pd.RangeIndex(n), verify_integrity=False)
-    else:  # pragma: no cover - other pandas versions
-        df = pd.DataFrame(dict(zip(columns, arrays, strict=True)), copy=False)
+    else:  # other pandas versions; each column keeps its dtype (no str inference)
+        index = pd.RangeIndex(n)
+        df = pd.DataFrame({c: pd.Series(a, index=index, dtype=a.dtype, copy=False)
+                           for c, a in zip(columns, arrays, strict=True)}, copy=False)
     df.__class__ = gpd.GeoDataFrame
     df._geometry_column_name = geometry
     return df

@@ -11,8 +11,7 @@ from ..errors import ConnectionError_, RulesError, ValidationError
 def _roles(args) -> int:
     from ..store import open_register
     from ..store.credentials import display_name
-    from ..store.postgis.connect import is_url
-    from ..store.postgis.roles import create_login, grant_register_roles, list_logins
+    from ..store import is_url
 
     if not is_url(args.register):
         raise ConnectionError_(
@@ -25,17 +24,17 @@ def _roles(args) -> int:
         if not password:
             raise ValidationError(f"environment variable {args.password_env} is empty or unset")
     with open_register(args.register) as store:
-        names = grant_register_roles(store)
+        names = store.grant_roles()
         print(f"groups {names.planner} (read-only: check, notices) and {names.editor} "
               f"(imports) are set up on schema {store.schema}")
         for kind, logins in (("planner", args.create_planner), ("editor", args.create_editor)):
             for name in logins or []:
-                pw = create_login(store, name, kind, password)
+                pw = store.create_login(name, kind, password)
                 shown = "" if pw is None else (" (password as given)" if password else
                                                f" with password {pw}")
                 print(f"{kind} login {name}{shown}")
         if args.list or not (args.create_planner or args.create_editor):
-            rows = list_logins(store)
+            rows = store.logins()
             print("\n".join(f"  {login:<24} {kind}" for login, kind in rows) or "  (no logins yet)")
     return 0
 

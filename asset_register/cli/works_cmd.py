@@ -12,7 +12,7 @@ def _import(args) -> int:
     with open_register(args.register) as store:
         works = read_works_file(args.file, args.crs, working_crs=store.crs, layer=args.layer)
         n = store.add_works(works)
-        where = getattr(store, "display", store.location)  # never echo a password in a URL
+        where = store.display  # never echo a password in a URL
     print(f"imported {n} planned works from {args.file} into {where} "
           "(existing references replaced)")
     return 0

@@ -10,7 +10,6 @@ reused).
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import json
 from collections.abc import Callable
@@ -23,7 +22,8 @@ import shapely
 
 from .. import clock
 from ..check.result import CheckResult
-from ..errors import CancelledError, NoticeError, NotFoundError
+from ..errors import CancelledError, DuplicateRecordError, NoticeError, NotFoundError
+from ..store.records import os_user
 from .content import Promoter, assemble
 from .datefmt import day_month_year
 from .exports import write_csv, write_geojson
@@ -125,7 +125,7 @@ def write_notice_pack(
     settings = read_settings(store)
     folder = check_writable(Path(out_dir))
     now = (now or clock.now()).astimezone(UTC)
-    who = issued_by or _user()
+    who = issued_by or os_user()
     reference, version = _version_for(store, reissue)
     if reference is None:
         reference = new_reference(store, settings.prefix, now.date())
@@ -184,19 +184,14 @@ def _record_draft(store, row: dict, retries: int) -> int:
         try:
             store.record_notice(row)
             return row["version"]
-        except Exception as exc:  # sqlite3 / psycopg unique violations differ in type
-            if not retries or "unique" not in str(exc).lower():
+        except DuplicateRecordError:  # this version was recorded by another session
+            if not retries:
                 raise
             row = {**row, "version": row["version"] + 1}
     raise NoticeError(f"notice {row['reference']} is being re-issued elsewhere at the same "
                       "time: try again")
 
 
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name (service account, container)
-        return "unknown"
 
 
 CONTEXT_MARGIN_M = 30.0

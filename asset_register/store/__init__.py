@@ -1,4 +1,10 @@
-"""Register stores: the embedded GeoPackage (default) behind one interface."""
+"""Register stores: the embedded GeoPackage (default) or a shared PostGIS schema, behind one
+interface (``RegisterStore``, base.py).
+
+This package is the way in: ``open_register`` / ``create_register`` pick the backend from the
+location (``is_url``). Nothing outside ``asset_register.store`` imports ``store.gpkg`` or
+``store.postgis`` (an import-linter contract in pyproject.toml holds it).
+"""
 
 from __future__ import annotations
 
@@ -6,14 +12,18 @@ from pathlib import Path
 
 from ..crs_names import DEFAULT_CRS
 from .base import RegisterStore
-from .credentials import display_name, without_password
+from .credentials import display_name, is_url, without_password
+from .reader import AssetReader
+from .records import AUDIT_COLUMNS, NOTICE_COLUMNS, RESPONSE_COLUMNS, WORKS_COLUMNS
 
-__all__ = ["RegisterStore", "open_register", "create_register", "display_name", "without_password"]
+__all__ = ["RegisterStore", "AssetReader", "open_register", "create_register", "is_url",
+           "display_name", "without_password", "remove_temporary_files", "AUDIT_COLUMNS", "NOTICE_COLUMNS",
+           "RESPONSE_COLUMNS", "WORKS_COLUMNS"]
 
 
 def open_register(location: str | Path, *, read_only: bool = False) -> RegisterStore:
     """Open an existing register (a .gpkg path or a postgresql:// URL)."""
-    if _is_url(location):
+    if is_url(location):
         from .postgis.store import PostgisStore
 
         return PostgisStore(str(location), read_only=read_only)
@@ -33,7 +43,7 @@ def create_register(location: str | Path, *, crs: str = DEFAULT_CRS) -> Register
     except pyproj.exceptions.CRSError:
         raise CRSError(f"working CRS {crs!r} is not known: give it as EPSG:n "
                        "(e.g. EPSG:27700, British National Grid)") from None
-    if _is_url(location):
+    if is_url(location):
         from .postgis.store import PostgisStore
 
         return PostgisStore(str(location), _create_crs=crs)
@@ -42,7 +52,9 @@ def create_register(location: str | Path, *, crs: str = DEFAULT_CRS) -> Register
     return GeoPackageStore(location, _create_crs=crs)
 
 
-def _is_url(location) -> bool:
-    """postgresql:// (or postgres://) URLs name a PostGIS register (see docs/postgis.md)."""
-    return isinstance(location, str) and location.lower().startswith(
-        ("postgresql://", "postgres://"))
+def remove_temporary_files() -> None:
+    """Delete the staging files of batches this process is writing: for a process about to end
+    at once (Ctrl-C during a long call), whose files would otherwise wait for the next open."""
+    from .gpkg.bulk import remove_open_staging
+
+    remove_open_staging()

@@ -18,6 +18,7 @@ import pyproj
 import shapely
 
 from ..model import DEFAULT_CRS, BatchInfo, BatchResult, Owner
+from .reader import Arrays, AssetReader, frame_arrays
 
 # What ``get_asset`` reports of the batch that delivered each version, after the asset columns.
 PROVENANCE_FIELDS = ["source_file", "source_layer", "source_sha256", "source_crs",
@@ -65,6 +66,13 @@ class RegisterStore(abc.ABC):
     _crs_cache: pyproj.CRS | None = None
 
     @property
+    def display(self) -> str:
+        """How the register is named to people: ``location`` with any password masked."""
+        from .credentials import display_name
+
+        return display_name(self.location)
+
+    @property
     def crs(self) -> pyproj.CRS:
         """The working CRS every geometry in the register is stored in (setting ``working_crs``)."""
         if self._crs_cache is None:
@@ -91,6 +99,10 @@ class RegisterStore(abc.ABC):
 
     @abc.abstractmethod
     def set_setting(self, key: str, value: str) -> None: ...
+
+    @abc.abstractmethod
+    def settings(self) -> dict[str, str]:
+        """Every setting, key -> value."""
 
     @abc.abstractmethod
     def upsert_owner(self, owner: Owner) -> None: ...
@@ -188,6 +200,60 @@ class RegisterStore(abc.ABC):
         live = self.read_assets(columns=["owner"])
         return np.asarray(live.geometry.array[(live["owner"] == owner).to_numpy()])
 
+    # -- array, Arrow and snapshot reads (defaults build on query_bbox / read_assets) -----
+    snapshot_reads: bool = False
+    """True when bulk Arrow reads come from a consistent snapshot in parallel slices: a second
+    read (the map's label fields after its first frame) returns the same rows while the
+    register is unchanged, and is cheap enough to leave for later."""
+
+    def data_version(self) -> int | None:
+        """A counter every committed data write raises, or None when the store keeps none
+        (callers then re-read whatever they cache)."""
+        return None
+
+    def reader(self) -> AssetReader:
+        """Array reads of the live assets for one thread (the dig check); close it after use."""
+        return AssetReader(self)
+
+    def candidate_arrays(self, bounds, columns: list[str]) -> Arrays:
+        """Live assets meeting the box ``bounds`` as plain arrays (see ``store.reader``)."""
+        frame = self.query_bbox(tuple(bounds), columns=list(columns))
+        return frame_arrays(frame, columns), frame.geometry.to_numpy()
+
+    def asset_arrays(self, columns: list[str]) -> Arrays:
+        """Every live asset as plain arrays, in one bulk read."""
+        frame = self.read_assets(columns=list(columns))
+        return frame_arrays(frame, columns), frame.geometry.to_numpy()
+
+    def owner_utilities(self) -> dict[str, set[str]]:
+        """The utilities each owner has live assets of."""
+        frame = self.read_assets(columns=["owner", "utility"])[["owner", "utility"]]
+        out: dict[str, set[str]] = {}
+        for owner, utility in frame.drop_duplicates().itertuples(index=False):
+            out.setdefault(owner, set()).add(utility)
+        return out
+
+    def read_arrow(self, columns, *, read_geometry: bool = True, return_fids: bool = False):
+        """``(meta, Arrow table)`` of the live assets' ``columns`` in one bulk read, geometry as
+        WKB in ``meta["geometry_name"]``; ``meta["fid_column"]`` names the row ids when the
+        backend has them and ``return_fids`` asks for them (the default has none)."""
+        import pyarrow as pa
+
+        frame = self.read_assets(columns=list(columns))
+        data = {c: pa.array(frame[c].astype(object).where(frame[c].notna(), None).tolist())
+                for c in columns if c in frame.columns}
+        if read_geometry:
+            data["geometry"] = pa.array(shapely.to_wkb(frame.geometry.array), type=pa.binary())
+        meta = {"geometry_name": "geometry" if read_geometry else None, "fid_column": None}
+        return meta, pa.table(data)
+
+    def read_arrow_slices(self, columns, *, slices: int | None = None,
+                          read_geometry: bool = True, each=None):
+        """``read_arrow`` as consecutive slices, ``(meta, [table or each(meta, table)])`` in
+        row order; the default reads one slice."""
+        meta, table = self.read_arrow(columns, read_geometry=read_geometry)
+        return meta, [each(meta, table) if each is not None else table]
+
     @abc.abstractmethod
     def get_asset(self, asset_id: str, *, history: bool = False) -> dict | list[dict]:
         """One asset's canonical fields, parsed ``attrs`` and batch provenance.
@@ -232,6 +298,41 @@ class RegisterStore(abc.ABC):
 
     @abc.abstractmethod
     def audit_log(self) -> pd.DataFrame: ...
+
+    # -- copying records from another register (an offline extract) --------------------
+    @abc.abstractmethod
+    def copy_records(self, table: str, rows: list[dict]) -> int:
+        """Insert records of another register as they are, original timestamps kept, inside
+        the caller's transaction: ``notice_responses`` or ``audit_log`` rows (records.COPYABLE)."""
+
+    @abc.abstractmethod
+    def restore_provenance(self, batch_id: int, started_at: str, finished_at: str | None,
+                           versions) -> None:
+        """Give a batch written as a copy the original's delivery times, and its assets the
+        original versions: ``versions`` holds (asset_id, version, valid_from)."""
+
+    # -- logins and roles: a shared register's server grants (a file has none) ----------
+    def _no_roles(self):
+        from ..errors import ValidationError
+
+        return ValidationError(
+            f"{self.display!r} is not a PostgreSQL URL: roles exist only on a shared PostGIS "
+            "register (postgresql://USER@HOST/DATABASE?schema=NAME); a GeoPackage is protected "
+            "by its file permissions")
+
+    def grant_roles(self):
+        """Create the register's planner and editor group roles (if needed) and apply their
+        grants; returns their names (``planner``, ``editor``)."""
+        raise self._no_roles()
+
+    def create_login(self, name: str, kind: str, password: str | None = None) -> str | None:
+        """Create login ``name`` in the planner or editor group; the password when one was
+        generated or set."""
+        raise self._no_roles()
+
+    def logins(self) -> list[tuple[str, str]]:
+        """(login, 'planner' or 'editor') of every member of the register's groups."""
+        raise self._no_roles()
 
     # -- planned works (DESIGN §4 `works`) -------------------------------------------
     @abc.abstractmethod

@@ -20,7 +20,9 @@ SCHEMES = ("postgresql://", "postgres://")
 _QUERY_PASSWORD = re.compile(r"([?&]password=)[^&]*", re.IGNORECASE)
 
 
-def is_register_url(location) -> bool:
+def is_url(location) -> bool:
+    """True for a postgresql:// (or postgres://) URL, which names a PostGIS register; anything
+    else is a GeoPackage path (see docs/postgis.md)."""
     return isinstance(location, str) and location.lower().startswith(SCHEMES)
 
 
@@ -38,7 +40,7 @@ def split_credentials(url: str) -> tuple[str, str, str | None, str]:
 
 def passwords_in(url: str) -> list[str]:
     """The URL's password as typed, decoded and encoded (none may appear anywhere)."""
-    if not is_register_url(url):
+    if not is_url(url):
         return []
     _, _, password, hostpart = split_credentials(url)
     found = ([password, unquote(password), quote(password, safe="%"), quote(unquote(password), safe="")]
@@ -49,7 +51,7 @@ def passwords_in(url: str) -> list[str]:
 
 def display_name(location) -> str:
     """How a register is named to people: a URL with any password shown as ***."""
-    if not is_register_url(location):
+    if not is_url(location):
         return str(location)
     prefix, user, password, hostpart = split_credentials(location)
     hostpart = _QUERY_PASSWORD.sub(r"\1***", hostpart)
@@ -58,7 +60,7 @@ def display_name(location) -> str:
 
 def without_password(location) -> str:
     """The URL with its password removed (still usable with ~/.pgpass or PGPASSWORD)."""
-    if not is_register_url(location):
+    if not is_url(location):
         return str(location)
     prefix, user, _password, hostpart = split_credentials(location)
     hostpart = re.sub(r"[?&]password=[^&]*", "", hostpart, flags=re.IGNORECASE)
@@ -85,4 +87,4 @@ def scrub(text: str, url: str) -> str:
 
 def short_name(location) -> str:
     """A file register's file name, or a URL's display name."""
-    return display_name(location) if is_register_url(location) else Path(location).name
+    return display_name(location) if is_url(location) else Path(location).name

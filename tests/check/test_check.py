@@ -15,8 +15,10 @@ import shapely
 
 from asset_register.check import Checker, DigSite, load_rules
 from asset_register.check.programme import single_site
+from asset_register.check.clearance import CHECK_COLUMNS
 from asset_register.check.rules import parse_rules
 from asset_register.errors import FootprintError, ValidationError
+from asset_register.store import open_register
 
 from .conftest import X0, Y0, asset, write
 
@@ -234,16 +236,15 @@ def test_rules_version_and_method_extra_in_result(register):
 
 
 def test_memory_index_read_is_never_stale(register):
-    from asset_register.check.index import DiskSource
-
     store = register([asset("WAT:1", east(0.2)), asset("WAT:2", east(5.0))])
-    disk = DiskSource(store.location)
-    ids_of = lambda: set(disk.read_all()[0]["asset_id"].tolist())  # noqa: E731
-    assert disk._read_arrow() is None or set(disk._read_arrow()[0]["asset_id"]) == {"WAT:1", "WAT:2"}
+    disk = store.reader()
+    ids_of = lambda: set(disk.asset_arrays(CHECK_COLUMNS)[0]["asset_id"].tolist())  # noqa: E731
+    fast = disk._read_arrow(CHECK_COLUMNS)
+    assert fast is None or set(fast[0]["asset_id"]) == {"WAT:1", "WAT:2"}
     assert ids_of() == {"WAT:1", "WAT:2"}
     # A new batch still in the write-ahead log, and a re-delivery replacing WAT:2.
     write(store, [asset("WAT:3", east(0.3)), asset("WAT:2", east(6.0))])
-    cols, geoms = disk.read_all()
+    cols, geoms = disk.asset_arrays(CHECK_COLUMNS)
     assert set(cols["asset_id"].tolist()) == {"WAT:1", "WAT:2", "WAT:3"}
     moved = geoms[cols["asset_id"] == "WAT:2"][0]
     assert moved.equals(east(6.0))
@@ -251,18 +252,18 @@ def test_memory_index_read_is_never_stale(register):
 
 
 def test_memory_index_drops_retired_versions(register):
-    from asset_register.check.index import DiskSource
-
     store = register([asset("WAT:1", east(0.2)), asset("WAT:2", east(5.0))])
     write(store, [asset("WAT:2", east(0.4))])  # new version of WAT:2; the old one is retired
     store.close()  # folds the write-ahead log back, so the Arrow reader is used
-    disk = DiskSource(store.location)
-    fast = disk._read_arrow()
+    reopened = open_register(store.location, read_only=True)
+    disk = reopened.reader()
+    fast = disk._read_arrow(CHECK_COLUMNS)
     assert fast is not None
     cols, geoms = fast
     assert sorted(cols["asset_id"].tolist()) == ["WAT:1", "WAT:2"]
     assert geoms[cols["asset_id"] == "WAT:2"][0].equals(east(0.4))
     disk.close()
+    reopened.close()
 
 
 def test_missing_recorded_bounds_are_computed(register):

@@ -26,12 +26,6 @@ EMPTY = (np.empty((0, 2)), np.zeros(1, np.int64), np.empty(0, np.int64), np.empt
          np.empty((0, 4)), np.empty((0, 2)), np.empty(0, np.int64))
 
 
-def _gpkg(store) -> bool:
-    from asset_register.store.gpkg.store import GeoPackageStore
-
-    return isinstance(store, GeoPackageStore)
-
-
 def _arrow_styles(packed: PackedGeometry, table) -> None:
     import pyarrow.compute as pc
 
@@ -76,7 +70,7 @@ def _field_slice(meta, table) -> PackedGeometry:
 def load_labels(store, packed: PackedGeometry) -> bool:
     """Add the label fields (diameter, material, pressure) to a register layer loaded with
     only its drawing fields; False if the rows no longer match (the register changed)."""
-    if not _gpkg(store):
+    if not store.snapshot_reads:
         return False
     # from the same snapshot copy as the drawing fields while the register is unchanged
     _, parts = store.read_arrow_slices(LABEL_COLUMNS, read_geometry=False, each=_field_slice)
@@ -98,13 +92,13 @@ def complete_register(store, packed: PackedGeometry) -> bool:
 
 
 def load_register(store, progress=None) -> PackedGeometry:
-    """Every live asset's geometry and drawing fields, packed. A GeoPackage register is read
-    as a few slices at once from one snapshot copy (never the live file: GDAL's own SQLite
-    must not touch our WAL) and packed straight from WKB; its label fields and grid index
-    come after the first frame (``complete_register``)."""
+    """Every live asset's geometry and drawing fields, packed. A store with snapshot reads (a
+    GeoPackage: never the live file, GDAL's own SQLite must not touch our WAL) is read as a
+    few slices at once from one snapshot and packed straight from WKB; its label fields and
+    grid index come after the first frame (``complete_register``)."""
     report = progress or (lambda f, m: None)
     report(0.1, "reading assets")
-    if _gpkg(store):
+    if store.snapshot_reads:
         _, slices = store.read_arrow_slices(DRAW_COLUMNS, each=_pack_slice)
         report(0.8, f"preparing {sum(p.n_features for p, _, _ in slices):,} assets for drawing")
         packed = _join_slices(slices)
@@ -114,7 +108,7 @@ def load_register(store, progress=None) -> PackedGeometry:
         packed = pack_geometries(frame.geometry.array, frame)
     packed.codes["style"] = feature_style_keys(packed)
     packed.index_segments(packed.codes["style"])
-    if not _gpkg(store):
+    if not store.snapshot_reads:
         packed.build_index()  # nothing is read after the first frame
     report(1.0, "assets ready")
     return packed

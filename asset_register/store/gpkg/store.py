@@ -7,7 +7,6 @@ ArcGIS and GDAL open the register directly. Every write goes through
 
 from __future__ import annotations
 
-import getpass
 import json
 import sqlite3
 import threading
@@ -34,19 +33,13 @@ from ..base import RegisterStore, asset_records
 from .schema import ASSETS, GEOM, migrate
 from .works_notices import WorksNoticesMixin
 from ..qgis_style import assets_style_qml
+from ..records import SharedRecordsMixin, coverage_area, now_iso, os_user
 
 LIVE = "retired_at IS NULL"
 ALL_ASSET_COLUMNS = list(ASSET_COLUMNS) + list(STORE_COLUMNS)
 
 
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name (service accounts, containers)
-        return "unknown"
-
-
-class GeoPackageStore(WorksNoticesMixin, RegisterStore):
+class GeoPackageStore(WorksNoticesMixin, SharedRecordsMixin, RegisterStore):
     """A register in one GeoPackage file. Use ``open_register`` / ``create_register``."""
 
     def __init__(self, path: str | Path, *, read_only: bool = False, _create_crs=None):
@@ -105,7 +98,7 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
                 con.executemany(
                     "INSERT INTO settings (key, value) VALUES (?, ?)",
                     [gpkg_connect.REGISTER_MARKER, ("working_crs", crs.to_string()),
-                     ("created_at", gpkg_write.now_iso()), ("authority_code", "AR"),
+                     ("created_at", now_iso()), ("authority_code", "AR"),
                      ("authority_name", "")],
                 )
                 con.execute(
@@ -191,6 +184,10 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
         row = self._con.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return default if row is None else row[0]
 
+    def settings(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._con.execute("SELECT key, value FROM settings ORDER BY id"))
+
     def set_setting(self, key, value):
         if key == gpkg_connect.REGISTER_MARKER[0]:
             raise ValidationError(f"setting {key!r} is managed by the application")
@@ -210,7 +207,7 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
                    emergency_phone=COALESCE(excluded.emergency_phone, emergency_phone),
                    email=COALESCE(excluded.email, email)""",
                 (owner.code, owner.name, owner.phone, owner.emergency_phone, owner.email,
-                 gpkg_write.now_iso()),
+                 now_iso()),
             )
 
     def owners(self) -> list[Owner]:
@@ -257,17 +254,12 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
                     (json.dumps(bounds),))
 
     def set_owner_coverage(self, owner, area):
-        if area is None or shapely.is_empty(area):
-            raise ValidationError(f"coverage for owner {owner!r} is empty")
-        multi = shapely.multipolygons(shapely.get_parts(area)) if area.geom_type == "Polygon" \
-            else area
-        if multi.geom_type != "MultiPolygon":
-            raise ValidationError(f"coverage for owner {owner!r} must be a polygon, got {multi.geom_type}")
+        multi = coverage_area(owner, area)
         blob = gpkg_geom.encode(np.array([multi]), self.srs_id)[0]
         with self.atomic() as con:
             con.execute("DELETE FROM owner_coverage WHERE owner = ?", (owner,))
             con.execute("INSERT INTO owner_coverage (geom, owner, updated_at) VALUES (?,?,?)",
-                        (blob, owner, gpkg_write.now_iso()))
+                        (blob, owner, now_iso()))
 
     def owner_coverage(self) -> gpd.GeoDataFrame:
         rows = self._con.execute("SELECT owner, updated_at, geom FROM owner_coverage").fetchall()
@@ -379,6 +371,17 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
                 f"SELECT {GEOM} FROM assets WHERE owner = ? AND {LIVE}", (owner,)).fetchall()
         return gpkg_geom.decode([r[0] for r in rows]) if rows else np.array([], dtype=object)
 
+    snapshot_reads = True  # read_arrow(_slices) copy the file first: see gpkg/snapshot.py
+
+    def reader(self):
+        """The R*Tree candidate reader over a read-only connection of its own (gpkg/reader.py)."""
+        from .reader import RTreeReader
+
+        try:
+            return RTreeReader(self)
+        except sqlite3.Error:  # not openable a second time, or no R*Tree: the store's own reads
+            return super().reader()
+
     def read_arrow(self, columns, *, read_geometry: bool = True, return_fids: bool = False):
         """(meta, Arrow table) of the live assets, in bulk, from a consistent snapshot.
 
@@ -453,27 +456,15 @@ class GeoPackageStore(WorksNoticesMixin, RegisterStore):
         }
 
     # -- batches, rejects, audit ------------------------------------------------------
-    def batches(self) -> pd.DataFrame:
-        return self._query("SELECT * FROM import_batches ORDER BY batch_id")
-
     def find_batch(self, sha256, layer):
         df = self._query(
             "SELECT * FROM import_batches WHERE sha256 = ? AND layer IS ? AND state='committed' "
             "ORDER BY batch_id DESC LIMIT 1", (sha256, layer))
         return None if df.empty else df.iloc[0].to_dict()
 
-    def rejects(self, batch_id=None):
-        if batch_id is None:
-            return self._query("SELECT * FROM rejects ORDER BY reject_id")
-        return self._query("SELECT * FROM rejects WHERE batch_id = ? ORDER BY reject_id",
-                           (batch_id,))
-
     def audit(self, action, detail=None):
         with self.atomic() as con:
             con.execute(
                 "INSERT INTO audit_log (at, user, action, detail) VALUES (?,?,?,?)",
-                (gpkg_write.now_iso(), _user(), action, json.dumps(detail or {}, default=str)),
+                (now_iso(), os_user(), action, json.dumps(detail or {}, default=str)),
             )
-
-    def audit_log(self):
-        return self._query("SELECT * FROM audit_log ORDER BY id")

@@ -1,38 +1,19 @@
-"""Planned works and notice records of a GeoPackage register (a mixin of GeoPackageStore)."""
+"""Planned works and the notice sequence of a GeoPackage register (a mixin of GeoPackageStore);
+notices and responses themselves are ``records.SharedRecordsMixin``, shared with PostGIS."""
 
 from __future__ import annotations
 
-import json
+import sqlite3
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 
-from ...errors import NotFoundError, ValidationError
+from ...errors import DuplicateRecordError
+from ..records import WORKS_COLUMNS, copyable, prepared_works
 from . import geom as gpkg_geom
-from .write import now_iso
 
-WORKS_COLUMNS = ["reference", "description", "promoter", "usrn", "street", "depth_m", "method",
-                 "start_date", "end_date", "status", "source", "attrs"]
-NOTICE_COLUMNS = ["reference", "version", "status", "created_at", "created_by", "issued_at",
-                  "valid_until", "footprint_wkt", "promoter", "description", "usrn", "start_date",
-                  "end_date", "rules_version", "folder", "files", "content_hash", "detail"]
-
-
-def prepared_works(works: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:
-    """Planned works checked and shaped for any store: WORKS_COLUMNS + geometry in ``crs``."""
-    if "reference" not in works.columns or works["reference"].isna().any():
-        raise ValidationError("every planned work needs a 'reference'")
-    if works["reference"].duplicated().any():
-        dup = works.loc[works["reference"].duplicated(), "reference"].iloc[0]
-        raise ValidationError(f"planned work reference {dup!r} appears twice")
-    if works.geometry.isna().any() or works.geometry.is_empty.any():
-        raise ValidationError("every planned work needs a footprint geometry")
-    frame = works.to_crs(crs) if works.crs is not None else works.set_crs(crs)
-    frame = frame.reindex(columns=WORKS_COLUMNS + [frame.geometry.name])
-    frame["status"] = frame["status"].astype(object).fillna("planned")
-    frame["attrs"] = frame["attrs"].astype(object).fillna("{}")
-    return frame
+# SQLite's extended result codes of a duplicate key
+UNIQUE_CODES = (sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
 
 
 class WorksNoticesMixin:
@@ -78,61 +59,34 @@ class WorksNoticesMixin:
             return con.execute("SELECT last FROM notice_sequences WHERE prefix=? AND year=?",
                                (prefix, int(year))).fetchone()[0]
 
-    def record_notice(self, notice: dict) -> int:
-        unknown = set(notice) - set(NOTICE_COLUMNS)
-        if unknown:
-            raise ValidationError(f"unknown notice fields {sorted(unknown)}")
-        rec = dict(notice)
-        rec.setdefault("created_at", now_iso())
-        for key in ("files", "detail"):
-            if isinstance(rec.get(key), dict | list):
-                rec[key] = json.dumps(rec[key], default=str)
-        cols = list(rec)
-        with self.atomic() as con:
+    # -- hooks of records.SharedRecordsMixin and copy_records --------------------------
+    def _insert_id(self, con, table: str, cols: list[str], values, id_col: str) -> int:
+        names = ", ".join(f'"{c}"' for c in cols)
+        try:
             cur = con.execute(
-                f"INSERT INTO notices ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                [rec[c] for c in cols])
-            self.audit("record_notice", {"reference": rec.get("reference"),
-                                         "version": rec.get("version", 1)})
-            return cur.lastrowid
+                f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(cols))})", values)
+        except sqlite3.IntegrityError as exc:
+            if exc.sqlite_errorcode in UNIQUE_CODES:
+                raise DuplicateRecordError(
+                    f"the register already holds this record ({exc}): another session may "
+                    "have written it at the same time; reload and try again") from None
+            raise
+        return cur.lastrowid
 
-    def update_notice(self, reference: str, version: int, **fields) -> None:
-        unknown = set(fields) - set(NOTICE_COLUMNS)
-        if unknown:
-            raise ValidationError(f"unknown notice fields {sorted(unknown)}")
-        for key in ("files", "detail"):
-            if isinstance(fields.get(key), dict | list):
-                fields[key] = json.dumps(fields[key], default=str)
-        sets = ", ".join(f"{k} = ?" for k in fields)
-        with self.atomic() as con:
-            cur = con.execute(f"UPDATE notices SET {sets} WHERE reference = ? AND version = ?",
-                              [*fields.values(), reference, version])
-            if cur.rowcount == 0:
-                raise NotFoundError(f"no notice {reference!r} version {version} in the register")
-            self.audit("update_notice", {"reference": reference, "version": version,
-                                         "fields": sorted(fields)})
+    def copy_records(self, table: str, rows: list[dict]) -> int:
+        cols, values = copyable(table, rows)
+        if values:
+            names = ", ".join(f'"{c}"' for c in cols)
+            with self.atomic() as con:
+                con.executemany(
+                    f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(cols))})", values)
+        return len(values)
 
-    def notices(self, reference=None) -> pd.DataFrame:
-        if reference is None:
-            return self._query("SELECT * FROM notices ORDER BY notice_id")
-        return self._query("SELECT * FROM notices WHERE reference = ? ORDER BY version",
-                           (reference,))
-
-    def record_response(self, reference, owner, status, note=None, recorded_by=None) -> None:
-        if self._con.execute("SELECT 1 FROM notices WHERE reference = ?",
-                             (reference,)).fetchone() is None:
-            raise NotFoundError(f"no notice {reference!r} in the register: check the reference "
-                                "with 'asset-register notices REGISTER'")
+    def restore_provenance(self, batch_id: int, started_at, finished_at, versions) -> None:
         with self.atomic() as con:
             con.execute(
-                "INSERT INTO notice_responses (reference, owner, status, note, recorded_at, "
-                "recorded_by) VALUES (?,?,?,?,?,?)",
-                (reference, owner, status, note, now_iso(), recorded_by))
-            self.audit("record_response", {"reference": reference, "owner": owner,
-                                           "status": status})
-
-    def responses(self, reference=None) -> pd.DataFrame:
-        if reference is None:
-            return self._query("SELECT * FROM notice_responses ORDER BY response_id")
-        return self._query("SELECT * FROM notice_responses WHERE reference = ? "
-                           "ORDER BY response_id", (reference,))
+                "UPDATE import_batches SET started_at = ?, finished_at = ? WHERE batch_id = ?",
+                (started_at, finished_at, batch_id))
+            con.executemany(
+                "UPDATE assets SET version = ?, valid_from = ? WHERE batch_id = ? AND asset_id = ?",
+                ((int(v), f, batch_id, a) for a, v, f in versions))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 import geopandas as gpd
 import numpy as np
@@ -18,26 +17,16 @@ import pandas as pd
 import shapely
 
 from ...errors import CancelledError, ValidationError
-from ...model import ASSET_COLUMNS, BatchInfo, BatchResult, validate_assets
+from ...model import ASSET_COLUMNS, BatchInfo, BatchResult
+from ..batches import HASHED, HASHED_LATER, prepared_assets
+from ..records import now_iso
 from . import bulk as gpkg_bulk
 from . import geom as gpkg_geom
 from .schema import GEOM
 
 BULK_INDEX_ROWS = 20_000  # from this many rows, stage through GDAL and pack the R*Tree in bulk
-# The fields of schema 1, in their order: stored hashes depend on it, so it never changes.
-HASHED = ["owner", "utility", "asset_class", "status", "depth_m", "depth_source", "diameter_mm",
-          "pressure", "voltage", "material", "h_accuracy_m", "v_accuracy_m", "quality_level",
-          "captured_on", "attrs", "restricted"]
-# Fields added later: mixed in only where a row has a value, so rows without one keep the
-# hash they had before the field existed (an unchanged re-delivery stays unchanged).
-HASHED_LATER = [c for c in ASSET_COLUMNS if c not in HASHED and c != "asset_id"]
-
 INSERT_COLUMNS = [GEOM, *ASSET_COLUMNS, "version", "valid_from", "batch_id", "delivery",
                   "crs_accuracy_m", "content_hash"]
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 _HEX = np.array([f"{i:02x}" for i in range(256)], dtype="S2")
@@ -79,18 +68,6 @@ def content_hash(frame: gpd.GeoDataFrame, wkb: np.ndarray | None = None, *,
     return hexed if ascii else hexed.astype("U16")
 
 
-def _prepared(assets: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:
-    frame = validate_assets(assets)
-    if not frame.crs.equals(crs):
-        frame = frame.to_crs(crs)
-        if (~np.isfinite(shapely.bounds(frame.geometry.array))).any():
-            raise ValidationError(
-                "some assets could not be transformed to the register's CRS "
-                f"({crs.to_string()}): check the source CRS"
-            )
-    return frame
-
-
 def _retire(con, fids: np.ndarray, stamp: str) -> None:
     con.executemany(
         "UPDATE assets SET retired_at = ? WHERE fid = ?", ((stamp, int(f)) for f in fids)
@@ -116,7 +93,7 @@ def write_batch(
         if cancel is not None and cancel():
             raise CancelledError("import cancelled: the register is unchanged")
 
-    frame = _prepared(assets, store.crs)
+    frame = prepared_assets(assets, store.crs)
     ids = frame["asset_id"].to_numpy(dtype=object)
     stamp = now_iso()
     stage = None

@@ -18,17 +18,12 @@ from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict
 
 from ...errors import ConnectionError_, NotARegisterError, RegisterNotFoundError
-from ..credentials import display_name, encoded, scrub
-from .schema import DEFAULT_SCHEMA
+from ..credentials import display_name, encoded, is_url, scrub
 
-URL_SCHEMES = ("postgresql", "postgres")
-_SCHEMA_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+DEFAULT_SCHEMA = "asset_register"  # the register's schema when the URL names none
+# A schema or login name we create: lower-case SQL identifier, PostgreSQL's 63 bytes at most.
+NAME_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 URL_HELP = "postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?schema=NAME]"
-
-
-def is_url(location) -> bool:
-    return isinstance(location, str) and location.split("://", 1)[0].lower() in URL_SCHEMES \
-        and "://" in location
 
 
 @dataclass(frozen=True)
@@ -69,7 +64,7 @@ def _parse_url(url: str) -> RegisterURL:
             schema = value
         else:
             rest.append((key, value))
-    if not _SCHEMA_RE.match(schema):
+    if not NAME_RE.match(schema):
         raise ConnectionError_(
             f"schema {schema!r} in {_mask(url)!r} is not usable: use lower-case letters, digits "
             "and '_' (e.g. ?schema=asset_register)")

@@ -10,10 +10,10 @@ from psycopg import errors as pg
 from ...errors import (
     AssetRegisterError,
     ConnectionError_,
+    DuplicateRecordError,
     PermissionDeniedError,
     RegisterLockedError,
     RegisterReadOnlyError,
-    ValidationError,
 )
 
 
@@ -45,8 +45,8 @@ def translated(store):
         raise RegisterLockedError(
             f"the register is busy ({_first_line(exc)}): another session is writing the same "
             "data; try again when it has finished") from None
-    except pg.UniqueViolation as exc:
-        raise ValidationError(
+    except pg.UniqueViolation as exc:  # SQLSTATE 23505
+        raise DuplicateRecordError(
             f"the register already holds this record ({_first_line(exc)}): another session "
             "may have written it at the same time; reload and try again") from None
     except (pg.AdminShutdown, pg.QueryCanceled) as exc:

@@ -1,28 +1,24 @@
 """Batches, rejects, audit log, planned works and notices of a PostGIS register.
 
-A mixin of ``PostgisStore`` mirroring ``gpkg/works_notices.py`` and the batch/audit
-part of ``GeoPackageStore`` row for row. ``next_notice_sequence`` is one
+A mixin of ``PostgisStore``: the PostgreSQL side of what ``records.py`` shapes for both
+backends (notices and responses are ``records.SharedRecordsMixin`` itself). ``next_notice_sequence`` is one
 ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` statement, which PostgreSQL
 serialises on the (prefix, year) row: unique across every session.
 """
 
 from __future__ import annotations
 
-import getpass
 import json
 
 import geopandas as gpd
-import pandas as pd
 import shapely
 from psycopg import sql
 
-from ...errors import NotFoundError, ValidationError
-from ..gpkg.works_notices import NOTICE_COLUMNS, WORKS_COLUMNS, prepared_works
-from ..gpkg.write import now_iso
+from ..records import WORKS_COLUMNS, copyable, os_user, prepared_works
 from .errors import translated
 from .frames import rows_frame
 
-__all__ = ["RecordsMixin", "now_iso", "SERVER_NOW"]
+__all__ = ["RecordsMixin", "SERVER_NOW"]
 
 # The server's clock in the GeoPackage store's timestamp format: one clock for every desktop
 # sharing the register, so versions and log entries order correctly whatever the PCs' clocks.
@@ -30,36 +26,13 @@ SERVER_NOW = ("to_char(clock_timestamp() AT TIME ZONE 'UTC', "
               "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"+00:00\"')")
 
 
-def os_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name (service accounts, containers)
-        return "unknown"
-
-
-def _json_fields(rec: dict) -> dict:
-    for key in ("files", "detail"):
-        if isinstance(rec.get(key), dict | list):
-            rec[key] = json.dumps(rec[key], default=str)
-    return rec
-
-
 class RecordsMixin:
     # -- batches, rejects, audit ------------------------------------------------------
-    def batches(self) -> pd.DataFrame:
-        return self._query("SELECT * FROM import_batches ORDER BY batch_id")
-
     def find_batch(self, sha256, layer):
         df = self._query(
             "SELECT * FROM import_batches WHERE sha256 = %s AND layer IS NOT DISTINCT FROM %s "
             "AND state = 'committed' ORDER BY batch_id DESC LIMIT 1", (sha256, layer))
         return None if df.empty else df.iloc[0].to_dict()
-
-    def rejects(self, batch_id=None):
-        if batch_id is None:
-            return self._query("SELECT * FROM rejects ORDER BY reject_id")
-        return self._query("SELECT * FROM rejects WHERE batch_id = %s ORDER BY reject_id",
-                           (int(batch_id),))
 
     def audit(self, action, detail=None):
         """Append to the audit log: OS user and server login (``user@login``) are both kept."""
@@ -68,9 +41,6 @@ class RecordsMixin:
                 'INSERT INTO audit_log (at, "user", action, detail) '
                 f"VALUES ({SERVER_NOW}, %s || '@' || session_user, %s, %s)",
                 (os_user(), action, json.dumps(detail or {}, default=str)))
-
-    def audit_log(self):
-        return self._query("SELECT * FROM audit_log ORDER BY id")
 
     # -- planned works ----------------------------------------------------------------
     def add_works(self, works: gpd.GeoDataFrame) -> int:
@@ -118,59 +88,33 @@ class RecordsMixin:
                 "ON CONFLICT (prefix, year) DO UPDATE SET last = s.last + 1 RETURNING last",
                 (prefix, int(year))).fetchone()[0]
 
-    def record_notice(self, notice: dict) -> int:
-        unknown = set(notice) - set(NOTICE_COLUMNS)
-        if unknown:
-            raise ValidationError(f"unknown notice fields {sorted(unknown)}")
-        rec = _json_fields(dict(notice))
-        rec.setdefault("created_at", now_iso())
-        cols = list(rec)
-        query = sql.SQL("INSERT INTO notices ({}) VALUES ({}) RETURNING notice_id").format(
-            sql.SQL(", ").join(map(sql.Identifier, cols)),
-            sql.SQL(", ").join(sql.Placeholder() * len(cols)))
-        with self.atomic() as conn:
-            notice_id = conn.execute(query, [rec[c] for c in cols]).fetchone()[0]
-            self.audit("record_notice", {"reference": rec.get("reference"),
-                                         "version": rec.get("version", 1)})
-            return int(notice_id)
+    # -- hooks of records.SharedRecordsMixin and copy_records --------------------------
+    def _sql(self, text: str) -> str:
+        return text.replace("?", "%s")
 
-    def update_notice(self, reference: str, version: int, **fields) -> None:
-        unknown = set(fields) - set(NOTICE_COLUMNS)
-        if unknown:
-            raise ValidationError(f"unknown notice fields {sorted(unknown)}")
-        fields = _json_fields(fields)
-        if not fields:
-            return
-        sets = sql.SQL(", ").join(
-            sql.SQL("{} = %s").format(sql.Identifier(k)) for k in fields)
-        query = sql.SQL("UPDATE notices SET {} WHERE reference = %s AND version = %s").format(sets)
-        with self.atomic() as conn:
-            cur = conn.execute(query, [*fields.values(), reference, int(version)])
-            if cur.rowcount == 0:
-                raise NotFoundError(f"no notice {reference!r} version {version} in the register")
-            self.audit("update_notice", {"reference": reference, "version": version,
-                                         "fields": sorted(fields)})
+    def _now(self) -> tuple[str, tuple]:
+        return SERVER_NOW, ()
 
-    def notices(self, reference=None) -> pd.DataFrame:
-        if reference is None:
-            return self._query("SELECT * FROM notices ORDER BY notice_id")
-        return self._query("SELECT * FROM notices WHERE reference = %s ORDER BY version",
-                           (reference,))
+    def _insert_id(self, conn, table: str, cols: list[str], values, id_col: str) -> int:
+        query = sql.SQL("INSERT INTO {} ({}) VALUES ({}) RETURNING {}").format(
+            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, cols)),
+            sql.SQL(", ").join(sql.Placeholder() * len(cols)), sql.Identifier(id_col))
+        return conn.execute(query, values).fetchone()[0]
 
-    def record_response(self, reference, owner, status, note=None, recorded_by=None) -> None:
-        if self._one("SELECT 1 FROM notices WHERE reference = %s LIMIT 1", (reference,)) is None:
-            raise NotFoundError(f"no notice {reference!r} in the register: check the reference "
-                                "with 'asset-register notices REGISTER'")
-        with self.atomic() as conn:
-            conn.execute(
-                "INSERT INTO notice_responses (reference, owner, status, note, recorded_at, "
-                f"recorded_by) VALUES (%s, %s, %s, %s, {SERVER_NOW}, %s)",
-                (reference, owner, status, note, recorded_by))
-            self.audit("record_response", {"reference": reference, "owner": owner,
-                                           "status": status})
+    def copy_records(self, table: str, rows: list[dict]) -> int:
+        cols, values = copyable(table, rows)
+        if values:
+            query = sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+                sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, cols)),
+                sql.SQL(", ").join(sql.Placeholder() * len(cols)))
+            with self.atomic() as conn, conn.cursor() as cur:
+                cur.executemany(query, values)
+        return len(values)
 
-    def responses(self, reference=None) -> pd.DataFrame:
-        if reference is None:
-            return self._query("SELECT * FROM notice_responses ORDER BY response_id")
-        return self._query("SELECT * FROM notice_responses WHERE reference = %s "
-                           "ORDER BY response_id", (reference,))
+    def restore_provenance(self, batch_id: int, started_at, finished_at, versions) -> None:
+        with self.atomic() as conn, conn.cursor() as cur:
+            cur.execute("UPDATE import_batches SET started_at = %s, finished_at = %s "
+                        "WHERE batch_id = %s", (started_at, finished_at, batch_id))
+            cur.executemany("UPDATE assets SET version = %s, valid_from = %s "
+                            "WHERE batch_id = %s AND asset_id = %s",
+                            [(int(v), f, batch_id, a) for a, v, f in versions])

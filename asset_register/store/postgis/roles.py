@@ -24,8 +24,13 @@ from psycopg import errors as pg_errors
 from psycopg import sql
 
 from ...errors import PermissionDeniedError, ValidationError
-from .connect import _SCHEMA_RE
-from .schema import EDITOR_WRITABLE, PLANNER_WRITABLE
+from .connect import NAME_RE
+
+# Tables a planner (read-only role) may add rows to: notices and their sequence,
+# owners' responses and the audit log. Everything else is the editors'.
+PLANNER_WRITABLE = ("notices", "notice_sequences", "notice_responses", "audit_log")
+EDITOR_WRITABLE = ("assets", "import_batches", "rejects", "owners", "owner_coverage", "works",
+                   "settings", "register_state")
 
 PLANNER_INSERT_ONLY = ("notice_responses", "audit_log")
 
@@ -101,7 +106,7 @@ def create_login(store, name: str, kind: str, password: str | None = None) -> st
     """
     if kind not in ("planner", "editor"):
         raise ValidationError(f"role kind {kind!r} is not 'planner' or 'editor'")
-    if not _SCHEMA_RE.match(name):
+    if not NAME_RE.match(name):
         raise ValidationError(
             f"login name {name!r} is not usable: use lower-case letters, digits and '_'")
     names = grant_register_roles(store)

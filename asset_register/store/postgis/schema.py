@@ -21,15 +21,9 @@ import pyproj
 from psycopg import sql
 
 from ...settings import LEGACY_RULES_FILE, rules_from_legacy_path, upgrade_record
+from .roles import apply_grants
 
-DEFAULT_SCHEMA = "asset_register"
 REGISTER_MARKER = ("register_format", "asset-register")
-
-# Tables a planner (read-only role) may add rows to: notices and their sequence,
-# owners' responses and the audit log. Everything else is the editors'.
-PLANNER_WRITABLE = ("notices", "notice_sequences", "notice_responses", "audit_log")
-EDITOR_WRITABLE = ("assets", "import_batches", "rejects", "owners", "owner_coverage", "works",
-                   "settings", "register_state")
 
 
 def _migration_1(cur, srid: int) -> None:
@@ -181,8 +175,6 @@ def migrate(cur, schema: str, srid: int | None) -> list[int]:
         )
         applied.append(version)
     if applied:
-        from .roles import apply_grants
-
         cur.execute("SELECT current_database()")
         apply_grants(cur, schema, cur.fetchone()[0])
     return applied

@@ -31,15 +31,17 @@ from ...errors import (
 from ...model import Owner
 from . import connect as pgc
 from ..base import RegisterStore
+from ..records import SharedRecordsMixin, coverage_area, now_iso
 from .errors import translated
 from .frames import rows_frame
 from .read import ReadMixin
-from .records import SERVER_NOW, RecordsMixin, now_iso
+from .records import SERVER_NOW, RecordsMixin
+from .roles import create_login, grant_register_roles, list_logins
 from .schema import REGISTER_MARKER, SCHEMA_VERSION, applied_versions, migrate
 
 
 
-class PostgisStore(ReadMixin, RecordsMixin, RegisterStore):
+class PostgisStore(ReadMixin, RecordsMixin, SharedRecordsMixin, RegisterStore):
     """A register in a PostGIS schema. Use ``open_register`` / ``create_register`` with a URL."""
 
     def __init__(self, url: str, *, read_only: bool = False, _create_crs=None):
@@ -96,6 +98,16 @@ class PostgisStore(ReadMixin, RecordsMixin, RegisterStore):
     def display(self) -> str:
         """The URL with its password masked, for titles, messages and logs."""
         return self.url.display
+
+    # -- logins and roles (postgis/roles.py) ---------------------------------------------
+    def grant_roles(self):
+        return grant_register_roles(self)
+
+    def create_login(self, name: str, kind: str, password: str | None = None) -> str | None:
+        return create_login(self, name, kind, password)
+
+    def logins(self) -> list[tuple[str, str]]:
+        return list_logins(self)
 
     def _set_search_path(self, postgis_schema: str) -> None:
         self._raw.execute(sql.SQL("SET search_path TO {}, {}").format(
@@ -256,6 +268,10 @@ class PostgisStore(ReadMixin, RecordsMixin, RegisterStore):
             row = self._conn.execute("SELECT value FROM settings WHERE key = %s", (key,)).fetchone()
         return default if row is None else row[0]
 
+    def settings(self) -> dict[str, str]:
+        rows = self._query("SELECT key, value FROM settings")
+        return dict(rows.itertuples(index=False, name=None))
+
     def set_setting(self, key, value):
         if key == REGISTER_MARKER[0]:
             raise ValidationError(f"setting {key!r} is managed by the application")
@@ -311,13 +327,7 @@ class PostgisStore(ReadMixin, RecordsMixin, RegisterStore):
             [("clearance_bounds", json.dumps(bounds)), ("asset_extent", json.dumps(extent))])
 
     def set_owner_coverage(self, owner, area):
-        if area is None or shapely.is_empty(area):
-            raise ValidationError(f"coverage for owner {owner!r} is empty")
-        multi = shapely.multipolygons(shapely.get_parts(area)) if area.geom_type == "Polygon" \
-            else area
-        if multi.geom_type != "MultiPolygon":
-            raise ValidationError(
-                f"coverage for owner {owner!r} must be a polygon, got {multi.geom_type}")
+        multi = coverage_area(owner, area)
         with self.atomic() as conn:
             conn.execute(
                 "INSERT INTO owner_coverage (geom, owner, updated_at) VALUES "

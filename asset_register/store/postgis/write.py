@@ -21,14 +21,14 @@ import time
 from collections.abc import Callable
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 
 from ...errors import CancelledError, ValidationError
-from ...model import ASSET_COLUMNS, BatchInfo, BatchResult, validate_assets
-from ..gpkg.write import HASHED as _HASHED
-from ..gpkg.write import HASHED_LATER as _LATER
+from ...model import ASSET_COLUMNS, BatchInfo, BatchResult
+from ..batches import HASHED as _HASHED
+from ..batches import HASHED_LATER as _LATER
+from ..batches import prepared_assets
 from .records import SERVER_NOW
 from .frames import csv_chunks, wkb_hex
 from .schema import lock_key
@@ -48,17 +48,6 @@ HASH_SQL = "md5(ROW({}, s.geom)::text{})".format(
     ", ".join(f's."{c}"' for c in _HASHED),
     "".join(f" || coalesce('|{c}=' || s.\"{c}\"::text, '')" for c in _LATER))
 BULK_ROWS = 20_000  # a first load this large rebuilds the indexes once instead of per row
-
-def _prepared(assets: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:
-    frame = validate_assets(assets)
-    if not frame.crs.equals(crs):
-        frame = frame.to_crs(crs)
-        if (~np.isfinite(shapely.bounds(frame.geometry.array))).any():
-            raise ValidationError(
-                "some assets could not be transformed to the register's CRS "
-                f"({crs.to_string()}): check the source CRS")
-    return frame
-
 
 def write_batch(
     store,
@@ -80,7 +69,7 @@ def write_batch(
             raise CancelledError("import cancelled: the register is unchanged")
 
     store.require_editor("import assets")
-    frame = _prepared(assets, store.crs)
+    frame = prepared_assets(assets, store.crs)
     if rejects is not None and len(rejects) and "reason" not in rejects.columns:
         raise ValidationError("rejects need a 'reason' column saying why each row was not imported")
     report(0.05, "encoding assets")

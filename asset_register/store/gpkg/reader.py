@@ -1,0 +1,160 @@
+"""Array reads of a GeoPackage register for the dig check, over a read-only connection of
+their own: candidates straight from the R*Tree (``rtree_assets_geom``), so the first check
+after opening a register needs no bulk load, and every live asset in bulk from a snapshot.
+
+One ``RTreeReader`` per thread (``GeoPackageStore.reader()``); its connection is not the
+store's, so its ``data_version`` changes whenever anything — the store's own connection
+included — commits to the register.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+from ..reader import Arrays, AssetReader, numeric
+from .geom import decode as decode_blobs
+from .schema import ASSETS, GEOM
+from .snapshot import read_arrow
+
+LIVE = "retired_at IS NULL"
+
+
+def _column(chunked) -> np.ndarray:
+    """An Arrow column as numpy; text through a dictionary so that equal values share one
+    Python string (a million rows of a dozen distinct utilities cost a dozen strings)."""
+    import pyarrow as pa
+
+    if not (pa.types.is_string(chunked.type) or pa.types.is_large_string(chunked.type)):
+        return chunked.to_numpy(zero_copy_only=False)
+    encoded = chunked.combine_chunks().dictionary_encode()
+    if len(encoded.dictionary) > len(encoded) // 2:  # mostly unique (asset_id): plain
+        return chunked.to_numpy(zero_copy_only=False)
+    values = np.array([*encoded.dictionary.to_pylist(), None], dtype=object)
+    codes = encoded.indices.fill_null(len(values) - 1).to_numpy(zero_copy_only=False)
+    return values[codes]
+
+
+class RTreeReader(AssetReader):
+    """Candidates from a GeoPackage register's R*Tree, read over a read-only connection.
+
+    Raises sqlite3.Error when the file cannot be opened again or has no R*Tree (the store
+    then hands out the default reader)."""
+
+    def __init__(self, store):
+        super().__init__(store)
+        self.path = str(Path(store.location).resolve())
+        uri = Path(self.path).as_uri() + "?mode=ro"
+        self.con = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        names = {r[0] for r in self.con.execute("SELECT name FROM sqlite_master")}
+        if ASSETS not in names or f"rtree_{ASSETS}_{GEOM}" not in names:
+            self.con.close()
+            raise sqlite3.OperationalError(f"{self.path} has no {ASSETS} table with an R*Tree")
+        self._present = {r[1] for r in self.con.execute(f"PRAGMA table_info({ASSETS})")}
+        self._sql: dict[tuple, tuple[list[str], str]] = {}
+
+    def _select(self, columns) -> tuple[list[str], str]:
+        """(columns the register has, R*Tree candidate SQL selecting them + the geometry)."""
+        key = tuple(columns)
+        if key not in self._sql:
+            cols = [c for c in columns if c in self._present]
+            select = ", ".join(f"a.{c}" for c in [*cols, GEOM])
+            self._sql[key] = cols, (
+                f"SELECT {select} FROM rtree_{ASSETS}_{GEOM} r JOIN {ASSETS} a ON a.fid = r.id "
+                f"WHERE r.maxx >= ? AND r.minx <= ? AND r.maxy >= ? AND r.miny <= ? AND a.{LIVE}")
+        return self._sql[key]
+
+    @staticmethod
+    def _arrays(cols: list[str], rows) -> Arrays:
+        dtypes = [np.float64 if numeric(c) else object for c in cols]
+        if not rows:
+            return ({c: np.empty(0, dtype=t) for c, t in zip(cols, dtypes)},
+                    np.empty(0, dtype=object))
+        values = list(zip(*rows, strict=True))
+        out = {c: np.array(v, dtype=t) for c, t, v in zip(cols, dtypes, values, strict=False)}
+        return out, decode_blobs(values[-1])
+
+    def data_version(self) -> int:
+        """Changes whenever a connection other than this one commits (PRAGMA data_version)."""
+        return self.con.execute("PRAGMA data_version").fetchone()[0]
+
+    def candidate_arrays(self, bounds, columns: list[str]) -> Arrays:
+        cols, sql = self._select(columns)
+        x0, y0, x1, y1 = bounds
+        return self._arrays(cols, self.con.execute(sql, (x0, x1, y0, y1)).fetchall())
+
+    def owner_utilities(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for owner, utility in self.con.execute(
+                f"SELECT DISTINCT owner, utility FROM {ASSETS} WHERE {LIVE}"):
+            out.setdefault(owner, set()).add(utility)
+        return out
+
+    def clearance_bounds(self) -> dict[str, float]:
+        """The recorded bounds; computed from the live assets (a full scan) when a register
+        written by an older version has live assets but none recorded."""
+        if not self.recorded_bounds_missing():
+            return self.store.clearance_bounds()
+        d, h, c = self.con.execute(
+            f"SELECT MAX(diameter_mm), MAX(h_accuracy_m), MAX(crs_accuracy_m) FROM {ASSETS} "
+            f"WHERE {LIVE}").fetchone()
+        return {"diameter_mm": float(d or 0), "h_accuracy_m": float(h or 0),
+                "crs_accuracy_m": float(c or 0), "any_null_accuracy": 1.0}
+
+    def recorded_bounds_missing(self) -> bool:
+        try:
+            recorded = self.con.execute(
+                "SELECT 1 FROM settings WHERE key = 'clearance_bounds'").fetchone()
+        except sqlite3.Error:
+            recorded = None
+        if recorded is not None:
+            return False
+        return self.con.execute(
+            f"SELECT 1 FROM {ASSETS} WHERE {LIVE} LIMIT 1").fetchone() is not None
+
+    def asset_arrays(self, columns: list[str]) -> Arrays:
+        """Every live asset, for the in-memory index.
+
+        Read in bulk with pyogrio (GDAL, Arrow) from a snapshot, then verified against this
+        connection: a stale index could miss a newly imported asset. The live set is checked by
+        count, sum, maximum and a sum of squares of its fids (rows are never rewritten, only
+        retired and added, so a stale read changes these); on any mismatch the assets are read
+        over SQLite itself, which always sees every committed batch.
+        """
+        try:
+            fast = self._read_arrow(columns)
+        except Exception:  # any GDAL problem: fall back to the SQLite reader below
+            fast = None
+        if fast is not None:
+            return fast
+        cols = [c for c in columns if c in self._present]
+        rows = self.con.execute(
+            f"SELECT {', '.join([*cols, GEOM])} FROM {ASSETS} WHERE {LIVE}").fetchall()
+        return self._arrays(cols, rows)
+
+    def _read_arrow(self, columns):
+        # GDAL reads a snapshot, never the live file (see snapshot.py). No attribute filter:
+        # GDAL's Arrow reader is much faster without one; retired versions are dropped here.
+        cols = [c for c in columns if c in self._present]
+        meta, table = read_arrow(self.con, Path(self.path), ASSETS,
+                                 columns=[*cols, "retired_at"], return_fids=True)
+        live = table["retired_at"].is_null().to_numpy(zero_copy_only=False)
+        fids = table[meta["fid_column"] or "fid"].to_numpy().astype(np.int64)[live]
+        m = fids % 1000003
+        mine = (len(fids), int(fids.sum()), int(fids.max()) if len(fids) else None,
+                int(((m * m) % 2147483647).sum()))
+        theirs = self.con.execute(
+            "SELECT COUNT(*), SUM(fid), MAX(fid), SUM(((fid % 1000003) * (fid % 1000003)) % 2147483647) "
+            f"FROM {ASSETS} WHERE {LIVE}"
+        ).fetchone()
+        if mine[0] != theirs[0] or (mine[0] and mine != tuple(theirs)):
+            return None
+        out = {c: _column(table[c])[live] for c in cols}
+        geoms = shapely.from_wkb(table[meta["geometry_name"]].to_numpy(zero_copy_only=False)[live])
+        return out, geoms
+
+    def close(self) -> None:
+        self.con.close()

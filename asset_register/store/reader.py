@@ -1,0 +1,71 @@
+"""Live assets as plain arrays for the dig check: candidates in a box, every live asset, and
+a change counter, through one reader per thread.
+
+``AssetReader`` is the default: it asks the store (``candidate_arrays``, ``asset_arrays``,
+``data_version``…). A backend with a faster path of its own (the GeoPackage R*Tree over a
+read-only connection) returns its own reader from ``RegisterStore.reader()``. Columns come
+back as numpy arrays: numbers as float64 with NaN for null, everything else as objects with
+None; columns the register does not have are left out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..model import ASSET_COLUMNS, STORE_COLUMNS
+
+Arrays = tuple[dict[str, np.ndarray], np.ndarray]
+"""(column name -> values, geometries), one entry per live asset."""
+
+
+def numeric(column: str) -> bool:
+    return (ASSET_COLUMNS.get(column) or STORE_COLUMNS.get(column)) in ("float64", "int64")
+
+
+def frame_arrays(frame: pd.DataFrame, columns: list[str]) -> dict[str, np.ndarray]:
+    """The ``columns`` of ``frame`` (those it has) as plain arrays, nulls as NaN / None."""
+    out = {}
+    for col in columns:
+        if col not in frame.columns:
+            continue
+        values = frame[col]
+        if numeric(col):
+            out[col] = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64,
+                                                                       na_value=np.nan)
+        else:
+            out[col] = values.astype(object).where(values.notna(), None).to_numpy(dtype=object)
+    return out
+
+
+class AssetReader:
+    """Array reads of one store's live assets for one thread (see module docstring)."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def data_version(self) -> int | None:
+        """Changes whenever a write is committed; None when the store cannot tell (then a
+        caller re-reads whatever it caches)."""
+        return self.store.data_version()
+
+    def candidate_arrays(self, bounds, columns: list[str]) -> Arrays:
+        """Live assets whose geometry or bounding box meets ``bounds`` (a superset is fine:
+        exact distances are the caller's job)."""
+        return self.store.candidate_arrays(tuple(bounds), columns)
+
+    def asset_arrays(self, columns: list[str]) -> Arrays:
+        """Every live asset, in one bulk read."""
+        return self.store.asset_arrays(columns)
+
+    def owner_utilities(self) -> dict[str, set[str]]:
+        """The utilities each owner has live assets of."""
+        return self.store.owner_utilities()
+
+    def clearance_bounds(self) -> dict[str, float]:
+        """``RegisterStore.clearance_bounds``, computed from the assets where a register
+        written by an older version has none recorded."""
+        return self.store.clearance_bounds()
+
+    def close(self) -> None:
+        """Release what the reader holds (the default holds nothing)."""

@@ -1,0 +1,179 @@
+"""What both backends keep the same way: timestamps, the login name, planned works, notice
+and coverage records checked and shaped once, and the records an extract copies as they are.
+
+Each backend only turns these shaped records into its own SQL.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import geopandas as gpd
+import shapely
+
+from ..errors import NotFoundError, ValidationError
+
+WORKS_COLUMNS = ["reference", "description", "promoter", "usrn", "street", "depth_m", "method",
+                 "start_date", "end_date", "status", "source", "attrs"]
+NOTICE_COLUMNS = ["reference", "version", "status", "created_at", "created_by", "issued_at",
+                  "valid_until", "footprint_wkt", "promoter", "description", "usrn", "start_date",
+                  "end_date", "rules_version", "folder", "files", "content_hash", "detail"]
+RESPONSE_COLUMNS = ["reference", "owner", "status", "note", "recorded_at", "recorded_by"]
+AUDIT_COLUMNS = ["at", "user", "action", "detail"]
+# Records another register (an offline extract) may hand over as they are, timestamps kept.
+COPYABLE = {"notice_responses": RESPONSE_COLUMNS, "audit_log": AUDIT_COLUMNS}
+
+
+def now_iso() -> str:
+    """The time of a write, UTC, as the register stores it."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def os_user() -> str:
+    """The login name written in the audit log (``unknown`` where the OS gives none)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (service accounts, containers)
+        return "unknown"
+
+
+def prepared_works(works: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:
+    """Planned works checked and shaped for any store: WORKS_COLUMNS + geometry in ``crs``."""
+    if "reference" not in works.columns or works["reference"].isna().any():
+        raise ValidationError("every planned work needs a 'reference'")
+    if works["reference"].duplicated().any():
+        dup = works.loc[works["reference"].duplicated(), "reference"].iloc[0]
+        raise ValidationError(f"planned work reference {dup!r} appears twice")
+    if works.geometry.isna().any() or works.geometry.is_empty.any():
+        raise ValidationError("every planned work needs a footprint geometry")
+    frame = works.to_crs(crs) if works.crs is not None else works.set_crs(crs)
+    frame = frame.reindex(columns=WORKS_COLUMNS + [frame.geometry.name])
+    frame["status"] = frame["status"].astype(object).fillna("planned")
+    frame["attrs"] = frame["attrs"].astype(object).fillna("{}")
+    return frame
+
+
+def notice_fields(fields: dict) -> dict:
+    """Notice fields checked against the schema, ``files`` and ``detail`` as JSON text."""
+    unknown = set(fields) - set(NOTICE_COLUMNS)
+    if unknown:
+        raise ValidationError(f"unknown notice fields {sorted(unknown)}")
+    out = dict(fields)
+    for key in ("files", "detail"):
+        if isinstance(out.get(key), dict | list):
+            out[key] = json.dumps(out[key], default=str)
+    return out
+
+
+def new_notice(notice: dict) -> dict:
+    """A notice row ready to insert (``created_at`` now unless given)."""
+    rec = notice_fields(notice)
+    rec.setdefault("created_at", now_iso())
+    return rec
+
+
+def no_notice(reference: str, version: int | None = None) -> NotFoundError:
+    if version is not None:
+        return NotFoundError(f"no notice {reference!r} version {version} in the register")
+    return NotFoundError(f"no notice {reference!r} in the register: check the reference "
+                         "with 'asset-register notices REGISTER'")
+
+
+def coverage_area(owner: str, area) -> shapely.MultiPolygon:
+    """An owner's coverage as one MultiPolygon, refusing an empty or non-polygonal area."""
+    if area is None or shapely.is_empty(area):
+        raise ValidationError(f"coverage for owner {owner!r} is empty")
+    multi = shapely.multipolygons(shapely.get_parts(area)) if area.geom_type == "Polygon" \
+        else area
+    if multi.geom_type != "MultiPolygon":
+        raise ValidationError(
+            f"coverage for owner {owner!r} must be a polygon, got {multi.geom_type}")
+    return multi
+
+
+def copyable(table: str, rows: list[dict]) -> tuple[list[str], list[tuple]]:
+    """(columns, value tuples) of records ``copy_records`` may insert into ``table``."""
+    if table not in COPYABLE:
+        raise ValidationError(f"records of {table!r} cannot be copied between registers: "
+                              f"only {sorted(COPYABLE)}")
+    cols = COPYABLE[table]
+    return cols, [tuple(r.get(c) for c in cols) for r in rows]
+
+
+class SharedRecordsMixin:
+    """Import batches, rejects, the audit log, notices and owners' responses: one SQL text for
+    both backends.
+
+    Statements are written with ``?`` marks; a backend whose driver uses another mark
+    overrides ``_sql``. ``_now()`` is the SQL of a write's timestamp with its parameters
+    (the PC's clock in a file, the server's clock in a shared register) and
+    ``_insert_id`` inserts one row and returns its id.
+    """
+
+    def _sql(self, text: str) -> str:
+        return text
+
+    def _now(self) -> tuple[str, tuple]:
+        return "?", (now_iso(),)
+
+    def batches(self):
+        return self._query("SELECT * FROM import_batches ORDER BY batch_id")
+
+    def rejects(self, batch_id=None):
+        if batch_id is None:
+            return self._query("SELECT * FROM rejects ORDER BY reject_id")
+        return self._query(self._sql("SELECT * FROM rejects WHERE batch_id = ? ORDER BY reject_id"),
+                           (int(batch_id),))
+
+    def audit_log(self):
+        return self._query("SELECT * FROM audit_log ORDER BY id")
+
+    def record_notice(self, notice: dict) -> int:
+        rec = new_notice(notice)
+        cols = list(rec)
+        with self.atomic() as con:
+            notice_id = self._insert_id(con, "notices", cols, [rec[c] for c in cols], "notice_id")
+            self.audit("record_notice", {"reference": rec.get("reference"),
+                                         "version": rec.get("version", 1)})
+            return int(notice_id)
+
+    def update_notice(self, reference: str, version: int, **fields) -> None:
+        fields = notice_fields(fields)
+        if not fields:
+            return
+        sets = ", ".join(f'"{k}" = ?' for k in fields)
+        with self.atomic() as con:
+            cur = con.execute(self._sql(f"UPDATE notices SET {sets} WHERE reference = ? AND "
+                                        "version = ?"), [*fields.values(), reference, int(version)])
+            if cur.rowcount == 0:
+                raise no_notice(reference, version)
+            self.audit("update_notice", {"reference": reference, "version": version,
+                                         "fields": sorted(fields)})
+
+    def notices(self, reference=None):
+        if reference is None:
+            return self._query("SELECT * FROM notices ORDER BY notice_id")
+        return self._query(self._sql("SELECT * FROM notices WHERE reference = ? ORDER BY version"),
+                           (reference,))
+
+    def record_response(self, reference, owner, status, note=None, recorded_by=None) -> None:
+        if self._query(self._sql("SELECT 1 FROM notices WHERE reference = ? LIMIT 1"),
+                       (reference,)).empty:
+            raise no_notice(reference)
+        now, now_params = self._now()
+        with self.atomic() as con:
+            con.execute(self._sql(
+                "INSERT INTO notice_responses (reference, owner, status, note, recorded_at, "
+                f"recorded_by) VALUES (?, ?, ?, ?, {now}, ?)"),
+                (reference, owner, status, note, *now_params, recorded_by))
+            self.audit("record_response", {"reference": reference, "owner": owner,
+                                           "status": status})
+
+    def responses(self, reference=None):
+        if reference is None:
+            return self._query("SELECT * FROM notice_responses ORDER BY response_id")
+        return self._query(self._sql("SELECT * FROM notice_responses WHERE reference = ? "
+                                     "ORDER BY response_id"), (reference,))
