@@ -4,9 +4,6 @@ one-line errors; and `asset-register settings`, which lists, shows and sets thro
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -14,8 +11,6 @@ from asset_register import settings as reg
 from asset_register.cli.main import build_parser, main
 from asset_register.errors import SettingError
 from asset_register.store import create_register, open_register
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def test_every_setting_is_declared_once_per_scope_with_a_doc():
@@ -168,19 +163,3 @@ def test_cli_help_is_written_from_the_registry():
         assert f"  {s.key}\n" in text
     assert "a whole number from 1 to 260; default 20." in " ".join(text.split())
     assert "delivery_area:<reference>" in text  # patterns listed among the kept ones
-
-
-def test_docs_settings_page_is_the_registrys():
-    from asset_register.settings_doc import PAGE, page
-
-    assert PAGE == REPO / "docs" / "settings.md"
-    assert PAGE.read_text("utf-8") == page(), (
-        "docs/settings.md is out of date: run python -m asset_register.settings_doc --write")
-    for s in reg.SETTINGS:
-        assert f"`{s.key}`" in page()
-
-
-def test_docs_generator_prints_the_page():
-    out = subprocess.run([sys.executable, "-m", "asset_register.settings_doc"], cwd=REPO,
-                         capture_output=True, text=True, timeout=120, check=True).stdout
-    assert out.startswith("# Settings\n") and "`notice_validity_working_days`" in out
