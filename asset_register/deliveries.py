@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import shapely
 
+from . import settings as reg
 from .errors import NotFoundError
 
 INDEX_KEY = "delivery_areas"
@@ -37,23 +38,23 @@ class DeliveryArea:
 
 def record_delivery_area(store, d: DeliveryArea) -> None:
     """Keep (or replace) a delivery's polygons under its reference."""
-    store.set_setting(PREFIX + d.reference, json.dumps({
+    reg.write(store, PREFIX + d.reference, json.dumps({
         "footprint": shapely.to_wkt(d.footprint, rounding_precision=-1),
         "area": shapely.to_wkt(d.area, rounding_precision=-1) if d.area is not None else None,
         "batches": list(d.batches), "owners": list(d.owners), "source_file": d.source_file,
     }))
     refs = delivery_references(store)
     if d.reference not in refs:
-        store.set_setting(INDEX_KEY, json.dumps(refs + [d.reference]))
+        reg.write(store, INDEX_KEY, json.dumps(refs + [d.reference]))
 
 
 def delivery_references(store) -> list[str]:
     """References of every delivery area kept, oldest first."""
-    return list(json.loads(store.get_setting(INDEX_KEY) or "[]"))
+    return list(json.loads(reg.raw(store, INDEX_KEY) or "[]"))
 
 
 def _load(store, reference: str) -> DeliveryArea | None:
-    text = store.get_setting(PREFIX + reference)
+    text = reg.raw(store, PREFIX + reference)
     if not text:
         return None
     d = json.loads(text)

@@ -59,6 +59,10 @@ class ProfileError(AssetRegisterError):
     """A mapping profile is invalid (unknown field, bad value map...)."""
 
 
+class SettingError(AssetRegisterError):
+    """A setting's key is unknown, or its value does not fit the setting's type."""
+
+
 class RulesError(AssetRegisterError):
     """A rules file is invalid (unknown key, negative clearance...)."""
 

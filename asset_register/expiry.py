@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import date
 
 from . import clock
+from . import settings as reg
 
 
 def expiry_warning(store, today: date | None = None) -> str | None:
     """A warning when ``store`` is an offline extract past (or near) its expiry date."""
-    expires = store.get_setting("extract_expires")
+    expires = reg.raw(store, "extract_expires")
     if not expires:
         return None
     today = today or clock.today()
@@ -21,7 +22,7 @@ def expiry_warning(store, today: date | None = None) -> str | None:
         end = date.fromisoformat(expires)
     except ValueError:
         return f"this offline extract has an unreadable expiry date {expires!r}: make a new one"
-    source = store.get_setting("extract_source") or "the shared register"
+    source = reg.raw(store, "extract_source") or "the shared register"
     if today > end:
         return (f"this offline extract expired on {end.isoformat()}: owners' records may have "
                 f"changed since; make a new extract from {source} before relying on a check")

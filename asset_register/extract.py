@@ -42,6 +42,7 @@ from .errors import (
     RegisterReadOnlyError,
     ValidationError,
 )
+from . import settings as reg
 from .model import ASSET_COLUMNS, BatchInfo, empty_assets
 from .store import AUDIT_COLUMNS, NOTICE_COLUMNS, RESPONSE_COLUMNS, create_register, open_register
 from .offline import refuse_crs_links
@@ -147,11 +148,12 @@ def extract_prefix(base: str, used: set[str]) -> str:
 
 
 def make_extract(source: str, area: shapely.Geometry, out: str | Path, *, days: int = DEFAULT_DAYS,
-                 rules_toml: str | None = None, today: date | None = None) -> ExtractSummary:
+                 rules_toml: str | None = None, today: date | None = None,
+                 rules_source: str | None = None) -> ExtractSummary:
     """Write the GeoPackage extract of ``source`` for ``area`` (working CRS) to ``out``.
 
-    ``rules_toml`` is the rules text to carry; by default the source's own (setting
-    ``rules_toml``) or else the shipped defaults.
+    ``rules_toml`` is the rules text to carry (read from the file ``rules_source``); by
+    default the source's own (stored by content) or else the shipped defaults.
     """
     from .notices.reference import read_settings
 
@@ -165,7 +167,8 @@ def make_extract(source: str, area: shapely.Geometry, out: str | Path, *, days: 
         dst = create_register(out, crs=crs.to_string())
         try:
             with dst:
-                summary = _fill(src, dst, area, days, today, rules_toml, read_settings(src).prefix)
+                summary = _fill(src, dst, area, days, today, rules_toml, rules_source,
+                                read_settings(src).prefix)
             if writable:
                 src.audit("extract", {"out": str(out), "notice_prefix": summary.notice_prefix,
                                       "assets": summary.assets, "expires": summary.expires,
@@ -178,10 +181,11 @@ def make_extract(source: str, area: shapely.Geometry, out: str | Path, *, days: 
     return summary
 
 
-def _fill(src, dst, area, days, today, rules_toml, base_prefix) -> ExtractSummary:
+def _fill(src, dst, area, days, today, rules_toml, rules_source, base_prefix
+          ) -> ExtractSummary:
     for key, value in src.settings().items():
         if key not in _OWN_SETTINGS and value is not None:
-            dst.set_setting(key, value)
+            dst.set_setting(key, value)  # copied as they are, even keys of a newer version
     for owner in src.owners():
         dst.upsert_owner(owner)
     # query_bbox, not read_assets: on a GeoPackage it reads through the store's own
@@ -221,24 +225,30 @@ def _fill(src, dst, area, days, today, rules_toml, base_prefix) -> ExtractSummar
         "notice_prefix": prefix, "extract_id": uuid.uuid4().hex, "extract_expires": expires,
         "extract_created_at": clock.now().isoformat(timespec="seconds"),
         "extract_source": src.display,
-        "extract_source_created_at": src.get_setting("created_at") or "",
+        "extract_source_created_at": reg.raw(src, "created_at") or "",
         "extract_base_prefix": base_prefix,
         "extract_area_wkt": shapely.to_wkt(area, rounding_precision=3),
     }
-    if rules_toml is None and src.get_setting("rules_file"):
-        # the authority's rules file lives on the office machine: carry its text instead
-        rules_toml = Path(src.get_setting("rules_file")).read_text("utf-8")
-    if rules_toml is None and src.get_setting("rules_toml") is None:
-        rules_toml = default_rules_text()
-    if rules_toml is not None:
-        own["rules_toml"] = rules_toml
-    own["rules_file"] = ""  # the extract checks with the rules it carries (check.rules_for)
+    own |= _carried_rules(src, rules_toml, rules_source)
     for key, value in own.items():
-        dst.set_setting(key, value)
+        reg.write(dst, key, value)
     dst.audit("create_extract", {k: v for k, v in own.items() if k != "extract_area_wkt"}
               | {"assets": written})
     return ExtractSummary(path="", assets=written, batches=len(batches), owners=len(src.owners()),
                           works=len(works), notice_prefix=prefix, expires=expires, area=area)
+
+
+def _carried_rules(src, rules_toml, rules_source) -> dict[str, str]:
+    """The rules settings of the extract: the text given, else the source's stored rules
+    (copied with its settings), else what an old source's path names, else the defaults."""
+    if rules_toml is not None:
+        return reg.rules_record(rules_toml, rules_source or "rules given to extract")
+    if reg.raw(src, reg.RULES_TOML):
+        return {}
+    carried, _ = reg.rules_from_legacy_path(reg.raw(src, reg.LEGACY_RULES_FILE) or "")
+    if not (carried.get(reg.RULES_TOML) or carried.get(reg.RULES_WARNING)):
+        carried = reg.rules_record(default_rules_text(), "default_rules.toml (shipped)")
+    return carried | {reg.LEGACY_RULES_FILE: ""}
 
 
 def default_rules_text() -> str:
@@ -266,18 +276,18 @@ def sync_extract(extract: str | Path, target: str, *, allow_other_target: bool =
                  ) -> SyncSummary:
     """Bring the notices, responses and offline audit entries of ``extract`` into ``target``."""
     with open_register(str(extract), read_only=True) as ex:
-        extract_id = ex.get_setting("extract_id")
+        extract_id = reg.raw(ex, "extract_id")
         if not extract_id:
             raise NotARegisterError(
                 f"{str(extract)!r} is a register but not an offline extract: sync copies back "
                 "from files made by 'asset-register extract'")
-        origin = ex.get_setting("extract_source_created_at") or ""
-        source_name = ex.get_setting("extract_source") or "unknown source"
-        prefix = ex.get_setting("notice_prefix") or ""
+        origin = reg.raw(ex, "extract_source_created_at") or ""
+        source_name = reg.raw(ex, "extract_source") or "unknown source"
+        prefix = reg.raw(ex, "notice_prefix") or ""
         notices, responses, log = ex.notices(), ex.responses(), ex.audit_log()
     summary = SyncSummary()
     with open_register(target) as tgt:
-        created = tgt.get_setting("created_at") or ""
+        created = reg.raw(tgt, "created_at") or ""
         if origin and created != origin and not allow_other_target:
             raise ValidationError(
                 f"{tgt.display!r} is not the register this extract was "

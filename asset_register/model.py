@@ -16,9 +16,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from .crs_names import DEFAULT_CRS
 from .errors import ValidationError
 
-DEFAULT_CRS = "EPSG:27700"
 
 
 class Utility(StrEnum):

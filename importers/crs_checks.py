@@ -25,6 +25,7 @@ import warnings
 import numpy as np
 import pyproj
 
+from asset_register.crs_names import BRITISH_NATIONAL_GRID
 from asset_register.errors import CRSError
 from asset_register.transform import _label
 
@@ -43,7 +44,7 @@ MAX_SUGGESTIONS = 3
 # owners' files use in north-west Europe, plus whatever the register itself works in.
 # Only candidates whose area of use holds the data are ever suggested.
 CANDIDATES = (
-    "EPSG:27700", "EPSG:29903", "EPSG:2157", "EPSG:28992", "EPSG:31370", "EPSG:3812",
+    BRITISH_NATIONAL_GRID, "EPSG:29903", "EPSG:2157", "EPSG:28992", "EPSG:31370", "EPSG:3812",
     "EPSG:2154", "EPSG:25829", "EPSG:25830", "EPSG:25831", "EPSG:25832", "EPSG:25833",
     "EPSG:32629", "EPSG:32630", "EPSG:32631", "EPSG:32632", "EPSG:31467", "EPSG:31468",
     "EPSG:2056", "EPSG:3035",

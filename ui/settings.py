@@ -1,16 +1,16 @@
-"""Persisted settings: per-user (QSettings: colour scheme, window state, recent files) and
-per-register (the register's settings table: authority name and code, rules file)."""
+"""Persisted settings of this machine (QSettings: working CRS of new registers, colour
+scheme, display cache, window state, recent files). Their keys, types and defaults come
+from the one registry, asset_register.settings (scope ``machine``); the register's own
+settings are read and written through the same registry."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 
+from asset_register import settings as reg
 from asset_register.store.credentials import without_password
-from asset_register.notices.reference import AUTHORITY_CODE, AUTHORITY_NAME, COLOUR_SCHEME
 
 ORG, APP = "AssetRegister", "Underground Asset Register"
-RULES_FILE = "rules_file"
-REGISTER_KEYS = (AUTHORITY_NAME, AUTHORITY_CODE, RULES_FILE, COLOUR_SCHEME)
 
 
 class AppSettings:
@@ -18,20 +18,27 @@ class AppSettings:
         self.q = QSettings(ORG, APP)
 
     def get(self, key: str, default=None):
+        """The raw stored value of a machine setting (its key must be in the registry)."""
+        reg.setting(key, reg.MACHINE)
         value = self.q.value(key, default)
         return default if value is None else value
 
     def set(self, key: str, value) -> None:
+        reg.setting(key, reg.MACHINE)
         self.q.setValue(key, value)
         self.q.sync()
 
+    def value(self, key: str):
+        """A machine setting, typed, or the registry's default."""
+        return reg.setting(key, reg.MACHINE).typed(self.get(key))
+
     @property
     def scheme(self) -> str:
-        return str(self.get("colour_scheme", "njug"))
+        return str(self.value("colour_scheme"))
 
     @property
     def working_crs(self) -> str:
-        return str(self.get("working_crs", "EPSG:27700"))
+        return str(self.value("working_crs"))
 
     def recent_registers(self) -> list[str]:
         value = self.get("recent_registers", [])
@@ -43,7 +50,3 @@ class AppSettings:
         path = without_password(path)
         items = [p for p in map(without_password, self.recent_registers()) if p != path]
         self.set("recent_registers", list(dict.fromkeys([path, *items]))[:8])
-
-
-def register_settings(store) -> dict[str, str]:
-    return {k: store.get_setting(k) or "" for k in REGISTER_KEYS}

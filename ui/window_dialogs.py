@@ -78,9 +78,8 @@ class DialogsController:
         w = self.window
         dialog = SettingsDialog(w.app_settings, self.session.store if self.session else None, w)
         if dialog.exec():
-            values = dialog.values()
-            self.state.set_scheme(values["colour_scheme"])
-            w.checks.set_rules(values["rules_file"] or None)  # the dig is checked again
+            self.state.set_scheme(w.app_settings.scheme)
+            w.checks.set_rules(None)  # the rules may have changed in the register: the dig is checked again
 
     def enter_coordinates(self) -> None:
         from .dialogs.coords_dialog import CoordinatesDialog

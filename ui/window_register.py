@@ -13,6 +13,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
+from asset_register import settings as reg
 
 from .models.identify import nearest_first
 from .models.layers import REFERENCE, REGISTER, Layer
@@ -72,7 +73,7 @@ class RegisterController:
             references = self._default_references()
         self.window.setWindowTitle(f"{self.state.session.name} — Underground Asset Register")
         self.app_settings.add_recent(self.state.session.location)  # never a password
-        self.state.set_scheme(store.get_setting("colour_scheme") or self.app_settings.scheme)
+        self.state.set_scheme(reg.raw(store, "colour_scheme") or self.app_settings.scheme)
         layer = self.state.layers.add(Layer(f"Register: {self.state.session.name}", REGISTER,
                                             source=self.state.session.name))
         extent = store.extent()
@@ -219,7 +220,7 @@ class RegisterController:
         """Folder of the register layer's display cache (None disables it)."""
         from PySide6.QtCore import QStandardPaths
 
-        if self.app_settings.get("display_cache", "true") in (False, "false"):
+        if not self.app_settings.value("display_cache"):
             return None
         base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
         return Path(base or Path.home() / ".cache" / "asset-register") / "display"

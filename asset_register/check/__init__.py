@@ -20,6 +20,7 @@ _WHERE = {
     "Checker": "checker", "CheckBatch": "checker",
     "CheckResult": "result", "DigSite": "result", "CONFLICT_COLUMNS": "result", "SEVERITIES": "result",
     "Rules": "rules", "default_rules": "rules", "load_rules": "rules", "rules_for": "rules",
+    "store_rules": "rules", "read_rules_file": "rules",
 }
 __all__ = list(_WHERE)
 

@@ -201,6 +201,8 @@ class Checker:
         expiry = expiry_warning(self.store)
         if expiry:  # an offline extract past or near its expiry date
             warnings = [[*w, expiry] for w in warnings]
+        if rules.warnings:  # e.g. the shipped rules standing in for the authority's
+            warnings = [[*w, *rules.warnings] for w in warnings]
         near = max(c.clearance_m for c in rules.classes)
         # everything within the largest clearance of the footprint (a mitred buffer holds
         # all of it); its bounding box would reach past a delivery area drawn around the site

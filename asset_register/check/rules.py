@@ -10,11 +10,12 @@ silently ignored safety setting is worse than a refused file. See docs/rules.md.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
-from ..errors import RulesError
+from .. import settings as reg
+from ..errors import RulesError, SettingError
 from ..model import AssetClass, Pressure, QualityLevel, Status, Utility, Voltage
 from .methods import METHODS
 
@@ -80,6 +81,9 @@ class Rules:
     pressure_bar: tuple[tuple[str, float], ...] = DEFAULT_PRESSURE_BAR
     voltage_v: tuple[tuple[str, float], ...] = DEFAULT_VOLTAGE_V
     source: str = "<default>"
+    # Said with every check made with these rules (e.g. the shipped rules standing in for an
+    # authority's file an upgrade could not read).
+    warnings: tuple[str, ...] = ()
 
     def max_uncertainty_m(self) -> float:
         """The largest uncertainty a record without h_accuracy_m can be given."""
@@ -284,17 +288,12 @@ def parse_rules(data: dict, source: str = "<rules>") -> Rules:
     )
 
 
-def load_rules(path: str | Path | None = None) -> Rules:
-    """The rules in ``path`` (TOML), or the shipped defaults when ``path`` is None."""
-    if path is None:
-        text = resources.files(__package__).joinpath("default_rules.toml").read_text("utf-8")
-        source = "<default rules>"
-    else:
-        p = Path(path)
-        if not p.is_file():
-            raise RulesError(f"rules file {str(p)!r} does not exist: give the path of a TOML file")
-        text = p.read_text("utf-8")
-        source = str(p)
+def _default_text() -> str:
+    return resources.files(__package__).joinpath("default_rules.toml").read_text("utf-8")
+
+
+def parse_rules_text(text: str, source: str) -> Rules:
+    """The rules in TOML ``text`` read from ``source`` (named in errors)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -302,24 +301,75 @@ def load_rules(path: str | Path | None = None) -> Rules:
     return parse_rules(data, source)
 
 
-def rules_for(store, path: str | Path | None = None) -> Rules:
-    """The rules a check of ``store`` uses, so the CLI and the desktop app always agree.
+def load_rules(path: str | Path | None = None) -> Rules:
+    """The rules in ``path`` (TOML), or the shipped defaults when ``path`` is None."""
+    if path is None:
+        return parse_rules_text(_default_text(), "<default rules>")
+    p = Path(path)
+    if not p.is_file():
+        raise RulesError(f"rules file {str(p)!r} does not exist: give the path of a TOML file")
+    return parse_rules_text(p.read_text("utf-8"), str(p))
 
-    An explicit ``path`` wins; then the rules file the authority set (setting
-    ``rules_file``); then the rules text the register carries (setting ``rules_toml``,
-    e.g. in an offline extract); then the shipped defaults.
+
+def rules_for(store, path: str | Path | None = None) -> Rules:
+    """The rules a check of ``store`` uses, so the CLI and every PC of the register agree.
+
+    An explicit ``path`` wins; then the rules stored in the register by content (setting
+    ``rules``: text, source file name and SHA-256, checked here); then, for a register
+    opened read-only before its upgrade, the file its old ``rules_file`` path names;
+    then the shipped defaults (with the register's ``rules_warning``, if any).
     """
-    path = path or store.get_setting("rules_file") or None
-    if path is not None:
+    if path:
         return load_rules(path)
-    text = store.get_setting("rules_toml")
+    text = reg.raw(store, reg.RULES_TOML)
     if text:
+        sha = reg.raw(store, reg.RULES_SHA256) or ""
+        where = f"{reg.raw(store, reg.RULES_SOURCE) or 'the rules'} stored in the register"
+        if sha and sha != reg.rules_record(text, "")[reg.RULES_SHA256]:
+            raise RulesError(f"{where} do not match their recorded SHA-256 (changed outside the "
+                             "application): set the rules again with 'asset-register settings "
+                             "REGISTER rules FILE'")
         try:
-            return parse_rules(tomllib.loads(text), f"rules carried by {store.location}")
+            return parse_rules(tomllib.loads(text), where)
         except tomllib.TOMLDecodeError as exc:
-            raise RulesError(f"the rules carried by {store.location} are not valid TOML: {exc}; "
-                             "set a rules file with 'asset-register notice-settings --rules'") from None
-    return load_rules(None)
+            raise RulesError(f"{where} are not valid TOML: {exc}; set the rules again with "
+                             "'asset-register settings REGISTER rules FILE'") from None
+    legacy = reg.raw(store, reg.LEGACY_RULES_FILE)
+    values, warning = reg.rules_from_legacy_path(legacy or "", "on this computer")
+    if values.get(reg.RULES_TOML):
+        return parse_rules_text(values[reg.RULES_TOML], legacy)
+    warning = warning or reg.raw(store, reg.RULES_WARNING) or None
+    rules = load_rules(None)
+    return replace(rules, warnings=(warning,)) if warning else rules
+
+
+def read_rules_file(path) -> dict[str, str]:
+    """The register settings for the rules file ``path`` (checked: a bad file is refused
+    with what is wrong), or those of the shipped defaults for '' / 'default'."""
+    name = "" if path is None else str(path).strip()
+    if name.lower() in ("", "default"):
+        return {k: "" for k in reg.RULES_KEYS}
+    p = Path(name)
+    try:
+        content = p.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise SettingError(f"setting 'rules': the rules file {name!r} cannot be read "
+                           f"({reason}): give the path of a TOML rules file") from None
+    parse_rules_text(content, str(p))
+    return reg.rules_record(content, p.name)
+
+
+def store_rules(store, path) -> str:
+    """Store the rules of the file ``path`` by content with provenance (or the shipped
+    defaults for '' / 'default'); returns the rules now in force, in words."""
+    values = read_rules_file(path)  # refused before anything is stored
+    with store.atomic():
+        for key, value in values.items():
+            reg.write(store, key, value)
+        if reg.raw(store, reg.LEGACY_RULES_FILE):
+            reg.write(store, reg.LEGACY_RULES_FILE, "")
+    return reg.describe_rules(store)
 
 
 def default_rules() -> Rules:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
-from pathlib import Path
 
+from .. import settings as reg
 from ..errors import AssetRegisterError, NoticeError, NotFoundError
 from ..notices.datefmt import weekday_date
 from ..notices.vocab import RESPONSE_STATUSES, SM_CHOICES, SM_DEFAULTS
+from .settings_cmd import set_by_user
 from .site_args import add_site_arguments, apply_delivery_area
 
 # The geo stack (store, check, notice frames) is imported inside each command, so
@@ -33,11 +33,11 @@ def _notice(args) -> int:
     with open_register(args.register) as store:
         _roll_back_interrupted(store)
         rules = rules_for(store, args.rules)
-        promoter = args.promoter or store.get_setting("promoter_name")
+        promoter = args.promoter or reg.read(store, "promoter_name")
         if not promoter:
             raise NoticeError("no promoter given: name the organisation proposing the works "
                               "with --promoter NAME (or set 'promoter_name' with "
-                              "asset-register notice-settings)")
+                              "asset-register settings)")
         apply_delivery_area(store, args)
         site = single_site(
             store, wkt=args.wkt, path=args.footprint, crs=args.crs, width=args.width,
@@ -162,39 +162,32 @@ def _notices(args) -> int:
     return 0
 
 
-def _setting_keys(ref) -> dict[str, str]:
-    """Option name -> register setting key of `notice-settings`."""
-    return {"authority_name": ref.AUTHORITY_NAME, "prefix": ref.NOTICE_PREFIX,
-            "validity_days": ref.VALIDITY_DAYS, "authority_swa": ref.AUTHORITY_SWA_CODE,
-            "promoter_swa": ref.PROMOTER_SWA_CODE, "promoter_name": "promoter_name",
-            "colour_scheme": ref.COLOUR_SCHEME, "rules": "rules_file"}
+# Option of `notice-settings` -> register setting (asset_register.settings).
+_OPTIONS = {"authority_name": "authority_name", "prefix": "notice_prefix",
+            "validity_days": "notice_validity_working_days", "authority_swa": "authority_swa_code",
+            "promoter_swa": "promoter_swa_code", "promoter_name": "promoter_name",
+            "colour_scheme": "colour_scheme", "rules": "rules"}
 
 
 def _settings(args) -> int:
-    from ..check.rules import load_rules
     from ..notices import reference as ref
     from ..store import open_register
 
-    keys = _setting_keys(ref)
-    changes = {key: getattr(args, name) for name, key in keys.items()
+    changes = {key: getattr(args, name) for name, key in _OPTIONS.items()
                if getattr(args, name) is not None}
-    days = changes.get(ref.VALIDITY_DAYS)
-    if days is not None and not 1 <= days <= 260:  # refused before anything is stored
-        raise NoticeError(f"--validity-days {days}: give a whole number of working days "
-                          "between 1 and 260")
-    prefix = changes.get(ref.NOTICE_PREFIX)
-    if prefix is not None and not 1 <= len(re.sub(r"[^A-Za-z0-9]", "", prefix)) <= 8:
-        raise NoticeError(f"--prefix {prefix!r}: give 1 to 8 letters or digits, e.g. LBX")
-    if changes.get("rules_file"):
-        load_rules(changes["rules_file"])  # refuse a bad rules file before storing it
-        changes["rules_file"] = str(Path(changes["rules_file"]).resolve())
+    for key, value in changes.items():  # every value refused before anything is stored
+        if key == "rules":
+            from ..check.rules import read_rules_file
+
+            read_rules_file(value)
+        else:
+            reg.setting(key).parse(value)
     with open_register(args.register, read_only=not changes) as store:
-        if ref.NOTICE_PREFIX in changes:
-            changes[ref.NOTICE_PREFIX] = ref.normalise_prefix(changes[ref.NOTICE_PREFIX])
         for key, value in changes.items():
-            store.set_setting(key, str(value))
+            set_by_user(store, key, value)
         current = ref.read_settings(store)
-        values = {key: store.get_setting(key) for key in keys.values()}
+        values = {key: reg.raw(store, key) for key in _OPTIONS.values() if key != "rules"}
+        values["rules"] = reg.describe_rules(store)
     print(json.dumps({"settings": values, "reference_prefix": current.prefix,
                       "validity_working_days": current.validity_days,
                       "warnings": current.warnings}, indent=1))
@@ -249,7 +242,9 @@ def register(sub) -> None:
     n.add_argument("--json", action="store_true")
     n.set_defaults(func=_notices)
 
-    s = sub.add_parser("notice-settings", help="show or set the authority's notice settings")
+    s = sub.add_parser("notice-settings", help="show or set the authority's notice settings",
+                       description="The notice settings as options; 'asset-register settings' "
+                       "lists, shows and sets every setting.")
     s.add_argument("register")
     s.add_argument("--authority-name", help="street authority named on every notice")
     s.add_argument("--prefix", help="reference prefix (letters/digits, up to 8), e.g. LBX")
@@ -258,6 +253,7 @@ def register(sub) -> None:
     s.add_argument("--promoter-swa", help="default promoter Street Manager SWA code")
     s.add_argument("--promoter-name", help="default promoter name")
     s.add_argument("--colour-scheme", choices=["njug", "apwa"])
-    s.add_argument("--rules", metavar="FILE", help="the authority's rules file (TOML) that every "
-                   "check and notice of this register uses, from the CLI and the desktop app")
+    s.add_argument("--rules", metavar="FILE", help="the authority's rules file (TOML): stored in "
+                   "the register by content, so every check and notice of it, on every PC, "
+                   "uses these rules ('default': the shipped rules)")
     s.set_defaults(func=_settings)

@@ -59,7 +59,8 @@ def _extract(args) -> int:
         crs = src.crs
     area = read_area(args.area, crs, args.buffer)
     rules = _rules_text(args.rules)
-    s = make_extract(args.source, area, args.out, days=args.days, rules_toml=rules)
+    s = make_extract(args.source, area, args.out, days=args.days, rules_toml=rules,
+                     rules_source=Path(args.rules).name if args.rules else None)
     print(f"extract {s.path}: {s.assets:,} assets from {s.batches} batches, {s.owners} owners, "
           f"{s.works} planned works; area {s.area.area / 1e6:.3f} km²")
     print(f"notices issued offline use the prefix {s.notice_prefix}; expires {s.expires} — "

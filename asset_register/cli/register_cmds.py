@@ -1,18 +1,24 @@
-"""`init` and `info`: create a register and describe one."""
+"""`init`, `info` and `settings`: create a register, describe it, set it up."""
 
 from __future__ import annotations
 
 import json
 
+from .. import settings as reg
+from ..crs_names import DEFAULT_CRS
+from . import settings_cmd
+
 
 def _init(args) -> int:
     from ..store import create_register  # the geo stack: only when the command runs
 
+    if args.authority_code:  # refused before the register is created
+        reg.setting("authority_code").parse(args.authority_code)
     with create_register(args.register, crs=args.crs) as store:
         if args.authority_name:
-            store.set_setting("authority_name", args.authority_name)
+            reg.write(store, "authority_name", args.authority_name)
         if args.authority_code:
-            store.set_setting("authority_code", args.authority_code)
+            reg.write(store, "authority_code", args.authority_code)
         print(f"created register {store.location} (working CRS {store.crs.to_string()}, "
               f"schema version {store.schema_version})")
     return 0
@@ -32,8 +38,8 @@ def _info(args) -> int:
             {"version": v, "name": n, "applied_at": a} for v, n, a in store.applied_migrations()
         ]
         stats["authority"] = {
-            "name": store.get_setting("authority_name"),
-            "code": store.get_setting("authority_code"),
+            "name": reg.raw(store, "authority_name"),
+            "code": reg.raw(store, "authority_code"),
         }
         stats["owner_contacts"] = [o.__dict__ for o in store.owners()]
     if args.json:
@@ -63,8 +69,9 @@ def register(sub) -> None:
     p = sub.add_parser("init", help="create a new, empty register",
                        description="Create a new register (a GeoPackage file).")
     p.add_argument("register", help="path of the new register file, e.g. town.gpkg")
-    p.add_argument("--crs", default="EPSG:27700",
-                   help="working CRS (projected, metres); default EPSG:27700 British National Grid")
+    p.add_argument("--crs", default=DEFAULT_CRS,
+                   help=f"working CRS (projected, metres); default {DEFAULT_CRS} British "
+                   "National Grid")
     p.add_argument("--authority-name", help="the authority's name, shown on notices")
     p.add_argument("--authority-code", help="prefix of notice references, e.g. WSX")
     p.set_defaults(func=_init)
@@ -73,3 +80,5 @@ def register(sub) -> None:
     p.add_argument("register", help="register file (.gpkg)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_info)
+
+    settings_cmd.register(sub)

@@ -16,6 +16,7 @@ import pyproj
 import shapely
 
 from ..check.result import CONFLICT_COLUMNS, SEVERITIES, CheckResult, DigSite
+from ..crs_names import DEFAULT_CRS
 from ..osgrid import grid_reference
 from .vocab import RESPONSE_STATUSES
 
@@ -58,7 +59,7 @@ class NoticeContent:
     context: gpd.GeoDataFrame | None = None  # other recorded assets near the site (map only)
     also_notified: list[dict] = field(default_factory=list)  # owner copy: the other owners
     scheme: str = "njug"
-    crs: str = "EPSG:27700"
+    crs: str = DEFAULT_CRS
 
     @property
     def severity_counts(self) -> dict[str, int]:

@@ -21,6 +21,7 @@ from reportlab.platypus import (
 )
 
 from ..colours import EXCAVATION, legend
+from ..crs_names import BRITISH_NATIONAL_GRID
 from .content import AWAITING, RESPONSE_STATUSES, NoticeContent
 from .datefmt import day_month_year, weekday_date
 from .pdfmap import MapLegend, SiteMap
@@ -83,7 +84,7 @@ def _facts(c: NoticeContent) -> Table:
     pairs = [
         ("Proposed start", _d(s.start), "Proposed end", _d(s.end)),
         ("Location (OS grid)", f"{c.grid_ref}",
-         "E / N (BNG)" if c.crs == "EPSG:27700" else f"X / Y ({c.crs})",
+         "E / N (BNG)" if c.crs == BRITISH_NATIONAL_GRID else f"X / Y ({c.crs})",
          f"{c.centre[0]:.0f} / {c.centre[1]:.0f}"),
         ("USRN", s.usrn or "not given", "Depth · method", f"{depth} · {s.method}"),
         ("Promoter contact", " · ".join(x for x in (c.promoter.contact, c.promoter.phone,

@@ -17,6 +17,7 @@ from reportlab.lib.colors import Color, HexColor, white
 from reportlab.platypus import Flowable
 
 from ..colours import EXCAVATION, casing_for
+from ..crs_names import BRITISH_NATIONAL_GRID
 
 INK = HexColor("#1d2733")
 GRID = HexColor("#c9d1da")
@@ -313,7 +314,7 @@ class SiteMap(Flowable):
 
     def _grid_ref(self, canv):
         text = f"Site: {self.c.grid_ref}"
-        crs = "British National Grid" if self.c.crs == "EPSG:27700" else self.c.crs
+        crs = "British National Grid" if self.c.crs == BRITISH_NATIONAL_GRID else self.c.crs
         sub = f"E {self.c.centre[0]:.0f}  N {self.c.centre[1]:.0f}  ({crs})"
         w = max(canv.stringWidth(text, "Helvetica-Bold", 8), canv.stringWidth(sub, "Helvetica", 6))
         canv.setFillColor(Color(1, 1, 1, alpha=0.9))

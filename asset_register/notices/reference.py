@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from .. import settings as reg
 from ..errors import NoticeError
 
-# Settings keys (table ``settings``) read by notices.
+# Settings keys read by notices (declared, typed and documented in asset_register.settings).
 AUTHORITY_NAME = "authority_name"
 AUTHORITY_CODE = "authority_code"  # short code of the authority (the register sets "AR")
 AUTHORITY_SWA_CODE = "authority_swa_code"  # Street Manager SWA code of the highway authority
@@ -57,15 +58,15 @@ def normalise_prefix(text: str) -> str:
 def read_settings(store) -> AuthoritySettings:
     """Authority settings with sensible defaults; each default used adds a warning."""
     warnings = []
-    name = (store.get_setting(AUTHORITY_NAME) or "").strip()
+    name = (reg.raw(store, AUTHORITY_NAME) or "").strip()
     if not name:
         name = "Street authority (name not set)"
         warnings.append(
             f"setting '{AUTHORITY_NAME}' is not set: notices name the authority as '{name}'"
         )
-    swa = (store.get_setting(AUTHORITY_SWA_CODE) or "").strip() or None
-    raw_prefix = (store.get_setting(NOTICE_PREFIX) or "").strip()
-    code = (store.get_setting(AUTHORITY_CODE) or "").strip()
+    swa = (reg.raw(store, AUTHORITY_SWA_CODE) or "").strip() or None
+    raw_prefix = (reg.raw(store, NOTICE_PREFIX) or "").strip()
+    code = (reg.raw(store, AUTHORITY_CODE) or "").strip()
     if raw_prefix:
         prefix = normalise_prefix(raw_prefix)
     elif code:
@@ -76,7 +77,7 @@ def read_settings(store) -> AuthoritySettings:
             f"setting '{NOTICE_PREFIX}' is not set: references use the default prefix "
             f"{DEFAULT_PREFIX!r}"
         )
-    raw_days = (store.get_setting(VALIDITY_DAYS) or "").strip()
+    raw_days = (reg.raw(store, VALIDITY_DAYS) or "").strip()
     validity = DEFAULT_VALIDITY
     if raw_days:
         try:
@@ -88,11 +89,11 @@ def read_settings(store) -> AuthoritySettings:
                 f"setting '{VALIDITY_DAYS}' is {raw_days!r}: give a whole number of working "
                 "days between 1 and 260"
             ) from None
-    scheme = (store.get_setting(COLOUR_SCHEME) or "njug").strip().lower()
+    scheme = (reg.raw(store, COLOUR_SCHEME) or "njug").strip().lower()
     if scheme not in ("njug", "apwa"):
         warnings.append(f"setting '{COLOUR_SCHEME}' is {scheme!r}: using 'njug'")
         scheme = "njug"
-    promoter_swa = (store.get_setting(PROMOTER_SWA_CODE) or "").strip() or None
+    promoter_swa = (reg.raw(store, PROMOTER_SWA_CODE) or "").strip() or None
     return AuthoritySettings(name, swa, prefix, validity, promoter_swa, scheme, warnings)
 
 

@@ -17,6 +17,7 @@ from datetime import date
 
 import shapely
 
+from ..crs_names import DEFAULT_CRS
 from .content import NoticeContent, to_bng
 from .vocab import SM_DEFAULTS
 
@@ -52,7 +53,7 @@ def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def works_coordinates(footprint: shapely.Geometry, crs: str = "EPSG:27700") -> dict:
+def works_coordinates(footprint: shapely.Geometry, crs: str = DEFAULT_CRS) -> dict:
     """A point, line string or polygon in BNG (Street Manager accepts no multi-geometries)."""
     geom = to_bng(shapely.force_2d(footprint), crs)
     if geom.geom_type.startswith("Multi") or geom.geom_type == "GeometryCollection":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..crs_names import DEFAULT_CRS
 from .base import RegisterStore
 from .credentials import display_name, is_url, without_password
 from .reader import AssetReader
@@ -31,7 +32,7 @@ def open_register(location: str | Path, *, read_only: bool = False) -> RegisterS
     return GeoPackageStore(location, read_only=read_only)
 
 
-def create_register(location: str | Path, *, crs: str = "EPSG:27700") -> RegisterStore:
+def create_register(location: str | Path, *, crs: str = DEFAULT_CRS) -> RegisterStore:
     """Create a new, empty register in the given working CRS."""
     import pyproj
 

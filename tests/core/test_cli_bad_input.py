@@ -76,9 +76,9 @@ def test_unknown_working_crs_is_refused_and_nothing_is_created(tmp_path, capsys)
 def test_bad_notice_settings_are_refused_before_anything_is_stored(reg, capsys):
     before = _state(reg)
     assert main(["notice-settings", str(reg), "--validity-days", "-3"]) == 1
-    _one_line_error(capsys, "--validity-days -3", "between 1 and 260")
+    _one_line_error(capsys, "'notice_validity_working_days'", "'-3'", "from 1 to 260")
     assert main(["notice-settings", str(reg), "--prefix", "ABCDEFGHIJ", "--validity-days", "10"]) == 1
-    _one_line_error(capsys, "--prefix 'ABCDEFGHIJ'", "1 to 8 letters")
+    _one_line_error(capsys, "'notice_prefix'", "'ABCDEFGHIJ'", "1 to 8 letters")
     assert _state(reg) == before
     # ...and the register still works: the settings can be shown and changed.
     assert main(["notice-settings", str(reg), "--prefix", "lb-x", "--validity-days", "10"]) == 0

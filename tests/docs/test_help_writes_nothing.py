@@ -17,10 +17,10 @@ SUB_COMMANDS = [
     ["init"], ["info"], ["import"], ["inspect"], ["profile"], ["profile", "propose"],
     ["profile", "check"], ["profile", "list"], ["rejects"], ["sample"], ["check"], ["works"],
     ["works", "import"], ["works", "list"], ["notice"], ["respond"], ["notices"],
-    ["notice-settings"], ["roles"], ["extract"], ["sync"],
+    ["notice-settings"], ["roles"], ["extract"], ["sync"], ["settings"],
 ]
 MODULES = ["sample_data.generate", "sample_data.examples", "asset_register.cli.main", "ui.app",
-           "tests.docs.runner",
+           "tests.docs.runner", "asset_register.settings_doc",
            *sorted(f"benchmarks.{p.stem}" for p in (REPO / "benchmarks").glob("*.py")
                    if p.stem != "__init__")]
 # Each program runs as its own process; the sub-commands of asset-register run in-process

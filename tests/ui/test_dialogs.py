@@ -142,9 +142,10 @@ def test_settings_persist_in_register_and_user_settings(qtbot, window):
 
     dialog = SettingsDialog(window.app_settings, window.session.store, window)
     qtbot.addWidget(dialog)
-    dialog.authority.setText("Riverton Borough Council")
-    dialog.code.setText("rbc")
-    dialog.scheme.setCurrentIndex(dialog.scheme.findData("apwa"))
+    dialog.field("authority_name").edit.setText("Riverton Borough Council")
+    dialog.field("authority_code").edit.setText("rbc")
+    scheme = dialog.field("colour_scheme").edit
+    scheme.setCurrentIndex(scheme.findData("apwa"))
     dialog.accept()
     store = window.session.store
     assert store.get_setting("authority_name") == "Riverton Borough Council"
@@ -152,8 +153,8 @@ def test_settings_persist_in_register_and_user_settings(qtbot, window):
     assert window.app_settings.scheme == "apwa"
     bad = SettingsDialog(window.app_settings, store, window)
     qtbot.addWidget(bad)
-    bad.crs.setText("EPSG:not-a-code")
-    with pytest.raises(Exception, match="not known"):
+    bad.field("working_crs", "machine").edit.setText("EPSG:not-a-code")
+    with pytest.raises(Exception, match="'working_crs'.*projected CRS"):
         bad.validate()
 
 

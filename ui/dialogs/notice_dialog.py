@@ -21,7 +21,6 @@ from asset_register.notices import add_working_days
 from asset_register.notices.reference import read_settings
 
 from ..docks.conflicts_dock import owner_label
-from ..settings import RULES_FILE
 from ..workers import submit
 
 
@@ -176,7 +175,7 @@ class NoticeDialog(QDialog):
             f"Street Manager works record (JSON).</p>")
 
     def export(self) -> None:
-        from asset_register.check import Checker, load_rules
+        from asset_register.check import Checker, rules_for
         from asset_register.notices import write_notice_pack
 
         if self.dig.result is None:
@@ -203,7 +202,7 @@ class NoticeDialog(QDialog):
 
         def work(task):
             with session.open_worker_store(read_only=False) as store:
-                with Checker(store, load_rules(store.get_setting(RULES_FILE) or None)) as checker:
+                with Checker(store, rules_for(store)) as checker:
                     task.progress(0.05, "checking the dig against the register")
                     result = checker.check(site)
                 return write_notice_pack(store, result, out, progress=task.progress, **kw)

@@ -1,21 +1,79 @@
-"""Settings: authority name and code, working CRS, rules file and colour scheme.
+"""Settings, built from the one registry (asset_register.settings): a field per setting
+that can be set, its widget chosen by the setting's type.
 
-Authority, rules file and scheme belong to the register (every user of it and
-its notices agree); the working CRS for new registers and the display scheme
-are also remembered per user.
+"This register" holds the register's settings (every PC and user of it agree: authority,
+notice prefix, rules stored by content…); "This computer" holds this user's (working CRS
+of new registers, display cache). Values are checked by the registry before anything is
+saved; a bad one is refused with the registry's one-line message.
 """
 
 from __future__ import annotations
 
-import pyproj
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
+                               QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
-from asset_register.check import load_rules
-from asset_register.errors import CRSError, RulesError
-from asset_register.notices.reference import AUTHORITY_CODE, AUTHORITY_NAME, COLOUR_SCHEME
+from asset_register import settings as reg
+from asset_register.check.rules import read_rules_file, store_rules
 
-from ..settings import RULES_FILE
+
+class _Field:
+    """One setting's widget: ``widget`` goes in the form, ``text()``/``set_text()`` speak the
+    registry's stored text."""
+
+    def __init__(self, s: reg.Setting, parent) -> None:
+        self.setting = s
+        self.edit = None
+        if s.kind == reg.WHOLE:
+            self.edit = self.widget = QSpinBox()
+            self.widget.setRange(s.low, s.high)
+        elif s.kind == reg.CHOICE:
+            self.edit = self.widget = QComboBox()
+            for value, label in s.choices:
+                self.widget.addItem(label, value)
+        elif s.kind == reg.FLAG:
+            self.edit = self.widget = QCheckBox()
+        elif s.kind == reg.RULES:
+            self.edit = QLineEdit()
+            self.edit.setPlaceholderText("keep the rules in force")
+            browse = QPushButton("Browse…")
+            browse.clicked.connect(lambda: self._browse(parent))
+            self.widget = QWidget()
+            row = QHBoxLayout(self.widget)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.addWidget(self.edit)
+            row.addWidget(browse)
+        else:  # text, codes, CRS
+            self.edit = self.widget = QLineEdit()
+            if s.kind != reg.TEXT:
+                self.edit.setPlaceholderText(s.accepted())
+        self.widget.setToolTip(f"{s.key}: {s.doc} Accepts {s.accepted()}.")
+
+    def _browse(self, parent) -> None:
+        path, _ = QFileDialog.getOpenFileName(parent, "Rules file", "", "Rules (*.toml)")
+        if path:
+            self.edit.setText(path)
+
+    def text(self) -> str:
+        w = self.edit
+        if isinstance(w, QSpinBox):
+            return str(w.value())
+        if isinstance(w, QComboBox):
+            return str(w.currentData())
+        if isinstance(w, QCheckBox):
+            return "true" if w.isChecked() else "false"
+        return w.text().strip()
+
+    def set_text(self, text: str) -> None:
+        w, value = self.edit, self.setting.typed(text)
+        if isinstance(w, QSpinBox):
+            w.setValue(int(value))
+        elif isinstance(w, QComboBox):
+            w.setCurrentIndex(max(0, w.findData(value)))
+        elif isinstance(w, QCheckBox):
+            w.setChecked(bool(value))
+        elif self.setting.kind != reg.RULES:  # the rules field takes a new file only
+            w.setText(str(text or ""))
 
 
 class SettingsDialog(QDialog):
@@ -24,67 +82,59 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Settings")
         self.app_settings = app_settings
         self.store = store
-        form = QFormLayout(self)
-        self.authority = QLineEdit()
-        self.code = QLineEdit()
-        self.code.setPlaceholderText("e.g. RBC (prefix of notice references)")
-        self.crs = QLineEdit(app_settings.working_crs)
-        self.register_crs = QLabel(store.crs.to_string() if store is not None else "no register open")
-        self.rules = QLineEdit()
-        self.rules.setPlaceholderText("shipped default rules")
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._browse)
-        rules_row = QWidget()
-        row = QHBoxLayout(rules_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.rules)
-        row.addWidget(browse)
-        self.scheme = QComboBox()
-        self.scheme.addItem("NJUG / Street Works UK", "njug")
-        self.scheme.addItem("APWA (US)", "apwa")
-        form.addRow("Authority name", self.authority)
-        form.addRow("Authority code", self.code)
-        form.addRow("Working CRS for new registers", self.crs)
-        form.addRow("This register's CRS", self.register_crs)
-        form.addRow("Rules file", rules_row)
-        form.addRow("Colour scheme", self.scheme)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.fields: dict[tuple[str, str], _Field] = {}
+        writable = store is not None and not getattr(store, "read_only", False)
+        outer = QVBoxLayout(self)
+        group = QGroupBox("This register" + ("" if store is not None else " (none open)"))
+        form = QFormLayout(group)
+        for s in reg.settings_of(reg.REGISTER, editable=True):
+            field = self._add(form, s)
+            field.widget.setEnabled(writable)
+            if store is not None and s.kind != reg.RULES:
+                field.set_text(reg.text(store, s.key))
+        self.rules_in_force = QLabel(reg.describe_rules(store) if store is not None else "")
+        form.addRow("Rules in force", self.rules_in_force)
+        crs = store.crs.to_string() if store is not None else "no register open"
+        form.addRow(reg.setting("working_crs").label, QLabel(crs))
+        outer.addWidget(group)
+        group = QGroupBox("This computer")
+        form = QFormLayout(group)
+        for s in reg.settings_of(reg.MACHINE, editable=True):
+            self._add(form, s).set_text(app_settings.get(s.key, s.default))
+        outer.addWidget(group)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
+                                   QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        scheme = app_settings.scheme
-        if store is not None:
-            self.authority.setText(store.get_setting(AUTHORITY_NAME) or "")
-            self.code.setText(store.get_setting(AUTHORITY_CODE) or "")
-            self.rules.setText(store.get_setting(RULES_FILE) or "")
-            scheme = store.get_setting(COLOUR_SCHEME) or scheme
-        self.scheme.setCurrentIndex(max(0, self.scheme.findData(scheme)))
-        for w in (self.authority, self.code, self.rules):
-            w.setEnabled(store is not None and not getattr(store, "read_only", False))
-        self.resize(520, self.sizeHint().height())
+        outer.addWidget(buttons)
+        self.resize(560, self.sizeHint().height())
 
-    def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Rules file", "", "Rules (*.toml)")
-        if path:
-            self.rules.setText(path)
+    def _add(self, form: QFormLayout, s: reg.Setting) -> _Field:
+        field = self.fields[(s.scope, s.key)] = _Field(s, self)
+        form.addRow(s.label or s.key, field.widget)
+        return field
 
-    def values(self) -> dict:
-        return {"authority_name": self.authority.text().strip(), "authority_code": self.code.text().strip(),
-                "working_crs": self.crs.text().strip(), "rules_file": self.rules.text().strip(),
-                "colour_scheme": self.scheme.currentData()}
+    def field(self, key: str, scope: str = reg.REGISTER) -> _Field:
+        return self.fields[(scope, key)]
 
-    def validate(self) -> dict:
+    def values(self) -> dict[str, dict[str, str]]:
+        """The texts in the form, by scope and key."""
+        out: dict[str, dict[str, str]] = {reg.REGISTER: {}, reg.MACHINE: {}}
+        for (scope, key), field in self.fields.items():
+            out[scope][key] = field.text()
+        return out
+
+    def validate(self) -> dict[str, dict[str, str]]:
+        """The texts to store, each checked by the registry (SettingError / RulesError)."""
         v = self.values()
-        try:
-            pyproj.CRS.from_user_input(v["working_crs"])
-        except pyproj.exceptions.CRSError:
-            raise CRSError(f"working CRS {v['working_crs']!r} is not known: give it as EPSG:n "
-                           "(e.g. EPSG:27700)") from None
-        if v["rules_file"]:
-            load_rules(v["rules_file"])  # raises RulesError with what is wrong
-        code = v["authority_code"]
-        if code and not (code.isalnum() and len(code) <= 8):
-            raise RulesError(f"authority code {code!r} must be 1–8 letters or digits (e.g. RBC)")
+        for scope, values in v.items():
+            for key, text in values.items():
+                s = reg.setting(key, scope)
+                if s.kind == reg.RULES:
+                    if text:
+                        read_rules_file(text)  # refused with what is wrong
+                else:
+                    values[key] = s.parse(text)
         return v
 
     def accept(self) -> None:
@@ -95,11 +145,17 @@ class SettingsDialog(QDialog):
         except Exception as exc:
             show_exception(exc, title="Settings not saved", parent=self)
             return
-        self.app_settings.set("working_crs", v["working_crs"])
-        self.app_settings.set("colour_scheme", v["colour_scheme"])
+        for key, text in v[reg.MACHINE].items():
+            self.app_settings.set(key, text)
+        scheme = v[reg.REGISTER].get("colour_scheme")
+        if scheme:  # remembered for registers that name none
+            self.app_settings.set("colour_scheme", scheme)
         if self.store is not None and not getattr(self.store, "read_only", False):
-            self.store.set_setting(AUTHORITY_NAME, v["authority_name"])
-            self.store.set_setting(AUTHORITY_CODE, v["authority_code"].upper())
-            self.store.set_setting(RULES_FILE, v["rules_file"])
-            self.store.set_setting(COLOUR_SCHEME, v["colour_scheme"])
+            with self.store.atomic():
+                for key, text in v[reg.REGISTER].items():
+                    if reg.setting(key).kind == reg.RULES:
+                        if text:
+                            store_rules(self.store, text)
+                    elif text != reg.text(self.store, key):
+                        reg.write(self.store, key, text, by_user=True)
         super().accept()

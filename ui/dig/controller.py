@@ -12,7 +12,6 @@ from PySide6.QtCore import QObject
 
 from asset_register.errors import AssetRegisterError
 
-from ..settings import RULES_FILE
 from .check_service import CheckService
 
 
@@ -26,7 +25,7 @@ class DigCheckController(QObject):
 
     def _opened(self, session) -> None:
         store = session.store
-        self.service = CheckService(session, store.get_setting(RULES_FILE) or None, self)
+        self.service = CheckService(session, None, self)  # the rules stored in the register
         self.service.finished.connect(self._finished)
         self.service.failed.connect(self._failed)
         self.dig.use_checker(self.service.request, store.crs.to_string())

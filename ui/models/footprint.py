@@ -12,6 +12,7 @@ from datetime import date
 
 import shapely
 
+from asset_register.crs_names import DEFAULT_CRS
 from asset_register.errors import FootprintError
 
 from .events import EventEmitter
@@ -85,7 +86,7 @@ class FootprintState:
             return shapely.LineString(self.vertices)
         return shapely.Point(self.vertices[0])
 
-    def geometry(self, working_crs: str = "EPSG:27700") -> shapely.Geometry:
+    def geometry(self, working_crs: str = DEFAULT_CRS) -> shapely.Geometry:
         """The dig area as a valid polygon in the working CRS. Raises FootprintError."""
         from .footprint_geometry import footprint_polygon
 

@@ -7,9 +7,10 @@ points (+ radius, circumscribed); the UI only adapts its drawing state to them.
 from __future__ import annotations
 
 from asset_register.check import footprint
+from asset_register.crs_names import DEFAULT_CRS
 
 
-def footprint_polygon(state, working_crs: str = "EPSG:27700"):
+def footprint_polygon(state, working_crs: str = DEFAULT_CRS):
     outline = state.outline()
     width = state.width_m if state.kind == "trench" else None
     radius = state.radius_m if state.kind == "point" else None

@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from asset_register.crs_names import DEFAULT_CRS
+
 from .events import EventEmitter
 
 # OGC standardised rendering pixel: 0.28 mm, so scale = resolution / 0.00028.
@@ -26,7 +28,7 @@ class ViewState:
     resolution: float = 1.0  # map units per pixel
     width: int = 800
     height: int = 600
-    crs: str = "EPSG:27700"
+    crs: str = DEFAULT_CRS
 
     @property
     def scale(self) -> float:

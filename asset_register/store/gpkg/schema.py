@@ -7,10 +7,13 @@ migration: add a new one.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, datetime
 
 import pyproj
+
+from ...settings import LEGACY_RULES_FILE, rules_from_legacy_path, upgrade_record
 
 APPLICATION_ID = 0x47504B47  # 'GPKG' — the GeoPackage application_id
 USER_VERSION = 10300  # GeoPackage 1.3
@@ -199,9 +202,25 @@ def _migration_2(con: sqlite3.Connection, crs: pyproj.CRS) -> None:
     con.execute(f"ALTER TABLE {ASSETS} ADD COLUMN voltage_v REAL")
 
 
+def _migration_3(con: sqlite3.Connection, crs: pyproj.CRS) -> None:
+    """Rules by content: an older register's ``rules_file`` (a path of one machine) becomes
+    the file's text with its name and SHA-256; a file missing here leaves the shipped rules
+    and a warning every check repeats (asset_register.settings.rules_from_legacy_path)."""
+    row = con.execute("SELECT value FROM settings WHERE key = ?", (LEGACY_RULES_FILE,)).fetchone()
+    values, warning = rules_from_legacy_path(row[0] if row else "")
+    if not values:
+        return
+    con.executemany("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", values.items())
+    con.execute("DELETE FROM settings WHERE key = ?", (LEGACY_RULES_FILE,))
+    con.execute("INSERT INTO audit_log (at, user, action, detail) VALUES (?, 'upgrade', ?, ?)",
+                (datetime.now(UTC).isoformat(timespec="seconds"), "rules_in_register",
+                 json.dumps(upgrade_record(row[0], values, warning))))
+
+
 MIGRATIONS: list[tuple[int, str, object]] = [
     (1, "create_register", _migration_1),
     (2, "pressure_voltage_values", _migration_2),
+    (3, "rules_in_register", _migration_3),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -14,11 +14,13 @@ migration: add a new one.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pyproj
 from psycopg import sql
 
+from ...settings import LEGACY_RULES_FILE, rules_from_legacy_path, upgrade_record
 from .roles import apply_grants
 
 REGISTER_MARKER = ("register_format", "asset-register")
@@ -102,10 +104,27 @@ def _migration_3(cur, srid: int) -> None:
                 "ADD COLUMN voltage_v double precision")
 
 
+def _migration_4(cur, srid: int) -> None:
+    """Rules by content, not a path of one machine (GeoPackage migration 3)."""
+    cur.execute("SELECT value FROM settings WHERE key = %s", (LEGACY_RULES_FILE,))
+    row = cur.fetchone()
+    values, warning = rules_from_legacy_path(row[0] if row else "")
+    if not values:
+        return
+    cur.executemany("INSERT INTO settings VALUES (%s, %s) ON CONFLICT (key) DO UPDATE "
+                    "SET value = excluded.value", list(values.items()))
+    cur.execute("DELETE FROM settings WHERE key = %s", (LEGACY_RULES_FILE,))
+    cur.execute('INSERT INTO audit_log (at, "user", action, detail) VALUES '
+                "(%s, 'upgrade@' || session_user, 'rules_in_register', %s)",
+                (datetime.now(UTC).isoformat(timespec="seconds"),
+                 json.dumps(upgrade_record(row[0], values, warning))))
+
+
 MIGRATIONS: list[tuple[int, str, object]] = [
     (1, "create_register", _migration_1),
     (2, "register_state", _migration_2),
     (3, "pressure_voltage_values", _migration_3),
+    (4, "rules_in_register", _migration_4),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
