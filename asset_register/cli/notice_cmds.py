@@ -50,10 +50,13 @@ def _notice(args) -> int:
             store, result, args.out, promoter=promoter, promoter_contact=args.promoter_contact,
             promoter_phone=args.promoter_phone, promoter_email=args.promoter_email,
             promoter_swa_code=args.promoter_swa, issue=not args.draft, reissue=args.reissue,
-            street_manager=sm, scheme=args.scheme, progress=progress)
+            street_manager=sm, scheme=args.scheme, rules=rules,
+            accept_short_notice=args.accept_short_notice, progress=progress)
     s = result.summary()
-    print(f"notice {pack.reference} v{pack.version} {pack.status}, valid until "
-          f"{weekday_date(pack.valid_until)}")
+    print(f"notice {pack.reference} v{pack.version} {pack.status}, owners respond by "
+          f"{weekday_date(pack.respond_by)}, valid until {weekday_date(pack.valid_until)}")
+    if pack.detail.get("short_notice"):
+        print(f"SHORT NOTICE: {pack.detail['short_notice']}")
     print(f"conflicts {s['conflicts']} (strike {s['strike']}, danger {s['danger']}, "
           f"caution {s['caution']}); owners affected "
           f"{', '.join(pack.owner_files) or 'none'}")
@@ -196,6 +199,9 @@ def register(sub) -> None:
     p.add_argument("--promoter-swa", metavar="CODE", help="promoter's Street Manager SWA code")
     p.add_argument("--draft", action="store_true", help="write a watermarked draft, not issued")
     p.add_argument("--reissue", metavar="REFERENCE", help="issue a new version of this notice")
+    p.add_argument("--accept-short-notice", action="store_true",
+                   help="issue although the works start in the past or sooner than the rules' "
+                   "notice period (emergency or immediate works); every PDF says so")
     p.add_argument("--scheme", choices=["njug", "apwa"], help="utility colour code of the map")
     for key, flag in (("activity_type", "--activity-type"),
                       ("traffic_management_type", "--traffic-management"),

@@ -59,6 +59,8 @@ class NoticeContent:
     also_notified: list[dict] = field(default_factory=list)  # owner copy: the other owners
     scheme: str = "njug"
     crs: str = "EPSG:27700"
+    respond_by: date | None = None  # owners' response deadline (before the works start)
+    short_notice: str | None = None  # the promoter's accepted short notice, printed in the pack
 
     @property
     def severity_counts(self) -> dict[str, int]:
@@ -107,7 +109,7 @@ def data_currency(batches: pd.DataFrame, owners: list[dict], today: date) -> pd.
             rows.append((code, names[code], None, np.nan))
         else:
             d = ts.date()
-            rows.append((code, names[code], d, float((today - d).days)))
+            rows.append((code, names[code], d, float(max((today - d).days, 0))))
     return pd.DataFrame(rows, columns=cols)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     BaseDocTemplate, CondPageBreak, Frame, KeepTogether, PageTemplate, Paragraph, Spacer,
@@ -63,8 +64,9 @@ def _title_block(c: NoticeContent, recipient: dict | None) -> list:
                   f"{pdf_text(c.authority)}", "small"))
     right = Table(
         [[P(f"<b>{status}</b> · version {c.version}", "small")],
-         [P("Valid until", "label")],
-         [P(f"<b>{_d(c.valid_until)}</b>", "summary")],
+         [P("Owners respond by", "label")],
+         [P(f"<b>{_d(c.respond_by or c.valid_until)}</b>", "summary")],
+         [P(f"valid until {_d(c.valid_until)}", "label")],
          [P(f"issued {day_month_year(c.issued_at)} {c.issued_at:%H:%M} UTC", "label")]],
         colWidths=[48 * mm])
     right.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), BAND),
@@ -103,6 +105,15 @@ def _facts(c: NoticeContent) -> Table:
         ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
         ("LEFTPADDING", (0, 0), (-1, -1), 2),
     ]))
+    return t
+
+
+def _banner(text: str) -> Table:
+    """A boxed line the reader cannot miss (an accepted short notice)."""
+    t = Table([[P(f"<b>{pdf_text(text)}</b>", "base")]], colWidths=[FRAME_W])
+    t.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.2, HexColor(SEVERITY_COLOURS["danger"])),
+                           ("BACKGROUND", (0, 0), (-1, -1), HexColor(SEVERITY_TINTS["danger"])),
+                           ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
     return t
 
 
@@ -271,7 +282,10 @@ def _currency_table(cur: pd.DataFrame) -> GridTable:
 
 def _story(c: NoticeContent, recipient: dict | None) -> list:
     story = _title_block(c, recipient)
-    story += [_facts(c), Spacer(1, 3 * mm), _summary_line(c, recipient), Spacer(1, 2.5 * mm)]
+    story += [_facts(c), Spacer(1, 3 * mm)]
+    if c.short_notice:
+        story += [_banner(c.short_notice), Spacer(1, 2 * mm)]
+    story += [_summary_line(c, recipient), Spacer(1, 2.5 * mm)]
     story += [KeepTogether([SiteMap(c, FRAME_W, 112 * mm), Spacer(1, 1.5 * mm), _legend(c)])]
     story += _section("Conflicting assets" if not recipient else "Your assets affected")
     if len(c.conflicts):
@@ -297,7 +311,8 @@ def _story(c: NoticeContent, recipient: dict | None) -> list:
         codes = ", ".join(f"<b>{k}</b> ({pdf_text(v)})" for k, v in RESPONSE_STATUSES.items()
                           if k != "no_response")
         story.append(P(f"Please respond to {pdf_text(c.promoter.name)} quoting "
-                       f"<b>{pdf_text(c.reference)}</b> by <b>{_d(c.valid_until)}</b> with one "
+                       f"<b>{pdf_text(c.reference)}</b> by <b>{_d(c.respond_by or c.valid_until)}"
+                       "</b>, before the works start, with one "
                        f"of: {codes}. Current status: "
                        f"<b>{pdf_text(recipient.get('response_label', AWAITING))}</b>.", "base"))
         if c.also_notified:

@@ -121,6 +121,38 @@ def test_notice_pack_exported_from_the_dialog(qtbot, window, tmp_path, fixed_clo
     assert affected <= set(pack.owner_files)
 
 
+def test_notice_dialog_short_notice_needs_the_box(qtbot, window, tmp_path, fixed_clock):
+    from PySide6.QtCore import QDate
+    from pypdf import PdfReader
+
+    from ui.dialogs.notice_dialog import NoticeDialog
+    from ui.errors import shown
+
+    window.dig.set_geometry(shapely.from_wkt(DIG))
+    assert window.wait_until_idle(30)
+    dialog = NoticeDialog(window.session, window.dig, window)
+    qtbot.addWidget(dialog)
+    assert dialog.start.date() == QDate(2026, 12, 7)  # 14 days after the (fixed) day of issue
+    assert "Owners respond by 2026-11-26" in dialog.preview.toPlainText()
+    dialog.promoter.setText("River Valley Water")
+    dialog.folder.setText(str(tmp_path / "packs"))
+    dialog.start.setDate(QDate(2026, 11, 25))
+    dialog.end.setDate(QDate(2026, 11, 26))
+    preview = dialog.preview.toPlainText()
+    assert "Cannot be issued" in preview and "on or after 2026-11-30" in preview
+    before = len(shown)
+    dialog.export()
+    assert dialog.wait_until_done(120) and dialog.pack is None
+    assert "2 working days after" in shown[before]
+    dialog.short_notice.setChecked(True)
+    assert "Short notice accepted" in dialog.preview.toPlainText()
+    dialog.export()
+    assert dialog.wait_until_done(120) and dialog.pack is not None, dialog.message.text()
+    assert dialog.pack.respond_by == date(2026, 11, 24)
+    text = "".join(p.extract_text() for p in PdfReader(dialog.pack.folder / "summary.pdf").pages)
+    assert "Short notice accepted" in text
+
+
 def test_notice_dialog_refuses_a_missing_promoter(qtbot, window, tmp_path):
     from ui.dialogs.notice_dialog import NoticeDialog
     from ui.errors import shown

@@ -11,17 +11,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPixmap
-from PySide6.QtWidgets import (QDateEdit, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QDateEdit, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea,
                                QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from asset_register import clock
 from asset_register.errors import NoticeError
-from asset_register.notices import add_working_days
 from asset_register.notices.reference import read_settings
+from asset_register.notices.schedule import notice_dates
 
 from ..docks.conflicts_dock import owner_label
-from ..settings import RULES_FILE
 from ..workers import submit
 
 
@@ -61,7 +60,8 @@ class NoticeDialog(QDialog):
         self.contact = QLineEdit(str(s.get("notice/contact", "")) if s else "")
         self.phone = QLineEdit(str(s.get("notice/phone", "")) if s else "")
         self.email = QLineEdit(str(s.get("notice/email", "")) if s else "")
-        today = QDate.currentDate()
+        today = clock.today()  # the product's clock, as the pack will be dated
+        today = QDate(today.year, today.month, today.day)
         self.start = QDateEdit(today.addDays(14))
         self.end = QDateEdit(today.addDays(18))
         for d in (self.start, self.end):
@@ -70,6 +70,9 @@ class NoticeDialog(QDialog):
         self.description = QPlainTextEdit()
         self.description.setPlaceholderText("e.g. Excavate 0.8 m trench to renew a water service pipe")
         self.description.setMaximumHeight(90)
+        self.short_notice = QCheckBox("Accept short notice (emergency or immediate works)")
+        self.short_notice.setToolTip("Issue although the works start sooner than the rules' notice "
+                                     "period or in the past; every PDF of the pack says so.")
         self.usrn = QLineEdit()
         self.usrn.setPlaceholderText("Unique Street Reference Number, e.g. 20700102")
         default_out = Path(self.session.location).parent / "notices" if "://" not in self.session.location \
@@ -86,6 +89,7 @@ class NoticeDialog(QDialog):
         form.addRow("Email", self.email)
         form.addRow("Proposed start", self.start)
         form.addRow("Proposed end", self.end)
+        form.addRow("", self.short_notice)
         form.addRow("Description", self.description)
         form.addRow("USRN", self.usrn)
         form.addRow("Output folder", row)
@@ -130,6 +134,7 @@ class NoticeDialog(QDialog):
         self.description.textChanged.connect(self.update_preview)
         for d in (self.start, self.end):
             d.dateChanged.connect(self.update_preview)
+        self.short_notice.toggled.connect(self.update_preview)
         self.resize(1050, 640)
         self.update_preview()
 
@@ -143,6 +148,14 @@ class NoticeDialog(QDialog):
         return replace(self.dig.result.site, start=_qdate(self.start.date()), end=_qdate(self.end.date()),
                        description=self.description.toPlainText().strip(), usrn=usrn)
 
+    def _rules(self):
+        """The register's rules (cached): notice period, response time, USRN distance."""
+        if getattr(self, "_rules_cache", None) is None:
+            from asset_register.check import rules_for
+
+            self._rules_cache = rules_for(self.session.store)
+        return self._rules_cache
+
     def update_preview(self) -> None:
         result = self.dig.result
         if result is None:
@@ -150,7 +163,20 @@ class NoticeDialog(QDialog):
             return
         conf = result.conflicts
         days = read_settings(self.session.store).validity_days  # as the pack will be dated
-        valid = add_working_days(clock.today(), days)
+        rules = self._rules()
+        try:
+            dates = notice_dates(clock.today(), _qdate(self.start.date()),
+                                 notice_days=rules.notice_period_days,
+                                 response_days=rules.response_days, validity_days=days,
+                                 accept_short=self.short_notice.isChecked())
+            timing = (f"<b>Owners respond by</b> {dates.respond_by.isoformat()} (before the works "
+                      f"start; {rules.notice_period_days} working days' notice asked)")
+            if dates.short_notice:
+                timing += f"<br><b style='color:#b00020'>{html.escape(dates.short_notice)}</b>"
+            valid = dates.valid_until
+        except NoticeError as exc:
+            timing = f"<b style='color:#b00020'>Cannot be issued: {html.escape(str(exc))}</b>"
+            valid = None
         rows = "".join(
             f"<tr><td>{html.escape(str(o.get('owner')))}</td><td>{html.escape(str(o.get('name') or ''))}</td>"
             f"<td align=right>{int((conf['owner'] == o.get('owner')).sum())}</td>"
@@ -164,7 +190,8 @@ class NoticeDialog(QDialog):
             f"<b>Dates:</b> {self.start.date().toString('yyyy-MM-dd')} to {self.end.date().toString('yyyy-MM-dd')}"
             f" · <b>USRN:</b> {html.escape(self.usrn.text() or '—')}<br>"
             f"<b>Footprint:</b> {result.site.footprint.area:.1f} m², depth {result.site.depth_m or '—'} m, "
-            f"{result.site.method}<br><b>Valid until</b> about {valid.isoformat()} ({days} working days from issue)</p>"
+            f"{result.site.method}<br>{timing}<br><b>Valid until</b> about "
+            f"{valid.isoformat() if valid else '—'} ({days} working days from issue)</p>"
             f"<p><b>{len(conf)} conflicting assets</b>: {int(sev.get('strike', 0))} strike, "
             f"{int(sev.get('danger', 0))} danger, {int(sev.get('caution', 0))} caution.</p>"
             f"<table border=1 cellspacing=0 cellpadding=3><tr><th>Owner</th><th>Name</th><th>Assets</th>"
@@ -174,7 +201,7 @@ class NoticeDialog(QDialog):
             f"Street Manager works record (JSON).</p>")
 
     def export(self) -> None:
-        from asset_register.check import Checker, load_rules
+        from asset_register.check import Checker, rules_for
         from asset_register.notices import write_notice_pack
 
         if self.dig.result is None:
@@ -196,15 +223,18 @@ class NoticeDialog(QDialog):
         out = self.folder.text().strip()
         kw = dict(promoter=promoter, promoter_contact=self.contact.text().strip() or None,
                   promoter_phone=self.phone.text().strip() or None,
-                  promoter_email=self.email.text().strip() or None)
+                  promoter_email=self.email.text().strip() or None,
+                  accept_short_notice=self.short_notice.isChecked())
         session = self.session
 
         def work(task):
             with session.open_worker_store(read_only=False) as store:
-                with Checker(store, load_rules(store.get_setting(RULES_FILE) or None)) as checker:
+                rules = rules_for(store)
+                with Checker(store, rules) as checker:
                     task.progress(0.05, "checking the dig against the register")
                     result = checker.check(site)
-                return write_notice_pack(store, result, out, progress=task.progress, **kw)
+                return write_notice_pack(store, result, out, rules=rules, progress=task.progress,
+                                         **kw)
 
         self.export_button.setEnabled(False)
         self.progress.show()
