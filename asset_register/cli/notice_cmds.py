@@ -166,16 +166,27 @@ def _settings(args) -> int:
     prefix = changes.get(ref.NOTICE_PREFIX)
     if prefix is not None and not 1 <= len(re.sub(r"[^A-Za-z0-9]", "", prefix)) <= 8:
         raise NoticeError(f"--prefix {prefix!r}: give 1 to 8 letters or digits, e.g. LBX")
+    layers = None
+    if args.reference or args.no_references:
+        from ..notices.sitelayers import layer_entries
+
+        layers = [e for f in args.reference or [] for e in layer_entries(f)]  # refused first
     if changes.get("rules_file"):
         load_rules(changes["rules_file"])  # refuse a bad rules file before storing it
         changes["rules_file"] = str(Path(changes["rules_file"]).resolve())
-    with open_register(args.register, read_only=not changes) as store:
+    with open_register(args.register, read_only=not changes and layers is None) as store:
+        if layers is not None:
+            from ..notices.sitelayers import SETTING
+
+            kept = [] if args.no_references else json.loads(store.get_setting(SETTING) or "[]")
+            store.set_setting(SETTING, json.dumps(list(dict.fromkeys(kept + layers))))
         if ref.NOTICE_PREFIX in changes:
             changes[ref.NOTICE_PREFIX] = ref.normalise_prefix(changes[ref.NOTICE_PREFIX])
         for key, value in changes.items():
             store.set_setting(key, str(value))
         current = ref.read_settings(store)
         values = {key: store.get_setting(key) for key in keys.values()}
+        values["reference_layers"] = json.loads(store.get_setting("reference_layers") or "[]")
     print(json.dumps({"settings": values, "reference_prefix": current.prefix,
                       "validity_working_days": current.validity_days,
                       "warnings": current.warnings}, indent=1))
@@ -244,4 +255,9 @@ def register(sub) -> None:
     s.add_argument("--colour-scheme", choices=["njug", "apwa"])
     s.add_argument("--rules", metavar="FILE", help="the authority's rules file (TOML) that every "
                    "check and notice of this register uses, from the CLI and the desktop app")
+    s.add_argument("--reference", action="append", metavar="FILE",
+                   help="a reference file (streets with a USRN column, buildings) whose layers "
+                   "notices use to check the USRN and draw the map backdrop; repeat for several")
+    s.add_argument("--no-references", action="store_true",
+                   help="forget the reference files set before (then add any --reference)")
     s.set_defaults(func=_settings)

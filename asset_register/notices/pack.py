@@ -31,6 +31,7 @@ from .files import atomic_folder, check_writable, safe_name, sha256_file, unique
 from .pdfdoc import render_pdf
 from .reference import new_reference, parse_reference, read_settings
 from .schedule import notice_dates
+from .sitelayers import check_usrn
 from .streetmanager import USRN_MAX, USRN_MIN, build_request
 
 Progress = Callable[[float, str], None]
@@ -136,6 +137,7 @@ def write_notice_pack(
     dates = notice_dates(now.date(), result.site.start, notice_days=rules.notice_period_days,
                          response_days=rules.response_days,
                          validity_days=settings.validity_days, accept_short=accept_short_notice)
+    streets = check_usrn(store, result.site.footprint, result.site.usrn, rules.usrn_distance_m)
     folder = check_writable(Path(out_dir))
     who = issued_by or _user()
     reference, version = _version_for(store, reissue)
@@ -158,7 +160,7 @@ def write_notice_pack(
     target = folder / (safe_name(reference) + (f"-v{version}" if version > 1 else ""))
     try:
         pack = _build(store, result, target, reference=reference, version=version, status=status,
-                      now=now, dates=dates, settings=settings,
+                      now=now, dates=dates, settings=settings, streets=streets,
                       promoter=Promoter(promoter.strip(), promoter_contact, promoter_phone,
                                         promoter_email,
                                         promoter_swa_code or settings.promoter_swa_code),
@@ -235,7 +237,7 @@ def _context_assets(store, content):
     return near[keep.to_numpy()]
 
 
-def _build(store, result, target, *, reference, version, status, now, dates, settings,
+def _build(store, result, target, *, reference, version, status, now, dates, settings, streets,
            promoter, street_manager, scheme, report) -> NoticePack:
     valid_until = dates.valid_until
     owners = {o.code: o.name for o in store.owners()}
@@ -248,6 +250,8 @@ def _build(store, result, target, *, reference, version, status, now, dates, set
     )
     content.context = _context_assets(store, content)
     content.respond_by, content.short_notice = dates.respond_by, dates.short_notice
+    if streets.message:
+        content.warnings.append(streets.message)
     if result.site.start and result.site.start > valid_until:
         content.warnings.append(
             f"the works start on {day_month_year(result.site.start)}, after this notice expires on "
@@ -281,6 +285,8 @@ def _build(store, result, target, *, reference, version, status, now, dates, set
             "owners_no_data": [o["code"] for o in content.owners_no_data if o["code"]],
             "owner_files": owner_files, "grid_reference": content.grid_ref,
             "respond_by": dates.respond_by.isoformat(), "short_notice": dates.short_notice,
+            "usrn_checked": streets.checked, "usrn_suggested": streets.suggestion,
+            "streets_at_site": streets.nearby.to_dict("records"),
             "warnings": content.warnings,
             "street_manager": {"defaulted": record.defaulted, "missing": record.missing},
         }

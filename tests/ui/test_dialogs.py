@@ -153,6 +153,29 @@ def test_notice_dialog_short_notice_needs_the_box(qtbot, window, tmp_path, fixed
     assert "Short notice accepted" in text
 
 
+def test_notice_dialog_checks_and_suggests_the_usrn(qtbot, window, tmp_path, fixed_clock):
+    from ui.dialogs.notice_dialog import NoticeDialog
+    from ui.errors import shown
+
+    window.dig.set_geometry(shapely.from_wkt(DIG))  # in High Street (USRN 20700102)
+    assert window.wait_until_idle(30)
+    dialog = NoticeDialog(window.session, window.dig, window)
+    qtbot.addWidget(dialog)
+    assert dialog.suggested_usrn == "20700102" and not dialog.use_usrn.isHidden()
+    assert "High Street (USRN 20700102" in dialog.usrn_hint.text()
+    dialog.usrn.setText("20700101")  # Station Road, across town
+    hint = dialog.usrn_hint.text()
+    assert "USRN 20700101 is Station Road" in hint and "High Street (USRN 20700102" in hint
+    dialog.promoter.setText("River Valley Water")
+    dialog.folder.setText(str(tmp_path / "packs"))
+    before = len(shown)
+    dialog.export()
+    assert dialog.wait_until_done(120) and dialog.pack is None
+    assert "USRN 20700101 is Station Road" in shown[before]
+    dialog.use_usrn.click()
+    assert dialog.usrn.text() == "20700102" and "is at the site" in dialog.usrn_hint.text()
+
+
 def test_notice_dialog_refuses_a_missing_promoter(qtbot, window, tmp_path):
     from ui.dialogs.notice_dialog import NoticeDialog
     from ui.errors import shown

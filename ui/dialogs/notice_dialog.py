@@ -91,7 +91,19 @@ class NoticeDialog(QDialog):
         form.addRow("Proposed end", self.end)
         form.addRow("", self.short_notice)
         form.addRow("Description", self.description)
-        form.addRow("USRN", self.usrn)
+        self.use_usrn = QPushButton("Use nearest")
+        self.use_usrn.setToolTip("Fill in the USRN of the nearest street of the register's "
+                                 "streets reference layer")
+        self.use_usrn.hide()
+        self.use_usrn.clicked.connect(lambda: self.usrn.setText(self.suggested_usrn or ""))
+        usrn_row = QHBoxLayout()
+        usrn_row.addWidget(self.usrn)
+        usrn_row.addWidget(self.use_usrn)
+        self.usrn_hint = QLabel("")
+        self.usrn_hint.setWordWrap(True)
+        self.suggested_usrn = None
+        form.addRow("USRN", usrn_row)
+        form.addRow("", self.usrn_hint)
         form.addRow("Output folder", row)
         split.addWidget(form_w)
         self.preview = QTextBrowser()
@@ -131,11 +143,13 @@ class NoticeDialog(QDialog):
         outer.addLayout(buttons)
         for w in (self.promoter, self.usrn):
             w.textChanged.connect(self.update_preview)
+        self.usrn.textChanged.connect(self.check_usrn)
         self.description.textChanged.connect(self.update_preview)
         for d in (self.start, self.end):
             d.dateChanged.connect(self.update_preview)
         self.short_notice.toggled.connect(self.update_preview)
         self.resize(1050, 640)
+        self.check_usrn()
         self.update_preview()
 
     def _browse(self) -> None:
@@ -147,6 +161,39 @@ class NoticeDialog(QDialog):
         usrn = self.usrn.text().strip() or None
         return replace(self.dig.result.site, start=_qdate(self.start.date()), end=_qdate(self.end.date()),
                        description=self.description.toPlainText().strip(), usrn=usrn)
+
+    def check_usrn(self) -> None:
+        """Say whether the USRN is a street at the site; suggest the nearest when empty."""
+        from asset_register.notices.sitelayers import check_usrn
+
+        result = self.dig.result
+        self.suggested_usrn = None
+        if result is None:
+            return
+        text = self.usrn.text().strip()
+        try:
+            check = check_usrn(self.session.store, result.site.footprint, text or None,
+                               self._rules().usrn_distance_m)
+        except NoticeError as exc:
+            self.usrn_hint.setText(f"<span style='color:#b00020'>{html.escape(str(exc))}</span>")
+            nearest = check_usrn(self.session.store, result.site.footprint, None,
+                                 self._rules().usrn_distance_m)
+            self.suggested_usrn = nearest.suggestion
+            self.use_usrn.setVisible(nearest.suggestion is not None)
+            return
+        except Exception:  # noqa: BLE001 - a hint must not break the dialog
+            self.usrn_hint.setText("")
+            return
+        self.suggested_usrn = check.suggestion
+        self.use_usrn.setVisible(check.suggestion is not None)
+        if check.suggestion:
+            self.usrn_hint.setText(f"Nearest street: {html.escape(check.suggestion_label)}")
+        elif text and check.checked:
+            name = check.nearby.loc[check.nearby["usrn"] == text, "name"]
+            self.usrn_hint.setText(f"✓ {html.escape(str(name.iloc[0]) if len(name) else text)} "
+                                   "is at the site")
+        else:
+            self.usrn_hint.setText(html.escape(check.message or ""))
 
     def _rules(self):
         """The register's rules (cached): notice period, response time, USRN distance."""
