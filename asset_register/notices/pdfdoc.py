@@ -30,8 +30,10 @@ from .pdfstyle import (
     BAND, FRAME_W, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PAGE_H, PAGE_W, RULE,
     SEVERITY_COLOURS, SEVERITY_TINTS, PageFurniture, pdf_text, plain_text, styles,
 )
+from .typeface import REGULAR
 
 S = styles()
+_FONT = ("FONTNAME", (0, 0), (-1, -1), REGULAR)  # tables set a cell font even for empty cells
 CONFLICT_WIDTHS = [15, 84, 68, 52, 38, 42, 50, 40]
 
 
@@ -69,12 +71,12 @@ def _title_block(c: NoticeContent, recipient: dict | None) -> list:
          [P(f"valid until {_d(c.valid_until)}", "label")],
          [P(f"issued {day_month_year(c.issued_at)} {c.issued_at:%H:%M} UTC", "label")]],
         colWidths=[48 * mm])
-    right.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), BAND),
+    right.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), BAND), _FONT,
                                ("BOX", (0, 0), (-1, -1), 0.6, RULE),
                                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]))
     t = Table([[left, right]], colWidths=[FRAME_W - 50 * mm, 50 * mm])
-    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, 0), 0),
+    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), _FONT, ("LEFTPADDING", (0, 0), (0, 0), 0),
                            ("RIGHTPADDING", (-1, 0), (-1, 0), 0)]))
     return [t, Spacer(1, 3 * mm)]
 
@@ -100,6 +102,7 @@ def _facts(c: NoticeContent) -> Table:
     t = Table(rows, colWidths=[0.16 * w, 0.34 * w, 0.16 * w, 0.34 * w], hAlign="LEFT")
     t.setStyle(TableStyle([
         ("SPAN", (1, len(rows) - 1), (3, len(rows) - 1)),
+        _FONT,
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
@@ -111,7 +114,7 @@ def _facts(c: NoticeContent) -> Table:
 def _banner(text: str) -> Table:
     """A boxed line the reader cannot miss (an accepted short notice)."""
     t = Table([[P(f"<b>{pdf_text(text)}</b>", "base")]], colWidths=[FRAME_W])
-    t.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.2, HexColor(SEVERITY_COLOURS["danger"])),
+    t.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.2, HexColor(SEVERITY_COLOURS["danger"])), _FONT,
                            ("BACKGROUND", (0, 0), (-1, -1), HexColor(SEVERITY_TINTS["danger"])),
                            ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
     return t

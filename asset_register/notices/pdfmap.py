@@ -17,6 +17,7 @@ from reportlab.lib.colors import Color, HexColor, white
 from reportlab.platypus import Flowable
 
 from ..colours import EXCAVATION, casing_for
+from .typeface import BOLD, ITALIC, REGULAR
 
 INK = HexColor("#1d2733")
 GRID = HexColor("#c9d1da")
@@ -107,7 +108,7 @@ class SiteMap(Flowable):
         step = nice_step(x1 - x0, 6)
         canv.setStrokeColor(GRID)
         canv.setLineWidth(0.35)
-        canv.setFont("Helvetica", 5.5)
+        canv.setFont(REGULAR, 5.5)
         canv.setFillColor(HexColor("#7a8793"))
         for gx in np.arange(math.ceil(x0 / step) * step, x1, step):
             px = (gx - x0) * self.scale
@@ -138,7 +139,7 @@ class SiteMap(Flowable):
             canv.drawPath(self._path(canv, g), stroke=1, fill=1 if area else 0)
             if len(refs):
                 p = self._xy(shapely.get_coordinates(shapely.point_on_surface(g)))[0]
-                canv.setFont("Helvetica-Oblique", 6)
+                canv.setFont(ITALIC, 6)
                 canv.setFillColor(WORKS)
                 canv.drawCentredString(p[0], p[1], f"works {refs[i]}")
                 canv.setFillColor(Color(0.36, 0.42, 0.49, alpha=0.12))
@@ -235,7 +236,7 @@ class SiteMap(Flowable):
             if geoms[i] is None or geoms[i].is_empty:
                 continue
             text = f"{numbers[i]}" + (f"  {ids[i]}" if with_ids else "")
-            tw = canv.stringWidth(text, "Helvetica-Bold", 6.5) + 2 * r if with_ids else 2 * r
+            tw = canv.stringWidth(text, BOLD, 6.5) + 2 * r if with_ids else 2 * r
             choice = None
             for pts in candidates:
                 x, y = self._xy(shapely.get_coordinates(pts[i]))[0]
@@ -254,7 +255,7 @@ class SiteMap(Flowable):
             canv.setLineWidth(0.6)
             canv.roundRect(box[0], box[1], box[2] - box[0], 2 * r, r, stroke=1, fill=1)
             canv.setFillColor(INK)
-            canv.setFont("Helvetica-Bold", 6.5)
+            canv.setFont(BOLD, 6.5)
             if with_ids:
                 canv.drawString(x - r + 2.5, y - 2.3, text)
             else:
@@ -273,10 +274,10 @@ class SiteMap(Flowable):
             canv.setFillColor(INK if k % 2 == 0 else white)
             canv.rect(x + k * bar / 4, y, bar / 4, 3.5, stroke=1, fill=1)
         canv.setFillColor(INK)
-        canv.setFont("Helvetica", 6.5)
+        canv.setFont(REGULAR, 6.5)
         canv.drawCentredString(x, y + 6, "0")
         label = f"{length_m:g} m"
-        canv.drawString(x + bar - canv.stringWidth(label, "Helvetica", 6.5) / 2, y + 6, label)
+        canv.drawString(x + bar - canv.stringWidth(label, REGULAR, 6.5) / 2, y + 6, label)
         canv.drawString(x + bar + 8, y, f"1:{self.ratio():,}")
 
     def ratio(self) -> int:
@@ -306,23 +307,23 @@ class SiteMap(Flowable):
         canv.setFillColor(white)
         canv.drawPath(p, stroke=1, fill=1)
         canv.setFillColor(INK)
-        canv.setFont("Helvetica-Bold", 8)
+        canv.setFont(BOLD, 8)
         canv.drawCentredString(x, y + 20, "N")
-        canv.setFont("Helvetica", 5)
+        canv.setFont(REGULAR, 5)
         canv.drawCentredString(x, y - 7, "grid north")
 
     def _grid_ref(self, canv):
         text = f"Site: {self.c.grid_ref}"
         crs = "British National Grid" if self.c.crs == "EPSG:27700" else self.c.crs
         sub = f"E {self.c.centre[0]:.0f}  N {self.c.centre[1]:.0f}  ({crs})"
-        w = max(canv.stringWidth(text, "Helvetica-Bold", 8), canv.stringWidth(sub, "Helvetica", 6))
+        w = max(canv.stringWidth(text, BOLD, 8), canv.stringWidth(sub, REGULAR, 6))
         canv.setFillColor(Color(1, 1, 1, alpha=0.9))
         canv.setStrokeColor(GRID)
         canv.rect(6, self.height - 28, w + 10, 22, stroke=1, fill=1)
         canv.setFillColor(INK)
-        canv.setFont("Helvetica-Bold", 8)
+        canv.setFont(BOLD, 8)
         canv.drawString(11, self.height - 15, text)
-        canv.setFont("Helvetica", 6)
+        canv.setFont(REGULAR, 6)
         canv.drawString(11, self.height - 24, sub)
 
     def draw(self):
@@ -398,5 +399,5 @@ class MapLegend(Flowable):
                 canv.rect(x + 2, y - 1, 20, 8, stroke=1, fill=1)
             canv.restoreState()
             canv.setFillColor(INK)
-            canv.setFont("Helvetica", 7)
+            canv.setFont(REGULAR, 7)
             canv.drawString(x + 27, y + 0.8, label)

@@ -54,7 +54,7 @@ def layer_entries(path: str | Path) -> list[str]:
                           "(GeoPackage, shapefile, GeoJSON...)")
     try:
         layers = [str(name) for name, kind in pyogrio.list_layers(p) if kind]
-    except Exception as exc:  # noqa: BLE001 - any reader failure is the same one-line answer
+    except Exception as exc:
         raise NoticeError(f"reference file {str(p)!r} cannot be read ({exc}): give a vector "
                           "file") from None
     if not layers:
@@ -94,7 +94,7 @@ def streets_near(store, footprint: shapely.Geometry, radius_m: float) -> pd.Data
     for path, layer in reference_layers(store):
         try:
             frame = read_near(path, layer, bbox, store.crs)
-        except Exception:  # noqa: BLE001 - a broken backdrop file must not stop a notice
+        except Exception:
             continue
         usrn = _column(frame, ("usrn",))
         if usrn is None or not len(frame):
@@ -173,6 +173,6 @@ def _has_usrn(path: str, layer: str) -> bool:
 
     try:
         fields = pyogrio.read_info(path, layer=layer or None)["fields"]
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False
     return any(str(f).lower() == "usrn" for f in fields)

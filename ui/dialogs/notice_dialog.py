@@ -181,7 +181,7 @@ class NoticeDialog(QDialog):
             self.suggested_usrn = nearest.suggestion
             self.use_usrn.setVisible(nearest.suggestion is not None)
             return
-        except Exception:  # noqa: BLE001 - a hint must not break the dialog
+        except Exception:
             self.usrn_hint.setText("")
             return
         self.suggested_usrn = check.suggestion
