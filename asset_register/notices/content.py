@@ -76,6 +76,7 @@ class NoticeContent:
         out.also_notified = [o for o in self.owners_affected + self.owners_no_conflict
                              if o["code"] != code]
         out.context = None  # an owner's copy shows that owner's assets only
+        out.warnings, out.advice = [], []  # the promoter's own: not for the owner
         return out
 
 

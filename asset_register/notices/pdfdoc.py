@@ -338,8 +338,9 @@ def _story(c: NoticeContent, recipient: dict | None) -> list:
              "Records show where assets were recorded, not necessarily where they are. Absence "
              "of records is not absence of assets. Locate and mark services before breaking "
              "ground and follow HSE HSG47; treat abandoned assets as live."]
-    extra = dict.fromkeys([*c.advice, *c.site.notes, *c.warnings])  # the check repeats notes
-    notes += [pdf_text(n) for n in extra]
+    if recipient is None:  # the promoter's own warnings and advice: never sent to owners
+        extra = dict.fromkeys([*c.advice, *c.site.notes, *c.warnings])  # the check repeats notes
+        notes += [pdf_text(n) for n in extra]
     story += [P(("• " if i >= 2 else "") + n, "note") for i, n in enumerate(notes)]
     return story
 
