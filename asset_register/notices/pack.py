@@ -97,6 +97,7 @@ def write_notice_pack(
     promoter_phone: str | None = None,
     promoter_email: str | None = None,
     promoter_swa_code: str | None = None,
+    authority_swa_code: str | None = None,
     issued_by: str | None = None,
     issue: bool = True,
     reissue: str | None = None,
@@ -164,6 +165,7 @@ def write_notice_pack(
                       promoter=Promoter(promoter.strip(), promoter_contact, promoter_phone,
                                         promoter_email,
                                         promoter_swa_code or settings.promoter_swa_code),
+                      authority_swa=authority_swa_code or settings.swa_code,
                       street_manager=street_manager, scheme=scheme or settings.colour_scheme,
                       report=report)
     except BaseException as exc:
@@ -238,7 +240,7 @@ def _context_assets(store, content):
 
 
 def _build(store, result, target, *, reference, version, status, now, dates, settings, streets,
-           promoter, street_manager, scheme, report) -> NoticePack:
+           promoter, authority_swa, street_manager, scheme, report) -> NoticePack:
     valid_until = dates.valid_until
     owners = {o.code: o.name for o in store.owners()}
     responses = store.responses(reference) if version > 1 else None
@@ -256,7 +258,7 @@ def _build(store, result, target, *, reference, version, status, now, dates, set
         content.warnings.append(
             f"the works start on {day_month_year(result.site.start)}, after this notice expires on "
             f"{day_month_year(valid_until)}: re-issue it before work starts")
-    record = build_request(content, swa_code=settings.swa_code, options=street_manager)
+    record = build_request(content, swa_code=authority_swa, options=street_manager)
     content.warnings += record.warnings()
     owner_names = unique_names([f"notice-{safe_name(o['code'], fallback='owner')}.pdf"
                                 for o in content.owners_affected])

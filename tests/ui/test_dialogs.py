@@ -176,6 +176,54 @@ def test_notice_dialog_checks_and_suggests_the_usrn(qtbot, window, tmp_path, fix
     assert dialog.usrn.text() == "20700102" and "is at the site" in dialog.usrn_hint.text()
 
 
+def test_notice_pack_from_the_dialog_is_a_valid_street_manager_request(qtbot, window, tmp_path,
+                                                                      fixed_clock, shared_data):
+    import jsonschema
+
+    from tests.notices.test_street_manager import _openapi_to_jsonschema
+    from ui.dialogs.notice_dialog import NoticeDialog
+
+    spec = json.loads((shared_data / "street-manager" / "V3.6-work-swagger.json").read_text())
+    schemas = _openapi_to_jsonschema(spec["components"]["schemas"])
+    schema = {**schemas["WorkCreateRequest"], "components": {"schemas": schemas}}
+    with open_register(window.session.location) as store:  # the register's defaults
+        store.set_setting("authority_swa_code", "5990")
+    window.dig.set_geometry(shapely.from_wkt(DIG))
+    assert window.wait_until_idle(30)
+    dialog = NoticeDialog(window.session, window.dig, window)
+    qtbot.addWidget(dialog)
+    box = dialog.street_manager
+    assert box.authority_swa.text() == "5990" and box.promoter_swa.text() == ""
+    assert "incomplete" in dialog.preview.toPlainText()
+    dialog.promoter.setText("River Valley Water")
+    dialog.phone.setText("0800 555 0101")
+    dialog.use_usrn.click()
+    box.promoter_swa.setText("7001")
+    box.combos["traffic_management_type"].setCurrentIndex(
+        box.combos["traffic_management_type"].findData("two_way_signals"))
+    box.set_locations(["footway", "carriageway"])
+    assert "Street Manager works record: complete." in dialog.preview.toPlainText()
+    dialog.folder.setText(str(tmp_path / "packs"))
+    dialog.export()
+    assert dialog.wait_until_done(120) and dialog.pack is not None, dialog.message.text()
+    req = json.loads((dialog.pack.folder / "street-manager-work.json").read_text())
+    errors = list(jsonschema.Draft7Validator(
+        schema, format_checker=jsonschema.FormatChecker()).iter_errors(req))
+    assert errors == [], [e.message for e in errors]
+    assert (req["promoter_swa_code"], req["highway_authority_swa_code"]) == ("7001", "5990")
+    assert req["usrn"] == 20700102 and req["traffic_management_type"] == "two_way_signals"
+    assert req["location_types"] == ["footway", "carriageway"]
+    assert not any("defaults used" in w for w in dialog.pack.warnings)  # every choice explicit
+    box.promoter_swa.setText("70012")  # maxLength keeps 4; a bad code typed is refused
+    assert box.promoter_swa.text() == "7001"
+    box.promoter_swa.setText("7-1")
+    from ui.errors import shown
+
+    before = len(shown)
+    dialog.export()
+    assert "promoter SWA code '7-1'" in shown[before]
+
+
 def test_notice_dialog_refuses_a_missing_promoter(qtbot, window, tmp_path):
     from ui.dialogs.notice_dialog import NoticeDialog
     from ui.errors import shown

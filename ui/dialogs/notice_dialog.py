@@ -21,6 +21,7 @@ from asset_register.notices.reference import read_settings
 from asset_register.notices.schedule import notice_dates
 
 from ..docks.conflicts_dock import owner_label
+from .street_manager_box import StreetManagerBox
 from ..workers import submit
 
 
@@ -104,8 +105,14 @@ class NoticeDialog(QDialog):
         self.suggested_usrn = None
         form.addRow("USRN", usrn_row)
         form.addRow("", self.usrn_hint)
+        self.street_manager = StreetManagerBox(read_settings(self.session.store), s)
+        form.addRow(self.street_manager)
         form.addRow("Output folder", row)
-        split.addWidget(form_w)
+        form_scroll = QScrollArea()
+        form_scroll.setWidget(form_w)
+        form_scroll.setWidgetResizable(True)
+        form_scroll.setMinimumWidth(430)
+        split.addWidget(form_scroll)
         self.preview = QTextBrowser()
         self.preview.setMinimumWidth(420)
         self.pdf_view = QLabel()
@@ -141,7 +148,8 @@ class NoticeDialog(QDialog):
         for b in (self.export_button, self.open_button, close):
             buttons.addWidget(b)
         outer.addLayout(buttons)
-        for w in (self.promoter, self.usrn):
+        for w in (self.promoter, self.usrn, self.phone, self.street_manager.promoter_swa,
+                  self.street_manager.authority_swa):
             w.textChanged.connect(self.update_preview)
         self.usrn.textChanged.connect(self.check_usrn)
         self.description.textChanged.connect(self.update_preview)
@@ -195,6 +203,18 @@ class NoticeDialog(QDialog):
         else:
             self.usrn_hint.setText(html.escape(check.message or ""))
 
+    def _street_manager_gaps(self) -> str:
+        """What the Street Manager record still lacks (it is left out, not invented)."""
+        box = self.street_manager
+        gaps = [label for label, w in (("promoter SWA code", box.promoter_swa),
+                                       ("authority SWA code", box.authority_swa),
+                                       ("phone", self.phone), ("USRN", self.usrn))
+                if not w.text().strip()]
+        if not gaps:
+            return "<p>Street Manager works record: complete.</p>"
+        return (f"<p style='color:#b35c00'><b>Street Manager works record incomplete:</b> "
+                f"give the {', '.join(gaps)}.</p>")
+
     def _rules(self):
         """The register's rules (cached): notice period, response time, USRN distance."""
         if getattr(self, "_rules_cache", None) is None:
@@ -244,6 +264,7 @@ class NoticeDialog(QDialog):
             f"<table border=1 cellspacing=0 cellpadding=3><tr><th>Owner</th><th>Name</th><th>Assets</th>"
             f"<th>Phone</th></tr>{rows}</table>"
             f"<p>Owners with no records here (contact them too): {html.escape(nodata)}</p>"
+            f"{self._street_manager_gaps()}"
             f"<p>Files: summary PDF with map, one notice PDF per affected owner, GeoJSON, CSV, "
             f"Street Manager works record (JSON).</p>")
 
@@ -258,6 +279,8 @@ class NoticeDialog(QDialog):
             if not promoter:
                 raise NoticeError("no promoter given: name the organisation proposing the works")
             site = self.site()
+            sm = self.street_manager.choices()
+            promoter_swa, authority_swa = self.street_manager.swa_codes()
         except Exception as exc:
             from ..errors import show_exception
 
@@ -267,11 +290,13 @@ class NoticeDialog(QDialog):
             for key, w in (("promoter", self.promoter), ("contact", self.contact), ("phone", self.phone),
                            ("email", self.email), ("folder", self.folder)):
                 self.app_settings.set(f"notice/{key}", w.text())
+            self.app_settings.set("notice/promoter_swa", promoter_swa or "")
         out = self.folder.text().strip()
         kw = dict(promoter=promoter, promoter_contact=self.contact.text().strip() or None,
                   promoter_phone=self.phone.text().strip() or None,
                   promoter_email=self.email.text().strip() or None,
-                  accept_short_notice=self.short_notice.isChecked())
+                  accept_short_notice=self.short_notice.isChecked(), street_manager=sm,
+                  promoter_swa_code=promoter_swa, authority_swa_code=authority_swa)
         session = self.session
 
         def work(task):
