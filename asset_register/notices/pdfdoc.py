@@ -147,7 +147,12 @@ def _legend(c: NoticeContent) -> MapLegend:
     items.append(("area", EXCAVATION.get(c.scheme, "#c2006e") if c.scheme != "apwa" else "#1d2733",
                   "dig footprint"))
     if len(c.conflicts):
-        items.append(("zone", "#7a8793", "clearance zone"))
+        items.append(("zone", "#7a8793", "clearance zone (m)"))
+        sev = set(c.conflicts["severity"].astype(str))
+        items += [(s, "#1d2733", s) for s in ("strike", "danger", "caution") if s in sev]
+        zones = c.conflicts[c.conflicts["asset_class"].astype(str) == "precaution_zone"]
+        if len(zones):
+            items.append(("hatch", str(zones["colour"].iloc[0]), "owner's precaution zone"))
     if c.context is not None and len(c.context):
         items.append(("line", "#b4bcc4", "other recorded assets"))
     if c.works is not None and len(c.works):
@@ -289,7 +294,13 @@ def _story(c: NoticeContent, recipient: dict | None) -> list:
     if c.short_notice:
         story += [_banner(c.short_notice), Spacer(1, 2 * mm)]
     story += [_summary_line(c, recipient), Spacer(1, 2.5 * mm)]
-    story += [KeepTogether([SiteMap(c, FRAME_W, 112 * mm), Spacer(1, 1.5 * mm), _legend(c)])]
+    key = [Spacer(1, 1 * mm), P("Marker shape shows the severity (octagon strike, triangle danger, "
+                                "circle caution), its number the row of the conflict table; a "
+                                "line leads to the asset when the marker had to move. Ring "
+                                "labels give each clearance in metres.", "note")] \
+        if len(c.conflicts) else []
+    story += [KeepTogether([SiteMap(c, FRAME_W, 112 * mm), Spacer(1, 1.5 * mm), _legend(c),
+                            *key])]
     story += _section("Conflicting assets" if not recipient else "Your assets affected")
     if len(c.conflicts):
         story += [_conflict_table(c), Spacer(1, 1 * mm),
