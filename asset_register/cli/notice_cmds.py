@@ -148,7 +148,7 @@ def _setting_keys(ref) -> dict[str, str]:
     return {"authority_name": ref.AUTHORITY_NAME, "prefix": ref.NOTICE_PREFIX,
             "validity_days": ref.VALIDITY_DAYS, "authority_swa": ref.AUTHORITY_SWA_CODE,
             "promoter_swa": ref.PROMOTER_SWA_CODE, "promoter_name": "promoter_name",
-            "colour_scheme": ref.COLOUR_SCHEME, "rules": "rules_file"}
+            "colour_scheme": ref.COLOUR_SCHEME, "rules": "rules_file", "country": ref.COUNTRY}
 
 
 def _settings(args) -> int:
@@ -171,6 +171,9 @@ def _settings(args) -> int:
         from ..notices.sitelayers import layer_entries
 
         layers = [e for f in args.reference or [] for e in layer_entries(f)]  # refused first
+    country = changes.get(ref.COUNTRY)
+    if country is not None and not re.fullmatch(r"[A-Z]{2}", country):
+        raise NoticeError(f"--country {country!r}: give a two-letter ISO country code, e.g. GB")
     if changes.get("rules_file"):
         load_rules(changes["rules_file"])  # refuse a bad rules file before storing it
         changes["rules_file"] = str(Path(changes["rules_file"]).resolve())
@@ -188,6 +191,7 @@ def _settings(args) -> int:
         values = {key: store.get_setting(key) for key in keys.values()}
         values["reference_layers"] = json.loads(store.get_setting("reference_layers") or "[]")
     print(json.dumps({"settings": values, "reference_prefix": current.prefix,
+                      "country": current.country, "working_days": current.calendar,
                       "validity_working_days": current.validity_days,
                       "warnings": current.warnings}, indent=1))
     return 0
@@ -253,6 +257,10 @@ def register(sub) -> None:
     s.add_argument("--promoter-swa", help="default promoter Street Manager SWA code")
     s.add_argument("--promoter-name", help="default promoter name")
     s.add_argument("--colour-scheme", choices=["njug", "apwa"])
+    s.add_argument("--country", metavar="CODE", type=str.upper,
+                   help="the authority's country (ISO code, e.g. GB, NL, IE); GB notices give OS "
+                   "grid references, skip England & Wales bank holidays and cite HSG47. Default: "
+                   "from the register's CRS (British National Grid: GB)")
     s.add_argument("--rules", metavar="FILE", help="the authority's rules file (TOML) that every "
                    "check and notice of this register uses, from the CLI and the desktop app")
     s.add_argument("--reference", action="append", metavar="FILE",

@@ -45,7 +45,7 @@ class NoticeContent:
     promoter: Promoter
     site: DigSite
     centre: tuple[float, float]
-    grid_ref: str
+    grid_ref: str | None  # OS National Grid reference; None outside Great Britain
     conflicts: gpd.GeoDataFrame  # CONFLICT_COLUMNS + number, owner_name, colour, geometry
     owners_affected: list[dict]  # + assets, response, response_label
     owners_no_conflict: list[dict]
@@ -61,6 +61,8 @@ class NoticeContent:
     crs: str = "EPSG:27700"
     respond_by: date | None = None  # owners' response deadline (before the works start)
     short_notice: str | None = None  # the promoter's accepted short notice, printed in the pack
+    british: bool = True  # a British authority: OS grid, bank holidays, HSG47 wording
+    backdrop: object | None = None  # pdfbackdrop.Backdrop: streets and buildings (map only)
 
     @property
     def severity_counts(self) -> dict[str, int]:
@@ -142,6 +144,7 @@ def assemble(
     scheme: str,
     crs: str,
     warnings: list[str],
+    british: bool = True,
 ) -> NoticeContent:
     """Number the conflicts, attach owner names, responses and data currency."""
     from ..colours import colours_for
@@ -176,11 +179,13 @@ def assemble(
     fp = result.site.footprint
     centre_pt = shapely.point_on_surface(fp) if not fp.is_empty else shapely.Point(0, 0)
     centre = (float(centre_pt.x), float(centre_pt.y))
-    bng = to_bng(centre_pt, crs)
-    try:
-        grid = grid_reference(bng.x, bng.y)
-    except Exception:  # outside the grid (a register elsewhere): say so, do not fail
-        grid = "outside the OS National Grid"
+    grid = None  # OS grid references only for British authorities
+    if british:
+        bng = to_bng(centre_pt, crs)
+        try:
+            grid = grid_reference(bng.x, bng.y)
+        except Exception:  # outside the grid: say so, do not fail
+            grid = "outside the OS National Grid"
     all_owners = affected + no_conflict + no_data
     currency = data_currency(batches, all_owners, issued_at.date())
     return NoticeContent(
@@ -191,5 +196,5 @@ def assemble(
         works=result.works_overlapping, rules_version=result.rules_version or "not stated",
         currency=currency, warnings=list(result.warnings) + list(warnings),
         advice=list(getattr(result, "advice", []) or []), scheme=scheme,
-        crs=crs,
+        crs=crs, british=british,
     )

@@ -23,7 +23,7 @@ import shapely
 
 from .. import clock
 from ..check.result import CheckResult
-from ..errors import CancelledError, NoticeError, NotFoundError
+from ..errors import CancelledError, NotFoundError, NoticeError
 from .content import Promoter, assemble
 from .datefmt import day_month_year
 from .exports import write_csv, write_geojson
@@ -137,7 +137,8 @@ def write_notice_pack(
     now = (now or clock.now()).astimezone(UTC)
     dates = notice_dates(now.date(), result.site.start, notice_days=rules.notice_period_days,
                          response_days=rules.response_days,
-                         validity_days=settings.validity_days, accept_short=accept_short_notice)
+                         validity_days=settings.validity_days, accept_short=accept_short_notice,
+                         calendar=settings.calendar)
     streets = check_usrn(store, result.site.footprint, result.site.usrn, rules.usrn_distance_m)
     folder = check_writable(Path(out_dir))
     who = issued_by or _user()
@@ -239,6 +240,16 @@ def _context_assets(store, content):
     return near[keep.to_numpy()]
 
 
+def _backdrop(store, footprint):
+    """Streets and buildings around the site from the register's reference layers."""
+    from .pdfbackdrop import read_backdrop  # reportlab colours: only when a pack is written
+
+    try:
+        return read_backdrop(store, footprint)
+    except Exception:
+        return None
+
+
 def _build(store, result, target, *, reference, version, status, now, dates, settings, streets,
            promoter, authority_swa, street_manager, scheme, report) -> NoticePack:
     valid_until = dates.valid_until
@@ -248,9 +259,10 @@ def _build(store, result, target, *, reference, version, status, now, dates, set
         result, reference=reference, version=version, status=status, issued_at=now,
         valid_until=valid_until, authority=settings.name, promoter=promoter,
         responses=responses, batches=store.batches(), owner_names=owners, scheme=scheme,
-        crs=str(store.crs.to_string()), warnings=settings.warnings,
+        crs=str(store.crs.to_string()), warnings=settings.warnings, british=settings.british,
     )
     content.context = _context_assets(store, content)
+    content.backdrop = _backdrop(store, result.site.footprint)
     content.respond_by, content.short_notice = dates.respond_by, dates.short_notice
     if streets.message:
         content.warnings.append(streets.message)

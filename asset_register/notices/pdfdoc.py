@@ -17,19 +17,38 @@ import pandas as pd
 from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    BaseDocTemplate, CondPageBreak, Frame, KeepTogether, PageTemplate, Paragraph, Spacer,
-    Table, TableStyle,
+    BaseDocTemplate,
+    CondPageBreak,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
 )
 
 from ..colours import EXCAVATION, legend
 from .content import AWAITING, RESPONSE_STATUSES, NoticeContent
 from .datefmt import day_month_year, weekday_date
 from .pdfmap import MapLegend, SiteMap
-from .pdftable import Cell, GridTable, Run
 from .pdfstyle import (
-    BAND, FRAME_W, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PAGE_H, PAGE_W, RULE,
-    SEVERITY_COLOURS, SEVERITY_TINTS, PageFurniture, pdf_text, plain_text, styles,
+    BAND,
+    FRAME_W,
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    MARGIN_X,
+    PAGE_H,
+    PAGE_W,
+    RULE,
+    SEVERITY_COLOURS,
+    SEVERITY_TINTS,
+    PageFurniture,
+    pdf_text,
+    plain_text,
+    styles,
 )
+from .pdftable import Cell, GridTable, Run
 from .typeface import REGULAR
 
 S = styles()
@@ -86,7 +105,7 @@ def _facts(c: NoticeContent) -> Table:
     depth = f"{s.depth_m:.2f} m" if s.depth_m is not None else "not given"
     pairs = [
         ("Proposed start", _d(s.start), "Proposed end", _d(s.end)),
-        ("Location (OS grid)", f"{c.grid_ref}",
+        ("Location (OS grid)" if c.grid_ref else "Register CRS", c.grid_ref or c.crs,
          "E / N (BNG)" if c.crs == "EPSG:27700" else f"X / Y ({c.crs})",
          f"{c.centre[0]:.0f} / {c.centre[1]:.0f}"),
         ("USRN", s.usrn or "not given", "Depth · method", f"{depth} · {s.method}"),
@@ -345,10 +364,12 @@ def _story(c: NoticeContent, recipient: dict | None) -> list:
     story += _section("Basis of this notice")
     notes = [f"Conflict rules version <b>{pdf_text(c.rules_version)}</b>; register CRS "
              f"{pdf_text(c.crs)}; validity {pdf_text(c.reference)} until {_d(c.valid_until)} "
-             "(working days, England &amp; Wales bank holidays excluded).",
+             + ("(working days, England &amp; Wales bank holidays excluded)." if c.british else
+                "(working days, weekends excluded)."),
              "Records show where assets were recorded, not necessarily where they are. Absence "
              "of records is not absence of assets. Locate and mark services before breaking "
-             "ground and follow HSE HSG47; treat abandoned assets as live."]
+             "ground and follow " + ("HSE HSG47" if c.british else "the national safe-digging "
+                                     "guidance") + "; treat abandoned assets as live."]
     if recipient is None:  # the promoter's own warnings and advice: never sent to owners
         extra = dict.fromkeys([*c.advice, *c.site.notes, *c.warnings])  # the check repeats notes
         notes += [pdf_text(n) for n in extra]

@@ -17,8 +17,11 @@ from reportlab.lib.colors import Color, HexColor, white
 from reportlab.platypus import Flowable
 
 from ..colours import EXCAVATION, casing_for
-from .pdfmarks import (MARK_R, SEVERITY_ORDER, SHAPES, halo, hatch, marker, place_labels,
-                       ring_label)
+from .pdfbackdrop import LAND, draw_backdrop, inset, street_names
+from .pdfmarks import (
+    MARK_R, SEVERITY_ORDER, SHAPES, geom_path, halo, hatch, marker, overlaps, place_labels,
+    ring_label,
+)
 from .typeface import BOLD, ITALIC, REGULAR
 
 INK = HexColor("#1d2733")
@@ -27,11 +30,6 @@ WORKS = HexColor("#5b6b7c")
 CONTEXT = HexColor("#b4bcc4")  # other recorded assets, no conflict
 MIN_SPAN_M = 24.0
 LABEL_IDS_UP_TO = 15  # above this many conflicts, labels show numbers only
-
-
-def _hits(box: np.ndarray, other: np.ndarray) -> bool:
-    a, b = box[0], other[0]
-    return bool(a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
 
 
 def nice_step(span: float, target: int = 5) -> float:
@@ -90,20 +88,7 @@ class SiteMap(Flowable):
 
     def _path(self, canv, geom):
         """A reportlab path for a (multi)line or (multi)polygon, in page points."""
-        path = canv.beginPath()
-        for part in shapely.get_parts(geom):
-            rings = ([part.exterior, *part.interiors] if part.geom_type == "Polygon"
-                     else [part])
-            for ring in rings:
-                pts = self._xy(shapely.get_coordinates(ring))
-                if len(pts) < 2:
-                    continue
-                path.moveTo(*pts[0])
-                for x, y in pts[1:]:
-                    path.lineTo(x, y)
-                if part.geom_type == "Polygon":
-                    path.close()
-        return path
+        return geom_path(canv, geom, self._xy)
 
     def _clip(self, geoms: np.ndarray) -> np.ndarray:
         x0, y0, x1, y1 = self.extent
@@ -246,6 +231,12 @@ class SiteMap(Flowable):
             pts[ok] = self._xy(shapely.get_coordinates(near))
         return pts
 
+    def _anchor_boxes(self, geoms) -> np.ndarray:
+        """Small boxes round each conflict's marker point (street names keep off them)."""
+        pts = self._anchors(geoms)
+        return np.column_stack([pts - MARK_R * 2, pts + MARK_R * 2]) if len(pts) else \
+            np.empty((0, 4))
+
     def _ring_labels(self, canv, zones, clearances, taken: list) -> None:
         """Each clearance ring says its width (m) where it is farthest from the dig."""
         cx, cy = self._xy(np.array([self.c.centre]))[0]
@@ -269,7 +260,7 @@ class SiteMap(Flowable):
                 x, y = pts[k]
                 w = canv.stringWidth(text, REGULAR, 5.4) + 2.4
                 box = np.array([[x - w / 2, y - 2.2, x + w / 2, y + 4.8]])
-                if not any(_hits(box, t) for t in taken):
+                if not overlaps(box, np.concatenate(taken)).any():
                     taken.append(np.array([ring_label(canv, x, y, text)]))
                     shown.add(round(value, 1))
                     break
@@ -379,7 +370,8 @@ class SiteMap(Flowable):
                                                                   REGULAR, 6.5), 34]])]
 
     def _grid_ref(self, canv):
-        text = f"Site: {self.c.grid_ref}"
+        text = f"Site: {self.c.grid_ref}" if self.c.grid_ref else \
+            f"Site: {self.c.centre[0]:.0f} {self.c.centre[1]:.0f}"
         crs = "British National Grid" if self.c.crs == "EPSG:27700" else self.c.crs
         sub = f"E {self.c.centre[0]:.0f}  N {self.c.centre[1]:.0f}  ({crs})"
         w = max(canv.stringWidth(text, BOLD, 8), canv.stringWidth(sub, REGULAR, 6))
@@ -399,8 +391,11 @@ class SiteMap(Flowable):
         p = canv.beginPath()
         p.rect(0, 0, self.width, self.height)
         canv.clipPath(p, stroke=0, fill=0)
-        canv.setFillColor(HexColor("#fbfbf8"))
+        backdrop = getattr(self.c, "backdrop", None)
+        canv.setFillColor(HexColor("#fbfbf8") if backdrop is None else LAND)  # white streets read
         canv.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+        if backdrop is not None:
+            draw_backdrop(self, canv, backdrop)
         self._grid(canv)
         self._context(canv)
         self.label_boxes: dict[int, tuple] = {}
@@ -415,6 +410,12 @@ class SiteMap(Flowable):
         self._footprint(canv)
         self._assets(canv, geoms, colours, severity, zones_mask)
         taken = self._furniture(canv)
+        if backdrop is not None:
+            taken.append(inset(self, canv, backdrop))
+            fp = shapely.bounds(self._clip(np.array([self.c.site.footprint], dtype=object)))
+            dig = [self._xy(fp.reshape(2, 2)).reshape(1, 4) + (-6, -6, 6, 6)]
+            avoid = taken + dig + [self._anchor_boxes(geoms)]
+            taken += street_names(self, canv, backdrop, avoid)
         self._ring_labels(canv, zones, clearances, taken)
         self._labels(canv, geoms, severity, taken)
         canv.restoreState()

@@ -105,7 +105,7 @@ def hatch(canv, path, box: tuple[float, float, float, float], colour: str,
     canv.restoreState()
 
 
-def _overlaps(cands: np.ndarray, placed: np.ndarray) -> np.ndarray:
+def overlaps(cands: np.ndarray, placed: np.ndarray) -> np.ndarray:
     """For each candidate box (k, 4), whether it overlaps any placed box (m, 4)."""
     if not len(placed):
         return np.zeros(len(cands), dtype=bool)
@@ -143,7 +143,7 @@ def place_labels(anchors: np.ndarray, sizes: np.ndarray, obstacles: np.ndarray,
             cands = np.column_stack([x0, y0, x0 + w + 2 * pad, y0 + h + 2 * pad])
             inside = (cands[:, 0] >= 0) & (cands[:, 1] >= 0) & (cands[:, 2] <= w_frame) & \
                 (cands[:, 3] <= h_frame)
-            free = inside & ~_overlaps(cands, taken)
+            free = inside & ~overlaps(cands, taken)
             if free.any():
                 if centres.shape[0] != len(offsets):  # grid: the nearest free cell
                     d = np.hypot(centres[:, 0] - ax, centres[:, 1] - ay)
@@ -174,3 +174,23 @@ def ring_label(canv, x: float, y: float, text: str) -> tuple[float, float, float
     canv.drawCentredString(x, y - 0.4, text)
     canv.restoreState()
     return (x - w / 2 - 1.2, y - 2.2, x + w / 2 + 1.2, y + size - 0.6)
+
+
+def geom_path(canv, geom, xy):
+    """A reportlab path for a (multi)line or (multi)polygon; ``xy`` maps coordinates to
+    page points."""
+    import shapely
+
+    path = canv.beginPath()
+    for part in shapely.get_parts(geom):
+        rings = [part.exterior, *part.interiors] if part.geom_type == "Polygon" else [part]
+        for ring in rings:
+            pts = xy(shapely.get_coordinates(ring))
+            if len(pts) < 2:
+                continue
+            path.moveTo(*pts[0])
+            for x, y in pts[1:]:
+                path.lineTo(x, y)
+            if part.geom_type == "Polygon":
+                path.close()
+    return path

@@ -29,28 +29,30 @@ class NoticeDates:
     short_notice: str | None = None  # the accepted short notice, as printed in the pack
 
 
-def _working_day_before(day: date) -> date:
+def _working_day_before(day: date, calendar: str) -> date:
     day -= timedelta(days=1)
-    while not is_working_day(day):
+    while not is_working_day(day, calendar):
         day -= timedelta(days=1)
     return day
 
 
 def notice_dates(issued: date, start: date | None, *, notice_days: int, response_days: int,
-                 validity_days: int, accept_short: bool = False) -> NoticeDates:
+                 validity_days: int, accept_short: bool = False,
+                 calendar: str = "england-wales") -> NoticeDates:
     """The dates of a notice issued on ``issued`` for works starting on ``start``.
 
+    ``calendar``: which days are working days (workdays.CALENDARS).
     Raises NoticeError when the start is in the past or gives fewer than ``notice_days``
     working days' notice and ``accept_short`` is False.
     """
-    respond_by = add_working_days(issued, response_days)
-    valid_until = add_working_days(issued, validity_days)
+    respond_by = add_working_days(issued, response_days, calendar)
+    valid_until = add_working_days(issued, validity_days, calendar)
     if start is None:
         return NoticeDates(issued, respond_by, valid_until)
-    earliest = add_working_days(issued, notice_days)
+    earliest = add_working_days(issued, notice_days, calendar)
     if start >= earliest:
         return NoticeDates(issued, respond_by, valid_until)
-    given = working_days_between(issued, start)
+    given = working_days_between(issued, start, calendar)
     if start < issued:
         problem = (f"the proposed start date {start.isoformat()} is in the past (the notice is "
                    f"issued on {issued.isoformat()})")
@@ -66,7 +68,7 @@ def notice_dates(issued: date, start: date | None, *, notice_days: int, response
                           "notice explicitly (--accept-short-notice) for emergency or immediate "
                           "works")
     if respond_by >= start:
-        respond_by = max(issued, _working_day_before(start)) if start > issued else issued
+        respond_by = max(issued, _working_day_before(start, calendar)) if start > issued else issued
     return NoticeDates(issued, respond_by, valid_until,
                        f"Short notice accepted by the promoter: {accepted}. Owners are asked to "
                        f"respond by {weekday_date(respond_by)}.")

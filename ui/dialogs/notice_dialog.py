@@ -229,13 +229,15 @@ class NoticeDialog(QDialog):
             self.preview.setHtml("<p>No checked dig.</p>")
             return
         conf = result.conflicts
-        days = read_settings(self.session.store).validity_days  # as the pack will be dated
+        settings = read_settings(self.session.store)
+        days = settings.validity_days  # as the pack will be dated
         rules = self._rules()
         try:
             dates = notice_dates(clock.today(), _qdate(self.start.date()),
                                  notice_days=rules.notice_period_days,
                                  response_days=rules.response_days, validity_days=days,
-                                 accept_short=self.short_notice.isChecked())
+                                 accept_short=self.short_notice.isChecked(),
+                                 calendar=settings.calendar)
             timing = (f"<b>Owners respond by</b> {dates.respond_by.isoformat()} (before the works "
                       f"start; {rules.notice_period_days} working days' notice asked)")
             if dates.short_notice:
