@@ -115,50 +115,83 @@ def overlaps(cands: np.ndarray, placed: np.ndarray) -> np.ndarray:
     return hit.any(axis=1)
 
 
+class _Occupancy:
+    """Which cells (``CELL`` points square) of the map are taken: placed boxes are marked
+    rounded outwards, so a free answer is exact and never lets two boxes overlap; a summed-area
+    table answers "is this box free?" for many boxes at once."""
+
+    CELL = 3.0
+
+    def __init__(self, width: float, height: float):
+        self.shape = (int(math.ceil(height / self.CELL)), int(math.ceil(width / self.CELL)))
+        self.grid = np.zeros(self.shape, dtype=np.int32)
+        self._sums()
+
+    def _cells(self, boxes: np.ndarray) -> tuple[np.ndarray, ...]:
+        c = self.CELL
+        i0 = np.clip(np.floor(boxes[:, 0] / c), 0, self.shape[1]).astype(int)
+        j0 = np.clip(np.floor(boxes[:, 1] / c), 0, self.shape[0]).astype(int)
+        i1 = np.clip(np.ceil(boxes[:, 2] / c), 0, self.shape[1]).astype(int)
+        j1 = np.clip(np.ceil(boxes[:, 3] / c), 0, self.shape[0]).astype(int)
+        return i0, j0, i1, j1
+
+    def _sums(self) -> None:
+        self.sat = np.zeros((self.shape[0] + 1, self.shape[1] + 1), dtype=np.int32)
+        np.cumsum(self.grid, axis=0, out=self.sat[1:, 1:])
+        np.cumsum(self.sat[1:, 1:], axis=1, out=self.sat[1:, 1:])
+
+    def mark(self, boxes: np.ndarray) -> None:
+        for i0, j0, i1, j1 in zip(*self._cells(np.asarray(boxes).reshape(-1, 4)), strict=True):
+            self.grid[j0:j1, i0:i1] = 1
+        self._sums()
+
+    def free(self, boxes: np.ndarray) -> np.ndarray:
+        i0, j0, i1, j1 = self._cells(boxes)
+        s = self.sat
+        return (s[j1, i1] - s[j0, i1] - s[j1, i0] + s[j0, i0]) == 0
+
+
 def place_labels(anchors: np.ndarray, sizes: np.ndarray, obstacles: np.ndarray,
                  frame: tuple[float, float], pad: float = 1.5) -> tuple[np.ndarray, np.ndarray]:
     """Boxes (n, 4: x0, y0, x1, y1) for labels of ``sizes`` (n, 2: w, h), in the given order.
 
     Each label's marker (the left ``h`` of the box) is centred on the first free candidate:
-    the anchor itself, then rings of growing radius round it. A label never overlaps a label
-    placed before it, an ``obstacle`` box or the frame's edge, while any candidate is free;
-    returns the boxes and, per label, whether it was moved off its anchor (leader line).
+    the anchor itself, then rings of growing radius round it, then the nearest free place
+    anywhere. A label never overlaps a label placed before it, an ``obstacle`` box or the
+    frame's edge while any place is free; returns the boxes and, per label, whether it was
+    moved off its anchor (it then gets a leader line).
     """
     w_frame, h_frame = frame
     angles = np.linspace(0, 2 * np.pi, _DIRS, endpoint=False) + np.pi / 4
-    offsets = [(0.0, 0.0)] + [(r * math.cos(a), r * math.sin(a)) for r in _RINGS[1:]
-                              for a in angles]
-    offsets = np.array(offsets)
-    # a wide grid over the whole frame as the last resort (keeps "never overlap" true)
-    gx, gy = np.meshgrid(np.arange(8, w_frame, 9.0), np.arange(8, h_frame, 9.0))
-    placed = [np.asarray(obstacles, dtype=float).reshape(-1, 4)]
+    offsets = np.array([(0.0, 0.0)] + [(r * math.cos(a), r * math.sin(a)) for r in _RINGS[1:]
+                                       for a in angles])
+    gx, gy = np.meshgrid(np.arange(4, w_frame, 6.0), np.arange(4, h_frame, 6.0))
+    grid = np.column_stack([gx.ravel(), gy.ravel()])
+    occ = _Occupancy(w_frame, h_frame)
+    occ.mark(np.asarray(obstacles, dtype=float).reshape(-1, 4))
     boxes = np.zeros((len(anchors), 4))
     moved = np.zeros(len(anchors), dtype=bool)
     for i, ((ax, ay), (w, h)) in enumerate(zip(anchors, sizes, strict=True)):
-        taken = np.concatenate(placed)
         found = None
-        for centres in (offsets + (ax, ay), np.column_stack([gx.ravel(), gy.ravel()])):
+        for centres in (offsets + (ax, ay), grid):
             x0 = centres[:, 0] - h / 2 - pad
             y0 = centres[:, 1] - h / 2 - pad
             cands = np.column_stack([x0, y0, x0 + w + 2 * pad, y0 + h + 2 * pad])
-            inside = (cands[:, 0] >= 0) & (cands[:, 1] >= 0) & (cands[:, 2] <= w_frame) & \
-                (cands[:, 3] <= h_frame)
-            free = inside & ~overlaps(cands, taken)
+            free = (cands[:, 0] >= 0) & (cands[:, 1] >= 0) & (cands[:, 2] <= w_frame) & \
+                (cands[:, 3] <= h_frame) & occ.free(cands)
             if free.any():
-                if centres.shape[0] != len(offsets):  # grid: the nearest free cell
-                    d = np.hypot(centres[:, 0] - ax, centres[:, 1] - ay)
-                    d[~free] = np.inf
-                    k = int(np.argmin(d))
+                if centres is grid:  # the nearest free place anywhere
+                    d = np.where(free, np.hypot(centres[:, 0] - ax, centres[:, 1] - ay), np.inf)
+                    found = cands[int(np.argmin(d))]
                 else:
-                    k = int(np.argmax(free))
-                found = cands[k]
+                    found = cands[int(np.argmax(free))]
                 break
         if found is None:  # the frame is full: stack on the anchor (cannot happen in practice)
             found = np.array([ax - h / 2, ay - h / 2, ax - h / 2 + w, ay + h / 2])
         boxes[i] = found
         moved[i] = not (abs(found[0] + pad + h / 2 - ax) < 1e-6 and
                         abs(found[1] + pad + h / 2 - ay) < 1e-6)
-        placed.append(found[None, :])
+        occ.mark(found)
     return boxes, moved
 
 
