@@ -324,7 +324,8 @@ class NoticeDialog(QDialog):
         self.open_button.setEnabled(True)
         warn = "".join(f"<br>⚠ {html.escape(w)}" for w in pack.warnings[:4])
         self.message.setText(f"<b>Notice {pack.reference}</b> written to {html.escape(str(pack.folder))} "
-                             f"({len(pack.files)} files, valid until {pack.valid_until.isoformat()}).{warn}")
+                             f"({len(pack.files)} files, owners respond by {pack.respond_by.isoformat()}, "
+                             f"valid until {pack.valid_until.isoformat()}).{warn}")
         pdfs = sorted(p for p in pack.paths if p.suffix.lower() == ".pdf")
         summary = next((p for p in pdfs if "summary" in p.name.lower()), pdfs[0] if pdfs else None)
         pix = render_pdf_page(str(summary), 520) if summary else None
