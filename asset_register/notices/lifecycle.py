@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 
 from .. import clock
-from ..errors import NotFoundError, NoticeError
+from ..errors import NoticeError, NotFoundError
 from .content import RESPONSE_STATUSES
 from .reference import parse_reference
 
