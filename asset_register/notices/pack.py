@@ -23,7 +23,7 @@ import shapely
 
 from .. import clock
 from ..check.result import CheckResult
-from ..errors import CancelledError, NotFoundError, NoticeError
+from ..errors import CancelledError, NoticeError, NotFoundError
 from .content import Promoter, assemble
 from .datefmt import day_month_year
 from .exports import write_csv, write_geojson
