@@ -28,8 +28,9 @@ from .errors import SettingError
 REGISTER, MACHINE = "register", "machine"
 
 # Kinds of value (the dialog picks its widget by kind).
-TEXT, CODE, SWA, WHOLE, CHOICE, FLAG, CRS, RULES, JSON, DATE = (
-    "text", "code", "swa code", "whole number", "choice", "yes/no", "crs", "rules", "json", "date")
+TEXT, CODE, SWA, WHOLE, CHOICE, FLAG, CRS, RULES, JSON, DATE, COUNTRY = (
+    "text", "code", "swa code", "whole number", "choice", "yes/no", "crs", "rules", "json", "date",
+    "country")
 
 SCHEMES = (("njug", "NJUG / Street Works UK"), ("apwa", "APWA (US)"))
 _TRUE, _FALSE = ("true", "yes", "1", "on"), ("false", "no", "0", "off")
@@ -85,6 +86,8 @@ class Setting:
             return "the path of a rules file (TOML), or 'default' for the shipped rules"
         if self.kind == JSON:
             return "JSON text"
+        if self.kind == COUNTRY:
+            return "a two-letter ISO country code, e.g. GB, NL, IE"
         if self.kind == DATE:
             return "a date as YYYY-MM-DD"
         return "any text"
@@ -105,6 +108,10 @@ class Setting:
             if not 1 <= len(code) <= 8:
                 raise self._refuse(text)
             return code
+        if self.kind == COUNTRY:
+            if not re.fullmatch(r"[A-Za-z]{2}", text):
+                raise self._refuse(text)
+            return text.upper()
         if self.kind == SWA:
             if not (text.isalnum() and len(text) <= 4):
                 raise self._refuse(text)
@@ -199,6 +206,12 @@ SETTINGS: tuple[Setting, ...] = (
     _r("rules", RULES, "", "The authority's rules every check and notice of the register "
        "uses, stored in the register by content (rules_toml) with the file's name "
        "(rules_source) and SHA-256 (rules_sha256), so every PC checks the same rules.", "Rules"),
+    _r("authority_country", COUNTRY, "", "The authority's country; GB notices give OS grid "
+       "references, skip England & Wales bank holidays and cite HSG47. Empty: from the "
+       "register's CRS (British National Grid: GB).", "Authority country"),
+    _r("reference_layers", JSON, "[]", "Reference layers (streets with a USRN, buildings) "
+       "notices use to check the USRN and draw the map backdrop; set with notice-settings "
+       "--reference FILE.", "Reference layers", editable=False),
     # -- the register's, kept by the product -------------------------------------------
     _r("working_crs", CRS, DEFAULT_CRS, "The register's CRS, fixed when it is created.",
        "This register's CRS", editable=False),

@@ -8,6 +8,7 @@ officer takes with real deliveries, so the sample exercises every reader.
 from __future__ import annotations
 
 import csv
+import json
 import tomllib
 from collections.abc import Callable
 from importlib import resources
@@ -49,5 +50,9 @@ def build_sample(
             reports += job.run()
         works = read_works_file(folder / manifest["works"], working_crs=store.crs)
         n_works = store.add_works(works)
+        if manifest.get("reference"):  # streets (with USRNs) and buildings, for notices
+            from asset_register.notices.sitelayers import SETTING, layer_entries
+
+            store.set_setting(SETTING, json.dumps(layer_entries(folder / manifest["reference"])))
         report(1.0, "sample register built")
     return reports, n_works

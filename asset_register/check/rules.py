@@ -25,7 +25,7 @@ MATCH_FIELDS = {
     "pressure": Pressure, "voltage": Voltage, "owner": None,
 }
 _TOP = {"version", "description", "classes", "uncertainty", "methods", "depth",
-        "coordination", "owners", "footprint", "unknown", "thresholds"}
+        "coordination", "owners", "footprint", "unknown", "thresholds", "notices"}
 _CLASS = {"name", "label", "match", "clearance_m", "add_uncertainty", "add_half_width",
           "high_risk", "contact_owner", "precaution"}
 _UNCERTAINTY = {"unknown_m", "crs_unknown_m", "quality_level"}
@@ -34,6 +34,7 @@ _DEPTH = {"lower_severity", "margin_m"}
 _COORD = {"distance_m", "ignore_status"}
 _OWNERS = {"expected_utilities"}
 _FOOTPRINT = {"max_outside_m"}
+_NOTICES = {"notice_period_working_days", "response_working_days", "usrn_distance_m"}
 _UNKNOWN = {"gas_pressure", "electricity_voltage"}
 _THRESHOLDS = {"pressure_bar", "voltage_v"}
 # Defaults: IGEM bands for gas (LP <= 75 mbar < MP <= 2 bar < IP <= 7 bar < HP) and UK
@@ -73,6 +74,11 @@ class Rules:
     ignore_works_status: tuple[str, ...] = ("cancelled", "completed")
     expected_utilities: tuple[str, ...] = ()
     max_outside_m: float = 10000.0
+    # Notices: working days from issue to the works start, owners' response time (always
+    # shorter, so the deadline falls before the start), how near a USRN's street must be.
+    notice_period_days: int = 5
+    response_days: int = 3
+    usrn_distance_m: float = 20.0
     # Unknown is dangerous: the class gas of unknown pressure / electricity of unknown voltage
     # is matched as (None: left unknown, so only a "null" match value fits it).
     unknown_gas_pressure: str | None = "HP"
@@ -212,6 +218,24 @@ def _bands(table, enum, default, src: str, path: str) -> tuple[tuple[str, float]
     return (*zip(order[:-1], limits, strict=True), (order[-1], float("inf")))
 
 
+def _notices(table, src: str) -> tuple[int, int, float]:
+    """[notices]: notice period and response time (whole working days), USRN distance."""
+    _check_keys(table, _NOTICES, src, "notices")
+    days = []
+    for key, default in (("notice_period_working_days", 5), ("response_working_days", 3)):
+        value = table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 260:
+            raise RulesError(f"{_where(src, 'notices.' + key)} = {value!r}: give a whole number "
+                             "of working days from 1 to 260")
+        days.append(value)
+    if days[1] >= days[0]:
+        raise RulesError(f"{_where(src, 'notices')}: response_working_days ({days[1]}) must be "
+                         f"less than notice_period_working_days ({days[0]}) so that owners "
+                         "answer before the works start")
+    usrn_m = _number(table.get("usrn_distance_m", 20.0), src, "notices.usrn_distance_m")
+    return days[0], days[1], usrn_m
+
+
 def parse_rules(data: dict, source: str = "<rules>") -> Rules:
     """Validate a parsed TOML document and build Rules (raises RulesError)."""
     src = source
@@ -253,6 +277,7 @@ def parse_rules(data: dict, source: str = "<rules>") -> Rules:
     _check_keys(unknown, _UNKNOWN, src, "unknown")
     limits = data.get("thresholds", {})
     _check_keys(limits, _THRESHOLDS, src, "thresholds")
+    period, respond, usrn_m = _notices(data.get("notices", {}), src)
     return Rules(
         version=version,
         description=_text(data.get("description", ""), src, "description", required=False),
@@ -276,6 +301,7 @@ def parse_rules(data: dict, source: str = "<rules>") -> Rules:
         ignore_works_status=tuple(ignore),
         expected_utilities=tuple(expected),
         max_outside_m=_number(fp.get("max_outside_m", 10000.0), src, "footprint.max_outside_m"),
+        notice_period_days=period, response_days=respond, usrn_distance_m=usrn_m,
         unknown_gas_pressure=_unknown_class(unknown.get("gas_pressure", "HP"), Pressure, src,
                                             "unknown.gas_pressure"),
         unknown_electricity_voltage=_unknown_class(

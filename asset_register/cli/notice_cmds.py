@@ -59,10 +59,13 @@ def _notice(args) -> int:
             store, result, args.out, promoter=promoter, promoter_contact=args.promoter_contact,
             promoter_phone=args.promoter_phone, promoter_email=args.promoter_email,
             promoter_swa_code=args.promoter_swa, issue=not args.draft, reissue=args.reissue,
-            street_manager=sm, scheme=args.scheme, progress=progress)
+            street_manager=sm, scheme=args.scheme, rules=rules,
+            accept_short_notice=args.accept_short_notice, progress=progress)
     s = result.summary()
-    print(f"notice {pack.reference} v{pack.version} {pack.status}, valid until "
-          f"{weekday_date(pack.valid_until)}")
+    print(f"notice {pack.reference} v{pack.version} {pack.status}, owners respond by "
+          f"{weekday_date(pack.respond_by)}, valid until {weekday_date(pack.valid_until)}")
+    if pack.detail.get("short_notice"):
+        print(f"SHORT NOTICE: {pack.detail['short_notice']}")
     print(f"conflicts {s['conflicts']} (strike {s['strike']}, danger {s['danger']}, "
           f"caution {s['caution']}); owners affected "
           f"{', '.join(pack.owner_files) or 'none'}")
@@ -166,7 +169,7 @@ def _notices(args) -> int:
 _OPTIONS = {"authority_name": "authority_name", "prefix": "notice_prefix",
             "validity_days": "notice_validity_working_days", "authority_swa": "authority_swa_code",
             "promoter_swa": "promoter_swa_code", "promoter_name": "promoter_name",
-            "colour_scheme": "colour_scheme", "rules": "rules"}
+            "colour_scheme": "colour_scheme", "rules": "rules", "country": "authority_country"}
 
 
 def _settings(args) -> int:
@@ -182,13 +185,23 @@ def _settings(args) -> int:
             read_rules_file(value)
         else:
             reg.setting(key).parse(value)
-    with open_register(args.register, read_only=not changes) as store:
+    layers = None
+    if args.reference or args.no_references:
+        from ..notices.sitelayers import layer_entries
+
+        layers = [e for f in args.reference or [] for e in layer_entries(f)]  # refused first
+    with open_register(args.register, read_only=not changes and layers is None) as store:
+        if layers is not None:
+            kept = [] if args.no_references else (reg.read(store, "reference_layers") or [])
+            reg.write(store, "reference_layers", json.dumps(list(dict.fromkeys(kept + layers))))
         for key, value in changes.items():
             set_by_user(store, key, value)
         current = ref.read_settings(store)
         values = {key: reg.raw(store, key) for key in _OPTIONS.values() if key != "rules"}
         values["rules"] = reg.describe_rules(store)
+        values["reference_layers"] = reg.read(store, "reference_layers") or []
     print(json.dumps({"settings": values, "reference_prefix": current.prefix,
+                      "country": current.country, "working_days": current.calendar,
                       "validity_working_days": current.validity_days,
                       "warnings": current.warnings}, indent=1))
     return 0
@@ -211,6 +224,9 @@ def register(sub) -> None:
     p.add_argument("--promoter-swa", metavar="CODE", help="promoter's Street Manager SWA code")
     p.add_argument("--draft", action="store_true", help="write a watermarked draft, not issued")
     p.add_argument("--reissue", metavar="REFERENCE", help="issue a new version of this notice")
+    p.add_argument("--accept-short-notice", action="store_true",
+                   help="issue although the works start in the past or sooner than the rules' "
+                   "notice period (emergency or immediate works); every PDF says so")
     p.add_argument("--scheme", choices=["njug", "apwa"], help="utility colour code of the map")
     for key, flag in (("activity_type", "--activity-type"),
                       ("traffic_management_type", "--traffic-management"),
@@ -253,7 +269,16 @@ def register(sub) -> None:
     s.add_argument("--promoter-swa", help="default promoter Street Manager SWA code")
     s.add_argument("--promoter-name", help="default promoter name")
     s.add_argument("--colour-scheme", choices=["njug", "apwa"])
+    s.add_argument("--country", metavar="CODE", type=str.upper,
+                   help="the authority's country (ISO code, e.g. GB, NL, IE); GB notices give OS "
+                   "grid references, skip England & Wales bank holidays and cite HSG47. Default: "
+                   "from the register's CRS (British National Grid: GB)")
     s.add_argument("--rules", metavar="FILE", help="the authority's rules file (TOML): stored in "
                    "the register by content, so every check and notice of it, on every PC, "
                    "uses these rules ('default': the shipped rules)")
+    s.add_argument("--reference", action="append", metavar="FILE",
+                   help="a reference file (streets with a USRN column, buildings) whose layers "
+                   "notices use to check the USRN and draw the map backdrop; repeat for several")
+    s.add_argument("--no-references", action="store_true",
+                   help="forget the reference files set before (then add any --reference)")
     s.set_defaults(func=_settings)

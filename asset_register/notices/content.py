@@ -46,7 +46,7 @@ class NoticeContent:
     promoter: Promoter
     site: DigSite
     centre: tuple[float, float]
-    grid_ref: str
+    grid_ref: str | None  # OS National Grid reference; None outside Great Britain
     conflicts: gpd.GeoDataFrame  # CONFLICT_COLUMNS + number, owner_name, colour, geometry
     owners_affected: list[dict]  # + assets, response, response_label
     owners_no_conflict: list[dict]
@@ -60,6 +60,10 @@ class NoticeContent:
     also_notified: list[dict] = field(default_factory=list)  # owner copy: the other owners
     scheme: str = "njug"
     crs: str = DEFAULT_CRS
+    respond_by: date | None = None  # owners' response deadline (before the works start)
+    short_notice: str | None = None  # the promoter's accepted short notice, printed in the pack
+    british: bool = True  # a British authority: OS grid, bank holidays, HSG47 wording
+    backdrop: object | None = None  # pdfbackdrop.Backdrop: streets and buildings (map only)
 
     @property
     def severity_counts(self) -> dict[str, int]:
@@ -75,6 +79,7 @@ class NoticeContent:
         out.also_notified = [o for o in self.owners_affected + self.owners_no_conflict
                              if o["code"] != code]
         out.context = None  # an owner's copy shows that owner's assets only
+        out.warnings, out.advice = [], []  # the promoter's own: not for the owner
         return out
 
 
@@ -108,7 +113,7 @@ def data_currency(batches: pd.DataFrame, owners: list[dict], today: date) -> pd.
             rows.append((code, names[code], None, np.nan))
         else:
             d = ts.date()
-            rows.append((code, names[code], d, float((today - d).days)))
+            rows.append((code, names[code], d, float(max((today - d).days, 0))))
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -140,6 +145,7 @@ def assemble(
     scheme: str,
     crs: str,
     warnings: list[str],
+    british: bool = True,
 ) -> NoticeContent:
     """Number the conflicts, attach owner names, responses and data currency."""
     from ..colours import colours_for
@@ -174,11 +180,13 @@ def assemble(
     fp = result.site.footprint
     centre_pt = shapely.point_on_surface(fp) if not fp.is_empty else shapely.Point(0, 0)
     centre = (float(centre_pt.x), float(centre_pt.y))
-    bng = to_bng(centre_pt, crs)
-    try:
-        grid = grid_reference(bng.x, bng.y)
-    except Exception:  # outside the grid (a register elsewhere): say so, do not fail
-        grid = "outside the OS National Grid"
+    grid = None  # OS grid references only for British authorities
+    if british:
+        bng = to_bng(centre_pt, crs)
+        try:
+            grid = grid_reference(bng.x, bng.y)
+        except Exception:  # outside the grid: say so, do not fail
+            grid = "outside the OS National Grid"
     all_owners = affected + no_conflict + no_data
     currency = data_currency(batches, all_owners, issued_at.date())
     return NoticeContent(
@@ -189,5 +197,5 @@ def assemble(
         works=result.works_overlapping, rules_version=result.rules_version or "not stated",
         currency=currency, warnings=list(result.warnings) + list(warnings),
         advice=list(getattr(result, "advice", []) or []), scheme=scheme,
-        crs=crs,
+        crs=crs, british=british,
     )

@@ -32,8 +32,9 @@ from .files import atomic_folder, check_writable, safe_name, sha256_file, unique
 from .pdfdoc import render_pdf
 from .recovery import recover, writer_detail
 from .reference import new_reference, parse_reference, read_settings
+from .schedule import notice_dates
+from .sitelayers import check_usrn
 from .streetmanager import USRN_MAX, USRN_MIN, build_request
-from .workdays import add_working_days
 
 Progress = Callable[[float, str], None]
 
@@ -52,6 +53,7 @@ class NoticePack:
     content_hash: str  # SHA-256 over the sorted "name sha256" lines of the content files
     warnings: list[str] = field(default_factory=list)
     detail: dict = field(default_factory=dict)  # what the register records about the pack
+    respond_by: date | None = None  # the owners' response deadline (before the works start)
 
     @property
     def paths(self) -> list[Path]:
@@ -97,11 +99,14 @@ def write_notice_pack(
     promoter_phone: str | None = None,
     promoter_email: str | None = None,
     promoter_swa_code: str | None = None,
+    authority_swa_code: str | None = None,
     issued_by: str | None = None,
     issue: bool = True,
     reissue: str | None = None,
     street_manager: dict | None = None,
     scheme: str | None = None,
+    rules=None,
+    accept_short_notice: bool = False,
     now: datetime | None = None,
     progress: Progress | None = None,
     cancel: Callable[[], bool] | None = None,
@@ -113,6 +118,8 @@ def write_notice_pack(
     ``<reference>-v<n>``) and earlier versions are marked ``superseded``.
     ``street_manager`` overrides Street Manager fields such as ``activity_type``,
     ``traffic_management_type``, ``location_types``, ``application_type``.
+    ``rules`` (default: the register's, ``rules_for``) set the notice period and response
+    time; a start in the past or at short notice is refused unless ``accept_short_notice``.
     ``progress(fraction, message)`` is called between steps; ``cancel()`` returning
     True stops the work (CancelledError, no pack folder, the notice marked cancelled).
     """
@@ -128,13 +135,22 @@ def write_notice_pack(
         if progress is not None:
             progress(0.0, line)
     settings = read_settings(store)
-    folder = check_writable(Path(out_dir))
+    if rules is None:
+        from ..check.rules import rules_for
+
+        rules = rules_for(store)
     now = (now or clock.now()).astimezone(UTC)
+    dates = notice_dates(now.date(), result.site.start, notice_days=rules.notice_period_days,
+                         response_days=rules.response_days,
+                         validity_days=settings.validity_days, accept_short=accept_short_notice,
+                         calendar=settings.calendar)
+    streets = check_usrn(store, result.site.footprint, result.site.usrn, rules.usrn_distance_m)
+    folder = check_writable(Path(out_dir))
     who = issued_by or os_user()
     reference, version = _version_for(store, reissue)
     if reference is None:
         reference = new_reference(store, settings.prefix, now.date())
-    valid_until = add_working_days(now.date(), settings.validity_days)
+    valid_until = dates.valid_until
     status = "issued" if issue else "draft"
     site = result.site
     base = {
@@ -152,10 +168,11 @@ def write_notice_pack(
     target = folder / (safe_name(reference) + (f"-v{version}" if version > 1 else ""))
     try:
         pack = _build(store, result, target, reference=reference, version=version, status=status,
-                      now=now, valid_until=valid_until, settings=settings,
+                      now=now, dates=dates, settings=settings, streets=streets,
                       promoter=Promoter(promoter.strip(), promoter_contact, promoter_phone,
                                         promoter_email,
                                         promoter_swa_code or settings.promoter_swa_code),
+                      authority_swa=authority_swa_code or settings.swa_code,
                       street_manager=street_manager, scheme=scheme or settings.colour_scheme,
                       report=report)
     except BaseException as exc:
@@ -224,22 +241,37 @@ def _context_assets(store, content):
     return near[keep.to_numpy()]
 
 
-def _build(store, result, target, *, reference, version, status, now, valid_until, settings,
-           promoter, street_manager, scheme, report) -> NoticePack:
+def _backdrop(store, footprint):
+    """Streets and buildings around the site from the register's reference layers."""
+    from .pdfbackdrop import read_backdrop  # reportlab colours: only when a pack is written
+
+    try:
+        return read_backdrop(store, footprint)
+    except Exception:
+        return None
+
+
+def _build(store, result, target, *, reference, version, status, now, dates, settings, streets,
+           promoter, authority_swa, street_manager, scheme, report) -> NoticePack:
+    valid_until = dates.valid_until
     owners = {o.code: o.name for o in store.owners()}
     responses = store.responses(reference) if version > 1 else None
     content = assemble(
         result, reference=reference, version=version, status=status, issued_at=now,
         valid_until=valid_until, authority=settings.name, promoter=promoter,
         responses=responses, batches=store.batches(), owner_names=owners, scheme=scheme,
-        crs=str(store.crs.to_string()), warnings=settings.warnings,
+        crs=str(store.crs.to_string()), warnings=settings.warnings, british=settings.british,
     )
     content.context = _context_assets(store, content)
+    content.backdrop = _backdrop(store, result.site.footprint)
+    content.respond_by, content.short_notice = dates.respond_by, dates.short_notice
+    if streets.message:
+        content.warnings.append(streets.message)
     if result.site.start and result.site.start > valid_until:
         content.warnings.append(
             f"the works start on {day_month_year(result.site.start)}, after this notice expires on "
             f"{day_month_year(valid_until)}: re-issue it before work starts")
-    record = build_request(content, swa_code=settings.swa_code, options=street_manager)
+    record = build_request(content, swa_code=authority_swa, options=street_manager)
     content.warnings += record.warnings()
     owner_names = unique_names([f"notice-{safe_name(o['code'], fallback='owner')}.pdf"
                                 for o in content.owners_affected])
@@ -267,6 +299,9 @@ def _build(store, result, target, *, reference, version, status, now, valid_unti
             "owners_no_conflict": [o["code"] for o in content.owners_no_conflict],
             "owners_no_data": [o["code"] for o in content.owners_no_data if o["code"]],
             "owner_files": owner_files, "grid_reference": content.grid_ref,
+            "respond_by": dates.respond_by.isoformat(), "short_notice": dates.short_notice,
+            "usrn_checked": streets.checked, "usrn_suggested": streets.suggestion,
+            "streets_at_site": streets.nearby.to_dict("records"),
             "warnings": content.warnings,
             "street_manager": {"defaulted": record.defaulted, "missing": record.missing},
         }
@@ -279,4 +314,4 @@ def _build(store, result, target, *, reference, version, status, now, valid_unti
                                                       default=str), encoding="utf-8")
         files["manifest.json"] = sha256_file(tmp / "manifest.json")
     return NoticePack(reference, version, status, target, files, owner_files, valid_until,
-                      content_hash, content.warnings, detail)
+                      content_hash, content.warnings, detail, dates.respond_by)

@@ -14,10 +14,18 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    BaseDocTemplate, CondPageBreak, Frame, KeepTogether, PageTemplate, Paragraph, Spacer,
-    Table, TableStyle,
+    BaseDocTemplate,
+    CondPageBreak,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
 )
 
 from ..colours import EXCAVATION, legend
@@ -25,13 +33,27 @@ from ..crs_names import BRITISH_NATIONAL_GRID
 from .content import AWAITING, RESPONSE_STATUSES, NoticeContent
 from .datefmt import day_month_year, weekday_date
 from .pdfmap import MapLegend, SiteMap
-from .pdftable import Cell, GridTable, Run
 from .pdfstyle import (
-    BAND, FRAME_W, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PAGE_H, PAGE_W, RULE,
-    SEVERITY_COLOURS, SEVERITY_TINTS, PageFurniture, pdf_text, plain_text, styles,
+    BAND,
+    FRAME_W,
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    MARGIN_X,
+    PAGE_H,
+    PAGE_W,
+    RULE,
+    SEVERITY_COLOURS,
+    SEVERITY_TINTS,
+    PageFurniture,
+    pdf_text,
+    plain_text,
+    styles,
 )
+from .pdftable import Cell, GridTable, Run
+from .typeface import REGULAR
 
 S = styles()
+_FONT = ("FONTNAME", (0, 0), (-1, -1), REGULAR)  # tables set a cell font even for empty cells
 CONFLICT_WIDTHS = [15, 84, 68, 52, 38, 42, 50, 40]
 
 
@@ -64,16 +86,17 @@ def _title_block(c: NoticeContent, recipient: dict | None) -> list:
                   f"{pdf_text(c.authority)}", "small"))
     right = Table(
         [[P(f"<b>{status}</b> · version {c.version}", "small")],
-         [P("Valid until", "label")],
-         [P(f"<b>{_d(c.valid_until)}</b>", "summary")],
+         [P("Owners respond by", "label")],
+         [P(f"<b>{_d(c.respond_by or c.valid_until)}</b>", "summary")],
+         [P(f"valid until {_d(c.valid_until)}", "label")],
          [P(f"issued {day_month_year(c.issued_at)} {c.issued_at:%H:%M} UTC", "label")]],
         colWidths=[48 * mm])
-    right.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), BAND),
+    right.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), BAND), _FONT,
                                ("BOX", (0, 0), (-1, -1), 0.6, RULE),
                                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]))
     t = Table([[left, right]], colWidths=[FRAME_W - 50 * mm, 50 * mm])
-    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, 0), 0),
+    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), _FONT, ("LEFTPADDING", (0, 0), (0, 0), 0),
                            ("RIGHTPADDING", (-1, 0), (-1, 0), 0)]))
     return [t, Spacer(1, 3 * mm)]
 
@@ -83,7 +106,7 @@ def _facts(c: NoticeContent) -> Table:
     depth = f"{s.depth_m:.2f} m" if s.depth_m is not None else "not given"
     pairs = [
         ("Proposed start", _d(s.start), "Proposed end", _d(s.end)),
-        ("Location (OS grid)", f"{c.grid_ref}",
+        ("Location (OS grid)" if c.grid_ref else "Register CRS", c.grid_ref or c.crs,
          "E / N (BNG)" if c.crs == BRITISH_NATIONAL_GRID else f"X / Y ({c.crs})",
          f"{c.centre[0]:.0f} / {c.centre[1]:.0f}"),
         ("USRN", s.usrn or "not given", "Depth · method", f"{depth} · {s.method}"),
@@ -99,11 +122,21 @@ def _facts(c: NoticeContent) -> Table:
     t = Table(rows, colWidths=[0.16 * w, 0.34 * w, 0.16 * w, 0.34 * w], hAlign="LEFT")
     t.setStyle(TableStyle([
         ("SPAN", (1, len(rows) - 1), (3, len(rows) - 1)),
+        _FONT,
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
         ("LEFTPADDING", (0, 0), (-1, -1), 2),
     ]))
+    return t
+
+
+def _banner(text: str) -> Table:
+    """A boxed line the reader cannot miss (an accepted short notice)."""
+    t = Table([[P(f"<b>{pdf_text(text)}</b>", "base")]], colWidths=[FRAME_W])
+    t.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.2, HexColor(SEVERITY_COLOURS["danger"])), _FONT,
+                           ("BACKGROUND", (0, 0), (-1, -1), HexColor(SEVERITY_TINTS["danger"])),
+                           ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
     return t
 
 
@@ -134,7 +167,12 @@ def _legend(c: NoticeContent) -> MapLegend:
     items.append(("area", EXCAVATION.get(c.scheme, "#c2006e") if c.scheme != "apwa" else "#1d2733",
                   "dig footprint"))
     if len(c.conflicts):
-        items.append(("zone", "#7a8793", "clearance zone"))
+        items.append(("zone", "#7a8793", "clearance zone (m)"))
+        sev = set(c.conflicts["severity"].astype(str))
+        items += [(s, "#1d2733", s) for s in ("strike", "danger", "caution") if s in sev]
+        zones = c.conflicts[c.conflicts["asset_class"].astype(str) == "precaution_zone"]
+        if len(zones):
+            items.append(("hatch", str(zones["colour"].iloc[0]), "owner's precaution zone"))
     if c.context is not None and len(c.context):
         items.append(("line", "#b4bcc4", "other recorded assets"))
     if c.works is not None and len(c.works):
@@ -272,8 +310,17 @@ def _currency_table(cur: pd.DataFrame) -> GridTable:
 
 def _story(c: NoticeContent, recipient: dict | None) -> list:
     story = _title_block(c, recipient)
-    story += [_facts(c), Spacer(1, 3 * mm), _summary_line(c, recipient), Spacer(1, 2.5 * mm)]
-    story += [KeepTogether([SiteMap(c, FRAME_W, 112 * mm), Spacer(1, 1.5 * mm), _legend(c)])]
+    story += [_facts(c), Spacer(1, 3 * mm)]
+    if c.short_notice:
+        story += [_banner(c.short_notice), Spacer(1, 2 * mm)]
+    story += [_summary_line(c, recipient), Spacer(1, 2.5 * mm)]
+    key = [Spacer(1, 1 * mm), P("Marker shape shows the severity (octagon strike, triangle danger, "
+                                "circle caution), its number the row of the conflict table; a "
+                                "line leads to the asset when the marker had to move. Ring "
+                                "labels give each clearance in metres.", "note")] \
+        if len(c.conflicts) else []
+    story += [KeepTogether([SiteMap(c, FRAME_W, 112 * mm), Spacer(1, 1.5 * mm), _legend(c),
+                            *key])]
     story += _section("Conflicting assets" if not recipient else "Your assets affected")
     if len(c.conflicts):
         story += [_conflict_table(c), Spacer(1, 1 * mm),
@@ -298,7 +345,8 @@ def _story(c: NoticeContent, recipient: dict | None) -> list:
         codes = ", ".join(f"<b>{k}</b> ({pdf_text(v)})" for k, v in RESPONSE_STATUSES.items()
                           if k != "no_response")
         story.append(P(f"Please respond to {pdf_text(c.promoter.name)} quoting "
-                       f"<b>{pdf_text(c.reference)}</b> by <b>{_d(c.valid_until)}</b> with one "
+                       f"<b>{pdf_text(c.reference)}</b> by <b>{_d(c.respond_by or c.valid_until)}"
+                       "</b>, before the works start, with one "
                        f"of: {codes}. Current status: "
                        f"<b>{pdf_text(recipient.get('response_label', AWAITING))}</b>.", "base"))
         if c.also_notified:
@@ -317,12 +365,15 @@ def _story(c: NoticeContent, recipient: dict | None) -> list:
     story += _section("Basis of this notice")
     notes = [f"Conflict rules version <b>{pdf_text(c.rules_version)}</b>; register CRS "
              f"{pdf_text(c.crs)}; validity {pdf_text(c.reference)} until {_d(c.valid_until)} "
-             "(working days, England &amp; Wales bank holidays excluded).",
+             + ("(working days, England &amp; Wales bank holidays excluded)." if c.british else
+                "(working days, weekends excluded)."),
              "Records show where assets were recorded, not necessarily where they are. Absence "
              "of records is not absence of assets. Locate and mark services before breaking "
-             "ground and follow HSE HSG47; treat abandoned assets as live."]
-    extra = dict.fromkeys([*c.advice, *c.site.notes, *c.warnings])  # the check repeats notes
-    notes += [pdf_text(n) for n in extra]
+             "ground and follow " + ("HSE HSG47" if c.british else "the national safe-digging "
+                                     "guidance") + "; treat abandoned assets as live."]
+    if recipient is None:  # the promoter's own warnings and advice: never sent to owners
+        extra = dict.fromkeys([*c.advice, *c.site.notes, *c.warnings])  # the check repeats notes
+        notes += [pdf_text(n) for n in extra]
     story += [P(("• " if i >= 2 else "") + n, "note") for i, n in enumerate(notes)]
     return story
 

@@ -18,6 +18,12 @@ from reportlab.platypus import Flowable
 
 from ..colours import EXCAVATION, casing_for
 from ..crs_names import BRITISH_NATIONAL_GRID
+from .pdfbackdrop import LAND, draw_backdrop, inset, street_names
+from .pdfmarks import (
+    MARK_R, SEVERITY_ORDER, SHAPES, geom_path, halo, hatch, marker, overlaps, place_labels,
+    ring_label,
+)
+from .typeface import BOLD, ITALIC, REGULAR
 
 INK = HexColor("#1d2733")
 GRID = HexColor("#c9d1da")
@@ -83,20 +89,7 @@ class SiteMap(Flowable):
 
     def _path(self, canv, geom):
         """A reportlab path for a (multi)line or (multi)polygon, in page points."""
-        path = canv.beginPath()
-        for part in shapely.get_parts(geom):
-            rings = ([part.exterior, *part.interiors] if part.geom_type == "Polygon"
-                     else [part])
-            for ring in rings:
-                pts = self._xy(shapely.get_coordinates(ring))
-                if len(pts) < 2:
-                    continue
-                path.moveTo(*pts[0])
-                for x, y in pts[1:]:
-                    path.lineTo(x, y)
-                if part.geom_type == "Polygon":
-                    path.close()
-        return path
+        return geom_path(canv, geom, self._xy)
 
     def _clip(self, geoms: np.ndarray) -> np.ndarray:
         x0, y0, x1, y1 = self.extent
@@ -108,7 +101,7 @@ class SiteMap(Flowable):
         step = nice_step(x1 - x0, 6)
         canv.setStrokeColor(GRID)
         canv.setLineWidth(0.35)
-        canv.setFont("Helvetica", 5.5)
+        canv.setFont(REGULAR, 5.5)
         canv.setFillColor(HexColor("#7a8793"))
         for gx in np.arange(math.ceil(x0 / step) * step, x1, step):
             px = (gx - x0) * self.scale
@@ -139,7 +132,7 @@ class SiteMap(Flowable):
             canv.drawPath(self._path(canv, g), stroke=1, fill=1 if area else 0)
             if len(refs):
                 p = self._xy(shapely.get_coordinates(shapely.point_on_surface(g)))[0]
-                canv.setFont("Helvetica-Oblique", 6)
+                canv.setFont(ITALIC, 6)
                 canv.setFillColor(WORKS)
                 canv.drawCentredString(p[0], p[1], f"works {refs[i]}")
                 canv.setFillColor(Color(0.36, 0.42, 0.49, alpha=0.12))
@@ -177,6 +170,7 @@ class SiteMap(Flowable):
             canv.setStrokeColor(Color(c.red, c.green, c.blue, alpha=0.55))
             canv.drawPath(self._path(canv, z), stroke=1, fill=1)
         canv.restoreState()
+        return zones
 
     def _footprint(self, canv):
         fp = self._clip(np.array([self.c.site.footprint], dtype=object))[0]
@@ -189,11 +183,18 @@ class SiteMap(Flowable):
         canv.drawPath(self._path(canv, fp), stroke=1, fill=1)
         canv.restoreState()
 
-    def _assets(self, canv, geoms, colours):
+    def _assets(self, canv, geoms, colours, severity, zones_mask):
+        """Severity halos first (under every asset), then the assets in their utility colours;
+        owners' precaution zones hatched (never filled like the dig)."""
+        paths = [None if g is None or g.is_empty or g.geom_type.endswith("Point")
+                 else self._path(canv, g) for g in geoms]
+        for path, sev, g in zip(paths, severity, geoms, strict=True):
+            if path is not None:
+                halo(canv, path, sev, g.geom_type.endswith("Polygon"))
         canv.saveState()
         canv.setLineCap(1)
         canv.setLineJoin(1)
-        for g, col in zip(geoms, colours, strict=True):
+        for g, path, col, zone in zip(geoms, paths, colours, zones_mask, strict=True):
             if g is None or g.is_empty:
                 continue
             kind = g.geom_type
@@ -205,8 +206,12 @@ class SiteMap(Flowable):
                     canv.setLineWidth(0.7)
                     canv.circle(x, y, 2.6, stroke=1, fill=1)
                 continue
-            path = self._path(canv, g)
             area = kind.endswith("Polygon")
+            if area and zone:
+                x0, y0 = self._xy(np.array([g.bounds[:2]]))[0]
+                x1, y1 = self._xy(np.array([g.bounds[2:]]))[0]
+                hatch(canv, path, (x0, y0, x1, y1), col)
+                continue
             if casing and not area:
                 canv.setStrokeColor(HexColor(casing))
                 canv.setLineWidth(2.6)
@@ -218,48 +223,90 @@ class SiteMap(Flowable):
             canv.drawPath(path, stroke=1, fill=1 if area else 0)
         canv.restoreState()
 
-    def _labels(self, canv, geoms):
+    def _anchors(self, geoms) -> np.ndarray:
+        """Where each conflict's marker belongs: the point of the asset nearest the dig."""
+        ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+        pts = np.zeros((len(geoms), 2))
+        if ok.any():
+            near = shapely.get_point(shapely.shortest_line(geoms[ok], self.c.site.footprint), 0)
+            pts[ok] = self._xy(shapely.get_coordinates(near))
+        return pts
+
+    def _anchor_boxes(self, geoms) -> np.ndarray:
+        """Small boxes round each conflict's marker point (street names keep off them)."""
+        pts = self._anchors(geoms)
+        return np.column_stack([pts - MARK_R * 2, pts + MARK_R * 2]) if len(pts) else \
+            np.empty((0, 4))
+
+    def _ring_labels(self, canv, zones, clearances, taken: list) -> None:
+        """Each clearance ring says its width (m) where it is farthest from the dig."""
+        cx, cy = self._xy(np.array([self.c.centre]))[0]
+        shown = set()
+        for i, z in enumerate(zones):
+            value = clearances[i]
+            if z is None or z.is_empty or not np.isfinite(value) or value <= 0:
+                continue
+            if round(value, 1) in shown:
+                continue  # one label per distinct clearance: rings of equal width say it once
+            ring = shapely.segmentize(shapely.boundary(z), 4.0 / self.scale)  # every ~4 pt
+            pts = self._xy(shapely.get_coordinates(ring))
+            inside = (pts[:, 0] > 14) & (pts[:, 0] < self.width - 14) & (pts[:, 1] > 8) & \
+                (pts[:, 1] < self.height - 8)
+            if not inside.any():
+                continue
+            pts = pts[inside]
+            order = np.argsort(-np.hypot(pts[:, 0] - cx, pts[:, 1] - cy))
+            text = f"{value:.1f} m"
+            for k in order[:: max(len(order) // 12, 1)]:
+                x, y = pts[k]
+                w = canv.stringWidth(text, REGULAR, 5.4) + 2.4
+                box = np.array([[x - w / 2, y - 2.2, x + w / 2, y + 4.8]])
+                if not overlaps(box, np.concatenate(taken)).any():
+                    taken.append(np.array([ring_label(canv, x, y, text)]))
+                    shown.add(round(value, 1))
+                    break
+
+    def _labels(self, canv, geoms, severity, obstacles):
+        """Numbered severity markers (numbers as in the table), never overlapping, with
+        leader lines to the asset when moved; the asset id beside them when few."""
         conf = self.c.conflicts
         numbers = conf["number"].to_numpy()
         ids = conf["asset_id"].astype(str).to_numpy()
         with_ids = len(conf) <= LABEL_IDS_UP_TO
-        placed: list[tuple[float, float, float, float]] = []
-        lines = shapely.get_type_id(geoms) == 1
-        candidates = []
-        for frac in (0.5, 0.3, 0.7, 0.15, 0.85):
-            pts = np.array(shapely.point_on_surface(geoms), dtype=object)
-            if lines.any():
-                pts[lines] = shapely.line_interpolate_point(geoms[lines], frac, normalized=True)
-            candidates.append(pts)
-        r = 5.0
-        for i in range(len(geoms)):
-            if geoms[i] is None or geoms[i].is_empty:
-                continue
-            text = f"{numbers[i]}" + (f"  {ids[i]}" if with_ids else "")
-            tw = canv.stringWidth(text, "Helvetica-Bold", 6.5) + 2 * r if with_ids else 2 * r
-            choice = None
-            for pts in candidates:
-                x, y = self._xy(shapely.get_coordinates(pts[i]))[0]
-                box = (x - r, y - r, x - r + tw, y + r)
-                if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
-                           for b in placed):
-                    choice = (x, y, box)
-                    break
-            if choice is None:
-                x, y = self._xy(shapely.get_coordinates(candidates[0][i]))[0]
-                choice = (x, y, (x - r, y - r, x - r + tw, y + r))
-            x, y, box = choice
-            placed.append(box)
-            canv.setFillColor(white)
-            canv.setStrokeColor(INK)
-            canv.setLineWidth(0.6)
-            canv.roundRect(box[0], box[1], box[2] - box[0], 2 * r, r, stroke=1, fill=1)
-            canv.setFillColor(INK)
-            canv.setFont("Helvetica-Bold", 6.5)
+        ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+        idx = np.flatnonzero(ok)
+        rank = np.array([SEVERITY_ORDER.get(str(s), 3) for s in severity])
+        idx = idx[np.lexsort((numbers[idx], rank[idx]))]  # most severe first, then by number
+        anchors = self._anchors(geoms)[idx]
+        h = 2 * MARK_R + 2.5
+        text_w = np.array([canv.stringWidth(ids[i], BOLD, 6.2) + 6 if with_ids else 0.0
+                           for i in idx])
+        sizes = np.column_stack([h + text_w, np.full(len(idx), h)])
+        boxes, moved = place_labels(anchors, sizes, np.concatenate(obstacles) if obstacles
+                                    else np.empty((0, 4)), (self.width, self.height))
+        self.label_boxes = {int(numbers[i]): tuple(b) for i, b in zip(idx, boxes, strict=True)}
+        canv.saveState()
+        canv.setStrokeColor(INK)
+        canv.setFillColor(INK)
+        canv.setLineWidth(0.6)
+        for (ax, ay), box, m in zip(anchors, boxes, moved, strict=True):
+            if m:
+                mx, my = box[0] + 1.5 + h / 2, box[1] + 1.5 + h / 2
+                canv.line(ax, ay, mx, my)
+                canv.circle(ax, ay, 1.1, stroke=0, fill=1)
+        canv.restoreState()
+        for i, box in zip(idx, boxes, strict=True):
+            mx, my = box[0] + 1.5 + h / 2, box[1] + 1.5 + h / 2
             if with_ids:
-                canv.drawString(x - r + 2.5, y - 2.3, text)
-            else:
-                canv.drawCentredString(x, y - 2.3, text)
+                canv.setFillColor(Color(1, 1, 1, alpha=0.9))
+                canv.setStrokeColor(INK)
+                canv.setLineWidth(0.4)
+                canv.roundRect(mx, my - 4.6, box[2] - 1.5 - mx, 9.2, 2, stroke=1, fill=1)
+                canv.setFillColor(INK)
+                canv.setFont(BOLD, 6.2)
+                canv.drawString(mx + MARK_R + 3, my - 2.2, ids[i])
+            marker(canv, SHAPES.get(str(severity[i]), "circle"), mx, my,
+                   text=str(numbers[i]))
 
     def _scale_bar(self, canv):
         length_m = nice_step(self.width / self.scale * 0.22, 1)
@@ -274,11 +321,12 @@ class SiteMap(Flowable):
             canv.setFillColor(INK if k % 2 == 0 else white)
             canv.rect(x + k * bar / 4, y, bar / 4, 3.5, stroke=1, fill=1)
         canv.setFillColor(INK)
-        canv.setFont("Helvetica", 6.5)
+        canv.setFont(REGULAR, 6.5)
         canv.drawCentredString(x, y + 6, "0")
         label = f"{length_m:g} m"
-        canv.drawString(x + bar - canv.stringWidth(label, "Helvetica", 6.5) / 2, y + 6, label)
+        canv.drawString(x + bar - canv.stringWidth(label, REGULAR, 6.5) / 2, y + 6, label)
         canv.drawString(x + bar + 8, y, f"1:{self.ratio():,}")
+        return bar
 
     def ratio(self) -> int:
         """Map scale on paper (1:n), rounded to two significant figures."""
@@ -307,24 +355,36 @@ class SiteMap(Flowable):
         canv.setFillColor(white)
         canv.drawPath(p, stroke=1, fill=1)
         canv.setFillColor(INK)
-        canv.setFont("Helvetica-Bold", 8)
+        canv.setFont(BOLD, 8)
         canv.drawCentredString(x, y + 20, "N")
-        canv.setFont("Helvetica", 5)
+        canv.setFont(REGULAR, 5)
         canv.drawCentredString(x, y - 7, "grid north")
 
+    def _furniture(self, canv) -> list[np.ndarray]:
+        """Grid reference, north arrow and scale bar; their boxes, which labels avoid."""
+        w = self._grid_ref(canv)
+        self._north(canv)
+        bar = self._scale_bar(canv)
+        return [np.array([[6, self.height - 28, 16 + w, self.height - 6]]),
+                np.array([[self.width - 34, self.height - 44, self.width, self.height]]),
+                np.array([[6, 12, 12 + bar + 40 + canv.stringWidth(f"1:{self.ratio():,}",
+                                                                  REGULAR, 6.5), 34]])]
+
     def _grid_ref(self, canv):
-        text = f"Site: {self.c.grid_ref}"
+        text = f"Site: {self.c.grid_ref}" if self.c.grid_ref else \
+            f"Site: {self.c.centre[0]:.0f} {self.c.centre[1]:.0f}"
         crs = "British National Grid" if self.c.crs == BRITISH_NATIONAL_GRID else self.c.crs
         sub = f"E {self.c.centre[0]:.0f}  N {self.c.centre[1]:.0f}  ({crs})"
-        w = max(canv.stringWidth(text, "Helvetica-Bold", 8), canv.stringWidth(sub, "Helvetica", 6))
+        w = max(canv.stringWidth(text, BOLD, 8), canv.stringWidth(sub, REGULAR, 6))
         canv.setFillColor(Color(1, 1, 1, alpha=0.9))
         canv.setStrokeColor(GRID)
         canv.rect(6, self.height - 28, w + 10, 22, stroke=1, fill=1)
         canv.setFillColor(INK)
-        canv.setFont("Helvetica-Bold", 8)
+        canv.setFont(BOLD, 8)
         canv.drawString(11, self.height - 15, text)
-        canv.setFont("Helvetica", 6)
+        canv.setFont(REGULAR, 6)
         canv.drawString(11, self.height - 24, sub)
+        return w
 
     def draw(self):
         canv = self.canv
@@ -332,22 +392,33 @@ class SiteMap(Flowable):
         p = canv.beginPath()
         p.rect(0, 0, self.width, self.height)
         canv.clipPath(p, stroke=0, fill=0)
-        canv.setFillColor(HexColor("#fbfbf8"))
+        backdrop = getattr(self.c, "backdrop", None)
+        canv.setFillColor(HexColor("#fbfbf8") if backdrop is None else LAND)  # white streets read
         canv.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+        if backdrop is not None:
+            draw_backdrop(self, canv, backdrop)
         self._grid(canv)
         self._context(canv)
+        self.label_boxes: dict[int, tuple] = {}
         self._works(canv)
         conf = self.c.conflicts
         geoms = self._clip(conf.geometry.to_numpy())
         colours = conf["colour"].to_numpy()
         clearances = conf["clearance_m"].to_numpy(dtype=float, na_value=np.nan)
-        self._zones(canv, conf.geometry.to_numpy(), colours, clearances)
+        severity = conf["severity"].astype(str).to_numpy()
+        zones_mask = (conf["asset_class"].astype(str) == "precaution_zone").to_numpy()
+        zones = self._zones(canv, conf.geometry.to_numpy(), colours, clearances)
         self._footprint(canv)
-        self._assets(canv, geoms, colours)
-        self._labels(canv, geoms)
-        self._grid_ref(canv)
-        self._north(canv)
-        self._scale_bar(canv)
+        self._assets(canv, geoms, colours, severity, zones_mask)
+        taken = self._furniture(canv)
+        if backdrop is not None:
+            taken.append(inset(self, canv, backdrop))
+            fp = shapely.bounds(self._clip(np.array([self.c.site.footprint], dtype=object)))
+            dig = [self._xy(fp.reshape(2, 2)).reshape(1, 4) + (-6, -6, 6, 6)]
+            avoid = taken + dig + [self._anchor_boxes(geoms)]
+            taken += street_names(self, canv, backdrop, avoid)
+        self._ring_labels(canv, zones, clearances, taken)
+        self._labels(canv, geoms, severity, taken)
         canv.restoreState()
         canv.setStrokeColor(INK)
         canv.setLineWidth(0.8)
@@ -386,6 +457,12 @@ class MapLegend(Flowable):
                 canv.setStrokeColor(c)
                 canv.setLineWidth(2.2)
                 canv.line(x + 2, y + 3, x + 22, y + 3)
+            elif kind in SHAPES:  # a severity marker
+                marker(canv, SHAPES[kind], x + 12, y + 3, r=4.2, text="1")
+            elif kind == "hatch":
+                p = canv.beginPath()
+                p.rect(x + 2, y - 1, 20, 8)
+                hatch(canv, p, (x + 2, y - 1, x + 22, y + 7), colour, spacing=3.0)
             elif kind == "point":
                 canv.setFillColor(c)
                 canv.setStrokeColor(HexColor(casing_for(colour) or "#ffffff"))
@@ -399,5 +476,5 @@ class MapLegend(Flowable):
                 canv.rect(x + 2, y - 1, 20, 8, stroke=1, fill=1)
             canv.restoreState()
             canv.setFillColor(INK)
-            canv.setFont("Helvetica", 7)
+            canv.setFont(REGULAR, 7)
             canv.drawString(x + 27, y + 0.8, label)

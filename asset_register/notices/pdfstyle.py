@@ -2,8 +2,9 @@
 
 A4 portrait, header (authority, notice reference) and footer (reference,
 version, rules, "page x of y") on every page, a DRAFT watermark on drafts.
-Text uses the PDF base fonts (no font files to ship): characters they cannot
-show are transliterated or replaced, never allowed to break the document.
+Text uses the embedded DejaVu Sans Condensed (typeface.py), so names in any European
+script print as written; a character it has no glyph for is transliterated or
+replaced, never allowed to break the document.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as rl_canvas
+
+from .typeface import BOLD, REGULAR, register
+
+COVERED = register()  # the typeface's code points; registering it once per process
 
 PAGE_W, PAGE_H = A4
 MARGIN_X = 16 * mm
@@ -34,7 +39,7 @@ SEVERITY_TINTS = {"strike": "#fbe3e3", "danger": "#fde9d9", "caution": "#fdf5d3"
 
 
 def plain_text(value, empty: str = "—") -> str:
-    """Text the PDF base fonts can show: accents kept (cp1252), others transliterated or '?'."""
+    """Text the embedded typeface can show: characters without a glyph transliterated or '?'."""
     if value is None or (isinstance(value, float) and value != value):
         return empty
     try:
@@ -47,15 +52,12 @@ def plain_text(value, empty: str = "—") -> str:
     text = str(value)
     if not text.strip():
         return empty
-    try:
-        text.encode("cp1252")
-    except UnicodeEncodeError:
+    if not text.isascii() and any(ord(ch) not in COVERED for ch in text):
         out = []
         for ch in text:
-            try:
-                ch.encode("cp1252")
+            if ord(ch) in COVERED or not ch.isprintable():
                 out.append(ch)
-            except UnicodeEncodeError:
+            else:
                 base = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
                 out.append(base or "?")
         text = "".join(out)
@@ -70,25 +72,25 @@ def pdf_text(value, empty: str = "—") -> str:
 
 
 def styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("base", fontName="Helvetica", fontSize=8.5, leading=11, textColor=INK,
+    base = ParagraphStyle("base", fontName=REGULAR, fontSize=8.5, leading=11, textColor=INK,
                           alignment=TA_LEFT)
     return {
         "base": base,
         "small": ParagraphStyle("small", parent=base, fontSize=7.2, leading=9),
         "cell": ParagraphStyle("cell", parent=base, fontSize=6.9, leading=8.4),
-        "cellb": ParagraphStyle("cellb", parent=base, fontName="Helvetica-Bold", fontSize=6.9,
+        "cellb": ParagraphStyle("cellb", parent=base, fontName=BOLD, fontSize=6.9,
                                 leading=8.4),
-        "head": ParagraphStyle("head", parent=base, fontName="Helvetica-Bold", fontSize=6.9,
+        "head": ParagraphStyle("head", parent=base, fontName=BOLD, fontSize=6.9,
                                leading=8.4, textColor=HexColor("#ffffff")),
         "label": ParagraphStyle("label", parent=base, fontSize=6.8, leading=8.5,
                                 textColor=MUTED),
-        "value": ParagraphStyle("value", parent=base, fontName="Helvetica-Bold", fontSize=8.5,
+        "value": ParagraphStyle("value", parent=base, fontName=BOLD, fontSize=8.5,
                                 leading=10.5),
-        "h1": ParagraphStyle("h1", parent=base, fontName="Helvetica-Bold", fontSize=19,
+        "h1": ParagraphStyle("h1", parent=base, fontName=BOLD, fontSize=19,
                              leading=23, textColor=INK),
-        "kicker": ParagraphStyle("kicker", parent=base, fontName="Helvetica-Bold", fontSize=8,
+        "kicker": ParagraphStyle("kicker", parent=base, fontName=BOLD, fontSize=8,
                                  leading=10, textColor=ACCENT),
-        "h2": ParagraphStyle("h2", parent=base, fontName="Helvetica-Bold", fontSize=11,
+        "h2": ParagraphStyle("h2", parent=base, fontName=BOLD, fontSize=11,
                              leading=14, textColor=ACCENT, spaceBefore=10, spaceAfter=4),
         "summary": ParagraphStyle("summary", parent=base, fontSize=9.5, leading=13),
         "note": ParagraphStyle("note", parent=base, fontSize=7.4, leading=9.6, textColor=MUTED),
@@ -113,6 +115,7 @@ class PageFurniture:
 
         class NumberedCanvas(rl_canvas.Canvas):
             def __init__(self, *args, **kwargs):
+                kwargs.setdefault("initialFontName", REGULAR)  # no base font in the PDF at all
                 super().__init__(*args, **kwargs)
                 self._pages = []
 
@@ -135,7 +138,7 @@ class PageFurniture:
         if self.draft:
             # drawn over the finished page, so translucent: the content stays readable
             canv.setFillColor(HexColor("#8a96a3"), alpha=0.22)
-            canv.setFont("Helvetica-Bold", 96)
+            canv.setFont(BOLD, 96)
             canv.translate(PAGE_W / 2, PAGE_H / 2)
             canv.rotate(40)
             canv.drawCentredString(0, -30, "DRAFT")
@@ -145,9 +148,9 @@ class PageFurniture:
         canv.setFillColor(ACCENT)
         canv.rect(MARGIN_X, top + 2.2 * mm, 3.2 * mm, 3.2 * mm, stroke=0, fill=1)
         canv.setFillColor(INK)
-        canv.setFont("Helvetica-Bold", 8.5)
+        canv.setFont(BOLD, 8.5)
         canv.drawString(MARGIN_X + 5 * mm, top + 2.8 * mm, _plain(self.authority))
-        canv.setFont("Helvetica", 8)
+        canv.setFont(REGULAR, 8)
         canv.setFillColor(MUTED)
         canv.drawRightString(PAGE_W - MARGIN_X, top + 2.8 * mm,
                              f"{_short(_plain(self.title), 48)}  ·  {self.reference}  "
@@ -157,11 +160,11 @@ class PageFurniture:
         canv.line(MARGIN_X, top, PAGE_W - MARGIN_X, top)
         bottom = 11 * mm
         canv.line(MARGIN_X, bottom + 4 * mm, PAGE_W - MARGIN_X, bottom + 4 * mm)
-        canv.setFont("Helvetica", 7)
+        canv.setFont(REGULAR, 7)
         canv.drawString(MARGIN_X, bottom,
                         f"{self.reference} v{self.version}  ·  issued {self.issued}  ·  "
                         f"rules {_plain(self.rules)}")
-        canv.setFont("Helvetica-Bold", 7)
+        canv.setFont(BOLD, 7)
         canv.setFillColor(INK)
         canv.drawRightString(PAGE_W - MARGIN_X, bottom, f"Page {page} of {total}")
         canv.restoreState()

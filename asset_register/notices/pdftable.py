@@ -17,6 +17,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 from .pdfstyle import INK, RULE, plain_text
+from .typeface import BOLD, BOLD_ITALIC, ITALIC, REGULAR
 
 PAD_X, PAD_Y = 3.0, 2.4
 
@@ -33,8 +34,8 @@ class Run:
     @property
     def font(self) -> str:
         if self.bold:
-            return "Helvetica-BoldOblique" if self.italic else "Helvetica-Bold"
-        return "Helvetica-Oblique" if self.italic else "Helvetica"
+            return BOLD_ITALIC if self.italic else BOLD
+        return ITALIC if self.italic else REGULAR
 
 
 @dataclass
@@ -104,7 +105,7 @@ class GridTable(Flowable):
 
     def _compute(self):
         if self._layout is None:
-            head = [wrap_text(plain_text(h), "Helvetica-Bold", self.size, w - 2 * PAD_X)
+            head = [wrap_text(plain_text(h), BOLD, self.size, w - 2 * PAD_X)
                     for h, w in zip(self.headers, self.widths, strict=True)]
             lines = [[self._cell_lines(c, w) for c, w in zip(row, self.widths, strict=True)]
                      for row in self.rows]
@@ -142,7 +143,7 @@ class GridTable(Flowable):
         canv.setFillColor(INK)
         canv.rect(0, y - head_h, self.width, head_h, stroke=0, fill=1)
         canv.setFillColor(HexColor("#ffffff"))
-        canv.setFont("Helvetica-Bold", self.size)
+        canv.setFont(BOLD, self.size)
         x = 0.0
         for text_lines, w in zip(head, self.widths, strict=True):
             for i, line in enumerate(text_lines):

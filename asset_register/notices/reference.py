@@ -25,6 +25,7 @@ NOTICE_PREFIX = "notice_prefix"  # overrides authority_code as the reference pre
 VALIDITY_DAYS = "notice_validity_working_days"
 PROMOTER_SWA_CODE = "promoter_swa_code"
 COLOUR_SCHEME = "colour_scheme"
+COUNTRY = "authority_country"  # ISO 3166 code of the authority's country, e.g. GB, NL, IE
 
 DEFAULT_PREFIX = "AR"
 DEFAULT_VALIDITY = 20
@@ -43,6 +44,16 @@ class AuthoritySettings:
     promoter_swa_code: str | None
     colour_scheme: str
     warnings: list[str] = field(default_factory=list)
+    country: str | None = None  # GB: OS grid references, bank holidays, HSG47 wording
+
+    @property
+    def british(self) -> bool:
+        return self.country == "GB"
+
+    @property
+    def calendar(self) -> str:
+        """Working days: England & Wales bank holidays for GB, weekends only elsewhere."""
+        return "england-wales" if self.british else "weekends"
 
 
 def normalise_prefix(text: str) -> str:
@@ -94,7 +105,22 @@ def read_settings(store) -> AuthoritySettings:
         warnings.append(f"setting '{COLOUR_SCHEME}' is {scheme!r}: using 'njug'")
         scheme = "njug"
     promoter_swa = (reg.raw(store, PROMOTER_SWA_CODE) or "").strip() or None
-    return AuthoritySettings(name, swa, prefix, validity, promoter_swa, scheme, warnings)
+    country = (reg.raw(store, COUNTRY) or "").strip().upper() or country_of(store.crs)
+    return AuthoritySettings(name, swa, prefix, validity, promoter_swa, scheme, warnings, country)
+
+
+# Registers in these national grids are taken to be in that country unless the setting
+# ``authority_country`` says otherwise.
+CRS_COUNTRY = {27700: "GB", 7405: "GB", 28992: "NL", 7415: "NL", 2157: "IE", 29903: "IE",
+               31370: "BE", 2056: "CH", 2180: "PL"}
+
+
+def country_of(crs) -> str | None:
+    """The country a register's CRS belongs to (None: not a national grid we know)."""
+    try:
+        return CRS_COUNTRY.get(int(crs.to_epsg() or 0))
+    except Exception:
+        return None
 
 
 def format_reference(prefix: str, year: int, sequence: int) -> str:

@@ -113,7 +113,8 @@ def build_request(c: NoticeContent, *, swa_code: str | None, options: dict | Non
     req["collaborative_working"] = False
     e, n = shapely.get_coordinates(to_bng(shapely.Point(c.centre), c.crs))[0]
     req["works_location_description"] = _clip(
-        f"OS grid reference {c.grid_ref} (E {e:.0f}, N {n:.0f})", 500)
+        (f"OS grid reference {c.grid_ref} " if c.grid_ref else "") + f"(E {e:.0f}, N {n:.0f})",
+        500)
     n = len(c.conflicts)
     owners = ", ".join(o["name"] for o in c.owners_affected)
     info = (f"Coordinated work notice {c.reference} v{c.version}: "

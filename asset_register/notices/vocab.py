@@ -43,4 +43,5 @@ SM_CHOICES = {
                        "taxi_rank"],
     "application_type": ["permit", "notice"],
     "work_type": ["planned", "immediate"],
+    "close_footway": ["no", "yes_provide_pedestrian_walkway", "yes_provide_alternative_route"],
 }

@@ -1,4 +1,7 @@
-"""Working days in England & Wales: weekends and bank holidays skipped.
+"""Working days: weekends skipped, and England & Wales bank holidays for British authorities.
+
+``calendar`` is ``"england-wales"`` (weekends and bank holidays) or ``"weekends"`` (weekends
+only: a register outside Great Britain, whose public holidays the product does not know).
 
 A notice is valid for a number of working days (default 20, as KLIC and the
 street-works codes count). Bank holidays are computed, not looked up, so the
@@ -90,11 +93,14 @@ def bank_holidays(year: int) -> dict[date, str]:
     return dict(sorted(days.items()))
 
 
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in bank_holidays(day.year)
+CALENDARS = ("england-wales", "weekends")
 
 
-def add_working_days(start: date, days: int) -> date:
+def is_working_day(day: date, calendar: str = "england-wales") -> bool:
+    return day.weekday() < 5 and (calendar != "england-wales" or day not in bank_holidays(day.year))
+
+
+def add_working_days(start: date, days: int, calendar: str = "england-wales") -> date:
     """The date ``days`` working days after ``start`` (start itself not counted).
 
     A notice issued on a Friday with 1 working day of validity is valid until the
@@ -105,15 +111,15 @@ def add_working_days(start: date, days: int) -> date:
     current, left = start, days
     while left:
         current += timedelta(days=1)
-        if is_working_day(current):
+        if is_working_day(current, calendar):
             left -= 1
     return current
 
 
-def working_days_between(start: date, end: date) -> int:
+def working_days_between(start: date, end: date, calendar: str = "england-wales") -> int:
     """Working days after ``start`` up to and including ``end`` (0 if end <= start)."""
     count, current = 0, start
     while current < end:
         current += timedelta(days=1)
-        count += is_working_day(current)
+        count += is_working_day(current, calendar)
     return count

@@ -118,7 +118,7 @@ def test_cli_check_json_and_table(register, tmp_path, capsys):
     for field in ("owner", "utility", "asset_class", "status", "distance_m", "clearance_m", "precaution"):
         assert field in c["WAT:1"]
     assert c["WAT:1"]["distance_m"] == 0.2
-    assert doc["rules_version"] == "default-2026.2"
+    assert doc["rules_version"] == "default-2026.3"
     assert {w["reference"] for w in doc["works_overlapping"]} == {"NEAR", "SAME-USRN", "UNDATED"}
     assert main(["check", path, "--wkt", wkt, "--width", "1"]) == 0
     out = capsys.readouterr().out

@@ -14,7 +14,7 @@ from asset_register.errors import RulesError
 
 def test_defaults_are_design_section_5():
     r = default_rules()
-    assert r.version == "default-2026.2"
+    assert r.version == "default-2026.3"
     by = {c.name: c for c in r.classes}
     assert by["buried_service"].clearance_m == 0.5 and not by["buried_service"].match
     for name in ("hv_electricity", "gas_mp_plus", "hazardous_pipeline"):

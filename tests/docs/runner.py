@@ -122,6 +122,7 @@ def scratch_env(work: Path) -> dict[str, str]:
         HOME=str(work / ".home"), XDG_DATA_HOME=str(work / ".data"),
         XDG_CACHE_HOME=str(work / ".cache"), XDG_CONFIG_HOME=str(work / ".config"),
         QT_QPA_PLATFORM="offscreen", COLUMNS="100", LC_ALL="C.UTF-8", PYTHONIOENCODING="utf-8",
+        ASSET_REGISTER_NOW="2026-11-23T09:30:00+00:00",  # notice dates valid whatever today is
     )
     env.pop("PYTHONSTARTUP", None)
     return env

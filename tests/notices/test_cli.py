@@ -54,7 +54,7 @@ def checked_register(gpkg_store_factory):
     return path
 
 
-def test_notice_respond_notices(checked_register, tmp_path, capsys):
+def test_notice_respond_notices(checked_register, tmp_path, capsys, fixed_clock):
     out = tmp_path / "packs"
     code = main(["notice", checked_register, "--wkt", WKT, "--out", str(out),
                  "--promoter", "Acme Utilities", "--start", "2026-12-01", "--end",

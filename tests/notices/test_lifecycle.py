@@ -67,7 +67,8 @@ def test_draft_then_reissue_supersedes(register, result, tmp_path):
     assert v3.content_hash != "" and "v3" in re.sub(r"\s", "", PdfReader(
         v3.folder / "summary.pdf").pages[0].extract_text())
     with pytest.raises(NotFoundError):
-        write_notice_pack(register, result, tmp_path, promoter="Acme", reissue="EXB-2026-99999")
+        write_notice_pack(register, result, tmp_path, promoter="Acme", reissue="EXB-2026-99999",
+                          now=NOW)
 
 
 def test_responses_and_outstanding(register, result, tmp_path):

@@ -114,6 +114,7 @@ def test_register_in_another_crs_still_gives_bng(gpkg_store_factory, tmp_path,
     from .analytic import conflict_rows, make_result
 
     store = gpkg_store_factory("utm.gpkg", crs="EPSG:32630")
+    store.set_setting("authority_country", "GB")  # UTM says no country: the setting does
     utm = gpd.GeoSeries([FOOTPRINT], crs=27700).to_crs(32630).iloc[0]
     rows = conflict_rows().to_crs(32630)
     result = make_result(rows, footprint=utm)

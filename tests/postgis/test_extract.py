@@ -121,7 +121,8 @@ def _notice(register, out):
     return sorted(p.name for p in out.iterdir())
 
 
-def test_offline_notices_come_back_without_duplicate_references(source, tmp_path, capsys):
+def test_offline_notices_come_back_without_duplicate_references(source, tmp_path, capsys,
+                                                                fixed_clock):
     s = _extract(source, tmp_path)
     online = _notice(_loc(source), tmp_path / "online")
     offline = _notice(s.path, tmp_path / "offline")

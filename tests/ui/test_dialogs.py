@@ -121,6 +121,109 @@ def test_notice_pack_exported_from_the_dialog(qtbot, window, tmp_path, fixed_clo
     assert affected <= set(pack.owner_files)
 
 
+def test_notice_dialog_short_notice_needs_the_box(qtbot, window, tmp_path, fixed_clock):
+    from PySide6.QtCore import QDate
+    from pypdf import PdfReader
+
+    from ui.dialogs.notice_dialog import NoticeDialog
+    from ui.errors import shown
+
+    window.dig.set_geometry(shapely.from_wkt(DIG))
+    assert window.wait_until_idle(30)
+    dialog = NoticeDialog(window.session, window.dig, window)
+    qtbot.addWidget(dialog)
+    assert dialog.start.date() == QDate(2026, 12, 7)  # 14 days after the (fixed) day of issue
+    assert "Owners respond by 2026-11-26" in dialog.preview.toPlainText()
+    dialog.promoter.setText("River Valley Water")
+    dialog.folder.setText(str(tmp_path / "packs"))
+    dialog.start.setDate(QDate(2026, 11, 25))
+    dialog.end.setDate(QDate(2026, 11, 26))
+    preview = dialog.preview.toPlainText()
+    assert "Cannot be issued" in preview and "on or after 2026-11-30" in preview
+    before = len(shown)
+    dialog.export()
+    assert dialog.wait_until_done(120) and dialog.pack is None
+    assert "2 working days after" in shown[before]
+    dialog.short_notice.setChecked(True)
+    assert "Short notice accepted" in dialog.preview.toPlainText()
+    dialog.export()
+    assert dialog.wait_until_done(120) and dialog.pack is not None, dialog.message.text()
+    assert dialog.pack.respond_by == date(2026, 11, 24)
+    text = "".join(p.extract_text() for p in PdfReader(dialog.pack.folder / "summary.pdf").pages)
+    assert "Short notice accepted" in text
+
+
+def test_notice_dialog_checks_and_suggests_the_usrn(qtbot, window, tmp_path, fixed_clock):
+    from ui.dialogs.notice_dialog import NoticeDialog
+    from ui.errors import shown
+
+    window.dig.set_geometry(shapely.from_wkt(DIG))  # in High Street (USRN 20700102)
+    assert window.wait_until_idle(30)
+    dialog = NoticeDialog(window.session, window.dig, window)
+    qtbot.addWidget(dialog)
+    assert dialog.suggested_usrn == "20700102" and not dialog.use_usrn.isHidden()
+    assert "High Street (USRN 20700102" in dialog.usrn_hint.text()
+    dialog.usrn.setText("20700101")  # Station Road, across town
+    hint = dialog.usrn_hint.text()
+    assert "USRN 20700101 is Station Road" in hint and "High Street (USRN 20700102" in hint
+    dialog.promoter.setText("River Valley Water")
+    dialog.folder.setText(str(tmp_path / "packs"))
+    before = len(shown)
+    dialog.export()
+    assert dialog.wait_until_done(120) and dialog.pack is None
+    assert "USRN 20700101 is Station Road" in shown[before]
+    dialog.use_usrn.click()
+    assert dialog.usrn.text() == "20700102" and "is at the site" in dialog.usrn_hint.text()
+
+
+def test_notice_pack_from_the_dialog_is_a_valid_street_manager_request(qtbot, window, tmp_path,
+                                                                      fixed_clock, shared_data):
+    import jsonschema
+
+    from tests.notices.test_street_manager import _openapi_to_jsonschema
+    from ui.dialogs.notice_dialog import NoticeDialog
+
+    spec = json.loads((shared_data / "street-manager" / "V3.6-work-swagger.json").read_text())
+    schemas = _openapi_to_jsonschema(spec["components"]["schemas"])
+    schema = {**schemas["WorkCreateRequest"], "components": {"schemas": schemas}}
+    with open_register(window.session.location) as store:  # the register's defaults
+        store.set_setting("authority_swa_code", "5990")
+    window.dig.set_geometry(shapely.from_wkt(DIG))
+    assert window.wait_until_idle(30)
+    dialog = NoticeDialog(window.session, window.dig, window)
+    qtbot.addWidget(dialog)
+    box = dialog.street_manager
+    assert box.authority_swa.text() == "5990" and box.promoter_swa.text() == ""
+    assert "incomplete" in dialog.preview.toPlainText()
+    dialog.promoter.setText("River Valley Water")
+    dialog.phone.setText("0800 555 0101")
+    dialog.use_usrn.click()
+    box.promoter_swa.setText("7001")
+    box.combos["traffic_management_type"].setCurrentIndex(
+        box.combos["traffic_management_type"].findData("two_way_signals"))
+    box.set_locations(["footway", "carriageway"])
+    assert "Street Manager works record: complete." in dialog.preview.toPlainText()
+    dialog.folder.setText(str(tmp_path / "packs"))
+    dialog.export()
+    assert dialog.wait_until_done(120) and dialog.pack is not None, dialog.message.text()
+    req = json.loads((dialog.pack.folder / "street-manager-work.json").read_text())
+    errors = list(jsonschema.Draft7Validator(
+        schema, format_checker=jsonschema.FormatChecker()).iter_errors(req))
+    assert errors == [], [e.message for e in errors]
+    assert (req["promoter_swa_code"], req["highway_authority_swa_code"]) == ("7001", "5990")
+    assert req["usrn"] == 20700102 and req["traffic_management_type"] == "two_way_signals"
+    assert req["location_types"] == ["footway", "carriageway"]
+    assert not any("defaults used" in w for w in dialog.pack.warnings)  # every choice explicit
+    box.promoter_swa.setText("70012")  # maxLength keeps 4; a bad code typed is refused
+    assert box.promoter_swa.text() == "7001"
+    box.promoter_swa.setText("7-1")
+    from ui.errors import shown
+
+    before = len(shown)
+    dialog.export()
+    assert "promoter SWA code '7-1'" in shown[before]
+
+
 def test_notice_dialog_refuses_a_missing_promoter(qtbot, window, tmp_path):
     from ui.dialogs.notice_dialog import NoticeDialog
     from ui.errors import shown

@@ -11,16 +11,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPixmap
-from PySide6.QtWidgets import (QDateEdit, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QDateEdit, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea,
                                QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from asset_register import clock
 from asset_register.errors import NoticeError
-from asset_register.notices import add_working_days
 from asset_register.notices.reference import read_settings
+from asset_register.notices.schedule import notice_dates
 
 from ..docks.conflicts_dock import owner_label
+from .street_manager_box import StreetManagerBox
 from ..workers import submit
 
 
@@ -60,7 +61,8 @@ class NoticeDialog(QDialog):
         self.contact = QLineEdit(str(s.get("notice/contact", "")) if s else "")
         self.phone = QLineEdit(str(s.get("notice/phone", "")) if s else "")
         self.email = QLineEdit(str(s.get("notice/email", "")) if s else "")
-        today = QDate.currentDate()
+        today = clock.today()  # the product's clock, as the pack will be dated
+        today = QDate(today.year, today.month, today.day)
         self.start = QDateEdit(today.addDays(14))
         self.end = QDateEdit(today.addDays(18))
         for d in (self.start, self.end):
@@ -69,6 +71,9 @@ class NoticeDialog(QDialog):
         self.description = QPlainTextEdit()
         self.description.setPlaceholderText("e.g. Excavate 0.8 m trench to renew a water service pipe")
         self.description.setMaximumHeight(90)
+        self.short_notice = QCheckBox("Accept short notice (emergency or immediate works)")
+        self.short_notice.setToolTip("Issue although the works start sooner than the rules' notice "
+                                     "period or in the past; every PDF of the pack says so.")
         self.usrn = QLineEdit()
         self.usrn.setPlaceholderText("Unique Street Reference Number, e.g. 20700102")
         default_out = Path(self.session.location).parent / "notices" if "://" not in self.session.location \
@@ -85,10 +90,29 @@ class NoticeDialog(QDialog):
         form.addRow("Email", self.email)
         form.addRow("Proposed start", self.start)
         form.addRow("Proposed end", self.end)
+        form.addRow("", self.short_notice)
         form.addRow("Description", self.description)
-        form.addRow("USRN", self.usrn)
+        self.use_usrn = QPushButton("Use nearest")
+        self.use_usrn.setToolTip("Fill in the USRN of the nearest street of the register's "
+                                 "streets reference layer")
+        self.use_usrn.hide()
+        self.use_usrn.clicked.connect(lambda: self.usrn.setText(self.suggested_usrn or ""))
+        usrn_row = QHBoxLayout()
+        usrn_row.addWidget(self.usrn)
+        usrn_row.addWidget(self.use_usrn)
+        self.usrn_hint = QLabel("")
+        self.usrn_hint.setWordWrap(True)
+        self.suggested_usrn = None
+        form.addRow("USRN", usrn_row)
+        form.addRow("", self.usrn_hint)
+        self.street_manager = StreetManagerBox(read_settings(self.session.store), s)
+        form.addRow(self.street_manager)
         form.addRow("Output folder", row)
-        split.addWidget(form_w)
+        form_scroll = QScrollArea()
+        form_scroll.setWidget(form_w)
+        form_scroll.setWidgetResizable(True)
+        form_scroll.setMinimumWidth(430)
+        split.addWidget(form_scroll)
         self.preview = QTextBrowser()
         self.preview.setMinimumWidth(420)
         self.pdf_view = QLabel()
@@ -124,13 +148,17 @@ class NoticeDialog(QDialog):
         for b in (self.export_button, self.open_button, close):
             buttons.addWidget(b)
         outer.addLayout(buttons)
-        for w in (self.promoter, self.usrn):
+        for w in (self.promoter, self.usrn, self.phone, self.street_manager.promoter_swa,
+                  self.street_manager.authority_swa):
             w.textChanged.connect(self.update_preview)
+        self.usrn.textChanged.connect(self.check_usrn)
         self.description.textChanged.connect(self.update_preview)
         for d in (self.start, self.end):
             d.dateChanged.connect(self.update_preview)
+        self.short_notice.toggled.connect(self.update_preview)
         self.resize(1050, 640)
         self._follow_dig()
+        self.check_usrn()
         self.update_preview()
 
     def _browse(self) -> None:
@@ -143,6 +171,59 @@ class NoticeDialog(QDialog):
         return replace(self.dig.result.site, start=_qdate(self.start.date()), end=_qdate(self.end.date()),
                        description=self.description.toPlainText().strip(), usrn=usrn)
 
+    def check_usrn(self) -> None:
+        """Say whether the USRN is a street at the site; suggest the nearest when empty."""
+        from asset_register.notices.sitelayers import check_usrn
+
+        result = self.dig.result
+        self.suggested_usrn = None
+        if result is None:
+            return
+        text = self.usrn.text().strip()
+        try:
+            check = check_usrn(self.session.store, result.site.footprint, text or None,
+                               self._rules().usrn_distance_m)
+        except NoticeError as exc:
+            self.usrn_hint.setText(f"<span style='color:#b00020'>{html.escape(str(exc))}</span>")
+            nearest = check_usrn(self.session.store, result.site.footprint, None,
+                                 self._rules().usrn_distance_m)
+            self.suggested_usrn = nearest.suggestion
+            self.use_usrn.setVisible(nearest.suggestion is not None)
+            return
+        except Exception:
+            self.usrn_hint.setText("")
+            return
+        self.suggested_usrn = check.suggestion
+        self.use_usrn.setVisible(check.suggestion is not None)
+        if check.suggestion:
+            self.usrn_hint.setText(f"Nearest street: {html.escape(check.suggestion_label)}")
+        elif text and check.checked:
+            name = check.nearby.loc[check.nearby["usrn"] == text, "name"]
+            self.usrn_hint.setText(f"✓ {html.escape(str(name.iloc[0]) if len(name) else text)} "
+                                   "is at the site")
+        else:
+            self.usrn_hint.setText(html.escape(check.message or ""))
+
+    def _street_manager_gaps(self) -> str:
+        """What the Street Manager record still lacks (it is left out, not invented)."""
+        box = self.street_manager
+        gaps = [label for label, w in (("promoter SWA code", box.promoter_swa),
+                                       ("authority SWA code", box.authority_swa),
+                                       ("phone", self.phone), ("USRN", self.usrn))
+                if not w.text().strip()]
+        if not gaps:
+            return "<p>Street Manager works record: complete.</p>"
+        return (f"<p style='color:#b35c00'><b>Street Manager works record incomplete:</b> "
+                f"give the {', '.join(gaps)}.</p>")
+
+    def _rules(self):
+        """The register's rules (cached): notice period, response time, USRN distance."""
+        if getattr(self, "_rules_cache", None) is None:
+            from asset_register.check import rules_for
+
+            self._rules_cache = rules_for(self.session.store)
+        return self._rules_cache
+
     def update_preview(self) -> None:
         result = self.dig.result
         if result is None:
@@ -150,8 +231,23 @@ class NoticeDialog(QDialog):
             self.preview.setHtml(f"<p>{why}</p>")
             return
         conf = result.conflicts
-        days = read_settings(self.session.store).validity_days  # as the pack will be dated
-        valid = add_working_days(clock.today(), days)
+        settings = read_settings(self.session.store)
+        days = settings.validity_days  # as the pack will be dated
+        rules = self._rules()
+        try:
+            dates = notice_dates(clock.today(), _qdate(self.start.date()),
+                                 notice_days=rules.notice_period_days,
+                                 response_days=rules.response_days, validity_days=days,
+                                 accept_short=self.short_notice.isChecked(),
+                                 calendar=settings.calendar)
+            timing = (f"<b>Owners respond by</b> {dates.respond_by.isoformat()} (before the works "
+                      f"start; {rules.notice_period_days} working days' notice asked)")
+            if dates.short_notice:
+                timing += f"<br><b style='color:#b00020'>{html.escape(dates.short_notice)}</b>"
+            valid = dates.valid_until
+        except NoticeError as exc:
+            timing = f"<b style='color:#b00020'>Cannot be issued: {html.escape(str(exc))}</b>"
+            valid = None
         rows = "".join(
             f"<tr><td>{html.escape(str(o.get('owner')))}</td><td>{html.escape(str(o.get('name') or ''))}</td>"
             f"<td align=right>{int((conf['owner'] == o.get('owner')).sum())}</td>"
@@ -165,12 +261,14 @@ class NoticeDialog(QDialog):
             f"<b>Dates:</b> {self.start.date().toString('yyyy-MM-dd')} to {self.end.date().toString('yyyy-MM-dd')}"
             f" · <b>USRN:</b> {html.escape(self.usrn.text() or '—')}<br>"
             f"<b>Footprint:</b> {result.site.footprint.area:.1f} m², depth {result.site.depth_m or '—'} m, "
-            f"{result.site.method}<br><b>Valid until</b> about {valid.isoformat()} ({days} working days from issue)</p>"
+            f"{result.site.method}<br>{timing}<br><b>Valid until</b> about "
+            f"{valid.isoformat() if valid else '—'} ({days} working days from issue)</p>"
             f"<p><b>{len(conf)} conflicting assets</b>: {int(sev.get('strike', 0))} strike, "
             f"{int(sev.get('danger', 0))} danger, {int(sev.get('caution', 0))} caution.</p>"
             f"<table border=1 cellspacing=0 cellpadding=3><tr><th>Owner</th><th>Name</th><th>Assets</th>"
             f"<th>Phone</th></tr>{rows}</table>"
             f"<p>Owners with no records here (contact them too): {html.escape(nodata)}</p>"
+            f"{self._street_manager_gaps()}"
             f"<p>Files: summary PDF with map, one notice PDF per affected owner, GeoJSON, CSV, "
             f"Street Manager works record (JSON).</p>")
 
@@ -185,6 +283,8 @@ class NoticeDialog(QDialog):
             if not promoter:
                 raise NoticeError("no promoter given: name the organisation proposing the works")
             site = self.site()
+            sm = self.street_manager.choices()
+            promoter_swa, authority_swa = self.street_manager.swa_codes()
         except Exception as exc:
             from ..errors import show_exception
 
@@ -194,18 +294,23 @@ class NoticeDialog(QDialog):
             for key, w in (("promoter", self.promoter), ("contact", self.contact), ("phone", self.phone),
                            ("email", self.email), ("folder", self.folder)):
                 self.app_settings.set(f"notice/{key}", w.text())
+            self.app_settings.set("notice/promoter_swa", promoter_swa or "")
         out = self.folder.text().strip()
         kw = dict(promoter=promoter, promoter_contact=self.contact.text().strip() or None,
                   promoter_phone=self.phone.text().strip() or None,
-                  promoter_email=self.email.text().strip() or None)
+                  promoter_email=self.email.text().strip() or None,
+                  accept_short_notice=self.short_notice.isChecked(), street_manager=sm,
+                  promoter_swa_code=promoter_swa, authority_swa_code=authority_swa)
         session = self.session
 
         def work(task):
             with session.open_worker_store(read_only=False) as store:
-                with Checker(store, rules_for(store)) as checker:
+                rules = rules_for(store)
+                with Checker(store, rules) as checker:
                     task.progress(0.05, "checking the dig against the register")
                     result = checker.check(site)
-                return write_notice_pack(store, result, out, progress=task.progress, **kw)
+                return write_notice_pack(store, result, out, rules=rules, progress=task.progress,
+                                         **kw)
 
         self.export_button.setEnabled(False)
         self.progress.show()
@@ -221,7 +326,8 @@ class NoticeDialog(QDialog):
         self.open_button.setEnabled(True)
         warn = "".join(f"<br>⚠ {html.escape(w)}" for w in pack.warnings[:4])
         self.message.setText(f"<b>Notice {pack.reference}</b> written to {html.escape(str(pack.folder))} "
-                             f"({len(pack.files)} files, valid until {pack.valid_until.isoformat()}).{warn}")
+                             f"({len(pack.files)} files, owners respond by {pack.respond_by.isoformat()}, "
+                             f"valid until {pack.valid_until.isoformat()}).{warn}")
         pdfs = sorted(p for p in pack.paths if p.suffix.lower() == ".pdf")
         summary = next((p for p in pdfs if "summary" in p.name.lower()), pdfs[0] if pdfs else None)
         pix = render_pdf_page(str(summary), 520) if summary else None
