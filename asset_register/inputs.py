@@ -171,7 +171,11 @@ def read_vector(path: str | os.PathLike, layer: str | None, what: str,
             warnings.simplefilter("ignore")
             if layer is None:
                 _one_layer_only(gdal_path, p, what, error)
-            frame = pyogrio.read_dataframe(gdal_path, layer=layer, **READ_OPTIONS)
+            try:
+                frame = pyogrio.read_dataframe(gdal_path, layer=layer, **READ_OPTIONS)
+            except UnicodeDecodeError:  # not UTF-8: a Windows export (cp1252, a latin-1 superset)
+                frame = pyogrio.read_dataframe(gdal_path, layer=layer, encoding="cp1252",
+                                               **READ_OPTIONS)
     except AssetRegisterError:
         raise
     except (MemoryError, RecursionError) as exc:

@@ -1,0 +1,92 @@
+"""Inspect benchmark: ``inspect`` of a GeoPackage with many small layers (issue 17: 898).
+
+Writes GeoPackages of 100, 300 and 898 one-feature layers (the hostile corpus's generator)
+and prints the seconds ``importers.api.inspect`` takes on each, per layer, next to two
+peers: GDAL's own ``ogrinfo -ro -so -al`` on the same file (one open, a summary of every
+layer), and the plain per-layer opens inspect made before (each open of the file makes
+GDAL build every layer's object: layers² in all — 898 layers ran past ten minutes).
+Inspect should grow linearly with the number of layers.
+
+    .venv/bin/python benchmarks/bench_inspect_layers.py [--layers 100 300 898]
+
+The files are cached in benchmarks/out/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import pyogrio
+import shapely
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from importers.api import inspect  # noqa: E402
+from tests.hostile import corpus  # noqa: E402
+
+OUT = ROOT / "benchmarks" / "out"
+
+
+def make(layers: int) -> Path:
+    path = OUT / f"inspect_{layers}_layers.gpkg"
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        corpus.MANY_LAYERS = layers
+        corpus._many_layers(path, shapely.Polygon(corpus._square()))
+    return path
+
+
+def ogrinfo(path: Path) -> float | None:
+    exe = shutil.which("ogrinfo")
+    if not exe:
+        return None
+    t = time.perf_counter()
+    subprocess.run([exe, "-ro", "-so", "-al", str(path)], capture_output=True, timeout=600,
+                   check=True)
+    return time.perf_counter() - t
+
+
+def plain_opens(path: Path, sample: int = 50) -> float:
+    """Seconds per layer of the three plain opens inspect made per layer (timed on a
+    sample of layers), times the layer count: what inspect cost before."""
+    names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
+    step = max(1, len(names) // sample)
+    picked = names[::step]
+    t = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in picked:
+            pyogrio.read_info(path, layer=name, force_feature_count=True)
+            pyogrio.read_arrow(path, layer=name, max_features=2000)
+            pyogrio.read_arrow(path, layer=name)
+    return (time.perf_counter() - t) / len(picked) * len(names)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--layers", type=int, nargs="+", default=[100, 300, 898])
+    args = ap.parse_args()
+    for layers in args.layers:
+        path = make(layers)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            t = time.perf_counter()
+            info = inspect(path)
+            ours = time.perf_counter() - t
+        assert len(info.layers) == layers
+        peer = ogrinfo(path)
+        before = plain_opens(path)
+        print(f"{layers:4d} layers: inspect {ours:6.2f} s ({ours / layers * 1000:5.1f} ms per layer); "
+              f"peer ogrinfo -so -al {'-' if peer is None else f'{peer:5.2f} s'}; "
+              f"plain per-layer opens (before) ~{before:6.1f} s")
+
+
+if __name__ == "__main__":
+    main()
