@@ -84,6 +84,10 @@ def read_wkt_csv(path: str | Path, what: str, wkt_column: str | None = None):
     import pandas as pd
 
     p = require_file(path, what, error=FootprintError)
+    with open(p, "rb") as fh:
+        if b"\0" in fh.read(1 << 16):
+            raise FootprintError(f"{what} {str(p)!r} is not a readable CSV file: it holds binary "
+                                 "data (NUL bytes) — save it as CSV text")
     table = None
     for encoding in ("utf-8", "cp1252"):  # an Excel export on Windows is cp1252
         try:

@@ -119,3 +119,30 @@ def test_zip_limits_count_the_declared_inflated_bytes(tmp_path):
     with pytest.raises(ImportError_, match=r"inflates to 64\.0 GB, more than"):
         check_zip(tmp_path / "bomb_claimed.zip")
     shutil.rmtree(tmp_path)
+
+
+def test_no_gfs_is_written_beside_a_gml_footprint_works_file_or_area(tmp_path, capsys):
+    folder = tmp_path / "delivery"
+    folder.mkdir()
+    corpus._specials(folder)
+    for other in folder.iterdir():
+        if other.name != "xlink.gml":
+            other.unlink() if not other.is_dir() or other.is_symlink() else shutil.rmtree(other)
+    gml = folder / "xlink.gml"
+    register = str(tmp_path / "r.gpkg")
+    assert main(["init", register]) == 0
+    assert main(["import", register, str(ROOT / "examples" / "ducts.csv"), "--owner", "RF",
+                 "--utility", "telecoms", "--assume-crs", "EPSG:27700"]) == 0
+    capsys.readouterr()
+    assert main(["check", register, "--footprint", str(gml), "--json"]) == 0
+    import shapely
+
+    site = json.loads(capsys.readouterr().out)["site"]
+    assert shapely.from_wkt(site["footprint_wkt"]).area == pytest.approx(8.0)
+    assert main(["works", "import", register, str(gml)]) == 0
+    with open_register(register) as store:
+        assert list(store.works()["reference"]) == ["X-1"]
+    out = str(tmp_path / "extract.gpkg")
+    assert main(["extract", register, "--area", str(gml), "--buffer", "200", "--out", out]) == 0
+    assert "assets from" in capsys.readouterr().out
+    assert sorted(p.name for p in folder.iterdir()) == ["xlink.gml"]
