@@ -5,9 +5,11 @@ and prints the seconds ``importers.api.inspect`` takes on each, per layer, next 
 peers: GDAL's own ``ogrinfo -ro -so -al`` on the same file (one open, a summary of every
 layer), and the plain per-layer opens inspect made before (each open of the file makes
 GDAL build every layer's object: layers² in all — 898 layers ran past ten minutes).
-Inspect should grow linearly with the number of layers.
+Inspect should grow linearly with the number of layers. With ``--import`` it also times
+``asset-register import --all-layers`` of each file into a new register (one batch per
+layer) and checks that every layer landed.
 
-    .venv/bin/python benchmarks/bench_inspect_layers.py [--layers 100 300 898]
+    .venv/bin/python benchmarks/bench_inspect_layers.py [--layers 100 300 898] [--import]
 
 The files are cached in benchmarks/out/ (git-ignored).
 """
@@ -15,6 +17,8 @@ The files are cached in benchmarks/out/ (git-ignored).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import shutil
 import subprocess
 import sys
@@ -72,6 +76,8 @@ def plain_opens(path: Path, sample: int = 50) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--layers", type=int, nargs="+", default=[100, 300, 898])
+    ap.add_argument("--import", dest="do_import", action="store_true",
+                    help="also time the import of every layer")
     args = ap.parse_args()
     for layers in args.layers:
         path = make(layers)
@@ -86,6 +92,29 @@ def main() -> None:
         print(f"{layers:4d} layers: inspect {ours:6.2f} s ({ours / layers * 1000:5.1f} ms per layer); "
               f"peer ogrinfo -so -al {'-' if peer is None else f'{peer:5.2f} s'}; "
               f"plain per-layer opens (before) ~{before:6.1f} s")
+        if args.do_import:
+            ours = import_all(path)
+            print(f"{layers:4d} layers: import --all-layers {ours:6.1f} s "
+                  f"({ours / layers * 1000:5.0f} ms per layer, one batch each)")
+
+
+def import_all(path: Path) -> float:
+    import tempfile
+
+    from asset_register.cli.main import main as cli
+    from asset_register.store import open_register
+
+    with tempfile.TemporaryDirectory() as d:
+        register = str(Path(d) / "r.gpkg")
+        assert cli(["init", register]) == 0
+        t = time.perf_counter()
+        with contextlib.redirect_stdout(io.StringIO()):  # a report of every layer
+            assert cli(["import", register, str(path), "--owner", "HST", "--utility", "water",
+                        "--all-layers", "--json"]) == 0
+        seconds = time.perf_counter() - t
+        with open_register(register) as store:
+            assert len(store.batches()) == len(pyogrio.list_layers(path))
+    return seconds
 
 
 if __name__ == "__main__":
