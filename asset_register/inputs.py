@@ -131,6 +131,63 @@ def check_zip(path: Path, error: type[AssetRegisterError] = ImportError_) -> lis
     return infos
 
 
+def verify_sizes(path: Path, infos: list, error: type[AssetRegisterError] = ImportError_) -> None:
+    """Refuse a zip whose members inflate to more (or fewer) bytes than its headers declare.
+
+    GDAL reads a member through ``/vsizip/`` until its compressed stream ends, whatever size
+    the header states, so the limits of ``check_zip`` hold only for honest headers. Each
+    member is inflated once here, never producing more than its declared size plus one
+    byte (so a lie costs no more memory or time than the truth would).
+    """
+    import struct
+
+    with open(path, "rb") as fh:
+        for info in infos:
+            if info.is_dir():
+                continue
+            fh.seek(info.header_offset)
+            head = fh.read(30)
+            if len(head) < 30 or head[:4] != b"PK\x03\x04":
+                raise error(f"{path}: member {info.filename!r} has no local header (a corrupt "
+                            "zip): re-export it")
+            name_len, extra_len = struct.unpack("<HH", head[26:30])
+            fh.seek(info.header_offset + 30 + name_len + extra_len)
+            if info.compress_type == 0:  # stored
+                produced = min(info.compress_size, info.file_size + 1)
+                finished = info.compress_size == info.file_size
+            elif info.compress_type == 8:  # deflate
+                produced, finished = _inflated(fh, info.compress_size, info.file_size + 1)
+            else:
+                continue  # bzip2/lzma members: GDAL cannot read them anyway
+            if produced != info.file_size or not finished:
+                raise error(f"{path}: member {info.filename!r} does not inflate to the "
+                            f"{info.file_size:,} bytes its header declares (a corrupt or "
+                            "hostile zip): ask the owner for a clean export")
+
+
+def _inflated(fh: IO[bytes], compressed: int, cap: int) -> tuple[int, bool]:
+    """(bytes a raw deflate stream of ``compressed`` bytes inflates to, at most ``cap``;
+    whether the stream ended there)."""
+    import zlib
+
+    d = zlib.decompressobj(-15)
+    produced, left = 0, compressed
+    try:
+        while left > 0 and produced < cap:
+            chunk = fh.read(min(left, 1 << 16))
+            if not chunk:
+                return produced, False
+            left -= len(chunk)
+            data = chunk
+            while data and produced < cap:
+                out = d.decompress(data, min(cap - produced, 1 << 20))
+                produced += len(out)
+                data = d.unconsumed_tail
+        return produced, d.eof and produced < cap
+    except zlib.error:
+        return produced, False
+
+
 def copy_member(src: IO[bytes], dst: IO[bytes], declared: int, label: str,
                 error: type[AssetRegisterError] = ImportError_) -> None:
     """Copy a zip member, refusing (rather than writing) any byte beyond its declared size."""
@@ -164,7 +221,7 @@ def read_vector(path: str | os.PathLike, layer: str | None, what: str,
     refuse_crs_links(p, what, error=error)
     gdal_path = str(p)
     if p.suffix.lower() == ".zip":
-        check_zip(p, error)
+        verify_sizes(p, check_zip(p, error), error)
         gdal_path = f"/vsizip/{p}"
     try:
         with warnings.catch_warnings():

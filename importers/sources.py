@@ -32,7 +32,7 @@ import pyogrio
 from pyogrio.errors import DataLayerError, DataSourceError
 
 from asset_register.errors import ImportError_
-from asset_register.inputs import check_zip, copy_member, require_file
+from asset_register.inputs import check_zip, copy_member, require_file, verify_sizes
 from asset_register.offline import refuse_crs_links
 
 # extension -> GDAL driver expected for it (used to explain wrong extensions)
@@ -194,7 +194,9 @@ def _check_zip(path: Path) -> list[str]:
 
 
 def _zip_target(path: Path) -> str:
-    members = _check_zip(path)
+    infos = check_zip(path)
+    verify_sizes(path, infos)  # GDAL inflates a member to its end, whatever its header says
+    members = [i.filename for i in infos if not i.is_dir()]
     base = f"/vsizip/{path}"
     shp_dirs = sorted({str(PurePosixPath(m).parent) for m in members if m.lower().endswith(".shp")})
     if len(shp_dirs) == 1:  # one folder of one or many shapefiles: GDAL lists each as a layer

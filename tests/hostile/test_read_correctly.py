@@ -118,7 +118,24 @@ def test_zip_limits_count_the_declared_inflated_bytes(tmp_path):
     corpus._zips(tmp_path)
     with pytest.raises(ImportError_, match=r"inflates to 64\.0 GB, more than"):
         check_zip(tmp_path / "bomb_claimed.zip")
-    shutil.rmtree(tmp_path)
+
+
+def test_a_zip_member_that_inflates_beyond_its_header_is_refused(tmp_path):
+    import zipfile
+
+    from asset_register.errors import ImportError_
+    from asset_register.inputs import check_zip, verify_sizes
+
+    corpus._zips(tmp_path)
+    lying = tmp_path / "bomb_short.zip"  # declares 200 bytes, inflates to 32 MB
+    with pytest.raises(ImportError_, match="does not inflate to the 200 bytes its header declares"):
+        verify_sizes(lying, check_zip(lying))
+    honest = tmp_path / "honest.zip"
+    with zipfile.ZipFile(honest, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("dig.geojson", "{}" + " " * 100_000)
+        zf.writestr("empty.txt", "")
+        zf.writestr("stored.txt", "abc", compress_type=zipfile.ZIP_STORED)
+    verify_sizes(honest, check_zip(honest))  # no error
 
 
 def test_no_gfs_is_written_beside_a_gml_footprint_works_file_or_area(tmp_path, capsys):
