@@ -42,8 +42,7 @@ def make(layers: int) -> Path:
     path = OUT / f"inspect_{layers}_layers.gpkg"
     if not path.exists():
         OUT.mkdir(parents=True, exist_ok=True)
-        corpus.MANY_LAYERS = layers
-        corpus._many_layers(path, shapely.Polygon(corpus._square()))
+        corpus._many_layers(path, shapely.Polygon(corpus._square()), layers)
     return path
 
 

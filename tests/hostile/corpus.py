@@ -135,8 +135,9 @@ def _vector_files(d: Path) -> None:
     _many_layers(d / "many_layers.gpkg", square)
 
 
-def _many_layers(path: Path, square) -> None:
-    """A GeoPackage of MANY_LAYERS one-feature layers: one written by GDAL, then copied in SQL."""
+def _many_layers(path: Path, square, layers: int | None = None) -> None:
+    """A GeoPackage of ``layers`` (MANY_LAYERS) one-feature layers: one written by GDAL, then
+    copied in SQL."""
     import geopandas as gpd
     import pyogrio
 
@@ -149,7 +150,7 @@ def _many_layers(path: Path, square) -> None:
         columns = con.execute("SELECT * FROM gpkg_geometry_columns WHERE table_name = 'layer_000'"
                               ).fetchone()
         with con:
-            for i in range(1, MANY_LAYERS):
+            for i in range(1, layers or MANY_LAYERS):
                 name = f"layer_{i:03d}"
                 con.execute(ddl.replace('"layer_000"', f'"{name}"', 1).replace("layer_000", name, 1))
                 con.execute(f'INSERT INTO "{name}" SELECT fid, geom, reference FROM "layer_000"')
