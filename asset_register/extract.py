@@ -31,7 +31,6 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 import shapely
 
 from . import clock
@@ -45,7 +44,7 @@ from .errors import (
 from . import settings as reg
 from .model import ASSET_COLUMNS, BatchInfo, empty_assets
 from .store import AUDIT_COLUMNS, NOTICE_COLUMNS, RESPONSE_COLUMNS, create_register, open_register
-from .offline import refuse_crs_links
+from .inputs import read_vector
 
 DEFAULT_DAYS = 28
 TAG_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I/O/0/1: read aloud over the phone
@@ -86,12 +85,8 @@ def read_area(text: str, crs, buffer_m: float = 0.0) -> shapely.Geometry:
     if buffer_m < 0:
         raise FootprintError(f"buffer {buffer_m} m is negative: give metres ≥ 0")
     path = Path(text)
-    if path.exists():
-        refuse_crs_links(path, "area file")
-        try:
-            frame = pyogrio.read_dataframe(path)
-        except Exception as exc:  # GDAL errors vary by driver
-            raise FootprintError(f"area file {text!r} cannot be read: {exc}") from None
+    if path.exists() or path.is_symlink():
+        frame = read_vector(path, None, "area file", FootprintError)
         if frame.crs is None:
             raise FootprintError(f"area file {text!r} has no CRS: save it with one")
         geom = shapely.union_all(frame.to_crs(crs).geometry.array)

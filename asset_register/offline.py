@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from typing import IO
 
-from .errors import CRSError
+from .errors import AssetRegisterError, CRSError, ImportError_
 
 # config option -> value, set as environment variables (GDAL reads them as config options)
 GDAL_OFFLINE = {
@@ -69,7 +69,8 @@ def _crs_urls(fh: IO[bytes]) -> list[str]:
             text = buf[m.end():m.end() + WINDOW].decode("utf-8", "replace")
             try:
                 value, _ = json.JSONDecoder().raw_decode(text)
-            except ValueError:  # not parseable: any quoted address in it still counts
+            except (ValueError, RecursionError):  # not parseable (or absurdly nested): any
+                # quoted address in it still counts
                 value = re.findall(r'"([A-Za-z][A-Za-z0-9+.-]*://[^"]*)"', text[:4096])
             found.extend(_urls(value))
         if not chunk:
@@ -77,26 +78,31 @@ def _crs_urls(fh: IO[bytes]) -> list[str]:
         buf = buf[max(limit, 0):]
 
 
-def refuse_crs_links(path: str | os.PathLike, what: str = "") -> None:
+def refuse_crs_links(path: str | os.PathLike, what: str = "",
+                     error: type[AssetRegisterError] = ImportError_) -> None:
     """Raise CRSError if a JSON file (or a zip's JSON member) gives its CRS as a web address.
 
-    Runs before GDAL opens the file, so the address is never fetched.
+    Runs before GDAL opens the file, so the address is never fetched. A path that is not a
+    regular file or folder, and a zip over the archive limits, are refused first (``error``).
     """
     import zipfile  # here, not at the package's import, which every CLI start pays
 
-    p = Path(path)
+    from .inputs import check_zip, require_file
+
+    p = require_file(path, what, folders=True, error=error)
     label = f"{what} " if what else ""
     try:
         if p.is_file() and p.suffix.lower() in JSON_SUFFIXES:
             with open(p, "rb") as fh:
                 _raise_for(fh, p, p.stem, label)
         elif p.is_file() and p.suffix.lower() == ".zip" and zipfile.is_zipfile(p):
+            infos = check_zip(p, error)
             with zipfile.ZipFile(p) as z:
-                for info in z.infolist():
+                for info in infos:
                     if info.filename.lower().endswith(JSON_SUFFIXES):
                         with z.open(info) as fh:
                             _raise_for(fh, p, Path(info.filename).stem, label)
-    except OSError:
+    except (OSError, zipfile.BadZipFile, EOFError, ValueError):
         return  # unreadable: the reader that follows says why
 
 

@@ -59,7 +59,7 @@ def layer_id_check(source, layer: str) -> IdCheck:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             _, table = pyogrio.read_arrow(source.gdal_path, layer=layer, columns=[column],
-                                          read_geometry=False, **source.open_options)
+                                          read_geometry=False, **source.options_for(layer))
         return id_problem(table.column(column))
     return check
 

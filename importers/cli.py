@@ -80,6 +80,7 @@ def _utility(value: str | None) -> str | None:
 
 
 def _import(args) -> int:
+    from asset_register.inputs import naming
     from asset_register.store import open_register
 
     from .imkl import find_delivery, import_delivery
@@ -109,29 +110,33 @@ def _import(args) -> int:
                 # several files: one transaction, so the command is all or nothing
                 with store.atomic() if len(args.paths) > 1 and not args.dry_run else nullcontext():
                     for path in args.paths:
-                        if not (args.profile or args.layer) and find_delivery(path) is not None:
-                            # IMKL/KLIC or INSPIRE-UN: its own reader, one batch per operator
-                            reports.extend(import_delivery(
-                                store, path, owner=args.owner, owner_name=args.owner_name,
-                                assume_crs=args.assume_crs, dry_run=args.dry_run, progress=bar,
-                                scope=None if scope == "network" else scope, area=area,
-                                confirm_retire=args.confirm_retire, cancel=stop.is_set))
-                            continue
-                        if not args.owner:
-                            raise ImportError_("give the owner of the data with --owner CODE "
-                                               "(only IMKL/KLIC deliveries name their operators)")
-                        jobs.append(ImportJob(
-                            store, path, owner=args.owner, owner_name=args.owner_name,
-                            layers=args.layer, all_layers=args.all_layers, profile=args.profile,
-                            utility=args.utility, assume_crs=args.assume_crs,
-                            force_crs=args.force_crs,
-                            dry_run=args.dry_run, progress=bar, scope=scope, area=area,
-                            area_source=str(args.area) if args.area else None,
-                            confirm_retire=args.confirm_retire))
-                        reports.extend(jobs[-1].run())
+                        with naming(path, ""):  # every error names the file it is about
+                            import_one(path)
                 if len(args.paths) > 1 and not args.dry_run:
                     done.append(True)
                     bar(1.0, "committed")
+
+            def import_one(path):
+                if not (args.profile or args.layer) and find_delivery(path) is not None:
+                    # IMKL/KLIC or INSPIRE-UN: its own reader, one batch per operator
+                    reports.extend(import_delivery(
+                        store, path, owner=args.owner, owner_name=args.owner_name,
+                        assume_crs=args.assume_crs, dry_run=args.dry_run, progress=bar,
+                        scope=None if scope == "network" else scope, area=area,
+                        confirm_retire=args.confirm_retire, cancel=stop.is_set))
+                    return
+                if not args.owner:
+                    raise ImportError_("give the owner of the data with --owner CODE "
+                                       "(only IMKL/KLIC deliveries name their operators)")
+                jobs.append(ImportJob(
+                    store, path, owner=args.owner, owner_name=args.owner_name,
+                    layers=args.layer, all_layers=args.all_layers, profile=args.profile,
+                    utility=args.utility, assume_crs=args.assume_crs,
+                    force_crs=args.force_crs,
+                    dry_run=args.dry_run, progress=bar, scope=scope, area=area,
+                    area_source=str(args.area) if args.area else None,
+                    confirm_retire=args.confirm_retire))
+                reports.extend(jobs[-1].run())
 
             def cancel():
                 stop.set()

@@ -97,7 +97,7 @@ def _read_keys(source: Source, layer: str, id_columns: list[str], *, pick: bool 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             meta, table = pyogrio.read_arrow(source.gdal_path, layer=layer, columns=id_columns,
-                                             read_geometry=True, **source.open_options)
+                                             read_geometry=True, **source.options_for(layer))
     except (DataLayerError, DataSourceError, FieldError, GeometryError, pa.ArrowInvalid,
             UnicodeDecodeError):
         return None
@@ -132,15 +132,24 @@ def _auto_id_columns(source: Source, layer: str) -> list[str]:
 
 
 def _find(keys: dict[str, LayerKeys], scoped_layers: set[str]) -> DeliveryCheck:
+    """Collisions and duplicates, each layer against the first earlier layer holding the
+    same id (or geometries): linear in the ids, so a delivery of hundreds of copies of one
+    layer gives one finding per copy, not one per pair."""
     check = DeliveryCheck()
     names = list(keys)
-    for i, a in enumerate(names):
-        for b in names[i + 1:]:
-            ka, kb = keys[a], keys[b]
-            if (ka.ids and kb.ids and a not in scoped_layers and b not in scoped_layers):
-                common = ka.ids & kb.ids
-                if common:
-                    check.collisions.append((a, b, len(common), sorted(common)[:MAX_EXAMPLES]))
+    first_holder: dict[str, str] = {}
+    for b in names:
+        kb = keys[b]
+        if not kb.ids or b in scoped_layers:
+            continue
+        shared: dict[str, list[str]] = {}
+        for key in kb.ids:
+            a = first_holder.setdefault(key, b)
+            if a != b:
+                shared.setdefault(a, []).append(key)
+        for a in sorted(shared, key=names.index):
+            common = shared[a]
+            check.collisions.append((a, b, len(common), sorted(common)[:MAX_EXAMPLES]))
     first_of: dict[str, str] = {}
     for name in names:
         k = keys[name]

@@ -11,7 +11,6 @@ GDAL's own feature path, which linearises them. M is dropped later, in
 from __future__ import annotations
 
 import contextlib
-import os
 import struct
 import warnings
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ import shapely
 from pyogrio.errors import CRSError as GDALCRSError, DataLayerError, DataSourceError, FieldError, GeometryError
 
 from asset_register.errors import AssetRegisterError, ImportError_
+from asset_register.inputs import check_zip, free_memory_bytes
 
 from .parallel import chunk_map
 from .sources import Source
@@ -137,7 +137,7 @@ def _linearised(source: Source, layer: str, fids: np.ndarray) -> tuple[np.ndarra
         warnings.simplefilter("ignore", UserWarning)
         raw = pyogrio.raw.read(
             source.gdal_path, layer=layer, fids=fids, read_geometry=True, columns=[],
-            return_fids=True, **source.open_options,
+            return_fids=True, **source.options_for(layer),
         )
     by_fid = dict(zip(raw[1], raw[2], strict=True))
     for i, fid in enumerate(fids):
@@ -174,17 +174,10 @@ def _fix_text(table: pa.Table) -> tuple[pa.Table, list[str]]:
     return table, recoded
 
 
-def free_memory_bytes() -> int | None:
-    """Physical memory available now (None where the platform does not say)."""
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return None
-
-
 def check_size(source: Source) -> None:
-    """Refuse, before reading, a source too large for the memory this machine has free."""
-    size = sum(f.stat().st_size for f in source.files if f.exists())
+    """Refuse, before reading, a source too large for the memory this machine has free:
+    a zip counts by the bytes it inflates to, as its central directory declares them."""
+    size = sum(_inflated_size(f) for f in source.files if f.is_file())
     free = free_memory_bytes()
     if free is not None and size > free / 2:
         raise ImportError_(
@@ -192,6 +185,12 @@ def check_size(source: Source) -> None:
             f"machine ({free / 1e9:.1f} GB): split the delivery (by area or layer) or import it "
             "on a machine with more memory"
         )
+
+
+def _inflated_size(path) -> int:
+    if path.suffix.lower() == ".zip":
+        return sum(i.file_size for i in check_zip(path))
+    return path.stat().st_size
 
 
 # Library errors a legal but unusual file can still raise deep inside GDAL, GEOS, Arrow or
@@ -226,7 +225,7 @@ def read_layer(
     """Read one layer in bulk (Arrow); raise ImportError_ for unreadable or corrupt data."""
     if max_features is None:
         check_size(source)
-    kwargs = dict(source.open_options)
+    kwargs = dict(source.options_for(layer))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "Measured (M) geometry types…"

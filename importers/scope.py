@@ -19,12 +19,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyogrio
 import pyproj
 import shapely
 
 from asset_register.errors import ImportError_, RetireNotConfirmedError
-from asset_register.offline import refuse_crs_links
+from asset_register.inputs import read_vector
 
 SCOPES = ("network", "area", "append")
 RETIRE_SHARE = 0.10  # more than this share of an owner's live assets needs confirmation …
@@ -55,11 +54,7 @@ def read_area(path: str | Path, crs: pyproj.CRS) -> shapely.Geometry:
     if not path.exists():
         raise ImportError_(f"area file {path} does not exist: give a polygon file (GeoJSON, "
                            "GeoPackage, shapefile…) of the delivery's area")
-    refuse_crs_links(path, "area file")
-    try:
-        frame = pyogrio.read_dataframe(path)
-    except Exception as exc:  # GDAL's own errors: unreadable, unsupported
-        raise ImportError_(f"area file {path} cannot be read: {str(exc).splitlines()[0]}") from None
+    frame = read_vector(path, None, "area file", ImportError_)
     if frame.crs is None:
         raise ImportError_(f"area file {path} has no coordinate reference system: save it "
                            "with one (e.g. as GeoJSON, which is always WGS 84)")

@@ -21,7 +21,7 @@ import shapely
 
 from ..errors import CRSError, FootprintError
 from ..transform import apply_plan, plan_transform
-from ..offline import refuse_crs_links
+from ..inputs import one_line, require_file
 
 QUAD_SEGS = 32  # segments per quarter circle for point + radius footprints
 # Circumscribe the circle (polygon edges touch it from outside) so the polygon contains
@@ -60,23 +60,19 @@ def read_wkt(text: str) -> tuple[shapely.Geometry, pyproj.CRS | None]:
 
 
 def read_vector(path: str | Path, layer: str | None = None, what: str = "footprint file"):
-    """Every feature of a vector file (pyogrio) as a GeoDataFrame with the file's CRS.
+    """Every feature of a vector file (pyogrio) as a GeoDataFrame with the file's CRS; a CSV
+    is read for its WKT column (``read_wkt_csv``), with no CRS.
 
     ``what`` names the file in errors ("footprint file", "programme", "works file").
     """
-    import pyogrio
+    from ..inputs import read_vector as read_user_vector
 
-    p = Path(path)
-    if not p.exists():
-        raise FootprintError(f"{what} {str(p)!r} does not exist: check the path")
-    refuse_crs_links(p, what)
-    try:
-        frame = pyogrio.read_dataframe(p, layer=layer)
-    except Exception as exc:  # pyogrio raises several DataSource/Field errors
-        raise FootprintError(f"{what} {str(p)!r} cannot be read: {exc}") from None
-    if len(frame) == 0 or frame.geometry.isna().all():
-        raise FootprintError(f"{what} {str(p)!r} has no features with a geometry")
-    return frame
+    if Path(path).suffix.lower() in (".csv", ".txt"):
+        import geopandas as gpd
+
+        table, geoms = read_wkt_csv(path, what)
+        return gpd.GeoDataFrame(table, geometry=geoms)
+    return read_user_vector(path, layer, what, FootprintError)
 
 
 def read_wkt_csv(path: str | Path, what: str, wkt_column: str | None = None):
@@ -87,13 +83,25 @@ def read_wkt_csv(path: str | Path, what: str, wkt_column: str | None = None):
     """
     import pandas as pd
 
-    p = Path(path)
-    if not p.is_file():
-        raise FootprintError(f"{what} {str(p)!r} does not exist: check the path")
-    try:
-        table = pd.read_csv(p, dtype=str, keep_default_na=False, na_values=[""])
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise FootprintError(f"{what} {str(p)!r} is not a readable CSV file: {exc}") from None
+    p = require_file(path, what, error=FootprintError)
+    with open(p, "rb") as fh:
+        if b"\0" in fh.read(1 << 16):
+            raise FootprintError(f"{what} {str(p)!r} is not a readable CSV file: it holds binary "
+                                 "data (NUL bytes) — save it as CSV text")
+    table = None
+    for encoding in ("utf-8", "cp1252"):  # an Excel export on Windows is cp1252
+        try:
+            table = pd.read_csv(p, dtype=str, keep_default_na=False, na_values=[""],
+                                encoding=encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OSError) as exc:
+            raise FootprintError(f"{what} {str(p)!r} is not a readable CSV file: "
+                                 f"{one_line(exc)}") from None
+    if table is None:
+        raise FootprintError(f"{what} {str(p)!r} is neither UTF-8 nor Windows-1252 text: save "
+                             "it as CSV (UTF-8)")
     col = wkt_column or next((c for c in table.columns if c.lower() in ("wkt", "geometry", "geom")),
                              None)
     if col is None or col not in table.columns:
@@ -101,6 +109,7 @@ def read_wkt_csv(path: str | Path, what: str, wkt_column: str | None = None):
             f"{what} {str(p)!r} has no geometry column: add a 'wkt' column with each footprint "
             f"in WKT (columns found: {list(table.columns)})")
     values = table[col].to_numpy(dtype=object)
+    values[pd.isna(values)] = None
     geoms = shapely.from_wkt(values, on_invalid="ignore")
     bad = np.flatnonzero(shapely.is_missing(geoms) & pd.notna(values))
     if len(bad):

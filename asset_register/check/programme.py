@@ -8,6 +8,7 @@ usrn, width_m (trench centre lines), radius_m (points).
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pandas as pd
 import shapely
 
 from ..errors import FootprintError, ValidationError
+from ..inputs import naming
 from . import footprint
 from .result import DigSite
 
@@ -63,11 +65,12 @@ def single_site(store, *, wkt=None, path=None, layer=None, crs=None, width=None,
         frame = footprint.read_vector(path, layer)
         found, what = frame.crs, f"footprint file {Path(path).name}"
         geoms = frame.geometry.dropna().to_numpy()
-    the_crs, notes = footprint.resolve_crs(crs, found, working, what)
-    built = footprint.build(
-        geoms, crs=the_crs, working_crs=working, width=width, radius=radius,
-        make_valid=make_valid, extent=extent, unknown_accuracy_m=unknown, crs_notes=notes,
-    )
+    with naming(path, "footprint file") if path is not None else nullcontext():
+        the_crs, notes = footprint.resolve_crs(crs, found, working, what)
+        built = footprint.build(
+            geoms, crs=the_crs, working_crs=working, width=width, radius=radius,
+            make_valid=make_valid, extent=extent, unknown_accuracy_m=unknown, crs_notes=notes,
+        )
     notes = list(dict.fromkeys(n for lst in built.notes for n in lst))
     geom = built.geometries[0]
     if len(built.geometries) > 1:
@@ -99,17 +102,16 @@ def _column(frame: pd.DataFrame, name: str):
 def programme_sites(store, path, *, layer=None, crs=None, method="mechanical", make_valid=False,
                     rules=None) -> list[DigSite]:
     """Every dig site of a programme-of-works file, footprints built in one bulk pass."""
-    import geopandas as gpd
+    with naming(path, "programme"):
+        return _programme_sites(store, path, layer=layer, crs=crs, method=method,
+                                make_valid=make_valid, rules=rules)
 
+
+def _programme_sites(store, path, *, layer, crs, method, make_valid, rules) -> list[DigSite]:
     p = Path(path)
     working = store.crs
-    if p.suffix.lower() == ".csv":
-        table, geoms = footprint.read_wkt_csv(p, "programme")
-        frame = gpd.GeoDataFrame(table, geometry=geoms)
-        found = None
-    else:
-        frame = footprint.read_vector(p, layer, what="programme")
-        found = frame.crs
+    frame = footprint.read_vector(p, layer, what="programme")
+    found = frame.crs
     frame = frame.rename(columns={c: _ALIASES.get(c.lower(), c.lower()) for c in frame.columns
                                   if c != frame.geometry.name})
     if frame.geometry.isna().any():

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import warnings
 from importlib.metadata import entry_points
 
 from .. import __version__
@@ -68,12 +70,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# C0/C1 control characters and line breaks: an error quoting a file's bytes (a CSV header,
+# a layer name) must stay one line and cannot drive the terminal
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(32), *range(127, 160)]}
+_CONTROL.update({ord("\n"): " ", ord("\r"): " ", ord("\t"): " ", 0x2028: " ", 0x2029: " "})
+
+
+def one_line_message(exc: BaseException) -> str:
+    """The error as the single line the command prints."""
+    return str(exc).translate(_CONTROL)
+
+
+def _quiet_libraries() -> None:
+    """Library chatter stays off stderr: the product reports what matters as its own notes or
+    its one error line. GDAL's own messages (printed by C, not Python) go nowhere unless
+    the user asked for a log file with CPL_LOG; ``--debug`` keeps both."""
+    warnings.simplefilter("ignore")
+    os.environ.setdefault("CPL_LOG", os.devnull)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    if not args.debug:
+        _quiet_libraries()
     from ..waits import listen
 
     unlisten = listen(lambda message: print(f"asset-register: {message}", file=sys.stderr,
@@ -83,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     except AssetRegisterError as exc:
         if args.debug:
             raise
-        print(f"asset-register: error: {exc}", file=sys.stderr)
+        print(f"asset-register: error: {one_line_message(exc)}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()

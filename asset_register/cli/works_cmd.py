@@ -7,10 +7,12 @@ import json
 
 def _import(args) -> int:
     from ..check.coordination import read_works_file  # the geo stack: only when it runs
+    from ..inputs import naming
     from ..store import open_register
 
     with open_register(args.register) as store:
-        works = read_works_file(args.file, args.crs, working_crs=store.crs, layer=args.layer)
+        with naming(args.file, "works file"):
+            works = read_works_file(args.file, args.crs, working_crs=store.crs, layer=args.layer)
         n = store.add_works(works)
         where = store.display  # never echo a password in a URL
     print(f"imported {n} planned works from {args.file} into {where} "
