@@ -44,7 +44,7 @@ from .errors import (
 from . import settings as reg
 from .model import ASSET_COLUMNS, BatchInfo, empty_assets
 from .store import AUDIT_COLUMNS, NOTICE_COLUMNS, RESPONSE_COLUMNS, create_register, open_register
-from .inputs import read_vector
+from .vector_files import read_vector
 
 DEFAULT_DAYS = 28
 TAG_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I/O/0/1: read aloud over the phone

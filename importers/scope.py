@@ -23,7 +23,7 @@ import pyproj
 import shapely
 
 from asset_register.errors import ImportError_, RetireNotConfirmedError
-from asset_register.inputs import read_vector
+from asset_register.vector_files import read_vector
 
 SCOPES = ("network", "area", "append")
 RETIRE_SHARE = 0.10  # more than this share of an owner's live assets needs confirmation …

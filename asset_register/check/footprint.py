@@ -65,7 +65,7 @@ def read_vector(path: str | Path, layer: str | None = None, what: str = "footpri
 
     ``what`` names the file in errors ("footprint file", "programme", "works file").
     """
-    from ..inputs import read_vector as read_user_vector
+    from ..vector_files import read_vector as read_user_vector
 
     if Path(path).suffix.lower() in (".csv", ".txt"):
         import geopandas as gpd
