@@ -23,7 +23,8 @@ def test_every_setting_is_declared_once_per_scope_with_a_doc():
             assert s.kind == reg.JSON or s.parse(s.default) == s.default, s.key
     assert {s.key for s in reg.settings_of(reg.REGISTER, editable=True)} == {
         "authority_name", "authority_code", "notice_prefix", "notice_validity_working_days",
-        "authority_swa_code", "promoter_swa_code", "promoter_name", "colour_scheme", "rules"}
+        "authority_swa_code", "promoter_swa_code", "promoter_name", "colour_scheme", "rules",
+        "authority_country"}
 
 
 @pytest.mark.parametrize("key, given, stored", [
@@ -35,6 +36,7 @@ def test_every_setting_is_declared_once_per_scope_with_a_doc():
     ("authority_name", "  Royal Borough  ", "Royal Borough"),
     ("notice_prefix", "", ""),  # empty: back to the default
     ("extract_expires", "2026-02-03", "2026-02-03"),
+    ("authority_country", " nl ", "NL"),
 ])
 def test_values_are_normalised_by_type(key, given, stored):
     assert reg.setting(key).parse(given) == stored
@@ -124,7 +126,7 @@ def test_cli_lists_shows_and_sets_settings(town, capsys):
     assert listed == {"authority_name": "Wessex", "authority_code": "WSX", "notice_prefix": "",
                       "notice_validity_working_days": "20", "authority_swa_code": "",
                       "promoter_swa_code": "", "promoter_name": "", "colour_scheme": "njug",
-                      "rules": "default"}
+                      "rules": "default", "authority_country": ""}
     assert main(["settings", str(town), "notice_prefix", "lb-x"]) == 0
     assert capsys.readouterr().out.split() == ["notice_prefix", "LBX"]
     assert main(["settings", str(town), "notice_prefix"]) == 0

@@ -39,7 +39,10 @@ with open_register(sys.argv[1]) as store:
 
 
 def _kill_at_marker(cmd, marker: Path) -> None:
-    proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    from tests.conftest import FIXED_NOW
+
+    env = {**os.environ, "ASSET_REGISTER_NOW": FIXED_NOW.isoformat()}  # the pack's dates, any day
+    proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True, env=env)
     try:
         deadline = time.monotonic() + 120  # a hang guard only: the marker decides
         while not marker.exists():
@@ -59,7 +62,7 @@ def _rows(store):
     return {(r["reference"], r["version"]): r for r in frame.to_dict("records")}
 
 
-def test_a_killed_export_is_rolled_back_at_the_next_command(register, tmp_path, capsys):
+def test_a_killed_export_is_rolled_back_at_the_next_command(register, tmp_path, capsys, fixed_clock):
     path = register.location
     register.close()
     out = tmp_path / "packs"
@@ -88,7 +91,7 @@ def test_a_killed_export_is_rolled_back_at_the_next_command(register, tmp_path, 
         assert _rows(store)[(ref, version)]["status"] == "failed"
 
 
-def test_a_notice_being_written_is_listed_and_left_alone(register, tmp_path, capsys):
+def test_a_notice_being_written_is_listed_and_left_alone(register, tmp_path, capsys, fixed_clock):
     """A draft row of a live writer (here this process) and a draft row without any
     detail (as an older version wrote them, the row that made the listing fail)."""
     write_notice_pack(register, make_result(), tmp_path / "done", promoter="Acme")
@@ -120,7 +123,7 @@ def test_a_notice_being_written_is_listed_and_left_alone(register, tmp_path, cap
 
 
 def test_listing_while_another_program_writes_does_not_wait_and_rolls_back_later(
-        register, tmp_path, capsys):
+        register, tmp_path, capsys, fixed_clock):
     """An interrupted draft (its writer's process has ended) and the register's write lock
     held by another program: the listing shows the draft as interrupted at once, without
     waiting; the next listing with the register free rolls it back."""

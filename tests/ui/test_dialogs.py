@@ -138,6 +138,8 @@ def test_notice_dialog_short_notice_needs_the_box(qtbot, window, tmp_path, fixed
     dialog.folder.setText(str(tmp_path / "packs"))
     dialog.start.setDate(QDate(2026, 11, 25))
     dialog.end.setDate(QDate(2026, 11, 26))
+    # the dates are the dig's: it is checked again, then the preview judges the new dates
+    qtbot.waitUntil(lambda: "Checking the dig" not in dialog.preview.toPlainText(), timeout=30_000)
     preview = dialog.preview.toPlainText()
     assert "Cannot be issued" in preview and "on or after 2026-11-30" in preview
     before = len(shown)
@@ -145,7 +147,7 @@ def test_notice_dialog_short_notice_needs_the_box(qtbot, window, tmp_path, fixed
     assert dialog.wait_until_done(120) and dialog.pack is None
     assert "2 working days after" in shown[before]
     dialog.short_notice.setChecked(True)
-    assert "Short notice accepted" in dialog.preview.toPlainText()
+    qtbot.waitUntil(lambda: "Short notice accepted" in dialog.preview.toPlainText(), timeout=30_000)
     dialog.export()
     assert dialog.wait_until_done(120) and dialog.pack is not None, dialog.message.text()
     assert dialog.pack.respond_by == date(2026, 11, 24)

@@ -13,7 +13,8 @@ from asset_register import settings as reg
 from asset_register.store import create_register
 
 WIDGET = {reg.TEXT: QLineEdit, reg.CODE: QLineEdit, reg.SWA: QLineEdit, reg.CRS: QLineEdit,
-          reg.WHOLE: QSpinBox, reg.CHOICE: QComboBox, reg.FLAG: QCheckBox, reg.RULES: QLineEdit}
+          reg.WHOLE: QSpinBox, reg.CHOICE: QComboBox, reg.FLAG: QCheckBox, reg.RULES: QLineEdit,
+          reg.COUNTRY: QLineEdit}
 
 
 @pytest.fixture
