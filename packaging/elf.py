@@ -1,6 +1,7 @@
 """Just enough ELF (64-bit, little-endian: Linux x86-64 and arm64) for trimming the bundle.
 
-build.spec uses it to prove, before it ships a changed library, that the change is safe:
+The trimming steps build.spec runs (``trim_files``, ``trim_libs``) use it to prove, before
+the bundle ships a changed library, that the change is safe:
 
 - ``load_problems``: what the dynamic loader would refuse in a file (a ``PT_LOAD`` whose
   file offset and address disagree modulo the page size, or that runs past the end of the

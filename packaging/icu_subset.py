@@ -2,7 +2,7 @@
 
 PySide6's Linux wheel ships ICU with its whole data library (``libicudata.so.<N>``,
 32 MB for ICU 73: every locale, dictionary, transliterator and converter). Qt Core calls
-ICU for four things only (build.spec checks this on every build, see ``qt_icu_imports``):
+ICU for four things only (every build checks it: ``trim_libs.icu_api_problems``):
 
 - collation (``ucol_*``: QCollator, and through it the file dialogs' sorting),
 - time zones (``ucal_*``: QTimeZone's canonical IDs and display names),

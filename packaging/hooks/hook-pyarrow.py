@@ -5,14 +5,14 @@ The app uses Arrow tables (pyogrio reads, geopandas, pandas' Arrow-backed string
 ingest), compute and CSV; it never uses Flight RPC, Arrow's file systems (local, S3, GCS,
 Azure, HDFS), ORC, CUDA, datasets, Parquet, Acero query plans, Substrait or the JSON
 reader, so those modules stay out. The libraries pyarrow's kept extension modules link against are found by
-PyInstaller's binary analysis; build.spec (ARROW_OVERLINKED) then drops the link-time
+PyInstaller's binary analysis; build.spec (packaging/trim_libs.py, ARROW_OVERLINKED) then drops the link-time
 references to the dataset, Parquet, Acero and Substrait libraries that the kept modules
 name but never use, and with them those libraries (18 MB).
 
 ``adbc_driver_manager.dbapi`` tries ``import pyarrow.dataset`` and, without it, treats
 pyarrow as absent: its Arrow-native calls (``adbc_ingest`` of an object with
 ``__arrow_c_stream__``, which is all the app uses) keep working, its pyarrow-only
-helpers (``fetch_arrow_table`` ...) raise. build.spec stops the build if the app's code
+helpers (``fetch_arrow_table`` ...) raise. build.spec (packaging/trim_modules.py) stops the build if the app's code
 calls one of those helpers or imports a module left out here.
 """
 

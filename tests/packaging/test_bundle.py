@@ -239,6 +239,29 @@ def test_gui_import_runs_in_a_child_process_of_the_bundle(bundle, outside):
     assert assets + rejects == pyogrio.read_info(source)["features"]
 
 
+def test_the_bundle_holds_what_the_app_needs_and_none_of_what_the_build_trims(bundle):
+    """The trimming rules (packaging/trim_files.py) as the built bundle shows them."""
+    sys.path.insert(0, str(ROOT / "packaging"))
+    import trim_files
+
+    from asset_register.grids import GRID_FILES
+
+    internal = bundle / "_internal"
+    files = sorted(p.relative_to(internal).as_posix() for p in internal.rglob("*")
+                   if p.is_file() and not p.is_symlink())  # PyInstaller's links to libraries are not files
+    assert trim_files.unused_files([(f, "", "DATA") for f in files]).dropped == []
+    for needed in (*(f"asset_register/proj_grids/{g}" for g in GRID_FILES), "asset_register/proj_grids/README.md",
+                   "pyogrio/proj_data/proj.db", "pyogrio/gdal_data/gml_registry.xml", "pyogrio/gdal_data/header.dxf"):
+        assert needed in files
+    assert not [f for f in files if f.startswith("pyproj/proj_dir/")]
+    if sys.platform.startswith("linux"):
+        plugins = {f.rsplit("/", 1)[1] for f in files if f.startswith("PySide6/Qt/plugins/")}
+        assert {"libqoffscreen.so", "libqxcb.so", "libqxcb-glx-integration.so", "libqsvg.so"} <= plugins
+        assert not [f for f in files if trim_files.HOST_LIBS.match(f)]  # the top level's (vendored ones stay)
+        names = {f.rsplit("/", 1)[-1] for f in files}
+        assert not {n for n in names if n.startswith(("libparquet.", "libarrow_dataset.", "libQt6Quick.so"))}
+
+
 def test_bundle_check_answers_as_the_development_install(bundle, outside):
     """What the build trims near (ICU data, the shared PROJ database, Arrow libraries, OpenSSL) still works.
 

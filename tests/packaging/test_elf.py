@@ -72,7 +72,7 @@ def test_dynamic_entries_and_symbols_of_libarrow_python():
 
 
 def test_without_needed_drops_overlinked_libraries_and_the_copy_still_loads(tmp_path):
-    """libarrow_python names Parquet/dataset/Acero/Substrait without using them (build.spec ARROW_OVERLINKED)."""
+    """libarrow_python names Parquet/dataset/Acero/Substrait without using them (trim_libs.ARROW_OVERLINKED)."""
     lib = _site_file("pyarrow", "libarrow_python.so.*[0-9]")
     drop = {n for n in elf.dynamic_entries(lib)["NEEDED"]
             if n.startswith(("libparquet", "libarrow_dataset", "libarrow_acero", "libarrow_substrait"))}
@@ -81,7 +81,7 @@ def test_without_needed_drops_overlinked_libraries_and_the_copy_still_loads(tmp_
     provided = set()
     for name in drop:
         provided |= elf.dynamic_symbols(lib.parent / name)[1]
-    assert not elf.dynamic_symbols(lib)[0] & provided, "libarrow_python uses them: build.spec would stop"
+    assert not elf.dynamic_symbols(lib)[0] & provided, "libarrow_python uses them: the build would stop"
 
     copy = tmp_path / lib.name
     assert sorted(elf.without_needed(lib, copy, drop)) == sorted(drop)
