@@ -103,8 +103,9 @@ class PostgisStore(ReadMixin, RecordsMixin, SharedRecordsMixin, RegisterStore):
     def grant_roles(self):
         return grant_register_roles(self)
 
-    def create_login(self, name: str, kind: str, password: str | None = None) -> str | None:
-        return create_login(self, name, kind, password)
+    def create_login(self, name: str, kind: str, password: str | None = None, *,
+                     owners: list[str] | None = None, cleared: bool | None = None) -> str | None:
+        return create_login(self, name, kind, password, owners=owners, cleared=cleared)
 
     def logins(self) -> list[tuple[str, str]]:
         return list_logins(self)
