@@ -74,9 +74,12 @@ def _extract(args) -> int:
     area = read_area(args.area, crs, args.buffer)
     rules = _rules_text(args.rules)
     s = make_extract(args.source, area, args.out, days=args.days, rules_toml=rules,
-                     rules_source=Path(args.rules).name if args.rules else None)
+                     rules_source=Path(args.rules).name if args.rules else None,
+                     restricted_free=args.contractor)
     print(f"extract {s.path}: {s.assets:,} assets from {s.batches} batches, {s.owners} owners, "
           f"{s.works} planned works; area {s.area.area / 1e6:.3f} km²")
+    if args.contractor:
+        print("restricted assets are withheld: only their owner and a coarse box are in it")
     print(f"notices issued offline use the prefix {s.notice_prefix}; expires {s.expires} — "
           f"bring notices back with: asset-register sync {s.path} REGISTER")
     return 0
@@ -131,6 +134,10 @@ def register(sub) -> None:
                    help="days until the extract expires and the app warns (default 28)")
     p.add_argument("--rules", help="rules file (TOML) to carry; default: the source's, else "
                                    "the shipped defaults")
+    p.add_argument("--contractor", action="store_true",
+                   help="a contractor's extract: restricted assets only as their owner and a "
+                        "coarse box, never their position or attributes (the check still "
+                        "flags them)")
     p.set_defaults(func=_extract)
 
     p = sub.add_parser(

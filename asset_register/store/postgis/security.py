@@ -21,8 +21,7 @@
 from __future__ import annotations
 
 from ...model import MASKED_ID_PREFIX
-
-RESTRICTED_MARGIN_M = 20.0  # how far the coarse box of a restricted asset reaches beyond it
+from ...restricted import RESTRICTED_MARGIN_M
 NOTICE_NUMBER_MAX = 99_999_999  # keeps references within Street Manager's 24 characters
 RESPONSE_CODES = ("no_assets_affected", "affected", "affected_plans_sent", "no_response")
 # Settings an editor's import writes (cached bounds); every other setting is the admins'.
