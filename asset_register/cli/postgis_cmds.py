@@ -99,7 +99,7 @@ def _sync(args) -> int:
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "roles", help="create viewer, planner, editor and admin logins on a PostGIS register",
+        "roles", help="create viewer/planner/editor/admin logins on a PostGIS register",
         description="Set up the viewer, planner, editor and admin groups of a PostGIS "
                     "register and create logins in them; the server enforces what each may "
                     "do (docs/security.md). Needs a login with the CREATEROLE privilege.")
