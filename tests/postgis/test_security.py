@@ -330,3 +330,29 @@ def test_roles_command_grants_owners_and_clearance(secured, capsys):
     assert granted == [("MOD",)]
     assert main(["roles", url, "--create-viewer", name, "--owner", "MOD"]) != 0
     assert "--owner grants owners to editors" in capsys.readouterr().err
+
+
+def test_a_register_from_before_the_guards_is_upgraded_and_masks_at_once(
+        pg_server, postgis_store_factory, monkeypatch):
+    from asset_register.store.postgis import schema, store as store_module
+
+    older = schema.MIGRATIONS[:4]
+    monkeypatch.setattr(schema, "MIGRATIONS", older)
+    monkeypatch.setattr(store_module, "MIGRATIONS", older)
+    old = postgis_store_factory()
+    old.write_batch(_restricted(4), BatchInfo(source_file="m.gpkg", owner="MOD"))
+    name = f"old_{uuid.uuid4().hex[:8]}"
+    old.create_login(name, "planner", "pw")
+    assert old.schema_version == 4
+    url = old.url_text
+    old.close()
+    monkeypatch.undo()
+    with open_register(url) as owner:  # the owner's first open applies migration 6
+        assert [m[:2] for m in owner.applied_migrations()][-1] == (6, "server_guards")
+        truth = _true_geometries(owner)
+    with open_register(pg_server.url(user=name, password="pw", schema=owner.schema)) as planner:
+        _assert_masked(planner.read_assets(), truth)
+        assert planner.next_notice_sequence("AR", 2026) == 1
+    with _sql(owner, pg_server.url(user=name, password="pw", schema=owner.schema)) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("UPDATE notice_sequences SET last = 2147483647")

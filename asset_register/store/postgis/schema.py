@@ -22,7 +22,7 @@ from psycopg import sql
 
 from ...settings import LEGACY_RULES_FILE, rules_from_legacy_path, upgrade_record
 from .roles import apply_grants
-from .security import migration_6
+from .security import migration_6, view_sql
 
 REGISTER_MARKER = ("register_format", "asset-register")
 
@@ -177,6 +177,11 @@ def migrate(cur, schema: str, srid: int | None) -> list[int]:
             (version, name, datetime.now(UTC).isoformat(timespec="seconds")),
         )
         applied.append(version)
+    if applied and 6 in done | set(applied):  # asset_view reads every asset column: renew it
+        from .frames import ALL_ASSET_COLUMNS
+
+        cur.execute("DROP VIEW IF EXISTS asset_view")
+        cur.execute(view_sql(schema, ALL_ASSET_COLUMNS))
     if applied:
         cur.execute("SELECT current_database()")
         apply_grants(cur, schema, cur.fetchone()[0])
