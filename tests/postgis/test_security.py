@@ -356,3 +356,62 @@ def test_a_register_from_before_the_guards_is_upgraded_and_masks_at_once(
     with _sql(owner, pg_server.url(user=name, password="pw", schema=owner.schema)) as conn:
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("UPDATE notice_sequences SET last = 2147483647")
+
+
+def test_even_inside_an_open_batch_an_editor_only_adds_and_retires_its_owners(secured):
+    store, logins = secured
+    before = store.read_assets()
+    with _sql(store, logins["editor"][1]) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            with conn.transaction():
+                conn.execute("INSERT INTO import_batches (state, started_at, owner) VALUES "
+                             "('writing', 'x', 'WSX')")
+                conn.execute("UPDATE assets SET geom = ST_Translate(geom, 5, 0)")
+        with pytest.raises(psycopg.errors.CheckViolation):  # refused at commit: left open
+            with conn.transaction():
+                conn.execute("INSERT INTO import_batches (state, started_at, owner) VALUES "
+                             "('writing', 'x', 'WSX')")
+                retired = conn.execute("UPDATE assets SET retired_at = 'x' WHERE owner = 'MOD' "
+                                       "AND retired_at IS NULL").rowcount
+                assert retired == 0  # not its owner: no row to touch
+    after = store.read_assets()
+    assert len(after) == len(before) and after["retired_at"].isna().all()
+
+
+def test_a_viewer_records_nothing_and_an_author_cannot_rewrite_a_notice_identity(secured):
+    store, logins = secured
+    with _sql(store, logins["viewer"][1]) as conn:
+        for statement in ("INSERT INTO notices (reference, status, created_at) VALUES "
+                          "('X1', 'draft', 'x')",
+                          "INSERT INTO audit_log (at, action) VALUES ('x', 'forged')",
+                          "SELECT next_notice_number('AR', 2026)"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(statement)
+    with open_register(logins["planner"][1]) as planner:
+        ref = _issue(planner)
+    with _sql(store, logins["planner"][1]) as conn:
+        for change in ("reference = 'AR-2026-00077'", "version = 9",
+                       "footprint_wkt = 'POINT (0 0)'", "login = 'someone_else'"):
+            with pytest.raises(psycopg.errors.CheckViolation, match="never change"):
+                conn.execute(f"UPDATE notices SET {change} WHERE reference = '{ref}'")
+    assert list(store.notices()["reference"]) == [ref]
+
+
+def test_a_notice_pack_of_an_uncleared_planner_names_the_owner_not_the_asset(secured, tmp_path,
+                                                                              capsys):
+    from asset_register.cli.main import main
+
+    store, logins = secured
+    real = store.read_assets()
+    mod = real[real["owner"] == "MOD"]
+    dig = shapely.to_wkt(mod.geometry.iloc[0].centroid.buffer(0.5), 2)
+    out = tmp_path / "pack"
+    assert main(["notice", logins["planner"][1], "--wkt", dig, "--out", str(out),
+                 "--promoter", "Acme Works", "--start", "2030-03-04", "--end", "2030-03-08",
+                 "--accept-short-notice"]) == 0, capsys.readouterr().err
+    texts = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    csv = texts["conflicts.csv"].decode("utf-8")
+    assert "restricted:MOD:" in csv and "Restricted asset of MOD" in csv
+    for name, data in texts.items():  # no real id or attribute of MOD in any file written
+        for asset_id in mod["asset_id"]:
+            assert asset_id.encode() not in data, (name, asset_id)
