@@ -173,9 +173,9 @@ def test_editor_imports_only_for_its_owners_and_only_through_an_import(secured):
         res = editor.write_batch(synthetic_assets(5, seed=11).assign(restricted=False), BatchInfo(source_file="x",
                                                                         owner="WSX"))
         assert res.added == 5
-        with pytest.raises(PermissionDeniedError):
+        with pytest.raises(PermissionDeniedError, match="owner.s. MOD: an editor imports only"):
             editor.write_batch(_restricted(3), BatchInfo(source_file="y", owner="MOD"))
-        with pytest.raises(PermissionDeniedError):
+        with pytest.raises(PermissionDeniedError, match="settings are the administrators'"):
             editor.set_setting("authority_name", "Forged")
     before = store.read_assets()
     with _sql(store, url) as conn:

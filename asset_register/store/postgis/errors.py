@@ -33,8 +33,12 @@ def translated(store):
     except pg.InsufficientPrivilege as exc:
         user = getattr(store, "url", None)
         who = user.user if user else "this user"
-        if exc.diag.message_primary and "row-level security" not in str(exc) \
-                and "permission denied" not in str(exc):  # a guard's own reason (security.py)
+        if "row-level security" in str(exc):
+            raise PermissionDeniedError(
+                f"user {who!r} may not do this ({_first_line(exc)}): editors import only for "
+                "the owners granted to them and settings are the administrators'; ask the "
+                "register's administrator ('asset-register roles', docs/security.md)") from None
+        if "permission denied" not in str(exc):  # a guard's own reason (security.py)
             raise PermissionDeniedError(f"user {who!r} may not do this: {_first_line(exc)}") \
                 from None
         raise PermissionDeniedError(
