@@ -17,6 +17,9 @@ import shapely
 from .model import ASSET_COLUMNS, MASKED_ID_PREFIX
 
 RESTRICTED_MARGIN_M = 20.0  # how far the coarse box of a restricted asset reaches beyond it
+# ... rounded outwards to this grid, so the box does not give the asset's exact extent away
+# (a widened bounding box minus a known margin would)
+RESTRICTED_GRID_M = 50.0
 # What a masked row keeps as it is (the rest is withheld, or set below).
 KEPT = ("owner", "utility", "restricted", "version", "valid_from", "retired_at", "batch_id")
 WITHHELD = [c for c in (*ASSET_COLUMNS, "delivery", "content_hash", "crs_accuracy_m")
@@ -41,8 +44,14 @@ def mask_restricted(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out.loc[hidden, "status"] = "unknown"
     out.loc[hidden, "attrs"] = "{}"
     geoms = out.geometry.array[hidden]
-    bounds = shapely.bounds(shapely.force_2d(geoms))
-    m = RESTRICTED_MARGIN_M
-    out.loc[hidden, out.geometry.name] = shapely.box(bounds[:, 0] - m, bounds[:, 1] - m,
-                                                     bounds[:, 2] + m, bounds[:, 3] + m)
+    out.loc[hidden, out.geometry.name] = coarse_boxes(geoms)
     return out
+
+
+def coarse_boxes(geoms) -> np.ndarray:
+    """Each geometry's bounding box widened by the margin and rounded out to the grid (the
+    same as ``store/postgis/security.COARSE`` computes in the server)."""
+    b = shapely.bounds(np.asarray(geoms))
+    m, g = RESTRICTED_MARGIN_M, RESTRICTED_GRID_M
+    return shapely.box(np.floor((b[:, 0] - m) / g) * g, np.floor((b[:, 1] - m) / g) * g,
+                       np.ceil((b[:, 2] + m) / g) * g, np.ceil((b[:, 3] + m) / g) * g)

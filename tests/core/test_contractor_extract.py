@@ -9,7 +9,7 @@ from asset_register.check.checker import Checker
 from asset_register.check.result import DigSite
 from asset_register.cli.main import main
 from asset_register.model import BatchInfo, Owner
-from asset_register.restricted import RESTRICTED_MARGIN_M
+from asset_register.restricted import RESTRICTED_GRID_M, RESTRICTED_MARGIN_M
 from asset_register.store import open_register
 from tests.conftest import synthetic_assets
 
@@ -35,6 +35,8 @@ def test_contractor_extract_withholds_restricted_detail(gpkg_store_factory, tmp_
         assert masked["asset_id"].str.startswith("restricted:WSX:").all()
         assert masked[["depth_m", "diameter_mm", "material", "h_accuracy_m"]].isna().all().all()
         assert (masked["asset_class"] == "other").all() and (masked["attrs"] == "{}").all()
+        corners = shapely.get_coordinates(masked.geometry.array)
+        assert (corners % RESTRICTED_GRID_M == 0).all()  # rounded out: extent not given away
         for real in secret.geometry:  # each restricted asset lies inside one coarse box
             assert any(box.contains(real) and box.area > real.envelope.area
                        for box in masked.geometry)

@@ -17,7 +17,7 @@ from asset_register.errors import NotFoundError, PermissionDeniedError, Validati
 from asset_register.extract import make_extract
 from asset_register.model import BatchInfo, Owner
 from asset_register.store import open_register
-from asset_register.store.postgis.security import RESTRICTED_MARGIN_M
+from asset_register.restricted import RESTRICTED_GRID_M, RESTRICTED_MARGIN_M
 from tests.conftest import synthetic_assets
 
 pytestmark = pytest.mark.postgis
@@ -79,6 +79,8 @@ def _assert_masked(frame, truth):
     boxes = shapely.union_all(mod.geometry.array)
     assert boxes.geom_type in ("Polygon", "MultiPolygon")
     assert boxes.area > real.area  # coarse: no vertex of a real pipe or chamber comes back
+    corners = shapely.get_coordinates(mod.geometry.array)
+    assert (corners % RESTRICTED_GRID_M == 0).all()  # on the grid: the extent is not given away
     assert not set(shapely.get_coordinates(mod.geometry.array).round(3).ravel()) \
         & set(shapely.get_coordinates(real).round(3).ravel())
     assert not frame.loc[frame["owner"] == "WSX", "asset_id"].str.startswith("restricted").any()

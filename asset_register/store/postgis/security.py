@@ -5,9 +5,9 @@
   register's owner, and editors granted its owner (they deliver it). Everyone reads
   assets through the view ``asset_view``: it shows every live asset, but a restricted one
   to an uncleared login only as its owner, utility and a coarse box (its bounding box
-  widened by ``RESTRICTED_MARGIN_M``), never its geometry or attributes, so a dig check
-  still reports a conflict with it. The view masks columns and filters nothing, so it
-  needs no ``security_barrier`` (which would stop the box index being used).
+  widened and rounded out to a grid: ``restricted.coarse_boxes``), never its geometry or
+  attributes, so a dig check still reports a conflict with it. The view masks columns and
+  filters nothing, so it needs no ``security_barrier`` (which would stop the box index being used).
 * Imports are the only way assets change: an editor may insert assets, and retire live
   ones (only ``retired_at``), of the owners granted to them in ``editor_owners`` and only
   under an import batch of their own still being written; a batch must be committed in
@@ -21,7 +21,7 @@
 from __future__ import annotations
 
 from ...model import MASKED_ID_PREFIX
-from ...restricted import RESTRICTED_MARGIN_M
+from ...restricted import RESTRICTED_GRID_M, RESTRICTED_MARGIN_M
 NOTICE_NUMBER_MAX = 99_999_999  # keeps references within Street Manager's 24 characters
 RESPONSE_CODES = ("no_assets_affected", "affected", "affected_plans_sent", "no_response")
 # Settings an editor's import writes (cached bounds); every other setting is the admins'.
@@ -30,7 +30,12 @@ IMPORT_SETTINGS = ("clearance_bounds", "asset_extent")
 BATCH_PROGRESS = ("state", "rows_imported", "rows_rejected", "added", "changed", "unchanged",
                   "retired", "finished_at", "seconds")
 
-COARSE = f"ST_Expand(ST_Force2D(a.geom), {RESTRICTED_MARGIN_M})"
+# The coarse box (restricted.coarse_boxes): bounding box + margin, rounded out to the grid.
+_M, _G = RESTRICTED_MARGIN_M, RESTRICTED_GRID_M
+COARSE = (f"ST_MakeEnvelope(floor((ST_XMin(a.geom) - {_M}) / {_G}) * {_G}, "
+          f"floor((ST_YMin(a.geom) - {_M}) / {_G}) * {_G}, "
+          f"ceil((ST_XMax(a.geom) + {_M}) / {_G}) * {_G}, "
+          f"ceil((ST_YMax(a.geom) + {_M}) / {_G}) * {_G}, ST_SRID(a.geom))")
 # The masked value of each asset column for a restricted asset an uncleared login reads.
 _MASKED = {"geom": COARSE, "asset_id": f"'{MASKED_ID_PREFIX}' || a.owner || ':' || a.fid",
            "asset_class": "'other'", "status": "'unknown'", "attrs": "'{}'",
