@@ -43,6 +43,7 @@ from .errors import (
 )
 from . import settings as reg
 from .model import ASSET_COLUMNS, BatchInfo, empty_assets
+from .restricted import mask_restricted
 from .store import AUDIT_COLUMNS, NOTICE_COLUMNS, RESPONSE_COLUMNS, create_register, open_register
 from .vector_files import read_vector
 
@@ -144,8 +145,12 @@ def extract_prefix(base: str, used: set[str]) -> str:
 
 def make_extract(source: str, area: shapely.Geometry, out: str | Path, *, days: int = DEFAULT_DAYS,
                  rules_toml: str | None = None, today: date | None = None,
-                 rules_source: str | None = None) -> ExtractSummary:
+                 rules_source: str | None = None, restricted_free: bool = False
+                 ) -> ExtractSummary:
     """Write the GeoPackage extract of ``source`` for ``area`` (working CRS) to ``out``.
+
+    ``restricted_free``: a contractor's extract — restricted assets only as their owner and a
+    coarse box (``restricted.mask_restricted``), whatever the extracting login may see.
 
     ``rules_toml`` is the rules text to carry (read from the file ``rules_source``); by
     default the source's own (stored by content) or else the shipped defaults.
@@ -163,10 +168,11 @@ def make_extract(source: str, area: shapely.Geometry, out: str | Path, *, days: 
         try:
             with dst:
                 summary = _fill(src, dst, area, days, today, rules_toml, rules_source,
-                                read_settings(src).prefix)
+                                read_settings(src).prefix, restricted_free)
             if writable:
                 src.audit("extract", {"out": str(out), "notice_prefix": summary.notice_prefix,
                                       "assets": summary.assets, "expires": summary.expires,
+                                      "restricted_free": restricted_free,
                                       "area_wkt": shapely.to_wkt(area, rounding_precision=2)})
         except BaseException:
             for p in (out, Path(f"{out}-wal"), Path(f"{out}-shm")):
@@ -176,8 +182,8 @@ def make_extract(source: str, area: shapely.Geometry, out: str | Path, *, days: 
     return summary
 
 
-def _fill(src, dst, area, days, today, rules_toml, rules_source, base_prefix
-          ) -> ExtractSummary:
+def _fill(src, dst, area, days, today, rules_toml, rules_source, base_prefix,
+          restricted_free=False) -> ExtractSummary:
     for key, value in src.settings().items():
         if key not in _OWN_SETTINGS and value is not None:
             dst.set_setting(key, value)  # copied as they are, even keys of a newer version
@@ -187,6 +193,8 @@ def _fill(src, dst, area, days, today, rules_toml, rules_source, base_prefix
     # connection (a second SQLite library in the process must not touch a WAL file).
     live = src.query_bbox(tuple(area.bounds))
     live = live[shapely.intersects(live.geometry.array, area)] if len(live) else live
+    if restricted_free:
+        live = mask_restricted(live)
     batches = src.batches()
     batches = batches[batches["state"] == "committed"]
     written = 0

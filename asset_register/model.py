@@ -138,6 +138,10 @@ STORE_COLUMNS: dict[str, str] = {
 
 REQUIRED_COLUMNS = ("asset_id", "owner", "utility", "asset_class")
 
+# Asset ids of restricted assets shown masked to a login not cleared for them (PostGIS
+# asset_view; a contractor's extract): "restricted:OWNER:N", class "other", a coarse box.
+MASKED_ID_PREFIX = "restricted:"
+
 DEFAULTS = {"status": Status.UNKNOWN.value, "restricted": False, "attrs": "{}"}
 
 

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from . import classes as value_classes
+from ..model import MASKED_ID_PREFIX
 from .rules import NULL, Rules
 
 # Columns of the asset frame the check needs (besides geometry).
@@ -170,6 +171,13 @@ def assess(
             + ": treat as live until the owner confirms it is dead.",
             precaution,
         )
+    # a restricted asset the login is not cleared for comes masked (id "restricted:…",
+    # a coarse box, no attributes: PostGIS asset_view): the conflict stands, with its owner
+    masked = np.char.startswith(np.asarray(cols["asset_id"]).astype(str), MASKED_ID_PREFIX)
+    if masked.any():
+        precaution = np.where(
+            masked, "Restricted asset of " + cols["owner"].astype(str)
+            + ": contact them for its position and precautions before digging.", precaution)
     depth_note = np.full(n, None, dtype=object)
     dig = np.broadcast_to(
         np.asarray(np.nan if dig_depth_m is None else dig_depth_m, dtype=np.float64), (n,)
@@ -194,7 +202,7 @@ def assess(
         "depth_note": depth_note,
         "abandoned": abandoned,
         "risk_class": np.array([c.name for c in table], dtype=object)[classes],
-        "contact_owner": np.array([c.contact_owner for c in table])[classes],
+        "contact_owner": np.array([c.contact_owner for c in table])[classes] | masked,
         # the classes the check used, and on what basis (value / recorded / unknown)
         "pressure": np.asarray(eff["pressure"], dtype=object),
         "voltage": np.asarray(eff["voltage"], dtype=object),

@@ -8,6 +8,12 @@ from pathlib import Path
 from ..errors import ConnectionError_, RulesError, ValidationError
 
 
+# What each kind of login may do (docs/security.md, "Roles").
+ROLE_HELP = {"viewer": "a viewer (checks and maps)", "planner": "a planner (checks, notices)",
+             "editor": "an editor who may import (see --owner)",
+             "admin": "an administrator (settings, rules, restricted assets)"}
+
+
 def _roles(args) -> int:
     from ..store import open_register
     from ..store.credentials import display_name
@@ -23,17 +29,25 @@ def _roles(args) -> int:
         password = os.environ.get(args.password_env)
         if not password:
             raise ValidationError(f"environment variable {args.password_env} is empty or unset")
+    if args.owner and not args.create_editor:
+        raise ValidationError("--owner grants owners to editors: give it with --create-editor")
+    created = {kind: getattr(args, f"create_{kind}") for kind in ROLE_HELP}
     with open_register(args.register) as store:
         names = store.grant_roles()
-        print(f"groups {names.planner} (read-only: check, notices) and {names.editor} "
-              f"(imports) are set up on schema {store.schema}")
-        for kind, logins in (("planner", args.create_planner), ("editor", args.create_editor)):
+        print(f"groups {names.viewer} (checks, maps), {names.planner} (+ notices), "
+              f"{names.editor} (+ imports of granted owners), {names.admin} (+ settings, "
+              f"rules, restricted assets) are set up on schema {store.schema}")
+        for kind, logins in created.items():
             for name in logins or []:
-                pw = store.create_login(name, kind, password)
+                pw = store.create_login(name, kind, password,
+                                        owners=args.owner if kind == "editor" else None,
+                                        cleared=True if args.restricted else None)
                 shown = "" if pw is None else (" (password as given)" if password else
                                                f" with password {pw}")
-                print(f"{kind} login {name}{shown}")
-        if args.list or not (args.create_planner or args.create_editor):
+                scope = f" for owners {', '.join(args.owner or ['*'])}" if kind == "editor" else ""
+                cleared = ", cleared for restricted assets" if args.restricted else ""
+                print(f"{kind} login {name}{scope}{cleared}{shown}")
+        if args.list or not any(created.values()):
             rows = store.logins()
             print("\n".join(f"  {login:<24} {kind}" for login, kind in rows) or "  (no logins yet)")
     return 0
@@ -60,9 +74,12 @@ def _extract(args) -> int:
     area = read_area(args.area, crs, args.buffer)
     rules = _rules_text(args.rules)
     s = make_extract(args.source, area, args.out, days=args.days, rules_toml=rules,
-                     rules_source=Path(args.rules).name if args.rules else None)
+                     rules_source=Path(args.rules).name if args.rules else None,
+                     restricted_free=args.contractor)
     print(f"extract {s.path}: {s.assets:,} assets from {s.batches} batches, {s.owners} owners, "
           f"{s.works} planned works; area {s.area.area / 1e6:.3f} km²")
+    if args.contractor:
+        print("restricted assets are withheld: only their owner and a coarse box are in it")
     print(f"notices issued offline use the prefix {s.notice_prefix}; expires {s.expires} — "
           f"bring notices back with: asset-register sync {s.path} REGISTER")
     return 0
@@ -82,14 +99,19 @@ def _sync(args) -> int:
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "roles", help="create planner (read-only) and editor logins on a PostGIS register",
-        description="Set up the planner and editor groups of a PostGIS register and create "
-                    "logins in them. Needs a login with the CREATEROLE privilege.")
+        "roles", help="create viewer/planner/editor/admin logins on a PostGIS register",
+        description="Set up the viewer, planner, editor and admin groups of a PostGIS "
+                    "register and create logins in them; the server enforces what each may "
+                    "do (docs/security.md). Needs a login with the CREATEROLE privilege.")
     p.add_argument("register", help="postgresql://USER@HOST[:PORT]/DATABASE[?schema=NAME]")
-    p.add_argument("--create-planner", action="append", metavar="NAME",
-                   help="create (or move) login NAME as a read-only planner; repeatable")
-    p.add_argument("--create-editor", action="append", metavar="NAME",
-                   help="create (or move) login NAME as an editor who may import; repeatable")
+    for kind, can in ROLE_HELP.items():
+        p.add_argument(f"--create-{kind}", action="append", metavar="NAME",
+                       help=f"create (or move) login NAME as {can}; repeatable")
+    p.add_argument("--owner", action="append", metavar="CODE",
+                   help="owner code the editors created may import (repeatable; default: "
+                        "every owner)")
+    p.add_argument("--restricted", action="store_true",
+                   help="clear the logins created to see restricted assets in full")
     p.add_argument("--password", help="password for the logins created (default: a random one, "
                                       "printed once)")
     p.add_argument("--password-env", metavar="VAR",
@@ -112,6 +134,10 @@ def register(sub) -> None:
                    help="days until the extract expires and the app warns (default 28)")
     p.add_argument("--rules", help="rules file (TOML) to carry; default: the source's, else "
                                    "the shipped defaults")
+    p.add_argument("--contractor", action="store_true",
+                   help="a contractor's extract: restricted assets only as their owner and a "
+                        "coarse box, never their position or attributes (the check still "
+                        "flags them)")
     p.set_defaults(func=_extract)
 
     p = sub.add_parser(

@@ -325,13 +325,16 @@ class RegisterStore(abc.ABC):
         grants; returns their names (``planner``, ``editor``)."""
         raise self._no_roles()
 
-    def create_login(self, name: str, kind: str, password: str | None = None) -> str | None:
-        """Create login ``name`` in the planner or editor group; the password when one was
-        generated or set."""
+    def create_login(self, name: str, kind: str, password: str | None = None, *,
+                     owners: list[str] | None = None, cleared: bool | None = None) -> str | None:
+        """Create login ``name`` in the viewer, planner, editor or admin group (an editor for
+        ``owners``, default every owner; ``cleared`` for restricted assets); the password
+        when one was generated or set."""
         raise self._no_roles()
 
     def logins(self) -> list[tuple[str, str]]:
-        """(login, 'planner' or 'editor') of every member of the register's groups."""
+        """(login, kind) of every member of the register's groups: viewer, planner, editor or
+        admin, with ``+restricted`` when cleared for restricted assets."""
         raise self._no_roles()
 
     # -- planned works (DESIGN §4 `works`) -------------------------------------------

@@ -14,6 +14,7 @@ from ...errors import (
     PermissionDeniedError,
     RegisterLockedError,
     RegisterReadOnlyError,
+    ValidationError,
 )
 
 
@@ -32,6 +33,14 @@ def translated(store):
     except pg.InsufficientPrivilege as exc:
         user = getattr(store, "url", None)
         who = user.user if user else "this user"
+        if "row-level security" in str(exc):
+            raise PermissionDeniedError(
+                f"user {who!r} may not do this ({_first_line(exc)}): editors import only for "
+                "the owners granted to them and settings are the administrators'; ask the "
+                "register's administrator ('asset-register roles', docs/security.md)") from None
+        if "permission denied" not in str(exc):  # a guard's own reason (security.py)
+            raise PermissionDeniedError(f"user {who!r} may not do this: {_first_line(exc)}") \
+                from None
         raise PermissionDeniedError(
             f"user {who!r} is not allowed to do this in the register ({_first_line(exc)}): "
             "a planner login may check digs and record notices only; connect as an editor or "
@@ -45,6 +54,8 @@ def translated(store):
         raise RegisterLockedError(
             f"the register is busy ({_first_line(exc)}): another session is writing the same "
             "data; try again when it has finished") from None
+    except pg.CheckViolation as exc:  # a record the server's guards refuse (security.py)
+        raise ValidationError(f"the register refused this record: {_first_line(exc)}") from None
     except pg.UniqueViolation as exc:  # SQLSTATE 23505
         raise DuplicateRecordError(
             f"the register already holds this record ({_first_line(exc)}): another session "

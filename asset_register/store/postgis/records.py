@@ -1,9 +1,9 @@
 """Batches, rejects, audit log, planned works and notices of a PostGIS register.
 
 A mixin of ``PostgisStore``: the PostgreSQL side of what ``records.py`` shapes for both
-backends (notices and responses are ``records.SharedRecordsMixin`` itself). ``next_notice_sequence`` is one
-``INSERT … ON CONFLICT DO UPDATE … RETURNING`` statement, which PostgreSQL
-serialises on the (prefix, year) row: unique across every session.
+backends (notices and responses are ``records.SharedRecordsMixin`` itself). ``next_notice_sequence`` calls the
+server's ``next_notice_number``, which locks the (prefix, year) row: unique across every
+session, and the only way to move the sequence.
 """
 
 from __future__ import annotations
@@ -82,11 +82,11 @@ class RecordsMixin:
 
     # -- notices ------------------------------------------------------------------------
     def next_notice_sequence(self, prefix: str, year: int) -> int:
+        """The next free number, from the server's ``next_notice_number`` (postgis/security.py):
+        no login writes the sequence table itself, so none can make numbers collide."""
         with self.atomic() as conn:
-            return conn.execute(
-                "INSERT INTO notice_sequences AS s (prefix, year, last) VALUES (%s, %s, 1) "
-                "ON CONFLICT (prefix, year) DO UPDATE SET last = s.last + 1 RETURNING last",
-                (prefix, int(year))).fetchone()[0]
+            return conn.execute("SELECT next_notice_number(%s, %s)",
+                                (prefix, int(year))).fetchone()[0]
 
     # -- hooks of records.SharedRecordsMixin and copy_records --------------------------
     def _sql(self, text: str) -> str:

@@ -1,18 +1,24 @@
-"""PostgreSQL roles for a shared register: read-only planners and importing editors.
+"""PostgreSQL roles for a shared register: viewers, planners, importing editors, administrators.
 
-Each register schema gets two group roles (no login):
+Each register schema gets five group roles (no login), each a member of the one before:
 
-* ``<schema>_planner`` — reads everything; may add notices, reserve notice
-  numbers, record owners' responses and write the audit log. It has no INSERT,
-  UPDATE, DELETE or TRUNCATE on assets, batches, rejects, owners, coverage,
-  works or settings, so a planner cannot change assets even with raw SQL.
-* ``<schema>_editor`` — a planner that may also import (insert and retire
-  assets, batches, rejects, owners, coverage, works, settings). Nobody but the
-  schema owner may DELETE: the register retires, it never deletes.
+* ``<schema>_viewer`` — reads (checks, maps, searches); restricted assets only as the
+  masked rows of ``asset_view`` (see ``postgis/security.py``).
+* ``<schema>_planner`` — a viewer that may also record notices (its own), take notice
+  numbers through ``next_notice_number`` and record owners' responses to issued notices,
+  and write the audit log. No write to assets, batches, owners, settings or sequences.
+* ``<schema>_editor`` — a planner that may import, for the owners granted to it in
+  ``editor_owners`` (``*``: every owner): insert assets and retire live ones under its own
+  open import batch, nothing else; row-level security enforces it.
+* ``<schema>_admin`` — an editor for every owner, cleared for restricted assets, who
+  changes settings and rules and grants owners to editors.
+* ``<schema>_restricted`` — no rights of its own: membership clears a login to see
+  restricted assets in full.
 
-People get login roles that are members of one group. Passwords are hashed
-client-side (SCRAM-SHA-256 via libpq) so the plain text never reaches the
-server's logs. Creating roles needs the CREATEROLE privilege.
+Nobody but the schema owner may DELETE: the register retires, it never deletes. Logins
+are members of one of the first four groups (plus ``restricted`` when cleared).
+Passwords are hashed client-side (SCRAM-SHA-256 via libpq) so the plain text never reaches
+the server's logs. Creating logins needs the CREATEROLE privilege.
 """
 
 from __future__ import annotations
@@ -25,24 +31,39 @@ from psycopg import sql
 
 from ...errors import PermissionDeniedError, ValidationError
 from .connect import NAME_RE
+from .security import BATCH_PROGRESS
 
-# Tables a planner (read-only role) may add rows to: notices and their sequence,
-# owners' responses and the audit log. Everything else is the editors'.
-PLANNER_WRITABLE = ("notices", "notice_sequences", "notice_responses", "audit_log")
-EDITOR_WRITABLE = ("assets", "import_batches", "rejects", "owners", "owner_coverage", "works",
-                   "settings", "register_state")
-
-PLANNER_INSERT_ONLY = ("notice_responses", "audit_log")
+KINDS = ("viewer", "planner", "editor", "admin")  # each a member of the one before
+# (table, privileges) each group gets on top of the group it is a member of.
+GRANTS = {
+    "viewer": [],
+    "planner": [("notices", "INSERT, UPDATE"), ("notice_responses", "INSERT"),
+                ("audit_log", "INSERT")],
+    "editor": [("assets", "INSERT, UPDATE (retired_at)"), ("import_batches", "INSERT"),
+               ("import_batches", f"UPDATE ({', '.join(BATCH_PROGRESS)})"),
+               ("rejects", "INSERT"), ("owners", "INSERT, UPDATE"),
+               ("owner_coverage", "INSERT, UPDATE"), ("works", "INSERT, UPDATE"),
+               ("settings", "INSERT, UPDATE"), ("register_state", "UPDATE")],
+    "admin": [("settings", "DELETE"), ("editor_owners", "INSERT, UPDATE, DELETE")],
+}
+# Before migration 6 (no notice-number function) planners wrote the sequence table directly.
+LEGACY_PLANNER = [("notice_sequences", "INSERT, UPDATE")]
 
 
 @dataclass(frozen=True)
 class RoleNames:
+    viewer: str
     planner: str
     editor: str
+    admin: str
+    restricted: str
+
+    def of(self, kind: str) -> str:
+        return getattr(self, kind)
 
 
 def group_roles(schema: str) -> RoleNames:
-    return RoleNames(planner=f"{schema}_planner", editor=f"{schema}_editor")
+    return RoleNames(*(f"{schema}_{k}" for k in (*KINDS, "restricted")))
 
 
 def _role_exists(cur, name: str) -> bool:
@@ -57,61 +78,84 @@ def _denied(store, what: str) -> PermissionDeniedError:
         "the database administrator)")
 
 
+def _has(cur, schema: str, relation: str) -> bool:
+    cur.execute("SELECT to_regclass(%s) IS NOT NULL",
+                (sql.Identifier(schema, relation).as_string(cur.connection),))
+    return bool(cur.fetchone()[0])
+
+
 def apply_grants(cur, schema: str, database: str) -> bool:
-    """(Re)apply the planner/editor grants on every table; False when the groups do not exist.
+    """(Re)apply every group's grants from scratch; False when the groups do not exist.
 
     Runs as the register's owner: from ``roles`` and after every migration, so tables that a
-    migration adds get the same rules.
+    migration adds get the same rules and rights a migration takes away are taken away.
     """
     names = group_roles(schema)
-    if not (_role_exists(cur, names.planner) and _role_exists(cur, names.editor)):
+    present = [k for k in KINDS if _role_exists(cur, names.of(k))]
+    if "planner" not in present or "editor" not in present:
         return False
     s = sql.Identifier(schema)
-    planner, editor = sql.Identifier(names.planner), sql.Identifier(names.editor)
-    cur.execute(sql.SQL("GRANT {} TO {}").format(planner, editor))
-    cur.execute(sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}").format(
-        sql.Identifier(database), planner))
-    cur.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(s, planner))
-    cur.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(s, planner))
-    for table in PLANNER_WRITABLE:
-        privs = "INSERT" if table in PLANNER_INSERT_ONLY else "INSERT, UPDATE"
-        cur.execute(sql.SQL("GRANT {} ON {} TO {}").format(
-            sql.SQL(privs), sql.Identifier(schema, table), planner))
-    for table in EDITOR_WRITABLE:
-        cur.execute(sql.SQL("GRANT INSERT, UPDATE ON {} TO {}").format(
-            sql.Identifier(schema, table), editor))
+    guarded = _has(cur, schema, "editor_owners")  # migration 6 applied
+    previous = None
+    for kind in KINDS:
+        if kind not in present:
+            continue
+        group = sql.Identifier(names.of(kind))
+        cur.execute(sql.SQL("REVOKE ALL ON ALL TABLES IN SCHEMA {} FROM {}").format(s, group))
+        if previous is not None:
+            cur.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(previous), group))
+        else:
+            cur.execute(sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}").format(
+                sql.Identifier(database), group))
+            cur.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(s, group))
+            cur.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(s, group))
+        grants = GRANTS[kind] + ([] if guarded or kind != "planner" else LEGACY_PLANNER)
+        for table, privs in grants:
+            if _has(cur, schema, table):
+                cur.execute(sql.SQL("GRANT {} ON {} TO {}").format(
+                    sql.SQL(privs), sql.Identifier(schema, table), group))
+        if kind == "planner" and guarded:
+            cur.execute(sql.SQL("GRANT EXECUTE ON FUNCTION {}(text, integer) TO {}").format(
+                sql.Identifier(schema, "next_notice_number"), group))
+        previous = names.of(kind)
+    if "admin" in present and _role_exists(cur, names.restricted):
+        cur.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(names.restricted),
+                                                     sql.Identifier(names.admin)))
     return True
 
 
 def grant_register_roles(store) -> RoleNames:
-    """Create (if needed) the planner and editor group roles and (re)apply their grants."""
+    """Create (if needed) the register's group roles and (re)apply their grants."""
     names = group_roles(store.schema)
     try:
         with store.atomic() as conn, conn.cursor() as cur:
-            for name in (names.planner, names.editor):
-                if not _role_exists(cur, name):
-                    cur.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(name)))
+            for kind in (*KINDS, "restricted"):
+                if not _role_exists(cur, names.of(kind)):
+                    cur.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(
+                        sql.Identifier(names.of(kind))))
             apply_grants(cur, store.schema, store.url.database)
-            store.audit("grant_register_roles", {"planner": names.planner,
-                                                 "editor": names.editor})
-    except PermissionDeniedError:
+            store.audit("grant_register_roles", {k: names.of(k) for k in KINDS})
+    except (PermissionDeniedError, pg_errors.InsufficientPrivilege):
         raise _denied(store, "create roles or grant on this register") from None
     return names
 
 
-def create_login(store, name: str, kind: str, password: str | None = None) -> str | None:
-    """Create login ``name`` (or add an existing one) in the planner/editor group.
+def create_login(store, name: str, kind: str, password: str | None = None, *,
+                 owners: list[str] | None = None, cleared: bool | None = None) -> str | None:
+    """Create login ``name`` (or move an existing one) into the ``kind`` group.
 
+    ``owners``: the owner codes an editor may import (default ``*``, every owner);
+    ``cleared``: add to (True) or remove from (False) the restricted-assets clearance.
     Returns the password when one was generated or set, else None (existing role kept its own).
     """
-    if kind not in ("planner", "editor"):
-        raise ValidationError(f"role kind {kind!r} is not 'planner' or 'editor'")
+    if kind not in KINDS:
+        raise ValidationError(f"role kind {kind!r} is not one of {', '.join(KINDS)}")
     if not NAME_RE.match(name):
         raise ValidationError(
             f"login name {name!r} is not usable: use lower-case letters, digits and '_'")
+    if owners is not None and kind != "editor":
+        raise ValidationError("owners are granted to editors only (--owner with --create-editor)")
     names = grant_register_roles(store)
-    group = names.planner if kind == "planner" else names.editor
-    other = names.editor if kind == "planner" else names.planner
     try:
         with store.atomic() as conn, conn.cursor() as cur:
             exists = _role_exists(cur, name)
@@ -124,32 +168,57 @@ def create_login(store, name: str, kind: str, password: str | None = None) -> st
                     password.encode(), name.encode(), b"scram-sha-256").decode()
                 cur.execute(sql.SQL("ALTER ROLE {} LOGIN PASSWORD {}").format(
                     sql.Identifier(name), sql.Literal(verifier)))
-            if kind == "planner":  # a planner must not keep editor rights from before
-                cur.execute(sql.SQL("REVOKE {} FROM {}").format(
-                    sql.Identifier(other), sql.Identifier(name)))
-            cur.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(group),
+            for other in KINDS:  # one group only: moving down removes the rights above
+                if other != kind:
+                    cur.execute(sql.SQL("REVOKE {} FROM {}").format(
+                        sql.Identifier(names.of(other)), sql.Identifier(name)))
+            cur.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(names.of(kind)),
                                                          sql.Identifier(name)))
-            store.audit("create_login", {"login": name, "role": kind, "created": not exists})
-    except PermissionDeniedError:
-        raise _denied(store, f"create or change login {name!r}") from None
-    except pg_errors.InsufficientPrivilege:
+            if cleared is not None:
+                cur.execute(sql.SQL("GRANT {} TO {}" if cleared else "REVOKE {} FROM {}").format(
+                    sql.Identifier(names.restricted), sql.Identifier(name)))
+            granted = _set_editor_owners(cur, name, kind, owners)
+            store.audit("create_login", {"login": name, "role": kind, "created": not exists,
+                                         "owners": granted, "cleared": cleared})
+    except (PermissionDeniedError, pg_errors.InsufficientPrivilege):
         raise _denied(store, f"create or change login {name!r}") from None
     return password
 
 
+def _set_editor_owners(cur, name: str, kind: str, owners) -> list[str]:
+    """The owners ``name`` may import: replaced for an editor, none for any other kind."""
+    if not _has(cur, cur.execute("SELECT current_schema()").fetchone()[0], "editor_owners"):
+        return []
+    cur.execute("DELETE FROM editor_owners WHERE login = %s", (name,))
+    if kind != "editor":
+        return []
+    granted = sorted(set(owners)) if owners else ["*"]
+    cur.executemany(
+        "INSERT INTO editor_owners (login, owner, granted_at) VALUES "
+        "(%s, %s, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS'))",
+        [(name, o) for o in granted])
+    return granted
+
+
 def list_logins(store) -> list[tuple[str, str]]:
-    """(login, 'planner'|'editor') for every member of this register's groups."""
+    """(login, kind) for every member of this register's groups: its highest kind, with
+    ``+restricted`` when cleared for restricted assets."""
     names = group_roles(store.schema)
+    groups = {names.of(k): k for k in (*KINDS, "restricted")}
     with store._lock, store._conn.cursor() as cur:
         cur.execute(
             "SELECT m.rolname, g.rolname FROM pg_auth_members am "
             "JOIN pg_roles g ON g.oid = am.roleid JOIN pg_roles m ON m.oid = am.member "
-            "WHERE g.rolname IN (%s, %s) AND m.rolcanlogin ORDER BY m.rolname",
-            (names.planner, names.editor))
+            "WHERE g.rolname = ANY(%s) AND m.rolcanlogin ORDER BY m.rolname", (list(groups),))
         rows = cur.fetchall()
-    kinds = {names.planner: "planner", names.editor: "editor"}
-    best: dict[str, str] = {}
+    best: dict[str, int] = {}
+    cleared: set[str] = set()
     for login, group in rows:
-        if best.get(login) != "editor":
-            best[login] = kinds[group]
-    return sorted(best.items())
+        kind = groups[group]
+        if kind == "restricted":
+            cleared.add(login)
+            best.setdefault(login, -1)
+        else:
+            best[login] = max(best.get(login, -1), KINDS.index(kind))
+    return sorted((login, (KINDS[i] if i >= 0 else "no role")
+                   + ("+restricted" if login in cleared else "")) for login, i in best.items())

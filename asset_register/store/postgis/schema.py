@@ -22,6 +22,7 @@ from psycopg import sql
 
 from ...settings import LEGACY_RULES_FILE, rules_from_legacy_path, upgrade_record
 from .roles import apply_grants
+from .security import migration_6, view_sql
 
 REGISTER_MARKER = ("register_format", "asset-register")
 
@@ -125,6 +126,8 @@ MIGRATIONS: list[tuple[int, str, object]] = [
     (2, "register_state", _migration_2),
     (3, "pressure_voltage_values", _migration_3),
     (4, "rules_in_register", _migration_4),
+    # 5 is the audit chain (another change); 6 is numbered to follow it
+    (6, "server_guards", migration_6),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -174,6 +177,11 @@ def migrate(cur, schema: str, srid: int | None) -> list[int]:
             (version, name, datetime.now(UTC).isoformat(timespec="seconds")),
         )
         applied.append(version)
+    if applied and 6 in done | set(applied):  # asset_view reads every asset column: renew it
+        from .frames import ALL_ASSET_COLUMNS
+
+        cur.execute("DROP VIEW IF EXISTS asset_view")
+        cur.execute(view_sql(schema, ALL_ASSET_COLUMNS))
     if applied:
         cur.execute("SELECT current_database()")
         apply_grants(cur, schema, cur.fetchone()[0])

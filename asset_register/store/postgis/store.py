@@ -37,7 +37,7 @@ from .frames import rows_frame
 from .read import ReadMixin
 from .records import SERVER_NOW, RecordsMixin
 from .roles import create_login, grant_register_roles, list_logins
-from .schema import REGISTER_MARKER, SCHEMA_VERSION, applied_versions, migrate
+from .schema import MIGRATIONS, REGISTER_MARKER, SCHEMA_VERSION, applied_versions, migrate
 
 
 
@@ -103,8 +103,9 @@ class PostgisStore(ReadMixin, RecordsMixin, SharedRecordsMixin, RegisterStore):
     def grant_roles(self):
         return grant_register_roles(self)
 
-    def create_login(self, name: str, kind: str, password: str | None = None) -> str | None:
-        return create_login(self, name, kind, password)
+    def create_login(self, name: str, kind: str, password: str | None = None, *,
+                     owners: list[str] | None = None, cleared: bool | None = None) -> str | None:
+        return create_login(self, name, kind, password, owners=owners, cleared=cleared)
 
     def logins(self) -> list[tuple[str, str]]:
         return list_logins(self)
@@ -136,7 +137,9 @@ class PostgisStore(ReadMixin, RecordsMixin, SharedRecordsMixin, RegisterStore):
             raise SchemaVersionError(
                 f"the register in {self._where()} has schema version {version}, newer than this "
                 f"application's {SCHEMA_VERSION}: update the application to open it")
-        if version < SCHEMA_VERSION:
+        # every known migration not recorded (not only newer ones: a migration numbered
+        # below the register's highest may have come from a branch released later)
+        if {v for v, _, _ in MIGRATIONS} - versions:
             if self.read_only:
                 raise SchemaVersionError(
                     f"the register in {self._where()} needs an upgrade (schema {version} → "

@@ -24,12 +24,13 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from ...errors import CancelledError, ValidationError
+from ...errors import CancelledError, PermissionDeniedError, ValidationError
 from ...model import ASSET_COLUMNS, BatchInfo, BatchResult
 from ...waits import announce
 from ..batches import HASHED as _HASHED
 from ..batches import HASHED_LATER as _LATER
 from ..batches import prepared_assets
+from .errors import translated
 from .records import SERVER_NOW
 from .frames import csv_chunks, wkb_hex
 from .connect import LOCK_TIMEOUT_S
@@ -72,6 +73,7 @@ def write_batch(
 
     store.require_editor("import assets")
     frame = prepared_assets(assets, store.crs)
+    _require_owners(store, sorted(frame["owner"].dropna().unique()))
     if rejects is not None and len(rejects) and "reason" not in rejects.columns:
         raise ValidationError("rejects need a 'reason' column saying why each row was not imported")
     report(0.05, "encoding assets")
@@ -136,6 +138,23 @@ def write_batch(
     report(1.0, "written; to be committed with the rest of the import" if store.in_transaction()
            else "committed")
     return result
+
+
+def _require_owners(store, owners: list[str]) -> None:
+    """Refuse up front, naming them, owners the login may not import (the server's row-level
+    security would refuse the batch anyway: postgis/security.py)."""
+    with store._lock, translated(store):
+        if store._conn.execute("SELECT to_regprocedure('ar_may_import(text)') IS NULL"
+                               ).fetchone()[0]:
+            return  # a register from before the server's guards (upgraded on its owner's open)
+        refused = [o for o, ok in store._conn.execute(
+            "SELECT o, ar_may_import(o) FROM unnest(%s::text[]) o", (owners,)).fetchall()
+            if not ok]
+    if refused:
+        raise PermissionDeniedError(
+            f"user {store.url.user!r} may not import assets of owner(s) {', '.join(refused)}: "
+            "an editor imports only for the owners granted to it; ask the register's "
+            "administrator ('asset-register roles URL --create-editor NAME --owner CODE')")
 
 
 def _area_wkb(area) -> bytes | None:
