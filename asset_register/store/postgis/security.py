@@ -190,7 +190,7 @@ def _notice_rules(s: str) -> str:
           END IF;
         END IF;
         RETURN NEW;
-      END """) + f"""
+      END """) + """
 
     """ + _before(q, "notice_update", "UPDATE", "notices", f"""
       BEGIN
@@ -211,7 +211,7 @@ def _notice_rules(s: str) -> str:
             USING ERRCODE = 'insufficient_privilege';
         END IF;
         RETURN NEW;
-      END """) + f"""
+      END """) + """
 
     """ + _before(q, "response_insert", "INSERT", "notice_responses", f"""
       BEGIN
