@@ -100,8 +100,12 @@ def inspect(path: str | Path, working_crs: str | pyproj.CRS | None = None,
                     info.warnings.append(str(exc))
             layers.append(info)
     found = layer_findings(source, [layer.name for layer in layers if layer.features])
+    cat = source.catalogue()
+    missing = [f"the GeoPackage's contents list names {name!r} but the file holds no such table: "
+               "not a layer; ask the owner for a complete export if it should hold data"
+               for name in (cat.missing if cat is not None else [])]
     return SourceInfo(path=str(path), driver=source.driver, layers=layers,
-                      warnings=list(source.warnings) + found.messages())
+                      warnings=list(source.warnings) + missing + found.messages())
 
 
 @dataclass

@@ -80,6 +80,7 @@ class Catalogue:
         self._con = sqlite3.connect(uri, uri=True, timeout=1, check_same_thread=False)
         self._lock = threading.Lock()
         try:
+            self.missing: list[str] = []  # gpkg_contents rows naming no table or view
             self.tables = self._tables()
         except BaseException:
             self._con.close()
@@ -94,7 +95,10 @@ class Catalogue:
             return self._con.execute(sql, args).fetchall()
 
     def _tables(self) -> dict[str, Table]:
-        names = {r[0] for r in self._rows("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        kinds = dict(self._rows("SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view')"))
+        names = {n for n, kind in kinds.items() if kind == "table"}
+        self.missing = sorted(str(r[0]) for r in self._rows("SELECT table_name FROM gpkg_contents")
+                              if r[0] not in kinds)
         counts = {}
         if "gpkg_ogr_contents" in names:
             counts = {str(n).lower(): c for n, c in

@@ -48,32 +48,8 @@ def write(path: Path) -> Path:
 
 
 def hostile(good: Path, path: Path) -> Path:
-    """The generated file with a gpkg_contents row naming a missing table, a layer whose
-    srs_id has no row and one whose srs row holds no CRS, and a view registered as a layer."""
+    """The generated file with the hostile corpus's broken catalogue rows beside ``pipes``
+    (``corpus.break_catalogue``)."""
     shutil.copyfile(good, path)
-    con = sqlite3.connect(path)
-    with con:
-        contents = con.execute("SELECT * FROM gpkg_contents WHERE table_name = 'pipes'").fetchone()
-        geometry = con.execute("SELECT * FROM gpkg_geometry_columns WHERE table_name = 'pipes'"
-                               ).fetchone()
-
-        def register(name: str, srs_id: int) -> None:
-            con.execute(f"INSERT INTO gpkg_contents VALUES ({','.join('?' * len(contents))})",
-                        (name, contents[1], name, *contents[3:-1], srs_id))
-            con.execute(f"INSERT INTO gpkg_geometry_columns VALUES "
-                        f"({','.join('?' * len(geometry))})", (name, *geometry[1:3], srs_id,
-                                                               *geometry[4:]))
-
-        register("ghost", 27700)  # no such table
-        con.execute('CREATE VIEW pipes_view AS SELECT * FROM "pipes"')
-        register("pipes_view", 27700)
-        con.execute('CREATE TABLE "no_srs_row" AS SELECT * FROM "pipes"')
-        register("no_srs_row", 424242)
-        con.execute("INSERT INTO gpkg_spatial_ref_sys VALUES ('junk', 777, 'NONE', 777, "
-                    "'not a CRS at all', NULL)")
-        con.execute('CREATE TABLE "junk_srs" (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom LINESTRING, '
-                    'asset_id INTEGER, material TEXT, diameter REAL)')
-        con.execute('INSERT INTO "junk_srs" SELECT * FROM "pipes"')
-        register("junk_srs", 777)
-    con.close()
+    corpus.break_catalogue(path, "pipes")
     return path
