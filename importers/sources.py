@@ -216,6 +216,22 @@ def _registered_tables(path: str) -> set[str]:
         return set()
 
 
+def _gpkg_driver(path: str) -> str | None:
+    """"GPKG" when GDAL opens a GeoPackage file through one of its registered layers only
+    (the cheap open ``_one_layer_view`` gives); None: probe the whole file as usual."""
+    if not path.lower().endswith(".gpkg"):
+        return None
+    first = min(_registered_tables(path), default=None)
+    if first is None:
+        return None
+    try:
+        driver = pyogrio.read_info(path, layer=0, LIST_ALL_TABLES="NO",
+                                   PRELUDE_STATEMENTS=_one_layer_view(first))["driver"]
+    except (DataSourceError, DataLayerError):
+        return None
+    return driver if driver == "GPKG" else None
+
+
 def _one_layer_view(layer: str) -> str:
     """SQL run when GDAL opens a GeoPackage, so that it sees only ``layer``.
 
@@ -430,7 +446,7 @@ def open_source(path: str | os.PathLike) -> Source:
         with warnings_module.catch_warnings():
             warnings_module.simplefilter("ignore", RuntimeWarning)  # option unknown to driver
             warnings_module.simplefilter("ignore", UserWarning)
-            driver = pyogrio.read_info(gdal_path, layer=0, **probe)["driver"]
+            driver = _gpkg_driver(gdal_path) or pyogrio.read_info(gdal_path, layer=0, **probe)["driver"]
     except (DataSourceError, DataLayerError) as exc:
         why = _why_no_vectors(p) if p.is_file() else None
         if why:
