@@ -23,6 +23,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 
 # Declared column types whose values read through SQLite as GDAL would give them in Arrow.
@@ -54,20 +55,47 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _wkb_sql(column: str) -> str:
-    """SQL turning a GeoPackage geometry blob into (its WKB, 1 if it is a standard blob).
+# envelope code (bits 1-3 of a GeoPackage blob's flags) -> envelope bytes; -1: invalid
+_ENVELOPE_BYTES = np.array([0, 32, 48, 48, 64, -1, -1, -1])
 
-    The header is 'GP', a version byte, a flags byte, the srs_id, then an envelope whose size
-    the flags' bits 1-3 give (0, 32, 48, 48 or 64 bytes); bit 5 marks an extended
-    (non-standard) geometry. The flags' low hex digit halved is the envelope code."""
-    c = _q(column)
-    flags = f"hex(substr({c}, 4, 1))"
-    code = f"(instr('0123456789ABCDEF', substr({flags}, 2, 1)) - 1) / 2"
-    size = f"CASE {code} WHEN 0 THEN 0 WHEN 1 THEN 32 WHEN 2 THEN 48 WHEN 3 THEN 48 WHEN 4 THEN 64 END"
-    high = f"(instr('0123456789ABCDEF', substr({flags}, 1, 1)) - 1)"
-    ok = (f"({c} IS NULL OR (typeof({c}) = 'blob' AND substr({c}, 1, 2) = X'4750' "
-          f"AND ({size}) IS NOT NULL AND ({high} / 2) % 2 = 0 AND length({c}) > 8 + ({size})))")
-    return f"substr({c}, 9 + ({size})), {ok}"
+
+def strip_headers(blobs: pa.Array) -> pa.Array | None:
+    """GeoPackage geometry blobs -> their standard WKB, in bulk (one copy of the bytes);
+    None when a blob is not a standard GeoPackage geometry (GDAL must read that layer).
+
+    A blob is 'GP', a version byte, a flags byte, the srs_id (4 bytes), an envelope whose
+    size the flags' bits 1-3 give, then WKB; flag bit 5 marks an extended (non-standard)
+    geometry."""
+    n = len(blobs)
+    offsets = np.frombuffer(blobs.buffers()[1], dtype=np.int32)[blobs.offset:blobs.offset + n + 1]
+    data = (np.frombuffer(blobs.buffers()[2], dtype=np.uint8) if blobs.buffers()[2] is not None
+            else np.zeros(0, np.uint8))
+    valid = (blobs.is_valid().to_numpy(zero_copy_only=False) if blobs.null_count
+             else np.ones(n, dtype=bool))
+    starts, lengths = offsets[:-1].astype(np.int64), np.diff(offsets).astype(np.int64)
+    header = np.zeros(n, dtype=np.int64)
+    if valid.any():
+        s = starts[valid]
+        if (lengths[valid] < 8).any():
+            return None
+        flags = data[s + 3]
+        env = _ENVELOPE_BYTES[(flags >> 1) & 7]
+        if ((data[s] != ord("G")) | (data[s + 1] != ord("P")) | (env < 0)
+                | ((flags & 0x20) != 0) | (lengths[valid] <= 8 + env)).any():
+            return None
+        header[valid] = 8 + env
+    # drop each value's header bytes: mark them with +1/-1 steps and a running sum
+    steps = np.zeros(len(data) + 1, dtype=np.int64)
+    np.add.at(steps, starts[header > 0], 1)
+    np.add.at(steps, (starts + header)[header > 0], -1)
+    keep = np.cumsum(steps[:-1]) == 0
+    new_offsets = (offsets.astype(np.int64) - np.concatenate([[0], np.cumsum(header)])
+                   - offsets[0]).astype(np.int32)
+    validity = blobs.buffers()[0] if blobs.null_count and blobs.offset == 0 else (
+        pa.array(valid).buffers()[1] if blobs.null_count else None)
+    return pa.Array.from_buffers(pa.binary(), n, [validity, pa.py_buffer(new_offsets),
+                                                  pa.py_buffer(data[keep].copy())],
+                                 null_count=blobs.null_count)
 
 
 class Catalogue:
@@ -164,20 +192,20 @@ class Catalogue:
         if any(declared.get(c) not in _ARROW_TYPES for c in columns):
             return None
         table = self.tables[name]
-        select = ", ".join([_q(cols[0][0]), _wkb_sql(table.geometry_column), *map(_q, columns)])
+        select = ", ".join([_q(cols[0][0]), _q(table.geometry_column), *map(_q, columns)])
         tail = f" LIMIT {int(limit)}" if limit is not None else ""
         rows = self._rows(f"SELECT {select} FROM {_q(name)} ORDER BY {_q(cols[0][0])}{tail}")
-        data = list(zip(*rows)) or [()] * (3 + len(columns))
-        if not all(data[2]):
-            return None  # a blob that is not a standard GeoPackage geometry
+        data = list(zip(*rows)) or [()] * (2 + len(columns))
         try:
             # (from_pandas=False: NaN stays a number, as GDAL gives it; and it is ~40× faster)
             attrs = {c: pa.array(v, type=_ARROW_TYPES[declared[c]], from_pandas=False)
-                     for c, v in zip(columns, data[3:])}
-            return (pa.array(data[0], type=pa.int64(), from_pandas=False),
-                    pa.array(data[1], type=pa.binary(), from_pandas=False), attrs)
+                     for c, v in zip(columns, data[2:])}
+            fids = pa.array(data[0], type=pa.int64(), from_pandas=False)
+            blobs = pa.array(data[1], type=pa.binary(), from_pandas=False)
         except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
             return None  # values of another type than declared (SQLite allows it)
+        wkb = strip_headers(blobs)
+        return None if wkb is None else (fids, wkb, attrs)
 
 
 def _immutable(path: Path) -> bool:

@@ -147,3 +147,25 @@ def test_a_blob_that_is_not_geopackage_geometry_is_read_through_gdal(files, tmp_
     raw = read_layer(source, "unindexed", max_features=10)
     assert crs == raw.crs and len(geoms) == len(raw.geometry)
     assert np.array_equal(shapely.is_missing(geoms), shapely.is_missing(raw.geometry))
+
+
+def test_blob_headers_are_stripped_in_bulk():
+    import struct
+
+    import pyarrow as pa
+
+    from importers.gpkg_catalogue import strip_headers
+
+    line = shapely.LineString([(530400, 181000), (530410, 181005)])
+
+    def blob(envelope: int, extra_flags: int = 0) -> bytes:  # little-endian header, srs 27700
+        size = (0, 32, 48, 48, 64)[envelope]
+        return (b"GP\x00" + bytes([(envelope << 1) | 1 | extra_flags]) + struct.pack("<i", 27700)
+                + b"\x00" * size + shapely.to_wkb(line))
+
+    out = strip_headers(pa.array([blob(1), None, blob(4), blob(0), blob(2)], type=pa.binary()))
+    assert [None if v is None else shapely.from_wkb(v) == line for v in out.to_pylist()] == [
+        True, None, True, True, True]
+    assert strip_headers(pa.array([], type=pa.binary())).to_pylist() == []
+    for bad in (blob(0, 0x20), b"GP", shapely.to_wkb(line), blob(0)[:8]):  # extended, short, bare
+        assert strip_headers(pa.array([blob(1), bad], type=pa.binary())) is None
