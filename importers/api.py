@@ -23,7 +23,7 @@ from .geometry import clean
 from .imkl import find_delivery, inspect_delivery
 from .prepare import prepare_layer
 from .profiles import Profile, load_profile
-from .readers import layer_errors, read_layer
+from .readers import layer_errors, sample_geometries
 from .sources import LayerInfo, Source, SourceInfo, open_source, skip_reason
 
 CRS_SAMPLE = 2_000
@@ -52,10 +52,9 @@ def _layer_crs(source: Source, layer: str, working_crs, reference,
         minx, miny, maxx, maxy = info.bounds
         xy = np.array([[minx, miny], [maxx, maxy], [(minx + maxx) / 2, (miny + maxy) / 2]])
     else:
-        raw = read_layer(source, layer, max_features=CRS_SAMPLE)
-        crs = raw.crs
+        crs, sample = sample_geometries(source, layer, CRS_SAMPLE)
         with layer_errors(source, layer):
-            xy = crsmod.sample_xy(clean(raw.geometry).geometry)
+            xy = crsmod.sample_xy(clean(sample).geometry)
     working = crsmod.parse_crs(working_crs) if working_crs is not None else None
     if crs is None or not crsmod.georeferenced(crsmod.parse_crs(crs)):
         what = "" if crs is None else f"its CRS ({crsmod.parse_crs(crs).name}) is not tied to the earth; "
@@ -101,8 +100,12 @@ def inspect(path: str | Path, working_crs: str | pyproj.CRS | None = None,
                     info.warnings.append(str(exc))
             layers.append(info)
     found = layer_findings(source, [layer.name for layer in layers if layer.features])
+    cat = source.catalogue()
+    missing = [f"the GeoPackage's contents list names {name!r} but the file holds no such table: "
+               "not a layer; ask the owner for a complete export if it should hold data"
+               for name in (cat.missing if cat is not None else [])]
     return SourceInfo(path=str(path), driver=source.driver, layers=layers,
-                      warnings=list(source.warnings) + found.messages())
+                      warnings=list(source.warnings) + missing + found.messages())
 
 
 @dataclass

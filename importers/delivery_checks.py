@@ -15,6 +15,7 @@ Each layer is read once more for this, as Arrow: the id column and the WKB only.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import warnings
 from dataclasses import dataclass, field
 
@@ -93,14 +94,18 @@ def _read_keys(source: Source, layer: str, id_columns: list[str], *, pick: bool 
     """The layer's ids and geometry digest, in one read; None when it cannot be read (its
     import says why). With ``pick`` the ids come from the first of ``id_columns`` filled and
     unique in every row (the auto-mapper's choice), else from ``id_columns[0]``."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            meta, table = pyogrio.read_arrow(source.gdal_path, layer=layer, columns=id_columns,
-                                             read_geometry=True, **source.options_for(layer))
-    except (DataLayerError, DataSourceError, FieldError, GeometryError, pa.ArrowInvalid,
-            UnicodeDecodeError):
-        return None
+    got = _catalogue_keys(source, layer, id_columns)
+    if got is not None:
+        meta, table = got
+    else:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                meta, table = pyogrio.read_arrow(source.gdal_path, layer=layer, columns=id_columns,
+                                                 read_geometry=True, **source.options_for(layer))
+        except (DataLayerError, DataSourceError, FieldError, GeometryError, pa.ArrowInvalid,
+                UnicodeDecodeError):
+            return None
     ids = None
     usable = [c for c in id_columns if c in table.column_names]
     if pick:
@@ -118,6 +123,24 @@ def _read_keys(source: Source, layer: str, id_columns: list[str], *, pick: bool 
         hashed = np.sort(pd.util.hash_array(np.asarray(wkb, dtype=object), categorize=False))
         digest = hashlib.sha256(hashed.tobytes()).hexdigest()
     return LayerKeys(ids=ids, geometry_digest=digest, features=len(table))
+
+
+def _catalogue_keys(source: Source, layer: str, id_columns: list[str]
+                    ) -> tuple[dict, pa.Table] | None:
+    """The id columns and WKB of a GeoPackage layer read through its catalogue (one SQLite
+    connection for every layer, no GDAL open); None: read it through GDAL."""
+    cat = source.catalogue()
+    if cat is None or layer not in cat.tables:
+        return None
+    try:
+        got = cat.read(layer, id_columns)
+    except sqlite3.Error:
+        return None
+    if got is None:
+        return None
+    _, wkb, attrs = got
+    geom = cat.tables[layer].geometry_column
+    return {"geometry_name": geom}, pa.table({**attrs, geom: wkb})
 
 
 def _auto_id_columns(source: Source, layer: str) -> list[str]:

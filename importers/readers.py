@@ -11,6 +11,7 @@ GDAL's own feature path, which linearises them. M is dropped later, in
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import struct
 import warnings
 from dataclasses import dataclass, field
@@ -213,6 +214,25 @@ def layer_errors(source: Source, layer: str):
             f"layer {layer!r} of {source.path} cannot be imported: {detail} — nothing was written; "
             "ask the owner for a re-export (or report this file to the register's maintainers)"
         ) from exc
+
+
+def sample_geometries(source: Source, layer: str, n: int) -> tuple[str | None, np.ndarray]:
+    """(the layer's CRS, its first ``n`` geometries): straight from a GeoPackage's blobs when
+    its catalogue can give them (no GDAL open), else through ``read_layer``."""
+    cat = source.catalogue()
+    if cat is not None and layer in cat.tables:
+        info = source.layer_info(layer)
+        try:
+            got = cat.read(layer, [], limit=n)
+        except sqlite3.Error:
+            got = None
+        if got is not None:
+            fids, wkb, _ = got
+            with layer_errors(source, layer):
+                geoms, _ = _parse_wkb(source, layer, wkb, fids.to_numpy(zero_copy_only=False))
+            return info.crs, geoms
+    raw = read_layer(source, layer, max_features=n)
+    return raw.crs, raw.geometry
 
 
 def read_layer(

@@ -35,6 +35,8 @@ from asset_register.errors import ImportError_
 from asset_register.inputs import check_zip, copy_member, require_file, verify_sizes
 from asset_register.offline import refuse_crs_links
 
+from .gpkg_catalogue import Catalogue, open_catalogue
+
 # extension -> GDAL driver expected for it (used to explain wrong extensions)
 EXTENSION_DRIVERS = {
     ".gpkg": "GPKG",
@@ -97,6 +99,9 @@ class Source:
     files: list[Path] = field(default_factory=list)  # files hashed for sha256
     _infos: dict[str, LayerInfo] = field(default_factory=dict, repr=False, compare=False)
     _registered: set[str] | None = field(default=None, repr=False, compare=False)
+    _catalogue: Catalogue | None | bool = field(default=False, repr=False, compare=False)
+    _kinds: dict[tuple, tuple[str | None, str | None]] = field(default_factory=dict, repr=False,
+                                                              compare=False)
 
     @property
     def is_gml(self) -> bool:
@@ -139,7 +144,35 @@ class Source:
         info = self._infos[layer]
         return dataclasses.replace(info, fields=list(info.fields), warnings=list(info.warnings))
 
+    def catalogue(self) -> Catalogue | None:
+        """A GeoPackage file's own catalogue read through SQLite (None: not one, or unreadable
+        that way), opened once per Source; see ``gpkg_catalogue``."""
+        if self._catalogue is False:
+            self._catalogue = (open_catalogue(self.gdal_path) if self.driver == "GPKG" else None)
+            if self._catalogue is not None:
+                weakref.finalize(self, self._catalogue.close)
+        return self._catalogue
+
     def _layer_info(self, layer: str) -> LayerInfo:
+        """From the GeoPackage catalogue when GDAL has already named this kind of layer's CRS
+        and geometry type; else from GDAL (one open), remembering those names."""
+        cat = self.catalogue()
+        table = cat.tables.get(layer) if cat is not None else None
+        if table is not None and table.kind in self._kinds and table.bounds is not None:
+            try:
+                fields, count = cat.fields(layer), cat.count(layer)
+            except sqlite3.Error:
+                fields = count = None
+            if fields is not None and count is not None:
+                crs, geometry_type = self._kinds[table.kind]
+                return LayerInfo(name=layer, geometry_type=geometry_type, features=count,
+                                 fields=fields, crs=crs, bounds=table.bounds)
+        info = self._gdal_layer_info(layer)
+        if table is not None:
+            self._kinds.setdefault(table.kind, (info.crs, info.geometry_type))
+        return info
+
+    def _gdal_layer_info(self, layer: str) -> LayerInfo:
         try:
             with warnings_module.catch_warnings():
                 warnings_module.simplefilter("ignore", UserWarning)
@@ -181,6 +214,22 @@ def _registered_tables(path: str) -> set[str]:
             con.close()
     except (OSError, ValueError, sqlite3.Error):
         return set()
+
+
+def _gpkg_driver(path: str) -> str | None:
+    """"GPKG" when GDAL opens a GeoPackage file through one of its registered layers only
+    (the cheap open ``_one_layer_view`` gives); None: probe the whole file as usual."""
+    if not path.lower().endswith(".gpkg"):
+        return None
+    first = min(_registered_tables(path), default=None)
+    if first is None:
+        return None
+    try:
+        driver = pyogrio.read_info(path, layer=0, LIST_ALL_TABLES="NO",
+                                   PRELUDE_STATEMENTS=_one_layer_view(first))["driver"]
+    except (DataSourceError, DataLayerError):
+        return None
+    return driver if driver == "GPKG" else None
 
 
 def _one_layer_view(layer: str) -> str:
@@ -397,7 +446,7 @@ def open_source(path: str | os.PathLike) -> Source:
         with warnings_module.catch_warnings():
             warnings_module.simplefilter("ignore", RuntimeWarning)  # option unknown to driver
             warnings_module.simplefilter("ignore", UserWarning)
-            driver = pyogrio.read_info(gdal_path, layer=0, **probe)["driver"]
+            driver = _gpkg_driver(gdal_path) or pyogrio.read_info(gdal_path, layer=0, **probe)["driver"]
     except (DataSourceError, DataLayerError) as exc:
         why = _why_no_vectors(p) if p.is_file() else None
         if why:

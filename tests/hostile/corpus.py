@@ -5,7 +5,8 @@ something a real delivery, a careless export or a malicious file can be: random 
 a GIS extension, text in the wrong encoding, a shapefile missing its sidecars, a footprint of
 a million vertices, a named pipe, a symlink loop, zip bombs (whose headers claim far more
 than this machine's memory, while the zip itself stays a few kilobytes), a GeoPackage of
-~900 layers, GML and GeoJSON that name web addresses. Everything is seeded: the same bytes
+~900 layers, one whose catalogue names a missing table, a view and CRSs that are not there,
+GML and GeoJSON that name web addresses. Everything is seeded: the same bytes
 on every run. ``python -m tests.hostile.corpus FOLDER`` writes it for a look by hand.
 """
 
@@ -27,6 +28,7 @@ NAMES = (
     "bomb_claimed.zip",
     "bomb_ratio.zip",
     "bomb_short.zip",
+    "broken_catalogue.gpkg",
     "broken_wkt.csv",
     "cp1252.csv",
     "crs_url.geojson",
@@ -133,6 +135,11 @@ def _vector_files(d: Path) -> None:
     _write_json(d / "self_intersecting.geojson",
                 _geojson([_feature({"reference": "B-1"}, bowtie)]))
     _many_layers(d / "many_layers.gpkg", square)
+    pipes = gpd.GeoDataFrame({"asset_id": [11, 12], "material": ["PE", "DI"]},
+                             geometry=[shapely.LineString(_square()[:2]),
+                                       shapely.LineString(_square()[1:3])], crs="EPSG:27700")
+    pyogrio.write_dataframe(pipes, d / "broken_catalogue.gpkg", layer="pipes")
+    break_catalogue(d / "broken_catalogue.gpkg", "pipes")
 
 
 def _many_layers(path: Path, square, layers: int | None = None) -> None:
@@ -158,6 +165,41 @@ def _many_layers(path: Path, square, layers: int | None = None) -> None:
                             (name, *contents[1:2], name, *contents[3:]))
                 con.execute(f"INSERT INTO gpkg_geometry_columns VALUES "
                             f"({','.join('?' * len(columns))})", (name, *columns[1:]))
+    finally:
+        con.close()
+
+
+def break_catalogue(path: Path, like: str) -> None:
+    """Register, beside the GeoPackage's layer ``like``: a table that does not exist
+    ("ghost"), a view of ``like`` ("<like>_view"), a copy whose srs_id has no row in
+    gpkg_spatial_ref_sys ("no_srs_row", no primary key either) and a copy whose srs row
+    holds no CRS ("junk_srs")."""
+    con = sqlite3.connect(path)
+    try:
+        with con:
+            contents = con.execute("SELECT * FROM gpkg_contents WHERE table_name = ?", (like,)
+                                   ).fetchone()
+            geometry = con.execute("SELECT * FROM gpkg_geometry_columns WHERE table_name = ?",
+                                   (like,)).fetchone()
+            ddl = con.execute("SELECT sql FROM sqlite_master WHERE name = ?", (like,)).fetchone()[0]
+
+            def register(name: str, srs_id: int) -> None:
+                con.execute(f"INSERT INTO gpkg_contents VALUES ({','.join('?' * len(contents))})",
+                            (name, contents[1], name, *contents[3:-1], srs_id))
+                con.execute(f"INSERT INTO gpkg_geometry_columns VALUES "
+                            f"({','.join('?' * len(geometry))})",
+                            (name, *geometry[1:3], srs_id, *geometry[4:]))
+
+            register("ghost", contents[-1])
+            con.execute(f'CREATE VIEW "{like}_view" AS SELECT * FROM "{like}"')
+            register(f"{like}_view", contents[-1])
+            con.execute(f'CREATE TABLE no_srs_row AS SELECT * FROM "{like}"')
+            register("no_srs_row", 424242)
+            con.execute("INSERT INTO gpkg_spatial_ref_sys VALUES ('junk', 777, 'NONE', 777, "
+                        "'not a CRS at all', NULL)")
+            con.execute(ddl.replace(f'"{like}"', "junk_srs", 1))
+            con.execute(f'INSERT INTO junk_srs SELECT * FROM "{like}"')
+            register("junk_srs", 777)
     finally:
         con.close()
 
