@@ -16,7 +16,7 @@ import shapely
 from reportlab.lib.colors import Color, HexColor, white
 from reportlab.platypus import Flowable
 
-from ..colours import EXCAVATION, casing_for
+from ..colours import EXCAVATION, casing_for, side_by_side
 from ..crs_names import BRITISH_NATIONAL_GRID
 from .pdfbackdrop import LAND, draw_backdrop, inset, street_names
 from .pdfmarks import (
@@ -26,6 +26,7 @@ from .pdfmarks import (
 from .typeface import BOLD, ITALIC, REGULAR
 
 INK = HexColor("#1d2733")
+SIDE_STEP_PT = 1.4  # sideways step of coincident services on the page (points)
 GRID = HexColor("#c9d1da")
 WORKS = HexColor("#5b6b7c")
 CONTEXT = HexColor("#b4bcc4")  # other recorded assets, no conflict
@@ -409,7 +410,9 @@ class SiteMap(Flowable):
         zones_mask = (conf["asset_class"].astype(str) == "precaution_zone").to_numpy()
         zones = self._zones(canv, conf.geometry.to_numpy(), colours, clearances)
         self._footprint(canv)
-        self._assets(canv, geoms, colours, severity, zones_mask)
+        # coincident services side by side: SIDE_STEP_PT apart on the page
+        drawn = side_by_side(geoms, conf["utility"].astype(str).to_numpy(), SIDE_STEP_PT / self.scale)
+        self._assets(canv, drawn, colours, severity, zones_mask)
         taken = self._furniture(canv)
         if backdrop is not None:
             taken.append(inset(self, canv, backdrop))
