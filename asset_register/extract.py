@@ -54,7 +54,8 @@ _OWN_SETTINGS = {"register_format", "working_crs", "created_at", "clearance_boun
 _BATCH_FIELDS = ("source_file", "layer", "sha256", "source_crs", "transformation",
                  "transformation_accuracy_m", "profile", "owner", "rows_read", "rows_repaired")
 # Audit entries written while making the extract; everything after them happened offline.
-_EXTRACT_ACTIONS = {"create_register", "import_batch", "add_works", "create_extract"}
+_EXTRACT_ACTIONS = {"create_register", "import_batch", "add_works", "create_extract",
+                    "audit_chain_started"}
 
 
 @dataclass
@@ -341,15 +342,34 @@ def _sync_responses(tgt, responses: pd.DataFrame, summary: SyncSummary) -> None:
 
 
 def _sync_audit(tgt, log: pd.DataFrame, extract_id: str, summary: SyncSummary) -> None:
-    offline = _records(log[~log["action"].isin(_EXTRACT_ACTIONS)], AUDIT_COLUMNS)
-    have = tgt.audit_log()
-    seen = set(have["detail"].dropna()) if len(have) else set()
-    rows = []
-    for r in offline:
+    """Append the extract's offline entries to the target's chain as new entries (the target's
+    time and user), each naming the extract and the original entry: an edited extract can add
+    claims to the log, never back-dated entries. An extract whose own chain is broken is refused."""
+    from .store.audit_chain import verify
+
+    verdict = verify(log)
+    if not verdict.ok and "hash" in log.columns:
+        raise ValidationError(f"the extract's audit log was tampered with ({verdict.problem}): "
+                              "nothing was synced — make a new extract")
+    offline = log[~log["action"].isin(_EXTRACT_ACTIONS)]
+    have = {_synced_key(d) for d in tgt.audit_log()["detail"].dropna()}
+    added = 0
+    for r in _records(offline, [*AUDIT_COLUMNS, "id", "hash"]):
+        origin = {"extract_id": extract_id, "entry": _clean(r.get("id")), "at": r["at"],
+                  "user": r["user"], "hash": r.get("hash")}
+        if (extract_id, origin["entry"], origin["at"]) in have:
+            continue
         detail = json.loads(r["detail"] or "{}")
-        detail["offline_extract"] = extract_id
-        r["detail"] = json.dumps(detail, default=str)
-        if r["detail"] not in seen:
-            rows.append(r)
-    tgt.copy_records("audit_log", rows)
-    summary.audit_added += len(rows)
+        detail = detail if isinstance(detail, dict) else {"value": detail}
+        detail["synced_from"] = origin
+        tgt.audit(r["action"], detail)
+        added += 1
+    summary.audit_added += added
+
+
+def _synced_key(text: str):
+    try:
+        origin = json.loads(text).get("synced_from") or {}
+    except (ValueError, AttributeError):
+        return None
+    return (origin.get("extract_id"), origin.get("entry"), origin.get("at"))
