@@ -93,3 +93,10 @@ class PermissionDeniedError(AssetRegisterError):
 
 class RetireNotConfirmedError(ImportError_):
     """An import would retire a large share of an owner's assets and was not confirmed."""
+
+
+class AuditChainError(AssetRegisterError):
+    """The audit log's hash chain does not hold: an entry was edited, deleted, inserted or
+    reordered (``audit verify``)."""
+
+    exit_code = 3

@@ -157,7 +157,7 @@ def make_extract(source: str, area: shapely.Geometry, out: str | Path, *, days: 
         raise ValidationError(f"an extract must be valid for at least one day (got {days})")
     today = today or clock.today()
     out = Path(out)
-    src, writable = _open_source(source)
+    src, _ = _open_source(source)
     with src:
         crs = src.crs
         dst = create_register(out, crs=crs.to_string())
@@ -165,10 +165,16 @@ def make_extract(source: str, area: shapely.Geometry, out: str | Path, *, days: 
             with dst:
                 summary = _fill(src, dst, area, days, today, rules_toml, rules_source,
                                 read_settings(src).prefix)
-            if writable:
-                src.audit("extract", {"out": str(out), "notice_prefix": summary.notice_prefix,
-                                      "assets": summary.assets, "expires": summary.expires,
-                                      "area_wkt": shapely.to_wkt(area, rounding_precision=2)})
+            from .use_log import bounded_wkt
+
+            with open_register(str(out), read_only=True) as made:
+                owners = sorted(made.stats()["by_owner"])
+            # recorded even when the source is open read-only (a use, like a check)
+            src.record_use("extract", {
+                "out": str(out), "notice_prefix": summary.notice_prefix,
+                "assets": summary.assets, "expires": summary.expires,
+                "footprint_wkt": bounded_wkt(area), "owners": owners,
+                "summary": {"rows": summary.assets}})
         except BaseException:
             for p in (out, Path(f"{out}-wal"), Path(f"{out}-shm")):
                 p.unlink(missing_ok=True)
