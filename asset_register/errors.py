@@ -100,3 +100,7 @@ class AuditChainError(AssetRegisterError):
     reordered (``audit verify``)."""
 
     exit_code = 3
+
+
+class PurposeRequiredError(ValidationError):
+    """A check of a shared register was asked for without its purpose."""

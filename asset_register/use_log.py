@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from .errors import ValidationError
+from .errors import PurposeRequiredError
 
 WKT_LIMIT = 2000  # characters of one entry's footprint WKT
 TEXT_LIMIT = 500  # characters of a purpose, reference or query kept
@@ -49,7 +49,7 @@ def purpose_for(store, purpose: str | None, *, flag: str = "--purpose") -> str |
     purpose), optional on a local GeoPackage."""
     text = _text(purpose)
     if text is None and getattr(store, "shared", False):
-        raise ValidationError(
+        raise PurposeRequiredError(
             f"a check of the shared register {store.display!r} needs its purpose: give "
             f"{flag} TEXT (e.g. {flag} 'design enquiry for works ref ABC-123'); it is recorded "
             "in the audit log owners can ask for")
@@ -83,15 +83,16 @@ def record_batch(store, batch, *, purpose: str | None, reference: str | None = N
         "owners_affected": sorted(affected)})
 
 
-def record_search(store, query: str, hits, *, purpose: str | None = None,
-                  via: str = "gui") -> bool:
-    """One entry for a search of the register: the query, how many hits, whose, and where."""
-    owners = sorted({str(o) for o in hits["owner"].dropna()}) if "owner" in hits else []
-    geoms = hits.geometry.to_numpy() if len(hits) and hasattr(hits, "geometry") else []
+def record_search(store, query: str, *, hits: int, bounds=(), owners=(),
+                  purpose: str | None = None, via: str = "gui") -> bool:
+    """One entry for a search of the register: the query, how many hits, whose, and where
+    (the hull of the hits' boxes)."""
+    # (a point hit stays a point, not an empty box)
+    boxes = [shapely.envelope(shapely.multipoints([b[:2], b[2:]])) for b in bounds]
     return store.record_use("search", {
         "query": _text(query), "purpose": _text(purpose), "via": via,
-        "summary": {"hits": int(len(hits))}, "owners": owners,
-        "footprint_wkt": bounded_wkt(shapely.envelope(np.asarray(geoms))) if len(geoms) else None})
+        "summary": {"hits": int(hits)}, "owners": sorted({str(o) for o in owners if o}),
+        "footprint_wkt": bounded_wkt(boxes) if boxes else None})
 
 
 def record_identify(store, asset: dict, *, via: str = "gui") -> bool:

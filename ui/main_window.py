@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QMainWindow, QMenu, 
 
 from asset_register import osgrid
 from asset_register.errors import AssetRegisterError
+from asset_register.use_log import record_identify
 
 from .canvas.canvas import MapCanvas
 from .canvas.tools import IdentifyTool, MeasureTool, PanTool, ZoomBoxTool
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.layers_dock.layersEdited.connect(self.register.remember_references)
         self.layers_dock.zoomToLayer.connect(lambda layer: self.canvas.zoom_to(layer.bounds))
         self.identify_dock = IdentifyDock(self)
+        self.identify_dock.record = lambda asset: record_identify(self.session.store, asset)
         self.search_dock = SearchDock(self)
         self.conflicts_dock = ConflictsDock(self)
         self.conflicts_dock.conflictSelected.connect(self._conflict_selected)
@@ -201,6 +203,8 @@ class MainWindow(QMainWindow):
         self.addToolBar(nav)
         self.dig_bar = DigToolbar(dig, act, self)
         self.addToolBar(self.dig_bar)
+        self.dig_bar.purposeEdited.connect(self.checks.set_purpose)
+        self.checks.purposeChanged.connect(self.dig_bar.show_purpose)
 
     def _build_status(self) -> None:
         sb = self.statusBar()

@@ -311,6 +311,11 @@ class RegisterStore(abc.ABC):
         self.audit(action, detail)
         return True
 
+    def flush_uses(self) -> None:
+        """Write any recorded uses a store holds back (GeoPackage single checks); they are
+        written at close in any case."""
+        return None
+
     # -- copying records from another register (an offline extract) --------------------
     @abc.abstractmethod
     def copy_records(self, table: str, rows: list[dict]) -> int:

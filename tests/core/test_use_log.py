@@ -12,6 +12,7 @@ import shapely
 from asset_register.cli.main import main
 from asset_register.model import BatchInfo, Owner, validate_assets
 from asset_register.store import open_register
+from asset_register.store.audit_chain import verify
 from asset_register.store.records import os_user
 from asset_register.use_log import WKT_LIMIT, bounded_wkt, record_identify, record_search
 from tests.check.conftest import X0, Y0, asset
@@ -88,12 +89,14 @@ def test_a_read_only_open_still_records_the_use(reg):
     store, loc = reg
     with open_register(loc, read_only=True) as ro:
         hits = ro.query_bbox(BOX.bounds)
-        assert record_search(ro, "GAS:1", hits, purpose="fault")
+        assert record_search(ro, "GAS:1", hits=len(hits), owners=hits["owner"],
+                             bounds=shapely.bounds(hits.geometry.array).tolist(), purpose="fault")
         assert record_identify(ro, ro.get_asset("GAS:9")) is True
         assert record_identify(ro, ro.get_asset("GAS:1")) is False  # not restricted: no entry
     (_, search), = _uses(store, "search")
     assert search["query"] == "GAS:1" and search["summary"] == {"hits": len(hits)}
-    assert search["owners"] == sorted(set(hits["owner"]))
+    assert search["owners"] == sorted(set(hits["owner"])) and search["purpose"] == "fault"
+    assert shapely.from_wkt(search["footprint_wkt"]).equals(hits.geometry.union_all())
     (_, ident), = _uses(store, "identify_restricted")
     assert ident["asset_id"] == "GAS:9" and ident["owners"] == ["GAS"]
     assert shapely.from_wkt(ident["footprint_wkt"]).contains(shapely.Point(X0 + 900, Y0 + 900))
@@ -147,3 +150,32 @@ def test_audit_verify_prints_the_head_and_names_a_bad_entry(reg, capsys):
     assert main(["audit", "verify", loc, "--head", "f" * 64]) == 3
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "not in the log" in err
+
+
+def test_recording_checks_keeps_the_checkers_cache_and_never_waits(reg):
+    """Single checks' entries are held back (a write would make the checker re-read owners,
+    works and its index) and never wait for another writer; close writes them all."""
+    import sqlite3
+
+    from asset_register.check import Checker, DigSite
+    from asset_register.use_log import record_check
+
+    store, loc = reg
+    with open_register(loc, read_only=True) as ro, Checker(ro) as checker:
+        ctx = checker.context()
+        for _ in range(3):
+            record_check(ro, checker.check(DigSite(BOX)), purpose="p")
+        assert checker.context() is ctx
+        blocker = None
+        if not store.shared:
+            blocker = sqlite3.connect(loc, isolation_level=None)
+            blocker.execute("BEGIN IMMEDIATE")  # an import holding the file
+            ro.flush_uses()  # waits boundedly, then keeps them
+            assert _uses(store, "check") == []
+            blocker.execute("ROLLBACK")
+            blocker.close()
+    uses = _uses(store, "check")
+    assert len(uses) == 3 and all(d["purpose"] == "p" for _, d in uses)
+    if not store.shared:
+        assert all("used_at" in d for _, d in uses)
+        assert verify(store.audit_log()).ok

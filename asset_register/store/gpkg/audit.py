@@ -8,6 +8,7 @@ hash exported earlier (docs/security.md).
 from __future__ import annotations
 
 import sqlite3
+import time
 
 from ..audit_chain import GENESIS, canonical_detail, chain, entry_hash
 from ..records import now_iso, os_user
@@ -19,6 +20,10 @@ APPEND_ONLY_SQL = [
     "SELECT RAISE(ABORT, 'the audit log is append-only: entries cannot be deleted'); END",
 ]
 CHAIN_STARTED = "audit_chain_started"
+USE_WAIT_MS = 50  # how long a check's audit entry waits for another writer before queueing
+CLOSE_WAIT_MS = 2000  # what closing the register waits to write entries still queued
+USE_FLUSH_S = 5.0  # single checks' entries are written together at most this far apart
+DEFERRED_USES = {"check"}
 
 
 def append(con: sqlite3.Connection, action: str, detail, user: str | None = None) -> int:
@@ -68,23 +73,52 @@ class AuditMixin:
     def record_use(self, action: str, detail: dict) -> bool:
         """Record a use of the register (a check, search, export) even when it is open
         read-only, through a second connection that only appends to the audit log; False when
-        the file cannot be written (read-only media, an older register not yet upgraded)."""
+        the file cannot be written (read-only media, an older register not yet upgraded).
+
+        Single checks are written in groups, at most USE_FLUSH_S apart and at close, each with
+        the time it ran (``used_at``): a commit from that connection makes this process's
+        readers drop what they cache (PRAGMA data_version), which would cost every check its
+        cached owners, works and index. Nothing waits for another writer either (an import
+        holding the file): the entries wait in memory for the next write or the close."""
         if not self.read_only:
             self.audit(action, detail)
             return True
         con = self._use_connection()
         if con is None:
             return False
-        from .connect import begin_immediate
+        pending = self.__dict__.setdefault("_use_pending", [])
+        now = time.monotonic()
+        if not pending:
+            self._use_since = now
+        if action in DEFERRED_USES:
+            detail = {**detail, "used_at": now_iso()}
+        pending.append((action, detail))
+        if action in DEFERRED_USES and now - self._use_since < USE_FLUSH_S:
+            return True
+        return self._flush_uses(con, wait_ms=USE_WAIT_MS)
 
+    def flush_uses(self) -> None:
+        """Write the uses still held in memory now (waiting boundedly for another writer)."""
+        con = getattr(self, "_use_con", None)
+        if con is not None and self.__dict__.get("_use_pending"):
+            self._flush_uses(con, wait_ms=CLOSE_WAIT_MS)
+
+    def _flush_uses(self, con, wait_ms: int) -> bool:
+        pending = self.__dict__.get("_use_pending") or []
         with self._lock:
-            begin_immediate(con, self.location)
+            con.execute(f"PRAGMA busy_timeout = {wait_ms}")
             try:
-                append(con, action, detail)
+                con.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError:  # another writer: keep them for the next use
+                return True
+            try:
+                for action, detail in pending:
+                    append(con, action, detail)
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
             con.execute("COMMIT")
+            pending.clear()
         return True
 
     def _use_connection(self):
@@ -104,6 +138,9 @@ class AuditMixin:
         return con
 
     def _close_use_connection(self) -> None:
-        con, self._use_con = getattr(self, "_use_con", None), None
-        if con is not None:
-            con.close()
+        try:
+            self.flush_uses()
+        finally:
+            con, self._use_con = getattr(self, "_use_con", None), None
+            if con is not None:
+                con.close()
