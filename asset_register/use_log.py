@@ -56,16 +56,26 @@ def purpose_for(store, purpose: str | None, *, flag: str = "--purpose") -> str |
     return text
 
 
+def _codes(owners) -> set[str]:
+    return {str(o.get("owner") or o.get("code")) for o in owners if o.get("owner") or o.get("code")}
+
+
+def result_owners(result) -> tuple[list[str], list[str]]:
+    """(owners with data at the site, owners with assets in conflict) of a check's result."""
+    affected = _codes(result.owners_affected)
+    return sorted(affected | _codes(result.owners_no_conflict)), sorted(affected)
+
+
 def record_check(store, result, *, purpose: str | None, reference: str | None = None,
                  via: str = "cli") -> bool:
     """One entry for a single check: footprint, purpose, counts by severity, owners."""
     summary = result.summary()
-    owners = sorted({o["owner"] for o in (*result.owners_affected, *result.owners_no_conflict)})
+    owners, affected = result_owners(result)
     return store.record_use("check", {
         "footprint_wkt": bounded_wkt(result.site.footprint), "purpose": _text(purpose),
         "reference": _text(reference or result.site.reference), "via": via,
         "rules": result.rules_version, "summary": summary, "owners": owners,
-        "owners_affected": sorted({o["owner"] for o in result.owners_affected})})
+        "owners_affected": affected})
 
 
 def record_batch(store, batch, *, purpose: str | None, reference: str | None = None,
