@@ -80,7 +80,7 @@ def use_report(store, owner: str | None = None, since: str | None = None):
             continue
         if entry.action in USE_ACTIONS and isinstance(detail, dict):
             rows.append(_row(entry, detail))
-    frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    frame = pd.DataFrame(rows, columns=REPORT_COLUMNS, dtype=object)
     start = _since(since)
     if start is not None:
         frame = frame[frame["at"].astype(str) >= start]

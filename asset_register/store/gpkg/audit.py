@@ -48,7 +48,8 @@ def upgrade(con: sqlite3.Connection) -> None:
             in con.execute("SELECT id, at, user, action, detail FROM audit_log ORDER BY id")]
     con.executemany("UPDATE audit_log SET detail = ? WHERE id = ?", [(r[4], r[0]) for r in rows])
     con.executemany("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?", chain(rows))
-    append(con, CHAIN_STARTED, started_detail(len(rows)), user="upgrade")
+    if rows:  # (a new register's log starts chained: nothing to say)
+        append(con, CHAIN_STARTED, started_detail(len(rows)), user="upgrade")
     for stmt in APPEND_ONLY_SQL:
         con.execute(stmt)
 

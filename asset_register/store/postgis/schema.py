@@ -131,6 +131,8 @@ def _migration_5(cur, srid: int) -> None:
     conn = cur.connection
     chained = upgrade(cur, sql.Identifier(schema).as_string(conn),
                       sql.Literal(schema).as_string(conn))
+    if not chained:  # (a new register's log starts chained: nothing to say)
+        return
     cur.execute('INSERT INTO audit_log ("user", action, detail) VALUES (%s, %s, %s)',
                 ("upgrade", CHAIN_STARTED, json.dumps(started_detail(chained), sort_keys=True,
                                                       separators=(",", ":"))))
