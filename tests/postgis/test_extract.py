@@ -235,3 +235,21 @@ def test_a_planner_login_extracts_and_syncs(pg_server, pg_store, tmp_path):
     assert list(pg_store.notices()["reference"]) == [f"{s.notice_prefix}-2026-00001"]
     log = pg_store.audit_log()
     assert (log["action"] == "extract").any() and (log["action"] == "sync_extract").any()
+
+
+def test_an_extract_with_a_tampered_audit_log_is_not_synced(source, tmp_path):
+    """Back-dated entries slipped into an extract's log break its chain: nothing is synced."""
+    import sqlite3
+
+    s = _extract(source, tmp_path)
+    with open_register(s.path) as ex:
+        ex.audit("check", {"purpose": "field"})
+    con = sqlite3.connect(s.path, isolation_level=None)
+    con.execute("INSERT INTO audit_log (id, at, user, action, detail, prev_hash, hash) VALUES "
+                "(-5, '2020-01-01T00:00:00.000+00:00', 'boss', 'check', '{}', ?, ?)",
+                ("0" * 64, "f" * 64))
+    con.close()
+    before = len(source.audit_log())
+    with pytest.raises(ValidationError, match="tampered with.*entry -5.*nothing was synced"):
+        sync_extract(s.path, _loc(source))
+    assert len(source.audit_log()) == before

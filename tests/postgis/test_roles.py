@@ -133,6 +133,9 @@ def test_planner_cannot_forge_or_rewrite_the_audit_log(register_with_logins):
         conn.execute(f"SET search_path TO {store.schema}, public")
         conn.execute('INSERT INTO audit_log (id, at, "user", action, detail, prev_hash, hash) '
                      "VALUES (-5, '2020-01-01T00:00:00', 'boss', 'check', '{}', 'x', 'y')")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")  # a stale snapshot
+            conn.execute("INSERT INTO audit_log (action) VALUES ('fork')")  # would fork the chain
         for statement in ("UPDATE audit_log SET detail = '{}'", "DELETE FROM audit_log",
                           "TRUNCATE audit_log", "ALTER TABLE audit_log DISABLE TRIGGER USER"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):

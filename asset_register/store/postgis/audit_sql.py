@@ -39,6 +39,10 @@ def trigger_sql(schema_ident: str, schema_literal: str) -> list[str]:
         SET search_path = {schema_ident}, pg_catalog AS $$
         DECLARE last_hash text;
         BEGIN
+          IF current_setting('transaction_isolation') <> 'read committed' THEN
+            RAISE EXCEPTION 'audit entries are written in READ COMMITTED transactions only'
+              USING ERRCODE = 'insufficient_privilege';  -- a snapshot could miss the last entry
+          END IF;
           PERFORM pg_advisory_xact_lock(hashtextextended('asset_register:' || {schema_literal}
                                                          || ':audit_log', 0));
           SELECT a.hash INTO last_hash FROM audit_log a ORDER BY a.id DESC LIMIT 1;
