@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QMainWindow, QMenu, 
 
 from asset_register import osgrid
 from asset_register.errors import AssetRegisterError
-from asset_register.use_log import record_identify
+from asset_register.use_log import record_export, record_identify, result_owners
 
 from .canvas.canvas import MapCanvas
 from .canvas.tools import IdentifyTool, MeasureTool, PanTool, ZoomBoxTool
@@ -77,6 +77,14 @@ class MainWindow(QMainWindow):
         if layout is not None:
             self.restoreState(layout)
 
+    def _record_export(self, path, which: str, frame) -> None:
+        """The audit entry of a conflicts table written to a file (data leaving the register)."""
+        result = self.dig.result
+        record_export(self.session.store, f"conflicts {which} table", path,
+                      footprint=result.site.footprint if result is not None else None,
+                      owners=result_owners(result)[0] if result is not None else (),
+                      count=len(frame), purpose=self.checks.purpose, via="gui")
+
     # -- construction -----------------------------------------------------------------------
     def _build_docks(self) -> None:
         self.layers_dock = LayersDock(self.canvas.layers, self)
@@ -87,6 +95,7 @@ class MainWindow(QMainWindow):
         self.identify_dock.record = lambda asset: record_identify(self.session.store, asset)
         self.search_dock = SearchDock(self)
         self.conflicts_dock = ConflictsDock(self)
+        self.conflicts_dock.record = self._record_export
         self.conflicts_dock.conflictSelected.connect(self._conflict_selected)
         self.conflicts_dock.repairRequested.connect(self._repair_footprint)
         self.works_dock = WorksDock(self)

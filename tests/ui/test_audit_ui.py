@@ -21,7 +21,8 @@ def _entries(path, action):
     return [json.loads(d) for d in log.loc[log["action"] == action, "detail"]]
 
 
-def test_checks_searches_and_restricted_identify_are_recorded(window, sample_register):
+def test_checks_searches_exports_and_restricted_identify_are_recorded(window, sample_register,
+                                                                      tmp_path):
     bar = window.dig_bar
     bar.purpose_edit.setText("design enquiry ABC-9")
     bar.purpose_edit.editingFinished.emit()
@@ -35,6 +36,13 @@ def test_checks_searches_and_restricted_identify_are_recorded(window, sample_reg
     assert last["purpose"] == "design enquiry ABC-9" and last["via"] == "gui"
     assert shapely.from_wkt(last["footprint_wkt"]).equals(shapely.Polygon(DIG))
     assert last["summary"] == result.summary()
+    rows = window.conflicts_dock.export_csv(tmp_path / "c.csv")
+    (export,) = _entries(sample_register, "export")
+    assert export["what"] == "conflicts assets table" and export["summary"] == {"rows": rows}
+    assert export["out"] == str(tmp_path / "c.csv") and export["purpose"] == "design enquiry ABC-9"
+    assert shapely.from_wkt(export["footprint_wkt"]).equals(shapely.Polygon(DIG))
+    assert set(export["owners"]) == {o["owner"] for o in
+                                     (*result.owners_affected, *result.owners_no_conflict)}
 
     with open_register(sample_register, read_only=True) as store:
         asset_id = str(store.read_assets(columns=["asset_id"])["asset_id"].iloc[0])
