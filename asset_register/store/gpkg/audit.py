@@ -133,7 +133,7 @@ class AuditMixin:
                     and os.access(self.path.parent, os.W_OK):
                 try:
                     con = self._use_con = connect(self.path, read_only=False)
-                except Exception:  # noqa: BLE001 - a check never fails for want of a log
+                except Exception:  # a check never fails for want of a log
                     con = None
             self._use_refused = con is None
         return con
