@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import pytest
 
 from asset_register.store.audit_chain import GENESIS, canonical_detail, entry_hash, verify
+from tests.audit_helpers import GPKG_UNCHAIN, PG_UNCHAIN
 
 
 def _fill(store):
@@ -112,23 +113,12 @@ def _make_unchained(store) -> str:
         location = str(store.path)
         store.close()
         con = sqlite3.connect(location, isolation_level=None)
-        for stmt in ("DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete",
-                     "ALTER TABLE audit_log DROP COLUMN prev_hash",
-                     "ALTER TABLE audit_log DROP COLUMN hash",
-                     "DELETE FROM audit_log WHERE action = 'audit_chain_started'",
-                     "DELETE FROM schema_migrations WHERE version = 4"):
+        for stmt in GPKG_UNCHAIN:
             con.execute(stmt)
         con.close()
         return location
     with store.atomic() as conn:
-        for stmt in ("DROP TRIGGER audit_log_chain ON audit_log",
-                     "DROP TRIGGER audit_log_append_only ON audit_log",
-                     "DROP TRIGGER audit_log_no_truncate ON audit_log",
-                     "DROP FUNCTION audit_log_chain()", "DROP FUNCTION audit_log_append_only()",
-                     "DELETE FROM audit_log WHERE action = 'audit_chain_started'",
-                     "ALTER TABLE audit_log DROP COLUMN prev_hash, DROP COLUMN hash",
-                     "DROP SEQUENCE audit_log_id_seq",
-                     "DELETE FROM schema_migrations WHERE version = 5"):
+        for stmt in PG_UNCHAIN:
             conn.execute(stmt)
         conn.execute("INSERT INTO audit_log (id, at, \"user\", action, detail) VALUES "
                      "(100, '2025-01-01T00:00:00', 'old', 'note', '{\"z\": 1, \"a\": 2}')")

@@ -81,7 +81,7 @@ def test_reopen_keeps_everything(tmp_path):
         assert store.crs.to_epsg() == 3857
         assert store.asset_count() == 50 and store.get_setting("authority_code") == "WSX"
         assert [m[1] for m in store.applied_migrations()] == [
-            "create_register", "pressure_voltage_values", "rules_in_register"]
+            "create_register", "pressure_voltage_values", "rules_in_register", "audit_chain"]
 
 
 def test_migrations_are_applied_in_order_and_recorded(tmp_path, monkeypatch):
