@@ -93,3 +93,14 @@ class PermissionDeniedError(AssetRegisterError):
 
 class RetireNotConfirmedError(ImportError_):
     """An import would retire a large share of an owner's assets and was not confirmed."""
+
+
+class AuditChainError(AssetRegisterError):
+    """The audit log's hash chain does not hold: an entry was edited, deleted, inserted or
+    reordered (``audit verify``)."""
+
+    exit_code = 3
+
+
+class PurposeRequiredError(ValidationError):
+    """A check of a shared register was asked for without its purpose."""

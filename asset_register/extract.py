@@ -55,7 +55,8 @@ _OWN_SETTINGS = {"register_format", "working_crs", "created_at", "clearance_boun
 _BATCH_FIELDS = ("source_file", "layer", "sha256", "source_crs", "transformation",
                  "transformation_accuracy_m", "profile", "owner", "rows_read", "rows_repaired")
 # Audit entries written while making the extract; everything after them happened offline.
-_EXTRACT_ACTIONS = {"create_register", "import_batch", "add_works", "create_extract"}
+_EXTRACT_ACTIONS = {"create_register", "import_batch", "add_works", "create_extract",
+                    "audit_chain_started"}
 
 
 @dataclass
@@ -161,7 +162,7 @@ def make_extract(source: str, area: shapely.Geometry, out: str | Path, *, days: 
         raise ValidationError(f"an extract must be valid for at least one day (got {days})")
     today = today or clock.today()
     out = Path(out)
-    src, writable = _open_source(source)
+    src, _ = _open_source(source)
     with src:
         crs = src.crs
         dst = create_register(out, crs=crs.to_string())
@@ -169,11 +170,16 @@ def make_extract(source: str, area: shapely.Geometry, out: str | Path, *, days: 
             with dst:
                 summary = _fill(src, dst, area, days, today, rules_toml, rules_source,
                                 read_settings(src).prefix, restricted_free)
-            if writable:
-                src.audit("extract", {"out": str(out), "notice_prefix": summary.notice_prefix,
-                                      "assets": summary.assets, "expires": summary.expires,
-                                      "restricted_free": restricted_free,
-                                      "area_wkt": shapely.to_wkt(area, rounding_precision=2)})
+            from .use_log import bounded_wkt
+
+            with open_register(str(out), read_only=True) as made:
+                owners = sorted(made.stats()["by_owner"])
+            # recorded even when the source is open read-only (a use, like a check)
+            src.record_use("extract", {
+                "out": str(out), "notice_prefix": summary.notice_prefix,
+                "assets": summary.assets, "expires": summary.expires,
+                "footprint_wkt": bounded_wkt(area), "owners": owners,
+                "restricted_free": restricted_free, "summary": {"rows": summary.assets}})
         except BaseException:
             for p in (out, Path(f"{out}-wal"), Path(f"{out}-shm")):
                 p.unlink(missing_ok=True)
@@ -349,15 +355,34 @@ def _sync_responses(tgt, responses: pd.DataFrame, summary: SyncSummary) -> None:
 
 
 def _sync_audit(tgt, log: pd.DataFrame, extract_id: str, summary: SyncSummary) -> None:
-    offline = _records(log[~log["action"].isin(_EXTRACT_ACTIONS)], AUDIT_COLUMNS)
-    have = tgt.audit_log()
-    seen = set(have["detail"].dropna()) if len(have) else set()
-    rows = []
-    for r in offline:
+    """Append the extract's offline entries to the target's chain as new entries (the target's
+    time and user), each naming the extract and the original entry: an edited extract can add
+    claims to the log, never back-dated entries. An extract whose own chain is broken is refused."""
+    from .store.audit_chain import verify
+
+    verdict = verify(log)
+    if not verdict.ok and "hash" in log.columns:
+        raise ValidationError(f"the extract's audit log was tampered with ({verdict.problem}): "
+                              "nothing was synced — make a new extract")
+    offline = log[~log["action"].isin(_EXTRACT_ACTIONS)]
+    have = {_synced_key(d) for d in tgt.audit_log()["detail"].dropna()}
+    added = 0
+    for r in _records(offline, [*AUDIT_COLUMNS, "id", "hash"]):
+        origin = {"extract_id": extract_id, "entry": _clean(r.get("id")), "at": r["at"],
+                  "user": r["user"], "hash": r.get("hash")}
+        if (extract_id, origin["entry"], origin["at"]) in have:
+            continue
         detail = json.loads(r["detail"] or "{}")
-        detail["offline_extract"] = extract_id
-        r["detail"] = json.dumps(detail, default=str)
-        if r["detail"] not in seen:
-            rows.append(r)
-    tgt.copy_records("audit_log", rows)
-    summary.audit_added += len(rows)
+        detail = detail if isinstance(detail, dict) else {"value": detail}
+        detail["synced_from"] = origin
+        tgt.audit(r["action"], detail)
+        added += 1
+    summary.audit_added += added
+
+
+def _synced_key(text: str):
+    try:
+        origin = json.loads(text).get("synced_from") or {}
+    except (ValueError, AttributeError):
+        return None
+    return (origin.get("extract_id"), origin.get("entry"), origin.get("at"))

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QMainWindow, QMenu, 
 
 from asset_register import osgrid
 from asset_register.errors import AssetRegisterError
+from asset_register.use_log import record_export, record_identify, result_owners
 
 from .canvas.canvas import MapCanvas
 from .canvas.tools import IdentifyTool, MeasureTool, PanTool, ZoomBoxTool
@@ -76,6 +77,14 @@ class MainWindow(QMainWindow):
         if layout is not None:
             self.restoreState(layout)
 
+    def _record_export(self, path, which: str, frame) -> None:
+        """The audit entry of a conflicts table written to a file (data leaving the register)."""
+        result = self.dig.result
+        record_export(self.session.store, f"conflicts {which} table", path,
+                      footprint=result.site.footprint if result is not None else None,
+                      owners=result_owners(result)[0] if result is not None else (),
+                      count=len(frame), purpose=self.checks.purpose, via="gui")
+
     # -- construction -----------------------------------------------------------------------
     def _build_docks(self) -> None:
         self.layers_dock = LayersDock(self.canvas.layers, self)
@@ -83,8 +92,10 @@ class MainWindow(QMainWindow):
         self.layers_dock.layersEdited.connect(self.register.remember_references)
         self.layers_dock.zoomToLayer.connect(lambda layer: self.canvas.zoom_to(layer.bounds))
         self.identify_dock = IdentifyDock(self)
+        self.identify_dock.record = lambda asset: record_identify(self.session.store, asset)
         self.search_dock = SearchDock(self)
         self.conflicts_dock = ConflictsDock(self)
+        self.conflicts_dock.record = self._record_export
         self.conflicts_dock.conflictSelected.connect(self._conflict_selected)
         self.conflicts_dock.repairRequested.connect(self._repair_footprint)
         self.works_dock = WorksDock(self)
@@ -201,6 +212,8 @@ class MainWindow(QMainWindow):
         self.addToolBar(nav)
         self.dig_bar = DigToolbar(dig, act, self)
         self.addToolBar(self.dig_bar)
+        self.dig_bar.purposeEdited.connect(self.checks.set_purpose)
+        self.checks.purposeChanged.connect(self.dig_bar.show_purpose)
 
     def _build_status(self) -> None:
         sb = self.statusBar()

@@ -91,12 +91,17 @@ def _check(args) -> int:
     from ..check.programme import programme_sites, single_site
     from ..store import display_name, open_register
 
+    from ..use_log import purpose_for, record_batch, record_check
+
     with open_register(args.register, read_only=True) as store, \
             Checker(store, rules := rules_for(store, args.rules)) as checker:
+        purpose = purpose_for(store, args.purpose)
         if args.programme:
             sites = programme_sites(store, args.programme, layer=args.layer, crs=args.crs,
                                     method=args.method, make_valid=args.make_valid, rules=rules)
             batch = checker.check_many(sites)
+            record_batch(store, batch, purpose=purpose, reference=args.reference,
+                         source=args.programme)
             if args.json:
                 # Compact: json.dumps without indent uses the C encoder (a programme's JSON
                 # can be tens of megabytes).
@@ -122,6 +127,7 @@ def _check(args) -> int:
             reference=args.reference, make_valid=args.make_valid, rules=rules,
         )
         result = checker.check(site)
+        record_check(store, result, purpose=purpose, reference=args.reference)
     print(result.to_json(indent=1) if args.json else render(result, display_name(args.register)))
     return 0
 
@@ -137,5 +143,7 @@ def register(sub) -> None:
     add_site_arguments(p, programme=True)
     p.add_argument("--layer", help="layer of a multi-layer footprint or programme file")
     p.add_argument("--reference", help="your reference for the dig")
+    p.add_argument("--purpose", help="why you are checking (e.g. 'design enquiry for ABC-123'): "
+                   "recorded in the audit log; required on a shared (PostGIS) register")
     p.add_argument("--json", action="store_true", help="JSON output (documented in the README)")
     p.set_defaults(func=_check)

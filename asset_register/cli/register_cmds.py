@@ -6,7 +6,7 @@ import json
 
 from .. import settings as reg
 from ..crs_names import DEFAULT_CRS
-from . import settings_cmd
+from . import audit_cmd, settings_cmd
 
 
 def _init(args) -> int:
@@ -82,3 +82,4 @@ def register(sub) -> None:
     p.set_defaults(func=_info)
 
     settings_cmd.register(sub)
+    audit_cmd.register(sub)

@@ -194,9 +194,14 @@ def write_notice_pack(
         for v in earlier.loc[(earlier["version"] < version) & (earlier["status"] == "issued"),
                              "version"]:
             store.update_notice(reference, int(v), status="superseded")
+    from ..use_log import bounded_wkt, result_owners
+
+    owners = result_owners(result)[0]
     store.audit("notice_issued" if issue else "notice_drafted",
                 {"reference": reference, "version": version, "folder": str(target),
-                 "content_hash": pack.content_hash, "by": who})
+                 "content_hash": pack.content_hash, "by": who,
+                 "footprint_wkt": bounded_wkt(result.site.footprint), "summary": result.summary(),
+                 "owners": owners})
     report(1.0, f"notice {reference} written")
     return pack
 

@@ -297,13 +297,31 @@ class RegisterStore(abc.ABC):
     def audit(self, action: str, detail: dict | None = None) -> None: ...
 
     @abc.abstractmethod
-    def audit_log(self) -> pd.DataFrame: ...
+    def audit_log(self) -> pd.DataFrame:
+        """Every entry in id order: id, at, user, action, detail (JSON), prev_hash, hash."""
+
+    shared: bool = False
+    """True for a register many people use (PostGIS): a check there needs a purpose."""
+
+    def record_use(self, action: str, detail: dict) -> bool:
+        """Append an entry for a use of the register (check, search, export, identify), even
+        when it is open read-only; False when this register cannot record it."""
+        if self.read_only:
+            return False
+        self.audit(action, detail)
+        return True
+
+    def flush_uses(self) -> None:
+        """Write any recorded uses a store holds back (GeoPackage single checks); they are
+        written at close in any case."""
+        return None
 
     # -- copying records from another register (an offline extract) --------------------
     @abc.abstractmethod
     def copy_records(self, table: str, rows: list[dict]) -> int:
         """Insert records of another register as they are, original timestamps kept, inside
-        the caller's transaction: ``notice_responses`` or ``audit_log`` rows (records.COPYABLE)."""
+        the caller's transaction: ``notice_responses`` rows (records.COPYABLE); audit entries are
+        never copied, they are appended to the register's own chain."""
 
     @abc.abstractmethod
     def restore_provenance(self, batch_id: int, started_at: str, finished_at: str | None,

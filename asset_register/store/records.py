@@ -22,7 +22,8 @@ NOTICE_COLUMNS = ["reference", "version", "status", "created_at", "created_by", 
 RESPONSE_COLUMNS = ["reference", "owner", "status", "note", "recorded_at", "recorded_by"]
 AUDIT_COLUMNS = ["at", "user", "action", "detail"]
 # Records another register (an offline extract) may hand over as they are, timestamps kept.
-COPYABLE = {"notice_responses": RESPONSE_COLUMNS, "audit_log": AUDIT_COLUMNS}
+# Never audit entries: those are appended to the target's own chain (extract._sync_audit).
+COPYABLE = {"notice_responses": RESPONSE_COLUMNS}
 
 
 def now_iso() -> str:

@@ -19,6 +19,7 @@ from asset_register.check.rules import default_rules, store_rules
 from asset_register.cli.main import main
 from asset_register.model import BatchInfo
 from asset_register.store import open_register
+from tests.audit_helpers import GPKG_UNCHAIN, PG_UNCHAIN
 from tests.conftest import synthetic_assets
 
 DEFAULT_TEXT = (files("asset_register.check") / "default_rules.toml").read_text("utf-8")
@@ -80,6 +81,8 @@ def _make_old(store, rules_file: str) -> str:
     if _backend(store) == "gpkg":
         store.close()
         con = sqlite3.connect(location)
+        for stmt in GPKG_UNCHAIN:  # and from before the audit chain, which came later
+            con.execute(stmt)
         con.execute("DELETE FROM schema_migrations WHERE version = ?", (version,))
         con.execute("INSERT INTO settings (key, value) VALUES ('rules_file', ?)", (rules_file,))
         con.commit()
@@ -87,6 +90,8 @@ def _make_old(store, rules_file: str) -> str:
     else:
         s = store.schema
         with store.atomic() as conn:
+            for stmt in PG_UNCHAIN:  # and from before the audit chain, which came later
+                conn.execute(stmt)
             conn.execute(f"DELETE FROM {s}.schema_migrations WHERE version = %s", (version,))
             conn.execute(f"INSERT INTO {s}.settings VALUES ('rules_file', %s)", (rules_file,))
         store.close()
@@ -105,7 +110,9 @@ def test_an_old_register_naming_a_rules_file_is_upgraded_to_its_content(store, t
         assert s.get_setting("rules_file") is None
         assert s.get_setting("rules_toml") == path.read_text("utf-8")
         assert s.get_setting("rules_source") == "old-rules.toml"
-        entry = s.audit_log().iloc[-1]
+        log = s.audit_log()  # the upgrade's entry, then the chain's start (issue 16)
+        assert list(log["action"].iloc[-2:]) == ["rules_in_register", "audit_chain_started"]
+        entry = log.iloc[-2]
         assert entry["action"] == "rules_in_register" and str(path) in entry["detail"]
     path.unlink()
     with open_register(location, read_only=True) as s:

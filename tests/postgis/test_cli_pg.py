@@ -37,9 +37,20 @@ def test_cli_end_to_end_on_a_shared_register(pg_server, pg_url, capsys):
     out = capsys.readouterr().out
     assert f"planner login {name}" in out and "pw-1" not in out
     planner = pg_server.url(user=name, password="pw-1", schema=pg_url.split("schema=")[1])
-    assert main(["check", planner, "--wkt", dig, "--json"]) == 0
+    assert main(["check", planner, "--wkt", dig, "--json"]) != 0  # a shared register: purpose
+    assert "--purpose" in capsys.readouterr().err
+    assert main(["check", planner, "--wkt", dig, "--json", "--purpose", "design enquiry"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert one.asset_id in {c["asset_id"] for c in result["conflicts"]}
+    assert main(["audit", "verify", planner]) == 0  # a planner verifies the server's chain
+    assert "verifies" in capsys.readouterr().out
+    with open_register(pg_url, read_only=True) as store:  # recorded though opened read-only
+        log = store.audit_log()
+    check = log[log["action"] == "check"].iloc[-1]
+    assert check["user"].endswith("@" + name)
+    detail = json.loads(check["detail"])
+    assert detail["purpose"] == "design enquiry" and "MPN" in detail["owners"]
+    assert shapely.from_wkt(detail["footprint_wkt"]).buffer(0.1).contains(shapely.from_wkt(dig))
     other = TOWN / "heat_rhn.fgb"
     assert main(["import", planner, str(other), "--owner", "RHN", "--auto",
                  "--utility", "district_heating"]) != 0

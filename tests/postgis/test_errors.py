@@ -93,7 +93,7 @@ def test_migrations_are_recorded(pg_store):
     assert pg_store.schema_version == 6
     assert [m[:2] for m in pg_store.applied_migrations()] == [
         (1, "create_register"), (2, "register_state"), (3, "pressure_voltage_values"),
-        (4, "rules_in_register"), (6, "server_guards")]
+        (4, "rules_in_register"), (5, "audit_chain"), (6, "server_guards")]
 
 
 def test_an_older_register_is_upgraded_by_its_owner_only(pg_server, pg_store):

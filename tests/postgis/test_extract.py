@@ -142,8 +142,19 @@ def test_offline_notices_come_back_without_duplicate_references(source, tmp_path
     with open_register(s.path, read_only=True) as ex:
         assert resp["recorded_at"].iloc[0] == ex.responses(offline[0])["recorded_at"].iloc[0]
     log = source.audit_log()
-    offline_entries = [json.loads(d) for d in log["detail"] if "offline_extract" in (d or "")]
-    assert offline_entries
+    synced = log[log["detail"].str.contains('"synced_from"')]
+    with open_register(s.path, read_only=True) as ex:
+        ex_log, extract_id = ex.audit_log(), ex.get_setting("extract_id")
+    offline_issued = ex_log[ex_log["action"] == "notice_issued"]
+    assert len(offline_issued) == 2
+    # Appended as new entries of the target's chain: new ids and times, the extract named.
+    mine = synced[synced["action"] == "notice_issued"]
+    origins = [json.loads(d)["synced_from"] for d in mine["detail"]]
+    assert [o["at"] for o in origins] == list(offline_issued["at"])
+    assert {o["extract_id"] for o in origins} == {extract_id}
+    assert (mine["id"] > log.loc[log["action"] == "extract", "id"].max()).all()
+    from asset_register.store.audit_chain import verify
+    assert verify(log).ok
     # Syncing again copies nothing twice.
     before = (len(source.notices()), len(source.responses()), len(source.audit_log()))
     again = sync_extract(s.path, _loc(source))
@@ -224,3 +235,21 @@ def test_a_planner_login_extracts_and_syncs(pg_server, pg_store, tmp_path):
     assert list(pg_store.notices()["reference"]) == [f"{s.notice_prefix}-2026-00001"]
     log = pg_store.audit_log()
     assert (log["action"] == "extract").any() and (log["action"] == "sync_extract").any()
+
+
+def test_an_extract_with_a_tampered_audit_log_is_not_synced(source, tmp_path):
+    """Back-dated entries slipped into an extract's log break its chain: nothing is synced."""
+    import sqlite3
+
+    s = _extract(source, tmp_path)
+    with open_register(s.path) as ex:
+        ex.audit("check", {"purpose": "field"})
+    con = sqlite3.connect(s.path, isolation_level=None)
+    con.execute("INSERT INTO audit_log (id, at, user, action, detail, prev_hash, hash) VALUES "
+                "(-5, '2020-01-01T00:00:00.000+00:00', 'boss', 'check', '{}', ?, ?)",
+                ("0" * 64, "f" * 64))
+    con.close()
+    before = len(source.audit_log())
+    with pytest.raises(ValidationError, match="tampered with.*entry -5.*nothing was synced"):
+        sync_extract(s.path, _loc(source))
+    assert len(source.audit_log()) == before

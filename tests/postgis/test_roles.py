@@ -120,3 +120,29 @@ def test_making_an_editor_a_planner_removes_import_rights(register_with_logins, 
     with open_register(editor_url) as demoted:
         with pytest.raises(PermissionDeniedError):
             demoted.write_batch(synthetic_assets(5, seed=8), BATCH)
+
+
+def test_planner_cannot_forge_or_rewrite_the_audit_log(register_with_logins):
+    """The server numbers, times, names and chains entries: a planner's back-dated entry under
+    another name lands at the end of the chain, stamped with the planner's login."""
+    from asset_register.store.audit_chain import verify
+
+    store, planner_url, _, planner_name, _ = register_with_logins
+    conninfo = planner_url.split("?")[0]
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f"SET search_path TO {store.schema}, public")
+        conn.execute('INSERT INTO audit_log (id, at, "user", action, detail, prev_hash, hash) '
+                     "VALUES (-5, '2020-01-01T00:00:00', 'boss', 'check', '{}', 'x', 'y')")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")  # a stale snapshot
+            conn.execute("INSERT INTO audit_log (action) VALUES ('fork')")  # would fork the chain
+        for statement in ("UPDATE audit_log SET detail = '{}'", "DELETE FROM audit_log",
+                          "TRUNCATE audit_log", "ALTER TABLE audit_log DISABLE TRIGGER USER"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(statement)
+    log = store.audit_log()
+    forged = log.iloc[-1]
+    assert forged["action"] == "check" and forged["id"] > 0 and -5 not in set(log["id"])
+    assert forged["user"] == f"boss@{planner_name}"
+    assert not forged["at"].startswith("2020") and forged["hash"] != "y"
+    assert verify(log).ok

@@ -2,7 +2,8 @@
 
 One worker thread owns its own register connection and ``Checker`` (the
 checker caches the register's owners, works and asset index between checks), so
-a footprint edit re-checks in milliseconds without touching the GUI thread.
+a footprint edit re-checks in milliseconds without touching the GUI thread. Each check is
+recorded in the audit log with the session's purpose (required on a shared register).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from PySide6.QtCore import QObject, Signal
 
 from asset_register.check import Checker, rules_for
+from asset_register.use_log import purpose_for, record_check
 
 
 class CheckService(QObject):
@@ -32,6 +34,7 @@ class CheckService(QObject):
         self._local = threading.local()
         self._token = 0
         self._lock = threading.Lock()
+        self.purpose: str | None = None  # recorded with each check (required on PostGIS)
 
     def set_rules(self, rules_path: str | None) -> None:
         self.rules_path = rules_path or None
@@ -65,15 +68,31 @@ class CheckService(QObject):
         self._executor.submit(self._run, token, site)
         return token
 
+    def set_purpose(self, purpose: str | None) -> None:
+        """The purpose every check from now on is recorded with (the dig toolbar's field)."""
+        self.purpose = purpose
+
     def _run(self, token: int, site) -> None:
         if token != self._token:  # a newer footprint is already queued
             return
         try:
-            result = self._checker().check(site)
+            checker = self._checker()
+            purpose = purpose_for(checker.store, self.purpose, flag="the dig toolbar's Purpose")
+            result = checker.check(site)
+            record_check(checker.store, result, purpose=purpose, via="gui")
         except BaseException as exc:
             self.failed.emit(token, exc, traceback.format_exc())
             return
         self.finished.emit(token, result)
+
+    def flush(self) -> None:
+        """Write the checks' audit entries the register holds back (they go at close anyway)."""
+        def run():
+            store = getattr(self._local, "store", None)
+            if store is not None:
+                store.flush_uses()
+
+        self._executor.submit(run).result(timeout=30)
 
     def latest_token(self) -> int:
         return self._token

@@ -6,13 +6,15 @@ model's values never makes an edit of its own (signals are blocked while they ar
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLabel, QToolBar
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLabel, QLineEdit, QToolBar
 
 METHODS = ["mechanical", "hand", "trenchless"]
 
 
 class DigToolbar(QToolBar):
+    purposeEdited = Signal(str)
+
     def __init__(self, dig, act: dict, parent=None) -> None:
         super().__init__("Dig", parent)
         self.dig = dig
@@ -33,6 +35,15 @@ class DigToolbar(QToolBar):
         self.method_box.setToolTip("Excavation method")
         self.method_box.currentTextChanged.connect(lambda _: self._edited())
         self.addWidget(self.method_box)
+        self.purpose_edit = QLineEdit()
+        self.purpose_edit.setPlaceholderText("Purpose of the check")
+        self.purpose_edit.setToolTip("Why you are checking (e.g. design enquiry for ABC-123): "
+                                     "recorded with every check; required on a shared register")
+        self.purpose_edit.setMaximumWidth(260)
+        self.purpose_edit.editingFinished.connect(
+            lambda: self.purposeEdited.emit(self.purpose_edit.text()))
+        self.addWidget(QLabel(" Purpose "))
+        self.addWidget(self.purpose_edit)
         self.addSeparator()
         self.addAction(act["notice"])
         dig.events.footprint.connect(self.show_state)
@@ -52,6 +63,10 @@ class DigToolbar(QToolBar):
         s.valueChanged.connect(lambda _: self._edited())
         self.addWidget(s)
         return s
+
+    def show_purpose(self, text: str) -> None:
+        if self.purpose_edit.text() != text:
+            self.purpose_edit.setText(text)
 
     def controls(self) -> tuple:
         return self.width_spin, self.radius_spin, self.depth_spin, self.method_box

@@ -110,6 +110,7 @@ class ConflictsDock(QDockWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__("Conflicts", parent)
+        self.record = None  # record(path, which, frame): the audit entry of an export
         self.setObjectName("ConflictsDock")
         body = QWidget()
         lay = QVBoxLayout(body)
@@ -216,6 +217,8 @@ class ConflictsDock(QDockWidget):
         except OSError as exc:
             raise AssetRegisterError(f"the table cannot be written to {path}: {exc.strerror or exc}; "
                                      "choose another folder") from None
+        if self.record is not None:  # data leaving the register: an audit entry
+            self.record(path, which, frame)
         return len(frame)
 
     def choose_export(self) -> None:

@@ -28,8 +28,17 @@ class IdentifyDock(QDockWidget):
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.setWidget(self.tree)
         self.assets: list[dict] = []
+        self.record = None  # record(asset): the audit entry of a restricted asset shown
 
     def show_assets(self, assets: list[dict]) -> None:
+        """Show the assets' details; opening a restricted one is recorded in the audit log."""
+        if self.record is not None:
+            for asset in assets:
+                if asset.get("restricted"):
+                    self.record(asset)
+        self._show(assets)
+
+    def _show(self, assets: list[dict]) -> None:
         self.assets = assets
         self.tree.clear()
         if not assets:

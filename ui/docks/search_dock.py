@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QDockWidget, QListWidget, QListWidgetItem
 
 from asset_register.errors import AssetRegisterError, NotFoundError
+from asset_register.use_log import record_search
 
 from ..models.search import AssetIds, Hit, Street, search, street_index, usrn_strings
 from ..render.packed import part_vertex_index
@@ -155,6 +156,9 @@ class SearchDock(QDockWidget):
             works = list(zip(frame["reference"].astype(str), shapely.bounds(frame.geometry.array).tolist()))
         self.hits = search(text, bng=w.session.crs.to_epsg() == 27700, find_assets=self._find_assets,
                            streets=[s for _, s in streets], works=works)
+        record_search(w.session.store, text, hits=len(self.hits),
+                      bounds=[h.bounds for h in self.hits if h.bounds is not None],
+                      purpose=getattr(w.checks, "purpose", None))
         if not self.hits:
             w.status(f"Nothing found for {text!r}: try coordinates (530500 180600), a grid reference "
                      "(TQ 305 806), an asset id (with or without its owner's prefix), a street name "

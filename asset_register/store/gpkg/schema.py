@@ -212,15 +212,30 @@ def _migration_3(con: sqlite3.Connection, crs: pyproj.CRS) -> None:
         return
     con.executemany("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", values.items())
     con.execute("DELETE FROM settings WHERE key = ?", (LEGACY_RULES_FILE,))
+    from .audit import append, has_chain
+
+    record = upgrade_record(row[0], values, warning)
+    if has_chain(con):  # (re-applied to a register whose log is already chained)
+        append(con, "rules_in_register", record, user="upgrade")
+        return
     con.execute("INSERT INTO audit_log (at, user, action, detail) VALUES (?, 'upgrade', ?, ?)",
                 (datetime.now(UTC).isoformat(timespec="seconds"), "rules_in_register",
-                 json.dumps(upgrade_record(row[0], values, warning))))
+                 json.dumps(record)))
+
+
+def _migration_4(con: sqlite3.Connection, crs: pyproj.CRS) -> None:
+    """A tamper-evident audit log: every entry chained to the one before by SHA-256
+    (gpkg/audit.py); entries already there are chained at the upgrade."""
+    from .audit import upgrade
+
+    upgrade(con)
 
 
 MIGRATIONS: list[tuple[int, str, object]] = [
     (1, "create_register", _migration_1),
     (2, "pressure_voltage_values", _migration_2),
     (3, "rules_in_register", _migration_3),
+    (4, "audit_chain", _migration_4),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -30,16 +30,17 @@ from . import rtree as gpkg_rtree
 from . import snapshot as gpkg_snapshot
 from . import write as gpkg_write
 from ..base import RegisterStore, asset_records
+from .audit import AuditMixin
 from .schema import ASSETS, GEOM, migrate
 from .works_notices import WorksNoticesMixin
 from ..qgis_style import assets_style_qml
-from ..records import SharedRecordsMixin, coverage_area, now_iso, os_user
+from ..records import SharedRecordsMixin, coverage_area, now_iso
 
 LIVE = "retired_at IS NULL"
 ALL_ASSET_COLUMNS = list(ASSET_COLUMNS) + list(STORE_COLUMNS)
 
 
-class GeoPackageStore(WorksNoticesMixin, SharedRecordsMixin, RegisterStore):
+class GeoPackageStore(AuditMixin, WorksNoticesMixin, SharedRecordsMixin, RegisterStore):
     """A register in one GeoPackage file. Use ``open_register`` / ``create_register``."""
 
     def __init__(self, path: str | Path, *, read_only: bool = False, _create_crs=None):
@@ -122,6 +123,7 @@ class GeoPackageStore(WorksNoticesMixin, SharedRecordsMixin, RegisterStore):
         if getattr(self, "_snapshots", None) is not None:
             self._snapshots.discard()
             self._snapshots = None
+        self._close_use_connection()
         con, self._con = getattr(self, "_con", None), None
         if con is not None:
             if not self.read_only:
@@ -459,10 +461,3 @@ class GeoPackageStore(WorksNoticesMixin, SharedRecordsMixin, RegisterStore):
             "SELECT * FROM import_batches WHERE sha256 = ? AND layer IS ? AND state='committed' "
             "ORDER BY batch_id DESC LIMIT 1", (sha256, layer))
         return None if df.empty else df.iloc[0].to_dict()
-
-    def audit(self, action, detail=None):
-        with self.atomic() as con:
-            con.execute(
-                "INSERT INTO audit_log (at, user, action, detail) VALUES (?,?,?,?)",
-                (now_iso(), os_user(), action, json.dumps(detail or {}, default=str)),
-            )

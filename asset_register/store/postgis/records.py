@@ -8,12 +8,11 @@ session, and the only way to move the sequence.
 
 from __future__ import annotations
 
-import json
-
 import geopandas as gpd
 import shapely
 from psycopg import sql
 
+from ..audit_chain import canonical_detail
 from ..records import WORKS_COLUMNS, copyable, os_user, prepared_works
 from .errors import translated
 from .frames import rows_frame
@@ -26,6 +25,11 @@ SERVER_NOW = ("to_char(clock_timestamp() AT TIME ZONE 'UTC', "
               "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"+00:00\"')")
 
 
+def _append(conn, action: str, detail) -> None:
+    conn.execute('INSERT INTO audit_log ("user", action, detail) VALUES (%s, %s, %s)',
+                 (os_user(), action, canonical_detail(detail)))
+
+
 class RecordsMixin:
     # -- batches, rejects, audit ------------------------------------------------------
     def find_batch(self, sha256, layer):
@@ -35,12 +39,23 @@ class RecordsMixin:
         return None if df.empty else df.iloc[0].to_dict()
 
     def audit(self, action, detail=None):
-        """Append to the audit log: OS user and server login (``user@login``) are both kept."""
+        """Append to the audit log: the server numbers, times and chains the entry and adds the
+        login to the OS user (``user@login``, postgis/audit_sql.py)."""
         with self.atomic() as conn:
-            conn.execute(
-                'INSERT INTO audit_log (at, "user", action, detail) '
-                f"VALUES ({SERVER_NOW}, %s || '@' || session_user, %s, %s)",
-                (os_user(), action, json.dumps(detail or {}, default=str)))
+            _append(conn, action, detail)
+
+    def record_use(self, action: str, detail: dict) -> bool:
+        """Record a use even on a register opened read-only: one READ WRITE transaction that
+        only appends to the audit log (a planner's INSERT on it is all it needs)."""
+        if not self.read_only:
+            self.audit(action, detail)
+            return True
+        with self._lock, translated(self):
+            conn = self._conn
+            with conn.transaction():
+                conn.execute("SET TRANSACTION READ WRITE")
+                _append(conn, action, detail)
+        return True
 
     # -- planned works ----------------------------------------------------------------
     def add_works(self, works: gpd.GeoDataFrame) -> int:

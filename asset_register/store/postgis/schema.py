@@ -121,12 +121,30 @@ def _migration_4(cur, srid: int) -> None:
                  json.dumps(upgrade_record(row[0], values, warning))))
 
 
+def _migration_5(cur, srid: int) -> None:
+    """A tamper-evident audit log the server chains (postgis/audit_sql.py); entries already
+    there are chained at the upgrade, and an entry says the chain starts here."""
+    from ..gpkg.audit import CHAIN_STARTED, started_detail
+    from .audit_sql import upgrade
+
+    cur.execute("SELECT current_schema()")
+    schema = cur.fetchone()[0]
+    conn = cur.connection
+    chained = upgrade(cur, sql.Identifier(schema).as_string(conn),
+                      sql.Literal(schema).as_string(conn))
+    if not chained:  # (a new register's log starts chained: nothing to say)
+        return
+    cur.execute('INSERT INTO audit_log ("user", action, detail) VALUES (%s, %s, %s)',
+                ("upgrade", CHAIN_STARTED, json.dumps(started_detail(chained), sort_keys=True,
+                                                      separators=(",", ":"))))
+
+
 MIGRATIONS: list[tuple[int, str, object]] = [
     (1, "create_register", _migration_1),
     (2, "register_state", _migration_2),
     (3, "pressure_voltage_values", _migration_3),
     (4, "rules_in_register", _migration_4),
-    # 5 is the audit chain (another change); 6 is numbered to follow it
+    (5, "audit_chain", _migration_5),
     (6, "server_guards", migration_6),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
