@@ -127,12 +127,10 @@ class AuditMixin:
         if con is None and not getattr(self, "_use_refused", False):
             import os
 
-            from .connect import connect
-
             if has_chain(self._con) and os.access(self.path, os.W_OK) \
                     and os.access(self.path.parent, os.W_OK):
                 try:
-                    con = self._use_con = connect(self.path, read_only=False)
+                    con = self._use_con = self._writer_connection()
                 except Exception:  # a check never fails for want of a log
                     con = None
             self._use_refused = con is None
