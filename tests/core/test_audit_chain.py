@@ -132,8 +132,8 @@ def test_an_old_register_is_chained_at_its_upgrade(store):
     _fill(store)
     location = _make_unchained(store)
     with open_register(location) as s:
-        name, version = s.applied_migrations()[-1][1], s.applied_migrations()[-1][0]
-        assert name == "audit_chain" and version == (4 if hasattr(s, "path") else 5)
+        applied = [m[:2] for m in s.applied_migrations()]
+        assert ((4 if hasattr(s, "path") else 5), "audit_chain") in applied
         log = s.audit_log()
         started = log[log["action"] == "audit_chain_started"]
         assert len(started) == 1 and started.index[0] == log.index[-1]
