@@ -80,14 +80,15 @@ def _make_old(store, rules_file: str) -> str:
     if _backend(store) == "gpkg":
         store.close()
         con = sqlite3.connect(location)
-        con.execute("DELETE FROM schema_migrations WHERE version = ?", (version,))
+        # a register of that time has none of the later migrations either
+        con.execute("DELETE FROM schema_migrations WHERE version >= ?", (version,))
         con.execute("INSERT INTO settings (key, value) VALUES ('rules_file', ?)", (rules_file,))
         con.commit()
         con.close()
     else:
         s = store.schema
         with store.atomic() as conn:
-            conn.execute(f"DELETE FROM {s}.schema_migrations WHERE version = %s", (version,))
+            conn.execute(f"DELETE FROM {s}.schema_migrations WHERE version >= %s", (version,))
             conn.execute(f"INSERT INTO {s}.settings VALUES ('rules_file', %s)", (rules_file,))
         store.close()
     return location
@@ -101,7 +102,7 @@ def test_an_old_register_naming_a_rules_file_is_upgraded_to_its_content(store, t
             assert before_upgrade.get_setting("rules_file") == str(path)
             assert rules_for(before_upgrade).version.startswith("OLD-")
     with open_register(location) as s:
-        assert s.applied_migrations()[-1][:2] == MIGRATION[_backend(s)]
+        assert MIGRATION[_backend(s)] in [m[:2] for m in s.applied_migrations()]
         assert s.get_setting("rules_file") is None
         assert s.get_setting("rules_toml") == path.read_text("utf-8")
         assert s.get_setting("rules_source") == "old-rules.toml"
@@ -117,7 +118,7 @@ def test_an_old_register_whose_rules_file_is_missing_says_so_in_every_check(stor
     missing = str(tmp_path / "gone" / "authority.toml")
     location = _make_old(store, missing)
     with open_register(location) as s:
-        assert s.applied_migrations()[-1][:2] == MIGRATION[_backend(s)]
+        assert MIGRATION[_backend(s)] in [m[:2] for m in s.applied_migrations()]
         assert s.get_setting("rules_toml") == "" and s.get_setting("rules_file") is None
         assert missing in s.get_setting("rules_warning")
         assert "was missing when the register was upgraded" in s.get_setting("rules_warning")

@@ -42,6 +42,8 @@ ALL_ASSET_COLUMNS = list(ASSET_COLUMNS) + list(STORE_COLUMNS)
 class GeoPackageStore(WorksNoticesMixin, SharedRecordsMixin, RegisterStore):
     """A register in one GeoPackage file. Use ``open_register`` / ``create_register``."""
 
+    _deviations_since = 5  # schema.py migration "deviation_reports"
+
     def __init__(self, path: str | Path, *, read_only: bool = False, _create_crs=None):
         self.path = Path(path)
         self.location = str(self.path)

@@ -27,8 +27,10 @@ from ...errors import PermissionDeniedError, ValidationError
 from .connect import NAME_RE
 
 # Tables a planner (read-only role) may add rows to: notices and their sequence,
-# owners' responses and the audit log. Everything else is the editors'.
-PLANNER_WRITABLE = ("notices", "notice_sequences", "notice_responses", "audit_log")
+# owners' responses, deviation reports from site and the audit log. Everything else is the
+# editors'.
+PLANNER_WRITABLE = ("notices", "notice_sequences", "notice_responses", "deviations",
+                    "audit_log")
 EDITOR_WRITABLE = ("assets", "import_batches", "rejects", "owners", "owner_coverage", "works",
                    "settings", "register_state")
 

@@ -44,6 +44,8 @@ from .schema import REGISTER_MARKER, SCHEMA_VERSION, applied_versions, migrate
 class PostgisStore(ReadMixin, RecordsMixin, SharedRecordsMixin, RegisterStore):
     """A register in a PostGIS schema. Use ``open_register`` / ``create_register`` with a URL."""
 
+    _deviations_since = 7  # schema.py migration "deviation_reports"
+
     def __init__(self, url: str, *, read_only: bool = False, _create_crs=None):
         self.url = pgc.parse_url(url)
         self.location = self.url.display  # shown to people: any password masked
