@@ -31,6 +31,7 @@ from .clearance import (
     record_uncertainty, search_reach, site_extra, take,
 )
 from .coordination import WorksTable
+from .deviations import DeviationIndex, first_per_asset
 from .footprint import check_extent
 from .frames import fast_frame
 from .index import BOX_MARGIN_M, MemoryIndex
@@ -49,6 +50,7 @@ class _Context:
     bounds: dict
     owners: OwnerDirectory
     works: WorksTable
+    deviations: DeviationIndex | None = None  # open reports' positions (check/deviations.py)
 
 
 def validate_sites(sites: Sequence[DigSite]) -> np.ndarray:
@@ -122,6 +124,7 @@ class Checker:
                 bounds=self._reader.clearance_bounds(),
                 owners=OwnerDirectory(store.owners(), store.owner_coverage(), utilities),
                 works=WorksTable(store.works()),
+                deviations=DeviationIndex.load(store, self.rules),
             )
             self._ctx_version = v
         return self._ctx
@@ -160,7 +163,11 @@ class Checker:
             fi = np.zeros(len(geoms), dtype=np.int64)
             classes = classify(cols, self.rules)
             base = base_clearance(cols, self.rules, classes)
-        flat = self._evaluate([site], fps, extra, fi, cols, geoms, classes, base)
+        dev = None
+        if ctx.deviations is not None:
+            fi, cols, geoms, classes, base, dev = ctx.deviations.add_to(
+                fps, extra, fi, cols, geoms, classes, base)
+        flat = self._evaluate([site], fps, extra, fi, cols, geoms, classes, base, dev)
         return self._assemble([site], fps, flat, ctx, t0)[0]
 
     def check_many(self, sites: Sequence[DigSite]) -> CheckBatch:
@@ -172,12 +179,19 @@ class Checker:
         mem = self.memory_index()
         extra = np.array([site_extra(self.rules, s.method, s.position_accuracy_m) for s in sites])
         fi, ai = mem.pairs(fps, mem.max_base + extra)
-        flat = self._evaluate(sites, fps, extra, fi, take(mem.cols, ai), mem.geoms[ai],
-                              mem.classes[ai], mem.base[ai])
+        parts = (fi, take(mem.cols, ai), mem.geoms[ai], mem.classes[ai], mem.base[ai])
+        dev = None
+        if ctx.deviations is not None:
+            *parts, dev = ctx.deviations.add_to(fps, extra, *parts)
+        flat = self._evaluate(sites, fps, extra, *parts, dev)
         return self._assemble(sites, fps, flat, ctx, t0)
 
-    def _evaluate(self, sites, fps, extra, fi, cols, geoms, classes, base) -> dict[str, np.ndarray]:
-        """Exact 2D distances and the conflict table of all sites (arrays, sorted by site)."""
+    def _evaluate(self, sites, fps, extra, fi, cols, geoms, classes, base,
+                  dev=None) -> dict[str, np.ndarray]:
+        """Exact 2D distances and the conflict table of all sites (arrays, sorted by site).
+
+        ``dev`` (reported positions added: their report id, NaN elsewhere) keeps each asset
+        once per site, at the worse of its positions, and adds ``deviation_hits``."""
         fi = np.asarray(fi, dtype=np.int64)
         dist = shapely.distance(geoms, fps[fi]) if len(fi) else np.empty(0)
         clearance = base + extra[fi]
@@ -192,12 +206,24 @@ class Checker:
                    geometry=np.asarray(geoms, dtype=object)[hit])
         rank = np.array([SEVERITY_RANK[v] for v in out["severity"].tolist()], dtype=np.int64)
         order = np.lexsort((out["asset_id"].astype(str), dist, rank, fi))
-        return {k: out[k][order] for k in ("site", *CONFLICT_COLUMNS, "geometry")}
+        flat = {k: out[k][order] for k in ("site", *CONFLICT_COLUMNS, "geometry")}
+        if dev is None:
+            return flat
+        dev = dev[hit][order]
+        reported = ~np.isnan(dev)
+        keep = first_per_asset(flat["site"], flat["asset_id"])
+        flat = {k: v[keep] for k, v in flat.items()}
+        flat["deviation_hits"] = (out["site"][order][reported], dev[reported])
+        return flat
 
     def _assemble(self, sites, fps, flat, ctx: _Context, t0: float) -> CheckBatch:
         rules = self.rules
         labels = [s.reference or f"footprint {i + 1}" for i, s in enumerate(sites)]
         warnings = check_extent(fps, ctx.extent, rules.max_outside_m, labels)
+        hits = flat.pop("deviation_hits", None)
+        if hits is not None and len(hits[0]):
+            told = ctx.deviations.warnings(*hits, len(sites))
+            warnings = [[*w, *t] for w, t in zip(warnings, told)]
         expiry = expiry_warning(self.store)
         if expiry:  # an offline extract past or near its expiry date
             warnings = [[*w, expiry] for w in warnings]
