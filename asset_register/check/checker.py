@@ -211,6 +211,8 @@ class Checker:
             return flat
         dev = dev[hit][order]
         reported = ~np.isnan(dev)
+        if not reported.any():
+            return flat
         keep = first_per_asset(flat["site"], flat["asset_id"])
         flat = {k: v[keep] for k, v in flat.items()}
         flat["deviation_hits"] = (out["site"][order][reported], dev[reported])

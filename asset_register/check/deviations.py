@@ -64,6 +64,8 @@ class DeviationIndex(MemoryIndex):
         """The candidates of a check with the reported positions near its footprints added;
         returns them and each row's report id (NaN for a recorded position)."""
         dfi, di = self.pairs(fps, self.max_base + extra)
+        if not len(di):  # no report near: the check as without reports
+            return fi, cols, geoms, classes, base, None
         take = {k: np.concatenate([np.asarray(v), self.cols[k][di]]) for k, v in cols.items()}
         dev = np.concatenate([np.full(len(fi), np.nan), self.ids[di]])
         return (np.concatenate([np.asarray(fi, dtype=np.int64), dfi.astype(np.int64)]), take,
