@@ -84,8 +84,7 @@ def _status(status: str):
 
 
 def register(sub) -> None:
-    p = sub.add_parser("deviation", help="deviation reports: what was found on site against "
-                       "the record, sent to its owner")
+    p = sub.add_parser("deviation", help="report to owners what was found on site, and track it")
     dsub = p.add_subparsers(dest="deviation_command", metavar="ACTION", required=True)
     q = dsub.add_parser("add", help="record what was found on site",
                         description="Record a deviation: an asset found elsewhere (--at, "
