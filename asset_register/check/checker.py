@@ -31,7 +31,8 @@ from .clearance import (
     record_uncertainty, search_reach, site_extra, take,
 )
 from .coordination import WorksTable
-from .deviations import DeviationIndex, first_per_asset
+from .confidence import grade
+from .deviations import UNKNOWN_OWNER, DeviationIndex, first_per_asset, reported_assets
 from .footprint import check_extent
 from .frames import fast_frame
 from .index import BOX_MARGIN_M, MemoryIndex
@@ -51,6 +52,8 @@ class _Context:
     owners: OwnerDirectory
     works: WorksTable
     deviations: DeviationIndex | None = None  # open reports' positions (check/deviations.py)
+    reported: frozenset = frozenset()  # asset ids with an open deviation report
+    delivered: dict | None = None  # owner -> newest committed delivery (ISO)
 
 
 def validate_sites(sites: Sequence[DigSite]) -> np.ndarray:
@@ -119,12 +122,14 @@ class Checker:
         if self._ctx is None or v is None or v != self._ctx_version:
             store = self.store
             utilities = self._reader.owner_utilities() if self.rules.expected_utilities else None
+            reports = store.deviations(open_only=True)
             self._ctx = _Context(
                 crs=store.crs, crs_name=store.crs.to_string(), extent=store.extent(),
                 bounds=self._reader.clearance_bounds(),
                 owners=OwnerDirectory(store.owners(), store.owner_coverage(), utilities),
                 works=WorksTable(store.works()),
-                deviations=DeviationIndex.load(store, self.rules),
+                deviations=DeviationIndex.load(store, self.rules, reports),
+                reported=reported_assets(reports), delivered=_newest_deliveries(store),
             )
             self._ctx_version = v
         return self._ctx
@@ -245,6 +250,12 @@ class Checker:
                           time.perf_counter() - t0)
 
 
+def _newest_deliveries(store) -> dict:
+    batches = store.batches()
+    done = batches[(batches["state"] == "committed") & batches["owner"].notna()]
+    return done.groupby("owner")["finished_at"].max().to_dict()
+
+
 def conflicts_frame(data: dict[str, np.ndarray], crs) -> gpd.GeoDataFrame:
     return fast_frame(data, crs)
 
@@ -298,6 +309,19 @@ class CheckBatch(Sequence):
             self.coverage["owner"][c0:c1], self.coverage["coverage"][c0:c1],
             self.checker.rules.expected_utilities)
 
+    def _confidence(self, i: int, affected, no_conflict, no_data) -> dict:
+        from ..clock import today
+
+        a, b = self._conf_at[i], self._conf_at[i + 1]
+        cols = {k: self.flat[k][a:b] for k in ("asset_id", "owner", "h_accuracy_m",
+                                               "quality_level", "uncertainty_m")}
+        reported = np.isin(cols["asset_id"].astype(str), list(self.ctx.reported)) \
+            if self.ctx.reported else np.zeros(b - a, dtype=bool)
+        return grade(affected=affected, no_conflict=no_conflict, no_data=no_data,
+                     conflicts=cols, reported=reported,
+                     unknown_owner_near=bool((cols["owner"] == UNKNOWN_OWNER).any()),
+                     delivered=self.ctx.delivered or {}, on=self.sites[i].start or today())
+
     def _result(self, i: int) -> CheckResult:
         site, rules, ctx = self.sites[i], self.checker.rules, self.ctx
         a, b = self._conf_at[i], self._conf_at[i + 1]
@@ -314,6 +338,7 @@ class CheckBatch(Sequence):
             warnings=[*site.notes, *self.warnings[i], *owner_warnings],
             seconds=self.seconds if len(self) == 1 else self.seconds / max(len(self), 1),
             advice=advice, crs=ctx.crs_name,
+            confidence=self._confidence(i, affected, no_conflict, no_data),
         )
 
     def _light(self, i: int) -> CheckResult:
@@ -327,6 +352,7 @@ class CheckBatch(Sequence):
             seconds=self.seconds / max(len(self), 1),
             advice=[rules.method_advice[site.method]] if site.method in rules.method_advice else [],
             crs=self.ctx.crs_name,
+            confidence=self._confidence(i, affected, no_conflict, no_data),
         )
 
     def to_dict(self) -> dict:

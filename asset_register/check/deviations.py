@@ -30,9 +30,9 @@ class DeviationIndex(MemoryIndex):
         self.ids, self.kinds = ids, kinds
 
     @classmethod
-    def load(cls, store, rules: Rules) -> DeviationIndex | None:
-        """The open ``elsewhere`` and ``unrecorded`` reports with a position, or None."""
-        frame = store.deviations(open_only=True)
+    def load(cls, store, rules: Rules, frame: pd.DataFrame) -> DeviationIndex | None:
+        """The open ``elsewhere`` and ``unrecorded`` reports with a position among ``frame``
+        (``store.deviations(open_only=True)``), or None."""
         frame = frame[frame["kind"].isin(("elsewhere", "unrecorded"))
                       & frame["geometry_wkt"].notna()]
         rows, wkts, ids, kinds = [], [], [], []
@@ -93,6 +93,14 @@ class DeviationIndex(MemoryIndex):
                 out[site].append(f"an unrecorded {utility} asset of {owner} was found near "
                                  f"here (deviation report {dev})")
         return out
+
+
+def reported_assets(frame: pd.DataFrame) -> frozenset[str]:
+    """Asset ids with an open report (and the check's ids of unrecorded assets)."""
+    ids = {a for a in frame["asset_id"].tolist() if isinstance(a, str)}
+    ids |= {f"unrecorded:{int(i)}" for i in frame.loc[frame["kind"] == "unrecorded",
+                                                       "deviation_id"]}
+    return frozenset(ids)
 
 
 def first_per_asset(site: np.ndarray, asset_id: np.ndarray) -> np.ndarray:

@@ -82,3 +82,33 @@ def test_an_unrecorded_asset_conflicts_as_its_utility_and_an_unknown_owner_is_fl
         assert [(r["asset_id"], r["owner"]) for r in other.conflicts.to_dict("records")] == [
             (f"unrecorded:{known}", "WAT")]
         assert not any("owner is unknown" in w for w in other.warnings)
+
+
+def test_the_confidence_grade_says_why(reg):
+    from datetime import date, timedelta
+
+    site = DigSite(ON_RECORD)
+    with Checker(reg) as checker:
+        first = checker.check(site).confidence
+    assert first == {"grade": "B", "reasons": [
+        "B: WAT has no coverage area recorded: its data may stop short of the site"]}
+    reg.set_owner_coverage("WAT", shapely.box(X0 - 500, Y0 - 500, X0 + 500, Y0 + 500))
+    delivered = date.fromisoformat(reg.batches()["finished_at"].iloc[-1][:10])
+    with Checker(reg) as checker:
+        assert checker.check(site).confidence["grade"] == "A"
+        later = DigSite(ON_RECORD, start=delivered + timedelta(days=round(6 * 365.25) + 1))
+        assert checker.check(later).confidence == {"grade": "C", "reasons": [
+            "C: WAT's newest delivery is 6 years old at the dig's start"]}
+    add_report(reg, "not_found", asset_id="W1")
+    with Checker(reg) as checker:
+        result = checker.check(site)
+        assert result.confidence == {"grade": "C", "reasons": [
+            "C: 1 record(s) near the dig have open deviation reports: they are known to be "
+            "wrong"]}
+        assert result.to_dict()["confidence"] == result.confidence
+    add_report(reg, "unrecorded", utility="gas", position=f"POINT ({X0 + 42} {Y0 + 3})")
+    with Checker(reg) as checker:
+        grade = checker.check(site).confidence
+    assert grade["grade"] == "D"
+    assert grade["reasons"][0] == ("D: an asset nobody has a record of was found near here, "
+                                   "owner unknown")
