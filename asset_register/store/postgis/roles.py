@@ -35,6 +35,9 @@ EDITOR_WRITABLE = ("assets", "import_batches", "rejects", "owners", "owner_cover
                    "settings", "register_state")
 
 PLANNER_INSERT_ONLY = ("notice_responses", "audit_log")
+# The change counter a planner raises when it records a deviation report (the checks of every
+# desktop then re-read the reports): a number, no data.
+PLANNER_UPDATE_ONLY = ("register_state",)
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,9 @@ def apply_grants(cur, schema: str, database: str) -> bool:
         privs = "INSERT" if table in PLANNER_INSERT_ONLY else "INSERT, UPDATE"
         cur.execute(sql.SQL("GRANT {} ON {} TO {}").format(
             sql.SQL(privs), sql.Identifier(schema, table), planner))
+    for table in PLANNER_UPDATE_ONLY:
+        cur.execute(sql.SQL("GRANT UPDATE ON {} TO {}").format(
+            sql.Identifier(schema, table), planner))
     for table in EDITOR_WRITABLE:
         cur.execute(sql.SQL("GRANT INSERT, UPDATE ON {} TO {}").format(
             sql.Identifier(schema, table), editor))
