@@ -31,6 +31,8 @@ from .clearance import (
     record_uncertainty, search_reach, site_extra, take,
 )
 from .coordination import WorksTable
+from .confidence import grade
+from .deviations import UNKNOWN_OWNER, DeviationIndex, first_per_asset, reported_assets
 from .footprint import check_extent
 from .frames import fast_frame
 from .index import BOX_MARGIN_M, MemoryIndex
@@ -49,6 +51,9 @@ class _Context:
     bounds: dict
     owners: OwnerDirectory
     works: WorksTable
+    deviations: DeviationIndex | None = None  # open reports' positions (check/deviations.py)
+    reported: frozenset = frozenset()  # asset ids with an open deviation report
+    delivered: dict | None = None  # owner -> newest committed delivery (ISO)
 
 
 def validate_sites(sites: Sequence[DigSite]) -> np.ndarray:
@@ -117,11 +122,14 @@ class Checker:
         if self._ctx is None or v is None or v != self._ctx_version:
             store = self.store
             utilities = self._reader.owner_utilities() if self.rules.expected_utilities else None
+            reports = store.deviations(open_only=True)
             self._ctx = _Context(
                 crs=store.crs, crs_name=store.crs.to_string(), extent=store.extent(),
                 bounds=self._reader.clearance_bounds(),
                 owners=OwnerDirectory(store.owners(), store.owner_coverage(), utilities),
                 works=WorksTable(store.works()),
+                deviations=DeviationIndex.load(store, self.rules, reports),
+                reported=reported_assets(reports), delivered=_newest_deliveries(store),
             )
             self._ctx_version = v
         return self._ctx
@@ -160,7 +168,11 @@ class Checker:
             fi = np.zeros(len(geoms), dtype=np.int64)
             classes = classify(cols, self.rules)
             base = base_clearance(cols, self.rules, classes)
-        flat = self._evaluate([site], fps, extra, fi, cols, geoms, classes, base)
+        dev = None
+        if ctx.deviations is not None:
+            fi, cols, geoms, classes, base, dev = ctx.deviations.add_to(
+                fps, extra, fi, cols, geoms, classes, base)
+        flat = self._evaluate([site], fps, extra, fi, cols, geoms, classes, base, dev)
         return self._assemble([site], fps, flat, ctx, t0)[0]
 
     def check_many(self, sites: Sequence[DigSite]) -> CheckBatch:
@@ -172,12 +184,19 @@ class Checker:
         mem = self.memory_index()
         extra = np.array([site_extra(self.rules, s.method, s.position_accuracy_m) for s in sites])
         fi, ai = mem.pairs(fps, mem.max_base + extra)
-        flat = self._evaluate(sites, fps, extra, fi, take(mem.cols, ai), mem.geoms[ai],
-                              mem.classes[ai], mem.base[ai])
+        parts = (fi, take(mem.cols, ai), mem.geoms[ai], mem.classes[ai], mem.base[ai])
+        dev = None
+        if ctx.deviations is not None:
+            *parts, dev = ctx.deviations.add_to(fps, extra, *parts)
+        flat = self._evaluate(sites, fps, extra, *parts, dev)
         return self._assemble(sites, fps, flat, ctx, t0)
 
-    def _evaluate(self, sites, fps, extra, fi, cols, geoms, classes, base) -> dict[str, np.ndarray]:
-        """Exact 2D distances and the conflict table of all sites (arrays, sorted by site)."""
+    def _evaluate(self, sites, fps, extra, fi, cols, geoms, classes, base,
+                  dev=None) -> dict[str, np.ndarray]:
+        """Exact 2D distances and the conflict table of all sites (arrays, sorted by site).
+
+        ``dev`` (reported positions added: their report id, NaN elsewhere) keeps each asset
+        once per site, at the worse of its positions, and adds ``deviation_hits``."""
         fi = np.asarray(fi, dtype=np.int64)
         dist = shapely.distance(geoms, fps[fi]) if len(fi) else np.empty(0)
         clearance = base + extra[fi]
@@ -192,12 +211,26 @@ class Checker:
                    geometry=np.asarray(geoms, dtype=object)[hit])
         rank = np.array([SEVERITY_RANK[v] for v in out["severity"].tolist()], dtype=np.int64)
         order = np.lexsort((out["asset_id"].astype(str), dist, rank, fi))
-        return {k: out[k][order] for k in ("site", *CONFLICT_COLUMNS, "geometry")}
+        flat = {k: out[k][order] for k in ("site", *CONFLICT_COLUMNS, "geometry")}
+        if dev is None:
+            return flat
+        dev = dev[hit][order]
+        reported = ~np.isnan(dev)
+        if not reported.any():
+            return flat
+        keep = first_per_asset(flat["site"], flat["asset_id"])
+        flat = {k: v[keep] for k, v in flat.items()}
+        flat["deviation_hits"] = (out["site"][order][reported], dev[reported])
+        return flat
 
     def _assemble(self, sites, fps, flat, ctx: _Context, t0: float) -> CheckBatch:
         rules = self.rules
         labels = [s.reference or f"footprint {i + 1}" for i, s in enumerate(sites)]
         warnings = check_extent(fps, ctx.extent, rules.max_outside_m, labels)
+        hits = flat.pop("deviation_hits", None)
+        if hits is not None and len(hits[0]):
+            told = ctx.deviations.warnings(*hits, len(sites))
+            warnings = [[*w, *t] for w, t in zip(warnings, told)]
         expiry = expiry_warning(self.store)
         if expiry:  # an offline extract past or near its expiry date
             warnings = [[*w, expiry] for w in warnings]
@@ -215,6 +248,12 @@ class Checker:
                                 rules.ignore_works_status)
         return CheckBatch(self, sites, flat, coverage, works, warnings, ctx,
                           time.perf_counter() - t0)
+
+
+def _newest_deliveries(store) -> dict:
+    batches = store.batches()
+    done = batches[(batches["state"] == "committed") & batches["owner"].notna()]
+    return done.groupby("owner")["finished_at"].max().to_dict()
 
 
 def conflicts_frame(data: dict[str, np.ndarray], crs) -> gpd.GeoDataFrame:
@@ -270,6 +309,19 @@ class CheckBatch(Sequence):
             self.coverage["owner"][c0:c1], self.coverage["coverage"][c0:c1],
             self.checker.rules.expected_utilities)
 
+    def _confidence(self, i: int, affected, no_conflict, no_data) -> dict:
+        from ..clock import today
+
+        a, b = self._conf_at[i], self._conf_at[i + 1]
+        cols = {k: self.flat[k][a:b] for k in ("asset_id", "owner", "h_accuracy_m",
+                                               "quality_level", "uncertainty_m")}
+        reported = np.isin(cols["asset_id"].astype(str), list(self.ctx.reported)) \
+            if self.ctx.reported else np.zeros(b - a, dtype=bool)
+        return grade(affected=affected, no_conflict=no_conflict, no_data=no_data,
+                     conflicts=cols, reported=reported,
+                     unknown_owner_near=bool((cols["owner"] == UNKNOWN_OWNER).any()),
+                     delivered=self.ctx.delivered or {}, on=self.sites[i].start or today())
+
     def _result(self, i: int) -> CheckResult:
         site, rules, ctx = self.sites[i], self.checker.rules, self.ctx
         a, b = self._conf_at[i], self._conf_at[i + 1]
@@ -286,6 +338,7 @@ class CheckBatch(Sequence):
             warnings=[*site.notes, *self.warnings[i], *owner_warnings],
             seconds=self.seconds if len(self) == 1 else self.seconds / max(len(self), 1),
             advice=advice, crs=ctx.crs_name,
+            confidence=self._confidence(i, affected, no_conflict, no_data),
         )
 
     def _light(self, i: int) -> CheckResult:
@@ -299,6 +352,7 @@ class CheckBatch(Sequence):
             seconds=self.seconds / max(len(self), 1),
             advice=[rules.method_advice[site.method]] if site.method in rules.method_advice else [],
             crs=self.ctx.crs_name,
+            confidence=self._confidence(i, affected, no_conflict, no_data),
         )
 
     def to_dict(self) -> dict:

@@ -60,6 +60,8 @@ class CheckResult:
     seconds: float = 0.0
     advice: list[str] = field(default_factory=list)  # method advice from the rules
     crs: str = ""  # the working CRS distances are measured in (2D)
+    # how far to trust the records here: {"grade": "A".."D", "reasons": [...]} (confidence.py)
+    confidence: dict | None = None
 
     def summary(self) -> dict:
         return summary_of(self.conflicts["severity"].to_numpy(dtype=object))
@@ -107,6 +109,7 @@ def result_dict(r: CheckResult, conflicts: list[dict], works: list[dict]) -> dic
         "works_overlapping": works,
         "warnings": r.warnings,
         "advice": r.advice,
+        "confidence": r.confidence,
         "seconds": round(r.seconds, 6),
     }
 

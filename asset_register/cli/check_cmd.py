@@ -78,6 +78,9 @@ def render(result, register: str) -> str:
                 for r in w.itertuples()]
     else:
         out.append("  none")
+    if result.confidence is not None:
+        out.append(f"Confidence in the records here: {result.confidence['grade']}")
+        out += [f"  {reason}" for reason in result.confidence["reasons"]]
     for a in result.advice:
         out.append(f"Advice: {a}")
     for warning in result.warnings:

@@ -26,6 +26,7 @@ FALLBACK_PROVIDERS = [
     "asset_register.cli.check_cmd:register",
     "asset_register.cli.works_cmd:register",
     "asset_register.cli.notice_cmds:register",
+    "asset_register.cli.deviation_cmd:register",
     "asset_register.cli.postgis_cmds:register",
 ]
 
@@ -34,7 +35,7 @@ FALLBACK_PROVIDERS = [
 HELP_ORDER = [
     "asset_register.cli.register_cmds", "importers.cli", "asset_register.cli.check_cmd",
     "asset_register.cli.works_cmd", "asset_register.cli.notice_cmds",
-    "asset_register.cli.postgis_cmds",
+    "asset_register.cli.deviation_cmd", "asset_register.cli.postgis_cmds",
 ]
 
 
@@ -44,8 +45,10 @@ def _rank(spec: str) -> tuple[int, str]:
 
 
 def _providers() -> list[str]:
+    """Installed providers plus the core's own commands (an install made before a core
+    command was added still has every core command)."""
     found = [f"{ep.value}" for ep in entry_points(group="asset_register.cli")]
-    return found or FALLBACK_PROVIDERS
+    return found + FALLBACK_PROVIDERS
 
 
 class OneLineParser(argparse.ArgumentParser):

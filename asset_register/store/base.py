@@ -392,3 +392,17 @@ class RegisterStore(abc.ABC):
     @abc.abstractmethod
     def responses(self, reference: str | None = None) -> pd.DataFrame:
         """Every recorded owner response (latest per owner last)."""
+
+    # -- deviation reports (what was found on site; shared SQL in records.py) -----------
+    @abc.abstractmethod
+    def add_deviation(self, report: dict) -> int:
+        """Record one deviation report (records.DEVIATION_COLUMNS); returns its id."""
+
+    @abc.abstractmethod
+    def deviations(self, *, status: str | None = None, owner: str | None = None,
+                   open_only: bool = False) -> pd.DataFrame:
+        """Deviation reports, oldest first (``open_only``: not resolved)."""
+
+    @abc.abstractmethod
+    def set_deviation_status(self, ids, status: str, *, resolution: str | None = None) -> int:
+        """Move reports to sent / acknowledged / resolved (never back); returns rows changed."""

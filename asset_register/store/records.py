@@ -21,6 +21,19 @@ NOTICE_COLUMNS = ["reference", "version", "status", "created_at", "created_by", 
                   "end_date", "rules_version", "folder", "files", "content_hash", "detail"]
 RESPONSE_COLUMNS = ["reference", "owner", "status", "note", "recorded_at", "recorded_by"]
 AUDIT_COLUMNS = ["at", "user", "action", "detail"]
+# Deviation reports (what was found on site against the record); geometry is WKT in the
+# working CRS (a handful of rows, read whole by the check), recorded/found/photos are JSON.
+DEVIATION_KINDS = ("elsewhere", "not_found", "unrecorded", "attributes")
+DEVIATION_STATUSES = ("new", "sent", "acknowledged", "resolved")
+DEVIATION_COLUMNS = ["kind", "asset_id", "asset_version", "owner", "utility", "geometry_wkt",
+                     "accuracy_m", "recorded", "found", "notes", "photos", "reference", "status",
+                     "reported_at", "reported_by", "sent_at", "acknowledged_at", "resolved_at",
+                     "resolution"]
+DEVIATION_DDL = """deviation_id {id}, kind TEXT NOT NULL, asset_id TEXT, asset_version INTEGER,
+    owner TEXT, utility TEXT, geometry_wkt TEXT, accuracy_m {real}, recorded TEXT NOT NULL,
+    found TEXT NOT NULL, notes TEXT, photos TEXT NOT NULL, reference TEXT,
+    status TEXT NOT NULL, reported_at TEXT NOT NULL, reported_by TEXT, sent_at TEXT,
+    acknowledged_at TEXT, resolved_at TEXT, resolution TEXT"""
 # Records another register (an offline extract) may hand over as they are, timestamps kept.
 # Never audit entries: those are appended to the target's own chain (extract._sync_audit).
 COPYABLE = {"notice_responses": RESPONSE_COLUMNS}
@@ -178,3 +191,101 @@ class SharedRecordsMixin:
             return self._query("SELECT * FROM notice_responses ORDER BY response_id")
         return self._query(self._sql("SELECT * FROM notice_responses WHERE reference = ? "
                                      "ORDER BY response_id"), (reference,))
+
+    # -- deviation reports ----------------------------------------------------------------
+    _deviations_since = 0  # the schema version that added the table (a backend sets it)
+
+    def add_deviation(self, report: dict) -> int:
+        """Record one deviation report (fields of DEVIATION_COLUMNS, shaped by
+        ``asset_register.deviations``); returns its id. Status starts ``new``."""
+        rec = {c: report.get(c) for c in DEVIATION_COLUMNS}
+        for key in ("recorded", "found", "photos"):
+            if not isinstance(rec[key], str):
+                rec[key] = json.dumps(rec[key] if rec[key] is not None else
+                                      ([] if key == "photos" else {}), default=str)
+        rec["status"] = "new"
+        rec["reported_at"] = rec["reported_at"] or now_iso()
+        rec["reported_by"] = rec["reported_by"] or os_user()
+        cols = list(rec)
+        with self.atomic() as con:
+            new_id = self._insert_id(con, "deviations", cols, [rec[c] for c in cols],
+                                     "deviation_id")
+            self.audit("add_deviation", {"deviation_id": int(new_id), "kind": rec["kind"],
+                                         "asset_id": rec["asset_id"], "owner": rec["owner"]})
+            self._data_changed(con)
+        return int(new_id)
+
+    def deviations(self, *, status: str | None = None, owner: str | None = None,
+                   open_only: bool = False):
+        """Deviation reports, oldest first; ``open_only`` leaves out resolved ones."""
+        if self.schema_version < self._deviations_since:  # an older register read-only
+            import pandas as pd
+
+            return pd.DataFrame(columns=["deviation_id", *DEVIATION_COLUMNS])
+        where, params = [], []
+        if status is not None:
+            where.append("status = ?")
+            params.append(status)
+        if owner is not None:
+            where.append("owner = ?")
+            params.append(owner)
+        if open_only:
+            where.append("status <> 'resolved'")
+        text = "SELECT * FROM deviations" + (" WHERE " + " AND ".join(where) if where else "")
+        return self._query(self._sql(text + " ORDER BY deviation_id"), tuple(params))
+
+    def set_deviation_status(self, ids, status: str, *, resolution: str | None = None) -> int:
+        """Move reports on: ``sent`` (exported to the owner), ``acknowledged`` (the owner
+        replied) or ``resolved`` (with the reason). A resolved report stays resolved; a
+        report never goes back (an acknowledged one exported again stays acknowledged)."""
+        if status not in DEVIATION_STATUSES[1:]:
+            raise ValidationError(f"deviation status {status!r} is not one of "
+                                  f"{list(DEVIATION_STATUSES[1:])}")
+        if status == "resolved" and not (resolution or "").strip():
+            raise ValidationError("resolving a deviation by hand needs a reason (--reason)")
+        ids = [int(i) for i in ids]
+        if not ids:
+            return 0
+        earlier = DEVIATION_STATUSES[:DEVIATION_STATUSES.index(status)]
+        now, now_params = self._now()
+        marks = ", ".join("?" * len(ids))
+        known = self._query(self._sql(f"SELECT deviation_id FROM deviations WHERE deviation_id "
+                                      f"IN ({marks})"), tuple(ids))
+        missing = sorted(set(ids) - {int(i) for i in known["deviation_id"]})
+        if missing:
+            raise NotFoundError(f"no deviation report {missing[0]} in the register: see "
+                                "'asset-register deviation list REGISTER'")
+        extra = ", resolution = ?" if status == "resolved" else ""
+        with self.atomic() as con:
+            cur = con.execute(self._sql(
+                f"UPDATE deviations SET status = ?, {status}_at = {now}{extra} WHERE "
+                f"deviation_id IN ({marks}) AND status IN ({', '.join('?' * len(earlier))})"),
+                (status, *now_params, *([resolution] if extra else []), *ids, *earlier))
+            changed = cur.rowcount
+            self.audit("deviation_status", {"ids": ids, "status": status,
+                                            "resolution": resolution, "changed": changed})
+            self._data_changed(con)
+        return changed
+
+    def _resolve_redelivered(self, con, batch_id: int) -> int:
+        """Inside a batch's transaction: resolve the open reports on assets that batch
+        changed (a new version) or that no longer have a live version (withdrawn)."""
+        if self.schema_version < self._deviations_since:
+            return 0
+        now, now_params = self._now()
+        done = 0
+        for why, cond in (
+                ("changed", "EXISTS (SELECT 1 FROM assets a WHERE a.asset_id = d.asset_id AND "
+                            "a.batch_id = ? AND a.version > COALESCE(d.asset_version, 0))"),
+                ("withdrawn", "? > 0 AND NOT EXISTS (SELECT 1 FROM assets a WHERE "
+                              "a.asset_id = d.asset_id AND a.retired_at IS NULL)")):
+            cur = con.execute(self._sql(
+                f"UPDATE deviations AS d SET status = 'resolved', resolved_at = {now}, "
+                "resolution = ? WHERE d.status <> 'resolved' AND d.asset_id IS NOT NULL AND "
+                + cond), (*now_params, f"re-delivered: batch {batch_id} {why} the asset",
+                          batch_id))
+            done += max(cur.rowcount, 0)
+        return done
+
+    def _data_changed(self, con) -> None:
+        """What a check reads changed (a backend with a change counter raises it)."""

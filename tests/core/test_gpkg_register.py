@@ -81,7 +81,8 @@ def test_reopen_keeps_everything(tmp_path):
         assert store.crs.to_epsg() == 3857
         assert store.asset_count() == 50 and store.get_setting("authority_code") == "WSX"
         assert [m[1] for m in store.applied_migrations()] == [
-            "create_register", "pressure_voltage_values", "rules_in_register", "audit_chain"]
+            "create_register", "pressure_voltage_values", "rules_in_register", "audit_chain",
+            "deviation_reports"]
 
 
 def test_migrations_are_applied_in_order_and_recorded(tmp_path, monkeypatch):
@@ -92,15 +93,15 @@ def test_migrations_are_applied_in_order_and_recorded(tmp_path, monkeypatch):
         con.execute("ALTER TABLE owners ADD COLUMN website TEXT")
 
     monkeypatch.setattr(gpkg_schema, "MIGRATIONS", [*gpkg_schema.MIGRATIONS,
-                                                    (5, "owner_website", add_column)])
-    monkeypatch.setattr(gpkg_schema, "SCHEMA_VERSION", 5)
+                                                    (6, "owner_website", add_column)])
+    monkeypatch.setattr(gpkg_schema, "SCHEMA_VERSION", 6)
     from asset_register.store.gpkg import connect as gpkg_connect
 
-    monkeypatch.setattr(gpkg_connect, "SCHEMA_VERSION", 5)
+    monkeypatch.setattr(gpkg_connect, "SCHEMA_VERSION", 6)
     with open_register(path) as store:
         assert [(v, n) for v, n, _ in store.applied_migrations()] == [
             (1, "create_register"), (2, "pressure_voltage_values"), (3, "rules_in_register"),
-            (4, "audit_chain"), (5, "owner_website")]
+            (4, "audit_chain"), (5, "deviation_reports"), (6, "owner_website")]
         cols = [r[1] for r in store._con.execute("PRAGMA table_info(owners)")]
         assert "website" in cols
 

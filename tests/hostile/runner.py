@@ -37,6 +37,8 @@ def commands(register: str, path: str) -> dict[str, list[str]]:
         "footprint": ["check", register, "--footprint", path],
         "programme": ["check", register, "--programme", path],
         "works": ["works", "import", register, path, "--crs", "EPSG:27700"],
+        "photo": ["deviation", "add", register, "unrecorded", "--at", "POINT (530000 180000)",
+                  "--utility", "water", "--photo", path],
     }
 
 

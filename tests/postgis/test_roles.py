@@ -146,3 +146,22 @@ def test_planner_cannot_forge_or_rewrite_the_audit_log(register_with_logins):
     assert forged["user"] == f"boss@{planner_name}"
     assert not forged["at"].startswith("2020") and forged["hash"] != "y"
     assert verify(log).ok
+
+
+def test_planner_reports_deviations_from_site(register_with_logins):
+    """The people digging report what they found: a planner adds, exports and resolves
+    deviation reports (and the check sees them) but still cannot change assets."""
+    from asset_register.check import Checker, DigSite
+    from asset_register.deviations import add_report
+
+    store, planner_url, _, _, _ = register_with_logins
+    asset_id = store.read_assets(columns=["asset_id"])["asset_id"].sort_values().iloc[0]
+    with open_register(planner_url) as planner, Checker(planner) as checker:
+        before = planner.data_version()
+        new_id = add_report(planner, "unrecorded", utility="gas", position="POINT (530500 180500)")
+        add_report(planner, "not_found", asset_id=asset_id)
+        assert planner.data_version() > before  # a checker re-reads the reports
+        site = DigSite(shapely.box(530499, 180499, 530501, 180501))
+        assert checker.check(site).conflicts["asset_id"].tolist() == [f"unrecorded:{new_id}"]
+        assert planner.set_deviation_status([new_id], "resolved", resolution="traced: a drain") == 1
+    assert store.deviations()["status"].tolist() == ["resolved", "new"]

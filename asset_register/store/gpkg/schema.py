@@ -231,11 +231,25 @@ def _migration_4(con: sqlite3.Connection, crs: pyproj.CRS) -> None:
     upgrade(con)
 
 
+def _migration_5(con: sqlite3.Connection, crs: pyproj.CRS) -> None:
+    """Deviation reports: what was found on site against the record (records.DEVIATION_DDL)."""
+    from ..records import DEVIATION_DDL
+
+    ddl = DEVIATION_DDL.format(id="INTEGER PRIMARY KEY AUTOINCREMENT", real="REAL")
+    # IF NOT EXISTS: a register whose migration record was lost keeps its reports
+    con.execute(f"CREATE TABLE IF NOT EXISTS deviations ({ddl})")
+    con.execute("INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, "
+                "description) VALUES ('deviations', 'attributes', 'deviations', "
+                "'asset register: deviation reports')")
+    con.execute("CREATE INDEX IF NOT EXISTS deviations_asset ON deviations (asset_id, status)")
+
+
 MIGRATIONS: list[tuple[int, str, object]] = [
     (1, "create_register", _migration_1),
     (2, "pressure_voltage_values", _migration_2),
     (3, "rules_in_register", _migration_3),
     (4, "audit_chain", _migration_4),
+    (5, "deviation_reports", _migration_5),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -43,6 +43,8 @@ ALL_ASSET_COLUMNS = list(ASSET_COLUMNS) + list(STORE_COLUMNS)
 class GeoPackageStore(AuditMixin, WorksNoticesMixin, SharedRecordsMixin, RegisterStore):
     """A register in one GeoPackage file. Use ``open_register`` / ``create_register``."""
 
+    _deviations_since = 5  # schema.py migration "deviation_reports"
+
     def _writer_connection(self) -> sqlite3.Connection:
         """A second, writable connection to this register (the audit log's use entries)."""
         return gpkg_connect.connect(self.path, read_only=False)

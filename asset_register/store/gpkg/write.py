@@ -203,10 +203,11 @@ def _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, st
         written = frame.loc[write, ["diameter_mm", "h_accuracy_m"]]
         written.attrs["crs_accuracy_m"] = batch.transformation_accuracy_m
         store._after_assets_changed(written)
+        resolved = store._resolve_redelivered(con, batch_id)
         store.audit("import_batch", {"batch_id": batch_id, "source_file": batch.source_file,
                                      "layer": batch.layer, "added": result.added,
                                      "changed": result.changed, "retired": result.retired,
-                                     "rejected": n_rejects})
+                                     "rejected": n_rejects, "deviations_resolved": resolved})
         if finalize is not None:
             report(0.97, "finishing the batch")
             finalize(result)

@@ -110,6 +110,9 @@ class RecordsMixin:
     def _now(self) -> tuple[str, tuple]:
         return SERVER_NOW, ()
 
+    def _data_changed(self, conn) -> None:
+        self._bump(conn)
+
     def _insert_id(self, conn, table: str, cols: list[str], values, id_col: str) -> int:
         query = sql.SQL("INSERT INTO {} ({}) VALUES ({}) RETURNING {}").format(
             sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, cols)),

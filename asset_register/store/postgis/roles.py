@@ -38,7 +38,9 @@ KINDS = ("viewer", "planner", "editor", "admin")  # each a member of the one bef
 GRANTS = {
     "viewer": [],
     "planner": [("notices", "INSERT, UPDATE"), ("notice_responses", "INSERT"),
-                ("audit_log", "INSERT")],
+                ("audit_log", "INSERT"), ("deviations", "INSERT, UPDATE"),
+                # the change counter a recorded deviation report raises (a number, no data)
+                ("register_state", "UPDATE")],
     "editor": [("assets", "INSERT, UPDATE (retired_at)"), ("import_batches", "INSERT"),
                ("import_batches", f"UPDATE ({', '.join(BATCH_PROGRESS)})"),
                ("rejects", "INSERT"), ("owners", "INSERT, UPDATE"),

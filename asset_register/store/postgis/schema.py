@@ -139,6 +139,15 @@ def _migration_5(cur, srid: int) -> None:
                                                       separators=(",", ":"))))
 
 
+def _migration_7(cur, srid: int) -> None:
+    """Deviation reports (GeoPackage migration 5; records.DEVIATION_DDL)."""
+    from ..records import DEVIATION_DDL
+
+    cur.execute("CREATE TABLE IF NOT EXISTS deviations (" + DEVIATION_DDL.format(
+        id="bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY", real="double precision") + ")")
+    cur.execute("CREATE INDEX IF NOT EXISTS deviations_asset ON deviations (asset_id, status)")
+
+
 MIGRATIONS: list[tuple[int, str, object]] = [
     (1, "create_register", _migration_1),
     (2, "register_state", _migration_2),
@@ -146,6 +155,7 @@ MIGRATIONS: list[tuple[int, str, object]] = [
     (4, "rules_in_register", _migration_4),
     (5, "audit_chain", _migration_5),
     (6, "server_guards", migration_6),
+    (7, "deviation_reports", _migration_7),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

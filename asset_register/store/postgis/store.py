@@ -45,6 +45,7 @@ class PostgisStore(ReadMixin, RecordsMixin, SharedRecordsMixin, RegisterStore):
     """A register in a PostGIS schema. Use ``open_register`` / ``create_register`` with a URL."""
 
     shared = True
+    _deviations_since = 7  # schema.py migration "deviation_reports"
 
     def __init__(self, url: str, *, read_only: bool = False, _create_crs=None):
         self.url = pgc.parse_url(url)

@@ -127,10 +127,11 @@ def write_batch(
              result.unchanged, result.retired, result.seconds, batch_id))
         report(0.9, "updating register bounds")
         store._after_assets_changed()
+        resolved = store._resolve_redelivered(conn, batch_id)
         store.audit("import_batch", {"batch_id": batch_id, "source_file": batch.source_file,
                                      "layer": batch.layer, "added": result.added,
                                      "changed": result.changed, "retired": result.retired,
-                                     "rejected": n_rejects})
+                                     "rejected": n_rejects, "deviations_resolved": resolved})
         if finalize is not None:
             finalize(result)
         check_cancel()

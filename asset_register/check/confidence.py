@@ -1,0 +1,82 @@
+"""How far to trust the map for one dig: a grade A (best) to D with its reasons in plain words.
+
+The grade is the worst of what the check found: owners' data covering the site or not,
+expected utilities with no records, how old the owners' newest deliveries are at the dig's
+start, how accurate the records near the dig are, and open deviation reports (the records
+here are known to be wrong in places). A says nothing is missing; it is not a guarantee.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+
+GRADES = "ABCD"
+AGE_B_YEARS, AGE_C_YEARS = 2, 5
+COARSE_M = 1.0  # records near the dig known only to more than this: B
+
+
+def _years(day: str | None, on: date) -> float | None:
+    if not day:
+        return None
+    try:
+        return (on - date.fromisoformat(str(day)[:10])).days / 365.25
+    except ValueError:
+        return None
+
+
+def grade(*, affected, no_conflict, no_data, conflicts: dict, reported: np.ndarray,
+          unknown_owner_near: bool, delivered: dict, on: date) -> dict:
+    """``{"grade", "reasons"}`` of one site. ``conflicts`` holds the site's conflict columns
+    (``owner``, ``asset_id``, ``h_accuracy_m``, ``quality_level``, ``uncertainty_m``);
+    ``reported`` marks the conflicts whose asset has an open deviation report or a reported
+    position; ``delivered`` is each owner's newest delivery (ISO)."""
+    on = date.fromisoformat(str(on)[:10])  # a date, datetime or pandas Timestamp
+    found: list[tuple[str, str]] = []
+    with_data = [o["owner"] for o in [*affected, *no_conflict]]
+    if not with_data:
+        found.append(("D", "no owner's data covers this site: nothing here is known"))
+    for o in no_data:
+        if o.get("owner") is None:
+            found.append(("C", f"no {o['utility']} records cover this site"))
+        elif "only part" in o.get("reason", ""):
+            found.append(("B", f"{o['owner']}'s data covers only part of the site"))
+        elif "no coverage area" in o.get("reason", ""):
+            found.append(("B", f"{o['owner']} has no coverage area recorded: its data may "
+                               "stop short of the site"))
+    for o in affected:  # owners with conflicts: how much of the site their data covers
+        if o.get("coverage") == "partial":
+            found.append(("B", f"{o['owner']}'s data covers only part of the site"))
+        elif o.get("coverage") == "unrecorded":
+            found.append(("B", f"{o['owner']} has no coverage area recorded: its data may "
+                               "stop short of the site"))
+    for owner in sorted(set(with_data)):
+        age = _years(delivered.get(owner), on)
+        if age is not None and age > AGE_B_YEARS:
+            found.append(("C" if age > AGE_C_YEARS else "B",
+                          f"{owner}'s newest delivery is {age:.0f} years old at the dig's start"))
+    n = len(conflicts.get("asset_id", ()))
+    if n:
+        acc = np.asarray(conflicts["h_accuracy_m"], dtype=float)
+        quality = np.asarray(conflicts["quality_level"], dtype=object)
+        unknown = int((np.isnan(acc) & np.array([q is None for q in quality.tolist()])).sum())
+        if unknown:
+            found.append(("C", f"{unknown} of {n} records near the dig have no recorded "
+                               "accuracy"))
+        worst = float(np.nanmax(np.asarray(conflicts["uncertainty_m"], dtype=float)))
+        if worst > COARSE_M:
+            found.append(("B", f"records near the dig are placed only to ±{worst:.1f} m"))
+    if unknown_owner_near:
+        found.append(("D", "an asset nobody has a record of was found near here, owner "
+                           "unknown"))
+    if reported.any():
+        found.append(("C", f"{int(reported.sum())} record(s) near the dig have open deviation "
+                           "reports: they are known to be wrong"))
+    if not found:
+        return {"grade": "A", "reasons": [
+            "every owner with data here delivered recently, the records near the dig are "
+            "placed to within ±1 m and none has an open deviation report"]}
+    worst_grade = max(g for g, _ in found)
+    ordered = sorted(found, key=lambda f: -GRADES.index(f[0]))
+    return {"grade": worst_grade, "reasons": [f"{g}: {text}" for g, text in ordered]}
