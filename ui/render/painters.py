@@ -103,30 +103,33 @@ def _raster_register(image, packed, parts, pts, style, settings, palette, cancel
             x0, y0, x1, y1, scls = x0[keep], y0[keep], x1[keep], y1[keep], scls[keep]
             pkeep = ~np.isin(pcls_all, hidden_styles)
             pxy, pcls_all = pxy[:, pkeep], pcls_all[pkeep]
+        if raster.is_dense(len(scls) + len(pcls_all), w, h):
+            # a density view has no utility colours (they would make one mat): count each
+            # segment's ends and midpoint per pixel (no per-pixel expansion), chunk by chunk
+            counts = np.zeros(w * h, np.int64)
+            for a in range(0, len(scls), CHUNK):
+                b = a + CHUNK
+                counts += raster.segment_counts(x0[a:b] * k + ax, ay - y0[a:b] * k, x1[a:b] * k + ax,
+                                                ay - y1[a:b] * k, w, h)
+                _check(cancel)
+            for a in range(0, len(pcls_all), CHUNK):
+                b = a + CHUNK
+                counts += raster.point_counts(pxy[0, a:b] * k + ax, ay - pxy[1, a:b] * k, w, h)
+                _check(cancel)
+            _blit(image, raster.density_image(counts, w, h))
+            return "density"
         top = np.full(w * h, -1, np.int16)
-        dense = raster.is_dense(len(scls) + len(pcls_all), w, h)
-        samples = []  # density view: every sample's pixel, counted once at the end
-
-        def add(pix, cls):
-            if dense:  # a density view has no utility colours (they would make one mat)
-                samples.append(pix)
-            else:
-                raster.accumulate(top, pix, cls)
-
         # chunks keep every numpy call short: a worker never holds the interpreter lock
         # long enough to stall the GUI thread, and a cancel is seen within one chunk
         for a in range(0, len(scls), CHUNK):
             b = a + CHUNK
-            add(*raster.segment_samples(x0[a:b] * k + ax, ay - y0[a:b] * k, x1[a:b] * k + ax,
-                                        ay - y1[a:b] * k, scls[a:b], w, h))
+            raster.accumulate(top, *raster.segment_samples(x0[a:b] * k + ax, ay - y0[a:b] * k, x1[a:b] * k + ax,
+                                                           ay - y1[a:b] * k, scls[a:b], w, h))
             _check(cancel)
         for a in range(0, len(pcls_all), CHUNK):
             b = a + CHUNK
-            add(*raster.point_samples(pxy[0, a:b] * k + ax, ay - pxy[1, a:b] * k, pcls_all[a:b], w, h))
-        if dense:
-            counts = np.bincount(np.concatenate(samples), minlength=w * h) if samples else np.zeros(w * h, np.int64)
-            _blit(image, raster.density_image(counts, w, h))
-            return "density"
+            raster.accumulate(top, *raster.point_samples(pxy[0, a:b] * k + ax, ay - pxy[1, a:b] * k,
+                                                         pcls_all[a:b], w, h))
         _blit(image, raster.colourise(top, palette.argb, w, h))
         return "raster"
     else:
@@ -217,11 +220,16 @@ def _vector_register(painter, packed, parts, pts, style, settings, palette, canc
             # scale with a dash-dot edge, never a tinted area that could be taken for a dig
             fill = QColor(colour)
             fill.setAlpha(150)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            # the hatch is pixel-aligned anyway: filled without antialiasing (an antialiased
+            # pattern fill of large zones is what made street views slow); the edge is smooth
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QBrush(fill, Qt.BrushStyle.DiagCrossPattern))
-            painter.setPen(_pen(colour, 1.3, Qt.PenStyle.DashDotLine))
             painter.drawPath(path)
             painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, detailed)
+            painter.setPen(_pen(colour, 1.3, Qt.PenStyle.DashDotLine))
+            painter.drawPath(path)
             continue
         w = width + (1.0 if s_idx in heavy else 0.0)
         casing = palette.casing[s_idx]
