@@ -124,7 +124,9 @@ class MapCanvas(QWidget):
             self.idleChanged.emit(True)
 
     def is_idle(self) -> bool:
-        return not self._jobs and not self._timer.isActive()
+        """No layer render and no overlay's background work (street names) under way."""
+        return (not self._jobs and not self._timer.isActive()
+                and not any(getattr(o, "busy", False) for o in self.overlays))
 
     def cached_image(self, layer_id):
         return self._cache.get(layer_id)

@@ -310,7 +310,7 @@ def _asset_labels(painter, packed, lines, view) -> None:
     bh = np.abs(np.sin(a)) * w + np.abs(np.cos(a)) * h
     # a label is drawn just above its line: its box centre is half a height off the anchor
     centres = anchors[:, order, :] + np.stack([h / 2 * np.sin(a), -h / 2 * np.cos(a)], axis=1)[None]
-    placed = Placer(view.width, view.height).place_along(centres, bw, bh)[:400]
+    placed = Placer(view.width, view.height).place_along(centres, bw, bh, limit=400)
     i = np.array([order[j] for j, _ in placed], np.int64)
     k = np.array([c for _, c in placed], np.int64)
     if len(i):
