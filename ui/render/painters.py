@@ -302,8 +302,9 @@ def _asset_labels(painter, packed, lines, view) -> None:
         cand.append(np.column_stack([ax, ay]))
     anchors = np.stack(cand)[:, has, :]
     texts, ang = texts[has], ang[has]
-    order = np.argsort([-len(t) for t in texts], kind="stable")[:600]
-    w = np.array([6.5 * len(t) + 8 for t in texts[order]])  # about 6.5 px per character at 8 pt
+    length = np.char.str_len(texts.astype(str)) if len(texts) else np.zeros(0, np.int64)
+    order = np.argsort(-length, kind="stable")[:600]
+    w = 6.5 * length[order] + 8  # about 6.5 px per character at 8 pt
     h = np.full(len(order), 14.0)
     a = np.radians(ang[order])
     bw = np.abs(np.cos(a)) * w + np.abs(np.sin(a)) * h
@@ -311,8 +312,8 @@ def _asset_labels(painter, packed, lines, view) -> None:
     # a label is drawn just above its line: its box centre is half a height off the anchor
     centres = anchors[:, order, :] + np.stack([h / 2 * np.sin(a), -h / 2 * np.cos(a)], axis=1)[None]
     placed = Placer(view.width, view.height).place_along(centres, bw, bh, limit=400)
-    i = np.array([order[j] for j, _ in placed], np.int64)
-    k = np.array([c for _, c in placed], np.int64)
+    jk = np.array(placed, np.int64).reshape(-1, 2)
+    i, k = order[jk[:, 0]], jk[:, 1]
     if len(i):
         _draw_labels(painter, texts[i], anchors[k, i, 0], anchors[k, i, 1], ang[i])
 
