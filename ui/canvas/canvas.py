@@ -301,4 +301,7 @@ class MapCanvas(QWidget):
         for job in self._jobs.values():
             job.cancel()
         self._timer.stop()
+        for overlay in self.overlays:  # overlays with background work (street names)
+            if hasattr(overlay, "stop"):
+                overlay.stop()
         self._pool.shutdown(wait=True, cancel_futures=True)

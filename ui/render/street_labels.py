@@ -90,7 +90,7 @@ class StreetLabels:
         self.font.setItalic(True)
         self._done = _Done()
         self._done.laid_out.connect(self._laid_out)
-        self._timer = QTimer(singleShot=True, interval=30)  # as the layer renders: once settled
+        self._timer = QTimer(canvas, singleShot=True, interval=30)  # as the layer renders: once settled
         self._timer.timeout.connect(self._start)
 
     @property
@@ -127,7 +127,15 @@ class StreetLabels:
                 drawn = []
             self._done.laid_out.emit(key, view, drawn)
 
-        self.canvas._pool.submit(work)
+        try:
+            self.canvas._pool.submit(work)
+        except RuntimeError:  # the canvas was shut down (its window closed): nothing to draw
+            self._pending = None
+
+    def stop(self) -> None:
+        """No further layout (the canvas is shutting down)."""
+        self._timer.stop()
+        self._wanted, self._pending = None, None
 
     def _laid_out(self, key, view, drawn) -> None:
         if key != self._pending:
