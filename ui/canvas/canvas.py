@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen, QTransform
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QWidget
 
 from ..models.layers import REGISTER, LayerList
@@ -45,6 +45,7 @@ class MapCanvas(QWidget):
         self._jobs: dict[int, RenderJob] = {}
         self.render_errors: dict[int, str] = {}  # layer id -> why its latest render failed
         self.lods: dict[int, str] = {}  # layer id -> level of detail of its shown image
+        self._caption = None  # ((text, pixel ratio), image, width) of the corner note
         self._signals = RenderSignals()
         self._signals.finished.connect(self._job_finished)
         self._pool = render_pool()
@@ -123,7 +124,9 @@ class MapCanvas(QWidget):
             self.idleChanged.emit(True)
 
     def is_idle(self) -> bool:
-        return not self._jobs and not self._timer.isActive()
+        """No layer render and no overlay's background work (street names) under way."""
+        return (not self._jobs and not self._timer.isActive()
+                and not any(getattr(o, "busy", False) for o in self.overlays))
 
     def cached_image(self, layer_id):
         return self._cache.get(layer_id)
@@ -186,17 +189,29 @@ class MapCanvas(QWidget):
         p.drawText(QPointF(nx - 4, ny + 34), "N")
 
     def _paint_caption(self, p: QPainter, text: str) -> None:
-        """A note in the map's bottom-right corner (e.g. that the view is a density view)."""
-        font = QFont()
-        font.setPointSizeF(8.5)
-        p.setFont(font)
-        w = p.fontMetrics().horizontalAdvance(text) + 14
-        box = QRectF(self.width() - w - 12, self.height() - 34, w, 22)
-        p.setPen(QPen(QColor("#b0b0b0"), 1))
-        p.setBrush(QColor(255, 255, 255, 225))
-        p.drawRoundedRect(box, 3, 3)
-        p.setPen(QColor("#263238"))
-        p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        """A note in the map's bottom-right corner (e.g. that the view is a density view),
+        drawn once into an image and reused: a pan frame only blits it."""
+        ratio = self.devicePixelRatioF()
+        if self._caption is None or self._caption[0] != (text, ratio):
+            font = QFont()
+            font.setPointSizeF(8.5)
+            w = QFontMetricsF(font).horizontalAdvance(text) + 14
+            img = QImage(int((w + 2) * ratio), int(24 * ratio), QImage.Format.Format_ARGB32_Premultiplied)
+            img.setDevicePixelRatio(ratio)
+            img.fill(0)
+            q = QPainter(img)
+            q.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            q.setFont(font)
+            box = QRectF(1, 1, w, 22)
+            q.setPen(QPen(QColor("#b0b0b0"), 1))
+            q.setBrush(QColor(255, 255, 255, 225))
+            q.drawRoundedRect(box, 3, 3)
+            q.setPen(QColor("#263238"))
+            q.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+            q.end()
+            self._caption = ((text, ratio), img, w)
+        _, img, w = self._caption
+        p.drawImage(QPointF(self.width() - w - 13, self.height() - 35), img)
 
     # -- geometry ---------------------------------------------------------------------
     def resizeEvent(self, event) -> None:
@@ -286,4 +301,7 @@ class MapCanvas(QWidget):
         for job in self._jobs.values():
             job.cancel()
         self._timer.stop()
+        for overlay in self.overlays:  # overlays with background work (street names)
+            if hasattr(overlay, "stop"):
+                overlay.stop()
         self._pool.shutdown(wait=True, cancel_futures=True)

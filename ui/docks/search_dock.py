@@ -20,11 +20,12 @@ KIND_TAGS = {"asset": "Asset", "street": "Street", "works": "Works", "coordinate
              "grid reference": "Grid ref"}
 
 
-def read_asset_ids(store) -> np.ndarray:
-    """Every live asset id, without geometry when the store can (GeoPackage: Arrow)."""
+def read_asset_ids(store):
+    """Every live asset id, without geometry when the store can (GeoPackage: an Arrow
+    array, never a million Python strings), else as an object array."""
     if hasattr(store, "read_arrow"):
         _, table = store.read_arrow(["asset_id"], read_geometry=False)
-        return table.column("asset_id").to_numpy(zero_copy_only=False)
+        return table.column("asset_id")
     return store.read_assets(columns=["asset_id"])["asset_id"].to_numpy(dtype=object)
 
 

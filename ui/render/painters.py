@@ -103,30 +103,33 @@ def _raster_register(image, packed, parts, pts, style, settings, palette, cancel
             x0, y0, x1, y1, scls = x0[keep], y0[keep], x1[keep], y1[keep], scls[keep]
             pkeep = ~np.isin(pcls_all, hidden_styles)
             pxy, pcls_all = pxy[:, pkeep], pcls_all[pkeep]
+        if raster.is_dense(len(scls) + len(pcls_all), w, h):
+            # a density view has no utility colours (they would make one mat): count each
+            # segment's ends and midpoint per pixel (no per-pixel expansion), chunk by chunk
+            counts = np.zeros(w * h, np.int64)
+            for a in range(0, len(scls), CHUNK):
+                b = a + CHUNK
+                counts += raster.segment_counts(x0[a:b] * k + ax, ay - y0[a:b] * k, x1[a:b] * k + ax,
+                                                ay - y1[a:b] * k, w, h)
+                _check(cancel)
+            for a in range(0, len(pcls_all), CHUNK):
+                b = a + CHUNK
+                counts += raster.point_counts(pxy[0, a:b] * k + ax, ay - pxy[1, a:b] * k, w, h)
+                _check(cancel)
+            _blit(image, raster.density_image(counts, w, h))
+            return "density"
         top = np.full(w * h, -1, np.int16)
-        dense = raster.is_dense(len(scls) + len(pcls_all), w, h)
-        samples = []  # density view: every sample's pixel, counted once at the end
-
-        def add(pix, cls):
-            if dense:  # a density view has no utility colours (they would make one mat)
-                samples.append(pix)
-            else:
-                raster.accumulate(top, pix, cls)
-
         # chunks keep every numpy call short: a worker never holds the interpreter lock
         # long enough to stall the GUI thread, and a cancel is seen within one chunk
         for a in range(0, len(scls), CHUNK):
             b = a + CHUNK
-            add(*raster.segment_samples(x0[a:b] * k + ax, ay - y0[a:b] * k, x1[a:b] * k + ax,
-                                        ay - y1[a:b] * k, scls[a:b], w, h))
+            raster.accumulate(top, *raster.segment_samples(x0[a:b] * k + ax, ay - y0[a:b] * k, x1[a:b] * k + ax,
+                                                           ay - y1[a:b] * k, scls[a:b], w, h))
             _check(cancel)
         for a in range(0, len(pcls_all), CHUNK):
             b = a + CHUNK
-            add(*raster.point_samples(pxy[0, a:b] * k + ax, ay - pxy[1, a:b] * k, pcls_all[a:b], w, h))
-        if dense:
-            counts = np.bincount(np.concatenate(samples), minlength=w * h) if samples else np.zeros(w * h, np.int64)
-            _blit(image, raster.density_image(counts, w, h))
-            return "density"
+            raster.accumulate(top, *raster.point_samples(pxy[0, a:b] * k + ax, ay - pxy[1, a:b] * k,
+                                                         pcls_all[a:b], w, h))
         _blit(image, raster.colourise(top, palette.argb, w, h))
         return "raster"
     else:
@@ -217,11 +220,16 @@ def _vector_register(painter, packed, parts, pts, style, settings, palette, canc
             # scale with a dash-dot edge, never a tinted area that could be taken for a dig
             fill = QColor(colour)
             fill.setAlpha(150)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            # the hatch is pixel-aligned anyway: filled without antialiasing (an antialiased
+            # pattern fill of large zones is what made street views slow); the edge is smooth
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QBrush(fill, Qt.BrushStyle.DiagCrossPattern))
-            painter.setPen(_pen(colour, 1.3, Qt.PenStyle.DashDotLine))
             painter.drawPath(path)
             painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, detailed)
+            painter.setPen(_pen(colour, 1.3, Qt.PenStyle.DashDotLine))
+            painter.drawPath(path)
             continue
         w = width + (1.0 if s_idx in heavy else 0.0)
         casing = palette.casing[s_idx]
@@ -294,17 +302,18 @@ def _asset_labels(painter, packed, lines, view) -> None:
         cand.append(np.column_stack([ax, ay]))
     anchors = np.stack(cand)[:, has, :]
     texts, ang = texts[has], ang[has]
-    order = np.argsort([-len(t) for t in texts], kind="stable")[:600]
-    w = np.array([6.5 * len(t) + 8 for t in texts[order]])  # about 6.5 px per character at 8 pt
+    length = np.char.str_len(texts.astype(str)) if len(texts) else np.zeros(0, np.int64)
+    order = np.argsort(-length, kind="stable")[:600]
+    w = 6.5 * length[order] + 8  # about 6.5 px per character at 8 pt
     h = np.full(len(order), 14.0)
     a = np.radians(ang[order])
     bw = np.abs(np.cos(a)) * w + np.abs(np.sin(a)) * h
     bh = np.abs(np.sin(a)) * w + np.abs(np.cos(a)) * h
     # a label is drawn just above its line: its box centre is half a height off the anchor
     centres = anchors[:, order, :] + np.stack([h / 2 * np.sin(a), -h / 2 * np.cos(a)], axis=1)[None]
-    placed = Placer(view.width, view.height).place_along(centres, bw, bh)[:400]
-    i = np.array([order[j] for j, _ in placed], np.int64)
-    k = np.array([c for _, c in placed], np.int64)
+    placed = Placer(view.width, view.height).place_along(centres, bw, bh, limit=400)
+    jk = np.array(placed, np.int64).reshape(-1, 2)
+    i, k = order[jk[:, 0]], jk[:, 1]
     if len(i):
         _draw_labels(painter, texts[i], anchors[k, i, 0], anchors[k, i, 1], ang[i])
 

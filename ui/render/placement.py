@@ -70,20 +70,31 @@ class Placer:
         return out
 
 
-    def place_along(self, anchors, w, h) -> list[tuple[int, int]]:
+    def place_along(self, anchors, w, h, group=None, limit: int | None = None) -> list[tuple[int, int]]:
         """Labels that must sit on one of their candidate anchors (a name along its street):
         ``anchors`` is (k, n, 2), k candidates per label in order of preference. Returns
-        (label, candidate) for each label placed; one with no free candidate is left out."""
+        (label, candidate) for each label placed; one with no free candidate is left out, and
+        so is one whose ``group`` (e.g. its street's name) already has a label placed. Stops
+        after ``limit`` placed. Candidates off screen are dropped before any box test."""
         anchors = np.asarray(anchors, float)
-        out = []
-        for i in range(anchors.shape[1]):
-            wi, hi = float(w[i]), float(h[i])
-            c = anchors[:, i, :]
-            boxes = np.column_stack([c[:, 0] - wi / 2, c[:, 1] - hi / 2, c[:, 0] + wi / 2, c[:, 1] + hi / 2])
-            ok = np.flatnonzero(self.free(boxes))
-            if len(ok):
-                self.block(boxes[ok[0]])
-                out.append((i, int(ok[0])))
+        w, h = np.asarray(w, float), np.asarray(h, float)
+        x0, y0 = anchors[..., 0] - w / 2, anchors[..., 1] - h / 2
+        x1, y1 = anchors[..., 0] + w / 2, anchors[..., 1] + h / 2
+        on = (x0 >= 0) & (y0 >= 0) & (x1 <= self.width) & (y1 <= self.height)  # (k, n), at once
+        out, done = [], set()
+        for i in np.flatnonzero(on.any(axis=0)):
+            if group is not None and group[i] in done:
+                continue
+            ok = np.flatnonzero(on[:, i])
+            boxes = np.column_stack([x0[ok, i], y0[ok, i], x1[ok, i], y1[ok, i]])
+            free = np.flatnonzero(self.free(boxes))
+            if len(free):
+                self.block(boxes[free[0]])
+                out.append((int(i), int(ok[free[0]])))
+                if group is not None:
+                    done.add(group[i])
+                if limit is not None and len(out) >= limit:
+                    break
         return out
 
 

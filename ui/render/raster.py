@@ -116,6 +116,27 @@ def is_dense(n_items: int, width: int, height: int) -> bool:
     return n_items > DENSITY_PER_PIXEL * width * height
 
 
+def segment_counts(x0, y0, x1, y1, width: int, height: int) -> np.ndarray:
+    """(W*H,) how many samples fall in each pixel: each segment's two ends and its midpoint
+    (a density view's segments are a pixel or two long: no per-pixel expansion)."""
+    xs = np.concatenate([x0, x1, (x0 + x1) * 0.5])
+    ys = np.concatenate([y0, y1, (y0 + y1) * 0.5])
+    pix, _ = _pixels(xs, ys, width, height)
+    return np.bincount(pix, minlength=width * height)
+
+
+def point_counts(x, y, width: int, height: int) -> np.ndarray:
+    """(W*H,) how many points fall in each pixel."""
+    pix, _ = _pixels(x, y, width, height)
+    return np.bincount(pix, minlength=width * height)
+
+
+def _percentile_of_counts(covered: np.ndarray, q: float) -> int:
+    """The ``q`` quantile of small non-negative integer counts, from their histogram (no sort)."""
+    hist = np.bincount(covered)
+    return int(np.searchsorted(np.cumsum(hist), int(q * (len(covered) - 1)) + 1))
+
+
 def density_image(counts: np.ndarray, width: int, height: int) -> np.ndarray:
     """(H, W) premultiplied ARGB32: alpha grows with log(samples per pixel), relative to the
     99th percentile of the covered pixels, so sparse and dense areas both read (one lookup
@@ -123,8 +144,7 @@ def density_image(counts: np.ndarray, width: int, height: int) -> np.ndarray:
     covered = counts[counts > 0]
     if not len(covered):
         return np.zeros((height, width), np.uint32)
-    k = int(0.99 * (len(covered) - 1))
-    top = max(float(np.partition(covered, k)[k]), 2.0)
+    top = max(float(_percentile_of_counts(covered, 0.99)), 2.0)
     levels = np.arange(int(covered.max()) + 1)
     alpha = (40 + 215 * np.clip(np.log1p(levels) / np.log1p(top), 0.0, 1.0)).astype(np.uint32)
     alpha[0] = 0
