@@ -81,9 +81,9 @@ def _make_old(store, rules_file: str) -> str:
     if _backend(store) == "gpkg":
         store.close()
         con = sqlite3.connect(location)
-        for stmt in GPKG_UNCHAIN:  # and from before the audit chain and later migrations
+        for stmt in GPKG_UNCHAIN:  # and from before the audit chain, which came later
             con.execute(stmt)
-        con.execute("DELETE FROM schema_migrations WHERE version >= ?", (version,))
+        con.execute("DELETE FROM schema_migrations WHERE version = ?", (version,))
         con.execute("INSERT INTO settings (key, value) VALUES ('rules_file', ?)", (rules_file,))
         con.commit()
         con.close()
@@ -92,7 +92,7 @@ def _make_old(store, rules_file: str) -> str:
         with store.atomic() as conn:
             for stmt in PG_UNCHAIN:  # and from before the audit chain, which came later
                 conn.execute(stmt)
-            conn.execute(f"DELETE FROM {s}.schema_migrations WHERE version >= %s", (version,))
+            conn.execute(f"DELETE FROM {s}.schema_migrations WHERE version = %s", (version,))
             conn.execute(f"INSERT INTO {s}.settings VALUES ('rules_file', %s)", (rules_file,))
         store.close()
     return location

@@ -17,7 +17,10 @@ SUB_COMMANDS = [
     ["init"], ["info"], ["import"], ["inspect"], ["profile"], ["profile", "propose"],
     ["profile", "check"], ["profile", "list"], ["rejects"], ["sample"], ["check"], ["works"],
     ["works", "import"], ["works", "list"], ["notice"], ["respond"], ["notices"],
-    ["notice-settings"], ["roles"], ["extract"], ["sync"], ["settings"],
+    ["notice-settings"], ["roles"], ["extract"], ["sync"], ["settings"], ["audit"],
+    ["audit", "verify"], ["audit", "export"], ["deviation"], ["deviation", "add"],
+    ["deviation", "list"], ["deviation", "export"], ["deviation", "acknowledge"],
+    ["deviation", "resolve"],
 ]
 MODULES = ["sample_data.generate", "sample_data.examples", "asset_register.cli.main", "ui.app",
            "tests.docs.runner", "asset_register.settings_doc",

@@ -350,7 +350,7 @@ def test_a_register_from_before_the_guards_is_upgraded_and_masks_at_once(
     old.close()
     monkeypatch.undo()
     with open_register(url) as owner:  # the owner's first open applies migration 6
-        assert [m[:2] for m in owner.applied_migrations()][-1] == (6, "server_guards")
+        assert (6, "server_guards") in [m[:2] for m in owner.applied_migrations()]
         truth = _true_geometries(owner)
     with open_register(pg_server.url(user=name, password="pw", schema=owner.schema)) as planner:
         _assert_masked(planner.read_assets(), truth)

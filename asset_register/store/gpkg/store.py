@@ -77,7 +77,7 @@ class GeoPackageStore(AuditMixin, WorksNoticesMixin, SharedRecordsMixin, Registe
             gpkg_geom.register_functions(self._con)
             if not read_only:
                 gpkg_bulk.clean_stale(self.path)
-            if not read_only and version < self._latest_version():
+            if not read_only and (version < self._latest_version() or self._missing_migrations()):
                 with self.atomic():
                     migrate(self._con, self.crs)
         row = self._con.execute(
@@ -91,6 +91,13 @@ class GeoPackageStore(AuditMixin, WorksNoticesMixin, SharedRecordsMixin, Registe
 
     def _select(self, cols, alias: str = "") -> str:
         return ", ".join(f"NULL AS {c}" if c in self._absent else f"{alias}{c}" for c in cols)
+
+    def _missing_migrations(self) -> bool:
+        """A known migration not recorded (one numbered below a later one that merged first)."""
+        from .schema import MIGRATIONS
+
+        (recorded,) = self._con.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()
+        return recorded < len(MIGRATIONS)
 
     @staticmethod
     def _latest_version() -> int:
