@@ -253,6 +253,9 @@ class Checker:
 def _newest_deliveries(store) -> dict:
     batches = store.batches()
     done = batches[(batches["state"] == "committed") & batches["owner"].notna()]
+    # plain objects: a group-by over Arrow-backed text needs pyarrow's query engine (acero),
+    # which the packaged app leaves out
+    done = done[["owner", "finished_at"]].astype(object)
     return done.groupby("owner")["finished_at"].max().to_dict()
 
 
