@@ -7,7 +7,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from ..errors import ValidationError
+from ..errors import CancelledError, ValidationError
 from ..model import ASSET_COLUMNS, validate_assets
 
 # The fields of schema 1, in their order: stored hashes depend on it, so it never changes.
@@ -30,3 +30,16 @@ def prepared_assets(assets: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:
                 "some assets could not be transformed to the register's CRS "
                 f"({crs.to_string()}): check the source CRS")
     return frame
+
+
+def batch_callbacks(progress, cancel):
+    """(report, check_cancel) of a batch write: ``report(fraction, message)`` never fails for
+    want of a progress callback; ``check_cancel()`` raises CancelledError once ``cancel()``
+    says so (the batch's transaction then rolls back)."""
+    report = progress or (lambda f, m: None)
+
+    def check_cancel() -> None:
+        if cancel is not None and cancel():
+            raise CancelledError("import cancelled: the register is unchanged")
+
+    return report, check_cancel

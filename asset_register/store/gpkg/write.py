@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ...errors import CancelledError, ValidationError
+from ...errors import ValidationError
 from ...model import ASSET_COLUMNS, BatchInfo, BatchResult
-from ..batches import HASHED, HASHED_LATER, prepared_assets
+from ..batches import HASHED, HASHED_LATER, batch_callbacks, prepared_assets
 from ..records import now_iso
 from . import bulk as gpkg_bulk
 from . import geom as gpkg_geom
@@ -87,11 +87,7 @@ def write_batch(
     area: shapely.Geometry | None = None,
 ) -> BatchResult:
     t0 = time.perf_counter()
-    report = progress or (lambda f, m: None)
-
-    def check_cancel():
-        if cancel is not None and cancel():
-            raise CancelledError("import cancelled: the register is unchanged")
+    report, check_cancel = batch_callbacks(progress, cancel)
 
     frame = prepared_assets(assets, store.crs)
     ids = frame["asset_id"].to_numpy(dtype=object)

@@ -24,12 +24,12 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from ...errors import CancelledError, PermissionDeniedError, ValidationError
+from ...errors import PermissionDeniedError, ValidationError
 from ...model import ASSET_COLUMNS, BatchInfo, BatchResult
 from ...waits import announce
 from ..batches import HASHED as _HASHED
 from ..batches import HASHED_LATER as _LATER
-from ..batches import prepared_assets
+from ..batches import batch_callbacks, prepared_assets
 from .errors import translated
 from .records import SERVER_NOW
 from .frames import csv_chunks, wkb_hex
@@ -65,11 +65,7 @@ def write_batch(
     area: shapely.Geometry | None = None,
 ) -> BatchResult:
     t0 = time.perf_counter()
-    report = progress or (lambda f, m: None)
-
-    def check_cancel():
-        if cancel is not None and cancel():
-            raise CancelledError("import cancelled: the register is unchanged")
+    report, check_cancel = batch_callbacks(progress, cancel)
 
     store.require_editor("import assets")
     frame = prepared_assets(assets, store.crs)
