@@ -44,6 +44,8 @@ def require_file(path: str | os.PathLike, what: str = "", *, folders: bool = Fal
                  error: type[AssetRegisterError] = ImportError_) -> Path:
     """``path`` if it is a regular file (or a folder, with ``folders``); else raise ``error``
     with one line saying what it is and what to do. Never opens the path."""
+    if not str(path).strip():  # Path("") is "." (the working folder): never what was meant
+        raise error(f"no {what or 'file'} given (the path is empty): give the path of a file")
     p = Path(path)
     label = f"{what} {p}" if what else str(p)
     try:

@@ -90,6 +90,8 @@ def _import(args) -> int:
 
     if args.profile and args.auto:
         raise ImportError_("give either --profile FILE or --auto, not both")
+    if any(not str(path).strip() for path in args.paths):  # "" would be read as "."
+        raise ImportError_("no file given (a path is empty): give the path of each delivery")
     _utility(args.utility)
     if args.area and args.append:
         raise ImportError_("give either --area FILE (an area extract) or --append (additions), "

@@ -31,6 +31,17 @@ def _one_line(value: str) -> str:
     return f"({len(lines)} lines)" if len(lines) > 1 else str(value)
 
 
+def _derived(store, key: str) -> str:
+    """What an empty setting stands for, in brackets (the listing's reader sees the value in
+    force, not a blank): the country from the register's CRS."""
+    if reg.setting(key).kind == reg.COUNTRY:
+        from ..notices.reference import country_of
+
+        country = country_of(store.crs)
+        return f"({country}, from the register's CRS)" if country else "(not set)"
+    return ""
+
+
 def set_by_user(store, key: str, value: str) -> None:
     """Set one setting as a user may: checked by the registry; the rules by content."""
     if reg.setting(key).kind == reg.RULES:
@@ -65,13 +76,15 @@ def _settings(args) -> int:
         if args.key is not None:
             values = {args.key: values[args.key] if args.key in values
                       else reg.text(store, args.key)}
+        shown_values = {k: v or _derived(store, k) for k, v in values.items()}
     if args.json:
         print(json.dumps(values, indent=1, ensure_ascii=False))
     elif args.key is not None and not changing:
         print(values[args.key])
     else:
         width = max(map(len, values), default=0)
-        print("\n".join(f"{k:<{width}}  {_one_line(v)}".rstrip() for k, v in values.items()))
+        print("\n".join(f"{k:<{width}}  {_one_line(v)}".rstrip()
+                        for k, v in shown_values.items()))
     return 0
 
 

@@ -57,6 +57,11 @@ def test_works_and_programme_files_that_are_missing_or_not_csv_or_not_wkt(reg, t
         (["works", "import", str(reg), str(empty), "--crs", "EPSG:27700"], ["not a readable CSV"]),
         (["check", str(reg), "--programme", str(tmp_path / "nosuch.csv")], ["programme", "does not exist"]),
         (["check", str(reg), "--programme", str(bad_wkt)], ["programme", "row 2", "not WKT"]),
+        # an empty path is "." to the file system: it must not be read as the working folder
+        (["import", str(reg), "", "--owner", "WSX"], ["no file given", "path is empty"]),
+        (["import", str(reg), ""], ["no file given", "path is empty"]),
+        (["inspect", ""], ["no file given", "path is empty"]),
+        (["check", str(reg), "--footprint", " "], ["no footprint file given", "path is empty"]),
         (["check", str(reg), "--wkt", "POLYGON ((...))"], ["cannot be read"]),
         (["check", str(reg), "--wkt", "POINT (530100 180100)", "--radius", "2", "--start", "2026-13-45"],
          ["not a date", "YYYY-MM-DD"]),

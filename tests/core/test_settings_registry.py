@@ -127,6 +127,8 @@ def test_cli_lists_shows_and_sets_settings(town, capsys):
                       "notice_validity_working_days": "20", "authority_swa_code": "",
                       "promoter_swa_code": "", "promoter_name": "", "colour_scheme": "njug",
                       "rules": "default", "authority_country": ""}
+    assert main(["settings", str(town)]) == 0  # an empty country: the one in force, in words
+    assert "authority_country             (GB, from the register's CRS)" in capsys.readouterr().out
     assert main(["settings", str(town), "notice_prefix", "lb-x"]) == 0
     assert capsys.readouterr().out.split() == ["notice_prefix", "LBX"]
     assert main(["settings", str(town), "notice_prefix"]) == 0
