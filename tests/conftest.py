@@ -13,6 +13,15 @@ import shapely
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# The packaged app leaves pyarrow's query engine and dataset layers out (packaging/
+# trim_modules.py): every test runs without them, so no code path may come to need them
+# unnoticed (a pandas group-by over Arrow-backed text does). Tests of the packaging itself
+# read source text only.
+for _module in ("pyarrow.acero", "pyarrow.dataset", "pyarrow.substrait"):
+    import sys
+
+    sys.modules.setdefault(_module, None)
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
