@@ -44,7 +44,14 @@ from .errors import (
 from . import settings as reg
 from .model import ASSET_COLUMNS, BatchInfo, empty_assets
 from .restricted import mask_restricted
-from .store import AUDIT_COLUMNS, NOTICE_COLUMNS, RESPONSE_COLUMNS, create_register, open_register
+from .store import (
+    AUDIT_COLUMNS,
+    NOTICE_COLUMNS,
+    RESPONSE_COLUMNS,
+    create_register,
+    open_register,
+    seal_extract,
+)
 from .vector_files import read_vector
 
 DEFAULT_DAYS = 28
@@ -69,6 +76,13 @@ class ExtractSummary:
     notice_prefix: str
     expires: str
     area: shapely.Geometry = field(repr=False)
+    seal: object = None  # a contractor's extract: its SealVerdict (store/gpkg/seal.py)
+
+
+def _issuer(src) -> str:
+    """Who issues an extract, as its signature names them: the authority's name and code."""
+    name, code = reg.raw(src, "authority_name") or "", reg.raw(src, "authority_code") or ""
+    return f"{name} ({code})" if name and code else (name or code or src.display)
 
 
 @dataclass
@@ -146,12 +160,14 @@ def extract_prefix(base: str, used: set[str]) -> str:
 
 def make_extract(source: str, area: shapely.Geometry, out: str | Path, *, days: int = DEFAULT_DAYS,
                  rules_toml: str | None = None, today: date | None = None,
-                 rules_source: str | None = None, restricted_free: bool = False
-                 ) -> ExtractSummary:
+                 rules_source: str | None = None, restricted_free: bool = False,
+                 signing_key=None) -> ExtractSummary:
     """Write the GeoPackage extract of ``source`` for ``area`` (working CRS) to ``out``.
 
     ``restricted_free``: a contractor's extract — restricted assets only as their owner and a
-    coarse box (``restricted.mask_restricted``), whatever the extracting login may see.
+    coarse box (``restricted.mask_restricted``), whatever the extracting login may see —
+    signed with ``signing_key`` (``signing.SigningKey``, required) and read-only
+    (``store.seal_extract``): a contractor checks digs with it and changes nothing.
 
     ``rules_toml`` is the rules text to carry (read from the file ``rules_source``); by
     default the source's own (stored by content) or else the shipped defaults.
@@ -160,6 +176,9 @@ def make_extract(source: str, area: shapely.Geometry, out: str | Path, *, days: 
 
     if days < 1:
         raise ValidationError(f"an extract must be valid for at least one day (got {days})")
+    if restricted_free and signing_key is None:
+        raise ValidationError("a contractor's extract is signed: give the authority's signing "
+                              "key (create one with 'asset-register keys new')")
     today = today or clock.today()
     out = Path(out)
     src, _ = _open_source(source)
@@ -174,12 +193,16 @@ def make_extract(source: str, area: shapely.Geometry, out: str | Path, *, days: 
 
             with open_register(str(out), read_only=True) as made:
                 owners = sorted(made.stats()["by_owner"])
+            if restricted_free:
+                summary.seal = seal_extract(out, signing_key, _issuer(src),
+                                            clock.now().isoformat(timespec="seconds"))
             # recorded even when the source is open read-only (a use, like a check)
             src.record_use("extract", {
                 "out": str(out), "notice_prefix": summary.notice_prefix,
                 "assets": summary.assets, "expires": summary.expires,
                 "footprint_wkt": bounded_wkt(area), "owners": owners,
-                "restricted_free": restricted_free, "summary": {"rows": summary.assets}})
+                        "restricted_free": restricted_free, "summary": {"rows": summary.assets},
+                **({"signed_by": signing_key.key_id} if restricted_free else {})})
         except BaseException:
             for p in (out, Path(f"{out}-wal"), Path(f"{out}-shm")):
                 p.unlink(missing_ok=True)
@@ -292,6 +315,10 @@ def sync_extract(extract: str | Path, target: str, *, allow_other_target: bool =
                 "from files made by 'asset-register extract'")
         origin = reg.raw(ex, "extract_source_created_at") or ""
         source_name = reg.raw(ex, "extract_source") or "unknown source"
+        if ex.sealed:
+            raise ValidationError(
+                f"{str(extract)!r} is a signed, read-only contractor's extract: nothing was "
+                "issued in it, so there is nothing to sync")
         prefix = reg.raw(ex, "notice_prefix") or ""
         notices, responses, log = ex.notices(), ex.responses(), ex.audit_log()
     summary = SyncSummary()
