@@ -108,3 +108,25 @@ def test_a_viewer_check_is_recorded_and_a_viewer_writes_no_other_entry(with_reje
         for action in ("notice_issued_forged", "sync_extract", "import_batch"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege, match="only its own uses"):
                 conn.execute("INSERT INTO audit_log (at, action) VALUES ('x', %s)", (action,))
+
+
+def test_a_deviation_report_on_a_restricted_asset_is_read_only_by_the_cleared(with_rejects):
+    """Where a restricted asset was really found is restricted detail too."""
+    from asset_register.deviations.report import add_report
+
+    store, logins = with_rejects
+    mod_id = next(a for a in store.read_assets()["asset_id"] if a.startswith("MOD:"))
+    with open_register(logins["admin"][1]) as cleared:  # a cleared login in the field
+        add_report(cleared, "elsewhere", asset_id=mod_id, position="POINT (530333 180333)",
+                   accuracy_m=0.5)
+    with open_register(logins["planner"][1]) as planner:  # an open asset: seen by everyone
+        add_report(planner, "not_found", asset_id="WSX:0-1")
+    seen = {}
+    for kind in ("viewer", "planner", "editor", "cleared", "admin"):
+        with open_register(logins[kind][1], read_only=True) as mine:
+            seen[kind] = sorted(mine.deviations()["asset_id"])
+    assert seen["viewer"] == seen["planner"] == seen["editor"] == ["WSX:0-1"]
+    assert seen["cleared"] == seen["admin"] == sorted([mod_id, "WSX:0-1"])
+    with _sql(store, logins["viewer"][1]) as conn:
+        rows = conn.execute("SELECT geometry_wkt FROM deviations").fetchall()
+    assert "530333" not in str(rows)

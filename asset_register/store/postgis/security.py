@@ -20,7 +20,8 @@
   attributes and geometry of a row that did not import: one of a restricted asset — its
   attributes mark it restricted (``RESTRICTED_WORDS``), or its batch or owner holds
   restricted assets — is returned only to logins cleared for restricted assets and to the
-  editors granted its owner.
+  editors granted its owner; so is a deviation report on a restricted asset (it says where
+  the asset was found).
 """
 
 from __future__ import annotations
@@ -304,6 +305,17 @@ def migration_8(cur, srid: int) -> None:
       OR {q}.ar_may_import((SELECT b.owner FROM {q}.import_batches b
                             WHERE b.batch_id = rejects.batch_id)));
     CREATE POLICY record ON {q}.rejects FOR INSERT WITH CHECK (true);
+
+    -- deviation reports on a restricted asset say where it really is: the same readers
+    CREATE FUNCTION {q}.ar_restricted_asset(id text) RETURNS boolean LANGUAGE sql STABLE
+      SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+      SELECT EXISTS (SELECT 1 FROM {q}.assets a WHERE a.asset_id = id AND a.restricted) $$;
+    ALTER TABLE {q}.deviations ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY see ON {q}.deviations FOR SELECT USING (
+      {q}.ar_cleared() OR asset_id IS NULL OR NOT {q}.ar_restricted_asset(asset_id)
+      OR {q}.ar_may_import(owner));
+    CREATE POLICY report ON {q}.deviations FOR INSERT WITH CHECK (true);
+    CREATE POLICY progress ON {q}.deviations FOR UPDATE USING (true) WITH CHECK (true);
     """ + _before(q, "audit_uses_only", "INSERT", "audit_log", f"""
       BEGIN
         IF NOT {q}.ar_member('planner') AND NOT {q}.ar_admin()
