@@ -1,7 +1,8 @@
 """When a register is an offline extract past (or near) its expiry date.
 
 The extract records ``extract_expires`` (see extract.py); the dig check warns on every
-check of an expired one. Below both: it reads only the store's settings.
+check of an expired one, and of a signed extract that was changed since it was signed.
+Below both: it reads only the store's settings and seal.
 """
 
 from __future__ import annotations
@@ -13,7 +14,11 @@ from . import settings as reg
 
 
 def expiry_warning(store, today: date | None = None) -> str | None:
-    """A warning when ``store`` is an offline extract past (or near) its expiry date."""
+    """A warning when ``store`` is an offline extract past (or near) its expiry date, or a
+    signed extract whose content no longer matches its signature."""
+    verdict = store.seal_verdict()
+    if verdict is not None and not verdict.ok:
+        return verdict.line("this extract")
     expires = reg.raw(store, "extract_expires")
     if not expires:
         return None

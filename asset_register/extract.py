@@ -44,7 +44,14 @@ from .errors import (
 from . import settings as reg
 from .model import ASSET_COLUMNS, BatchInfo, empty_assets
 from .restricted import mask_restricted
-from .store import AUDIT_COLUMNS, NOTICE_COLUMNS, RESPONSE_COLUMNS, create_register, open_register
+from .store import (
+    AUDIT_COLUMNS,
+    NOTICE_COLUMNS,
+    RESPONSE_COLUMNS,
+    create_register,
+    open_register,
+    seal_extract,
+)
 from .vector_files import read_vector
 
 DEFAULT_DAYS = 28
@@ -69,6 +76,13 @@ class ExtractSummary:
     notice_prefix: str
     expires: str
     area: shapely.Geometry = field(repr=False)
+    seal: object = None  # a contractor's extract: its SealVerdict (store/gpkg/seal.py)
+
+
+def _issuer(src) -> str:
+    """Who issues an extract, as its signature names them: the authority's name and code."""
+    name, code = reg.raw(src, "authority_name") or "", reg.raw(src, "authority_code") or ""
+    return f"{name} ({code})" if name and code else (name or code or src.display)
 
 
 @dataclass
@@ -146,12 +160,14 @@ def extract_prefix(base: str, used: set[str]) -> str:
 
 def make_extract(source: str, area: shapely.Geometry, out: str | Path, *, days: int = DEFAULT_DAYS,
                  rules_toml: str | None = None, today: date | None = None,
-                 rules_source: str | None = None, restricted_free: bool = False
-                 ) -> ExtractSummary:
+                 rules_source: str | None = None, restricted_free: bool = False,
+                 signing_key=None) -> ExtractSummary:
     """Write the GeoPackage extract of ``source`` for ``area`` (working CRS) to ``out``.
 
     ``restricted_free``: a contractor's extract — restricted assets only as their owner and a
-    coarse box (``restricted.mask_restricted``), whatever the extracting login may see.
+    coarse box (``restricted.mask_restricted``), whatever the extracting login may see —
+    signed with ``signing_key`` (``signing.SigningKey``, required) and read-only
+    (``store.seal_extract``): a contractor checks digs with it and changes nothing.
 
     ``rules_toml`` is the rules text to carry (read from the file ``rules_source``); by
     default the source's own (stored by content) or else the shipped defaults.
@@ -160,6 +176,9 @@ def make_extract(source: str, area: shapely.Geometry, out: str | Path, *, days: 
 
     if days < 1:
         raise ValidationError(f"an extract must be valid for at least one day (got {days})")
+    if restricted_free and signing_key is None:
+        raise ValidationError("a contractor's extract is signed: give the authority's signing "
+                              "key (create one with 'asset-register keys new')")
     today = today or clock.today()
     out = Path(out)
     src, _ = _open_source(source)
@@ -172,14 +191,23 @@ def make_extract(source: str, area: shapely.Geometry, out: str | Path, *, days: 
                                 read_settings(src).prefix, restricted_free)
             from .use_log import bounded_wkt
 
+            from .store.audit_chain import verify
+
             with open_register(str(out), read_only=True) as made:
                 owners = sorted(made.stats()["by_owner"])
+                made_id, made_head = reg.raw(made, "extract_id"), verify(made.audit_log()).head
+            if restricted_free:
+                summary.seal = seal_extract(out, signing_key, _issuer(src),
+                                            clock.now().isoformat(timespec="seconds"))
             # recorded even when the source is open read-only (a use, like a check)
             src.record_use("extract", {
                 "out": str(out), "notice_prefix": summary.notice_prefix,
+                # what sync checks an extract against: its id and its log as it left here
+                "extract_id": made_id, "audit_head": made_head,
                 "assets": summary.assets, "expires": summary.expires,
                 "footprint_wkt": bounded_wkt(area), "owners": owners,
-                "restricted_free": restricted_free, "summary": {"rows": summary.assets}})
+                        "restricted_free": restricted_free, "summary": {"rows": summary.assets},
+                **({"signed_by": signing_key.key_id} if restricted_free else {})})
         except BaseException:
             for p in (out, Path(f"{out}-wal"), Path(f"{out}-shm")):
                 p.unlink(missing_ok=True)
@@ -292,7 +320,12 @@ def sync_extract(extract: str | Path, target: str, *, allow_other_target: bool =
                 "from files made by 'asset-register extract'")
         origin = reg.raw(ex, "extract_source_created_at") or ""
         source_name = reg.raw(ex, "extract_source") or "unknown source"
+        if ex.sealed:
+            raise ValidationError(
+                f"{str(extract)!r} is a signed, read-only contractor's extract: nothing was "
+                "issued in it, so there is nothing to sync")
         prefix = reg.raw(ex, "notice_prefix") or ""
+        made_at = reg.raw(ex, "extract_created_at") or ""
         notices, responses, log = ex.notices(), ex.responses(), ex.audit_log()
     summary = SyncSummary()
     with open_register(target) as tgt:
@@ -302,10 +335,20 @@ def sync_extract(extract: str | Path, target: str, *, allow_other_target: bool =
                 f"{tgt.display!r} is not the register this extract was "
                 f"made from ({source_name}): sync into that register, or pass "
                 "--allow-other-target if it was moved")
+        issue = _issue_record(tgt, extract_id, prefix)
+        if issue is None and not allow_other_target:
+            raise ValidationError(
+                f"{tgt.display!r} has no record of issuing the extract {str(extract)!r} "
+                f"(notice prefix {prefix or 'none'}): nothing was synced — sync into the "
+                "register it came from, or pass --allow-other-target if it was moved")
+        _check_prefix(tgt, prefix)
+        offline = _offline_entries(log, issue or {}, extract_id)
+        _check_notices(notices, prefix, made_at)
+        _check_responses(tgt, responses, notices)
         with tgt.atomic():
             _sync_notices(tgt, notices, prefix, summary)
             _sync_responses(tgt, responses, summary)
-            _sync_audit(tgt, log, extract_id, summary)
+            _sync_audit(tgt, offline, extract_id, summary)
             tgt.audit("sync_extract", {"extract_id": extract_id, "file": str(extract),
                                        "notices_added": summary.notices_added,
                                        "notices_updated": summary.notices_updated,
@@ -354,17 +397,127 @@ def _sync_responses(tgt, responses: pd.DataFrame, summary: SyncSummary) -> None:
     summary.responses_added += len(new)
 
 
-def _sync_audit(tgt, log: pd.DataFrame, extract_id: str, summary: SyncSummary) -> None:
-    """Append the extract's offline entries to the target's chain as new entries (the target's
-    time and user), each naming the extract and the original entry: an edited extract can add
-    claims to the log, never back-dated entries. An extract whose own chain is broken is refused."""
+# -- what sync accepts from an extract (each refusal stops the whole sync) ----------------
+_REFUSED = "nothing was synced"
+
+
+def _issue_record(tgt, extract_id: str, prefix: str) -> dict | None:
+    """The target's own record of making this extract (its 'extract' entry): by the extract's
+    id, or — for an extract made before ids were recorded — by its notice prefix."""
+    log = tgt.audit_log()
+    by_prefix = None
+    for text in log.loc[log["action"] == "extract", "detail"]:
+        try:
+            detail = json.loads(text)
+        except (TypeError, ValueError):
+            continue
+        if not isinstance(detail, dict):
+            continue
+        if detail.get("extract_id") == extract_id:
+            return detail
+        if prefix and detail.get("notice_prefix") == prefix and not detail.get("extract_id"):
+            by_prefix = detail
+    return by_prefix
+
+
+def _check_prefix(tgt, prefix: str) -> None:
+    from .notices.reference import read_settings
+
+    own = read_settings(tgt).prefix
+    if not prefix or prefix == own:
+        raise ValidationError(
+            f"the extract numbers its notices with {prefix or 'no prefix'!r}, "
+            f"{'the register' + chr(39) + 's own prefix' if prefix else 'not a prefix of its own'}"
+            f": {_REFUSED} — make a new extract")
+
+
+def _offline_entries(log: pd.DataFrame, issue: dict, extract_id: str) -> pd.DataFrame:
+    """The entries written in the extract after it was made. Its chain must verify, and must
+    still hold the entry the target recorded as its head when it was made (``audit_head``):
+    everything up to that entry is what the target wrote, everything after it happened
+    offline. An extract with no chain, a broken one or a rewritten start is refused."""
     from .store.audit_chain import verify
 
-    verdict = verify(log)
-    if not verdict.ok and "hash" in log.columns:
+    if "hash" not in log.columns or log["hash"].isna().any():
+        raise ValidationError(f"the extract's audit log has entries without a hash: {_REFUSED} "
+                              "— make a new extract")
+    head = issue.get("audit_head")
+    verdict = verify(log, expect_head=head)
+    if not verdict.ok:
         raise ValidationError(f"the extract's audit log was tampered with ({verdict.problem}): "
-                              "nothing was synced — make a new extract")
-    offline = log[~log["action"].isin(_EXTRACT_ACTIONS)]
+                              f"{_REFUSED} — make a new extract")
+    made = log.index[log["action"] == "create_extract"]
+    if head:
+        start = int(np.flatnonzero(log["hash"].to_numpy() == head)[0]) + 1
+    elif len(made):  # (an extract made before its head was recorded)
+        start = int(log.index.get_loc(made[-1])) + 1
+    else:
+        raise ValidationError(f"the extract's audit log does not record its making: {_REFUSED}")
+    created = [json.loads(d or "{}").get("extract_id") for d in log.loc[made, "detail"]]
+    if extract_id not in created:
+        raise ValidationError(f"the extract's audit log records another extract's making: "
+                              f"{_REFUSED} — make a new extract")
+    offline = log.iloc[start:]
+    return offline[~offline["action"].isin(_EXTRACT_ACTIONS)]
+
+
+def _check_notices(notices: pd.DataFrame, prefix: str, made_at: str) -> None:
+    """Every notice of the extract is its own: a reference under its prefix, created after the
+    extract was made."""
+    from .errors import NoticeError
+    from .notices.reference import parse_reference
+
+    for rec in _records(notices, NOTICE_COLUMNS):
+        ref = str(rec.get("reference") or "")
+        try:
+            parsed = parse_reference(ref)
+        except NoticeError:
+            parsed = None
+        if parsed is None or parsed[0] != prefix:
+            raise ValidationError(
+                f"notice {ref!r} in the extract is not numbered under its prefix {prefix!r} "
+                f"(references {prefix}-YYYY-NNNNN): it was not issued from this extract; "
+                f"{_REFUSED}")
+        if made_at and not _not_before(rec.get("created_at"), made_at):
+            raise ValidationError(
+                f"notice {ref!r} says it was created at {rec.get('created_at')}, before the "
+                f"extract was made ({made_at}): {_REFUSED}")
+
+
+def _not_before(when, made_at: str) -> bool:
+    """Whether the time ``when`` (ISO 8601) is not before ``made_at``; an unreadable one is."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(str(when)) >= datetime.fromisoformat(made_at)
+    except (TypeError, ValueError):
+        return False
+
+
+def _check_responses(tgt, responses: pd.DataFrame, notices: pd.DataFrame) -> None:
+    """Responses only with a response code, for a notice issued — offline in this extract or
+    in the register."""
+    from .notices.vocab import RESPONSE_STATUSES
+
+    issued = set(notices.loc[notices["status"] != "draft", "reference"]) if len(notices) else set()
+    theirs = tgt.notices()
+    if len(theirs):
+        issued |= set(theirs.loc[theirs["status"] != "draft", "reference"])
+    for r in _records(responses, RESPONSE_COLUMNS):
+        if r.get("status") not in RESPONSE_STATUSES:
+            raise ValidationError(
+                f"a response to {r.get('reference')!r} has the status {r.get('status')!r}, not a "
+                f"response code ({', '.join(sorted(RESPONSE_STATUSES))}): {_REFUSED}")
+        if r.get("reference") not in issued:
+            raise ValidationError(
+                f"a response of {r.get('owner')!r} is recorded for {r.get('reference')!r}, which "
+                f"was never issued: responses are recorded only for issued notices; {_REFUSED}")
+
+
+def _sync_audit(tgt, offline: pd.DataFrame, extract_id: str, summary: SyncSummary) -> None:
+    """Append the extract's offline entries (``_offline_entries``) to the target's chain as
+    new entries (the target's time and user), each naming the extract and the original entry:
+    an edited extract can add claims to the log, never back-dated entries."""
     have = {_synced_key(d) for d in tgt.audit_log()["detail"].dropna()}
     added = 0
     for r in _records(offline, [*AUDIT_COLUMNS, "id", "hash"]):

@@ -106,12 +106,26 @@ def record_search(store, query: str, *, hits: int, bounds=(), owners=(),
 
 
 def record_identify(store, asset: dict, *, via: str = "gui") -> bool:
-    """An entry when someone opens a restricted asset's details; nothing for other assets."""
+    """An entry when someone opens a restricted asset's details; nothing for other assets.
+
+    Every login of a shared register reads the log (it verifies the chain), so there the entry
+    holds no more than an uncleared login sees of the asset: its owner, its masked id when that
+    is what was opened, and the coarse box (``restricted.coarse_boxes``), never the real id or
+    extent a cleared login opened. A local register's log is its one user's."""
+    from .model import MASKED_ID_PREFIX
+    from .restricted import coarse_boxes
+
     if not asset.get("restricted"):
         return False
+    owner, shown, geom = asset.get("owner"), str(asset.get("asset_id") or ""), asset.get("geometry")
+    place = shapely.envelope(geom) if geom is not None else None
+    if getattr(store, "shared", False):
+        if not shown.startswith(MASKED_ID_PREFIX):
+            shown = f"{MASKED_ID_PREFIX}{owner}"
+        place = coarse_boxes([geom])[0] if geom is not None and not shapely.is_empty(geom) \
+            else None
     return store.record_use("identify_restricted", {
-        "asset_id": asset.get("asset_id"), "owners": [asset.get("owner")], "via": via,
-        "footprint_wkt": bounded_wkt(shapely.envelope(asset.get("geometry")))})
+        "asset_id": shown, "owners": [owner], "via": via, "footprint_wkt": bounded_wkt(place)})
 
 
 def record_export(store, what: str, out, *, footprint=None, owners=(), count: int = 0,

@@ -104,6 +104,7 @@ def _import(args) -> int:
     done: list[bool] = []  # the enclosing transaction of several files committed
     try:
         with open_register(args.register) as store:
+            store.refuse_if_sealed()
             stop = threading.Event()
             scope = "area" if args.area else "append" if args.append else "network"
             area = read_area(args.area, store.crs) if args.area else None

@@ -54,6 +54,17 @@ def fixed_clock(monkeypatch) -> datetime:
 
 
 @pytest.fixture
+def signing_key(tmp_path_factory, monkeypatch):
+    """An authority's signing key in its own folder, the default key of every command run in
+    the test (ASSET_REGISTER_SIGNING_KEY)."""
+    from asset_register.signing import KEY_ENV, new_key
+
+    path = tmp_path_factory.mktemp("keys") / "signing-key"
+    monkeypatch.setenv(KEY_ENV, str(path))
+    return new_key(path)
+
+
+@pytest.fixture
 def shared_data() -> Path:
     if not SHARED_DATA.exists():
         pytest.skip(f"reference data folder {SHARED_DATA} is absent (../shared/data)")

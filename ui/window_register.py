@@ -71,7 +71,12 @@ class RegisterController:
         store = session.store
         if references is None:
             references = self._default_references()
-        self.window.setWindowTitle(f"{self.state.session.name} — Underground Asset Register")
+        seal = store.seal_verdict()  # a contractor's extract: who signed it, and is it intact
+        signed = "" if seal is None else (
+            f" — signed extract of {seal.issuer}, "
+            + ("intact" if seal.ok else "NOT INTACT: do not rely on it"))
+        self.window.setWindowTitle(
+            f"{self.state.session.name}{signed} — Underground Asset Register")
         self.app_settings.add_recent(self.state.session.location)  # never a password
         self.state.set_scheme(reg.raw(store, "colour_scheme") or self.app_settings.scheme)
         layer = self.state.layers.add(Layer(f"Register: {self.state.session.name}", REGISTER,

@@ -12,7 +12,9 @@ def _verify(args) -> int:
     from ..store.audit_chain import verify
 
     with open_register(args.register, read_only=True) as store:
-        log, name = store.audit_log(), store.display
+        log, name, seal = store.audit_log(), store.display, store.seal_verdict()
+    if seal is not None and not seal.ok:
+        raise AuditChainError(seal.line(name))
     verdict = verify(log, expect_head=args.head)
     if not verdict.ok:
         where = f" (first bad entry {verdict.bad_id})" if verdict.bad_id is not None else ""
@@ -23,6 +25,8 @@ def _verify(args) -> int:
              else "chained since the register was created")
     print(f"audit log of {name} verifies: {verdict.entries} entries, {since}; "
           f"head hash {verdict.head}")
+    if seal is not None:
+        print(seal.line(name))
     return 0
 
 

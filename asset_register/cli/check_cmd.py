@@ -53,7 +53,10 @@ def render(result, register: str) -> str:
         general = c["precaution"].str.split(" Recorded as").str[0].str.split(" Class unknown:").str[0]
         for cls, text in dict(zip(c["risk_class"], general, strict=True)).items():
             out += textwrap.wrap(f"{cls}: {text}", 100, initial_indent="  ", subsequent_indent="    ")
-        for r in c[c["class_basis"] == "unknown"].itertuples():
+        # (a restricted asset shown masked has no class either, and its own precaution)
+        unknown = (c["class_basis"] == "unknown") & c["precaution"].str.contains(
+            " Class unknown:", regex=False)
+        for r in c[unknown].itertuples():
             note = "Class unknown:" + r.precaution.split(" Class unknown:")[1].split(" Recorded as")[0]
             out += textwrap.wrap(f"{r.asset_id}: {note}", 100, initial_indent="  ? ",
                                  subsequent_indent="    ")

@@ -31,6 +31,7 @@ def _notice(args) -> int:
     from ..store import open_register
 
     with open_register(args.register) as store:
+        store.refuse_if_sealed()
         _roll_back_interrupted(store)
         rules = rules_for(store, args.rules)
         promoter = args.promoter or reg.read(store, "promoter_name")
@@ -82,6 +83,7 @@ def _respond(args) -> int:
     from ..store import open_register
 
     with open_register(args.register) as store:
+        store.refuse_if_sealed()
         _roll_back_interrupted(store)
         record_response(store, args.reference, args.owner, args.status, args.note, args.by)
         overview = notice_overview(store)

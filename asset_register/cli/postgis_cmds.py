@@ -1,4 +1,4 @@
-"""`roles`, `extract`, `sync`: shared PostGIS registers and offline extracts for field work."""
+"""`roles`, `extract`, `keys`, `sync`: shared PostGIS registers and offline extracts for field work."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from ..errors import ConnectionError_, RulesError, ValidationError
+from . import keys_cmd
 
 
 # What each kind of login may do (docs/security.md, "Roles").
@@ -73,13 +74,23 @@ def _extract(args) -> int:
         crs = src.crs
     area = read_area(args.area, crs, args.buffer)
     rules = _rules_text(args.rules)
+    if args.key and not args.contractor:
+        raise ValidationError("--key signs a contractor's extract: give it with --contractor")
+    key = None
+    if args.contractor:  # refused before anything is written
+        from ..signing import load_key
+
+        key = load_key(Path(args.key) if args.key else None)
     s = make_extract(args.source, area, args.out, days=args.days, rules_toml=rules,
                      rules_source=Path(args.rules).name if args.rules else None,
-                     restricted_free=args.contractor)
+                     restricted_free=args.contractor, signing_key=key)
     print(f"extract {s.path}: {s.assets:,} assets from {s.batches} batches, {s.owners} owners, "
           f"{s.works} planned works; area {s.area.area / 1e6:.3f} km²")
     if args.contractor:
         print("restricted assets are withheld: only their owner and a coarse box are in it")
+        print(f"signed by {s.seal.issuer} with key {s.seal.key_id} and read-only; expires "
+              f"{s.expires} — the contractor checks it with: asset-register info {s.path}")
+        return 0
     print(f"notices issued offline use the prefix {s.notice_prefix}; expires {s.expires} — "
           f"bring notices back with: asset-register sync {s.path} REGISTER")
     return 0
@@ -137,8 +148,13 @@ def register(sub) -> None:
     p.add_argument("--contractor", action="store_true",
                    help="a contractor's extract: restricted assets only as their owner and a "
                         "coarse box, never their position or attributes (the check still "
-                        "flags them)")
+                        "flags them); signed with the authority's key and read-only")
+    p.add_argument("--key", metavar="FILE",
+                   help="the signing key of a --contractor extract (default: the one "
+                        "'asset-register keys new' made)")
     p.set_defaults(func=_extract)
+
+    keys_cmd.register(sub)
 
     p = sub.add_parser(
         "sync", help="bring notices issued offline in an extract back into the register",

@@ -42,6 +42,12 @@ def _info(args) -> int:
             "code": reg.raw(store, "authority_code"),
         }
         stats["owner_contacts"] = [o.__dict__ for o in store.owners()]
+        seal = store.seal_verdict()
+        if seal is not None:
+            stats["signed_extract"] = {"intact": seal.ok, "issuer": seal.issuer,
+                                       "key_id": seal.key_id, "signed_at": seal.signed_at,
+                                       "problem": seal.problem or None}
+        name = store.display
     if args.json:
         print(json.dumps(stats, indent=2, default=str))
         return 0
@@ -61,8 +67,10 @@ def _info(args) -> int:
         lines.append("latest delivery")
         lines += [f"  {o:<12}  {a['latest_delivery']}  ({a['batches']} batches)"
                   for o, a in stats["data_age"].items()]
+    if seal is not None:
+        lines.append(seal.line(name))
     print("\n".join(lines))
-    return 0
+    return 0 if seal is None or seal.ok else 3
 
 
 def register(sub) -> None:

@@ -17,7 +17,8 @@ from .reader import AssetReader
 from .records import AUDIT_COLUMNS, NOTICE_COLUMNS, RESPONSE_COLUMNS, WORKS_COLUMNS
 
 __all__ = ["RegisterStore", "AssetReader", "open_register", "create_register", "is_url",
-           "display_name", "without_password", "remove_temporary_files", "AUDIT_COLUMNS", "NOTICE_COLUMNS",
+           "display_name", "without_password", "remove_temporary_files", "seal_extract",
+           "AUDIT_COLUMNS", "NOTICE_COLUMNS",
            "RESPONSE_COLUMNS", "WORKS_COLUMNS"]
 
 
@@ -58,3 +59,15 @@ def remove_temporary_files() -> None:
     from .gpkg.bulk import remove_open_staging
 
     remove_open_staging()
+
+
+def seal_extract(location: str | Path, key, issuer: str, signed_at: str):
+    """Make the GeoPackage extract at ``location`` read-only and sign it with ``key`` (a
+    ``signing.SigningKey``); returns its ``SealVerdict``. The file must not be open."""
+    from ..errors import ValidationError
+
+    if is_url(location):
+        raise ValidationError("only a GeoPackage extract can be signed")
+    from .gpkg.seal import seal
+
+    return seal(Path(location), key, issuer, signed_at)

@@ -303,6 +303,21 @@ class RegisterStore(abc.ABC):
     shared: bool = False
     """True for a register many people use (PostGIS): a check there needs a purpose."""
 
+    sealed: bool = False
+    """True for a signed, read-only extract (a contractor's): every write is refused."""
+
+    def refuse_if_sealed(self) -> None:
+        """Refuse, before any work, a command that will write to a signed extract (the write
+        itself would be refused too, but after the work was done). Only a GeoPackage
+        extract can be sealed."""
+        return None
+
+    def seal_verdict(self):
+        """For a signed extract, whether it is intact and who issued it (a ``SealVerdict``
+        with ``ok``, ``issuer``, ``key_id``, ``signed_at``, ``problem`` and ``line(name)``);
+        ``None`` for any other register."""
+        return None
+
     def record_use(self, action: str, detail: dict) -> bool:
         """Append an entry for a use of the register (check, search, export, identify), even
         when it is open read-only; False when this register cannot record it."""

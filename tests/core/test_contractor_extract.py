@@ -14,7 +14,8 @@ from asset_register.store import open_register
 from tests.conftest import synthetic_assets
 
 
-def test_contractor_extract_withholds_restricted_detail(gpkg_store_factory, tmp_path, capsys):
+def test_contractor_extract_withholds_restricted_detail(gpkg_store_factory, tmp_path, capsys,
+                                                       signing_key):
     src = gpkg_store_factory()
     src.upsert_owner(Owner("WSX", "Wessex Water", phone="0345 600 4600"))
     assets = synthetic_assets(44)  # every 11th asset is restricted: 4 of them

@@ -173,7 +173,8 @@ def test_a_reference_clash_stops_the_whole_sync(source, tmp_path):
         ex.record_notice({"reference": f"{s.notice_prefix}-2026-00001", "status": "issued"})
         ex.record_notice({"reference": "LBX-2026-00001", "status": "issued", "promoter": "A"})
     source.record_notice({"reference": "LBX-2026-00001", "status": "issued", "promoter": "B"})
-    with pytest.raises(ValidationError, match="LBX-2026-00001.*nothing was synced"):
+    with pytest.raises(ValidationError, match="LBX-2026-00001.*not numbered under its prefix "
+                                              ".*nothing was synced"):
         sync_extract(s.path, _loc(source))
     assert list(source.notices()["reference"]) == ["LBX-2026-00001"]
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 PASSWORD = "Xq9/s3cr@t"
 URL = f"postgresql://editor:{PASSWORD}@db.council.local:5432/registers?schema=north"
 
@@ -53,3 +55,46 @@ def test_recent_entries_saved_with_a_password_are_rewritten_without_it():
     assert settings.recent_registers() == [
         "/data/other.gpkg", "postgresql://editor@db.council.local:5432/registers?schema=north",
         "/data/town.gpkg"]
+
+
+@pytest.mark.postgis
+def test_window_on_a_real_password_protected_register_shows_and_saves_no_password(
+        qtbot, pg_server, tmp_path):
+    """The same, against a real PostGIS register whose login has a password with '/', '@', '%'
+    and ':' in it: the title, the layers, the saved settings and the app's data folders."""
+    import uuid
+    from urllib.parse import quote
+
+    from PySide6.QtWidgets import QApplication
+
+    from asset_register.model import BatchInfo
+    from asset_register.store import create_register
+    from tests.conftest import synthetic_assets
+    from ui.main_window import MainWindow
+
+    password = "Tr0ub/4@d%or:x"
+    login = f"gui_{uuid.uuid4().hex[:8]}"
+    pg_server.psql(f"CREATE ROLE {login} LOGIN PASSWORD '{password}'; "
+                   f"GRANT CREATE ON DATABASE registers TO {login}")
+    url = pg_server.url(user=login, password=password, schema=f"g_{uuid.uuid4().hex[:10]}")
+    with create_register(url) as store:
+        store.write_batch(synthetic_assets(20), BatchInfo(source_file="w.gpkg", owner="WSX"))
+    QApplication.instance().setProperty("suppress_error_dialogs", True)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.open_register(url, [])
+    assert w.wait_until_idle(60)
+    shown = [w.windowTitle(), *[lay.name for lay in w.canvas.layers],
+             *[lay.source for lay in w.canvas.layers], w.statusBar().currentMessage()]
+    assert f"{login}:***@127.0.0.1" in shown[0]
+    w.register.remember_references()
+    w.close()
+    w.app_settings.q.sync()
+    saved = [p for p in tmp_path.rglob("*") if p.is_file() and "config" in p.parts]
+    assert saved and any(login in p.read_text(errors="replace") for p in saved)
+    needles = [password, quote(password, safe=""), "Tr0ub"]
+    for path in (p for p in tmp_path.rglob("*") if p.is_file()):
+        text = path.read_bytes().decode("latin-1")
+        assert not [n for n in needles if n in text], path
+    for text in shown:
+        assert not [n for n in needles if n in text], text

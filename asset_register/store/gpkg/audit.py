@@ -124,7 +124,7 @@ class AuditMixin:
 
     def _use_connection(self):
         con = getattr(self, "_use_con", None)
-        if con is None and not getattr(self, "_use_refused", False):
+        if con is None and not getattr(self, "_use_refused", False) and not self.sealed:
             import os
 
             if has_chain(self._con) and os.access(self.path, os.W_OK) \

@@ -82,6 +82,17 @@ def inspect_file(path: Path) -> int:
     return version
 
 
+def sealed(path: Path) -> bool:
+    """Whether the register at ``path`` is a signed, read-only extract (seal.py)."""
+    from .seal import is_sealed
+
+    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
+    try:
+        return is_sealed(con)
+    finally:
+        con.close()
+
+
 def check_writable(path: Path) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if path.exists() and not os.access(path, os.W_OK):

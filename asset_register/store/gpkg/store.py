@@ -27,6 +27,7 @@ from . import connect as gpkg_connect
 from . import display as gpkg_display
 from . import geom as gpkg_geom
 from . import rtree as gpkg_rtree
+from . import seal as gpkg_seal
 from . import snapshot as gpkg_snapshot
 from . import write as gpkg_write
 from ..base import RegisterStore, asset_records
@@ -44,6 +45,15 @@ class GeoPackageStore(AuditMixin, WorksNoticesMixin, SharedRecordsMixin, Registe
     """A register in one GeoPackage file. Use ``open_register`` / ``create_register``."""
 
     _deviations_since = 5  # schema.py migration "deviation_reports"
+
+    sealed = False  # a signed, read-only extract (seal.py)
+
+    def seal_verdict(self):
+        return gpkg_seal.verify(self.path) if self.sealed else None
+
+    def refuse_if_sealed(self) -> None:
+        if self.sealed:
+            raise RegisterReadOnlyError(gpkg_seal.refusal(self.location, self.seal_verdict()))
 
     def _writer_connection(self) -> sqlite3.Connection:
         """A second, writable connection to this register (the audit log's use entries)."""
@@ -71,9 +81,14 @@ class GeoPackageStore(AuditMixin, WorksNoticesMixin, SharedRecordsMixin, Registe
             self._create(_create_crs)
         else:
             version = gpkg_connect.inspect_file(self.path)
+            self.sealed = gpkg_connect.sealed(self.path)
+            if self.sealed:  # a signed extract: read-only whatever was asked (seal.py)
+                read_only = self.read_only = True
             if not read_only:
                 gpkg_connect.check_writable(self.path)
             self._con = gpkg_connect.connect(self.path, read_only=read_only)
+            if self.sealed:
+                self._con.execute("PRAGMA query_only = ON")
             gpkg_geom.register_functions(self._con)
             if not read_only:
                 gpkg_bulk.clean_stale(self.path)
@@ -156,6 +171,7 @@ class GeoPackageStore(AuditMixin, WorksNoticesMixin, SharedRecordsMixin, Registe
     @contextmanager
     def atomic(self):
         """BEGIN IMMEDIATE … COMMIT, nesting as savepoints; rollback on any exception."""
+        self.refuse_if_sealed()
         if self.read_only:
             raise RegisterReadOnlyError(
                 f"register {self.location!r} is open read-only: reopen it writable to change it"

@@ -22,7 +22,7 @@ from psycopg import sql
 
 from ...settings import LEGACY_RULES_FILE, rules_from_legacy_path, upgrade_record
 from .roles import apply_grants
-from .security import migration_6, view_sql
+from .security import migration_6, migration_8, view_sql
 
 REGISTER_MARKER = ("register_format", "asset-register")
 
@@ -156,6 +156,7 @@ MIGRATIONS: list[tuple[int, str, object]] = [
     (5, "audit_chain", _migration_5),
     (6, "server_guards", migration_6),
     (7, "deviation_reports", _migration_7),
+    (8, "restricted_rejects", migration_8),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

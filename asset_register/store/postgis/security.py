@@ -16,12 +16,19 @@
   direct write to ``notice_sequences``), a notice may be changed only by the login that
   recorded it (or an administrator), its identity never; a response needs an issued
   notice; malformed rows are refused so one bad row cannot break everyone's listing.
+* Rejected rows of an import (migration 8, ``restricted_rejects``) keep the original
+  attributes and geometry of a row that did not import: one of a restricted asset — its
+  attributes mark it restricted (``RESTRICTED_WORDS``), or its batch or owner holds
+  restricted assets — is returned only to logins cleared for restricted assets and to the
+  editors granted its owner; so is a deviation report on a restricted asset (it says where
+  the asset was found).
 """
 
 from __future__ import annotations
 
 from ...model import MASKED_ID_PREFIX
 from ...restricted import RESTRICTED_GRID_M, RESTRICTED_MARGIN_M
+from ...use_log import USE_ACTIONS
 NOTICE_NUMBER_MAX = 99_999_999  # keeps references within Street Manager's 24 characters
 RESPONSE_CODES = ("no_assets_affected", "affected", "affected_plans_sent", "no_response")
 # Settings an editor's import writes (cached bounds); every other setting is the admins'.
@@ -260,3 +267,61 @@ def migration_6(cur, srid: int) -> None:
     cur.execute(_asset_rules(schema))
     cur.execute(_notice_rules(schema))
     cur.execute(view_sql(schema, ALL_ASSET_COLUMNS))
+
+
+# Attribute names an import profile reads as the restricted flag (importers/vocabulary.py),
+# and the values it reads as true (importers/mapping.py TRUE_WORDS).
+RESTRICTED_WORDS = ("restricted", "sensitive", "secure", "confidential")
+TRUE_WORDS = ("1", "true", "t", "yes", "y")
+
+
+def migration_8(cur, srid: int) -> None:
+    """Rejected rows of restricted assets only for the logins cleared for them; a viewer's
+    uses recorded (it may append only use entries to the audit log)."""
+    cur.execute("SELECT current_schema()")
+    s = cur.fetchone()[0]
+    q = f'"{s}"'
+    words = ", ".join(f"'{w}'" for w in RESTRICTED_WORDS)
+    true = ", ".join(f"'{w}'" for w in TRUE_WORDS)
+    uses = ", ".join(f"'{a}'" for a in USE_ACTIONS)
+    cur.execute(f"""
+    CREATE FUNCTION {q}.ar_flagged(attrs text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$
+      BEGIN
+        RETURN EXISTS (SELECT 1 FROM jsonb_each_text(attrs::jsonb) e
+                       WHERE lower(e.key) IN ({words}) AND lower(trim(e.value)) IN ({true}));
+      EXCEPTION WHEN others THEN RETURN true;  -- unreadable attributes: withheld
+      END $$;
+    -- whether a batch, or its owner, holds restricted assets: reads every asset whoever asks
+    -- (security definer), and answers only yes or no
+    CREATE FUNCTION {q}.ar_restricted_batch(id bigint) RETURNS boolean LANGUAGE sql STABLE
+      SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+      SELECT EXISTS (SELECT 1 FROM {q}.assets a WHERE a.restricted AND a.batch_id = id)
+          OR EXISTS (SELECT 1 FROM {q}.assets a JOIN {q}.import_batches b ON b.owner = a.owner
+                     WHERE b.batch_id = id AND a.restricted) $$;
+    ALTER TABLE {q}.rejects ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY see ON {q}.rejects FOR SELECT USING (
+      {q}.ar_cleared()
+      OR NOT ({q}.ar_flagged(attrs) OR {q}.ar_restricted_batch(batch_id))
+      OR {q}.ar_may_import((SELECT b.owner FROM {q}.import_batches b
+                            WHERE b.batch_id = rejects.batch_id)));
+    CREATE POLICY record ON {q}.rejects FOR INSERT WITH CHECK (true);
+
+    -- deviation reports on a restricted asset say where it really is: the same readers
+    CREATE FUNCTION {q}.ar_restricted_asset(id text) RETURNS boolean LANGUAGE sql STABLE
+      SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+      SELECT EXISTS (SELECT 1 FROM {q}.assets a WHERE a.asset_id = id AND a.restricted) $$;
+    ALTER TABLE {q}.deviations ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY see ON {q}.deviations FOR SELECT USING (
+      {q}.ar_cleared() OR asset_id IS NULL OR NOT {q}.ar_restricted_asset(asset_id)
+      OR {q}.ar_may_import(owner));
+    CREATE POLICY report ON {q}.deviations FOR INSERT WITH CHECK (true);
+    CREATE POLICY progress ON {q}.deviations FOR UPDATE USING (true) WITH CHECK (true);
+    """ + _before(q, "audit_uses_only", "INSERT", "audit_log", f"""
+      BEGIN
+        IF NOT {q}.ar_member('planner') AND NOT {q}.ar_admin()
+           AND NEW.action NOT IN ({uses}) THEN
+          RAISE EXCEPTION 'a viewer records only its own uses of the register (%), not %',
+            '{", ".join(USE_ACTIONS)}', NEW.action USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        RETURN NEW;
+      END """))

@@ -255,9 +255,15 @@ def _write_rejects(cur, batch_id: int, rejects: pd.DataFrame | None) -> int:
     r["row"] = pd.to_numeric(r["row"], errors="coerce").astype("Int64")
     for c in ("reason", "attrs", "geometry_wkt"):
         r[c] = r[c].astype("string")
-    with cur.copy('COPY rejects (batch_id, "row", reason, attrs, geometry_wkt) FROM STDIN '
+    # COPY cannot write a table under row-level security (migration 8): stage, then INSERT
+    cur.execute('CREATE TEMP TABLE ar_rejects ON COMMIT DROP AS SELECT batch_id, "row", reason, '
+                "attrs, geometry_wkt FROM rejects WITH NO DATA")
+    with cur.copy('COPY ar_rejects (batch_id, "row", reason, attrs, geometry_wkt) FROM STDIN '
                   "WITH (FORMAT csv)") as copy:
         for _, chunk in csv_chunks(r):
             copy.write(chunk)
+    cur.execute('INSERT INTO rejects (batch_id, "row", reason, attrs, geometry_wkt) '
+                'SELECT batch_id, "row", reason, attrs, geometry_wkt FROM ar_rejects')
+    cur.execute("DROP TABLE ar_rejects")
     return len(r)
 
