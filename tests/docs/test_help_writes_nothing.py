@@ -20,7 +20,7 @@ SUB_COMMANDS = [
     ["notice-settings"], ["roles"], ["extract"], ["sync"], ["settings"], ["audit"],
     ["audit", "verify"], ["audit", "export"], ["deviation"], ["deviation", "add"],
     ["deviation", "list"], ["deviation", "export"], ["deviation", "acknowledge"],
-    ["deviation", "resolve"],
+    ["deviation", "resolve"], ["quality"],
 ]
 MODULES = ["sample_data.generate", "sample_data.examples", "asset_register.cli.main", "ui.app",
            "tests.docs.runner", "asset_register.settings_doc",
