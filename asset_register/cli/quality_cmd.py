@@ -22,8 +22,7 @@ def _quality(args) -> int:
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "quality", help="data quality per owner: coverage and gaps, accuracy, record age, "
-        "open deviations, missing attributes",
+        "quality", help="data quality per owner: coverage, gaps, accuracy, record age",
         description="How far the register's records can be trusted, per owner, for an area "
         "or the whole register: coverage (km²) and the gaps no owner of a utility covers, the "
         "share of records with a stated accuracy or PAS 128 quality level, delivery and "

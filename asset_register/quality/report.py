@@ -19,9 +19,7 @@ from .classes import (
     NAT,
     QUALITY_LEVELS,
     age_classes,
-    day_number,
     iso_day,
-    years_before,
 )
 from .coverage import coverage_table, km2, owner_areas, register_region
 from .data import read_fields
@@ -32,15 +30,6 @@ SCHEMA = "asset-register/quality/1"
 
 def _share(part, whole):
     return round(float(part) / float(whole), 4) if whole else None
-
-
-def _per_owner(fields, rows: int, row_of: np.ndarray, mask=None, classes: int = 1):
-    """Counts per owner row (and class), of the assets where ``mask`` holds."""
-    row = row_of[fields.owner]
-    keep = row >= 0
-    if mask is not None:
-        keep &= mask
-    return row[keep], keep
 
 
 def _counts(index: np.ndarray, size: int) -> np.ndarray:
@@ -82,7 +71,7 @@ def _newest_batches(store) -> dict[str, int]:
     return out
 
 
-def _deviation_counts(store, area, crs_area_check) -> dict[str, int]:
+def _deviation_counts(store, area) -> dict[str, int]:
     """Open deviation reports per owner (in ``area``: those whose reported position, else
     whose asset, meets it)."""
     reports = store.deviations(open_only=True)
@@ -170,7 +159,7 @@ def quality_report(store, *, area=None, crs=None, owners=None, rules=None,
             raise ValidationError(f"owner {unknown[0]!r} is not in this register: give one of "
                                   f"{', '.join(sorted(names)) or 'no owners yet'}")
         codes = [c for c in codes if c in set(owners)]
-    deviations = _deviation_counts(store, geom, None)
+    deviations = _deviation_counts(store, geom)
     newest_batch = _newest_batches(store)
     needs = needs_of(rules)
     rows = _figures(fields, codes, on, needs, newest_batch)
@@ -183,6 +172,7 @@ def quality_report(store, *, area=None, crs=None, owners=None, rules=None,
         r["coverage_share"] = _share(covered[code], region_km2) if code in covered else None
         r["open_deviations"] = deviations.get(code, 0)
     total["open_deviations"] = int(sum(deviations.values()))
+    total["open_deviations_no_owner"] = deviations.get("(unknown)", 0)
     return {
         "schema": SCHEMA, "register": store.display, "crs": store.crs.to_string(),
         "on": on.isoformat(), "rules_version": rules.version,
@@ -213,9 +203,9 @@ def _figures(fields, codes, on: date, needs, newest_batch) -> list[dict]:
     n = _counts(r, size)
     nacc, nage = len(ACCURACY_CLASSES), len(AGE_CLASSES)
     acc = _counts(r * nacc + fields.accuracy[inrow], size * nacc).reshape(size, nacc)
-    lev = _counts(r * (len(QUALITY_LEVELS) + 1) + np.where(fields.level[inrow] < 0,
-                  len(QUALITY_LEVELS), fields.level[inrow]), size * (len(QUALITY_LEVELS) + 1)
-                  ).reshape(size, -1)
+    nlev = len(QUALITY_LEVELS) + 1  # and "none"
+    lev = _counts(r * nlev + np.where(fields.level[inrow] < 0, nlev - 1, fields.level[inrow]),
+                  size * nlev).reshape(size, nlev)
     h_known = _counts(r[fields.h_known[inrow]], size)
     lvl_known = _counts(r[fields.level[inrow] >= 0], size)
     either = _counts(r[fields.h_known[inrow] | (fields.level[inrow] >= 0)], size)
@@ -279,4 +269,4 @@ def _missing(fields, inrow, r, size, needs) -> dict[str, tuple[np.ndarray, np.nd
     return out
 
 
-__all__ = ["SCHEMA", "quality_report", "years_before", "day_number"]
+__all__ = ["SCHEMA", "quality_report"]

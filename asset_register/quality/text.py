@@ -58,7 +58,10 @@ def missing_rows(report: dict) -> list[list[str]]:
 
 
 def deviation_rows(report: dict) -> list[list[str]]:
-    return [[r["owner"], str(r["open_deviations"])] for r in _rows(report)]
+    rows = [[r["owner"], str(r["open_deviations"])] for r in report["owners"]]
+    if report["totals"].get("open_deviations_no_owner"):
+        rows.append(["no known owner", str(report["totals"]["open_deviations_no_owner"])])
+    return [*rows, ["all", str(report["totals"]["open_deviations"])]]
 
 
 def table(head: list[str], rows: list[list[str]], left: int = 1, indent: str = "  ") -> list[str]:
@@ -78,7 +81,9 @@ def report_text(report: dict) -> str:
     out = [f"Data quality of {report['register']} ({where}) on {report['on']}, "
            f"rules {report['rules_version']}",
            f"{report['assets']:,} live assets; {len(report['owners'])} owners shown; "
-           f"{report['totals']['open_deviations']} open deviation reports", ""]
+           f"open deviation reports: {report['totals']['open_deviations']}"
+           + (f" ({report['totals']['open_deviations_no_owner']} of no known owner)"
+              if report["totals"].get("open_deviations_no_owner") else ""), ""]
     out += ["Coverage (area each owner's data covers)"]
     out += table(["owner", "name", "km²", "share"], coverage_rows(report), left=2)
     gap = report["no_owner_gap"]

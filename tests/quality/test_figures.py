@@ -179,3 +179,9 @@ def test_classes_vectorised_known_answers():
     # on 2026-11-23 a record of 2021-11-23 is exactly five years old, not older than five;
     # one of 2016-11-23 is exactly ten: older than five, not older than ten
     assert age_classes(days, ON).tolist() == [0, 0, 1, 3, 3]
+
+
+def test_an_empty_register(gpkg_store_factory):
+    report = quality_report(gpkg_store_factory(), on=ON)
+    assert report["assets"] == 0 and report["owners"] == [] and report["utilities"] == []
+    assert report["area"]["km2"] == 0.0 and report["totals"]["accuracy"]["known_share"] is None
