@@ -75,28 +75,40 @@ def table(head: list[str], rows: list[list[str]], left: int = 1, indent: str = "
     return [line(head), *[line(r) for r in rows]]
 
 
-def report_text(report: dict) -> str:
+def tables(report: dict) -> list[tuple[str, str, list[str], list[list[str]], int]]:
+    """(short name, title, header, rows, columns aligned left) of every table, in order: what
+    the CLI prints and the desktop dock shows."""
+    gap = report["no_owner_gap"]
+    return [
+        ("Coverage", "Coverage (area each owner's data covers)",
+         ["owner", "name", "km²", "share"], coverage_rows(report), 2),
+        ("Gaps", f"Gaps: no owner's data covers {gap['gap_km2']:.3f} km² "
+                 f"({pct(gap['uncovered_share'])}) of the area; per utility:",
+         ["utility", "owners", "uncovered km²", "share"], gap_rows(report), 2),
+        ("Accuracy", "Accuracy (records with a stated accuracy or PAS 128 level; records per "
+                     "class)", ["owner", "assets", "known", *ACC_HEAD], accuracy_rows(report), 1),
+        ("Age", "Record age (deliveries of the live records; capture dates)",
+         ["owner", "newest delivery", "oldest delivery", "captured median", "> 5 y", "> 10 y",
+          "no date"], age_rows(report), 1),
+        ("Missing", "Attributes the rules need, missing (of the records that need them)",
+         ["owner", *needs_shown(report)], missing_rows(report), 1),
+        ("Deviations", "Open deviation reports", ["owner", "open"], deviation_rows(report), 1),
+    ]
+
+
+def headline(report: dict) -> list[str]:
     area = report["area"]
     where = ("whole register" if area["whole_register"] else "area") + f", {area['km2']:.3f} km²"
-    out = [f"Data quality of {report['register']} ({where}) on {report['on']}, "
-           f"rules {report['rules_version']}",
-           f"{report['assets']:,} live assets; {len(report['owners'])} owners shown; "
-           f"open deviation reports: {report['totals']['open_deviations']}"
-           + (f" ({report['totals']['open_deviations_no_owner']} of no known owner)"
-              if report["totals"].get("open_deviations_no_owner") else ""), ""]
-    out += ["Coverage (area each owner's data covers)"]
-    out += table(["owner", "name", "km²", "share"], coverage_rows(report), left=2)
-    gap = report["no_owner_gap"]
-    out += ["", f"Gaps: no owner's data covers {gap['gap_km2']:.3f} km² "
-                f"({pct(gap['uncovered_share'])}) of the area; per utility:"]
-    out += table(["utility", "owners", "uncovered km²", "share"], gap_rows(report), left=2)
-    out += ["", "Accuracy (records with a stated accuracy or PAS 128 level; records per class)"]
-    out += table(["owner", "assets", "known", *ACC_HEAD], accuracy_rows(report))
-    out += ["", "Record age (deliveries of the live records; capture dates)"]
-    out += table(["owner", "newest delivery", "oldest delivery", "captured median", "> 5 y",
-                  "> 10 y", "no date"], age_rows(report))
-    out += ["", "Attributes the rules need, missing (of the records that need them)"]
-    out += table(["owner", *needs_shown(report)], missing_rows(report))
-    out += ["", "Open deviation reports"]
-    out += table(["owner", "open"], deviation_rows(report))
+    return [f"Data quality of {report['register']} ({where}) on {report['on']}, "
+            f"rules {report['rules_version']}",
+            f"{report['assets']:,} live assets; {len(report['owners'])} owners shown; "
+            f"open deviation reports: {report['totals']['open_deviations']}"
+            + (f" ({report['totals']['open_deviations_no_owner']} of no known owner)"
+               if report["totals"].get("open_deviations_no_owner") else "")]
+
+
+def report_text(report: dict) -> str:
+    out = headline(report)
+    for _, title, head, rows, left in tables(report):
+        out += ["", title, *table(head, rows, left=left)]
     return "\n".join(out)

@@ -1,0 +1,125 @@
+"""The register layer shaded by data quality (the quality map): each asset coloured by its
+accuracy class or the age of its capture (``asset_register.quality.classes``), worst drawn on
+top, with the palette and the legend entries.
+
+The quality fields are not part of the normal drawing read (the utility colours never wait
+for them): they are read once, when the quality map is first shown, from the same snapshot
+slices as the label fields, and turned into classes in that worker. A shaded layer is the
+register's packed geometry with other style codes (arrays shared, nothing copied), built
+once per shading and reused by every render job until the register's data changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import numpy as np
+from PySide6.QtGui import QColor
+
+from asset_register.quality.classes import (
+    ACCURACY_CLASSES,
+    AGE_CLASSES,
+    accuracy_classes,
+    age_classes,
+    day_numbers,
+)
+
+from .packed import PackedGeometry
+from .styles import Palette
+
+QUALITY_COLUMNS = ["h_accuracy_m", "quality_level", "captured_on"]
+# green (well placed, recent) to red, purple for "nothing stated": the worst is drawn on top
+COLOURS = {
+    "accuracy": ("#1a9850", "#66bd63", "#d9a400", "#f46d43", "#d73027", "#7b3294"),
+    "age": ("#1a9850", "#d9a400", "#d73027", "#7b3294"),
+}
+LEGEND = {
+    "accuracy": ("±0.3 m or better (QL-A, B1, B2; tot30cm)", "±0.5 m (QL-B3; tot50cm)",
+                 "±1 m (tot100cm)", "worse than ±1 m, or QL-B4", "records only (QL-C, QL-D)",
+                 "no accuracy or quality level"),
+    "age": ("captured in the last 5 years", "captured 5 to 10 years ago",
+            "captured over 10 years ago", "capture date not recorded"),
+}
+TITLES = {"accuracy": "Positional accuracy of the records", "age": "Age of the records"}
+assert len(LEGEND["accuracy"]) == len(ACCURACY_CLASSES) and len(LEGEND["age"]) == len(AGE_CLASSES)
+
+
+def quality_palette(shading: str) -> Palette:
+    qc = tuple(QColor(h) for h in COLOURS[shading])
+    argb = np.array([0xFF000000 | (c.red() << 16) | (c.green() << 8) | c.blue() for c in qc],
+                    dtype=np.uint32)
+    return Palette(f"quality-{shading}", qc, argb, (None,) * len(qc),
+                   side_offsets=np.zeros(len(qc)), colours_when_dense=True)
+
+
+def _slice_fields(meta, table) -> dict:
+    return {c: table[c].combine_chunks() for c in table.column_names}
+
+
+def read_quality_classes(store, n_features: int, on: date) -> dict[str, np.ndarray] | None:
+    """Accuracy and age classes (int16) of the live assets in drawing order, or None when
+    the rows no longer match the drawn layer (the register changed: it is reloaded)."""
+    import pyarrow as pa
+
+    if store.snapshot_reads:  # the same snapshot and slices as the drawing fields
+        _, parts = store.read_arrow_slices(QUALITY_COLUMNS, read_geometry=False,
+                                           each=_slice_fields)
+        cols = {c: pa.chunked_array([p[c] for p in parts]) for c in parts[0]} if parts else {}
+    else:
+        _, table = store.read_arrow(QUALITY_COLUMNS, read_geometry=False)
+        cols = {c: table[c] for c in table.column_names}
+    n = len(next(iter(cols.values()))) if cols else 0
+    if n != n_features:
+        return None
+    h = cols["h_accuracy_m"].to_numpy().astype(np.float64) if "h_accuracy_m" in cols \
+        else np.full(n, np.nan)
+    return {"accuracy": accuracy_classes(h, cols.get("quality_level", pa.nulls(n, pa.string())))
+            .astype(np.int16),
+            "age": age_classes(day_numbers(cols.get("captured_on", pa.nulls(n, pa.string()))), on)
+            .astype(np.int16)}
+
+
+def restyled(packed: PackedGeometry, style: np.ndarray) -> PackedGeometry:
+    """``packed`` drawn with other per-feature style codes: the same arrays, new styles (the
+    per-segment and per-point styles of the overview rasteriser too)."""
+    codes = {**packed.codes, "style": style}
+    segment_style = point_style = None
+    if packed.segments is not None:
+        counts = np.diff(packed.part_offsets)
+        segment_style = np.repeat(style[packed.part_feature], np.maximum(counts - 1, 0))
+        point_style = style[packed.point_feature]
+    return replace(packed, codes=codes, segment_style=segment_style, point_style=point_style)
+
+
+class Shading:
+    """What the canvas draws the register layer with in the quality map: ``apply`` gives
+    (data, palette) for a layer's packed data; the utility colours while the shading is
+    ``utility`` or the classes of that data are not read yet (``needs_classes``)."""
+
+    def __init__(self) -> None:
+        self.shading = "utility"
+        self._classes: tuple[PackedGeometry, dict] | None = None
+        self._shaded: dict[str, PackedGeometry] = {}
+        self._palettes = {s: quality_palette(s) for s in COLOURS}
+
+    def needs_classes(self, packed) -> bool:
+        return self.shading != "utility" and packed is not None and (
+            self._classes is None or self._classes[0] is not packed)
+
+    def set_classes(self, packed: PackedGeometry, classes: dict) -> None:
+        self._classes = (packed, classes)
+        self._shaded = {}
+
+    def apply(self, packed, palette: Palette):
+        if self.shading == "utility" or packed is None or self.needs_classes(packed):
+            return packed, palette
+        if self.shading not in self._shaded:
+            self._shaded[self.shading] = restyled(packed, self._classes[1][self.shading])
+        return self._shaded[self.shading], self._palettes[self.shading]
+
+    def counts(self) -> np.ndarray | None:
+        """How many assets fall in each class of the current shading (for the legend)."""
+        if self.shading == "utility" or self._classes is None:
+            return None
+        return np.bincount(self._classes[1][self.shading], minlength=len(COLOURS[self.shading]))
