@@ -42,6 +42,7 @@ class QualityController:
         self._timer = QTimer(window, singleShot=True, interval=SETTLE_MS)
         self._timer.timeout.connect(self.refresh)
         self._running = self._again = False
+        self._settling: int | None = None  # a loading token while the settle timer runs
         self._dirty = True
         self._reading_classes = False
         self._build_menu()
@@ -139,7 +140,14 @@ class QualityController:
         """What the tables are for changed: computed again once things settle (while shown)."""
         self._dirty = True
         if self.dock.isVisible():
+            if self._settling is None:  # the window is not idle until the tables follow
+                self._settling = self.state.loading.begin("Waiting for the map to settle")
             self._timer.start()
+
+    def _settled(self) -> None:
+        if self._settling is not None:
+            self.state.loading.end(self._settling)
+            self._settling = None
 
     def _register_loaded(self) -> None:
         self._dirty = True
@@ -149,6 +157,7 @@ class QualityController:
 
     def _closed(self) -> None:
         self._timer.stop()
+        self._settled()
         self.model.clear()
         self._dirty = True
 
@@ -166,6 +175,8 @@ class QualityController:
         return shapely.box(*self.canvas.view.state.extent)
 
     def refresh(self) -> None:
+        self._timer.stop()
+        self._settled()
         session = self.window.session
         if session is None:
             return

@@ -72,12 +72,10 @@ def _write(store, rows, owner, stamp):
                           delivery=owner)
 
 
-@pytest.fixture
-def known_register(gpkg_store_factory):
+def build_known_register(store):
     """GAS covers the whole 1 km² AREA, ELE its western half, TEL has no coverage recorded.
     GAS delivered twice (2020-03-01, then one more pipe 2025-05-05); ELE 2024-02-02; TEL
     2018-08-08 (days of the stores' own stamps)."""
-    store = gpkg_store_factory()
     for code, name in (("GAS", "Gas Co"), ("ELE", "Power Co"), ("TEL", "Tel Co")):
         store.upsert_owner(Owner(code, name))
     gas = gas_rows()
@@ -88,6 +86,11 @@ def known_register(gpkg_store_factory):
     store.set_owner_coverage("GAS", AREA)
     store.set_owner_coverage("ELE", shapely.box(X0, Y0, X0 + 500, Y0 + 1000))
     return store
+
+
+@pytest.fixture
+def known_register(gpkg_store_factory):
+    return build_known_register(gpkg_store_factory())
 
 
 def by_owner(report: dict) -> dict:

@@ -1,0 +1,122 @@
+"""The quality dock and the quality map on a register whose figures are known
+(tests/quality/conftest.py): the map's colours follow each asset's accuracy class and go back
+to the utility colours, the legend counts the classes, the dock's tables hold the figures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from asset_register.store import create_register
+from tests.quality.conftest import AREA, build_known_register
+
+
+@pytest.fixture
+def known_path(tmp_path):
+    path = tmp_path / "known.gpkg"
+    build_known_register(create_register(path)).close()
+    return path
+
+
+@pytest.fixture
+def window(qtbot, known_path):
+    from ui.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(1200, 800)
+    w.show()
+    w.open_register(known_path, [])
+    assert w.wait_until_idle(60), "the register did not load"
+    yield w
+    w.close()
+
+
+def _colours(window) -> set[int]:
+    layer = window.state.layers.register_layer()
+    _, image = window.canvas.cached_image(layer.id)
+    ptr = image.constBits()
+    argb = np.frombuffer(ptr, np.uint32, image.width() * image.height())
+    return set(np.unique(argb[(argb >> 24) == 0xFF]).tolist())
+
+
+def _argb(hex_colour: str) -> int:
+    return 0xFF000000 | int(hex_colour[1:], 16)
+
+
+def test_quality_map_shades_by_accuracy_and_back(window):
+    from ui.render.quality_shading import COLOURS
+
+    window.canvas.zoom_to(tuple(AREA.bounds))
+    assert window.wait_until_idle(30)
+    gas_yellow = _argb(window.canvas.palette_.qcolors[7].name())  # STYLE_KEYS: gas
+    assert gas_yellow in _colours(window)
+    action = window.quality.toggle_action
+    assert action.shortcut().toString() == "Ctrl+Shift+Q"
+    action.trigger()
+    assert window.state.quality.shading == "accuracy" and action.isChecked()
+    assert window.wait_until_idle(30)
+    shown = _colours(window)
+    # G5 is the only record worse than ±1 m: its class colour is drawn; no utility colour is
+    assert _argb(COLOURS["accuracy"][3]) in shown and gas_yellow not in shown
+    # whole register: GAS 11 (G-out ±0.2 m), ELE 4 QL-D cables and a zone, TEL 2 ducts
+    assert window.quality.shading.counts().tolist() == [4, 3, 1, 1, 5, 4]
+    window.canvas.repaint()
+    assert window.quality.legend.box is not None  # the legend was drawn
+    action.trigger()
+    assert window.state.quality.shading == "utility"
+    assert window.wait_until_idle(30)
+    assert gas_yellow in _colours(window)
+    window.canvas.repaint()
+    assert window.quality.legend.box is None
+
+
+def test_age_shading_and_the_normal_mode_untouched(window):
+    layer = window.state.layers.register_layer()
+    palette = window.canvas.palette_
+    assert window.canvas.shading.apply(layer.data, palette) == (layer.data, palette)
+    window.state.quality.set_shading("age")
+    assert window.wait_until_idle(30)
+    data, shaded = window.canvas.shading.apply(layer.data, palette)
+    assert shaded.scheme == "quality-age" and data is not layer.data
+    assert data.coords is layer.data.coords  # the geometry is shared, not copied
+    # GAS: 4 under 5 y, 2 of 5-10 y, 3 over 10 y (G-out 1990), 2 unknown; ELE 4 + 1 unknown;
+    # TEL 2 unknown
+    assert window.quality.shading.counts().tolist() == [8, 2, 3, 5]
+
+
+def test_dock_tables_for_the_whole_register_and_the_dig(window, qtbot):
+    dock, model = window.quality.dock, window.state.quality
+    dock.show()
+    dock.raise_()
+    model.set_scope("register")
+    qtbot.waitUntil(lambda: model.report is not None and model.report["area"]["whole_register"],
+                    timeout=30000)
+    assert window.wait_until_idle(30)
+    assert [t for t in dock.tables] == ["Coverage", "Gaps", "Accuracy", "Age", "Missing",
+                                        "Deviations"]
+    rows = {dock.cell("Accuracy", r, 0): r for r in range(dock.tables["Accuracy"].rowCount())}
+    assert dock.cell("Accuracy", rows["GAS"], 1) == "11"
+    assert dock.cell("Accuracy", rows["GAS"], 2) == "90.9 %"
+    assert dock.cell("Accuracy", rows["all"], 1) == "18"
+    age = {dock.cell("Age", r, 0): r for r in range(dock.tables["Age"].rowCount())}
+    assert dock.cell("Age", age["GAS"], 1) == "2025-05-05"
+    assert "18 live assets" in dock.summary.text()
+    model.set_scope("dig")  # no dig drawn: said, not computed
+    qtbot.waitUntil(lambda: model.error is not None, timeout=10000)
+    assert "draw a dig" in dock.summary.text()
+    window.dig.set_geometry(AREA, "Footprint")
+    qtbot.waitUntil(lambda: model.report is not None and model.report["assets"] == 17,
+                    timeout=30000)
+
+
+def test_the_view_scope_follows_the_map(window, qtbot):
+    dock, model = window.quality.dock, window.state.quality
+    dock.show()
+    dock.raise_()
+    window.canvas.zoom_to(tuple(AREA.bounds))
+    assert window.wait_until_idle(30)
+    qtbot.waitUntil(lambda: model.report is not None, timeout=30000)
+    qtbot.waitUntil(lambda: not model.busy, timeout=30000)
+    x0, y0, x1, y1 = window.canvas.view.state.extent
+    assert model.report["area"]["km2"] == pytest.approx((x1 - x0) * (y1 - y0) / 1e6, rel=1e-6)
