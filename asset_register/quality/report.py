@@ -54,6 +54,16 @@ def _extreme(groups, values, size, fn) -> list[int | None]:
     return [None if x in (NAT, np.iinfo(np.int64).max) else int(x) for x in out.tolist()]
 
 
+def _pairs(fields) -> dict[str, set[str]]:
+    """The utilities each owner has live assets of, from the codes read."""
+    ok = (fields.owner >= 0) & (fields.utility >= 0)
+    k = max(len(fields.utility_names), 1)
+    out: dict[str, set[str]] = {}
+    for code in np.unique(fields.owner[ok].astype(np.int64) * k + fields.utility[ok]).tolist():
+        out.setdefault(fields.owner_names[code // k], set()).add(fields.utility_names[code % k])
+    return out
+
+
 def _newest_batches(store) -> dict[str, int]:
     """Day of each owner's newest committed delivery (a whole network re-sent unchanged keeps
     its records' own dates: the batch says when it last came)."""
@@ -137,11 +147,14 @@ def quality_report(store, *, area=None, crs=None, owners=None, rules=None,
     coverage = store.owner_coverage()
     region = geom if geom is not None else register_region(store, coverage)
     fields = read_fields(store, geom)
-    reader = store.reader()
-    try:
-        owner_utils = reader.owner_utilities()
-    finally:
-        reader.close()
+    if geom is None:  # every live asset was read: its owner-utility pairs are all there are
+        owner_utils = _pairs(fields)
+    else:
+        reader = store.reader()
+        try:
+            owner_utils = reader.owner_utilities()
+        finally:
+            reader.close()
     areas = owner_areas(coverage)
     if region is not None:
         covered, utilities, gap = coverage_table(region, areas, owner_utils,
