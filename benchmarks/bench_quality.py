@@ -31,7 +31,18 @@ def timed(fn, runs: int = 3):
     return statistics.median(times), out
 
 
+def parse_args(argv):
+    import argparse
+
+    p = argparse.ArgumentParser(description="Data-quality figures and quality-map renders on a "
+                                "large register (read-only; snapshot copies go beside it).")
+    p.add_argument("register", nargs="?", default="/work/bench/scale1m.gpkg",
+                   help="the register (default: %(default)s)")
+    return p.parse_args(argv)
+
+
 def main(argv=None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
     from datetime import date
 
     import shapely
@@ -45,7 +56,7 @@ def main(argv=None) -> int:
     from ui.render.painters import RenderSettings, new_image, render_register
     from ui.render.quality_shading import Shading, read_quality_classes
 
-    path = (argv or sys.argv[1:] or ["/work/bench/scale1m.gpkg"])[0]
+    path = args.register
     QApplication.instance() or QApplication([])
     print(f"register {path}; load {os.getloadavg()[0]:.2f}")
     with open_register(path, read_only=True) as store:

@@ -185,3 +185,33 @@ def test_an_empty_register(gpkg_store_factory):
     report = quality_report(gpkg_store_factory(), on=ON)
     assert report["assets"] == 0 and report["owners"] == [] and report["utilities"] == []
     assert report["area"]["km2"] == 0.0 and report["totals"]["accuracy"]["known_share"] is None
+
+
+def test_both_backends_give_the_same_figures(store):
+    """The same register on each backend (delivery days aside: each stamps its own)."""
+    from .conftest import elec_rows, gas_rows, tel_rows
+
+    import geopandas as gpd
+
+    from asset_register.model import BatchInfo, Owner, validate_assets
+
+    for code in ("GAS", "ELE", "TEL"):
+        store.upsert_owner(Owner(code, code))
+    for owner, rows in (("GAS", gas_rows()), ("ELE", elec_rows()), ("TEL", tel_rows())):
+        frame = validate_assets(gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:27700"))
+        store.write_batch(frame, BatchInfo(source_file=owner, owner=owner), delivery=owner)
+    store.set_owner_coverage("GAS", AREA)
+    add_report(store, "not_found", asset_id="G1")
+    report = quality_report(store, area=AREA.wkt, on=ON)
+    rows = by_owner(report)
+    assert {o: r["assets"] for o, r in rows.items()} == {"ELE": 5, "GAS": 10, "TEL": 2}
+    assert rows["GAS"]["accuracy"]["classes"] == {"le_0_3m": 3, "le_0_5m": 3, "le_1m": 1,
+                                                  "over_1m": 1, "records_only": 1,
+                                                  "not_stated": 1}
+    assert rows["GAS"]["age"]["captured_median"] == "2019-06-01"
+    assert rows["GAS"]["missing"]["pressure"]["missing"] == 4
+    assert rows["ELE"]["missing"]["voltage"] == {"needed": 4, "missing": 2, "missing_share": 0.5}
+    assert rows["GAS"]["coverage_km2"] == pytest.approx(1.0)
+    assert rows["GAS"]["open_deviations"] == 1
+    whole = quality_report(store, on=ON)
+    assert by_owner(whole)["GAS"]["assets"] == 11 and whole["assets"] == 18

@@ -120,3 +120,22 @@ def test_the_view_scope_follows_the_map(window, qtbot):
     qtbot.waitUntil(lambda: not model.busy, timeout=30000)
     x0, y0, x1, y1 = window.canvas.view.state.extent
     assert model.report["area"]["km2"] == pytest.approx((x1 - x0) * (y1 - y0) / 1e6, rel=1e-6)
+
+
+def test_the_notice_preview_gives_the_digs_confidence_grade(window):
+    import shapely
+
+    from tests.quality.conftest import X0, Y0
+
+    window.dig.set_geometry(shapely.LineString([(X0 + 5, Y0 + 480), (X0 + 60, Y0 + 520)]),
+                            "Enter coordinates", width_m=1.0)
+    assert window.wait_until_idle(30)
+    confidence = window.dig.result.confidence
+    assert confidence["grade"] in "BCD" and confidence["reasons"]
+    window.new_notice()
+    dialog = window.dialogs.notice_dialog
+    text = dialog.preview.toPlainText()
+    dialog.close()
+    assert f"Confidence in the records here: {confidence['grade']}" in text
+    for reason in confidence["reasons"]:
+        assert reason in text
