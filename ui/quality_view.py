@@ -158,6 +158,7 @@ class QualityController:
     def _closed(self) -> None:
         self._timer.stop()
         self._settled()
+        self.shading.forget()
         self.model.clear()
         self._dirty = True
 

@@ -90,7 +90,7 @@ def _deviation_counts(store, area) -> dict[str, int]:
     owners = reports["owner"].astype(object).where(reports["owner"].notna(), "(unknown)")
     if area is not None:
         wkt = reports["geometry_wkt"].astype(object).where(reports["geometry_wkt"].notna(), None)
-        geoms = np.array([shapely.from_wkt(w) if w else None for w in wkt.tolist()], dtype=object)
+        geoms = shapely.from_wkt(wkt.to_numpy(dtype=object))
         for i in np.flatnonzero([g is None for g in geoms.tolist()]):  # reports without a position
             asset = reports["asset_id"].iloc[i]
             try:

@@ -111,12 +111,21 @@ class Shading:
         self._classes = (packed, classes)
         self._shaded = {}
 
+    def forget(self) -> None:
+        """The register closed: nothing of its layer is kept."""
+        self._classes, self._shaded = None, {}
+
     def apply(self, packed, palette: Palette):
         if self.shading == "utility" or packed is None or self.needs_classes(packed):
             return packed, palette
-        if self.shading not in self._shaded:
-            self._shaded[self.shading] = restyled(packed, self._classes[1][self.shading])
-        return self._shaded[self.shading], self._palettes[self.shading]
+        # what the layer gains after its first frame (label fields, the grid index) is in the
+        # key: a shaded copy made before it is made again
+        key = (self.shading, tuple(packed.codes), tuple(packed.numbers), packed.grid is not None,
+               packed.point_grid is not None)
+        if key not in self._shaded:
+            self._shaded = {k: v for k, v in self._shaded.items() if k[0] != self.shading}
+            self._shaded[key] = restyled(packed, self._classes[1][self.shading])
+        return self._shaded[key], self._palettes[self.shading]
 
     def counts(self) -> np.ndarray | None:
         """How many assets fall in each class of the current shading (for the legend)."""
