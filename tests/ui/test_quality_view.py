@@ -139,3 +139,47 @@ def test_the_notice_preview_gives_the_digs_confidence_grade(window):
     assert f"Confidence in the records here: {confidence['grade']}" in text
     for reason in confidence["reasons"]:
         assert reason in text
+
+
+def test_a_hidden_utility_hides_only_its_own_records_in_the_quality_map(qtbot):
+    """A view dense enough for the flat-array rasteriser: hiding one utility must not hide
+    another's records of the same quality class."""
+    import geopandas as gpd
+    import shapely
+
+    from ui.models.view import ViewState
+    from ui.render import styles
+    from ui.render.loading import feature_style_keys
+    from ui.render.packed import pack_geometries
+    from ui.render.painters import RenderSettings, new_image, render_register
+    from ui.render.quality_shading import Shading
+
+    n = 80_000  # each utility's half alone is over the painters' RASTER_VERTICES
+    x = np.arange(n) % 200 * 5.0
+    y = np.arange(n) // 200 * 5.0
+    lines = shapely.linestrings(np.stack([np.stack([x, y], 1), np.stack([x + 3, y], 1)], 1))
+    # water the lower three quarters: with gas hidden most parts are still in view
+    utility = np.where(np.arange(n) < 3 * n // 4, "water", "gas")
+    frame = gpd.GeoDataFrame({"utility": utility}, geometry=lines)
+    packed = pack_geometries(frame.geometry.array, frame)
+    packed.codes["style"] = feature_style_keys(packed)
+    packed.index_segments(packed.codes["style"])
+    accuracy = np.where(utility == "water", 0, np.where(np.arange(n) % 2, 0, 3)).astype(np.int16)
+    shading = Shading()
+    shading.shading = "accuracy"
+    shading.set_classes(packed, {"accuracy": accuracy, "age": accuracy})
+    data, palette = shading.apply(packed, styles.Palette.make("njug"))
+    view = ViewState(cx=500, cy=1000, resolution=2.0, width=1000, height=1000)
+
+    def colours(hidden):
+        image = new_image(view)
+        lod = render_register(image, data, RenderSettings(view=view, hidden=frozenset(hidden)),
+                              palette)
+        assert lod == "raster"
+        argb = np.frombuffer(image.constBits(), np.uint32, 1000 * 1000)
+        return set(np.unique(argb[(argb >> 24) == 0xFF]).tolist())
+
+    good, worse = int(palette.argb[0]), int(palette.argb[3])
+    assert {good, worse} <= colours(())
+    shown = colours(("gas",))
+    assert good in shown and worse not in shown  # the water stays; gas's classes go

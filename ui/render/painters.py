@@ -86,7 +86,10 @@ def _raster_register(image, packed, parts, pts, style, settings, palette, cancel
     view = settings.view
     w, h = view.width, view.height
     n_parts = len(packed.part_offsets) - 1
-    if packed.segments is not None and len(parts) > 0.5 * n_parts:
+    # hidden utilities are filtered by style in the flat arrays, which only a utility palette
+    # allows (a quality palette's classes mix utilities): then through the visible parts
+    by_style = not settings.hidden or palette.side_offsets is None
+    if packed.segments is not None and len(parts) > 0.5 * n_parts and by_style:
         # most of the register is in view: transform every segment (float32, flat arrays);
         # off-screen samples are clipped in the rasteriser
         ox, oy = packed.origin
