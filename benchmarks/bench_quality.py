@@ -70,7 +70,8 @@ def main(argv=None) -> int:
             print(f"quality_report, {name}: {s:.2f} s ({report['assets']:,} assets)")
         packed = load_register(store)
         packed.build_index()
-        s, classes = timed(lambda: read_quality_classes(store, packed.n_features, date.today()))
+        s, (classes, _) = timed(lambda: read_quality_classes(store, packed.n_features,
+                                                             date.today()))
         print(f"quality map classes read: {s:.2f} s")
     shading = Shading()
     shading.set_classes(packed, classes)

@@ -115,14 +115,14 @@ class QualityController:
             finally:
                 store.close()
 
-        def done(classes):
+        def done(answer):
             self._reading_classes = False
             self.state.loading.end(token)
-            if classes is None:
+            if answer is None:
                 self.window.status("The register changed while its quality was read: "
                                    "reopen it to see the quality map")
             elif layer.data is packed and self.window.session is session:
-                self.shading.set_classes(packed, classes)
+                self.shading.set_classes(packed, *answer)
                 self.canvas.refresh_layer(layer)
             self._read_classes()  # the layer may have been reloaded meanwhile
 

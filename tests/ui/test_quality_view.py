@@ -183,3 +183,39 @@ def test_a_hidden_utility_hides_only_its_own_records_in_the_quality_map(qtbot):
     assert {good, worse} <= colours(())
     shown = colours(("gas",))
     assert good in shown and worse not in shown  # the water stays; gas's classes go
+
+
+def test_the_map_classes_belong_to_the_right_records_on_both_backends(store):
+    """Each drawn record gets its own class: on a GeoPackage in the drawn layer's order, on a
+    store whose bulk reads promise no order (PostGIS) with a layer read together with them."""
+    from datetime import date
+
+    import shapely
+
+    from tests.quality.conftest import elec_rows, gas_rows, tel_rows
+    from ui.render.loading import load_register
+    from ui.render.quality_shading import read_quality_classes
+
+    if store.snapshot_reads:
+        build_known_register(store)
+    else:  # the stamps of the GeoPackage writer do not apply: plain deliveries
+        import geopandas as gpd
+
+        from asset_register.model import BatchInfo, Owner, validate_assets
+
+        for owner, rows in (("GAS", gas_rows()), ("ELE", elec_rows()), ("TEL", tel_rows())):
+            store.upsert_owner(Owner(owner, owner))
+            frame = validate_assets(gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:27700"))
+            store.write_batch(frame, BatchInfo(source_file=owner, owner=owner), delivery=owner)
+    drawn = load_register(store)
+    classes, layer = read_quality_classes(store, drawn.n_features, date(2026, 11, 23))
+    layer = layer or drawn
+    assert (layer is drawn) == store.snapshot_reads
+    expected = {**{r["asset_id"]: r for r in gas_rows()}}
+    counts = np.diff(layer.part_offsets)
+    lines = shapely.linestrings(layer.coords, indices=np.repeat(np.arange(len(counts)), counts))
+    for asset_id, klass in (("G5", 3), ("G7", 4), ("G8", 0), ("G9", 5), ("G2", 1)):
+        feature = layer.part_feature[np.flatnonzero(shapely.equals(lines,
+                                                                   expected[asset_id]["geometry"]))]
+        assert classes["accuracy"][feature].tolist() == [klass], asset_id
+    assert np.bincount(classes["accuracy"], minlength=6).tolist() == [4, 3, 1, 1, 5, 4]

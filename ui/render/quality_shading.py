@@ -57,27 +57,46 @@ def _slice_fields(meta, table) -> dict:
     return {c: table[c].combine_chunks() for c in table.column_names}
 
 
-def read_quality_classes(store, n_features: int, on: date) -> dict[str, np.ndarray] | None:
-    """Accuracy and age classes (int16) of the live assets in drawing order, or None when
+def _classes(cols: dict, n: int, on: date) -> dict[str, np.ndarray]:
+    import pyarrow as pa
+
+    h = np.asarray(cols["h_accuracy_m"], dtype=np.float64) if "h_accuracy_m" in cols \
+        else np.full(n, np.nan)
+    none = pa.nulls(n, pa.string())
+    return {"accuracy": accuracy_classes(h, cols.get("quality_level", none)).astype(np.int16),
+            "age": age_classes(day_numbers(cols.get("captured_on", none)), on).astype(np.int16)}
+
+
+def read_quality_classes(store, n_features: int, on: date):
+    """``(classes, layer)``: the accuracy and age classes (int16) of the live assets, and the
+    layer they belong to — None for the drawn layer itself (a GeoPackage: read in drawing
+    order from a snapshot, like the label fields), or a layer of its own read together with
+    them (a store without snapshot reads, whose bulk reads promise no order). ``None`` when
     the rows no longer match the drawn layer (the register changed: it is reloaded)."""
     import pyarrow as pa
 
-    if store.snapshot_reads:  # the same snapshot and slices as the drawing fields
-        _, parts = store.read_arrow_slices(QUALITY_COLUMNS, read_geometry=False,
-                                           each=_slice_fields)
-        cols = {c: pa.chunked_array([p[c] for p in parts]) for c in parts[0]} if parts else {}
-    else:
-        _, table = store.read_arrow(QUALITY_COLUMNS, read_geometry=False)
-        cols = {c: table[c] for c in table.column_names}
+    if not store.snapshot_reads:
+        from .packed import STYLE_COLUMNS, pack_geometries
+        from .styles import feature_style_keys
+
+        frame = store.read_assets(columns=[*STYLE_COLUMNS, *QUALITY_COLUMNS])
+        layer = pack_geometries(frame.geometry.array, frame)
+        layer.codes["style"] = feature_style_keys(layer)
+        layer.index_segments(layer.codes["style"])
+        layer.build_index()
+        cols = {c: frame[c].astype(object).where(frame[c].notna(), None).to_numpy()
+                for c in ("quality_level", "captured_on") if c in frame.columns}
+        if "h_accuracy_m" in frame.columns:
+            cols["h_accuracy_m"] = frame["h_accuracy_m"].to_numpy(dtype=float, na_value=np.nan)
+        return _classes(cols, len(frame), on), layer
+    _, parts = store.read_arrow_slices(QUALITY_COLUMNS, read_geometry=False, each=_slice_fields)
+    cols = {c: pa.chunked_array([p[c] for p in parts]) for c in parts[0]} if parts else {}
     n = len(next(iter(cols.values()))) if cols else 0
     if n != n_features:
         return None
-    h = cols["h_accuracy_m"].to_numpy().astype(np.float64) if "h_accuracy_m" in cols \
-        else np.full(n, np.nan)
-    return {"accuracy": accuracy_classes(h, cols.get("quality_level", pa.nulls(n, pa.string())))
-            .astype(np.int16),
-            "age": age_classes(day_numbers(cols.get("captured_on", pa.nulls(n, pa.string()))), on)
-            .astype(np.int16)}
+    if "h_accuracy_m" in cols:
+        cols["h_accuracy_m"] = cols["h_accuracy_m"].to_numpy()
+    return _classes(cols, n, on), None
 
 
 def restyled(packed: PackedGeometry, style: np.ndarray) -> PackedGeometry:
@@ -107,8 +126,11 @@ class Shading:
         return self.shading != "utility" and packed is not None and (
             self._classes is None or self._classes[0] is not packed)
 
-    def set_classes(self, packed: PackedGeometry, classes: dict) -> None:
-        self._classes = (packed, classes)
+    def set_classes(self, packed: PackedGeometry, classes: dict,
+                    layer: PackedGeometry | None = None) -> None:
+        """The classes of the drawn layer ``packed``, in the order of ``layer`` (read with
+        them) or of ``packed`` itself."""
+        self._classes = (packed, classes, layer)
         self._shaded = {}
 
     def forget(self) -> None:
@@ -120,11 +142,12 @@ class Shading:
             return packed, palette
         # what the layer gains after its first frame (label fields, the grid index) is in the
         # key: a shaded copy made before it is made again
-        key = (self.shading, tuple(packed.codes), tuple(packed.numbers), packed.grid is not None,
-               packed.point_grid is not None)
+        layer = self._classes[2] or packed
+        key = (self.shading, tuple(layer.codes), tuple(layer.numbers), layer.grid is not None,
+               layer.point_grid is not None)
         if key not in self._shaded:
             self._shaded = {k: v for k, v in self._shaded.items() if k[0] != self.shading}
-            self._shaded[key] = restyled(packed, self._classes[1][self.shading])
+            self._shaded[key] = restyled(layer, self._classes[1][self.shading])
         return self._shaded[key], self._palettes[self.shading]
 
     def counts(self) -> np.ndarray | None:
