@@ -40,7 +40,7 @@ class QualityController:
         window.tabifyDockWidget(window.notices_dock, self.dock)
         window.conflicts_dock.raise_()
         self._timer = QTimer(window, singleShot=True, interval=SETTLE_MS)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self._settle_done)
         self._running = self._again = False
         self._settling: int | None = None  # a loading token while the settle timer runs
         self._dirty = True
@@ -143,6 +143,12 @@ class QualityController:
             if self._settling is None:  # the window is not idle until the tables follow
                 self._settling = self.state.loading.begin("Waiting for the map to settle")
             self._timer.start()
+
+    def _settle_done(self) -> None:
+        if self.dock.isVisible():
+            self.refresh()
+        else:  # hidden meanwhile: computed when shown again
+            self._settled()
 
     def _settled(self) -> None:
         if self._settling is not None:
