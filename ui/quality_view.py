@@ -111,7 +111,7 @@ class QualityController:
         def work(task):
             store = session.open_worker_store()
             try:
-                return read_quality_classes(store, packed.n_features, today)
+                return read_quality_classes(store, packed.n_features, today, packed)
             finally:
                 store.close()
 

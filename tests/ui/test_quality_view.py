@@ -208,7 +208,7 @@ def test_the_map_classes_belong_to_the_right_records_on_both_backends(store):
             frame = validate_assets(gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:27700"))
             store.write_batch(frame, BatchInfo(source_file=owner, owner=owner), delivery=owner)
     drawn = load_register(store)
-    classes, layer = read_quality_classes(store, drawn.n_features, date(2026, 11, 23))
+    classes, layer = read_quality_classes(store, drawn.n_features, date(2026, 11, 23), drawn)
     layer = layer or drawn
     assert (layer is drawn) == store.snapshot_reads
     expected = {**{r["asset_id"]: r for r in gas_rows()}}
@@ -219,3 +219,26 @@ def test_the_map_classes_belong_to_the_right_records_on_both_backends(store):
                                                                    expected[asset_id]["geometry"]))]
         assert classes["accuracy"][feature].tolist() == [klass], asset_id
     assert np.bincount(classes["accuracy"], minlength=6).tolist() == [4, 3, 1, 1, 5, 4]
+
+
+def test_classes_of_a_register_changed_since_it_was_drawn_are_refused(gpkg_store_factory):
+    """As many live records as before, in another order: the map is not shaded wrongly."""
+    from datetime import date
+
+    import geopandas as gpd
+
+    from asset_register.model import BatchInfo, validate_assets
+    from tests.quality.conftest import gas_rows
+    from ui.render.loading import load_register
+    from ui.render.quality_shading import read_quality_classes
+
+    store = build_known_register(gpkg_store_factory())
+    drawn = load_register(store)
+    rows = gas_rows()
+    rows[0] = {**rows[0], "asset_id": "G-new"}  # G0 withdrawn, one more pipe at the end
+    frame = validate_assets(gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:27700"))
+    store.write_batch(frame, BatchInfo(source_file="gas-2", owner="GAS"), delivery="GAS")
+    assert store.asset_count() == drawn.n_features
+    assert read_quality_classes(store, drawn.n_features, date(2026, 11, 23), drawn) is None
+    assert read_quality_classes(store, drawn.n_features, date(2026, 11, 23),
+                                load_register(store)) is not None

@@ -67,12 +67,22 @@ def _classes(cols: dict, n: int, on: date) -> dict[str, np.ndarray]:
             "age": age_classes(day_numbers(cols.get("captured_on", none)), on).astype(np.int16)}
 
 
-def read_quality_classes(store, n_features: int, on: date):
+def _same_rows(drawn: PackedGeometry, utility) -> bool:
+    """The rows read are the drawn ones, in the same order: every record's utility agrees
+    (a register changed in between, with as many live records as before, fails this)."""
+    if utility is None or "utility" not in drawn.codes:
+        return True
+    shown = np.array([*drawn.categories["utility"], None], dtype=object)[drawn.codes["utility"]]
+    return bool(np.array_equal(shown, utility.to_numpy(zero_copy_only=False).astype(object)))
+
+
+def read_quality_classes(store, n_features: int, on: date, drawn: PackedGeometry | None = None):
     """``(classes, layer)``: the accuracy and age classes (int16) of the live assets, and the
     layer they belong to — None for the drawn layer itself (a GeoPackage: read in drawing
     order from a snapshot, like the label fields), or a layer of its own read together with
     them (a store without snapshot reads, whose bulk reads promise no order). ``None`` when
-    the rows no longer match the drawn layer (the register changed: it is reloaded)."""
+    the rows no longer match the drawn layer ``drawn`` (the register changed: it is
+    reloaded)."""
     import pyarrow as pa
 
     if not store.snapshot_reads:
@@ -89,10 +99,11 @@ def read_quality_classes(store, n_features: int, on: date):
         if "h_accuracy_m" in frame.columns:
             cols["h_accuracy_m"] = frame["h_accuracy_m"].to_numpy(dtype=float, na_value=np.nan)
         return _classes(cols, len(frame), on), layer
-    _, parts = store.read_arrow_slices(QUALITY_COLUMNS, read_geometry=False, each=_slice_fields)
+    _, parts = store.read_arrow_slices([*QUALITY_COLUMNS, "utility"], read_geometry=False,
+                                       each=_slice_fields)
     cols = {c: pa.chunked_array([p[c] for p in parts]) for c in parts[0]} if parts else {}
     n = len(next(iter(cols.values()))) if cols else 0
-    if n != n_features:
+    if n != n_features or (drawn is not None and not _same_rows(drawn, cols.get("utility"))):
         return None
     if "h_accuracy_m" in cols:
         cols["h_accuracy_m"] = cols["h_accuracy_m"].to_numpy()
