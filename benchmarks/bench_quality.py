@@ -71,7 +71,7 @@ def main(argv=None) -> int:
         packed = load_register(store)
         packed.build_index()
         s, (classes, _) = timed(lambda: read_quality_classes(store, packed.n_features,
-                                                             date.today()))
+                                                             date.today(), packed))
         print(f"quality map classes read: {s:.2f} s")
     shading = Shading()
     shading.set_classes(packed, classes)
