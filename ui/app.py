@@ -58,6 +58,8 @@ def parse_args(argv):
     p.add_argument("--select-conflict", type=int, metavar="ROW", help="select this conflict row")
     p.add_argument("--import-wizard", nargs="*", metavar="FILE", help="open the import wizard on these files")
     p.add_argument("--wizard-page", type=int, default=0, help="advance the import wizard this many pages")
+    p.add_argument("--quality-map", choices=["accuracy", "age"],
+                   help="start with the map shaded by data quality and the quality dock shown")
     p.add_argument("--screenshot", metavar="FILE", help="save a picture of the window once loaded, then exit")
     p.add_argument("--size", default="1600x1000", type=_size, help="window size WxH (default 1600x1000)")
     return p.parse_args(argv)
@@ -116,6 +118,10 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger("asset_register.ui").addHandler(quiet)
     errors_before = len(shown)
     window.show()
+    if args.quality_map:
+        window.quality.dock.show()
+        window.quality.dock.raise_()
+        window.state.quality.set_shading(args.quality_map)
     try:
         if args.sample:
             from .sample import open_sample

@@ -32,6 +32,7 @@ from .docks.search_dock import SearchDock
 from .docks.works_dock import NoticesDock, WorksDock
 from .icons import icon
 from .models.window import WindowState
+from .quality_view import QualityController
 from .render.street_labels import StreetLabels
 from .settings import AppSettings
 from .window_dialogs import DialogsController
@@ -65,6 +66,7 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self._build_tools()
         self._build_actions()
+        self.quality = QualityController(self, state)  # the quality dock, map and menu entries
         self._build_status()
         self._subscribe()
         self.set_tool("pan")

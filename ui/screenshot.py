@@ -61,6 +61,9 @@ def take_screenshot(app, window, args, errors_before: int = 0) -> int:
         if args.select_conflict is not None:
             window.conflicts_dock.select_row(args.select_conflict)
             window.wait_until_idle(30)
+    if getattr(args, "quality_map", None):  # the quality dock over the conflicts a dig raised
+        window.quality.dock.raise_()
+        window.wait_until_idle(60)
     target = window
     if args.import_wizard is not None:
         window.import_data(args.import_wizard)

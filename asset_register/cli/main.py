@@ -27,6 +27,7 @@ FALLBACK_PROVIDERS = [
     "asset_register.cli.works_cmd:register",
     "asset_register.cli.notice_cmds:register",
     "asset_register.cli.deviation_cmd:register",
+    "asset_register.cli.quality_cmd:register",
     "asset_register.cli.postgis_cmds:register",
 ]
 
@@ -35,7 +36,8 @@ FALLBACK_PROVIDERS = [
 HELP_ORDER = [
     "asset_register.cli.register_cmds", "importers.cli", "asset_register.cli.check_cmd",
     "asset_register.cli.works_cmd", "asset_register.cli.notice_cmds",
-    "asset_register.cli.deviation_cmd", "asset_register.cli.postgis_cmds",
+    "asset_register.cli.deviation_cmd", "asset_register.cli.quality_cmd",
+    "asset_register.cli.postgis_cmds",
 ]
 
 

@@ -70,6 +70,10 @@ def _notice(args) -> int:
     print(f"conflicts {s['conflicts']} (strike {s['strike']}, danger {s['danger']}, "
           f"caution {s['caution']}); owners affected "
           f"{', '.join(pack.owner_files) or 'none'}")
+    if pack.detail.get("confidence"):  # also in the summary PDF and the manifest
+        print(f"confidence in the records here: {pack.detail['confidence']['grade']}")
+        for reason in pack.detail["confidence"]["reasons"]:
+            print(f"  {reason}")
     print(f"pack      {pack.folder}")
     for name, digest in pack.files.items():
         print(f"  {name:<32} sha256 {digest[:16]}…")

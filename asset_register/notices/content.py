@@ -64,6 +64,8 @@ class NoticeContent:
     short_notice: str | None = None  # the promoter's accepted short notice, printed in the pack
     british: bool = True  # a British authority: OS grid, bank holidays, HSG47 wording
     backdrop: object | None = None  # pdfbackdrop.Backdrop: streets and buildings (map only)
+    # how far to trust the records here: {"grade": "A".."D", "reasons": [...]} (check.confidence)
+    confidence: dict | None = None
 
     @property
     def severity_counts(self) -> dict[str, int]:
@@ -197,5 +199,5 @@ def assemble(
         works=result.works_overlapping, rules_version=result.rules_version or "not stated",
         currency=currency, warnings=list(result.warnings) + list(warnings),
         advice=list(getattr(result, "advice", []) or []), scheme=scheme,
-        crs=crs, british=british,
+        crs=crs, british=british, confidence=getattr(result, "confidence", None),
     )

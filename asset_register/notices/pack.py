@@ -308,6 +308,7 @@ def _build(store, result, target, *, reference, version, status, now, dates, set
             "usrn_checked": streets.checked, "usrn_suggested": streets.suggestion,
             "streets_at_site": streets.nearby.to_dict("records"),
             "warnings": content.warnings,
+            "confidence": content.confidence,
             "street_manager": {"defaulted": record.defaulted, "missing": record.missing},
         }
         manifest = {"reference": reference, "version": version, "status": status,

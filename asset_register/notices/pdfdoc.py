@@ -140,6 +140,26 @@ def _banner(text: str) -> Table:
     return t
 
 
+GRADE_COLOURS = {"A": "#2e7d32", "B": "#9e9d24", "C": "#ef6c00", "D": "#c62828"}
+GRADE_WORDS = {"A": "nothing known to be missing", "B": "some doubt", "C": "serious doubt",
+               "D": "the records cannot be relied on here"}
+
+
+def _confidence_box(confidence: dict) -> Table:
+    """The dig's confidence grade (A best, D worst) and its reasons, boxed in the grade's
+    colour: how far the records shown here can be trusted."""
+    g = str(confidence.get("grade") or "?")
+    colour = GRADE_COLOURS.get(g, "#1d2733")
+    head = P(f"<font color='{colour}'><b>Confidence in the records here: {g}</b></font> "
+             f"({pdf_text(GRADE_WORDS.get(g, ''))}; grades run from A, best, to D)", "base")
+    reasons = [P("• " + pdf_text(str(r)), "small") for r in confidence.get("reasons") or []]
+    t = Table([[head], *[[r] for r in reasons]], colWidths=[FRAME_W])
+    t.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.2, HexColor(colour)), _FONT,
+                           ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                           ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]))
+    return t
+
+
 def _summary_line(c: NoticeContent, recipient: dict | None) -> Paragraph:
     n = len(c.conflicts)
     if n == 0:
@@ -314,6 +334,8 @@ def _story(c: NoticeContent, recipient: dict | None) -> list:
     if c.short_notice:
         story += [_banner(c.short_notice), Spacer(1, 2 * mm)]
     story += [_summary_line(c, recipient), Spacer(1, 2.5 * mm)]
+    if recipient is None and c.confidence:  # the promoter's summary: how far to trust it
+        story += [_confidence_box(c.confidence), Spacer(1, 2.5 * mm)]
     key = [Spacer(1, 1 * mm), P("Marker shape shows the severity (octagon strike, triangle danger, "
                                 "circle caution), its number the row of the conflict table; a "
                                 "line leads to the asset when the marker had to move. Ring "

@@ -21,7 +21,7 @@ SUB_COMMANDS = [
     ["keys", "new"], ["keys", "show"], ["sync"], ["settings"], ["audit"],
     ["audit", "verify"], ["audit", "export"], ["deviation"], ["deviation", "add"],
     ["deviation", "list"], ["deviation", "export"], ["deviation", "acknowledge"],
-    ["deviation", "resolve"],
+    ["deviation", "resolve"], ["quality"],
 ]
 MODULES = ["sample_data.generate", "sample_data.examples", "asset_register.cli.main", "ui.app",
            "tests.docs.runner", "asset_register.settings_doc",

@@ -39,6 +39,7 @@ class MapCanvas(QWidget):
         self.palette_ = styles.Palette.make("njug")
         self.labels = True
         self.overlays: list = []
+        self.shading = None  # render.quality_shading.Shading: the quality map, when shown
         self.tool = None
         self._cache: dict[int, tuple[ViewState, object]] = {}
         self._generation: dict[int, int] = {}
@@ -102,8 +103,11 @@ class MapCanvas(QWidget):
                 old.cancel()
             gen = self._generation.get(layer.id, 0) + 1
             self._generation[layer.id] = gen
-            job = RenderJob(self._signals, layer.id, gen, layer.kind, layer.data,
-                            self._settings(layer), self.palette_)
+            data, palette = layer.data, self.palette_
+            if self.shading is not None and layer.kind == REGISTER:
+                data, palette = self.shading.apply(data, palette)
+            job = RenderJob(self._signals, layer.id, gen, layer.kind, data,
+                            self._settings(layer), palette)
             self._jobs[layer.id] = job
             self._pool.submit(job.run)
         self.idleChanged.emit(self.is_idle())

@@ -42,6 +42,15 @@ def render_pdf_page(path: str, width: int = 560) -> QPixmap | None:
     return QPixmap.fromImage(image)
 
 
+def confidence_html(confidence: dict | None) -> str:
+    """The dig's confidence grade and its reasons, as the summary PDF prints them."""
+    if not confidence:
+        return ""
+    reasons = "".join(f"<br>• {html.escape(str(r))}" for r in confidence.get("reasons") or [])
+    return (f"<p><b>Confidence in the records here: {html.escape(str(confidence['grade']))}</b>"
+            f" (A best, D worst; printed in the summary PDF){reasons}</p>")
+
+
 class NoticeDialog(QDialog):
     exported = Signal(object)  # NoticePack
 
@@ -268,6 +277,7 @@ class NoticeDialog(QDialog):
             f"<table border=1 cellspacing=0 cellpadding=3><tr><th>Owner</th><th>Name</th><th>Assets</th>"
             f"<th>Phone</th></tr>{rows}</table>"
             f"<p>Owners with no records here (contact them too): {html.escape(nodata)}</p>"
+            f"{confidence_html(result.confidence)}"
             f"{self._street_manager_gaps()}"
             f"<p>Files: summary PDF with map, one notice PDF per affected owner, GeoJSON, CSV, "
             f"Street Manager works record (JSON).</p>")

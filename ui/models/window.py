@@ -8,7 +8,9 @@ and edit it through small controllers; it never knows about them.
 - ``layers``: the register layer and the reference backdrops in drawing order (``LayerList``);
 - ``loading``: background tasks the window waits for (``LoadingState``);
 - ``works``: the open register's planned works (a GeoDataFrame, or None);
-- ``scheme``: the colour scheme.
+- ``scheme``: the colour scheme;
+- ``quality``: the data-quality view: map colours, the tables' area and the last tables
+  (``QualityModel``).
 Events: ``works(frame)``, ``scheme(name)``."""
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from .dig import DigModel
 from .events import Events
 from .layers import REFERENCE, LayerList
 from .loading import LoadingState
+from .quality import QualityModel
 from .session import SessionState
 
 
@@ -28,6 +31,7 @@ class WindowState:
         self.loading = LoadingState()
         self.works = None
         self.scheme = scheme
+        self.quality = QualityModel()
         self.events = Events("works", "scheme")
         self._dig_location: str | None = None  # the register the dig was drawn on
         self.session.events.opened.connect(self._opened)

@@ -86,7 +86,10 @@ def _raster_register(image, packed, parts, pts, style, settings, palette, cancel
     view = settings.view
     w, h = view.width, view.height
     n_parts = len(packed.part_offsets) - 1
-    if packed.segments is not None and len(parts) > 0.5 * n_parts:
+    # hidden utilities are filtered by style in the flat arrays, which only a utility palette
+    # allows (a quality palette's classes mix utilities): then through the visible parts
+    by_style = not settings.hidden or palette.side_offsets is None
+    if packed.segments is not None and len(parts) > 0.5 * n_parts and by_style:
         # most of the register is in view: transform every segment (float32, flat arrays);
         # off-screen samples are clipped in the rasteriser
         ox, oy = packed.origin
@@ -103,7 +106,7 @@ def _raster_register(image, packed, parts, pts, style, settings, palette, cancel
             x0, y0, x1, y1, scls = x0[keep], y0[keep], x1[keep], y1[keep], scls[keep]
             pkeep = ~np.isin(pcls_all, hidden_styles)
             pxy, pcls_all = pxy[:, pkeep], pcls_all[pkeep]
-        if raster.is_dense(len(scls) + len(pcls_all), w, h):
+        if raster.is_dense(len(scls) + len(pcls_all), w, h) and not palette.colours_when_dense:
             # a density view has no utility colours (they would make one mat): count each
             # segment's ends and midpoint per pixel (no per-pixel expansion), chunk by chunk
             counts = np.zeros(w * h, np.int64)
@@ -199,7 +202,8 @@ def _vector_register(painter, packed, parts, pts, style, settings, palette, canc
     dash = dash_lut[packed.codes["status"][feat]] if "status" in packed.codes else np.zeros(len(feat), np.int16)
     closed = packed.part_closed[parts]
     key = (style[feat].astype(np.int64) * 8 + dash) * 2 + closed
-    heavy = {styles.STYLE_KEYS.index(styles.HV_KEY), styles.STYLE_KEYS.index("hazardous_pipeline")}
+    heavy = {styles.STYLE_KEYS.index(styles.HV_KEY), styles.STYLE_KEYS.index("hazardous_pipeline")} \
+        if palette.side_offsets is None else set()  # a quality palette's classes are no utilities
     painter.setBrush(Qt.BrushStyle.NoBrush)
     groups = []
     for k in np.unique(key):  # each style group in slices of at most PATH_VERTICES vertices
@@ -211,8 +215,9 @@ def _vector_register(painter, packed, parts, pts, style, settings, palette, canc
         _check(cancel)
         s_idx, d_idx, is_closed = int(k // 16), int(k // 2 % 8), bool(k % 2)
         sx, sy, starts = _screen_vertices(packed, sel, view)
-        if detailed and not is_closed and res <= styles.SIDE_RESOLUTION and styles.SIDE_OFFSETS[s_idx]:
-            sx, sy = offset_polylines(sx, sy, starts, styles.SIDE_OFFSETS[s_idx])
+        side = styles.SIDE_OFFSETS if palette.side_offsets is None else palette.side_offsets
+        if detailed and not is_closed and res <= styles.SIDE_RESOLUTION and side[s_idx]:
+            sx, sy = offset_polylines(sx, sy, starts, side[s_idx])
         path = array_to_path(sx, sy, starts)
         colour = palette.qcolors[s_idx]
         pen_style = list(styles.DASHES.values())[d_idx - 1] if d_idx else Qt.PenStyle.SolidLine

@@ -56,6 +56,10 @@ class Palette:
     qcolors: tuple
     argb: np.ndarray
     casing: tuple  # QColor or None per key
+    # a palette of other classes than STYLE_KEYS (the quality shading): no sideways offsets
+    # by utility, and its colours kept in views dense enough for the density picture
+    side_offsets: np.ndarray | None = None
+    colours_when_dense: bool = False
 
     @classmethod
     def make(cls, scheme: str = "njug") -> Palette:

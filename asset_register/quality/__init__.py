@@ -1,0 +1,7 @@
+"""Data quality of a register (issue: a data-quality view): per owner and for any area, how
+much of it the owners' data covers, how accurately and how recently the records were made,
+open deviation reports, and the attributes the dig-check rules need that records lack."""
+
+from .report import SCHEMA, quality_report
+
+__all__ = ["SCHEMA", "quality_report"]
