@@ -149,7 +149,7 @@ class Checker:
         self._ctx = self._memory = None
 
     def _version(self):
-        return self._reader.data_version()
+        return self._reader.data_version()  # (None: the store cannot tell; re-read every time)
 
     def context(self) -> _Context:
         return self._context_at(self._version())
@@ -184,24 +184,33 @@ class Checker:
         """Every asset in conflict with one dig site, owners to contact, works to coordinate."""
         t0 = time.perf_counter()
         fps = validate_sites([site])
-        v = self._version()
-        ctx = self._context_at(v)
         extra = np.array([site_extra(self.rules, site.method, site.position_accuracy_m)])
-        if self._memory is not None and v is not None and v == self._memory_version:
-            mem = self._memory
-            fi, ai = mem.pairs(fps, mem.max_base + extra)
-            cols, geoms = take(mem.cols, ai), mem.geoms[ai]
-            classes, base = mem.classes[ai], mem.base[ai]
-        else:
-            reach = ctx.reach(self.rules, float(extra[0]))
-            x0, y0, x1, y1 = fps[0].bounds
-            cols, geoms = self._reader.candidate_arrays(
-                (x0 - reach, y0 - reach, x1 + reach, y1 + reach), CHECK_COLUMNS)
-            cols = normalise(cols)
-            if v is not None and self._version() != v:
-                # A batch committed while we read: its assets may reach further than the
-                # bounds we searched with. Check again with fresh bounds.
-                return self.check(site)
+        x0, y0, x1, y1 = fps[0].bounds
+        while True:
+            ctx, v = self._ctx, self._ctx_version
+            if ctx is None or v is None:  # nothing read yet, or a store that cannot tell changes
+                v = self._version()
+                ctx = self._context_at(v)
+            if self._memory is not None and v is not None and v == self._memory_version:
+                mem = self._memory
+                fi, ai = mem.pairs(fps, mem.max_base + extra)
+                cols, geoms = take(mem.cols, ai), mem.geoms[ai]
+                classes, base = mem.classes[ai], mem.base[ai]
+            else:
+                reach = ctx.reach(self.rules, float(extra[0]))
+                cols, geoms = self._reader.candidate_arrays(
+                    (x0 - reach, y0 - reach, x1 + reach, y1 + reach), CHECK_COLUMNS)
+                cols = normalise(cols)
+                classes = None
+            # One look at the data version per check: unchanged since the register facts
+            # (bounds, owners, works...) were read means the candidates are of that register.
+            # A batch committed since may reach further than the bounds searched with: read
+            # the facts again and check again.
+            now = None if v is None else self._version()
+            if now == v:
+                break
+            self._context_at(now)
+        if classes is None:
             fi = np.zeros(len(geoms), dtype=np.int64)
             classes = classify(cols, self.rules)
             base = base_clearance(cols, self.rules, classes)
@@ -350,8 +359,6 @@ class CheckBatch(Sequence):
             self.checker.rules.expected_utilities)
 
     def _confidence(self, i: int, affected, no_conflict, no_data) -> dict:
-        from ..clock import today
-
         a, b = self._conf_at[i], self._conf_at[i + 1]
         cols = {k: self.flat[k][a:b] for k in ("asset_id", "owner", "h_accuracy_m",
                                                "quality_level", "uncertainty_m")}
@@ -360,7 +367,7 @@ class CheckBatch(Sequence):
         return grade(affected=affected, no_conflict=no_conflict, no_data=no_data,
                      conflicts=cols, reported=reported,
                      unknown_owner_near=bool((cols["owner"] == UNKNOWN_OWNER).any()),
-                     delivered=self.ctx.delivered or {}, on=self.sites[i].start or today())
+                     delivered=self.ctx.delivered or {}, on=self.sites[i].start or clock.today())
 
     def _result(self, i: int) -> CheckResult:
         site, rules, ctx = self.sites[i], self.checker.rules, self.ctx

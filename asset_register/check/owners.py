@@ -21,6 +21,7 @@ class OwnerDirectory:
 
     def __init__(self, owners, coverage, owner_utilities: dict[str, set[str]] | None = None):
         self.contacts = {o.code: asdict(o) for o in owners}
+        self._entries: dict[str, dict] = {}
         cov = coverage if coverage is not None else None
         if cov is not None and len(cov):
             self.cov_owner = cov["owner"].astype(str).to_numpy()
@@ -49,13 +50,18 @@ class OwnerDirectory:
                 "coverage": np.where(full, "full", "partial").astype(object)[order]}
 
     def contact(self, code: str) -> dict:
-        found = self.contacts.get(code)
-        if found is None:
-            return {"owner": code, "name": None, "phone": None, "emergency_phone": None,
-                    "email": None}
-        out = {"owner": code}
-        out.update({k: v for k, v in found.items() if k != "code"})
-        return out
+        """A new dict (callers add to it) of the owner's contact details."""
+        entry = self._entries.get(code)
+        if entry is None:
+            found = self.contacts.get(code)
+            if found is None:
+                entry = {"owner": code, "name": None, "phone": None, "emergency_phone": None,
+                         "email": None}
+            else:
+                entry = {"owner": code}
+                entry.update({k: v for k, v in found.items() if k != "code"})
+            self._entries[code] = entry
+        return dict(entry)
 
     def lists(self, owner: np.ndarray, severity: np.ndarray, contact: np.ndarray,
               cov_owner: np.ndarray, cov_kind: np.ndarray, expected: tuple[str, ...]):
