@@ -255,9 +255,13 @@ class Checker:
         out.update(site=fi, distance_m=dist, clearance_m=clearance,
                    uncertainty_m=record_uncertainty(cols, self.rules),
                    geometry=np.asarray(geoms, dtype=object)[hit])
-        rank = np.array([SEVERITY_RANK[v] for v in out["severity"].tolist()], dtype=np.int64)
-        order = np.lexsort((out["asset_id"].astype(str), dist, rank, fi))
-        flat = {k: out[k][order] for k in ("site", *CONFLICT_COLUMNS, "geometry")}
+        if len(fi) > 1:
+            rank = np.array([SEVERITY_RANK[v] for v in out["severity"].tolist()], dtype=np.int64)
+            order = np.lexsort((out["asset_id"].astype(str), dist, rank, fi))
+            flat = {k: out[k][order] for k in ("site", *CONFLICT_COLUMNS, "geometry")}
+        else:  # nothing to order (every column is an array of its own already)
+            order = slice(None)
+            flat = {k: out[k] for k in ("site", *CONFLICT_COLUMNS, "geometry")}
         if dev is None:
             return flat
         dev = dev[hit][order]
@@ -282,11 +286,7 @@ class Checker:
             warnings = [[*w, expiry] for w in warnings]
         if rules.warnings:  # e.g. the shipped rules standing in for the authority's
             warnings = [[*w, *rules.warnings] for w in warnings]
-        near = max(c.clearance_m for c in rules.classes)
-        # everything within the largest clearance of the footprint (a mitred buffer holds
-        # all of it); its bounding box would reach past a delivery area drawn around the site
-        areas = shapely.buffer(fps, near, join_style="mitre")
-        coverage = ctx.owners.coverage_pairs(areas)
+        coverage = ctx.owners.coverage_pairs(fps, max(c.clearance_m for c in rules.classes))
         nat = np.datetime64("NaT", "ns")
         starts = np.array([np.datetime64(s.start, "ns") if s.start else nat for s in sites])
         ends = np.array([np.datetime64(s.end, "ns") if s.end else nat for s in sites])
@@ -316,10 +316,15 @@ class CheckBatch(Sequence):
         self.checker, self.sites, self.flat = checker, sites, flat
         self.coverage, self.works, self.warnings = coverage, works, warnings
         self.ctx, self.seconds = ctx, seconds
-        at = np.arange(len(sites) + 1)
-        self._conf_at = np.searchsorted(flat["site"], at)
-        self._cov_at = np.searchsorted(coverage["site"], at)
-        self._works_at = np.searchsorted(works["site"], at)
+        if len(sites) == 1:  # one site: everything is its
+            self._conf_at = (0, len(flat["site"]))
+            self._cov_at = (0, len(coverage["site"]))
+            self._works_at = (0, len(works["site"]))
+        else:
+            at = np.arange(len(sites) + 1)
+            self._conf_at = np.searchsorted(flat["site"], at)
+            self._cov_at = np.searchsorted(coverage["site"], at)
+            self._works_at = np.searchsorted(works["site"], at)
         self._cache: dict[int, CheckResult] = {}
 
     def __len__(self) -> int:

@@ -37,12 +37,15 @@ class OwnerDirectory:
         self.codes = sorted(codes)
         self.owner_utilities = owner_utilities
 
-    def coverage_pairs(self, areas: np.ndarray) -> dict[str, np.ndarray]:
-        """site, owner, coverage ('full' | 'partial') for every coverage meeting a site area,
-        sorted by site (one coverage row per owner)."""
-        if self.cov_tree is None or len(areas) == 0:
+    def coverage_pairs(self, footprints: np.ndarray, near: float) -> dict[str, np.ndarray]:
+        """site, owner, coverage ('full' | 'partial') for every coverage meeting a site's area
+        — everything within ``near`` (the largest clearance) of its footprint: a mitred buffer
+        holds all of it; the footprint's box grown by ``near`` would reach past a delivery
+        area drawn around the site — sorted by site (one coverage row per owner)."""
+        if self.cov_tree is None or len(footprints) == 0:
             return {"site": np.empty(0, dtype=np.int64), "owner": np.empty(0, dtype=object),
                     "coverage": np.empty(0, dtype=object)}
+        areas = shapely.buffer(footprints, near, join_style="mitre")
         site, j = self.cov_tree.query(areas, predicate="intersects")
         full = shapely.covers(self.cov_geom[j], areas[site])
         order = np.argsort(site, kind="stable")
