@@ -294,3 +294,44 @@ def test_classes_through_the_memo_are_the_vectorised_classes(rules, seed):
         for key in ("pressure", "voltage", "class_basis", "class_note"):
             assert through[key].dtype == eff[key].dtype == object
             assert through[key].tolist() == eff[key].tolist(), key
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_coverage_without_the_buffer_is_the_coverage_with_it(seed):
+    """Sites well inside an owner's area skip the buffer: the same full / partial / none as
+    the mitred buffer of the site with the predicates on it, for any shape of area."""
+    from asset_register.check.owners import OwnerDirectory
+
+    rng = np.random.default_rng(seed)
+    areas = [shapely.box(X0, Y0, X0 + 200, Y0 + 200),
+             shapely.Polygon([(X0, Y0), (X0 + 300, Y0 + 40), (X0 + 120, Y0 + 260)]),
+             shapely.Point(X0 + 150, Y0 + 150).buffer(60),
+             shapely.box(X0 + 100, Y0 + 100, X0 + 300, Y0 + 300).difference(
+                 shapely.box(X0 + 150, Y0 + 150, X0 + 200, Y0 + 200)),  # with a hole
+             shapely.box(X0 + 190, Y0, X0 + 400, Y0 + 120)]
+    owners = ["A", "B", "C", "D", "A"]
+    frame = gpd.GeoDataFrame({"owner": owners}, geometry=areas, crs="EPSG:27700")
+    directory = OwnerDirectory([], frame)
+    sites = np.array([shapely.affinity.rotate(shapely.box(x, y, x + rng.uniform(1, 30),
+                                                          y + rng.uniform(0.5, 8)),
+                                              rng.uniform(0, 180))
+                      for x, y in zip(rng.uniform(X0 - 40, X0 + 420, 300),
+                                      rng.uniform(Y0 - 40, Y0 + 320, 300), strict=True)])
+    near = float(rng.choice([0.5, 3.0, 12.0]))
+    got = directory.coverage_pairs(sites, near)
+    buffered = shapely.buffer(sites, near, join_style="mitre")
+    tree = shapely.STRtree(np.array(areas))
+    site, j = tree.query(buffered, predicate="intersects")
+    full = shapely.covers(np.array(areas)[j], buffered[site])
+
+    def rows(s, o, k):
+        return sorted(zip(s.tolist(), o.tolist(), k.tolist(), strict=True))
+
+    expected = rows(site, np.array(owners, dtype=object)[j],
+                    np.where(full, "full", "partial").astype(object))
+    assert rows(got["site"], got["owner"], got["coverage"]) == expected
+    assert (np.diff(got["site"]) >= 0).all()
+    kinds = {k for *_, k in expected}
+    assert kinds == {"full", "partial"}
+    one = directory.coverage_pairs(sites[:1], near)
+    assert rows(one["site"], one["owner"], one["coverage"]) == [r for r in expected if r[0] == 0]
