@@ -371,7 +371,7 @@ class CheckBatch(Sequence):
             if self.ctx.reported else np.zeros(b - a, dtype=bool)
         return grade(affected=affected, no_conflict=no_conflict, no_data=no_data,
                      conflicts=cols, reported=reported,
-                     unknown_owner_near=bool((cols["owner"] == UNKNOWN_OWNER).any()),
+                     unknown_owner_near=UNKNOWN_OWNER in cols["owner"].tolist(),
                      delivered=self.ctx.delivered or {}, on=self.sites[i].start or clock.today())
 
     def _result(self, i: int) -> CheckResult:

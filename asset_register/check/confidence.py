@@ -61,13 +61,16 @@ def grade(*, affected, no_conflict, no_data, conflicts: dict, reported: np.ndarr
                           f"{owner}'s newest delivery is {age:.0f} years old at the dig's start"))
     n = len(conflicts.get("asset_id", ()))
     if n:
-        acc = np.asarray(conflicts["h_accuracy_m"], dtype=float)
-        quality = np.asarray(conflicts["quality_level"], dtype=object)
-        unknown = int((np.isnan(acc) & np.array([q is None for q in quality.tolist()])).sum())
+        # (a few rows: plain Python is quicker than numpy on them)
+        acc = np.asarray(conflicts["h_accuracy_m"], dtype=float).tolist()
+        quality = np.asarray(conflicts["quality_level"], dtype=object).tolist()
+        unknown = sum(1 for a, q in zip(acc, quality, strict=True) if a != a and q is None)
         if unknown:
             found.append(("C", f"{unknown} of {n} records near the dig have no recorded "
                                "accuracy"))
-        worst = float(np.nanmax(np.asarray(conflicts["uncertainty_m"], dtype=float)))
+        placed = [u for u in np.asarray(conflicts["uncertainty_m"], dtype=float).tolist()
+                  if u == u]
+        worst = max(placed) if placed else float("nan")
         if worst > COARSE_M:
             found.append(("B", f"records near the dig are placed only to ±{worst:.1f} m"))
     if unknown_owner_near:

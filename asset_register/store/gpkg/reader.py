@@ -10,6 +10,7 @@ included — commits to the register.
 from __future__ import annotations
 
 import sqlite3
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,11 @@ def _column(chunked) -> np.ndarray:
     values = np.array([*encoded.dictionary.to_pylist(), None], dtype=object)
     codes = encoded.indices.fill_null(len(values) - 1).to_numpy(zero_copy_only=False)
     return values[codes]
+
+
+@lru_cache(maxsize=64)
+def _dtypes(cols: tuple[str, ...]) -> list:
+    return [np.float64 if numeric(c) else object for c in cols]
 
 
 class RTreeReader(AssetReader):
@@ -74,7 +80,7 @@ class RTreeReader(AssetReader):
 
     @staticmethod
     def _arrays(cols: list[str], rows) -> Arrays:
-        dtypes = [np.float64 if numeric(c) else object for c in cols]
+        dtypes = _dtypes(tuple(cols))
         if not rows:
             return ({c: np.empty(0, dtype=t) for c, t in zip(cols, dtypes)},
                     np.empty(0, dtype=object))
