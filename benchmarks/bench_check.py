@@ -124,7 +124,10 @@ def main(argv=None) -> int:
     # shapely ``dwithin``. Ours is the full check: classes, clearances, severities,
     # precautions, owners and coverage, works, deviation reports, confidence, warnings.
     peer = BarePeer(path)
-    reach = checker.context().reach(checker.rules, 0.0)
+    from asset_register.check.clearance import search_reach
+    from asset_register.check.index import BOX_MARGIN_M
+
+    reach = search_reach(checker.rules, checker.context().bounds) + BOX_MARGIN_M
     ours_lat, ours_cpu, peer_lat, peer_cpu, frames_lat, hits, near = [], [], [], [], [], 0, 0
     load_before = os.getloadavg()
     for i, fp in enumerate(fps[: args.singles]):
