@@ -117,20 +117,23 @@ def _row_keys(cols, fields: tuple[str, ...], n: int) -> list[tuple]:
 def _memo_rows(cols, rules: Rules, n: int) -> list[tuple]:
     """(class, pressure, voltage, class basis, class note) of each row, through the memo."""
     table = class_table(rules)
-    memo = rules.check_memo.setdefault("rows", {})
-    keys = _row_keys(cols, table.key_fields, n)
-    missing = [k for k in dict.fromkeys(keys) if k not in memo]
+    memo = rules.check_memo.setdefault("rows", {})  # (rules may be shared between threads:
+    keys = _row_keys(cols, table.key_fields, n)     # read once, never looked up again)
+    found = {k: memo.get(k) for k in keys}
+    missing = [k for k, v in found.items() if v is None]
     if missing:
-        if len(memo) + len(missing) > MEMO_SIZE:
-            memo.clear()
         some = {f: np.array([k[i] for k in missing],
                             dtype=np.float64 if f in NUMERIC else object)
                 for i, f in enumerate(table.key_fields)}
         eff = value_classes.effective(some, rules)
         classes = _classify(some, rules, eff, len(missing))
-        for j, k in enumerate(missing):
-            memo[k] = (int(classes[j]), *(eff[c][j] for c in _EFFECTIVE))
-    return [memo[k] for k in keys]
+        new = {k: (int(classes[j]), *(eff[c][j] for c in _EFFECTIVE))
+               for j, k in enumerate(missing)}
+        found.update(new)
+        if len(memo) + len(new) > MEMO_SIZE:
+            memo.clear()
+        memo.update(new)
+    return [found[k] for k in keys]
 
 
 def effective(cols, rules: Rules, n: int | None = None) -> dict[str, np.ndarray]:

@@ -268,7 +268,9 @@ RULES = [
 
 @pytest.mark.parametrize("rules", RULES, ids=["default", "custom"])
 @pytest.mark.parametrize("seed", range(6))
-def test_classes_through_the_memo_are_the_vectorised_classes(rules, seed):
+def test_classes_through_the_memo_are_the_vectorised_classes(rules, seed, monkeypatch):
+    if seed % 2:  # a memo that overflows (and starts again) gives the same answers
+        monkeypatch.setattr(clearance, "MEMO_SIZE", 7)
     rng = np.random.default_rng(seed)
     n = int(rng.integers(1, 300))
 
