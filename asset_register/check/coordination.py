@@ -88,13 +88,17 @@ class WorksTable:
 
     def rows(self, work: np.ndarray, distance: np.ndarray, reason: np.ndarray, crs) -> gpd.GeoDataFrame:
         """The given works (one site) as a frame with distance_m and reason."""
+        return fast_frame(self.row_columns(work, distance, reason), crs)
+
+    def row_columns(self, work: np.ndarray, distance: np.ndarray,
+                    reason: np.ndarray) -> dict[str, np.ndarray]:
+        """The columns of ``rows`` (geometry included) as plain arrays."""
         if self.frame is None:
             data = {c: np.empty(len(work), dtype=object) for c in WORKS_COLUMNS}
-            return fast_frame({**data, "distance_m": distance, "reason": reason,
-                               "geometry": np.empty(0, dtype=object)}, crs)
+            return {**data, "distance_m": distance, "reason": reason,
+                    "geometry": np.empty(0, dtype=object)}
         data = {c: v[work] for c, v in self.columns.items()}
-        return fast_frame({**data, "distance_m": distance, "reason": reason,
-                           "geometry": self.geoms[work]}, crs)
+        return {**data, "distance_m": distance, "reason": reason, "geometry": self.geoms[work]}
 
 
 def read_works_file(path: str | Path, crs=None, *, working_crs, layer: str | None = None,

@@ -7,7 +7,7 @@ form (``to_json``) is the documented output of ``asset-register check --json``.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field
 from datetime import date
 
 import geopandas as gpd
@@ -47,14 +47,61 @@ class DigSite:
     notes: tuple[str, ...] = ()
 
 
+class Deferred:
+    """A frame the check has computed but not built yet: its columns (``data``, plain arrays)
+    and the function that builds the frame from them on first read.
+
+    A live check after each footprint edit computes every conflict, owner, work and grade;
+    building the pandas frames that hold them costs as much again, and many callers (the
+    conflicts count in a status bar, ``--json``, a batch's summary) never read them."""
+
+    __slots__ = ("build", "data")
+
+    def __init__(self, data: dict, build):
+        self.data, self.build = data, build
+
+    def __call__(self):
+        return self.build(self.data)
+
+
+class _Frame:
+    """A dataclass field holding a frame, or a ``Deferred`` built on first read."""
+
+    def __init__(self, default=MISSING):
+        self.default = default
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, obj, cls=None):
+        if obj is None:
+            if self.default is MISSING:  # no default: dataclasses asks for one this way
+                raise AttributeError(self.name)
+            return self.default
+        value = obj.__dict__.get(self.name, self.default)
+        if isinstance(value, Deferred):
+            value = obj.__dict__[self.name] = value()
+        return value
+
+    def __set__(self, obj, value):
+        obj.__dict__[self.name] = value
+
+    @staticmethod
+    def columns(obj, name: str) -> dict | None:
+        """The columns of a field not built yet (None when it is a frame or None)."""
+        value = obj.__dict__.get(name)
+        return value.data if isinstance(value, Deferred) else None
+
+
 @dataclass
 class CheckResult:
     site: DigSite
-    conflicts: gpd.GeoDataFrame  # CONFLICT_COLUMNS + geometry, most severe / nearest first
+    # CONFLICT_COLUMNS + geometry, most severe / nearest first
+    conflicts: gpd.GeoDataFrame = _Frame()
     owners_affected: list[dict] = field(default_factory=list)
     owners_no_conflict: list[dict] = field(default_factory=list)
     owners_no_data: list[dict] = field(default_factory=list)
-    works_overlapping: gpd.GeoDataFrame | None = None
+    works_overlapping: gpd.GeoDataFrame | None = _Frame(None)
     rules_version: str = ""
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -64,18 +111,31 @@ class CheckResult:
     confidence: dict | None = None
 
     def summary(self) -> dict:
+        data = _Frame.columns(self, "conflicts")
+        if data is not None:
+            return summary_of(data["severity"].tolist())
         return summary_of(self.conflicts["severity"].to_numpy(dtype=object))
 
     def to_dict(self) -> dict:
-        """Plain-JSON form (documented in the README under "asset-register check")."""
-        geom = self.conflicts.geometry.name
-        conflicts = {c: self.conflicts[c].to_numpy(dtype=object) for c in self.conflicts.columns
-                     if c != geom}
-        works = {}
-        if self.works_overlapping is not None:
+        """Plain-JSON form (documented in the README under "asset-register check"); read
+        from the columns when the frames were not built."""
+        conflicts = _Frame.columns(self, "conflicts")
+        if conflicts is not None:
+            conflicts = {c: v for c, v in conflicts.items() if c != "geometry"}
+        else:
+            geom = self.conflicts.geometry.name
+            conflicts = {c: self.conflicts[c].to_numpy(dtype=object)
+                         for c in self.conflicts.columns if c != geom}
+        works = _Frame.columns(self, "works_overlapping")
+        if works is not None:
+            works = dict(works)
+            works["footprint_wkt"] = shapely.to_wkt(works.pop("geometry"), rounding_precision=3)
+        elif self.works_overlapping is not None:
             w = self.works_overlapping
             works = {c: w[c].to_numpy(dtype=object) for c in w.columns if c != w.geometry.name}
             works["footprint_wkt"] = shapely.to_wkt(w.geometry.array, rounding_precision=3)
+        else:
+            works = {}
         return result_dict(self, records(conflicts), records(works))
 
     def to_json(self, **kwargs) -> str:
