@@ -1,5 +1,7 @@
-"""The conflicts dock: every asset in conflict with the dig, most severe first, and the
-owners to contact (affected, no assets affected, no data here)."""
+"""The conflicts dock: every asset in conflict with the dig, most severe first, the owners to
+contact (affected, no assets affected, no data here), and how far to trust the records here:
+the check's confidence grade A–D with its reasons (``GradeBadge``, following the dig model's
+``confidence`` event)."""
 
 from __future__ import annotations
 
@@ -8,8 +10,8 @@ import pandas as pd
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHBoxLayout, QHeaderView,
-                               QLabel, QPushButton, QSizePolicy, QTableView, QTabWidget, QVBoxLayout,
-                               QWidget)
+                               QLabel, QPushButton, QSizePolicy, QTableView, QTabWidget, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from asset_register.errors import AssetRegisterError
 from asset_register.notices.exports import spreadsheet_safe
@@ -104,6 +106,67 @@ def numbered(conflicts: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+GRADE_COLOURS = {"A": ("#1b7837", "#ffffff"), "B": ("#a6d96a", "#102a00"),
+                 "C": ("#fdae61", "#3a1c00"), "D": ("#b2182b", "#ffffff")}
+GRADE_WORDS = {"A": "nothing known to be missing", "B": "mostly complete",
+               "C": "known gaps or errors", "D": "little is known here"}
+
+
+class GradeBadge(QWidget):
+    """The confidence grade of the last check: the letter (colour only repeats it), a few
+    words, and its reasons in the tooltip and under 'Why?'."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        row = QHBoxLayout()
+        row.setSpacing(4)
+        self.letter = QLabel("")
+        self.letter.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.letter.setFixedSize(34, 34)
+        self.words = QLabel("")
+        self.why = QToolButton()
+        self.why.setText("Why?")
+        self.why.setCheckable(True)
+        self.why.setToolTip("Show the reasons for the grade")
+        self.why.toggled.connect(lambda on: self.reasons.setVisible(on))
+        row.addWidget(self.letter)
+        row.addWidget(self.words)
+        row.addWidget(self.why)
+        row.addStretch()
+        lay.addLayout(row)
+        self.reasons = QLabel("")
+        self.reasons.setWordWrap(True)
+        self.reasons.setTextFormat(Qt.TextFormat.RichText)
+        self.reasons.hide()
+        lay.addWidget(self.reasons)
+        self.confidence = None
+        self.set_confidence(None)
+
+    def set_confidence(self, confidence: dict | None) -> None:
+        from html import escape
+
+        self.confidence = confidence
+        self.setVisible(confidence is not None)
+        if confidence is None:
+            self.letter.clear()
+            self.reasons.clear()
+            self.setToolTip("")
+            return
+        grade = str(confidence.get("grade", "?"))
+        reasons = [str(r) for r in confidence.get("reasons", [])]
+        back, ink = GRADE_COLOURS.get(grade, ("#6b6b6b", "#ffffff"))
+        self.letter.setText(grade)
+        self.letter.setStyleSheet(f"background:{back}; color:{ink}; font-size:20px; font-weight:bold;"
+                                  "border-radius:4px; border:1px solid #303030")
+        self.words.setText(f"<b>Confidence {grade}</b>: {GRADE_WORDS.get(grade, '')}")
+        self.reasons.setText("<br>".join(f"• {escape(r)}" for r in reasons))
+        tip = f"Confidence in the records here: {grade}\n" + "\n".join(f"• {r}" for r in reasons)
+        self.setToolTip(tip + "\n(A says nothing is known to be missing; it is not a guarantee)")
+
+
 class ConflictsDock(QDockWidget):
     conflictSelected = Signal(object)  # pandas row (with geometry) or None
     repairRequested = Signal()  # the footprint is not a valid polygon: repair it (make_valid)
@@ -128,8 +191,12 @@ class ConflictsDock(QDockWidget):
                                       "hull of its parts if it falls apart) and check it again")
         self.repair_button.clicked.connect(self.repairRequested)
         self.repair_button.hide()
+        self.grade = GradeBadge()
         top = QHBoxLayout()
-        top.addWidget(self.summary, 1)
+        left = QVBoxLayout()
+        left.addWidget(self.grade)
+        left.addWidget(self.summary)
+        top.addLayout(left, 1)
         top.addWidget(self.repair_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
         lay.addLayout(top)
@@ -160,6 +227,10 @@ class ConflictsDock(QDockWidget):
         t.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         t.setMinimumHeight(60)
         return t
+
+    def set_confidence(self, confidence: dict | None) -> None:
+        """The dig model's grade of the last check (None: no check of the dig shown)."""
+        self.grade.set_confidence(confidence)
 
     def set_checking(self, on: bool) -> None:
         if on:
