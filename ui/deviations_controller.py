@@ -135,12 +135,16 @@ class DeviationsController(QObject):
         if row is None:
             return
         box = self.model.bounds_of(int(row["deviation_id"]))
+        # the halo marks the record the report is about (the report itself is drawn magenta)
+        recorded = (row.get("recorded") or {}).get("geometry_wkt")
+        geoms = [shapely.from_wkt(recorded)] if recorded else [shapely.from_wkt(row["geometry_wkt"])]
         if box is not None:
             x0, y0, x1, y1 = box
             r = ZOOM_REACH_M
             self.canvas.zoom_to((x0 - r, y0 - r, x1 + r, y1 + r), margin=0.1)
-        geoms = [shapely.from_wkt(w_) for w_ in (row.get("geometry_wkt"),
-                                                (row.get("recorded") or {}).get("geometry_wkt")) if w_]
+            # the halo on the report and on the stretch of its record in view, not a whole main
+            near = shapely.box(x0 - 3 * r, y0 - 3 * r, x1 + 3 * r, y1 + 3 * r)
+            geoms = [g for g in shapely.intersection(geoms, near) if not g.is_empty]
         w.selection.geometries = geoms
         w.identify_dock.show_deviations([row], replace=True)
         self.canvas.update()

@@ -217,18 +217,61 @@ def test_unrecorded_and_attribute_reports_and_the_dock_walks_and_acknowledges(
     assert window.state.deviations.row(second)["status"] == "acknowledged"
 
 
-def test_the_conflicts_dock_shows_the_checks_grade_and_clears_it_with_the_dig(qtbot, window):
-    window.dig.set_geometry(shapely.Polygon([(530540, 180346), (530552, 180346), (530552, 180354),
-                                             (530540, 180354)]))
+def test_the_conflicts_dock_shows_the_checks_grade_and_follows_the_dig_and_its_reports(
+        qtbot, window, sample_register):
+    x, y = _asset_point(sample_register)
+    window.canvas.view.centre_on(x, y, resolution=0.05)
+    window.dig.set_geometry(shapely.Point(x, y).buffer(1.5))  # a pit over the cable
     assert window.wait_until_idle(30)
     result = window.dig.result
     assert result is not None and result.confidence is not None
+    assert ASSET in set(result.conflicts["asset_id"])
     badge = window.conflicts_dock.grade
-    assert badge.isVisible() and badge.letter.text() == result.confidence["grade"]
-    for reason in result.confidence["reasons"]:
+    first = result.confidence
+    assert badge.isVisible() and badge.letter.text() == first["grade"]
+    assert first["reasons"][0].split(": ", 1)[1] in badge.words.text()
+    for reason in first["reasons"]:
         assert reason in badge.toolTip()
-    badge.why.click()
-    assert badge.reasons.isVisible()
-    assert len(badge.reasons.text().split("<br>")) == len(result.confidence["reasons"])
+    assert not any("deviation" in r for r in first["reasons"])
+    # the cable is reported not found where recorded: the dig is checked again, the grade says so
+    dialog = window.deviations.new_report(asset=window.session.store.get_asset(ASSET), kind="not_found")
+    assert dialog.kind.currentData() == "not_found"
+    _saved(qtbot, window, dialog)
+    qtbot.waitUntil(lambda: window.dig.confidence is not None and window.dig.confidence != first,
+                    timeout=20000)
+    second = window.dig.confidence
+    assert second["grade"] >= "C" and badge.letter.text() == second["grade"]
+    assert any("open deviation reports" in r for r in second["reasons"])
+    if len(second["reasons"]) > 1:
+        badge.why.click()
+        assert badge.reasons.isVisible()
+        assert len(badge.reasons.text().split("<br>")) == len(second["reasons"])
+    # the report is drawn with the record crossed out, and the dig cleared takes the grade away
+    assert window.deviations.layer is not None
+    assert window.deviations.layer.data.kind.tolist() == ["not_found"]
     window.dig.clear()
     assert window.dig.confidence is None and not badge.isVisible()
+
+
+def test_a_render_job_draws_the_reports_of_its_snapshot_and_stops_when_cancelled(qapp):
+    import pandas as pd
+    import pytest
+
+    from ui.models.deviations import deviation_marks
+    from ui.models.view import ViewState
+    from ui.render.deviations import render_deviations
+    from ui.render.painters import RenderCancelled, RenderSettings, new_image
+
+    frame = pd.DataFrame([{"deviation_id": 7, "kind": "elsewhere", "status": "new", "asset_id": "A:1",
+                           "geometry_wkt": "LINESTRING (-20 5, 20 5)",
+                           "recorded": {"geometry_wkt": "LINESTRING (-20 0, 20 0)"}}])
+    settings = RenderSettings(view=ViewState(cx=0.0, cy=0.0, resolution=0.1, width=400, height=300))
+    image = new_image(settings.view)
+    assert render_deviations(image, deviation_marks(frame), settings) == "deviations: 1 shown"
+    row = [QColor(image.pixel(px, 150 - 50)) for px in range(0, 400, 3)]  # y = 5 m: the reported line
+    assert sum(c.alpha() > 0 and c.red() > 180 and c.green() < 80 for c in row) > 30
+    empty = new_image(settings.view)
+    assert render_deviations(empty, None, settings) == "deviations: none"
+    assert all(empty.pixel(px, 100) == 0 for px in range(0, 400, 7))
+    with pytest.raises(RenderCancelled):
+        render_deviations(new_image(settings.view), deviation_marks(frame), settings, cancel=lambda: True)

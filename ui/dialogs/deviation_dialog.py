@@ -36,6 +36,11 @@ def position_text(geom) -> str:
     return f"line of {shapely.get_num_coordinates(geom)} vertices, {geom.length:.2f} m"
 
 
+def _value(value) -> str:
+    """A recorded value as people write it: 304.8, not 304.79999999999995."""
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
 def gui_message(text) -> str:
     """A core refusal in the dialog's words: no command-line flag, one line."""
     text = str(text)
@@ -200,13 +205,14 @@ class DeviationDialog(QDialog):
             return
         self.error.clear()
         self.asset_id.setText(str(asset.get("asset_id")))
-        recorded = ", ".join(f"{ATTRIBUTE_TITLES[k].lower()} {asset[k]}" for k in ATTRIBUTE_TITLES
+        recorded = ", ".join(f"{ATTRIBUTE_TITLES[k].lower()} {_value(asset[k])}" for k in ATTRIBUTE_TITLES
                              if asset.get(k) is not None and asset.get(k) == asset.get(k))
         self.asset_label.setText(f"{asset.get('utility', '')} {asset.get('asset_class', '') or ''} · "
                                  f"{asset.get('owner', '')}" + (f" — recorded: {recorded}" if recorded else ""))
         for key, edit in self.found.items():
             value = asset.get(key)
-            edit.setPlaceholderText("as recorded" if value is None or value != value else f"recorded: {value}")
+            edit.setPlaceholderText("as recorded" if value is None or value != value
+                                    else f"recorded: {_value(value)}")
 
     # -- the map ----------------------------------------------------------------------------------
     def _pick(self, kind: str) -> None:

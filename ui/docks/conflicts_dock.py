@@ -114,7 +114,7 @@ GRADE_WORDS = {"A": "nothing known to be missing", "B": "mostly complete",
 
 class GradeBadge(QWidget):
     """The confidence grade of the last check: the letter (colour only repeats it), a few
-    words, and its reasons in the tooltip and under 'Why?'."""
+    words with the worst reason, and all its reasons in the tooltip and under 'Why?'."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -161,7 +161,11 @@ class GradeBadge(QWidget):
         self.letter.setText(grade)
         self.letter.setStyleSheet(f"background:{back}; color:{ink}; font-size:20px; font-weight:bold;"
                                   "border-radius:4px; border:1px solid #303030")
-        self.words.setText(f"<b>Confidence {grade}</b>: {GRADE_WORDS.get(grade, '')}")
+        worst = reasons[0].split(": ", 1)[-1] if reasons else ""  # 'C: …' without its grade
+        self.words.setText(f"<b>Confidence {grade}</b>: {GRADE_WORDS.get(grade, '')}"
+                           + (f" — {escape(worst)}" if worst else "")
+                           + (f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else ""))
+        self.why.setVisible(len(reasons) > 1)
         self.reasons.setText("<br>".join(f"• {escape(r)}" for r in reasons))
         tip = f"Confidence in the records here: {grade}\n" + "\n".join(f"• {r}" for r in reasons)
         self.setToolTip(tip + "\n(A says nothing is known to be missing; it is not a guarantee)")

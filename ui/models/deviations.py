@@ -40,7 +40,7 @@ class DeviationMarks:
     status: np.ndarray  # (n,) object
     reported: np.ndarray  # (n,) shapely or None: the measured position or line
     recorded: np.ndarray  # (n,) shapely or None: the record the report is about
-    leader: np.ndarray  # (n,) shapely or None: reported → recorded, shortest
+    leader: np.ndarray  # (n,) shapely or None: the marker → the nearest point of the record
     anchor: np.ndarray  # (n, 2): where the report's marker sits
 
     def __len__(self) -> int:
@@ -75,15 +75,16 @@ def deviation_marks(frame: pd.DataFrame | None) -> DeviationMarks | None:
         return None
     frame, reported, recorded = frame[keep], reported[keep], recorded[keep]
     has_rep, has_rec = has_rep[keep], has_rec[keep]
-    leader = np.full(len(frame), None, dtype=object)
-    both = has_rep & has_rec
-    leader[both] = shapely.shortest_line(reported[both], recorded[both])
     # the marker: on the reported position where there is one, else mid-way along the record
     where = np.where(has_rep, reported, recorded)
     lines = np.isin(shapely.get_type_id(where), (1, 5))
     mid = np.where(lines, shapely.line_interpolate_point(np.where(lines, where, None), 0.5,
                                                          normalized=True),
                    shapely.point_on_surface(where))
+    # the leader: from the marker on the reported position to the nearest point of the record
+    leader = np.full(len(frame), None, dtype=object)
+    both = has_rep & has_rec
+    leader[both] = shapely.shortest_line(mid[both], recorded[both])
     return DeviationMarks(ids=frame["deviation_id"].to_numpy(dtype=np.int64),
                           kind=frame["kind"].to_numpy(dtype=object),
                           status=frame["status"].to_numpy(dtype=object),
@@ -121,7 +122,10 @@ def describe(row) -> list[tuple[str, str]]:
             out.append((ATTRIBUTE_TITLES[key], f"{recorded.get(key)} recorded, {found[key]} found"))
     for key in ("notes", "reference", "reported_at", "reported_by", "sent_at", "acknowledged_at"):
         if row.get(key):
-            out.append((key.replace("_", " ").capitalize(), str(row[key])))
+            value = str(row[key])
+            if key.endswith("_at"):  # to the minute: '2026-11-23 09:41'
+                value = value[:16].replace("T", " ")
+            out.append((key.replace("_", " ").capitalize(), value))
     photos = row.get("photos") or []
     if photos:
         out.append(("Photos", ", ".join(p.get("name", "") for p in photos)))
@@ -162,13 +166,19 @@ class DeviationsModel:
         self.events.selected.emit(None if deviation_id is None else self.row(deviation_id))
 
     def bounds_of(self, deviation_id: int):
-        """The box of a report's drawing: its reported position and its record."""
+        """Where to look at a report: its reported position with the leader to its record,
+        else its marker on the record (a long main is not shown whole)."""
         row = self.row(deviation_id)
         if row is None:
             return None
-        reported, recorded = _parts(pd.DataFrame([row]))
-        geoms = [g for g in (reported[0], recorded[0]) if g is not None]
-        return tuple(float(v) for v in shapely.total_bounds(geoms)) if geoms else None
+        marks = deviation_marks(pd.DataFrame([{**row, "status": "new"}]))
+        if marks is None:
+            return None
+        if marks.reported[0] is not None:
+            geoms = [g for g in (marks.reported[0], marks.leader[0]) if g is not None]
+            return tuple(float(v) for v in shapely.total_bounds(geoms))
+        x, y = marks.anchor[0]
+        return (float(x), float(y), float(x), float(y))
 
 
 @dataclass

@@ -4,7 +4,8 @@ Drawn from the ``DeviationMarks`` snapshot (``ui/models/deviations.py``), one pa
 kind of stroke, never per feature:
 - the reported position or line: magenta, dashed, on a white casing, so it reads over any
   utility colour and is never taken for a record;
-- a thin dashed leader from it to the recorded asset (an asset found elsewhere);
+- a dashed leader from its marker to the nearest point of the recorded asset, ending in a
+  dot on the record (an asset found elsewhere);
 - the record of an asset not found where recorded: crossed out (white-cased magenta ×
   marks along it) — the record is kept on the map, it is the owner's to withdraw;
 - a diamond marker with the report's number on each report (white fill once the owner
@@ -25,6 +26,7 @@ DEVIATION = QColor("#e6007e")
 CASING = QColor(255, 255, 255, 230)
 LEADER = QColor("#8a0a55")
 MARKER_R = 9.0
+MARKER_OFFSET = 16.0  # px up and right of a point record not found
 CROSS_SPACING_PX = 60.0
 
 
@@ -93,10 +95,20 @@ def render_deviations(image: QImage, marks, settings: RenderSettings, cancel=Non
         # leaders first: under everything else
         leaders = _on_screen(marks.leader, view)
         if len(leaders):
-            pen = QPen(LEADER, 1.2, Qt.PenStyle.DashLine)
-            pen.setDashPattern([4.0, 3.0])
+            path = geoms_to_path(leaders, view, point_radius=0)
+            p.setPen(QPen(CASING, 4.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+            p.drawPath(path)
+            pen = QPen(LEADER, 1.6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap)
+            pen.setDashPattern([3.0, 2.0])
             p.setPen(pen)
-            p.drawPath(geoms_to_path(leaders, view, point_radius=0))
+            p.drawPath(path)
+            ends = shapely.get_coordinates(shapely.get_point(leaders, -1))  # on the record
+            ex, ey = view.to_screen(ends[:, 0], ends[:, 1])
+            p.setBrush(LEADER)
+            p.setPen(QPen(CASING, 1.0))
+            for x, y in zip(np.asarray(ex, float).tolist(), np.asarray(ey, float).tolist()):
+                p.drawEllipse(QPointF(x, y), 3.0, 3.0)
+            p.setBrush(Qt.BrushStyle.NoBrush)
         _check(cancel)
         not_found = marks.kind == "not_found"
         crossed = _on_screen(marks.recorded[not_found], view)
@@ -133,9 +145,15 @@ def render_deviations(image: QImage, marks, settings: RenderSettings, cancel=Non
         sx, sy = view.to_screen(marks.anchor[:, 0], marks.anchor[:, 1])
         sx, sy = np.asarray(sx, float), np.asarray(sy, float)
         inside = (sx > -MARKER_R) & (sy > -MARKER_R) & (sx < view.width + MARKER_R) & (sy < view.height + MARKER_R)
+        # a marker on a record not found sits beside it, so the record's × stays in sight
+        beside = (marks.kind == "not_found") & (shapely.get_type_id(marks.recorded) == 0)
         for i in np.flatnonzero(inside):
-            draw_marker(p, float(sx[i]), float(sy[i]), str(int(marks.ids[i])),
-                        acknowledged=marks.status[i] == "acknowledged")
+            x, y = float(sx[i]), float(sy[i])
+            if beside[i]:
+                p.setPen(QPen(LEADER, 1.2))
+                p.drawLine(QPointF(x, y), QPointF(x + MARKER_OFFSET, y - MARKER_OFFSET))
+                x, y = x + MARKER_OFFSET, y - MARKER_OFFSET
+            draw_marker(p, x, y, str(int(marks.ids[i])), acknowledged=marks.status[i] == "acknowledged")
         return f"deviations: {int(inside.sum())} shown"
     finally:
         p.end()
