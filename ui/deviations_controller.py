@@ -17,6 +17,7 @@ map, the deviations dock and the report dialog.
 
 from __future__ import annotations
 
+import numpy as np
 import shapely
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
@@ -215,11 +216,22 @@ class DeviationsController(QObject):
         return dialog
 
     def _dig_reference(self) -> str:
-        """The reference of the planned works the dig is on, if the dig overlaps exactly one."""
-        result, works = self.state.dig.result, self.state.works
-        if result is None or works is None or not len(works) or self.state.dig.polygon is None:
+        """The reference of the dig being reported from: the newest notice whose footprint
+        overlaps the dig, else the planned work it lies on when it overlaps exactly one."""
+        polygon = self.state.dig.polygon
+        if polygon is None or self.session is None:
             return ""
-        hits = works[works.geometry.intersects(self.state.dig.polygon)]
+        notices = self.session.store.notices()
+        if len(notices):
+            wkts = notices["footprint_wkt"].to_numpy(dtype=object)
+            footprints = shapely.from_wkt(np.where([isinstance(w, str) for w in wkts], wkts, None))
+            hits = np.flatnonzero(shapely.intersects(footprints, polygon))
+            if len(hits):
+                return str(notices["reference"].iloc[hits[-1]])
+        works = self.state.works
+        if works is None or not len(works):
+            return ""
+        hits = works[works.geometry.intersects(polygon)]
         return str(hits["reference"].iloc[0]) if len(hits) == 1 else ""
 
     def _dialog_closed(self, _code) -> None:
@@ -366,6 +378,8 @@ class DeviationsController(QObject):
 
     def _changed(self, select: int | None = None) -> None:
         """A report was added or moved on: read them again, check the dig again."""
+        if self.session is None:  # closed meanwhile: its reports are read when it opens
+            return
         if select is not None:
             def reselect(_frame, i=select):
                 self.model.events.reports.disconnect(reselect)

@@ -275,3 +275,21 @@ def test_a_render_job_draws_the_reports_of_its_snapshot_and_stops_when_cancelled
     assert all(empty.pixel(px, 100) == 0 for px in range(0, 400, 7))
     with pytest.raises(RenderCancelled):
         render_deviations(new_image(settings.view), deviation_marks(frame), settings, cancel=lambda: True)
+
+
+def test_the_report_takes_the_reference_of_the_planned_work_the_dig_lies_on(qtbot, window):
+    works = window.state.works
+    work = works[works["reference"] == "RBC-2026-0001"].iloc[0]
+    inside = work.geometry.representative_point()
+    window.dig.set_geometry(inside.buffer(0.5))
+    assert window.wait_until_idle(30)
+    hits = works[works.geometry.intersects(window.dig.polygon)]
+    assert hits["reference"].tolist() == ["RBC-2026-0001"]
+    dialog = window.deviations.new_report(kind="unrecorded", geometry=inside)
+    assert dialog.reference.text() == "RBC-2026-0001"
+    assert dialog.draft.geometry.equals(inside) and "point E" in dialog.position_label.text()
+    dialog.reject()
+    window.dig.clear()
+    dialog = window.deviations.new_report()
+    assert dialog.reference.text() == "" and dialog.kind.currentData() == "unrecorded"
+    dialog.reject()
