@@ -294,7 +294,7 @@ class DeviationDialog(QDialog):
             super().reject()
 
     def keyPressEvent(self, event) -> None:
-        # Esc closes the dialog only when the map is not picking (the canvas has the keys then)
+        # Esc does not close the dialog while its report is being recorded
         if event.key() == Qt.Key.Key_Escape and self.saving:
             return
         super().keyPressEvent(event)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QToolButton, QTreeWidge
 
 from asset_register import colours
 
-from ..models.layers import DEVIATIONS, REGISTER, LayerList
+from ..models.layers import DEVIATIONS, REFERENCE, REGISTER, LayerList
 from ..render import styles
 
 ROLE_LAYER = Qt.ItemDataRole.UserRole
@@ -156,7 +156,7 @@ class LayersDock(QDockWidget):
 
     def _remove(self) -> None:
         layer = self.selected_layer()
-        if layer is not None and layer.kind != REGISTER:
+        if layer is not None and layer.kind == REFERENCE:  # the register's own layers stay (untick to hide)
             self.layers.remove(layer)
             self.layersEdited.emit()
 

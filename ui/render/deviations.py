@@ -9,7 +9,8 @@ kind of stroke, never per feature:
 - the record of an asset not found where recorded: crossed out (white-cased magenta ×
   marks along it) — the record is kept on the map, it is the owner's to withdraw;
 - a diamond marker with the report's number on each report (white fill once the owner
-  acknowledged it), the number as in the deviations dock.
+  acknowledged it), the number as in the deviations dock; a view with more than
+  ``NUMBERED_MARKERS`` reports draws plain diamonds stamped from one small image (numbers come back zoomed in).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ CASING = QColor(255, 255, 255, 230)
 LEADER = QColor("#8a0a55")
 MARKER_R = 9.0
 MARKER_OFFSET = 16.0  # px up and right of a point record not found
+NUMBERED_MARKERS = 150  # more reports in view than this: plain diamonds, numbers when zoomed in
 CROSS_SPACING_PX = 60.0
 
 
@@ -43,17 +45,20 @@ def _on_screen(geoms: np.ndarray, view) -> np.ndarray:
     return geoms[keep]
 
 
-def _cross_points(lines: np.ndarray, resolution: float) -> np.ndarray:
-    """Points every ``CROSS_SPACING_PX`` along the crossed-out records (at least one each)."""
-    out = []
+def _cross_points(geoms: np.ndarray, resolution: float) -> np.ndarray:
+    """Points every ``CROSS_SPACING_PX`` along the crossed-out records (at least one each; a
+    point record: the point)."""
+    if not len(geoms):
+        return np.empty((0, 2))
+    line = np.isin(shapely.get_type_id(geoms), (1, 5))
     step = CROSS_SPACING_PX * resolution
-    for g in lines:
-        if shapely.get_type_id(g) in (1, 5):
-            n = max(1, int(shapely.length(g) // step))
-            out.append(shapely.line_interpolate_point(g, (np.arange(n) + 0.5) / n, normalized=True))
-        else:
-            out.append(np.atleast_1d(shapely.point_on_surface(g)))
-    return shapely.get_coordinates(np.concatenate(out)) if out else np.empty((0, 2))
+    n = np.where(line, np.clip(shapely.length(geoms) // step, 1, 500), 1).astype(np.int64)
+    of = np.repeat(np.arange(len(geoms)), n)
+    k = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+    along = shapely.line_interpolate_point(np.where(line, geoms, None)[of], (k + 0.5) / n[of],
+                                           normalized=True)
+    pts = np.where(line[of], along, shapely.point_on_surface(geoms)[of])
+    return shapely.get_coordinates(pts)
 
 
 def diamond(x: float, y: float, r: float = MARKER_R) -> QPainterPath:
@@ -82,6 +87,59 @@ def draw_marker(p: QPainter, x: float, y: float, text: str, acknowledged: bool =
                    Qt.AlignmentFlag.AlignCenter, text)
 
 
+def _cross_sprite() -> QImage:
+    """The × stamped along a record not found (white-cased magenta)."""
+    size = 18
+    img = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
+    img.fill(0)
+    q = QPainter(img)
+    q.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    cross = QPainterPath()
+    c, k = size / 2, 6.0
+    cross.moveTo(c - k, c - k)
+    cross.lineTo(c + k, c + k)
+    cross.moveTo(c - k, c + k)
+    cross.lineTo(c + k, c - k)
+    q.setPen(QPen(CASING, 6.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+    q.drawPath(cross)
+    q.setPen(QPen(DEVIATION, 2.6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+    q.drawPath(cross)
+    q.end()
+    return img
+
+
+def _marker_sprite(acknowledged: bool, ratio: float = 1.0) -> QImage:
+    """One plain diamond, drawn once per render and stamped for every report in view."""
+    r = MARKER_R * 0.6
+    size = int(2 * r + 6)
+    img = QImage(int(size * ratio), int(size * ratio), QImage.Format.Format_ARGB32_Premultiplied)
+    img.setDevicePixelRatio(ratio)
+    img.fill(0)
+    q = QPainter(img)
+    q.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    path = diamond(size / 2, size / 2, r)
+    q.setPen(QPen(CASING, 3.0))
+    q.drawPath(path)
+    q.setPen(QPen(DEVIATION.darker(120), 1.2))
+    q.setBrush(QColor("#ffffff") if acknowledged else DEVIATION)
+    q.drawPath(path)
+    q.end()
+    return img
+
+
+def _plain_markers(p: QPainter, sx: np.ndarray, sy: np.ndarray, acknowledged: np.ndarray) -> None:
+    """Small diamonds without numbers, stamped from a sprite (a view with many reports: one
+    filled path of a thousand diamonds costs Qt far more)."""
+    for ack in (False, True):
+        sel = acknowledged == ack
+        if not sel.any():
+            continue
+        sprite = _marker_sprite(ack)
+        half = sprite.width() / 2
+        for x, y in zip((sx[sel] - half).tolist(), (sy[sel] - half).tolist()):
+            p.drawImage(QPointF(x, y), sprite)
+
+
 def render_deviations(image: QImage, marks, settings: RenderSettings, cancel=None) -> str:
     """Draw ``marks`` for ``settings.view`` into ``image``; returns the level of detail."""
     if marks is None or not len(marks):
@@ -96,7 +154,7 @@ def render_deviations(image: QImage, marks, settings: RenderSettings, cancel=Non
         leaders = _on_screen(marks.leader, view)
         if len(leaders):
             path = geoms_to_path(leaders, view, point_radius=0)
-            p.setPen(QPen(CASING, 4.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+            p.setPen(QPen(CASING, 4.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
             p.drawPath(path)
             pen = QPen(LEADER, 1.6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap)
             pen.setDashPattern([3.0, 2.0])
@@ -114,30 +172,25 @@ def render_deviations(image: QImage, marks, settings: RenderSettings, cancel=Non
         crossed = _on_screen(marks.recorded[not_found], view)
         if len(crossed):
             path = geoms_to_path(crossed, view, point_radius=6)
-            p.setPen(QPen(CASING, 7.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+            p.setPen(QPen(CASING, 7.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap, Qt.PenJoinStyle.BevelJoin))
             p.drawPath(path)
-            pen = QPen(DEVIATION, 2.0, Qt.PenStyle.DotLine, Qt.PenCapStyle.RoundCap)
+            pen = QPen(DEVIATION, 2.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap, Qt.PenJoinStyle.BevelJoin)
+            pen.setDashPattern([1.0, 1.5])  # dotted (Qt's round-capped dots cost far more)
             p.setPen(pen)
             p.drawPath(path)
             xy = _cross_points(crossed, view.resolution)
             sx, sy = view.to_screen(xy[:, 0], xy[:, 1])
-            cross = QPainterPath()
-            for x, y in zip(np.asarray(sx, float).tolist(), np.asarray(sy, float).tolist()):
-                cross.moveTo(x - 6, y - 6)
-                cross.lineTo(x + 6, y + 6)
-                cross.moveTo(x - 6, y + 6)
-                cross.lineTo(x + 6, y - 6)
-            p.setPen(QPen(CASING, 6.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-            p.drawPath(cross)
-            p.setPen(QPen(DEVIATION, 2.6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-            p.drawPath(cross)
+            sprite = _cross_sprite()
+            half = sprite.width() / 2
+            for x, y in zip((np.asarray(sx, float) - half).tolist(), (np.asarray(sy, float) - half).tolist()):
+                p.drawImage(QPointF(x, y), sprite)
         _check(cancel)
         reported = _on_screen(marks.reported, view)
         if len(reported):
             path = geoms_to_path(reported, view, point_radius=5)
-            p.setPen(QPen(CASING, 7.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
+            p.setPen(QPen(CASING, 7.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.SquareCap, Qt.PenJoinStyle.BevelJoin))
             p.drawPath(path)
-            pen = QPen(DEVIATION, 3.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap, Qt.PenJoinStyle.RoundJoin)
+            pen = QPen(DEVIATION, 3.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap, Qt.PenJoinStyle.BevelJoin)
             pen.setDashPattern([3.0, 1.6])
             p.setPen(pen)
             p.drawPath(path)
@@ -147,13 +200,17 @@ def render_deviations(image: QImage, marks, settings: RenderSettings, cancel=Non
         inside = (sx > -MARKER_R) & (sy > -MARKER_R) & (sx < view.width + MARKER_R) & (sy < view.height + MARKER_R)
         # a marker on a record not found sits beside it, so the record's × stays in sight
         beside = (marks.kind == "not_found") & (shapely.get_type_id(marks.recorded) == 0)
-        for i in np.flatnonzero(inside):
+        shown = np.flatnonzero(inside)
+        if len(shown) > NUMBERED_MARKERS:  # a town view: one path of plain diamonds
+            _plain_markers(p, sx[shown], sy[shown], marks.status[shown] == "acknowledged")
+            return f"deviations: {len(shown)} shown"
+        for i in shown:
             x, y = float(sx[i]), float(sy[i])
             if beside[i]:
                 p.setPen(QPen(LEADER, 1.2))
                 p.drawLine(QPointF(x, y), QPointF(x + MARKER_OFFSET, y - MARKER_OFFSET))
                 x, y = x + MARKER_OFFSET, y - MARKER_OFFSET
             draw_marker(p, x, y, str(int(marks.ids[i])), acknowledged=marks.status[i] == "acknowledged")
-        return f"deviations: {int(inside.sum())} shown"
+        return f"deviations: {len(shown)} shown"
     finally:
         p.end()
