@@ -327,7 +327,9 @@ class DeviationsController(QObject):
                 store.close()
 
         def done(value):
-            self.dock.show_message(message(value))
+            from html import escape
+
+            self.dock.show_message(escape(message(value)))
             self._changed(select=self.dock.selected_id())
 
         def failed(exc, tb):

@@ -208,7 +208,7 @@ def test_unrecorded_and_attribute_reports_and_the_dock_walks_and_acknowledges(
     assert window.wait_until_idle(30)
     dock.select_report(second)
     window.deviations.export(owner, str(tmp_path / "out"))
-    qtbot.waitUntil(lambda: "written to" in dock.summary.text(), timeout=30000)
+    qtbot.waitUntil(lambda: "written to" in dock.message.text(), timeout=30000)
     assert window.wait_until_idle(30)
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == [f"deviations-{owner}.geojson", f"deviations-{owner}.pdf",

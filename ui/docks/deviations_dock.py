@@ -54,7 +54,10 @@ class DeviationsDock(QDockWidget):
         self.show_resolved = QCheckBox("Show resolved")
         self.show_resolved.setToolTip("List the reports a re-delivery or a user resolved as well")
         self.show_resolved.toggled.connect(lambda _: self._show(model.frame))
-        top.addWidget(self.summary, 1)
+        self.message = QLabel("")  # what the last action did (kept when the list is read again)
+        self.message.setTextFormat(Qt.TextFormat.RichText)
+        top.addWidget(self.summary)
+        top.addWidget(self.message, 1)
         top.addWidget(self.show_resolved)
         lay.addLayout(top)
         self.table_model = FrameModel(columns=VIEW, colour_column="status", colours=STATUS_COLOURS, tips=TIPS)
@@ -158,8 +161,8 @@ class DeviationsDock(QDockWidget):
             if not ok:
                 return
         if not reason.strip():
-            self.summary.setText("<span style='color:#b00020'>Give the reason the report is "
-                                 "resolved</span>")
+            self.show_message("<span style='color:#b00020'>Give the reason the report is "
+                              "resolved</span>")
             return
         self.resolveRequested.emit([i], reason.strip())
 
@@ -169,7 +172,7 @@ class DeviationsDock(QDockWidget):
             self.exportRequested.emit(row["owner"])
 
     def show_message(self, html: str) -> None:
-        self.summary.setText(html)
+        self.message.setText(f" · {html}" if html else "")
 
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Escape:

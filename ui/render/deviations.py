@@ -68,23 +68,25 @@ def diamond(x: float, y: float, r: float = MARKER_R) -> QPainterPath:
     return path
 
 
-def draw_marker(p: QPainter, x: float, y: float, text: str, acknowledged: bool = False) -> None:
-    """One report's marker: a magenta diamond with its number (white when acknowledged)."""
-    path = diamond(x, y)
-    p.setPen(QPen(CASING, 4.0))
-    p.setBrush(Qt.BrushStyle.NoBrush)
-    p.drawPath(path)
-    p.setPen(QPen(DEVIATION.darker(120), 1.6))
-    p.setBrush(QColor("#ffffff") if acknowledged else DEVIATION)
-    p.drawPath(path)
-    if text:
-        font = QFont()
-        font.setPointSizeF(6.5 if len(text) > 2 else 7.5)
-        font.setBold(True)
-        p.setFont(font)
-        p.setPen(DEVIATION.darker(130) if acknowledged else QColor("#ffffff"))
-        p.drawText(QRectF(x - MARKER_R, y - MARKER_R, 2 * MARKER_R, 2 * MARKER_R),
-                   Qt.AlignmentFlag.AlignCenter, text)
+def _stamp(p: QPainter, sprite: QImage, sx, sy) -> None:
+    """``sprite`` centred on each screen point (many small symbols: far cheaper for Qt than
+    one path of them all)."""
+    half = sprite.width() / 2
+    for x, y in zip((np.asarray(sx, float) - half).tolist(), (np.asarray(sy, float) - half).tolist()):
+        p.drawImage(QPointF(x, y), sprite)
+
+
+def _dot_sprite() -> QImage:
+    """The dot where a leader meets the record."""
+    img = QImage(10, 10, QImage.Format.Format_ARGB32_Premultiplied)
+    img.fill(0)
+    q = QPainter(img)
+    q.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    q.setPen(QPen(CASING, 1.0))
+    q.setBrush(LEADER)
+    q.drawEllipse(QPointF(5, 5), 3.0, 3.0)
+    q.end()
+    return img
 
 
 def _cross_sprite() -> QImage:
@@ -108,36 +110,43 @@ def _cross_sprite() -> QImage:
     return img
 
 
-def _marker_sprite(acknowledged: bool, ratio: float = 1.0) -> QImage:
-    """One plain diamond, drawn once per render and stamped for every report in view."""
-    r = MARKER_R * 0.6
+def _marker_sprite(acknowledged: bool, r: float) -> QImage:
+    """One diamond marker, drawn once per render and stamped for every report in view."""
     size = int(2 * r + 6)
-    img = QImage(int(size * ratio), int(size * ratio), QImage.Format.Format_ARGB32_Premultiplied)
-    img.setDevicePixelRatio(ratio)
+    img = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
     img.fill(0)
     q = QPainter(img)
     q.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     path = diamond(size / 2, size / 2, r)
-    q.setPen(QPen(CASING, 3.0))
+    q.setPen(QPen(CASING, 3.5))
     q.drawPath(path)
-    q.setPen(QPen(DEVIATION.darker(120), 1.2))
+    q.setPen(QPen(DEVIATION.darker(120), 1.4))
     q.setBrush(QColor("#ffffff") if acknowledged else DEVIATION)
     q.drawPath(path)
     q.end()
     return img
 
 
-def _plain_markers(p: QPainter, sx: np.ndarray, sy: np.ndarray, acknowledged: np.ndarray) -> None:
-    """Small diamonds without numbers, stamped from a sprite (a view with many reports: one
-    filled path of a thousand diamonds costs Qt far more)."""
+def _markers(p: QPainter, sx: np.ndarray, sy: np.ndarray, ids: np.ndarray, acknowledged: np.ndarray,
+             numbered: bool) -> None:
+    """Diamonds stamped from a sprite (one filled path of a thousand diamonds costs Qt far
+    more), with the report's number when there are few enough to read."""
+    r = MARKER_R if numbered else MARKER_R * 0.6
+    font = QFont()
+    font.setBold(True)
     for ack in (False, True):
-        sel = acknowledged == ack
-        if not sel.any():
+        sel = np.flatnonzero(acknowledged == ack)
+        if not len(sel):
             continue
-        sprite = _marker_sprite(ack)
-        half = sprite.width() / 2
-        for x, y in zip((sx[sel] - half).tolist(), (sy[sel] - half).tolist()):
-            p.drawImage(QPointF(x, y), sprite)
+        _stamp(p, _marker_sprite(ack, r), sx[sel], sy[sel])
+        if not numbered:
+            continue
+        p.setPen(DEVIATION.darker(130) if ack else QColor("#ffffff"))
+        for i in sel.tolist():
+            text = str(int(ids[i]))
+            font.setPointSizeF(6.5 if len(text) > 2 else 7.5)
+            p.setFont(font)
+            p.drawText(QRectF(float(sx[i]) - r, float(sy[i]) - r, 2 * r, 2 * r), Qt.AlignmentFlag.AlignCenter, text)
 
 
 def render_deviations(image: QImage, marks, settings: RenderSettings, cancel=None) -> str:
@@ -161,12 +170,7 @@ def render_deviations(image: QImage, marks, settings: RenderSettings, cancel=Non
             p.setPen(pen)
             p.drawPath(path)
             ends = shapely.get_coordinates(shapely.get_point(leaders, -1))  # on the record
-            ex, ey = view.to_screen(ends[:, 0], ends[:, 1])
-            p.setBrush(LEADER)
-            p.setPen(QPen(CASING, 1.0))
-            for x, y in zip(np.asarray(ex, float).tolist(), np.asarray(ey, float).tolist()):
-                p.drawEllipse(QPointF(x, y), 3.0, 3.0)
-            p.setBrush(Qt.BrushStyle.NoBrush)
+            _stamp(p, _dot_sprite(), *view.to_screen(ends[:, 0], ends[:, 1]))
         _check(cancel)
         not_found = marks.kind == "not_found"
         crossed = _on_screen(marks.recorded[not_found], view)
@@ -179,11 +183,7 @@ def render_deviations(image: QImage, marks, settings: RenderSettings, cancel=Non
             p.setPen(pen)
             p.drawPath(path)
             xy = _cross_points(crossed, view.resolution)
-            sx, sy = view.to_screen(xy[:, 0], xy[:, 1])
-            sprite = _cross_sprite()
-            half = sprite.width() / 2
-            for x, y in zip((np.asarray(sx, float) - half).tolist(), (np.asarray(sy, float) - half).tolist()):
-                p.drawImage(QPointF(x, y), sprite)
+            _stamp(p, _cross_sprite(), *view.to_screen(xy[:, 0], xy[:, 1]))
         _check(cancel)
         reported = _on_screen(marks.reported, view)
         if len(reported):
@@ -199,18 +199,19 @@ def render_deviations(image: QImage, marks, settings: RenderSettings, cancel=Non
         sx, sy = np.asarray(sx, float), np.asarray(sy, float)
         inside = (sx > -MARKER_R) & (sy > -MARKER_R) & (sx < view.width + MARKER_R) & (sy < view.height + MARKER_R)
         # a marker on a record not found sits beside it, so the record's × stays in sight
-        beside = (marks.kind == "not_found") & (shapely.get_type_id(marks.recorded) == 0)
         shown = np.flatnonzero(inside)
-        if len(shown) > NUMBERED_MARKERS:  # a town view: one path of plain diamonds
-            _plain_markers(p, sx[shown], sy[shown], marks.status[shown] == "acknowledged")
-            return f"deviations: {len(shown)} shown"
-        for i in shown:
-            x, y = float(sx[i]), float(sy[i])
-            if beside[i]:
-                p.setPen(QPen(LEADER, 1.2))
-                p.drawLine(QPointF(x, y), QPointF(x + MARKER_OFFSET, y - MARKER_OFFSET))
-                x, y = x + MARKER_OFFSET, y - MARKER_OFFSET
-            draw_marker(p, x, y, str(int(marks.ids[i])), acknowledged=marks.status[i] == "acknowledged")
+        sx, sy = sx[shown], sy[shown]
+        beside = ((marks.kind == "not_found") & (shapely.get_type_id(marks.recorded) == 0))[shown]
+        if beside.any():
+            leaders = QPainterPath()
+            for x, y in zip(sx[beside].tolist(), sy[beside].tolist()):
+                leaders.moveTo(x, y)
+                leaders.lineTo(x + MARKER_OFFSET, y - MARKER_OFFSET)
+            p.setPen(QPen(LEADER, 1.2))
+            p.drawPath(leaders)
+            sx, sy = sx + beside * MARKER_OFFSET, sy - beside * MARKER_OFFSET
+        _markers(p, sx, sy, marks.ids[shown], marks.status[shown] == "acknowledged",
+                 numbered=len(shown) <= NUMBERED_MARKERS)
         return f"deviations: {len(shown)} shown"
     finally:
         p.end()
