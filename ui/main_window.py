@@ -246,7 +246,8 @@ class MainWindow(QMainWindow):
             sb.addPermanentWidget(w)
         self.canvas.cursorMoved.connect(self._cursor_moved)
         self.canvas.viewChanged.connect(self._view_changed)
-        self.canvas.rendered.connect(lambda _id, lod, s: self.render_label.setText(f"{lod} {s * 1000:.0f} ms"))
+        self.canvas.rendered.connect(lambda _id, lod, s: None if lod.startswith("deviations") else
+                                     self.render_label.setText(f"{lod} {s * 1000:.0f} ms"))
 
     def _subscribe(self) -> None:
         """The widgets that show the window state follow its events."""

@@ -135,6 +135,14 @@ def test_esc_gives_up_a_pick_and_a_refused_report_records_nothing(qtbot, window,
     assert "measured position" in text and "--" not in text and "\n" not in text
     with open_register(sample_register, read_only=True) as store:
         assert reports(store).empty
+    # a line finished with a double-click: its second press adds no vertex of its own
+    dialog.pick_line.click()
+    line = [(x + 1.0, y + 2.0), (x + 6.0, y + 2.5), (x + 9.0, y + 6.0)]
+    for px, py in line[:2]:
+        qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=_screen(window, px, py))
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=_screen(window, *line[2]))
+    qtbot.mouseDClick(canvas, Qt.MouseButton.LeftButton, pos=_screen(window, *line[2]))
+    assert np.allclose(shapely.get_coordinates(dialog.draft.geometry), line, atol=0.06)
     # a point picked, but the accuracy left 'not measured': refused too
     dialog.pick_point.click()
     qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=_screen(window, x + 2, y + 2))
@@ -229,7 +237,8 @@ def test_the_conflicts_dock_shows_the_checks_grade_and_follows_the_dig_and_its_r
     badge = window.conflicts_dock.grade
     first = result.confidence
     assert badge.isVisible() and badge.letter.text() == first["grade"]
-    assert first["reasons"][0].split(": ", 1)[1] in badge.words.text()
+    summary = window.conflicts_dock.summary.text()
+    assert f"Confidence {first['grade']}" in summary and first["reasons"][0].split(": ", 1)[1] in summary
     for reason in first["reasons"]:
         assert reason in badge.toolTip()
     assert not any("deviation" in r for r in first["reasons"])

@@ -113,37 +113,47 @@ GRADE_WORDS = {"A": "nothing known to be missing", "B": "mostly complete",
 
 
 class GradeBadge(QWidget):
-    """The confidence grade of the last check: the letter (colour only repeats it), a few
-    words with the worst reason, and all its reasons in the tooltip and under 'Why?'."""
+    """The confidence grade of the last check: the letter (its colour only repeats it) with
+    'Why?' under it, a headline with the worst reason for the dock's summary, and every
+    reason in the tooltip and in ``reasons`` (shown under the summary when asked)."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setContentsMargins(0, 0, 4, 0)
         lay.setSpacing(2)
-        row = QHBoxLayout()
-        row.setSpacing(4)
         self.letter = QLabel("")
         self.letter.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.letter.setFixedSize(34, 34)
-        self.words = QLabel("")
+        self.letter.setFixedSize(32, 30)
         self.why = QToolButton()
         self.why.setText("Why?")
         self.why.setCheckable(True)
-        self.why.setToolTip("Show the reasons for the grade")
-        self.why.toggled.connect(lambda on: self.reasons.setVisible(on))
-        row.addWidget(self.letter)
-        row.addWidget(self.words)
-        row.addWidget(self.why)
-        row.addStretch()
-        lay.addLayout(row)
+        self.why.setFixedWidth(32)
+        self.why.setStyleSheet("QToolButton { padding: 0; font-size: 9px; }")
+        self.why.setToolTip("Show every reason for the grade")
+        lay.addWidget(self.letter)
+        lay.addWidget(self.why)
+        lay.addStretch()
         self.reasons = QLabel("")
         self.reasons.setWordWrap(True)
         self.reasons.setTextFormat(Qt.TextFormat.RichText)
         self.reasons.hide()
-        lay.addWidget(self.reasons)
+        self.why.toggled.connect(lambda on: self.reasons.setVisible(on and self.confidence is not None))
         self.confidence = None
         self.set_confidence(None)
+
+    def headline(self) -> str:
+        """'<b>Confidence C</b>: known gaps or errors — worst reason (+2 more)' (HTML), or ''."""
+        from html import escape
+
+        c = self.confidence
+        if c is None:
+            return ""
+        grade, reasons = str(c.get("grade", "?")), [str(r) for r in c.get("reasons", [])]
+        worst = reasons[0].split(": ", 1)[-1] if reasons else ""  # 'C: …' without its grade
+        return (f"<b>Confidence {grade}</b>: {GRADE_WORDS.get(grade, '')}"
+                + (f" — {escape(worst)}" if worst else "")
+                + (f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else ""))
 
     def set_confidence(self, confidence: dict | None) -> None:
         from html import escape
@@ -153,20 +163,17 @@ class GradeBadge(QWidget):
         if confidence is None:
             self.letter.clear()
             self.reasons.clear()
+            self.reasons.hide()
             self.setToolTip("")
             return
         grade = str(confidence.get("grade", "?"))
         reasons = [str(r) for r in confidence.get("reasons", [])]
         back, ink = GRADE_COLOURS.get(grade, ("#6b6b6b", "#ffffff"))
         self.letter.setText(grade)
-        self.letter.setStyleSheet(f"background:{back}; color:{ink}; font-size:20px; font-weight:bold;"
+        self.letter.setStyleSheet(f"background:{back}; color:{ink}; font-size:19px; font-weight:bold;"
                                   "border-radius:4px; border:1px solid #303030")
-        worst = reasons[0].split(": ", 1)[-1] if reasons else ""  # 'C: …' without its grade
-        self.words.setText(f"<b>Confidence {grade}</b>: {GRADE_WORDS.get(grade, '')}"
-                           + (f" — {escape(worst)}" if worst else "")
-                           + (f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else ""))
-        self.why.setVisible(len(reasons) > 1)
         self.reasons.setText("<br>".join(f"• {escape(r)}" for r in reasons))
+        self.reasons.setVisible(self.why.isChecked())
         tip = f"Confidence in the records here: {grade}\n" + "\n".join(f"• {r}" for r in reasons)
         self.setToolTip(tip + "\n(A says nothing is known to be missing; it is not a guarantee)")
 
@@ -196,14 +203,14 @@ class ConflictsDock(QDockWidget):
         self.repair_button.clicked.connect(self.repairRequested)
         self.repair_button.hide()
         self.grade = GradeBadge()
+        self._summary_html = ""
         top = QHBoxLayout()
-        left = QVBoxLayout()
-        left.addWidget(self.grade)
-        left.addWidget(self.summary)
-        top.addLayout(left, 1)
+        top.addWidget(self.grade, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.summary, 1)
         top.addWidget(self.repair_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
         lay.addLayout(top)
+        lay.addWidget(self.grade.reasons)
         self.tabs = QTabWidget()
         self.model = FrameModel(columns=CONFLICT_VIEW, colour_column="severity",
                                 colours={k: v.name() for k, v in SEVERITY_COLOURS.items()},
@@ -235,10 +242,17 @@ class ConflictsDock(QDockWidget):
     def set_confidence(self, confidence: dict | None) -> None:
         """The dig model's grade of the last check (None: no check of the dig shown)."""
         self.grade.set_confidence(confidence)
+        self._set_summary(self._summary_html)
+
+    def _set_summary(self, html: str) -> None:
+        """The summary under the grade's headline (when there is a grade)."""
+        self._summary_html = html
+        head = self.grade.headline()
+        self.summary.setText(f"{head}<br>{html}" if head else html)
 
     def set_checking(self, on: bool) -> None:
         if on:
-            self.summary.setText("<i>Checking…</i>")
+            self._set_summary("<i>Checking…</i>")
 
     def show_error(self, message: str) -> None:
         from html import escape
@@ -249,8 +263,8 @@ class ConflictsDock(QDockWidget):
         self.repair_button.setVisible("not a valid polygon" in message)
         self.model.set_frame(None)
         self.owners_model.set_frame(None)
-        self.summary.setText(f"<span style='color:#b00020'><b>Footprint not checked:</b> "
-                             f"{escape(for_gui(message))}</span>")
+        self._set_summary(f"<span style='color:#b00020'><b>Footprint not checked:</b> "
+                          f"{escape(for_gui(message))}</span>")
 
     def set_result(self, result) -> None:
         self.export_button.setEnabled(result is not None)
@@ -258,7 +272,7 @@ class ConflictsDock(QDockWidget):
         if result is None:
             self.model.set_frame(None)
             self.owners_model.set_frame(None)
-            self.summary.setText("Draw a dig footprint to check it against the register.")
+            self._set_summary("Draw a dig footprint to check it against the register.")
             return
         conf = result.conflicts
         self.model.set_frame(numbered(conf))
@@ -277,7 +291,7 @@ class ConflictsDock(QDockWidget):
                      "absence of records is not absence of assets</span>")
         for w in result.warnings[:3]:
             html += f"<br><span style='color:#8a6d00'>⚠ {w}</span>"
-        self.summary.setText(html)
+        self._set_summary(html)
         self.table.resizeColumnsToContents()
         self.owners_table.resizeColumnsToContents()
 
