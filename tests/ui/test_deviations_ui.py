@@ -55,6 +55,12 @@ def _saved(qtbot, window, dialog):
     return window.deviations.last_saved
 
 
+def _layer_item(window):
+    tree = window.layers_dock.tree
+    items = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    return next(i for i in items if i.text(0).startswith("Deviation reports"))
+
+
 def _magenta_pixels(window, box) -> int:
     """Deviation-magenta pixels of the deviations layer's image inside a screen box."""
     layer = window.deviations.layer
@@ -208,6 +214,12 @@ def test_unrecorded_and_attribute_reports_and_the_dock_walks_and_acknowledges(
     tops = [window.identify_dock.tree.topLevelItem(i).text(0)
             for i in range(window.identify_dock.tree.topLevelItemCount())]
     assert f"Deviation {first}" in tops
+    # the layers dock's tick hides the reports: not drawn, not identified
+    _layer_item(window).setCheckState(0, Qt.CheckState.Unchecked)
+    assert not window.deviations.layer.visible
+    assert window.deviations.identify_at(x + 5, y - 5, 0.5) == []
+    _layer_item(window).setCheckState(0, Qt.CheckState.Checked)
+    assert window.deviations.layer.visible
     dock.select_report(second)
     dock.acknowledge()
     qtbot.waitUntil(lambda: window.state.deviations.row(second)["status"] == "acknowledged", timeout=20000)

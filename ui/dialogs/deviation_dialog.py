@@ -120,7 +120,7 @@ class DeviationDialog(QDialog):
         for key, title in ATTRIBUTE_TITLES.items():
             edit = QLineEdit(str(draft.found.get(key, "")))
             self.found[key] = edit
-            form.addRow(f"{title} found", edit)
+            form.addRow(f"Found {title[0].lower()}{title[1:]}", edit)
         self.notes = QPlainTextEdit(draft.notes)
         self.notes.setPlaceholderText("What was seen on site")
         self.notes.setFixedHeight(64)
@@ -180,6 +180,9 @@ class DeviationDialog(QDialog):
         self.pick_point.setVisible(kind != "attributes")
         self.position_label.setVisible(kind != "attributes")
         self._show_row(self.position_label.parentWidget(), kind != "attributes")
+        label = self.form.labelForField(self.position_label.parentWidget())
+        if label is not None:  # a 'not found' report says where it was looked for
+            label.setText("Searched at" if kind == "not_found" else "Measured at")
         self.error.clear()
         self.adjustSize()
 

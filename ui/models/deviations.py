@@ -24,7 +24,7 @@ from asset_register.deviations.export import KIND_TITLES  # the words of the own
 
 from .events import Events
 
-ATTRIBUTE_TITLES = {"depth_m": "Depth m", "material": "Material", "diameter_mm": "Diameter mm",
+ATTRIBUTE_TITLES = {"depth_m": "Depth (m)", "material": "Material", "diameter_mm": "Diameter (mm)",
                     "status": "Status"}
 # what each kind needs from the map: a measured point or line, or nothing
 NEEDS_POSITION = {"elsewhere": True, "unrecorded": True, "not_found": False, "attributes": False}
