@@ -207,7 +207,8 @@ class DeviationsController(QObject):
                                reference=self._dig_reference())
         store = self.session.store
         owners = sorted(o.code for o in store.owners())
-        dialog = DeviationDialog(draft, lookup=store.get_asset, owners=owners, parent=w)
+        dialog = DeviationDialog(draft, lookup=store.get_asset, owners=owners,
+                                 near=(store.crs, store.extent()), parent=w)
         dialog.pickRequested.connect(self._start_picking)
         dialog.saveRequested.connect(self._save)
         dialog.finished.connect(self._dialog_closed)

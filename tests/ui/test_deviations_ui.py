@@ -314,3 +314,32 @@ def test_the_report_takes_the_reference_of_the_planned_work_the_dig_lies_on(qtbo
     dialog = window.deviations.new_report()
     assert dialog.reference.text() == "" and dialog.kind.currentData() == "unrecorded"
     dialog.reject()
+
+
+def test_a_gnss_position_typed_in_wgs84_is_recorded_in_the_working_crs(qtbot, window, sample_register):
+    import pyproj
+
+    x, y = _asset_point(sample_register)
+    crs = window.session.store.crs
+    lon, lat = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform(x + 2.0, y)
+    dialog = window.deviations.new_report(asset=window.session.store.get_asset(ASSET))
+    dialog.choose_coordinates()
+    typed = dialog.coordinates_dialog
+    combo = typed.findChild(type(dialog.kind))
+    text = typed.findChild(type(dialog.notes))
+    combo.setCurrentIndex(1)  # WGS 84
+    text.setPlainText(f"{lat:.8f} {lon:.8f}")  # latitude first: refused, in one line
+    typed.findChild(type(dialog.box)).accepted.emit()
+    assert typed.isVisible() and dialog.draft.geometry is None
+    errors = [w.text() for w in typed.findChildren(type(dialog.error)) if "km from" in w.text()]
+    assert errors and "'longitude latitude'" in errors[0] and "\n" not in errors[0]
+    text.setPlainText(f"{lon:.8f} {lat:.8f}")
+    typed.findChild(type(dialog.box)).accepted.emit()
+    assert not typed.isVisible()
+    assert "(WGS 84)" in dialog.position_label.text() and dialog.draft.crs == "EPSG:4326"
+    dialog.accuracy.setValue(0.05)
+    new_id = _saved(qtbot, window, dialog)
+    with open_register(sample_register, read_only=True) as store:
+        row = reports(store).set_index("deviation_id").loc[new_id]
+    point = shapely.from_wkt(row["geometry_wkt"])
+    assert abs(point.x - (x + 2.0)) < 0.01 and abs(point.y - y) < 0.01  # the core's transformation

@@ -27,13 +27,60 @@ from .gui_wording import for_gui
 NOT_MEASURED = -1.0
 
 
-def position_text(geom) -> str:
-    """'point E 530012.3 N 180003.1' / 'line of 4 vertices, 12.3 m'."""
+WGS84 = "EPSG:4326"
+
+
+def position_text(geom, crs: str | None = None) -> str:
+    """'point E 530012.3 N 180003.1' / 'line of 4 vertices, 12.3 m' / 'point 51.50740 N
+    -0.12780 E (WGS 84)'."""
     if geom is None:
         return "not picked"
+    if crs == WGS84:
+        if geom.geom_type == "Point":
+            return f"point {geom.y:.6f} N {geom.x:.6f} E (WGS 84)"
+        return f"line of {shapely.get_num_coordinates(geom)} vertices (WGS 84)"
     if geom.geom_type == "Point":
         return f"point E {geom.x:,.2f} N {geom.y:,.2f}"
     return f"line of {shapely.get_num_coordinates(geom)} vertices, {geom.length:.2f} m"
+
+
+NEAR_M = 5000.0  # a typed position further than this from the register's data is refused
+
+
+def typed_position(text: str, crs: str | None, near=None):
+    """The point (one pair) or line (several) typed as 'x y' per line: eastings and
+    northings in the working CRS, or longitude and latitude in WGS 84 (GNSS). ``near`` —
+    (working CRS, the register's extent) — refuses a position nowhere near the register's
+    data (latitude typed first, say)."""
+    from asset_register.errors import ValidationError
+
+    from .coords_dialog import parse_coordinates
+
+    try:
+        pts = parse_coordinates(text)
+    except AssetRegisterError as exc:
+        raise ValidationError(str(exc).replace("'easting northing'", "'x y'")) from None
+    if not pts:
+        raise ValidationError("no coordinates given: one 'x y' pair per line")
+    if crs == WGS84:
+        bad = [(x, y) for x, y in pts if not (-180 <= x <= 180 and -90 <= y <= 90)]
+        if bad:
+            raise ValidationError(f"{bad[0][0]} {bad[0][1]} is not 'longitude latitude' in degrees")
+    geom = shapely.Point(pts[0]) if len(pts) == 1 else shapely.LineString(pts)
+    if near is not None and near[1] is not None:
+        working, extent = near
+        probe = geom
+        if crs == WGS84:
+            import pyproj
+
+            t = pyproj.Transformer.from_crs(WGS84, working, always_xy=True)
+            probe = shapely.Point(*t.transform(*pts[0]))
+        if shapely.distance(probe, shapely.box(*extent)) > NEAR_M:
+            order = "longitude latitude" if crs == WGS84 else "easting northing"
+            raise ValidationError(f"{pts[0][0]} {pts[0][1]} is more than {NEAR_M / 1000:g} km from "
+                                  f"the register's data: give '{order}' in "
+                                  f"{'WGS 84' if crs == WGS84 else 'the working CRS'}")
+    return geom
 
 
 def _value(value) -> str:
@@ -56,8 +103,9 @@ class DeviationDialog(QDialog):
     saveRequested = Signal(object)  # DeviationDraft
     closedWithoutSaving = Signal()
 
-    def __init__(self, draft: DeviationDraft, lookup=None, owners=(), parent=None) -> None:
+    def __init__(self, draft: DeviationDraft, lookup=None, owners=(), near=None, parent=None) -> None:
         super().__init__(parent)
+        self.near = near  # (working CRS, extent): typed positions are checked against it
         self.setWindowTitle("Report a deviation")
         self.setModal(False)
         self.lookup = lookup  # asset id -> asset dict (raises NotFoundError)
@@ -89,10 +137,14 @@ class DeviationDialog(QDialog):
         self.pick_line.setToolTip("Click the measured line's vertices on the map: double-click or "
                                   "Enter finishes, Backspace removes the last vertex, Esc gives up")
         self.pick_line.clicked.connect(lambda: self._pick("line"))
+        self.type_position = QPushButton("Type…")
+        self.type_position.setToolTip("Type the measured coordinates: eastings and northings, or "
+                                      "longitude and latitude from a GNSS receiver")
+        self.type_position.clicked.connect(self.choose_coordinates)
         self.clear_position = QPushButton("Clear")
         self.clear_position.clicked.connect(lambda: self.set_geometry(None))
         row.addWidget(self.position_label, 1)
-        for b in (self.pick_point, self.pick_line, self.clear_position):
+        for b in (self.pick_point, self.pick_line, self.type_position, self.clear_position):
             row.addWidget(b)
         form.addRow("Measured at", pos)
         self.accuracy = QDoubleSpinBox()
@@ -177,6 +229,7 @@ class DeviationDialog(QDialog):
             self._show_row(w, kind == "attributes")
         # a 'not found' report may say where the asset was searched for
         self.pick_line.setVisible(kind != "attributes")
+        self.type_position.setVisible(kind != "attributes")
         self.pick_point.setVisible(kind != "attributes")
         self.position_label.setVisible(kind != "attributes")
         self._show_row(self.position_label.parentWidget(), kind != "attributes")
@@ -224,13 +277,46 @@ class DeviationDialog(QDialog):
         self.error.setStyleSheet("color: #1f6fd1")
         self.pickRequested.emit(kind)
 
-    def set_geometry(self, geom) -> None:
-        """The measured point or line picked on the map (None: cleared)."""
-        self.draft.geometry = geom
-        self.position_label.setText(position_text(geom))
+    def set_geometry(self, geom, crs: str | None = None) -> None:
+        """The measured point or line picked on the map or typed (in ``crs``; None: the
+        working CRS; geom None: cleared)."""
+        self.draft.geometry, self.draft.crs = geom, (crs if geom is not None else None)
+        self.position_label.setText(position_text(geom, self.draft.crs))
         self.clear_position.setEnabled(geom is not None)
         self.error.setStyleSheet("color: #b00020")
         self.error.clear()
+
+    def choose_coordinates(self) -> None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Measured coordinates")
+        form = QFormLayout(dialog)
+        crs = QComboBox()
+        crs.addItem("Working CRS: easting northing", None)
+        crs.addItem("WGS 84 (GNSS): longitude latitude, degrees", WGS84)
+        text = QPlainTextEdit()
+        text.setPlaceholderText("One pair per line (one line: a point; more: a line)\n"
+                                "530103.9 180606.0\n530103.4 180646.0")
+        error = QLabel("")
+        error.setStyleSheet("color: #b00020")
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        form.addRow("Coordinates in", crs)
+        form.addRow(text)
+        form.addRow(error)
+        form.addRow(box)
+
+        def ok():
+            try:
+                geom = typed_position(text.toPlainText(), crs.currentData(), self.near)
+            except AssetRegisterError as exc:
+                error.setText(gui_message(exc))
+                return
+            self.set_geometry(geom, crs.currentData())
+            dialog.accept()
+
+        box.accepted.connect(ok)
+        box.rejected.connect(dialog.reject)
+        self.coordinates_dialog = dialog  # tests fill it in
+        dialog.open()
 
     def pick_cancelled(self) -> None:
         self.error.setStyleSheet("color: #b00020")

@@ -99,8 +99,11 @@ class DeviationsDock(QDockWidget):
         self.table_model.set_frame(table_frame(frame, self.show_resolved.isChecked()))
         n_open = self.reports.open_count()
         total = 0 if frame is None else len(frame)
-        self.summary.setText("No deviation reports in this register." if not total else
-                             f"<b>{n_open} open</b> of {total} report{'s' if total != 1 else ''}")
+        if frame is None:
+            self.summary.setText("No register open.")
+        else:
+            self.summary.setText("No deviation reports in this register." if not total else
+                                 f"<b>{n_open} open</b> of {total} report{'s' if total != 1 else ''}")
         self.table.resizeColumnsToContents()
         if keep is not None:
             self.select_report(keep, emit=False)

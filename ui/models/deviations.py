@@ -187,7 +187,8 @@ class DeviationDraft:
 
     kind: str = "elsewhere"
     asset: dict | None = None  # the asset picked on the map (None: 'unrecorded')
-    geometry: object = None  # measured point or line (shapely, working CRS)
+    geometry: object = None  # measured point or line (shapely, in ``crs``)
+    crs: str | None = None  # of a position typed in (e.g. "EPSG:4326" from GNSS); None: working
     accuracy_m: float | None = None
     utility: str | None = None  # of an unrecorded asset
     owner: str | None = None  # of an unrecorded asset, if known
@@ -214,8 +215,10 @@ class DeviationDraft:
             args["asset_id"] = self.asset_id
         if NEEDS_POSITION[kind] or (kind == "not_found" and self.geometry is not None):
             args["position"] = None if self.geometry is None else shapely.to_wkt(
-                self.geometry, rounding_precision=3)
+                self.geometry, rounding_precision=8 if self.crs == "EPSG:4326" else 3)
             args["accuracy_m"] = self.accuracy_m
+            if self.geometry is not None and self.crs:
+                args["crs"] = self.crs  # the core transforms it to the working CRS
         if kind == "unrecorded":
             args["utility"] = (self.utility or "").strip() or None
             args["owner"] = (self.owner or "").strip() or None
