@@ -82,6 +82,9 @@ def test_a_draft_sends_only_what_its_kind_takes():
     d = DeviationDraft(kind="unrecorded", asset=None, geometry=shapely.Point(1, 2), utility="gas",
                        owner=" ")
     assert d.arguments()["owner"] is None and "asset_id" not in d.arguments()
+    gnss = DeviationDraft(kind="elsewhere", asset=asset, geometry=shapely.Point(-0.127801234, 51.507412341),
+                          crs="EPSG:4326", accuracy_m=0.02).arguments()
+    assert gnss["crs"] == "EPSG:4326" and gnss["position"] == "POINT (-0.12780123 51.50741234)"
     with pytest.raises(ValueError):
         DeviationDraft(kind="moved")
 
