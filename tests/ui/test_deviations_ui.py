@@ -343,3 +343,30 @@ def test_a_gnss_position_typed_in_wgs84_is_recorded_in_the_working_crs(qtbot, wi
         row = reports(store).set_index("deviation_id").loc[new_id]
     point = shapely.from_wkt(row["geometry_wkt"])
     assert abs(point.x - (x + 2.0)) < 0.01 and abs(point.y - y) < 0.01  # the core's transformation
+
+
+def test_screenshot_options_show_a_report_and_the_dialog_or_fail_in_one_line(sample_register, tmp_path, capsys):
+    from asset_register.deviations import add_report
+    from ui.app import main
+
+    x, y = _asset_point(sample_register)
+    with open_register(sample_register) as store:
+        add_report(store, "elsewhere", asset_id=ASSET, position=f"LINESTRING ({x - 5} {y + 3}, {x + 5} {y + 3})",
+                   accuracy_m=0.1)
+    out = tmp_path / "dialog.png"
+    assert main([str(sample_register), "--show-deviation", "1", "--report-deviation", ASSET,
+                 "--screenshot", str(out), "--size", "1200x800"]) == 0
+    from PySide6.QtGui import QImage
+
+    # the picture: the window with the map's magenta report, and the dialog over it
+    image = QImage(str(out)).convertToFormat(QImage.Format.Format_RGB32)
+    assert (image.width(), image.height()) == (1200, 800)
+    bgr = np.frombuffer(image.constBits(), np.uint8).reshape(800, 1200, 4)[..., :3].astype(int)
+    magenta = (np.abs(bgr[..., ::-1] - [DEVIATION.red(), DEVIATION.green(), DEVIATION.blue()]).sum(axis=-1) < 60)
+    assert magenta.sum() > 150
+    missing = tmp_path / "missing.png"
+    assert main([str(sample_register), "--show-deviation", "9", "--screenshot", str(missing),
+                 "--size", "800x600"]) == 1
+    assert not missing.exists()
+    err = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("asset-register-gui:")]
+    assert err == ["asset-register-gui: error: no screenshot taken: no open deviation report 9 in the register"]
