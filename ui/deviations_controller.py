@@ -53,6 +53,7 @@ class DeviationsController(QObject):
         self._tool_before = None
         self.confirm = self._confirm  # confirm(draft) -> bool (tests answer it themselves)
         self.ask_folder = self._ask_folder
+        self.show_menu = lambda menu, at: menu.exec(at)  # the right-click menu (tests look at it)
         state.session.events.opened.connect(lambda _s: self.reload())
         state.session.events.closing.connect(self._closing)
         self.model.events.reports.connect(self._update_layer)
@@ -186,7 +187,7 @@ class DeviationsController(QObject):
         for text, slot in self.context_actions(x, y, tol):
             menu.addAction(text).triggered.connect(lambda _=False, s=slot: s())
         if not menu.isEmpty():
-            menu.exec(self.canvas.mapToGlobal(pos))
+            self.show_menu(menu, self.canvas.mapToGlobal(pos))
 
     # -- reporting ---------------------------------------------------------------------------------
     def new_report(self, asset: dict | None = None, kind: str | None = None, geometry=None):

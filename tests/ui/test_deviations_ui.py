@@ -370,3 +370,18 @@ def test_screenshot_options_show_a_report_and_the_dialog_or_fail_in_one_line(sam
     assert not missing.exists()
     err = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("asset-register-gui:")]
     assert err == ["asset-register-gui: error: no screenshot taken: no open deviation report 9 in the register"]
+
+
+def test_the_maps_right_click_offers_reports_only_with_the_pan_and_identify_tools(
+        qtbot, window, sample_register):
+    shown = []
+    window.deviations.show_menu = lambda menu, at: shown.append([act.text() for act in menu.actions()])
+    x, y = _asset_point(sample_register)
+    window.canvas.view.centre_on(x, y, resolution=0.05)
+    assert window.wait_until_idle(30)
+    pos = _screen(window, x, y)
+    for tool in ("pan", "identify", "dig_trench", "measure"):
+        window.set_tool(tool)
+        window.deviations._context_menu(pos)
+    assert len(shown) == 2  # the dig and measure tools keep the right button for themselves
+    assert any(ASSET in t for t in shown[0]) and any("not recorded" in t for t in shown[0])
