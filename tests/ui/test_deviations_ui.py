@@ -220,6 +220,14 @@ def test_unrecorded_and_attribute_reports_and_the_dock_walks_and_acknowledges(
     assert window.deviations.identify_at(x + 5, y - 5, 0.5) == []
     _layer_item(window).setCheckState(0, Qt.CheckState.Checked)
     assert window.deviations.layer.visible
+    # the owner filter lists one owner's reports
+    owner = window.state.deviations.row(second)["owner"]
+    dock.owner.setCurrentIndex(dock.owner.findData(owner))
+    assert [int(dock.table_model.row(i)["deviation_id"]) for i in range(dock.table_model.rowCount())] == [second]
+    dock.owner.setCurrentIndex(dock.owner.findData("unknown"))
+    assert [int(dock.table_model.row(i)["deviation_id"]) for i in range(dock.table_model.rowCount())] == [first]
+    dock.owner.setCurrentIndex(0)
+    assert dock.table_model.rowCount() == 2
     dock.select_report(second)
     dock.acknowledge()
     qtbot.waitUntil(lambda: window.state.deviations.row(second)["status"] == "acknowledged", timeout=20000)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDockWidget, QHBoxLayout, QHeaderView,
-                               QInputDialog, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDockWidget, QHBoxLayout,
+                               QHeaderView, QInputDialog, QLabel, QPushButton, QTableView, QVBoxLayout,
+                               QWidget)
 
 from ..models.deviations import KIND_TITLES, DeviationsModel, describe
 from .frame_model import FrameModel
@@ -24,14 +25,20 @@ TIPS = {"deviation_id": "The report's number, as on its marker on the map",
 STATUS_COLOURS = {"new": "#e6007e", "sent": "#f6c1de", "acknowledged": "#fbe3f0", "resolved": "#dfe3e8"}
 
 
-def table_frame(frame: pd.DataFrame | None, show_resolved: bool) -> pd.DataFrame | None:
-    """The dock's rows: newest first, resolved ones only when asked for."""
+UNKNOWN = "unknown"
+
+
+def table_frame(frame: pd.DataFrame | None, show_resolved: bool, owner: str | None = None) -> pd.DataFrame | None:
+    """The dock's rows: newest first, resolved ones only when asked for, one owner's only
+    when one is chosen."""
     if frame is None or not len(frame):
         return None
     out = frame if show_resolved else frame[frame["status"] != "resolved"]
     out = out.assign(what=[KIND_TITLES.get(k, k) for k in out["kind"]],
                      reported_on=[str(v)[:10] if v else "" for v in out["reported_at"]],
-                     owner=[o if isinstance(o, str) else "unknown" for o in out["owner"]])
+                     owner=[o if isinstance(o, str) else UNKNOWN for o in out["owner"]])
+    if owner is not None:
+        out = out[out["owner"] == owner]
     return out.sort_values("deviation_id", ascending=False)
 
 
@@ -54,10 +61,15 @@ class DeviationsDock(QDockWidget):
         self.show_resolved = QCheckBox("Show resolved")
         self.show_resolved.setToolTip("List the reports a re-delivery or a user resolved as well")
         self.show_resolved.toggled.connect(lambda _: self._show(model.frame))
+        self.owner = QComboBox()
+        self.owner.setToolTip("List one owner's reports (what its export sends)")
+        self.owner.addItem("All owners", None)
+        self.owner.currentIndexChanged.connect(lambda _: self._show(model.frame, owners=False))
         self.message = QLabel("")  # what the last action did (kept when the list is read again)
         self.message.setTextFormat(Qt.TextFormat.RichText)
         top.addWidget(self.summary)
         top.addWidget(self.message, 1)
+        top.addWidget(self.owner)
         top.addWidget(self.show_resolved)
         lay.addLayout(top)
         self.table_model = FrameModel(columns=VIEW, colour_column="status", colours=STATUS_COLOURS, tips=TIPS)
@@ -94,9 +106,23 @@ class DeviationsDock(QDockWidget):
         self._update_buttons()
 
     # -- showing the model ---------------------------------------------------------------
-    def _show(self, frame) -> None:
+    def _owners(self, frame) -> None:
+        """The owner filter's choices: the owners with reports (the one chosen kept)."""
+        chosen = self.owner.currentData()
+        codes = [] if frame is None else sorted({o if isinstance(o, str) else UNKNOWN for o in frame["owner"]})
+        self.owner.blockSignals(True)
+        self.owner.clear()
+        self.owner.addItem("All owners", None)
+        for code in codes:
+            self.owner.addItem(code, code)
+        self.owner.setCurrentIndex(max(0, self.owner.findData(chosen)) if chosen in codes else 0)
+        self.owner.blockSignals(False)
+
+    def _show(self, frame, owners: bool = True) -> None:
         keep = self.selected_id()
-        self.table_model.set_frame(table_frame(frame, self.show_resolved.isChecked()))
+        if owners:
+            self._owners(frame)
+        self.table_model.set_frame(table_frame(frame, self.show_resolved.isChecked(), self.owner.currentData()))
         n_open = self.reports.open_count()
         total = 0 if frame is None else len(frame)
         if frame is None:
