@@ -56,6 +56,10 @@ def parse_args(argv):
     p.add_argument("--width", type=float, default=0.6, help="trench width for a line footprint (m)")
     p.add_argument("--radius", type=float, default=1.0, help="radius for a point footprint (m)")
     p.add_argument("--select-conflict", type=int, metavar="ROW", help="select this conflict row")
+    p.add_argument("--show-deviation", type=int, metavar="ID",
+                   help="select this deviation report in the Deviations dock (the map shows it)")
+    p.add_argument("--report-deviation", metavar="ASSET",
+                   help="open the deviation report dialog on this asset (a screenshot shows it over the window)")
     p.add_argument("--import-wizard", nargs="*", metavar="FILE", help="open the import wizard on these files")
     p.add_argument("--wizard-page", type=int, default=0, help="advance the import wizard this many pages")
     p.add_argument("--quality-map", choices=["accuracy", "age"],

@@ -24,6 +24,7 @@ from .canvas.tools import IdentifyTool, MeasureTool, PanTool, ZoomBoxTool
 from .dig.controller import DigCheckController
 from .dig.overlay import DigOverlay, SelectionOverlay, WorksOverlay
 from .dig.toolbar import DigToolbar
+from .deviations_controller import DeviationsController
 from .dig.tools import DigTool
 from .docks.conflicts_dock import ConflictsDock
 from .docks.identify_dock import IdentifyDock
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         self.checks = DigCheckController(state, self)
         self.register = RegisterController(self, state)
         self.dialogs = DialogsController(self, state)
+        self.deviations = DeviationsController(self, state)
         self._build_docks()
         self._build_tools()
         self._build_actions()
@@ -114,6 +116,8 @@ class MainWindow(QMainWindow):
         self.addDockWidget(B, self.notices_dock)
         self.tabifyDockWidget(self.conflicts_dock, self.works_dock)
         self.tabifyDockWidget(self.works_dock, self.notices_dock)
+        self.addDockWidget(B, self.deviations.dock)
+        self.tabifyDockWidget(self.notices_dock, self.deviations.dock)
         self.conflicts_dock.raise_()
         self.splitDockWidget(self.identify_dock, self.search_dock, Qt.Orientation.Vertical)
         self.search_dock.hide()  # shown when a search finds more than one place
@@ -125,6 +129,7 @@ class MainWindow(QMainWindow):
                       "identify": IdentifyTool(self.canvas), "measure": MeasureTool(self.canvas)}
         self.tools["identify"].identifyRequested.connect(self.register.identify_at)
         self.tools["measure"].measured.connect(lambda m: self.status(f"Distance: {m:.2f} m"))
+        self.deviations.install(self.tools["identify"], self.identify_dock)
 
     def _action(self, text, slot, shortcut=None, icon_name=None, checkable=False, tip=None) -> QAction:
         a = QAction(text, self)
@@ -175,6 +180,8 @@ class MainWindow(QMainWindow):
         act["clear"] = A("&Clear footprint", dig.clear, "Ctrl+Backspace", "clear")
         act["undo"] = A("&Undo", dig.undo, QKeySequence.StandardKey.Undo, "undo")
         act["redo"] = A("&Redo", dig.redo, QKeySequence.StandardKey.Redo, "redo")
+        act["deviation"] = A("Report a de&viation…", lambda: self.deviations.new_report(), "Ctrl+Shift+E",
+                             tip="Report what was found on site against the records")
         act["about"] = A("&About", dialogs.about)
         act["search"] = A("&Search", lambda: (self.search_box.setFocus(), self.search_box.selectAll()),
                           QKeySequence.StandardKey.Find)
@@ -184,7 +191,8 @@ class MainWindow(QMainWindow):
                             ("&View", ["zoom_full", "zoom_layer", "zoom_sel", "zoom_dig", "zoom_in", "zoom_out"]),
                             ("&Tools", ["tool_pan", "tool_zoom", "tool_identify", "tool_measure", "search"]),
                             ("&Dig", ["tool_dig_polygon", "tool_dig_trench", "tool_dig_point", "tool_dig_edit",
-                                      None, "coords", "load_fp", "clear", None, "undo", "redo", None, "notice"]),
+                                      None, "coords", "load_fp", "clear", None, "undo", "redo", None, "notice",
+                                      "deviation"]),
                             ("&Help", ["about"])):
             m = menus.addMenu(title)
             for k in keys:
@@ -196,7 +204,7 @@ class MainWindow(QMainWindow):
             if title == "&View":
                 m.addSeparator()
                 for dock in (self.layers_dock, self.identify_dock, self.search_dock, self.conflicts_dock,
-                             self.works_dock, self.notices_dock):
+                             self.works_dock, self.notices_dock, self.deviations.dock):
                     m.addAction(dock.toggleViewAction())
         nav = QToolBar("Navigation")
         nav.setObjectName("NavigationToolbar")
@@ -240,7 +248,8 @@ class MainWindow(QMainWindow):
             sb.addPermanentWidget(w)
         self.canvas.cursorMoved.connect(self._cursor_moved)
         self.canvas.viewChanged.connect(self._view_changed)
-        self.canvas.rendered.connect(lambda _id, lod, s: self.render_label.setText(f"{lod} {s * 1000:.0f} ms"))
+        self.canvas.rendered.connect(lambda _id, lod, s: None if lod.startswith("deviations") else
+                                     self.render_label.setText(f"{lod} {s * 1000:.0f} ms"))
 
     def _subscribe(self) -> None:
         """The widgets that show the window state follow its events."""
@@ -250,6 +259,7 @@ class MainWindow(QMainWindow):
         self._scheme_changed(state.scheme)
         dig.events.result.connect(self._dig_result)
         dig.events.checking.connect(self.conflicts_dock.set_checking)
+        dig.events.confidence.connect(self.conflicts_dock.set_confidence)
         dig.events.footprint.connect(lambda _: self.canvas.update())
         state.session.events.closed.connect(lambda: self.setWindowTitle("Underground Asset Register"))
 

@@ -65,6 +65,11 @@ def take_screenshot(app, window, args, errors_before: int = 0) -> int:
         window.quality.dock.raise_()
         window.wait_until_idle(60)
     target = window
+    dialog = None
+    if getattr(args, "show_deviation", None) is not None or getattr(args, "report_deviation", None):
+        problem, dialog = show_deviation(window, args)
+        if problem is not None:
+            return screenshot_failed(window, problem)
     if args.import_wizard is not None:
         window.import_data(args.import_wizard)
         target = window.dialogs.wizard
@@ -78,13 +83,58 @@ def take_screenshot(app, window, args, errors_before: int = 0) -> int:
     if problem is not None:
         return screenshot_failed(window, problem)
     app.processEvents()
-    ok = target.grab().save(args.screenshot)
+    picture = target.grab()
+    if dialog is not None:
+        picture = with_dialog(picture, dialog)
+    ok = picture.save(args.screenshot)
     window.close()
     if not ok:
         print(f"asset-register-gui: error: could not write the screenshot {args.screenshot}: check the folder "
               "exists and is writable, and the name ends in .png or .jpg", file=sys.stderr)
         return 1
     return 0
+
+
+def with_dialog(picture, dialog):
+    """The window's picture with ``dialog`` drawn over its bottom-right corner, in a frame
+    with its title (an offscreen grab has no window decorations)."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QColor, QPainter
+
+    shot = dialog.grab()
+    title_h = 26
+    x = picture.width() - shot.width() - 24
+    y = picture.height() - shot.height() - title_h - 40
+    p = QPainter(picture)
+    p.fillRect(x - 2, y - 2, shot.width() + 4, shot.height() + title_h + 4, QColor("#5f6368"))
+    p.fillRect(x, y, shot.width(), title_h, QColor("#dfe3e8"))
+    p.setPen(QColor("#202020"))
+    p.drawText(QRect(x + 10, y, shot.width() - 20, title_h), Qt.AlignmentFlag.AlignVCenter,
+               dialog.windowTitle())
+    p.drawPixmap(x, y + title_h, shot)
+    p.end()
+    return picture
+
+
+def show_deviation(window, args):
+    """``--show-deviation ID`` (the report selected in its dock) and ``--report-deviation
+    ASSET`` (the report dialog open on the asset): (problem or None, the dialog or None)."""
+    from asset_register.errors import AssetRegisterError
+
+    controller, dialog = window.deviations, None
+    if args.show_deviation is not None:
+        controller.dock.show()
+        controller.dock.raise_()
+        if not controller.dock.select_report(args.show_deviation):
+            return f"no open deviation report {args.show_deviation} in the register", None
+    if args.report_deviation:
+        try:
+            asset = window.session.store.get_asset(args.report_deviation)
+        except AssetRegisterError as exc:
+            return str(exc), None
+        dialog = controller.new_report(asset=asset)
+    window.wait_until_idle(60)
+    return None, dialog
 
 
 def screenshot_failed(window, problem: str) -> int:

@@ -1,4 +1,4 @@
-"""Dig drawing and vertex-editing tool.
+"""Dig drawing and vertex-editing tool, and the pick tool of deviation reports.
 
 Draw: click to add vertices (a point footprint needs one click), double-click,
 right-click or Enter to finish, Backspace to drop the last vertex, Esc to
@@ -12,27 +12,106 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from PySide6.QtCore import QPointF, Qt
+import shapely
+from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QPen
 
 from asset_register.errors import AssetRegisterError
 
 from ..canvas.tools import MapTool
-from ..models.footprint import MIN_VERTICES, POINT, POLYGON
+from ..models.footprint import MIN_VERTICES, POINT, POLYGON, TRENCH
 
 HANDLE_PX = 8.0
 
 
-class DigTool(MapTool):
-    cursor = Qt.CursorShape.CrossCursor
-    name = "dig"
+class SketchTool(MapTool):
+    """Digitising on the map: click to add vertices (a point needs one click), double-click,
+    right-click or Enter to finish, Backspace to drop the last vertex, Esc to cancel.
+    ``kind`` is POLYGON, TRENCH (a line) or POINT; a subclass says what ``_finish`` does."""
 
-    def __init__(self, canvas, controller, kind: str = POLYGON) -> None:
+    cursor = Qt.CursorShape.CrossCursor
+    colour = QColor("#c2006e")
+
+    def __init__(self, canvas, kind: str = POLYGON) -> None:
         super().__init__(canvas)
-        self.controller = controller
         self.kind = kind
         self.drawing: list[tuple[float, float]] = []
         self.hover = None
+
+    def _finish(self) -> None:
+        raise NotImplementedError
+
+    def _cancel(self) -> None:
+        self.drawing = []
+        self.canvas.update()
+
+    def _sketch_press(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.drawing.append(self.canvas.map_point(event.position()))
+            if self.kind == POINT:
+                self._finish()
+            self.canvas.update()
+        elif event.button() == Qt.MouseButton.RightButton:
+            self._finish()
+
+    def _sketch_double_click(self) -> None:
+        # the double-click's second press already added a vertex at the same place
+        if len(self.drawing) >= 2 and self.drawing[-1] == self.drawing[-2]:
+            self.drawing.pop()
+        self._finish()
+
+    def _sketch_key(self, event) -> bool:
+        k = event.key()
+        if k in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.drawing:
+            self._finish()
+            return True
+        if k == Qt.Key.Key_Escape and self.drawing:
+            self._cancel()
+            return True
+        if k == Qt.Key.Key_Backspace and self.drawing:
+            self.drawing.pop()
+            self.canvas.update()
+            return True
+        return False
+
+    def press(self, event) -> None:
+        self._sketch_press(event)
+
+    def move(self, event) -> None:
+        self.hover = self.canvas.map_point(event.position())
+        if self.drawing:
+            self.canvas.update()
+
+    def double_click(self, event) -> None:
+        if self.drawing:
+            self._sketch_double_click()
+
+    def key(self, event) -> bool:
+        return self._sketch_key(event)
+
+    def paint(self, painter, view) -> None:
+        if not self.drawing:
+            return
+        pts = self.drawing + ([self.hover] if self.hover else [])
+        sp = [QPointF(*map(float, view.to_screen(*p))) for p in pts]
+        painter.setPen(QPen(self.colour, 2, Qt.PenStyle.DashLine))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if self.kind == POLYGON and len(sp) >= 3:
+            painter.drawPolygon(sp)
+        else:
+            painter.drawPolyline(sp)
+        painter.setPen(QPen(self.colour, 1.5))
+        painter.setBrush(QColor("#ffffff"))
+        for p in sp[:len(self.drawing)]:
+            painter.drawRect(p.x() - 3.5, p.y() - 3.5, 7, 7)
+
+
+class DigTool(SketchTool):
+    name = "dig"
+
+    def __init__(self, canvas, controller, kind: str = POLYGON) -> None:
+        super().__init__(canvas, kind)
+        self.controller = controller
         self._drag = None  # (vertex index, start state)
         self._hover_vertex = None
         self.editing = False
@@ -100,13 +179,7 @@ class DigTool(MapTool):
             elif event.button() == Qt.MouseButton.RightButton and i is not None:
                 self._delete(i)
             return
-        if event.button() == Qt.MouseButton.LeftButton:
-            self.drawing.append(self.canvas.map_point(pos))
-            if self.kind == POINT:
-                self._finish()
-            self.canvas.update()
-        elif event.button() == Qt.MouseButton.RightButton:
-            self._finish()
+        self._sketch_press(event)
 
     def move(self, event) -> None:
         pos = event.position()
@@ -134,10 +207,7 @@ class DigTool(MapTool):
 
     def double_click(self, event) -> None:
         if self.drawing:
-            # the double-click's second press already added a vertex at the same place
-            if len(self.drawing) >= 2 and self.drawing[-1] == self.drawing[-2]:
-                self.drawing.pop()
-            self._finish()
+            self._sketch_double_click()
             return
         if self.editing:
             j = self._edge_at(event.position())
@@ -155,35 +225,44 @@ class DigTool(MapTool):
             show_exception(exc, title="Cannot delete the vertex")
 
     def key(self, event) -> bool:
-        k = event.key()
-        if k in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.drawing:
-            self._finish()
+        if self._sketch_key(event):
             return True
-        if k == Qt.Key.Key_Escape and self.drawing:
-            self.drawing = []
-            self.canvas.update()
-            return True
-        if k == Qt.Key.Key_Backspace and self.drawing:
-            self.drawing.pop()
-            self.canvas.update()
-            return True
-        if k == Qt.Key.Key_Delete and self.editing and self._hover_vertex is not None:
+        if event.key() == Qt.Key.Key_Delete and self.editing and self._hover_vertex is not None:
             self._delete(self._hover_vertex)
             return True
         return False
 
-    def paint(self, painter, view) -> None:
-        if not self.drawing:
+
+class PickTool(SketchTool):
+    """Pick a measured point or digitise a measured line for a deviation report: the same
+    keys as the dig drawing; Esc with nothing drawn gives the pick up (``cancelled``)."""
+
+    name = "pick"
+    colour = QColor("#e6007e")
+    picked = Signal(object)  # shapely Point or LineString (working CRS)
+    cancelled = Signal()
+
+    def __init__(self, canvas) -> None:
+        super().__init__(canvas, POINT)
+
+    def start(self, kind: str) -> None:
+        """Pick a ``"point"`` or digitise a ``"line"``."""
+        self.kind = POINT if kind == "point" else TRENCH
+        self.drawing = []
+        self.canvas.update()
+
+    def _finish(self) -> None:
+        pts = self.drawing
+        if len(pts) < MIN_VERTICES[self.kind]:
             return
-        pts = self.drawing + ([self.hover] if self.hover else [])
-        sp = [QPointF(*map(float, view.to_screen(*p))) for p in pts]
-        painter.setPen(QPen(QColor("#c2006e"), 2, Qt.PenStyle.DashLine))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        if self.kind == POLYGON and len(sp) >= 3:
-            painter.drawPolygon(sp)
-        else:
-            painter.drawPolyline(sp)
-        painter.setPen(QPen(QColor("#c2006e"), 1.5))
-        painter.setBrush(QColor("#ffffff"))
-        for p in sp[:len(self.drawing)]:
-            painter.drawRect(p.x() - 3.5, p.y() - 3.5, 7, 7)
+        self.drawing = []
+        self.canvas.update()
+        self.picked.emit(shapely.Point(pts[0]) if self.kind == POINT else shapely.LineString(pts))
+
+    def key(self, event) -> bool:
+        if self._sketch_key(event):
+            return True
+        if event.key() == Qt.Key.Key_Escape:
+            self.cancelled.emit()
+            return True
+        return False

@@ -1,5 +1,7 @@
-"""The conflicts dock: every asset in conflict with the dig, most severe first, and the
-owners to contact (affected, no assets affected, no data here)."""
+"""The conflicts dock: every asset in conflict with the dig, most severe first, the owners to
+contact (affected, no assets affected, no data here), and how far to trust the records here:
+the check's confidence grade A–D with its reasons (``GradeBadge``, following the dig model's
+``confidence`` event)."""
 
 from __future__ import annotations
 
@@ -8,8 +10,8 @@ import pandas as pd
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHBoxLayout, QHeaderView,
-                               QLabel, QPushButton, QSizePolicy, QTableView, QTabWidget, QVBoxLayout,
-                               QWidget)
+                               QLabel, QPushButton, QSizePolicy, QTableView, QTabWidget, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from asset_register.errors import AssetRegisterError
 from asset_register.notices.exports import spreadsheet_safe
@@ -104,6 +106,78 @@ def numbered(conflicts: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+GRADE_COLOURS = {"A": ("#1b7837", "#ffffff"), "B": ("#a6d96a", "#102a00"),
+                 "C": ("#fdae61", "#3a1c00"), "D": ("#b2182b", "#ffffff")}
+GRADE_WORDS = {"A": "nothing known to be missing", "B": "mostly complete",
+               "C": "known gaps or errors", "D": "little is known here"}
+
+
+class GradeBadge(QWidget):
+    """The confidence grade of the last check: the letter (its colour only repeats it) with
+    'Why?' under it, a headline with the worst reason for the dock's summary, and every
+    reason in the tooltip and in ``reasons`` (shown under the summary when asked)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 4, 0)
+        lay.setSpacing(2)
+        self.letter = QLabel("")
+        self.letter.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.letter.setFixedSize(32, 30)
+        self.why = QToolButton()
+        self.why.setText("Why?")
+        self.why.setCheckable(True)
+        self.why.setFixedWidth(32)
+        self.why.setStyleSheet("QToolButton { padding: 0; font-size: 9px; }")
+        self.why.setToolTip("Show every reason for the grade")
+        lay.addWidget(self.letter)
+        lay.addWidget(self.why)
+        lay.addStretch()
+        self.reasons = QLabel("")
+        self.reasons.setWordWrap(True)
+        self.reasons.setTextFormat(Qt.TextFormat.RichText)
+        self.reasons.hide()
+        self.why.toggled.connect(lambda on: self.reasons.setVisible(on and self.confidence is not None))
+        self.confidence = None
+        self.set_confidence(None)
+
+    def headline(self) -> str:
+        """'<b>Confidence C</b>: known gaps or errors — worst reason (+2 more)' (HTML), or ''."""
+        from html import escape
+
+        c = self.confidence
+        if c is None:
+            return ""
+        grade, reasons = str(c.get("grade", "?")), [str(r) for r in c.get("reasons", [])]
+        worst = reasons[0].split(": ", 1)[-1] if reasons else ""  # 'C: …' without its grade
+        return (f"<b>Confidence {grade}</b>: {GRADE_WORDS.get(grade, '')}"
+                + (f" — {escape(worst)}" if worst else "")
+                + (f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else ""))
+
+    def set_confidence(self, confidence: dict | None) -> None:
+        from html import escape
+
+        self.confidence = confidence
+        self.setVisible(confidence is not None)
+        if confidence is None:
+            self.letter.clear()
+            self.reasons.clear()
+            self.reasons.hide()
+            self.setToolTip("")
+            return
+        grade = str(confidence.get("grade", "?"))
+        reasons = [str(r) for r in confidence.get("reasons", [])]
+        back, ink = GRADE_COLOURS.get(grade, ("#6b6b6b", "#ffffff"))
+        self.letter.setText(grade)
+        self.letter.setStyleSheet(f"background:{back}; color:{ink}; font-size:19px; font-weight:bold;"
+                                  "border-radius:4px; border:1px solid #303030")
+        self.reasons.setText("<br>".join(f"• {escape(r)}" for r in reasons))
+        self.reasons.setVisible(self.why.isChecked())
+        tip = f"Confidence in the records here: {grade}\n" + "\n".join(f"• {r}" for r in reasons)
+        self.setToolTip(tip + "\n(A says nothing is known to be missing; it is not a guarantee)")
+
+
 class ConflictsDock(QDockWidget):
     conflictSelected = Signal(object)  # pandas row (with geometry) or None
     repairRequested = Signal()  # the footprint is not a valid polygon: repair it (make_valid)
@@ -128,11 +202,15 @@ class ConflictsDock(QDockWidget):
                                       "hull of its parts if it falls apart) and check it again")
         self.repair_button.clicked.connect(self.repairRequested)
         self.repair_button.hide()
+        self.grade = GradeBadge()
+        self._summary_html = ""
         top = QHBoxLayout()
+        top.addWidget(self.grade, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.summary, 1)
         top.addWidget(self.repair_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
         lay.addLayout(top)
+        lay.addWidget(self.grade.reasons)
         self.tabs = QTabWidget()
         self.model = FrameModel(columns=CONFLICT_VIEW, colour_column="severity",
                                 colours={k: v.name() for k, v in SEVERITY_COLOURS.items()},
@@ -161,9 +239,20 @@ class ConflictsDock(QDockWidget):
         t.setMinimumHeight(60)
         return t
 
+    def set_confidence(self, confidence: dict | None) -> None:
+        """The dig model's grade of the last check (None: no check of the dig shown)."""
+        self.grade.set_confidence(confidence)
+        self._set_summary(self._summary_html)
+
+    def _set_summary(self, html: str) -> None:
+        """The summary under the grade's headline (when there is a grade)."""
+        self._summary_html = html
+        head = self.grade.headline()
+        self.summary.setText(f"{head}<br>{html}" if head else html)
+
     def set_checking(self, on: bool) -> None:
         if on:
-            self.summary.setText("<i>Checking…</i>")
+            self._set_summary("<i>Checking…</i>")
 
     def show_error(self, message: str) -> None:
         from html import escape
@@ -174,8 +263,8 @@ class ConflictsDock(QDockWidget):
         self.repair_button.setVisible("not a valid polygon" in message)
         self.model.set_frame(None)
         self.owners_model.set_frame(None)
-        self.summary.setText(f"<span style='color:#b00020'><b>Footprint not checked:</b> "
-                             f"{escape(for_gui(message))}</span>")
+        self._set_summary(f"<span style='color:#b00020'><b>Footprint not checked:</b> "
+                          f"{escape(for_gui(message))}</span>")
 
     def set_result(self, result) -> None:
         self.export_button.setEnabled(result is not None)
@@ -183,7 +272,7 @@ class ConflictsDock(QDockWidget):
         if result is None:
             self.model.set_frame(None)
             self.owners_model.set_frame(None)
-            self.summary.setText("Draw a dig footprint to check it against the register.")
+            self._set_summary("Draw a dig footprint to check it against the register.")
             return
         conf = result.conflicts
         self.model.set_frame(numbered(conf))
@@ -202,7 +291,7 @@ class ConflictsDock(QDockWidget):
                      "absence of records is not absence of assets</span>")
         for w in result.warnings[:3]:
             html += f"<br><span style='color:#8a6d00'>⚠ {w}</span>"
-        self.summary.setText(html)
+        self._set_summary(html)
         self.table.resizeColumnsToContents()
         self.owners_table.resizeColumnsToContents()
 

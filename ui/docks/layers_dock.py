@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QToolButton, QTreeWidge
 
 from asset_register import colours
 
-from ..models.layers import REGISTER, LayerList
+from ..models.layers import DEVIATIONS, REFERENCE, REGISTER, LayerList
 from ..render import styles
 
 ROLE_LAYER = Qt.ItemDataRole.UserRole
@@ -34,6 +34,27 @@ def swatch(colour: str, line: bool = True) -> QIcon:
         p.setPen(QPen(c.darker(130), 1))
         p.setBrush(c)
         p.drawRect(3, 2, 16, 10)
+    p.end()
+    return QIcon(pix)
+
+
+def deviation_swatch() -> QIcon:
+    """The deviation reports' key: a dashed magenta line on a white casing, and a diamond."""
+    from ..render.deviations import CASING, DEVIATION, diamond
+
+    pix = QPixmap(22, 14)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(QPen(CASING, 5))
+    p.drawLine(1, 7, 21, 7)
+    pen = QPen(DEVIATION, 2.5)
+    pen.setDashPattern([2.0, 1.2])
+    p.setPen(pen)
+    p.drawLine(1, 7, 21, 7)
+    p.setPen(QPen(DEVIATION.darker(120), 1))
+    p.setBrush(DEVIATION)
+    p.drawPath(diamond(16, 7, 5))
     p.end()
     return QIcon(pix)
 
@@ -100,6 +121,11 @@ class LayersDock(QDockWidget):
                     child.setCheckState(0, Qt.CheckState.Unchecked if utility in layer.hidden_utilities
                                         else Qt.CheckState.Checked)
                 item.setExpanded(True)
+            elif layer.kind == DEVIATIONS:
+                item.setIcon(0, deviation_swatch())
+                item.setToolTip(0, "Open deviation reports: the reported position (dashed), a leader "
+                                   "to the record, records not found crossed out; numbers as in the "
+                                   "Deviations dock")
             else:
                 item.setIcon(0, swatch(styles.BUILDING_FILL.name(), line=False))
         self._building = False
@@ -130,7 +156,7 @@ class LayersDock(QDockWidget):
 
     def _remove(self) -> None:
         layer = self.selected_layer()
-        if layer is not None and layer.kind != REGISTER:
+        if layer is not None and layer.kind == REFERENCE:  # the register's own layers stay (untick to hide)
             self.layers.remove(layer)
             self.layersEdited.emit()
 

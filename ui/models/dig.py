@@ -6,7 +6,9 @@ change) hands it a new checker with ``use_checker`` and it is checked again, so 
 its parameters and its history are never lost. The check itself runs elsewhere (a worker
 thread behind ``request``); its answer comes back through ``check_finished`` /
 ``check_failed`` with the token ``request`` gave, and an answer for a footprint that is gone
-is ignored. Events: ``footprint(state)``, ``checking(bool)``, ``result(result or None)``.
+is ignored. Events: ``footprint(state)``, ``checking(bool)``, ``result(result or None)``,
+``confidence(grade or None)``: the last check's ``{"grade": "A".."D", "reasons": [...]}``,
+None while there is no check of the footprint drawn (none drawn, changed, failed).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ class DigModel:
     def __init__(self) -> None:
         self.footprint = Footprint()
         self.history = UndoHistory(self.footprint.set_state)
-        self.events = Events("footprint", "checking", "result")
+        self.events = Events("footprint", "checking", "result", "confidence")
         self.crs: str | None = None
         self._request: Callable[[DigSite], int] | None = None
         self._token = 0
@@ -41,6 +43,7 @@ class DigModel:
         self.zones: list[tuple[float, object]] = []
         self.conflict_parts: list[tuple[str, list]] = []
         self.checking = False
+        self.confidence: dict | None = None  # how far to trust the records here (the check's grade)
         self.footprint.changed.connect(self._changed)
 
     @property
@@ -124,6 +127,7 @@ class DigModel:
         self.events.footprint.emit(state)
         self.result, self.zones, self.error, self.conflict_parts = None, [], None, []
         self.polygon = None
+        self._set_confidence(None)
         self._token = 0  # a check still running is for a footprint that is gone
         if self.checking:
             self._set_checking(False)
@@ -152,7 +156,13 @@ class DigModel:
         self.zones = clearance_zones(self.polygon, result)
         self.conflict_parts = conflict_parts(self.polygon, result)
         self.events.result.emit(result)
+        self._set_confidence(getattr(result, "confidence", None))
         return True
+
+    def _set_confidence(self, confidence: dict | None) -> None:
+        if confidence != self.confidence:
+            self.confidence = confidence
+            self.events.confidence.emit(confidence)
 
     def check_failed(self, token: int, message: str) -> bool:
         """The check failed; False (ignored) when it was for an earlier footprint."""

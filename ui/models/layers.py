@@ -16,16 +16,17 @@ _ids = itertools.count(1)
 
 REGISTER = "register"
 REFERENCE = "reference"
+DEVIATIONS = "deviations"  # the open deviation reports (data: DeviationMarks)
 
 
 @dataclass(eq=False)
 class Layer:
     name: str
-    kind: str  # REGISTER | REFERENCE
+    kind: str  # REGISTER | REFERENCE | DEVIATIONS
     source: str = ""
     visible: bool = True
     opacity: float = 1.0
-    data: Any = None  # PackedGeometry once loaded
+    data: Any = None  # PackedGeometry once loaded (DeviationMarks for DEVIATIONS)
     hidden_utilities: set[str] = field(default_factory=set)  # register layer filter
     id: int = field(default_factory=lambda: next(_ids))
 

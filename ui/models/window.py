@@ -8,6 +8,8 @@ and edit it through small controllers; it never knows about them.
 - ``layers``: the register layer and the reference backdrops in drawing order (``LayerList``);
 - ``loading``: background tasks the window waits for (``LoadingState``);
 - ``works``: the open register's planned works (a GeoDataFrame, or None);
+- ``deviations``: the open register's deviation reports and what the map draws of them
+  (``DeviationsModel``);
 - ``scheme``: the colour scheme;
 - ``quality``: the data-quality view: map colours, the tables' area and the last tables
   (``QualityModel``).
@@ -15,6 +17,7 @@ Events: ``works(frame)``, ``scheme(name)``."""
 
 from __future__ import annotations
 
+from .deviations import DeviationsModel
 from .dig import DigModel
 from .events import Events
 from .layers import REFERENCE, LayerList
@@ -30,6 +33,7 @@ class WindowState:
         self.layers = LayerList()
         self.loading = LoadingState()
         self.works = None
+        self.deviations = DeviationsModel()
         self.scheme = scheme
         self.quality = QualityModel()
         self.events = Events("works", "scheme")
@@ -66,4 +70,5 @@ class WindowState:
     def _closing(self, session) -> None:
         self.layers.clear()
         self.set_works(None)
+        self.deviations.clear()
         self.dig.use_checker(None)  # nothing to check against until a register opens

@@ -47,6 +47,10 @@ class RenderJob:
         try:
             if self.kind == "register":
                 lod = render_register(image, self.data, self.settings, self.palette, self._cancel.is_set)
+            elif self.kind == "deviations":
+                from .deviations import render_deviations
+
+                lod = render_deviations(image, self.data, self.settings, self._cancel.is_set)
             else:
                 lod = render_reference(image, self.data, self.settings, self._cancel.is_set)
         except RenderCancelled:
