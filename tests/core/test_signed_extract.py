@@ -212,6 +212,7 @@ def test_the_store_refuses_writes_and_records_no_use(extract):
     before = _digest(extract)
     with open_register(str(extract)) as ex:  # asked writable: read-only all the same
         assert ex.sealed and ex.read_only
+        assert ex._con.execute("PRAGMA query_only").fetchone()[0] == 1
         with pytest.raises(RegisterReadOnlyError, match="signed, read-only extract issued by "
                                                         "Wessex Streetworks"):
             ex.set_setting("authority_name", "x")
