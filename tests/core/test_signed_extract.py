@@ -139,6 +139,8 @@ def test_tampering_is_reported_in_one_line(extract, what, capsys):
     assert main(["info", str(extract)]) == 3
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert f"{extract} is NOT intact: " in last and problem in last
+    assert main(["info", str(extract), "--json"]) == 3
+    assert json.loads(capsys.readouterr().out)["signed_extract"]["intact"] is False
     assert main(["audit", "verify", str(extract)]) == 3
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "NOT intact" in err and problem in err
