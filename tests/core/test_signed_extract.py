@@ -172,6 +172,12 @@ def test_re_signing_with_another_key_shows_that_key(extract, signing_key, tmp_pa
     assert main(["info", str(extract)]) == 0
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert forger.key_id in last and signing_key.key_id not in last
+    # checked against the id the authority published, it is refused in one line
+    assert main(["audit", "verify", str(extract), "--key-id", signing_key.key_id]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"is not signed with key {signing_key.key_id}" in err
+    assert f"it is signed with key {forger.key_id}" in err
+    assert main(["audit", "verify", str(extract), "--key-id", forger.key_id]) == 0
 
 
 WRITES = {
