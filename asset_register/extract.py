@@ -340,7 +340,8 @@ def sync_extract(extract: str | Path, target: str, *, allow_other_target: bool =
             raise ValidationError(
                 f"{tgt.display!r} has no record of issuing the extract {str(extract)!r} "
                 f"(notice prefix {prefix or 'none'}): nothing was synced — sync into the "
-                "register it came from, or pass --allow-other-target if it was moved")
+                "register it came from, or pass --allow-other-target if it was moved or was "
+                "read-only when the extract was made")
         _check_prefix(tgt, prefix)
         offline = _offline_entries(log, issue or {}, extract_id)
         _check_notices(notices, prefix, made_at)

@@ -15,6 +15,12 @@ def _verify(args) -> int:
         log, name, seal = store.audit_log(), store.display, store.seal_verdict()
     if seal is not None and not seal.ok:
         raise AuditChainError(seal.line(name))
+    if args.key_id and (seal is None or seal.key_id != args.key_id.strip().lower()):
+        raise AuditChainError(
+            f"{name!r} is not signed with key {args.key_id}"
+            + (f": it is signed with key {seal.key_id} ({seal.issuer}) — compare the id the "
+               "authority published; do not rely on it if they differ" if seal else
+               ": it is not a signed extract"))
     verdict = verify(log, expect_head=args.head)
     if not verdict.ok:
         where = f" (first bad entry {verdict.bad_id})" if verdict.bad_id is not None else ""
@@ -66,6 +72,9 @@ def register(sub) -> None:
     v.add_argument("register", help="register file (.gpkg) or postgresql:// URL")
     v.add_argument("--head", help="a head hash printed by an earlier verify: it must still be "
                    "in the log")
+    v.add_argument("--key-id", metavar="ID",
+                   help="a signed extract must be signed with this key (the id the authority "
+                        "published, e.g. 3f2a-91c0-77de-0b14)")
     v.set_defaults(func=_verify)
     e = asub.add_parser(
         "export", help="who looked at an owner's assets: checks, searches, extracts, exports, "

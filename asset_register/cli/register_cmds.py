@@ -48,9 +48,10 @@ def _info(args) -> int:
                                        "key_id": seal.key_id, "signed_at": seal.signed_at,
                                        "problem": seal.problem or None}
         name = store.display
+    intact = 0 if seal is None or seal.ok else 3  # a changed signed extract: exit code 3
     if args.json:
         print(json.dumps(stats, indent=2, default=str))
-        return 0
+        return intact
     ext = stats["extent"]
     lines = [
         f"register        {stats['location']}",
@@ -70,7 +71,7 @@ def _info(args) -> int:
     if seal is not None:
         lines.append(seal.line(name))
     print("\n".join(lines))
-    return 0 if seal is None or seal.ok else 3
+    return intact
 
 
 def register(sub) -> None:

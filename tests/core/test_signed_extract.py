@@ -139,6 +139,8 @@ def test_tampering_is_reported_in_one_line(extract, what, capsys):
     assert main(["info", str(extract)]) == 3
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert f"{extract} is NOT intact: " in last and problem in last
+    assert main(["info", str(extract), "--json"]) == 3
+    assert json.loads(capsys.readouterr().out)["signed_extract"]["intact"] is False
     assert main(["audit", "verify", str(extract)]) == 3
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "NOT intact" in err and problem in err
@@ -170,6 +172,12 @@ def test_re_signing_with_another_key_shows_that_key(extract, signing_key, tmp_pa
     assert main(["info", str(extract)]) == 0
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert forger.key_id in last and signing_key.key_id not in last
+    # checked against the id the authority published, it is refused in one line
+    assert main(["audit", "verify", str(extract), "--key-id", signing_key.key_id]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"is not signed with key {signing_key.key_id}" in err
+    assert f"it is signed with key {forger.key_id}" in err
+    assert main(["audit", "verify", str(extract), "--key-id", forger.key_id]) == 0
 
 
 WRITES = {
@@ -212,6 +220,7 @@ def test_the_store_refuses_writes_and_records_no_use(extract):
     before = _digest(extract)
     with open_register(str(extract)) as ex:  # asked writable: read-only all the same
         assert ex.sealed and ex.read_only
+        assert ex._con.execute("PRAGMA query_only").fetchone()[0] == 1
         with pytest.raises(RegisterReadOnlyError, match="signed, read-only extract issued by "
                                                         "Wessex Streetworks"):
             ex.set_setting("authority_name", "x")

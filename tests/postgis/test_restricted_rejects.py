@@ -130,3 +130,35 @@ def test_a_deviation_report_on_a_restricted_asset_is_read_only_by_the_cleared(wi
     with _sql(store, logins["viewer"][1]) as conn:
         rows = conn.execute("SELECT geometry_wkt FROM deviations").fetchall()
     assert "530333" not in str(rows)
+
+
+def test_a_viewer_gets_no_restricted_detail_from_checks_exports_extracts_or_the_log(
+        with_rejects, tmp_path, capsys):
+    """After a cleared login opened a restricted asset's details, everything a viewer can
+    take away — a check's JSON, the owners' use report, an extract — still holds no real id,
+    attribute or exact extent of a restricted asset."""
+    from asset_register.use_log import record_identify
+
+    store, logins = with_rejects
+    truth = store.read_assets()
+    secret = truth[truth["owner"] == "MOD"]
+    real_ids = set(secret["asset_id"])
+    with open_register(logins["admin"][1]) as cleared:
+        asset = cleared.get_asset(secret["asset_id"].iloc[0])
+        assert record_identify(cleared, asset)
+    url = logins["viewer"][1]
+    target = secret.geometry.iloc[0].centroid
+    assert main(["check", url, "--wkt", target.buffer(1).wkt, "--purpose", "p", "--json"]) == 0
+    assert main(["audit", "export", url, "--out", str(tmp_path / "uses.json")]) == 0
+    assert main(["audit", "export", url, "--owner", "MOD", "--out", str(tmp_path / "uses.csv")]) == 0
+    assert main(["extract", url, "--area", shapely.box(529000, 179000, 532000, 182000).wkt,
+                 "--out", str(tmp_path / "site.gpkg")]) == 0
+    shown = capsys.readouterr().out
+    texts = [shown, (tmp_path / "uses.json").read_text(), (tmp_path / "uses.csv").read_text(),
+             (tmp_path / "site.gpkg").read_bytes().decode("latin-1")]
+    exact = [f"{v:.1f}" for v in secret.geometry.iloc[0].bounds]  # the real extent, to 0.1 m
+    for text in texts:
+        assert not [a for a in real_ids if a in text]
+        assert "SECRET" not in text
+    uses = (tmp_path / "uses.json").read_text()
+    assert "identify_restricted" in uses and not all(v in uses for v in exact)

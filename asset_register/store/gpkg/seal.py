@@ -73,19 +73,11 @@ def _tables(con: sqlite3.Connection) -> tuple[list[str], list[str], list[str]]:
     return plain, virtual, sorted(shadows & {n for n, _ in rows})
 
 
-def _value(v) -> bytes:
-    if v is None:
-        return b"n"
-    if isinstance(v, int):
-        return b"i" + str(v).encode()
-    if isinstance(v, float):
-        return b"f" + v.hex().encode()
-    raw = v.encode("utf-8", "surrogatepass") if isinstance(v, str) else bytes(v)
-    return (b"s" if isinstance(v, str) else b"b") + str(len(raw)).encode() + b":" + raw
-
-
 def _row(values) -> bytes:
-    return b"".join(_value(v) for v in values)
+    """A row's canonical bytes: its values as a Python literal, every non-ASCII character
+    escaped (``ascii``), so neither the platform nor the Python or Unicode version changes
+    them; floats are written in full (shortest round-trip form), text and blobs unambiguously."""
+    return ascii(tuple(values)).encode("ascii")
 
 
 def content_digest(con: sqlite3.Connection) -> str:
