@@ -64,7 +64,9 @@ def main(argv=None) -> int:
         half = shapely.box(x0, y0, (x0 + x1) / 2, y1).wkt
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         street = shapely.box(cx, cy, cx + 300, cy + 300).wkt
-        for name, area in (("whole register", None), ("half the register", half),
+        view = shapely.box(x0 - 100, y0 - 100, x1 + 100, y1 + 100).wkt  # a full-extent view
+        for name, area in (("whole register", None), ("a full-extent view", view),
+                           ("half the register", half),
                            ("a 300 m street area", street)):
             s, report = timed(lambda a=area: quality_report(store, area=a))
             print(f"quality_report, {name}: {s:.2f} s ({report['assets']:,} assets)")

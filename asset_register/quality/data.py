@@ -1,7 +1,8 @@
 """The live assets' quality fields as plain arrays, read in bulk (Arrow) for the whole
 register or for one area.
 
-The whole register is read without geometry. For an area, a small one (its box under
+The whole register is read without geometry, and so is an area that holds the register's
+whole extent (a full-extent map view). For an area, a small one (its box under
 ``CANDIDATE_SHARE`` of the register's extent) is read through the register's spatial index
 (``reader().candidate_arrays``, as the dig check reads); a large one in bulk with geometry. Both
 keep only the assets whose geometry meets the area (vectorised shapely).
@@ -108,6 +109,8 @@ def read_fields(store, area: shapely.Geometry | None = None) -> AssetFields:
     inter = (max(bounds[0], extent[0]), max(bounds[1], extent[1]),
              min(bounds[2], extent[2]), min(bounds[3], extent[3]))
     shapely.prepare(area)
+    if shapely.contains(area, shapely.box(*extent)):  # every live asset is inside: no geometry
+        return read_fields(store, None)
     if _box_area(inter) <= CANDIDATE_SHARE * max(_box_area(extent), 1e-9):
         reader = store.reader()
         try:

@@ -118,17 +118,27 @@ def _parse_area(area, crs, store_crs):
     if geom is None or geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
         raise ValidationError("area must be a polygon (WKT POLYGON or MULTIPOLYGON), not "
                               f"{'nothing' if geom is None or geom.is_empty else geom.geom_type}")
+    _finite(geom, "")
     if not shapely.is_valid(geom):
         geom = shapely.make_valid(geom)
     if crs is not None:
         import pyproj
 
-        source = pyproj.CRS.from_user_input(crs)
+        from ..check.footprint import parse_crs
+
+        source = parse_crs(crs)
         if not source.equals(store_crs):
             t = pyproj.Transformer.from_crs(source, store_crs, always_xy=True)
             geom = shapely.transform(
                 geom, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
+        _finite(geom, f" in the register's CRS ({store_crs.to_string()}): check --crs")
     return geom
+
+
+def _finite(geom, where: str) -> None:
+    if not np.isfinite(shapely.bounds(geom)).all():
+        raise ValidationError(f"area has coordinates that are not numbers{where or ''}: give "
+                              "a polygon of finite coordinates")
 
 
 def quality_report(store, *, area=None, crs=None, owners=None, rules=None,

@@ -65,6 +65,8 @@ def test_area_in_another_crs(path, capsys):
     (["--area", "POLYGON ((1 2"], "is not WKT"),
     (["--area", "LINESTRING (0 0, 1 1)"], "must be a polygon"),
     (["--owner", "NOPE"], "owner 'NOPE' is not in this register"),
+    (["--area", "POLYGON ((0 0, 1 0, 1 1, 0 0))", "--crs", "EPSG:999999"], "is not known"),
+    (["--area", "POLYGON ((0 0, 1e400 0, 1 1, 0 0))"], "not numbers"),
 ])
 def test_bad_input_is_one_line(path, capsys, args, message):
     assert main(["quality", path, *args]) != 0

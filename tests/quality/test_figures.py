@@ -220,3 +220,14 @@ def test_both_backends_give_the_same_figures(store, monkeypatch):
     assert by_owner(whole)["GAS"]["assets"] == 11 and whole["assets"] == 18
     monkeypatch.setattr(data, "CANDIDATE_SHARE", 1.0)  # the index path for any area
     assert quality_report(store, area=AREA.wkt, on=ON)["owners"] == report["owners"]
+
+
+def test_an_area_holding_the_whole_register_reads_no_geometry(known_register, monkeypatch):
+    calls = []
+    read = known_register.read_arrow
+    monkeypatch.setattr(known_register, "read_arrow",
+                        lambda cols, **kw: calls.append(kw) or read(cols, **kw))
+    big = shapely.box(X0 - 100, Y0 - 100, X0 + 3000, Y0 + 1100)
+    report = quality_report(known_register, area=big.wkt, on=ON)
+    assert report["assets"] == 18 and calls == [{"read_geometry": False}]
+    assert report["area"]["km2"] == pytest.approx(3.1 * 1.2)
