@@ -102,6 +102,7 @@ class DeviationDialog(QDialog):
     pickRequested = Signal(str)  # "point" or "line"
     saveRequested = Signal(object)  # DeviationDraft
     closedWithoutSaving = Signal()
+    geometryChanged = Signal(object)  # the draft's position (None: cleared)
 
     def __init__(self, draft: DeviationDraft, lookup=None, owners=(), near=None, parent=None) -> None:
         super().__init__(parent)
@@ -282,6 +283,7 @@ class DeviationDialog(QDialog):
         working CRS; geom None: cleared)."""
         self.draft.geometry, self.draft.crs = geom, (crs if geom is not None else None)
         self.position_label.setText(position_text(geom, self.draft.crs))
+        self.geometryChanged.emit(geom)
         self.clear_position.setEnabled(geom is not None)
         self.error.setStyleSheet("color: #b00020")
         self.error.clear()

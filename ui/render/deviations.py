@@ -215,3 +215,25 @@ def render_deviations(image: QImage, marks, settings: RenderSettings, cancel=Non
         return f"deviations: {len(shown)} shown"
     finally:
         p.end()
+
+
+def paint_draft(p: QPainter, view, geom) -> None:
+    """The position of the report being written (picked or typed, not saved yet): the
+    reported style, lighter, with its vertices — drawn on the GUI thread as an overlay."""
+    if geom is None or geom.is_empty:
+        return
+    path = geoms_to_path([geom], view, point_radius=5)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.setPen(QPen(CASING, 6.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.SquareCap, Qt.PenJoinStyle.BevelJoin))
+    p.drawPath(path)
+    pen = QPen(DEVIATION, 2.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap, Qt.PenJoinStyle.BevelJoin)
+    pen.setDashPattern([2.0, 2.0])
+    p.setPen(pen)
+    p.drawPath(path)
+    xy = shapely.get_coordinates(geom)
+    sx, sy = view.to_screen(xy[:, 0], xy[:, 1])
+    p.setPen(QPen(DEVIATION, 1.5))
+    p.setBrush(QColor("#ffffff"))
+    for x, y in zip(np.asarray(sx, float).tolist(), np.asarray(sy, float).tolist()):
+        p.drawRect(QRectF(x - 3.5, y - 3.5, 7, 7))
+
