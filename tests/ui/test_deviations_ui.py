@@ -399,3 +399,15 @@ def test_the_maps_right_click_offers_reports_only_with_the_pan_and_identify_tool
         window.deviations._context_menu(pos)
     assert len(shown) == 2  # the dig and measure tools keep the right button for themselves
     assert any(ASSET in t for t in shown[0]) and any("not recorded" in t for t in shown[0])
+
+
+def test_text_from_owners_and_users_is_shown_as_text_never_as_markup(qtbot, window):
+    from ui.docks.frame_model import plain_tip
+
+    assert plain_tip("<img src='x'> & <b>") == ("<p style='white-space:pre-wrap'>&lt;img src='x'&gt; "
+                                                 "&amp; &lt;b&gt;</p>")
+    asset = dict(window.session.store.get_asset(ASSET), material="<b>PE</b>")
+    dialog = window.deviations.new_report(asset=asset)
+    assert dialog.asset_label.textFormat() == Qt.TextFormat.PlainText
+    assert "<b>PE</b>" in dialog.asset_label.text() and dialog.error.textFormat() == Qt.TextFormat.PlainText
+    dialog.reject()
