@@ -84,6 +84,9 @@ def _magenta_pixels(window, box) -> int:
 
 def test_a_line_digitised_on_the_map_is_saved_read_back_and_drawn_until_resolved(
         qtbot, window, sample_register):
+    # a register without open reports has no deviations layer: nothing for the canvas to render
+    assert window.state.deviations.frame is not None and window.state.deviations.open_count() == 0
+    assert window.deviations.layer is None and all(lay.kind != "deviations" for lay in window.state.layers)
     dialog, (x, y) = _open_dialog_on_asset(window, sample_register)
     assert dialog.kind.currentData() == "elsewhere"
     canvas = window.canvas
