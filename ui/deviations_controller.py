@@ -35,6 +35,21 @@ LAYER_NAME = "Deviation reports (open)"
 ZOOM_REACH_M = 12.0  # a report is shown with this much of its surroundings
 
 
+class DraftOverlay:
+    """The position of the report being written, on the map until it is saved or dropped
+    (a typed WGS 84 position is not drawn: the register transforms it when saving)."""
+
+    def __init__(self, controller) -> None:
+        self.controller = controller
+
+    def paint(self, p, view) -> None:
+        dialog = self.controller.dialog
+        if dialog is not None and dialog.draft.crs is None:
+            from .render.deviations import paint_draft
+
+            paint_draft(p, view, dialog.draft.geometry)
+
+
 class DeviationsController(QObject):
     def __init__(self, window, state) -> None:
         super().__init__(window)
@@ -70,6 +85,7 @@ class DeviationsController(QObject):
         right-click and the identify dock's 'Report a deviation…'."""
         identify_tool.identifyRequested.connect(self.identify_at)
         identify_dock.reportRequested.connect(lambda asset: self.new_report(asset=asset))
+        self.canvas.overlays.append(DraftOverlay(self))
         self.canvas.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.canvas.customContextMenuRequested.connect(self._context_menu)
 
@@ -213,6 +229,7 @@ class DeviationsController(QObject):
         dialog.pickRequested.connect(self._start_picking)
         dialog.saveRequested.connect(self._save)
         dialog.finished.connect(self._dialog_closed)
+        dialog.geometryChanged.connect(lambda _g: self.canvas.update())
         self.dialog = dialog
         dialog.show()
         return dialog
@@ -239,6 +256,7 @@ class DeviationsController(QObject):
     def _dialog_closed(self, _code) -> None:
         self._stop_picking()
         self.dialog = None
+        self.canvas.update()  # its draft position goes
 
     def _start_picking(self, kind: str) -> None:
         if self.canvas.tool is not self.pick_tool:

@@ -61,13 +61,8 @@ def _layer_item(window):
     return next(i for i in items if i.text(0).startswith("Deviation reports"))
 
 
-def _magenta_pixels(window, box) -> int:
-    """Deviation-magenta pixels of the deviations layer's image inside a screen box."""
-    layer = window.deviations.layer
-    assert layer is not None
-    cached = window.canvas.cached_image(layer.id)
-    assert cached is not None
-    image = cached[1]
+def _magenta_count(image, box) -> int:
+    """Deviation-magenta pixels of ``image`` inside a screen box."""
     (x0, y0), (x1, y1) = box
     n = 0
     for px in range(max(0, x0), min(image.width(), x1), 2):
@@ -78,8 +73,20 @@ def _magenta_pixels(window, box) -> int:
     return n
 
 
+def _magenta_pixels(window, box) -> int:
+    """Deviation-magenta pixels of the deviations layer's image inside a screen box."""
+    layer = window.deviations.layer
+    assert layer is not None
+    cached = window.canvas.cached_image(layer.id)
+    assert cached is not None
+    return _magenta_count(cached[1], box)
+
+
 def test_a_line_digitised_on_the_map_is_saved_read_back_and_drawn_until_resolved(
         qtbot, window, sample_register):
+    # a register without open reports has no deviations layer: nothing for the canvas to render
+    assert window.state.deviations.frame is not None and window.state.deviations.open_count() == 0
+    assert window.deviations.layer is None and all(lay.kind != "deviations" for lay in window.state.layers)
     dialog, (x, y) = _open_dialog_on_asset(window, sample_register)
     assert dialog.kind.currentData() == "elsewhere"
     canvas = window.canvas
@@ -95,6 +102,10 @@ def test_a_line_digitised_on_the_map_is_saved_read_back_and_drawn_until_resolved
     assert np.allclose(shapely.get_coordinates(geom), line[:2], atol=0.06)
     assert "line of 2 vertices" in dialog.position_label.text()
     assert canvas.tool is not window.deviations.pick_tool  # the previous tool is back
+    # the picked line is on the map (an overlay) before it is saved, and no layer yet
+    a, b = _screen(window, *line[0]), _screen(window, *line[1])
+    box = ((min(a.x(), b.x()), min(a.y(), b.y()) - 6), (max(a.x(), b.x()), max(a.y(), b.y()) + 6))
+    assert _magenta_count(canvas.grab().toImage(), box) > 20 and window.deviations.layer is None
     dialog.accuracy.setValue(0.25)
     dialog.notes.setPlainText("main 3 m north of the record, trial hole TH2")
     new_id = _saved(qtbot, window, dialog)
@@ -108,8 +119,6 @@ def test_a_line_digitised_on_the_map_is_saved_read_back_and_drawn_until_resolved
     layer = window.deviations.layer
     assert layer is not None and layer in list(window.state.layers)
     assert int(layer.data.ids[0]) == new_id
-    a, b = _screen(window, *line[0]), _screen(window, *line[1])
-    box = ((min(a.x(), b.x()), min(a.y(), b.y()) - 6), (max(a.x(), b.x()), max(a.y(), b.y()) + 6))
     assert _magenta_pixels(window, box) > 20
     # the dock lists it; resolving it takes it off the map
     dock = window.deviations.dock
@@ -393,3 +402,15 @@ def test_the_maps_right_click_offers_reports_only_with_the_pan_and_identify_tool
         window.deviations._context_menu(pos)
     assert len(shown) == 2  # the dig and measure tools keep the right button for themselves
     assert any(ASSET in t for t in shown[0]) and any("not recorded" in t for t in shown[0])
+
+
+def test_text_from_owners_and_users_is_shown_as_text_never_as_markup(qtbot, window):
+    from ui.docks.frame_model import plain_tip
+
+    assert plain_tip("<img src='x'> & <b>") == ("<p style='white-space:pre-wrap'>&lt;img src='x'&gt; "
+                                                 "&amp; &lt;b&gt;</p>")
+    asset = dict(window.session.store.get_asset(ASSET), material="<b>PE</b>")
+    dialog = window.deviations.new_report(asset=asset)
+    assert dialog.asset_label.textFormat() == Qt.TextFormat.PlainText
+    assert "<b>PE</b>" in dialog.asset_label.text() and dialog.error.textFormat() == Qt.TextFormat.PlainText
+    dialog.reject()

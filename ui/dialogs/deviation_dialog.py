@@ -102,6 +102,7 @@ class DeviationDialog(QDialog):
     pickRequested = Signal(str)  # "point" or "line"
     saveRequested = Signal(object)  # DeviationDraft
     closedWithoutSaving = Signal()
+    geometryChanged = Signal(object)  # the draft's position (None: cleared)
 
     def __init__(self, draft: DeviationDraft, lookup=None, owners=(), near=None, parent=None) -> None:
         super().__init__(parent)
@@ -124,6 +125,7 @@ class DeviationDialog(QDialog):
         self.asset_id.editingFinished.connect(self._asset_edited)
         self.asset_label = QLabel()
         self.asset_label.setWordWrap(True)
+        self.asset_label.setTextFormat(Qt.TextFormat.PlainText)  # owners' values, never markup
         form.addRow("Asset", self.asset_id)
         form.addRow("", self.asset_label)
         pos = QWidget()
@@ -198,6 +200,7 @@ class DeviationDialog(QDialog):
         self.reference.setPlaceholderText("the dig or notice reference, if any")
         form.addRow("Dig / notice", self.reference)
         self.error = QLabel("")
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setStyleSheet("color: #b00020")
         self.error.setWordWrap(True)
         outer.addWidget(self.error)
@@ -257,7 +260,7 @@ class DeviationDialog(QDialog):
     def _asset_shown(self, asset: dict | None) -> None:
         self.draft.asset = asset
         if asset is None:
-            self.asset_label.setText("<i>no asset chosen</i>")
+            self.asset_label.setText("no asset chosen")
             return
         self.error.clear()
         self.asset_id.setText(str(asset.get("asset_id")))
@@ -282,6 +285,7 @@ class DeviationDialog(QDialog):
         working CRS; geom None: cleared)."""
         self.draft.geometry, self.draft.crs = geom, (crs if geom is not None else None)
         self.position_label.setText(position_text(geom, self.draft.crs))
+        self.geometryChanged.emit(geom)
         self.clear_position.setEnabled(geom is not None)
         self.error.setStyleSheet("color: #b00020")
         self.error.clear()

@@ -18,7 +18,7 @@ from asset_register.notices.exports import spreadsheet_safe
 
 from ..render import severity
 from ..render.styles import SEVERITY_COLOURS
-from .frame_model import FrameModel, whole_counts
+from .frame_model import FrameModel, plain_tip, whole_counts
 
 CONFLICT_VIEW = [
     ("number", "#"), ("severity", "Severity"), ("asset_id", "Asset"), ("owner", "Owner"), ("utility", "Utility"),
@@ -175,7 +175,7 @@ class GradeBadge(QWidget):
         self.reasons.setText("<br>".join(f"• {escape(r)}" for r in reasons))
         self.reasons.setVisible(self.why.isChecked())
         tip = f"Confidence in the records here: {grade}\n" + "\n".join(f"• {r}" for r in reasons)
-        self.setToolTip(tip + "\n(A says nothing is known to be missing; it is not a guarantee)")
+        self.setToolTip(plain_tip(tip + "\n(A says nothing is known to be missing; it is not a guarantee)"))
 
 
 class ConflictsDock(QDockWidget):

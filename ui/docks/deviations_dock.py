@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDockWid
                                QWidget)
 
 from ..models.deviations import KIND_TITLES, DeviationsModel, describe
-from .frame_model import FrameModel
+from .frame_model import FrameModel, plain_tip
 
 VIEW = [("deviation_id", "#"), ("status", "Status"), ("owner", "Owner"), ("what", "Found"),
         ("asset_id", "Asset"), ("reported_on", "Reported"), ("reference", "Dig / notice")]
@@ -162,7 +162,7 @@ class DeviationsDock(QDockWidget):
         self._update_buttons()
         row = self.selected_row()
         if row is not None:
-            self.table.setToolTip("\n".join(f"{k}: {v}" for k, v in describe(row)))
+            self.table.setToolTip(plain_tip("\n".join(f"{k}: {v}" for k, v in describe(row))))
         self.reportSelected.emit(None if row is None else int(row["deviation_id"]))
 
     def _update_buttons(self) -> None:

@@ -26,6 +26,14 @@ def format_value(value) -> str:
     return str(value)
 
 
+def plain_tip(text: str) -> str:
+    """A tooltip that shows ``text`` as it is: Qt would take text that looks like HTML (an
+    owner's attribute, a user's note) as markup."""
+    from html import escape
+
+    return f"<p style='white-space:pre-wrap'>{escape(str(text), quote=False)}</p>"
+
+
 def whole_counts(frame: pd.DataFrame, columns) -> pd.DataFrame:
     """``columns`` of ``frame`` as nullable integers (counts read as "2", never "2.00")."""
     for c in columns:

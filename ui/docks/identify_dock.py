@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (QDockWidget, QHeaderView, QPushButton, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
-from .frame_model import format_value
+from .frame_model import format_value, plain_tip
 
 CANONICAL = ["asset_id", "owner", "utility", "asset_class", "status", "depth_m", "depth_source",
              "diameter_mm", "pressure", "pressure_bar", "voltage", "voltage_v", "material",
@@ -80,7 +80,7 @@ class IdentifyDock(QDockWidget):
             top.setForeground(0, QColor("#b0006a"))
             for key, value in lines[1:]:
                 item = QTreeWidgetItem(top, [key, value])
-                item.setToolTip(1, value)
+                item.setToolTip(1, plain_tip(value))
             top.setExpanded(True)
         self.raise_()
 

@@ -68,6 +68,16 @@ def diamond(x: float, y: float, r: float = MARKER_R) -> QPainterPath:
     return path
 
 
+def _cased_dashes(p: QPainter, path, casing: float, width: float, dashes: list) -> None:
+    """``path`` as magenta dashes on a white casing (bevel joins, flat dashes: cheap)."""
+    p.setPen(QPen(CASING, casing, Qt.PenStyle.SolidLine, Qt.PenCapStyle.SquareCap, Qt.PenJoinStyle.BevelJoin))
+    p.drawPath(path)
+    pen = QPen(DEVIATION, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap, Qt.PenJoinStyle.BevelJoin)
+    pen.setDashPattern(dashes)
+    p.setPen(pen)
+    p.drawPath(path)
+
+
 def _stamp(p: QPainter, sprite: QImage, sx, sy) -> None:
     """``sprite`` centred on each screen point (many small symbols: far cheaper for Qt than
     one path of them all)."""
@@ -175,25 +185,14 @@ def render_deviations(image: QImage, marks, settings: RenderSettings, cancel=Non
         not_found = marks.kind == "not_found"
         crossed = _on_screen(marks.recorded[not_found], view)
         if len(crossed):
-            path = geoms_to_path(crossed, view, point_radius=6)
-            p.setPen(QPen(CASING, 7.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap, Qt.PenJoinStyle.BevelJoin))
-            p.drawPath(path)
-            pen = QPen(DEVIATION, 2.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap, Qt.PenJoinStyle.BevelJoin)
-            pen.setDashPattern([1.0, 1.5])  # dotted (Qt's round-capped dots cost far more)
-            p.setPen(pen)
-            p.drawPath(path)
+            # dotted with flat dashes (Qt's round-capped dots cost far more)
+            _cased_dashes(p, geoms_to_path(crossed, view, point_radius=6), 7.0, 2.0, [1.0, 1.5])
             xy = _cross_points(crossed, view.resolution)
             _stamp(p, _cross_sprite(), *view.to_screen(xy[:, 0], xy[:, 1]))
         _check(cancel)
         reported = _on_screen(marks.reported, view)
         if len(reported):
-            path = geoms_to_path(reported, view, point_radius=5)
-            p.setPen(QPen(CASING, 7.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.SquareCap, Qt.PenJoinStyle.BevelJoin))
-            p.drawPath(path)
-            pen = QPen(DEVIATION, 3.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap, Qt.PenJoinStyle.BevelJoin)
-            pen.setDashPattern([3.0, 1.6])
-            p.setPen(pen)
-            p.drawPath(path)
+            _cased_dashes(p, geoms_to_path(reported, view, point_radius=5), 7.0, 3.0, [3.0, 1.6])
         _check(cancel)
         sx, sy = view.to_screen(marks.anchor[:, 0], marks.anchor[:, 1])
         sx, sy = np.asarray(sx, float), np.asarray(sy, float)
@@ -215,3 +214,19 @@ def render_deviations(image: QImage, marks, settings: RenderSettings, cancel=Non
         return f"deviations: {len(shown)} shown"
     finally:
         p.end()
+
+
+def paint_draft(p: QPainter, view, geom) -> None:
+    """The position of the report being written (picked or typed, not saved yet): the
+    reported style, lighter, with its vertices — drawn on the GUI thread as an overlay."""
+    if geom is None or geom.is_empty:
+        return
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    _cased_dashes(p, geoms_to_path([geom], view, point_radius=5), 6.0, 2.0, [2.0, 2.0])
+    xy = shapely.get_coordinates(geom)
+    sx, sy = view.to_screen(xy[:, 0], xy[:, 1])
+    p.setPen(QPen(DEVIATION, 1.5))
+    p.setBrush(QColor("#ffffff"))
+    for x, y in zip(np.asarray(sx, float).tolist(), np.asarray(sy, float).tolist()):
+        p.drawRect(QRectF(x - 3.5, y - 3.5, 7, 7))
+
