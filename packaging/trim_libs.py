@@ -160,9 +160,13 @@ def curl_stub_builder(compiler: list[str] | None) -> Callable[[str, Path], None]
         exports = target.with_name(target.name + ".map")
         names = "; ".join(sorted(CURL_STUBBED))
         exports.write_text(f"{{ global: {names}; local: *; }};\n", encoding="ascii")
-        done = subprocess.run([*compiler, "-shared", "-fPIC", "-O2", "-o", str(target), str(CURL_STUB_SOURCE),
-                               f"-Wl,-soname,{soname}", f"-Wl,--version-script={exports}"],
-                              capture_output=True, text=True)
+        try:
+            done = subprocess.run([*compiler, "-shared", "-fPIC", "-O2", "-o", str(target), str(CURL_STUB_SOURCE),
+                                   f"-Wl,-soname,{soname}", f"-Wl,--version-script={exports}"],
+                                  capture_output=True, text=True)
+        except OSError as exc:  # $CC names a program that is not there
+            raise BuildStop(f"cannot run the C compiler {compiler[0]!r} for the libcurl stub ({exc.strerror}); "
+                            "fix $CC or install gcc") from None
         if done.returncode:
             first = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[0]
             raise BuildStop(f"compiling the libcurl stub with {compiler[0]} failed: {first}")

@@ -268,6 +268,11 @@ def test_without_a_c_compiler_the_real_libcurl_stays_with_a_warning(pyproj_libs,
     assert trim.toc == pyproj_libs and trim.dropped == trim.replaced == []
     assert trim.notes[0].startswith("warning: no C compiler found") and "apt-get install gcc" in trim.notes[0]
     assert trim_libs.c_compiler({"CC": "ccache gcc -m64"}) == ["ccache", "gcc", "-m64"]
+    # a $CC that is not there stops the build in one line rather than falling back silently
+    with pytest.raises(toc.BuildStop, match=r"cannot run the C compiler '/no/such/cc' for the libcurl stub"):
+        trim_libs.with_curl_stub(pyproj_libs, tmp_path / "stub", trim_libs.curl_stub_builder(["/no/such/cc"]))
+    with pytest.raises(toc.BuildStop, match=r"compiling the libcurl stub with .*false failed: exit 1"):
+        trim_libs.with_curl_stub(pyproj_libs, tmp_path / "stub", trim_libs.curl_stub_builder(["false"]))
     # and nothing to do without pyproj's libcurl
     without = [e for e in pyproj_libs if "curl" not in e[0]]
     assert trim_libs.with_curl_stub(without, tmp_path / "stub", lambda s, t: pytest.fail("built")).toc == without
