@@ -250,6 +250,7 @@ def test_the_bundle_holds_what_the_app_needs_and_none_of_what_the_build_trims(bu
     files = sorted(p.relative_to(internal).as_posix() for p in internal.rglob("*")
                    if p.is_file() and not p.is_symlink())  # PyInstaller's links to libraries are not files
     assert trim_files.unused_files([(f, "", "DATA") for f in files]).dropped == []
+    assert trim_files.raster_only_gdal_data([(f, "", "DATA") for f in files], []).dropped == []
     for needed in (*(f"asset_register/proj_grids/{g}" for g in GRID_FILES), "asset_register/proj_grids/README.md",
                    "pyogrio/proj_data/proj.db", "pyogrio/gdal_data/gml_registry.xml", "pyogrio/gdal_data/header.dxf"):
         assert needed in files
