@@ -276,3 +276,36 @@ def test_without_a_c_compiler_the_real_libcurl_stays_with_a_warning(pyproj_libs,
     # and nothing to do without pyproj's libcurl
     without = [e for e in pyproj_libs if "curl" not in e[0]]
     assert trim_libs.with_curl_stub(without, tmp_path / "stub", lambda s, t: pytest.fail("built")).toc == without
+
+
+def _network_probe(env: dict[str, str]) -> dict:
+    """``bundle_check.proj_network()`` (PROJ's network on, a grid asked for from a server on 127.0.0.1)
+    run in a child Python with ``env`` added."""
+    import json
+    import subprocess
+    import sys
+
+    code = "import json, bundle_check; print(json.dumps(bundle_check.proj_network()))"
+    path = os.pathsep.join([str(Path(trim_libs.__file__).parent), os.environ.get("PYTHONPATH", "")])
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180,
+                          env={**os.environ, "PYTHONPATH": path, **env})
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@needs_cc
+def test_the_real_libproj_with_the_stub_reaches_nothing_when_its_network_is_on(tmp_path):
+    """The development install's libproj: with its real libcurl the probe's loopback server gets the
+    request; with the stub loaded under libcurl's SONAME nothing arrives and the grid is just missing."""
+    import pyproj
+
+    libs = Path(pyproj.__file__).resolve().parent.parent / "pyproj.libs"
+    curl = next((p for p in sorted(libs.glob("libcurl*.so*")) if trim_libs.PYPROJ_CURL.search(f"pyproj.libs/{p.name}")),
+                None)
+    if curl is None:
+        pytest.skip("this pyproj has no vendored libcurl")
+    stub = tmp_path / curl.name
+    _cc_stub()(elf.dynamic_entries(curl)["SONAME"][0], stub)
+    assert _network_probe({})["requests"] >= 1
+    assert _network_probe({"LD_PRELOAD": str(stub)}) == {"network_switched_on": True,
+                                                        "remote_grid": "not available", "requests": 0}
