@@ -201,7 +201,11 @@ def with_curl_stub(toc: list[Entry], work: Path, build_stub: Callable[[str, Path
     with the stub PROJ cannot reach the network even if its network were switched on.
     Stops the build if a library needing libcurl calls a function the stub lacks, or if
     the stub would not load in its place. ``build_stub(soname, target)`` compiles it
-    (``curl_stub_builder``); None (no C compiler) keeps the real libcurl, with a warning.
+    (``curl_stub_builder``); None (no C compiler) keeps the real libcurl, with a warning:
+    the stub is defence in depth (PROJ's network is already switched off twice, by the
+    runtime hook and by ``asset_register.grids``), so a developer without gcc still gets a
+    working bundle, 6 MB larger; a release cannot ship one, as the smoke test
+    (tests/packaging/test_bundle.py, run by CI) fails without the stub.
     """
     curl = next((e for e in toc if PYPROJ_CURL.search(e[0])), None)
     if curl is None:
