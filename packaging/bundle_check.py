@@ -18,7 +18,12 @@ which has the complete libraries:
 - ``hashes``: the digests the register and notice packs record — the bundle has no
   OpenSSL for Python; hashlib uses its built-in implementations.
 
-``where`` (not compared) says which PROJ database each library uses.
+``where`` (not compared) says which PROJ database each library uses. ``proj_network``
+(not compared: it differs by design) switches PROJ's network on, asks for a grid at a
+loopback address served by a child process, and counts the requests that arrive: on
+Linux the bundle's libcurl is a stub that makes no handle (build.spec), so none do and
+the transformation fails cleanly; the development install's real libcurl does send one,
+which shows the probe would see an attempt.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import sys
 import tempfile
@@ -92,6 +98,10 @@ def proj(work: Path) -> dict:
         out[name] = [plan.accuracy_m, plan.description]
     t = Transformer.from_crs(4326, 27700, always_xy=True)
     out["to_bng"] = [round(v, 3) for v in t.transform(-3.1791, 51.4816)]  # Cardiff
+    # ETRS89 -> British National Grid through OSTN15 itself: only_best fails rather than fall back
+    t = Transformer.from_crs(4258, 27700, always_xy=True, only_best=True)
+    out["ostn15_to_bng"] = [*(round(v, 3) for v in t.transform(-3.1791, 51.4816)),
+                            sorted(set(re.findall(r"[\w.-]+\.tif\b", t.get_last_used_operation().to_json())))]
     out["esri_wkt"] = CRS.from_wkt(CRS.from_epsg(27700).to_wkt("WKT1_ESRI")).to_epsg()
     # GDAL resolves the layer's CRS from its own reading of the same database
     src = work / "point.geojson"
@@ -104,6 +114,83 @@ def proj(work: Path) -> dict:
     frame = pyogrio.read_dataframe(src)
     out["gdal_name"] = frame["name"].iloc[0]
     out["gdal_to_wgs84"] = [round(v, 6) for v in frame.to_crs(4326).geometry.iloc[0].coords[0]]
+    return out
+
+
+NOT_FOUND = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+
+
+def _count_requests(conn, seconds: float = 120) -> None:
+    """Child process: listen on a loopback port (sent to the parent), answer every request
+    404, and send the number of requests when the parent says stop (or after ``seconds``)."""
+    import socket
+    import time
+
+    deadline = time.monotonic() + seconds
+    requests = 0
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(8)
+        server.settimeout(0.2)
+        conn.send(server.getsockname()[1])
+        while not conn.poll() and time.monotonic() < deadline:
+            try:
+                client, _ = server.accept()
+            except TimeoutError:
+                continue
+            requests += 1
+            with client:
+                client.settimeout(5)
+                try:
+                    client.recv(65536)
+                    client.sendall(NOT_FOUND)
+                except OSError:
+                    pass
+    conn.send(requests)
+
+
+def proj_network() -> dict:
+    """PROJ's network switched on, a grid asked for at a loopback address: how many requests arrive.
+
+    PROJ holds Python's lock while it downloads, so the server is a child process. Only
+    127.0.0.1 is ever addressed, and PROJ's network is switched off again afterwards.
+    """
+    import multiprocessing
+
+    import pyproj.network
+    from pyproj import Transformer
+    from pyproj.exceptions import ProjError
+
+    ctx = multiprocessing.get_context("spawn")
+    ours, theirs = ctx.Pipe()
+    server = ctx.Process(target=_count_requests, args=(theirs,), daemon=True)
+    server.start()
+    out: dict = {}
+    saved = {k: os.environ.get(k) for k in ("no_proxy", "NO_PROXY")}
+    try:
+        if not ours.poll(60):
+            raise RuntimeError("the loopback server of the network probe did not start")
+        port = ours.recv()
+        os.environ.update(no_proxy="127.0.0.1", NO_PROXY="127.0.0.1")  # straight to the loopback server
+        pyproj.network.set_network_enabled(True)
+        out["network_switched_on"] = pyproj.network.is_network_enabled()
+        try:
+            Transformer.from_pipeline(f"+proj=hgridshift +grids=http://127.0.0.1:{port}/uk_os_OSTN15_copy.tif")
+            out["remote_grid"] = "opened"
+        except ProjError:
+            out["remote_grid"] = "not available"
+    finally:
+        pyproj.network.set_network_enabled(False)
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        ours.send("stop")
+        out["requests"] = ours.recv() if ours.poll(30) else None
+        server.join(10)
+        if server.is_alive():
+            server.terminate()
     return out
 
 
@@ -156,7 +243,7 @@ def run() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         return {"icu": icu(), "text": text(), "proj": proj(work), "arrow": arrow(work), "hashes": hashes(),
-                "where": where()}
+                "where": where(), "proj_network": proj_network()}
 
 
 def main() -> int:

@@ -7,6 +7,8 @@
 - ``orphans``: shared libraries nothing kept links, once the steps before have dropped
   the plugins and modules that pulled them in;
 - ``shared_proj_data``: one PROJ database for pyproj and GDAL;
+- ``raster_only_gdal_data``: GDAL support files only raster drivers read (GRIB, NITF,
+  ECW/ERS), after checking those drivers read no vector data in the bundled GDAL;
 - ``check_grids``: the PROJ grids the register ships are collected (never trimmed).
 
 Each returns a ``toc.Trim`` (or raises ``toc.BuildStop``); tests/packaging/test_trim_files.py
@@ -143,6 +145,35 @@ def shared_proj_data(datas: list[Entry]) -> Trim:
         raise BuildStop(f"pyogrio's proj.db (layout {kmaj}.{kmin}) cannot serve pyproj's PROJ (needs {dmaj}.{dmin}+); "
                         "keep both databases (remove the shared_proj_data step)")
     return keep_where(datas, lambda e: PROJ_REASON if PYPROJ_DATA.match(e[0]) else None)
+
+
+# GDAL support files that only raster drivers read. The app reads vector data only (pyogrio
+# opens files with GDAL's vector drivers: whatever a delivery holds, these drivers are never
+# tried), so they are dead weight as long as none of the drivers reads vector data.
+_GDAL_DATA = r"^pyogrio[/\\]gdal_data[/\\]"
+RASTER_ONLY_GDAL_DATA: list[tuple[re.Pattern, tuple[str, ...]]] = [
+    (re.compile(_GDAL_DATA + r"grib2_[\w.-]+\.csv$"), ("GRIB",)),  # GRIB2 parameter tables (0.66 MB)
+    (re.compile(_GDAL_DATA + r"nitf_spec\.xs?[dm]l?$"), ("NITF",)),  # NITF TRE/DES descriptions
+    (re.compile(_GDAL_DATA + r"ecw_cs\.wkt$"), ("ECW", "ERS")),  # ER Mapper projections (0.36 MB)
+]
+
+
+def raster_only_gdal_data(datas: list[Entry], vector_drivers: Iterable[str]) -> Trim:
+    """Leave out ``RASTER_ONLY_GDAL_DATA``; stop if one of its drivers is among ``vector_drivers``
+    (``pyogrio.list_drivers()``: the drivers pyogrio can read vector data with)."""
+    vector = set(vector_drivers)
+    for pattern, drivers in RASTER_ONLY_GDAL_DATA:
+        clash = sorted(vector.intersection(drivers))
+        if clash:
+            raise BuildStop(f"GDAL's {clash[0]} driver now reads vector data, which a delivery may hold, and "
+                            f"the bundle leaves out its support files ({pattern.pattern}); remove the rule from "
+                            "trim_files.RASTER_ONLY_GDAL_DATA")
+
+    def reason(entry: Entry) -> str | None:
+        drivers = next((d for pattern, d in RASTER_ONLY_GDAL_DATA if pattern.search(entry[0])), None)
+        return None if drivers is None else (f"read only by GDAL's raster driver {'/'.join(drivers)}; the app reads "
+                                             "vector data only")
+    return keep_where(datas, reason)
 
 
 GRID_FOLDER = "asset_register/proj_grids"

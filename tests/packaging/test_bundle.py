@@ -250,6 +250,7 @@ def test_the_bundle_holds_what_the_app_needs_and_none_of_what_the_build_trims(bu
     files = sorted(p.relative_to(internal).as_posix() for p in internal.rglob("*")
                    if p.is_file() and not p.is_symlink())  # PyInstaller's links to libraries are not files
     assert trim_files.unused_files([(f, "", "DATA") for f in files]).dropped == []
+    assert trim_files.raster_only_gdal_data([(f, "", "DATA") for f in files], []).dropped == []
     for needed in (*(f"asset_register/proj_grids/{g}" for g in GRID_FILES), "asset_register/proj_grids/README.md",
                    "pyogrio/proj_data/proj.db", "pyogrio/gdal_data/gml_registry.xml", "pyogrio/gdal_data/header.dxf"):
         assert needed in files
@@ -260,6 +261,14 @@ def test_the_bundle_holds_what_the_app_needs_and_none_of_what_the_build_trims(bu
         assert not [f for f in files if trim_files.HOST_LIBS.match(f)]  # the top level's (vendored ones stay)
         names = {f.rsplit("/", 1)[-1] for f in files}
         assert not {n for n in names if n.startswith(("libparquet.", "libarrow_dataset.", "libQt6Quick.so"))}
+        # pyproj's libcurl is the stub (PROJ cannot download), and libnghttp2, which only libcurl needed, is out
+        import elf
+        import trim_libs
+
+        (curl,) = [f for f in files if trim_libs.PYPROJ_CURL.search(f)]
+        assert elf.dynamic_symbols(internal / curl)[1] == trim_libs.CURL_STUBBED
+        assert (internal / curl).stat().st_size < 100_000
+        assert not [n for n in names if n.startswith("libnghttp2")]
 
 
 def test_bundle_check_answers_as_the_development_install(bundle, outside):
@@ -291,6 +300,15 @@ def test_bundle_check_answers_as_the_development_install(bundle, outside):
     assert packaged["proj"]["grid_etrs89_rd"][0] == 0.0 and "rdtrans2018" in packaged["proj"]["grid_etrs89_rd"][1]
     proj_dbs = [p.relative_to(bundle).as_posix() for p in bundle.rglob("proj.db")]
     assert proj_dbs == ["_internal/pyogrio/proj_data/proj.db"]
+    # a transformation through OSTN15 itself (only_best: no fallback), with the same answer as outside
+    assert packaged["proj"]["ostn15_to_bng"][2] == ["uk_os_OSTN15_NTv2_OSGBtoETRS.tif"]
+    # PROJ's network switched on: the development install's real libcurl sends the request to the
+    # loopback server (so the probe sees an attempt); from the bundle nothing arrives, and the
+    # grid is simply not available (no crash, no hang)
+    assert expected["proj_network"]["network_switched_on"] is True and expected["proj_network"]["requests"] >= 1
+    if sys.platform.startswith("linux"):
+        assert packaged["proj_network"] == {"network_switched_on": True, "remote_grid": "not available",
+                                            "requests": 0}
 
 
 def test_bundle_is_only_taken_from_the_environment_and_ci_cannot_skip_it(tmp_path):

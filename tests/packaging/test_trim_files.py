@@ -259,3 +259,35 @@ def test_every_shipped_grid_serves_a_transformation_the_register_makes(source, t
     plan = plan_transform(pyproj.CRS.from_epsg(source), pyproj.CRS.from_epsg(target), area)
     assert grid in plan.description and plan.accuracy_m < 1.1, plan.description
 
+
+
+GDAL_DATA = ["pyogrio/gdal_data/grib2_table_4_2_0_3.csv", "pyogrio/gdal_data/grib2_center.csv",
+             "pyogrio/gdal_data/nitf_spec.xml", "pyogrio/gdal_data/nitf_spec.xsd", "pyogrio/gdal_data/ecw_cs.wkt",
+             "pyogrio/gdal_data/gml_registry.xml", "pyogrio/gdal_data/header.dxf",
+             "pyogrio/gdal_data/s57objectclasses.csv", "pyogrio/gdal_data/default.rsc",
+             "pyogrio/gdal_data/LICENSE.TXT", "other/grib2_table.csv"]
+VECTOR_DRIVERS = {"GML": "rw", "DXF": "rw", "S57": "rw", "SXF": "r", "ESRI Shapefile": "rw", "GPKG": "rw"}
+
+
+def test_gdal_data_only_raster_drivers_read_is_left_out():
+    trim = trim_files.raster_only_gdal_data(_toc(GDAL_DATA, "DATA"), VECTOR_DRIVERS)
+    assert [n for n, _why in trim.dropped] == GDAL_DATA[:5]
+    assert trim.names == GDAL_DATA[5:]  # what vector drivers read (GML, DXF, S-57, SXF), licences, other packages
+    assert dict(trim.dropped)["pyogrio/gdal_data/ecw_cs.wkt"] == (
+        "read only by GDAL's raster driver ECW/ERS; the app reads vector data only")
+
+
+@pytest.mark.parametrize("driver", ["GRIB", "NITF", "ERS"])
+def test_gdal_data_stays_when_its_driver_reads_vector_data(driver):
+    with pytest.raises(toc.BuildStop, match=rf"GDAL's {driver} driver now reads vector data"):
+        trim_files.raster_only_gdal_data(_toc(GDAL_DATA, "DATA"), {**VECTOR_DRIVERS, driver: "r"})
+
+
+def test_the_raster_only_drivers_read_no_vector_data_in_the_installed_gdal():
+    """The check build.spec makes, on the GDAL the tests run with (the bundle's)."""
+    import pyogrio
+
+    drivers = pyogrio.list_drivers()
+    assert {"GML", "DXF", "GPKG", "ESRI Shapefile"} <= set(drivers)
+    kept = trim_files.raster_only_gdal_data(_toc(GDAL_DATA, "DATA"), drivers)
+    assert len(kept.dropped) == 5

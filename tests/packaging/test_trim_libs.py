@@ -159,3 +159,153 @@ def test_padded_libraries_are_compacted_even_where_strip_breaks_them(tmp_path):
     assert elf.load_problems(src) == [] and elf.dynamic_entries(src) == elf.dynamic_entries(lib)
     trim = trim_libs.stripped([(dest, str(lib), "BINARY")], tmp_path / "work2", _strip_tool())
     assert trim.replaced == [(dest, "stripped and compacted")]
+
+
+# --- pyproj's libcurl replaced by a stub ------------------------------------------------
+
+CURL = "libcurl-8b9c369e.so.4.8.0"
+NGHTTP2 = "libnghttp2-86ab2a58.so.14.27.0"
+needs_cc = pytest.mark.skipif(trim_libs.c_compiler() is None,
+                              reason="the libcurl stub is compiled with a C compiler (.ci/run installs gcc)")
+
+
+@pytest.fixture
+def pyproj_libs(tmp_path):
+    """pyproj's shape: its extension uses libproj, which calls five curl functions of a libcurl needing libnghttp2."""
+    lib = tmp_path / "pyproj.libs"
+    lib.mkdir()
+    nghttp2 = make_lib(lib, NGHTTP2, defines=["nghttp2_session_client_new"])
+    curl = make_lib(lib, CURL, defines=[*sorted(trim_libs.CURL_STUBBED), "curl_multi_init", "curl_version"],
+                    uses=["nghttp2_session_client_new"], needs=[nghttp2])
+    sqlite = make_lib(lib, "libsqlite3-341faa0b.so.0.8.6", defines=["sqlite3_open"])
+    proj = make_lib(lib, "libproj-1eb8c554.so.25.9.5.1", defines=["proj_create"],
+                    uses=[*sorted(trim_libs.CURL_STUBBED), "sqlite3_open"], needs=[sqlite, curl])
+    ext = make_lib(tmp_path, "_crs.cpython-311-x86_64-linux-gnu.so", uses=["proj_create"], needs=[proj])
+    return [("pyproj/_crs.cpython-311-x86_64-linux-gnu.so", str(ext), "EXTENSION"),
+            ("pyproj.libs/libproj-1eb8c554.so.25.9.5.1", str(proj), "BINARY"),
+            ("pyproj.libs/libsqlite3-341faa0b.so.0.8.6", str(sqlite), "BINARY"),
+            (f"pyproj.libs/{CURL}", str(curl), "BINARY"),
+            (f"pyproj.libs/{NGHTTP2}", str(nghttp2), "BINARY")]
+
+
+def _cc_stub():
+    return trim_libs.curl_stub_builder(trim_libs.c_compiler())
+
+
+@needs_cc
+def test_libcurl_becomes_a_stub_of_the_same_soname_exporting_only_what_proj_calls(pyproj_libs, tmp_path):
+    import ctypes
+
+    trim = trim_libs.with_curl_stub(pyproj_libs, tmp_path / "stub", _cc_stub())
+    new = {d: s for d, s, _k in trim.toc}
+    stub = new[f"pyproj.libs/{CURL}"]
+    assert Path(stub) == tmp_path / "stub" / CURL and elf.load_problems(stub) == []
+    assert elf.dynamic_entries(stub)["SONAME"] == [CURL] and NGHTTP2 not in elf.dynamic_entries(stub)["NEEDED"]
+    imported, exported = elf.dynamic_symbols(stub)
+    assert exported == trim_libs.CURL_STUBBED == {"curl_easy_init", "curl_easy_setopt", "curl_easy_perform",
+                                                  "curl_easy_getinfo", "curl_easy_cleanup"}
+    assert not {s for s in imported if s.startswith(("curl", "nghttp2", "SSL", "socket", "connect"))}
+    # it answers as PROJ expects: no handle, and CURLE_FAILED_INIT from the rest
+    lib = ctypes.CDLL(stub)
+    lib.curl_easy_init.restype = ctypes.c_void_p
+    assert lib.curl_easy_init() is None
+    assert [lib.curl_easy_perform(None), lib.curl_easy_setopt(None, 10002, None),
+            lib.curl_easy_getinfo(None, 2097154, None)] == [2, 2, 2]
+    # libnghttp2, which only the real libcurl needed, is left out; nothing else changes
+    assert trim.dropped == [(f"pyproj.libs/{NGHTTP2}", "only the real libcurl needed it; its stub needs nothing of it")]
+    assert trim.replaced[0][0] == f"pyproj.libs/{CURL}" and "libproj-1eb8c554.so.25.9.5.1 calls only" in trim.notes[0]
+    assert [e for e in trim.toc if "curl" not in e[0]] == [e for e in pyproj_libs if "curl" not in e[0]
+                                                           and "nghttp2" not in e[0]]
+    assert trim_files.orphans(trim.toc).dropped == []  # the stub is still reached through libproj
+    assert elf.dynamic_symbols(pyproj_libs[3][1])[1] > trim_libs.CURL_STUBBED  # the original is untouched
+
+
+@needs_cc
+def test_libnghttp2_stays_while_another_library_needs_it(pyproj_libs, tmp_path):
+    folder = Path(pyproj_libs[0][1]).parent
+    other = make_lib(folder, "libother.so.1", uses=["nghttp2_session_client_new"],
+                     needs=[Path(pyproj_libs[4][1])])
+    toc_in = [*pyproj_libs, ("pyproj.libs/libother.so.1", str(other), "BINARY")]
+    trim = trim_libs.with_curl_stub(toc_in, tmp_path / "stub", _cc_stub())
+    assert trim.dropped == [] and f"pyproj.libs/{NGHTTP2}" in trim.names
+    assert trim.replaced[0][0] == f"pyproj.libs/{CURL}"
+
+
+def test_a_library_calling_another_curl_function_stops_the_build(pyproj_libs, tmp_path):
+    folder = Path(pyproj_libs[3][1]).parent
+    gdal = make_lib(folder, "libgdal.so.38", uses=["curl_easy_init", "curl_multi_init"],
+                    needs=[Path(pyproj_libs[3][1])])
+    with pytest.raises(toc.BuildStop, match=r"libgdal.so.38 calls libcurl's curl_multi_init, which the libcurl stub "
+                                            r"does not provide"):
+        trim_libs.with_curl_stub([*pyproj_libs, ("pyproj.libs/libgdal.so.38", str(gdal), "BINARY")],
+                                 tmp_path / "stub", lambda soname, target: pytest.fail("built anyway"))
+
+
+@needs_cc
+def test_a_stub_that_cannot_stand_in_stops_the_build(pyproj_libs, tmp_path):
+    def wrong_soname(soname, target):
+        _cc_stub()("libcurl.so.4", target)
+
+    with pytest.raises(toc.BuildStop, match=r"cannot stand in for pyproj.libs/libcurl.*SONAME \['libcurl.so.4'\]"):
+        trim_libs.with_curl_stub(pyproj_libs, tmp_path / "a", wrong_soname)
+
+    def too_few(soname, target):
+        make_lib(target.parent, target.name, defines=["curl_easy_init"])
+
+    (tmp_path / "b").mkdir()
+    with pytest.raises(toc.BuildStop, match=r"exports \['_fn', 'curl_easy_init'\] instead of"):
+        trim_libs.with_curl_stub(pyproj_libs, tmp_path / "b", too_few)
+
+    # the loader's own answer counts: libproj whose SQLite is missing does not load, stub or not
+    Path(pyproj_libs[2][1]).unlink()
+    with pytest.raises(toc.BuildStop, match=r"cannot stand in.*libsqlite3-341faa0b.so.0.8.6: cannot open shared"):
+        trim_libs.with_curl_stub([e for e in pyproj_libs if "sqlite" not in e[0]], tmp_path / "c", _cc_stub())
+
+
+def test_without_a_c_compiler_the_real_libcurl_stays_with_a_warning(pyproj_libs, tmp_path):
+    assert trim_libs.curl_stub_builder(None) is None
+    trim = trim_libs.with_curl_stub(pyproj_libs, tmp_path / "stub", None)
+    assert trim.toc == pyproj_libs and trim.dropped == trim.replaced == []
+    assert trim.notes[0].startswith("warning: no C compiler found") and "apt-get install gcc" in trim.notes[0]
+    assert trim_libs.c_compiler({"CC": "ccache gcc -m64"}) == ["ccache", "gcc", "-m64"]
+    # a $CC that is not there stops the build in one line rather than falling back silently
+    with pytest.raises(toc.BuildStop, match=r"cannot run the C compiler '/no/such/cc' for the libcurl stub"):
+        trim_libs.with_curl_stub(pyproj_libs, tmp_path / "stub", trim_libs.curl_stub_builder(["/no/such/cc"]))
+    with pytest.raises(toc.BuildStop, match=r"compiling the libcurl stub with .*false failed: exit 1"):
+        trim_libs.with_curl_stub(pyproj_libs, tmp_path / "stub", trim_libs.curl_stub_builder(["false"]))
+    # and nothing to do without pyproj's libcurl
+    without = [e for e in pyproj_libs if "curl" not in e[0]]
+    assert trim_libs.with_curl_stub(without, tmp_path / "stub", lambda s, t: pytest.fail("built")).toc == without
+
+
+def _network_probe(env: dict[str, str]) -> dict:
+    """``bundle_check.proj_network()`` (PROJ's network on, a grid asked for from a server on 127.0.0.1)
+    run in a child Python with ``env`` added."""
+    import json
+    import subprocess
+    import sys
+
+    code = "import json, bundle_check; print(json.dumps(bundle_check.proj_network()))"
+    path = os.pathsep.join([str(Path(trim_libs.__file__).parent), os.environ.get("PYTHONPATH", "")])
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180,
+                          env={**os.environ, "PYTHONPATH": path, **env})
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@needs_cc
+def test_the_real_libproj_with_the_stub_reaches_nothing_when_its_network_is_on(tmp_path):
+    """The development install's libproj: with its real libcurl the probe's loopback server gets the
+    request; with the stub loaded under libcurl's SONAME nothing arrives and the grid is just missing."""
+    import pyproj
+
+    libs = Path(pyproj.__file__).resolve().parent.parent / "pyproj.libs"
+    curl = next((p for p in sorted(libs.glob("libcurl*.so*")) if trim_libs.PYPROJ_CURL.search(f"pyproj.libs/{p.name}")),
+                None)
+    if curl is None:
+        pytest.skip("this pyproj has no vendored libcurl")
+    stub = tmp_path / curl.name
+    _cc_stub()(elf.dynamic_entries(curl)["SONAME"][0], stub)
+    assert _network_probe({})["requests"] >= 1
+    assert _network_probe({"LD_PRELOAD": str(stub)}) == {"network_switched_on": True,
+                                                        "remote_grid": "not available", "requests": 0}
