@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
+from .. import clock
 from ..errors import FootprintError, ValidationError
 from ..expiry import expiry_warning
 from ..store import AssetReader
@@ -54,6 +55,15 @@ class _Context:
     deviations: DeviationIndex | None = None  # open reports' positions (check/deviations.py)
     reported: frozenset = frozenset()  # asset ids with an open deviation report
     delivered: dict | None = None  # owner -> newest committed delivery (ISO)
+    # the offline extract's expiry warning, by the day it was worked out for
+    expiry: dict = field(default_factory=dict)
+
+    def expiry_warning(self, store) -> str | None:
+        day = clock.today()
+        if day not in self.expiry:
+            self.expiry.clear()
+            self.expiry[day] = expiry_warning(store, day)
+        return self.expiry[day]
 
 
 def validate_sites(sites: Sequence[DigSite]) -> np.ndarray:
@@ -147,6 +157,8 @@ class Checker:
         """Every asset in conflict with one dig site, owners to contact, works to coordinate."""
         t0 = time.perf_counter()
         fps = validate_sites([site])
+        if self._memory is None and self._ctx is not None and self._reader.reads_version:
+            return self._check_one_trip(site, fps, t0)
         ctx = self.context()
         extra = np.array([site_extra(self.rules, site.method, site.position_accuracy_m)])
         v = self._version()
@@ -173,6 +185,29 @@ class Checker:
             fi, cols, geoms, classes, base, dev = ctx.deviations.add_to(
                 fps, extra, fi, cols, geoms, classes, base)
         flat = self._evaluate([site], fps, extra, fi, cols, geoms, classes, base, dev)
+        return self._assemble([site], fps, flat, ctx, t0)[0]
+
+    def _check_one_trip(self, site: DigSite, fps, t0: float) -> CheckResult:
+        """``check`` on a reader that reads the candidates and the data version they belong
+        to together (a server's register: one round trip); the cached register facts hold
+        while that version does."""
+        ctx = self._ctx
+        extra = np.array([site_extra(self.rules, site.method, site.position_accuracy_m)])
+        reach = search_reach(self.rules, ctx.bounds, float(extra[0])) + BOX_MARGIN_M
+        x0, y0, x1, y1 = fps[0].bounds
+        cols, geoms, seen = self._reader.candidates_at(
+            (x0 - reach, y0 - reach, x1 + reach, y1 + reach), CHECK_COLUMNS)
+        if seen is None or seen != self._ctx_version:
+            self._ctx = None  # a write was committed: read the register facts again, recheck
+            return self.check(site)
+        cols = normalise(cols)
+        classes = classify(cols, self.rules)
+        parts = (np.zeros(len(geoms), dtype=np.int64), cols, geoms, classes,
+                 base_clearance(cols, self.rules, classes))
+        dev = None
+        if ctx.deviations is not None:
+            *parts, dev = ctx.deviations.add_to(fps, extra, *parts)
+        flat = self._evaluate([site], fps, extra, *parts, dev)
         return self._assemble([site], fps, flat, ctx, t0)[0]
 
     def check_many(self, sites: Sequence[DigSite]) -> CheckBatch:
@@ -231,7 +266,7 @@ class Checker:
         if hits is not None and len(hits[0]):
             told = ctx.deviations.warnings(*hits, len(sites))
             warnings = [[*w, *t] for w, t in zip(warnings, told)]
-        expiry = expiry_warning(self.store)
+        expiry = ctx.expiry_warning(self.store)
         if expiry:  # an offline extract past or near its expiry date
             warnings = [[*w, expiry] for w in warnings]
         if rules.warnings:  # e.g. the shipped rules standing in for the authority's
