@@ -225,3 +225,28 @@ def test_default_reader_says_which_version_its_candidates_belong_to(gpkg_store_f
     reader = AssetReader(store)
     cols, geoms, version = reader.candidates_at((530000, 180000, 530500, 180500), ["asset_id"])
     assert version == store.data_version() and len(geoms) == len(cols["asset_id"]) > 0
+
+
+
+def test_a_register_from_before_the_fast_path_is_upgraded_by_its_owner(register, pg_server):
+    """Schema 7 (a coarse-box index over every row) becomes 8 at the owner's next open; the
+    planner's check then masks restricted assets as before."""
+    from asset_register.store.postgis.security import COARSE
+
+    store, urls, _, mod = register
+    s = store.schema
+    pg_server.psql(f"DELETE FROM {s}.schema_migrations WHERE version = 8; "
+                   f"DROP INDEX {s}.assets_coarse_restricted; CREATE INDEX assets_coarse ON "
+                   f"{s}.assets USING gist ({COARSE.replace('a.geom', 'geom')})", db="registers")
+    with open_register(urls["owner"]) as owner:
+        assert owner.schema_version == 8
+        indexes = {r[0] for r in owner._conn.execute(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = %s", (s,))}
+    assert "assets_coarse_restricted" in indexes and "assets_coarse" not in indexes
+    with open_register(urls["planner"], read_only=True) as planner, Checker(planner) as checker:
+        p = shapely.centroid(mod.geometry.iloc[0])
+        site = DigSite(shapely.box(p.x - 3, p.y - 1, p.x + 3, p.y + 1))
+        for _ in range(2):  # the first check, then the one-round-trip one
+            mine = checker.check(site).conflicts
+            mine = mine[mine["owner"] == "MOD"]
+            assert len(mine) and mine["asset_id"].str.startswith("restricted:MOD:").all()

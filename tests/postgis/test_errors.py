@@ -90,11 +90,11 @@ def test_newer_schema_is_refused(pg_store, pg_server):
 
 
 def test_migrations_are_recorded(pg_store):
-    assert pg_store.schema_version == 7
+    assert pg_store.schema_version == 8
     assert [m[:2] for m in pg_store.applied_migrations()] == [
         (1, "create_register"), (2, "register_state"), (3, "pressure_voltage_values"),
         (4, "rules_in_register"), (5, "audit_chain"), (6, "server_guards"),
-        (7, "deviation_reports")]
+        (7, "deviation_reports"), (8, "check_fast_path")]
 
 
 def test_an_older_register_is_upgraded_by_its_owner_only(pg_server, pg_store):
@@ -109,7 +109,7 @@ def test_an_older_register_is_upgraded_by_its_owner_only(pg_server, pg_store):
     with pytest.raises(SchemaVersionError, match="only its owner may apply"):
         open_register(planner_url)
     with open_register(pg_store.url_text) as owner:
-        assert owner.schema_version == 7 and owner.asset_count() == 5
+        assert owner.schema_version == 8 and owner.asset_count() == 5
         assert owner.data_version() == 0
     with open_register(planner_url) as planner:  # grants were re-applied to the new table
-        assert planner.schema_version == 7 and planner.data_version() == 0
+        assert planner.schema_version == 8 and planner.data_version() == 0

@@ -71,7 +71,10 @@ class ReadMixin:
     def candidate_arrays(self, bounds, columns: list[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """Live assets whose geometry intersects ``bounds`` as plain arrays, for a dig check:
         the same rows as ``query_bbox``, read as the check reads them (``reader()``)."""
-        return self.reader().candidate_arrays(bounds, columns)
+        reader = self.__dict__.get("_own_reader")
+        if reader is None:
+            reader = self._own_reader = self.reader()
+        return reader.candidate_arrays(bounds, columns)
 
     def query_dwithin(self, geometry, distance, *, columns=None):
         if distance < 0:
