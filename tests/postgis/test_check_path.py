@@ -239,17 +239,20 @@ def test_default_reader_says_which_version_its_candidates_belong_to(gpkg_store_f
 
 
 def test_a_register_from_before_the_fast_path_is_upgraded_by_its_owner(register, pg_server):
-    """Schema 7 (a coarse-box index over every row) becomes 8 at the owner's next open; the
-    planner's check then masks restricted assets as before."""
+    """A register from before migration ``check_fast_path`` (a coarse-box index over every
+    row) is upgraded at the owner's next open; the planner's check then masks as before."""
+    from asset_register.store.postgis.schema import MIGRATIONS, SCHEMA_VERSION
     from asset_register.store.postgis.security import COARSE
+
+    version = next(v for v, name, _ in MIGRATIONS if name == "check_fast_path")
 
     store, urls, _, mod = register
     s = store.schema
-    pg_server.psql(f"DELETE FROM {s}.schema_migrations WHERE version = 8; "
+    pg_server.psql(f"DELETE FROM {s}.schema_migrations WHERE version = {version}; "
                    f"DROP INDEX {s}.assets_coarse_restricted; CREATE INDEX assets_coarse ON "
                    f"{s}.assets USING gist ({COARSE.replace('a.geom', 'geom')})", db="registers")
     with open_register(urls["owner"]) as owner:
-        assert owner.schema_version == 8
+        assert owner.schema_version == SCHEMA_VERSION
         indexes = {r[0] for r in owner._conn.execute(
             "SELECT indexname FROM pg_indexes WHERE schemaname = %s", (s,))}
     assert "assets_coarse_restricted" in indexes and "assets_coarse" not in indexes

@@ -10,7 +10,7 @@ The statement reads ``asset_view`` like every other read, so restricted assets c
 masked to logins not cleared for them (``security.view_sql``). The view is a ``UNION ALL``
 of open assets (their own geometry: the GiST index on ``geom``) and restricted ones
 (masked; a small partial GiST index on the coarse box of restricted rows only): see
-migration 8 below, ``EXPLAIN`` in ``tests/postgis/test_check_path.py``.
+migration 9 below, ``EXPLAIN`` in ``tests/postgis/test_check_path.py``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from .errors import translated
 from .security import COARSE
 
 
-def migration_8(cur, srid: int) -> None:
+def migration_9(cur, srid: int) -> None:
     """``check_fast_path``: a group-membership test the planner can afford on every read, and
     the index the masked view needs for restricted rows (the view itself, two branches since
     this version, is renewed by ``migrate``)."""

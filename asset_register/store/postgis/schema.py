@@ -22,7 +22,7 @@ from psycopg import sql
 
 from ...settings import LEGACY_RULES_FILE, rules_from_legacy_path, upgrade_record
 from .roles import apply_grants
-from .checkpath import migration_8
+from .checkpath import migration_9
 from .security import migration_6, view_sql
 
 REGISTER_MARKER = ("register_format", "asset-register")
@@ -157,7 +157,7 @@ MIGRATIONS: list[tuple[int, str, object]] = [
     (5, "audit_chain", _migration_5),
     (6, "server_guards", migration_6),
     (7, "deviation_reports", _migration_7),
-    (8, "check_fast_path", migration_8),
+    (9, "check_fast_path", migration_9),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
