@@ -32,7 +32,8 @@ def migration_9(cur, srid: int) -> None:
     s = cur.fetchone()[0]
     q = f'"{s}"'
     # Same answer as migration 6's function, from the role cache instead of a scan of the
-    # pg_roles view: every read of a restricted asset's row evaluates it.
+    # pg_roles view: a check evaluates it (through ar_cleared) whenever a restricted asset
+    # is near, and row-level security on every row it filters.
     cur.execute(f"""
     CREATE OR REPLACE FUNCTION {q}.ar_member(suffix text) RETURNS boolean LANGUAGE sql STABLE AS $$
       SELECT coalesce(pg_catalog.pg_has_role(current_user,
@@ -48,7 +49,7 @@ def migration_9(cur, srid: int) -> None:
 
 def candidates_sql(columns: list[str], srid: int) -> sql.Composed:
     """One row: the data version, then an array per column of the live assets meeting the
-    box ``%s, %s, %s, %s`` (geometry first, as WKB)."""
+    box ``%(x0)s, %(y0)s, %(x1)s, %(y1)s`` (geometry first, as WKB)."""
     box = sql.SQL("ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, {})").format(sql.Literal(srid))
     arrays = sql.SQL(", ").join(
         [sql.SQL("array_agg(ST_AsBinary(geom))")]
