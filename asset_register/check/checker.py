@@ -184,6 +184,8 @@ class Checker:
         """Every asset in conflict with one dig site, owners to contact, works to coordinate."""
         t0 = time.perf_counter()
         fps = validate_sites([site])
+        if self._memory is None and self._ctx is not None and self._reader.reads_version:
+            return self._check_one_trip(site, fps, t0)
         extra = np.array([site_extra(self.rules, site.method, site.position_accuracy_m)])
         x0, y0, x1, y1 = fps[0].bounds
         while True:
@@ -219,6 +221,29 @@ class Checker:
             fi, cols, geoms, classes, base, dev = ctx.deviations.add_to(
                 fps, extra, fi, cols, geoms, classes, base)
         flat = self._evaluate([site], fps, extra, fi, cols, geoms, classes, base, dev)
+        return self._assemble([site], fps, flat, ctx, t0)[0]
+
+    def _check_one_trip(self, site: DigSite, fps, t0: float) -> CheckResult:
+        """``check`` on a reader that reads the candidates and the data version they belong
+        to together (a server's register: one round trip); the cached register facts hold
+        while that version does."""
+        ctx = self._ctx
+        extra = np.array([site_extra(self.rules, site.method, site.position_accuracy_m)])
+        reach = ctx.reach(self.rules, float(extra[0]))
+        x0, y0, x1, y1 = fps[0].bounds
+        cols, geoms, seen = self._reader.candidates_at(
+            (x0 - reach, y0 - reach, x1 + reach, y1 + reach), CHECK_COLUMNS)
+        if seen is None or seen != self._ctx_version:
+            self._ctx = None  # a write was committed: read the register facts again, recheck
+            return self.check(site)
+        cols = normalise(cols)
+        classes = classify(cols, self.rules)
+        parts = (np.zeros(len(geoms), dtype=np.int64), cols, geoms, classes,
+                 base_clearance(cols, self.rules, classes))
+        dev = None
+        if ctx.deviations is not None:
+            *parts, dev = ctx.deviations.add_to(fps, extra, *parts)
+        flat = self._evaluate([site], fps, extra, *parts, dev)
         return self._assemble([site], fps, flat, ctx, t0)[0]
 
     def check_many(self, sites: Sequence[DigSite]) -> CheckBatch:

@@ -41,6 +41,10 @@ def frame_arrays(frame: pd.DataFrame, columns: list[str]) -> dict[str, np.ndarra
 class AssetReader:
     """Array reads of one store's live assets for one thread (see module docstring)."""
 
+    reads_version = False
+    """True when ``candidates_at`` reads the candidates and the data version in one snapshot
+    (one round trip to a server): a check then asks for nothing else while the version holds."""
+
     def __init__(self, store):
         self.store = store
 
@@ -53,6 +57,15 @@ class AssetReader:
         """Live assets whose geometry or bounding box meets ``bounds`` (a superset is fine:
         exact distances are the caller's job)."""
         return self.store.candidate_arrays(tuple(bounds), columns)
+
+    def candidates_at(self, bounds, columns: list[str]) -> tuple[dict[str, np.ndarray],
+                                                                 np.ndarray, int | None]:
+        """``candidate_arrays`` and the data version they belong to (here: read before and
+        after them; None when a write came in between, or the store cannot tell)."""
+        before = self.data_version()
+        cols, geoms = self.candidate_arrays(bounds, columns)
+        return cols, geoms, before if before is not None and self.data_version() == before \
+            else None
 
     def asset_arrays(self, columns: list[str]) -> Arrays:
         """Every live asset, in one bulk read."""

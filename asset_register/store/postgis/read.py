@@ -17,7 +17,7 @@ from psycopg import sql
 from ...errors import ValidationError
 from ..base import asset_records
 from .errors import translated
-from .frames import ALL_ASSET_COLUMNS, column_list, copy_out_frame, dtype_of, rows_frame
+from .frames import ALL_ASSET_COLUMNS, column_list, copy_out_frame, rows_frame
 
 LIVE = sql.SQL("retired_at IS NULL")
 # Every read goes through asset_view (postgis/security.py): restricted assets come back masked
@@ -28,10 +28,6 @@ IN_BOX = ("coarse && ST_MakeEnvelope(%s, %s, %s, %s, %s) AND "
 SMALL_RESULT = 2000  # up to this many rows a plain fetch beats COPY's fixed cost
 EMPTY_BOUNDS = {"diameter_mm": 0.0, "h_accuracy_m": 0.0, "crs_accuracy_m": 0.0,
                 "any_null_accuracy": 0.0}
-
-
-def _numeric(column: str) -> bool:
-    return dtype_of(column) in ("float64", "int64")
 
 
 class ReadMixin:
@@ -65,29 +61,20 @@ class ReadMixin:
         env = (minx, miny, maxx, maxy, self.srid)
         return self._bulk(where, env + env, columns, small_first=True)
 
-    def candidate_arrays(self, bounds, columns: list[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
-        """Live assets whose geometry intersects ``bounds`` as plain arrays, for a dig check.
+    def reader(self):
+        """The dig check's reader: candidates and data version in one round trip
+        (``postgis/checkpath.py``)."""
+        from .checkpath import PostgisReader
 
-        Same rows as ``query_bbox``; numeric columns are float arrays (NaN for null), the
-        others object arrays (None for null): no pandas on the hot path of a live check.
-        """
-        cols = self._columns(columns)
-        minx, miny, maxx, maxy = (float(v) for v in bounds)
-        query = sql.SQL(
-            "SELECT ST_AsBinary(geom), {} FROM asset_view WHERE retired_at IS NULL AND "
-            + IN_BOX).format(column_list(cols))
-        env = (minx, miny, maxx, maxy, self.srid)
-        with self._lock, translated(self):
-            rows = self._conn.execute(query, env + env).fetchall()
-        if not rows:
-            return {c: np.empty(0, dtype=np.float64 if _numeric(c) else object) for c in cols}, \
-                np.empty(0, dtype=object)
-        columns_ = list(zip(*rows))
-        geoms = shapely.from_wkb(np.array([bytes(b) for b in columns_[0]], dtype=object))
-        out = {}
-        for c, values in zip(cols, columns_[1:]):
-            out[c] = np.array(values, dtype=np.float64 if _numeric(c) else object)
-        return out, geoms
+        return PostgisReader(self)
+
+    def candidate_arrays(self, bounds, columns: list[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """Live assets whose geometry intersects ``bounds`` as plain arrays, for a dig check:
+        the same rows as ``query_bbox``, read as the check reads them (``reader()``)."""
+        reader = self.__dict__.get("_own_reader")
+        if reader is None:
+            reader = self._own_reader = self.reader()
+        return reader.candidate_arrays(bounds, columns)
 
     def query_dwithin(self, geometry, distance, *, columns=None):
         if distance < 0:
