@@ -16,11 +16,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 
 from ..errors import FootprintError, ValidationError
@@ -30,30 +27,19 @@ from .clearance import (
     CHECK_COLUMNS, SEVERITY_RANK, TOLERANCE_M, assess, base_clearance, classify, normalise,
     record_uncertainty, search_reach, site_extra, take,
 )
-from .coordination import WorksTable
 from .confidence import grade
-from .deviations import UNKNOWN_OWNER, DeviationIndex, first_per_asset, reported_assets
+from .context import Context, load_context
+from .deviations import UNKNOWN_OWNER, first_per_asset
 from .footprint import check_extent
 from .frames import fast_frame
 from .index import BOX_MARGIN_M, MemoryIndex
-from .owners import OwnerDirectory
 from .result import CONFLICT_COLUMNS, CheckResult, DigSite, records, result_dict
 from .rules import METHODS, Rules, default_rules
 
+from ..lazy import lazy_module
 
-@dataclass
-class _Context:
-    """What the check needs to know about the register, cached between checks."""
-
-    crs: object
-    crs_name: str
-    extent: tuple | None
-    bounds: dict
-    owners: OwnerDirectory
-    works: WorksTable
-    deviations: DeviationIndex | None = None  # open reports' positions (check/deviations.py)
-    reported: frozenset = frozenset()  # asset ids with an open deviation report
-    delivered: dict | None = None  # owner -> newest committed delivery (ISO)
+gpd = lazy_module("geopandas")
+pd = lazy_module("pandas")
 
 
 def validate_sites(sites: Sequence[DigSite]) -> np.ndarray:
@@ -95,7 +81,7 @@ class Checker:
         self.store = store
         self.rules = rules or default_rules()
         self._reader = store.reader() if disk else AssetReader(store)
-        self._ctx: _Context | None = None
+        self._ctx: Context | None = None
         self._ctx_version = None
         self._memory: MemoryIndex | None = None
         self._memory_version = None
@@ -117,20 +103,10 @@ class Checker:
     def _version(self):
         return self._reader.data_version()
 
-    def context(self) -> _Context:
+    def context(self) -> Context:
         v = self._version()
         if self._ctx is None or v is None or v != self._ctx_version:
-            store = self.store
-            utilities = self._reader.owner_utilities() if self.rules.expected_utilities else None
-            reports = store.deviations(open_only=True)
-            self._ctx = _Context(
-                crs=store.crs, crs_name=store.crs.to_string(), extent=store.extent(),
-                bounds=self._reader.clearance_bounds(),
-                owners=OwnerDirectory(store.owners(), store.owner_coverage(), utilities),
-                works=WorksTable(store.works()),
-                deviations=DeviationIndex.load(store, self.rules, reports),
-                reported=reported_assets(reports), delivered=_newest_deliveries(store),
-            )
+            self._ctx = load_context(self.store, self._reader, self.rules)
             self._ctx_version = v
         return self._ctx
 
@@ -223,7 +199,7 @@ class Checker:
         flat["deviation_hits"] = (out["site"][order][reported], dev[reported])
         return flat
 
-    def _assemble(self, sites, fps, flat, ctx: _Context, t0: float) -> CheckBatch:
+    def _assemble(self, sites, fps, flat, ctx: Context, t0: float) -> CheckBatch:
         rules = self.rules
         labels = [s.reference or f"footprint {i + 1}" for i, s in enumerate(sites)]
         warnings = check_extent(fps, ctx.extent, rules.max_outside_m, labels)
@@ -248,15 +224,6 @@ class Checker:
                                 rules.ignore_works_status)
         return CheckBatch(self, sites, flat, coverage, works, warnings, ctx,
                           time.perf_counter() - t0)
-
-
-def _newest_deliveries(store) -> dict:
-    batches = store.batches()
-    done = batches[(batches["state"] == "committed") & batches["owner"].notna()]
-    # plain objects: a group-by over Arrow-backed text needs pyarrow's query engine (acero),
-    # which the packaged app leaves out
-    done = done[["owner", "finished_at"]].astype(object)
-    return done.groupby("owner")["finished_at"].max().to_dict()
 
 
 def conflicts_frame(data: dict[str, np.ndarray], crs) -> gpd.GeoDataFrame:
@@ -328,11 +295,11 @@ class CheckBatch(Sequence):
     def _result(self, i: int) -> CheckResult:
         site, rules, ctx = self.sites[i], self.checker.rules, self.ctx
         a, b = self._conf_at[i], self._conf_at[i + 1]
-        conflicts = conflicts_frame({k: v[a:b] for k, v in self.flat.items() if k != "site"}, ctx.crs)
+        conflicts = {k: v[a:b] for k, v in self.flat.items() if k != "site"}
         affected, no_conflict, no_data, owner_warnings = self._owners(i)
         w0, w1 = self._works_at[i], self._works_at[i + 1]
         works = ctx.works.rows(self.works["work"][w0:w1], self.works["distance_m"][w0:w1],
-                               self.works["reason"][w0:w1], ctx.crs)
+                               self.works["reason"][w0:w1])
         advice = [rules.method_advice[site.method]] if site.method in rules.method_advice else []
         return CheckResult(
             site=site, conflicts=conflicts, owners_affected=affected,
@@ -340,7 +307,7 @@ class CheckBatch(Sequence):
             rules_version=rules.version,
             warnings=[*site.notes, *self.warnings[i], *owner_warnings],
             seconds=self.seconds if len(self) == 1 else self.seconds / max(len(self), 1),
-            advice=advice, crs=ctx.crs_name,
+            advice=advice, crs=ctx.crs_name, frame_crs=ctx.crs,
             confidence=self._confidence(i, affected, no_conflict, no_data),
         )
 
@@ -364,7 +331,7 @@ class CheckBatch(Sequence):
         conflicts = records({k: v for k, v in self.flat.items() if k not in ("site", "geometry")})
         works_table = self.ctx.works
         works = []
-        if works_table.frame is not None and len(self.works["work"]):
+        if len(self.works["work"]):
             w = self.works["work"]
             cols = {c: v[w] for c, v in works_table.columns.items()}
             cols.update(distance_m=self.works["distance_m"], reason=self.works["reason"],

@@ -9,11 +9,14 @@ the rules give the excavation method and the accuracy of the footprint's own tra
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from . import classes as value_classes
 from ..model import MASKED_ID_PREFIX
 from .rules import NULL, Rules
+
+from ..lazy import isna, lazy_module, loaded
+
+pd = lazy_module("pandas")
 
 # Columns of the asset frame the check needs (besides geometry).
 CHECK_COLUMNS = [
@@ -30,6 +33,16 @@ TOLERANCE_M = 1e-6
 SEVERITY_RANK = {"strike": 0, "danger": 1, "caution": 2}
 
 
+def _is_frame(value) -> bool:
+    pandas = loaded("pandas")  # (nothing is a DataFrame before pandas is imported)
+    return pandas is not None and isinstance(value, pandas.DataFrame)
+
+
+def _is_series(value) -> bool:
+    pandas = loaded("pandas")
+    return pandas is not None and isinstance(value, pandas.Series)
+
+
 def _lookup(values: np.ndarray, table: dict, default=np.nan) -> np.ndarray:
     """Map each value through ``table`` (vectorised enough: candidate sets are small and the
     one bulk call per index build uses pandas)."""
@@ -44,7 +57,7 @@ def normalise(frame) -> dict[str, np.ndarray]:
     The check works on plain arrays rather than pandas frames: a frame costs milliseconds
     to build and a live check after each footprint edit must take a few milliseconds in all.
     """
-    n = len(frame[next(iter(frame))]) if len(frame) and not isinstance(frame, pd.DataFrame) else len(frame)
+    n = len(frame[next(iter(frame))]) if len(frame) and not _is_frame(frame) else len(frame)
     out = {}
     for col in CHECK_COLUMNS:
         if col not in frame:
@@ -52,11 +65,11 @@ def normalise(frame) -> dict[str, np.ndarray]:
             continue
         values = frame[col]
         if col in NUMERIC:
-            if isinstance(values, pd.Series):
+            if _is_series(values):
                 values = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
             out[col] = np.asarray(values, dtype=np.float64)
         else:
-            if isinstance(values, pd.Series):
+            if _is_series(values):
                 values = values.astype(object).where(values.notna(), None).to_numpy(dtype=object)
             out[col] = np.asarray(values, dtype=object)
     return out
@@ -68,7 +81,7 @@ def take(cols: dict[str, np.ndarray], idx) -> dict[str, np.ndarray]:
 
 def classify(cols, rules: Rules) -> np.ndarray:
     """Index into ``rules.classes`` of the first class matching each asset (vectorised)."""
-    n = len(cols) if isinstance(cols, pd.DataFrame) else len(next(iter(cols.values())))
+    n = len(cols) if _is_frame(cols) else len(next(iter(cols.values())))
     out = np.full(n, -1, dtype=np.int64)
     if not n:
         return out
@@ -81,7 +94,7 @@ def classify(cols, rules: Rules) -> np.ndarray:
                 np.asarray(cols[key], dtype=object) if key in cols else np.full(n, None, dtype=object))
             hit = np.isin(col, [v for v in values if v != NULL])
             if NULL in values:  # "null" fits a missing value, also one the rules assume
-                hit = hit | pd.isna(col)
+                hit = hit | isna(col)
                 if key in eff:
                     hit = hit | (eff["class_basis"] == value_classes.UNKNOWN)
             mask &= hit
@@ -160,7 +173,7 @@ def assess(
     eff = value_classes.effective(cols, rules) if n else {
         "pressure": cols["pressure"], "voltage": cols["voltage"],
         "class_basis": np.full(0, None, dtype=object), "class_note": np.full(0, None, dtype=object)}
-    unknown = pd.notna(eff["class_note"])
+    unknown = ~isna(eff["class_note"])
     if unknown.any():
         precaution = np.where(unknown, precaution + " " + np.where(
             unknown, eff["class_note"], "").astype(object) + ".", precaution)

@@ -8,10 +8,12 @@ adopting it as a GeoDataFrame is about three times faster and gives the same obj
 
 from __future__ import annotations
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
-from geopandas.array import from_shapely
+
+from ..lazy import lazy_module
+
+gpd = lazy_module("geopandas")
+pd = lazy_module("pandas")
 
 
 def fast_frame(data: dict[str, np.ndarray], crs, geometry: str = "geometry") -> gpd.GeoDataFrame:
@@ -23,7 +25,7 @@ def fast_frame(data: dict[str, np.ndarray], crs, geometry: str = "geometry") -> 
     """
     names = [k for k in data if k != geometry]
     arrays = [np.asarray(data[k]) for k in names]
-    arrays.append(from_shapely(np.asarray(data[geometry], dtype=object), crs=crs))
+    arrays.append(gpd.array.from_shapely(np.asarray(data[geometry], dtype=object), crs=crs))
     n = len(arrays[-1])
     columns = pd.Index([*names, geometry])
     build = getattr(pd.DataFrame, "_from_arrays", None)

@@ -10,9 +10,12 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-import geopandas as gpd
-import pandas as pd
+import numpy as np
 import shapely
+
+from ..lazy import lazy_module, loaded
+
+gpd = lazy_module("geopandas")
 
 # Columns of CheckResult.conflicts, in display order (plus geometry).
 CONFLICT_COLUMNS = [
@@ -50,11 +53,14 @@ class DigSite:
 @dataclass
 class CheckResult:
     site: DigSite
-    conflicts: gpd.GeoDataFrame  # CONFLICT_COLUMNS + geometry, most severe / nearest first
+    # CONFLICT_COLUMNS + geometry, most severe / nearest first. The check gives the columns as
+    # arrays (a dict with "geometry"); the GeoDataFrame is built the first time it is read,
+    # so what needs no frame (the command line's report and JSON) never builds one.
+    conflicts: gpd.GeoDataFrame
     owners_affected: list[dict] = field(default_factory=list)
     owners_no_conflict: list[dict] = field(default_factory=list)
     owners_no_data: list[dict] = field(default_factory=list)
-    works_overlapping: gpd.GeoDataFrame | None = None
+    works_overlapping: gpd.GeoDataFrame | None = None  # a frame, or its columns (as conflicts)
     rules_version: str = ""
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -62,24 +68,68 @@ class CheckResult:
     crs: str = ""  # the working CRS distances are measured in (2D)
     # how far to trust the records here: {"grade": "A".."D", "reasons": [...]} (confidence.py)
     confidence: dict | None = None
+    # the CRS of the frames built from columns (the register's; else ``crs``)
+    frame_crs: object = field(default=None, repr=False, compare=False)
+
+    def conflict_columns(self) -> dict[str, np.ndarray]:
+        """The conflicts as columns (arrays, ``geometry`` included), without building a frame."""
+        return _columns(self.__dict__["_conflicts"])
+
+    def works_columns(self) -> dict[str, np.ndarray] | None:
+        """The overlapping works as columns (arrays, ``geometry`` included), or None."""
+        works = self.__dict__["_works_overlapping"]
+        return None if works is None else _columns(works)
 
     def summary(self) -> dict:
-        return summary_of(self.conflicts["severity"].to_numpy(dtype=object))
+        return summary_of(self.conflict_columns()["severity"].tolist())
 
     def to_dict(self) -> dict:
         """Plain-JSON form (documented in the README under "asset-register check")."""
-        geom = self.conflicts.geometry.name
-        conflicts = {c: self.conflicts[c].to_numpy(dtype=object) for c in self.conflicts.columns
-                     if c != geom}
+        conflicts = {c: v for c, v in self.conflict_columns().items() if c != "geometry"}
         works = {}
-        if self.works_overlapping is not None:
-            w = self.works_overlapping
-            works = {c: w[c].to_numpy(dtype=object) for c in w.columns if c != w.geometry.name}
-            works["footprint_wkt"] = shapely.to_wkt(w.geometry.array, rounding_precision=3)
+        columns = self.works_columns()
+        if columns is not None:
+            works = {c: v for c, v in columns.items() if c != "geometry"}
+            works["footprint_wkt"] = shapely.to_wkt(np.asarray(columns["geometry"], dtype=object),
+                                                    rounding_precision=3)
         return result_dict(self, records(conflicts), records(works))
 
     def to_json(self, **kwargs) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+
+
+def _columns(value) -> dict[str, np.ndarray]:
+    """Columns of a frame or of a dict of columns (``geometry`` last, by that name)."""
+    if isinstance(value, dict):
+        return value
+    geom = value.geometry.name
+    out = {c: value[c].to_numpy(dtype=object) for c in value.columns if c != geom}
+    out["geometry"] = value.geometry.to_numpy()
+    return out
+
+
+def _frame_property(name: str):
+    """``CheckResult.<name>``: set to a frame or to columns; read as a frame, built from the
+    columns on first read (then kept)."""
+    key = f"_{name}"
+
+    def get(self):
+        value = self.__dict__[key]
+        if isinstance(value, dict):
+            from .frames import fast_frame
+
+            value = fast_frame(value, self.frame_crs or self.crs or None)
+            self.__dict__[key] = value
+        return value
+
+    def put(self, value):
+        self.__dict__[key] = value
+
+    return property(get, put)
+
+
+CheckResult.conflicts = _frame_property("conflicts")
+CheckResult.works_overlapping = _frame_property("works_overlapping")
 
 
 def summary_of(severity) -> dict:
@@ -122,9 +172,11 @@ def records(columns: dict) -> list[dict]:
     distances rounded to the millimetre."""
     if not columns:
         return []
+    pandas = loaded("pandas")  # (only a pandas value can be its NA or NaT)
+    missing = (pandas.NA, pandas.NaT) if pandas is not None else ()
     names, values = list(columns), []
     for name in names:
-        col = [None if v is None or (isinstance(v, float) and v != v) or v is pd.NA or v is pd.NaT
+        col = [None if v is None or (isinstance(v, float) and v != v) or any(v is m for m in missing)
                else (v.item() if hasattr(v, "item") else v)
                for v in (columns[name].tolist() if hasattr(columns[name], "tolist") else columns[name])]
         if name in _METRES:

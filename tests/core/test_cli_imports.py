@@ -74,9 +74,69 @@ def test_a_command_that_runs_loads_the_stack_and_the_grids(tmp_path):
                           capture_output=True, text=True, timeout=120, check=True)
     run = json.loads(done.stdout)
     assert run["code"] == 0 and "created register" in run["out"]
-    assert "pyproj" in run["heavy"] and "geopandas" in run["heavy"]
+    assert "pyproj" in run["heavy"]
     assert run["heavy"][-2].endswith("proj_grids")
     assert run["heavy"][-1] == "False"
+
+
+# What a dig check needs: numbers, geometry and the working CRS, never a frame or GDAL.
+CHECK_NEEDS = {"numpy", "shapely", "pyproj"}
+NO_FRAMES = {"pandas", "geopandas", "pyogrio", "pyarrow", "fiona", "osgeo", "reportlab",
+             "PySide6", "psycopg"}
+
+
+def _register_with_everything_a_check_reads(path):
+    """Assets, owners, coverage, planned works, a delivery and open deviation reports."""
+    import geopandas as gpd
+    import shapely
+
+    from asset_register.deviations import add_report
+    from asset_register.model import BatchInfo, Owner, validate_assets
+    from asset_register.store import create_register
+
+    x, y = 530000.0, 180000.0
+    with create_register(path) as store:
+        store.upsert_owner(Owner("WAT", "Wessex Water", phone="0100"))
+        rows = [{"asset_id": "W1", "owner": "WAT", "utility": "water", "asset_class": "pipe",
+                 "status": "in_service", "h_accuracy_m": 0.1,
+                 "geometry": shapely.LineString([(x, y), (x + 100, y)])},
+                {"asset_id": "G1", "owner": "GAS", "utility": "gas", "asset_class": "pipe",
+                 "status": "abandoned", "depth_m": 2.5, "geometry": shapely.Point(x + 5, y + 1)}]
+        store.write_batch(validate_assets(gpd.GeoDataFrame(rows, geometry="geometry",
+                                                           crs=store.crs)),
+                          BatchInfo(source_file="wat.gpkg", owner="WAT"))
+        store.set_owner_coverage("WAT", shapely.box(x - 500, y - 500, x + 500, y + 500))
+        store.add_works(gpd.GeoDataFrame(
+            {"reference": ["RW-1"], "start_date": ["2026-03-01"], "end_date": [None]},
+            geometry=[shapely.box(x + 20, y, x + 25, y + 5)], crs=store.crs))
+        add_report(store, "unrecorded", utility="gas", position=f"POINT ({x + 3} {y + 1})")
+        add_report(store, "elsewhere", asset_id="W1", accuracy_m=0.5,
+                   position=f"POINT ({x + 4} {y + 3})")
+
+
+@pytest.mark.parametrize("output", [[], ["--json"]])
+def test_a_dig_check_reads_the_register_without_frames(tmp_path, output):
+    """The whole check — rules, owners, coverage, works, deviation reports, confidence, the
+    audit entry — runs on numpy, shapely and SQLite: pandas, GDAL and Arrow stay unloaded."""
+    path = tmp_path / "r.gpkg"
+    _register_with_everything_a_check_reads(path)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "check", str(path), "--wkt",
+         "POLYGON ((530000 179998, 530008 179998, 530008 180004, 530000 180004, 530000 179998))",
+         "--depth", "1", *output],
+        capture_output=True, text=True, timeout=120, check=True)
+    run = json.loads(done.stdout)
+    assert run["code"] == 0
+    top = {m.split(".")[0] for m in run["heavy"]}
+    assert top & NO_FRAMES == set() and CHECK_NEEDS <= top
+    if output:
+        doc = json.loads(run["out"])
+        assert {c["asset_id"] for c in doc["conflicts"]} == {"W1", "G1", "unrecorded:1"}
+        assert [w["reference"] for w in doc["works_overlapping"]] == ["RW-1"]
+        assert doc["owners_no_conflict"] == [] and doc["confidence"]["grade"] == "D"
+    else:
+        assert "CONFLICTS: 3" in run["out"] and "RW-1" in run["out"]
+        assert "abandoned/disused" in run["out"] and "depth: G1: recorded depth 2.50 m" in run["out"]
 
 
 def test_the_vocabularies_are_the_ones_the_notices_and_rules_use():
