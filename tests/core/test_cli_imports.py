@@ -151,3 +151,37 @@ def test_the_vocabularies_are_the_ones_the_notices_and_rules_use():
     for key in ("activity_type", "traffic_management_type", "application_type", "work_type"):
         assert SM_DEFAULTS[key] in SM_CHOICES[key]
     assert set(SM_DEFAULTS["location_types"]) <= set(SM_CHOICES["location_types"])
+
+
+def _subcommands(parser) -> dict:
+    import argparse
+
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+
+
+def test_the_core_commands_are_what_their_providers_add():
+    """A run of a core command parses with its provider alone (CORE_COMMANDS): the list must
+    name every command each provider adds, and only those."""
+    import argparse
+    import importlib
+
+    from asset_register.cli.main import CORE_COMMANDS, FALLBACK_PROVIDERS
+
+    for spec in FALLBACK_PROVIDERS:
+        module, _, func = spec.partition(":")
+        sub = argparse.ArgumentParser().add_subparsers()
+        getattr(importlib.import_module(module), func)(sub)
+        assert set(sub.choices) == {c for c, s in CORE_COMMANDS.items() if s == spec}, spec
+
+
+def test_a_core_command_alone_parses_as_in_the_whole_command_line():
+    from asset_register.cli.main import CORE_COMMANDS, _command, build_parser
+
+    whole = _subcommands(build_parser())
+    for command in CORE_COMMANDS:
+        alone = _subcommands(build_parser(command))
+        assert list(alone) == [c for c in whole if CORE_COMMANDS.get(c) == CORE_COMMANDS[command]]
+        assert alone[command].format_help() == whole[command].format_help()
+    assert _command(["--debug", "check", "r.gpkg"]) == "check"
+    assert _command(["--version", "check"]) is None and _command([]) is None
+    assert _command(["import", "--help"]) == "import"  # (not a core command: the whole parser)
