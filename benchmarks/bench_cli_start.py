@@ -76,8 +76,8 @@ def _commands() -> dict[str, list[str]]:
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def _run_once(argv: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one run of ``argv``."""
+def _run_once(argv: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak RSS (MB) of one run of ``argv``."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -85,7 +85,7 @@ def _run_once(argv: list[str]) -> tuple[float, float]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed with exit code {proc.returncode}")
-    return wall, usage.ru_maxrss / 1024  # Linux: kilobytes
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # Linux: kilobytes
 
 
 def main() -> int:
@@ -115,12 +115,14 @@ def _run(args, register, boxes) -> int:
         _run_once(argv)
     names = list(round_cmds(0))
     walls: dict[str, list[float]] = {name: [] for name in names}
+    cpus: dict[str, list[float]] = {name: [] for name in names}
     rss: dict[str, float] = dict.fromkeys(names, 0.0)
     loads = [os.getloadavg()[0]]
     for i in range(args.rounds):
         for name, argv in round_cmds(i + 1).items():
-            wall, peak = _run_once(argv)
+            wall, cpu, peak = _run_once(argv)
             walls[name].append(wall)
+            cpus[name].append(cpu)
             rss[name] = max(rss[name], peak)
         loads.append(os.getloadavg()[0])
     print(f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC  {platform.node()}  "
@@ -128,12 +130,13 @@ def _run(args, register, boxes) -> int:
           f"load (1 min) {min(loads):.2f}–{max(loads):.2f}  Python {platform.python_version()}  "
           f"{args.rounds} interleaved rounds" + (f"  register {args.register}" if register else ""))
     bare = statistics.median(walls["python -c pass"]) if "python -c pass" in walls else None
-    print(f"{'command':<36} {'median s':>9} {'min s':>7} {'max s':>7} {'× python':>9} {'peak RSS MB':>12}")
+    print(f"{'command':<36} {'median s':>9} {'min s':>7} {'max s':>7} {'× python':>9} {'CPU s':>6} "
+          f"{'peak RSS MB':>12}")
     for name, values in walls.items():
         med = statistics.median(values)
         ratio = f"{med / bare:9.1f}" if bare else f"{'-':>9}"
         print(f"{name:<36} {med:9.3f} {min(values):7.3f} {max(values):7.3f} {ratio} "
-              f"{rss[name]:12.1f}")
+              f"{statistics.median(cpus[name]):6.3f} {rss[name]:12.1f}")
     if "asset-register --version" in walls:
         version = statistics.median(walls["asset-register --version"])
         print(f"target (issue 19): --version ≤ 0.15 s and ≤ 8× python: {version:.3f} s, "
