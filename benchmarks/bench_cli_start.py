@@ -49,10 +49,15 @@ def _footprints(register: str, n: int, seed: int = 19) -> list[tuple[float, floa
     return out
 
 
-def _check_commands(register: str, box) -> dict[str, list[str]]:
+def _check_commands(register: str, box, compare: str | None = None) -> dict[str, list[str]]:
     x0, y0, x1, y1 = box
     wkt = f"POLYGON(({x0} {y0},{x1} {y0},{x1} {y1},{x0} {y1},{x0} {y0}))"
     cmds = {CHECK: [*_base(), "check", register, "--wkt", wkt]}
+    if compare:  # the same check by another checkout's code (its own interpreter path first)
+        cmds[f"check, code of {compare}"] = [
+            "env", f"PYTHONPATH={compare}", sys.executable, "-c",
+            "import sys; from asset_register.cli.main import main; sys.exit(main())",
+            "check", register, "--wkt", wkt]
     if shutil.which("ogrinfo"):
         cmds[PEER_CHECK] = ["ogrinfo", "-ro", "-spat", *map(str, box), register, "assets"]
     return cmds
@@ -96,6 +101,8 @@ def main() -> int:
     parser.add_argument("--in-place", action="store_true",
                         help="check the register itself, not a copy (a check writes its audit entry)")
     parser.add_argument("--only-check", action="store_true", help="leave out the start-up commands")
+    parser.add_argument("--compare", metavar="CHECKOUT",
+                        help="also time the check with another checkout's code (e.g. before a change)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-cli-") as tmp:
         register = args.register
@@ -110,7 +117,7 @@ def main() -> int:
 def _run(args, register, boxes) -> int:
     fixed = {} if args.only_check else _commands()
     def round_cmds(i):
-        return {**fixed, **(_check_commands(register, boxes[i]) if register else {})}
+        return {**fixed, **(_check_commands(register, boxes[i], args.compare) if register else {})}
     for argv in round_cmds(0).values():  # warm the page cache; not counted
         _run_once(argv)
     names = list(round_cmds(0))

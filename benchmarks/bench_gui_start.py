@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -150,8 +151,17 @@ def main() -> int:
     ap.add_argument("--compare", type=Path, metavar="CHECKOUT",
                     help="also start the app of another checkout (e.g. the code before a change), "
                          "interleaved with this one")
+    ap.add_argument("--in-place", action="store_true",
+                    help="open the register itself, not a copy (the app opens it writable)")
     args = ap.parse_args()
-    register = str(Path(args.register).resolve())
+    with tempfile.TemporaryDirectory(prefix="bench-gui-register-") as tmp:
+        register = str(Path(args.register).resolve())
+        if not args.in_place:
+            register = shutil.copyfile(register, Path(tmp) / Path(register).name)
+        return _bench(args, str(register))
+
+
+def _bench(args, register: str) -> int:
     codes = {"this checkout": ROOT, **({f"{args.compare}": args.compare.resolve()} if args.compare else {})}
     for code in codes.values():
         run_app(register, args.size, code)  # byte code written, page cache warm: not counted
