@@ -16,24 +16,25 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from functools import partial
 
 import numpy as np
 import shapely
 
+from .. import clock
 from ..errors import FootprintError, ValidationError
-from ..expiry import expiry_warning
 from ..store import AssetReader
 from .clearance import (
     CHECK_COLUMNS, SEVERITY_RANK, TOLERANCE_M, assess, base_clearance, classify, normalise,
-    record_uncertainty, search_reach, site_extra, take,
+    record_uncertainty, site_extra, take,
 )
 from .confidence import grade
 from .context import Context, load_context
 from .deviations import UNKNOWN_OWNER, first_per_asset
 from .footprint import check_extent
 from .frames import fast_frame
-from .index import BOX_MARGIN_M, MemoryIndex
-from .result import CONFLICT_COLUMNS, CheckResult, DigSite, records, result_dict
+from .index import MemoryIndex
+from .result import CONFLICT_COLUMNS, CheckResult, Deferred, DigSite, records, result_dict
 from .rules import METHODS, Rules, default_rules
 
 from ..lazy import lazy_module
@@ -44,15 +45,15 @@ pd = lazy_module("pandas")
 
 def validate_sites(sites: Sequence[DigSite]) -> np.ndarray:
     """The footprints of ``sites`` as an array, refusing anything that cannot be checked."""
-    fps = np.array([s.footprint for s in sites], dtype=object)
-    for i, s in enumerate(sites):
-        label = s.reference or f"footprint {i + 1}"
-        if s.method not in METHODS:
-            raise ValidationError(f"{label}: method {s.method!r} is not one of {list(METHODS)}")
-        if s.start and s.end and s.start > s.end:
-            raise ValidationError(f"{label}: start {s.start} is after end {s.end}")
-        if s.depth_m is not None and not s.depth_m >= 0:
-            raise ValidationError(f"{label}: depth {s.depth_m} must be a positive number of metres")
+    if len(sites) == 1:
+        fps = np.empty(1, dtype=object)
+        fps[0] = sites[0].footprint
+        if isinstance(fps[0], _POLYGONS) and not fps[0].is_empty and fps[0].is_valid:
+            _validate_fields(sites)  # a valid polygon: only the planner's fields to check
+            return fps
+    else:
+        fps = np.array([s.footprint for s in sites], dtype=object)
+    _validate_fields(sites)
     missing = shapely.is_missing(fps)
     bad = missing | shapely.is_empty(fps) | ~np.isin(shapely.get_type_id(fps), (3, 6))
     if bad.any():
@@ -70,6 +71,20 @@ def validate_sites(sites: Sequence[DigSite]) -> np.ndarray:
             f"({shapely.is_valid_reason(fps[i])}): redraw it or repair it with make_valid"
         )
     return fps
+
+
+_POLYGONS = (shapely.Polygon, shapely.MultiPolygon)
+
+
+def _validate_fields(sites: Sequence[DigSite]) -> None:
+    for i, s in enumerate(sites):
+        label = s.reference or f"footprint {i + 1}"
+        if s.method not in METHODS:
+            raise ValidationError(f"{label}: method {s.method!r} is not one of {list(METHODS)}")
+        if s.start and s.end and s.start > s.end:
+            raise ValidationError(f"{label}: start {s.start} is after end {s.end}")
+        if s.depth_m is not None and not s.depth_m >= 0:
+            raise ValidationError(f"{label}: depth {s.depth_m} must be a positive number of metres")
 
 
 class Checker:
@@ -101,10 +116,13 @@ class Checker:
         self._ctx = self._memory = None
 
     def _version(self):
-        return self._reader.data_version()
+        return self._reader.data_version()  # (None: the store cannot tell; re-read every time)
 
     def context(self) -> Context:
-        v = self._version()
+        return self._context_at(self._version())
+
+    def _context_at(self, v) -> Context:
+        """The register facts as of data version ``v`` (re-read when it changed)."""
         if self._ctx is None or v is None or v != self._ctx_version:
             self._ctx = load_context(self.store, self._reader, self.rules)
             self._ctx_version = v
@@ -123,24 +141,33 @@ class Checker:
         """Every asset in conflict with one dig site, owners to contact, works to coordinate."""
         t0 = time.perf_counter()
         fps = validate_sites([site])
-        ctx = self.context()
         extra = np.array([site_extra(self.rules, site.method, site.position_accuracy_m)])
-        v = self._version()
-        if self._memory is not None and v is not None and v == self._memory_version:
-            mem = self._memory
-            fi, ai = mem.pairs(fps, mem.max_base + extra)
-            cols, geoms = take(mem.cols, ai), mem.geoms[ai]
-            classes, base = mem.classes[ai], mem.base[ai]
-        else:
-            reach = search_reach(self.rules, ctx.bounds, float(extra[0])) + BOX_MARGIN_M
-            x0, y0, x1, y1 = shapely.bounds(fps[0])
-            cols, geoms = self._reader.candidate_arrays(
-                (x0 - reach, y0 - reach, x1 + reach, y1 + reach), CHECK_COLUMNS)
-            cols = normalise(cols)
-            if v is not None and (self._version() != v or self._ctx_version != v):
-                # A batch committed while we read: its assets may reach further than the
-                # bounds we searched with. Check again with fresh bounds.
-                return self.check(site)
+        x0, y0, x1, y1 = fps[0].bounds
+        while True:
+            ctx, v = self._ctx, self._ctx_version
+            if ctx is None or v is None:  # nothing read yet, or a store that cannot tell changes
+                v = self._version()
+                ctx = self._context_at(v)
+            if self._memory is not None and v is not None and v == self._memory_version:
+                mem = self._memory
+                fi, ai = mem.pairs(fps, mem.max_base + extra)
+                cols, geoms = take(mem.cols, ai), mem.geoms[ai]
+                classes, base = mem.classes[ai], mem.base[ai]
+            else:
+                reach = ctx.reach(self.rules, float(extra[0]))
+                cols, geoms = self._reader.candidate_arrays(
+                    (x0 - reach, y0 - reach, x1 + reach, y1 + reach), CHECK_COLUMNS)
+                cols = normalise(cols)
+                classes = None
+            # One look at the data version per check: unchanged since the register facts
+            # (bounds, owners, works...) were read means the candidates are of that register.
+            # A batch committed since may reach further than the bounds searched with: read
+            # the facts again and check again.
+            now = None if v is None else self._version()
+            if now == v:
+                break
+            self._context_at(now)
+        if classes is None:
             fi = np.zeros(len(geoms), dtype=np.int64)
             classes = classify(cols, self.rules)
             base = base_clearance(cols, self.rules, classes)
@@ -185,9 +212,13 @@ class Checker:
         out.update(site=fi, distance_m=dist, clearance_m=clearance,
                    uncertainty_m=record_uncertainty(cols, self.rules),
                    geometry=np.asarray(geoms, dtype=object)[hit])
-        rank = np.array([SEVERITY_RANK[v] for v in out["severity"].tolist()], dtype=np.int64)
-        order = np.lexsort((out["asset_id"].astype(str), dist, rank, fi))
-        flat = {k: out[k][order] for k in ("site", *CONFLICT_COLUMNS, "geometry")}
+        if len(fi) > 1:
+            rank = np.array([SEVERITY_RANK[v] for v in out["severity"].tolist()], dtype=np.int64)
+            order = np.lexsort((out["asset_id"].astype(str), dist, rank, fi))
+            flat = {k: out[k][order] for k in ("site", *CONFLICT_COLUMNS, "geometry")}
+        else:  # nothing to order (every column is an array of its own already)
+            order = slice(None)
+            flat = {k: out[k] for k in ("site", *CONFLICT_COLUMNS, "geometry")}
         if dev is None:
             return flat
         dev = dev[hit][order]
@@ -207,16 +238,12 @@ class Checker:
         if hits is not None and len(hits[0]):
             told = ctx.deviations.warnings(*hits, len(sites))
             warnings = [[*w, *t] for w, t in zip(warnings, told)]
-        expiry = expiry_warning(self.store)
+        expiry = ctx.expiry_warning(self.store)
         if expiry:  # an offline extract past or near its expiry date
             warnings = [[*w, expiry] for w in warnings]
         if rules.warnings:  # e.g. the shipped rules standing in for the authority's
             warnings = [[*w, *rules.warnings] for w in warnings]
-        near = max(c.clearance_m for c in rules.classes)
-        # everything within the largest clearance of the footprint (a mitred buffer holds
-        # all of it); its bounding box would reach past a delivery area drawn around the site
-        areas = shapely.buffer(fps, near, join_style="mitre")
-        coverage = ctx.owners.coverage_pairs(areas)
+        coverage = ctx.owners.coverage_pairs(fps, max(c.clearance_m for c in rules.classes))
         nat = np.datetime64("NaT", "ns")
         starts = np.array([np.datetime64(s.start, "ns") if s.start else nat for s in sites])
         ends = np.array([np.datetime64(s.end, "ns") if s.end else nat for s in sites])
@@ -237,10 +264,15 @@ class CheckBatch(Sequence):
         self.checker, self.sites, self.flat = checker, sites, flat
         self.coverage, self.works, self.warnings = coverage, works, warnings
         self.ctx, self.seconds = ctx, seconds
-        at = np.arange(len(sites) + 1)
-        self._conf_at = np.searchsorted(flat["site"], at)
-        self._cov_at = np.searchsorted(coverage["site"], at)
-        self._works_at = np.searchsorted(works["site"], at)
+        if len(sites) == 1:  # one site: everything is its
+            self._conf_at = (0, len(flat["site"]))
+            self._cov_at = (0, len(coverage["site"]))
+            self._works_at = (0, len(works["site"]))
+        else:
+            at = np.arange(len(sites) + 1)
+            self._conf_at = np.searchsorted(flat["site"], at)
+            self._cov_at = np.searchsorted(coverage["site"], at)
+            self._works_at = np.searchsorted(works["site"], at)
         self._cache: dict[int, CheckResult] = {}
 
     def __len__(self) -> int:
@@ -280,8 +312,6 @@ class CheckBatch(Sequence):
             self.checker.rules.expected_utilities)
 
     def _confidence(self, i: int, affected, no_conflict, no_data) -> dict:
-        from ..clock import today
-
         a, b = self._conf_at[i], self._conf_at[i + 1]
         cols = {k: self.flat[k][a:b] for k in ("asset_id", "owner", "h_accuracy_m",
                                                "quality_level", "uncertainty_m")}
@@ -289,17 +319,22 @@ class CheckBatch(Sequence):
             if self.ctx.reported else np.zeros(b - a, dtype=bool)
         return grade(affected=affected, no_conflict=no_conflict, no_data=no_data,
                      conflicts=cols, reported=reported,
-                     unknown_owner_near=bool((cols["owner"] == UNKNOWN_OWNER).any()),
-                     delivered=self.ctx.delivered or {}, on=self.sites[i].start or today())
+                     unknown_owner_near=UNKNOWN_OWNER in cols["owner"].tolist(),
+                     delivered=self.ctx.delivered or {}, on=self.sites[i].start or clock.today())
 
     def _result(self, i: int) -> CheckResult:
         site, rules, ctx = self.sites[i], self.checker.rules, self.ctx
         a, b = self._conf_at[i], self._conf_at[i + 1]
-        conflicts = {k: v[a:b] for k, v in self.flat.items() if k != "site"}
+        # every answer is computed here; the frames holding conflicts and works are built
+        # when first read (result.Deferred)
+        conflicts = Deferred({k: v[a:b] for k, v in self.flat.items() if k != "site"},
+                             partial(conflicts_frame, crs=ctx.crs))
         affected, no_conflict, no_data, owner_warnings = self._owners(i)
         w0, w1 = self._works_at[i], self._works_at[i + 1]
-        works = ctx.works.rows(self.works["work"][w0:w1], self.works["distance_m"][w0:w1],
-                               self.works["reason"][w0:w1])
+        works = Deferred(ctx.works.row_columns(self.works["work"][w0:w1],
+                                               self.works["distance_m"][w0:w1],
+                                               self.works["reason"][w0:w1]),
+                         partial(fast_frame, crs=ctx.crs))
         advice = [rules.method_advice[site.method]] if site.method in rules.method_advice else []
         return CheckResult(
             site=site, conflicts=conflicts, owners_affected=affected,
@@ -307,7 +342,7 @@ class CheckBatch(Sequence):
             rules_version=rules.version,
             warnings=[*site.notes, *self.warnings[i], *owner_warnings],
             seconds=self.seconds if len(self) == 1 else self.seconds / max(len(self), 1),
-            advice=advice, crs=ctx.crs_name, frame_crs=ctx.crs,
+            advice=advice, crs=ctx.crs_name,
             confidence=self._confidence(i, affected, no_conflict, no_data),
         )
 

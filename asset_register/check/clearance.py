@@ -31,6 +31,7 @@ ABANDONED_STATUS = ("abandoned", "disused")
 # coordinates given to the millimetre must never turn a boundary case into a miss).
 TOLERANCE_M = 1e-6
 SEVERITY_RANK = {"strike": 0, "danger": 1, "caution": 2}
+_SEVERITIES = np.array(["caution", "danger", "strike"], dtype=object)  # by (high risk, strike)
 
 
 def _is_frame(value) -> bool:
@@ -79,14 +80,104 @@ def take(cols: dict[str, np.ndarray], idx) -> dict[str, np.ndarray]:
     return {k: v[idx] for k, v in cols.items()}
 
 
+# A single check's candidates (a few dozen) are classed row by row through a memo of the
+# class of each combination of the fields classes are matched on: a handful of dictionary
+# look-ups instead of a hundred numpy calls on tiny arrays. The memo's entries are worked out
+# by the vectorised code below, so both give the same answers; bulk reads stay vectorised.
+MEMO_ROWS = 512
+MEMO_SIZE = 50_000  # distinct combinations kept (a register has a few hundred)
+_EFFECTIVE = ("pressure", "voltage", "class_basis", "class_note")
+
+
+class ClassTable:
+    """The rules' classes as arrays, indexed by class number."""
+
+    def __init__(self, rules: Rules):
+        table = rules.classes
+        self.clearance = np.array([c.clearance_m for c in table], dtype=np.float64)
+        self.add_uncertainty = np.array([c.add_uncertainty for c in table], dtype=bool)
+        self.add_half_width = np.array([c.add_half_width for c in table], dtype=bool)
+        self.high_risk = np.array([c.high_risk for c in table], dtype=bool)
+        self.contact_owner = np.array([c.contact_owner for c in table], dtype=bool)
+        self.precaution = np.array([c.precaution for c in table], dtype=object)
+        self.name = np.array([c.name for c in table], dtype=object)
+        # the fields a class depends on: those matched, and those pressure / voltage follow
+        fields = {"utility", "pressure", "voltage", "pressure_bar", "voltage_v"}
+        fields |= {k for c in table for k in c.match}
+        self.key_fields = tuple(sorted(fields))
+
+
+def class_table(rules: Rules) -> ClassTable:
+    memo = rules.check_memo
+    if "table" not in memo:
+        memo["table"] = ClassTable(rules)
+    return memo["table"]
+
+
+def _row_keys(cols, fields: tuple[str, ...], n: int) -> list[tuple]:
+    columns = []
+    for f in fields:
+        values = cols[f] if f in cols else None
+        if values is None:
+            columns.append([None] * n)
+            continue
+        values = values.tolist() if hasattr(values, "tolist") else list(values)
+        if f in NUMERIC:  # NaN is never equal to itself: None stands for it in the key
+            values = [None if v != v else v for v in values]
+        columns.append(values)
+    return list(zip(*columns, strict=True))
+
+
+def _memo_rows(cols, rules: Rules, n: int) -> list[tuple]:
+    """(class, pressure, voltage, class basis, class note) of each row, through the memo."""
+    table = class_table(rules)
+    memo = rules.check_memo.setdefault("rows", {})  # (rules may be shared between threads:
+    keys = _row_keys(cols, table.key_fields, n)     # read once, never looked up again)
+    found = {k: memo.get(k) for k in keys}
+    missing = [k for k, v in found.items() if v is None]
+    if missing:
+        some = {f: np.array([k[i] for k in missing],
+                            dtype=np.float64 if f in NUMERIC else object)
+                for i, f in enumerate(table.key_fields)}
+        eff = value_classes.effective(some, rules)
+        classes = _classify(some, rules, eff, len(missing))
+        new = {k: (int(classes[j]), *(eff[c][j] for c in _EFFECTIVE))
+               for j, k in enumerate(missing)}
+        found.update(new)
+        if len(memo) + len(new) > MEMO_SIZE:
+            memo.clear()
+        memo.update(new)
+    return [found[k] for k in keys]
+
+
+def effective(cols, rules: Rules, n: int | None = None) -> dict[str, np.ndarray]:
+    """``classes.effective``, through the memo for a few rows."""
+    n = len(cols["utility"]) if n is None else n
+    if not 0 < n <= MEMO_ROWS:
+        return value_classes.effective(cols, rules)
+    rows = _memo_rows(cols, rules, n)
+    out = {}
+    for i, c in enumerate(_EFFECTIVE, start=1):
+        a = np.empty(n, dtype=object)
+        a[:] = [r[i] for r in rows]
+        out[c] = a
+    return out
+
+
 def classify(cols, rules: Rules) -> np.ndarray:
-    """Index into ``rules.classes`` of the first class matching each asset (vectorised)."""
+    """Index into ``rules.classes`` of the first class matching each asset (vectorised;
+    through the memo for a few rows)."""
     n = len(cols) if _is_frame(cols) else len(next(iter(cols.values())))
-    out = np.full(n, -1, dtype=np.int64)
     if not n:
-        return out
+        return np.full(0, -1, dtype=np.int64)
+    if n <= MEMO_ROWS and not _is_frame(cols):
+        return np.fromiter((r[0] for r in _memo_rows(cols, rules, n)), dtype=np.int64, count=n)
     # pressure and voltage as matched: by value, else recorded, else the rules' unknown class
-    eff = value_classes.effective(cols, rules)
+    return _classify(cols, rules, value_classes.effective(cols, rules), n)
+
+
+def _classify(cols, rules: Rules, eff: dict, n: int) -> np.ndarray:
+    out = np.full(n, -1, dtype=np.int64)
     for i, cls in enumerate(rules.classes):
         mask = out < 0
         for key, values in cls.match.items():
@@ -117,16 +208,26 @@ def record_uncertainty(cols, rules: Rules) -> np.ndarray:
 
 def base_clearance(cols, rules: Rules, classes: np.ndarray) -> np.ndarray:
     """Effective clearance of each asset before method and footprint-accuracy extras."""
-    table = rules.classes
-    clear = np.array([c.clearance_m for c in table])[classes]
-    add_unc = np.array([c.add_uncertainty for c in table])[classes]
-    add_half = np.array([c.add_half_width for c in table])[classes]
+    table = class_table(rules)
+    clear = table.clearance[classes]
+    add_unc = table.add_uncertainty[classes]
+    add_half = table.add_half_width[classes]
     crs = np.asarray(cols["crs_accuracy_m"], dtype=np.float64)
     crs = np.where(np.isnan(crs), rules.crs_unknown_m, crs)
     half = np.asarray(cols["diameter_mm"], dtype=np.float64) / 2000.0
     half = np.where(np.isnan(half), 0.0, half)
     unc = record_uncertainty(cols, rules)
     return clear + np.where(add_unc, unc + crs, 0.0) + np.where(add_half, half, 0.0)
+
+
+def _nothing_to_assess() -> dict[str, np.ndarray]:
+    def none():
+        return np.empty(0, dtype=object)
+
+    return {"severity": none(), "precaution": none(), "depth_note": none(),
+            "abandoned": np.empty(0, dtype=bool), "risk_class": none(),
+            "contact_owner": np.empty(0, dtype=bool), "pressure": none(), "voltage": none(),
+            "class_basis": none()}
 
 
 def site_extra(rules: Rules, method: str, position_accuracy_m: float = 0.0) -> float:
@@ -161,19 +262,22 @@ def assess(
     dig_depth_m=None,
 ) -> dict[str, np.ndarray]:
     """Severity, precaution and depth note for assets in conflict (dig depth: scalar or per row)."""
-    table = rules.classes
-    high = np.array([c.high_risk for c in table])[classes]
+    table = class_table(rules)
     n = len(distance)
+    if not n:
+        return _nothing_to_assess()
+    high = table.high_risk[classes]
     zone = cols["asset_class"] == "precaution_zone"
     strike = (distance <= 0.0) & ~zone
-    severity = np.where(strike, "strike", np.where(high, "danger", "caution")).astype(object)
+    severity = _SEVERITIES[np.where(strike, 2, high.astype(np.intp))]
     status = cols["status"]
-    abandoned = np.isin(status, ABANDONED_STATUS)
-    precaution = np.array([c.precaution for c in table], dtype=object)[classes]
-    eff = value_classes.effective(cols, rules) if n else {
-        "pressure": cols["pressure"], "voltage": cols["voltage"],
-        "class_basis": np.full(0, None, dtype=object), "class_note": np.full(0, None, dtype=object)}
-    unknown = ~isna(eff["class_note"])
+    if n <= MEMO_ROWS:  # (np.isin on text sorts: ten times slower for a few rows)
+        abandoned = np.fromiter((v in ABANDONED_STATUS for v in status.tolist()), bool, n)
+    else:
+        abandoned = np.isin(status, ABANDONED_STATUS)
+    precaution = table.precaution[classes]
+    eff = effective(cols, rules, n)
+    unknown = eff["class_note"] != None  # noqa: E711 (a note or None)
     if unknown.any():
         precaution = np.where(unknown, precaution + " " + np.where(
             unknown, eff["class_note"], "").astype(object) + ".", precaution)
@@ -192,10 +296,10 @@ def assess(
             masked, "Restricted asset of " + cols["owner"].astype(str)
             + ": contact them for its position and precautions before digging.", precaution)
     depth_note = np.full(n, None, dtype=object)
-    dig = np.broadcast_to(
-        np.asarray(np.nan if dig_depth_m is None else dig_depth_m, dtype=np.float64), (n,)
-    )
-    if n and not np.isnan(dig).all():
+    dig = np.asarray(np.nan if dig_depth_m is None else dig_depth_m, dtype=np.float64)
+    if dig.ndim == 0:
+        dig = np.full(n, dig)
+    if not np.isnan(dig).all():
         depth = cols["depth_m"]
         vacc = cols["v_accuracy_m"]
         top = depth - np.where(np.isnan(vacc), 0.0, vacc) - rules.depth_margin_m
@@ -214,8 +318,8 @@ def assess(
         "precaution": precaution,
         "depth_note": depth_note,
         "abandoned": abandoned,
-        "risk_class": np.array([c.name for c in table], dtype=object)[classes],
-        "contact_owner": np.array([c.contact_owner for c in table])[classes] | masked,
+        "risk_class": table.name[classes],
+        "contact_owner": table.contact_owner[classes] | masked,
         # the classes the check used, and on what basis (value / recorded / unknown)
         "pressure": np.asarray(eff["pressure"], dtype=object),
         "voltage": np.asarray(eff["voltage"], dtype=object),

@@ -9,6 +9,7 @@ here are known to be wrong in places). A says nothing is missing; it is not a gu
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
@@ -17,6 +18,7 @@ AGE_B_YEARS, AGE_C_YEARS = 2, 5
 COARSE_M = 1.0  # records near the dig known only to more than this: B
 
 
+@lru_cache(maxsize=4096)
 def _years(day: str | None, on: date) -> float | None:
     if not day:
         return None
@@ -32,7 +34,8 @@ def grade(*, affected, no_conflict, no_data, conflicts: dict, reported: np.ndarr
     (``owner``, ``asset_id``, ``h_accuracy_m``, ``quality_level``, ``uncertainty_m``);
     ``reported`` marks the conflicts whose asset has an open deviation report or a reported
     position; ``delivered`` is each owner's newest delivery (ISO)."""
-    on = date.fromisoformat(str(on)[:10])  # a date, datetime or pandas Timestamp
+    if type(on) is not date:  # a datetime or pandas Timestamp (a date subclass), or text
+        on = date.fromisoformat(str(on)[:10])
     found: list[tuple[str, str]] = []
     with_data = [o["owner"] for o in [*affected, *no_conflict]]
     if not with_data:
@@ -58,13 +61,16 @@ def grade(*, affected, no_conflict, no_data, conflicts: dict, reported: np.ndarr
                           f"{owner}'s newest delivery is {age:.0f} years old at the dig's start"))
     n = len(conflicts.get("asset_id", ()))
     if n:
-        acc = np.asarray(conflicts["h_accuracy_m"], dtype=float)
-        quality = np.asarray(conflicts["quality_level"], dtype=object)
-        unknown = int((np.isnan(acc) & np.array([q is None for q in quality.tolist()])).sum())
+        # (a few rows: plain Python is quicker than numpy on them)
+        acc = np.asarray(conflicts["h_accuracy_m"], dtype=float).tolist()
+        quality = np.asarray(conflicts["quality_level"], dtype=object).tolist()
+        unknown = sum(1 for a, q in zip(acc, quality, strict=True) if a != a and q is None)
         if unknown:
             found.append(("C", f"{unknown} of {n} records near the dig have no recorded "
                                "accuracy"))
-        worst = float(np.nanmax(np.asarray(conflicts["uncertainty_m"], dtype=float)))
+        placed = [u for u in np.asarray(conflicts["uncertainty_m"], dtype=float).tolist()
+                  if u == u]
+        worst = max(placed) if placed else float("nan")
         if worst > COARSE_M:
             found.append(("B", f"records near the dig are placed only to ±{worst:.1f} m"))
     if unknown_owner_near:

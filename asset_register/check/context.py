@@ -7,10 +7,14 @@ register change (the checker caches it by the reader's ``data_version``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .. import clock
+from ..expiry import expiry_warning
+from .clearance import search_reach
 from .coordination import WorksTable
 from .deviations import DeviationIndex, reported_assets
+from .index import BOX_MARGIN_M
 from .owners import OwnerDirectory
 from .rules import Rules
 
@@ -28,6 +32,24 @@ class Context:
     deviations: DeviationIndex | None = None  # open reports' positions (check/deviations.py)
     reported: frozenset = frozenset()  # asset ids with an open deviation report
     delivered: dict | None = None  # owner -> newest committed delivery (ISO)
+    # the offline extract's expiry warning, by the day it was worked out for
+    expiry: dict = field(default_factory=dict)
+    # the candidate search reach by the site's extra clearance (method, footprint accuracy)
+    reaches: dict = field(default_factory=dict)
+
+    def expiry_warning(self, store) -> str | None:
+        day = clock.today()
+        if day not in self.expiry:
+            self.expiry.clear()
+            self.expiry[day] = expiry_warning(store, day)
+        return self.expiry[day]
+
+    def reach(self, rules: Rules, extra: float) -> float:
+        """How far around a footprint's box candidates are read (see ``search_reach``)."""
+        found = self.reaches.get(extra)
+        if found is None:
+            found = self.reaches[extra] = search_reach(rules, self.bounds, extra) + BOX_MARGIN_M
+        return found
 
 
 def load_context(store, reader, rules: Rules) -> Context:

@@ -8,12 +8,21 @@ adopting it as a GeoDataFrame is about three times faster and gives the same obj
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from ..lazy import lazy_module
 
 gpd = lazy_module("geopandas")
 pd = lazy_module("pandas")
+
+
+@lru_cache(maxsize=64)
+def _columns(names: tuple[str, ...]) -> pd.Index:
+    """The column index of a frame (an Index is immutable, so frames of the same columns can
+    share one; building it infers the text dtype every time, a tenth of a millisecond)."""
+    return pd.Index(names)
 
 
 def fast_frame(data: dict[str, np.ndarray], crs, geometry: str = "geometry") -> gpd.GeoDataFrame:
@@ -27,7 +36,7 @@ def fast_frame(data: dict[str, np.ndarray], crs, geometry: str = "geometry") -> 
     arrays = [np.asarray(data[k]) for k in names]
     arrays.append(gpd.array.from_shapely(np.asarray(data[geometry], dtype=object), crs=crs))
     n = len(arrays[-1])
-    columns = pd.Index([*names, geometry])
+    columns = _columns((*names, geometry)).copy()  # shallow: a name set on one stays there
     build = getattr(pd.DataFrame, "_from_arrays", None)
     if build is not None:
         df = build(arrays, columns=columns, index=pd.RangeIndex(n), verify_integrity=False)

@@ -15,6 +15,8 @@ import shapely
 
 from .clearance import SEVERITY_RANK
 
+MITRE_LIMIT = 5.0  # GEOS's default: a mitred corner reaches at most this times the distance
+
 
 class OwnerDirectory:
     """Owners with contacts and their coverage areas, indexed for many sites at once."""
@@ -24,6 +26,7 @@ class OwnerDirectory:
         """``coverage``: (owner codes, areas) of the recorded coverage (``coverage_arrays``
         of the store's reader)."""
         self.contacts = {o.code: asdict(o) for o in owners}
+        self._entries: dict[str, dict] = {}
         self.cov_owner, self.cov_geom = coverage
         if len(self.cov_geom):
             shapely.prepare(self.cov_geom)
@@ -35,26 +38,53 @@ class OwnerDirectory:
         self.codes = sorted(codes)
         self.owner_utilities = owner_utilities
 
-    def coverage_pairs(self, areas: np.ndarray) -> dict[str, np.ndarray]:
-        """site, owner, coverage ('full' | 'partial') for every coverage meeting a site area,
-        sorted by site (one coverage row per owner)."""
-        if self.cov_tree is None or len(areas) == 0:
+    def coverage_pairs(self, footprints: np.ndarray, near: float) -> dict[str, np.ndarray]:
+        """site, owner, coverage ('full' | 'partial') for every coverage meeting a site's area
+        — everything within ``near`` (the largest clearance) of its footprint: a mitred buffer
+        holds all of it; the footprint's box grown by ``near`` would reach past a delivery
+        area drawn around the site — sorted by site (one coverage row per owner)."""
+        if self.cov_tree is None or len(footprints) == 0:
             return {"site": np.empty(0, dtype=np.int64), "owner": np.empty(0, dtype=object),
                     "coverage": np.empty(0, dtype=object)}
-        site, j = self.cov_tree.query(areas, predicate="intersects")
-        full = shapely.covers(self.cov_geom[j], areas[site])
+        # The buffer lies within each footprint's box grown by the mitre limit times ``near``
+        # (a mitred corner reaches no further): a coverage area that holds all of that box
+        # covers the site without the buffer — the common case, a site well inside an owner's
+        # area. The buffer (and exact predicates) only for sites near an area's edge.
+        b = shapely.bounds(footprints)
+        r = near * MITRE_LIMIT
+        outer = shapely.box(b[:, 0] - r, b[:, 1] - r, b[:, 2] + r, b[:, 3] + r)
+        site, j = self.cov_tree.query(outer)
+        full = shapely.contains_properly(self.cov_geom[j], outer[site])
+        if not full.all():
+            edge = np.flatnonzero(~full)
+            need = np.unique(site[edge])
+            areas = np.empty(len(footprints), dtype=object)
+            areas[need] = shapely.buffer(footprints[need], near, join_style="mitre",
+                                         mitre_limit=MITRE_LIMIT)
+            meets = shapely.intersects(self.cov_geom[j[edge]], areas[site[edge]])
+            full[edge] = shapely.covers(self.cov_geom[j[edge]], areas[site[edge]])
+            keep = np.ones(len(site), dtype=bool)
+            keep[edge] = meets
+            site, j, full = site[keep], j[keep], full[keep]
+        kind = np.where(full, "full", "partial").astype(object)
+        if len(footprints) == 1:
+            return {"site": site, "owner": self.cov_owner[j], "coverage": kind}
         order = np.argsort(site, kind="stable")
-        return {"site": site[order], "owner": self.cov_owner[j][order],
-                "coverage": np.where(full, "full", "partial").astype(object)[order]}
+        return {"site": site[order], "owner": self.cov_owner[j][order], "coverage": kind[order]}
 
     def contact(self, code: str) -> dict:
-        found = self.contacts.get(code)
-        if found is None:
-            return {"owner": code, "name": None, "phone": None, "emergency_phone": None,
-                    "email": None}
-        out = {"owner": code}
-        out.update({k: v for k, v in found.items() if k != "code"})
-        return out
+        """A new dict (callers add to it) of the owner's contact details."""
+        entry = self._entries.get(code)
+        if entry is None:
+            found = self.contacts.get(code)
+            if found is None:
+                entry = {"owner": code, "name": None, "phone": None, "emergency_phone": None,
+                         "email": None}
+            else:
+                entry = {"owner": code}
+                entry.update({k: v for k, v in found.items() if k != "code"})
+            self._entries[code] = entry
+        return dict(entry)
 
     def lists(self, owner: np.ndarray, severity: np.ndarray, contact: np.ndarray,
               cov_owner: np.ndarray, cov_kind: np.ndarray, expected: tuple[str, ...]):

@@ -7,7 +7,7 @@ form (``to_json``) is the documented output of ``asset-register check --json``.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field
 from datetime import date
 
 import numpy as np
@@ -50,17 +50,61 @@ class DigSite:
     notes: tuple[str, ...] = ()
 
 
+class Deferred:
+    """A frame the check has computed but not built yet: its columns (``data``, plain arrays)
+    and the function that builds the frame from them on first read.
+
+    A live check after each footprint edit computes every conflict, owner, work and grade;
+    building the pandas frames that hold them costs as much again, and many callers (the
+    conflicts count in a status bar, ``--json``, a batch's summary) never read them."""
+
+    __slots__ = ("build", "data")
+
+    def __init__(self, data: dict, build):
+        self.data, self.build = data, build
+
+    def __call__(self):
+        return self.build(self.data)
+
+
+class _Frame:
+    """A dataclass field holding a frame, or a ``Deferred`` built on first read."""
+
+    def __init__(self, default=MISSING):
+        self.default = default
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, obj, cls=None):
+        if obj is None:
+            if self.default is MISSING:  # no default: dataclasses asks for one this way
+                raise AttributeError(self.name)
+            return self.default
+        value = obj.__dict__.get(self.name, self.default)
+        if isinstance(value, Deferred):
+            value = obj.__dict__[self.name] = value()
+        return value
+
+    def __set__(self, obj, value):
+        obj.__dict__[self.name] = value
+
+    @staticmethod
+    def columns(obj, name: str) -> dict | None:
+        """The columns of a field not built yet (None when it is a frame or None)."""
+        value = obj.__dict__.get(name)
+        return value.data if isinstance(value, Deferred) else None
+
+
 @dataclass
 class CheckResult:
     site: DigSite
-    # CONFLICT_COLUMNS + geometry, most severe / nearest first. The check gives the columns as
-    # arrays (a dict with "geometry"); the GeoDataFrame is built the first time it is read,
-    # so what needs no frame (the command line's report and JSON) never builds one.
-    conflicts: gpd.GeoDataFrame
+    # CONFLICT_COLUMNS + geometry, most severe / nearest first
+    conflicts: gpd.GeoDataFrame = _Frame()
     owners_affected: list[dict] = field(default_factory=list)
     owners_no_conflict: list[dict] = field(default_factory=list)
     owners_no_data: list[dict] = field(default_factory=list)
-    works_overlapping: gpd.GeoDataFrame | None = None  # a frame, or its columns (as conflicts)
+    works_overlapping: gpd.GeoDataFrame | None = _Frame(None)
     rules_version: str = ""
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -68,68 +112,58 @@ class CheckResult:
     crs: str = ""  # the working CRS distances are measured in (2D)
     # how far to trust the records here: {"grade": "A".."D", "reasons": [...]} (confidence.py)
     confidence: dict | None = None
-    # the CRS of the frames built from columns (the register's; else ``crs``)
-    frame_crs: object = field(default=None, repr=False, compare=False)
 
     def conflict_columns(self) -> dict[str, np.ndarray]:
-        """The conflicts as columns (arrays, ``geometry`` included), without building a frame."""
-        return _columns(self.__dict__["_conflicts"])
+        """The conflicts as columns (arrays, ``geometry`` included), without building a frame
+        that was not built yet (the command line's report reads these)."""
+        data = _Frame.columns(self, "conflicts")
+        return data if data is not None else _columns(self.conflicts)
 
     def works_columns(self) -> dict[str, np.ndarray] | None:
         """The overlapping works as columns (arrays, ``geometry`` included), or None."""
-        works = self.__dict__["_works_overlapping"]
-        return None if works is None else _columns(works)
+        data = _Frame.columns(self, "works_overlapping")
+        if data is not None:
+            return data
+        return None if self.works_overlapping is None else _columns(self.works_overlapping)
 
     def summary(self) -> dict:
-        return summary_of(self.conflict_columns()["severity"].tolist())
+        data = _Frame.columns(self, "conflicts")
+        if data is not None:
+            return summary_of(data["severity"].tolist())
+        return summary_of(self.conflicts["severity"].to_numpy(dtype=object))
 
     def to_dict(self) -> dict:
-        """Plain-JSON form (documented in the README under "asset-register check")."""
-        conflicts = {c: v for c, v in self.conflict_columns().items() if c != "geometry"}
-        works = {}
-        columns = self.works_columns()
-        if columns is not None:
-            works = {c: v for c, v in columns.items() if c != "geometry"}
-            works["footprint_wkt"] = shapely.to_wkt(np.asarray(columns["geometry"], dtype=object),
-                                                    rounding_precision=3)
+        """Plain-JSON form (documented in the README under "asset-register check"); read
+        from the columns when the frames were not built."""
+        conflicts = _Frame.columns(self, "conflicts")
+        if conflicts is not None:
+            conflicts = {c: v for c, v in conflicts.items() if c != "geometry"}
+        else:
+            geom = self.conflicts.geometry.name
+            conflicts = {c: self.conflicts[c].to_numpy(dtype=object)
+                         for c in self.conflicts.columns if c != geom}
+        works = _Frame.columns(self, "works_overlapping")
+        if works is not None:
+            works = dict(works)
+            works["footprint_wkt"] = shapely.to_wkt(works.pop("geometry"), rounding_precision=3)
+        elif self.works_overlapping is not None:
+            w = self.works_overlapping
+            works = {c: w[c].to_numpy(dtype=object) for c in w.columns if c != w.geometry.name}
+            works["footprint_wkt"] = shapely.to_wkt(w.geometry.array, rounding_precision=3)
+        else:
+            works = {}
         return result_dict(self, records(conflicts), records(works))
 
     def to_json(self, **kwargs) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
 
 
-def _columns(value) -> dict[str, np.ndarray]:
-    """Columns of a frame or of a dict of columns (``geometry`` last, by that name)."""
-    if isinstance(value, dict):
-        return value
-    geom = value.geometry.name
-    out = {c: value[c].to_numpy(dtype=object) for c in value.columns if c != geom}
-    out["geometry"] = value.geometry.to_numpy()
+def _columns(frame) -> dict[str, np.ndarray]:
+    """The columns of a frame as arrays, its geometry last as ``geometry``."""
+    geom = frame.geometry.name
+    out = {c: frame[c].to_numpy(dtype=object) for c in frame.columns if c != geom}
+    out["geometry"] = frame.geometry.to_numpy()
     return out
-
-
-def _frame_property(name: str):
-    """``CheckResult.<name>``: set to a frame or to columns; read as a frame, built from the
-    columns on first read (then kept)."""
-    key = f"_{name}"
-
-    def get(self):
-        value = self.__dict__[key]
-        if isinstance(value, dict):
-            from .frames import fast_frame
-
-            value = fast_frame(value, self.frame_crs or self.crs or None)
-            self.__dict__[key] = value
-        return value
-
-    def put(self, value):
-        self.__dict__[key] = value
-
-    return property(get, put)
-
-
-CheckResult.conflicts = _frame_property("conflicts")
-CheckResult.works_overlapping = _frame_property("works_overlapping")
 
 
 def summary_of(severity) -> dict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -90,6 +91,12 @@ class Rules:
     # Said with every check made with these rules (e.g. the shipped rules standing in for an
     # authority's file an upgrade could not read).
     warnings: tuple[str, ...] = ()
+
+    @cached_property
+    def check_memo(self) -> dict:
+        """What the check works out once per set of rules (clearance.py: the classes as
+        arrays, the class of each combination of the fields classes are matched on)."""
+        return {}
 
     def max_uncertainty_m(self) -> float:
         """The largest uncertainty a record without h_accuracy_m can be given."""

@@ -80,6 +80,9 @@ class CheckService(QObject):
             purpose = purpose_for(checker.store, self.purpose, flag="the dig toolbar's Purpose")
             result = checker.check(site)
             record_check(checker.store, result, purpose=purpose, via="gui")
+            # the window shows both tables at once: build them here, off the GUI thread
+            # (a check builds its frames on first read)
+            result.conflicts, result.works_overlapping  # noqa: B018
         except BaseException as exc:
             self.failed.emit(token, exc, traceback.format_exc())
             return
