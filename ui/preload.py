@@ -85,7 +85,9 @@ def start(location: str, cache_dir: Path | None) -> None:
     with _lock:
         discard()
         _pending.update(key=(str(location), str(cache_dir)), future=future)
-    threading.Thread(target=read, name="Reading the register early", daemon=True).start()
+    # (not a daemon: like the app's worker pool, an exit waits for it, so its snapshot copy
+    # is deleted when its store is closed, not left for the next start to sweep)
+    threading.Thread(target=read, name="Reading the register early").start()
 
 
 def claim(location: str, cache_dir: Path | None) -> Future | None:
