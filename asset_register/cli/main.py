@@ -57,10 +57,11 @@ def _providers() -> list[str]:
 
 
 def _command(argv: list[str]) -> str | None:
-    """The command named in ``argv`` when nothing but ``--debug`` comes before it."""
+    """The command named in ``argv`` when nothing but ``--debug`` comes before it, or
+    ``--version`` when that comes first (it is printed before anything else is read)."""
     for token in argv:
         if token != "--debug":
-            return None if token.startswith("-") else token
+            return token if token == "--version" or not token.startswith("-") else None
     return None
 
 
@@ -89,7 +90,7 @@ class OneLineParser(argparse.ArgumentParser):
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The whole command line; with one of the core's ``command``, that command's alone
-    (what a run of it parses the same way)."""
+    (what a run of it parses the same way); for ``--version``, no command."""
     parser = OneLineParser(
         prog="asset-register",
         description="Underground asset register: import owners' layers, check digs, issue notices.",
@@ -97,7 +98,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version)
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    providers = [CORE_COMMANDS[command]] if command in CORE_COMMANDS else _providers()
+    if command == "--version":
+        providers = []
+    else:
+        providers = [CORE_COMMANDS[command]] if command in CORE_COMMANDS else _providers()
     for spec in sorted(set(providers), key=_rank):
         module, _, func = spec.partition(":")
         getattr(importlib.import_module(module), func)(sub)

@@ -183,5 +183,7 @@ def test_a_core_command_alone_parses_as_in_the_whole_command_line():
         assert list(alone) == [c for c in whole if CORE_COMMANDS.get(c) == CORE_COMMANDS[command]]
         assert alone[command].format_help() == whole[command].format_help()
     assert _command(["--debug", "check", "r.gpkg"]) == "check"
-    assert _command(["--version", "check"]) is None and _command([]) is None
+    assert _command(["--version", "check"]) == "--version" and _command([]) is None
+    assert _command(["--help", "check"]) is None and _command(["--debug", "-h"]) is None
+    assert _subcommands(build_parser("--version")) == {}
     assert _command(["import", "--help"]) == "import"  # (not a core command: the whole parser)
