@@ -4,8 +4,8 @@ A cold start spends about half a second importing Qt and the window's modules an
 the window before it opens the register; the register layer's read (a snapshot copy, GDAL
 reading slices, packing) mostly runs without Python's interpreter lock. ``start`` begins
 that read in a thread of its own as soon as the application exists, so on two cores both
-go at once; the register controller ``claim``\\s it when it opens the same register with
-the same display cache and waits for it instead of reading again. The read is the one the
+go at once; the register controller claims it (``claim``) when it opens the same register
+with the same display cache, and waits for it instead of reading again. The read is the one the
 controller does itself (``read_register_layer``), and it is used only if the register is
 as it was when the read began (the display cache's register state: schema version and
 import batches): after a schema upgrade on opening or an import by another process the
@@ -119,7 +119,8 @@ def take(future: Future | None, store):
 
 
 def discard() -> None:
-    """Drop an early read nobody claimed (its store is closed once it is done)."""
+    """Drop an early read nobody claimed (its store is closed once it is done). Called on
+    the GUI thread, or by ``start`` and ``claim`` holding the lock."""
     future = _pending.pop("future", None)
     _pending.clear()
     if future is not None:
