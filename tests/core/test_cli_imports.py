@@ -187,3 +187,17 @@ def test_a_core_command_alone_parses_as_in_the_whole_command_line():
     assert _command(["--help", "check"]) is None and _command(["--debug", "-h"]) is None
     assert _subcommands(build_parser("--version")) == {}
     assert _command(["import", "--help"]) == "import"  # (not a core command: the whole parser)
+
+
+def test_every_core_provider_of_the_entry_points_is_a_core_command():
+    """A core command module named in pyproject.toml's entry points must be in CORE_COMMANDS
+    too (else a source tree without the package metadata would lack it)."""
+    import tomllib
+    from pathlib import Path
+
+    from asset_register.cli.main import FALLBACK_PROVIDERS
+
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    named = project["project"]["entry-points"]["asset_register.cli"].values()
+    core = {spec for spec in named if spec.startswith("asset_register.")}
+    assert core and core <= set(FALLBACK_PROVIDERS)
