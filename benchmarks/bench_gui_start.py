@@ -121,11 +121,11 @@ def _env(cache: str, code: Path = ROOT) -> dict[str, str]:
 
 def run_app(register: str, size: str, code: Path = ROOT) -> dict:
     """One cold start (an empty display cache) of the app of the checkout ``code``."""
-    cache = tempfile.mkdtemp(prefix="bench-gui-")
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", f"HEAVY = {HEAVY!r}\n" + PROBE, register, "--size", size],
-        env=_env(cache, code), cwd=code, capture_output=True, text=True, timeout=180)
+    with tempfile.TemporaryDirectory(prefix="bench-gui-") as cache:
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", f"HEAVY = {HEAVY!r}\n" + PROBE, register, "--size", size],
+            env=_env(cache, code), cwd=code, capture_output=True, text=True, timeout=180)
     if done.returncode != 0:
         raise SystemExit(f"the app ended with {done.returncode}: {done.stderr[-2000:]}")
     out = json.loads(done.stdout.strip().splitlines()[-1])
