@@ -1,14 +1,22 @@
 """Underground asset register: the core (model, stores, queries, checks, notices). No Qt here."""
 
-from importlib.metadata import PackageNotFoundError, version
-
 from .grids import use_bundled_grids_on_pyproj_import as _use_bundled_grids
 from .offline import keep_gdal_offline as _keep_gdal_offline
 
-try:
-    __version__ = version("asset-register")
-except PackageNotFoundError:  # running from a source tree
-    __version__ = "0.1.0"
+
+def __getattr__(name: str):
+    """``__version__`` from the package metadata, read when first asked for (importing
+    ``importlib.metadata`` costs every command tens of milliseconds)."""
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = version("asset-register")
+    except PackageNotFoundError:  # running from a source tree
+        found = "0.1.0"
+    globals()["__version__"] = found
+    return found
 
 # The product works offline: PROJ must never try to fetch transformation grids, whatever
 # PROJ_NETWORK says (a grid it cannot download fails the transformation instead of

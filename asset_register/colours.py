@@ -9,10 +9,12 @@ white paper. ``casing_for`` says which light colours need a dark outline.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from .errors import ValidationError
+from .lazy import lazy_module, loaded
 from .model import Utility
+
+pd = lazy_module("pandas")
 
 SCHEMES = ("njug", "apwa")
 
@@ -68,7 +70,8 @@ def _scheme(scheme: str) -> dict:
 
 
 def _is_high_voltage(voltage) -> bool:
-    if voltage is None or voltage is pd.NA:
+    pandas = loaded("pandas")  # (only a pandas value can be pandas' NA)
+    if voltage is None or (pandas is not None and voltage is pandas.NA):
         return False
     if isinstance(voltage, str):
         text = voltage.strip().upper()

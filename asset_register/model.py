@@ -11,13 +11,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 
 from .crs_names import DEFAULT_CRS
 from .errors import ValidationError
+
+if TYPE_CHECKING:  # frames are built by the functions that need them (a check needs none)
+    import geopandas as gpd
+    import pandas as pd
 
 
 
@@ -199,11 +202,16 @@ class BatchResult:
 
 def empty_assets(crs=DEFAULT_CRS) -> gpd.GeoDataFrame:
     """A zero-row canonical frame with every column and dtype in place."""
+    import geopandas as gpd
+    import pandas as pd
+
     data = {name: pd.Series(dtype=dtype) for name, dtype in ASSET_COLUMNS.items()}
     return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs=crs), crs=crs)
 
 
 def _check_enum(frame: pd.DataFrame, column: str, enum: type[StrEnum]) -> None:
+    import pandas as pd
+
     values = frame[column]
     allowed = {e.value for e in enum}
     if {v for v in values.unique() if not pd.isna(v)} <= allowed:  # distinct values: a handful
@@ -223,6 +231,9 @@ def validate_assets(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     Missing optional columns are added (null or default); unknown columns are an
     error, because silently dropping data is never right. Raises ValidationError.
     """
+    import geopandas as gpd
+    import pandas as pd
+
     if not isinstance(frame, gpd.GeoDataFrame):
         raise ValidationError("assets must be a GeoDataFrame with a geometry column")
     if frame.crs is None:
@@ -271,6 +282,8 @@ def validate_assets(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def attrs_json(records: pd.DataFrame) -> pd.Series:
     """Serialise every original attribute of each row to JSON (kept untouched in `attrs`)."""
+    import pandas as pd
+
     if records.shape[1] == 0:
         return pd.Series(["{}"] * len(records), index=records.index, dtype="string")
     clean = records.astype(object).where(records.notna(), None)

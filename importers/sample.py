@@ -13,12 +13,14 @@ import tomllib
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from asset_register.check.coordination import read_works_file
 from asset_register.model import Owner
 from asset_register.store import create_register
 
-from .job import ImportJob, LayerReport
+if TYPE_CHECKING:
+    from .job import LayerReport
 
 
 def town_dir() -> Path:
@@ -32,6 +34,8 @@ def build_sample(
     progress: Callable[[float, str], None] | None = None,
 ) -> tuple[list[LayerReport], int]:
     """Create ``register`` and import the sample town into it; returns (reports, works)."""
+    from .job import ImportJob  # (the import machinery: only when the town is built)
+
     folder = town_dir()
     manifest = tomllib.loads((folder / "deliveries.toml").read_text(encoding="utf-8"))
     report = progress or (lambda f, m: None)

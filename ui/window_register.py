@@ -18,7 +18,9 @@ from asset_register import settings as reg
 from .models.identify import nearest_first
 from .models.layers import REFERENCE, REGISTER, Layer
 from .render import display_cache
-from .render.loading import complete_register, load_reference, load_register, reference_layers
+from . import preload
+from .preload import display_cache_dir, read_register_layer
+from .render.loading import complete_register, load_reference, reference_layers
 from .sample import sample_references
 from .session import Session
 from .workers import submit
@@ -100,26 +102,19 @@ class RegisterController:
         session = self.session
         cache_dir = self.display_cache_dir()
 
+        early = preload.claim(session.location, cache_dir)  # read while the window was built
+
         def work(task):
             s = session.open_worker_store()
             try:
-                key = state = None
-                if cache_dir:
-                    state = display_cache.register_state(s)  # before the assets are read
-                    if display_cache.exists(cache_dir, session.saved_location):
-                        key = display_cache.cache_key(s, state)
-                        cached = display_cache.load(key, cache_dir, session.saved_location)
-                        if cached is not None:
-                            s.close()
-                            task.progress(1.0, "assets ready (from the display cache)")
-                            return cached, None
-                packed = load_register(s, task.progress)
-                if cache_dir:
-                    packed.cache_key = display_cache.cache_key(s, state, packed.n_features)
-                return packed, s
+                found = preload.take(early, s)
             except BaseException:
                 s.close()
                 raise
+            if found is not None:
+                task.progress(1.0, "assets ready")
+                return found
+            return read_register_layer(s, cache_dir, session.saved_location, task.progress)
 
         def close_later(reader):
             if reader is not None:  # its snapshot file is deleted off the GUI thread
@@ -223,12 +218,7 @@ class RegisterController:
 
     def display_cache_dir(self):
         """Folder of the register layer's display cache (None disables it)."""
-        from PySide6.QtCore import QStandardPaths
-
-        if not self.app_settings.value("display_cache"):
-            return None
-        base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
-        return Path(base or Path.home() / ".cache" / "asset-register") / "display"
+        return display_cache_dir(self.app_settings)
 
     # -- identify ----------------------------------------------------------------------
     def identify_at(self, x: float, y: float, tolerance: float) -> list[dict]:

@@ -16,64 +16,31 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from functools import partial
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 
 from .. import clock
 from ..errors import FootprintError, ValidationError
-from ..expiry import expiry_warning
 from ..store import AssetReader
 from .clearance import (
     CHECK_COLUMNS, SEVERITY_RANK, TOLERANCE_M, assess, base_clearance, classify, normalise,
-    record_uncertainty, search_reach, site_extra, take,
+    record_uncertainty, site_extra, take,
 )
-from .coordination import WorksTable
 from .confidence import grade
-from .deviations import UNKNOWN_OWNER, DeviationIndex, first_per_asset, reported_assets
+from .context import Context, load_context
+from .deviations import UNKNOWN_OWNER, first_per_asset
 from .footprint import check_extent
 from .frames import fast_frame
-from .index import BOX_MARGIN_M, MemoryIndex
-from .owners import OwnerDirectory
+from .index import MemoryIndex
 from .result import CONFLICT_COLUMNS, CheckResult, Deferred, DigSite, records, result_dict
 from .rules import METHODS, Rules, default_rules
 
+from ..lazy import lazy_module
 
-@dataclass
-class _Context:
-    """What the check needs to know about the register, cached between checks."""
-
-    crs: object
-    crs_name: str
-    extent: tuple | None
-    bounds: dict
-    owners: OwnerDirectory
-    works: WorksTable
-    deviations: DeviationIndex | None = None  # open reports' positions (check/deviations.py)
-    reported: frozenset = frozenset()  # asset ids with an open deviation report
-    delivered: dict | None = None  # owner -> newest committed delivery (ISO)
-    # the offline extract's expiry warning, by the day it was worked out for
-    expiry: dict = field(default_factory=dict)
-    # the candidate search reach by the site's extra clearance (method, footprint accuracy)
-    reaches: dict = field(default_factory=dict)
-
-    def expiry_warning(self, store) -> str | None:
-        day = clock.today()
-        if day not in self.expiry:
-            self.expiry.clear()
-            self.expiry[day] = expiry_warning(store, day)
-        return self.expiry[day]
-
-    def reach(self, rules: Rules, extra: float) -> float:
-        """How far around a footprint's box candidates are read (see ``search_reach``)."""
-        found = self.reaches.get(extra)
-        if found is None:
-            found = self.reaches[extra] = search_reach(rules, self.bounds, extra) + BOX_MARGIN_M
-        return found
+gpd = lazy_module("geopandas")
+pd = lazy_module("pandas")
 
 
 def validate_sites(sites: Sequence[DigSite]) -> np.ndarray:
@@ -129,7 +96,7 @@ class Checker:
         self.store = store
         self.rules = rules or default_rules()
         self._reader = store.reader() if disk else AssetReader(store)
-        self._ctx: _Context | None = None
+        self._ctx: Context | None = None
         self._ctx_version = None
         self._memory: MemoryIndex | None = None
         self._memory_version = None
@@ -151,23 +118,13 @@ class Checker:
     def _version(self):
         return self._reader.data_version()  # (None: the store cannot tell; re-read every time)
 
-    def context(self) -> _Context:
+    def context(self) -> Context:
         return self._context_at(self._version())
 
-    def _context_at(self, v) -> _Context:
+    def _context_at(self, v) -> Context:
         """The register facts as of data version ``v`` (re-read when it changed)."""
         if self._ctx is None or v is None or v != self._ctx_version:
-            store = self.store
-            utilities = self._reader.owner_utilities() if self.rules.expected_utilities else None
-            reports = store.deviations(open_only=True)
-            self._ctx = _Context(
-                crs=store.crs, crs_name=store.crs.to_string(), extent=store.extent(),
-                bounds=self._reader.clearance_bounds(),
-                owners=OwnerDirectory(store.owners(), store.owner_coverage(), utilities),
-                works=WorksTable(store.works()),
-                deviations=DeviationIndex.load(store, self.rules, reports),
-                reported=reported_assets(reports), delivered=_newest_deliveries(store),
-            )
+            self._ctx = load_context(self.store, self._reader, self.rules)
             self._ctx_version = v
         return self._ctx
 
@@ -298,7 +255,7 @@ class Checker:
         flat["deviation_hits"] = (out["site"][order][reported], dev[reported])
         return flat
 
-    def _assemble(self, sites, fps, flat, ctx: _Context, t0: float) -> CheckBatch:
+    def _assemble(self, sites, fps, flat, ctx: Context, t0: float) -> CheckBatch:
         rules = self.rules
         labels = [s.reference or f"footprint {i + 1}" for i, s in enumerate(sites)]
         warnings = check_extent(fps, ctx.extent, rules.max_outside_m, labels)
@@ -319,15 +276,6 @@ class Checker:
                                 rules.ignore_works_status)
         return CheckBatch(self, sites, flat, coverage, works, warnings, ctx,
                           time.perf_counter() - t0)
-
-
-def _newest_deliveries(store) -> dict:
-    batches = store.batches()
-    done = batches[(batches["state"] == "committed") & batches["owner"].notna()]
-    # plain objects: a group-by over Arrow-backed text needs pyarrow's query engine (acero),
-    # which the packaged app leaves out
-    done = done[["owner", "finished_at"]].astype(object)
-    return done.groupby("owner")["finished_at"].max().to_dict()
 
 
 def conflicts_frame(data: dict[str, np.ndarray], crs) -> gpd.GeoDataFrame:
@@ -443,7 +391,7 @@ class CheckBatch(Sequence):
         conflicts = records({k: v for k, v in self.flat.items() if k not in ("site", "geometry")})
         works_table = self.ctx.works
         works = []
-        if works_table.frame is not None and len(self.works["work"]):
+        if len(self.works["work"]):
             w = self.works["work"]
             cols = {c: v[w] for c, v in works_table.columns.items()}
             cols.update(distance_m=self.works["distance_m"], reason=self.works["reason"],

@@ -11,10 +11,11 @@ differs from what the value gives with the default bands) is never lowered by th
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from ..model import Pressure, Voltage
 from .rules import DEFAULT_PRESSURE_BAR, DEFAULT_VOLTAGE_V, Rules
+
+from ..lazy import isna
 
 # class_basis values, shown with every conflict
 BY_VALUE = "value"
@@ -52,7 +53,7 @@ def effective(cols: dict, rules: Rules) -> dict[str, np.ndarray]:
         recorded = np.asarray(cols.get(col, np.full(n, None, dtype=object)), dtype=object)
         value = np.asarray(cols.get(value_col, np.full(n, np.nan)), dtype=np.float64)
         cls = recorded.copy()
-        has = pd.notna(recorded)
+        has = ~isna(recorded)
         known = ~np.isnan(value)
         if known.any():
             bands = getattr(rules, bands_attr)

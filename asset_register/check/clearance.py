@@ -9,11 +9,14 @@ the rules give the excavation method and the accuracy of the footprint's own tra
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from . import classes as value_classes
 from ..model import MASKED_ID_PREFIX
 from .rules import NULL, Rules
+
+from ..lazy import isna, lazy_module, loaded
+
+pd = lazy_module("pandas")
 
 # Columns of the asset frame the check needs (besides geometry).
 CHECK_COLUMNS = [
@@ -31,6 +34,16 @@ SEVERITY_RANK = {"strike": 0, "danger": 1, "caution": 2}
 _SEVERITIES = np.array(["caution", "danger", "strike"], dtype=object)  # by (high risk, strike)
 
 
+def _is_frame(value) -> bool:
+    pandas = loaded("pandas")  # (nothing is a DataFrame before pandas is imported)
+    return pandas is not None and isinstance(value, pandas.DataFrame)
+
+
+def _is_series(value) -> bool:
+    pandas = loaded("pandas")
+    return pandas is not None and isinstance(value, pandas.Series)
+
+
 def _lookup(values: np.ndarray, table: dict, default=np.nan) -> np.ndarray:
     """Map each value through ``table`` (vectorised enough: candidate sets are small and the
     one bulk call per index build uses pandas)."""
@@ -45,7 +58,7 @@ def normalise(frame) -> dict[str, np.ndarray]:
     The check works on plain arrays rather than pandas frames: a frame costs milliseconds
     to build and a live check after each footprint edit must take a few milliseconds in all.
     """
-    n = len(frame[next(iter(frame))]) if len(frame) and not isinstance(frame, pd.DataFrame) else len(frame)
+    n = len(frame[next(iter(frame))]) if len(frame) and not _is_frame(frame) else len(frame)
     out = {}
     for col in CHECK_COLUMNS:
         if col not in frame:
@@ -53,11 +66,11 @@ def normalise(frame) -> dict[str, np.ndarray]:
             continue
         values = frame[col]
         if col in NUMERIC:
-            if isinstance(values, pd.Series):
+            if _is_series(values):
                 values = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
             out[col] = np.asarray(values, dtype=np.float64)
         else:
-            if isinstance(values, pd.Series):
+            if _is_series(values):
                 values = values.astype(object).where(values.notna(), None).to_numpy(dtype=object)
             out[col] = np.asarray(values, dtype=object)
     return out
@@ -154,10 +167,10 @@ def effective(cols, rules: Rules, n: int | None = None) -> dict[str, np.ndarray]
 def classify(cols, rules: Rules) -> np.ndarray:
     """Index into ``rules.classes`` of the first class matching each asset (vectorised;
     through the memo for a few rows)."""
-    n = len(cols) if isinstance(cols, pd.DataFrame) else len(next(iter(cols.values())))
+    n = len(cols) if _is_frame(cols) else len(next(iter(cols.values())))
     if not n:
         return np.full(0, -1, dtype=np.int64)
-    if n <= MEMO_ROWS and not isinstance(cols, pd.DataFrame):
+    if n <= MEMO_ROWS and not _is_frame(cols):
         return np.fromiter((r[0] for r in _memo_rows(cols, rules, n)), dtype=np.int64, count=n)
     # pressure and voltage as matched: by value, else recorded, else the rules' unknown class
     return _classify(cols, rules, value_classes.effective(cols, rules), n)
@@ -172,7 +185,7 @@ def _classify(cols, rules: Rules, eff: dict, n: int) -> np.ndarray:
                 np.asarray(cols[key], dtype=object) if key in cols else np.full(n, None, dtype=object))
             hit = np.isin(col, [v for v in values if v != NULL])
             if NULL in values:  # "null" fits a missing value, also one the rules assume
-                hit = hit | pd.isna(col)
+                hit = hit | isna(col)
                 if key in eff:
                     hit = hit | (eff["class_basis"] == value_classes.UNKNOWN)
             mask &= hit

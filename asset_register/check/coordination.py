@@ -9,51 +9,63 @@ overlap). Also reads planned works from GeoJSON / any vector file / CSV with a W
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 
 from ..errors import ValidationError
 from .frames import fast_frame
 
+from ..lazy import lazy_module
+
+gpd = lazy_module("geopandas")
+pd = lazy_module("pandas")
+
 WORKS_COLUMNS = ["reference", "description", "promoter", "usrn", "street", "depth_m", "method",
                  "start_date", "end_date", "status", "source", "attrs"]
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _dates(values) -> np.ndarray:
+    """Dates as datetime64[ns], NaT where missing or not a date (``pandas.to_datetime`` with
+    errors coerced). Dates as the register keeps them (YYYY-MM-DD) are parsed by numpy."""
+    values = list(values)
+    if all(v is None or (isinstance(v, str) and _ISO_DATE.fullmatch(v)) for v in values):
+        try:
+            return np.array([np.datetime64(v or "NaT", "ns") for v in values],
+                            dtype="datetime64[ns]")
+        except ValueError:  # not a day of the calendar (2026-02-30): pandas makes it NaT
+            pass
     return pd.to_datetime(pd.Series(values, dtype=object), errors="coerce").to_numpy("datetime64[ns]")
 
 
 class WorksTable:
     """Planned works with parsed dates and an STRtree, for many sites at once."""
 
-    def __init__(self, works: gpd.GeoDataFrame | None):
-        if works is None or len(works) == 0:
-            self.frame = None
-            return
-        self.frame = works.reset_index(drop=True)
-        self.geoms = self.frame.geometry.to_numpy()
+    def __init__(self, columns: dict[str, np.ndarray], geoms: np.ndarray):
+        """``columns`` (objects, None for null) and ``geoms`` of every planned work, as the
+        store's reader gives them (``works_arrays``)."""
+        self.geoms = np.asarray(geoms, dtype=object)
         self.tree = shapely.STRtree(self.geoms)
-        self.start = _dates(self.frame.get("start_date"))
-        self.end = _dates(self.frame.get("end_date"))
-        usrn = self.frame["usrn"] if "usrn" in self.frame else pd.Series([None] * len(self.frame))
-        self.usrn = usrn.astype(object).where(usrn.notna(), None).map(
-            lambda v: None if v is None or str(v).strip() == "" else str(v).strip()
-        ).to_numpy(dtype=object)
-        status = self.frame["status"] if "status" in self.frame else pd.Series([None] * len(self.frame))
-        self.status = status.astype(object).to_numpy()
-        self.columns = {c: self.frame[c].astype(object).where(self.frame[c].notna(), None).to_numpy()
-                        for c in self.frame.columns if c != self.frame.geometry.name}
+        n = len(self.geoms)
+        none = np.full(n, None, dtype=object)
+        self.start = _dates(columns.get("start_date", none))
+        self.end = _dates(columns.get("end_date", none))
+        self.usrn = np.array([None if v is None or str(v).strip() == "" else str(v).strip()
+                              for v in columns.get("usrn", none).tolist()], dtype=object)
+        self.status = np.asarray(columns.get("status", none), dtype=object)
+        self.columns = columns
 
     def match(self, footprints, starts, ends, usrns, distance_m: float,
               ignore_status=()) -> dict[str, np.ndarray]:
         """site, work (row index), distance_m, reason for every overlapping work, by site."""
         empty = {"site": np.empty(0, dtype=np.int64), "work": np.empty(0, dtype=np.int64),
                  "distance_m": np.empty(0), "reason": np.empty(0, dtype=object)}
-        if self.frame is None or len(footprints) == 0:
+        if len(self.geoms) == 0 or len(footprints) == 0:
             return empty
         footprints = np.asarray(footprints, dtype=object)
         site, work = self.tree.query(footprints, predicate="dwithin", distance=distance_m)
@@ -93,7 +105,7 @@ class WorksTable:
     def row_columns(self, work: np.ndarray, distance: np.ndarray,
                     reason: np.ndarray) -> dict[str, np.ndarray]:
         """The columns of ``rows`` (geometry included) as plain arrays."""
-        if self.frame is None:
+        if len(self.geoms) == 0:
             data = {c: np.empty(len(work), dtype=object) for c in WORKS_COLUMNS}
             return {**data, "distance_m": distance, "reason": reason,
                     "geometry": np.empty(0, dtype=object)}

@@ -11,7 +11,6 @@ STRtree: the check's hot path stays array operations.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import shapely
 
 from ..errors import NotFoundError
@@ -30,33 +29,34 @@ class DeviationIndex(MemoryIndex):
         self.ids, self.kinds = ids, kinds
 
     @classmethod
-    def load(cls, store, rules: Rules, frame: pd.DataFrame) -> DeviationIndex | None:
-        """The open ``elsewhere`` and ``unrecorded`` reports with a position among ``frame``
-        (``store.deviations(open_only=True)``), or None."""
-        frame = frame[frame["kind"].isin(("elsewhere", "unrecorded"))
-                      & frame["geometry_wkt"].notna()]
+    def load(cls, store, rules: Rules, reports: list[dict]) -> DeviationIndex | None:
+        """The open ``elsewhere`` and ``unrecorded`` reports with a position among ``reports``
+        (records of the open reports: the reader's ``open_deviations()``), or None."""
         rows, wkts, ids, kinds = [], [], [], []
-        for r in frame.itertuples(index=False):
-            if r.kind == "elsewhere":
+        for r in reports:
+            if r["kind"] not in ("elsewhere", "unrecorded") or not isinstance(
+                    r["geometry_wkt"], str):
+                continue
+            if r["kind"] == "elsewhere":
                 try:
-                    asset = store.get_asset(r.asset_id)
+                    asset = store.get_asset(r["asset_id"])
                 except NotFoundError:  # withdrawn since: its re-delivery resolves the report
                     continue
                 row = {c: asset.get(c) for c in CHECK_COLUMNS}
             else:
-                row = {"asset_id": f"unrecorded:{int(r.deviation_id)}",
-                       "owner": r.owner if isinstance(r.owner, str) else UNKNOWN_OWNER,
-                       "utility": r.utility}
+                row = {"asset_id": f"unrecorded:{int(r['deviation_id'])}",
+                       "owner": r["owner"] if isinstance(r["owner"], str) else UNKNOWN_OWNER,
+                       "utility": r["utility"] if isinstance(r["utility"], str) else None}
             # the measured position's accuracy is its uncertainty (none given: the rules'
             # unknown-accuracy figure); it was measured in the working CRS
-            row.update(h_accuracy_m=r.accuracy_m, quality_level=None, crs_accuracy_m=None)
+            row.update(h_accuracy_m=r["accuracy_m"], quality_level=None, crs_accuracy_m=None)
             rows.append(row)
-            wkts.append(r.geometry_wkt)
-            ids.append(int(r.deviation_id))
-            kinds.append(r.kind)
+            wkts.append(r["geometry_wkt"])
+            ids.append(int(r["deviation_id"]))
+            kinds.append(r["kind"])
         if not rows:
             return None
-        cols = normalise(pd.DataFrame(rows, columns=CHECK_COLUMNS))
+        cols = normalise({c: [row.get(c) for row in rows] for c in CHECK_COLUMNS})
         return cls(cols, shapely.from_wkt(np.array(wkts, dtype=object)), rules,
                    np.array(ids, dtype=np.float64), np.array(kinds, dtype=object))
 
@@ -95,15 +95,20 @@ class DeviationIndex(MemoryIndex):
         return out
 
 
-def reported_assets(frame: pd.DataFrame) -> frozenset[str]:
+def reported_assets(reports: list[dict]) -> frozenset[str]:
     """Asset ids with an open report (and the check's ids of unrecorded assets)."""
-    ids = {a for a in frame["asset_id"].tolist() if isinstance(a, str)}
-    ids |= {f"unrecorded:{int(i)}" for i in frame.loc[frame["kind"] == "unrecorded",
-                                                       "deviation_id"]}
+    ids = {r["asset_id"] for r in reports if isinstance(r["asset_id"], str)}
+    ids |= {f"unrecorded:{int(r['deviation_id'])}" for r in reports if r["kind"] == "unrecorded"}
     return frozenset(ids)
 
 
 def first_per_asset(site: np.ndarray, asset_id: np.ndarray) -> np.ndarray:
     """Mask keeping the first row of each (site, asset) in the sorted conflict table: an asset
     at both its recorded and its reported position counts once, at the worse of the two."""
-    return ~pd.DataFrame({"s": site, "a": asset_id}).duplicated().to_numpy()
+    seen: set = set()
+    keep = np.zeros(len(site), dtype=bool)
+    for i, key in enumerate(zip(site.tolist(), asset_id.tolist(), strict=True)):
+        if key not in seen:
+            seen.add(key)
+            keep[i] = True
+    return keep

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
-from geopandas.array import from_shapely
+
+from ..lazy import lazy_module
+
+gpd = lazy_module("geopandas")
+pd = lazy_module("pandas")
 
 
 @lru_cache(maxsize=64)
@@ -32,7 +34,7 @@ def fast_frame(data: dict[str, np.ndarray], crs, geometry: str = "geometry") -> 
     """
     names = [k for k in data if k != geometry]
     arrays = [np.asarray(data[k]) for k in names]
-    arrays.append(from_shapely(np.asarray(data[geometry], dtype=object), crs=crs))
+    arrays.append(gpd.array.from_shapely(np.asarray(data[geometry], dtype=object), crs=crs))
     n = len(arrays[-1])
     columns = _columns((*names, geometry)).copy()  # shallow: a name set on one stays there
     build = getattr(pd.DataFrame, "_from_arrays", None)

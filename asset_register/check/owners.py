@@ -21,18 +21,17 @@ MITRE_LIMIT = 5.0  # GEOS's default: a mitred corner reaches at most this times 
 class OwnerDirectory:
     """Owners with contacts and their coverage areas, indexed for many sites at once."""
 
-    def __init__(self, owners, coverage, owner_utilities: dict[str, set[str]] | None = None):
+    def __init__(self, owners, coverage: tuple[np.ndarray, np.ndarray],
+                 owner_utilities: dict[str, set[str]] | None = None):
+        """``coverage``: (owner codes, areas) of the recorded coverage (``coverage_arrays``
+        of the store's reader)."""
         self.contacts = {o.code: asdict(o) for o in owners}
         self._entries: dict[str, dict] = {}
-        cov = coverage if coverage is not None else None
-        if cov is not None and len(cov):
-            self.cov_owner = cov["owner"].astype(str).to_numpy()
-            self.cov_geom = cov.geometry.to_numpy()
+        self.cov_owner, self.cov_geom = coverage
+        if len(self.cov_geom):
             shapely.prepare(self.cov_geom)
             self.cov_tree = shapely.STRtree(self.cov_geom)
         else:
-            self.cov_owner = np.empty(0, dtype=object)
-            self.cov_geom = np.empty(0, dtype=object)
             self.cov_tree = None
         self.known = set(self.cov_owner.tolist())
         codes = set(self.contacts) | self.known

@@ -13,13 +13,16 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import shapely
 
 from ..errors import FootprintError, ValidationError
 from ..inputs import naming
 from . import footprint
 from .result import DigSite
+
+from ..lazy import lazy_module, loaded
+
+pd = lazy_module("pandas")
 
 _ALIASES = {"start_date": "start", "end_date": "end", "width": "width_m", "radius": "radius_m",
             "depth": "depth_m"}
@@ -39,7 +42,9 @@ def parse_usrn(value, what: str) -> str | None:
 
 
 def parse_date(value, what: str) -> date | None:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+    pandas = loaded("pandas")  # (only a pandas value can be its NaT)
+    if value is None or (isinstance(value, float) and np.isnan(value)) or (
+            pandas is not None and value is pandas.NaT):
         return None
     if isinstance(value, date):
         return value

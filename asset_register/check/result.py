@@ -10,9 +10,12 @@ import json
 from dataclasses import MISSING, dataclass, field
 from datetime import date
 
-import geopandas as gpd
-import pandas as pd
+import numpy as np
 import shapely
+
+from ..lazy import lazy_module, loaded
+
+gpd = lazy_module("geopandas")
 
 # Columns of CheckResult.conflicts, in display order (plus geometry).
 CONFLICT_COLUMNS = [
@@ -110,6 +113,19 @@ class CheckResult:
     # how far to trust the records here: {"grade": "A".."D", "reasons": [...]} (confidence.py)
     confidence: dict | None = None
 
+    def conflict_columns(self) -> dict[str, np.ndarray]:
+        """The conflicts as columns (arrays, ``geometry`` included), without building a frame
+        that was not built yet (the command line's report reads these)."""
+        data = _Frame.columns(self, "conflicts")
+        return data if data is not None else _columns(self.conflicts)
+
+    def works_columns(self) -> dict[str, np.ndarray] | None:
+        """The overlapping works as columns (arrays, ``geometry`` included), or None."""
+        data = _Frame.columns(self, "works_overlapping")
+        if data is not None:
+            return data
+        return None if self.works_overlapping is None else _columns(self.works_overlapping)
+
     def summary(self) -> dict:
         data = _Frame.columns(self, "conflicts")
         if data is not None:
@@ -140,6 +156,14 @@ class CheckResult:
 
     def to_json(self, **kwargs) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+
+
+def _columns(frame) -> dict[str, np.ndarray]:
+    """The columns of a frame as arrays, its geometry last as ``geometry``."""
+    geom = frame.geometry.name
+    out = {c: frame[c].to_numpy(dtype=object) for c in frame.columns if c != geom}
+    out["geometry"] = frame.geometry.to_numpy()
+    return out
 
 
 def summary_of(severity) -> dict:
@@ -182,9 +206,11 @@ def records(columns: dict) -> list[dict]:
     distances rounded to the millimetre."""
     if not columns:
         return []
+    pandas = loaded("pandas")  # (only a pandas value can be its NA or NaT)
+    missing = (pandas.NA, pandas.NaT) if pandas is not None else ()
     names, values = list(columns), []
     for name in names:
-        col = [None if v is None or (isinstance(v, float) and v != v) or v is pd.NA or v is pd.NaT
+        col = [None if v is None or (isinstance(v, float) and v != v) or any(v is m for m in missing)
                else (v.item() if hasattr(v, "item") else v)
                for v in (columns[name].tolist() if hasattr(columns[name], "tolist") else columns[name])]
         if name in _METRES:

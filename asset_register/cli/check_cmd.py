@@ -6,6 +6,7 @@ import json
 import sys
 import textwrap
 
+from ..lazy import isna
 from .site_args import add_site_arguments, apply_delivery_area
 
 
@@ -40,30 +41,38 @@ def render(result, register: str) -> str:
         f"CONFLICTS: {s['conflicts']}  (strike {s['strike']}, danger {s['danger']}, "
         f"caution {s['caution']})",
     ]
-    c = result.conflicts
-    if len(c):
-        rows = [[r.severity.upper(), r.asset_id, r.owner, r.utility, r.asset_class,
-                 r.status + (" !" if r.abandoned else ""), f"{r.distance_m:.3f}",
-                 f"{r.clearance_m:.3f}", _fmt(r.uncertainty_m), _fmt(r.depth_m),
-                 r.risk_class + (" (class unknown)" if r.class_basis == "unknown" else "")]
-                for r in c.itertuples()]
-        out += _table(rows, ["severity", "asset", "owner", "utility", "class", "status",
-                             "dist m", "clear m", "unc m", "depth m", "rule"])
+    c = result.conflict_columns()  # (arrays: the report needs no frame)
+    rows_of = {k: v.tolist() if hasattr(v, "tolist") else list(v) for k, v in c.items()
+               if k != "geometry"}
+    n = len(rows_of["severity"])
+    rows = [dict(zip(rows_of, values, strict=True)) for values in zip(*rows_of.values(), strict=True)]
+    if n:
+        # (an unrecorded asset found on site, from a deviation report, has no class or status)
+        table = [[r["severity"].upper(), r["asset_id"], r["owner"], r["utility"],
+                  _fmt(r["asset_class"]), _fmt(r["status"]) + (" !" if r["abandoned"] else ""),
+                  f"{r['distance_m']:.3f}",
+                  f"{r['clearance_m']:.3f}", _fmt(r["uncertainty_m"]), _fmt(r["depth_m"]),
+                  r["risk_class"] + (" (class unknown)" if r["class_basis"] == "unknown" else "")]
+                 for r in rows]
+        out += _table(table, ["severity", "asset", "owner", "utility", "class", "status",
+                              "dist m", "clear m", "unc m", "depth m", "rule"])
         out += ["", "Precautions:"]
-        general = c["precaution"].str.split(" Recorded as").str[0].str.split(" Class unknown:").str[0]
-        for cls, text in dict(zip(c["risk_class"], general, strict=True)).items():
+        general = {r["risk_class"]: r["precaution"].split(" Recorded as")[0]
+                   .split(" Class unknown:")[0] for r in rows}
+        for cls, text in general.items():
             out += textwrap.wrap(f"{cls}: {text}", 100, initial_indent="  ", subsequent_indent="    ")
-        # (a restricted asset shown masked has no class either, and its own precaution)
-        unknown = (c["class_basis"] == "unknown") & c["precaution"].str.contains(
-            " Class unknown:", regex=False)
-        for r in c[unknown].itertuples():
-            note = "Class unknown:" + r.precaution.split(" Class unknown:")[1].split(" Recorded as")[0]
-            out += textwrap.wrap(f"{r.asset_id}: {note}", 100, initial_indent="  ? ",
+        for r in rows:
+            # (a restricted asset shown masked has no class either, and its own precaution)
+            if r["class_basis"] != "unknown" or " Class unknown:" not in r["precaution"]:
+                continue
+            note = "Class unknown:" + r["precaution"].split(" Class unknown:")[1].split(" Recorded as")[0]
+            out += textwrap.wrap(f"{r['asset_id']}: {note}", 100, initial_indent="  ? ",
                                  subsequent_indent="    ")
-        if c["abandoned"].any():
+        if any(r["abandoned"] for r in rows):
             out.append("  ! abandoned/disused: treat as live until the owner confirms it is dead")
-        for r in c[c["depth_note"].notna()].itertuples():
-            out.append(f"  depth: {r.asset_id}: {r.depth_note}")
+        for r, missing in zip(rows, isna(c["depth_note"]).tolist(), strict=True):
+            if not missing:
+                out.append(f"  depth: {r['asset_id']}: {r['depth_note']}")
     out += ["", "Owners affected (contact them):"]
     out += [f"  {o['owner']:<10} {o['conflicts']} conflict(s), worst {o['worst_severity']}"
             f"{', CONTACT REQUIRED' if o['contact_required'] else ''} — {_contact(o)}"
@@ -74,11 +83,13 @@ def render(result, register: str) -> str:
     out += [f"  {o['owner'] or o.get('utility'):<10} {o['reason']}" for o in result.owners_no_data] \
         or ["  none"]
     out += ["Planned works to coordinate with:"]
-    w = result.works_overlapping
-    if w is not None and len(w):
-        out += [f"  {r.reference:<14} {r.promoter or '-':<10} {r.start_date or '?'} to "
-                f"{r.end_date or '?'}  {r.distance_m:.1f} m  ({r.reason})  {r.description or ''}"
-                for r in w.itertuples()]
+    w = result.works_columns()
+    if w is not None and len(w["geometry"]):
+        works = zip(*(w[k].tolist() for k in ("reference", "promoter", "start_date", "end_date",
+                                              "distance_m", "reason", "description")), strict=True)
+        out += [f"  {ref:<14} {promoter or '-':<10} {start or '?'} to {end or '?'}  "
+                f"{dist:.1f} m  ({reason})  {desc or ''}"
+                for ref, promoter, start, end, dist, reason, desc in works]
     else:
         out.append("  none")
     if result.confidence is not None:

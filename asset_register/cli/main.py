@@ -14,22 +14,25 @@ import importlib
 import os
 import sys
 import warnings
-from importlib.metadata import entry_points
 
-from .. import __version__
 from ..errors import AssetRegisterError
 
-# Used when package metadata is unavailable (e.g. running from a source tree
-# without `pip install -e`).
-FALLBACK_PROVIDERS = [
-    "asset_register.cli.register_cmds:register",
-    "asset_register.cli.check_cmd:register",
-    "asset_register.cli.works_cmd:register",
-    "asset_register.cli.notice_cmds:register",
-    "asset_register.cli.deviation_cmd:register",
-    "asset_register.cli.quality_cmd:register",
-    "asset_register.cli.postgis_cmds:register",
-]
+# The core's own commands and the provider adding each. Without package metadata (a source
+# tree) these are the commands there are; a run of one of them parses with its provider
+# alone — no entry-point scan, no other command's arguments built — so a dig check from
+# the command line starts as fast as it can (tests/core/test_cli_imports.py keeps this list
+# equal to what the providers add).
+CORE_COMMANDS = {
+    **dict.fromkeys(["init", "info", "settings", "audit"], "asset_register.cli.register_cmds:register"),
+    "check": "asset_register.cli.check_cmd:register",
+    "works": "asset_register.cli.works_cmd:register",
+    **dict.fromkeys(["notice", "respond", "notices", "notice-settings"],
+                    "asset_register.cli.notice_cmds:register"),
+    "deviation": "asset_register.cli.deviation_cmd:register",
+    "quality": "asset_register.cli.quality_cmd:register",
+    **dict.fromkeys(["roles", "extract", "sync", "keys"], "asset_register.cli.postgis_cmds:register"),
+}
+FALLBACK_PROVIDERS = list(dict.fromkeys(CORE_COMMANDS.values()))
 
 
 # Order of the commands in `--help`: a register's life (create, fill, check, notify, share).
@@ -49,8 +52,34 @@ def _rank(spec: str) -> tuple[int, str]:
 def _providers() -> list[str]:
     """Installed providers plus the core's own commands (an install made before a core
     command was added still has every core command)."""
+    from importlib.metadata import entry_points
+
     found = [f"{ep.value}" for ep in entry_points(group="asset_register.cli")]
     return found + FALLBACK_PROVIDERS
+
+
+def _command(argv: list[str]) -> str | None:
+    """The command named in ``argv`` when nothing but ``--debug`` comes before it, or
+    ``--version`` when that comes first (it is printed before anything else is read)."""
+    for token in argv:
+        if token != "--debug":
+            return token if token == "--version" or not token.startswith("-") else None
+    return None
+
+
+class _Version(argparse.Action):
+    """``--version``: the installed version, looked up only when asked for (package metadata
+    costs a command that runs tens of milliseconds)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
+                 help="show program's version number and exit"):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from .. import __version__
+
+        sys.stdout.write(f"{parser.prog} {__version__}\n")
+        parser.exit()
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -61,15 +90,21 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with one of the core's ``command``, that command's alone
+    (what a run of it parses the same way); for ``--version``, no command."""
     parser = OneLineParser(
         prog="asset-register",
         description="Underground asset register: import owners' layers, check digs, issue notices.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_Version)
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for spec in sorted(set(_providers()), key=_rank):
+    if command == "--version":
+        providers = []
+    else:
+        providers = [CORE_COMMANDS[command]] if command in CORE_COMMANDS else _providers()
+    for spec in sorted(set(providers), key=_rank):
         module, _, func = spec.partition(":")
         getattr(importlib.import_module(module), func)(sub)
     return parser
@@ -95,7 +130,8 @@ def _quiet_libraries() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_command(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -12,13 +12,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import geopandas as gpd
-import pandas as pd
 import pyproj
 import shapely
 
 from ..model import DEFAULT_CRS, BatchInfo, BatchResult, Owner
 from .reader import Arrays, AssetReader, frame_arrays
+
+from ..lazy import lazy_module
+
+gpd = lazy_module("geopandas")
+pd = lazy_module("pandas")
 
 # What ``get_asset`` reports of the batch that delivered each version, after the asset columns.
 PROVENANCE_FIELDS = ["source_file", "source_layer", "source_sha256", "source_crs",

@@ -3,12 +3,15 @@ and in the working CRS, and which fields the content hash covers (in which order
 
 from __future__ import annotations
 
-import geopandas as gpd
 import numpy as np
 import shapely
 
 from ..errors import CancelledError, ValidationError
 from ..model import ASSET_COLUMNS, validate_assets
+
+from ..lazy import lazy_module
+
+gpd = lazy_module("geopandas")
 
 # The fields of schema 1, in their order: stored hashes depend on it, so it never changes.
 HASHED = ["owner", "utility", "asset_class", "status", "depth_m", "depth_source", "diameter_mm",

@@ -11,9 +11,12 @@ None; columns the register does not have are left out.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from ..model import ASSET_COLUMNS, STORE_COLUMNS
+
+from ..lazy import lazy_module
+
+pd = lazy_module("pandas")
 
 Arrays = tuple[dict[str, np.ndarray], np.ndarray]
 """(column name -> values, geometries), one entry per live asset."""
@@ -79,6 +82,38 @@ class AssetReader:
         """``RegisterStore.clearance_bounds``, computed from the assets where a register
         written by an older version has none recorded."""
         return self.store.clearance_bounds()
+
+    # -- what the check knows about the register besides its assets (read once per change)
+    def coverage_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """(owner codes, areas) of the owners' recorded coverage."""
+        cov = self.store.owner_coverage()
+        if cov is None or not len(cov):
+            return np.empty(0, dtype=object), np.empty(0, dtype=object)
+        return cov["owner"].astype(str).to_numpy(dtype=object), cov.geometry.to_numpy()
+
+    def works_arrays(self) -> Arrays:
+        """Every planned work: its columns as objects (None for null) and its footprints."""
+        works = self.store.works()
+        if works is None or not len(works):
+            return {}, np.empty(0, dtype=object)
+        works = works.reset_index(drop=True)
+        geom = works.geometry.name
+        return ({c: works[c].astype(object).where(works[c].notna(), None).to_numpy()
+                 for c in works.columns if c != geom}, works.geometry.to_numpy())
+
+    def open_deviations(self) -> list[dict]:
+        """The deviation reports not resolved, oldest first, as records (DEVIATION_COLUMNS
+        and ``deviation_id``)."""
+        return self.store.deviations(open_only=True).to_dict("records")
+
+    def newest_deliveries(self) -> dict[str, str]:
+        """Each owner's newest committed delivery (ISO time)."""
+        batches = self.store.batches()
+        done = batches[(batches["state"] == "committed") & batches["owner"].notna()]
+        # plain objects: a group-by over Arrow-backed text needs pyarrow's query engine
+        # (acero), which the packaged app leaves out
+        done = done[["owner", "finished_at"]].astype(object)
+        return done.groupby("owner")["finished_at"].max().to_dict()
 
     def close(self) -> None:
         """Release what the reader holds (the default holds nothing)."""

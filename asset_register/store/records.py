@@ -9,10 +9,13 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-import geopandas as gpd
 import shapely
 
 from ..errors import NotFoundError, ValidationError
+
+from ..lazy import lazy_module
+
+gpd = lazy_module("geopandas")
 
 WORKS_COLUMNS = ["reference", "description", "promoter", "usrn", "street", "depth_m", "method",
                  "start_date", "end_date", "status", "source", "attrs"]

@@ -312,8 +312,8 @@ def test_coverage_without_the_buffer_is_the_coverage_with_it(seed):
                  shapely.box(X0 + 150, Y0 + 150, X0 + 200, Y0 + 200)),  # with a hole
              shapely.box(X0 + 190, Y0, X0 + 400, Y0 + 120)]
     owners = ["A", "B", "C", "D", "A"]
-    frame = gpd.GeoDataFrame({"owner": owners}, geometry=areas, crs="EPSG:27700")
-    directory = OwnerDirectory([], frame)
+    # (owner codes, areas): the coverage as the store's reader gives it (coverage_arrays)
+    directory = OwnerDirectory([], (np.array(owners, dtype=object), np.array(areas, dtype=object)))
     sites = np.array([shapely.affinity.rotate(shapely.box(x, y, x + rng.uniform(1, 30),
                                                           y + rng.uniform(0.5, 8)),
                                               rng.uniform(0, 180))

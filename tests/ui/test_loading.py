@@ -3,6 +3,8 @@ first frame. Answers are checked against shapely packing and against one whole r
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -186,3 +188,63 @@ def test_an_empty_register_loads_and_completes(tmp_path):
         packed = load_register(store)
         assert packed.n_features == 0 and len(packed.coords) == 0 and len(packed.points) == 0
         assert complete_register(store, packed)
+
+
+def test_an_early_read_is_the_read_the_window_makes(register, tmp_path):
+    """The register named on the command line is read while the window is built
+    (ui/preload.py); the controller takes that read only for the same register and display
+    cache, and it gives what the controller's own read gives."""
+    from asset_register.store import open_register
+    from ui import preload
+
+    cache = tmp_path / "cache"
+    preload.start(str(register), cache)
+    assert preload.claim(str(register), tmp_path / "other cache") is None  # another cache: not it
+    preload.start(str(register), cache)
+    early = preload.claim(str(register), cache)
+    assert early is not None and preload.claim(str(register), cache) is None  # one taker
+    fresh = open_register(register, read_only=True)
+    packed, reader = preload.take(early, fresh)
+    assert fresh._con is None  # (the fresh store is closed: the early one is used)
+    own, own_reader = preload.read_register_layer(open_register(register, read_only=True), cache,
+                                                  str(register))
+    try:
+        for k, a in _arrays(own).items():
+            np.testing.assert_array_equal(a, _arrays(packed)[k], err_msg=k)
+        assert packed.cache_key == own.cache_key and packed.codes.keys() == own.codes.keys()
+        assert complete_register(reader, packed) and "material" in packed.codes
+    finally:
+        reader.close()
+        own_reader.close()
+
+
+def test_an_early_read_of_a_register_changed_since_is_not_used(register):
+    from asset_register.store import open_register
+    from ui import preload
+
+    preload.start(str(register), None)
+    early = preload.claim(str(register), None)
+    early.result()
+    with open_register(register) as store:  # an import by another process meanwhile
+        store.write_batch(synthetic_assets(3, seed=8, owner="TEL"),
+                          BatchInfo(source_file="t.gpkg", owner="TEL"))
+    with open_register(register, read_only=True) as fresh:
+        assert preload.take(early, fresh) is None
+        assert fresh._con is not None  # (the caller reads again with it)
+        packed, reader = preload.read_register_layer(fresh, None, str(register))
+        assert packed.n_features == 393 and reader is fresh
+
+
+def test_an_early_read_nobody_takes_is_closed(register, tmp_path):
+    from ui import preload
+
+    preload.start(str(register), None)
+    future = preload._pending["future"]
+    preload.discard()
+    _, (packed, reader) = future.result()
+    for thread in threading.enumerate():  # the reading thread closes it once it is done
+        if thread.name == "Reading the register early":
+            thread.join(60)
+    assert reader._con is None and packed.n_features == 390
+    preload.start(str(tmp_path / "missing.gpkg"), None)  # (opening reports it, in the window)
+    assert preload.claim(str(tmp_path / "missing.gpkg"), None) is None

@@ -6,7 +6,6 @@ the check's confidence grade A–D with its reasons (``GradeBadge``, following t
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHBoxLayout, QHeaderView,
@@ -14,11 +13,14 @@ from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHBo
                                QVBoxLayout, QWidget)
 
 from asset_register.errors import AssetRegisterError
-from asset_register.notices.exports import spreadsheet_safe
 
 from ..render import severity
 from ..render.styles import SEVERITY_COLOURS
 from .frame_model import FrameModel, plain_tip, whole_counts
+
+from asset_register.lazy import lazy_module
+
+pd = lazy_module("pandas")
 
 CONFLICT_VIEW = [
     ("number", "#"), ("severity", "Severity"), ("asset_id", "Asset"), ("owner", "Owner"), ("utility", "Utility"),
@@ -299,6 +301,8 @@ class ConflictsDock(QDockWidget):
         """Write the assets (or owners) table to ``path`` as UTF-8 CSV (with BOM, for
         spreadsheets); text that a spreadsheet would run as a formula is neutralised.
         Returns the number of rows written."""
+        from asset_register.notices.exports import spreadsheet_safe  # (the notices: on export)
+
         model = self.model if which == "assets" else self.owners_model
         frame = spreadsheet_safe(model.shown())
         try:

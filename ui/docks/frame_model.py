@@ -6,9 +6,12 @@ import math
 import numbers
 
 import numpy as np
-import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
+
+from asset_register.lazy import lazy_module
+
+pd = lazy_module("pandas")
 
 
 def format_value(value) -> str:

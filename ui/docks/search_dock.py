@@ -60,7 +60,7 @@ class SearchDock(QDockWidget):
         self._ids: AssetIds | None = None
         self._ids_session = None
         self._streets: dict[int, tuple] = {}  # id(packed) -> (packed, [Street])
-        window.registerLoaded.connect(self.index_assets)
+        window.registerLoaded.connect(self._index_after_first_frame)
 
     # -- the search box ------------------------------------------------------------------
     def attach(self, box) -> None:
@@ -90,6 +90,22 @@ class SearchDock(QDockWidget):
         self.show_hit(self.list.item(row).data(Qt.ItemDataRole.UserRole))
 
     # -- the register's ids --------------------------------------------------------------
+    def _index_after_first_frame(self) -> None:
+        """Read the ids once the register's first frame is on the map: read at once, their
+        snapshot copy and read would take the cores the first frame is drawn with."""
+        canvas = self.window.canvas
+        layer = canvas.layers.register_layer()
+        if layer is None or canvas.cached_image(layer.id) is not None:
+            self.index_assets()
+            return
+
+        def rendered(layer_id, *_):
+            if layer_id == layer.id:
+                canvas.rendered.disconnect(rendered)
+                self.index_assets()
+
+        canvas.rendered.connect(rendered)
+
     def index_assets(self) -> None:
         """Read every live asset id in the background once the register is loaded."""
         session = self.window.session

@@ -15,10 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from asset_register import osgrid
 from asset_register.errors import AssetRegisterError
+
+from asset_register.lazy import lazy_module
+
+pd = lazy_module("pandas")
 
 _COORDS = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,;\s]\s*(-?\d+(?:\.\d+)?)\s*$")
 _GRIDREF = re.compile(r"^\s*[A-Za-z]{2}(\s*\d+)*\s*$")

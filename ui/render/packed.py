@@ -11,8 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 import shapely
+
+from asset_register.lazy import lazy_module
+
+pd = lazy_module("pandas")
 
 STYLE_COLUMNS = ("utility", "asset_class", "status", "diameter_mm", "material", "voltage", "pressure")
 

@@ -7,7 +7,6 @@ the last layout is shown moved with it, as the layer images are."""
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import threading
 
 from PySide6.QtCore import QObject, QPointF, QTimer, Signal
@@ -17,6 +16,10 @@ from ..models.layers import REFERENCE
 from .labels import _line_label_anchors
 from .painters import STREET_LABEL_RESOLUTION
 from .placement import Placer
+
+from asset_register.lazy import lazy_module
+
+pd = lazy_module("pandas")
 
 INK = QColor("#3d3a33")
 HALO = QColor(255, 255, 255, 235)

@@ -17,17 +17,19 @@ import threading
 import weakref
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
-import pyogrio
 import shapely
-from geopandas.array import GeometryArray
 
 from . import geom as gpkg_geom
 from . import rtree as gpkg_rtree
 from . import staging
 from .schema import ASSETS, GEOM, rtree_trigger_sql
+
+from ...lazy import lazy_module
+
+gpd = lazy_module("geopandas")
+pd = lazy_module("pandas")
+pyogrio = lazy_module("pyogrio")
 
 RTREE = f"rtree_{ASSETS}_{GEOM}"
 # Rebuilt after a bulk copy: building a B-tree from sorted keys beats a million random inserts.
@@ -160,7 +162,7 @@ class Stage:
     def _write_gdal(self, table: pd.DataFrame, geoms) -> None:
         frame = table.reset_index(drop=True)
         frame["row_no"] = np.arange(len(frame), dtype=np.int64)
-        gdf = gpd.GeoDataFrame(frame, geometry=GeometryArray(np.asarray(geoms),
+        gdf = gpd.GeoDataFrame(frame, geometry=gpd.array.GeometryArray(np.asarray(geoms),
                                                              crs=self.store.crs))
         pyogrio.write_dataframe(
             gdf, self.path, layer="batch", driver="GPKG", use_arrow=True,

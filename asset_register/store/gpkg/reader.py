@@ -17,6 +17,7 @@ import numpy as np
 import shapely
 
 from ..reader import Arrays, AssetReader, numeric
+from ..records import WORKS_COLUMNS
 from .geom import decode as decode_blobs
 from .schema import ASSETS, GEOM
 from .snapshot import read_arrow
@@ -39,6 +40,13 @@ def _column(chunked) -> np.ndarray:
     return values[codes]
 
 
+def _objects(values) -> np.ndarray:
+    """A column of SQLite values as an object array (None stays None)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
 @lru_cache(maxsize=64)
 def _dtypes(cols: tuple[str, ...]) -> list:
     return [np.float64 if numeric(c) else object for c in cols]
@@ -56,6 +64,7 @@ class RTreeReader(AssetReader):
         uri = Path(self.path).as_uri() + "?mode=ro"
         self.con = sqlite3.connect(uri, uri=True, check_same_thread=False)
         names = {r[0] for r in self.con.execute("SELECT name FROM sqlite_master")}
+        self._tables = names
         if ASSETS not in names or f"rtree_{ASSETS}_{GEOM}" not in names:
             self.con.close()
             raise sqlite3.OperationalError(f"{self.path} has no {ASSETS} table with an R*Tree")
@@ -124,6 +133,40 @@ class RTreeReader(AssetReader):
             return False
         return self.con.execute(
             f"SELECT 1 FROM {ASSETS} WHERE {LIVE} LIMIT 1").fetchone() is not None
+
+    # -- register facts over this connection: plain SQLite, no frames (a dig check from the
+    # command line then never imports pandas); the same answers as the store's frames
+    def coverage_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        rows = self.con.execute("SELECT owner, geom FROM owner_coverage").fetchall() \
+            if "owner_coverage" in self._tables else []
+        if not rows:
+            return np.empty(0, dtype=object), np.empty(0, dtype=object)
+        owners = np.array([str(r[0]) for r in rows], dtype=object)
+        return owners, decode_blobs([r[1] for r in rows])
+
+    def works_arrays(self) -> Arrays:
+        if "works" not in self._tables:
+            return {}, np.empty(0, dtype=object)
+        rows = self.con.execute(
+            f"SELECT geom, {', '.join(WORKS_COLUMNS)} FROM works ORDER BY reference").fetchall()
+        if not rows:
+            return {}, np.empty(0, dtype=object)
+        values = list(zip(*rows, strict=True))
+        cols = {c: _objects(v) for c, v in zip(WORKS_COLUMNS, values[1:], strict=True)}
+        return cols, decode_blobs(values[0])
+
+    def open_deviations(self) -> list[dict]:
+        if "deviations" not in self._tables:  # a register older than deviation reports
+            return []
+        cur = self.con.execute(
+            "SELECT * FROM deviations WHERE status <> 'resolved' ORDER BY deviation_id")
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def newest_deliveries(self) -> dict[str, str]:
+        return dict(self.con.execute(
+            "SELECT owner, MAX(finished_at) FROM import_batches WHERE state = 'committed' "
+            "AND owner IS NOT NULL GROUP BY owner"))
 
     def asset_arrays(self, columns: list[str]) -> Arrays:
         """Every live asset, for the in-memory index.

@@ -20,9 +20,12 @@ import time
 import weakref
 from pathlib import Path
 
-import pyogrio
 
 from ...errors import RegisterLockedError
+
+from ...lazy import lazy_module
+
+pyogrio = lazy_module("pyogrio")
 
 
 MMAP_BYTES = 1 << 34  # SQLite caps it at its compile-time maximum

@@ -13,12 +13,9 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pyproj
 import shapely
-from geopandas.array import GeometryArray
 
 from ...errors import RegisterReadOnlyError, ValidationError
 from ...model import ASSET_COLUMNS, STORE_COLUMNS, Owner
@@ -36,6 +33,11 @@ from .schema import ASSETS, GEOM, migrate
 from .works_notices import WorksNoticesMixin
 from ..qgis_style import assets_style_qml
 from ..records import SharedRecordsMixin, coverage_area, now_iso
+
+from ...lazy import lazy_module
+
+gpd = lazy_module("geopandas")
+pd = lazy_module("pandas")
 
 LIVE = "retired_at IS NULL"
 ALL_ASSET_COLUMNS = list(ASSET_COLUMNS) + list(STORE_COLUMNS)
@@ -324,7 +326,7 @@ class GeoPackageStore(AuditMixin, WorksNoticesMixin, SharedRecordsMixin, Registe
         if mask is not None:
             geoms = geoms[mask]
         df = pd.DataFrame(data)
-        df["geometry"] = GeometryArray(geoms, crs=self.crs)
+        df["geometry"] = gpd.array.GeometryArray(geoms, crs=self.crs)
         return gpd.GeoDataFrame(df, geometry="geometry")
 
     def _columns(self, columns):
@@ -380,7 +382,7 @@ class GeoPackageStore(AuditMixin, WorksNoticesMixin, SharedRecordsMixin, Registe
         for c in frame.columns:
             if (ASSET_COLUMNS.get(c) or STORE_COLUMNS.get(c)) == "bool":
                 frame[c] = frame[c].astype(bool)
-        return gpd.GeoDataFrame(frame, geometry=GeometryArray(geoms, crs=self.crs))
+        return gpd.GeoDataFrame(frame, geometry=gpd.array.GeometryArray(geoms, crs=self.crs))
 
     def owner_asset_count(self, owner: str) -> int:
         return self._con.execute(

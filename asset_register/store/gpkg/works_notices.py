@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import sqlite3
 
-import geopandas as gpd
 import numpy as np
 
 from ...errors import DuplicateRecordError
 from ..records import WORKS_COLUMNS, copyable, prepared_works
 from . import geom as gpkg_geom
+
+from ...lazy import lazy_module
+
+gpd = lazy_module("geopandas")
 
 # SQLite's extended result codes of a duplicate key
 UNIQUE_CODES = (sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)

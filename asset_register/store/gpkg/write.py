@@ -11,9 +11,7 @@ import json
 import time
 from collections.abc import Callable
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 
 from ...errors import ValidationError
@@ -23,6 +21,11 @@ from ..records import now_iso
 from . import bulk as gpkg_bulk
 from . import geom as gpkg_geom
 from .schema import GEOM
+
+from ...lazy import lazy_module
+
+gpd = lazy_module("geopandas")
+pd = lazy_module("pandas")
 
 BULK_INDEX_ROWS = 20_000  # from this many rows, stage through GDAL and pack the R*Tree in bulk
 INSERT_COLUMNS = [GEOM, *ASSET_COLUMNS, "version", "valid_from", "batch_id", "delivery",
