@@ -89,7 +89,10 @@ def best_ms(fn, repeat: int = 5) -> float:
     return best * 1000
 
 
-def main() -> int:
+def main(argv=None) -> int:
+    import argparse
+
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args(argv)
     QApplication.instance() or QApplication(sys.argv[:1])
     from ui.models.deviations import deviation_marks
     from ui.models.view import ViewState
