@@ -241,8 +241,10 @@ def read_layer(
     *,
     max_features: int | None = None,
     columns: list[str] | None = None,
+    skip_features: int = 0,
 ) -> RawLayer:
-    """Read one layer in bulk (Arrow); raise ImportError_ for unreadable or corrupt data."""
+    """Read one layer in bulk (Arrow), or the part of it after ``skip_features``; raise
+    ImportError_ for unreadable or corrupt data."""
     if max_features is None:
         check_size(source)
     kwargs = dict(source.options_for(layer))
@@ -252,7 +254,7 @@ def read_layer(
             warnings.simplefilter("ignore", RuntimeWarning)  # "unable to read srs_id": no CRS then
             meta, table = pyogrio.read_arrow(
                 source.gdal_path, layer=layer, max_features=max_features, columns=columns,
-                return_fids=True, **kwargs,
+                skip_features=skip_features, return_fids=True, **kwargs,
             )
     except (DataLayerError, DataSourceError, FieldError, GeometryError, GDALCRSError) as exc:
         raise ImportError_(

@@ -28,8 +28,16 @@ class AssetChunks:
     store stages the parts one by one (bounded memory); a backend without a streamed path
     joins them (``frame()``). The parts are read once."""
 
-    def __init__(self, parts: Iterable[gpd.GeoDataFrame]):
+    def __init__(self, parts: Iterable[gpd.GeoDataFrame], finished=None):
         self._parts = iter(parts)
+        self._finished = finished
+
+    def finished(self, batch, rejects):
+        """The batch's provenance and rejects once every part has been read: what the
+        writer of the parts says then (``finished(batch, rejects)``, e.g. the rows read and
+        rejected over the whole layer), else as given. The store calls it before it records
+        the batch."""
+        return (batch, rejects) if self._finished is None else self._finished(batch, rejects)
 
     def __iter__(self) -> Iterator[gpd.GeoDataFrame]:
         return self._parts

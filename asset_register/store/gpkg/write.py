@@ -92,6 +92,7 @@ def write_batch(
     stamp = now_iso()
     if isinstance(assets, AssetChunks):
         streamed = _streamed_stage(store, assets, report, check_cancel)
+        batch, rejects = assets.finished(batch, rejects)  # every part has been read
         if isinstance(streamed, gpkg_bulk.StreamedStage):
             try:
                 return _finish(store, _write(

@@ -315,7 +315,8 @@ class PostgisStore(ReadMixin, RecordsMixin, SharedRecordsMixin, RegisterStore):
         from .write import write_batch
 
         if isinstance(assets, AssetChunks):  # no streamed path here: the parts as one frame
-            assets = assets.frame()
+            chunks, assets = assets, assets.frame()
+            batch, rejects = chunks.finished(batch, rejects)
         return write_batch(self, assets, batch, rejects=rejects, delivery=delivery,
                            progress=progress, cancel=cancel, finalize=finalize, area=area)
 
