@@ -37,31 +37,43 @@ from importers.profiles import FieldRule, Profile  # noqa: E402
 OUT = ROOT / "benchmarks" / "out"
 
 
+PART = 1_000_000  # larger sources are written in parts of this many lines (bounded memory)
+
+
 def make_source(n: int) -> Path:
-    """n three-vertex lines around London in lon/lat, with owner-style attributes (cached)."""
+    """n three-vertex lines around London in lon/lat, with owner-style attributes (cached).
+    Over a million: written a million at a time (each part its own random stream)."""
     path = OUT / f"import_lines_{n}.gpkg"
     if path.exists():
         return path
     OUT.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(42)
+    tmp = path.with_suffix(".tmp.gpkg")
+    tmp.unlink(missing_ok=True)
+    for k, start in enumerate(range(0, n, PART) if n > PART else [0]):
+        rows = min(PART, n - start) if n > PART else n
+        frame = _lines(rows, np.random.default_rng(42 if n <= PART else [42, k]), start)
+        pyogrio.write_dataframe(frame, tmp, layer="mains", driver="GPKG", use_arrow=True,
+                                append=start > 0)
+        del frame
+    tmp.rename(path)
+    return path
+
+
+def _lines(n: int, rng, first: int) -> gpd.GeoDataFrame:
     x0 = rng.uniform(-0.5, 0.3, n)
     y0 = rng.uniform(51.3, 51.7, n)
     steps = rng.normal(0, 0.0004, size=(n, 2, 2))
     xs = np.column_stack([x0, x0 + steps[:, 0, 0], x0 + steps[:, 0, 0] + steps[:, 1, 0]])
     ys = np.column_stack([y0, y0 + steps[:, 0, 1], y0 + steps[:, 0, 1] + steps[:, 1, 1]])
     lines = shapely.linestrings(np.stack([xs, ys], axis=2))
-    frame = gpd.GeoDataFrame({
-        "ASSET_REF": np.char.mod("WM%08d", np.arange(n)),
+    return gpd.GeoDataFrame({
+        "ASSET_REF": np.char.mod("WM%08d", np.arange(first, first + n)),
         "MATERIAL": rng.choice(["DI", "PVC", "CI", "MDPE", "AC"], n),
         "DIAMETER": rng.choice([80, 100, 150, 225, 300], n).astype(np.int32),
         "DEPTH": rng.uniform(0.6, 1.5, n).round(2),
         "STATUS": rng.choice(["Live", "Abandoned"], n, p=[0.95, 0.05]),
         "INSTALLED": rng.choice(["1965-04-01", "1990-11-20", "2012-06-30"], n),
     }, geometry=lines, crs="EPSG:4326")
-    tmp = path.with_suffix(".tmp.gpkg")
-    pyogrio.write_dataframe(frame, tmp, layer="mains", driver="GPKG", use_arrow=True)
-    tmp.rename(path)
-    return path
 
 
 PROFILE = Profile(
@@ -109,7 +121,8 @@ def run_geopandas(src: Path, n: int) -> float:
 
 def in_child(what: str, src: Path, n: int) -> tuple[float, float]:
     """Run ``what`` (ours | geopandas) in a child process: (seconds, peak RSS in MB)."""
-    proc = subprocess.Popen([sys.executable, __file__, "--child", what, "--n", str(n)],
+    proc = subprocess.Popen([sys.executable, __file__, "--child", what, "--n", str(n),
+                             "--workdir", str(OUT)],
                             stdout=subprocess.PIPE, text=True)
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -138,12 +151,16 @@ def run_ogr2ogr(src: Path, n: int) -> float | None:
 
 
 def main() -> None:
+    global OUT
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=1, help="alternate ours and geopandas")
     parser.add_argument("--no-peer", action="store_true", help="skip geopandas and ogr2ogr")
     parser.add_argument("--child", choices=["ours", "geopandas"], help=argparse.SUPPRESS)
+    parser.add_argument("--workdir", type=Path, default=OUT,
+                        help="where the source and the registers go (default benchmarks/out)")
     args = parser.parse_args()
+    OUT = args.workdir
     src = make_source(args.n)
     if args.child:
         seconds = (run_import if args.child == "ours" else run_geopandas)(src, args.n)
