@@ -38,7 +38,7 @@ from asset_register.store.batches import AssetChunks
 from .automap import propose_profile
 from .coverage import coverage_of, merged
 from .delivery_checks import check_delivery
-from .prepare import PART_ROWS, LayerParts, PreparedLayer, prepare_layer
+from .prepare import PART_ROWS, PARTS_FROM, LayerParts, PreparedLayer, prepare_layer
 from .profiles import Profile, dumps_profile, load_profile
 from .scope import RETIRE_MIN, area_note, check_retire, check_scope, store_area
 from .sources import Source, open_source, skip_reason
@@ -125,9 +125,11 @@ class ImportJob:
         area_source: str | None = None,
         confirm_retire: bool = False,
         part_rows: int = PART_ROWS,
+        parts_from: int = PARTS_FROM,
     ):
         self.store = store
-        self.part_rows = part_rows  # larger layers are read, prepared and staged in parts
+        # layers of more than ``parts_from`` features are read, prepared and staged in parts
+        self.part_rows, self.parts_from = part_rows, parts_from
         self.path = Path(path)
         self.owner = Owner(owner, owner_name or owner).code  # validates the code
         self.owner_name = owner_name
@@ -238,7 +240,7 @@ class ImportJob:
                        assume_crs=self.assume_crs, force_crs=self.force_crs,
                        reference=self.store.extent(), cancelled=self.cancelled)
         parts = first = None
-        if info.features > self.part_rows:  # bounded memory: one part at a time
+        if info.features > self.parts_from:  # bounded memory: one part at a time
             parts = LayerParts(source, layer, profile, part_rows=self.part_rows,
                                cover=not self.dry_run,
                                progress=lambda f, m: progress(0.05, m), **options)

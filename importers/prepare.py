@@ -26,7 +26,7 @@ from .coverage import coverage_of_parts, extent_of
 from .geometry import clean
 from .mapping import map_layer
 from .profiles import Profile
-from .readers import layer_errors, read_layer
+from .readers import RawLayer, layer_errors, read_layer, read_layer_parts
 from .sources import Source
 
 REJECT_COLUMNS = ["row", "reason", "attrs", "geometry_wkt"]
@@ -92,13 +92,15 @@ def _prepare_layer(
     force_crs: bool = False,
     reference: tuple[float, float, float, float] | None = None,
     max_features: int | None = None,
-    skip_features: int = 0,
+    first_row: int = 0,
+    raw: RawLayer | None = None,
     transform: tuple[pyproj.CRS, crsmod.TransformPlan] | None = None,
     progress: Callable[[float, str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> PreparedLayer:
-    """``skip_features``/``max_features`` prepare one part of the layer (its rows numbered
-    as in the whole layer); ``transform`` = (source CRS, plan) decided on an earlier part."""
+    """``raw`` is one part of the layer already read, from row ``first_row`` (its rows
+    are numbered as in the whole layer); ``transform`` = (source CRS, plan) decided on an
+    earlier part."""
     report = progress or (lambda f, m: None)
 
     def step(fraction: float, message: str) -> None:
@@ -109,7 +111,8 @@ def _prepare_layer(
     timings: dict[str, float] = {}
     t = time.perf_counter()
     step(0.0, f"reading {layer}")
-    raw = read_layer(source, layer, max_features=max_features, skip_features=skip_features)
+    if raw is None:
+        raw = read_layer(source, layer, max_features=max_features)
     timings["read"] = time.perf_counter() - t
     warnings = list(source.warnings) + list(raw.warnings)
 
@@ -155,7 +158,7 @@ def _prepare_layer(
     step(0.7, "mapping fields")
     mapped = map_layer(
         raw.table, cleaned.src[keep], cleaned.suffix[keep], geoms[keep], working_crs, profile,
-        owner=owner, layer=layer, utility=utility, row_offset=skip_features,
+        owner=owner, layer=layer, utility=utility, row_offset=first_row,
     )
     warnings += mapped.warnings
     timings["map"] = time.perf_counter() - t
@@ -168,24 +171,25 @@ def _prepare_layer(
     ])
     order = np.argsort(reject_rows, kind="stable")
     rejects = _rejects(raw.table, reject_rows[order], reject_reasons[order], reject_geoms[order])
-    if skip_features and len(rejects):
-        rejects["row"] += skip_features  # numbered as in the whole layer
+    if first_row and len(rejects):
+        rejects["row"] += first_row  # numbered as in the whole layer
     step(1.0, "mapped")
     return PreparedLayer(
         layer=layer, assets=mapped.assets, rejects=rejects, rows_read=raw.rows_read,
         repaired=cleaned.repaired, source_crs=src_crs.to_string(), plan=plan,
         warnings=warnings, timings=timings, crs=src_crs,
-        asset_rows=np.delete(kept_src, mapped.reject_pos) + skip_features,
+        asset_rows=np.delete(kept_src, mapped.reject_pos) + first_row,
         asset_source_geometry=np.delete(cleaned.geometry[keep], mapped.reject_pos),
     )
 
 
-PART_ROWS = 1_000_000  # layers with more features are imported part by part (bounded memory)
+PARTS_FROM = 1_000_000  # layers with more features than this are imported part by part
+PART_ROWS = 250_000  # features in a part: ~0.6 GB of working memory each
 
 
 class LayerParts:
-    """A large layer prepared part by part (``PART_ROWS`` features at a time), so that its
-    import holds one part in memory, not the layer. Iterating gives each part's canonical
+    """A large layer read in one pass and prepared part by part (``PART_ROWS`` features at a
+    time), so that its import holds one part in memory, not the layer. Iterating gives each part's canonical
     assets (handed to the store as they come); meanwhile the rejects, warnings, counts and
     timings of the whole layer are gathered, and ``summary()`` gives them afterwards as a
     ``PreparedLayer`` without assets.
@@ -219,13 +223,20 @@ class LayerParts:
     def __iter__(self):
         skip = 0
         progress = self.kwargs.pop("progress", None) or (lambda f, m: None)
+        reading = read_layer_parts(self.source, self.layer, self.part_rows)
         while True:
+            t = time.perf_counter()
+            raw = next(reading, None)
+            if raw is None:
+                break
+            read_s = time.perf_counter() - t
             part = _prepare_layer(
-                self.source, self.layer, self.profile, skip_features=skip,
-                max_features=self.part_rows,
+                self.source, self.layer, self.profile, first_row=skip, raw=raw,
                 transform=None if self._first is None else (self._first.crs, self._first.plan),
                 progress=lambda f, m, at=skip: progress(0.0, f"{m} (features {at + 1:,}…)"),
                 **self.kwargs)
+            del raw
+            part.timings["read"] += read_s
             if self._first is None:
                 self._first = part
             assets = self._drop_repeats(part)
@@ -233,14 +244,11 @@ class LayerParts:
             if self._cover and len(assets):  # kept compact (WKB) for the coverage
                 geoms = np.asarray(assets.geometry.array)
                 self._areas.append((extent_of(geoms), pa.array(shapely.to_wkb(geoms))))
-            skip += self.part_rows
-            last = part.rows_read < self.part_rows
+            skip += part.rows_read
             del part
             if len(assets):
                 yield assets
             del assets
-            if last:
-                break
         self.done = True
 
     def _drop_repeats(self, part: PreparedLayer) -> gpd.GeoDataFrame:

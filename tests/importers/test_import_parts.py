@@ -51,7 +51,7 @@ def source(tmp_path, name="mains.gpkg", *, changed=0, dropped=0) -> str:
 
 def run(store, path, part_rows):
     (report,) = ImportJob(store, path, owner="GAS", profile=gas_profile(),
-                          part_rows=part_rows).run()
+                          part_rows=part_rows, parts_from=part_rows).run()
     return report
 
 
