@@ -245,12 +245,15 @@ class Stage:
                 (before,)))
         else:
             old_ids, old_boxes = gpkg_rtree.read_entries(con, RTREE)
-            b = self.bounds[keep_rows]
             gpkg_rtree.bulk_load(con, RTREE, np.concatenate([old_ids, new_ids]),
-                                 np.concatenate([old_boxes, b[:, [0, 2, 1, 3]]]))
+                                 np.concatenate([old_boxes, self.tree_boxes(keep_rows)]))
         for stmt in rtree_trigger_sql(ASSETS):
             con.execute(stmt)
         return len(new_ids)
+
+    def tree_boxes(self, rows: np.ndarray) -> np.ndarray:
+        """R*Tree boxes (minx, maxx, miny, maxy) of the staged ``rows`` (a boolean mask)."""
+        return self.bounds[rows][:, [0, 2, 1, 3]]
 
     def close(self) -> None:
         try:
@@ -294,7 +297,7 @@ class StreamedStage(Stage):
         self.leaf_table = "leaf"
         self.srs_id = store.srs_id
         self.pack_now = not store._con.execute(f'SELECT 1 FROM "{RTREE}_rowid" LIMIT 1').fetchone()
-        bounds, hashes, ids, id_keys, clearance = [], [], [], [], []
+        boxes, hashes, ids, id_keys, clearance = [], [], [], [], []
         rows = 0
         try:
             for part in parts:
@@ -327,12 +330,13 @@ class StreamedStage(Stage):
                 ids.append(pa.array(part_ids, type=pa.string()))
                 id_keys.append(pd.util.hash_array(part_ids, categorize=False))
                 clearance.append(frame[["diameter_mm", "h_accuracy_m"]].reset_index(drop=True))
-                bounds.append(b)
+                # as the R*Tree stores them: float32, rounded outward (half the memory)
+                boxes.append(gpkg_rtree.float32_outward(b[:, [0, 2, 1, 3]]))
                 hashes.append(h)
                 rows += n
                 del frame, part, geoms, part_ids
-            self.bounds = np.concatenate(bounds)
-            del bounds
+            self.boxes = np.concatenate(boxes)
+            del boxes
             self.hashes = np.concatenate(hashes)
             del hashes
             self.ids = pa.chunked_array(ids, type=pa.string())
@@ -341,13 +345,17 @@ class StreamedStage(Stage):
             del id_keys
             if self.pack_now:
                 report(0.08, "packing the spatial index")
-                self.packing = gpkg_rtree.Packing(self.bounds[:, [0, 2, 1, 3]])
+                self.packing = gpkg_rtree.Packing(self.boxes)
                 _ingest(self.geo_path, "leaf", pa.table({"leaf": self.packing.leaf_of()}))
             self._attach("staging", self.path)
             self._attach("staging_geo", self.geo_path)
         except BaseException:
             self.close()
             raise
+
+
+    def tree_boxes(self, rows: np.ndarray) -> np.ndarray:
+        return self.boxes[rows]
 
 
 def _refuse_repeated_ids(ids, keys: np.ndarray) -> None:

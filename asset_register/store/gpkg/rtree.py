@@ -93,7 +93,10 @@ class Packing:
     """
 
     def __init__(self, boxes: np.ndarray):
-        boxes = float32_outward(np.asarray(boxes, dtype=np.float64))
+        """``boxes`` (minx, maxx, miny, maxy): float64, rounded outward to float32 here, or
+        float32 already so rounded (as ``float32_outward`` gives them)."""
+        if boxes.dtype != np.float32:
+            boxes = float32_outward(np.asarray(boxes, dtype=np.float64))
         self.size = len(boxes)
         # Levels bottom-up; each is (child positions or node indexes, child boxes) in STR order.
         self.levels: list[tuple[np.ndarray, np.ndarray]] = []
