@@ -246,13 +246,15 @@ class ImportJob:
                                progress=lambda f, m: progress(0.05, m), **options)
             read = iter(parts)
             first = next(read, None)
+            if first is not None:  # (the chain holds the first part only until it is staged)
+                read, first = itertools.chain([first], read), True
             prepared = parts.summary()
         else:
             prepared = prepare_layer(source, layer, profile,
                                      progress=lambda f, m: progress(0.5 * f, m), **options)
         if first is not None:  # the parts go to the store as they are read
             self._write(prepared, base, sha, profile, progress,
-                        parts=(parts, itertools.chain([first], read)))
+                        parts=(parts, read))
             report = base
         elif len(prepared.assets) or self.dry_run:
             report = self._report(base, prepared, profile)

@@ -138,6 +138,7 @@ def _streamed_stage(store, chunks: AssetChunks, report, check_cancel):
     if first is None:
         return _empty_like(store)
     rest = AssetChunks(itertools.chain([first], parts))
+    del first  # (held by the chain until it is staged, not for the whole stage)
     if store._depth != 0:
         return rest.frame()
     try:
