@@ -299,6 +299,8 @@ class StreamedStage(Stage):
         self.pack_now = not store._con.execute(f'SELECT 1 FROM "{RTREE}_rowid" LIMIT 1').fetchone()
         boxes, hashes, ids, id_keys, clearance = [], [], [], [], []
         rows = 0
+        # one connection (and one transaction, one sync) per staging file for every part
+        ingest = _Ingest()
         try:
             for part in parts:
                 check_cancel()
@@ -315,16 +317,16 @@ class StreamedStage(Stage):
                 attrs = attrs.append_column(
                     "row_no", pa.array(np.arange(rows, rows + n, dtype=np.int64)))
                 mode = "create" if rows == 0 else "append"
-                _ingest(self.path, "batch", attrs, mode=mode)
+                ingest(self.path, "batch", attrs, mode)
                 del attrs, table
                 heads = pa.Array.from_buffers(pa.large_binary(), n, [
                     None, pa.py_buffer(np.arange(n + 1, dtype=np.int64) * gpkg_geom.HEADER_SIZE),
                     pa.py_buffer(gpkg_geom.headers(b, self.srs_id))])
                 hash_col = pa.Array.from_buffers(pa.string(), n, [
                     None, pa.py_buffer(np.arange(n + 1, dtype=np.int32) * 16), pa.py_buffer(h)])
-                _ingest(self.geo_path, "geo", pa.table({
+                ingest(self.geo_path, "geo", pa.table({
                     "content_hash": hash_col, "head": heads,
-                    "wkb": pa.array(wkb, type=pa.large_binary())}), mode=mode)
+                    "wkb": pa.array(wkb, type=pa.large_binary())}), mode)
                 del wkb, heads
                 part_ids = frame["asset_id"].to_numpy(dtype=object)
                 ids.append(pa.array(part_ids, type=pa.string()))
@@ -346,10 +348,12 @@ class StreamedStage(Stage):
             if self.pack_now:
                 report(0.08, "packing the spatial index")
                 self.packing = gpkg_rtree.Packing(self.boxes)
-                _ingest(self.geo_path, "leaf", pa.table({"leaf": self.packing.leaf_of()}))
+                ingest(self.geo_path, "leaf", pa.table({"leaf": self.packing.leaf_of()}), "create")
+            ingest.commit()
             self._attach("staging", self.path)
             self._attach("staging_geo", self.geo_path)
         except BaseException:
+            ingest.close()
             self.close()
             raise
 
@@ -375,6 +379,35 @@ def _refuse_repeated_ids(ids, keys: np.ndarray) -> None:
             raise ValidationError(f"asset_id {value!r} appears twice in one batch: ids must be "
                                   "unique")
         seen.add(value)
+
+
+class _Ingest:
+    """ADBC bulk ingests into staging files, one open connection and transaction per file
+    until ``commit()`` (each part's own connection and commit cost a sync of the file)."""
+
+    def __init__(self):
+        self._cons: dict[Path, object] = {}
+
+    def __call__(self, path: Path, table_name: str, data, mode: str) -> None:
+        import adbc_driver_sqlite.dbapi as adbc
+
+        con = self._cons.get(path)
+        if con is None:
+            con = self._cons[path] = adbc.connect(str(path))
+        with con.cursor() as cur:
+            cur.adbc_ingest(table_name, data, mode=mode)
+
+    def commit(self) -> None:
+        try:
+            for con in self._cons.values():
+                con.commit()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        cons, self._cons = self._cons, {}
+        for con in cons.values():
+            con.close()
 
 
 def _ingest(path: Path, table_name: str, data, mode: str = "create") -> None:
