@@ -7,8 +7,10 @@ and ``--dry-run`` share it. Every row that does not make it into the frame is in
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -221,34 +223,48 @@ class LayerParts:
         self.done = False
 
     def __iter__(self):
-        skip = 0
         progress = self.kwargs.pop("progress", None) or (lambda f, m: None)
         reading = read_layer_parts(self.source, self.layer, self.part_rows)
-        while True:
+        at = [0]  # the first row of the next part
+
+        def next_part():
             t = time.perf_counter()
             raw = next(reading, None)
             if raw is None:
-                break
+                return None
             read_s = time.perf_counter() - t
+            first = self._first
             part = _prepare_layer(
-                self.source, self.layer, self.profile, first_row=skip, raw=raw,
-                transform=None if self._first is None else (self._first.crs, self._first.plan),
-                progress=lambda f, m, at=skip: progress(0.0, f"{m} (features {at + 1:,}…)"),
-                **self.kwargs)
+                self.source, self.layer, self.profile, first_row=at[0], raw=raw,
+                transform=None if first is None else (first.crs, first.plan), **self.kwargs)
             del raw
             part.timings["read"] += read_s
-            if self._first is None:
-                self._first = part
             assets = self._drop_repeats(part)
             self._gather(part, len(assets))
+            if self._first is None:  # what the summary needs of it, not its rows
+                self._first = dataclasses.replace(part, assets=part.assets.iloc[:0],
+                                                  asset_rows=None, asset_source_geometry=None)
             if self._cover and len(assets):  # kept compact (WKB) for the coverage
                 geoms = np.asarray(assets.geometry.array)
                 self._areas.append((extent_of(geoms), pa.array(shapely.to_wkb(geoms))))
-            skip += part.rows_read
-            del part
-            if len(assets):
-                yield assets
-            del assets
+            start, at[0] = at[0], at[0] + part.rows_read
+            return assets, start
+
+        # The next part is read, checked and mapped in a thread while the store stages this
+        # one (GDAL, GEOS, PROJ and SQLite release the GIL: the two cores overlap). Parts are
+        # prepared one after another, in order, by that one thread.
+        with ThreadPoolExecutor(1, thread_name_prefix="import-part") as pool:
+            ahead = pool.submit(next_part)
+            try:
+                while (got := ahead.result()) is not None:
+                    assets, start = got
+                    ahead = pool.submit(next_part)
+                    progress(0.0, f"features {start + 1:,}…")
+                    if len(assets):
+                        yield assets
+                    del assets, got
+            finally:
+                ahead.cancel()  # (a part being prepared is finished, then the thread ends)
         self.done = True
 
     def _drop_repeats(self, part: PreparedLayer) -> gpd.GeoDataFrame:
