@@ -143,3 +143,24 @@ def test_a_check_answers_the_same_on_both(tmp_path, registers):
         assert a.conflicts.drop(columns="geometry").equals(b.conflicts.drop(columns="geometry"))
         assert a.owners_affected == b.owners_affected
         assert a.owners_no_data == b.owners_no_data
+
+
+def test_a_cancel_between_parts_leaves_the_register_as_it_was(tmp_path, registers):
+    from asset_register.errors import CancelledError
+
+    _, store = registers
+    path = source(tmp_path)
+    run(store, path, PART)
+    before = (assets(store), rejects(store), batches(store))
+    seen = []
+
+    def cancel():  # after the second part has been handed over
+        return sum("features" in m for m in seen) >= 2
+
+    job = ImportJob(store, source(tmp_path, "again.gpkg", changed=40), owner="GAS",
+                    profile=gas_profile(), part_rows=PART, parts_from=PART,
+                    progress=lambda f, m: seen.append(m), cancel=cancel)
+    with pytest.raises(CancelledError):
+        job.run()
+    assert (assets(store), rejects(store), batches(store)) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
