@@ -191,10 +191,10 @@ PART_ROWS = 250_000  # features in a part: ~0.6 GB of working memory each
 
 class LayerParts:
     """A large layer read in one pass and prepared part by part (``PART_ROWS`` features at a
-    time), so that its import holds one part in memory, not the layer. Iterating gives each part's canonical
-    assets (handed to the store as they come); meanwhile the rejects, warnings, counts and
-    timings of the whole layer are gathered, and ``summary()`` gives them afterwards as a
-    ``PreparedLayer`` without assets.
+    time), so that its import holds a part or two in memory, not the layer. Iterating gives
+    each part's canonical assets (handed to the store as they come; the next part is
+    prepared meanwhile); the rejects, warnings, counts and timings of the whole layer are
+    gathered, and ``summary()`` gives them afterwards as a ``PreparedLayer`` without assets.
 
     The answers are those of ``prepare_layer`` on the whole layer: the source CRS and the
     transformation are decided once, on the first part (every part is still checked against
@@ -220,7 +220,6 @@ class LayerParts:
         self._key_at = np.zeros(0, dtype=np.int64)  # ... and where each id is in _ids
         self._ids: list = []  # earlier parts' ids (Arrow), and their source rows
         self._id_rows: list[np.ndarray] = []
-        self.done = False
 
     def __iter__(self):
         progress = self.kwargs.pop("progress", None) or (lambda f, m: None)
@@ -265,7 +264,6 @@ class LayerParts:
                     del assets, got
             finally:
                 ahead.cancel()  # (a part being prepared is finished, then the thread ends)
-        self.done = True
 
     def _drop_repeats(self, part: PreparedLayer) -> gpd.GeoDataFrame:
         """The part's assets without those whose id an earlier part already holds (rejected
