@@ -165,7 +165,11 @@ def main() -> int:
         return window, layer, time.perf_counter() - t0
 
     window, layer, ready = open_window("cold")
-    print(f"  labels read in the background by {ready:.2f} s")
+    import resource
+
+    print(f"  labels read in the background by {ready:.2f} s; peak memory so far "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB RSS   "
+          f"target <= 3 GB; load {os.getloadavg()[0]:.2f}")
     pump_until(lambda: any(window.register.display_cache_dir().glob("*.npz")), 60)
     window.close()
     window, layer, _ = open_window("warm, display cache")

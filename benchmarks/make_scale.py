@@ -28,6 +28,7 @@ OUT = ROOT / "benchmarks" / "out"
 X0, Y0 = 520000.0, 170000.0
 BLOCK = 100.0
 DENSITY_PER_KM2 = 10_000
+PART_ROWS = 1_000_000  # larger registers are made and written in parts of this many assets
 
 # utility -> (owners, offset from street centre line (m), classes of point assets)
 UTILITIES = {
@@ -50,6 +51,24 @@ def _pick(rng, values, n, p=None):
 def make_network(n: int, seed: int = 42) -> gpd.GeoDataFrame:
     """A canonical asset frame (asset_register.model columns) of exactly ``n`` assets."""
     rng = np.random.default_rng(seed)
+    return _assets(rng, n, _streets(rng, n), 0)
+
+
+def network_parts(n: int, seed: int = 42, part: int = PART_ROWS):
+    """The network of ``n`` assets as frames of at most ``part`` assets (the same streets;
+    each part its own random stream, ids numbered on), for registers too large for one
+    frame in memory. Deterministic; for n ≤ part it is ``make_network(n, seed)``."""
+    if n <= part:
+        yield make_network(n, seed)
+        return
+    streets = _streets(np.random.default_rng(seed), n)
+    for k, start in enumerate(range(0, n, part)):
+        rows = min(part, n - start)
+        yield _assets(np.random.default_rng([seed, k]), rows, streets, start)
+
+
+def _streets(rng, n: int):
+    """Street segments of the grid for ``n`` assets: (start points, unit vectors, normals, lengths)."""
     side_km = max(0.3, np.sqrt(n / DENSITY_PER_KM2))
     g = int(np.ceil(side_km * 1000 / BLOCK)) + 1
     jx = rng.uniform(-8, 8, (g, g))
@@ -66,7 +85,12 @@ def make_network(n: int, seed: int = 42) -> gpd.GeoDataFrame:
     seg_len = np.hypot(seg_dir[:, 0], seg_dir[:, 1])
     unit = seg_dir / seg_len[:, None]
     normal = np.stack([-unit[:, 1], unit[:, 0]], 1)
+    return s0, unit, normal, seg_len
 
+
+def _assets(rng, n: int, streets, first_id: int) -> gpd.GeoDataFrame:
+    """``n`` assets along ``streets``, source ids from ``first_id``."""
+    s0, unit, normal, seg_len = streets
     util_names = np.array(list(UTILITIES), dtype=object)
     uidx = rng.choice(len(util_names), n, p=UTILITY_WEIGHTS)
     utility = util_names[uidx]
@@ -110,7 +134,7 @@ def make_network(n: int, seed: int = 42) -> gpd.GeoDataFrame:
                         np.where(utility == "sewer", "clay", np.where(
                             np.isin(utility, ["electricity", "street_lighting"]), "copper",
                             np.where(utility == "telecoms", "fibre", "steel")))))
-    src = np.char.mod("%d", np.arange(n))
+    src = np.char.mod("%d", np.arange(first_id, first_id + n))
     asset_id = np.char.add(np.char.add(owner.astype(str), ":"), src)
     attrs = np.char.add(np.char.add('{"src_id": ', src), '}')
     return gpd.GeoDataFrame(
@@ -143,20 +167,24 @@ def make_register(n: int, out: Path, seed: int = 42) -> Path:
     sys.path.insert(0, str(ROOT))
     from asset_register.model import BatchInfo, Owner
     from asset_register.store import create_register
+    from asset_register.store.batches import AssetChunks
 
-    frame = cached_network(n, seed)
     for suffix in ("", "-wal", "-shm"):
         Path(str(out) + suffix).unlink(missing_ok=True)
+    owners = sorted({o for owners, _, _ in UTILITIES.values() for o in owners})
+    info = BatchInfo(source_file=f"synthetic network n={n}", rows_read=n,
+                     transformation_accuracy_m=0.0)
     with create_register(out) as store:
-        for code in sorted(set(frame["owner"])):
+        for code in owners:
             store.upsert_owner(Owner(code, f"{code} (synthetic)", "0800 000 000",
                                      "0800 999 999", f"{code.lower()}@example.org"))
-        store.write_batch(frame, BatchInfo(source_file=f"synthetic network n={n}",
-                                           rows_read=n, transformation_accuracy_m=0.0))
-        ext = frame.total_bounds
-        for code, _part in frame.groupby("owner"):
-            area = shapely.box(*ext)
-            store.set_owner_coverage(code, area)
+        if n <= PART_ROWS:  # one frame (cached as GeoParquet for the other benchmarks)
+            store.write_batch(cached_network(n, seed), info)
+        else:  # one batch handed over in parts: memory holds one part at a time
+            store.write_batch(AssetChunks(network_parts(n, seed)), info)
+        ext = store.extent()
+        for code in owners:
+            store.set_owner_coverage(code, shapely.box(*ext))
     return out
 
 

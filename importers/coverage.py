@@ -20,48 +20,98 @@ MAX_CELLS = 40_000  # larger deliveries get coarser cells, so the union stays fa
 
 def coverage_of(geoms: np.ndarray, cell: float = CELL_M) -> shapely.Geometry | None:
     """The grid-cell area covering ``geoms`` (working CRS, metres), or None when empty."""
-    geoms = np.asarray(geoms, dtype=object)
-    geoms = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
+    geoms = _present(geoms)
     if len(geoms) == 0:
         return None
-    b = shapely.bounds(geoms)
-    minx, miny = np.nanmin(b[:, 0]), np.nanmin(b[:, 1])
-    maxx, maxy = np.nanmax(b[:, 2]), np.nanmax(b[:, 3])
-    # cells no smaller than CELL_M, and few enough that the grid stays small
-    cell = max(cell, float(np.sqrt((maxx - minx) * (maxy - miny) / MAX_CELLS)))
-    ox, oy = np.floor(minx / cell) - 1, np.floor(miny / cell) - 1
-    nx = int(np.floor(maxx / cell) - ox) + 2
-    ny = int(np.floor(maxy / cell) - oy) + 2
-    long = shapely.length(geoms) > cell / 2
-    parts = geoms.copy()
-    parts[long] = shapely.segmentize(geoms[long], cell / 2)  # no cell skipped along long lines
-    xy = shapely.get_coordinates(parts)
-    xy = xy[np.isfinite(xy).all(axis=1)]
-    grid = np.zeros((ny, nx), dtype=bool)
-    grid[(np.floor(xy[:, 1] / cell) - oy).astype(np.int64),
-         (np.floor(xy[:, 0] / cell) - ox).astype(np.int64)] = True
-    # grow by one cell in every direction: the records' neighbourhood is covered too
-    grown = grid.copy()
-    grown[1:, :] |= grid[:-1, :]
-    grown[:-1, :] |= grid[1:, :]
-    g2 = grown.copy()
-    g2[:, 1:] |= grown[:, :-1]
-    g2[:, :-1] |= grown[:, 1:]
-    # one rectangle per run of cells along a row, then one coverage union
-    pad = np.zeros((ny, 1), dtype=np.int8)
-    edges = np.diff(np.hstack([pad, g2.astype(np.int8), pad]), axis=1)
-    rs, cs = np.nonzero(edges == 1)
-    re_, ce = np.nonzero(edges == -1)
-    order_s, order_e = np.lexsort((cs, rs)), np.lexsort((ce, re_))
-    rows, first, last = rs[order_s], cs[order_s], ce[order_e]
-    x0, y0 = (ox + first) * cell, (oy + rows) * cell
-    boxes = shapely.box(x0, y0, (ox + last) * cell, y0 + cell)
-    area = shapely.coverage_union_all(boxes)
-    polys = geoms[np.isin(shapely.get_type_id(geoms), (3, 6))]
-    polys = polys[shapely.area(polys) > cell * cell]  # smaller ones are covered by their vertices' cells
-    if len(polys):
-        area = shapely.union(area, shapely.union_all(shapely.buffer(polys, cell)))
-    return area
+    grid = _Grid(_extent(shapely.bounds(geoms)), cell)
+    grid.mark(geoms)
+    return grid.area()
+
+
+def coverage_of_parts(parts, cell: float = CELL_M) -> shapely.Geometry | None:
+    """``coverage_of`` the geometries of every part together — ``parts`` is a sequence of
+    (extent of the part's geometries, a callable giving them) — computed part by part on
+    one grid (its cells from the extent of them all), so it is the same area as
+    ``coverage_of`` on them all, without holding them all at once."""
+    extents = [extent for extent, _ in parts if extent is not None]
+    if not extents:
+        return None
+    e = np.array(extents, dtype=np.float64)
+    grid = _Grid((e[:, 0].min(), e[:, 1].min(), e[:, 2].max(), e[:, 3].max()), cell)
+    for _, geoms in parts:
+        grid.mark(_present(geoms()))
+    return grid.area()
+
+
+def extent_of(geoms) -> tuple[float, float, float, float] | None:
+    """(minx, miny, maxx, maxy) of the present geometries, as ``coverage_of`` sees them."""
+    geoms = _present(geoms)
+    return _extent(shapely.bounds(geoms)) if len(geoms) else None
+
+
+def _present(geoms) -> np.ndarray:
+    geoms = np.asarray(geoms, dtype=object)
+    return geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
+
+
+def _extent(b: np.ndarray) -> tuple[float, float, float, float]:
+    return (np.nanmin(b[:, 0]), np.nanmin(b[:, 1]), np.nanmax(b[:, 2]), np.nanmax(b[:, 3]))
+
+
+class _Grid:
+    """The boolean cell grid over an extent: cells no smaller than ``cell``, and few enough
+    (``MAX_CELLS``) that the grid and its union stay small."""
+
+    def __init__(self, extent, cell: float):
+        minx, miny, maxx, maxy = extent
+        self.cell = cell = max(cell, float(np.sqrt((maxx - minx) * (maxy - miny) / MAX_CELLS)))
+        self.ox, self.oy = np.floor(minx / cell) - 1, np.floor(miny / cell) - 1
+        nx = int(np.floor(maxx / cell) - self.ox) + 2
+        ny = int(np.floor(maxy / cell) - self.oy) + 2
+        self.cells = np.zeros((ny, nx), dtype=bool)
+        self.polys: list[np.ndarray] = []
+
+    def mark(self, geoms: np.ndarray) -> None:
+        """Every cell a geometry touches (long lines densified so no cell along them is
+        skipped); polygons larger than a cell are kept to be added whole."""
+        if len(geoms) == 0:
+            return
+        cell = self.cell
+        long = shapely.length(geoms) > cell / 2
+        parts = geoms.copy()
+        parts[long] = shapely.segmentize(geoms[long], cell / 2)  # no cell skipped along long lines
+        xy = shapely.get_coordinates(parts)
+        xy = xy[np.isfinite(xy).all(axis=1)]
+        self.cells[(np.floor(xy[:, 1] / cell) - self.oy).astype(np.int64),
+                   (np.floor(xy[:, 0] / cell) - self.ox).astype(np.int64)] = True
+        polys = geoms[np.isin(shapely.get_type_id(geoms), (3, 6))]
+        polys = polys[shapely.area(polys) > cell * cell]  # smaller ones are covered by their vertices' cells
+        if len(polys):
+            self.polys.append(polys)
+
+    def area(self) -> shapely.Geometry:
+        grid, cell, ny = self.cells, self.cell, self.cells.shape[0]
+        # grow by one cell in every direction: the records' neighbourhood is covered too
+        grown = grid.copy()
+        grown[1:, :] |= grid[:-1, :]
+        grown[:-1, :] |= grid[1:, :]
+        g2 = grown.copy()
+        g2[:, 1:] |= grown[:, :-1]
+        g2[:, :-1] |= grown[:, 1:]
+        # one rectangle per run of cells along a row, then one coverage union
+        pad = np.zeros((ny, 1), dtype=np.int8)
+        edges = np.diff(np.hstack([pad, g2.astype(np.int8), pad]), axis=1)
+        rs, cs = np.nonzero(edges == 1)
+        re_, ce = np.nonzero(edges == -1)
+        order_s, order_e = np.lexsort((cs, rs)), np.lexsort((ce, re_))
+        rows, first, last = rs[order_s], cs[order_s], ce[order_e]
+        x0, y0 = (self.ox + first) * cell, (self.oy + rows) * cell
+        boxes = shapely.box(x0, y0, (self.ox + last) * cell, y0 + cell)
+        area = shapely.coverage_union_all(boxes)
+        if self.polys:
+            polys = np.concatenate(self.polys)
+            area = shapely.union(area, shapely.union_all(shapely.buffer(polys, cell)))
+        return area
 
 
 def merged(existing: shapely.Geometry | None, new: shapely.Geometry | None) -> shapely.Geometry | None:

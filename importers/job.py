@@ -18,6 +18,7 @@ A dry run writes every layer and rolls it back: its counts are the real ones.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import threading
 import time
 from collections.abc import Callable
@@ -32,11 +33,12 @@ import shapely
 from asset_register.errors import AssetRegisterError, CancelledError, ImportError_
 from asset_register.model import BatchInfo, BatchResult, Owner
 from asset_register.store.base import RegisterStore
+from asset_register.store.batches import AssetChunks
 
 from .automap import propose_profile
 from .coverage import coverage_of, merged
 from .delivery_checks import check_delivery
-from .prepare import PreparedLayer, prepare_layer
+from .prepare import PART_ROWS, PARTS_FROM, LayerParts, PreparedLayer, prepare_layer
 from .profiles import Profile, dumps_profile, load_profile
 from .scope import RETIRE_MIN, area_note, check_retire, check_scope, store_area
 from .sources import Source, open_source, skip_reason
@@ -122,8 +124,12 @@ class ImportJob:
         area: shapely.Geometry | None = None,
         area_source: str | None = None,
         confirm_retire: bool = False,
+        part_rows: int = PART_ROWS,
+        parts_from: int = PARTS_FROM,
     ):
         self.store = store
+        # layers of more than ``parts_from`` features are read, prepared and staged in parts
+        self.part_rows, self.parts_from = part_rows, parts_from
         self.path = Path(path)
         self.owner = Owner(owner, owner_name or owner).code  # validates the code
         self.owner_name = owner_name
@@ -230,16 +236,31 @@ class ImportJob:
                 f"this exact file and layer were imported as batch {int(done['batch_id'])} with "
                 "the same profile; nothing changed")
             return base
-        prepared = prepare_layer(
-            source, layer, profile, owner=self.owner, working_crs=self.store.crs,
-            utility=self.utility, assume_crs=self.assume_crs, force_crs=self.force_crs,
-            reference=self.store.extent(),
-            progress=lambda f, m: progress(0.5 * f, m), cancelled=self.cancelled,
-        )
-        report = self._report(base, prepared, profile)
-        if len(prepared.assets) or self.dry_run:
+        options = dict(owner=self.owner, working_crs=self.store.crs, utility=self.utility,
+                       assume_crs=self.assume_crs, force_crs=self.force_crs,
+                       reference=self.store.extent(), cancelled=self.cancelled)
+        parts = first = None
+        if info.features > self.parts_from:  # bounded memory: one part at a time
+            parts = LayerParts(source, layer, profile, part_rows=self.part_rows,
+                               cover=not self.dry_run,
+                               progress=lambda f, m: progress(0.05, m), **options)
+            read = iter(parts)
+            first = next(read, None)
+            if first is not None:  # (the chain holds the first part only until it is staged)
+                read, first = itertools.chain([first], read), True
+            prepared = parts.summary()
+        else:
+            prepared = prepare_layer(source, layer, profile,
+                                     progress=lambda f, m: progress(0.5 * f, m), **options)
+        if first is not None:  # the parts go to the store as they are read
+            self._write(prepared, base, sha, profile, progress,
+                        parts=(parts, read))
+            report = base
+        elif len(prepared.assets) or self.dry_run:
+            report = self._report(base, prepared, profile)
             self._write(prepared, report, sha, profile, progress)
         else:
+            report = self._report(base, prepared, profile)
             # Keep the rejects (nothing is silently lost) in a batch that cannot retire
             # anything: no delivery scope, no assets.
             info = self._batch_info(prepared, sha, profile)
@@ -308,17 +329,39 @@ class ImportJob:
         )
 
     def _write(self, p: PreparedLayer, report: LayerReport, sha: str, profile: Profile,
-               progress: Progress) -> None:
-        """Write the layer's batch (a dry run: write it, count, roll it back)."""
+               progress: Progress, parts: tuple[LayerParts, object] | None = None) -> None:
+        """Write the layer's batch (a dry run: write it, count, roll it back). With
+        ``parts`` = (the layer's parts, their assets still to be read) the batch goes to the
+        store part by part, its counts and rejects known once the last part is read."""
         store = self.store
         info = self._batch_info(p, sha, profile)
         t = time.perf_counter()
         existing = store.owner(self.owner)
         timings = {}
-        # The new assets' coverage is computed in a thread while the store writes (shapely
-        # releases the GIL; SQLite's copy and index builds leave the other core idle).
-        area_job = None if self.dry_run else _Background(
-            coverage_of, np.asarray(p.assets.geometry.array))
+        assets, rejects = p.assets, p.rejects
+        if parts is not None:
+            layer_parts, remaining = parts
+
+            started: list[_Background] = []
+
+            def finished(_batch, _rejects):  # every part read: the batch is about to be written
+                whole = layer_parts.summary()
+                self._report(report, whole, profile)
+                if not self.dry_run:  # the coverage of all the parts, while the store copies
+                    started.append(_Background(layer_parts.area))
+                return self._batch_info(whole, sha, profile), whole.rejects
+
+            assets, rejects, area_job = AssetChunks(remaining, finished), None, None
+
+            def new_area():
+                return started[0].result()
+        else:
+            # The new assets' coverage is computed in a thread while the store writes
+            # (shapely releases the GIL; SQLite's copy and index builds leave the other
+            # core idle).
+            area_job = None if self.dry_run else _Background(
+                coverage_of, np.asarray(p.assets.geometry.array))
+            new_area = None if area_job is None else area_job.result
 
         def finalize(result):
             # Inside the batch's transaction: the retire check, then the owner (created or
@@ -340,14 +383,14 @@ class ImportJob:
             if existing is None or (self.owner_name and existing.name != self.owner_name):
                 store.upsert_owner(Owner(self.owner, self.owner_name or self.owner))
             # an area delivery covers its whole area, assets or not (the owner said so)
-            area = self._coverage(lambda: merged(area_job.result(), self.area), result.batch_id)
+            area = self._coverage(lambda: merged(new_area(), self.area), result.batch_id)
             if area is not None:
                 store.set_owner_coverage(self.owner, area)
 
         ok = False
         try:
             result = store.write_batch(
-                p.assets, info, rejects=p.rejects, delivery=report.delivery,
+                assets, info, rejects=rejects, delivery=report.delivery,
                 progress=lambda f, m: progress(0.5 + 0.45 * f, m), cancel=self.cancelled,
                 finalize=finalize, area=store_area(self.scope, self.area),
             )
@@ -356,13 +399,20 @@ class ImportJob:
         except _DryRun as dry:
             result = dry.result
         finally:
+            if parts is not None and started:
+                area_job = started[0]
             if area_job is not None and ok:  # on an error or Ctrl-C, never wait for it
                 area_job.join()
-        report.timings["store"] = timings.get("store", time.perf_counter() - t)
-        report.timings["coverage"] = time.perf_counter() - t - report.timings["store"]
+        store_s = timings.get("store", time.perf_counter() - t)
+        if parts is not None:  # the parts were read and prepared while the store staged them
+            store_s -= sum(report.timings.values())
+        report.timings["store"] = store_s
+        report.timings["coverage"] = time.perf_counter() - t - timings.get(
+            "store", time.perf_counter() - t)
         report.status = "dry run" if self.dry_run else "imported"
         report.batch_id = None if self.dry_run else result.batch_id
-        report.imported = len(p.assets)  # rows accepted; the diff says what changed
+        # rows accepted; the diff says what changed
+        report.imported = len(p.assets) if parts is None else parts[0].imported
         report.added, report.changed = result.added, result.changed
         report.unchanged, report.retired = result.unchanged, result.retired
 

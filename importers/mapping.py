@@ -268,8 +268,10 @@ def map_layer(
     owner: str,
     layer: str,
     utility: str | None = None,
+    row_offset: int = 0,
 ) -> Mapped:
-    """Map the cleaned rows of one layer (``src`` = their source rows) to canonical assets."""
+    """Map the cleaned rows of one layer (``src`` = their source rows, counted from
+    ``row_offset`` when this is a part of the layer) to canonical assets."""
     prof = profile.for_layer(layer)
     n = len(src)
     missing = sorted(({r.source for r in prof.fields.values()}
@@ -350,7 +352,7 @@ def map_layer(
         first = pd.Series(np.arange(n)).groupby(id_series.to_numpy(dtype=object)).transform("min")
         first = first.to_numpy()
         names = id_series.to_numpy(dtype=object)
-        reject[dup] = [f"duplicate asset id {i!r} (also on source row {int(src[int(f)]) + 1})"
+        reject[dup] = [f"duplicate asset id {i!r} (also on source row {int(src[int(f)]) + 1 + row_offset})"
                        for i, f in zip(names[dup], first[dup], strict=True)]
         warnings.append(f"asset_id: {int(dup.sum())} rows repeat an id already used in this "
                         "delivery; the first is imported, the others rejected")

@@ -7,13 +7,16 @@ and ``--dry-run`` share it. Every row that does not make it into the frame is in
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyproj
 import shapely
 
@@ -21,10 +24,11 @@ from asset_register.errors import CancelledError
 
 from . import crs as crsmod
 from .attrs import attrs_json
+from .coverage import coverage_of_parts, extent_of
 from .geometry import clean
 from .mapping import map_layer
 from .profiles import Profile
-from .readers import layer_errors, read_layer
+from .readers import RawLayer, layer_errors, read_layer, read_layer_parts
 from .sources import Source
 
 REJECT_COLUMNS = ["row", "reason", "attrs", "geometry_wkt"]
@@ -43,6 +47,10 @@ class PreparedLayer:
     plan: crsmod.TransformPlan
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    crs: pyproj.CRS | None = None  # the source CRS the layer was read in
+    # per asset: its source row (0-based, in the whole layer) and its geometry as read
+    asset_rows: np.ndarray | None = None
+    asset_source_geometry: np.ndarray | None = None
 
     @property
     def reject_summary(self) -> dict[str, int]:
@@ -86,9 +94,15 @@ def _prepare_layer(
     force_crs: bool = False,
     reference: tuple[float, float, float, float] | None = None,
     max_features: int | None = None,
+    first_row: int = 0,
+    raw: RawLayer | None = None,
+    transform: tuple[pyproj.CRS, crsmod.TransformPlan] | None = None,
     progress: Callable[[float, str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> PreparedLayer:
+    """``raw`` is one part of the layer already read, from row ``first_row`` (its rows
+    are numbered as in the whole layer); ``transform`` = (source CRS, plan) decided on an
+    earlier part."""
     report = progress or (lambda f, m: None)
 
     def step(fraction: float, message: str) -> None:
@@ -99,7 +113,8 @@ def _prepare_layer(
     timings: dict[str, float] = {}
     t = time.perf_counter()
     step(0.0, f"reading {layer}")
-    raw = read_layer(source, layer, max_features=max_features)
+    if raw is None:
+        raw = read_layer(source, layer, max_features=max_features)
     timings["read"] = time.perf_counter() - t
     warnings = list(source.warnings) + list(raw.warnings)
 
@@ -116,13 +131,19 @@ def _prepare_layer(
     t = time.perf_counter()
     step(0.45, "checking the coordinate reference system")
     xy = crsmod.sample_xy(cleaned.geometry)
-    src_crs, notes = crsmod.resolve_source_crs(
-        raw.crs, assume_crs or profile.assume_crs, force=force_crs,
-        xy=xy, working=working_crs, reference=reference)
-    warnings += notes
+    if transform is None:
+        src_crs, notes = crsmod.resolve_source_crs(
+            raw.crs, assume_crs or profile.assume_crs, force=force_crs,
+            xy=xy, working=working_crs, reference=reference)
+        warnings += notes
+    else:
+        src_crs = transform[0]
     warnings += crsmod.check_coordinates(src_crs, xy, working_crs, reference)
-    plan = crsmod.plan_transform(src_crs, working_crs, crsmod.lonlat_bounds(src_crs, xy))
-    warnings += plan.notes
+    if transform is None:
+        plan = crsmod.plan_transform(src_crs, working_crs, crsmod.lonlat_bounds(src_crs, xy))
+        warnings += plan.notes
+    else:
+        plan = transform[1]
     step(0.55, f"reprojecting to {working_crs.to_string()}")
     geoms, failed = crsmod.reproject(cleaned.geometry, plan)
     outside = crsmod.outside_area(geoms, working_crs) & ~failed
@@ -139,7 +160,7 @@ def _prepare_layer(
     step(0.7, "mapping fields")
     mapped = map_layer(
         raw.table, cleaned.src[keep], cleaned.suffix[keep], geoms[keep], working_crs, profile,
-        owner=owner, layer=layer, utility=utility,
+        owner=owner, layer=layer, utility=utility, row_offset=first_row,
     )
     warnings += mapped.warnings
     timings["map"] = time.perf_counter() - t
@@ -152,9 +173,176 @@ def _prepare_layer(
     ])
     order = np.argsort(reject_rows, kind="stable")
     rejects = _rejects(raw.table, reject_rows[order], reject_reasons[order], reject_geoms[order])
+    if first_row and len(rejects):
+        rejects["row"] += first_row  # numbered as in the whole layer
     step(1.0, "mapped")
     return PreparedLayer(
         layer=layer, assets=mapped.assets, rejects=rejects, rows_read=raw.rows_read,
         repaired=cleaned.repaired, source_crs=src_crs.to_string(), plan=plan,
-        warnings=warnings, timings=timings,
+        warnings=warnings, timings=timings, crs=src_crs,
+        asset_rows=np.delete(kept_src, mapped.reject_pos) + first_row,
+        asset_source_geometry=np.delete(cleaned.geometry[keep], mapped.reject_pos),
     )
+
+
+PARTS_FROM = 1_000_000  # layers with more features than this are imported part by part
+PART_ROWS = 250_000  # features in a part: ~0.6 GB of working memory each
+
+
+class LayerParts:
+    """A large layer read in one pass and prepared part by part (``PART_ROWS`` features at a
+    time), so that its import holds a part or two in memory, not the layer. Iterating gives
+    each part's canonical assets (handed to the store as they come; the next part is
+    prepared meanwhile); the rejects, warnings, counts and timings of the whole layer are
+    gathered, and ``summary()`` gives them afterwards as a ``PreparedLayer`` without assets.
+
+    The answers are those of ``prepare_layer`` on the whole layer: the source CRS and the
+    transformation are decided once, on the first part (every part is still checked against
+    them), rows are numbered as in the whole layer, and an asset id already used by an
+    earlier part is rejected as a duplicate, as it is within one part. ``area()`` is the
+    grid coverage of all the parts' assets, as ``coverage_of`` would give on the whole layer
+    (their geometries are kept as WKB until then: ~50 bytes an asset).
+    """
+
+    def __init__(self, source: Source, layer: str, profile: Profile, *, part_rows: int = PART_ROWS,
+                 cover: bool = False, **kwargs):
+        self.source, self.layer, self.profile = source, layer, profile
+        self.part_rows = part_rows
+        self.kwargs = kwargs
+        self._cover = cover
+        self._areas: list = []  # (extent, WKB) of each part's assets, for the coverage
+        self._rejects: list[pd.DataFrame] = []
+        self._warnings: list[str] = []
+        self._timings: dict[str, float] = {}
+        self._rows_read = self._repaired = self._assets = 0
+        self._first: PreparedLayer | None = None
+        self._keys = np.zeros(0, dtype=np.uint64)  # earlier parts' id hashes, sorted
+        self._key_at = np.zeros(0, dtype=np.int64)  # ... and where each id is in _ids
+        self._ids: list = []  # earlier parts' ids (Arrow), and their source rows
+        self._id_rows: list[np.ndarray] = []
+
+    def __iter__(self):
+        progress = self.kwargs.pop("progress", None) or (lambda f, m: None)
+        reading = read_layer_parts(self.source, self.layer, self.part_rows)
+        at = [0]  # the first row of the next part
+
+        def next_part():
+            t = time.perf_counter()
+            raw = next(reading, None)
+            if raw is None:
+                return None
+            read_s = time.perf_counter() - t
+            first = self._first
+            part = _prepare_layer(
+                self.source, self.layer, self.profile, first_row=at[0], raw=raw,
+                transform=None if first is None else (first.crs, first.plan), **self.kwargs)
+            del raw
+            part.timings["read"] += read_s
+            assets = self._drop_repeats(part)
+            self._gather(part, len(assets))
+            if self._first is None:  # what the summary needs of it, not its rows
+                self._first = dataclasses.replace(part, assets=part.assets.iloc[:0],
+                                                  asset_rows=None, asset_source_geometry=None)
+            if self._cover and len(assets):  # kept compact (WKB) for the coverage
+                geoms = np.asarray(assets.geometry.array)
+                self._areas.append((extent_of(geoms), pa.array(shapely.to_wkb(geoms))))
+            start, at[0] = at[0], at[0] + part.rows_read
+            return assets, start
+
+        # The next part is read, checked and mapped in a thread while the store stages this
+        # one (GDAL, GEOS, PROJ and SQLite release the GIL: the two cores overlap). Parts are
+        # prepared one after another, in order, by that one thread.
+        with ThreadPoolExecutor(1, thread_name_prefix="import-part") as pool:
+            ahead = pool.submit(next_part)
+            try:
+                while (got := ahead.result()) is not None:
+                    assets, start = got
+                    ahead = pool.submit(next_part)
+                    progress(0.0, f"features {start + 1:,}…")
+                    if len(assets):
+                        yield assets
+                    del assets, got
+            finally:
+                ahead.cancel()  # (a part being prepared is finished, then the thread ends)
+
+    def _drop_repeats(self, part: PreparedLayer) -> gpd.GeoDataFrame:
+        """The part's assets without those whose id an earlier part already holds (rejected
+        as duplicates, as within one part); records the part's ids for the next parts."""
+        assets = part.assets
+        ids = assets["asset_id"].to_numpy(dtype=object)
+        keys = pd.util.hash_array(ids, categorize=False)
+        repeat = np.zeros(len(ids), dtype=bool)
+        first_rows = np.zeros(len(ids), dtype=np.int64)
+        if len(self._keys) and len(ids):
+            at = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
+            maybe = np.flatnonzero(self._keys[at] == keys)
+            if len(maybe):
+                earlier = pa.chunked_array(self._ids, type=pa.string())
+                where = self._key_at[at[maybe]]
+                same = np.asarray(earlier.take(where).to_pylist(), dtype=object) == ids[maybe]
+                repeat[maybe[same]] = True
+                first_rows[maybe[same]] = np.concatenate(self._id_rows)[where[same]]
+        if repeat.any():
+            rows = part.asset_rows[repeat]
+            wkt = shapely.to_wkt(part.asset_source_geometry[repeat], rounding_precision=-1)
+            dups = pd.DataFrame({
+                "row": rows + 1,
+                "reason": [f"duplicate asset id {i!r} (also on source row {int(r) + 1})"
+                           for i, r in zip(ids[repeat], first_rows[repeat], strict=True)],
+                "attrs": assets["attrs"].to_numpy(dtype=object)[repeat],
+                "geometry_wkt": wkt,
+            })
+            part.rejects = pd.concat([part.rejects, dups], ignore_index=True).sort_values(
+                "row", kind="stable", ignore_index=True)
+            part.warnings.append(f"asset_id: {int(repeat.sum())} rows repeat an id already used "
+                                 "in this delivery; the first is imported, the others rejected")
+            keep = ~repeat
+            assets = assets[keep].reset_index(drop=True)
+            ids, keys, kept_rows = ids[keep], keys[keep], part.asset_rows[keep]
+        else:
+            kept_rows = part.asset_rows
+        offset = sum(len(chunk) for chunk in self._ids)
+        self._ids.append(pa.array(ids, type=pa.string()))
+        self._id_rows.append(np.asarray(kept_rows, dtype=np.int64))
+        keys_all = np.concatenate([self._keys, keys])
+        at_all = np.concatenate([self._key_at, np.arange(offset, offset + len(ids), dtype=np.int64)])
+        order = np.argsort(keys_all, kind="stable")
+        self._keys, self._key_at = keys_all[order], at_all[order]
+        return assets
+
+    def _gather(self, part: PreparedLayer, n_assets: int) -> None:
+        self._rows_read += part.rows_read
+        self._repaired += part.repaired
+        self._assets += n_assets
+        if len(part.rejects):
+            self._rejects.append(part.rejects)
+        for note in part.warnings:  # a note repeated by every part is said once
+            if note not in self._warnings:
+                self._warnings.append(note)
+        for key, seconds in part.timings.items():
+            self._timings[key] = self._timings.get(key, 0.0) + seconds
+
+    def summary(self) -> PreparedLayer:
+        """The whole layer as prepared (after iterating): counts, rejects, warnings, timings;
+        ``assets`` is an empty frame (they went to the store part by part)."""
+        if self._first is None:
+            raise RuntimeError("the layer's parts have not been read")
+        rejects = (pd.concat(self._rejects, ignore_index=True) if self._rejects
+                   else pd.DataFrame(columns=REJECT_COLUMNS))
+        first = self._first
+        return PreparedLayer(
+            layer=self.layer, assets=first.assets.iloc[:0], rejects=rejects,
+            rows_read=self._rows_read, repaired=self._repaired, source_crs=first.source_crs,
+            plan=first.plan, warnings=list(self._warnings), timings=dict(self._timings),
+            crs=first.crs)
+
+    @property
+    def imported(self) -> int:
+        return self._assets
+
+    def area(self):
+        """The grid coverage of every part's assets together (``coverage_of`` on them all),
+        or None; their geometries are dropped as they are used."""
+        parts, self._areas = self._areas, []
+        return coverage_of_parts([(extent, lambda w=wkb: shapely.from_wkb(w.to_numpy(
+            zero_copy_only=False))) for extent, wkb in parts])

@@ -245,15 +245,47 @@ def read_layer(
     """Read one layer in bulk (Arrow); raise ImportError_ for unreadable or corrupt data."""
     if max_features is None:
         check_size(source)
-    kwargs = dict(source.options_for(layer))
-    try:
+    with _read_errors(source, layer):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "Measured (M) geometry types…"
             warnings.simplefilter("ignore", RuntimeWarning)  # "unable to read srs_id": no CRS then
             meta, table = pyogrio.read_arrow(
                 source.gdal_path, layer=layer, max_features=max_features, columns=columns,
-                return_fids=True, **kwargs,
+                return_fids=True, **source.options_for(layer),
             )
+    return _raw_layer(source, layer, meta, table)
+
+
+def read_layer_parts(source: Source, layer: str, part_rows: int):
+    """The layer as consecutive ``RawLayer`` parts of about ``part_rows`` features, read in
+    one pass over the file (GDAL's Arrow stream): what ``read_layer`` gives for the whole
+    layer, a part at a time, so memory holds one part."""
+    with _read_errors(source, layer):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            with pyogrio.open_arrow(source.gdal_path, layer=layer, return_fids=True,
+                                    batch_size=part_rows, use_pyarrow=True,
+                                    **source.options_for(layer)) as (meta, reader):
+                pending, rows, first = [], 0, 0
+                for batch in reader:
+                    pending.append(batch)
+                    rows += batch.num_rows
+                    if rows >= part_rows:
+                        yield _raw_layer(source, layer, meta, pa.Table.from_batches(pending),
+                                         first)
+                        pending, first, rows = [], first + rows, 0
+                if pending or first == 0:
+                    table = (pa.Table.from_batches(pending) if pending
+                             else reader.schema.empty_table())
+                    yield _raw_layer(source, layer, meta, table, first)
+
+
+@contextlib.contextmanager
+def _read_errors(source: Source, layer: str):
+    """GDAL and Arrow read errors as one-line ImportError_ naming the layer."""
+    try:
+        yield
     except (DataLayerError, DataSourceError, FieldError, GeometryError, GDALCRSError) as exc:
         raise ImportError_(
             f"layer {layer!r} of {source.path} cannot be read: {str(exc).splitlines()[0]}"
@@ -264,6 +296,12 @@ def read_layer(
             f"({str(exc).splitlines()[0]}): ask for a UTF-8 export or add a .cpg file naming "
             "its encoding"
         ) from None
+
+
+def _raw_layer(source: Source, layer: str, meta: dict, table: pa.Table,
+               first_row: int = 0) -> RawLayer:
+    """A layer (or the part of it from row ``first_row``) read as Arrow → geometries parsed,
+    FID and geometry columns taken out, text re-decoded where it is not UTF-8."""
     geom_name = meta.get("geometry_name") or "wkb_geometry"
     if geom_name not in table.column_names:
         cands = [n for n in table.column_names if n in ("wkb_geometry", "geometry", "geom")]
@@ -277,7 +315,7 @@ def read_layer(
     # second column of the same name, kept as the owner's attribute
     fid_at = names.index(fid_name) if fid_name else None
     fids = (table.column(fid_at).to_numpy() if fid_name
-            else np.arange(len(table), dtype=np.int64))
+            else np.arange(first_row, first_row + len(table), dtype=np.int64))
     with layer_errors(source, layer):
         geoms, parsed = _parse_wkb(source, layer, table.column(names.index(geom_name)), fids)
     linearised = parsed["linearised"]

@@ -133,7 +133,9 @@ class RegisterStore(abc.ABC):
         """Write one import batch atomically with its provenance and rejects.
 
         ``assets`` is a canonical frame (see ``model.validate_assets``) in any CRS
-        (reprojected to the working CRS if needed). ``rejects`` has columns
+        (reprojected to the working CRS if needed), or ``store.batches.AssetChunks``: the
+        same batch in parts, which the GeoPackage store stages one part at a time (memory
+        bounded by a part, not the batch) and other backends join. ``rejects`` has columns
         ``reason`` (text), ``row`` (source row number) and ``attrs`` (JSON).
         ``delivery`` scopes a re-delivery: live assets of that scope whose
         asset_id is absent from ``assets`` are retired, changed ones get a new

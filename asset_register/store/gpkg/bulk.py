@@ -79,6 +79,7 @@ class Stage:
         # Into an empty index the batch's own tree is the whole tree: pack it now, outside
         # the transaction (checked again inside it).
         self.packing = None
+        self.leaf_table = "geo"  # where each staged row's packed leaf is (column ``leaf``)
         self.pack_now = not store._con.execute(f'SELECT 1 FROM "{RTREE}_rowid" LIMIT 1').fetchone()
         report(0.05, f"staging {len(table):,} assets")
         try:
@@ -242,18 +243,19 @@ class Stage:
                 and not con.execute(f'SELECT 1 FROM "{RTREE}_rowid" LIMIT 1').fetchone()):
             # still an empty index and every staged row copied: row k is fid before + 1 + k
             self.packing.write(con, RTREE, new_ids, rowid_select=(
-                "SELECT rowid + ?, leaf FROM staging_geo.geo ORDER BY rowid", (before,)))
+                f"SELECT rowid + ?, leaf FROM staging_geo.{self.leaf_table} ORDER BY rowid",
+                (before,)))
         else:
-            old = np.array(con.execute(
-                f"SELECT id, minx, maxx, miny, maxy FROM {RTREE}").fetchall(),
-                dtype=np.float64).reshape(-1, 5)
-            b = self.bounds[keep_rows]
-            gpkg_rtree.bulk_load(con, RTREE,
-                                 np.concatenate([old[:, 0].astype(np.int64), new_ids]),
-                                 np.concatenate([old[:, 1:], b[:, [0, 2, 1, 3]]]))
+            old_ids, old_boxes = gpkg_rtree.read_entries(con, RTREE)
+            gpkg_rtree.bulk_load(con, RTREE, np.concatenate([old_ids, new_ids]),
+                                 np.concatenate([old_boxes, self.tree_boxes(keep_rows)]))
         for stmt in rtree_trigger_sql(ASSETS):
             con.execute(stmt)
         return len(new_ids)
+
+    def tree_boxes(self, rows: np.ndarray) -> np.ndarray:
+        """R*Tree boxes (minx, maxx, miny, maxy) of the staged ``rows`` (a boolean mask)."""
+        return self.bounds[rows][:, [0, 2, 1, 3]]
 
     def close(self) -> None:
         try:
@@ -274,13 +276,150 @@ class Stage:
         self._lock.release()
 
 
-def _ingest(path: Path, table_name: str, data) -> None:
-    """Bulk-ingest an Arrow table into a new SQLite file (ADBC, C speed, GIL released)."""
+class StreamedStage(Stage):
+    """A batch handed over in parts (``AssetChunks``) staged part by part: each part is
+    validated, hashed, encoded and appended to the staging files, then dropped, so memory
+    holds one part plus a few numbers per row (bounds, hash, id, the clearance fields),
+    never the whole batch. The copy into the register is ``Stage.insert``, the same as for
+    a one-frame batch; the R*Tree is packed once every part is staged."""
+
+    def __init__(self, store, parts, prepare, hash_rows, report, check_cancel):
+        import adbc_driver_sqlite.dbapi  # noqa: F401  (no driver: the caller joins the parts)
+        import pyarrow as pa
+
+        self.store = store
+        staging.sweep(store.path)
+        stem = staging.new_stem(store.path)
+        self.path = Path(f"{stem}.gpkg")
+        self.geo_path = Path(f"{stem}.geo.sqlite")
+        self._lock = staging.take_lock(stem)
+        OPEN_STAGES.add(self)
+        self.attached = []
+        self.packing = None
+        self.leaf_table = "leaf"
+        self.srs_id = store.srs_id
+        self.pack_now = not store._con.execute(f'SELECT 1 FROM "{RTREE}_rowid" LIMIT 1').fetchone()
+        boxes, hashes, ids, id_keys, clearance = [], [], [], [], []
+        rows = 0
+        # one connection (and one transaction, one sync) per staging file for every part
+        ingest = _Ingest()
+        try:
+            for part in parts:
+                check_cancel()
+                frame, table = prepare(part)
+                n = len(frame)
+                if n == 0:
+                    continue
+                report(0.05, f"staging assets: {rows + n:,}")
+                geoms = frame.geometry.array
+                b = shapely.bounds(geoms)
+                wkb = gpkg_geom.to_wkb(geoms)
+                h = hash_rows(frame, wkb)
+                attrs = pa.Table.from_pandas(table, preserve_index=False)
+                attrs = attrs.append_column(
+                    "row_no", pa.array(np.arange(rows, rows + n, dtype=np.int64)))
+                mode = "create" if rows == 0 else "append"
+                ingest(self.path, "batch", attrs, mode)
+                del attrs, table
+                heads = pa.Array.from_buffers(pa.large_binary(), n, [
+                    None, pa.py_buffer(np.arange(n + 1, dtype=np.int64) * gpkg_geom.HEADER_SIZE),
+                    pa.py_buffer(gpkg_geom.headers(b, self.srs_id))])
+                hash_col = pa.Array.from_buffers(pa.string(), n, [
+                    None, pa.py_buffer(np.arange(n + 1, dtype=np.int32) * 16), pa.py_buffer(h)])
+                ingest(self.geo_path, "geo", pa.table({
+                    "content_hash": hash_col, "head": heads,
+                    "wkb": pa.array(wkb, type=pa.large_binary())}), mode)
+                del wkb, heads
+                part_ids = frame["asset_id"].to_numpy(dtype=object)
+                ids.append(pa.array(part_ids, type=pa.string()))
+                id_keys.append(pd.util.hash_array(part_ids, categorize=False))
+                clearance.append(frame[["diameter_mm", "h_accuracy_m"]].reset_index(drop=True))
+                # as the R*Tree stores them: float32, rounded outward (half the memory)
+                boxes.append(gpkg_rtree.float32_outward(b[:, [0, 2, 1, 3]]))
+                hashes.append(h)
+                rows += n
+                del frame, part, geoms, part_ids
+            self.boxes = np.concatenate(boxes)
+            del boxes
+            self.hashes = np.concatenate(hashes)
+            del hashes
+            self.ids = pa.chunked_array(ids, type=pa.string())
+            self.summary = pd.concat(clearance, ignore_index=True)
+            _refuse_repeated_ids(self.ids, np.concatenate(id_keys))
+            del id_keys
+            if self.pack_now:
+                report(0.08, "packing the spatial index")
+                self.packing = gpkg_rtree.Packing(self.boxes)
+                ingest(self.geo_path, "leaf", pa.table({"leaf": self.packing.leaf_of()}), "create")
+            ingest.commit()
+            self._attach("staging", self.path)
+            self._attach("staging_geo", self.geo_path)
+        except BaseException:
+            ingest.close()
+            self.close()
+            raise
+
+
+    def tree_boxes(self, rows: np.ndarray) -> np.ndarray:
+        return self.boxes[rows]
+
+
+def _refuse_repeated_ids(ids, keys: np.ndarray) -> None:
+    """ValidationError when an asset id is in two parts of a streamed batch (as for one
+    frame); ``keys`` are the ids' 64-bit hashes, so only colliding ones are compared."""
+    from ...errors import ValidationError
+
+    order = np.argsort(keys, kind="stable")
+    same = np.flatnonzero(keys[order][1:] == keys[order][:-1])
+    if len(same) == 0:
+        return
+    candidates = np.unique(np.concatenate([order[same], order[same + 1]]))
+    values = ids.take(candidates).to_pylist()
+    seen = set()
+    for value in values:
+        if value in seen:
+            raise ValidationError(f"asset_id {value!r} appears twice in one batch: ids must be "
+                                  "unique")
+        seen.add(value)
+
+
+class _Ingest:
+    """ADBC bulk ingests into staging files, one open connection and transaction per file
+    until ``commit()`` (each part's own connection and commit cost a sync of the file)."""
+
+    def __init__(self):
+        self._cons: dict[Path, object] = {}
+
+    def __call__(self, path: Path, table_name: str, data, mode: str) -> None:
+        import adbc_driver_sqlite.dbapi as adbc
+
+        con = self._cons.get(path)
+        if con is None:
+            con = self._cons[path] = adbc.connect(str(path))
+        with con.cursor() as cur:
+            cur.adbc_ingest(table_name, data, mode=mode)
+
+    def commit(self) -> None:
+        try:
+            for con in self._cons.values():
+                con.commit()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        cons, self._cons = self._cons, {}
+        for con in cons.values():
+            con.close()
+
+
+def _ingest(path: Path, table_name: str, data, mode: str = "create") -> None:
+    """Bulk-ingest an Arrow table into a SQLite file (ADBC, C speed, GIL released): a new
+    table (``create``) or more rows for one (``append``)."""
     import adbc_driver_sqlite.dbapi as adbc
 
     with adbc.connect(str(path)) as con:
         with con.cursor() as cur:
-            cur.adbc_ingest(table_name, data, mode="create")
+            cur.adbc_ingest(table_name, data, mode=mode)
         con.commit()
 
 
@@ -308,12 +447,10 @@ def insert_with_deferred_indexes(con, insert, bounds: np.ndarray) -> int:
         raise RuntimeError("the inserted rows did not get consecutive ids; batch rolled back")
     for sql in index_sql:
         con.execute(sql)
-    old = np.array(con.execute(f"SELECT id, minx, maxx, miny, maxy FROM {RTREE}").fetchall(),
-                   dtype=np.float64).reshape(-1, 5)
+    old_ids, old_boxes = gpkg_rtree.read_entries(con, RTREE)
     gpkg_rtree.bulk_load(con, RTREE,
-                         np.concatenate([old[:, 0].astype(np.int64),
-                                         np.arange(before + 1, after + 1, dtype=np.int64)]),
-                         np.concatenate([old[:, 1:], bounds[:, [0, 2, 1, 3]]]))
+                         np.concatenate([old_ids, np.arange(before + 1, after + 1, dtype=np.int64)]),
+                         np.concatenate([old_boxes, bounds[:, [0, 2, 1, 3]]]))
     for stmt in rtree_trigger_sql(ASSETS):
         con.execute(stmt)
     return n

@@ -7,6 +7,7 @@ cancel or a killed process leaves the register as it was.
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from collections.abc import Callable
@@ -16,7 +17,7 @@ import shapely
 
 from ...errors import ValidationError
 from ...model import ASSET_COLUMNS, BatchInfo, BatchResult
-from ..batches import HASHED, HASHED_LATER, batch_callbacks, prepared_assets
+from ..batches import HASHED, HASHED_LATER, AssetChunks, batch_callbacks, prepared_assets
 from ..records import now_iso
 from . import bulk as gpkg_bulk
 from . import geom as gpkg_geom
@@ -91,10 +92,21 @@ def write_batch(
 ) -> BatchResult:
     t0 = time.perf_counter()
     report, check_cancel = batch_callbacks(progress, cancel)
+    stamp = now_iso()
+    if isinstance(assets, AssetChunks):
+        streamed = _streamed_stage(store, assets, report, check_cancel)
+        batch, rejects = assets.finished(batch, rejects)  # every part has been read
+        if isinstance(streamed, gpkg_bulk.StreamedStage):
+            try:
+                return _finish(store, _write(
+                    store, streamed.summary, None, streamed, streamed.hashes, streamed.ids, batch,
+                    delivery, rejects, stamp, t0, report, check_cancel, finalize, area), report)
+            finally:
+                streamed.close()
+        assets = streamed  # one frame after all: the plain path
 
     frame = prepared_assets(assets, store.crs)
     ids = frame["asset_id"].to_numpy(dtype=object)
-    stamp = now_iso()
     stage = None
     if len(frame) >= BULK_INDEX_ROWS and store._depth == 0:  # ATTACH needs no open transaction
         check_cancel()
@@ -111,10 +123,45 @@ def write_batch(
     finally:
         if stage is not None:
             stage.close()
+    return _finish(store, result, report)
+
+
+def _finish(store, result: BatchResult, report) -> BatchResult:
     # after the commit and the staging files' removal: a kill after this line leaves nothing
     report(1.0, "written; to be committed with the rest of the import" if store.in_transaction()
            else "committed")
     return result
+
+
+def _streamed_stage(store, chunks: AssetChunks, report, check_cancel):
+    """A batch handed over in parts: staged part by part (``StreamedStage``) when it can be;
+    else (inside an enclosing transaction, no ADBC driver, no rows) the parts as one frame."""
+    parts = iter(chunks)
+    first = next((part for part in parts if len(part)), None)
+    if first is None:
+        return _empty_like(store)
+    rest = AssetChunks(itertools.chain([first], parts))
+    del first  # (held by the chain until it is staged, not for the whole stage)
+    if store._depth != 0:
+        return rest.frame()
+    try:
+        import adbc_driver_sqlite.dbapi  # noqa: F401
+    except ImportError:
+        return rest.frame()
+
+    def prepare(part):
+        frame = prepared_assets(part, store.crs)
+        return frame, _table(frame, None)
+
+    return gpkg_bulk.StreamedStage(
+        store, rest, prepare, lambda frame, wkb: content_hash(frame, wkb, ascii=True), report,
+        check_cancel)
+
+
+def _empty_like(store) -> gpd.GeoDataFrame:
+    from ...model import empty_assets
+
+    return empty_assets(store.crs)
 
 
 def _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, stamp, t0, report,
@@ -163,6 +210,8 @@ def _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, st
                                      "version": np.array(ver, dtype=np.int64),
                                      "content_hash": np.array(chash, dtype=object)})
             if len(frame):
+                if not isinstance(ids, np.ndarray):  # a streamed batch's ids (Arrow)
+                    ids = ids.to_numpy(zero_copy_only=False).astype(object)
                 latest = _withdrawn_versions(con, ids, live)
         check_cancel()
         is_new, unchanged, changed_fids, version, missing = _compare(ids, hashes, live, latest)

@@ -311,8 +311,12 @@ class PostgisStore(ReadMixin, RecordsMixin, SharedRecordsMixin, RegisterStore):
     # -- writing -------------------------------------------------------------------
     def write_batch(self, assets, batch, *, rejects=None, delivery=None, progress=None,
                     cancel=None, finalize=None, area=None):
+        from ..batches import AssetChunks
         from .write import write_batch
 
+        if isinstance(assets, AssetChunks):  # no streamed path here: the parts as one frame
+            chunks, assets = assets, assets.frame()
+            batch, rejects = chunks.finished(batch, rejects)
         return write_batch(self, assets, batch, rejects=rejects, delivery=delivery,
                            progress=progress, cancel=cancel, finalize=finalize, area=area)
 
