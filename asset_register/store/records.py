@@ -214,9 +214,26 @@ class SharedRecordsMixin:
             new_id = self._insert_id(con, "deviations", cols, [rec[c] for c in cols],
                                      "deviation_id")
             self.audit("add_deviation", {"deviation_id": int(new_id), "kind": rec["kind"],
-                                         "asset_id": rec["asset_id"], "owner": rec["owner"]})
+                                         "asset_id": self._logged_asset_id(rec),
+                                         "owner": rec["owner"]})
             self._data_changed(con)
         return int(new_id)
+
+    def _logged_asset_id(self, rec: dict) -> str | None:
+        """The asset id a deviation's audit entry may hold: every login of a shared register
+        reads the log, so a restricted asset is named there only by its owner's masked id
+        (as an uncleared login sees it), never by its real id."""
+        from ..model import MASKED_ID_PREFIX
+
+        asset_id = rec["asset_id"]
+        if not asset_id or not getattr(self, "shared", False) \
+                or str(asset_id).startswith(MASKED_ID_PREFIX):
+            return asset_id
+        try:
+            restricted = bool(self.get_asset(str(asset_id)).get("restricted"))
+        except NotFoundError:
+            restricted = False
+        return f"{MASKED_ID_PREFIX}{rec['owner']}" if restricted else asset_id
 
     def deviations(self, *, status: str | None = None, owner: str | None = None,
                    open_only: bool = False):

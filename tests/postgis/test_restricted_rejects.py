@@ -129,7 +129,12 @@ def test_a_deviation_report_on_a_restricted_asset_is_read_only_by_the_cleared(wi
     assert seen["cleared"] == seen["admin"] == sorted([mod_id, "WSX:0-1"])
     with _sql(store, logins["viewer"][1]) as conn:
         rows = conn.execute("SELECT geometry_wkt FROM deviations").fetchall()
+        # every login reads the audit log: it names the restricted asset by its masked id
+        log = conn.execute("SELECT detail FROM audit_log WHERE action = 'add_deviation' "
+                           "ORDER BY id").fetchall()
     assert "530333" not in str(rows)
+    assert len(log) == 2 and mod_id not in str(log) and "restricted:MOD" in str(log[0])
+    assert "WSX:0-1" in str(log[1])
 
 
 def test_a_viewer_gets_no_restricted_detail_from_checks_exports_extracts_or_the_log(
