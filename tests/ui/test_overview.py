@@ -170,3 +170,22 @@ def test_closing_while_the_assets_are_read_leaves_nothing_behind(qtbot, big_regi
     left = [t.name for t in threading.enumerate()
             if t.name not in before and t.is_alive() and not t.name.startswith(pools)]
     assert not left, left
+
+
+def test_the_quality_report_waits_for_the_assets_then_comes(qtbot, big_register, monkeypatch):
+    release = threading.Event()
+    w = _open(qtbot, big_register, monkeypatch, release)
+    dock, model = w.quality.dock, w.state.quality
+    dock.show()
+    model.set_scope("register")
+    layer = w.canvas.layers.register_layer()
+    qtbot.waitUntil(lambda: w.canvas.cached_image(layer.id) is not None, timeout=30000)
+    w.quality.refresh()  # asked while the assets are still being read: not beside their read
+    qtbot.wait(100)
+    assert layer.data is None
+    assert "Computing the data quality" not in w.state.loading.tasks and model.report is None
+    release.set()
+    qtbot.waitUntil(lambda: model.report is not None, timeout=60000)
+    assert model.report["area"]["whole_register"]
+    assert w.wait_until_idle(60)
+    w.close()
