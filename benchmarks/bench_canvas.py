@@ -135,6 +135,7 @@ def main() -> int:
     ap.add_argument("register", nargs="?", default=str(ROOT / "benchmarks/out/canvas_1000000.gpkg"))
     ap.add_argument("--import-rows", type=int, default=100_000)
     ap.add_argument("--skip-peer", action="store_true")
+    ap.add_argument("--cold-only", action="store_true", help="stop after the cold open and its peak memory")
     args = ap.parse_args()
     cache_home = tempfile.mkdtemp(prefix="bench-canvas-cache-")
     os.environ["XDG_CACHE_HOME"] = cache_home  # a cold display cache for this run
@@ -155,12 +156,16 @@ def main() -> int:
         window.open_register(args.register)
         opened = time.perf_counter() - t0
         layer = window.canvas.layers.register_layer()
-        pump_until(lambda: layer.data is not None)
-        loaded = time.perf_counter() - t0
         pump_until(lambda: window.canvas.cached_image(layer.id) is not None)
         first = time.perf_counter() - t0
-        print(f"open to first frame, {label} ({layer.data.n_features:,} assets): {first:.2f} s   target <= 2 s"
-              f"  (window + register open {opened:.2f} s, assets ready {loaded:.2f} s)")
+        how = "density view of the index" if layer.data is None else "assets"
+        pump_until(lambda: layer.data is not None)
+        loaded = time.perf_counter() - t0
+        pump_until(lambda: window.canvas.cached_image(layer.id) is not None and window.canvas.is_idle())
+        full = time.perf_counter() - t0
+        print(f"open to first frame, {label} ({layer.data.n_features:,} assets): {first:.2f} s ({how})"
+              f"   target <= 2 s (1M), <= 4 s (10M)  (window + register open {opened:.2f} s, assets ready"
+              f" {loaded:.2f} s, their first frame {full:.2f} s)")
         pump_until(lambda: not window.state.loading.busy)
         return window, layer, time.perf_counter() - t0
 
@@ -172,6 +177,11 @@ def main() -> int:
           f"target <= 3 GB; load {os.getloadavg()[0]:.2f}")
     pump_until(lambda: any(window.register.display_cache_dir().glob("*.npz")), 60)
     window.close()
+    if args.cold_only:
+        import shutil
+
+        shutil.rmtree(cache_home, ignore_errors=True)
+        return 0
     window, layer, _ = open_window("warm, display cache")
     packed = layer.data
     canvas = window.canvas

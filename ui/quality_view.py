@@ -187,6 +187,13 @@ class QualityController:
         session = self.window.session
         if session is None:
             return
+        layer = self._register_layer()
+        if layer is not None and layer.data is None:
+            # the register's assets are still being read (its first frame is the index's
+            # density view): the report's own read waits for them (registerLoaded) rather
+            # than copying and reading the register beside them
+            self._dirty = True
+            return
         if self._running:
             self._again = True
             return

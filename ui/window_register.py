@@ -20,10 +20,14 @@ from .models.layers import REFERENCE, REGISTER, Layer
 from .render import display_cache
 from . import preload
 from .preload import display_cache_dir, read_register_layer
+from .render.overview import Overview
 from .render.loading import complete_register, load_reference, reference_layers
 from .sample import sample_references
 from .session import Session
 from .workers import submit
+
+
+OVERVIEW_FROM = 300_000  # assets from which the first frame is drawn from the index first
 
 
 class RegisterController:
@@ -103,6 +107,8 @@ class RegisterController:
         cache_dir = self.display_cache_dir()
 
         early = preload.claim(session.location, cache_dir)  # read while the window was built
+        if not (cache_dir and display_cache.exists(cache_dir, session.saved_location)):
+            self._show_overview(layer, session)
 
         def work(task):
             s = session.open_worker_store()
@@ -173,6 +179,23 @@ class RegisterController:
             show_exception(exc, tb, title="The register's assets could not be loaded")
 
         submit(work, on_done=done, on_error=failed, on_progress=loading.report, name="Opening the register")
+
+    def _show_overview(self, layer, session) -> None:
+        """The first frame of a large register, drawn before its assets are read: a density
+        view of its index's leaf boxes (``render/overview.py``), read in a worker in a
+        fraction of a second; the canvas replaces it once the assets are in."""
+        store = session.store
+
+        def work(task):
+            found = store.index_boxes()  # (a read-only connection of its own)
+            return None if found is None else Overview(*found)
+
+        def done(overview):
+            if (overview is not None and overview.n_assets >= OVERVIEW_FROM
+                    and self.session is session and layer.data is None):
+                self.canvas.show_overview(layer, overview)
+
+        submit(work, on_done=done, on_error=lambda exc, tb: None, name="Register overview")
 
     def close_register(self) -> None:
         """Close the open register (its layers, works and check service go with it; the dig

@@ -275,6 +275,13 @@ class RegisterStore(abc.ABC):
     def extent(self) -> tuple[float, float, float, float] | None:
         """Bounds of the live assets, or None when the register is empty."""
 
+    def index_boxes(self):
+        """``(boxes, counts)`` of the spatial index's leaf nodes — boxes (minx, maxx, miny,
+        maxy), how many asset versions each holds — read without any asset row, for a
+        density view of the whole register before its assets are read; None when the
+        backend has no such index to read cheaply."""
+        return None
+
     @abc.abstractmethod
     def clearance_bounds(self) -> dict[str, float]:
         """Maxima over live assets used to bound a conflict search without missing any:

@@ -101,6 +101,31 @@ def test_an_empty_register_reads_as_one_empty_slice(tmp_path):
         assert len(tables) == 1 and tables[0].num_rows == 0
 
 
+@pytest.mark.parametrize("mapped_up_to", [0, 1 << 40])
+def test_a_large_register_is_copied_without_a_memory_map(tmp_path, monkeypatch, mapped_up_to):
+    from asset_register.store.gpkg import snapshot as gpkg_snapshot
+
+    monkeypatch.setattr(gpkg_display, "MIN_SLICE_ROWS", 4)
+    monkeypatch.setattr(gpkg_snapshot, "MMAP_COPY_MAX", mapped_up_to)  # 0: every register is large
+    seen = []
+    real = gpkg_snapshot._backup
+
+    def backup(con, dest, register):
+        seen.append(con.execute("PRAGMA mmap_size").fetchone()[0])
+        real(con, dest, register)
+
+    monkeypatch.setattr(gpkg_snapshot, "_backup", backup)
+    with _register_with_history(tmp_path) as store:
+        before = store._con.execute("PRAGMA mmap_size").fetchone()[0]
+        _, whole = store.read_arrow(COLUMNS, return_fids=False)
+        assert whole.num_rows == store.asset_count() == 25  # the same copy either way
+        if mapped_up_to:  # a small register: read through a map for the copy's duration
+            assert seen[0] > before
+        else:
+            assert seen[0] == before
+        assert store._con.execute("PRAGMA mmap_size").fetchone()[0] == before  # as it was
+
+
 def test_the_snapshot_is_a_plain_file_in_memory_only_when_memory_is_plentiful(tmp_path, monkeypatch):
     from asset_register.store.gpkg import snapshot as gpkg_snapshot
 

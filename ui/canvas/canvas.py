@@ -42,6 +42,7 @@ class MapCanvas(QWidget):
         self.shading = None  # render.quality_shading.Shading: the quality map, when shown
         self.tool = None
         self._cache: dict[int, tuple[ViewState, object]] = {}
+        self._overviews: dict[int, object] = {}  # layer id -> density view until its data is read
         self._generation: dict[int, int] = {}
         self._jobs: dict[int, RenderJob] = {}
         self.render_errors: dict[int, str] = {}  # layer id -> why its latest render failed
@@ -67,17 +68,27 @@ class MapCanvas(QWidget):
             if layer.kind == REGISTER:
                 self.refresh_layer(layer)
 
+    def show_overview(self, layer, overview) -> None:
+        """Draw ``layer`` from ``overview`` (``render.overview.Overview``: its index's leaf
+        boxes) as a density view until its data arrives; ignored once it has data."""
+        if layer.data is None and layer in list(self.layers):
+            self._overviews[layer.id] = overview
+            self.refresh_layer(layer)
+
     def refresh_layer(self, layer=None) -> None:
         """Re-render one layer (or all) now that its data or style changed."""
         targets = [layer] if layer is not None else list(self.layers)
         for lay in targets:
-            if lay.data is None:
+            if lay.data is not None:
+                self._overviews.pop(lay.id, None)  # its own data replaces the density view
+            elif lay.id not in self._overviews:
                 self._cache.pop(lay.id, None)
         self._timer.start(0)
         self.update()
 
     def _layer_removed(self, layer) -> None:
         self._cache.pop(layer.id, None)
+        self._overviews.pop(layer.id, None)
         self.lods.pop(layer.id, None)
         self.render_errors.pop(layer.id, None)
         job = self._jobs.pop(layer.id, None)
@@ -96,17 +107,20 @@ class MapCanvas(QWidget):
 
     def _start_jobs(self) -> None:
         for layer in self.layers:
-            if not layer.visible or layer.data is None:
+            overview = self._overviews.get(layer.id) if layer.data is None else None
+            if not layer.visible or (layer.data is None and overview is None):
                 continue
             old = self._jobs.pop(layer.id, None)
             if old is not None:
                 old.cancel()
             gen = self._generation.get(layer.id, 0) + 1
             self._generation[layer.id] = gen
-            data, palette = layer.data, self.palette_
-            if self.shading is not None and layer.kind == REGISTER:
+            data, palette, kind = layer.data, self.palette_, layer.kind
+            if overview is not None:
+                data, kind = overview, "overview"
+            elif self.shading is not None and layer.kind == REGISTER:
                 data, palette = self.shading.apply(data, palette)
-            job = RenderJob(self._signals, layer.id, gen, layer.kind, data,
+            job = RenderJob(self._signals, layer.id, gen, kind, data,
                             self._settings(layer), palette)
             self._jobs[layer.id] = job
             self._pool.submit(job.run)

@@ -45,7 +45,11 @@ class RenderJob:
         t0 = time.perf_counter()
         image = new_image(self.settings.view)
         try:
-            if self.kind == "register":
+            if self.kind == "overview":
+                from .painters import render_overview
+
+                lod = render_overview(image, self.data, self.settings, self._cancel.is_set)
+            elif self.kind == "register":
                 lod = render_register(image, self.data, self.settings, self.palette, self._cancel.is_set)
             elif self.kind == "deviations":
                 from .deviations import render_deviations

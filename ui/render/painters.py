@@ -273,6 +273,18 @@ def _symbols(painter, packed, pts, style, view, palette, cancel):
     painter.setBrush(Qt.BrushStyle.NoBrush)
 
 
+def render_overview(image: QImage, overview, settings: RenderSettings, cancel=None) -> str:
+    """Paint the register's density view from its index's leaf boxes (``overview.py``):
+    its first frame while the assets are still being read."""
+    from .overview import overview_counts
+
+    view = settings.view
+    counts = overview_counts(overview, view, cancel)
+    _check(cancel)
+    _blit(image, raster.density_image(counts, view.width, view.height))
+    return "density"
+
+
 def render_register(image: QImage, packed: PackedGeometry, settings: RenderSettings,
                     palette: styles.Palette, cancel=None) -> str:
     """Paint the register layer; returns the level of detail used ('raster' or 'vector')."""

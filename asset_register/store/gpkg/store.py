@@ -460,6 +460,18 @@ class GeoPackageStore(AuditMixin, WorksNoticesMixin, SharedRecordsMixin, Registe
         ).fetchone()
         return None if row is None or row[0] is None else tuple(float(v) for v in row)
 
+    def index_boxes(self):
+        """The R*Tree's leaf nodes (``rtree.leaf_nodes``) over a read-only connection of
+        their own (a worker's store may call this while another thread reads)."""
+        uri = Path(str(self.location)).resolve().as_uri() + "?mode=ro"
+        con = sqlite3.connect(uri, uri=True)
+        try:
+            return gpkg_rtree.leaf_nodes(con, f"rtree_{ASSETS}_{GEOM}")
+        except sqlite3.OperationalError:  # no R*Tree (a foreign or damaged file)
+            return None
+        finally:
+            con.close()
+
     def clearance_bounds(self) -> dict[str, float]:
         raw = self.get_setting("clearance_bounds")
         if raw is None:
