@@ -150,11 +150,11 @@ def _prepare_layer(
     timings["crs"] = time.perf_counter() - t
 
     bad = failed | outside
-    crs_reasons = np.where(
-        failed, f"coordinates could not be transformed from {src_crs.to_string()}",
+    crs_reasons = np.where(  # only for the rejected rows (a reason per row of the layer is
+        failed[bad], f"coordinates could not be transformed from {src_crs.to_string()}",
         f"coordinates outside the area of use of the register's CRS ({working_crs.to_string()}): "
-        "absurd or misplaced",
-    )[bad]
+        "absurd or misplaced",  # ~600 bytes a row: 0.6 GB and ~1 s at a million rows)
+    )
     keep = ~bad
     t = time.perf_counter()
     step(0.7, "mapping fields")

@@ -92,3 +92,25 @@ def test_unlocked_staging_files_go_only_when_old_and_the_sweep_is_bounded(tmp_pa
     assert staging.sweep(register) == 1
     assert staging.sweep(register) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([new.name, other.name])
+
+
+def test_staging_files_are_written_without_a_journal_and_hold_every_row(tmp_path):
+    """A staging file is scratch (removed after its batch, swept after a crash): it is
+    written with no rollback journal and no sync, and still holds every ingested row."""
+    import sqlite3
+
+    import pyarrow as pa
+
+    from asset_register.store.gpkg import bulk
+
+    path = tmp_path / "stage.sqlite"
+    bulk._ingest(path, "batch", pa.table({"row_no": list(range(5))}))
+    ingest = bulk._Ingest()
+    ingest(path, "more", pa.table({"row_no": [1, 2]}), "create")
+    ingest(path, "more", pa.table({"row_no": [3]}), "append")
+    assert not list(tmp_path.glob("*-journal")) and not list(tmp_path.glob("*-wal"))
+    ingest.commit()
+    with sqlite3.connect(path) as con:
+        assert [r[0] for r in con.execute("SELECT row_no FROM batch ORDER BY rowid")] == [0, 1, 2, 3, 4]
+        assert [r[0] for r in con.execute("SELECT row_no FROM more ORDER BY rowid")] == [1, 2, 3]
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] != "wal"

@@ -391,18 +391,18 @@ class _Ingest:
         self._cons: dict[Path, object] = {}
 
     def __call__(self, path: Path, table_name: str, data, mode: str) -> None:
-        import adbc_driver_sqlite.dbapi as adbc
 
         con = self._cons.get(path)
         if con is None:
-            con = self._cons[path] = adbc.connect(str(path))
+            con = self._cons[path] = _staging_connection(path)
         with con.cursor() as cur:
             cur.adbc_ingest(table_name, data, mode=mode)
 
     def commit(self) -> None:
         try:
             for con in self._cons.values():
-                con.commit()
+                with con.cursor() as cur:
+                    cur.execute("COMMIT")
         finally:
             self.close()
 
@@ -415,12 +415,29 @@ class _Ingest:
 def _ingest(path: Path, table_name: str, data, mode: str = "create") -> None:
     """Bulk-ingest an Arrow table into a SQLite file (ADBC, C speed, GIL released): a new
     table (``create``) or more rows for one (``append``)."""
-    import adbc_driver_sqlite.dbapi as adbc
-
-    with adbc.connect(str(path)) as con:
+    with _staging_connection(path) as con:
         with con.cursor() as cur:
             cur.adbc_ingest(table_name, data, mode=mode)
-        con.commit()
+            cur.execute("COMMIT")
+
+
+def _staging_connection(path: Path):
+    """An ADBC connection to a staging file, in an open transaction, with no rollback
+    journal and no sync: a staging file is scratch (deleted after the batch, swept if a
+    process dies), and the register is written only from a complete one, so its crash
+    safety does not rest on these files reaching the disk."""
+    import adbc_driver_sqlite.dbapi as adbc
+
+    con = adbc.connect(str(path), autocommit=True)
+    try:
+        with con.cursor() as cur:
+            for pragma in ("journal_mode = OFF", "synchronous = OFF"):
+                cur.execute(f"PRAGMA {pragma}")  # (executed at once; its row is not read)
+            cur.execute("BEGIN")
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 def insert_with_deferred_indexes(con, insert, bounds: np.ndarray) -> int:
