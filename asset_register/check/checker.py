@@ -76,6 +76,12 @@ def validate_sites(sites: Sequence[DigSite]) -> np.ndarray:
 _POLYGONS = (shapely.Polygon, shapely.MultiPolygon)
 
 
+def _search_box(footprint, reach: float) -> tuple[float, float, float, float]:
+    """The footprint's box grown by ``reach`` on every side."""
+    x0, y0, x1, y1 = footprint.bounds
+    return x0 - reach, y0 - reach, x1 + reach, y1 + reach
+
+
 def _validate_fields(sites: Sequence[DigSite]) -> None:
     for i, s in enumerate(sites):
         label = s.reference or f"footprint {i + 1}"
@@ -143,24 +149,17 @@ class Checker:
         fps = validate_sites([site])
         if self._memory is None and self._ctx is not None and self._reader.reads_version:
             return self._check_one_trip(site, fps, t0)
-        extra = np.array([site_extra(self.rules, site.method, site.position_accuracy_m)])
-        x0, y0, x1, y1 = fps[0].bounds
+        extra = self._extras([site])
         while True:
             ctx, v = self._ctx, self._ctx_version
             if ctx is None or v is None:  # nothing read yet, or a store that cannot tell changes
                 v = self._version()
                 ctx = self._context_at(v)
             if self._memory is not None and v is not None and v == self._memory_version:
-                mem = self._memory
-                fi, ai = mem.pairs(fps, mem.max_base + extra)
-                cols, geoms = take(mem.cols, ai), mem.geoms[ai]
-                classes, base = mem.classes[ai], mem.base[ai]
+                parts, read = self._memory.candidates(fps, extra), None
             else:
-                reach = ctx.reach(self.rules, float(extra[0]))
-                cols, geoms = self._reader.candidate_arrays(
-                    (x0 - reach, y0 - reach, x1 + reach, y1 + reach), CHECK_COLUMNS)
-                cols = normalise(cols)
-                classes = None
+                parts, read = None, self._reader.candidate_arrays(
+                    _search_box(fps[0], ctx.reach(self.rules, float(extra[0]))), CHECK_COLUMNS)
             # One look at the data version per check: unchanged since the register facts
             # (bounds, owners, works...) were read means the candidates are of that register.
             # A batch committed since may reach further than the bounds searched with: read
@@ -169,39 +168,22 @@ class Checker:
             if now == v:
                 break
             self._context_at(now)
-        if classes is None:
-            fi = np.zeros(len(geoms), dtype=np.int64)
-            classes = classify(cols, self.rules)
-            base = base_clearance(cols, self.rules, classes)
-        dev = None
-        if ctx.deviations is not None:
-            fi, cols, geoms, classes, base, dev = ctx.deviations.add_to(
-                fps, extra, fi, cols, geoms, classes, base)
-        flat = self._evaluate([site], fps, extra, fi, cols, geoms, classes, base, dev)
-        return self._assemble([site], fps, flat, ctx, t0)[0]
+        if parts is None:
+            parts = self._classified(*read)
+        return self._conclude([site], fps, extra, parts, ctx, t0)[0]
 
     def _check_one_trip(self, site: DigSite, fps, t0: float) -> CheckResult:
         """``check`` on a reader that reads the candidates and the data version they belong
         to together (a server's register: one round trip); the cached register facts hold
         while that version does."""
         ctx = self._ctx
-        extra = np.array([site_extra(self.rules, site.method, site.position_accuracy_m)])
-        reach = ctx.reach(self.rules, float(extra[0]))
-        x0, y0, x1, y1 = fps[0].bounds
+        extra = self._extras([site])
         cols, geoms, seen = self._reader.candidates_at(
-            (x0 - reach, y0 - reach, x1 + reach, y1 + reach), CHECK_COLUMNS)
+            _search_box(fps[0], ctx.reach(self.rules, float(extra[0]))), CHECK_COLUMNS)
         if seen is None or seen != self._ctx_version:
             self._ctx = None  # a write was committed: read the register facts again, recheck
             return self.check(site)
-        cols = normalise(cols)
-        classes = classify(cols, self.rules)
-        parts = (np.zeros(len(geoms), dtype=np.int64), cols, geoms, classes,
-                 base_clearance(cols, self.rules, classes))
-        dev = None
-        if ctx.deviations is not None:
-            *parts, dev = ctx.deviations.add_to(fps, extra, *parts)
-        flat = self._evaluate([site], fps, extra, *parts, dev)
-        return self._assemble([site], fps, flat, ctx, t0)[0]
+        return self._conclude([site], fps, extra, self._classified(cols, geoms), ctx, t0)[0]
 
     def check_many(self, sites: Sequence[DigSite]) -> CheckBatch:
         """Check a programme of sites with bulk STRtree queries; results per site."""
@@ -209,10 +191,25 @@ class Checker:
         sites = list(sites)
         fps = validate_sites(sites)
         ctx = self.context()
-        mem = self.memory_index()
-        extra = np.array([site_extra(self.rules, s.method, s.position_accuracy_m) for s in sites])
-        fi, ai = mem.pairs(fps, mem.max_base + extra)
-        parts = (fi, take(mem.cols, ai), mem.geoms[ai], mem.classes[ai], mem.base[ai])
+        extra = self._extras(sites)
+        return self._conclude(sites, fps, extra, self.memory_index().candidates(fps, extra),
+                              ctx, t0)
+
+    def _extras(self, sites) -> np.ndarray:
+        """Each site's clearance on top of an asset's own (its method, its accuracy)."""
+        return np.array([site_extra(self.rules, s.method, s.position_accuracy_m) for s in sites])
+
+    def _classified(self, cols, geoms) -> tuple:
+        """One site's candidates as read from the store: (site index, columns, geometries,
+        classes, base clearance), as ``MemoryIndex.candidates`` gives them."""
+        cols = normalise(cols)
+        classes = classify(cols, self.rules)
+        return (np.zeros(len(geoms), dtype=np.int64), cols, geoms, classes,
+                base_clearance(cols, self.rules, classes))
+
+    def _conclude(self, sites, fps, extra, parts, ctx: Context, t0: float) -> CheckBatch:
+        """Every check's end: reported positions added to the candidates ``parts``, exact
+        distances, the results."""
         dev = None
         if ctx.deviations is not None:
             *parts, dev = ctx.deviations.add_to(fps, extra, *parts)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from .clearance import CHECK_COLUMNS, base_clearance, classify, normalise
+from .clearance import CHECK_COLUMNS, base_clearance, classify, normalise, take
 from .rules import Rules
 
 # The SQLite R*Tree stores 32-bit floats, rounded outwards; this extra margin (m) on every
@@ -49,3 +49,9 @@ class MemoryIndex:
         r = reach + BOX_MARGIN_M
         boxes = shapely.box(b[:, 0] - r, b[:, 1] - r, b[:, 2] + r, b[:, 3] + r)
         return self.tree.query(boxes)
+
+    def candidates(self, footprints: np.ndarray, extra: np.ndarray) -> tuple:
+        """(footprint index, columns, geometries, classes, base clearance) of the candidates
+        of every footprint (``pairs`` within the largest base clearance plus its ``extra``)."""
+        fi, ai = self.pairs(footprints, self.max_base + extra)
+        return fi, take(self.cols, ai), self.geoms[ai], self.classes[ai], self.base[ai]
