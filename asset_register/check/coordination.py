@@ -32,15 +32,19 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 def _dates(values) -> np.ndarray:
     """Dates as datetime64[ns], NaT where missing or not a date (``pandas.to_datetime`` with
-    errors coerced). Dates as the register keeps them (YYYY-MM-DD) are parsed by numpy."""
+    errors coerced). Dates as the register keeps them (YYYY-MM-DD) are parsed by numpy, one
+    that is not a day of the calendar (2026-02-30) as NaT, as pandas makes it."""
     values = list(values)
     if all(v is None or (isinstance(v, str) and _ISO_DATE.fullmatch(v)) for v in values):
-        try:
-            return np.array([np.datetime64(v or "NaT", "ns") for v in values],
-                            dtype="datetime64[ns]")
-        except ValueError:  # not a day of the calendar (2026-02-30): pandas makes it NaT
-            pass
+        return np.array([_iso_day(v) for v in values], dtype="datetime64[ns]")
     return pd.to_datetime(pd.Series(values, dtype=object), errors="coerce").to_numpy("datetime64[ns]")
+
+
+def _iso_day(value: str | None) -> np.datetime64:
+    try:
+        return np.datetime64(value or "NaT", "ns")
+    except ValueError:  # not a day of the calendar
+        return np.datetime64("NaT", "ns")
 
 
 class WorksTable:

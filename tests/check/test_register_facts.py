@@ -135,6 +135,16 @@ def test_works_dates_are_parsed_as_pandas_parses_them(values):
     assert np.array_equal(_dates(values), expected, equal_nan=True)
 
 
+@pytest.mark.parametrize("values", [
+    ["2026-02-30", "2026-03-01"], ["2026-03-01", "2026-13-01", None], ["2026-02-29"],
+])
+def test_register_dates_that_are_not_days_are_missing_without_a_warning(values, recwarn):
+    parsed = _dates(values)
+    assert [str(v) for v in parsed.astype("datetime64[D]")] == [
+        v if v in ("2026-03-01",) else "NaT" for v in values]
+    assert not [w for w in recwarn if issubclass(w.category, UserWarning)]
+
+
 def test_nulls_without_pandas_are_the_nulls_pandas_sees():
     for values in ([None, "a", float("nan"), 1.5, 0, "", np.datetime64("NaT")],
                    [1.0, np.nan], np.array(["2026-01-01", "NaT"], dtype="datetime64[ns]"),
