@@ -16,7 +16,6 @@ import numpy as np
 import shapely
 
 from ..errors import ValidationError
-from .frames import fast_frame
 
 from ..lazy import lazy_module
 
@@ -102,13 +101,10 @@ class WorksTable:
         return {"site": s[order], "work": w[order], "distance_m": dist[order],
                 "reason": reason[order]}
 
-    def rows(self, work: np.ndarray, distance: np.ndarray, reason: np.ndarray, crs) -> gpd.GeoDataFrame:
-        """The given works (one site) as a frame with distance_m and reason."""
-        return fast_frame(self.row_columns(work, distance, reason), crs)
-
     def row_columns(self, work: np.ndarray, distance: np.ndarray,
                     reason: np.ndarray) -> dict[str, np.ndarray]:
-        """The columns of ``rows`` (geometry included) as plain arrays."""
+        """The given works (one site) with distance_m and reason, geometry included, as
+        plain arrays (``fast_frame`` makes them a frame)."""
         if len(self.geoms) == 0:
             data = {c: np.empty(len(work), dtype=object) for c in WORKS_COLUMNS}
             return {**data, "distance_m": distance, "reason": reason,
