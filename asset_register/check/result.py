@@ -135,23 +135,13 @@ class CheckResult:
     def to_dict(self) -> dict:
         """Plain-JSON form (documented in the README under "asset-register check"); read
         from the columns when the frames were not built."""
-        conflicts = _Frame.columns(self, "conflicts")
-        if conflicts is not None:
-            conflicts = {c: v for c, v in conflicts.items() if c != "geometry"}
+        conflicts = {c: v for c, v in self.conflict_columns().items() if c != "geometry"}
+        works = self.works_columns()
+        if works is None:
+            works = {}
         else:
-            geom = self.conflicts.geometry.name
-            conflicts = {c: self.conflicts[c].to_numpy(dtype=object)
-                         for c in self.conflicts.columns if c != geom}
-        works = _Frame.columns(self, "works_overlapping")
-        if works is not None:
             works = dict(works)
             works["footprint_wkt"] = shapely.to_wkt(works.pop("geometry"), rounding_precision=3)
-        elif self.works_overlapping is not None:
-            w = self.works_overlapping
-            works = {c: w[c].to_numpy(dtype=object) for c in w.columns if c != w.geometry.name}
-            works["footprint_wkt"] = shapely.to_wkt(w.geometry.array, rounding_precision=3)
-        else:
-            works = {}
         return result_dict(self, records(conflicts), records(works))
 
     def to_json(self, **kwargs) -> str:
