@@ -136,15 +136,21 @@ def _open_source(source: str):
         return open_register(source, read_only=True), False
 
 
-def _used_prefixes(src) -> set[str]:
-    log = src.audit_log()
-    used = set()
-    for detail in log.loc[log["action"] == "extract", "detail"]:
+def _extract_entries(store):
+    """The details (dicts) of ``store``'s audit entries recording the extracts made of it;
+    an unreadable detail is passed over."""
+    log = store.audit_log()
+    for text in log.loc[log["action"] == "extract", "detail"]:
         try:
-            used.add(json.loads(detail).get("notice_prefix"))
+            detail = json.loads(text)
         except (TypeError, ValueError):
             continue
-    return used
+        if isinstance(detail, dict):
+            yield detail
+
+
+def _used_prefixes(src) -> set[str]:
+    return {detail.get("notice_prefix") for detail in _extract_entries(src)}
 
 
 def extract_prefix(base: str, used: set[str]) -> str:
@@ -405,15 +411,8 @@ _REFUSED = "nothing was synced"
 def _issue_record(tgt, extract_id: str, prefix: str) -> dict | None:
     """The target's own record of making this extract (its 'extract' entry): by the extract's
     id, or — for an extract made before ids were recorded — by its notice prefix."""
-    log = tgt.audit_log()
     by_prefix = None
-    for text in log.loc[log["action"] == "extract", "detail"]:
-        try:
-            detail = json.loads(text)
-        except (TypeError, ValueError):
-            continue
-        if not isinstance(detail, dict):
-            continue
+    for detail in _extract_entries(tgt):
         if detail.get("extract_id") == extract_id:
             return detail
         if prefix and detail.get("notice_prefix") == prefix and not detail.get("extract_id"):
