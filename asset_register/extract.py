@@ -227,7 +227,8 @@ def _fill(src, dst, area, days, today, rules_toml, rules_source, base_prefix,
     for key, value in src.settings().items():
         if key not in _OWN_SETTINGS and value is not None:
             dst.set_setting(key, value)  # copied as they are, even keys of a newer version
-    for owner in src.owners():
+    owners = src.owners()
+    for owner in owners:
         dst.upsert_owner(owner)
     # query_bbox, not read_assets: on a GeoPackage it reads through the store's own
     # connection (a second SQLite library in the process must not touch a WAL file).
@@ -277,7 +278,7 @@ def _fill(src, dst, area, days, today, rules_toml, rules_source, base_prefix,
         reg.write(dst, key, value)
     dst.audit("create_extract", {k: v for k, v in own.items() if k != "extract_area_wkt"}
               | {"assets": written})
-    return ExtractSummary(path="", assets=written, batches=len(batches), owners=len(src.owners()),
+    return ExtractSummary(path="", assets=written, batches=len(batches), owners=len(owners),
                           works=len(works), notice_prefix=prefix, expires=expires, area=area)
 
 
