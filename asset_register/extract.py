@@ -136,15 +136,21 @@ def _open_source(source: str):
         return open_register(source, read_only=True), False
 
 
-def _used_prefixes(src) -> set[str]:
-    log = src.audit_log()
-    used = set()
-    for detail in log.loc[log["action"] == "extract", "detail"]:
+def _extract_entries(store):
+    """The details (dicts) of ``store``'s audit entries recording the extracts made of it;
+    an unreadable detail is passed over."""
+    log = store.audit_log()
+    for text in log.loc[log["action"] == "extract", "detail"]:
         try:
-            used.add(json.loads(detail).get("notice_prefix"))
+            detail = json.loads(text)
         except (TypeError, ValueError):
             continue
-    return used
+        if isinstance(detail, dict):
+            yield detail
+
+
+def _used_prefixes(src) -> set[str]:
+    return {detail.get("notice_prefix") for detail in _extract_entries(src)}
 
 
 def extract_prefix(base: str, used: set[str]) -> str:
@@ -221,7 +227,8 @@ def _fill(src, dst, area, days, today, rules_toml, rules_source, base_prefix,
     for key, value in src.settings().items():
         if key not in _OWN_SETTINGS and value is not None:
             dst.set_setting(key, value)  # copied as they are, even keys of a newer version
-    for owner in src.owners():
+    owners = src.owners()
+    for owner in owners:
         dst.upsert_owner(owner)
     # query_bbox, not read_assets: on a GeoPackage it reads through the store's own
     # connection (a second SQLite library in the process must not touch a WAL file).
@@ -271,7 +278,7 @@ def _fill(src, dst, area, days, today, rules_toml, rules_source, base_prefix,
         reg.write(dst, key, value)
     dst.audit("create_extract", {k: v for k, v in own.items() if k != "extract_area_wkt"}
               | {"assets": written})
-    return ExtractSummary(path="", assets=written, batches=len(batches), owners=len(src.owners()),
+    return ExtractSummary(path="", assets=written, batches=len(batches), owners=len(owners),
                           works=len(works), notice_prefix=prefix, expires=expires, area=area)
 
 
@@ -405,15 +412,8 @@ _REFUSED = "nothing was synced"
 def _issue_record(tgt, extract_id: str, prefix: str) -> dict | None:
     """The target's own record of making this extract (its 'extract' entry): by the extract's
     id, or — for an extract made before ids were recorded — by its notice prefix."""
-    log = tgt.audit_log()
     by_prefix = None
-    for text in log.loc[log["action"] == "extract", "detail"]:
-        try:
-            detail = json.loads(text)
-        except (TypeError, ValueError):
-            continue
-        if not isinstance(detail, dict):
-            continue
+    for detail in _extract_entries(tgt):
         if detail.get("extract_id") == extract_id:
             return detail
         if prefix and detail.get("notice_prefix") == prefix and not detail.get("extract_id"):

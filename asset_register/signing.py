@@ -21,6 +21,7 @@ import hashlib
 import os
 import secrets
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .errors import ValidationError
@@ -112,8 +113,12 @@ def public_key(seed: bytes) -> bytes:
 
 def sign(seed: bytes, message: bytes) -> bytes:
     """The 64-byte Ed25519 signature of ``message``."""
+    return _sign(seed, public_key(seed), message)
+
+
+def _sign(seed: bytes, pub: bytes, message: bytes) -> bytes:
+    """``sign`` with the seed's public key ``pub`` already worked out."""
     a, prefix = _expand(seed)
-    pub = _compress(_mul(a, _G))
     r = int.from_bytes(_sha512(prefix + message), "little") % _Q
     big_r = _compress(_mul(r, _G))
     h = int.from_bytes(_sha512(big_r + pub + message), "little") % _Q
@@ -147,21 +152,22 @@ KEY_ENV = "ASSET_REGISTER_SIGNING_KEY"
 
 @dataclass(frozen=True)
 class SigningKey:
-    """A secret key loaded from its file; ``repr`` never shows the secret."""
+    """A secret key loaded from its file; ``repr`` never shows the secret. Its public key
+    is worked out once (a scalar multiplication in pure Python), however often it is read."""
 
     path: Path
     _seed: bytes
 
-    @property
+    @cached_property
     def public(self) -> bytes:
         return public_key(self._seed)
 
-    @property
+    @cached_property
     def key_id(self) -> str:
         return key_id(self.public)
 
     def sign(self, message: bytes) -> bytes:
-        return sign(self._seed, message)
+        return _sign(self._seed, self.public, message)
 
     def __repr__(self) -> str:
         return f"SigningKey({str(self.path)!r}, key id {self.key_id})"

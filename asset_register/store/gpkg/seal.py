@@ -111,6 +111,14 @@ def _refusal(name: str) -> str:
             "authority for a new extract")
 
 
+def _refuse_writes(con: sqlite3.Connection, table: str) -> None:
+    """Triggers refusing INSERT, UPDATE and DELETE on ``table`` with ``_refusal``'s line."""
+    text = _refusal(table).replace("'", "''")
+    for op in ("INSERT", "UPDATE", "DELETE"):
+        con.execute(f"CREATE TRIGGER {_quote(f'sealed_no_{op.lower()}_{table}')} BEFORE {op} ON "
+                    f"{_quote(table)} BEGIN SELECT RAISE(ABORT, '{text}'); END")
+
+
 def seal(path: Path, key, issuer: str, signed_at: str) -> SealVerdict:
     """Make the extract at ``path`` read-only and sign it with ``key``
     (``signing.SigningKey``). The file must not be open elsewhere."""
@@ -122,11 +130,7 @@ def seal(path: Path, key, issuer: str, signed_at: str) -> SealVerdict:
         con.execute("BEGIN IMMEDIATE")
         plain, _, shadows = _tables(con)
         for table in plain + shadows:  # (on the R*Tree's shadow tables, its index too)
-            for op in ("INSERT", "UPDATE", "DELETE"):
-                con.execute(
-                    f"CREATE TRIGGER {_quote(f'sealed_no_{op.lower()}_{table}')} BEFORE {op} ON "
-                    f"{_quote(table)} BEGIN SELECT RAISE(ABORT, "
-                    f"'{_refusal(table).replace(chr(39), chr(39) * 2)}'); END")
+            _refuse_writes(con, table)
         con.execute(f"CREATE TABLE {SIGNATURE_TABLE} (format TEXT NOT NULL, key_id TEXT NOT NULL, "
                     "public_key TEXT NOT NULL, issuer TEXT NOT NULL, signed_at TEXT NOT NULL, "
                     "digest TEXT NOT NULL, signature TEXT NOT NULL)")
@@ -138,10 +142,7 @@ def seal(path: Path, key, issuer: str, signed_at: str) -> SealVerdict:
         con.execute(f"INSERT INTO {SIGNATURE_TABLE} (format, key_id, public_key, issuer, "
                     "signed_at, digest, signature) VALUES (?,?,?,?,?,?,?)",
                     (*fields.values(), signature))
-        for op in ("INSERT", "UPDATE", "DELETE"):
-            con.execute(f"CREATE TRIGGER sealed_no_{op.lower()}_{SIGNATURE_TABLE} BEFORE {op} ON "
-                        f"{SIGNATURE_TABLE} BEGIN SELECT RAISE(ABORT, "
-                        f"'{_refusal(SIGNATURE_TABLE)}'); END")
+        _refuse_writes(con, SIGNATURE_TABLE)
         con.execute("COMMIT")
     finally:
         con.close()

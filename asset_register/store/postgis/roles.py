@@ -88,6 +88,13 @@ def _has(cur, schema: str, relation: str) -> bool:
     return bool(cur.fetchone()[0])
 
 
+def _relations(cur, schema: str) -> set[str]:
+    """The names of the tables, views and sequences in ``schema`` (one query)."""
+    cur.execute("SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+                "ON n.oid = c.relnamespace WHERE n.nspname = %s", (schema,))
+    return {r[0] for r in cur.fetchall()}
+
+
 def apply_grants(cur, schema: str, database: str) -> bool:
     """(Re)apply every group's grants from scratch; False when the groups do not exist.
 
@@ -99,7 +106,8 @@ def apply_grants(cur, schema: str, database: str) -> bool:
     if "planner" not in present or "editor" not in present:
         return False
     s = sql.Identifier(schema)
-    guarded = _has(cur, schema, "editor_owners")  # migration 6 applied
+    relations = _relations(cur, schema)  # (a migration may not have added a table yet)
+    guarded = "editor_owners" in relations  # migration 6 applied
     previous = None
     for kind in KINDS:
         if kind not in present:
@@ -115,7 +123,7 @@ def apply_grants(cur, schema: str, database: str) -> bool:
             cur.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(s, group))
         grants = GRANTS[kind] + ([] if guarded or kind != "planner" else LEGACY_PLANNER)
         for table, privs in grants:
-            if _has(cur, schema, table):
+            if table in relations:
                 cur.execute(sql.SQL("GRANT {} ON {} TO {}").format(
                     sql.SQL(privs), sql.Identifier(schema, table), group))
         if kind == "planner" and guarded:
