@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import pandas as pd
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDockWidget, QHBoxLayout,
-                               QHeaderView, QInputDialog, QLabel, QPushButton, QTableView, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QHBoxLayout, QInputDialog, QLabel,
+                               QPushButton, QVBoxLayout, QWidget)
 
 from ..models.deviations import KIND_TITLES, DeviationsModel, describe
-from .frame_model import FrameModel, plain_tip
+from .frame_model import FrameModel, frame_table, plain_tip
 
 VIEW = [("deviation_id", "#"), ("status", "Status"), ("owner", "Owner"), ("what", "Found"),
         ("asset_id", "Asset"), ("reported_on", "Reported"), ("reference", "Dig / notice")]
@@ -73,15 +72,7 @@ class DeviationsDock(QDockWidget):
         top.addWidget(self.show_resolved)
         lay.addLayout(top)
         self.table_model = FrameModel(columns=VIEW, colour_column="status", colours=STATUS_COLOURS, tips=TIPS)
-        self.table = QTableView()
-        self.table.setModel(self.table_model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(22)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = frame_table(self.table_model)
         self.table.setToolTip("Up/Down walk the reports; the map shows the one selected")
         self.table.selectionModel().selectionChanged.connect(self._selected)
         lay.addWidget(self.table, 1)
