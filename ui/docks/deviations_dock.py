@@ -27,6 +27,11 @@ STATUS_COLOURS = {"new": "#e6007e", "sent": "#f6c1de", "acknowledged": "#fbe3f0"
 UNKNOWN = "unknown"
 
 
+def owner_codes(owners) -> list[str]:
+    """Each report's owner as the dock shows and filters it (no owner known: ``UNKNOWN``)."""
+    return [o if isinstance(o, str) else UNKNOWN for o in owners]
+
+
 def table_frame(frame: pd.DataFrame | None, show_resolved: bool, owner: str | None = None) -> pd.DataFrame | None:
     """The dock's rows: newest first, resolved ones only when asked for, one owner's only
     when one is chosen."""
@@ -35,7 +40,7 @@ def table_frame(frame: pd.DataFrame | None, show_resolved: bool, owner: str | No
     out = frame if show_resolved else frame[frame["status"] != "resolved"]
     out = out.assign(what=[KIND_TITLES.get(k, k) for k in out["kind"]],
                      reported_on=[str(v)[:10] if v else "" for v in out["reported_at"]],
-                     owner=[o if isinstance(o, str) else UNKNOWN for o in out["owner"]])
+                     owner=owner_codes(out["owner"]))
     if owner is not None:
         out = out[out["owner"] == owner]
     return out.sort_values("deviation_id", ascending=False)
@@ -100,7 +105,7 @@ class DeviationsDock(QDockWidget):
     def _owners(self, frame) -> None:
         """The owner filter's choices: the owners with reports (the one chosen kept)."""
         chosen = self.owner.currentData()
-        codes = [] if frame is None else sorted({o if isinstance(o, str) else UNKNOWN for o in frame["owner"]})
+        codes = [] if frame is None else sorted(set(owner_codes(frame["owner"])))
         self.owner.blockSignals(True)
         self.owner.clear()
         self.owner.addItem("All owners", None)
