@@ -35,22 +35,22 @@ def display_cache_dir(app_settings) -> Path | None:
     return Path(base or Path.home() / ".cache" / "asset-register") / "display"
 
 
-def read_register_layer(store, cache_dir: Path | None, location: str, progress=None):
+def read_register_layer(store, cache_dir: Path | None, location: str, progress=None, state=None):
     """The register layer of ``store`` (a worker's own store): ``(packed, store)`` read from
     the register, the store kept open for the label fields read after the first frame, or
-    ``(packed, None)`` from the display cache. Closes the store on failure."""
+    ``(packed, None)`` from the display cache. ``state``: the display cache's register state,
+    if the caller has just taken it. Closes the store on failure."""
     report = progress or (lambda fraction, message: None)
     try:
-        state = None
-        if cache_dir:
+        if cache_dir and state is None:
             state = display_cache.register_state(store)  # before the assets are read
-            if display_cache.exists(cache_dir, location):
-                key = display_cache.cache_key(store, state)
-                cached = display_cache.load(key, cache_dir, location)
-                if cached is not None:
-                    store.close()
-                    report(1.0, "assets ready (from the display cache)")
-                    return cached, None
+        if cache_dir and display_cache.exists(cache_dir, location):
+            key = display_cache.cache_key(store, state)
+            cached = display_cache.load(key, cache_dir, location)
+            if cached is not None:
+                store.close()
+                report(1.0, "assets ready (from the display cache)")
+                return cached, None
         packed = load_register(store, report)
         if cache_dir:
             packed.cache_key = display_cache.cache_key(store, state, packed.n_features)
@@ -77,7 +77,7 @@ def start(location: str, cache_dir: Path | None) -> None:
             except BaseException:
                 store.close()
                 raise
-            found = state, read_register_layer(store, cache_dir, saved)
+            found = state, read_register_layer(store, cache_dir, saved, state=state)
         except BaseException:  # the controller reads again and reports what goes wrong
             found = None
         future.set_result(found)

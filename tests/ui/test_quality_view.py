@@ -245,3 +245,20 @@ def test_classes_of_a_register_changed_since_it_was_drawn_are_refused(gpkg_store
     assert read_quality_classes(store, drawn.n_features, date(2026, 11, 23), drawn) is None
     assert read_quality_classes(store, drawn.n_features, date(2026, 11, 23),
                                 load_register(store)) is not None
+
+
+def test_the_legend_counts_follow_new_classes_and_the_shading():
+    from ui.render.quality_shading import Shading
+
+    shading, drawn = Shading(), object()
+    assert shading.counts() is None  # utility colours: no legend
+    shading.set_classes(drawn, {"accuracy": np.array([0, 0, 5], np.int16),
+                                "age": np.array([3, 1, 1], np.int16)})
+    shading.shading = "accuracy"
+    assert shading.counts().tolist() == [2, 0, 0, 0, 0, 1]
+    shading.shading = "age"
+    assert shading.counts().tolist() == [0, 2, 0, 1]
+    shading.set_classes(drawn, {"accuracy": np.array([1], np.int16), "age": np.array([2], np.int16)})
+    assert shading.counts().tolist() == [0, 0, 1, 0]  # counted again for the new classes
+    shading.forget()
+    assert shading.counts() is None

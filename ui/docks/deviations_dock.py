@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import pandas as pd
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDockWidget, QHBoxLayout,
-                               QHeaderView, QInputDialog, QLabel, QPushButton, QTableView, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QHBoxLayout, QInputDialog, QLabel,
+                               QPushButton, QVBoxLayout, QWidget)
 
 from ..models.deviations import KIND_TITLES, DeviationsModel, describe
-from .frame_model import FrameModel, plain_tip
+from .frame_model import FrameModel, frame_table, plain_tip
 
 VIEW = [("deviation_id", "#"), ("status", "Status"), ("owner", "Owner"), ("what", "Found"),
         ("asset_id", "Asset"), ("reported_on", "Reported"), ("reference", "Dig / notice")]
@@ -28,6 +27,11 @@ STATUS_COLOURS = {"new": "#e6007e", "sent": "#f6c1de", "acknowledged": "#fbe3f0"
 UNKNOWN = "unknown"
 
 
+def owner_codes(owners) -> list[str]:
+    """Each report's owner as the dock shows and filters it (no owner known: ``UNKNOWN``)."""
+    return [o if isinstance(o, str) else UNKNOWN for o in owners]
+
+
 def table_frame(frame: pd.DataFrame | None, show_resolved: bool, owner: str | None = None) -> pd.DataFrame | None:
     """The dock's rows: newest first, resolved ones only when asked for, one owner's only
     when one is chosen."""
@@ -36,7 +40,7 @@ def table_frame(frame: pd.DataFrame | None, show_resolved: bool, owner: str | No
     out = frame if show_resolved else frame[frame["status"] != "resolved"]
     out = out.assign(what=[KIND_TITLES.get(k, k) for k in out["kind"]],
                      reported_on=[str(v)[:10] if v else "" for v in out["reported_at"]],
-                     owner=[o if isinstance(o, str) else UNKNOWN for o in out["owner"]])
+                     owner=owner_codes(out["owner"]))
     if owner is not None:
         out = out[out["owner"] == owner]
     return out.sort_values("deviation_id", ascending=False)
@@ -73,15 +77,7 @@ class DeviationsDock(QDockWidget):
         top.addWidget(self.show_resolved)
         lay.addLayout(top)
         self.table_model = FrameModel(columns=VIEW, colour_column="status", colours=STATUS_COLOURS, tips=TIPS)
-        self.table = QTableView()
-        self.table.setModel(self.table_model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(22)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = frame_table(self.table_model)
         self.table.setToolTip("Up/Down walk the reports; the map shows the one selected")
         self.table.selectionModel().selectionChanged.connect(self._selected)
         lay.addWidget(self.table, 1)
@@ -109,7 +105,7 @@ class DeviationsDock(QDockWidget):
     def _owners(self, frame) -> None:
         """The owner filter's choices: the owners with reports (the one chosen kept)."""
         chosen = self.owner.currentData()
-        codes = [] if frame is None else sorted({o if isinstance(o, str) else UNKNOWN for o in frame["owner"]})
+        codes = [] if frame is None else sorted(set(owner_codes(frame["owner"])))
         self.owner.blockSignals(True)
         self.owner.clear()
         self.owner.addItem("All owners", None)

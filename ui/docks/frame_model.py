@@ -8,6 +8,7 @@ import numbers
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from asset_register.lazy import lazy_module
 
@@ -27,6 +28,21 @@ def format_value(value) -> str:
             return ""
         return f"{value:.2f}" if abs(value) < 1000 else f"{value:,.0f}"
     return str(value)
+
+
+def frame_table(model) -> QTableView:
+    """The docks' table of ``model``: whole rows, one selected at a time, compact rows, the
+    last column stretched."""
+    t = QTableView()
+    t.setModel(model)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.setAlternatingRowColors(True)
+    t.verticalHeader().hide()
+    t.verticalHeader().setDefaultSectionSize(22)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    t.horizontalHeader().setStretchLastSection(True)
+    return t
 
 
 def plain_tip(text: str) -> str:

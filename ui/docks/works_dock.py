@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QHBoxLayout, QPushButton, QTableView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from .frame_model import FrameModel
+from .frame_model import FrameModel, frame_table
 
 WORKS_VIEW = [("reference", "Reference"), ("status", "Status"), ("promoter", "Promoter"),
               ("street", "Street"), ("usrn", "USRN"), ("start_date", "Start"), ("end_date", "End"),
@@ -16,18 +15,6 @@ NOTICES_VIEW = [("reference", "Reference"), ("version", "v"), ("status", "Status
                 ("usrn", "USRN"), ("description", "Description"), ("folder", "Folder")]
 
 
-def _table(model) -> QTableView:
-    t = QTableView()
-    t.setModel(model)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.setAlternatingRowColors(True)
-    t.verticalHeader().hide()
-    t.verticalHeader().setDefaultSectionSize(22)
-    t.horizontalHeader().setStretchLastSection(True)
-    return t
-
-
 class WorksDock(QDockWidget):
     workSelected = Signal(object)
 
@@ -35,7 +22,7 @@ class WorksDock(QDockWidget):
         super().__init__("Planned works", parent)
         self.setObjectName("WorksDock")
         self.model = FrameModel(columns=WORKS_VIEW)
-        self.table = _table(self.model)
+        self.table = frame_table(self.model)
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.setWidget(self.table)
 
@@ -60,7 +47,7 @@ class NoticesDock(QDockWidget):
         lay = QVBoxLayout(body)
         lay.setContentsMargins(2, 2, 2, 2)
         self.model = FrameModel(columns=NOTICES_VIEW)
-        self.table = _table(self.model)
+        self.table = frame_table(self.model)
         self.table.doubleClicked.connect(lambda idx: self._open(idx.row()))
         lay.addWidget(self.table)
         bar = QHBoxLayout()

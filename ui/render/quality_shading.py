@@ -129,8 +129,10 @@ class Shading:
 
     def __init__(self) -> None:
         self.shading = "utility"
-        self._classes: tuple[PackedGeometry, dict] | None = None
+        # (the drawn layer, its classes per shading, the layer they are in the order of or None)
+        self._classes: tuple[PackedGeometry, dict, PackedGeometry | None] | None = None
         self._shaded: dict[str, PackedGeometry] = {}
+        self._counts: dict[str, np.ndarray] = {}  # the legend's counts per shading, once each
         self._palettes = {s: quality_palette(s) for s in COLOURS}
 
     def needs_classes(self, packed) -> bool:
@@ -142,11 +144,11 @@ class Shading:
         """The classes of the drawn layer ``packed``, in the order of ``layer`` (read with
         them) or of ``packed`` itself."""
         self._classes = (packed, classes, layer)
-        self._shaded = {}
+        self._shaded, self._counts = {}, {}
 
     def forget(self) -> None:
         """The register closed: nothing of its layer is kept."""
-        self._classes, self._shaded = None, {}
+        self._classes, self._shaded, self._counts = None, {}, {}
 
     def apply(self, packed, palette: Palette):
         if self.shading == "utility" or packed is None or self.needs_classes(packed):
@@ -162,7 +164,11 @@ class Shading:
         return self._shaded[key], self._palettes[self.shading]
 
     def counts(self) -> np.ndarray | None:
-        """How many assets fall in each class of the current shading (for the legend)."""
+        """How many assets fall in each class of the current shading (for the legend, which
+        asks on every paint: counted once per set of classes, not per frame)."""
         if self.shading == "utility" or self._classes is None:
             return None
-        return np.bincount(self._classes[1][self.shading], minlength=len(COLOURS[self.shading]))
+        if self.shading not in self._counts:
+            self._counts[self.shading] = np.bincount(self._classes[1][self.shading],
+                                                     minlength=len(COLOURS[self.shading]))
+        return self._counts[self.shading]
