@@ -44,7 +44,9 @@ def _geometry(wkt: str | None, crs, store) -> shapely.Geometry | None:
     if not all(math.isfinite(v) for v in shapely.bounds(geom)):
         raise ValidationError("position has coordinates that are not numbers")
     if crs is not None:
-        source = pyproj.CRS.from_user_input(crs)
+        from ..check.footprint import parse_crs
+
+        source = parse_crs(crs)
         if source != store.crs:
             t = pyproj.Transformer.from_crs(source, store.crs, always_xy=True)
             geom = shapely.transform(

@@ -81,3 +81,13 @@ def test_bad_input_is_one_line_and_records_nothing(gpkg_store_factory, capsys):
     assert "no deviation report 5" in capsys.readouterr().err
     with open_register(path, read_only=True) as store:
         assert store.deviations().empty
+
+
+def test_unknown_crs_is_one_line_and_records_nothing(gpkg_store_factory, capsys):
+    path = _register(gpkg_store_factory)
+    assert main(["deviation", "add", path, "elsewhere", "--asset", "W1", "--at",
+                 f"POINT ({X0 + 10} {Y0 + 4})", "--crs", "EPSG:999999", "--accuracy", "0.3"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "EPSG:999999" in err and "EPSG:27700" in err
+    with open_register(path, read_only=True) as store:
+        assert store.deviations().empty
