@@ -122,15 +122,12 @@ def _parse_area(area, crs, store_crs):
     if not shapely.is_valid(geom):
         geom = shapely.make_valid(geom)
     if crs is not None:
-        import pyproj
-
         from ..check.footprint import parse_crs
+        from ..transform import reproject
 
         source = parse_crs(crs)
         if not source.equals(store_crs):
-            t = pyproj.Transformer.from_crs(source, store_crs, always_xy=True)
-            geom = shapely.transform(
-                geom, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
+            geom = reproject(geom, source, store_crs)
         _finite(geom, f" in the register's CRS ({store_crs.to_string()}): check --crs")
     return geom
 
