@@ -55,6 +55,7 @@ def test_add_list_export_acknowledge_resolve(gpkg_store_factory, tmp_path, capsy
                                                ["2", "new", "attributes", "W1"],
                                                ["3", "new", "unrecorded", "(gas)"]]
     assert "depth_m 2.2" in lines[1]
+    assert "±0.3 m" in lines[0] and "±" not in lines[1] + lines[2]  # accuracy only where given
     out = tmp_path / "to-owners"
     assert main(["deviation", "export", path, str(out)]) == 0
     assert capsys.readouterr().out.splitlines()[0] == (
