@@ -12,7 +12,7 @@ import numpy as np
 import shapely
 
 from .. import clock
-from ..errors import ValidationError
+from ..errors import NotFoundError, ValidationError
 from .classes import (
     ACCURACY_CLASSES,
     AGE_CLASSES,
@@ -95,7 +95,7 @@ def _deviation_counts(store, area) -> dict[str, int]:
             asset = reports["asset_id"].iloc[i]
             try:
                 geoms[i] = store.get_asset(str(asset))["geometry"] if asset else None
-            except Exception:  # retired since: its last version is not live; not counted here
+            except NotFoundError:  # retired since: its last version is not live; not counted here
                 geoms[i] = None
         inside = np.array([g is not None for g in geoms.tolist()], bool)
         inside[inside] = shapely.intersects(area, geoms[inside])
