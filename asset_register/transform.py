@@ -111,3 +111,13 @@ def apply_plan(plan: TransformPlan, x: np.ndarray, y: np.ndarray) -> tuple[np.nd
     return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
 
 
+
+
+def reproject(geoms, source, target):
+    """A geometry, or an array of them (None stays None), from ``source`` into ``target`` with
+    pyproj's preferred transformation (x/y order: easting, northing / lon, lat). One pyproj call
+    for the whole array."""
+    import shapely
+
+    t = Transformer.from_crs(source, target, always_xy=True)
+    return shapely.transform(geoms, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))

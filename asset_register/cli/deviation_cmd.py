@@ -36,7 +36,7 @@ def _list(args) -> int:
     with open_register(args.register, read_only=True) as store:
         frame = reports(store, owner=args.owner, status=args.status, open_only=args.open)
     if args.json:
-        rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+        rows = frame.to_dict("records")  # reports() already gives every null as None
         print(json.dumps(rows, indent=1, ensure_ascii=False, default=str))
         return 0
     if frame.empty:
@@ -44,8 +44,7 @@ def _list(args) -> int:
         return 0
     for r in frame.itertuples():
         what = r.asset_id if isinstance(r.asset_id, str) else f"({r.utility})"
-        acc = "" if r.accuracy_m != r.accuracy_m or r.accuracy_m is None else \
-            f" ±{r.accuracy_m:g} m"
+        acc = "" if r.accuracy_m is None else f" ±{r.accuracy_m:g} m"
         found = ", ".join(f"{k} {v}" for k, v in r.found.items() if k not in ("utility", "owner"))
         print(f"{r.deviation_id:>4} {r.status:<12} {r.kind:<10} {what:<14} "
               f"{r.owner if isinstance(r.owner, str) else '?':<8}{acc}"

@@ -17,6 +17,7 @@ import pyproj
 import shapely
 
 from ..errors import ValidationError
+from ..transform import reproject
 from .report import reports
 
 KIND_TITLES = {"elsewhere": "Found elsewhere", "not_found": "Not found where recorded",
@@ -74,11 +75,9 @@ def _feature_collection(frame: pd.DataFrame, geoms, crs: pyproj.CRS | None, digi
 
 
 def _to_wgs84(store, geoms):
-    t = pyproj.Transformer.from_crs(store.crs, "EPSG:4326", always_xy=True)
     import numpy as np
 
-    return [None if g is None else shapely.transform(
-        g, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1]))) for g in geoms]
+    return reproject(np.array(geoms, dtype=object), store.crs, "EPSG:4326").tolist()
 
 
 def _imkl(frame: pd.DataFrame, wgs, owner: str) -> dict:

@@ -13,13 +13,12 @@ import json
 import math
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-import pyproj
 import shapely
 
 from ..errors import NotFoundError, ValidationError
 from ..store.records import DEVIATION_KINDS
+from ..transform import reproject
 from .photos import default_folder, keep_photos
 
 KINDS = DEVIATION_KINDS
@@ -44,11 +43,11 @@ def _geometry(wkt: str | None, crs, store) -> shapely.Geometry | None:
     if not all(math.isfinite(v) for v in shapely.bounds(geom)):
         raise ValidationError("position has coordinates that are not numbers")
     if crs is not None:
-        source = pyproj.CRS.from_user_input(crs)
+        from ..check.footprint import parse_crs
+
+        source = parse_crs(crs)
         if source != store.crs:
-            t = pyproj.Transformer.from_crs(source, store.crs, always_xy=True)
-            geom = shapely.transform(
-                geom, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
+            geom = reproject(geom, source, store.crs)
     return geom
 
 

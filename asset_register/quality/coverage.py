@@ -64,13 +64,14 @@ def coverage_table(region, areas: dict, owner_utilities: dict[str, set[str]], ex
         rows.append({"utility": u, "owners": with_u,
                      "owners_without_coverage": [o for o in with_u if o not in clipped],
                      "covered_km2": round(region_km2 - gap_km2, 6), "gap_km2": round(gap_km2, 6),
-                     "uncovered_share": _share(gap_km2, region_km2),
+                     "uncovered_share": share(gap_km2, region_km2),
                      "expected": u in set(expected)})
     anyone = shapely.union_all(list(clipped.values())) if clipped else shapely.Polygon()
     gap_km2 = float(km2(shapely.difference(region, anyone), crs)[0])
     return covered, rows, {"gap_km2": round(gap_km2, 6),
-                           "uncovered_share": _share(gap_km2, region_km2)}
+                           "uncovered_share": share(gap_km2, region_km2)}
 
 
-def _share(part: float, whole: float) -> float | None:
-    return round(part / whole, 4) if whole > 0 else None
+def share(part, whole) -> float | None:
+    """``part / whole`` to 4 places; None when there is no whole (nothing to share)."""
+    return round(float(part) / float(whole), 4) if whole > 0 else None

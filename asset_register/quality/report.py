@@ -12,7 +12,7 @@ import numpy as np
 import shapely
 
 from .. import clock
-from ..errors import ValidationError
+from ..errors import NotFoundError, ValidationError
 from .classes import (
     ACCURACY_CLASSES,
     AGE_CLASSES,
@@ -21,15 +21,11 @@ from .classes import (
     age_classes,
     iso_day,
 )
-from .coverage import coverage_table, km2, owner_areas, register_region
+from .coverage import coverage_table, km2, owner_areas, register_region, share
 from .data import read_fields
 from .needs import needs_of
 
 SCHEMA = "asset-register/quality/1"
-
-
-def _share(part, whole):
-    return round(float(part) / float(whole), 4) if whole else None
 
 
 def _counts(index: np.ndarray, size: int) -> np.ndarray:
@@ -95,7 +91,7 @@ def _deviation_counts(store, area) -> dict[str, int]:
             asset = reports["asset_id"].iloc[i]
             try:
                 geoms[i] = store.get_asset(str(asset))["geometry"] if asset else None
-            except Exception:  # retired since: its last version is not live; not counted here
+            except NotFoundError:  # retired since: its last version is not live; not counted here
                 geoms[i] = None
         inside = np.array([g is not None for g in geoms.tolist()], bool)
         inside[inside] = shapely.intersects(area, geoms[inside])
@@ -122,15 +118,12 @@ def _parse_area(area, crs, store_crs):
     if not shapely.is_valid(geom):
         geom = shapely.make_valid(geom)
     if crs is not None:
-        import pyproj
-
         from ..check.footprint import parse_crs
+        from ..transform import reproject
 
         source = parse_crs(crs)
         if not source.equals(store_crs):
-            t = pyproj.Transformer.from_crs(source, store_crs, always_xy=True)
-            geom = shapely.transform(
-                geom, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
+            geom = reproject(geom, source, store_crs)
         _finite(geom, f" in the register's CRS ({store_crs.to_string()}): check --crs")
     return geom
 
@@ -192,7 +185,7 @@ def quality_report(store, *, area=None, crs=None, owners=None, rules=None,
         r["name"] = names.get(code, code)
         r["utilities"] = sorted(owner_utils.get(code, ()))
         r["coverage_km2"] = round(covered[code], 6) if code in covered else None
-        r["coverage_share"] = _share(covered[code], region_km2) if code in covered else None
+        r["coverage_share"] = share(covered[code], region_km2) if code in covered else None
         r["open_deviations"] = deviations.get(code, 0)
     total["open_deviations"] = int(sum(deviations.values()))
     total["open_deviations_no_owner"] = deviations.get("(unknown)", 0)
@@ -251,7 +244,7 @@ def _figures(fields, codes, on: date, needs, newest_batch) -> list[dict]:
             "owner": code, "assets": int(n[i]),
             "accuracy": {
                 "h_accuracy_known": int(h_known[i]), "quality_level_known": int(lvl_known[i]),
-                "known": int(either[i]), "known_share": _share(either[i], n[i]),
+                "known": int(either[i]), "known_share": share(either[i], n[i]),
                 "classes": {k: int(acc[i, j]) for j, (k, _) in enumerate(ACCURACY_CLASSES)},
                 "quality_levels": {**{q: int(lev[i, j]) for j, q in enumerate(QUALITY_LEVELS)},
                                    "none": int(lev[i, -1])},
@@ -260,12 +253,12 @@ def _figures(fields, codes, on: date, needs, newest_batch) -> list[dict]:
                 "newest_delivery": iso_day(latest), "oldest_delivery": iso_day(oldest[i]),
                 "captured_known": known_cap,
                 "captured_median": iso_day(medians[i]),
-                "older_than_5y_share": _share(age[i, 1] + age[i, 2], known_cap),
-                "older_than_10y_share": _share(age[i, 2], known_cap),
+                "older_than_5y_share": share(age[i, 1] + age[i, 2], known_cap),
+                "older_than_10y_share": share(age[i, 2], known_cap),
                 "classes": {k: int(age[i, j]) for j, (k, _) in enumerate(AGE_CLASSES)},
             },
             "missing": {m: {"needed": int(v[0][i]), "missing": int(v[1][i]),
-                            "missing_share": _share(v[1][i], v[0][i])}
+                            "missing_share": share(v[1][i], v[0][i])}
                         for m, v in missing.items()},
         })
     return out

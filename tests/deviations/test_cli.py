@@ -55,6 +55,7 @@ def test_add_list_export_acknowledge_resolve(gpkg_store_factory, tmp_path, capsy
                                                ["2", "new", "attributes", "W1"],
                                                ["3", "new", "unrecorded", "(gas)"]]
     assert "depth_m 2.2" in lines[1]
+    assert "±0.3 m" in lines[0] and "±" not in lines[1] + lines[2]  # accuracy only where given
     out = tmp_path / "to-owners"
     assert main(["deviation", "export", path, str(out)]) == 0
     assert capsys.readouterr().out.splitlines()[0] == (
@@ -79,5 +80,15 @@ def test_bad_input_is_one_line_and_records_nothing(gpkg_store_factory, capsys):
     assert "utility" in capsys.readouterr().err
     assert main(["deviation", "resolve", path, "5", "--reason", "x"]) == 1
     assert "no deviation report 5" in capsys.readouterr().err
+    with open_register(path, read_only=True) as store:
+        assert store.deviations().empty
+
+
+def test_unknown_crs_is_one_line_and_records_nothing(gpkg_store_factory, capsys):
+    path = _register(gpkg_store_factory)
+    assert main(["deviation", "add", path, "elsewhere", "--asset", "W1", "--at",
+                 f"POINT ({X0 + 10} {Y0 + 4})", "--crs", "EPSG:999999", "--accuracy", "0.3"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "EPSG:999999" in err and "EPSG:27700" in err
     with open_register(path, read_only=True) as store:
         assert store.deviations().empty
