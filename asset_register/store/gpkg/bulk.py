@@ -246,9 +246,7 @@ class Stage:
                 f"SELECT rowid + ?, leaf FROM staging_geo.{self.leaf_table} ORDER BY rowid",
                 (before,)))
         else:
-            old_ids, old_boxes = gpkg_rtree.read_entries(con, RTREE)
-            gpkg_rtree.bulk_load(con, RTREE, np.concatenate([old_ids, new_ids]),
-                                 np.concatenate([old_boxes, self.tree_boxes(keep_rows)]))
+            gpkg_rtree.bulk_add(con, RTREE, new_ids, self.tree_boxes(keep_rows))
         for stmt in rtree_trigger_sql(ASSETS):
             con.execute(stmt)
         return len(new_ids)
@@ -464,10 +462,8 @@ def insert_with_deferred_indexes(con, insert, bounds: np.ndarray) -> int:
         raise RuntimeError("the inserted rows did not get consecutive ids; batch rolled back")
     for sql in index_sql:
         con.execute(sql)
-    old_ids, old_boxes = gpkg_rtree.read_entries(con, RTREE)
-    gpkg_rtree.bulk_load(con, RTREE,
-                         np.concatenate([old_ids, np.arange(before + 1, after + 1, dtype=np.int64)]),
-                         np.concatenate([old_boxes, bounds[:, [0, 2, 1, 3]]]))
+    gpkg_rtree.bulk_add(con, RTREE, np.arange(before + 1, after + 1, dtype=np.int64),
+                        bounds[:, [0, 2, 1, 3]])
     for stmt in rtree_trigger_sql(ASSETS):
         con.execute(stmt)
     return n

@@ -174,6 +174,13 @@ def bulk_load(con: sqlite3.Connection, rtree: str, ids: np.ndarray, boxes: np.nd
     Packing(boxes).write(con, rtree, ids)
 
 
+def bulk_add(con: sqlite3.Connection, rtree: str, ids: np.ndarray, boxes: np.ndarray) -> None:
+    """Repack ``rtree`` with every entry it holds plus ``ids``/``boxes`` (float64 minx, maxx,
+    miny, maxy, or float32 as ``float32_outward`` gives them), in the caller's transaction."""
+    old_ids, old_boxes = read_entries(con, rtree)
+    bulk_load(con, rtree, np.concatenate([old_ids, ids]), np.concatenate([old_boxes, boxes]))
+
+
 def read_entries(con: sqlite3.Connection, rtree: str) -> tuple[np.ndarray, np.ndarray]:
     """Every (id, box) the tree holds — ids int64, boxes float64 (minx, maxx, miny, maxy) —
     decoded from its node blobs with numpy. Reading them through the virtual table builds a
