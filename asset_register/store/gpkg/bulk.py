@@ -66,21 +66,10 @@ class Stage:
     """
 
     def __init__(self, store, frame, table: pd.DataFrame, hash_rows, report):
-        self.store = store
-        staging.sweep(store.path)  # stages of imports that were killed
-        stem = staging.new_stem(store.path)
-        self.path = Path(f"{stem}.gpkg")
-        self.geo_path: Path | None = None
-        self._lock = staging.take_lock(stem)  # before any file: the sweep spares them
-        OPEN_STAGES.add(self)
+        stem = self._open(store)
         geoms = frame.geometry.array
         self.bounds = shapely.bounds(geoms)
-        self.attached = []
-        # Into an empty index the batch's own tree is the whole tree: pack it now, outside
-        # the transaction (checked again inside it).
-        self.packing = None
         self.leaf_table = "geo"  # where each staged row's packed leaf is (column ``leaf``)
-        self.pack_now = not store._con.execute(f'SELECT 1 FROM "{RTREE}_rowid" LIMIT 1').fetchone()
         report(0.05, f"staging {len(table):,} assets")
         try:
             try:
@@ -101,6 +90,23 @@ class Stage:
         except BaseException:
             self.close()
             raise
+
+    def _open(self, store) -> str:
+        """Take a fresh staging stem (locked, so the sweep spares its files) and set up what
+        every stage starts with; returns the stem."""
+        self.store = store
+        staging.sweep(store.path)  # stages of imports that were killed
+        stem = staging.new_stem(store.path)
+        self.path = Path(f"{stem}.gpkg")
+        self.geo_path: Path | None = None  # the second staging file, where there is one
+        self._lock = staging.take_lock(stem)  # before any file: the sweep spares them
+        OPEN_STAGES.add(self)
+        self.attached = []
+        # Into an empty index the batch's own tree is the whole tree: pack it now, outside
+        # the transaction (checked again inside it).
+        self.packing = None
+        self.pack_now = not store._con.execute(f'SELECT 1 FROM "{RTREE}_rowid" LIMIT 1').fetchone()
+        return stem
 
     def _attach(self, name: str, path: Path) -> None:
         self.store._con.execute(f"ATTACH DATABASE ? AS {name}", (str(path),))
@@ -285,18 +291,10 @@ class StreamedStage(Stage):
         import adbc_driver_sqlite.dbapi  # noqa: F401  (no driver: the caller joins the parts)
         import pyarrow as pa
 
-        self.store = store
-        staging.sweep(store.path)
-        stem = staging.new_stem(store.path)
-        self.path = Path(f"{stem}.gpkg")
+        stem = self._open(store)
         self.geo_path = Path(f"{stem}.geo.sqlite")
-        self._lock = staging.take_lock(stem)
-        OPEN_STAGES.add(self)
-        self.attached = []
-        self.packing = None
         self.leaf_table = "leaf"
         self.srs_id = store.srs_id
-        self.pack_now = not store._con.execute(f'SELECT 1 FROM "{RTREE}_rowid" LIMIT 1').fetchone()
         boxes, hashes, ids, id_keys, clearance = [], [], [], [], []
         rows = 0
         # one connection (and one transaction, one sync) per staging file for every part
