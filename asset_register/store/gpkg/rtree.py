@@ -249,14 +249,16 @@ def leaf_nodes(con: sqlite3.Connection, rtree: str) -> tuple[np.ndarray, np.ndar
                                               offset=4) for b in got])
     leaves = cells["id"].astype(np.int64)
     counts = np.zeros(len(leaves), dtype=np.int64)
-    at = {int(n): i for i, n in enumerate(leaves)}
+    order = np.argsort(leaves)
     for a in range(0, len(leaves), 20_000):  # each leaf's entry count: bytes 3-4 of its blob
         part = leaves[a:a + 20_000]
         rows = con.execute(
             f'SELECT nodeno, substr(data, 3, 2) FROM "{rtree}_node" WHERE nodeno IN '
             f'(SELECT value FROM json_each(?))', (json.dumps(part.tolist()),)).fetchall()
-        for n, c in rows:
-            counts[at[n]] = int.from_bytes(c, "big")
+        if rows:
+            nodes = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            counts[order[np.searchsorted(leaves, nodes, sorter=order)]] = np.frombuffer(
+                b"".join(r[1] for r in rows), dtype=">u2")
     return cells["box"].astype(np.float64), counts
 
 
