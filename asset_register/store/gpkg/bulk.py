@@ -142,17 +142,7 @@ class Stage:
         try:
             wkb = gpkg_geom.to_wkb(geoms)
             self.hashes = hash_rows(wkb)
-            # GeoPackage blob = header || WKB, joined by SQLite while copying (no per-row
-            # Python); the headers are one numpy buffer shared with Arrow, not copied.
-            n = len(wkb)
-            heads = pa.Array.from_buffers(pa.large_binary(), n, [
-                None, pa.py_buffer(np.arange(n + 1, dtype=np.int64) * gpkg_geom.HEADER_SIZE),
-                pa.py_buffer(gpkg_geom.headers(self.bounds, self.store.srs_id))])
-            hashes = pa.Array.from_buffers(pa.string(), n, [  # ASCII: no copy
-                None, pa.py_buffer(np.arange(n + 1, dtype=np.int32) * 16),
-                pa.py_buffer(self.hashes)])
-            geo = {"content_hash": hashes, "head": heads,
-                   "wkb": pa.array(wkb, type=pa.large_binary())}
+            geo = _geo_columns(wkb, self.hashes, self.bounds, self.store.srs_id)
             del wkb
             if self.pack_now:
                 workers[1].join()
@@ -317,15 +307,8 @@ class StreamedStage(Stage):
                 mode = "create" if rows == 0 else "append"
                 ingest(self.path, "batch", attrs, mode)
                 del attrs, table
-                heads = pa.Array.from_buffers(pa.large_binary(), n, [
-                    None, pa.py_buffer(np.arange(n + 1, dtype=np.int64) * gpkg_geom.HEADER_SIZE),
-                    pa.py_buffer(gpkg_geom.headers(b, self.srs_id))])
-                hash_col = pa.Array.from_buffers(pa.string(), n, [
-                    None, pa.py_buffer(np.arange(n + 1, dtype=np.int32) * 16), pa.py_buffer(h)])
-                ingest(self.geo_path, "geo", pa.table({
-                    "content_hash": hash_col, "head": heads,
-                    "wkb": pa.array(wkb, type=pa.large_binary())}), mode)
-                del wkb, heads
+                ingest(self.geo_path, "geo", pa.table(_geo_columns(wkb, h, b, self.srs_id)), mode)
+                del wkb
                 part_ids = frame["asset_id"].to_numpy(dtype=object)
                 ids.append(pa.array(part_ids, type=pa.string()))
                 id_keys.append(pd.util.hash_array(part_ids, categorize=False))
@@ -358,6 +341,21 @@ class StreamedStage(Stage):
 
     def tree_boxes(self, rows: np.ndarray) -> np.ndarray:
         return self.boxes[rows]
+
+
+def _geo_columns(wkb: np.ndarray, hashes: np.ndarray, bounds: np.ndarray, srs_id: int) -> dict:
+    """The staged geometry columns of rows (their WKB, 16-byte ASCII hashes and bounds).
+    GeoPackage blob = header || WKB, joined by SQLite while copying (no per-row Python);
+    the headers and hashes are numpy buffers shared with Arrow, not copied."""
+    import pyarrow as pa
+
+    n = len(wkb)
+    heads = pa.Array.from_buffers(pa.large_binary(), n, [
+        None, pa.py_buffer(np.arange(n + 1, dtype=np.int64) * gpkg_geom.HEADER_SIZE),
+        pa.py_buffer(gpkg_geom.headers(bounds, srs_id))])
+    hash_col = pa.Array.from_buffers(pa.string(), n, [
+        None, pa.py_buffer(np.arange(n + 1, dtype=np.int32) * 16), pa.py_buffer(hashes)])
+    return {"content_hash": hash_col, "head": heads, "wkb": pa.array(wkb, type=pa.large_binary())}
 
 
 def _refuse_repeated_ids(ids, keys: np.ndarray) -> None:
