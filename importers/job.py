@@ -338,11 +338,10 @@ class ImportJob:
         t = time.perf_counter()
         existing = store.owner(self.owner)
         timings = {}
+        started: list[_Background] = []  # the new assets' coverage, computed in a thread
         assets, rejects = p.assets, p.rejects
         if parts is not None:
             layer_parts, remaining = parts
-
-            started: list[_Background] = []
 
             def finished(_batch, _rejects):  # every part read: the batch is about to be written
                 whole = layer_parts.summary()
@@ -351,17 +350,12 @@ class ImportJob:
                     started.append(_Background(layer_parts.area))
                 return self._batch_info(whole, sha, profile), whole.rejects
 
-            assets, rejects, area_job = AssetChunks(remaining, finished), None, None
-
-            def new_area():
-                return started[0].result()
-        else:
+            assets, rejects = AssetChunks(remaining, finished), None
+        elif not self.dry_run:
             # The new assets' coverage is computed in a thread while the store writes
             # (shapely releases the GIL; SQLite's copy and index builds leave the other
             # core idle).
-            area_job = None if self.dry_run else _Background(
-                coverage_of, np.asarray(p.assets.geometry.array))
-            new_area = None if area_job is None else area_job.result
+            started.append(_Background(coverage_of, np.asarray(p.assets.geometry.array)))
 
         def finalize(result):
             # Inside the batch's transaction: the retire check, then the owner (created or
@@ -383,7 +377,7 @@ class ImportJob:
             if existing is None or (self.owner_name and existing.name != self.owner_name):
                 store.upsert_owner(Owner(self.owner, self.owner_name or self.owner))
             # an area delivery covers its whole area, assets or not (the owner said so)
-            area = self._coverage(lambda: merged(new_area(), self.area), result.batch_id)
+            area = self._coverage(lambda: merged(started[0].result(), self.area), result.batch_id)
             if area is not None:
                 store.set_owner_coverage(self.owner, area)
 
@@ -399,16 +393,14 @@ class ImportJob:
         except _DryRun as dry:
             result = dry.result
         finally:
-            if parts is not None and started:
-                area_job = started[0]
-            if area_job is not None and ok:  # on an error or Ctrl-C, never wait for it
-                area_job.join()
+            if started and ok:  # on an error or Ctrl-C, never wait for it
+                started[0].join()
         store_s = timings.get("store", time.perf_counter() - t)
+        coverage_s = time.perf_counter() - t - store_s
         if parts is not None:  # the parts were read and prepared while the store staged them
             store_s -= sum(report.timings.values())
         report.timings["store"] = store_s
-        report.timings["coverage"] = time.perf_counter() - t - timings.get(
-            "store", time.perf_counter() - t)
+        report.timings["coverage"] = coverage_s
         report.status = "dry run" if self.dry_run else "imported"
         report.batch_id = None if self.dry_run else result.batch_id
         # rows accepted; the diff says what changed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,8 +19,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # unnoticed (a pandas group-by over Arrow-backed text does). Tests of the packaging itself
 # read source text only.
 for _module in ("pyarrow.acero", "pyarrow.dataset", "pyarrow.substrait"):
-    import sys
-
     sys.modules.setdefault(_module, None)
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -189,3 +189,17 @@ def test_the_quality_report_waits_for_the_assets_then_comes(qtbot, big_register,
     assert model.report["area"]["whole_register"]
     assert w.wait_until_idle(60)
     w.close()
+
+
+def test_each_leaf_count_is_that_of_its_own_node(big_register):
+    con = sqlite3.connect(big_register)
+    leaves, counts = gpkg_rtree.leaf_nodes(con, "rtree_assets_geom")
+    # walk the tree from the root in cell order, as leaf_nodes does, one node at a time
+    nodes = {n: bytes(b) for n, b in con.execute('SELECT nodeno, data FROM "rtree_assets_geom_node"')}
+    con.close()
+    level, depth = [1], (nodes[1][0] << 8) | nodes[1][1]
+    for _ in range(depth):
+        level = [int(c) for n in level for c in np.frombuffer(
+            nodes[n], dtype=gpkg_rtree.CELL, count=int.from_bytes(nodes[n][2:4], "big"), offset=4)["id"]]
+    assert counts.tolist() == [int.from_bytes(nodes[n][2:4], "big") for n in level]
+    assert len(set(counts.tolist())) > 1  # not all full: a mix-up between leaves would show

@@ -66,21 +66,10 @@ class Stage:
     """
 
     def __init__(self, store, frame, table: pd.DataFrame, hash_rows, report):
-        self.store = store
-        staging.sweep(store.path)  # stages of imports that were killed
-        stem = staging.new_stem(store.path)
-        self.path = Path(f"{stem}.gpkg")
-        self.geo_path: Path | None = None
-        self._lock = staging.take_lock(stem)  # before any file: the sweep spares them
-        OPEN_STAGES.add(self)
+        stem = self._open(store)
         geoms = frame.geometry.array
         self.bounds = shapely.bounds(geoms)
-        self.attached = []
-        # Into an empty index the batch's own tree is the whole tree: pack it now, outside
-        # the transaction (checked again inside it).
-        self.packing = None
         self.leaf_table = "geo"  # where each staged row's packed leaf is (column ``leaf``)
-        self.pack_now = not store._con.execute(f'SELECT 1 FROM "{RTREE}_rowid" LIMIT 1').fetchone()
         report(0.05, f"staging {len(table):,} assets")
         try:
             try:
@@ -101,6 +90,23 @@ class Stage:
         except BaseException:
             self.close()
             raise
+
+    def _open(self, store) -> str:
+        """Take a fresh staging stem (locked, so the sweep spares its files) and set up what
+        every stage starts with; returns the stem."""
+        self.store = store
+        staging.sweep(store.path)  # stages of imports that were killed
+        stem = staging.new_stem(store.path)
+        self.path = Path(f"{stem}.gpkg")
+        self.geo_path: Path | None = None  # the second staging file, where there is one
+        self._lock = staging.take_lock(stem)  # before any file: the sweep spares them
+        OPEN_STAGES.add(self)
+        self.attached = []
+        # Into an empty index the batch's own tree is the whole tree: pack it now, outside
+        # the transaction (checked again inside it).
+        self.packing = None
+        self.pack_now = not store._con.execute(f'SELECT 1 FROM "{RTREE}_rowid" LIMIT 1').fetchone()
+        return stem
 
     def _attach(self, name: str, path: Path) -> None:
         self.store._con.execute(f"ATTACH DATABASE ? AS {name}", (str(path),))
@@ -136,17 +142,7 @@ class Stage:
         try:
             wkb = gpkg_geom.to_wkb(geoms)
             self.hashes = hash_rows(wkb)
-            # GeoPackage blob = header || WKB, joined by SQLite while copying (no per-row
-            # Python); the headers are one numpy buffer shared with Arrow, not copied.
-            n = len(wkb)
-            heads = pa.Array.from_buffers(pa.large_binary(), n, [
-                None, pa.py_buffer(np.arange(n + 1, dtype=np.int64) * gpkg_geom.HEADER_SIZE),
-                pa.py_buffer(gpkg_geom.headers(self.bounds, self.store.srs_id))])
-            hashes = pa.Array.from_buffers(pa.string(), n, [  # ASCII: no copy
-                None, pa.py_buffer(np.arange(n + 1, dtype=np.int32) * 16),
-                pa.py_buffer(self.hashes)])
-            geo = {"content_hash": hashes, "head": heads,
-                   "wkb": pa.array(wkb, type=pa.large_binary())}
+            geo = _geo_columns(wkb, self.hashes, self.bounds, self.store.srs_id)
             del wkb
             if self.pack_now:
                 workers[1].join()
@@ -246,9 +242,7 @@ class Stage:
                 f"SELECT rowid + ?, leaf FROM staging_geo.{self.leaf_table} ORDER BY rowid",
                 (before,)))
         else:
-            old_ids, old_boxes = gpkg_rtree.read_entries(con, RTREE)
-            gpkg_rtree.bulk_load(con, RTREE, np.concatenate([old_ids, new_ids]),
-                                 np.concatenate([old_boxes, self.tree_boxes(keep_rows)]))
+            gpkg_rtree.bulk_add(con, RTREE, new_ids, self.tree_boxes(keep_rows))
         for stmt in rtree_trigger_sql(ASSETS):
             con.execute(stmt)
         return len(new_ids)
@@ -287,18 +281,10 @@ class StreamedStage(Stage):
         import adbc_driver_sqlite.dbapi  # noqa: F401  (no driver: the caller joins the parts)
         import pyarrow as pa
 
-        self.store = store
-        staging.sweep(store.path)
-        stem = staging.new_stem(store.path)
-        self.path = Path(f"{stem}.gpkg")
+        stem = self._open(store)
         self.geo_path = Path(f"{stem}.geo.sqlite")
-        self._lock = staging.take_lock(stem)
-        OPEN_STAGES.add(self)
-        self.attached = []
-        self.packing = None
         self.leaf_table = "leaf"
         self.srs_id = store.srs_id
-        self.pack_now = not store._con.execute(f'SELECT 1 FROM "{RTREE}_rowid" LIMIT 1').fetchone()
         boxes, hashes, ids, id_keys, clearance = [], [], [], [], []
         rows = 0
         # one connection (and one transaction, one sync) per staging file for every part
@@ -321,15 +307,8 @@ class StreamedStage(Stage):
                 mode = "create" if rows == 0 else "append"
                 ingest(self.path, "batch", attrs, mode)
                 del attrs, table
-                heads = pa.Array.from_buffers(pa.large_binary(), n, [
-                    None, pa.py_buffer(np.arange(n + 1, dtype=np.int64) * gpkg_geom.HEADER_SIZE),
-                    pa.py_buffer(gpkg_geom.headers(b, self.srs_id))])
-                hash_col = pa.Array.from_buffers(pa.string(), n, [
-                    None, pa.py_buffer(np.arange(n + 1, dtype=np.int32) * 16), pa.py_buffer(h)])
-                ingest(self.geo_path, "geo", pa.table({
-                    "content_hash": hash_col, "head": heads,
-                    "wkb": pa.array(wkb, type=pa.large_binary())}), mode)
-                del wkb, heads
+                ingest(self.geo_path, "geo", pa.table(_geo_columns(wkb, h, b, self.srs_id)), mode)
+                del wkb
                 part_ids = frame["asset_id"].to_numpy(dtype=object)
                 ids.append(pa.array(part_ids, type=pa.string()))
                 id_keys.append(pd.util.hash_array(part_ids, categorize=False))
@@ -362,6 +341,21 @@ class StreamedStage(Stage):
 
     def tree_boxes(self, rows: np.ndarray) -> np.ndarray:
         return self.boxes[rows]
+
+
+def _geo_columns(wkb: np.ndarray, hashes: np.ndarray, bounds: np.ndarray, srs_id: int) -> dict:
+    """The staged geometry columns of rows (their WKB, 16-byte ASCII hashes and bounds).
+    GeoPackage blob = header || WKB, joined by SQLite while copying (no per-row Python);
+    the headers and hashes are numpy buffers shared with Arrow, not copied."""
+    import pyarrow as pa
+
+    n = len(wkb)
+    heads = pa.Array.from_buffers(pa.large_binary(), n, [
+        None, pa.py_buffer(np.arange(n + 1, dtype=np.int64) * gpkg_geom.HEADER_SIZE),
+        pa.py_buffer(gpkg_geom.headers(bounds, srs_id))])
+    hash_col = pa.Array.from_buffers(pa.string(), n, [
+        None, pa.py_buffer(np.arange(n + 1, dtype=np.int32) * 16), pa.py_buffer(hashes)])
+    return {"content_hash": hash_col, "head": heads, "wkb": pa.array(wkb, type=pa.large_binary())}
 
 
 def _refuse_repeated_ids(ids, keys: np.ndarray) -> None:
@@ -464,10 +458,8 @@ def insert_with_deferred_indexes(con, insert, bounds: np.ndarray) -> int:
         raise RuntimeError("the inserted rows did not get consecutive ids; batch rolled back")
     for sql in index_sql:
         con.execute(sql)
-    old_ids, old_boxes = gpkg_rtree.read_entries(con, RTREE)
-    gpkg_rtree.bulk_load(con, RTREE,
-                         np.concatenate([old_ids, np.arange(before + 1, after + 1, dtype=np.int64)]),
-                         np.concatenate([old_boxes, bounds[:, [0, 2, 1, 3]]]))
+    gpkg_rtree.bulk_add(con, RTREE, np.arange(before + 1, after + 1, dtype=np.int64),
+                        bounds[:, [0, 2, 1, 3]])
     for stmt in rtree_trigger_sql(ASSETS):
         con.execute(stmt)
     return n

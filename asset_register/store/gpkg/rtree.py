@@ -174,6 +174,13 @@ def bulk_load(con: sqlite3.Connection, rtree: str, ids: np.ndarray, boxes: np.nd
     Packing(boxes).write(con, rtree, ids)
 
 
+def bulk_add(con: sqlite3.Connection, rtree: str, ids: np.ndarray, boxes: np.ndarray) -> None:
+    """Repack ``rtree`` with every entry it holds plus ``ids``/``boxes`` (float64 minx, maxx,
+    miny, maxy, or float32 as ``float32_outward`` gives them), in the caller's transaction."""
+    old_ids, old_boxes = read_entries(con, rtree)
+    bulk_load(con, rtree, np.concatenate([old_ids, ids]), np.concatenate([old_boxes, boxes]))
+
+
 def read_entries(con: sqlite3.Connection, rtree: str) -> tuple[np.ndarray, np.ndarray]:
     """Every (id, box) the tree holds — ids int64, boxes float64 (minx, maxx, miny, maxy) —
     decoded from its node blobs with numpy. Reading them through the virtual table builds a
@@ -242,14 +249,16 @@ def leaf_nodes(con: sqlite3.Connection, rtree: str) -> tuple[np.ndarray, np.ndar
                                               offset=4) for b in got])
     leaves = cells["id"].astype(np.int64)
     counts = np.zeros(len(leaves), dtype=np.int64)
-    at = {int(n): i for i, n in enumerate(leaves)}
+    order = np.argsort(leaves)
     for a in range(0, len(leaves), 20_000):  # each leaf's entry count: bytes 3-4 of its blob
         part = leaves[a:a + 20_000]
         rows = con.execute(
             f'SELECT nodeno, substr(data, 3, 2) FROM "{rtree}_node" WHERE nodeno IN '
             f'(SELECT value FROM json_each(?))', (json.dumps(part.tolist()),)).fetchall()
-        for n, c in rows:
-            counts[at[n]] = int.from_bytes(c, "big")
+        if rows:
+            nodes = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            counts[order[np.searchsorted(leaves, nodes, sorter=order)]] = np.frombuffer(
+                b"".join(r[1] for r in rows), dtype=">u2")
     return cells["box"].astype(np.float64), counts
 
 

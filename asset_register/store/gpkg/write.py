@@ -16,7 +16,7 @@ import numpy as np
 import shapely
 
 from ...errors import ValidationError
-from ...model import ASSET_COLUMNS, BatchInfo, BatchResult
+from ...model import ASSET_COLUMNS, BatchInfo, BatchResult, empty_assets
 from ..batches import HASHED, HASHED_LATER, AssetChunks, batch_callbacks, prepared_assets
 from ..records import now_iso
 from . import bulk as gpkg_bulk
@@ -139,7 +139,7 @@ def _streamed_stage(store, chunks: AssetChunks, report, check_cancel):
     parts = iter(chunks)
     first = next((part for part in parts if len(part)), None)
     if first is None:
-        return _empty_like(store)
+        return empty_assets(store.crs)
     rest = AssetChunks(itertools.chain([first], parts))
     del first  # (held by the chain until it is staged, not for the whole stage)
     if store._depth != 0:
@@ -156,12 +156,6 @@ def _streamed_stage(store, chunks: AssetChunks, report, check_cancel):
     return gpkg_bulk.StreamedStage(
         store, rest, prepare, lambda frame, wkb: content_hash(frame, wkb, ascii=True), report,
         check_cancel)
-
-
-def _empty_like(store) -> gpd.GeoDataFrame:
-    from ...model import empty_assets
-
-    return empty_assets(store.crs)
 
 
 def _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, stamp, t0, report,
