@@ -254,7 +254,8 @@ class RegisterController:
         found = store.query_bbox((x - r, y - r, x + r, y + r), columns=["asset_id"])
         order = nearest_first(found.geometry.array, x, y, tolerance, reach)
         ids = found["asset_id"].to_numpy(dtype=object)[order].tolist()
-        assets = [store.get_asset(a) for a in ids]
+        by_id = store.get_assets(ids)
+        assets = [by_id[a] for a in ids if a in by_id]
         w.identify_dock.show_assets(assets)
         w.selection.geometries = [a["geometry"] for a in assets]
         self.canvas.update()

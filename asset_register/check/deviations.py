@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from ..errors import NotFoundError
 from .clearance import CHECK_COLUMNS, normalise
 from .index import MemoryIndex
 from .rules import Rules
@@ -33,14 +32,15 @@ class DeviationIndex(MemoryIndex):
         """The open ``elsewhere`` and ``unrecorded`` reports with a position among ``reports``
         (records of the open reports: the reader's ``open_deviations()``), or None."""
         rows, wkts, ids, kinds = [], [], [], []
-        for r in reports:
-            if r["kind"] not in ("elsewhere", "unrecorded") or not isinstance(
-                    r["geometry_wkt"], str):
-                continue
+        placed = [r for r in reports if r["kind"] in ("elsewhere", "unrecorded")
+                  and isinstance(r["geometry_wkt"], str)]
+        # the reported assets in one read; one withdrawn since is left out (its
+        # re-delivery resolves the report)
+        assets = store.get_assets(r["asset_id"] for r in placed if r["kind"] == "elsewhere")
+        for r in placed:
             if r["kind"] == "elsewhere":
-                try:
-                    asset = store.get_asset(r["asset_id"])
-                except NotFoundError:  # withdrawn since: its re-delivery resolves the report
+                asset = assets.get(r["asset_id"])
+                if asset is None:
                     continue
                 row = {c: asset.get(c) for c in CHECK_COLUMNS}
             else:

@@ -46,6 +46,16 @@ def asset_records(asset_id: str, rows, geoms, columns: list[str], *, history: bo
     return out if history else out[-1]
 
 
+def live_records(rows, geoms, columns: list[str]) -> dict[str, dict]:
+    """``get_assets``' answer from rows of (geometry, *columns, *PROVENANCE_FIELDS): each
+    asset's record as ``get_asset`` gives it, by asset id (the last row of an id wins)."""
+    out = {}
+    for row, geom in zip(rows, geoms):
+        rec = asset_records("", [row], [geom], columns, history=False)
+        out[rec["asset_id"]] = rec
+    return out
+
+
 Progress = Callable[[float, str], None]
 """progress(fraction 0..1, message); a store calls it during long work."""
 
@@ -266,6 +276,20 @@ class RegisterStore(abc.ABC):
         With ``history=True``, every version (retired ones too), oldest first.
         Raises NotFoundError.
         """
+
+    def get_assets(self, asset_ids) -> dict[str, dict]:
+        """The live assets among ``asset_ids``, each as ``get_asset`` gives it, by id; ids
+        with no live asset are left out. Backends answer in one query; this default asks
+        one at a time."""
+        from ..errors import NotFoundError
+
+        out = {}
+        for asset_id in dict.fromkeys(asset_ids):
+            try:
+                out[asset_id] = self.get_asset(asset_id)
+            except NotFoundError:
+                continue
+        return out
 
     @abc.abstractmethod
     def asset_count(self) -> int:

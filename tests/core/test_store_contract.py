@@ -255,3 +255,27 @@ def test_pressure_and_voltage_values_round_trip_and_version(store, assets_frame)
     res = store.write_batch(f2, BATCH)
     assert (res.changed, res.unchanged) == (1, 3)
     assert store.get_asset(f["asset_id"].iloc[0])["pressure_bar"] == 7.0
+
+
+def test_get_assets_is_get_asset_for_each_live_id(store, assets_frame):
+    """The bulk read answers as one ``get_asset`` per id: live assets only (a retired one
+    and an unknown id are left out), every field and provenance the same."""
+    store.write_batch(assets_frame, BATCH, delivery="WSX:mains")
+    again = assets_frame.iloc[1:].copy()  # retires the first asset, changes the fourth
+    again.loc[again.index[2], "diameter_mm"] = 999.0
+    store.write_batch(again, BATCH, delivery="WSX:mains")
+    ids = assets_frame["asset_id"].tolist()
+    gone, wanted = ids[0], [ids[7], ids[3], ids[0], "no-such-asset", ids[3]]
+    got = store.get_assets(wanted)
+    assert sorted(got) == sorted({ids[7], ids[3]}) and gone not in got
+    for asset_id in (ids[7], ids[3]):
+        one = store.get_asset(asset_id)
+        assert set(got[asset_id]) == set(one)
+        for key, value in one.items():
+            if key == "geometry":
+                assert shapely.equals_exact(got[asset_id][key], value, tolerance=0)
+            else:
+                same_nan = value != value and got[asset_id][key] != got[asset_id][key]
+                assert got[asset_id][key] == value or same_nan, key
+    assert got[ids[3]]["version"] == 2 and got[ids[3]]["diameter_mm"] == 999.0
+    assert store.get_assets([]) == {}

@@ -9,7 +9,7 @@ import shapely
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QDockWidget, QListWidget, QListWidgetItem
 
-from asset_register.errors import AssetRegisterError, NotFoundError
+from asset_register.errors import AssetRegisterError
 from asset_register.use_log import record_search
 
 from ..models.search import AssetIds, Hit, Street, search, street_index, usrn_strings
@@ -133,10 +133,13 @@ class SearchDock(QDockWidget):
         else:  # not indexed yet: the id as typed, or with an owner's prefix
             ids = [text.strip()] + [f"{o.code}:{text.strip()}" for o in store.owners()]
         out = []
+        try:
+            found = store.get_assets(ids)
+        except AssetRegisterError:
+            return out
         for asset_id in ids:
-            try:
-                a = store.get_asset(asset_id)
-            except (NotFoundError, AssetRegisterError):
+            a = found.get(asset_id)
+            if a is None:
                 continue
             detail = " · ".join(str(a.get(k)) for k in ("owner", "utility", "asset_class") if a.get(k))
             out.append((asset_id, tuple(shapely.bounds(a["geometry"]).tolist()), detail))

@@ -27,7 +27,7 @@ from . import rtree as gpkg_rtree
 from . import seal as gpkg_seal
 from . import snapshot as gpkg_snapshot
 from . import write as gpkg_write
-from ..base import RegisterStore, asset_records
+from ..base import RegisterStore, asset_records, live_records
 from .audit import AuditMixin
 from .schema import ASSETS, GEOM, migrate
 from .works_notices import WorksNoticesMixin
@@ -450,6 +450,21 @@ class GeoPackageStore(AuditMixin, WorksNoticesMixin, SharedRecordsMixin, Registe
         rows = self._con.execute(sql, (asset_id,)).fetchall()
         geoms = gpkg_geom.decode([r[0] for r in rows]) if rows else []
         return asset_records(asset_id, rows, geoms, ALL_ASSET_COLUMNS, history=history)
+
+    def get_assets(self, asset_ids):
+        ids = [str(a) for a in dict.fromkeys(asset_ids)]
+        if not ids:
+            return {}
+        sql = (
+            f"SELECT a.{GEOM}, {self._select(ALL_ASSET_COLUMNS, 'a.')}, b.source_file, b.layer, "
+            "b.sha256, b.source_crs, b.transformation, b.transformation_accuracy_m, b.profile, "
+            "b.finished_at FROM assets a LEFT JOIN import_batches b ON a.batch_id = b.batch_id "
+            f"WHERE a.asset_id IN (SELECT value FROM json_each(?)) AND a.{LIVE} "
+            "ORDER BY a.asset_id, a.version"
+        )
+        rows = self._con.execute(sql, (json.dumps(ids),)).fetchall()
+        geoms = gpkg_geom.decode([r[0] for r in rows]) if rows else []
+        return live_records(rows, geoms, ALL_ASSET_COLUMNS)
 
     def asset_count(self) -> int:
         return self._con.execute(f"SELECT COUNT(*) FROM assets WHERE {LIVE}").fetchone()[0]

@@ -15,7 +15,7 @@ import shapely
 from psycopg import sql
 
 from ...errors import ValidationError
-from ..base import asset_records
+from ..base import asset_records, live_records
 from .errors import translated
 from .frames import ALL_ASSET_COLUMNS, column_list, copy_out_frame, rows_frame
 
@@ -112,17 +112,31 @@ class ReadMixin:
         return np.asarray(self._bulk(sql.SQL("owner = %s"), (owner,), ["owner"]).geometry.array)
 
     def get_asset(self, asset_id, *, history=False):
+        rows, geoms = self._asset_rows(
+            sql.SQL("a.asset_id = %s {}").format(
+                sql.SQL("") if history else sql.SQL("AND a.retired_at IS NULL")), (asset_id,))
+        return asset_records(asset_id, rows, geoms, ALL_ASSET_COLUMNS, history=history)
+
+    def get_assets(self, asset_ids):
+        ids = [str(a) for a in dict.fromkeys(asset_ids)]
+        if not ids:
+            return {}
+        rows, geoms = self._asset_rows(
+            sql.SQL("a.asset_id = ANY(%s) AND a.retired_at IS NULL"), (ids,))
+        return live_records(rows, geoms, ALL_ASSET_COLUMNS)
+
+    def _asset_rows(self, where: sql.Composable, params: tuple):
+        """Rows of (geometry WKB, *asset columns, *provenance) meeting ``where``, by id and
+        version, with their geometries."""
         query = sql.SQL(
             "SELECT ST_AsBinary(a.geom), {}, b.source_file, b.layer, b.sha256, b.source_crs, "
             "b.transformation, b.transformation_accuracy_m, b.profile, b.finished_at "
             "FROM asset_view a LEFT JOIN import_batches b ON a.batch_id = b.batch_id "
-            "WHERE a.asset_id = %s {} ORDER BY a.version"
-        ).format(column_list(ALL_ASSET_COLUMNS, "a"),
-                 sql.SQL("") if history else sql.SQL("AND a.retired_at IS NULL"))
+            "WHERE {} ORDER BY a.asset_id, a.version"
+        ).format(column_list(ALL_ASSET_COLUMNS, "a"), where)
         with self._lock, translated(self):
-            rows = self._conn.execute(query, (asset_id,)).fetchall()
-        geoms = [shapely.from_wkb(bytes(r[0])) for r in rows]
-        return asset_records(asset_id, rows, geoms, ALL_ASSET_COLUMNS, history=history)
+            rows = self._conn.execute(query, params).fetchall()
+        return rows, [shapely.from_wkb(bytes(r[0])) for r in rows]
 
     def asset_count(self) -> int:
         return int(self._one("SELECT COUNT(*) FROM asset_view WHERE retired_at IS NULL"))
