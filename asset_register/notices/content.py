@@ -66,6 +66,8 @@ class NoticeContent:
     backdrop: object | None = None  # pdfbackdrop.Backdrop: streets and buildings (map only)
     # how far to trust the records here: {"grade": "A".."D", "reasons": [...]} (check.confidence)
     confidence: dict | None = None
+    # open deviation reports near the site (deviation_marks.DeviationMarks; map only)
+    deviations: object | None = None
 
     @property
     def severity_counts(self) -> dict[str, int]:
@@ -81,6 +83,8 @@ class NoticeContent:
         out.also_notified = [o for o in self.owners_affected + self.owners_no_conflict
                              if o["code"] != code]
         out.context = None  # an owner's copy shows that owner's assets only
+        if self.deviations is not None:  # and the reports sent to that owner
+            out.deviations = self.deviations.take(self.deviations.owner == code)
         out.warnings, out.advice = [], []  # the promoter's own: not for the owner
         return out
 

@@ -225,25 +225,54 @@ def _record_draft(store, row: dict, retries: int) -> int:
 CONTEXT_MARGIN_M = 30.0
 
 
+def _site_box(content) -> tuple[float, float, float, float]:
+    """The site's footprint grown by the widest clearance and a margin: what the map shows
+    around the conflicts."""
+    reach = float(np.nanmax(content.conflicts["clearance_m"].to_numpy(dtype=float,
+                                                                     na_value=np.nan),
+                            initial=0.0)) if len(content.conflicts) else 0.0
+    x0, y0, x1, y1 = content.site.footprint.bounds
+    pad = reach + CONTEXT_MARGIN_M
+    return x0 - pad, y0 - pad, x1 + pad, y1 + pad
+
+
 def _context_assets(store, content):
     """Recorded assets around the site that are not in conflict, for the summary map.
 
     Restricted (sensitive) assets are left out of this context; a restricted asset in
     conflict is of course still shown and listed.
     """
-    reach = float(np.nanmax(content.conflicts["clearance_m"].to_numpy(dtype=float,
-                                                                     na_value=np.nan),
-                            initial=0.0)) if len(content.conflicts) else 0.0
-    x0, y0, x1, y1 = content.site.footprint.bounds
-    pad = reach + CONTEXT_MARGIN_M
     try:
-        near = store.query_bbox((x0 - pad, y0 - pad, x1 + pad, y1 + pad),
-                                columns=["asset_id", "utility", "restricted"])
+        near = store.query_bbox(_site_box(content), columns=["asset_id", "utility", "restricted"])
     except Exception:  # context is a courtesy: the notice must not fail for it
         return None
     keep = ~near["asset_id"].isin(content.conflicts["asset_id"]) & \
         ~near["restricted"].fillna(False).astype(bool)
     return near[keep.to_numpy()]
+
+
+def _open_deviations(store, content):
+    """Open deviation reports around the site, for the map: a record known to be wrong
+    near the dig. Reports about restricted assets not in conflict are left out, as the
+    context is; a report that cannot be read is a warning on the pack, never silence."""
+    from ..deviation_marks import deviation_marks
+
+    try:
+        frame = store.deviations(open_only=True)
+        marks = deviation_marks(frame)
+        marks = marks and marks.meeting(_site_box(content))
+        if marks is None:
+            return None
+        about = frame.set_index("deviation_id").loc[marks.ids, "asset_id"].to_numpy(dtype=object)
+        shown = set(content.conflicts["asset_id"].astype(str))
+        others = [a for a in about if isinstance(a, str) and a not in shown]
+        live = store.get_assets(others)
+        secret = {a for a, rec in live.items() if rec.get("restricted")}
+        return marks.take(np.array([a not in secret for a in about], bool))
+    except Exception as exc:
+        content.warnings.append(f"open deviation reports could not be drawn on the map ({exc}): "
+                                "see the deviations list before digging")
+        return None
 
 
 def _backdrop(store, footprint):
@@ -268,6 +297,7 @@ def _build(store, result, target, *, reference, version, status, now, dates, set
         crs=str(store.crs.to_string()), warnings=settings.warnings, british=settings.british,
     )
     content.context = _context_assets(store, content)
+    content.deviations = _open_deviations(store, content)
     content.backdrop = _backdrop(store, result.site.footprint)
     content.respond_by, content.short_notice = dates.respond_by, dates.short_notice
     if streets.message:

@@ -197,6 +197,8 @@ def _legend(c: NoticeContent) -> MapLegend:
         items.append(("line", "#b4bcc4", "other recorded assets"))
     if c.works is not None and len(c.works):
         items.append(("works", "#5b6b7c", "other planned works"))
+    if c.deviations is not None and len(c.deviations):
+        items.append(("deviation", "#e6007e", "open deviation report (D)"))
     return MapLegend(items, FRAME_W)
 
 

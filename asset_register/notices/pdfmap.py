@@ -30,6 +30,8 @@ SIDE_STEP_PT = 1.4  # sideways step of coincident services on the page (points)
 GRID = HexColor("#c9d1da")
 WORKS = HexColor("#5b6b7c")
 CONTEXT = HexColor("#b4bcc4")  # other recorded assets, no conflict
+DEVIATION = HexColor("#e6007e")  # open deviation reports: the desktop map's magenta
+DEVIATION_DARK = HexColor("#8a0a55")
 MIN_SPAN_M = 24.0
 LABEL_IDS_UP_TO = 15  # above this many conflicts, labels show numbers only
 
@@ -139,24 +141,71 @@ class SiteMap(Flowable):
                 canv.setFillColor(Color(0.36, 0.42, 0.49, alpha=0.12))
         canv.restoreState()
 
+    def _deviations(self, canv) -> list[np.ndarray]:
+        """Open deviation reports as the desktop map draws them: the reported position in
+        magenta dashes, a dotted leader to the record, × on a record not found, and a
+        diamond marked with the report's number. Returns the markers' boxes (kept clear
+        of labels)."""
+        marks = getattr(self.c, "deviations", None)
+        if marks is None or not len(marks):
+            return []
+        marks = marks.meeting(self.extent)
+        if marks is None:
+            return []
+        canv.saveState()
+        canv.setLineCap(1)
+        canv.setStrokeColor(DEVIATION_DARK)
+        canv.setLineWidth(0.6)
+        canv.setDash(1, 1.6)
+        for g in self._clip(marks.leader):
+            if g is not None and not g.is_empty:
+                canv.drawPath(self._path(canv, g), stroke=1, fill=0)
+        canv.setDash(4, 2)
+        canv.setStrokeColor(DEVIATION)
+        canv.setFillColor(DEVIATION)
+        canv.setLineWidth(1.6)
+        self._shapes(canv, marks.reported, dot_r=1.8)
+        canv.setDash()
+        canv.setLineWidth(1.4)
+        gone = np.flatnonzero(marks.kind == "not_found")
+        for g in marks.recorded[gone]:  # × along the record not found where it was dug for
+            pts = shapely.get_coordinates(shapely.line_interpolate_point(
+                g, np.linspace(0.1, 0.9, 3), normalized=True)) if g.geom_type.endswith(
+                "LineString") else shapely.get_coordinates(shapely.point_on_surface(g))
+            for x, y in self._xy(pts):
+                canv.line(x - 2.5, y - 2.5, x + 2.5, y + 2.5)
+                canv.line(x - 2.5, y + 2.5, x + 2.5, y - 2.5)
+        boxes = []
+        for (x, y), number in zip(self._xy(marks.anchor), marks.ids.tolist()):
+            if not (0 <= x <= self.width and 0 <= y <= self.height):
+                continue
+            diamond(canv, x, y, f"D{number}")
+            boxes.append((x - 7, y - 7, x + 7, y + 7))
+        canv.restoreState()
+        return [np.array(boxes, float).reshape(-1, 4)] if boxes else []
+
     def _context(self, canv):
         ctx = self.c.context
         if ctx is None or not len(ctx):
             return
-        geoms = self._clip(ctx.geometry.to_numpy())
+        geoms = ctx.geometry.to_numpy()
         canv.saveState()
         canv.setStrokeColor(CONTEXT)
         canv.setFillColor(CONTEXT)
         canv.setLineWidth(0.6)
-        for g in geoms:
+        self._shapes(canv, geoms, dot_r=1.2)
+        canv.restoreState()
+
+    def _shapes(self, canv, geoms: np.ndarray, dot_r: float) -> None:
+        """Lines and outlines stroked in the current style; points as dots ``dot_r`` wide."""
+        for g in self._clip(geoms):
             if g is None or g.is_empty:
                 continue
             if g.geom_type.endswith("Point"):
                 for x, y in self._xy(shapely.get_coordinates(g)):
-                    canv.circle(x, y, 1.2, stroke=0, fill=1)
+                    canv.circle(x, y, dot_r, stroke=0, fill=1)
             else:
                 canv.drawPath(self._path(canv, g), stroke=1, fill=0)
-        canv.restoreState()
 
     def _zones(self, canv, geoms, colours, clearances):
         zones = self._clip(shapely.buffer(geoms, np.nan_to_num(clearances, nan=0.0), quad_segs=6))
@@ -413,7 +462,7 @@ class SiteMap(Flowable):
         # coincident services side by side: SIDE_STEP_PT apart on the page
         drawn = side_by_side(geoms, conf["utility"].astype(str).to_numpy(), SIDE_STEP_PT / self.scale)
         self._assets(canv, drawn, colours, severity, zones_mask)
-        taken = self._furniture(canv)
+        taken = self._furniture(canv) + self._deviations(canv)
         if backdrop is not None:
             taken.append(inset(self, canv, backdrop))
             fp = shapely.bounds(self._clip(np.array([self.c.site.footprint], dtype=object)))
@@ -426,6 +475,29 @@ class SiteMap(Flowable):
         canv.setStrokeColor(INK)
         canv.setLineWidth(0.8)
         canv.rect(0, 0, self.width, self.height, stroke=1, fill=0)
+
+
+def diamond(canv, x: float, y: float, text: str = "", r: float = 5.2) -> None:
+    """A deviation report's marker: a magenta diamond with ``text`` beside it."""
+    canv.saveState()
+    p = canv.beginPath()
+    p.moveTo(x, y + r)
+    p.lineTo(x + r, y)
+    p.lineTo(x, y - r)
+    p.lineTo(x - r, y)
+    p.close()
+    canv.setStrokeColor(white)
+    canv.setLineWidth(0.8)
+    canv.setFillColor(DEVIATION)
+    canv.drawPath(p, stroke=1, fill=1)
+    if text:
+        canv.setFont(BOLD, 5.6)
+        w = canv.stringWidth(text, BOLD, 5.6)
+        canv.setFillColor(Color(1, 1, 1, alpha=0.85))  # legible over lines and streets
+        canv.rect(x + r + 0.6, y - 2.8, w + 1.2, 6.6, stroke=0, fill=1)
+        canv.setFillColor(DEVIATION_DARK)
+        canv.drawString(x + r + 1.2, y - 2.0, text)
+    canv.restoreState()
 
 
 class MapLegend(Flowable):
@@ -460,6 +532,12 @@ class MapLegend(Flowable):
                 canv.setStrokeColor(c)
                 canv.setLineWidth(2.2)
                 canv.line(x + 2, y + 3, x + 22, y + 3)
+            elif kind == "deviation":
+                canv.setStrokeColor(DEVIATION)
+                canv.setLineWidth(1.6)
+                canv.setDash(4, 2)
+                canv.line(x + 2, y + 3, x + 22, y + 3)
+                diamond(canv, x + 12, y + 3, r=4.0)
             elif kind in SHAPES:  # a severity marker
                 marker(canv, SHAPES[kind], x + 12, y + 3, r=4.2, text="1")
             elif kind == "hatch":
