@@ -136,10 +136,9 @@ def _open_source(source: str):
         return open_register(source, read_only=True), False
 
 
-def _extract_entries(store):
-    """The details (dicts) of ``store``'s audit entries recording the extracts made of it;
-    an unreadable detail is passed over."""
-    log = store.audit_log()
+def _extract_entries(log: pd.DataFrame):
+    """The details (dicts) of a register's audit entries (``log``) recording the extracts
+    made of it; an unreadable detail is passed over."""
     for text in log.loc[log["action"] == "extract", "detail"]:
         try:
             detail = json.loads(text)
@@ -150,7 +149,7 @@ def _extract_entries(store):
 
 
 def _used_prefixes(src) -> set[str]:
-    return {detail.get("notice_prefix") for detail in _extract_entries(src)}
+    return {detail.get("notice_prefix") for detail in _extract_entries(src.audit_log())}
 
 
 def extract_prefix(base: str, used: set[str]) -> str:
@@ -342,21 +341,22 @@ def sync_extract(extract: str | Path, target: str, *, allow_other_target: bool =
                 f"{tgt.display!r} is not the register this extract was "
                 f"made from ({source_name}): sync into that register, or pass "
                 "--allow-other-target if it was moved")
-        issue = _issue_record(tgt, extract_id, prefix)
-        if issue is None and not allow_other_target:
-            raise ValidationError(
-                f"{tgt.display!r} has no record of issuing the extract {str(extract)!r} "
-                f"(notice prefix {prefix or 'none'}): nothing was synced — sync into the "
-                "register it came from, or pass --allow-other-target if it was moved or was "
-                "read-only when the extract was made")
-        _check_prefix(tgt, prefix)
-        offline = _offline_entries(log, issue or {}, extract_id)
-        _check_notices(notices, prefix, made_at)
-        _check_responses(tgt, responses, notices)
-        with tgt.atomic():
-            _sync_notices(tgt, notices, prefix, summary)
+        with tgt.atomic():  # the target read once, in the transaction that writes it
+            target_log, theirs = tgt.audit_log(), tgt.notices()
+            issue = _issue_record(target_log, extract_id, prefix)
+            if issue is None and not allow_other_target:
+                raise ValidationError(
+                    f"{tgt.display!r} has no record of issuing the extract {str(extract)!r} "
+                    f"(notice prefix {prefix or 'none'}): nothing was synced — sync into the "
+                    "register it came from, or pass --allow-other-target if it was moved or "
+                    "was read-only when the extract was made")
+            _check_prefix(tgt, prefix)
+            offline = _offline_entries(log, issue or {}, extract_id)
+            _check_notices(notices, prefix, made_at)
+            _check_responses(theirs, responses, notices)
+            _sync_notices(tgt, theirs, notices, prefix, summary)
             _sync_responses(tgt, responses, summary)
-            _sync_audit(tgt, offline, extract_id, summary)
+            _sync_audit(tgt, target_log, offline, extract_id, summary)
             tgt.audit("sync_extract", {"extract_id": extract_id, "file": str(extract),
                                        "notices_added": summary.notices_added,
                                        "notices_updated": summary.notices_updated,
@@ -370,17 +370,19 @@ def _records(frame: pd.DataFrame, columns) -> list[dict]:
     return [{k: _clean(v) for k, v in r.items()} for r in clean.to_dict("records")]
 
 
-def _sync_notices(tgt, notices: pd.DataFrame, prefix: str, summary: SyncSummary) -> None:
+def _sync_notices(tgt, theirs: pd.DataFrame, notices: pd.DataFrame, prefix: str,
+                  summary: SyncSummary) -> None:
+    """The extract's notices into the target, whose own notices are ``theirs``."""
+    have = {(r["reference"], int(r.get("version") or 1)): r
+            for r in _records(theirs, NOTICE_COLUMNS)}
     for rec in _records(notices, NOTICE_COLUMNS):
         rec["version"] = int(rec.get("version") or 1)
-        have = tgt.notices(rec["reference"])
-        have = have[have["version"] == rec["version"]]
-        if have.empty:
+        current = have.get((rec["reference"], rec["version"]))
+        if current is None:
             tgt.record_notice(rec)
             summary.notices_added += 1
             summary.references.append(rec["reference"])
             continue
-        current = _records(have, NOTICE_COLUMNS)[0]
         changed = {k: v for k, v in rec.items() if current.get(k) != v}
         if not changed:
             summary.notices_already += 1
@@ -409,11 +411,12 @@ def _sync_responses(tgt, responses: pd.DataFrame, summary: SyncSummary) -> None:
 _REFUSED = "nothing was synced"
 
 
-def _issue_record(tgt, extract_id: str, prefix: str) -> dict | None:
-    """The target's own record of making this extract (its 'extract' entry): by the extract's
-    id, or — for an extract made before ids were recorded — by its notice prefix."""
+def _issue_record(target_log: pd.DataFrame, extract_id: str, prefix: str) -> dict | None:
+    """The target's own record of making this extract (its 'extract' entry in its audit
+    log): by the extract's id, or — for an extract made before ids were recorded — by its
+    notice prefix."""
     by_prefix = None
-    for detail in _extract_entries(tgt):
+    for detail in _extract_entries(target_log):
         if detail.get("extract_id") == extract_id:
             return detail
         if prefix and detail.get("notice_prefix") == prefix and not detail.get("extract_id"):
@@ -495,13 +498,13 @@ def _not_before(when, made_at: str) -> bool:
         return False
 
 
-def _check_responses(tgt, responses: pd.DataFrame, notices: pd.DataFrame) -> None:
+def _check_responses(theirs: pd.DataFrame, responses: pd.DataFrame, notices: pd.DataFrame
+                     ) -> None:
     """Responses only with a response code, for a notice issued — offline in this extract or
-    in the register."""
+    in the register (whose notices are ``theirs``)."""
     from .notices.vocab import RESPONSE_STATUSES
 
     issued = set(notices.loc[notices["status"] != "draft", "reference"]) if len(notices) else set()
-    theirs = tgt.notices()
     if len(theirs):
         issued |= set(theirs.loc[theirs["status"] != "draft", "reference"])
     for r in _records(responses, RESPONSE_COLUMNS):
@@ -515,11 +518,12 @@ def _check_responses(tgt, responses: pd.DataFrame, notices: pd.DataFrame) -> Non
                 f"was never issued: responses are recorded only for issued notices; {_REFUSED}")
 
 
-def _sync_audit(tgt, offline: pd.DataFrame, extract_id: str, summary: SyncSummary) -> None:
+def _sync_audit(tgt, target_log: pd.DataFrame, offline: pd.DataFrame, extract_id: str,
+                summary: SyncSummary) -> None:
     """Append the extract's offline entries (``_offline_entries``) to the target's chain as
     new entries (the target's time and user), each naming the extract and the original entry:
     an edited extract can add claims to the log, never back-dated entries."""
-    have = {_synced_key(d) for d in tgt.audit_log()["detail"].dropna()}
+    have = {_synced_key(d) for d in target_log["detail"].dropna()}
     added = 0
     for r in _records(offline, [*AUDIT_COLUMNS, "id", "hash"]):
         origin = {"extract_id": extract_id, "entry": _clean(r.get("id")), "at": r["at"],

@@ -10,6 +10,6 @@ def test_an_unreadable_extract_entry_is_passed_over(tmp_path):
         store.audit("extract", {"notice_prefix": "LBXK7Q", "extract_id": "abc"})
         store.audit("extract", {"notice_prefix": "LBXAAA"})
         assert _used_prefixes(store) == {"LBXK7Q", "LBXAAA"}
-        assert _issue_record(store, "abc", "LBXK7Q")["notice_prefix"] == "LBXK7Q"
-        assert _issue_record(store, "zzz", "LBXAAA") == {"notice_prefix": "LBXAAA"}
-        assert _issue_record(store, "zzz", "OTHER") is None
+        assert _issue_record(store.audit_log(), "abc", "LBXK7Q")["notice_prefix"] == "LBXK7Q"
+        assert _issue_record(store.audit_log(), "zzz", "LBXAAA") == {"notice_prefix": "LBXAAA"}
+        assert _issue_record(store.audit_log(), "zzz", "OTHER") is None
