@@ -15,6 +15,7 @@ import shapely
 
 from .clearance import SEVERITY_RANK
 
+_WORST = {v: k for k, v in SEVERITY_RANK.items()}  # severity by its rank
 MITRE_LIMIT = 5.0  # GEOS's default: a mitred corner reaches at most this times the distance
 
 
@@ -66,7 +67,7 @@ class OwnerDirectory:
             keep = np.ones(len(site), dtype=bool)
             keep[edge] = meets
             site, j, full = site[keep], j[keep], full[keep]
-        kind = np.where(full, "full", "partial").astype(object)
+        kind = np.array(["partial", "full"], dtype=object)[full.view(np.int8)]
         if len(footprints) == 1:
             return {"site": site, "owner": self.cov_owner[j], "coverage": kind}
         order = np.argsort(site, kind="stable")
@@ -98,7 +99,6 @@ class OwnerDirectory:
             if cov.get(code) != "full":
                 cov[code] = kind
         affected, no_conflict, no_data, warnings = [], [], [], []
-        worst = {v: k for k, v in SEVERITY_RANK.items()}
         stats: dict[str, list] = {}
         for code, sev, need in zip(owner.tolist(), severity.tolist(), contact.tolist(), strict=True):
             s = stats.setdefault(code, [0, 9, False])
@@ -113,7 +113,7 @@ class OwnerDirectory:
                     "add the owner before issuing notices"
                 )
             n, rank, need = stats[code]
-            entry.update(conflicts=n, worst_severity=worst[rank], contact_required=need,
+            entry.update(conflicts=n, worst_severity=_WORST[rank], contact_required=need,
                          coverage=cov.get(code, "unrecorded"))
             affected.append(entry)
         known = self.known
