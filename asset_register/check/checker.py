@@ -24,6 +24,7 @@ import shapely
 from .. import clock
 from ..errors import FootprintError, ValidationError
 from ..store import AssetReader
+from . import clearance as _clearance  # (its FEW_ROWS read at each call)
 from .clearance import (
     CHECK_COLUMNS, SEVERITY_RANK, TOLERANCE_M, assess, base_clearance, classify, normalise,
     record_uncertainty, site_extra, take,
@@ -89,7 +90,7 @@ def _conflict_order(site: np.ndarray, severity: np.ndarray, distance: np.ndarray
     n = len(site)
     if n < 2:
         return None
-    if n <= ORDER_ROWS:  # a few rows (one site's): sorted in Python, no text array built
+    if n <= _clearance.FEW_ROWS:  # a few rows (one site's): sorted in Python, no text array built
         keys = list(zip(site.tolist(), [SEVERITY_RANK[v] for v in severity.tolist()],
                         distance.tolist(), [str(v) for v in asset_id.tolist()], strict=True))
         order = sorted(range(n), key=keys.__getitem__)
@@ -98,10 +99,6 @@ def _conflict_order(site: np.ndarray, severity: np.ndarray, distance: np.ndarray
         return np.array(order, dtype=np.intp)
     rank = np.array([SEVERITY_RANK[v] for v in severity.tolist()], dtype=np.int64)
     return np.lexsort((asset_id.astype(str), distance, rank, site))
-
-
-# up to this many conflicts are ordered in Python (numpy's sort of text costs more on a few)
-ORDER_ROWS = 64
 
 
 def _validate_fields(sites: Sequence[DigSite]) -> None:

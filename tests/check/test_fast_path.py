@@ -3,11 +3,12 @@
 The fast path of a single check reads candidates from the GeoPackage R*Tree over its own
 connection, keeps the register's facts (bounds, owners, coverage, works, deviation reports,
 newest deliveries, expiry) between checks while the data version stands still, classes a few
-candidates through a memo and builds its frames on first read. The plain path reads through
-the store's generic methods, re-reads every fact on every check and classes with the
-vectorised code alone; a batch (``check_many``) reads the in-memory index. On seeded random
-footprints over a synthetic register — owners with and without contact details, full, partial
-and no coverage, planned works, open deviation reports, restricted (masked) assets, assets at
+candidates through a memo, works out their clearances, precautions and order row by row and
+builds its frames on first read. The plain path reads through the store's generic methods,
+re-reads every fact on every check and does all of that with the vectorised code alone; a
+batch (``check_many``) reads the in-memory index. On seeded random footprints over a
+synthetic register — owners with and without contact details, full, partial and no
+coverage, planned works, open deviation reports, restricted (masked) assets, assets at
 exactly their clearance — all of them must give the same conflicts, distances, severities,
 precautions, owners, warnings and confidence, to the last bit.
 """
@@ -165,6 +166,7 @@ def plain(monkeypatch):
     def check(store, site):
         with monkeypatch.context() as m:
             m.setattr(clearance, "MEMO_ROWS", 0)
+            m.setattr(clearance, "FEW_ROWS", 0)
             checker = Checker(store, disk=False)
             assert checker._version() is None  # nothing cached between checks
             return checker.check(site)

@@ -67,6 +67,7 @@ def test_assess_row_by_row_equals_vectorised(seed, lowers, monkeypatch):
             few = assess(cols, distance, clear, classes, rules, dig_depth_m=dig)
             with monkeypatch.context() as m:
                 m.setattr(clearance, "MEMO_ROWS", 0)
+                m.setattr(clearance, "FEW_ROWS", 0)
                 plain = assess(cols, distance, clear, classes, rules, dig_depth_m=dig)
             _same(few, plain)
 
@@ -90,7 +91,7 @@ def test_the_rows_reach_every_branch():
 
 
 @pytest.mark.parametrize("seed", range(20))
-def test_conflict_order_in_python_equals_lexsort(seed):
+def test_conflict_order_in_python_equals_lexsort(seed, monkeypatch):
     rng = np.random.default_rng(seed)
     n = int(rng.integers(2, 60))
     site = np.sort(rng.integers(0, 3, n)).astype(np.int64)
@@ -100,6 +101,10 @@ def test_conflict_order_in_python_equals_lexsort(seed):
     rank = np.array([clearance.SEVERITY_RANK[v] for v in severity.tolist()])
     expected = np.lexsort((asset_id.astype(str), distance, rank, site))
     got = _conflict_order(site, severity, distance, asset_id)
+    with monkeypatch.context() as m:
+        m.setattr(clearance, "FEW_ROWS", 0)
+        plain = _conflict_order(site, severity, distance, asset_id)
+    assert plain.tolist() == expected.tolist()
     if got is None:
         assert (expected == np.arange(n)).all()
     else:
@@ -107,7 +112,10 @@ def test_conflict_order_in_python_equals_lexsort(seed):
     in_order = expected
     again = _conflict_order(site[in_order], severity[in_order], distance[in_order],
                             asset_id[in_order])
-    assert again is None  # rows already in order are left as they are
+    if n <= clearance.FEW_ROWS:
+        assert again is None  # rows already in order are left as they are
+    else:
+        assert again.tolist() == list(range(n))
 
 
 def test_normalised_columns_pass_through_and_others_are_normalised():
@@ -122,3 +130,20 @@ def test_normalised_columns_pass_through_and_others_are_normalised():
     assert fixed["material"].tolist() == [None] * 5
     _same({k: v for k, v in fixed.items() if k != "material"},
           {k: v for k, v in same.items() if k != "material"})
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_base_clearance_row_by_row_equals_vectorised(seed, monkeypatch):
+    rules = default_rules()
+    if seed % 2:  # rules with a stated CRS default and quality levels of their own
+        rules = dataclasses.replace(rules, crs_unknown_m=0.25, unknown_uncertainty_m=2,
+                                    quality_level_m={"A": 0.05, "B1": 0.3, "D": 3})
+    for n in (1, 3, 40):
+        cols = normalise(_rows(n, seed * 7 + n))
+        classes = classify(cols, rules)
+        few = clearance.base_clearance(cols, rules, classes)
+        with monkeypatch.context() as m:
+            m.setattr(clearance, "FEW_ROWS", 0)
+            plain = clearance.base_clearance(cols, rules, classes)
+        assert few.dtype == plain.dtype == np.float64
+        assert few.tobytes() == plain.tobytes()  # to the last bit
