@@ -8,6 +8,7 @@ is listed under ``owners_no_data`` with the reason.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict
 
 import numpy as np
@@ -17,6 +18,11 @@ from .clearance import SEVERITY_RANK
 
 _WORST = {v: k for k, v in SEVERITY_RANK.items()}  # severity by its rank
 MITRE_LIMIT = 5.0  # GEOS's default: a mitred corner reaches at most this times the distance
+# A single site's coverage is looked up by the grid cell holding its area (cells of this side,
+# in metres of the working CRS) when no coverage area's edge crosses that cell; at most
+# CELLS_KEPT cells are kept (the directory is rebuilt whenever the register changes).
+CELL_M = 1000.0
+CELLS_KEPT = 100_000
 
 
 class OwnerDirectory:
@@ -38,6 +44,9 @@ class OwnerDirectory:
         codes = set(self.contacts) | self.known
         self.codes = sorted(codes)
         self.owner_utilities = owner_utilities
+        # grid cell -> the coverage areas holding all of it, or None when an area's edge
+        # crosses it (see ``_in_cell``)
+        self._cells: dict[tuple[int, int], np.ndarray | None] = {}
 
     def coverage_pairs(self, footprints: np.ndarray, near: float) -> dict[str, np.ndarray]:
         """site, owner, coverage ('full' | 'partial') for every coverage meeting a site's area
@@ -47,6 +56,11 @@ class OwnerDirectory:
         if self.cov_tree is None or len(footprints) == 0:
             return {"site": np.empty(0, dtype=np.int64), "owner": np.empty(0, dtype=object),
                     "coverage": np.empty(0, dtype=object)}
+        if len(footprints) == 1:  # one site (a live check): from its grid cell if it can be
+            j = self._in_cell(footprints[0], near * MITRE_LIMIT)
+            if j is not None:
+                return {"site": np.zeros(len(j), dtype=np.int64), "owner": self.cov_owner[j],
+                        "coverage": np.full(len(j), "full", dtype=object)}
         # The buffer lies within each footprint's box grown by the mitre limit times ``near``
         # (a mitred corner reaches no further): a coverage area that holds all of that box
         # covers the site without the buffer — the common case, a site well inside an owner's
@@ -72,6 +86,33 @@ class OwnerDirectory:
             return {"site": site, "owner": self.cov_owner[j], "coverage": kind}
         order = np.argsort(site, kind="stable")
         return {"site": site[order], "owner": self.cov_owner[j][order], "coverage": kind[order]}
+
+    def _in_cell(self, footprint, r: float) -> np.ndarray | None:
+        """The coverage areas holding the whole of the footprint's box grown by ``r``, when
+        that box lies in one grid cell that no area's edge crosses: each area either holds all
+        of the cell (so all of the box: full coverage) or none of it (so none of the box: no
+        coverage). None when the box straddles cells or an edge crosses its cell (then the
+        areas are tested against the site itself)."""
+        x0, y0, x1, y1 = footprint.bounds
+        x0, y0, x1, y1 = x0 - r, y0 - r, x1 + r, y1 + r
+        if not math.isfinite(x0 + y0 + x1 + y1):
+            return None
+        i, k = math.floor(x0 / CELL_M), math.floor(y0 / CELL_M)
+        cx0, cy0, cx1, cy1 = i * CELL_M, k * CELL_M, (i + 1) * CELL_M, (k + 1) * CELL_M
+        if not (cx0 <= x0 and cy0 <= y0 and x1 <= cx1 and y1 <= cy1):
+            return None
+        key = (i, k)
+        if key in self._cells:
+            return self._cells[key]
+        cell = shapely.box(cx0, cy0, cx1, cy1)
+        j = self.cov_tree.query(cell)
+        holds = shapely.contains_properly(self.cov_geom[j], cell)
+        meets = shapely.intersects(self.cov_geom[j], cell)
+        found = None if (meets & ~holds).any() else j[holds]
+        if len(self._cells) >= CELLS_KEPT:
+            self._cells.clear()
+        self._cells[key] = found
+        return found
 
     def contact(self, code: str) -> dict:
         """A new dict (callers add to it) of the owner's contact details."""
