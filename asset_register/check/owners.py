@@ -34,6 +34,7 @@ class OwnerDirectory:
         of the store's reader)."""
         self.contacts = {o.code: asdict(o) for o in owners}
         self._entries: dict[str, dict] = {}
+        self._no_assets: dict[str, dict] = {}
         self.cov_owner, self.cov_geom = coverage
         if len(self.cov_geom):
             shapely.prepare(self.cov_geom)
@@ -46,7 +47,7 @@ class OwnerDirectory:
         self.owner_utilities = owner_utilities
         # grid cell -> the coverage areas holding all of it, or None when an area's edge
         # crosses it (see ``_in_cell``)
-        self._cells: dict[tuple[int, int], np.ndarray | None] = {}
+        self._cells: dict[tuple[int, int], dict | None] = {}
 
     def coverage_pairs(self, footprints: np.ndarray, near: float) -> dict[str, np.ndarray]:
         """site, owner, coverage ('full' | 'partial') for every coverage meeting a site's area
@@ -57,10 +58,9 @@ class OwnerDirectory:
             return {"site": np.empty(0, dtype=np.int64), "owner": np.empty(0, dtype=object),
                     "coverage": np.empty(0, dtype=object)}
         if len(footprints) == 1:  # one site (a live check): from its grid cell if it can be
-            j = self._in_cell(footprints[0], near * MITRE_LIMIT)
-            if j is not None:
-                return {"site": np.zeros(len(j), dtype=np.int64), "owner": self.cov_owner[j],
-                        "coverage": np.full(len(j), "full", dtype=object)}
+            found = self._in_cell(footprints[0], near * MITRE_LIMIT)
+            if found is not None:
+                return dict(found)
         # The buffer lies within each footprint's box grown by the mitre limit times ``near``
         # (a mitred corner reaches no further): a coverage area that holds all of that box
         # covers the site without the buffer — the common case, a site well inside an owner's
@@ -87,8 +87,9 @@ class OwnerDirectory:
         order = np.argsort(site, kind="stable")
         return {"site": site[order], "owner": self.cov_owner[j][order], "coverage": kind[order]}
 
-    def _in_cell(self, footprint, r: float) -> np.ndarray | None:
-        """The coverage areas holding the whole of the footprint's box grown by ``r``, when
+    def _in_cell(self, footprint, r: float) -> dict[str, np.ndarray] | None:
+        """The coverage pairs of one site from the areas holding the whole of the footprint's
+        box grown by ``r`` (read-only arrays, shared by the sites of the cell), when
         that box lies in one grid cell that no area's edge crosses: each area either holds all
         of the cell (so all of the box: full coverage) or none of it (so none of the box: no
         coverage). None when the box straddles cells or an edge crosses its cell (then the
@@ -108,7 +109,13 @@ class OwnerDirectory:
         j = self.cov_tree.query(cell)
         holds = shapely.contains_properly(self.cov_geom[j], cell)
         meets = shapely.intersects(self.cov_geom[j], cell)
-        found = None if (meets & ~holds).any() else j[holds]
+        found = None
+        if not (meets & ~holds).any():
+            j = j[holds]
+            found = {"site": np.zeros(len(j), dtype=np.int64), "owner": self.cov_owner[j],
+                     "coverage": np.full(len(j), "full", dtype=object)}
+            for values in found.values():
+                values.flags.writeable = False
         if len(self._cells) >= CELLS_KEPT:
             self._cells.clear()
         self._cells[key] = found
@@ -126,6 +133,14 @@ class OwnerDirectory:
                 entry = {"owner": code}
                 entry.update({k: v for k, v in found.items() if k != "code"})
             self._entries[code] = entry
+        return dict(entry)
+
+    def _answered(self, code: str) -> dict:
+        """A new dict: the owner's contact details with the response "no assets affected"."""
+        entry = self._no_assets.get(code)
+        if entry is None:
+            entry = self._no_assets[code] = {**self.contact(code),
+                                             "response": "no assets affected"}
         return dict(entry)
 
     def lists(self, owner: np.ndarray, severity: np.ndarray, contact: np.ndarray,
@@ -162,11 +177,10 @@ class OwnerDirectory:
             if code in stats:
                 continue
             c = cov.get(code)
-            entry = self.contact(code)
             if c == "full":
-                entry["response"] = "no assets affected"
-                no_conflict.append(entry)
+                no_conflict.append(self._answered(code))
                 continue
+            entry = self.contact(code)
             if c == "partial":
                 entry["reason"] = "its data covers only part of the site: assets may be unrecorded"
             elif code in known:
