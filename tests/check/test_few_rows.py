@@ -147,3 +147,34 @@ def test_base_clearance_row_by_row_equals_vectorised(seed, monkeypatch):
             plain = clearance.base_clearance(cols, rules, classes)
         assert few.dtype == plain.dtype == np.float64
         assert few.tobytes() == plain.tobytes()  # to the last bit
+
+
+@pytest.mark.parametrize("n", [0, 1, 6])
+def test_a_check_without_conflicts_has_the_evaluated_empty_table(n, monkeypatch):
+    """Candidates none of which is within its clearance (or none at all): the empty conflict
+    table taken without assessing is the one the assessment builds, column for column."""
+    import types
+
+    import shapely
+
+    from asset_register.check import Checker, DigSite
+
+    rules = default_rules()
+    cols = normalise(_rows(max(n, 1), 3))
+    cols = {k: v[:n] for k, v in cols.items()}
+    classes = classify(cols, rules)
+    base = clearance.base_clearance(cols, rules, classes)
+    far = np.array([shapely.Point(1000.0 + i, 1000.0) for i in range(n)], dtype=object)
+    site = DigSite(shapely.box(0, 0, 10, 4))
+    fps = np.array([site.footprint], dtype=object)
+
+    def evaluate():
+        return Checker._evaluate(types.SimpleNamespace(rules=rules), [site], fps, np.zeros(1),
+                                 np.zeros(n, dtype=np.int64), cols, far, classes, base)
+
+    quick = evaluate()
+    with monkeypatch.context() as m:
+        m.setattr(clearance, "FEW_ROWS", 0)
+        plain = evaluate()
+    assert list(quick) == list(plain)
+    _same(quick, plain)
