@@ -24,6 +24,7 @@ import shapely
 from .. import clock
 from ..errors import FootprintError, ValidationError
 from ..store import AssetReader
+from . import clearance as _clearance  # (its FEW_ROWS read at each call)
 from .clearance import (
     CHECK_COLUMNS, SEVERITY_RANK, TOLERANCE_M, assess, base_clearance, classify, normalise,
     record_uncertainty, site_extra, take,
@@ -80,6 +81,39 @@ def _search_box(footprint, reach: float) -> tuple[float, float, float, float]:
     """The footprint's box grown by ``reach`` on every side."""
     x0, y0, x1, y1 = footprint.bounds
     return x0 - reach, y0 - reach, x1 + reach, y1 + reach
+
+
+def _conflict_order(site: np.ndarray, severity: np.ndarray, distance: np.ndarray,
+                    asset_id: np.ndarray) -> np.ndarray | None:
+    """The order of the conflict table: by site, most severe, nearest, then asset id (stable);
+    None when the rows are in that order already."""
+    n = len(site)
+    if n < 2:
+        return None
+    if n <= _clearance.FEW_ROWS:  # a few rows (one site's): sorted in Python, no text array built
+        keys = list(zip(site.tolist(), [SEVERITY_RANK[v] for v in severity.tolist()],
+                        distance.tolist(), [str(v) for v in asset_id.tolist()], strict=True))
+        order = sorted(range(n), key=keys.__getitem__)
+        if all(i == j for i, j in enumerate(order)):
+            return None
+        return np.array(order, dtype=np.intp)
+    rank = np.array([SEVERITY_RANK[v] for v in severity.tolist()], dtype=np.int64)
+    return np.lexsort((asset_id.astype(str), distance, rank, site))
+
+
+def _no_conflicts(cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The conflict table of checks without conflicts: what ``Checker._evaluate`` builds when
+    no candidate is within its clearance, without assessing nothing."""
+    none = np.empty(0, dtype=object)
+    flags = np.empty(0, dtype=bool)
+    metres = np.empty(0, dtype=np.float64)
+    made = {"site": np.empty(0, dtype=np.int64), "distance_m": metres,
+            "clearance_m": metres, "uncertainty_m": metres, "geometry": none,
+            "abandoned": flags, "contact_owner": flags}
+    assessed = ("severity", "precaution", "depth_note", "risk_class", "pressure", "voltage",
+                "class_basis")
+    return {k: made[k] if k in made else none if k in assessed else cols[k][:0]
+            for k in ("site", *CONFLICT_COLUMNS, "geometry")}
 
 
 def _validate_fields(sites: Sequence[DigSite]) -> None:
@@ -223,9 +257,15 @@ class Checker:
         ``dev`` (reported positions added: their report id, NaN elsewhere) keeps each asset
         once per site, at the worse of its positions, and adds ``deviation_hits``."""
         fi = np.asarray(fi, dtype=np.int64)
-        dist = shapely.distance(geoms, fps[fi]) if len(fi) else np.empty(0)
-        clearance = base + extra[fi]
+        if len(fps) == 1:  # one site: its footprint against every candidate
+            dist = shapely.distance(geoms, fps[0]) if len(fi) else np.empty(0)
+            clearance = base + extra[0]
+        else:
+            dist = shapely.distance(geoms, fps[fi]) if len(fi) else np.empty(0)
+            clearance = base + extra[fi]
         hit = np.flatnonzero(dist <= clearance + TOLERANCE_M)
+        if not len(hit) and _clearance.FEW_ROWS:  # no conflicts (half of all single checks)
+            return _no_conflicts(cols)
         cols = take(cols, hit)
         fi, dist, clearance, classes = fi[hit], dist[hit], clearance[hit], classes[hit]
         depths = np.array([np.nan if s.depth_m is None else s.depth_m for s in sites])[fi]
@@ -234,13 +274,12 @@ class Checker:
         out.update(site=fi, distance_m=dist, clearance_m=clearance,
                    uncertainty_m=record_uncertainty(cols, self.rules),
                    geometry=np.asarray(geoms, dtype=object)[hit])
-        if len(fi) > 1:
-            rank = np.array([SEVERITY_RANK[v] for v in out["severity"].tolist()], dtype=np.int64)
-            order = np.lexsort((out["asset_id"].astype(str), dist, rank, fi))
-            flat = {k: out[k][order] for k in ("site", *CONFLICT_COLUMNS, "geometry")}
-        else:  # nothing to order (every column is an array of its own already)
+        order = _conflict_order(fi, out["severity"], dist, out["asset_id"])
+        if order is None:  # in order already (every column is an array of its own)
             order = slice(None)
             flat = {k: out[k] for k in ("site", *CONFLICT_COLUMNS, "geometry")}
+        else:
+            flat = {k: out[k][order] for k in ("site", *CONFLICT_COLUMNS, "geometry")}
         if dev is None:
             return flat
         dev = dev[hit][order]
@@ -260,19 +299,26 @@ class Checker:
         if hits is not None and len(hits[0]):
             told = ctx.deviations.warnings(*hits, len(sites))
             warnings = [[*w, *t] for w, t in zip(warnings, told)]
-        expiry = ctx.expiry_warning(self.store)
+        today = clock.today()  # (one day for the whole check: its expiry and its grade)
+        expiry = ctx.expiry_warning(self.store, today)
         if expiry:  # an offline extract past or near its expiry date
             warnings = [[*w, expiry] for w in warnings]
         if rules.warnings:  # e.g. the shipped rules standing in for the authority's
             warnings = [[*w, *rules.warnings] for w in warnings]
         coverage = ctx.owners.coverage_pairs(fps, max(c.clearance_m for c in rules.classes))
-        nat = np.datetime64("NaT", "ns")
-        starts = np.array([np.datetime64(s.start, "ns") if s.start else nat for s in sites])
-        ends = np.array([np.datetime64(s.end, "ns") if s.end else nat for s in sites])
+        if len(ctx.works.geoms) == 0:  # no planned works in the register: nothing to match
+            starts = ends = _NO_DATES
+        else:
+            nat = np.datetime64("NaT", "ns")
+            starts = np.array([np.datetime64(s.start, "ns") if s.start else nat for s in sites])
+            ends = np.array([np.datetime64(s.end, "ns") if s.end else nat for s in sites])
         works = ctx.works.match(fps, starts, ends, [s.usrn for s in sites], rules.coordination_m,
                                 rules.ignore_works_status)
         return CheckBatch(self, sites, flat, coverage, works, warnings, ctx,
-                          time.perf_counter() - t0)
+                          time.perf_counter() - t0, today)
+
+
+_NO_DATES = np.empty(0, dtype="datetime64[ns]")
 
 
 def conflicts_frame(data: dict[str, np.ndarray], crs) -> gpd.GeoDataFrame:
@@ -282,8 +328,10 @@ def conflicts_frame(data: dict[str, np.ndarray], crs) -> gpd.GeoDataFrame:
 class CheckBatch(Sequence):
     """Results of ``check_many``: flat arrays for all sites, a CheckResult per site on demand."""
 
-    def __init__(self, checker: Checker, sites, flat, coverage, works, warnings, ctx, seconds):
+    def __init__(self, checker: Checker, sites, flat, coverage, works, warnings, ctx, seconds,
+                 today=None):
         self.checker, self.sites, self.flat = checker, sites, flat
+        self.today = today  # the day the check was made (None: today, when a result is read)
         self.coverage, self.works, self.warnings = coverage, works, warnings
         self.ctx, self.seconds = ctx, seconds
         if len(sites) == 1:  # one site: everything is its
@@ -325,6 +373,13 @@ class CheckBatch(Sequence):
             out[sev] = np.bincount(self.flat["site"][self.flat["severity"] == sev], minlength=n)
         return out
 
+    def _rows(self, columns, a: int, b: int) -> dict[str, np.ndarray]:
+        """``columns`` of the conflict rows a:b (one site's); the arrays themselves when the
+        batch is of one site (a result's columns are never written to)."""
+        if len(self.sites) == 1:
+            return {k: self.flat[k] for k in columns}
+        return {k: self.flat[k][a:b] for k in columns}
+
     def _owners(self, i: int):
         a, b = self._conf_at[i], self._conf_at[i + 1]
         c0, c1 = self._cov_at[i], self._cov_at[i + 1]
@@ -335,21 +390,21 @@ class CheckBatch(Sequence):
 
     def _confidence(self, i: int, affected, no_conflict, no_data) -> dict:
         a, b = self._conf_at[i], self._conf_at[i + 1]
-        cols = {k: self.flat[k][a:b] for k in ("asset_id", "owner", "h_accuracy_m",
-                                               "quality_level", "uncertainty_m")}
+        cols = self._rows(("asset_id", "owner", "h_accuracy_m", "quality_level",
+                           "uncertainty_m"), a, b)
         reported = np.isin(cols["asset_id"].astype(str), list(self.ctx.reported)) \
             if self.ctx.reported else np.zeros(b - a, dtype=bool)
         return grade(affected=affected, no_conflict=no_conflict, no_data=no_data,
                      conflicts=cols, reported=reported,
                      unknown_owner_near=UNKNOWN_OWNER in cols["owner"].tolist(),
-                     delivered=self.ctx.delivered or {}, on=self.sites[i].start or clock.today())
+                     delivered=self.ctx.delivered or {}, on=self.sites[i].start or self.today or clock.today())
 
     def _result(self, i: int) -> CheckResult:
         site, rules, ctx = self.sites[i], self.checker.rules, self.ctx
         a, b = self._conf_at[i], self._conf_at[i + 1]
         # every answer is computed here; the frames holding conflicts and works are built
         # when first read (result.Deferred)
-        conflicts = Deferred({k: v[a:b] for k, v in self.flat.items() if k != "site"},
+        conflicts = Deferred(self._rows([k for k in self.flat if k != "site"], a, b),
                              partial(conflicts_frame, crs=ctx.crs))
         affected, no_conflict, no_data, owner_warnings = self._owners(i)
         w0, w1 = self._works_at[i], self._works_at[i + 1]

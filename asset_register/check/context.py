@@ -37,8 +37,9 @@ class Context:
     # the candidate search reach by the site's extra clearance (method, footprint accuracy)
     reaches: dict = field(default_factory=dict)
 
-    def expiry_warning(self, store) -> str | None:
-        day = clock.today()
+    def expiry_warning(self, store, day=None) -> str | None:
+        """The warning as of ``day`` (today when not given)."""
+        day = day or clock.today()
         if day not in self.expiry:
             self.expiry.clear()
             self.expiry[day] = expiry_warning(store, day)

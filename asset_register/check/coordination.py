@@ -26,6 +26,7 @@ WORKS_COLUMNS = ["reference", "description", "promoter", "usrn", "street", "dept
                  "start_date", "end_date", "status", "source", "attrs"]
 
 
+_NONE = np.empty(0, dtype=object)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -105,10 +106,9 @@ class WorksTable:
                     reason: np.ndarray) -> dict[str, np.ndarray]:
         """The given works (one site) with distance_m and reason, geometry included, as
         plain arrays (``fast_frame`` makes them a frame)."""
-        if len(self.geoms) == 0:
-            data = {c: np.empty(len(work), dtype=object) for c in WORKS_COLUMNS}
-            return {**data, "distance_m": distance, "reason": reason,
-                    "geometry": np.empty(0, dtype=object)}
+        if len(self.geoms) == 0:  # (empty arrays hold nothing to change: shared)
+            return {**dict.fromkeys(WORKS_COLUMNS, _NONE), "distance_m": distance,
+                    "reason": reason, "geometry": _NONE}
         data = {c: v[work] for c, v in self.columns.items()}
         return {**data, "distance_m": distance, "reason": reason, "geometry": self.geoms[work]}
 

@@ -8,6 +8,7 @@ is listed under ``owners_no_data`` with the reason.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict
 
 import numpy as np
@@ -15,7 +16,13 @@ import shapely
 
 from .clearance import SEVERITY_RANK
 
+_WORST = {v: k for k, v in SEVERITY_RANK.items()}  # severity by its rank
 MITRE_LIMIT = 5.0  # GEOS's default: a mitred corner reaches at most this times the distance
+# A single site's coverage is looked up by the grid cell holding its area (cells of this side,
+# in metres of the working CRS) when no coverage area's edge crosses that cell; at most
+# CELLS_KEPT cells are kept (the directory is rebuilt whenever the register changes).
+CELL_M = 1000.0
+CELLS_KEPT = 100_000
 
 
 class OwnerDirectory:
@@ -27,6 +34,7 @@ class OwnerDirectory:
         of the store's reader)."""
         self.contacts = {o.code: asdict(o) for o in owners}
         self._entries: dict[str, dict] = {}
+        self._no_assets: dict[str, dict] = {}
         self.cov_owner, self.cov_geom = coverage
         if len(self.cov_geom):
             shapely.prepare(self.cov_geom)
@@ -37,6 +45,9 @@ class OwnerDirectory:
         codes = set(self.contacts) | self.known
         self.codes = sorted(codes)
         self.owner_utilities = owner_utilities
+        # grid cell -> the coverage areas holding all of it, or None when an area's edge
+        # crosses it (see ``_in_cell``)
+        self._cells: dict[tuple[int, int], dict | None] = {}
 
     def coverage_pairs(self, footprints: np.ndarray, near: float) -> dict[str, np.ndarray]:
         """site, owner, coverage ('full' | 'partial') for every coverage meeting a site's area
@@ -46,6 +57,10 @@ class OwnerDirectory:
         if self.cov_tree is None or len(footprints) == 0:
             return {"site": np.empty(0, dtype=np.int64), "owner": np.empty(0, dtype=object),
                     "coverage": np.empty(0, dtype=object)}
+        if len(footprints) == 1:  # one site (a live check): from its grid cell if it can be
+            found = self._in_cell(footprints[0], near * MITRE_LIMIT)
+            if found is not None:
+                return dict(found)
         # The buffer lies within each footprint's box grown by the mitre limit times ``near``
         # (a mitred corner reaches no further): a coverage area that holds all of that box
         # covers the site without the buffer — the common case, a site well inside an owner's
@@ -66,11 +81,45 @@ class OwnerDirectory:
             keep = np.ones(len(site), dtype=bool)
             keep[edge] = meets
             site, j, full = site[keep], j[keep], full[keep]
-        kind = np.where(full, "full", "partial").astype(object)
+        kind = np.array(["partial", "full"], dtype=object)[full.view(np.int8)]
         if len(footprints) == 1:
             return {"site": site, "owner": self.cov_owner[j], "coverage": kind}
         order = np.argsort(site, kind="stable")
         return {"site": site[order], "owner": self.cov_owner[j][order], "coverage": kind[order]}
+
+    def _in_cell(self, footprint, r: float) -> dict[str, np.ndarray] | None:
+        """The coverage pairs of one site from the areas holding the whole of the footprint's
+        box grown by ``r`` (read-only arrays, shared by the sites of the cell), when
+        that box lies in one grid cell that no area's edge crosses: each area either holds all
+        of the cell (so all of the box: full coverage) or none of it (so none of the box: no
+        coverage). None when the box straddles cells or an edge crosses its cell (then the
+        areas are tested against the site itself)."""
+        x0, y0, x1, y1 = footprint.bounds
+        x0, y0, x1, y1 = x0 - r, y0 - r, x1 + r, y1 + r
+        if not math.isfinite(x0 + y0 + x1 + y1):
+            return None
+        i, k = math.floor(x0 / CELL_M), math.floor(y0 / CELL_M)
+        cx0, cy0, cx1, cy1 = i * CELL_M, k * CELL_M, (i + 1) * CELL_M, (k + 1) * CELL_M
+        if not (cx0 <= x0 and cy0 <= y0 and x1 <= cx1 and y1 <= cy1):
+            return None
+        key = (i, k)
+        if key in self._cells:
+            return self._cells[key]
+        cell = shapely.box(cx0, cy0, cx1, cy1)
+        j = self.cov_tree.query(cell)
+        holds = shapely.contains_properly(self.cov_geom[j], cell)
+        meets = shapely.intersects(self.cov_geom[j], cell)
+        found = None
+        if not (meets & ~holds).any():
+            j = j[holds]
+            found = {"site": np.zeros(len(j), dtype=np.int64), "owner": self.cov_owner[j],
+                     "coverage": np.full(len(j), "full", dtype=object)}
+            for values in found.values():
+                values.flags.writeable = False
+        if len(self._cells) >= CELLS_KEPT:
+            self._cells.clear()
+        self._cells[key] = found
+        return found
 
     def contact(self, code: str) -> dict:
         """A new dict (callers add to it) of the owner's contact details."""
@@ -86,6 +135,14 @@ class OwnerDirectory:
             self._entries[code] = entry
         return dict(entry)
 
+    def _answered(self, code: str) -> dict:
+        """A new dict: the owner's contact details with the response "no assets affected"."""
+        entry = self._no_assets.get(code)
+        if entry is None:
+            entry = self._no_assets[code] = {**self.contact(code),
+                                             "response": "no assets affected"}
+        return dict(entry)
+
     def lists(self, owner: np.ndarray, severity: np.ndarray, contact: np.ndarray,
               cov_owner: np.ndarray, cov_kind: np.ndarray, expected: tuple[str, ...]):
         """(owners_affected, owners_no_conflict, owners_no_data, warnings) for one site.
@@ -98,7 +155,6 @@ class OwnerDirectory:
             if cov.get(code) != "full":
                 cov[code] = kind
         affected, no_conflict, no_data, warnings = [], [], [], []
-        worst = {v: k for k, v in SEVERITY_RANK.items()}
         stats: dict[str, list] = {}
         for code, sev, need in zip(owner.tolist(), severity.tolist(), contact.tolist(), strict=True):
             s = stats.setdefault(code, [0, 9, False])
@@ -113,7 +169,7 @@ class OwnerDirectory:
                     "add the owner before issuing notices"
                 )
             n, rank, need = stats[code]
-            entry.update(conflicts=n, worst_severity=worst[rank], contact_required=need,
+            entry.update(conflicts=n, worst_severity=_WORST[rank], contact_required=need,
                          coverage=cov.get(code, "unrecorded"))
             affected.append(entry)
         known = self.known
@@ -121,11 +177,10 @@ class OwnerDirectory:
             if code in stats:
                 continue
             c = cov.get(code)
-            entry = self.contact(code)
             if c == "full":
-                entry["response"] = "no assets affected"
-                no_conflict.append(entry)
+                no_conflict.append(self._answered(code))
                 continue
+            entry = self.contact(code)
             if c == "partial":
                 entry["reason"] = "its data covers only part of the site: assets may be unrecorded"
             elif code in known:

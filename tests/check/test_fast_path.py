@@ -3,11 +3,12 @@
 The fast path of a single check reads candidates from the GeoPackage R*Tree over its own
 connection, keeps the register's facts (bounds, owners, coverage, works, deviation reports,
 newest deliveries, expiry) between checks while the data version stands still, classes a few
-candidates through a memo and builds its frames on first read. The plain path reads through
-the store's generic methods, re-reads every fact on every check and classes with the
-vectorised code alone; a batch (``check_many``) reads the in-memory index. On seeded random
-footprints over a synthetic register — owners with and without contact details, full, partial
-and no coverage, planned works, open deviation reports, restricted (masked) assets, assets at
+candidates through a memo, works out their clearances, precautions and order row by row and
+builds its frames on first read. The plain path reads through the store's generic methods,
+re-reads every fact on every check and does all of that with the vectorised code alone; a
+batch (``check_many``) reads the in-memory index. On seeded random footprints over a
+synthetic register — owners with and without contact details, full, partial and no
+coverage, planned works, open deviation reports, restricted (masked) assets, assets at
 exactly their clearance — all of them must give the same conflicts, distances, severities,
 precautions, owners, warnings and confidence, to the last bit.
 """
@@ -165,6 +166,7 @@ def plain(monkeypatch):
     def check(store, site):
         with monkeypatch.context() as m:
             m.setattr(clearance, "MEMO_ROWS", 0)
+            m.setattr(clearance, "FEW_ROWS", 0)
             checker = Checker(store, disk=False)
             assert checker._version() is None  # nothing cached between checks
             return checker.check(site)
@@ -337,3 +339,43 @@ def test_coverage_without_the_buffer_is_the_coverage_with_it(seed):
     assert kinds == {"full", "partial"}
     one = directory.coverage_pairs(sites[:1], near)
     assert rows(one["site"], one["owner"], one["coverage"]) == [r for r in expected if r[0] == 0]
+
+
+@pytest.mark.parametrize("cell", [1000.0, 150.0, 60.0])
+@pytest.mark.parametrize("seed", range(3))
+def test_a_single_sites_coverage_from_its_grid_cell_is_its_own(seed, cell, monkeypatch):
+    """A single site's coverage looked up by its grid cell (cells no area's edge crosses) is
+    what testing the areas against the site's own mitred buffer gives, site by site, with
+    cells large and small against areas of every shape."""
+    from asset_register.check import owners as owners_module
+    from asset_register.check.owners import OwnerDirectory
+
+    monkeypatch.setattr(owners_module, "CELL_M", cell)
+    rng = np.random.default_rng(10 + seed)
+    areas = [shapely.box(X0 - 2000, Y0 - 2000, X0 + 3000, Y0 + 3000),  # holds whole cells
+             shapely.Polygon([(X0, Y0), (X0 + 300, Y0 + 40), (X0 + 120, Y0 + 260)]),
+             shapely.Point(X0 + 150, Y0 + 150).buffer(60),
+             shapely.box(X0 + 100, Y0 + 100, X0 + 300, Y0 + 300).difference(
+                 shapely.box(X0 + 150, Y0 + 150, X0 + 200, Y0 + 200)),  # with a hole
+             shapely.box(X0 + 190, Y0, X0 + 400, Y0 + 120)]
+    owners = np.array(["A", "B", "C", "D", "A"], dtype=object)
+    directory = OwnerDirectory([], (owners, np.array(areas, dtype=object)))
+    near = float(rng.choice([0.5, 3.0]))
+    found = 0
+    # among the small areas, and well inside the large one (cells it alone holds)
+    xs = np.concatenate([rng.uniform(X0 - 40, X0 + 420, 120), rng.uniform(X0 + 1050, X0 + 1950, 40)])
+    ys = np.concatenate([rng.uniform(Y0 - 40, Y0 + 320, 120), rng.uniform(Y0 + 1050, Y0 + 1950, 40)])
+    for x, y in zip(xs, ys, strict=True):
+        site = shapely.affinity.rotate(shapely.box(x, y, x + rng.uniform(1, 12),
+                                                   y + rng.uniform(0.5, 4)), rng.uniform(0, 180))
+        buffered = shapely.buffer(site, near, join_style="mitre")
+        meets = shapely.intersects(np.array(areas), buffered)
+        full = shapely.covers(np.array(areas), buffered)
+        expected = sorted((o, "full" if f else "partial")
+                          for o, m, f in zip(owners, meets, full, strict=True) if m)
+        got = directory.coverage_pairs(np.array([site]), near)
+        assert sorted(zip(got["owner"].tolist(), got["coverage"].tolist())) == expected
+        assert got["site"].tolist() == [0] * len(expected)
+        found += directory._in_cell(site, near * owners_module.MITRE_LIMIT) is not None
+    assert found  # cells answered for some sites, the areas themselves for the others
+    assert any(v is None for v in directory._cells.values())  # (edges crossed those cells)
