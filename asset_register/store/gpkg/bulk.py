@@ -2,8 +2,9 @@
 
 Binding a million rows of 25 values from Python costs ~20 µs a row. Instead the batch
 is bulk-ingested as Arrow into a temporary SQLite file beside the register *before*
-the write transaction starts (ATTACH is impossible inside one); the transaction then
-does ``INSERT … SELECT`` (C speed),
+the write transaction starts (ATTACH is impossible inside one), each row already the
+record ``assets`` will hold; the transaction then copies them with one
+``INSERT … SELECT`` (C speed; whole records, undecoded, for a batch of new rows),
 drops and rebuilds the secondary indexes, and packs the R*Tree with
 ``rtree.bulk_load``. The staging file is deleted afterwards whatever happens;
 it never holds register data that is not also in the batch being written. A process
@@ -103,7 +104,6 @@ class Stage:
         staging.sweep(store.path)  # stages of imports that were killed
         stem = staging.new_stem(store.path)
         self.path = Path(f"{stem}.gpkg")
-        self.geo_path: Path | None = None  # the second staging file, where there is one
         self._lock = staging.take_lock(stem)  # before any file: the sweep spares them
         OPEN_STAGES.add(self)
         self.attached = []
@@ -124,41 +124,19 @@ class Stage:
         import adbc_driver_sqlite.dbapi  # noqa: F401  (ImportError here selects the GDAL path)
         import pyarrow as pa
 
-        con = self.store._con
-        # the fids and batch id the rows will get if no other writer comes first (checked in
-        # the transaction; if one did, the rows are copied column by column instead)
-        self.fid_base = _sequence(con, "assets")
-        self.batch_guess = _sequence(con, "import_batches") + 1
-        self.constants = dict(constants)
+        ddl, page_size = self._plan_records(constants)
         n = len(table)
-        attrs = pa.Table.from_pandas(table.reset_index(drop=True), preserve_index=False)
-        attrs = pa.table({f.name: (attrs[f.name].cast(pa.string()) if pa.types.is_null(f.type)
-                                   else attrs[f.name]) for f in attrs.schema})
-        fixed = {name: _constant_column(value, n) for name, value in
-                 {**self.constants, "batch_id": self.batch_guess}.items()}
-        ddl = con.execute(f"SELECT sql FROM sqlite_master WHERE type = 'table' AND name = "
-                          f"'{ASSETS}'").fetchone()[0]
-        ddl = ddl.replace(f"CREATE TABLE {ASSETS}", "CREATE TABLE batch", 1)
-        page_size = con.execute("PRAGMA page_size").fetchone()[0]
+        attrs = _arrow_attrs(table)
         hashes = []
 
         def parts():
-            for start in range(0, max(n, 1), STAGE_PART_ROWS):
+            for start in range(0, n, STAGE_PART_ROWS):
                 rows = slice(start, min(n, start + STAGE_PART_ROWS))
                 wkb = gpkg_geom.to_wkb(geoms[rows])
                 h = hash_rows(rows, wkb)
                 hashes.append(h)
-                k = len(wkb)
-                part = attrs.slice(start, k)
-                columns = {
-                    "fid": pa.array(np.arange(self.fid_base + 1 + start,
-                                              self.fid_base + 1 + start + k, dtype=np.int64)),
-                    GEOM: _blobs(wkb, self.bounds[rows], self.store.srs_id),
-                    "content_hash": _ascii_column(h, 16),
-                    **{c: part[c] for c in part.column_names},
-                    **{c: col.slice(start, k) for c, col in fixed.items()},
-                }
-                yield from pa.table(columns).to_batches()
+                yield from pa.table(self._record_columns(
+                    attrs.slice(start, len(wkb)), wkb, h, self.bounds[rows], start)).to_batches()
 
         def pack():
             self.packing = gpkg_rtree.Packing(self.bounds[:, [0, 2, 1, 3]])
@@ -166,8 +144,39 @@ class Stage:
 
         extra = {"leaf": pack} if self.pack_now else {}
         _ingest_stream(self.path, page_size, ddl, parts(), extra)
-        self.hashes = np.concatenate(hashes) if hashes else np.array([], dtype="S16")
+        self.hashes = np.concatenate(hashes)
         self.records = True
+
+    def _plan_records(self, constants: dict) -> tuple[str, int]:
+        """Fix what every staged record holds besides its row: the fids and batch id the
+        rows will get if no other writer comes first (checked in the transaction; if one
+        did, the rows are copied column by column instead) and the batch's constants.
+        Returns the staged table's ``CREATE TABLE`` (the register's own) and page size."""
+        con = self.store._con
+        self.fid_base = _sequence(con, ASSETS)
+        self.batch_guess = _sequence(con, "import_batches") + 1
+        self.constants = dict(constants)
+        ddl = con.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
+                          (ASSETS,)).fetchone()[0]
+        ddl = ddl.replace(f"CREATE TABLE {ASSETS}", "CREATE TABLE batch", 1)
+        return ddl, con.execute("PRAGMA page_size").fetchone()[0]
+
+    def _record_columns(self, attrs, wkb: np.ndarray, hashes: np.ndarray, bounds: np.ndarray,
+                        start: int) -> dict:
+        """The Arrow columns of the staged records of rows ``start``… (``attrs``: their
+        varying columns, as Arrow; ``hashes``: 16-byte ASCII)."""
+        import pyarrow as pa
+
+        n = len(wkb)
+        fixed = {**self.constants, "batch_id": self.batch_guess}
+        return {
+            "fid": pa.array(np.arange(self.fid_base + 1 + start, self.fid_base + 1 + start + n,
+                                      dtype=np.int64)),
+            GEOM: _blobs(wkb, bounds, self.store.srs_id),
+            "content_hash": _ascii_column(hashes, 16),
+            **{c: attrs[c] for c in attrs.column_names},
+            **{c: _constant_column(value, n) for c, value in fixed.items()},
+        }
 
     def _write_gdal(self, table: pd.DataFrame, geoms) -> None:
         frame = table.reset_index(drop=True)
@@ -187,9 +196,6 @@ class Stage:
         con = self.store._con
         cols = [r[1] for r in con.execute("PRAGMA staging.table_info(batch)")]
         source = "staging.batch b"
-        if self.geo_path is not None:  # attributes and geometry staged apart, joined by rowid
-            cols += ["content_hash", GEOM]
-            source = "staging.batch b JOIN staging_geo.geo g ON g.rowid = b.rowid"
         # staged row k is the row whose ``key`` is k + ``first``: its fid when staged as a
         # record, else its rowid (rows were staged in order into a new table)
         key, first = ("b.fid", self.fid_base + 1) if self.records else ("b.rowid", 1)
@@ -235,9 +241,7 @@ class Stage:
             for name in ("insert", "update1", "update2", "update3", "update4", "delete"):
                 con.execute(f"DROP TRIGGER IF EXISTS {RTREE}_{name}")
         geom_expr = GEOM
-        if self.geo_path is not None:
-            geom_expr = "CAST(g.head || g.wkb AS BLOB)"
-        elif self.srs_id != self.store.srs_id:  # rewrite the srs_id in each blob header
+        if self.srs_id != self.store.srs_id:  # rewrite the srs_id in each blob header
             geom_expr = (f"CAST(substr({GEOM}, 1, 4) || "
                          f"X'{self.store.srs_id.to_bytes(4, 'little', signed=True).hex()}'"
                          f" || substr({GEOM}, 9) AS BLOB)")
@@ -289,7 +293,7 @@ class Stage:
                 self._release()
 
     def _remove_files(self) -> None:
-        staging.remove((self.path, self.geo_path))
+        staging.remove((self.path,))
 
     def _release(self) -> None:
         """Let go of the stage's lock (after its files are gone)."""
@@ -299,24 +303,28 @@ class Stage:
 
 class StreamedStage(Stage):
     """A batch handed over in parts (``AssetChunks``) staged part by part: each part is
-    validated, hashed, encoded and appended to the staging files, then dropped, so memory
+    validated, hashed, encoded and appended to the staging file as finished ``assets``
+    records (as a one-frame batch is), then dropped, so memory
     holds one part plus a few numbers per row (bounds, hash, id, the clearance fields),
     never the whole batch. The copy into the register is ``Stage.insert``, the same as for
     a one-frame batch; the R*Tree is packed once every part is staged."""
 
-    def __init__(self, store, parts, prepare, hash_rows, report, check_cancel):
+    def __init__(self, store, parts, prepare, hash_rows, report, check_cancel,
+                 constants: dict | None = None):
         import adbc_driver_sqlite.dbapi  # noqa: F401  (no driver: the caller joins the parts)
         import pyarrow as pa
 
-        stem = self._open(store)
-        self.geo_path = Path(f"{stem}.geo.sqlite")
-        self.leaf_table = "staging_geo.leaf"
+        self._open(store)
+        self.leaf_table = "staging.leaf"
         self.srs_id = store.srs_id
         boxes, hashes, ids, id_keys, clearance = [], [], [], [], []
         rows = 0
-        # one connection (and one transaction, one sync) per staging file for every part
+        # one connection (and one transaction, one sync) for every part
         ingest = _Ingest()
         try:
+            ddl, page_size = self._plan_records(constants or {})
+            ingest.create(self.path, ddl, page_size)
+            self.records = True
             for part in parts:
                 check_cancel()
                 frame, table = prepare(part)
@@ -328,14 +336,9 @@ class StreamedStage(Stage):
                 b = shapely.bounds(geoms)
                 wkb = gpkg_geom.to_wkb(geoms)
                 h = hash_rows(frame, wkb)
-                attrs = pa.Table.from_pandas(table, preserve_index=False)
-                attrs = attrs.append_column(
-                    "row_no", pa.array(np.arange(rows, rows + n, dtype=np.int64)))
-                mode = "create" if rows == 0 else "append"
-                ingest(self.path, "batch", attrs, mode)
-                del attrs, table
-                ingest(self.geo_path, "geo", pa.table(_geo_columns(wkb, h, b, self.srs_id)), mode)
-                del wkb
+                ingest(self.path, "batch", pa.table(self._record_columns(
+                    _arrow_attrs(table), wkb, h, b, rows)), "append")
+                del table, wkb
                 part_ids = frame["asset_id"].to_numpy(dtype=object)
                 ids.append(pa.array(part_ids, type=pa.string()))
                 id_keys.append(pd.util.hash_array(part_ids, categorize=False))
@@ -356,10 +359,9 @@ class StreamedStage(Stage):
             if self.pack_now:
                 report(0.08, "packing the spatial index")
                 self.packing = gpkg_rtree.Packing(self.boxes)
-                ingest(self.geo_path, "leaf", pa.table({"leaf": self.packing.leaf_of()}), "create")
+                ingest(self.path, "leaf", pa.table({"leaf": self.packing.leaf_of()}), "create")
             ingest.commit()
             self._attach("staging", self.path)
-            self._attach("staging_geo", self.geo_path)
         except BaseException:
             ingest.close()
             self.close()
@@ -368,21 +370,6 @@ class StreamedStage(Stage):
 
     def tree_boxes(self, rows: np.ndarray) -> np.ndarray:
         return self.boxes[rows]
-
-
-def _geo_columns(wkb: np.ndarray, hashes: np.ndarray, bounds: np.ndarray, srs_id: int) -> dict:
-    """The staged geometry columns of rows (their WKB, 16-byte ASCII hashes and bounds).
-    GeoPackage blob = header || WKB, joined by SQLite while copying (no per-row Python);
-    the headers and hashes are numpy buffers shared with Arrow, not copied."""
-    import pyarrow as pa
-
-    n = len(wkb)
-    heads = pa.Array.from_buffers(pa.large_binary(), n, [
-        None, pa.py_buffer(np.arange(n + 1, dtype=np.int64) * gpkg_geom.HEADER_SIZE),
-        pa.py_buffer(gpkg_geom.headers(bounds, srs_id))])
-    hash_col = pa.Array.from_buffers(pa.string(), n, [
-        None, pa.py_buffer(np.arange(n + 1, dtype=np.int32) * 16), pa.py_buffer(hashes)])
-    return {"content_hash": hash_col, "head": heads, "wkb": pa.array(wkb, type=pa.large_binary())}
 
 
 def _refuse_repeated_ids(ids, keys: np.ndarray) -> None:
@@ -418,6 +405,12 @@ class _Ingest:
             con = self._cons[path] = _staging_connection(path)
         with con.cursor() as cur:
             cur.adbc_ingest(table_name, data, mode=mode)
+
+    def create(self, path: Path, ddl: str, page_size: int) -> None:
+        """Open ``path`` with the register's page size and run ``ddl`` in it."""
+        con = self._cons[path] = _staging_connection(path, page_size)
+        with con.cursor() as cur:
+            cur.execute(ddl)
 
     def commit(self) -> None:
         try:
@@ -465,6 +458,16 @@ def _staging_connection(path: Path, page_size: int | None = None):
 
 
 STAGE_PART_ROWS = 100_000  # rows encoded and hashed while the previous part is ingested
+
+
+def _arrow_attrs(table: pd.DataFrame):
+    """The batch's varying columns as Arrow; a column of nulls only is typed as text (SQLite
+    binds NULL either way, and every staged part then has one schema)."""
+    import pyarrow as pa
+
+    attrs = pa.Table.from_pandas(table.reset_index(drop=True), preserve_index=False)
+    return pa.table({f.name: attrs[f.name].cast(pa.string()) if pa.types.is_null(f.type)
+                     else attrs[f.name] for f in attrs.schema})
 
 
 def _sequence(con, table: str) -> int:

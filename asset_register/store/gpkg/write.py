@@ -96,7 +96,8 @@ def write_batch(
     report, check_cancel = batch_callbacks(progress, cancel)
     stamp = now_iso()
     if isinstance(assets, AssetChunks):
-        streamed = _streamed_stage(store, assets, report, check_cancel)
+        streamed = _streamed_stage(store, assets, report, check_cancel,
+                                   _constants(stamp, delivery, batch))
         batch, rejects = assets.finished(batch, rejects)  # every part has been read
         if isinstance(streamed, gpkg_bulk.StreamedStage):
             try:
@@ -154,7 +155,7 @@ def _finish(store, result: BatchResult, report) -> BatchResult:
     return result
 
 
-def _streamed_stage(store, chunks: AssetChunks, report, check_cancel):
+def _streamed_stage(store, chunks: AssetChunks, report, check_cancel, constants: dict):
     """A batch handed over in parts: staged part by part (``StreamedStage``) when it can be;
     else (inside an enclosing transaction, no ADBC driver, no rows) the parts as one frame."""
     parts = iter(chunks)
@@ -176,7 +177,7 @@ def _streamed_stage(store, chunks: AssetChunks, report, check_cancel):
 
     return gpkg_bulk.StreamedStage(
         store, rest, prepare, lambda frame, wkb: content_hash(frame, wkb, ascii=True), report,
-        check_cancel)
+        check_cancel, constants)
 
 
 def _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, stamp, t0, report,
