@@ -126,7 +126,7 @@ class Stage:
 
         ddl, page_size = self._plan_records(constants)
         n = len(table)
-        attrs = _arrow_attrs(table)
+        attrs = _arrow_attrs(table, self.null_default)
         hashes = []
 
         def parts():
@@ -158,6 +158,9 @@ class Stage:
         self.constants = dict(constants)
         ddl = con.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
                           (ASSETS,)).fetchone()[0]
+        # columns that hold NULL unless given a value: left out where they have none
+        self.null_default = {r[1] for r in con.execute(f"PRAGMA table_info({ASSETS})")
+                             if r[4] is None and not r[5]}
         ddl = ddl.replace(f"CREATE TABLE {ASSETS}", "CREATE TABLE batch", 1)
         return ddl, con.execute("PRAGMA page_size").fetchone()[0]
 
@@ -175,7 +178,8 @@ class Stage:
             GEOM: _blobs(wkb, bounds, self.store.srs_id),
             "content_hash": _ascii_column(hashes, 16),
             **{c: attrs[c] for c in attrs.column_names},
-            **{c: _constant_column(value, n) for c, value in fixed.items()},
+            **{c: _constant_column(value, n) for c, value in fixed.items()
+               if not (value is None and c in self.null_default)},
         }
 
     def _write_gdal(self, table: pd.DataFrame, geoms) -> None:
@@ -337,7 +341,7 @@ class StreamedStage(Stage):
                 wkb = gpkg_geom.to_wkb(geoms)
                 h = hash_rows(frame, wkb)
                 ingest(self.path, "batch", pa.table(self._record_columns(
-                    _arrow_attrs(table), wkb, h, b, rows)), "append")
+                    _arrow_attrs(table, self.null_default), wkb, h, b, rows)), "append")
                 del table, wkb
                 part_ids = frame["asset_id"].to_numpy(dtype=object)
                 ids.append(pa.array(part_ids, type=pa.string()))
@@ -460,14 +464,15 @@ def _staging_connection(path: Path, page_size: int | None = None):
 STAGE_PART_ROWS = 100_000  # rows encoded and hashed while the previous part is ingested
 
 
-def _arrow_attrs(table: pd.DataFrame):
-    """The batch's varying columns as Arrow; a column of nulls only is typed as text (SQLite
-    binds NULL either way, and every staged part then has one schema)."""
+def _arrow_attrs(table: pd.DataFrame, null_default: set):
+    """The varying columns of ``table`` (a batch or a part of one) as Arrow, without those
+    that are null on every row and whose stored default is null anyway (an insert that
+    leaves a column out stores the same NULL; fewer values to bind)."""
     import pyarrow as pa
 
     attrs = pa.Table.from_pandas(table.reset_index(drop=True), preserve_index=False)
-    return pa.table({f.name: attrs[f.name].cast(pa.string()) if pa.types.is_null(f.type)
-                     else attrs[f.name] for f in attrs.schema})
+    return attrs.select([f.name for f in attrs.schema if not (
+        attrs[f.name].null_count == attrs.num_rows and f.name in null_default)])
 
 
 def _sequence(con, table: str) -> int:
