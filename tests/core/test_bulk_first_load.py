@@ -169,3 +169,21 @@ def test_a_killed_first_load_leaves_the_register_as_it_was(tmp_path, cache):
         res = store.write_batch(synthetic_assets(30000, seed=8), BatchInfo("big.gpkg"))
         assert res.added == store.asset_count() == 30000
         tree(store)
+
+
+def test_a_cancelled_first_load_changes_nothing_and_the_register_is_in_wal_again(tmp_path):
+    from asset_register.errors import CancelledError
+
+    path = tmp_path / "r.gpkg"
+    seen = []
+    with create_register(path) as store:
+        with pytest.raises(CancelledError):
+            store.write_batch(synthetic_assets(25000, seed=8), BATCH,
+                              progress=lambda f, m: seen.append(m),
+                              cancel=lambda: "rebuilding indexes" in seen)
+        assert store.asset_count() == 0 and len(store.batches()) == 0
+        assert store._con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert not Path(f"{path}-journal").exists()
+        store.write_batch(synthetic_assets(25000, seed=8), BATCH)  # then the load goes through
+        assert store.asset_count() == 25000
+        tree(store)
