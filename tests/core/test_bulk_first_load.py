@@ -187,3 +187,18 @@ def test_a_cancelled_first_load_changes_nothing_and_the_register_is_in_wal_again
         store.write_batch(synthetic_assets(25000, seed=8), BATCH)  # then the load goes through
         assert store.asset_count() == 25000
         tree(store)
+
+
+def test_wal_comes_back_at_the_next_write_if_it_could_not_at_once(tmp_path, monkeypatch):
+    """Someone opening the register just after the first load commits can keep it from
+    going back to WAL at once; the store's next write does it."""
+    real = gpkg_connect.back_to_wal
+    refused = []
+    monkeypatch.setattr(gpkg_connect, "back_to_wal",
+                        lambda con: real(con) if refused else refused.append(1) or False)
+    with create_register(tmp_path / "r.gpkg") as store:
+        store.write_batch(synthetic_assets(25000, seed=8), BATCH)
+        assert store._con.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+        store.set_setting("authority_code", "X")
+        assert store._con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert store.asset_count() == 25000

@@ -139,13 +139,15 @@ def _bulk_journal(store, stage):
     written with a rollback journal when no other connection has the register open: its
     pages go into the file once instead of into the WAL and again by the checkpoint.
     WAL again afterwards, whatever happens (connect.bulk_journal)."""
-    switched = (stage is not None and stage.first_load and store._depth == 0
-                and gpkg_connect.bulk_journal(store._con))
+    with store._lock:  # (no statement of another thread on the connection meanwhile)
+        switched = (stage is not None and stage.first_load and store._depth == 0
+                    and gpkg_connect.bulk_journal(store._con))
     try:
         yield
     finally:
         if switched:
-            store._wal_pending = not gpkg_connect.back_to_wal(store._con)
+            with store._lock:
+                store._wal_pending = not gpkg_connect.back_to_wal(store._con)
 
 
 def _finish(store, result: BatchResult, report) -> BatchResult:
