@@ -71,11 +71,17 @@ def require_file(path: str | os.PathLike, what: str = "", *, folders: bool = Fal
 
 def free_memory_bytes() -> int | None:
     """Memory this process can still use: physical memory available now, and no more than
-    its address-space limit where one is set (None where the platform does not say)."""
-    try:
-        free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return None
+    its address-space limit where one is set (None where the platform does not say).
+
+    On Linux that is the kernel's ``MemAvailable`` (free memory plus the file cache it can
+    drop at once), not ``MemFree``: after reading large files the cache holds most of the
+    memory, and counting it as taken would refuse imports that fit many times over."""
+    free = _mem_available()
+    if free is None:
+        try:
+            free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        except (ValueError, OSError, AttributeError):
+            return None
     try:
         import resource
 
@@ -85,6 +91,18 @@ def free_memory_bytes() -> int | None:
     except (ImportError, ValueError, OSError):
         pass
     return free
+
+
+def _mem_available(meminfo: str = "/proc/meminfo") -> int | None:
+    """``MemAvailable`` of ``meminfo`` in bytes; None where there is no such line."""
+    try:
+        with open(meminfo) as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 def _free_disk_bytes() -> int | None:

@@ -284,7 +284,7 @@ def test_bulk_redelivery_versions_and_keeps_the_index_whole(tmp_path, monkeypatc
     if stager == "gdal":  # the fallback when the ADBC driver is not installed
         def no_adbc(self, *args):
             raise OSError("libadbc_driver_sqlite.so: cannot open shared object file")
-        monkeypatch.setattr(gpkg_bulk.Stage, "_ingest_split", no_adbc)
+        monkeypatch.setattr(gpkg_bulk.Stage, "_ingest_records", no_adbc)
     frame = synthetic_assets(25000, seed=4)
     with create_register(tmp_path / "r.gpkg") as store:
         store.write_batch(frame, BATCH, delivery="WSX:all")

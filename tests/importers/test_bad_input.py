@@ -118,6 +118,20 @@ def test_a_delivery_too_large_for_free_memory_is_refused(tmp_path, register, mon
     assert _state(register) == (0, 0)
 
 
+def test_free_memory_counts_the_file_cache_the_kernel_can_drop(tmp_path):
+    """MemAvailable, not MemFree: a machine whose memory is mostly file cache after reading
+    big files still has that memory for an import."""
+    from asset_register import inputs
+
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text("MemTotal:       24000000 kB\nMemFree:          200000 kB\n"
+                       "MemAvailable:   11000000 kB\nCached:         10000000 kB\n")
+    assert inputs._mem_available(str(meminfo)) == 11000000 * 1024
+    meminfo.write_text("MemTotal:       24000000 kB\nMemFree:          200000 kB\n")
+    assert inputs._mem_available(str(meminfo)) is None  # (old kernels: MemFree then)
+    assert inputs._mem_available(str(tmp_path / "absent")) is None
+
+
 def test_a_layer_whose_rows_are_all_rejected_keeps_the_rejects_and_retires_nothing(tmp_path, register):
     _run(register, _gpkg(tmp_path / "good.gpkg", canonical_lines()))
     before = register.asset_count()

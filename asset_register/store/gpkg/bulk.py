@@ -2,8 +2,9 @@
 
 Binding a million rows of 25 values from Python costs ~20 µs a row. Instead the batch
 is bulk-ingested as Arrow into a temporary SQLite file beside the register *before*
-the write transaction starts (ATTACH is impossible inside one); the transaction then
-does ``INSERT … SELECT`` (C speed),
+the write transaction starts (ATTACH is impossible inside one), each row already the
+record ``assets`` will hold; the transaction then copies them with one
+``INSERT … SELECT`` (C speed; whole records, undecoded, for a batch of new rows),
 drops and rebuilds the secondary indexes, and packs the R*Tree with
 ``rtree.bulk_load``. The staging file is deleted afterwards whatever happens;
 it never holds register data that is not also in the batch being written. A process
@@ -13,6 +14,7 @@ import of the register sweeps it (staging.py).
 
 from __future__ import annotations
 
+import itertools
 import threading
 import weakref
 from pathlib import Path
@@ -56,33 +58,37 @@ def remove_open_staging() -> None:
 
 
 class Stage:
-    """The batch rows staged in temporary SQLite files attached as ``staging`` (+ ``staging_geo``).
+    """The batch rows staged in a temporary SQLite file attached as ``staging``.
 
-    With the ADBC SQLite driver the rows go in as Arrow through its bulk ingest (C, and it
-    releases the GIL): the attributes are ingested in a thread while this thread encodes
-    the geometries as GeoPackage blobs and hashes every row, and those go into a second
-    file joined back by rowid. Where that driver is missing or cannot load, GDAL (pyogrio)
-    writes one GeoPackage instead (~2x slower).
+    With the ADBC SQLite driver each row is staged once as the very record ``assets`` will
+    hold (a table made from the register's own ``CREATE TABLE``: its fid, GeoPackage blob,
+    hash, version 1, the batch's id and constants), so that a batch of new rows is copied
+    into the register by SQLite's transfer of whole records (``INSERT INTO assets SELECT *``,
+    no column decoded); other batches copy the kept rows column by column. The rows go in
+    part by part as Arrow through its bulk ingest (C, GIL released) in a thread while this
+    thread encodes and hashes the next part. Where that driver is missing or cannot load,
+    GDAL (pyogrio) writes one GeoPackage instead (~2x slower).
     """
 
-    def __init__(self, store, frame, table: pd.DataFrame, hash_rows, report):
-        stem = self._open(store)
+    records = False  # staged as whole ``assets`` records (the ADBC path)
+
+    def __init__(self, store, frame, table: pd.DataFrame, hash_rows, report,
+                 constants: dict | None = None):
+        self._open(store)
         geoms = frame.geometry.array
         self.bounds = shapely.bounds(geoms)
-        self.leaf_table = "geo"  # where each staged row's packed leaf is (column ``leaf``)
+        self.leaf_table = "staging.leaf"  # where each staged row's packed leaf is (``leaf``)
         report(0.05, f"staging {len(table):,} assets")
         try:
             try:
-                self._ingest_split(table, geoms, hash_rows, Path(f"{stem}.geo.sqlite"))
+                self._ingest_records(table, geoms, hash_rows, constants or {})
                 self.srs_id = store.srs_id
             except Exception:  # ADBC driver missing or unloadable: GDAL does the same, slower
                 self._remove_files()
-                self.geo_path = None
-                self.hashes = hash_rows(gpkg_geom.to_wkb(geoms))
+                self.records, self.packing, self.leaf_table = False, None, None
+                self.hashes = hash_rows(slice(None), gpkg_geom.to_wkb(geoms))
                 self._write_gdal(table.assign(content_hash=self.hashes.astype("U16")), geoms)
             self._attach("staging", self.path)
-            if self.geo_path is not None:
-                self._attach("staging_geo", self.geo_path)
             if self.srs_id is None:
                 self.srs_id = int(store._con.execute(
                     "SELECT srs_id FROM staging.gpkg_geometry_columns WHERE table_name='batch'"
@@ -98,7 +104,6 @@ class Stage:
         staging.sweep(store.path)  # stages of imports that were killed
         stem = staging.new_stem(store.path)
         self.path = Path(f"{stem}.gpkg")
-        self.geo_path: Path | None = None  # the second staging file, where there is one
         self._lock = staging.take_lock(stem)  # before any file: the sweep spares them
         OPEN_STAGES.add(self)
         self.attached = []
@@ -106,55 +111,76 @@ class Stage:
         # the transaction (checked again inside it).
         self.packing = None
         self.pack_now = not store._con.execute(f'SELECT 1 FROM "{RTREE}_rowid" LIMIT 1').fetchone()
+        # The register's first load (no asset yet, not even a retired one): written with a
+        # rollback journal when nobody else has the register open (connect.bulk_journal).
+        self.first_load = not store._con.execute(f"SELECT 1 FROM {ASSETS} LIMIT 1").fetchone()
         return stem
 
     def _attach(self, name: str, path: Path) -> None:
         self.store._con.execute(f"ATTACH DATABASE ? AS {name}", (str(path),))
         self.attached.append(name)
 
-    def _ingest_split(self, table: pd.DataFrame, geoms, hash_rows, geo_path: Path) -> None:
+    def _ingest_records(self, table: pd.DataFrame, geoms, hash_rows, constants: dict) -> None:
         import adbc_driver_sqlite.dbapi  # noqa: F401  (ImportError here selects the GDAL path)
         import pyarrow as pa
 
-        attrs = pa.Table.from_pandas(table, preserve_index=False)
-        attrs = attrs.append_column("row_no", pa.array(np.arange(len(table), dtype=np.int64)))
-        failure: list[BaseException] = []
+        ddl, page_size = self._plan_records(constants)
+        n = len(table)
+        attrs = _arrow_attrs(table, self.null_default)
+        hashes = []
 
-        def ingest_attrs():
-            try:
-                _ingest(self.path, "batch", attrs)
-            except BaseException as exc:  # re-raised in the calling thread
-                failure.append(exc)
+        def parts():
+            for start in range(0, n, STAGE_PART_ROWS):
+                rows = slice(start, min(n, start + STAGE_PART_ROWS))
+                wkb = gpkg_geom.to_wkb(geoms[rows])
+                h = hash_rows(rows, wkb)
+                hashes.append(h)
+                yield from pa.table(self._record_columns(
+                    attrs.slice(start, len(wkb)), wkb, h, self.bounds[rows], start)).to_batches()
 
         def pack():
-            try:
-                self.packing = gpkg_rtree.Packing(self.bounds[:, [0, 2, 1, 3]])
-            except BaseException as exc:
-                failure.append(exc)
+            self.packing = gpkg_rtree.Packing(self.bounds[:, [0, 2, 1, 3]])
+            return {"leaf": pa.array(self.packing.leaf_of())}
 
-        # Three strands, mostly outside the GIL: SQLite ingesting the attributes, numpy
-        # packing the index (into an empty one), and this thread encoding and hashing.
-        workers = [threading.Thread(target=ingest_attrs, name="stage-attributes")]
-        if self.pack_now:
-            workers.append(threading.Thread(target=pack, name="stage-index"))
-        for worker in workers:
-            worker.start()
-        try:
-            wkb = gpkg_geom.to_wkb(geoms)
-            self.hashes = hash_rows(wkb)
-            geo = _geo_columns(wkb, self.hashes, self.bounds, self.store.srs_id)
-            del wkb
-            if self.pack_now:
-                workers[1].join()
-                if self.packing is not None:
-                    geo["leaf"] = pa.array(self.packing.leaf_of())
-            self.geo_path = geo_path
-            _ingest(geo_path, "geo", pa.table(geo))
-        finally:
-            for worker in workers:
-                worker.join()
-        if failure:
-            raise failure[0]
+        extra = {"leaf": pack} if self.pack_now else {}
+        _ingest_stream(self.path, page_size, ddl, parts(), extra)
+        self.hashes = np.concatenate(hashes)
+        self.records = True
+
+    def _plan_records(self, constants: dict) -> tuple[str, int]:
+        """Fix what every staged record holds besides its row: the fids and batch id the
+        rows will get if no other writer comes first (checked in the transaction; if one
+        did, the rows are copied column by column instead) and the batch's constants.
+        Returns the staged table's ``CREATE TABLE`` (the register's own) and page size."""
+        con = self.store._con
+        self.fid_base = _sequence(con, ASSETS)
+        self.batch_guess = _sequence(con, "import_batches") + 1
+        self.constants = dict(constants)
+        ddl = con.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
+                          (ASSETS,)).fetchone()[0]
+        # columns that hold NULL unless given a value: left out where they have none
+        self.null_default = {r[1] for r in con.execute(f"PRAGMA table_info({ASSETS})")
+                             if r[4] is None and not r[5]}
+        ddl = ddl.replace(f"CREATE TABLE {ASSETS}", "CREATE TABLE batch", 1)
+        return ddl, con.execute("PRAGMA page_size").fetchone()[0]
+
+    def _record_columns(self, attrs, wkb: np.ndarray, hashes: np.ndarray, bounds: np.ndarray,
+                        start: int) -> dict:
+        """The Arrow columns of the staged records of rows ``start``… (``attrs``: their
+        varying columns, as Arrow; ``hashes``: 16-byte ASCII)."""
+        import pyarrow as pa
+
+        n = len(wkb)
+        fixed = {**self.constants, "batch_id": self.batch_guess}
+        return {
+            "fid": pa.array(np.arange(self.fid_base + 1 + start, self.fid_base + 1 + start + n,
+                                      dtype=np.int64)),
+            GEOM: _blobs(wkb, bounds, self.store.srs_id),
+            "content_hash": _ascii_column(hashes, 16),
+            **{c: attrs[c] for c in attrs.column_names},
+            **{c: _constant_column(value, n) for c, value in fixed.items()
+               if not (value is None and c in self.null_default)},
+        }
 
     def _write_gdal(self, table: pd.DataFrame, geoms) -> None:
         frame = table.reset_index(drop=True)
@@ -174,33 +200,42 @@ class Stage:
         con = self.store._con
         cols = [r[1] for r in con.execute("PRAGMA staging.table_info(batch)")]
         source = "staging.batch b"
-        if self.geo_path is not None:  # attributes and geometry staged apart, joined by rowid
-            cols += ["content_hash", GEOM]
-            source = "staging.batch b JOIN staging_geo.geo g ON g.rowid = b.rowid"
-        copy_cols = [c for c in cols if c not in ("fid", "row_no")]
+        # staged row k is the row whose ``key`` is k + ``first``: its fid when staged as a
+        # record, else its rowid (rows were staged in order into a new table)
+        key, first = ("b.fid", self.fid_base + 1) if self.records else ("b.rowid", 1)
+        skip_cols = {"fid", "row_no"} | ({"batch_id", *constants} if self.records else set())
+        copy_cols = [c for c in cols if c not in skip_cols]
         changed = np.flatnonzero(keep_rows & (version != 1))
         kept = np.flatnonzero(keep_rows)
         skip = np.flatnonzero(~keep_rows)
+        before = _sequence(con, "assets")
+        # A few rows into a large register: SQLite's own index maintenance (and the R*Tree
+        # triggers) cost less than rebuilding the indexes and repacking the whole tree.
+        incremental = len(kept) * INCREMENTAL_SHARE < before
+        # Every staged row new, with the fids and batch id it was staged with (no other
+        # writer came first): SQLite copies the records whole (its transfer optimisation).
+        whole = (self.records and not incremental and len(skip) == 0 and len(changed) == 0
+                 and before == self.fid_base and batch_id == self.batch_guess
+                 and constants == self.constants)
+        self.whole = whole  # (which copy ran: the tests compare both with the plain path)
         if len(changed):
-            con.execute("CREATE INDEX staging.batch_row_no ON batch (row_no)")
-            con.executemany("UPDATE staging.batch SET version = ? WHERE row_no = ?",
-                            ((int(version[i]), int(i)) for i in changed))
+            if self.records:
+                con.executemany("UPDATE staging.batch SET version = ? WHERE fid = ?",
+                                ((int(version[i]), int(i) + first) for i in changed))
+            else:
+                con.execute("CREATE INDEX staging.batch_row_no ON batch (row_no)")
+                con.executemany("UPDATE staging.batch SET version = ? WHERE row_no = ?",
+                                ((int(version[i]), int(i)) for i in changed))
         where = ""
         if len(skip):  # name the smaller of the two sets of rows (a re-delivery keeps few)
             con.execute("CREATE TEMP TABLE IF NOT EXISTS batch_rows (row_no INTEGER PRIMARY KEY)")
             con.execute("DELETE FROM batch_rows")
             named = kept if len(kept) <= len(skip) else skip
             con.executemany("INSERT INTO batch_rows VALUES (?)", ((int(i),) for i in named))
-            # staged rowid = row number + 1 (rows were staged in order into a new table):
             # naming the kept rows lets SQLite seek them instead of scanning the stage
-            where = (f"WHERE b.rowid {'IN' if named is kept else 'NOT IN'} "
-                     "(SELECT row_no + 1 FROM temp.batch_rows)")
+            where = (f"WHERE {key} {'IN' if named is kept else 'NOT IN'} "
+                     f"(SELECT row_no + {int(first)} FROM temp.batch_rows)")
         check_cancel()
-        row = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'assets'").fetchone()
-        before = row[0] if row else 0
-        # A few rows into a large register: SQLite's own index maintenance (and the R*Tree
-        # triggers) cost less than rebuilding the indexes and repacking the whole tree.
-        incremental = len(kept) * INCREMENTAL_SHARE < before
         marks = ",".join("?" * len(SECONDARY_INDEXES))
         index_sql = [r[0] for r in con.execute(
             f"SELECT sql FROM sqlite_master WHERE type='index' AND name IN ({marks})", SECONDARY_INDEXES)]
@@ -210,20 +245,21 @@ class Stage:
             for name in ("insert", "update1", "update2", "update3", "update4", "delete"):
                 con.execute(f"DROP TRIGGER IF EXISTS {RTREE}_{name}")
         geom_expr = GEOM
-        if self.geo_path is not None:
-            geom_expr = "CAST(g.head || g.wkb AS BLOB)"
-        elif self.srs_id != self.store.srs_id:  # rewrite the srs_id in each blob header
+        if self.srs_id != self.store.srs_id:  # rewrite the srs_id in each blob header
             geom_expr = (f"CAST(substr({GEOM}, 1, 4) || "
                          f"X'{self.store.srs_id.to_bytes(4, 'little', signed=True).hex()}'"
                          f" || substr({GEOM}, 9) AS BLOB)")
         names = list(copy_cols) + list(constants) + ["batch_id"]
         select = [geom_expr if c == GEOM else c for c in copy_cols] + ["?"] * (len(constants) + 1)
         report(0.4, "copying assets into the register")
-        con.execute(
-            f"INSERT INTO assets ({', '.join(names)}) SELECT {', '.join(select)} "
-            f"FROM {source} {where} ORDER BY b.rowid",  # rowid = row order
-            (*constants.values(), batch_id))
-        after = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'assets'").fetchone()[0]
+        if whole:
+            con.execute(f"INSERT INTO {ASSETS} SELECT * FROM staging.batch")
+        else:
+            con.execute(
+                f"INSERT INTO assets ({', '.join(names)}) SELECT {', '.join(select)} "
+                f"FROM {source} {where} ORDER BY {key}",  # = row order
+                (*constants.values(), batch_id))
+        after = _sequence(con, "assets")
         if after - before != len(kept):
             raise RuntimeError("the copied rows did not get consecutive ids; batch rolled back")
         check_cancel()
@@ -235,12 +271,11 @@ class Stage:
         for sql in index_sql:
             con.execute(sql)
         report(0.8, "building the spatial index")
-        if (self.packing is not None and self.geo_path is not None and keep_rows.all()
+        if (self.packing is not None and self.leaf_table is not None and keep_rows.all()
                 and not con.execute(f'SELECT 1 FROM "{RTREE}_rowid" LIMIT 1').fetchone()):
             # still an empty index and every staged row copied: row k is fid before + 1 + k
             self.packing.write(con, RTREE, new_ids, rowid_select=(
-                f"SELECT rowid + ?, leaf FROM staging_geo.{self.leaf_table} ORDER BY rowid",
-                (before,)))
+                f"SELECT rowid + ?, leaf FROM {self.leaf_table} ORDER BY rowid", (before,)))
         else:
             gpkg_rtree.bulk_add(con, RTREE, new_ids, self.tree_boxes(keep_rows))
         for stmt in rtree_trigger_sql(ASSETS):
@@ -262,7 +297,7 @@ class Stage:
                 self._release()
 
     def _remove_files(self) -> None:
-        staging.remove((self.path, self.geo_path))
+        staging.remove((self.path,))
 
     def _release(self) -> None:
         """Let go of the stage's lock (after its files are gone)."""
@@ -272,24 +307,28 @@ class Stage:
 
 class StreamedStage(Stage):
     """A batch handed over in parts (``AssetChunks``) staged part by part: each part is
-    validated, hashed, encoded and appended to the staging files, then dropped, so memory
+    validated, hashed, encoded and appended to the staging file as finished ``assets``
+    records (as a one-frame batch is), then dropped, so memory
     holds one part plus a few numbers per row (bounds, hash, id, the clearance fields),
     never the whole batch. The copy into the register is ``Stage.insert``, the same as for
     a one-frame batch; the R*Tree is packed once every part is staged."""
 
-    def __init__(self, store, parts, prepare, hash_rows, report, check_cancel):
+    def __init__(self, store, parts, prepare, hash_rows, report, check_cancel,
+                 constants: dict | None = None):
         import adbc_driver_sqlite.dbapi  # noqa: F401  (no driver: the caller joins the parts)
         import pyarrow as pa
 
-        stem = self._open(store)
-        self.geo_path = Path(f"{stem}.geo.sqlite")
-        self.leaf_table = "leaf"
+        self._open(store)
+        self.leaf_table = "staging.leaf"
         self.srs_id = store.srs_id
         boxes, hashes, ids, id_keys, clearance = [], [], [], [], []
         rows = 0
-        # one connection (and one transaction, one sync) per staging file for every part
+        # one connection (and one transaction, one sync) for every part
         ingest = _Ingest()
         try:
+            ddl, page_size = self._plan_records(constants or {})
+            ingest.create(self.path, ddl, page_size)
+            self.records = True
             for part in parts:
                 check_cancel()
                 frame, table = prepare(part)
@@ -301,14 +340,9 @@ class StreamedStage(Stage):
                 b = shapely.bounds(geoms)
                 wkb = gpkg_geom.to_wkb(geoms)
                 h = hash_rows(frame, wkb)
-                attrs = pa.Table.from_pandas(table, preserve_index=False)
-                attrs = attrs.append_column(
-                    "row_no", pa.array(np.arange(rows, rows + n, dtype=np.int64)))
-                mode = "create" if rows == 0 else "append"
-                ingest(self.path, "batch", attrs, mode)
-                del attrs, table
-                ingest(self.geo_path, "geo", pa.table(_geo_columns(wkb, h, b, self.srs_id)), mode)
-                del wkb
+                ingest(self.path, "batch", pa.table(self._record_columns(
+                    _arrow_attrs(table, self.null_default), wkb, h, b, rows)), "append")
+                del table, wkb
                 part_ids = frame["asset_id"].to_numpy(dtype=object)
                 ids.append(pa.array(part_ids, type=pa.string()))
                 id_keys.append(pd.util.hash_array(part_ids, categorize=False))
@@ -329,10 +363,9 @@ class StreamedStage(Stage):
             if self.pack_now:
                 report(0.08, "packing the spatial index")
                 self.packing = gpkg_rtree.Packing(self.boxes)
-                ingest(self.geo_path, "leaf", pa.table({"leaf": self.packing.leaf_of()}), "create")
+                ingest(self.path, "leaf", pa.table({"leaf": self.packing.leaf_of()}), "create")
             ingest.commit()
             self._attach("staging", self.path)
-            self._attach("staging_geo", self.geo_path)
         except BaseException:
             ingest.close()
             self.close()
@@ -341,21 +374,6 @@ class StreamedStage(Stage):
 
     def tree_boxes(self, rows: np.ndarray) -> np.ndarray:
         return self.boxes[rows]
-
-
-def _geo_columns(wkb: np.ndarray, hashes: np.ndarray, bounds: np.ndarray, srs_id: int) -> dict:
-    """The staged geometry columns of rows (their WKB, 16-byte ASCII hashes and bounds).
-    GeoPackage blob = header || WKB, joined by SQLite while copying (no per-row Python);
-    the headers and hashes are numpy buffers shared with Arrow, not copied."""
-    import pyarrow as pa
-
-    n = len(wkb)
-    heads = pa.Array.from_buffers(pa.large_binary(), n, [
-        None, pa.py_buffer(np.arange(n + 1, dtype=np.int64) * gpkg_geom.HEADER_SIZE),
-        pa.py_buffer(gpkg_geom.headers(bounds, srs_id))])
-    hash_col = pa.Array.from_buffers(pa.string(), n, [
-        None, pa.py_buffer(np.arange(n + 1, dtype=np.int32) * 16), pa.py_buffer(hashes)])
-    return {"content_hash": hash_col, "head": heads, "wkb": pa.array(wkb, type=pa.large_binary())}
 
 
 def _refuse_repeated_ids(ids, keys: np.ndarray) -> None:
@@ -392,6 +410,12 @@ class _Ingest:
         with con.cursor() as cur:
             cur.adbc_ingest(table_name, data, mode=mode)
 
+    def create(self, path: Path, ddl: str, page_size: int) -> None:
+        """Open ``path`` with the register's page size and run ``ddl`` in it."""
+        con = self._cons[path] = _staging_connection(path, page_size)
+        with con.cursor() as cur:
+            cur.execute(ddl)
+
     def commit(self) -> None:
         try:
             for con in self._cons.values():
@@ -415,7 +439,7 @@ def _ingest(path: Path, table_name: str, data, mode: str = "create") -> None:
             cur.execute("COMMIT")
 
 
-def _staging_connection(path: Path):
+def _staging_connection(path: Path, page_size: int | None = None):
     """An ADBC connection to a staging file, in an open transaction, with no rollback
     journal and no sync: a staging file is scratch (deleted after the batch, swept if a
     process dies), and the register is written only from a complete one, so its crash
@@ -425,13 +449,161 @@ def _staging_connection(path: Path):
     con = adbc.connect(str(path), autocommit=True)
     try:
         with con.cursor() as cur:
-            for pragma in ("journal_mode = OFF", "synchronous = OFF"):
+            pragmas = ["journal_mode = OFF", "synchronous = OFF"]
+            if page_size:  # as the register's: whole records are copied cell by cell
+                pragmas.insert(0, f"page_size = {int(page_size)}")
+            for pragma in pragmas:
                 cur.execute(f"PRAGMA {pragma}")  # (executed at once; its row is not read)
             cur.execute("BEGIN")
     except BaseException:
         con.close()
         raise
     return con
+
+
+STAGE_PART_ROWS = 100_000  # rows encoded and hashed while the previous part is ingested
+
+
+def _arrow_attrs(table: pd.DataFrame, null_default: set):
+    """The varying columns of ``table`` (a batch or a part of one) as Arrow, without those
+    that are null on every row and whose stored default is null anyway (an insert that
+    leaves a column out stores the same NULL; fewer values to bind)."""
+    import pyarrow as pa
+
+    attrs = pa.Table.from_pandas(table.reset_index(drop=True), preserve_index=False)
+    return attrs.select([f.name for f in attrs.schema if not (
+        attrs[f.name].null_count == attrs.num_rows and f.name in null_default)])
+
+
+def _sequence(con, table: str) -> int:
+    """The AUTOINCREMENT counter of ``table`` (the last id given; 0 for none yet)."""
+    row = con.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+    return row[0] if row else 0
+
+
+def _constant_column(value, n: int):
+    """An Arrow column of ``n`` times ``value`` (text, number or null) without a Python list."""
+    import pyarrow as pa
+
+    if value is None:
+        return pa.nulls(n, pa.string())
+    if isinstance(value, str):
+        raw = value.encode()
+        return pa.Array.from_buffers(pa.string(), n, [
+            None, pa.py_buffer(np.arange(n + 1, dtype=np.int32) * len(raw)),
+            pa.py_buffer(np.frombuffer(raw * n, dtype=np.uint8) if n and raw else b"")])
+    if isinstance(value, bool | int | np.integer):
+        return pa.array(np.full(n, int(value), dtype=np.int64))
+    return pa.array(np.full(n, float(value), dtype=np.float64))
+
+
+def _ascii_column(values: np.ndarray, width: int):
+    """Fixed-width ASCII ``bytes`` (numpy ``S<width>``) as an Arrow string column, no copy."""
+    import pyarrow as pa
+
+    n = len(values)
+    return pa.Array.from_buffers(pa.string(), n, [
+        None, pa.py_buffer(np.arange(n + 1, dtype=np.int32) * width),
+        pa.py_buffer(np.ascontiguousarray(values))])
+
+
+def _blobs(wkb: np.ndarray, bounds: np.ndarray, srs_id: int):
+    """GeoPackage blobs (header || WKB) as an Arrow binary column, joined by Arrow in C."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(wkb)
+    heads = pa.Array.from_buffers(pa.large_binary(), n, [
+        None, pa.py_buffer(np.arange(n + 1, dtype=np.int64) * gpkg_geom.HEADER_SIZE),
+        pa.py_buffer(gpkg_geom.headers(bounds, srs_id))])
+    body = pa.array(wkb, type=pa.large_binary())
+    return pc.binary_join_element_wise(heads, body, pa.scalar(b"", pa.large_binary()))
+
+
+class _EndOfParts(Exception):
+    """The producer of a streamed ingest stopped before its last part (it failed)."""
+
+
+def _ingest_stream(path: Path, page_size: int, ddl: str, parts, extra: dict) -> None:
+    """Create table ``batch`` in the staging file ``path`` from ``ddl`` and ingest the
+    record batches ``parts`` yields into it, each as soon as the next is being made: ADBC
+    (C, GIL released) ingests in a thread while this thread produces. Then each
+    ``extra[name]()`` (an Arrow table's columns, made by this thread meanwhile) is
+    ingested as table ``name``; one commit (no journal, no sync: scratch)."""
+    import queue
+
+    import pyarrow as pa
+
+    first = next(parts)  # (a staged batch has rows)
+    handoff: queue.Queue = queue.Queue(maxsize=2)
+    failure: list[BaseException] = []
+    done = object()
+
+    def fed():
+        while True:
+            item = handoff.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise _EndOfParts() from item
+            yield item
+
+    def ingest():
+        try:
+            con = _staging_connection(path, page_size)
+            try:
+                with con.cursor() as cur:
+                    cur.execute(ddl)
+                    cur.adbc_ingest("batch", pa.RecordBatchReader.from_batches(
+                        first.schema, itertools.chain([first], fed())), mode="append")
+                    while True:
+                        item = handoff.get()
+                        if item is done:
+                            break
+                        if isinstance(item, BaseException):
+                            raise _EndOfParts() from item
+                        name, columns = item
+                        cur.adbc_ingest(name, pa.table(columns), mode="create")
+                    cur.execute("COMMIT")
+            finally:
+                con.close()
+        except BaseException as exc:  # re-raised in the calling thread
+            failure.append(exc)
+            while True:  # let the producer go on to its end (nothing more is read)
+                try:
+                    handoff.get_nowait()
+                except queue.Empty:
+                    break
+
+    def put(item) -> None:
+        while worker.is_alive():
+            try:
+                handoff.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    worker = threading.Thread(target=ingest, name="stage-records")
+    worker.start()
+    try:
+        try:
+            for part in parts:
+                if failure:
+                    break
+                put(part)
+            put(done)
+            for name, make in extra.items():
+                put((name, make()))
+            put(done)
+        except BaseException as exc:
+            put(exc)
+            raise
+    finally:
+        worker.join()
+    if failure:
+        cause = failure[0]
+        raise cause.__cause__ if isinstance(cause, _EndOfParts) and cause.__cause__ else cause
+
 
 
 def insert_with_deferred_indexes(con, insert, bounds: np.ndarray) -> int:

@@ -49,6 +49,8 @@ def inspect_file(path: Path) -> int:
             f"{str(path)!r} is an SQLite database but not a GeoPackage: open a register made "
             "by 'asset-register init'"
         )
+    if Path(f"{path}-journal").exists():
+        _recover(path)
     try:
         con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
         try:
@@ -80,6 +82,76 @@ def inspect_file(path: Path) -> int:
             f"{SCHEMA_VERSION}: update the application to open it"
         )
     return version
+
+
+def _recover(path: Path) -> None:
+    """Roll back the unfinished write of a process that died during a first load written
+    with a rollback journal (``bulk_journal``): SQLite does it on the first read of a
+    writable connection, and a read-only one would refuse the file until then. The
+    register is left exactly as it was before that load began."""
+    try:
+        con = sqlite3.connect(str(path), timeout=2, isolation_level=None)
+        try:
+            con.execute("BEGIN IMMEDIATE")  # a hot journal is rolled back on the way in
+            try:
+                # Holding the write lock, a journal SQLite left is no writer's: that of a
+                # load killed before its first page reached the file (never synced, so
+                # not hot: nothing to undo). Removed, as it would lie there for good.
+                Path(f"{path}-journal").unlink(missing_ok=True)
+            finally:
+                con.execute("ROLLBACK")
+        finally:
+            con.close()
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise RegisterLockedError(
+                f"{str(path)!r} is being written by another program: try again when it has "
+                "finished") from None
+        raise RegisterReadOnlyError(
+            f"{str(path)!r} has an unfinished write to undo (its '-journal' file) and cannot be "
+            f"undone here ({exc}): open it once from a place where the file is writable"
+        ) from None
+
+
+def bulk_journal(con: sqlite3.Connection) -> bool:
+    """Switch the register from WAL to a rollback journal for one bulk transaction, if no
+    other connection (in this process or another) has it open; returns whether it did.
+
+    With a rollback journal the pages a load appends to the file are written once, into
+    the file, and not journaled (a rollback truncates them away); in WAL mode they are
+    written to the WAL and copied again by the checkpoint. SQLite refuses the switch while
+    anyone else has the file open, so no open reader is affected; one that opens it during
+    the load waits for the commit (up to its busy timeout) instead of reading the state
+    before it. Crash safety is SQLite's: a killed load leaves a hot journal, rolled back by
+    the next open (``_recover``). ``synchronous = FULL`` while in this mode, as SQLite
+    advises for rollback journals. ``back_to_wal`` ends it."""
+    con.execute("PRAGMA busy_timeout = 0")  # someone else has it open: stay in WAL at once
+    try:
+        mode = con.execute("PRAGMA main.journal_mode = DELETE").fetchone()[0]
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if mode.lower() != "delete":
+        return False
+    con.execute("PRAGMA main.synchronous = FULL")
+    return True
+
+
+def back_to_wal(con: sqlite3.Connection) -> bool:
+    """WAL again after ``bulk_journal`` (outside any transaction); False if another
+    connection opened the file meanwhile and holds it (the caller tries again later)."""
+    con.execute(f"PRAGMA busy_timeout = {BEGIN_POLL_MS}")
+    try:
+        mode = con.execute("PRAGMA main.journal_mode = WAL").fetchone()[0]
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if mode.lower() != "wal":
+        return False
+    con.execute("PRAGMA main.synchronous = NORMAL")
+    return True
 
 
 def sealed(path: Path) -> bool:

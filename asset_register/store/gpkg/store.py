@@ -67,6 +67,7 @@ class GeoPackageStore(AuditMixin, WorksNoticesMixin, SharedRecordsMixin, Registe
         self.read_only = read_only
         self._lock = threading.RLock()
         self._depth = 0
+        self._wal_pending = False  # a bulk load's rollback journal still to switch back
         self._interrupts = 0
         self._crs_cache: pyproj.CRS | None = None
         self._snapshots: gpkg_snapshot.Snapshots | None = None
@@ -181,6 +182,8 @@ class GeoPackageStore(AuditMixin, WorksNoticesMixin, SharedRecordsMixin, Registe
         with self._lock:
             con = self._con
             if self._depth == 0:  # another writer committing is waited for, boundedly
+                if self._wal_pending:  # (gpkg_connect.bulk_journal)
+                    self._wal_pending = not gpkg_connect.back_to_wal(con)
                 asked = self._interrupts
                 gpkg_connect.begin_immediate(con, self.location,
                                              lambda: self._interrupts != asked)

@@ -11,6 +11,7 @@ import itertools
 import json
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 
 import numpy as np
 import shapely
@@ -20,6 +21,7 @@ from ...model import ASSET_COLUMNS, BatchInfo, BatchResult, empty_assets
 from ..batches import HASHED, HASHED_LATER, AssetChunks, batch_callbacks, prepared_assets
 from ..records import now_iso
 from . import bulk as gpkg_bulk
+from . import connect as gpkg_connect
 from . import geom as gpkg_geom
 from .schema import GEOM
 
@@ -94,15 +96,18 @@ def write_batch(
     report, check_cancel = batch_callbacks(progress, cancel)
     stamp = now_iso()
     if isinstance(assets, AssetChunks):
-        streamed = _streamed_stage(store, assets, report, check_cancel)
+        streamed = _streamed_stage(store, assets, report, check_cancel,
+                                   _constants(stamp, delivery, batch))
         batch, rejects = assets.finished(batch, rejects)  # every part has been read
         if isinstance(streamed, gpkg_bulk.StreamedStage):
             try:
-                return _finish(store, _write(
-                    store, streamed.summary, None, streamed, streamed.hashes, streamed.ids, batch,
-                    delivery, rejects, stamp, t0, report, check_cancel, finalize, area), report)
+                with _bulk_journal(store, streamed):
+                    result = _write(
+                        store, streamed.summary, None, streamed, streamed.hashes, streamed.ids,
+                        batch, delivery, rejects, stamp, t0, report, check_cancel, finalize, area)
             finally:
                 streamed.close()
+            return _finish(store, result, report)
         assets = streamed  # one frame after all: the plain path
 
     frame = prepared_assets(assets, store.crs)
@@ -111,19 +116,38 @@ def write_batch(
     if len(frame) >= BULK_INDEX_ROWS and store._depth == 0:  # ATTACH needs no open transaction
         check_cancel()
         stage = gpkg_bulk.Stage(store, frame, _table(frame, None),
-                                lambda wkb: content_hash(frame, wkb, ascii=True), report)
+                                lambda rows, wkb: content_hash(frame.iloc[rows], wkb, ascii=True),
+                                report, _constants(stamp, delivery, batch))
         hashes, table = stage.hashes, None  # staged: free the copy before copying it in
     else:
         report(0.05, "hashing assets")
         hashes = content_hash(frame) if len(frame) else np.array([], dtype=str)
         table = _table(frame, hashes)
     try:
-        result = _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects,
-                        stamp, t0, report, check_cancel, finalize, area)
+        with _bulk_journal(store, stage):
+            result = _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects,
+                            stamp, t0, report, check_cancel, finalize, area)
     finally:
         if stage is not None:
             stage.close()
     return _finish(store, result, report)
+
+
+@contextmanager
+def _bulk_journal(store, stage):
+    """The register's first load (a staged batch into a register with no asset yet) is
+    written with a rollback journal when no other connection has the register open: its
+    pages go into the file once instead of into the WAL and again by the checkpoint.
+    WAL again afterwards, whatever happens (connect.bulk_journal)."""
+    with store._lock:  # (no statement of another thread on the connection meanwhile)
+        switched = (stage is not None and stage.first_load and store._depth == 0
+                    and gpkg_connect.bulk_journal(store._con))
+    try:
+        yield
+    finally:
+        if switched:
+            with store._lock:
+                store._wal_pending = not gpkg_connect.back_to_wal(store._con)
 
 
 def _finish(store, result: BatchResult, report) -> BatchResult:
@@ -133,7 +157,7 @@ def _finish(store, result: BatchResult, report) -> BatchResult:
     return result
 
 
-def _streamed_stage(store, chunks: AssetChunks, report, check_cancel):
+def _streamed_stage(store, chunks: AssetChunks, report, check_cancel, constants: dict):
     """A batch handed over in parts: staged part by part (``StreamedStage``) when it can be;
     else (inside an enclosing transaction, no ADBC driver, no rows) the parts as one frame."""
     parts = iter(chunks)
@@ -155,7 +179,7 @@ def _streamed_stage(store, chunks: AssetChunks, report, check_cancel):
 
     return gpkg_bulk.StreamedStage(
         store, rest, prepare, lambda frame, wkb: content_hash(frame, wkb, ascii=True), report,
-        check_cancel)
+        check_cancel, constants)
 
 
 def _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, stamp, t0, report,
@@ -215,8 +239,7 @@ def _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, st
         write = is_new | changed
         report(0.3, "writing assets")
         check_cancel()
-        constants = {"valid_from": stamp, "delivery": delivery,
-                     "crs_accuracy_m": batch.transformation_accuracy_m}
+        constants = _constants(stamp, delivery, batch)
         if stage is not None:
             n_written = stage.insert(write, version, batch_id, constants, report, check_cancel)
         else:
@@ -255,6 +278,12 @@ def _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, st
             finalize(result)
         check_cancel()
     return result
+
+
+def _constants(stamp: str, delivery: str | None, batch: BatchInfo) -> dict:
+    """The stored columns that are the same for every row of the batch."""
+    return {"valid_from": stamp, "delivery": delivery,
+            "crs_accuracy_m": batch.transformation_accuracy_m}
 
 
 def _fill_area_fids(con, delivery: str, area) -> None:
