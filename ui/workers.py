@@ -64,6 +64,19 @@ def _pool() -> ThreadPoolExecutor:
     return _executor
 
 
+_reads: ThreadPoolExecutor | None = None
+
+
+def reads_pool() -> ThreadPoolExecutor:
+    """One thread for the whole-register reads that follow an opening (the label fields, the
+    search box's ids, the quality report and classes, the display cache): one after another,
+    so no two of them hold their columns beside the drawing arrays at once."""
+    global _reads
+    if _reads is None:
+        _reads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="worker-reads")
+    return _reads
+
+
 def submit(fn, *, on_done=None, on_error=None, on_progress=None, name: str = "",
            pool: ThreadPoolExecutor | None = None) -> Task:
     """Start ``fn(task)`` in a worker thread; callbacks run on the GUI thread."""

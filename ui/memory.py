@@ -1,0 +1,58 @@
+"""Give the memory of large temporaries back to the system (no Qt here).
+
+Opening a large register reads it in slices on several threads, joins the slices into the
+drawing arrays, then reads the label fields, the search box's ids and the quality fields.
+Freed temporaries of a few megabytes each are not returned to the system by default:
+glibc keeps chunks under its dynamic mmap threshold (which rises to 32 MB as large blocks
+are freed) in per-thread heaps, where they stay resident, and Arrow's own allocator keeps
+freed pages a while. At 10 million assets that was gigabytes held beside the drawing
+arrays. ``limit_heap`` makes allocations of ``MMAP_FROM`` bytes and more their own mapping
+(unmapped when freed); ``release`` hands back what the heaps and Arrow's pool hold free,
+after each large read. Both do nothing where there is no glibc.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import sys
+
+MMAP_FROM = 1 << 20  # allocations from 1 MiB are mapped, and unmapped when freed
+M_MMAP_THRESHOLD = -3  # mallopt parameter (malloc.h)
+
+_libc = None
+
+
+def _glibc():
+    global _libc
+    if _libc is None:
+        _libc = False
+        if sys.platform.startswith("linux"):
+            try:
+                libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+                libc.mallopt, libc.malloc_trim  # noqa: B018  (glibc only: musl has neither)
+                _libc = libc
+            except (OSError, AttributeError):
+                _libc = False
+    return _libc
+
+
+def limit_heap() -> bool:
+    """Large allocations as mappings of their own from now on (a fixed threshold: glibc's
+    dynamic one would rise again); True if set."""
+    libc = _glibc()
+    return bool(libc) and libc.mallopt(M_MMAP_THRESHOLD, MMAP_FROM) == 1
+
+
+def release() -> None:
+    """Return freed memory: the free pages of every glibc heap, and Arrow's pool's unused
+    memory (when Arrow is loaded)."""
+    pa = sys.modules.get("pyarrow")
+    if pa is not None:
+        try:
+            pa.default_memory_pool().release_unused()
+        except Exception:  # an old Arrow or a pool without the call: nothing to release
+            pass
+    libc = _glibc()
+    if libc:
+        libc.malloc_trim(0)
