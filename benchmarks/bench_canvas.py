@@ -138,6 +138,24 @@ def make_delivery(register: str, n: int, folder: Path) -> Path:
     return out
 
 
+RUNNING: set = set()  # background tasks running now (not those waiting their turn)
+
+
+def _track_running() -> None:
+    from ui import workers
+
+    run = workers.Task.run
+
+    def tracked(task):
+        RUNNING.add(task)
+        try:
+            run(task)
+        finally:
+            RUNNING.discard(task)
+
+    workers.Task.run = tracked
+
+
 class MemorySampler:
     """The process's resident memory every ``interval`` s in a thread of its own: the peak,
     and the peak while each set of background tasks (``ui.workers``) ran."""
@@ -155,12 +173,10 @@ class MemorySampler:
             return int(f.read().split()[1]) * self._page
 
     def _run(self) -> None:
-        from ui import workers
-
         while not self._stop.wait(self.interval):
             rss = self.rss()
             try:
-                names = tuple(sorted({t.name or "?" for t in list(workers._active)}))
+                names = tuple(sorted({t.name or "?" for t in list(RUNNING)}))
             except RuntimeError:  # the set changed while it was copied
                 continue
             self.peak = max(self.peak, rss)
@@ -186,6 +202,7 @@ def cold_open_child(register: str) -> dict:
     os.environ["XDG_CONFIG_HOME"] = cache_home  # default window layout and settings
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setProperty("suppress_error_dialogs", True)
+    _track_running()
     sampler = MemorySampler()
     sampler.start()
     from ui import workers

@@ -112,11 +112,11 @@ class QualityController:
         def work(task):
             if self.window.session is not session:  # closed while this waited its turn
                 return None
-            store = session.open_worker_store()
             try:
-                return read_quality_classes(store, packed.n_features, today, packed)
+                return read_quality_classes(session.reads_store(), packed.n_features, today, packed)
             finally:
-                store.close()
+                session.reads_done()
+                memory.release()
 
         def done(answer):
             self._reading_classes = False
@@ -218,11 +218,10 @@ class QualityController:
 
             if self.window.session is not session:  # closed while this waited its turn
                 return None
-            store = session.open_worker_store()
-            try:
-                return quality_report(store, area=area)
+            try:  # (the store and snapshot copy the reads after an opening share)
+                return quality_report(session.reads_store(), area=area)
             finally:
-                store.close()
+                session.reads_done()
                 memory.release()
 
         def finished():

@@ -153,6 +153,14 @@ class RegisterController:
             if self.session is not session:
                 close_later(reader)
                 return
+            if "material" not in packed.codes:
+                # the read's store and snapshot copy serve every read that follows it (the
+                # labels, the search box's ids, the quality report): first in the reads'
+                # queue, and kept open for the labels until they have been read
+                session.hold_reads()
+                submit(lambda task: session.adopt_reads_store(reader), on_done=lambda _: None,
+                       on_error=lambda exc, tb: None, name="Keeping the register's copy",
+                       pool=reads_pool())
             self.state.layers.update(layer, data=packed)
             self.window.status(f"{packed.n_features:,} assets loaded in {time.perf_counter() - t0:.2f} s")
             self.window.registerLoaded.emit()
@@ -164,14 +172,15 @@ class RegisterController:
             def give_up():  # closed before the first frame: the labels are never read
                 self.canvas.rendered.disconnect(first_frame)
                 loading.end(labelling)
-                close_later(reader)
+                session.hold_reads(-1)
 
             def labels(task):
                 try:
-                    return False if task.cancelled() else complete_register(reader, packed,
-                                                                            task.cancelled)
+                    return False if task.cancelled() else complete_register(
+                        session.reads_store(), packed, task.cancelled)
                 finally:
-                    reader.close()
+                    session.hold_reads(-1)
+                    session.reads_done()
 
             def labelled(ok):
                 loading.end(labelling)

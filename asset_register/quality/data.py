@@ -22,7 +22,7 @@ COLUMNS = ["owner", "utility", "asset_class", "h_accuracy_m", "quality_level", "
            "valid_from", "depth_m", "pressure", "pressure_bar", "voltage", "voltage_v"]
 NUMBERS = ("h_accuracy_m", "depth_m", "pressure_bar", "voltage_v")
 CANDIDATE_SHARE = 0.05
-FIELD_SLICES = 16  # a whole-register read in this many slices (a few in flight at once)
+FIELD_SLICES = 32  # a whole-register read in this many slices (a few in flight at once)
 
 
 @dataclass
@@ -100,8 +100,9 @@ def _slice_fields(meta, table) -> AssetFields:
 
 
 def concat_fields(parts: list[AssetFields]) -> AssetFields:
-    """One AssetFields of consecutive slices of the live assets: the owner, utility and class
-    codes re-based onto names in order of first appearance, as one read of them all makes."""
+    """One AssetFields of consecutive slices of the live assets (which it empties): the owner,
+    utility and class codes re-based onto names in order of first appearance, as one read of
+    them all makes."""
     if len(parts) == 1:
         return parts[0]
 
@@ -113,15 +114,28 @@ def concat_fields(parts: list[AssetFields]) -> AssetFields:
             out.append(lut[codes_of(p)])  # code -1 (none) picks the trailing -1
         return np.concatenate(out), list(where)
 
+    def join(arrays_of):  # each slice's array dropped once joined: never two whole copies
+        out = np.concatenate([arrays_of(p) for p in parts])
+        for p in parts:
+            arrays_of(p, drop=True)
+        return out
+
+    def attr(name):
+        return lambda p, drop=False: setattr(p, name, None) if drop else getattr(p, name)
+
+    def flag(name):
+        return lambda p, drop=False: p.present.pop(name) if drop else p.present[name]
+
     owner, owner_names = rebase(lambda p: p.owner, lambda p: p.owner_names)
     utility, utility_names = rebase(lambda p: p.utility, lambda p: p.utility_names)
     asset_class, class_names = rebase(lambda p: p.asset_class, lambda p: p.class_names)
+    for p in parts:
+        p.owner = p.utility = p.asset_class = None
     return AssetFields(
         n=sum(p.n for p in parts), owner=owner, owner_names=owner_names, utility=utility,
         utility_names=utility_names, asset_class=asset_class, class_names=class_names,
-        **{a: np.concatenate([getattr(p, a) for p in parts])
-           for a in ("accuracy", "level", "h_known", "captured", "delivered")},
-        present={c: np.concatenate([p.present[c] for p in parts]) for c in parts[0].present},
+        **{a: join(attr(a)) for a in ("accuracy", "level", "h_known", "captured", "delivered")},
+        present={c: join(flag(c)) for c in list(parts[0].present)},
     )
 
 

@@ -207,15 +207,18 @@ def quality_report(store, *, area=None, crs=None, owners=None, rules=None,
 def _figures(fields, codes, on: date, needs, newest_batch) -> list[dict]:
     """Per-owner figure dicts for ``codes`` (None: one row of every asset together)."""
     if codes is None:
-        size, row_of, labels = 1, np.zeros(len(fields.owner_names) + 1, np.int64), [None]
+        size, row_of, labels = 1, np.zeros(len(fields.owner_names) + 1, np.int32), [None]
         row_of[-1] = 0
     else:
         size, labels = len(codes), list(codes)
         at = {c: i for i, c in enumerate(codes)}
-        row_of = np.array([at.get(o, -1) for o in fields.owner_names] + [-1], np.int64)
+        row_of = np.array([at.get(o, -1) for o in fields.owner_names] + [-1], np.int32)
     row = row_of[fields.owner]  # owner code -1 picks the trailing entry
     inrow = row >= 0
+    if inrow.all():  # every asset is in a row (the usual case): views, not copies of each field
+        inrow = slice(None)
     r = row[inrow]
+    del row
     n = _counts(r, size)
     nacc, nage = len(ACCURACY_CLASSES), len(AGE_CLASSES)
     acc = _counts(r * nacc + fields.accuracy[inrow], size * nacc).reshape(size, nacc)
@@ -229,11 +232,16 @@ def _figures(fields, codes, on: date, needs, newest_batch) -> list[dict]:
     has_cap = cap != NAT
     ages = age_classes(cap, on)
     age = _counts(r * nage + ages, size * nage).reshape(size, nage)
+    del ages
     medians = _medians(r[has_cap], cap[has_cap], size)
+    del cap, has_cap
     dlv = fields.delivered[inrow]
     has_d = dlv != NAT
-    newest = _extreme(r[has_d], dlv[has_d], size, np.maximum)
-    oldest = _extreme(r[has_d], dlv[has_d], size, np.minimum)
+    groups, days = r[has_d], dlv[has_d]
+    del dlv, has_d
+    newest = _extreme(groups, days, size, np.maximum)
+    oldest = _extreme(groups, days, size, np.minimum)
+    del groups, days
     missing = _missing(fields, inrow, r, size, needs)
     out = []
     for i, code in enumerate(labels):  # one per owner

@@ -260,7 +260,7 @@ def test_the_whole_register_read_in_slices_gives_the_fields_and_figures_of_one_r
         frame.loc[frame.index[::7], "depth_m"] = None
         store.write_batch(frame, BatchInfo(source_file=f"{owner}.gpkg", owner=owner))
     results = {}
-    for slices in (1, 16):
+    for slices in (1, 32):
         monkeypatch.setattr(display, "MIN_SLICE_ROWS", 1 if slices > 1 else 10**9)
         monkeypatch.setattr(data, "FIELD_SLICES", slices)
         parts = []
@@ -272,6 +272,6 @@ def test_the_whole_register_read_in_slices_gives_the_fields_and_figures_of_one_r
         monkeypatch.undo()
         results[slices] = (_fields(fields), reports)
     assert results[1][0]["n"] == 360 and results[1][0]["owner_names"] == ["WSX", "GAS", "BT"]
-    assert results[16][0] == results[1][0]
-    assert results[16][1] == results[1][1]
+    assert results[32][0] == results[1][0]
+    assert results[32][1] == results[1][1]
     store.close()

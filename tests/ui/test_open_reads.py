@@ -146,3 +146,29 @@ def test_the_reads_after_the_first_frame_run_one_after_another(qtbot, registers,
     assert "material" in layer.data.codes and len(w.search_dock._ids) == 4600
     assert w.state.quality.report["assets"] == 4600
     w.close()
+
+
+def test_the_reads_after_the_first_frame_share_one_snapshot_copy(qtbot, registers, monkeypatch):
+    """The asset read copies the register once; the label fields, the search box's ids and
+    the quality report read that same copy, which is deleted once no read waits."""
+    import os
+
+    from asset_register.store.gpkg import snapshot
+
+    big, _ = registers
+    copies = []
+    real = snapshot._copy
+    monkeypatch.setattr(snapshot, "_copy", lambda con, register: copies.append(1) or real(con, register))
+    w = _window(qtbot)
+    w.quality.dock.show()
+    w.state.quality.set_scope("register")
+    w.open_register(str(big), [])
+    qtbot.waitUntil(lambda: w.search_dock._ids is not None and w.state.quality.report is not None
+                    and not w.state.loading.busy, timeout=60000)
+    assert w.state.quality.report["assets"] == 4600 and len(w.search_dock._ids) == 4600
+    assert len(copies) == 1
+    folder = snapshot._snapshot_dir(big)
+    mine = f"{snapshot.MARK}{os.getpid()}-"
+    qtbot.waitUntil(lambda: not [n for n in os.listdir(folder) if mine in n], timeout=30000)
+    assert w.session is not None  # the register is still open: only the copy went
+    w.close()

@@ -117,11 +117,10 @@ class SearchDock(QDockWidget):
         def work(task):
             if self.window.session is not session:  # closed while this waited its turn
                 return None
-            s = session.open_worker_store()
-            try:
-                return AssetIds(read_asset_ids(s))
+            try:  # (the store and snapshot copy the reads after an opening share)
+                return AssetIds(read_asset_ids(session.reads_store()))
             finally:
-                s.close()
+                session.reads_done()
                 memory.release()
 
         def done(ids):
