@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     from .errors import install_excepthook, shown
     from .main_window import MainWindow
 
-    from . import memory
+    from asset_register import memory
 
     memory.limit_heap()  # large temporaries of a register's read go back to the system
     app = QApplication.instance() or QApplication(sys.argv[:1])

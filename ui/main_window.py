@@ -19,7 +19,7 @@ from asset_register import osgrid
 from asset_register.errors import AssetRegisterError
 from asset_register.use_log import record_export, record_identify, result_owners
 
-from . import memory
+from asset_register import memory
 from .canvas.canvas import MapCanvas
 from .canvas.tools import IdentifyTool, MeasureTool, PanTool, ZoomBoxTool
 from .dig.controller import DigCheckController

@@ -21,7 +21,7 @@ from .models.layers import REGISTER
 from .models.quality import SHADING_LABELS, SHADINGS
 from .render.quality_legend import QualityLegend
 from .render.quality_shading import Shading, read_quality_classes
-from . import memory
+from asset_register import memory
 from .workers import reads_pool, submit
 
 SETTLE_MS = 700  # the view must rest this long before the tables follow it

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
+from .. import memory
 from .classes import NAT, _uniques, accuracy_classes, day_numbers, level_codes
 
 COLUMNS = ["owner", "utility", "asset_class", "h_accuracy_m", "quality_level", "captured_on",
@@ -148,7 +149,10 @@ def read_fields(store, area: shapely.Geometry | None = None) -> AssetFields:
     if area is None:  # in slices, each made into fields as it is read: never the whole table
         _, parts = store.read_arrow_slices(COLUMNS, read_geometry=False, slices=FIELD_SLICES,
                                            each=_slice_fields)
-        return concat_fields(parts)
+        fields = concat_fields(parts)
+        del parts
+        memory.release()  # the slices' freed buffers (10M assets: ~1 GB kept otherwise)
+        return fields
     bounds = shapely.bounds(area)
     extent = store.extent()
     if extent is None:

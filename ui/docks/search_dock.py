@@ -14,7 +14,7 @@ from asset_register.use_log import record_search
 
 from ..models.search import AssetIds, Hit, Street, search, street_index, usrn_strings
 from ..render.packed import part_vertex_index
-from .. import memory
+from asset_register import memory
 from ..workers import reads_pool, submit
 
 KIND_TAGS = {"asset": "Asset", "street": "Street", "works": "Works", "coordinates": "Point",

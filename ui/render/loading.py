@@ -12,7 +12,7 @@ import pyproj
 from asset_register.errors import AssetRegisterError, CRSError
 from asset_register.offline import refuse_crs_links
 
-from .. import memory
+from asset_register import memory
 
 from .packed import STYLE_COLUMNS, PackedGeometry, concat_packed, pack_geometries
 from .styles import feature_style_keys

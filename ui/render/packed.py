@@ -122,14 +122,19 @@ class GridIndex:
         self.size = max(span / cells, float(np.quantile(extent, 0.98)) if len(extent) else 0.0, 1e-9)
         cells = int(np.ceil(span / self.size))
         self.x0, self.y0, self.n = x0, y0, cells + 1
-        big = ((bounds[:, 2] - bounds[:, 0]) > self.size) | ((bounds[:, 3] - bounds[:, 1]) > self.size)
+        big = extent > self.size
+        del extent
         self.big = np.flatnonzero(big)
         small = np.flatnonzero(~big)
-        cx = ((bounds[small, 0] - x0) / self.size).astype(np.int64)
-        cy = ((bounds[small, 1] - y0) / self.size).astype(np.int64)
-        key = cy * self.n + cx
+        del big
+        # cell keys in 32 bits while the grid allows (half the memory of the sort's keys)
+        kind = np.int32 if self.n * self.n < 2**31 else np.int64
+        key = ((bounds[small, 1] - y0) / self.size).astype(kind)
+        key *= self.n
+        key += ((bounds[small, 0] - x0) / self.size).astype(kind)
         order = np.argsort(key, kind="stable")
         self.items = small[order]
+        del small
         self.starts = np.searchsorted(key[order], np.arange(self.n * self.n + 1))
 
     def candidates(self, extent) -> np.ndarray | None:

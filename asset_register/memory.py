@@ -1,7 +1,8 @@
-"""Give the memory of large temporaries back to the system (no Qt here).
+"""Give the memory of large temporaries back to the system.
 
-Opening a large register reads it in slices on several threads, joins the slices into the
-drawing arrays, then reads the label fields, the search box's ids and the quality fields.
+Opening a large register in the desktop app reads it in slices on several threads, joins
+the slices into the drawing arrays, then reads the label fields, the search box's ids and
+the quality fields (``quality/data.py``).
 Freed temporaries of a few megabytes each are not returned to the system by default:
 glibc keeps chunks under its dynamic mmap threshold (which rises to 32 MB as large blocks
 are freed) in per-thread heaps, where they stay resident, and Arrow's own allocator keeps
