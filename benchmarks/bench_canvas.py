@@ -14,7 +14,9 @@ resident memory sampled every 50 ms from the window's creation until every read 
 the open is done (the label fields, the search box's ids, the quality report with its dock
 shown): the peak, and the peak while each set of background reads ran. ``--beside DIR`` runs
 the same cold open with the code of another checkout (e.g. the main branch: today's path)
-alternately with this one, in the same run.
+alternately with this one, in the same run; the peer after each round (unless
+``--skip-peer``): GDAL's own Arrow read of the same geometry and drawing fields in a bare
+process, the floor of any reader drawing the register through GDAL.
 """
 
 from __future__ import annotations
@@ -233,15 +235,42 @@ def cold_open_child(register: str) -> dict:
 
     pump_until(settled, 900)
     done = time.perf_counter() - t0
+    time.sleep(0.2)
+    after = sampler.rss()  # what the app keeps once the open is over
     peak = sampler.stop()
     out = {"n": layer.data.n_features, "first": first, "how": how, "ready": ready, "drawn": drawn,
-           "done": done, "peak_mb": peak / 2**20, "settled": settled(),
+           "done": done, "peak_mb": peak / 2**20, "after_mb": after / 2**20, "settled": settled(),
            "by_tasks": {k: v / 2**20 for k, v in sorted(sampler.by_tasks.items(), key=lambda kv: -kv[1])}}
     window.close()
     import shutil
 
     shutil.rmtree(cache_home, ignore_errors=True)
     return out
+
+
+PEER_READ = """
+import resource, sys, time
+import pyogrio
+t = time.perf_counter()
+meta, table = pyogrio.read_arrow(sys.argv[1], layer="assets", columns=sys.argv[2].split(","),
+                                 where="retired_at IS NULL")
+print(table.num_rows, time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def peer_read(register: str) -> str:
+    """Peer: GDAL's own Arrow read of the live assets' geometry and drawing fields in a bare
+    process (``pyogrio.read_arrow``, no snapshot copy, no packing, nothing else read)."""
+    import subprocess
+
+    from ui.render.loading import DRAW_COLUMNS
+
+    out = subprocess.run([sys.executable, "-c", PEER_READ, register, ",".join(DRAW_COLUMNS)],
+                         capture_output=True, text=True)
+    if out.returncode:
+        return f"failed: {out.stderr.strip().splitlines()[-1:]}"
+    rows, seconds, mb = out.stdout.split()
+    return f"{int(rows):,} rows in {float(seconds):.2f} s, peak RSS {float(mb):,.0f} MB"
 
 
 def cold_open_runs(args) -> int:
@@ -266,10 +295,16 @@ def cold_open_runs(args) -> int:
             print(f"[{r + 1}] {label}: {f['n']:,} assets; first frame {f['first']:.2f} s ({f['how']}), "
                   f"assets ready {f['ready']:.2f} s, their frame {f['drawn']:.2f} s, every follow-on "
                   f"read done {f['done']:.2f} s{'' if f['settled'] else ' (NOT settled)'}; "
-                  f"peak RSS {f['peak_mb']:,.0f} MB (target <= 3,072 MB); "
+                  f"peak RSS {f['peak_mb']:,.0f} MB (target <= 3,072 MB), {f['after_mb']:,.0f} MB "
+                  f"after; "
                   f"load {load0:.2f} -> {os.getloadavg()[0]:.2f}")
             for tasks, mb in list(f["by_tasks"].items())[:6]:
                 print(f"      {mb:7,.0f} MB while: {tasks}")
+        if not args.skip_peer:
+            load0 = os.getloadavg()[0]
+            print(f"[{r + 1}] peer, GDAL's Arrow read of the geometry and drawing fields alone "
+                  f"(pyogrio.read_arrow, bare process): {peer_read(args.register)}; "
+                  f"load {load0:.2f} -> {os.getloadavg()[0]:.2f}")
     return 0
 
 
@@ -334,11 +369,6 @@ def main() -> int:
           f"target <= 3 GB; load {os.getloadavg()[0]:.2f}")
     pump_until(lambda: any(window.register.display_cache_dir().glob("*.npz")), 60)
     window.close()
-    if args.cold_only:
-        import shutil
-
-        shutil.rmtree(cache_home, ignore_errors=True)
-        return 0
     window, layer, _ = open_window("warm, display cache")
     packed = layer.data
     canvas = window.canvas
