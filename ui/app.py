@@ -117,9 +117,6 @@ def main(argv: list[str] | None = None) -> int:
     from .errors import install_excepthook, shown
     from .main_window import MainWindow
 
-    from asset_register import memory
-
-    memory.limit_heap()  # large temporaries of a register's read go back to the system
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("AssetRegister")
     app.setApplicationName("Underground Asset Register")

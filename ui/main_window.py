@@ -19,7 +19,6 @@ from asset_register import osgrid
 from asset_register.errors import AssetRegisterError
 from asset_register.use_log import record_export, record_identify, result_owners
 
-from asset_register import memory
 from .canvas.canvas import MapCanvas
 from .canvas.tools import IdentifyTool, MeasureTool, PanTool, ZoomBoxTool
 from .dig.controller import DigCheckController
@@ -50,7 +49,6 @@ class MainWindow(QMainWindow):
 
     def __init__(self, app_settings: AppSettings | None = None) -> None:
         super().__init__()
-        memory.limit_heap()  # (also when a window is made without ``app.main``)
         self.app_settings = app_settings or AppSettings()
         self.state = state = WindowState(self.app_settings.scheme)
         self.setWindowTitle("Underground Asset Register")

@@ -50,7 +50,10 @@ def _pack_slice(meta, table):
     wkb = table.column(meta["geometry_name"] or "wkb_geometry")
     packed, other = gather_wkb(wkb)
     _arrow_styles(packed, table)
-    return packed, other, take_wkb(wkb, other)
+    found = packed, other, take_wkb(wkb, other)
+    del wkb, table
+    memory.release()  # this slice's buffers, before the thread reads the next one
+    return found
 
 
 def _join_slices(slices) -> PackedGeometry:
