@@ -33,14 +33,17 @@ def _counts(index: np.ndarray, size: int) -> np.ndarray:
 
 
 def _medians(groups: np.ndarray, values: np.ndarray, size: int) -> list[int | None]:
-    """The median (lower middle for an even count) of ``values`` in each group 0..size-1."""
-    order = np.lexsort((values, groups))
-    g, v = groups[order], values[order]
-    starts = np.searchsorted(g, np.arange(size))
-    ends = np.searchsorted(g, np.arange(size), side="right")
+    """The median (lower middle for an even count) of ``values`` in each group 0..size-1:
+    one group's values at a time, partitioned (not the whole register sorted at once)."""
     out: list[int | None] = []
-    for s, e in zip(starts.tolist(), ends.tolist()):  # one per owner
-        out.append(int(v[s + (e - s - 1) // 2]) if e > s else None)
+    for g in range(size):  # one per owner
+        v = values if size == 1 else values[groups == g]
+        if not len(v):
+            out.append(None)
+            continue
+        k = (len(v) - 1) // 2
+        out.append(int(np.partition(v, k)[k]))
+        del v
     return out
 
 
@@ -55,7 +58,9 @@ def _pairs(fields) -> dict[str, set[str]]:
     ok = (fields.owner >= 0) & (fields.utility >= 0)
     k = max(len(fields.utility_names), 1)
     out: dict[str, set[str]] = {}
-    for code in np.unique(fields.owner[ok].astype(np.int64) * k + fields.utility[ok]).tolist():
+    pairs = fields.owner[ok].astype(np.int64) * k + fields.utility[ok]
+    seen = np.flatnonzero(np.bincount(pairs)) if len(pairs) else pairs  # (not a sort of them all)
+    for code in seen.tolist():
         out.setdefault(fields.owner_names[code // k], set()).add(fields.utility_names[code % k])
     return out
 

@@ -275,3 +275,21 @@ def test_the_whole_register_read_in_slices_gives_the_fields_and_figures_of_one_r
     assert results[32][0] == results[1][0]
     assert results[32][1] == results[1][1]
     store.close()
+
+
+@pytest.mark.parametrize("size", [1, 3, 7])
+def test_medians_one_group_at_a_time_are_the_sorted_lower_middles(size):
+    import numpy as np
+
+    from asset_register.quality.report import _medians
+
+    rng = np.random.default_rng(size)
+    groups = rng.integers(0, size, 5001) if size > 1 else np.zeros(5001, np.int64)
+    groups[groups == size - 1] = 0 if size > 2 else groups[groups == size - 1]  # an empty group
+    values = rng.integers(-5000, 20000, 5001)
+    want = []
+    for g in range(size):
+        v = np.sort(values[groups == g])
+        want.append(int(v[(len(v) - 1) // 2]) if len(v) else None)
+    assert _medians(groups, values, size) == want
+    assert size < 3 or want[-1] is None
