@@ -1,12 +1,22 @@
 """Map canvas benchmark on a large register (offscreen).
 
     QT_QPA_PLATFORM=offscreen python benchmarks/bench_canvas.py [REGISTER] [--features 1000000]
+    python benchmarks/bench_canvas.py REGISTER --cold-only [--beside /work/main] [--rounds 1]
 
 Prints: open to first frame, full-extent redraw, street-scale redraw of ~2,000 assets, a pan
 frame from the cached image, and the longest GUI-thread stall (QTimer heartbeat) while the
 canvas renders and while an import runs in the background. Peer in the same run: the naive
 full-extent redraw (one QLineF per segment built in Python, then QPainter.drawLines), as
 DESIGN §3 measured it; QGIS figures quoted there (not installed here) for reference.
+
+``--cold-only``: the cold open alone, in a child process per run, with the whole app's
+resident memory sampled every 50 ms from the window's creation until every read that follows
+the open is done (the label fields, the search box's ids, the quality report with its dock
+shown): the peak, and the peak while each set of background reads ran. ``--beside DIR`` runs
+the same cold open with the code of another checkout (e.g. the main branch: today's path)
+alternately with this one, in the same run; the peer after each round (unless
+``--skip-peer``): GDAL's own Arrow read of the same geometry and drawing fields in a bare
+process, the floor of any reader drawing the register through GDAL.
 """
 
 from __future__ import annotations
@@ -21,7 +31,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, os.environ.get("BENCH_CODE_ROOT") or str(ROOT))  # --beside: another checkout
 
 import numpy as np  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QLineF, QTimer  # noqa: E402
@@ -130,13 +140,195 @@ def make_delivery(register: str, n: int, folder: Path) -> Path:
     return out
 
 
+RUNNING: set = set()  # background tasks running now (not those waiting their turn)
+
+
+def _track_running() -> None:
+    from ui import workers
+
+    run = workers.Task.run
+
+    def tracked(task):
+        RUNNING.add(task)
+        try:
+            run(task)
+        finally:
+            RUNNING.discard(task)
+
+    workers.Task.run = tracked
+
+
+class MemorySampler:
+    """The process's resident memory every ``interval`` s in a thread of its own: the peak,
+    and the peak while each set of background tasks (``ui.workers``) ran."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        import threading
+
+        self.interval, self.peak, self.by_tasks = interval, 0, {}
+        self._stop = threading.Event()
+        self._page = os.sysconf("SC_PAGE_SIZE")
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def rss(self) -> int:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * self._page
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            rss = self.rss()
+            try:
+                names = tuple(sorted({t.name or "?" for t in list(RUNNING)}))
+            except RuntimeError:  # the set changed while it was copied
+                continue
+            self.peak = max(self.peak, rss)
+            key = " + ".join(names) or "(no background task)"
+            self.by_tasks[key] = max(self.by_tasks.get(key, 0), rss)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def cold_open_child(register: str) -> dict:
+    """One cold open of ``register`` in this process (a child of ``cold_open_runs``): the
+    timings and the whole app's peak memory until every follow-on read is done."""
+    import json  # noqa: F401  (the caller prints the dict as JSON)
+
+    cache_home = tempfile.mkdtemp(prefix="bench-canvas-cache-")
+    os.environ["XDG_CACHE_HOME"] = cache_home
+    os.environ["XDG_CONFIG_HOME"] = cache_home  # default window layout and settings
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setProperty("suppress_error_dialogs", True)
+    _track_running()
+    sampler = MemorySampler()
+    sampler.start()
+    from ui import workers
+    from ui.main_window import MainWindow
+    from ui.settings import AppSettings
+
+    t0 = time.perf_counter()
+    window = MainWindow(AppSettings())
+    window.resize(WIDTH, HEIGHT)
+    window.show()
+    window.quality.dock.show()  # its report is read on opening too: the whole app's memory
+    window.quality.dock.raise_()
+    app.processEvents()
+    window.open_register(register)
+    layer = window.canvas.layers.register_layer()
+    pump_until(lambda: window.canvas.cached_image(layer.id) is not None, 600)
+    first = time.perf_counter() - t0
+    how = "density view of the index" if layer.data is None else "assets"
+    pump_until(lambda: layer.data is not None, 600)
+    ready = time.perf_counter() - t0
+    pump_until(lambda: window.canvas.cached_image(layer.id) is not None and window.canvas.is_idle(), 600)
+    drawn = time.perf_counter() - t0
+    search = window.search_dock
+
+    def settled():
+        return (not window.state.loading.busy and not workers._active
+                and search._ids is not None and window.quality.model.report is not None)
+
+    pump_until(settled, 900)
+    done = time.perf_counter() - t0
+    time.sleep(0.2)
+    after = sampler.rss()  # what the app keeps once the open is over
+    peak = sampler.stop()
+    out = {"n": layer.data.n_features, "first": first, "how": how, "ready": ready, "drawn": drawn,
+           "done": done, "peak_mb": peak / 2**20, "after_mb": after / 2**20, "settled": settled(),
+           "by_tasks": {k: v / 2**20 for k, v in sorted(sampler.by_tasks.items(), key=lambda kv: -kv[1])}}
+    window.close()
+    import shutil
+
+    shutil.rmtree(cache_home, ignore_errors=True)
+    return out
+
+
+PEER_READ = """
+import resource, sys, time
+import pyogrio
+t = time.perf_counter()
+meta, table = pyogrio.read_arrow(sys.argv[1], layer="assets", columns=sys.argv[2].split(","),
+                                 where="retired_at IS NULL")
+print(table.num_rows, time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def peer_read(register: str) -> str:
+    """Peer: GDAL's own Arrow read of the live assets' geometry and drawing fields in a bare
+    process (``pyogrio.read_arrow``, no snapshot copy, no packing, nothing else read)."""
+    import subprocess
+
+    from ui.render.loading import DRAW_COLUMNS
+
+    out = subprocess.run([sys.executable, "-c", PEER_READ, register, ",".join(DRAW_COLUMNS)],
+                         capture_output=True, text=True)
+    if out.returncode:
+        return f"failed: {out.stderr.strip().splitlines()[-1:]}"
+    rows, seconds, mb = out.stdout.split()
+    return f"{int(rows):,} rows in {float(seconds):.2f} s, peak RSS {float(mb):,.0f} MB"
+
+
+def cold_open_runs(args) -> int:
+    """Cold opens, each in a child process: this checkout's code and (``--beside``) another's,
+    alternately; prints each run's figures and the load."""
+    import json
+    import subprocess
+
+    roots = [("this checkout", str(ROOT))] + ([("beside: " + args.beside, args.beside)] if args.beside else [])
+    print(f"register: {args.register}  window {WIDTH}x{HEIGHT} offscreen, {os.cpu_count()} cores")
+    for r in range(args.rounds):
+        for label, root in roots:
+            load0 = os.getloadavg()[0]
+            env = dict(os.environ, BENCH_CODE_ROOT=root, QT_QPA_PLATFORM="offscreen")
+            proc = subprocess.run([sys.executable, __file__, args.register, "--cold-only", "--child"],
+                                  env=env, capture_output=True, text=True)
+            line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("{")), None)
+            if proc.returncode or line is None:
+                print(f"{label}: failed ({proc.returncode})\n{proc.stderr[-2000:]}")
+                continue
+            f = json.loads(line)
+            print(f"[{r + 1}] {label}: {f['n']:,} assets; first frame {f['first']:.2f} s ({f['how']}), "
+                  f"assets ready {f['ready']:.2f} s, their frame {f['drawn']:.2f} s, every follow-on "
+                  f"read done {f['done']:.2f} s{'' if f['settled'] else ' (NOT settled)'}; "
+                  f"peak RSS {f['peak_mb']:,.0f} MB (target <= 3,072 MB), {f['after_mb']:,.0f} MB "
+                  f"after; "
+                  f"load {load0:.2f} -> {os.getloadavg()[0]:.2f}")
+            for tasks, mb in list(f["by_tasks"].items())[:6]:
+                print(f"      {mb:7,.0f} MB while: {tasks}")
+        if not args.skip_peer:
+            load0 = os.getloadavg()[0]
+            print(f"[{r + 1}] peer, GDAL's Arrow read of the geometry and drawing fields alone "
+                  f"(pyogrio.read_arrow, bare process): {peer_read(args.register)}; "
+                  f"load {load0:.2f} -> {os.getloadavg()[0]:.2f}")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("register", nargs="?", default=str(ROOT / "benchmarks/out/canvas_1000000.gpkg"))
     ap.add_argument("--import-rows", type=int, default=100_000)
     ap.add_argument("--skip-peer", action="store_true")
-    ap.add_argument("--cold-only", action="store_true", help="stop after the cold open and its peak memory")
+    ap.add_argument("--cold-only", action="store_true",
+                    help="only the cold open, in child processes, with the whole app's peak memory "
+                         "until every follow-on read is done")
+    ap.add_argument("--beside", metavar="DIR",
+                    help="with --cold-only: also run the cold open with the code of checkout DIR "
+                         "(e.g. /work/main, today's path), alternately with this one")
+    ap.add_argument("--rounds", type=int, default=1, help="with --cold-only: runs of each")
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.cold_only and args.child:
+        import json
+
+        print(json.dumps(cold_open_child(args.register)), flush=True)
+        return 0
+    if args.cold_only:
+        return cold_open_runs(args)
     cache_home = tempfile.mkdtemp(prefix="bench-canvas-cache-")
     os.environ["XDG_CACHE_HOME"] = cache_home  # a cold display cache for this run
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -177,11 +369,6 @@ def main() -> int:
           f"target <= 3 GB; load {os.getloadavg()[0]:.2f}")
     pump_until(lambda: any(window.register.display_cache_dir().glob("*.npz")), 60)
     window.close()
-    if args.cold_only:
-        import shutil
-
-        shutil.rmtree(cache_home, ignore_errors=True)
-        return 0
     window, layer, _ = open_window("warm, display cache")
     packed = layer.data
     canvas = window.canvas

@@ -35,11 +35,13 @@ def display_cache_dir(app_settings) -> Path | None:
     return Path(base or Path.home() / ".cache" / "asset-register") / "display"
 
 
-def read_register_layer(store, cache_dir: Path | None, location: str, progress=None, state=None):
+def read_register_layer(store, cache_dir: Path | None, location: str, progress=None, state=None,
+                        cancel=None):
     """The register layer of ``store`` (a worker's own store): ``(packed, store)`` read from
     the register, the store kept open for the label fields read after the first frame, or
     ``(packed, None)`` from the display cache. ``state``: the display cache's register state,
-    if the caller has just taken it. Closes the store on failure."""
+    if the caller has just taken it; ``cancel``: stops the read between slices
+    (``CancelledError``). Closes the store on failure."""
     report = progress or (lambda fraction, message: None)
     try:
         if cache_dir and state is None:
@@ -51,7 +53,7 @@ def read_register_layer(store, cache_dir: Path | None, location: str, progress=N
                 store.close()
                 report(1.0, "assets ready (from the display cache)")
                 return cached, None
-        packed = load_register(store, report)
+        packed = load_register(store, report, cancel)
         if cache_dir:
             packed.cache_key = display_cache.cache_key(store, state, packed.n_features)
         return packed, store
@@ -67,6 +69,7 @@ def start(location: str, cache_dir: Path | None) -> None:
     if is_url(location) or not Path(location).is_file():
         return  # (opening it reports the problem, in the window)
     future: Future = Future()
+    future.stop = stop = threading.Event()  # set: the read stops at its next slice
     saved = without_password(location)  # (what the display cache is kept under)
 
     def read() -> None:
@@ -77,7 +80,8 @@ def start(location: str, cache_dir: Path | None) -> None:
             except BaseException:
                 store.close()
                 raise
-            found = state, read_register_layer(store, cache_dir, saved, state=state)
+            found = state, read_register_layer(store, cache_dir, saved, state=state,
+                                               cancel=stop.is_set)
         except BaseException:  # the controller reads again and reports what goes wrong
             found = None
         future.set_result(found)
@@ -92,7 +96,8 @@ def start(location: str, cache_dir: Path | None) -> None:
 
 def claim(location: str, cache_dir: Path | None) -> Future | None:
     """The early read of this register with this display cache, if one was started; only
-    one caller gets it. Its result (None if it failed) goes to ``take``."""
+    one caller gets it. Its result (None if it failed) goes to ``take``; setting its
+    ``stop`` event stops the read."""
     with _lock:
         if _pending.get("key") != (str(location), str(cache_dir)):
             discard()
@@ -124,6 +129,7 @@ def discard() -> None:
     future = _pending.pop("future", None)
     _pending.clear()
     if future is not None:
+        future.stop.set()
         future.add_done_callback(_close)
 
 

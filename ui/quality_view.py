@@ -21,7 +21,8 @@ from .models.layers import REGISTER
 from .models.quality import SHADING_LABELS, SHADINGS
 from .render.quality_legend import QualityLegend
 from .render.quality_shading import Shading, read_quality_classes
-from .workers import submit
+from asset_register import memory
+from .workers import reads_pool, submit
 
 SETTLE_MS = 700  # the view must rest this long before the tables follow it
 SHORTCUT = "Ctrl+Shift+Q"
@@ -109,16 +110,20 @@ class QualityController:
         today = clock.today()
 
         def work(task):
-            store = session.open_worker_store()
+            if self.window.session is not session:  # closed while this waited its turn
+                return None
             try:
-                return read_quality_classes(store, packed.n_features, today, packed)
+                return read_quality_classes(session.reads_store(), packed.n_features, today, packed)
             finally:
-                store.close()
+                session.reads_done()
+                memory.release()
 
         def done(answer):
             self._reading_classes = False
             self.state.loading.end(token)
-            if answer is None:
+            if self.window.session is not session:  # closed meanwhile: nothing to show
+                pass
+            elif answer is None:
                 self.window.status("The register changed while its quality was read: "
                                    "reopen it to see the quality map")
             elif layer.data is packed and self.window.session is session:
@@ -133,7 +138,8 @@ class QualityController:
 
             show_exception(exc, tb, title="Reading the records' quality")
 
-        submit(work, on_done=done, on_error=failed, name="Reading the records' quality")
+        submit(work, on_done=done, on_error=failed, name="Reading the records' quality",
+               pool=reads_pool())
 
     # -- the tables ------------------------------------------------------------------------
     def changed(self) -> None:
@@ -210,11 +216,13 @@ class QualityController:
         def work(task):
             from asset_register.quality import quality_report
 
-            store = session.open_worker_store()
-            try:
-                return quality_report(store, area=area)
+            if self.window.session is not session:  # closed while this waited its turn
+                return None
+            try:  # (the store and snapshot copy the reads after an opening share)
+                return quality_report(session.reads_store(), area=area)
             finally:
-                store.close()
+                session.reads_done()
+                memory.release()
 
         def finished():
             self._running = False
@@ -230,4 +238,6 @@ class QualityController:
             self.model.deliver(request, None, str(exc) or type(exc).__name__)
             finished()
 
-        submit(work, on_done=done, on_error=failed, name="Computing the data quality")
+        # (after the register's label fields and the search box's ids, not beside them)
+        submit(work, on_done=done, on_error=failed, name="Computing the data quality",
+               pool=reads_pool())

@@ -24,7 +24,7 @@ from .render.overview import Overview
 from .render.loading import complete_register, load_reference, reference_layers
 from .sample import sample_references
 from .session import Session
-from .workers import submit
+from .workers import reads_pool, submit
 
 
 OVERVIEW_FROM = 300_000  # assets from which the first frame is drawn from the index first
@@ -35,7 +35,17 @@ class RegisterController:
         self.window, self.state = window, state
         self.canvas = window.canvas
         self.app_settings = window.app_settings
+        self._stops: list = []  # what stops the open register's layer reads
         state.events.works.connect(self._show_works)
+        state.session.events.closing.connect(self._stop_reads)
+
+    def _stop_reads(self, *_) -> None:
+        """Stop the register layer's reads (the register is being closed, or another opened):
+        a read stops at its next slice and its result is dropped; a follow-on read not yet
+        begun is not begun."""
+        stops, self._stops = self._stops, []
+        for stop in stops:
+            stop()
 
     @property
     def session(self):
@@ -107,6 +117,8 @@ class RegisterController:
         cache_dir = self.display_cache_dir()
 
         early = preload.claim(session.location, cache_dir)  # read while the window was built
+        if early is not None:
+            self._stops.append(early.stop.set)
         if not (cache_dir and display_cache.exists(cache_dir, session.saved_location)):
             self._show_overview(layer, session)
 
@@ -120,7 +132,8 @@ class RegisterController:
             if found is not None:
                 task.progress(1.0, "assets ready")
                 return found
-            return read_register_layer(s, cache_dir, session.saved_location, task.progress)
+            return read_register_layer(s, cache_dir, session.saved_location, task.progress,
+                                       cancel=task.cancelled)
 
         def close_later(reader):
             if reader is not None:  # its snapshot file is deleted off the GUI thread
@@ -131,7 +144,8 @@ class RegisterController:
             key = getattr(packed, "cache_key", None)
             if cache_dir and key and "material" in packed.codes:
                 submit(lambda task: display_cache.save(packed, key, cache_dir, session.saved_location),
-                       on_done=lambda _: None, on_error=lambda exc, tb: None, name="Display cache")
+                       on_done=lambda _: None, on_error=lambda exc, tb: None, name="Display cache",
+                       pool=reads_pool())
 
         def done(result):
             packed, reader = result
@@ -139,6 +153,14 @@ class RegisterController:
             if self.session is not session:
                 close_later(reader)
                 return
+            if "material" not in packed.codes:
+                # the read's store and snapshot copy serve every read that follows it (the
+                # labels, the search box's ids, the quality report): first in the reads'
+                # queue, and kept open for the labels until they have been read
+                session.hold_reads()
+                submit(lambda task: session.adopt_reads_store(reader), on_done=lambda _: None,
+                       on_error=lambda exc, tb: None, name="Keeping the register's copy",
+                       pool=reads_pool())
             self.state.layers.update(layer, data=packed)
             self.window.status(f"{packed.n_features:,} assets loaded in {time.perf_counter() - t0:.2f} s")
             self.window.registerLoaded.emit()
@@ -147,11 +169,18 @@ class RegisterController:
                 return
             labelling = loading.begin("Reading asset labels")  # once the first frame is up
 
+            def give_up():  # closed before the first frame: the labels are never read
+                self.canvas.rendered.disconnect(first_frame)
+                loading.end(labelling)
+                session.hold_reads(-1)
+
             def labels(task):
                 try:
-                    return complete_register(reader, packed)
+                    return False if task.cancelled() else complete_register(
+                        session.reads_store(), packed, task.cancelled)
                 finally:
-                    reader.close()
+                    session.hold_reads(-1)
+                    session.reads_done()
 
             def labelled(ok):
                 loading.end(labelling)
@@ -161,6 +190,8 @@ class RegisterController:
 
             def not_labelled(exc, tb):
                 loading.end(labelling)
+                if self.session is not session:  # closed meanwhile: the read was stopped
+                    return
                 from .errors import show_exception
 
                 show_exception(exc, tb, title="Reading asset labels")
@@ -168,17 +199,25 @@ class RegisterController:
             def first_frame(layer_id, *_):
                 if layer_id == layer.id:
                     self.canvas.rendered.disconnect(first_frame)
-                    submit(labels, on_done=labelled, on_error=not_labelled, name="Reading asset labels")
+                    if give_up in self._stops:
+                        self._stops.remove(give_up)
+                    # one after another with the search box's ids and the quality report
+                    self._stops.append(submit(labels, on_done=labelled, on_error=not_labelled,
+                                              name="Reading asset labels", pool=reads_pool()).cancel)
 
             self.canvas.rendered.connect(first_frame)
+            self._stops.append(give_up)
 
         def failed(exc, tb):
             loading.end(task)  # nothing more is coming: the window is not left "loading"
+            if self.session is not session:  # closed meanwhile: the read was stopped
+                return
             from .errors import show_exception
 
             show_exception(exc, tb, title="The register's assets could not be loaded")
 
-        submit(work, on_done=done, on_error=failed, on_progress=loading.report, name="Opening the register")
+        self._stops.append(submit(work, on_done=done, on_error=failed, on_progress=loading.report,
+                                  name="Opening the register").cancel)
 
     def _show_overview(self, layer, session) -> None:
         """The first frame of a large register, drawn before its assets are read: a density

@@ -64,6 +64,32 @@ def _pool() -> ThreadPoolExecutor:
     return _executor
 
 
+_reads: ThreadPoolExecutor | None = None
+_reads_waiting = 0  # reads submitted to the reads pool and not yet finished
+_reads_lock = threading.Lock()
+
+
+def reads_pool() -> ThreadPoolExecutor:
+    """One thread for the whole-register reads that follow an opening (the label fields, the
+    search box's ids, the quality report and classes, the display cache): one after another,
+    so no two of them hold their columns beside the drawing arrays at once."""
+    global _reads
+    if _reads is None:
+        _reads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="worker-reads")
+    return _reads
+
+
+def reads_waiting() -> int:
+    """Reads on the reads pool not yet finished (the one asking counts itself)."""
+    return _reads_waiting
+
+
+def _count_reads(step: int) -> None:
+    global _reads_waiting
+    with _reads_lock:
+        _reads_waiting += step
+
+
 def submit(fn, *, on_done=None, on_error=None, on_progress=None, name: str = "",
            pool: ThreadPoolExecutor | None = None) -> Task:
     """Start ``fn(task)`` in a worker thread; callbacks run on the GUI thread."""
@@ -88,5 +114,17 @@ def submit(fn, *, on_done=None, on_error=None, on_progress=None, name: str = "",
     task.signals.failed.connect(failed)
     if on_progress is not None:
         task.signals.progress.connect(on_progress)
+    if pool is not None and pool is _reads:
+        _count_reads(1)
+        run = task.run
+
+        def counted():
+            try:
+                run()
+            finally:
+                _count_reads(-1)
+
+        pool.submit(counted)
+        return task
     (pool or _pool()).submit(task.run)
     return task

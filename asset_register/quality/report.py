@@ -33,14 +33,17 @@ def _counts(index: np.ndarray, size: int) -> np.ndarray:
 
 
 def _medians(groups: np.ndarray, values: np.ndarray, size: int) -> list[int | None]:
-    """The median (lower middle for an even count) of ``values`` in each group 0..size-1."""
-    order = np.lexsort((values, groups))
-    g, v = groups[order], values[order]
-    starts = np.searchsorted(g, np.arange(size))
-    ends = np.searchsorted(g, np.arange(size), side="right")
+    """The median (lower middle for an even count) of ``values`` in each group 0..size-1:
+    one group's values at a time, partitioned (not the whole register sorted at once)."""
     out: list[int | None] = []
-    for s, e in zip(starts.tolist(), ends.tolist()):  # one per owner
-        out.append(int(v[s + (e - s - 1) // 2]) if e > s else None)
+    for g in range(size):  # one per owner
+        v = values if size == 1 else values[groups == g]
+        if not len(v):
+            out.append(None)
+            continue
+        k = (len(v) - 1) // 2
+        out.append(int(np.partition(v, k)[k]))
+        del v
     return out
 
 
@@ -55,7 +58,9 @@ def _pairs(fields) -> dict[str, set[str]]:
     ok = (fields.owner >= 0) & (fields.utility >= 0)
     k = max(len(fields.utility_names), 1)
     out: dict[str, set[str]] = {}
-    for code in np.unique(fields.owner[ok].astype(np.int64) * k + fields.utility[ok]).tolist():
+    pairs = fields.owner[ok].astype(np.int64) * k + fields.utility[ok]
+    seen = np.flatnonzero(np.bincount(pairs)) if len(pairs) else pairs  # (not a sort of them all)
+    for code in seen.tolist():
         out.setdefault(fields.owner_names[code // k], set()).add(fields.utility_names[code % k])
     return out
 
@@ -208,15 +213,18 @@ def quality_report(store, *, area=None, crs=None, owners=None, rules=None,
 def _figures(fields, codes, on: date, needs, newest_batch) -> list[dict]:
     """Per-owner figure dicts for ``codes`` (None: one row of every asset together)."""
     if codes is None:
-        size, row_of, labels = 1, np.zeros(len(fields.owner_names) + 1, np.int64), [None]
+        size, row_of, labels = 1, np.zeros(len(fields.owner_names) + 1, np.int32), [None]
         row_of[-1] = 0
     else:
         size, labels = len(codes), list(codes)
         at = {c: i for i, c in enumerate(codes)}
-        row_of = np.array([at.get(o, -1) for o in fields.owner_names] + [-1], np.int64)
+        row_of = np.array([at.get(o, -1) for o in fields.owner_names] + [-1], np.int32)
     row = row_of[fields.owner]  # owner code -1 picks the trailing entry
     inrow = row >= 0
+    if inrow.all():  # every asset is in a row (the usual case): views, not copies of each field
+        inrow = slice(None)
     r = row[inrow]
+    del row
     n = _counts(r, size)
     nacc, nage = len(ACCURACY_CLASSES), len(AGE_CLASSES)
     acc = _counts(r * nacc + fields.accuracy[inrow], size * nacc).reshape(size, nacc)
@@ -230,11 +238,16 @@ def _figures(fields, codes, on: date, needs, newest_batch) -> list[dict]:
     has_cap = cap != NAT
     ages = age_classes(cap, on)
     age = _counts(r * nage + ages, size * nage).reshape(size, nage)
+    del ages
     medians = _medians(r[has_cap], cap[has_cap], size)
+    del cap, has_cap
     dlv = fields.delivered[inrow]
     has_d = dlv != NAT
-    newest = _extreme(r[has_d], dlv[has_d], size, np.maximum)
-    oldest = _extreme(r[has_d], dlv[has_d], size, np.minimum)
+    groups, days = r[has_d], dlv[has_d]
+    del dlv, has_d
+    newest = _extreme(groups, days, size, np.maximum)
+    oldest = _extreme(groups, days, size, np.minimum)
+    del groups, days
     missing = _missing(fields, inrow, r, size, needs)
     out = []
     for i, code in enumerate(labels):  # one per owner

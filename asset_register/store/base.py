@@ -263,9 +263,13 @@ class RegisterStore(abc.ABC):
         return meta, pa.table(data)
 
     def read_arrow_slices(self, columns, *, slices: int | None = None,
-                          read_geometry: bool = True, each=None):
+                          read_geometry: bool = True, each=None, cancel=None):
         """``read_arrow`` as consecutive slices, ``(meta, [table or each(meta, table)])`` in
-        row order; the default reads one slice."""
+        row order; the default reads one slice (``cancel``: polled before it)."""
+        if cancel is not None and cancel():
+            from ..errors import CancelledError
+
+            raise CancelledError("the register's read was cancelled (the register was closed)")
         meta, table = self.read_arrow(columns, read_geometry=read_geometry)
         return meta, [each(meta, table) if each is not None else table]
 

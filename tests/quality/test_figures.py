@@ -224,10 +224,72 @@ def test_both_backends_give_the_same_figures(store, monkeypatch):
 
 def test_an_area_holding_the_whole_register_reads_no_geometry(known_register, monkeypatch):
     calls = []
-    read = known_register.read_arrow
-    monkeypatch.setattr(known_register, "read_arrow",
-                        lambda cols, **kw: calls.append(kw) or read(cols, **kw))
+    read = known_register.read_arrow_slices
+    monkeypatch.setattr(known_register, "read_arrow_slices",
+                        lambda cols, **kw: calls.append(kw["read_geometry"]) or read(cols, **kw))
     big = shapely.box(X0 - 100, Y0 - 100, X0 + 3000, Y0 + 1100)
     report = quality_report(known_register, area=big.wkt, on=ON)
-    assert report["assets"] == 18 and calls == [{"read_geometry": False}]
+    assert report["assets"] == 18 and calls == [False]
     assert report["area"]["km2"] == pytest.approx(3.1 * 1.2)
+
+
+def _fields(fields) -> dict:
+    """AssetFields with its codes decoded to names (comparable whatever the code order)."""
+    out = {k: v for k, v in vars(fields).items() if not k.endswith("names") and k != "present"}
+    for codes, names in (("owner", "owner_names"), ("utility", "utility_names"),
+                         ("asset_class", "class_names")):
+        out[codes] = [None if c < 0 else getattr(fields, names)[c] for c in out[codes]]
+        out[names] = getattr(fields, names)
+    out.update({f"present_{k}": v for k, v in fields.present.items()})
+    return {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in out.items()}
+
+
+def test_the_whole_register_read_in_slices_gives_the_fields_and_figures_of_one_read(
+        tmp_path, known_register, monkeypatch):
+    """Read in slices (each made into fields as it is read, then joined) or as one table:
+    the same fields row for row, the same names in the same order, the same report."""
+    from asset_register.model import BatchInfo
+    from asset_register.quality import data
+    from asset_register.store import create_register
+    from asset_register.store.gpkg import display
+    from tests.conftest import synthetic_assets
+
+    store = create_register(tmp_path / "three_owners.gpkg")
+    for seed, owner in ((1, "WSX"), (2, "GAS"), (3, "BT")):  # owners first seen in later slices
+        frame = synthetic_assets(120, seed=seed, owner=owner)
+        frame.loc[frame.index[::7], "depth_m"] = None
+        store.write_batch(frame, BatchInfo(source_file=f"{owner}.gpkg", owner=owner))
+    results = {}
+    for slices in (1, 32):
+        monkeypatch.setattr(display, "MIN_SLICE_ROWS", 1 if slices > 1 else 10**9)
+        monkeypatch.setattr(data, "FIELD_SLICES", slices)
+        parts = []
+        each = data._slice_fields
+        monkeypatch.setattr(data, "_slice_fields", lambda meta, t: parts.append(t.num_rows) or each(meta, t))
+        fields = data.read_fields(store)
+        assert len(parts) == slices and sum(parts) == 360
+        reports = [quality_report(s, on=ON) for s in (store, known_register)]
+        monkeypatch.undo()
+        results[slices] = (_fields(fields), reports)
+    assert results[1][0]["n"] == 360 and results[1][0]["owner_names"] == ["WSX", "GAS", "BT"]
+    assert results[32][0] == results[1][0]
+    assert results[32][1] == results[1][1]
+    store.close()
+
+
+@pytest.mark.parametrize("size", [1, 3, 7])
+def test_medians_one_group_at_a_time_are_the_sorted_lower_middles(size):
+    import numpy as np
+
+    from asset_register.quality.report import _medians
+
+    rng = np.random.default_rng(size)
+    groups = rng.integers(0, size, 5001) if size > 1 else np.zeros(5001, np.int64)
+    groups[groups == size - 1] = 0 if size > 2 else groups[groups == size - 1]  # an empty group
+    values = rng.integers(-5000, 20000, 5001)
+    want = []
+    for g in range(size):
+        v = np.sort(values[groups == g])
+        want.append(int(v[(len(v) - 1) // 2]) if len(v) else None)
+    assert _medians(groups, values, size) == want
+    assert size < 3 or want[-1] is None

@@ -28,6 +28,21 @@ def sample_register(sample_register_master, tmp_path):
     return path
 
 
+@pytest.fixture
+def big_register(tmp_path):
+    """Enough assets for an R*Tree of two levels, in two areas (one dense, one sparse)."""
+    from asset_register.model import BatchInfo
+    from asset_register.store import create_register
+    from tests.conftest import synthetic_assets
+
+    with create_register(tmp_path / "r.gpkg") as store:
+        store.write_batch(synthetic_assets(4000, seed=3, size=2000.0),
+                          BatchInfo(source_file="a.gpkg", owner="WSX"))
+        store.write_batch(synthetic_assets(600, seed=4, owner="GAS", x0=534000.0, size=1500.0),
+                          BatchInfo(source_file="b.gpkg", owner="GAS"))
+    return tmp_path / "r.gpkg"
+
+
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path, monkeypatch):
     """QSettings and the app data folder under tmp_path; error dialogs only logged."""

@@ -8,7 +8,6 @@ import sqlite3
 import threading
 
 import numpy as np
-import pytest
 
 from asset_register.model import BatchInfo
 from asset_register.store import create_register, open_register
@@ -16,17 +15,6 @@ from asset_register.store.gpkg import rtree as gpkg_rtree
 from tests.conftest import synthetic_assets
 from ui.models.view import ViewState
 from ui.render.overview import Overview, overview_counts
-
-
-@pytest.fixture
-def big_register(tmp_path):
-    """Enough assets for an R*Tree of two levels, in two areas (one dense, one sparse)."""
-    with create_register(tmp_path / "r.gpkg") as store:
-        store.write_batch(synthetic_assets(4000, seed=3, size=2000.0),
-                          BatchInfo(source_file="a.gpkg", owner="WSX"))
-        store.write_batch(synthetic_assets(600, seed=4, owner="GAS", x0=534000.0, size=1500.0),
-                          BatchInfo(source_file="b.gpkg", owner="GAS"))
-    return tmp_path / "r.gpkg"
 
 
 def test_leaf_nodes_hold_every_entry_of_the_tree(big_register, tmp_path):

@@ -14,7 +14,8 @@ from asset_register.use_log import record_search
 
 from ..models.search import AssetIds, Hit, Street, search, street_index, usrn_strings
 from ..render.packed import part_vertex_index
-from ..workers import submit
+from asset_register import memory
+from ..workers import reads_pool, submit
 
 KIND_TAGS = {"asset": "Asset", "street": "Street", "works": "Works", "coordinates": "Point",
              "grid reference": "Grid ref"}
@@ -114,17 +115,21 @@ class SearchDock(QDockWidget):
         self._ids, self._ids_session = None, session
 
         def work(task):
-            s = session.open_worker_store()
-            try:
-                return AssetIds(read_asset_ids(s))
+            if self.window.session is not session:  # closed while this waited its turn
+                return None
+            try:  # (the store and snapshot copy the reads after an opening share)
+                return AssetIds(read_asset_ids(session.reads_store()))
             finally:
-                s.close()
+                session.reads_done()
+                memory.release()
 
         def done(ids):
-            if self._ids_session is session:
+            if self._ids_session is session and self.window.session is session:
                 self._ids = ids
 
-        submit(work, on_done=done, on_error=lambda exc, tb: None, name="Indexing asset ids")
+        # one after another with the register's label fields and the quality report
+        submit(work, on_done=done, on_error=lambda exc, tb: None, name="Indexing asset ids",
+               pool=reads_pool())
 
     def _find_assets(self, text: str) -> list[tuple[str, tuple, str]]:
         store = self.window.session.store

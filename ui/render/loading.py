@@ -12,6 +12,8 @@ import pyproj
 from asset_register.errors import AssetRegisterError, CRSError
 from asset_register.offline import refuse_crs_links
 
+from asset_register import memory
+
 from .packed import STYLE_COLUMNS, PackedGeometry, concat_packed, pack_geometries
 from .styles import feature_style_keys
 from .wkb import add_others, gather_wkb, take_wkb
@@ -48,12 +50,16 @@ def _pack_slice(meta, table):
     wkb = table.column(meta["geometry_name"] or "wkb_geometry")
     packed, other = gather_wkb(wkb)
     _arrow_styles(packed, table)
-    return packed, other, take_wkb(wkb, other)
+    found = packed, other, take_wkb(wkb, other)
+    del wkb, table
+    memory.release()  # this slice's buffers, before the thread reads the next one
+    return found
 
 
 def _join_slices(slices) -> PackedGeometry:
-    packed = concat_packed([p for p, _, _ in slices])
+    """The slices as one layer; their arrays are dropped as they are joined."""
     starts = np.cumsum([0] + [p.n_features for p, _, _ in slices[:-1]])
+    packed = concat_packed([p for p, _, _ in slices], consume=True)
     other = np.concatenate([o + s for (_, o, _), s in zip(slices, starts)]).astype(np.int64)
     whole = add_others(packed, other, np.concatenate([w for _, _, w in slices]))
     whole.codes, whole.categories = packed.codes, packed.categories
@@ -67,14 +73,17 @@ def _field_slice(meta, table) -> PackedGeometry:
     return packed
 
 
-def load_labels(store, packed: PackedGeometry) -> bool:
+def load_labels(store, packed: PackedGeometry, cancel=None) -> bool:
     """Add the label fields (diameter, material, pressure) to a register layer loaded with
-    only its drawing fields; False if the rows no longer match (the register changed)."""
+    only its drawing fields; False if the rows no longer match (the register changed).
+    ``cancel`` stops the read between slices (``CancelledError``)."""
     if not store.snapshot_reads:
         return False
     # from the same snapshot copy as the drawing fields while the register is unchanged
-    _, parts = store.read_arrow_slices(LABEL_COLUMNS, read_geometry=False, each=_field_slice)
-    fields = concat_packed(parts)
+    _, parts = store.read_arrow_slices(LABEL_COLUMNS, read_geometry=False, each=_field_slice,
+                                       cancel=cancel)
+    fields = concat_packed(parts, consume=True)
+    del parts
     if fields.n_features != packed.n_features:
         return False
     packed.codes.update(fields.codes)
@@ -83,33 +92,46 @@ def load_labels(store, packed: PackedGeometry) -> bool:
     return True
 
 
-def complete_register(store, packed: PackedGeometry) -> bool:
+def complete_register(store, packed: PackedGeometry, cancel=None) -> bool:
     """What the first frame did not need, read after it: the grid index for street views
     and the label fields. False if the labels no longer match the rows."""
     if packed.grid is None and packed.point_grid is None:
         packed.build_index()
-    return load_labels(store, packed)
+    try:
+        return load_labels(store, packed, cancel)
+    finally:
+        memory.release()
 
 
-def load_register(store, progress=None) -> PackedGeometry:
+def load_register(store, progress=None, cancel=None) -> PackedGeometry:
     """Every live asset's geometry and drawing fields, packed. A store with snapshot reads (a
     GeoPackage: never the live file, GDAL's own SQLite must not touch our WAL) is read as a
     few slices at once from one snapshot and packed straight from WKB; its label fields and
-    grid index come after the first frame (``complete_register``)."""
+    grid index come after the first frame (``complete_register``). ``cancel``: polled between
+    slices (``CancelledError`` once it answers True).
+
+    Each slice is packed in its reading thread and its Arrow table dropped at once; the
+    slices are joined and dropped before the segments are indexed, and what the read freed
+    goes back to the system (``ui.memory``): at 10 million assets the read's peak is the
+    slices and their join, not every temporary of the read."""
     report = progress or (lambda f, m: None)
     report(0.1, "reading assets")
     if store.snapshot_reads:
-        _, slices = store.read_arrow_slices(DRAW_COLUMNS, each=_pack_slice)
+        _, slices = store.read_arrow_slices(DRAW_COLUMNS, each=_pack_slice, cancel=cancel)
         report(0.8, f"preparing {sum(p.n_features for p, _, _ in slices):,} assets for drawing")
         packed = _join_slices(slices)
+        del slices
+        memory.release()
     else:
         frame = store.read_assets(columns=list(STYLE_COLUMNS))
         report(0.5, f"preparing {len(frame):,} assets for drawing")
         packed = pack_geometries(frame.geometry.array, frame)
+        del frame
     packed.codes["style"] = feature_style_keys(packed)
     packed.index_segments(packed.codes["style"])
     if not store.snapshot_reads:
         packed.build_index()  # nothing is read after the first frame
+    memory.release()
     report(1.0, "assets ready")
     return packed
 

@@ -122,14 +122,19 @@ class GridIndex:
         self.size = max(span / cells, float(np.quantile(extent, 0.98)) if len(extent) else 0.0, 1e-9)
         cells = int(np.ceil(span / self.size))
         self.x0, self.y0, self.n = x0, y0, cells + 1
-        big = ((bounds[:, 2] - bounds[:, 0]) > self.size) | ((bounds[:, 3] - bounds[:, 1]) > self.size)
+        big = extent > self.size
+        del extent
         self.big = np.flatnonzero(big)
         small = np.flatnonzero(~big)
-        cx = ((bounds[small, 0] - x0) / self.size).astype(np.int64)
-        cy = ((bounds[small, 1] - y0) / self.size).astype(np.int64)
-        key = cy * self.n + cx
+        del big
+        # cell keys in 32 bits while the grid allows (half the memory of the sort's keys)
+        kind = np.int32 if self.n * self.n < 2**31 else np.int64
+        key = ((bounds[small, 1] - y0) / self.size).astype(kind)
+        key *= self.n
+        key += ((bounds[small, 0] - x0) / self.size).astype(kind)
         order = np.argsort(key, kind="stable")
         self.items = small[order]
+        del small
         self.starts = np.searchsorted(key[order], np.arange(self.n * self.n + 1))
 
     def candidates(self, extent) -> np.ndarray | None:
@@ -204,36 +209,54 @@ def pack_geometries(geoms, frame: pd.DataFrame | None = None, label_column: str 
     return packed
 
 
-def concat_packed(parts: list[PackedGeometry]) -> PackedGeometry:
+def concat_packed(parts: list[PackedGeometry], consume: bool = False) -> PackedGeometry:
     """One PackedGeometry of consecutive slices of the same layer (slice k's features follow
     slice k-1's). Style codes are re-based onto categories in order of first appearance, as
-    if the whole layer had been encoded at once. Index arrays are not carried over."""
+    if the whole layer had been encoded at once. Index arrays are not carried over.
+
+    ``consume``: the slices are not used afterwards: each array of theirs is dropped as soon
+    as it is joined, so the join needs the slices plus one joined array at a time, not the
+    slices twice over."""
     if len(parts) == 1:
         return parts[0]
     feat0 = np.cumsum([0] + [p.n_features for p in parts[:-1]])
     vert0 = np.cumsum([0] + [len(p.coords) for p in parts[:-1]])
+
+    def join(name, each, first=()):
+        out = np.concatenate([*first, *(each(p, k) for k, p in enumerate(parts))])
+        if consume:
+            for p in parts:
+                setattr(p, name, None)
+        return out
+
     out = PackedGeometry(
-        coords=np.concatenate([p.coords for p in parts]),
-        part_offsets=np.concatenate([parts[0].part_offsets[:1]] + [
-            p.part_offsets[1:] + v for p, v in zip(parts, vert0)]),
-        part_feature=np.concatenate([p.part_feature + f for p, f in zip(parts, feat0)]),
-        part_closed=np.concatenate([p.part_closed for p in parts]),
-        part_bounds=np.concatenate([p.part_bounds.reshape(-1, 4) for p in parts]),
-        points=np.concatenate([p.points.reshape(-1, 2) for p in parts]),
-        point_feature=np.concatenate([p.point_feature + f for p, f in zip(parts, feat0)]),
+        coords=join("coords", lambda p, k: p.coords),
+        part_offsets=join("part_offsets", lambda p, k: p.part_offsets[1:] + vert0[k],
+                          [parts[0].part_offsets[:1]]),
+        part_feature=join("part_feature", lambda p, k: p.part_feature + feat0[k]),
+        part_closed=join("part_closed", lambda p, k: p.part_closed),
+        part_bounds=join("part_bounds", lambda p, k: p.part_bounds.reshape(-1, 4)),
+        points=join("points", lambda p, k: p.points.reshape(-1, 2)),
+        point_feature=join("point_feature", lambda p, k: p.point_feature + feat0[k]),
         n_features=int(sum(p.n_features for p in parts)),
     )
-    for col in parts[0].codes:
+    for col in list(parts[0].codes):
         where: dict[str, int] = {}
         codes = []
         for p in parts:
             lut = np.array([where.setdefault(c, len(where)) for c in p.categories[col]] + [-1],
                            np.int16)
             codes.append(lut[p.codes[col]])  # code -1 (null) picks the trailing -1
+            if consume:
+                del p.codes[col]
         out.codes[col] = np.concatenate(codes).astype(np.int16)
+        del codes
         out.categories[col] = list(where)
-    for col in parts[0].numbers:
+    for col in list(parts[0].numbers):
         out.numbers[col] = np.concatenate([p.numbers[col] for p in parts])
+        if consume:
+            for p in parts:
+                del p.numbers[col]
     return out
 
 

@@ -14,6 +14,7 @@ import os
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 
+from ...errors import CancelledError
 from .snapshot import Snapshots
 
 MIN_SLICE_ROWS = 50_000  # below this a second GDAL read costs more than it saves
@@ -56,7 +57,8 @@ def slice_filters(cuts: list[int]) -> list[str]:
 
 
 def read_arrow_slices(snapshots: Snapshots, con: sqlite3.Connection, table: str, *, columns,
-                      where: str, slices: int, read_geometry: bool = True, each=None):
+                      where: str, slices: int, read_geometry: bool = True, each=None,
+                      cancel=None):
     """``(meta, [result per fid range])`` for the rows of ``table`` matching ``where``, read
     from one snapshot in parallel threads, in fid order. A result is the slice's Arrow
     table, or ``each(table)`` computed in the slice's own thread (so one slice is processed
@@ -65,13 +67,23 @@ def read_arrow_slices(snapshots: Snapshots, con: sqlite3.Connection, table: str,
     Only the cut points come from ``con`` (to balance the slices); the ranges are open at
     both ends and every row is read from the one snapshot, so together the slices hold
     exactly the snapshot's rows.
+
+    ``cancel``: a function polled before the copy and before each slice is read; once it
+    answers True, the slices not yet begun are skipped and ``CancelledError`` is raised
+    (a register closed while it is read stops within a slice, not a whole read).
     """
     import pyogrio
 
+    def check():
+        if cancel is not None and cancel():
+            raise CancelledError("the register's read was cancelled (the register was closed)")
+
+    check()
     path = snapshots.get()
     filters = slice_filters(fid_cuts(con, table, slices))
 
     def read(condition):
+        check()
         meta, arrow = pyogrio.read_arrow(path, layer=table, columns=list(columns),
                                          where=f"({where}) AND {condition}",
                                          read_geometry=read_geometry)
@@ -82,4 +94,5 @@ def read_arrow_slices(snapshots: Snapshots, con: sqlite3.Connection, table: str,
     else:
         with ThreadPoolExecutor(min(len(filters), workers()), thread_name_prefix="gpkg-read") as pool:
             results = list(pool.map(read, filters))
+    check()
     return results[0][0], [result for _, result in results]

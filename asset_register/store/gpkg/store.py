@@ -430,16 +430,17 @@ class GeoPackageStore(AuditMixin, WorksNoticesMixin, SharedRecordsMixin, Registe
                                               return_fids=return_fids)
 
     def read_arrow_slices(self, columns, *, slices: int | None = None,
-                          read_geometry: bool = True, each=None):
+                          read_geometry: bool = True, each=None, cancel=None):
         """``read_arrow`` as consecutive fid slices read in parallel threads from the same
-        snapshot: ``(meta, [table or each(meta, table)], in fid order)`` (see gpkg/display.py)."""
+        snapshot: ``(meta, [table or each(meta, table)], in fid order)``; ``cancel`` stops it
+        between slices (see gpkg/display.py)."""
         with self._lock:
             if self._snapshots is None:
                 self._snapshots = gpkg_snapshot.Snapshots(self._con, self.path)
             return gpkg_display.read_arrow_slices(
                 self._snapshots, self._con, ASSETS, columns=columns, where=LIVE,
                 slices=slices or gpkg_display.default_slices(), read_geometry=read_geometry,
-                each=each)
+                each=each, cancel=cancel)
 
     def get_asset(self, asset_id, *, history=False):
         where = "a.asset_id = ?" + ("" if history else f" AND a.{LIVE}")
