@@ -402,6 +402,11 @@ class LayerParts:
     def area(self):
         """The grid coverage of every part's assets together (``coverage_of`` on them all),
         or None; their geometries are dropped as they are used."""
-        parts, self._areas = self._areas, []
-        return coverage_of_parts([(extent, lambda w=wkb: shapely.from_wkb(w.to_numpy(
-            zero_copy_only=False))) for extent, wkb in parts])
+        parts = [(extent, _parsed(wkb)) for extent, wkb in self._areas]
+        self._areas = []
+        return coverage_of_parts(parts)  # (which empties the list part by part)
+
+
+def _parsed(wkb: pa.Array):
+    """A callable giving the geometries of ``wkb`` (parsed when called)."""
+    return lambda: shapely.from_wkb(wkb.to_numpy(zero_copy_only=False))
