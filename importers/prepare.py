@@ -266,8 +266,10 @@ def _merged(older: tuple[np.ndarray, np.ndarray], newer: tuple[np.ndarray, np.nd
     return keys, at
 
 
-PARTS_FROM = 1_000_000  # layers with more features than this are imported part by part
 PART_ROWS = 250_000  # features in a part: ~0.6 GB of working memory each
+# Layers with more features than this are imported part by part: memory bounded, and the
+# next part read, reprojected and mapped while the store stages this one (both cores).
+PARTS_FROM = 300_000
 
 
 class LayerParts:
