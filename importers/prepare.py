@@ -293,8 +293,10 @@ def _malloc_trim():
 
 PART_ROWS = 250_000  # features in a part: ~0.6 GB of working memory each
 # Layers with more features than this are imported part by part: memory bounded, and the
-# next part read, reprojected and mapped while the store stages this one (both cores).
-PARTS_FROM = 300_000
+# next part read, reprojected and mapped while the store stages this one. Not lower: at a
+# million lines the parts halve the peak memory but cost 10-40 % more wall time on two cores
+# (the store's one-frame staging already keeps both busy; docs/benchmarks.md, 2026-12-03).
+PARTS_FROM = 1_000_000
 
 
 class LayerParts:
