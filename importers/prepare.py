@@ -437,7 +437,10 @@ class LayerParts:
         or None; their geometries are dropped as they are used."""
         parts = [(extent, _parsed(wkb)) for extent, wkb in self._areas]
         self._areas = []
-        return coverage_of_parts(parts)  # (which empties the list part by part)
+        area = coverage_of_parts(parts)  # (which empties the list part by part)
+        if TRIM_BETWEEN_PARTS:  # the WKB's memory back to the system before the store's last steps
+            give_back_memory()
+        return area
 
 
 def _parsed(wkb: pa.Array):
