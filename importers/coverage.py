@@ -32,14 +32,18 @@ def coverage_of_parts(parts, cell: float = CELL_M) -> shapely.Geometry | None:
     """``coverage_of`` the geometries of every part together — ``parts`` is a sequence of
     (extent of the part's geometries, a callable giving them) — computed part by part on
     one grid (its cells from the extent of them all), so it is the same area as
-    ``coverage_of`` on them all, without holding them all at once."""
+    ``coverage_of`` on them all, without holding them all at once (a list of parts is
+    emptied as it is used)."""
     extents = [extent for extent, _ in parts if extent is not None]
     if not extents:
         return None
     e = np.array(extents, dtype=np.float64)
     grid = _Grid((e[:, 0].min(), e[:, 1].min(), e[:, 2].max(), e[:, 3].max()), cell)
-    for _, geoms in parts:
+    for i, (_, geoms) in enumerate(parts):
+        if isinstance(parts, list):  # each part let go of once marked
+            parts[i] = None
         grid.mark(_present(geoms()))
+        del geoms
     return grid.area()
 
 
@@ -77,14 +81,17 @@ class _Grid:
         if len(geoms) == 0:
             return
         cell = self.cell
-        long = shapely.length(geoms) > cell / 2
-        parts = geoms.copy()
-        parts[long] = shapely.segmentize(geoms[long], cell / 2)  # no cell skipped along long lines
-        xy = shapely.get_coordinates(parts)
+        types = shapely.get_type_id(geoms)
+        simple = types == 1  # LineStrings: densified with numpy
+        others = geoms[~simple]
+        long = shapely.length(others) > cell / 2
+        others[long] = shapely.segmentize(others[long], cell / 2)  # no cell skipped along long lines
+        xy = np.concatenate([densified_xy(geoms[simple], cell / 2),
+                             shapely.get_coordinates(others)])
         xy = xy[np.isfinite(xy).all(axis=1)]
         self.cells[(np.floor(xy[:, 1] / cell) - self.oy).astype(np.int64),
                    (np.floor(xy[:, 0] / cell) - self.ox).astype(np.int64)] = True
-        polys = geoms[np.isin(shapely.get_type_id(geoms), (3, 6))]
+        polys = geoms[np.isin(types, (3, 6))]
         polys = polys[shapely.area(polys) > cell * cell]  # smaller ones are covered by their vertices' cells
         if len(polys):
             self.polys.append(polys)
@@ -112,6 +119,33 @@ class _Grid:
             polys = np.concatenate(self.polys)
             area = shapely.union(area, shapely.union_all(shapely.buffer(polys, cell)))
         return area
+
+
+def densified_xy(lines: np.ndarray, step: float) -> np.ndarray:
+    """The vertices of LineStrings and the points ``shapely.segmentize(lines, step)`` adds
+    to them (bit for bit: the same arithmetic as GEOS), without building the segmentized
+    geometries: each segment longer than ``step`` gets ceil(length / step) - 1 points at
+    equal spacing."""
+    xy, at = shapely.get_coordinates(lines, return_index=True)
+    if len(xy) < 2:
+        return xy
+    x0, y0, x1, y1 = xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1]
+    same = at[:-1] == at[1:]
+    dx, dy = x1 - x0, y1 - y0
+    length = np.sqrt(dx * dx + dy * dy)  # (as GEOS: bit for bit the points it adds)
+    with np.errstate(invalid="ignore"):
+        long = same & (length > step)
+    seg = np.flatnonzero(long)
+    if not len(seg):
+        return xy
+    n = np.ceil(length[seg] / step)
+    extra = (n - 1).astype(np.int64)
+    rep = np.repeat(np.arange(len(seg)), extra)
+    j = np.arange(len(rep)) - np.repeat(np.cumsum(extra) - extra, extra) + 1
+    s = seg[rep]
+    frac = (j * (length[s] / n[rep])) / length[s]
+    pts = np.column_stack([x0[s] + frac * dx[s], y0[s] + frac * dy[s]])
+    return np.concatenate([xy, pts])
 
 
 def merged(existing: shapely.Geometry | None, new: shapely.Geometry | None) -> shapely.Geometry | None:

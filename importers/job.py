@@ -380,6 +380,7 @@ class ImportJob:
             area = self._coverage(lambda: merged(started[0].result(), self.area), result.batch_id)
             if area is not None:
                 store.set_owner_coverage(self.owner, area)
+            timings["covered"] = time.perf_counter() - t
 
         ok = False
         try:
@@ -395,12 +396,14 @@ class ImportJob:
         finally:
             if started and ok:  # on an error or Ctrl-C, never wait for it
                 started[0].join()
-        store_s = timings.get("store", time.perf_counter() - t)
-        coverage_s = time.perf_counter() - t - store_s
+        total = time.perf_counter() - t
+        store_s = timings.get("store", total)
+        covered = timings.get("covered", store_s)  # (the coverage, in the batch's transaction)
         if parts is not None:  # the parts were read and prepared while the store staged them
             store_s -= sum(report.timings.values())
         report.timings["store"] = store_s
-        report.timings["coverage"] = coverage_s
+        report.timings["coverage"] = covered - timings.get("store", total)
+        report.timings["commit"] = total - covered
         report.status = "dry run" if self.dry_run else "imported"
         report.batch_id = None if self.dry_run else result.batch_id
         # rows accepted; the diff says what changed

@@ -8,6 +8,7 @@ and ``--dry-run`` share it. Every row that does not make it into the frame is in
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -185,8 +186,117 @@ def _prepare_layer(
     )
 
 
-PARTS_FROM = 1_000_000  # layers with more features than this are imported part by part
+class SeenIds:
+    """The asset ids of a layer's parts read so far, to find the ids a later part repeats.
+
+    Each id is kept with its 64-bit hash and its source row. The hashes are kept in a few
+    sorted runs: a part's hashes are sorted once, and the last two runs are merged when the
+    older is no larger than the newer (as a binary counter carries), so a hash is sorted
+    again about log2(parts) times, not at every part, and (the parts being of one size)
+    there are about log2(parts) + 1 runs to search. A hash found is confirmed on the id itself (every equal
+    hash is tried), so a collision of hashes never makes a repeat of two different ids.
+    """
+
+    def __init__(self):
+        self._runs: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted hashes, where each id is)
+        self._ids: list[pa.Array] = []  # the ids, part by part (Arrow)
+        self._rows: list[pa.Array] = []  # ... and their source rows
+        self._n = 0
+
+    def __len__(self) -> int:
+        return self._n
+
+    def record(self, ids: np.ndarray, keys: np.ndarray, rows: np.ndarray):
+        """A part's ids (hashes ``keys``, 0-based source rows ``rows``; no id twice in the
+        part): (repeat, first row) — which of them an earlier part holds, and for those the
+        earlier one's source row. The others are recorded for the next parts."""
+        order = np.argsort(keys, kind="stable")  # sorted needles: a cache-friendly search
+        keys = np.asarray(keys)[order]
+        repeat = np.zeros(len(ids), dtype=bool)
+        first_rows = np.zeros(len(ids), dtype=np.int64)
+        new_pos, earlier_at = [], []
+        for run_keys, run_at in self._runs:
+            lo = np.searchsorted(run_keys, keys, side="left")
+            hit = np.flatnonzero(run_keys[np.minimum(lo, len(run_keys) - 1)] == keys)
+            if not len(hit):
+                continue
+            lo = lo[hit]
+            hi = np.searchsorted(run_keys, keys[hit], side="right")
+            one = hi - lo == 1
+            new_pos.append(order[hit[one]])
+            earlier_at.append(run_at[lo[one]])
+            for i in np.flatnonzero(~one):  # equal hashes (a collision): try each
+                new_pos.append(np.full(hi[i] - lo[i], order[hit[i]]))
+                earlier_at.append(run_at[lo[i]:hi[i]])
+        if new_pos:
+            pos, at = np.concatenate(new_pos), pa.array(np.concatenate(earlier_at))
+            earlier = pa.chunked_array(self._ids, type=pa.string()).take(at)
+            same = np.asarray(earlier.to_pylist(), dtype=object) == ids[pos]
+            repeat[pos[same]] = True
+            first_rows[pos[same]] = pa.chunked_array(self._rows, type=pa.int64()).take(
+                at).to_numpy()[same]
+        self._add(ids[~repeat], keys[~repeat[order]], order[~repeat[order]], repeat,
+                  np.asarray(rows, dtype=np.int64)[~repeat])
+        return repeat, first_rows
+
+    def _add(self, ids, sorted_keys, order, repeat, rows) -> None:
+        """Record the new ids; ``sorted_keys`` are their hashes sorted, ``order`` where each
+        is among the part's ids (``repeat`` the part's repeats, not recorded)."""
+        if not len(ids):
+            return
+        kept_at = np.cumsum(~repeat) - 1  # a part's position -> its position among the new
+        self._runs.append((sorted_keys, self._n + kept_at[order]))
+        self._ids.append(pa.array(ids, type=pa.string()))
+        self._rows.append(pa.array(rows))
+        self._n += len(ids)
+        while len(self._runs) > 1 and len(self._runs[-2][0]) <= len(self._runs[-1][0]):
+            newer = self._runs.pop()
+            self._runs.append(_merged(self._runs.pop(), newer))
+
+
+def _merged(older: tuple[np.ndarray, np.ndarray], newer: tuple[np.ndarray, np.ndarray]):
+    """Two sorted runs (hashes, positions) as one, in one pass: the stable sort of the two
+    (an equal hash of the newer run after the older's)."""
+    (k1, a1), (k2, a2) = older, newer
+    into = np.searchsorted(k1, k2, side="right") + np.arange(len(k2))
+    rest = np.ones(len(k1) + len(k2), dtype=bool)
+    rest[into] = False
+    keys, at = np.empty(len(rest), dtype=k1.dtype), np.empty(len(rest), dtype=a1.dtype)
+    keys[into], keys[rest] = k2, k1
+    at[into], at[rest] = a2, a1
+    return keys, at
+
+
+TRIM_BETWEEN_PARTS = True  # give freed memory back to the system between parts
+
+
+def give_back_memory() -> None:
+    """Hand the memory freed by the previous part back to the system: Arrow's pool and, on
+    glibc, the C heap (``malloc_trim``). Without it the allocators keep what each part
+    freed, fragmented, and the process grows by a few hundred bytes an asset."""
+    pa.default_memory_pool().release_unused()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim():
+    import ctypes
+    import ctypes.util
+
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        return None
+
+
 PART_ROWS = 250_000  # features in a part: ~0.6 GB of working memory each
+# Layers with more features than this are imported part by part: memory bounded, and the
+# next part read, reprojected and mapped while the store stages this one. Not lower: at a
+# million lines the parts halve the peak memory but cost 10-40 % more wall time on two cores
+# (the store's one-frame staging already keeps both busy; docs/benchmarks.md, 2026-12-03).
+PARTS_FROM = 1_000_000
 
 
 class LayerParts:
@@ -216,10 +326,7 @@ class LayerParts:
         self._timings: dict[str, float] = {}
         self._rows_read = self._repaired = self._assets = 0
         self._first: PreparedLayer | None = None
-        self._keys = np.zeros(0, dtype=np.uint64)  # earlier parts' id hashes, sorted
-        self._key_at = np.zeros(0, dtype=np.int64)  # ... and where each id is in _ids
-        self._ids: list = []  # earlier parts' ids (Arrow), and their source rows
-        self._id_rows: list[np.ndarray] = []
+        self._seen = SeenIds()  # earlier parts' ids (dropped once every part is read)
 
     def __iter__(self):
         progress = self.kwargs.pop("progress", None) or (lambda f, m: None)
@@ -227,9 +334,14 @@ class LayerParts:
         at = [0]  # the first row of the next part
 
         def next_part():
+            if TRIM_BETWEEN_PARTS:
+                give_back_memory()
             t = time.perf_counter()
             raw = next(reading, None)
-            if raw is None:
+            if raw is None:  # every part read: the earlier ids are no longer needed
+                self._seen = SeenIds()
+                if TRIM_BETWEEN_PARTS:
+                    give_back_memory()
                 return None
             read_s = time.perf_counter() - t
             first = self._first
@@ -271,17 +383,7 @@ class LayerParts:
         assets = part.assets
         ids = assets["asset_id"].to_numpy(dtype=object)
         keys = pd.util.hash_array(ids, categorize=False)
-        repeat = np.zeros(len(ids), dtype=bool)
-        first_rows = np.zeros(len(ids), dtype=np.int64)
-        if len(self._keys) and len(ids):
-            at = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
-            maybe = np.flatnonzero(self._keys[at] == keys)
-            if len(maybe):
-                earlier = pa.chunked_array(self._ids, type=pa.string())
-                where = self._key_at[at[maybe]]
-                same = np.asarray(earlier.take(where).to_pylist(), dtype=object) == ids[maybe]
-                repeat[maybe[same]] = True
-                first_rows[maybe[same]] = np.concatenate(self._id_rows)[where[same]]
+        repeat, first_rows = self._seen.record(ids, keys, part.asset_rows)
         if repeat.any():
             rows = part.asset_rows[repeat]
             wkt = shapely.to_wkt(part.asset_source_geometry[repeat], rounding_precision=-1)
@@ -298,16 +400,6 @@ class LayerParts:
                                  "in this delivery; the first is imported, the others rejected")
             keep = ~repeat
             assets = assets[keep].reset_index(drop=True)
-            ids, keys, kept_rows = ids[keep], keys[keep], part.asset_rows[keep]
-        else:
-            kept_rows = part.asset_rows
-        offset = sum(len(chunk) for chunk in self._ids)
-        self._ids.append(pa.array(ids, type=pa.string()))
-        self._id_rows.append(np.asarray(kept_rows, dtype=np.int64))
-        keys_all = np.concatenate([self._keys, keys])
-        at_all = np.concatenate([self._key_at, np.arange(offset, offset + len(ids), dtype=np.int64)])
-        order = np.argsort(keys_all, kind="stable")
-        self._keys, self._key_at = keys_all[order], at_all[order]
         return assets
 
     def _gather(self, part: PreparedLayer, n_assets: int) -> None:
@@ -343,6 +435,14 @@ class LayerParts:
     def area(self):
         """The grid coverage of every part's assets together (``coverage_of`` on them all),
         or None; their geometries are dropped as they are used."""
-        parts, self._areas = self._areas, []
-        return coverage_of_parts([(extent, lambda w=wkb: shapely.from_wkb(w.to_numpy(
-            zero_copy_only=False))) for extent, wkb in parts])
+        parts = [(extent, _parsed(wkb)) for extent, wkb in self._areas]
+        self._areas = []
+        area = coverage_of_parts(parts)  # (which empties the list part by part)
+        if TRIM_BETWEEN_PARTS:  # the WKB's memory back to the system before the store's last steps
+            give_back_memory()
+        return area
+
+
+def _parsed(wkb: pa.Array):
+    """A callable giving the geometries of ``wkb`` (parsed when called)."""
+    return lambda: shapely.from_wkb(wkb.to_numpy(zero_copy_only=False))

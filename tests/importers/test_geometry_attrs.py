@@ -152,6 +152,45 @@ def test_coverage_covers_lines_points_and_polygons_of_any_shape():
     assert both.geom_type == "MultiPolygon" and both.covers(shapely.Point(-9000, 0))
 
 
+
+def test_lines_densified_with_numpy_give_the_points_segmentize_gives():
+    """The coverage densifies LineStrings with numpy: bit for bit the points GEOS adds, so
+    the cells marked are those of the segmentized lines (repeated and NaN vertices too)."""
+    from importers.coverage import densified_xy
+
+    rng = np.random.default_rng(8)
+    n = 3000
+    k = rng.integers(2, 7, n)
+    lines = []
+    for i in range(n):
+        steps = rng.normal(0, 1, (k[i], 2)) * rng.choice([0.5, 40.0, 400.0])
+        lines.append(shapely.LineString(steps.cumsum(axis=0) + rng.uniform(-1e5, 7e5, 2)))
+    lines[5] = shapely.LineString([(0, 0), (0, 0), (300, 400)])  # a repeated vertex
+    lines[6] = shapely.LineString([(1, 1), (math.nan, 2), (500, 500)])
+    lines = np.array(lines, dtype=object)
+    for step in (25.0, 61.3, 128.04368):
+        ours = densified_xy(lines, step)
+        theirs = shapely.get_coordinates(shapely.segmentize(lines, step))
+        ours, theirs = (np.unique(xy[np.isfinite(xy).all(axis=1)], axis=0) for xy in (ours, theirs))
+        assert ours.shape == theirs.shape and (ours == theirs).all()
+
+
+def test_coverage_of_lines_is_that_of_the_segmentized_lines(monkeypatch):
+    from importers import coverage
+
+    rng = np.random.default_rng(9)
+    starts = rng.uniform(0, 20_000, (500, 2))
+    lines = shapely.linestrings(np.stack([starts, starts + rng.normal(0, 300, (500, 2)),
+                                          starts + rng.normal(0, 900, (500, 2))], axis=1))
+    mixed = np.concatenate([lines, [shapely.MultiLineString([[(0, 0), (3000, 10)],
+                                                             [(5000, 5000), (5100, 9000)]])]])
+    fast = [coverage.coverage_of(g) for g in (lines, mixed)]
+    monkeypatch.setattr(coverage, "densified_xy",  # the plain path: GEOS segmentizes
+                        lambda g, step: shapely.get_coordinates(shapely.segmentize(g, step)))
+    plain = [coverage.coverage_of(g) for g in (lines, mixed)]
+    for a, b in zip(fast, plain, strict=True):
+        assert shapely.equals_exact(shapely.normalize(a), shapely.normalize(b), 0) and a.area > 0
+
 def test_attrs_json_in_threaded_slices_equals_one_pass(monkeypatch):
     import importers.parallel as parallel
 

@@ -164,3 +164,29 @@ def test_a_cancel_between_parts_leaves_the_register_as_it_was(tmp_path, register
         job.run()
     assert (assets(store), rejects(store), batches(store)) == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+@pytest.mark.parametrize("collide", [False, True])
+def test_the_ids_of_earlier_parts_are_found_as_a_plain_lookup_finds_them(collide):
+    """The sorted runs of id hashes (merged as they grow) answer what a dict of every
+    earlier id answers, hash collisions included (the id itself decides)."""
+    import pandas as pd
+
+    from importers.prepare import SeenIds
+
+    rng = np.random.default_rng(5)
+    for _ in range(150):
+        seen, plain, row = SeenIds(), {}, 0
+        for _part in range(int(rng.integers(1, 10))):
+            ids = pd.unique(np.array([f"A{v}" for v in rng.integers(0, 80, rng.integers(0, 40))],
+                                     dtype=object))
+            keys = pd.util.hash_array(ids, categorize=False)
+            if collide:  # a handful of hash values for every id
+                keys = keys % np.uint64(5)
+            rows = np.arange(row, row + len(ids))
+            row += len(ids) + 2
+            repeat, first = seen.record(ids, keys, rows)
+            assert repeat.tolist() == [i in plain for i in ids]
+            assert first[repeat].tolist() == [plain[i] for i in ids[repeat]]
+            plain.update(zip(ids[~repeat], rows[~repeat], strict=True))
+            assert len(seen) == len(plain)

@@ -314,7 +314,7 @@ def test_ctrl_c_mid_import_leaves_the_register_as_it_was(tmp_path, register, sta
                             cwd=ROOT, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 300  # a hang guard only: the marker decides
-        while not marker.exists():
+        while not (marker.exists() and marker.read_text()):  # (created, then written)
             assert proc.poll() is None, proc.stderr.read()
             assert time.monotonic() < deadline
             time.sleep(0.05)
