@@ -8,7 +8,6 @@ and ``--dry-run`` share it. Every row that does not make it into the frame is in
 from __future__ import annotations
 
 import dataclasses
-import functools
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +21,7 @@ import pyproj
 import shapely
 
 from asset_register.errors import CancelledError
+from asset_register.memory import release as release_memory
 
 from . import crs as crsmod
 from .attrs import attrs_json
@@ -267,28 +267,9 @@ def _merged(older: tuple[np.ndarray, np.ndarray], newer: tuple[np.ndarray, np.nd
     return keys, at
 
 
-TRIM_BETWEEN_PARTS = True  # give freed memory back to the system between parts
-
-
-def give_back_memory() -> None:
-    """Hand the memory freed by the previous part back to the system: Arrow's pool and, on
-    glibc, the C heap (``malloc_trim``). Without it the allocators keep what each part
-    freed, fragmented, and the process grows by a few hundred bytes an asset."""
-    pa.default_memory_pool().release_unused()
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
-
-
-@functools.cache
-def _malloc_trim():
-    import ctypes
-    import ctypes.util
-
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # not glibc: nothing to trim
-        return None
+TRIM_BETWEEN_PARTS = True  # give freed memory back to the system between parts (memory.release:
+# without it the allocators keep what each part freed, and the process grows by a few hundred
+# bytes an asset)
 
 
 PART_ROWS = 250_000  # features in a part: ~0.6 GB of working memory each
@@ -335,13 +316,13 @@ class LayerParts:
 
         def next_part():
             if TRIM_BETWEEN_PARTS:
-                give_back_memory()
+                release_memory()
             t = time.perf_counter()
             raw = next(reading, None)
             if raw is None:  # every part read: the earlier ids are no longer needed
                 self._seen = SeenIds()
                 if TRIM_BETWEEN_PARTS:
-                    give_back_memory()
+                    release_memory()
                 return None
             read_s = time.perf_counter() - t
             first = self._first
@@ -439,7 +420,7 @@ class LayerParts:
         self._areas = []
         area = coverage_of_parts(parts)  # (which empties the list part by part)
         if TRIM_BETWEEN_PARTS:  # the WKB's memory back to the system before the store's last steps
-            give_back_memory()
+            release_memory()
         return area
 
 
