@@ -125,32 +125,30 @@ def bulk_journal(con: sqlite3.Connection) -> bool:
     before it. Crash safety is SQLite's: a killed load leaves a hot journal, rolled back by
     the next open (``_recover``). ``synchronous = FULL`` while in this mode, as SQLite
     advises for rollback journals. ``back_to_wal`` ends it."""
-    con.execute("PRAGMA busy_timeout = 0")  # someone else has it open: stay in WAL at once
-    try:
-        mode = con.execute("PRAGMA main.journal_mode = DELETE").fetchone()[0]
-    except sqlite3.OperationalError:
-        return False
-    finally:
-        con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    if mode.lower() != "delete":
-        return False
-    con.execute("PRAGMA main.synchronous = FULL")
-    return True
+    # someone else has it open: stay in WAL at once
+    return _switch_journal(con, "DELETE", "FULL", wait_ms=0)
 
 
 def back_to_wal(con: sqlite3.Connection) -> bool:
     """WAL again after ``bulk_journal`` (outside any transaction); False if another
     connection opened the file meanwhile and holds it (the caller tries again later)."""
-    con.execute(f"PRAGMA busy_timeout = {BEGIN_POLL_MS}")
+    return _switch_journal(con, "WAL", "NORMAL", wait_ms=BEGIN_POLL_MS)
+
+
+def _switch_journal(con: sqlite3.Connection, journal: str, synchronous: str, *,
+                    wait_ms: int) -> bool:
+    """The file's journal mode set to ``journal`` (waiting at most ``wait_ms`` for other
+    connections), then ``synchronous``; False when SQLite kept the mode it had."""
+    con.execute(f"PRAGMA busy_timeout = {wait_ms}")
     try:
-        mode = con.execute("PRAGMA main.journal_mode = WAL").fetchone()[0]
+        mode = con.execute(f"PRAGMA main.journal_mode = {journal}").fetchone()[0]
     except sqlite3.OperationalError:
         return False
     finally:
         con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    if mode.lower() != "wal":
+    if mode.lower() != journal.lower():
         return False
-    con.execute("PRAGMA main.synchronous = NORMAL")
+    con.execute(f"PRAGMA main.synchronous = {synchronous}")
     return True
 
 
