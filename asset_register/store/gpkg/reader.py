@@ -9,7 +9,10 @@ included — commits to the register.
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,10 +22,12 @@ import shapely
 from ..reader import Arrays, AssetReader, numeric
 from ..records import WORKS_COLUMNS
 from .geom import decode as decode_blobs
+from .rtree import search as search_rtree
 from .schema import ASSETS, GEOM
 from .snapshot import read_arrow
 
 LIVE = "retired_at IS NULL"
+FETCH_PART = 40_000  # assets read per statement by a batch (a part's rows are ~20 MB)
 
 
 def _column(chunked) -> np.ndarray:
@@ -58,6 +63,8 @@ class RTreeReader(AssetReader):
     Raises sqlite3.Error when the file cannot be opened again or has no R*Tree (the store
     then hands out the default reader)."""
 
+    reads_in_bulk = True
+
     def __init__(self, store):
         super().__init__(store)
         self.path = str(Path(store.location).resolve())
@@ -74,6 +81,7 @@ class RTreeReader(AssetReader):
         # memory: 2,000 checks of a 1M register added 270 MB. SQLite's default page cache:
         # random footprints seldom meet the same pages twice, a larger one did not help.
         self._sql: dict[tuple, tuple[list[str], str]] = {}
+        self._helpers: list[sqlite3.Connection] = []  # a batch's extra readers, opened on use
 
     def _select(self, columns) -> tuple[list[str], str]:
         """(columns the register has, R*Tree candidate SQL selecting them + the geometry)."""
@@ -92,7 +100,13 @@ class RTreeReader(AssetReader):
         if not rows:
             return ({c: np.empty(0, dtype=t) for c, t in zip(cols, dtypes)},
                     np.empty(0, dtype=object))
-        values = list(zip(*rows, strict=True))
+        return RTreeReader._transposed(cols, list(zip(*rows, strict=True)))
+
+    @staticmethod
+    def _transposed(cols: list[str], values: list) -> Arrays:
+        """``_arrays`` of rows already transposed: a sequence of values per column, the
+        geometry's last."""
+        dtypes = _dtypes(tuple(cols))
         out = {c: np.array(v, dtype=t) for c, t, v in zip(cols, dtypes, values, strict=False)}
         return out, decode_blobs(values[-1])
 
@@ -104,6 +118,75 @@ class RTreeReader(AssetReader):
         cols, sql = self._select(columns)
         x0, y0, x1, y1 = bounds
         return self._arrays(cols, self.con.execute(sql, (x0, x1, y0, y1)).fetchall())
+
+    def candidates_many(self, boxes: np.ndarray, columns: list[str]) -> tuple:
+        """The candidates of many query boxes at once, from the R*Tree and the assets table
+        on disk (no in-memory index): ``boxes`` float64 (minx, maxx, miny, maxy) per query.
+
+        Returns (query position, asset position, columns, geometries): one (query, asset)
+        pair per live asset whose R*Tree box meets the query box — the same assets as
+        ``candidate_arrays`` of each box — and each asset's columns and geometry once.
+
+        The tree is walked for all boxes together (``rtree.search``, in one read
+        transaction); the assets it finds are then read once each, in fid order (the
+        table's own order: neighbouring rows share pages), in parts spread over two
+        connections in two threads — SQLite and the geometry decoding release the GIL.
+        The caller compares ``data_version`` before and after: a commit in between means
+        the parts may be of different versions, and the read must be done again.
+        """
+        cols, select = self._select_by_fid(columns)
+        self.con.execute("BEGIN")
+        try:
+            q, ids = search_rtree(self.con, f"rtree_{ASSETS}_{GEOM}", boxes)
+        finally:
+            self.con.execute("COMMIT")
+        fids = np.unique(ids)
+        parts = [fids[a:a + FETCH_PART] for a in range(0, len(fids), FETCH_PART)]
+        if len(parts) <= 1:
+            got = [self._read_fids(self.con, select, cols, p) for p in parts]
+        else:
+            while len(self._helpers) < min(2, os.cpu_count() or 1):
+                self._helpers.append(self._connect())
+            with ThreadPoolExecutor(len(self._helpers)) as pool:
+                got = list(pool.map(self._read_fids, *zip(*[
+                    (self._helpers[i % len(self._helpers)], select, cols, p)
+                    for i, p in enumerate(parts)])))
+        if not got:
+            live = np.zeros(0, dtype=np.int64)
+            values, geoms = self._arrays(cols, [])
+        else:
+            live = np.concatenate([g[0] for g in got])
+            values = {c: np.concatenate([g[1][c] for g in got]) for c in cols}
+            geoms = np.concatenate([g[2] for g in got])
+        at = np.searchsorted(live, ids)
+        found = at < len(live)
+        found[found] = live[at[found]] == ids[found]  # (retired versions are left out)
+        return q[found], at[found], values, geoms
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(Path(self.path).as_uri() + "?mode=ro", uri=True,
+                               check_same_thread=False)
+
+    def _select_by_fid(self, columns) -> tuple[list[str], str]:
+        """(columns the register has, SQL selecting fid, them and the geometry of the live
+        assets among the fids of a JSON array, in its order)."""
+        key = ("fid", *columns)
+        if key not in self._sql:
+            cols = [c for c in columns if c in self._present]
+            select = ", ".join(f"a.{c}" for c in ["fid", *cols, GEOM])
+            self._sql[key] = cols, (
+                f"SELECT {select} FROM json_each(?) j CROSS JOIN {ASSETS} a ON a.fid = j.value "
+                f"WHERE a.{LIVE}")
+        return self._sql[key]
+
+    def _read_fids(self, con, sql: str, cols: list[str], fids: np.ndarray) -> tuple:
+        """(fids, columns, geometries) of the live assets among ``fids`` (ascending)."""
+        rows = con.execute(sql, (json.dumps(fids.tolist()),)).fetchall()
+        if not rows:
+            return (np.zeros(0, dtype=np.int64), *self._arrays(cols, []))
+        values = list(zip(*rows, strict=True))
+        del rows
+        return (np.array(values[0], dtype=np.int64), *self._transposed(cols, values[1:]))
 
     def owner_utilities(self) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
@@ -210,4 +293,7 @@ class RTreeReader(AssetReader):
         return out, geoms
 
     def close(self) -> None:
+        for con in self._helpers:
+            con.close()
+        self._helpers.clear()
         self.con.close()
