@@ -202,3 +202,34 @@ def test_the_path_is_chosen_or_refused(gpkg_store_factory):
     with pytest.raises(ValueError, match="cannot read a batch's candidates in bulk"):
         plain.check_many(site, index="disk")
     assert plain.check_many(site)[0].conflicts["asset_id"].tolist() == ["WAT:1"]  # memory
+
+
+def test_sqlite_cuts_the_wkb_out_of_every_kind_of_blob():
+    """The batch's reads cut the header off in SQL: the same WKB as ``geom.decode`` for every
+    envelope a GeoPackage blob can carry, both byte orders; NULL stays NULL; a blob that
+    is no GeoPackage geometry is refused as the single check refuses it."""
+    import struct
+
+    from asset_register.store.gpkg.geom import decode
+
+    line = shapely.LineString([(1.5, 2.25), (3.0, -4.125)])
+    blobs = []
+    for env, size in ((0, 0), (1, 32), (2, 48), (3, 48), (4, 64), (5, 0), (7, 0)):
+        for little in (0, 1):
+            flags = (env << 1) | little | (0b1_0000 if env == 7 else 0)
+            head = b"GP\x00" + bytes([flags]) + struct.pack("<i" if little else ">i", 27700)
+            blobs.append(head + bytes(range(size)) + shapely.to_wkb(line, byte_order=little))
+    con = sqlite3.connect(":memory:")
+    con.execute("CREATE TABLE g (fid INTEGER PRIMARY KEY, geom BLOB)")
+    con.executemany("INSERT INTO g (geom) VALUES (?)", [(b,) for b in [*blobs, None]])
+    sql = f"SELECT {gpkg_reader._WKB.format(g='geom')} FROM g ORDER BY fid"
+    cut = np.array([r[0] for r in con.execute(sql)], dtype=object)
+    want = decode([*blobs, None])
+    got = shapely.from_wkb(cut)
+    assert got[-1] is None and want[-1] is None
+    assert shapely.equals_exact(got[:-1], want[:-1], 0).all()
+    assert (shapely.to_wkb(got[:-1]) == shapely.to_wkb(want[:-1])).all()
+    con.execute("INSERT INTO g (geom) VALUES (?)", (b"XY" + blobs[0][2:],))
+    assert [r[0] for r in con.execute(sql)][-1] == b""  # refused by the reader (below)
+    with pytest.raises(ValueError, match="GP"):
+        decode([b"XY" + blobs[0][2:]])
