@@ -154,10 +154,14 @@ class RTreeReader(AssetReader):
         else:
             while len(self._helpers) < min(2, os.cpu_count() or 1):
                 self._helpers.append(self._connect())
-            with ThreadPoolExecutor(len(self._helpers)) as pool:
-                got = list(pool.map(self._read_fids, *zip(*[
-                    (self._helpers[i % len(self._helpers)], select, cols, p)
-                    for i, p in enumerate(parts)])))
+            n = len(self._helpers)  # each connection serves one thread: parts k, k + n, ...
+
+            def read(k: int) -> list:
+                return [self._read_fids(self._helpers[k], select, cols, p) for p in parts[k::n]]
+
+            with ThreadPoolExecutor(n) as pool:
+                shares = list(pool.map(read, range(n)))
+            got = [shares[i % n][i // n] for i in range(len(parts))]  # back in fid order
         if not got:
             live = np.zeros(0, dtype=np.int64)
             values, geoms = self._arrays(cols, [])
