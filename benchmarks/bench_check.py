@@ -197,21 +197,24 @@ def main(argv=None) -> int:
                 peer_cpu.append(time.process_time() - c)
     peer.close()
     load_after = os.getloadavg()
-    o, pe = _stats(ours_lat), _stats(peer_lat)
-    oc, pc = _stats(ours_cpu), _stats(peer_cpu)
-    print(f"single check, R*Tree on disk, interleaved with the peer ({args.singles} footprints; "
-          f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after; 2 cores):")
-    print(f"  ours, the full check ({hits / args.singles:.1f} conflicts each): median "
-          f"{o[0]:.3f} ms, p99 {o[1]:.3f} ms wall-clock (CPU time: median {oc[0]:.3f} ms, p99 "
-          f"{oc[1]:.3f} ms)   target p99 <= 1 ms and <= 3x the peer's")
-    print(f"  peer, bare R*Tree + fetch + shapely dwithin {reach:.2f} m ({near / args.singles:.1f} "
-          f"assets each): median {pe[0]:.3f} ms, p99 {pe[1]:.3f} ms wall-clock (CPU time: "
-          f"median {pc[0]:.3f} ms, p99 {pc[1]:.3f} ms)")
-    print(f"  ours / peer: median {o[0] / pe[0]:.1f}x, p99 {o[1] / pe[1]:.1f}x wall-clock "
-          f"(CPU p99 {oc[1] / pc[1]:.1f}x)")
-    fr = _stats(frames_lat)
-    print(f"  + reading the result's conflicts and works as GeoDataFrames (built on first read): "
-          f"median {fr[0]:.3f} ms, p99 {fr[1]:.3f} ms")
+    if not args.singles:
+        print("single checks: skipped (--singles 0)")
+    else:
+        o, pe = _stats(ours_lat), _stats(peer_lat)
+        oc, pc = _stats(ours_cpu), _stats(peer_cpu)
+        print(f"single check, R*Tree on disk, interleaved with the peer ({args.singles} footprints; "
+              f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after; 2 cores):")
+        print(f"  ours, the full check ({hits / args.singles:.1f} conflicts each): median "
+              f"{o[0]:.3f} ms, p99 {o[1]:.3f} ms wall-clock (CPU time: median {oc[0]:.3f} ms, p99 "
+              f"{oc[1]:.3f} ms)   target p99 <= 1 ms and <= 3x the peer's")
+        print(f"  peer, bare R*Tree + fetch + shapely dwithin {reach:.2f} m ({near / args.singles:.1f} "
+              f"assets each): median {pe[0]:.3f} ms, p99 {pe[1]:.3f} ms wall-clock (CPU time: "
+              f"median {pc[0]:.3f} ms, p99 {pc[1]:.3f} ms)")
+        print(f"  ours / peer: median {o[0] / pe[0]:.1f}x, p99 {o[1] / pe[1]:.1f}x wall-clock "
+              f"(CPU p99 {oc[1] / pc[1]:.1f}x)")
+        fr = _stats(frames_lat)
+        print(f"  + reading the result's conflicts and works as GeoDataFrames (built on first read): "
+              f"median {fr[0]:.3f} ms, p99 {fr[1]:.3f} ms")
     if args.singles_only:
         checker.close()
         store.close()

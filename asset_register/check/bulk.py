@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from .clearance import CHECK_COLUMNS, base_clearance, classify, normalise, take
+from .clearance import CHECK_COLUMNS, Rows, base_clearance, classify, normalise
 from .context import Context
 from .rules import Rules
 
@@ -38,4 +38,4 @@ def disk_candidates(reader, rules: Rules, ctx: Context, fps: np.ndarray,
     cols = normalise(cols)
     classes = classify(cols, rules)
     base = base_clearance(cols, rules, classes)
-    return fi, take(cols, ai), geoms[ai], classes[ai], base[ai]
+    return fi, Rows(cols, ai), geoms[ai], classes[ai], base[ai]  # (columns copied once: ``take``)
