@@ -306,26 +306,25 @@ def assess(
         abandoned = np.fromiter((v in ABANDONED_STATUS for v in status.tolist()), bool, n)
     else:
         abandoned = np.isin(status, ABANDONED_STATUS)
-    precaution = table.precaution[classes]
+    precaution = table.precaution[classes]  # (a copy of its own: written below)
     eff = effective(cols, rules, n)
     unknown = eff["class_note"] != None  # noqa: E711 (a note or None)
+    # (the texts below are built for the rows they concern only: a batch has 10^5 rows)
     if unknown.any():
-        precaution = np.where(unknown, precaution + " " + np.where(
-            unknown, eff["class_note"], "").astype(object) + ".", precaution)
+        precaution[unknown] = (precaution[unknown] + " "
+                               + eff["class_note"][unknown].astype(object) + ".")
     if abandoned.any():
-        precaution = np.where(
-            abandoned,
-            precaution + " Recorded as " + status.astype(str)
-            + ": treat as live until the owner confirms it is dead.",
-            precaution,
-        )
+        precaution[abandoned] = (
+            precaution[abandoned] + " Recorded as " + status[abandoned].astype(str)
+            + ": treat as live until the owner confirms it is dead.")
     # a restricted asset the login is not cleared for comes masked (id "restricted:…",
     # a coarse box, no attributes: PostGIS asset_view): the conflict stands, with its owner
-    masked = np.char.startswith(np.asarray(cols["asset_id"]).astype(str), MASKED_ID_PREFIX)
+    masked = np.fromiter((str(v).startswith(MASKED_ID_PREFIX)
+                          for v in np.asarray(cols["asset_id"]).tolist()), bool, n)
     if masked.any():
-        precaution = np.where(
-            masked, "Restricted asset of " + cols["owner"].astype(str)
-            + ": contact them for its position and precautions before digging.", precaution)
+        precaution[masked] = (
+            "Restricted asset of " + cols["owner"][masked].astype(str)
+            + ": contact them for its position and precautions before digging.")
     depth_note = np.full(n, None, dtype=object)
     dig = np.asarray(np.nan if dig_depth_m is None else dig_depth_m, dtype=np.float64)
     if dig.ndim == 0:
