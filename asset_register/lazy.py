@@ -76,6 +76,6 @@ def plain_isna(arr):
         return np.isnat(arr)
     if arr.dtype.kind != "O":
         return np.zeros(arr.shape, dtype=bool)
-    flat = arr.ravel().tolist()
-    return np.fromiter((v is None or v != v for v in flat), dtype=bool,
-                       count=len(flat)).reshape(arr.shape)
+    # two C loops of comparisons: None, and a value unequal to itself (NaN, NaT); a
+    # Python test per value cost a batch of 100,000 footprints a quarter of a second
+    return np.equal(arr, None) | np.not_equal(arr, arr)

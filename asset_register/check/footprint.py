@@ -324,5 +324,5 @@ def check_extent(footprints: np.ndarray, extent, max_outside_m: float, labels=No
     return [
         [f"the site is {d:.0f} m outside the register's data extent: no records here does not "
          "mean no assets"] if d > 0 else []
-        for d in dist
+        for d in dist.tolist()  # (Python floats, not a numpy scalar per footprint)
     ]

@@ -48,6 +48,10 @@ class AssetReader:
     """True when ``candidates_at`` reads the candidates and the data version in one snapshot
     (one round trip to a server): a check then asks for nothing else while the version holds."""
 
+    reads_in_bulk = False
+    """True when ``candidates_many`` reads the candidates of many boxes at once from the
+    register's own spatial index (no in-memory index of every asset needed for a batch)."""
+
     def __init__(self, store):
         self.store = store
 

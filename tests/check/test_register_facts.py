@@ -148,6 +148,9 @@ def test_register_dates_that_are_not_days_are_missing_without_a_warning(values, 
 def test_nulls_without_pandas_are_the_nulls_pandas_sees():
     for values in ([None, "a", float("nan"), 1.5, 0, "", np.datetime64("NaT")],
                    [1.0, np.nan], np.array(["2026-01-01", "NaT"], dtype="datetime64[ns]"),
-                   np.array([1, 2]), np.array(["a", None], dtype=object)):
+                   np.array([1, 2]), np.array(["a", None], dtype=object),
+                   np.array([[None, "b", np.float64("nan")], [3, "NaN", np.float32("nan")]],
+                            dtype=object),
+                   np.array([], dtype=object)):
         arr = np.asarray(values, dtype=object) if isinstance(values, list) else values
         assert plain_isna(arr).tolist() == pd.isna(arr).tolist()

@@ -271,3 +271,70 @@ def _node_blobs(con: sqlite3.Connection, rtree: str, nodes: np.ndarray) -> list[
             f'SELECT nodeno, data FROM "{rtree}_node" WHERE nodeno IN '
             f'(SELECT value FROM json_each(?))', (json.dumps(part),)).fetchall())
     return [found[int(n)] for n in nodes]
+
+
+
+SEARCH_PAIRS = 40_000  # (box, node) pairs tested at once (~100 MB of temporaries)
+
+
+def search(con: sqlite3.Connection, rtree: str, boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (query, id) whose entry box meets a query box, for many query boxes at once:
+    ``boxes`` float64 (minx, maxx, miny, maxy); returns int64 query positions and ids,
+    by level order (not sorted).
+
+    The same pairs as ``SELECT id FROM <rtree> WHERE maxx >= minx_q AND minx <= maxx_q AND
+    maxy >= miny_q AND miny <= maxy_q`` run once per box (SQLite compares the stored float32
+    coordinates as doubles, as here), but the tree is walked level by level with numpy: each
+    node the boxes reach is read once, as a blob, however many boxes reach it, instead of a
+    Python row per pair. Run it inside a read transaction when writers may commit meanwhile.
+    """
+    boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    none = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    root = con.execute(f'SELECT data FROM "{rtree}_node" WHERE nodeno = 1').fetchone()
+    if root is None or not len(boxes):
+        return none
+    depth = (root[0][0] << 8) | root[0][1]
+    q = np.arange(len(boxes), dtype=np.int64)
+    at = np.ones(len(boxes), dtype=np.int64)  # every box starts at the root, node 1
+    for _level in range(depth + 1):
+        numbers, inverse = np.unique(at, return_inverse=True)
+        ids, cells, counts = _read_nodes(con, rtree, numbers)
+        slots = np.arange(ids.shape[1])[None, :]
+        next_q, next_at = [], []
+        for a in range(0, len(q), SEARCH_PAIRS):
+            node = inverse[a:a + SEARCH_PAIRS]
+            query = boxes[q[a:a + SEARCH_PAIRS]]
+            box = cells[node]  # (pairs, cells per node, 4): minx, maxx, miny, maxy
+            hit = ((slots < counts[node][:, None])
+                   & (box[:, :, 1] >= query[:, 0:1]) & (box[:, :, 0] <= query[:, 1:2])
+                   & (box[:, :, 3] >= query[:, 2:3]) & (box[:, :, 2] <= query[:, 3:4]))
+            pair, cell = np.nonzero(hit)
+            next_q.append(q[a:a + SEARCH_PAIRS][pair])
+            next_at.append(ids[node[pair], cell])
+        q, at = np.concatenate(next_q), np.concatenate(next_at)
+        if not len(q):
+            return none
+    return q, at
+
+
+def _read_nodes(con: sqlite3.Connection, rtree: str,
+                numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The nodes ``numbers`` decoded: cell ids (int64), cell boxes (float32 minx, maxx, miny,
+    maxy), both padded to the node capacity, and each node's cell count."""
+    try:
+        blobs = _node_blobs(con, rtree, numbers)
+    except KeyError:
+        raise sqlite3.DatabaseError(f"{rtree}: a node the tree points to is missing") from None
+    size = len(blobs[0])
+    if any(len(b) != size for b in blobs):
+        raise sqlite3.DatabaseError(f"{rtree}: node blobs of different sizes")
+    per_node = (size - 4) // CELL.itemsize
+    node = np.dtype({"names": ["count", "cells"], "formats": [">u2", (CELL, per_node)],
+                     "offsets": [2, 4], "itemsize": size})
+    nodes = np.frombuffer(b"".join(blobs), dtype=node)  # views of the blobs, nothing copied
+    del blobs
+    counts = nodes["count"].astype(np.int64)
+    if (counts > per_node).any():
+        raise sqlite3.DatabaseError(f"{rtree}: a node holds more cells than fit in it")
+    cells = nodes["cells"]
+    return cells["id"].astype(np.int64), cells["box"].astype(np.float32), counts
