@@ -169,23 +169,31 @@ def test_restricted_assets_reach_an_uncleared_planner_masked_on_the_fast_path(re
         planner.close()
 
 
-def test_one_statement_per_check_and_a_committed_write_is_seen_next(register, monkeypatch):
+def test_one_round_trip_per_check_and_a_committed_write_is_seen_next(register, monkeypatch):
     store, urls, _, _ = register
     planner = open_register(urls["planner"], read_only=True)
     try:
         checker = Checker(planner)
         sites = [DigSite(f) for f in _footprints(12, seed=7)]
         checker.check(sites[0])
-        sent = []
-        real = psycopg.Cursor.execute
+        sent, trips = [], []
+        real_execute, real_exit = psycopg.Cursor.execute, psycopg.Pipeline.__exit__
 
         def counting(cur, query, *args, **kwargs):
-            sent.append(query)
-            return real(cur, query, *args, **kwargs)
+            sent.append((query, cur.connection._pipeline is not None))
+            return real_execute(cur, query, *args, **kwargs)
+
+        def leaving(pipe, *exc):  # a pipeline ends with one Sync: the single wait for answers
+            trips.append(pipe)
+            return real_exit(pipe, *exc)
         monkeypatch.setattr(psycopg.Cursor, "execute", counting)
+        monkeypatch.setattr(psycopg.Pipeline, "__exit__", leaving)
+        monkeypatch.setattr(psycopg.Pipeline, "sync", None)  # no other Sync (would fail)
         for s in sites:
             checker.check(s)
-        assert len(sent) == len(sites)  # one round trip per check
+        assert len(trips) == len(sites)  # one round trip per check
+        assert all(piped for _, piped in sent), sent  # nothing sent outside it
+        assert sum("array_agg" in q for q, _ in sent) == len(sites)  # one statement
         monkeypatch.undo()
 
         # another session (the owner) commits a new asset under the next footprint
@@ -207,7 +215,7 @@ def test_the_planner_s_candidates_come_from_the_indexes(register):
     store's session runs it): open assets through the GiST index on geom, restricted ones
     through the partial index on their coarse box."""
     from asset_register.check.clearance import CHECK_COLUMNS
-    from asset_register.store.postgis.checkpath import candidates_sql
+    from asset_register.store.postgis.checkpath import GENERIC_PLAN, candidates_sql
 
     store, urls, _, _ = register
     # a register big enough for the plan to matter (a few hundred rows are read whole)
@@ -220,12 +228,65 @@ def test_the_planner_s_candidates_come_from_the_indexes(register):
         query = candidates_sql(CHECK_COLUMNS, store.srid).as_string(conn)
         for n, name in enumerate(("x0", "y0", "x1", "y1"), 1):
             query = query.replace(f"%({name})s", f"${n}::float8")
-        conn.execute("SET plan_cache_mode = force_generic_plan")  # as the store's session
+        conn.execute("BEGIN")
+        conn.execute(GENERIC_PLAN)  # as the check runs it (checkpath.run_generic)
         conn.execute(f"PREPARE candidates AS {query}")
         plan = "\n".join(r[0] for r in conn.execute(
             "EXPLAIN EXECUTE candidates(530100, 180100, 530130, 180120)"))
+        conn.execute("COMMIT")
     assert "assets_geom" in plan and "assets_coarse_restricted" in plan, plan
     assert "Seq Scan" not in plan.replace("Seq Scan on register_state", ""), plan
+
+
+def _plans(conn, text: str) -> tuple[int, int]:
+    """(generic, custom) plans the session made for its prepared statement of ``text``."""
+    rows = conn.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+                        "WHERE statement = %s", (text,)).fetchall()
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def test_only_the_check_s_statement_is_planned_generically(register):
+    """The check's statement runs with a generic plan; the session's setting stays the
+    server's own (``auto``), so any other statement the session prepares is planned as
+    PostgreSQL chooses (custom plans first) — also after a check that failed."""
+    from asset_register.check.clearance import CHECK_COLUMNS
+    from asset_register.errors import RegisterLockedError
+    from asset_register.store.postgis.checkpath import candidates_sql
+
+    store, urls, open_, _ = register
+    planner = open_register(urls["planner"], read_only=True)
+    try:
+        conn = planner._conn
+        checker = Checker(planner)
+        near = open_.geometry.to_numpy()
+        sites = [DigSite(f) for f in _footprints(10, seed=8, near=near)]
+        first = [_answer(checker.check(s)) for s in sites]
+        text = candidates_sql(planner._columns(CHECK_COLUMNS), planner.srid).as_string(conn)
+        for n, name in enumerate(("x0", "y0", "x1", "y1"), 1):  # as psycopg sends it
+            text = text.replace(f"%({name})s", f"${n}")
+        generic, custom = _plans(conn, text)
+        assert custom == 0 and generic >= len(sites) - 1, (generic, custom)
+        assert conn.execute("SHOW plan_cache_mode").fetchone()[0] == "auto"
+        # another statement the session repeats (psycopg prepares it on its 5th run)
+        other = "SELECT count(*) FROM asset_view WHERE owner = %s AND retired_at IS NULL"
+        for _ in range(8):
+            conn.execute(other, ("WSX",)).fetchone()
+        generic, custom = _plans(conn, other.replace("%s", "$1"))
+        assert custom >= 1, (generic, custom)  # custom plans: not forced generic
+
+        # a check the server fails (the register locked by another session past the wait)
+        conn.execute("SET lock_timeout = '100ms'")
+        with psycopg.connect(urls["owner"].split("?")[0]) as locker:
+            locker.execute(f"LOCK TABLE {store.schema}.assets IN ACCESS EXCLUSIVE MODE")
+            with pytest.raises(RegisterLockedError):
+                checker.check(sites[0])
+            assert conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+            assert conn.execute("SHOW plan_cache_mode").fetchone()[0] == "auto"
+        assert [_answer(checker.check(s)) for s in sites] == first
+        checker.close()
+    finally:
+        planner.close()
 
 
 def test_default_reader_says_which_version_its_candidates_belong_to(gpkg_store_factory):

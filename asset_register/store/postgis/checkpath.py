@@ -15,9 +15,13 @@ migration 9 below, ``EXPLAIN`` in ``tests/postgis/test_check_path.py``.
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
+import psycopg
 import shapely
 from psycopg import sql
+from psycopg.pq import TransactionStatus
 
 from ..reader import AssetReader, numeric
 from .errors import translated
@@ -47,6 +51,26 @@ def migration_9(cur, srid: int) -> None:
                 f"USING gist ({COARSE.replace('a.geom', 'geom')}) WHERE restricted")
 
 
+def migration_10(cur, srid: int) -> None:
+    """``check_clearance_once``: the login's clearance is worked out once per check, cheaply.
+
+    ``asset_view`` (renewed by ``migrate``) evaluates ``ar_cleared()`` once per query instead of
+    once per restricted row near the footprint; ``ar_admin()`` gives the same answer as
+    before from a plan the session keeps (PL/pgSQL) instead of one parsed and planned again
+    in every statement that asks (a SQL function with a sub-select is never inlined)."""
+    cur.execute("SELECT current_schema()")
+    s = cur.fetchone()[0]
+    q = f'"{s}"'
+    cur.execute(f"""
+    CREATE OR REPLACE FUNCTION {q}.ar_admin() RETURNS boolean LANGUAGE plpgsql STABLE AS $$
+      BEGIN
+        RETURN pg_catalog.pg_has_role(current_user, (SELECT c.relowner FROM pg_catalog.pg_class c
+                 WHERE c.oid = pg_catalog.to_regclass('{q}.assets')), 'MEMBER')
+            OR {q}.ar_member('admin');
+      END $$;
+    """)
+
+
 def candidates_sql(columns: list[str], srid: int) -> sql.Composed:
     """One row: the data version, then an array per column of the live assets meeting the
     box ``%(x0)s, %(y0)s, %(x1)s, %(y1)s`` (geometry first, as WKB)."""
@@ -58,6 +82,35 @@ def candidates_sql(columns: list[str], srid: int) -> sql.Composed:
         "SELECT (SELECT data_version FROM register_state), {arrays} FROM asset_view "
         "WHERE retired_at IS NULL AND coarse && {box} AND ST_Intersects(geom, {box})"
     ).format(arrays=arrays, box=box)
+
+
+# The check's statement is planned once for any box (a generic plan: the same index scans
+# whatever the box) rather than again on every run, which would cost more than running it.
+# SET LOCAL: the setting lasts until the statement's transaction ends, committed or rolled
+# back, so no other statement of the session (nor anything a later check or write sends) is
+# planned this way.
+GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan"
+
+
+def run_generic(conn, query: str, params: dict):
+    """The one row ``query`` returns, run with a generic plan: ``BEGIN``, ``GENERIC_PLAN``,
+    the prepared ``query`` and ``COMMIT`` sent together (pipeline mode: one round trip).
+
+    On any failure (a server error, a lost connection, Ctrl-C) the transaction is rolled back
+    before the error goes on, which ends the setting with it."""
+    try:
+        with conn.cursor(binary=True) as cur:
+            with conn.pipeline():  # sent, then one Sync on leaving: every result back
+                cur.execute("BEGIN", prepare=True)
+                cur.execute(GENERIC_PLAN, prepare=True)
+                cur.execute(query, params, prepare=True)  # the cursor keeps this result
+                conn.execute("COMMIT", prepare=True)
+            return cur.fetchone()
+    except BaseException:
+        if not conn.closed and conn.info.transaction_status != TransactionStatus.IDLE:
+            with contextlib.suppress(psycopg.Error):
+                conn.rollback()
+        raise
 
 
 def _empty(columns: list[str]) -> dict[str, np.ndarray]:
@@ -85,9 +138,7 @@ class PostgisReader(AssetReader):
             conn = store._conn
             if query is None:
                 query = self._statements[key] = candidates_sql(cols, store.srid).as_string(conn)
-            with conn.cursor(binary=True) as cur:
-                row = cur.execute(query, {"x0": x0, "y0": y0, "x1": x1, "y1": y1},
-                                  prepare=True).fetchone()
+            row = run_generic(conn, query, {"x0": x0, "y0": y0, "x1": x1, "y1": y1})
         version = int(row[0])
         if row[1] is None:  # no candidates: array_agg of nothing is NULL
             return _empty(cols), np.empty(0, dtype=object), version

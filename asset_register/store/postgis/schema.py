@@ -22,7 +22,7 @@ from psycopg import sql
 
 from ...settings import LEGACY_RULES_FILE, rules_from_legacy_path, upgrade_record
 from .roles import apply_grants
-from .checkpath import migration_9
+from .checkpath import migration_9, migration_10
 from .security import migration_6, migration_8, view_sql
 
 REGISTER_MARKER = ("register_format", "asset-register")
@@ -159,6 +159,7 @@ MIGRATIONS: list[tuple[int, str, object]] = [
     (7, "deviation_reports", _migration_7),
     (8, "restricted_rejects", migration_8),
     (9, "check_fast_path", migration_9),
+    (10, "check_clearance_once", migration_10),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
