@@ -6,22 +6,20 @@ the data version and, per column, the values of every live asset meeting the sea
 Both come from one snapshot, so the checker knows exactly which version the candidates
 belong to and re-reads its cached owners, coverage, works and bounds only when it changed.
 
-The statement reads ``asset_view`` like every other read, so restricted assets come back
-masked to logins not cleared for them (``security.view_sql``). The view is a ``UNION ALL``
-of open assets (their own geometry: the GiST index on ``geom``) and restricted ones
-(masked; a small partial GiST index on the coarse box of restricted rows only): see
-migration 9 below, ``EXPLAIN`` in ``tests/postgis/test_check_path.py``.
+The statement reads ``asset_view`` like every other read, through the function
+``ar_check_candidates`` (migration 10), so restricted assets come back masked to logins not
+cleared for them (``security.view_sql``). The view is a ``UNION ALL`` of open assets (their
+own geometry: the GiST index on ``geom``) and restricted ones (masked; a small partial GiST
+index on the coarse box of restricted rows only): see migration 9 below, ``EXPLAIN`` in
+``tests/postgis/test_check_path.py``. The function's query is planned once for any box (its
+own ``plan_cache_mode``); nothing else the session runs is planned that way.
 """
 
 from __future__ import annotations
 
-import contextlib
-
 import numpy as np
-import psycopg
 import shapely
 from psycopg import sql
-from psycopg.pq import TransactionStatus
 
 from ..reader import AssetReader, numeric
 from .errors import translated
@@ -69,48 +67,47 @@ def migration_10(cur, srid: int) -> None:
             OR {q}.ar_member('admin');
       END $$;
     """)
+    cur.execute(candidates_function_sql(s, srid))
+
+
+CANDIDATES_FUNCTION = "ar_check_candidates"
+FUNCTION_ARGS = "(double precision, double precision, double precision, double precision)"
+
+
+def candidates_function_sql(schema: str, srid: int) -> str:
+    """``ar_check_candidates(x0, y0, x1, y1)``: the rows of ``asset_view`` (masked as the
+    calling login must see them: the function runs with the caller's rights) of the live
+    assets meeting the box.
+
+    Its query is planned once per session for any box (a generic plan: the same index scans
+    whatever the box) instead of again on every call, which would cost more than running
+    it: ``SET plan_cache_mode`` on the function applies while it runs and nowhere else in
+    the session (PostgreSQL restores the setting when it returns or fails). It reads
+    the caller's snapshot (STABLE), so the data version read beside it is of the same
+    moment. It depends on the view's row type: ``migrate`` drops and recreates it with the
+    view."""
+    q = f'"{schema}"'
+    box = f"ST_MakeEnvelope(x0, y0, x1, y1, {int(srid)})"
+    return (f"CREATE OR REPLACE FUNCTION {q}.{CANDIDATES_FUNCTION}(x0 double precision, "
+            "y0 double precision, x1 double precision, y1 double precision) "
+            f"RETURNS SETOF {q}.asset_view LANGUAGE plpgsql STABLE "
+            "SET plan_cache_mode = force_generic_plan AS $$\n"
+            f"BEGIN\n  RETURN QUERY SELECT * FROM {q}.asset_view v WHERE v.retired_at IS NULL "
+            f"AND v.coarse && {box} AND ST_Intersects(v.geom, {box});\nEND $$")
 
 
 def candidates_sql(columns: list[str], srid: int) -> sql.Composed:
     """One row: the data version, then an array per column of the live assets meeting the
-    box ``%(x0)s, %(y0)s, %(x1)s, %(y1)s`` (geometry first, as WKB)."""
-    box = sql.SQL("ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, {})").format(sql.Literal(srid))
+    box ``%(x0)s, %(y0)s, %(x1)s, %(y1)s`` (geometry first, as WKB), read through
+    ``ar_check_candidates`` (its own plan; this statement's, a function scan, PostgreSQL
+    keeps generic by itself after a few runs: no box changes its cost)."""
     arrays = sql.SQL(", ").join(
         [sql.SQL("array_agg(ST_AsBinary(geom))")]
         + [sql.SQL("array_agg({})").format(sql.Identifier(c)) for c in columns])
     return sql.SQL(
-        "SELECT (SELECT data_version FROM register_state), {arrays} FROM asset_view "
-        "WHERE retired_at IS NULL AND coarse && {box} AND ST_Intersects(geom, {box})"
-    ).format(arrays=arrays, box=box)
-
-
-# The check's statement is planned once for any box (a generic plan: the same index scans
-# whatever the box) rather than again on every run, which would cost more than running it.
-# SET LOCAL: the setting lasts until the statement's transaction ends, committed or rolled
-# back, so no other statement of the session (nor anything a later check or write sends) is
-# planned this way.
-GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan"
-
-
-def run_generic(conn, query: str, params: dict):
-    """The one row ``query`` returns, run with a generic plan: ``BEGIN``, ``GENERIC_PLAN``,
-    the prepared ``query`` and ``COMMIT`` sent together (pipeline mode: one round trip).
-
-    On any failure (a server error, a lost connection, Ctrl-C) the transaction is rolled back
-    before the error goes on, which ends the setting with it."""
-    try:
-        with conn.cursor(binary=True) as cur:
-            with conn.pipeline():  # sent, then one Sync on leaving: every result back
-                cur.execute("BEGIN", prepare=True)
-                cur.execute(GENERIC_PLAN, prepare=True)
-                cur.execute(query, params, prepare=True)  # the cursor keeps this result
-                conn.execute("COMMIT", prepare=True)
-            return cur.fetchone()
-    except BaseException:
-        if not conn.closed and conn.info.transaction_status != TransactionStatus.IDLE:
-            with contextlib.suppress(psycopg.Error):
-                conn.rollback()
-        raise
+        "SELECT (SELECT data_version FROM register_state), {arrays} FROM {fn}("
+        "%(x0)s, %(y0)s, %(x1)s, %(y1)s)"
+    ).format(arrays=arrays, fn=sql.Identifier(CANDIDATES_FUNCTION))
 
 
 def _empty(columns: list[str]) -> dict[str, np.ndarray]:
@@ -138,7 +135,9 @@ class PostgisReader(AssetReader):
             conn = store._conn
             if query is None:
                 query = self._statements[key] = candidates_sql(cols, store.srid).as_string(conn)
-            row = run_generic(conn, query, {"x0": x0, "y0": y0, "x1": x1, "y1": y1})
+            with conn.cursor(binary=True) as cur:
+                row = cur.execute(query, {"x0": x0, "y0": y0, "x1": x1, "y1": y1},
+                                  prepare=True).fetchone()
         version = int(row[0])
         if row[1] is None:  # no candidates: array_agg of nothing is NULL
             return _empty(cols), np.empty(0, dtype=object), version
