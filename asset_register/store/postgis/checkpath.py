@@ -121,7 +121,8 @@ class PostgisReader(AssetReader):
 
     def __init__(self, store):
         super().__init__(store)
-        self._statements: dict[tuple[str, ...], str] = {}  # columns -> prepared SQL text
+        # columns -> (prepared SQL text, each column's numpy dtype)
+        self._statements: dict[tuple[str, ...], tuple[str, list]] = {}
 
     def candidates_at(self, bounds, columns: list[str]):
         """``(columns, geometries, data version)`` of the live assets meeting ``bounds``,
@@ -129,22 +130,24 @@ class PostgisReader(AssetReader):
         store = self.store
         cols = store._columns(columns)
         key = tuple(cols)
-        query = self._statements.get(key)
+        known = self._statements.get(key)
         x0, y0, x1, y1 = (float(v) for v in bounds)
         with store._lock, translated(store):
             conn = store._conn
-            if query is None:
-                query = self._statements[key] = candidates_sql(cols, store.srid).as_string(conn)
+            if known is None:
+                # numbers as float64 (a NULL, None, becomes NaN), everything else as objects
+                known = self._statements[key] = (
+                    candidates_sql(cols, store.srid).as_string(conn),
+                    [np.float64 if numeric(c) else object for c in cols])
             with conn.cursor(binary=True) as cur:
-                row = cur.execute(query, {"x0": x0, "y0": y0, "x1": x1, "y1": y1},
+                row = cur.execute(known[0], {"x0": x0, "y0": y0, "x1": x1, "y1": y1},
                                   prepare=True).fetchone()
         version = int(row[0])
         if row[1] is None:  # no candidates: array_agg of nothing is NULL
             return _empty(cols), np.empty(0, dtype=object), version
         geoms = shapely.from_wkb(np.array(row[1], dtype=object))
-        # numbers as float64 (a NULL, None, becomes NaN), everything else as objects
-        out = {c: np.array(values, dtype=np.float64 if numeric(c) else object)
-               for c, values in zip(cols, row[2:])}
+        out = {c: np.array(values, dtype=dtype)
+               for c, dtype, values in zip(cols, known[1], row[2:])}
         return out, geoms, version
 
     def candidate_arrays(self, bounds, columns: list[str]):
