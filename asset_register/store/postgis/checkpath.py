@@ -121,33 +121,33 @@ class PostgisReader(AssetReader):
 
     def __init__(self, store):
         super().__init__(store)
-        # columns -> (prepared SQL text, each column's numpy dtype)
-        self._statements: dict[tuple[str, ...], tuple[str, list]] = {}
+        # columns asked -> (prepared SQL text, the store's columns, each one's numpy dtype)
+        self._statements: dict[tuple[str, ...], tuple[str, list, list]] = {}
 
     def candidates_at(self, bounds, columns: list[str]):
         """``(columns, geometries, data version)`` of the live assets meeting ``bounds``,
         read together in one statement (one snapshot)."""
         store = self.store
-        cols = store._columns(columns)
-        key = tuple(cols)
+        key = tuple(columns)
         known = self._statements.get(key)
         x0, y0, x1, y1 = (float(v) for v in bounds)
         with store._lock, translated(store):
             conn = store._conn
             if known is None:
+                cols = store._columns(columns)
                 # numbers as float64 (a NULL, None, becomes NaN), everything else as objects
                 known = self._statements[key] = (
-                    candidates_sql(cols, store.srid).as_string(conn),
+                    candidates_sql(cols, store.srid).as_string(conn), cols,
                     [np.float64 if numeric(c) else object for c in cols])
             with conn.cursor(binary=True) as cur:
                 row = cur.execute(known[0], {"x0": x0, "y0": y0, "x1": x1, "y1": y1},
                                   prepare=True).fetchone()
+        _, cols, dtypes = known
         version = int(row[0])
         if row[1] is None:  # no candidates: array_agg of nothing is NULL
             return _empty(cols), np.empty(0, dtype=object), version
         geoms = shapely.from_wkb(np.array(row[1], dtype=object))
-        out = {c: np.array(values, dtype=dtype)
-               for c, dtype, values in zip(cols, known[1], row[2:])}
+        out = {c: np.array(values, dtype=dtype) for c, dtype, values in zip(cols, dtypes, row[2:])}
         return out, geoms, version
 
     def candidate_arrays(self, bounds, columns: list[str]):
