@@ -333,3 +333,28 @@ def test_a_register_from_before_the_fast_path_is_upgraded_by_its_owner(register,
             mine = checker.check(site).conflicts
             mine = mine[mine["owner"] == "MOD"]
             assert len(mine) and mine["asset_id"].str.startswith("restricted:MOD:").all()
+
+
+def test_a_register_from_before_the_check_function_is_upgraded_by_its_owner(register, pg_server):
+    """A register of schema 9 (no ``ar_check_candidates``, the clearance per restricted row)
+    is upgraded at the owner's next open; the planner's check then gives the same answers."""
+    from asset_register.store.postgis.schema import MIGRATIONS, SCHEMA_VERSION
+
+    version = next(v for v, name, _ in MIGRATIONS if name == "check_clearance_once")
+    store, urls, open_, mod = register
+    s = store.schema
+    near = np.concatenate([open_.geometry.to_numpy(), mod.geometry.to_numpy()])
+    sites = [DigSite(f) for f in _footprints(20, seed=9, near=near)]
+    with open_register(urls["planner"], read_only=True) as planner, Checker(planner) as checker:
+        before = [_answer(checker.check(x)) for x in sites]
+    pg_server.psql(f"DELETE FROM {s}.schema_migrations WHERE version = {version}; "
+                   f"DROP FUNCTION {s}.ar_check_candidates(float8, float8, float8, float8)",
+                   db="registers")
+    with open_register(urls["owner"]) as owner:
+        assert owner.schema_version == SCHEMA_VERSION
+        config = owner._conn.execute(
+            "SELECT proconfig FROM pg_proc WHERE proname = 'ar_check_candidates' "
+            "AND pronamespace = %s::regnamespace", (s,)).fetchone()
+    assert config == (["plan_cache_mode=force_generic_plan"],)
+    with open_register(urls["planner"], read_only=True) as planner, Checker(planner) as checker:
+        assert [_answer(checker.check(x)) for x in sites] == before
