@@ -137,8 +137,9 @@ def _connect(url: RegisterURL) -> psycopg.Connection:
     # No statement waits forever on another session's lock: 'the register is busy' instead
     # (write_batch allows its own batches the same bound).
     conn.execute(f"SET lock_timeout = '{LOCK_TIMEOUT_S}s'")
-    # (The live check's statement is planned once for any box, in its own transaction only:
-    # checkpath.run_generic. Every other statement is planned as PostgreSQL chooses.)
+    # (The live check's query is planned once for any box by a setting of its own function,
+    # ar_check_candidates: postgis/checkpath.py. Every statement the session sends is planned
+    # as PostgreSQL chooses.)
     return conn
 
 
