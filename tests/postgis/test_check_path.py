@@ -185,7 +185,7 @@ def test_one_statement_per_check_and_a_committed_write_is_seen_next(register, mo
         monkeypatch.setattr(psycopg.Cursor, "execute", counting)
         for s in sites:
             checker.check(s)
-        assert len(sent) == len(sites)  # one round trip per check
+        assert len(sent) == len(sites)  # one statement, one round trip per check
         monkeypatch.undo()
 
         # another session (the owner) commits a new asset under the next footprint
@@ -202,13 +202,21 @@ def test_one_statement_per_check_and_a_committed_write_is_seen_next(register, mo
         planner.close()
 
 
+def _function_query(store) -> str:
+    """The query inside ``ar_check_candidates``, its arguments as parameters $1..$4."""
+    from asset_register.store.postgis.checkpath import candidates_function_sql
+
+    text = candidates_function_sql(store.schema, store.srid)
+    query = text[text.index("RETURN QUERY ") + len("RETURN QUERY "):text.rindex(";")]
+    for n, name in enumerate(("x0", "y0", "x1", "y1"), 1):
+        query = query.replace(f"({name},", f"(${n}::float8,").replace(f" {name},", f" ${n}::float8,")
+    return query
+
+
 def test_the_planner_s_candidates_come_from_the_indexes(register):
     """EXPLAIN of the check's statement as the uncleared planner (its generic plan, as the
     store's session runs it): open assets through the GiST index on geom, restricted ones
     through the partial index on their coarse box."""
-    from asset_register.check.clearance import CHECK_COLUMNS
-    from asset_register.store.postgis.checkpath import candidates_sql
-
     store, urls, _, _ = register
     # a register big enough for the plan to matter (a few hundred rows are read whole)
     far = synthetic_assets(6000, seed=25, x0=540000.0, y0=190000.0, size=4000.0)
@@ -217,15 +225,77 @@ def test_the_planner_s_candidates_come_from_the_indexes(register):
     store._conn.execute("ANALYZE assets")
     with psycopg.connect(urls["planner"].split("?")[0], autocommit=True) as conn:
         conn.execute(f"SET search_path TO {store.schema}, public")
-        query = candidates_sql(CHECK_COLUMNS, store.srid).as_string(conn)
-        for n, name in enumerate(("x0", "y0", "x1", "y1"), 1):
-            query = query.replace(f"%({name})s", f"${n}::float8")
-        conn.execute("SET plan_cache_mode = force_generic_plan")  # as the store's session
+        query = _function_query(store)
+        conn.execute("BEGIN")
+        conn.execute("SET LOCAL plan_cache_mode = force_generic_plan")  # as the function's
         conn.execute(f"PREPARE candidates AS {query}")
         plan = "\n".join(r[0] for r in conn.execute(
             "EXPLAIN EXECUTE candidates(530100, 180100, 530130, 180120)"))
+        conn.execute("COMMIT")
     assert "assets_geom" in plan and "assets_coarse_restricted" in plan, plan
     assert "Seq Scan" not in plan.replace("Seq Scan on register_state", ""), plan
+
+
+def test_only_the_check_s_own_query_is_planned_generically(register, pg_server):
+    """The query inside ``ar_check_candidates`` runs with a generic plan from its first call
+    (the function's own setting), as the uncleared planner; the session's setting stays the
+    server's (``auto``), so the statement calling it and any other statement are planned as
+    PostgreSQL chooses (custom plans first) — also after a check that failed."""
+    from asset_register.check.clearance import CHECK_COLUMNS
+    from asset_register.errors import RegisterLockedError
+    from asset_register.store.postgis.checkpath import candidates_sql
+
+    store, urls, open_, mod = register
+    planner_login = urls["planner"].split("//")[1].split(":")[0]
+    # auto_explain reports the plan of every statement, nested ones too (as notices); the
+    # server's superuser loads it, then acts as the planner
+    with psycopg.connect(pg_server.url(), autocommit=True) as conn:
+        plans = []
+        conn.add_notice_handler(lambda d: plans.append(d.message_primary))
+        for setting in ("LOAD 'auto_explain'", "SET auto_explain.log_min_duration = 0",
+                        "SET auto_explain.log_nested_statements = on",
+                        "SET auto_explain.log_verbose = on",
+                        "SET client_min_messages = log", f"SET ROLE {planner_login}",
+                        f"SET search_path TO {store.schema}, public"):
+            conn.execute(setting)
+        text = candidates_sql(store._columns(CHECK_COLUMNS), store.srid).as_string(conn)
+        centres = shapely.centroid(np.concatenate([open_.geometry.to_numpy()[:4],
+                                                   mod.geometry.to_numpy()[:4]]))
+        for p in centres:  # 8 calls: more than the 5 custom plans PostgreSQL tries first
+            box = {"x0": p.x - 10, "y0": p.y - 10, "x1": p.x + 10, "y1": p.y + 10}
+            row = conn.execute(text, box, prepare=True).fetchone()
+            assert row[1], "the box meets assets"
+        inner = [m for m in plans if "asset_view" in m and "Function Scan" not in m]
+        outer = [m for m in plans if "Function Scan" in m]
+        assert len(inner) == len(outer) == len(centres), plans
+        # a generic plan keeps the function's arguments as parameters ($1..$4); a custom
+        # plan would hold the box's numbers instead
+        assert all("st_makeenvelope($1, $2, $3, $4" in m for m in inner), inner
+        assert conn.execute("SHOW plan_cache_mode").fetchone()[0] == "auto"
+        # the calling statement is planned as PostgreSQL chooses: custom plans first (the
+        # box's numbers), then its generic plan (a function scan costs the same for any box)
+        assert "Function Call: ar_check_candidates('" in outer[0], outer[0]
+        assert "Function Call: ar_check_candidates($1, $2, $3, $4)" in outer[-1], outer[-1]
+
+    planner = open_register(urls["planner"], read_only=True)
+    try:
+        conn = planner._conn
+        checker = Checker(planner)
+        sites = [DigSite(f) for f in _footprints(10, seed=8, near=open_.geometry.to_numpy())]
+        first = [_answer(checker.check(s)) for s in sites]
+        assert conn.execute("SHOW plan_cache_mode").fetchone()[0] == "auto"
+        # a check the server fails (the register locked by another session past the wait)
+        conn.execute("SET lock_timeout = '100ms'")
+        with psycopg.connect(urls["owner"].split("?")[0]) as locker:
+            locker.execute(f"LOCK TABLE {store.schema}.assets IN ACCESS EXCLUSIVE MODE")
+            with pytest.raises(RegisterLockedError):
+                checker.check(sites[0])
+        assert conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        assert conn.execute("SHOW plan_cache_mode").fetchone()[0] == "auto"
+        assert [_answer(checker.check(s)) for s in sites] == first
+        checker.close()
+    finally:
+        planner.close()
 
 
 def test_default_reader_says_which_version_its_candidates_belong_to(gpkg_store_factory):
@@ -263,3 +333,28 @@ def test_a_register_from_before_the_fast_path_is_upgraded_by_its_owner(register,
             mine = checker.check(site).conflicts
             mine = mine[mine["owner"] == "MOD"]
             assert len(mine) and mine["asset_id"].str.startswith("restricted:MOD:").all()
+
+
+def test_a_register_from_before_the_check_function_is_upgraded_by_its_owner(register, pg_server):
+    """A register of schema 9 (no ``ar_check_candidates``, the clearance per restricted row)
+    is upgraded at the owner's next open; the planner's check then gives the same answers."""
+    from asset_register.store.postgis.schema import MIGRATIONS, SCHEMA_VERSION
+
+    version = next(v for v, name, _ in MIGRATIONS if name == "check_clearance_once")
+    store, urls, open_, mod = register
+    s = store.schema
+    near = np.concatenate([open_.geometry.to_numpy(), mod.geometry.to_numpy()])
+    sites = [DigSite(f) for f in _footprints(20, seed=9, near=near)]
+    with open_register(urls["planner"], read_only=True) as planner, Checker(planner) as checker:
+        before = [_answer(checker.check(x)) for x in sites]
+    pg_server.psql(f"DELETE FROM {s}.schema_migrations WHERE version = {version}; "
+                   f"DROP FUNCTION {s}.ar_check_candidates(float8, float8, float8, float8)",
+                   db="registers")
+    with open_register(urls["owner"]) as owner:
+        assert owner.schema_version == SCHEMA_VERSION
+        config = owner._conn.execute(
+            "SELECT proconfig FROM pg_proc WHERE proname = 'ar_check_candidates' "
+            "AND pronamespace = %s::regnamespace", (s,)).fetchone()
+    assert config == (["plan_cache_mode=force_generic_plan"],)
+    with open_register(urls["planner"], read_only=True) as planner, Checker(planner) as checker:
+        assert [_answer(checker.check(x)) for x in sites] == before

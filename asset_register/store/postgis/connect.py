@@ -137,10 +137,9 @@ def _connect(url: RegisterURL) -> psycopg.Connection:
     # No statement waits forever on another session's lock: 'the register is busy' instead
     # (write_batch allows its own batches the same bound).
     conn.execute(f"SET lock_timeout = '{LOCK_TIMEOUT_S}s'")
-    # Statements the session repeats (a live check's candidates: postgis/checkpath.py) are
-    # prepared; plan them once rather than again on every run (about half of a check's
-    # server time). Their plans are the same index scans whatever the box.
-    conn.execute("SET plan_cache_mode = force_generic_plan")
+    # (The live check's query is planned once for any box by a setting of its own function,
+    # ar_check_candidates: postgis/checkpath.py. Every statement the session sends is planned
+    # as PostgreSQL chooses.)
     return conn
 
 

@@ -22,7 +22,9 @@ from psycopg import sql
 
 from ...settings import LEGACY_RULES_FILE, rules_from_legacy_path, upgrade_record
 from .roles import apply_grants
-from .checkpath import migration_9
+from .checkpath import (
+    CANDIDATES_FUNCTION, FUNCTION_ARGS, candidates_function_sql, migration_9, migration_10,
+)
 from .security import migration_6, migration_8, view_sql
 
 REGISTER_MARKER = ("register_format", "asset-register")
@@ -159,6 +161,7 @@ MIGRATIONS: list[tuple[int, str, object]] = [
     (7, "deviation_reports", _migration_7),
     (8, "restricted_rejects", migration_8),
     (9, "check_fast_path", migration_9),
+    (10, "check_clearance_once", migration_10),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -211,8 +214,11 @@ def migrate(cur, schema: str, srid: int | None) -> list[int]:
     if applied and 6 in done | set(applied):  # asset_view reads every asset column: renew it
         from .frames import ALL_ASSET_COLUMNS
 
+        cur.execute(f"DROP FUNCTION IF EXISTS {CANDIDATES_FUNCTION}{FUNCTION_ARGS}")
         cur.execute("DROP VIEW IF EXISTS asset_view")
         cur.execute(view_sql(schema, ALL_ASSET_COLUMNS))
+        if 10 in done | set(applied):  # the check's read returns the view's rows
+            cur.execute(candidates_function_sql(schema, srid))
     if applied:
         cur.execute("SELECT current_database()")
         apply_grants(cur, schema, cur.fetchone()[0])

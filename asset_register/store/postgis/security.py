@@ -71,8 +71,9 @@ def view_sql(schema: str, columns: list[str]) -> str:
     return (f'CREATE OR REPLACE VIEW "{schema}".asset_view AS '
             f'SELECT {", ".join(open_parts)} FROM "{schema}".assets a WHERE NOT a.restricted '
             f'UNION ALL SELECT {", ".join(restricted_parts)} FROM "{schema}".assets a, '
-            # the login's clearance, evaluated once per query (OFFSET 0: not inlined per row)
-            f'(SELECT "{schema}".ar_cleared() AS cleared OFFSET 0) c WHERE a.restricted')
+            # the login's clearance, worked out once per query: an InitPlan (the inner
+            # sub-select), which the join's re-scans of ``c`` for each restricted row reuse
+            f'(SELECT (SELECT "{schema}".ar_cleared()) AS cleared OFFSET 0) c WHERE a.restricted')
 
 
 def _before(q: str, name: str, event: str, table: str, body: str) -> str:
