@@ -272,30 +272,6 @@ def map_layer(
 ) -> Mapped:
     """Map the cleaned rows of one layer (``src`` = their source rows, counted from
     ``row_offset`` when this is a part of the layer) to canonical assets."""
-    fields = map_fields(table, src, profile, layer=layer, utility=utility)
-    return finish_mapping(fields, table, suffix, geometry, crs, owner=owner, layer=layer,
-                          row_offset=row_offset)
-
-
-@dataclass
-class MappedFields:
-    """The part of the mapping that needs no geometry: every field rule applied, the
-    rows they reject and why, the warnings so far and the original attributes as JSON.
-    Made by ``map_fields`` (which may run while the geometries are still being
-    reprojected) and turned into assets by ``finish_mapping``."""
-
-    src: np.ndarray
-    prof: Profile
-    idx: pa.Array
-    data: dict[str, pd.Series]
-    reject: np.ndarray
-    warnings: list[str]
-    attrs: pd.Series
-
-
-def map_fields(table: pa.Table, src: np.ndarray, profile: Profile, *, layer: str,
-               utility: str | None = None) -> MappedFields:
-    """Apply the profile's field rules and constants to the rows ``src`` of ``table``."""
     prof = profile.for_layer(layer)
     n = len(src)
     missing = sorted(({r.source for r in prof.fields.values()}
@@ -363,16 +339,6 @@ def map_fields(table: pa.Table, src: np.ndarray, profile: Profile, *, layer: str
         no_depth = data["depth_m"].isna() if "depth_m" in data else pd.Series(True, index=range(n))
         data["depth_source"] = data["depth_source"].where(~no_depth.to_numpy(), None)
     attrs = attrs_json(table, src)
-    return MappedFields(src, prof, idx, data, reject, warnings, attrs)
-
-
-def finish_mapping(fields: MappedFields, table: pa.Table, suffix: np.ndarray, geometry: np.ndarray,
-                   crs, *, owner: str, layer: str, row_offset: int = 0) -> Mapped:
-    """Asset ids (from the source or generated from the content), duplicate ids rejected,
-    and the canonical frame of the rows nothing rejected."""
-    src, prof, idx, data = fields.src, fields.prof, fields.idx, fields.data
-    reject, warnings, attrs = fields.reject.copy(), list(fields.warnings), fields.attrs
-    n = len(src)
     ids = _ids(table, idx, prof, owner, layer, geometry, attrs, warnings)
     if (suffix != "").any():
         ids = pc.binary_join_element_wise(ids, pa.array(suffix.astype(str), pa.string()), "")

@@ -11,7 +11,6 @@ import dataclasses
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -28,7 +27,7 @@ from . import crs as crsmod
 from .attrs import attrs_json
 from .coverage import coverage_of_parts, extent_of
 from .geometry import clean
-from .mapping import finish_mapping, map_fields
+from .mapping import map_layer
 from .profiles import Profile
 from .readers import RawLayer, layer_errors, read_layer, read_layer_parts
 from .sources import Source
@@ -107,12 +106,9 @@ def _prepare_layer(
     earlier part."""
     report = progress or (lambda f, m: None)
 
-    def check() -> None:
+    def step(fraction: float, message: str) -> None:
         if cancelled is not None and cancelled():
             raise CancelledError("import cancelled: the register is unchanged")
-
-    def step(fraction: float, message: str) -> None:
-        check()
         report(fraction, message)
 
     timings: dict[str, float] = {}
@@ -150,23 +146,8 @@ def _prepare_layer(
     else:
         plan = transform[1]
     step(0.55, f"reprojecting to {working_crs.to_string()}")
-    # The field mapping needs no geometry: on a large layer it runs in a thread while the
-    # geometries are reprojected (pyproj releases the GIL). It maps every cleaned row; when
-    # the reprojection then rejects some, that guess is dropped and the kept rows are
-    # mapped again below, so the answers are those of mapping after the reprojection.
-    ahead = None
-    if not plan.is_noop and len(cleaned.src) >= MAP_AHEAD_FROM:
-        mapper = ThreadPoolExecutor(1, thread_name_prefix="import-map")
-        ahead = mapper.submit(map_fields, raw.table, cleaned.src, profile, layer=layer,
-                              utility=utility)
-        mapper.shutdown(wait=False)  # the thread ends with its one task
-    try:
-        geoms, failed = crsmod.reproject(cleaned.geometry, plan)
-        outside = crsmod.outside_area(geoms, working_crs) & ~failed
-    except BaseException:
-        if ahead is not None:
-            ahead.cancel()  # (a mapping already running finishes on its own, writes nothing)
-        raise
+    geoms, failed = crsmod.reproject(cleaned.geometry, plan)
+    outside = crsmod.outside_area(geoms, working_crs) & ~failed
     timings["crs"] = time.perf_counter() - t
 
     bad = failed | outside
@@ -178,12 +159,10 @@ def _prepare_layer(
     keep = ~bad
     t = time.perf_counter()
     step(0.7, "mapping fields")
-    if ahead is not None and not bad.any():
-        fields = _wait(ahead, check)
-    else:
-        fields = map_fields(raw.table, cleaned.src[keep], profile, layer=layer, utility=utility)
-    mapped = finish_mapping(fields, raw.table, cleaned.suffix[keep], geoms[keep], working_crs,
-                            owner=owner, layer=layer, row_offset=first_row)
+    mapped = map_layer(
+        raw.table, cleaned.src[keep], cleaned.suffix[keep], geoms[keep], working_crs, profile,
+        owner=owner, layer=layer, utility=utility, row_offset=first_row,
+    )
     warnings += mapped.warnings
     timings["map"] = time.perf_counter() - t
 
@@ -205,19 +184,6 @@ def _prepare_layer(
         asset_rows=np.delete(kept_src, mapped.reject_pos) + first_row,
         asset_source_geometry=np.delete(cleaned.geometry[keep], mapped.reject_pos),
     )
-
-
-MAP_AHEAD_FROM = 100_000  # rows: below this a thread costs more than the overlap saves
-
-
-def _wait(future, check):
-    """The future's result, ``check()`` (which raises on cancellation) every 0.1 s meanwhile:
-    never an unbounded join."""
-    while True:
-        try:
-            return future.result(timeout=0.1)
-        except FutureTimeout:
-            check()
 
 
 class SeenIds:

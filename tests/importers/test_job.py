@@ -271,7 +271,7 @@ elif stage == "geometry":
 elif stage == "crs":
     prep.crsmod.reproject = stuck(prep.crsmod.reproject)
 elif stage == "map":
-    prep.map_fields = stuck(prep.map_fields)
+    prep.map_layer = stuck(prep.map_layer)
 elif stage == "coverage":  # inside the batch's transaction
     job.merged = stuck(job.merged)
 elif stage == "commit":  # inside the batch's transaction, every row written

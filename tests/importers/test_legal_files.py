@@ -179,8 +179,8 @@ def test_library_errors_become_one_line_naming_the_layer(tmp_path, register, mon
     def broken(*args, **kwargs):
         raise shapely.errors.GEOSException("IllegalArgumentException: something GEOS did not expect\ndetail")
 
-    monkeypatch.setattr(mapping, "map_fields", broken)
-    monkeypatch.setattr("importers.prepare.map_fields", broken)
+    monkeypatch.setattr(mapping, "map_layer", broken)
+    monkeypatch.setattr("importers.prepare.map_layer", broken)
     with pytest.raises(ImportError_) as exc:
         _import(register, path, id_field="ID")
     assert str(exc.value).startswith(f"layer 'pts' of {path} cannot be imported: IllegalArgumentException")
