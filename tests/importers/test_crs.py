@@ -149,11 +149,18 @@ def test_threaded_reprojection_equals_one_call(monkeypatch):
     geoms = np.asarray(shapely.linestrings(np.stack([np.column_stack([x, x + 1e-4]),
                                                      np.column_stack([y, y + 1e-4])], axis=2)))
     geoms[7] = shapely.Point(0.0, 95.0)  # untransformable
+    geoms[900] = None
+    geoms[2500] = shapely.LineString([(-0.1, 51.5, 2.5), (-0.1001, 51.5001, 3.0)])
     plan = plan_transform(parse_crs("EPSG:4326"), BNG)
     monkeypatch.setattr(parallel, "MIN_ROWS", 10**9)
     one, failed_one = reproject(geoms, plan)
     monkeypatch.setattr(parallel, "MIN_ROWS", 10)
     monkeypatch.setattr(parallel, "workers", lambda: 3)
-    many, failed_many = reproject(geoms, plan)
-    assert list(failed_one) == list(failed_many) and failed_one.sum() == 1
-    assert shapely.equals_exact(one, many, tolerance=0).all()
+    for min_chunk in (10**9, 10):  # one chunk per thread, then several per thread
+        monkeypatch.setattr(parallel, "MIN_CHUNK", min_chunk)
+        many, failed_many = reproject(geoms, plan)
+        assert list(failed_one) == list(failed_many) and failed_one.sum() == 1
+        assert list(shapely.is_missing(many)) == list(shapely.is_missing(one))
+        assert shapely.equals_exact(one, many, tolerance=0)[~shapely.is_missing(one)].all()
+        assert np.array_equal(shapely.get_coordinates(one, include_z=True),  # bit for bit
+                              shapely.get_coordinates(many, include_z=True), equal_nan=True)
