@@ -129,3 +129,74 @@ def test_tree_entries_read_from_the_nodes_equal_the_virtual_table(n):
     order, want_order = np.argsort(got_ids), np.argsort(want[:, 0])
     assert np.array_equal(got_ids[order], want[want_order, 0].astype(np.int64))
     assert np.array_equal(got_boxes[order], want[want_order, 1:])
+
+
+def _reference_blobs(ids: np.ndarray, boxes: np.ndarray, depth) -> list[bytes]:
+    """Node blobs as SQLite's rtree lays them out, built the plain way (cells, then heads)."""
+    per = gpkg_rtree.MAX_CELLS
+    out = []
+    for a in range(0, max(len(ids), 1), per):
+        cells = np.zeros(per, dtype=gpkg_rtree.CELL)
+        chunk = slice(a, min(len(ids), a + per))
+        cells["id"][:chunk.stop - a] = ids[chunk]
+        cells["box"][:chunk.stop - a] = boxes[chunk]
+        head = (depth or 0).to_bytes(2, "big") + (chunk.stop - a).to_bytes(2, "big")
+        out.append(head + cells.tobytes())
+    return out
+
+
+@pytest.mark.parametrize("n", [1, 50, 51, 52, 102, 2602])
+def test_node_blobs_written_in_place_equal_the_plain_layout(n):
+    rng = np.random.default_rng(n)
+    ids = rng.permutation(10 * n)[:n] + 1
+    boxes = gpkg_rtree.float32_outward(np.sort(rng.uniform(-1e5, 1e5, (n, 4)), axis=1))
+    for depth in (None, 3):
+        got = gpkg_rtree._blobs(ids, boxes, depth)
+        assert got.shape == (-(-n // gpkg_rtree.MAX_CELLS), gpkg_rtree.NODE_SIZE)
+        assert [row.tobytes() for row in got] == _reference_blobs(ids, boxes, depth)
+        rows = list(gpkg_rtree._node_rows(np.arange(len(got)) + 7, got))
+        assert rows == [(i + 7, b) for i, b in enumerate(_reference_blobs(ids, boxes, depth))]
+
+
+def test_the_packing_gives_back_every_box_by_position():
+    rng = np.random.default_rng(11)
+    x, y, w = rng.uniform(0, 1e5, 5000), rng.uniform(0, 1e5, 5000), rng.uniform(0, 20, 5000)
+    boxes = np.stack([x, x + w, y, y + w], 1)
+    got = gpkg_rtree.Packing(boxes).boxes_by_position()
+    assert np.array_equal(got, gpkg_rtree.float32_outward(boxes))
+    # each box still holds its float64 box (rounded outward)
+    assert (got[:, [0, 2]] <= boxes[:, [0, 2]]).all() and (got[:, [1, 3]] >= boxes[:, [1, 3]]).all()
+
+
+def test_parts_repack_with_the_boxes_kept_by_the_packing_when_another_writer_came_first(
+        tmp_path, monkeypatch):
+    """The streamed stage keeps its boxes only in the packing; when the packed index cannot
+    be used (another writer filled the index meanwhile) the repack takes them from there:
+    the same index and rows as a one-frame batch written after the same other writer."""
+    from asset_register.store import open_register
+
+    staged = gpkg_bulk.StreamedStage.__init__
+    frame = synthetic_assets(30000, seed=13)
+    other = synthetic_assets(50, seed=9, owner="UKPN")
+
+    def stage_then_other_writer(self, *args, **kwargs):
+        staged(self, *args, **kwargs)
+        assert self.packing is not None and self.boxes is None
+        with open_register(self.store.path) as them:  # commits before our transaction
+            them.write_batch(other, BATCH)
+
+    got = []
+    for name, batch in (("one", frame), ("parts", parts(frame, 9000, 20000))):
+        path = tmp_path / f"{name}.gpkg"
+        create_register(path).close()
+        with monkeypatch.context() as m:
+            if name == "parts":
+                m.setattr(gpkg_bulk.StreamedStage, "__init__", stage_then_other_writer)
+            else:
+                with open_register(path) as them:
+                    them.write_batch(other, BATCH)
+            with open_register(path) as store:
+                res = store.write_batch(batch, BATCH)
+                assert res.added == 30000 and store.asset_count() == 30050
+                got.append((content(store), tree(store)))
+    assert got[0] == got[1]

@@ -363,6 +363,8 @@ class StreamedStage(Stage):
             if self.pack_now:
                 report(0.08, "packing the spatial index")
                 self.packing = gpkg_rtree.Packing(self.boxes)
+                # the packing holds every box (in tree order): no second copy until written
+                self.boxes = None
                 ingest(self.path, "leaf", pa.table({"leaf": self.packing.leaf_of()}), "create")
             ingest.commit()
             self._attach("staging", self.path)
@@ -373,7 +375,8 @@ class StreamedStage(Stage):
 
 
     def tree_boxes(self, rows: np.ndarray) -> np.ndarray:
-        return self.boxes[rows]
+        boxes = self.packing.boxes_by_position() if self.boxes is None else self.boxes
+        return boxes[rows]
 
 
 def _refuse_repeated_ids(ids, keys: np.ndarray) -> None:

@@ -22,6 +22,7 @@ import numpy as np
 MAX_CELLS = 51  # SQLite's RTREE_MAXCELLS
 CELL = np.dtype([("id", ">i8"), ("box", ">f4", (4,))])
 NODE_SIZE = 4 + CELL.itemsize * MAX_CELLS  # 1228: what SQLite creates on 4 KiB pages
+LEAF_ROWS = 1 << 20  # positions given their leaf at a time (8 MB temporaries)
 
 
 def float32_outward(boxes: np.ndarray) -> np.ndarray:
@@ -45,11 +46,18 @@ def _str_order(boxes: np.ndarray) -> np.ndarray:
     slabs = max(1, math.ceil(math.sqrt(pages)))
     slab_size = slabs * MAX_CELLS
     by_x = np.argsort(cx)
-    slab = np.empty(n, dtype=np.int64)
-    slab[by_x] = np.arange(n) // slab_size
-    # by slab, then by y within it: one sort of a composite key (4x faster than lexsort)
+    del cx
+    # by slab, then by y within it: one sort of a composite key (4x faster than lexsort),
+    # slab * span + (cy - low), made in one array (a slab's boxes are a run of ``by_x``)
     low = cy.min()
-    return np.argsort(slab * (cy.max() - low + 1.0) + (cy - low))
+    span = float(cy.max() - low + 1.0)
+    key = np.empty(n, dtype=np.float64)
+    for k in range(math.ceil(n / slab_size)):
+        key[by_x[k * slab_size:(k + 1) * slab_size]] = k * span
+    del by_x
+    key += cy - low
+    del cy
+    return np.argsort(key)
 
 
 def _node_boxes(boxes: np.ndarray, count: int) -> np.ndarray:
@@ -66,24 +74,43 @@ def _node_boxes(boxes: np.ndarray, count: int) -> np.ndarray:
     )
 
 
-def _blobs(ids: np.ndarray, boxes: np.ndarray, depth: int | None) -> list[bytes]:
-    """Node blobs for consecutive runs of MAX_CELLS cells."""
+def _blobs(ids: np.ndarray, boxes: np.ndarray, depth: int | None) -> np.ndarray:
+    """Node blobs for consecutive runs of MAX_CELLS cells: one row of NODE_SIZE bytes each.
+
+    The cells are written straight into the rows (no separate cell array joined to the
+    heads afterwards: at 10 million entries that was two more copies of the leaves)."""
     n = len(ids)
     nodes = max(1, math.ceil(n / MAX_CELLS))
-    cells = np.zeros(nodes * MAX_CELLS, dtype=CELL)
-    cells["id"][:n] = ids
-    cells["box"][:n] = boxes
-    body = cells.view(np.uint8).reshape(nodes, MAX_CELLS * CELL.itemsize)
-    head = np.zeros((nodes, 4), dtype=np.uint8)
-    counts = np.full(nodes, MAX_CELLS, dtype=np.int64)
-    counts[-1] = n - (nodes - 1) * MAX_CELLS
-    head[:, 2] = counts >> 8
-    head[:, 3] = counts & 0xFF
+    full = np.zeros((nodes, NODE_SIZE), dtype=np.uint8)
+    cells = full[:, 4:].view(CELL)  # (nodes, MAX_CELLS), a view into the rows
+    whole = n // MAX_CELLS  # nodes filled to MAX_CELLS
+    if whole:
+        cells["id"][:whole] = ids[:whole * MAX_CELLS].reshape(whole, MAX_CELLS)
+        cells["box"][:whole] = boxes[:whole * MAX_CELLS].reshape(whole, MAX_CELLS, 4)
+    rest = n - whole * MAX_CELLS
+    if rest:
+        cells["id"][whole, :rest] = ids[whole * MAX_CELLS:]
+        cells["box"][whole, :rest] = boxes[whole * MAX_CELLS:]
+    full[:, 2] = MAX_CELLS >> 8
+    full[:, 3] = MAX_CELLS & 0xFF
+    last = n - (nodes - 1) * MAX_CELLS
+    full[-1, 2] = last >> 8
+    full[-1, 3] = last & 0xFF
     if depth is not None:  # only the root stores the tree depth
-        head[:, 0] = depth >> 8
-        head[:, 1] = depth & 0xFF
-    full = np.concatenate([head, body], axis=1)
-    return [row.tobytes() for row in full]
+        full[:, 0] = depth >> 8
+        full[:, 1] = depth & 0xFF
+    return full
+
+
+NODE_ROWS = 20_000  # node blobs handed to SQLite at a time (~25 MB of bytes objects)
+
+
+def _node_rows(owners: np.ndarray, blobs: np.ndarray):
+    """(node number, blob) rows made a slice at a time as SQLite takes them, so the blobs
+    are not held twice (as an array and as bytes objects) for a whole level."""
+    for a in range(0, len(owners), NODE_ROWS):
+        yield from zip(owners[a:a + NODE_ROWS].tolist(),
+                       (row.tobytes() for row in blobs[a:a + NODE_ROWS]))
 
 
 class Packing:
@@ -101,16 +128,16 @@ class Packing:
         self.size = len(boxes)
         # Levels bottom-up; each is (child positions or node indexes, child boxes) in STR order.
         self.levels: list[tuple[np.ndarray, np.ndarray]] = []
-        cur_ids, cur_boxes = np.arange(len(boxes), dtype=np.int64), boxes
+        cur_boxes = boxes
         while True:
-            order = _str_order(cur_boxes)
-            cur_ids, cur_boxes = cur_ids[order], cur_boxes[order]
+            # each level's children are numbered 0..k-1 before it is sorted: the sort order
+            # is the children's numbers in STR order
+            cur_ids = _str_order(cur_boxes)
+            cur_boxes = cur_boxes[cur_ids]
             self.levels.append((cur_ids, cur_boxes))
             if len(cur_ids) <= MAX_CELLS:
                 break
-            n_nodes = math.ceil(len(cur_ids) / MAX_CELLS)
-            cur_boxes = _node_boxes(cur_boxes, len(cur_ids))
-            cur_ids = np.arange(n_nodes, dtype=np.int64)  # placeholders, numbered below
+            cur_boxes = _node_boxes(cur_boxes, len(cur_ids))  # nodes numbered below
         # Number nodes: root = 1, then every other node top-down.
         next_no = 2
         self.node_numbers: list[np.ndarray] = [None] * len(self.levels)  # type: ignore[list-item]
@@ -124,7 +151,10 @@ class Packing:
         """The leaf node number that holds each box, by position."""
         positions = self.levels[0][0]
         leaf = np.empty(self.size, dtype=np.int64)
-        leaf[positions] = np.repeat(self.node_numbers[0], MAX_CELLS)[: len(positions)]
+        first = int(self.node_numbers[0][0])  # the leaves are numbered consecutively
+        for a in range(0, self.size, LEAF_ROWS):  # (no second whole-size array)
+            at = np.arange(a, min(self.size, a + LEAF_ROWS), dtype=np.int64)
+            leaf[positions[a:a + LEAF_ROWS]] = first + at // MAX_CELLS
         return leaf
 
     def write(self, con: sqlite3.Connection, rtree: str, ids: np.ndarray,
@@ -141,29 +171,35 @@ class Packing:
             return
         ids = np.asarray(ids, dtype=np.int64)
         depth = len(self.levels) - 1
-        node_rows: list[tuple[int, bytes]] = []
-        parent_rows: list[tuple[int, int]] = []
         for li, (cids, cboxes) in enumerate(self.levels):
             # leaf cells hold ids; the cells of upper levels hold the nodes of the level below
             cids = ids[cids] if li == 0 else self.node_numbers[li - 1][cids]
-            blobs = _blobs(cids, cboxes, depth if li == len(self.levels) - 1 else None)
             owners = self.node_numbers[li]
-            node_rows.extend(zip(owners.tolist(), blobs))
+            blobs = _blobs(cids, cboxes, depth if li == len(self.levels) - 1 else None)
+            con.executemany(f'INSERT INTO "{rtree}_node" VALUES (?, ?)', _node_rows(owners, blobs))
+            del blobs
+            if li == 0 and rowid_select is not None:
+                sql, params = rowid_select
+                con.execute(f'INSERT INTO "{rtree}_rowid" (rowid, nodeno) {sql}', params)
+                continue
             parent_of_child = np.repeat(owners, MAX_CELLS)[: len(cids)]
             if li == 0:
-                if rowid_select is not None:
-                    sql, params = rowid_select
-                    con.execute(f'INSERT INTO "{rtree}_rowid" (rowid, nodeno) {sql}', params)
-                else:
-                    by_id = np.argsort(cids, kind="stable")  # append to the B-tree in key order
-                    con.executemany(
-                        f'INSERT INTO "{rtree}_rowid" VALUES (?, ?)',
-                        zip(cids[by_id].tolist(), parent_of_child[by_id].tolist()),
-                    )
+                by_id = np.argsort(cids, kind="stable")  # append to the B-tree in key order
+                con.executemany(
+                    f'INSERT INTO "{rtree}_rowid" VALUES (?, ?)',
+                    zip(cids[by_id].tolist(), parent_of_child[by_id].tolist()),
+                )
             else:
-                parent_rows.extend(zip(cids.tolist(), parent_of_child.tolist()))
-        con.executemany(f'INSERT INTO "{rtree}_node" VALUES (?, ?)', node_rows)
-        con.executemany(f'INSERT INTO "{rtree}_parent" VALUES (?, ?)', parent_rows)
+                con.executemany(f'INSERT INTO "{rtree}_parent" VALUES (?, ?)',
+                                zip(cids.tolist(), parent_of_child.tolist()))
+
+    def boxes_by_position(self) -> np.ndarray:
+        """The (float32, rounded outward) box of each position 0..n-1, as packed: the
+        boxes the tree was built from, for a caller that let go of its own copy."""
+        positions, boxes = self.levels[0]
+        out = np.empty_like(boxes)
+        out[positions] = boxes
+        return out
 
 
 def bulk_load(con: sqlite3.Connection, rtree: str, ids: np.ndarray, boxes: np.ndarray) -> None:
