@@ -175,7 +175,12 @@ def main() -> None:
             peer.append(in_child("geopandas", src, args.n)[0])
     gdal = None if args.no_peer else run_ogr2ogr(src, args.n)
     best = min(ours)
-    verdict = f"ours best {best:.2f} s (target ≤ 8 s quiet: {'met' if best <= 8 else 'NOT met'})"
+    # issue 19's targets: 1M lines in ≤ 8 s on a quiet machine; 10M in ≤ 150 s (peak RSS ≤ 3 GB,
+    # printed by the child above); other sizes have no target of their own
+    limit = {1_000_000: 8.0, 10_000_000: 150.0}.get(args.n)
+    verdict = f"ours best {best:.2f} s" + (
+        "" if limit is None else
+        f" (target ≤ {limit:g} s quiet: {'met' if best <= limit else 'NOT met'})")
     if peer:
         ratio = best / min(peer)
         verdict += (f"; ratio to geopandas {ratio:.2f}× (target ≤ 1.0×: "
