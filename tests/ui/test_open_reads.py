@@ -38,6 +38,18 @@ def _window(qtbot):
     return w
 
 
+def _open_with_quality_report(qtbot, path):
+    """A window that opens ``path`` with the register's quality report shown, once the
+    search box's ids and the report are in and nothing is loading."""
+    w = _window(qtbot)
+    w.quality.dock.show()
+    w.state.quality.set_scope("register")
+    w.open_register(str(path), [])
+    qtbot.waitUntil(lambda: w.search_dock._ids is not None and w.state.quality.report is not None
+                    and not w.state.loading.busy, timeout=60000)
+    return w
+
+
 @pytest.mark.parametrize("how", ["close", "open another"])
 def test_the_asset_read_stops_when_the_register_is_closed(qtbot, registers, monkeypatch, how):
     from ui import errors, workers
@@ -134,12 +146,7 @@ def test_the_reads_after_the_first_frame_run_one_after_another(qtbot, registers,
                         one_at_a_time("labels", window_register.complete_register))
     monkeypatch.setattr(search_dock, "read_asset_ids", one_at_a_time("ids", search_dock.read_asset_ids))
     monkeypatch.setattr(quality, "quality_report", one_at_a_time("quality", quality.quality_report))
-    w = _window(qtbot)
-    w.quality.dock.show()
-    w.state.quality.set_scope("register")
-    w.open_register(str(big), [])
-    qtbot.waitUntil(lambda: w.search_dock._ids is not None and w.state.quality.report is not None
-                    and not w.state.loading.busy, timeout=60000)
+    w = _open_with_quality_report(qtbot, big)
     assert sorted(set(seen)) == ["ids", "labels", "quality"]
     assert most[0] == 1, seen
     layer = w.canvas.layers.register_layer()
@@ -159,12 +166,7 @@ def test_the_reads_after_the_first_frame_share_one_snapshot_copy(qtbot, register
     copies = []
     real = snapshot._copy
     monkeypatch.setattr(snapshot, "_copy", lambda con, register: copies.append(1) or real(con, register))
-    w = _window(qtbot)
-    w.quality.dock.show()
-    w.state.quality.set_scope("register")
-    w.open_register(str(big), [])
-    qtbot.waitUntil(lambda: w.search_dock._ids is not None and w.state.quality.report is not None
-                    and not w.state.loading.busy, timeout=60000)
+    w = _open_with_quality_report(qtbot, big)
     assert w.state.quality.report["assets"] == 4600 and len(w.search_dock._ids) == 4600
     assert len(copies) == 1
     folder = snapshot._snapshot_dir(big)
