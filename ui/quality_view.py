@@ -21,7 +21,6 @@ from .models.layers import REGISTER
 from .models.quality import SHADING_LABELS, SHADINGS
 from .render.quality_legend import QualityLegend
 from .render.quality_shading import Shading, read_quality_classes
-from asset_register import memory
 from .workers import reads_pool, submit
 
 SETTLE_MS = 700  # the view must rest this long before the tables follow it
@@ -112,11 +111,8 @@ class QualityController:
         def work(task):
             if self.window.session is not session:  # closed while this waited its turn
                 return None
-            try:
-                return read_quality_classes(session.reads_store(), packed.n_features, today, packed)
-            finally:
-                session.reads_done()
-                memory.release()
+            return session.shared_read(
+                lambda store: read_quality_classes(store, packed.n_features, today, packed))
 
         def done(answer):
             self._reading_classes = False
@@ -218,11 +214,8 @@ class QualityController:
 
             if self.window.session is not session:  # closed while this waited its turn
                 return None
-            try:  # (the store and snapshot copy the reads after an opening share)
-                return quality_report(session.reads_store(), area=area)
-            finally:
-                session.reads_done()
-                memory.release()
+            # (the store and snapshot copy the reads after an opening share)
+            return session.shared_read(lambda store: quality_report(store, area=area))
 
         def finished():
             self._running = False

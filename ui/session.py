@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from asset_register import memory
 from asset_register.errors import CancelledError
 from asset_register.store import open_register
 from asset_register.store.credentials import short_name, without_password
@@ -61,6 +62,16 @@ class Session:
             store.close()
         else:
             self._reads = store
+
+    def shared_read(self, read):
+        """``read(store)`` on the store the reads share (reads pool thread only); after it,
+        that store is closed if no other read waits, and what the read freed goes back to
+        the system."""
+        try:
+            return read(self.reads_store())
+        finally:
+            self.reads_done()
+            memory.release()
 
     def hold_reads(self, step: int = 1) -> None:
         """A read to come later (the label fields, once the first frame is up) keeps the

@@ -14,7 +14,6 @@ from asset_register.use_log import record_search
 
 from ..models.search import AssetIds, Hit, Street, search, street_index, usrn_strings
 from ..render.packed import part_vertex_index
-from asset_register import memory
 from ..workers import reads_pool, submit
 
 KIND_TAGS = {"asset": "Asset", "street": "Street", "works": "Works", "coordinates": "Point",
@@ -117,11 +116,8 @@ class SearchDock(QDockWidget):
         def work(task):
             if self.window.session is not session:  # closed while this waited its turn
                 return None
-            try:  # (the store and snapshot copy the reads after an opening share)
-                return AssetIds(read_asset_ids(session.reads_store()))
-            finally:
-                session.reads_done()
-                memory.release()
+            # (the store and snapshot copy the reads after an opening share)
+            return session.shared_read(lambda store: AssetIds(read_asset_ids(store)))
 
         def done(ids):
             if self._ids_session is session and self.window.session is session:
