@@ -92,14 +92,14 @@ def _deviation_counts(store, area) -> dict[str, int]:
     if area is not None:
         wkt = reports["geometry_wkt"].astype(object).where(reports["geometry_wkt"].notna(), None)
         geoms = shapely.from_wkt(wkt.to_numpy(dtype=object))
-        unplaced = np.flatnonzero([g is None for g in geoms.tolist()])  # reports without a position
+        unplaced = np.flatnonzero(shapely.is_missing(geoms))  # reports without a position
         asset_ids = reports["asset_id"].iloc[unplaced].tolist()
         # their assets in one read; one retired since is not live and is not counted here
         assets = store.get_assets(str(a) for a in asset_ids if isinstance(a, str) and a)
         for i, asset in zip(unplaced, asset_ids):
             found = assets.get(str(asset)) if isinstance(asset, str) and asset else None
             geoms[i] = None if found is None else found["geometry"]
-        inside = np.array([g is not None for g in geoms.tolist()], bool)
+        inside = ~shapely.is_missing(geoms)
         inside[inside] = shapely.intersects(area, geoms[inside])
         owners = owners[inside]
     return {str(k): int(v) for k, v in owners.value_counts().items()}
