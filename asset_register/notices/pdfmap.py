@@ -167,14 +167,16 @@ class SiteMap(Flowable):
         self._shapes(canv, marks.reported, dot_r=1.8)
         canv.setDash()
         canv.setLineWidth(1.4)
-        gone = np.flatnonzero(marks.kind == "not_found")
-        for g in marks.recorded[gone]:  # × along the record not found where it was dug for
-            pts = shapely.get_coordinates(shapely.line_interpolate_point(
-                g, np.linspace(0.1, 0.9, 3), normalized=True)) if g.geom_type.endswith(
-                "LineString") else shapely.get_coordinates(shapely.point_on_surface(g))
-            for x, y in self._xy(pts):
-                canv.line(x - 2.5, y - 2.5, x + 2.5, y + 2.5)
-                canv.line(x - 2.5, y + 2.5, x + 2.5, y - 2.5)
+        # × along the record not found where it was dug for (three on a line, one elsewhere)
+        gone = marks.recorded[marks.kind == "not_found"]
+        lines = np.isin(shapely.get_type_id(gone), (1, 5))
+        on_lines = shapely.line_interpolate_point(np.repeat(gone[lines], 3),
+                                                  np.tile(np.linspace(0.1, 0.9, 3), lines.sum()),
+                                                  normalized=True)
+        crosses = np.concatenate([on_lines, shapely.point_on_surface(gone[~lines])])
+        for x, y in self._xy(shapely.get_coordinates(crosses)):
+            canv.line(x - 2.5, y - 2.5, x + 2.5, y + 2.5)
+            canv.line(x - 2.5, y + 2.5, x + 2.5, y - 2.5)
         boxes = []
         for (x, y), number in zip(self._xy(marks.anchor), marks.ids.tolist()):
             if not (0 <= x <= self.width and 0 <= y <= self.height):
