@@ -424,35 +424,30 @@ class CheckBatch(Sequence):
                      delivered=self.ctx.delivered or {}, on=self.sites[i].start or self.today or clock.today())
 
     def _result(self, i: int) -> CheckResult:
-        site, rules, ctx = self.sites[i], self.checker.rules, self.ctx
+        ctx = self.ctx
         a, b = self._conf_at[i], self._conf_at[i + 1]
         # every answer is computed here; the frames holding conflicts and works are built
         # when first read (result.Deferred)
         conflicts = Deferred(self._rows([k for k in self.flat if k != "site"], a, b),
                              partial(conflicts_frame, crs=ctx.crs))
-        affected, no_conflict, no_data, owner_warnings = self._owners(i)
         w0, w1 = self._works_at[i], self._works_at[i + 1]
         works = Deferred(ctx.works.row_columns(self.works["work"][w0:w1],
                                                self.works["distance_m"][w0:w1],
                                                self.works["reason"][w0:w1]),
                          partial(fast_frame, crs=ctx.crs))
-        advice = [rules.method_advice[site.method]] if site.method in rules.method_advice else []
-        return CheckResult(
-            site=site, conflicts=conflicts, owners_affected=affected,
-            owners_no_conflict=no_conflict, owners_no_data=no_data, works_overlapping=works,
-            rules_version=rules.version,
-            warnings=[*site.notes, *self.warnings[i], *owner_warnings],
-            seconds=self.seconds if len(self) == 1 else self.seconds / max(len(self), 1),
-            advice=advice, crs=ctx.crs_name,
-            confidence=self._confidence(i, affected, no_conflict, no_data),
-        )
+        return CheckResult(conflicts=conflicts, works_overlapping=works, **self._answers(i))
 
     def _light(self, i: int) -> CheckResult:
         """A CheckResult without frames (owners, warnings, advice) for JSON output."""
+        return CheckResult(conflicts=None, **self._answers(i))
+
+    def _answers(self, i: int) -> dict:
+        """Site ``i``'s result fields other than its frames: owners, warnings, advice,
+        confidence."""
         site, rules = self.sites[i], self.checker.rules
         affected, no_conflict, no_data, owner_warnings = self._owners(i)
-        return CheckResult(
-            site=site, conflicts=None, owners_affected=affected, owners_no_conflict=no_conflict,
+        return dict(
+            site=site, owners_affected=affected, owners_no_conflict=no_conflict,
             owners_no_data=no_data, rules_version=rules.version,
             warnings=[*site.notes, *self.warnings[i], *owner_warnings],
             seconds=self.seconds / max(len(self), 1),
