@@ -29,7 +29,7 @@ from ..store import AssetReader
 from . import clearance as _clearance  # (its FEW_ROWS read at each call)
 from .clearance import (
     CHECK_COLUMNS, SEVERITY_RANK, TOLERANCE_M, assess, base_clearance, classify, normalise,
-    record_uncertainty, site_extra, take,
+    nothing_to_assess, record_uncertainty, site_extra, take,
 )
 from .bulk import disk_candidates
 from .confidence import grade
@@ -107,15 +107,11 @@ def _conflict_order(site: np.ndarray, severity: np.ndarray, distance: np.ndarray
 def _no_conflicts(cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The conflict table of checks without conflicts: what ``Checker._evaluate`` builds when
     no candidate is within its clearance, without assessing nothing."""
-    none = np.empty(0, dtype=object)
-    flags = np.empty(0, dtype=bool)
     metres = np.empty(0, dtype=np.float64)
-    made = {"site": np.empty(0, dtype=np.int64), "distance_m": metres,
-            "clearance_m": metres, "uncertainty_m": metres, "geometry": none,
-            "abandoned": flags, "contact_owner": flags}
-    assessed = ("severity", "precaution", "depth_note", "risk_class", "pressure", "voltage",
-                "class_basis")
-    return {k: made[k] if k in made else none if k in assessed else cols[k][:0]
+    made = {**nothing_to_assess(), "site": np.empty(0, dtype=np.int64),
+            "distance_m": metres, "clearance_m": metres, "uncertainty_m": metres,
+            "geometry": np.empty(0, dtype=object)}
+    return {k: made[k] if k in made else cols[k][:0]
             for k in ("site", *CONFLICT_COLUMNS, "geometry")}
 
 
