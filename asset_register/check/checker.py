@@ -245,8 +245,9 @@ class Checker:
                                       self.memory_index().candidates(fps, extra), ctx, t0)
             parts = disk_candidates(self._reader, self.rules, ctx, fps, extra)
             # as in ``check``: a batch committed while the candidates were read may reach
-            # further than the bounds searched with; read the facts again and read again
-            if v is not None and self._version() == v:
+            # further than the bounds searched with; read the facts again and read again (a
+            # reader that cannot tell changes: once, its facts re-read as for every check)
+            if v is None or self._version() == v:
                 return self._conclude(sites, fps, extra, parts, ctx, t0)
 
     def _extras(self, sites) -> np.ndarray:
