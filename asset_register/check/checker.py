@@ -29,7 +29,7 @@ from ..store import AssetReader
 from . import clearance as _clearance  # (its FEW_ROWS read at each call)
 from .clearance import (
     CHECK_COLUMNS, SEVERITY_RANK, TOLERANCE_M, assess, base_clearance, classify, normalise,
-    record_uncertainty, site_extra, take,
+    nothing_to_assess, record_uncertainty, site_extra, take,
 )
 from .bulk import disk_candidates
 from .confidence import grade
@@ -107,15 +107,11 @@ def _conflict_order(site: np.ndarray, severity: np.ndarray, distance: np.ndarray
 def _no_conflicts(cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The conflict table of checks without conflicts: what ``Checker._evaluate`` builds when
     no candidate is within its clearance, without assessing nothing."""
-    none = np.empty(0, dtype=object)
-    flags = np.empty(0, dtype=bool)
     metres = np.empty(0, dtype=np.float64)
-    made = {"site": np.empty(0, dtype=np.int64), "distance_m": metres,
-            "clearance_m": metres, "uncertainty_m": metres, "geometry": none,
-            "abandoned": flags, "contact_owner": flags}
-    assessed = ("severity", "precaution", "depth_note", "risk_class", "pressure", "voltage",
-                "class_basis")
-    return {k: made[k] if k in made else none if k in assessed else cols[k][:0]
+    made = {**nothing_to_assess(), "site": np.empty(0, dtype=np.int64),
+            "distance_m": metres, "clearance_m": metres, "uncertainty_m": metres,
+            "geometry": np.empty(0, dtype=object)}
+    return {k: made[k] if k in made else cols[k][:0]
             for k in ("site", *CONFLICT_COLUMNS, "geometry")}
 
 
@@ -249,8 +245,9 @@ class Checker:
                                       self.memory_index().candidates(fps, extra), ctx, t0)
             parts = disk_candidates(self._reader, self.rules, ctx, fps, extra)
             # as in ``check``: a batch committed while the candidates were read may reach
-            # further than the bounds searched with; read the facts again and read again
-            if v is not None and self._version() == v:
+            # further than the bounds searched with; read the facts again and read again (a
+            # reader that cannot tell changes: once, its facts re-read as for every check)
+            if v is None or self._version() == v:
                 return self._conclude(sites, fps, extra, parts, ctx, t0)
 
     def _extras(self, sites) -> np.ndarray:
@@ -424,35 +421,30 @@ class CheckBatch(Sequence):
                      delivered=self.ctx.delivered or {}, on=self.sites[i].start or self.today or clock.today())
 
     def _result(self, i: int) -> CheckResult:
-        site, rules, ctx = self.sites[i], self.checker.rules, self.ctx
+        ctx = self.ctx
         a, b = self._conf_at[i], self._conf_at[i + 1]
         # every answer is computed here; the frames holding conflicts and works are built
         # when first read (result.Deferred)
         conflicts = Deferred(self._rows([k for k in self.flat if k != "site"], a, b),
                              partial(conflicts_frame, crs=ctx.crs))
-        affected, no_conflict, no_data, owner_warnings = self._owners(i)
         w0, w1 = self._works_at[i], self._works_at[i + 1]
         works = Deferred(ctx.works.row_columns(self.works["work"][w0:w1],
                                                self.works["distance_m"][w0:w1],
                                                self.works["reason"][w0:w1]),
                          partial(fast_frame, crs=ctx.crs))
-        advice = [rules.method_advice[site.method]] if site.method in rules.method_advice else []
-        return CheckResult(
-            site=site, conflicts=conflicts, owners_affected=affected,
-            owners_no_conflict=no_conflict, owners_no_data=no_data, works_overlapping=works,
-            rules_version=rules.version,
-            warnings=[*site.notes, *self.warnings[i], *owner_warnings],
-            seconds=self.seconds if len(self) == 1 else self.seconds / max(len(self), 1),
-            advice=advice, crs=ctx.crs_name,
-            confidence=self._confidence(i, affected, no_conflict, no_data),
-        )
+        return CheckResult(conflicts=conflicts, works_overlapping=works, **self._answers(i))
 
     def _light(self, i: int) -> CheckResult:
         """A CheckResult without frames (owners, warnings, advice) for JSON output."""
+        return CheckResult(conflicts=None, **self._answers(i))
+
+    def _answers(self, i: int) -> dict:
+        """Site ``i``'s result fields other than its frames: owners, warnings, advice,
+        confidence."""
         site, rules = self.sites[i], self.checker.rules
         affected, no_conflict, no_data, owner_warnings = self._owners(i)
-        return CheckResult(
-            site=site, conflicts=None, owners_affected=affected, owners_no_conflict=no_conflict,
+        return dict(
+            site=site, owners_affected=affected, owners_no_conflict=no_conflict,
             owners_no_data=no_data, rules_version=rules.version,
             warnings=[*site.notes, *self.warnings[i], *owner_warnings],
             seconds=self.seconds / max(len(self), 1),

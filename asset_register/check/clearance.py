@@ -310,7 +310,7 @@ def _base_rows(cols, rules: Rules, classes: np.ndarray, table: ClassTable) -> np
 _NO_TEXT, _NO_FLAGS = np.empty(0, dtype=object), np.empty(0, dtype=bool)
 
 
-def _nothing_to_assess() -> dict[str, np.ndarray]:
+def nothing_to_assess() -> dict[str, np.ndarray]:
     # (empty arrays hold nothing to change: every result without conflicts may share them)
     return {"severity": _NO_TEXT, "precaution": _NO_TEXT, "depth_note": _NO_TEXT,
             "abandoned": _NO_FLAGS, "risk_class": _NO_TEXT, "contact_owner": _NO_FLAGS,
@@ -402,7 +402,7 @@ def assess(
     table = class_table(rules)
     n = len(distance)
     if not n:
-        return _nothing_to_assess()
+        return nothing_to_assess()
     high = table.high_risk[classes]
     zone = cols["asset_class"] == "precaution_zone"
     strike = (distance <= 0.0) & ~zone

@@ -192,6 +192,28 @@ def test_a_batch_committed_while_a_batch_reads_is_checked_with_its_reach(gpkg_st
     checker.close()
 
 
+def test_a_batch_from_disk_on_a_reader_without_a_data_version_is_read_once(
+        gpkg_store_factory, fixed_clock):
+    """A reader that cannot tell whether the register changed gets its facts re-read for
+    the batch, as for every check, and its candidates read once: the batch does not wait
+    for a version that never comes."""
+    store = _fresh(gpkg_store_factory, [asset("WAT:1", shapely.Point(X0 + 2, Y0 + 2))])
+    checker = Checker(store)
+    checker._reader.data_version = lambda: None
+    read = checker._reader.candidates_many
+    calls = []
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return read(*args, **kwargs)
+
+    checker._reader.candidates_many = counted
+    batch = checker.check_many([DigSite(shapely.box(X0, Y0, X0 + 10, Y0 + 4))], index="disk")
+    assert len(calls) == 1
+    assert batch[0].conflicts["asset_id"].tolist() == ["WAT:1"]
+    checker.close()
+
+
 def test_the_path_is_chosen_or_refused(gpkg_store_factory):
     store = _fresh(gpkg_store_factory, [asset("WAT:1", shapely.Point(X0 + 2, Y0 + 2))])
     site = [DigSite(shapely.box(X0, Y0, X0 + 10, Y0 + 4))]
