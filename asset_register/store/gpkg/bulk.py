@@ -543,6 +543,7 @@ def _ingest_stream(path: Path, page_size: int, ddl: str, parts, extra: dict) -> 
     done = object()
 
     def fed():
+        """The items handed off up to the next ``done`` (the parts, then the extras)."""
         while True:
             item = handoff.get()
             if item is done:
@@ -559,13 +560,7 @@ def _ingest_stream(path: Path, page_size: int, ddl: str, parts, extra: dict) -> 
                     cur.execute(ddl)
                     cur.adbc_ingest("batch", pa.RecordBatchReader.from_batches(
                         first.schema, itertools.chain([first], fed())), mode="append")
-                    while True:
-                        item = handoff.get()
-                        if item is done:
-                            break
-                        if isinstance(item, BaseException):
-                            raise _EndOfParts() from item
-                        name, columns = item
+                    for name, columns in fed():
                         cur.adbc_ingest(name, pa.table(columns), mode="create")
                     cur.execute("COMMIT")
             finally:
