@@ -611,8 +611,7 @@ def insert_with_deferred_indexes(con, insert, bounds: np.ndarray) -> int:
     for a batch that cannot be staged because a transaction is already open (several
     layers of one import), ~3x faster than per-row index upkeep. ``bounds`` are the
     rows' (minx, miny, maxx, maxy)."""
-    row = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'assets'").fetchone()
-    before = row[0] if row else 0
+    before = _sequence(con, ASSETS)
     if len(bounds) * INCREMENTAL_SHARE < before:
         return insert()
     index_sql = [r[0] for r in con.execute(
@@ -623,7 +622,7 @@ def insert_with_deferred_indexes(con, insert, bounds: np.ndarray) -> int:
     for name in ("insert", "update1", "update2", "update3", "update4", "delete"):
         con.execute(f"DROP TRIGGER IF EXISTS {RTREE}_{name}")
     n = insert()
-    after = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'assets'").fetchone()[0]
+    after = _sequence(con, ASSETS)
     if after - before != n or n != len(bounds):
         raise RuntimeError("the inserted rows did not get consecutive ids; batch rolled back")
     for sql in index_sql:
