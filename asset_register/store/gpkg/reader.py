@@ -107,13 +107,7 @@ class RTreeReader(AssetReader):
         if not rows:
             return ({c: np.empty(0, dtype=t) for c, t in zip(cols, dtypes)},
                     np.empty(0, dtype=object))
-        return RTreeReader._transposed(cols, list(zip(*rows, strict=True)))
-
-    @staticmethod
-    def _transposed(cols: list[str], values: list) -> Arrays:
-        """``_arrays`` of rows already transposed: a sequence of values per column, the
-        geometry's last."""
-        dtypes = _dtypes(tuple(cols))
+        values = list(zip(*rows, strict=True))
         out = {c: np.array(v, dtype=t) for c, t, v in zip(cols, dtypes, values, strict=False)}
         return out, decode_blobs(values[-1])
 
