@@ -397,12 +397,13 @@ class ImportJob:
             if started and ok:  # on an error or Ctrl-C, never wait for it
                 started[0].join()
         total = time.perf_counter() - t
-        store_s = timings.get("store", total)
-        covered = timings.get("covered", store_s)  # (the coverage, in the batch's transaction)
+        stored = timings.get("store", total)
+        covered = timings.get("covered", stored)  # (the coverage, in the batch's transaction)
+        store_s = stored
         if parts is not None:  # the parts were read and prepared while the store staged them
             store_s -= sum(report.timings.values())
         report.timings["store"] = store_s
-        report.timings["coverage"] = covered - timings.get("store", total)
+        report.timings["coverage"] = covered - stored
         report.timings["commit"] = total - covered
         report.status = "dry run" if self.dry_run else "imported"
         report.batch_id = None if self.dry_run else result.batch_id

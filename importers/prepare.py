@@ -267,11 +267,6 @@ def _merged(older: tuple[np.ndarray, np.ndarray], newer: tuple[np.ndarray, np.nd
     return keys, at
 
 
-TRIM_BETWEEN_PARTS = True  # give freed memory back to the system between parts (memory.release:
-# without it the allocators keep what each part freed, and the process grows by a few hundred
-# bytes an asset)
-
-
 PART_ROWS = 250_000  # features in a part: ~0.6 GB of working memory each
 # Layers with more features than this are imported part by part: memory bounded, and the
 # next part read, reprojected and mapped while the store stages this one. Not lower: at a
@@ -315,14 +310,14 @@ class LayerParts:
         at = [0]  # the first row of the next part
 
         def next_part():
-            if TRIM_BETWEEN_PARTS:
-                release_memory()
+            # freed memory back to the system between parts (without it the allocators keep
+            # what each part freed, and the process grows by a few hundred bytes an asset)
+            release_memory()
             t = time.perf_counter()
             raw = next(reading, None)
             if raw is None:  # every part read: the earlier ids are no longer needed
                 self._seen = SeenIds()
-                if TRIM_BETWEEN_PARTS:
-                    release_memory()
+                release_memory()
                 return None
             read_s = time.perf_counter() - t
             first = self._first
@@ -419,8 +414,7 @@ class LayerParts:
         parts = [(extent, _parsed(wkb)) for extent, wkb in self._areas]
         self._areas = []
         area = coverage_of_parts(parts)  # (which empties the list part by part)
-        if TRIM_BETWEEN_PARTS:  # the WKB's memory back to the system before the store's last steps
-            release_memory()
+        release_memory()  # the WKB's memory back to the system before the store's last steps
         return area
 
 

@@ -543,6 +543,7 @@ def _ingest_stream(path: Path, page_size: int, ddl: str, parts, extra: dict) -> 
     done = object()
 
     def fed():
+        """The items handed off up to the next ``done`` (the parts, then the extras)."""
         while True:
             item = handoff.get()
             if item is done:
@@ -559,13 +560,7 @@ def _ingest_stream(path: Path, page_size: int, ddl: str, parts, extra: dict) -> 
                     cur.execute(ddl)
                     cur.adbc_ingest("batch", pa.RecordBatchReader.from_batches(
                         first.schema, itertools.chain([first], fed())), mode="append")
-                    while True:
-                        item = handoff.get()
-                        if item is done:
-                            break
-                        if isinstance(item, BaseException):
-                            raise _EndOfParts() from item
-                        name, columns = item
+                    for name, columns in fed():
                         cur.adbc_ingest(name, pa.table(columns), mode="create")
                     cur.execute("COMMIT")
             finally:
@@ -616,8 +611,7 @@ def insert_with_deferred_indexes(con, insert, bounds: np.ndarray) -> int:
     for a batch that cannot be staged because a transaction is already open (several
     layers of one import), ~3x faster than per-row index upkeep. ``bounds`` are the
     rows' (minx, miny, maxx, maxy)."""
-    row = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'assets'").fetchone()
-    before = row[0] if row else 0
+    before = _sequence(con, ASSETS)
     if len(bounds) * INCREMENTAL_SHARE < before:
         return insert()
     index_sql = [r[0] for r in con.execute(
@@ -628,7 +622,7 @@ def insert_with_deferred_indexes(con, insert, bounds: np.ndarray) -> int:
     for name in ("insert", "update1", "update2", "update3", "update4", "delete"):
         con.execute(f"DROP TRIGGER IF EXISTS {RTREE}_{name}")
     n = insert()
-    after = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'assets'").fetchone()[0]
+    after = _sequence(con, ASSETS)
     if after - before != n or n != len(bounds):
         raise RuntimeError("the inserted rows did not get consecutive ids; batch rolled back")
     for sql in index_sql:

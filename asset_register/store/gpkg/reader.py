@@ -194,13 +194,8 @@ class RTreeReader(AssetReader):
         del rows
         out = {}
         for k, (c, t) in enumerate(zip(cols, _dtypes(tuple(cols))), start=1):
-            values = table[:, k]
-            if t is object:
-                out[c] = np.ascontiguousarray(values)
-                continue
-            null = values == None  # noqa: E711 (elementwise: SQL NULL)
-            out[c] = np.full(len(values), np.nan)
-            out[c][~null] = values[~null].astype(np.float64)
+            # (numeric: SQL NULL becomes NaN, as in ``_arrays``)
+            out[c] = np.ascontiguousarray(table[:, k]) if t is object else table[:, k].astype(t)
         wkb = np.ascontiguousarray(table[:, -1])
         if (wkb == b"").any():  # (as ``geom.header_length`` says of such a blob)
             raise ValueError("not a GeoPackage geometry blob (no 'GP' magic)")
