@@ -54,7 +54,7 @@ def encode(geoms: np.ndarray, srs_id: int, wkb: np.ndarray | None = None) -> lis
 
 
 def header_length(blob: bytes) -> int:
-    if blob[:2] != b"GP":
+    if blob[:2] != b"GP" or len(blob) < 8:
         raise ValueError("not a GeoPackage geometry blob (no 'GP' magic)")
     return 8 + _ENV_BYTES.get((blob[3] >> 1) & 0b111, 0)
 

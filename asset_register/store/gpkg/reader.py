@@ -30,8 +30,10 @@ LIVE = "retired_at IS NULL"
 FETCH_PART = 40_000  # assets read per statement by a batch (a part's rows are ~20 MB)
 # A GeoPackage geometry blob's WKB, cut out by SQLite: the header is 8 bytes and an envelope
 # of 0, 32, 48 or 64 bytes by flag bits 1-3 of byte 4 (``geom.header_length``); a blob
-# without the 'GP' magic gives an empty blob (refused), NULL stays NULL.
-_WKB = ("CASE WHEN {g} IS NULL THEN NULL WHEN substr({g}, 1, 2) <> X'4750' THEN X'' "
+# without the 'GP' magic or shorter than a header (an empty blob too, whose substr is
+# NULL) gives an empty blob (refused), NULL stays NULL; tests/core/test_gpkg_header.py.
+_WKB = ("CASE WHEN {g} IS NULL THEN NULL "
+        "WHEN substr({g}, 1, 2) IS NOT X'4750' OR length({g}) < 8 THEN X'' "
         "ELSE substr({g}, 9 + CASE (instr('0123456789ABCDEF', substr(hex(substr({g}, 4, 1)), "
         "2, 1)) - 1) / 2 WHEN 1 THEN 32 WHEN 2 THEN 48 WHEN 3 THEN 48 WHEN 4 THEN 64 ELSE 0 "
         "END) END")
