@@ -11,6 +11,8 @@ bulk: a boolean grid, row runs as rectangles, one coverage union.
 
 from __future__ import annotations
 
+from collections import deque
+
 import numpy as np
 import shapely
 
@@ -28,20 +30,26 @@ def coverage_of(geoms: np.ndarray, cell: float = CELL_M) -> shapely.Geometry | N
     return grid.area()
 
 
-def coverage_of_parts(parts, cell: float = CELL_M) -> shapely.Geometry | None:
-    """``coverage_of`` the geometries of every part together — ``parts`` is a sequence of
-    (extent of the part's geometries, a callable giving them) — computed part by part on
-    one grid (its cells from the extent of them all), so it is the same area as
-    ``coverage_of`` on them all, without holding them all at once (a list of parts is
-    emptied as it is used)."""
+def coverage_of_parts(parts: deque, cell: float = CELL_M) -> shapely.Geometry | None:
+    """``coverage_of`` the geometries of every part together, computed part by part on one
+    grid (its cells from the extent of them all): the same area as ``coverage_of`` on them
+    all, without holding them all at once.
+
+    ``parts`` is handed over, not lent: a deque of (extent of the part's geometries, a
+    callable giving them) that this empties from the left, each part let go of before the
+    next is parsed; it is empty on return. Anything but a deque is refused, so no caller
+    finds its own list emptied by surprise."""
+    if not isinstance(parts, deque):
+        raise TypeError("coverage_of_parts takes the parts over: hand them in a "
+                        f"collections.deque (it is emptied), not a {type(parts).__name__}")
     extents = [extent for extent, _ in parts if extent is not None]
     if not extents:
+        parts.clear()
         return None
     e = np.array(extents, dtype=np.float64)
     grid = _Grid((e[:, 0].min(), e[:, 1].min(), e[:, 2].max(), e[:, 3].max()), cell)
-    for i, (_, geoms) in enumerate(parts):
-        if isinstance(parts, list):  # each part let go of once marked
-            parts[i] = None
+    while parts:
+        _, geoms = parts.popleft()  # the part's only reference left is ``geoms``
         grid.mark(_present(geoms()))
         del geoms
     return grid.area()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -411,9 +412,9 @@ class LayerParts:
     def area(self):
         """The grid coverage of every part's assets together (``coverage_of`` on them all),
         or None; their geometries are dropped as they are used."""
-        parts = [(extent, _parsed(wkb)) for extent, wkb in self._areas]
+        parts = deque((extent, _parsed(wkb)) for extent, wkb in self._areas)
         self._areas = []
-        area = coverage_of_parts(parts)  # (which empties the list part by part)
+        area = coverage_of_parts(parts)  # handed over: emptied part by part
         release_memory()  # the WKB's memory back to the system before the store's last steps
         return area
 

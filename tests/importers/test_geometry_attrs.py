@@ -203,3 +203,43 @@ def test_attrs_json_in_threaded_slices_equals_one_pass(monkeypatch):
     monkeypatch.setattr(parallel, "workers", lambda: 3)
     many = attrs_json(table, np.arange(n)[::-1])
     assert list(many) == one[::-1]
+
+
+def test_coverage_of_parts_takes_the_parts_over_and_lets_each_go_before_the_next():
+    """The parts are handed over in a deque, emptied from the left: a part's geometries are
+    let go of before the next part's are made, and the area is ``coverage_of`` on them all.
+    A list is refused rather than emptied behind its owner's back."""
+    import gc
+    import weakref
+    from collections import deque
+
+    from importers.coverage import coverage_of, coverage_of_parts, extent_of
+
+    rng = np.random.default_rng(3)
+    chunks = [shapely.points(rng.uniform(0, 5000, (200, 2))) for _ in range(4)]
+    chunks[2] = np.array([shapely.LineString([(0, 0), (9000, 300)])], dtype=object)
+
+    class Part:  # the callable a caller hands over, giving one part's geometries
+        def __init__(self, geoms):
+            self.geoms = geoms
+
+        def __call__(self):
+            gc.collect()
+            alive.append(sum(ref() is not None for ref in refs))
+            return self.geoms
+
+    alive: list[int] = []
+    made = [Part(c) for c in chunks]
+    refs = [weakref.ref(p) for p in made]
+    parts = deque((extent_of(c), p) for c, p in zip(chunks, made))
+    del made
+    area = coverage_of_parts(parts)
+    assert not parts
+    assert alive == [4, 3, 2, 1]  # each part gone once marked, before the next is made
+    assert shapely.equals_exact(area, coverage_of(np.concatenate(chunks)), tolerance=0)
+    assert coverage_of_parts(deque([(None, lambda: np.array([], dtype=object))])) is None
+
+    listed = [(extent_of(chunks[0]), lambda: chunks[0])]
+    with pytest.raises(TypeError, match="deque"):
+        coverage_of_parts(listed)
+    assert len(listed) == 1
