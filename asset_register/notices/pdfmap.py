@@ -142,10 +142,14 @@ class SiteMap(Flowable):
         canv.restoreState()
 
     def _deviations(self, canv) -> list[np.ndarray]:
-        """Open deviation reports as the desktop map draws them: the reported position in
+        """Open deviation reports in the desktop map's symbols: the reported position in
         magenta dashes, a dotted leader to the record, × on a record not found, and a
-        diamond marked with the report's number. Returns the markers' boxes (kept clear
-        of labels)."""
+        diamond marked with the report's number. The layout is the page's own, not the
+        map's: on a line record not found three × sit at 10, 50 and 90 % of its length
+        and one on any other record, where the map puts one every 60 screen pixels
+        as the user zooms (a page has one scale, and three crosses show which record at
+        any length); nor is the record itself dotted over as on the map. Returns the
+        markers' boxes (kept clear of labels)."""
         marks = getattr(self.c, "deviations", None)
         if marks is None or not len(marks):
             return []
