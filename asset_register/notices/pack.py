@@ -266,8 +266,7 @@ def _open_deviations(store, content):
         about = frame.set_index("deviation_id").loc[marks.ids, "asset_id"].to_numpy(dtype=object)
         shown = set(content.conflicts["asset_id"].astype(str))
         others = [a for a in about if isinstance(a, str) and a not in shown]
-        live = store.get_assets(others)
-        secret = {a for a, rec in live.items() if rec.get("restricted")}
+        secret = store.restricted_among(others)
         return marks.take(np.array([a not in secret for a in about], bool))
     except Exception as exc:
         content.warnings.append(f"open deviation reports could not be drawn on the map ({exc}): "

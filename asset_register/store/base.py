@@ -281,6 +281,11 @@ class RegisterStore(abc.ABC):
         Raises NotFoundError.
         """
 
+    def restricted_among(self, asset_ids) -> set[str]:
+        """The ids among ``asset_ids`` of live assets that are restricted: ``get_assets``
+        read for that one flag. Backends answer in one query of the flag alone."""
+        return {a for a, rec in self.get_assets(asset_ids).items() if rec["restricted"]}
+
     def get_assets(self, asset_ids) -> dict[str, dict]:
         """The live assets among ``asset_ids``, each as ``get_asset`` gives it, by id; ids
         with no live asset are left out. Backends answer in one query; this default asks

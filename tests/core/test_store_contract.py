@@ -279,3 +279,20 @@ def test_get_assets_is_get_asset_for_each_live_id(store, assets_frame):
                 assert got[asset_id][key] == value or same_nan, key
     assert got[ids[3]]["version"] == 2 and got[ids[3]]["diameter_mm"] == 999.0
     assert store.get_assets([]) == {}
+
+
+def test_restricted_among_is_the_restricted_flag_of_get_assets(store, assets_frame):
+    """The restricted ids among some ids, read for that flag alone: exactly the live assets
+    ``get_assets`` gives with ``restricted`` set (a retired restricted asset, an unknown id
+    and a repeated id change nothing)."""
+    frame = assets_frame.copy()
+    frame["restricted"] = [i % 3 == 0 for i in range(len(frame))]
+    store.write_batch(frame, BATCH, delivery="WSX:mains")
+    store.write_batch(frame.iloc[1:], BATCH, delivery="WSX:mains")  # retires the first
+    ids = frame["asset_id"].tolist()
+    wanted = [*ids[:10], ids[3], "no-such-asset"]
+    expected = {a for a, rec in store.get_assets(wanted).items() if rec["restricted"]}
+    assert expected == {ids[3], ids[6], ids[9]}  # (ids[0] is restricted but retired)
+    assert store.restricted_among(wanted) == expected
+    assert store.restricted_among(iter(wanted)) == expected
+    assert store.restricted_among([]) == set()

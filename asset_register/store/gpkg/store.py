@@ -470,6 +470,14 @@ class GeoPackageStore(AuditMixin, WorksNoticesMixin, SharedRecordsMixin, Registe
         geoms = gpkg_geom.decode([r[0] for r in rows]) if rows else []
         return live_records(rows, geoms, ALL_ASSET_COLUMNS)
 
+    def restricted_among(self, asset_ids):
+        ids = [str(a) for a in dict.fromkeys(asset_ids)]
+        if not ids:
+            return set()
+        return {r[0] for r in self._con.execute(
+            f"SELECT asset_id FROM assets WHERE asset_id IN (SELECT value FROM json_each(?)) "
+            f"AND {LIVE} AND restricted", (json.dumps(ids),))}
+
     def asset_count(self) -> int:
         return self._con.execute(f"SELECT COUNT(*) FROM assets WHERE {LIVE}").fetchone()[0]
 

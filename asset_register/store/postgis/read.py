@@ -125,6 +125,15 @@ class ReadMixin:
             sql.SQL("a.asset_id = ANY(%s) AND a.retired_at IS NULL"), (ids,))
         return live_records(rows, geoms, ALL_ASSET_COLUMNS)
 
+    def restricted_among(self, asset_ids):
+        ids = [str(a) for a in dict.fromkeys(asset_ids)]
+        if not ids:
+            return set()
+        query = sql.SQL("SELECT asset_id FROM asset_view WHERE asset_id = ANY(%s) "
+                        "AND retired_at IS NULL AND restricted")
+        with self._lock, translated(self):
+            return {r[0] for r in self._conn.execute(query, (ids,)).fetchall()}
+
     def _asset_rows(self, where: sql.Composable, params: tuple):
         """Rows of (geometry WKB, *asset columns, *provenance) meeting ``where``, by id and
         version, with their geometries."""
