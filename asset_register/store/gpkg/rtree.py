@@ -113,6 +113,17 @@ def _node_rows(owners: np.ndarray, blobs: np.ndarray):
                        (row.tobytes() for row in blobs[a:a + NODE_ROWS]))
 
 
+def _rowid_rows(ids: np.ndarray, leaves: np.ndarray):
+    """(id, leaf node) rows of the ``_rowid`` table in id order (appended to its B-tree in
+    key order), for ids in leaf order: the id at position k is in leaf ``leaves[k //
+    MAX_CELLS]``. Made ``LEAF_ROWS`` at a time as SQLite takes them: no whole-size array
+    of leaves nor Python lists of every row."""
+    by_id = np.argsort(ids, kind="stable")
+    for a in range(0, len(by_id), LEAF_ROWS):
+        at = by_id[a:a + LEAF_ROWS]
+        yield from zip(ids[at].tolist(), leaves[at // MAX_CELLS].tolist())
+
+
 class Packing:
     """An STR-packed tree over boxes, its cells holding positions 0..n-1 until written.
 
@@ -182,14 +193,11 @@ class Packing:
                 sql, params = rowid_select
                 con.execute(f'INSERT INTO "{rtree}_rowid" (rowid, nodeno) {sql}', params)
                 continue
-            parent_of_child = np.repeat(owners, MAX_CELLS)[: len(cids)]
             if li == 0:
-                by_id = np.argsort(cids, kind="stable")  # append to the B-tree in key order
-                con.executemany(
-                    f'INSERT INTO "{rtree}_rowid" VALUES (?, ?)',
-                    zip(cids[by_id].tolist(), parent_of_child[by_id].tolist()),
-                )
-            else:
+                con.executemany(f'INSERT INTO "{rtree}_rowid" VALUES (?, ?)',
+                                _rowid_rows(cids, owners))
+            else:  # (a level above the leaves: a fiftieth of their size or less)
+                parent_of_child = np.repeat(owners, MAX_CELLS)[: len(cids)]
                 con.executemany(f'INSERT INTO "{rtree}_parent" VALUES (?, ?)',
                                 zip(cids.tolist(), parent_of_child.tolist()))
 
