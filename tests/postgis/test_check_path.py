@@ -358,3 +358,42 @@ def test_a_register_from_before_the_check_function_is_upgraded_by_its_owner(regi
     assert config == (["plan_cache_mode=force_generic_plan"],)
     with open_register(urls["planner"], read_only=True) as planner, Checker(planner) as checker:
         assert [_answer(checker.check(x)) for x in sites] == before
+
+
+def _candidates_function(conn, schema: str) -> tuple:
+    """(volatility, security definer?, settings, definition) of ``ar_check_candidates``."""
+    return conn.execute(
+        "SELECT p.provolatile, p.prosecdef, p.proconfig, pg_get_functiondef(p.oid) "
+        "FROM pg_proc p WHERE p.proname = 'ar_check_candidates' "
+        "AND p.pronamespace = %s::regnamespace", (schema,)).fetchall()
+
+
+def test_the_check_function_stays_stable_and_runs_with_the_caller_s_rights(register, pg_server):
+    """``ar_check_candidates`` is STABLE (it cannot write, and reads the caller's snapshot)
+    and SECURITY INVOKER (it reads ``asset_view`` with the calling login's rights, so the
+    masking of restricted assets holds): on a new register and on one upgraded from schema
+    9, with the same definition on both (the one ``migrate`` renews with the view)."""
+    from asset_register.store.postgis.schema import MIGRATIONS, SCHEMA_VERSION
+
+    store, urls, _, _ = register
+    s = store.schema
+    fresh = _candidates_function(store._conn, s)
+    assert len(fresh) == 1
+    volatility, definer, config, definition = fresh[0]
+    assert volatility == "s" and definer is False, fresh
+    assert config == ["plan_cache_mode=force_generic_plan"]
+    assert "STABLE" in definition and "SECURITY DEFINER" not in definition
+    version = next(v for v, name, _ in MIGRATIONS if name == "check_clearance_once")
+    pg_server.psql(f"DELETE FROM {s}.schema_migrations WHERE version = {version}; "
+                   f"DROP FUNCTION {s}.ar_check_candidates(float8, float8, float8, float8)",
+                   db="registers")
+    with open_register(urls["owner"]) as owner:
+        assert owner.schema_version == SCHEMA_VERSION
+        assert _candidates_function(owner._conn, s) == fresh
+    with psycopg.connect(urls["planner"].split("?")[0], autocommit=True) as conn:
+        conn.execute(f"SET search_path TO {s}, public")
+        conn.execute("BEGIN READ ONLY")  # a read-only transaction may call it
+        rows = conn.execute("SELECT count(*) FROM ar_check_candidates(529900, 179900, 530700, "
+                            "180700)").fetchone()[0]
+        conn.execute("COMMIT")
+    assert rows == 340

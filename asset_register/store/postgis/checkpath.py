@@ -55,7 +55,11 @@ def migration_10(cur, srid: int) -> None:
     ``asset_view`` (renewed by ``migrate``) evaluates ``ar_cleared()`` once per query instead of
     once per restricted row near the footprint; ``ar_admin()`` gives the same answer as
     before from a plan the session keeps (PL/pgSQL) instead of one parsed and planned again
-    in every statement that asks (a SQL function with a sub-select is never inlined)."""
+    in every statement that asks (a SQL function with a sub-select is never inlined).
+
+    The check's function ``ar_check_candidates`` comes with this version too, but it is
+    made once, by ``migrate`` right after, when it renews ``asset_view`` (the function
+    returns the view's rows); made here as well, it was dropped and made again at once."""
     cur.execute("SELECT current_schema()")
     s = cur.fetchone()[0]
     q = f'"{s}"'
@@ -67,7 +71,6 @@ def migration_10(cur, srid: int) -> None:
             OR {q}.ar_member('admin');
       END $$;
     """)
-    cur.execute(candidates_function_sql(s, srid))
 
 
 CANDIDATES_FUNCTION = "ar_check_candidates"

@@ -217,7 +217,8 @@ def migrate(cur, schema: str, srid: int | None) -> list[int]:
         cur.execute(f"DROP FUNCTION IF EXISTS {CANDIDATES_FUNCTION}{FUNCTION_ARGS}")
         cur.execute("DROP VIEW IF EXISTS asset_view")
         cur.execute(view_sql(schema, ALL_ASSET_COLUMNS))
-        if 10 in done | set(applied):  # the check's read returns the view's rows
+        if 10 in done | set(applied):  # the check's read returns the view's rows (its only
+            # creation: migration 10 leaves it to this step)
             cur.execute(candidates_function_sql(schema, srid))
     if applied:
         cur.execute("SELECT current_database()")
