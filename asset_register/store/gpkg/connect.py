@@ -7,6 +7,7 @@ never modified — not even its journal mode.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from pathlib import Path
@@ -49,7 +50,7 @@ def inspect_file(path: Path) -> int:
             f"{str(path)!r} is an SQLite database but not a GeoPackage: open a register made "
             "by 'asset-register init'"
         )
-    if Path(f"{path}-journal").exists():
+    if journal_of(path).exists():
         _recover(path)
     try:
         con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
@@ -84,20 +85,42 @@ def inspect_file(path: Path) -> int:
     return version
 
 
+def journal_of(path: Path) -> Path:
+    """The rollback journal SQLite keeps for the register at ``path``: beside the file
+    itself, a symbolic link followed (SQLite resolves links to name it)."""
+    return Path(f"{Path(path).resolve()}-journal")
+
+
 def _recover(path: Path) -> None:
     """Roll back the unfinished write of a process that died during a first load written
     with a rollback journal (``bulk_journal``): SQLite does it on the first read of a
     writable connection, and a read-only one would refuse the file until then. The
-    register is left exactly as it was before that load began."""
+    register is left exactly as it was before that load began.
+
+    SQLite's rules (atomiccommit.html §4.2, lockingv3.html §6): a journal is hot when it
+    exists, is not empty, its header was synced (its first byte is not zero) and no
+    connection holds a RESERVED lock; a hot journal is played back, under an EXCLUSIVE
+    lock, by the first connection that reads; any other journal is ignored. So:
+
+    * ``BEGIN IMMEDIATE`` reads (rolling back a hot journal) and then takes the RESERVED
+      lock. While another program writes, it holds that lock and the journal is its own:
+      we get no lock, touch nothing and say the register is being written.
+    * Holding the lock, a journal still there is nobody's and not hot: a load killed before
+      its first sync, when nothing of it had reached the file. It is removed (SQLite would
+      read past it for good), where the folder allows.
+    * Where nothing can be written (a read-only share or medium), a journal that is not
+      hot does not stop a read; a hot one does, in one line (it must be undone first).
+    * Two programs opening at once: one rolls back under its EXCLUSIVE lock while the
+      other waits (up to two seconds), then finds nothing left to do.
+    """
+    journal = journal_of(path)
     try:
         con = sqlite3.connect(str(path), timeout=2, isolation_level=None)
         try:
             con.execute("BEGIN IMMEDIATE")  # a hot journal is rolled back on the way in
             try:
-                # Holding the write lock, a journal SQLite left is no writer's: that of a
-                # load killed before its first page reached the file (never synced, so
-                # not hot: nothing to undo). Removed, as it would lie there for good.
-                Path(f"{path}-journal").unlink(missing_ok=True)
+                with contextlib.suppress(OSError):  # (a folder that keeps its files)
+                    journal.unlink(missing_ok=True)
             finally:
                 con.execute("ROLLBACK")
         finally:
@@ -107,10 +130,26 @@ def _recover(path: Path) -> None:
             raise RegisterLockedError(
                 f"{str(path)!r} is being written by another program: try again when it has "
                 "finished") from None
+        if _readable(path):  # nothing can be written here, and nothing needs undoing
+            return
         raise RegisterReadOnlyError(
             f"{str(path)!r} has an unfinished write to undo (its '-journal' file) and cannot be "
             f"undone here ({exc}): open it once from a place where the file is writable"
         ) from None
+
+
+def _readable(path: Path) -> bool:
+    """Whether a read-only connection reads the register: SQLite refuses one while a hot
+    journal waits to be rolled back, and reads past a journal that is not hot."""
+    try:
+        con = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=2)
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+    return True
 
 
 def bulk_journal(con: sqlite3.Connection) -> bool:
@@ -123,10 +162,12 @@ def bulk_journal(con: sqlite3.Connection) -> bool:
     anyone else has the file open, so no open reader is affected; one that opens it during
     the load waits for the commit (up to its busy timeout) instead of reading the state
     before it. Crash safety is SQLite's: a killed load leaves a hot journal, rolled back by
-    the next open (``_recover``). ``synchronous = FULL`` while in this mode, as SQLite
-    advises for rollback journals. ``back_to_wal`` ends it."""
+    the next open (``_recover``). ``synchronous = EXTRA`` while in this mode: in a rollback
+    journal the commit is the journal's removal, and only at EXTRA does SQLite sync the
+    folder after it; at FULL a power cut just after the commit may bring the journal back
+    and undo a load already reported done. ``back_to_wal`` ends it."""
     # someone else has it open: stay in WAL at once
-    return _switch_journal(con, "DELETE", "FULL", wait_ms=0)
+    return _switch_journal(con, "DELETE", "EXTRA", wait_ms=0)
 
 
 def back_to_wal(con: sqlite3.Connection) -> bool:
