@@ -134,11 +134,18 @@ def _value_fn(target: str, rule: FieldRule):
                 return None, problem or f"not a number: {v!r}"
             return length_in(metres, 1000.0 if target == "diameter_mm" else 1.0), None
         if target in NUMERIC:
-            f = _to_float(v)
+            length_unit = rule.unit or ("mm" if target == "diameter_mm" else "m")
+            f = None if isinstance(v, str) and "," in v else _to_float(v)
+            if f is None and isinstance(v, str):
+                # the unit written in the value ("180mm", "6 in", "1.2 m") or a decimal comma
+                # ("0,6"): read as the pressure and voltage values are, else it would be lost
+                metres, problem = measures.parse("length", v, length_unit)
+                if metres is None:
+                    return None, problem or f"not a number: {v!r}"
+                return length_in(metres, 1000.0 if target == "diameter_mm" else 1.0), None
             if f is None:
                 return None, f"not a number: {v!r}"
-            f = length_in(f, LENGTH_TO_M[rule.unit or ("mm" if target == "diameter_mm" else "m")]
-                          * (1000.0 if target == "diameter_mm" else 1.0))
+            f = length_in(f, LENGTH_TO_M[length_unit] * (1000.0 if target == "diameter_mm" else 1.0))
             if f < 0:
                 return None, f"negative value {v!r}"
             return f, None

@@ -84,3 +84,44 @@ def test_imported_sizes_reach_the_register_and_the_notice_csv_exact(tmp_path, se
     with open(pack / "conflicts.csv", encoding="utf-8-sig", newline="") as f:
         sizes = {r["asset_id"]: r["diameter_mm"] for r in csv.DictReader(f)}
     assert sizes == {"SEW:s1": "152.4", "SEW:s2": "228.6", "SEW:s3": "150.0"}
+
+
+def test_sizes_and_depths_written_with_their_unit_or_a_decimal_comma_are_read():
+    """An owner's table writing "180mm", "6 in" or "0,6" lost the value (unknown, with a
+    note); a lost size shrinks the clearance by half the asset's width."""
+    prof = Profile(constants={"utility": "water", "asset_class": "pipe"}, fields={
+        "diameter_mm": FieldRule(source="D"), "depth_m": FieldRule(source="C")})
+    t = pa.table({"D": ["180mm", "6 in", "12,5 cm", "100-150 mm", "150", "DN150"],
+                  "C": ["0,6", "900 mm", "1.2m", "3 ft", "1.1", "deep"]})
+    geoms = shapely.points(np.arange(6, dtype=float), np.zeros(6))
+    m = map_layer(t, np.arange(6), np.full(6, "", dtype=object), geoms, "EPSG:27700", prof,
+                  owner="OWN", layer="mains")
+    d, c = m.assets["diameter_mm"].tolist(), m.assets["depth_m"].tolist()
+    assert d[:5] == [180.0, 152.4, 125.0, 150.0, 150.0] and np.isnan(d[5])
+    assert c[:5] == [0.6, 0.9, 1.2, 0.9144, 1.1] and np.isnan(c[5])
+    assert any("DN150" in w for w in m.warnings) and any("deep" in w for w in m.warnings)
+
+
+def test_a_size_with_its_unit_gives_the_same_check_as_the_number(tmp_path, monkeypatch, capsys):
+    import json
+
+    monkeypatch.setenv("ASSET_REGISTER_NOW", "2026-11-23T09:30:00+00:00")
+    main_line = {"type": "LineString", "coordinates": [[530000, 180000], [530050, 180000]]}
+    results = []
+    for name, size in (("number", 1200), ("text", "1200 mm")):
+        src = tmp_path / f"{name}.geojson"
+        src.write_text(json.dumps({"type": "FeatureCollection", "crs": {
+            "type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::27700"}},
+            "features": [{"type": "Feature", "geometry": main_line,
+                          "properties": {"id": "T1", "diameter": size}}]}))
+        reg = tmp_path / f"{name}.gpkg"
+        create_register(reg, crs="EPSG:27700").close()
+        assert main(["import", str(reg), str(src), "--owner", "TW", "--utility", "water"]) == 0
+        capsys.readouterr()
+        assert main(["check", str(reg), "--wkt", "POINT (530020 180002.1)", "--radius", "0.5",
+                     "--json"]) == 0
+        results.append(json.loads(capsys.readouterr().out)["conflicts"])
+    number, text = results
+    assert [(c["asset_id"], c["severity"], c["clearance_m"], c["diameter_mm"]) for c in text] \
+        == [(c["asset_id"], c["severity"], c["clearance_m"], c["diameter_mm"]) for c in number]
+    assert [c["diameter_mm"] for c in text] == [1200.0]
