@@ -117,6 +117,7 @@ class Preview:
     transformation: str
     accuracy_m: float
     warnings: list[str]
+    source_crs: str | None = None  # the layer's CRS as read (or assumed)
 
 
 def preview(
@@ -141,4 +142,4 @@ def preview(
     p = prepare_layer(source, layer, profile, owner=owner, working_crs=crsmod.parse_crs(working_crs),
                       utility=utility, assume_crs=assume_crs, force_crs=force_crs, max_features=n)
     return Preview(assets=p.assets, rejects=p.rejects, transformation=p.plan.description,
-                   accuracy_m=p.plan.accuracy_m, warnings=p.warnings)
+                   accuracy_m=p.plan.accuracy_m, warnings=p.warnings, source_crs=p.source_crs)

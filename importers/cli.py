@@ -21,6 +21,15 @@ if TYPE_CHECKING:
 # and `--version` start without it (tests/core/test_cli_imports.py).
 
 
+def crs_summary(source_crs: str | None, transformation: str, accuracy_m: float) -> str:
+    """The layer's CRS and how it reaches the register, as the import report and the import
+    wizard's preview say it."""
+    if transformation.startswith("none"):
+        return f"{source_crs}, the register's own: no transformation"
+    return (f"{source_crs} → register via {transformation} "
+            f"(accuracy ±{accuracy_m:g} m, carried into the conflict clearance)")
+
+
 class Bar:
     """A one-line progress bar on stderr when it is a terminal (silent otherwise)."""
 
@@ -58,11 +67,8 @@ def format_report(r: LayerReport) -> str:
     lines.append(f"  diff ({r.scope} delivery): {r.added:,} {would}added, {r.changed:,} "
                  f"{would}changed, {r.unchanged:,} unchanged, {r.retired:,} {would}retired, "
                  f"{r.rejected:,} rejected")
-    if r.transformation and r.transformation.startswith("none"):
-        lines.append(f"  CRS: {r.source_crs}, the register's own: no transformation")
-    elif r.transformation:
-        lines.append(f"  CRS: {r.source_crs} → register via {r.transformation} "
-                     f"(accuracy ±{r.accuracy_m:g} m, carried into the conflict clearance)")
+    if r.transformation:
+        lines.append(f"  CRS: {crs_summary(r.source_crs, r.transformation, r.accuracy_m)}")
     if r.rejects_by_reason:
         lines.append("  rejects: " + "; ".join(f"{why} ×{n}" for why, n in r.rejects_by_reason.items()))
     lines += [f"  note: {w}" for w in r.warnings]

@@ -220,3 +220,42 @@ def check_delivery(source: Source, layers: list[str], profile: Profile | None) -
     for a, b, _, _ in check.collisions:  # the drafts are ours to change: scope their ids
         check.scoped.update((a, b))
     return check
+
+
+# columns that name who owns each row (normalised names); not "ownership" (public/private)
+OWNER_COLUMNS = ("owner", "ownercode", "ownername", "assetowner", "operator",
+                 "networkoperator", "undertaker", "utilityowner", "beheerder", "netbeheerder",
+                 "eigenaar", "bronhouder", "bronhoudercode")
+
+
+def single_owner(source: Source, layers: list[str], owner: str) -> None:
+    """Raise ImportError_, before anything is written, when a layer's owner column names
+    several owners: imported under one ``--owner`` they would be lumped together, and a dig
+    check would send the other owners' conflicts to the wrong company."""
+    for name in layers:
+        info = source.layer_info(name)
+        columns = [f for f in info.fields if norm_name(f) in OWNER_COLUMNS]
+        if not columns or not info.features:
+            continue
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                _, table = pyogrio.read_arrow(source.gdal_path, layer=name, columns=columns,
+                                              read_geometry=False, **source.options_for(name))
+        except (DataLayerError, DataSourceError, FieldError, pa.ArrowInvalid,
+                UnicodeDecodeError):
+            continue  # the import itself says why the layer cannot be read
+        for column in columns:
+            if column not in table.column_names:
+                continue
+            text = pc.utf8_trim_whitespace(table.column(column).cast(pa.string()))
+            values = sorted(set(pc.unique(pc.drop_null(text)).to_pylist()) - {""})
+            if len(values) > 1:
+                shown = ", ".join(values[:MAX_EXAMPLES]) + ("…" if len(values) > MAX_EXAMPLES
+                                                            else "")
+                raise ImportError_(
+                    f"{source.path.name} · {name}: its {column!r} column names {len(values)} "
+                    f"owners ({shown}): imported with --owner {owner} they would all become "
+                    f"{owner}'s and a dig check would send their conflicts to {owner}; split "
+                    f"the file by owner (e.g. ogr2ogr -where \"{column} = '{values[0]}'\" "
+                    "part.gpkg FILE) and import each part with its own --owner")

@@ -37,7 +37,7 @@ from asset_register.store.batches import AssetChunks
 
 from .automap import propose_profile
 from .coverage import coverage_of, merged
-from .delivery_checks import check_delivery
+from .delivery_checks import check_delivery, single_owner
 from .prepare import PART_ROWS, PARTS_FROM, LayerParts, PreparedLayer, prepare_layer
 from .profiles import Profile, dumps_profile, load_profile
 from .scope import RETIRE_MIN, area_note, check_retire, check_scope, store_area
@@ -176,6 +176,7 @@ class ImportJob:
         reports, names = _attribute_only(source, names, self)
         # across layers, before anything is written: colliding ids, duplicate layers
         self._delivery = check_delivery(source, names, self.profile)
+        single_owner(source, names, self.owner)  # one owner's rows only: never lumped together
         # Several layers: one enclosing transaction, so the command is all or nothing.
         whole = len(names) > 1 and not self.dry_run
         with self.store.atomic() if whole else nullcontext():

@@ -26,7 +26,7 @@ from asset_register.model import ASSET_COLUMNS, ENUM_COLUMNS
 
 from . import measures
 from .attrs import attrs_json
-from .profiles import LENGTH_TO_M, NUMERIC, REQUIRED_ENUMS, FieldRule, Profile
+from .profiles import LENGTH_TO_M, NUMERIC, REQUIRED_ENUMS, FieldRule, Profile, length_in
 
 TRUE_WORDS = {"1", "true", "t", "yes", "y"}
 KIND_OF_VALUE = {v: k for k, v in measures.VALUE_FIELD.items()}  # pressure_bar -> pressure
@@ -132,13 +132,20 @@ def _value_fn(target: str, rule: FieldRule):
                 "mm" if target == "diameter_mm" else "m"))
             if metres is None:
                 return None, problem or f"not a number: {v!r}"
-            return metres * (1000.0 if target == "diameter_mm" else 1.0), None
+            return length_in(metres, 1000.0 if target == "diameter_mm" else 1.0), None
         if target in NUMERIC:
-            f = _to_float(v)
+            length_unit = rule.unit or ("mm" if target == "diameter_mm" else "m")
+            f = None if isinstance(v, str) and "," in v else _to_float(v)
+            if f is None and isinstance(v, str):
+                # the unit written in the value ("180mm", "6 in", "1.2 m") or a decimal comma
+                # ("0,6"): read as the pressure and voltage values are, else it would be lost
+                metres, problem = measures.parse("length", v, length_unit)
+                if metres is None:
+                    return None, problem or f"not a number: {v!r}"
+                return length_in(metres, 1000.0 if target == "diameter_mm" else 1.0), None
             if f is None:
                 return None, f"not a number: {v!r}"
-            f *= LENGTH_TO_M[rule.unit or ("mm" if target == "diameter_mm" else "m")] * (
-                1000.0 if target == "diameter_mm" else 1.0)
+            f = length_in(f, LENGTH_TO_M[length_unit] * (1000.0 if target == "diameter_mm" else 1.0))
             if f < 0:
                 return None, f"negative value {v!r}"
             return f, None

@@ -30,6 +30,16 @@ LENGTH_TO_M = {
     "cm": 0.01, "mm": 0.001, "in": 0.0254, "inch": 0.0254, "inches": 0.0254,
     "ft": 0.3048, "foot": 0.3048, "feet": 0.3048,
 }
+# a converted length keeps 9 decimals of its unit: 6 inches is 152.4 mm, not the binary
+# product 152.39999999999998 that would be stored, exported and printed as such
+LENGTH_DECIMALS = 9
+
+
+def length_in(value: float, factor: float) -> float:
+    """``value`` times a unit ``factor``, without the binary product's trailing digits."""
+    return round(value * factor, LENGTH_DECIMALS)
+
+
 PRESSURE_TO_BAR = {"bar": 1.0, "mbar": 0.001, "kpa": 0.01, "psi": 0.0689476}
 VOLTAGE_TO_V = {"v": 1.0, "kv": 1000.0}
 UNMATCHED = ("keep", "null", "reject")

@@ -271,6 +271,9 @@ def _zip_target(path: Path) -> str:
     readable = [m for m in members if Path(m).suffix.lower() in EXTENSION_DRIVERS]
     if len(readable) == 1:
         return f"{base}/{readable[0]}"
+    if not members:
+        raise ImportError_(f"{path} is an empty zip: ask the owner for the delivery again "
+                           "(zip shapefiles, a GeoPackage or a .gdb folder)")
     if not readable:
         raise ImportError_(
             f"{path} holds no file in a format the register reads ({', '.join(members[:5])}"

@@ -13,6 +13,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from .deviations import UNKNOWN_OWNER, UNRECORDED_PREFIX
+
 GRADES = "ABCD"
 AGE_B_YEARS, AGE_C_YEARS = 2, 5
 COARSE_M = 1.0  # records near the dig known only to more than this: B
@@ -49,6 +51,8 @@ def grade(*, affected, no_conflict, no_data, conflicts: dict, reported: np.ndarr
             found.append(("B", f"{o['owner']} has no coverage area recorded: its data may "
                                "stop short of the site"))
     for o in affected:  # owners with conflicts: how much of the site their data covers
+        if o["owner"] == UNKNOWN_OWNER:  # a find no owner has claimed: its own reason below
+            continue
         if o.get("coverage") == "partial":
             found.append(("B", f"{o['owner']}'s data covers only part of the site"))
         elif o.get("coverage") == "unrecorded":
@@ -59,26 +63,38 @@ def grade(*, affected, no_conflict, no_data, conflicts: dict, reported: np.ndarr
         if age is not None and age > AGE_B_YEARS:
             found.append(("C" if age > AGE_C_YEARS else "B",
                           f"{owner}'s newest delivery is {age:.0f} years old at the dig's start"))
-    n = len(conflicts.get("asset_id", ()))
+    ids = np.asarray(conflicts.get("asset_id", ()), dtype=object).tolist()
+    # an unrecorded find is no record: the records' accuracy and reports are counted without
+    # it, and it is said apart (an owner's records missing it, or no known owner: D)
+    # (a few rows: plain Python is quicker than numpy on them)
+    find = [isinstance(i, str) and i.startswith(UNRECORDED_PREFIX) for i in ids]
+    n = len(ids) - sum(find)
     if n:
-        # (a few rows: plain Python is quicker than numpy on them)
         acc = np.asarray(conflicts["h_accuracy_m"], dtype=float).tolist()
         quality = np.asarray(conflicts["quality_level"], dtype=object).tolist()
-        unknown = sum(1 for a, q in zip(acc, quality, strict=True) if a != a and q is None)
+        unknown = sum(1 for a, q, f in zip(acc, quality, find, strict=True)
+                      if a != a and q is None and not f)
         if unknown:
             found.append(("C", f"{unknown} of {n} records near the dig have no recorded "
                                "accuracy"))
-        placed = [u for u in np.asarray(conflicts["uncertainty_m"], dtype=float).tolist()
-                  if u == u]
+        placed = [u for u, f in zip(np.asarray(conflicts["uncertainty_m"], dtype=float).tolist(),
+                                    find, strict=True) if u == u and not f]
         worst = max(placed) if placed else float("nan")
         if worst > COARSE_M:
             found.append(("B", f"records near the dig are placed only to ±{worst:.1f} m"))
     if unknown_owner_near:
         found.append(("D", "an asset nobody has a record of was found near here, owner "
                            "unknown"))
-    if reported.any():
-        found.append(("C", f"{int(reported.sum())} record(s) near the dig have open deviation "
-                           "reports: they are known to be wrong"))
+    wrong = sum(1 for r, f in zip(np.asarray(reported, dtype=bool).tolist(), find, strict=True)
+                if r and not f) if ids else int(np.asarray(reported).sum())
+    if wrong:
+        found.append(("C", f"{wrong} record(s) near the dig have open deviation reports: they "
+                           "are known to be wrong"))
+    owners = np.asarray(conflicts.get("owner", ()), dtype=object).tolist() if ids else []
+    missing = sum(1 for o, f in zip(owners, find, strict=True) if f and o != UNKNOWN_OWNER)
+    if missing:
+        found.append(("C", f"{missing} asset(s) found near here are missing from their "
+                           "owners' records"))
     if not found:
         return {"grade": "A", "reasons": [
             "every owner with data here delivered recently, the records near the dig are "

@@ -18,6 +18,7 @@ from .index import MemoryIndex
 from .rules import Rules
 
 UNKNOWN_OWNER = "unknown owner"
+UNRECORDED_PREFIX = "unrecorded:"  # the check's asset id of an unrecorded find: + report id
 
 
 class DeviationIndex(MemoryIndex):
@@ -44,7 +45,7 @@ class DeviationIndex(MemoryIndex):
                     continue
                 row = {c: asset.get(c) for c in CHECK_COLUMNS}
             else:
-                row = {"asset_id": f"unrecorded:{int(r['deviation_id'])}",
+                row = {"asset_id": f"{UNRECORDED_PREFIX}{int(r['deviation_id'])}",
                        "owner": r["owner"] if isinstance(r["owner"], str) else UNKNOWN_OWNER,
                        "utility": r["utility"] if isinstance(r["utility"], str) else None}
             # the measured position's accuracy is its uncertainty (none given: the rules'
@@ -98,7 +99,7 @@ class DeviationIndex(MemoryIndex):
 def reported_assets(reports: list[dict]) -> frozenset[str]:
     """Asset ids with an open report (and the check's ids of unrecorded assets)."""
     ids = {r["asset_id"] for r in reports if isinstance(r["asset_id"], str)}
-    ids |= {f"unrecorded:{int(r['deviation_id'])}" for r in reports if r["kind"] == "unrecorded"}
+    ids |= {f"{UNRECORDED_PREFIX}{int(r['deviation_id'])}" for r in reports if r["kind"] == "unrecorded"}
     return frozenset(ids)
 
 

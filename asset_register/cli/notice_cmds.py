@@ -218,7 +218,8 @@ def register(sub) -> None:
         "notice", help="check a dig and write its coordinated notice pack",
         description="Check a proposed dig and write its notice pack into OUT/<reference>: "
         "summary.pdf, one PDF per affected owner, conflicts.geojson (WGS 84), "
-        "conflicts-bng.geojson, conflicts.csv, street-manager-work.json, manifest.json. "
+        "conflicts.csv, manifest.json and, for a British authority, conflicts-bng.geojson "
+        "and street-manager-work.json (elsewhere conflicts-working-crs.geojson). "
         "The notice is recorded in the register with the files' SHA-256.")
     p.add_argument("register", help="register file (.gpkg) or postgresql:// URL")
     add_site_arguments(p)

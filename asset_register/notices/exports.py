@@ -2,10 +2,11 @@
 
 ``conflicts.geojson`` follows RFC 7946: WGS 84 longitude/latitude (EPSG:4326),
 7 decimals (~1 cm), no ``crs`` member. Because surveyors and GIS systems in
-Great Britain work in British National Grid, ``conflicts-bng.geojson`` carries
-the same features in EPSG:27700 (millimetre precision, transformed if the
-register is kept in another CRS) with the legacy named-CRS member GDAL and QGIS
-read. Both hold the footprint (``role: "footprint"``) and one feature per
+Great Britain work in British National Grid, a British authority's pack has
+``conflicts-bng.geojson``: the same features in EPSG:27700 (millimetre precision,
+transformed if the register is kept in another CRS) with the legacy named-CRS member
+GDAL and QGIS read; elsewhere ``conflicts-working-crs.geojson`` holds them in the
+register's own CRS. Both hold the footprint (``role: "footprint"``) and one feature per
 conflict (``role: "conflict"``) with every conflict column. ``conflicts.csv``
 has one row per conflict with the geometry as WKT in the register's CRS; a text value
 that a spreadsheet would run as a formula (owner data such as ``=HYPERLINK(…)``) is
@@ -71,7 +72,10 @@ def _features(c: NoticeContent, geoms: np.ndarray, precision: int) -> list[dict]
 
 
 def write_geojson(c: NoticeContent, folder: Path) -> list[Path]:
-    """Write ``conflicts.geojson`` (EPSG:4326) and ``conflicts-bng.geojson`` (EPSG:27700)."""
+    """Write ``conflicts.geojson`` (EPSG:4326) and, for a British authority,
+    ``conflicts-bng.geojson`` (EPSG:27700); elsewhere ``conflicts-working-crs.geojson`` in
+    the register's CRS (a site outside Great Britain has no British National Grid
+    coordinates)."""
     geoms = np.concatenate([[c.site.footprint], c.conflicts.geometry.to_numpy()])
     native = gpd.GeoSeries(geoms, crs=c.crs)
     wgs84 = native.to_crs(4326).to_numpy()
@@ -79,13 +83,19 @@ def write_geojson(c: NoticeContent, folder: Path) -> list[Path]:
     out_wgs.write_text(json.dumps(
         {"type": "FeatureCollection", "name": f"{c.reference} conflicts",
          "features": _features(c, wgs84, 7)}, ensure_ascii=False))
-    out_bng = folder / "conflicts-bng.geojson"
-    bng = geoms if native.crs.to_epsg() == 27700 else native.to_crs(27700).to_numpy()
-    out_bng.write_text(json.dumps(
-        {"type": "FeatureCollection", "name": f"{c.reference} conflicts",
-         "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::27700"}},
-         "features": _features(c, bng, 3)}, ensure_ascii=False))
-    return [out_wgs, out_bng]
+    if c.british:
+        out_local = folder / "conflicts-bng.geojson"
+        local, epsg = (geoms if native.crs.to_epsg() == 27700
+                       else native.to_crs(27700).to_numpy()), 27700
+    else:
+        out_local = folder / "conflicts-working-crs.geojson"
+        local, epsg = geoms, native.crs.to_epsg()
+    collection = {"type": "FeatureCollection", "name": f"{c.reference} conflicts"}
+    if epsg is not None:
+        collection["crs"] = {"type": "name", "properties": {"name": f"urn:ogc:def:crs:EPSG::{epsg}"}}
+    collection["features"] = _features(c, local, 3)
+    out_local.write_text(json.dumps(collection, ensure_ascii=False))
+    return [out_wgs, out_local]
 
 
 def conflicts_table(c: NoticeContent) -> pd.DataFrame:

@@ -305,8 +305,11 @@ def _build(store, result, target, *, reference, version, status, now, dates, set
         content.warnings.append(
             f"the works start on {day_month_year(result.site.start)}, after this notice expires on "
             f"{day_month_year(valid_until)}: re-issue it before work starts")
-    record = build_request(content, swa_code=authority_swa, options=street_manager)
-    content.warnings += record.warnings()
+    # the DfT Street Manager record is for works in England: none for a site elsewhere
+    record = build_request(content, swa_code=authority_swa, options=street_manager) \
+        if content.british else None
+    if record is not None:
+        content.warnings += record.warnings()
     owner_names = unique_names([f"notice-{safe_name(o['code'], fallback='owner')}.pdf"
                                 for o in content.owners_affected])
     steps = 5 + len(owner_names)
@@ -321,8 +324,9 @@ def _build(store, result, target, *, reference, version, status, now, dates, set
         report(0.1 + 0.8 * (steps - 3) / steps, "writing GeoJSON and CSV")
         write_geojson(content, tmp)
         write_csv(content, tmp)
-        (tmp / "street-manager-work.json").write_text(
-            json.dumps(record.request, indent=2, ensure_ascii=False), encoding="utf-8")
+        if record is not None:
+            (tmp / "street-manager-work.json").write_text(
+                json.dumps(record.request, indent=2, ensure_ascii=False), encoding="utf-8")
         files = {p.name: sha256_file(p) for p in sorted(tmp.iterdir())}
         content_hash = hashlib.sha256(
             "\n".join(f"{k} {v}" for k, v in sorted(files.items())).encode()).hexdigest()
@@ -338,7 +342,8 @@ def _build(store, result, target, *, reference, version, status, now, dates, set
             "streets_at_site": streets.nearby.to_dict("records"),
             "warnings": content.warnings,
             "confidence": content.confidence,
-            "street_manager": {"defaulted": record.defaulted, "missing": record.missing},
+            "street_manager": None if record is None else {
+                "defaulted": record.defaulted, "missing": record.missing},
         }
         manifest = {"reference": reference, "version": version, "status": status,
                     "issued_at": now.isoformat(timespec="seconds"),

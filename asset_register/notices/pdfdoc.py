@@ -28,6 +28,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from ..check.deviations import UNRECORDED_PREFIX
 from ..colours import EXCAVATION, legend
 from ..crs_names import BRITISH_NATIONAL_GRID
 from .content import AWAITING, RESPONSE_STATUSES, NoticeContent
@@ -222,6 +223,14 @@ def _is_true(value) -> bool:
         and value is not pd.NA and bool(value)
 
 
+def _asset_class(row) -> str:
+    """The conflict's class; a find reported on site and never recorded has none."""
+    if isinstance(row.asset_class, str) and row.asset_class:
+        return row.asset_class
+    return "found on site, not recorded" if str(row.asset_id).startswith(UNRECORDED_PREFIX) \
+        else "class not recorded"
+
+
 def _conflict_table(c: NoticeContent) -> GridTable:
     head = ["#", "Asset", "Owner", "Utility", "Distance (m)", "Clearance (m)", "Accuracy",
             "Severity / precaution"]
@@ -237,7 +246,7 @@ def _conflict_table(c: NoticeContent) -> GridTable:
                                                               r.utility == "gas" else ""),
             None if pd.isna(r.diameter_mm) else f"{float(r.diameter_mm):.0f} mm",
             None if pd.isna(r.material) else str(r.material)) if x]
-        kind = " · ".join([str(r.asset_class)] + (["ABANDONED"] if _is_true(r.abandoned) else [])
+        kind = " · ".join([_asset_class(r)] + (["ABANDONED"] if _is_true(r.abandoned) else [])
                           + ([", ".join(detail)] if detail else []))
         precaution = "" if pd.isna(r.precaution) else str(r.precaution)
         sev_runs = [Run(sev.upper(), True, SEVERITY_COLOURS.get(sev, "#333333")), Run(precaution)]

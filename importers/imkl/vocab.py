@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from importers.profiles import LENGTH_TO_M, PRESSURE_TO_BAR, VOLTAGE_TO_V
+from importers.profiles import LENGTH_TO_M, PRESSURE_TO_BAR, VOLTAGE_TO_V, length_in
 
 # feature type -> (asset class, utility when its network says nothing)
 ASSET_TYPES: dict[str, tuple[str, str | None]] = {
@@ -177,11 +177,12 @@ def pressure_bar(props: dict) -> float | None:
 
 def diameter_mm(props: dict) -> float | None:
     m = first_value(props, DIAMETER_KEYS, LENGTH_TO_M, "mm")[0]
-    return None if m is None else m * 1000.0
+    return None if m is None else length_in(m, 1000.0)
 
 
 def depth_m(props: dict) -> float | None:
-    return first_value(props, DEPTH_KEYS, LENGTH_TO_M, "m")[0]
+    m = first_value(props, DEPTH_KEYS, LENGTH_TO_M, "m")[0]
+    return None if m is None else length_in(m, 1.0)
 
 
 def accuracy_m(value) -> float | None:

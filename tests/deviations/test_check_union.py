@@ -112,3 +112,26 @@ def test_the_confidence_grade_says_why(reg):
     assert grade["grade"] == "D"
     assert grade["reasons"][0] == ("D: an asset nobody has a record of was found near here, "
                                    "owner unknown")
+
+
+def test_an_unrecorded_find_is_no_record_and_no_owner_in_the_grade(reg):
+    """The reasons name what was found: a find of no known owner is the D reason alone (never
+    an owner called "unknown owner" with no coverage area), a find of a known owner is an asset
+    missing from its records, and neither is counted as a record known to be wrong."""
+    reg.set_owner_coverage("WAT", shapely.box(X0 - 500, Y0 - 500, X0 + 500, Y0 + 500))
+    site = DigSite(ON_RECORD)
+    add_report(reg, "not_found", asset_id="W1")
+    add_report(reg, "unrecorded", utility="gas", position=f"POINT ({X0 + 42} {Y0 + 3})")
+    with Checker(reg) as checker:
+        result = checker.check(site)
+    assert sorted(result.conflicts["owner"]) == sorted(["WAT", UNKNOWN_OWNER])
+    assert result.confidence == {"grade": "D", "reasons": [
+        "D: an asset nobody has a record of was found near here, owner unknown",
+        "C: 1 record(s) near the dig have open deviation reports: they are known to be wrong"]}
+    add_report(reg, "unrecorded", utility="water", owner="WAT",
+               position=f"POINT ({X0 + 80} {Y0 + 60})")
+    with Checker(reg) as checker:
+        found = checker.check(DigSite(_box(X0 + 78, Y0 + 59)))
+    assert [o["owner"] for o in found.owners_affected] == ["WAT"]
+    assert found.confidence == {"grade": "C", "reasons": [
+        "C: 1 asset(s) found near here are missing from their owners' records"]}

@@ -79,6 +79,18 @@ def test_zip_with_escaping_paths_is_refused(tmp_path, register):
         _run(register, path)
 
 
+def test_an_empty_zip_is_named_as_such(tmp_path, register):
+    """An empty zip said it held "no file in a format the register reads ()"."""
+    path = tmp_path / "delivery.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.mkdir("nothing") if hasattr(zf, "mkdir") else zf.writestr("nothing/", "")
+    for call in (lambda: ImportJob(register, path, owner="GAS").run(), lambda: inspect(path)):
+        with pytest.raises(ImportError_, match=r"is an empty zip: ask the owner") as err:
+            call()
+        assert "()" not in str(err.value)
+    assert register.asset_count() == 0 and len(register.batches()) == 0
+
+
 def test_zip_bomb_is_refused(tmp_path):
     path = tmp_path / "bomb.zip"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:

@@ -109,3 +109,32 @@ def test_the_cli_refusal_is_one_line(register, colliding, tmp_path):
     assert "Traceback" not in run.stderr
     lines = [ln for ln in run.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and "share 3 asset ids" in lines[0]
+
+
+def test_a_file_of_several_owners_is_never_lumped_under_one(register, tmp_path):
+    """A council's combined layer names each row's owner: imported with --owner RBC every
+    gas main and cable became RBC's, and a check sent their conflicts to RBC. Refused before
+    writing, naming the column, the owners and how to split the file; each owner's part then
+    imports, and a column of one owner or a public/private 'ownership' is no obstacle."""
+    path = tmp_path / "combined.gpkg"
+    layer(["A1", "A2", "A3", "A4"], owner=["SGN", "SGN", "UKPN", " Thames Water "],
+          ownership=["Public", "Private", "Public", "Public"]).to_file(path, layer="assets")
+    for dry in (True, False):
+        with pytest.raises(ImportError_) as err:
+            ImportJob(register, path, owner="RBC", utility="gas", dry_run=dry).run()
+        message = str(err.value)
+        assert "'owner' column names 3 owners (SGN, Thames Water, UKPN)" in message
+        assert "ogr2ogr -where" in message and "\n" not in message
+    assert register.asset_count() == 0 and len(register.batches()) == 0
+    sgn = tmp_path / "sgn.gpkg"
+    frame = gpd.read_file(path)
+    frame[frame["owner"] == "SGN"].to_file(sgn, layer="assets")
+    (report,) = ImportJob(register, sgn, owner="SGN", utility="gas").run()
+    assert report.imported == 2 and register.asset_count() == 2
+
+
+def test_a_delivery_whose_operator_column_differs_only_by_blanks_imports(register, tmp_path):
+    path = tmp_path / "one.gpkg"
+    layer(["B1", "B2", "B3"], Operator=["UKPN", "UKPN ", None]).to_file(path, layer="cables")
+    (report,) = ImportJob(register, path, owner="UKPN", utility="electricity").run()
+    assert report.imported == 3

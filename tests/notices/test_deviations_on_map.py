@@ -62,3 +62,22 @@ def test_resolved_reports_are_not_drawn(register, tmp_path):
     register.set_deviation_status([rid], "resolved", resolution="re-surveyed")
     text = pdf_text(_pack(register, tmp_path / "out").folder / "summary.pdf")
     assert squash("open deviation report") not in text
+
+
+def test_an_unrecorded_find_in_the_conflicts_table_says_what_it_is(register, tmp_path):
+    """A find reported on site and never recorded has no class: its row says so instead of
+    printing "None" (seen on a pack for a gas pipe found in a trench, owner unknown)."""
+    from asset_register.check import Checker, DigSite
+
+    found = add_report(register, "unrecorded", utility="gas", accuracy_m=0.3,
+                       position=f"POINT ({X0 + 2} {Y0 + 1})")
+    with Checker(register) as checker:
+        result = checker.check(DigSite(shapely.box(X0, Y0, X0 + 4, Y0 + 2)))
+    assert f"unrecorded:{found}" in result.conflicts["asset_id"].tolist()
+    pack = write_notice_pack(register, result, tmp_path / "pack", promoter="Acme Utilities Ltd",
+                             now=NOW)
+    for name in ["summary.pdf", *pack.owner_files.values()]:
+        text = pdf_text(pack.folder / name)
+        assert "None" not in text, name
+    assert squash(f"unrecorded:{found} found on site, not recorded") in pdf_text(
+        pack.folder / "summary.pdf")

@@ -109,6 +109,28 @@ def test_next_is_disabled_on_a_mapping_that_cannot_be_used(qtbot, tmp_path):
     session.close()
 
 
+def test_the_preview_names_the_layers_crs(qtbot, tmp_path):
+    """A layer already in the register's CRS was said to have "CRS: none" in the preview,
+    though the file states EPSG:27700; a layer in lon/lat names it and the transformation."""
+    _, session = _session(tmp_path)
+    frame = pyogrio.read_dataframe(town_dir() / "water_rvw.gpkg", layer="water_mains").iloc[:20]
+    bng, lonlat = tmp_path / "mains.gpkg", tmp_path / "mains_ll.gpkg"
+    pyogrio.write_dataframe(frame, bng, layer="water_mains")
+    pyogrio.write_dataframe(frame.to_crs("EPSG:4326"), lonlat, layer="water_mains")
+    for path, expected in ((bng, "CRS: EPSG:27700, the register's own: no transformation"),
+                           (lonlat, "CRS: EPSG:4326 → register via")):
+        wizard = _open(qtbot, session, [path])
+        wizard.next()
+        wizard.next()
+        assert wizard.wait_until_ready(60)
+        page = wizard.mapping_page
+        qtbot.waitUntil(lambda page=page: not page.preview_pending(), timeout=30_000)
+        assert expected in page.info.text(), page.info.text()
+        assert "CRS: none" not in page.info.text()
+        wizard.reject()
+    session.close()
+
+
 def test_an_unchanged_redelivery_says_so(qtbot, tmp_path):
     from importers import ImportJob
 

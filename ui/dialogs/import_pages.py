@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, Q
 
 from asset_register.errors import AssetRegisterError
 from asset_register.model import Owner, Utility
+from importers.cli import crs_summary
 
 from ..docks.frame_model import FrameModel
 from .gui_wording import for_gui
@@ -359,7 +360,8 @@ class MappingPage(QWizardPage):
             self.preview.resizeColumnsToContents()
             notes = [for_gui(n) for n in list(profile.notes[:4]) + list(pv.warnings[:4])]
             text = (f"<b>{len(pv.assets)}</b> of the first 25 rows map cleanly, <b>{len(pv.rejects)}</b> "
-                    f"would be rejected · CRS: {pv.transformation} (accuracy {pv.accuracy_m:g} m)")
+                    f"would be rejected · CRS: "
+                    f"{crs_summary(pv.source_crs, pv.transformation, pv.accuracy_m)}")
             if len(pv.rejects):
                 reasons = pv.rejects["reason"].value_counts().head(3)
                 text += "<br>Rejects: " + "; ".join(f"{r} ({n})" for r, n in reasons.items())

@@ -114,7 +114,10 @@ class NoticeDialog(QDialog):
         self.suggested_usrn = None
         form.addRow("USRN", usrn_row)
         form.addRow("", self.usrn_hint)
-        self.street_manager = StreetManagerBox(read_settings(self.session.store), s)
+        authority = read_settings(self.session.store)
+        self.street_manager = StreetManagerBox(authority, s)
+        # the DfT Street Manager record is written for British authorities only
+        self.street_manager.setVisible(authority.british)
         form.addRow(self.street_manager)
         form.addRow("Output folder", row)
         form_scroll = QScrollArea()
@@ -216,6 +219,8 @@ class NoticeDialog(QDialog):
     def _street_manager_gaps(self) -> str:
         """What the Street Manager record still lacks (it is left out, not invented)."""
         box = self.street_manager
+        if box.isHidden():
+            return ""
         gaps = [label for label, w in (("promoter SWA code", box.promoter_swa),
                                        ("authority SWA code", box.authority_swa),
                                        ("phone", self.phone), ("USRN", self.usrn))
