@@ -34,6 +34,57 @@ def grade(*, affected, no_conflict, no_data, conflicts: dict, reported: np.ndarr
     (``owner``, ``asset_id``, ``h_accuracy_m``, ``quality_level``, ``uncertainty_m``);
     ``reported`` marks the conflicts whose asset has an open deviation report or a reported
     position; ``delivered`` is each owner's newest delivery (ISO)."""
+    found = _coverage_and_age(affected, no_conflict, no_data, delivered, on)
+    n = len(conflicts.get("asset_id", ()))
+    if n:
+        # (a few rows: plain Python is quicker than numpy on them)
+        _precision(found, n, np.asarray(conflicts["h_accuracy_m"], dtype=float).tolist(),
+                   np.asarray(conflicts["quality_level"], dtype=object).tolist(),
+                   np.asarray(conflicts["uncertainty_m"], dtype=float).tolist())
+    return _graded(found, unknown_owner_near, int(reported.sum()))
+
+
+def grade_rows(*, affected, no_conflict, no_data, accuracy: list, quality: list,
+               uncertainty: list, reported: int, unknown_owner_near: bool, delivered: dict,
+               on: date) -> dict:
+    """``grade`` of a site whose conflicts are given as lists (h_accuracy_m and
+    uncertainty_m as floats, NaN for none; quality_level) with the count of them reported."""
+    found = _coverage_and_age(affected, no_conflict, no_data, delivered, on)
+    if accuracy:
+        _precision(found, len(accuracy), accuracy, quality, uncertainty)
+    return _graded(found, unknown_owner_near, reported)
+
+
+def _precision(found: list, n: int, acc: list, quality: list, uncertainty: list) -> None:
+    """What the conflicts' recorded accuracy adds to the reasons."""
+    unknown = sum(1 for a, q in zip(acc, quality, strict=True) if a != a and q is None)
+    if unknown:
+        found.append(("C", f"{unknown} of {n} records near the dig have no recorded "
+                           "accuracy"))
+    placed = [u for u in uncertainty if u == u]
+    worst = max(placed) if placed else float("nan")
+    if worst > COARSE_M:
+        found.append(("B", f"records near the dig are placed only to ±{worst:.1f} m"))
+
+
+def _graded(found: list, unknown_owner_near: bool, reported: int) -> dict:
+    if unknown_owner_near:
+        found.append(("D", "an asset nobody has a record of was found near here, owner "
+                           "unknown"))
+    if reported:
+        found.append(("C", f"{reported} record(s) near the dig have open deviation "
+                           "reports: they are known to be wrong"))
+    if not found:
+        return {"grade": "A", "reasons": [
+            "every owner with data here delivered recently, the records near the dig are "
+            "placed to within ±1 m and none has an open deviation report"]}
+    worst_grade = max(g for g, _ in found)
+    ordered = sorted(found, key=lambda f: -GRADES.index(f[0]))
+    return {"grade": worst_grade, "reasons": [f"{g}: {text}" for g, text in ordered]}
+
+
+def _coverage_and_age(affected, no_conflict, no_data, delivered: dict, on) -> list:
+    """The reasons from the owners' coverage of the site and the age of their deliveries."""
     if type(on) is not date:  # a datetime or pandas Timestamp (a date subclass), or text
         on = date.fromisoformat(str(on)[:10])
     found: list[tuple[str, str]] = []
@@ -59,30 +110,4 @@ def grade(*, affected, no_conflict, no_data, conflicts: dict, reported: np.ndarr
         if age is not None and age > AGE_B_YEARS:
             found.append(("C" if age > AGE_C_YEARS else "B",
                           f"{owner}'s newest delivery is {age:.0f} years old at the dig's start"))
-    n = len(conflicts.get("asset_id", ()))
-    if n:
-        # (a few rows: plain Python is quicker than numpy on them)
-        acc = np.asarray(conflicts["h_accuracy_m"], dtype=float).tolist()
-        quality = np.asarray(conflicts["quality_level"], dtype=object).tolist()
-        unknown = sum(1 for a, q in zip(acc, quality, strict=True) if a != a and q is None)
-        if unknown:
-            found.append(("C", f"{unknown} of {n} records near the dig have no recorded "
-                               "accuracy"))
-        placed = [u for u in np.asarray(conflicts["uncertainty_m"], dtype=float).tolist()
-                  if u == u]
-        worst = max(placed) if placed else float("nan")
-        if worst > COARSE_M:
-            found.append(("B", f"records near the dig are placed only to ±{worst:.1f} m"))
-    if unknown_owner_near:
-        found.append(("D", "an asset nobody has a record of was found near here, owner "
-                           "unknown"))
-    if reported.any():
-        found.append(("C", f"{int(reported.sum())} record(s) near the dig have open deviation "
-                           "reports: they are known to be wrong"))
-    if not found:
-        return {"grade": "A", "reasons": [
-            "every owner with data here delivered recently, the records near the dig are "
-            "placed to within ±1 m and none has an open deviation report"]}
-    worst_grade = max(g for g, _ in found)
-    ordered = sorted(found, key=lambda f: -GRADES.index(f[0]))
-    return {"grade": worst_grade, "reasons": [f"{g}: {text}" for g, text in ordered]}
+    return found

@@ -48,6 +48,8 @@ class OwnerDirectory:
         # grid cell -> the coverage areas holding all of it, or None when an area's edge
         # crosses it (see ``_in_cell``)
         self._cells: dict[tuple[int, int], dict | None] = {}
+        # (coverage, owners with conflicts, expected utilities) -> the owners without conflicts
+        self._rest: dict[tuple, tuple[list, list]] = {}
 
     def coverage_pairs(self, footprints: np.ndarray, near: float) -> dict[str, np.ndarray]:
         """site, owner, coverage ('full' | 'partial') for every coverage meeting a site's area
@@ -89,33 +91,52 @@ class OwnerDirectory:
 
     def _in_cell(self, footprint, r: float) -> dict[str, np.ndarray] | None:
         """The coverage pairs of one site from the areas holding the whole of the footprint's
-        box grown by ``r`` (read-only arrays, shared by the sites of the cell), when
-        that box lies in one grid cell that no area's edge crosses: each area either holds all
-        of the cell (so all of the box: full coverage) or none of it (so none of the box: no
-        coverage). None when the box straddles cells or an edge crosses its cell (then the
-        areas are tested against the site itself)."""
+        box grown by ``r`` (read-only arrays, shared by the sites of the cell), when the
+        cells that box lies in (at most four) are cells no area's edge crosses and the same
+        areas hold each: each area then either holds all of those cells (so all of the box:
+        full coverage) or meets none of them (so none of the box: no coverage). None when an
+        edge crosses one of the cells or they are held by different areas (then the areas are
+        tested against the site itself)."""
         x0, y0, x1, y1 = footprint.bounds
         x0, y0, x1, y1 = x0 - r, y0 - r, x1 + r, y1 + r
         if not math.isfinite(x0 + y0 + x1 + y1):
             return None
-        i, k = math.floor(x0 / CELL_M), math.floor(y0 / CELL_M)
-        cx0, cy0, cx1, cy1 = i * CELL_M, k * CELL_M, (i + 1) * CELL_M, (k + 1) * CELL_M
-        if not (cx0 <= x0 and cy0 <= y0 and x1 <= cx1 and y1 <= cy1):
+        i0, k0 = math.floor(x0 / CELL_M), math.floor(y0 / CELL_M)
+        i1, k1 = math.floor(x1 / CELL_M), math.floor(y1 / CELL_M)
+        # (a cell is closed: a box ending on a cell's edge lies in that cell)
+        i1 -= i1 > i0 and x1 == i1 * CELL_M
+        k1 -= k1 > k0 and y1 == k1 * CELL_M
+        if i1 - i0 > 1 or k1 - k0 > 1:
             return None
+        found = self._cell(i0, k0)
+        if found is None:
+            return None
+        for key in ((i1, k0), (i0, k1), (i1, k1)):
+            if key != (i0, k0):
+                other = self._cell(*key)
+                if other is None or other["areas"] != found["areas"]:
+                    return None
+        return found["pairs"]
+
+    def _cell(self, i: int, k: int) -> dict | None:
+        """{"areas": the coverage areas (indices) holding all of grid cell (i, k), "pairs":
+        the coverage pairs they give a site in it}, or None when an area's edge crosses the
+        cell; worked out once per cell."""
         key = (i, k)
         if key in self._cells:
             return self._cells[key]
-        cell = shapely.box(cx0, cy0, cx1, cy1)
+        cell = shapely.box(i * CELL_M, k * CELL_M, (i + 1) * CELL_M, (k + 1) * CELL_M)
         j = self.cov_tree.query(cell)
         holds = shapely.contains_properly(self.cov_geom[j], cell)
         meets = shapely.intersects(self.cov_geom[j], cell)
         found = None
         if not (meets & ~holds).any():
             j = j[holds]
-            found = {"site": np.zeros(len(j), dtype=np.int64), "owner": self.cov_owner[j],
+            pairs = {"site": np.zeros(len(j), dtype=np.int64), "owner": self.cov_owner[j],
                      "coverage": np.full(len(j), "full", dtype=object)}
-            for values in found.values():
+            for values in pairs.values():
                 values.flags.writeable = False
+            found = {"areas": frozenset(j.tolist()), "pairs": pairs}
         if len(self._cells) >= CELLS_KEPT:
             self._cells.clear()
         self._cells[key] = found
@@ -150,13 +171,19 @@ class OwnerDirectory:
         ``owner``/``severity``/``contact`` describe its conflicts; ``cov_*`` the coverage
         areas meeting it. An owner with several coverage rows counts as covered if any is full.
         """
+        return self.lists_of(owner.tolist(), severity.tolist(), contact.tolist(),
+                             cov_owner.tolist(), cov_kind.tolist(), expected)
+
+    def lists_of(self, owner: list, severity: list, contact: list, cov_owner: list,
+                 cov_kind: list, expected: tuple[str, ...]):
+        """``lists`` of plain lists (a single check's few rows)."""
         cov: dict[str, str] = {}
-        for code, kind in zip(cov_owner.tolist(), cov_kind.tolist(), strict=True):
+        for code, kind in zip(cov_owner, cov_kind, strict=True):
             if cov.get(code) != "full":
                 cov[code] = kind
-        affected, no_conflict, no_data, warnings = [], [], [], []
+        affected, warnings = [], []
         stats: dict[str, list] = {}
-        for code, sev, need in zip(owner.tolist(), severity.tolist(), contact.tolist(), strict=True):
+        for code, sev, need in zip(owner, severity, contact, strict=True):
             s = stats.setdefault(code, [0, 9, False])
             s[0] += 1
             s[1] = min(s[1], SEVERITY_RANK[sev])
@@ -172,7 +199,22 @@ class OwnerDirectory:
             entry.update(conflicts=n, worst_severity=_WORST[rank], contact_required=need,
                          coverage=cov.get(code, "unrecorded"))
             affected.append(entry)
-        known = self.known
+        # the owners without conflicts depend only on the coverage and the owners with
+        # conflicts: worked out once for each such pair, copied for each site
+        key = (tuple(cov.items()), tuple(sorted(stats)), tuple(expected))
+        rest = self._rest.get(key)
+        if rest is None:
+            if len(self._rest) >= CELLS_KEPT:
+                self._rest.clear()
+            rest = self._rest[key] = self._without_conflicts(cov, stats, expected)
+        no_conflict = [dict(e) for e in rest[0]]
+        no_data = [dict(e) for e in rest[1]]
+        return affected, no_conflict, no_data, warnings
+
+    def _without_conflicts(self, cov: dict[str, str], stats: dict, expected) -> tuple:
+        """(owners_no_conflict, owners_no_data) of a site with coverage ``cov`` whose
+        conflicts are of the owners in ``stats``."""
+        no_conflict, no_data, known = [], [], self.known
         for code in self.codes:
             if code in stats:
                 continue
@@ -197,4 +239,4 @@ class OwnerDirectory:
                     no_data.append({"owner": None, "utility": utility,
                                     "reason": f"no owner in the register has {utility} data "
                                               "covering this site"})
-        return affected, no_conflict, no_data, warnings
+        return no_conflict, no_data

@@ -228,26 +228,29 @@ def test_single_checks_from_the_memory_index_give_the_disk_answers(register, fix
     assert [_answers(checker.check(s)) for s in sites] == disk
 
 
+@pytest.mark.parametrize("read", ["candidate_rows", "candidate_arrays"])
 def test_a_batch_committed_while_candidates_are_read_is_checked_with_its_reach(
-        gpkg_store_factory, fixed_clock):
+        gpkg_store_factory, fixed_clock, read):
     """The check looks at the data version once, after its read: an asset committed meanwhile
-    whose clearance reaches past the bounds searched with is still found."""
+    whose clearance reaches past the bounds searched with is still found (from the R*Tree's
+    rows, and through the arrays)."""
     store = gpkg_store_factory()
     site = DigSite(shapely.box(X0, Y0, X0 + 10, Y0 + 4))
     store.write_batch(_frame(store, [{**_edge_assets()[0], "geometry": shapely.Point(X0 + 60, Y0)}]),
                       BatchInfo(source_file="first"))
     checker = Checker(store)
+    checker._reader.reads_rows = read == "candidate_rows"
     assert len(checker.check(site).conflicts) == 0
-    read = checker._reader.candidate_arrays
+    original = getattr(checker._reader, read)
     far = {**_edge_assets()[0], "asset_id": "WAT:vague", "h_accuracy_m": 25.0,
            "geometry": shapely.Point(X0 + 30, Y0 + 2)}  # 20 m off, known to ±25 m
 
     def racing(*args, **kwargs):
-        checker._reader.candidate_arrays = read
+        setattr(checker._reader, read, original)
         store.write_batch(_frame(store, [far]), BatchInfo(source_file="meanwhile"))
-        return read(*args, **kwargs)
+        return original(*args, **kwargs)
 
-    checker._reader.candidate_arrays = racing
+    setattr(checker._reader, read, racing)
     r = checker.check(site)
     assert r.conflicts["asset_id"].tolist() == ["WAT:vague"]
     assert checker.check(site).conflicts["asset_id"].tolist() == ["WAT:vague"]

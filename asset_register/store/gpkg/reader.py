@@ -37,6 +37,10 @@ _WKB = ("CASE WHEN {g} IS NULL THEN NULL WHEN substr({g}, 1, 2) <> X'4750' THEN 
         "END) END")
 
 
+_NO_GEOMS = np.empty(0, dtype=object)
+_NO_GEOMS.flags.writeable = False
+
+
 def _column(chunked) -> np.ndarray:
     """An Arrow column as numpy; text through a dictionary so that equal values share one
     Python string (a million rows of a dozen distinct utilities cost a dozen strings)."""
@@ -71,6 +75,7 @@ class RTreeReader(AssetReader):
     then hands out the default reader)."""
 
     reads_in_bulk = True
+    reads_rows = True
 
     def __init__(self, store):
         super().__init__(store)
@@ -119,6 +124,12 @@ class RTreeReader(AssetReader):
         cols, sql = self._select(columns)
         x0, y0, x1, y1 = bounds
         return self._arrays(cols, self.con.execute(sql, (x0, x1, y0, y1)).fetchall())
+
+    def candidate_rows(self, bounds, columns: list[str]) -> tuple[list[str], list, np.ndarray]:
+        cols, sql = self._select(columns)
+        x0, y0, x1, y1 = bounds
+        rows = self.con.execute(sql, (x0, x1, y0, y1)).fetchall()
+        return cols, rows, decode_blobs([r[-1] for r in rows]) if rows else _NO_GEOMS
 
     def candidates_many(self, boxes: np.ndarray, columns: list[str]) -> tuple:
         """The candidates of many query boxes at once, from the R*Tree and the assets table
