@@ -111,8 +111,9 @@ class OwnerDirectory:
         found = self._cell(i0, k0)
         if found is None:
             return None
-        for key in ((i1, k0), (i0, k1), (i1, k1)):
-            if key != (i0, k0):
+        for key in ((i1, k0), (i0, k1), (i1, k1)):  # (neighbouring cells that no edge
+            if key != (i0, k0):                      # crosses have the same areas: one
+                                                     # holding a cell meets its neighbour)
                 other = self._cell(*key)
                 if other is None or other["areas"] != found["areas"]:
                     return None

@@ -364,7 +364,7 @@ def test_a_single_sites_coverage_from_its_grid_cell_is_its_own(seed, cell, monke
     owners = np.array(["A", "B", "C", "D", "A"], dtype=object)
     directory = OwnerDirectory([], (owners, np.array(areas, dtype=object)))
     near = float(rng.choice([0.5, 3.0]))
-    found = 0
+    found = straddled = 0
     # among the small areas, and well inside the large one (cells it alone holds)
     xs = np.concatenate([rng.uniform(X0 - 40, X0 + 420, 120), rng.uniform(X0 + 1050, X0 + 1950, 40)])
     ys = np.concatenate([rng.uniform(Y0 - 40, Y0 + 320, 120), rng.uniform(Y0 + 1050, Y0 + 1950, 40)])
@@ -379,6 +379,14 @@ def test_a_single_sites_coverage_from_its_grid_cell_is_its_own(seed, cell, monke
         got = directory.coverage_pairs(np.array([site]), near)
         assert sorted(zip(got["owner"].tolist(), got["coverage"].tolist())) == expected
         assert got["site"].tolist() == [0] * len(expected)
-        found += directory._in_cell(site, near * owners_module.MITRE_LIMIT) is not None
+        r = near * owners_module.MITRE_LIMIT
+        answered = directory._in_cell(site, r) is not None
+        found += answered
+        x0, y0, x1, y1 = site.bounds
+        cells = {(int((x0 - r) // cell), int((y0 - r) // cell)),
+                 (int((x1 + r) // cell), int((y1 + r) // cell))}
+        straddled += answered and len(cells) > 1
     assert found  # cells answered for some sites, the areas themselves for the others
+    if cell < 1000:  # sites across a cell's edge, answered by the cells held by the same areas
+        assert straddled
     assert any(v is None for v in directory._cells.values())  # (edges crossed those cells)
