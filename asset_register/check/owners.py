@@ -23,6 +23,7 @@ MITRE_LIMIT = 5.0  # GEOS's default: a mitred corner reaches at most this times 
 # CELLS_KEPT cells are kept (the directory is rebuilt whenever the register changes).
 CELL_M = 1000.0
 CELLS_KEPT = 100_000
+CELL_BLOCK = 4  # cells worked out together (a block of 4 x 4)
 
 
 class OwnerDirectory:
@@ -122,26 +123,38 @@ class OwnerDirectory:
     def _cell(self, i: int, k: int) -> dict | None:
         """{"areas": the coverage areas (indices) holding all of grid cell (i, k), "pairs":
         the coverage pairs they give a site in it}, or None when an area's edge crosses the
-        cell; worked out once per cell."""
+        cell; worked out once per cell, for the block of ``CELL_BLOCK`` × ``CELL_BLOCK``
+        cells around it at once (so that few checks pay for working cells out)."""
         key = (i, k)
         if key in self._cells:
             return self._cells[key]
-        cell = shapely.box(i * CELL_M, k * CELL_M, (i + 1) * CELL_M, (k + 1) * CELL_M)
-        j = self.cov_tree.query(cell)
-        holds = shapely.contains_properly(self.cov_geom[j], cell)
-        meets = shapely.intersects(self.cov_geom[j], cell)
-        found = None
-        if not (meets & ~holds).any():
-            j = j[holds]
-            pairs = {"site": np.zeros(len(j), dtype=np.int64), "owner": self.cov_owner[j],
-                     "coverage": np.full(len(j), "full", dtype=object)}
-            for values in pairs.values():
-                values.flags.writeable = False
-            found = {"areas": frozenset(j.tolist()), "pairs": pairs}
-        if len(self._cells) >= CELLS_KEPT:
+        if len(self._cells) + CELL_BLOCK * CELL_BLOCK > CELLS_KEPT:
             self._cells.clear()
-        self._cells[key] = found
-        return found
+        i0, k0 = i // CELL_BLOCK * CELL_BLOCK, k // CELL_BLOCK * CELL_BLOCK
+        keys = [(a, b) for a in range(i0, i0 + CELL_BLOCK) for b in range(k0, k0 + CELL_BLOCK)
+                if (a, b) not in self._cells]
+        ci = np.array([a for a, _ in keys], dtype=np.float64)
+        ck = np.array([b for _, b in keys], dtype=np.float64)
+        cells = shapely.box(ci * CELL_M, ck * CELL_M, (ci + 1) * CELL_M, (ck + 1) * CELL_M)
+        c, j = self.cov_tree.query(cells)
+        order = np.argsort(c, kind="stable")  # (by cell)
+        c, j = c[order], j[order]
+        holds = shapely.contains_properly(self.cov_geom[j], cells[c])
+        crossed = shapely.intersects(self.cov_geom[j], cells[c]) & ~holds
+        at = np.searchsorted(c, np.arange(len(keys) + 1))
+        for n, cell in enumerate(keys):
+            a, b = at[n], at[n + 1]
+            found = None
+            if not crossed[a:b].any():
+                held = j[a:b][holds[a:b]]
+                pairs = {"site": np.zeros(len(held), dtype=np.int64),
+                         "owner": self.cov_owner[held],
+                         "coverage": np.full(len(held), "full", dtype=object)}
+                for values in pairs.values():
+                    values.flags.writeable = False
+                found = {"areas": frozenset(held.tolist()), "pairs": pairs}
+            self._cells[cell] = found
+        return self._cells[key]
 
     def contact(self, code: str) -> dict:
         """A new dict (callers add to it) of the owner's contact details."""

@@ -33,6 +33,7 @@ from .frames import fast_frame
 from .result import CONFLICT_COLUMNS, CheckResult, Deferred
 
 _NAN = float("nan")
+SAMPLE_ROWS = 20_000  # assets whose combinations of class fields are classed up front
 _AT = {c: i for i, c in enumerate(CHECK_COLUMNS)}  # a row's layout: CHECK_COLUMNS, geometry
 _ASSET_ID, _OWNER, _STATUS, _CLASS = (_AT[c] for c in ("asset_id", "owner", "status",
                                                        "asset_class"))
@@ -70,6 +71,9 @@ def check_rows(checker, site, fps: np.ndarray, t0: float) -> CheckResult | None:
         if now == v:
             break
         checker._context_at(now)
+    if not ctx.classes_sampled:
+        ctx.classes_sampled = True
+        _sample_classes(rules, reader)
     dev = ctx.deviations
     if dev is not None and len(dev.pairs(fps, dev.max_base + np.array([extra]))[1]):
         return None
@@ -103,6 +107,16 @@ def check_rows(checker, site, fps: np.ndarray, t0: float) -> CheckResult | None:
         rules_version=rules.version, warnings=[*site.notes, *warnings[0], *owner_warnings],
         advice=[rules.method_advice[site.method]] if site.method in rules.method_advice else [],
         crs=ctx.crs_name, confidence=confidence, seconds=time.perf_counter() - t0)
+
+
+def _sample_classes(rules, reader) -> None:
+    """Work out the class of the combinations of values a sample of the register holds, all
+    at once (the vectorised code, as for any combination not seen before), so that few
+    checks meet a combination first and pay for it alone."""
+    fields = class_table(rules).key_fields
+    cols, values = reader.sample_values(list(fields), SAMPLE_ROWS)
+    at = {c: i for i, c in enumerate(cols)}
+    memo_classes([tuple(None if f not in at else v[at[f]] for f in fields) for v in values], rules)
 
 
 def _keys(rows: list, fields: tuple[str, ...]) -> list[tuple]:

@@ -75,6 +75,11 @@ class AssetReader:
         geometries); only for a reader whose ``reads_rows`` is True."""
         raise NotImplementedError("this register's reader reads candidates as arrays only")
 
+    def sample_values(self, columns: list[str], n: int) -> tuple[list[str], list]:
+        """(the ``columns`` the register has, distinct combinations of their values among about
+        ``n`` live assets spread over the register); only when ``reads_rows`` is True."""
+        raise NotImplementedError("this register's reader reads candidates as arrays only")
+
     def candidates_at(self, bounds, columns: list[str]) -> tuple[dict[str, np.ndarray],
                                                                  np.ndarray, int | None]:
         """``candidate_arrays`` and the data version they belong to (here: read before and

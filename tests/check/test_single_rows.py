@@ -150,3 +150,21 @@ def test_a_check_after_a_write_reads_the_new_facts(register, fixed_clock):  # no
     finally:
         register.set_owner_coverage("GAS", shapely.box(X0, Y0, X0 + 150, Y0 + 300))
     checker.close()
+
+
+def test_the_first_check_classes_the_combinations_the_register_holds(register, fixed_clock):  # noqa: F811
+    """The first single check classes, all at once, the combinations of class fields a sample
+    spread over the register holds (here: all of its assets), with the vectorised code."""
+    from asset_register.check.clearance import class_table
+
+    rules = dataclasses.replace(default_rules())  # (a memo of its own)
+    checker = Checker(register, rules)
+    assert "rows" not in rules.check_memo
+    checker.check(_sites(0, seed=0)[1])  # the empty site: no candidates of its own
+    fields = class_table(rules).key_fields
+    live = register.read_assets(columns=list(fields))
+    held = {tuple(None if v is None or v != v else v for v in row)
+            for row in live[list(fields)].astype(object).itertuples(index=False)}
+    memo = rules.check_memo["rows"]
+    assert held and held <= set(memo)
+    checker.close()

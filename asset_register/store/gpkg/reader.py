@@ -131,6 +131,22 @@ class RTreeReader(AssetReader):
         rows = self.con.execute(sql, (x0, x1, y0, y1)).fetchall()
         return cols, rows, decode_blobs([r[-1] for r in rows]) if rows else _NO_GEOMS
 
+    def sample_values(self, columns: list[str], n: int) -> tuple[list[str], list]:
+        """(the ``columns`` the register has, the distinct combinations of their values) among
+        about ``n`` live assets read in 20 runs of ids spread over the whole table (each a
+        primary-key range: milliseconds, however large the register)."""
+        cols = [c for c in columns if c in self._present]
+        if not cols:
+            return cols, []
+        top = self.con.execute(f"SELECT max(fid) FROM {ASSETS}").fetchone()[0] or 0
+        step, run = max(top // 20, 1), max(n // 20, 1)
+        sql = (f"SELECT DISTINCT {', '.join(cols)} FROM {ASSETS} "
+               f"WHERE fid BETWEEN ? AND ? AND {LIVE}")
+        found = set()
+        for start in range(1, top + 1, step):
+            found.update(self.con.execute(sql, (start, start + run - 1)).fetchall())
+        return cols, list(found)
+
     def candidates_many(self, boxes: np.ndarray, columns: list[str]) -> tuple:
         """The candidates of many query boxes at once, from the R*Tree and the assets table
         on disk (no in-memory index): ``boxes`` float64 (minx, maxx, miny, maxy) per query.
