@@ -140,6 +140,9 @@ class Checker:
         self._ctx_version = None
         self._memory: MemoryIndex | None = None
         self._memory_version = None
+        # whether the rules' class memo holds the combinations a sample of the register holds
+        # (check/single.py: worked out by the first single check)
+        self.classes_sampled = False
 
     # -- lifecycle ---------------------------------------------------------------------
     def close(self) -> None:

@@ -36,8 +36,6 @@ class Context:
     expiry: dict = field(default_factory=dict)
     # the candidate search reach by the site's extra clearance (method, footprint accuracy)
     reaches: dict = field(default_factory=dict)
-    # whether the rules' class memo was filled from a sample of the register (check/single.py)
-    classes_sampled: bool = False
 
     def expiry_warning(self, store, day=None) -> str | None:
         """The warning as of ``day`` (today when not given)."""

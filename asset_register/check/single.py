@@ -71,8 +71,8 @@ def check_rows(checker, site, fps: np.ndarray, t0: float) -> CheckResult | None:
         if now == v:
             break
         checker._context_at(now)
-    if not ctx.classes_sampled:
-        ctx.classes_sampled = True
+    if not checker.classes_sampled:  # (once per checker: the memo outlives register changes)
+        checker.classes_sampled = True
         _sample_classes(rules, reader)
     dev = ctx.deviations
     if dev is not None and len(dev.pairs(fps, dev.max_base + np.array([extra]))[1]):
