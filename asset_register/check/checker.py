@@ -28,8 +28,8 @@ from ..errors import FootprintError, ValidationError
 from ..store import AssetReader
 from . import clearance as _clearance  # (its FEW_ROWS read at each call)
 from .clearance import (
-    CHECK_COLUMNS, SEVERITY_RANK, TOLERANCE_M, assess, base_clearance, classify, normalise,
-    nothing_to_assess, record_uncertainty, site_extra, take,
+    CHECK_COLUMNS, SEVERITY_RANK, TOLERANCE_M, assess, base_clearance, class_table, classify,
+    normalise, nothing_to_assess, record_uncertainty, site_extra, take,
 )
 from .bulk import disk_candidates
 from .confidence import grade
@@ -342,7 +342,7 @@ class Checker:
             warnings = [[*w, expiry] for w in warnings]
         if rules.warnings:  # e.g. the shipped rules standing in for the authority's
             warnings = [[*w, *rules.warnings] for w in warnings]
-        coverage = ctx.owners.coverage_pairs(fps, max(c.clearance_m for c in rules.classes))
+        coverage = ctx.owners.coverage_pairs(fps, class_table(rules).max_clearance)
         if len(ctx.works.geoms) == 0:  # no planned works in the register: nothing to match
             starts = ends = _NO_DATES
         else:

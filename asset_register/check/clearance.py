@@ -157,6 +157,7 @@ class ClassTable:
         self.contact_owner = np.array([c.contact_owner for c in table], dtype=bool)
         self.precaution = np.array([c.precaution for c in table], dtype=object)
         self.name = np.array([c.name for c in table], dtype=object)
+        self.max_clearance = max(c.clearance_m for c in table)
         # (clearance, add uncertainty, add half width) as lists, for a few rows
         self.rows = (self.clearance.tolist(), self.add_uncertainty.tolist(),
                      self.add_half_width.tolist())

@@ -8,6 +8,7 @@ here are known to be wrong in places). A says nothing is missing; it is not a gu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 
@@ -44,10 +45,10 @@ def grade(*, affected, no_conflict, no_data, conflicts: dict, reported: np.ndarr
     return _graded(found, unknown_owner_near, int(reported.sum()))
 
 
-def grade_rows(*, affected, no_conflict, no_data, accuracy: list, quality: list,
-               uncertainty: list, reported: int, unknown_owner_near: bool, delivered: dict,
+def grade_rows(*, affected, no_conflict, no_data, accuracy: Sequence, quality: Sequence,
+               uncertainty: Sequence, reported: int, unknown_owner_near: bool, delivered: dict,
                on: date) -> dict:
-    """``grade`` of a site whose conflicts are given as lists (h_accuracy_m and
+    """``grade`` of a site whose conflicts are given as sequences (h_accuracy_m and
     uncertainty_m as floats, NaN for none; quality_level) with the count of them reported."""
     found = _coverage_and_age(affected, no_conflict, no_data, delivered, on)
     if accuracy:

@@ -9,6 +9,7 @@ is listed under ``owners_no_data`` with the reason.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict
 
 import numpy as np
@@ -188,9 +189,9 @@ class OwnerDirectory:
         return self.lists_of(owner.tolist(), severity.tolist(), contact.tolist(),
                              cov_owner.tolist(), cov_kind.tolist(), expected)
 
-    def lists_of(self, owner: list, severity: list, contact: list, cov_owner: list,
+    def lists_of(self, owner: Sequence, severity: Sequence, contact: Sequence, cov_owner: list,
                  cov_kind: list, expected: tuple[str, ...]):
-        """``lists`` of plain lists (a single check's few rows)."""
+        """``lists`` of plain sequences (a single check's few rows)."""
         cov: dict[str, str] = {}
         for code, kind in zip(cov_owner, cov_kind, strict=True):
             if cov.get(code) != "full":

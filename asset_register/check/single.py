@@ -82,18 +82,19 @@ def check_rows(checker, site, fps: np.ndarray, t0: float) -> CheckResult | None:
         rows = [tuple(row[at[c]] if c in at else None for c in CHECK_COLUMNS) for row in rows]
     conflicts = _conflicts(rules, rows, geoms, fp, extra, site.depth_m)
     warnings, coverage, works, today = checker._site_facts([site], fps, ctx)
-    owners = [rows[c[0]][_OWNER] for c in conflicts]
+    # each conflict's owner, severity, contact flag, accuracy, quality level and uncertainty
+    own, sev, need, acc, ql, unc = zip(*[
+        (row[_OWNER], c[4], c[8], _num(row[_H]), row[_QL], c[3])
+        for c in conflicts for row in (rows[c[0]],)]) if conflicts else ((),) * 6
     affected, no_conflict, no_data, owner_warnings = ctx.owners.lists_of(
-        owners, [c[4] for c in conflicts], [c[8] for c in conflicts],
-        coverage["owner"].tolist(), coverage["coverage"].tolist(), rules.expected_utilities)
+        own, sev, need, coverage["owner"].tolist(), coverage["coverage"].tolist(),
+        rules.expected_utilities)
     reported = ctx.reported
     confidence = grade_rows(
-        affected=affected, no_conflict=no_conflict, no_data=no_data,
-        accuracy=[_num(rows[c[0]][_H]) for c in conflicts],
-        quality=[rows[c[0]][_QL] for c in conflicts],
-        uncertainty=[c[3] for c in conflicts],
+        affected=affected, no_conflict=no_conflict, no_data=no_data, accuracy=acc, quality=ql,
+        uncertainty=unc,
         reported=sum(str(rows[c[0]][_ASSET_ID]) in reported for c in conflicts) if reported else 0,
-        unknown_owner_near=UNKNOWN_OWNER in owners, delivered=ctx.delivered or {},
+        unknown_owner_near=UNKNOWN_OWNER in own, delivered=ctx.delivered or {},
         on=site.start or today)
     crs = ctx.crs
     return CheckResult(
