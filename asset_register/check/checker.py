@@ -326,13 +326,13 @@ class Checker:
         return CheckBatch(self, sites, flat, coverage, works, warnings, ctx,
                           time.perf_counter() - t0, today)
 
-    def _site_facts(self, sites, fps, ctx: Context, hits=None) -> tuple:
+    def _site_facts(self, sites, fps, ctx: Context, hits=None, bounds=None) -> tuple:
         """(warnings of each site, coverage pairs, overlapping works, the day of the check)
         for a check's sites; ``hits``: (site, report id) of the reported positions in
-        conflict."""
+        conflict; ``bounds``: the footprint's of a single site, when known."""
         rules = self.rules
         labels = [s.reference or f"footprint {i + 1}" for i, s in enumerate(sites)]
-        warnings = check_extent(fps, ctx.extent, rules.max_outside_m, labels)
+        warnings = check_extent(fps, ctx.extent, rules.max_outside_m, labels, bounds)
         if hits is not None and len(hits[0]):
             told = ctx.deviations.warnings(*hits, len(sites))
             warnings = [[*w, *t] for w, t in zip(warnings, told)]
@@ -342,7 +342,7 @@ class Checker:
             warnings = [[*w, expiry] for w in warnings]
         if rules.warnings:  # e.g. the shipped rules standing in for the authority's
             warnings = [[*w, *rules.warnings] for w in warnings]
-        coverage = ctx.owners.coverage_pairs(fps, class_table(rules).max_clearance)
+        coverage = ctx.owners.coverage_pairs(fps, class_table(rules).max_clearance, bounds)
         if len(ctx.works.geoms) == 0:  # no planned works in the register: nothing to match
             starts = ends = _NO_DATES
         else:

@@ -53,7 +53,8 @@ class OwnerDirectory:
         # (coverage, owners with conflicts, expected utilities) -> the owners without conflicts
         self._rest: dict[tuple, tuple[list, list]] = {}
 
-    def coverage_pairs(self, footprints: np.ndarray, near: float) -> dict[str, np.ndarray]:
+    def coverage_pairs(self, footprints: np.ndarray, near: float,
+                       bounds: tuple | None = None) -> dict[str, np.ndarray]:
         """site, owner, coverage ('full' | 'partial') for every coverage meeting a site's area
         — everything within ``near`` (the largest clearance) of its footprint: a mitred buffer
         holds all of it; the footprint's box grown by ``near`` would reach past a delivery
@@ -62,7 +63,7 @@ class OwnerDirectory:
             return {"site": np.empty(0, dtype=np.int64), "owner": np.empty(0, dtype=object),
                     "coverage": np.empty(0, dtype=object)}
         if len(footprints) == 1:  # one site (a live check): from its grid cell if it can be
-            found = self._in_cell(footprints[0], near * MITRE_LIMIT)
+            found = self._in_cell(footprints[0], near * MITRE_LIMIT, bounds)
             if found is not None:
                 return dict(found)
         # The buffer lies within each footprint's box grown by the mitre limit times ``near``
@@ -91,7 +92,7 @@ class OwnerDirectory:
         order = np.argsort(site, kind="stable")
         return {"site": site[order], "owner": self.cov_owner[j][order], "coverage": kind[order]}
 
-    def _in_cell(self, footprint, r: float) -> dict[str, np.ndarray] | None:
+    def _in_cell(self, footprint, r: float, bounds: tuple | None = None) -> dict[str, np.ndarray] | None:
         """The coverage pairs of one site from the areas holding the whole of the footprint's
         box grown by ``r`` (read-only arrays, shared by the sites of the cell), when the
         cells that box lies in (at most four) are cells no area's edge crosses and the same
@@ -99,7 +100,7 @@ class OwnerDirectory:
         full coverage) or meets none of them (so none of the box: no coverage). None when an
         edge crosses one of the cells or they are held by different areas (then the areas are
         tested against the site itself)."""
-        x0, y0, x1, y1 = footprint.bounds
+        x0, y0, x1, y1 = footprint.bounds if bounds is None else bounds
         x0, y0, x1, y1 = x0 - r, y0 - r, x1 + r, y1 + r
         if not math.isfinite(x0 + y0 + x1 + y1):
             return None

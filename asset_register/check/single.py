@@ -81,7 +81,8 @@ def check_rows(checker, site, fps: np.ndarray, t0: float) -> CheckResult | None:
         at = {c: i for i, c in enumerate(cols)}
         rows = [tuple(row[at[c]] if c in at else None for c in CHECK_COLUMNS) for row in rows]
     conflicts = _conflicts(rules, rows, geoms, fp, extra, site.depth_m)
-    warnings, coverage, works, today = checker._site_facts([site], fps, ctx)
+    warnings, coverage, works, today = checker._site_facts([site], fps, ctx, None,
+                                                           (x0, y0, x1, y1))
     # each conflict's owner, severity, contact flag, accuracy, quality level and uncertainty
     own, sev, need, acc, ql, unc = zip(*[
         (row[_OWNER], c[4], c[8], _num(row[_H]), row[_QL], c[3])
