@@ -28,8 +28,8 @@ from ..errors import FootprintError, ValidationError
 from ..store import AssetReader
 from . import clearance as _clearance  # (its FEW_ROWS read at each call)
 from .clearance import (
-    CHECK_COLUMNS, SEVERITY_RANK, TOLERANCE_M, assess, base_clearance, classify, normalise,
-    nothing_to_assess, record_uncertainty, site_extra, take,
+    CHECK_COLUMNS, SEVERITY_RANK, TOLERANCE_M, assess, base_clearance, class_table, classify,
+    normalise, nothing_to_assess, record_uncertainty, site_extra, take,
 )
 from .bulk import disk_candidates
 from .confidence import grade
@@ -40,6 +40,7 @@ from .frames import fast_frame
 from .index import MemoryIndex
 from .result import CONFLICT_COLUMNS, CheckResult, Deferred, DigSite, records, result_dict
 from .rules import METHODS, Rules, default_rules
+from .single import check_rows
 
 from ..lazy import lazy_module
 
@@ -139,6 +140,9 @@ class Checker:
         self._ctx_version = None
         self._memory: MemoryIndex | None = None
         self._memory_version = None
+        # whether the rules' class memo holds the combinations a sample of the register holds
+        # (check/single.py: worked out by the first single check)
+        self.classes_sampled = False
 
     # -- lifecycle ---------------------------------------------------------------------
     def close(self) -> None:
@@ -182,6 +186,10 @@ class Checker:
         fps = validate_sites([site])
         if self._memory is None and self._ctx is not None and self._reader.reads_version:
             return self._check_one_trip(site, fps, t0)
+        if self._memory is None and self._reader.reads_rows:  # the R*Tree's rows, row by row
+            result = check_rows(self, site, fps, t0)
+            if result is not None:
+                return result
         extra = self._extras([site])
         while True:
             ctx, v = self._ctx, self._ctx_version
@@ -313,10 +321,18 @@ class Checker:
         return flat
 
     def _assemble(self, sites, fps, flat, ctx: Context, t0: float) -> CheckBatch:
+        hits = flat.pop("deviation_hits", None)
+        warnings, coverage, works, today = self._site_facts(sites, fps, ctx, hits)
+        return CheckBatch(self, sites, flat, coverage, works, warnings, ctx,
+                          time.perf_counter() - t0, today)
+
+    def _site_facts(self, sites, fps, ctx: Context, hits=None, bounds=None) -> tuple:
+        """(warnings of each site, coverage pairs, overlapping works, the day of the check)
+        for a check's sites; ``hits``: (site, report id) of the reported positions in
+        conflict; ``bounds``: the footprint's of a single site, when known."""
         rules = self.rules
         labels = [s.reference or f"footprint {i + 1}" for i, s in enumerate(sites)]
-        warnings = check_extent(fps, ctx.extent, rules.max_outside_m, labels)
-        hits = flat.pop("deviation_hits", None)
+        warnings = check_extent(fps, ctx.extent, rules.max_outside_m, labels, bounds)
         if hits is not None and len(hits[0]):
             told = ctx.deviations.warnings(*hits, len(sites))
             warnings = [[*w, *t] for w, t in zip(warnings, told)]
@@ -326,7 +342,7 @@ class Checker:
             warnings = [[*w, expiry] for w in warnings]
         if rules.warnings:  # e.g. the shipped rules standing in for the authority's
             warnings = [[*w, *rules.warnings] for w in warnings]
-        coverage = ctx.owners.coverage_pairs(fps, max(c.clearance_m for c in rules.classes))
+        coverage = ctx.owners.coverage_pairs(fps, class_table(rules).max_clearance, bounds)
         if len(ctx.works.geoms) == 0:  # no planned works in the register: nothing to match
             starts = ends = _NO_DATES
         else:
@@ -335,8 +351,7 @@ class Checker:
             ends = np.array([np.datetime64(s.end, "ns") if s.end else nat for s in sites])
         works = ctx.works.match(fps, starts, ends, [s.usrn for s in sites], rules.coordination_m,
                                 rules.ignore_works_status)
-        return CheckBatch(self, sites, flat, coverage, works, warnings, ctx,
-                          time.perf_counter() - t0, today)
+        return warnings, coverage, works, today
 
 
 _NO_DATES = np.empty(0, dtype="datetime64[ns]")

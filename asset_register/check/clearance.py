@@ -157,9 +157,13 @@ class ClassTable:
         self.contact_owner = np.array([c.contact_owner for c in table], dtype=bool)
         self.precaution = np.array([c.precaution for c in table], dtype=object)
         self.name = np.array([c.name for c in table], dtype=object)
+        self.max_clearance = max(c.clearance_m for c in table)
         # (clearance, add uncertainty, add half width) as lists, for a few rows
         self.rows = (self.clearance.tolist(), self.add_uncertainty.tolist(),
                      self.add_half_width.tolist())
+        # (high risk, precaution, name, contact owner) as lists, for a single check's rows
+        self.assess_rows = (self.high_risk.tolist(), self.precaution.tolist(),
+                            self.name.tolist(), self.contact_owner.tolist())
         # the fields a class depends on: those matched, and those pressure / voltage follow
         fields = {"utility", "pressure", "voltage", "pressure_bar", "voltage_v"}
         fields |= {k for c in table for k in c.match}
@@ -189,10 +193,16 @@ def _row_keys(cols, fields: tuple[str, ...], n: int) -> list[tuple]:
 
 def _memo_rows(cols, rules: Rules, n: int) -> list[tuple]:
     """(class, pressure, voltage, class basis, class note) of each row, through the memo."""
+    return memo_classes(_row_keys(cols, class_table(rules).key_fields, n), rules)
+
+
+def memo_classes(keys: list[tuple], rules: Rules) -> list[tuple]:
+    """(class, pressure, voltage, class basis, class note) of each key (the values of
+    ``ClassTable.key_fields``, None for a missing number), through the memo; combinations not
+    seen before are worked out by the vectorised code."""
     table = class_table(rules)
     memo = rules.check_memo.setdefault("rows", {})  # (rules may be shared between threads:
-    keys = _row_keys(cols, table.key_fields, n)     # read once, never looked up again)
-    rows = [memo.get(k) for k in keys]
+    rows = [memo.get(k) for k in keys]              # read once, never looked up again)
     if None not in rows:  # (every combination seen before: the usual case)
         return rows
     found = dict(zip(keys, rows, strict=True))
@@ -286,16 +296,25 @@ def base_clearance(cols, rules: Rules, classes: np.ndarray) -> np.ndarray:
 
 def _base_rows(cols, rules: Rules, classes: np.ndarray, table: ClassTable) -> np.ndarray:
     """``base_clearance`` row by row (a few candidates: fewer calls than the numpy above)."""
-    clear, add_unc, add_half = table.rows
-    by_ql, unknown = rules.quality_level_m, float(rules.unknown_uncertainty_m)
-    crs_unknown = float(rules.crs_unknown_m)
-    out = []
     def numbers(col):
         return np.asarray(cols[col], dtype=np.float64).tolist()
 
-    for c, h, q, k, d in zip(classes.tolist(), numbers("h_accuracy_m"),
-                             np.asarray(cols["quality_level"], dtype=object).tolist(),
-                             numbers("crs_accuracy_m"), numbers("diameter_mm"), strict=True):
+    row = base_row(rules, table)
+    return np.array([row(c, h, q, k, d)[0] for c, h, q, k, d in zip(
+        classes.tolist(), numbers("h_accuracy_m"),
+        np.asarray(cols["quality_level"], dtype=object).tolist(), numbers("crs_accuracy_m"),
+        numbers("diameter_mm"), strict=True)], dtype=np.float64)
+
+
+def base_row(rules: Rules, table: ClassTable):
+    """A function of one row's (class, h_accuracy_m, quality_level, crs_accuracy_m,
+    diameter_mm) — numbers as floats, NaN for none — giving its (base clearance, record
+    uncertainty): ``base_clearance`` and ``record_uncertainty`` of one row, the same sums."""
+    clear, add_unc, add_half = table.rows
+    by_ql, unknown = rules.quality_level_m, float(rules.unknown_uncertainty_m)
+    crs_unknown = float(rules.crs_unknown_m)
+
+    def row(c: int, h: float, q, k: float, d: float) -> tuple[float, float]:
         if h != h:  # no stated accuracy: the quality level's figure, else the default
             h = float(by_ql.get(q, np.nan))
             if h != h:
@@ -303,8 +322,9 @@ def _base_rows(cols, rules: Rules, classes: np.ndarray, table: ClassTable) -> np
         k = crs_unknown if k != k else k
         half = d / 2000.0
         half = 0.0 if half != half else half
-        out.append(clear[c] + (h + k if add_unc[c] else 0.0) + (half if add_half[c] else 0.0))
-    return np.array(out, dtype=np.float64)
+        return clear[c] + (h + k if add_unc[c] else 0.0) + (half if add_half[c] else 0.0), h
+
+    return row
 
 
 _NO_TEXT, _NO_FLAGS = np.empty(0, dtype=object), np.empty(0, dtype=bool)
@@ -324,20 +344,9 @@ def _assess_rows(cols, severity, abandoned, precaution, eff, classes, table: Cla
     n = len(severity)
     ids = np.asarray(cols["asset_id"]).tolist()
     masked = [str(v).startswith(MASKED_ID_PREFIX) for v in ids]
-    texts = precaution.tolist()
-    notes = eff["class_note"].tolist()
-    status = cols["status"].tolist()
-    owner = cols["owner"].tolist()
-    gone = abandoned.tolist()
-    for i in range(n):
-        if notes[i] is not None:
-            texts[i] = texts[i] + " " + notes[i] + "."
-        if gone[i]:
-            texts[i] = (texts[i] + " Recorded as " + str(status[i])
-                        + ": treat as live until the owner confirms it is dead.")
-        if masked[i]:
-            texts[i] = ("Restricted asset of " + str(owner[i])
-                        + ": contact them for its position and precautions before digging.")
+    texts = [precaution_text(*row) for row in zip(
+        precaution.tolist(), eff["class_note"].tolist(), abandoned.tolist(),
+        cols["status"].tolist(), masked, cols["owner"].tolist(), strict=True)]
     depth_notes = [None] * n
     dig = np.asarray(np.nan if dig_depth_m is None else dig_depth_m, dtype=np.float64)
     digs = [float(dig)] * n if dig.ndim == 0 else dig.tolist()
@@ -346,19 +355,39 @@ def _assess_rows(cols, severity, abandoned, precaution, eff, classes, table: Cla
         vacc = cols["v_accuracy_m"].tolist()
         sev = severity.tolist()
         for i in range(n):
-            d, planned = depth[i], digs[i]
-            if d != d or planned != planned:
-                continue
-            top = d - (0.0 if vacc[i] != vacc[i] else vacc[i]) - rules.depth_margin_m
-            if top > planned:
-                depth_notes[i] = (f"recorded depth {d:.2f} m is below the planned "
-                                  f"{planned:.2f} m dig; recorded depths are unreliable, so "
-                                  "the conflict stands")
-                if rules.depth_lowers_severity and sev[i] == "danger":
-                    sev[i] = "caution"
+            depth_notes[i] = note = depth_note(depth[i], vacc[i], digs[i], rules)
+            if note is not None and rules.depth_lowers_severity and sev[i] == "danger":
+                sev[i] = "caution"
         severity = _objects(sev)
     return _assessed(severity, _objects(texts), _objects(depth_notes), abandoned,
                      np.array(masked, dtype=bool), classes, table, eff)
+
+
+def precaution_text(text: str, note, abandoned: bool, status, masked: bool, owner) -> str:
+    """One conflict's precaution: its class's, with the class note (an unknown pressure or
+    voltage) and the status of an abandoned asset added; a restricted asset's says whom to
+    ask. (``assess`` builds the same texts for many rows at once.)"""
+    if note is not None:
+        text = text + " " + note + "."
+    if abandoned:
+        text = (text + " Recorded as " + str(status)
+                + ": treat as live until the owner confirms it is dead.")
+    if masked:
+        text = ("Restricted asset of " + str(owner)
+                + ": contact them for its position and precautions before digging.")
+    return text
+
+
+def depth_note(depth: float, v_accuracy: float, planned: float, rules: Rules) -> str | None:
+    """The note of an asset recorded deeper than the planned dig (numbers as floats, NaN for
+    none), else None."""
+    if depth != depth or planned != planned:
+        return None
+    top = depth - (0.0 if v_accuracy != v_accuracy else v_accuracy) - rules.depth_margin_m
+    if top > planned:
+        return (f"recorded depth {depth:.2f} m is below the planned {planned:.2f} m dig; "
+                "recorded depths are unreliable, so the conflict stands")
+    return None
 
 
 def _objects(values: list) -> np.ndarray:

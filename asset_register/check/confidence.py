@@ -8,6 +8,7 @@ here are known to be wrong in places). A says nothing is missing; it is not a gu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 
@@ -36,6 +37,73 @@ def grade(*, affected, no_conflict, no_data, conflicts: dict, reported: np.ndarr
     (``owner``, ``asset_id``, ``h_accuracy_m``, ``quality_level``, ``uncertainty_m``);
     ``reported`` marks the conflicts whose asset has an open deviation report or a reported
     position; ``delivered`` is each owner's newest delivery (ISO)."""
+    found = _coverage_and_age(affected, no_conflict, no_data, delivered, on)
+    ids = np.asarray(conflicts.get("asset_id", ()), dtype=object).tolist()
+    if not ids:
+        return _graded(found, unknown_owner_near, int(np.asarray(reported).sum()))
+    # an unrecorded find is no record: the records' accuracy and reports are counted without
+    # it, and it is said apart (an owner's records missing it, or no known owner: D)
+    # (a few rows: plain Python is quicker than numpy on them)
+    find = [isinstance(i, str) and i.startswith(UNRECORDED_PREFIX) for i in ids]
+    keep = [not f for f in find]
+    if any(keep):
+        def kept(col, dtype) -> list:
+            return [v for v, k in zip(np.asarray(conflicts[col], dtype=dtype).tolist(), keep,
+                                      strict=True) if k]
+        _precision(found, sum(keep), kept("h_accuracy_m", float),
+                   kept("quality_level", object), kept("uncertainty_m", float))
+    wrong = sum(1 for r, k in zip(np.asarray(reported, dtype=bool).tolist(), keep, strict=True)
+                if r and k)
+    owners = np.asarray(conflicts.get("owner", ()), dtype=object).tolist()
+    missing = sum(1 for o, f in zip(owners, find, strict=True) if f and o != UNKNOWN_OWNER)
+    return _graded(found, unknown_owner_near, wrong, missing)
+
+
+def grade_rows(*, affected, no_conflict, no_data, accuracy: Sequence, quality: Sequence,
+               uncertainty: Sequence, reported: int, unknown_owner_near: bool, delivered: dict,
+               on: date) -> dict:
+    """``grade`` of a site whose conflicts are given as sequences (h_accuracy_m and
+    uncertainty_m as floats, NaN for none; quality_level) with the count of them reported.
+    None of them is an unrecorded find: a site near a report goes through ``grade``."""
+    found = _coverage_and_age(affected, no_conflict, no_data, delivered, on)
+    if accuracy:
+        _precision(found, len(accuracy), accuracy, quality, uncertainty)
+    return _graded(found, unknown_owner_near, reported)
+
+
+def _precision(found: list, n: int, acc: list, quality: list, uncertainty: list) -> None:
+    """What the conflicts' recorded accuracy adds to the reasons."""
+    unknown = sum(1 for a, q in zip(acc, quality, strict=True) if a != a and q is None)
+    if unknown:
+        found.append(("C", f"{unknown} of {n} records near the dig have no recorded "
+                           "accuracy"))
+    placed = [u for u in uncertainty if u == u]
+    worst = max(placed) if placed else float("nan")
+    if worst > COARSE_M:
+        found.append(("B", f"records near the dig are placed only to ±{worst:.1f} m"))
+
+
+def _graded(found: list, unknown_owner_near: bool, reported: int, missing: int = 0) -> dict:
+    if unknown_owner_near:
+        found.append(("D", "an asset nobody has a record of was found near here, owner "
+                           "unknown"))
+    if reported:
+        found.append(("C", f"{reported} record(s) near the dig have open deviation "
+                           "reports: they are known to be wrong"))
+    if missing:
+        found.append(("C", f"{missing} asset(s) found near here are missing from their "
+                           "owners' records"))
+    if not found:
+        return {"grade": "A", "reasons": [
+            "every owner with data here delivered recently, the records near the dig are "
+            "placed to within ±1 m and none has an open deviation report"]}
+    worst_grade = max(g for g, _ in found)
+    ordered = sorted(found, key=lambda f: -GRADES.index(f[0]))
+    return {"grade": worst_grade, "reasons": [f"{g}: {text}" for g, text in ordered]}
+
+
+def _coverage_and_age(affected, no_conflict, no_data, delivered: dict, on) -> list:
+    """The reasons from the owners' coverage of the site and the age of their deliveries."""
     if type(on) is not date:  # a datetime or pandas Timestamp (a date subclass), or text
         on = date.fromisoformat(str(on)[:10])
     found: list[tuple[str, str]] = []
@@ -51,7 +119,7 @@ def grade(*, affected, no_conflict, no_data, conflicts: dict, reported: np.ndarr
             found.append(("B", f"{o['owner']} has no coverage area recorded: its data may "
                                "stop short of the site"))
     for o in affected:  # owners with conflicts: how much of the site their data covers
-        if o["owner"] == UNKNOWN_OWNER:  # a find no owner has claimed: its own reason below
+        if o["owner"] == UNKNOWN_OWNER:  # a find no owner has claimed: its own reason
             continue
         if o.get("coverage") == "partial":
             found.append(("B", f"{o['owner']}'s data covers only part of the site"))
@@ -63,42 +131,4 @@ def grade(*, affected, no_conflict, no_data, conflicts: dict, reported: np.ndarr
         if age is not None and age > AGE_B_YEARS:
             found.append(("C" if age > AGE_C_YEARS else "B",
                           f"{owner}'s newest delivery is {age:.0f} years old at the dig's start"))
-    ids = np.asarray(conflicts.get("asset_id", ()), dtype=object).tolist()
-    # an unrecorded find is no record: the records' accuracy and reports are counted without
-    # it, and it is said apart (an owner's records missing it, or no known owner: D)
-    # (a few rows: plain Python is quicker than numpy on them)
-    find = [isinstance(i, str) and i.startswith(UNRECORDED_PREFIX) for i in ids]
-    n = len(ids) - sum(find)
-    if n:
-        acc = np.asarray(conflicts["h_accuracy_m"], dtype=float).tolist()
-        quality = np.asarray(conflicts["quality_level"], dtype=object).tolist()
-        unknown = sum(1 for a, q, f in zip(acc, quality, find, strict=True)
-                      if a != a and q is None and not f)
-        if unknown:
-            found.append(("C", f"{unknown} of {n} records near the dig have no recorded "
-                               "accuracy"))
-        placed = [u for u, f in zip(np.asarray(conflicts["uncertainty_m"], dtype=float).tolist(),
-                                    find, strict=True) if u == u and not f]
-        worst = max(placed) if placed else float("nan")
-        if worst > COARSE_M:
-            found.append(("B", f"records near the dig are placed only to ±{worst:.1f} m"))
-    if unknown_owner_near:
-        found.append(("D", "an asset nobody has a record of was found near here, owner "
-                           "unknown"))
-    wrong = sum(1 for r, f in zip(np.asarray(reported, dtype=bool).tolist(), find, strict=True)
-                if r and not f) if ids else int(np.asarray(reported).sum())
-    if wrong:
-        found.append(("C", f"{wrong} record(s) near the dig have open deviation reports: they "
-                           "are known to be wrong"))
-    owners = np.asarray(conflicts.get("owner", ()), dtype=object).tolist() if ids else []
-    missing = sum(1 for o, f in zip(owners, find, strict=True) if f and o != UNKNOWN_OWNER)
-    if missing:
-        found.append(("C", f"{missing} asset(s) found near here are missing from their "
-                           "owners' records"))
-    if not found:
-        return {"grade": "A", "reasons": [
-            "every owner with data here delivered recently, the records near the dig are "
-            "placed to within ±1 m and none has an open deviation report"]}
-    worst_grade = max(g for g, _ in found)
-    ordered = sorted(found, key=lambda f: -GRADES.index(f[0]))
-    return {"grade": worst_grade, "reasons": [f"{g}: {text}" for g, text in ordered]}
+    return found

@@ -27,6 +27,9 @@ WORKS_COLUMNS = ["reference", "description", "promoter", "usrn", "street", "dept
 
 
 _NONE = np.empty(0, dtype=object)
+# no works overlap (empty arrays hold nothing to change: shared)
+_NO_MATCH = {"site": np.empty(0, dtype=np.int64), "work": np.empty(0, dtype=np.int64),
+             "distance_m": np.empty(0), "reason": np.empty(0, dtype=object)}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -67,10 +70,8 @@ class WorksTable:
     def match(self, footprints, starts, ends, usrns, distance_m: float,
               ignore_status=()) -> dict[str, np.ndarray]:
         """site, work (row index), distance_m, reason for every overlapping work, by site."""
-        empty = {"site": np.empty(0, dtype=np.int64), "work": np.empty(0, dtype=np.int64),
-                 "distance_m": np.empty(0), "reason": np.empty(0, dtype=object)}
         if len(self.geoms) == 0 or len(footprints) == 0:
-            return empty
+            return dict(_NO_MATCH)
         footprints = np.asarray(footprints, dtype=object)
         site, work = self.tree.query(footprints, predicate="dwithin", distance=distance_m)
         usrns = np.array([None if u is None or str(u).strip() == "" else str(u).strip()
@@ -84,7 +85,7 @@ class WorksTable:
             site = np.concatenate([site, with_usrn[s_i]])
             work = np.concatenate([work, on_street[w_i]])
         if len(site) == 0:
-            return empty
+            return dict(_NO_MATCH)
         key = np.unique(site.astype(np.int64) * (len(self.geoms) + 1) + work)
         s, w = key // (len(self.geoms) + 1), key % (len(self.geoms) + 1)
         st = np.asarray(starts, dtype="datetime64[ns]")[s]

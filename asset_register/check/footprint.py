@@ -301,14 +301,16 @@ def build(
     return Footprints(out, accuracy, notes)
 
 
-def check_extent(footprints: np.ndarray, extent, max_outside_m: float, labels=None) -> list[list[str]]:
-    """Warnings (or an error when far) for footprints outside the register's data extent."""
+def check_extent(footprints: np.ndarray, extent, max_outside_m: float, labels=None,
+                 bounds: tuple | None = None) -> list[list[str]]:
+    """Warnings (or an error when far) for footprints outside the register's data extent
+    (``bounds``: the one footprint's, when known)."""
     n = len(footprints)
     labels = labels or [f"footprint {i + 1}" for i in range(n)]
     if extent is None:
         return [["the register has no assets: no conflicts can be found anywhere"]] * n
     if n == 1:  # one live check: a footprint whose box lies in the extent is inside it
-        x0, y0, x1, y1 = footprints[0].bounds
+        x0, y0, x1, y1 = footprints[0].bounds if bounds is None else bounds
         if extent[0] <= x0 and extent[1] <= y0 and x1 <= extent[2] and y1 <= extent[3]:
             return [[]]
     box = shapely.box(*extent)

@@ -9,6 +9,7 @@ is listed under ``owners_no_data`` with the reason.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict
 
 import numpy as np
@@ -23,6 +24,7 @@ MITRE_LIMIT = 5.0  # GEOS's default: a mitred corner reaches at most this times 
 # CELLS_KEPT cells are kept (the directory is rebuilt whenever the register changes).
 CELL_M = 1000.0
 CELLS_KEPT = 100_000
+CELL_BLOCK = 4  # cells worked out together (a block of 4 x 4)
 
 
 class OwnerDirectory:
@@ -48,8 +50,11 @@ class OwnerDirectory:
         # grid cell -> the coverage areas holding all of it, or None when an area's edge
         # crosses it (see ``_in_cell``)
         self._cells: dict[tuple[int, int], dict | None] = {}
+        # (coverage, owners with conflicts, expected utilities) -> the owners without conflicts
+        self._rest: dict[tuple, tuple[list, list]] = {}
 
-    def coverage_pairs(self, footprints: np.ndarray, near: float) -> dict[str, np.ndarray]:
+    def coverage_pairs(self, footprints: np.ndarray, near: float,
+                       bounds: tuple | None = None) -> dict[str, np.ndarray]:
         """site, owner, coverage ('full' | 'partial') for every coverage meeting a site's area
         — everything within ``near`` (the largest clearance) of its footprint: a mitred buffer
         holds all of it; the footprint's box grown by ``near`` would reach past a delivery
@@ -58,7 +63,7 @@ class OwnerDirectory:
             return {"site": np.empty(0, dtype=np.int64), "owner": np.empty(0, dtype=object),
                     "coverage": np.empty(0, dtype=object)}
         if len(footprints) == 1:  # one site (a live check): from its grid cell if it can be
-            found = self._in_cell(footprints[0], near * MITRE_LIMIT)
+            found = self._in_cell(footprints[0], near * MITRE_LIMIT, bounds)
             if found is not None:
                 return dict(found)
         # The buffer lies within each footprint's box grown by the mitre limit times ``near``
@@ -87,39 +92,71 @@ class OwnerDirectory:
         order = np.argsort(site, kind="stable")
         return {"site": site[order], "owner": self.cov_owner[j][order], "coverage": kind[order]}
 
-    def _in_cell(self, footprint, r: float) -> dict[str, np.ndarray] | None:
+    def _in_cell(self, footprint, r: float, bounds: tuple | None = None) -> dict[str, np.ndarray] | None:
         """The coverage pairs of one site from the areas holding the whole of the footprint's
-        box grown by ``r`` (read-only arrays, shared by the sites of the cell), when
-        that box lies in one grid cell that no area's edge crosses: each area either holds all
-        of the cell (so all of the box: full coverage) or none of it (so none of the box: no
-        coverage). None when the box straddles cells or an edge crosses its cell (then the
-        areas are tested against the site itself)."""
-        x0, y0, x1, y1 = footprint.bounds
+        box grown by ``r`` (read-only arrays, shared by the sites of the cell), when the
+        cells that box lies in (at most four) are cells no area's edge crosses and the same
+        areas hold each: each area then either holds all of those cells (so all of the box:
+        full coverage) or meets none of them (so none of the box: no coverage). None when an
+        edge crosses one of the cells or they are held by different areas (then the areas are
+        tested against the site itself)."""
+        x0, y0, x1, y1 = footprint.bounds if bounds is None else bounds
         x0, y0, x1, y1 = x0 - r, y0 - r, x1 + r, y1 + r
         if not math.isfinite(x0 + y0 + x1 + y1):
             return None
-        i, k = math.floor(x0 / CELL_M), math.floor(y0 / CELL_M)
-        cx0, cy0, cx1, cy1 = i * CELL_M, k * CELL_M, (i + 1) * CELL_M, (k + 1) * CELL_M
-        if not (cx0 <= x0 and cy0 <= y0 and x1 <= cx1 and y1 <= cy1):
+        i0, k0 = math.floor(x0 / CELL_M), math.floor(y0 / CELL_M)
+        i1, k1 = math.floor(x1 / CELL_M), math.floor(y1 / CELL_M)
+        # (a cell is closed: a box ending on a cell's edge lies in that cell)
+        i1 -= i1 > i0 and x1 == i1 * CELL_M
+        k1 -= k1 > k0 and y1 == k1 * CELL_M
+        if i1 - i0 > 1 or k1 - k0 > 1:
             return None
+        found = self._cell(i0, k0)
+        if found is None:
+            return None
+        for key in ((i1, k0), (i0, k1), (i1, k1)):  # (neighbouring cells that no edge
+            if key != (i0, k0):                      # crosses have the same areas: one
+                                                     # holding a cell meets its neighbour)
+                other = self._cell(*key)
+                if other is None or other["areas"] != found["areas"]:
+                    return None
+        return found["pairs"]
+
+    def _cell(self, i: int, k: int) -> dict | None:
+        """{"areas": the coverage areas (indices) holding all of grid cell (i, k), "pairs":
+        the coverage pairs they give a site in it}, or None when an area's edge crosses the
+        cell; worked out once per cell, for the block of ``CELL_BLOCK`` × ``CELL_BLOCK``
+        cells around it at once (so that few checks pay for working cells out)."""
         key = (i, k)
         if key in self._cells:
             return self._cells[key]
-        cell = shapely.box(cx0, cy0, cx1, cy1)
-        j = self.cov_tree.query(cell)
-        holds = shapely.contains_properly(self.cov_geom[j], cell)
-        meets = shapely.intersects(self.cov_geom[j], cell)
-        found = None
-        if not (meets & ~holds).any():
-            j = j[holds]
-            found = {"site": np.zeros(len(j), dtype=np.int64), "owner": self.cov_owner[j],
-                     "coverage": np.full(len(j), "full", dtype=object)}
-            for values in found.values():
-                values.flags.writeable = False
-        if len(self._cells) >= CELLS_KEPT:
+        if len(self._cells) + CELL_BLOCK * CELL_BLOCK > CELLS_KEPT:
             self._cells.clear()
-        self._cells[key] = found
-        return found
+        i0, k0 = i // CELL_BLOCK * CELL_BLOCK, k // CELL_BLOCK * CELL_BLOCK
+        keys = [(a, b) for a in range(i0, i0 + CELL_BLOCK) for b in range(k0, k0 + CELL_BLOCK)
+                if (a, b) not in self._cells]
+        ci = np.array([a for a, _ in keys], dtype=np.float64)
+        ck = np.array([b for _, b in keys], dtype=np.float64)
+        cells = shapely.box(ci * CELL_M, ck * CELL_M, (ci + 1) * CELL_M, (ck + 1) * CELL_M)
+        c, j = self.cov_tree.query(cells)
+        order = np.argsort(c, kind="stable")  # (by cell)
+        c, j = c[order], j[order]
+        holds = shapely.contains_properly(self.cov_geom[j], cells[c])
+        crossed = shapely.intersects(self.cov_geom[j], cells[c]) & ~holds
+        at = np.searchsorted(c, np.arange(len(keys) + 1))
+        for n, cell in enumerate(keys):
+            a, b = at[n], at[n + 1]
+            found = None
+            if not crossed[a:b].any():
+                held = j[a:b][holds[a:b]]
+                pairs = {"site": np.zeros(len(held), dtype=np.int64),
+                         "owner": self.cov_owner[held],
+                         "coverage": np.full(len(held), "full", dtype=object)}
+                for values in pairs.values():
+                    values.flags.writeable = False
+                found = {"areas": frozenset(held.tolist()), "pairs": pairs}
+            self._cells[cell] = found
+        return self._cells[key]
 
     def contact(self, code: str) -> dict:
         """A new dict (callers add to it) of the owner's contact details."""
@@ -150,13 +187,19 @@ class OwnerDirectory:
         ``owner``/``severity``/``contact`` describe its conflicts; ``cov_*`` the coverage
         areas meeting it. An owner with several coverage rows counts as covered if any is full.
         """
+        return self.lists_of(owner.tolist(), severity.tolist(), contact.tolist(),
+                             cov_owner.tolist(), cov_kind.tolist(), expected)
+
+    def lists_of(self, owner: Sequence, severity: Sequence, contact: Sequence, cov_owner: list,
+                 cov_kind: list, expected: tuple[str, ...]):
+        """``lists`` of plain sequences (a single check's few rows)."""
         cov: dict[str, str] = {}
-        for code, kind in zip(cov_owner.tolist(), cov_kind.tolist(), strict=True):
+        for code, kind in zip(cov_owner, cov_kind, strict=True):
             if cov.get(code) != "full":
                 cov[code] = kind
-        affected, no_conflict, no_data, warnings = [], [], [], []
+        affected, warnings = [], []
         stats: dict[str, list] = {}
-        for code, sev, need in zip(owner.tolist(), severity.tolist(), contact.tolist(), strict=True):
+        for code, sev, need in zip(owner, severity, contact, strict=True):
             s = stats.setdefault(code, [0, 9, False])
             s[0] += 1
             s[1] = min(s[1], SEVERITY_RANK[sev])
@@ -172,7 +215,22 @@ class OwnerDirectory:
             entry.update(conflicts=n, worst_severity=_WORST[rank], contact_required=need,
                          coverage=cov.get(code, "unrecorded"))
             affected.append(entry)
-        known = self.known
+        # the owners without conflicts depend only on the coverage and the owners with
+        # conflicts: worked out once for each such pair, copied for each site
+        key = (tuple(cov.items()), tuple(sorted(stats)), tuple(expected))
+        rest = self._rest.get(key)
+        if rest is None:
+            if len(self._rest) >= CELLS_KEPT:
+                self._rest.clear()
+            rest = self._rest[key] = self._without_conflicts(cov, stats, expected)
+        no_conflict = [dict(e) for e in rest[0]]
+        no_data = [dict(e) for e in rest[1]]
+        return affected, no_conflict, no_data, warnings
+
+    def _without_conflicts(self, cov: dict[str, str], stats: dict, expected) -> tuple:
+        """(owners_no_conflict, owners_no_data) of a site with coverage ``cov`` whose
+        conflicts are of the owners in ``stats``."""
+        no_conflict, no_data, known = [], [], self.known
         for code in self.codes:
             if code in stats:
                 continue
@@ -197,4 +255,4 @@ class OwnerDirectory:
                     no_data.append({"owner": None, "utility": utility,
                                     "reason": f"no owner in the register has {utility} data "
                                               "covering this site"})
-        return affected, no_conflict, no_data, warnings
+        return no_conflict, no_data

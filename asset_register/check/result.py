@@ -58,10 +58,18 @@ class Deferred:
     building the pandas frames that hold them costs as much again, and many callers (the
     conflicts count in a status bar, ``--json``, a batch's summary) never read them."""
 
-    __slots__ = ("build", "data")
+    __slots__ = ("_data", "_make", "build")
 
-    def __init__(self, data: dict, build):
-        self.data, self.build = data, build
+    def __init__(self, data: dict | None, build, make=None):
+        """``data``: the columns; or None and ``make``, a function giving them on first read
+        (a single check's few conflict rows become columns only when something reads them)."""
+        self._data, self.build, self._make = data, build, make
+
+    @property
+    def data(self) -> dict:
+        if self._data is None:
+            self._data, self._make = self._make(), None
+        return self._data
 
     def __call__(self):
         return self.build(self.data)

@@ -52,6 +52,10 @@ class AssetReader:
     """True when ``candidates_many`` reads the candidates of many boxes at once from the
     register's own spatial index (no in-memory index of every asset needed for a batch)."""
 
+    reads_rows = False
+    """True when ``candidate_rows`` reads a box's candidates as the database's own rows (a
+    single check's few candidates are checked row by row, with no arrays built)."""
+
     def __init__(self, store):
         self.store = store
 
@@ -64,6 +68,17 @@ class AssetReader:
         """Live assets whose geometry or bounding box meets ``bounds`` (a superset is fine:
         exact distances are the caller's job)."""
         return self.store.candidate_arrays(tuple(bounds), columns)
+
+    def candidate_rows(self, bounds, columns: list[str]) -> tuple[list[str], list, np.ndarray]:
+        """(the ``columns`` the register has, the rows of the live assets meeting ``bounds`` —
+        tuples of those columns' values as the database gives them, None for null — and their
+        geometries); only for a reader whose ``reads_rows`` is True."""
+        raise NotImplementedError("this register's reader reads candidates as arrays only")
+
+    def sample_values(self, columns: list[str], n: int) -> tuple[list[str], list]:
+        """(the ``columns`` the register has, distinct combinations of their values among about
+        ``n`` live assets spread over the register); only when ``reads_rows`` is True."""
+        raise NotImplementedError("this register's reader reads candidates as arrays only")
 
     def candidates_at(self, bounds, columns: list[str]) -> tuple[dict[str, np.ndarray],
                                                                  np.ndarray, int | None]:

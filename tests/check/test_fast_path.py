@@ -228,26 +228,29 @@ def test_single_checks_from_the_memory_index_give_the_disk_answers(register, fix
     assert [_answers(checker.check(s)) for s in sites] == disk
 
 
+@pytest.mark.parametrize("read", ["candidate_rows", "candidate_arrays"])
 def test_a_batch_committed_while_candidates_are_read_is_checked_with_its_reach(
-        gpkg_store_factory, fixed_clock):
+        gpkg_store_factory, fixed_clock, read):
     """The check looks at the data version once, after its read: an asset committed meanwhile
-    whose clearance reaches past the bounds searched with is still found."""
+    whose clearance reaches past the bounds searched with is still found (from the R*Tree's
+    rows, and through the arrays)."""
     store = gpkg_store_factory()
     site = DigSite(shapely.box(X0, Y0, X0 + 10, Y0 + 4))
     store.write_batch(_frame(store, [{**_edge_assets()[0], "geometry": shapely.Point(X0 + 60, Y0)}]),
                       BatchInfo(source_file="first"))
     checker = Checker(store)
+    checker._reader.reads_rows = read == "candidate_rows"
     assert len(checker.check(site).conflicts) == 0
-    read = checker._reader.candidate_arrays
+    original = getattr(checker._reader, read)
     far = {**_edge_assets()[0], "asset_id": "WAT:vague", "h_accuracy_m": 25.0,
            "geometry": shapely.Point(X0 + 30, Y0 + 2)}  # 20 m off, known to ±25 m
 
     def racing(*args, **kwargs):
-        checker._reader.candidate_arrays = read
+        setattr(checker._reader, read, original)
         store.write_batch(_frame(store, [far]), BatchInfo(source_file="meanwhile"))
-        return read(*args, **kwargs)
+        return original(*args, **kwargs)
 
-    checker._reader.candidate_arrays = racing
+    setattr(checker._reader, read, racing)
     r = checker.check(site)
     assert r.conflicts["asset_id"].tolist() == ["WAT:vague"]
     assert checker.check(site).conflicts["asset_id"].tolist() == ["WAT:vague"]
@@ -361,7 +364,7 @@ def test_a_single_sites_coverage_from_its_grid_cell_is_its_own(seed, cell, monke
     owners = np.array(["A", "B", "C", "D", "A"], dtype=object)
     directory = OwnerDirectory([], (owners, np.array(areas, dtype=object)))
     near = float(rng.choice([0.5, 3.0]))
-    found = 0
+    found = straddled = 0
     # among the small areas, and well inside the large one (cells it alone holds)
     xs = np.concatenate([rng.uniform(X0 - 40, X0 + 420, 120), rng.uniform(X0 + 1050, X0 + 1950, 40)])
     ys = np.concatenate([rng.uniform(Y0 - 40, Y0 + 320, 120), rng.uniform(Y0 + 1050, Y0 + 1950, 40)])
@@ -376,6 +379,14 @@ def test_a_single_sites_coverage_from_its_grid_cell_is_its_own(seed, cell, monke
         got = directory.coverage_pairs(np.array([site]), near)
         assert sorted(zip(got["owner"].tolist(), got["coverage"].tolist())) == expected
         assert got["site"].tolist() == [0] * len(expected)
-        found += directory._in_cell(site, near * owners_module.MITRE_LIMIT) is not None
+        r = near * owners_module.MITRE_LIMIT
+        answered = directory._in_cell(site, r) is not None
+        found += answered
+        x0, y0, x1, y1 = site.bounds
+        cells = {(int((x0 - r) // cell), int((y0 - r) // cell)),
+                 (int((x1 + r) // cell), int((y1 + r) // cell))}
+        straddled += answered and len(cells) > 1
     assert found  # cells answered for some sites, the areas themselves for the others
+    if cell < 1000:  # sites across a cell's edge, answered by the cells held by the same areas
+        assert straddled
     assert any(v is None for v in directory._cells.values())  # (edges crossed those cells)

@@ -39,6 +39,10 @@ _WKB = ("CASE WHEN {g} IS NULL THEN NULL "
         "END) END")
 
 
+_NO_GEOMS = np.empty(0, dtype=object)
+_NO_GEOMS.flags.writeable = False
+
+
 def _column(chunked) -> np.ndarray:
     """An Arrow column as numpy; text through a dictionary so that equal values share one
     Python string (a million rows of a dozen distinct utilities cost a dozen strings)."""
@@ -73,6 +77,7 @@ class RTreeReader(AssetReader):
     then hands out the default reader)."""
 
     reads_in_bulk = True
+    reads_rows = True
 
     def __init__(self, store):
         super().__init__(store)
@@ -121,6 +126,28 @@ class RTreeReader(AssetReader):
         cols, sql = self._select(columns)
         x0, y0, x1, y1 = bounds
         return self._arrays(cols, self.con.execute(sql, (x0, x1, y0, y1)).fetchall())
+
+    def candidate_rows(self, bounds, columns: list[str]) -> tuple[list[str], list, np.ndarray]:
+        cols, sql = self._select(columns)
+        x0, y0, x1, y1 = bounds
+        rows = self.con.execute(sql, (x0, x1, y0, y1)).fetchall()
+        return cols, rows, decode_blobs([r[-1] for r in rows]) if rows else _NO_GEOMS
+
+    def sample_values(self, columns: list[str], n: int) -> tuple[list[str], list]:
+        """(the ``columns`` the register has, the distinct combinations of their values) among
+        about ``n`` live assets read in 20 runs of ids spread over the whole table (each a
+        primary-key range: milliseconds, however large the register)."""
+        cols = [c for c in columns if c in self._present]
+        if not cols:
+            return cols, []
+        top = self.con.execute(f"SELECT max(fid) FROM {ASSETS}").fetchone()[0] or 0
+        step, run = max(top // 20, 1), max(n // 20, 1)
+        sql = (f"SELECT DISTINCT {', '.join(cols)} FROM {ASSETS} "
+               f"WHERE fid BETWEEN ? AND ? AND {LIVE}")
+        found = set()
+        for start in range(1, top + 1, step):
+            found.update(self.con.execute(sql, (start, start + run - 1)).fetchall())
+        return cols, list(found)
 
     def candidates_many(self, boxes: np.ndarray, columns: list[str]) -> tuple:
         """The candidates of many query boxes at once, from the R*Tree and the assets table
