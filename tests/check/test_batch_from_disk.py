@@ -148,8 +148,10 @@ def _fresh(gpkg_store_factory, rows):
     return store
 
 
+@pytest.mark.parametrize("reads", ["in-process", "helpers"])
 def test_a_batch_from_disk_leaves_retired_versions_out(gpkg_store_factory, fixed_clock,
-                                                      small_parts):
+                                                      small_parts, reads, request):
+    seen = request.getfixturevalue("helpers") if reads == "helpers" else None
     store = _fresh(gpkg_store_factory, [asset("WAT:1", shapely.LineString([(X0 + 5, Y0 - 1), (X0 + 5, Y0 + 5)])),
                       asset("WAT:2", shapely.Point(X0 + 2, Y0 + 2))])
     # a re-delivery moves WAT:2 away: its old version stays in the R*Tree, retired
@@ -160,6 +162,7 @@ def test_a_batch_from_disk_leaves_retired_versions_out(gpkg_store_factory, fixed
     batch = checker.check_many(sites, index="disk")
     assert batch[0].conflicts["asset_id"].tolist() == ["WAT:1"]
     assert batch[1].conflicts["asset_id"].tolist() == ["WAT:2"]
+    assert seen is None or seen["paths"] == ["helpers"]
     for i, site in enumerate(sites):
         assert _answers(batch[i]) == _answers(checker.check(site))
     checker.close()
