@@ -60,6 +60,20 @@ def _objects(values) -> np.ndarray:
     return out
 
 
+def _unique(ids: np.ndarray) -> np.ndarray:
+    """``np.unique`` of the fids the tree walk found (int64, ascending): through a mask over
+    the fids' range when that is small beside the walk's pairs (a register's fids run
+    from 1 up: ten times quicker than sorting), else by sorting."""
+    if not len(ids):
+        return np.unique(ids)
+    lo, hi = int(ids.min()), int(ids.max())
+    if lo < 0 or hi - lo > 8 * len(ids) + (1 << 24):
+        return np.unique(ids)
+    seen = np.zeros(hi - lo + 1, dtype=bool)
+    seen[ids - lo] = True
+    return np.flatnonzero(seen).astype(np.int64) + lo
+
+
 @lru_cache(maxsize=1)
 def _helpers_available() -> bool:
     return fetchproc.available()
@@ -153,7 +167,7 @@ class RTreeReader(AssetReader):
                 q, ids = search_rtree(self.con, f"rtree_{ASSETS}_{GEOM}", boxes)
             finally:
                 self.con.execute("COMMIT")
-            fids = np.unique(ids)
+            fids = _unique(ids)
             got = None
             if helpers is not None and len(fids) >= fetchproc.MIN_ROWS:
                 pieces = helpers.read(fids, self._convert(cols))
