@@ -61,17 +61,22 @@ def _objects(values) -> np.ndarray:
 
 
 def _unique(ids: np.ndarray) -> np.ndarray:
-    """``np.unique`` of the fids the tree walk found (int64, ascending): through a mask over
-    the fids' range when that is small beside the walk's pairs (a register's fids run
-    from 1 up: ten times quicker than sorting), else by sorting."""
+    """``np.unique`` of the fids the tree walk found (int64, ascending), without it: numpy
+    2.4's ``unique`` took 4-5 s for the two million pairs of 100,000 footprints. Through a
+    mask over the fids' range when that is small beside the pairs (a register's fids run
+    from 1 up), else by sorting (a tenth of ``unique``'s time either way)."""
     if not len(ids):
         return np.unique(ids)
     lo, hi = int(ids.min()), int(ids.max())
-    if lo < 0 or hi - lo > 8 * len(ids) + (1 << 24):
-        return np.unique(ids)
-    seen = np.zeros(hi - lo + 1, dtype=bool)
-    seen[ids - lo] = True
-    return np.flatnonzero(seen).astype(np.int64) + lo
+    if lo >= 0 and hi - lo <= 8 * len(ids) + (1 << 24):
+        seen = np.zeros(hi - lo + 1, dtype=bool)
+        seen[ids - lo] = True
+        return np.flatnonzero(seen).astype(np.int64) + lo
+    s = np.sort(ids)
+    keep = np.empty(len(s), dtype=bool)
+    keep[0] = True
+    np.not_equal(s[1:], s[:-1], out=keep[1:])
+    return s[keep]
 
 
 @lru_cache(maxsize=1)
