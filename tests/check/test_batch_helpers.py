@@ -282,3 +282,43 @@ def test_the_helper_cuts_the_wkb_out_as_the_reader_does():
     ("INT", False, "o"), ("DATE", False, "o")])
 def test_columns_are_read_by_their_sqlite_affinity(declared, numeric, kind):
     assert colread.kind(numeric, declared) == kind
+
+
+def _run_helper(register_path: str, stdin: bytes):
+    import json
+    import subprocess
+
+    spec = [[c, colread.kind(c in ("depth_m",), "REAL" if c == "depth_m" else "TEXT")]
+            for c in ("asset_id", "depth_m")]
+    return subprocess.run([sys.executable, "-P", colread.__file__, register_path,
+                           json.dumps(spec)], input=stdin, capture_output=True, timeout=120)
+
+
+def test_the_helper_by_itself(register):  # noqa: F811
+    """The helper as a program: the live assets among the fids given, in their order, its
+    typed first row dropped; no fids: no rows, the same columns; a cut-short list of fids
+    or a missing register: a one-line reason and a non-zero exit, nothing on stdout."""
+    import pyarrow as pa
+
+    con = sqlite3.connect(register.location)
+    want = con.execute("SELECT fid, asset_id, depth_m FROM assets WHERE retired_at IS NULL "
+                       "ORDER BY fid LIMIT 30").fetchall()
+    con.close()
+    fids = np.array([f for f, _, _ in want], dtype=np.int64)
+    done = _run_helper(register.location, fids.tobytes())
+    assert done.returncode == 0, done.stderr
+    table = pa.ipc.open_stream(done.stdout).read_all()
+    assert table.column_names == ["fid", "asset_id", "depth_m", "wkb", "odd"]
+    got = list(zip(table["fid"].to_pylist(), table["asset_id"].to_pylist(),
+                   table["depth_m"].to_pylist(), strict=True))
+    assert got == want
+    empty = _run_helper(register.location, b"")
+    assert empty.returncode == 0
+    none = pa.ipc.open_stream(empty.stdout).read_all()
+    assert none.num_rows == 0 and none.schema.equals(table.schema)
+    cut = _run_helper(register.location, fids.tobytes()[:-3])
+    assert cut.returncode == 1 and cut.stdout == b""
+    assert cut.stderr.decode().count("\n") == 1 and "no whole number of fids" in cut.stderr.decode()
+    missing = _run_helper(str(register.location) + ".nothing-here", fids.tobytes())
+    assert missing.returncode == 1 and missing.stdout == b""
+    assert missing.stderr.decode().startswith("colread: ")

@@ -122,7 +122,10 @@ def main(argv: list[str]) -> int:
 
     raw = sys.stdin.buffer.read()
     fids = array.array("q")
-    fids.frombytes(raw[: len(raw) - len(raw) % fids.itemsize])
+    if len(raw) % fids.itemsize:  # (cut short: the caller stopped, or is not the app)
+        print(f"colread: {len(raw)} bytes on stdin is no whole number of fids", file=sys.stderr)
+        return 1
+    fids.frombytes(raw)
     sql = statement(spec)
     out = sys.stdout.buffer
     con = adbc.connect(Path(register).resolve().as_uri() + "?mode=ro", autocommit=True)
