@@ -45,3 +45,44 @@ def register(gpkg_store_factory):
         return store
 
     return make
+
+
+@pytest.fixture
+def helpers(monkeypatch):
+    """Helper processes read every batch's candidate rows (``store.gpkg.fetchproc``), in
+    record batches of 5 rows; records which path each read took ("helpers", "in-process")
+    and the helper processes started, and fails if any is left running."""
+    from asset_register.store.gpkg import colread, fetchproc
+    from asset_register.store.gpkg.reader import RTreeReader
+
+    monkeypatch.setattr(fetchproc, "START_BOXES", 1)
+    monkeypatch.setattr(fetchproc, "MIN_ROWS", 1)
+    monkeypatch.setattr(colread, "BATCH_ROWS", 5)
+    seen = {"paths": [], "procs": []}
+    from_helpers = RTreeReader._from_helpers
+    in_process = RTreeReader._read_in_process
+    start = RTreeReader._start_helpers
+
+    def spy_helpers(self, *args):
+        out = from_helpers(self, *args)
+        if out is not None:
+            seen["paths"].append("helpers")
+        return out
+
+    def spy_in_process(self, *args):
+        seen["paths"].append("in-process")
+        return in_process(self, *args)
+
+    def spy_start(self, *args):
+        h = start(self, *args)
+        if h is not None:
+            seen["procs"].extend(h.procs)
+        return h
+
+    monkeypatch.setattr(RTreeReader, "_from_helpers", spy_helpers)
+    monkeypatch.setattr(RTreeReader, "_read_in_process", spy_in_process)
+    monkeypatch.setattr(RTreeReader, "_start_helpers", spy_start)
+    yield seen
+    assert all(p.poll() is not None for p in seen["procs"]), "a helper was left running"
+
+

@@ -148,8 +148,10 @@ def _fresh(gpkg_store_factory, rows):
     return store
 
 
+@pytest.mark.parametrize("reads", ["in-process", "helpers"])
 def test_a_batch_from_disk_leaves_retired_versions_out(gpkg_store_factory, fixed_clock,
-                                                      small_parts):
+                                                      small_parts, reads, request):
+    seen = request.getfixturevalue("helpers") if reads == "helpers" else None
     store = _fresh(gpkg_store_factory, [asset("WAT:1", shapely.LineString([(X0 + 5, Y0 - 1), (X0 + 5, Y0 + 5)])),
                       asset("WAT:2", shapely.Point(X0 + 2, Y0 + 2))])
     # a re-delivery moves WAT:2 away: its old version stays in the R*Tree, retired
@@ -160,6 +162,7 @@ def test_a_batch_from_disk_leaves_retired_versions_out(gpkg_store_factory, fixed
     batch = checker.check_many(sites, index="disk")
     assert batch[0].conflicts["asset_id"].tolist() == ["WAT:1"]
     assert batch[1].conflicts["asset_id"].tolist() == ["WAT:2"]
+    assert seen is None or seen["paths"] == ["helpers"]
     for i, site in enumerate(sites):
         assert _answers(batch[i]) == _answers(checker.check(site))
     checker.close()
@@ -255,3 +258,17 @@ def test_sqlite_cuts_the_wkb_out_of_every_kind_of_blob():
     assert [r[0] for r in con.execute(sql)][-1] == b""  # refused by the reader (below)
     with pytest.raises(ValueError, match="GP"):
         decode([b"XY" + blobs[0][2:]])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_fids_found_are_made_unique_as_numpy_makes_them(seed):
+    """``reader._unique`` (a mask over the fids' range when it is small) gives what
+    ``np.unique`` gives: dense and sparse fids, repeats, one fid, none, negative ones."""
+    rng = np.random.default_rng(seed)
+    cases = [rng.integers(1, 5000, 20000), rng.integers(1, 10 ** 12, 300),
+             np.array([7, 7, 7]), np.array([3]), np.zeros(0), rng.integers(-50, 50, 400),
+             np.concatenate([rng.integers(1, 100, 50), [2 ** 40]])]
+    for ids in cases:
+        ids = ids.astype(np.int64)
+        got, want = gpkg_reader._unique(ids), np.unique(ids)
+        assert got.dtype == want.dtype and np.array_equal(got, want)

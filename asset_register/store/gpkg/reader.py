@@ -24,6 +24,7 @@ from ..records import WORKS_COLUMNS
 from .geom import decode as decode_blobs
 from .rtree import search as search_rtree
 from .schema import ASSETS, GEOM
+from . import colread, fetchproc
 from .snapshot import read_arrow
 
 LIVE = "retired_at IS NULL"
@@ -65,6 +66,30 @@ def _objects(values) -> np.ndarray:
     return out
 
 
+def _unique(ids: np.ndarray) -> np.ndarray:
+    """``np.unique`` of the fids the tree walk found (int64, ascending), without it: numpy
+    2.4's ``unique`` took 4-5 s for the two million pairs of 100,000 footprints. Through a
+    mask over the fids' range when that is small beside the pairs (a register's fids run
+    from 1 up), else by sorting (a tenth of ``unique``'s time either way)."""
+    if not len(ids):
+        return np.unique(ids)
+    lo, hi = int(ids.min()), int(ids.max())
+    if lo >= 0 and hi - lo <= 8 * len(ids) + (1 << 24):
+        seen = np.zeros(hi - lo + 1, dtype=bool)
+        seen[ids - lo] = True
+        return np.flatnonzero(seen).astype(np.int64) + lo
+    s = np.sort(ids)
+    keep = np.empty(len(s), dtype=bool)
+    keep[0] = True
+    np.not_equal(s[1:], s[:-1], out=keep[1:])
+    return s[keep]
+
+
+@lru_cache(maxsize=1)
+def _helpers_available() -> bool:
+    return fetchproc.available()
+
+
 @lru_cache(maxsize=64)
 def _dtypes(cols: tuple[str, ...]) -> list:
     return [np.float64 if numeric(c) else object for c in cols]
@@ -89,7 +114,8 @@ class RTreeReader(AssetReader):
         if ASSETS not in names or f"rtree_{ASSETS}_{GEOM}" not in names:
             self.con.close()
             raise sqlite3.OperationalError(f"{self.path} has no {ASSETS} table with an R*Tree")
-        self._present = {r[1] for r in self.con.execute(f"PRAGMA table_info({ASSETS})")}
+        self._declared = {r[1]: r[2] for r in self.con.execute(f"PRAGMA table_info({ASSETS})")}
+        self._present = set(self._declared)
         # Not memory-mapped (PRAGMA mmap_size): mapped, a check's read is a fifth quicker, but
         # every page it touches (and the kernel's read-around) stays in the process's resident
         # memory: 2,000 checks of a 1M register added 270 MB. SQLite's default page cache:
@@ -159,32 +185,35 @@ class RTreeReader(AssetReader):
 
         The tree is walked for all boxes together (``rtree.search``, in one read
         transaction); the assets it finds are then read once each, in fid order (the
-        table's own order: neighbouring rows share pages), in parts spread over two
-        connections in two threads — SQLite and the geometry decoding release the GIL.
+        table's own order: neighbouring rows share pages). A large batch has them read
+        as Arrow columns by one or two helper processes (``fetchproc``: started before the
+        walk, so their start-up overlaps it); a small one, or any helper failure, reads
+        them here, in parts spread over two connections in two threads — SQLite and the
+        geometry decoding release the GIL. Both give the same arrays.
         The caller compares ``data_version`` before and after: a commit in between means
         the parts may be of different versions, and the read must be done again.
         """
         cols, select = self._select_by_fid(columns)
-        self.con.execute("BEGIN")
+        helpers = self._start_helpers(cols, len(boxes))
         try:
-            q, ids = search_rtree(self.con, f"rtree_{ASSETS}_{GEOM}", boxes)
+            self.con.execute("BEGIN")
+            try:
+                q, ids = search_rtree(self.con, f"rtree_{ASSETS}_{GEOM}", boxes)
+            finally:
+                self.con.execute("COMMIT")
+            fids = _unique(ids)
+            got = None
+            if helpers is not None and len(fids) >= fetchproc.MIN_ROWS:
+                pieces = helpers.read(fids, self._convert(cols))
+                if pieces is not None:
+                    got = self._from_helpers(pieces, cols, select)
+            if helpers is not None:
+                helpers.close()  # (done, failed, or not worth it: the cores are ours again)
+            if got is None:
+                got = self._read_in_process(fids, cols, select)
         finally:
-            self.con.execute("COMMIT")
-        fids = np.unique(ids)
-        parts = [fids[a:a + FETCH_PART] for a in range(0, len(fids), FETCH_PART)]
-        if len(parts) <= 1:
-            got = [self._read_fids(self.con, select, cols, p) for p in parts]
-        else:
-            while len(self._helpers) < min(2, os.cpu_count() or 1):
-                self._helpers.append(self._connect())
-            n = len(self._helpers)  # each connection serves one thread: parts k, k + n, ...
-
-            def read(k: int) -> list:
-                return [self._read_fids(self._helpers[k], select, cols, p) for p in parts[k::n]]
-
-            with ThreadPoolExecutor(n) as pool:
-                shares = list(pool.map(read, range(n)))
-            got = [shares[i % n][i // n] for i in range(len(parts))]  # back in fid order
+            if helpers is not None:
+                helpers.close()
         if not got:
             live = np.zeros(0, dtype=np.int64)
             values, geoms = self._arrays(cols, [])
@@ -196,6 +225,91 @@ class RTreeReader(AssetReader):
         found = at < len(live)
         found[found] = live[at[found]] == ids[found]  # (retired versions are left out)
         return q[found], at[found], values, geoms
+
+    def _read_in_process(self, fids: np.ndarray, cols: list[str], select: str) -> list:
+        """(fids, columns, geometries) of the live assets among ``fids``, in parts, over
+        this process's own connections: two threads when there is more than one part."""
+        parts = [fids[a:a + FETCH_PART] for a in range(0, len(fids), FETCH_PART)]
+        if len(parts) <= 1:
+            return [self._read_fids(self.con, select, cols, p) for p in parts]
+        while len(self._helpers) < min(2, os.cpu_count() or 1):
+            self._helpers.append(self._connect())
+        n = len(self._helpers)  # each connection serves one thread: parts k, k + n, ...
+
+        def read(k: int) -> list:
+            return [self._read_fids(self._helpers[k], select, cols, p) for p in parts[k::n]]
+
+        with ThreadPoolExecutor(n) as pool:
+            shares = list(pool.map(read, range(n)))
+        return [shares[i % n][i // n] for i in range(len(parts))]  # back in fid order
+
+    def _start_helpers(self, cols: list[str], n_boxes: int):
+        """Helper processes for a batch's read of the candidate rows (``fetchproc``),
+        started before the tree walk so that their start-up overlaps it; None for a small
+        batch, or where they cannot be started (the rows are then read in-process)."""
+        if n_boxes < fetchproc.START_BOXES or not _helpers_available():
+            return None
+        spec = [[c, colread.kind(numeric(c), self._declared.get(c))] for c in cols]
+        try:
+            return fetchproc.HelperRead(self.path, spec, fetchproc.helpers_wanted())
+        except OSError:
+            return None
+
+    @staticmethod
+    def _convert(cols: list[str]):
+        """A helper's Arrow record batch as numpy: (fids, columns, geometries, odd rows);
+        None for a batch whose Arrow types are not those asked for (the driver widened a
+        column's type for a value of another type among its first rows)."""
+        import pyarrow as pa
+
+        dtypes = _dtypes(tuple(cols))
+        want = {"fid": pa.int64(), "wkb": pa.binary(), "odd": pa.int64()}
+        want.update({c: pa.float64() if t is not object else pa.string()
+                     for c, t in zip(cols, dtypes, strict=True)})
+
+        schema = pa.schema([(c, want[c]) for c in ["fid", *cols, "wkb", "odd"]])
+
+        def convert(batch):
+            if not batch.schema.equals(schema):
+                return None
+            fid = batch.column("fid").to_numpy(zero_copy_only=False).astype(np.int64)
+            values = {c: (_column(pa.chunked_array([batch.column(c)])) if t is object
+                          else batch.column(c).to_numpy(zero_copy_only=False).astype(t))
+                      for c, t in zip(cols, dtypes, strict=True)}
+            wkb = batch.column("wkb").to_numpy(zero_copy_only=False)
+            odd = batch.column("odd").to_numpy(zero_copy_only=False) != 0
+            if odd.any():
+                wkb = np.where(odd, None, wkb)
+            if (wkb == b"").any():  # (as ``_read_fids`` says of such a blob)
+                raise ValueError("not a GeoPackage geometry blob (no 'GP' magic)")
+            return fid, values, shapely.from_wkb(wkb), odd
+
+        convert.schema = schema  # (a stream of other columns is refused whole: ``HelperRead``)
+        return convert
+
+    def _from_helpers(self, pieces: list, cols: list[str], select: str) -> list | None:
+        """The helpers' converted batches as ``_read_fids`` gives its parts: (fids,
+        columns, geometries). Rows flagged ``odd`` are read again here, so they come out
+        exactly as the in-process read gives them; None if a batch was refused or those
+        reads do not meet the helpers' (the caller then reads everything in-process)."""
+        out = []
+        for piece in pieces:
+            if piece is None:
+                return None
+            fid, values, geoms, odd = piece
+            if odd.any():
+                f, again, g = self._read_fids(self.con, select, cols, fid[odd])
+                if not np.array_equal(f, fid[odd]):
+                    return None
+                for c in cols:
+                    values[c][odd] = again[c]
+                geoms[odd] = g
+            out.append((fid, values, geoms))
+        if out:  # (in fid order, each once: as the lookup by ``searchsorted`` needs them)
+            every = np.concatenate([o[0] for o in out])
+            if len(every) > 1 and not (np.diff(every) > 0).all():
+                return None
+        return out
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(Path(self.path).as_uri() + "?mode=ro", uri=True,
