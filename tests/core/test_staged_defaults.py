@@ -111,6 +111,7 @@ def test_a_part_that_leaves_the_first_parts_single_value_is_stored_as_it_is(
     frame.loc[frame.index[20000:], "status"] = np.where(
         np.arange(10000) % 3 == 0, "abandoned", "in_service")  # in the last part only
     frame.loc[frame.index[25000], "quality_level"] = None  # a NULL where the default is a text
+    frame.loc[frame.index[7000:20000], "material"] = None  # a whole part without its value
 
     def in_parts(f):
         return AssetChunks(f.iloc[a:b] for a, b in ((0, 7000), (7000, 20000), (20000, 30000)))
@@ -121,12 +122,14 @@ def test_a_part_that_leaves_the_first_parts_single_value_is_stored_as_it_is(
                         lambda self, *a, **k: real(self, *a, **k) or staged.append(self.defaulted))
     with create_register(tmp_path / "parts.gpkg") as many:
         many.write_batch(in_parts(frame), BATCH, delivery="WSX:all")
-        assert {"status", "quality_level", "owner"} <= set(staged[0])
+        assert {"status", "quality_level", "owner", "material"} <= set(staged[0])
         got = records(many)
         assert many._con.execute("SELECT count(*) FROM assets WHERE status = 'abandoned'"
                                  ).fetchone()[0] == 3334
         assert many._con.execute("SELECT count(*) FROM assets WHERE quality_level IS NULL"
                                  ).fetchone()[0] == 1
+        assert many._con.execute("SELECT count(*) FROM assets WHERE material IS NULL"
+                                 ).fetchone()[0] == 13000
     bound_only(monkeypatch)
     with create_register(tmp_path / "bound.gpkg") as bound:
         bound.write_batch(in_parts(frame), BATCH, delivery="WSX:all")
@@ -171,7 +174,8 @@ def test_a_table_with_constraints_the_rebuild_would_drop_is_staged_bound(tmp_pat
     for ddl in ("CREATE TABLE batch (fid INTEGER PRIMARY KEY, a TEXT CHECK (a <> ''))",
                 "CREATE TABLE batch (fid INTEGER PRIMARY KEY, a TEXT COLLATE NOCASE)",
                 "CREATE TABLE batch (fid INTEGER PRIMARY KEY, a TEXT DEFAULT (lower('X')))",
-                "CREATE TABLE batch (fid TEXT PRIMARY KEY, a TEXT)"):
+                "CREATE TABLE batch (fid TEXT PRIMARY KEY, a TEXT)",
+                "CREATE TABLE batch (fid INTEGER PRIMARY KEY, a TEXT) WITHOUT ROWID"):
         con.execute("DROP TABLE IF EXISTS batch")
         con.execute(ddl)
         info = con.execute("PRAGMA table_info(batch)").fetchall()

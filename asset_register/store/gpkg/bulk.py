@@ -361,7 +361,9 @@ class StreamedStage(Stage):
                 if n == 0:
                     continue
                 report(0.05, f"staging assets: {rows + n:,}")
-                attrs = _arrow_attrs(table, self.null_default)
+                # a column given a default is kept even where a part holds only nulls in it
+                # (left out, its rows would get the default)
+                attrs = _arrow_attrs(table, self.null_default - set(self.defaulted))
                 if staged_ddl is None:  # the first part's single values become defaults
                     staged_ddl = self._plan_defaults(ddl, attrs)
                     ingest.create(self.path, staged_ddl, page_size)
@@ -537,8 +539,8 @@ def _constant_column(value, n: int):
 # a column default this rebuild keeps as it is: a text, a number or NULL
 _LITERAL = re.compile(r"'(?:[^']|'')*'|[-+]?[0-9]+(?:\.[0-9]+)?|NULL", re.IGNORECASE)
 # table text whose constraints a rebuild from PRAGMA table_info would not keep
-_NOT_REBUILT = re.compile(r"\b(CHECK|REFERENCES|COLLATE|UNIQUE|GENERATED|CONSTRAINT|AS)\b",
-                          re.IGNORECASE)
+_NOT_REBUILT = re.compile(
+    r"\b(CHECK|REFERENCES|COLLATE|UNIQUE|GENERATED|CONSTRAINT|AS|WITHOUT|STRICT)\b", re.IGNORECASE)
 
 
 def _ddl_with_defaults(ddl: str, info: list, values: dict) -> tuple[str, dict]:
