@@ -132,7 +132,7 @@ def _prepare_layer(
 
     t = time.perf_counter()
     step(0.45, "checking the coordinate reference system")
-    xy = crsmod.sample_xy(cleaned.geometry)
+    xy = crsmod.sample_xy(cleaned.geometry, cleaned=True)
     if transform is None:
         src_crs, notes = crsmod.resolve_source_crs(
             raw.crs, assume_crs or profile.assume_crs, force=force_crs,

@@ -34,6 +34,22 @@ def test_content_hash_equals_its_definition():
     assert (content_hash(frame) == reference_hash(frame)).all()
 
 
+def test_texts_hashed_as_their_bytes_hash_as_the_texts():
+    from asset_register.store.gpkg.write import _hash_distinct
+
+    frame = awkward_frame()
+    frame.loc[frame.index[2], "attrs"] = '{"emoji": "\U0001F6A7", "nul": "a\\u0000b"}'
+    values = frame["attrs"]._values
+    assert getattr(values, "_pa_array", None) is not None  # (the bytes route is the one taken)
+    assert (_hash_distinct(values) == pd.util.hash_array(
+        frame["attrs"].to_numpy(dtype=object), categorize=False)).all()
+    with_null = frame["attrs"].astype(object)
+    with_null.iloc[3] = None
+    with_null = with_null.astype(frame["attrs"].dtype)
+    assert (_hash_distinct(with_null._values) == pd.util.hash_array(
+        with_null._values, categorize=False)).all()
+
+
 def test_content_hash_is_pinned():
     # Values computed when the hash was defined; a change here would make every re-import
     # see every asset as changed.

@@ -164,3 +164,25 @@ def test_threaded_reprojection_equals_one_call(monkeypatch):
         assert shapely.equals_exact(one, many, tolerance=0)[~shapely.is_missing(one)].all()
         assert np.array_equal(shapely.get_coordinates(one, include_z=True),  # bit for bit
                               shapely.get_coordinates(many, include_z=True), equal_nan=True)
+
+
+def test_the_crs_sample_of_cleaned_geometries_measures_only_the_sampled_ones():
+    """``sample_xy(..., cleaned=True)`` takes the very sample the full measure takes: after
+    ``clean`` every geometry has a finite box, so the finite filter drops none."""
+    from importers.crs import SAMPLE_POINTS, sample_xy
+    from importers.geometry import clean
+
+    rng = np.random.default_rng(3)
+    n = SAMPLE_POINTS * 3 + 17
+    x, y = rng.uniform(-1, 1, n), rng.uniform(50, 52, n)
+    geoms = shapely.points(x, y).astype(object)
+    geoms[::5] = shapely.linestrings(np.stack([np.stack([x, y], 1)[::5],
+                                               np.stack([x + 0.01, y], 1)[::5]], 1))
+    geoms[7], geoms[11] = None, shapely.Point()  # missing, empty: clean drops them
+    geoms[13] = shapely.points(np.nan, 51.0)  # not finite: dropped too
+    kept = clean(geoms).geometry
+    assert len(kept) == n - 3
+    assert np.array_equal(sample_xy(kept, cleaned=True), sample_xy(kept))
+    assert len(sample_xy(kept)) == SAMPLE_POINTS
+    small = kept[:100]
+    assert np.array_equal(sample_xy(small, cleaned=True), sample_xy(small))
