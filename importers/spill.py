@@ -19,6 +19,8 @@ import threading
 
 import pyarrow as pa
 
+from asset_register.errors import ImportError_
+
 
 class Spill:
     """Parts of Arrow columns appended to a temporary file; ``read(k)`` gives part ``k``
@@ -43,11 +45,19 @@ class Spill:
             writer.write_batch(batch)
         data = sink.getvalue()
         with self._lock:
-            if self._file is None:
-                self._file = tempfile.TemporaryFile(prefix=".asset-register-import-",
-                                                    dir=self._folder)
-            offset = self._file.seek(0, 2)
-            self._file.write(data)
+            try:
+                if self._file is None:
+                    self._file = tempfile.TemporaryFile(prefix=".asset-register-import-",
+                                                        dir=self._folder)
+                offset = self._file.seek(0, 2)
+                self._file.write(data)
+                self._file.flush()
+            except OSError as e:  # a full disk, a folder not writable: nothing was imported
+                folder = self._folder or tempfile.gettempdir()
+                raise ImportError_(
+                    f"could not write the import's temporary file in {folder} "
+                    f"({e.strerror or e}): free disk space there (a large layer needs about "
+                    "80 bytes a feature) and import again; the register is unchanged") from e
             self._where.append((offset, data.size))
             return len(self._where) - 1
 

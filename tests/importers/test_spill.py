@@ -84,3 +84,39 @@ def test_ids_repeated_across_parts_are_found_from_the_file():
     assert first[repeat].tolist() == [5, 3999, 5000, 2017]
     assert len(seen) == 6001
     seen.close()
+
+
+def test_no_room_for_the_file_is_a_one_line_error_and_the_register_is_unchanged(
+        tmp_path, registers, monkeypatch):  # noqa: F811
+    import errno
+
+    from asset_register.errors import ImportError_
+    from importers import spill
+
+    from .test_import_parts import assets, batches, rejects
+
+    _, store = registers
+    run(store, source(tmp_path), PART)
+    before = (assets(store), rejects(store), batches(store))
+    writes = []
+
+    class Full:  # the disk fills up at the third part written
+        def __init__(self, *a, **k):
+            self.f = open(tmp_path / "spill.bin", "w+b")
+
+        def write(self, data):
+            writes.append(len(data))
+            if len(writes) >= 3:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return self.f.write(data)
+
+        def __getattr__(self, name):
+            return getattr(self.f, name)
+
+    monkeypatch.setattr(spill.tempfile, "TemporaryFile", Full)
+    with pytest.raises(ImportError_) as e:
+        run(store, source(tmp_path, "again.gpkg", changed=40), PART)
+    message = str(e.value)
+    assert "\n" not in message and "No space left on device" in message
+    assert str(tmp_path) in message and "the register is unchanged" in message
+    assert (assets(store), rejects(store), batches(store)) == before
