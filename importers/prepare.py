@@ -257,7 +257,6 @@ class SeenIds:
             newer = self._runs.pop()
             self._runs.append(_merged(self._runs.pop(), newer))
 
-
     def _earlier(self, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The ids (object array) and source rows of the recorded positions ``at``, read
         back from the parts that hold them."""
