@@ -254,7 +254,7 @@ class ImportJob:
         parts = first = None
         if info.features > self.parts_from:  # bounded memory: one part at a time
             parts = LayerParts(source, layer, profile, part_rows=self.part_rows,
-                               cover=not self.dry_run,
+                               cover=not self.dry_run, spill_folder=_spill_folder(self.store),
                                progress=lambda f, m: progress(0.05, m), **options)
             read = iter(parts)
             first = next(read, None)
@@ -497,6 +497,13 @@ class _Background:
         if self._error is not None:
             raise self._error
         return self._value
+
+
+def _spill_folder(store: RegisterStore):
+    """Where a large import keeps its earlier parts' ids and geometries (``importers.spill``):
+    beside a register file (its disk has room for the register), else the temporary folder."""
+    path = getattr(store, "path", None)
+    return Path(path).parent if path is not None else None
 
 
 def _coverage_stale(store: RegisterStore, owner: str, updated_at, batch_id: int) -> bool:

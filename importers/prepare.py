@@ -32,6 +32,7 @@ from .mapping import map_layer
 from .profiles import Profile
 from .readers import RawLayer, layer_errors, read_layer, read_layer_parts
 from .sources import Source
+from .spill import Spill
 
 REJECT_COLUMNS = ["row", "reason", "attrs", "geometry_wkt"]
 
@@ -196,12 +197,16 @@ class SeenIds:
     again about log2(parts) times, not at every part, and (the parts being of one size)
     there are about log2(parts) + 1 runs to search. A hash found is confirmed on the id itself (every equal
     hash is tried), so a collision of hashes never makes a repeat of two different ids.
+
+    Only the hashes and positions are in memory (16 bytes an id); the ids and their rows are
+    in a ``Spill`` file, part by part, and a part is read back only when one of its hashes is
+    found. ``close`` drops the file.
     """
 
-    def __init__(self):
+    def __init__(self, folder=None):
         self._runs: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted hashes, where each id is)
-        self._ids: list[pa.Array] = []  # the ids, part by part (Arrow)
-        self._rows: list[pa.Array] = []  # ... and their source rows
+        self._parts = Spill(folder)  # the ids and their source rows, part by part
+        self._starts: list[int] = []  # the position of each part's first id
         self._n = 0
 
     def __len__(self) -> int:
@@ -230,12 +235,11 @@ class SeenIds:
                 new_pos.append(np.full(hi[i] - lo[i], order[hit[i]]))
                 earlier_at.append(run_at[lo[i]:hi[i]])
         if new_pos:
-            pos, at = np.concatenate(new_pos), pa.array(np.concatenate(earlier_at))
-            earlier = pa.chunked_array(self._ids, type=pa.string()).take(at)
-            same = np.asarray(earlier.to_pylist(), dtype=object) == ids[pos]
+            pos = np.concatenate(new_pos)
+            earlier, earlier_rows = self._earlier(np.concatenate(earlier_at))
+            same = earlier == ids[pos]
             repeat[pos[same]] = True
-            first_rows[pos[same]] = pa.chunked_array(self._rows, type=pa.int64()).take(
-                at).to_numpy()[same]
+            first_rows[pos[same]] = earlier_rows[same]
         self._add(ids[~repeat], keys[~repeat[order]], order[~repeat[order]], repeat,
                   np.asarray(rows, dtype=np.int64)[~repeat])
         return repeat, first_rows
@@ -247,12 +251,32 @@ class SeenIds:
             return
         kept_at = np.cumsum(~repeat) - 1  # a part's position -> its position among the new
         self._runs.append((sorted_keys, self._n + kept_at[order]))
-        self._ids.append(pa.array(ids, type=pa.string()))
-        self._rows.append(pa.array(rows))
+        self._parts.append(id=pa.array(ids, type=pa.string()), row=pa.array(rows, type=pa.int64()))
+        self._starts.append(self._n)
         self._n += len(ids)
         while len(self._runs) > 1 and len(self._runs[-2][0]) <= len(self._runs[-1][0]):
             newer = self._runs.pop()
             self._runs.append(_merged(self._runs.pop(), newer))
+
+    def _earlier(self, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The ids (object array) and source rows of the recorded positions ``at``, read
+        back from the parts that hold them."""
+        starts = np.asarray(self._starts, dtype=np.int64)
+        part = np.searchsorted(starts, at, side="right") - 1
+        ids = np.empty(len(at), dtype=object)
+        rows = np.empty(len(at), dtype=np.int64)
+        for k in np.unique(part):
+            sel = np.flatnonzero(part == k)
+            batch = self._parts.read(int(k))
+            local = pa.array(at[sel] - starts[k])
+            ids[sel] = batch.column("id").take(local).to_numpy(zero_copy_only=False)
+            rows[sel] = batch.column("row").take(local).to_numpy()
+        return ids, rows
+
+    def close(self) -> None:
+        """Let go of the recorded ids (their file too)."""
+        self._parts.close()
+        self._runs, self._starts = [], []
 
 
 def _merged(older: tuple[np.ndarray, np.ndarray], newer: tuple[np.ndarray, np.ndarray]):
@@ -288,22 +312,25 @@ class LayerParts:
     them), rows are numbered as in the whole layer, and an asset id already used by an
     earlier part is rejected as a duplicate, as it is within one part. ``area()`` is the
     grid coverage of all the parts' assets, as ``coverage_of`` would give on the whole layer
-    (their geometries are kept as WKB until then: ~50 bytes an asset).
+    (their geometries are kept as WKB until then, in a ``Spill`` file, not in memory, as are
+    the earlier parts' ids). ``spill_folder``: where those files are made (None: the
+    system's temporary folder).
     """
 
     def __init__(self, source: Source, layer: str, profile: Profile, *, part_rows: int = PART_ROWS,
-                 cover: bool = False, **kwargs):
+                 cover: bool = False, spill_folder=None, **kwargs):
         self.source, self.layer, self.profile = source, layer, profile
         self.part_rows = part_rows
         self.kwargs = kwargs
         self._cover = cover
-        self._areas: list = []  # (extent, WKB) of each part's assets, for the coverage
+        self._areas: list = []  # (extent, index in the spill) of each part's assets' WKB
+        self._wkb = Spill(spill_folder)  # ... for the coverage
         self._rejects: list[pd.DataFrame] = []
         self._warnings: list[str] = []
         self._timings: dict[str, float] = {}
         self._rows_read = self._repaired = self._assets = 0
         self._first: PreparedLayer | None = None
-        self._seen = SeenIds()  # earlier parts' ids (dropped once every part is read)
+        self._seen = SeenIds(spill_folder)  # earlier parts' ids (dropped once every part is read)
 
     def __iter__(self):
         progress = self.kwargs.pop("progress", None) or (lambda f, m: None)
@@ -317,7 +344,7 @@ class LayerParts:
             t = time.perf_counter()
             raw = next(reading, None)
             if raw is None:  # every part read: the earlier ids are no longer needed
-                self._seen = SeenIds()
+                self._seen.close()
                 release_memory()
                 return None
             read_s = time.perf_counter() - t
@@ -332,27 +359,34 @@ class LayerParts:
             if self._first is None:  # what the summary needs of it, not its rows
                 self._first = dataclasses.replace(part, assets=part.assets.iloc[:0],
                                                   asset_rows=None, asset_source_geometry=None)
-            if self._cover and len(assets):  # kept compact (WKB) for the coverage
+            if self._cover and len(assets):  # kept compact (WKB, on disk) for the coverage
                 geoms = np.asarray(assets.geometry.array)
-                self._areas.append((extent_of(geoms), pa.array(shapely.to_wkb(geoms))))
+                self._areas.append((extent_of(geoms), self._wkb.append(wkb=shapely.to_wkb(geoms))))
             start, at[0] = at[0], at[0] + part.rows_read
             return assets, start
 
         # The next part is read, checked and mapped in a thread while the store stages this
         # one (GDAL, GEOS, PROJ and SQLite release the GIL: the two cores overlap). Parts are
         # prepared one after another, in order, by that one thread.
-        with ThreadPoolExecutor(1, thread_name_prefix="import-part") as pool:
-            ahead = pool.submit(next_part)
-            try:
-                while (got := ahead.result()) is not None:
-                    assets, start = got
-                    ahead = pool.submit(next_part)
-                    progress(0.0, f"features {start + 1:,}…")
-                    if len(assets):
-                        yield assets
-                    del assets, got
-            finally:
-                ahead.cancel()  # (a part being prepared is finished, then the thread ends)
+        read_all = False
+        try:
+            with ThreadPoolExecutor(1, thread_name_prefix="import-part") as pool:
+                ahead = pool.submit(next_part)
+                try:
+                    while (got := ahead.result()) is not None:
+                        assets, start = got
+                        ahead = pool.submit(next_part)
+                        progress(0.0, f"features {start + 1:,}…")
+                        if len(assets):
+                            yield assets
+                        del assets, got
+                    read_all = True
+                finally:
+                    ahead.cancel()  # (a part being prepared is finished, then the thread ends)
+        finally:  # (the thread has ended) the spill files go as soon as they are of no use
+            self._seen.close()
+            if not read_all:  # a failure or a cancel: no coverage will be asked for
+                self._wkb.close()
 
     def _drop_repeats(self, part: PreparedLayer) -> gpd.GeoDataFrame:
         """The part's assets without those whose id an earlier part already holds (rejected
@@ -412,13 +446,17 @@ class LayerParts:
     def area(self):
         """The grid coverage of every part's assets together (``coverage_of`` on them all),
         or None; their geometries are dropped as they are used."""
-        parts = deque((extent, _parsed(wkb)) for extent, wkb in self._areas)
+        parts = deque((extent, _parsed(self._wkb, k)) for extent, k in self._areas)
         self._areas = []
-        area = coverage_of_parts(parts)  # handed over: emptied part by part
+        try:
+            area = coverage_of_parts(parts)  # handed over: emptied part by part
+        finally:
+            self._wkb.close()
         release_memory()  # the WKB's memory back to the system before the store's last steps
         return area
 
 
-def _parsed(wkb: pa.Array):
-    """A callable giving the geometries of ``wkb`` (parsed when called)."""
-    return lambda: shapely.from_wkb(wkb.to_numpy(zero_copy_only=False))
+def _parsed(spill: Spill, k: int):
+    """A callable giving the geometries of part ``k`` of ``spill`` (read and parsed when
+    called)."""
+    return lambda: shapely.from_wkb(spill.read(k).column("wkb").to_numpy(zero_copy_only=False))
