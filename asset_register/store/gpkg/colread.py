@@ -117,7 +117,7 @@ def main(argv: list[str]) -> int:
     import array
     from pathlib import Path
 
-    # the driver manager's own API, not its DB-API module: that imports pyarrow.dataset and
+    # the driver manager's own API, not its DB-API module: that imports Arrow's dataset module and
     # pandas (0.26 s of the helper's 0.39 s start-up)
     import adbc_driver_manager as manager
     import adbc_driver_sqlite
