@@ -21,7 +21,6 @@ import shapely
 from asset_register.check import Checker, DigSite
 from asset_register.check.clearance import CHECK_COLUMNS
 from asset_register.store.gpkg import colread, fetchproc
-from asset_register.store.gpkg import reader as gpkg_reader
 from asset_register.store.gpkg.reader import RTreeReader
 
 from .conftest import X0, Y0, asset
@@ -269,10 +268,6 @@ def test_a_column_the_driver_widened_is_refused():
     assert convert(batch(pa.array([b"A"], pa.binary()), pa.array([2.5]))) is None
     assert convert(batch(pa.array(["A"]), pa.array(["2.5"]))) is None
     assert convert(batch(pa.array(["A"]), pa.array([2], pa.int64()))) is None
-
-
-def test_the_helper_cuts_the_wkb_out_as_the_reader_does():
-    assert colread.WKB == gpkg_reader._WKB
 
 
 @pytest.mark.parametrize("declared,numeric,kind", [

@@ -42,7 +42,8 @@ BATCH_ROWS = 16_384  # rows per Arrow record batch written (the driver types a c
 # the first batch of each statement)
 
 # Kept in step with ``reader._WKB`` (a test compares them).
-WKB = ("CASE WHEN {g} IS NULL THEN NULL WHEN substr({g}, 1, 2) <> X'4750' THEN X'' "
+WKB = ("CASE WHEN {g} IS NULL THEN NULL "
+       "WHEN substr({g}, 1, 2) IS NOT X'4750' OR length({g}) < 8 THEN X'' "
        "ELSE substr({g}, 9 + CASE (instr('0123456789ABCDEF', substr(hex(substr({g}, 4, 1)), "
        "2, 1)) - 1) / 2 WHEN 1 THEN 32 WHEN 2 THEN 48 WHEN 3 THEN 48 WHEN 4 THEN 64 ELSE 0 "
        "END) END")

@@ -33,11 +33,7 @@ FETCH_PART = 40_000  # assets read per statement by a batch (a part's rows are ~
 # of 0, 32, 48 or 64 bytes by flag bits 1-3 of byte 4 (``geom.header_length``); a blob
 # without the 'GP' magic or shorter than a header (an empty blob too, whose substr is
 # NULL) gives an empty blob (refused), NULL stays NULL; tests/core/test_gpkg_header.py.
-_WKB = ("CASE WHEN {g} IS NULL THEN NULL "
-        "WHEN substr({g}, 1, 2) IS NOT X'4750' OR length({g}) < 8 THEN X'' "
-        "ELSE substr({g}, 9 + CASE (instr('0123456789ABCDEF', substr(hex(substr({g}, 4, 1)), "
-        "2, 1)) - 1) / 2 WHEN 1 THEN 32 WHEN 2 THEN 48 WHEN 3 THEN 48 WHEN 4 THEN 64 ELSE 0 "
-        "END) END")
+_WKB = colread.WKB  # (the SQL that cuts the GeoPackage header off: one text, both reads)
 
 
 _NO_GEOMS = np.empty(0, dtype=object)
