@@ -1,7 +1,7 @@
 """The GeoPackage blob header's length worked out twice: in Python (``geom.header_length``)
 and in SQL (``colread.WKB``, which the bulk read and the batch helpers both use, so the WKB
-is cut in SQLite). They must
-agree on every header the spec allows (GeoPackage 1.3, §2.1.3), whoever wrote the blob."""
+is cut in SQLite). They must agree on every header the spec allows (GeoPackage 1.3,
+§2.1.3), whoever wrote the blob."""
 
 from __future__ import annotations
 
