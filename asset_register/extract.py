@@ -52,6 +52,7 @@ from .store import (
     open_register,
     seal_extract,
 )
+from .transform import reproject_frame
 from .vector_files import read_vector
 
 DEFAULT_DAYS = 28
@@ -105,7 +106,7 @@ def read_area(text: str, crs, buffer_m: float = 0.0) -> shapely.Geometry:
         frame = read_vector(path, None, "area file", FootprintError)
         if frame.crs is None:
             raise FootprintError(f"area file {text!r} has no CRS: save it with one")
-        geom = shapely.union_all(frame.to_crs(crs).geometry.array)
+        geom = shapely.union_all(reproject_frame(frame, crs, "area").geometry.array)
     else:
         try:
             geom = shapely.from_wkt(text)

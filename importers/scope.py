@@ -23,6 +23,7 @@ import pyproj
 import shapely
 
 from asset_register.errors import ImportError_, RetireNotConfirmedError
+from asset_register.transform import reproject_frame
 from asset_register.vector_files import read_vector
 
 SCOPES = ("network", "area", "append")
@@ -58,7 +59,7 @@ def read_area(path: str | Path, crs: pyproj.CRS) -> shapely.Geometry:
     if frame.crs is None:
         raise ImportError_(f"area file {path} has no coordinate reference system: save it "
                            "with one (e.g. as GeoJSON, which is always WGS 84)")
-    geoms = frame.to_crs(crs).geometry.array
+    geoms = reproject_frame(frame, crs, "area").geometry.array
     polys = [g for g in shapely.get_parts(geoms[~shapely.is_missing(geoms)])
              if g.geom_type == "Polygon" and not g.is_empty]
     if not polys:

@@ -90,12 +90,14 @@ class NoticeContent:
 
 
 def to_bng(geom: shapely.Geometry, crs: str) -> shapely.Geometry:
-    """``geom`` from the register's CRS into British National Grid (EPSG:27700)."""
+    """``geom`` from the register's CRS into British National Grid (EPSG:27700), with the
+    transformation imports pin (OSTN15 with the shipped grid)."""
     src = pyproj.CRS.from_user_input(crs)
     if src.to_epsg() == BNG_EPSG:
         return geom
-    tr = pyproj.Transformer.from_crs(src, BNG_EPSG, always_xy=True)
-    return shapely.transform(geom, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
+    from ..transform import reproject
+
+    return reproject(geom, src, pyproj.CRS.from_epsg(BNG_EPSG))
 
 
 def data_currency(batches: pd.DataFrame, owners: list[dict], today: date) -> pd.DataFrame:

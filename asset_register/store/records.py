@@ -66,7 +66,10 @@ def prepared_works(works: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:
         raise ValidationError(f"planned work reference {dup!r} appears twice")
     if works.geometry.isna().any() or works.geometry.is_empty.any():
         raise ValidationError("every planned work needs a footprint geometry")
-    frame = works.to_crs(crs) if works.crs is not None else works.set_crs(crs)
+    from ..transform import reproject_frame
+
+    frame = (reproject_frame(works, crs, "planned work footprint") if works.crs is not None
+             else works.set_crs(crs))
     frame = frame.reindex(columns=WORKS_COLUMNS + [frame.geometry.name])
     frame["status"] = frame["status"].astype(object).fillna("planned")
     frame["attrs"] = frame["attrs"].astype(object).fillna("{}")
