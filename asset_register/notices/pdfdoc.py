@@ -402,8 +402,7 @@ def _story(c: NoticeContent, recipient: dict | None) -> list:
                 "(working days, weekends excluded)."),
              "Records show where assets were recorded, not necessarily where they are. Absence "
              "of records is not absence of assets. Locate and mark services before breaking "
-             "ground and follow " + ("HSE HSG47" if c.british else "the national safe-digging "
-                                     "guidance") + "; treat abandoned assets as live."]
+             f"ground and follow {pdf_text(c.guidance)}; treat abandoned assets as live."]
     if recipient is None:  # the promoter's own warnings and advice: never sent to owners
         extra = dict.fromkeys([*c.advice, *c.site.notes, *c.warnings])  # the check repeats notes
         notes += [pdf_text(n) for n in extra]
