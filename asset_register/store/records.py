@@ -7,7 +7,6 @@ Each backend only turns these shaped records into its own SQL.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 import shapely
 
@@ -43,8 +42,11 @@ COPYABLE = {"notice_responses": RESPONSE_COLUMNS}
 
 
 def now_iso() -> str:
-    """The time of a write, UTC, as the register stores it."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
+    """The time of a write, UTC, as the register stores it (``clock.now``: the pinned
+    ``ASSET_REGISTER_NOW`` when set)."""
+    from .. import clock
+
+    return clock.now().isoformat(timespec="milliseconds")
 
 
 def os_user() -> str:
