@@ -24,7 +24,6 @@ import json
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from importlib import resources
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -52,6 +51,7 @@ from .store import (
     open_register,
     seal_extract,
 )
+from .transform import reproject_frame
 from .vector_files import read_vector
 
 DEFAULT_DAYS = 28
@@ -105,7 +105,7 @@ def read_area(text: str, crs, buffer_m: float = 0.0) -> shapely.Geometry:
         frame = read_vector(path, None, "area file", FootprintError)
         if frame.crs is None:
             raise FootprintError(f"area file {text!r} has no CRS: save it with one")
-        geom = shapely.union_all(frame.to_crs(crs).geometry.array)
+        geom = shapely.union_all(reproject_frame(frame, crs, "area").geometry.array)
     else:
         try:
             geom = shapely.from_wkt(text)
@@ -290,13 +290,11 @@ def _carried_rules(src, rules_toml, rules_source) -> dict[str, str]:
         return {}
     carried, _ = reg.rules_from_legacy_path(reg.raw(src, reg.LEGACY_RULES_FILE) or "")
     if not (carried.get(reg.RULES_TOML) or carried.get(reg.RULES_WARNING)):
-        carried = reg.rules_record(default_rules_text(), "default_rules.toml (shipped)")
+        from .check.rules import default_rules_text
+
+        carried = reg.rules_record(default_rules_text(reg.register_country(src)),
+                                   "default_rules.toml (shipped)")
     return carried | {reg.LEGACY_RULES_FILE: ""}
-
-
-def default_rules_text() -> str:
-    """The shipped default rules (TOML), carried when the source names no rules of its own."""
-    return resources.files("asset_register.check").joinpath("default_rules.toml").read_text("utf-8")
 
 
 def _by_delivery(part: gpd.GeoDataFrame, batch_delivery):

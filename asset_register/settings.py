@@ -207,8 +207,9 @@ SETTINGS: tuple[Setting, ...] = (
        "uses, stored in the register by content (rules_toml) with the file's name "
        "(rules_source) and SHA-256 (rules_sha256), so every PC checks the same rules.", "Rules"),
     _r("authority_country", COUNTRY, "", "The authority's country; GB notices give OS grid "
-       "references, skip England & Wales bank holidays and cite HSG47. Empty: from the "
-       "register's CRS (British National Grid: GB).", "Authority country"),
+       "references, skip England & Wales bank holidays and cite HSG47; NL notices and the "
+       "shipped rules cite CROW 500 and the WIBON; elsewhere neutral wording. Empty: from the "
+       "register's CRS (British National Grid: GB, RD New: NL).", "Authority country"),
     _r("reference_layers", JSON, "[]", "Reference layers (streets with a USRN, buildings) "
        "notices use to check the USRN and draw the map backdrop; set with notice-settings "
        "--reference FILE.", "Reference layers", editable=False),
@@ -277,6 +278,36 @@ def setting(key: str, scope: str = REGISTER) -> Setting:
 def settings_of(scope: str = REGISTER, *, editable: bool | None = None) -> list[Setting]:
     return [s for s in SETTINGS if s.scope == scope
             and (editable is None or s.editable == editable)]
+
+
+# Registers in these national grids are taken to be in that country unless the setting
+# ``authority_country`` says otherwise.
+CRS_COUNTRY = {27700: "GB", 7405: "GB", 28992: "NL", 7415: "NL", 2157: "IE", 29903: "IE",
+               31370: "BE", 2056: "CH", 2180: "PL"}
+
+# The safe-digging guidance notices and the shipped rules cite, by country; elsewhere a
+# neutral phrase (a wrong citation is worse than none).
+SAFE_DIGGING_GUIDANCE = {"GB": "HSE HSG47",
+                         "NL": "CROW 500 (Voorkom graafschade) and the WIBON"}
+NEUTRAL_GUIDANCE = "the national safe-digging guidance"
+
+
+def country_of(crs) -> str | None:
+    """The country a register's CRS belongs to (None: not a national grid we know)."""
+    try:
+        return CRS_COUNTRY.get(int(crs.to_epsg() or 0))
+    except Exception:
+        return None
+
+
+def register_country(store) -> str | None:
+    """The register's country: setting ``authority_country``, else its CRS's (None: unknown)."""
+    return (raw(store, "authority_country") or "").strip().upper() or country_of(store.crs)
+
+
+def safe_digging_guidance(country: str | None) -> str:
+    """What notices cite for safe digging where the register is."""
+    return SAFE_DIGGING_GUIDANCE.get(country or "", NEUTRAL_GUIDANCE)
 
 
 def raw(store, key: str) -> str | None:

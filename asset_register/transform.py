@@ -8,6 +8,7 @@ into the conflict clearance (never the better figure of one whose grid is missin
 
 from __future__ import annotations
 
+import functools
 import warnings
 from dataclasses import dataclass, field
 
@@ -113,11 +114,52 @@ def apply_plan(plan: TransformPlan, x: np.ndarray, y: np.ndarray) -> tuple[np.nd
 
 
 
-def reproject(geoms, source, target):
-    """A geometry, or an array of them (None stays None), from ``source`` into ``target`` with
-    pyproj's preferred transformation (x/y order: easting, northing / lon, lat). One pyproj call
-    for the whole array."""
+@functools.lru_cache(maxsize=32)
+def _pinned(source: str, target: str) -> TransformPlan:
+    """The plan for a CRS pair with no area of interest: operations ordered by accuracy, so
+    the grid transformations first (a plan's steps are thread-safe, so it can be shared)."""
+    return plan_transform(pyproj.CRS.from_wkt(source), pyproj.CRS.from_wkt(target))
+
+
+def reproject(geoms, source, target, what: str = "position"):
+    """A geometry, or an array of them (None stays None), from ``source`` into ``target``
+    (x/y order: easting, northing / lon, lat) with the transformation the importers pin:
+    ``plan_transform``'s choice, the most accurate one with the shipped grids (OSTN15,
+    RDNAPTRANS), offline; the same operation an import of a layer inside the register's
+    country uses. One pyproj call for the whole array.
+
+    A coordinate that transformation cannot compute (outside its grid) raises CRSError
+    naming it: pyproj's default would fall back to another operation, up to a ballpark
+    shift ~100 m off, and a position the product reports must not differ from the one an
+    import of the same coordinates stores."""
     import shapely
 
-    t = Transformer.from_crs(source, target, always_xy=True)
-    return shapely.transform(geoms, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
+    source, target = pyproj.CRS.from_user_input(source), pyproj.CRS.from_user_input(target)
+    plan = _pinned(source.to_wkt(), target.to_wkt())
+    if plan.is_noop:
+        return geoms
+    out = shapely.transform(geoms, lambda xy: np.column_stack(apply_plan(plan, xy[:, 0], xy[:, 1])))
+    before = shapely.get_coordinates(geoms)
+    after = shapely.get_coordinates(out)
+    bad = np.isfinite(before).all(axis=1) & ~np.isfinite(after).all(axis=1)
+    if bad.any():
+        x, y = before[bad][0]
+        raise CRSError(f"{what} ({x:.10g}, {y:.10g}) cannot be transformed from {_label(source)} "
+                       f"to {_label(target)} with {plan.description}, the transformation imports "
+                       "use (it lies outside that transformation's grid): check the coordinates "
+                       "and their CRS")
+    return out
+
+
+def reproject_frame(frame, target, what: str = "position"):
+    """A GeoDataFrame or GeoSeries in ``target`` through ``reproject`` (its ``to_crs``
+    uses pyproj's default transformer, which may pick another operation per point)."""
+    target = pyproj.CRS.from_user_input(target)
+    geoms = reproject(np.asarray(frame.geometry.array if hasattr(frame, "geometry") else
+                                 frame.array, dtype=object), frame.crs, target, what)
+    if hasattr(frame, "set_geometry"):
+        out = frame.copy()
+        name = frame.geometry.name
+        out[name] = type(frame.geometry)(geoms, index=frame.index, crs=target)
+        return out.set_crs(target, allow_override=True)
+    return type(frame)(geoms, index=frame.index, crs=target, name=frame.name)

@@ -13,6 +13,7 @@ writable open after a kill (which sweeps) against an open of the same register w
 nothing to sweep.
 
     python benchmarks/bench_kills.py [--kills 40] [--n 60000] [--store gpkg|postgis|both]
+    python benchmarks/bench_kills.py --store gpkg --part-rows 5000 --n 25000  # in parts
 """
 
 from __future__ import annotations
@@ -49,20 +50,21 @@ def _timed_open(location: str) -> float:
     return time.perf_counter() - t
 
 
-def run(store_kind: str, kills: int, n: int, seed: int, work: Path, new_location) -> bool:
+def run(store_kind: str, kills: int, n: int, seed: int, work: Path, new_location,
+        part_rows: int | None = None) -> bool:
     source = kh.write_source(work / f"mains-{n}.gpkg", n)
     rng = np.random.default_rng(seed)
     outcomes: Counter = Counter()
     failures = []
     swept_mb, sweep_open, plain_open = 0.0, [], []
     for i in range(kills):
-        stage = str(rng.choice(kh.STAGES[store_kind]))
+        stage = str(rng.choice(kh.PART_STAGES if part_rows else kh.STAGES[store_kind]))
         delay = float(rng.uniform(0.0, 0.5))
         location = new_location(i)
         with create_register(location) as store:
             kh.seed_register(store)
         before = kh.state_of(location)
-        kill = kh.kill_import(location, source, work, stage, delay)
+        kill = kh.kill_import(location, source, work, stage, delay, part_rows=part_rows)
         mb = _debris_mb(location)
         swept_mb += mb
         if mb:
@@ -71,7 +73,7 @@ def run(store_kind: str, kills: int, n: int, seed: int, work: Path, new_location
         outcome, problems = kh.judge(location, kill, before, n)
         if not kill.killed:
             outcome = "finished before the kill"
-        problems += kh.judge_next_import(location, source, work, before, n)
+        problems += kh.judge_next_import(location, source, work, before, n, part_rows)
         outcomes[outcome] += 1
         if problems:
             failures.append((i, stage, round(delay, 3), problems))
@@ -81,7 +83,8 @@ def run(store_kind: str, kills: int, n: int, seed: int, work: Path, new_location
     clean = kills - len(failures)
     debris = (f"{swept_mb:.0f} MB of staging left by killed imports, all swept at the next open"
               if store_kind == "gpkg" else "a batch stages in a temporary table: no files")
-    print(f"{store_kind}: {clean} of {kills} kills clean ({dict(outcomes)}); {debris}")
+    parts = f" (imports in parts of {part_rows:,})" if part_rows else ""
+    print(f"{store_kind}{parts}: {clean} of {kills} kills clean ({dict(outcomes)}); {debris}")
     if sweep_open:
         print(f"  peer: first open after a kill (sweeps) median "
               f"{np.median(sweep_open) * 1000:.0f} ms vs an open with nothing to sweep "
@@ -97,13 +100,18 @@ def main(argv=None) -> int:
     ap.add_argument("--n", type=int, default=60_000, help="assets in the killed import")
     ap.add_argument("--store", choices=["gpkg", "postgis", "both"], default="both")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--part-rows", type=int, default=None,
+                    help="import in parts of this many features, as a layer of millions is "
+                         f"(GeoPackage only; try {kh.PARTS_KILL_ROWS} with --n 25000 or more)")
     args = ap.parse_args(argv)
+    if args.part_rows and args.store != "gpkg":
+        ap.error("--part-rows is for --store gpkg (the PostGIS stages in parts are not listed)")
     ok = True
     with tempfile.TemporaryDirectory(prefix="bench-kills-") as tmp:
         work = Path(tmp)
         if args.store in ("gpkg", "both"):
             ok &= run("gpkg", args.kills, args.n, args.seed, work,
-                      lambda i: str(work / f"register-{i}.gpkg"))
+                      lambda i: str(work / f"register-{i}.gpkg"), args.part_rows)
         if args.store in ("postgis", "both"):
             reason = missing_reason()
             if reason:

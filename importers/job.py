@@ -41,7 +41,7 @@ from .coverage import coverage_of, merged
 from .delivery_checks import check_delivery, single_owner
 from .prepare import PART_ROWS, PARTS_FROM, LayerParts, PreparedLayer, prepare_layer
 from .profiles import Profile, dumps_profile, load_profile
-from .scope import RETIRE_MIN, area_note, check_retire, check_scope, store_area
+from .scope import RETIRE_MIN, area_note, check_retire, check_scope, earlier_file, store_area
 from .sources import Source, open_source, skip_reason
 
 Progress = Callable[[float, str], None]
@@ -379,7 +379,9 @@ class ImportJob:
                 live_before = store.owner_asset_count(self.owner) + result.retired - result.added
                 note = check_retire(result.retired, live_before, owner=self.owner,
                                     where=f"{self.path.name} · {p.layer}",
-                                    confirmed=self.confirm_retire or self.dry_run)
+                                    confirmed=self.confirm_retire or self.dry_run,
+                                    earlier=earlier_file(store, report.delivery, self.path,
+                                                         result.batch_id))
             if note:
                 report.warnings.append(note + ("" if not self.dry_run else
                                                ": the import will need --confirm-retire"))

@@ -23,6 +23,7 @@ import pyproj
 import shapely
 
 from asset_register.errors import ImportError_, RetireNotConfirmedError
+from asset_register.transform import reproject_frame
 from asset_register.vector_files import read_vector
 
 SCOPES = ("network", "area", "append")
@@ -58,7 +59,7 @@ def read_area(path: str | Path, crs: pyproj.CRS) -> shapely.Geometry:
     if frame.crs is None:
         raise ImportError_(f"area file {path} has no coordinate reference system: save it "
                            "with one (e.g. as GeoJSON, which is always WGS 84)")
-    geoms = frame.to_crs(crs).geometry.array
+    geoms = reproject_frame(frame, crs, "area").geometry.array
     polys = [g for g in shapely.get_parts(geoms[~shapely.is_missing(geoms)])
              if g.geom_type == "Polygon" and not g.is_empty]
     if not polys:
@@ -68,9 +69,11 @@ def read_area(path: str | Path, crs: pyproj.CRS) -> shapely.Geometry:
 
 
 def check_retire(retired: int, live_before: int, *, owner: str, where: str,
-                 confirmed: bool) -> str | None:
+                 confirmed: bool, earlier: str | None = None) -> str | None:
     """None when ``retired`` needs no confirmation; else the message saying so, raised as
-    RetireNotConfirmedError unless ``confirmed`` (then returned as a note)."""
+    RetireNotConfirmedError unless ``confirmed`` (then returned as a note). ``earlier``: the
+    file that delivered what would be retired, when it has this file's name (two parts of a
+    network saved under one name are one delivery to the register): the message names it."""
     if retired < RETIRE_MIN or retired <= RETIRE_SHARE * live_before:
         return None
     share = retired / live_before if live_before else 1.0
@@ -78,10 +81,34 @@ def check_retire(retired: int, live_before: int, *, owner: str, where: str,
             f"assets ({share:.0%})")
     if confirmed:
         return f"{what}, confirmed"
+    if earlier:
+        raise RetireNotConfirmedError(
+            f"{what}, more than {RETIRE_SHARE:.0%}, delivered by the earlier file of the same "
+            f"name {earlier}: nothing was written. If both files are parts of the network, "
+            "import this one with --append (or each with --area FILE); if it replaces the "
+            "earlier one, run it again with --confirm-retire")
     raise RetireNotConfirmedError(
         f"{what}, more than {RETIRE_SHARE:.0%}: nothing was written. If the file is the "
         "owner's whole network, run it again with --confirm-retire; an extract of one area "
         "takes --area FILE, additions take --append")
+
+
+def earlier_file(store, delivery: str | None, path: Path, batch_id: int) -> str | None:
+    """The file of the delivery's last committed batch before ``batch_id`` (the one being
+    written) when it is another file with the name of ``path`` (None otherwise)."""
+    if not delivery:
+        return None
+    batches = store.batches()
+    if not len(batches) or "delivery" not in batches.columns:
+        return None
+    mine = batches[(batches["delivery"].astype(object) == delivery)
+                   & (batches["state"].astype(object) == "committed")
+                   & (batches["batch_id"].astype("int64") < int(batch_id))]
+    if not len(mine):
+        return None
+    last = str(mine["source_file"].iloc[-1])
+    same = Path(last).name == path.name and Path(last) != path.resolve()
+    return last if same else None
 
 
 def area_note(scope: str, area: shapely.Geometry | None, area_source: str | None) -> dict:

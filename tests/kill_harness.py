@@ -41,6 +41,13 @@ STAGES = {
     "postgis": ("reading", "sent", "versioning assets", "updating register bounds",
                 "updating the owner's coverage", "committed"),
 }
+# An import in parts (``part_rows``) into a GeoPackage register: each part read, then staged
+# while the next is read; then the steps of a first bulk import. With PARTS_KILL_ROWS rows a
+# part and at least three parts, every marker is reported.
+PART_STAGES = ("features 1…", "staging assets: ", "features 10,001…", "writing assets",
+               "copying assets", "building the spatial index", "updating the owner's coverage",
+               "committed")
+PARTS_KILL_ROWS = 5_000
 
 DRIVER = """
 import sys
@@ -51,9 +58,11 @@ from importers import ImportJob
 log = open(sys.argv[3], "a", buffering=1)
 def progress(fraction, message):
     log.write(message + "\\n")
+part_rows = int(sys.argv[6])  # 0: as the CLI imports (parts only for very large layers)
+parts = dict(part_rows=part_rows, parts_from=part_rows) if part_rows else {}
 with open_register(sys.argv[1]) as store:
     ImportJob(store, sys.argv[2], owner=sys.argv[5], owner_name="Killed Import Ltd",
-              utility="water", progress=progress).run()
+              utility="water", progress=progress, **parts).run()
 log.write("process finished\\n")
 """
 
@@ -92,9 +101,10 @@ def seed_register(store) -> None:
     store.set_owner_coverage(BASE_OWNER, shapely.box(529000, 179000, 531500, 181500))
 
 
-def _start(location: str, source: Path, log: Path) -> subprocess.Popen:
+def _start(location: str, source: Path, log: Path, part_rows: int | None) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-c", DRIVER, location, str(source), str(log), str(ROOT), OWNER],
+        [sys.executable, "-c", DRIVER, location, str(source), str(log), str(ROOT), OWNER,
+         str(part_rows or 0)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
@@ -106,11 +116,13 @@ class Kill:
     seen: list[str] = field(default_factory=list)  # progress it reported
 
 
-def kill_import(location: str, source: Path, workdir: Path, stage: str, delay: float) -> Kill:
-    """Run the import; SIGKILL it ``delay`` s after it first reports ``stage``."""
+def kill_import(location: str, source: Path, workdir: Path, stage: str, delay: float,
+                part_rows: int | None = None) -> Kill:
+    """Run the import (in parts of ``part_rows`` features when given); SIGKILL it ``delay`` s
+    after it first reports ``stage``."""
     log = workdir / f"progress-{time.monotonic_ns()}.txt"
     log.touch()
-    proc = _start(location, source, log)
+    proc = _start(location, source, log, part_rows)
     outcome = Kill(stage, delay)
     try:
         deadline = time.monotonic() + HANG_GUARD_S
@@ -136,10 +148,11 @@ def kill_import(location: str, source: Path, workdir: Path, stage: str, delay: f
     return outcome
 
 
-def finish_import(location: str, source: Path, workdir: Path) -> None:
+def finish_import(location: str, source: Path, workdir: Path,
+                  part_rows: int | None = None) -> None:
     """The next import, to completion: it must work after any kill."""
     log = workdir / "progress-next.txt"
-    proc = _start(location, source, log)
+    proc = _start(location, source, log, part_rows)
     try:
         _, err = proc.communicate(timeout=HANG_GUARD_S)
     finally:
@@ -194,10 +207,25 @@ def staging_debris(location: str) -> list[str]:
                   if p.name.startswith(f".{path.name}.staging-"))
 
 
+def left_beside(location: str) -> list[str]:
+    """Files an import may make beside a GeoPackage register, still there: staging, the
+    import's spill file where the system cannot unlink it at once, a journal or WAL (judged
+    after the register has been opened and closed again, which removes those)."""
+    if "://" in location:
+        return []
+    path = Path(location)
+    return sorted(p.name for p in path.parent.iterdir()
+                  if p.name != path.name and (p.name.startswith((path.name, f".{path.name}."))
+                                              or p.name.startswith(".asset-register-import-")))
+
+
 def gpkg_checks(location: str) -> list[str]:
     """SQLite's own integrity check, the R*Tree check, one R*Tree entry per asset row."""
     if "://" in location:
         return []
+    from asset_register.store.gpkg import connect as gpkg_connect
+
+    had_wal = any(p.exists() for p in gpkg_connect.side_files(Path(location)))
     con = sqlite3.connect(f"{Path(location).resolve().as_uri()}?mode=ro", uri=True)
     try:
         problems = []
@@ -212,6 +240,8 @@ def gpkg_checks(location: str) -> list[str]:
         return problems
     finally:
         con.close()
+        if not had_wal:  # a read-only look leaves the folder as it found it
+            gpkg_connect.tidy_wal(Path(location))
 
 
 def judge(location: str, kill: Kill, before: State, added: int) -> tuple[str, list[str]]:
@@ -243,13 +273,14 @@ def judge(location: str, kill: Kill, before: State, added: int) -> tuple[str, li
                         f"{before.live + added}")
     if state.owners and set(state.owners) - {OWNER} != set(before.owners):
         problems.append(f"owners before {before.owners}, now {state.owners}")
+    problems += [f"left beside the register: {n}" for n in left_beside(location)]
     return outcome, problems
 
 
 def judge_next_import(location: str, source: Path, workdir: Path, before: State,
-                      added: int) -> list[str]:
+                      added: int, part_rows: int | None = None) -> list[str]:
     """The next import after a kill completes and leaves the register whole."""
-    finish_import(location, source, workdir)
+    finish_import(location, source, workdir, part_rows)
     state = state_of(location)
     problems = gpkg_checks(location)
     if state.live != before.live + added:

@@ -32,6 +32,7 @@ from .docks.layers_dock import LayersDock
 from .docks.search_dock import SearchDock
 from .docks.works_dock import NoticesDock, WorksDock
 from .icons import icon
+from .models.search import NO_REGISTER
 from .models.window import WindowState
 from .quality_view import QualityController
 from .render.street_labels import StreetLabels
@@ -212,7 +213,7 @@ class MainWindow(QMainWindow):
                   "tool_identify", "tool_measure"):
             nav.addSeparator() if k is None else nav.addAction(act[k])
         self.search_box = QLineEdit()
-        self.search_box.setPlaceholderText("Search: street, USRN, asset id, TQ 305 806, 530500 180600")
+        self.search_box.setPlaceholderText(NO_REGISTER.placeholder)  # the register's own, once open
         self.search_box.setToolTip("Enter searches; Up/Down walk the results; Esc clears the highlight")
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setMinimumWidth(300)

@@ -100,6 +100,7 @@ class RegisterController:
         extent = store.extent()
         if extent is not None:
             self.canvas.zoom_to(extent)
+        self.window.search_dock.set_examples(store, extent)
         self._load_register_layer(layer, t0)
         self.window.crs_label.setText(store.crs.to_string())
         for path, name in references or []:
@@ -240,6 +241,7 @@ class RegisterController:
         """Close the open register (its layers, works and check service go with it; the dig
         stays in the window state for a reopening of the same register)."""
         self.state.session.close()
+        self.window.search_dock.set_examples(None, None)
 
     def add_reference(self, path: str, layer: str | None = None) -> None:
         """Add a vector file layer as a backdrop (loaded in the background)."""

@@ -321,8 +321,35 @@ def parse_rules(data: dict, source: str = "<rules>") -> Rules:
     )
 
 
-def _default_text() -> str:
-    return resources.files(__package__).joinpath("default_rules.toml").read_text("utf-8")
+# The shipped rules cite British guidance (HSG47) and British kit; a register elsewhere gets
+# the same numbers in its own country's words (NL: CROW 500, the WIBON), or neutral wording,
+# never a wrong citation. Each phrase must be in default_rules.toml (a test checks).
+_WORDING = {
+    "NL": {
+        'version = "default-': 'version = "default-nl-',
+        "HSG47 practice:": "CROW 500 practice (the WIBON applies: KLIC notification before "
+                           "digging):",
+        "Locate with a CAT and genny": "Locate with a cable locator and signal generator",
+        "(HSG47)": "(CROW 500)",
+    },
+    None: {
+        'version = "default-': 'version = "default-neutral-',
+        "HSG47 practice:": "Safe-digging practice:",
+        "Locate with a CAT and genny": "Locate with a cable locator and signal generator",
+        " (HSG47)": "",
+    },
+}
+
+
+def default_rules_text(country: str | None = "GB") -> str:
+    """The shipped default rules (TOML) worded for a register in ``country`` (ISO code; None:
+    unknown): British as shipped, Dutch citations for NL, neutral elsewhere."""
+    text = resources.files(__package__).joinpath("default_rules.toml").read_text("utf-8")
+    if country == "GB":
+        return text
+    for old, new in _WORDING.get(country, _WORDING[None]).items():
+        text = text.replace(old, new)
+    return text
 
 
 def parse_rules_text(text: str, source: str) -> Rules:
@@ -334,10 +361,11 @@ def parse_rules_text(text: str, source: str) -> Rules:
     return parse_rules(data, source)
 
 
-def load_rules(path: str | Path | None = None) -> Rules:
-    """The rules in ``path`` (TOML), or the shipped defaults when ``path`` is None."""
+def load_rules(path: str | Path | None = None, country: str | None = "GB") -> Rules:
+    """The rules in ``path`` (TOML), or the shipped defaults (worded for ``country``, see
+    ``default_rules_text``) when ``path`` is None."""
     if path is None:
-        return parse_rules_text(_default_text(), "<default rules>")
+        return parse_rules_text(default_rules_text(country), "<default rules>")
     p = Path(path)
     if not p.is_file():
         raise RulesError(f"rules file {str(p)!r} does not exist: give the path of a TOML file")
@@ -350,7 +378,8 @@ def rules_for(store, path: str | Path | None = None) -> Rules:
     An explicit ``path`` wins; then the rules stored in the register by content (setting
     ``rules``: text, source file name and SHA-256, checked here); then, for a register
     opened read-only before its upgrade, the file its old ``rules_file`` path names;
-    then the shipped defaults (with the register's ``rules_warning``, if any).
+    then the shipped defaults worded for the register's country (with the register's
+    ``rules_warning``, if any).
     """
     if path:
         return load_rules(path)
@@ -372,7 +401,7 @@ def rules_for(store, path: str | Path | None = None) -> Rules:
     if values.get(reg.RULES_TOML):
         return parse_rules_text(values[reg.RULES_TOML], legacy)
     warning = warning or reg.raw(store, reg.RULES_WARNING) or None
-    rules = load_rules(None)
+    rules = load_rules(None, reg.register_country(store))
     return replace(rules, warnings=(warning,)) if warning else rules
 
 

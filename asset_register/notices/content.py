@@ -63,6 +63,7 @@ class NoticeContent:
     respond_by: date | None = None  # owners' response deadline (before the works start)
     short_notice: str | None = None  # the promoter's accepted short notice, printed in the pack
     british: bool = True  # a British authority: OS grid, bank holidays, HSG47 wording
+    guidance: str = "HSE HSG47"  # the safe-digging guidance cited (settings.safe_digging_guidance)
     backdrop: object | None = None  # pdfbackdrop.Backdrop: streets and buildings (map only)
     # how far to trust the records here: {"grade": "A".."D", "reasons": [...]} (check.confidence)
     confidence: dict | None = None
@@ -90,12 +91,14 @@ class NoticeContent:
 
 
 def to_bng(geom: shapely.Geometry, crs: str) -> shapely.Geometry:
-    """``geom`` from the register's CRS into British National Grid (EPSG:27700)."""
+    """``geom`` from the register's CRS into British National Grid (EPSG:27700), with the
+    transformation imports pin (OSTN15 with the shipped grid)."""
     src = pyproj.CRS.from_user_input(crs)
     if src.to_epsg() == BNG_EPSG:
         return geom
-    tr = pyproj.Transformer.from_crs(src, BNG_EPSG, always_xy=True)
-    return shapely.transform(geom, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
+    from ..transform import reproject
+
+    return reproject(geom, src, pyproj.CRS.from_epsg(BNG_EPSG))
 
 
 def data_currency(batches: pd.DataFrame, owners: list[dict], today: date) -> pd.DataFrame:
@@ -152,9 +155,11 @@ def assemble(
     crs: str,
     warnings: list[str],
     british: bool = True,
+    guidance: str | None = None,
 ) -> NoticeContent:
     """Number the conflicts, attach owner names, responses and data currency."""
     from ..colours import colours_for
+    from ..settings import safe_digging_guidance
 
     conflicts = result.conflicts
     if conflicts is None:
@@ -203,5 +208,7 @@ def assemble(
         works=result.works_overlapping, rules_version=result.rules_version or "not stated",
         currency=currency, warnings=list(result.warnings) + list(warnings),
         advice=list(getattr(result, "advice", []) or []), scheme=scheme,
-        crs=crs, british=british, confidence=getattr(result, "confidence", None),
+        crs=crs, british=british,
+        guidance=guidance or safe_digging_guidance("GB" if british else None),
+        confidence=getattr(result, "confidence", None),
     )

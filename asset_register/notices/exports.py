@@ -26,6 +26,7 @@ import pandas as pd
 import shapely
 
 from ..check.result import CONFLICT_COLUMNS
+from ..transform import reproject
 from .content import NoticeContent
 
 CSV_COLUMNS = ["reference", "number", *CONFLICT_COLUMNS, "owner_name", "wkt"]
@@ -78,7 +79,7 @@ def write_geojson(c: NoticeContent, folder: Path) -> list[Path]:
     coordinates)."""
     geoms = np.concatenate([[c.site.footprint], c.conflicts.geometry.to_numpy()])
     native = gpd.GeoSeries(geoms, crs=c.crs)
-    wgs84 = native.to_crs(4326).to_numpy()
+    wgs84 = reproject(geoms, native.crs, "EPSG:4326")
     out_wgs = folder / "conflicts.geojson"
     out_wgs.write_text(json.dumps(
         {"type": "FeatureCollection", "name": f"{c.reference} conflicts",
@@ -86,7 +87,7 @@ def write_geojson(c: NoticeContent, folder: Path) -> list[Path]:
     if c.british:
         out_local = folder / "conflicts-bng.geojson"
         local, epsg = (geoms if native.crs.to_epsg() == 27700
-                       else native.to_crs(27700).to_numpy()), 27700
+                       else reproject(geoms, native.crs, "EPSG:27700")), 27700
     else:
         out_local = folder / "conflicts-working-crs.geojson"
         local, epsg = geoms, native.crs.to_epsg()

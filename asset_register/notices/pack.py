@@ -294,6 +294,7 @@ def _build(store, result, target, *, reference, version, status, now, dates, set
         valid_until=valid_until, authority=settings.name, promoter=promoter,
         responses=responses, batches=store.batches(), owner_names=owners, scheme=scheme,
         crs=str(store.crs.to_string()), warnings=settings.warnings, british=settings.british,
+        guidance=settings.guidance,
     )
     content.context = _context_assets(store, content)
     content.deviations = _open_deviations(store, content)

@@ -28,7 +28,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ..check.deviations import UNRECORDED_PREFIX
+from ..check.deviations import UNKNOWN_OWNER, UNRECORDED_PREFIX
 from ..colours import EXCAVATION, legend
 from ..crs_names import BRITISH_NATIONAL_GRID
 from .content import AWAITING, RESPONSE_STATUSES, NoticeContent
@@ -172,10 +172,32 @@ def _summary_line(c: NoticeContent, recipient: dict | None) -> Paragraph:
     chips = " ".join(
         f"<font color='{SEVERITY_COLOURS[k]}'><b>■</b></font> {v} {k}" for k, v in counts.items()
         if v)
-    owners = len(c.owners_affected)
-    whose = "of your assets" if recipient else f"assets from {owners} owner{'s' * (owners != 1)}"
-    return P(f"<b>{n} recorded {whose} within clearance</b> of the proposed works: {chips}.",
-             "summary")
+    return P(f"<b>{_what_is_affected(c, recipient)} within clearance</b> of the proposed "
+             f"works: {chips}.", "summary")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
+def _what_is_affected(c: NoticeContent, recipient: dict | None) -> str:
+    """'3 recorded assets from 2 owners and 1 find reported on site, not recorded' (the
+    summary), '2 of your recorded assets' (an owner's copy), '1 find reported on site with no
+    known owner' (the copy for finds nobody has claimed): a find is never called recorded."""
+    finds = int(c.conflicts["asset_id"].astype(str).str.startswith(UNRECORDED_PREFIX).sum())
+    recorded = len(c.conflicts) - finds
+    if recipient is not None and recipient.get("code") == UNKNOWN_OWNER:
+        return f"{_plural(finds, 'find')} reported on site with no known owner"
+    if recipient is not None:
+        parts = [f"{recorded} of your recorded asset{'s' * (recorded != 1)}"] if recorded else []
+        parts += [f"{_plural(finds, 'find')} reported on site as yours, not in your records"] \
+            if finds else []
+    else:
+        owners = sum(1 for o in c.owners_affected if o.get("code") != UNKNOWN_OWNER)
+        parts = [f"{_plural(recorded, 'recorded asset')} from {_plural(owners, 'owner')}"] \
+            if recorded else []
+        parts += [f"{_plural(finds, 'find')} reported on site, not recorded"] if finds else []
+    return " and ".join(parts)
 
 
 def _legend(c: NoticeContent) -> MapLegend:
@@ -402,8 +424,7 @@ def _story(c: NoticeContent, recipient: dict | None) -> list:
                 "(working days, weekends excluded)."),
              "Records show where assets were recorded, not necessarily where they are. Absence "
              "of records is not absence of assets. Locate and mark services before breaking "
-             "ground and follow " + ("HSE HSG47" if c.british else "the national safe-digging "
-                                     "guidance") + "; treat abandoned assets as live."]
+             f"ground and follow {pdf_text(c.guidance)}; treat abandoned assets as live."]
     if recipient is None:  # the promoter's own warnings and advice: never sent to owners
         extra = dict.fromkeys([*c.advice, *c.site.notes, *c.warnings])  # the check repeats notes
         notes += [pdf_text(n) for n in extra]

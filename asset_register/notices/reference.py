@@ -16,6 +16,7 @@ from datetime import date
 
 from .. import settings as reg
 from ..errors import NoticeError
+from ..settings import CRS_COUNTRY, country_of  # noqa: F401  (re-exported for callers)
 
 # Settings keys read by notices (declared, typed and documented in asset_register.settings).
 AUTHORITY_NAME = "authority_name"
@@ -45,6 +46,11 @@ class AuthoritySettings:
     colour_scheme: str
     warnings: list[str] = field(default_factory=list)
     country: str | None = None  # GB: OS grid references, bank holidays, HSG47 wording
+
+    @property
+    def guidance(self) -> str:
+        """The safe-digging guidance notices cite (``settings.safe_digging_guidance``)."""
+        return reg.safe_digging_guidance(self.country)
 
     @property
     def british(self) -> bool:
@@ -105,22 +111,8 @@ def read_settings(store) -> AuthoritySettings:
         warnings.append(f"setting '{COLOUR_SCHEME}' is {scheme!r}: using 'njug'")
         scheme = "njug"
     promoter_swa = (reg.raw(store, PROMOTER_SWA_CODE) or "").strip() or None
-    country = (reg.raw(store, COUNTRY) or "").strip().upper() or country_of(store.crs)
+    country = reg.register_country(store)
     return AuthoritySettings(name, swa, prefix, validity, promoter_swa, scheme, warnings, country)
-
-
-# Registers in these national grids are taken to be in that country unless the setting
-# ``authority_country`` says otherwise.
-CRS_COUNTRY = {27700: "GB", 7405: "GB", 28992: "NL", 7415: "NL", 2157: "IE", 29903: "IE",
-               31370: "BE", 2056: "CH", 2180: "PL"}
-
-
-def country_of(crs) -> str | None:
-    """The country a register's CRS belongs to (None: not a national grid we know)."""
-    try:
-        return CRS_COUNTRY.get(int(crs.to_epsg() or 0))
-    except Exception:
-        return None
 
 
 def format_reference(prefix: str, year: int, sequence: int) -> str:

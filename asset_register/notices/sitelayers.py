@@ -76,7 +76,9 @@ def read_near(path: str, layer: str, bbox: tuple[float, float, float, float], cr
         box = pyproj.Transformer.from_crs(dst, src, always_xy=True).transform_bounds(*bbox)
     frame = pyogrio.read_dataframe(path, layer=layer or None, bbox=tuple(box))
     if src is not None and src != dst and len(frame):
-        frame = frame.to_crs(dst)
+        from ..transform import reproject_frame
+
+        frame = reproject_frame(frame, dst, "reference feature")
     return frame
 
 

@@ -52,9 +52,11 @@ class AssetChunks:
             raise ValidationError("a batch handed over in parts needs at least one part")
         if len(parts) == 1:
             return parts[0]
+        from ..transform import reproject_frame
+
         crs = parts[0].crs
-        parts = [p if p.crs is None or crs is None or p.crs.equals(crs) else p.to_crs(crs)
-                 for p in parts]
+        parts = [p if p.crs is None or crs is None or p.crs.equals(crs)
+                 else reproject_frame(p, crs, "asset") for p in parts]
         return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=crs)
 
 
@@ -63,7 +65,15 @@ def prepared_assets(assets: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:
     cannot be transformed to it."""
     frame = validate_assets(assets)
     if not frame.crs.equals(crs):
-        frame = frame.to_crs(crs)
+        from ..errors import CRSError
+        from ..transform import reproject_frame
+
+        try:
+            frame = reproject_frame(frame, crs, "asset")
+        except CRSError as exc:
+            raise ValidationError(
+                "some assets could not be transformed to the register's CRS "
+                f"({crs.to_string()}): check the source CRS ({exc})") from None
         if (~np.isfinite(shapely.bounds(frame.geometry.array))).any():
             raise ValidationError(
                 "some assets could not be transformed to the register's CRS "

@@ -7,7 +7,6 @@ Each backend only turns these shaped records into its own SQL.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 import shapely
 
@@ -43,8 +42,11 @@ COPYABLE = {"notice_responses": RESPONSE_COLUMNS}
 
 
 def now_iso() -> str:
-    """The time of a write, UTC, as the register stores it."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
+    """The time of a write, UTC, as the register stores it (``clock.now``: the pinned
+    ``ASSET_REGISTER_NOW`` when set)."""
+    from .. import clock
+
+    return clock.now().isoformat(timespec="milliseconds")
 
 
 def os_user() -> str:
@@ -66,7 +68,10 @@ def prepared_works(works: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:
         raise ValidationError(f"planned work reference {dup!r} appears twice")
     if works.geometry.isna().any() or works.geometry.is_empty.any():
         raise ValidationError("every planned work needs a footprint geometry")
-    frame = works.to_crs(crs) if works.crs is not None else works.set_crs(crs)
+    from ..transform import reproject_frame
+
+    frame = (reproject_frame(works, crs, "planned work footprint") if works.crs is not None
+             else works.set_crs(crs))
     frame = frame.reindex(columns=WORKS_COLUMNS + [frame.geometry.name])
     frame["status"] = frame["status"].astype(object).fillna("planned")
     frame["attrs"] = frame["attrs"].astype(object).fillna("{}")

@@ -75,3 +75,40 @@ def test_not_a_geopackage_blob_is_refused_by_both(blob):
 
 def test_null_stays_null():
     assert _sql_cut([None]) == [None]
+
+
+SHORT_OR_FOREIGN = [b"", b"GP", b"GP\x00", b"GP\x00\x01", b"XY" + bytes(30),
+                    b"GP\x00\x03" + bytes(4) + bytes(10)]  # says xy envelope (32 bytes), has 10
+
+
+@pytest.mark.parametrize("blob", SHORT_OR_FOREIGN)
+def test_the_rtree_functions_refuse_a_short_or_foreign_blob(blob):
+    """ST_IsEmpty and ST_MinX… (the R*Tree triggers) refuse what the readers refuse,
+    instead of an IndexError, reading past the end, or calling it empty (left out of the
+    spatial index, so a dig check would not find it)."""
+    with pytest.raises(ValueError, match="GeoPackage geometry blob"):
+        geom._is_empty(blob)
+    with pytest.raises(ValueError, match="GeoPackage geometry blob"):
+        geom._envelope(blob)
+    con = sqlite3.connect(":memory:")
+    geom.register_functions(con)
+    for fn in ("ST_IsEmpty", "ST_MinX", "ST_MaxY"):
+        with pytest.raises(sqlite3.OperationalError):
+            con.execute(f"SELECT {fn}(?)", (blob,)).fetchone()
+
+
+@pytest.mark.parametrize("case", CASES[::3])
+def test_the_rtree_functions_read_every_header_kind(case):
+    g, envelope, _little, empty, _ext = case
+    blob = _blob(*case)
+    assert geom._is_empty(blob) == int(empty)
+    e = geom._envelope(blob)
+    if empty:
+        assert e is None
+    elif envelope:
+        assert e == (1.0, 2.0, 3.0, 4.0)  # the header's (the writer's word)
+    elif g.is_empty:
+        assert e is None
+    else:
+        minx, miny, maxx, maxy = g.bounds
+        assert e == (minx, maxx, miny, maxy)

@@ -117,6 +117,35 @@ def test_a_large_retirement_needs_confirmation_and_changes_nothing_without_it(tm
     assert _live(register) == [f"OPR:P{i:03d}" for i in range(4)]
 
 
+def test_two_same_named_files_name_the_earlier_one_and_what_to_do(tmp_path, register):
+    """North and south halves of a network both saved as mains.gpkg: the second would
+    retire the first's assets (one delivery to the register). The refusal names the
+    earlier file and says what to do, in one line."""
+    (tmp_path / "north").mkdir()
+    (tmp_path / "south").mkdir()
+    north = _file(_area_lines(530000, "N"), tmp_path / "north" / "mains.gpkg")
+    south = _file(_area_lines(531000, "S"), tmp_path / "south" / "mains.gpkg")
+    _job(register, north)
+    before = _content(register)
+    with pytest.raises(RetireNotConfirmedError) as err:
+        _job(register, south)
+    text = str(err.value)
+    assert str(north.resolve()) in text and "same name" in text
+    assert "--append" in text and "--confirm-retire" in text and "\n" not in text
+    assert _content(register) == before
+    _job(register, south, scope="append")  # as the message says: both parts live
+    assert _live(register) == sorted(_ids("N") + _ids("S"))
+
+
+def test_the_same_file_again_is_not_called_an_earlier_file(tmp_path, register):
+    path = _file(canonical_lines(), tmp_path / "all.gpkg")
+    _job(register, path)
+    _file(canonical_lines().iloc[:4], path)  # the same file, now holding four
+    with pytest.raises(RetireNotConfirmedError) as err:
+        _job(register, path)
+    assert "same name" not in str(err.value)
+
+
 def _cli(*args):
     return subprocess.run([sys.executable, "-m", "asset_register.cli.main", *args], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)

@@ -81,3 +81,28 @@ def test_an_unrecorded_find_in_the_conflicts_table_says_what_it_is(register, tmp
         assert "None" not in text, name
     assert squash(f"unrecorded:{found} found on site, not recorded") in pdf_text(
         pack.folder / "summary.pdf")
+
+
+def test_the_copy_for_finds_nobody_claimed_is_worded_for_them(register, tmp_path):
+    """A gas pipe found in a trench, owner unknown: the pack's copy for "unknown owner" no
+    longer says "1 recorded of your assets"; the summary does not call the find recorded."""
+    from asset_register.check import Checker, DigSite
+
+    add_report(register, "unrecorded", utility="gas", accuracy_m=0.3,
+               position=f"POINT ({X0 + 2} {Y0 + 1})")
+    with Checker(register) as checker:
+        result = checker.check(DigSite(shapely.box(X0, Y0, X0 + 4, Y0 + 2)))
+    pack = write_notice_pack(register, result, tmp_path / "pack", promoter="Acme Utilities Ltd",
+                             now=NOW)
+    unknown = pdf_text(pack.folder / pack.owner_files["unknown owner"])
+    assert squash("1 find reported on site with no known owner within clearance") in unknown
+    assert squash("of your") not in unknown and squash("recorded of") not in unknown
+    summary = pdf_text(pack.folder / "summary.pdf")
+    assert squash("1 find reported on site, not recorded within clearance") in summary or \
+        squash("and 1 find reported on site, not recorded within clearance") in summary
+    n = len(result.conflicts) - 1
+    if n:
+        assert squash(f"{n} recorded asset") in summary
+    for code, name in pack.owner_files.items():
+        if code != "unknown owner":
+            assert squash("of your recorded asset") in pdf_text(pack.folder / name), code

@@ -97,7 +97,7 @@ def test_other_countries_get_neither(register, tmp_path, capsys):
                              promoter="Acme", now=datetime(2026, 12, 22, 9, 0, tzinfo=UTC))
     text = words(pack.folder / "summary.pdf")
     assert "OS grid" not in text and "HSE HSG47" not in text and "bank holidays" not in text
-    assert "weekends excluded" in text and "national safe-digging guidance" in text
+    assert "weekends excluded" in text and "CROW 500" in text  # the Dutch guidance
     assert pack.respond_by == date(2026, 12, 25)  # weekends only: Wed 23, Thu 24, Fri 25
     assert pack.valid_until == add_working_days(date(2026, 12, 22), 20, "weekends")
     manifest = json.loads((pack.folder / "manifest.json").read_text())

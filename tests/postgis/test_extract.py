@@ -12,7 +12,8 @@ import shapely
 from asset_register.cli.main import main
 from asset_register.errors import FootprintError, NotARegisterError, ValidationError
 from asset_register.expiry import expiry_warning
-from asset_register.extract import default_rules_text, make_extract, read_area, sync_extract
+from asset_register.check.rules import default_rules_text
+from asset_register.extract import make_extract, read_area, sync_extract
 from asset_register.model import BatchInfo, Owner
 from asset_register.store import open_register
 from tests.conftest import synthetic_assets

@@ -56,9 +56,19 @@ def test_owner_option_and_text_tables(path, capsys):
 
 
 def test_area_in_another_crs(path, capsys):
+    ring = "(-0.2 51.4, 0.1 51.4, 0.1 51.6, -0.2 51.4)"  # London, in WGS 84
+    assert main(["quality", path, "--area", f"POLYGON ({ring})", "--crs", "EPSG:4326",
+                 "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["assets"] >= 0
+
+
+def test_an_area_the_grid_transformation_cannot_reach_is_refused(path, capsys):
+    # Off the coast of Africa: outside OSTN15, the transformation imports use. pyproj's
+    # default would shift it by a ballpark guess; the register refuses it in one line.
     assert main(["quality", path, "--area", "POLYGON ((0 0, 1 0, 1 1, 0 0))", "--crs",
-                 "EPSG:4326", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["assets"] == 0  # off the coast of Africa
+                 "EPSG:4326", "--json"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "cannot be transformed" in err and "OSTN15" in err and "\n" not in err
 
 
 @pytest.mark.parametrize("args, message", [

@@ -136,3 +136,61 @@ def test_highlight_cleared_by_esc_clear_button_and_new_search(window, qtbot):
     w.search_box.setText("Mill Lane")
     w.search_box.clear()  # the box's clear button
     assert w.selection.geometries == []
+
+
+# -- the search box's examples come from the register itself --------------------------------
+def test_examples_on_a_british_register_come_from_its_extent():
+    from ui.models.search import examples
+
+    ex = examples((529000, 179000, 532000, 182000), bng=True, british=True)
+    assert "TQ 305 805" in ex.placeholder and "530500 180500" in ex.placeholder
+    assert "USRN" in ex.placeholder and "a USRN" in ex.hint
+    assert "(530500 180500)" in ex.hint and "(TQ 305 805)" in ex.hint
+
+
+def test_examples_on_a_dutch_register_are_dutch():
+    from ui.models.search import examples
+
+    ex = examples((154000, 462000, 156000, 464000), bng=False, british=False)  # Utrecht, RD New
+    for text in (ex.placeholder, ex.hint):
+        assert "TQ" not in text and "USRN" not in text and "530500" not in text
+        assert "155000 463000" in text
+    assert "grid reference" not in ex.hint
+
+
+def test_examples_on_an_empty_register_name_no_place():
+    from ui.models.search import examples
+
+    ex = examples(None, bng=True, british=True)
+    assert "coordinates in the register's CRS" in ex.hint and "TQ" not in ex.placeholder
+
+
+def test_the_window_offers_the_open_register_s_examples(tmp_path, qtbot):
+    import geopandas as gpd
+    import shapely
+    from PySide6.QtWidgets import QApplication
+
+    from asset_register.model import BatchInfo, validate_assets
+    from asset_register.store import create_register
+    from ui.main_window import MainWindow
+
+    store = create_register(tmp_path / "utrecht.gpkg", crs="EPSG:28992")
+    row = {"asset_id": "W1", "owner": "VIT", "utility": "water", "asset_class": "pipe",
+           "status": "in_service", "h_accuracy_m": 0.5,
+           "geometry": shapely.LineString([(154900, 462900), (155100, 463100)])}
+    store.write_batch(validate_assets(gpd.GeoDataFrame([row], geometry="geometry",
+                                                       crs="EPSG:28992")),
+                      BatchInfo(source_file="water.gpkg", owner="VIT"), delivery="VIT")
+    store.close()
+    QApplication.instance().setProperty("suppress_error_dialogs", True)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    w.open_register(str(tmp_path / "utrecht.gpkg"), [])
+    assert w.wait_until_idle(60)
+    text = w.search_box.placeholderText()
+    assert "155000 463000" in text and "TQ" not in text and "USRN" not in text
+    assert w.search_dock.run("nothing like this") is None
+    said = w.message.text()
+    assert "Nothing found" in said and "155000 463000" in said and "TQ 305" not in said
+    w.close()

@@ -12,7 +12,16 @@ from PySide6.QtWidgets import QDockWidget, QListWidget, QListWidgetItem
 from asset_register.errors import AssetRegisterError
 from asset_register.use_log import record_search
 
-from ..models.search import AssetIds, Hit, Street, search, street_index, usrn_strings
+from ..models.search import (
+    NO_REGISTER,
+    AssetIds,
+    Hit,
+    Street,
+    examples,
+    search,
+    street_index,
+    usrn_strings,
+)
 from ..render.packed import part_vertex_index
 from ..workers import reads_pool, submit
 
@@ -57,6 +66,7 @@ class SearchDock(QDockWidget):
         self.hits: list[Hit] = []
         self.current: Hit | None = None
         self.box = None
+        self.examples = NO_REGISTER  # the open register's (set_examples)
         self._ids: AssetIds | None = None
         self._ids_session = None
         self._streets: dict[int, tuple] = {}  # id(packed) -> (packed, [Street])
@@ -162,6 +172,18 @@ class SearchDock(QDockWidget):
             out += [(packed, s) for s in cached[1]]
         return out
 
+    def set_examples(self, store, extent) -> None:
+        """The search box's examples from the open register (None: no register open)."""
+        if store is None:
+            self.examples = NO_REGISTER
+        else:
+            from asset_register import settings as reg
+
+            self.examples = examples(extent, bng=store.crs.to_epsg() == 27700,
+                                     british=reg.register_country(store) == "GB")
+        if self.box is not None:
+            self.box.setPlaceholderText(self.examples.placeholder)
+
     # -- searching -----------------------------------------------------------------------
     def run(self, text: str) -> Hit | None:
         """Search, list every hit and show the first; None (and a hint) when nothing is found."""
@@ -181,9 +203,7 @@ class SearchDock(QDockWidget):
                       bounds=[h.bounds for h in self.hits if h.bounds is not None],
                       purpose=getattr(w.checks, "purpose", None))
         if not self.hits:
-            w.status(f"Nothing found for {text!r}: try coordinates (530500 180600), a grid reference "
-                     "(TQ 305 806), an asset id (with or without its owner's prefix), a street name "
-                     "or a USRN")
+            w.status(f"Nothing found for {text!r}: {self.examples.hint}")
             return None
         for hit in self.hits:
             line = f"{KIND_TAGS.get(hit.kind, hit.kind)}: {hit.label}" + (f" — {hit.detail}" if hit.detail else "")

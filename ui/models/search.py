@@ -175,6 +175,44 @@ class AssetIds:
         return [self.ids[i].as_py() for i in found[:MAX_HITS]]
 
 
+@dataclass(frozen=True)
+class Examples:
+    """What the search box offers as examples, from the register itself: coordinates inside
+    its own extent, an OS grid reference and a USRN only on a British register, never a
+    London example on a Dutch one."""
+
+    placeholder: str
+    hint: str
+
+
+NO_REGISTER = Examples("Search: street, asset id, coordinates",
+                       "open a register to search it")
+
+
+def examples(extent=None, *, bng: bool = False, british: bool = False) -> Examples:
+    """Examples for a register with ``extent`` (minx, miny, maxx, maxy in its CRS; None when
+    empty); ``bng``: its CRS is British National Grid; ``british``: its country is GB."""
+    coords = None
+    if extent is not None and all(np.isfinite(v) for v in extent):
+        x = round((extent[0] + extent[2]) / 2, -2)
+        y = round((extent[1] + extent[3]) / 2, -2)
+        coords = f"{x:.0f} {y:.0f}" if abs(x) >= 1000 or abs(y) >= 1000 else f"{x:g} {y:g}"
+    grid = None
+    if bng and coords is not None:
+        try:
+            grid = osgrid.grid_reference(x, y, 6)
+        except (AssetRegisterError, ValueError):  # outside the grid's squares
+            grid = None
+    short = ["street"] + (["USRN"] if british else []) + ["asset id"] + [
+        v for v in (grid, coords) if v]
+    tries = ([f"coordinates ({coords})"] if coords else ["coordinates in the register's CRS"]) \
+        + ([f"a grid reference ({grid})"] if grid else []) \
+        + ["an asset id (with or without its owner's prefix)", "a street name"] \
+        + (["a USRN"] if british else [])
+    hint = "try " + ", ".join(tries[:-1]) + " or " + tries[-1]
+    return Examples("Search: " + ", ".join(short), hint)
+
+
 def _street_hits(q: str, digits: str, streets: list[Street]) -> tuple[list[Hit], list[Hit]]:
     """(exact, partial) street hits: exact name or USRN; every query word starting a word of
     the name (in order of the name) for a partial one."""

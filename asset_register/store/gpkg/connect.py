@@ -268,6 +268,37 @@ def connect(path: Path, *, read_only: bool, create: bool = False) -> sqlite3.Con
     return con
 
 
+def side_files(path: Path) -> tuple[Path, Path]:
+    """The WAL and its shared-memory index beside a register."""
+    return Path(f"{path}-wal"), Path(f"{path}-shm")
+
+
+def tidy_wal(path: Path) -> None:
+    """Remove the ``-wal`` and ``-shm`` files read-only connections left beside a register
+    that had none (a read-only connection can neither checkpoint nor delete them).
+
+    A read-write connection is opened, reads, and is closed: SQLite then checkpoints and
+    deletes both files only if it is the last connection to the register in any process,
+    so an app with the register open keeps its WAL. Its WAL was empty when the read-only
+    command opened the file, so the register's content is not changed. Nothing waits (no
+    busy timeout) and a folder or file that cannot be written is left as it is.
+    """
+    if not any(p.exists() for p in side_files(path)):
+        return
+    if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        return
+    try:
+        con = sqlite3.connect(str(path), isolation_level=None, timeout=0)
+    except sqlite3.Error:
+        return
+    try:
+        con.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+    except sqlite3.Error:
+        pass
+    finally:
+        con.close()
+
+
 BEGIN_POLL_MS = 250  # SQLite's busy wait per attempt while waiting for another writer
 
 

@@ -65,15 +65,28 @@ def decode(blobs) -> np.ndarray:
     return shapely.from_wkb(np.array(wkb, dtype=object))
 
 
+def _checked_header(blob: bytes) -> int:
+    """The header's length, refusing (ValueError, as the readers do) a blob that is not a
+    GeoPackage geometry or is cut short inside its header: the R*Tree triggers must not
+    index it as empty or read past its end."""
+    n = header_length(blob)
+    if len(blob) < n:
+        raise ValueError(f"truncated GeoPackage geometry blob ({len(blob)} bytes, its header "
+                         f"needs {n})")
+    return n
+
+
 def _envelope(blob: bytes) -> tuple[float, float, float, float] | None:
     """(minx, maxx, miny, maxy) from the header, or computed from the WKB when absent."""
-    if blob is None or blob[:2] != b"GP" or blob[3] & 0b1_0000:
+    if blob is None:
         return None
-    env = (blob[3] >> 1) & 0b111
-    if env:
+    n = _checked_header(blob)
+    if blob[3] & 0b1_0000:
+        return None
+    if n > 8:
         order = "<" if blob[3] & 1 else ">"
         return struct.unpack_from(order + "4d", blob, 8)
-    g = shapely.from_wkb(blob[header_length(blob):])
+    g = shapely.from_wkb(blob[n:])
     if g.is_empty:
         return None
     minx, miny, maxx, maxy = g.bounds
@@ -91,11 +104,8 @@ def _st(index: int):
 def _is_empty(blob):
     if blob is None:
         return None
-    if blob[:2] != b"GP":
-        return 1
-    if blob[3] & 0b1_0000:
-        return 1
-    return 0
+    _checked_header(blob)
+    return 1 if blob[3] & 0b1_0000 else 0
 
 
 def register_functions(con: sqlite3.Connection) -> None:

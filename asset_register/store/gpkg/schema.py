@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import UTC, datetime
+from ... import clock
 
 import pyproj
 
@@ -219,7 +219,7 @@ def _migration_3(con: sqlite3.Connection, crs: pyproj.CRS) -> None:
         append(con, "rules_in_register", record, user="upgrade")
         return
     con.execute("INSERT INTO audit_log (at, user, action, detail) VALUES (?, 'upgrade', ?, ?)",
-                (datetime.now(UTC).isoformat(timespec="seconds"), "rules_in_register",
+                (clock.now().isoformat(timespec="seconds"), "rules_in_register",
                  json.dumps(record)))
 
 
@@ -268,7 +268,7 @@ def migrate(con: sqlite3.Connection, crs: pyproj.CRS) -> list[int]:
         fn(con, crs)
         con.execute(
             "INSERT INTO schema_migrations VALUES (?, ?, ?)",
-            (version, name, datetime.now(UTC).isoformat(timespec="seconds")),
+            (version, name, clock.now().isoformat(timespec="seconds")),
         )
         applied.append(version)
     return applied

@@ -83,6 +83,9 @@ class GeoPackageStore(AuditMixin, WorksNoticesMixin, SharedRecordsMixin, Registe
             gpkg_geom.register_functions(self._con)
             self._create(_create_crs)
         else:
+            # A read-only open of a register with no WAL beside it leaves none (``close``).
+            self._tidy_wal = read_only and not any(
+                p.exists() for p in gpkg_connect.side_files(self.path))
             version = gpkg_connect.inspect_file(self.path)
             self.sealed = gpkg_connect.sealed(self.path)
             if self.sealed:  # a signed extract: read-only whatever was asked (seal.py)
@@ -163,6 +166,8 @@ class GeoPackageStore(AuditMixin, WorksNoticesMixin, SharedRecordsMixin, Registe
                 except sqlite3.Error:
                     pass
             con.close()
+            if getattr(self, "_tidy_wal", False):
+                gpkg_connect.tidy_wal(self.path)
 
     @property
     def schema_version(self) -> int:

@@ -13,16 +13,29 @@ import shapely
 from psycopg import sql
 
 from ..audit_chain import canonical_detail
-from ..records import WORKS_COLUMNS, copyable, os_user, prepared_works
+from ..records import WORKS_COLUMNS, copyable, now_iso, os_user, prepared_works
 from .errors import translated
 from .frames import rows_frame
 
-__all__ = ["RecordsMixin", "SERVER_NOW"]
+__all__ = ["RecordsMixin", "SERVER_NOW", "now_sql"]
 
 # The server's clock in the GeoPackage store's timestamp format: one clock for every desktop
 # sharing the register, so versions and log entries order correctly whatever the PCs' clocks.
 SERVER_NOW = ("to_char(clock_timestamp() AT TIME ZONE 'UTC', "
               "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"+00:00\"')")
+
+
+def now_sql() -> tuple[str, tuple]:
+    """The SQL of a write's timestamp and its parameters: the server's clock, or, when the
+    process's clock is pinned (``ASSET_REGISTER_NOW``, tests and reproducible runs), that
+    time from ``clock.now`` like the GeoPackage store."""
+    import os
+
+    from ... import clock
+
+    if os.environ.get(clock.PIN):
+        return "%s", (now_iso(),)
+    return SERVER_NOW, ()
 
 
 def _append(conn, action: str, detail) -> None:
@@ -108,7 +121,7 @@ class RecordsMixin:
         return text.replace("?", "%s")
 
     def _now(self) -> tuple[str, tuple]:
-        return SERVER_NOW, ()
+        return now_sql()
 
     def _data_changed(self, conn) -> None:
         self._bump(conn)

@@ -15,7 +15,7 @@ migration: add a new one.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from ... import clock
 
 import pyproj
 from psycopg import sql
@@ -120,7 +120,7 @@ def _migration_4(cur, srid: int) -> None:
     cur.execute("DELETE FROM settings WHERE key = %s", (LEGACY_RULES_FILE,))
     cur.execute('INSERT INTO audit_log (at, "user", action, detail) VALUES '
                 "(%s, 'upgrade@' || session_user, 'rules_in_register', %s)",
-                (datetime.now(UTC).isoformat(timespec="seconds"),
+                (clock.now().isoformat(timespec="seconds"),
                  json.dumps(upgrade_record(row[0], values, warning))))
 
 
@@ -208,7 +208,7 @@ def migrate(cur, schema: str, srid: int | None) -> list[int]:
         fn(cur, srid)
         cur.execute(
             "INSERT INTO schema_migrations VALUES (%s, %s, %s)",
-            (version, name, datetime.now(UTC).isoformat(timespec="seconds")),
+            (version, name, clock.now().isoformat(timespec="seconds")),
         )
         applied.append(version)
     if applied and 6 in done | set(applied):  # asset_view reads every asset column: renew it

@@ -35,7 +35,7 @@ from ..records import SharedRecordsMixin, coverage_area, now_iso
 from .errors import translated
 from .frames import rows_frame
 from .read import ReadMixin
-from .records import SERVER_NOW, RecordsMixin
+from .records import RecordsMixin, now_sql
 from .roles import create_login, grant_register_roles, list_logins
 from .schema import MIGRATIONS, REGISTER_MARKER, SCHEMA_VERSION, applied_versions, migrate
 
@@ -289,14 +289,16 @@ class PostgisStore(ReadMixin, RecordsMixin, SharedRecordsMixin, RegisterStore):
             self._bump(conn)
 
     def upsert_owner(self, owner: Owner) -> None:
+        now, now_params = now_sql()
         with self.atomic() as conn:
             conn.execute(
-                f"""INSERT INTO owners AS o VALUES (%s,%s,%s,%s,%s,{SERVER_NOW})
+                f"""INSERT INTO owners AS o VALUES (%s,%s,%s,%s,%s,{now})
                    ON CONFLICT (code) DO UPDATE
                    SET name = excluded.name, phone = COALESCE(excluded.phone, o.phone),
                    emergency_phone = COALESCE(excluded.emergency_phone, o.emergency_phone),
                    email = COALESCE(excluded.email, o.email)""",
-                (owner.code, owner.name, owner.phone, owner.emergency_phone, owner.email))
+                (owner.code, owner.name, owner.phone, owner.emergency_phone, owner.email,
+                 *now_params))
             self._bump(conn)
 
     def owners(self) -> list[Owner]:
@@ -338,12 +340,13 @@ class PostgisStore(ReadMixin, RecordsMixin, SharedRecordsMixin, RegisterStore):
 
     def set_owner_coverage(self, owner, area):
         multi = coverage_area(owner, area)
+        now, now_params = now_sql()
         with self.atomic() as conn:
             conn.execute(
                 "INSERT INTO owner_coverage (geom, owner, updated_at) VALUES "
-                f"(ST_GeomFromWKB(%s, %s), %s, {SERVER_NOW}) ON CONFLICT (owner) DO UPDATE SET "
+                f"(ST_GeomFromWKB(%s, %s), %s, {now}) ON CONFLICT (owner) DO UPDATE SET "
                 "geom = excluded.geom, updated_at = excluded.updated_at",
-                (shapely.to_wkb(shapely.force_2d(multi)), self.srid, owner))
+                (shapely.to_wkb(shapely.force_2d(multi)), self.srid, owner, *now_params))
             self._bump(conn)
 
     def owner_coverage(self) -> gpd.GeoDataFrame:

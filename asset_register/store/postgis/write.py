@@ -31,7 +31,7 @@ from ..batches import HASHED as _HASHED
 from ..batches import HASHED_LATER as _LATER
 from ..batches import batch_callbacks, prepared_assets
 from .errors import translated
-from .records import SERVER_NOW
+from .records import now_sql
 from .frames import csv_chunks, wkb_hex
 from .connect import LOCK_TIMEOUT_S
 from .schema import lock_key
@@ -87,7 +87,8 @@ def write_batch(
                 announce(f"waiting for another import of the same owner or delivery to "
                          f"commit… (up to {LOCK_TIMEOUT_S} s)")
                 cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
-        cur.execute(f"SELECT {SERVER_NOW}")  # one server time for the whole batch
+        now, now_params = now_sql()
+        cur.execute(f"SELECT {now}", now_params)  # one time for the whole batch
         stamp = cur.fetchone()[0]
         cur.execute(
             """INSERT INTO import_batches (state, source_file, layer, sha256, source_crs,
@@ -118,9 +119,9 @@ def write_batch(
         cur.execute(
             f"""UPDATE import_batches SET state = 'committed', rows_imported = %s,
                rows_rejected = %s, added = %s, changed = %s, unchanged = %s, retired = %s,
-               finished_at = {SERVER_NOW}, seconds = %s WHERE batch_id = %s""",
+               finished_at = {now}, seconds = %s WHERE batch_id = %s""",
             (result.added + result.changed, n_rejects, result.added, result.changed,
-             result.unchanged, result.retired, result.seconds, batch_id))
+             result.unchanged, result.retired, *now_params, result.seconds, batch_id))
         report(0.9, "updating register bounds")
         store._after_assets_changed()
         resolved = store._resolve_redelivered(conn, batch_id)
