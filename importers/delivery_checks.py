@@ -31,6 +31,7 @@ from asset_register.errors import AssetRegisterError, ImportError_
 
 from .automap import id_candidates, id_problem
 from .profiles import Profile
+from .readers import fix_text
 from .sources import Source
 from .vocabulary import FIELD_NAMES, norm_name
 
@@ -106,6 +107,7 @@ def _read_keys(source: Source, layer: str, id_columns: list[str], *, pick: bool 
         except (DataLayerError, DataSourceError, FieldError, GeometryError, pa.ArrowInvalid,
                 UnicodeDecodeError):
             return None
+    table, _ = fix_text(table)  # Windows-1252 text read as the import reads it
     ids = None
     usable = [c for c in id_columns if c in table.column_names]
     if pick:
@@ -245,6 +247,7 @@ def single_owner(source: Source, layers: list[str], owner: str) -> None:
         except (DataLayerError, DataSourceError, FieldError, pa.ArrowInvalid,
                 UnicodeDecodeError):
             continue  # the import itself says why the layer cannot be read
+        table, _ = fix_text(table)  # Windows-1252 text read as the import reads it
         for column in columns:
             if column not in table.column_names:
                 continue
