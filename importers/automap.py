@@ -71,7 +71,35 @@ def _vkey(value) -> str:
     return re.sub(r"[\s\-_]", "", text)
 
 
+# a unit set apart at the end of a column's name: "diepte_m", "Cover [ft]", "Spanning (kV)"
+_UNIT_SUFFIX = re.compile(r"^(.*?[a-z0-9])\s*(?:[_\-\s]+|(?=[(\[]))[(\[]?\s*"
+                          r"(mm|cm|m|inches|inch|in|feet|ft|mbar|mb|bar|kpa|psi|kv|v)\s*[)\]]?$",
+                          re.IGNORECASE)
+_LENGTH_TARGETS = ("diameter_mm", "depth_m", "h_accuracy_m", "v_accuracy_m")
+_SUFFIX_UNITS = {
+    **{t: {"mm": "mm", "cm": "cm", "m": "m", "in": "in", "inch": "in", "inches": "in",
+           "ft": "ft", "feet": "ft"} for t in _LENGTH_TARGETS},
+    **{t: {"mbar": "mbar", "mb": "mbar", "bar": "bar", "kpa": "kpa", "psi": "psi"}
+       for t in ("pressure", "pressure_bar")},
+    **{t: {"kv": "kv", "v": "v"} for t in ("voltage", "voltage_v")},
+}
+
+
+def _by_unit_suffix(columns: list[str]) -> dict[str, tuple[str, str]]:
+    """Normalised name without its unit -> (column, unit as written), for columns whose name
+    ends in a unit set apart from it (the auto-mapper's fallback to exact names)."""
+    out: dict[str, tuple[str, str]] = {}
+    for col in columns:
+        m = _UNIT_SUFFIX.match(col.strip())
+        if m:
+            out.setdefault(_key(m.group(1)), (col, m.group(2).lower()))
+    return out
+
+
 def _unit_from_name(target: str, name: str) -> str | None:
+    m = _UNIT_SUFFIX.match(name.strip())
+    if m and target in _SUFFIX_UNITS and m.group(2).lower() in _SUFFIX_UNITS[target]:
+        return _SUFFIX_UNITS[target][m.group(2).lower()]
     n = name.lower()
     if target in ("diameter_mm", "depth_m", "h_accuracy_m", "v_accuracy_m"):
         for suffix, unit in (("inches", "in"), ("inch", "in"), ("_in", "in"), ("in", "in"),
@@ -208,11 +236,16 @@ def propose_for_table(table: pa.Table, layer: str, id_check: IdCheck | None = No
     for col in table.column_names:
         by_key.setdefault(_key(col), col)
     id_check = id_check or (lambda col: id_problem(table.column(col)))
+    suffixed = _by_unit_suffix(table.column_names)
     for target, names in FIELD_NAMES.items():
         if target == "asset_id":
             col = pick_id_column(layer, names, by_key, taken, id_check, notes)
         else:
             col = next((by_key[n] for n in names if n in by_key and by_key[n] not in taken), None)
+            if col is None and target in _SUFFIX_UNITS:  # "diepte_m", "Spanning [kV]"
+                col = next((c for n in names if n in suffixed
+                            for c, unit in [suffixed[n]]
+                            if c not in taken and unit in _SUFFIX_UNITS[target]), None)
         if col is None:
             continue
         spec = FieldRule(source=col, unit=_unit_from_name(target, col))

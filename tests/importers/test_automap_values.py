@@ -312,3 +312,40 @@ def test_pipe_sizes_in_each_rows_own_unit(tmp_path):
         assert got == {"SEW:s1": 152.4, "SEW:s2": 228.6, "SEW:s3": 150.0, "SEW:s4": 225.0}
     finally:
         store.close()
+
+
+def test_columns_named_with_their_unit_are_mapped_in_that_unit(tmp_path, rd_register):
+    """Owners' exports name a measure with its unit: 'diepte_m', 'Cover [ft]', 'druk_bar',
+    'Spanning [kV]', 'Diameter (in)'. They were left unmapped (depth, pressure and voltage
+    lost: the gas main's 40 bar stayed unknown); each maps to its field in the unit it names."""
+    path = write(tmp_path, {
+        "leiding_id": ["G1", "E1"], "netwerk": ["gas", "elektriciteit"],
+        "diepte_m": [0.8, 0.6], "druk_bar": [40.0, None],
+        "Spanning [kV]": [None, 10.0], "Diameter (in)": [12.0, None],
+    })
+    profile = propose_profile(path)
+    rules = {k: (v.source, v.unit) for k, v in profile.fields.items()}
+    assert rules["depth_m"] == ("diepte_m", "m")
+    assert rules["pressure"] == ("druk_bar", "bar")
+    assert rules["voltage"] == ("Spanning [kV]", "kv")
+    assert rules["diameter_mm"] == ("Diameter (in)", "in")
+    (report,) = ImportJob(rd_register, path, owner="NET").run()
+    assert report.imported == 2
+    got = imported(rd_register)
+    g1, e1 = got.loc["NET:G1"], got.loc["NET:E1"]
+    assert (g1.pressure, g1.pressure_bar, g1.depth_m) == ("HP", 40.0, 0.8)
+    assert g1.diameter_mm == pytest.approx(304.8)
+    assert (e1.voltage, e1.voltage_v, e1.depth_m) == ("HV", 10000.0, 0.6)
+
+
+def test_a_unit_suffix_is_never_read_off_a_name_that_is_not_a_measure(tmp_path):
+    """Only a unit set apart from the name ('_m', ' (m)') is read: 'diam' and 'bedrijfsdruk'
+    keep their own meaning, and a unit a field cannot have ('depth_bar') maps nothing."""
+    path = write(tmp_path, {"diam": [110.0], "depth_bar": [1.0], "bedrijfsdruk": ["100 mbar"]})
+    profile = propose_profile(path)
+    rules = {k: (v.source, v.unit) for k, v in profile.fields.items()}
+    assert rules["diameter_mm"] == ("diam", None)
+    assert "depth_m" not in rules
+    feet = write(tmp_path, {"depth_bar": [1.0], "Cover [ft]": [3.0]}, name="feet.gpkg")
+    assert propose_profile(feet).fields["depth_m"].unit == "ft"
+    assert rules["pressure"][0] == "bedrijfsdruk"
