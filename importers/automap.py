@@ -148,6 +148,8 @@ def _value_map(target: str, values: list, unit: str | None = None
     syn = VALUE_SYNONYMS.get(target, {})
     mapped, unplaced, no_unit = {}, [], []
     for v in values:
+        if isinstance(v, str) and not v.strip():
+            continue  # a CSV's empty cell: no value, nothing to map
         canon = syn.get(_vkey(v))
         if canon is not None:
             mapped[str(v)] = canon

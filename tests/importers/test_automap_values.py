@@ -349,3 +349,14 @@ def test_a_unit_suffix_is_never_read_off_a_name_that_is_not_a_measure(tmp_path):
     feet = write(tmp_path, {"depth_bar": [1.0], "Cover [ft]": [3.0]}, name="feet.gpkg")
     assert propose_profile(feet).fields["depth_m"].unit == "ft"
     assert rules["pressure"][0] == "bedrijfsdruk"
+
+
+def test_a_csvs_empty_cells_are_not_named_as_values_to_map(tmp_path):
+    """A CSV gives an empty cell as '' (not null): the draft said "pressure values not
+    recognised (map them by hand): ''" — there is nothing to map; real values still are named."""
+    path = tmp_path / "mains.csv"
+    path.write_text("id;druk_bar;status;WKT\nG1;4,0;;POINT (1 2)\nG2;;weird;POINT (3 4)\n"
+                    "G3;40;in gebruik;POINT (5 6)\n", encoding="utf-8")
+    notes = " ".join(propose_profile(path).notes)
+    assert "''" not in notes
+    assert "status values not recognised (map them by hand): 'weird'" in notes
