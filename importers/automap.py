@@ -16,9 +16,11 @@ import re
 import warnings
 from collections.abc import Callable
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyogrio
+import shapely
 
 from . import measures
 from .profiles import NUMERIC, FieldRule, LayerRule, Profile
@@ -351,8 +353,10 @@ def propose_profile(path, layers: list[str] | None = None, *, utility: str | Non
     notes: list[str] = []
     rules: dict[str, LayerRule] = {}
     seen_ids: dict[str, set] = {}
+    sampled: dict[str, str] = {}
     for name in names:
         raw = read_layer(source, name, max_features=sample)
+        sampled[name] = _sample_family(raw.geometry)
         rule, n = propose_for_table(raw.table, name, layer_id_check(source, name))
         rules[name] = rule
         notes += n
@@ -374,7 +378,9 @@ def propose_profile(path, layers: list[str] | None = None, *, utility: str | Non
     if any(a & b for i, a in enumerate(ids) for b in ids[i + 1:]):
         profile.id_scope = "layer"
         notes.append("the same ids occur in several layers: ids are scoped by layer (id_scope)")
+    # a layer of no declared type (a CSV's WKT column): the family its rows read show
     families = {name: geometry_family(source, name) for name in names}
+    families = {name: sampled[name] if fam == "mixed" else fam for name, fam in families.items()}
     for name, rule in rules.items():
         util = utility or rule.constants.get("utility")
         if "asset_class" in rule.fields or "asset_class" in rule.constants:
@@ -409,6 +415,15 @@ def geometry_family(source, layer: str) -> str:
     gtype = (source.layer_info(layer).geometry_type or "").lower()
     for family in ("point", "line", "polygon"):
         if family in gtype:
+            return family
+    return "mixed"
+
+
+def _sample_family(geometries: np.ndarray) -> str:
+    """point, line or polygon when every geometry read is of that family, else mixed."""
+    kinds = set(shapely.get_type_id(geometries[~shapely.is_missing(geometries)]).tolist())
+    for family, ids in (("point", {0, 4}), ("line", {1, 2, 5}), ("polygon", {3, 6})):
+        if kinds and kinds <= ids:
             return family
     return "mixed"
 

@@ -360,3 +360,18 @@ def test_a_csvs_empty_cells_are_not_named_as_values_to_map(tmp_path):
     notes = " ".join(propose_profile(path).notes)
     assert "''" not in notes
     assert "status values not recognised (map them by hand): 'weird'" in notes
+
+
+def test_a_csvs_wkt_lines_are_pipes_and_cables_not_other(tmp_path):
+    """A CSV's WKT column declares no geometry type: the class drafted from its utility column
+    was 'other' for every gas main and cable. The rows read are lines: pipes and cables."""
+    path = tmp_path / "net.csv"
+    path.write_text("id;netwerk;WKT\nG1;gas;LINESTRING (1 2, 3 4)\n"
+                    "E1;elektriciteit;MULTILINESTRING ((1 5, 3 6))\nW1;water;LINESTRING (1 7, 3 8)\n",
+                    encoding="utf-8")
+    values = propose_profile(path).fields["asset_class"].values
+    assert values == {"gas": "pipe", "elektriciteit": "cable", "water": "pipe"}
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text("id;netwerk;WKT\nG1;gas;LINESTRING (1 2, 3 4)\nG2;gas;POINT (1 5)\n",
+                     encoding="utf-8")
+    assert propose_profile(mixed).fields["asset_class"].values == {"gas": "other"}
