@@ -27,7 +27,8 @@ from .profiles import NUMERIC, FieldRule, LayerRule, Profile
 from .readers import read_layer
 from .sources import Source, open_source
 from .vocabulary import (
-    CAD_WORDS, FEATURE_UTILITY, FIELD_NAMES, IMKL_THEMES, THEME_VOLTAGE, VALUE_SYNONYMS,
+    CAD_WORDS, FEATURE_UTILITY, FIELD_NAMES, GAS_PRODUCTS, IMKL_THEMES, OIL_GAS_CHEMICALS,
+    PRODUCT_COLUMNS, THEME_VOLTAGE, VALUE_SYNONYMS,
 )
 
 MAX_DISTINCT = 300
@@ -371,6 +372,7 @@ def propose_profile(path, layers: list[str] | None = None, *, utility: str | Non
                 notes.append(f"{name}: utility {named['utility']} taken from the layer name"
                              + (f", voltage {named['voltage']} where none is given"
                                 if "voltage" in named else ""))
+        _oil_gas_products(raw.table, rule, name, notes)
         if "asset_id" in rule.fields:
             col = raw.table.column(rule.fields["asset_id"].source)
             seen_ids[name] = set(pc.unique(col.drop_null().cast(pa.string())).to_pylist())
@@ -408,6 +410,38 @@ def propose_profile(path, layers: list[str] | None = None, *, utility: str | Non
 
 
 LINEAR_CABLES = {"electricity", "telecoms", "street_lighting", "traffic_signals"}
+
+
+def _oil_gas_products(table: pa.Table, rule: LayerRule, layer: str, notes: list[str]) -> None:
+    """An oil/gas/chemicals pipe is gas only when it carries gas (as the KLIC reader reads it):
+    with a product column, oil, fuel and chemicals make it a hazardous pipeline. A layer of
+    such pipes only takes its utility from the product (none given: gas); in a layer mixing
+    them with other networks they are all hazardous pipelines, never a lower class."""
+    by_key = {_key(c): c for c in table.column_names}
+    product = next((by_key[k] for k in PRODUCT_COLUMNS if k in by_key), None)
+    util = rule.fields.get("utility")
+    if product is None or (util is not None and util.source == product):
+        return
+    if util is not None:
+        oily = {raw for raw in util.values if _vkey(raw) in OIL_GAS_CHEMICALS}
+        if not oily:
+            return
+        others = {str(v) for v in _distinct(table, util.source) if str(v).strip()} - oily
+        if others:
+            for raw in oily:
+                util.values[raw] = "hazardous_pipeline"
+            notes.append(f"{layer}: oil/gas/chemicals pipes are hazardous pipelines (what each "
+                         f"carries, in {product!r}, is not read in a layer of several networks); "
+                         "split the layer to class natural-gas pipes as gas")
+            return
+    elif not (_key(layer) in OIL_GAS_CHEMICALS and rule.constants.get("utility") == "gas"):
+        return
+    values = {str(v): "gas" if any(w in _vkey(v) for w in GAS_PRODUCTS) else "hazardous_pipeline"
+              for v in _distinct(table, product) if str(v).strip()}
+    rule.fields["utility"] = FieldRule(source=product, values=values)
+    rule.constants["utility"] = "gas"  # a pipe of no product: gas (unknown pressure: high risk)
+    notes.append(f"{layer}: utility from what each oil/gas/chemicals pipe carries ({product!r}): "
+                 "gas products gas, oil, fuel and chemicals hazardous pipeline, none given gas")
 
 
 def geometry_family(source, layer: str) -> str:

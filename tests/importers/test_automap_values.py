@@ -375,3 +375,41 @@ def test_a_csvs_wkt_lines_are_pipes_and_cables_not_other(tmp_path):
     mixed.write_text("id;netwerk;WKT\nG1;gas;LINESTRING (1 2, 3 4)\nG2;gas;POINT (1 5)\n",
                      encoding="utf-8")
     assert propose_profile(mixed).fields["asset_class"].values == {"gas": "other"}
+
+
+OGC = "http://inspire.ec.europa.eu/codelist/OilGasChemicalsProductTypeValue/"
+
+
+@pytest.mark.parametrize("layer, network", [("OilGasChemicalsPipe", None),
+                                            ("pipes", "oilGasChemicals")])
+def test_an_oil_or_fuel_pipe_is_never_classed_as_a_low_pressure_gas_main(
+        tmp_path, rd_register, layer, network):
+    """SAFETY. An INSPIRE oil/gas/chemicals network exported to a GeoPackage (its feature type
+    as the layer name, or a utilityNetworkType column) carries its product in a column: crude
+    oil and jet fuel at 50 mbar were imported as gas at LP, a 0.5 m buried service. What the
+    pipe carries decides, as in the KLIC reader: oil, fuel and chemicals are hazardous
+    pipelines (3 m, owner contacted); natural gas is gas; a pipe of no product stays gas."""
+    columns = {"localId": ["P1", "P2", "P3", "P4"],
+               "oilGasChemicalsProductType": [OGC + "crudeOil", OGC + "naturalGas",
+                                              "jetFuel", None],
+               "pressure": ["50 mbar"] * 4}
+    if network:
+        columns["utilityNetworkType"] = [network] * 4
+    path = write(tmp_path, columns, layer=layer, crs="EPSG:28992")
+    (report,) = ImportJob(rd_register, path, owner="PET").run()
+    assert report.imported == 4 and report.rejected == 0
+    got = imported(rd_register)
+    assert list(got["utility"]) == ["hazardous_pipeline", "gas", "hazardous_pipeline", "gas"]
+    trench = DigSite(shapely.box(X0, Y0 - 1, X0 + 30, Y0 - 0.5))  # 0.5 m from the oil pipe
+    with Checker(rd_register) as checker:
+        c = checker.check(trench).conflicts.set_index("asset_id")
+    assert c.loc["PET:P1", "risk_class"] == "hazardous_pipeline"
+    assert c.loc["PET:P1", "severity"] == "danger" and bool(c.loc["PET:P1", "contact_owner"])
+
+
+def test_oil_fuel_and_chemicals_named_as_a_utility_are_hazardous_pipelines(tmp_path, rd_register):
+    path = write(tmp_path, {"id": ["A", "B", "C", "D"],
+                            "network": ["Oil", "Petroleum", "Chemicals", "aviation fuel"]})
+    (report,) = ImportJob(rd_register, path, owner="PET").run()
+    assert report.imported == 4
+    assert set(imported(rd_register)["utility"]) == {"hazardous_pipeline"}
