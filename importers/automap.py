@@ -333,8 +333,23 @@ def _from_layer_name(layer: str) -> dict[str, str]:
                 out["voltage"] = THEME_VOLTAGE[theme]
             return out
     words = [w for w in re.split(r"[^a-z0-9]+", layer.lower()) if len(w) >= 3]
-    found = {VALUE_SYNONYMS["utility"][w] for w in words if w in VALUE_SYNONYMS["utility"]}
+    syn = VALUE_SYNONYMS["utility"]
+    found = {syn.get(w) or syn.get(w[:-1] if w.endswith("s") else "") for w in words} - {None}
+    voltage = _voltage_in_name(layer)
+    if voltage and found <= {"electricity"}:  # "HV cables", "11kV feeders"
+        return {"utility": "electricity", "voltage": voltage}
     return {"utility": found.pop()} if len(found) == 1 else {}
+
+
+def _voltage_in_name(layer: str) -> str | None:
+    """The voltage class a layer's name gives ('HV', 'EHV', 'LV', '11kV', '132 kV')."""
+    tokens = re.split(r"[^a-z0-9.]+", layer.lower())
+    kv = [float(m.group(1)) for m in re.finditer(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)\s*kv\b",
+                                                 layer.lower())]
+    if kv:
+        return measures.band("voltage", max(kv) * 1000.0)
+    classes = [canon for word, canon in CAD_WORDS["voltage"] if word in tokens]
+    return classes[0] if classes else None  # EHV before HV before LV: the highest named
 
 
 def propose_profile(path, layers: list[str] | None = None, *, utility: str | None = None,

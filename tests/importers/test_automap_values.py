@@ -413,3 +413,21 @@ def test_oil_fuel_and_chemicals_named_as_a_utility_are_hazardous_pipelines(tmp_p
     (report,) = ImportJob(rd_register, path, owner="PET").run()
     assert report.imported == 4
     assert set(imported(rd_register)["utility"]) == {"hazardous_pipeline"}
+
+
+@pytest.mark.parametrize("layer, named", [
+    ("HV cables", {"utility": "electricity", "voltage": "HV"}),
+    ("11kV cables", {"utility": "electricity", "voltage": "HV"}),
+    ("132 kV circuit", {"utility": "electricity", "voltage": "EHV"}),
+    ("LV_Mains", {"utility": "electricity", "voltage": "LV"}),
+    ("Sewers", {"utility": "sewer"}),
+    ("Gas mains", {"utility": "gas"}),
+    ("Cables", {}),
+])
+def test_voltage_and_plural_utilities_in_layer_names(layer, named):
+    """KML folders and CAD-style layers say 'HV cables', '11kV cables', 'Sewers': no utility
+    was drawn from them (the import stopped asking for --utility); the voltage they name is
+    taken where a row gives none, and a name that says no utility still gives nothing."""
+    from importers.automap import _from_layer_name
+
+    assert _from_layer_name(layer) == named
