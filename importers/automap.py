@@ -205,6 +205,9 @@ def id_candidates(names: tuple[str, ...], by_key: dict[str, str], taken: set[str
     candidates = [by_key[n] for n in names if n in by_key and by_key[n] not in taken]
     candidates += [c for k, c in by_key.items()  # e.g. SVC_ID, PIPEREF_ID
                    if k.endswith("id") and len(k) <= 12 and c not in candidates and c not in taken]
+    # last: a name, as a KML Placemark's (used only when filled and unique in every row)
+    candidates += [by_key[n] for n in ("name", "naam") if n in by_key
+                   and by_key[n] not in candidates and by_key[n] not in taken]
     return candidates
 
 

@@ -431,3 +431,30 @@ def test_voltage_and_plural_utilities_in_layer_names(layer, named):
     from importers.automap import _from_layer_name
 
     assert _from_layer_name(layer) == named
+
+
+def kml(path, dx=0.0):
+    marks = "".join(
+        f"<Placemark><name>GM-{i}</name><LineString><coordinates>{-0.1276 + dx},{51.5072 + i * 1e-4},0 "
+        f"{-0.1270 + dx},{51.5072 + i * 1e-4},0</coordinates></LineString></Placemark>"
+        for i in (1, 2))
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2">'
+                    f"<Document><Folder><name>Gas mains</name>{marks}</Folder></Document></kml>",
+                    encoding="utf-8")
+    return path
+
+
+def test_a_kml_placemarks_name_is_its_id_so_a_redelivery_versions_it(tmp_path):
+    """Google Earth exports name each Placemark ('GM-1') and leave the id empty: ids were made
+    from each geometry, so a re-delivery moving a main by a metre retired it and added a new
+    one. A filled, unique name is the id: the moved main is one asset, changed."""
+    from asset_register.store import create_register
+
+    store = create_register(tmp_path / "uk.gpkg")
+    try:
+        ImportJob(store, kml(tmp_path / "first.kml"), owner="SGN").run()
+        assert sorted(store.read_assets()["asset_id"]) == ["SGN:GM-1", "SGN:GM-2"]
+        (report,) = ImportJob(store, kml(tmp_path / "second.kml", dx=1e-5), owner="SGN").run()
+        assert (report.changed, report.added, report.retired) == (2, 0, 0)
+    finally:
+        store.close()
