@@ -89,6 +89,7 @@ def _import(args) -> int:
     from asset_register.inputs import naming
     from asset_register.store import open_register
 
+    from .delivery_checks import known_owner_code
     from .imkl import find_delivery, import_delivery
     from .interrupt import run_interruptible
     from .job import ImportJob
@@ -111,6 +112,8 @@ def _import(args) -> int:
     try:
         with open_register(args.register) as store:
             store.refuse_if_sealed()
+            if args.owner:
+                known_owner_code(store, args.owner)
             stop = threading.Event()
             scope = "area" if args.area else "append" if args.append else "network"
             area = read_area(args.area, store.crs) if args.area else None

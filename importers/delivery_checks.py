@@ -262,3 +262,16 @@ def single_owner(source: Source, layers: list[str], owner: str) -> None:
                     f"{owner}'s and a dig check would send their conflicts to {owner}; split "
                     f"the file by owner (e.g. ogr2ogr -where \"{column} = '{values[0]}'\" "
                     "part.gpkg FILE) and import each part with its own --owner")
+
+
+def known_owner_code(store, owner: str) -> None:
+    """Raise ImportError_, before anything is written, when ``owner`` differs only in case
+    from an owner the register has: 'ofl' beside 'OFL' would be a second owner holding a
+    second copy of the same network, each asset listed twice by a dig check."""
+    codes = [o.code for o in store.owners()]
+    same = [c for c in codes if c.casefold() == owner.casefold()]
+    if owner not in codes and same:  # (an owner the register already has is never refused)
+        raise ImportError_(
+            f"owner {owner!r} differs only in case from the register's owner {same[0]!r}: "
+            f"give --owner {same[0]} (owner codes are exact; a new owner {owner!r} would hold "
+            "a second copy of its network)")

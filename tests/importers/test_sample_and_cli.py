@@ -157,3 +157,19 @@ def test_api_for_the_desktop_app(sample_town, register):
               progress=lambda f, m: fractions.append(f)).run()
     assert register.asset_count() == 12
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
+
+
+def test_an_owner_code_differing_only_in_case_is_refused(tmp_path, capsys, sample_town):
+    """`--owner ofl` after `--owner OFL` made a second owner holding a second copy of the
+    same network (a dig check listed each duct twice, under two owners). Refused with one line
+    naming the register's code; nothing is written."""
+    reg = tmp_path / "r.gpkg"
+    ducts = str(sample_town / "telecoms_ducts_ofl.csv")
+    assert main(["init", str(reg)]) == 0
+    assert main(["import", str(reg), ducts, "--owner", "OFL", "--profile", "sample_ofl"]) == 0
+    capsys.readouterr()
+    assert main(["import", str(reg), ducts, "--owner", "ofl", "--profile", "sample_ofl"]) != 0
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "'ofl'" in err and "--owner OFL" in err
+    with open_register(reg) as store:
+        assert [o.code for o in store.owners()] == ["OFL"] and len(store.batches()) == 1
