@@ -292,6 +292,8 @@ def propose_for_table(table: pa.Table, layer: str, id_check: IdCheck | None = No
                                               "not recognised (map them by hand)"))
         rule.fields[target] = spec
         taken.add(col)
+    if "utility" not in rule.fields:
+        _utility_by_values(table, rule, layer, notes)
     if "utility" in rule.fields and "voltage" not in rule.fields:
         _theme_voltage(table, rule)
     if "Layer" in table.column_names:  # a CAD drawing: layer names carry the meaning
@@ -310,6 +312,28 @@ def propose_for_table(table: pa.Table, layer: str, id_check: IdCheck | None = No
             notes.append(f"{layer}: {target} from {spec.source!r} assumed in "
                          f"{'mm' if target == 'diameter_mm' else 'metres'}; set unit if not")
     return rule, notes
+
+
+def _utility_by_values(table: pa.Table, rule: LayerRule, layer: str, notes: list[str]) -> None:
+    """No column is named as the utility: a text column whose every value names one ('type'
+    holding gas / water) is it; taken as the asset class with no value placed, it is not that."""
+    syn = VALUE_SYNONYMS["utility"]
+    for col in table.column_names:
+        if not pa.types.is_string(table.column(col).type):
+            continue
+        values = [v for v in _distinct(table, col) if str(v).strip()]
+        if not values or len(values) > MAX_DISTINCT or any(syn.get(_vkey(v)) is None for v in values):
+            continue
+        cls = rule.fields.get("asset_class")
+        if cls is not None and cls.source == col:
+            if cls.values:
+                continue
+            del rule.fields["asset_class"]
+        elif col in {f.source for f in rule.fields.values()}:
+            continue
+        rule.fields["utility"] = FieldRule(source=col, values={str(v): syn[_vkey(v)] for v in values})
+        notes.append(f"{layer}: utility from {col!r}, whose every value names one")
+        return
 
 
 def _theme_voltage(table: pa.Table, rule: LayerRule) -> None:

@@ -458,3 +458,19 @@ def test_a_kml_placemarks_name_is_its_id_so_a_redelivery_versions_it(tmp_path):
         assert (report.changed, report.added, report.retired) == (2, 0, 0)
     finally:
         store.close()
+
+
+def test_a_column_of_utility_names_under_another_name_gives_the_utility(tmp_path, rd_register):
+    """A CSV's 'type' column holding 'gas' / 'water' was taken as the asset class (no value
+    recognised) and the import stopped asking for --utility. A column whose every value names
+    a utility is the utility; the class then follows the geometry."""
+    path = tmp_path / "valves.csv"
+    path.write_text("id;type;x;y\nV1;gas;85000,5;446000,25\nV2;Water;85003,5;446002,25\n"
+                    "V3;;85006;446004\n", encoding="utf-8")
+    profile = propose_profile(path)
+    assert profile.fields["utility"].source == "type"
+    (report,) = ImportJob(rd_register, path, owner="NET", assume_crs="EPSG:28992").run()
+    assert (report.imported, report.rejected) == (2, 1)  # V3 names no utility: reported
+    got = imported(rd_register)
+    assert list(got["utility"]) == ["gas", "water"]
+    assert list(got["asset_class"]) == ["other", "other"]
