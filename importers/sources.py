@@ -292,13 +292,23 @@ def _csv_options(path: Path) -> tuple[dict[str, str], list[str]]:
             head = fh.read(65536)
     except OSError as exc:
         raise ImportError_(f"{path} cannot be read: {exc}") from None
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head[:200]:
+        raise ImportError_(
+            f"{path} is UTF-16 text (Excel's 'Unicode Text' export), which GDAL's CSV reader "
+            "cannot read: save it from Excel as 'CSV UTF-8' (or convert it, e.g. iconv -f "
+            "UTF-16 -t UTF-8) and import that")
     text = head.decode("utf-8", errors="replace")
     try:
         dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t|")
         delim = dialect.delimiter
     except csv.Error:
         delim = ","
-    header = next(csv.reader(io.StringIO(text), delimiter=delim), [])
+    try:
+        header = next(csv.reader(io.StringIO(text), delimiter=delim), [])
+    except csv.Error as exc:
+        raise ImportError_(f"{path}: its header line cannot be read as CSV ({exc}): ask the "
+                           "owner for a re-export (one header line, then one row per line)"
+                           ) from None
     cols = {c.strip().lower().lstrip("\ufeff"): c.strip().lstrip("\ufeff") for c in header}
     opts = {"KEEP_GEOM_COLUMNS": "NO", "AUTODETECT_TYPE": "NO"}
     if delim != ",":
@@ -318,7 +328,8 @@ def _csv_options(path: Path) -> tuple[dict[str, str], list[str]]:
         return opts, []
     raise ImportError_(
         f"{path} has no geometry column: name a WKT column one of {', '.join(WKT_NAMES[:4])} "
-        f"or give X/Y columns (x/y, easting/northing, lon/lat); found {', '.join(header[:8])}"
+        f"or give X/Y columns (x/y, easting/northing, lon/lat); found "
+        f"{', '.join(' '.join(h.split()) for h in header[:8])}"
     )
 
 
