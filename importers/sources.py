@@ -285,6 +285,19 @@ def _zip_target(path: Path) -> str:
     )
 
 
+def _kmz_target(path: Path) -> str:
+    """The KML inside a KMZ, read in the zip: GDAL's KMZ reading drops the placemarks'
+    ExtendedData fields (owner, pressure, depth) that the same KML unzipped keeps. The main
+    KML is doc.kml, else the first .kml in the archive (KML 2.2 §14.1.2)."""
+    infos = check_zip(path)
+    verify_sizes(path, infos)
+    kmls = [i.filename for i in infos if not i.is_dir() and i.filename.lower().endswith(".kml")]
+    if not kmls:
+        return str(path)  # GDAL says what it is (or why it cannot be read)
+    main = next((m for m in kmls if m.lower() == "doc.kml"), kmls[0])
+    return f"/vsizip/{path}/{main}"
+
+
 def _csv_options(path: Path) -> tuple[dict[str, str], list[str]]:
     """Open options telling GDAL's CSV driver which columns hold the geometry."""
     try:
@@ -447,6 +460,8 @@ def open_source(path: str | os.PathLike) -> Source:
         gdal_path = str(p)  # a folder of shapefiles
     elif ext == ".zip":
         gdal_path = _zip_target(p)
+    elif ext == ".kmz":
+        gdal_path = _kmz_target(p)
     else:
         gdal_path = str(p)
     if ext == ".csv" or gdal_path.lower().endswith(".csv"):

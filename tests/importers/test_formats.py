@@ -171,3 +171,32 @@ def test_inspire_utility_network_gml(tmp_path, register):
     assert got.loc["MPN:LV-0002", "status"] == "disused"
     assert got.loc["MPN:LV-0002", "asset_class"] == "cable"
     assert not any(p.suffix == ".gfs" for p in tmp_path.iterdir())
+
+
+KML_WITH_SCHEMA = """<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document>
+<Schema name="svc" id="svc"><SimpleField name="Owner" type="string"/>
+<SimpleField name="Pressure" type="string"/><SimpleField name="Depth" type="string"/></Schema>
+<Folder><name>Gas mains</name>
+<Placemark><name>GM-1</name><ExtendedData><SchemaData schemaUrl="#svc">
+<SimpleData name="Owner">SGN</SimpleData><SimpleData name="Pressure">7 bar</SimpleData>
+<SimpleData name="Depth">1.1</SimpleData></SchemaData></ExtendedData>
+<LineString><coordinates>-0.12760,51.50720,0 -0.12700,51.50720,0</coordinates></LineString>
+</Placemark></Folder></Document></kml>
+"""
+
+
+@pytest.mark.parametrize("member", ["doc.kml", "files/site.kml"])
+def test_a_kmz_keeps_its_placemarks_attributes(tmp_path, register, member):
+    """A KMZ (Google Earth's zipped KML) read as such by GDAL lost every ExtendedData field
+    (owner, pressure, depth): the gas main came in with no pressure. Its KML is read inside the
+    zip, as the same KML file unzipped is: the 7 bar main is IP at 1.1 m."""
+    kmz = tmp_path / "site.kmz"
+    with zipfile.ZipFile(kmz, "w") as z:
+        z.writestr(member, KML_WITH_SCHEMA)
+        z.writestr("files/icon.png", b"\x89PNG\r\n")
+    assert {"Owner", "Pressure", "Depth"} <= set(inspect(kmz).layers[0].fields)
+    (report,) = ImportJob(register, kmz, owner="SGN").run()
+    assert report.imported == 1
+    got = register.read_assets().iloc[0]
+    assert (got.utility, got.pressure, got.pressure_bar, got.depth_m) == ("gas", "IP", 7.0, 1.1)
