@@ -48,6 +48,7 @@ EXTENSION_DRIVERS = {
     ".dxf": "DXF",
     ".csv": "CSV",
     ".kml": "LIBKML",
+    ".kmz": "LIBKML",
     ".fgb": "FlatGeobuf",
     ".tab": "MapInfo File",
     ".mif": "MapInfo File",

@@ -182,3 +182,14 @@ def test_check_only_counts_what_would_change_and_writes_nothing(qtbot, tmp_path)
     with open_register(path, read_only=True) as store:
         assert store.asset_count() == 0
     session.close()
+
+
+def test_the_file_dialog_offers_every_format_the_importer_reads():
+    """A KMZ (and a SpatiaLite file) was hidden by the wizard's file filter though the
+    importer reads it: the user saw an empty folder."""
+    from importers.sources import EXTENSION_DRIVERS
+    from ui.dialogs.import_pages import FILTER
+
+    first = FILTER.split(";;")[0]
+    offered = set(first[first.index("(") + 1:first.index(")")].split())
+    assert {f"*{ext}" for ext in [*EXTENSION_DRIVERS, ".zip"]} <= offered
