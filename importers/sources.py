@@ -19,6 +19,7 @@ import glob
 import hashlib
 import io
 import os
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -299,6 +300,21 @@ def _kmz_target(path: Path) -> str:
     return f"/vsizip/{path}/{main}"
 
 
+_COORD_ALIASES = {"xrd": "x", "rdx": "x", "yrd": "y", "rdy": "y", "xcoordinaat": "x",
+                  "ycoordinaat": "y", "rechtswert": "x", "hochwert": "y", "xcoordinate": "x",
+                  "ycoordinate": "y"}
+
+
+def _coordinate_key(name: str) -> str:
+    """A column name as the coordinate names are listed: lower case, a unit in brackets or
+    after a separator dropped ('Easting (m)', 'EASTING_M', 'X [m]'), punctuation dropped, and
+    Dutch / German / RD spellings ('x-coordinaat', 'X_RD', 'Rechtswert') read as x / y."""
+    key = re.sub(r"\s*[(\[][^)\]]*[)\]]\s*$", "", name.strip().lstrip("\ufeff").lower())
+    key = re.sub(r"[_\-\s]+m$", "", key)
+    key = re.sub(r"[^a-z0-9]", "", key)
+    return _COORD_ALIASES.get(key, key)
+
+
 def _csv_options(path: Path) -> tuple[dict[str, str], list[str]]:
     """Open options telling GDAL's CSV driver which columns hold the geometry."""
     try:
@@ -324,6 +340,8 @@ def _csv_options(path: Path) -> tuple[dict[str, str], list[str]]:
                            "owner for a re-export (one header line, then one row per line)"
                            ) from None
     cols = {c.strip().lower().lstrip("\ufeff"): c.strip().lstrip("\ufeff") for c in header}
+    for name in list(cols.values()):  # "Easting (m)", "X_RD", "x-coordinaat" as plain names
+        cols.setdefault(_coordinate_key(name), name)
     opts = {"KEEP_GEOM_COLUMNS": "NO", "AUTODETECT_TYPE": "NO"}
     if delim != ",":
         opts["SEPARATOR"] = {";": "SEMICOLON", "\t": "TAB", "|": "PIPE"}[delim]

@@ -200,3 +200,18 @@ def test_a_kmz_keeps_its_placemarks_attributes(tmp_path, register, member):
     assert report.imported == 1
     got = register.read_assets().iloc[0]
     assert (got.utility, got.pressure, got.pressure_bar, got.depth_m) == ("gas", "IP", 7.0, 1.1)
+
+
+@pytest.mark.parametrize("x, y", [("Easting (m)", "Northing (m)"), ("X_RD", "Y_RD"),
+                                  ("x-coordinaat", "y-coordinaat"), ("EASTING_M", "NORTHING_M"),
+                                  ("Rechtswert", "Hochwert"), ("X [m]", "Y [m]")])
+def test_csv_coordinate_columns_named_with_units_or_in_dutch_and_german(tmp_path, register, x, y):
+    """Survey spreadsheets name their coordinate columns 'Easting (m)', 'X_RD',
+    'x-coordinaat', 'Rechtswert': the CSV was refused as having no geometry column."""
+    path = tmp_path / "valves.csv"
+    path.write_text(f'id;utility;"{x}";"{y}"\nV1;gas;530000.5;180000.25\nV2;water;530010;180010\n',
+                    encoding="utf-8-sig")
+    (report,) = ImportJob(register, path, owner="SUR", assume_crs="EPSG:27700").run()
+    assert report.imported == 2
+    got = register.read_assets().set_index("asset_id")
+    assert got.loc["SUR:V1", "geometry"].equals(shapely.Point(530000.5, 180000.25))
