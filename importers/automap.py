@@ -243,6 +243,9 @@ def propose_for_table(table: pa.Table, layer: str, id_check: IdCheck | None = No
     by_key = {}
     for col in table.column_names:
         by_key.setdefault(_key(col), col)
+    for col in table.column_names:  # a nested member ("asset.pressure") by its own name
+        if "." in col:
+            by_key.setdefault(_key(col.rsplit(".", 1)[-1]), col)
     id_check = id_check or (lambda col: id_problem(table.column(col)))
     suffixed = _by_unit_suffix(table.column_names)
     for target, names in FIELD_NAMES.items():

@@ -506,6 +506,8 @@ def open_source(path: str | os.PathLike) -> Source:
             "may be truncated, corrupt or of another format; ask the owner to re-export it"
         ) from None
     cache = None
+    if driver == "GeoJSON":  # nested objects' members as fields of their own: "asset.pressure"
+        opts = {"FLATTEN_NESTED_ATTRIBUTES": "YES", "NESTED_ATTRIBUTE_SEPARATOR": "."}
     if driver == "GML":
         # xlink:href code-list values (INSPIRE currentStatus…) become fields too
         opts = {"WRITE_GFS": "NO", "GML_ATTRIBUTES_TO_OGR_FIELDS": "YES", "DOWNLOAD_SCHEMA": "NO"}

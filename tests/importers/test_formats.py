@@ -215,3 +215,20 @@ def test_csv_coordinate_columns_named_with_units_or_in_dutch_and_german(tmp_path
     assert report.imported == 2
     got = register.read_assets().set_index("asset_id")
     assert got.loc["SUR:V1", "geometry"].equals(shapely.Point(530000.5, 180000.25))
+
+
+def test_a_geojsons_nested_properties_are_mapped(tmp_path, register):
+    """A web service's GeoJSON nests the attributes ("asset": {"utility": "gas", "pressure":
+    "7 bar", "depth": 1.2}): they came in as one JSON text field and the import stopped
+    asking for --utility. Nested members are fields of their own ('asset.pressure'), mapped."""
+    path = tmp_path / "nested.geojson"
+    path.write_text('{"type":"FeatureCollection","features":[{"type":"Feature","properties":'
+                    '{"id":"A","asset":{"utility":"gas","pressure":"7 bar","depth":1.2}},'
+                    '"geometry":{"type":"LineString","coordinates":[[-0.1276,51.5072],'
+                    '[-0.1270,51.5072]]}}]}', encoding="utf-8")
+    assert {"asset.utility", "asset.pressure", "asset.depth"} <= set(inspect(path).layers[0].fields)
+    (report,) = ImportJob(register, path, owner="SGN").run()
+    assert report.imported == 1
+    got = register.read_assets().iloc[0]
+    assert (got.asset_id, got.utility, got.pressure, got.pressure_bar, got.depth_m) == (
+        "SGN:A", "gas", "IP", 7.0, 1.2)
