@@ -57,6 +57,7 @@ EXTENSION_DRIVERS = {
     ".sqlite": "SQLite",
 }
 KML_DRIVERS = {"KML", "LIBKML"}
+SPREADSHEET_DRIVERS = {"XLSX", "XLS", "ODS"}
 
 # Column names GDAL's CSV driver should treat as geometry (case-insensitive).
 WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "shape", "wkt_geom", "geometry_wkt")
@@ -505,6 +506,11 @@ def open_source(path: str | os.PathLike) -> Source:
             f"{p} cannot be read as vector data{hint}: {str(exc).splitlines()[0]} — the file "
             "may be truncated, corrupt or of another format; ask the owner to re-export it"
         ) from None
+    if driver in SPREADSHEET_DRIVERS:
+        raise ImportError_(
+            f"{p} is a spreadsheet ({driver}), from which no geometry is read: save the sheet "
+            "as CSV UTF-8 with its coordinate columns (x/y, easting/northing, lon/lat) or a WKT "
+            "column, and import that")
     cache = None
     if driver == "GeoJSON":  # nested objects' members as fields of their own: "asset.pressure"
         opts = {"FLATTEN_NESTED_ATTRIBUTES": "YES", "NESTED_ATTRIBUTE_SEPARATOR": "."}

@@ -176,3 +176,22 @@ def test_a_csv_whose_header_python_cannot_split_gets_one_line(tmp_path, register
     with pytest.raises(ImportError_) as err:
         inspect(path)
     assert "\n" not in str(err.value) and "odd.csv" in str(err.value)
+
+
+def test_a_spreadsheet_is_refused_with_the_way_to_import_it(tmp_path, register):
+    """An Excel sheet of valves with easting/northing columns was 'skipped' as attribute-only
+    (exit 0, nothing imported, no advice). GDAL reads no geometry from a spreadsheet: one line
+    says to save it as CSV UTF-8 with its coordinate columns."""
+    import pandas as pd
+
+    xlsx = tmp_path / "valves.xlsx"
+    frame = pd.DataFrame({"id": ["V1"], "type": ["gas"], "easting": [530000.0],
+                          "northing": [180000.0]})
+    pyogrio.write_dataframe(frame, xlsx, driver="XLSX")
+    for call in (lambda: inspect(xlsx), lambda: ImportJob(register, xlsx, owner="X").run()):
+        with pytest.raises(ImportError_) as err:
+            call()
+        message = str(err.value)
+        assert "spreadsheet" in message and "CSV UTF-8" in message and "\n" not in message
+    assert register.asset_count() == 0 and len(register.batches()) == 0
+
