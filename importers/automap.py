@@ -321,9 +321,15 @@ def _utility_by_values(table: pa.Table, rule: LayerRule, layer: str, notes: list
     """No column is named as the utility: a text column whose every value names one ('type'
     holding gas / water) is it; taken as the asset class with no value placed, it is not that."""
     syn = VALUE_SYNONYMS["utility"]
+    if "Layer" in table.column_names:
+        return  # a CAD drawing: its layer names carry the utility, not its annotations' text
     for col in table.column_names:
-        if not pa.types.is_string(table.column(col).type):
+        column = table.column(col)
+        if not pa.types.is_string(column.type):
             continue
+        text = pc.utf8_trim_whitespace(column)
+        if pc.sum(pc.fill_null(pc.equal(text, ""), True).cast(pa.int64())).as_py() > len(column) // 2:
+            continue  # mostly empty: a note on some rows, not every row's network
         values = [v for v in _distinct(table, col) if str(v).strip()]
         if not values or len(values) > MAX_DISTINCT or any(syn.get(_vkey(v)) is None for v in values):
             continue

@@ -474,3 +474,17 @@ def test_a_column_of_utility_names_under_another_name_gives_the_utility(tmp_path
     got = imported(rd_register)
     assert list(got["utility"]) == ["gas", "water"]
     assert list(got["asset_class"]) == ["other", "other"]
+
+
+def test_a_mostly_empty_column_or_a_drawings_text_is_never_taken_as_the_utility(tmp_path):
+    """The fallback above must not take a note on a few rows ('gas' on one of three) as every
+    row's network: the other rows would be rejected for having none."""
+    path = tmp_path / "notes.csv"
+    path.write_text("id;remark;WKT\nA;gas;LINESTRING (1 2, 3 4)\nB;;LINESTRING (1 5, 3 6)\n"
+                    "C;;LINESTRING (1 7, 3 8)\n", encoding="utf-8")
+    assert "utility" not in propose_profile(path).fields
+    from importers.automap import propose_for_table
+
+    drawing = pa.table({"Layer": ["GAS-MAIN", "WATER-MAIN", "ANNO"], "Text": ["GAS", "WATER", None]})
+    rule, _ = propose_for_table(drawing, "entities")
+    assert rule.fields["utility"].source == "Layer"
