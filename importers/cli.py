@@ -85,28 +85,10 @@ def _utility(value: str | None) -> str | None:
     return value
 
 
-def _one_file_per_layer_name(paths: list[str], layers: list[str] | None) -> None:
-    """Refuse, before anything is written, files of one command holding a layer of the same
-    name: they are one delivery (<owner>:<layer>), so the later file would supersede the
-    earlier one and retire its assets (north/mains.csv, then south/mains.csv)."""
-    from .imkl import find_delivery
-    from .sources import open_source
-
-    first: dict[str, str] = {}
-    for path in paths:
-        if find_delivery(path) is not None:
-            continue  # a KLIC / INSPIRE delivery: its operators' own deliveries
-        for name in layers or open_source(path).layer_names():
-            earlier = first.setdefault(name, str(path))
-            if earlier != str(path):
-                raise ImportError_(
-                    f"{earlier} and {path} both hold layer {name!r}, one delivery of the owner: "
-                    "imported together the second would retire the first's assets; add "
-                    "--append to keep both, or import each with --area FILE of its own area")
-
-
 def _import(args) -> int:
     from asset_register.inputs import naming
+
+    from .delivery_checks import one_file_per_layer_name
     from asset_register.store import open_register
 
     from .delivery_checks import known_owner_code
@@ -126,7 +108,8 @@ def _import(args) -> int:
     if args.force_crs and not args.assume_crs:
         raise ImportError_("--force-crs overrides declared CRSs with --assume-crs: give --assume-crs EPSG:n too")
     if len(args.paths) > 1 and not args.append:
-        _one_file_per_layer_name(args.paths, args.layer)
+        one_file_per_layer_name([(path, args.layer) for path in args.paths
+                                 if args.profile or args.layer or find_delivery(path) is None])
     bar = Bar(not args.json)
     reports: list[LayerReport] = []
     jobs: list[ImportJob] = []

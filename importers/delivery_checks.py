@@ -275,3 +275,22 @@ def known_owner_code(store, owner: str) -> None:
             f"owner {owner!r} differs only in case from the register's owner {same[0]!r}: "
             f"give --owner {same[0]} (owner codes are exact; a new owner {owner!r} would hold "
             "a second copy of its network)")
+
+
+def one_file_per_layer_name(plan: list[tuple[str, list[str] | None]]) -> None:
+    """Refuse, before anything is written, files of one import (``(path, layers or None for
+    all)``) holding a layer of the same name: they are one delivery (<owner>:<layer>), so
+    the later file would supersede the earlier one and retire its assets (north/mains.csv,
+    then south/mains.csv). KLIC / INSPIRE deliveries are left out of ``plan``: their
+    operators' deliveries are their own."""
+    from .sources import open_source
+
+    first: dict[str, str] = {}
+    for path, layers in plan:
+        for name in layers or open_source(path).layer_names():
+            earlier = first.setdefault(name, str(path))
+            if earlier != str(path):
+                raise ImportError_(
+                    f"{earlier} and {path} both hold layer {name!r}, one delivery of the owner: "
+                    "imported together the second would retire the first's assets; add "
+                    "--append to keep both, or import each with --area FILE of its own area")
