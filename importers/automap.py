@@ -16,16 +16,19 @@ import re
 import warnings
 from collections.abc import Callable
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyogrio
+import shapely
 
 from . import measures
 from .profiles import NUMERIC, FieldRule, LayerRule, Profile
 from .readers import read_layer
 from .sources import Source, open_source
 from .vocabulary import (
-    CAD_WORDS, FEATURE_UTILITY, FIELD_NAMES, IMKL_THEMES, THEME_VOLTAGE, VALUE_SYNONYMS,
+    CAD_WORDS, FEATURE_UTILITY, FIELD_NAMES, GAS_PRODUCTS, IMKL_THEMES, OIL_GAS_CHEMICALS,
+    PRODUCT_COLUMNS, THEME_VOLTAGE, VALUE_SYNONYMS,
 )
 
 MAX_DISTINCT = 300
@@ -71,7 +74,35 @@ def _vkey(value) -> str:
     return re.sub(r"[\s\-_]", "", text)
 
 
+# a unit set apart at the end of a column's name: "diepte_m", "Cover [ft]", "Spanning (kV)"
+_UNIT_SUFFIX = re.compile(r"^(.*?[a-z0-9])\s*(?:[_\-\s]+|(?=[(\[]))[(\[]?\s*"
+                          r"(mm|cm|m|inches|inch|in|feet|ft|mbar|mb|bar|kpa|psi|kv|v)\s*[)\]]?$",
+                          re.IGNORECASE)
+_LENGTH_TARGETS = ("diameter_mm", "depth_m", "h_accuracy_m", "v_accuracy_m")
+_SUFFIX_UNITS = {
+    **{t: {"mm": "mm", "cm": "cm", "m": "m", "in": "in", "inch": "in", "inches": "in",
+           "ft": "ft", "feet": "ft"} for t in _LENGTH_TARGETS},
+    **{t: {"mbar": "mbar", "mb": "mbar", "bar": "bar", "kpa": "kpa", "psi": "psi"}
+       for t in ("pressure", "pressure_bar")},
+    **{t: {"kv": "kv", "v": "v"} for t in ("voltage", "voltage_v")},
+}
+
+
+def _by_unit_suffix(columns: list[str]) -> dict[str, tuple[str, str]]:
+    """Normalised name without its unit -> (column, unit as written), for columns whose name
+    ends in a unit set apart from it (the auto-mapper's fallback to exact names)."""
+    out: dict[str, tuple[str, str]] = {}
+    for col in columns:
+        m = _UNIT_SUFFIX.match(col.strip())
+        if m:
+            out.setdefault(_key(m.group(1)), (col, m.group(2).lower()))
+    return out
+
+
 def _unit_from_name(target: str, name: str) -> str | None:
+    m = _UNIT_SUFFIX.match(name.strip())
+    if m and target in _SUFFIX_UNITS and m.group(2).lower() in _SUFFIX_UNITS[target]:
+        return _SUFFIX_UNITS[target][m.group(2).lower()]
     n = name.lower()
     if target in ("diameter_mm", "depth_m", "h_accuracy_m", "v_accuracy_m"):
         for suffix, unit in (("inches", "in"), ("inch", "in"), ("_in", "in"), ("in", "in"),
@@ -120,6 +151,8 @@ def _value_map(target: str, values: list, unit: str | None = None
     syn = VALUE_SYNONYMS.get(target, {})
     mapped, unplaced, no_unit = {}, [], []
     for v in values:
+        if isinstance(v, str) and not v.strip():
+            continue  # a CSV's empty cell: no value, nothing to map
         canon = syn.get(_vkey(v))
         if canon is not None:
             mapped[str(v)] = canon
@@ -172,6 +205,9 @@ def id_candidates(names: tuple[str, ...], by_key: dict[str, str], taken: set[str
     candidates = [by_key[n] for n in names if n in by_key and by_key[n] not in taken]
     candidates += [c for k, c in by_key.items()  # e.g. SVC_ID, PIPEREF_ID
                    if k.endswith("id") and len(k) <= 12 and c not in candidates and c not in taken]
+    # last: a name, as a KML Placemark's (used only when filled and unique in every row)
+    candidates += [by_key[n] for n in ("name", "naam") if n in by_key
+                   and by_key[n] not in candidates and by_key[n] not in taken]
     return candidates
 
 
@@ -207,12 +243,20 @@ def propose_for_table(table: pa.Table, layer: str, id_check: IdCheck | None = No
     by_key = {}
     for col in table.column_names:
         by_key.setdefault(_key(col), col)
+    for col in table.column_names:  # a nested member ("asset.pressure") by its own name
+        if "." in col:
+            by_key.setdefault(_key(col.rsplit(".", 1)[-1]), col)
     id_check = id_check or (lambda col: id_problem(table.column(col)))
+    suffixed = _by_unit_suffix(table.column_names)
     for target, names in FIELD_NAMES.items():
         if target == "asset_id":
             col = pick_id_column(layer, names, by_key, taken, id_check, notes)
         else:
             col = next((by_key[n] for n in names if n in by_key and by_key[n] not in taken), None)
+            if col is None and target in _SUFFIX_UNITS:  # "diepte_m", "Spanning [kV]"
+                col = next((c for n in names if n in suffixed
+                            for c, unit in [suffixed[n]]
+                            if c not in taken and unit in _SUFFIX_UNITS[target]), None)
         if col is None:
             continue
         spec = FieldRule(source=col, unit=_unit_from_name(target, col))
@@ -251,6 +295,8 @@ def propose_for_table(table: pa.Table, layer: str, id_check: IdCheck | None = No
                                               "not recognised (map them by hand)"))
         rule.fields[target] = spec
         taken.add(col)
+    if "utility" not in rule.fields:
+        _utility_by_values(table, rule, layer, notes)
     if "utility" in rule.fields and "voltage" not in rule.fields:
         _theme_voltage(table, rule)
     if "Layer" in table.column_names:  # a CAD drawing: layer names carry the meaning
@@ -269,6 +315,34 @@ def propose_for_table(table: pa.Table, layer: str, id_check: IdCheck | None = No
             notes.append(f"{layer}: {target} from {spec.source!r} assumed in "
                          f"{'mm' if target == 'diameter_mm' else 'metres'}; set unit if not")
     return rule, notes
+
+
+def _utility_by_values(table: pa.Table, rule: LayerRule, layer: str, notes: list[str]) -> None:
+    """No column is named as the utility: a text column whose every value names one ('type'
+    holding gas / water) is it; taken as the asset class with no value placed, it is not that."""
+    syn = VALUE_SYNONYMS["utility"]
+    if "Layer" in table.column_names:
+        return  # a CAD drawing: its layer names carry the utility, not its annotations' text
+    for col in table.column_names:
+        column = table.column(col)
+        if not pa.types.is_string(column.type):
+            continue
+        text = pc.utf8_trim_whitespace(column)
+        if pc.sum(pc.fill_null(pc.equal(text, ""), True).cast(pa.int64())).as_py() > len(column) // 2:
+            continue  # mostly empty: a note on some rows, not every row's network
+        values = [v for v in _distinct(table, col) if str(v).strip()]
+        if not values or len(values) > MAX_DISTINCT or any(syn.get(_vkey(v)) is None for v in values):
+            continue
+        cls = rule.fields.get("asset_class")
+        if cls is not None and cls.source == col:
+            if cls.values:
+                continue
+            del rule.fields["asset_class"]
+        elif col in {f.source for f in rule.fields.values()}:
+            continue
+        rule.fields["utility"] = FieldRule(source=col, values={str(v): syn[_vkey(v)] for v in values})
+        notes.append(f"{layer}: utility from {col!r}, whose every value names one")
+        return
 
 
 def _theme_voltage(table: pa.Table, rule: LayerRule) -> None:
@@ -295,8 +369,23 @@ def _from_layer_name(layer: str) -> dict[str, str]:
                 out["voltage"] = THEME_VOLTAGE[theme]
             return out
     words = [w for w in re.split(r"[^a-z0-9]+", layer.lower()) if len(w) >= 3]
-    found = {VALUE_SYNONYMS["utility"][w] for w in words if w in VALUE_SYNONYMS["utility"]}
+    syn = VALUE_SYNONYMS["utility"]
+    found = {syn.get(w) or syn.get(w[:-1] if w.endswith("s") else "") for w in words} - {None}
+    voltage = _voltage_in_name(layer)
+    if voltage and found <= {"electricity"}:  # "HV cables", "11kV feeders"
+        return {"utility": "electricity", "voltage": voltage}
     return {"utility": found.pop()} if len(found) == 1 else {}
+
+
+def _voltage_in_name(layer: str) -> str | None:
+    """The voltage class a layer's name gives ('HV', 'EHV', 'LV', '11kV', '132 kV')."""
+    tokens = re.split(r"[^a-z0-9.]+", layer.lower())
+    kv = [float(m.group(1)) for m in re.finditer(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)\s*kv\b",
+                                                 layer.lower())]
+    if kv:
+        return measures.band("voltage", max(kv) * 1000.0)
+    classes = [canon for word, canon in CAD_WORDS["voltage"] if word in tokens]
+    return classes[0] if classes else None  # EHV before HV before LV: the highest named
 
 
 def propose_profile(path, layers: list[str] | None = None, *, utility: str | None = None,
@@ -316,8 +405,10 @@ def propose_profile(path, layers: list[str] | None = None, *, utility: str | Non
     notes: list[str] = []
     rules: dict[str, LayerRule] = {}
     seen_ids: dict[str, set] = {}
+    sampled: dict[str, str] = {}
     for name in names:
         raw = read_layer(source, name, max_features=sample)
+        sampled[name] = _sample_family(raw.geometry)
         rule, n = propose_for_table(raw.table, name, layer_id_check(source, name))
         rules[name] = rule
         notes += n
@@ -332,6 +423,7 @@ def propose_profile(path, layers: list[str] | None = None, *, utility: str | Non
                 notes.append(f"{name}: utility {named['utility']} taken from the layer name"
                              + (f", voltage {named['voltage']} where none is given"
                                 if "voltage" in named else ""))
+        _oil_gas_products(raw.table, rule, name, notes)
         if "asset_id" in rule.fields:
             col = raw.table.column(rule.fields["asset_id"].source)
             seen_ids[name] = set(pc.unique(col.drop_null().cast(pa.string())).to_pylist())
@@ -339,7 +431,9 @@ def propose_profile(path, layers: list[str] | None = None, *, utility: str | Non
     if any(a & b for i, a in enumerate(ids) for b in ids[i + 1:]):
         profile.id_scope = "layer"
         notes.append("the same ids occur in several layers: ids are scoped by layer (id_scope)")
+    # a layer of no declared type (a CSV's WKT column): the family its rows read show
     families = {name: geometry_family(source, name) for name in names}
+    families = {name: sampled[name] if fam == "mixed" else fam for name, fam in families.items()}
     for name, rule in rules.items():
         util = utility or rule.constants.get("utility")
         if "asset_class" in rule.fields or "asset_class" in rule.constants:
@@ -369,11 +463,52 @@ def propose_profile(path, layers: list[str] | None = None, *, utility: str | Non
 LINEAR_CABLES = {"electricity", "telecoms", "street_lighting", "traffic_signals"}
 
 
+def _oil_gas_products(table: pa.Table, rule: LayerRule, layer: str, notes: list[str]) -> None:
+    """An oil/gas/chemicals pipe is gas only when it carries gas (as the KLIC reader reads it):
+    with a product column, oil, fuel and chemicals make it a hazardous pipeline. A layer of
+    such pipes only takes its utility from the product (none given: gas); in a layer mixing
+    them with other networks they are all hazardous pipelines, never a lower class."""
+    by_key = {_key(c): c for c in table.column_names}
+    product = next((by_key[k] for k in PRODUCT_COLUMNS if k in by_key), None)
+    util = rule.fields.get("utility")
+    if product is None or (util is not None and util.source == product):
+        return
+    if util is not None:
+        oily = {raw for raw in util.values if _vkey(raw) in OIL_GAS_CHEMICALS}
+        if not oily:
+            return
+        others = {str(v) for v in _distinct(table, util.source) if str(v).strip()} - oily
+        if others:
+            for raw in oily:
+                util.values[raw] = "hazardous_pipeline"
+            notes.append(f"{layer}: oil/gas/chemicals pipes are hazardous pipelines (what each "
+                         f"carries, in {product!r}, is not read in a layer of several networks); "
+                         "split the layer to class natural-gas pipes as gas")
+            return
+    elif not (_key(layer) in OIL_GAS_CHEMICALS and rule.constants.get("utility") == "gas"):
+        return
+    values = {str(v): "gas" if any(w in _vkey(v) for w in GAS_PRODUCTS) else "hazardous_pipeline"
+              for v in _distinct(table, product) if str(v).strip()}
+    rule.fields["utility"] = FieldRule(source=product, values=values)
+    rule.constants["utility"] = "gas"  # a pipe of no product: gas (unknown pressure: high risk)
+    notes.append(f"{layer}: utility from what each oil/gas/chemicals pipe carries ({product!r}): "
+                 "gas products gas, oil, fuel and chemicals hazardous pipeline, none given gas")
+
+
 def geometry_family(source, layer: str) -> str:
     """point, line, polygon or mixed, from the layer's declared geometry type."""
     gtype = (source.layer_info(layer).geometry_type or "").lower()
     for family in ("point", "line", "polygon"):
         if family in gtype:
+            return family
+    return "mixed"
+
+
+def _sample_family(geometries: np.ndarray) -> str:
+    """point, line or polygon when every geometry read is of that family, else mixed."""
+    kinds = set(shapely.get_type_id(geometries[~shapely.is_missing(geometries)]).tolist())
+    for family, ids in (("point", {0, 4}), ("line", {1, 2, 5}), ("polygon", {3, 6})):
+        if kinds and kinds <= ids:
             return family
     return "mixed"
 

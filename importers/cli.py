@@ -87,8 +87,11 @@ def _utility(value: str | None) -> str | None:
 
 def _import(args) -> int:
     from asset_register.inputs import naming
+
+    from .delivery_checks import one_file_per_layer_name
     from asset_register.store import open_register
 
+    from .delivery_checks import known_owner_code
     from .imkl import find_delivery, import_delivery
     from .interrupt import run_interruptible
     from .job import ImportJob
@@ -104,6 +107,9 @@ def _import(args) -> int:
                            "not both")
     if args.force_crs and not args.assume_crs:
         raise ImportError_("--force-crs overrides declared CRSs with --assume-crs: give --assume-crs EPSG:n too")
+    if len(args.paths) > 1 and not args.append:
+        one_file_per_layer_name([(path, args.layer) for path in args.paths
+                                 if args.profile or args.layer or find_delivery(path) is None])
     bar = Bar(not args.json)
     reports: list[LayerReport] = []
     jobs: list[ImportJob] = []
@@ -111,6 +117,8 @@ def _import(args) -> int:
     try:
         with open_register(args.register) as store:
             store.refuse_if_sealed()
+            if args.owner:
+                known_owner_code(store, args.owner)
             stop = threading.Event()
             scope = "area" if args.area else "append" if args.append else "network"
             area = read_area(args.area, store.crs) if args.area else None

@@ -31,6 +31,7 @@ from asset_register.errors import AssetRegisterError, ImportError_
 
 from .automap import id_candidates, id_problem
 from .profiles import Profile
+from .readers import fix_text
 from .sources import Source
 from .vocabulary import FIELD_NAMES, norm_name
 
@@ -106,6 +107,7 @@ def _read_keys(source: Source, layer: str, id_columns: list[str], *, pick: bool 
         except (DataLayerError, DataSourceError, FieldError, GeometryError, pa.ArrowInvalid,
                 UnicodeDecodeError):
             return None
+    table, _ = fix_text(table)  # Windows-1252 text read as the import reads it
     ids = None
     usable = [c for c in id_columns if c in table.column_names]
     if pick:
@@ -245,6 +247,7 @@ def single_owner(source: Source, layers: list[str], owner: str) -> None:
         except (DataLayerError, DataSourceError, FieldError, pa.ArrowInvalid,
                 UnicodeDecodeError):
             continue  # the import itself says why the layer cannot be read
+        table, _ = fix_text(table)  # Windows-1252 text read as the import reads it
         for column in columns:
             if column not in table.column_names:
                 continue
@@ -259,3 +262,35 @@ def single_owner(source: Source, layers: list[str], owner: str) -> None:
                     f"{owner}'s and a dig check would send their conflicts to {owner}; split "
                     f"the file by owner (e.g. ogr2ogr -where \"{column} = '{values[0]}'\" "
                     "part.gpkg FILE) and import each part with its own --owner")
+
+
+def known_owner_code(store, owner: str) -> None:
+    """Raise ImportError_, before anything is written, when ``owner`` differs only in case
+    from an owner the register has: 'ofl' beside 'OFL' would be a second owner holding a
+    second copy of the same network, each asset listed twice by a dig check."""
+    codes = [o.code for o in store.owners()]
+    same = [c for c in codes if c.casefold() == owner.casefold()]
+    if owner not in codes and same:  # (an owner the register already has is never refused)
+        raise ImportError_(
+            f"owner {owner!r} differs only in case from the register's owner {same[0]!r}: "
+            f"give --owner {same[0]} (owner codes are exact; a new owner {owner!r} would hold "
+            "a second copy of its network)")
+
+
+def one_file_per_layer_name(plan: list[tuple[str, list[str] | None]]) -> None:
+    """Refuse, before anything is written, files of one import (``(path, layers or None for
+    all)``) holding a layer of the same name: they are one delivery (<owner>:<layer>), so
+    the later file would supersede the earlier one and retire its assets (north/mains.csv,
+    then south/mains.csv). KLIC / INSPIRE deliveries are left out of ``plan``: their
+    operators' deliveries are their own."""
+    from .sources import open_source
+
+    first: dict[str, str] = {}
+    for path, layers in plan:
+        for name in layers or open_source(path).layer_names():
+            earlier = first.setdefault(name, str(path))
+            if earlier != str(path):
+                raise ImportError_(
+                    f"{earlier} and {path} both hold layer {name!r}, one delivery of the owner: "
+                    "imported together the second would retire the first's assets; add "
+                    "--append to keep both, or import each with --area FILE of its own area")

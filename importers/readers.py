@@ -154,7 +154,7 @@ def _linearised(source: Source, layer: str, fids: np.ndarray) -> tuple[np.ndarra
     return geoms, reasons
 
 
-def _fix_text(table: pa.Table) -> tuple[pa.Table, list[str]]:
+def fix_text(table: pa.Table) -> tuple[pa.Table, list[str]]:
     """Re-decode string columns that are not valid UTF-8 as Windows-1252 (rare path)."""
     recoded = []
     for i, name in enumerate(table.column_names):
@@ -324,7 +324,7 @@ def _raw_layer(source: Source, layer: str, meta: dict, table: pa.Table,
     drop = sorted([names.index(geom_name)] + ([fid_at] if fid_name else []), reverse=True)
     for i in drop:
         table = table.remove_column(i)
-    attrs, recoded = _fix_text(table)
+    attrs, recoded = fix_text(table)
     warns = []
     if recoded:
         warns.append(

@@ -19,6 +19,7 @@ import glob
 import hashlib
 import io
 import os
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -48,6 +49,7 @@ EXTENSION_DRIVERS = {
     ".dxf": "DXF",
     ".csv": "CSV",
     ".kml": "LIBKML",
+    ".kmz": "LIBKML",
     ".fgb": "FlatGeobuf",
     ".tab": "MapInfo File",
     ".mif": "MapInfo File",
@@ -55,6 +57,7 @@ EXTENSION_DRIVERS = {
     ".sqlite": "SQLite",
 }
 KML_DRIVERS = {"KML", "LIBKML"}
+SPREADSHEET_DRIVERS = {"XLSX", "XLS", "ODS"}
 
 # Column names GDAL's CSV driver should treat as geometry (case-insensitive).
 WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "shape", "wkt_geom", "geometry_wkt")
@@ -285,6 +288,34 @@ def _zip_target(path: Path) -> str:
     )
 
 
+def _kmz_target(path: Path) -> str:
+    """The KML inside a KMZ, read in the zip: GDAL's KMZ reading drops the placemarks'
+    ExtendedData fields (owner, pressure, depth) that the same KML unzipped keeps. The main
+    KML is doc.kml, else the first .kml in the archive (KML 2.2 §14.1.2)."""
+    infos = check_zip(path)
+    verify_sizes(path, infos)
+    kmls = [i.filename for i in infos if not i.is_dir() and i.filename.lower().endswith(".kml")]
+    if not kmls:
+        return str(path)  # GDAL says what it is (or why it cannot be read)
+    main = next((m for m in kmls if m.lower() == "doc.kml"), kmls[0])
+    return f"/vsizip/{path}/{main}"
+
+
+_COORD_ALIASES = {"xrd": "x", "rdx": "x", "yrd": "y", "rdy": "y", "xcoordinaat": "x",
+                  "ycoordinaat": "y", "rechtswert": "x", "hochwert": "y", "xcoordinate": "x",
+                  "ycoordinate": "y"}
+
+
+def _coordinate_key(name: str) -> str:
+    """A column name as the coordinate names are listed: lower case, a unit in brackets or
+    after a separator dropped ('Easting (m)', 'EASTING_M', 'X [m]'), punctuation dropped, and
+    Dutch / German / RD spellings ('x-coordinaat', 'X_RD', 'Rechtswert') read as x / y."""
+    key = re.sub(r"\s*[(\[][^)\]]*[)\]]\s*$", "", name.strip().lstrip("\ufeff").lower())
+    key = re.sub(r"[_\-\s]+m$", "", key)
+    key = re.sub(r"[^a-z0-9]", "", key)
+    return _COORD_ALIASES.get(key, key)
+
+
 def _csv_options(path: Path) -> tuple[dict[str, str], list[str]]:
     """Open options telling GDAL's CSV driver which columns hold the geometry."""
     try:
@@ -292,14 +323,26 @@ def _csv_options(path: Path) -> tuple[dict[str, str], list[str]]:
             head = fh.read(65536)
     except OSError as exc:
         raise ImportError_(f"{path} cannot be read: {exc}") from None
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head[:200]:
+        raise ImportError_(
+            f"{path} is UTF-16 text (Excel's 'Unicode Text' export), which GDAL's CSV reader "
+            "cannot read: save it from Excel as 'CSV UTF-8' (or convert it, e.g. iconv -f "
+            "UTF-16 -t UTF-8) and import that")
     text = head.decode("utf-8", errors="replace")
     try:
         dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t|")
         delim = dialect.delimiter
     except csv.Error:
         delim = ","
-    header = next(csv.reader(io.StringIO(text), delimiter=delim), [])
+    try:
+        header = next(csv.reader(io.StringIO(text), delimiter=delim), [])
+    except csv.Error as exc:
+        raise ImportError_(f"{path}: its header line cannot be read as CSV ({exc}): ask the "
+                           "owner for a re-export (one header line, then one row per line)"
+                           ) from None
     cols = {c.strip().lower().lstrip("\ufeff"): c.strip().lstrip("\ufeff") for c in header}
+    for name in list(cols.values()):  # "Easting (m)", "X_RD", "x-coordinaat" as plain names
+        cols.setdefault(_coordinate_key(name), name)
     opts = {"KEEP_GEOM_COLUMNS": "NO", "AUTODETECT_TYPE": "NO"}
     if delim != ",":
         opts["SEPARATOR"] = {";": "SEMICOLON", "\t": "TAB", "|": "PIPE"}[delim]
@@ -318,7 +361,8 @@ def _csv_options(path: Path) -> tuple[dict[str, str], list[str]]:
         return opts, []
     raise ImportError_(
         f"{path} has no geometry column: name a WKT column one of {', '.join(WKT_NAMES[:4])} "
-        f"or give X/Y columns (x/y, easting/northing, lon/lat); found {', '.join(header[:8])}"
+        f"or give X/Y columns (x/y, easting/northing, lon/lat); found "
+        f"{', '.join(' '.join(h.split()) for h in header[:8])}"
     )
 
 
@@ -436,6 +480,8 @@ def open_source(path: str | os.PathLike) -> Source:
         gdal_path = str(p)  # a folder of shapefiles
     elif ext == ".zip":
         gdal_path = _zip_target(p)
+    elif ext == ".kmz":
+        gdal_path = _kmz_target(p)
     else:
         gdal_path = str(p)
     if ext == ".csv" or gdal_path.lower().endswith(".csv"):
@@ -460,7 +506,14 @@ def open_source(path: str | os.PathLike) -> Source:
             f"{p} cannot be read as vector data{hint}: {str(exc).splitlines()[0]} — the file "
             "may be truncated, corrupt or of another format; ask the owner to re-export it"
         ) from None
+    if driver in SPREADSHEET_DRIVERS:
+        raise ImportError_(
+            f"{p} is a spreadsheet ({driver}), from which no geometry is read: save the sheet "
+            "as CSV UTF-8 with its coordinate columns (x/y, easting/northing, lon/lat) or a WKT "
+            "column, and import that")
     cache = None
+    if driver == "GeoJSON":  # nested objects' members as fields of their own: "asset.pressure"
+        opts = {"FLATTEN_NESTED_ATTRIBUTES": "YES", "NESTED_ATTRIBUTE_SEPARATOR": "."}
     if driver == "GML":
         # xlink:href code-list values (INSPIRE currentStatus…) become fields too
         opts = {"WRITE_GFS": "NO", "GML_ATTRIBUTES_TO_OGR_FIELDS": "YES", "DOWNLOAD_SCHEMA": "NO"}

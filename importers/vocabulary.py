@@ -93,6 +93,15 @@ IMKL_THEMES = {
 THEME_VOLTAGE = {"laagspanning": "LV", "middenspanning": "HV", "hoogspanning": "EHV",
                  "landelijkhoogspanningsnet": "EHV"}
 
+# an oil/gas/chemicals pipe carrying one of these is gas; anything else it carries (oil, fuel,
+# chemicals) makes it a hazardous pipeline
+GAS_PRODUCTS = ("gas", "methane", "hydrogen", "waterstof")
+# INSPIRE / IMKL oil-gas-chemicals networks and pipes, and the columns naming their product
+OIL_GAS_CHEMICALS = ("oilgaschemicals", "oilgaschemical", "oilgaschemicalspipe",
+                     "oliegaschemicalienpijpleiding")
+PRODUCT_COLUMNS = ("oilgaschemicalsproducttype", "oilgaschemicalsproducttypehref",
+                   "producttype", "product", "inhoud")
+
 # IMKL / INSPIRE cable and pipe feature types (GML layer names) -> utility
 FEATURE_UTILITY = {
     "elektriciteitskabel": "electricity", "electricitycable": "electricity",
@@ -193,6 +202,16 @@ VALUE_SYNONYMS: dict[str, dict[str, object]] = {
         "riolering": "sewer", "afvalwater": "sewer", "drinkwater": "water",
         "telecommunicatie": "telecoms", "stadsverwarming": "district_heating",
         "openbareverlichting": "street_lighting", "verkeersregelinstallatie": "traffic_signals",
+        # what a pipeline carries, when it is not gas (never a lower class than gas)
+        "hazardouspipeline": "hazardous_pipeline", "oil": "hazardous_pipeline",
+        "crudeoil": "hazardous_pipeline", "petroleum": "hazardous_pipeline",
+        "petrochemical": "hazardous_pipeline", "petrochemicals": "hazardous_pipeline",
+        "petrochemie": "hazardous_pipeline", "fuel": "hazardous_pipeline",
+        "aviationfuel": "hazardous_pipeline", "jetfuel": "hazardous_pipeline",
+        "chemical": "hazardous_pipeline", "chemicals": "hazardous_pipeline",
+        "oilpipeline": "hazardous_pipeline", "fuelpipeline": "hazardous_pipeline",
+        "olie": "hazardous_pipeline", "brandstof": "hazardous_pipeline",
+        "chemicalien": "hazardous_pipeline",
         **IMKL_THEMES,
     },
 }

@@ -29,6 +29,7 @@ def _child(messages, cancel, register: str, plan: list, options: dict) -> None:
     try:
         from asset_register.store import open_register
         from importers.imkl import find_delivery, import_delivery
+        from importers.delivery_checks import known_owner_code, one_file_per_layer_name
         from importers.job import ImportJob
 
         from asset_register.errors import CancelledError
@@ -36,6 +37,11 @@ def _child(messages, cancel, register: str, plan: list, options: dict) -> None:
         reports = []
         with open_register(register) as store, \
                 store.atomic() if len(plan) > 1 else nullcontext():  # (one job: atomic itself)
+            if options.get("owner"):
+                known_owner_code(store, options["owner"])
+            if len(plan) > 1 and options.get("scope", "network") != "append":
+                one_file_per_layer_name([(path, layers) for path, layers, _ in plan
+                                         if find_delivery(path) is None])
             for i, (path, layers, profile) in enumerate(plan):
                 def progress(f, m, i=i, path=path):
                     messages.put(("progress", (i + f) / len(plan), f"{path.rsplit('/', 1)[-1]}: {m}"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from importers.profiles import LENGTH_TO_M, PRESSURE_TO_BAR, VOLTAGE_TO_V, length_in
+from importers.vocabulary import GAS_PRODUCTS  # noqa: F401 - read as vocab.GAS_PRODUCTS
 
 # feature type -> (asset class, utility when its network says nothing)
 ASSET_TYPES: dict[str, tuple[str, str | None]] = {
@@ -97,7 +98,6 @@ MATERIALS = {
     "glassfibre": "fibre",
     "polyester": "GRP", "grp": "GRP", "masonry": "masonry", "metselwerk": "masonry",
 }
-GAS_PRODUCTS = ("gas", "methane", "hydrogen", "waterstof")  # else oil, fuel, chemicals: hazardous
 VALVE_WORDS = ("afsluiter", "valve", "klep", "schuif")
 HYDRANT_WORDS = ("brandkraan", "hydrant")
 

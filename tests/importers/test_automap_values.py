@@ -312,3 +312,179 @@ def test_pipe_sizes_in_each_rows_own_unit(tmp_path):
         assert got == {"SEW:s1": 152.4, "SEW:s2": 228.6, "SEW:s3": 150.0, "SEW:s4": 225.0}
     finally:
         store.close()
+
+
+def test_columns_named_with_their_unit_are_mapped_in_that_unit(tmp_path, rd_register):
+    """Owners' exports name a measure with its unit: 'diepte_m', 'Cover [ft]', 'druk_bar',
+    'Spanning [kV]', 'Diameter (in)'. They were left unmapped (depth, pressure and voltage
+    lost: the gas main's 40 bar stayed unknown); each maps to its field in the unit it names."""
+    path = write(tmp_path, {
+        "leiding_id": ["G1", "E1"], "netwerk": ["gas", "elektriciteit"],
+        "diepte_m": [0.8, 0.6], "druk_bar": [40.0, None],
+        "Spanning [kV]": [None, 10.0], "Diameter (in)": [12.0, None],
+    })
+    profile = propose_profile(path)
+    rules = {k: (v.source, v.unit) for k, v in profile.fields.items()}
+    assert rules["depth_m"] == ("diepte_m", "m")
+    assert rules["pressure"] == ("druk_bar", "bar")
+    assert rules["voltage"] == ("Spanning [kV]", "kv")
+    assert rules["diameter_mm"] == ("Diameter (in)", "in")
+    (report,) = ImportJob(rd_register, path, owner="NET").run()
+    assert report.imported == 2
+    got = imported(rd_register)
+    g1, e1 = got.loc["NET:G1"], got.loc["NET:E1"]
+    assert (g1.pressure, g1.pressure_bar, g1.depth_m) == ("HP", 40.0, 0.8)
+    assert g1.diameter_mm == pytest.approx(304.8)
+    assert (e1.voltage, e1.voltage_v, e1.depth_m) == ("HV", 10000.0, 0.6)
+
+
+def test_a_unit_suffix_is_never_read_off_a_name_that_is_not_a_measure(tmp_path):
+    """Only a unit set apart from the name ('_m', ' (m)') is read: 'diam' and 'bedrijfsdruk'
+    keep their own meaning, and a unit a field cannot have ('depth_bar') maps nothing."""
+    path = write(tmp_path, {"diam": [110.0], "depth_bar": [1.0], "bedrijfsdruk": ["100 mbar"]})
+    profile = propose_profile(path)
+    rules = {k: (v.source, v.unit) for k, v in profile.fields.items()}
+    assert rules["diameter_mm"] == ("diam", None)
+    assert "depth_m" not in rules
+    feet = write(tmp_path, {"depth_bar": [1.0], "Cover [ft]": [3.0]}, name="feet.gpkg")
+    assert propose_profile(feet).fields["depth_m"].unit == "ft"
+    assert rules["pressure"][0] == "bedrijfsdruk"
+
+
+def test_a_csvs_empty_cells_are_not_named_as_values_to_map(tmp_path):
+    """A CSV gives an empty cell as '' (not null): the draft said "pressure values not
+    recognised (map them by hand): ''" — there is nothing to map; real values still are named."""
+    path = tmp_path / "mains.csv"
+    path.write_text("id;druk_bar;status;WKT\nG1;4,0;;POINT (1 2)\nG2;;weird;POINT (3 4)\n"
+                    "G3;40;in gebruik;POINT (5 6)\n", encoding="utf-8")
+    notes = " ".join(propose_profile(path).notes)
+    assert "''" not in notes
+    assert "status values not recognised (map them by hand): 'weird'" in notes
+
+
+def test_a_csvs_wkt_lines_are_pipes_and_cables_not_other(tmp_path):
+    """A CSV's WKT column declares no geometry type: the class drafted from its utility column
+    was 'other' for every gas main and cable. The rows read are lines: pipes and cables."""
+    path = tmp_path / "net.csv"
+    path.write_text("id;netwerk;WKT\nG1;gas;LINESTRING (1 2, 3 4)\n"
+                    "E1;elektriciteit;MULTILINESTRING ((1 5, 3 6))\nW1;water;LINESTRING (1 7, 3 8)\n",
+                    encoding="utf-8")
+    values = propose_profile(path).fields["asset_class"].values
+    assert values == {"gas": "pipe", "elektriciteit": "cable", "water": "pipe"}
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text("id;netwerk;WKT\nG1;gas;LINESTRING (1 2, 3 4)\nG2;gas;POINT (1 5)\n",
+                     encoding="utf-8")
+    assert propose_profile(mixed).fields["asset_class"].values == {"gas": "other"}
+
+
+OGC = "http://inspire.ec.europa.eu/codelist/OilGasChemicalsProductTypeValue/"
+
+
+@pytest.mark.parametrize("layer, network", [("OilGasChemicalsPipe", None),
+                                            ("pipes", "oilGasChemicals")])
+def test_an_oil_or_fuel_pipe_is_never_classed_as_a_low_pressure_gas_main(
+        tmp_path, rd_register, layer, network):
+    """SAFETY. An INSPIRE oil/gas/chemicals network exported to a GeoPackage (its feature type
+    as the layer name, or a utilityNetworkType column) carries its product in a column: crude
+    oil and jet fuel at 50 mbar were imported as gas at LP, a 0.5 m buried service. What the
+    pipe carries decides, as in the KLIC reader: oil, fuel and chemicals are hazardous
+    pipelines (3 m, owner contacted); natural gas is gas; a pipe of no product stays gas."""
+    columns = {"localId": ["P1", "P2", "P3", "P4"],
+               "oilGasChemicalsProductType": [OGC + "crudeOil", OGC + "naturalGas",
+                                              "jetFuel", None],
+               "pressure": ["50 mbar"] * 4}
+    if network:
+        columns["utilityNetworkType"] = [network] * 4
+    path = write(tmp_path, columns, layer=layer, crs="EPSG:28992")
+    (report,) = ImportJob(rd_register, path, owner="PET").run()
+    assert report.imported == 4 and report.rejected == 0
+    got = imported(rd_register)
+    assert list(got["utility"]) == ["hazardous_pipeline", "gas", "hazardous_pipeline", "gas"]
+    trench = DigSite(shapely.box(X0, Y0 - 1, X0 + 30, Y0 - 0.5))  # 0.5 m from the oil pipe
+    with Checker(rd_register) as checker:
+        c = checker.check(trench).conflicts.set_index("asset_id")
+    assert c.loc["PET:P1", "risk_class"] == "hazardous_pipeline"
+    assert c.loc["PET:P1", "severity"] == "danger" and bool(c.loc["PET:P1", "contact_owner"])
+
+
+def test_oil_fuel_and_chemicals_named_as_a_utility_are_hazardous_pipelines(tmp_path, rd_register):
+    path = write(tmp_path, {"id": ["A", "B", "C", "D"],
+                            "network": ["Oil", "Petroleum", "Chemicals", "aviation fuel"]})
+    (report,) = ImportJob(rd_register, path, owner="PET").run()
+    assert report.imported == 4
+    assert set(imported(rd_register)["utility"]) == {"hazardous_pipeline"}
+
+
+@pytest.mark.parametrize("layer, named", [
+    ("HV cables", {"utility": "electricity", "voltage": "HV"}),
+    ("11kV cables", {"utility": "electricity", "voltage": "HV"}),
+    ("132 kV circuit", {"utility": "electricity", "voltage": "EHV"}),
+    ("LV_Mains", {"utility": "electricity", "voltage": "LV"}),
+    ("Sewers", {"utility": "sewer"}),
+    ("Gas mains", {"utility": "gas"}),
+    ("Cables", {}),
+])
+def test_voltage_and_plural_utilities_in_layer_names(layer, named):
+    """KML folders and CAD-style layers say 'HV cables', '11kV cables', 'Sewers': no utility
+    was drawn from them (the import stopped asking for --utility); the voltage they name is
+    taken where a row gives none, and a name that says no utility still gives nothing."""
+    from importers.automap import _from_layer_name
+
+    assert _from_layer_name(layer) == named
+
+
+def kml(path, dx=0.0):
+    marks = "".join(
+        f"<Placemark><name>GM-{i}</name><LineString><coordinates>{-0.1276 + dx},{51.5072 + i * 1e-4},0 "
+        f"{-0.1270 + dx},{51.5072 + i * 1e-4},0</coordinates></LineString></Placemark>"
+        for i in (1, 2))
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2">'
+                    f"<Document><Folder><name>Gas mains</name>{marks}</Folder></Document></kml>",
+                    encoding="utf-8")
+    return path
+
+
+def test_a_kml_placemarks_name_is_its_id_so_a_redelivery_versions_it(tmp_path):
+    """Google Earth exports name each Placemark ('GM-1') and leave the id empty: ids were made
+    from each geometry, so a re-delivery moving a main by a metre retired it and added a new
+    one. A filled, unique name is the id: the moved main is one asset, changed."""
+    from asset_register.store import create_register
+
+    store = create_register(tmp_path / "uk.gpkg")
+    try:
+        ImportJob(store, kml(tmp_path / "first.kml"), owner="SGN").run()
+        assert sorted(store.read_assets()["asset_id"]) == ["SGN:GM-1", "SGN:GM-2"]
+        (report,) = ImportJob(store, kml(tmp_path / "second.kml", dx=1e-5), owner="SGN").run()
+        assert (report.changed, report.added, report.retired) == (2, 0, 0)
+    finally:
+        store.close()
+
+
+def test_a_column_of_utility_names_under_another_name_gives_the_utility(tmp_path, rd_register):
+    """A CSV's 'type' column holding 'gas' / 'water' was taken as the asset class (no value
+    recognised) and the import stopped asking for --utility. A column whose every value names
+    a utility is the utility; the class then follows the geometry."""
+    path = tmp_path / "valves.csv"
+    path.write_text("id;type;x;y\nV1;gas;85000,5;446000,25\nV2;Water;85003,5;446002,25\n"
+                    "V3;;85006;446004\n", encoding="utf-8")
+    profile = propose_profile(path)
+    assert profile.fields["utility"].source == "type"
+    (report,) = ImportJob(rd_register, path, owner="NET", assume_crs="EPSG:28992").run()
+    assert (report.imported, report.rejected) == (2, 1)  # V3 names no utility: reported
+    got = imported(rd_register)
+    assert list(got["utility"]) == ["gas", "water"]
+    assert list(got["asset_class"]) == ["other", "other"]
+
+
+def test_a_mostly_empty_column_or_a_drawings_text_is_never_taken_as_the_utility(tmp_path):
+    """The fallback above must not take a note on a few rows ('gas' on one of three) as every
+    row's network: the other rows would be rejected for having none."""
+    path = tmp_path / "notes.csv"
+    path.write_text("id;remark;WKT\nA;gas;LINESTRING (1 2, 3 4)\nB;;LINESTRING (1 5, 3 6)\n"
+                    "C;;LINESTRING (1 7, 3 8)\n", encoding="utf-8")
+    assert "utility" not in propose_profile(path).fields
+    from importers.automap import propose_for_table
+
+    drawing = pa.table({"Layer": ["GAS-MAIN", "WATER-MAIN", "ANNO"], "Text": ["GAS", "WATER", None]})
+    rule, _ = propose_for_table(drawing, "entities")
+    assert rule.fields["utility"].source == "Layer"

@@ -154,3 +154,44 @@ def test_a_layer_whose_rows_are_all_rejected_keeps_the_rejects_and_retires_nothi
     assert register.asset_count() == before
     rej = register.rejects(report.batch_id)
     assert len(rej) == 12 and set(rej["reason"]) == {"no geometry (null)"}
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_csv_gets_one_line_naming_its_encoding(tmp_path, register, encoding):
+    """Excel's 'Unicode Text' export is UTF-16 (with or without its byte-order mark): reading
+    its header raised Python's csv traceback ('new-line character seen in unquoted field')."""
+    path = tmp_path / "valves.csv"
+    path.write_bytes("id\ttype\teasting\tnorthing\r\nV1\tgas\t530000\t180000\r\n".encode(encoding))
+    for call in (lambda: inspect(path), lambda: ImportJob(register, path, owner="X").run()):
+        with pytest.raises(ImportError_) as err:
+            call()
+        message = str(err.value)
+        assert "UTF-16" in message and "CSV UTF-8" in message and "\n" not in message
+    assert register.asset_count() == 0
+
+
+def test_a_csv_whose_header_python_cannot_split_gets_one_line(tmp_path, register):
+    path = tmp_path / "odd.csv"
+    path.write_bytes(b'id,"WKT\rPOINT (1 2)\n')
+    with pytest.raises(ImportError_) as err:
+        inspect(path)
+    assert "\n" not in str(err.value) and "odd.csv" in str(err.value)
+
+
+def test_a_spreadsheet_is_refused_with_the_way_to_import_it(tmp_path, register):
+    """An Excel sheet of valves with easting/northing columns was 'skipped' as attribute-only
+    (exit 0, nothing imported, no advice). GDAL reads no geometry from a spreadsheet: one line
+    says to save it as CSV UTF-8 with its coordinate columns."""
+    import pandas as pd
+
+    xlsx = tmp_path / "valves.xlsx"
+    frame = pd.DataFrame({"id": ["V1"], "type": ["gas"], "easting": [530000.0],
+                          "northing": [180000.0]})
+    pyogrio.write_dataframe(frame, xlsx, driver="XLSX")
+    for call in (lambda: inspect(xlsx), lambda: ImportJob(register, xlsx, owner="X").run()):
+        with pytest.raises(ImportError_) as err:
+            call()
+        message = str(err.value)
+        assert "spreadsheet" in message and "CSV UTF-8" in message and "\n" not in message
+    assert register.asset_count() == 0 and len(register.batches()) == 0
+

@@ -138,3 +138,42 @@ def test_a_delivery_whose_operator_column_differs_only_by_blanks_imports(registe
     layer(["B1", "B2", "B3"], Operator=["UKPN", "UKPN ", None]).to_file(path, layer="cables")
     (report,) = ImportJob(register, path, owner="UKPN", utility="electricity").run()
     assert report.imported == 3
+
+
+def windows_csv(path, owners, ids=None):
+    """A CSV saved by Excel on Windows (Windows-1252, ';' and CRLF), with WKT geometry."""
+    ids = ids or [f"K{i}" for i in range(len(owners))]
+    lines = ["id;eigenaar;WKT"] + [
+        f"{k};{o};LINESTRING ({X0} {Y0 + 4 * i}, {X0 + 25} {Y0 + 4 * i})"
+        for i, (k, o) in enumerate(zip(ids, owners, strict=True))]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    return path
+
+
+def test_a_windows_1252_owner_column_is_read_as_text(register, tmp_path):
+    """An owner column written in Windows-1252 ('Vitens Ö', 'Liander é') raised Arrow's
+    'Invalid UTF8 sequence' traceback from the owners check: it is read the way the import
+    reads it, so several owners are refused by name and one owner imports with its name."""
+    several = windows_csv(tmp_path / "several.csv", ["Vitens Ö", "Liander é", "Vitens Ö"])
+    with pytest.raises(ImportError_) as err:
+        ImportJob(register, several, owner="VIT", utility="water",
+                  assume_crs="EPSG:27700").run()
+    assert "'eigenaar' column names 2 owners (Liander é, Vitens Ö)" in str(err.value)
+    assert register.asset_count() == 0 and len(register.batches()) == 0
+    one = windows_csv(tmp_path / "one.csv", ["Vitens Ö", "Vitens Ö "])
+    (report,) = ImportJob(register, one, owner="VIT", utility="water",
+                          assume_crs="EPSG:27700").run()
+    assert report.imported == 2
+    assert set(register.read_assets()["asset_id"]) == {"VIT:K0", "VIT:K1"}
+
+
+def test_windows_1252_ids_are_read_as_text_by_the_cross_layer_check(tmp_path):
+    """The cross-layer id check read a Windows-1252 id column as UTF-8 and raised Arrow's
+    'Invalid UTF8 sequence' (a traceback): it reads the ids as the import does."""
+    from importers.delivery_checks import _read_keys
+    from importers.sources import open_source
+
+    path = windows_csv(tmp_path / "a.csv", ["VIT", "VIT"], ids=["Straße-1", "Straße-2"])
+    source = open_source(path)
+    keys = _read_keys(source, "a", ["id"], pick=False)
+    assert keys is not None and keys.ids == {"Straße-1", "Straße-2"} and keys.features == 2

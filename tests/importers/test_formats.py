@@ -171,3 +171,64 @@ def test_inspire_utility_network_gml(tmp_path, register):
     assert got.loc["MPN:LV-0002", "status"] == "disused"
     assert got.loc["MPN:LV-0002", "asset_class"] == "cable"
     assert not any(p.suffix == ".gfs" for p in tmp_path.iterdir())
+
+
+KML_WITH_SCHEMA = """<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document>
+<Schema name="svc" id="svc"><SimpleField name="Owner" type="string"/>
+<SimpleField name="Pressure" type="string"/><SimpleField name="Depth" type="string"/></Schema>
+<Folder><name>Gas mains</name>
+<Placemark><name>GM-1</name><ExtendedData><SchemaData schemaUrl="#svc">
+<SimpleData name="Owner">SGN</SimpleData><SimpleData name="Pressure">7 bar</SimpleData>
+<SimpleData name="Depth">1.1</SimpleData></SchemaData></ExtendedData>
+<LineString><coordinates>-0.12760,51.50720,0 -0.12700,51.50720,0</coordinates></LineString>
+</Placemark></Folder></Document></kml>
+"""
+
+
+@pytest.mark.parametrize("member", ["doc.kml", "files/site.kml"])
+def test_a_kmz_keeps_its_placemarks_attributes(tmp_path, register, member):
+    """A KMZ (Google Earth's zipped KML) read as such by GDAL lost every ExtendedData field
+    (owner, pressure, depth): the gas main came in with no pressure. Its KML is read inside the
+    zip, as the same KML file unzipped is: the 7 bar main is IP at 1.1 m."""
+    kmz = tmp_path / "site.kmz"
+    with zipfile.ZipFile(kmz, "w") as z:
+        z.writestr(member, KML_WITH_SCHEMA)
+        z.writestr("files/icon.png", b"\x89PNG\r\n")
+    assert {"Owner", "Pressure", "Depth"} <= set(inspect(kmz).layers[0].fields)
+    (report,) = ImportJob(register, kmz, owner="SGN").run()
+    assert report.imported == 1
+    got = register.read_assets().iloc[0]
+    assert (got.utility, got.pressure, got.pressure_bar, got.depth_m) == ("gas", "IP", 7.0, 1.1)
+
+
+@pytest.mark.parametrize("x, y", [("Easting (m)", "Northing (m)"), ("X_RD", "Y_RD"),
+                                  ("x-coordinaat", "y-coordinaat"), ("EASTING_M", "NORTHING_M"),
+                                  ("Rechtswert", "Hochwert"), ("X [m]", "Y [m]")])
+def test_csv_coordinate_columns_named_with_units_or_in_dutch_and_german(tmp_path, register, x, y):
+    """Survey spreadsheets name their coordinate columns 'Easting (m)', 'X_RD',
+    'x-coordinaat', 'Rechtswert': the CSV was refused as having no geometry column."""
+    path = tmp_path / "valves.csv"
+    path.write_text(f'id;utility;"{x}";"{y}"\nV1;gas;530000.5;180000.25\nV2;water;530010;180010\n',
+                    encoding="utf-8-sig")
+    (report,) = ImportJob(register, path, owner="SUR", assume_crs="EPSG:27700").run()
+    assert report.imported == 2
+    got = register.read_assets().set_index("asset_id")
+    assert got.loc["SUR:V1", "geometry"].equals(shapely.Point(530000.5, 180000.25))
+
+
+def test_a_geojsons_nested_properties_are_mapped(tmp_path, register):
+    """A web service's GeoJSON nests the attributes ("asset": {"utility": "gas", "pressure":
+    "7 bar", "depth": 1.2}): they came in as one JSON text field and the import stopped
+    asking for --utility. Nested members are fields of their own ('asset.pressure'), mapped."""
+    path = tmp_path / "nested.geojson"
+    path.write_text('{"type":"FeatureCollection","features":[{"type":"Feature","properties":'
+                    '{"id":"A","asset":{"utility":"gas","pressure":"7 bar","depth":1.2}},'
+                    '"geometry":{"type":"LineString","coordinates":[[-0.1276,51.5072],'
+                    '[-0.1270,51.5072]]}}]}', encoding="utf-8")
+    assert {"asset.utility", "asset.pressure", "asset.depth"} <= set(inspect(path).layers[0].fields)
+    (report,) = ImportJob(register, path, owner="SGN").run()
+    assert report.imported == 1
+    got = register.read_assets().iloc[0]
+    assert (got.asset_id, got.utility, got.pressure, got.pressure_bar, got.depth_m) == (
+        "SGN:A", "gas", "IP", 7.0, 1.2)

@@ -157,3 +157,51 @@ def test_api_for_the_desktop_app(sample_town, register):
               progress=lambda f, m: fractions.append(f)).run()
     assert register.asset_count() == 12
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
+
+
+def test_an_owner_code_differing_only_in_case_is_refused(tmp_path, capsys, sample_town):
+    """`--owner ofl` after `--owner OFL` made a second owner holding a second copy of the
+    same network (a dig check listed each duct twice, under two owners). Refused with one line
+    naming the register's code; nothing is written."""
+    reg = tmp_path / "r.gpkg"
+    ducts = str(sample_town / "telecoms_ducts_ofl.csv")
+    assert main(["init", str(reg)]) == 0
+    assert main(["import", str(reg), ducts, "--owner", "OFL", "--profile", "sample_ofl"]) == 0
+    capsys.readouterr()
+    assert main(["import", str(reg), ducts, "--owner", "ofl", "--profile", "sample_ofl"]) != 0
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "'ofl'" in err and "--owner OFL" in err
+    with open_register(reg) as store:
+        assert [o.code for o in store.owners()] == ["OFL"] and len(store.batches()) == 1
+
+
+def _mains_csv(path: Path, prefix: str, y: float) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("id,utility,WKT\n" + "".join(
+        f'{prefix}{i},water,"LINESTRING ({530000 + i * 10} {y}, {530005 + i * 10} {y})"\n'
+        for i in range(20)), encoding="utf-8")
+    return path
+
+
+def test_two_files_of_one_command_with_the_same_layer_name_are_refused(tmp_path, capsys):
+    """north/mains.csv and south/mains.csv in one command are one delivery 'WAT:mains': the
+    second retired the first's 20 assets, and the retire guard's advice (--confirm-retire)
+    would have wiped the north. Refused up front, naming both files and the ways out; with
+    --append both halves are kept."""
+    reg = tmp_path / "r.gpkg"
+    north = _mains_csv(tmp_path / "north" / "mains.csv", "N", 180000)
+    south = _mains_csv(tmp_path / "south" / "mains.csv", "S", 170000)
+    assert main(["init", str(reg)]) == 0
+    capsys.readouterr()
+    args = ["import", str(reg), str(north), str(south), "--owner", "WAT",
+            "--assume-crs", "EPSG:27700"]
+    for extra in ([], ["--confirm-retire"]):
+        assert main([*args, *extra]) != 0
+        err = capsys.readouterr().err.strip()
+        assert "\n" not in err and "'mains'" in err and "--append" in err
+        assert str(Path("north") / "mains.csv") in err and str(Path("south") / "mains.csv") in err
+    with open_register(reg) as store:
+        assert store.asset_count() == 0 and len(store.batches()) == 0
+    assert main([*args, "--append"]) == 0
+    with open_register(reg) as store:
+        assert store.asset_count() == 40

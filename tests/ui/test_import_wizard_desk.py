@@ -182,3 +182,56 @@ def test_check_only_counts_what_would_change_and_writes_nothing(qtbot, tmp_path)
     with open_register(path, read_only=True) as store:
         assert store.asset_count() == 0
     session.close()
+
+
+def test_the_file_dialog_offers_every_format_the_importer_reads():
+    """A KMZ (and a SpatiaLite file) was hidden by the wizard's file filter though the
+    importer reads it: the user saw an empty folder."""
+    from importers.sources import EXTENSION_DRIVERS
+    from ui.dialogs.import_pages import FILTER
+
+    first = FILTER.split(";;")[0]
+    offered = set(first[first.index("(") + 1:first.index(")")].split())
+    assert {f"*{ext}" for ext in [*EXTENSION_DRIVERS, ".zip"]} <= offered
+
+
+def _mains(path, prefix: str, y: float):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("id,utility,WKT\n" + "".join(
+        f'{prefix}{i},water,"LINESTRING ({530000 + i * 10} {y}, {530005 + i * 10} {y})"\n'
+        for i in range(5)), encoding="utf-8")
+    return str(path)
+
+
+def test_the_apps_import_refuses_two_files_of_one_layer_name_and_a_case_twin_owner(tmp_path):
+    """The app's import child (what the wizard runs): files of one plan holding the same
+    layer name would supersede each other, and 'wat' beside 'WAT' would be a second owner;
+    both are refused with nothing written, as on the command line."""
+    import queue
+    import threading
+
+    from asset_register.errors import ImportError_
+    from asset_register.store import create_register, open_register
+    from ui.import_process import _child
+
+    reg = tmp_path / "r.gpkg"
+    create_register(reg).close()
+    north = _mains(tmp_path / "north" / "mains.csv", "N", 180000)
+    south = _mains(tmp_path / "south" / "mains.csv", "S", 170000)
+
+    def run(plan, **options):
+        messages = queue.Queue()
+        _child(messages, threading.Event(), str(reg), plan,
+               {"owner": "WAT", "assume_crs": "EPSG:27700", **options})
+        *_, last = [messages.get_nowait() for _ in range(messages.qsize())]
+        return last
+
+    kind, exc, _ = run([(north, None, None), (south, None, None)])
+    assert kind == "error" and isinstance(exc, ImportError_) and "both hold layer 'mains'" in str(exc)
+    with open_register(reg) as store:
+        assert store.asset_count() == 0
+    assert run([(north, None, None)])[0] == "done"
+    kind, exc, _ = run([(south, None, None)], owner="wat")
+    assert kind == "error" and "--owner WAT" in str(exc)
+    with open_register(reg) as store:
+        assert store.asset_count() == 5 and [o.code for o in store.owners()] == ["WAT"]

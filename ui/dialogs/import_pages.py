@@ -20,8 +20,8 @@ from .gui_wording import for_gui
 from .mapping_table import MappingTable
 from .scope_box import ScopeBox
 
-FILTER = ("Owner deliveries (*.gpkg *.shp *.geojson *.json *.fgb *.gml *.kml *.dxf *.csv *.zip *.gdb "
-          "*.tab *.mif *.xml);;All files (*)")
+FILTER = ("Owner deliveries (*.gpkg *.shp *.geojson *.json *.fgb *.gml *.kml *.kmz *.dxf *.csv *.zip "
+          "*.gdb *.tab *.mif *.xml *.sqlite);;All files (*)")
 DELIVERY_NOTE = {"imkl": "KLIC delivery: its network operators are the owners",
                  "inspire": "INSPIRE Utility Networks: links joined to their features"}
 
