@@ -38,7 +38,7 @@ from .deviations import UNKNOWN_OWNER, first_per_asset
 from .footprint import check_extent
 from .frames import fast_frame
 from .index import MemoryIndex
-from .result import CONFLICT_COLUMNS, CheckResult, Deferred, DigSite, records, result_dict
+from .result import CONFLICT_COLUMNS, CheckResult, Deferred, DigSite
 from .rules import METHODS, Rules, default_rules
 from .single import check_rows
 
@@ -449,10 +449,6 @@ class CheckBatch(Sequence):
                          partial(fast_frame, crs=ctx.crs))
         return CheckResult(conflicts=conflicts, works_overlapping=works, **self._answers(i))
 
-    def _light(self, i: int) -> CheckResult:
-        """A CheckResult without frames (owners, warnings, advice) for JSON output."""
-        return CheckResult(conflicts=None, **self._answers(i))
-
     def _answers(self, i: int) -> dict:
         """Site ``i``'s result fields other than its frames: owners, warnings, advice,
         confidence."""
@@ -469,21 +465,14 @@ class CheckBatch(Sequence):
         )
 
     def to_dict(self) -> dict:
-        """Every site's result in the documented JSON layout, built straight from the flat
-        arrays (no per-site frames), so a programme of thousands of sites prints quickly."""
-        conflicts = records({k: v for k, v in self.flat.items() if k not in ("site", "geometry")})
-        works_table = self.ctx.works
-        works = []
-        if len(self.works["work"]):
-            w = self.works["work"]
-            cols = {c: v[w] for c, v in works_table.columns.items()}
-            cols.update(distance_m=self.works["distance_m"], reason=self.works["reason"],
-                        footprint_wkt=shapely.to_wkt(works_table.geoms[w], rounding_precision=3))
-            works = records(cols)
-        results = []
-        for i in range(len(self)):
-            a, b = self._conf_at[i], self._conf_at[i + 1]
-            w0, w1 = self._works_at[i], self._works_at[i + 1]
-            results.append(result_dict(self._light(i), conflicts[a:b], works[w0:w1]))
+        """Every site's result in the documented JSON layout, built for all sites at once
+        from the flat arrays (check/batch_json.py: no per-site frames or lists), so a
+        programme of 100,000 sites prints in a second or two; the same, site by site, as
+        each site's ``CheckResult.to_dict()``."""
+        from .batch_json import batch_results
+
+        results = batch_results(self)
+        if results is None:  # values the batch path leaves to the per-site path
+            results = [self._result(i).to_dict() for i in range(len(self))]
         return {"rules_version": self.checker.rules.version, "sites": len(self),
                 "seconds": round(self.seconds, 6), "results": results}

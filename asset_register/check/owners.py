@@ -11,11 +11,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import asdict
+from typing import NamedTuple
 
 import numpy as np
 import shapely
 
 from .clearance import SEVERITY_RANK
+from .groups import run_starts, site_starts
 
 _WORST = {v: k for k, v in SEVERITY_RANK.items()}  # severity by its rank
 MITRE_LIMIT = 5.0  # GEOS's default: a mitred corner reaches at most this times the distance
@@ -25,6 +27,28 @@ MITRE_LIMIT = 5.0  # GEOS's default: a mitred corner reaches at most this times 
 CELL_M = 1000.0
 CELLS_KEPT = 100_000
 CELL_BLOCK = 4  # cells worked out together (a block of 4 x 4)
+
+
+class OwnerKind(NamedTuple):
+    """What the sites of one kind (the same coverage, the same owners with conflicts) share:
+    the owners with conflicts (``owner`` and ``coverage`` only), owners_no_conflict and
+    owners_no_data (not to be changed: copied for each site)."""
+
+    affected: list[dict]
+    no_conflict: list[dict]
+    no_data: list[dict]
+
+
+class OwnerLists(NamedTuple):
+    """``OwnerDirectory.lists_all``: each site's owners_affected, owners_no_conflict,
+    owners_no_data and warnings, the kind of each site (an index into ``kinds``)."""
+
+    affected: list[list[dict]]
+    no_conflict: list[list[dict]]
+    no_data: list[list[dict]]
+    warnings: list[list[str]]
+    kind: np.ndarray
+    kinds: list[OwnerKind]
 
 
 class OwnerDirectory:
@@ -226,6 +250,86 @@ class OwnerDirectory:
         no_conflict = [dict(e) for e in rest[0]]
         no_data = [dict(e) for e in rest[1]]
         return affected, no_conflict, no_data, warnings
+
+    def lists_all(self, site: np.ndarray, owner: np.ndarray, severity: np.ndarray,
+                  contact: np.ndarray, cov_site: np.ndarray, cov_owner: np.ndarray,
+                  cov_kind: np.ndarray, n_sites: int, expected: tuple[str, ...]):
+        """``lists`` of every site of a batch at once, from its flat arrays (conflicts and
+        coverage pairs, each sorted by ``site``): an ``OwnerLists``, or None when a value is
+        one the per-site lists would treat apart (then ask ``lists`` site by site).
+
+        The owners without conflicts depend only on a site's coverage and the owners of its
+        conflicts: worked out once for each such kind of site, copied for each site."""
+        values = owner.tolist()
+        try:
+            names = sorted(set(values) | set(cov_owner.tolist()))  # (as ``sorted(stats)``)
+            rank = np.array([SEVERITY_RANK[v] for v in severity.tolist()], dtype=np.int8)
+        except (TypeError, KeyError):
+            return None
+        if not set(cov_kind.tolist()) <= {"partial", "full"}:
+            return None
+        code_of = {v: k for k, v in enumerate(names)}
+        n_codes = max(len(names), 1)
+        # coverage: one row per (site, owner), "full" when any of its areas covers the site
+        key = cov_site.astype(np.int64) * n_codes + np.fromiter(
+            map(code_of.__getitem__, cov_owner.tolist()), np.int64, len(cov_owner))
+        full = cov_kind == "full"
+        order = np.argsort(key, kind="stable")
+        key, full = key[order], full[order]
+        first = run_starts(key)
+        cov_key = key[first]
+        cov_full = np.logical_or.reduceat(full, first) if len(first) else full[:0]
+        # conflicts: one row per (site, owner) with their count, worst severity, any contact
+        pair = site.astype(np.int64) * n_codes + np.fromiter(
+            map(code_of.__getitem__, values), np.int64, len(values))
+        need = contact.astype(bool) if contact.dtype.kind == "b" else \
+            np.array([bool(v) for v in contact.tolist()], dtype=bool)
+        order = np.argsort(pair, kind="stable")
+        pair, rank, need = pair[order], rank[order], need[order]
+        first = run_starts(pair)
+        pair_key = pair[first]
+        count = np.diff(np.append(first, len(pair)))
+        worst = np.minimum.reduceat(rank, first) if len(first) else rank
+        needed = np.logical_or.reduceat(need, first) if len(first) else need
+        at = np.searchsorted(cov_key, pair_key)
+        found = at < len(cov_key)
+        found[found] = cov_key[at[found]] == pair_key[found]
+        coverage = np.full(len(pair_key), "unrecorded", dtype=object)
+        coverage[found] = np.where(cov_full[at[found]], "full", "partial")
+        pair_code = (pair_key % n_codes).tolist()
+        contacts = [self.contact(v) for v in names]
+        entries = [{**contacts[c], "conflicts": n, "worst_severity": _WORST[r],
+                    "contact_required": x, "coverage": k}
+                   for c, n, r, x, k in zip(pair_code, count.tolist(), worst.tolist(),
+                                            needed.tolist(), coverage.tolist(), strict=True)]
+        nameless = [None if contacts[c]["name"] is not None else
+                    f"owner {names[c]!r} has assets here but no contact details in the register: "
+                    "add the owner before issuing notices" for c in range(len(names))]
+        pair_at = site_starts(pair_key // n_codes, n_sites)
+        affected = [entries[a:b] for a, b in zip(pair_at[:-1].tolist(), pair_at[1:].tolist())]
+        warnings = [[w for c in pair_code[a:b] if (w := nameless[c]) is not None]
+                    for a, b in zip(pair_at[:-1].tolist(), pair_at[1:].tolist())]
+        # each site's kind: its coverage (owner, full or partial) and its owners with conflicts
+        cov_at = site_starts(cov_key // n_codes, n_sites)
+        cov_bytes = ((cov_key % n_codes) * 2 + cov_full).tobytes()
+        pair_bytes = (pair_key % n_codes).tobytes()
+        kind_of: dict[tuple, int] = {}
+        kind = np.array([kind_of.setdefault((cov_bytes[a * 8:b * 8], pair_bytes[c * 8:d * 8]),
+                                            len(kind_of))
+                         for a, b, c, d in zip(cov_at[:-1].tolist(), cov_at[1:].tolist(),
+                                               pair_at[:-1].tolist(), pair_at[1:].tolist())],
+                        dtype=np.int64)
+        kinds = []
+        for cov_part, pair_part in kind_of:
+            held = np.frombuffer(cov_part, dtype=np.int64)
+            cov = {names[c // 2]: "full" if c % 2 else "partial" for c in held.tolist()}
+            stats = dict.fromkeys(names[c] for c in np.frombuffer(pair_part, np.int64).tolist())
+            no_conflict, no_data = self._without_conflicts(cov, stats, expected)
+            kinds.append(OwnerKind([{"owner": c, "coverage": cov.get(c, "unrecorded")}
+                                    for c in stats], no_conflict, no_data))
+        no_conflict = [list(map(dict, kinds[k].no_conflict)) for k in kind.tolist()]
+        no_data = [list(map(dict, kinds[k].no_data)) for k in kind.tolist()]
+        return OwnerLists(affected, no_conflict, no_data, warnings, kind, kinds)
 
     def _without_conflicts(self, cov: dict[str, str], stats: dict, expected) -> tuple:
         """(owners_no_conflict, owners_no_data) of a site with coverage ``cov`` whose
