@@ -102,7 +102,23 @@ def _conflict_order(site: np.ndarray, severity: np.ndarray, distance: np.ndarray
             return None
         return np.array(order, dtype=np.intp)
     rank = np.array([SEVERITY_RANK[v] for v in severity.tolist()], dtype=np.int64)
-    return np.lexsort((asset_id.astype(str), distance, rank, site))
+    order = np.lexsort((distance, rank, site))
+    # Rows alike in site, severity and distance (assets across the footprint: 0 m) are ordered
+    # by asset id as text among themselves: the ids of those rows only are made text (the
+    # same order as sorting every row by its id first: each sort is stable).
+    s, r, d = site[order], rank[order], distance[order]
+    alike = (s[1:] == s[:-1]) & (r[1:] == r[:-1]) & ((d[1:] == d[:-1]) | (d[1:] != d[1:])
+                                                      & (d[:-1] != d[:-1]))
+    if not alike.any():
+        return order
+    tied = np.zeros(n, dtype=bool)
+    tied[1:] |= alike
+    tied[:-1] |= alike
+    at = np.flatnonzero(tied)
+    run = np.cumsum(~np.concatenate(([False], alike)))[at]  # (each run of alike rows)
+    rows = order[at]
+    order[at] = rows[np.lexsort((asset_id[rows].astype(str), run))]
+    return order
 
 
 def _no_conflicts(cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

@@ -16,6 +16,7 @@ import numpy as np
 import shapely
 
 from ..errors import ValidationError
+from .groups import sorted_unique
 
 from ..lazy import lazy_module
 
@@ -86,7 +87,7 @@ class WorksTable:
             work = np.concatenate([work, on_street[w_i]])
         if len(site) == 0:
             return dict(_NO_MATCH)
-        key = np.unique(site.astype(np.int64) * (len(self.geoms) + 1) + work)
+        key = sorted_unique(site.astype(np.int64) * (len(self.geoms) + 1) + work)
         s, w = key // (len(self.geoms) + 1), key % (len(self.geoms) + 1)
         st = np.asarray(starts, dtype="datetime64[ns]")[s]
         en = np.asarray(ends, dtype="datetime64[ns]")[s]

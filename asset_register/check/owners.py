@@ -101,7 +101,9 @@ class OwnerDirectory:
         full = shapely.contains_properly(self.cov_geom[j], outer[site])
         if not full.all():
             edge = np.flatnonzero(~full)
-            need = np.unique(site[edge])
+            seen = np.zeros(len(footprints), dtype=bool)  # (not np.unique: slow on many)
+            seen[site[edge]] = True
+            need = np.flatnonzero(seen)
             areas = np.empty(len(footprints), dtype=object)
             areas[need] = shapely.buffer(footprints[need], near, join_style="mitre",
                                          mitre_limit=MITRE_LIMIT)

@@ -229,3 +229,26 @@ def test_owner_lists_of_every_site_are_each_sites(seed):
     # values the per-site lists would stumble on are left to them
     assert directory.lists_all(site, owner, np.full(len(site), "unheard of", dtype=object),
                                contact, cov_site, cov_owner, cov_kind, n, expected) is None
+
+
+@pytest.mark.parametrize("seed", [6, 7])
+def test_the_conflict_order_is_by_site_severity_distance_then_asset_id(seed, monkeypatch):
+    """Many rows alike in site, severity and distance (0 m, NaN, -0.0): ordered by their asset
+    ids as text, as one sort of every row by all four keys orders them."""
+    from asset_register.check import clearance
+    from asset_register.check.checker import _conflict_order
+
+    monkeypatch.setattr(clearance, "FEW_ROWS", 0)  # (the arrays' way even for a few rows)
+    rng = np.random.default_rng(seed)
+    n = 5000
+    site = np.sort(rng.integers(0, 300, n))
+    severity = rng.choice(np.array(["strike", "danger", "caution"], dtype=object), n)
+    distance = rng.choice([0.0, -0.0, 0.25, 1.5, np.nan, 0.1 + 0.2], n)
+    ids = np.array([rng.choice([f"WAT:{k}", f"GAS:{k}", f"unrecorded:{k}", f"WAT:{k}\u00e9"])
+                    for k in rng.integers(0, 40, n)], dtype=object)
+    ids[::50] = None  # (as text: "None")
+    rank = np.array([clearance.SEVERITY_RANK[v] for v in severity.tolist()])
+    want = np.lexsort((ids.astype(str), distance, rank, site))
+    assert np.array_equal(_conflict_order(site, severity, distance, ids), want)
+    alone = np.arange(n)  # no two rows alike: the numeric sort alone
+    assert np.array_equal(_conflict_order(alone, severity, alone * 1.0, ids), alone)
