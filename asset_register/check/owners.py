@@ -17,7 +17,7 @@ import numpy as np
 import shapely
 
 from .clearance import SEVERITY_RANK
-from .groups import run_starts, site_starts
+from .groups import run_starts, site_starts, sorted_unique
 
 _WORST = {v: k for k, v in SEVERITY_RANK.items()}  # severity by its rank
 MITRE_LIMIT = 5.0  # GEOS's default: a mitred corner reaches at most this times the distance
@@ -27,6 +27,7 @@ MITRE_LIMIT = 5.0  # GEOS's default: a mitred corner reaches at most this times 
 CELL_M = 1000.0
 CELLS_KEPT = 100_000
 CELL_BLOCK = 4  # cells worked out together (a block of 4 x 4)
+_CELL_KEY = 2 ** 30  # (a batch's cells as numbers: |cell index| below this)
 
 
 class OwnerKind(NamedTuple):
@@ -90,11 +91,30 @@ class OwnerDirectory:
             found = self._in_cell(footprints[0], near * MITRE_LIMIT, bounds)
             if found is not None:
                 return dict(found)
+            return self._by_query(footprints, near)
+        # many sites: those whose grown box lies in cells no area's edge crosses (most of a
+        # programme) from their cells, as a single site's; the rest tested one by one
+        b = shapely.bounds(footprints)
+        in_cells, site, owner = self._by_cells(b, near * MITRE_LIMIT)
+        kind = np.full(len(site), "full", dtype=object)
+        rest = np.flatnonzero(~in_cells)
+        if len(rest):
+            found = self._by_query(footprints[rest], near, b[rest])
+            site = np.concatenate([site, rest[found["site"]]])
+            owner = np.concatenate([owner, found["owner"]])
+            kind = np.concatenate([kind, found["coverage"]])
+        order = np.argsort(site, kind="stable")
+        return {"site": site[order], "owner": owner[order], "coverage": kind[order]}
+
+    def _by_query(self, footprints: np.ndarray, near: float,
+                  b: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """``coverage_pairs`` by testing each site's area against the coverage areas (pairs
+        in the order the tree gives them; ``b``: the footprints' bounds, when known)."""
         # The buffer lies within each footprint's box grown by the mitre limit times ``near``
         # (a mitred corner reaches no further): a coverage area that holds all of that box
         # covers the site without the buffer — the common case, a site well inside an owner's
         # area. The buffer (and exact predicates) only for sites near an area's edge.
-        b = shapely.bounds(footprints)
+        b = shapely.bounds(footprints) if b is None else b
         r = near * MITRE_LIMIT
         outer = shapely.box(b[:, 0] - r, b[:, 1] - r, b[:, 2] + r, b[:, 3] + r)
         site, j = self.cov_tree.query(outer)
@@ -113,10 +133,52 @@ class OwnerDirectory:
             keep[edge] = meets
             site, j, full = site[keep], j[keep], full[keep]
         kind = np.array(["partial", "full"], dtype=object)[full.view(np.int8)]
-        if len(footprints) == 1:
-            return {"site": site, "owner": self.cov_owner[j], "coverage": kind}
-        order = np.argsort(site, kind="stable")
-        return {"site": site[order], "owner": self.cov_owner[j][order], "coverage": kind[order]}
+        return {"site": site, "owner": self.cov_owner[j], "coverage": kind}
+
+    def _by_cells(self, b: np.ndarray, r: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``_in_cell`` for many sites at once (``b``: their footprints' bounds): whether
+        each site's pairs came from its cells, and those pairs' site and owner (all
+        "full"), sorted by site."""
+        x0, y0, x1, y1 = b[:, 0] - r, b[:, 1] - r, b[:, 2] + r, b[:, 3] + r
+        with np.errstate(invalid="ignore"):
+            i0, k0 = np.floor(x0 / CELL_M), np.floor(y0 / CELL_M)
+            i1, k1 = np.floor(x1 / CELL_M), np.floor(y1 / CELL_M)
+            i1 -= (i1 > i0) & (x1 == i1 * CELL_M)  # (a cell is closed, as in ``_in_cell``)
+            k1 -= (k1 > k0) & (y1 == k1 * CELL_M)
+            ok = np.isfinite(x0 + y0 + x1 + y1) & (i1 - i0 <= 1) & (k1 - k0 <= 1) & \
+                (np.abs(i0) < _CELL_KEY) & (np.abs(k0) < _CELL_KEY) & \
+                (np.abs(i1) < _CELL_KEY) & (np.abs(k1) < _CELL_KEY)
+        at = np.flatnonzero(ok)
+        none = np.empty(0, dtype=np.int64)
+        if not len(at):
+            return ok, none, self.cov_owner[:0]
+        i0, k0, i1, k1 = (v[at].astype(np.int64) for v in (i0, k0, i1, k1))
+        # each site's (up to four) cells as one number: i * 2**31 + k + 2**30
+        keys = [i * (2 * _CELL_KEY) + k + _CELL_KEY for i, k in ((i0, k0), (i1, k0), (i0, k1),
+                                                                  (i1, k1))]
+        cells = sorted_unique(np.concatenate(keys))
+        areas, owners = [], []
+        for key in cells.tolist():  # (a few thousand cells at most: their blocks cached)
+            found = self._cell(key // (2 * _CELL_KEY), key % (2 * _CELL_KEY) - _CELL_KEY)
+            areas.append(None if found is None else found["areas"])
+            owners.append(self.cov_owner[:0] if found is None else found["pairs"]["owner"])
+        held = np.array([a is not None for a in areas], dtype=bool)
+        same: dict = {}
+        area_id = np.array([-1 if a is None else same.setdefault(a, len(same)) for a in areas])
+        first = np.searchsorted(cells, keys[0])
+        take = held[first]
+        for key in keys[1:]:
+            other = np.searchsorted(cells, key)
+            take &= held[other] & (area_id[other] == area_id[first])
+        ok[at[~take]] = False
+        site, first = at[take], first[take]
+        count = np.array([len(o) for o in owners], dtype=np.int64)
+        start = np.concatenate(([0], np.cumsum(count)[:-1]))
+        n = count[first]
+        rows = np.repeat(start[first] - np.concatenate(([0], np.cumsum(n)[:-1])), n) + \
+            np.arange(int(n.sum()))
+        owner = np.concatenate(owners)[rows] if len(rows) else self.cov_owner[:0]
+        return ok, np.repeat(site, n).astype(np.int64), owner
 
     def _in_cell(self, footprint, r: float, bounds: tuple | None = None) -> dict[str, np.ndarray] | None:
         """The coverage pairs of one site from the areas holding the whole of the footprint's
