@@ -64,7 +64,7 @@ def validate_sites(sites: Sequence[DigSite]) -> np.ndarray:
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise FootprintError(
-            f"{sites[i].reference or f'footprint {i + 1}'} must be a non-empty polygon in the "
+            f"{_label(sites[i], i)} must be a non-empty polygon in the "
             f"working CRS, not {'nothing' if missing[i] else shapely.get_type_id(fps[i])!r}: "
             "build it with asset_register.check.footprint.build"
         )
@@ -72,7 +72,7 @@ def validate_sites(sites: Sequence[DigSite]) -> np.ndarray:
     if invalid.any():
         i = int(np.flatnonzero(invalid)[0])
         raise FootprintError(
-            f"{sites[i].reference or f'footprint {i + 1}'} is not a valid polygon "
+            f"{_label(sites[i], i)} is not a valid polygon "
             f"({shapely.is_valid_reason(fps[i])}): redraw it or repair it with make_valid"
         )
     return fps
@@ -134,13 +134,19 @@ def _no_conflicts(cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 def _validate_fields(sites: Sequence[DigSite]) -> None:
     for i, s in enumerate(sites):
-        label = s.reference or f"footprint {i + 1}"
         if s.method not in METHODS:
-            raise ValidationError(f"{label}: method {s.method!r} is not one of {list(METHODS)}")
+            raise ValidationError(f"{_label(s, i)}: method {s.method!r} is not one of "
+                                  f"{list(METHODS)}")
         if s.start and s.end and s.start > s.end:
-            raise ValidationError(f"{label}: start {s.start} is after end {s.end}")
+            raise ValidationError(f"{_label(s, i)}: start {s.start} is after end {s.end}")
         if s.depth_m is not None and not s.depth_m >= 0:
-            raise ValidationError(f"{label}: depth {s.depth_m} must be a positive number of metres")
+            raise ValidationError(f"{_label(s, i)}: depth {s.depth_m} must be a positive "
+                                  "number of metres")
+
+
+def _label(site: DigSite, i: int) -> str:
+    """How an error names site ``i`` (worked out only for an error: a batch has 10^5)."""
+    return site.reference or f"footprint {i + 1}"
 
 
 class Checker:
@@ -347,8 +353,8 @@ class Checker:
         for a check's sites; ``hits``: (site, report id) of the reported positions in
         conflict; ``bounds``: the footprint's of a single site, when known."""
         rules = self.rules
-        labels = [s.reference or f"footprint {i + 1}" for i, s in enumerate(sites)]
-        warnings = check_extent(fps, ctx.extent, rules.max_outside_m, labels, bounds)
+        warnings = check_extent(fps, ctx.extent, rules.max_outside_m,
+                                lambda i: _label(sites[i], i), bounds)
         if hits is not None and len(hits[0]):
             told = ctx.deviations.warnings(*hits, len(sites))
             warnings = [[*w, *t] for w, t in zip(warnings, told)]
