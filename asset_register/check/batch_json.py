@@ -16,7 +16,7 @@ import shapely
 from .. import clock
 from ..memory import gc_paused
 from .confidence import grade_all
-from .groups import site_starts
+from .groups import site_starts, sorted_unique
 from .result import SEVERITIES, layout, records, site_dict
 
 
@@ -74,3 +74,28 @@ def _works(batch) -> list[dict]:
     cols.update(distance_m=batch.works["distance_m"], reason=batch.works["reason"],
                 footprint_wkt=shapely.to_wkt(table.geoms[w], rounding_precision=3))
     return records(cols)
+
+
+def site_overview(batch) -> list[tuple[list[str], int, int]] | None:
+    """For each site of ``batch``: the owners affected (codes, sorted), how many planned works
+    overlap it and how many warnings it has — the programme table of ``check --programme``
+    — from the flat arrays, without each site's result; None when an owner value would not
+    sort with the others (then ask each site's result)."""
+    flat, n, owners = batch.flat, len(batch.sites), batch.ctx.owners
+    values = flat["owner"].tolist()
+    try:
+        names = sorted(set(values))  # (as a site's owners_affected are sorted)
+    except TypeError:
+        return None
+    code_of = {v: k for k, v in enumerate(names)}
+    n_codes = max(len(names), 1)
+    pair = sorted_unique(np.asarray(flat["site"], dtype=np.int64) * n_codes + np.fromiter(
+        map(code_of.__getitem__, values), np.int64, len(values)))
+    pair_site, pair_code = pair // n_codes, (pair % n_codes).tolist()
+    nameless = np.array([owners.contact(v)["name"] is None for v in names] or [False])
+    told = np.bincount(pair_site[nameless[pair % n_codes]], minlength=n).tolist()
+    at = site_starts(pair_site, n).tolist()
+    works = np.diff(site_starts(np.asarray(batch.works["site"], dtype=np.int64), n)).tolist()
+    return [([names[c] for c in pair_code[at[i]:at[i + 1]]], works[i],
+             len(s.notes) + len(batch.warnings[i]) + told[i])
+            for i, s in enumerate(batch.sites)]

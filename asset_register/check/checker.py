@@ -486,6 +486,17 @@ class CheckBatch(Sequence):
             confidence=self._confidence(i, affected, no_conflict, no_data),
         )
 
+    def overview(self) -> list[tuple[list[str], int, int]]:
+        """Each site's owners affected (codes), overlapping works and warnings counted, as
+        its result gives them, for all sites at once (the programme table)."""
+        from .batch_json import site_overview
+
+        found = site_overview(self)
+        if found is None:  # (owner values that do not sort together: site by site)
+            found = [([o["owner"] for o in r.owners_affected], len(r.works_columns()["reason"]),
+                      len(r.warnings)) for r in map(self._result, range(len(self)))]
+        return found
+
     def to_dict(self) -> dict:
         """Every site's result in the documented JSON layout, built for all sites at once
         from the flat arrays (check/batch_json.py: no per-site frames or lists), so a

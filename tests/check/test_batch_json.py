@@ -252,3 +252,18 @@ def test_the_conflict_order_is_by_site_severity_distance_then_asset_id(seed, mon
     assert np.array_equal(_conflict_order(site, severity, distance, ids), want)
     alone = np.arange(n)  # no two rows alike: the numeric sort alone
     assert np.array_equal(_conflict_order(alone, severity, alone * 1.0, ids), alone)
+
+
+def test_the_programme_table_is_each_sites(everything, fixed_clock, monkeypatch):
+    """``check --programme``'s table (owners affected, works, warnings of each site) from the
+    flat arrays is what each site's result says, and so is the per-site path."""
+    from asset_register.check import batch_json
+
+    batch = Checker(everything).check_many(_programme(200, seed=13))
+    want = [([o["owner"] for o in batch[i].owners_affected], len(batch[i].works_overlapping),
+             len(batch[i].warnings)) for i in range(len(batch))]
+    assert batch.overview() == want
+    assert {w for _, w, _ in want} > {0} and {t for *_, t in want} > {0}
+    assert any("NOC" in a for a, _, _ in want)  # (an owner without contact details: warned)
+    monkeypatch.setattr(batch_json, "site_overview", lambda batch: None)
+    assert batch.overview() == want
