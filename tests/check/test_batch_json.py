@@ -129,6 +129,8 @@ def test_the_per_site_path_the_batch_falls_back_to(everything, fixed_clock, monk
 def test_small_batches(everything, fixed_clock, sites):
     batch = Checker(everything).check_many(sites)
     assert [_text(r) for r in batch.to_dict()["results"]] == _each_site_alone(batch)
+    assert batch.overview() == [([o["owner"] for o in r.owners_affected],
+                                 len(r.works_overlapping), len(r.warnings)) for r in batch]
 
 
 def _plain_records(columns: dict) -> list[dict]:
