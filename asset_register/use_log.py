@@ -84,13 +84,21 @@ def record_batch(store, batch, *, purpose: str | None, reference: str | None = N
     flat, sev = batch.flat, batch.flat["severity"]
     summary = {"sites": len(batch), "conflicts": int(len(sev)),
                **{s: int(np.count_nonzero(sev == s)) for s in ("strike", "danger", "caution")}}
-    affected = {str(o) for o in np.unique(flat["owner"].astype(str))} if len(sev) else set()
-    covered = {str(o) for o in np.unique(np.asarray(batch.coverage["owner"], dtype=str))}
+    affected = _texts(flat["owner"]) if len(sev) else set()
+    covered = _texts(batch.coverage["owner"])
     return store.record_use("check_batch", {
         "footprint_wkt": bounded_wkt([s.footprint for s in batch.sites]),
         "purpose": _text(purpose), "reference": _text(reference), "source": _text(source),
         "via": via, "summary": summary, "owners": sorted(affected | covered),
         "owners_affected": sorted(affected)})
+
+
+def _texts(values) -> set[str]:
+    """Each distinct value as numpy's text makes it (as ``np.unique(values.astype(str))``),
+    the values told apart first: a programme's coverage has a row per site and owner (1.1
+    million for 100,000 sites, 0.3 s through ``np.unique``)."""
+    distinct = list(set(np.asarray(values, dtype=object).tolist()))
+    return {str(o) for o in np.asarray(distinct, dtype=str).tolist()} if distinct else set()
 
 
 def record_search(store, query: str, *, hits: int, bounds=(), owners=(),

@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 
 from .deviations import UNKNOWN_OWNER, UNRECORDED_PREFIX
+from .groups import run_starts
 
 GRADES = "ABCD"
 AGE_B_YEARS, AGE_C_YEARS = 2, 5
@@ -71,14 +72,71 @@ def grade_rows(*, affected, no_conflict, no_data, accuracy: Sequence, quality: S
     return _graded(found, unknown_owner_near, reported)
 
 
+def grade_all(*, site: np.ndarray, conflicts: dict, reported: np.ndarray, kind: np.ndarray,
+              kinds: Sequence, on: Sequence[date], delivered: dict) -> list[dict]:
+    """``grade`` of every site of a batch at once. ``site`` and ``conflicts`` are the
+    batch's flat conflict rows (sorted by site), ``reported`` marks theirs as in ``grade``;
+    ``kind``/``kinds`` each site's kind of owner lists (``OwnerDirectory.lists_all``); ``on``
+    each site's day. The reasons are worked out once for each kind, day and set of counts."""
+    n_sites = len(kind)
+    ids = np.asarray(conflicts["asset_id"], dtype=object).tolist()
+    owners = np.asarray(conflicts["owner"], dtype=object)
+    find = np.array([isinstance(i, str) and i.startswith(UNRECORDED_PREFIX) for i in ids],
+                    dtype=bool)
+    keep = ~find
+    quality = np.asarray(conflicts["quality_level"], dtype=object).tolist()
+    unknown = keep & np.isnan(np.asarray(conflicts["h_accuracy_m"], dtype=float)) & \
+        np.array([q is None for q in quality], dtype=bool)
+    uncertainty = np.asarray(conflicts["uncertainty_m"], dtype=float)
+    placed = keep & ~np.isnan(uncertainty)
+    worst = np.full(n_sites, np.nan)
+    if placed.any():  # (rows sorted by site: each site's largest by one reduceat)
+        at = np.flatnonzero(placed)
+        starts = run_starts(site[at])
+        worst[site[at][starts]] = np.maximum.reduceat(uncertainty[at], starts)
+
+    def count(mask) -> list[int]:
+        return np.bincount(site[mask], minlength=n_sites).tolist()
+
+    near_unknown = np.bincount(site[owners == UNKNOWN_OWNER], minlength=n_sites) > 0
+    n_kept, n_unknown = count(keep), count(unknown)
+    wrong = count(keep & np.asarray(reported, dtype=bool))
+    missing = count(find & (owners != UNKNOWN_OWNER))
+    coarse = [f"{w:.1f}" if w > COARSE_M else None for w in worst.tolist()]
+    made: dict[tuple, dict] = {}
+    based: dict[tuple, list] = {}
+    out = []
+    for i, k in enumerate(kind.tolist()):
+        key = (k, on[i], n_kept[i], n_unknown[i], coarse[i], wrong[i], missing[i],
+               bool(near_unknown[i]))
+        done = made.get(key)
+        if done is None:
+            base = based.get(key[:2])
+            if base is None:
+                o = kinds[k]
+                base = based[key[:2]] = _coverage_and_age(o.affected, o.no_conflict, o.no_data,
+                                                         delivered, on[i])
+            found = list(base)
+            if n_kept[i]:
+                _precision_of(found, n_kept[i], n_unknown[i], worst[i])
+            done = made[key] = _graded(found, key[7], wrong[i], missing[i])
+        out.append({"grade": done["grade"], "reasons": list(done["reasons"])})
+    return out
+
+
 def _precision(found: list, n: int, acc: list, quality: list, uncertainty: list) -> None:
     """What the conflicts' recorded accuracy adds to the reasons."""
     unknown = sum(1 for a, q in zip(acc, quality, strict=True) if a != a and q is None)
+    placed = [u for u in uncertainty if u == u]
+    _precision_of(found, n, unknown, max(placed) if placed else float("nan"))
+
+
+def _precision_of(found: list, n: int, unknown: int, worst: float) -> None:
+    """``_precision`` of ``n`` records of which ``unknown`` have no recorded accuracy, the
+    worst placed to ±``worst`` metres (NaN: none placed)."""
     if unknown:
         found.append(("C", f"{unknown} of {n} records near the dig have no recorded "
                            "accuracy"))
-    placed = [u for u in uncertainty if u == u]
-    worst = max(placed) if placed else float("nan")
     if worst > COARSE_M:
         found.append(("B", f"records near the dig are placed only to ±{worst:.1f} m"))
 

@@ -301,27 +301,34 @@ def build(
     return Footprints(out, accuracy, notes)
 
 
-def check_extent(footprints: np.ndarray, extent, max_outside_m: float, labels=None,
+def check_extent(footprints: np.ndarray, extent, max_outside_m: float, label=None,
                  bounds: tuple | None = None) -> list[list[str]]:
     """Warnings (or an error when far) for footprints outside the register's data extent
-    (``bounds``: the one footprint's, when known)."""
+    (``label(i)``: how the error names footprint i; ``bounds``: the one footprint's, when
+    known)."""
     n = len(footprints)
-    labels = labels or [f"footprint {i + 1}" for i in range(n)]
     if extent is None:
         return [["the register has no assets: no conflicts can be found anywhere"]] * n
     if n == 1:  # one live check: a footprint whose box lies in the extent is inside it
         x0, y0, x1, y1 = footprints[0].bounds if bounds is None else bounds
         if extent[0] <= x0 and extent[1] <= y0 and x1 <= extent[2] and y1 <= extent[3]:
             return [[]]
-    box = shapely.box(*extent)
-    dist = shapely.distance(footprints, box)
+        dist = shapely.distance(footprints, shapely.box(*extent))
+    else:  # (the distance to the extent only of the footprints whose box is not inside it)
+        b = shapely.bounds(footprints)
+        out = ~((extent[0] <= b[:, 0]) & (extent[1] <= b[:, 1]) & (b[:, 2] <= extent[2])
+                & (b[:, 3] <= extent[3]))
+        if not out.any():  # (a programme inside the register's data: the usual case)
+            return [[] for _ in range(n)]
+        dist = np.zeros(n)
+        dist[out] = shapely.distance(footprints[out], shapely.box(*extent))
     far = dist > max_outside_m
     if far.any():
         i = int(np.flatnonzero(far)[0])
         raise FootprintError(
-            f"{labels[i]} is {dist[i] / 1000:.1f} km from the register's data (extent "
-            f"{tuple(round(float(v)) for v in extent)}): it is probably in the wrong CRS — give the "
-            "footprint's CRS (--crs) or check the coordinates"
+            f"{label(i) if label else f'footprint {i + 1}'} is {dist[i] / 1000:.1f} km from the "
+            f"register's data (extent {tuple(round(float(v)) for v in extent)}): it is probably "
+            "in the wrong CRS — give the footprint's CRS (--crs) or check the coordinates"
         )
     return [
         [f"the site is {d:.0f} m outside the register's data extent: no records here does not "

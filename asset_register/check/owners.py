@@ -11,11 +11,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import asdict
+from typing import NamedTuple
 
 import numpy as np
 import shapely
 
 from .clearance import SEVERITY_RANK
+from .groups import run_starts, site_starts, sorted_unique
 
 _WORST = {v: k for k, v in SEVERITY_RANK.items()}  # severity by its rank
 MITRE_LIMIT = 5.0  # GEOS's default: a mitred corner reaches at most this times the distance
@@ -25,6 +27,29 @@ MITRE_LIMIT = 5.0  # GEOS's default: a mitred corner reaches at most this times 
 CELL_M = 1000.0
 CELLS_KEPT = 100_000
 CELL_BLOCK = 4  # cells worked out together (a block of 4 x 4)
+_CELL_KEY = 2 ** 30  # (a batch's cells as numbers: |cell index| below this)
+
+
+class OwnerKind(NamedTuple):
+    """What the sites of one kind (the same coverage, the same owners with conflicts) share:
+    the owners with conflicts (``owner`` and ``coverage`` only), owners_no_conflict and
+    owners_no_data (not to be changed: copied for each site)."""
+
+    affected: list[dict]
+    no_conflict: list[dict]
+    no_data: list[dict]
+
+
+class OwnerLists(NamedTuple):
+    """``OwnerDirectory.lists_all``: each site's owners_affected, owners_no_conflict,
+    owners_no_data and warnings, the kind of each site (an index into ``kinds``)."""
+
+    affected: list[list[dict]]
+    no_conflict: list[list[dict]]
+    no_data: list[list[dict]]
+    warnings: list[list[str]]
+    kind: np.ndarray
+    kinds: list[OwnerKind]
 
 
 class OwnerDirectory:
@@ -66,18 +91,39 @@ class OwnerDirectory:
             found = self._in_cell(footprints[0], near * MITRE_LIMIT, bounds)
             if found is not None:
                 return dict(found)
+            return self._by_query(footprints, near)
+        # many sites: those whose grown box lies in cells no area's edge crosses (most of a
+        # programme) from their cells, as a single site's; the rest tested one by one
+        b = shapely.bounds(footprints)
+        in_cells, site, owner = self._by_cells(b, near * MITRE_LIMIT)
+        kind = np.full(len(site), "full", dtype=object)
+        rest = np.flatnonzero(~in_cells)
+        if len(rest):
+            found = self._by_query(footprints[rest], near, b[rest])
+            site = np.concatenate([site, rest[found["site"]]])
+            owner = np.concatenate([owner, found["owner"]])
+            kind = np.concatenate([kind, found["coverage"]])
+        order = np.argsort(site, kind="stable")
+        return {"site": site[order], "owner": owner[order], "coverage": kind[order]}
+
+    def _by_query(self, footprints: np.ndarray, near: float,
+                  b: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """``coverage_pairs`` by testing each site's area against the coverage areas (pairs
+        in the order the tree gives them; ``b``: the footprints' bounds, when known)."""
         # The buffer lies within each footprint's box grown by the mitre limit times ``near``
         # (a mitred corner reaches no further): a coverage area that holds all of that box
         # covers the site without the buffer — the common case, a site well inside an owner's
         # area. The buffer (and exact predicates) only for sites near an area's edge.
-        b = shapely.bounds(footprints)
+        b = shapely.bounds(footprints) if b is None else b
         r = near * MITRE_LIMIT
         outer = shapely.box(b[:, 0] - r, b[:, 1] - r, b[:, 2] + r, b[:, 3] + r)
         site, j = self.cov_tree.query(outer)
         full = shapely.contains_properly(self.cov_geom[j], outer[site])
         if not full.all():
             edge = np.flatnonzero(~full)
-            need = np.unique(site[edge])
+            seen = np.zeros(len(footprints), dtype=bool)  # (not np.unique: slow on many)
+            seen[site[edge]] = True
+            need = np.flatnonzero(seen)
             areas = np.empty(len(footprints), dtype=object)
             areas[need] = shapely.buffer(footprints[need], near, join_style="mitre",
                                          mitre_limit=MITRE_LIMIT)
@@ -87,10 +133,52 @@ class OwnerDirectory:
             keep[edge] = meets
             site, j, full = site[keep], j[keep], full[keep]
         kind = np.array(["partial", "full"], dtype=object)[full.view(np.int8)]
-        if len(footprints) == 1:
-            return {"site": site, "owner": self.cov_owner[j], "coverage": kind}
-        order = np.argsort(site, kind="stable")
-        return {"site": site[order], "owner": self.cov_owner[j][order], "coverage": kind[order]}
+        return {"site": site, "owner": self.cov_owner[j], "coverage": kind}
+
+    def _by_cells(self, b: np.ndarray, r: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``_in_cell`` for many sites at once (``b``: their footprints' bounds): whether
+        each site's pairs came from its cells, and those pairs' site and owner (all
+        "full"), sorted by site."""
+        x0, y0, x1, y1 = b[:, 0] - r, b[:, 1] - r, b[:, 2] + r, b[:, 3] + r
+        with np.errstate(invalid="ignore"):
+            i0, k0 = np.floor(x0 / CELL_M), np.floor(y0 / CELL_M)
+            i1, k1 = np.floor(x1 / CELL_M), np.floor(y1 / CELL_M)
+            i1 -= (i1 > i0) & (x1 == i1 * CELL_M)  # (a cell is closed, as in ``_in_cell``)
+            k1 -= (k1 > k0) & (y1 == k1 * CELL_M)
+            ok = np.isfinite(x0 + y0 + x1 + y1) & (i1 - i0 <= 1) & (k1 - k0 <= 1) & \
+                (np.abs(i0) < _CELL_KEY) & (np.abs(k0) < _CELL_KEY) & \
+                (np.abs(i1) < _CELL_KEY) & (np.abs(k1) < _CELL_KEY)
+        at = np.flatnonzero(ok)
+        none = np.empty(0, dtype=np.int64)
+        if not len(at):
+            return ok, none, self.cov_owner[:0]
+        i0, k0, i1, k1 = (v[at].astype(np.int64) for v in (i0, k0, i1, k1))
+        # each site's (up to four) cells as one number: i * 2**31 + k + 2**30
+        keys = [i * (2 * _CELL_KEY) + k + _CELL_KEY for i, k in ((i0, k0), (i1, k0), (i0, k1),
+                                                                  (i1, k1))]
+        cells = sorted_unique(np.concatenate(keys))
+        areas, owners = [], []
+        for key in cells.tolist():  # (a few thousand cells at most: their blocks cached)
+            found = self._cell(key // (2 * _CELL_KEY), key % (2 * _CELL_KEY) - _CELL_KEY)
+            areas.append(None if found is None else found["areas"])
+            owners.append(self.cov_owner[:0] if found is None else found["pairs"]["owner"])
+        held = np.array([a is not None for a in areas], dtype=bool)
+        same: dict = {}
+        area_id = np.array([-1 if a is None else same.setdefault(a, len(same)) for a in areas])
+        first = np.searchsorted(cells, keys[0])
+        take = held[first]
+        for key in keys[1:]:
+            other = np.searchsorted(cells, key)
+            take &= held[other] & (area_id[other] == area_id[first])
+        ok[at[~take]] = False
+        site, first = at[take], first[take]
+        count = np.array([len(o) for o in owners], dtype=np.int64)
+        start = np.concatenate(([0], np.cumsum(count)[:-1]))
+        n = count[first]
+        rows = np.repeat(start[first] - np.concatenate(([0], np.cumsum(n)[:-1])), n) + \
+            np.arange(int(n.sum()))
+        owner = np.concatenate(owners)[rows] if len(rows) else self.cov_owner[:0]
+        return ok, np.repeat(site, n).astype(np.int64), owner
 
     def _in_cell(self, footprint, r: float, bounds: tuple | None = None) -> dict[str, np.ndarray] | None:
         """The coverage pairs of one site from the areas holding the whole of the footprint's
@@ -226,6 +314,86 @@ class OwnerDirectory:
         no_conflict = [dict(e) for e in rest[0]]
         no_data = [dict(e) for e in rest[1]]
         return affected, no_conflict, no_data, warnings
+
+    def lists_all(self, site: np.ndarray, owner: np.ndarray, severity: np.ndarray,
+                  contact: np.ndarray, cov_site: np.ndarray, cov_owner: np.ndarray,
+                  cov_kind: np.ndarray, n_sites: int, expected: tuple[str, ...]):
+        """``lists`` of every site of a batch at once, from its flat arrays (conflicts and
+        coverage pairs, each sorted by ``site``): an ``OwnerLists``, or None when a value is
+        one the per-site lists would treat apart (then ask ``lists`` site by site).
+
+        The owners without conflicts depend only on a site's coverage and the owners of its
+        conflicts: worked out once for each such kind of site, copied for each site."""
+        values = owner.tolist()
+        try:
+            names = sorted(set(values) | set(cov_owner.tolist()))  # (as ``sorted(stats)``)
+            rank = np.array([SEVERITY_RANK[v] for v in severity.tolist()], dtype=np.int8)
+        except (TypeError, KeyError):
+            return None
+        if not set(cov_kind.tolist()) <= {"partial", "full"}:
+            return None
+        code_of = {v: k for k, v in enumerate(names)}
+        n_codes = max(len(names), 1)
+        # coverage: one row per (site, owner), "full" when any of its areas covers the site
+        key = cov_site.astype(np.int64) * n_codes + np.fromiter(
+            map(code_of.__getitem__, cov_owner.tolist()), np.int64, len(cov_owner))
+        full = cov_kind == "full"
+        order = np.argsort(key, kind="stable")
+        key, full = key[order], full[order]
+        first = run_starts(key)
+        cov_key = key[first]
+        cov_full = np.logical_or.reduceat(full, first) if len(first) else full[:0]
+        # conflicts: one row per (site, owner) with their count, worst severity, any contact
+        pair = site.astype(np.int64) * n_codes + np.fromiter(
+            map(code_of.__getitem__, values), np.int64, len(values))
+        need = contact.astype(bool) if contact.dtype.kind == "b" else \
+            np.array([bool(v) for v in contact.tolist()], dtype=bool)
+        order = np.argsort(pair, kind="stable")
+        pair, rank, need = pair[order], rank[order], need[order]
+        first = run_starts(pair)
+        pair_key = pair[first]
+        count = np.diff(np.append(first, len(pair)))
+        worst = np.minimum.reduceat(rank, first) if len(first) else rank
+        needed = np.logical_or.reduceat(need, first) if len(first) else need
+        at = np.searchsorted(cov_key, pair_key)
+        found = at < len(cov_key)
+        found[found] = cov_key[at[found]] == pair_key[found]
+        coverage = np.full(len(pair_key), "unrecorded", dtype=object)
+        coverage[found] = np.where(cov_full[at[found]], "full", "partial")
+        pair_code = (pair_key % n_codes).tolist()
+        contacts = [self.contact(v) for v in names]
+        entries = [{**contacts[c], "conflicts": n, "worst_severity": _WORST[r],
+                    "contact_required": x, "coverage": k}
+                   for c, n, r, x, k in zip(pair_code, count.tolist(), worst.tolist(),
+                                            needed.tolist(), coverage.tolist(), strict=True)]
+        nameless = [None if contacts[c]["name"] is not None else
+                    f"owner {names[c]!r} has assets here but no contact details in the register: "
+                    "add the owner before issuing notices" for c in range(len(names))]
+        pair_at = site_starts(pair_key // n_codes, n_sites)
+        affected = [entries[a:b] for a, b in zip(pair_at[:-1].tolist(), pair_at[1:].tolist())]
+        warnings = [[w for c in pair_code[a:b] if (w := nameless[c]) is not None]
+                    for a, b in zip(pair_at[:-1].tolist(), pair_at[1:].tolist())]
+        # each site's kind: its coverage (owner, full or partial) and its owners with conflicts
+        cov_at = site_starts(cov_key // n_codes, n_sites)
+        cov_bytes = ((cov_key % n_codes) * 2 + cov_full).tobytes()
+        pair_bytes = (pair_key % n_codes).tobytes()
+        kind_of: dict[tuple, int] = {}
+        kind = np.array([kind_of.setdefault((cov_bytes[a * 8:b * 8], pair_bytes[c * 8:d * 8]),
+                                            len(kind_of))
+                         for a, b, c, d in zip(cov_at[:-1].tolist(), cov_at[1:].tolist(),
+                                               pair_at[:-1].tolist(), pair_at[1:].tolist())],
+                        dtype=np.int64)
+        kinds = []
+        for cov_part, pair_part in kind_of:
+            held = np.frombuffer(cov_part, dtype=np.int64)
+            cov = {names[c // 2]: "full" if c % 2 else "partial" for c in held.tolist()}
+            stats = dict.fromkeys(names[c] for c in np.frombuffer(pair_part, np.int64).tolist())
+            no_conflict, no_data = self._without_conflicts(cov, stats, expected)
+            kinds.append(OwnerKind([{"owner": c, "coverage": cov.get(c, "unrecorded")}
+                                    for c in stats], no_conflict, no_data))
+        no_conflict = [list(map(dict, kinds[k].no_conflict)) for k in kind.tolist()]
+        no_data = [list(map(dict, kinds[k].no_data)) for k in kind.tolist()]
+        return OwnerLists(affected, no_conflict, no_data, warnings, kind, kinds)
 
     def _without_conflicts(self, cov: dict[str, str], stats: dict, expected) -> tuple:
         """(owners_no_conflict, owners_no_data) of a site with coverage ``cov`` whose

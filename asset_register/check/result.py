@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 from dataclasses import MISSING, dataclass, field
 from datetime import date
+from itertools import repeat
 
 import numpy as np
 import shapely
 
 from ..lazy import lazy_module, loaded
+from .groups import sorted_unique
 
 gpd = lazy_module("geopandas")
 
@@ -171,28 +173,46 @@ def summary_of(severity) -> dict:
 
 def result_dict(r: CheckResult, conflicts: list[dict], works: list[dict]) -> dict:
     """The documented JSON layout of one result, from its parts already as records."""
-    site = r.site
+    return layout(site_dict(r.site), r.crs, r.rules_version,
+                  summary_of(c["severity"] for c in conflicts), conflicts, r.owners_affected,
+                  r.owners_no_conflict, r.owners_no_data, works, r.warnings, r.advice,
+                  r.confidence, round(r.seconds, 6))
+
+
+def site_dict(site: DigSite, footprint_wkt: str | None = None) -> dict:
+    """The ``site`` part of a result's JSON layout (``footprint_wkt``: the footprint's WKT
+    at the millimetre, when already made)."""
+    if footprint_wkt is None:
+        footprint_wkt = shapely.to_wkt(site.footprint, rounding_precision=3)
     return {
-        "site": {
-            "reference": site.reference, "description": site.description,
-            "footprint_wkt": shapely.to_wkt(site.footprint, rounding_precision=3),
-            "depth_m": site.depth_m, "method": site.method,
-            "start": site.start.isoformat() if site.start else None,
-            "end": site.end.isoformat() if site.end else None,
-            "usrn": site.usrn, "position_accuracy_m": site.position_accuracy_m,
-        },
-        "crs": r.crs,
-        "rules_version": r.rules_version,
-        "summary": summary_of(c["severity"] for c in conflicts),
+        "reference": site.reference, "description": site.description,
+        "footprint_wkt": footprint_wkt,
+        "depth_m": site.depth_m, "method": site.method,
+        "start": site.start.isoformat() if site.start else None,
+        "end": site.end.isoformat() if site.end else None,
+        "usrn": site.usrn, "position_accuracy_m": site.position_accuracy_m,
+    }
+
+
+def layout(site: dict, crs: str, rules_version: str, summary: dict, conflicts: list[dict],
+           owners_affected: list, owners_no_conflict: list, owners_no_data: list,
+           works: list[dict], warnings: list, advice: list, confidence: dict | None,
+           seconds: float) -> dict:
+    """One result's JSON layout, its keys in their documented order."""
+    return {
+        "site": site,
+        "crs": crs,
+        "rules_version": rules_version,
+        "summary": summary,
         "conflicts": conflicts,
-        "owners_affected": r.owners_affected,
-        "owners_no_conflict": r.owners_no_conflict,
-        "owners_no_data": r.owners_no_data,
+        "owners_affected": owners_affected,
+        "owners_no_conflict": owners_no_conflict,
+        "owners_no_data": owners_no_data,
         "works_overlapping": works,
-        "warnings": r.warnings,
-        "advice": r.advice,
-        "confidence": r.confidence,
-        "seconds": round(r.seconds, 6),
+        "warnings": warnings,
+        "advice": advice,
+        "confidence": confidence,
+        "seconds": seconds,
     }
 
 
@@ -204,14 +224,63 @@ def records(columns: dict) -> list[dict]:
     distances rounded to the millimetre."""
     if not columns:
         return []
-    pandas = loaded("pandas")  # (only a pandas value can be its NA or NaT)
-    missing = (pandas.NA, pandas.NaT) if pandas is not None else ()
-    names, values = list(columns), []
-    for name in names:
-        col = [None if v is None or (isinstance(v, float) and v != v) or any(v is m for m in missing)
-               else (v.item() if hasattr(v, "item") else v)
-               for v in (columns[name].tolist() if hasattr(columns[name], "tolist") else columns[name])]
-        if name in _METRES:
-            col = [None if v is None else round(float(v), 3) for v in col]
-        values.append(col)
-    return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
+    names = list(columns)
+    values = [_plain(columns[name], name in _METRES) for name in names]
+    return list(map(dict, map(zip, repeat(names), zip(*values, strict=True))))
+
+
+_PLAIN = frozenset((str, int, bool, type(None)))  # kept as they are
+_PLAIN_OR_FLOAT = _PLAIN | {float}  # kept, but a float NaN is None
+
+
+def _plain(column, metres: bool = False) -> list:
+    """One column as plain Python values (see ``records``); whole arrays at once for the
+    columns a batch's thousands of rows hold (numbers, text, None), value by value for the
+    rest."""
+    dtype = getattr(column, "dtype", None)
+    kind = None if dtype is None else dtype.kind
+    if kind == "f" and dtype.itemsize <= 8:  # (a long double's values stay numpy's)
+        missing = np.isnan(column)
+        if metres:
+            return _millimetres(np.asarray(column, dtype=np.float64), missing)
+        if not missing.any():
+            return column.tolist()
+        col = column.astype(object)
+        col[missing] = None
+        return col.tolist()
+    col = column.tolist() if hasattr(column, "tolist") else list(column)
+    if kind in ("i", "u", "b"):
+        pass
+    elif kind == "O" and (types := set(map(type, col))) <= _PLAIN_OR_FLOAT:
+        if float in types:
+            col = [None if v != v else v for v in col]  # (only a float NaN is not itself)
+    else:
+        pandas = loaded("pandas")  # (only a pandas value can be its NA or NaT)
+        missing = (pandas.NA, pandas.NaT) if pandas is not None else ()
+        col = [None if v is None or (isinstance(v, float) and v != v)
+               or any(v is m for m in missing) else (v.item() if hasattr(v, "item") else v)
+               for v in col]
+    if metres:
+        col = [None if v is None else round(float(v), 3) for v in col]
+    return col
+
+
+def _millimetres(x: np.ndarray, missing: np.ndarray) -> list:
+    """``round(v, 3)`` of each float of ``x`` (None where ``missing``) as Python rounds it:
+    the nearest double to the decimal rounded at the millimetre. Whole arrays: the thousandths ``k`` by numpy
+    where ``x * 1000`` lies clearly off a half (its rounding error, below 2**-12 for
+    ``|k| < 2**40``, cannot carry it across: ``k / 1000``, a correctly rounded division, is
+    then Python's answer); Python's ``round`` for the rest (near a half, huge, infinite)."""
+    scaled = x * 1000.0
+    k = np.rint(scaled)
+    with np.errstate(invalid="ignore"):
+        clear = (np.abs(scaled - k) < 0.499) & (np.abs(k) < 2.0 ** 40)
+    out = (k / 1000.0).astype(object)
+    out[missing] = None
+    near = np.flatnonzero(~clear & ~missing)
+    if len(near):  # (a clearance of 1.5315 m is a half: a handful of values, many rows)
+        values = x[near]
+        each = sorted_unique(values)
+        done = np.array([round(v, 3) for v in each.tolist()], dtype=np.float64)
+        out[near] = done[np.searchsorted(each, values)].astype(object)
+    return out.tolist()

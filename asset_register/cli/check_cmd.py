@@ -127,9 +127,9 @@ def _check(args) -> int:
                 return 0
             summary = batch.summary()
             rows = [[str(r.reference), str(r.conflicts), str(r.strike), str(r.danger), str(r.caution),
-                     ", ".join(o["owner"] for o in batch[i].owners_affected) or "-",
-                     str(len(batch[i].works_overlapping)), str(len(batch[i].warnings))]
-                    for i, r in enumerate(summary.itertuples())]
+                     ", ".join(affected) or "-", str(works), str(warnings)]
+                    for r, (affected, works, warnings) in zip(summary.itertuples(), batch.overview(),
+                                                              strict=True)]
             print(f"Programme check of {store.location}: {len(batch)} sites, rules "
                   f"{rules.version}, {batch.seconds:.2f} s")
             print("\n".join(_table(rows, ["site", "conflicts", "strike", "danger", "caution",

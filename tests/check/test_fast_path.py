@@ -390,3 +390,50 @@ def test_a_single_sites_coverage_from_its_grid_cell_is_its_own(seed, cell, monke
     if cell < 1000:  # sites across a cell's edge, answered by the cells held by the same areas
         assert straddled
     assert any(v is None for v in directory._cells.values())  # (edges crossed those cells)
+
+
+@pytest.mark.parametrize("cell", [1000.0, 150.0, 60.0])
+@pytest.mark.parametrize("seed", range(2))
+def test_a_batchs_coverage_from_grid_cells_is_each_sites_own(seed, cell, monkeypatch):
+    """A batch takes the coverage of the sites whose area lies in cells no area's edge
+    crosses from those cells, and tests the others' areas: each site gets the pairs, in the
+    same order, of a single check of it, and the pairs the mitred buffer gives."""
+    from asset_register.check import owners as owners_module
+    from asset_register.check.owners import OwnerDirectory
+
+    monkeypatch.setattr(owners_module, "CELL_M", cell)
+    rng = np.random.default_rng(20 + seed)
+    areas = np.array([shapely.box(X0 - 2000, Y0 - 2000, X0 + 3000, Y0 + 3000),
+                      shapely.box(X0 - 1000, Y0 - 1000, X0 + 2500, Y0 + 2500),  # two hold cells
+                      shapely.Polygon([(X0, Y0), (X0 + 300, Y0 + 40), (X0 + 120, Y0 + 260)]),
+                      shapely.Point(X0 + 150, Y0 + 150).buffer(60),
+                      shapely.box(X0 + 190, Y0, X0 + 400, Y0 + 120)], dtype=object)
+    owners = np.array(["A", "B", "C", "D", "A"], dtype=object)
+    near = float(rng.choice([0.5, 3.0]))
+    r = near * owners_module.MITRE_LIMIT
+    xs = np.concatenate([rng.uniform(X0 - 40, X0 + 420, 150), rng.uniform(X0 + 1050, X0 + 1950, 80),
+                         rng.uniform(X0 - 2100, X0 + 3100, 40)])
+    ys = np.concatenate([rng.uniform(Y0 - 40, Y0 + 320, 150), rng.uniform(Y0 + 1050, Y0 + 1950, 80),
+                         rng.uniform(Y0 - 2100, Y0 + 3100, 40)])
+    sites = [shapely.affinity.rotate(shapely.box(x, y, x + rng.uniform(1, 12), y + rng.uniform(0.5, 4)),
+                                     rng.uniform(0, 180)) for x, y in zip(xs, ys, strict=True)]
+    edge = X0 + 1200 - (X0 + 1200) % cell  # boxes whose grown box ends on a cell's edge
+    sites += [shapely.box(edge - 10 - r, Y0 + 1500, edge - r, Y0 + 1504),
+              shapely.box(edge + r, Y0 + 1500, edge + r + 10, Y0 + 1504)]
+    sites = np.array(sites, dtype=object)
+    batch = OwnerDirectory([], (owners, areas)).coverage_pairs(sites, near)
+    assert (np.diff(batch["site"]) >= 0).all()
+    at = np.searchsorted(batch["site"], np.arange(len(sites) + 1))
+    from_cells = 0
+    for i, site in enumerate(sites):
+        alone = OwnerDirectory([], (owners, areas)).coverage_pairs(sites[i:i + 1], near)
+        mine = slice(at[i], at[i + 1])
+        assert batch["owner"][mine].tolist() == alone["owner"].tolist(), i
+        assert batch["coverage"][mine].tolist() == alone["coverage"].tolist(), i
+        buffered = shapely.buffer(site, near, join_style="mitre")
+        expected = sorted((o, "full" if shapely.covers(a, buffered) else "partial")
+                          for o, a in zip(owners, areas, strict=True)
+                          if shapely.intersects(a, buffered))
+        assert sorted(zip(alone["owner"].tolist(), alone["coverage"].tolist())) == expected, i
+        from_cells += OwnerDirectory([], (owners, areas))._in_cell(site, r) is not None
+    assert 0 < from_cells < len(sites)  # both ways were taken

@@ -127,6 +127,20 @@ def test_far_outside_the_register_is_an_error_and_near_outside_a_warning():
     assert "no assets" in footprint.check_extent(inside, None, 10000.0)[0][0]
 
 
+def test_a_batchs_extent_warnings_are_each_footprints():
+    """A batch measures its distance to the extent only for footprints whose box is not in
+    it: each footprint's warnings are its own, the far one named as the caller names it."""
+    boxes = [shapely.box(X0 + dx, Y0 + dy, X0 + dx + 10, Y0 + dy + 10)
+             for dx, dy in ((0, 0), (495, 0), (490, 0), (600, 0), (-520, -530), (-505, 200))]
+    batch = footprint.check_extent(np.array(boxes), EXTENT, 10000.0)
+    assert batch == [footprint.check_extent(np.array([b]), EXTENT, 10000.0)[0] for b in boxes]
+    assert [bool(w) for w in batch] == [False, False, False, True, True, False]  # (across: 0 m)
+    assert footprint.check_extent(np.array(boxes[:3:2]), EXTENT, 10000.0) == [[], []]
+    far = np.array([*boxes, shapely.box(X0 + 50000, Y0, X0 + 50010, Y0 + 10)])
+    with pytest.raises(FootprintError, match="^dig 7 is 49.5 km"):
+        footprint.check_extent(far, EXTENT, 10000.0, lambda i: f"dig {i + 1}")
+
+
 def test_ewkt_and_conflicting_crs():
     geom, crs = footprint.read_wkt("SRID=4326;POINT(-0.1 51.5)")
     assert crs.to_epsg() == 4326 and geom.x == -0.1

@@ -6,6 +6,7 @@ import json
 from datetime import date
 
 import geopandas as gpd
+import pytest
 import shapely
 
 from asset_register.check import Checker, DigSite
@@ -206,3 +207,49 @@ def test_works_import_refuses_bad_files(register, tmp_path, capsys):
     bad.write_text("name,wkt\nA,POINT(530000 180000)\n")
     assert main(["works", "import", path, str(bad)]) != 0
     assert "'reference'" in capsys.readouterr().err
+
+
+def _same_street_by_table(table, usrns, known):
+    """The works on each site's street by comparing every street work with every site (the
+    reference for the join)."""
+    import numpy as np
+
+    on_street = np.flatnonzero(np.isin(table.usrn, list(known)))
+    with_usrn = np.flatnonzero(usrns != None)  # noqa: E711
+    w_i, s_i = np.nonzero(table.usrn[on_street][:, None] == usrns[with_usrn][None, :])
+    return with_usrn[s_i], on_street[w_i]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_works_on_a_sites_street_are_joined_as_compared(seed, monkeypatch):
+    """Many sites and works on a few streets (USRNs with spaces, missing, unknown to any
+    site), dated and undated, some cancelled: the join gives what comparing every pair gives."""
+    import numpy as np
+
+    from asset_register.check.coordination import WorksTable
+
+    rng = np.random.default_rng(seed)
+    n_works, n_sites = 300, 400
+    streets = np.array(["8400123", " 8400124 ", "8400125", "", None, "99"], dtype=object)
+    x, y = rng.uniform(X0, X0 + 2000, n_works), rng.uniform(Y0, Y0 + 2000, n_works)
+    days = np.array(["2026-03-01", "2026-03-05", "2026-04-01", None], dtype=object)
+    table = WorksTable({"reference": np.array([f"W{i}" for i in range(n_works)], dtype=object),
+                        "usrn": rng.choice(streets[[0, 1, 2, 3, 4]], n_works),
+                        "start_date": rng.choice(days, n_works),
+                        "end_date": rng.choice(np.array(["2026-03-10", None], dtype=object), n_works),
+                        "status": rng.choice(np.array(["planned", "cancelled"], dtype=object), n_works)},
+                       shapely.box(x, y, x + 5, y + 5))
+    sx, sy = rng.uniform(X0, X0 + 2000, n_sites), rng.uniform(Y0, Y0 + 2000, n_sites)
+    footprints = shapely.box(sx, sy, sx + 10, sy + 4)
+    starts = np.where(rng.random(n_sites) < 0.5, np.datetime64("2026-03-02", "ns"),
+                      np.datetime64("NaT", "ns"))
+    ends = np.where(rng.random(n_sites) < 0.5, np.datetime64("2026-03-08", "ns"),
+                    np.datetime64("NaT", "ns"))
+    usrns = list(rng.choice(streets, n_sites))
+    got = table.match(footprints, starts, ends, usrns, 30.0, ("cancelled",))
+    monkeypatch.setattr(WorksTable, "_same_street", _same_street_by_table)
+    want = table.match(footprints, starts, ends, usrns, 30.0, ("cancelled",))
+    assert set(got) == set(want)
+    for k in want:
+        assert np.array_equal(got[k], want[k]), k
+    assert (got["reason"] == "same USRN").sum() > 100

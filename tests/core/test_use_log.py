@@ -187,3 +187,16 @@ def test_recording_checks_keeps_the_checkers_cache_and_never_waits(reg):
     if not store.shared:
         assert all("used_at" in d for _, d in uses)
         assert verify(store.audit_log()).ok
+
+
+def test_a_programmes_owners_are_the_distinct_texts():
+    """The owners of a programme's entry: each distinct value as numpy's text, as
+    ``np.unique`` of the values made text gives them (None, numbers, a trailing NUL)."""
+    import numpy as np
+
+    from asset_register.use_log import _texts
+
+    rng = np.random.default_rng(3)
+    values = rng.choice(np.array(["GAS", "WAT", None, 7, 2.5, "x\x00", "É"], dtype=object), 5000)
+    assert _texts(values) == {str(o) for o in np.unique(values.astype(str))}
+    assert _texts(values[:0]) == set()
