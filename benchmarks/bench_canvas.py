@@ -322,10 +322,16 @@ def views_child(register: str) -> dict:
     out = {"n": packed.n_features, "ready": ready, "loaded": loaded, "rss_mb": rss / 2**20,
            "layer_mb": layer_bytes(packed) / 2**20}
     out["full"], out["full_lod"] = direct_render(packed, full, palette, 3)
+    # the zoom goes down onto the first vertex of a line near the middle (so the deepest
+    # zoom draws something); a compact layer's vertices are offsets from its origin
+    near = packed.visible_parts((cx - 50, cy - 50, cx + 50, cy + 50))
+    zx, zy = packed.coords[packed.part_offsets[near[0]]] if len(near) else (cx, cy)
+    if getattr(packed, "compact_", False):
+        zx, zy = zx + packed.origin[0], zy + packed.origin[1]
     zooms = []
     for res in (full.resolution / 4, 10.0, 2.0, 0.5, 0.1, 0.02, MIN_RESOLUTION):
-        t, lod = direct_render(packed, ViewState(cx=cx, cy=cy, resolution=res, width=WIDTH,
-                                                 height=HEIGHT), palette, 3)
+        t, lod = direct_render(packed, ViewState(cx=float(zx), cy=float(zy), resolution=res,
+                                                 width=WIDTH, height=HEIGHT), palette, 5)
         zooms.append((res, t, lod))
     out["zooms"] = zooms
     street = ViewState(cx=cx, cy=cy, resolution=0.35, width=WIDTH, height=HEIGHT)
