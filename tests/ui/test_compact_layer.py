@@ -98,6 +98,17 @@ def test_a_wider_layer_keeps_float64_offsets():
     assert packed.total_bounds == pytest.approx(tuple(shapely.total_bounds(geoms)), abs=1e-6)
 
 
+def test_an_infinite_coordinate_keeps_float64_and_an_empty_layer_is_compact():
+    inf = pack_geometries(np.array([shapely.LineString([(530_000.25, 180_000.5), (np.inf, 180_001.0)]),
+                                    shapely.Point(530_002.125, 180_003.0)], dtype=object))
+    inf.index_segments(np.zeros(2, np.int16))
+    assert inf.coords.dtype == np.float64 and inf.origin == (0.0, 0.0)
+    assert inf.absolute(inf.points).tolist() == [[530_002.125, 180_003.0]]
+    empty = pack_geometries(np.array([], dtype=object))
+    empty.index_segments(np.zeros(0, np.int16))
+    assert empty.compact_ and len(empty.coords) == 0 and empty.total_bounds is None
+
+
 def test_compact_arrays_are_smaller_and_share_the_vertices():
     rng = np.random.default_rng(3)
     a = rng.uniform(0, 20_000, (4_000, 2)) + CENTRE

@@ -71,8 +71,9 @@ class PackedGeometry:
         if b is not None and all(np.isfinite(b)):
             ox, oy = float(np.round((b[0] + b[2]) / 2)), float(np.round((b[1] + b[3]) / 2))
             reach = max(ox - b[0], b[2] - ox, oy - b[1], b[3] - oy)
-        else:
-            ox = oy = reach = 0.0
+        else:  # nothing to draw (float32 loses nothing), or an infinite extent (float64)
+            ox = oy = 0.0
+            reach = 0.0 if b is None else np.inf
         kind = np.float32 if reach < FLOAT32_REACH else np.float64
         origin = np.array([ox, oy, ox, oy])
         self.coords = _shifted(self.coords, origin[:2], kind)
