@@ -128,16 +128,50 @@ def test_compact_arrays_are_smaller_and_share_the_vertices():
     assert all(c.dtype == np.int8 for c in packed.codes.values())
     assert packed.segment_style.dtype == packed.point_style.dtype == np.int8
     # each buffer counted once: what the arrays really hold
+    assert packed.part_bounds is None  # two-vertex lines: their boxes are their ends
     owned = [packed.coords, packed.part_offsets, packed.part_feature, packed.part_closed,
-             packed.part_bounds, packed.points, packed.point_feature, packed.segment_style,
+             packed.points, packed.point_feature, packed.segment_style,
              packed.point_style, *packed.codes.values()]
     assert packed.nbytes() == sum(x.nbytes for x in owned)
     # the styled compact layer in fewer bytes than the plain arrays without their styles
-    assert packed.nbytes() < 0.6 * plain_bytes
+    assert packed.nbytes() < 0.5 * plain_bytes
     # the segments are the lines' ends, as offsets
     x0, y0, x1, y1 = packed.segments
     np.testing.assert_array_equal(x0, packed.coords[0::2, 0])
     np.testing.assert_array_equal(y1, packed.coords[1::2, 1])
+
+
+def test_two_vertex_lines_found_in_view_from_their_ends(monkeypatch):
+    """A layer of two-vertex lines keeps no boxes: the grid, its candidates and the plain
+    scan (a slice at a time) use the lines' ends, and find what stored boxes find."""
+    rng = np.random.default_rng(8)
+    a = rng.uniform(-20_000, 20_000, (45_000, 2)) + CENTRE
+    geoms = np.concatenate([shapely.linestrings(np.stack([a, a + rng.uniform(-15, 15, a.shape)], 1)),
+                            shapely.points(a[:25_000] + 2)])
+    frame = pd.DataFrame({"utility": rng.choice(UTILITIES, len(geoms))})
+    plain = _layer(geoms, frame, compact=False, monkeypatch=monkeypatch)
+    monkeypatch.setattr(packed_module, "CHUNK_ROWS", 10_000)  # several slices
+    compact = _layer(geoms, frame, compact=True)
+    assert compact.part_bounds is None and plain.part_bounds is not None
+    assert compact.grid is not None
+    assert compact.total_bounds == pytest.approx(plain.total_bounds, abs=2e-3)
+    stored = compact.bounds_of()  # the boxes as they would be stored
+    np.testing.assert_array_equal(stored, np.column_stack([
+        np.minimum(compact.coords[0::2], compact.coords[1::2]),
+        np.maximum(compact.coords[0::2], compact.coords[1::2])]))
+    absolute = compact.absolute_bounds()
+    for w in (8.0, 300.0, 4_000.0, 30_000.0, 60_000.0):  # the widest scan every line
+        for cx, cy in np.array(CENTRE) + rng.uniform(-20_000, 20_000, (6, 2)):
+            ext = (cx - w, cy - w * 0.6, cx + w, cy + w * 0.6)
+            exact = np.flatnonzero((absolute[:, 0] <= ext[2]) & (absolute[:, 2] >= ext[0])
+                                   & (absolute[:, 1] <= ext[3]) & (absolute[:, 3] >= ext[1]))
+            got = compact.visible_parts(ext)
+            np.testing.assert_array_equal(got, exact)
+            edge = np.setxor1d(got, plain.visible_parts(ext))
+            b = plain.absolute_bounds()[edge]
+            gaps = np.abs(np.concatenate([b[:, [0, 2]] - ext[0], b[:, [0, 2]] - ext[2],
+                                          b[:, [1, 3]] - ext[1], b[:, [1, 3]] - ext[3]], axis=1))
+            assert (gaps.min(axis=1) <= 2e-3).all()
 
 
 def test_same_assets_in_view_as_the_plain_arrays(monkeypatch):
@@ -248,7 +282,8 @@ def test_the_display_cache_holds_the_compact_arrays_once(tmp_path):
     back = display_cache.load("k", tmp_path / "cache", str(register))
     assert back.compact_ and back.origin == packed.origin
     assert np.shares_memory(back.segments, back.coords) and np.shares_memory(back.point_xy, back.points)
-    for name in ("coords", "part_offsets", "part_feature", "part_bounds", "points", "point_feature",
+    assert back.part_bounds is None and packed.part_bounds is None
+    for name in ("coords", "part_offsets", "part_feature", "points", "point_feature",
                  "segments", "segment_style", "point_xy", "point_style"):
         got, want = getattr(back, name), getattr(packed, name)
         assert got.dtype == want.dtype

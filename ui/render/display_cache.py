@@ -187,7 +187,7 @@ def load(key: str, folder: Path, location: str) -> PackedGeometry | None:
                 pass
             arrays = {a: data[a] for a in ARRAYS if a in data.files}
             packed = PackedGeometry(n_features=int(meta["n_features"]),
-                                    **{a: arrays[a] for a in ARRAYS[:7]})
+                                    **{a: arrays.get(a) for a in ARRAYS[:7]})
             for a in ARRAYS[7:]:
                 setattr(packed, a, arrays.get(a))
             packed.origin = tuple(meta["origin"])

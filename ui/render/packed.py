@@ -42,7 +42,7 @@ class PackedGeometry:
     part_offsets: np.ndarray  # (P+1,) int64 start of each part in coords
     part_feature: np.ndarray  # (P,) int64 feature index of each part
     part_closed: np.ndarray  # (P,) bool: polygon ring (fill it) vs line
-    part_bounds: np.ndarray  # (P, 4) minx, miny, maxx, maxy
+    part_bounds: np.ndarray | None  # (P, 4) minx, miny, maxx, maxy; None: from the vertices
     points: np.ndarray  # (Q, 2) point vertices
     point_feature: np.ndarray  # (Q,) feature index of each point
     n_features: int
@@ -78,7 +78,12 @@ class PackedGeometry:
         origin = np.array([ox, oy, ox, oy])
         self.coords = _shifted(self.coords, origin[:2], kind)
         self.points = _shifted(self.points.reshape(-1, 2), origin[:2], kind)
-        self.part_bounds = _shifted(self.part_bounds.reshape(-1, 4), origin, kind)
+        counts = np.diff(self.part_offsets)
+        if kind == np.float32 and len(counts) and counts.min() == counts.max() == 2:
+            # two-vertex lines: a box is its line's two ends (``bounds_of``), not stored
+            self.part_bounds = None
+        else:
+            self.part_bounds = _shifted(self.part_bounds.reshape(-1, 4), origin, kind)
         self.origin = (ox, oy)
         if len(self.coords) < 2**31 - 1:
             self.part_offsets = self.part_offsets.astype(np.int32)
@@ -95,7 +100,17 @@ class PackedGeometry:
 
     def absolute_bounds(self) -> np.ndarray:
         """(P, 4) map-coordinate bounds of every part."""
-        return np.add(self.part_bounds, np.array(self.origin * 2), dtype=np.float64)
+        return np.add(self.bounds_of(), np.array(self.origin * 2), dtype=np.float64)
+
+    def bounds_of(self, parts: np.ndarray | None = None) -> np.ndarray:
+        """(k, 4) boxes of ``parts`` (all when None), as offsets: the stored ones, or those of
+        a compact layer of two-vertex lines made from the lines' ends."""
+        if self.part_bounds is not None:
+            return self.part_bounds if parts is None else self.part_bounds[parts]
+        ends = self.coords.reshape(-1, 4)
+        ends = ends if parts is None else ends[parts]
+        return np.column_stack([np.minimum(ends[:, 0], ends[:, 2]), np.minimum(ends[:, 1], ends[:, 3]),
+                                np.maximum(ends[:, 0], ends[:, 2]), np.maximum(ends[:, 1], ends[:, 3])])
 
     def nbytes(self) -> int:
         """Bytes held by the layer's arrays, each buffer once (views of another array —
@@ -145,7 +160,10 @@ class PackedGeometry:
     @property
     def total_bounds(self):
         boxes = []
-        if len(self.part_bounds):
+        if self.part_bounds is None and len(self.coords):
+            c = self.coords
+            boxes.append((np.nanmin(c[:, 0]), np.nanmin(c[:, 1]), np.nanmax(c[:, 0]), np.nanmax(c[:, 1])))
+        elif self.part_bounds is not None and len(self.part_bounds):
             b = self.part_bounds
             boxes.append((np.nanmin(b[:, 0]), np.nanmin(b[:, 1]), np.nanmax(b[:, 2]), np.nanmax(b[:, 3])))
         if len(self.points):
@@ -168,8 +186,8 @@ class PackedGeometry:
     def build_index(self, cells: int = 512) -> None:
         """Grid indexes over parts and points, so a street view reads a few cells instead of
         testing every bounding box in the register."""
-        if len(self.part_bounds) > 20_000:
-            self.grid = GridIndex(self.part_bounds, cells)
+        if len(self.part_closed) > 20_000:
+            self.grid = GridIndex(self.bounds_of(), cells)  # (made boxes are let go of after)
         if len(self.points) > 20_000:
             self.point_grid = GridIndex(np.column_stack([self.points, self.points]), cells)
 
@@ -186,7 +204,17 @@ class PackedGeometry:
         extent = self._offset_extent(extent)
         minx, miny, maxx, maxy = extent
         cand = self.grid.candidates(extent) if self.grid is not None else None
-        b = self.part_bounds if cand is None else self.part_bounds[cand]
+        if cand is None and self.part_bounds is None:  # every line's ends, a slice at a time
+            ends = self.coords.reshape(-1, 4)
+            found = []
+            for a in range(0, len(ends), CHUNK_ROWS):
+                e = ends[a:a + CHUNK_ROWS]
+                x0, y0, x1, y1 = e[:, 0], e[:, 1], e[:, 2], e[:, 3]
+                mask = ((x0 <= maxx) | (x1 <= maxx)) & ((x0 >= minx) | (x1 >= minx)) & \
+                    ((y0 <= maxy) | (y1 <= maxy)) & ((y0 >= miny) | (y1 >= miny))
+                found.append(np.flatnonzero(mask) + a)
+            return np.concatenate(found) if found else np.empty(0, np.int64)
+        b = self.bounds_of(cand)
         mask = (b[:, 0] <= maxx) & (b[:, 2] >= minx) & (b[:, 1] <= maxy) & (b[:, 3] >= miny)
         return np.flatnonzero(mask) if cand is None else np.sort(cand[mask])
 
