@@ -2,6 +2,7 @@
 
     QT_QPA_PLATFORM=offscreen python benchmarks/bench_canvas.py [REGISTER] [--features 1000000]
     python benchmarks/bench_canvas.py REGISTER --cold-only [--beside /work/main] [--rounds 1]
+    python benchmarks/bench_canvas.py REGISTER --views [--beside DIR] [--rounds 2]
 
 Prints: open to first frame, full-extent redraw, street-scale redraw of ~2,000 assets, a pan
 frame from the cached image, and the longest GUI-thread stall (QTimer heartbeat) while the
@@ -17,6 +18,14 @@ the same cold open with the code of another checkout (e.g. the main branch: toda
 alternately with this one, in the same run; the peer after each round (unless
 ``--skip-peer``): GDAL's own Arrow read of the same geometry and drawing fields in a bare
 process, the floor of any reader drawing the register through GDAL.
+
+``--views``: the register layer read as the app reads it (drawing fields, then the grid index
+and label fields), in a child process per run, then the renders a pan and a zoom make, timed
+in the worker's own call (``render_register``): the full-extent density view, a zoom sequence
+from the whole register down to the deepest zoom (1:7), a street view of ~2,000 assets and a
+pan across it (each frame a new render); with the layer's bytes (each buffer once) and the
+process's resident memory. With ``--beside DIR`` the other checkout's code runs the same
+views alternately with this one (the peer: today's drawing arrays, same run and load).
 """
 
 from __future__ import annotations
@@ -105,7 +114,7 @@ def naive_full_extent(packed, view) -> tuple[float, float]:
 
     parts = np.arange(len(packed.part_offsets) - 1)
     idx, starts = part_vertex_index(packed.part_offsets, parts)
-    sx, sy = view.to_screen(packed.coords[idx, 0], packed.coords[idx, 1])
+    sx, sy = view.to_screen(packed.coords[idx, 0], packed.coords[idx, 1], packed.origin)
     seg = ~starts[1:]
     x0, y0, x1, y1 = (a.tolist() for a in (sx[:-1][seg], sy[:-1][seg], sx[1:][seg], sy[1:][seg]))
     t = time.perf_counter()
@@ -273,9 +282,73 @@ def peer_read(register: str) -> str:
     return f"{int(rows):,} rows in {float(seconds):.2f} s, peak RSS {float(mb):,.0f} MB"
 
 
-def cold_open_runs(args) -> int:
-    """Cold opens, each in a child process: this checkout's code and (``--beside``) another's,
-    alternately; prints each run's figures and the load."""
+def layer_bytes(packed) -> int:
+    """Bytes of the layer's numpy arrays, each underlying buffer once (works on any version
+    of the drawing arrays: it walks the attributes, not a list of names)."""
+    arrays = [v for v in vars(packed).values() if isinstance(v, np.ndarray)]
+    for d in (packed.codes, packed.numbers):
+        arrays += list(d.values())
+    for grid in (getattr(packed, "grid", None), getattr(packed, "point_grid", None)):
+        if grid is not None:
+            arrays += [v for v in vars(grid).values() if isinstance(v, np.ndarray)]
+    seen = {}
+    for a in arrays:
+        while isinstance(a.base, np.ndarray):
+            a = a.base
+        seen[id(a)] = a.nbytes
+    return sum(seen.values())
+
+
+def views_child(register: str) -> dict:
+    """The register layer read as the app reads it, then the renders of a pan and a zoom."""
+    from asset_register.store import open_register
+    from ui.models.view import MIN_RESOLUTION, ViewState
+    from ui.render import styles
+    from ui.render.loading import complete_register, load_register
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])  # noqa: F841  (QImage, fonts)
+    t0 = time.perf_counter()
+    with open_register(register, read_only=True) as store:
+        packed = load_register(store)
+        ready = time.perf_counter() - t0
+        complete_register(store, packed)
+    loaded = time.perf_counter() - t0
+    with open("/proc/self/statm") as f:
+        rss = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    palette = styles.Palette.make("njug")
+    x0, y0, x1, y1 = packed.total_bounds
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    full = ViewState(cx=cx, cy=cy, width=WIDTH, height=HEIGHT).fitted((x0, y0, x1, y1))
+    out = {"n": packed.n_features, "ready": ready, "loaded": loaded, "rss_mb": rss / 2**20,
+           "layer_mb": layer_bytes(packed) / 2**20}
+    out["full"], out["full_lod"] = direct_render(packed, full, palette, 3)
+    # the zoom goes down onto the first vertex of a line near the middle (so the deepest
+    # zoom draws something); a compact layer's vertices are offsets from its origin
+    near = packed.visible_parts((cx - 50, cy - 50, cx + 50, cy + 50))
+    zx, zy = packed.coords[packed.part_offsets[near[0]]] if len(near) else (cx, cy)
+    if getattr(packed, "compact_", False):
+        zx, zy = zx + packed.origin[0], zy + packed.origin[1]
+    zooms = []
+    for res in (full.resolution / 4, 10.0, 2.0, 0.5, 0.1, 0.02, MIN_RESOLUTION):
+        t, lod = direct_render(packed, ViewState(cx=float(zx), cy=float(zy), resolution=res,
+                                                 width=WIDTH, height=HEIGHT), palette, 5)
+        zooms.append((res, t, lod))
+    out["zooms"] = zooms
+    street = ViewState(cx=cx, cy=cy, resolution=0.35, width=WIDTH, height=HEIGHT)
+    out["street"], out["street_lod"] = direct_render(packed, street, palette, 7)
+    pans = []
+    for i in range(24):  # 150 px steps right and up: each frame a new render
+        v = ViewState(cx=cx + i * 150 * 0.35, cy=cy + i * 60 * 0.35, resolution=0.35,
+                      width=WIDTH, height=HEIGHT)
+        pans.append(direct_render(packed, v, palette, 1)[0])
+    out["pan_median"], out["pan_max"] = statistics.median(pans), max(pans)
+    return out
+
+
+def child_runs(args, mode: str):
+    """Run ``mode`` (``--views``, ``--cold-only``) in a child process per run: this checkout's
+    code and (``--beside``) another's, alternately; yields (round, label, figures, load
+    before the run)."""
     import json
     import subprocess
 
@@ -285,26 +358,51 @@ def cold_open_runs(args) -> int:
         for label, root in roots:
             load0 = os.getloadavg()[0]
             env = dict(os.environ, BENCH_CODE_ROOT=root, QT_QPA_PLATFORM="offscreen")
-            proc = subprocess.run([sys.executable, __file__, args.register, "--cold-only", "--child"],
+            proc = subprocess.run([sys.executable, __file__, args.register, mode, "--child"],
                                   env=env, capture_output=True, text=True)
             line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("{")), None)
             if proc.returncode or line is None:
                 print(f"{label}: failed ({proc.returncode})\n{proc.stderr[-2000:]}")
                 continue
-            f = json.loads(line)
-            print(f"[{r + 1}] {label}: {f['n']:,} assets; first frame {f['first']:.2f} s ({f['how']}), "
-                  f"assets ready {f['ready']:.2f} s, their frame {f['drawn']:.2f} s, every follow-on "
-                  f"read done {f['done']:.2f} s{'' if f['settled'] else ' (NOT settled)'}; "
-                  f"peak RSS {f['peak_mb']:,.0f} MB (target <= 3,072 MB), {f['after_mb']:,.0f} MB "
-                  f"after; "
-                  f"load {load0:.2f} -> {os.getloadavg()[0]:.2f}")
-            for tasks, mb in list(f["by_tasks"].items())[:6]:
-                print(f"      {mb:7,.0f} MB while: {tasks}")
-        if not args.skip_peer:
-            load0 = os.getloadavg()[0]
-            print(f"[{r + 1}] peer, GDAL's Arrow read of the geometry and drawing fields alone "
-                  f"(pyogrio.read_arrow, bare process): {peer_read(args.register)}; "
-                  f"load {load0:.2f} -> {os.getloadavg()[0]:.2f}")
+            yield r, label, json.loads(line), load0
+        yield r, None, None, None  # the round is over
+
+
+def views_runs(args) -> int:
+    """``--views`` in child processes: this checkout and (``--beside``) another, alternately."""
+    for r, label, f, load0 in child_runs(args, "--views"):
+        if label is None:
+            continue
+        zooms = ", ".join(f"{res:g} m/px {t * 1000:.1f} ms ({lod})" for res, t, lod in f["zooms"])
+        print(f"[{r + 1}] {label}: {f['n']:,} assets; drawing arrays {f['layer_mb']:,.0f} MB, "
+              f"process RSS {f['rss_mb']:,.0f} MB after the read ({f['ready']:.1f} s, with "
+              f"labels and grid {f['loaded']:.1f} s)\n"
+              f"      full extent {f['full'] * 1000:.0f} ms ({f['full_lod']}); street view "
+              f"{f['street'] * 1000:.1f} ms ({f['street_lod']}); pan frames median "
+              f"{f['pan_median'] * 1000:.1f} ms, max {f['pan_max'] * 1000:.1f} ms\n"
+              f"      zoom: {zooms}\n      load {load0:.2f} -> {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+def cold_open_runs(args) -> int:
+    """Cold opens, each in a child process: this checkout's code and (``--beside``) another's,
+    alternately; prints each run's figures and the load."""
+    for r, label, f, load0 in child_runs(args, "--cold-only"):
+        if label is None:
+            if not args.skip_peer:
+                load0 = os.getloadavg()[0]
+                print(f"[{r + 1}] peer, GDAL's Arrow read of the geometry and drawing fields alone "
+                      f"(pyogrio.read_arrow, bare process): {peer_read(args.register)}; "
+                      f"load {load0:.2f} -> {os.getloadavg()[0]:.2f}")
+            continue
+        print(f"[{r + 1}] {label}: {f['n']:,} assets; first frame {f['first']:.2f} s ({f['how']}), "
+              f"assets ready {f['ready']:.2f} s, their frame {f['drawn']:.2f} s, every follow-on "
+              f"read done {f['done']:.2f} s{'' if f['settled'] else ' (NOT settled)'}; "
+              f"peak RSS {f['peak_mb']:,.0f} MB (target <= 3,072 MB), {f['after_mb']:,.0f} MB "
+              f"after; "
+              f"load {load0:.2f} -> {os.getloadavg()[0]:.2f}")
+        for tasks, mb in list(f["by_tasks"].items())[:6]:
+            print(f"      {mb:7,.0f} MB while: {tasks}")
     return 0
 
 
@@ -317,9 +415,12 @@ def main() -> int:
                     help="only the cold open, in child processes, with the whole app's peak memory "
                          "until every follow-on read is done")
     ap.add_argument("--beside", metavar="DIR",
-                    help="with --cold-only: also run the cold open with the code of checkout DIR "
+                    help="with --cold-only or --views: also run with the code of checkout DIR "
                          "(e.g. /work/main, today's path), alternately with this one")
-    ap.add_argument("--rounds", type=int, default=1, help="with --cold-only: runs of each")
+    ap.add_argument("--rounds", type=int, default=1, help="with --cold-only or --views: runs of each")
+    ap.add_argument("--views", action="store_true",
+                    help="the renders of a pan and a zoom after the layer is read (child processes; "
+                         "--beside: another checkout's code alternately)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.cold_only and args.child:
@@ -329,6 +430,13 @@ def main() -> int:
         return 0
     if args.cold_only:
         return cold_open_runs(args)
+    if args.views and args.child:
+        import json
+
+        print(json.dumps(views_child(args.register)), flush=True)
+        return 0
+    if args.views:
+        return views_runs(args)
     cache_home = tempfile.mkdtemp(prefix="bench-canvas-cache-")
     os.environ["XDG_CACHE_HOME"] = cache_home  # a cold display cache for this run
     app = QApplication.instance() or QApplication(sys.argv[:1])

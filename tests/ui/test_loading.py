@@ -152,8 +152,9 @@ def test_an_empty_line_does_not_hide_the_layer():
                                        shapely.Point(4, 8)], dtype=object))
     assert packed.total_bounds == (4.0, 6.0, 7.0, 9.0)
     packed.index_segments(np.zeros(3, np.int16))
-    assert packed.origin == (4.0, 6.0)
-    np.testing.assert_array_equal(packed.segments[:, -1], [1, 0, 3, 3])
+    assert packed.origin == (6.0, 8.0)  # the middle of the extent, whole units
+    np.testing.assert_array_equal(packed.segments[:, -1], [-1, -2, 1, 1])
+    assert packed.total_bounds == (4.0, 6.0, 7.0, 9.0)
 
 
 def test_the_window_draws_a_postgis_register(qtbot, pg_url):

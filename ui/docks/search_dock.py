@@ -49,7 +49,7 @@ def street_geometry(packed, street: Street):
         return None
     idx, _ = part_vertex_index(packed.part_offsets, parts)
     which = np.repeat(np.arange(len(parts)), np.diff(packed.part_offsets)[parts])
-    return shapely.multilinestrings(shapely.linestrings(packed.coords[idx], indices=which))
+    return shapely.multilinestrings(shapely.linestrings(packed.absolute(packed.coords[idx]), indices=which))
 
 
 class SearchDock(QDockWidget):
@@ -167,7 +167,7 @@ class SearchDock(QDockWidget):
             cached = self._streets.get(id(packed))
             if cached is None or cached[0] is not packed:
                 cached = (packed, street_index(packed.labels, packed.usrn, packed.part_feature,
-                                               packed.part_bounds))
+                                               packed.absolute_bounds()))
                 self._streets[id(packed)] = cached
             out += [(packed, s) for s in cached[1]]
         return out

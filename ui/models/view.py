@@ -41,10 +41,16 @@ class ViewState:
         hh = self.height * self.resolution / 2
         return (self.cx - hw, self.cy - hh, self.cx + hw, self.cy + hh)
 
-    def to_screen(self, x, y):
-        """Map coordinates to pixel coordinates (y down); works on scalars and arrays."""
-        sx = (np.asarray(x, dtype=float) - self.cx) / self.resolution + self.width / 2
-        sy = self.height / 2 - (np.asarray(y, dtype=float) - self.cy) / self.resolution
+    def to_screen(self, x, y, origin: tuple[float, float] = (0.0, 0.0)):
+        """Map coordinates to pixel coordinates (y down); works on scalars and arrays.
+        ``origin``: x and y are offsets from it (a compact layer's float32 offsets are
+        taken to float64 before anything is subtracted)."""
+        sx = np.subtract(x, self.cx - origin[0], dtype=float)  # (one pass, no float64 copy first)
+        sx /= self.resolution
+        sx += self.width / 2
+        sy = np.subtract(y, self.cy - origin[1], dtype=float)
+        sy /= -self.resolution  # h/2 - d/r, the same bits as before
+        sy += self.height / 2
         return sx, sy
 
     def to_map(self, sx, sy):

@@ -11,6 +11,10 @@ The folder is bounded: after each save, entries of registers whose file is gone 
 half-written files of a process that died are swept, then the least recently used entries
 go until the folder is under its cap (``DEFAULT_CAP_BYTES``; a load marks an entry used).
 The entry just written always stays, so one register larger than the cap still opens fast.
+The cap counts each entry's bytes on disk, which are the arrays' own bytes: the compact
+layer's float32, 32-bit and 8-bit arrays as they are held (``PackedGeometry.nbytes``), the
+segments and points' drawing arrays that are views of the vertices not written twice (they
+are made views again on loading).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from .packed import GridIndex, PackedGeometry
 ARRAYS = ("coords", "part_offsets", "part_feature", "part_closed", "part_bounds", "points",
           "point_feature", "segments", "segment_style", "point_xy", "point_style")
 GRID = ("items", "starts", "big")
-VERSION = 1
+VERSION = 2  # 2: compact layers (offsets from the middle, float32); 1 is never loaded
 DEFAULT_CAP_BYTES = 1 << 30  # 1 GiB: about eight 1M-asset registers
 PART_AGE_S = 3600.0  # a ``.part`` file this old belongs to a save that died
 
@@ -66,7 +70,9 @@ def save(packed: PackedGeometry, key: str, folder: Path, location: str,
     within ``cap_bytes`` (see ``prune``)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    out: dict[str, np.ndarray] = {a: getattr(packed, a) for a in ARRAYS if getattr(packed, a) is not None}
+    views = [a for a in VIEWS if _is_view(packed, a)]
+    out: dict[str, np.ndarray] = {a: getattr(packed, a) for a in ARRAYS
+                                  if getattr(packed, a) is not None and a not in views}
     for name, arr in packed.codes.items():
         out[f"code__{name}"] = arr
     for name, arr in packed.numbers.items():
@@ -78,7 +84,8 @@ def save(packed: PackedGeometry, key: str, folder: Path, location: str,
                 out[f"{gname}__{a}"] = getattr(grid, a)
             out[f"{gname}__geom"] = np.array([grid.size, grid.x0, grid.y0, grid.n], np.float64)
     meta = {"key": key, "n_features": packed.n_features, "categories": packed.categories,
-            "origin": list(packed.origin), "location": str(location)}
+            "origin": list(packed.origin), "location": str(location), "views": views,
+            "compact": packed.compact_}
     out["meta"] = np.frombuffer(json.dumps(meta).encode(), np.uint8)
     target = _file(folder, location)
     tmp = target.with_name(target.name + ".part")  # not *.npz until it is whole
@@ -87,6 +94,24 @@ def save(packed: PackedGeometry, key: str, folder: Path, location: str,
     os.replace(tmp, target)
     prune(folder, cap_bytes, keep=target)
     return target
+
+
+VIEWS = {"segments": ("coords", lambda c: c.reshape(-1, 4).T), "point_xy": ("points", lambda p: p.T)}
+
+
+def _is_view(packed: PackedGeometry, name: str) -> bool:
+    """True when the array ``name`` is the view ``VIEWS`` makes of another of the layer's."""
+    arr = getattr(packed, name)
+    source, make = VIEWS[name]
+    base = getattr(packed, source)
+    if arr is None or base is None or arr.base is None or base.dtype != arr.dtype:
+        return False
+    try:
+        again = make(base)
+    except ValueError:
+        return False
+    return again.shape == arr.shape and again.strides == arr.strides and \
+        again.__array_interface__["data"] == arr.__array_interface__["data"]
 
 
 def _location_gone(path: Path) -> bool:
@@ -162,10 +187,14 @@ def load(key: str, folder: Path, location: str) -> PackedGeometry | None:
                 pass
             arrays = {a: data[a] for a in ARRAYS if a in data.files}
             packed = PackedGeometry(n_features=int(meta["n_features"]),
-                                    **{a: arrays[a] for a in ARRAYS[:7]})
+                                    **{a: arrays.get(a) for a in ARRAYS[:7]})
             for a in ARRAYS[7:]:
                 setattr(packed, a, arrays.get(a))
             packed.origin = tuple(meta["origin"])
+            packed.compact_ = bool(meta.get("compact"))
+            for name in meta.get("views", []):
+                source, make = VIEWS[name]
+                setattr(packed, name, make(getattr(packed, source)))
             packed.categories = {k: list(v) for k, v in meta["categories"].items()}
             for name in data.files:
                 if name.startswith("code__"):

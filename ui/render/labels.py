@@ -55,7 +55,7 @@ def _line_label_anchors(packed, parts, view, min_px: float, at: float = 0.5):
     on-screen stretch, for parts long enough."""
     counts = packed.part_offsets[parts + 1] - packed.part_offsets[parts]
     idx, starts = part_vertex_index(packed.part_offsets, parts)
-    sx, sy = view.to_screen(packed.coords[idx, 0], packed.coords[idx, 1])
+    sx, sy = view.to_screen(packed.coords[idx, 0], packed.coords[idx, 1], packed.origin)
     if len(sx) < 2:
         return np.empty(0, np.int64), np.empty(0), np.empty(0), np.empty(0)
     ax, ay, bx, by = sx[:-1], sy[:-1], sx[1:], sy[1:]

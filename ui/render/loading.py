@@ -14,7 +14,7 @@ from asset_register.offline import refuse_crs_links
 
 from asset_register import memory
 
-from .packed import STYLE_COLUMNS, PackedGeometry, concat_packed, pack_geometries
+from .packed import STYLE_COLUMNS, PackedGeometry, concat_packed, pack_geometries, small_codes
 from .styles import feature_style_keys
 from .wkb import add_others, gather_wkb, take_wkb
 
@@ -86,7 +86,7 @@ def load_labels(store, packed: PackedGeometry, cancel=None) -> bool:
     del parts
     if fields.n_features != packed.n_features:
         return False
-    packed.codes.update(fields.codes)
+    packed.codes.update({name: small_codes(values) for name, values in fields.codes.items()})
     packed.categories.update(fields.categories)
     packed.numbers.update(fields.numbers)
     return True

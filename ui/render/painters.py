@@ -78,7 +78,7 @@ def _visible(packed, settings):
 
 def _screen_vertices(packed, parts, view):
     idx, starts = part_vertex_index(packed.part_offsets, parts)
-    sx, sy = view.to_screen(packed.coords[idx, 0], packed.coords[idx, 1])
+    sx, sy = view.to_screen(packed.coords[idx, 0], packed.coords[idx, 1], packed.origin)
     return sx, sy, starts
 
 
@@ -149,7 +149,7 @@ def _raster_register(image, packed, parts, pts, style, settings, palette, cancel
             _check(cancel)
         for a in range(0, len(pts), CHUNK):
             chunk = pts[a:a + CHUNK]
-            px, py = view.to_screen(packed.points[chunk, 0], packed.points[chunk, 1])
+            px, py = view.to_screen(packed.points[chunk, 0], packed.points[chunk, 1], packed.origin)
             ppix, pcls = raster.point_samples(px, py, style[packed.point_feature[chunk]], w, h)
             raster.accumulate(top, ppix, pcls)
         _blit(image, raster.colourise(top, palette.argb, w, h))
@@ -251,7 +251,7 @@ def _vector_register(painter, packed, parts, pts, style, settings, palette, canc
 def _symbols(painter, packed, pts, style, view, palette, cancel):
     res = view.resolution
     size = 5.0 if res < 0.3 else 3.5 if res < 1.5 else 2.0
-    px, py = view.to_screen(packed.points[pts, 0], packed.points[pts, 1])
+    px, py = view.to_screen(packed.points[pts, 0], packed.points[pts, 1], packed.origin)
     feat = packed.point_feature[pts]
     cls_cats = packed.categories.get("asset_class", [])
     cls_codes = packed.codes["asset_class"][feat] if "asset_class" in packed.codes else np.full(len(feat), -1)
@@ -383,7 +383,7 @@ def render_reference(image: QImage, packed: PackedGeometry, settings: RenderSett
                     painter.drawPath(path)
             # street names are drawn over the assets by the canvas (render/street_labels.py)
         if len(pts):
-            px, py = view.to_screen(packed.points[pts, 0], packed.points[pts, 1])
+            px, py = view.to_screen(packed.points[pts, 0], packed.points[pts, 1], packed.origin)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor("#8a857a"))
             painter.drawPath(_symbol_path(px, py, styles.DEFAULT_SYMBOL, 2.5))

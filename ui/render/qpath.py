@@ -62,10 +62,10 @@ def geometry_to_path(geom, view) -> QPainterPath:
         return QPainterPath()
     packed = pack_geometries([geom])
     idx, starts = part_vertex_index(packed.part_offsets, np.arange(len(packed.part_offsets) - 1))
-    sx, sy = view.to_screen(packed.coords[idx, 0], packed.coords[idx, 1])
+    sx, sy = view.to_screen(packed.coords[idx, 0], packed.coords[idx, 1], packed.origin)
     path = array_to_path(sx, sy, starts)
     if len(packed.points):
-        px, py = view.to_screen(packed.points[:, 0], packed.points[:, 1])
+        px, py = view.to_screen(packed.points[:, 0], packed.points[:, 1], packed.origin)
         for a, b in zip(px.tolist(), py.tolist()):
             path.addEllipse(a - 3, b - 3, 6, 6)
     return path
