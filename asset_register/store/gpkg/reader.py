@@ -22,7 +22,7 @@ import shapely
 from ..reader import Arrays, AssetReader, numeric
 from ..records import WORKS_COLUMNS
 from .geom import decode as decode_blobs
-from .rtree import search as search_rtree
+from .rtree import search as search_rtree, unique_ids
 from .schema import ASSETS, GEOM
 from . import colread, fetchproc
 from .snapshot import read_arrow
@@ -60,25 +60,6 @@ def _objects(values) -> np.ndarray:
     out = np.empty(len(values), dtype=object)
     out[:] = values
     return out
-
-
-def _unique(ids: np.ndarray) -> np.ndarray:
-    """``np.unique`` of the fids the tree walk found (int64, ascending), without it: numpy
-    2.4's ``unique`` took 4-5 s for the two million pairs of 100,000 footprints. Through a
-    mask over the fids' range when that is small beside the pairs (a register's fids run
-    from 1 up), else by sorting (a tenth of ``unique``'s time either way)."""
-    if not len(ids):
-        return np.unique(ids)
-    lo, hi = int(ids.min()), int(ids.max())
-    if lo >= 0 and hi - lo <= 8 * len(ids) + (1 << 24):
-        seen = np.zeros(hi - lo + 1, dtype=bool)
-        seen[ids - lo] = True
-        return np.flatnonzero(seen).astype(np.int64) + lo
-    s = np.sort(ids)
-    keep = np.empty(len(s), dtype=bool)
-    keep[0] = True
-    np.not_equal(s[1:], s[:-1], out=keep[1:])
-    return s[keep]
 
 
 @lru_cache(maxsize=1)
@@ -177,50 +158,65 @@ class RTreeReader(AssetReader):
 
         Returns (query position, asset position, columns, geometries): one (query, asset)
         pair per live asset whose R*Tree box meets the query box — the same assets as
-        ``candidate_arrays`` of each box — and each asset's columns and geometry once.
+        ``candidate_arrays`` of each box — and each asset's columns and geometry once
+        (the pairs in no particular order).
 
-        The tree is walked for all boxes together (``rtree.search``, in one read
-        transaction); the assets it finds are then read once each, in fid order (the
-        table's own order: neighbouring rows share pages). A large batch has them read
-        as Arrow columns by one or two helper processes (``fetchproc``: started before the
-        walk, so their start-up overlaps it); a small one, or any helper failure, reads
-        them here, in parts spread over two connections in two threads — SQLite and the
-        geometry decoding release the GIL. Both give the same arrays.
+        A large batch is split by area over one or two helper processes (``fetchproc``):
+        each walks the tree for its half of the boxes and reads the assets it finds as
+        Arrow columns, in one read transaction, so the walk and the read run on both
+        cores and this process only converts their answers as they arrive; an asset met
+        by both halves is kept once. A small batch, or any helper failure, is walked here
+        (``rtree.search``, in one read transaction) and its assets read once each, in fid
+        order (the table's own order: neighbouring rows share pages), in parts spread
+        over two connections in two threads — SQLite and the geometry decoding release
+        the GIL. Both give the same pairs, columns and geometries.
         The caller compares ``data_version`` before and after: a commit in between means
         the parts may be of different versions, and the read must be done again.
         """
         cols, select = self._select_by_fid(columns)
+        boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+        found = None
         helpers = self._start_helpers(cols, len(boxes))
-        try:
+        if helpers is not None:
+            try:
+                found = self._by_area(helpers, boxes, cols, select)
+            finally:
+                helpers.close()  # (done or failed: the cores are ours again)
+        if found is None:
             self.con.execute("BEGIN")
             try:
                 q, ids = search_rtree(self.con, f"rtree_{ASSETS}_{GEOM}", boxes)
             finally:
                 self.con.execute("COMMIT")
-            fids = _unique(ids)
-            got = None
-            if helpers is not None and len(fids) >= fetchproc.MIN_ROWS:
-                pieces = helpers.read(fids, self._convert(cols))
-                if pieces is not None:
-                    got = self._from_helpers(pieces, cols, select)
-            if helpers is not None:
-                helpers.close()  # (done, failed, or not worth it: the cores are ours again)
-            if got is None:
-                got = self._read_in_process(fids, cols, select)
-        finally:
-            if helpers is not None:
-                helpers.close()
+            found = q, ids, self._read_in_process(unique_ids(ids), cols, select)
+        q, ids, got = found
         if not got:
             live = np.zeros(0, dtype=np.int64)
             values, geoms = self._arrays(cols, [])
+        elif len(got) == 1:
+            live, values, geoms = got[0]
         else:
             live = np.concatenate([g[0] for g in got])
             values = {c: np.concatenate([g[1][c] for g in got]) for c in cols}
             geoms = np.concatenate([g[2] for g in got])
         at = np.searchsorted(live, ids)
-        found = at < len(live)
-        found[found] = live[at[found]] == ids[found]  # (retired versions are left out)
-        return q[found], at[found], values, geoms
+        hit = at < len(live)
+        hit[hit] = live[at[hit]] == ids[hit]  # (retired versions are left out)
+        return q[hit], at[hit], values, geoms
+
+    def _by_area(self, helpers, boxes: np.ndarray, cols: list[str], select: str):
+        """(query positions, fids, parts) of the batch as the helpers read it, each helper
+        an area of the boxes (``fetchproc.split_by_area``); None if any helper failed."""
+        areas = fetchproc.split_by_area(boxes, len(helpers.procs))
+        answers = helpers.read([boxes[a] for a in areas], self._convert(cols))
+        if answers is None:
+            return None
+        got = self._from_helpers([pieces for _q, _f, pieces in answers], cols, select)
+        if got is None:
+            return None
+        q = np.concatenate([a[q] for a, (q, _f, _p) in zip(areas, answers, strict=True)])
+        ids = np.concatenate([f for _q, f, _p in answers])
+        return q, ids, got
 
     def _read_in_process(self, fids: np.ndarray, cols: list[str], select: str) -> list:
         """(fids, columns, geometries) of the live assets among ``fids``, in parts, over
@@ -283,29 +279,46 @@ class RTreeReader(AssetReader):
         convert.schema = schema  # (a stream of other columns is refused whole: ``HelperRead``)
         return convert
 
-    def _from_helpers(self, pieces: list, cols: list[str], select: str) -> list | None:
-        """The helpers' converted batches as ``_read_fids`` gives its parts: (fids,
-        columns, geometries). Rows flagged ``odd`` are read again here, so they come out
-        exactly as the in-process read gives them; None if a batch was refused or those
-        reads do not meet the helpers' (the caller then reads everything in-process)."""
-        out = []
-        for piece in pieces:
-            if piece is None:
-                return None
-            fid, values, geoms, odd = piece
-            if odd.any():
-                f, again, g = self._read_fids(self.con, select, cols, fid[odd])
-                if not np.array_equal(f, fid[odd]):
+    def _from_helpers(self, shares: list, cols: list[str], select: str) -> list | None:
+        """The helpers' converted batches (one list of them per helper) as ``_read_fids``
+        gives its parts: (fids, columns, geometries), in fid order, each asset once (an
+        asset both areas met is kept once). Rows flagged ``odd`` are read again here, so
+        they come out exactly as the in-process read gives them; None if a batch was
+        refused or those reads do not meet the helpers' (the caller then reads everything
+        in-process)."""
+        merged = []
+        for pieces in shares:
+            out = []
+            for piece in pieces:
+                if piece is None:
                     return None
-                for c in cols:
-                    values[c][odd] = again[c]
-                geoms[odd] = g
-            out.append((fid, values, geoms))
-        if out:  # (in fid order, each once: as the lookup by ``searchsorted`` needs them)
-            every = np.concatenate([o[0] for o in out])
-            if len(every) > 1 and not (np.diff(every) > 0).all():
-                return None
-        return out
+                fid, values, geoms, odd = piece
+                if odd.any():
+                    f, again, g = self._read_fids(self.con, select, cols, fid[odd])
+                    if not np.array_equal(f, fid[odd]):
+                        return None
+                    for c in cols:
+                        values[c][odd] = again[c]
+                    geoms[odd] = g
+                out.append((fid, values, geoms))
+            if out:  # (each helper's in fid order, each once)
+                every = np.concatenate([o[0] for o in out])
+                if len(every) > 1 and not (np.diff(every) > 0).all():
+                    return None
+                merged.append(out)
+        if len(merged) <= 1:
+            return merged[0] if merged else []
+        fid = np.concatenate([o[0] for out in merged for o in out])
+        order = np.argsort(fid, kind="stable")  # (runs in order already: merged, not sorted)
+        fid = fid[order]
+        keep = np.ones(len(fid), dtype=bool)
+        np.not_equal(fid[1:], fid[:-1], out=keep[1:])
+        if not keep.all():
+            order, fid = order[keep], fid[keep]
+        values = {c: np.concatenate([o[1][c] for out in merged for o in out])[order]
+                  for c in cols}
+        geoms = np.concatenate([o[2] for out in merged for o in out])[order]
+        return [(fid, values, geoms)]
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(Path(self.path).as_uri() + "?mode=ro", uri=True,
