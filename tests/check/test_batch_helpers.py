@@ -38,22 +38,23 @@ def _boxes(n: int, seed: int, size: float = 400.0) -> np.ndarray:
 
 def _same_candidates(a, b) -> None:
     """Two ``candidates_many`` answers equal to the last value and Python type: the same
-    (query, asset) pairs (in any order) and the same rows."""
+    (query, asset) pairs (in any order), each with the same columns and geometry."""
     qa, ia, ca, ga = a
     qb, ib, cb, gb = b
-    oa, ob = np.lexsort((ia, qa)), np.lexsort((ib, qb))
-    assert np.array_equal(qa[oa], qb[ob]) and np.array_equal(ia[oa], ib[ob])
+    fa, fb = ca["asset_id"][ia], cb["asset_id"][ib]
+    oa, ob = np.lexsort((fa.astype(str), qa)), np.lexsort((fb.astype(str), qb))
+    assert np.array_equal(qa[oa], qb[ob])
+    ia, ib = ia[oa], ib[ob]
     assert list(ca) == list(cb)
     for c in ca:
         assert ca[c].dtype == cb[c].dtype, c
         if ca[c].dtype == object:
-            assert [(type(v), v) for v in ca[c].tolist()] == \
-                [(type(v), v) for v in cb[c].tolist()], c
+            assert [(type(v), v) for v in ca[c][ia].tolist()] == \
+                [(type(v), v) for v in cb[c][ib].tolist()], c
         else:
-            assert np.array_equal(ca[c], cb[c], equal_nan=True), c
-    assert len(ga) == len(gb)
+            assert np.array_equal(ca[c][ia], cb[c][ib], equal_nan=True), c
     assert all((x is None and y is None) or shapely.equals_exact(x, y, 0)
-               for x, y in zip(ga.tolist(), gb.tolist(), strict=True))
+               for x, y in zip(ga[ia].tolist(), gb[ib].tolist(), strict=True))
 
 
 def _in_process(reader, boxes):

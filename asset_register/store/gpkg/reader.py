@@ -158,18 +158,19 @@ class RTreeReader(AssetReader):
 
         Returns (query position, asset position, columns, geometries): one (query, asset)
         pair per live asset whose R*Tree box meets the query box — the same assets as
-        ``candidate_arrays`` of each box — and each asset's columns and geometry once
-        (the pairs in no particular order).
+        ``candidate_arrays`` of each box — and each asset's columns and geometry (once, or
+        once an area when the batch was split by area; the pairs in no particular order).
 
         A large batch is split by area over one or two helper processes (``fetchproc``):
         each walks the tree for its half of the boxes and reads the assets it finds as
         Arrow columns, in one read transaction, so the walk and the read run on both
-        cores and this process only converts their answers as they arrive; an asset met
-        by both halves is kept once. A small batch, or any helper failure, is walked here
-        (``rtree.search``, in one read transaction) and its assets read once each, in fid
-        order (the table's own order: neighbouring rows share pages), in parts spread
-        over two connections in two threads — SQLite and the geometry decoding release
-        the GIL. Both give the same pairs, columns and geometries.
+        cores and this process only converts their answers as they arrive (an asset met
+        by both halves comes once from each: no merge to pay for). A small batch, or any
+        helper failure, is walked here (``rtree.search``, in one read transaction) and its
+        assets read once each, in fid order (the table's own order: neighbouring rows
+        share pages), in parts spread over two connections in two threads — SQLite and
+        the geometry decoding release the GIL. Both give the same pairs, and each pair the
+        same columns and geometry.
         The caller compares ``data_version`` before and after: a commit in between means
         the parts may be of different versions, and the read must be done again.
         """
@@ -188,25 +189,31 @@ class RTreeReader(AssetReader):
                 q, ids = search_rtree(self.con, f"rtree_{ASSETS}_{GEOM}", boxes)
             finally:
                 self.con.execute("COMMIT")
-            found = q, ids, self._read_in_process(unique_ids(ids), cols, select)
-        q, ids, got = found
-        if not got:
-            live = np.zeros(0, dtype=np.int64)
+            found = [(q, ids, self._read_in_process(unique_ids(ids), cols, select))]
+        qs, ats, parts, offset = [], [], [], 0
+        for q, ids, got in found:  # (one block of rows in fid order a helper, or this process)
+            live = np.concatenate([g[0] for g in got]) if got else np.zeros(0, dtype=np.int64)
+            at = np.searchsorted(live, ids)
+            hit = at < len(live)
+            hit[hit] = live[at[hit]] == ids[hit]  # (retired versions are left out)
+            qs.append(q[hit])
+            ats.append(at[hit] + offset)
+            parts.extend(got)
+            offset += len(live)
+        if not parts:
             values, geoms = self._arrays(cols, [])
-        elif len(got) == 1:
-            live, values, geoms = got[0]
+        elif len(parts) == 1:
+            _f, values, geoms = parts[0]
         else:
-            live = np.concatenate([g[0] for g in got])
-            values = {c: np.concatenate([g[1][c] for g in got]) for c in cols}
-            geoms = np.concatenate([g[2] for g in got])
-        at = np.searchsorted(live, ids)
-        hit = at < len(live)
-        hit[hit] = live[at[hit]] == ids[hit]  # (retired versions are left out)
-        return q[hit], at[hit], values, geoms
+            values = {c: np.concatenate([g[1][c] for g in parts]) for c in cols}
+            geoms = np.concatenate([g[2] for g in parts])
+        if len(found) == 1:
+            return qs[0], ats[0], values, geoms
+        return np.concatenate(qs), np.concatenate(ats), values, geoms
 
     def _by_area(self, helpers, boxes: np.ndarray, cols: list[str], select: str):
-        """(query positions, fids, parts) of the batch as the helpers read it, each helper
-        an area of the boxes (``fetchproc.split_by_area``); None if any helper failed."""
+        """[(query positions, fids, rows)] of each area of the batch (``fetchproc.split_by_area``)
+        as its helper found and read it; None if any helper failed."""
         areas = fetchproc.split_by_area(boxes, len(helpers.procs))
         answers = helpers.read([boxes[a] for a in areas], self._convert(cols))
         if answers is None:
@@ -214,9 +221,7 @@ class RTreeReader(AssetReader):
         got = self._from_helpers([pieces for _q, _f, pieces in answers], cols, select)
         if got is None:
             return None
-        q = np.concatenate([a[q] for a, (q, _f, _p) in zip(areas, answers, strict=True)])
-        ids = np.concatenate([f for _q, f, _p in answers])
-        return q, ids, got
+        return [(a[q], f, rows) for a, (q, f, _p), rows in zip(areas, answers, got, strict=True)]
 
     def _read_in_process(self, fids: np.ndarray, cols: list[str], select: str) -> list:
         """(fids, columns, geometries) of the live assets among ``fids``, in parts, over
@@ -281,14 +286,13 @@ class RTreeReader(AssetReader):
 
     def _from_helpers(self, shares: list, cols: list[str], select: str) -> list | None:
         """The helpers' converted batches (one list of them per helper) as ``_read_fids``
-        gives its parts: (fids, columns, geometries), in fid order, each asset once (an
-        asset both areas met is kept once). Rows flagged ``odd`` are read again here, so
-        they come out exactly as the in-process read gives them; None if a batch was
-        refused or those reads do not meet the helpers' (the caller then reads everything
-        in-process)."""
-        merged = []
+        gives its parts: (fids, columns, geometries), each helper's in fid order, each asset
+        once. Rows flagged ``odd`` are read again here, so they come out exactly as the
+        in-process read gives them; None if a batch was refused or those reads do not meet
+        the helpers' (the caller then reads everything in-process)."""
+        out = []
         for pieces in shares:
-            out = []
+            parts = []
             for piece in pieces:
                 if piece is None:
                     return None
@@ -300,25 +304,13 @@ class RTreeReader(AssetReader):
                     for c in cols:
                         values[c][odd] = again[c]
                     geoms[odd] = g
-                out.append((fid, values, geoms))
-            if out:  # (each helper's in fid order, each once)
-                every = np.concatenate([o[0] for o in out])
+                parts.append((fid, values, geoms))
+            if parts:  # (in fid order, each once: as the lookup by ``searchsorted`` needs them)
+                every = np.concatenate([p[0] for p in parts])
                 if len(every) > 1 and not (np.diff(every) > 0).all():
                     return None
-                merged.append(out)
-        if len(merged) <= 1:
-            return merged[0] if merged else []
-        fid = np.concatenate([o[0] for out in merged for o in out])
-        order = np.argsort(fid, kind="stable")  # (runs in order already: merged, not sorted)
-        fid = fid[order]
-        keep = np.ones(len(fid), dtype=bool)
-        np.not_equal(fid[1:], fid[:-1], out=keep[1:])
-        if not keep.all():
-            order, fid = order[keep], fid[keep]
-        values = {c: np.concatenate([o[1][c] for out in merged for o in out])[order]
-                  for c in cols}
-        geoms = np.concatenate([o[2] for out in merged for o in out])[order]
-        return [(fid, values, geoms)]
+            out.append(parts)
+        return out
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(Path(self.path).as_uri() + "?mode=ro", uri=True,
