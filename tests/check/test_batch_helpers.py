@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+import threading
 
 import numpy as np
 import pytest
 import shapely
 
 from asset_register.check import Checker, DigSite
+from asset_register.check import checker as checker_module
 from asset_register.check.clearance import CHECK_COLUMNS
 from asset_register.store.gpkg import colread, fetchproc
 from asset_register.store.gpkg.reader import RTreeReader
@@ -102,8 +104,9 @@ def test_two_areas_give_the_in_process_and_single_answers(register, fixed_clock,
                                                          monkeypatch):
     """Two helpers, each an area of the programme: sites straddling the line between the
     areas, the same site twice, long sites across both areas, so that assets are met by
-    both helpers (kept once). The batch's JSON is the in-process batch's and the single
-    checks' to the byte."""
+    both helpers (each pair keeps its own copy). The batch's JSON is the in-process batch's and the single
+    checks' to the byte; the sites' facts of place worked out in a thread meanwhile
+    (``Checker._place_facts``) or after the read alike."""
     import json
 
     monkeypatch.setattr(fetchproc, "helpers_wanted", lambda: 2)
@@ -123,17 +126,28 @@ def test_two_areas_give_the_in_process_and_single_answers(register, fixed_clock,
         return out
 
     monkeypatch.setattr(fetchproc.HelperRead, "read", spy)
+    placed = []
+    place_facts = checker_module.Checker._place_facts
+
+    def spy_place(self, *args):
+        placed.append(threading.current_thread() is not threading.main_thread())
+        return place_facts(self, *args)
+
+    monkeypatch.setattr(checker_module.Checker, "_place_facts", spy_place)
+    monkeypatch.setattr(checker_module, "OVERLAP_SITES", 1)  # (facts of place in a thread)
     checker = Checker(register)
     batch = checker.check_many(sites, index="disk")
-    assert helpers["paths"] == ["helpers"]
+    assert helpers["paths"] == ["helpers"] and placed == [True]
     (a, b), = answered
     assert len(a[0]) and len(b[0]) and np.intersect1d(a[1], b[1]).size  # (shared assets)
     start = fetchproc.START_BOXES
     fetchproc.START_BOXES = 10 ** 12
+    monkeypatch.setattr(checker_module, "OVERLAP_SITES", 10 ** 9)
     try:
         plain = checker.check_many(sites, index="disk")
     finally:
         fetchproc.START_BOXES = start
+    assert placed == [True, False]
     assert helpers["paths"] == ["helpers", "in-process"]
     single = Checker(register)
     for i, site in enumerate(sites):
