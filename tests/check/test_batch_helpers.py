@@ -485,3 +485,22 @@ def test_a_helper_reads_its_walk_and_every_part_in_one_transaction(gpkg_store_fa
     got = list(zip(table["fid"].to_pylist(), table["asset_id"].to_pylist(),
                    table["depth_m"].to_pylist(), strict=True))
     assert got == before
+
+
+def test_the_helper_stays_light(gpkg_store_factory):
+    """The helper walks the tree with the app's own ``rtree.py`` but imports nothing of the
+    app's package nor of the geo stack (its start-up overlaps nothing)."""
+    import json
+    import subprocess
+
+    store = _odd_register(gpkg_store_factory, [])
+    done = subprocess.run([sys.executable, "-X", "importtime", "-P", colread.__file__,
+                           store.location, json.dumps([["asset_id", "t"]])],
+                          input=np.array([[X0, X0 + 9, Y0, Y0 + 9]]).tobytes(),
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    loaded = {line.rsplit("|", 1)[-1].strip().split(".")[0]
+              for line in done.stderr.decode().splitlines() if line.startswith("import time:")}
+    assert {"numpy", "pyarrow", "adbc_driver_sqlite"} <= loaded
+    assert not loaded & {"asset_register", "shapely", "pandas", "geopandas", "pyogrio", "pyproj",
+                         "rtree", "PySide6"}

@@ -32,7 +32,9 @@ from . import colread
 
 log = logging.getLogger(__name__)
 
-START_BOXES = 20_000  # boxes in a batch from which helpers are started with it
+START_BOXES = 20_000  # boxes in a batch from which it is split over helpers: where they
+# start to pay on the 1M register (docs/benchmarks.md, "London scale": at load 6.5-7 the
+# helpers were 4-6 % behind the in-process path at 5,000-20,000 sites, 13 % ahead at 35,000)
 WAIT_SECONDS = 30.0  # how long the helpers may take, plus WAIT_PER_BOX a query box
 WAIT_PER_BOX = 1e-3  # (100,000 boxes of the 10M register: ~4 s; allowed 130 s)
 MAX_PAIRS = 1 << 31  # pairs a helper may announce (more: the answer is refused)
