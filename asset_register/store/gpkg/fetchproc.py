@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import queue
 import subprocess
 import sys
 import threading
@@ -121,13 +122,18 @@ class HelperRead:
         boxes and reads the live assets it finds; its answer is (query position in its
         area, fid) of every pair the walk found, and the rows as Arrow record batches of
         ``convert.schema`` (any other stream is refused), each passed through ``convert``
-        as it arrives (in the reading thread: converting overlaps the helpers' reading), in
-        fid order. None when any helper failed (said in the log) or took too long."""
+        as it arrives (in this thread: converting overlaps the helpers' reading), in fid
+        order. None when any helper failed (said in the log) or took too long."""
         if not self.procs or len(areas) != len(self.procs):
             return None
         answers: list = [None] * len(self.procs)
         errors: list = [None] * len(self.procs)
         codes: list = [None] * len(self.procs)
+        # Each reading thread only takes the record batches off its helper's pipe (Arrow's
+        # reader, mostly without the GIL) and queues them; this thread converts them. So a
+        # helper never waits on a full pipe while the conversion (Python objects, the GIL)
+        # catches up: it reads on, ends, and gives its core back.
+        arrived: queue.SimpleQueue = queue.SimpleQueue()
 
         def run(k: int) -> None:
             proc = self.procs[k]
@@ -137,17 +143,18 @@ class HelperRead:
                 proc.stdin.write(np.ascontiguousarray(areas[k], dtype="<f8").tobytes())
                 proc.stdin.close()
                 q, fids = _pairs(proc.stdout, len(areas[k]))
-                pieces = []
                 with pa.ipc.open_stream(proc.stdout) as stream:
                     if not stream.schema.equals(convert.schema):  # (even with no rows)
                         raise ValueError(f"the helper answered with other columns: "
                                          f"{stream.schema}")
                     for batch in stream:
-                        pieces.append(convert(batch))
-                codes[k] = proc.wait()  # (bounded by the caller's join: ``close`` kills)
-                answers[k] = (q, fids, pieces)
+                        arrived.put((k, batch))
+                codes[k] = proc.wait()  # (bounded by the caller's wait: ``close`` kills)
+                answers[k] = (q, fids, [])
             except BaseException as exc:  # (reported by ``read``)
                 errors[k] = exc
+            finally:
+                arrived.put((k, None))
 
         threads = [threading.Thread(target=run, args=(k,), daemon=True,
                                     name=f"batch read helper {k}")
@@ -156,20 +163,30 @@ class HelperRead:
             t.start()
         allowed = WAIT_SECONDS + WAIT_PER_BOX * sum(len(a) for a in areas)
         deadline = time.monotonic() + allowed
-        for t in threads:
-            t.join(max(0.0, deadline - time.monotonic()))
-            if t.is_alive():
+        pieces: list = [[] for _ in self.procs]
+        running = len(threads)
+        while running:
+            try:
+                k, batch = arrived.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
                 log.warning("batch read helpers gave no answer in %.0f s: reading in-process",
                             allowed)
                 self.close()
                 return None
+            if batch is None:
+                running -= 1
+            elif errors[k] is None:
+                try:
+                    pieces[k].append(convert(batch))
+                except Exception as exc:  # (reported below, as a helper's failure)
+                    errors[k] = exc
         for k, proc in enumerate(self.procs):
             if codes[k] != 0 or errors[k] is not None:
                 log.warning("batch read helper failed (%s): reading in-process",
                             self._reason(proc, codes[k], errors[k]))
                 self.close()
                 return None
-        return answers
+        return [(q, fids, pieces[k]) for k, (q, fids, _none) in enumerate(answers)]
 
     @staticmethod
     def _reason(proc: subprocess.Popen, code, error) -> str:
