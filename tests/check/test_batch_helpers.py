@@ -504,3 +504,22 @@ def test_the_helper_stays_light(gpkg_store_factory):
     assert {"numpy", "pyarrow", "adbc_driver_sqlite"} <= loaded
     assert not loaded & {"asset_register", "shapely", "pandas", "geopandas", "pyogrio", "pyproj",
                          "rtree", "PySide6"}
+
+
+def test_a_batch_of_one_site_over_two_helpers(register, fixed_clock, helpers,  # noqa: F811
+                                              monkeypatch):
+    """One site, two helpers: one area holds it, the other none (its helper answers no
+    pairs and no rows); the answer is the single check's."""
+    import json
+
+    monkeypatch.setattr(fetchproc, "helpers_wanted", lambda: 2)
+    assert [len(a) for a in fetchproc.split_by_area(np.zeros((1, 4)), 2)] == [1, 0]
+    assert [len(a) for a in fetchproc.split_by_area(np.zeros((0, 4)), 2)] == [0, 0]
+    checker = Checker(register)
+    sites = _sites(3, seed=8)
+    for site in sites:
+        batch = checker.check_many([site], index="disk")
+        assert json.dumps(_answers(batch[0]), sort_keys=True) == \
+            json.dumps(_answers(checker.check(site)), sort_keys=True)
+    assert helpers["paths"] == ["helpers"] * len(sites)
+    checker.close()

@@ -91,8 +91,8 @@ def split_by_area(boxes: np.ndarray, n: int) -> list[np.ndarray]:
     """``n`` groups of query positions, each a compact area: the boxes sorted by their
     centres along the programme's longer side and cut into runs of equal size (so each
     helper walks and reads its own part of the tree and of the table)."""
-    if n <= 1 or len(boxes) < 2:
-        return [np.arange(len(boxes), dtype=np.int64)]
+    if n <= 1 or len(boxes) < 2:  # (an area may hold no box: its helper answers nothing)
+        return np.array_split(np.arange(len(boxes), dtype=np.int64), max(n, 1))
     cx = boxes[:, 0] + boxes[:, 1]
     cy = boxes[:, 2] + boxes[:, 3]
     along = cx if np.ptp(cx) >= np.ptp(cy) else cy
