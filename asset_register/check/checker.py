@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import numpy as np
@@ -79,6 +80,7 @@ def validate_sites(sites: Sequence[DigSite]) -> np.ndarray:
 
 
 _POLYGONS = (shapely.Polygon, shapely.MultiPolygon)
+OVERLAP_SITES = 2_000  # sites in a batch from disk from which ``_place_facts`` overlaps the read
 
 
 def _search_box(footprint, reach: float) -> tuple[float, float, float, float]:
@@ -273,12 +275,27 @@ class Checker:
             if index == "memory" or (index == "auto" and (memory or not self._reader.reads_in_bulk)):
                 return self._conclude(sites, fps, extra,
                                       self.memory_index().candidates(fps, extra), ctx, t0)
-            parts = disk_candidates(self._reader, self.rules, ctx, fps, extra)
+            parts, placed = self._disk_candidates(ctx, sites, fps, extra)
             # as in ``check``: a batch committed while the candidates were read may reach
             # further than the bounds searched with; read the facts again and read again (a
             # reader that cannot tell changes: once, its facts re-read as for every check)
             if v is None or self._version() == v:
-                return self._conclude(sites, fps, extra, parts, ctx, t0)
+                return self._conclude(sites, fps, extra, parts, ctx, t0, placed)
+
+    def _disk_candidates(self, ctx: Context, sites, fps, extra) -> tuple:
+        """(the candidates ``disk_candidates`` reads, the sites' facts of place or None).
+        A large programme has its facts of place (``_place_facts``: extent, coverage,
+        works) worked out in a thread while its candidates are read: that read waits on
+        the register's file and the helper processes most of its time."""
+        if len(sites) < OVERLAP_SITES:
+            return disk_candidates(self._reader, self.rules, ctx, fps, extra), None
+        pool = ThreadPoolExecutor(1, thread_name_prefix="site facts")
+        try:
+            placed = pool.submit(self._place_facts, sites, fps, ctx)
+            parts = disk_candidates(self._reader, self.rules, ctx, fps, extra)
+            return parts, placed.result()
+        finally:  # (Ctrl-C or a failed read: the facts, CPU work of a second, are dropped)
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def _extras(self, sites) -> np.ndarray:
         """Each site's clearance on top of an asset's own (its method, its accuracy)."""
@@ -292,14 +309,15 @@ class Checker:
         return (np.zeros(len(geoms), dtype=np.int64), cols, geoms, classes,
                 base_clearance(cols, self.rules, classes))
 
-    def _conclude(self, sites, fps, extra, parts, ctx: Context, t0: float) -> CheckBatch:
+    def _conclude(self, sites, fps, extra, parts, ctx: Context, t0: float,
+                  placed=None) -> CheckBatch:
         """Every check's end: reported positions added to the candidates ``parts``, exact
-        distances, the results."""
+        distances, the results (``placed``: the sites' facts of place, if worked out)."""
         dev = None
         if ctx.deviations is not None:
             *parts, dev = ctx.deviations.add_to(fps, extra, *parts)
         flat = self._evaluate(sites, fps, extra, *parts, dev)
-        return self._assemble(sites, fps, flat, ctx, t0)
+        return self._assemble(sites, fps, flat, ctx, t0, placed)
 
     def _evaluate(self, sites, fps, extra, fi, cols, geoms, classes, base,
                   dev=None) -> dict[str, np.ndarray]:
@@ -342,19 +360,21 @@ class Checker:
         flat["deviation_hits"] = (out["site"][order][reported], dev[reported])
         return flat
 
-    def _assemble(self, sites, fps, flat, ctx: Context, t0: float) -> CheckBatch:
+    def _assemble(self, sites, fps, flat, ctx: Context, t0: float, placed=None) -> CheckBatch:
         hits = flat.pop("deviation_hits", None)
-        warnings, coverage, works, today = self._site_facts(sites, fps, ctx, hits)
+        warnings, coverage, works, today = self._site_facts(sites, fps, ctx, hits,
+                                                            placed=placed)
         return CheckBatch(self, sites, flat, coverage, works, warnings, ctx,
                           time.perf_counter() - t0, today)
 
-    def _site_facts(self, sites, fps, ctx: Context, hits=None, bounds=None) -> tuple:
+    def _site_facts(self, sites, fps, ctx: Context, hits=None, bounds=None,
+                    placed=None) -> tuple:
         """(warnings of each site, coverage pairs, overlapping works, the day of the check)
         for a check's sites; ``hits``: (site, report id) of the reported positions in
-        conflict; ``bounds``: the footprint's of a single site, when known."""
+        conflict; ``bounds``: the footprint's of a single site, when known; ``placed``:
+        ``_place_facts`` of the sites, when worked out already."""
         rules = self.rules
-        warnings = check_extent(fps, ctx.extent, rules.max_outside_m,
-                                lambda i: _label(sites[i], i), bounds)
+        warnings, coverage, works = placed or self._place_facts(sites, fps, ctx, bounds)
         if hits is not None and len(hits[0]):
             told = ctx.deviations.warnings(*hits, len(sites))
             warnings = [[*w, *t] for w, t in zip(warnings, told)]
@@ -364,6 +384,14 @@ class Checker:
             warnings = [[*w, expiry] for w in warnings]
         if rules.warnings:  # e.g. the shipped rules standing in for the authority's
             warnings = [[*w, *rules.warnings] for w in warnings]
+        return warnings, coverage, works, today
+
+    def _place_facts(self, sites, fps, ctx: Context, bounds=None) -> tuple:
+        """(each site's warnings of its place, coverage pairs, overlapping works): what
+        depends on the sites and the register's facts alone, not on the candidates."""
+        rules = self.rules
+        warnings = check_extent(fps, ctx.extent, rules.max_outside_m,
+                                lambda i: _label(sites[i], i), bounds)
         coverage = ctx.owners.coverage_pairs(fps, class_table(rules).max_clearance, bounds)
         if len(ctx.works.geoms) == 0:  # no planned works in the register: nothing to match
             starts = ends = _NO_DATES
@@ -373,7 +401,7 @@ class Checker:
             ends = np.array([np.datetime64(s.end, "ns") if s.end else nat for s in sites])
         works = ctx.works.match(fps, starts, ends, [s.usrn for s in sites], rules.coordination_m,
                                 rules.ignore_works_status)
-        return warnings, coverage, works, today
+        return warnings, coverage, works
 
 
 _NO_DATES = np.empty(0, dtype="datetime64[ns]")

@@ -56,7 +56,6 @@ def helpers(monkeypatch):
     from asset_register.store.gpkg.reader import RTreeReader
 
     monkeypatch.setattr(fetchproc, "START_BOXES", 1)
-    monkeypatch.setattr(fetchproc, "MIN_ROWS", 1)
     monkeypatch.setattr(colread, "BATCH_ROWS", 5)
     seen = {"paths": [], "procs": []}
     from_helpers = RTreeReader._from_helpers

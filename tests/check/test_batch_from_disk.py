@@ -262,7 +262,7 @@ def test_sqlite_cuts_the_wkb_out_of_every_kind_of_blob():
 
 @pytest.mark.parametrize("seed", range(6))
 def test_the_fids_found_are_made_unique_as_numpy_makes_them(seed):
-    """``reader._unique`` (a mask over the fids' range when it is small) gives what
+    """``rtree.unique_ids`` (a mask over the fids' range when it is small) gives what
     ``np.unique`` gives: dense and sparse fids, repeats, one fid, none, negative ones."""
     rng = np.random.default_rng(seed)
     cases = [rng.integers(1, 5000, 20000), rng.integers(1, 10 ** 12, 300),
@@ -270,5 +270,5 @@ def test_the_fids_found_are_made_unique_as_numpy_makes_them(seed):
              np.concatenate([rng.integers(1, 100, 50), [2 ** 40]])]
     for ids in cases:
         ids = ids.astype(np.int64)
-        got, want = gpkg_reader._unique(ids), np.unique(ids)
+        got, want = rtree.unique_ids(ids), np.unique(ids)
         assert got.dtype == want.dtype and np.array_equal(got, want)

@@ -1,24 +1,28 @@
 """A batch's candidate rows read by helper processes give exactly what the in-process
 read gives, and anything going wrong with a helper gives the in-process read.
 
-Large batches (``fetchproc.START_BOXES`` footprints, ``MIN_ROWS`` candidates) have their
-candidate rows read by one or two helper processes (``colread.py``: ADBC's SQLite driver,
-Arrow IPC back). Here the thresholds are lowered so the small test registers take that
-path, and every answer is compared with the in-process read and with single checks:
+Large batches (``fetchproc.START_BOXES`` footprints) are split by area over one or two
+helper processes (``colread.py``: each walks the R*Tree for its boxes and reads the assets
+it finds with ADBC's SQLite driver, Arrow IPC back). Here the threshold is lowered so the
+small test registers take that path, and every answer is compared with the in-process
+read and with single checks: boxes straddling the split, assets both halves meet,
 restricted assets, retired versions, NULL numbers, values of unexpected SQLite types, a
-commit during the read, a helper that dies, hangs or talks nonsense, Ctrl-C.
+commit during the read or between a helper's parts, a helper that dies, hangs or talks
+nonsense, Ctrl-C.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import sys
+import threading
 
 import numpy as np
 import pytest
 import shapely
 
 from asset_register.check import Checker, DigSite
+from asset_register.check import checker as checker_module
 from asset_register.check.clearance import CHECK_COLUMNS
 from asset_register.store.gpkg import colread, fetchproc
 from asset_register.store.gpkg.reader import RTreeReader
@@ -35,21 +39,24 @@ def _boxes(n: int, seed: int, size: float = 400.0) -> np.ndarray:
 
 
 def _same_candidates(a, b) -> None:
-    """Two ``candidates_many`` answers equal to the last value and Python type."""
+    """Two ``candidates_many`` answers equal to the last value and Python type: the same
+    (query, asset) pairs (in any order), each with the same columns and geometry."""
     qa, ia, ca, ga = a
     qb, ib, cb, gb = b
-    assert np.array_equal(qa, qb) and np.array_equal(ia, ib)
+    fa, fb = ca["asset_id"][ia], cb["asset_id"][ib]
+    oa, ob = np.lexsort((fa.astype(str), qa)), np.lexsort((fb.astype(str), qb))
+    assert np.array_equal(qa[oa], qb[ob])
+    ia, ib = ia[oa], ib[ob]
     assert list(ca) == list(cb)
     for c in ca:
         assert ca[c].dtype == cb[c].dtype, c
         if ca[c].dtype == object:
-            assert [(type(v), v) for v in ca[c].tolist()] == \
-                [(type(v), v) for v in cb[c].tolist()], c
+            assert [(type(v), v) for v in ca[c][ia].tolist()] == \
+                [(type(v), v) for v in cb[c][ib].tolist()], c
         else:
-            assert np.array_equal(ca[c], cb[c], equal_nan=True), c
-    assert len(ga) == len(gb)
+            assert np.array_equal(ca[c][ia], cb[c][ib], equal_nan=True), c
     assert all((x is None and y is None) or shapely.equals_exact(x, y, 0)
-               for x, y in zip(ga.tolist(), gb.tolist(), strict=True))
+               for x, y in zip(ga[ia].tolist(), gb[ib].tolist(), strict=True))
 
 
 def _in_process(reader, boxes):
@@ -89,6 +96,65 @@ def test_a_batch_through_helpers_gives_the_single_answers(register, fixed_clock,
     single = Checker(register)
     for i, site in enumerate(sites):
         assert _answers(batch[i]) == _answers(single.check(site)), site.reference
+    checker.close()
+    single.close()
+
+
+def test_two_areas_give_the_in_process_and_single_answers(register, fixed_clock, helpers,  # noqa: F811
+                                                         monkeypatch):
+    """Two helpers, each an area of the programme: sites straddling the line between the
+    areas, the same site twice, long sites across both areas, so that assets are met by
+    both helpers (each pair keeps its own copy). The batch's JSON is the in-process batch's and the single
+    checks' to the byte; the sites' facts of place worked out in a thread meanwhile
+    (``Checker._place_facts``) or after the read alike."""
+    import json
+
+    monkeypatch.setattr(fetchproc, "helpers_wanted", lambda: 2)
+    sites = _sites(70, seed=41)
+    sites += sites[:5]  # (the same sites again: some in the other area)
+    mid = X0 + 150.0  # (about where the areas meet: the sites spread over 300 m)
+    sites += [DigSite(shapely.box(mid - 6 + k, Y0 + 29 * k, mid + 6 + k, Y0 + 29 * k + 3))
+              for k in range(10)]
+    sites += [DigSite(shapely.box(X0 - 5, Y0 + 80 + 60 * k, X0 + 305, Y0 + 82 + 60 * k))
+              for k in range(3)]
+    answered = []
+    read = fetchproc.HelperRead.read
+
+    def spy(self, areas, convert):
+        out = read(self, areas, convert)
+        answered.append(out)
+        return out
+
+    monkeypatch.setattr(fetchproc.HelperRead, "read", spy)
+    placed = []
+    place_facts = checker_module.Checker._place_facts
+
+    def spy_place(self, *args):
+        placed.append(threading.current_thread() is not threading.main_thread())
+        return place_facts(self, *args)
+
+    monkeypatch.setattr(checker_module.Checker, "_place_facts", spy_place)
+    monkeypatch.setattr(checker_module, "OVERLAP_SITES", 1)  # (facts of place in a thread)
+    checker = Checker(register)
+    batch = checker.check_many(sites, index="disk")
+    assert helpers["paths"] == ["helpers"] and placed == [True]
+    (a, b), = answered
+    assert len(a[0]) and len(b[0]) and np.intersect1d(a[1], b[1]).size  # (shared assets)
+    start = fetchproc.START_BOXES
+    fetchproc.START_BOXES = 10 ** 12
+    monkeypatch.setattr(checker_module, "OVERLAP_SITES", 10 ** 9)
+    try:
+        plain = checker.check_many(sites, index="disk")
+    finally:
+        fetchproc.START_BOXES = start
+    assert placed == [True, False]
+    assert helpers["paths"] == ["helpers", "in-process"]
+    single = Checker(register)
+    for i, site in enumerate(sites):
+        got = json.dumps(_answers(batch[i]), sort_keys=True)
+        assert got == json.dumps(_answers(plain[i]), sort_keys=True), i
+        assert got == json.dumps(_answers(single.check(site)), sort_keys=True), i
+    assert sum(len(batch[i].conflicts) for i in range(len(sites))) > 0
     checker.close()
     single.close()
 
@@ -174,7 +240,6 @@ def test_a_commit_during_the_helpers_read_makes_the_batch_read_again(gpkg_store_
     answer) moves the register's data_version: the batch reads again, and meets it."""
     from .conftest import write
 
-    monkeypatch.setattr(fetchproc, "MIN_ROWS", 0)  # (the first read meets no asset)
     store = _fresh(gpkg_store_factory, [asset("WAT:1", shapely.Point(X0 + 60, Y0))])
     sites = [DigSite(shapely.box(X0, Y0, X0 + 10, Y0 + 4)),
              DigSite(shapely.box(X0 + 500, Y0, X0 + 510, Y0 + 4))]
@@ -182,11 +247,11 @@ def test_a_commit_during_the_helpers_read_makes_the_batch_read_again(gpkg_store_
     read = fetchproc.HelperRead.read
     calls = []
 
-    def racing(self, fids, convert):
+    def racing(self, areas, convert):
         calls.append(1)
         if len(calls) == 1:
             write(store, [asset("WAT:vague", shapely.Point(X0 + 30, Y0 + 2), h_accuracy_m=25.0)])
-        return read(self, fids, convert)
+        return read(self, areas, convert)
 
     fetchproc.HelperRead.read = racing
     try:
@@ -203,17 +268,31 @@ KILLED = "import os, sys; sys.stdin.buffer.read(); os.kill(os.getpid(), 9)"
 NONSENSE = "import sys; sys.stdin.buffer.read(); sys.stdout.buffer.write(b'not arrow' * 99)"
 HANGS = "import sys, time; sys.stdin.buffer.read(); time.sleep(600)"
 FAILS = "import sys; sys.stdin.buffer.read(); sys.exit(3)"
+NO_PAIRS = ("import sys; sys.stdin.buffer.read(); "
+            "sys.stdout.buffer.write(b'ARPAIRS1' + (0).to_bytes(8, 'little'))")
 EMPTY = ("import sys, pyarrow as pa; sys.stdin.buffer.read(); "
+         "sys.stdout.buffer.write(b'ARPAIRS1' + (0).to_bytes(8, 'little')); "
          "pa.ipc.new_stream(sys.stdout.buffer, pa.schema([('fid', pa.int64())])).close()")
+# a pair naming a query box the helper was not given (the 10**6th), a cut-short list of
+# pairs, and one that announces more pairs than any register holds
+ELSEWHERE = ("import sys; sys.stdin.buffer.read(); w = sys.stdout.buffer.write; "
+             "w(b'ARPAIRS1' + (1).to_bytes(8, 'little')); "
+             "w((10**6).to_bytes(8, 'little') + (1).to_bytes(8, 'little'))")
+CUT = ("import sys; sys.stdin.buffer.read(); "
+       "sys.stdout.buffer.write(b'ARPAIRS1' + (5).to_bytes(8, 'little') + bytes(24))")
+HUGE = ("import sys; sys.stdin.buffer.read(); "
+        "sys.stdout.buffer.write(b'ARPAIRS1' + (2**62).to_bytes(8, 'little'))")
 
 
-@pytest.mark.parametrize("script", [KILLED, NONSENSE, HANGS, FAILS, EMPTY],
-                         ids=["killed", "nonsense", "hangs", "fails", "wrong columns"])
+@pytest.mark.parametrize("script", [KILLED, NONSENSE, HANGS, FAILS, NO_PAIRS, EMPTY, ELSEWHERE,
+                                    CUT, HUGE],
+                         ids=["killed", "nonsense", "hangs", "fails", "no rows", "wrong columns",
+                              "pairs elsewhere", "cut-short pairs", "huge count"])
 def test_a_failing_helper_gives_the_in_process_read(register, fixed_clock, helpers,  # noqa: F811
                                                     monkeypatch, script):
     monkeypatch.setattr(fetchproc, "command", lambda path, spec: [sys.executable, "-c", script])
     monkeypatch.setattr(fetchproc, "WAIT_SECONDS", 3.0)
-    monkeypatch.setattr(fetchproc, "WAIT_PER_ROW", 0.0)
+    monkeypatch.setattr(fetchproc, "WAIT_PER_BOX", 0.0)
     reader = Checker(register)._reader
     boxes = _boxes(200, 3)
     plain = _in_process(reader, boxes)
@@ -225,7 +304,7 @@ def test_a_failing_helper_gives_the_in_process_read(register, fixed_clock, helpe
 
 
 def test_ctrl_c_during_the_read_ends_the_helpers(register, helpers, monkeypatch):  # noqa: F811
-    def interrupted(self, fids, convert):
+    def interrupted(self, areas, convert):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(fetchproc.HelperRead, "read", interrupted)
@@ -236,13 +315,14 @@ def test_ctrl_c_during_the_read_ends_the_helpers(register, helpers, monkeypatch)
     reader.close()
 
 
-def test_a_small_batch_is_read_in_process_and_its_helpers_ended(register, helpers,  # noqa: F811
-                                                                monkeypatch):
-    monkeypatch.setattr(fetchproc, "MIN_ROWS", 10 ** 9)
+def test_a_small_batch_is_read_in_process_without_helpers(register, helpers,  # noqa: F811
+                                                           monkeypatch):
+    monkeypatch.setattr(fetchproc, "START_BOXES", 201)
     reader = Checker(register)._reader
     reader.candidates_many(_boxes(200, 3), CHECK_COLUMNS)
-    assert helpers["paths"] == ["in-process"]
-    assert helpers["procs"] and all(p.poll() is not None for p in helpers["procs"])
+    assert helpers["paths"] == ["in-process"] and not helpers["procs"]
+    reader.candidates_many(_boxes(201, 3), CHECK_COLUMNS)
+    assert helpers["paths"] == ["in-process", "helpers"] and helpers["procs"]
     reader.close()
 
 
@@ -279,41 +359,167 @@ def test_columns_are_read_by_their_sqlite_affinity(declared, numeric, kind):
     assert colread.kind(numeric, declared) == kind
 
 
-def _run_helper(register_path: str, stdin: bytes):
+def _run_helper(register_path: str, stdin: bytes, script: str | None = None):
     import json
     import subprocess
 
     spec = [[c, colread.kind(c in ("depth_m",), "REAL" if c == "depth_m" else "TEXT")]
             for c in ("asset_id", "depth_m")]
-    return subprocess.run([sys.executable, "-P", colread.__file__, register_path,
-                           json.dumps(spec)], input=stdin, capture_output=True, timeout=120)
+    run = ["-P", colread.__file__] if script is None else ["-c", script, colread.__file__]
+    return subprocess.run([sys.executable, *run, register_path, json.dumps(spec)],
+                          input=stdin, capture_output=True, timeout=120)
 
 
-def test_the_helper_by_itself(register):  # noqa: F811
-    """The helper as a program: the live assets among the fids given, in their order, its
-    typed first row dropped; no fids: no rows, the same columns; a cut-short list of fids
-    or a missing register: a one-line reason and a non-zero exit, nothing on stdout."""
+def _helper_answer(stdout: bytes):
+    """(pairs as a set of (query, fid), the rows' table) of a helper's answer."""
+    import io
+
     import pyarrow as pa
 
-    con = sqlite3.connect(register.location)
-    want = con.execute("SELECT fid, asset_id, depth_m FROM assets WHERE retired_at IS NULL "
-                       "ORDER BY fid LIMIT 30").fetchall()
+    stream = io.BytesIO(stdout)
+    q, fids = fetchproc._pairs(stream, 10 ** 6)
+    return set(zip(q.tolist(), fids.tolist(), strict=True)), pa.ipc.open_stream(stream).read_all()
+
+
+def _tree_pairs(con, boxes) -> set:
+    """(query, fid) of every R*Tree entry meeting each box, by SQLite itself."""
+    return {(k, f) for k, (x0, x1, y0, y1) in enumerate(boxes.tolist())
+            for (f,) in con.execute("SELECT id FROM rtree_assets_geom WHERE maxx >= ? AND "
+                                    "minx <= ? AND maxy >= ? AND miny <= ?", (x0, x1, y0, y1))}
+
+
+def test_the_helper_by_itself(gpkg_store_factory):
+    """The helper as a program: for the query boxes given, the (query, fid) pairs the R*Tree
+    holds, then the live assets among those fids in fid order, its typed first row dropped;
+    no boxes: no pairs and no rows, the same columns; a cut-short list of boxes or a missing
+    register: a one-line reason and a non-zero exit, nothing on stdout."""
+    store = _odd_register(gpkg_store_factory, [
+        "UPDATE assets SET retired_at = '2026-01-02' WHERE asset_id IN ('WAT:3', 'WAT:30')"])
+    con = sqlite3.connect(store.location)
+    boxes = np.vstack([_boxes(30, 9, size=150.0), [[X0 - 1, X0 + 200, Y0 - 1, Y0 + 1]]])
+    pairs = _tree_pairs(con, boxes)
+    found = sorted({f for _q, f in pairs})
+    want = con.execute("SELECT fid, asset_id, depth_m FROM assets WHERE retired_at IS NULL AND "
+                       "fid IN (SELECT value FROM json_each(?)) ORDER BY fid",
+                       (str(found),)).fetchall()
+    retired = con.execute("SELECT count(*) FROM assets WHERE retired_at IS NOT NULL AND "
+                          "fid IN (SELECT value FROM json_each(?))", (str(found),)).fetchone()[0]
     con.close()
-    fids = np.array([f for f, _, _ in want], dtype=np.int64)
-    done = _run_helper(register.location, fids.tobytes())
+    assert want and retired  # (retired versions among the entries met: left out)
+    done = _run_helper(store.location, boxes.tobytes())
     assert done.returncode == 0, done.stderr
-    table = pa.ipc.open_stream(done.stdout).read_all()
+    got_pairs, table = _helper_answer(done.stdout)
+    assert got_pairs == pairs
     assert table.column_names == ["fid", "asset_id", "depth_m", "wkb", "odd"]
     got = list(zip(table["fid"].to_pylist(), table["asset_id"].to_pylist(),
                    table["depth_m"].to_pylist(), strict=True))
     assert got == want
-    empty = _run_helper(register.location, b"")
+    empty = _run_helper(store.location, b"")
     assert empty.returncode == 0
-    none = pa.ipc.open_stream(empty.stdout).read_all()
-    assert none.num_rows == 0 and none.schema.equals(table.schema)
-    cut = _run_helper(register.location, fids.tobytes()[:-3])
+    none_pairs, none = _helper_answer(empty.stdout)
+    assert not none_pairs and none.num_rows == 0 and none.schema.equals(table.schema)
+    cut = _run_helper(store.location, boxes.tobytes()[:-3])
     assert cut.returncode == 1 and cut.stdout == b""
-    assert cut.stderr.decode().count("\n") == 1 and "no whole number of fids" in cut.stderr.decode()
-    missing = _run_helper(str(register.location) + ".nothing-here", fids.tobytes())
+    assert cut.stderr.decode().count("\n") == 1 and "no whole number of boxes" in cut.stderr.decode()
+    missing = _run_helper(str(store.location) + ".nothing-here", boxes.tobytes())
     assert missing.returncode == 1 and missing.stdout == b""
     assert missing.stderr.decode().startswith("colread: ")
+
+
+# The helper, run with small parts and record batches, while another connection deletes
+# one of the assets it is reading at every write of its answer: after the walk, between
+# record batches and between parts. Its answer is the register as it was when it began.
+COMMITTING = """
+import importlib.util, io, sqlite3, sys
+path = sys.argv[1]
+spec = importlib.util.spec_from_file_location("colread_under_test", path)
+colread = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(colread)
+colread.PART = 7
+other = sqlite3.connect(sys.argv[2])
+commits = []
+
+class Tap(io.RawIOBase):
+    def __init__(self, real):
+        self.real = real
+    def writable(self):
+        return True
+    def write(self, b):
+        row = other.execute("SELECT max(fid) FROM assets").fetchone()[0]
+        if row is not None:
+            other.execute("DELETE FROM assets WHERE fid = ?", (row,))
+            other.commit()
+            commits.append(row)
+        return self.real.write(b)
+    def flush(self):
+        self.real.flush()
+
+class Out:
+    buffer = Tap(sys.stdout.buffer)
+
+real = sys.stdout
+sys.stdout = Out()
+code = colread.main([sys.argv[2], sys.argv[3], "3"])
+sys.stdout = real
+sys.stderr.write(f"{len(commits)} commits")
+sys.exit(code)
+"""
+
+
+def test_a_helper_reads_its_walk_and_every_part_in_one_transaction(gpkg_store_factory):
+    store = _odd_register(gpkg_store_factory, [])
+    con = sqlite3.connect(store.location)
+    before = con.execute("SELECT fid, asset_id, depth_m FROM assets WHERE retired_at IS NULL "
+                         "ORDER BY fid").fetchall()
+    boxes = np.array([[X0 - 10, X0 + 200, Y0 - 10, Y0 + 10]])
+    pairs = _tree_pairs(con, boxes)
+    assert len(before) == 40 and {f for _q, f in pairs} == {f for f, _a, _d in before}
+    done = _run_helper(store.location, boxes.tobytes(), script=COMMITTING)
+    assert done.returncode == 0, done.stderr
+    commits = int(done.stderr.decode().split()[0])
+    left = con.execute("SELECT count(*) FROM assets").fetchone()[0]
+    con.close()
+    assert commits > 40 // colread.PART + 2 and left == 40 - commits  # (6 parts, deleted meanwhile)
+    got_pairs, table = _helper_answer(done.stdout)
+    assert got_pairs == pairs
+    got = list(zip(table["fid"].to_pylist(), table["asset_id"].to_pylist(),
+                   table["depth_m"].to_pylist(), strict=True))
+    assert got == before
+
+
+def test_the_helper_stays_light(gpkg_store_factory):
+    """The helper walks the tree with the app's own ``rtree.py`` but imports nothing of the
+    app's package nor of the geo stack (its start-up overlaps nothing)."""
+    import json
+    import subprocess
+
+    store = _odd_register(gpkg_store_factory, [])
+    done = subprocess.run([sys.executable, "-X", "importtime", "-P", colread.__file__,
+                           store.location, json.dumps([["asset_id", "t"]])],
+                          input=np.array([[X0, X0 + 9, Y0, Y0 + 9]]).tobytes(),
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    loaded = {line.rsplit("|", 1)[-1].strip().split(".")[0]
+              for line in done.stderr.decode().splitlines() if line.startswith("import time:")}
+    assert {"numpy", "pyarrow", "adbc_driver_sqlite"} <= loaded
+    assert not loaded & {"asset_register", "shapely", "pandas", "geopandas", "pyogrio", "pyproj",
+                         "rtree", "PySide6"}
+
+
+def test_a_batch_of_one_site_over_two_helpers(register, fixed_clock, helpers,  # noqa: F811
+                                              monkeypatch):
+    """One site, two helpers: one area holds it, the other none (its helper answers no
+    pairs and no rows); the answer is the single check's."""
+    import json
+
+    monkeypatch.setattr(fetchproc, "helpers_wanted", lambda: 2)
+    assert [len(a) for a in fetchproc.split_by_area(np.zeros((1, 4)), 2)] == [1, 0]
+    assert [len(a) for a in fetchproc.split_by_area(np.zeros((0, 4)), 2)] == [0, 0]
+    checker = Checker(register)
+    sites = _sites(3, seed=8)
+    for site in sites:
+        batch = checker.check_many([site], index="disk")
+        assert json.dumps(_answers(batch[0]), sort_keys=True) == \
+            json.dumps(_answers(checker.check(site)), sort_keys=True)
+    assert helpers["paths"] == ["helpers"] * len(sites)
+    checker.close()

@@ -1,10 +1,13 @@
-"""A columnar read of a batch's candidate rows, in a process of its own.
+"""A batch's candidates for an area of its query boxes, found and read in a process of its own.
 
 ``python -P colread.py REGISTER SPEC [BATCH_ROWS]`` (started by ``RTreeReader.candidates_many``)
-asset fids from stdin (int64, native byte order, until end of file) and writes the live
-assets among them to stdout as one Arrow IPC stream, in fid order: ``fid``, the columns
-of SPEC (a JSON list of ``[name, kind]``, ``kind`` below), ``wkb`` (the
-geometry with its GeoPackage header cut off in SQL, as ``reader._WKB``) and ``odd``.
+reads query boxes from stdin (float64 minx, maxx, miny, maxy, little endian, until end of
+file), walks the register's R*Tree for them (``rtree.search``, the app's own walk, loaded
+from the file beside this one) and writes to stdout: ``PAIRS``, the number of (query,
+fid) pairs the walk found, their query positions and their fids (int64, little endian),
+then the live assets among those fids as one Arrow IPC stream, in fid order: ``fid``, the
+columns of SPEC (a JSON list of ``[name, kind]``, ``kind`` below), ``wkb`` (the geometry
+with its GeoPackage header cut off in SQL, as ``reader._WKB``) and ``odd``.
 
 Why a process: ADBC's SQLite driver builds the Arrow columns in C (no Python object per
 value, no GIL), but it carries its own SQLite library; closing its descriptor of the
@@ -23,11 +26,12 @@ those rows again itself, so they come out exactly as the in-process read gives t
 column whose first rows widened the driver's type is refused by the caller (it reads
 in-process).
 
-All the parts are read in ONE read transaction (one snapshot of the register). The caller
-still compares the register's ``data_version`` before and after, as for its own reads.
+The walk and all the parts are read in ONE read transaction (one snapshot of the
+register). The caller still compares the register's ``data_version`` before and after, as
+for its own reads.
 
-This file imports nothing of the app (it runs without the package's start-up costs);
-it exits non-zero with a one-line message on stderr on any failure, and the caller then
+This file imports nothing of the app but ``rtree.py`` (numpy alone: it runs without the
+package's start-up costs); it exits non-zero with a one-line message on stderr on any failure, and the caller then
 reads in-process.
 """
 
@@ -48,6 +52,11 @@ WKB = ("CASE WHEN {g} IS NULL THEN NULL "
        "2, 1)) - 1) / 2 WHEN 1 THEN 32 WHEN 2 THEN 48 WHEN 3 THEN 48 WHEN 4 THEN 64 ELSE 0 "
        "END) END")
 NUMERIC_TYPES = "('integer', 'real')"
+RTREE = "rtree_assets_geom"  # the register's R*Tree (of ``statement``'s table and geometry)
+NODES = 20_000  # tree nodes read per statement (as ``rtree._node_blobs``)
+# What the answer starts with: this, the number of (query, fid) pairs the walk found
+# (8 bytes, little endian), their query positions, then their fids (int64, little endian).
+PAIRS = b"ARPAIRS1"
 
 
 def affinity(declared: str | None) -> str:
@@ -109,27 +118,57 @@ def statement(spec: list, table: str = "assets", geom: str = "geom",
             f"FROM json_each(?) j CROSS JOIN {table} a ON a.fid = j.value WHERE a.{live}")
 
 
+def node_reader(run, rtree: str = RTREE):
+    """The R*Tree's node blobs by number, over the helper's own connection (``run``: SQL to
+    Arrow record batches), as ``rtree.search`` reads them: in the given order, KeyError
+    for a node the tree does not hold."""
+    def blobs(numbers) -> list:
+        found: dict = {}
+        for at in range(0, len(numbers), NODES):
+            part = json.dumps([int(n) for n in numbers[at:at + NODES]])  # (our own integers)
+            for batch in run(f'SELECT nodeno, data FROM "{rtree}_node" WHERE nodeno IN '
+                             f"(SELECT value FROM json_each('{part}'))"):
+                found.update(zip(batch.column(0).to_pylist(), batch.column(1).to_pylist()))
+        return [found[int(n)] for n in numbers]
+
+    return blobs
+
+
+def walker():
+    """``rtree.py`` (beside this file) as a module of its own: the tree walk the app runs,
+    without importing the app (it needs numpy alone, which Arrow has loaded already)."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "_batch_rtree", Path(__file__).with_name("rtree.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def main(argv: list[str]) -> int:
     if len(argv) not in (2, 3):
-        print("usage: colread.py REGISTER SPEC [BATCH_ROWS] (fids on stdin)", file=sys.stderr)
+        print("usage: colread.py REGISTER SPEC [BATCH_ROWS] (query boxes on stdin)",
+              file=sys.stderr)
         return 2
     register, spec = argv[0], json.loads(argv[1])
     batch_rows = int(argv[2]) if len(argv) == 3 else BATCH_ROWS
-    import array
     from pathlib import Path
 
     # the driver manager's own API, not its DB-API module: that imports Arrow's dataset module and
     # pandas (0.26 s of the helper's 0.39 s start-up)
     import adbc_driver_manager as manager
     import adbc_driver_sqlite
+    import numpy as np  # (loaded with Arrow already)
     import pyarrow as pa
 
     raw = sys.stdin.buffer.read()
-    fids = array.array("q")
-    if len(raw) % fids.itemsize:  # (cut short: the caller stopped, or is not the app)
-        print(f"colread: {len(raw)} bytes on stdin is no whole number of fids", file=sys.stderr)
+    if len(raw) % 32:  # (cut short: the caller stopped, or is not the app)
+        print(f"colread: {len(raw)} bytes on stdin is no whole number of boxes", file=sys.stderr)
         return 1
-    fids.frombytes(raw)
+    boxes = np.frombuffer(raw, dtype="<f8").reshape(-1, 4)
+    tree = walker()
     sql = statement(spec)
     out = sys.stdout.buffer
     db = adbc_driver_sqlite.connect(Path(register).resolve().as_uri() + "?mode=ro")
@@ -148,8 +187,13 @@ def main(argv: list[str]) -> int:
     try:
         stmt.set_options(**{"adbc.sqlite.query.batch_rows": str(batch_rows)})
         writer = None
-        do("BEGIN")  # one snapshot for every part
+        do("BEGIN")  # one snapshot for the walk and every part
         try:
+            q, ids = tree.search(None, RTREE, boxes, blobs=node_reader(run))
+            out.write(PAIRS + len(q).to_bytes(8, "little"))
+            out.write(q.astype("<i8").tobytes())
+            out.write(ids.astype("<i8").tobytes())
+            fids = tree.unique_ids(ids)
             for at in range(0, len(fids), PART):
                 # (the fids written into the SQL as a JSON array: integers of our own)
                 part = json.dumps(fids[at:at + PART].tolist())

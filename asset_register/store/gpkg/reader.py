@@ -22,7 +22,7 @@ import shapely
 from ..reader import Arrays, AssetReader, numeric
 from ..records import WORKS_COLUMNS
 from .geom import decode as decode_blobs
-from .rtree import search as search_rtree
+from .rtree import search as search_rtree, unique_ids
 from .schema import ASSETS, GEOM
 from . import colread, fetchproc
 from .snapshot import read_arrow
@@ -60,25 +60,6 @@ def _objects(values) -> np.ndarray:
     out = np.empty(len(values), dtype=object)
     out[:] = values
     return out
-
-
-def _unique(ids: np.ndarray) -> np.ndarray:
-    """``np.unique`` of the fids the tree walk found (int64, ascending), without it: numpy
-    2.4's ``unique`` took 4-5 s for the two million pairs of 100,000 footprints. Through a
-    mask over the fids' range when that is small beside the pairs (a register's fids run
-    from 1 up), else by sorting (a tenth of ``unique``'s time either way)."""
-    if not len(ids):
-        return np.unique(ids)
-    lo, hi = int(ids.min()), int(ids.max())
-    if lo >= 0 and hi - lo <= 8 * len(ids) + (1 << 24):
-        seen = np.zeros(hi - lo + 1, dtype=bool)
-        seen[ids - lo] = True
-        return np.flatnonzero(seen).astype(np.int64) + lo
-    s = np.sort(ids)
-    keep = np.empty(len(s), dtype=bool)
-    keep[0] = True
-    np.not_equal(s[1:], s[:-1], out=keep[1:])
-    return s[keep]
 
 
 @lru_cache(maxsize=1)
@@ -177,50 +158,70 @@ class RTreeReader(AssetReader):
 
         Returns (query position, asset position, columns, geometries): one (query, asset)
         pair per live asset whose R*Tree box meets the query box — the same assets as
-        ``candidate_arrays`` of each box — and each asset's columns and geometry once.
+        ``candidate_arrays`` of each box — and each asset's columns and geometry (once, or
+        once an area when the batch was split by area; the pairs in no particular order).
 
-        The tree is walked for all boxes together (``rtree.search``, in one read
-        transaction); the assets it finds are then read once each, in fid order (the
-        table's own order: neighbouring rows share pages). A large batch has them read
-        as Arrow columns by one or two helper processes (``fetchproc``: started before the
-        walk, so their start-up overlaps it); a small one, or any helper failure, reads
-        them here, in parts spread over two connections in two threads — SQLite and the
-        geometry decoding release the GIL. Both give the same arrays.
+        A large batch is split by area over one or two helper processes (``fetchproc``):
+        each walks the tree for its half of the boxes and reads the assets it finds as
+        Arrow columns, in one read transaction, so the walk and the read run on both
+        cores and this process only converts their answers as they arrive (an asset met
+        by both halves comes once from each: no merge to pay for). A small batch, or any
+        helper failure, is walked here (``rtree.search``, in one read transaction) and its
+        assets read once each, in fid order (the table's own order: neighbouring rows
+        share pages), in parts spread over two connections in two threads — SQLite and
+        the geometry decoding release the GIL. Both give the same pairs, and each pair the
+        same columns and geometry.
         The caller compares ``data_version`` before and after: a commit in between means
         the parts may be of different versions, and the read must be done again.
         """
         cols, select = self._select_by_fid(columns)
+        boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+        found = None
         helpers = self._start_helpers(cols, len(boxes))
-        try:
+        if helpers is not None:
+            try:
+                found = self._by_area(helpers, boxes, cols, select)
+            finally:
+                helpers.close()  # (done or failed: the cores are ours again)
+        if found is None:
             self.con.execute("BEGIN")
             try:
                 q, ids = search_rtree(self.con, f"rtree_{ASSETS}_{GEOM}", boxes)
             finally:
                 self.con.execute("COMMIT")
-            fids = _unique(ids)
-            got = None
-            if helpers is not None and len(fids) >= fetchproc.MIN_ROWS:
-                pieces = helpers.read(fids, self._convert(cols))
-                if pieces is not None:
-                    got = self._from_helpers(pieces, cols, select)
-            if helpers is not None:
-                helpers.close()  # (done, failed, or not worth it: the cores are ours again)
-            if got is None:
-                got = self._read_in_process(fids, cols, select)
-        finally:
-            if helpers is not None:
-                helpers.close()
-        if not got:
-            live = np.zeros(0, dtype=np.int64)
+            found = [(q, ids, self._read_in_process(unique_ids(ids), cols, select))]
+        qs, ats, parts, offset = [], [], [], 0
+        for q, ids, got in found:  # (one block of rows in fid order a helper, or this process)
+            live = np.concatenate([g[0] for g in got]) if got else np.zeros(0, dtype=np.int64)
+            at = np.searchsorted(live, ids)
+            hit = at < len(live)
+            hit[hit] = live[at[hit]] == ids[hit]  # (retired versions are left out)
+            qs.append(q[hit])
+            ats.append(at[hit] + offset)
+            parts.extend(got)
+            offset += len(live)
+        if not parts:
             values, geoms = self._arrays(cols, [])
+        elif len(parts) == 1:
+            _f, values, geoms = parts[0]
         else:
-            live = np.concatenate([g[0] for g in got])
-            values = {c: np.concatenate([g[1][c] for g in got]) for c in cols}
-            geoms = np.concatenate([g[2] for g in got])
-        at = np.searchsorted(live, ids)
-        found = at < len(live)
-        found[found] = live[at[found]] == ids[found]  # (retired versions are left out)
-        return q[found], at[found], values, geoms
+            values = {c: np.concatenate([g[1][c] for g in parts]) for c in cols}
+            geoms = np.concatenate([g[2] for g in parts])
+        if len(found) == 1:
+            return qs[0], ats[0], values, geoms
+        return np.concatenate(qs), np.concatenate(ats), values, geoms
+
+    def _by_area(self, helpers, boxes: np.ndarray, cols: list[str], select: str):
+        """[(query positions, fids, rows)] of each area of the batch (``fetchproc.split_by_area``)
+        as its helper found and read it; None if any helper failed."""
+        areas = fetchproc.split_by_area(boxes, len(helpers.procs))
+        answers = helpers.read([boxes[a] for a in areas], self._convert(cols))
+        if answers is None:
+            return None
+        got = self._from_helpers([pieces for _q, _f, pieces in answers], cols, select)
+        if got is None:
+            return None
+        return [(a[q], f, rows) for a, (q, f, _p), rows in zip(areas, answers, got, strict=True)]
 
     def _read_in_process(self, fids: np.ndarray, cols: list[str], select: str) -> list:
         """(fids, columns, geometries) of the live assets among ``fids``, in parts, over
@@ -283,28 +284,32 @@ class RTreeReader(AssetReader):
         convert.schema = schema  # (a stream of other columns is refused whole: ``HelperRead``)
         return convert
 
-    def _from_helpers(self, pieces: list, cols: list[str], select: str) -> list | None:
-        """The helpers' converted batches as ``_read_fids`` gives its parts: (fids,
-        columns, geometries). Rows flagged ``odd`` are read again here, so they come out
-        exactly as the in-process read gives them; None if a batch was refused or those
-        reads do not meet the helpers' (the caller then reads everything in-process)."""
+    def _from_helpers(self, shares: list, cols: list[str], select: str) -> list | None:
+        """The helpers' converted batches (one list of them per helper) as ``_read_fids``
+        gives its parts: (fids, columns, geometries), each helper's in fid order, each asset
+        once. Rows flagged ``odd`` are read again here, so they come out exactly as the
+        in-process read gives them; None if a batch was refused or those reads do not meet
+        the helpers' (the caller then reads everything in-process)."""
         out = []
-        for piece in pieces:
-            if piece is None:
-                return None
-            fid, values, geoms, odd = piece
-            if odd.any():
-                f, again, g = self._read_fids(self.con, select, cols, fid[odd])
-                if not np.array_equal(f, fid[odd]):
+        for pieces in shares:
+            parts = []
+            for piece in pieces:
+                if piece is None:
                     return None
-                for c in cols:
-                    values[c][odd] = again[c]
-                geoms[odd] = g
-            out.append((fid, values, geoms))
-        if out:  # (in fid order, each once: as the lookup by ``searchsorted`` needs them)
-            every = np.concatenate([o[0] for o in out])
-            if len(every) > 1 and not (np.diff(every) > 0).all():
-                return None
+                fid, values, geoms, odd = piece
+                if odd.any():
+                    f, again, g = self._read_fids(self.con, select, cols, fid[odd])
+                    if not np.array_equal(f, fid[odd]):
+                        return None
+                    for c in cols:
+                        values[c][odd] = again[c]
+                    geoms[odd] = g
+                parts.append((fid, values, geoms))
+            if parts:  # (in fid order, each once: as the lookup by ``searchsorted`` needs them)
+                every = np.concatenate([p[0] for p in parts])
+                if len(every) > 1 and not (np.diff(every) > 0).all():
+                    return None
+            out.append(parts)
         return out
 
     def _connect(self) -> sqlite3.Connection:

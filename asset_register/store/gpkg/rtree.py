@@ -321,7 +321,8 @@ def _node_blobs(con: sqlite3.Connection, rtree: str, nodes: np.ndarray) -> list[
 SEARCH_PAIRS = 40_000  # (box, node) pairs tested at once (~100 MB of temporaries)
 
 
-def search(con: sqlite3.Connection, rtree: str, boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def search(con: sqlite3.Connection | None, rtree: str, boxes: np.ndarray,
+           blobs=None) -> tuple[np.ndarray, np.ndarray]:
     """Every (query, id) whose entry box meets a query box, for many query boxes at once:
     ``boxes`` float64 (minx, maxx, miny, maxy); returns int64 query positions and ids,
     by level order (not sorted).
@@ -331,18 +332,28 @@ def search(con: sqlite3.Connection, rtree: str, boxes: np.ndarray) -> tuple[np.n
     coordinates as doubles, as here), but the tree is walked level by level with numpy: each
     node the boxes reach is read once, as a blob, however many boxes reach it, instead of a
     Python row per pair. Run it inside a read transaction when writers may commit meanwhile.
+
+    ``blobs`` (node numbers -> their blobs in that order, KeyError for a missing one) reads
+    the nodes another way than over ``con`` (the batch read's helper process: its own
+    driver, in its one read transaction).
     """
+    if blobs is None:
+        def blobs(numbers):
+            return _node_blobs(con, rtree, numbers)
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
     none = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    root = con.execute(f'SELECT data FROM "{rtree}_node" WHERE nodeno = 1').fetchone()
-    if root is None or not len(boxes):
+    if not len(boxes):
         return none
-    depth = (root[0][0] << 8) | root[0][1]
+    try:
+        root = blobs(np.ones(1, dtype=np.int64))[0]
+    except KeyError:  # (no root: an empty tree as SQLite has never written it)
+        return none
+    depth = (root[0] << 8) | root[1]
     q = np.arange(len(boxes), dtype=np.int64)
     at = np.ones(len(boxes), dtype=np.int64)  # every box starts at the root, node 1
     for _level in range(depth + 1):
         numbers, inverse = np.unique(at, return_inverse=True)
-        ids, cells, counts = _read_nodes(con, rtree, numbers)
+        ids, cells, counts = _read_nodes(blobs, rtree, numbers)
         slots = np.arange(ids.shape[1])[None, :]
         next_q, next_at = [], []
         for a in range(0, len(q), SEARCH_PAIRS):
@@ -361,22 +372,41 @@ def search(con: sqlite3.Connection, rtree: str, boxes: np.ndarray) -> tuple[np.n
     return q, at
 
 
-def _read_nodes(con: sqlite3.Connection, rtree: str,
+def unique_ids(ids: np.ndarray) -> np.ndarray:
+    """``np.unique`` of the ids a walk found (int64, ascending), without it: numpy 2.4's
+    ``unique`` took 4-5 s for the two million pairs of 100,000 footprints. Through a mask
+    over the ids' range when that is small beside the pairs (a register's fids run from 1
+    up), else by sorting (a tenth of ``unique``'s time either way)."""
+    if not len(ids):
+        return np.unique(ids)
+    lo, hi = int(ids.min()), int(ids.max())
+    if lo >= 0 and hi - lo <= 8 * len(ids) + (1 << 24):
+        seen = np.zeros(hi - lo + 1, dtype=bool)
+        seen[ids - lo] = True
+        return np.flatnonzero(seen).astype(np.int64) + lo
+    s = np.sort(ids)
+    keep = np.empty(len(s), dtype=bool)
+    keep[0] = True
+    np.not_equal(s[1:], s[:-1], out=keep[1:])
+    return s[keep]
+
+
+def _read_nodes(blobs, rtree: str,
                 numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The nodes ``numbers`` decoded: cell ids (int64), cell boxes (float32 minx, maxx, miny,
     maxy), both padded to the node capacity, and each node's cell count."""
     try:
-        blobs = _node_blobs(con, rtree, numbers)
+        got = blobs(numbers)
     except KeyError:
         raise sqlite3.DatabaseError(f"{rtree}: a node the tree points to is missing") from None
-    size = len(blobs[0])
-    if any(len(b) != size for b in blobs):
+    size = len(got[0])
+    if any(len(b) != size for b in got):
         raise sqlite3.DatabaseError(f"{rtree}: node blobs of different sizes")
     per_node = (size - 4) // CELL.itemsize
     node = np.dtype({"names": ["count", "cells"], "formats": [">u2", (CELL, per_node)],
                      "offsets": [2, 4], "itemsize": size})
-    nodes = np.frombuffer(b"".join(blobs), dtype=node)  # views of the blobs, nothing copied
-    del blobs
+    nodes = np.frombuffer(b"".join(got), dtype=node)  # views of the blobs, nothing copied
+    del got
     counts = nodes["count"].astype(np.int64)
     if (counts > per_node).any():
         raise sqlite3.DatabaseError(f"{rtree}: a node holds more cells than fit in it")
