@@ -321,6 +321,11 @@ class LayerParts:
     (their geometries are kept as WKB until then, in a ``Spill`` file, not in memory, as are
     the earlier parts' ids). ``spill_folder``: where those files are made (None: the
     system's temporary folder).
+
+    ``compact=False`` is for a layer that would fit in one frame, cut in parts (slices)
+    only so that its stages overlap: the parts' geometries stay in memory for the coverage
+    and no memory is handed back between parts (each hand-back costs the next part its
+    page faults again). The answers are the same either way.
     """
 
     def __init__(self, source: Source, layer: str, profile: Profile, *, part_rows: int = PART_ROWS,
