@@ -14,6 +14,7 @@ only moves the kill within a stage.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -43,6 +44,7 @@ STAGES = {
 }
 
 DRIVER = """
+import json
 import sys
 sys.path.insert(0, sys.argv[4])
 from asset_register.store import open_register
@@ -53,7 +55,7 @@ def progress(fraction, message):
     log.write(message + "\\n")
 with open_register(sys.argv[1]) as store:
     ImportJob(store, sys.argv[2], owner=sys.argv[5], owner_name="Killed Import Ltd",
-              utility="water", progress=progress).run()
+              utility="water", progress=progress, **json.loads(sys.argv[6])).run()
 log.write("process finished\\n")
 """
 
@@ -92,9 +94,11 @@ def seed_register(store) -> None:
     store.set_owner_coverage(BASE_OWNER, shapely.box(529000, 179000, 531500, 181500))
 
 
-def _start(location: str, source: Path, log: Path) -> subprocess.Popen:
+def _start(location: str, source: Path, log: Path, job_args: dict | None = None) -> subprocess.Popen:
+    """The import in its own process; ``job_args``: more ``ImportJob`` arguments (JSON)."""
     return subprocess.Popen(
-        [sys.executable, "-c", DRIVER, location, str(source), str(log), str(ROOT), OWNER],
+        [sys.executable, "-c", DRIVER, location, str(source), str(log), str(ROOT), OWNER,
+         json.dumps(job_args or {})],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
@@ -106,11 +110,12 @@ class Kill:
     seen: list[str] = field(default_factory=list)  # progress it reported
 
 
-def kill_import(location: str, source: Path, workdir: Path, stage: str, delay: float) -> Kill:
+def kill_import(location: str, source: Path, workdir: Path, stage: str, delay: float,
+                job_args: dict | None = None) -> Kill:
     """Run the import; SIGKILL it ``delay`` s after it first reports ``stage``."""
     log = workdir / f"progress-{time.monotonic_ns()}.txt"
     log.touch()
-    proc = _start(location, source, log)
+    proc = _start(location, source, log, job_args)
     outcome = Kill(stage, delay)
     try:
         deadline = time.monotonic() + HANG_GUARD_S
