@@ -196,3 +196,22 @@ def test_the_collector_is_paused_for_slices_in_memory_and_on_again_after(tmp_pat
     with create_register(tmp_path / "r.gpkg") as store:
         assert run(store, source(tmp_path), SLICED).imported
     assert seen == [False] and gc.isenabled()
+
+
+def test_a_dry_run_and_two_layers_in_slices_answer_as_one_frame(tmp_path, registers):
+    """A dry run in slices counts what one frame counts and writes nothing; two layers in
+    one import (one enclosing transaction, where the store cannot stage) land as one
+    frame's."""
+    one, sliced = registers
+    path = source(tmp_path)
+    dry = [counts(run(s, path, how, dry_run=True)) for s, how in ((one, ONE_FRAME),
+                                                                   (sliced, SLICED))]
+    assert dry[0] == dry[1] and dry[0][0] == "dry run"
+    assert assets(sliced) == [] and len(sliced.batches()) == 0
+    frame = pyogrio.read_dataframe(path)
+    second = frame.iloc[:4500].assign(PIPE_ID=lambda f: "T" + f["PIPE_ID"].str[1:])
+    pyogrio.write_dataframe(second, path, layer="services", driver="GPKG")
+    for store, how in ((one, ONE_FRAME), (sliced, SLICED)):
+        ImportJob(store, path, owner="GAS", profile=gas_profile(), all_layers=True, **how).run()
+    assert everything(one) == everything(sliced)
+    assert len(assets(one)) == N - 3 + 4500 - 2  # (rows 60 and 4100 again)
