@@ -222,11 +222,11 @@ class ImportJob:
         return delivery.adjust(draft, layer) if delivery is not None else draft
 
     def _run_layer(self, source: Source, layer: str, sha: str, progress: Progress) -> LayerReport:
-        # A layer in one frame (up to ``parts_from`` features) makes no reference cycles, and
-        # the garbage collector's full passes over its million objects cost ~1 s of CPU for
-        # nothing: paused meanwhile. A layer in parts keeps it (its memory stays bounded
-        # whatever a part leaves behind).
-        one_frame = source.layer_info(layer).features <= self.parts_from  # (or pipelined)
+        # A layer in one frame or in slices kept in memory (up to ``parts_from`` features)
+        # makes no reference cycles, and the garbage collector's full passes over its million
+        # objects cost ~1 s of CPU for nothing: paused meanwhile. A layer in parts keeps it
+        # (its memory stays bounded whatever a part leaves behind).
+        one_frame = source.layer_info(layer).features <= self.parts_from
         with memory.gc_paused() if one_frame else nullcontext():
             return self._import_layer(source, layer, sha, progress)
 

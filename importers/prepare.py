@@ -295,13 +295,14 @@ def _merged(older: tuple[np.ndarray, np.ndarray], newer: tuple[np.ndarray, np.nd
 PART_ROWS = 250_000  # features in a part: ~0.6 GB of working memory each
 # Layers with more features than this are imported part by part: memory bounded, and the
 # next part read, reprojected and mapped while the store stages this one. Not lower: at a
-# million lines the parts halve the peak memory but cost 10-40 % more wall time on two cores
-# (the store's one-frame staging already keeps both busy; docs/benchmarks.md, 2026-12-03).
+# million lines these parts (memory handed back between them, the collector running, the
+# geometries on disk) cost ~1-1.5 s more CPU than one frame (docs/benchmarks.md, 2026-12-03
+# and 2026-12-04); smaller layers go in slices kept in memory instead (below).
 PARTS_FROM = 1_000_000
 # Layers of more than PIPE_FROM features (up to PARTS_FROM) are cut in parts of PIPE_ROWS
-# too, kept in memory (no spill, no memory handed back between parts, the collector paused
-# as for one frame): the store stages one part while the next is read, reprojected and
-# mapped, so both cores work at once (docs/benchmarks.md, 2026-12-04 "in slices").
+# too, kept in memory (geometries not spilled, no memory handed back between parts, the
+# collector paused as for one frame): the store stages one part while the next is read,
+# reprojected and mapped, so both cores work at once (docs/benchmarks.md, 2026-12-04).
 PIPE_ROWS = 100_000
 PIPE_FROM = 2 * PIPE_ROWS
 
@@ -376,7 +377,7 @@ class LayerParts:
             if self._first is None:  # what the summary needs of it, not its rows
                 self._first = dataclasses.replace(part, assets=part.assets.iloc[:0],
                                                   asset_rows=None, asset_source_geometry=None)
-            if self._cover and len(assets):  # kept compact (WKB, on disk) for the coverage
+            if self._cover and len(assets):  # for the coverage: WKB on disk, or as they are
                 geoms = np.asarray(assets.geometry.array)
                 self._areas.append((extent_of(geoms), self._wkb.append(wkb=shapely.to_wkb(geoms))
                                     if self._compact else geoms))
