@@ -12,6 +12,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -25,6 +26,7 @@ from asset_register.errors import CancelledError
 from asset_register.memory import release as release_memory
 
 from . import crs as crsmod
+from . import parallel
 from .attrs import attrs_json
 from .coverage import coverage_of_parts, extent_of
 from .geometry import clean
@@ -367,9 +369,12 @@ class LayerParts:
                 return None
             read_s = time.perf_counter() - t
             first = self._first
-            part = _prepare_layer(
-                self.source, self.layer, self.profile, first_row=at[0], raw=raw,
-                transform=None if first is None else (first.crs, first.plan), **self.kwargs)
+            # slices in memory: the store's staging is the other strand; parts of a layer
+            # too large for one frame keep their threads (not measured so)
+            with nullcontext() if self._compact else parallel.serial():
+                part = _prepare_layer(
+                    self.source, self.layer, self.profile, first_row=at[0], raw=raw,
+                    transform=None if first is None else (first.crs, first.plan), **self.kwargs)
             del raw
             part.timings["read"] += read_s
             assets = self._drop_repeats(part)

@@ -215,3 +215,47 @@ def test_a_dry_run_and_two_layers_in_slices_answer_as_one_frame(tmp_path, regist
         ImportJob(store, path, owner="GAS", profile=gas_profile(), all_layers=True, **how).run()
     assert everything(one) == everything(sliced)
     assert len(assets(one)) == N - 3 + 4500 - 2  # (rows 60 and 4100 again)
+
+
+def test_slices_are_prepared_on_one_thread_and_parts_on_every_core(tmp_path, monkeypatch):
+    """The next slice is prepared while the store stages this one: its reprojection and
+    attribute texts are not split over more threads (``parallel.serial``, this thread only);
+    the parts of a layer too large for one frame keep their threads."""
+    import os
+
+    from importers import parallel
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    seen = []
+    real = prepare._prepare_layer
+    monkeypatch.setattr(prepare, "_prepare_layer",
+                        lambda *a, **k: seen.append(parallel.workers()) or real(*a, **k))
+    path = source(tmp_path)
+    with create_register(tmp_path / "sliced.gpkg") as store:
+        run(store, path, SLICED)
+    with create_register(tmp_path / "parts.gpkg") as store:
+        run(store, path, dict(part_rows=SLICE, parts_from=SLICE))
+    assert seen == [1] * 5 + [2] * 5
+    assert parallel.workers() == 2
+
+
+def test_serial_is_for_the_calling_thread_only_and_undone_after():
+    import os
+    import threading as th
+
+    from importers import parallel
+
+    cores = max(1, min(parallel.MAX_WORKERS, os.cpu_count() or 1))
+    other = []
+    with parallel.serial():
+        assert parallel.workers() == 1
+        with parallel.serial():
+            assert parallel.workers() == 1
+        assert parallel.workers() == 1
+        t = th.Thread(target=lambda: other.append(parallel.workers()))
+        t.start()
+        t.join()
+    assert other == [cores] and parallel.workers() == cores
+    values = np.arange(250_000, dtype=np.float64)
+    with parallel.serial():
+        assert np.array_equal(parallel.chunk_map(np.sqrt, values), np.sqrt(values))
