@@ -7,7 +7,7 @@ write, the plain copy with none of our checks) and GDAL's ``ogr2ogr -t_srs EPSG:
 Each run is a child process (its own peak RSS); with ``--rounds`` ours and geopandas
 alternate so both see the same load. Targets: ≤ 1.0× geopandas, ≤ 8 s on a quiet machine.
 
-    .venv/bin/python benchmarks/bench_import.py [--n 1000000] [--rounds 2] [--no-peer]
+    .venv/bin/python benchmarks/bench_import.py [--n 1000000] [--rounds 2] [--no-peer] [--one-frame]
 
 The source file is cached in benchmarks/out/ (git-ignored).
 """
@@ -90,17 +90,21 @@ PROFILE = Profile(
 )
 
 
-def run_import(src: Path, n: int) -> float:
+def run_import(src: Path, n: int, one_frame: bool = False) -> float:
+    """Our import; ``one_frame``: a layer of up to a million features in one frame, not in
+    slices whose stages overlap (the path before 2026-12-04, for a before/after)."""
     reg = OUT / "bench_import_register.gpkg"
     for suffix in ("", "-wal", "-shm"):
         Path(str(reg) + suffix).unlink(missing_ok=True)
     t0 = time.perf_counter()
     with create_register(reg) as store:
-        (report,) = ImportJob(store, src, owner="BENCH", profile=PROFILE).run()
+        (report,) = ImportJob(store, src, owner="BENCH", profile=PROFILE,
+                              **({"pipe_from": 10**12} if one_frame else {})).run()
         assert report.imported == n, report
     seconds = time.perf_counter() - t0
     stages = ", ".join(f"{k} {v:.2f} s" for k, v in report.timings.items())
-    print(f"full import: {seconds:.2f} s, {n / seconds:,.0f} features/s ({stages})")
+    print(f"full import{' (one frame)' if one_frame else ''}: {seconds:.2f} s, "
+          f"{n / seconds:,.0f} features/s ({stages})")
     print(f"  transformation: {report.transformation} (±{report.accuracy_m:g} m)")
     return seconds
 
@@ -120,7 +124,8 @@ def run_geopandas(src: Path, n: int) -> float:
 
 
 def in_child(what: str, src: Path, n: int) -> tuple[float, float]:
-    """Run ``what`` (ours | geopandas) in a child process: (seconds, peak RSS in MB)."""
+    """Run ``what`` (ours | ours-one-frame | geopandas) in a child process: (seconds, peak
+    RSS in MB); prints its CPU time (user + system) and the load average after it."""
     proc = subprocess.Popen([sys.executable, __file__, "--child", what, "--n", str(n),
                              "--workdir", str(OUT)],
                             stdout=subprocess.PIPE, text=True)
@@ -131,7 +136,9 @@ def in_child(what: str, src: Path, n: int) -> tuple[float, float]:
         raise SystemExit(f"{what} failed (exit {proc.returncode})")
     seconds = float(out.rsplit("seconds=", 1)[1].split()[0])
     rss = usage.ru_maxrss / 1024
-    print(out.rsplit("seconds=", 1)[0].rstrip() + f" [peak RSS {rss:,.0f} MB]", flush=True)
+    print(out.rsplit("seconds=", 1)[0].rstrip(), flush=True)
+    print(f"  [{what}: peak RSS {rss:,.0f} MB, CPU {usage.ru_utime:.2f} user + "
+          f"{usage.ru_stime:.2f} sys; load {os.getloadavg()[0]:.2f}]", flush=True)
     return seconds, rss
 
 
@@ -156,20 +163,27 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=1, help="alternate ours and geopandas")
     parser.add_argument("--no-peer", action="store_true", help="skip geopandas and ogr2ogr")
-    parser.add_argument("--child", choices=["ours", "geopandas"], help=argparse.SUPPRESS)
+    parser.add_argument("--one-frame", action="store_true",
+                        help="also run ours with the layer in one frame (no overlapping slices) "
+                             "in each round: before and after in the same run")
+    parser.add_argument("--child", choices=["ours", "ours-one-frame", "geopandas"],
+                        help=argparse.SUPPRESS)
     parser.add_argument("--workdir", type=Path, default=OUT,
                         help="where the source and the registers go (default benchmarks/out)")
     args = parser.parse_args()
     OUT = args.workdir
     src = make_source(args.n)
     if args.child:
-        seconds = (run_import if args.child == "ours" else run_geopandas)(src, args.n)
+        seconds = (run_geopandas(src, args.n) if args.child == "geopandas"
+                   else run_import(src, args.n, one_frame=args.child == "ours-one-frame"))
         print(f"seconds={seconds}")
         return
     print(f"source: {src.name} ({args.n:,} lines, EPSG:4326, {src.stat().st_size / 1e6:.0f} MB); "
           f"load {os.getloadavg()[0]:.2f}")
-    ours, peer = [], []
+    ours, peer, before = [], [], []
     for _ in range(args.rounds):
+        if args.one_frame:
+            before.append(in_child("ours-one-frame", src, args.n)[0])
         ours.append(in_child("ours", src, args.n)[0])
         if not args.no_peer:
             peer.append(in_child("geopandas", src, args.n)[0])
@@ -187,6 +201,10 @@ def main() -> None:
                     f"{'met' if ratio <= 1.0 else 'NOT met'})")
     if gdal:
         verdict += f"; ratio to ogr2ogr {best / gdal:.2f}×"
+    if before:
+        verdict += f"; one frame best {min(before):.2f} s"
+        if peer:
+            verdict += f" ({min(before) / min(peer):.2f}×)"
     print(verdict + f"; load {os.getloadavg()[0]:.2f}")
 
 

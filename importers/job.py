@@ -39,7 +39,7 @@ from asset_register.store.batches import AssetChunks
 from .automap import propose_profile
 from .coverage import coverage_of, merged
 from .delivery_checks import check_delivery, single_owner
-from .prepare import PART_ROWS, PARTS_FROM, LayerParts, PreparedLayer, prepare_layer
+from .prepare import PART_ROWS, PARTS_FROM, PIPE_FROM, PIPE_ROWS, LayerParts, PreparedLayer, prepare_layer
 from .profiles import Profile, dumps_profile, load_profile
 from .scope import RETIRE_MIN, area_note, check_retire, check_scope, earlier_file, store_area
 from .sources import Source, open_source, skip_reason
@@ -127,10 +127,16 @@ class ImportJob:
         confirm_retire: bool = False,
         part_rows: int = PART_ROWS,
         parts_from: int = PARTS_FROM,
+        pipe_rows: int = PIPE_ROWS,
+        pipe_from: int = PIPE_FROM,
     ):
         self.store = store
         # layers of more than ``parts_from`` features are read, prepared and staged in parts
         self.part_rows, self.parts_from = part_rows, parts_from
+        # layers of more than ``pipe_from`` (up to ``parts_from``) features too, in parts of
+        # ``pipe_rows`` kept in memory: so that one part is staged while the next is read,
+        # reprojected and mapped (the two cores at work at once)
+        self.pipe_rows, self.pipe_from = pipe_rows, pipe_from
         self.path = Path(path)
         self.owner = Owner(owner, owner_name or owner).code  # validates the code
         self.owner_name = owner_name
@@ -216,10 +222,10 @@ class ImportJob:
         return delivery.adjust(draft, layer) if delivery is not None else draft
 
     def _run_layer(self, source: Source, layer: str, sha: str, progress: Progress) -> LayerReport:
-        # A layer in one frame (up to ``parts_from`` features) makes no reference cycles, and
-        # the garbage collector's full passes over its million objects cost ~1 s of CPU for
-        # nothing: paused meanwhile. A layer in parts keeps it (its memory stays bounded
-        # whatever a part leaves behind).
+        # A layer in one frame or in slices kept in memory (up to ``parts_from`` features)
+        # makes no reference cycles, and the garbage collector's full passes over its million
+        # objects cost ~1 s of CPU for nothing: paused meanwhile. A layer in parts keeps it
+        # (its memory stays bounded whatever a part leaves behind).
         one_frame = source.layer_info(layer).features <= self.parts_from
         with memory.gc_paused() if one_frame else nullcontext():
             return self._import_layer(source, layer, sha, progress)
@@ -252,10 +258,13 @@ class ImportJob:
                        assume_crs=self.assume_crs, force_crs=self.force_crs,
                        reference=self.store.extent(), cancelled=self.cancelled)
         parts = first = None
-        if info.features > self.parts_from:  # bounded memory: one part at a time
-            parts = LayerParts(source, layer, profile, part_rows=self.part_rows,
+        compact = info.features > self.parts_from  # bounded memory: one part at a time
+        if compact or info.features > self.pipe_from:
+            parts = LayerParts(source, layer, profile,
+                               part_rows=self.part_rows if compact else self.pipe_rows,
                                cover=not self.dry_run, spill_folder=_spill_folder(self.store),
-                               progress=lambda f, m: progress(0.05, m), **options)
+                               compact=compact, progress=lambda f, m: progress(0.05, m),
+                               **options)
             read = iter(parts)
             first = next(read, None)
             if first is not None:  # (the chain holds the first part only until it is staged)

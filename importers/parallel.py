@@ -13,8 +13,10 @@ the other transforms, so both cores stay busy.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -24,8 +26,29 @@ CHUNKS_PER_WORKER = 4  # lets GIL-bound and GIL-free parts of the chunks overlap
 MIN_CHUNK = 25_000  # rows; smaller chunks cost more in calls than they gain in overlap
 
 
+_local = threading.local()
+
+
 def workers() -> int:
+    """Threads to split work over: one per core (up to MAX_WORKERS), or one inside
+    ``serial()`` in this thread."""
+    if getattr(_local, "serial", False):
+        return 1
     return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
+
+
+@contextmanager
+def serial():
+    """Work split by this module runs on the calling thread only, for the block (in this
+    thread). For work that already overlaps with another strand on the other core — a
+    layer's next slice prepared while the store stages this one — where more threads
+    only contend for the cores (and cost ~0.3 s more CPU a million lines)."""
+    before = getattr(_local, "serial", False)
+    _local.serial = True
+    try:
+        yield
+    finally:
+        _local.serial = before
 
 
 def chunk_map(fn: Callable[[np.ndarray], np.ndarray], values: np.ndarray) -> np.ndarray:

@@ -12,6 +12,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -25,6 +26,7 @@ from asset_register.errors import CancelledError
 from asset_register.memory import release as release_memory
 
 from . import crs as crsmod
+from . import parallel
 from .attrs import attrs_json
 from .coverage import coverage_of_parts, extent_of
 from .geometry import clean
@@ -295,9 +297,16 @@ def _merged(older: tuple[np.ndarray, np.ndarray], newer: tuple[np.ndarray, np.nd
 PART_ROWS = 250_000  # features in a part: ~0.6 GB of working memory each
 # Layers with more features than this are imported part by part: memory bounded, and the
 # next part read, reprojected and mapped while the store stages this one. Not lower: at a
-# million lines the parts halve the peak memory but cost 10-40 % more wall time on two cores
-# (the store's one-frame staging already keeps both busy; docs/benchmarks.md, 2026-12-03).
+# million lines these parts (memory handed back between them, the collector running, the
+# geometries on disk) cost ~1-1.5 s more CPU than one frame (docs/benchmarks.md, 2026-12-03
+# and 2026-12-04); smaller layers go in slices kept in memory instead (below).
 PARTS_FROM = 1_000_000
+# Layers of more than PIPE_FROM features (up to PARTS_FROM) are cut in parts of PIPE_ROWS
+# too, kept in memory (geometries not spilled, no memory handed back between parts, the
+# collector paused as for one frame): the store stages one part while the next is read,
+# reprojected and mapped, so both cores work at once (docs/benchmarks.md, 2026-12-04).
+PIPE_ROWS = 100_000
+PIPE_FROM = 2 * PIPE_ROWS
 
 
 class LayerParts:
@@ -315,15 +324,24 @@ class LayerParts:
     (their geometries are kept as WKB until then, in a ``Spill`` file, not in memory, as are
     the earlier parts' ids). ``spill_folder``: where those files are made (None: the
     system's temporary folder).
+
+    ``compact=False`` is for a layer that would fit in one frame, cut in parts (slices)
+    only so that its stages overlap: the parts' geometries stay in memory for the coverage
+    and no memory is handed back between parts (each hand-back costs the next part its
+    page faults again). The answers are the same either way.
     """
 
     def __init__(self, source: Source, layer: str, profile: Profile, *, part_rows: int = PART_ROWS,
-                 cover: bool = False, spill_folder=None, **kwargs):
+                 cover: bool = False, spill_folder=None, compact: bool = True, **kwargs):
         self.source, self.layer, self.profile = source, layer, profile
         self.part_rows = part_rows
         self.kwargs = kwargs
         self._cover = cover
-        self._areas: list = []  # (extent, index in the spill) of each part's assets' WKB
+        # ``compact``: memory handed back between parts and the earlier parts' geometries
+        # kept on disk (a layer too large for one frame); else (a layer cut in parts only
+        # so that its stages overlap) they stay in memory, as one frame's would
+        self._compact = compact
+        self._areas: list = []  # (extent, index in the spill or the geometries) of each part
         self._wkb = Spill(spill_folder)  # ... for the coverage
         self._rejects: list[pd.DataFrame] = []
         self._warnings: list[str] = []
@@ -340,18 +358,23 @@ class LayerParts:
         def next_part():
             # freed memory back to the system between parts (without it the allocators keep
             # what each part freed, and the process grows by a few hundred bytes an asset)
-            release_memory()
+            if self._compact:
+                release_memory()
             t = time.perf_counter()
             raw = next(reading, None)
             if raw is None:  # every part read: the earlier ids are no longer needed
                 self._seen.close()
-                release_memory()
+                if self._compact:
+                    release_memory()
                 return None
             read_s = time.perf_counter() - t
             first = self._first
-            part = _prepare_layer(
-                self.source, self.layer, self.profile, first_row=at[0], raw=raw,
-                transform=None if first is None else (first.crs, first.plan), **self.kwargs)
+            # slices in memory: the store's staging is the other strand; parts of a layer
+            # too large for one frame keep their threads (not measured so)
+            with nullcontext() if self._compact else parallel.serial():
+                part = _prepare_layer(
+                    self.source, self.layer, self.profile, first_row=at[0], raw=raw,
+                    transform=None if first is None else (first.crs, first.plan), **self.kwargs)
             del raw
             part.timings["read"] += read_s
             assets = self._drop_repeats(part)
@@ -359,9 +382,10 @@ class LayerParts:
             if self._first is None:  # what the summary needs of it, not its rows
                 self._first = dataclasses.replace(part, assets=part.assets.iloc[:0],
                                                   asset_rows=None, asset_source_geometry=None)
-            if self._cover and len(assets):  # kept compact (WKB, on disk) for the coverage
+            if self._cover and len(assets):  # for the coverage: WKB on disk, or as they are
                 geoms = np.asarray(assets.geometry.array)
-                self._areas.append((extent_of(geoms), self._wkb.append(wkb=shapely.to_wkb(geoms))))
+                self._areas.append((extent_of(geoms), self._wkb.append(wkb=shapely.to_wkb(geoms))
+                                    if self._compact else geoms))
             start, at[0] = at[0], at[0] + part.rows_read
             return assets, start
 
@@ -446,13 +470,15 @@ class LayerParts:
     def area(self):
         """The grid coverage of every part's assets together (``coverage_of`` on them all),
         or None; their geometries are dropped as they are used."""
-        parts = deque((extent, _parsed(self._wkb, k)) for extent, k in self._areas)
+        parts = deque((extent, _parsed(self._wkb, k) if self._compact else _given(k))
+                      for extent, k in self._areas)
         self._areas = []
         try:
             area = coverage_of_parts(parts)  # handed over: emptied part by part
         finally:
             self._wkb.close()
-        release_memory()  # the WKB's memory back to the system before the store's last steps
+        if self._compact:
+            release_memory()  # the WKB's memory back to the system before the store's last steps
         return area
 
 
@@ -460,3 +486,9 @@ def _parsed(spill: Spill, k: int):
     """A callable giving the geometries of part ``k`` of ``spill`` (read and parsed when
     called)."""
     return lambda: shapely.from_wkb(spill.read(k).column("wkb").to_numpy(zero_copy_only=False))
+
+
+def _given(geoms):
+    """A callable giving ``geoms`` (a part's geometries kept in memory) once."""
+    held = [geoms]
+    return lambda: held.pop()

@@ -14,6 +14,7 @@ only moves the kill within a stage.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -50,6 +51,7 @@ PART_STAGES = ("features 1…", "staging assets: ", "features 10,001…", "writi
 PARTS_KILL_ROWS = 5_000
 
 DRIVER = """
+import json
 import sys
 sys.path.insert(0, sys.argv[4])
 from asset_register.store import open_register
@@ -58,11 +60,9 @@ from importers import ImportJob
 log = open(sys.argv[3], "a", buffering=1)
 def progress(fraction, message):
     log.write(message + "\\n")
-part_rows = int(sys.argv[6])  # 0: as the CLI imports (parts only for very large layers)
-parts = dict(part_rows=part_rows, parts_from=part_rows) if part_rows else {}
 with open_register(sys.argv[1]) as store:
     ImportJob(store, sys.argv[2], owner=sys.argv[5], owner_name="Killed Import Ltd",
-              utility="water", progress=progress, **parts).run()
+              utility="water", progress=progress, **json.loads(sys.argv[6])).run()
 log.write("process finished\\n")
 """
 
@@ -101,10 +101,11 @@ def seed_register(store) -> None:
     store.set_owner_coverage(BASE_OWNER, shapely.box(529000, 179000, 531500, 181500))
 
 
-def _start(location: str, source: Path, log: Path, part_rows: int | None) -> subprocess.Popen:
+def _start(location: str, source: Path, log: Path, job_args: dict | None = None) -> subprocess.Popen:
+    """The import in its own process; ``job_args``: more ``ImportJob`` arguments (JSON)."""
     return subprocess.Popen(
         [sys.executable, "-c", DRIVER, location, str(source), str(log), str(ROOT), OWNER,
-         str(part_rows or 0)],
+         json.dumps(job_args or {})],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
@@ -116,13 +117,20 @@ class Kill:
     seen: list[str] = field(default_factory=list)  # progress it reported
 
 
+def _job_args(part_rows: int | None, job_args: dict | None = None) -> dict:
+    """The ``ImportJob`` arguments of an import in parts of ``part_rows`` (none: as the CLI
+    imports, parts only for very large layers) plus ``job_args``."""
+    parts = dict(part_rows=part_rows, parts_from=part_rows) if part_rows else {}
+    return {**parts, **(job_args or {})}
+
+
 def kill_import(location: str, source: Path, workdir: Path, stage: str, delay: float,
-                part_rows: int | None = None) -> Kill:
-    """Run the import (in parts of ``part_rows`` features when given); SIGKILL it ``delay`` s
-    after it first reports ``stage``."""
+                part_rows: int | None = None, job_args: dict | None = None) -> Kill:
+    """Run the import (in parts of ``part_rows`` features when given; ``job_args``: more
+    ``ImportJob`` arguments); SIGKILL it ``delay`` s after it first reports ``stage``."""
     log = workdir / f"progress-{time.monotonic_ns()}.txt"
     log.touch()
-    proc = _start(location, source, log, part_rows)
+    proc = _start(location, source, log, _job_args(part_rows, job_args))
     outcome = Kill(stage, delay)
     try:
         deadline = time.monotonic() + HANG_GUARD_S
@@ -152,7 +160,7 @@ def finish_import(location: str, source: Path, workdir: Path,
                   part_rows: int | None = None) -> None:
     """The next import, to completion: it must work after any kill."""
     log = workdir / "progress-next.txt"
-    proc = _start(location, source, log, part_rows)
+    proc = _start(location, source, log, _job_args(part_rows))
     try:
         _, err = proc.communicate(timeout=HANG_GUARD_S)
     finally:

@@ -45,3 +45,26 @@ def test_a_killed_import_leaves_a_valid_register_and_no_debris(tmp_path, source,
         assert outcome == "before"
         assert left, "the kill left no staging files: the sweep was not exercised"
     assert kh.judge_next_import(location, source, tmp_path, before, N) == []
+
+
+@pytest.mark.parametrize(("stage", "seed"), [("features 10,001", 5), ("features 20,001", 6),
+                                             ("copying assets", 7)])
+def test_a_killed_import_in_slices_leaves_a_valid_register_and_no_debris(tmp_path, source,
+                                                                         stage, seed):
+    """The layer in five slices kept in memory (each staged while the next is prepared):
+    killed while a middle or the last slice is staged, or during the copy."""
+    location = str(tmp_path / "register.gpkg")
+    with create_register(location) as store:
+        kh.seed_register(store)
+    before = kh.state_of(location)
+    delay = float(np.random.default_rng(seed).uniform(0.0, 0.05))
+    kill = kh.kill_import(location, source, tmp_path, stage, delay,
+                          job_args={"pipe_rows": N // 5, "pipe_from": N // 5})
+    assert any("staging assets" in line for line in kill.seen)  # it went in slices
+    left = kh.staging_debris(location)
+    outcome, problems = kh.judge(location, kill, before, N)
+    assert problems == [], (stage, delay, kill.seen[-3:])
+    if kill.killed and not any("committed" in ln for ln in kill.seen):
+        assert outcome == "before"
+        assert left or stage == "copying assets"
+    assert kh.judge_next_import(location, source, tmp_path, before, N) == []
