@@ -101,6 +101,16 @@ def seed_register(store) -> None:
     store.set_owner_coverage(BASE_OWNER, shapely.box(529000, 179000, 531500, 181500))
 
 
+def seeded(location: str, seed: int, longest: float) -> tuple[State, float]:
+    """A new register at ``location`` seeded as ``seed_register`` does: (its state, a kill
+    delay drawn from ``seed`` in [0, ``longest``) s)."""
+    from asset_register.store import create_register
+
+    with create_register(location) as store:
+        seed_register(store)
+    return state_of(location), float(np.random.default_rng(seed).uniform(0.0, longest))
+
+
 def _start(location: str, source: Path, log: Path, job_args: dict | None = None) -> subprocess.Popen:
     """The import in its own process; ``job_args``: more ``ImportJob`` arguments (JSON)."""
     return subprocess.Popen(

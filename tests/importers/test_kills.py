@@ -5,10 +5,8 @@ and the next import works. The PostGIS run is tests/postgis/test_kills_pg.py."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-from asset_register.store import create_register
 from tests import kill_harness as kh
 
 pytestmark = pytest.mark.slow
@@ -28,13 +26,10 @@ def source(tmp_path_factory):
 @pytest.mark.parametrize(("stage", "seed"), KILLS)
 def test_a_killed_import_leaves_a_valid_register_and_no_debris(tmp_path, source, stage, seed):
     location = str(tmp_path / "register.gpkg")
-    with create_register(location) as store:
-        kh.seed_register(store)
-    before = kh.state_of(location)
     # staging lasts only a few tens of ms for this size now: kill early in it, so that the
     # kill lands before the commit and the sweep of the staging files is exercised
     longest = 0.03 if stage == "staging" else 0.3
-    delay = float(np.random.default_rng(seed).uniform(0.0, longest))
+    before, delay = kh.seeded(location, seed, longest)
     kill = kh.kill_import(location, source, tmp_path, stage, delay)
     left = kh.staging_debris(location)
     outcome, problems = kh.judge(location, kill, before, N)
@@ -54,10 +49,7 @@ def test_a_killed_import_in_slices_leaves_a_valid_register_and_no_debris(tmp_pat
     """The layer in five slices kept in memory (each staged while the next is prepared):
     killed while a middle or the last slice is staged, or during the copy."""
     location = str(tmp_path / "register.gpkg")
-    with create_register(location) as store:
-        kh.seed_register(store)
-    before = kh.state_of(location)
-    delay = float(np.random.default_rng(seed).uniform(0.0, 0.05))
+    before, delay = kh.seeded(location, seed, 0.05)
     kill = kh.kill_import(location, source, tmp_path, stage, delay,
                           job_args={"pipe_rows": N // 5, "pipe_from": N // 5})
     assert any("staging assets" in line for line in kill.seen)  # it went in slices

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 
-import numpy as np
 import pytest
 
 from asset_register.store import create_register
@@ -30,10 +29,7 @@ def test_an_import_in_parts_killed_leaves_the_register_as_it_was_or_whole(
     folder = tmp_path / "share"
     folder.mkdir()
     location = str(folder / "register.gpkg")
-    with create_register(location) as store:
-        kh.seed_register(store)
-    before = kh.state_of(location)
-    delay = float(np.random.default_rng(seed).uniform(0.0, 0.05))
+    before, delay = kh.seeded(location, seed, 0.05)
     kill = kh.kill_import(location, source, tmp_path, stage, delay,
                           part_rows=kh.PARTS_KILL_ROWS)
     assert any("features 1…" in line for line in kill.seen), "the import was not in parts"

@@ -4,10 +4,8 @@ coverage or batch of it — the live count is exactly before or after, the next 
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-from asset_register.store import create_register
 from tests import kill_harness as kh
 
 pytestmark = [pytest.mark.postgis, pytest.mark.slow]
@@ -23,10 +21,7 @@ def source(tmp_path_factory):
 @pytest.mark.parametrize(("stage", "seed"), KILLS)
 def test_a_killed_import_leaves_the_postgis_register_whole(pg_url, tmp_path, source, stage,
                                                            seed):
-    with create_register(pg_url) as store:
-        kh.seed_register(store)
-    before = kh.state_of(pg_url)
-    delay = float(np.random.default_rng(seed).uniform(0.0, 0.3))
+    before, delay = kh.seeded(pg_url, seed, 0.3)
     kill = kh.kill_import(pg_url, source, tmp_path, stage, delay)
     outcome, problems = kh.judge(pg_url, kill, before, N)
     assert problems == [], (stage, delay, kill.seen[-3:])
