@@ -24,14 +24,19 @@ def _size(text: str) -> str:
     return text
 
 
-def _wkt(text: str) -> str:
-    """``--footprint WKT``: refused at once when it does not parse."""
+def _footprint(text: str) -> str:
+    """``--footprint WKT|FILE``: an existing file, or WKT refused at once when it does not parse."""
     import shapely
 
+    from .start_dig import is_footprint_file
+
+    if is_footprint_file(text):
+        return text
     try:
         shapely.from_wkt(text)
     except shapely.errors.GEOSException as exc:
-        raise argparse.ArgumentTypeError(f"{text[:60]!r} is not WKT ({exc})") from None
+        raise argparse.ArgumentTypeError(f"{text[:60]!r} is neither a file nor WKT ({exc}): give "
+                                         "a footprint file or WKT in the register's CRS") from None
     return text
 
 
@@ -51,8 +56,9 @@ def parse_args(argv):
     p.add_argument("--sample", action="store_true", help="open the bundled sample town (built on first use)")
     p.add_argument("--reference", action="append", default=[], metavar="FILE[:LAYER]", type=_reference,
                    help="add a vector file as a reference layer (repeatable)")
-    p.add_argument("--footprint", metavar="WKT", type=_wkt,
-                   help="start with this dig footprint (working CRS)")
+    p.add_argument("--footprint", metavar="WKT|FILE", type=_footprint,
+                   help="start with this dig: WKT in the register's CRS, or a vector file "
+                        "(its first feature, in the file's CRS)")
     p.add_argument("--width", type=float, default=0.6, help="trench width for a line footprint (m)")
     p.add_argument("--radius", type=float, default=1.0, help="radius for a point footprint (m)")
     p.add_argument("--select-conflict", type=int, metavar="ROW", help="select this conflict row")
@@ -162,6 +168,15 @@ def main(argv: list[str] | None = None) -> int:
         from . import preload
 
         preload.discard()  # (an early read the window did not use)
+    if args.footprint and not args.screenshot:  # (a screenshot draws it once the window is loaded)
+        from .start_dig import start_dig
+
+        try:
+            start_dig(window, args.footprint, args.width, args.radius)
+        except Exception as exc:  # an unreadable footprint file: said, the window stays
+            from .errors import show_exception
+
+            show_exception(exc, title="The dig footprint could not be loaded")
     if args.screenshot:
         try:
             from .screenshot import take_screenshot

@@ -41,7 +41,7 @@ def screenshot_problem(window, errors_before: int, loaded: bool, waited_s: float
 
 
 def take_screenshot(app, window, args, errors_before: int = 0) -> int:
-    import shapely
+    from .start_dig import start_dig
 
     loaded = wait_loaded(window, errors_before, SCREENSHOT_LOAD_S)
     problem = screenshot_problem(window, errors_before, loaded, SCREENSHOT_LOAD_S)
@@ -49,10 +49,13 @@ def take_screenshot(app, window, args, errors_before: int = 0) -> int:
         problem = "no register is open"
     if problem is not None:
         return screenshot_failed(window, problem)
-    if args.footprint and window.state.session.is_open:
-        window.dig.set_geometry(shapely.from_wkt(args.footprint), "Footprint", width_m=args.width,
-                                radius_m=args.radius)
-        window.zoom_to_dig()
+    try:
+        dug = start_dig(window, args.footprint, args.width, args.radius)
+    except Exception as exc:  # e.g. a footprint file that cannot be read: one line, no picture
+        from asset_register.inputs import one_line
+
+        return screenshot_failed(window, f"the dig footprint could not be loaded: {one_line(exc)}")
+    if dug:
         window.set_tool("dig_edit")
         window.wait_until_idle(60)
         if window.dig.polygon is not None:

@@ -11,7 +11,7 @@ from ui.app import parse_args
 @pytest.mark.parametrize("argv, words", [
     (["--size", "abc"], ["argument --size", "WIDTHxHEIGHT"]),
     (["--size", "0x10"], ["argument --size"]),
-    (["--footprint", "POLYGON ((...))"], ["argument --footprint", "is not WKT"]),
+    (["--footprint", "POLYGON ((...))"], ["argument --footprint", "is neither a file nor WKT"]),
     (["--reference", "nosuch.gpkg:streets"], ["reference file 'nosuch.gpkg' does not exist"]),
 ])
 def test_bad_arguments_are_one_line_errors(argv, words, capsys, tmp_path, monkeypatch):
