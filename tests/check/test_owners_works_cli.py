@@ -253,3 +253,51 @@ def test_works_on_a_sites_street_are_joined_as_compared(seed, monkeypatch):
     for k in want:
         assert np.array_equal(got[k], want[k]), k
     assert (got["reason"] == "same USRN").sum() > 100
+
+
+def test_cli_programme_json_to_a_file_whole_or_not_at_all(register, tmp_path, capsys,
+                                                          monkeypatch):
+    """``--out``: the same text as on the screen; interrupted while writing (Ctrl-C), the
+    file named as the result is not there half-written: absent, or as it was before."""
+    from asset_register.check.checker import CheckBatch
+
+    store = register([asset("WAT:1", shapely.LineString([(X0 + 10.2, Y0 - 20), (X0 + 10.2, Y0 + 30)]))])
+    path = store.location
+    store.close()
+    prog = tmp_path / "programme.geojson"
+    gpd.GeoDataFrame({"reference": ["Straße A", "B"]},
+                     geometry=[shapely.box(X0, Y0, X0 + 10, Y0 + 10),
+                               shapely.box(X0 + 500, Y0, X0 + 501, Y0 + 1)],
+                     crs="EPSG:27700").to_file(prog)
+    capsys.readouterr()
+    assert main(["check", path, "--programme", str(prog), "--json"]) == 0
+    shown = capsys.readouterr().out
+    out = tmp_path / "results.json"
+    assert main(["check", path, "--programme", str(prog), "--json", "--out", str(out)]) == 0
+    assert capsys.readouterr().out == ""
+    written = out.read_text(encoding="utf-8")
+    # (the same document; each run's own seconds apart)
+    assert [{**r, "seconds": 0} for r in json.loads(written)["results"]] == \
+        [{**r, "seconds": 0} for r in json.loads(shown)["results"]]
+    assert "Straße A" in written and written.endswith("]}\n")
+    assert main(["check", path, "--programme", str(prog), "--out", str(tmp_path / "t.txt")]) == 0
+    assert "2 sites" in (tmp_path / "t.txt").read_text(encoding="utf-8")
+
+    def interrupted(batch, stream):
+        stream.write('{"rules_version": ')
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(CheckBatch, "write_json", interrupted)
+    assert main(["check", path, "--programme", str(prog), "--json", "--out", str(out)]) != 0
+    assert "interrupted" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == written  # as it was
+    fresh = tmp_path / "fresh.json"
+    assert main(["check", path, "--programme", str(prog), "--json", "--out", str(fresh)]) != 0
+    assert not fresh.exists()
+    capsys.readouterr()
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")]
+    # an output file that cannot be written is refused before the check, in one line
+    assert main(["check", path, "--programme", str(prog), "--json",
+                 "--out", str(tmp_path / "no" / "such.json")]) != 0
+    err = capsys.readouterr().err.strip()
+    assert "does not exist" in err and len(err.splitlines()) == 1
