@@ -56,9 +56,10 @@ class OwnerLists:
         self._pairs = (pair_code, count, worst, needed, coverage)  # (site, owner) pairs
         self._pair_at = pair_at  # site i's pairs: pair_at[i]:pair_at[i + 1]
 
-    def part(self, a: int, b: int) -> tuple[list, list, list, list]:
+    def part(self, a: int, b: int, shared: bool = False) -> tuple[list, list, list, list]:
         """(owners_affected, owners_no_conflict, owners_no_data, warnings) of sites a..b-1,
-        each site's lists of its own dicts."""
+        each site's lists of its own dicts (``shared``: owners_no_conflict and
+        owners_no_data are the lists of the site's kind, not to be changed)."""
         at = self._pair_at[a:b + 1].tolist()
         p0, p1 = at[0], at[-1]
         code, count, worst, needed, coverage = (v[p0:p1].tolist() for v in self._pairs)
@@ -70,6 +71,8 @@ class OwnerLists:
         affected = [entries[s:e] for s, e in spans]
         warnings = [[w for c in code[s:e] if (w := nameless[c]) is not None] for s, e in spans]
         kinds = [self.kinds[k] for k in self.kind[a:b].tolist()]
+        if shared:
+            return affected, [k.no_conflict for k in kinds], [k.no_data for k in kinds], warnings
         no_conflict = [list(map(dict, k.no_conflict)) for k in kinds]
         no_data = [list(map(dict, k.no_data)) for k in kinds]
         return affected, no_conflict, no_data, warnings
