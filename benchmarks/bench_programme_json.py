@@ -44,7 +44,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 # The command line, without its audit entry (the register is shared and read-only).
 OURS = """
 import sys
+import asset_register
 import asset_register.use_log as use_log
+print("code:", asset_register.__file__, file=sys.stderr)
 use_log.record_batch = lambda *a, **k: True
 from asset_register.cli.main import main
 sys.exit(main(sys.argv[1:]))
@@ -102,7 +104,8 @@ def make_programme(register: Path, n: int, workdir: Path) -> Path:
 
 
 def run(argv: list[str], out: Path, pythonpath: str) -> dict:
-    """One whole process, stdout to ``out``: wall, CPU, peak RSS, first bytes, exit."""
+    """One whole process, stdout to ``out``: wall, CPU, peak RSS, first bytes, exit.
+    (``python -P``: the code comes from ``pythonpath``, not from the current folder.)"""
     env = {**os.environ, "PYTHONPATH": pythonpath}
     first: list[float] = []
     done = threading.Event()
@@ -127,7 +130,9 @@ def run(argv: list[str], out: Path, pythonpath: str) -> dict:
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise SystemExit(f"{argv[:4]}… exited {code}: {err.decode(errors='replace')[-2000:]}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+    code_line = [x for x in err.decode(errors="replace").splitlines() if x.startswith("code:")]
+    return {"code": code_line[0][6:] if code_line else "", "wall": wall,
+            "cpu": usage.ru_utime + usage.ru_stime,
             "rss": usage.ru_maxrss / 1024, "first": first[0] if first else wall,
             "bytes": os.path.getsize(out)}
 
@@ -171,11 +176,11 @@ def main(argv=None) -> int:
     with open_register(args.register, read_only=True) as store, Checker(store) as checker:
         reach = search_reach(checker.rules, checker.context().bounds) + BOX_MARGIN_M
     command = ["check", str(args.register), "--programme", str(programme), "--json"]
-    who = {"ours": ([sys.executable, "-c", OURS, *command], str(ROOT))}
+    who = {"ours": ([sys.executable, "-P", "-c", OURS, *command], str(ROOT))}
     if args.before:
-        who["before"] = ([sys.executable, "-c", OURS, *command], str(args.before))
+        who["before"] = ([sys.executable, "-P", "-c", OURS, *command], str(args.before))
     if not args.no_peer:
-        who["peer"] = ([sys.executable, "-c", PEER, str(args.register), str(programme),
+        who["peer"] = ([sys.executable, "-P", "-c", PEER, str(args.register), str(programme),
                         str(reach)], str(ROOT))
     names = list(who)
     results: dict[str, list[dict]] = {k: [] for k in names}
@@ -190,7 +195,8 @@ def main(argv=None) -> int:
             results[name].append(r)
             print(f"  round {rnd + 1} {name:<6}: {r['wall']:6.2f} s wall (CPU {r['cpu']:.2f} s), "
                   f"peak RSS {r['rss']:,.0f} MB, first bytes at {r['first']:.2f} s, "
-                  f"{r['bytes'] / 1e6:,.0f} MB out (load {load:.1f} before)", flush=True)
+                  f"{r['bytes'] / 1e6:,.0f} MB out (load {load:.1f} before) {r['code']}",
+                  flush=True)
     for name in names:
         rs = results[name]
         print(f"{name:<6} best wall {min(r['wall'] for r in rs):.2f} s, peak RSS "

@@ -282,6 +282,12 @@ def test_cli_programme_json_to_a_file_whole_or_not_at_all(register, tmp_path, ca
     assert "Straße A" in written and written.endswith("]}\n")
     assert main(["check", path, "--programme", str(prog), "--out", str(tmp_path / "t.txt")]) == 0
     assert "2 sites" in (tmp_path / "t.txt").read_text(encoding="utf-8")
+    one = ["check", path, "--wkt", BOX.wkt, "--json"]
+    assert main(one) == 0
+    alone = json.loads(capsys.readouterr().out)
+    assert main([*one, "--out", str(tmp_path / "one.json")]) == 0
+    assert {**json.loads((tmp_path / "one.json").read_text(encoding="utf-8")), "seconds": 0} \
+        == {**alone, "seconds": 0} and alone["conflicts"]
 
     def interrupted(batch, stream):
         stream.write('{"rules_version": ')
