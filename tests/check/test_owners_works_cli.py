@@ -307,3 +307,17 @@ def test_cli_programme_json_to_a_file_whole_or_not_at_all(register, tmp_path, ca
                  "--out", str(tmp_path / "no" / "such.json")]) != 0
     err = capsys.readouterr().err.strip()
     assert "does not exist" in err and len(err.splitlines()) == 1
+
+
+def test_programme_methods_as_given_or_the_default(register, tmp_path):
+    """Each site's method from its row (spaces and case aside), the default where none."""
+    from asset_register.check.programme import programme_sites
+
+    store = register([asset("WAT:1", shapely.Point(X0 + 5, Y0 + 5))])
+    prog = tmp_path / "programme.geojson"
+    gpd.GeoDataFrame({"method": [" Hand", "TRENCHLESS ", None, "mechanical"]},
+                     geometry=[shapely.box(X0 + i, Y0, X0 + i + 1, Y0 + 1) for i in range(4)],
+                     crs="EPSG:27700").to_file(prog)
+    sites = programme_sites(store, prog, method="hand")
+    assert [s.method for s in sites] == ["hand", "trenchless", "hand", "mechanical"]
+    assert all(type(s.method) is str for s in sites)
