@@ -75,11 +75,13 @@ def _encoder():
     none), or json's own where there is no C encoder."""
     from json import encoder
 
-    if encoder.c_make_encoder is None:
-        return json.JSONEncoder(ensure_ascii=False).encode
     base = json.JSONEncoder(ensure_ascii=False)
-    made = encoder.c_make_encoder(None, base.default, encoder.encode_basestring, None,
-                                  base.key_separator, base.item_separator, False, False, True)
+    try:  # (the arguments JSONEncoder.iterencode gives it for json.dumps)
+        made = encoder.c_make_encoder(None, base.default, encoder.encode_basestring, None,
+                                      base.key_separator, base.item_separator, False, False,
+                                      True)
+    except TypeError:  # no C encoder, or one that takes other arguments
+        return base.encode
     join = "".join
     return lambda value: join(made(value, 0))
 
@@ -88,7 +90,8 @@ def _encoder():
 # sites of one kind share: 38 % of a programme's text, written once for each kind).
 _KEYS = tuple(layout(*[None] * 13))
 _CUT = _KEYS.index("owners_no_conflict")
-assert _KEYS[_CUT + 1] == "owners_no_data"
+if _KEYS[_CUT + 1] != "owners_no_data":
+    raise ImportError("result.layout: owners_no_data must follow owners_no_conflict")
 _HEAD, _TAIL = _KEYS[:_CUT], _KEYS[_CUT + 2:]
 
 
@@ -124,6 +127,7 @@ class _Whole:
                                 for s in SEVERITIES], axis=1)
         self.seconds = round(batch.seconds / max(n, 1), 6)
         self.encode = None  # (made for ``text``)
+        self.shared: dict[int, str] = {}  # each kind's owners lists as text, once made
         return self
 
     def text(self, a: int, b: int) -> str:
@@ -133,7 +137,6 @@ class _Whole:
         encode = self.encode
         if encode is None:
             encode = self.encode = _encoder()
-            self.shared = {}
         shared, kinds = self.shared, self.owners.kind[a:b].tolist()
         out = []  # (pieces joined once: each site's text is not copied piece by piece)
         for k, r in zip(kinds, self.part(a, b, shared=True), strict=True):

@@ -331,3 +331,13 @@ def test_the_written_document_on_the_per_site_path(everything, fixed_clock, monk
     want = json.dumps(batch.to_dict(), ensure_ascii=False)
     monkeypatch.setattr(owner_lists.OwnerDirectory, "lists_all", lambda *a, **k: None)
     assert _written(batch, 4) == json.dumps(batch.to_dict(), ensure_ascii=False) == want
+
+
+def test_the_written_document_without_the_c_encoder(everything, fixed_clock, monkeypatch):
+    """Where Python has no C JSON encoder, json's own writes the same text."""
+    from json import encoder
+
+    batch = Checker(everything).check_many(_odd_programme(25, seed=4))
+    want = json.dumps(batch.to_dict(), ensure_ascii=False)
+    monkeypatch.setattr(encoder, "c_make_encoder", None)
+    assert _written(batch, 6) == want
