@@ -341,3 +341,26 @@ def test_the_written_document_without_the_c_encoder(everything, fixed_clock, mon
     want = json.dumps(batch.to_dict(), ensure_ascii=False)
     monkeypatch.setattr(encoder, "c_make_encoder", None)
     assert _written(batch, 6) == want
+
+
+def test_the_document_is_written_as_it_is_made(everything, fixed_clock, monkeypatch):
+    """Results are made for one part of the sites at a time, each part written before the
+    next is made: the first sites are out before the last are made, never the whole list."""
+    from asset_register.check import batch_json
+
+    batch = Checker(everything).check_many(_programme(50, seed=8))
+    made, writes = [], []
+    part = batch_json._Whole.part
+    monkeypatch.setattr(batch_json._Whole, "part",
+                        lambda self, a, b, shared=False: made.append((a, b, len(writes)))
+                        or part(self, a, b, shared))
+
+    class Stream:
+        def write(self, text):
+            writes.append(text)
+
+    batch_json.write_json(batch, Stream(), 16)
+    n = len(batch)
+    assert [(a, b) for a, b, _ in made] == [(a, min(a + 16, n)) for a in range(0, n, 16)]
+    assert [w for *_, w in made] == list(range(1, len(made) + 1))  # each part written first
+    assert "".join(writes) == json.dumps(batch.to_dict(), ensure_ascii=False)
