@@ -530,10 +530,17 @@ class CheckBatch(Sequence):
         from the flat arrays (check/batch_json.py: no per-site frames or lists), so a
         programme of 100,000 sites prints in a second or two; the same, site by site, as
         each site's ``CheckResult.to_dict()``."""
-        from .batch_json import batch_results
+        from .batch_json import batch_results, head
 
         results = batch_results(self)
         if results is None:  # values the batch path leaves to the per-site path
             results = [self._result(i).to_dict() for i in range(len(self))]
-        return {"rules_version": self.checker.rules.version, "sites": len(self),
-                "seconds": round(self.seconds, 6), "results": results}
+        return {**head(self), "results": results}
+
+    def write_json(self, out) -> None:
+        """Write ``to_dict()`` as JSON text (``json.dumps(..., ensure_ascii=False)``) to the
+        text stream ``out``, a part of the sites at a time: the same text, in memory that
+        does not grow with the document (check/batch_json.py)."""
+        from .batch_json import write_json
+
+        write_json(self, out)

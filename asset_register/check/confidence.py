@@ -77,7 +77,8 @@ def grade_all(*, site: np.ndarray, conflicts: dict, reported: np.ndarray, kind: 
     """``grade`` of every site of a batch at once. ``site`` and ``conflicts`` are the
     batch's flat conflict rows (sorted by site), ``reported`` marks theirs as in ``grade``;
     ``kind``/``kinds`` each site's kind of owner lists (``OwnerDirectory.lists_all``); ``on``
-    each site's day. The reasons are worked out once for each kind, day and set of counts."""
+    each site's day. The reasons are worked out once for each kind, day and set of counts:
+    sites alike share one dict (copy it for a site's result: ``copied``)."""
     n_sites = len(kind)
     ids = np.asarray(conflicts["asset_id"], dtype=object).tolist()
     owners = np.asarray(conflicts["owner"], dtype=object)
@@ -120,8 +121,13 @@ def grade_all(*, site: np.ndarray, conflicts: dict, reported: np.ndarray, kind: 
             if n_kept[i]:
                 _precision_of(found, n_kept[i], n_unknown[i], worst[i])
             done = made[key] = _graded(found, key[7], wrong[i], missing[i])
-        out.append({"grade": done["grade"], "reasons": list(done["reasons"])})
+        out.append(done)
     return out
+
+
+def copied(confidence: dict) -> dict:
+    """A site's own copy of a grade ``grade_all`` gives."""
+    return {"grade": confidence["grade"], "reasons": list(confidence["reasons"])}
 
 
 def _precision(found: list, n: int, acc: list, quality: list, uncertainty: list) -> None:

@@ -40,16 +40,42 @@ class OwnerKind(NamedTuple):
     no_data: list[dict]
 
 
-class OwnerLists(NamedTuple):
-    """``OwnerDirectory.lists_all``: each site's owners_affected, owners_no_conflict,
-    owners_no_data and warnings, the kind of each site (an index into ``kinds``)."""
+class OwnerLists:
+    """``OwnerDirectory.lists_all``: the kind of each site (an index into ``kinds``) and, made
+    when asked for a range of sites (``part``), each site's owners_affected,
+    owners_no_conflict, owners_no_data and warnings (a programme's owners without conflicts,
+    copied for each site, are millions of dicts: a programme's JSON is written a part at a
+    time)."""
 
-    affected: list[list[dict]]
-    no_conflict: list[list[dict]]
-    no_data: list[list[dict]]
-    warnings: list[list[str]]
-    kind: np.ndarray
-    kinds: list[OwnerKind]
+    def __init__(self, kind: np.ndarray, kinds: list[OwnerKind], contacts: list[dict],
+                 nameless: list[str | None], pair_code: np.ndarray, count: np.ndarray,
+                 worst: np.ndarray, needed: np.ndarray, coverage: np.ndarray,
+                 pair_at: np.ndarray):
+        self.kind, self.kinds = kind, kinds
+        self._contacts, self._nameless = contacts, nameless
+        self._pairs = (pair_code, count, worst, needed, coverage)  # (site, owner) pairs
+        self._pair_at = pair_at  # site i's pairs: pair_at[i]:pair_at[i + 1]
+
+    def part(self, a: int, b: int, shared: bool = False) -> tuple[list, list, list, list]:
+        """(owners_affected, owners_no_conflict, owners_no_data, warnings) of sites a..b-1,
+        each site's lists of its own dicts (``shared``: owners_no_conflict and
+        owners_no_data are the lists of the site's kind, not to be changed)."""
+        at = self._pair_at[a:b + 1].tolist()
+        p0, p1 = at[0], at[-1]
+        code, count, worst, needed, coverage = (v[p0:p1].tolist() for v in self._pairs)
+        contacts, nameless = self._contacts, self._nameless
+        entries = [{**contacts[c], "conflicts": n, "worst_severity": _WORST[r],
+                    "contact_required": x, "coverage": k}
+                   for c, n, r, x, k in zip(code, count, worst, needed, coverage, strict=True)]
+        spans = [(s - p0, e - p0) for s, e in zip(at[:-1], at[1:])]
+        affected = [entries[s:e] for s, e in spans]
+        warnings = [[w for c in code[s:e] if (w := nameless[c]) is not None] for s, e in spans]
+        kinds = [self.kinds[k] for k in self.kind[a:b].tolist()]
+        if shared:
+            return affected, [k.no_conflict for k in kinds], [k.no_data for k in kinds], warnings
+        no_conflict = [list(map(dict, k.no_conflict)) for k in kinds]
+        no_data = [list(map(dict, k.no_data)) for k in kinds]
+        return affected, no_conflict, no_data, warnings
 
 
 class OwnerDirectory:
@@ -360,23 +386,16 @@ class OwnerDirectory:
         found[found] = cov_key[at[found]] == pair_key[found]
         coverage = np.full(len(pair_key), "unrecorded", dtype=object)
         coverage[found] = np.where(cov_full[at[found]], "full", "partial")
-        pair_code = (pair_key % n_codes).tolist()
+        pair_code = pair_key % n_codes
         contacts = [self.contact(v) for v in names]
-        entries = [{**contacts[c], "conflicts": n, "worst_severity": _WORST[r],
-                    "contact_required": x, "coverage": k}
-                   for c, n, r, x, k in zip(pair_code, count.tolist(), worst.tolist(),
-                                            needed.tolist(), coverage.tolist(), strict=True)]
         nameless = [None if contacts[c]["name"] is not None else
                     f"owner {names[c]!r} has assets here but no contact details in the register: "
                     "add the owner before issuing notices" for c in range(len(names))]
         pair_at = site_starts(pair_key // n_codes, n_sites)
-        affected = [entries[a:b] for a, b in zip(pair_at[:-1].tolist(), pair_at[1:].tolist())]
-        warnings = [[w for c in pair_code[a:b] if (w := nameless[c]) is not None]
-                    for a, b in zip(pair_at[:-1].tolist(), pair_at[1:].tolist())]
         # each site's kind: its coverage (owner, full or partial) and its owners with conflicts
         cov_at = site_starts(cov_key // n_codes, n_sites)
         cov_bytes = ((cov_key % n_codes) * 2 + cov_full).tobytes()
-        pair_bytes = (pair_key % n_codes).tobytes()
+        pair_bytes = pair_code.tobytes()
         kind_of: dict[tuple, int] = {}
         kind = np.array([kind_of.setdefault((cov_bytes[a * 8:b * 8], pair_bytes[c * 8:d * 8]),
                                             len(kind_of))
@@ -391,9 +410,8 @@ class OwnerDirectory:
             no_conflict, no_data = self._without_conflicts(cov, stats, expected)
             kinds.append(OwnerKind([{"owner": c, "coverage": cov.get(c, "unrecorded")}
                                     for c in stats], no_conflict, no_data))
-        no_conflict = [list(map(dict, kinds[k].no_conflict)) for k in kind.tolist()]
-        no_data = [list(map(dict, kinds[k].no_data)) for k in kind.tolist()]
-        return OwnerLists(affected, no_conflict, no_data, warnings, kind, kinds)
+        return OwnerLists(kind, kinds, contacts, nameless, pair_code, count, worst, needed,
+                          coverage, pair_at)
 
     def _without_conflicts(self, cov: dict[str, str], stats: dict, expected) -> tuple:
         """(owners_no_conflict, owners_no_data) of a site with coverage ``cov`` whose

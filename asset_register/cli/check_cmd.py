@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import json
+import os
 import sys
 import textwrap
+from contextlib import contextmanager
+from pathlib import Path
 
+from ..errors import ValidationError
 from ..lazy import isna
 from .site_args import add_site_arguments, apply_delivery_area
 
@@ -102,6 +105,42 @@ def render(result, register: str) -> str:
     return "\n".join(out)
 
 
+@contextmanager
+def _output(path: str | None):
+    """The text stream the report goes to: stdout, or the file ``path``, written under a
+    temporary name beside it and renamed when complete. A failure, Ctrl-C or a kill while
+    writing leaves no half-written file under the result's name (a file already there stays
+    as it was; a kill leaves the temporary ``.NAME.PID.part``, never read)."""
+    if path is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    target = Path(path)
+    part = target.with_name(f".{target.name}.{os.getpid()}.part")
+    part.unlink(missing_ok=True)  # (left by a killed run that had this process id)
+    try:
+        with open(part, "x", encoding="utf-8", newline="") as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(part, target)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+
+
+def _check_out(path: str | None) -> None:
+    """Refuse an output file that could not be written, before the check runs."""
+    if path is None:
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise ValidationError(f"--out {path!r} is a folder: give a file name, e.g. results.json")
+    if not target.parent.is_dir():
+        raise ValidationError(f"--out {path!r}: folder {str(target.parent)!r} does not exist: "
+                              "create it or write elsewhere")
+
+
 def _check(args) -> int:
     # The geo stack is imported when the command runs, not for --help (test_cli_imports.py).
     from ..check import Checker, rules_for
@@ -110,6 +149,7 @@ def _check(args) -> int:
 
     from ..use_log import purpose_for, record_batch, record_check
 
+    _check_out(args.out)
     with open_register(args.register, read_only=True) as store, \
             Checker(store, rules := rules_for(store, args.rules)) as checker:
         purpose = purpose_for(store, args.purpose)
@@ -119,22 +159,24 @@ def _check(args) -> int:
             batch = checker.check_many(sites)
             record_batch(store, batch, purpose=purpose, reference=args.reference,
                          source=args.programme)
-            if args.json:
-                # Compact: json.dumps without indent uses the C encoder (a programme's JSON
-                # can be tens of megabytes).
-                sys.stdout.write(json.dumps(batch.to_dict(), ensure_ascii=False))
-                sys.stdout.write("\n")
-                return 0
-            summary = batch.summary()
-            rows = [[str(r.reference), str(r.conflicts), str(r.strike), str(r.danger), str(r.caution),
-                     ", ".join(affected) or "-", str(works), str(warnings)]
-                    for r, (affected, works, warnings) in zip(summary.itertuples(), batch.overview(),
-                                                              strict=True)]
-            print(f"Programme check of {store.location}: {len(batch)} sites, rules "
-                  f"{rules.version}, {batch.seconds:.2f} s")
-            print("\n".join(_table(rows, ["site", "conflicts", "strike", "danger", "caution",
-                                          "owners affected", "works", "warnings"])))
-            print("Run with --json for every conflict, owner and warning per site.")
+            with _output(args.out) as out:
+                if args.json:
+                    # written a part of the sites at a time, as json.dumps of the whole
+                    # document would give it (a programme's JSON can be hundreds of MB)
+                    batch.write_json(out)
+                    out.write("\n")
+                    return 0
+                summary = batch.summary()
+                rows = [[str(r.reference), str(r.conflicts), str(r.strike), str(r.danger),
+                         str(r.caution), ", ".join(affected) or "-", str(works), str(warnings)]
+                        for r, (affected, works, warnings) in zip(
+                            summary.itertuples(), batch.overview(), strict=True)]
+                out.write(f"Programme check of {store.location}: {len(batch)} sites, rules "
+                          f"{rules.version}, {batch.seconds:.2f} s\n")
+                out.write("\n".join(_table(rows, ["site", "conflicts", "strike", "danger",
+                                                  "caution", "owners affected", "works",
+                                                  "warnings"])) + "\n")
+                out.write("Run with --json for every conflict, owner and warning per site.\n")
             return 0
         apply_delivery_area(store, args)
         site = single_site(
@@ -145,7 +187,9 @@ def _check(args) -> int:
         )
         result = checker.check(site)
         record_check(store, result, purpose=purpose, reference=args.reference)
-    print(result.to_json(indent=1) if args.json else render(result, display_name(args.register)))
+    with _output(args.out) as out:
+        out.write((result.to_json(indent=1) if args.json
+                   else render(result, display_name(args.register))) + "\n")
     return 0
 
 
@@ -163,4 +207,6 @@ def register(sub) -> None:
     p.add_argument("--purpose", help="why you are checking (e.g. 'design enquiry for ABC-123'): "
                    "recorded in the audit log; required on a shared (PostGIS) register")
     p.add_argument("--json", action="store_true", help="JSON output (documented in the README)")
+    p.add_argument("--out", metavar="FILE", help="write the report to FILE instead of the "
+                   "screen (complete or not at all: written beside it, then renamed)")
     p.set_defaults(func=_check)

@@ -15,6 +15,7 @@ value-by-value conversion gives.
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import math
 from datetime import date
@@ -215,12 +216,18 @@ def test_owner_lists_of_every_site_are_each_sites(seed):
     got = directory.lists_all(site, owner, severity, contact, cov_site, cov_owner, cov_kind, n,
                               expected)
     at, cov_at = np.searchsorted(site, np.arange(n + 1)), np.searchsorted(cov_site, np.arange(n + 1))
+    whole = got.part(0, n)
+    # made a range of sites at a time (as a programme's JSON is written): the same lists
+    cuts = [0, 1, 2, 37, 38, 150, 299, n]
+    parts = [got.part(a, b) for a, b in zip(cuts[:-1], cuts[1:])]
+    assert [sum((p[k] for p in parts), []) for k in range(4)] == list(whole)
+    assert got.part(5, 5) == ([], [], [], [])
     kinds = set()
     for i in range(n):
         a, b, c, d = at[i], at[i + 1], cov_at[i], cov_at[i + 1]
         want = directory.lists(owner[a:b], severity[a:b], contact[a:b], cov_owner[c:d],
                                cov_kind[c:d], expected)
-        assert (got.affected[i], got.no_conflict[i], got.no_data[i], got.warnings[i]) == want, i
+        assert tuple(lists[i] for lists in whole) == want, i
         kind = got.kinds[got.kind[i]]
         assert (kind.no_conflict, kind.no_data) == want[1:3]
         assert kind.affected == [{"owner": o["owner"], "coverage": o["coverage"]}
@@ -269,3 +276,91 @@ def test_the_programme_table_is_each_sites(everything, fixed_clock, monkeypatch)
     assert any("NOC" in a for a, _, _ in want)  # (an owner without contact details: warned)
     monkeypatch.setattr(batch_json, "site_overview", lambda batch: None)
     assert batch.overview() == want
+
+
+def _written(batch, size: int) -> str:
+    from asset_register.check.batch_json import write_json
+
+    out = io.StringIO()
+    write_json(batch, out, size)
+    return out.getvalue()
+
+
+def _odd_programme(n: int, seed: int) -> list[DigSite]:
+    """Seeded sites with references and descriptions beyond ASCII (and characters JSON
+    escapes), depths missing and given."""
+    sites = _programme(n, seed)
+    names = ["Straße 12", "Café ☕ trench", "line\u2028sep \"quoted\" \\ back", "日本橋", None]
+    return [dataclasses.replace(s, reference=names[i % len(names)] or s.reference,
+                                description=f"réseau {i}\n", depth_m=(None, 1.2)[i % 2])
+            for i, s in enumerate(sites)]
+
+
+@pytest.mark.parametrize("size", [1, 7, 64, 2000])
+def test_the_written_document_is_json_dumps_of_to_dict(everything, fixed_clock, size):
+    """``check --programme --json`` writes the document a part of the sites at a time: the
+    same text, to the byte, as ``json.dumps`` of the whole ``to_dict()`` (parts of one
+    site, of a few, and one part of all), values NaN or None in the arrays (null in the
+    text) and text beyond ASCII included."""
+    batch = Checker(everything).check_many(_odd_programme(120, seed=23))
+    batch.ctx.delivered = {"WAT": "2019-02-01", "GAS": "2026-01-10"}
+    want = json.dumps(batch.to_dict(), ensure_ascii=False)
+    assert np.isnan(batch.flat["depth_m"]).any() and np.isnan(batch.flat["h_accuracy_m"]).any()
+    assert (batch.flat["depth_note"] == None).any()  # noqa: E711
+    assert "null" in want and "NaN" not in want and "Straße" in want and "日本橋" in want
+    assert _written(batch, size) == want
+    assert json.loads(want)["results"][2]["site"]["reference"] == "line\u2028sep \"quoted\" \\ back"
+
+
+def test_the_written_document_of_small_and_empty_programmes(everything, fixed_clock):
+    checker = Checker(everything)
+    for sites in ([], [DigSite(shapely.box(X0 + 100, Y0 + 100, X0 + 110, Y0 + 104),
+                               reference="ünë")],
+                  [DigSite(shapely.box(X0 - 4000, Y0, X0 - 3990, Y0 + 4))] * 3):
+        batch = checker.check_many(sites)
+        want = json.dumps(batch.to_dict(), ensure_ascii=False)
+        assert _written(batch, 2) == _written(batch, 2000) == want
+    assert json.loads(want)["results"][2]["conflicts"] == []
+    empty = json.loads(_written(checker.check_many([]), 5))
+    assert (empty["sites"], empty["results"]) == (0, [])
+
+
+def test_the_written_document_on_the_per_site_path(everything, fixed_clock, monkeypatch):
+    """Values the batch path leaves to the per-site path: written the same, part by part."""
+    batch = Checker(everything).check_many(_odd_programme(30, seed=9))
+    want = json.dumps(batch.to_dict(), ensure_ascii=False)
+    monkeypatch.setattr(owner_lists.OwnerDirectory, "lists_all", lambda *a, **k: None)
+    assert _written(batch, 4) == json.dumps(batch.to_dict(), ensure_ascii=False) == want
+
+
+def test_the_written_document_without_the_c_encoder(everything, fixed_clock, monkeypatch):
+    """Where Python has no C JSON encoder, json's own writes the same text."""
+    from json import encoder
+
+    batch = Checker(everything).check_many(_odd_programme(25, seed=4))
+    want = json.dumps(batch.to_dict(), ensure_ascii=False)
+    monkeypatch.setattr(encoder, "c_make_encoder", None)
+    assert _written(batch, 6) == want
+
+
+def test_the_document_is_written_as_it_is_made(everything, fixed_clock, monkeypatch):
+    """Results are made for one part of the sites at a time, each part written before the
+    next is made: the first sites are out before the last are made, never the whole list."""
+    from asset_register.check import batch_json
+
+    batch = Checker(everything).check_many(_programme(50, seed=8))
+    made, writes = [], []
+    part = batch_json._Whole.part
+    monkeypatch.setattr(batch_json._Whole, "part",
+                        lambda self, a, b, shared=False: made.append((a, b, len(writes)))
+                        or part(self, a, b, shared))
+
+    class Stream:
+        def write(self, text):
+            writes.append(text)
+
+    batch_json.write_json(batch, Stream(), 16)
+    n = len(batch)
+    assert [(a, b) for a, b, _ in made] == [(a, min(a + 16, n)) for a in range(0, n, 16)]
+    assert [w for *_, w in made] == list(range(1, len(made) + 1))  # each part written first
+    assert "".join(writes) == json.dumps(batch.to_dict(), ensure_ascii=False)

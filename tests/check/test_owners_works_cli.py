@@ -253,3 +253,71 @@ def test_works_on_a_sites_street_are_joined_as_compared(seed, monkeypatch):
     for k in want:
         assert np.array_equal(got[k], want[k]), k
     assert (got["reason"] == "same USRN").sum() > 100
+
+
+def test_cli_programme_json_to_a_file_whole_or_not_at_all(register, tmp_path, capsys,
+                                                          monkeypatch):
+    """``--out``: the same text as on the screen; interrupted while writing (Ctrl-C), the
+    file named as the result is not there half-written: absent, or as it was before."""
+    from asset_register.check.checker import CheckBatch
+
+    store = register([asset("WAT:1", shapely.LineString([(X0 + 10.2, Y0 - 20), (X0 + 10.2, Y0 + 30)]))])
+    path = store.location
+    store.close()
+    prog = tmp_path / "programme.geojson"
+    gpd.GeoDataFrame({"reference": ["Straße A", "B"]},
+                     geometry=[shapely.box(X0, Y0, X0 + 10, Y0 + 10),
+                               shapely.box(X0 + 500, Y0, X0 + 501, Y0 + 1)],
+                     crs="EPSG:27700").to_file(prog)
+    capsys.readouterr()
+    assert main(["check", path, "--programme", str(prog), "--json"]) == 0
+    shown = capsys.readouterr().out
+    out = tmp_path / "results.json"
+    assert main(["check", path, "--programme", str(prog), "--json", "--out", str(out)]) == 0
+    assert capsys.readouterr().out == ""
+    written = out.read_text(encoding="utf-8")
+    # (the same document; each run's own seconds apart)
+    assert [{**r, "seconds": 0} for r in json.loads(written)["results"]] == \
+        [{**r, "seconds": 0} for r in json.loads(shown)["results"]]
+    assert "Straße A" in written and written.endswith("]}\n")
+    assert main(["check", path, "--programme", str(prog), "--out", str(tmp_path / "t.txt")]) == 0
+    assert "2 sites" in (tmp_path / "t.txt").read_text(encoding="utf-8")
+    one = ["check", path, "--wkt", BOX.wkt, "--json"]
+    assert main(one) == 0
+    alone = json.loads(capsys.readouterr().out)
+    assert main([*one, "--out", str(tmp_path / "one.json")]) == 0
+    assert {**json.loads((tmp_path / "one.json").read_text(encoding="utf-8")), "seconds": 0} \
+        == {**alone, "seconds": 0} and alone["conflicts"]
+
+    def interrupted(batch, stream):
+        stream.write('{"rules_version": ')
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(CheckBatch, "write_json", interrupted)
+    assert main(["check", path, "--programme", str(prog), "--json", "--out", str(out)]) != 0
+    assert "interrupted" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == written  # as it was
+    fresh = tmp_path / "fresh.json"
+    assert main(["check", path, "--programme", str(prog), "--json", "--out", str(fresh)]) != 0
+    assert not fresh.exists()
+    capsys.readouterr()
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")]
+    # an output file that cannot be written is refused before the check, in one line
+    assert main(["check", path, "--programme", str(prog), "--json",
+                 "--out", str(tmp_path / "no" / "such.json")]) != 0
+    err = capsys.readouterr().err.strip()
+    assert "does not exist" in err and len(err.splitlines()) == 1
+
+
+def test_programme_methods_as_given_or_the_default(register, tmp_path):
+    """Each site's method from its row (spaces and case aside), the default where none."""
+    from asset_register.check.programme import programme_sites
+
+    store = register([asset("WAT:1", shapely.Point(X0 + 5, Y0 + 5))])
+    prog = tmp_path / "programme.geojson"
+    gpd.GeoDataFrame({"method": [" Hand", "TRENCHLESS ", None, "mechanical"]},
+                     geometry=[shapely.box(X0 + i, Y0, X0 + i + 1, Y0 + 1) for i in range(4)],
+                     crs="EPSG:27700").to_file(prog)
+    sites = programme_sites(store, prog, method="hand")
+    assert [s.method for s in sites] == ["hand", "trenchless", "hand", "mechanical"]
+    assert all(type(s.method) is str for s in sites)
