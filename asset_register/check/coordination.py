@@ -162,7 +162,11 @@ def read_works_file(path: str | Path, crs=None, *, working_crs, layer: str | Non
     if frame.geometry.isna().any() or frame.geometry.is_empty.any():
         bad = frame.loc[frame.geometry.isna() | frame.geometry.is_empty, "reference"].iloc[0]
         raise ValidationError(f"planned work {bad!r} has no geometry: give its footprint")
-    frame = frame.to_crs(working_crs)
+    from ..transform import reproject_frame
+
+    # The transformation imports pin (shipped grids, offline), never pyproj's default: a
+    # planned work must lie where an owner's asset at the same coordinates is stored.
+    frame = reproject_frame(frame, working_crs, f"planned work in {p.name}")
     other = [c for c in frame.columns if c not in WORKS_COLUMNS and c != frame.geometry.name]
     out = gpd.GeoDataFrame(
         {c: frame[c].astype(object).where(frame[c].notna(), None) if c in frame else None
