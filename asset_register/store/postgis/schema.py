@@ -206,8 +206,8 @@ def migrate(cur, schema: str, srid: int | None) -> list[int]:
             cur.execute("SELECT value FROM settings WHERE key = 'working_crs'")
             srid = pyproj.CRS.from_user_input(cur.fetchone()[0]).to_epsg()
         fn(cur, srid)
-        at, pinned = now_sql()
-        cur.execute(f"INSERT INTO schema_migrations VALUES (%s, %s, {at})",
+        at, pinned = now_sql()  # (to the second, as the GeoPackage register records it)
+        cur.execute(f"INSERT INTO schema_migrations VALUES (%s, %s, left({at}, 19) || '+00:00')",
                     (version, name, *pinned))
         applied.append(version)
     if applied and 6 in done | set(applied):  # asset_view reads every asset column: renew it
