@@ -58,7 +58,7 @@ def run(store_kind: str, kills: int, n: int, seed: int, work: Path, new_location
     failures = []
     swept_mb, sweep_open, plain_open = 0.0, [], []
     for i in range(kills):
-        stage = str(rng.choice(kh.PART_STAGES if part_rows else kh.STAGES[store_kind]))
+        stage = str(rng.choice(kh.PARTS[store_kind] if part_rows else kh.STAGES[store_kind]))
         delay = float(rng.uniform(0.0, 0.5))
         location = new_location(i)
         with create_register(location) as store:
@@ -102,10 +102,8 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--part-rows", type=int, default=None,
                     help="import in parts of this many features, as a layer of millions is "
-                         f"(GeoPackage only; try {kh.PARTS_KILL_ROWS} with --n 25000 or more)")
+                         f"(try {kh.PARTS_KILL_ROWS} with --n 25000 or more)")
     args = ap.parse_args(argv)
-    if args.part_rows and args.store != "gpkg":
-        ap.error("--part-rows is for --store gpkg (the PostGIS stages in parts are not listed)")
     ok = True
     with tempfile.TemporaryDirectory(prefix="bench-kills-") as tmp:
         work = Path(tmp)
@@ -119,7 +117,8 @@ def main(argv=None) -> int:
             else:
                 with PgServer(fsync=True) as server:
                     ok &= run("postgis", args.kills, args.n, args.seed + 1, work,
-                              lambda i: server.url(schema=f"k_{uuid.uuid4().hex[:10]}"))
+                              lambda i: server.url(schema=f"k_{uuid.uuid4().hex[:10]}"),
+                              args.part_rows)
     return 0 if ok else 1
 
 

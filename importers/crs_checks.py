@@ -60,6 +60,10 @@ def _crs(text: str) -> pyproj.CRS:
 
 @functools.lru_cache(maxsize=256)
 def _transformer(src: pyproj.CRS, dst: pyproj.CRS) -> pyproj.Transformer:
+    # pyproj's default on purpose: only for telling where data lies (areas of use with a
+    # margin of degrees, the area of interest that chooses the pinned transformation, "around
+    # longitude 1.234" in messages), which must work outside every grid too. No position the
+    # product stores or reports comes from it: those go through ``asset_register.transform``.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return pyproj.Transformer.from_crs(src, dst, always_xy=True)

@@ -48,6 +48,15 @@ STAGES = {
 PART_STAGES = ("features 1…", "staging assets: ", "features 10,001…", "writing assets",
                "copying assets", "building the spatial index", "updating the owner's coverage",
                "committed")
+# The same into a PostGIS register: the parts are read and kept (in the import's temporary
+# file) by the importing process; then the batch is sent to the server in one transaction and
+# the server versions it, as a first bulk import.
+PG_PART_STAGES = ("features 1…", "features 10,001…", "encoding assets", "sent",
+                  "versioning assets", "updating register bounds",
+                  "updating the owner's coverage", "committed")
+PARTS = {"gpkg": PART_STAGES, "postgis": PG_PART_STAGES}
+# The first marker of an import in parts after which the register may hold it.
+FIRST_WRITE = {"gpkg": "writing assets", "postgis": "encoding assets"}
 PARTS_KILL_ROWS = 5_000
 
 DRIVER = """
@@ -164,6 +173,16 @@ def kill_import(location: str, source: Path, workdir: Path, stage: str, delay: f
     outcome.seen = log.read_text().splitlines()
     log.unlink()
     return outcome
+
+
+def expected_outcome(kill: Kill, store_kind: str) -> str | None:
+    """What ``judge`` must find after ``kill`` of an import in parts: 'after' for a kill after
+    'committed', 'before' for one while parts were still read (None: either)."""
+    if kill.stage == "committed":
+        return "after"
+    if kill.killed and not any(FIRST_WRITE[store_kind] in line for line in kill.seen):
+        return "before"
+    return None
 
 
 def finish_import(location: str, source: Path, workdir: Path,

@@ -2,11 +2,11 @@
 
 Simple API for the CLI, the UI and notices::
 
-    from asset_register.check import Checker, DigSite, load_rules, footprint
+    from asset_register.check import Checker, DigSite, rules_for, footprint
     fp = footprint.build([geom], crs="EPSG:4326", working_crs=store.crs, width=0.6)
     site = DigSite(fp.geometries[0], depth_m=1.2, method="mechanical",
                    position_accuracy_m=fp.position_accuracy_m)
-    with Checker(store, load_rules()) as checker:
+    with Checker(store, rules_for(store)) as checker:
         result = checker.check(site)          # CheckResult
         batch = checker.check_many(sites)     # CheckBatch: batch[i] is a CheckResult
 """

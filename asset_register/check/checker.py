@@ -40,7 +40,7 @@ from .footprint import check_extent
 from .frames import fast_frame
 from .index import MemoryIndex
 from .result import CONFLICT_COLUMNS, CheckResult, Deferred, DigSite
-from .rules import METHODS, Rules, default_rules
+from .rules import METHODS, Rules, rules_for
 from .single import check_rows
 
 from ..lazy import lazy_module
@@ -156,9 +156,11 @@ class Checker:
 
     def __init__(self, store, rules: Rules | None = None, *, disk: bool = True):
         """``disk=False`` reads through the store's generic methods instead of its backend's
-        own reader (the GeoPackage R*Tree)."""
+        own reader (the GeoPackage R*Tree). Without ``rules``, the register's own
+        (``rules_for``: the rules stored in it, else the shipped defaults worded for its
+        country), never the British wording on a register elsewhere."""
         self.store = store
-        self.rules = rules or default_rules()
+        self.rules = rules or rules_for(store)
         self._reader = store.reader() if disk else AssetReader(store)
         self._ctx: Context | None = None
         self._ctx_version = None

@@ -129,6 +129,19 @@ class WorksTable:
         return {**data, "distance_m": distance, "reason": reason, "geometry": self.geoms[work]}
 
 
+_ISO_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}([T ][\d:.+\-Z]*)?")
+
+
+def _work_dates(values: pd.Series) -> pd.Series:
+    """A works file's dates (Timestamps; NaT where missing or not a date). Text must be
+    YYYY-MM-DD, a time after it allowed: pandas would otherwise guess the order of 01/12/2026
+    (12 January, where a British or Dutch promoter means 1 December), and a wrong date hides
+    works that overlap. Dates a vector file stores as dates are taken as they are."""
+    values = values.map(lambda v: v.strip() if isinstance(v, str) else v)
+    ok = values.map(lambda v: not isinstance(v, str) or _ISO_TEXT.fullmatch(v) is not None)
+    return pd.to_datetime(values.where(ok, None), errors="coerce", format="ISO8601")
+
+
 def read_works_file(path: str | Path, crs=None, *, working_crs, layer: str | None = None,
                     wkt_column: str | None = None) -> gpd.GeoDataFrame:
     """Planned works from GeoJSON / any vector file / CSV (with a WKT column), in the working CRS.
@@ -162,7 +175,11 @@ def read_works_file(path: str | Path, crs=None, *, working_crs, layer: str | Non
     if frame.geometry.isna().any() or frame.geometry.is_empty.any():
         bad = frame.loc[frame.geometry.isna() | frame.geometry.is_empty, "reference"].iloc[0]
         raise ValidationError(f"planned work {bad!r} has no geometry: give its footprint")
-    frame = frame.to_crs(working_crs)
+    from ..transform import reproject_frame
+
+    # The transformation imports pin (shipped grids, offline), never pyproj's default: a
+    # planned work must lie where an owner's asset at the same coordinates is stored.
+    frame = reproject_frame(frame, working_crs, f"planned work in {p.name}")
     other = [c for c in frame.columns if c not in WORKS_COLUMNS and c != frame.geometry.name]
     out = gpd.GeoDataFrame(
         {c: frame[c].astype(object).where(frame[c].notna(), None) if c in frame else None
@@ -170,12 +187,13 @@ def read_works_file(path: str | Path, crs=None, *, working_crs, layer: str | Non
         geometry=frame.geometry.to_numpy(), crs=frame.crs,
     )
     for c in ("start_date", "end_date"):
-        parsed = pd.to_datetime(out[c], errors="coerce")
+        parsed = _work_dates(out[c])
         bad = out[c].notna() & parsed.isna()
         if bad.any():
             raise ValidationError(
                 f"planned work {out.loc[bad, 'reference'].iloc[0]!r}: {c} {out.loc[bad, c].iloc[0]!r} "
-                "is not a date: use YYYY-MM-DD"
+                "is not a date written YYYY-MM-DD: write every date so, e.g. 2026-12-01 (in "
+                "01/12/2026 the day and the month could be either way round)"
             )
         out[c] = parsed.dt.strftime("%Y-%m-%d").where(parsed.notna(), None)
     late = out["start_date"].notna() & out["end_date"].notna() & (out["start_date"] > out["end_date"])

@@ -435,4 +435,6 @@ def store_rules(store, path) -> str:
 
 
 def default_rules() -> Rules:
+    """The shipped rules as worded for Great Britain. A check of a register takes
+    ``rules_for(store)`` instead (its stored rules, else these worded for its country)."""
     return load_rules(None)

@@ -73,7 +73,13 @@ def read_near(path: str, layer: str, bbox: tuple[float, float, float, float], cr
     dst = pyproj.CRS.from_user_input(crs)
     box = bbox
     if src is not None and src != dst:
-        box = pyproj.Transformer.from_crs(dst, src, always_xy=True).transform_bounds(*bbox)
+        from ..transform import reproject
+
+        # The window's outline (41 points a side) through the pinned transformation, like
+        # the features read: the layer's own CRS may bend the box.
+        x0, y0, x1, y1 = bbox
+        outline = shapely.segmentize(shapely.box(*bbox).exterior, max(x1 - x0, y1 - y0, 1e-9) / 40)
+        box = reproject(outline, dst, src, "reference window").bounds
     frame = pyogrio.read_dataframe(path, layer=layer or None, bbox=tuple(box))
     if src is not None and src != dst and len(frame):
         from ..transform import reproject_frame

@@ -124,3 +124,58 @@ def test_a_position_outside_the_grid_is_refused_in_one_line():
         reproject(far, BNG, WGS84)
     assert "\n" not in str(err.value) and "OSGB36" in str(err.value)
     assert "check the coordinates" in str(err.value)
+
+
+def test_planned_works_given_in_wgs84_lie_where_the_import_puts_them(tmp_path):
+    from asset_register.check.coordination import read_works_file
+
+    path = tmp_path / "works.geojson"
+    gpd.GeoDataFrame({"reference": ["W1"]}, geometry=[shapely.Point(LON, LAT)],
+                     crs=WGS84).to_file(path)
+    works = read_works_file(path, working_crs=BNG)
+    g = works.geometry.iloc[0]
+    assert _metres_apart((g.x, g.y), _imported(WGS84, BNG, LON, LAT)) < 0.001
+
+
+def test_planned_works_outside_the_grid_are_refused_in_one_line(tmp_path):
+    from asset_register.check.coordination import read_works_file
+
+    path = tmp_path / "works.geojson"
+    gpd.GeoDataFrame({"reference": ["W1"]}, geometry=[shapely.Point(-200_000, -200_000)],
+                     crs=BNG).to_file(path)
+    with pytest.raises(CRSError) as err:
+        read_works_file(path, working_crs=WGS84)
+    assert "\n" not in str(err.value) and "works.geojson" in str(err.value)
+
+
+def test_a_notice_reference_layer_in_wgs84_is_read_where_the_import_puts_it(tmp_path):
+    from asset_register.notices.sitelayers import read_near
+
+    path = tmp_path / "streets.gpkg"
+    street = shapely.LineString([(LON, LAT), (LON + 1e-4, LAT)])
+    gpd.GeoDataFrame({"usrn": [1]}, geometry=[street], crs=WGS84).to_file(path)
+    e, n = _imported(WGS84, BNG, LON, LAT)
+    frame = read_near(str(path), "streets", (e - 20, n - 20, e + 20, n + 20), BNG)
+    assert len(frame) == 1
+    first = shapely.get_coordinates(frame.geometry.iloc[0])[0]
+    assert _metres_apart(first, (e, n)) < 0.001
+
+
+def test_no_product_code_reprojects_with_pyprojs_default():
+    """Every reprojection goes through ``asset_register.transform``; the one place left on
+    pyproj's default (the importers' area-of-use diagnostics) says why."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    allowed = {"asset_register/transform.py", "importers/crs_checks.py"}
+    found = []
+    for folder in ("asset_register", "importers", "ui"):
+        for path in (root / folder).rglob("*.py"):
+            rel = path.relative_to(root).as_posix()
+            text = path.read_text(encoding="utf-8")
+            for m in re.finditer(r"\.to_crs\(|Transformer\.from_crs|Transformer\.from_proj"
+                                 r"|pyproj\.transform\(|transform_bounds\(", text):
+                if rel not in allowed:
+                    found.append(f"{rel}:{text[:m.start()].count(chr(10)) + 1}")
+    assert not found, found

@@ -71,11 +71,14 @@ def typed_position(text: str, crs: str | None, near=None):
         working, extent = near
         probe = geom
         if crs == WGS84:
-            import pyproj
+            from asset_register.errors import CRSError
+            from asset_register.transform import reproject
 
-            t = pyproj.Transformer.from_crs(WGS84, working, always_xy=True)
-            probe = shapely.Point(*t.transform(*pts[0]))
-        if shapely.distance(probe, shapely.box(*extent)) > NEAR_M:
+            try:  # the transformation the report is stored with (never pyproj's default)
+                probe = reproject(shapely.Point(pts[0]), WGS84, working, "typed position")
+            except CRSError:  # off the register's grid: far from its data (latitude first?)
+                probe = None
+        if probe is None or shapely.distance(probe, shapely.box(*extent)) > NEAR_M:
             order = "longitude latitude" if crs == WGS84 else "easting northing"
             raise ValidationError(f"{pts[0][0]} {pts[0][1]} is more than {NEAR_M / 1000:g} km from "
                                   f"the register's data: give '{order}' in "

@@ -157,7 +157,11 @@ def load_reference(path: str | Path, layer: str | None, working_crs) -> PackedGe
                        "before adding it as a reference layer")
     working = pyproj.CRS.from_user_input(working_crs)
     if not pyproj.CRS.from_user_input(frame.crs).equals(working):
-        frame = frame.to_crs(working)
+        from asset_register.transform import reproject_frame
+
+        # The transformation imports pin, never pyproj's default: a street drawn under an
+        # asset must lie where an import of the same coordinates would.
+        frame = reproject_frame(frame, working, f"reference feature of {Path(path).name}")
     lower = {c.lower(): c for c in frame.columns}
     label = next((lower[f] for f in LABEL_FIELDS if f in lower), None)
     packed = pack_geometries(frame.geometry.array, frame if label else None, label_column=label)

@@ -52,8 +52,10 @@ def inspect_file(path: Path) -> int:
         )
     if journal_of(path).exists():
         _recover(path)
+    from .seal import read_uri  # (immutable for a sealed file in WAL mode)
+
     try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
+        con = sqlite3.connect(read_uri(path), uri=True, timeout=2)
         try:
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             marker = None
@@ -195,9 +197,9 @@ def _switch_journal(con: sqlite3.Connection, journal: str, synchronous: str, *,
 
 def sealed(path: Path) -> bool:
     """Whether the register at ``path`` is a signed, read-only extract (seal.py)."""
-    from .seal import is_sealed
+    from .seal import is_sealed, read_uri
 
-    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
+    con = sqlite3.connect(read_uri(path), uri=True, timeout=2)
     try:
         return is_sealed(con)
     finally:
@@ -235,10 +237,10 @@ def connect(path: Path, *, read_only: bool, create: bool = False) -> sqlite3.Con
     file header before WAL is switched on, so other readers see them at once.
     """
     if read_only:
-        con = sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
-            check_same_thread=False,
-        )
+        from .seal import read_uri  # (immutable for a sealed file in WAL mode)
+
+        con = sqlite3.connect(read_uri(path), uri=True, isolation_level=None,
+                              check_same_thread=False)
     else:
         try:  # a folder that refuses files (which os.access may not tell) fails here
             con = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)

@@ -151,6 +151,64 @@ def seal(path: Path, key, issuer: str, signed_at: str) -> SealVerdict:
     return verify(path)
 
 
+def _wal_header(path: Path) -> bool:
+    """Whether the file's header says WAL mode (bytes 18 and 19 are 2)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(20)
+    except OSError:
+        return False
+    return len(head) == 20 and head[18] == 2 and head[19] == 2
+
+
+def read_uri(path: Path) -> str:
+    """The URI every read-only connection of ours opens the register at ``path`` with.
+
+    ``mode=ro``, except for a signed (sealed) extract whose header says WAL, with no
+    ``-wal``, ``-shm`` or ``-journal`` beside it: that one is read ``immutable``. A sealed
+    extract is made in rollback-journal mode, but a GIS program that opened it may have left
+    it in WAL mode (the header is not part of the seal). SQLite would then make a ``-wal`` and
+    ``-shm`` beside the file for every read, and cannot remove them: the extract's file is
+    read-only. ``immutable`` reads the file as it is, without locks and without those files;
+    that is right only for a file nobody writes: a sealed one, whose every table refuses
+    writes. The seal is never touched (nothing is written). A WAL file already beside it
+    means another connection may have it open (SQLite removes it when the last one closes):
+    then the plain read-only way is taken and nothing is tidied.
+    """
+    real = Path(path).resolve()
+    plain = f"{real.as_uri()}?mode=ro"
+    if not _wal_header(real) or any(
+            Path(f"{real}{s}").exists() for s in ("-wal", "-shm", "-journal")):
+        return plain
+    quiet = plain + "&immutable=1"
+    return quiet if _sealed_file(real, quiet) else plain
+
+
+_SEALED: dict[tuple, bool] = {}
+
+
+def _sealed_file(real: Path, quiet: str) -> bool:
+    """Whether the file (in WAL mode, nothing beside it) is sealed, read ``immutable``; one
+    look per file while it is unchanged (an open asks three times)."""
+    try:
+        st = os.stat(real)
+    except OSError:
+        return False
+    key = (str(real), st.st_ino, st.st_size, st.st_mtime_ns)
+    if key not in _SEALED:
+        try:
+            con = sqlite3.connect(quiet, uri=True)
+            try:
+                found = is_sealed(con)
+            finally:
+                con.close()
+        except sqlite3.Error:
+            return False
+        _SEALED.clear()  # one file at a time is plenty
+        _SEALED[key] = found
+    return _SEALED[key]
+
+
 _CACHE: dict[tuple, SealVerdict] = {}
 
 
@@ -160,7 +218,7 @@ def verify(path: Path) -> SealVerdict | None:
     st = os.stat(path)
     key = (str(Path(path).resolve()), st.st_ino, st.st_size, st.st_mtime_ns)
     if key not in _CACHE:
-        con = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        con = sqlite3.connect(read_uri(Path(path)), uri=True)
         try:
             if not is_sealed(con):
                 return None

@@ -416,6 +416,10 @@ class GeoPackageStore(AuditMixin, WorksNoticesMixin, SharedRecordsMixin, Registe
         """The R*Tree candidate reader over a read-only connection of its own (gpkg/reader.py)."""
         from .reader import RTreeReader
 
+        if self.sealed and "immutable=1" in gpkg_seal.read_uri(self.path):
+            # (a sealed extract read immutable, gpkg_seal.read_uri: the R*Tree reader's own
+            # connections would leave -wal/-shm beside it; the store's reads give the same)
+            return super().reader()
         try:
             return RTreeReader(self)
         except sqlite3.Error:  # not openable a second time, or no R*Tree: the store's own reads
@@ -495,8 +499,7 @@ class GeoPackageStore(AuditMixin, WorksNoticesMixin, SharedRecordsMixin, Registe
     def index_boxes(self):
         """The R*Tree's leaf nodes (``rtree.leaf_nodes``) over a read-only connection of
         their own (a worker's store may call this while another thread reads)."""
-        uri = Path(str(self.location)).resolve().as_uri() + "?mode=ro"
-        con = sqlite3.connect(uri, uri=True)
+        con = sqlite3.connect(gpkg_seal.read_uri(Path(str(self.location))), uri=True)
         try:
             return gpkg_rtree.leaf_nodes(con, f"rtree_{ASSETS}_{GEOM}")
         except sqlite3.OperationalError:  # no R*Tree (a foreign or damaged file)

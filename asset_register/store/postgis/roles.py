@@ -31,6 +31,7 @@ from psycopg import sql
 
 from ...errors import PermissionDeniedError, ValidationError
 from .connect import NAME_RE
+from .records import now_sql
 from .security import BATCH_PROGRESS
 
 KINDS = ("viewer", "planner", "editor", "admin")  # each a member of the one before
@@ -205,10 +206,10 @@ def _set_editor_owners(cur, name: str, kind: str, owners) -> list[str]:
     if kind != "editor":
         return []
     granted = sorted(set(owners)) if owners else ["*"]
+    at, pinned = now_sql()  # the time every record of the register carries (records.py)
     cur.executemany(
-        "INSERT INTO editor_owners (login, owner, granted_at) VALUES "
-        "(%s, %s, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS'))",
-        [(name, o) for o in granted])
+        f"INSERT INTO editor_owners (login, owner, granted_at) VALUES (%s, %s, {at})",
+        [(name, o, *pinned) for o in granted])
     return granted
 
 

@@ -15,12 +15,12 @@ migration: add a new one.
 from __future__ import annotations
 
 import json
-from ... import clock
 
 import pyproj
 from psycopg import sql
 
 from ...settings import LEGACY_RULES_FILE, rules_from_legacy_path, upgrade_record
+from .records import now_sql
 from .roles import apply_grants
 from .checkpath import (
     CANDIDATES_FUNCTION, FUNCTION_ARGS, candidates_function_sql, migration_9, migration_10,
@@ -118,10 +118,10 @@ def _migration_4(cur, srid: int) -> None:
     cur.executemany("INSERT INTO settings VALUES (%s, %s) ON CONFLICT (key) DO UPDATE "
                     "SET value = excluded.value", list(values.items()))
     cur.execute("DELETE FROM settings WHERE key = %s", (LEGACY_RULES_FILE,))
+    at, pinned = now_sql()  # (the audit trigger, migration 5, is not there yet)
     cur.execute('INSERT INTO audit_log (at, "user", action, detail) VALUES '
-                "(%s, 'upgrade@' || session_user, 'rules_in_register', %s)",
-                (clock.now().isoformat(timespec="seconds"),
-                 json.dumps(upgrade_record(row[0], values, warning))))
+                f"({at}, 'upgrade@' || session_user, 'rules_in_register', %s)",
+                (*pinned, json.dumps(upgrade_record(row[0], values, warning))))
 
 
 def _migration_5(cur, srid: int) -> None:
@@ -206,10 +206,9 @@ def migrate(cur, schema: str, srid: int | None) -> list[int]:
             cur.execute("SELECT value FROM settings WHERE key = 'working_crs'")
             srid = pyproj.CRS.from_user_input(cur.fetchone()[0]).to_epsg()
         fn(cur, srid)
-        cur.execute(
-            "INSERT INTO schema_migrations VALUES (%s, %s, %s)",
-            (version, name, clock.now().isoformat(timespec="seconds")),
-        )
+        at, pinned = now_sql()  # (to the second, as the GeoPackage register records it)
+        cur.execute(f"INSERT INTO schema_migrations VALUES (%s, %s, left({at}, 19) || '+00:00')",
+                    (version, name, *pinned))
         applied.append(version)
     if applied and 6 in done | set(applied):  # asset_view reads every asset column: renew it
         from .frames import ALL_ASSET_COLUMNS
