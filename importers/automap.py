@@ -13,18 +13,16 @@ map by hand: the proposal is a draft the user confirms or edits, never applied s
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Callable
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyogrio
 import shapely
 
 from . import measures
-from .profiles import NUMERIC, FieldRule, LayerRule, Profile
-from .readers import read_layer
+from .profiles import BY_GEOMETRY, NUMERIC, FieldRule, LayerRule, Profile, default_asset_class
+from .readers import read_columns, read_layer
 from .sources import Source, open_source
 from .vocabulary import (
     CAD_WORDS, FEATURE_UTILITY, FIELD_NAMES, GAS_PRODUCTS, IMKL_THEMES, OIL_GAS_CHEMICALS,
@@ -59,10 +57,7 @@ def id_problem(values: pa.ChunkedArray | pa.Array) -> str | None:
 def layer_id_check(source, layer: str) -> IdCheck:
     """Checks a candidate id column over the WHOLE layer (one column read through Arrow)."""
     def check(column: str) -> str | None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            _, table = pyogrio.read_arrow(source.gdal_path, layer=layer, columns=[column],
-                                          read_geometry=False, **source.options_for(layer))
+        _, table = read_columns(source, layer, [column])
         return id_problem(table.column(column))
     return check
 
@@ -438,7 +433,14 @@ def propose_profile(path, layers: list[str] | None = None, *, utility: str | Non
         util = utility or rule.constants.get("utility")
         if "asset_class" in rule.fields or "asset_class" in rule.constants:
             continue
-        if util:
+        if families[name] == "mixed":
+            # points, lines and polygons in one layer: each feature's class from its own
+            # geometry, so a pipe stays a pipe beside the chambers of its layer
+            rule.constants["asset_class"] = BY_GEOMETRY
+            notes.append(f"{name}: points, lines and polygons in one layer: each feature's "
+                         "asset class from its own geometry (lines pipes or cables, polygons "
+                         "precaution zones, points other)")
+        elif util:
             rule.constants["asset_class"] = default_asset_class(util, families[name])
         elif "utility" in rule.fields and rule.fields["utility"].values:
             # no class field: the class follows each row's utility and the layer's geometry
@@ -459,8 +461,6 @@ def propose_profile(path, layers: list[str] | None = None, *, utility: str | Non
     profile.notes = notes
     return profile
 
-
-LINEAR_CABLES = {"electricity", "telecoms", "street_lighting", "traffic_signals"}
 
 
 def _oil_gas_products(table: pa.Table, rule: LayerRule, layer: str, notes: list[str]) -> None:
@@ -511,14 +511,3 @@ def _sample_family(geometries: np.ndarray) -> str:
         if kinds and kinds <= ids:
             return family
     return "mixed"
-
-
-def default_asset_class(utility: str, family: str) -> str:
-    """What an unlabelled asset most likely is: cables/pipes for lines, zones for polygons."""
-    if family == "line":
-        return "cable" if utility in LINEAR_CABLES else "pipe"
-    if family == "polygon":
-        return "precaution_zone"
-    if family == "point" and utility in ("sewer",):
-        return "chamber"
-    return "other"

@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyogrio
 
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
 
@@ -31,7 +29,7 @@ from asset_register.errors import AssetRegisterError, ImportError_
 
 from .automap import id_candidates, id_problem
 from .profiles import Profile
-from .readers import fix_text
+from .readers import fix_text, layer_fields, read_columns
 from .sources import Source
 from .vocabulary import FIELD_NAMES, norm_name
 
@@ -100,12 +98,9 @@ def _read_keys(source: Source, layer: str, id_columns: list[str], *, pick: bool 
         meta, table = got
     else:
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)
-                meta, table = pyogrio.read_arrow(source.gdal_path, layer=layer, columns=id_columns,
-                                                 read_geometry=True, **source.options_for(layer))
+            meta, table = read_columns(source, layer, id_columns, read_geometry=True)
         except (DataLayerError, DataSourceError, FieldError, GeometryError, pa.ArrowInvalid,
-                UnicodeDecodeError):
+                UnicodeDecodeError, ImportError_):
             return None
     table, _ = fix_text(table)  # Windows-1252 text read as the import reads it
     ids = None
@@ -236,16 +231,15 @@ def single_owner(source: Source, layers: list[str], owner: str) -> None:
     check would send the other owners' conflicts to the wrong company."""
     for name in layers:
         info = source.layer_info(name)
-        columns = [f for f in info.fields if norm_name(f) in OWNER_COLUMNS]
-        if not columns or not info.features:
+        if not info.features:
+            continue
+        columns = [f for f in layer_fields(source, name) if norm_name(f) in OWNER_COLUMNS]
+        if not columns:
             continue
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)
-                _, table = pyogrio.read_arrow(source.gdal_path, layer=name, columns=columns,
-                                              read_geometry=False, **source.options_for(name))
+            _, table = read_columns(source, name, columns)
         except (DataLayerError, DataSourceError, FieldError, pa.ArrowInvalid,
-                UnicodeDecodeError):
+                UnicodeDecodeError, ImportError_):
             continue  # the import itself says why the layer cannot be read
         table, _ = fix_text(table)  # Windows-1252 text read as the import reads it
         for column in columns:

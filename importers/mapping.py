@@ -26,7 +26,10 @@ from asset_register.model import ASSET_COLUMNS, ENUM_COLUMNS
 
 from . import measures
 from .attrs import attrs_json
-from .profiles import LENGTH_TO_M, NUMERIC, REQUIRED_ENUMS, FieldRule, Profile, length_in
+from .profiles import (
+    BY_GEOMETRY, LENGTH_TO_M, NUMERIC, REQUIRED_ENUMS, FieldRule, Profile, default_asset_class,
+    length_in,
+)
 
 TRUE_WORDS = {"1", "true", "t", "yes", "y"}
 KIND_OF_VALUE = {v: k for k, v in measures.VALUE_FIELD.items()}  # pressure_bar -> pressure
@@ -232,6 +235,36 @@ def _summarise(field_name: str, rule: FieldRule, problems: np.ndarray, action: s
     return f"{field_name} (from {rule.source!r}): {int(mask.sum())} rows {action} — {examples}"
 
 
+GEOMETRY_FAMILIES = {0: None, 4: "point", 1: "line", 2: "line", 5: "line", 3: "polygon",
+                     6: "polygon", 7: None}
+
+
+def _classes_by_geometry(geometry: np.ndarray, utility: pd.Series | None,
+                         given: pd.Series | None) -> pd.Series:
+    """asset_class per row from the row's own geometry (point, line, polygon) and utility,
+    where the source gives none (``[constants] asset_class = "by_geometry"``)."""
+    import shapely
+
+    n = len(geometry)
+    kinds = shapely.get_type_id(geometry)
+    utils = (utility.astype(object).where(utility.notna(), None).to_numpy(dtype=object)
+             if utility is not None else np.full(n, None, dtype=object))
+    out = (np.array(given.astype(object).where(given.notna(), None).to_numpy(dtype=object))
+           if given is not None else np.full(n, None, dtype=object))
+    need = pd.isna(out)
+    if need.any():  # one decision per (geometry type, utility) pair, spread to the rows
+        u_codes, u_names = pd.factorize(pd.Series(utils[need], dtype=object))
+        base = len(u_names) + 1  # code 0: no utility (the row is rejected for it)
+        pair = (kinds[need].astype(np.int64) + 1) * base + (u_codes + 1)
+        uniq, inverse = np.unique(pair, return_inverse=True)
+        decided = np.array([
+            default_asset_class(str(u_names[c - 1]), GEOMETRY_FAMILIES.get(int(k) - 1) or "other")
+            if c > 0 else None
+            for k, c in ((int(p) // base, int(p) % base) for p in uniq)], dtype=object)
+        out[need] = decided[inverse]
+    return _strings(pa.array(out, pa.string()))
+
+
 def _generated_ids(owner: str, layer: str, geoms: np.ndarray, attrs: pd.Series) -> np.ndarray:
     """Stable ids for rows without one: a hash of the geometry and every attribute."""
     import shapely
@@ -298,6 +331,9 @@ def map_layer(
     if utility:
         constants["utility"] = utility
         fields.pop("utility", None)
+    by_geometry = constants.get("asset_class") == BY_GEOMETRY
+    if by_geometry:  # filled row by row below, never a fallback value of its own
+        del constants["asset_class"]
     values: dict[str, pd.Series] = {}  # pressure_bar / voltage_v read with their class
     for name, rule in fields.items():
         if name == "asset_id":
@@ -328,6 +364,11 @@ def map_layer(
         if msg:
             warnings.append(msg)
     _add_values(data, values)
+    if by_geometry:
+        utilities = data.get("utility")
+        if utilities is None and constants.get("utility") is not None:
+            utilities = pd.Series(np.full(n, str(constants["utility"]), dtype=object))
+        data["asset_class"] = _classes_by_geometry(geometry, utilities, data.get("asset_class"))
     for name, value in constants.items():
         if name not in data and name != "owner":
             col = pd.Series(np.full(n, value)) if ASSET_COLUMNS[name] != "string" else \

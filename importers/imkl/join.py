@@ -143,14 +143,19 @@ def _values(f: Feature, cls: str, utility: str, theme: tuple | None, net: Featur
                "hydrant" if any(w in kind for w in vocab.HYDRANT_WORDS) else cls)
     if cls == "other":
         cls = "pipe" if bar is not None or p.get("pipeDiameter") else "cable" if volts else cls
+    # a pipe's pressure is kept for gas and for the oil, fuel and chemicals a hazardous
+    # pipeline carries (its class from the value; the theme's pressure hint is gas's own)
+    piped = utility in ("gas", "hazardous_pipeline")
+    if utility == "hazardous_pipeline":
+        pressure = vocab.pressure_class(bar) if bar is not None else None
     return {
         "utility": utility, "asset_class": cls,
         "status": vocab.STATUS.get(vocab.code(p.get("currentStatus")) or "", "unknown"),
         "depth_m": depth, "depth_source": source if depth is not None else None,
         "diameter_mm": vocab.diameter_mm(p),
-        "pressure": pressure if utility == "gas" else None,
+        "pressure": pressure if piped else None,
         "voltage": voltage if utility == "electricity" else None,
-        "pressure_bar": bar if utility == "gas" else None,
+        "pressure_bar": bar if piped else None,
         "voltage_v": volts if utility == "electricity" else None,
         "material": vocab.material(p),
         "h_accuracy_m": vocab.accuracy_m(p.get("geoNauwkeurigheidXY")),
