@@ -144,7 +144,7 @@ def _auto_id_columns(source: Source, layer: str) -> list[str]:
     """The columns the auto-mapper would consider as ids, most likely first."""
     by_key: dict[str, str] = {}
     try:
-        for col in source.layer_info(layer).fields:
+        for col in layer_fields(source, layer):
             by_key.setdefault(norm_name(col), col)
     except AssetRegisterError:
         return []
