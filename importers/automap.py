@@ -26,14 +26,14 @@ from .readers import read_columns, read_layer
 from .sources import Source, open_source
 from .vocabulary import (
     CAD_WORDS, FEATURE_UTILITY, FIELD_NAMES, GAS_PRODUCTS, IMKL_THEMES, OIL_GAS_CHEMICALS,
-    PRODUCT_COLUMNS, THEME_VOLTAGE, VALUE_SYNONYMS,
+    PRODUCT_COLUMNS, THEME_VOLTAGE, VALUE_SYNONYMS, fold,
 )
 
 MAX_DISTINCT = 300
 
 
 def _key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
+    return re.sub(r"[^a-z0-9]", "", fold(name))
 
 
 IdCheck = Callable[[str], str | None]  # column -> why it cannot be the id (None: it can)
@@ -63,7 +63,7 @@ def layer_id_check(source, layer: str) -> IdCheck:
 
 
 def _vkey(value) -> str:
-    text = str(value).strip().lower()
+    text = fold(str(value).strip())
     if "/" in text:  # code-list URI: the code is its last segment
         text = text.rstrip("/").rsplit("/", 1)[-1]
     return re.sub(r"[\s\-_]", "", text)
@@ -304,12 +304,36 @@ def propose_for_table(table: pa.Table, layer: str, id_check: IdCheck | None = No
                 if unplaced and target != "voltage":
                     notes.append(f"{layer}: CAD layers not recognised for {target} (rows on them "
                                  f"will be rejected): {', '.join(map(repr, unplaced[:12]))}")
+    _diameter_in_metres(table, rule, layer, notes)
     for target in ("diameter_mm", "depth_m"):
         spec = rule.fields.get(target)
         if spec is not None and spec.unit is None and spec.unit_source is None:
             notes.append(f"{layer}: {target} from {spec.source!r} assumed in "
                          f"{'mm' if target == 'diameter_mm' else 'metres'}; set unit if not")
     return rule, notes
+
+
+METRE_DIAMETERS = 3.0  # every diameter at most this, some with a fraction: metres, not mm
+
+
+def _diameter_in_metres(table: pa.Table, rule: LayerRule, layer: str, notes: list[str]) -> None:
+    """A diameter column of no stated unit whose numbers are all fractions of a few units
+    (0.11, 0.44: SOSI and many GIS exports write metres) is read in metres: as millimetres
+    every pipe would be a hair's width and its half-width missing from the clearance."""
+    spec = rule.fields.get("diameter_mm")
+    if spec is None or spec.unit is not None or spec.unit_source is not None or spec.values:
+        return
+    column = table.column(spec.source)
+    if not (pa.types.is_floating(column.type) or pa.types.is_integer(column.type)):
+        return
+    values = column.drop_null().to_numpy(zero_copy_only=False).astype(float)
+    values = values[np.isfinite(values) & (values > 0)]
+    if not len(values) or values.max() > METRE_DIAMETERS or not (values % 1 != 0).any():
+        return
+    spec.unit = "m"
+    notes.append(f"{layer}: diameter_mm from {spec.source!r} read in metres (every value is "
+                 f"at most {values.max():g}, a fraction: no pipe or cable is that many mm); "
+                 "set unit if not")
 
 
 def _utility_by_values(table: pa.Table, rule: LayerRule, layer: str, notes: list[str]) -> None:

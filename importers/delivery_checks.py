@@ -222,7 +222,8 @@ def check_delivery(source: Source, layers: list[str], profile: Profile | None) -
 # columns that name who owns each row (normalised names); not "ownership" (public/private)
 OWNER_COLUMNS = ("owner", "ownercode", "ownername", "assetowner", "operator",
                  "networkoperator", "undertaker", "utilityowner", "beheerder", "netbeheerder",
-                 "eigenaar", "bronhouder", "bronhoudercode")
+                 "eigenaar", "bronhouder", "bronhoudercode", "eier", "ejer", "agare",
+                 "eigentumer", "ledningseier", "ledningsejer")
 
 
 def single_owner(source: Source, layers: list[str], owner: str) -> None:
