@@ -270,3 +270,12 @@ def test_layer_scoped_ids_of_another_layer_are_not_taken_for_a_rename(tmp_path):
         (report,) = ImportJob(store, tmp_path / "s.gpkg", owner="SGD", profile=profile).run()
         assert report.delivery == "SGD:services" and report.added == len(services)
         assert store.asset_count() == 2 * len(services)
+
+
+def test_inspect_lists_the_description_fields_for_the_mapping_page(tmp_path):
+    """The import wizard's mapping table offers the fields ``inspect`` lists: before, its
+    source field boxes said '—' while the preview showed the mapped values."""
+    from importers import inspect
+
+    (layer,) = inspect(_arcgis_kml(tmp_path)).layers
+    assert {"MAIN_ID", "OWNER", "PRESSURE", "DIAM_MM", "MATERIAL", "REMARKS"} <= set(layer.fields)
