@@ -173,7 +173,12 @@ def _number_like(v) -> bool:
 def _unit_column(by_key: dict[str, str], col: str) -> str | None:
     """The column holding ``col``'s unit: GML's ``<field>_uom`` (or ``_unit``, ``_eenheid``)."""
     k = _key(col)
-    return next((by_key[k + s] for s in ("uom", "unit", "units", "eenheid") if k + s in by_key), None)
+    names = [k + s for s in ("uom", "unit", "units", "eenheid")] + \
+        [p + k for p in ("unitof", "uomof", "unit", "eenheid")]  # UNITOFDIAMETER
+    return next((by_key[n] for n in names if n in by_key), None)
+
+
+SYSTEM_FLAGS = ("M", "I")  # a diameter's unit column in UK gas records: metric mm, imperial in
 
 
 def _row_unit_column(table: pa.Table, taken: set[str]) -> str | None:
@@ -185,7 +190,8 @@ def _row_unit_column(table: pa.Table, taken: set[str]) -> str | None:
         if col in taken or not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
             continue
         values = _distinct(table, col)
-        if 0 < len(values) <= 5 and all(measures.unit_key(v) in units for v in values):
+        if 0 < len(values) <= 5 and all(measures.unit_key(v) in units or v in SYSTEM_FLAGS
+                                        for v in values):
             return col
     return None
 
@@ -425,6 +431,7 @@ def propose_profile(path, layers: list[str] | None = None, *, utility: str | Non
     rules: dict[str, LayerRule] = {}
     seen_ids: dict[str, set] = {}
     sampled: dict[str, str] = {}
+    unplaced_classes: dict[str, list[str]] = {}
     for name in names:
         raw = read_layer(source, name, max_features=sample)
         sampled[name] = _sample_family(raw.geometry)
@@ -443,6 +450,7 @@ def propose_profile(path, layers: list[str] | None = None, *, utility: str | Non
                              + (f", voltage {named['voltage']} where none is given"
                                 if "voltage" in named else ""))
         _oil_gas_products(raw.table, rule, name, notes)
+        unplaced_classes[name] = _unplaced_classes(raw.table, rule)
         if "asset_id" in rule.fields:
             col = raw.table.column(rule.fields["asset_id"].source)
             seen_ids[name] = set(pc.unique(col.drop_null().cast(pa.string())).to_pylist())
@@ -455,6 +463,18 @@ def propose_profile(path, layers: list[str] | None = None, *, utility: str | Non
     families = {name: sampled[name] if fam == "mixed" else fam for name, fam in families.items()}
     for name, rule in rules.items():
         util = utility or rule.constants.get("utility")
+        unplaced = unplaced_classes.get(name)
+        if unplaced and "asset_class" not in rule.constants:
+            # codes the mapper does not know (an ArcGIS utility network's ASSETTYPE 11):
+            # those rows take the class of their geometry, never rejected for it
+            spec = rule.fields["asset_class"]
+            if not spec.values:
+                del rule.fields["asset_class"]
+            else:
+                rule.constants["asset_class"] = BY_GEOMETRY
+            notes.append(f"{name}: asset class values of {spec.source!r} not recognised "
+                         f"({', '.join(map(repr, unplaced[:6]))}): those rows take the class "
+                         "of their geometry; map the codes by hand for a finer class")
         if "asset_class" in rule.fields or "asset_class" in rule.constants:
             continue
         if families[name] == "mixed":
@@ -517,6 +537,15 @@ def _oil_gas_products(table: pa.Table, rule: LayerRule, layer: str, notes: list[
     rule.constants["utility"] = "gas"  # a pipe of no product: gas (unknown pressure: high risk)
     notes.append(f"{layer}: utility from what each oil/gas/chemicals pipe carries ({product!r}): "
                  "gas products gas, oil, fuel and chemicals hazardous pipeline, none given gas")
+
+
+def _unplaced_classes(table: pa.Table, rule: LayerRule) -> list[str]:
+    """The values of the layer's asset class column that its value map does not place."""
+    spec = rule.fields.get("asset_class")
+    if spec is None or spec.unmatched is not None or spec.source not in table.column_names:
+        return []
+    return sorted({str(v) for v in _distinct(table, spec.source) if str(v).strip()}
+                  - set(spec.values))
 
 
 def geometry_family(source, layer: str) -> str:

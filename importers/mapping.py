@@ -33,6 +33,10 @@ from .profiles import (
 
 TRUE_WORDS = {"1", "true", "t", "yes", "y"}
 KIND_OF_VALUE = {v: k for k, v in measures.VALUE_FIELD.items()}  # pressure_bar -> pressure
+# a diameter's unit column holding a system flag, as UK gas records do: M metric (the number
+# is millimetres: 63 M), I imperial (inches: 3 I); never "M" for metres (a 63 m main)
+_SYSTEM_FLAG = re.compile(r"^\s*(\d+(?:\.\d+)?)\s+([MI])\s*$")
+MAX_DIAMETER_M = 5.0  # larger than any pipe, duct or tunnel segment a register holds
 _SEP = re.compile(r"[\s\-/]+")
 
 
@@ -131,10 +135,14 @@ def _value_fn(target: str, rule: FieldRule):
             out = vmap[key]
             return (None if out == "" else out), None
         if target in NUMERIC and rule.unit_source:  # the row's own unit (GML uom)
+            if target == "diameter_mm" and (m := _SYSTEM_FLAG.match(str(v))):
+                v = f"{m.group(1)} {'mm' if m.group(2) == 'M' else 'in'}"  # metric / imperial
             metres, problem = measures.parse("length", v, rule.unit or (
                 "mm" if target == "diameter_mm" else "m"))
             if metres is None:
                 return None, problem or f"not a number: {v!r}"
+            if target == "diameter_mm" and metres > MAX_DIAMETER_M:
+                return None, f"{v!r} is no pipe or cable diameter: recorded as unknown"
             return length_in(metres, 1000.0 if target == "diameter_mm" else 1.0), None
         if target in NUMERIC:
             length_unit = rule.unit or ("mm" if target == "diameter_mm" else "m")
@@ -352,13 +360,15 @@ def map_layer(
             continue
         problems = spread.problem_rows()
         unresolved = pd.notna(problems) & data[name].isna().to_numpy()
-        required = name in REQUIRED_ENUMS
+        # a class the value map does not place takes its geometry's (by_geometry)
+        required = name in REQUIRED_ENUMS and not (name == "asset_class" and by_geometry)
         if rule.unmatched == "reject" or (required and unresolved.any()):
             rows = unresolved & pd.isna(reject)
             reject[rows] = [f"{name}: {p}" for p in problems[rows]]
             msg = _summarise(name, rule, np.where(unresolved, problems, None), "rejected")
         else:
-            msg = _summarise(name, rule, problems, "noted" if name == "material" or
+            msg = _summarise(name, rule, problems, "given the class of their geometry"
+                             if name == "asset_class" else "noted" if name == "material" or
                              name not in ENUM_COLUMNS and name not in NUMERIC and
                              name != "captured_on" else "set to unknown")
         if msg:

@@ -83,3 +83,49 @@ def pd_isna(value) -> bool:
     import pandas as pd
 
     return bool(pd.isna(value))
+
+
+def _utility_network_export(path: Path, units=("M", "M", "I", "M"), diameters=(63, 90, 3, 125),
+                            types=(11, 11, 11, 12)) -> Path:
+    """A gas network exported from an ArcGIS utility network to GeoJSON, in the shape of a
+    UK gas distributor's open data (coded ASSETGROUP / ASSETTYPE / LIFECYCLESTATUS, the
+    diameter's unit column holding M for metric and I for imperial, depth of cover 0)."""
+    features = []
+    for i, (unit, diam, kind) in enumerate(zip(units, diameters, types, strict=True)):
+        y = 55.7700 + i * 0.0002
+        features.append({"type": "Feature", "properties": {
+            "OBJECTID": 100 + i, "ASSETGROUP": 10, "ASSETTYPE": kind, "LIFECYCLESTATUS": 2,
+            "PIPEID": f"BTMR*{i:08d}", "MATERIAL": "PE", "DIAMETER": float(diam),
+            "UNITOFDIAMETER": unit, "DEPTHOFCOVER": 0.0, "OWNERSHIPID": "TM",
+            "DESCRIPTION": "OS 1" + " " * 46},
+            "geometry": {"type": "MultiLineString", "coordinates": [
+                [[-2.0155, y, 0.0], [-2.0150, y + 0.0001, 0.0]]]}})
+    path.write_text(json.dumps({"type": "FeatureCollection", "name": "live_mains", "crs": {
+        "type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
+        "features": features}), encoding="utf-8")
+    return path
+
+
+def test_coded_asset_types_take_their_geometrys_class_instead_of_rejecting_the_network(tmp_path):
+    """Before: ASSETTYPE was taken as the class, its codes (11, 12) were in no value map and
+    every main of the delivery was rejected; and '63' with unit 'M' was a 63 m wide main."""
+    reg = tmp_path / "r.gpkg"
+    create_register(reg, crs="EPSG:27700").close()
+    src = _utility_network_export(tmp_path / "live_mains.geojson")
+    assert main(["import", str(reg), str(src), "--owner", "NGN", "--utility", "gas"]) == 0
+    with open_register(reg) as store:
+        live = store.read_assets().set_index("asset_id").sort_index()
+    assert len(live) == 4 and set(live["asset_class"]) == {"pipe"}
+    assert live["diameter_mm"].tolist() == [63.0, 90.0, pytest.approx(76.2), 125.0]
+
+
+def test_a_diameter_of_metres_no_main_has_is_unknown(tmp_path):
+    reg = tmp_path / "r.gpkg"
+    create_register(reg, crs="EPSG:27700").close()
+    src = _utility_network_export(tmp_path / "live_mains.geojson", units=("m", "m", "mm", "m"),
+                                  diameters=(0.063, 63, 90, 0.125))
+    assert main(["import", str(reg), str(src), "--owner", "NGN", "--utility", "gas"]) == 0
+    with open_register(reg) as store:
+        live = store.read_assets().set_index("asset_id").sort_index()
+    assert live["diameter_mm"].tolist()[::2] == [63.0, 90.0]
+    assert pd_isna(live["diameter_mm"].iloc[1]) and live["diameter_mm"].iloc[3] == 125.0
