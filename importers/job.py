@@ -275,7 +275,7 @@ class ImportJob:
             prepared = prepare_layer(source, layer, profile,
                                      progress=lambda f, m: progress(0.5 * f, m), **options)
             continue_delivery(self.store, self.owner, base, prepared,  # a renamed layer
-                              source.layer_names())
+                              source.layer_names)
         if first is not None:  # the parts go to the store as they are read
             self._write(prepared, base, sha, profile, progress,
                         parts=(parts, read))

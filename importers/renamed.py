@@ -25,31 +25,32 @@ SHARE = 0.5  # of the sample live in one earlier delivery: the same network
 
 
 def renamed_from(store, owner: str, layer: str, asset_ids, geometries,
-                 siblings=()) -> tuple[str, str, int, int] | None:
+                 siblings=tuple) -> tuple[str, str, int, int] | None:
     """(earlier delivery, its layer, ids of the sample found there, sample size) when the
     layer ``layer`` of ``owner`` is new and most of its assets (``asset_ids``, with their
     ``geometries`` in the register's CRS) are live in one other delivery of the owner;
-    None otherwise. The layers ``siblings`` of the same file are never taken for it.
+    None otherwise. The layers ``siblings()`` of the same file are never taken for it (asked
+    only when the owner has other deliveries: naming a GML's layers reads the file).
     An id that carries the layer's name matches only an asset of the same geometry: ids
     scoped by layer repeat across layers (mains/1 is not services/1)."""
     delivery = f"{owner}:{layer}"
+    ids = np.asarray(asset_ids, dtype=object)
     batches = store.batches()
-    if batches.empty:
+    if batches.empty or not len(ids):
         return None
     mine = batches[(batches["owner"] == owner) & batches["delivery"].notna()]
     known = set(mine["delivery"].astype(str))
     if not known or delivery in known:  # the owner's first delivery, or one it has made
         return None
-    ids = np.asarray(asset_ids, dtype=object)
-    if not len(ids):
+    olds = sorted(d for d in known if d.startswith(f"{owner}:")
+                  and d not in {f"{owner}:{s}" for s in siblings()})
+    if not olds:
         return None
     at = np.unique(np.linspace(0, len(ids) - 1, min(SAMPLE, len(ids))).astype(int))
     sample = ids[at]
     geometry_of = dict(zip(map(str, sample), np.asarray(geometries, dtype=object)[at],
                            strict=True))
     ours = f"{owner}:{layer}/"
-    olds = sorted(d for d in known if d.startswith(f"{owner}:")
-                  and d not in {f"{owner}:{s}" for s in siblings})
     lookup = {str(i): str(i) for i in sample}
     for old in olds:  # ids that carry the layer's name, as the earlier delivery wrote them
         theirs = f"{old}/"
@@ -60,10 +61,10 @@ def renamed_from(store, owner: str, layer: str, asset_ids, geometries,
     for asset_id, record in found.items():
         if record.get("owner") != owner or record.get("delivery") not in olds:
             continue
-        mine = lookup[asset_id]
-        if asset_id != mine and not _same_place(geometry_of[mine], record.get("geometry")):
+        given = lookup[asset_id]
+        if asset_id != given and not _same_place(geometry_of[given], record.get("geometry")):
             continue
-        hits.setdefault(record["delivery"], set()).add(mine)
+        hits.setdefault(record["delivery"], set()).add(given)
     if not hits:
         return None
     best = max(sorted(hits), key=lambda d: len(hits[d]))
@@ -99,10 +100,10 @@ def note(layer: str, earlier: str, hits: int, sample: int) -> str:
             "holds are retired — not a second copy of every asset")
 
 
-def continue_delivery(store, owner: str, report, prepared, siblings=()) -> None:
+def continue_delivery(store, owner: str, report, prepared, siblings=tuple) -> None:
     """Before the batch is written: a layer that is the owner's earlier delivery under a new
     name goes on as that delivery (``report.delivery`` and the prepared assets' ids);
-    ``siblings`` are the other layers of its file."""
+    ``siblings()`` names the layers of its file."""
     assets = prepared.assets
     if not len(assets):
         return
