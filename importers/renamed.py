@@ -19,8 +19,10 @@ report says so.
 from __future__ import annotations
 
 import numpy as np
+import shapely
 
-SAMPLE = 2_000  # ids looked up (spread evenly over the layer)
+SAMPLE = 500  # ids looked up (spread evenly over the layer)
+PLACES = 100  # geometries looked up when no id matched: the same pipes under new ids
 SHARE = 0.5  # of the sample live in one earlier delivery: the same network
 
 
@@ -73,9 +75,16 @@ def renamed_from(store, owner: str, layer: str, asset_ids, geometries,
     return best, best[len(owner) + 1:], len(hits[best]), len(sample)
 
 
-def _same_place(a, b) -> bool:
-    import shapely
+def _new_delivery(store, owner: str, delivery: str) -> bool:
+    """The owner has other deliveries and none under this name."""
+    batches = store.batches()
+    if batches.empty:
+        return False
+    known = set(batches.loc[batches["owner"] == owner, "delivery"].dropna().astype(str))
+    return bool(known) and delivery not in known
 
+
+def _same_place(a, b) -> bool:
     if a is None or b is None:
         return False
     return bool(shapely.equals_exact(shapely.force_2d(a), shapely.force_2d(b), tolerance=1e-6))
@@ -100,6 +109,32 @@ def note(layer: str, earlier: str, hits: int, sample: int) -> str:
             "holds are retired — not a second copy of every asset")
 
 
+def same_places(store, owner: str, layer: str, geometries, siblings=tuple
+                ) -> tuple[str, int, int] | None:
+    """(earlier delivery, geometries found there, looked up) when most of a sample of the
+    layer's geometries are, exactly, live assets of one other delivery of the owner: the
+    same network under new ids. None otherwise."""
+    geoms = np.asarray(geometries, dtype=object)
+    geoms = geoms[~shapely.is_missing(geoms)]
+    if not len(geoms):
+        return None
+    ours = f"{owner}:{layer}"
+    others = {f"{owner}:{s}" for s in siblings()} | {ours}
+    sample = geoms[np.unique(np.linspace(0, len(geoms) - 1, min(PLACES, len(geoms))).astype(int))]
+    hits: dict[str, int] = {}
+    for geom in sample:
+        near = store.query_bbox(tuple(shapely.bounds(geom)), columns=["owner", "delivery"])
+        near = near[(near["owner"] == owner).to_numpy()
+                    & ~near["delivery"].isin(list(others)).to_numpy()]
+        same = near[[_same_place(geom, g) for g in near.geometry.array]]
+        for delivery in set(same["delivery"].dropna().astype(str)):
+            hits[delivery] = hits.get(delivery, 0) + 1
+    if not hits:
+        return None
+    best = max(sorted(hits), key=hits.__getitem__)
+    return (best, hits[best], len(sample)) if hits[best] >= SHARE * len(sample) else None
+
+
 def continue_delivery(store, owner: str, report, prepared, siblings=tuple) -> None:
     """Before the batch is written: a layer that is the owner's earlier delivery under a new
     name goes on as that delivery (``report.delivery`` and the prepared assets' ids);
@@ -107,9 +142,20 @@ def continue_delivery(store, owner: str, report, prepared, siblings=tuple) -> No
     assets = prepared.assets
     if not len(assets):
         return
+    geometries = np.asarray(assets.geometry.array)
     found = renamed_from(store, owner, prepared.layer, assets["asset_id"].to_numpy(dtype=object),
-                         np.asarray(assets.geometry.array), siblings)
+                         geometries, siblings)
     if found is None:
+        if report.delivery == f"{owner}:{prepared.layer}" and _new_delivery(store, owner,
+                                                                           report.delivery):
+            twin = same_places(store, owner, prepared.layer, geometries, siblings)
+            if twin is not None:
+                earlier, hits, looked = twin
+                report.warnings.append(
+                    f"layer {prepared.layer!r} holds the assets of delivery {earlier} "
+                    f"under other ids ({hits} of {looked} looked up lie exactly on its assets): "
+                    f"imported as a new delivery, so the register now holds both and a dig "
+                    f"check lists such assets twice — ask {owner} whether the ids changed")
         return
     earlier, old_layer, hits, sample = found
     assets["asset_id"] = as_delivery_of(assets["asset_id"], owner, prepared.layer, old_layer)

@@ -279,3 +279,23 @@ def test_inspect_lists_the_description_fields_for_the_mapping_page(tmp_path):
 
     (layer,) = inspect(_arcgis_kml(tmp_path)).layers
     assert {"MAIN_ID", "OWNER", "PRESSURE", "DIAM_MM", "MATERIAL", "REMARKS"} <= set(layer.fields)
+
+
+def test_a_renamed_and_renumbered_layer_is_named_as_a_second_copy(tmp_path):
+    """New ids on the same pipes cannot be taken for the old ones; the report says the
+    register now holds both, instead of adding them in silence."""
+    with create_register(tmp_path / "r.gpkg", crs="EPSG:27700") as store:
+        ImportJob(store, _gas(tmp_path, "a.gpkg", "gas_mains"), owner="SGD", utility="gas").run()
+        renumbered = canonical_lines()
+        renumbered["PIPE_ID"] = [f"X{i}" for i in range(len(renumbered))]
+        renumbered.to_file(tmp_path / "b.gpkg", layer="mains_v2")
+        (report,) = ImportJob(store, tmp_path / "b.gpkg", owner="SGD", utility="gas").run()
+        assert report.delivery == "SGD:mains_v2" and report.added == len(renumbered)
+        (note,) = [w for w in report.warnings if "under other ids" in w]
+        assert "delivery SGD:gas_mains" in note and "12 of 12" in note
+        services = canonical_lines()  # the owner's other network: no such note
+        services["PIPE_ID"] = [f"S{i}" for i in range(len(services))]
+        services["geometry"] = services.geometry.translate(0, 5)
+        services.to_file(tmp_path / "s.gpkg", layer="gas_services")
+        (other,) = ImportJob(store, tmp_path / "s.gpkg", owner="SGD", utility="gas").run()
+        assert not [w for w in other.warnings if "under other ids" in w]
