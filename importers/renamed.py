@@ -75,13 +75,15 @@ def renamed_from(store, owner: str, layer: str, asset_ids, geometries,
     return best, best[len(owner) + 1:], len(hits[best]), len(sample)
 
 
-def _new_delivery(store, owner: str, delivery: str) -> bool:
-    """The owner has other deliveries and none under this name."""
+def _new_delivery(store, owner: str, delivery: str, siblings=tuple) -> bool:
+    """The owner has deliveries from other files and none under this name."""
     batches = store.batches()
     if batches.empty:
         return False
     known = set(batches.loc[batches["owner"] == owner, "delivery"].dropna().astype(str))
-    return bool(known) and delivery not in known
+    if not known or delivery in known:
+        return False
+    return bool(known - {f"{owner}:{s}" for s in siblings()})
 
 
 def _same_place(a, b) -> bool:
@@ -124,6 +126,8 @@ def same_places(store, owner: str, layer: str, geometries, siblings=tuple
     hits: dict[str, int] = {}
     for geom in sample:
         near = store.query_bbox(tuple(shapely.bounds(geom)), columns=["owner", "delivery"])
+        if near.empty or "delivery" not in near.columns:
+            continue
         near = near[(near["owner"] == owner).to_numpy()
                     & ~near["delivery"].isin(list(others)).to_numpy()]
         same = near[[_same_place(geom, g) for g in near.geometry.array]]
@@ -146,8 +150,8 @@ def continue_delivery(store, owner: str, report, prepared, siblings=tuple) -> No
     found = renamed_from(store, owner, prepared.layer, assets["asset_id"].to_numpy(dtype=object),
                          geometries, siblings)
     if found is None:
-        if report.delivery == f"{owner}:{prepared.layer}" and _new_delivery(store, owner,
-                                                                           report.delivery):
+        if report.delivery == f"{owner}:{prepared.layer}" and _new_delivery(
+                store, owner, report.delivery, siblings):
             twin = same_places(store, owner, prepared.layer, geometries, siblings)
             if twin is not None:
                 earlier, hits, looked = twin

@@ -32,7 +32,7 @@ def test_a_crs_gdal_names_by_a_newer_epsg_code_is_read(tmp_path, capsys):
         live = store.read_assets().set_index("asset_id").sort_index()
     assert len(live) == 3
     assert live["utility"].to_dict() == {"AVI:_c1": "electricity", "AVI:_k1": "telecoms",
-                                         "AVI:_k2": "telecoms"}  # from 'fagområde' 
+                                         "AVI:_k2": "telecoms"}  # from 'fagområde'
     assert live.loc["AVI:_k1", "diameter_mm"] == pytest.approx(440.0)  # metres, not 0.44 mm
     attrs = json.loads(live.loc["AVI:_k1", "attrs"])
     assert attrs["eier"] == "Avinor" and attrs["målemetode"] == 80

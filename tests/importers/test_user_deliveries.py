@@ -241,15 +241,24 @@ def test_a_renamed_layer_is_a_re_delivery_not_a_second_copy(tmp_path, ids):
         assert (again.delivery, again.retired, store.asset_count()) == ("SGD:gas_mains", 1, 9)
 
 
+def _renumbered(tmp_path, layer: str, prefix: str, dy: float = 0.0) -> Path:
+    """The canonical lines under ids of their own (moved ``dy`` metres north)."""
+    frame = canonical_lines()
+    frame["PIPE_ID"] = [f"{prefix}{i}" for i in range(len(frame))]
+    frame["geometry"] = frame.geometry.translate(0, dy)
+    path = tmp_path / f"{prefix}.gpkg"
+    frame.to_file(path, layer=layer)
+    return path
+
+
 def test_a_new_layer_of_other_assets_is_its_own_delivery(tmp_path):
     with create_register(tmp_path / "r.gpkg", crs="EPSG:27700") as store:
         ImportJob(store, _gas(tmp_path, "a.gpkg", "gas_mains"), owner="SGD", utility="gas").run()
-        services = canonical_lines()
-        services["PIPE_ID"] = [f"S{i}" for i in range(len(services))]
-        services.to_file(tmp_path / "s.gpkg", layer="gas_services")
-        (report,) = ImportJob(store, tmp_path / "s.gpkg", owner="SGD", utility="gas").run()
-        assert report.delivery == "SGD:gas_services" and report.added == len(services)
-        assert store.asset_count() == 2 * len(services)
+        services = _renumbered(tmp_path, "gas_services", "S", dy=5)
+        (report,) = ImportJob(store, services, owner="SGD", utility="gas").run()
+        assert report.delivery == "SGD:gas_services" and report.added == len(canonical_lines())
+        assert store.asset_count() == 2 * len(canonical_lines())
+        assert not [w for w in report.warnings if "under other ids" in w]
 
 
 def test_layer_scoped_ids_of_another_layer_are_not_taken_for_a_rename(tmp_path):
@@ -286,16 +295,8 @@ def test_a_renamed_and_renumbered_layer_is_named_as_a_second_copy(tmp_path):
     register now holds both, instead of adding them in silence."""
     with create_register(tmp_path / "r.gpkg", crs="EPSG:27700") as store:
         ImportJob(store, _gas(tmp_path, "a.gpkg", "gas_mains"), owner="SGD", utility="gas").run()
-        renumbered = canonical_lines()
-        renumbered["PIPE_ID"] = [f"X{i}" for i in range(len(renumbered))]
-        renumbered.to_file(tmp_path / "b.gpkg", layer="mains_v2")
-        (report,) = ImportJob(store, tmp_path / "b.gpkg", owner="SGD", utility="gas").run()
-        assert report.delivery == "SGD:mains_v2" and report.added == len(renumbered)
+        renumbered = _renumbered(tmp_path, "mains_v2", "X")
+        (report,) = ImportJob(store, renumbered, owner="SGD", utility="gas").run()
+        assert report.delivery == "SGD:mains_v2" and report.added == len(canonical_lines())
         (note,) = [w for w in report.warnings if "under other ids" in w]
         assert "delivery SGD:gas_mains" in note and "12 of 12" in note
-        services = canonical_lines()  # the owner's other network: no such note
-        services["PIPE_ID"] = [f"S{i}" for i in range(len(services))]
-        services["geometry"] = services.geometry.translate(0, 5)
-        services.to_file(tmp_path / "s.gpkg", layer="gas_services")
-        (other,) = ImportJob(store, tmp_path / "s.gpkg", owner="SGD", utility="gas").run()
-        assert not [w for w in other.warnings if "under other ids" in w]
