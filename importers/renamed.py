@@ -22,7 +22,7 @@ import numpy as np
 import shapely
 
 SAMPLE = 500  # ids looked up (spread evenly over the layer)
-PLACES = 100  # geometries looked up when no id matched: the same pipes under new ids
+PLACES = 50  # geometries looked up when no id matched: the same pipes under new ids
 SHARE = 0.5  # of the sample live in one earlier delivery: the same network
 
 
