@@ -18,7 +18,7 @@ from asset_register.model import DEFAULT_CRS
 
 from . import crs as crsmod
 from .automap import propose_profile
-from .delivery_checks import inspect_delivery as layer_findings
+from .delivery_checks import inspect_delivery as layer_findings, owner_values
 from .geometry import clean
 from .imkl import find_delivery, inspect_delivery
 from .prepare import prepare_layer
@@ -90,6 +90,7 @@ def inspect(path: str | Path, working_crs: str | pyproj.CRS | None = None,
                 continue
             if info.features and derived_columns(source):  # a KML's description fields too
                 info.fields = layer_fields(source, name)
+            info.owners = sorted({v for vals in owner_values(source, name).values() for v in vals})
             if info.features == 0:
                 info.warnings.append("empty layer")
             elif skip_reason(info):

@@ -226,28 +226,35 @@ OWNER_COLUMNS = ("owner", "ownercode", "ownername", "assetowner", "operator",
                  "eigentumer", "ledningseier", "ledningsejer")
 
 
+def owner_values(source: Source, name: str) -> dict[str, list[str]]:
+    """The distinct owners each owner column of a layer names (column → sorted names), read
+    as the import reads the text; {} when the layer has no such column or cannot be read
+    (its import says why)."""
+    if not source.layer_info(name).features:
+        return {}
+    columns = [f for f in layer_fields(source, name) if norm_name(f) in OWNER_COLUMNS]
+    if not columns:
+        return {}
+    try:
+        _, table = read_columns(source, name, columns)
+    except (DataLayerError, DataSourceError, FieldError, pa.ArrowInvalid,
+            UnicodeDecodeError, ImportError_):
+        return {}
+    table, _ = fix_text(table)  # Windows-1252 text read as the import reads it
+    out = {}
+    for column in columns:
+        if column in table.column_names:
+            text = pc.utf8_trim_whitespace(table.column(column).cast(pa.string()))
+            out[column] = sorted(set(pc.unique(pc.drop_null(text)).to_pylist()) - {""})
+    return out
+
+
 def single_owner(source: Source, layers: list[str], owner: str) -> None:
     """Raise ImportError_, before anything is written, when a layer's owner column names
     several owners: imported under one ``--owner`` they would be lumped together, and a dig
     check would send the other owners' conflicts to the wrong company."""
     for name in layers:
-        info = source.layer_info(name)
-        if not info.features:
-            continue
-        columns = [f for f in layer_fields(source, name) if norm_name(f) in OWNER_COLUMNS]
-        if not columns:
-            continue
-        try:
-            _, table = read_columns(source, name, columns)
-        except (DataLayerError, DataSourceError, FieldError, pa.ArrowInvalid,
-                UnicodeDecodeError, ImportError_):
-            continue  # the import itself says why the layer cannot be read
-        table, _ = fix_text(table)  # Windows-1252 text read as the import reads it
-        for column in columns:
-            if column not in table.column_names:
-                continue
-            text = pc.utf8_trim_whitespace(table.column(column).cast(pa.string()))
-            values = sorted(set(pc.unique(pc.drop_null(text)).to_pylist()) - {""})
+        for column, values in owner_values(source, name).items():
             if len(values) > 1:
                 shown = ", ".join(values[:MAX_EXAMPLES]) + ("…" if len(values) > MAX_EXAMPLES
                                                             else "")

@@ -1,6 +1,7 @@
-"""The wizard's mapping table keeps what the auto-mapper drafted from real deliveries when a
-row is edited: each feature's class from its geometry (a layer of points, lines and
-polygons) and each row's own unit (a GML ``uom``, a UK gas record's M / I)."""
+"""The import wizard on real deliveries: the owner page takes the owner's name from the one
+owner the delivery's own column names, and the mapping table keeps what the auto-mapper
+drafted when a row is edited: each feature's class from its geometry (a layer of points,
+lines and polygons) and each row's own unit (a GML ``uom``, a UK gas record's M / I)."""
 
 from __future__ import annotations
 
@@ -37,3 +38,21 @@ def test_a_rows_own_unit_stays_with_its_field_when_the_row_is_edited(qtbot):
     assert profile.fields["diameter_mm"].unit_source == "pipeDiameter_uom"  # before: dropped
     table.cellWidget(row, 1).setCurrentText("PIPE")  # another field: its unit is not that one
     assert profile.fields["diameter_mm"].unit_source is None
+
+
+def test_the_owner_page_takes_the_name_the_delivery_gives(qtbot, tmp_path):
+    from asset_register.store import create_register
+    from tests.importers.test_user_deliveries import _arcgis_kml
+    from ui.dialogs.import_wizard import ImportWizard
+    from ui.session import Session
+
+    create_register(tmp_path / "r.gpkg").close()
+    session = Session(tmp_path / "r.gpkg")
+    wizard = ImportWizard(session, [str(_arcgis_kml(tmp_path))])
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert wizard.wait_until_ready(60)
+    wizard.next()
+    assert wizard.wait_until_ready(60)
+    assert wizard.owner_page.name() == "Southern Gas & Co"  # from the descriptions' OWNER
+    session.close()
