@@ -129,3 +129,20 @@ def test_a_diameter_of_metres_no_main_has_is_unknown(tmp_path):
         live = store.read_assets().set_index("asset_id").sort_index()
     assert live["diameter_mm"].tolist()[::2] == [63.0, 90.0]
     assert pd_isna(live["diameter_mm"].iloc[1]) and live["diameter_mm"].iloc[3] == 125.0
+
+
+def test_an_imkl2015_draft_namespace_keeps_its_operators_apart(tmp_path, capsys):
+    """Before: the older IMKL namespace was taken for plain INSPIRE, which needs --owner, and
+    both operators' pipes became that one owner's (a 40 bar gas main sent to the sewer
+    owner)."""
+    src = DATA / "imkl2015_v1_two_operators.xml"
+    reg = tmp_path / "nl.gpkg"
+    create_register(reg, crs="EPSG:28992").close()
+    assert main(["import", str(reg), str(src), "--owner", "X"]) == 1
+    assert "import it without --owner" in capsys.readouterr().err
+    assert main(["import", str(reg), str(src)]) == 0
+    with open_register(reg) as store:
+        live = store.read_assets().set_index("asset_id")
+    assert live["owner"].to_dict() == {"gasunie:gasunie.p2": "gasunie",
+                                       "gembest:gembest.p1": "gembest"}
+    assert live.loc["gasunie:gasunie.p2", "pressure"] == "HP"
