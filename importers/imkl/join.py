@@ -51,6 +51,7 @@ class Joined:
     counts: Counter = field(default_factory=Counter)
     skipped: Counter = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
+    operators: set[str] = field(default_factory=set)  # INSPIRE networks' authorityRole parties
 
 
 def _strip(ref: str) -> str:
@@ -180,6 +181,25 @@ def _utility(f: Feature, net: Feature | None, default: str | None) -> tuple[str,
     return default or "other", None
 
 
+def _parties(net: Feature) -> set[str]:
+    """Who a network's ``authorityRole`` names: its parties' organisation names, else a
+    party given only as a reference (a code); contacts, people and the role code list are
+    not parties of their own."""
+    names, codes = set(), set()
+    for key, value in net.props.items():
+        if not key.startswith("authorityRole") or key.endswith(("_uom", "_nilReason")):
+            continue
+        for v in value if isinstance(value, list) else [value]:
+            text = str(v).strip()
+            if not text:
+                continue
+            if "organisationName" in key:
+                names.add(text)
+            elif key == "authorityRole" and "RelatedPartyRoleValue" not in text:
+                codes.add(text.rstrip("/").rsplit("/", 1)[-1] if "://" in text else text)
+    return names or codes
+
+
 def _source_id(f: Feature) -> str | None:
     return _first(f.props, "inspireId.localId", "identificatie.lokaalID") or (
         re.sub(r"^nl\.imkl[-.]", "", f.gml_id) if f.gml_id else None)
@@ -259,6 +279,8 @@ def join(features: Iterable[Feature], kind: str, owner: str | None = None) -> Jo
                 net_owner[_strip(h)] = code
     if kind == "imkl":
         out.owners = _owners(beheerders, belangen)
+    else:
+        out.operators = {name for net in nets.values() for name in _parties(net)}
     used_links = set()
     for f in assets:
         net_id = next((_strip(h) for h in f.refs.get("inNetwork", [])), None)

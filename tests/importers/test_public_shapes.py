@@ -146,3 +146,23 @@ def test_an_imkl2015_draft_namespace_keeps_its_operators_apart(tmp_path, capsys)
     assert live["owner"].to_dict() == {"gasunie:gasunie.p2": "gasunie",
                                        "gembest:gembest.p1": "gembest"}
     assert live.loc["gasunie:gasunie.p2", "pressure"] == "HP"
+
+
+def test_inspire_networks_of_several_operators_are_never_lumped(tmp_path, capsys):
+    """INSPIRE files name each network's operator in its authorityRole: two operators under
+    one --owner would send the water company's conflicts to the electricity company."""
+    src = DATA / "inspire_un_two_operators.gml"
+    reg = tmp_path / "de.gpkg"
+    create_register(reg, crs="EPSG:25832").close()
+    assert main(["import", str(reg), str(src), "--owner", "SBS"]) == 1
+    err = capsys.readouterr().err
+    assert "name 2 operators (Stromnetz Beispielstadt GmbH, Wasserwerke Beispielstadt)" in err
+    one = tmp_path / "one_operator.gml"  # a person and a phone beside the one organisation
+    one.write_text(src.read_text(encoding="utf-8").replace(
+        "<base2:organisationName><gco:CharacterString>Wasserwerke Beispielstadt",
+        "<base2:individualName><gco:CharacterString>A. Person</gco:CharacterString>"
+        "</base2:individualName><base2:organisationName><gco:CharacterString>"
+        "Stromnetz Beispielstadt GmbH"), encoding="utf-8")
+    assert main(["import", str(reg), str(one), "--owner", "SBS"]) == 0
+    with open_register(reg) as store:
+        assert store.asset_count() == 2
