@@ -18,12 +18,12 @@ from asset_register.model import DEFAULT_CRS
 
 from . import crs as crsmod
 from .automap import propose_profile
-from .delivery_checks import inspect_delivery as layer_findings
+from .delivery_checks import inspect_delivery as layer_findings, owner_values
 from .geometry import clean
 from .imkl import find_delivery, inspect_delivery
 from .prepare import prepare_layer
 from .profiles import Profile, load_profile
-from .readers import layer_errors, sample_geometries
+from .readers import derived_columns, layer_errors, layer_fields, sample_geometries
 from .sources import LayerInfo, Source, SourceInfo, open_source, skip_reason
 
 CRS_SAMPLE = 2_000
@@ -88,6 +88,9 @@ def inspect(path: str | Path, working_crs: str | pyproj.CRS | None = None,
                 layers.append(LayerInfo(name=name, geometry_type=None, features=0, fields=[], crs=None,
                                         warnings=[str(exc)]))
                 continue
+            if info.features and derived_columns(source):  # a KML's description fields too
+                info.fields = layer_fields(source, name)
+            info.owners = sorted({v for vals in owner_values(source, name).values() for v in vals})
             if info.features == 0:
                 info.warnings.append("empty layer")
             elif skip_reason(info):

@@ -13,29 +13,27 @@ map by hand: the proposal is a draft the user confirms or edits, never applied s
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Callable
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyogrio
 import shapely
 
 from . import measures
-from .profiles import NUMERIC, FieldRule, LayerRule, Profile
-from .readers import read_layer
+from .profiles import BY_GEOMETRY, NUMERIC, FieldRule, LayerRule, Profile, default_asset_class
+from .readers import read_columns, read_layer
 from .sources import Source, open_source
 from .vocabulary import (
     CAD_WORDS, FEATURE_UTILITY, FIELD_NAMES, GAS_PRODUCTS, IMKL_THEMES, OIL_GAS_CHEMICALS,
-    PRODUCT_COLUMNS, THEME_VOLTAGE, VALUE_SYNONYMS,
+    PRODUCT_COLUMNS, THEME_VOLTAGE, VALUE_SYNONYMS, fold,
 )
 
 MAX_DISTINCT = 300
 
 
 def _key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
+    return re.sub(r"[^a-z0-9]", "", fold(name))
 
 
 IdCheck = Callable[[str], str | None]  # column -> why it cannot be the id (None: it can)
@@ -59,16 +57,13 @@ def id_problem(values: pa.ChunkedArray | pa.Array) -> str | None:
 def layer_id_check(source, layer: str) -> IdCheck:
     """Checks a candidate id column over the WHOLE layer (one column read through Arrow)."""
     def check(column: str) -> str | None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            _, table = pyogrio.read_arrow(source.gdal_path, layer=layer, columns=[column],
-                                          read_geometry=False, **source.options_for(layer))
+        _, table = read_columns(source, layer, [column])
         return id_problem(table.column(column))
     return check
 
 
 def _vkey(value) -> str:
-    text = str(value).strip().lower()
+    text = fold(str(value).strip())
     if "/" in text:  # code-list URI: the code is its last segment
         text = text.rstrip("/").rsplit("/", 1)[-1]
     return re.sub(r"[\s\-_]", "", text)
@@ -178,7 +173,12 @@ def _number_like(v) -> bool:
 def _unit_column(by_key: dict[str, str], col: str) -> str | None:
     """The column holding ``col``'s unit: GML's ``<field>_uom`` (or ``_unit``, ``_eenheid``)."""
     k = _key(col)
-    return next((by_key[k + s] for s in ("uom", "unit", "units", "eenheid") if k + s in by_key), None)
+    names = [k + s for s in ("uom", "unit", "units", "eenheid")] + \
+        [p + k for p in ("unitof", "uomof", "unit", "eenheid")]  # UNITOFDIAMETER
+    return next((by_key[n] for n in names if n in by_key), None)
+
+
+SYSTEM_FLAGS = ("M", "I")  # a diameter's unit column in UK gas records: metric mm, imperial in
 
 
 def _row_unit_column(table: pa.Table, taken: set[str]) -> str | None:
@@ -190,7 +190,8 @@ def _row_unit_column(table: pa.Table, taken: set[str]) -> str | None:
         if col in taken or not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
             continue
         values = _distinct(table, col)
-        if 0 < len(values) <= 5 and all(measures.unit_key(v) in units for v in values):
+        if 0 < len(values) <= 5 and all(measures.unit_key(v) in units or v in SYSTEM_FLAGS
+                                        for v in values):
             return col
     return None
 
@@ -309,12 +310,36 @@ def propose_for_table(table: pa.Table, layer: str, id_check: IdCheck | None = No
                 if unplaced and target != "voltage":
                     notes.append(f"{layer}: CAD layers not recognised for {target} (rows on them "
                                  f"will be rejected): {', '.join(map(repr, unplaced[:12]))}")
+    _diameter_in_metres(table, rule, layer, notes)
     for target in ("diameter_mm", "depth_m"):
         spec = rule.fields.get(target)
         if spec is not None and spec.unit is None and spec.unit_source is None:
             notes.append(f"{layer}: {target} from {spec.source!r} assumed in "
                          f"{'mm' if target == 'diameter_mm' else 'metres'}; set unit if not")
     return rule, notes
+
+
+METRE_DIAMETERS = 3.0  # every diameter at most this, some with a fraction: metres, not mm
+
+
+def _diameter_in_metres(table: pa.Table, rule: LayerRule, layer: str, notes: list[str]) -> None:
+    """A diameter column of no stated unit whose numbers are all fractions of a few units
+    (0.11, 0.44: SOSI and many GIS exports write metres) is read in metres: as millimetres
+    every pipe would be a hair's width and its half-width missing from the clearance."""
+    spec = rule.fields.get("diameter_mm")
+    if spec is None or spec.unit is not None or spec.unit_source is not None or spec.values:
+        return
+    column = table.column(spec.source)
+    if not (pa.types.is_floating(column.type) or pa.types.is_integer(column.type)):
+        return
+    values = column.drop_null().to_numpy(zero_copy_only=False).astype(float)
+    values = values[np.isfinite(values) & (values > 0)]
+    if not len(values) or values.max() > METRE_DIAMETERS or not (values % 1 != 0).any():
+        return
+    spec.unit = "m"
+    notes.append(f"{layer}: diameter_mm from {spec.source!r} read in metres (every value is "
+                 f"at most {values.max():g}, a fraction: no pipe or cable is that many mm); "
+                 "set unit if not")
 
 
 def _utility_by_values(table: pa.Table, rule: LayerRule, layer: str, notes: list[str]) -> None:
@@ -406,6 +431,7 @@ def propose_profile(path, layers: list[str] | None = None, *, utility: str | Non
     rules: dict[str, LayerRule] = {}
     seen_ids: dict[str, set] = {}
     sampled: dict[str, str] = {}
+    unplaced_classes: dict[str, list[str]] = {}
     for name in names:
         raw = read_layer(source, name, max_features=sample)
         sampled[name] = _sample_family(raw.geometry)
@@ -424,6 +450,7 @@ def propose_profile(path, layers: list[str] | None = None, *, utility: str | Non
                              + (f", voltage {named['voltage']} where none is given"
                                 if "voltage" in named else ""))
         _oil_gas_products(raw.table, rule, name, notes)
+        unplaced_classes[name] = _unplaced_classes(raw.table, rule)
         if "asset_id" in rule.fields:
             col = raw.table.column(rule.fields["asset_id"].source)
             seen_ids[name] = set(pc.unique(col.drop_null().cast(pa.string())).to_pylist())
@@ -436,9 +463,28 @@ def propose_profile(path, layers: list[str] | None = None, *, utility: str | Non
     families = {name: sampled[name] if fam == "mixed" else fam for name, fam in families.items()}
     for name, rule in rules.items():
         util = utility or rule.constants.get("utility")
+        unplaced = unplaced_classes.get(name)
+        if unplaced and "asset_class" not in rule.constants:
+            # codes the mapper does not know (an ArcGIS utility network's ASSETTYPE 11):
+            # those rows take the class of their geometry, never rejected for it
+            spec = rule.fields["asset_class"]
+            if not spec.values:
+                del rule.fields["asset_class"]
+            else:
+                rule.constants["asset_class"] = BY_GEOMETRY
+            notes.append(f"{name}: asset class values of {spec.source!r} not recognised "
+                         f"({', '.join(map(repr, unplaced[:6]))}): those rows take the class "
+                         "of their geometry; map the codes by hand for a finer class")
         if "asset_class" in rule.fields or "asset_class" in rule.constants:
             continue
-        if util:
+        if families[name] == "mixed":
+            # points, lines and polygons in one layer: each feature's class from its own
+            # geometry, so a pipe stays a pipe beside the chambers of its layer
+            rule.constants["asset_class"] = BY_GEOMETRY
+            notes.append(f"{name}: points, lines and polygons in one layer: each feature's "
+                         "asset class from its own geometry (lines pipes or cables, polygons "
+                         "precaution zones, points other)")
+        elif util:
             rule.constants["asset_class"] = default_asset_class(util, families[name])
         elif "utility" in rule.fields and rule.fields["utility"].values:
             # no class field: the class follows each row's utility and the layer's geometry
@@ -459,8 +505,6 @@ def propose_profile(path, layers: list[str] | None = None, *, utility: str | Non
     profile.notes = notes
     return profile
 
-
-LINEAR_CABLES = {"electricity", "telecoms", "street_lighting", "traffic_signals"}
 
 
 def _oil_gas_products(table: pa.Table, rule: LayerRule, layer: str, notes: list[str]) -> None:
@@ -495,6 +539,15 @@ def _oil_gas_products(table: pa.Table, rule: LayerRule, layer: str, notes: list[
                  "gas products gas, oil, fuel and chemicals hazardous pipeline, none given gas")
 
 
+def _unplaced_classes(table: pa.Table, rule: LayerRule) -> list[str]:
+    """The values of the layer's asset class column that its value map does not place."""
+    spec = rule.fields.get("asset_class")
+    if spec is None or spec.unmatched is not None or spec.source not in table.column_names:
+        return []
+    return sorted({str(v) for v in _distinct(table, spec.source) if str(v).strip()}
+                  - set(spec.values))
+
+
 def geometry_family(source, layer: str) -> str:
     """point, line, polygon or mixed, from the layer's declared geometry type."""
     gtype = (source.layer_info(layer).geometry_type or "").lower()
@@ -511,14 +564,3 @@ def _sample_family(geometries: np.ndarray) -> str:
         if kinds and kinds <= ids:
             return family
     return "mixed"
-
-
-def default_asset_class(utility: str, family: str) -> str:
-    """What an unlabelled asset most likely is: cables/pipes for lines, zones for polygons."""
-    if family == "line":
-        return "cable" if utility in LINEAR_CABLES else "pipe"
-    if family == "polygon":
-        return "precaution_zone"
-    if family == "point" and utility in ("sewer",):
-        return "chamber"
-    return "other"

@@ -138,7 +138,42 @@ def sample_xy(geoms: np.ndarray, *, cleaned: bool = False) -> np.ndarray:
 
 @functools.lru_cache(maxsize=64)
 def _cached_crs(text: str) -> pyproj.CRS:
-    return pyproj.CRS.from_user_input(text)
+    try:
+        return pyproj.CRS.from_user_input(text)
+    except pyproj.exceptions.CRSError:
+        if not (m := re.fullmatch(r"EPSG:(\d+)", text, re.IGNORECASE)):
+            raise
+        found = _from_gdal(int(m.group(1)))
+        if found is None:
+            raise
+        return found
+
+
+def _from_gdal(code: int) -> pyproj.CRS | None:
+    """An EPSG code GDAL knows and pyproj's older database does not (GDAL names a file's
+    CRS by the newest code: EPSG:11022, ETRS89-NOR [EUREF89] / UTM zone 32N, for a GML
+    in EPSG:5972): its definition as GDAL writes it (a shapefile's .prj, written in a
+    temporary folder), as the pyproj CRS with the same definition (EPSG:25832) where
+    pyproj identifies one. None when GDAL does not know it either."""
+    import tempfile
+    from pathlib import Path
+
+    import pyogrio.raw
+
+    with tempfile.TemporaryDirectory(prefix="crs-") as folder:
+        path = Path(folder) / "crs.shp"
+        try:
+            pyogrio.raw.write(str(path), geometry=np.array([shapely.to_wkb(shapely.Point(0, 0))],
+                                                           dtype=object),
+                              field_data=[], fields=[], geometry_type="Point",
+                              crs=f"EPSG:{code}", driver="ESRI Shapefile")
+            wkt = path.with_suffix(".prj").read_text(encoding="utf-8")
+            crs = pyproj.CRS.from_wkt(wkt)
+        except (OSError, ValueError, pyproj.exceptions.CRSError, pyogrio.errors.DataSourceError,
+                pyogrio.errors.CRSError):
+            return None
+    same = crs.to_epsg(min_confidence=70)
+    return pyproj.CRS.from_epsg(same) if same else crs
 
 
 def _reproject_chunk(geoms: np.ndarray, plan: TransformPlan) -> np.ndarray:

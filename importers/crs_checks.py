@@ -175,7 +175,10 @@ def _area_name(crs: pyproj.CRS) -> str:
     """The head of the CRS's area-of-use name ("Netherlands", "United Kingdom (UK)")."""
     if not crs.area_of_use:
         return "area of use unknown"
-    head = crs.area_of_use.name.split(" - ")[0].split(";")[0].rstrip(". ")
+    name = crs.area_of_use.name.split(" - ")[0]
+    first = name.split(";")[0]
+    # "Europe between 6°E and 12°E: Austria; Belgium; …": the band, not its first country
+    head = (first.split(":")[0] if ";" in name and ":" in first else first).rstrip(". ")
     return head if len(head) <= 60 else head[:57].rstrip() + "…"
 
 

@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyogrio
 
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
 
@@ -31,7 +29,7 @@ from asset_register.errors import AssetRegisterError, ImportError_
 
 from .automap import id_candidates, id_problem
 from .profiles import Profile
-from .readers import fix_text
+from .readers import fix_text, layer_fields, read_columns
 from .sources import Source
 from .vocabulary import FIELD_NAMES, norm_name
 
@@ -100,12 +98,9 @@ def _read_keys(source: Source, layer: str, id_columns: list[str], *, pick: bool 
         meta, table = got
     else:
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)
-                meta, table = pyogrio.read_arrow(source.gdal_path, layer=layer, columns=id_columns,
-                                                 read_geometry=True, **source.options_for(layer))
+            meta, table = read_columns(source, layer, id_columns, read_geometry=True)
         except (DataLayerError, DataSourceError, FieldError, GeometryError, pa.ArrowInvalid,
-                UnicodeDecodeError):
+                UnicodeDecodeError, ImportError_):
             return None
     table, _ = fix_text(table)  # Windows-1252 text read as the import reads it
     ids = None
@@ -149,7 +144,7 @@ def _auto_id_columns(source: Source, layer: str) -> list[str]:
     """The columns the auto-mapper would consider as ids, most likely first."""
     by_key: dict[str, str] = {}
     try:
-        for col in source.layer_info(layer).fields:
+        for col in layer_fields(source, layer):
             by_key.setdefault(norm_name(col), col)
     except AssetRegisterError:
         return []
@@ -227,7 +222,31 @@ def check_delivery(source: Source, layers: list[str], profile: Profile | None) -
 # columns that name who owns each row (normalised names); not "ownership" (public/private)
 OWNER_COLUMNS = ("owner", "ownercode", "ownername", "assetowner", "operator",
                  "networkoperator", "undertaker", "utilityowner", "beheerder", "netbeheerder",
-                 "eigenaar", "bronhouder", "bronhoudercode")
+                 "eigenaar", "bronhouder", "bronhoudercode", "eier", "ejer", "agare",
+                 "eigentumer", "ledningseier", "ledningsejer")
+
+
+def owner_values(source: Source, name: str) -> dict[str, list[str]]:
+    """The distinct owners each owner column of a layer names (column → sorted names), read
+    as the import reads the text; {} when the layer has no such column or cannot be read
+    (its import says why)."""
+    if not source.layer_info(name).features:
+        return {}
+    columns = [f for f in layer_fields(source, name) if norm_name(f) in OWNER_COLUMNS]
+    if not columns:
+        return {}
+    try:
+        _, table = read_columns(source, name, columns)
+    except (DataLayerError, DataSourceError, FieldError, pa.ArrowInvalid,
+            UnicodeDecodeError, ImportError_):
+        return {}
+    table, _ = fix_text(table)  # Windows-1252 text read as the import reads it
+    out = {}
+    for column in columns:
+        if column in table.column_names:
+            text = pc.utf8_trim_whitespace(table.column(column).cast(pa.string()))
+            out[column] = sorted(set(pc.unique(pc.drop_null(text)).to_pylist()) - {""})
+    return out
 
 
 def single_owner(source: Source, layers: list[str], owner: str) -> None:
@@ -235,24 +254,7 @@ def single_owner(source: Source, layers: list[str], owner: str) -> None:
     several owners: imported under one ``--owner`` they would be lumped together, and a dig
     check would send the other owners' conflicts to the wrong company."""
     for name in layers:
-        info = source.layer_info(name)
-        columns = [f for f in info.fields if norm_name(f) in OWNER_COLUMNS]
-        if not columns or not info.features:
-            continue
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)
-                _, table = pyogrio.read_arrow(source.gdal_path, layer=name, columns=columns,
-                                              read_geometry=False, **source.options_for(name))
-        except (DataLayerError, DataSourceError, FieldError, pa.ArrowInvalid,
-                UnicodeDecodeError):
-            continue  # the import itself says why the layer cannot be read
-        table, _ = fix_text(table)  # Windows-1252 text read as the import reads it
-        for column in columns:
-            if column not in table.column_names:
-                continue
-            text = pc.utf8_trim_whitespace(table.column(column).cast(pa.string()))
-            values = sorted(set(pc.unique(pc.drop_null(text)).to_pylist()) - {""})
+        for column, values in owner_values(source, name).items():
             if len(values) > 1:
                 shown = ", ".join(values[:MAX_EXAMPLES]) + ("…" if len(values) > MAX_EXAMPLES
                                                             else "")

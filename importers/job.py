@@ -39,6 +39,7 @@ from asset_register.store.batches import AssetChunks
 from .automap import propose_profile
 from .coverage import coverage_of, merged
 from .delivery_checks import check_delivery, single_owner
+from .renamed import continue_delivery
 from .prepare import PART_ROWS, PARTS_FROM, PIPE_FROM, PIPE_ROWS, LayerParts, PreparedLayer, prepare_layer
 from .profiles import Profile, dumps_profile, load_profile
 from .scope import RETIRE_MIN, area_note, check_retire, check_scope, earlier_file, store_area
@@ -273,6 +274,8 @@ class ImportJob:
         else:
             prepared = prepare_layer(source, layer, profile,
                                      progress=lambda f, m: progress(0.5 * f, m), **options)
+            continue_delivery(self.store, self.owner, base, prepared,  # a renamed layer
+                              source.layer_names)
         if first is not None:  # the parts go to the store as they are read
             self._write(prepared, base, sha, profile, progress,
                         parts=(parts, read))

@@ -26,10 +26,17 @@ from asset_register.model import ASSET_COLUMNS, ENUM_COLUMNS
 
 from . import measures
 from .attrs import attrs_json
-from .profiles import LENGTH_TO_M, NUMERIC, REQUIRED_ENUMS, FieldRule, Profile, length_in
+from .profiles import (
+    BY_GEOMETRY, LENGTH_TO_M, NUMERIC, REQUIRED_ENUMS, FieldRule, Profile, default_asset_class,
+    length_in,
+)
 
 TRUE_WORDS = {"1", "true", "t", "yes", "y"}
 KIND_OF_VALUE = {v: k for k, v in measures.VALUE_FIELD.items()}  # pressure_bar -> pressure
+# a diameter's unit column holding a system flag, as UK gas records do: M metric (the number
+# is millimetres: 63 M), I imperial (inches: 3 I); never "M" for metres (a 63 m main)
+_SYSTEM_FLAG = re.compile(r"^\s*(\d+(?:\.\d+)?)\s+([MI])\s*$")
+MAX_DIAMETER_M = 5.0  # larger than any pipe, duct or tunnel segment a register holds
 _SEP = re.compile(r"[\s\-/]+")
 
 
@@ -128,10 +135,14 @@ def _value_fn(target: str, rule: FieldRule):
             out = vmap[key]
             return (None if out == "" else out), None
         if target in NUMERIC and rule.unit_source:  # the row's own unit (GML uom)
+            if target == "diameter_mm" and (m := _SYSTEM_FLAG.match(str(v))):
+                v = f"{m.group(1)} {'mm' if m.group(2) == 'M' else 'in'}"  # metric / imperial
             metres, problem = measures.parse("length", v, rule.unit or (
                 "mm" if target == "diameter_mm" else "m"))
             if metres is None:
                 return None, problem or f"not a number: {v!r}"
+            if target == "diameter_mm" and metres > MAX_DIAMETER_M:
+                return None, f"{v!r} is no pipe or cable diameter: recorded as unknown"
             return length_in(metres, 1000.0 if target == "diameter_mm" else 1.0), None
         if target in NUMERIC:
             length_unit = rule.unit or ("mm" if target == "diameter_mm" else "m")
@@ -232,6 +243,36 @@ def _summarise(field_name: str, rule: FieldRule, problems: np.ndarray, action: s
     return f"{field_name} (from {rule.source!r}): {int(mask.sum())} rows {action} — {examples}"
 
 
+GEOMETRY_FAMILIES = {0: None, 4: "point", 1: "line", 2: "line", 5: "line", 3: "polygon",
+                     6: "polygon", 7: None}
+
+
+def _classes_by_geometry(geometry: np.ndarray, utility: pd.Series | None,
+                         given: pd.Series | None) -> pd.Series:
+    """asset_class per row from the row's own geometry (point, line, polygon) and utility,
+    where the source gives none (``[constants] asset_class = "by_geometry"``)."""
+    import shapely
+
+    n = len(geometry)
+    kinds = shapely.get_type_id(geometry)
+    utils = (utility.astype(object).where(utility.notna(), None).to_numpy(dtype=object)
+             if utility is not None else np.full(n, None, dtype=object))
+    out = (np.array(given.astype(object).where(given.notna(), None).to_numpy(dtype=object))
+           if given is not None else np.full(n, None, dtype=object))
+    need = pd.isna(out)
+    if need.any():  # one decision per (geometry type, utility) pair, spread to the rows
+        u_codes, u_names = pd.factorize(pd.Series(utils[need], dtype=object))
+        base = len(u_names) + 1  # code 0: no utility (the row is rejected for it)
+        pair = (kinds[need].astype(np.int64) + 1) * base + (u_codes + 1)
+        uniq, inverse = np.unique(pair, return_inverse=True)
+        decided = np.array([
+            default_asset_class(str(u_names[c - 1]), GEOMETRY_FAMILIES.get(int(k) - 1) or "other")
+            if c > 0 else None
+            for k, c in ((int(p) // base, int(p) % base) for p in uniq)], dtype=object)
+        out[need] = decided[inverse]
+    return _strings(pa.array(out, pa.string()))
+
+
 def _generated_ids(owner: str, layer: str, geoms: np.ndarray, attrs: pd.Series) -> np.ndarray:
     """Stable ids for rows without one: a hash of the geometry and every attribute."""
     import shapely
@@ -298,6 +339,9 @@ def map_layer(
     if utility:
         constants["utility"] = utility
         fields.pop("utility", None)
+    by_geometry = constants.get("asset_class") == BY_GEOMETRY
+    if by_geometry:  # filled row by row below, never a fallback value of its own
+        del constants["asset_class"]
     values: dict[str, pd.Series] = {}  # pressure_bar / voltage_v read with their class
     for name, rule in fields.items():
         if name == "asset_id":
@@ -316,18 +360,25 @@ def map_layer(
             continue
         problems = spread.problem_rows()
         unresolved = pd.notna(problems) & data[name].isna().to_numpy()
-        required = name in REQUIRED_ENUMS
+        # a class the value map does not place takes its geometry's (by_geometry)
+        required = name in REQUIRED_ENUMS and not (name == "asset_class" and by_geometry)
         if rule.unmatched == "reject" or (required and unresolved.any()):
             rows = unresolved & pd.isna(reject)
             reject[rows] = [f"{name}: {p}" for p in problems[rows]]
             msg = _summarise(name, rule, np.where(unresolved, problems, None), "rejected")
         else:
-            msg = _summarise(name, rule, problems, "noted" if name == "material" or
+            msg = _summarise(name, rule, problems, "given the class of their geometry"
+                             if name == "asset_class" else "noted" if name == "material" or
                              name not in ENUM_COLUMNS and name not in NUMERIC and
                              name != "captured_on" else "set to unknown")
         if msg:
             warnings.append(msg)
     _add_values(data, values)
+    if by_geometry:
+        utilities = data.get("utility")
+        if utilities is None and constants.get("utility") is not None:
+            utilities = pd.Series(np.full(n, str(constants["utility"]), dtype=object))
+        data["asset_class"] = _classes_by_geometry(geometry, utilities, data.get("asset_class"))
     for name, value in constants.items():
         if name not in data and name != "owner":
             col = pd.Series(np.full(n, value)) if ASSET_COLUMNS[name] != "string" else \

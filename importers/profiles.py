@@ -43,6 +43,21 @@ def length_in(value: float, factor: float) -> float:
 PRESSURE_TO_BAR = {"bar": 1.0, "mbar": 0.001, "kpa": 0.01, "psi": 0.0689476}
 VOLTAGE_TO_V = {"v": 1.0, "kv": 1000.0}
 UNMATCHED = ("keep", "null", "reject")
+# [constants] asset_class = "by_geometry": each feature's class from its own geometry and
+# utility (a layer holding points, lines and polygons), as ``default_asset_class`` says
+BY_GEOMETRY = "by_geometry"
+LINEAR_CABLES = {"electricity", "telecoms", "street_lighting", "traffic_signals"}
+
+
+def default_asset_class(utility: str, family: str) -> str:
+    """What an unlabelled asset most likely is: cables/pipes for lines, zones for polygons."""
+    if family == "line":
+        return "cable" if utility in LINEAR_CABLES else "pipe"
+    if family == "polygon":
+        return "precaution_zone"
+    if family == "point" and utility in ("sewer",):
+        return "chamber"
+    return "other"
 UNIT_SOURCE_FIELDS = ("pressure", "voltage", "pressure_bar", "voltage_v", *NUMERIC)
 
 
@@ -107,6 +122,8 @@ def _where(ctx: str, key: str) -> str:
 def _check_constant(ctx: str, key: str, value) -> object:
     if key not in MAPPABLE:
         raise ProfileError(f"{_where(ctx, key)}: {key!r} is not a canonical field; use one of {MAPPABLE}")
+    if key == "asset_class" and value == BY_GEOMETRY:
+        return value
     if key in ENUM_COLUMNS and value is not None:
         allowed = [e.value for e in ENUM_COLUMNS[key]]
         if value not in allowed:

@@ -27,7 +27,8 @@ from asset_register.errors import AssetRegisterError, ImportError_
 from asset_register.inputs import check_zip, free_memory_bytes
 
 from .parallel import chunk_map
-from .sources import Source
+from .kml_fields import description_columns
+from .sources import KML_DRIVERS, Source
 from .surfaces import SURFACE_TYPES, footprints
 
 # ISO WKB base types GEOS cannot parse (curves, surfaces, TIN…)
@@ -326,6 +327,9 @@ def _raw_layer(source: Source, layer: str, meta: dict, table: pa.Table,
         table = table.remove_column(i)
     attrs, recoded = fix_text(table)
     warns = []
+    if source.driver in KML_DRIVERS:  # attributes written only as HTML in the description
+        attrs, described = description_columns(attrs)
+        warns += described
     if recoded:
         warns.append(
             f"columns {', '.join(recoded)} held text that is not UTF-8; read as Windows-1252"
@@ -341,3 +345,36 @@ def _raw_layer(source: Source, layer: str, meta: dict, table: pa.Table,
         rows_read=len(table), linearised=linearised, warnings=warns,
         geometry_reasons=parsed["reasons"],
     )
+
+
+def derived_columns(source: Source) -> bool:
+    """Whether the layers of ``source`` have columns GDAL does not list (a KML's fields read
+    from its placemarks' descriptions): reads of named columns must then go through
+    ``read_layer``, whose columns they are."""
+    return source.driver in KML_DRIVERS
+
+
+def read_columns(source: Source, layer: str, columns: list[str], *, read_geometry: bool = False
+                 ) -> tuple[dict, pa.Table]:
+    """(meta, table) of some columns of a layer, as ``pyogrio.read_arrow`` gives them; the
+    columns a KML's descriptions hold are read as the import reads them."""
+    if not derived_columns(source):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            return pyogrio.read_arrow(source.gdal_path, layer=layer, columns=columns,
+                                      read_geometry=read_geometry, **source.options_for(layer))
+    raw = read_layer(source, layer)
+    table = raw.table.select([c for c in columns if c in raw.table.column_names])
+    meta = {"crs": raw.crs, "geometry_type": raw.geometry_type}
+    if read_geometry:
+        wkb = shapely.to_wkb(raw.geometry, output_dimension=3)
+        table = table.append_column("wkb_geometry", pa.array(wkb, pa.binary()))
+        meta["geometry_name"] = "wkb_geometry"
+    return meta, table
+
+
+def layer_fields(source: Source, layer: str) -> list[str]:
+    """The layer's attribute names as the import reads them."""
+    if not derived_columns(source):
+        return source.layer_info(layer).fields
+    return read_layer(source, layer, max_features=None).table.column_names

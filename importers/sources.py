@@ -78,6 +78,7 @@ class LayerInfo:
     crs: str | None
     bounds: tuple[float, float, float, float] | None = None
     warnings: list[str] = field(default_factory=list)
+    owners: list[str] = field(default_factory=list)  # what its owner columns name, if any
 
 
 @dataclass

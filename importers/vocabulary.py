@@ -12,12 +12,25 @@ the same code. Each canonical field's own name comes first: a file exported from
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from asset_register.model import ASSET_COLUMNS
 
 
+_UNDECOMPOSED = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ł": "l", "þ": "th",
+                               "œ": "oe"})
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics: ``fagområde`` → ``fagomrade``, ``Fernwärme`` →
+    ``fernwarme``, ``Avløp`` → ``avlop`` (names and values written in Norwegian, Danish,
+    Swedish or German are compared as their ASCII letters)."""
+    text = unicodedata.normalize("NFKD", text.lower().translate(_UNDECOMPOSED))
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
 def norm_name(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
+    return re.sub(r"[^a-z0-9]", "", fold(name))
 
 
 # canonical field -> normalised source names, most specific first (a GeoPackage's plain
@@ -28,7 +41,8 @@ _NAMES: dict[str, tuple[str, ...]] = {
                  "identificatie", "reference", "ref", "id", "objectid", "gid", "uid", "fid"),
     "utility": ("utility", "utilitytype", "thema", "themahref", "network", "networktype",
                 "service", "utilitynetwork", "utilitynetworktype", "utilitynetworktypehref",
-                "netwerk", "nettype", "discipline"),
+                "netwerk", "nettype", "discipline", "fagomrade", "sparte", "forsyningsart",
+                "ledningsart"),
     "asset_class": ("assetclass", "class", "type", "assettype", "featuretype", "featurecode",
                     "objecttype", "category", "soort", "objectsoort", "typeobject", "klasse",
                     "appurtenancetype", "appurtenancetypehref"),
@@ -38,7 +52,9 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "diameter_mm": ("diameter", "diam", "nominaldiam", "nominaldiameter", "dn", "dia", "size",
                     "pipesize", "bore", "width", "diametermm", "diamin", "diameterin", "diammm",
                     "nomdiam", "nomdia", "absdiameter", "pipediameter", "kabeldiameter",
-                    "buisdiameter", "doorsnede", "breedte"),
+                    "buisdiameter", "doorsnede", "breedte", "exteriorwidth", "outerdiameter",
+                    "outsidediameter", "externaldiameter", "nominalwidth", "dimensjon",
+                    "nennweite"),
     "material": ("material", "mat", "pipematerial", "matl", "materialcode", "cabletype",
                  "materiaal", "materiaaltype", "materiaalsoort", "buismateriaal",
                  "buismateriaaltype", "buismateriaaltypehref", "pipematerialhref",
@@ -46,13 +62,14 @@ _NAMES: dict[str, tuple[str, ...]] = {
                  "telecommunicationscablematerialtypehref"),
     "depth_m": ("depth", "cover", "depthofcover", "coverdepth", "depthft", "coverft",
                 "coverm", "dep", "burialdepth", "diepte", "dekking", "gronddekking",
-                "diepteligging", "dieptetovmaaiveld", "standaarddieptelegging"),
+                "diepteligging", "dieptetovmaaiveld", "standaarddieptelegging", "dybde",
+                "overdekning", "tiefe", "verlegetiefe", "djup"),
     "pressure": ("pressure", "press", "pressuretier", "pres", "oppressure", "pressureclass",
                  "pressurebar", "pressuremb", "pressurembar", "druk", "werkdruk", "bedrijfsdruk",
                  "maximaledruk", "gasdruk", "drukklasse"),
     "voltage": ("voltage", "volt", "volts", "kv", "voltagekv", "voltagev", "operatingvoltage",
                 "voltagelevel", "nominalvoltage", "spanning", "bedrijfsspanning",
-                "nominalespanning", "spanningsniveau"),
+                "nominalespanning", "spanningsniveau", "spenning", "spannung", "spaending"),
     "h_accuracy_m": ("accuracy", "haccuracy", "posaccuracy", "positionalaccuracy", "xyaccuracy",
                      "accuracym", "horizontalaccuracy", "geonauwkeurigheidxy",
                      "geonauwkeurigheidxyhref", "nauwkeurigheidxy", "nauwkeurigheid"),
@@ -212,6 +229,19 @@ VALUE_SYNONYMS: dict[str, dict[str, object]] = {
         "oilpipeline": "hazardous_pipeline", "fuelpipeline": "hazardous_pipeline",
         "olie": "hazardous_pipeline", "brandstof": "hazardous_pipeline",
         "chemicalien": "hazardous_pipeline",
+        # Norwegian / Danish / Swedish, German (SOSI, Ledningsejerregistret, ALKIS-style names)
+        "elektrisitet": "electricity", "elkraft": "electricity", "el": "electricity",
+        "elforsyning": "electricity", "strom": "electricity", "elektrizitat": "electricity",
+        "starkstrom": "electricity", "elektricitet": "electricity", "gass": "gas",
+        "vann": "water", "vand": "water", "vatten": "water", "wasser": "water",
+        "trinkwasser": "water", "vannforsyning": "water", "vandforsyning": "water",
+        "avlop": "sewer", "spillvann": "sewer", "overvann": "sewer", "spildevand": "sewer",
+        "kloak": "sewer", "regnvand": "sewer", "avlopp": "sewer", "abwasser": "sewer",
+        "kanal": "sewer", "kanalisation": "sewer", "telekommunikasjon": "telecoms",
+        "tele": "telecoms", "telekommunikation": "telecoms", "telekom": "telecoms",
+        "fjernvarme": "district_heating", "fjarrvarme": "district_heating",
+        "fernwarme": "district_heating", "gatelys": "street_lighting",
+        "vejbelysning": "street_lighting", "strassenbeleuchtung": "street_lighting",
         **IMKL_THEMES,
     },
 }

@@ -88,6 +88,13 @@ def parse_file(file: DeliveryFile, owner: str | None = None, *,
         joined = join(features(fh), file.kind, owner)
     if not joined.counts:
         raise ImportError_(f"{file.name} holds no features: nothing to import")
+    if owner and len(joined.operators) > 1:  # never several operators under one --owner
+        names = sorted(joined.operators)
+        raise ImportError_(
+            f"{file.name}: its networks name {len(names)} operators ({', '.join(names[:3])}"
+            f"{'…' if len(names) > 3 else ''}): imported with --owner {owner} they would all "
+            f"become {owner}'s and a dig check would send their conflicts to {owner}; split the "
+            "file by network operator and import each part with its own --owner")
     return joined
 
 

@@ -51,6 +51,7 @@ class Joined:
     counts: Counter = field(default_factory=Counter)
     skipped: Counter = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
+    operators: set[str] = field(default_factory=set)  # INSPIRE networks' authorityRole parties
 
 
 def _strip(ref: str) -> str:
@@ -143,14 +144,19 @@ def _values(f: Feature, cls: str, utility: str, theme: tuple | None, net: Featur
                "hydrant" if any(w in kind for w in vocab.HYDRANT_WORDS) else cls)
     if cls == "other":
         cls = "pipe" if bar is not None or p.get("pipeDiameter") else "cable" if volts else cls
+    # a pipe's pressure is kept for gas and for the oil, fuel and chemicals a hazardous
+    # pipeline carries (its class from the value; the theme's pressure hint is gas's own)
+    piped = utility in ("gas", "hazardous_pipeline")
+    if utility == "hazardous_pipeline":
+        pressure = vocab.pressure_class(bar) if bar is not None else None
     return {
         "utility": utility, "asset_class": cls,
         "status": vocab.STATUS.get(vocab.code(p.get("currentStatus")) or "", "unknown"),
         "depth_m": depth, "depth_source": source if depth is not None else None,
         "diameter_mm": vocab.diameter_mm(p),
-        "pressure": pressure if utility == "gas" else None,
+        "pressure": pressure if piped else None,
         "voltage": voltage if utility == "electricity" else None,
-        "pressure_bar": bar if utility == "gas" else None,
+        "pressure_bar": bar if piped else None,
         "voltage_v": volts if utility == "electricity" else None,
         "material": vocab.material(p),
         "h_accuracy_m": vocab.accuracy_m(p.get("geoNauwkeurigheidXY")),
@@ -173,6 +179,25 @@ def _utility(f: Feature, net: Feature | None, default: str | None) -> tuple[str,
         if u:
             return (default if u in ("other", "gas") and default else u), None
     return default or "other", None
+
+
+def _parties(net: Feature) -> set[str]:
+    """Who a network's ``authorityRole`` names: its parties' organisation names, else a
+    party given only as a reference (a code); contacts, people and the role code list are
+    not parties of their own."""
+    names, codes = set(), set()
+    for key, value in net.props.items():
+        if not key.startswith("authorityRole") or key.endswith(("_uom", "_nilReason")):
+            continue
+        for v in value if isinstance(value, list) else [value]:
+            text = str(v).strip()
+            if not text:
+                continue
+            if "organisationName" in key:
+                names.add(text)
+            elif key == "authorityRole" and "RelatedPartyRoleValue" not in text:
+                codes.add(text.rstrip("/").rsplit("/", 1)[-1] if "://" in text else text)
+    return names or codes
 
 
 def _source_id(f: Feature) -> str | None:
@@ -254,6 +279,8 @@ def join(features: Iterable[Feature], kind: str, owner: str | None = None) -> Jo
                 net_owner[_strip(h)] = code
     if kind == "imkl":
         out.owners = _owners(beheerders, belangen)
+    else:
+        out.operators = {name for net in nets.values() for name in _parties(net)}
     used_links = set()
     for f in assets:
         net_id = next((_strip(h) for h in f.refs.get("inNetwork", [])), None)

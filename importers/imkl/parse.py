@@ -263,7 +263,8 @@ def iter_features(stream: IO[bytes], name: str,
 
 def sniff(head: bytes) -> str | None:
     """'imkl' or 'inspire' from the first bytes of a GML file, else None."""
-    if b"geostandaarden.nl/imkl" in head:
+    if b"geostandaarden.nl/imkl" in head or b"geonovum.nl/wion" in head \
+            or b"geonovum.nl/imkl" in head:  # IMKL2015 1.x and its drafts: the same model
         return "imkl"
     if b"inspire.ec.europa.eu/schemas/us-net-" in head:
         return "inspire"

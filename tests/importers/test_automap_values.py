@@ -374,7 +374,8 @@ def test_a_csvs_wkt_lines_are_pipes_and_cables_not_other(tmp_path):
     mixed = tmp_path / "mixed.csv"
     mixed.write_text("id;netwerk;WKT\nG1;gas;LINESTRING (1 2, 3 4)\nG2;gas;POINT (1 5)\n",
                      encoding="utf-8")
-    assert propose_profile(mixed).fields["asset_class"].values == {"gas": "other"}
+    drafted = propose_profile(mixed)  # a point and a line: each row's class from its own
+    assert "asset_class" not in drafted.fields and drafted.constants["asset_class"] == "by_geometry"
 
 
 OGC = "http://inspire.ec.europa.eu/codelist/OilGasChemicalsProductTypeValue/"

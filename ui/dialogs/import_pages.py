@@ -218,6 +218,10 @@ class OwnerPage(QWizardPage):
             stems = [Path(p).stem.split("_")[-1].upper() for p in self.w.selected_layers()]
             guess = next((s for s in stems if s in self._owners), stems[0] if stems else "")
         self.owner.setCurrentText(guess)
+        if not self.owner_name.text().strip():  # the one owner the delivery's own column names
+            named = self.w.owners_named()
+            if len(named) == 1:
+                self.owner_name.setText(named[0])
         if self.util.currentIndex() == 0:  # a utility named in the file name, e.g. water_rvw.gpkg
             words = {w for p in self.w.selected_layers() for w in Path(p).stem.lower().split("_")}
             found = [u.value for u in Utility if u.value in words]

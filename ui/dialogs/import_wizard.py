@@ -61,6 +61,16 @@ class ImportWizard(QWizard):
         """Selected KLIC/IMKL deliveries: they name their own operators (no owner, no mapping)."""
         return self._of_kind("imkl")
 
+    def owners_named(self) -> list[str]:
+        """The owners the selected layers' owner columns name (an ArcGIS KML's OWNER)."""
+        names: set[str] = set()
+        for path, layers in self.mapped_layers().items():
+            info = self.infos.get(path)
+            for lay in info.layers if info is not None else []:
+                if lay.name in layers:
+                    names.update(getattr(lay, "owners", []))
+        return sorted(names)
+
     def mapped_layers(self) -> dict[str, list[str]]:
         """Selected ordinary files: they take an owner and a mapping profile."""
         return {p: ls for p, ls in self.selected_layers().items() if self.kinds.get(p) is None}

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QComboBox, QHeaderView, QLineEdit, QTableWidget, Q
 
 from asset_register.errors import ProfileError
 from asset_register.model import ENUM_COLUMNS
-from importers.profiles import MAPPABLE, FieldRule, Profile, allowed_units
+from importers.profiles import BY_GEOMETRY, MAPPABLE, FieldRule, Profile, allowed_units
 
 NONE = "—"
 
@@ -73,6 +73,8 @@ class MappingTable(QTableWidget):
             if isinstance(const, QComboBox):
                 const.addItem("")
                 const.addItems([e.value for e in ENUM_COLUMNS[target]])
+                if target == "asset_class":  # each feature's class from its own geometry
+                    const.addItem(BY_GEOMETRY)
                 const.setCurrentText("" if value is None else str(value))
                 const.currentTextChanged.connect(lambda _t, r=row: self._changed(r))
             else:
@@ -108,10 +110,13 @@ class MappingTable(QTableWidget):
         values = parse_values(self.cellWidget(row, 4).text(), target)
         if src and src != NONE:
             old = fields.get(target)
+            same = old is not None and old.source == src
             fields[target] = FieldRule(source=src, unit=unit, values=values,
                                        unmatched=old.unmatched if old else None,
                                        default=old.default if old else None,
-                                       date_format=old.date_format if old else None)
+                                       date_format=old.date_format if old else None,
+                                       # each row's own unit (GML uom) stays with its field
+                                       unit_source=old.unit_source if same else None)
         else:
             fields.pop(target, None)
         if const:
