@@ -222,19 +222,26 @@ def _gas(tmp_path, name: str, layer: str, rows=slice(None), ids=True) -> Path:
     return path
 
 
+def renamed_re_delivery(store, tmp_path, ids: bool):
+    """The gas mains delivered as ``gas_mains``, then ten of them from another file as
+    ``Gas Mains 2026``: the second report, checked to be a re-delivery of the first."""
+    ImportJob(store, _gas(tmp_path, "a.gpkg", "gas_mains", ids=ids), owner="SGD",
+              utility="gas").run()
+    (report,) = ImportJob(store, _gas(tmp_path, "b.gpkg", "Gas Mains 2026", slice(0, 10),
+                                      ids=ids), owner="SGD", utility="gas").run()
+    assert report.delivery == "SGD:gas_mains"
+    assert (report.added, report.unchanged, report.retired) == (0, 10, 2)
+    assert store.asset_count() == 10
+    return report
+
+
 @pytest.mark.parametrize("ids", [True, False], ids=["source ids", "generated ids"])
 def test_a_renamed_layer_is_a_re_delivery_not_a_second_copy(tmp_path, ids):
     """Before: with its own ids the renamed layer left the two pipes it dropped live for
     ever (still in the old delivery); with generated ids every pipe was in twice."""
     with create_register(tmp_path / "r.gpkg", crs="EPSG:27700") as store:
-        ImportJob(store, _gas(tmp_path, "a.gpkg", "gas_mains", ids=ids), owner="SGD",
-                  utility="gas").run()
-        (report,) = ImportJob(store, _gas(tmp_path, "b.gpkg", "Gas Mains 2026", slice(0, 10),
-                                          ids=ids), owner="SGD", utility="gas").run()
-        assert report.delivery == "SGD:gas_mains"
-        assert (report.added, report.unchanged, report.retired) == (0, 10, 2)
+        report = renamed_re_delivery(store, tmp_path, ids)
         assert any("under a new name" in w for w in report.warnings)
-        assert store.asset_count() == 10
         # the next delivery under the new name goes on with the same delivery
         (again,) = ImportJob(store, _gas(tmp_path, "c.gpkg", "Gas Mains 2026", slice(0, 9),
                                          ids=ids), owner="SGD", utility="gas").run()
