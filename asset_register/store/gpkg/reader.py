@@ -24,7 +24,7 @@ from ..records import WORKS_COLUMNS
 from .geom import decode as decode_blobs
 from .rtree import search as search_rtree, unique_ids
 from .schema import ASSETS, GEOM
-from . import colread, fetchproc
+from . import colread, fetchproc, warm
 from .snapshot import read_arrow
 
 LIVE = "retired_at IS NULL"
@@ -179,9 +179,13 @@ class RTreeReader(AssetReader):
         found = None
         helpers = self._start_helpers(cols, len(boxes))
         if helpers is not None:
+            # a large batch reads most of the file: what of it is not in the page cache is
+            # read in long runs alongside (``warm``), not page by page as SQLite asks
+            warmer = warm.Warmer(self.path)
             try:
                 found = self._by_area(helpers, boxes, cols, select)
             finally:
+                warmer.stop()
                 helpers.close()  # (done or failed: the cores are ours again)
         if found is None:
             self.con.execute("BEGIN")
