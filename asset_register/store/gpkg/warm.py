@@ -27,6 +27,8 @@ import threading
 
 import numpy as np
 
+from ...inputs import _mem_available  # (the kernel's MemAvailable)
+
 log = logging.getLogger(__name__)
 
 CHUNK = 4 << 20  # bytes read at a time (and the unit in which cached pages are looked up)
@@ -78,18 +80,6 @@ def uncached_chunks(path: str, chunk: int | None = None) -> np.ndarray | None:
     return np.flatnonzero(by_chunk).astype(np.int64) * (per * page)
 
 
-def available_memory() -> int | None:
-    """Bytes of memory the system says are available (``MemAvailable``), None if unknown."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
-
-
 def chunks_to_read(path: str) -> np.ndarray:
     """The offsets of the chunks ``Warmer`` reads (see the module's text); empty for none."""
     none = np.zeros(0, dtype=np.int64)
@@ -97,7 +87,7 @@ def chunks_to_read(path: str) -> np.ndarray:
         size = os.path.getsize(path)
     except OSError:
         return none
-    memory = available_memory()
+    memory = _mem_available()
     if memory is None or size > memory * MEMORY_SHARE:
         return none
     chunks = uncached_chunks(path)
