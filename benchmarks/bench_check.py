@@ -208,7 +208,14 @@ def main(argv=None) -> int:
                     help="drop the register file's pages from the page cache before each side "
                          "of each batch round (posix_fadvise DONTNEED: no root needed; the file "
                          "is only read), so ours and the peer both start from disk")
+    ap.add_argument("--no-warm-up", action="store_true",
+                    help="a large batch does not read the register's uncached pages in long "
+                         "runs alongside its own reads (store/gpkg/warm.py): for comparison")
     args = ap.parse_args(argv)
+    if args.no_warm_up:
+        from asset_register.store.gpkg import warm
+
+        warm.MIN_UNCACHED = 2.0  # (more than the whole file: never worth reading)
 
     from make_scale import OUT, make_register
 
@@ -359,6 +366,8 @@ def main(argv=None) -> int:
           f"({'dropped before each side: --cold' if args.cold else 'as found'}): ours "
           f"{' / '.join(cached['ours'])}, peer {' / '.join(cached['peer'])}; who went first: "
           f"{' / '.join('ours' if r % 2 == 0 else 'peer' for r in range(args.rounds))}")
+    print(f"  the warm-up of a large batch (store/gpkg/warm.py): "
+          f"{'off (--no-warm-up)' if args.no_warm_up else 'on'}")
     print(f"  ours / peer (best rounds): {min(ours_s) / min(peer_s):.1f}x wall-clock; first "
           f"rounds: {ours_s[0] / peer_s[0]:.1f}x")
     print(f"  peak RSS of the run so far: {peak_mb:,.0f} MB   target <= 3 GB at 10M")
