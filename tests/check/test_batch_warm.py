@@ -98,12 +98,7 @@ def test_only_pages_out_of_the_cache_are_read(tmp_path, monkeypatch):
         f.read()  # (every page cached)
     assert len(warm.uncached_chunks(str(path))) == 0
     assert len(warm.chunks_to_read(str(path))) == 0  # cached whole: nothing to read
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-    finally:
-        os.close(fd)
+    _drop(path)
     out = warm.uncached_chunks(str(path))
     if len(out) == 0:
         pytest.skip("this file system keeps the file's pages whatever it is told (tmpfs)")
@@ -112,3 +107,32 @@ def test_only_pages_out_of_the_cache_are_read(tmp_path, monkeypatch):
     w.wait()
     assert w.read == len(out) << 16
     assert len(warm.uncached_chunks(str(path))) == 0
+    _drop(path)
+    with open(path, "rb") as f:  # every page of the first chunk but its first
+        f.seek(4096)
+        f.read((1 << 16) - 4096)
+    assert 0 not in warm.uncached_chunks(str(path)).tolist()  # (1/16 out: left alone)
+    assert 0 in warm.uncached_chunks(str(path), share=0).tolist()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="mincore is Linux's")
+def test_where_pages_cannot_be_mapped_in_they_are_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(warm, "CHUNK", 1 << 16)
+    monkeypatch.setattr(warm, "MADV_POPULATE_READ", -1)  # (refused, as by an older system)
+    path = tmp_path / "f.bin"
+    path.write_bytes(os.urandom((1 << 16) * 4 + 5))
+    _drop(path)
+    w = warm.Warmer(str(path), np.arange(0, (1 << 16) * 5, 1 << 16, dtype=np.int64))
+    w.wait()
+    assert w.read == (1 << 16) * 4 + 5
+    if warm.uncached_chunks(str(path), share=0) is not None:
+        assert len(warm.uncached_chunks(str(path), share=0)) == 0
+
+
+def _drop(path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)

@@ -25,6 +25,7 @@ others the machine needs more).
 from __future__ import annotations
 
 import logging
+import mmap
 import os
 import sys
 import threading
@@ -35,21 +36,25 @@ from ...inputs import _mem_available  # (the kernel's MemAvailable)
 
 log = logging.getLogger(__name__)
 
-CHUNK = 4 << 20  # bytes read at a time (and the unit in which cached pages are looked up)
+CHUNK = 1 << 20  # bytes read at a time (and the unit in which cached pages are looked up)
+CHUNK_SHARE = 0.125  # a chunk's share of pages out of the cache from which it is read (a few
+# pages the system let go of here and there are left to the batch's own reads)
+MADV_POPULATE_READ = 22  # Linux 5.14+: pages brought in by mapping them, no copy made
 THREADS = 2  # readers: two runs in flight read a local disk faster than one
 MIN_UNCACHED = 0.05  # the file's share out of the cache below which nothing is read
 MEMORY_SHARE = 0.5  # the most of the available memory the file may take
 
 
-def uncached_chunks(path: str, chunk: int | None = None) -> np.ndarray | None:
+def uncached_chunks(path: str, chunk: int | None = None,
+                    share: float | None = None) -> np.ndarray | None:
     """The start offsets of the file's chunks (of ``chunk`` bytes, ``CHUNK`` unless told)
-    holding a page that is not in the page cache; None where that cannot be told (not
-    Linux, or the calls fail)."""
+    with at least ``share`` (``CHUNK_SHARE`` unless told; at least one page) of their pages
+    out of the page cache; None where that cannot be told (not Linux, or the calls fail)."""
     chunk = chunk or CHUNK
+    share = CHUNK_SHARE if share is None else share
     if not sys.platform.startswith("linux"):
         return None
     import ctypes
-    import mmap
 
     try:
         libc = ctypes.CDLL(None, use_errno=True)
@@ -79,9 +84,11 @@ def uncached_chunks(path: str, chunk: int | None = None) -> np.ndarray | None:
         os.close(fd)
     per = max(chunk // page, 1)
     missing = (vec & 1) == 0
-    pad = (-len(missing)) % per
-    by_chunk = np.concatenate([missing, np.zeros(pad, dtype=bool)]).reshape(-1, per).any(1)
-    return np.flatnonzero(by_chunk).astype(np.int64) * (per * page)
+    pad = (-len(missing)) % per  # (the last chunk's pages past the file's end: cached)
+    by_chunk = np.concatenate([missing, np.zeros(pad, dtype=bool)]).reshape(-1, per)
+    out = by_chunk.sum(1)
+    wanted = (out >= share * per) & (out > 0)
+    return np.flatnonzero(wanted).astype(np.int64) * (per * page)
 
 
 def chunks_to_read(path: str) -> np.ndarray:
@@ -151,16 +158,29 @@ class Warmer:
         """Read chunks from one end of the file (the other thread from the other end: the
         R*Tree's nodes, which a batch reads first, are near the end of a register written
         in one batch, its assets before them)."""
-        buf = memoryview(bytearray(CHUNK))
         got = 0
+        populate = sys.platform.startswith("linux")  # (until the system refuses it)
+        buf = None
         try:
             with open(self.path, "rb", buffering=0) as f:
+                size = os.fstat(f.fileno()).st_size
                 while (at := self._take(end)) is not None:
-                    f.seek(at)
-                    n = f.readinto(buf)
-                    got += n or 0
-                    if not n:  # (the file was cut short since it was looked at)
+                    n = min(CHUNK, size - at)
+                    if n <= 0:  # (the file was cut short since it was looked at)
                         break
+                    if populate:
+                        try:  # the pages brought in by mapping them: no copy, no buffer
+                            with mmap.mmap(f.fileno(), n, access=mmap.ACCESS_READ,
+                                           offset=at) as m:
+                                m.madvise(MADV_POPULATE_READ)
+                            got += n
+                            continue
+                        except (OSError, ValueError, AttributeError):
+                            populate = False  # (an older system: read them)
+                    if buf is None:
+                        buf = memoryview(bytearray(CHUNK))
+                    f.seek(at)
+                    got += f.readinto(buf[:n]) or 0
         except OSError as exc:  # (nothing depends on the warm-up: a read error is the batch's)
             log.debug("register warm-up stopped: %s", exc)
         with self._lock:
