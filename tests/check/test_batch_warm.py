@@ -71,6 +71,22 @@ def test_a_warmed_batch_gives_the_same_answers(register, fixed_clock, helpers, w
         c.close()
 
 
+def test_a_large_batch_read_in_process_is_warmed_too(register, fixed_clock, warmers,  # noqa: F811
+                                                    monkeypatch):
+    """Where no helper can be started (a bundled app), a large batch is read in-process
+    and still warmed: the same candidates as without."""
+    from asset_register.store.gpkg import reader as reader_module
+
+    checker = Checker(register)
+    boxes = _boxes(200, 8)
+    plain = _in_process(checker._reader, boxes)
+    monkeypatch.setattr(reader_module, "_helpers_available", lambda: False)
+    monkeypatch.setattr(fetchproc, "START_BOXES", 1)
+    _same_candidates(checker._reader.candidates_many(boxes, CHECK_COLUMNS), plain)
+    assert len(warmers) == 1 and warmers[0].read == os.path.getsize(checker._reader.path)
+    checker.close()
+
+
 def test_the_warm_up_reads_its_chunks_once_and_stops_when_told(tmp_path, monkeypatch):
     monkeypatch.setattr(warm, "CHUNK", 4096)
     path = tmp_path / "f.bin"
