@@ -81,20 +81,6 @@ def validate_sites(sites: Sequence[DigSite]) -> np.ndarray:
 
 _POLYGONS = (shapely.Polygon, shapely.MultiPolygon)
 OVERLAP_SITES = 2_000  # sites in a batch from disk from which ``_place_facts`` overlaps the read
-TWO_THREADS_PAIRS = 100_000  # (footprint, candidate) pairs from which distances take two threads
-
-
-def _distances(geoms: np.ndarray, fps: np.ndarray) -> np.ndarray:
-    """``shapely.distance`` of each pair; a large batch's in two halves on two threads
-    (GEOS works without the GIL): the same numbers, pair by pair."""
-    n = len(geoms)
-    if n < TWO_THREADS_PAIRS:
-        return shapely.distance(geoms, fps)
-    half = n // 2
-    with ThreadPoolExecutor(1, thread_name_prefix="distances") as pool:
-        second = pool.submit(shapely.distance, geoms[half:], fps[half:])
-        first = shapely.distance(geoms[:half], fps[:half])
-        return np.concatenate([first, second.result()])
 
 
 def _search_box(footprint, reach: float) -> tuple[float, float, float, float]:
@@ -344,7 +330,7 @@ class Checker:
             dist = shapely.distance(geoms, fps[0]) if len(fi) else np.empty(0)
             clearance = base + extra[0]
         else:
-            dist = _distances(geoms, fps[fi]) if len(fi) else np.empty(0)
+            dist = shapely.distance(geoms, fps[fi]) if len(fi) else np.empty(0)
             clearance = base + extra[fi]
         hit = np.flatnonzero(dist <= clearance + TOLERANCE_M)
         if not len(hit) and _clearance.FEW_ROWS:  # no conflicts (half of all single checks)
