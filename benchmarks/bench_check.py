@@ -9,7 +9,9 @@ Prints, in one run:
   * a batch of 10,000 footprints (``--batch``) with ``check_many`` straight from the R*Tree
     on disk, no in-memory index (target <= 5 s at 10M), beside its peer in the same run: the
     same boxes in a temporary table, one SQL join against the R*Tree and the assets table,
-    shapely ``dwithin`` — rounds alternating who goes first; and the peak RSS;
+    shapely ``dwithin`` — rounds alternating who goes first, the share of the register's
+    file in the page cache printed before each side (``--cold``: dropped before each side,
+    so both read from disk); and the peak RSS;
   * unless ``--skip-memory``, the one-off in-memory index build, the batch from it (and
     that its answers are the disk batch's) and single checks from it;
   * the naive peer: the approach a GIS analyst would write with geopandas (load every
@@ -119,6 +121,27 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _drop_pages(path: Path) -> None:
+    """Drop the file's pages from the system's page cache (``POSIX_FADV_DONTNEED``: any
+    process that may read the file may ask; clean pages only, the file is not changed)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+
+
+def _cached_share(path: Path) -> float | None:
+    """The share of the file's pages in the page cache (Linux), None where unknown."""
+    from asset_register.store.gpkg.warm import uncached_chunks
+
+    missing = uncached_chunks(str(path), 4096)
+    size = path.stat().st_size
+    if missing is None or not size:
+        return None
+    return 1 - min(len(missing) * 4096, size) / size
+
+
 def _rounds(seconds) -> str:
     return " / ".join(f"{x:.2f}" for x in seconds)
 
@@ -207,7 +230,18 @@ def main(argv=None) -> int:
                     help="write no audit entries (they go into the register, even read-only)")
     ap.add_argument("--singles-only", action="store_true",
                     help="stop after the single checks and their peer")
+    ap.add_argument("--cold", action="store_true",
+                    help="drop the register file's pages from the page cache before each side "
+                         "of each batch round (posix_fadvise DONTNEED: no root needed; the file "
+                         "is only read), so ours and the peer both start from disk")
+    ap.add_argument("--no-warm-up", action="store_true",
+                    help="a large batch does not read the register's uncached pages in long "
+                         "runs alongside its own reads (store/gpkg/warm.py): for comparison")
     args = ap.parse_args(argv)
+    if args.no_warm_up:
+        from asset_register.store.gpkg import warm
+
+        warm.MIN_UNCACHED = 2.0  # (more than the whole file: never worth reading)
 
     from make_scale import OUT, make_register
 
@@ -325,8 +359,13 @@ def main(argv=None) -> int:
     peer = BarePeer(path)
     ours_s, ours_cpu, peer_s, peer_cpu = [], [], [], []
     load_before = os.getloadavg()
+    cached: dict[str, list] = {"ours": [], "peer": []}
     for rnd in range(args.rounds):
         for who in (("ours", "peer") if rnd % 2 == 0 else ("peer", "ours")):
+            if args.cold:
+                _drop_pages(path)
+            share = _cached_share(path)
+            cached[who].append("?" if share is None else f"{share:.0%}")
             s, c = time.perf_counter(), _cpu_with_children()
             if who == "ours":
                 batch = checker.check_many(sites, index="disk")
@@ -349,7 +388,14 @@ def main(argv=None) -> int:
     print(f"  peer, temporary table of boxes + one R*Tree join + fetch + shapely dwithin "
           f"{reach:.2f} m ({pairs:,} candidates, {within:,} within): {_rounds(peer_s)} s "
           f"wall-clock (CPU time: {_rounds(peer_cpu)} s)")
-    print(f"  ours / peer (best rounds): {min(ours_s) / min(peer_s):.1f}x wall-clock")
+    print(f"  the register's file in the page cache before each round's read "
+          f"({'dropped before each side: --cold' if args.cold else 'as found'}): ours "
+          f"{' / '.join(cached['ours'])}, peer {' / '.join(cached['peer'])}; who went first: "
+          f"{' / '.join('ours' if r % 2 == 0 else 'peer' for r in range(args.rounds))}")
+    print(f"  the warm-up of a large batch (store/gpkg/warm.py): "
+          f"{'off (--no-warm-up)' if args.no_warm_up else 'on'}")
+    print(f"  ours / peer (best rounds): {min(ours_s) / min(peer_s):.1f}x wall-clock; first "
+          f"rounds: {ours_s[0] / peer_s[0]:.1f}x")
     print(f"  peak RSS of the run so far: {peak_mb:,.0f} MB   target <= 3 GB at 10M")
     if not args.no_audit:
         store.flush_uses()  # (the single checks' entries above, written together)

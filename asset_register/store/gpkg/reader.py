@@ -24,7 +24,7 @@ from ..records import WORKS_COLUMNS
 from .geom import decode as decode_blobs
 from .rtree import search as search_rtree, unique_ids
 from .schema import ASSETS, GEOM
-from . import colread, fetchproc
+from . import colread, fetchproc, warm
 from .snapshot import read_arrow
 
 LIVE = "retired_at IS NULL"
@@ -171,25 +171,35 @@ class RTreeReader(AssetReader):
         share pages), in parts spread over two connections in two threads — SQLite and
         the geometry decoding release the GIL. Both give the same pairs, and each pair the
         same columns and geometry.
+        A batch of ``START_BOXES`` or more, either way, has the chunks of the register's
+        file that are out of the page cache brought in alongside its reads (``warm``: which
+        pages the system holds, never what a read answers).
         The caller compares ``data_version`` before and after: a commit in between means
         the parts may be of different versions, and the read must be done again.
         """
         cols, select = self._select_by_fid(columns)
         boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
         found = None
-        helpers = self._start_helpers(cols, len(boxes))
-        if helpers is not None:
-            try:
-                found = self._by_area(helpers, boxes, cols, select)
-            finally:
-                helpers.close()  # (done or failed: the cores are ours again)
-        if found is None:
-            self.con.execute("BEGIN")
-            try:
-                q, ids = search_rtree(self.con, f"rtree_{ASSETS}_{GEOM}", boxes)
-            finally:
-                self.con.execute("COMMIT")
-            found = [(q, ids, self._read_in_process(unique_ids(ids), cols, select))]
+        # a large batch reads most of the file: what of it is not in the page cache is read
+        # in long runs alongside (``warm``), not page by page as SQLite asks for it
+        warmer = warm.Warmer(self.path) if len(boxes) >= fetchproc.START_BOXES else None
+        try:
+            helpers = self._start_helpers(cols, len(boxes))
+            if helpers is not None:
+                try:
+                    found = self._by_area(helpers, boxes, cols, select)
+                finally:
+                    helpers.close()  # (done or failed: the cores are ours again)
+            if found is None:
+                self.con.execute("BEGIN")
+                try:
+                    q, ids = search_rtree(self.con, f"rtree_{ASSETS}_{GEOM}", boxes)
+                finally:
+                    self.con.execute("COMMIT")
+                found = [(q, ids, self._read_in_process(unique_ids(ids), cols, select))]
+        finally:
+            if warmer is not None:
+                warmer.stop()
         qs, ats, parts, offset = [], [], [], 0
         for q, ids, got in found:  # (one block of rows in fid order a helper, or this process)
             live = np.concatenate([g[0] for g in got]) if got else np.zeros(0, dtype=np.int64)
