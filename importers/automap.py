@@ -467,11 +467,9 @@ def propose_profile(path, layers: list[str] | None = None, *, utility: str | Non
         if unplaced and "asset_class" not in rule.constants:
             # codes the mapper does not know (an ArcGIS utility network's ASSETTYPE 11):
             # those rows take the class of their geometry, never rejected for it
+            # (the field stays, so that the user can still map the codes in the wizard)
             spec = rule.fields["asset_class"]
-            if not spec.values:
-                del rule.fields["asset_class"]
-            else:
-                rule.constants["asset_class"] = BY_GEOMETRY
+            rule.constants["asset_class"] = BY_GEOMETRY
             notes.append(f"{name}: asset class values of {spec.source!r} not recognised "
                          f"({', '.join(map(repr, unplaced[:6]))}): those rows take the class "
                          "of their geometry; map the codes by hand for a finer class")

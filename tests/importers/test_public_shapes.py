@@ -166,3 +166,16 @@ def test_inspire_networks_of_several_operators_are_never_lumped(tmp_path, capsys
     assert main(["import", str(reg), str(one), "--owner", "SBS"]) == 0
     with open_register(reg) as store:
         assert store.asset_count() == 2
+
+
+def test_coded_asset_types_stay_mappable_by_hand(tmp_path):
+    """The proposal keeps the code column as the class's source (each code the user maps
+    gets that class; the rest their geometry's): dropping it left the wizard's user no way
+    to map the codes, and every fitting of a delivery became 'other'."""
+    from importers.automap import propose_profile
+    from importers.profiles import BY_GEOMETRY
+
+    src = _utility_network_export(tmp_path / "live_mains.geojson")
+    rule = propose_profile(src, utility="gas").for_layer("live_mains")
+    assert rule.fields["asset_class"].source == "ASSETTYPE"
+    assert rule.constants["asset_class"] == BY_GEOMETRY
