@@ -444,7 +444,7 @@ class StreamedStage(Stage):
 
 
 INDEXED_STAGE_ROWS = 1_000_000  # a first load up to this size is staged with its indexes
-STAGE_INDEX_CACHE_KIB = 128 * 1024  # the staging connection's page cache when it keeps them
+STAGE_INDEX_CACHE_KIB = 32 * 1024  # the staging connection's page cache when it keeps them
 _ON_ASSETS = re.compile(rf'\bON\s+"?{ASSETS}"?\s*\(', re.IGNORECASE)
 
 
@@ -606,7 +606,7 @@ class _Ingest:
         ``indexes`` (``CREATE INDEX`` texts: kept up as rows are ingested)."""
         con = self._cons[path] = _staging_connection(path, page_size)
         with con.cursor() as cur:
-            if indexes:  # their pages stay in memory as they grow (~40 MB a million rows)
+            if indexes:  # room for their hot pages (~35 MB of index a million rows)
                 cur.execute(f"PRAGMA cache_size = -{STAGE_INDEX_CACHE_KIB}")
             cur.execute(ddl)
             for sql in indexes:
