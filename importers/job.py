@@ -392,8 +392,7 @@ class ImportJob:
                     started.append(_Background(layer_parts.area))
                 return self._batch_info(whole, sha, profile), whole.rejects
 
-            assets, rejects = AssetChunks(remaining, finished,
-                                          rows_at_most=layer_parts.rows_at_most), None
+            assets, rejects = AssetChunks(remaining, finished), None
         elif not self.dry_run:
             # The new assets' coverage is computed in a thread while the store writes
             # (shapely releases the GIL; SQLite's copy and index builds leave the other

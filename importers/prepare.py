@@ -464,13 +464,6 @@ class LayerParts:
             crs=first.crs)
 
     @property
-    def rows_at_most(self) -> int | None:
-        """The layer's feature count as its source gives it (None if it cannot say): the
-        most assets its parts can hold between them."""
-        features = self.source.layer_info(self.layer).features
-        return features if features is not None and features >= 0 else None
-
-    @property
     def imported(self) -> int:
         return self._assets
 

@@ -31,13 +31,9 @@ class AssetChunks:
     store stages the parts one by one (bounded memory); a backend without a streamed path
     joins them (``frame()``). The parts are read once."""
 
-    def __init__(self, parts: Iterable[gpd.GeoDataFrame], finished=None,
-                 rows_at_most: int | None = None):
+    def __init__(self, parts: Iterable[gpd.GeoDataFrame], finished=None):
         self._parts = iter(parts)
         self._finished = finished
-        # how many rows the parts hold at most, if the writer knows (a layer's feature
-        # count): lets a store choose how to stage them before it has seen them all
-        self.rows_at_most = rows_at_most
 
     def finished(self, batch, rejects):
         """The batch's provenance and rejects once every part has been read: what the

@@ -43,21 +43,15 @@ def tree(store) -> list[tuple]:
     return con.execute("SELECT id, minx, maxx, miny, maxy FROM rtree_assets_geom ORDER BY id").fetchall()
 
 
-def indexes(store, fids: bool = True) -> list[tuple]:
-    """Every entry of the assets table's two indexes, read through them (with the rows'
-    fids, or with their asset ids instead); integrity_check (rows against indexes) ok."""
+def indexes(store) -> list[tuple]:
+    """Every entry of the assets table's two indexes, read through them; integrity_check
+    (rows against indexes) ok."""
     con = store._con
     assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    row = "fid" if fids else "asset_id"
-    return (con.execute(f"SELECT asset_id, version, {row} FROM assets INDEXED BY "
+    return (con.execute("SELECT asset_id, version, fid FROM assets INDEXED BY "
                         "assets_asset_version ORDER BY asset_id, version").fetchall(),
-            sorted(con.execute(f"SELECT delivery, retired_at IS NULL, {row} FROM assets "
+            sorted(con.execute("SELECT delivery, retired_at IS NULL, fid FROM assets "
                                "INDEXED BY assets_delivery WHERE delivery IS NOT NULL").fetchall()))
-
-
-def sized(frame, *cuts):
-    """``parts`` that say how many rows they hold at most (as an import's layer does)."""
-    return AssetChunks(iter(parts(frame, *cuts)), rows_at_most=len(frame))
 
 
 def test_a_batch_in_parts_writes_the_same_register_as_one_frame(tmp_path, monkeypatch):
@@ -75,6 +69,7 @@ def test_a_batch_in_parts_writes_the_same_register_as_one_frame(tmp_path, monkey
                                                                 b.retired) == (30000, 0, 0, 0)
         assert content(one) == content(many)
         assert tree(one) == tree(many)
+        assert indexes(one) == indexes(many)
         assert one.clearance_bounds() == many.clearance_bounds()
         assert one.extent() == many.extent()
         box = (530200.0, 180200.0, 530500.0, 180600.0)
@@ -189,9 +184,8 @@ def test_parts_repack_with_the_boxes_kept_by_the_packing_when_another_writer_cam
         tmp_path, monkeypatch):
     """The streamed stage keeps its boxes only in the packing; when the packed index cannot
     be used (another writer filled the index meanwhile) the repack takes them from there:
-    the same index and rows as a one-frame batch written after the same other writer. The
-    stage was a first load's, staged with the register's indexes, which the copy into the
-    no longer empty table does not carry: they are rebuilt, the same entries."""
+    the same index, rows and index entries as a one-frame batch written after the same
+    other writer."""
     from asset_register.store import open_register
 
     staged = gpkg_bulk.StreamedStage.__init__
@@ -200,12 +194,12 @@ def test_parts_repack_with_the_boxes_kept_by_the_packing_when_another_writer_cam
 
     def stage_then_other_writer(self, *args, **kwargs):
         staged(self, *args, **kwargs)
-        assert self.packing is not None and self.boxes is None and self.staged_indexes
+        assert self.packing is not None and self.boxes is None
         with open_register(self.store.path) as them:  # commits before our transaction
             them.write_batch(other, BATCH)
 
     got = []
-    for name, batch in (("one", frame), ("parts", sized(frame, 9000, 20000))):
+    for name, batch in (("one", frame), ("parts", parts(frame, 9000, 20000))):
         path = tmp_path / f"{name}.gpkg"
         create_register(path).close()
         with monkeypatch.context() as m:
@@ -221,45 +215,6 @@ def test_parts_repack_with_the_boxes_kept_by_the_packing_when_another_writer_cam
     assert got[0] == got[1]
 
 
-def test_a_first_load_staged_with_its_indexes_writes_the_register_of_one_frame(
-        tmp_path, monkeypatch):
-    """A first load whose size is known is staged with the register's indexes, kept up as
-    its parts are ingested, and the copy carries their entries: the same rows, R*Tree and
-    index entries as one frame (indexes rebuilt after the copy); integrity_check ok."""
-    carried = []
-    real = gpkg_bulk.Stage.insert
-    monkeypatch.setattr(gpkg_bulk.Stage, "insert", lambda self, *a, **k: (
-        real(self, *a, **k), carried.append(self.carried))[0])
-    frame = synthetic_assets(30000, seed=15)
-    with create_register(tmp_path / "one.gpkg") as one, \
-            create_register(tmp_path / "parts.gpkg") as many:
-        one.write_batch(frame, BATCH, delivery="WSX:all")
-        many.write_batch(sized(frame, 7000, 7001, 21000), BATCH, delivery="WSX:all")
-        assert carried == [False, True]
-        assert content(one) == content(many)
-        assert tree(one) == tree(many)
-        assert indexes(one) == indexes(many)
-        # the next delivery into the filled register: indexes dropped and rebuilt as before
-        again = frame.iloc[100:].copy()
-        again.loc[again.index[:500], "material"] = "steel"
-        a = one.write_batch(again, BATCH, delivery="WSX:all")
-        b = many.write_batch(sized(again, 9000), BATCH, delivery="WSX:all")
-        assert carried[2:] == [False, False]
-        assert (a.added, a.changed, a.unchanged, a.retired) == (
-            b.added, b.changed, b.unchanged, b.retired) == (0, 500, 29400, 100)
-        assert [r[1:12] + r[13:] for r in content(one)] == [r[1:12] + r[13:] for r in content(many)]
-        assert indexes(one, fids=False) == indexes(many, fids=False)
-
-
-def test_a_batch_larger_than_the_indexed_stage_builds_its_indexes_after_the_copy(
-        tmp_path, monkeypatch):
-    monkeypatch.setattr(gpkg_bulk, "INDEXED_STAGE_ROWS", 29999)
-    frame = synthetic_assets(30000, seed=17)
-    with create_register(tmp_path / "r.gpkg") as store:
-        store.write_batch(sized(frame, 10000), BATCH, delivery="WSX:all")
-        assert len(indexes(store)[0]) == 30000
-
-
 @pytest.mark.parametrize("where", ["same part", "later part"])
 def test_repeated_ids_are_refused_part_by_part_and_hash_collisions_are_not_repeats(
         tmp_path, monkeypatch, where):
@@ -269,11 +224,40 @@ def test_repeated_ids_are_refused_part_by_part_and_hash_collisions_are_not_repea
         twice["asset_id"].iloc[4000]
     with create_register(tmp_path / "r.gpkg") as store:
         with pytest.raises(ValidationError, match=repr(twice["asset_id"].iloc[4000])):
-            store.write_batch(sized(twice, 10000, 20000), BATCH)
+            store.write_batch(parts(twice, 10000, 20000), BATCH)
         assert store.asset_count() == 0
         assert not [p for p in tmp_path.iterdir() if "staging" in p.name]
         # every id given the same hash: each is compared with the others, none refused
         monkeypatch.setattr(gpkg_bulk.pd.util, "hash_array",
                             lambda values, categorize=False: np.zeros(len(values), np.uint64))
         small = frame.iloc[:300]
-        assert store.write_batch(AssetChunks(iter(parts(small, 100, 200))), BATCH).added == 300
+        assert store.write_batch(parts(small, 100, 200), BATCH).added == 300
+
+
+def test_a_failure_in_the_ingest_thread_reaches_the_caller_and_leaves_nothing(
+        tmp_path, monkeypatch):
+    """Each part is ingested by a thread of its own: its failure (the third part's) is
+    raised to the writer, the register keeps nothing, the staging files are gone and the
+    thread has ended; the next batch is written as usual."""
+    import threading
+
+    real = gpkg_bulk._Ingest.__call__
+    calls = []
+
+    def failing(self, *args, **kwargs):
+        calls.append(threading.current_thread().name)
+        if len(calls) == 3:
+            raise OSError("disk full (simulated)")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(gpkg_bulk._Ingest, "__call__", failing)
+    frame = synthetic_assets(30000, seed=19)
+    with create_register(tmp_path / "r.gpkg") as store:
+        with pytest.raises(OSError, match="disk full"):
+            store.write_batch(parts(frame, 10000, 20000, 25000), BATCH)
+        assert set(calls) == {"stage-ingest"}
+        assert store.asset_count() == 0
+        assert not [p for p in tmp_path.iterdir() if "staging" in p.name]
+        assert not [t for t in threading.enumerate() if t.name == "stage-ingest"]
+        monkeypatch.undo()
+        assert store.write_batch(parts(frame, 10000), BATCH).added == 30000

@@ -264,16 +264,8 @@ class Stage:
         marks = ",".join("?" * len(SECONDARY_INDEXES))
         index_sql = [r[0] for r in con.execute(
             f"SELECT sql FROM sqlite_master WHERE type='index' AND name IN ({marks})", SECONDARY_INDEXES)]
-        # The stage holds the register's indexes (a first load) and the table is still
-        # empty: SQLite's record transfer copies their entries too, in order (into an empty
-        # table only), so they are kept, not dropped and rebuilt. The same entries either
-        # way (an index holds its key columns and the rowid of each row).
-        carried = (whole and getattr(self, "staged_indexes", None) is not None
-                   and self.staged_indexes == _stage_index_sql(con)
-                   and not con.execute(f"SELECT 1 FROM {ASSETS} LIMIT 1").fetchone())
-        self.carried = carried  # (which copy ran: the tests compare both with the plain path)
         if not incremental:
-            for name in () if carried else SECONDARY_INDEXES:
+            for name in SECONDARY_INDEXES:
                 con.execute(f"DROP INDEX IF EXISTS {name}")
             for name in ("insert", "update1", "update2", "update3", "update4", "delete"):
                 con.execute(f"DROP TRIGGER IF EXISTS {RTREE}_{name}")
@@ -301,7 +293,7 @@ class Stage:
         if incremental:
             return len(new_ids)
         report(0.7, "rebuilding indexes")
-        for sql in () if carried else index_sql:
+        for sql in index_sql:
             con.execute(sql)
         report(0.8, "building the spatial index")
         if (self.packing is not None and self.leaf_table is not None and keep_rows.all()
@@ -345,17 +337,11 @@ class StreamedStage(Stage):
     holds one part plus a few numbers per row (bounds, hash, id, the clearance fields),
     never the whole batch. The copy into the register is ``Stage.insert``, the same as for
     a one-frame batch; the R*Tree is packed once every part is staged. Each part's asset
-    ids are checked against the earlier parts' before it is staged (``_SeenIds``).
-
-    ``expected``: the rows the parts will hold, if known. A register's first load of up to
-    ``INDEXED_STAGE_ROWS`` gets the register's own indexes on ``assets`` in the stage,
-    kept up as each part is ingested (``staged_indexes``): the copy then carries their
-    entries with the records into the empty table, instead of building them after it.
-    Above that size (10M: a 400 MB index kept up row by row) they are built after the
-    copy, as for any other batch."""
+    ids are checked against the earlier parts' before it is staged (``_SeenIds``), and each
+    part is ingested by a thread of its own while this one prepares the next."""
 
     def __init__(self, store, parts, prepare, hash_rows, report, check_cancel,
-                 constants: dict | None = None, expected: int | None = None):
+                 constants: dict | None = None):
         import adbc_driver_sqlite.dbapi  # noqa: F401  (no driver: the caller joins the parts)
         import pyarrow as pa
 
@@ -372,12 +358,6 @@ class StreamedStage(Stage):
         try:
             ddl, page_size = self._plan_records(constants or {})
             self.records = True
-            # A first load of up to INDEXED_STAGE_ROWS: the register's indexes on assets are
-            # kept up in the stage as its parts are ingested (beside the next part's
-            # preparation), and copied with the records (``insert``), not rebuilt after
-            self.staged_indexes = (_stage_index_sql(store._con)
-                                   if self.first_load and 0 < (expected or 0) <= INDEXED_STAGE_ROWS
-                                   else None)
             staged_ddl = None
             for part in parts:
                 check_cancel()
@@ -394,8 +374,7 @@ class StreamedStage(Stage):
                          pd.util.hash_array(part_ids, categorize=False))  # (before it is staged)
                 if staged_ddl is None:  # the first part's single values become defaults
                     staged_ddl = self._plan_defaults(ddl, attrs)
-                    worker.put(ingest.create, self.path, staged_ddl, page_size,
-                               [sql for _name, sql in self.staged_indexes or ()])
+                    worker.put(ingest.create, self.path, staged_ddl, page_size)
                 geoms = frame.geometry.array
                 b = shapely.bounds(geoms)
                 wkb = gpkg_geom.to_wkb(geoms)
@@ -425,7 +404,6 @@ class StreamedStage(Stage):
                 worker.put(ingest, self.path, "leaf", pa.table({"leaf": self.packing.leaf_of()}),
                            "create")
             if staged_ddl is None:  # (no part had rows)
-                self.staged_indexes = None
                 worker.put(ingest.create, self.path, ddl, page_size)
             worker.put(ingest.commit)
             worker.finish()  # (re-raises what failed in it)
@@ -441,25 +419,6 @@ class StreamedStage(Stage):
     def tree_boxes(self, rows: np.ndarray) -> np.ndarray:
         boxes = self.packing.boxes_by_position() if self.boxes is None else self.boxes
         return boxes[rows]
-
-
-INDEXED_STAGE_ROWS = 1_000_000  # a first load up to this size is staged with its indexes
-STAGE_INDEX_CACHE_KIB = 32 * 1024  # the staging connection's page cache when it keeps them
-_ON_ASSETS = re.compile(rf'\bON\s+"?{ASSETS}"?\s*\(', re.IGNORECASE)
-
-
-def _stage_index_sql(con) -> list[tuple[str, str]] | None:
-    """(name, ``CREATE INDEX`` text for the staged table ``batch``) of every index of the
-    register's ``assets`` table — all of them, or the record transfer would not carry
-    any — or None when one of them cannot be made so (a partial or expression index)."""
-    rows = con.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
-                       f"tbl_name = '{ASSETS}' AND sql IS NOT NULL ORDER BY name").fetchall()
-    out = []
-    for name, sql in rows:
-        if len(_ON_ASSETS.findall(sql)) != 1 or re.search(r"\bWHERE\b", sql, re.IGNORECASE):
-            return None
-        out.append((name, _ON_ASSETS.sub("ON batch (", sql)))
-    return out
 
 
 def _repeated(value) -> None:
@@ -601,16 +560,11 @@ class _Ingest:
         with con.cursor() as cur:
             cur.adbc_ingest(table_name, data, mode=mode)
 
-    def create(self, path: Path, ddl: str, page_size: int, indexes=()) -> None:
-        """Open ``path`` with the register's page size and run ``ddl`` in it, then each of
-        ``indexes`` (``CREATE INDEX`` texts: kept up as rows are ingested)."""
+    def create(self, path: Path, ddl: str, page_size: int) -> None:
+        """Open ``path`` with the register's page size and run ``ddl`` in it."""
         con = self._cons[path] = _staging_connection(path, page_size)
         with con.cursor() as cur:
-            if indexes:  # room for their hot pages (~35 MB of index a million rows)
-                cur.execute(f"PRAGMA cache_size = -{STAGE_INDEX_CACHE_KIB}")
             cur.execute(ddl)
-            for sql in indexes:
-                cur.execute(sql)
 
     def commit(self) -> None:
         try:

@@ -180,7 +180,7 @@ def _streamed_stage(store, chunks: AssetChunks, report, check_cancel, constants:
     first = next((part for part in parts if len(part)), None)
     if first is None:
         return empty_assets(store.crs)
-    rest = AssetChunks(itertools.chain([first], parts), rows_at_most=chunks.rows_at_most)
+    rest = AssetChunks(itertools.chain([first], parts))
     del first  # (held by the chain until it is staged, not for the whole stage)
     if store._depth != 0:
         return rest.frame()
@@ -195,7 +195,7 @@ def _streamed_stage(store, chunks: AssetChunks, report, check_cancel, constants:
 
     return gpkg_bulk.StreamedStage(
         store, rest, prepare, lambda frame, wkb: content_hash(frame, wkb, ascii=True), report,
-        check_cancel, constants, expected=chunks.rows_at_most)
+        check_cancel, constants)
 
 
 def _write(store, frame, table, stage, hashes, ids, batch, delivery, rejects, stamp, t0, report,
