@@ -5,9 +5,13 @@ write, index, coverage) in seconds and features/s with each stage's share and it
 memory, and in the same run the peers on the same file: geopandas (read + ``to_crs`` +
 write, the plain copy with none of our checks) and GDAL's ``ogr2ogr -t_srs EPSG:27700``.
 Each run is a child process (its own peak RSS); with ``--rounds`` ours and geopandas
-alternate so both see the same load. Targets: ≤ 1.0× geopandas, ≤ 8 s on a quiet machine.
+alternate so both see the same load, and which of the two goes first alternates round by
+round (``--peer-first``: geopandas first in the first round), since the first run of a
+round may meet a colder page cache; each pair's ratio is printed by order.
+Targets: ≤ 1.0× geopandas in every round, ≤ 8 s on a quiet machine.
 
     .venv/bin/python benchmarks/bench_import.py [--n 1000000] [--rounds 2] [--no-peer] [--one-frame]
+        [--peer-first] [--warm] [--no-ogr2ogr]
 
 The source file is cached in benchmarks/out/ (git-ignored).
 """
@@ -166,6 +170,12 @@ def main() -> None:
     parser.add_argument("--one-frame", action="store_true",
                         help="also run ours with the layer in one frame (no overlapping slices) "
                              "in each round: before and after in the same run")
+    parser.add_argument("--peer-first", action="store_true",
+                        help="geopandas runs first in the first round (the order alternates "
+                             "round by round either way)")
+    parser.add_argument("--no-ogr2ogr", action="store_true", help="skip the ogr2ogr peer")
+    parser.add_argument("--warm", action="store_true",
+                        help="read the source once before the rounds (no run meets it cold)")
     parser.add_argument("--child", choices=["ours", "ours-one-frame", "geopandas"],
                         help=argparse.SUPPRESS)
     parser.add_argument("--workdir", type=Path, default=OUT,
@@ -180,14 +190,30 @@ def main() -> None:
         return
     print(f"source: {src.name} ({args.n:,} lines, EPSG:4326, {src.stat().st_size / 1e6:.0f} MB); "
           f"load {os.getloadavg()[0]:.2f}")
+    if args.warm:  # the source read once, so that no run of either pays for a cold file
+        with open(src, "rb") as fh:
+            while fh.read(1 << 24):
+                pass
+        print("source read once before the rounds (page cache warm for every run)")
     ours, peer, before = [], [], []
-    for _ in range(args.rounds):
-        if args.one_frame:
+    pairs = []  # (who went first, ours, geopandas) per round
+    for r in range(args.rounds):
+        # the order alternates (geopandas first in odd rounds, or in even ones with
+        # --peer-first): whoever runs first in a round may meet a colder page cache
+        peer_first = (r % 2 == 1) != args.peer_first and not args.no_peer
+        if peer_first:
+            peer.append(in_child("geopandas", src, args.n)[0])
+        elif args.one_frame:
             before.append(in_child("ours-one-frame", src, args.n)[0])
         ours.append(in_child("ours", src, args.n)[0])
-        if not args.no_peer:
+        if args.no_peer:
+            continue
+        if not peer_first:
             peer.append(in_child("geopandas", src, args.n)[0])
-    gdal = None if args.no_peer else run_ogr2ogr(src, args.n)
+        elif args.one_frame:
+            before.append(in_child("ours-one-frame", src, args.n)[0])
+        pairs.append(("geopandas" if peer_first else "ours", ours[-1], peer[-1]))
+    gdal = None if args.no_peer or args.no_ogr2ogr else run_ogr2ogr(src, args.n)
     best = min(ours)
     # issue 19's targets: 1M lines in ≤ 8 s on a quiet machine; 10M in ≤ 150 s (peak RSS ≤ 3 GB,
     # printed by the child above); other sizes have no target of their own
@@ -201,6 +227,14 @@ def main() -> None:
                     f"{'met' if ratio <= 1.0 else 'NOT met'})")
     if gdal:
         verdict += f"; ratio to ogr2ogr {best / gdal:.2f}×"
+    if pairs:
+        for first in ("ours", "geopandas"):
+            ratios = [o / g for who, o, g in pairs if who == first]
+            if ratios:
+                verdict += (f"; rounds with {first} first: pair ratios "
+                            + " ".join(f"{x:.2f}×" for x in ratios))
+        worst = max(o / g for _, o, g in pairs)
+        verdict += f" (worst pair {worst:.2f}×: {'met' if worst <= 1.0 else 'NOT met'} every round)"
     if before:
         verdict += f"; one frame best {min(before):.2f} s"
         if peer:

@@ -180,7 +180,10 @@ class ImportJob:
     def _run(self) -> list[LayerReport]:
         source = open_source(self.path)
         names = choose_layers(source, self.layers, self.all_layers)
-        sha = source.sha256()
+        # the source's content hash, computed in a thread (hashlib releases the GIL) while
+        # a large layer's first part is read and prepared; waited for before anything is
+        # staged or written (``_import_layer``)
+        sha = _Background(source.sha256)
         reports, names = _attribute_only(source, names, self)
         # across layers, before anything is written: colliding ids, duplicate layers
         self._delivery = check_delivery(source, names, self.profile)
@@ -222,7 +225,8 @@ class ImportJob:
         delivery = getattr(self, "_delivery", None)
         return delivery.adjust(draft, layer) if delivery is not None else draft
 
-    def _run_layer(self, source: Source, layer: str, sha: str, progress: Progress) -> LayerReport:
+    def _run_layer(self, source: Source, layer: str, sha: _Background,
+                   progress: Progress) -> LayerReport:
         # A layer in one frame or in slices kept in memory (up to ``parts_from`` features)
         # makes no reference cycles, and the garbage collector's full passes over its million
         # objects cost ~1 s of CPU for nothing: paused meanwhile. A layer in parts keeps it
@@ -231,7 +235,7 @@ class ImportJob:
         with memory.gc_paused() if one_frame else nullcontext():
             return self._import_layer(source, layer, sha, progress)
 
-    def _import_layer(self, source: Source, layer: str, sha: str,
+    def _import_layer(self, source: Source, layer: str, sha_of: _Background,
                       progress: Progress) -> LayerReport:
         t0 = time.perf_counter()
         delivery = f"{self.owner}:{layer}"
@@ -245,29 +249,30 @@ class ImportJob:
             return base
         profile = self._profile_for(source, layer)
         profile_id = self._profile_id(profile)
-        done = self.store.find_batch(sha, layer)
-        if (done is not None and not self.dry_run and done.get("owner") == self.owner
-                and done.get("profile") == profile_id):
-            base.status = "already imported"
-            base.batch_id = int(done["batch_id"])
-            base.profile = profile_id
-            base.warnings.append(
-                f"this exact file and layer were imported as batch {int(done['batch_id'])} with "
-                "the same profile; nothing changed")
+        compact = info.features > self.parts_from  # bounded memory: one part at a time
+        in_parts = compact or info.features > self.pipe_from
+        if not in_parts and self._already_imported(base, sha_of.result(), profile_id):
             return base
         options = dict(owner=self.owner, working_crs=self.store.crs, utility=self.utility,
                        assume_crs=self.assume_crs, force_crs=self.force_crs,
                        reference=self.store.extent(), cancelled=self.cancelled)
         parts = first = None
-        compact = info.features > self.parts_from  # bounded memory: one part at a time
-        if compact or info.features > self.pipe_from:
+        if in_parts:
             parts = LayerParts(source, layer, profile,
                                part_rows=self.part_rows if compact else self.pipe_rows,
                                cover=not self.dry_run, spill_folder=_spill_folder(self.store),
                                compact=compact, progress=lambda f, m: progress(0.05, m),
                                **options)
             read = iter(parts)
-            first = next(read, None)
+            try:  # the first part is read and prepared while the source is hashed
+                first = next(read, None)
+            except Exception:
+                if self._already_imported(base, sha_of.result(), profile_id):
+                    return base
+                raise
+            if self._already_imported(base, sha_of.result(), profile_id):
+                read.close()  # (the part being prepared is finished, then its thread ends)
+                return base
             if first is not None:  # (the chain holds the first part only until it is staged)
                 read, first = itertools.chain([first], read), True
             prepared = parts.summary()
@@ -276,6 +281,7 @@ class ImportJob:
                                      progress=lambda f, m: progress(0.5 * f, m), **options)
             continue_delivery(self.store, self.owner, base, prepared,  # a renamed layer
                               source.layer_names)
+        sha = sha_of.result()
         if first is not None:  # the parts go to the store as they are read
             self._write(prepared, base, sha, profile, progress,
                         parts=(parts, read))
@@ -299,6 +305,21 @@ class ImportJob:
                 "the owner's existing assets are untouched")
         report.seconds = time.perf_counter() - t0
         return report
+
+    def _already_imported(self, base: LayerReport, sha: str, profile_id: str) -> bool:
+        """True (``base`` says so) when this exact file and layer were imported with the
+        same profile for the same owner: nothing to do."""
+        done = self.store.find_batch(sha, base.layer)
+        if (done is None or self.dry_run or done.get("owner") != self.owner
+                or done.get("profile") != profile_id):
+            return False
+        base.status = "already imported"
+        base.batch_id = int(done["batch_id"])
+        base.profile = profile_id
+        base.warnings.append(
+            f"this exact file and layer were imported as batch {int(done['batch_id'])} with "
+            "the same profile; nothing changed")
+        return True
 
     def _mark(self, result: BatchResult) -> None:
         if not self.store.in_transaction():

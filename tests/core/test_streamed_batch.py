@@ -43,6 +43,17 @@ def tree(store) -> list[tuple]:
     return con.execute("SELECT id, minx, maxx, miny, maxy FROM rtree_assets_geom ORDER BY id").fetchall()
 
 
+def indexes(store) -> list[tuple]:
+    """Every entry of the assets table's two indexes, read through them; integrity_check
+    (rows against indexes) ok."""
+    con = store._con
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    return (con.execute("SELECT asset_id, version, fid FROM assets INDEXED BY "
+                        "assets_asset_version ORDER BY asset_id, version").fetchall(),
+            sorted(con.execute("SELECT delivery, retired_at IS NULL, fid FROM assets "
+                               "INDEXED BY assets_delivery WHERE delivery IS NOT NULL").fetchall()))
+
+
 def test_a_batch_in_parts_writes_the_same_register_as_one_frame(tmp_path, monkeypatch):
     staged = []
     real = gpkg_bulk.StreamedStage.__init__
@@ -58,6 +69,7 @@ def test_a_batch_in_parts_writes_the_same_register_as_one_frame(tmp_path, monkey
                                                                 b.retired) == (30000, 0, 0, 0)
         assert content(one) == content(many)
         assert tree(one) == tree(many)
+        assert indexes(one) == indexes(many)
         assert one.clearance_bounds() == many.clearance_bounds()
         assert one.extent() == many.extent()
         box = (530200.0, 180200.0, 530500.0, 180600.0)
@@ -172,7 +184,8 @@ def test_parts_repack_with_the_boxes_kept_by_the_packing_when_another_writer_cam
         tmp_path, monkeypatch):
     """The streamed stage keeps its boxes only in the packing; when the packed index cannot
     be used (another writer filled the index meanwhile) the repack takes them from there:
-    the same index and rows as a one-frame batch written after the same other writer."""
+    the same index, rows and index entries as a one-frame batch written after the same
+    other writer."""
     from asset_register.store import open_register
 
     staged = gpkg_bulk.StreamedStage.__init__
@@ -198,5 +211,53 @@ def test_parts_repack_with_the_boxes_kept_by_the_packing_when_another_writer_cam
             with open_register(path) as store:
                 res = store.write_batch(batch, BATCH)
                 assert res.added == 30000 and store.asset_count() == 30050
-                got.append((content(store), tree(store)))
+                got.append((content(store), tree(store), indexes(store)))
     assert got[0] == got[1]
+
+
+@pytest.mark.parametrize("where", ["same part", "later part"])
+def test_repeated_ids_are_refused_part_by_part_and_hash_collisions_are_not_repeats(
+        tmp_path, monkeypatch, where):
+    frame = synthetic_assets(30000, seed=18)
+    twice = frame.copy()
+    twice.loc[twice.index[25000 if where == "later part" else 5000], "asset_id"] = \
+        twice["asset_id"].iloc[4000]
+    with create_register(tmp_path / "r.gpkg") as store:
+        with pytest.raises(ValidationError, match=repr(twice["asset_id"].iloc[4000])):
+            store.write_batch(parts(twice, 10000, 20000), BATCH)
+        assert store.asset_count() == 0
+        assert not [p for p in tmp_path.iterdir() if "staging" in p.name]
+        # every id given the same hash: each is compared with the others, none refused
+        monkeypatch.setattr(gpkg_bulk.pd.util, "hash_array",
+                            lambda values, categorize=False: np.zeros(len(values), np.uint64))
+        small = frame.iloc[:300]
+        assert store.write_batch(parts(small, 100, 200), BATCH).added == 300
+
+
+def test_a_failure_in_the_ingest_thread_reaches_the_caller_and_leaves_nothing(
+        tmp_path, monkeypatch):
+    """Each part is ingested by a thread of its own: its failure (the third part's) is
+    raised to the writer, the register keeps nothing, the staging files are gone and the
+    thread has ended; the next batch is written as usual."""
+    import threading
+
+    real = gpkg_bulk._Ingest.__call__
+    calls = []
+
+    def failing(self, *args, **kwargs):
+        calls.append(threading.current_thread().name)
+        if len(calls) == 3:
+            raise OSError("disk full (simulated)")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(gpkg_bulk._Ingest, "__call__", failing)
+    frame = synthetic_assets(30000, seed=19)
+    with create_register(tmp_path / "r.gpkg") as store:
+        with pytest.raises(OSError, match="disk full"):
+            store.write_batch(parts(frame, 10000, 20000, 25000), BATCH)
+        assert set(calls) == {"stage-ingest"}
+        assert store.asset_count() == 0
+        assert not [p for p in tmp_path.iterdir() if "staging" in p.name]
+        assert not [t for t in threading.enumerate() if t.name == "stage-ingest"]
+        monkeypatch.undo()
+        assert store.write_batch(parts(frame, 10000), BATCH).added == 30000

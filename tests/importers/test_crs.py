@@ -186,3 +186,43 @@ def test_the_crs_sample_of_cleaned_geometries_measures_only_the_sampled_ones():
     assert len(sample_xy(kept)) == SAMPLE_POINTS
     small = kept[:100]
     assert np.array_equal(sample_xy(small, cleaned=True), sample_xy(small))
+
+
+def test_lines_rebuilt_from_their_points_equal_the_set_coordinates_rebuild(monkeypatch):
+    """Chunks of plain 2D line strings are rebuilt by ``linestrings`` from the transformed
+    points, not by ``set_coordinates``: the same geometries byte for byte (WKB), and any
+    other chunk (a point, Z, an SRID, a one-point line) keeps the ``set_coordinates`` path."""
+    import importers.crs as crsmod
+
+    rng = np.random.default_rng(11)
+    n = 3000
+    sizes = rng.integers(2, 7, n)
+    lines = []
+    for k in sizes:
+        x0, y0 = rng.uniform(-0.5, 0.3), rng.uniform(51.3, 51.7)
+        lines.append(shapely.LineString(np.column_stack([x0 + rng.normal(0, 1e-3, k),
+                                                         y0 + rng.normal(0, 1e-3, k)])))
+    plain = np.array(lines, dtype=object)
+    plan = plan_transform(parse_crs("EPSG:4326"), BNG)
+    assert crsmod._plain_lines(plain)
+    fast = crsmod._reproject_chunk(plain, plan)
+    monkeypatch.setattr(crsmod, "_plain_lines", lambda geoms: False)
+    slow = crsmod._reproject_chunk(plain, plan)
+    monkeypatch.undo()
+    assert list(shapely.to_wkb(fast)) == list(shapely.to_wkb(slow))
+    assert (shapely.get_type_id(fast) == 1).all() and not shapely.has_z(fast).any()
+
+    mixed = plain.copy()
+    mixed[5] = shapely.Point(-0.1, 51.5)
+    assert not crsmod._plain_lines(mixed)
+    with_srid = plain.copy()
+    with_srid[9] = shapely.set_srid(with_srid[9], 4326)
+    assert not crsmod._plain_lines(with_srid)
+    for chunk in (mixed, with_srid):  # the plain path for them: as it always was
+        normal = crsmod._reproject_chunk(chunk, plan)
+        monkeypatch.setattr(crsmod, "_plain_lines", lambda geoms: False)
+        before = crsmod._reproject_chunk(chunk, plan)
+        monkeypatch.undo()
+        assert (list(shapely.to_wkb(normal, include_srid=True))
+                == list(shapely.to_wkb(before, include_srid=True)))
+    assert not crsmod._plain_lines(np.array([], dtype=object))

@@ -243,3 +243,24 @@ def test_coverage_of_parts_takes_the_parts_over_and_lets_each_go_before_the_next
     with pytest.raises(TypeError, match="deque"):
         coverage_of_parts(listed)
     assert len(listed) == 1
+
+
+def test_the_byte_scan_for_escapes_agrees_with_the_regular_expression():
+    """``_plain_bytes`` (one pass over the data buffer) says "nothing to escape" only where
+    the regular expression finds no row to escape: every escaped character, non-ASCII
+    text, nulls, empty texts and slices (offsets not at zero)."""
+    import pyarrow.compute as pc
+
+    from importers.attrs import _NEEDS_ESCAPE, _plain_bytes
+
+    texts = ["WM00000001", "straße", "", None, "ça va", "x" * 50]
+    cases = [pa.array(texts, type=pa.string()), pa.array([], type=pa.string()),
+             pa.array([None, None], type=pa.string()), pa.array(["", ""], type=pa.string())]
+    for bad in ['say "hi"', "back\\slash", "tab\there", "nl\n", "del\x7f", "nul\x00"]:
+        cases.append(pa.array(texts + [bad], type=pa.string()))
+        cases.append(pa.array([bad] + texts, type=pa.string()).slice(1))  # the bad one cut off
+        cases.append(pa.array(texts + [bad] + texts, type=pa.string()).slice(3, 5))
+    for col in cases:
+        regex = bool(pc.any(pc.match_substring_regex(col, _NEEDS_ESCAPE).fill_null(False))
+                     .as_py() or False)
+        assert _plain_bytes(col) == (not regex), col

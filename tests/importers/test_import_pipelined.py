@@ -259,3 +259,32 @@ def test_serial_is_for_the_calling_thread_only_and_undone_after():
     values = np.arange(250_000, dtype=np.float64)
     with parallel.serial():
         assert np.array_equal(parallel.chunk_map(np.sqrt, values), np.sqrt(values))
+
+
+def test_a_layer_in_slices_imported_again_is_already_imported_while_hashed_alongside(
+        tmp_path, registers, monkeypatch):
+    """The source is hashed in a thread while the first slice is read and prepared: the same
+    file imported again is still "already imported" (nothing staged or written, the slice
+    being prepared finished, no thread, staging or temporary file left), and a source
+    that cannot be hashed fails the import before anything is written."""
+    from asset_register.store.gpkg import bulk
+    from importers import sources
+
+    _, store = registers
+    path = source(tmp_path)
+    first = run(store, path, SLICED)
+    before = everything(store)
+    threads = workers()
+    again = run(store, path, SLICED)
+    assert (again.status, again.batch_id) == ("already imported", first.batch_id)
+    assert everything(store) == before
+    assert workers() == threads
+    assert not bulk.OPEN_STAGES and leftovers(tmp_path) == []
+
+    def unreadable(self):
+        raise OSError("the source went away while it was hashed")
+
+    monkeypatch.setattr(sources.Source, "sha256", unreadable)
+    with pytest.raises(OSError, match="went away"):
+        run(store, source(tmp_path, "other.gpkg", changed=50), SLICED)
+    assert everything(store) == before and workers() == threads and leftovers(tmp_path) == []

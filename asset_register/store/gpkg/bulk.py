@@ -336,7 +336,9 @@ class StreamedStage(Stage):
     records (as a one-frame batch is), then dropped, so memory
     holds one part plus a few numbers per row (bounds, hash, id, the clearance fields),
     never the whole batch. The copy into the register is ``Stage.insert``, the same as for
-    a one-frame batch; the R*Tree is packed once every part is staged."""
+    a one-frame batch; the R*Tree is packed once every part is staged. Each part's asset
+    ids are checked against the earlier parts' before it is staged (``_SeenIds``), and each
+    part is ingested by a thread of its own while this one prepares the next."""
 
     def __init__(self, store, parts, prepare, hash_rows, report, check_cancel,
                  constants: dict | None = None):
@@ -346,10 +348,13 @@ class StreamedStage(Stage):
         self._open(store)
         self.leaf_table = "staging.leaf"
         self.srs_id = store.srs_id
-        boxes, hashes, ids, id_keys, clearance = [], [], [], [], []
+        boxes, hashes, clearance = [], [], []
+        seen = _SeenIds()  # each part's ids checked against the earlier parts' as it comes
         rows = 0
-        # one connection (and one transaction, one sync) for every part
+        # one connection (and one transaction, one sync) for every part, used by one thread
+        # that ingests each part while this one validates, encodes and hashes the next
         ingest = _Ingest()
+        worker = _IngestThread()
         try:
             ddl, page_size = self._plan_records(constants or {})
             self.records = True
@@ -364,20 +369,20 @@ class StreamedStage(Stage):
                 # a column given a default is kept even where a part holds only nulls in it
                 # (left out, its rows would get the default)
                 attrs = _arrow_attrs(table, self.null_default - set(self.defaulted))
+                part_ids = frame["asset_id"].to_numpy(dtype=object)
+                seen.add(pa.array(part_ids, type=pa.string()),
+                         pd.util.hash_array(part_ids, categorize=False))  # (before it is staged)
                 if staged_ddl is None:  # the first part's single values become defaults
                     staged_ddl = self._plan_defaults(ddl, attrs)
-                    ingest.create(self.path, staged_ddl, page_size)
+                    worker.put(ingest.create, self.path, staged_ddl, page_size)
                 geoms = frame.geometry.array
                 b = shapely.bounds(geoms)
                 wkb = gpkg_geom.to_wkb(geoms)
                 h = hash_rows(frame, wkb)
-                ingest(self.path, "batch", pa.table(self._record_columns(
+                worker.put(ingest, self.path, "batch", pa.table(self._record_columns(
                     attrs, wkb, h, b, rows)), "append")
                 del attrs
                 del table, wkb
-                part_ids = frame["asset_id"].to_numpy(dtype=object)
-                ids.append(pa.array(part_ids, type=pa.string()))
-                id_keys.append(pd.util.hash_array(part_ids, categorize=False))
                 clearance.append(frame[["diameter_mm", "h_accuracy_m"]].reset_index(drop=True))
                 # as the R*Tree stores them: float32, rounded outward (half the memory)
                 boxes.append(gpkg_rtree.float32_outward(b[:, [0, 2, 1, 3]]))
@@ -388,50 +393,156 @@ class StreamedStage(Stage):
             del boxes
             self.hashes = np.concatenate(hashes)
             del hashes
-            self.ids = pa.chunked_array(ids, type=pa.string())
+            self.ids = seen.ids()
+            del seen
             self.summary = pd.concat(clearance, ignore_index=True)
-            _refuse_repeated_ids(self.ids, np.concatenate(id_keys))
-            del id_keys
             if self.pack_now:
                 report(0.08, "packing the spatial index")
                 self.packing = gpkg_rtree.Packing(self.boxes)
                 # the packing holds every box (in tree order): no second copy until written
                 self.boxes = None
-                ingest(self.path, "leaf", pa.table({"leaf": self.packing.leaf_of()}), "create")
+                worker.put(ingest, self.path, "leaf", pa.table({"leaf": self.packing.leaf_of()}),
+                           "create")
             if staged_ddl is None:  # (no part had rows)
-                ingest.create(self.path, ddl, page_size)
-            ingest.commit()
+                worker.put(ingest.create, self.path, ddl, page_size)
+            worker.put(ingest.commit)
+            worker.finish()  # (re-raises what failed in it)
             if staged_ddl not in (None, ddl):
                 _restore_ddl(self.path, ddl)
             self._attach("staging", self.path)
         except BaseException:
+            worker.stop()  # (its current ingest finished; nothing more is ingested)
             ingest.close()
             self.close()
             raise
-
 
     def tree_boxes(self, rows: np.ndarray) -> np.ndarray:
         boxes = self.packing.boxes_by_position() if self.boxes is None else self.boxes
         return boxes[rows]
 
 
-def _refuse_repeated_ids(ids, keys: np.ndarray) -> None:
-    """ValidationError when an asset id is in two parts of a streamed batch (as for one
-    frame); ``keys`` are the ids' 64-bit hashes, so only colliding ones are compared."""
+def _repeated(value) -> None:
     from ...errors import ValidationError
 
-    order = np.argsort(keys, kind="stable")
-    same = np.flatnonzero(keys[order][1:] == keys[order][:-1])
-    if len(same) == 0:
-        return
-    candidates = np.unique(np.concatenate([order[same], order[same + 1]]))
-    values = ids.take(candidates).to_pylist()
-    seen = set()
-    for value in values:
-        if value in seen:
-            raise ValidationError(f"asset_id {value!r} appears twice in one batch: ids must be "
-                                  "unique")
-        seen.add(value)
+    raise ValidationError(f"asset_id {value!r} appears twice in one batch: ids must be unique")
+
+
+class _SeenIds:
+    """The asset ids of a streamed batch's parts, checked part by part: ``add`` refuses a
+    part (ValidationError, as for one frame) holding an id twice or one an earlier part
+    holds, before it is staged. The ids' 64-bit hashes are kept in a few sorted runs (the
+    last two merged while the older is no larger, as a binary counter carries); a hash
+    found twice is confirmed on the ids themselves, so a collision is never a repeat."""
+
+    def __init__(self):
+        self._runs: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted hashes, positions)
+        self._ids: list = []  # each part's ids (Arrow)
+        self._n = 0
+
+    def add(self, ids, keys: np.ndarray) -> None:
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        pos = order + self._n
+        same = np.flatnonzero(keys[1:] == keys[:-1])  # equal hashes within the part
+        within = np.unique(np.concatenate([order[same], order[same + 1]]))
+        pairs = []  # (earlier part's position, this part's) of equal hashes
+        for run_keys, run_pos in self._runs:
+            lo = np.searchsorted(run_keys, keys, side="left")
+            hi = np.searchsorted(run_keys, keys, side="right")
+            for i in np.flatnonzero(hi > lo):  # (equal hashes: rare, unless ids repeat)
+                pairs += [(int(j), int(order[i])) for j in run_pos[lo[i]:hi[i]]]
+        if len(within) or pairs:
+            import pyarrow as pa
+
+            if len(within):  # an id twice among those of this part sharing a hash
+                seen = set()
+                for value in ids.take(pa.array(within)).to_pylist():
+                    if value in seen:
+                        _repeated(value)
+                    seen.add(value)
+            if pairs:
+                earlier = pa.chunked_array(self._ids, type=pa.string()).take(
+                    pa.array([a for a, _ in pairs])).to_pylist()
+                mine = ids.take(pa.array([b for _, b in pairs])).to_pylist()
+                for x, y in zip(earlier, mine, strict=True):
+                    if x == y:
+                        _repeated(x)
+        self._ids.append(ids)
+        self._runs.append((keys, pos))
+        self._n += len(ids)
+        while len(self._runs) > 1 and len(self._runs[-2][0]) <= len(self._runs[-1][0]):
+            (k2, p2), (k1, p1) = self._runs.pop(), self._runs.pop()
+            k, p = np.concatenate([k1, k2]), np.concatenate([p1, p2])
+            order = np.argsort(k, kind="stable")  # (two sorted runs: a merge)
+            self._runs.append((k[order], p[order]))
+
+    def ids(self):
+        """Every part's ids, in order (Arrow), once every part is added."""
+        import pyarrow as pa
+
+        return pa.chunked_array(self._ids, type=pa.string())
+
+
+class _IngestThread:
+    """Calls run in order by one thread (ADBC's ingest releases the GIL), each as soon as
+    the one before it is done; ``put`` waits while one is queued. ``finish`` waits for the
+    last and re-raises the first failure (after which nothing more is run); ``stop`` ends
+    the thread after its current call, whatever is still queued."""
+
+    def __init__(self):
+        import queue
+
+        self._queue = queue.Queue(maxsize=1)
+        self._failure: list[BaseException] = []
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="stage-ingest", daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        while True:
+            item = self._queue.get()
+            if item is None or self._stopping:
+                return
+            fn, args = item
+            try:
+                fn(*args)
+            except BaseException as exc:  # re-raised in the caller's thread
+                self._failure.append(exc)
+                return
+
+    def put(self, fn, *args) -> None:
+        self._hand((fn, args))
+
+    def _hand(self, item) -> None:
+        if not self._offer(item):
+            self._raise()
+            raise RuntimeError("the staging thread ended early")
+
+    def _offer(self, item) -> bool:
+        """Queue ``item`` as soon as there is room; False if the thread has ended."""
+        import queue
+
+        while self._thread.is_alive():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _raise(self) -> None:
+        if self._failure:
+            raise self._failure[0]
+
+    def finish(self) -> None:
+        self._hand(None)
+        self._thread.join()
+        self._raise()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._offer(None)
+        self._thread.join()
 
 
 class _Ingest:
