@@ -270,7 +270,12 @@ class ImportJob:
                 if self._already_imported(base, sha_of.result(), profile_id):
                     return base
                 raise
-            if self._already_imported(base, sha_of.result(), profile_id):
+            try:
+                done = self._already_imported(base, sha_of.result(), profile_id)
+            except BaseException:  # the source could not be hashed, or Ctrl-C: stop reading
+                read.close()
+                raise
+            if done:
                 read.close()  # (the part being prepared is finished, then its thread ends)
                 return base
             if first is not None:  # (the chain holds the first part only until it is staged)
