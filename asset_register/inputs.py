@@ -76,7 +76,7 @@ def free_memory_bytes() -> int | None:
     On Linux that is the kernel's ``MemAvailable`` (free memory plus the file cache it can
     drop at once), not ``MemFree``: after reading large files the cache holds most of the
     memory, and counting it as taken would refuse imports that fit many times over."""
-    free = _mem_available()
+    free = mem_available()
     if free is None:
         try:
             free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
@@ -93,7 +93,7 @@ def free_memory_bytes() -> int | None:
     return free
 
 
-def _mem_available(meminfo: str = "/proc/meminfo") -> int | None:
+def mem_available(meminfo: str = "/proc/meminfo") -> int | None:
     """``MemAvailable`` of ``meminfo`` in bytes; None where there is no such line."""
     try:
         with open(meminfo) as f:

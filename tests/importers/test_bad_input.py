@@ -138,10 +138,10 @@ def test_free_memory_counts_the_file_cache_the_kernel_can_drop(tmp_path):
     meminfo = tmp_path / "meminfo"
     meminfo.write_text("MemTotal:       24000000 kB\nMemFree:          200000 kB\n"
                        "MemAvailable:   11000000 kB\nCached:         10000000 kB\n")
-    assert inputs._mem_available(str(meminfo)) == 11000000 * 1024
+    assert inputs.mem_available(str(meminfo)) == 11000000 * 1024
     meminfo.write_text("MemTotal:       24000000 kB\nMemFree:          200000 kB\n")
-    assert inputs._mem_available(str(meminfo)) is None  # (old kernels: MemFree then)
-    assert inputs._mem_available(str(tmp_path / "absent")) is None
+    assert inputs.mem_available(str(meminfo)) is None  # (old kernels: MemFree then)
+    assert inputs.mem_available(str(tmp_path / "absent")) is None
 
 
 def test_a_layer_whose_rows_are_all_rejected_keeps_the_rejects_and_retires_nothing(tmp_path, register):

@@ -208,12 +208,7 @@ def _fits_in_memory(size: int) -> bool:
 
 
 def _available_memory() -> int:
-    """MemAvailable from /proc/meminfo in bytes (0 where there is none)."""
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
+    """The kernel's MemAvailable in bytes (0 where it does not say)."""
+    from ...inputs import mem_available
+
+    return mem_available() or 0

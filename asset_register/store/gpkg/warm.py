@@ -32,7 +32,7 @@ import threading
 
 import numpy as np
 
-from ...inputs import _mem_available  # (the kernel's MemAvailable)
+from ...inputs import mem_available  # (the kernel's MemAvailable)
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ def chunks_to_read(path: str) -> np.ndarray:
         size = os.path.getsize(path)
     except OSError:
         return none
-    memory = _mem_available()
+    memory = mem_available()
     if memory is None or size > memory * MEMORY_SHARE:
         return none
     chunks = uncached_chunks(path)
