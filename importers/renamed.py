@@ -26,26 +26,41 @@ PLACES = 50  # geometries looked up when no id matched: the same pipes under new
 SHARE = 0.5  # of the sample live in one earlier delivery: the same network
 
 
+def earlier_deliveries(store, owner: str, layer: str, siblings=tuple) -> list[str]:
+    """The owner's deliveries from other files (sorted) when layer ``layer`` is new for the
+    owner; empty for the owner's first delivery or one it has made. ``siblings()`` names the
+    layers of the layer's own file (asked only when there are other deliveries: naming a
+    GML's layers reads the file)."""
+    batches = store.batches()
+    if batches.empty:
+        return []
+    mine = batches[(batches["owner"] == owner) & batches["delivery"].notna()]
+    known = set(mine["delivery"].astype(str))
+    if not known or f"{owner}:{layer}" in known:
+        return []
+    candidates = sorted(d for d in known if d.startswith(f"{owner}:"))
+    if not candidates:
+        return []
+    ours = {f"{owner}:{s}" for s in siblings()}
+    return [d for d in candidates if d not in ours]
+
+
 def renamed_from(store, owner: str, layer: str, asset_ids, geometries,
-                 siblings=tuple) -> tuple[str, str, int, int] | None:
+                 siblings=tuple, olds: list[str] | None = None
+                 ) -> tuple[str, str, int, int] | None:
     """(earlier delivery, its layer, ids of the sample found there, sample size) when the
     layer ``layer`` of ``owner`` is new and most of its assets (``asset_ids``, with their
     ``geometries`` in the register's CRS) are live in one other delivery of the owner;
     None otherwise. The layers ``siblings()`` of the same file are never taken for it (asked
     only when the owner has other deliveries: naming a GML's layers reads the file).
     An id that carries the layer's name matches only an asset of the same geometry: ids
-    scoped by layer repeat across layers (mains/1 is not services/1)."""
-    delivery = f"{owner}:{layer}"
+    scoped by layer repeat across layers (mains/1 is not services/1). ``olds``: the
+    ``earlier_deliveries``, when worked out already."""
     ids = np.asarray(asset_ids, dtype=object)
-    batches = store.batches()
-    if batches.empty or not len(ids):
+    if not len(ids):
         return None
-    mine = batches[(batches["owner"] == owner) & batches["delivery"].notna()]
-    known = set(mine["delivery"].astype(str))
-    if not known or delivery in known:  # the owner's first delivery, or one it has made
-        return None
-    olds = sorted(d for d in known if d.startswith(f"{owner}:")
-                  and d not in {f"{owner}:{s}" for s in siblings()})
+    if olds is None:
+        olds = earlier_deliveries(store, owner, layer, siblings)
     if not olds:
         return None
     at = np.unique(np.linspace(0, len(ids) - 1, min(SAMPLE, len(ids))).astype(int))
@@ -75,17 +90,6 @@ def renamed_from(store, owner: str, layer: str, asset_ids, geometries,
     return best, best[len(owner) + 1:], len(hits[best]), len(sample)
 
 
-def _new_delivery(store, owner: str, delivery: str, siblings=tuple) -> bool:
-    """The owner has deliveries from other files and none under this name."""
-    batches = store.batches()
-    if batches.empty:
-        return False
-    known = set(batches.loc[batches["owner"] == owner, "delivery"].dropna().astype(str))
-    if not known or delivery in known:
-        return False
-    return bool(known - {f"{owner}:{s}" for s in siblings()})
-
-
 def _same_place(a, b) -> bool:
     if a is None or b is None:
         return False
@@ -111,11 +115,12 @@ def note(layer: str, earlier: str, hits: int, sample: int) -> str:
             "holds are retired — not a second copy of every asset")
 
 
-def same_places(store, owner: str, layer: str, geometries, siblings=tuple
-                ) -> tuple[str, int, int] | None:
+def same_places(store, owner: str, layer: str, geometries, siblings=tuple,
+                olds: list[str] | None = None) -> tuple[str, int, int] | None:
     """(earlier delivery, geometries found there, looked up) when most of a sample of the
-    layer's geometries are, exactly, live assets of one other delivery of the owner: the
-    same network under new ids. None otherwise."""
+    layer's geometries are, exactly, live assets of one other delivery of the owner (one of
+    ``olds``, the ``earlier_deliveries``, when given): the same network under new ids. None
+    otherwise."""
     geoms = np.asarray(geometries, dtype=object)
     geoms = geoms[~shapely.is_missing(geoms)]
     if not len(geoms):
@@ -128,8 +133,11 @@ def same_places(store, owner: str, layer: str, geometries, siblings=tuple
         near = store.query_bbox(tuple(shapely.bounds(geom)), columns=["owner", "delivery"])
         if near.empty or "delivery" not in near.columns:
             continue
-        near = near[(near["owner"] == owner).to_numpy()
-                    & ~near["delivery"].isin(list(others)).to_numpy()]
+        mine = (near["owner"] == owner).to_numpy()
+        if olds is not None:
+            near = near[mine & near["delivery"].isin(olds).to_numpy()]
+        else:
+            near = near[mine & ~near["delivery"].isin(list(others)).to_numpy()]
         same = near[[_same_place(geom, g) for g in near.geometry.array]]
         for delivery in set(same["delivery"].dropna().astype(str)):
             hits[delivery] = hits.get(delivery, 0) + 1
@@ -146,13 +154,15 @@ def continue_delivery(store, owner: str, report, prepared, siblings=tuple) -> No
     assets = prepared.assets
     if not len(assets):
         return
+    olds = earlier_deliveries(store, owner, prepared.layer, siblings)
+    if not olds:  # the owner's first delivery, or one it has made: nothing to match
+        return
     geometries = np.asarray(assets.geometry.array)
     found = renamed_from(store, owner, prepared.layer, assets["asset_id"].to_numpy(dtype=object),
-                         geometries, siblings)
+                         geometries, olds=olds)
     if found is None:
-        if report.delivery == f"{owner}:{prepared.layer}" and _new_delivery(
-                store, owner, report.delivery, siblings):
-            twin = same_places(store, owner, prepared.layer, geometries, siblings)
+        if report.delivery == f"{owner}:{prepared.layer}":
+            twin = same_places(store, owner, prepared.layer, geometries, olds=olds)
             if twin is not None:
                 earlier, hits, looked = twin
                 report.warnings.append(
